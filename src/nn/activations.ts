@@ -1,0 +1,186 @@
+// Activation functions, each travelling with its derivative (as in TensorFlow Playground's nn.ts).
+// Elementwise ones are written as a pair f(z) / f'(z, a) — the derivative may reuse the output a,
+// which forward already computed. Softmax works on whole rows and is written out separately.
+
+import { OptionError, checkNumber, unknownName } from '../errors.js';
+import type { FloatArray } from '../kernels/index.js';
+
+export type ActivationName =
+  | 'linear' | 'relu' | 'leakyRelu' | 'elu' | 'tanh' | 'sigmoid' | 'softplus' | 'gelu' | 'softmax';
+
+/** An activation as users write it: a name, or a name with parameters ({ name: 'leakyRelu', alpha: 0.1 }). */
+export type ActivationSpec = ActivationName | { name: ActivationName; alpha?: number };
+
+export interface Activation {
+  readonly name: ActivationName;
+  /** The serializable description: name plus parameters. */
+  readonly spec: ActivationSpec;
+  /** a[rows×cols] = f(z[rows×cols]) */
+  forward(a: FloatArray, z: FloatArray, rows: number, cols: number): void;
+  /** dZ = ∂loss/∂z from dA = ∂loss/∂a, given z and a = f(z) from forward. dZ may alias dA. */
+  backward(dZ: FloatArray, dA: FloatArray, z: FloatArray, a: FloatArray, rows: number, cols: number): void;
+  /** Inputs z where the derivative jumps (the gradient checker avoids straddling them). */
+  readonly kinks: readonly number[];
+  /** The interval of possible outputs, [low, high] (infinite ends for unbounded). */
+  readonly range: readonly [number, number];
+  /** True when each output depends on its own input only. */
+  readonly elementwise: boolean;
+}
+
+interface ElementwiseDefinition {
+  f(z: number): number;
+  /** f'(z); `a` = f(z) is passed so that derivatives like σ(z)(1 − σ(z)) need not recompute it. */
+  df(z: number, a: number): number;
+  kinks?: number[];
+  range: [number, number];
+}
+
+function elementwise(name: ActivationName, spec: ActivationSpec, def: ElementwiseDefinition): Activation {
+  const { f, df } = def;
+  return {
+    name,
+    spec,
+    kinks: def.kinks ?? [],
+    range: def.range,
+    elementwise: true,
+    forward(a, z, rows, cols) {
+      const n = rows * cols;
+      for (let i = 0; i < n; i++) a[i] = f(z[i]);
+    },
+    backward(dZ, dA, z, a, rows, cols) {
+      const n = rows * cols;
+      for (let i = 0; i < n; i++) dZ[i] = dA[i] * df(z[i], a[i]);
+    },
+  };
+}
+
+export function linear(): Activation {
+  return elementwise('linear', 'linear', { f: (z) => z, df: () => 1, range: [-Infinity, Infinity] });
+}
+
+export function relu(): Activation {
+  return elementwise('relu', 'relu', {
+    f: (z) => (z > 0 ? z : 0),
+    df: (z) => (z > 0 ? 1 : 0),
+    kinks: [0],
+    range: [0, Infinity],
+  });
+}
+
+/** Leaky ReLU: z for z > 0, alpha·z otherwise (alpha = 0.01 as in the seed). */
+export function leakyRelu(alpha = 0.01): Activation {
+  checkNumber('leakyRelu alpha', alpha, { min: 0 });
+  return elementwise('leakyRelu', alpha === 0.01 ? 'leakyRelu' : { name: 'leakyRelu', alpha }, {
+    f: (z) => (z > 0 ? z : alpha * z),
+    df: (z) => (z > 0 ? 1 : alpha),
+    kinks: alpha === 1 ? [] : [0],
+    range: [alpha === 0 ? 0 : -Infinity, Infinity],
+  });
+}
+
+/** ELU (Clevert et al. 2015): z for z > 0, alpha·(eᶻ − 1) otherwise. */
+export function elu(alpha = 1): Activation {
+  checkNumber('elu alpha', alpha, { min: 0 });
+  return elementwise('elu', alpha === 1 ? 'elu' : { name: 'elu', alpha }, {
+    f: (z) => (z > 0 ? z : alpha * Math.expm1(z)),
+    df: (z, a) => (z > 0 ? 1 : a + alpha),
+    // with alpha = 1 the first derivative is continuous at 0 but the second jumps: still a kink
+    // for finite differences
+    kinks: [0],
+    range: [-alpha, Infinity],
+  });
+}
+
+export function tanh(): Activation {
+  return elementwise('tanh', 'tanh', { f: Math.tanh, df: (_z, a) => 1 - a * a, range: [-1, 1] });
+}
+
+/** The logistic function, computed without overflow for large |z|. */
+export function sigmoidValue(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+export function sigmoid(): Activation {
+  return elementwise('sigmoid', 'sigmoid', { f: sigmoidValue, df: (_z, a) => a * (1 - a), range: [0, 1] });
+}
+
+/** softplus(z) = log(1 + eᶻ), stable: max(z, 0) + log1p(e^−|z|); its derivative is σ(z). */
+export function softplus(): Activation {
+  return elementwise('softplus', 'softplus', {
+    f: (z) => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))),
+    df: (z) => sigmoidValue(z),
+    range: [0, Infinity],
+  });
+}
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+/**
+ * GELU (Hendrycks & Gimpel 2016), in the tanh form used by GPT-2 and llm.c:
+ * 0.5·z·(1 + tanh(√(2/π)·(z + 0.044715·z³))). The derivative is exact for this form.
+ */
+export function gelu(): Activation {
+  return elementwise('gelu', 'gelu', {
+    f: (z) => 0.5 * z * (1 + Math.tanh(GELU_C * (z + 0.044715 * z * z * z))),
+    df: (z) => {
+      const u = GELU_C * (z + 0.044715 * z * z * z);
+      const t = Math.tanh(u);
+      return 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * z * z);
+    },
+    range: [-0.17, Infinity],
+  });
+}
+
+/**
+ * Softmax over each row: a_j = e^(z_j − max z) / Σ_k e^(z_k − max z) (shifted by the row's max so
+ * that no exponent overflows). Backward is the Jacobian-vector product a_j·(dA_j − Σ_k a_k·dA_k).
+ * Paired with softmaxCrossEntropy, the network skips this and takes the loss from the logits.
+ */
+export function softmax(): Activation {
+  return {
+    name: 'softmax',
+    spec: 'softmax',
+    kinks: [],
+    range: [0, 1],
+    elementwise: false,
+    forward(a, z, rows, cols) {
+      for (let r = 0; r < rows; r++) {
+        const o = r * cols;
+        let max = -Infinity;
+        for (let c = 0; c < cols; c++) if (z[o + c] > max) max = z[o + c];
+        let sum = 0;
+        for (let c = 0; c < cols; c++) sum += a[o + c] = Math.exp(z[o + c] - max);
+        for (let c = 0; c < cols; c++) a[o + c] /= sum;
+      }
+    },
+    backward(dZ, dA, _z, a, rows, cols) {
+      for (let r = 0; r < rows; r++) {
+        const o = r * cols;
+        let dot = 0;
+        for (let c = 0; c < cols; c++) dot += a[o + c] * dA[o + c];
+        for (let c = 0; c < cols; c++) dZ[o + c] = a[o + c] * (dA[o + c] - dot);
+      }
+    },
+  };
+}
+
+const factories: Record<ActivationName, (alpha?: number) => Activation> = {
+  linear, relu, leakyRelu, elu, tanh, sigmoid, softplus, gelu, softmax,
+};
+
+export const activationNames = Object.keys(factories) as ActivationName[];
+
+/** Looks up an activation by name or spec; unknown names throw an OptionError listing the known ones. */
+export function getActivation(spec: ActivationSpec | Activation, option = 'activation'): Activation {
+  if (typeof spec === 'object' && spec !== null && 'forward' in spec) return spec;
+  const name = typeof spec === 'string' ? spec : spec?.name;
+  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(factories, name)) {
+    return unknownName('activation', name ?? spec, activationNames, option);
+  }
+  const alpha = typeof spec === 'object' ? spec.alpha : undefined;
+  if (alpha !== undefined && name !== 'leakyRelu' && name !== 'elu') {
+    throw new OptionError(`${option}: ${name} takes no alpha parameter`, option);
+  }
+  return factories[name as ActivationName](alpha);
+}

@@ -1,0 +1,192 @@
+// Loss functions, each with its value and its gradient side by side. Values are means: over all
+// elements for mse, mae, huber and binaryCrossEntropy; over examples (rows) for softmaxCrossEntropy,
+// whose row is a whole distribution. The cross-entropies take logits (pre-activations) and are
+// written in log-sum-exp form, so they stay finite for logits of ±1000.
+
+import { checkNumber, OptionError, unknownName } from '../errors.js';
+import type { FloatArray } from '../kernels/index.js';
+import { sigmoidValue, type ActivationName } from './activations.js';
+
+export type LossName = 'mse' | 'mae' | 'huber' | 'binaryCrossEntropy' | 'softmaxCrossEntropy';
+export type LossSpec = LossName | { name: 'huber'; delta?: number };
+
+export interface Loss {
+  readonly name: LossName;
+  readonly spec: LossSpec;
+  /**
+   * Set for losses computed from logits: the output activation they absorb. With that activation
+   * (or linear) on the output layer, the network hands the loss the pre-activations z.
+   */
+  readonly logitsOf?: ActivationName;
+  /** 'regression' losses compare values; 'classification' ones compare labels or probabilities. */
+  readonly kind: 'regression' | 'classification';
+  /** The mean loss of predictions p[rows×cols] against targets t[rows×cols]. */
+  value(p: FloatArray, t: FloatArray, rows: number, cols: number): number;
+  /** dP = ∂value/∂p (the 1/m of the mean included). */
+  gradient(dP: FloatArray, p: FloatArray, t: FloatArray, rows: number, cols: number): void;
+  /** Predictions p at which the gradient jumps, for target t (the gradient checker avoids them). */
+  kinks(t: number): number[];
+  /** Checks targets are valid for this loss; throws a DataError-like OptionError naming row/column. */
+  checkTargets?(t: FloatArray, rows: number, cols: number): void;
+}
+
+/** Mean squared error: mean of (p − t)². */
+export function mse(): Loss {
+  return {
+    name: 'mse', spec: 'mse', kind: 'regression',
+    value(p, t, rows, cols) {
+      const n = rows * cols;
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const d = p[i] - t[i];
+        sum += d * d;
+      }
+      return sum / n;
+    },
+    gradient(dP, p, t, rows, cols) {
+      const n = rows * cols;
+      const scale = 2 / n;
+      for (let i = 0; i < n; i++) dP[i] = scale * (p[i] - t[i]);
+    },
+    kinks: () => [],
+  };
+}
+
+/** Mean absolute error: mean of |p − t|; its gradient is sign(p − t) (0 at p = t). */
+export function mae(): Loss {
+  return {
+    name: 'mae', spec: 'mae', kind: 'regression',
+    value(p, t, rows, cols) {
+      const n = rows * cols;
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += Math.abs(p[i] - t[i]);
+      return sum / n;
+    },
+    gradient(dP, p, t, rows, cols) {
+      const n = rows * cols;
+      for (let i = 0; i < n; i++) dP[i] = Math.sign(p[i] - t[i]) / n;
+    },
+    kinks: (t) => [t],
+  };
+}
+
+/** Huber loss (Huber 1964): ½d² for |d| ≤ delta, delta·(|d| − ½delta) beyond; d = p − t. */
+export function huber(delta = 1): Loss {
+  checkNumber('huber delta', delta, { min: 0, exclusiveMin: true });
+  return {
+    name: 'huber', spec: delta === 1 ? 'huber' : { name: 'huber', delta }, kind: 'regression',
+    value(p, t, rows, cols) {
+      const n = rows * cols;
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const d = Math.abs(p[i] - t[i]);
+        sum += d <= delta ? 0.5 * d * d : delta * (d - 0.5 * delta);
+      }
+      return sum / n;
+    },
+    gradient(dP, p, t, rows, cols) {
+      const n = rows * cols;
+      for (let i = 0; i < n; i++) {
+        const d = p[i] - t[i];
+        dP[i] = (d > delta ? delta : d < -delta ? -delta : d) / n;
+      }
+    },
+    // the first derivative is continuous; the second jumps at |d| = delta
+    kinks: (t) => [t - delta, t + delta],
+  };
+}
+
+/**
+ * Binary cross-entropy from logits z, targets t in [0, 1]: mean of
+ * −t·log σ(z) − (1 − t)·log(1 − σ(z)) = max(z, 0) − z·t + log(1 + e^−|z|)   (no overflow, no log 0).
+ * Gradient: (σ(z) − t) / n.
+ */
+export function binaryCrossEntropy(): Loss {
+  return {
+    name: 'binaryCrossEntropy', spec: 'binaryCrossEntropy', kind: 'classification', logitsOf: 'sigmoid',
+    value(z, t, rows, cols) {
+      const n = rows * cols;
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += Math.max(z[i], 0) - z[i] * t[i] + Math.log1p(Math.exp(-Math.abs(z[i])));
+      return sum / n;
+    },
+    gradient(dZ, z, t, rows, cols) {
+      const n = rows * cols;
+      for (let i = 0; i < n; i++) dZ[i] = (sigmoidValue(z[i]) - t[i]) / n;
+    },
+    kinks: () => [],
+    checkTargets(t, rows, cols) {
+      for (let i = 0; i < rows * cols; i++) {
+        if (!(t[i] >= 0 && t[i] <= 1)) {
+          throw new OptionError(
+            `binaryCrossEntropy needs targets in [0, 1], but y[${Math.floor(i / cols)}][${i % cols}] is ${t[i]}`, 'y');
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Softmax cross-entropy from logits z[rows×classes], targets t one-hot (or any distribution) per row:
+ * mean over rows of Σ_j t_j·(logsumexp(z) − z_j), with logsumexp shifted by the row's max.
+ * Gradient: (softmax(z)·Σ_j t_j − t) / rows.
+ */
+export function softmaxCrossEntropy(): Loss {
+  return {
+    name: 'softmaxCrossEntropy', spec: 'softmaxCrossEntropy', kind: 'classification', logitsOf: 'softmax',
+    value(z, t, rows, cols) {
+      let total = 0;
+      for (let r = 0; r < rows; r++) {
+        const o = r * cols;
+        let max = -Infinity;
+        for (let c = 0; c < cols; c++) if (z[o + c] > max) max = z[o + c];
+        let sum = 0;
+        for (let c = 0; c < cols; c++) sum += Math.exp(z[o + c] - max);
+        const lse = max + Math.log(sum);
+        for (let c = 0; c < cols; c++) if (t[o + c] !== 0) total += t[o + c] * (lse - z[o + c]);
+      }
+      return total / rows;
+    },
+    gradient(dZ, z, t, rows, cols) {
+      for (let r = 0; r < rows; r++) {
+        const o = r * cols;
+        let max = -Infinity;
+        let mass = 0;
+        for (let c = 0; c < cols; c++) {
+          if (z[o + c] > max) max = z[o + c];
+          mass += t[o + c];
+        }
+        let sum = 0;
+        for (let c = 0; c < cols; c++) sum += dZ[o + c] = Math.exp(z[o + c] - max);
+        for (let c = 0; c < cols; c++) dZ[o + c] = ((dZ[o + c] / sum) * mass - t[o + c]) / rows;
+      }
+    },
+    kinks: () => [],
+    checkTargets(t, rows, cols) {
+      if (cols < 2) {
+        throw new OptionError('softmaxCrossEntropy needs at least 2 target columns (one per class, one-hot)', 'y');
+      }
+      for (let i = 0; i < rows * cols; i++) {
+        if (!(t[i] >= 0 && t[i] <= 1)) {
+          throw new OptionError(
+            `softmaxCrossEntropy needs one-hot targets in [0, 1], but y[${Math.floor(i / cols)}][${i % cols}] is ${t[i]}`, 'y');
+        }
+      }
+    },
+  };
+}
+
+const factories: Record<LossName, (delta?: number) => Loss> = {
+  mse, mae, huber, binaryCrossEntropy, softmaxCrossEntropy,
+};
+
+export const lossNames = Object.keys(factories) as LossName[];
+
+export function getLoss(spec: LossSpec | Loss, option = 'loss'): Loss {
+  if (typeof spec === 'object' && spec !== null && 'value' in spec) return spec;
+  const name = typeof spec === 'string' ? spec : spec?.name;
+  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(factories, name)) {
+    return unknownName('loss', name ?? spec, lossNames, option);
+  }
+  return factories[name as LossName](typeof spec === 'object' ? spec.delta : undefined);
+}

@@ -1,0 +1,329 @@
+// A sequential network: layers applied in order, a loss, and weight penalties.
+// All parameters live in one flat buffer (`params`) and all gradients in another (`grads`), so
+// optimizers walk flat arrays and know nothing of layers; each layer's Parameter is a view into them.
+
+import { OptionError, ShapeError, checkNumber } from '../errors.js';
+import type { FloatArray } from '../kernels/index.js';
+import { toMatrix, zeros, type DType, type Matrix, type MatrixLike } from '../matrix.js';
+import { Random } from '../random.js';
+import { getActivation, type Activation, type ActivationSpec } from './activations.js';
+import { Dense } from './dense.js';
+import type { Initializer, InitializerName } from './initializers.js';
+import type { Layer, Parameter } from './layer.js';
+import { getLoss, type Loss, type LossSpec } from './losses.js';
+import { l1, l2, type Regularizer } from './regularizers.js';
+import { fit, type FitOptions, type History } from '../train/fit.js';
+
+export interface NetworkOptions {
+  /** Layer sizes from input to output, e.g. [1, 64, 1]; or ready-made Layer objects. */
+  layers: readonly number[] | readonly Layer[];
+  /** Activation of the hidden layers (default 'relu'). */
+  activation?: ActivationSpec | Activation;
+  /** Activation of the output layer (default: linear for regression losses, sigmoid / softmax for the cross-entropies). */
+  output?: ActivationSpec | Activation;
+  /** Default 'mse'. */
+  loss?: LossSpec | Loss;
+  /** Weight initializer (default: He for the ReLU family, Glorot otherwise — per layer). */
+  init?: InitializerName | Initializer;
+  /** L2 λ: cost (λ/2m)·Σw², gradient (λ/m)·w (scikit-learn's alpha). Default 0. */
+  weightDecay?: number;
+  /** L1 λ: cost (λ/m)·Σ|w|, gradient (λ/m)·sign(w). Default 0. */
+  l1?: number;
+  /** Further penalties (user-written ones included), applied to every weight (not biases). */
+  regularizers?: readonly Regularizer[];
+  /** Seed of the weight initialization (default 42). */
+  seed?: number;
+  dtype?: DType;
+  /** Receives warnings (default: console.warn). */
+  onWarning?: (message: string) => void;
+}
+
+/** Which parts of the cost to include. */
+export interface Terms {
+  data?: boolean;
+  /** true: all penalties; false: none; or the names of the penalties to include ('l2', 'l1', …) */
+  penalties?: boolean | readonly string[];
+}
+
+export interface LossTerms {
+  /** data loss + penalties: the cost gradient descent minimizes */
+  total: number;
+  /** the loss on the data alone */
+  data: number;
+  /** each penalty's value, by regularizer name */
+  penalties: Record<string, number>;
+}
+
+/** A parameter buffer of one layer, with where it sits in the flat buffers. */
+export interface ParameterRef {
+  layer: number;
+  parameter: Parameter;
+  offset: number;
+}
+
+export interface NetworkJSON {
+  format: 'scratchnet-network';
+  version: 1;
+  dtype: DType;
+  layers: Record<string, unknown>[];
+  loss: LossSpec;
+  weightDecay: number;
+  l1: number;
+  parameters: number[];
+}
+
+const ALL: Terms = { data: true, penalties: true };
+
+export class Network {
+  readonly layers: readonly Layer[];
+  readonly loss: Loss;
+  readonly regularizers: readonly Regularizer[];
+  readonly dtype: DType;
+  readonly inputSize: number;
+  readonly outputSize: number;
+  /** every parameter, layer by layer, weight then bias */
+  readonly params: FloatArray;
+  /** ∂cost/∂params after computeGradient */
+  readonly grads: FloatArray;
+  readonly parameterRefs: readonly ParameterRef[];
+  /** ∂cost/∂input after computeGradient(…, { inputGradient: true }) */
+  inputGradient: Matrix | null = null;
+  private readonly useLogits: boolean;
+  private readonly dPredictions = new Map<number, Matrix>();
+  private forwardOutput: Matrix | null = null;
+
+  constructor(options: NetworkOptions) {
+    if (!options || typeof options !== 'object') throw new OptionError('Network needs an options object, e.g. { layers: [1, 64, 1] }', 'options');
+    const warn = options.onWarning ?? ((m: string) => console.warn(`scratchnet: ${m}`));
+    this.loss = getLoss(options.loss ?? 'mse');
+    this.dtype = options.dtype ?? 'float64';
+    if (this.dtype !== 'float64' && this.dtype !== 'float32') {
+      throw new OptionError(`dtype must be 'float64' or 'float32', got ${JSON.stringify(this.dtype)}`, 'dtype');
+    }
+    const spec = options.layers;
+    if (!Array.isArray(spec) || spec.length === 0) {
+      throw new OptionError('layers must be a non-empty array: sizes such as [1, 64, 1], or Layer objects', 'layers');
+    }
+    if (typeof spec[0] === 'number') {
+      const sizes = spec as readonly number[];
+      if (sizes.length < 2) throw new OptionError(`layers needs at least an input and an output size, got [${sizes.join(', ')}]`, 'layers');
+      sizes.forEach((s, i) => checkNumber(`layers[${i}]`, s, { integer: true, min: 1 }));
+      const random = new Random(options.seed ?? 42);
+      const hidden = getActivation(options.activation ?? 'relu', 'activation');
+      if (hidden.name === 'softmax') throw new OptionError('softmax is an output activation; choose another for the hidden layers', 'activation');
+      const output = getActivation(options.output ?? this.loss.logitsOf ?? 'linear', 'output');
+      this.layers = sizes.slice(1).map((size, i) =>
+        new Dense(sizes[i], size, random, { activation: i === sizes.length - 2 ? output : hidden, init: options.init, dtype: this.dtype }));
+    } else {
+      this.layers = [...(spec as readonly Layer[])];
+      for (let i = 1; i < this.layers.length; i++) {
+        if (this.layers[i].inputSize !== this.layers[i - 1].outputSize) {
+          throw new ShapeError(`layers[${i}] takes ${this.layers[i].inputSize} inputs but layers[${i - 1}] gives ${this.layers[i - 1].outputSize}`, 'layers');
+        }
+      }
+    }
+    this.inputSize = this.layers[0].inputSize;
+    this.outputSize = this.layers[this.layers.length - 1].outputSize;
+
+    const regs: Regularizer[] = [];
+    if (options.weightDecay !== undefined && checkNumber('weightDecay', options.weightDecay, { min: 0 }) > 0) {
+      regs.push(l2(options.weightDecay));
+    }
+    if (options.l1 !== undefined && checkNumber('l1', options.l1, { min: 0 }) > 0) regs.push(l1(options.l1));
+    this.regularizers = [...regs, ...(options.regularizers ?? [])];
+
+    // Pair the output activation with the loss.
+    const last = this.layers[this.layers.length - 1];
+    const outName = last.activation?.name ?? 'linear';
+    if (this.loss.logitsOf) {
+      if (outName !== this.loss.logitsOf && outName !== 'linear') {
+        throw new OptionError(
+          `loss ${this.loss.name} works from logits: the output activation must be ${this.loss.logitsOf} or linear, not ${outName}`, 'output');
+      }
+      if (this.loss.logitsOf === 'softmax' && this.outputSize < 2) {
+        throw new OptionError('softmaxCrossEntropy needs an output layer of at least 2 units (one per class)', 'layers');
+      }
+      this.useLogits = outName === this.loss.logitsOf;
+      if (this.useLogits && !last.preActivation) {
+        throw new OptionError(`the last layer (${last.type}) exposes no pre-activation, which ${this.loss.name} needs`, 'layers');
+      }
+    } else {
+      this.useLogits = false;
+      if (this.loss.kind === 'regression' && outName !== 'linear') {
+        warn(`output activation ${outName} with loss ${this.loss.name}: a regression network needs a linear output, ` +
+          `since ${outName} bends or clips what the network can predict and it usually fails to fit the targets (use output: 'linear').`);
+      }
+    }
+
+    // Move every parameter into the flat buffers.
+    const refs: ParameterRef[] = [];
+    let total = 0;
+    this.layers.forEach((layer, l) => layer.parameters.forEach((p) => {
+      refs.push({ layer: l, parameter: p, offset: total });
+      total += p.value.length;
+    }));
+    this.params = this.dtype === 'float32' ? new Float32Array(total) : new Float64Array(total);
+    this.grads = this.dtype === 'float32' ? new Float32Array(total) : new Float64Array(total);
+    for (const r of refs) {
+      const n = r.parameter.value.length;
+      this.params.set(r.parameter.value, r.offset);
+      r.parameter.value = this.params.subarray(r.offset, r.offset + n);
+      r.parameter.grad = this.grads.subarray(r.offset, r.offset + n);
+    }
+    this.parameterRefs = refs;
+  }
+
+  get parameterCount(): number {
+    return this.params.length;
+  }
+
+  /** The network's output for x[N×inputSize] (probabilities for sigmoid/softmax outputs). Buffers are reused: copy to keep. */
+  forward(x: Matrix): Matrix {
+    let a = x;
+    for (const layer of this.layers) a = layer.forward(a);
+    this.forwardOutput = a;
+    return a;
+  }
+
+  /** Trains the network on x, y (see fit in train/fit.ts); returns the loss history. */
+  fit(x: MatrixLike, y: MatrixLike, options: FitOptions = {}): History {
+    return fit(this, x, y, options);
+  }
+
+  /** Validates x and returns a fresh copy of the network's output. */
+  predict(x: MatrixLike): Matrix {
+    const m = toMatrix(x, 'x', this.inputSize, this.dtype);
+    const out = this.forward(m);
+    const copy = zeros(out.rows, out.cols, this.dtype);
+    copy.data.set(out.data);
+    return copy;
+  }
+
+  /** The cost of x against y, by terms (forward only). */
+  computeLoss(x: Matrix, y: Matrix, terms: Terms = ALL): LossTerms {
+    this.checkBatch(x, y);
+    this.forward(x);
+    return this.lossTerms(y, x.rows, terms);
+  }
+
+  /**
+   * Forward and backward: returns the cost and writes ∂cost/∂params into `grads` (only the terms
+   * asked for). With inputGradient, also sets `inputGradient` = ∂cost/∂x.
+   */
+  computeGradient(x: Matrix, y: Matrix, terms: Terms = ALL, inputGradient = false): LossTerms {
+    this.checkBatch(x, y);
+    this.forward(x);
+    const result = this.lossTerms(y, x.rows, terms);
+    const N = x.rows;
+    if (terms.data !== false) {
+      const dPred = this.dPrediction(N);
+      const last = this.layers[this.layers.length - 1];
+      const pred = this.useLogits ? last.preActivation!() : this.forwardOutput!;
+      this.loss.gradient(dPred.data, pred.data, y.data, N, this.outputSize);
+      let d: Matrix | null = this.useLogits
+        ? last.backwardFromPreActivation!(dPred, this.layers.length > 1 || inputGradient)
+        : last.backward(dPred, this.layers.length > 1 || inputGradient);
+      for (let l = this.layers.length - 2; l >= 0; l--) d = this.layers[l].backward(d!, l > 0 || inputGradient);
+      this.inputGradient = inputGradient ? d : null;
+    } else {
+      this.grads.fill(0);
+      this.inputGradient = inputGradient ? zeros(N, this.inputSize, this.dtype) : null;
+    }
+    for (const r of this.regularizers) {
+      if (!includes(terms, r.name)) continue;
+      for (const ref of this.parameterRefs) {
+        if (ref.parameter.regularize) r.addGradient(ref.parameter.grad, ref.parameter.value, N);
+      }
+    }
+    return result;
+  }
+
+
+  private lossTerms(y: Matrix, N: number, terms: Terms): LossTerms {
+    const last = this.layers[this.layers.length - 1];
+    const pred = this.useLogits ? last.preActivation!() : this.forwardOutput!;
+    const data = this.loss.value(pred.data, y.data, N, this.outputSize);
+    const penalties: Record<string, number> = {};
+    let total = terms.data !== false ? data : 0;
+    for (const r of this.regularizers) {
+      if (!includes(terms, r.name)) continue;
+      let p = 0;
+      for (const ref of this.parameterRefs) if (ref.parameter.regularize) p += r.penalty(ref.parameter.value, N);
+      penalties[r.name] = (penalties[r.name] ?? 0) + p;
+      total += p;
+    }
+    return { total, data, penalties };
+  }
+
+  /** Whether the loss is computed from the output layer's pre-activation (logits). */
+  get lossFromLogits(): boolean {
+    return this.useLogits;
+  }
+
+  /** A serializable description: architecture, loss, penalties and every parameter value. */
+  toJSON(): NetworkJSON {
+    const layers = this.layers.map((l) => l.config());
+    for (const r of this.regularizers) {
+      if (r.name !== 'l2' && r.name !== 'l1') throw new OptionError(`cannot serialize the custom regularizer ${r.name}`, 'regularizers');
+    }
+    return {
+      format: 'scratchnet-network',
+      version: 1,
+      dtype: this.dtype,
+      layers,
+      loss: this.loss.spec,
+      weightDecay: this.regularizers.find((r) => r.name === 'l2')?.lambda ?? 0,
+      l1: this.regularizers.find((r) => r.name === 'l1')?.lambda ?? 0,
+      parameters: Array.from(this.params),
+    };
+  }
+
+  /** Rebuilds a network written by toJSON (dense layers only); parameters round-trip exactly. */
+  static fromJSON(json: NetworkJSON): Network {
+    if (!json || json.format !== 'scratchnet-network') throw new OptionError('not a scratchnet network description (format field missing)', 'json');
+    if (json.version !== 1) throw new OptionError(`unsupported network format version ${json.version} (this scratchnet reads version 1)`, 'json');
+    const random = new Random(0);
+    const layers = json.layers.map((c, i) => {
+      if (c.type !== 'dense') throw new OptionError(`layers[${i}]: unknown layer type ${JSON.stringify(c.type)}`, 'json');
+      return new Dense(c.inputSize as number, c.outputSize as number, random, {
+        activation: c.activation as ActivationSpec, init: 'zeros', dtype: json.dtype,
+      });
+    });
+    const net = new Network({ layers, loss: json.loss, weightDecay: json.weightDecay, l1: json.l1, dtype: json.dtype, onWarning: () => {} });
+    if (json.parameters.length !== net.params.length) {
+      throw new ShapeError(`the description holds ${json.parameters.length} parameters but its layers need ${net.params.length}`, 'json');
+    }
+    net.params.set(json.parameters);
+    return net;
+  }
+
+  /** An independent copy with the same parameters. */
+  clone(): Network {
+    return Network.fromJSON(this.toJSON());
+  }
+
+  /** A readable summary: one line per layer, then loss, penalties and the parameter count. */
+  toString(): string {
+    const lines = this.layers.map((l, i) => `  ${i}: ${l.toString()}`);
+    const pens = this.regularizers.map((r) => `${r.name}(λ=${r.lambda})`).join(', ') || 'none';
+    const loss = typeof this.loss.spec === 'string' ? this.loss.spec : JSON.stringify(this.loss.spec);
+    return `Network (${this.inputSize} → ${this.outputSize}, ${this.parameterCount} parameters, ${this.dtype})\n${lines.join('\n')}\n  loss: ${loss}${this.useLogits ? ' (from logits)' : ''}; penalties: ${pens}`;
+  }
+
+  private checkBatch(x: Matrix, y: Matrix): void {
+    if (x.cols !== this.inputSize) throw new ShapeError(`x has ${x.cols} columns but the network takes ${this.inputSize} inputs`, 'x');
+    if (y.cols !== this.outputSize) throw new ShapeError(`y has ${y.cols} columns but the network gives ${this.outputSize} outputs`, 'y');
+    if (x.rows !== y.rows) throw new ShapeError(`x has ${x.rows} rows but y has ${y.rows}: each example needs one target row`, 'y');
+  }
+
+  private dPrediction(N: number): Matrix {
+    let m = this.dPredictions.get(N);
+    if (!m) this.dPredictions.set(N, (m = zeros(N, this.outputSize, this.dtype)));
+    return m;
+  }
+}
+
+function includes(terms: Terms, name: string): boolean {
+  const p = terms.penalties ?? true;
+  return typeof p === 'boolean' ? p : p.includes(name);
+}
