@@ -16,5 +16,6 @@ export { l2, l1, type Regularizer } from './nn/regularizers.js';
 export type { Layer, Parameter } from './nn/layer.js';
 export { Dense, type DenseOptions } from './nn/dense.js';
 export { Network, type NetworkOptions, type NetworkJSON, type LossTerms, type Terms, type ParameterRef } from './nn/network.js';
-export { SGD, getOptimizer, optimizerNames, type Optimizer, type OptimizerName } from './optim/index.js';
-export { fit, type FitOptions, type History } from './train/fit.js';
+export * from './optim/index.js';
+export * from './train/index.js';
+export * from './check/index.js';

@@ -1,0 +1,2 @@
+// Checking a network: the gradient checker and the doctor.
+export {};
