@@ -3,7 +3,7 @@
 // Generator: sfc32 (Chris Doty-Humphrey's Small Fast Counting generator, from PractRand),
 // seeded through splitmix32 so that nearby seeds give unrelated streams.
 
-import { checkNumber } from './errors.js';
+import { OptionError, checkNumber } from './errors.js';
 
 export class Random {
   private a: number;
@@ -82,6 +82,21 @@ export class Random {
       array[j] = t;
     }
     return array;
+  }
+
+  /** The generator's full state as plain numbers (for checkpoints); setState(state()) resumes the stream exactly. */
+  state(): number[] {
+    return [this.a, this.b, this.c, this.d, this.spare];
+  }
+
+  /** Restores a state written by state(). */
+  setState(state: readonly number[]): this {
+    if (!Array.isArray(state) || state.length !== 5 || !state.slice(0, 4).every((v) => Number.isInteger(v))) {
+      throw new OptionError(`a Random state is 5 numbers written by state(), got ${JSON.stringify(state)}`, 'randomState');
+    }
+    [this.a, this.b, this.c, this.d] = state.map((v) => v | 0);
+    this.spare = state[4] === null ? NaN : state[4];
+    return this;
   }
 
   /** A new generator whose stream depends only on this one's next draw. */

@@ -1,9 +1,10 @@
 // Plain gradient descent: θ ← θ − η·g. With the whole training set as one batch this is the
 // seed's full-batch gradient descent; with mini-batches it is stochastic gradient descent.
+// Default η = 0.01, as Keras's SGD (PyTorch's torch.optim.SGD has lr 1e-3).
 
 import { checkNumber } from '../errors.js';
 import type { FloatArray } from '../kernels/index.js';
-import type { Optimizer } from './optimizer.js';
+import { checkState, type Optimizer, type OptimizerState } from './optimizer.js';
 
 export interface SGDOptions {
   learningRate?: number;
@@ -12,6 +13,7 @@ export interface SGDOptions {
 export class SGD implements Optimizer {
   readonly name = 'sgd';
   learningRate: number;
+  stepCount = 0;
 
   constructor(options: SGDOptions = {}) {
     this.learningRate = checkNumber('learningRate', options.learningRate ?? 0.01, { min: 0, exclusiveMin: true });
@@ -20,7 +22,19 @@ export class SGD implements Optimizer {
   step(params: FloatArray, grads: FloatArray): void {
     const lr = this.learningRate;
     for (let i = 0; i < params.length; i++) params[i] -= lr * grads[i];
+    this.stepCount++;
   }
 
-  reset(): void {}
+  reset(): void {
+    this.stepCount = 0;
+  }
+
+  state(): OptimizerState {
+    return { name: this.name, step: this.stepCount, learningRate: this.learningRate, buffers: {} };
+  }
+
+  setState(state: OptimizerState): void {
+    this.stepCount = checkState(state, this.name).step;
+    this.learningRate = state.learningRate;
+  }
 }

@@ -1,0 +1,82 @@
+// Adam (Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization", Algorithm 1):
+//   m ← β1·m + (1 − β1)·g,   v ← β2·v + (1 − β2)·g²,
+//   m̂ = m / (1 − β1ᵗ),   v̂ = v / (1 − β2ᵗ),   θ ← θ − η·m̂ / (√v̂ + ε).
+// Defaults from the paper, also PyTorch's and Keras's (Keras ε = 1e-7): η = 0.001, β1 = 0.9,
+// β2 = 0.999, ε = 1e-8. AdamW (adamw.ts) adds decoupled weight decay to this same step.
+
+import { checkNumber } from '../errors.js';
+import type { FloatArray } from '../kernels/index.js';
+import { bufferFromJSON, bufferToJSON, checkState, stateBuffer, type Optimizer, type OptimizerState } from './optimizer.js';
+
+export interface AdamOptions {
+  learningRate?: number;
+  /** β1 in [0, 1): decay of the gradient average; default 0.9 */
+  beta1?: number;
+  /** β2 in [0, 1): decay of the squared-gradient average; default 0.999 */
+  beta2?: number;
+  /** ε > 0; default 1e-8 */
+  epsilon?: number;
+}
+
+export class Adam implements Optimizer {
+  readonly name: string = 'adam';
+  learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  stepCount = 0;
+  /** m[P]: first moment (average gradient) */
+  protected m: Float64Array | null = null;
+  /** v[P]: second moment (average squared gradient) */
+  protected v: Float64Array | null = null;
+
+  constructor(options: AdamOptions = {}) {
+    this.learningRate = checkNumber('learningRate', options.learningRate ?? 0.001, { min: 0, exclusiveMin: true });
+    this.beta1 = checkNumber('beta1', options.beta1 ?? 0.9, { min: 0, max: 0.999999999 });
+    this.beta2 = checkNumber('beta2', options.beta2 ?? 0.999, { min: 0, max: 0.999999999 });
+    this.epsilon = checkNumber('epsilon', options.epsilon ?? 1e-8, { min: 0, exclusiveMin: true });
+  }
+
+  step(params: FloatArray, grads: FloatArray): void {
+    this.adamStep(params, grads, 0);
+  }
+
+  /** The Adam update, after θ ← θ·(1 − decay) when decay > 0 (AdamW). One loop over the buffers. */
+  protected adamStep(params: FloatArray, grads: FloatArray, decay: number): void {
+    const n = params.length;
+    const m = (this.m = stateBuffer(this.m, n, 'm'));
+    const v = (this.v = stateBuffer(this.v, n, 'v'));
+    const t = ++this.stepCount;
+    const b1 = this.beta1;
+    const b2 = this.beta2;
+    const eps = this.epsilon;
+    const lr = this.learningRate;
+    const c1 = 1 - b1 ** t; // bias corrections
+    const c2 = 1 - b2 ** t;
+    const keep = 1 - lr * decay;
+    for (let i = 0; i < n; i++) {
+      const g = grads[i];
+      m[i] = b1 * m[i] + (1 - b1) * g;
+      v[i] = b2 * v[i] + (1 - b2) * g * g;
+      const p = decay > 0 ? params[i] * keep : params[i];
+      params[i] = p - (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
+    }
+  }
+
+  reset(): void {
+    this.m = null;
+    this.v = null;
+    this.stepCount = 0;
+  }
+
+  state(): OptimizerState {
+    return { name: this.name, step: this.stepCount, learningRate: this.learningRate, buffers: { m: bufferToJSON(this.m), v: bufferToJSON(this.v) } };
+  }
+
+  setState(state: OptimizerState): void {
+    this.stepCount = checkState(state, this.name).step;
+    this.learningRate = state.learningRate;
+    this.m = bufferFromJSON(state, 'm');
+    this.v = bufferFromJSON(state, 'v');
+  }
+}
