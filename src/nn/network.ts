@@ -61,6 +61,19 @@ export interface ParameterRef {
   offset: number;
 }
 
+/**
+ * Standardization the network was trained with (fit's `scale` option; see train/scaling.ts):
+ * inputs enter as (x − inputMean) / inputStd and, for regression, outputs leave as
+ * y'·targetStd + targetMean. predict() applies both, so it works in original units; forward() and
+ * computeGradient() work in the scaled space. One number per column; a constant column has std 1.
+ */
+export interface Scaling {
+  inputMean: number[];
+  inputStd: number[];
+  targetMean?: number[];
+  targetStd?: number[];
+}
+
 export interface NetworkJSON {
   format: 'scratchnet-network';
   version: 1;
@@ -70,6 +83,8 @@ export interface NetworkJSON {
   weightDecay: number;
   l1: number;
   parameters: number[];
+  /** present once fit has decided: the standardization, or null for a network trained unscaled */
+  scaling?: Scaling | null;
 }
 
 const ALL: Terms = { data: true, penalties: true };
@@ -88,6 +103,8 @@ export class Network {
   readonly parameterRefs: readonly ParameterRef[];
   /** ∂cost/∂input after computeGradient(…, { inputGradient: true }) */
   inputGradient: Matrix | null = null;
+  /** Set by fit: the standardization predict() applies (null: trained without; undefined: not trained yet). */
+  scaling?: Scaling | null;
   private readonly useLogits: boolean;
   private readonly dPredictions = new Map<number, Matrix>();
   private forwardOutput: Matrix | null = null;
@@ -190,12 +207,23 @@ export class Network {
     return fit(this, x, y, options);
   }
 
-  /** Validates x and returns a fresh copy of the network's output. */
+  /** Validates x and returns a fresh copy of the network's output, in original units when `scaling` is set. */
   predict(x: MatrixLike): Matrix {
-    const m = toMatrix(x, 'x', this.inputSize, this.dtype);
+    const m = toMatrix(x, 'x', this.inputSize, this.dtype); // a copy: safe to standardize in place
+    const sc = this.scaling;
+    if (sc) {
+      for (let r = 0; r < m.rows; r++) {
+        for (let c = 0; c < m.cols; c++) m.data[r * m.cols + c] = (m.data[r * m.cols + c] - sc.inputMean[c]) / sc.inputStd[c];
+      }
+    }
     const out = this.forward(m);
     const copy = zeros(out.rows, out.cols, this.dtype);
     copy.data.set(out.data);
+    if (sc?.targetMean && sc.targetStd) {
+      for (let r = 0; r < copy.rows; r++) {
+        for (let c = 0; c < copy.cols; c++) copy.data[r * copy.cols + c] = copy.data[r * copy.cols + c] * sc.targetStd[c] + sc.targetMean[c];
+      }
+    }
     return copy;
   }
 
@@ -275,6 +303,7 @@ export class Network {
       weightDecay: this.regularizers.find((r) => r.name === 'l2')?.lambda ?? 0,
       l1: this.regularizers.find((r) => r.name === 'l1')?.lambda ?? 0,
       parameters: Array.from(this.params),
+      ...(this.scaling !== undefined ? { scaling: this.scaling && structuredClone(this.scaling) } : {}),
     };
   }
 
@@ -294,6 +323,7 @@ export class Network {
       throw new ShapeError(`the description holds ${json.parameters.length} parameters but its layers need ${net.params.length}`, 'json');
     }
     net.params.set(json.parameters);
+    if (json.scaling !== undefined) net.scaling = json.scaling && structuredClone(json.scaling);
     return net;
   }
 
