@@ -61,9 +61,9 @@ export function columnSums(out: FloatArray, a: FloatArray, R: number, C: number)
 export function denseForward(
   out: FloatArray, inp: FloatArray, weight: FloatArray, bias: FloatArray, N: number, I: number, O: number,
 ): void {
-  for (let n = 0; n < N; n++) out.set(bias.subarray(0, O), n * O);
   for (let n = 0; n < N; n++) {
     const outRow = n * O;
+    for (let o = 0; o < O; o++) out[outRow + o] = bias[o];
     for (let i = 0; i < I; i++) {
       const x = inp[n * I + i];
       if (x === 0) continue;
