@@ -1,0 +1,128 @@
+// A training run the page can advance a few epochs at a time: the network, its optimizer, the data
+// as matrices and the loss history. Full-batch gradient descent with the library's own steps —
+// forward + backward (network.computeGradient), then one optimizer step over the flat buffers —
+// so the optimizer keeps its state (moments) across animation frames. No DOM here.
+
+import {
+  DivergenceError, Network, getOptimizer, toMatrix, zeros,
+  type LossSpec, type Matrix, type Optimizer, type OptimizerName, type ActivationSpec,
+} from '../src/index.js';
+import { makeDataset, type Dataset, type DatasetName } from './datasets.js';
+import type { PlaygroundState } from './state.js';
+
+export class Trainer {
+  readonly data: Dataset;
+  readonly network: Network;
+  readonly optimizer: Optimizer;
+  /** x[N×inputs], y[N×outputs] (one-hot [N×2] for softmaxCrossEntropy) */
+  readonly x: Matrix;
+  readonly y: Matrix;
+  /** cost (data loss + penalties) before each epoch's update */
+  readonly losses: number[] = [];
+  /** set when the loss became NaN or infinite; the weights are those of the last finite loss */
+  diverged: DivergenceError | null = null;
+  private readonly lastGood: Float64Array;
+
+  /** Throws the library's OptionError / ShapeError / DataError for settings that do not fit together. */
+  constructor(readonly state: PlaygroundState) {
+    this.data = makeDataset(state.dataset as DatasetName, state.seed, state.noise);
+    const inputs = this.data.x[0].length;
+    const loss = (state.loss === 'auto' ? (this.data.task === 'regression' ? 'mse' : 'binaryCrossEntropy') : state.loss) as LossSpec;
+    // softmax cross-entropy needs one output per class: labels become one-hot rows [1−ℓ, ℓ]
+    const oneHot = loss === 'softmaxCrossEntropy';
+    const targets = oneHot ? this.data.y.map(([l]) => [1 - l, l]) : this.data.y;
+    this.network = new Network({
+      layers: [inputs, ...state.hidden, oneHot ? 2 : 1],
+      activation: state.activation as ActivationSpec,
+      output: state.output === 'auto' ? undefined : (state.output as ActivationSpec),
+      loss,
+      weightDecay: state.weightDecay,
+      seed: state.seed,
+      onWarning: () => {},
+    });
+    this.optimizer = getOptimizer(state.optimizer as OptimizerName, { learningRate: state.learningRate });
+    this.x = toMatrix(this.data.x, 'x', inputs);
+    this.y = toMatrix(targets, 'y', this.network.outputSize);
+    this.network.loss.checkTargets?.(this.y.data, this.y.rows, this.y.cols);
+    this.lastGood = new Float64Array(this.network.params.length);
+  }
+
+  get epoch(): number {
+    return this.losses.length;
+  }
+
+  /**
+   * Trains until `epochs` more epochs are done or `budgetMs` milliseconds have passed (at least one
+   * epoch). Returns the number of epochs done; 0 once diverged.
+   */
+  run(epochs: number, budgetMs = Infinity): number {
+    if (this.diverged) return 0;
+    const start = performance.now();
+    const net = this.network;
+    let done = 0;
+    while (done < epochs) {
+      this.lastGood.set(net.params);
+      const { total } = net.computeGradient(this.x, this.y);
+      if (!Number.isFinite(total)) {
+        net.params.set(this.lastGood);
+        this.diverged = new DivergenceError(
+          `training diverged at epoch ${this.epoch + 1}: the loss became ${total}. ` +
+          `The weights are those of the last finite loss; lower the learning rate (now ${this.optimizer.learningRate}).`,
+          this.epoch + 1, 1);
+        break;
+      }
+      this.losses.push(total);
+      this.optimizer.step(net.params, net.grads);
+      done++;
+      // checking the clock every 8 epochs keeps performance.now() out of the way of small networks
+      if ((done & 7) === 0 && performance.now() - start >= budgetMs) break;
+    }
+    return done;
+  }
+
+  /**
+   * The network's output on grid[M×inputs], as a probability of class 1 for classification (whatever
+   * the output activation: logits are squashed, plain regression outputs clamped to [0, 1]).
+   * Writes into out[M] and returns it.
+   */
+  predictInto(out: Float64Array, grid: Matrix): Float64Array {
+    const pred = this.network.forward(grid); // pred[M×outputs], reused buffer
+    const net = this.network;
+    const outName = net.layers[net.layers.length - 1].activation?.name ?? 'linear';
+    const cols = pred.cols;
+    for (let i = 0; i < grid.rows; i++) {
+      if (this.data.task === 'regression') {
+        out[i] = pred.data[i * cols];
+      } else if (cols === 2) {
+        // softmax CE: probability of class 1 (softmax of the two logits when the output is linear)
+        const a = pred.data[i * 2];
+        const b = pred.data[i * 2 + 1];
+        out[i] = outName === 'softmax' ? b : 1 / (1 + Math.exp(a - b));
+      } else {
+        const v = pred.data[i];
+        out[i] = outName === 'sigmoid' || net.loss.name !== 'binaryCrossEntropy'
+          ? Math.min(1, Math.max(0, v))
+          : 1 / (1 + Math.exp(-v));
+      }
+    }
+    return out;
+  }
+
+  /** A grid matrix over the plotted box: 1-D, `n` points; 2-D, n×n points row by row (top row first). */
+  makeGrid(n: number): Matrix {
+    const [x0, x1, y0, y1] = this.data.bounds;
+    if (this.network.inputSize === 1) {
+      const g = zeros(n, 1);
+      for (let i = 0; i < n; i++) g.data[i] = x0 + ((x1 - x0) * i) / (n - 1);
+      return g;
+    }
+    const g = zeros(n * n, 2);
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) {
+        g.data[(r * n + c) * 2] = x0 + ((x1 - x0) * (c + 0.5)) / n;
+        g.data[(r * n + c) * 2 + 1] = y1 - ((y1 - y0) * (r + 0.5)) / n;
+      }
+    }
+    return g;
+  }
+}
