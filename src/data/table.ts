@@ -1,0 +1,64 @@
+// A table of raw cells as read from a CSV file or JSON records, before any encoding: column names,
+// rows of cells (string | number | null), and where each row came from (file line) for error messages.
+
+import { DataError } from '../errors.js';
+
+export type Cell = string | number | boolean | null;
+
+export interface Table {
+  /** column names, in file order */
+  readonly columns: string[];
+  /** rows × columns cells; null or '' for an absent value */
+  readonly rows: Cell[][];
+  /** where each row starts in the source: 1-based line, for messages (undefined for generated data) */
+  readonly lines?: number[];
+  /** 1-based column (character) where each cell starts, per row, when known (CSV) */
+  readonly cellColumns?: number[][];
+  /** 'data.csv', 'records.json', 'dataset spirals': used as the prefix of every message */
+  readonly source: string;
+  /** how row positions are named in messages */
+  readonly kind: 'csv' | 'json' | 'generated';
+}
+
+/** "data.csv:12:7" (CSV), "data.json: record 4 (line 9)" (JSON), "dataset xor: row 3" otherwise. */
+export function cellLocation(table: Table, row: number, column?: number): string {
+  const line = table.lines?.[row];
+  if (table.kind === 'csv' && line !== undefined) {
+    const col = column !== undefined ? table.cellColumns?.[row]?.[column] : undefined;
+    return `${table.source}:${line}${col !== undefined ? `:${col}` : ''}`;
+  }
+  if (table.kind === 'json') return `${table.source}: record ${row + 1}${line !== undefined ? ` (line ${line})` : ''}`;
+  return `${table.source}: row ${row + 1}`;
+}
+
+/** Values that count as missing: null, the empty string and the usual spellings of "not available". */
+export const missingMarkers: readonly string[] = ['', '.', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '?', '-'];
+
+export function isMissing(cell: Cell | undefined): boolean {
+  if (cell === null || cell === undefined) return true;
+  if (typeof cell === 'number') return Number.isNaN(cell);
+  if (typeof cell === 'boolean') return false;
+  return missingMarkers.includes(cell.trim());
+}
+
+/** The index of a column by name; DataError listing the known names otherwise. */
+export function columnIndex(table: Table, name: string, role = 'column'): number {
+  const i = table.columns.indexOf(name);
+  if (i < 0) {
+    const near = table.columns.find((c) => c.toLowerCase() === name.toLowerCase());
+    throw new DataError(
+      `${table.source}: no ${role} named ${JSON.stringify(name)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}; ` +
+      `columns are: ${table.columns.join(', ')}`, role);
+  }
+  return i;
+}
+
+/** A table holding only the rows `keep` (indices into table.rows), positions preserved. */
+export function selectRows(table: Table, keep: readonly number[]): Table {
+  return {
+    ...table,
+    rows: keep.map((r) => table.rows[r]),
+    lines: table.lines ? keep.map((r) => table.lines![r]) : undefined,
+    cellColumns: table.cellColumns ? keep.map((r) => table.cellColumns![r]) : undefined,
+  };
+}

@@ -1,0 +1,2 @@
+// Model files: schema, serialization and validation (no file access here; see src/cli/files.ts).
+export { MODEL_FORMAT, MODEL_VERSION, modelSchema, serializeModel, parseModel, modelNetwork, type ModelFile } from './model.js';

@@ -1,0 +1,127 @@
+// The model file: one JSON document holding everything needed to use or continue a trained network —
+// architecture and weights, input scaling, the data encoding (columns, categories, class labels),
+// training settings, metrics and history, and (in checkpoints) the optimizer and random state.
+// Validated on load with a zod schema; numbers are written by JSON.stringify, whose shortest
+// round-trip form makes float64 weights come back bit-exactly (ECMA-262 Number::toString).
+// Pure data: reading and writing files is the CLI's job (src/cli/files.ts, atomic writes).
+
+import { z } from 'zod';
+import { DataError } from '../errors.js';
+import { Network, type NetworkJSON } from '../nn/network.js';
+import type { Encoding } from '../data/encoding.js';
+
+export const MODEL_FORMAT = 'scratchnet-model';
+export const MODEL_VERSION = 1;
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const name = z.string().min(1);
+
+const columnEncoding = z.discriminatedUnion('type', [
+  z.object({ name, type: z.literal('number'), fill: finite.optional() }),
+  z.object({ name, type: z.literal('boolean'), fill: finite.optional() }),
+  z.object({ name, type: z.literal('date'), fill: finite.optional() }),
+  z.object({ name, type: z.literal('category'), categories: z.array(z.string()).min(1), fill: z.string().optional() }),
+]);
+
+const encoding = z.object({
+  features: z.array(columnEncoding).min(1),
+  target: z.object({
+    columns: z.array(name).min(1),
+    task: z.enum(['regression', 'binary', 'multiclass']),
+    classes: z.array(z.string()).min(2).optional(),
+  }),
+  missing: z.enum(['error', 'drop', 'mean']),
+});
+
+const network = z.looseObject({
+  format: z.literal('scratchnet-network'),
+  version: z.number().int(),
+  dtype: z.enum(['float64', 'float32']),
+  layers: z.array(z.looseObject({ type: z.string(), inputSize: z.number().int().positive(), outputSize: z.number().int().positive() })).min(1),
+  loss: z.unknown(),
+  weightDecay: finite,
+  l1: finite,
+  parameters: z.array(finite),
+});
+
+/** Training settings as given (after defaults): what `train --resume` re-uses. */
+const settings = z.looseObject({
+  layers: z.array(z.number().int().positive()),
+  activation: z.string(),
+  output: z.string().optional(),
+  loss: z.string().optional(),
+  optimizer: z.string(),
+  learningRate: finite.optional(),
+  epochs: z.number().int().positive(),
+  batchSize: z.number().int().positive().optional(),
+  weightDecay: finite.optional(),
+  validationSplit: finite.optional(),
+  earlyStopping: z.unknown().optional(),
+  seed: z.number().int().nonnegative(),
+});
+
+const history = z.looseObject({
+  loss: z.array(z.number()),
+});
+
+export const modelSchema = z.object({
+  format: z.literal(MODEL_FORMAT),
+  version: z.literal(MODEL_VERSION),
+  createdBy: z.string().optional(),
+  /** where the data came from ("cars.csv", "dataset spirals") */
+  data: z.looseObject({ source: z.string() }).optional(),
+  network,
+  encoding,
+  settings,
+  history: history.optional(),
+  metrics: z.record(z.string(), z.unknown()).optional(),
+  /** present while training is unfinished: enough state to continue bit-identically */
+  checkpoint: z.looseObject({
+    epoch: z.number().int().nonnegative(),
+    reason: z.string(),
+    state: z.unknown(),
+  }).optional(),
+});
+
+export type ModelFile = z.infer<typeof modelSchema> & { network: NetworkJSON; encoding: Encoding };
+
+/** Model → JSON text (2-space indented, weights as shortest round-trip decimals). */
+export function serializeModel(model: ModelFile): string {
+  return JSON.stringify(model, null, 1) + '\n';
+}
+
+/**
+ * JSON text → validated ModelFile. DataError (message starting with `source:`) for invalid JSON,
+ * another format, a newer version, or a schema violation (with the path of the first bad field).
+ */
+export function parseModel(text: string, source = 'model.json'): ModelFile {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new DataError(`${source}: not a model file: invalid JSON (${(e as Error).message})`, 'model');
+  }
+  if (!value || typeof value !== 'object' || (value as { format?: unknown }).format !== MODEL_FORMAT) {
+    throw new DataError(`${source}: not a scratchnet model file (expected "format": "${MODEL_FORMAT}")`, 'model');
+  }
+  const version = (value as { version?: unknown }).version;
+  if (version !== MODEL_VERSION) {
+    throw new DataError(`${source}: model format version ${JSON.stringify(version)} is not supported; this scratchnet reads version ${MODEL_VERSION}`, 'model');
+  }
+  const result = modelSchema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    throw new DataError(`${source}: invalid model file: ${path || '(top level)'}: ${issue.message}`, 'model');
+  }
+  return result.data as ModelFile;
+}
+
+/** Rebuilds the Network of a model file; DataError if the weights do not fit the layers. */
+export function modelNetwork(model: ModelFile, source = 'model.json'): Network {
+  try {
+    return Network.fromJSON(model.network);
+  } catch (e) {
+    throw new DataError(`${source}: invalid model file: ${(e as Error).message}`, 'model');
+  }
+}
