@@ -7,7 +7,7 @@ import { drawFit, drawLossCurve, drawRegions } from './plot.js';
 import { fields, formatField, fromHash, parseField, toHash, type Field, type PlaygroundState } from './state.js';
 import { Trainer } from './trainer.js';
 
-const FRAME_BUDGET_MS = 12;
+const FRAME_BUDGET_MS = 9; // of a 16.7 ms frame at 60 Hz, leaving time to draw
 const GRID_1D = 200; // prediction points along x
 const GRID_2D = 60; // heat-map cells per side
 
@@ -93,11 +93,14 @@ function reset(): void {
     say(e instanceof ScratchnetError ? `${e.name}: ${e.message}` : String(e));
   }
   speed = { epochs: 0, since: performance.now() };
+  speedText.textContent = '–';
   draw();
 }
 
 function setRunning(on: boolean): void {
+  const was = running;
   running = on && trainer !== null && trainer.diverged === null;
+  if (running && !was) speed = { epochs: 0, since: performance.now() };
   startButton.textContent = running ? 'Pause' : 'Start';
   document.body.dataset.running = String(running);
 }

@@ -2,6 +2,7 @@
 // as matrices and the loss history. Full-batch gradient descent with the library's own steps —
 // forward + backward (network.computeGradient), then one optimizer step over the flat buffers —
 // so the optimizer keeps its state (moments) across animation frames. No DOM here.
+// (Not fit(): fit makes its loop per call; here one run is advanced by many calls.)
 
 import {
   DivergenceError, Network, getOptimizer, toMatrix, zeros,
@@ -22,6 +23,7 @@ export class Trainer {
   /** set when the loss became NaN or infinite; the weights are those of the last finite loss */
   diverged: DivergenceError | null = null;
   private readonly lastGood: Float64Array;
+  private readonly closure = () => this.network.computeGradient(this.x, this.y).total;
 
   /** Throws the library's OptionError / ShapeError / DataError for settings that do not fit together. */
   constructor(readonly state: PlaygroundState) {
@@ -72,7 +74,8 @@ export class Trainer {
         break;
       }
       this.losses.push(total);
-      this.optimizer.step(net.params, net.grads);
+      // L-BFGS re-evaluates the cost in its line search; the other optimizers ignore the closure
+      this.optimizer.step(net.params, net.grads, this.closure, total);
       done++;
       // checking the clock every 8 epochs keeps performance.now() out of the way of small networks
       if ((done & 7) === 0 && performance.now() - start >= budgetMs) break;

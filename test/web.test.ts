@@ -1,0 +1,164 @@
+// The playground in a real browser: the static server on an ephemeral port, Chromium driven by
+// playwright-core. Start trains x² below 1e-3 while the page keeps drawing frames; Pause, Step and
+// Reset do what they say; the URL hash carries every setting to a fresh page (same hash ⇒ same run);
+// bad settings show the library's error. Screenshots go to out/playground.png and out/playground-2d.png.
+// Needs /usr/bin/chromium (`apt-get update && apt-get install -y chromium`; .ci/run installs it).
+
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startServer, projectRoot, type PlaygroundServer } from '../web/serve.js';
+import { defaultState, fromHash } from '../web/state.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
+
+describe('playground page in Chromium', () => {
+  let server: PlaygroundServer | undefined;
+  let browser: Browser | undefined;
+  /** uncaught exceptions and console errors of every page, checked at the end */
+  const problems: string[] = [];
+
+  before(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} not found: the playground test needs a real browser. ` +
+        'Install it with `apt-get update && apt-get install -y chromium` (.ci/run does this in CI).');
+    }
+    server = await startServer({ port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 20_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(hash = ''): Promise<Page> {
+    const page = await browser!.newPage({ viewport: { width: 1180, height: 760 } });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    });
+    await page.goto(server!.url + hash);
+    await page.waitForSelector('#control-seed');
+    return page;
+  }
+
+  const text = (page: Page, selector: string) => page.textContent(selector).then((t) => t ?? '');
+  const lossValue = (page: Page) => page.$eval('#loss', (e) => Number((e as HTMLElement).dataset.value ?? NaN));
+
+  test('x² with the default settings: Start trains the loss below 1e-3 while frames keep coming', async () => {
+    const page = await open();
+    assert.equal(await page.evaluate(() => location.hash.slice(1)), 'dataset=square&noise=0&hidden=64&activation=leakyRelu' +
+      '&output=auto&loss=auto&optimizer=sgd&learningRate=0.1&weightDecay=0&seed=1');
+    assert.equal(await text(page, '#epoch'), '0');
+    assert.equal(await text(page, '#loss'), '–');
+    // record the gaps between animation frames while training runs
+    await page.evaluate(() => {
+      const w = window as unknown as { gaps: number[] };
+      w.gaps = [];
+      let last = performance.now();
+      const tick = (t: number) => {
+        w.gaps.push(t - last);
+        last = t;
+        if (w.gaps.length < 5000) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    const started = Date.now();
+    await page.click('#start');
+    assert.equal(await text(page, '#start'), 'Pause');
+    await page.waitForFunction(() => Number((document.getElementById('loss') as HTMLElement).dataset.value) < 1e-3, null,
+      { timeout: 15_000, polling: 100 });
+    const seconds = (Date.now() - started) / 1000;
+    const epochs = Number(await text(page, '#epoch'));
+    console.log(`# x²: loss < 1e-3 after ${epochs} epochs, ${seconds.toFixed(1)} s`);
+    const gaps = (await page.evaluate(() => (window as unknown as { gaps: number[] }).gaps)).slice(2).sort((a, b) => a - b);
+    const p90 = gaps[Math.floor(gaps.length * 0.9)];
+    console.log(`# frames while training: ${gaps.length}, 90th percentile gap ${p90.toFixed(1)} ms, max ${gaps.at(-1)!.toFixed(1)} ms`);
+    assert.ok(gaps.length >= 10 && p90 < 100, `the page should keep drawing while it trains: ${gaps.length} frames, 90th percentile gap ${p90} ms`);
+
+    // Pause stops training; Step does exactly one epoch; Reset starts over
+    await page.click('#start');
+    assert.equal(await text(page, '#start'), 'Start');
+    const paused = Number(await text(page, '#epoch'));
+    await page.waitForTimeout(300);
+    assert.equal(Number(await text(page, '#epoch')), paused, 'training went on after Pause');
+    await page.click('#step');
+    assert.equal(Number(await text(page, '#epoch')), paused + 1);
+    assert.ok(await lossValue(page) < 1e-3);
+    mkdirSync(`${projectRoot}/out`, { recursive: true });
+    await page.screenshot({ path: `${projectRoot}/out/playground.png` });
+    await page.click('#reset');
+    assert.equal(await text(page, '#epoch'), '0');
+    assert.equal(await text(page, '#loss'), '–');
+    await page.close();
+  });
+
+  test('the URL hash round-trips the settings: a fresh page with it shows them and repeats the run', async () => {
+    const page = await open();
+    await page.selectOption('#control-dataset', 'spirals');
+    await page.fill('#control-hidden', '12, 8');
+    await page.press('#control-hidden', 'Tab');
+    await page.selectOption('#control-activation', 'tanh');
+    await page.selectOption('#control-optimizer', 'adam');
+    await page.fill('#control-learningRate', '0.03');
+    await page.press('#control-learningRate', 'Tab');
+    await page.fill('#control-noise', '0.05');
+    await page.press('#control-noise', 'Tab');
+    await page.fill('#control-seed', '7');
+    await page.press('#control-seed', 'Tab');
+    const hash = await page.evaluate(() => location.hash);
+    const expected = { ...defaultState, dataset: 'spirals', hidden: [12, 8], activation: 'tanh', optimizer: 'adam', learningRate: 0.03, noise: 0.05, seed: 7 };
+    assert.deepEqual(fromHash(hash), { state: expected, rejected: [] });
+    for (let i = 0; i < 5; i++) await page.click('#step');
+    const loss = await text(page, '#loss');
+
+    const copy = await open(hash);
+    for (const [id, value] of [['dataset', 'spirals'], ['hidden', '12,8'], ['activation', 'tanh'], ['optimizer', 'adam'],
+      ['learningRate', '0.03'], ['noise', '0.05'], ['seed', '7'], ['loss', 'auto']]) {
+      assert.equal(await copy.inputValue(`#control-${id}`), value, `control ${id}`);
+    }
+    assert.equal(await copy.evaluate(() => location.hash), hash);
+    for (let i = 0; i < 5; i++) await copy.click('#step');
+    assert.equal(await text(copy, '#epoch'), '5');
+    assert.equal(await text(copy, '#loss'), loss, 'same hash, same five epochs, same loss');
+
+    // a 2-D problem trains too: spirals with adam get below 0.2 cross-entropy
+    await copy.click('#start');
+    await copy.waitForFunction(() => Number((document.getElementById('loss') as HTMLElement).dataset.value) < 0.2, null,
+      { timeout: 15_000, polling: 100 });
+    await copy.click('#start');
+    console.log(`# spirals: loss ${await text(copy, '#loss')} at epoch ${await text(copy, '#epoch')}`);
+    await copy.screenshot({ path: `${projectRoot}/out/playground-2d.png` });
+    await page.close();
+    await copy.close();
+  });
+
+  test('bad values in the URL fall back to defaults and are named; settings that clash show the library error', async () => {
+    const page = await open('#dataset=nope&learningRate=-1&seed=3');
+    assert.match(await text(page, '#message'), /ignored from the URL: dataset=nope, learningRate=-1/);
+    assert.equal(await page.inputValue('#control-dataset'), 'square');
+    assert.equal(await page.inputValue('#control-learningRate'), '0.1');
+    assert.equal(await page.inputValue('#control-seed'), '3');
+
+    await page.selectOption('#control-output', 'sigmoid');
+    await page.selectOption('#control-loss', 'softmaxCrossEntropy');
+    assert.match(await text(page, '#message'), /^OptionError: loss softmaxCrossEntropy works from logits/);
+    await page.click('#start');
+    assert.equal(await text(page, '#start'), 'Start', 'nothing to train');
+    assert.equal(await text(page, '#epoch'), '–');
+
+    await page.fill('#control-hidden', '8,x');
+    await page.press('#control-hidden', 'Tab');
+    assert.match(await text(page, '#message'), /Hidden layers: "8,x" is not a valid value/);
+    assert.equal(await page.getAttribute('#control-hidden', 'aria-invalid'), 'true');
+    await page.close();
+  });
+
+  test('no page errors or console errors on any page', () => {
+    assert.deepEqual(problems, []);
+  });
+});
