@@ -1,0 +1,109 @@
+// The playground's parts that need no browser: the state table and its URL hash, the seeded
+// datasets, the trainer (same state ⇒ same losses; divergence caught), and the static server's
+// refusal to serve anything outside web/ and dist/.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { activationNames, lossNames, optimizerNames } from '../src/index.js';
+import { datasetNames, makeDataset } from '../web/datasets.js';
+import { startServer } from '../web/serve.js';
+import { defaultState, fields, fromHash, toHash, type PlaygroundState } from '../web/state.js';
+import { Trainer } from '../web/trainer.js';
+
+test('toHash → fromHash returns the same state, for the default and for a changed one', () => {
+  const changed: PlaygroundState = {
+    dataset: 'circles', noise: 0.125, hidden: [], activation: 'gelu', output: 'linear', loss: 'binaryCrossEntropy',
+    optimizer: optimizerNames.at(-1)!, learningRate: 3e-4, weightDecay: 0.5, seed: 2 ** 31 - 1,
+  };
+  for (const state of [defaultState, changed]) {
+    assert.deepEqual(fromHash(`#${toHash(state)}`), { state: { ...state }, rejected: [] });
+  }
+  assert.equal(toHash(changed), 'dataset=circles&noise=0.125&hidden=&activation=gelu&output=linear&loss=binaryCrossEntropy' +
+    `&optimizer=${optimizerNames.at(-1)}&learningRate=0.0003&weightDecay=0.5&seed=2147483647`);
+});
+
+test('fromHash: missing fields take defaults; bad values and unknown keys are named and ignored', () => {
+  assert.deepEqual(fromHash(''), { state: { ...defaultState }, rejected: [] });
+  const { state, rejected } = fromHash('#seed=4&learningRate=0&hidden=8,0&activation=softmax&optimizer=nope&noise=2&speed=9&seed2');
+  assert.deepEqual(state, { ...defaultState, seed: 4 });
+  assert.deepEqual(rejected, ['learningRate=0', 'hidden=8,0', 'activation=softmax', 'optimizer=nope', 'noise=2', 'speed', 'seed2']);
+  assert.deepEqual(fromHash('hidden=4%2C%204&seed=1.5').state.hidden, [4, 4]);
+  assert.deepEqual(fromHash('seed=1.5').rejected, ['seed=1.5']);
+  assert.deepEqual(fromHash('hidden=1,2,3,4,5,6,7').rejected, ['hidden=1,2,3,4,5,6,7']);
+  assert.deepEqual(fromHash('loss=%E0%A4%A').rejected, ['loss']);
+});
+
+test('the choice fields offer what the library offers', () => {
+  const choices = (key: string) => fields.find((f) => f.key === key)!.choices!();
+  assert.deepEqual(choices('optimizer'), optimizerNames);
+  assert.deepEqual(choices('loss'), ['auto', ...lossNames]);
+  assert.deepEqual(choices('output'), ['auto', ...activationNames]);
+  assert.ok(!choices('activation').includes('softmax'));
+  assert.deepEqual(choices('dataset'), datasetNames);
+});
+
+test('datasets: same seed, same points; x² is the seed\'s 201 points of [0, 1]; labels are 0 and 1', () => {
+  const square = makeDataset('square', 1);
+  assert.equal(square.x.length, 201);
+  assert.deepEqual(square.x[100], [0.5]);
+  assert.deepEqual(square.y[200], [1]);
+  for (const name of datasetNames) {
+    const a = makeDataset(name, 5, 0.1);
+    assert.deepEqual(makeDataset(name, 5, 0.1), a, name);
+    assert.notDeepEqual(makeDataset(name, 6, 0.1), a, name);
+    if (a.task === 'classification') {
+      const ones = a.y.filter(([l]) => l === 1).length;
+      assert.ok(a.y.every(([l]) => l === 0 || l === 1) && ones > 60 && ones < 140, `${name}: ${ones} of ${a.y.length} labelled 1`);
+    }
+  }
+});
+
+test('Trainer: same state ⇒ the same losses; x² with Adam below 1e-3 in 1500 epochs', () => {
+  const state = { ...defaultState, optimizer: 'adam', learningRate: 0.01 };
+  const a = new Trainer(state);
+  const b = new Trainer(state);
+  a.run(1500);
+  b.run(700);
+  b.run(800, Infinity);
+  assert.deepEqual(b.losses, a.losses);
+  assert.ok(a.losses.at(-1)! < 1e-3, `loss ${a.losses.at(-1)}`);
+});
+
+test('Trainer: a 2-D problem trains (xor, tanh, adam: cross-entropy below 0.05 in 600 epochs); softmax CE uses 2 outputs', () => {
+  const xor = new Trainer({ ...defaultState, dataset: 'xor', hidden: [8, 8], activation: 'tanh', optimizer: 'adam', learningRate: 0.03 });
+  xor.run(600);
+  assert.ok(xor.losses.at(-1)! < 0.05, `loss ${xor.losses.at(-1)}`);
+  const soft = new Trainer({ ...defaultState, dataset: 'xor', loss: 'softmaxCrossEntropy' });
+  assert.equal(soft.network.outputSize, 2);
+  const probs = soft.predictInto(new Float64Array(4), soft.makeGrid(2));
+  assert.ok(probs.every((p) => p > 0 && p < 1));
+});
+
+test('Trainer: divergence stops the run with the weights of the last finite loss', () => {
+  const t = new Trainer({ ...defaultState, learningRate: 10 });
+  t.run(200);
+  assert.ok(t.diverged, `expected divergence, losses end ${t.losses.slice(-3)}`);
+  assert.match(t.diverged.message, /lower the learning rate \(now 10\)/);
+  assert.ok(t.network.params.every(Number.isFinite));
+  assert.equal(t.run(10), 0);
+});
+
+test('server: serves web/ and dist/ only; / redirects to /web/', async () => {
+  const server = await startServer();
+  try {
+    const get = (path: string) => fetch(new URL(path, server.url), { redirect: 'manual' });
+    const page = await get('/web/');
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type')!, /text\/html/);
+    assert.match(await page.text(), /dist\/web\/main\.js/);
+    assert.match((await get('/dist/web/main.js')).headers.get('content-type')!, /javascript/);
+    const home = await get('/');
+    assert.equal(home.status, 302);
+    assert.equal(home.headers.get('location'), '/web/');
+    for (const path of ['/package.json', '/src/index.ts', '/web/%2e%2e/package.json', '/dist/../package.json', '/web/nope.js', '/..%2fpackage.json']) {
+      assert.equal((await get(path)).status, 404, path);
+    }
+  } finally {
+    await server.close();
+  }
+});
