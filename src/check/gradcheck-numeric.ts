@@ -1,0 +1,134 @@
+// The numeric half of the gradient checker: the step rule, central differences with Richardson
+// extrapolation, the error measure with its floor, and seeded sampling. No networks here — only
+// "perturb one number, evaluate some scalars" — so layers, losses and penalties share one method.
+//
+// Why these choices (see also CS231n's notes on gradient checking, and Nocedal & Wright,
+// "Numerical Optimization", 2nd ed., §8.1 on finite-difference error):
+//
+// Step. h = ε·max(1, |θ|), ε = 1e-6 by default (PyTorch's gradcheck uses eps 1e-6). Scaling with |θ|
+// keeps the step well above the spacing of doubles near θ (ε_mach·|θ|); the floor of 1 keeps it from
+// vanishing near θ = 0. The step actually taken is (θ + h) − θ, computed exactly, not h.
+//
+// Central difference. D(h) = (L(θ + h) − L(θ − h)) / 2h has two errors:
+//   truncation  D(h) − L'(θ) = h²·L'''(θ)/6 + O(h⁴)
+//   rounding    each L carries an absolute rounding error δ ≈ ρ·ε_mach·|L|, so D(h) carries ≈ δ/h.
+// We also evaluate D(2h) and extrapolate (Richardson): n = D(h) + (D(h) − D(2h))/3 cancels the h²
+// term, leaving O(h⁴) truncation — negligible at h = 1e-6 even for inputs of scale 1e3 (h·x = 1e-3).
+// |D(h) − D(2h)| is kept as a measured noise level: it is ≈ 3× the h² truncation of D(h) and of the
+// order of the rounding noise, so it shows, per parameter, how far the numeric value can be trusted.
+//
+// Error measure. e = |a − n| / max(|a|, |n|, floor) with
+//   floor = (ρ·ε_mach·|L| / h + |D(h) − D(2h)|) / tolerance.
+// Below |gradient| ≈ floor, the relative error of n itself would exceed the tolerance (rounding
+// dominates: this is where the textbook ‖a − n‖ / (‖a‖ + ‖n‖) becomes noise, as in the seed's 2e-6
+// for correct code), so there the comparison becomes absolute: e ≤ tol ⇔ |a − n| ≤ the noise bound.
+// A real bug gives |a − n| of the order of |a| or |n|, far above that bound.
+// ρ = 256: a loss summed over many examples through chains of dot products carries a relative
+// rounding error of a few dozen ε_mach in practice; 256 leaves headroom and still makes the
+// absolute allowance ~6e-8·|L| for h = 1e-6, far below what any missing term or wrong sign produces.
+//
+// Unstable. When |D(h) − D(2h)| is over 10% of the gradient and well above the rounding level, the
+// function is not smooth on the scale of h — a kink nobody declared. Such entries are set aside as
+// 'unstable' rather than judged either way.
+
+import type { Random } from '../random.js';
+
+export const MACHINE_EPSILON = 2 ** -52;
+/** Rounding headroom: a computed loss is trusted to within ρ·ε_mach·|L| (see above). */
+export const ROUNDING_FACTOR = 256;
+
+/** The step for a parameter of value θ: ε·max(1, |θ|). */
+export function stepFor(theta: number, epsilon: number): number {
+  return epsilon * Math.max(1, Math.abs(theta));
+}
+
+/**
+ * Central differences of `terms` scalars at steps h and 2h for cell `index` of `values`, which is
+ * restored exactly afterwards. `evaluate(out)` writes the scalars at the current point and returns
+ * true when this point lies across a kink from the base point. Writes d1 = D(h), d2 = D(2h).
+ * Returns whether any of the four points crossed a kink.
+ */
+export function centralDifferences(
+  values: Float64Array, index: number, h: number, terms: number,
+  evaluate: (out: Float64Array) => boolean,
+  d1: Float64Array, d2: Float64Array, plus: Float64Array, minus: Float64Array,
+): boolean {
+  const theta = values[index];
+  let crossed = false;
+  for (let k = 1; k <= 2; k++) {
+    const step = k * h;
+    values[index] = theta + step;
+    const up = values[index] - theta; // the step actually taken (exact, by Sterbenz's lemma)
+    crossed = evaluate(plus) || crossed;
+    values[index] = theta - step;
+    const down = theta - values[index];
+    crossed = evaluate(minus) || crossed;
+    const d = k === 1 ? d1 : d2;
+    for (let t = 0; t < terms; t++) d[t] = (plus[t] - minus[t]) / (up + down);
+  }
+  values[index] = theta;
+  return crossed;
+}
+
+export type EntryStatus = 'ok' | 'fail' | 'kink' | 'unstable';
+
+export interface Judgement {
+  numeric: number;
+  error: number;
+  status: EntryStatus;
+}
+
+/**
+ * Judges one analytic value `a` against the differences d1 = D(h), d2 = D(2h) of a scalar of size
+ * |L| (`scale`). `kink` marks a step that crossed a kink: such entries are not judged.
+ */
+export function judge(a: number, d1: number, d2: number, h: number, scale: number, tolerance: number, kink: boolean): Judgement {
+  const numeric = d1 + (d1 - d2) / 3;
+  const rounding = (ROUNDING_FACTOR * MACHINE_EPSILON * Math.abs(scale)) / h;
+  const noise = Math.abs(d1 - d2);
+  const floor = (rounding + noise) / tolerance;
+  const diff = Math.abs(a - numeric);
+  const error = diff === 0 ? 0 : diff / Math.max(Math.abs(a), Math.abs(numeric), floor);
+  let status: EntryStatus = error <= tolerance ? 'ok' : 'fail';
+  if (kink) status = 'kink';
+  else if (!Number.isFinite(numeric) || !Number.isFinite(a)) status = Number.isFinite(a) ? 'unstable' : 'fail';
+  else if (noise > 0.1 * Math.max(Math.abs(d1), Math.abs(d2)) && noise > 10 * rounding) status = 'unstable';
+  return { numeric, error: Number.isFinite(error) ? error : Infinity, status };
+}
+
+/** ‖a − n‖ / (‖a‖ + ‖n‖), the textbook measure (0 when both are zero). */
+export function textbookError(a: ArrayLike<number>, n: ArrayLike<number>, count = a.length): number {
+  let diff = 0, na = 0, nn = 0;
+  for (let i = 0; i < count; i++) {
+    diff += (a[i] - n[i]) ** 2;
+    na += a[i] * a[i];
+    nn += n[i] * n[i];
+  }
+  const denominator = Math.sqrt(na) + Math.sqrt(nn);
+  return denominator === 0 ? 0 : Math.sqrt(diff) / denominator;
+}
+
+/** `count` distinct indices of [0, n), in increasing order, drawn with `random` (all of them when count ≥ n). */
+export function sampleIndices(n: number, count: number, random: Random): Int32Array {
+  const all = new Int32Array(n);
+  for (let i = 0; i < n; i++) all[i] = i;
+  if (count >= n) return all;
+  // partial Fisher–Yates: the first `count` slots become a uniform sample without replacement
+  for (let i = 0; i < count; i++) {
+    const j = i + random.int(n - i);
+    const t = all[i];
+    all[i] = all[j];
+    all[j] = t;
+  }
+  return all.subarray(0, count).sort();
+}
+
+/**
+ * Splits a budget over buffers of the given sizes: proportional to size, at least min(size, 4) each
+ * so that a small buffer (a bias) is never skipped. Returns how many to draw from each.
+ */
+export function allocate(sizes: readonly number[], budget: number): number[] {
+  const total = sizes.reduce((s, n) => s + n, 0);
+  if (total <= budget) return [...sizes];
+  return sizes.map((n) => Math.min(n, Math.max(Math.min(n, 4), Math.round((budget * n) / total))));
+}
