@@ -19,3 +19,6 @@ export { Network, type NetworkOptions, type NetworkJSON, type LossTerms, type Te
 export * from './optim/index.js';
 export * from './train/index.js';
 export * from './check/index.js';
+export * from './data/index.js';
+export * from './io/index.js';
+export * from './plot/index.js';

@@ -83,7 +83,19 @@ export const modelSchema = z.object({
   }).optional(),
 });
 
-export type ModelFile = z.infer<typeof modelSchema> & { network: NetworkJSON; encoding: Encoding };
+/** A model file's content (what modelSchema validates; settings and history are the CLI's records). */
+export interface ModelFile {
+  format: typeof MODEL_FORMAT;
+  version: typeof MODEL_VERSION;
+  createdBy?: string;
+  data?: { source: string; [key: string]: unknown };
+  network: NetworkJSON;
+  encoding: Encoding;
+  settings: object;
+  history?: { loss: number[]; [key: string]: unknown };
+  metrics?: Record<string, unknown>;
+  checkpoint?: { epoch: number; reason: string; state: unknown };
+}
 
 /** Model → JSON text (2-space indented, weights as shortest round-trip decimals). */
 export function serializeModel(model: ModelFile): string {
@@ -114,7 +126,7 @@ export function parseModel(text: string, source = 'model.json'): ModelFile {
     const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
     throw new DataError(`${source}: invalid model file: ${path || '(top level)'}: ${issue.message}`, 'model');
   }
-  return result.data as ModelFile;
+  return result.data as unknown as ModelFile;
 }
 
 /** Rebuilds the Network of a model file; DataError if the weights do not fit the layers. */

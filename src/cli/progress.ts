@@ -1,0 +1,56 @@
+// Training progress: a live cli-progress bar (epoch, loss, validation metric, ETA) when the stream
+// is a terminal; plain lines at most every few seconds (and at the end) when it is not (CI, pipes).
+
+import cliProgress from 'cli-progress';
+
+export interface EpochReport {
+  epoch: number;
+  epochs: number;
+  loss: number;
+  /** validation loss or metric, with its name */
+  validation?: { name: string; value: number };
+}
+
+export interface Progress {
+  update(report: EpochReport): void;
+  stop(): void;
+}
+
+const fmt = (v: number) => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3));
+
+/** quiet: nothing; tty: a live bar; otherwise a line every `intervalMs` and at the last epoch. */
+export function createProgress(stream: NodeJS.WriteStream, mode: 'auto' | 'bar' | 'lines' | 'quiet', startEpoch: number, epochs: number, intervalMs = 2000): Progress {
+  if (mode === 'quiet') return { update() {}, stop() {} };
+  if (mode === 'bar' || (mode === 'auto' && stream.isTTY)) {
+    const bar = new cliProgress.SingleBar({
+      stream, format: 'epoch {value}/{total} |{bar}| loss {loss}{val} | ETA {eta_formatted}', hideCursor: true, etaBuffer: 50, fps: 10,
+      clearOnComplete: false,
+    }, cliProgress.Presets.shades_classic);
+    bar.start(epochs, startEpoch, { loss: '…', val: '' });
+    return {
+      update(r) {
+        bar.update(r.epoch, { loss: fmt(r.loss), val: r.validation ? ` | ${r.validation.name} ${fmt(r.validation.value)}` : '' });
+      },
+      stop() {
+        bar.stop();
+      },
+    };
+  }
+  const start = Date.now();
+  let last = -Infinity;
+  let lastEpoch = startEpoch;
+  return {
+    update(r) {
+      const now = Date.now();
+      if (now - last < intervalMs && r.epoch < r.epochs) return;
+      last = now;
+      const done = r.epoch - startEpoch;
+      const eta = done > 0 ? ((now - start) / done) * (r.epochs - r.epoch) / 1000 : NaN;
+      stream.write(`epoch ${r.epoch}/${r.epochs}  loss ${fmt(r.loss)}${r.validation ? `  ${r.validation.name} ${fmt(r.validation.value)}` : ''}${r.epoch < r.epochs && Number.isFinite(eta) ? `  ETA ${eta.toFixed(0)} s` : ''}\n`);
+      lastEpoch = r.epoch;
+    },
+    stop() {
+      void lastEpoch;
+    },
+  };
+}
