@@ -1,0 +1,103 @@
+// Optimizer updates and reductions over flat buffers: the JavaScript reference loops, and the
+// dispatch to their WebAssembly twins when every buffer lives in the kernels' memory (see
+// `allocate`). Buffers elsewhere (plain Float64Arrays) take the JavaScript loop: copying them in and
+// out would cost more than the update itself.
+
+import { activeRuntime } from './backend.js';
+import type { FloatArray } from './matmul.js';
+import type { WasmRuntime } from './wasm/runtime.js';
+
+/** The address of every buffer in the runtime's memory, all of one precision, or null. */
+function addresses(rt: WasmRuntime | null, buffers: FloatArray[]): number[] | null {
+  if (!rt) return null;
+  const f32 = buffers[0] instanceof Float32Array;
+  const out: number[] = [];
+  for (const b of buffers) {
+    if (b instanceof Float32Array !== f32) return null;
+    const a = rt.addressOf(b);
+    if (a < 0) return null;
+    out.push(a);
+  }
+  return out;
+}
+
+const suffix = (a: FloatArray) => (a instanceof Float32Array ? 'f32' : 'f64');
+
+/** params[n] ← params − learningRate · grads (plain gradient descent). */
+export function sgdStep(params: FloatArray, grads: FloatArray, learningRate: number): void {
+  const n = params.length;
+  const rt = activeRuntime();
+  const at = addresses(rt, [params, grads]);
+  if (at) return rt!.kernels[`sgd_step_${suffix(params)}`](at[0], at[1], n, learningRate);
+  for (let i = 0; i < n; i++) params[i] -= learningRate * grads[i];
+}
+
+export interface AdamStepOptions {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** the step number t ≥ 1 (for the bias corrections 1 − βᵗ) */
+  step: number;
+  /** decoupled weight decay (AdamW, Loshchilov & Hutter 2019); 0 for Adam */
+  decay?: number;
+}
+
+/**
+ * One Adam step (Kingma & Ba 2015, Algorithm 1) over params[n], grads[n] and the moments m[n], v[n]:
+ *   m ← β1·m + (1 − β1)·g,  v ← β2·v + (1 − β2)·g²,  θ ← θ·(1 − η·decay) − η·(m/c1) / (√(v/c2) + ε)
+ * with c1 = 1 − β1ᵗ and c2 = 1 − β2ᵗ — the same arithmetic as optim/adam.ts.
+ */
+export function adamStep(params: FloatArray, grads: FloatArray, m: FloatArray, v: FloatArray, o: AdamStepOptions): void {
+  const n = params.length;
+  const c1 = 1 - o.beta1 ** o.step;
+  const c2 = 1 - o.beta2 ** o.step;
+  const decay = o.decay ?? 0;
+  const keep = 1 - o.learningRate * decay;
+  const rt = activeRuntime();
+  const at = addresses(rt, [params, grads, m, v]);
+  if (at) {
+    return rt!.kernels[`adam_step_${suffix(params)}`](at[0], at[1], at[2], at[3], n, o.learningRate, o.beta1, o.beta2, o.epsilon, c1, c2, keep);
+  }
+  const { beta1: b1, beta2: b2, epsilon: eps, learningRate: lr } = o;
+  for (let i = 0; i < n; i++) {
+    const g = grads[i];
+    m[i] = b1 * m[i] + (1 - b1) * g;
+    v[i] = b2 * v[i] + (1 - b2) * g * g;
+    const p = decay > 0 ? params[i] * keep : params[i];
+    params[i] = p - (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
+  }
+}
+
+let dotScratch = 0;
+
+/** Σ a[i]·b[i] (the sum of squares when a = b, as the L2 penalty needs). */
+export function dot(a: FloatArray, b: FloatArray): number {
+  const n = a.length;
+  const rt = activeRuntime();
+  const at = addresses(rt, [a, b]);
+  if (at) {
+    if (!dotScratch) dotScratch = rt!.allocate(8);
+    rt!.kernels[`dot_${suffix(a)}`](dotScratch, at[0], at[1], n);
+    return a instanceof Float32Array ? rt!.f32(dotScratch, 1)[0] : rt!.f64(dotScratch, 1)[0];
+  }
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += a[i] * b[i];
+  return sum;
+}
+
+/**
+ * A zeroed buffer of n elements inside the kernels' memory when the WebAssembly kernels are in use
+ * and their memory is shared (so views survive growth), else an ordinary typed array. sgdStep /
+ * adamStep / dot run in WebAssembly on such buffers. Never freed: meant for long-lived buffers
+ * such as parameters and optimizer moments.
+ */
+export function allocate(dtype: 'float64' | 'float32', n: number): FloatArray {
+  const rt = activeRuntime();
+  if (!rt || !rt.shared) return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  const size = dtype === 'float32' ? 4 : 8;
+  const ptr = rt.allocate(n * size);
+  const view = dtype === 'float32' ? rt.f32(ptr, n) : rt.f64(ptr, n);
+  view.fill(0);
+  return view;
+}

@@ -1,0 +1,226 @@
+// A tiny WebAssembly binary encoder: just enough of the format to write our kernels in TypeScript
+// (no tool, no committed .wasm, works in Node and browsers). Not a general assembler.
+//
+// Format: WebAssembly Core Specification 2.0, chapter 5 (binary format), and the fixed-width SIMD
+// proposal's opcode table (https://github.com/WebAssembly/simd/blob/main/proposals/simd/BinarySIMD.md).
+// Every function here appends bytes; the module validates when compiled, so an encoding mistake
+// fails loudly at WebAssembly.Module(), never silently.
+
+export const i32 = 0x7f;
+export const f32 = 0x7d;
+export const f64 = 0x7c;
+export const v128 = 0x7b;
+export type ValueType = typeof i32 | typeof f32 | typeof f64 | typeof v128;
+
+/** Unsigned LEB128. */
+export function uleb(out: number[], value: number): void {
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (value !== 0);
+}
+
+/** Signed LEB128 (32-bit values). */
+export function sleb(out: number[], value: number): void {
+  value |= 0;
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+/** Plain opcodes (single byte). */
+export const op = {
+  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, return: 0x0f,
+  select: 0x1b,
+  localGet: 0x20, localSet: 0x21, localTee: 0x22,
+  i32Const: 0x41, f32Const: 0x43, f64Const: 0x44,
+  i32Eqz: 0x45, i32Eq: 0x46, i32Ne: 0x47, i32LtS: 0x48, i32GtS: 0x4a, i32LeS: 0x4c, i32GeS: 0x4e,
+  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32Shl: 0x74,
+} as const;
+
+/** SIMD opcodes (after the 0xfd prefix), by lane type where it matters. */
+export const simd = {
+  load: 0x00, load32Splat: 0x09, load64Splat: 0x0a, store: 0x0b,
+  and: 0x4e, bitselect: 0x52,
+  f32x4: { splat: 0x13, extractLane: 0x1f, gt: 0x44, add: 0xe4, sub: 0xe5, mul: 0xe6, div: 0xe7, sqrt: 0xe3, pmax: 0xeb },
+  f64x2: { splat: 0x14, extractLane: 0x21, gt: 0x4a, add: 0xf0, sub: 0xf1, mul: 0xf2, div: 0xf3, sqrt: 0xef, pmax: 0xf7 },
+} as const;
+
+/** Scalar float opcodes by type. */
+export const scalar = {
+  f32: { load: 0x2a, store: 0x38, gt: 0x5e, add: 0x92, sub: 0x93, mul: 0x94, div: 0x95, sqrt: 0x91, demote: 0xb6 },
+  f64: { load: 0x2b, store: 0x39, gt: 0x64, add: 0xa0, sub: 0xa1, mul: 0xa2, div: 0xa3, sqrt: 0x9f, promote: 0xbb },
+} as const;
+
+/** One function body being written: its signature, its locals and its instruction bytes. */
+export class FunctionBuilder {
+  readonly code: number[] = [];
+  private readonly locals: ValueType[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly params: readonly ValueType[],
+  ) {}
+
+  /** A new local of the given type; returns its index. */
+  local(type: ValueType): number {
+    this.locals.push(type);
+    return this.params.length + this.locals.length - 1;
+  }
+
+  emit(...bytes: number[]): this {
+    for (const b of bytes) this.code.push(b);
+    return this;
+  }
+
+  get(index: number): this {
+    this.code.push(op.localGet);
+    uleb(this.code, index);
+    return this;
+  }
+
+  set(index: number): this {
+    this.code.push(op.localSet);
+    uleb(this.code, index);
+    return this;
+  }
+
+  tee(index: number): this {
+    this.code.push(op.localTee);
+    uleb(this.code, index);
+    return this;
+  }
+
+  i32(value: number): this {
+    this.code.push(op.i32Const);
+    sleb(this.code, value);
+    return this;
+  }
+
+  f64(value: number): this {
+    this.code.push(op.f64Const);
+    const bytes = new Uint8Array(new Float64Array([value]).buffer);
+    for (const b of bytes) this.code.push(b);
+    return this;
+  }
+
+  /** A SIMD instruction: 0xfd, its opcode, then immediates (already encoded). */
+  simd(opcode: number, ...immediates: number[]): this {
+    this.code.push(0xfd);
+    uleb(this.code, opcode);
+    for (const b of immediates) this.code.push(b);
+    return this;
+  }
+
+  /** memarg: alignment exponent and constant byte offset. */
+  memarg(alignLog2: number, offset: number): this {
+    uleb(this.code, alignLog2);
+    uleb(this.code, offset);
+    return this;
+  }
+
+  /** `for (i = from; i < to; i += step) body()`, with from/to/step written by callbacks. */
+  forLoop(i: number, from: () => void, to: () => void, step: number | (() => void), body: () => void): this {
+    from();
+    this.set(i);
+    this.emit(op.block, 0x40, op.loop, 0x40);
+    this.get(i);
+    to();
+    this.emit(op.i32GeS, op.brIf, 1);
+    body();
+    this.get(i);
+    if (typeof step === 'number') this.i32(step);
+    else step();
+    this.emit(op.i32Add).set(i).emit(op.br, 0, op.end, op.end);
+    return this;
+  }
+
+  /** `if (condition on the stack) then() [else otherwise()]` */
+  ifElse(then: () => void, otherwise?: () => void): this {
+    this.emit(op.if, 0x40);
+    then();
+    if (otherwise) {
+      this.emit(op.else);
+      otherwise();
+    }
+    this.emit(op.end);
+    return this;
+  }
+
+  /** The body as the code section stores it: size, local declarations, instructions, end. */
+  encodeBody(): number[] {
+    const body: number[] = [];
+    uleb(body, this.locals.length);
+    for (const t of this.locals) body.push(1, t); // one declaration per local: simple, and size is no concern
+    for (const b of this.code) body.push(b);
+    body.push(op.end);
+    const out: number[] = [];
+    uleb(out, body.length);
+    return out.concat(body);
+  }
+}
+
+function section(out: number[], id: number, content: number[]): void {
+  out.push(id);
+  uleb(out, content.length);
+  for (const b of content) out.push(b);
+}
+
+function name(out: number[], s: string): void {
+  const bytes = new TextEncoder().encode(s);
+  uleb(out, bytes.length);
+  for (const b of bytes) out.push(b);
+}
+
+/**
+ * A module importing one memory (`env.memory`, shared when sharedMaximumPages > 0) and exporting
+ * every function by name. All our kernels return nothing: they write into memory.
+ */
+export function encodeModule(functions: readonly FunctionBuilder[], sharedMaximumPages = 0): Uint8Array<ArrayBuffer> {
+  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  // types: one per function (duplicates are allowed and keep the encoder simple)
+  const types: number[] = [];
+  uleb(types, functions.length);
+  for (const f of functions) {
+    types.push(0x60);
+    uleb(types, f.params.length);
+    for (const p of f.params) types.push(p);
+    types.push(0); // no results
+  }
+  section(out, 1, types);
+  const imports: number[] = [1];
+  name(imports, 'env');
+  name(imports, 'memory');
+  if (sharedMaximumPages > 0) {
+    imports.push(0x02, 0x03, 0x01); // memory, limits: shared, min 1 page, max
+    uleb(imports, sharedMaximumPages);
+  } else {
+    imports.push(0x02, 0x00, 0x01); // memory, limits: min 1 page, no max
+  }
+  section(out, 2, imports);
+  const funcs: number[] = [];
+  uleb(funcs, functions.length);
+  functions.forEach((_, i) => uleb(funcs, i));
+  section(out, 3, funcs);
+  const exports: number[] = [];
+  uleb(exports, functions.length);
+  functions.forEach((f, i) => {
+    name(exports, f.name);
+    exports.push(0x00);
+    uleb(exports, i);
+  });
+  section(out, 7, exports);
+  const code: number[] = [];
+  uleb(code, functions.length);
+  for (const f of functions) for (const b of f.encodeBody()) code.push(b);
+  section(out, 10, code);
+  return new Uint8Array(out);
+}
