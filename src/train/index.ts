@@ -1,2 +1,21 @@
 // Training: fit(), batching, schedules, early stopping, metrics, scaling — no console, no DOM.
-export { fit, type FitOptions, type History } from './fit.js';
+//
+// fit(network, x, y, options) → History         the loop (fit.ts): optimizers by name, mini-batches,
+//   clipNorm, schedule + warmup, validationSplit / validationData, earlyStopping, metrics, scale,
+//   onEpoch / onBatch (return false to stop), resume from a FitCheckpoint (bit-identical).
+// evaluate(network, x, y, { metrics })           the cost and metrics fit records, on any data.
+// metrics: mse, rmse, mae, r2, accuracy, logLoss, confusionMatrix; baselinePredictions (the mean
+//   predictor / class frequencies, whose argmax is the majority class).
+// scaling: standardization stored on the network (network.scaling) and applied by predict().
+// inferTask, createNetwork, trainNetwork (auto.ts): task-aware defaults from the data alone.
+export {
+  fit, evaluate, clipGradient,
+  type FitOptions, type History, type EpochInfo, type BatchInfo, type FitCheckpoint, type EarlyStoppingOptions, type Baseline,
+} from './fit.js';
+export {
+  metrics, metricNames, metricGreaterIsBetter, meanSquaredError, rootMeanSquaredError, meanAbsoluteError, r2Score,
+  accuracy, logLoss, confusionMatrix, predictedClasses, computeMetrics, baselinePredictions, baselineMetrics, checkMetrics,
+  type MetricName,
+} from './metrics.js';
+export { columnStats, fitScaling, standardize, unstandardize, type Scaling } from './scaling.js';
+export { LearningRateSchedule, scheduleTypes, type ScheduleSpec, type ScheduleState } from './schedules.js';

@@ -1,0 +1,79 @@
+// Standardization (z-scores), as scikit-learn's StandardScaler: per column, x' = (x − mean) / std
+// with the population std (divide by n). Fitted on the training rows only, stored on the network
+// (Network.scaling) and applied by predict(). A constant column (std 0) gets std 1, so it maps to 0
+// instead of dividing by zero — scikit-learn does the same.
+
+import type { DType, Matrix } from '../matrix.js';
+import { zeros } from '../matrix.js';
+import type { Scaling } from '../nn/network.js';
+import { columnMeans } from './metrics.js';
+
+export type { Scaling };
+
+/** Mean and population std of each column; std 1 for constant columns. */
+export function columnStats(m: Matrix): { mean: number[]; std: number[] } {
+  const mean = columnMeans(m);
+  const variance = new Float64Array(m.cols);
+  for (let r = 0; r < m.rows; r++) {
+    for (let c = 0; c < m.cols; c++) variance[c] += (m.data[r * m.cols + c] - mean[c]) ** 2;
+  }
+  const std = Array.from(variance, (v) => {
+    const s = Math.sqrt(v / m.rows);
+    return s > 0 && Number.isFinite(s) ? s : 1;
+  });
+  return { mean: Array.from(mean), std };
+}
+
+/** Fits a Scaling to training inputs (and, when given, regression targets). */
+export function fitScaling(x: Matrix, y?: Matrix): Scaling {
+  const xs = columnStats(x);
+  const scaling: Scaling = { inputMean: xs.mean, inputStd: xs.std };
+  if (y) {
+    const ys = columnStats(y);
+    scaling.targetMean = ys.mean;
+    scaling.targetStd = ys.std;
+  }
+  return scaling;
+}
+
+/** (m − mean) / std per column, as a new matrix. */
+export function standardize(m: Matrix, mean: readonly number[], std: readonly number[], dtype: DType = 'float64'): Matrix {
+  const out = zeros(m.rows, m.cols, dtype);
+  for (let r = 0; r < m.rows; r++) {
+    for (let c = 0; c < m.cols; c++) out.data[r * m.cols + c] = (m.data[r * m.cols + c] - mean[c]) / std[c];
+  }
+  return out;
+}
+
+/** m·std + mean per column, as a new matrix (the inverse of standardize). */
+export function unstandardize(m: Matrix, mean: readonly number[], std: readonly number[], dtype: DType = 'float64'): Matrix {
+  const out = zeros(m.rows, m.cols, dtype);
+  for (let r = 0; r < m.rows; r++) {
+    for (let c = 0; c < m.cols; c++) out.data[r * m.cols + c] = m.data[r * m.cols + c] * std[c] + mean[c];
+  }
+  return out;
+}
+
+/** Inputs in the network's training space (a copy, scaled when the network has a scaling). */
+export function scaleInputs(scaling: Scaling | null | undefined, x: Matrix, dtype: DType): Matrix {
+  if (scaling) return standardize(x, scaling.inputMean, scaling.inputStd, dtype);
+  const out = zeros(x.rows, x.cols, dtype);
+  out.data.set(x.data);
+  return out;
+}
+
+/** Targets in the network's training space (scaled when the network scales targets). */
+export function scaleTargets(scaling: Scaling | null | undefined, y: Matrix, dtype: DType): Matrix {
+  if (scaling?.targetMean && scaling.targetStd) return standardize(y, scaling.targetMean, scaling.targetStd, dtype);
+  const out = zeros(y.rows, y.cols, dtype);
+  out.data.set(y.data);
+  return out;
+}
+
+/** Network outputs back in original units. */
+export function unscaleOutputs(scaling: Scaling | null | undefined, out: Matrix, dtype: DType): Matrix {
+  if (scaling?.targetMean && scaling.targetStd) return unstandardize(out, scaling.targetMean, scaling.targetStd, dtype);
+  const copy = zeros(out.rows, out.cols, dtype);
+  copy.data.set(out.data);
+  return copy;
+}
