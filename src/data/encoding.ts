@@ -15,7 +15,7 @@ export const taskNames: readonly Task[] = ['regression', 'binary', 'multiclass']
 export type ColumnEncoding =
   | { name: string; type: 'number'; fill?: number }
   | { name: string; type: 'boolean'; fill?: number }
-  /** ISO dates ("1970-01-01") as fractional years (1970.0) */
+  /** ISO dates as fractional years (UTC): "1970-01-01" → 1970, "1970-07-02" → 1970.5 */
   | { name: string; type: 'date'; fill?: number }
   /** text: one input per category, 1 for the row's category and 0 elsewhere */
   | { name: string; type: 'category'; categories: string[]; fill?: string };
@@ -59,7 +59,6 @@ export interface Encoded {
 }
 
 const dateRe = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
-const yearMs = 365.2425 * 24 * 3600 * 1000;
 
 function asNumber(cell: Cell): number {
   if (typeof cell === 'number') return cell;
@@ -75,7 +74,10 @@ function asBoolean(cell: Cell): number {
 function asDate(cell: Cell): number {
   if (typeof cell !== 'string' || !dateRe.test(cell.trim())) return NaN;
   const t = Date.parse(cell.trim());
-  return Number.isFinite(t) ? 1970 + t / yearMs : NaN;
+  if (!Number.isFinite(t)) return NaN;
+  const year = new Date(t).getUTCFullYear();
+  const start = Date.UTC(year, 0, 1);
+  return year + (t - start) / (Date.UTC(year + 1, 0, 1) - start);
 }
 function asLabel(cell: Cell): string {
   return typeof cell === 'string' ? cell.trim() : String(cell);

@@ -9,7 +9,10 @@ export function parseRecords(text: string, source = 'data.json'): Table {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new DataError(`${source}:${jsonErrorPosition(text, (e as Error).message)} invalid JSON: ${(e as Error).message}`, 'data');
+    const where = jsonErrorPosition(text, (e as Error).message);
+    const [line, col] = where.split(':').map(Number);
+    const ch = text.split('\n')[line - 1]?.[col - 1];
+    throw new DataError(`${source}:${where} invalid JSON: ${ch === undefined ? 'the text ends too early' : `unexpected ${JSON.stringify(ch)}`}`, 'data');
   }
   return recordsToTable(value, source, recordLines(text));
 }
@@ -37,17 +40,71 @@ export function recordsToTable(value: unknown, source = 'records', lines?: numbe
   return { columns, rows, source, kind: 'json', lines: lines && lines.length === rows.length ? lines : undefined };
 }
 
-/** "line:column:" of a JSON.parse error, from the position V8 puts in its message. */
+/**
+ * "line:column:" of the first JSON syntax error. V8's messages do not always carry a position
+ * (Node 20: 'Unexpected token }, "…" is not valid JSON'), so a small validating scanner finds it.
+ */
 function jsonErrorPosition(text: string, message: string): string {
   const lc = /line (\d+) column (\d+)/.exec(message);
   if (lc) return `${lc[1]}:${lc[2]}:`;
-  const m = /position (\d+)/.exec(message);
-  let pos = m ? Number(m[1]) : /end of JSON input/.test(message) ? text.length : -1;
-  if (pos < 0) return '';
+  const pos = firstJsonError(text);
   let line = 1;
   let last = -1;
   for (let i = 0; i < pos && i < text.length; i++) if (text[i] === '\n') { line++; last = i; }
   return `${line}:${pos - last}:`;
+}
+
+/** Index of the first character where `text` stops being valid JSON (text.length if it ends early). */
+function firstJsonError(text: string): number {
+  let i = 0;
+  const ws = () => { while (i < text.length && ' \t\r\n'.includes(text[i])) i++; };
+  const fail = (): never => { throw i; };
+  const value = (): void => {
+    ws();
+    const ch = text[i];
+    if (ch === '{' || ch === '[') {
+      const close = ch === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (text[i] === close) { i++; return; }
+      for (;;) {
+        if (ch === '{') {
+          ws();
+          if (text[i] !== '"') fail();
+          string();
+          ws();
+          if (text[i] !== ':') fail();
+          i++;
+        }
+        value();
+        ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === close) { i++; return; }
+        fail();
+      }
+    }
+    if (ch === '"') return string();
+    const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
+    if (!m) fail();
+    i += m![0].length;
+  };
+  const string = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === '\\') i++;
+      else if (text.charCodeAt(i) < 0x20) fail();
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  try {
+    value();
+    ws();
+    return i < text.length ? i : text.length;
+  } catch (at) {
+    return Math.min(at as number, text.length);
+  }
 }
 
 /** The 1-based line on which each top-level array element starts (a scan that skips strings). */
