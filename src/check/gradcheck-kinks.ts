@@ -110,12 +110,28 @@ export class KinkWatch {
     let any = false;
     for (const w of this.watched) {
       const z = w.layer.preActivation!().data;
-      for (let i = 0; i < z.length; i++) {
-        if (side(z[i], w.kinks) !== w.base[i]) {
-          this.pendingLayers.add(w.index);
-          any = true;
-          break;
+      const base = w.base;
+      let moved = false;
+      if (w.kinks.length === 1) {
+        // the common case (relu family at 0), specialized: this loop runs on every evaluation
+        const k = w.kinks[0];
+        for (let i = 0; i < z.length; i++) {
+          if ((z[i] > k ? 1 : 0) !== base[i]) {
+            moved = true;
+            break;
+          }
         }
+      } else {
+        for (let i = 0; i < z.length; i++) {
+          if (side(z[i], w.kinks) !== base[i]) {
+            moved = true;
+            break;
+          }
+        }
+      }
+      if (moved) {
+        this.pendingLayers.add(w.index);
+        any = true;
       }
     }
     const l = this.lossWatch;

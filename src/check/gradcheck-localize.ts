@@ -12,7 +12,7 @@ import type { Layer } from '../nn/layer.js';
 import type { Loss } from '../nn/losses.js';
 import { Random } from '../random.js';
 import { KinkWatch, straddles } from './gradcheck-kinks.js';
-import { allocate, centralDifferences, judge, sampleIndices, stepFor } from './gradcheck-numeric.js';
+import { allocate, centralDifferences, judge, roundingScale, sampleIndices, stepFor } from './gradcheck-numeric.js';
 
 export interface CheckSettings {
   epsilon: number;
@@ -60,7 +60,7 @@ interface Buffer {
 
 /** Judges every sampled entry of each buffer against evaluate(); returns the failing buffers. */
 function checkBuffers(
-  buffers: Buffer[], evaluate: (out: Float64Array) => boolean, scale: number, settings: CheckSettings,
+  buffers: Buffer[], evaluate: (out: Float64Array, watch: boolean) => boolean, scale: number, settings: CheckSettings,
   random: Random, component: 'loss' | 'layer', name: string, layer: number | undefined,
   kinkAt?: (buffer: number, index: number, low: number, high: number) => boolean,
 ): ComponentFailure[] {
@@ -97,8 +97,8 @@ export function checkLossAlone(loss: Loss, predictions: FloatArray, targets: Mat
   const p = Float64Array.from(predictions);
   const dP = new Float64Array(p.length);
   loss.gradient(dP, p, targets.data, rows, cols);
-  const value = loss.value(p, targets.data, rows, cols);
-  const evaluate = (out: Float64Array) => {
+  const value = roundingScale(loss, p, targets.data, rows, cols, loss.value(p, targets.data, rows, cols));
+  const evaluate = (out: Float64Array, watchKinks: boolean) => {
     out[0] = loss.value(p, targets.data, rows, cols);
     return false;
   };
@@ -139,12 +139,12 @@ export function checkLayerAlone(
     shape: p.shape,
   }));
   if (dInput) buffers.push({ kind: 'input', values: x.data as Float64Array, analytic: Float64Array.from(dInput.data), shape: [rows, input.cols] });
-  const evaluate = (out: Float64Array) => {
+  const evaluate = (out: Float64Array, watchKinks: boolean) => {
     const o = output();
     let sum = 0;
     for (let i = 0; i < o.length; i++) sum += R.data[i] * o[i];
     out[0] = sum;
-    return watch.active && watch.crossed();
+    return watchKinks && watch.active && watch.crossed();
   };
   const failures = checkBuffers(buffers, evaluate, scale, settings, random, 'layer', layer.type, index);
   watch.settle(false);

@@ -18,7 +18,10 @@
 // order of the rounding noise, so it shows, per parameter, how far the numeric value can be trusted.
 //
 // Error measure. e = |a − n| / max(|a|, |n|, floor) with
-//   floor = (ρ·ε_mach·|L| / h + |D(h) − D(2h)|) / tolerance.
+//   floor = (ρ·ε_mach·S / h + |D(h) − D(2h)|) / tolerance,
+// S the scale of the rounding error of the computed cost (roundingScale below): |L| itself is not
+// enough — mse of predictions p ≈ t ≈ 1e3 is small, but p − t carries ε_mach·|p| of rounding, and a
+// cross-entropy from saturated logits evaluates to exactly 0 while its true value is 1e-42.
 // Below |gradient| ≈ floor, the relative error of n itself would exceed the tolerance (rounding
 // dominates: this is where the textbook ‖a − n‖ / (‖a‖ + ‖n‖) becomes noise, as in the seed's 2e-6
 // for correct code), so there the comparison becomes absolute: e ≤ tol ⇔ |a − n| ≤ the noise bound.
@@ -31,11 +34,34 @@
 // function is not smooth on the scale of h — a kink nobody declared. Such entries are set aside as
 // 'unstable' rather than judged either way.
 
+import type { FloatArray } from '../kernels/index.js';
+import type { Loss } from '../nn/losses.js';
 import type { Random } from '../random.js';
 
 export const MACHINE_EPSILON = 2 ** -52;
 /** Rounding headroom: a computed loss is trusted to within ρ·ε_mach·|L| (see above). */
 export const ROUNDING_FACTOR = 256;
+
+/**
+ * The scale S of the rounding error of a computed data loss L(p, t): first-order propagation of a
+ * relative error ε_mach in each prediction and target, Σ_i |∂L/∂p_i|·(|p_i| + |t_i|), plus |L|.
+ * Classification losses work through log(1 + e^−|z|) and log-sum-exp, whose terms are O(1) and O(|z|)
+ * however small L is: their absolute resolution is ε_mach·(1 + mean |z|), added here.
+ */
+export function roundingScale(loss: Loss, p: FloatArray, t: FloatArray, rows: number, cols: number, value: number): number {
+  const n = rows * cols;
+  const g = new Float64Array(n);
+  loss.gradient(g, p, t, rows, cols);
+  let s = Math.abs(value);
+  let logits = 0;
+  for (let i = 0; i < n; i++) {
+    const sensitivity = Math.abs(g[i]) * (Math.abs(p[i]) + Math.abs(t[i]));
+    if (Number.isFinite(sensitivity)) s += sensitivity;
+    logits += Math.abs(p[i]);
+  }
+  if (loss.kind === 'classification') s += 1 + logits / n;
+  return s;
+}
 
 /** The step for a parameter of value θ: ε·max(1, |θ|). */
 export function stepFor(theta: number, epsilon: number): number {
@@ -44,13 +70,15 @@ export function stepFor(theta: number, epsilon: number): number {
 
 /**
  * Central differences of `terms` scalars at steps h and 2h for cell `index` of `values`, which is
- * restored exactly afterwards. `evaluate(out)` writes the scalars at the current point and returns
- * true when this point lies across a kink from the base point. Writes d1 = D(h), d2 = D(2h).
- * Returns whether any of the four points crossed a kink.
+ * restored exactly afterwards. `evaluate(out, watch)` writes the scalars at the current point and,
+ * when `watch` is set, returns true if this point lies across a kink from the base point. Kinks are
+ * watched at θ ± 2h only: to first order every watched value moves linearly with the step, so one
+ * that crosses a kink at ±h is across it at ±2h as well. Writes d1 = D(h), d2 = D(2h).
+ * Returns whether a kink lies within the steps.
  */
 export function centralDifferences(
   values: Float64Array, index: number, h: number, terms: number,
-  evaluate: (out: Float64Array) => boolean,
+  evaluate: (out: Float64Array, watch: boolean) => boolean,
   d1: Float64Array, d2: Float64Array, plus: Float64Array, minus: Float64Array,
 ): boolean {
   const theta = values[index];
@@ -59,10 +87,10 @@ export function centralDifferences(
     const step = k * h;
     values[index] = theta + step;
     const up = values[index] - theta; // the step actually taken (exact, by Sterbenz's lemma)
-    crossed = evaluate(plus) || crossed;
+    crossed = evaluate(plus, k === 2) || crossed;
     values[index] = theta - step;
     const down = theta - values[index];
-    crossed = evaluate(minus) || crossed;
+    crossed = evaluate(minus, k === 2) || crossed;
     const d = k === 1 ? d1 : d2;
     for (let t = 0; t < terms; t++) d[t] = (plus[t] - minus[t]) / (up + down);
   }

@@ -13,7 +13,7 @@ import { Random } from '../random.js';
 import { KinkWatch, straddles } from './gradcheck-kinks.js';
 import { checkLayerAlone, checkLossAlone, unravel, type ComponentFailure } from './gradcheck-localize.js';
 import {
-  MACHINE_EPSILON, ROUNDING_FACTOR, allocate, centralDifferences, judge, sampleIndices, stepFor, textbookError,
+  ROUNDING_FACTOR, allocate, roundingScale, centralDifferences, judge, sampleIndices, stepFor, textbookError,
   type EntryStatus,
 } from './gradcheck-numeric.js';
 
@@ -215,6 +215,9 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
   };
   const watch = new KinkWatch(layers, network.loss, Y, predictions);
   watch.capture();
+  // the rounding scale of each term (see gradcheck-numeric.ts): the data loss's from its predictions
+  const dataScale = roundingScale(network.loss, predictions(), Y.data, N, network.outputSize, baseTerms.data);
+  const scales = baseValues.map((v, t) => (t === 0 ? dataScale : t === TOTAL ? dataScale + Math.abs(v - baseTerms.data) : Math.abs(v)));
 
   // Entries: a seeded sample of parameters (each buffer represented) and of inputs.
   const random = new Random(seed);
@@ -234,12 +237,12 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
   const analyticOf = termNames.map(() => new Float64Array(E));
   const errorOf = termNames.map(() => new Float64Array(E));
   const steps = new Float64Array(E);
-  const evaluate = (out: Float64Array): boolean => {
+  const evaluate = (out: Float64Array, watchKinks: boolean): boolean => {
     const r = network.computeLoss(X, Y);
     out[0] = r.data;
     for (let t = 1; t < TOTAL; t++) out[t] = r.penalties[termNames[t]] ?? 0;
     out[TOTAL] = r.total;
-    return watch.active && watch.crossed();
+    return watchKinks && watch.active && watch.crossed();
   };
   const d1 = new Float64Array(T), d2 = new Float64Array(T), plus = new Float64Array(T), minus = new Float64Array(T);
   const regKink = new Array<boolean>(T).fill(false);
@@ -269,7 +272,7 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
       const kink = t === 0 ? crossed : isPenalty(t) ? regKink[t] : crossed || regKink.some(Boolean);
       const a = ref < 0 ? analyticInput[t]?.[index] : analytic[t][at];
       if (a === undefined) continue;
-      const j = judge(a, d1[t], d2[t], h, baseValues[t], tolerance, kink);
+      const j = judge(a, d1[t], d2[t], h, scales[t], tolerance, kink);
       status[t][e] = STATUS.indexOf(j.status);
       numericOf[t][e] = j.numeric;
       analyticOf[t][e] = a;
@@ -435,7 +438,8 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
     },
     tolerance: {
       error: tolerance,
-      floor: `error = |a − n| / max(|a|, |n|, floor), floor = (${ROUNDING_FACTOR}·ε_mach·|term value| / h + |D(h) − D(2h)|) / ${tolerance}`,
+      floor: `error = |a − n| / max(|a|, |n|, floor), floor = (${ROUNDING_FACTOR}·ε_mach·S / h + |D(h) − D(2h)|) / ${tolerance}, ` +
+        `S = |L| + Σ|∂L/∂p|·(|p| + |t|) (+ 1 + mean|z| for cross-entropies) for the data term, |penalty| for a penalty`,
       roundingFactor: ROUNDING_FACTOR,
       maxSetAside,
     },
