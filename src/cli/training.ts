@@ -1,13 +1,14 @@
 // The CLI's bridge to the training library: builds the network from resolved settings, and runs
 // fit() in short chunks so the event loop can deliver Ctrl-C / SIGTERM between them. A chunk
-// boundary is an exact resume point (optimizer state, epoch, history), which is also what a
-// checkpoint stores: an interrupted and resumed run equals an uninterrupted one bit for bit.
+// boundary is fit's own resume point (FitCheckpoint: epoch, optimizer, shuffling generator, early
+// stopping, history), which is also what a checkpoint file stores: an interrupted and resumed run
+// equals an uninterrupted one bit for bit.
 
 import { Network } from '../nn/network.js';
 import type { ActivationName } from '../nn/activations.js';
 import type { LossName } from '../nn/losses.js';
-import { getOptimizer, type Optimizer, type OptimizerName, type OptimizerState } from '../optim/index.js';
-import { fit } from '../train/index.js';
+import type { OptimizerName } from '../optim/index.js';
+import { fit, type EpochInfo, type FitCheckpoint, type FitOptions, type History } from '../train/index.js';
 import type { Matrix } from '../matrix.js';
 import type { Task } from '../data/index.js';
 
@@ -20,7 +21,7 @@ export interface TrainSettings {
   optimizer: string;
   learningRate?: number;
   momentum?: number;
-  epochs: number;
+  epochs?: number;
   batchSize?: number;
   weightDecay: number;
   validationSplit?: number;
@@ -46,25 +47,26 @@ export interface TrainFlags {
   seed?: number;
 }
 
-/** Flags → settings, with the defaults for this task. */
+/** Flags → settings. Left undefined, a setting takes fit's default (recorded in the model's history). */
 export function resolveSettings(flags: TrainFlags, task: Task): TrainSettings {
   void task;
+  const set = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : { [key]: value } as Record<K, V>);
   return {
-    layers: flags.layers ?? [32, 32],
+    layers: flags.layers ?? [64, 64],
     activation: flags.activation ?? 'relu',
-    ...(flags.output ? { output: flags.output } : {}),
-    ...(flags.loss ? { loss: flags.loss } : {}),
+    ...set('output', flags.output),
+    ...set('loss', flags.loss),
     optimizer: flags.optimizer ?? 'adam',
-    ...(flags.lr !== undefined ? { learningRate: flags.lr } : { learningRate: 0.01 }),
-    ...(flags.momentum !== undefined ? { momentum: flags.momentum } : {}),
-    epochs: flags.epochs ?? 500,
-    ...(flags.batchSize !== undefined ? { batchSize: flags.batchSize } : {}),
+    ...set('learningRate', flags.lr),
+    ...set('momentum', flags.momentum),
+    ...set('epochs', flags.epochs),
+    ...set('batchSize', flags.batchSize),
     weightDecay: flags.weightDecay ?? 0,
-    ...(flags.valSplit !== undefined ? { validationSplit: flags.valSplit } : {}),
-    ...(flags.earlyStop !== undefined ? { earlyStopping: flags.earlyStop === true ? 20 : flags.earlyStop } : {}),
+    ...set('validationSplit', flags.valSplit),
+    ...set('earlyStopping', flags.earlyStop === true ? 20 : flags.earlyStop),
     scale: flags.scale !== false,
     seed: flags.seed ?? 0,
-  };
+  } as TrainSettings;
 }
 
 const lossFor: Record<Task, LossName> = { regression: 'mse', binary: 'binaryCrossEntropy', multiclass: 'softmaxCrossEntropy' };
@@ -81,46 +83,71 @@ export function buildNetwork(settings: TrainSettings, inputs: number, outputs: n
   });
 }
 
-/** Where a run stands: enough to continue it exactly. */
-export interface RunState {
-  epoch: number;
-  optimizer: OptimizerState | null;
-  history: { loss: number[]; validationLoss?: number[] };
+/** fit's options for these settings (the same on every chunk and on resume, as fit requires). */
+export function fitOptions(settings: TrainSettings, task: Task): FitOptions {
+  return {
+    optimizer: settings.optimizer as OptimizerName,
+    ...(settings.learningRate !== undefined ? { learningRate: settings.learningRate } : {}),
+    ...(settings.momentum !== undefined ? { optimizerOptions: { momentum: settings.momentum } } : {}),
+    ...(settings.epochs !== undefined ? { epochs: settings.epochs } : {}),
+    ...(settings.batchSize !== undefined ? { batchSize: settings.batchSize } : {}),
+    ...(settings.validationSplit !== undefined ? { validationSplit: settings.validationSplit } : {}),
+    ...(settings.earlyStopping !== undefined ? { earlyStopping: { patience: settings.earlyStopping } } : {}),
+    scale: settings.scale,
+    seed: settings.seed,
+    metrics: [task === 'regression' ? 'r2' : 'accuracy'],
+  };
 }
 
 export interface RunHooks {
-  /** after each epoch; return false to stop (interrupt) */
-  onEpoch?: (epoch: number, loss: number, validationLoss?: number) => boolean | void;
-  /** at chunk boundaries (a resumable point): lets the caller await signals and checkpoint */
-  atBoundary?: (state: RunState) => Promise<boolean | void>;
+  /** after each epoch: 'stop' ends the run here (resumable), 'boundary' ends the chunk (see atBoundary) */
+  onEpoch?: (info: EpochInfo, epochs: number) => 'stop' | 'boundary' | void;
+  /** at a chunk boundary (an exact resume point): await signals, write checkpoints; false ends the run */
+  atBoundary?: (checkpoint: FitCheckpoint) => Promise<boolean | void>;
 }
 
-/** Trains from `state` (or from scratch) to settings.epochs; returns the final state and why it ended. */
-export async function runTraining(network: Network, x: Matrix, y: Matrix, settings: TrainSettings, state: RunState | null, hooks: RunHooks): Promise<{ state: RunState; stopped: 'done' | 'interrupted' | 'early' }> {
-  const optimizer: Optimizer = getOptimizer(settings.optimizer as OptimizerName, {
-    ...(settings.learningRate !== undefined ? { learningRate: settings.learningRate } : {}),
-    ...(settings.momentum !== undefined ? { momentum: settings.momentum } : {}),
-  });
-  if (state?.optimizer) optimizer.setState(state.optimizer);
-  const s: RunState = state ? structuredClone(state) : { epoch: 0, optimizer: null, history: { loss: [] } };
-  let interrupted = false;
-  while (s.epoch < settings.epochs) {
+export interface RunResult {
+  history: History;
+  /** 'interrupted': stopped by a hook; history.checkpoint resumes it */
+  stopped: 'done' | 'interrupted';
+}
+
+/**
+ * Runs fit in chunks of about `chunkMs` so signals can be handled between them. Each chunk resumes
+ * from the last one's checkpoint, so the result equals one uninterrupted fit bit for bit.
+ */
+export async function runTraining(network: Network, x: Matrix, y: Matrix, settings: TrainSettings, task: Task, resume: FitCheckpoint | null, hooks: RunHooks, chunkMs = 250): Promise<RunResult> {
+  const options = fitOptions(settings, task);
+  let checkpoint = resume;
+  for (;;) {
     const start = performance.now();
-    const chunk = Math.min(settings.epochs - s.epoch, 1_000_000);
-    let done = 0;
-    fit(network, x, y, {
-      optimizer, epochs: chunk,
-      onEpoch: (_e, loss) => {
-        done++;
-        s.history.loss.push(loss);
-        if (hooks.onEpoch?.(s.epoch + done, loss) === false) interrupted = true;
-        return !interrupted && performance.now() - start < 200;
+    let byHook = false;
+    let boundary: FitCheckpoint | null = null;
+    let weights: Float64Array | null = null;
+    const history = fit(network, x, y, {
+      ...options,
+      ...(checkpoint ? { resume: checkpoint } : {}),
+      onEpoch: (info) => {
+        const go = hooks.onEpoch?.(info, totalEpochs(options, info));
+        if (go !== undefined || performance.now() - start > chunkMs) {
+          // Keep this epoch's exact state: with early stopping, fit puts the best weights back when
+          // it returns, which is right at the end of a run but not at a resume point.
+          boundary = info.checkpoint();
+          weights = Float64Array.from(network.params);
+          byHook = go === 'stop';
+          return false;
+        }
       },
     });
-    s.epoch += done;
-    s.optimizer = optimizer.state();
-    if (interrupted) return { state: s, stopped: 'interrupted' };
-    if ((await hooks.atBoundary?.(s)) === false) return { state: s, stopped: 'interrupted' };
+    if (boundary === null || history.stopReason !== 'callback') return { history, stopped: 'done' };
+    network.params.set(weights!);
+    checkpoint = boundary;
+    history.checkpoint = boundary;
+    if (byHook || (await hooks.atBoundary?.(boundary)) === false) return { history, stopped: 'interrupted' };
   }
-  return { state: s, stopped: 'done' };
+}
+
+/** The run's total epochs as fit resolves them (recorded after the first chunk). */
+function totalEpochs(options: FitOptions, info: EpochInfo): number {
+  return options.epochs ?? (info.history.batchSize > 0 && info.history.trainRows > info.history.batchSize ? 200 : 1000);
 }

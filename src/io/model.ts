@@ -52,7 +52,7 @@ const settings = z.looseObject({
   loss: z.string().optional(),
   optimizer: z.string(),
   learningRate: finite.optional(),
-  epochs: z.number().int().positive(),
+  epochs: z.number().int().positive().optional(),
   batchSize: z.number().int().positive().optional(),
   weightDecay: finite.optional(),
   validationSplit: finite.optional(),
@@ -94,7 +94,7 @@ export interface ModelFile {
   settings: object;
   history?: { loss: number[]; [key: string]: unknown };
   metrics?: Record<string, unknown>;
-  checkpoint?: { epoch: number; reason: string; state: unknown };
+  checkpoint?: { epoch: number; reason: string; paths?: { out: string; plots: string | null; checkpoint: string }; state: unknown };
 }
 
 /** Model → JSON text (2-space indented, weights as shortest round-trip decimals). */

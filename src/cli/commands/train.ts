@@ -12,7 +12,8 @@ import { loadModel, writeAtomic } from '../files.js';
 import { addDataOptions, addNetworkOptions, addTrainingOptions, integer, loadDataForEncoding, loadTrainingData, type DataFlags, type LoadedData } from '../options.js';
 import { chartsFor, writePlots } from '../plots.js';
 import { createProgress } from '../progress.js';
-import { buildNetwork, resolveSettings, runTraining, type RunState, type TrainFlags, type TrainSettings } from '../training.js';
+import type { FitCheckpoint, History } from '../../train/index.js';
+import { buildNetwork, resolveSettings, runTraining, type TrainFlags, type TrainSettings } from '../training.js';
 
 interface Flags extends DataFlags, TrainFlags {
   out: string;
@@ -56,22 +57,25 @@ Examples:
 }
 
 async function train(flags: Flags, command: Command): Promise<void> {
-  const out = flags.out;
-  const checkpointPath = flags.checkpoint ?? out.replace(/(\.json)?$/i, '.checkpoint.json');
-  const plotsDir = flags.plots === false ? null : flags.plots ?? out.replace(/(\.json)?$/i, '-plots');
+  // On --resume, where to write comes from the checkpoint unless given again.
+  const saved = flags.resume ? loadModel(flags.resume) : null;
+  const paths = saved?.checkpoint?.paths;
+  const given = (name: string) => command.getOptionValueSource(name) === 'cli';
+  const out = paths && !given('out') ? paths.out : flags.out;
+  const checkpointPath = paths && !given('checkpoint') ? paths.checkpoint : flags.checkpoint ?? out.replace(/(\.json)?$/i, '.checkpoint.json');
+  const plotsDir = paths && !given('plots') ? paths.plots : flags.plots === false ? null : flags.plots ?? out.replace(/(\.json)?$/i, '-plots');
   const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(line + '\n');
 
   let data: LoadedData;
   let settings: TrainSettings;
   let network: Network;
-  let state: RunState | null = null;
+  let resume: FitCheckpoint | null = null;
   let dataRecord: Record<string, unknown>;
-  if (flags.resume) {
-    const given = settingFlags.filter((k) => command.getOptionValueSource(k) === 'cli');
-    if (given.length > 0) {
-      throw new UsageError(`--resume continues a run with the settings saved in its checkpoint; drop ${given.map((k) => settingFlagNames[k] ?? `--${k}`).join(', ')}`);
+  if (flags.resume && saved) {
+    const fixed = settingFlags.filter((k) => given(k));
+    if (fixed.length > 0) {
+      throw new UsageError(`--resume continues a run with the settings saved in its checkpoint; drop ${fixed.map((k) => settingFlagNames[k] ?? `--${k}`).join(', ')}`);
     }
-    const saved = loadModel(flags.resume);
     if (!saved.checkpoint) throw new UsageError(`${flags.resume}: this model finished training; --resume takes a checkpoint file (written on Ctrl-C or by --checkpoint-every)`);
     const rec = saved.data ?? { source: '' };
     const dataFlags: DataFlags = flags.data || flags.dataset ? flags : {
@@ -83,7 +87,7 @@ async function train(flags: Flags, command: Command): Promise<void> {
     dataRecord = rec;
     settings = saved.settings as TrainSettings;
     network = modelNetwork(saved, flags.resume);
-    state = saved.checkpoint.state as RunState;
+    resume = saved.checkpoint.state as FitCheckpoint;
   } else {
     data = loadTrainingData(flags);
     settings = resolveSettings(flags, data.encoding.target.task);
@@ -96,11 +100,12 @@ async function train(flags: Flags, command: Command): Promise<void> {
     };
   }
   const { x, y } = data.encoded;
-  log(`training on ${data.source}: ${x.rows} rows, ${x.cols} inputs → ${data.encoding.target.task} on ${data.encoding.target.columns.join(', ')}` +
-    `${state ? ` (resuming at epoch ${state.epoch} of ${settings.epochs})` : ''}`);
-  log(`network ${[x.cols, ...settings.layers, y.cols].join('-')}, ${settings.activation}, ${settings.optimizer}${settings.learningRate !== undefined ? ` lr ${settings.learningRate}` : ''}, ${settings.epochs} epochs, seed ${settings.seed}`);
+  log(`training on ${data.source}: ${x.rows} rows, ${x.cols} input${x.cols === 1 ? '' : 's'} → ${data.encoding.target.task} on ${data.encoding.target.columns.join(', ')}` +
+    `${resume ? ` (resuming after epoch ${resume.epoch})` : ''}`);
+  log(`network ${[x.cols, ...settings.layers, y.cols].join('-')}, ${settings.activation}, ${settings.optimizer}${settings.learningRate !== undefined ? ` lr ${settings.learningRate}` : ''}, ${settings.epochs ?? 'default'} epochs, seed ${settings.seed}`);
 
-  const modelFile = (s: RunState, checkpoint?: string): ModelFile => ({
+  const task = data.encoding.target.task;
+  const modelFile = (history: Pick<History, 'loss'> & Partial<History>, checkpoint?: { state: FitCheckpoint; reason: string }): ModelFile => ({
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     createdBy: 'scratchnet 0.1.0',
@@ -108,11 +113,16 @@ async function train(flags: Flags, command: Command): Promise<void> {
     network: network.toJSON(),
     encoding: data.encoding,
     settings,
-    history: { ...s.history, epochs: s.epoch },
-    ...(checkpoint ? { checkpoint: { epoch: s.epoch, reason: checkpoint, state: s } } : {}),
+    history: {
+      loss: history.loss, valLoss: history.valLoss ?? [], metrics: history.metrics ?? {}, valMetrics: history.valMetrics ?? {},
+      ...(history.epochs !== undefined ? { epochs: history.epochs, stopReason: history.stopReason, bestEpoch: history.bestEpoch, batchSize: history.batchSize, trainRows: history.trainRows, validationRows: history.validationRows } : {}),
+    },
+    ...(checkpoint ? { checkpoint: { epoch: checkpoint.state.epoch, reason: checkpoint.reason, paths: { out, plots: plotsDir, checkpoint: checkpointPath }, state: checkpoint.state } } : {}),
   });
+  const writeCheckpoint = (c: FitCheckpoint, reason: string) =>
+    writeAtomic(checkpointPath, serializeModel(modelFile(c.history, { state: c, reason })));
 
-  // Signals: remember them; training stops at the next epoch and the checkpoint is written.
+  // Signals: remember them; training stops after the epoch in progress and the checkpoint is written.
   let signal: NodeJS.Signals | null = null;
   const onSignal = (s: NodeJS.Signals) => {
     if (signal) process.exit(s === 'SIGINT' ? 130 : 143); // a second Ctrl-C: give up at once
@@ -120,52 +130,58 @@ async function train(flags: Flags, command: Command): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const progress = createProgress(flags.json ? process.stderr : process.stdout, flags.progress, state?.epoch ?? 0, settings.epochs);
-  let lastCheckpoint = state?.epoch ?? 0;
+  let progress: ReturnType<typeof createProgress> | null = null;
   const every = flags.checkpointEvery;
   let result;
   try {
-    result = await runTraining(network, x, y, settings, state, {
-      onEpoch: (epoch, loss) => {
-        progress.update({ epoch, epochs: settings.epochs, loss });
-        if (signal) return false;
-        if (every && epoch % every === 0) return false; // end the chunk here: a checkpoint boundary
+    result = await runTraining(network, x, y, settings, task, resume, {
+      onEpoch: (info, epochs) => {
+        progress ??= createProgress(flags.json ? process.stderr : process.stdout, flags.progress, info.epoch - 1, epochs);
+        const metric = Object.entries(info.valLoss !== undefined ? info.valMetrics : info.metrics)[0];
+        progress.update({
+          epoch: info.epoch, epochs, loss: info.loss,
+          ...(metric ? { validation: { name: info.valLoss !== undefined ? `val ${metric[0]}` : metric[0], value: metric[1] } } : {}),
+        });
+        if (signal) return 'stop';
+        if (every && info.epoch % every === 0 && info.epoch < epochs) return 'boundary';
       },
-      atBoundary: async (s) => {
+      atBoundary: async (c) => {
         await new Promise((resolve) => setImmediate(resolve)); // let signal handlers run
-        if (every && s.epoch - lastCheckpoint >= every && s.epoch < settings.epochs) {
-          writeAtomic(checkpointPath, serializeModel(modelFile(s, `every ${every} epochs`)));
-          lastCheckpoint = s.epoch;
-        }
-        return signal === null;
+        if (signal) return false;
+        if (every && c.epoch % every === 0) writeCheckpoint(c, `every ${every} epochs`);
       },
     });
   } finally {
-    progress.stop();
+    (progress as ReturnType<typeof createProgress> | null)?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
   if (result.stopped === 'interrupted') {
-    writeAtomic(checkpointPath, serializeModel(modelFile(result.state, signal ?? 'interrupted')));
-    process.stderr.write(`interrupted by ${signal} at epoch ${result.state.epoch} of ${settings.epochs}; checkpoint saved to ${checkpointPath}\n` +
+    const c = result.history.checkpoint;
+    writeCheckpoint(c, signal ?? 'interrupted');
+    process.stderr.write(`interrupted by ${signal} after epoch ${c.epoch}; checkpoint saved to ${checkpointPath}\n` +
       `continue with: scratchnet train --resume ${checkpointPath}\n`);
     process.exitCode = signal === 'SIGTERM' ? 143 : 130;
     return;
   }
+  const history = result.history;
 
   const trainEval = evaluate(network, data.encoding, x, y);
-  const model = modelFile(result.state);
+  const model = modelFile(history);
   model.metrics = { train: trainEval.metrics };
+  if (history.validationRows > 0) {
+    model.metrics.validation = { loss: history.valLoss.at(-1), ...Object.fromEntries(Object.entries(history.valMetrics).map(([k, v]) => [k, v.at(-1)])) };
+  }
   writeAtomic(out, serializeModel(model));
   let plots: string[] = [];
   if (plotsDir) {
     plots = await writePlots(plotsDir, chartsFor({
       network, encoding: data.encoding, table: data.table, x, y,
-      loss: [{ name: 'train', values: result.state.history.loss }, ...(result.state.history.validationLoss ? [{ name: 'validation', values: result.state.history.validationLoss }] : [])],
+      loss: [{ name: 'train', values: history.loss }, ...(history.valLoss.length ? [{ name: 'validation', values: history.valLoss }] : [])],
     }));
   }
   if (flags.json) {
-    console.log(JSON.stringify({ model: out, epochs: result.state.epoch, metrics: model.metrics, plots }));
+    console.log(JSON.stringify({ model: out, epochs: history.epochs, stopReason: history.stopReason, metrics: model.metrics, plots }));
   } else {
     log(`training set (${x.rows} rows):\n${formatEvaluation(trainEval).replace(/^(?=.)/gm, "  ")}`);
     log(`wrote ${out}${plots.length ? ` and ${plots.length} plot files in ${plotsDir}` : ''}`);
