@@ -20,21 +20,22 @@ type HandActivation = 'tanh' | 'sigmoid' | 'leakyRelu';
 class HandDense implements Layer {
   readonly type = 'handDense';
   readonly parameters: Parameter[];
-  readonly activation: Activation;
+  readonly activation?: Activation;
   private input: Matrix | null = null;
   private z = new Float64Array(0);   // [N×O]
   private out = new Float64Array(0); // [N×O]
   private dZ = new Float64Array(0);  // [N×O]
 
   constructor(readonly inputSize: number, readonly outputSize: number, private readonly act: HandActivation,
-    private readonly bug: LayerBug, random: Random) {
+    private readonly bug: LayerBug, random: Random, options: { declareKinks?: boolean; zeroBias?: boolean } = {}) {
     const weight = Float64Array.from({ length: inputSize * outputSize }, () => random.normal() / Math.sqrt(inputSize));
-    const bias = Float64Array.from({ length: outputSize }, () => 0.1 * random.normal());
+    const bias = Float64Array.from({ length: outputSize }, () => (options.zeroBias ? 0 : 0.1 * random.normal()));
     this.parameters = [
       { name: 'weight', shape: [inputSize, outputSize], value: weight, grad: new Float64Array(weight.length), regularize: true },
       { name: 'bias', shape: [outputSize], value: bias, grad: new Float64Array(outputSize), regularize: false },
     ];
-    this.activation = getActivation(act); // for its kinks (leakyRelu: 0); the math below is our own
+    // declared for its kinks (leakyRelu: 0); the math below is our own
+    if (options.declareKinks ?? true) this.activation = getActivation(act);
   }
 
   private f(z: number): number {
@@ -379,6 +380,23 @@ test('gradCheck restores every parameter bit for bit and leaves grads holding th
   net.computeGradient(toMatrix(xs), toMatrix(ys));
   assert.deepEqual(Array.from(grads), Array.from(net.grads));
   assert.deepEqual(xs[0], [Math.sin(0), Math.cos(0), 0], 'the caller\'s x is not modified');
+});
+
+test('a kink nobody declared is set aside as unstable, not failed — and a bug beside it still fails', () => {
+  // leaky ReLU without `activation`: the checker cannot watch its kink. Rows of zeros with zero
+  // biases put pre-activations exactly on it, so every bias step straddles it symmetrically.
+  const x = toMatrix([[0, 0, 0], [0, 0, 0], [1, -2, 0.5], [0.3, 0.7, -1], [-1, 0.2, 0.4], [2, 1, -0.5]]);
+  const y = toMatrix(Array.from({ length: 6 }, (_, i) => [Math.sin(i), Math.cos(i)]));
+  const build = (bug: LayerBug) => new Network({
+    layers: [new HandDense(3, 4, 'leakyRelu', bug, new Random(1), { declareKinks: false, zeroBias: true }), new Dense(4, 2, new Random(2))],
+    onWarning: () => {},
+  });
+  const correct = gradCheck(build('none'), x, y);
+  assert.equal(correct.verdict, 'pass', explain(correct));
+  assert.ok(correct.terms[0].unstable >= 4 && correct.setAside.kinks === 0, explain(correct));
+  const broken = gradCheck(build('weightSign'), x, y);
+  assert.equal(broken.verdict, 'fail', explain(broken));
+  assert.ok(broken.suspects.some((s) => s.layer === 0 && s.kind === 'weight'), explain(broken));
 });
 
 test('the report is plain JSON and the text form names the verdict, terms, layers and tolerances', () => {

@@ -60,12 +60,13 @@ interface Buffer {
 
 /** Judges every sampled entry of each buffer against evaluate(); returns the failing buffers. */
 function checkBuffers(
-  buffers: Buffer[], evaluate: (out: Float64Array, watch: boolean) => boolean, scale: number, settings: CheckSettings,
+  buffers: Buffer[], evaluate: (out: Float64Array, watch: boolean) => boolean, base: number, scale: number, settings: CheckSettings,
   random: Random, component: 'loss' | 'layer', name: string, layer: number | undefined,
   kinkAt?: (buffer: number, index: number, low: number, high: number) => boolean,
 ): ComponentFailure[] {
   const counts = allocate(buffers.map((b) => b.values.length), settings.budget);
-  const d1 = new Float64Array(1), d2 = new Float64Array(1), plus = new Float64Array(1), minus = new Float64Array(1);
+  const d1 = new Float64Array(1), d2 = new Float64Array(1), rough = new Float64Array(1), plus = new Float64Array(1), minus = new Float64Array(1);
+  const baseValue = [base];
   const failures: ComponentFailure[] = [];
   buffers.forEach((b, bi) => {
     let worst: ComponentFailure | null = null;
@@ -74,9 +75,9 @@ function checkBuffers(
     for (const i of indices) {
       const theta = b.values[i];
       const h = stepFor(theta, settings.epsilon);
-      let kink = centralDifferences(b.values, i, h, 1, evaluate, d1, d2, plus, minus);
+      let kink = centralDifferences(b.values, i, h, 1, evaluate, baseValue, d1, d2, rough, plus, minus);
       if (kinkAt) kink = kinkAt(bi, i, theta - 2 * h, theta + 2 * h) || kink;
-      const j = judge(b.analytic[i], d1[0], d2[0], h, scale, settings.tolerance, kink);
+      const j = judge(b.analytic[i], d1[0], d2[0], rough[0], h, scale, settings.tolerance, kink);
       if (j.status !== 'fail') continue;
       failed++;
       if (!worst || j.error > worst.error) {
@@ -97,14 +98,15 @@ export function checkLossAlone(loss: Loss, predictions: FloatArray, targets: Mat
   const p = Float64Array.from(predictions);
   const dP = new Float64Array(p.length);
   loss.gradient(dP, p, targets.data, rows, cols);
-  const value = roundingScale(loss, p, targets.data, rows, cols, loss.value(p, targets.data, rows, cols));
+  const value = loss.value(p, targets.data, rows, cols);
+  const scale = roundingScale(loss, p, targets.data, rows, cols, value);
   const evaluate = (out: Float64Array, watchKinks: boolean) => {
     out[0] = loss.value(p, targets.data, rows, cols);
     return false;
   };
   // a step across one of this element's kinks (mae at t, huber at t ± δ) is not judged
   const kinkAt = (_b: number, i: number, low: number, high: number) => straddles(low, high, loss.kinks(targets.data[i]));
-  return checkBuffers([{ kind: 'prediction', values: p, analytic: dP, shape: [rows, cols] }], evaluate, value,
+  return checkBuffers([{ kind: 'prediction', values: p, analytic: dP, shape: [rows, cols] }], evaluate, value, scale,
     settings, new Random(settings.seed), 'loss', loss.name, undefined, kinkAt);
 }
 
@@ -126,8 +128,11 @@ export function checkLayerAlone(
     return fromLogits ? layer.preActivation!().data : out.data;
   };
   const base = output();
-  let scale = 0;
-  for (let i = 0; i < base.length; i++) scale += Math.abs(R.data[i] * base[i]);
+  let scale = 0, value = 0;
+  for (let i = 0; i < base.length; i++) {
+    scale += Math.abs(R.data[i] * base[i]);
+    value += R.data[i] * base[i];
+  }
   const watch = new KinkWatch([layer], null, null, () => new Float64Array(0), index);
   watch.capture();
   const dInput = fromLogits ? layer.backwardFromPreActivation!(R, true) : layer.backward(R, true);
@@ -146,7 +151,7 @@ export function checkLayerAlone(
     out[0] = sum;
     return watchKinks && watch.active && watch.crossed();
   };
-  const failures = checkBuffers(buffers, evaluate, scale, settings, random, 'layer', layer.type, index);
+  const failures = checkBuffers(buffers, evaluate, value, scale, settings, random, 'layer', layer.type, index);
   watch.settle(false);
   return failures;
 }

@@ -244,7 +244,7 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
     out[TOTAL] = r.total;
     return watchKinks && watch.active && watch.crossed();
   };
-  const d1 = new Float64Array(T), d2 = new Float64Array(T), plus = new Float64Array(T), minus = new Float64Array(T);
+  const d1 = new Float64Array(T), d2 = new Float64Array(T), rough = new Float64Array(T), plus = new Float64Array(T), minus = new Float64Array(T);
   const regKink = new Array<boolean>(T).fill(false);
   const kinkBySource = new Map<string, number>();
   let smallestStep = Infinity, largestStep = 0;
@@ -257,7 +257,7 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
     steps[e] = h;
     smallestStep = Math.min(smallestStep, h);
     largestStep = Math.max(largestStep, h);
-    const crossed = centralDifferences(values, at, h, T, evaluate, d1, d2, plus, minus);
+    const crossed = centralDifferences(values, at, h, T, evaluate, baseValues, d1, d2, rough, plus, minus);
     // penalties with kinks (L1 at 0): does the perturbed weight itself cross one?
     regKink.fill(false);
     const regularized = ref >= 0 && refs[ref].parameter.regularize;
@@ -272,7 +272,7 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
       const kink = t === 0 ? crossed : isPenalty(t) ? regKink[t] : crossed || regKink.some(Boolean);
       const a = ref < 0 ? analyticInput[t]?.[index] : analytic[t][at];
       if (a === undefined) continue;
-      const j = judge(a, d1[t], d2[t], h, scales[t], tolerance, kink);
+      const j = judge(a, d1[t], d2[t], rough[t], h, scales[t], tolerance, kink);
       status[t][e] = STATUS.indexOf(j.status);
       numericOf[t][e] = j.numeric;
       analyticOf[t][e] = a;
