@@ -88,7 +88,7 @@ test('Trainer: divergence stops the run with the weights of the last finite loss
   assert.equal(t.run(10), 0);
 });
 
-test('server: serves web/ and dist/ only; / redirects to /web/', async () => {
+test('server: serves web/, dist/ and node_modules/zod only; / redirects to /web/', async () => {
   const server = await startServer();
   try {
     const get = (path: string) => fetch(new URL(path, server.url), { redirect: 'manual' });
@@ -100,7 +100,8 @@ test('server: serves web/ and dist/ only; / redirects to /web/', async () => {
     const home = await get('/');
     assert.equal(home.status, 302);
     assert.equal(home.headers.get('location'), '/web/');
-    for (const path of ['/package.json', '/src/index.ts', '/web/%2e%2e/package.json', '/dist/../package.json', '/web/nope.js', '/..%2fpackage.json']) {
+    assert.equal((await get('/node_modules/zod/index.js')).status, 200);
+    for (const path of ['/node_modules/typescript/package.json', '/node_modules/', '/package.json', '/src/index.ts', '/web/%2e%2e/package.json', '/dist/../package.json', '/web/nope.js', '/..%2fpackage.json']) {
       assert.equal((await get(path)).status, 404, path);
     }
   } finally {

@@ -2,7 +2,7 @@
 // them, and trains in requestAnimationFrame chunks (about 12 ms of epochs per frame) so the page
 // stays responsive. Start/Pause, Step (one epoch) and Reset; redraws the fit and the loss curve.
 
-import { ScratchnetError } from '../src/index.js';
+import { ScratchnetError, kernels } from '../src/index.js';
 import { drawFit, drawLossCurve, drawRegions } from './plot.js';
 import { fields, formatField, fromHash, parseField, toHash, type Field, type PlaygroundState } from './state.js';
 import { Trainer } from './trainer.js';
@@ -23,6 +23,7 @@ const lossText = $('loss');
 const speedText = $('speed');
 const message = $('message');
 const summary = $('summary');
+const kernelText = $('kernels');
 
 let state: PlaygroundState;
 let trainer: Trainer | null = null;
@@ -130,7 +131,7 @@ function frame(): void {
   if (running && trainer) {
     speed.epochs += trainer.run(Infinity, FRAME_BUDGET_MS);
     const now = performance.now();
-    if (now - speed.since > 1000) {
+    if (now - speed.since > 500) {
       speedText.textContent = `${Math.round((speed.epochs * 1000) / (now - speed.since)).toLocaleString('en')} epochs/s`;
       speed = { epochs: 0, since: now };
     }
@@ -160,7 +161,28 @@ function loadHash(): void {
   history.replaceState(null, '', `#${toHash(state)}`);
 }
 
+/**
+ * Which kernels run: the WebAssembly ones compile asynchronously in a browser, so the page waits
+ * for them before the first run — a run never switches kernels half-way, and the same URL gives the
+ * same numbers. (They need a shared memory or a plain one; web/serve.ts makes the page
+ * cross-origin isolated, which allows the shared one.)
+ */
+async function chooseKernels(): Promise<void> {
+  let note = '';
+  try {
+    await kernels.wasmReady;
+  } catch (e) {
+    note = `WebAssembly failed: ${(e as Error).message}`;
+  }
+  note ||= kernels.wasmFailure() ?? '';
+  kernelText.textContent = kernels.kernelBackend() === 'wasm' ? 'WebAssembly SIMD128' : `JavaScript${note ? ` (${note})` : ''}`;
+  kernelText.dataset.backend = kernels.kernelBackend();
+}
+
 buildControls();
-loadHash();
 setRunning(false);
-requestAnimationFrame(frame);
+chooseKernels().then(() => {
+  loadHash();
+  document.body.dataset.ready = 'true';
+  requestAnimationFrame(frame);
+});

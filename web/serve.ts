@@ -1,5 +1,6 @@
-// A tiny static file server for the playground (local use and the browser test): serves web/ and
-// the compiled dist/ from the project folder, nothing else; `/` redirects to /web/.
+// A tiny static file server for the playground (local use and the browser test): serves web/, the
+// compiled dist/ and the browser-ready packages the page's import map names (node_modules/zod),
+// nothing else; `/` redirects to /web/.
 // Usage: node dist/web/serve.js [--port 8080] [--host 127.0.0.1]   (port 0: any free port)
 
 import { createReadStream } from 'node:fs';
@@ -21,6 +22,8 @@ const TYPES: Record<string, string> = {
 };
 /** the only top-level folders served */
 const SERVED = ['web', 'dist'];
+/** packages under node_modules the page's import map points to (the core entry imports them) */
+const PACKAGES = ['zod'];
 
 /** The project folder: this file is dist/web/serve.js. */
 export const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -32,8 +35,12 @@ export interface PlaygroundServer {
   close(): Promise<void>;
 }
 
-/** Starts the server; resolves once it listens. Port 0 (the default) picks a free port. */
-export function startServer({ port = 0, host = '127.0.0.1', root = projectRoot } = {}): Promise<PlaygroundServer> {
+/**
+ * Starts the server; resolves once it listens. Port 0 (the default) picks a free port.
+ * `isolated` (default true) sends the COOP/COEP headers that make the page cross-origin isolated,
+ * which is what lets a browser give WebAssembly a shared memory (see src/kernels/wasm/runtime.ts).
+ */
+export function startServer({ port = 0, host = '127.0.0.1', root = projectRoot, isolated = true } = {}): Promise<PlaygroundServer> {
   const server = createServer(async (req, res) => {
     const send = (code: number, text: string) => {
       res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8' });
@@ -52,8 +59,9 @@ export function startServer({ port = 0, host = '127.0.0.1', root = projectRoot }
     }
     if (path.endsWith('/')) path += 'index.html';
     const file = normalize(join(root, path));
-    const top = file.slice(root.length + 1).split(sep)[0];
-    if (!file.startsWith(root + sep) || !SERVED.includes(top)) return send(404, 'not found');
+    const [top, pkg] = file.slice(root.length + 1).split(sep);
+    const allowed = SERVED.includes(top) || (top === 'node_modules' && PACKAGES.includes(pkg));
+    if (!file.startsWith(root + sep) || !allowed) return send(404, 'not found');
     try {
       const info = await stat(file);
       if (!info.isFile()) return send(404, 'not found');
@@ -61,6 +69,7 @@ export function startServer({ port = 0, host = '127.0.0.1', root = projectRoot }
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'content-length': info.size,
         'cache-control': 'no-store',
+        ...(isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {}),
       });
       if (req.method === 'HEAD') return res.end();
       createReadStream(file).pipe(res);
