@@ -26,7 +26,7 @@ export interface EarlyStoppingOptions {
   minDelta?: number;
   /** default 'valLoss' when there is validation data, else 'loss' */
   monitor?: 'valLoss' | 'loss';
-  /** put back the weights of the best epoch at the end; default true */
+  /** put back the weights of the best epoch at the end (not when a callback stopped the run); default true */
   restoreBest?: boolean;
 }
 
@@ -278,7 +278,8 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
   const eso: EarlyStoppingOptions = typeof es === 'object' ? es : {};
   const patience = checkNumber('earlyStopping.patience', eso.patience ?? 10, { integer: true, min: 0 });
   const minDelta = checkNumber('earlyStopping.minDelta', eso.minDelta ?? 0, { min: 0 });
-  const monitor = eso.monitor ?? (Xv ? 'valLoss' : 'loss');
+  // early stopping watches the validation loss unless told otherwise; without it, the best epoch is by validation loss when there is some
+  const monitor = eso.monitor ?? (esOn || Xv ? 'valLoss' : 'loss');
   if (monitor !== 'valLoss' && monitor !== 'loss') unknownName('earlyStopping.monitor', monitor, ['valLoss', 'loss'], 'earlyStopping');
   if (esOn && monitor === 'valLoss' && !Xv) {
     throw new OptionError("earlyStopping watches the validation loss: give validationSplit or validationData (or earlyStopping: { monitor: 'loss' })", 'earlyStopping');
@@ -469,7 +470,8 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
   if (stop && history.stopReason === 'epochs') history.stopReason = 'callback';
   history.bestEpoch = bestEpoch;
   history.bestLoss = best;
-  if (esOn && restoreBest && bestParams) params.set(bestParams);
+  // a run stopped by a callback keeps its current weights, so that it can resume from its checkpoint
+  if (esOn && restoreBest && bestParams && history.stopReason !== 'callback') params.set(bestParams);
   // at an epoch boundary the next epoch starts from the generator's current state
   if (batch === 0) epochRandom = random.state();
   history.checkpoint = checkpoint();
