@@ -41,9 +41,20 @@ interface ElementwiseDefinition {
   range: [number, number];
 }
 
-function elementwise(name: ActivationName, spec: ActivationSpec, def: ElementwiseDefinition): Activation {
+/**
+ * The built-in activations and their parameter, so that layers can hand them to the WebAssembly
+ * kernels by name (a user-written Activation object is never mistaken for one of them).
+ */
+const builtins = new WeakMap<Activation, { name: ActivationName; alpha: number }>();
+
+/** The name and alpha of a built-in activation, or null for a user-written one. */
+export function builtinActivation(a: Activation): { name: ActivationName; alpha: number } | null {
+  return builtins.get(a) ?? null;
+}
+
+function elementwise(name: ActivationName, spec: ActivationSpec, def: ElementwiseDefinition, alpha = 0): Activation {
   const { forward, backward } = def;
-  return {
+  const activation: Activation = {
     name,
     spec,
     kinks: def.kinks ?? [],
@@ -52,6 +63,8 @@ function elementwise(name: ActivationName, spec: ActivationSpec, def: Elementwis
     forward: (a, z, rows, cols) => forward(a, z, rows * cols),
     backward: (dZ, dA, z, a, rows, cols) => backward(dZ, dA, z, a, rows * cols),
   };
+  builtins.set(activation, { name, alpha });
+  return activation;
 }
 
 export function linear(): Activation {
@@ -91,7 +104,7 @@ export function leakyRelu(alpha = 0.01): Activation {
     },
     kinks: alpha === 1 ? [] : [0],
     range: [alpha === 0 ? 0 : -Infinity, Infinity],
-  });
+  }, alpha);
 }
 
 /** ELU (Clevert et al. 2015): z for z > 0, alpha·(eᶻ − 1) otherwise; f'(z) = a + alpha for z ≤ 0. */
@@ -108,7 +121,7 @@ export function elu(alpha = 1): Activation {
     // for finite differences
     kinks: [0],
     range: [-alpha, Infinity],
-  });
+  }, alpha);
 }
 
 /** tanh; f'(z) = 1 − a². */

@@ -8,10 +8,12 @@
 //   dZ = dOut ⊙ f'(z);  dWeight = inputᵀ · dZ;  dBias = Σ_n dZ[n, :];  dInput = dZ · weightᵀ.
 
 import { denseBackward, denseForward, type FloatArray } from '../kernels/index.js';
+import { activeRuntime } from '../kernels/backend.js';
+import type { WasmRuntime } from '../kernels/wasm/runtime.js';
 import { ShapeError, checkNumber } from '../errors.js';
 import { zeros, type DType, type Matrix } from '../matrix.js';
 import type { Random } from '../random.js';
-import { getActivation, type Activation, type ActivationSpec } from './activations.js';
+import { builtinActivation, getActivation, type Activation, type ActivationSpec } from './activations.js';
 import { defaultInitializer, getInitializer, type Initializer, type InitializerName } from './initializers.js';
 import type { Layer, Parameter } from './layer.js';
 
@@ -29,6 +31,44 @@ interface Workspace {
   dInput: Matrix;
 }
 
+/**
+ * The WebAssembly path's buffers for one batch size: addresses in the kernels' memory, and the
+ * Workspace views on them (re-made when an unshared memory grows and detaches old views).
+ */
+interface WasmWorkspace {
+  rows: number;
+  /** [N×I] the input, copied here when it does not already live in the kernels' memory */
+  input: number;
+  z: number;
+  out: number;
+  dZ: number;
+  dInput: number;
+  views: Workspace;
+}
+
+/** The WebAssembly path's per-layer buffers (addresses); `blocks` lists everything to release. */
+interface WasmState {
+  rt: WasmRuntime;
+  /** [I×O], and its transpose [O×I] for layers with few outputs */
+  weight: number;
+  weightT: number;
+  /** [O] */
+  bias: number;
+  /** [I×O] and [O×I]: ∂loss/∂weight, computed here and copied to the parameter's grad */
+  dWeight: number;
+  dWeightT: number;
+  dBias: number;
+  blocks: number[];
+  workspaces: Map<number, WasmWorkspace>;
+  /** the memory buffer the views were made on */
+  viewsOn: ArrayBufferLike | null;
+}
+
+/** Frees a collected layer's blocks in the kernels' memory. */
+const released = new FinalizationRegistry<{ rt: WasmRuntime; blocks: number[] }>(({ rt, blocks }) => {
+  for (const b of blocks) rt.release(b);
+});
+
 export class Dense implements Layer {
   readonly type = 'dense';
   readonly activation: Activation;
@@ -40,6 +80,12 @@ export class Dense implements Layer {
   private input: Matrix | null = null;
   private work: Workspace | null = null;
   private readonly workspaces = new Map<number, Workspace>();
+  /** Set while the last forward ran on the WebAssembly kernels: its workspace and input address. */
+  private wasmWork: WasmWorkspace | null = null;
+  private inputAt = 0;
+  private wasm: WasmState | null = null;
+  /** the built-in activation by name (null for a user-written one), for the kernels */
+  private readonly kernelActivation: { name: string; alpha: number } | null;
 
   constructor(
     readonly inputSize: number,
@@ -50,6 +96,7 @@ export class Dense implements Layer {
     checkNumber('dense inputSize', inputSize, { integer: true, min: 1 });
     checkNumber('dense outputSize', outputSize, { integer: true, min: 1 });
     this.activation = getActivation(options.activation ?? 'linear');
+    this.kernelActivation = builtinActivation(this.activation);
     this.dtype = options.dtype ?? 'float64';
     const make = (n: number) => (this.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n));
     const initName = options.init ?? defaultInitializer(this.activation.name);
@@ -77,6 +124,9 @@ export class Dense implements Layer {
     if (input.cols !== this.inputSize) {
       throw new ShapeError(`dense layer expects ${this.inputSize} inputs per example, got ${input.cols}`, 'input');
     }
+    const rt = activeRuntime();
+    if (rt) return this.forwardWasm(rt, input);
+    this.wasmWork = null;
     const N = input.rows;
     const w = (this.work = this.workspace(N));
     this.input = input;
@@ -93,12 +143,21 @@ export class Dense implements Layer {
   backward(dOutput: Matrix, inputGradient: boolean): Matrix | null {
     const w = this.lastWorkspace(dOutput);
     if (this.activation.name === 'linear') return this.backwardFromPreActivation(dOutput, inputGradient);
-    this.activation.backward(w.dZ.data, dOutput.data, w.z.data, w.out.data, dOutput.rows, this.outputSize);
+    const ww = this.wasmWork;
+    const k = this.kernelActivation;
+    if (ww && k && (k.name === 'relu' || k.name === 'leakyRelu' || k.name === 'tanh' || k.name === 'sigmoid' || k.name === 'elu')) {
+      const s = this.wasm!;
+      const dA = this.placed(s.rt, dOutput, ww.dZ, ww.views.dZ);
+      s.rt.kernels[`act_backward_${this.precision}_${k.name}`](ww.dZ, dA, ww.z, ww.out, dOutput.rows * this.outputSize, k.alpha);
+    } else {
+      this.activation.backward(w.dZ.data, dOutput.data, w.z.data, w.out.data, dOutput.rows, this.outputSize);
+    }
     return this.backwardFromPreActivation(w.dZ, inputGradient);
   }
 
   backwardFromPreActivation(dZ: Matrix, inputGradient: boolean): Matrix | null {
     const w = this.lastWorkspace(dZ);
+    if (this.wasmWork) return this.backwardWasm(dZ, inputGradient);
     const dInput: FloatArray | null = inputGradient ? w.dInput.data : null;
     denseBackward(dInput, this.weight.grad, this.bias.grad, dZ.data, this.input!.data, this.weight.value,
       dZ.rows, this.inputSize, this.outputSize);
@@ -112,6 +171,151 @@ export class Dense implements Layer {
       throw new ShapeError(`dense backward: gradient is ${d.rows}×${d.cols}, forward output was ${w.z.rows}×${this.outputSize}`);
     }
     return w;
+  }
+
+  // ---- the WebAssembly path: the same computation on the SIMD128 kernels (kernels/wasm) ----
+  // Parameters stay ordinary typed arrays (the network's flat buffers): each forward copies them
+  // into the kernels' memory and each backward copies their gradients out, O(parameters) per step
+  // against O(batch × parameters) of arithmetic. Activations and their gradients stay inside.
+  // Every product is the gemm_nn kernel, which sums in the same order as the reference loops
+  // (SIMD lanes are separate outputs), so float64 results are bit-identical to the JavaScript
+  // path: a run does not change when the kernels switch (or finish compiling in a browser).
+  // The dot-product kernel (gemm_nt) would sum in another order, so dZ·Wᵀ uses the transposed W.
+
+  private get precision(): 'f32' | 'f64' {
+    return this.dtype === 'float32' ? 'f32' : 'f64';
+  }
+
+  /**
+   * Whether this layer has too few outputs to vectorize along them: then the weight gradient is
+   * computed transposed, dWᵀ = dZᵀ · x, vectorized along the inputs.
+   */
+  private get narrow(): boolean {
+    const lanes = this.dtype === 'float32' ? 4 : 2;
+    return this.outputSize < 2 * lanes && this.inputSize >= this.outputSize;
+  }
+
+  private view(rt: WasmRuntime, at: number, rows: number, cols: number): Matrix {
+    return { rows, cols, data: this.dtype === 'float32' ? rt.f32(at, rows * cols) : rt.f64(at, rows * cols) };
+  }
+
+  private wasmState(rt: WasmRuntime): WasmState {
+    if (this.wasm && this.wasm.rt === rt) return this.wasm;
+    const size = this.dtype === 'float32' ? 4 : 8;
+    const I = this.inputSize;
+    const O = this.outputSize;
+    const blocks: number[] = [];
+    const alloc = (n: number) => {
+      const at = rt.allocate(n * size);
+      blocks.push(at);
+      return at;
+    };
+    this.wasm = {
+      rt, blocks, workspaces: new Map(), viewsOn: null,
+      weight: alloc(I * O), weightT: alloc(I * O), bias: alloc(O), dWeight: alloc(I * O), dWeightT: alloc(I * O), dBias: alloc(O),
+    };
+    released.register(this, { rt, blocks });
+    return this.wasm;
+  }
+
+  private wasmWorkspace(s: WasmState, rows: number): WasmWorkspace {
+    let w = s.workspaces.get(rows);
+    if (!w) {
+      const size = this.dtype === 'float32' ? 4 : 8;
+      const I = this.inputSize;
+      const O = this.outputSize;
+      const alloc = (n: number) => {
+        const at = s.rt.allocate(n * size);
+        s.blocks.push(at);
+        return at;
+      };
+      const z = alloc(rows * O);
+      const out = this.activation.name === 'linear' ? z : alloc(rows * O);
+      w = { rows, input: alloc(rows * I), z, out, dZ: alloc(rows * O), dInput: alloc(rows * I), views: null as unknown as Workspace };
+      s.workspaces.set(rows, w);
+      s.viewsOn = null; // (re)make views below
+    }
+    if (s.viewsOn !== s.rt.memory.buffer) {
+      // memory grew (or new buffers): views of every batch size re-made on the current buffer
+      for (const x of s.workspaces.values()) {
+        const z = this.view(s.rt, x.z, x.rows, this.outputSize);
+        x.views = {
+          z, out: x.out === x.z ? z : this.view(s.rt, x.out, x.rows, this.outputSize),
+          dZ: this.view(s.rt, x.dZ, x.rows, this.outputSize), dInput: this.view(s.rt, x.dInput, x.rows, this.inputSize),
+        };
+      }
+      s.viewsOn = s.rt.memory.buffer;
+    }
+    return w;
+  }
+
+  /** The address of m's data in the kernels' memory, copying it to `at` (viewed by `staging`) when it lives elsewhere. */
+  private placed(rt: WasmRuntime, m: Matrix, at: number, staging: Matrix): number {
+    const a = rt.addressOf(m.data);
+    if (a >= 0) return a;
+    staging.data.set(m.data);
+    return at;
+  }
+
+  private forwardWasm(rt: WasmRuntime, input: Matrix): Matrix {
+    const N = input.rows;
+    const I = this.inputSize;
+    const O = this.outputSize;
+    // the input's address first: allocating below may grow an unshared memory and detach its view
+    let inputAt = rt.addressOf(input.data);
+    const s = this.wasmState(rt);
+    const w = this.wasmWorkspace(s, N);
+    if (inputAt < 0) {
+      this.view(rt, w.input, N, I).data.set(input.data);
+      inputAt = w.input;
+    }
+    const p = this.precision;
+    const weight = this.view(rt, s.weight, I, O).data;
+    weight.set(this.weight.value);
+    this.view(rt, s.bias, 1, O).data.set(this.bias.value);
+    const k = this.kernelActivation;
+    const fused = k && (k.name === 'relu' || k.name === 'leakyRelu') ? k.name : 'linear';
+    const alpha = k ? k.alpha : 0;
+    rt.kernels[`gemm_nn_${p}_${fused}`](w.z, w.out, inputAt, I, 1, s.weight, s.bias, N, I, O, alpha);
+    const v = w.views;
+    if (fused === 'linear' && v.out !== v.z) this.activation.forward(v.out.data, v.z.data, N, O);
+    this.input = input;
+    this.inputAt = inputAt;
+    this.work = v;
+    this.wasmWork = w;
+    return v.out;
+  }
+
+  private backwardWasm(dZ: Matrix, inputGradient: boolean): Matrix | null {
+    const s = this.wasm!;
+    const w = this.wasmWork!;
+    const rt = s.rt;
+    const N = dZ.rows;
+    const I = this.inputSize;
+    const O = this.outputSize;
+    const p = this.precision;
+    const gemmNN = rt.kernels[`gemm_nn_${p}_linear`];
+    const dZAt = this.placed(rt, dZ, w.dZ, w.views.dZ);
+    if (this.narrow) {
+      // dWᵀ[O×I] = dZᵀ · x, vectorized along I, then transposed into the gradient
+      gemmNN(s.dWeightT, 0, dZAt, 1, O, this.inputAt, 0, O, N, I, 0);
+      const dWT = this.view(rt, s.dWeightT, O, I).data;
+      const grad = this.weight.grad;
+      for (let i = 0; i < I; i++) for (let o = 0; o < O; o++) grad[i * O + o] = dWT[o * I + i];
+    } else {
+      // dW[I×O] = xᵀ · dZ
+      gemmNN(s.dWeight, 0, this.inputAt, 1, I, dZAt, 0, I, N, O, 0);
+      this.weight.grad.set(this.view(rt, s.dWeight, I, O).data);
+    }
+    rt.kernels[`column_sums_${p}`](s.dBias, dZAt, N, O);
+    this.bias.grad.set(this.view(rt, s.dBias, 1, O).data);
+    if (!inputGradient) return null;
+    // dX[N×I] = dZ · Wᵀ, as a product with the transposed weight (vectorized along I)
+    const weight = this.view(rt, s.weight, I, O).data;
+    const weightT = this.view(rt, s.weightT, O, I).data;
+    for (let i = 0; i < I; i++) for (let o = 0; o < O; o++) weightT[o * I + i] = weight[i * O + o];
+    gemmNN(w.dInput, 0, dZAt, O, 1, s.weightT, 0, N, O, I, 0);
+    return w.views.dInput;
   }
 
   config(): Record<string, unknown> {

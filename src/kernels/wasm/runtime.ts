@@ -25,9 +25,15 @@ export class WasmRuntime {
   /** every buffer object a shared memory has shown (each growth makes a new one) */
   private readonly earlier = new Set<ArrayBufferLike>();
 
+  /**
+   * @param shared whether the memory is shared: then views survive a growth and `allocate`d
+   *   buffers may be kept. (Chromium without cross-origin isolation makes shared memories while
+   *   hiding the SharedArrayBuffer global, so this is known from how the memory was made.)
+   */
   constructor(
     readonly memory: WebAssembly.Memory,
     readonly kernels: KernelExports,
+    readonly shared: boolean,
   ) {
     if (this.shared) this.earlier.add(memory.buffer);
   }
@@ -93,10 +99,6 @@ export class WasmRuntime {
     }
   }
 
-  /** Whether views survive a growth (shared memory): then `allocate`d buffers may be kept. */
-  get shared(): boolean {
-    return typeof SharedArrayBuffer === 'function' && this.memory.buffer instanceof SharedArrayBuffer;
-  }
 
   /** The address of a typed array inside this memory, or -1 when it lives elsewhere. */
   addressOf(a: Float64Array | Float32Array): number {
@@ -124,11 +126,11 @@ const SHARED_MAXIMUM = 32768;
  * detaches existing views, so buffers handed out by `allocate` stay valid and workers can share it.
  * Elsewhere an ordinary memory, whose views the layers re-make after a growth.
  */
-function makeMemory(): WebAssembly.Memory {
+function makeMemory(): { memory: WebAssembly.Memory; shared: boolean } {
   try {
-    return new WebAssembly.Memory({ initial: 64, maximum: SHARED_MAXIMUM, shared: true });
+    return { memory: new WebAssembly.Memory({ initial: 64, maximum: SHARED_MAXIMUM, shared: true }), shared: true };
   } catch {
-    return new WebAssembly.Memory({ initial: 64 });
+    return { memory: new WebAssembly.Memory({ initial: 64 }), shared: false };
   }
 }
 
@@ -138,10 +140,10 @@ function start(): Promise<boolean> {
     return Promise.resolve(false);
   }
   let memory: WebAssembly.Memory;
+  let shared: boolean;
   let bytes: Uint8Array<ArrayBuffer>;
   try {
-    memory = makeMemory();
-    const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+    ({ memory, shared } = makeMemory());
     bytes = encodeModule(allKernels(), shared ? SHARED_MAXIMUM : 0);
   } catch (e) {
     failure = `could not emit the kernels: ${(e as Error).message}`;
@@ -149,7 +151,7 @@ function start(): Promise<boolean> {
   }
   const instantiate = (module: WebAssembly.Module) => {
     const instance = new WebAssembly.Instance(module, { env: { memory } });
-    runtime = new WasmRuntime(memory, instance.exports as unknown as KernelExports);
+    runtime = new WasmRuntime(memory, instance.exports as unknown as KernelExports, shared);
   };
   try {
     instantiate(new WebAssembly.Module(bytes));
@@ -157,11 +159,11 @@ function start(): Promise<boolean> {
   } catch {
     // a browser main thread refuses large synchronous compiles: try asynchronously
   }
-  return WebAssembly.compile(bytes).then(
-    (module) => {
-      instantiate(module);
-      return true;
-    },
+  return WebAssembly.compile(bytes).then((module) => {
+    instantiate(module);
+    return true;
+  }).then(
+    (ok) => ok,
     (e: Error) => {
       failure = `WebAssembly SIMD128 kernels failed to compile: ${e.message}`;
       return false;
