@@ -89,7 +89,7 @@ export function addTrainingOptions(command: Command): Command {
     .option('--lr <rate>', 'learning rate', number(0, Infinity, { exclusiveMin: true }))
     .option('--momentum <mu>', 'momentum / nesterov: μ', number(0, 1, { exclusiveMax: true }))
     .option('--epochs <n>', 'passes over the training data', integer(1, 1e8))
-    .option('--batch-size <n>', 'examples per step (default: the training engineer\'s default; full batch for lbfgs)', integer(1))
+    .option('--batch-size <n>', 'examples per step (default: every row when there are at most 1024, else 32)', integer(1))
     .option('--val-split <fraction>', 'fraction of the rows held out for validation', number(0, 1, { exclusiveMax: true }))
     .option('--early-stop [patience]', 'stop when the validation loss has not improved for `patience` epochs (default 20)', integer(1))
     .option('--no-scale', 'do not standardize inputs and regression targets');

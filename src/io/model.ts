@@ -126,7 +126,7 @@ export function parseModel(text: string, source = 'model.json'): ModelFile {
     const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
     throw new DataError(`${source}: invalid model file: ${path || '(top level)'}: ${issue.message}`, 'model');
   }
-  return result.data as unknown as ModelFile;
+  return value as ModelFile; // as written (zod's copy would reorder keys)
 }
 
 /** Rebuilds the Network of a model file; DataError if the weights do not fit the layers. */
