@@ -4,3 +4,4 @@ export {
   type GradCheckTermSummary, type GradCheckGroup, type GradCheckSuspect, type GradCheckStatus,
 } from './gradcheck.js';
 export { formatGradCheckReport } from './gradcheck-report.js';
+export { diagnose, sanityCheck, formatDoctorReport, doctorCallback, type DoctorOptions, type DoctorData, type DoctorReport, type DoctorMonitor, type SanityReport, type Finding, type Severity } from './doctor.js';
