@@ -8,6 +8,7 @@ import { activationNames, lossNames, optimizerNames } from '../src/index.js';
 import { datasetNames, makeDataset } from '../web/datasets.js';
 import { startServer } from '../web/serve.js';
 import { defaultState, fields, fromHash, toHash, type PlaygroundState } from '../web/state.js';
+import { LossHistory } from '../web/history.js';
 import { Trainer } from '../web/trainer.js';
 
 test('toHash → fromHash returns the same state, for the default and for a changed one', () => {
@@ -65,14 +66,15 @@ test('Trainer: same state ⇒ the same losses; x² with Adam below 1e-3 in 1500 
   a.run(1500);
   b.run(700);
   b.run(800, Infinity);
-  assert.deepEqual(b.losses, a.losses);
-  assert.ok(a.losses.at(-1)! < 1e-3, `loss ${a.losses.at(-1)}`);
+  assert.equal(b.epoch, 1500);
+  assert.deepEqual(b.history, a.history);
+  assert.ok(a.history.last < 1e-3, `loss ${a.history.last}`);
 });
 
 test('Trainer: a 2-D problem trains (xor, tanh, adam: cross-entropy below 0.05 in 600 epochs); softmax CE uses 2 outputs', () => {
   const xor = new Trainer({ ...defaultState, dataset: 'xor', hidden: [8, 8], activation: 'tanh', optimizer: 'adam', learningRate: 0.03 });
   xor.run(600);
-  assert.ok(xor.losses.at(-1)! < 0.05, `loss ${xor.losses.at(-1)}`);
+  assert.ok(xor.history.last < 0.05, `loss ${xor.history.last}`);
   const soft = new Trainer({ ...defaultState, dataset: 'xor', loss: 'softmaxCrossEntropy' });
   assert.equal(soft.network.outputSize, 2);
   const probs = soft.predictInto(new Float64Array(4), soft.makeGrid(2));
@@ -82,10 +84,29 @@ test('Trainer: a 2-D problem trains (xor, tanh, adam: cross-entropy below 0.05 i
 test('Trainer: divergence stops the run with the weights of the last finite loss', () => {
   const t = new Trainer({ ...defaultState, learningRate: 10 });
   t.run(200);
-  assert.ok(t.diverged, `expected divergence, losses end ${t.losses.slice(-3)}`);
+  assert.ok(t.diverged, `expected divergence, last loss ${t.history.last}`);
   assert.match(t.diverged.message, /lower the learning rate \(now 10\)/);
   assert.ok(t.network.params.every(Number.isFinite));
   assert.equal(t.run(10), 0);
+});
+
+test('LossHistory: bounded memory; merged entries keep the lowest and highest loss of their epochs', () => {
+  const h = new LossHistory(4);
+  const losses = [5, 3, 4, 8, 1, 2, 9, 7, 6, 0.5, 0.25];
+  losses.forEach((v) => h.push(v));
+  // 11 epochs in 4 entries: stride 4 after two merges (4 → 8 → 16 epochs of room)
+  assert.equal(h.stride, 4);
+  assert.equal(h.length, 3);
+  assert.deepEqual([...h.low.subarray(0, 3)], [3, 1, 0.25]);
+  assert.deepEqual([...h.high.subarray(0, 3)], [8, 9, 6]);
+  assert.equal(h.epochs, 11);
+  assert.equal(h.last, 0.25);
+  const long = new LossHistory();
+  for (let i = 0; i < 300_000; i++) long.push(1 / (i + 1));
+  assert.equal(long.stride, 8);
+  assert.equal(long.low[0], 1 / 8);
+  assert.equal(long.high[long.length - 1], 1 / (299_993));
+  assert.throws(() => new LossHistory(3), /even integer ≥ 2, got 3/);
 });
 
 test('server: serves web/, dist/ and node_modules/zod only; / redirects to /web/', async () => {

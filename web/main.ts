@@ -108,7 +108,7 @@ function setRunning(on: boolean): void {
 
 function draw(): void {
   if (!trainer || !grid) {
-    drawLossCurve(lossCanvas, []);
+    drawLossCurve(lossCanvas, null);
     fitCanvas.getContext('2d')!.clearRect(0, 0, fitCanvas.width, fitCanvas.height);
     epochText.textContent = '–';
     lossText.textContent = '–';
@@ -118,8 +118,8 @@ function draw(): void {
   trainer.predictInto(gridPred, grid);
   if (trainer.network.inputSize === 1) drawFit(fitCanvas, trainer.data, grid.data, gridPred);
   else drawRegions(fitCanvas, trainer.data, gridPred, GRID_2D);
-  drawLossCurve(lossCanvas, trainer.losses);
-  const loss = trainer.losses.at(-1);
+  drawLossCurve(lossCanvas, trainer.history);
+  const loss = trainer.epoch > 0 ? trainer.history.last : undefined;
   epochText.textContent = String(trainer.epoch);
   lossText.textContent = loss === undefined ? '–' : loss.toExponential(3);
   if (loss === undefined) delete lossText.dataset.value;

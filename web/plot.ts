@@ -3,6 +3,7 @@
 // Colours follow TensorFlow Playground: orange for class 0 / negative, blue for class 1 / positive.
 
 import type { Dataset } from './datasets.js';
+import type { LossHistory } from './history.js';
 
 const ORANGE = [245, 147, 34];
 const BLUE = [8, 119, 189];
@@ -29,26 +30,24 @@ function context(canvas: HTMLCanvasElement): { ctx: CanvasRenderingContext2D; w:
 }
 
 /**
- * The loss per epoch on a log10 axis. With more epochs than pixel columns, each column shows the
- * range (min to max) of its epochs, so oscillations stay visible instead of being averaged away.
- * One pass of comparisons over the raw losses (log is monotonic), logs only per column: a million
- * epochs draw in a few milliseconds.
+ * The loss per epoch on a log10 axis. With more entries than pixel columns, each column shows the
+ * range (lowest to highest) of its epochs, so oscillations stay visible instead of being averaged
+ * away. Comparisons on the raw losses (log is monotonic), logs only per column.
  */
-export function drawLossCurve(canvas: HTMLCanvasElement, losses: readonly number[]): void {
+export function drawLossCurve(canvas: HTMLCanvasElement, history: LossHistory | null): void {
   const { ctx, w, h } = context(canvas);
   const pw = w - M.l - M.r;
   const ph = h - M.t - M.b;
-  const n = losses.length;
+  const n = history?.length ?? 0;
   const floor = 1e-16; // an exact zero loss is drawn at 1e-16
-  // per column: the smallest and largest loss of its epochs; low[c] ≤ high[c]
+  // per column: the smallest and largest loss of its entries; low[c] ≤ high[c]
   const columns = Math.max(1, Math.min(n, Math.floor(pw)));
   const low = new Float64Array(columns).fill(Infinity);
   const high = new Float64Array(columns).fill(-Infinity);
   for (let i = 0; i < n; i++) {
     const c = Math.floor((i * columns) / n);
-    const v = losses[i];
-    if (v < low[c]) low[c] = v;
-    if (v > high[c]) high[c] = v;
+    if (history!.low[i] < low[c]) low[c] = history!.low[i];
+    if (history!.high[i] > high[c]) high[c] = history!.high[i];
   }
   let lo = n === 0 ? -4 : Math.log10(Math.max(Math.min(...low), floor));
   let hi = n === 0 ? 0 : Math.log10(Math.max(Math.max(...high), floor));
@@ -73,7 +72,7 @@ export function drawLossCurve(canvas: HTMLCanvasElement, losses: readonly number
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
   ctx.fillText('0', M.l, M.t + ph + 4);
-  ctx.fillText(`epoch ${n}`, M.l + pw - 30, M.t + ph + 4);
+  ctx.fillText(`epoch ${history?.epochs ?? 0}`, M.l + pw - 30, M.t + ph + 4);
   if (n === 0) return;
 
   ctx.strokeStyle = '#c0392b';

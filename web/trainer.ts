@@ -9,6 +9,7 @@ import {
   type LossSpec, type Matrix, type Optimizer, type OptimizerName, type ActivationSpec,
 } from '../src/index.js';
 import { makeDataset, type Dataset, type DatasetName } from './datasets.js';
+import { LossHistory } from './history.js';
 import type { PlaygroundState } from './state.js';
 
 export class Trainer {
@@ -19,14 +20,15 @@ export class Trainer {
   readonly x: Matrix;
   readonly y: Matrix;
   /** cost (data loss + penalties) before each epoch's update */
-  readonly losses: number[] = [];
+  readonly history: LossHistory;
   /** set when the loss became NaN or infinite; the weights are those of the last finite loss */
   diverged: DivergenceError | null = null;
   private readonly lastGood: Float64Array;
   private readonly closure = () => this.network.computeGradient(this.x, this.y).total;
 
   /** Throws the library's OptionError / ShapeError / DataError for settings that do not fit together. */
-  constructor(readonly state: PlaygroundState) {
+  constructor(readonly state: PlaygroundState, historyCapacity?: number) {
+    this.history = new LossHistory(historyCapacity);
     this.data = makeDataset(state.dataset as DatasetName, state.seed, state.noise);
     const inputs = this.data.x[0].length;
     const loss = (state.loss === 'auto' ? (this.data.task === 'regression' ? 'mse' : 'binaryCrossEntropy') : state.loss) as LossSpec;
@@ -50,7 +52,7 @@ export class Trainer {
   }
 
   get epoch(): number {
-    return this.losses.length;
+    return this.history.epochs;
   }
 
   /**
@@ -73,7 +75,7 @@ export class Trainer {
           this.epoch + 1, 1);
         break;
       }
-      this.losses.push(total);
+      this.history.push(total);
       // L-BFGS re-evaluates the cost in its line search; the other optimizers ignore the closure
       this.optimizer.step(net.params, net.grads, this.closure, total);
       done++;

@@ -1,0 +1,53 @@
+// The loss per epoch, kept in bounded memory for runs of any length: each entry holds the lowest and
+// highest loss of `stride` consecutive epochs; when the buffers fill, neighbouring entries merge and
+// the stride doubles. So drawing stays O(capacity) per frame and oscillations are never averaged away.
+
+export class LossHistory {
+  /** low[i], high[i]: the smallest and largest loss of epochs [i·stride, (i+1)·stride) */
+  readonly low: Float64Array;
+  readonly high: Float64Array;
+  /** epochs per entry: 1, 2, 4, … */
+  stride = 1;
+  /** epochs recorded */
+  epochs = 0;
+  /** the latest loss (NaN before any) */
+  last = NaN;
+
+  /** capacity: entries kept (even, ≥ 2) */
+  constructor(readonly capacity = 1 << 16) {
+    if (!Number.isInteger(capacity) || capacity < 2 || capacity % 2 !== 0) {
+      throw new RangeError(`LossHistory capacity must be an even integer ≥ 2, got ${capacity}`);
+    }
+    this.low = new Float64Array(capacity);
+    this.high = new Float64Array(capacity);
+  }
+
+  /** entries in use, the last one possibly partial (fewer than `stride` epochs) */
+  get length(): number {
+    return Math.ceil(this.epochs / this.stride);
+  }
+
+  push(loss: number): void {
+    if (this.epochs === this.capacity * this.stride) this.merge();
+    const i = Math.floor(this.epochs / this.stride);
+    if (this.epochs % this.stride === 0) {
+      this.low[i] = loss;
+      this.high[i] = loss;
+    } else {
+      if (loss < this.low[i]) this.low[i] = loss;
+      if (loss > this.high[i]) this.high[i] = loss;
+    }
+    this.epochs++;
+    this.last = loss;
+  }
+
+  /** Halves the entries: entry i becomes the range of entries 2i and 2i+1; the stride doubles. */
+  private merge(): void {
+    const { low, high } = this;
+    for (let i = 0; i < this.capacity / 2; i++) {
+      low[i] = Math.min(low[2 * i], low[2 * i + 1]);
+      high[i] = Math.max(high[2 * i], high[2 * i + 1]);
+    }
+    this.stride *= 2;
+  }
+}
