@@ -244,3 +244,13 @@ test('fit options are validated where they enter, with the bad value', () => {
     assert.throws(() => fit(net1(), x, square, options), (e: Error) => e instanceof OptionError && pattern.test(e.message), `${JSON.stringify(options)} → ${pattern}`);
   }
 });
+
+test("fit's doctor option: a diagnosis before training and its report in History.doctor", () => {
+  const net = new Network({ layers: [1, 64, 1], activation: 'leakyRelu', output: 'leakyRelu', weightDecay: 1e-8, seed: 1, onWarning: () => {} });
+  const heard: string[] = [];
+  const h = fit(net, x, square, { optimizer: 'sgd', learningRate: 1e-6, epochs: 20, scale: false, doctor: { onFinding: (f) => heard.push(f.rule) } });
+  assert.ok(h.doctor, 'History.doctor is set');
+  assert.equal(h.doctor.findings[0].rule, 'output-activation', JSON.stringify(h.doctor.findings.map((f) => f.rule)));
+  assert.equal(fit(net1(), x, square, { epochs: 2 }).doctor, undefined);
+  assert.ok(Array.isArray(heard));
+});

@@ -15,6 +15,7 @@ import type { Network } from '../nn/network.js';
 import { getOptimizer, type Optimizer, type OptimizerName, type OptimizerOptions, type OptimizerState } from '../optim/index.js';
 import { LBFGS } from '../optim/lbfgs.js';
 import { Random } from '../random.js';
+import { doctorCallback, type DoctorOptions, type DoctorReport, type Finding } from '../check/doctor.js';
 import { baselinePredictions, checkMetrics, computeMetrics, type MetricName } from './metrics.js';
 import { fitScaling, scaleInputs, scaleTargets, unscaleOutputs } from './scaling.js';
 import { LearningRateSchedule, type ScheduleSpec, type ScheduleState } from './schedules.js';
@@ -105,6 +106,11 @@ export interface FitOptions {
    * bit-identical to an uninterrupted one.
    */
   resume?: FitCheckpoint;
+  /**
+   * Run the doctor (check/doctor.ts): a diagnosis before training, the loss watched each epoch
+   * (divergence, overfitting), the report in History.doctor. `onFinding` hears each new finding.
+   */
+  doctor?: boolean | (DoctorOptions & { onFinding?: (finding: Finding) => void });
 }
 
 export interface Baseline {
@@ -143,6 +149,8 @@ export interface History {
   validationRows: number;
   /** where the run ended, for a later resume */
   checkpoint: FitCheckpoint;
+  /** the doctor's report, with fit's doctor option */
+  doctor?: DoctorReport;
 }
 
 /** Everything a resumed fit needs besides the network's weights and the options. Plain JSON. */
@@ -165,7 +173,7 @@ export interface FitCheckpoint {
 
 const fitOptionNames = [
   'optimizer', 'learningRate', 'optimizerOptions', 'epochs', 'batchSize', 'shuffle', 'seed', 'clipNorm', 'schedule',
-  'warmup', 'validationSplit', 'validationData', 'earlyStopping', 'metrics', 'scale', 'onEpoch', 'onBatch', 'resume',
+  'warmup', 'validationSplit', 'validationData', 'earlyStopping', 'metrics', 'scale', 'onEpoch', 'onBatch', 'resume', 'doctor',
 ];
 
 export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: FitOptions = {}): History {
@@ -221,6 +229,7 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
   const rows = trainX.rows;
 
   // --- scaling (fitted on the training rows only; reused on warm start) --------------------------
+  const trainedBefore = network.scaling !== undefined;
   const scaleOption = options.scale ?? (network.scaling === null ? false : true);
   const scaleInputsToo = typeof scaleOption === 'object' ? scaleOption.inputs ?? true : scaleOption;
   const scaleTargetsToo = (typeof scaleOption === 'object' ? scaleOption.targets ?? true : scaleOption) && regression;
@@ -365,6 +374,14 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
     return t.total;
   };
 
+  const doctor = options.doctor
+    ? doctorCallback(network, { x: trainX, y: trainY }, {
+      optimizer: optimizer.name, learningRate: optimizer.learningRate, epochs, batchSize, scale: !!scaling, trained: trainedBefore,
+      ...(valX && valY ? { validation: { x: valX, y: valY } } : {}),
+      ...(typeof options.doctor === 'object' ? options.doctor : {}),
+    })
+    : null;
+
   let stop = false;
   for (; epoch < epochs && !stop; epoch++) {
     const learningRate = schedule.rate(epoch);
@@ -439,6 +456,7 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
     }
     history.elapsed.push(elapsed());
     history.epochs = epoch + 1;
+    doctor?.onEpoch(epoch + 1, history.loss.at(-1)!, valLoss);
     const monitored = monitor === 'valLoss' && valLoss !== undefined ? valLoss : history.loss.at(-1)!;
     schedule.observe(monitored);
     if (monitored < best - minDelta) {
@@ -475,6 +493,7 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
   // at an epoch boundary the next epoch starts from the generator's current state
   if (batch === 0) epochRandom = random.state();
   history.checkpoint = checkpoint();
+  if (doctor) history.doctor = doctor.finish();
   return history;
 }
 
