@@ -28,7 +28,7 @@ for (const run of runs) {
     onWarning: (m) => console.log(`  (warning) ${m}`),
   });
   const start = performance.now();
-  fit(net, X, Y, { optimizer: 'sgd', learningRate: run.learningRate, epochs: iterations });
+  fit(net, X, Y, { optimizer: 'sgd', learningRate: run.learningRate, epochs: iterations, scale: false }); // the seed's raw data
   const seconds = (performance.now() - start) / 1000;
   const pred = net.predict(X);
   let mse = 0;
