@@ -250,7 +250,8 @@ export function dataFindings(ctx: DataContext, targets: TargetInfo): Finding[] {
   if (x.rows * y.cols < ctx.parameters) {
     found.push({
       rule: 'too-few-examples',
-      severity: x.rows * y.cols * 10 < ctx.parameters ? 'warning' : 'info',
+      // a note, not a warning: without held-out evidence of overfitting nothing is wrong yet
+      severity: 'info',
       observed: `${x.rows} examples × ${y.cols} output${y.cols > 1 ? 's' : ''} for ${ctx.parameters} parameters ` +
         `(${fmt(ctx.parameters / (x.rows * y.cols))} parameters per target value)`,
       why: 'with more parameters than target values the network can memorize the training set; judge it on held-out data ' +

@@ -45,8 +45,8 @@ export function preserving<T>(network: Network, fn: () => T): T {
   }
 }
 
-export function makeOptimizer(name: OptimizerName | string, rate: number): Optimizer {
-  return getOptimizer(name as OptimizerName, { learningRate: rate });
+export function makeOptimizer(name: OptimizerName | string, rate: number | undefined): Optimizer {
+  return getOptimizer(name as OptimizerName, rate === undefined ? {} : { learningRate: rate });
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   badRows, baselineLoss, columnStats, dataFindings, dropRows, standardizeCopy, targetInfo,
 } from './doctor-data.js';
 import {
-  allDense, gradientStats, layerStats, preserving, probe, rms, scanRates, stable, subsample, train, withActivations,
+  allDense, gradientStats, makeOptimizer, layerStats, preserving, probe, rms, scanRates, stable, subsample, train, withActivations,
   type Probe, type RateScan,
 } from './doctor-probe.js';
 import {
@@ -65,6 +65,8 @@ export interface DoctorOptions {
 
 interface Resolved {
   optimizer: string;
+  /** the optimizer probes use: L-BFGS needs a closure and searches its own step, so its probes use Adam */
+  probe: string;
   learningRate: number;
   epochs: number;
   batchSize: number;
@@ -80,7 +82,9 @@ function resolve(o: DoctorOptions, rows: number): Resolved {
   if (typeof optimizer !== 'string') throw new OptionError(`optimizer must be a name, got ${typeof optimizer}`, 'optimizer');
   return {
     optimizer,
-    learningRate: checkNumber('learningRate', o.learningRate ?? 0.01, { min: 0, exclusiveMin: true }),
+    probe: optimizer === 'lbfgs' ? 'adam' : optimizer,
+    // the optimizer's own default rate when none is given
+    learningRate: checkNumber('learningRate', o.learningRate ?? makeOptimizer(optimizer, undefined).learningRate, { min: 0, exclusiveMin: true }),
     epochs: checkNumber('epochs', o.epochs ?? 1000, { integer: true, min: 1 }),
     batchSize: checkNumber('batchSize', o.batchSize ?? (rows <= 1024 ? rows : 32), { integer: true, min: 1 }),
     scale: o.scale ?? false,
@@ -202,10 +206,10 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
     fixedNet = withActivations(network, network.layers.map((_, i) => (i === network.layers.length - 1 ? 'linear' : undefined)));
     fixedBy = 'a linear output';
   }
-  const scan = scanRates(fixedNet, x, y, o.optimizer, K);
+  const scan = scanRates(fixedNet, x, y, o.probe, K);
   probes += scan.probes.length;
   if (regressionNonLinear && !range) {
-    scanCurrent = scanRates(network, x, y, o.optimizer, K);
+    scanCurrent = scanRates(network, x, y, o.probe, K);
     probes += scanCurrent.probes.length;
     const f = outputCounterfactualFinding(network, scanCurrent, scan, K);
     if (f && f.severity !== 'info') findings.push(f);
@@ -218,13 +222,13 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
   const activeScan = fixedNet === network && scanCurrent ? scanCurrent : scan;
 
   // Rule 3: the user's rate on the user's network; the equivalent-time run on the fixed one.
-  const user = probe(network, x, y, o.optimizer, o.learningRate, K);
+  const user = probe(network, x, y, o.probe, o.learningRate, K);
   probes++;
   const totalSteps = o.epochs * Math.ceil(X.rows / o.batchSize);
   let equivalent: Probe | undefined;
   const eqRate = (o.learningRate * totalSteps) / K;
   if (activeScan.best && eqRate < activeScan.best.rate) {
-    equivalent = probe(fixedNet, x, y, o.optimizer, eqRate, K);
+    equivalent = probe(fixedNet, x, y, o.probe, eqRate, K);
     probes++;
   }
   const adaptive = o.optimizer !== 'sgd' && o.optimizer !== 'momentum' && o.optimizer !== 'nesterov';
@@ -233,10 +237,10 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
     optimizer: o.optimizer, rate: o.learningRate, epochs: o.epochs, stepsPerEpoch: Math.ceil(X.rows / o.batchSize), steps: K,
     user, scan: activeScan, equivalent, fixedBy: fixedNet === network ? undefined : fixedBy, updateRatio,
   });
-  if (rate) findings.push(rate);
+  if (rate && o.optimizer !== 'lbfgs') findings.push(rate);
 
   // Rule 4: constant predictions, now and after the best short run.
-  const constant = constantOutputFinding(fixedNet, x, y, activeScan, o.optimizer, K, units);
+  const constant = constantOutputFinding(fixedNet, x, y, activeScan, o.probe, K, units);
   if (constant) findings.push(constant);
 
   // Rule 8: baseline, regularization, underfitting, overfitting.
@@ -247,12 +251,12 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
     findings.push(base);
   }
   if (activeScan.best && activeScan.recommended !== undefined && fixedNet.regularizers.length > 0 && dense) {
-    const reg = regularizationFinding(fixedNet, x, y, o.optimizer, activeScan.recommended, K);
+    const reg = regularizationFinding(fixedNet, x, y, o.probe, activeScan.recommended, K);
     probes++;
     if (reg) findings.push(reg);
   }
   if (activeScan.best && activeScan.recommended !== undefined && dense && !base && !constant) {
-    const under = underfittingFinding(fixedNet, x, y, o.optimizer, activeScan, baselineLoss(loss, y), K, o.seed);
+    const under = underfittingFinding(fixedNet, x, y, o.probe, activeScan, baselineLoss(loss, y), K, o.seed);
     probes += under.probes;
     if (under.finding) findings.push(under.finding);
   }
@@ -265,7 +269,7 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
 
   // The sanity suite.
   if (options.sanity ?? true) {
-    const s = sanityFindings(network, x, y, o.optimizer, activeScan.recommended);
+    const s = sanityFindings(network, x, y, o.probe, activeScan.recommended);
     probes += s.probes;
     findings.push(...s.findings);
   }
@@ -425,7 +429,7 @@ function overfittingFinding(
     val = [];
     const tr = train;
     const va = val;
-    preserving(network, () => train0(network, x, y, vx, vy, o.optimizer, rate, epochs, tr, va));
+    preserving(network, () => train0(network, x, y, vx, vy, o.probe, rate, epochs, tr, va));
     source = `${epochs} full-batch steps at --lr ${rate}`;
   }
   if (!train || !val || val.length < 10) return null;
@@ -532,7 +536,7 @@ export function sanityCheck(network: Network, data: DoctorData, options: DoctorO
   const X = toMatrix(data.x, 'x', network.inputSize);
   const Y = toMatrix(data.y, 'y', network.outputSize);
   const o = resolve(options, X.rows);
-  return sanityFindings(network, X, Y, o.optimizer, undefined);
+  return sanityFindings(network, X, Y, o.probe, undefined);
 }
 
 function sanityFindings(network: Network, X: Matrix, Y: Matrix, optimizer: string, rate: number | undefined): SanityReport {
