@@ -41,6 +41,7 @@ export function formatGradCheckReport(report: GradCheckReport): string {
     out.push('');
     out.push(`set aside (not judged; a step across a kink measures the mean of two slopes, not a bug): ` +
       `${report.setAside.kinks} kink crossings, ${report.setAside.unstable} unstable`);
+    if (report.setAside.bySource.length > 1) out.push('  by source (one entry may cross kinks in several places):');
     for (const s of report.setAside.bySource) out.push(`  ${s.source}: ${s.entries} entries`);
   }
   if (report.suspects.length > 0) {

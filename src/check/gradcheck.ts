@@ -22,7 +22,7 @@ export interface GradCheckOptions {
   epsilon?: number;
   /** Largest accepted error |a − n| / max(|a|, |n|, floor). Default 1e-5. */
   tolerance?: number;
-  /** Check at most this many parameters (a seeded sample, every buffer represented). Default 4096. */
+  /** Check at most this many parameters (a seeded sample, every buffer represented). Default 1000. */
   maxParameters?: number;
   /** Check at most this many input entries (seeded sample). Default 256. */
   maxInputs?: number;
@@ -155,7 +155,7 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
   }
   const epsilon = checkNumber('epsilon', options.epsilon ?? 1e-6, { min: 0, max: 0.1, exclusiveMin: true });
   const tolerance = checkNumber('tolerance', options.tolerance ?? 1e-5, { min: 0, max: 1, exclusiveMin: true });
-  const maxParameters = checkNumber('maxParameters', options.maxParameters ?? 4096, { integer: true, min: 1 });
+  const maxParameters = checkNumber('maxParameters', options.maxParameters ?? 1000, { integer: true, min: 1 });
   const maxInputs = checkNumber('maxInputs', options.maxInputs ?? 256, { integer: true, min: 0 });
   const seed = checkNumber('seed', options.seed ?? 0, { integer: true, min: 0 });
   const maxSetAside = checkNumber('maxSetAside', options.maxSetAside ?? 0.5, { min: 0, max: 1 });
@@ -431,7 +431,7 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
     parameters: { total: params.length, checked: parametersChecked, sampled: parametersChecked < params.length, seed },
     inputs: { total: X.data.length, checked: inputCount, sampled: inputCount < X.data.length },
     step: {
-      rule: `central differences at h = ${epsilon}·max(1, |θ|) and 2h, Richardson-extrapolated: n = D(h) + (D(h) − D(2h))/3`,
+      rule: `central differences at h = ${fmt(epsilon)}·max(1, |θ|) and 2h, Richardson-extrapolated: n = D(h) + (D(h) − D(2h))/3`,
       epsilon,
       smallest: E > 0 ? smallestStep : 0,
       largest: largestStep,
