@@ -1,4 +1,4 @@
-// gradCheck(network, x, y, options): misses no bug (16 deliberately broken layers, activations,
+// gradCheck(network, x, y, options): misses no bug (17 deliberately broken layers, activations,
 // losses and penalties, each named in the report), restores the network exactly, reports kinks
 // instead of failing on the seed's network before and after training, and is fast.
 import { test } from 'node:test';
@@ -14,7 +14,7 @@ import {
 
 type LayerBug =
   | 'none' | 'weightSign' | 'weightTransposed' | 'wrongActivationDerivative' | 'biasNotSummed'
-  | 'weightOffByBatch' | 'leakySlopeWrongSide' | 'inputSkipsActivation' | 'biasMissing';
+  | 'weightOffByBatch' | 'leakySlopeWrongSide' | 'inputSkipsActivation' | 'biasMissing' | 'weightOffByPermille';
 type HandActivation = 'tanh' | 'sigmoid' | 'leakyRelu';
 
 class HandDense implements Layer {
@@ -97,6 +97,7 @@ class HandDense implements Layer {
         for (let n = 0; n < N; n++) s += x.data[n * I + i] * dZ[n * O + o];
         if (this.bug === 'weightSign') s = -s;
         if (this.bug === 'weightOffByBatch') s /= N;
+        if (this.bug === 'weightOffByPermille') s *= 1.001; // below PyTorch gradcheck's rtol of 1e-3
         if (this.bug === 'weightTransposed') dW[o * I + i] = s; // [O×I] written into an [I×O] buffer
         else dW[i * O + o] = s;
       }
@@ -231,6 +232,7 @@ const layerBugs: { bug: LayerBug; act: HandActivation; kind: string }[] = [
   { bug: 'leakySlopeWrongSide', act: 'leakyRelu', kind: 'weight' },
   { bug: 'inputSkipsActivation', act: 'tanh', kind: 'input' },
   { bug: 'biasMissing', act: 'sigmoid', kind: 'bias' },
+  { bug: 'weightOffByPermille', act: 'tanh', kind: 'weight' },
 ];
 
 for (const { bug, act, kind } of layerBugs) {
@@ -444,6 +446,8 @@ test('gradCheck validates its arguments with the bad value in the message', () =
   assert.throws(() => gradCheck(net, [[1]], [[1]], { maxParameters: 0.5 }), /maxParameters.*0\.5/);
   assert.throws(() => gradCheck(net, [[1, 2]], [[1]]), /x has 2 columns/);
   assert.throws(() => gradCheck(net, [[1], [2]], [[1]]), /x has 2 rows but y has 1/);
+  assert.throws(() => gradCheck(net, [[1]], [[1]], { eps: 1e-6 } as object), /unknown gradCheck option "eps"; expected one of: epsilon/);
+  assert.throws(() => gradCheck(net, [[1]], [[1]], { inputs: 'yes' as unknown as boolean }), /inputs must be true or false, got "yes"/);
   const f32 = new Network({ layers: [1, 2, 1], dtype: 'float32' });
   assert.throws(() => gradCheck(f32, [[1]], [[1]]), /float64/);
 });

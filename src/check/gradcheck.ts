@@ -5,7 +5,7 @@
 // The numeric method and the error measure are documented in gradcheck-numeric.ts; kinks in
 // gradcheck-kinks.ts; how a failure is traced to one component in gradcheck-localize.ts.
 
-import { OptionError, checkNumber } from '../errors.js';
+import { OptionError, checkNumber, unknownName } from '../errors.js';
 import type { FloatArray } from '../kernels/index.js';
 import { checkSameRows, toMatrix, type Matrix, type MatrixLike } from '../matrix.js';
 import type { Network, Terms } from '../nn/network.js';
@@ -124,7 +124,7 @@ export interface GradCheckReport {
     /** entries whose step crossed a kink, by source ('layer 0 leakyRelu', 'loss mae', 'penalty l1') */
     bySource: { source: string; entries: number }[];
   };
-  /** the failing entries first, then the largest errors */
+  /** the failing entries first, then the largest errors; each checked number once (its worst term) */
   worst: GradCheckEntry[];
   suspects: GradCheckSuspect[];
   /** a second backward at the same point gave bit-identical gradients */
@@ -133,6 +133,8 @@ export interface GradCheckReport {
   restored: boolean;
   seconds: number;
 }
+
+const optionNames = ['epsilon', 'tolerance', 'maxParameters', 'maxInputs', 'inputs', 'seed', 'maxSetAside', 'worst', 'localize'];
 
 const STATUS: readonly EntryStatus[] = ['ok', 'fail', 'kink', 'unstable'];
 const NOT_CHECKED = 255;
@@ -153,6 +155,8 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
   if (!network || typeof network.computeLoss !== 'function' || !network.params) {
     throw new OptionError('gradCheck needs a Network as its first argument', 'network');
   }
+  if (typeof options !== 'object' || options === null) throw new OptionError(`gradCheck options must be an object, got ${options}`, 'options');
+  for (const key of Object.keys(options)) if (!optionNames.includes(key)) unknownName('gradCheck option', key, optionNames, key);
   const epsilon = checkNumber('epsilon', options.epsilon ?? 1e-6, { min: 0, max: 0.1, exclusiveMin: true });
   const tolerance = checkNumber('tolerance', options.tolerance ?? 1e-5, { min: 0, max: 1, exclusiveMin: true });
   const maxParameters = checkNumber('maxParameters', options.maxParameters ?? 1000, { integer: true, min: 1 });
@@ -160,8 +164,8 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
   const seed = checkNumber('seed', options.seed ?? 0, { integer: true, min: 0 });
   const maxSetAside = checkNumber('maxSetAside', options.maxSetAside ?? 0.5, { min: 0, max: 1 });
   const worstCount = checkNumber('worst', options.worst ?? 10, { integer: true, min: 0 });
-  const checkInputs = options.inputs ?? true;
-  const localize = options.localize ?? true;
+  const checkInputs = checkBoolean('inputs', options.inputs ?? true);
+  const localize = checkBoolean('localize', options.localize ?? true);
   if (!(network.params instanceof Float64Array)) {
     throw new OptionError(
       `gradCheck needs a float64 network (central differences in float32 measure rounding, not gradients); ` +
@@ -354,7 +358,15 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
     const fp = status[p.t][p.e] === 1 ? 1 : 0, fq = status[q.t][q.e] === 1 ? 1 : 0;
     return fq - fp || errorOf[q.t][q.e] - errorOf[p.t][p.e];
   });
-  const worst = candidates.slice(0, worstCount).map(({ e, t }) => describe(e, t));
+  // one line per checked number: the same entry often tops both the data term and the total
+  const listed = new Set<number>();
+  const worst: GradCheckEntry[] = [];
+  for (const { e, t } of candidates) {
+    if (worst.length >= worstCount) break;
+    if (listed.has(e)) continue;
+    listed.add(e);
+    worst.push(describe(e, t));
+  }
 
   // Suspects: penalties named by their own term; data-term failures traced to one component.
   const suspects: GradCheckSuspect[] = [];
@@ -493,6 +505,11 @@ function localizeFailure(
     }
   }
   return suspects;
+}
+
+function checkBoolean(option: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new OptionError(`${option} must be true or false, got ${JSON.stringify(value)}`, option);
+  return value;
 }
 
 /** A number in 3 significant digits. */
