@@ -77,10 +77,11 @@ describe('playground page in Chromium', () => {
     const seconds = (Date.now() - started) / 1000;
     const epochs = Number(await text(page, '#epoch'));
     console.log(`# x²: loss < 1e-3 seen at epoch ${epochs}, ${seconds.toFixed(1)} s after Start (polled every 0.1 s)`);
+    await page.waitForTimeout(600); // keep training a little: at least 0.6 s of frames whatever the speed
     const gaps = (await page.evaluate(() => (window as unknown as { gaps: number[] }).gaps)).slice(2).sort((a, b) => a - b);
     const p90 = gaps[Math.floor(gaps.length * 0.9)];
     console.log(`# frames while training: ${gaps.length}, 90th percentile gap ${p90.toFixed(1)} ms, max ${gaps.at(-1)!.toFixed(1)} ms`);
-    assert.ok(gaps.length >= 10 && p90 < 100, `the page should keep drawing while it trains: ${gaps.length} frames, 90th percentile gap ${p90} ms`);
+    assert.ok(gaps.length >= 15 && p90 < 100, `the page should keep drawing while it trains: ${gaps.length} frames, 90th percentile gap ${p90} ms`);
 
     // Pause stops training; Step does exactly one epoch; Reset starts over
     await page.click('#start');
@@ -116,7 +117,7 @@ describe('playground page in Chromium', () => {
     const expected = { ...defaultState, dataset: 'spirals', hidden: [12, 8], activation: 'tanh', optimizer: 'adam', learningRate: 0.03, noise: 0.05, seed: 7 };
     assert.deepEqual(fromHash(hash), { state: expected, rejected: [] });
     for (let i = 0; i < 5; i++) await page.click('#step');
-    const loss = await text(page, '#loss');
+    const loss = await page.$eval('#loss', (e) => (e as HTMLElement).dataset.value);
 
     const copy = await open(hash);
     for (const [id, value] of [['dataset', 'spirals'], ['hidden', '12,8'], ['activation', 'tanh'], ['optimizer', 'adam'],
@@ -126,7 +127,7 @@ describe('playground page in Chromium', () => {
     assert.equal(await copy.evaluate(() => location.hash), hash);
     for (let i = 0; i < 5; i++) await copy.click('#step');
     assert.equal(await text(copy, '#epoch'), '5');
-    assert.equal(await text(copy, '#loss'), loss, 'same hash, same five epochs, same loss');
+    assert.equal(await copy.$eval('#loss', (e) => (e as HTMLElement).dataset.value), loss, 'same hash, same five epochs, the same loss to the last bit');
 
     // a 2-D problem trains too: spirals with adam get below 0.2 cross-entropy
     await copy.click('#start');
