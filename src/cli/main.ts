@@ -1,28 +1,5 @@
 #!/usr/bin/env node
-// Entry point of `scratchnet`: runs the program and maps errors to exit codes — a user mistake prints
-// one line "scratchnet: <what and where>" and exits 2; a bug prints its stack and exits 1.
-
-import { CommanderError } from 'commander';
-import { EXIT_BUG, EXIT_USAGE, isUserError, userMessage } from './errors.js';
-import { createProgram } from './program.js';
-
-export async function main(argv: string[]): Promise<number> {
-  const program = createProgram();
-  try {
-    await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      // help and version exit 0; commander has already printed its own one-line message otherwise
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : EXIT_USAGE;
-    }
-    if (isUserError(e)) {
-      process.stderr.write(`scratchnet: ${userMessage(e)}\n`);
-      return EXIT_USAGE;
-    }
-    process.stderr.write(`scratchnet: internal error (a bug in scratchnet; please report it with this trace):\n${(e as Error)?.stack ?? String(e)}\n`);
-    return EXIT_BUG;
-  }
-}
+// The `scratchnet` executable (package.json "bin"): runs the CLI and exits with its code.
+import { main } from './run.js';
 
 process.exitCode = await main(process.argv);

@@ -6,11 +6,12 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
   applyEncoding, dataset, datasetNames, fitEncoding, taskNames,
-  type Encoded, type Encoding, type MissingPolicy, type Table, type Task,
+  type Encoded, type Encoding, type MissingPolicy, type Table,
 } from '../data/index.js';
 import { activationNames } from '../nn/activations.js';
 import { lossNames } from '../nn/losses.js';
 import { optimizerNames } from '../optim/index.js';
+import type { Task } from '../train/index.js';
 import { UsageError } from './errors.js';
 import { loadTable } from './files.js';
 
@@ -79,7 +80,7 @@ export function addNetworkOptions(command: Command): Command {
     .addOption(new Option('--output <name>', 'activation of the output layer (default: what the loss needs)').choices(activationNames))
     .addOption(new Option('--loss <name>', 'loss (default: mse for regression, cross-entropy for classification)').choices(lossNames))
     .option('--weight-decay <lambda>', 'L2 penalty λ on the weights (cost λ/2m·Σw², scikit-learn alpha)', number(0))
-    .option('--seed <n>', 'seed of the initialization, shuffling and validation split', integer(0));
+    .option('--seed <n>', 'seed of the initialization, shuffling and validation split (default 42)', integer(0));
 }
 
 /** Training: optimizer and its settings, epochs, batch size, validation, early stopping. */
@@ -91,7 +92,7 @@ export function addTrainingOptions(command: Command): Command {
     .option('--epochs <n>', 'passes over the training data', integer(1, 1e8))
     .option('--batch-size <n>', 'examples per step (default: every row when there are at most 1024, else 32)', integer(1))
     .option('--val-split <fraction>', 'fraction of the rows held out for validation', number(0, 1, { exclusiveMax: true }))
-    .option('--early-stop [patience]', 'stop when the validation loss has not improved for `patience` epochs (default 20)', integer(1))
+    .option('--early-stop [patience]', 'stop when the validation loss has not improved for `patience` epochs (default 10; on by default with --val-split)', integer(1))
     .option('--no-scale', 'do not standardize inputs and regression targets');
 }
 

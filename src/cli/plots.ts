@@ -7,7 +7,6 @@ import { toMatrix, type Matrix } from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import { decisionRegionsChart, linspace, lossChart, predictedVsActualChart, regressionFitChart, type LossSeries, type VegaLiteSpec } from '../plot/index.js';
 import { writeAtomic } from './files.js';
-import { renderSvg, svgToPng } from './render.js';
 
 export interface PlotInput {
   network: Network;
@@ -62,6 +61,7 @@ export function chartsFor(input: PlotInput): Record<string, VegaLiteSpec> {
 
 /** Renders every chart to `<dir>/<stem>.svg` and `.png`; returns the paths written. */
 export async function writePlots(dir: string, charts: Record<string, VegaLiteSpec>): Promise<string[]> {
+  const { renderSvg, svgToPng } = await import('./render.js'); // vega takes ~0.4 s to load: only when drawing
   const written: string[] = [];
   for (const [stem, spec] of Object.entries(charts)) {
     const svg = await renderSvg(spec);

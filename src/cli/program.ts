@@ -15,7 +15,7 @@ export function createProgram(): Command {
     .version('0.1.0')
     .showSuggestionAfterError()
     .exitOverride()
-    .configureOutput({ outputError: (message, write) => write(`scratchnet: ${message.replace(/^error: /, '').trim()}\n`) })
+    .configureOutput({ outputError: (message, write) => write(`scratchnet: ${message.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}\n`) })
     .addHelpText('after', `
 Examples:
   $ scratchnet datasets

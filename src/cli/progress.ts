@@ -16,7 +16,7 @@ export interface Progress {
   stop(): void;
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3));
+const fmt = (v: number) => (v === 0 || Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3));
 
 /** quiet: nothing; tty: a live bar; otherwise a line every `intervalMs` and at the last epoch. */
 export function createProgress(stream: NodeJS.WriteStream, mode: 'auto' | 'bar' | 'lines' | 'quiet', startEpoch: number, epochs: number, intervalMs = 2000): Progress {

@@ -4,13 +4,12 @@
 // stopping, history), which is also what a checkpoint file stores: an interrupted and resumed run
 // equals an uninterrupted one bit for bit.
 
-import { Network } from '../nn/network.js';
+import type { Network } from '../nn/network.js';
 import type { ActivationName } from '../nn/activations.js';
 import type { LossName } from '../nn/losses.js';
 import type { OptimizerName } from '../optim/index.js';
-import { fit, type EpochInfo, type FitCheckpoint, type FitOptions, type History } from '../train/index.js';
+import { createNetwork, fit, type Task, type EpochInfo, type FitCheckpoint, type FitOptions, type History } from '../train/index.js';
 import type { Matrix } from '../matrix.js';
-import type { Task } from '../data/index.js';
 
 /** Every setting of a run after defaults: stored in the model file, re-used by --resume. */
 export interface TrainSettings {
@@ -63,39 +62,46 @@ export function resolveSettings(flags: TrainFlags, task: Task): TrainSettings {
     ...set('batchSize', flags.batchSize),
     weightDecay: flags.weightDecay ?? 0,
     ...set('validationSplit', flags.valSplit),
-    ...set('earlyStopping', flags.earlyStop === true ? 20 : flags.earlyStop),
+    ...set('earlyStopping', flags.earlyStop === true ? 10 : flags.earlyStop ?? (flags.valSplit ? 10 : undefined)),
     scale: flags.scale !== false,
-    seed: flags.seed ?? 0,
+    seed: flags.seed ?? 42,
   } as TrainSettings;
 }
 
-const lossFor: Record<Task, LossName> = { regression: 'mse', binary: 'binaryCrossEntropy', multiclass: 'softmaxCrossEntropy' };
-
-export function buildNetwork(settings: TrainSettings, inputs: number, outputs: number, task: Task): Network {
-  return new Network({
-    layers: [inputs, ...settings.layers, outputs],
+/** The network for these settings: train's createNetwork (task-aware output and loss), same seed. */
+export function buildNetwork(settings: TrainSettings, x: Matrix, y: Matrix, task: Task): Network {
+  return createNetwork(x, y, {
+    task,
+    layers: settings.layers,
     activation: settings.activation as ActivationName,
     ...(settings.output ? { output: settings.output as ActivationName } : {}),
-    loss: (settings.loss ?? lossFor[task]) as LossName,
-    weightDecay: settings.weightDecay,
+    ...(settings.loss ? { loss: settings.loss as LossName } : {}),
+    ...(settings.optimizer === 'adamw' ? {} : { weightDecay: settings.weightDecay }),
     seed: settings.seed,
     onWarning: () => {},
   });
 }
 
-/** fit's options for these settings (the same on every chunk and on resume, as fit requires). */
+/**
+ * fit's options for these settings — as trainNetwork sets them (early stopping on when there is
+ * validation data) — the same on every chunk and on resume, as fit requires.
+ */
 export function fitOptions(settings: TrainSettings, task: Task): FitOptions {
+  const optimizerOptions = {
+    ...(settings.momentum !== undefined ? { momentum: settings.momentum } : {}),
+    ...(settings.optimizer === 'adamw' && settings.weightDecay ? { weightDecay: settings.weightDecay } : {}),
+  };
   return {
     optimizer: settings.optimizer as OptimizerName,
     ...(settings.learningRate !== undefined ? { learningRate: settings.learningRate } : {}),
-    ...(settings.momentum !== undefined ? { optimizerOptions: { momentum: settings.momentum } } : {}),
+    ...(Object.keys(optimizerOptions).length ? { optimizerOptions } : {}),
     ...(settings.epochs !== undefined ? { epochs: settings.epochs } : {}),
     ...(settings.batchSize !== undefined ? { batchSize: settings.batchSize } : {}),
     ...(settings.validationSplit !== undefined ? { validationSplit: settings.validationSplit } : {}),
     ...(settings.earlyStopping !== undefined ? { earlyStopping: { patience: settings.earlyStopping } } : {}),
     scale: settings.scale,
     seed: settings.seed,
-    metrics: [task === 'regression' ? 'r2' : 'accuracy'],
+    metrics: task === 'regression' ? ['r2', 'rmse'] : ['accuracy', 'logLoss'],
   };
 }
 

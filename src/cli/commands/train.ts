@@ -91,7 +91,7 @@ async function train(flags: Flags, command: Command): Promise<void> {
   } else {
     data = loadTrainingData(flags);
     settings = resolveSettings(flags, data.encoding.target.task);
-    network = buildNetwork(settings, data.encoded.x.cols, data.encoded.y.cols, data.encoding.target.task);
+    network = buildNetwork(settings, data.encoded.x, data.encoded.y, data.encoding.target.task);
     dataRecord = {
       source: data.source,
       ...(flags.dataset ? { dataset: flags.dataset, ...(flags.n !== undefined ? { n: flags.n } : {}), ...(flags.noise !== undefined ? { noise: flags.noise } : {}), ...(flags.dataSeed !== undefined ? { dataSeed: flags.dataSeed } : {}) } : { file: flags.data }),

@@ -1,0 +1,26 @@
+// Runs the program and maps errors to exit codes: a user mistake prints one line
+// "scratchnet: <what and where>" and exits 2; a bug prints its stack and exits 1.
+
+import { CommanderError, type Command } from 'commander';
+import { EXIT_BUG, EXIT_USAGE, isUserError, userMessage } from './errors.js';
+import { createProgram } from './program.js';
+
+/** Parses argv (node, script, …args) and runs the command; resolves to the exit code. */
+export async function main(argv: string[], build: () => Command = createProgram): Promise<number> {
+  const program = build();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version exit 0; commander has already printed its one-line message otherwise
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : EXIT_USAGE;
+    }
+    if (isUserError(e)) {
+      process.stderr.write(`scratchnet: ${userMessage(e)}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`scratchnet: internal error (a bug in scratchnet; please report it with this trace):\n${(e as Error)?.stack ?? String(e)}\n`);
+    return EXIT_BUG;
+  }
+}
