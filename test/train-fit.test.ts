@@ -254,3 +254,35 @@ test("fit's doctor option: a diagnosis before training and its report in History
   assert.equal(fit(net1(), x, square, { epochs: 2 }).doctor, undefined);
   assert.ok(Array.isArray(heard));
 });
+
+test('resume from a checkpoint taken in onEpoch while the run went on (periodic checkpoints), and past the end', () => {
+  const r = new Random(2);
+  const xs = Array.from({ length: 100 }, () => [r.uniform(-1, 1)]);
+  const ys = xs.map(([a]) => [a * a * a]);
+  const options: FitOptions = { epochs: 20, batchSize: 32, learningRate: 0.01, validationSplit: 0.2, metrics: ['r2'], schedule: { type: 'cosine' }, warmup: 3 };
+  const make = () => new Network({ layers: [1, 8, 1], activation: 'tanh', seed: 5 });
+  let saved = '';
+  const whole = make();
+  const full = fit(whole, xs, ys, {
+    ...options,
+    onEpoch: (info) => {
+      if (info.epoch === 7) saved = JSON.stringify({ network: whole.toJSON(), checkpoint: info.checkpoint() });
+    },
+  });
+  const { network, checkpoint } = JSON.parse(saved) as { network: NetworkJSON; checkpoint: FitCheckpoint };
+  assert.equal(checkpoint.epoch, 7);
+  const resumed = Network.fromJSON(network);
+  const rest = fit(resumed, xs, ys, { ...options, resume: checkpoint });
+  assert.deepEqual(Array.from(resumed.params), Array.from(whole.params));
+  assert.deepEqual(rest.loss, full.loss);
+  assert.deepEqual(rest.valMetrics, full.valMetrics);
+  // a finished run's checkpoint continues to more epochs exactly as a longer run would (constant rate)
+  const constant: FitOptions = { epochs: 10, batchSize: 32, learningRate: 0.01 };
+  const long = make();
+  const h20 = fit(long, xs, ys, { ...constant, epochs: 20 });
+  const short = make();
+  const h10 = fit(short, xs, ys, constant);
+  const h = fit(short, xs, ys, { ...constant, epochs: 20, resume: JSON.parse(JSON.stringify(h10.checkpoint)) });
+  assert.deepEqual(h.loss, h20.loss);
+  assert.deepEqual(Array.from(short.params), Array.from(long.params));
+});
