@@ -196,6 +196,9 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
   if (options.onEpoch !== undefined && typeof options.onEpoch !== 'function') throw new OptionError('onEpoch must be a function', 'onEpoch');
   if (options.onBatch !== undefined && typeof options.onBatch !== 'function') throw new OptionError('onBatch must be a function', 'onBatch');
   const optimizer = getOptimizer(options.optimizer ?? 'adam', { ...(options.optimizerOptions ?? {}), learningRate: options.learningRate });
+  if (typeof options.optimizer === 'object' && options.learningRate !== undefined) {
+    optimizer.learningRate = checkNumber('learningRate', options.learningRate, { min: 0, exclusiveMin: true });
+  }
   const closureOptimizer = optimizer.needsClosure === true;
 
   // --- validation split (seeded) ---------------------------------------------------------------
