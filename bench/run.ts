@@ -1,0 +1,127 @@
+// `npm run bench`: scratchnet and its peers on the same workloads in one run — TensorFlow.js (cpu,
+// wasm) always; numpy, PyTorch and scikit-learn through python3 when importable (skipped with a
+// notice otherwise). Prints a table with ratios to each peer and the issue's targets; `--json`
+// prints one line per figure instead: {"workload","impl","metric","value","unit"}.
+// Workloads and their arithmetic are listed at the top of peers.py. Results are not committed.
+//
+//   npm run bench                 the table
+//   npm run bench -- --json       JSON lines (notices go to stderr)
+//   PYTHON=/path/to/python3 …     the interpreter for the Python peers (default: the first of
+//                                 /usr/bin/python3 and python3 that imports the most peers)
+
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { kernels } from '../src/index.js';
+import type { Figure } from './measure.js';
+import { benchOurs } from './ours.js';
+import { benchParallel } from './parallel.js';
+import { benchTfjs } from './tfjs.js';
+
+const json = process.argv.includes('--json');
+const figures: Figure[] = [];
+const notices: string[] = [];
+
+function emit(f: Figure): void {
+  figures.push(f);
+  if (json) console.log(JSON.stringify(f));
+  else process.stderr.write(`  ${f.workload.padEnd(10)} ${f.impl.padEnd(26)} ${format(f)}\n`);
+}
+
+function notice(s: string): void {
+  notices.push(s);
+  process.stderr.write(`notice: ${s}\n`);
+}
+
+function format(f: Figure): string {
+  const v = f.value;
+  const digits = v >= 100 ? 0 : v >= 10 ? 1 : v >= 1 ? 2 : 3;
+  return `${v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${f.unit}`;
+}
+
+/** The interpreter importing the most of numpy, torch, sklearn. */
+function choosePython(): string | null {
+  const candidates = [process.env.PYTHON, '/usr/bin/python3', 'python3'].filter((c): c is string => !!c);
+  let best: string | null = null;
+  let bestCount = 0;
+  for (const c of candidates) {
+    const r = spawnSync(c, ['-c', 'import importlib.util as u; print(sum(u.find_spec(m) is not None for m in ("numpy", "torch", "sklearn")))'], { encoding: 'utf8' });
+    const count = r.status === 0 ? Number(r.stdout.trim()) : 0;
+    if (count > bestCount) {
+      best = c;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+function benchPython(): void {
+  const python = choosePython();
+  if (!python) {
+    notice('no python3 with numpy, torch or sklearn: the Python peers are skipped');
+    return;
+  }
+  const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/peers.py');
+  process.stderr.write(`python peers: ${python} ${script} (OPENBLAS_NUM_THREADS=1, torch.set_num_threads(1))\n`);
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const r = spawnSync(python, [script], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
+  if (r.status !== 0) notice(`${python} peers.py exited with ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  for (const line of r.stdout.split('\n')) {
+    if (!line.trim()) continue;
+    const o = JSON.parse(line);
+    if (o.notice) notice(o.notice);
+    else emit(o as Figure);
+  }
+}
+
+/** Targets of issue 5: [workload, ours, peer (or null: absolute), minimum ratio (or value)]. */
+const targets: [Figure['workload'], string, string | null, number][] = [
+  ['seed', 'scratchnet-f64', 'numpy', 4],
+  ['seed', 'scratchnet-f64', 'tfjs-wasm', 20],
+  ['mnist', 'scratchnet-f32', 'tfjs-wasm', 1.5],
+  ['mnist', 'scratchnet-f32-2workers', 'tfjs-wasm', 2.5],
+  ['matmul', 'scratchnet-f32', null, 20],
+  ['fit-square', 'scratchnet-lbfgs', 'sklearn-lbfgs', 3],
+];
+
+/** How many times better a is than b (higher-is-better metrics divide a by b, times divide b by a). */
+function ratio(a: Figure, b: Figure): number {
+  return a.metric === 'samples_per_s' || a.metric === 'gflops' ? a.value / b.value : b.value / a.value;
+}
+
+function table(): string {
+  const lines: string[] = [];
+  const workloads = [...new Set(figures.map((f) => f.workload))];
+  for (const w of workloads) {
+    const rows = figures.filter((f) => f.workload === w);
+    const peers = rows.filter((f) => !f.impl.startsWith('scratchnet'));
+    lines.push('', `${w} (${rows[0].metric})`);
+    lines.push(`  ${'impl'.padEnd(26)} ${'value'.padStart(16)}   ${peers.map((p) => `vs ${p.impl}`.padStart(18)).join('')}`);
+    for (const f of rows) {
+      const ratios = f.impl.startsWith('scratchnet') ? peers.map((p) => `${ratio(f, p).toFixed(2)}×`.padStart(18)).join('') : '';
+      lines.push(`  ${f.impl.padEnd(26)} ${format(f).padStart(16)}   ${ratios}`);
+    }
+  }
+  lines.push('', 'targets (issue 5), × = times better than the peer:');
+  for (const [w, ours, peer, min] of targets) {
+    const a = figures.find((f) => f.workload === w && f.impl === ours);
+    const b = peer ? figures.find((f) => f.workload === w && f.impl === peer) : null;
+    const what = peer ? `${w}: ${ours} vs ${peer} ≥ ${min}×` : `${w}: ${ours} ≥ ${min} ${a?.unit ?? ''}`;
+    if (!a || (peer && !b)) {
+      lines.push(`  ${what.padEnd(58)} not measured`);
+      continue;
+    }
+    const value = b ? ratio(a, b) : a.value;
+    lines.push(`  ${what.padEnd(58)} ${value.toFixed(2)}${b ? '×' : ''}  ${value >= min ? 'met' : 'MISSED'}`);
+  }
+  if (notices.length) lines.push('', 'notices:', ...notices.map((n) => `  ${n}`));
+  return lines.join('\n');
+}
+
+const ready = await kernels.wasmReady;
+process.stderr.write(`scratchnet kernels: ${ready ? 'WebAssembly SIMD128' : `JavaScript (${kernels.wasmFailure()})`}; Node ${process.version}\n`);
+benchOurs(emit, notice);
+await benchParallel(emit, notice);
+await benchTfjs(emit, notice);
+benchPython();
+if (!json) console.log(table());
