@@ -35,6 +35,8 @@ export interface Optimizer {
   step(params: FloatArray, grads: FloatArray, closure?: LossClosure, loss?: number): void;
   /** true for optimizers whose step needs the closure (L-BFGS). */
   readonly needsClosure?: boolean;
+  /** set by optimizers that can tell they have converged (L-BFGS); fit then stops */
+  readonly converged?: boolean;
   /** Forgets accumulated state (moments, step count). */
   reset(): void;
   /** The state as plain JSON numbers. */

@@ -13,7 +13,6 @@ import { DivergenceError, OptionError, checkNumber, unknownName } from '../error
 import { checkSameRows, gatherRows, toMatrix, zeros, type Matrix, type MatrixLike } from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import { getOptimizer, type Optimizer, type OptimizerName, type OptimizerOptions, type OptimizerState } from '../optim/index.js';
-import { LBFGS } from '../optim/lbfgs.js';
 import { Random } from '../random.js';
 import { doctorCallback, type DoctorOptions, type DoctorReport, type Finding } from '../check/doctor.js';
 import { baselinePredictions, checkMetrics, computeMetrics, type MetricName } from './metrics.js';
@@ -275,9 +274,10 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
   const epochs = checkNumber('epochs', options.epochs ?? (batches === 1 ? 1000 : 200), { integer: true, min: 1 });
   const schedule = new LearningRateSchedule(options.schedule, optimizer.learningRate, epochs, options.warmup ?? 0);
   const indices = new Int32Array(rows);
-  const fullX = zeros(batchSize, X.cols, dtype);
-  const fullY = zeros(batchSize, Y.cols, dtype);
-  const rest = rows % batchSize;
+  // mini-batch buffers, made once: [batchSize × cols] and one for the last, shorter batch
+  const fullX = batches > 1 ? zeros(batchSize, X.cols, dtype) : Xs;
+  const fullY = batches > 1 ? zeros(batchSize, Y.cols, dtype) : Ys;
+  const rest = batches > 1 ? rows % batchSize : 0;
   const restX = rest ? zeros(rest, X.cols, dtype) : null;
   const restY = rest ? zeros(rest, Y.cols, dtype) : null;
 
@@ -394,13 +394,14 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
     if (shuffle && batches > 1) random.shuffle(indices);
 
     if (closureOptimizer) {
-      const terms = closureTerms.total === closureTerms.total ? closureTerms : network.computeGradient(Xs, Ys);
+      // the last line-search evaluation left the cost and gradient at the current params
+      const terms = Number.isNaN(closureTerms.total) ? network.computeGradient(Xs, Ys) : closureTerms;
       if (!Number.isFinite(terms.total)) diverged(terms.total, 1);
       lastGood.set(params);
       sumCost = terms.total * rows;
       sumData = terms.data * rows;
       sumRows = rows;
-      (optimizer as LBFGS).step(params, grads, closure, terms.total);
+      optimizer.step(params, grads, closure, terms.total);
       if (!allFinite(params)) diverged(NaN, 1);
       batch = 1;
     }
@@ -472,7 +473,7 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
       history.stopReason = 'earlyStopping';
       stop = true;
     }
-    if (closureOptimizer && (optimizer as LBFGS).converged && !stop) {
+    if (optimizer.converged && !stop) {
       history.stopReason = 'converged';
       stop = true;
     }
