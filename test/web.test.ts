@@ -165,8 +165,12 @@ describe('playground page in Chromium', () => {
 
     await page.fill('#control-hidden', '8,x');
     await page.press('#control-hidden', 'Tab');
-    assert.match(await text(page, '#message'), /Hidden layers: "8,x" is not a valid value/);
+    assert.match(await text(page, '#message'), /^Hidden layers: "8,x" is not a valid value \(up to 6 sizes from 1 to 256, separated by commas\)$/);
     assert.equal(await page.getAttribute('#control-hidden', 'aria-invalid'), 'true');
+    await page.fill('#control-learningRate', '0');
+    await page.press('#control-learningRate', 'Tab');
+    assert.equal(await text(page, '#message'), 'Learning rate: "0" is not a valid value (a number > 0 and ≤ 10)');
+    assert.match(await page.evaluate(() => location.hash), /&hidden=5&.*&learningRate=0\.1&/, 'bad values stay out of the URL');
     await page.close();
   });
 

@@ -1,10 +1,13 @@
 // The playground page: builds the controls from the state table, keeps the URL hash in step with
-// them, and trains in requestAnimationFrame chunks (about 12 ms of epochs per frame) so the page
+// them, and trains in requestAnimationFrame chunks (about 9 ms of epochs per frame) so the page
 // stays responsive. Start/Pause, Step (one epoch) and Reset; redraws the fit and the loss curve.
+// The core is the compiled public entry, dist/src/index.js, loaded as plain ES modules.
 
 import { ScratchnetError, kernels } from '../src/index.js';
 import { drawFit, drawLossCurve, drawRegions } from './plot.js';
-import { fields, formatField, fromHash, parseField, toHash, type Field, type PlaygroundState } from './state.js';
+import {
+  MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, fields, formatField, fromHash, parseField, toHash, type Field, type PlaygroundState,
+} from './state.js';
 import { Trainer } from './trainer.js';
 
 const FRAME_BUDGET_MS = 9; // of a 16.7 ms frame at 60 Hz, leaving time to draw
@@ -56,7 +59,9 @@ function buildControls(): void {
 
 function showState(): void {
   for (const field of fields) {
-    ($(`control-${field.key}`) as HTMLInputElement).value = formatField(field, state[field.key]);
+    const input = $<HTMLInputElement>(`control-${field.key}`);
+    input.value = formatField(field, state[field.key]);
+    input.removeAttribute('aria-invalid');
   }
 }
 
@@ -64,8 +69,7 @@ function onControlChange(field: Field, input: HTMLSelectElement | HTMLInputEleme
   const value = parseField(field, input.value);
   if (value === undefined) {
     input.setAttribute('aria-invalid', 'true');
-    say(`${field.label}: ${JSON.stringify(input.value)} is not a valid value` +
-      (field.kind === 'number' ? ` (${field.integer ? 'an integer' : 'a number'} from ${field.min} to ${field.max})` : ''));
+    say(`${field.label}: ${JSON.stringify(input.value)} is not a valid value (${expected(field)})`);
     return;
   }
   input.removeAttribute('aria-invalid');
@@ -74,9 +78,17 @@ function onControlChange(field: Field, input: HTMLSelectElement | HTMLInputEleme
   reset();
 }
 
-function say(text: string, isError = true): void {
+/** What a field accepts, for the message shown on a bad value. */
+function expected(field: Field): string {
+  if (field.kind === 'layers') return `up to ${MAX_HIDDEN_LAYERS} sizes from 1 to ${MAX_LAYER_SIZE}, separated by commas`;
+  if (field.kind === 'choice') return `one of ${field.choices!().join(', ')}`;
+  return `${field.integer ? 'an integer' : 'a number'} ${field.positive ? '>' : '≥'} ${field.min} and ≤ ${field.max}`;
+}
+
+/** Shows a message (an error, or '' to clear). */
+function say(text: string): void {
   message.textContent = text;
-  message.className = isError && text ? 'error' : '';
+  message.className = text ? 'error' : '';
 }
 
 /** Makes a new run from the state; settings that do not fit together show the library's error. */
