@@ -35,8 +35,10 @@ const settings: [string, FitOptions, number][] = [
 ];
 
 for (const [name, options, target] of settings) {
-  test(`${name} fits y = x² to MSE < ${target}`, () => {
+  test(`${name} fits y = x² to MSE < ${target}`, (t) => {
+    const start = performance.now();
     const { mse, history } = run(options);
+    t.diagnostic(`MSE ${mse.toExponential(2)} after ${history.epochs} epochs (${history.stopReason}), ${(performance.now() - start).toFixed(0)} ms`);
     assert.ok(mse < target, `MSE ${mse} after ${history.epochs} epochs`);
     assert.ok(history.epochs <= (options.epochs ?? Infinity));
     assert.ok(history.loss.at(-1)! < history.loss[0] / 1000, `loss went from ${history.loss[0]} to ${history.loss.at(-1)}`);

@@ -33,17 +33,18 @@ test('createNetwork: the output and loss follow the task; hidden layers default 
   assert.throws(() => createNetwork([[0]], [[1]], { task: 'ranking' as never }), /task must be 'regression', 'binary' or 'multiclass', got "ranking"/);
 });
 
-test('two interleaved spirals (600 points): ≥ 98% training accuracy with every default', () => {
+test('two interleaved spirals (600 points): ≥ 98% training accuracy with every default', (t) => {
   const { x, y } = spirals(600, 1);
   const { network, history, task } = trainNetwork(x, y);
   assert.equal(task, 'binary');
   const acc = accuracy(network.predict(x), y);
+  t.diagnostic(`training accuracy ${acc} after ${history.epochs} epochs`);
   assert.ok(acc >= 0.98, `training accuracy ${acc} after ${history.epochs} epochs`);
   assert.equal(history.metrics.accuracy.at(-1), acc, 'the recorded training accuracy is the same measure');
   assert.ok(Math.abs(history.baseline.metrics.accuracy - 0.5) < 1e-12, 'balanced classes: the majority class scores 0.5');
 });
 
-test('4-class Gaussian blobs: ≥ 95% validation accuracy with defaults and a validation split (early stopping on)', () => {
+test('4-class Gaussian blobs: ≥ 95% validation accuracy with defaults and a validation split (early stopping on)', (t) => {
   const centers = [[-2.5, -2.5], [2.5, -2.5], [-2.5, 2.5], [2.5, 2.5]];
   const train = blobs(centers, 100, 1, 3);
   const { network, history, task } = trainNetwork(train.x, train.y, { validationSplit: 0.25 });
@@ -53,6 +54,7 @@ test('4-class Gaussian blobs: ≥ 95% validation accuracy with defaults and a va
   // and on fresh points from the same blobs
   const test = blobs(centers, 100, 1, 4);
   const acc = accuracy(network.predict(test.x), test.y);
+  t.diagnostic(`validation accuracy ${history.valMetrics.accuracy[best]} at best epoch ${history.bestEpoch} of ${history.epochs} (stopped early: ${history.stoppedEarly}); on 400 new points ${acc}`);
   assert.ok(acc >= 0.95, `accuracy on new points ${acc}`);
   assert.ok(history.baseline.valMetrics.accuracy < 0.35, 'the majority class is near 25%');
 });
