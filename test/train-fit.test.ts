@@ -287,3 +287,12 @@ test('resume from a checkpoint taken in onEpoch while the run went on (periodic 
   assert.deepEqual(h.loss, h20.loss);
   assert.deepEqual(Array.from(short.params), Array.from(long.params));
 });
+
+test("early stopping on the training loss (full batch) restores the weights that loss was computed at", () => {
+  const net = net1();
+  // Adam at a high rate: the loss bounces, so a best epoch lies before the last
+  const h = fit(net, x, square, { learningRate: 0.05, epochs: 300, earlyStopping: { monitor: 'loss', patience: 3 } });
+  assert.equal(h.stoppedEarly, true);
+  assert.equal(h.bestLoss, Math.min(...h.loss));
+  assert.equal(evaluate(net, x, square).loss, h.loss[h.bestEpoch - 1]);
+});

@@ -467,7 +467,9 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
       best = monitored;
       bestEpoch = epoch + 1;
       wait = 0;
-      if (esOn && restoreBest) (bestParams ??= new Float64Array(params.length)).set(params);
+      // the weights this loss belongs to: after the epoch for the validation loss; for a full-batch
+      // training loss, the ones before the update (it was computed there); for mini-batches, after
+      if (esOn && restoreBest) (bestParams ??= new Float64Array(params.length)).set(monitor === 'loss' && batches === 1 ? lastGood : params);
     } else if (esOn && ++wait >= patience) {
       history.stoppedEarly = true;
       history.stopReason = 'earlyStopping';
