@@ -14,7 +14,7 @@ const inputs = [[0, 0], [0, 1], [1, 0], [1, 1]];
 test('AND reaches 100% accuracy (sigmoid output, binary cross-entropy from logits)', () => {
   const y = [[0], [0], [0], [1]];
   const net = new Network({ layers: [2, 4, 1], activation: 'tanh', loss: 'binaryCrossEntropy', seed: 1 });
-  const h = fit(net, inputs, y, { learningRate: 1, epochs: 500 });
+  const h = fit(net, inputs, y, { optimizer: 'sgd', scale: false, learningRate: 1, epochs: 500 });
   assert.equal(accuracy(net, inputs, y), 1);
   assert.ok(h.loss.at(-1)! < h.loss[0] / 5, `loss went from ${h.loss[0]} to ${h.loss.at(-1)}`);
 });
@@ -22,7 +22,7 @@ test('AND reaches 100% accuracy (sigmoid output, binary cross-entropy from logit
 test('XOR reaches 100% accuracy', () => {
   const y = [[0], [1], [1], [0]];
   const net = new Network({ layers: [2, 8, 1], activation: 'tanh', loss: 'binaryCrossEntropy', seed: 2 });
-  fit(net, inputs, y, { learningRate: 1, epochs: 1000 });
+  fit(net, inputs, y, { optimizer: 'sgd', scale: false, learningRate: 1, epochs: 1000 });
   assert.equal(accuracy(net, inputs, y), 1);
 });
 
@@ -30,7 +30,7 @@ test('y = x² on [0, 1] with [1, 64, 1], leaky-ReLU hidden, linear output: MSE <
   const x = grid(201);
   const y = x.map(([v]) => [v * v]);
   const net = new Network({ layers: [1, 64, 1], activation: 'leakyRelu', output: 'linear', seed: 3 });
-  fit(net, x, y, { learningRate: 0.1, epochs: 5000 });
+  fit(net, x, y, { optimizer: 'sgd', scale: false, learningRate: 0.1, epochs: 5000 });
   const p = net.predict(x).data;
   const mse = y.reduce((s, [t], i) => s + (p[i] - t) ** 2, 0) / y.length;
   assert.ok(mse < 1e-5, `MSE ${mse}`);
@@ -40,7 +40,7 @@ test('y = sin(2πx) with [1, 32, 32, 1] tanh: MSE < 1e-3', () => {
   const x = grid(200);
   const y = x.map(([v]) => [Math.sin(2 * Math.PI * v)]);
   const net = new Network({ layers: [1, 32, 32, 1], activation: 'tanh', seed: 1 });
-  fit(net, x, y, { learningRate: 0.1, epochs: 6000 });
+  fit(net, x, y, { optimizer: 'sgd', scale: false, learningRate: 0.1, epochs: 6000 });
   const p = net.predict(x).data;
   const mse = y.reduce((s, [t], i) => s + (p[i] - t) ** 2, 0) / y.length;
   assert.ok(mse < 1e-3, `MSE ${mse}`);
@@ -51,7 +51,7 @@ test('same seed ⇒ bit-identical weights and loss history; another seed differs
   const y = x.map(([v]) => [Math.sin(3 * v)]);
   const run = (seed: number) => {
     const net = new Network({ layers: [1, 16, 16, 1], activation: 'gelu', weightDecay: 1e-3, seed });
-    const h = fit(net, x, y, { learningRate: 0.05, epochs: 200 });
+    const h = fit(net, x, y, { optimizer: 'sgd', scale: false, learningRate: 0.05, epochs: 200 });
     return { params: Array.from(net.params), loss: h.loss };
   };
   const a = run(5), b = run(5), c = run(6);
