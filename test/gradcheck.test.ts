@@ -321,6 +321,7 @@ function seedNetwork(seed: number, regularizers?: Regularizer[]): Network {
 test('the seed scenario: 20 seeds, before and after training, always the same verdict; kinks reported, not failed', (t) => {
   const verdicts = new Set<string>();
   let withKinks = 0;
+  const textbook: number[] = [], textbookJudged: number[] = [];
   for (let seed = 1; seed <= 20; seed++) {
     const net = seedNetwork(seed);
     const reports = [gradCheck(net, seedX, seedY, { seed })];
@@ -328,6 +329,8 @@ test('the seed scenario: 20 seeds, before and after training, always the same ve
     reports.push(gradCheck(net, seedX, seedY, { seed }));
     for (const r of reports) {
       verdicts.add(r.verdict);
+      textbook.push(r.terms[2].textbook);
+      textbookJudged.push(r.terms[2].textbookJudged);
       if (r.setAside.kinks > 0) {
         withKinks++;
         assert.ok(r.setAside.bySource.some((s) => /^layer [01] leakyRelu$/.test(s.source)), explain(r));
@@ -337,7 +340,9 @@ test('the seed scenario: 20 seeds, before and after training, always the same ve
       assert.equal(r.parameters.checked, 193);
     }
   }
-  t.diagnostic(`seed scenario: verdicts ${[...verdicts].join(', ')}; ${withKinks} of 40 checks set entries aside at kinks`);
+  const range = (v: number[]) => `${Math.min(...v).toExponential(1)}..${Math.max(...v).toExponential(1)}`;
+  t.diagnostic(`seed scenario: verdicts ${[...verdicts].join(', ')}; ${withKinks} of 40 checks set entries aside at kinks; ` +
+    `textbook ‖a−n‖/(‖a‖+‖n‖) of the total ${range(textbook)} over all entries, ${range(textbookJudged)} over judged ones`);
   assert.deepEqual([...verdicts], ['pass']);
   // at initialization x = 0 puts every hidden pre-activation exactly at the kink (biases start at 0)
   assert.ok(withKinks >= 20, `only ${withKinks} of 40 checks crossed a kink`);
