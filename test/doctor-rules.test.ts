@@ -135,3 +135,179 @@ test('rule 3 learning-rate too large: sgd at 5 on x² diverges → the recommend
   const after = trainSetup(applyFix(s, f.fixOptions!)).loss;
   assert.ok(after * 10 <= before, `fix: ${before} → ${after}`);
 });
+
+test('rule 3 learning-rate too small: sgd at 1e-5 for 2000 epochs → the recommended rate fits ≥10× better', () => {
+  const x = grid(101, -1, 1);
+  const s: Setup = {
+    net: { layers: [1, 32, 1], activation: 'tanh', seed: 1 },
+    fit: { optimizer: 'sgd', learningRate: 1e-5, epochs: 2000 }, x, y: x.map(([v]) => [Math.sin(3 * v)]),
+  };
+  const r = run(s);
+  const f = finding(r, 'learning-rate');
+  assert.match(f.observed, /too small/);
+  const before = trainSetup(s).loss;
+  const after = trainSetup(applyFix(s, f.fixOptions!)).loss;
+  assert.ok(after * 10 <= before, `fix: ${before} → ${after}`);
+});
+
+test('rule 4 dead-units: ReLU units started with negative weights on positive inputs → --activation leakyRelu fits ≥10× better', () => {
+  const x = grid(101, 0, 1);
+  const s: Setup = {
+    net: {
+      layers: [1, 32, 1], activation: 'relu', seed: 1,
+      // every hidden unit starts at relu(−|w|·x) = 0 for x ≥ 0: dead for every example
+      init: (w, fanIn, _o, rnd) => { for (let k = 0; k < w.length; k++) w[k] = (fanIn === 1 ? -1 : 1) * Math.abs(rnd.normal()) * Math.sqrt(2 / fanIn); },
+    },
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1500 }, x, y: x.map(([v]) => [Math.sin(4 * v)]),
+  };
+  const r = run(s);
+  const f = finding(r, 'dead-units');
+  assert.equal(f.severity, 'error');
+  assert.ok(r.findings.some((q) => q.rule === 'constant-output'), 'a dead layer gives a constant output');
+  const before = trainSetup(s).loss;
+  const after = trainSetup(applyFix(s, f.fixOptions!)).loss;
+  assert.ok(after * 10 <= before, `fix: ${before} → ${after}`);
+});
+
+test('rule 4/6 saturated-units and unscaled-inputs: tanh on inputs of size 1000 → scaling fits ≥10× better', () => {
+  const x = grid(101, 0, 1000);
+  const s: Setup = {
+    net: { layers: [1, 32, 1], activation: 'tanh', seed: 1 },
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1000, scale: false }, x, y: x.map(([v]) => [Math.sin(v / 200)]),
+  };
+  const r = run(s);
+  const sat = finding(r, 'saturated-units');
+  const uns = finding(r, 'unscaled-inputs');
+  assert.deepEqual(sat.fixOptions, { scale: true });
+  assert.deepEqual(uns.fixOptions, { scale: true });
+  const before = trainSetup(s).loss;
+  const after = trainSetup(applyFix(s, uns.fixOptions!)).loss;
+  assert.ok(after * 10 <= before, `fix: ${before} → ${after}`);
+});
+
+test('rule 6 unscaled-targets: targets around 5000 with scaling off → scaling fits ≥10× better (in original units)', () => {
+  const x = grid(101, -1, 1);
+  const s: Setup = {
+    net: { layers: [1, 32, 1], activation: 'tanh', seed: 1 },
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1000, scale: false }, x, y: x.map(([v]) => [5000 + 1000 * Math.sin(3 * v)]),
+  };
+  const r = run(s);
+  const f = finding(r, 'unscaled-targets');
+  const before = trainSetup(s).loss;
+  const fixed = trainSetup(applyFix(s, f.fixOptions!));
+  // back to original units: the scaled loss times the target variance
+  const yStd = Math.sqrt(s.y.reduce((a, [v]) => a + (v - 5000) ** 2, 0) / s.y.length);
+  const after = fixed.loss * yStd * yStd;
+  assert.ok(after * 10 <= before, `fix: ${before} → ${after}`);
+});
+
+test('rule 5 vanishing-gradients: 8 sigmoid layers → --activation relu fits ≥10× better', () => {
+  const x = grid(101, -1, 1);
+  const s: Setup = {
+    net: { layers: [1, 16, 16, 16, 16, 16, 16, 16, 1], activation: 'sigmoid', seed: 1 },
+    fit: { optimizer: 'sgd', learningRate: 0.1, epochs: 1500 }, x, y: x.map(([v]) => [Math.sin(3 * v)]),
+  };
+  const r = run(s);
+  const f = finding(r, 'vanishing-gradients');
+  const before = trainSetup(s).loss;
+  const after = trainSetup(applyFix(s, f.fixOptions!)).loss;
+  assert.ok(after * 10 <= before, `fix: ${before} → ${after}`);
+});
+
+test('rule 5 exploding-gradients: 6 ReLU layers started 4× too large → --init heNormal fits ≥10× better', () => {
+  const x = grid(101, -1, 1);
+  const s: Setup = {
+    net: {
+      layers: [1, 32, 32, 32, 32, 32, 1], activation: 'relu', seed: 1,
+      init: (w, fanIn, _o, rnd) => { for (let k = 0; k < w.length; k++) w[k] = 4 * Math.sqrt(2 / fanIn) * rnd.normal(); },
+    },
+    fit: { optimizer: 'adam', learningRate: 0.001, epochs: 600 }, x, y: x.map(([v]) => [Math.sin(3 * v)]),
+  };
+  const r = run(s);
+  const f = finding(r, 'exploding-gradients');
+  assert.deepEqual(f.fixOptions, { init: 'heNormal' });
+  const before = trainSetup(s).loss;
+  const after = trainSetup(applyFix(s, f.fixOptions!)).loss;
+  assert.ok(after * 10 <= before, `fix: ${before} → ${after}`);
+});
+
+test('rule 7 initialization: all-zero weights → --init fits ≥10× better', () => {
+  const x = grid(101, -1, 1);
+  const s: Setup = {
+    net: { layers: [1, 32, 1], activation: 'tanh', init: 'zeros', seed: 1 },
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 800 }, x, y: x.map(([v]) => [Math.sin(3 * v)]),
+  };
+  const r = run(s);
+  const f = finding(r, 'initialization');
+  assert.equal(f.severity, 'error');
+  assert.equal(r.findings[0].rule, 'initialization');
+  const before = trainSetup(s).loss;
+  const after = trainSetup(applyFix(s, f.fixOptions!)).loss;
+  assert.ok(after * 10 <= before, `fix: ${before} → ${after}`);
+});
+
+test('rule 8 baseline-loss: no rate gets below the mean predictor on inputs of size 1e4 → its named cause\'s fix fits ≥10× better', () => {
+  const x = grid(120, 0, 1e4);
+  const s: Setup = {
+    net: { layers: [1, 16, 1], activation: 'relu', seed: 1 },
+    fit: { optimizer: 'sgd', learningRate: 0.01, epochs: 1000, scale: false }, x, y: x.map(([v]) => [Math.sin(v / 2000)]),
+  };
+  const r = run(s);
+  const f = finding(r, 'baseline-loss');
+  assert.deepEqual(f.fixOptions, { scale: true }, 'the baseline finding carries its cause\'s fix');
+  const before = trainSetup(s).loss;
+  const after = trainSetup(applyFix(s, f.fixOptions!)).loss;
+  assert.ok(after * 10 <= before, `fix ${JSON.stringify(f.fixOptions)}: ${before} → ${after}`);
+});
+
+test('rule 8 underfitting: [1, 2, 1] on a fast sine → the suggested --layers fits ≥10× better', () => {
+  const x = grid(150, -1, 1);
+  const s: Setup = {
+    net: { layers: [1, 2, 1], activation: 'tanh', seed: 1 },
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1500 }, x, y: x.map(([v]) => [Math.sin(6 * v)]),
+  };
+  const r = run(s);
+  const f = finding(r, 'underfitting');
+  assert.ok(Array.isArray(f.fixOptions!.layers));
+  const before = trainSetup(s).loss;
+  const after = trainSetup(applyFix(s, f.fixOptions!)).loss;
+  assert.ok(after * 10 <= before, `fix: ${before} → ${after}`);
+});
+
+test('rule 8 regularization: weight decay 1000 swamps the data → the suggested --weight-decay fits ≥10× better', () => {
+  const x = grid(101, -1, 1);
+  const s: Setup = {
+    net: { layers: [1, 32, 1], activation: 'tanh', weightDecay: 1000, seed: 1 },
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1000 }, x, y: x.map(([v]) => [Math.sin(3 * v)]),
+  };
+  const r = run(s);
+  const f = finding(r, 'regularization');
+  assert.equal(typeof f.fixOptions!.weightDecay, 'number');
+  const before = trainSetup(s).loss;
+  const after = trainSetup(applyFix(s, f.fixOptions!)).loss;
+  assert.ok(after * 10 <= before, `fix: ${before} → ${after}`);
+});
+
+test('rule 8 overfitting: 12 noisy points, a wide network and validation data → stopping at the doctor\'s best epoch halves the validation loss', () => {
+  const random = new Random(9);
+  const x = Array.from({ length: 12 }, () => [random.uniform(-1, 1)]);
+  const y = x.map(([v]) => [v + 0.3 * random.normal()]);
+  const vx = grid(100, -1, 1);
+  const vy = vx.map(([v]) => [v]);
+  const s: Setup = { net: { layers: [1, 64, 64, 1], activation: 'tanh', seed: 1 }, fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1000 }, x, y };
+  const r = run(s, { validation: { x: vx, y: vy } });
+  const f = finding(r, 'overfitting');
+  assert.equal(f.fixOptions!.earlyStopping, true);
+  // applying early stopping: train, keep the weights of the best validation epoch
+  const net = new Network({ ...s.net, onWarning: () => {} });
+  const X = toMatrix(x), Y = toMatrix(y), VX = toMatrix(vx), VY = toMatrix(vy);
+  const opt = getOptimizer('adam', { learningRate: 0.01 });
+  let best = Infinity;
+  for (let e = 0; e < s.fit.epochs; e++) {
+    net.computeGradient(X, Y);
+    opt.step(net.params, net.grads);
+    best = Math.min(best, net.computeLoss(VX, VY, { data: true, penalties: false }).data);
+  }
+  const final = net.computeLoss(VX, VY, { data: true, penalties: false }).data;
+  assert.ok(best * 2 <= final, `validation loss at the end ${final}, at the best epoch ${best}`);
+});

@@ -7,6 +7,7 @@ import { zeros } from '../matrix.js';
 import { Dense } from '../nn/dense.js';
 import { getActivation, type ActivationSpec } from '../nn/activations.js';
 import type { Layer } from '../nn/layer.js';
+import type { Regularizer } from '../nn/regularizers.js';
 import { Network } from '../nn/network.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from '../optim/index.js';
 import { Random } from '../random.js';
@@ -27,7 +28,7 @@ export interface Probe {
   diverged: boolean;
   /** the cost ended above where it started */
   grew: boolean;
-  /** over the second half, the cost rose on more than a quarter of the steps and ended well above its low */
+  /** over the second half, the cost rose on more than a quarter of the steps and ended well above its low (by 1% of the start) */
   oscillating: boolean;
 }
 
@@ -86,7 +87,8 @@ export function train(network: Network, x: Matrix, y: Matrix, optimizer: string,
     if (t.total < lowest) lowest = t.total;
   }
   const grew = !diverged && last > initial;
-  const oscillating = !diverged && rises > 0.25 * (steps - half) && last > 1.5 * lowest;
+  // rises that matter: above 1.5× the low and by more than 1% of the starting loss (Adam jitters near a minimum)
+  const oscillating = !diverged && rises > 0.25 * (steps - half) && last > 1.5 * lowest && last - lowest > 0.01 * initial;
   return { rate, steps: done, initial, final: diverged ? NaN : last, finalData: diverged ? NaN : lastData, lowest, diverged, grew, oscillating };
 }
 
@@ -181,7 +183,9 @@ export function allDense(network: Network): boolean {
  * The same network (same weights, loss and penalties) with some layers' activations replaced;
  * `activations[i]` undefined keeps layer i's. Dense layers only.
  */
-export function withActivations(network: Network, activations: (ActivationSpec | undefined)[], loss = network.loss): Network {
+export function withActivations(
+  network: Network, activations: (ActivationSpec | undefined)[], loss = network.loss, regularizers: readonly Regularizer[] = network.regularizers,
+): Network {
   const random = new Random(0);
   const layers: Layer[] = network.layers.map((l, i) => {
     const d = l as Dense;
@@ -189,9 +193,40 @@ export function withActivations(network: Network, activations: (ActivationSpec |
       activation: activations[i] ?? d.activation.spec, init: 'zeros', dtype: network.dtype,
     });
   });
-  const net = new Network({ layers, loss, regularizers: network.regularizers, dtype: network.dtype, onWarning: () => {} });
+  const net = new Network({ layers, loss, regularizers, dtype: network.dtype, onWarning: () => {} });
   net.params.set(network.params);
   return net;
+}
+
+/**
+ * Runs fn on a network made of the SAME layer objects (any layer type) with other penalties, then
+ * points the layers' parameters back into the original network's buffers. The parameters the
+ * temporary network trained are discarded; the original's are untouched.
+ */
+export function withPenalties<T>(network: Network, regularizers: readonly Regularizer[], fn: (net: Network) => T): T {
+  const temp = new Network({ layers: network.layers as Layer[], loss: network.loss, regularizers, dtype: network.dtype, onWarning: () => {} });
+  try {
+    return fn(temp);
+  } finally {
+    for (const ref of network.parameterRefs) {
+      const n = ref.parameter.value.length;
+      ref.parameter.value = network.params.subarray(ref.offset, ref.offset + n);
+      ref.parameter.grad = network.grads.subarray(ref.offset, ref.offset + n);
+    }
+  }
+}
+
+/** A penalty k times as strong as r (value and gradient), for "more regularization" probes. */
+export function strengthen(r: Regularizer, k: number): Regularizer {
+  return {
+    name: r.name, lambda: r.lambda * k, kinks: r.kinks,
+    penalty: (w, m) => k * r.penalty(w, m),
+    addGradient(dWeight, weight, m) {
+      const tmp = new Float64Array(dWeight.length);
+      r.addGradient(tmp, weight, m);
+      for (let i = 0; i < dWeight.length; i++) dWeight[i] += k * tmp[i];
+    },
+  };
 }
 
 /** Per-layer statistics of one forward pass. */

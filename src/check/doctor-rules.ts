@@ -298,6 +298,21 @@ export function gradientFinding(grads: { layer: number; gradRms: number; weightR
       evidence: { ratio },
     };
   }
+  const worst = grads.reduce((a, g) => (g.gradRms / g.weightRms > a.gradRms / a.weightRms ? g : a));
+  const steep = worst.weightRms > 0 ? worst.gradRms / worst.weightRms : 0;
+  if (steep > 1e3) {
+    const init = defaultInitializer(hidden as never);
+    return {
+      rule: 'exploding-gradients', severity: 'warning',
+      observed: `weight-gradient RMS per layer (input → output): ${list}; layer ${worst.layer}'s gradient is ${fmt(steep)}× its weights' RMS ` +
+        `(${fmt(worst.weightRms)}), so even --lr 1e-3 would change those weights by more than their own size in one step`,
+      why: 'gradients that dwarf the weights come from activations or initial weights that grow layer by layer; gradient ' +
+        'descent then needs a rate so small that the rest of the network cannot learn',
+      fix: `--init ${init}`,
+      fixOptions: { init },
+      evidence: { ratio: steep },
+    };
+  }
   if (first > 0 && ratio > 1e3) {
     return {
       rule: 'exploding-gradients', severity: 'warning',

@@ -41,9 +41,9 @@ export interface DoctorReport {
 
 /** Order of the rules within a severity: causes before symptoms. */
 export const RULE_ORDER: readonly string[] = [
-  'data-nan', 'output-activation', 'loss-task', 'learning-rate', 'gradient-check', 'initialization',
-  'exploding-gradients', 'vanishing-gradients', 'dead-units', 'saturated-units', 'constant-output',
-  'unscaled-inputs', 'unscaled-targets', 'regularization', 'baseline-loss', 'underfitting', 'overfitting',
+  'data-nan', 'output-activation', 'loss-task', 'learning-rate', 'unscaled-inputs', 'unscaled-targets',
+  'gradient-check', 'initialization', 'exploding-gradients', 'vanishing-gradients', 'dead-units', 'saturated-units',
+  'constant-output', 'regularization', 'baseline-loss', 'underfitting', 'overfitting',
   'conflicting-duplicates', 'constant-features', 'class-imbalance', 'too-few-examples',
   'sanity-initial-loss', 'sanity-overfit', 'sanity-regularization',
 ];

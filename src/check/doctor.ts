@@ -8,14 +8,14 @@ import { OptionError, ShapeError, checkNumber } from '../errors.js';
 import { isMatrix, toMatrix, zeros, type Matrix, type MatrixLike } from '../matrix.js';
 import { Dense } from '../nn/dense.js';
 import { getLoss } from '../nn/losses.js';
-import { l2 } from '../nn/regularizers.js';
+import { l2, type Regularizer } from '../nn/regularizers.js';
 import { Network } from '../nn/network.js';
 import { gradCheck } from './gradcheck.js';
 import {
   badRows, baselineLoss, columnStats, dataFindings, dropRows, standardizeCopy, targetInfo,
 } from './doctor-data.js';
 import {
-  allDense, gradientStats, makeOptimizer, layerStats, preserving, probe, rms, scanRates, stable, subsample, train, withActivations,
+  allDense, gradientStats, makeOptimizer, strengthen, withPenalties, layerStats, preserving, probe, rms, scanRates, stable, subsample, train, withActivations,
   type Probe, type RateScan,
 } from './doctor-probe.js';
 import {
@@ -175,6 +175,12 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
   const init = initializationFinding(network, stats, options.trained ?? false);
   if (init) findings.push(init);
   const gradient = gradientFinding(grads, network);
+  const unscaled = findings.find((f) => f.rule === 'unscaled-inputs');
+  if (gradient && unscaled) {
+    // huge inputs make huge first-layer gradients: scaling is the cure, not the initialization
+    gradient.fix = unscaled.fix;
+    gradient.fixOptions = unscaled.fixOptions;
+  }
   if (gradient) findings.push(gradient);
   for (const u of units) {
     if (u.rule === 'saturated-units') {
@@ -240,22 +246,29 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
   if (rate && o.optimizer !== 'lbfgs') findings.push(rate);
 
   // Rule 4: constant predictions, now and after the best short run.
-  const constant = constantOutputFinding(fixedNet, x, y, activeScan, o.probe, K, units);
+  const constant = constantOutputFinding(fixedNet, x, y, activeScan, o.probe, K, init ? [...units, init] : units);
   if (constant) findings.push(constant);
 
   // Rule 8: baseline, regularization, underfitting, overfitting.
-  const base = baselineFinding(activeScan.best, baselineLoss(loss, y), activeScan.probes.length);
-  const known = findings.some((f) => f.severity !== 'info' && f.rule !== 'learning-rate');
-  if (base && !constant) {
-    if (known) base.severity = 'warning';
-    findings.push(base);
-  }
   if (activeScan.best && activeScan.recommended !== undefined && fixedNet.regularizers.length > 0 && dense) {
     const reg = regularizationFinding(fixedNet, x, y, o.probe, activeScan.recommended, K);
     probes++;
     if (reg) findings.push(reg);
   }
-  if (activeScan.best && activeScan.recommended !== undefined && dense && !base && !constant) {
+  const base = baselineFinding(activeScan.best, baselineLoss(loss, y), activeScan.probes.length);
+  const known = findings.some((f) => f.severity !== 'info' && f.rule !== 'learning-rate');
+  if (base && !constant) {
+    const cause = sortFindings(findings).find((f) => f.severity !== 'info' && f.rule !== 'baseline-loss');
+    if (known) base.severity = 'warning';
+    if (cause) {
+      base.fix = `${cause.fix} (the ${cause.rule} finding)`;
+      base.fixOptions = cause.fixOptions;
+    }
+    findings.push(base);
+  }
+  // underfitting only when nothing else explains a poor fit (a bigger network would not cure those)
+  const explained = findings.some((f) => f.severity !== 'info' && f.rule !== 'learning-rate');
+  if (activeScan.best && activeScan.recommended !== undefined && dense && !base && !constant && !explained) {
     const under = underfittingFinding(fixedNet, x, y, o.probe, activeScan, baselineLoss(loss, y), K, o.seed);
     probes += under.probes;
     if (under.finding) findings.push(under.finding);
@@ -321,13 +334,14 @@ function constantOutputFinding(
   if (after > 1e-3 * ySpread) return null;
   const dead = units.find((u) => u.rule === 'dead-units');
   const sat = units.find((u) => u.rule === 'saturated-units');
-  const cause = dead ?? sat;
+  const init = units.find((u) => u.rule === 'initialization');
+  const cause = dead ?? sat ?? init;
   return {
     rule: 'constant-output', severity: 'error',
     observed: `the network gives the same output for every input: output spread ${fmt(now)} (targets spread ${fmt(ySpread)}), ` +
       `still ${fmt(after)} after ${steps} steps${rate !== undefined ? ` at --lr ${rate}` : ''}`,
     why: 'a constant output means no signal from the inputs reaches the output — ' +
-      (dead ? 'here the hidden units are dead' : sat ? 'here the hidden units are saturated' : 'the weights cannot move it'),
+      (dead ? 'here the hidden units are dead' : sat ? 'here the hidden units are saturated' : init ? 'here the hidden units start identical' : 'the weights cannot move it'),
     fix: cause ? cause.fix : '--lr (smaller) and a fresh initialization',
     fixOptions: cause ? cause.fixOptions : {},
     evidence: { spread: now, after, targetSpread: ySpread },
@@ -337,25 +351,30 @@ function constantOutputFinding(
 /** Rule 8: penalties swamp the data loss — without them the same run fits ≥ 10× better. */
 function regularizationFinding(network: Network, x: Matrix, y: Matrix, optimizer: string, rate: number, steps: number): Finding | null {
   const withPen = probe(network, x, y, optimizer, rate, steps);
-  const bare = withActivations(network, [], network.loss);
-  const free = new Network({
-    layers: bare.layers as Dense[], loss: network.loss, dtype: network.dtype, onWarning: () => {},
-  });
-  free.params.set(network.params);
+  const free = withActivations(network, [], network.loss, []);
   const without = probe(free, x, y, optimizer, rate, steps);
   if (!stable(withPen) || !stable(without)) return null;
   const ratio = withPen.finalData / without.finalData;
   const penalty = withPen.final - withPen.finalData;
-  if (!(ratio >= 10) || !(penalty > 0.1 * withPen.finalData)) return null;
+  if (!(ratio >= 10)) return null;
+  // the largest weaker L2 (÷10, ÷100, …) whose run fits within 2× of the unpenalized one
   const l2r = network.regularizers.find((r) => r.name === 'l2');
-  const suggested = l2r ? Number((l2r.lambda / 100).toPrecision(1)) : undefined;
+  let suggested: number | undefined;
+  if (l2r) {
+    for (let k = 1; k <= 8 && suggested === undefined; k++) {
+      const lambda = Number((l2r.lambda / 10 ** k).toPrecision(1));
+      const weaker = withActivations(network, [], network.loss, [...network.regularizers.filter((r) => r.name !== 'l2'), l2(lambda)]);
+      const p = probe(weaker, x, y, optimizer, rate, steps);
+      if (stable(p) && p.finalData <= 2 * without.finalData) suggested = lambda;
+    }
+  }
   return {
     rule: 'regularization', severity: 'warning',
     observed: `after ${steps} steps at --lr ${rate} the penalties (${network.regularizers.map((r) => `${r.name} λ=${r.lambda}`).join(', ')}) ` +
       `are ${fmt(penalty)} against a data loss of ${fmt(withPen.finalData)}; without them the data loss reaches ${fmt(without.finalData)} (${fmt(ratio)}× lower)`,
     why: 'the penalty is meant to nudge the weights, not to dominate the cost: here gradient descent mostly shrinks the weights ' +
       'instead of fitting the data',
-    fix: suggested !== undefined ? `--weight-decay ${suggested}` : 'a smaller penalty',
+    fix: suggested !== undefined ? `--weight-decay ${suggested}` : 'a much smaller penalty (or none)',
     fixOptions: suggested !== undefined ? { weightDecay: suggested } : {},
     evidence: { ratio, penalty, dataLoss: withPen.finalData },
   };
@@ -373,7 +392,7 @@ function underfittingFinding(
   const best = scan.best!;
   if (best.finalData < 0.1 * baseline) return { finding: null, probes: 0 };
   const hidden = hiddenSizes(network);
-  const bigger = hidden.length === 0 ? [64] : [...hidden.map((h) => Math.max(64, 4 * h)), ...(hidden.length < 2 ? [Math.max(64, 4 * hidden[0])] : [])];
+  const bigger = hidden.length === 0 ? [32] : [...hidden.map((h) => Math.max(32, 4 * h)), ...(hidden.length < 2 ? [Math.max(32, 4 * hidden[0])] : [])];
   const act = network.layers.length > 1 ? (network.layers[0] as Dense).activation.spec : 'tanh';
   const big = new Network({
     layers: [network.inputSize, ...bigger, network.outputSize], activation: act,
@@ -386,7 +405,7 @@ function underfittingFinding(
   const small = probe(network, x, y, optimizer, scan.recommended!, long);
   const large = probe(big, x, y, optimizer, bigScan.recommended, long);
   const probes = bigScan.probes.length + 2;
-  if (!stable(small) || !stable(large)) return { finding: null, probes };
+  if (small.diverged || large.diverged) return { finding: null, probes };
   const ratio = small.finalData / large.finalData;
   if (ratio < 10 || small.finalData < 0.1 * baseline) return { finding: null, probes };
   return {
@@ -595,7 +614,11 @@ function sanityFindings(network: Network, X: Matrix, Y: Matrix, optimizer: strin
     sy.data.set(Y.data.subarray(r * Y.cols, (r + 1) * Y.cols), i * Y.cols);
   });
   const base20 = baselineLoss(loss, sy);
-  const scan = scanRates(network, sx, sy, optimizer, 500);
+  // without penalties: this asks whether the machinery can fit, not whether the penalty lets it
+  const scan = withPenalties(network, [], (net) => {
+    net.params.set(network.params);
+    return scanRates(net, sx, sy, optimizer, 500);
+  });
   probes += scan.probes.length;
   const reached = scan.best?.finalData ?? NaN;
   const fits = reached <= 0.5 * base20 || base20 === 0;
@@ -616,40 +639,39 @@ function sanityFindings(network: Network, X: Matrix, Y: Matrix, optimizer: strin
     });
   }
 
-  // 3. more regularization raises the data loss and shrinks the weights (dense networks)
-  if (network.layers.every((l) => l instanceof Dense) && scan.recommended !== undefined) {
+  // 3. more regularization raises the data loss and shrinks the weights: every penalty made 100×
+  // stronger (or, without penalties, an L2 of λ = m/2), on the same layer objects
+  if (scan.recommended !== undefined) {
     const r = scan.recommended;
-    const plain = withActivations(network, []);
-    const current = network.regularizers.find((q) => q.name === 'l2')?.lambda ?? 0;
-    const lambda = Math.max(10 * current, 0.5 * pick.length);
-    const strong = new Network({
-      layers: withActivations(network, []).layers as Dense[], loss: network.loss, dtype: network.dtype,
-      regularizers: [...network.regularizers.filter((q) => q.name !== 'l2'), l2(lambda)], onWarning: () => {},
-    });
-    strong.params.set(network.params);
-    const a = preserving(plain, () => {
-      train(plain, sx, sy, optimizer, r, 500);
-      return { data: plain.computeLoss(sx, sy, { data: true, penalties: false }).data, norm: weightNorm(plain) };
-    });
-    const b = preserving(strong, () => {
-      train(strong, sx, sy, optimizer, r, 500);
-      return { data: strong.computeLoss(sx, sy, { data: true, penalties: false }).data, norm: weightNorm(strong) };
-    });
+    const m = pick.length;
+    const stronger = network.regularizers.length > 0
+      ? network.regularizers.map((q) => strengthen(q, Math.max(100, (0.5 * m) / Math.max(q.lambda, 1e-12))))
+      : [l2(0.5 * m)];
+    const describe = (regs: readonly { name: string; lambda: number }[]) => regs.map((q) => `${q.name} λ=${fmt(q.lambda)}`).join(', ') || 'none';
+    const runWith = (regs: readonly Regularizer[]) => preserving(network, () => withPenalties(network, regs, (net) => {
+      net.params.set(network.params);
+      train(net, sx, sy, optimizer, r, 500);
+      return { data: net.computeLoss(sx, sy, { data: true, penalties: false }).data, norm: weightNorm(net) };
+    }));
+    const a = runWith(network.regularizers);
+    const b = runWith(stronger);
     probes += 2;
-    const ok = !(Number.isFinite(a.data) && Number.isFinite(b.data)) || (b.data > a.data && b.norm < a.norm);
+    // judged only when the run with the current penalties fits something (else they already swamp it)
+    const ok = !(Number.isFinite(a.data) && Number.isFinite(b.data)) || a.data > 0.5 * base20 || (b.data > a.data && b.norm < a.norm);
     checks.push({
       name: 'more regularization raises the loss', passed: ok,
-      observed: `weight decay ${current} → ${lambda}: data loss ${fmt(a.data)} → ${fmt(b.data)}, weight norm ${fmt(a.norm)} → ${fmt(b.norm)}`,
+      observed: `penalties ${describe(network.regularizers)} → ${describe(stronger)}: data loss ${fmt(a.data)} → ${fmt(b.data)}, weight norm ${fmt(a.norm)} → ${fmt(b.norm)}`,
     });
     if (!ok) {
       findings.push({
         rule: 'sanity-regularization', severity: 'warning',
-        observed: `raising weight decay from ${current} to ${lambda} changed the data loss ${fmt(a.data)} → ${fmt(b.data)} and the weight norm ` +
-          `${fmt(a.norm)} → ${fmt(b.norm)} after 500 steps on ${pick.length} examples`,
-        why: 'a stronger L2 penalty must pull the weights toward 0 and so fit the data less closely; if it does not, the penalty ' +
-          'or its gradient is not reaching the update (the seed\'s bug)',
-        fix: 'check the penalty\'s gradient (scratchnet gradcheck)',
+        observed: `strengthening the penalties (${describe(network.regularizers)} → ${describe(stronger)}) changed the data loss ${fmt(a.data)} → ${fmt(b.data)} ` +
+          `and the norm of the penalized weights ${fmt(a.norm)} → ${fmt(b.norm)} after 500 steps on ${m} examples`,
+        why: 'a stronger penalty must pull the weights toward 0 and so fit the data less closely; if it does not, the penalty ' +
+          'or its gradient is not reaching the update (the seed\'s bug: Σw in the cost, nothing in the gradient)',
+        fix: 'make the penalty\'s gradient match its cost (scratchnet gradcheck names the penalty)',
         fixOptions: {},
+        evidence: { dataBefore: a.data, dataAfter: b.data, normBefore: a.norm, normAfter: b.norm },
       });
     }
   }
