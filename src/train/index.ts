@@ -8,6 +8,14 @@
 //   predictor / class frequencies, whose argmax is the majority class).
 // scaling: standardization stored on the network (network.scaling) and applied by predict().
 // inferTask, createNetwork, trainNetwork (auto.ts): task-aware defaults from the data alone.
+//
+// Resuming (the CLI's --resume): save network.toJSON() (weights and scaling) together with a
+// FitCheckpoint — History.checkpoint, or info.checkpoint() inside onEpoch / onBatch — both plain
+// JSON. Later: fit(Network.fromJSON(saved), x, y, { ...theSameOptions, resume: checkpoint }). The
+// checkpoint holds the epoch and batch position, the shuffling generator's state (Random.state()),
+// the optimizer's state (Optimizer.state(): moments, step count), the schedule's and early
+// stopping's state and the history so far, so the resumed run ends bit-identical to an
+// uninterrupted one. A run stopped by a callback keeps its current weights for that reason.
 export {
   fit, evaluate, clipGradient,
   type FitOptions, type History, type EpochInfo, type BatchInfo, type FitCheckpoint, type EarlyStoppingOptions, type Baseline,
