@@ -25,6 +25,8 @@ function logInt(random: Random, low: number, high: number): number {
 
 export interface RandomConfig {
   label: string;
+  /** what was drawn, for the coverage check */
+  drawn: { depth: number; widths: number[]; act: string; output: string; loss: string; batch: number; scale: number; l2: boolean; l1: boolean };
   net: Network;
   x: Matrix;
   y: Matrix;
@@ -57,14 +59,22 @@ export function randomConfig(seed: number): RandomConfig {
   }));
   const label = `seed ${seed}: [${sizes}] ${act}→${output}, ${loss}, batch ${batch}, x scale ${scale.toExponential(1)}, ` +
     `L2 ${weightDecay.toExponential(1)}, L1 ${l1.toExponential(1)}`;
-  return { label, net, x, y, learningRate: 0.05 / Math.max(1, scale * scale) };
+  const drawn = { depth, widths: sizes, act, output, loss, batch, scale, l2: weightDecay > 0, l1: l1 > 0 };
+  return { label, drawn, net, x, y, learningRate: 0.05 / Math.max(1, scale * scale) };
 }
 
 test('gradCheck: 200 random configurations pass, before and after training', (t) => {
   const verdicts: string[] = [];
   let kinks = 0, judged = 0, unstable = 0;
+  const seen = { depth: new Set<number>(), act: new Set<string>(), output: new Set<string>(), loss: new Set<string>(), l2: new Set<boolean>(), l1: new Set<boolean>() };
+  let minBatch = Infinity, maxBatch = 0, minScale = Infinity, maxScale = 0, minWidth = Infinity, maxWidth = 0;
   for (let seed = 0; seed < 200; seed++) {
     const c = randomConfig(seed);
+    const d = c.drawn;
+    seen.depth.add(d.depth); seen.act.add(d.act); seen.output.add(d.output); seen.loss.add(d.loss); seen.l2.add(d.l2); seen.l1.add(d.l1);
+    minBatch = Math.min(minBatch, d.batch); maxBatch = Math.max(maxBatch, d.batch);
+    minScale = Math.min(minScale, d.scale); maxScale = Math.max(maxScale, d.scale);
+    minWidth = Math.min(minWidth, ...d.widths); maxWidth = Math.max(maxWidth, ...d.widths);
     const options = { maxParameters: 40, maxInputs: 12, seed };
     const before = gradCheck(c.net, c.x, c.y, options);
     try {
@@ -83,4 +93,13 @@ test('gradCheck: 200 random configurations pass, before and after training', (t)
   t.diagnostic(`400 checks: ${400 - verdicts.length} pass; ${judged} entries judged, ${kinks} set aside at kinks, ${unstable} unstable`);
   assert.deepEqual(verdicts, [], `${verdicts.length} configurations did not pass:\n${verdicts.join('\n')}`);
   assert.ok(kinks > 0, 'no kink was ever crossed: the kink detection is not exercised');
+  // the configurations cover what the issue lists
+  assert.deepEqual([...seen.depth].sort(), [1, 2, 3, 4]);
+  assert.equal(seen.act.size, activationNames.length - 1, 'every hidden activation');
+  assert.ok(seen.output.has('softmax') && seen.output.has('relu') && seen.output.has('leakyRelu'), 'output activations');
+  assert.equal(seen.loss.size, lossNames.length, 'every loss');
+  assert.ok(seen.l2.size === 2 && seen.l1.size === 2, 'L2 and L1 on and off');
+  assert.ok(minBatch === 1 && maxBatch >= 200, `batches ${minBatch}..${maxBatch}`);
+  assert.ok(minScale < 2e-3 && maxScale > 5e2, `input scales ${minScale}..${maxScale}`);
+  assert.ok(minWidth === 1 && maxWidth >= 60, `widths ${minWidth}..${maxWidth}`);
 });
