@@ -139,9 +139,31 @@ test('datasets lists the built-ins and writes one as CSV; --help has examples', 
   assert.deepEqual(rows.header, ['x', 'y']);
   assert.equal(rows.rows.length, 201);
   assert.deepEqual(rows.rows[100], ['0.5', '0.25']);
-  for (const cmd of ['train', 'predict', 'evaluate', 'datasets']) {
+  for (const cmd of ['train', 'predict', 'evaluate', 'datasets', 'gradcheck', 'doctor']) {
     const h = scratchnet([cmd, '--help'], dir);
     assert.equal(h.code, 0);
     assert.match(h.stdout, /Examples:\n {2}\$ scratchnet /);
   }
+});
+
+test('gradcheck: pass exits 0 with a report; --json holds the verdict; --model checks a trained model', () => {
+  const dir = scratchDir();
+  const r = scratchnet(['gradcheck', '--dataset', 'spirals', '--layers', '8,8', '--activation', 'tanh'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^gradient check: PASS/);
+  const j = scratchnet(['gradcheck', '--data', fixture('houses.csv'), '--target', 'price_eur', '--layers', '8', '--activation', 'tanh', '--json'], dir);
+  assert.equal(j.code, 0, j.stderr);
+  assert.equal(JSON.parse(j.stdout).verdict, 'pass');
+  assert.equal(scratchnet(['train', '--dataset', 'moons', '--epochs', '20', '--layers', '8', '--activation', 'tanh', '--no-plots', '--progress', 'quiet'], dir).code, 0);
+  const m = scratchnet(['gradcheck', '--model', 'model.json', '--dataset', 'moons', '--json'], dir);
+  assert.equal(m.code, 0, m.stderr);
+  assert.equal(JSON.parse(m.stdout).verdict, 'pass');
+});
+
+test('doctor: names the seed experiment\'s problem and its fix', () => {
+  const dir = scratchDir();
+  const r = scratchnet(['doctor', '--dataset', 'seed-square', '--layers', '64', '--activation', 'leakyRelu', '--output', 'leakyRelu', '--optimizer', 'sgd', '--lr', '1e-6', '--epochs', '1000', '--no-scale', '--json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.ok(report.findings.some((f: { rule: string }) => f.rule === 'learning-rate'), JSON.stringify(report.findings.map((f: { rule: string }) => f.rule)));
 });

@@ -3,11 +3,13 @@
 
 import { Command } from 'commander';
 import * as datasets from './commands/datasets.js';
+import * as doctor from './commands/doctor.js';
 import * as evaluate from './commands/evaluate.js';
+import * as gradcheck from './commands/gradcheck.js';
 import * as predict from './commands/predict.js';
 import * as train from './commands/train.js';
 
-export const commands: { register(program: Command): void }[] = [train, predict, evaluate, datasets];
+export const commands: { register(program: Command): void }[] = [train, predict, evaluate, datasets, gradcheck, doctor];
 
 export function createProgram(): Command {
   const program = new Command('scratchnet')
