@@ -8,7 +8,7 @@ export type VegaLiteSpec = Record<string, unknown>;
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const base = (title: string, width = 480, height = 320) => ({
   $schema: SCHEMA, title, width, height, background: 'white',
-  config: { font: 'sans-serif', view: { stroke: '#ddd' } },
+  config: { font: 'sans-serif', view: { stroke: '#ddd' }, legend: { labelLimit: 400 } },
 });
 
 export interface LossSeries {
@@ -33,25 +33,35 @@ export function lossChart(series: readonly LossSeries[], title = 'Loss per epoch
   };
 }
 
-/** A 1-D regression: the data as points and the network's prediction as a line over a fine x grid. */
+export interface Curve {
+  /** legend label (default "prediction") */
+  name?: string;
+  x: readonly number[];
+  y: readonly number[];
+}
+
+/** A 1-D regression: the data as points and one or more prediction curves over an x grid. */
 export function regressionFitChart(
   data: { x: readonly number[]; y: readonly number[] },
-  curve: { x: readonly number[]; y: readonly number[] },
+  curves: Curve | readonly Curve[],
   names = { x: 'x', y: 'y' },
   title = 'Data and fitted curve',
 ): VegaLiteSpec {
+  const list = (Array.isArray(curves) ? curves : [curves]) as readonly Curve[];
+  const labels = list.map((c, k) => c.name ?? (list.length === 1 ? 'prediction' : `prediction ${k + 1}`));
   const values = [
     ...data.x.map((x, i) => ({ x, y: data.y[i], series: 'data' })),
-    ...curve.x.map((x, i) => ({ x, y: curve.y[i], series: 'prediction' })),
+    ...list.flatMap((c, k) => c.x.map((x, i) => ({ x, y: c.y[i], series: labels[k] }))),
   ];
-  const color = { field: 'series', type: 'nominal', title: null, scale: { domain: ['data', 'prediction'], range: ['#4c78a8', '#e45756'] } };
+  const palette = ['#e45756', '#54a24b', '#f58518', '#b279a2', '#72b7b2'];
+  const color = { field: 'series', type: 'nominal', title: null, scale: { domain: ['data', ...labels], range: ['#4c78a8', ...labels.map((_, k) => palette[k % palette.length])] } };
   const enc = { x: { field: 'x', type: 'quantitative', title: names.x }, y: { field: 'y', type: 'quantitative', title: names.y }, color };
   return {
     ...base(title),
     data: { values },
     layer: [
       { transform: [{ filter: "datum.series == 'data'" }], mark: { type: 'point', filled: true, size: 20, opacity: 0.7 }, encoding: enc },
-      { transform: [{ filter: "datum.series == 'prediction'" }], mark: { type: 'line', strokeWidth: 2.5 }, encoding: { ...enc, order: { field: 'x', type: 'quantitative' } } },
+      { transform: [{ filter: "datum.series != 'data'" }], mark: { type: 'line', strokeWidth: 2.5 }, encoding: { ...enc, detail: { field: 'series' }, order: { field: 'x', type: 'quantitative' } } },
     ],
   };
 }
