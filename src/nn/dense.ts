@@ -44,6 +44,7 @@ interface WasmWorkspace {
   dZ: number;
   dInput: number;
   views: Workspace;
+  inputView: FloatArray;
 }
 
 /** The WebAssembly path's per-layer buffers (addresses); `blocks` lists everything to release. */
@@ -60,8 +61,14 @@ interface WasmState {
   dBias: number;
   blocks: number[];
   workspaces: Map<number, WasmWorkspace>;
-  /** the memory buffer the views were made on */
+  /** views on the buffers above, re-made when `viewsOn` is no longer the memory's buffer */
+  views: { weight: FloatArray; weightT: FloatArray; bias: FloatArray; dWeight: FloatArray; dWeightT: FloatArray; dBias: FloatArray };
   viewsOn: ArrayBufferLike | null;
+  /** the kernels this layer calls, looked up once */
+  forward: (...args: number[]) => void;
+  gemm: (...args: number[]) => void;
+  columnSums: (...args: number[]) => void;
+  activationBackward: ((...args: number[]) => void) | null;
 }
 
 /** Frees a collected layer's blocks in the kernels' memory. */
@@ -144,11 +151,10 @@ export class Dense implements Layer {
     const w = this.lastWorkspace(dOutput);
     if (this.activation.name === 'linear') return this.backwardFromPreActivation(dOutput, inputGradient);
     const ww = this.wasmWork;
-    const k = this.kernelActivation;
-    if (ww && k && (k.name === 'relu' || k.name === 'leakyRelu' || k.name === 'tanh' || k.name === 'sigmoid' || k.name === 'elu')) {
-      const s = this.wasm!;
+    const s = this.wasm;
+    if (ww && s && s.activationBackward) {
       const dA = this.placed(s.rt, dOutput, ww.dZ, ww.views.dZ);
-      s.rt.kernels[`act_backward_${this.precision}_${k.name}`](ww.dZ, dA, ww.z, ww.out, dOutput.rows * this.outputSize, k.alpha);
+      s.activationBackward(ww.dZ, dA, ww.z, ww.out, dOutput.rows * this.outputSize, this.kernelActivation!.alpha);
     } else {
       this.activation.backward(w.dZ.data, dOutput.data, w.z.data, w.out.data, dOutput.rows, this.outputSize);
     }
@@ -200,7 +206,11 @@ export class Dense implements Layer {
   }
 
   private wasmState(rt: WasmRuntime): WasmState {
-    if (this.wasm && this.wasm.rt === rt) return this.wasm;
+    // (the slow path is a separate method: its closures would otherwise cost an allocation per call)
+    return this.wasm && this.wasm.rt === rt ? this.wasm : this.makeWasmState(rt);
+  }
+
+  private makeWasmState(rt: WasmRuntime): WasmState {
     const size = this.dtype === 'float32' ? 4 : 8;
     const I = this.inputSize;
     const O = this.outputSize;
@@ -210,15 +220,30 @@ export class Dense implements Layer {
       blocks.push(at);
       return at;
     };
+    const p = this.precision;
+    const k = this.kernelActivation;
+    const fused = k && (k.name === 'relu' || k.name === 'leakyRelu') ? k.name : 'linear';
+    const backward = k && (k.name === 'relu' || k.name === 'leakyRelu' || k.name === 'tanh' || k.name === 'sigmoid' || k.name === 'elu');
     this.wasm = {
-      rt, blocks, workspaces: new Map(), viewsOn: null,
+      rt, blocks, workspaces: new Map(), viewsOn: null, views: null as unknown as WasmState['views'],
       weight: alloc(I * O), weightT: alloc(I * O), bias: alloc(O), dWeight: alloc(I * O), dWeightT: alloc(I * O), dBias: alloc(O),
+      forward: rt.kernels[`gemm_nn_${p}_${fused}`],
+      gemm: rt.kernels[`gemm_nn_${p}_linear`],
+      columnSums: rt.kernels[`column_sums_${p}`],
+      activationBackward: backward ? rt.kernels[`act_backward_${p}_${k!.name}`] : null,
     };
     released.register(this, { rt, blocks });
     return this.wasm;
   }
 
   private wasmWorkspace(s: WasmState, rows: number): WasmWorkspace {
+    const w = s.workspaces.get(rows);
+    if (w && s.viewsOn === s.rt.memory.buffer) return w;
+    return this.makeWasmWorkspace(s, rows);
+  }
+
+  /** Makes the buffers for a new batch size, and re-makes every view after the memory grew. */
+  private makeWasmWorkspace(s: WasmState, rows: number): WasmWorkspace {
     let w = s.workspaces.get(rows);
     if (!w) {
       const size = this.dtype === 'float32' ? 4 : 8;
@@ -231,19 +256,27 @@ export class Dense implements Layer {
       };
       const z = alloc(rows * O);
       const out = this.activation.name === 'linear' ? z : alloc(rows * O);
-      w = { rows, input: alloc(rows * I), z, out, dZ: alloc(rows * O), dInput: alloc(rows * I), views: null as unknown as Workspace };
+      w = {
+        rows, input: alloc(rows * I), z, out, dZ: alloc(rows * O), dInput: alloc(rows * I),
+        views: null as unknown as Workspace, inputView: null as unknown as FloatArray,
+      };
       s.workspaces.set(rows, w);
       s.viewsOn = null; // (re)make views below
     }
     if (s.viewsOn !== s.rt.memory.buffer) {
-      // memory grew (or new buffers): views of every batch size re-made on the current buffer
+      // memory grew (or new buffers): every view re-made on the current buffer
+      const I = this.inputSize;
+      const O = this.outputSize;
+      const v = (at: number, rows: number, cols: number) => this.view(s.rt, at, rows, cols);
       for (const x of s.workspaces.values()) {
-        const z = this.view(s.rt, x.z, x.rows, this.outputSize);
-        x.views = {
-          z, out: x.out === x.z ? z : this.view(s.rt, x.out, x.rows, this.outputSize),
-          dZ: this.view(s.rt, x.dZ, x.rows, this.outputSize), dInput: this.view(s.rt, x.dInput, x.rows, this.inputSize),
-        };
+        const z = v(x.z, x.rows, O);
+        x.views = { z, out: x.out === x.z ? z : v(x.out, x.rows, O), dZ: v(x.dZ, x.rows, O), dInput: v(x.dInput, x.rows, I) };
+        x.inputView = v(x.input, x.rows, I).data;
       }
+      s.views = {
+        weight: v(s.weight, I, O).data, weightT: v(s.weightT, O, I).data, bias: v(s.bias, 1, O).data,
+        dWeight: v(s.dWeight, I, O).data, dWeightT: v(s.dWeightT, O, I).data, dBias: v(s.dBias, 1, O).data,
+      };
       s.viewsOn = s.rt.memory.buffer;
     }
     return w;
@@ -266,19 +299,16 @@ export class Dense implements Layer {
     const s = this.wasmState(rt);
     const w = this.wasmWorkspace(s, N);
     if (inputAt < 0) {
-      this.view(rt, w.input, N, I).data.set(input.data);
+      w.inputView.set(input.data);
       inputAt = w.input;
     }
-    const p = this.precision;
-    const weight = this.view(rt, s.weight, I, O).data;
-    weight.set(this.weight.value);
-    this.view(rt, s.bias, 1, O).data.set(this.bias.value);
+    s.views.weight.set(this.weight.value);
+    s.views.bias.set(this.bias.value);
     const k = this.kernelActivation;
-    const fused = k && (k.name === 'relu' || k.name === 'leakyRelu') ? k.name : 'linear';
-    const alpha = k ? k.alpha : 0;
-    rt.kernels[`gemm_nn_${p}_${fused}`](w.z, w.out, inputAt, I, 1, s.weight, s.bias, N, I, O, alpha);
+    const fused = k !== null && (k.name === 'relu' || k.name === 'leakyRelu');
+    s.forward(w.z, w.out, inputAt, I, 1, s.weight, s.bias, N, I, O, k ? k.alpha : 0);
     const v = w.views;
-    if (fused === 'linear' && v.out !== v.z) this.activation.forward(v.out.data, v.z.data, N, O);
+    if (!fused && v.out !== v.z) this.activation.forward(v.out.data, v.z.data, N, O);
     this.input = input;
     this.inputAt = inputAt;
     this.work = v;
@@ -293,26 +323,25 @@ export class Dense implements Layer {
     const N = dZ.rows;
     const I = this.inputSize;
     const O = this.outputSize;
-    const p = this.precision;
-    const gemmNN = rt.kernels[`gemm_nn_${p}_linear`];
+    const gemmNN = s.gemm;
     const dZAt = this.placed(rt, dZ, w.dZ, w.views.dZ);
     if (this.narrow) {
       // dWᵀ[O×I] = dZᵀ · x, vectorized along I, then transposed into the gradient
       gemmNN(s.dWeightT, 0, dZAt, 1, O, this.inputAt, 0, O, N, I, 0);
-      const dWT = this.view(rt, s.dWeightT, O, I).data;
+      const dWT = s.views.dWeightT;
       const grad = this.weight.grad;
       for (let i = 0; i < I; i++) for (let o = 0; o < O; o++) grad[i * O + o] = dWT[o * I + i];
     } else {
       // dW[I×O] = xᵀ · dZ
       gemmNN(s.dWeight, 0, this.inputAt, 1, I, dZAt, 0, I, N, O, 0);
-      this.weight.grad.set(this.view(rt, s.dWeight, I, O).data);
+      this.weight.grad.set(s.views.dWeight);
     }
-    rt.kernels[`column_sums_${p}`](s.dBias, dZAt, N, O);
-    this.bias.grad.set(this.view(rt, s.dBias, 1, O).data);
+    s.columnSums(s.dBias, dZAt, N, O);
+    this.bias.grad.set(s.views.dBias);
     if (!inputGradient) return null;
     // dX[N×I] = dZ · Wᵀ, as a product with the transposed weight (vectorized along I)
-    const weight = this.view(rt, s.weight, I, O).data;
-    const weightT = this.view(rt, s.weightT, O, I).data;
+    const weight = s.views.weight;
+    const weightT = s.views.weightT;
     for (let i = 0; i < I; i++) for (let o = 0; o < O; o++) weightT[o * I + i] = weight[i * O + o];
     gemmNN(w.dInput, 0, dZAt, O, 1, s.weightT, 0, N, O, I, 0);
     return w.views.dInput;
