@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Dense, Network, Random, diagnose, getOptimizer, toMatrix, type DoctorOptions, type DoctorReport, type Finding,
+  Dense, Network, Random, diagnose, getLoss, getOptimizer, toMatrix, type DoctorOptions, type DoctorReport, type Finding,
   type Layer, type Matrix, type NetworkOptions,
 } from '../src/index.js';
 
@@ -310,4 +310,183 @@ test('rule 8 overfitting: 12 noisy points, a wide network and validation data �
   }
   const final = net.computeLoss(VX, VY, { data: true, penalties: false }).data;
   assert.ok(best * 2 <= final, `validation loss at the end ${final}, at the best epoch ${best}`);
+});
+
+/** A dense layer with the seed-style bug of a flipped weight-gradient sign (a user-written layer). */
+class SignBugDense implements Layer {
+  readonly type = 'signBugDense';
+  readonly inner: Dense;
+  constructor(inputs: number, outputs: number, random: Random) {
+    this.inner = new Dense(inputs, outputs, random, { activation: 'tanh' });
+  }
+  get inputSize() { return this.inner.inputSize; }
+  get outputSize() { return this.inner.outputSize; }
+  get parameters() { return this.inner.parameters; }
+  get activation() { return this.inner.activation; }
+  forward(input: Matrix) { return this.inner.forward(input); }
+  backward(dOutput: Matrix, inputGradient: boolean) {
+    const d = this.inner.backward(dOutput, inputGradient);
+    const g = this.inner.weight.grad;
+    for (let i = 0; i < g.length; i++) g[i] = -g[i];
+    return d;
+  }
+  config() { return { type: this.type }; }
+  toString() { return `SignBugDense(${this.inputSize} → ${this.outputSize})`; }
+}
+
+function layeredNet(buggy: boolean): Network {
+  const random = new Random(1);
+  const first = buggy ? new SignBugDense(1, 16, random) : new Dense(1, 16, random, { activation: 'tanh' });
+  return new Network({ layers: [first, new Dense(16, 1, random)], onWarning: () => {} });
+}
+
+test('rule 9 gradient-check: a user-written layer with a sign bug → the corrected layer fits ≥10× better', () => {
+  const x = grid(101, -1, 1);
+  const y = x.map(([v]) => [Math.sin(3 * v)]);
+  const r = diagnose(layeredNet(true), { x, y }, { optimizer: 'adam', learningRate: 0.01, epochs: 1000 });
+  const f = finding(r, 'gradient-check');
+  assert.equal(f.severity, 'error');
+  assert.match(f.fix, /layer 0|signBugDense/);
+  const s: Setup = { net: { layers: [1, 16, 1] }, fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1000 }, x, y };
+  const before = trainSetup(s, layeredNet(true)).loss;
+  const after = trainSetup(s, layeredNet(false)).loss;
+  assert.ok(after * 10 <= before, `fix: ${before} → ${after}`);
+  // the built-in network is not checked (auto mode) and gets no gradient finding
+  const clean = diagnose(layeredNet(false), { x, y }, { optimizer: 'adam', learningRate: 0.01, epochs: 1000 });
+  assert.ok(!clean.findings.some((q) => q.rule === 'gradient-check' && q.severity !== 'info'));
+});
+
+test('rule 10 data-nan: NaN rows are reported, not thrown; --drop-missing trains where NaN poisons every step', () => {
+  const x = grid(101, -1, 1);
+  const y = x.map(([v]) => [Math.sin(3 * v)]);
+  const xBad = x.map((r, i) => (i % 25 === 3 ? [NaN] : r));
+  const s: Setup = { net: { layers: [1, 16, 1], activation: 'tanh', seed: 1 }, fit: { optimizer: 'adam', learningRate: 0.01, epochs: 600 }, x: xBad, y };
+  const r = run(s);
+  const f = finding(r, 'data-nan');
+  assert.equal(r.findings[0].rule, 'data-nan');
+  assert.match(f.observed, /^4 of 101 rows .*rows 3, 28, 53, 78/);
+  assert.equal(f.fixOptions!.dropMissing, true);
+  // without the fix every loss is NaN (toMatrix refuses the data; a raw loop gets NaN)
+  const net = new Network({ ...s.net, onWarning: () => {} });
+  const bad = { rows: 101, cols: 1, data: Float64Array.from(xBad.map((q) => q[0])) };
+  assert.ok(Number.isNaN(net.computeLoss(bad, toMatrix(y)).data));
+  const keep = xBad.map((q, i) => i).filter((i) => !Number.isNaN(xBad[i][0]));
+  const after = trainSetup({ ...s, x: keep.map((i) => x[i]), y: keep.map((i) => y[i]) }).loss;
+  assert.ok(after < 0.01, `after dropping: ${after}`);
+});
+
+test('rule 10 constant-features: a constant column of 1000 → dropping it fits ≥10× better', () => {
+  const x = grid(101, -1, 1).map(([v]) => [v, 1000]);
+  const s: Setup = {
+    net: { layers: [2, 16, 1], activation: 'tanh', seed: 1 },
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 800, scale: false }, x, y: x.map(([v]) => [Math.sin(3 * v)]),
+  };
+  const r = run(s);
+  const f = finding(r, 'constant-features');
+  assert.equal(f.severity, 'warning');
+  assert.deepEqual(f.fixOptions, { dropFeatures: [1] });
+  const before = trainSetup(s).loss;
+  const after = trainSetup({ ...s, net: { ...s.net, layers: [1, 16, 1] }, x: x.map(([v]) => [v]) }).loss;
+  assert.ok(after * 10 <= before, `fix: ${before} → ${after}`);
+});
+
+test('rule 10 conflicting-duplicates: identical inputs with different targets → the stated loss floor is what training reaches', () => {
+  const x = grid(40, -1, 1);
+  const xs = [...x, ...x];
+  const ys = [...x.map(([v]) => [v + 0.5]), ...x.map(([v]) => [v - 0.5])];
+  const s: Setup = { net: { layers: [1, 16, 1], activation: 'tanh', seed: 1 }, fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1500 }, x: xs, y: ys };
+  const r = run(s);
+  const f = finding(r, 'conflicting-duplicates');
+  assert.equal(f.severity, 'warning');
+  assert.ok(Math.abs(f.evidence!.lossFloor - 0.25) < 1e-12, `floor ${f.evidence!.lossFloor}`);
+  const trained = trainSetup(s).loss;
+  assert.ok(trained >= 0.25 - 1e-9 && trained < 0.26, `trained ${trained} vs floor 0.25`);
+});
+
+test('rule 10 class-imbalance: 5% positives → oversampling them raises their recall to ≥ 90%', () => {
+  const random = new Random(3);
+  const x: number[][] = [];
+  const y: number[][] = [];
+  for (let i = 0; i < 400; i++) {
+    const pos = i % 20 === 0;
+    x.push([random.normal() * 0.5 + (pos ? 1.7 : 0), random.normal() * 0.5]);
+    y.push([pos ? 1 : 0]);
+  }
+  const s: Setup = { net: { layers: [2, 8, 1], activation: 'tanh', loss: 'binaryCrossEntropy', seed: 1 }, fit: { optimizer: 'adam', learningRate: 0.01, epochs: 300 }, x, y };
+  const r = run(s);
+  const f = finding(r, 'class-imbalance');
+  assert.equal(f.fixOptions!.oversample, true);
+  const recall = (net: Network) => {
+    const p = net.forward(toMatrix(x));
+    let tp = 0;
+    let pos = 0;
+    for (let i = 0; i < y.length; i++) if (y[i][0] === 1) (pos++, (tp += p.data[i] > 0.5 ? 1 : 0));
+    return tp / pos;
+  };
+  const before = recall(trainSetup(s).network);
+  const ox = [...x];
+  const oy = [...y];
+  for (let i = 0; i < x.length; i++) if (y[i][0] === 1) for (let k = 0; k < 18; k++) (ox.push(x[i]), oy.push(y[i]));
+  const after = recall(trainSetup({ ...s, x: ox, y: oy }).network);
+  assert.ok(after >= 0.9 && after > before, `recall of the small class ${before} → ${after}`);
+});
+
+test('rule 10 too-few-examples: an informational note with the ratio', () => {
+  const x = grid(10, -1, 1);
+  const r = run({ net: { layers: [1, 64, 64, 1], activation: 'tanh', seed: 1 }, fit: { optimizer: 'adam', learningRate: 0.01, epochs: 500 }, x, y: x.map(([v]) => [v]) });
+  const f = finding(r, 'too-few-examples');
+  assert.equal(f.severity, 'info');
+  assert.match(f.observed, /10 examples × 1 output for 4353 parameters/);
+});
+
+test('sanity-initial-loss: softmax started with huge weights → loss far above log C; --init glorotUniform starts ≥10× lower', () => {
+  const random = new Random(2);
+  const x = Array.from({ length: 150 }, (_, i) => [random.normal() + 2 * (i % 3), random.normal()]);
+  const y = x.map((_, i) => [0, 1, 2].map((c) => (c === i % 3 ? 1 : 0)));
+  const s: Setup = {
+    net: { layers: [2, 32, 3], activation: 'relu', loss: 'softmaxCrossEntropy', seed: 1, init: (w, fanIn, _o, rnd) => { for (let k = 0; k < w.length; k++) w[k] = 30 * Math.sqrt(2 / fanIn) * rnd.normal(); } },
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 300 }, x, y,
+  };
+  const r = run(s);
+  const f = finding(r, 'sanity-initial-loss');
+  assert.ok(f.evidence!.initial > 10 * Math.log(3));
+  const fixedNet = new Network({ ...applyFix(s, f.fixOptions!).net, onWarning: () => {} });
+  const initialAfter = fixedNet.computeLoss(toMatrix(x), toMatrix(y)).data;
+  assert.ok(initialAfter * 10 <= f.evidence!.initial, `initial loss ${f.evidence!.initial} → ${initialAfter}`);
+  const before = trainSetup(s).loss;
+  const after = trainSetup(applyFix(s, f.fixOptions!)).loss;
+  assert.ok(after < before, `trained: ${before} → ${after}`);
+});
+
+test('sanity-regularization: a penalty with the seed\'s bug (cost, no gradient) is caught; the fixed penalty passes', () => {
+  const x = grid(60, -1, 1);
+  const y = x.map(([v]) => [Math.sin(3 * v)]);
+  const seedBug = { name: 'seedL2', lambda: 0.1, kinks: [] as number[], penalty: (w: ArrayLike<number>, m: number) => { let s = 0; for (let i = 0; i < w.length; i++) s += w[i]; return (0.1 / (2 * m)) * s; }, addGradient: () => {} };
+  const buggy = new Network({ layers: [1, 16, 1], activation: 'tanh', regularizers: [seedBug], seed: 1, onWarning: () => {} });
+  const r = diagnose(buggy, { x, y }, { optimizer: 'adam', learningRate: 0.01, epochs: 500 });
+  finding(r, 'sanity-regularization');
+  finding(r, 'gradient-check');
+  const fixed = new Network({ layers: [1, 16, 1], activation: 'tanh', weightDecay: 0.1, seed: 1, onWarning: () => {} });
+  const ok = diagnose(fixed, { x, y }, { optimizer: 'adam', learningRate: 0.01, epochs: 500 });
+  assert.ok(!ok.findings.some((q) => q.rule.startsWith('sanity')), ok.findings.map((q) => q.rule).join(', '));
+});
+
+test('sanity-overfit: a user-written loss whose gradient has the wrong sign cannot fit 20 examples; the correct loss can', () => {
+  const x = grid(60, -1, 1);
+  const y = x.map(([v]) => [Math.sin(3 * v)]);
+  const base = getLoss('mse');
+  const wrongSign = { ...base, gradient(dP: Float64Array | Float32Array, p: Float64Array | Float32Array, t: Float64Array | Float32Array, rows: number, cols: number) {
+    base.gradient(dP, p, t, rows, cols);
+    for (let i = 0; i < rows * cols; i++) dP[i] = -dP[i];
+  } };
+  const make = (loss: typeof base) => new Network({ layers: [1, 16, 1], activation: 'tanh', loss, seed: 1, onWarning: () => {} });
+  const r = diagnose(make(wrongSign), { x, y }, { optimizer: 'adam', learningRate: 0.01, epochs: 500 });
+  finding(r, 'sanity-overfit');
+  finding(r, 'gradient-check');
+  const s: Setup = { net: { layers: [1, 16, 1] }, fit: { optimizer: 'adam', learningRate: 0.01, epochs: 500 }, x, y };
+  const before = trainSetup(s, make(wrongSign)).loss;
+  const after = trainSetup(s, make(base)).loss;
+  assert.ok(after * 10 <= before, `fix: ${before} → ${after}`);
+  const ok = diagnose(make(base), { x, y }, { optimizer: 'adam', learningRate: 0.01, epochs: 500 });
+  assert.ok(!ok.findings.some((q) => q.rule === 'sanity-overfit'));
 });

@@ -392,7 +392,7 @@ function underfittingFinding(
   const best = scan.best!;
   if (best.finalData < 0.1 * baseline) return { finding: null, probes: 0 };
   const hidden = hiddenSizes(network);
-  const bigger = hidden.length === 0 ? [32] : [...hidden.map((h) => Math.max(32, 4 * h)), ...(hidden.length < 2 ? [Math.max(32, 4 * hidden[0])] : [])];
+  const bigger = hidden.length === 0 ? [32] : [...hidden.map((h) => Math.min(128, Math.max(32, 4 * h))), ...(hidden.length < 2 ? [Math.min(128, Math.max(32, 4 * hidden[0]))] : [])];
   const act = network.layers.length > 1 ? (network.layers[0] as Dense).activation.spec : 'tanh';
   const big = new Network({
     layers: [network.inputSize, ...bigger, network.outputSize], activation: act,
@@ -400,12 +400,17 @@ function underfittingFinding(
     regularizers: network.regularizers, seed: seed + 1, dtype: network.dtype, onWarning: () => {},
   });
   const long = 5 * steps;
+  // underfitting means a plateau: the loss has stopped falling at a poor value (else it is only slow)
+  let at80 = NaN;
+  const small = preserving(network, () => train(network, x, y, optimizer, scan.recommended!, long, (s, cost) => {
+    if (s === Math.floor(0.8 * long)) at80 = cost;
+  }));
+  if (small.diverged || !(small.finalData > 0.9 * at80) || small.finalData < 0.1 * baseline) return { finding: null, probes: 1 };
   const bigScan = scanRates(big, x, y, optimizer, steps);
-  if (!bigScan.recommended) return { finding: null, probes: bigScan.probes.length };
-  const small = probe(network, x, y, optimizer, scan.recommended!, long);
+  if (!bigScan.recommended) return { finding: null, probes: bigScan.probes.length + 1 };
   const large = probe(big, x, y, optimizer, bigScan.recommended, long);
   const probes = bigScan.probes.length + 2;
-  if (small.diverged || large.diverged) return { finding: null, probes };
+  if (large.diverged) return { finding: null, probes };
   const ratio = small.finalData / large.finalData;
   if (ratio < 10 || small.finalData < 0.1 * baseline) return { finding: null, probes };
   return {
