@@ -38,19 +38,23 @@ export function createProgress(stream: NodeJS.WriteStream, mode: 'auto' | 'bar' 
   }
   const start = Date.now();
   let last = -Infinity;
-  let lastEpoch = startEpoch;
+  let pending: EpochReport | null = null; // the latest report not yet written
+  const write = (r: EpochReport, eta: number) =>
+    stream.write(`epoch ${r.epoch}/${r.epochs}  loss ${fmt(r.loss)}${r.validation ? `  ${r.validation.name} ${fmt(r.validation.value)}` : ''}${r.epoch < r.epochs && Number.isFinite(eta) ? `  ETA ${eta.toFixed(0)} s` : ''}\n`);
   return {
     update(r) {
       const now = Date.now();
+      pending = r;
       if (now - last < intervalMs && r.epoch < r.epochs) return;
       last = now;
       const done = r.epoch - startEpoch;
-      const eta = done > 0 ? ((now - start) / done) * (r.epochs - r.epoch) / 1000 : NaN;
-      stream.write(`epoch ${r.epoch}/${r.epochs}  loss ${fmt(r.loss)}${r.validation ? `  ${r.validation.name} ${fmt(r.validation.value)}` : ''}${r.epoch < r.epochs && Number.isFinite(eta) ? `  ETA ${eta.toFixed(0)} s` : ''}\n`);
-      lastEpoch = r.epoch;
+      write(r, done > 0 ? ((now - start) / done) * (r.epochs - r.epoch) / 1000 : NaN);
+      pending = null;
     },
     stop() {
-      void lastEpoch;
+      // the last epoch always gets its line (early stopping and Ctrl-C end before `epochs`)
+      if (pending) write(pending, NaN);
+      pending = null;
     },
   };
 }

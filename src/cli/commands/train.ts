@@ -183,6 +183,7 @@ async function train(flags: Flags, command: Command): Promise<void> {
   if (flags.json) {
     console.log(JSON.stringify({ model: out, epochs: history.epochs, stopReason: history.stopReason, metrics: model.metrics, plots }));
   } else {
+    if (history.stopReason === 'earlyStopping') log(`stopped early after epoch ${history.epochs}: no validation improvement since epoch ${history.bestEpoch}, whose weights are kept`);
     log(`training set (${x.rows} rows):\n${formatEvaluation(trainEval).replace(/^(?=.)/gm, "  ")}`);
     log(`wrote ${out}${plots.length ? ` and ${plots.length} plot files in ${plotsDir}` : ''}`);
   }
