@@ -436,6 +436,16 @@ test('sampling: a large network is checked on a seeded sample that covers every 
   assert.match(formatGradCheckReport(a), /of \d+ parameters \(seeded sample, seed 7\)/);
 });
 
+test('a step that crosses a kink is retried at h/100 and judged when the smaller step does not', () => {
+  const net = new Network({ layers: [1, 1], output: 'relu', onWarning: () => {} });
+  net.params.set([1, 5e-7]); // z = 1·x + 5e-7: the bias step ±1e-6 crosses 0, ±1e-8 does not
+  const report = gradCheck(net, [[0], [0]], [[1], [2]]);
+  assert.equal(report.verdict, 'pass', explain(report));
+  assert.equal(report.setAside.kinks, 0);
+  assert.equal(report.step.smallest, 1e-8);
+  assert.equal(report.groups.find((g) => g.term === 'data' && g.kind === 'bias')!.judged, 1);
+});
+
 test('inconclusive when most entries sit on kinks: mae with every prediction exactly on its target', () => {
   const net = new Network({ layers: [2, 1], loss: 'mae', init: 'zeros', seed: 1 });
   const report = gradCheck(net, [[1, 2], [3, -1]], [[0], [0]], { inputs: false });

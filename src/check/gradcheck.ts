@@ -144,6 +144,9 @@ export interface GradCheckReport {
 
 const optionNames = ['epsilon', 'tolerance', 'maxParameters', 'maxInputs', 'inputs', 'seed', 'maxSetAside', 'worst', 'localize'];
 
+/** Entries whose steps cross a kink are retried once with the step divided by this. */
+const RETRY_DIVISOR = 100;
+
 const STATUS: readonly EntryStatus[] = ['ok', 'fail', 'kink', 'unstable'];
 const NOT_CHECKED = 255;
 
@@ -261,39 +264,51 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
   const regKink = new Array<boolean>(T).fill(false);
   const kinkBySource = new Map<string, number>();
   let smallestStep = Infinity, largestStep = 0;
+  const pending = new Array<boolean>(T);
   for (let e = 0; e < E; e++) {
     const { ref, index } = entries[e];
     const values = ref < 0 ? (X.data as Float64Array) : params;
     const at = ref < 0 ? index : refs[ref].offset + index;
     const theta = values[at];
-    const h = stepFor(theta, epsilon);
-    steps[e] = h;
-    smallestStep = Math.min(smallestStep, h);
-    largestStep = Math.max(largestStep, h);
-    const crossed = centralDifferences(values, at, h, T, evaluate, baseValues, d1, d2, rough, plus, minus);
-    // penalties with kinks (L1 at 0): does the perturbed weight itself cross one?
-    regKink.fill(false);
     const regularized = ref >= 0 && refs[ref].parameter.regularize;
-    if (regularized) {
-      for (const r of network.regularizers) {
-        if (straddles(theta - 2 * h, theta + 2 * h, [...r.kinks].sort((a, b) => a - b))) regKink[termNames.indexOf(r.name)] = true;
-      }
-    }
-    let dataSetAside = false;
     for (let t = 0; t < T; t++) {
-      if (isPenalty(t) && !regularized) continue;
-      const kink = t === 0 ? crossed : isPenalty(t) ? regKink[t] : crossed || regKink.some(Boolean);
-      const a = ref < 0 ? analyticInput[t]?.[index] : analytic[t][at];
-      if (a === undefined) continue;
-      const j = judge(a, d1[t], d2[t], rough[t], h, scales[t], tolerance, kink);
-      status[t][e] = STATUS.indexOf(j.status);
-      numericOf[t][e] = j.numeric;
-      analyticOf[t][e] = a;
-      errorOf[t][e] = j.error;
-      if (t === 0 && j.status === 'kink') dataSetAside = true;
-      if (isPenalty(t) && j.status === 'kink') kinkBySource.set(`penalty ${termNames[t]}`, (kinkBySource.get(`penalty ${termNames[t]}`) ?? 0) + 1);
+      pending[t] = !(isPenalty(t) && !regularized) && (ref >= 0 || analyticInput[t] !== null);
     }
-    watch.settle(dataSetAside);
+    // A term whose steps cross a kink is tried again at h / 100 (from the set {h, h/100}): most
+    // crossings are of values within 2h of a kink, not within 2h/100.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const h = stepFor(theta, epsilon) / (attempt === 0 ? 1 : RETRY_DIVISOR);
+      smallestStep = Math.min(smallestStep, h);
+      largestStep = Math.max(largestStep, h);
+      const crossed = centralDifferences(values, at, h, T, evaluate, baseValues, d1, d2, rough, plus, minus);
+      // penalties with kinks (L1 at 0): does the perturbed weight itself cross one?
+      regKink.fill(false);
+      if (regularized) {
+        for (const r of network.regularizers) {
+          if (straddles(theta - 2 * h, theta + 2 * h, [...r.kinks].sort((a, b) => a - b))) regKink[termNames.indexOf(r.name)] = true;
+        }
+      }
+      let again = false;
+      for (let t = 0; t < T; t++) {
+        if (!pending[t]) continue;
+        const kink = t === 0 ? crossed : isPenalty(t) ? regKink[t] : crossed || regKink.some(Boolean);
+        if (kink && attempt === 0) {
+          again = true;
+          continue;
+        }
+        const a = ref < 0 ? analyticInput[t]![index] : analytic[t][at];
+        const j = judge(a, d1[t], d2[t], rough[t], h, scales[t], tolerance, kink);
+        status[t][e] = STATUS.indexOf(j.status);
+        numericOf[t][e] = j.numeric;
+        analyticOf[t][e] = a;
+        errorOf[t][e] = j.error;
+        pending[t] = false;
+        if (t === 0) steps[e] = h;
+        if (isPenalty(t) && j.status === 'kink') kinkBySource.set(`penalty ${termNames[t]}`, (kinkBySource.get(`penalty ${termNames[t]}`) ?? 0) + 1);
+      }
+      if (!again) break;
+    }
+    watch.settle(status[0][e] === STATUS.indexOf('kink'));
   }
   for (const [l, n] of watch.sources.layers) kinkBySource.set(`layer ${l} ${layers[l].activation?.name ?? layers[l].type}`, n);
   if (watch.sources.loss > 0) kinkBySource.set(`loss ${network.loss.name}`, watch.sources.loss);
@@ -452,7 +467,8 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
     parameters: { total: params.length, checked: parametersChecked, sampled: parametersChecked < params.length, seed },
     inputs: { total: X.data.length, checked: inputCount, sampled: inputCount < X.data.length },
     step: {
-      rule: `central differences at h = ${fmt(epsilon)}·max(1, |θ|) and 2h, Richardson-extrapolated: n = D(h) + (D(h) − D(2h))/3`,
+      rule: `central differences at h = ${fmt(epsilon)}·max(1, |θ|) and 2h, Richardson-extrapolated: n = D(h) + (D(h) − D(2h))/3; ` +
+        `entries whose steps cross a kink retried once at h/${RETRY_DIVISOR}`,
       epsilon,
       smallest: E > 0 ? smallestStep : 0,
       largest: largestStep,
