@@ -136,11 +136,20 @@ export async function runTraining(network: Network, x: Matrix, y: Matrix, settin
       onEpoch: (info) => {
         const go = hooks.onEpoch?.(info, totalEpochs(options, info));
         if (go !== undefined || performance.now() - start > chunkMs) {
-          // Keep this epoch's exact state: with early stopping, fit puts the best weights back when
-          // it returns, which is right at the end of a run but not at a resume point.
+          // Keep this epoch's exact state (fit keeps the current weights on a callback stop; the
+          // copy makes the resume point independent of what fit does after the callback).
           boundary = info.checkpoint();
           weights = Float64Array.from(network.params);
           byHook = go === 'stop';
+          return false;
+        }
+      },
+      // Long epochs (many mini-batches) also end a chunk, mid-epoch: fit's checkpoint then records
+      // the batch position, so Ctrl-C is handled within about chunkMs whatever the data size.
+      onBatch: (info) => {
+        if (info.batch < info.batches && performance.now() - start > chunkMs) {
+          boundary = info.checkpoint();
+          weights = Float64Array.from(network.params);
           return false;
         }
       },

@@ -159,7 +159,8 @@ async function train(flags: Flags, command: Command): Promise<void> {
   if (result.stopped === 'interrupted') {
     const c = result.history.checkpoint;
     writeCheckpoint(c, signal ?? 'interrupted');
-    process.stderr.write(`interrupted by ${signal} after epoch ${c.epoch}; checkpoint saved to ${checkpointPath}\n` +
+    const where = c.batch > 0 ? `in epoch ${c.epoch + 1} after batch ${c.batch}` : `after epoch ${c.epoch}`;
+    process.stderr.write(`interrupted by ${signal} ${where}; checkpoint saved to ${checkpointPath}\n` +
       `continue with: scratchnet train --resume ${checkpointPath}\n`);
     process.exitCode = signal === 'SIGTERM' ? 143 : 130;
     return;
