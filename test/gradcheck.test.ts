@@ -430,6 +430,10 @@ test('sampling: a large network is checked on a seeded sample that covers every 
   assert.equal(a.verdict, 'pass', explain(a));
   assert.ok(a.parameters.sampled && a.parameters.checked < 100 && a.parameters.total === net.params.length);
   assert.equal(a.inputs.checked, 10);
+  const c = gradCheck(net, rows, ys, { maxParameters: 60, maxExamples: 3, seed: 7 });
+  assert.deepEqual(c.examples, { total: 5, checked: 3, sampled: true });
+  assert.equal(c.inputs.total, 90);
+  assert.match(formatGradCheckReport(c), /3 of 5 examples \(seeded sample\)/);
   const buffers = new Set(a.groups.filter((g) => g.term === 'data' && g.kind !== 'input').map((g) => `${g.layer}:${g.kind}`));
   assert.equal(buffers.size, 6, 'every weight and bias buffer is represented');
   assert.deepEqual(a.terms, b.terms, 'same seed, same sample');

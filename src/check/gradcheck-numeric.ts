@@ -11,7 +11,8 @@
 //
 // Central difference. D(h) = (L(θ + h) − L(θ − h)) / 2h has two errors:
 //   truncation  D(h) − L'(θ) = h²·L'''(θ)/6 + O(h⁴)
-//   rounding    each L carries an absolute rounding error δ ≈ ρ·ε_mach·|L|, so D(h) carries ≈ δ/h.
+//   rounding    each L carries an absolute rounding error δ ≈ ρ·ε_mach·S (S ≈ |L|, see below),
+//               so D(h) carries ≈ δ/h.
 // We also evaluate D(2h) and extrapolate (Richardson): n = D(h) + (D(h) − D(2h))/3 cancels the h²
 // term, leaving O(h⁴) truncation — negligible at h = 1e-6 even for inputs of scale 1e3 (h·x = 1e-3).
 // |D(h) − D(2h)| is kept as a measured noise level: it is ≈ 3× the h² truncation of D(h) and of the
@@ -28,7 +29,7 @@
 // A real bug gives |a − n| of the order of |a| or |n|, far above that bound.
 // ρ = 256: a loss summed over many examples through chains of dot products carries a relative
 // rounding error of a few dozen ε_mach in practice; 256 leaves headroom and still makes the
-// absolute allowance ~6e-8·|L| for h = 1e-6, far below what any missing term or wrong sign produces.
+// absolute allowance ~6e-8·S for h = 1e-6, far below what any missing term or wrong sign produces.
 //
 // Unstable. A kink nobody declared (a user's layer without `activation.kinks`, or one without
 // preActivation()) is still visible in the numbers: with f₀ = L(θ), the second differences
@@ -37,15 +38,15 @@
 // J·|3d/h − 2| and |D(h) − D(2h)| = J·d/4h, whose sum never falls below J/6. So the roughness
 // R = |s(2h) − 4s(h)|/h + |D(h) − D(2h)| bounds the damage a hidden kink can do to n. An entry that
 // would fail, but whose disagreement is within 12·R while R is well above the rounding level, is
-// set aside as 'unstable' (the cost is not smooth here) instead of failed. On a smooth cost R is at
-// rounding level, so no bug is ever excused this way.
+// set aside as 'unstable' (the cost is not smooth here) instead of failed. On a smooth cost R stays
+// at rounding level, so there no bug is excused this way.
 
 import type { FloatArray } from '../kernels/index.js';
 import type { Loss } from '../nn/losses.js';
 import type { Random } from '../random.js';
 
 export const MACHINE_EPSILON = 2 ** -52;
-/** Rounding headroom: a computed loss is trusted to within ρ·ε_mach·|L| (see above). */
+/** Rounding headroom: a computed loss is trusted to within ρ·ε_mach·S (see above). */
 export const ROUNDING_FACTOR = 256;
 
 /**

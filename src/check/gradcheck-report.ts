@@ -20,7 +20,8 @@ export function formatGradCheckReport(report: GradCheckReport): string {
   out.push(`  ${report.summary}`);
   out.push('');
   out.push(`network: ${report.network.parameters} parameters, loss ${report.network.loss}${report.network.fromLogits ? ' (from logits)' : ''}, ` +
-    `penalties: ${report.network.penalties.join(', ') || 'none'}; ${report.examples} examples`);
+    `penalties: ${report.network.penalties.join(', ') || 'none'}; ` +
+    `${report.examples.sampled ? `${report.examples.checked} of ${report.examples.total} examples (seeded sample)` : `${report.examples.total} examples`}`);
   for (const [i, l] of report.network.layers.entries()) out.push(`  ${i}: ${l}`);
   const p = report.parameters, x = report.inputs;
   out.push(`checked: ${p.checked} of ${p.total} parameters${p.sampled ? ` (seeded sample, seed ${p.seed})` : ''}, ` +

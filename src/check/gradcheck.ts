@@ -15,7 +15,7 @@
 
 import { OptionError, checkNumber, unknownName } from '../errors.js';
 import type { FloatArray } from '../kernels/index.js';
-import { checkSameRows, toMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { checkSameRows, gatherRows, toMatrix, zeros, type Matrix, type MatrixLike } from '../matrix.js';
 import type { Network, Terms } from '../nn/network.js';
 import { Random } from '../random.js';
 import { KinkWatch, straddles } from './gradcheck-kinks.js';
@@ -34,6 +34,8 @@ export interface GradCheckOptions {
   maxParameters?: number;
   /** Check at most this many input entries (seeded sample). Default 256. */
   maxInputs?: number;
+  /** Check on at most this many examples (rows of x and y; a seeded sample). Default 1000. */
+  maxExamples?: number;
   /** Check ∂cost/∂x as well. Default true. */
   inputs?: boolean;
   /** Seed of the sampling. Default 0. */
@@ -118,7 +120,8 @@ export interface GradCheckReport {
   /** one sentence: the verdict and why */
   summary: string;
   network: { layers: string[]; parameters: number; loss: string; fromLogits: boolean; penalties: string[] };
-  examples: number;
+  /** rows of x and y the check ran on (a seeded sample when there were more than maxExamples) */
+  examples: { total: number; checked: number; sampled: boolean };
   parameters: { total: number; checked: number; sampled: boolean; seed: number };
   inputs: { total: number; checked: number; sampled: boolean };
   step: { rule: string; epsilon: number; smallest: number; largest: number };
@@ -142,7 +145,7 @@ export interface GradCheckReport {
   seconds: number;
 }
 
-const optionNames = ['epsilon', 'tolerance', 'maxParameters', 'maxInputs', 'inputs', 'seed', 'maxSetAside', 'worst', 'localize'];
+const optionNames = ['epsilon', 'tolerance', 'maxParameters', 'maxInputs', 'maxExamples', 'inputs', 'seed', 'maxSetAside', 'worst', 'localize'];
 
 /** Entries whose steps cross a kink are retried once with the step divided by this. */
 const RETRY_DIVISOR = 100;
@@ -172,6 +175,7 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
   const tolerance = checkNumber('tolerance', options.tolerance ?? 1e-5, { min: 0, max: 1, exclusiveMin: true });
   const maxParameters = checkNumber('maxParameters', options.maxParameters ?? 1000, { integer: true, min: 1 });
   const maxInputs = checkNumber('maxInputs', options.maxInputs ?? 256, { integer: true, min: 0 });
+  const maxExamples = checkNumber('maxExamples', options.maxExamples ?? 1000, { integer: true, min: 1 });
   const seed = checkNumber('seed', options.seed ?? 0, { integer: true, min: 0 });
   const maxSetAside = checkNumber('maxSetAside', options.maxSetAside ?? 0.5, { min: 0, max: 1 });
   const worstCount = checkNumber('worst', options.worst ?? 10, { integer: true, min: 0 });
@@ -182,10 +186,17 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
       `gradCheck needs a float64 network (central differences in float32 measure rounding, not gradients); ` +
       `this one is ${network.dtype}: rebuild it with dtype 'float64'`, 'network');
   }
-  const X = toMatrix(x, 'x', network.inputSize, 'float64');
-  const Y = toMatrix(y, 'y', network.outputSize, 'float64');
+  let X = toMatrix(x, 'x', network.inputSize, 'float64');
+  let Y = toMatrix(y, 'y', network.outputSize, 'float64');
   checkSameRows(X, Y);
   network.loss.checkTargets?.(Y.data, Y.rows, Y.cols);
+  const examplesTotal = X.rows;
+  if (X.rows > maxExamples) {
+    // the check is about the code, not the data: a seeded sample of rows keeps each evaluation cheap
+    const rows = sampleIndices(X.rows, maxExamples, new Random(seed + 1));
+    X = gatherRows(zeros(maxExamples, X.cols), X, rows);
+    Y = gatherRows(zeros(maxExamples, Y.cols), Y, rows);
+  }
 
   const params = network.params as Float64Array;
   const original = Float64Array.from(params);
@@ -463,7 +474,7 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
       fromLogits: network.lossFromLogits,
       penalties: network.regularizers.map((r) => `${r.name}(λ=${r.lambda})`),
     },
-    examples: N,
+    examples: { total: examplesTotal, checked: N, sampled: N < examplesTotal },
     parameters: { total: params.length, checked: parametersChecked, sampled: parametersChecked < params.length, seed },
     inputs: { total: X.data.length, checked: inputCount, sampled: inputCount < X.data.length },
     step: {
