@@ -251,7 +251,9 @@ test("fit's doctor option: a diagnosis before training and its report in History
   const heard: string[] = [];
   const h = fit(net, x, square, { optimizer: 'sgd', learningRate: 1e-6, epochs: 20, scale: false, doctor: { onFinding: (f) => heard.push(f.rule) } });
   assert.ok(h.doctor, 'History.doctor is set');
-  assert.equal(h.doctor.findings[0].rule, 'output-activation', JSON.stringify(h.doctor.findings.map((f) => f.rule)));
+  // the seed's two faults are found (their order is the doctor's business)
+  const rules = h.doctor.findings.map((f) => f.rule);
+  assert.ok(rules.includes('output-activation') && rules.includes('learning-rate'), JSON.stringify(rules));
   assert.equal(fit(net1(), x, square, { epochs: 2 }).doctor, undefined);
   assert.ok(Array.isArray(heard));
 });
