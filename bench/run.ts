@@ -6,6 +6,9 @@
 //
 //   npm run bench                 the table
 //   npm run bench -- --json       JSON lines (notices go to stderr)
+//   npm run bench -- --cpu        time by process CPU time (ours, TF.js, the Python peers) instead of
+//                                 wall time: for a machine shared with other jobs. The 2-worker
+//                                 row is always wall time.
 //   PYTHON=/path/to/python3 …     the interpreter for the Python peers (default: the first of
 //                                 /usr/bin/python3 and python3 that imports the most peers)
 
@@ -13,12 +16,13 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kernels } from '../src/index.js';
-import type { Figure } from './measure.js';
+import { clockName, useCpuClock, type Figure } from './measure.js';
 import { benchOurs } from './ours.js';
 import { benchParallel } from './parallel.js';
 import { benchTfjs } from './tfjs.js';
 
 const json = process.argv.includes('--json');
+if (process.argv.includes('--cpu')) useCpuClock();
 const figures: Figure[] = [];
 const notices: string[] = [];
 
@@ -63,7 +67,7 @@ function benchPython(): void {
   }
   const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/peers.py');
   process.stderr.write(`python peers: ${python} ${script} (OPENBLAS_NUM_THREADS=1, torch.set_num_threads(1))\n`);
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', BENCH_CLOCK: clockName };
   const r = spawnSync(python, [script], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
   if (r.status !== 0) notice(`${python} peers.py exited with ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   for (const line of r.stdout.split('\n')) {
@@ -119,7 +123,7 @@ function table(): string {
 }
 
 const ready = await kernels.wasmReady;
-process.stderr.write(`scratchnet kernels: ${ready ? 'WebAssembly SIMD128' : `JavaScript (${kernels.wasmFailure()})`}; Node ${process.version}\n`);
+process.stderr.write(`scratchnet kernels: ${ready ? 'WebAssembly SIMD128' : `JavaScript (${kernels.wasmFailure()})`}; Node ${process.version}; clock: ${clockName}\n`);
 benchOurs(emit, notice);
 await benchParallel(emit, notice);
 await benchTfjs(emit, notice);

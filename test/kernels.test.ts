@@ -55,7 +55,7 @@ function assertClose(actual: Float, expected: Float, tolerance: number, what: st
 // (M, K, O): output rows, inner dimension, output columns
 const shapes: [number, number, number][] = [
   [1, 1, 1], [3, 7, 1], [7, 3, 3], [1, 784, 7], [201, 1, 64], [201, 64, 1], [3, 201, 7], [7, 7, 201],
-  [201, 3, 201], [7, 784, 3], [128, 784, 10], [1, 3, 784], [201, 201, 7],
+  [201, 3, 201], [7, 784, 3], [128, 784, 10], [1, 3, 784], [201, 201, 7], [7, 1, 3], [3, 1, 784],
 ];
 
 test('the WebAssembly kernels compile in this runtime', () => {
