@@ -33,7 +33,11 @@ export function formatGradCheckReport(report: GradCheckReport): string {
     report.terms.map((t) => [t.term, fmt(t.value), String(t.checked), String(t.judged), String(t.failed), String(t.kinks), String(t.unstable),
       fmt(t.worstError), fmt(t.textbook)])));
   out.push('');
-  const dataGroups = report.groups.filter((g) => g.term === 'data' || g.failed > 0);
+  // the data term's buffers, and failing buffers of other terms (the total only when the data term
+  // does not already show the same failure)
+  const dataFails = new Set(report.groups.filter((g) => g.term === 'data' && g.failed > 0).map((g) => `${g.layer}:${g.kind}`));
+  const dataGroups = report.groups.filter((g) => g.term === 'data' ||
+    (g.failed > 0 && !(g.term === 'total' && dataFails.has(`${g.layer}:${g.kind}`))));
   out.push('per layer and kind:');
   out.push(...table(['term', 'layer', 'kind', 'size', 'checked', 'judged', 'failed', 'kinks', 'worst error'],
     dataGroups.map((g) => [g.term, `${g.layer} ${g.layerType}`, g.kind, String(g.size), String(g.checked), String(g.judged), String(g.failed),

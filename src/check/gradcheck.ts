@@ -184,7 +184,7 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
   if (!(network.params instanceof Float64Array)) {
     throw new OptionError(
       `gradCheck needs a float64 network (central differences in float32 measure rounding, not gradients); ` +
-      `this one is ${network.dtype}: rebuild it with dtype 'float64'`, 'network');
+      `this one is ${network.dtype}: check a float64 copy, e.g. Network.fromJSON({ ...network.toJSON(), dtype: 'float64' })`, 'network');
   }
   let X = toMatrix(x, 'x', network.inputSize, 'float64');
   let Y = toMatrix(y, 'y', network.outputSize, 'float64');
@@ -470,7 +470,7 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
     network: {
       layers: layers.map((l) => l.toString()),
       parameters: params.length,
-      loss: typeof network.loss.spec === 'string' ? network.loss.spec : JSON.stringify(network.loss.spec),
+      loss: typeof network.loss.spec === 'string' ? network.loss.name : `${network.loss.name} ${JSON.stringify(network.loss.spec)}`,
       fromLogits: network.lossFromLogits,
       penalties: network.regularizers.map((r) => `${r.name}(λ=${r.lambda})`),
     },
@@ -486,7 +486,7 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
     },
     tolerance: {
       error: tolerance,
-      floor: `error = |a − n| / max(|a|, |n|, floor), floor = (${ROUNDING_FACTOR}·ε_mach·S / h + |D(h) − D(2h)|) / ${tolerance}, ` +
+      floor: `error = |a − n| / max(|a|, |n|, floor), floor = (${ROUNDING_FACTOR}·ε_mach·S / h + |D(h) − D(2h)|) / ${fmt(tolerance)}, ` +
         `S = |L| + Σ|∂L/∂p|·(|p| + |t|) (+ 1 + mean|z| for cross-entropies) for the data term, |penalty| for a penalty`,
       roundingFactor: ROUNDING_FACTOR,
       maxSetAside,
