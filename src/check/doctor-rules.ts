@@ -107,26 +107,55 @@ export function outputRangeFinding(network: Network, y: Matrix, targets: TargetI
   };
 }
 
+/** A longer run's evidence: loss halfway and at the end, and where the output units sit. */
+export interface OutputRun {
+  rate: number;
+  steps: number;
+  half: number;
+  final: number;
+  /** share of examples whose output pre-activation sits where the activation's slope is ≤ 10% of its peak */
+  flatShare: number;
+}
+
+/** Where an output activation's slope is at most 10% of its peak, as a test on the pre-activation z. */
+export function flatRegion(name: string): ((z: number) => boolean) | null {
+  switch (name) {
+    case 'relu': case 'leakyRelu': case 'gelu': return (z) => z < 0;
+    case 'elu': return (z) => z < -2.3;
+    case 'softplus': return (z) => z < -2.2;
+    case 'sigmoid': return (z) => Math.abs(z) > 3.6;
+    case 'tanh': return (z) => Math.abs(z) > 1.8;
+    default: return null;
+  }
+}
+
 /**
- * Rule 1 for a non-linear regression output whose range does hold the targets: compares short
- * runs of the network as it is and with a linear output (same weights), each at its best rate.
+ * Rule 1 for a non-linear regression output whose range does hold the targets: the network as it
+ * is against the same weights with a linear output, each trained at its recommended rate. Evidence:
+ * the share of examples stuck where the output's slope is small, whether the loss has stalled
+ * while the linear output's keeps falling, and the ratio of the two losses.
  */
-export function outputCounterfactualFinding(network: Network, current: RateScan, linear: RateScan, steps: number): Finding | null {
+export function outputCounterfactualFinding(network: Network, current: OutputRun, linear: OutputRun): Finding {
   const out = outputName(network);
-  if (!linear.best) return null;
-  const cur = current.best?.finalData ?? current.probes[0]?.initial ?? NaN;
-  const fixed = linear.best.finalData;
-  const ratio = cur / fixed;
-  const severity = !(ratio < 10) ? 'error' : ratio >= 3 ? 'warning' : 'info';
+  const ratio = current.final / linear.final;
+  const stalled = current.final > 0.9 * current.half;
+  const falling = linear.final < 0.8 * linear.half;
+  // a tenth of the examples stuck on the flat part is evidence on its own; a stall while the linear output keeps
+  // falling, or a 3× gap, with at least 5%
+  const severity = ratio >= 10 ? 'error'
+    : current.flatShare >= 0.1 || (current.flatShare >= 0.05 && ((stalled && falling) || ratio >= 3)) ? 'warning' : 'info';
+  const slope = out === 'leakyRelu' ? 'its slope is 0.01' : out === 'relu' ? 'its slope is 0' : 'its slope is under 10% of its peak';
   return {
     rule: 'output-activation', severity,
-    observed: `regression with a ${out} output: at the best of ${current.probes.length} learning rates tried, ${steps} steps reach ` +
-      `loss ${fmt(cur)}; the same weights with a linear output reach ${fmt(fixed)} (${ratio >= 1 ? `${fmt(ratio)}× lower` : 'no better'})`,
-    why: `a ${out} output bends or flattens part of its range, so examples whose output falls there get a small or zero ` +
-      'gradient and the fit is distorted; a regression output is normally linear',
+    observed: `regression with a ${out} output: after ${current.steps} steps at --lr ${current.rate}, ${pct(current.flatShare)} of the examples ` +
+      `sit where ${slope}, and the loss ${stalled ? 'has stalled' : 'is'} at ${fmt(current.final)} (${fmt(current.half)} at step ${current.steps / 2}); ` +
+      `the same weights with a linear output go ${fmt(linear.half)} → ${fmt(linear.final)}${falling ? ' and keep falling' : ''}` +
+      (ratio >= 1.5 ? ` (${fmt(ratio)}× lower)` : ''),
+    why: `a ${out} output bends part of its range: examples whose output lands there get ${out === 'relu' ? 'no' : 'a tiny'} gradient, so the ` +
+      'fit stalls for them; a regression output is normally linear (no activation)',
     fix: '--output linear',
     fixOptions: { output: 'linear' },
-    evidence: { ratio, current: cur, linear: fixed },
+    evidence: { ratio, flatShare: current.flatShare, current: current.final, linear: linear.final },
   };
 }
 
@@ -179,12 +208,16 @@ export interface RateContext {
   user: Probe;
   /** the scan on the network with the structural fixes applied */
   scan: RateScan;
-  /** a run at the rate that moves the fixed network as far in `steps` steps as the user's whole run, when smaller than the best */
+  /** a run at the rate that moves the fixed network as far in `long.steps` steps as the user's whole run, when smaller than the recommended one */
   equivalent?: Probe;
+  /** a run of as many steps at the recommended rate */
+  long?: Probe;
   /** whether the scan ran on a network with other fixes (named) applied */
   fixedBy?: string;
   /** per-layer update / weight ratio at the user's rate */
   updateRatio: number[];
+  /** the loss of the best constant prediction */
+  baseline: number;
 }
 
 /** Rule 3: learning rate too large (diverges, grows, oscillates) or too small (the whole run barely moves the loss). */
@@ -212,18 +245,23 @@ export function learningRateFinding(c: RateContext): Finding | null {
     };
   }
   const e = c.equivalent;
-  if (!e || e.diverged) return null;
-  const ratio = e.finalData / best.finalData;
-  if (ratio >= 10 && e.finalData > 0.05 * e.initial) {
+  const l = c.long;
+  if (!e || e.diverged || !l || l.diverged) return null;
+  const ratio = e.finalData / l.finalData;
+  // too small: the whole run stays a poor fit (above 5% of the constant predictor's loss) while a run of
+  // only as many steps as the compressed one, at the recommended rate, ends ≥ 10× lower — or ≥ 2× lower
+  // when the recommended rate is ≥ 100× the user's (its run is far shorter than the user's whole run)
+  if (e.finalData > 0.05 * c.baseline && (ratio >= 10 || (rec >= 100 * c.rate && ratio >= 2))) {
     const total = c.epochs * c.stepsPerEpoch;
     return {
       rule: 'learning-rate', severity: 'error',
       observed: `learning rate too small: at --lr ${c.rate} (${c.optimizer}) ${u.steps} steps move the loss from ${fmt(u.initial)} to ` +
         `${fmt(u.final)} (${pct(Math.max(0, (u.initial - u.final) / u.initial))} lower)${ratios}. Your ${total} steps move the weights about as ` +
-        `far as ${e.steps} steps at ${fmt(e.rate)}, which end at ${fmt(e.finalData)}${where}; of ${tried}, ${best.rate} reaches ` +
-        `${fmt(best.finalData)} in ${best.steps} steps (${fmt(ratio)}× lower)`,
+        `far as ${e.steps} steps at ${fmt(e.rate)}, which end at ${fmt(e.finalData)}${where}; ${l.steps} steps at the recommended ${rec} ` +
+        `reach ${fmt(l.finalData)} (${fmt(ratio)}× lower; of ${tried}, ${best.rate} was fastest over ${best.steps} steps)`,
       why: 'the weights change by rate × gradient per step; at this rate the whole run covers a small fraction of the distance ' +
-        'to a good fit, so the loss looks stuck. The recommended rate is the fastest stable one tried, with a margin',
+        'to a good fit, so the loss looks stuck. The recommended rate is one step below the fastest stable one tried, a margin ' +
+        'for the curvature growing as training goes on',
       fix: fixText,
       fixOptions: { learningRate: rec },
       evidence: { recommended: rec, best: best.rate, ratio },

@@ -19,7 +19,7 @@ import {
   type Probe, type RateScan,
 } from './doctor-probe.js';
 import {
-  baselineFinding, gradientFinding, initializationFinding, learningRateFinding, lossTaskFinding, outputCounterfactualFinding,
+  baselineFinding, flatRegion, gradientFinding, type OutputRun, initializationFinding, learningRateFinding, lossTaskFinding, outputCounterfactualFinding,
   outputName, outputRangeFinding, unitFindings,
 } from './doctor-rules.js';
 import { fmt, pct, sortFindings, type DoctorReport, type Finding } from './doctor-types.js';
@@ -203,12 +203,14 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
   // Rule 1 counterfactual: a regression network with a non-linear output, against the same weights with a linear one.
   const out = outputName(network);
   const dense = allDense(network);
+  const LONG = 5 * K;
   let fixedNet = network;
   let fixedBy: string | undefined;
   let scanCurrent: RateScan | undefined;
+  let linearRun: OutputRun | undefined;
   if (range) findings.push(range);
   const regressionNonLinear = loss.kind === 'regression' && out !== 'linear' && dense;
-  if (regressionNonLinear || (range && range.fixOptions?.output === 'linear' && dense && loss.kind === 'regression')) {
+  if (regressionNonLinear) {
     fixedNet = withActivations(network, network.layers.map((_, i) => (i === network.layers.length - 1 ? 'linear' : undefined)));
     fixedBy = 'a linear output';
   }
@@ -217,31 +219,40 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
   if (regressionNonLinear && !range) {
     scanCurrent = scanRates(network, x, y, o.probe, K);
     probes += scanCurrent.probes.length;
-    const f = outputCounterfactualFinding(network, scanCurrent, scan, K);
+    const current = scanCurrent.recommended !== undefined ? outputRun(network, x, y, o.probe, scanCurrent.recommended, LONG) : undefined;
+    linearRun = scan.recommended !== undefined ? outputRun(fixedNet, x, y, o.probe, scan.recommended, LONG) : undefined;
+    probes += 2;
+    const f = current && linearRun ? outputCounterfactualFinding(network, current, linearRun) : null;
     if (f && f.severity !== 'info') findings.push(f);
     else {
       fixedNet = network;
       fixedBy = undefined;
+      linearRun = undefined;
       if (f) findings.push(f);
     }
   }
   const activeScan = fixedNet === network && scanCurrent ? scanCurrent : scan;
 
-  // Rule 3: the user's rate on the user's network; the equivalent-time run on the fixed one.
+  // Rule 3: the user's rate on the user's network; the user's whole run, compressed into 10·K steps at
+  // the rate that moves the weights as far (gradient flow: rate × steps is what counts for small rates),
+  // against as many steps at the recommended rate — both on the network with the structural fixes.
   const user = probe(network, x, y, o.probe, o.learningRate, K);
   probes++;
   const totalSteps = o.epochs * Math.ceil(X.rows / o.batchSize);
   let equivalent: Probe | undefined;
-  const eqRate = (o.learningRate * totalSteps) / K;
-  if (activeScan.best && eqRate < activeScan.best.rate) {
-    equivalent = probe(fixedNet, x, y, o.probe, eqRate, K);
-    probes++;
+  let long: Probe | undefined;
+  const RATE_STEPS = 10 * K;
+  const eqRate = (o.learningRate * totalSteps) / RATE_STEPS;
+  if (activeScan.recommended !== undefined && eqRate < activeScan.recommended) {
+    equivalent = probe(fixedNet, x, y, o.probe, eqRate, RATE_STEPS);
+    long = probe(fixedNet, x, y, o.probe, activeScan.recommended, RATE_STEPS);
+    probes += 2;
   }
   const adaptive = o.optimizer !== 'sgd' && o.optimizer !== 'momentum' && o.optimizer !== 'nesterov';
   const updateRatio = grads.map((g) => (g.weightRms > 0 ? (adaptive ? o.learningRate : o.learningRate * g.gradRms) / g.weightRms : NaN));
   const rate = learningRateFinding({
     optimizer: o.optimizer, rate: o.learningRate, epochs: o.epochs, stepsPerEpoch: Math.ceil(X.rows / o.batchSize), steps: K,
-    user, scan: activeScan, equivalent, fixedBy: fixedNet === network ? undefined : fixedBy, updateRatio,
+    user, scan: activeScan, equivalent, long, fixedBy: fixedNet === network ? undefined : fixedBy, updateRatio, baseline: baselineLoss(loss, y),
   });
   if (rate && o.optimizer !== 'lbfgs') findings.push(rate);
 
@@ -308,6 +319,23 @@ function finish(
       seconds: (performance.now() - start) / 1000,
     },
   };
+}
+
+/** LONG steps at `rate`: the loss halfway and at the end, and the share of examples in the output's flat region. */
+function outputRun(network: Network, x: Matrix, y: Matrix, optimizer: string, rate: number, steps: number): OutputRun {
+  let half = NaN;
+  return preserving(network, () => {
+    const p = train(network, x, y, optimizer, rate, steps, (s) => {
+      if (s === steps / 2) half = network.computeLoss(x, y, { data: true, penalties: false }).data;
+    });
+    network.forward(x);
+    const last = network.layers[network.layers.length - 1];
+    const flat = flatRegion(last.activation?.name ?? 'linear');
+    let inFlat = 0;
+    const z = last.preActivation?.();
+    if (flat && z) for (let i = 0; i < z.data.length; i++) if (flat(z.data[i])) inFlat++;
+    return { rate, steps: p.steps, half, final: p.finalData, flatShare: z ? inFlat / z.data.length : 0 };
+  });
 }
 
 function spread(m: Matrix): number {
