@@ -1,4 +1,4 @@
-// gradCheck(network, x, y, options): misses no bug (17 deliberately broken layers, activations,
+// gradCheck(network, x, y, options): misses no bug (18 deliberately broken layers, activations,
 // losses and penalties, each named in the report), restores the network exactly, reports kinks
 // instead of failing on the seed's network before and after training, and is fast.
 import { test } from 'node:test';
@@ -248,6 +248,56 @@ for (const { bug, act, kind } of layerBugs) {
     assert.match(formatGradCheckReport(report), new RegExp(`layer 1 \\(handDense\\).*${kind === 'input' ? 'input' : kind}`));
   });
 }
+
+/** A layer without parameters that couples the rows of a batch: out = x − (mean of x over the batch). */
+class Center implements Layer {
+  readonly type = 'center';
+  readonly parameters: Parameter[] = [];
+  private rows = 0;
+  constructor(readonly inputSize: number, private readonly forgetMean: boolean) {}
+  get outputSize(): number {
+    return this.inputSize;
+  }
+  forward(input: Matrix): Matrix {
+    this.rows = input.rows;
+    return { rows: input.rows, cols: this.inputSize, data: subtractColumnMeans(input.data, input.rows, this.inputSize) };
+  }
+  backward(dOutput: Matrix, inputGradient: boolean): Matrix | null {
+    if (!inputGradient) return null;
+    // ∂/∂x of x − mean(x) is I − 1/N: the gradient also loses its column means (the bug forgets that)
+    const data = this.forgetMean ? Float64Array.from(dOutput.data) : subtractColumnMeans(dOutput.data, this.rows, this.inputSize);
+    return { rows: this.rows, cols: this.inputSize, data };
+  }
+  config(): Record<string, unknown> {
+    return { type: this.type, inputSize: this.inputSize };
+  }
+  toString(): string {
+    return `Center(${this.inputSize})`;
+  }
+}
+
+function subtractColumnMeans(a: ArrayLike<number>, rows: number, cols: number): Float64Array {
+  const out = Float64Array.from(a);
+  for (let c = 0; c < cols; c++) {
+    let mean = 0;
+    for (let r = 0; r < rows; r++) mean += a[r * cols + c] / rows;
+    for (let r = 0; r < rows; r++) out[r * cols + c] -= mean;
+  }
+  return out;
+}
+
+test('a parameter-free layer that couples the rows of a batch: correct passes, one missing term fails as its input gradient', () => {
+  const build = (forgetMean: boolean) => {
+    const r = new Random(6);
+    return new Network({ layers: [new Dense(3, 4, r, { activation: 'tanh' }), new Center(4, forgetMean), new Dense(4, 2, r)], onWarning: () => {} });
+  };
+  const correct = gradCheck(build(false), X, Y);
+  assert.equal(correct.verdict, 'pass', explain(correct));
+  const broken = gradCheck(build(true), X, Y);
+  assert.equal(broken.verdict, 'fail', explain(broken));
+  assert.deepEqual(broken.suspects.map((s) => [s.component, s.layer, s.kind]), [['layer', 1, 'input']], explain(broken));
+  assert.match(broken.summary, /layer 1 \(center\): the gradient it passes to its input disagrees/);
+});
 
 test('gradCheck fails a user-written activation whose derivative is another function\'s, inside the library\'s Dense', () => {
   const softplus = getActivation('softplus');
