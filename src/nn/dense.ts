@@ -91,6 +91,8 @@ export class Dense implements Layer {
   private wasmWork: WasmWorkspace | null = null;
   private inputAt = 0;
   private wasm: WasmState | null = null;
+  /** set when the kernels' memory could not hold this layer's buffers */
+  private wasmRefused = false;
   /** the built-in activation by name (null for a user-written one), for the kernels */
   private readonly kernelActivation: { name: string; alpha: number } | null;
 
@@ -132,7 +134,10 @@ export class Dense implements Layer {
       throw new ShapeError(`dense layer expects ${this.inputSize} inputs per example, got ${input.cols}`, 'input');
     }
     const rt = activeRuntime();
-    if (rt) return this.forwardWasm(rt, input);
+    if (rt && !this.wasmRefused) {
+      const out = this.forwardWasm(rt, input);
+      if (out) return out;
+    }
     this.wasmWork = null;
     const N = input.rows;
     const w = (this.work = this.workspace(N));
@@ -290,14 +295,23 @@ export class Dense implements Layer {
     return at;
   }
 
-  private forwardWasm(rt: WasmRuntime, input: Matrix): Matrix {
+  /** The output, or null when the kernels' memory could not hold this layer's buffers. */
+  private forwardWasm(rt: WasmRuntime, input: Matrix): Matrix | null {
     const N = input.rows;
     const I = this.inputSize;
     const O = this.outputSize;
     // the input's address first: allocating below may grow an unshared memory and detach its view
     let inputAt = rt.addressOf(input.data);
-    const s = this.wasmState(rt);
-    const w = this.wasmWorkspace(s, N);
+    let s: WasmState;
+    let w: WasmWorkspace;
+    try {
+      s = this.wasmState(rt);
+      w = this.wasmWorkspace(s, N);
+    } catch {
+      // the kernels' memory cannot grow that far (2 GiB when shared): this layer stays on JavaScript
+      this.wasmRefused = true;
+      return null;
+    }
     if (inputAt < 0) {
       w.inputView.set(input.data);
       inputAt = w.input;
