@@ -27,6 +27,9 @@ write('notarget.csv', 'area_m2,rooms,city,year_built\n50,2,Lyon,1990\n');
 const trained = scratchnet(['train', '--data', houses, '--target', 'price_eur', '--epochs', '20', '--no-plots', '--progress', 'quiet', '--out', 'houses.json'], dir);
 assert.equal(trained.code, 0, trained.stderr);
 const model = JSON.parse(readFileSync(join(dir, 'houses.json'), 'utf8'));
+const ckpt = scratchnet(['train', '--data', houses, '--target', 'price_eur', '--epochs', '20', '--checkpoint-every', '10', '--no-plots', '--progress', 'quiet', '--out', 'ck.json'], dir);
+assert.equal(ckpt.code, 0, ckpt.stderr);
+write('fewer.csv', readFileSync(houses, 'utf8').split('\n').filter((_, i) => i !== 1).join('\n'));
 write('corrupt.json', readFileSync(join(dir, 'houses.json'), 'utf8').slice(0, 500));
 write('future.json', JSON.stringify({ ...model, version: 99 }));
 write('other.json', JSON.stringify({ hello: 'world' }));
@@ -68,6 +71,7 @@ const cases: [string, string[], RegExp][] = [
   ['evaluate without targets', ['evaluate', '--model', 'houses.json', '--data', 'notarget.csv'], /^notarget\.csv: no target column "price_eur"/],
   ['--proba on regression', ['predict', '--model', 'houses.json', '--data', houses, '--proba'], /^--proba applies to classification models/],
   ['resume a finished model', ['train', '--resume', 'houses.json'], /^houses\.json: this model finished training; --resume takes a checkpoint file/],
+  ['resume on other data', ['train', '--resume', 'ck.checkpoint.json', '--data', 'fewer.csv'], /^fewer\.csv: this is not the data ck\.checkpoint\.json was trained on \(119 rows here, 120 then, and the values differ\); resume needs the same data$/],
   ['required option missing', ['predict', '--data', houses], /^required option '--model <file>' not specified$/],
 ];
 

@@ -3,10 +3,10 @@
 
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { applyEncoding } from '../../data/index.js';
 import { MODEL_FORMAT, MODEL_VERSION, modelNetwork, serializeModel, type ModelFile } from '../../io/index.js';
 import type { Network } from '../../nn/network.js';
-import { EXIT_USAGE, UsageError } from '../errors.js';
+import type { Matrix } from '../../matrix.js';
+import { UsageError } from '../errors.js';
 import { evaluate, formatEvaluation } from '../evaluation.js';
 import { loadModel, writeAtomic } from '../files.js';
 import { addDataOptions, addNetworkOptions, addTrainingOptions, integer, loadDataForEncoding, loadTrainingData, type DataFlags, type LoadedData } from '../options.js';
@@ -84,6 +84,9 @@ async function train(flags: Flags, command: Command): Promise<void> {
       dropMissing: saved.encoding.missing === 'drop',
     };
     data = loadDataForEncoding(dataFlags, saved.encoding);
+    if (rec.fingerprint !== undefined && rec.fingerprint !== fingerprint(data.encoded.x, data.encoded.y)) {
+      throw new UsageError(`${data.source}: this is not the data ${flags.resume} was trained on (${data.encoded.x.rows} rows here, ${String(rec.rows)} then, and the values differ); resume needs the same data`);
+    }
     dataRecord = rec;
     settings = saved.settings as TrainSettings;
     network = modelNetwork(saved, flags.resume);
@@ -97,6 +100,7 @@ async function train(flags: Flags, command: Command): Promise<void> {
       ...(flags.dataset ? { dataset: flags.dataset, ...(flags.n !== undefined ? { n: flags.n } : {}), ...(flags.noise !== undefined ? { noise: flags.noise } : {}), ...(flags.dataSeed !== undefined ? { dataSeed: flags.dataSeed } : {}) } : { file: flags.data }),
       rows: data.encoded.x.rows,
       inputs: data.encoded.inputNames,
+      fingerprint: fingerprint(data.encoded.x, data.encoded.y),
     };
   }
   const { x, y } = data.encoded;
@@ -188,6 +192,14 @@ async function train(flags: Flags, command: Command): Promise<void> {
     log(`training set (${x.rows} rows):\n${formatEvaluation(trainEval).replace(/^(?=.)/gm, "  ")}`);
     log(`wrote ${out}${plots.length ? ` and ${plots.length} plot files in ${plotsDir}` : ''}`);
   }
-  void EXIT_USAGE;
-  void applyEncoding;
+}
+
+/** FNV-1a over the bits of the encoded data: tells a resume whether it got the same rows. */
+function fingerprint(...matrices: Matrix[]): string {
+  let h = 0x811c9dc5;
+  for (const m of matrices) {
+    const words = new Uint32Array(Float64Array.from(m.data).buffer);
+    for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
 }
