@@ -118,6 +118,8 @@ export interface LoadedData {
   encoded: Encoded & { y: NonNullable<Encoded['y']> };
   /** "cars.csv" or "dataset spirals" */
   source: string;
+  /** things worth saying before training (identifier-like text columns) */
+  warnings?: string[];
 }
 
 /** Reads the table named by --data or --dataset. */
@@ -147,7 +149,14 @@ export function loadTrainingData(flags: DataFlags): LoadedData {
     task: flags.task ?? (flags.target ? undefined : task), missing: missingPolicy(flags),
   });
   const encoded = applyEncoding(encoding, table);
-  return { table, encoding, encoded: encoded as LoadedData['encoded'], source: table.source };
+  return { table, encoding, encoded: encoded as LoadedData['encoded'], source: table.source, warnings: encodingWarnings(encoding, encoded.x.rows) };
+}
+
+/** Text columns that look like identifiers (names, ids): one-hot encoding them only memorizes rows. */
+export function encodingWarnings(encoding: Encoding, rows: number): string[] {
+  return encoding.features.flatMap((f) => f.type === 'category' && f.categories.length > 20 && f.categories.length > rows / 2
+    ? [`column ${JSON.stringify(f.name)} has ${f.categories.length} distinct text values in ${rows} rows: one-hot encoded, it gives ${f.categories.length} inputs that can only memorize rows; if it is a name or an id, leave it out with --features`]
+    : []);
 }
 
 /** Loads data for an existing model's encoding (resume, gradcheck --model). */

@@ -104,6 +104,7 @@ async function train(flags: Flags, command: Command): Promise<void> {
     };
   }
   const { x, y } = data.encoded;
+  for (const w of data.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
   log(`training on ${data.source}: ${x.rows} rows, ${x.cols} input${x.cols === 1 ? '' : 's'} → ${data.encoding.target.task} on ${data.encoding.target.columns.join(', ')}` +
     `${resume ? ` (resuming after epoch ${resume.epoch})` : ''}`);
   log(`network ${[x.cols, ...settings.layers, y.cols].join('-')}, ${settings.activation}, ${settings.optimizer}${settings.learningRate !== undefined ? ` lr ${settings.learningRate}` : ''}, ${settings.epochs ?? 'default'} epochs, seed ${settings.seed}`);
