@@ -248,10 +248,10 @@ export function learningRateFinding(c: RateContext): Finding | null {
   const l = c.long;
   if (!e || e.diverged || !l || l.diverged) return null;
   const ratio = e.finalData / l.finalData;
-  // too small: the whole run stays a poor fit (above 5% of the constant predictor's loss) while a run of
+  // too small: the whole run stays a poor fit (above 1% of the constant predictor's loss: R² < 0.99 for mse) while a run of
   // only as many steps as the compressed one, at the recommended rate, ends ≥ 10× lower — or ≥ 2× lower
   // when the recommended rate is ≥ 100× the user's (its run is far shorter than the user's whole run)
-  if (e.finalData > 0.05 * c.baseline && (ratio >= 10 || (rec >= 100 * c.rate && ratio >= 2))) {
+  if (e.finalData > 0.01 * c.baseline && (ratio >= 10 || (rec >= 100 * c.rate && ratio >= 2))) {
     const total = c.epochs * c.stepsPerEpoch;
     return {
       rule: 'learning-rate', severity: 'error',

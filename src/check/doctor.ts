@@ -241,18 +241,23 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
   const totalSteps = o.epochs * Math.ceil(X.rows / o.batchSize);
   let equivalent: Probe | undefined;
   let long: Probe | undefined;
-  const RATE_STEPS = 10 * K;
-  const eqRate = (o.learningRate * totalSteps) / RATE_STEPS;
-  if (activeScan.recommended !== undefined && eqRate < activeScan.recommended) {
-    equivalent = probe(fixedNet, x, y, o.probe, eqRate, RATE_STEPS);
-    long = probe(fixedNet, x, y, o.probe, activeScan.recommended, RATE_STEPS);
-    probes += 2;
+  // 5·K steps first; 10·K when that is not decisive (a poor fit but less than 10× apart)
+  const baseAll = baselineLoss(loss, y);
+  for (const L of [5 * K, 10 * K]) {
+    const eqRate = (o.learningRate * totalSteps) / L;
+    if (activeScan.recommended === undefined || eqRate >= activeScan.recommended) break;
+    equivalent = probe(fixedNet, x, y, o.probe, eqRate, L);
+    probes++;
+    if (equivalent.diverged || equivalent.finalData <= 0.01 * baseAll) break;
+    long = probe(fixedNet, x, y, o.probe, activeScan.recommended, L);
+    probes++;
+    if (long.diverged || equivalent.finalData >= 10 * long.finalData) break;
   }
   const adaptive = o.optimizer !== 'sgd' && o.optimizer !== 'momentum' && o.optimizer !== 'nesterov';
   const updateRatio = grads.map((g) => (g.weightRms > 0 ? (adaptive ? o.learningRate : o.learningRate * g.gradRms) / g.weightRms : NaN));
   const rate = learningRateFinding({
     optimizer: o.optimizer, rate: o.learningRate, epochs: o.epochs, stepsPerEpoch: Math.ceil(X.rows / o.batchSize), steps: K,
-    user, scan: activeScan, equivalent, long, fixedBy: fixedNet === network ? undefined : fixedBy, updateRatio, baseline: baselineLoss(loss, y),
+    user, scan: activeScan, equivalent, long, fixedBy: fixedNet === network ? undefined : fixedBy, updateRatio, baseline: baseAll,
   });
   if (rate && o.optimizer !== 'lbfgs') findings.push(rate);
 
@@ -721,8 +726,8 @@ function weightNorm(network: Network): number {
 /** A report for the terminal: one block per finding, most important first. */
 export function formatDoctorReport(report: DoctorReport): string {
   const s = report.summary;
-  const head = `scratchnet doctor: ${s.examples} examples, ${s.parameters} parameters, loss ${s.loss}, ${s.optimizer} at --lr ${s.learningRate}` +
-    `, ${s.epochs} epochs${s.scaled ? ', scaled data' : ''} (${s.probes} probe runs, ${s.seconds.toFixed(2)} s)`;
+  const head = `scratchnet doctor: ${s.examples} examples, ${s.parameters} parameters, loss ${s.loss}\n` +
+    `${s.optimizer} at --lr ${s.learningRate}, ${s.epochs} epochs${s.scaled ? ', scaled data' : ''}; ${s.probes} probe runs in ${s.seconds.toFixed(2)} s`;
   if (report.findings.length === 0) return `${head}\nno problems found.\n`;
   const counts = (['error', 'warning', 'info'] as const).map((k) => [k, report.findings.filter((f) => f.severity === k).length] as const)
     .filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}${n > 1 ? 's' : ''}`).join(', ');
