@@ -92,7 +92,7 @@ export function addTrainingOptions(command: Command): Command {
     .option('--epochs <n>', 'passes over the training data', integer(1, 1e8))
     .option('--batch-size <n>', 'examples per step (default: every row when there are at most 1024, else 32)', integer(1))
     .option('--val-split <fraction>', 'fraction of the rows held out for validation', number(0, 1, { exclusiveMax: true }))
-    .option('--early-stop [patience]', 'stop when the validation loss has not improved for `patience` epochs (default 10; on by default with --val-split)', integer(1))
+    .option('--early-stop [patience]', 'stop when the validation loss has not improved for `patience` epochs (default: the library\'s; on by default with --val-split)', integer(1))
     .option('--no-scale', 'do not standardize inputs and regression targets');
 }
 

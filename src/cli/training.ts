@@ -13,18 +13,20 @@ import type { Matrix } from '../matrix.js';
 
 /** Every setting of a run after defaults: stored in the model file, re-used by --resume. */
 export interface TrainSettings {
-  layers: number[];
-  activation: string;
+  /** hidden sizes; undefined: createNetwork's default */
+  layers?: number[];
+  activation?: string;
   output?: string;
   loss?: string;
-  optimizer: string;
+  optimizer?: string;
   learningRate?: number;
   momentum?: number;
   epochs?: number;
   batchSize?: number;
   weightDecay: number;
   validationSplit?: number;
-  earlyStopping?: number;
+  /** patience, or true for fit's default patience */
+  earlyStopping?: number | true;
   scale: boolean;
   seed: number;
 }
@@ -46,23 +48,23 @@ export interface TrainFlags {
   seed?: number;
 }
 
-/** Flags → settings. Left undefined, a setting takes fit's default (recorded in the model's history). */
+/** Flags → settings. Left undefined, a setting takes the library's default (createNetwork, fit). */
 export function resolveSettings(flags: TrainFlags, task: Task): TrainSettings {
   void task;
   const set = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : { [key]: value } as Record<K, V>);
   return {
-    layers: flags.layers ?? [64, 64],
-    activation: flags.activation ?? 'relu',
+    ...set('layers', flags.layers),
+    ...set('activation', flags.activation),
     ...set('output', flags.output),
     ...set('loss', flags.loss),
-    optimizer: flags.optimizer ?? 'adam',
+    ...set('optimizer', flags.optimizer),
     ...set('learningRate', flags.lr),
     ...set('momentum', flags.momentum),
     ...set('epochs', flags.epochs),
     ...set('batchSize', flags.batchSize),
     weightDecay: flags.weightDecay ?? 0,
     ...set('validationSplit', flags.valSplit),
-    ...set('earlyStopping', flags.earlyStop === true ? 10 : flags.earlyStop ?? (flags.valSplit ? 10 : undefined)),
+    ...set('earlyStopping', flags.earlyStop ?? (flags.valSplit ? true : undefined)),
     scale: flags.scale !== false,
     seed: flags.seed ?? 42,
   } as TrainSettings;
@@ -72,8 +74,8 @@ export function resolveSettings(flags: TrainFlags, task: Task): TrainSettings {
 export function buildNetwork(settings: TrainSettings, x: Matrix, y: Matrix, task: Task): Network {
   return createNetwork(x, y, {
     task,
-    layers: settings.layers,
-    activation: settings.activation as ActivationName,
+    ...(settings.layers ? { layers: settings.layers } : {}),
+    ...(settings.activation ? { activation: settings.activation as ActivationName } : {}),
     ...(settings.output ? { output: settings.output as ActivationName } : {}),
     ...(settings.loss ? { loss: settings.loss as LossName } : {}),
     ...(settings.optimizer === 'adamw' ? {} : { weightDecay: settings.weightDecay }),
@@ -92,13 +94,13 @@ export function fitOptions(settings: TrainSettings, task: Task): FitOptions {
     ...(settings.optimizer === 'adamw' && settings.weightDecay ? { weightDecay: settings.weightDecay } : {}),
   };
   return {
-    optimizer: settings.optimizer as OptimizerName,
+    ...(settings.optimizer ? { optimizer: settings.optimizer as OptimizerName } : {}),
     ...(settings.learningRate !== undefined ? { learningRate: settings.learningRate } : {}),
     ...(Object.keys(optimizerOptions).length ? { optimizerOptions } : {}),
     ...(settings.epochs !== undefined ? { epochs: settings.epochs } : {}),
     ...(settings.batchSize !== undefined ? { batchSize: settings.batchSize } : {}),
     ...(settings.validationSplit !== undefined ? { validationSplit: settings.validationSplit } : {}),
-    ...(settings.earlyStopping !== undefined ? { earlyStopping: { patience: settings.earlyStopping } } : {}),
+    ...(settings.earlyStopping !== undefined ? { earlyStopping: settings.earlyStopping === true ? true : { patience: settings.earlyStopping } } : {}),
     scale: settings.scale,
     seed: settings.seed,
     metrics: task === 'regression' ? ['r2', 'rmse'] : ['accuracy', 'logLoss'],

@@ -46,11 +46,11 @@ const network = z.looseObject({
 
 /** Training settings as given (after defaults): what `train --resume` re-uses. */
 const settings = z.looseObject({
-  layers: z.array(z.number().int().positive()),
-  activation: z.string(),
+  layers: z.array(z.number().int().positive()).optional(),
+  activation: z.string().optional(),
   output: z.string().optional(),
   loss: z.string().optional(),
-  optimizer: z.string(),
+  optimizer: z.string().optional(),
   learningRate: finite.optional(),
   epochs: z.number().int().positive().optional(),
   batchSize: z.number().int().positive().optional(),

@@ -51,7 +51,7 @@ Examples:
         const { x, y } = data.encoded;
         const network = buildNetwork(settings, x, y, task);
         report = diagnose(network, { x, y }, {
-          optimizer: settings.optimizer, learningRate: settings.learningRate, epochs: settings.epochs, batchSize: settings.batchSize,
+          optimizer: settings.optimizer ?? 'adam', learningRate: settings.learningRate, epochs: settings.epochs, batchSize: settings.batchSize,
           scale: settings.scale, seed: settings.seed,
         });
       }

@@ -107,7 +107,9 @@ async function train(flags: Flags, command: Command): Promise<void> {
   for (const w of data.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
   log(`training on ${data.source}: ${x.rows} rows, ${x.cols} input${x.cols === 1 ? '' : 's'} → ${data.encoding.target.task} on ${data.encoding.target.columns.join(', ')}` +
     `${resume ? ` (resuming after epoch ${resume.epoch})` : ''}`);
-  log(`network ${[x.cols, ...settings.layers, y.cols].join('-')}, ${settings.activation}, ${settings.optimizer}${settings.learningRate !== undefined ? ` lr ${settings.learningRate}` : ''}, ${settings.epochs ?? 'default'} epochs, seed ${settings.seed}`);
+  const hidden = network.layers.slice(0, -1).map((l) => l.activation?.name ?? 'linear');
+  log(`network ${[network.inputSize, ...network.layers.map((l) => l.outputSize)].join('-')}${hidden.length ? `, ${hidden[0]}` : ''}, ` +
+    `${settings.optimizer ?? 'adam'}${settings.learningRate !== undefined ? ` lr ${settings.learningRate}` : ''}, ${settings.epochs ?? 'default'} epochs, seed ${settings.seed}`);
 
   const task = data.encoding.target.task;
   const modelFile = (history: Pick<History, 'loss'> & Partial<History>, checkpoint?: { state: FitCheckpoint; reason: string }): ModelFile => ({
