@@ -1,9 +1,15 @@
 // Every hot loop scratchnet runs, in one place. Layers and optimizers call these names only, so a
 // faster implementation (WebAssembly) can be swapped in behind them and tested against the reference.
 //   matmul.ts      the JavaScript reference products (readable; the fallback)
-//   optimizers.ts  optimizer updates and reductions over flat buffers (JavaScript or WebAssembly)
-//   backend.ts     which of the two runs
-//   wasm/          the SIMD128 kernels: a small encoder, the kernel generators, the runtime
+//   optimizers.ts  optimizer updates and reductions over flat buffers: sgdStep, adamStep (with
+//                  AdamW's decay), dot; `allocate` makes buffers inside the WebAssembly memory, on
+//                  which they run as SIMD128 (elsewhere they run the JavaScript loop)
+//   backend.ts     which of the two runs: setKernelBackend('wasm' | 'js'), kernelBackend()
+//   wasm/          the SIMD128 kernels: encoder.ts (a small binary encoder), generate.ts (the kernel
+//                  generators: gemm_nn, gemm_nt, act_backward, column_sums, dot, sgd_step,
+//                  adam_step, each in f32 and f64), runtime.ts (module, memory, allocator)
+// Dense layers use the WebAssembly kernels when they are compiled (`await wasmReady` in browsers),
+// with float64 results bit-identical to the JavaScript path.
 export type { FloatArray } from './matmul.js';
 export { matmul, matmulTransA, matmulTransB, columnSums, denseForward, denseBackward } from './matmul.js';
 export { sgdStep, adamStep, dot, allocate, type AdamStepOptions } from './optimizers.js';
