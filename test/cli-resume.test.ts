@@ -55,6 +55,21 @@ test('SIGINT writes a valid checkpoint and exits 130; --resume ends bit-identica
   sameWeights('part.json', 'full.json');
 });
 
+test('SIGTERM also saves a checkpoint, exits 143', async () => {
+  const child = startScratchnet([...run, '--out', 'term.json'], dir);
+  let stderr = '';
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+    if (/epoch 1\/600/.test(stdout) && !child.killed) child.kill('SIGTERM');
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 143, stderr);
+  assert.match(stderr, /^interrupted by SIGTERM .*; checkpoint saved to term\.checkpoint\.json\n/);
+  assert.equal(parseModel(readFileSync(join(dir, 'term.checkpoint.json'), 'utf8')).checkpoint!.reason, 'SIGTERM');
+});
+
 test('--checkpoint-every N writes resumable checkpoints during the run', async () => {
   const every = scratchnet([...run, '--out', 'every.json', '--checkpoint-every', '250', '--progress', 'quiet'], dir);
   assert.equal(every.code, 0, every.stderr);
