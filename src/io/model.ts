@@ -97,7 +97,7 @@ export interface ModelFile {
   checkpoint?: { epoch: number; reason: string; paths?: { out: string; plots: string | null; checkpoint: string }; state: unknown };
 }
 
-/** Model → JSON text (2-space indented, weights as shortest round-trip decimals). */
+/** Model → JSON text (indented by one space; weights as shortest round-trip decimals). */
 export function serializeModel(model: ModelFile): string {
   return JSON.stringify(model, null, 1) + '\n';
 }
