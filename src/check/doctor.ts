@@ -652,22 +652,32 @@ function sanityFindings(network: Network, X: Matrix, Y: Matrix, optimizer: strin
     sy.data.set(Y.data.subarray(r * Y.cols, (r + 1) * Y.cols), i * Y.cols);
   });
   const base20 = baselineLoss(loss, sy);
-  // without penalties: this asks whether the machinery can fit, not whether the penalty lets it
-  const scan = withPenalties(network, [], (net) => {
-    net.params.set(network.params);
-    return scanRates(net, sx, sy, optimizer, 500);
-  });
+  // judged only for networks with room to memorize (a hidden layer, ≥ 2 parameters per target value)
+  // and examples that differ; Adam at the best of a range of rates, without penalties: this asks
+  // whether the machinery can fit, not whether the user's optimizer or penalty lets it
+  const judged = pick.length >= 4 && base20 > 0 && network.layers.length >= 2 && network.parameterCount >= 2 * pick.length * Y.cols;
+  void optimizer;
+  const memorizer = 'adam';
+  const scan = judged
+    ? withPenalties(network, [], (net) => {
+      net.params.set(network.params);
+      return scanRates(net, sx, sy, memorizer, 500);
+    })
+    : { probes: [], best: undefined, recommended: undefined };
   probes += scan.probes.length;
   const reached = scan.best?.finalData ?? NaN;
-  const fits = reached <= 0.5 * base20 || base20 === 0;
+  const fits = !judged || reached <= 0.5 * base20;
   checks.push({
     name: 'can overfit 20 examples', passed: fits,
-    observed: `${pick.length} examples, 500 steps at the best of ${scan.probes.length} rates: loss ${fmt(reached)} vs constant predictor ${fmt(base20)}`,
+    observed: judged
+      ? `${pick.length} examples, 500 Adam steps at the best of ${scan.probes.length} rates: loss ${fmt(reached)} vs constant predictor ${fmt(base20)}`
+      : `not judged: ${pick.length} distinct examples for ${network.parameterCount} parameters`,
   });
   if (!fits) {
+    // no progress at all means broken machinery; partial progress may be hard targets (noise, near-identical inputs)
     findings.push({
-      rule: 'sanity-overfit', severity: 'warning',
-      observed: `on ${pick.length} examples the best of ${scan.probes.length} learning rates only gets the loss to ${fmt(reached)} in 500 steps; ` +
+      rule: 'sanity-overfit', severity: !(reached <= 0.9 * base20) ? 'warning' : 'info',
+      observed: `on ${pick.length} examples the best of ${scan.probes.length} learning rates only gets the loss to ${fmt(reached)} in 500 Adam steps; ` +
         `the constant predictor gives ${fmt(base20)}`,
       why: 'any working network can memorize 20 examples; failing to means something structural is broken (a wrong gradient, ' +
         'dead or saturated units, an output that cannot reach the targets)',
@@ -688,7 +698,7 @@ function sanityFindings(network: Network, X: Matrix, Y: Matrix, optimizer: strin
     const describe = (regs: readonly { name: string; lambda: number }[]) => regs.map((q) => `${q.name} λ=${fmt(q.lambda)}`).join(', ') || 'none';
     const runWith = (regs: readonly Regularizer[]) => preserving(network, () => withPenalties(network, regs, (net) => {
       net.params.set(network.params);
-      train(net, sx, sy, optimizer, r, 500);
+      train(net, sx, sy, memorizer, r, 500);
       return { data: net.computeLoss(sx, sy, { data: true, penalties: false }).data, norm: weightNorm(net) };
     }));
     const a = runWith(network.regularizers);
