@@ -9,7 +9,7 @@ import type { Network } from '../nn/network.js';
 import type { TargetInfo } from './doctor-data.js';
 import type { LayerStats, Probe, RateScan } from './doctor-probe.js';
 import { rms } from './doctor-probe.js';
-import { fmt, pct, type Finding } from './doctor-types.js';
+import { flagValue, fmt, pct, type Finding } from './doctor-types.js';
 
 /** The output activation's name ('linear' for layers without one). */
 export function outputName(network: Network): string {
@@ -147,7 +147,7 @@ export function outputCounterfactualFinding(network: Network, current: OutputRun
   const slope = out === 'leakyRelu' ? 'its slope is 0.01' : out === 'relu' ? 'its slope is 0' : 'its slope is under 10% of its peak';
   return {
     rule: 'output-activation', severity,
-    observed: `regression with a ${out} output: after ${current.steps} steps at --lr ${current.rate}, ${pct(current.flatShare)} of the examples ` +
+    observed: `regression with a ${out} output: after ${current.steps} steps at --lr ${flagValue(current.rate)}, ${pct(current.flatShare)} of the examples ` +
       `sit where ${slope}, and the loss ${stalled ? 'has stalled' : 'is'} at ${fmt(current.final)} (${fmt(current.half)} at step ${current.steps / 2}); ` +
       `the same weights with a linear output go ${fmt(linear.half)} → ${fmt(linear.final)}${falling ? ' and keep falling' : ''}` +
       (ratio >= 1.5 ? ` (${fmt(ratio)}× lower)` : ''),
@@ -225,7 +225,7 @@ export function learningRateFinding(c: RateContext): Finding | null {
   const rec = c.scan.recommended;
   if (rec === undefined || !c.scan.best) return null;
   const best = c.scan.best;
-  const fixText = `--lr ${rec}${c.optimizer !== 'sgd' ? '' : ''}`;
+  const fixText = `--lr ${flagValue(rec)}`;
   const tried = `${c.scan.probes.length} rates from ${fmt(c.scan.probes[0].rate)} to ${fmt(c.scan.probes[c.scan.probes.length - 1].rate)}`;
   const where = c.fixedBy ? ` (with ${c.fixedBy})` : '';
   const ratios = c.updateRatio.length ? `; update/weight ratio per layer ${c.updateRatio.map(fmt).join(', ')} (healthy ≈ 1e-3)` : '';
@@ -235,7 +235,7 @@ export function learningRateFinding(c: RateContext): Finding | null {
       : u.grew ? `rose from ${fmt(u.initial)} to ${fmt(u.final)} in ${u.steps} steps` : `oscillated (ended at ${fmt(u.final)}, ${fmt(u.final / u.lowest)}× its low of ${fmt(u.lowest)})`;
     return {
       rule: 'learning-rate', severity: 'error',
-      observed: `learning rate too large: at --lr ${c.rate} (${c.optimizer}) the loss ${what}${ratios}; of ${tried}${where}, ` +
+      observed: `learning rate too large: at --lr ${flagValue(c.rate)} (${c.optimizer}) the loss ${what}${ratios}; of ${tried}${where}, ` +
         `${best.rate} gave the lowest loss after ${best.steps} steps (${fmt(best.finalData)})`,
       why: 'each step overshoots the minimum along the steepest directions of the loss, so the loss grows instead of falling; ' +
         'the recommended rate keeps a margin below the largest stable one',
@@ -255,7 +255,7 @@ export function learningRateFinding(c: RateContext): Finding | null {
     const total = c.epochs * c.stepsPerEpoch;
     return {
       rule: 'learning-rate', severity: 'error',
-      observed: `learning rate too small: at --lr ${c.rate} (${c.optimizer}) ${u.steps} steps move the loss from ${fmt(u.initial)} to ` +
+      observed: `learning rate too small: at --lr ${flagValue(c.rate)} (${c.optimizer}) ${u.steps} steps move the loss from ${fmt(u.initial)} to ` +
         `${fmt(u.final)} (${pct(Math.max(0, (u.initial - u.final) / u.initial))} lower)${ratios}. Your ${total} steps move the weights about as ` +
         `far as ${e.steps} steps at ${fmt(e.rate)}, which end at ${fmt(e.finalData)}${where}; ${l.steps} steps at the recommended ${rec} ` +
         `reach ${fmt(l.finalData)} (${fmt(ratio)}× lower; of ${tried}, ${best.rate} was fastest over ${best.steps} steps)`,

@@ -72,25 +72,9 @@ export function pct(v: number): string {
   return `${p >= 10 || p === 0 ? Math.round(p) : Number(p.toPrecision(2))}%`;
 }
 
-/** The CLI flags for library fix options (the names `scratchnet train` and `doctor` take). */
-export function flagsFor(options: Record<string, unknown>): string {
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(options)) {
-    switch (k) {
-      case 'output': parts.push(`--output ${v}`); break;
-      case 'activation': parts.push(`--activation ${v}`); break;
-      case 'loss': parts.push(`--loss ${v}`); break;
-      case 'learningRate': parts.push(`--lr ${v}`); break;
-      case 'optimizer': parts.push(`--optimizer ${v}`); break;
-      case 'epochs': parts.push(`--epochs ${v}`); break;
-      case 'layers': parts.push(`--layers ${(v as number[]).join(',')}`); break;
-      case 'weightDecay': parts.push(`--weight-decay ${v}`); break;
-      case 'init': parts.push(`--init ${v}`); break;
-      case 'earlyStopping': parts.push('--early-stop'); break;
-      case 'validationSplit': parts.push(`--val-split ${v}`); break;
-      case 'scale': parts.push(v ? 'drop --no-scale' : '--no-scale'); break;
-      default: break;
-    }
-  }
-  return parts.join(' ');
+/** A number as a flag value: plain for ordinary values, `1e-6` style for small or huge ones. */
+export function flagValue(v: number): string {
+  if (!Number.isFinite(v) || v === 0) return String(v);
+  const a = Math.abs(v);
+  return a < 1e-3 || a >= 1e6 ? v.toExponential().replace('e+', 'e') : String(v);
 }

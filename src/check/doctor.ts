@@ -22,7 +22,7 @@ import {
   baselineFinding, flatRegion, gradientFinding, type OutputRun, initializationFinding, learningRateFinding, lossTaskFinding, outputCounterfactualFinding,
   outputName, outputRangeFinding, unitFindings,
 } from './doctor-rules.js';
-import { fmt, pct, sortFindings, type DoctorReport, type Finding } from './doctor-types.js';
+import { flagValue, fmt, pct, sortFindings, type DoctorReport, type Finding } from './doctor-types.js';
 
 export { type DoctorReport, type Finding, type Severity } from './doctor-types.js';
 
@@ -372,7 +372,7 @@ function constantOutputFinding(
   return {
     rule: 'constant-output', severity: 'error',
     observed: `the network gives the same output for every input: output spread ${fmt(now)} (targets spread ${fmt(ySpread)}), ` +
-      `still ${fmt(after)} after ${steps} steps${rate !== undefined ? ` at --lr ${rate}` : ''}`,
+      `still ${fmt(after)} after ${steps} steps${rate !== undefined ? ` at --lr ${flagValue(rate)}` : ''}`,
     why: 'a constant output means no signal from the inputs reaches the output — ' +
       (dead ? 'here the hidden units are dead' : sat ? 'here the hidden units are saturated' : init ? 'here the hidden units start identical' : 'the weights cannot move it'),
     fix: cause ? cause.fix : '--lr (smaller) and a fresh initialization',
@@ -403,11 +403,11 @@ function regularizationFinding(network: Network, x: Matrix, y: Matrix, optimizer
   }
   return {
     rule: 'regularization', severity: 'warning',
-    observed: `after ${steps} steps at --lr ${rate} the penalties (${network.regularizers.map((r) => `${r.name} λ=${r.lambda}`).join(', ')}) ` +
+    observed: `after ${steps} steps at --lr ${flagValue(rate)} the penalties (${network.regularizers.map((r) => `${r.name} λ=${r.lambda}`).join(', ')}) ` +
       `are ${fmt(penalty)} against a data loss of ${fmt(withPen.finalData)}; without them the data loss reaches ${fmt(without.finalData)} (${fmt(ratio)}× lower)`,
     why: 'the penalty is meant to nudge the weights, not to dominate the cost: here gradient descent mostly shrinks the weights ' +
       'instead of fitting the data',
-    fix: suggested !== undefined ? `--weight-decay ${suggested}` : 'a much smaller penalty (or none)',
+    fix: suggested !== undefined ? `--weight-decay ${flagValue(suggested)}` : 'a much smaller penalty (or none)',
     fixOptions: suggested !== undefined ? { weightDecay: suggested } : {},
     evidence: { ratio, penalty, dataLoss: withPen.finalData },
   };
@@ -454,7 +454,7 @@ function underfittingFinding(
         `(${pct(small.finalData / baseline)} of the constant predictor's ${fmt(baseline)}); hidden layers [${bigger.join(', ')}] reach ` +
         `${fmt(large.finalData)} (${fmt(ratio)}× lower) in the same number of steps`,
       why: 'the network is too small to represent the function: more units (or a layer) give it the capacity the data needs',
-      fix: `--layers ${bigger.join(',')} --lr ${bigScan.recommended}`,
+      fix: `--layers ${bigger.join(',')} --lr ${flagValue(bigScan.recommended)}`,
       fixOptions: { layers: bigger, learningRate: bigScan.recommended },
       evidence: { ratio, small: small.finalData, large: large.finalData },
     },
@@ -487,7 +487,7 @@ function overfittingFinding(
     const tr = train;
     const va = val;
     preserving(network, () => train0(network, x, y, vx, vy, o.probe, rate, epochs, tr, va));
-    source = `${epochs} full-batch steps at --lr ${rate}`;
+    source = `${epochs} full-batch steps at --lr ${flagValue(rate)}`;
   }
   if (!train || !val || val.length < 10) return null;
   let minAt = 0;
@@ -737,7 +737,7 @@ function weightNorm(network: Network): number {
 export function formatDoctorReport(report: DoctorReport): string {
   const s = report.summary;
   const head = `scratchnet doctor: ${s.examples} examples, ${s.parameters} parameters, loss ${s.loss}\n` +
-    `${s.optimizer} at --lr ${s.learningRate}, ${s.epochs} epochs${s.scaled ? ', scaled data' : ''}; ${s.probes} probe runs in ${s.seconds.toFixed(2)} s`;
+    `${s.optimizer} at --lr ${flagValue(s.learningRate)}, ${s.epochs} epochs${s.scaled ? ', scaled data' : ''}; ${s.probes} probe runs in ${s.seconds.toFixed(2)} s`;
   if (report.findings.length === 0) return `${head}\nno problems found.\n`;
   const counts = (['error', 'warning', 'info'] as const).map((k) => [k, report.findings.filter((f) => f.severity === k).length] as const)
     .filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}${n > 1 ? 's' : ''}`).join(', ');
@@ -807,7 +807,7 @@ export function doctorCallback(
           rule: 'learning-rate', severity: 'error',
           observed: `at epoch ${epoch} the loss is ${fmt(loss)}, against ${fmt(losses[0])} at the start`,
           why: 'the updates overshoot: the learning rate is too large for this network and data',
-          fix: rec !== undefined ? `--lr ${rec}` : '--lr (smaller)',
+          fix: rec !== undefined ? `--lr ${flagValue(rec)}` : '--lr (smaller)',
           fixOptions: rec !== undefined ? { learningRate: rec } : {},
         });
       }
