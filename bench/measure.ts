@@ -38,7 +38,7 @@ export interface MeasureOptions {
 export function medianSeconds(fn: () => void, options: MeasureOptions = {}): number {
   const minTime = options.minTime ?? 0.15;
   const runs = Math.max(5, options.runs ?? 7);
-  fn();
+  warmUp(fn, 0.3, 3);
   let reps = 1;
   let dt = 0;
   for (;;) {
@@ -59,9 +59,18 @@ export function medianSeconds(fn: () => void, options: MeasureOptions = {}): num
   return times[Math.floor(times.length / 2)];
 }
 
-/** Median seconds of `runs` single calls after one warm-up call (for calls lasting a while: fits). */
+/**
+ * Calls fn for at least `seconds` (wall time) and `calls` times, so that V8 has optimized what
+ * it runs before anything is timed.
+ */
+function warmUp(fn: () => void, seconds: number, calls: number): void {
+  const end = performance.now() + seconds * 1000;
+  for (let i = 0; i < calls || performance.now() < end; i++) fn();
+}
+
+/** Median seconds of `runs` single calls after a warm-up (for calls lasting a while: fits). */
 export function medianOfCalls(fn: () => void, runs = 5): number {
-  fn();
+  warmUp(fn, 0.5, 3);
   const times: number[] = [];
   for (let r = 0; r < Math.max(5, runs); r++) {
     const t0 = clock();
