@@ -5,7 +5,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Network, applyEncoding, parseCsv, parseModel, serializeModel } from '../src/index.js';
-import { fixture, isPng, readCsv, scratchDir, scratchnet } from './fixtures/cli.js';
+import { cliPath, fixture, isPng, readCsv, scratchDir, scratchnet } from './fixtures/cli.js';
 
 const pngSize = (b: Buffer) => [b.readUInt32BE(16), b.readUInt32BE(20)];
 
@@ -141,6 +141,7 @@ test('datasets lists the built-ins and writes one as CSV; --help has examples', 
   assert.deepEqual(rows.header, ['x', 'y']);
   assert.equal(rows.rows.length, 201);
   assert.deepEqual(rows.rows[100], ['0.5', '0.25']);
+  assert.match(readFileSync(cliPath, 'utf8'), /^#!\/usr\/bin\/env node\n/); // the bin entry runs as a program
   for (const cmd of ['train', 'predict', 'evaluate', 'datasets', 'gradcheck', 'doctor']) {
     const h = scratchnet([cmd, '--help'], dir);
     assert.equal(h.code, 0);
