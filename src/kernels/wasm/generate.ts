@@ -285,7 +285,10 @@ export function gemmNN(p: Precision, epilogue: Epilogue, R = 4, C = 2): Function
 /**
  * gemm_nt: out[M×P] = A[M×K] · B[P×K]ᵀ (+ bias[P]), act = f(out) when fused. Dot products along K,
  * which is contiguous in both A and B, so it vectorizes when the output is narrow (O = 1) but K
- * is long: the input gradient dX = dZ · Wᵀ, and the forward pass of a layer with few outputs.
+ * is long (dX = dZ · Wᵀ; the forward pass of a layer with one output). Each lane sums every
+ * lanes-th term, an order the reference loops do not use: Dense therefore calls gemm_nn with the
+ * transposed weight instead, to stay bit-identical to the JavaScript path; this kernel is for
+ * callers that prefer speed on narrow outputs.
  * params: out, act, a, b, bias (0 = none), M, K, P, alpha (f64)
  */
 export function gemmNT(p: Precision, epilogue: Epilogue, R = 2, C = 4): FunctionBuilder {
