@@ -248,10 +248,11 @@ export function learningRateFinding(c: RateContext): Finding | null {
   const l = c.long;
   if (!e || e.diverged || !l || l.diverged) return null;
   const ratio = e.finalData / l.finalData;
-  // too small: the whole run stays a poor fit (above 1% of the constant predictor's loss: R² < 0.99 for mse) while a run of
-  // only as many steps as the compressed one, at the recommended rate, ends ≥ 10× lower — or ≥ 2× lower
-  // when the recommended rate is ≥ 100× the user's (its run is far shorter than the user's whole run)
-  if (e.finalData > 0.01 * c.baseline && (ratio >= 10 || (rec >= 100 * c.rate && ratio >= 2))) {
+  // too small: the rate is far (≥ 30×) below the recommended one, the whole run stays a poor fit (above 1%
+  // of the constant predictor's loss: R² < 0.99 for mse), and a run of only as many steps as the compressed
+  // one, at the recommended rate, ends ≥ 3× lower. A rate within 30× of the recommended one is left alone:
+  // a long enough run at it is fine (Adam at its default 1e-3 against a recommended 0.02 is not a diagnosis).
+  if (rec >= 30 * c.rate && e.finalData > 0.01 * c.baseline && ratio >= 3) {
     const total = c.epochs * c.stepsPerEpoch;
     return {
       rule: 'learning-rate', severity: 'error',
