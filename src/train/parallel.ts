@@ -154,10 +154,14 @@ export class DataParallel {
     Atomics.store(c, COMMAND, STEP);
     Atomics.add(c, GENERATION, 1);
     Atomics.notify(c, GENERATION);
+    // (the main thread blocks here, so a worker that died cannot be heard of: give up after a minute
+    // without progress)
     for (;;) {
       const done = Atomics.load(c, DONE);
       if (done >= this.workerCount) break;
-      Atomics.wait(c, DONE, done, 60_000);
+      if (Atomics.wait(c, DONE, done, 60_000) === 'timed-out') {
+        throw new Error(`data-parallel workers: ${this.workerCount - done} of ${this.workerCount} gave no answer within 60 s`);
+      }
     }
     if (Atomics.load(c, FAILURES) > 0) throw new Error(`a data-parallel worker failed: ${this.errors.join('; ') || 'see its error'}`);
     // the reduction, in chunk order: ∂loss/∂θ = Σ_c (n_c / N)·∂loss_c/∂θ

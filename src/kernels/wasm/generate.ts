@@ -422,12 +422,14 @@ export function activationBackward(p: Precision, activation: BackwardActivation)
   f.set(one.vector);
   e.constant('scalar', 1);
   f.set(one.scalar);
+  const dAValue = { vector: f.local(0x7b), scalar: f.local(p.type) };
   elementwiseLoop(f, p, N, (width, i) => {
+    // dA is read once into a local (leakyRelu and elu use it twice)
+    f.get(DA).get(i).emit(op.i32Add);
+    e.load(width);
+    f.set(dAValue[width]);
     f.get(DZ).get(i).emit(op.i32Add);
-    const dA = () => {
-      f.get(DA).get(i).emit(op.i32Add);
-      e.load(width);
-    };
+    const dA = () => f.get(dAValue[width]);
     const a = () => {
       f.get(A).get(i).emit(op.i32Add);
       e.load(width);
