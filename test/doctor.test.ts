@@ -1,5 +1,6 @@
 // diagnose(): the seed's setup, no false alarms on healthy runs, the report format (JSON and
 // terminal), both call forms, parameters left untouched, options validated, and the fit monitor.
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -87,6 +88,21 @@ test('no false alarms: healthy runs of x² (fixed), sine, XOR, spirals and three
     const alarms = r.findings.filter((f) => f.severity !== 'info');
     assert.deepEqual(alarms.map((f) => `${f.rule}: ${f.observed}`), [], c.name);
   }
+});
+
+test('no false alarms: the cars data (vega-datasets) with the CLI\'s defaults: [64, 64] relu, Adam 1e-3, 1000 epochs, scaled', () => {
+  const cars = JSON.parse(readFileSync(new URL('../../node_modules/vega-datasets/data/cars.json', import.meta.url), 'utf8')) as Record<string, unknown>[];
+  const numeric = ['Cylinders', 'Displacement', 'Horsepower', 'Weight_in_lbs', 'Acceleration'];
+  const rows = cars.filter((c) => [...numeric, 'Miles_per_Gallon'].every((k) => typeof c[k] === 'number'));
+  const origins = ['USA', 'Europe', 'Japan'];
+  const x = rows.map((c) => [...numeric.map((k) => c[k] as number), Number(String(c.Year).slice(0, 4)), ...origins.map((o) => (c.Origin === o ? 1 : 0))]);
+  const y = rows.map((c) => [c.Miles_per_Gallon as number]);
+  const net = new Network({ layers: [x[0].length, 64, 64, 1], activation: 'relu', seed: 42 });
+  const r = diagnose(net, { x, y }, { optimizer: 'adam', learningRate: 0.001, epochs: 1000, scale: true });
+  assert.deepEqual(r.findings.filter((f) => f.severity !== 'info').map((f) => `${f.rule}: ${f.observed}`), []);
+  // the same data unscaled is diagnosed: inputs in the thousands
+  const raw = diagnose(net, { x, y }, { optimizer: 'adam', learningRate: 0.001, epochs: 1000, scale: false });
+  assert.ok(raw.findings.some((f) => f.rule === 'unscaled-inputs' && /Weight|column 3/.test(f.observed)));
 });
 
 test('the report: JSON with rule, severity, observed, why, fix, most important first; a terminal rendering', () => {

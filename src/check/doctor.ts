@@ -245,7 +245,8 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
   const baseAll = baselineLoss(loss, y);
   for (const L of [5 * K, 10 * K]) {
     const eqRate = (o.learningRate * totalSteps) / L;
-    if (activeScan.recommended === undefined || eqRate >= activeScan.recommended) break;
+    // (the rule only judges rates ≥ 30× below the recommended one: spare the runs otherwise)
+    if (activeScan.recommended === undefined || eqRate >= activeScan.recommended || activeScan.recommended < 30 * o.learningRate) break;
     equivalent = probe(fixedNet, x, y, o.probe, eqRate, L);
     probes++;
     if (equivalent.diverged || equivalent.finalData <= 0.01 * baseAll) break;
