@@ -37,6 +37,14 @@ export function matmulTransA(out: FloatArray, a: FloatArray, b: FloatArray, N: n
 
 /** out[N×I] = a · bᵀ, with a[N×O] and b[I×O] (the input-gradient form: dOutput · weightᵀ). */
 export function matmulTransB(out: FloatArray, a: FloatArray, b: FloatArray, N: number, O: number, I: number): void {
+  if (O === 1) {
+    // one term per sum (a layer with one output): the same 0 + a·b, without an inner loop of length 1
+    for (let n = 0; n < N; n++) {
+      const av = a[n];
+      for (let i = 0; i < I; i++) out[n * I + i] = 0 + av * b[i];
+    }
+    return;
+  }
   for (let n = 0; n < N; n++) {
     const aRow = n * O;
     for (let i = 0; i < I; i++) {
@@ -61,6 +69,19 @@ export function columnSums(out: FloatArray, a: FloatArray, R: number, C: number)
 export function denseForward(
   out: FloatArray, inp: FloatArray, weight: FloatArray, bias: FloatArray, N: number, I: number, O: number,
 ): void {
+  if (O === 1 && out instanceof Float64Array) {
+    // one output (a regression head): a running sum per row rather than an inner loop of length 1
+    // (float64 only: a Float32Array rounds at every += and the sum must round the same way)
+    for (let n = 0; n < N; n++) {
+      let sum = bias[0];
+      for (let i = 0; i < I; i++) {
+        const x = inp[n * I + i];
+        if (x !== 0) sum += x * weight[i];
+      }
+      out[n] = sum;
+    }
+    return;
+  }
   for (let n = 0; n < N; n++) {
     const outRow = n * O;
     for (let o = 0; o < O; o++) out[outRow + o] = bias[o];
