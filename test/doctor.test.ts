@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Dense, Network, OptionError, Random, dataset, diagnose, doctorCallback, fit, formatDoctorReport, toMatrix,
+  Dense, Network, OptionError, Random, dataset, diagnose, doctorCallback, fit, formatDoctorReport, sanityCheck, toMatrix,
   type DoctorOptions, type Layer, type Matrix,
 } from '../src/index.js';
 
@@ -180,4 +180,12 @@ test('doctorCallback: a diagnosis before, findings during (divergence, overfitti
   const final = monitor.finish();
   assert.ok(final.findings.some((f) => f.rule === 'overfitting'));
   assert.equal(final.findings[0].severity, 'error');
+});
+
+test('sanityCheck: three named checks, all passing on a healthy network', () => {
+  const s = sanityCheck(seedNetwork(1, 'linear'), { x: seedX, y: seedY });
+  assert.deepEqual(s.checks.map((c) => c.name), ['initial loss near chance', 'can overfit 20 examples', 'more regularization raises the loss']);
+  assert.deepEqual(s.checks.filter((c) => !c.passed).map((c) => c.observed), []);
+  assert.deepEqual(s.findings, []);
+  for (const c of s.checks) assert.match(c.observed, /\d/);
 });

@@ -127,18 +127,13 @@ export function scanRates(network: Network, x: Matrix, y: Matrix, optimizer: str
     if (!p) byRate.set(r, (p = probe(network, x, y, optimizer, r, steps)));
     return p;
   };
-  const decades = RATE_GRID.filter((r) => r >= 1e-5 && String(r).replace(/^0\.0*|e.*$/g, '').startsWith('1'));
-  let stoppedAt = decades.length;
+  // the decades (1e-5, 1e-4, …, 10), climbing until two in a row are unstable
+  const decades = RATE_GRID.filter((r) => r >= 1e-5 && Math.abs(Math.log10(r) - Math.round(Math.log10(r))) < 1e-9);
   let unstableRun = 0;
-  for (let i = 0; i < decades.length; i++) {
-    const p = run(decades[i]);
-    unstableRun = stable(p) ? 0 : unstableRun + 1;
-    if (unstableRun >= 2) {
-      stoppedAt = i;
-      break;
-    }
+  for (const r of decades) {
+    unstableRun = stable(run(r)) ? 0 : unstableRun + 1;
+    if (unstableRun >= 2) break;
   }
-  void stoppedAt;
   const pickBest = () => {
     let best: Probe | undefined;
     for (const p of byRate.values()) if (stable(p) && (!best || p.final < best.final)) best = p;

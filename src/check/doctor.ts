@@ -299,7 +299,7 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
 
   // The sanity suite.
   if (options.sanity ?? true) {
-    const s = sanityFindings(network, x, y, o.probe, activeScan.recommended);
+    const s = sanityFindings(network, x, y);
     probes += s.probes;
     findings.push(...s.findings);
   }
@@ -591,13 +591,17 @@ export interface SanityReport {
  * the constant predictor; and more weight decay raises the data loss and shrinks the weights.
  */
 export function sanityCheck(network: Network, data: DoctorData, options: DoctorOptions = {}): SanityReport {
-  const X = toMatrix(data.x, 'x', network.inputSize);
-  const Y = toMatrix(data.y, 'y', network.outputSize);
-  const o = resolve(options, X.rows);
-  return sanityFindings(network, X, Y, o.probe, undefined);
+  let X = toMatrix(data.x, 'x', network.inputSize);
+  let Y = toMatrix(data.y, 'y', network.outputSize);
+  if (X.rows !== Y.rows) throw new ShapeError(`x has ${X.rows} rows but y has ${Y.rows}: each example needs one target row`, 'y');
+  if (resolve(options, X.rows).scale) {
+    X = standardizeCopy(X);
+    if (network.loss.kind === 'regression') Y = standardizeCopy(Y);
+  }
+  return sanityFindings(network, X, Y);
 }
 
-function sanityFindings(network: Network, X: Matrix, Y: Matrix, optimizer: string, rate: number | undefined): SanityReport {
+function sanityFindings(network: Network, X: Matrix, Y: Matrix): SanityReport {
   const findings: Finding[] = [];
   const checks: SanityReport['checks'] = [];
   let probes = 0;
@@ -657,7 +661,6 @@ function sanityFindings(network: Network, X: Matrix, Y: Matrix, optimizer: strin
   // and examples that differ; Adam at the best of a range of rates, without penalties: this asks
   // whether the machinery can fit, not whether the user's optimizer or penalty lets it
   const judged = pick.length >= 4 && base20 > 0 && network.layers.length >= 2 && network.parameterCount >= 2 * pick.length * Y.cols;
-  void optimizer;
   const memorizer = 'adam';
   const scan = judged
     ? withPenalties(network, [], (net) => {
@@ -724,7 +727,6 @@ function sanityFindings(network: Network, X: Matrix, Y: Matrix, optimizer: strin
       });
     }
   }
-  void rate;
   return { findings, checks, probes };
 }
 
