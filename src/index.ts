@@ -20,5 +20,6 @@ export * from './optim/index.js';
 export * from './train/index.js';
 export * from './check/index.js';
 export * from './data/index.js';
-export * from './io/index.js';
+// Model files (src/io) validate with zod, a runtime dependency: they live at 'scratchnet/io' so that
+// this entry stays dependency-free and loads in a browser as it is.
 export * from './plot/index.js';

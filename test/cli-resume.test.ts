@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseModel } from '../src/index.js';
+import { parseModel } from '../src/io/index.js';
 import { scratchDir, scratchnet, scratchnetAsync, startScratchnet } from './fixtures/cli.js';
 
 // mini-batches (seeded shuffles), a validation split and early stopping: all must resume exactly

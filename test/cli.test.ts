@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Network, applyEncoding, parseCsv, parseModel, serializeModel } from '../src/index.js';
+import { Network, applyEncoding, parseCsv } from '../src/index.js';
+import { parseModel, serializeModel } from '../src/io/index.js';
 import { cliPath, fixture, isPng, readCsv, scratchDir, scratchnet } from './fixtures/cli.js';
 
 const pngSize = (b: Buffer) => [b.readUInt32BE(16), b.readUInt32BE(20)];

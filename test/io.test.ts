@@ -1,7 +1,8 @@
 // Model files: float64 weights round-trip bit-exactly through the text; validation names what is wrong.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DataError, MODEL_FORMAT, MODEL_VERSION, Network, Random, fit, modelNetwork, parseModel, serializeModel, type ModelFile } from '../src/index.js';
+import { DataError, Network, Random, fit } from '../src/index.js';
+import { MODEL_FORMAT, MODEL_VERSION, modelNetwork, parseModel, serializeModel, type ModelFile } from '../src/io/index.js';
 
 function trained(): Network {
   const random = new Random(5);

@@ -1,6 +1,5 @@
 // A tiny static file server for the playground (local use and the browser test): serves web/, the
-// compiled dist/ and the browser-ready packages the page's import map names (node_modules/zod),
-// nothing else; `/` redirects to /web/.
+// compiled dist/, nothing else (the core entry has no dependencies); `/` redirects to /web/.
 // Usage: node dist/web/serve.js [--port 8080] [--host 127.0.0.1]   (port 0: any free port)
 
 import { createReadStream } from 'node:fs';
@@ -22,8 +21,6 @@ const TYPES: Record<string, string> = {
 };
 /** the only top-level folders served */
 const SERVED = ['web', 'dist'];
-/** packages under node_modules the page's import map points to (the core entry imports them) */
-const PACKAGES = ['zod'];
 
 /** The project folder: this file is dist/web/serve.js. */
 export const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -59,8 +56,8 @@ export function startServer({ port = 0, host = '127.0.0.1', root = projectRoot, 
     }
     if (path.endsWith('/')) path += 'index.html';
     const file = normalize(join(root, path));
-    const [top, pkg] = file.slice(root.length + 1).split(sep);
-    const allowed = SERVED.includes(top) || (top === 'node_modules' && PACKAGES.includes(pkg));
+    const [top] = file.slice(root.length + 1).split(sep);
+    const allowed = SERVED.includes(top);
     if (!file.startsWith(root + sep) || !allowed) return send(404, 'not found');
     try {
       const info = await stat(file);
