@@ -97,10 +97,10 @@ export function probe(network: Network, x: Matrix, y: Matrix, optimizer: string,
   return preserving(network, () => train(network, x, y, optimizer, rate, steps));
 }
 
-/** Learning rates on a 1-2-5 grid, 1e-6 … 10: readable values to recommend. */
+/** Learning rates on a 1-2-5 grid, 1e-9 … 10: readable values to recommend. */
 export const RATE_GRID: readonly number[] = (() => {
   const g: number[] = [];
-  for (let e = -6; e <= 1; e++) for (const m of [1, 2, 5]) g.push(Number((m * 10 ** e).toPrecision(1)));
+  for (let e = -9; e <= 1; e++) for (const m of [1, 2, 5]) g.push(Number((m * 10 ** e).toPrecision(1)));
   return g.filter((r) => r <= 10);
 })();
 
@@ -133,6 +133,12 @@ export function scanRates(network: Network, x: Matrix, y: Matrix, optimizer: str
   for (const r of decades) {
     unstableRun = stable(run(r)) ? 0 : unstableRun + 1;
     if (unstableRun >= 2) break;
+  }
+  // nothing stable from 1e-5 up (huge inputs or targets): go down, decade by decade, to 1e-9
+  if (![...byRate.values()].some(stable)) {
+    for (const r of RATE_GRID.filter((q) => q < 1e-5 && decades.length && Math.abs(Math.log10(q) - Math.round(Math.log10(q))) < 1e-9).reverse()) {
+      if (stable(run(r))) break;
+    }
   }
   const pickBest = () => {
     let best: Probe | undefined;

@@ -231,7 +231,7 @@ export function learningRateFinding(c: RateContext): Finding | null {
   const ratios = c.updateRatio.length ? `; update/weight ratio per layer ${c.updateRatio.map(fmt).join(', ')} (healthy ≈ 1e-3)` : '';
   const u = c.user;
   if (u.diverged || u.grew || u.oscillating) {
-    const what = u.diverged ? `diverged (${Number.isFinite(u.final) ? 'above 10× its start' : 'NaN/Infinity'}) within ${u.steps} steps`
+    const what = u.diverged ? `diverged (to NaN/Infinity or 10⁴× its start) within ${u.steps + 1} step${u.steps ? 's' : ''}`
       : u.grew ? `rose from ${fmt(u.initial)} to ${fmt(u.final)} in ${u.steps} steps` : `oscillated (ended at ${fmt(u.final)}, ${fmt(u.final / u.lowest)}× its low of ${fmt(u.lowest)})`;
     return {
       rule: 'learning-rate', severity: 'error',
@@ -427,13 +427,13 @@ export function initializationFinding(network: Network, stats: LayerStats[], tra
 }
 
 /** Rule 8: the loss never leaves the baseline (best constant prediction). */
-export function baselineFinding(best: Probe | undefined, baseline: number, tried: number): Finding | null {
+export function baselineFinding(best: Probe | undefined, baseline: number, tried: number, classification = false): Finding | null {
   const reached = best ? best.finalData : NaN;
   if (best && reached < 0.9 * baseline) return null;
   return {
     rule: 'baseline-loss', severity: 'error',
     observed: `even at the best of ${tried} learning rates the loss ${best ? `reaches only ${fmt(reached)} in ${best.steps} steps` : 'never decreases'}; ` +
-      `predicting the ${baseline === 0 ? 'targets\' mean' : 'mean target (majority class)'} for every input gives ${fmt(baseline)}`,
+      `predicting ${classification ? 'the class frequencies' : 'the mean target'} for every input gives ${fmt(baseline)}`,
     why: 'a network stuck at the constant predictor\'s loss is using nothing of its inputs: dead or saturated units, a broken ' +
       'gradient, or targets unrelated to the inputs',
     fix: 'see the other findings; if there are none, check that the targets depend on the inputs (and the sanity checks)',

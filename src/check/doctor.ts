@@ -272,10 +272,11 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
     probes++;
     if (reg) findings.push(reg);
   }
-  const base = baselineFinding(activeScan.best, baselineLoss(loss, y), activeScan.probes.length);
+  const base = baselineFinding(activeScan.best, baselineLoss(loss, y), activeScan.probes.length, loss.kind === 'classification');
   const known = findings.some((f) => f.severity !== 'info' && f.rule !== 'learning-rate');
   if (base && !constant) {
-    const cause = sortFindings(findings).find((f) => f.severity !== 'info' && f.rule !== 'baseline-loss');
+    // the probe behind this finding ran at the best rate: the user's rate is not the cause
+    const cause = sortFindings(findings).find((f) => f.severity !== 'info' && f.rule !== 'baseline-loss' && f.rule !== 'learning-rate');
     if (known) base.severity = 'warning';
     if (cause) {
       base.fix = `${cause.fix} (the ${cause.rule} finding)`;
@@ -301,7 +302,15 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
   if (options.sanity ?? true) {
     const s = sanityFindings(network, x, y);
     probes += s.probes;
-    findings.push(...s.findings);
+    // a failed sanity check is a symptom: when another finding names a cause, its fix is the one to apply
+    const cause = sortFindings(findings).find((f) => f.severity !== 'info' && f.rule !== 'learning-rate' && Object.keys(f.fixOptions ?? {}).length > 0);
+    for (const f of s.findings) {
+      if (cause && f.rule !== 'sanity-regularization') {
+        f.fix = `${cause.fix} (the ${cause.rule} finding)`;
+        f.fixOptions = cause.fixOptions;
+      }
+      findings.push(f);
+    }
   }
   return finish(findings, network, options, X.rows, probes, start, activeScan.recommended, o);
 }
