@@ -8,7 +8,7 @@ export type VegaLiteSpec = Record<string, unknown>;
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const base = (title: string, width = 480, height = 320) => ({
   $schema: SCHEMA, title, width, height, background: 'white',
-  config: { font: 'sans-serif', view: { stroke: '#ddd' }, legend: { labelLimit: 400 } },
+  config: { font: 'sans-serif', view: { stroke: '#ddd' }, legend: { labelLimit: 400, orient: 'bottom', direction: 'vertical' } },
 });
 
 export interface LossSeries {
