@@ -156,7 +156,6 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
     if (loss.kind === 'regression') Y = standardizeCopy(Y);
   }
   const targets = targetInfo(Y);
-  const baseline = baselineLoss(loss, Y);
   findings.push(...dataFindings({ x: X, y: Y, loss, parameters: network.parameterCount, scale: o.scale }, targets));
 
   // probes run on a seeded sample of rows
