@@ -3,6 +3,13 @@
 // statistics, a gradient check for user-written parts — and returns findings, most important
 // first, each with the numbers it saw and the fix as CLI flags and as library options.
 // It is not a guarantee: a rule only fires on evidence, and a clean report means none was found.
+//
+// Rule ids (issue 7's numbering): 1 output-activation · 2 loss-task · 3 learning-rate ·
+// 4 dead-units, saturated-units, constant-output · 5 vanishing-gradients, exploding-gradients (with
+// update/weight ratios in learning-rate) · 6 unscaled-inputs, unscaled-targets · 7 initialization ·
+// 8 baseline-loss, underfitting, overfitting, regularization · 9 gradient-check · 10 data-nan,
+// constant-features, conflicting-duplicates, class-imbalance, too-few-examples · sanity suite:
+// sanity-initial-loss, sanity-overfit, sanity-regularization.
 
 import { OptionError, ShapeError, checkNumber } from '../errors.js';
 import { isMatrix, toMatrix, zeros, type Matrix, type MatrixLike } from '../matrix.js';
