@@ -255,7 +255,8 @@ export function learningRateFinding(c: RateContext): Finding | null {
   if (rec >= 30 * c.rate && e.finalData > 0.01 * c.baseline && ratio >= 3) {
     const total = c.epochs * c.stepsPerEpoch;
     return {
-      rule: 'learning-rate', severity: 'error',
+      // an error when the whole run explains less than 90% of the variance (mse), a warning when it only falls short
+      rule: 'learning-rate', severity: e.finalData > 0.1 * c.baseline ? 'error' : 'warning',
       observed: `learning rate too small: at --lr ${flagValue(c.rate)} (${c.optimizer}) ${u.steps} steps move the loss from ${fmt(u.initial)} to ` +
         `${fmt(u.final)} (${pct(Math.max(0, (u.initial - u.final) / u.initial))} lower)${ratios}. Your ${total} steps move the weights about as ` +
         `far as ${e.steps} steps at ${fmt(e.rate)}, which end at ${fmt(e.finalData)}${where}; ${l.steps} steps at the recommended ${rec} ` +
