@@ -10,6 +10,7 @@ import {
 } from '../data/index.js';
 import { activationNames } from '../nn/activations.js';
 import { lossNames } from '../nn/losses.js';
+import { initializerNames } from '../nn/initializers.js';
 import { optimizerNames } from '../optim/index.js';
 import type { Task } from '../train/index.js';
 import { UsageError } from './errors.js';
@@ -72,13 +73,14 @@ export function addDataOptions(command: Command): Command {
     .option('--data-seed <n>', 'built-in dataset: seed of the generator (default 0)', integer(0));
 }
 
-/** The network: --layers, --activation, --output, --loss, --weight-decay, --seed. */
+/** The network: --layers, --activation, --output, --loss, --init, --weight-decay, --seed. */
 export function addNetworkOptions(command: Command): Command {
   return command
     .option('--layers <sizes>', 'hidden layer sizes, comma-separated, e.g. 64,64 (none: no hidden layer)', sizes)
     .addOption(new Option('--activation <name>', 'activation of the hidden layers').choices(activationNames.filter((a) => a !== 'softmax')))
     .addOption(new Option('--output <name>', 'activation of the output layer (default: what the loss needs)').choices(activationNames))
     .addOption(new Option('--loss <name>', 'loss (default: mse for regression, cross-entropy for classification)').choices(lossNames))
+    .addOption(new Option('--init <name>', 'weight initializer (default: heNormal for the ReLU family, glorotUniform otherwise)').choices(initializerNames))
     .option('--weight-decay <lambda>', 'L2 penalty λ on the weights (cost λ/2m·Σw², scikit-learn alpha)', number(0))
     .option('--seed <n>', 'seed of the initialization, shuffling and validation split (default 42)', integer(0));
 }

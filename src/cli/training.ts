@@ -7,6 +7,7 @@
 import type { Network } from '../nn/network.js';
 import type { ActivationName } from '../nn/activations.js';
 import type { LossName } from '../nn/losses.js';
+import type { InitializerName } from '../nn/initializers.js';
 import type { OptimizerName } from '../optim/index.js';
 import { createNetwork, fit, type Task, type EpochInfo, type FitCheckpoint, type FitOptions, type History } from '../train/index.js';
 import type { Matrix } from '../matrix.js';
@@ -18,6 +19,7 @@ export interface TrainSettings {
   activation?: string;
   output?: string;
   loss?: string;
+  init?: string;
   optimizer?: string;
   learningRate?: number;
   momentum?: number;
@@ -36,6 +38,7 @@ export interface TrainFlags {
   activation?: string;
   output?: string;
   loss?: string;
+  init?: string;
   optimizer?: string;
   lr?: number;
   momentum?: number;
@@ -57,6 +60,7 @@ export function resolveSettings(flags: TrainFlags, task: Task): TrainSettings {
     ...set('activation', flags.activation),
     ...set('output', flags.output),
     ...set('loss', flags.loss),
+    ...set('init', flags.init),
     ...set('optimizer', flags.optimizer),
     ...set('learningRate', flags.lr),
     ...set('momentum', flags.momentum),
@@ -78,6 +82,7 @@ export function buildNetwork(settings: TrainSettings, x: Matrix, y: Matrix, task
     ...(settings.activation ? { activation: settings.activation as ActivationName } : {}),
     ...(settings.output ? { output: settings.output as ActivationName } : {}),
     ...(settings.loss ? { loss: settings.loss as LossName } : {}),
+    ...(settings.init ? { init: settings.init as InitializerName } : {}),
     ...(settings.optimizer === 'adamw' ? {} : { weightDecay: settings.weightDecay }),
     seed: settings.seed,
     onWarning: () => {},

@@ -26,7 +26,7 @@ interface Flags extends DataFlags, TrainFlags {
 }
 
 /** Flags that describe the network or its training: fixed by the checkpoint when resuming. */
-const settingFlags: (keyof TrainFlags)[] = ['layers', 'activation', 'output', 'loss', 'optimizer', 'lr', 'momentum', 'epochs', 'batchSize', 'weightDecay', 'valSplit', 'earlyStop', 'seed'];
+const settingFlags: (keyof TrainFlags)[] = ['layers', 'activation', 'output', 'loss', 'init', 'optimizer', 'lr', 'momentum', 'epochs', 'batchSize', 'weightDecay', 'valSplit', 'earlyStop', 'seed'];
 const settingFlagNames: Record<string, string> = { lr: '--lr', batchSize: '--batch-size', weightDecay: '--weight-decay', valSplit: '--val-split', earlyStop: '--early-stop' };
 
 export function register(program: Command): void {
