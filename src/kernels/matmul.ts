@@ -38,10 +38,12 @@ export function matmulTransA(out: FloatArray, a: FloatArray, b: FloatArray, N: n
 /** out[N×I] = a · bᵀ, with a[N×O] and b[I×O] (the input-gradient form: dOutput · weightᵀ). */
 export function matmulTransB(out: FloatArray, a: FloatArray, b: FloatArray, N: number, O: number, I: number): void {
   if (O === 1) {
-    // one term per sum (a layer with one output): the same 0 + a·b, without an inner loop of length 1
+    // one term per sum (a layer with one output): the product alone, without an inner loop of
+    // length 1 (a −0 product stays −0 rather than becoming 0 + −0 = +0; every sum it later enters
+    // starts from +0, so no other result changes)
     for (let n = 0; n < N; n++) {
       const av = a[n];
-      for (let i = 0; i < I; i++) out[n * I + i] = 0 + av * b[i];
+      for (let i = 0; i < I; i++) out[n * I + i] = av * b[i];
     }
     return;
   }

@@ -69,6 +69,13 @@ interface WasmState {
   gemm: (...args: number[]) => void;
   columnSums: (...args: number[]) => void;
   activationBackward: ((...args: number[]) => void) | null;
+  /** one-sweep kernels for one input (I = 1) or one output (O = 1): kernels/wasm/fused.ts */
+  forwardOneInput: (...args: number[]) => void;
+  forwardOneOutput: (...args: number[]) => void;
+  /** from ∂loss/∂out through this layer's activation (null when the kernel lacks it), and from ∂loss/∂z */
+  backwardOneInput: ((...args: number[]) => void) | null;
+  backwardOneInputLinear: (...args: number[]) => void;
+  backwardOneOutput: (...args: number[]) => void;
 }
 
 /** Frees a collected layer's blocks in the kernels' memory. */
@@ -93,6 +100,8 @@ export class Dense implements Layer {
   private wasm: WasmState | null = null;
   /** set when the kernels' memory could not hold this layer's buffers */
   private wasmRefused = false;
+  /** set when the last forward (one-input kernel) skipped storing z: preActivation() stores it on demand */
+  private zPending = false;
   /** the built-in activation by name (null for a user-written one), for the kernels */
   private readonly kernelActivation: { name: string; alpha: number } | null;
 
@@ -139,6 +148,7 @@ export class Dense implements Layer {
       if (out) return out;
     }
     this.wasmWork = null;
+    this.zPending = false;
     const N = input.rows;
     const w = (this.work = this.workspace(N));
     this.input = input;
@@ -149,6 +159,7 @@ export class Dense implements Layer {
 
   preActivation(): Matrix {
     if (!this.work) throw new Error('preActivation() called before forward()');
+    if (this.zPending) this.storePreActivation();
     return this.work.z;
   }
 
@@ -157,6 +168,14 @@ export class Dense implements Layer {
     if (this.activation.name === 'linear') return this.backwardFromPreActivation(dOutput, inputGradient);
     const ww = this.wasmWork;
     const s = this.wasm;
+    if (ww && s && s.backwardOneInput && this.inputSize === 1 && !inputGradient) {
+      // one sweep: dZ formed on the fly, dWeight and dBias summed
+      const dA = this.placed(s.rt, dOutput, ww.dZ, ww.views.dZ);
+      s.backwardOneInput(s.dWeight, s.dBias, dA, ww.z, ww.out, this.inputAt, dOutput.rows, this.outputSize, this.kernelActivation!.alpha);
+      this.copyGradients(s);
+      return null;
+    }
+    if (this.zPending) this.storePreActivation();
     if (ww && s && s.activationBackward) {
       const dA = this.placed(s.rt, dOutput, ww.dZ, ww.views.dZ);
       s.activationBackward(ww.dZ, dA, ww.z, ww.out, dOutput.rows * this.outputSize, this.kernelActivation!.alpha);
@@ -229,6 +248,7 @@ export class Dense implements Layer {
     const k = this.kernelActivation;
     const fused = k && (k.name === 'relu' || k.name === 'leakyRelu') ? k.name : 'linear';
     const backward = k && (k.name === 'relu' || k.name === 'leakyRelu' || k.name === 'tanh' || k.name === 'sigmoid' || k.name === 'elu');
+    const oneInputBackward = backward || (k && k.name === 'linear');
     this.wasm = {
       rt, blocks, workspaces: new Map(), viewsOn: null, views: null as unknown as WasmState['views'],
       weight: alloc(I * O), weightT: alloc(I * O), bias: alloc(O), dWeight: alloc(I * O), dWeightT: alloc(I * O), dBias: alloc(O),
@@ -236,6 +256,11 @@ export class Dense implements Layer {
       gemm: rt.kernels[`gemm_nn_${p}_linear`],
       columnSums: rt.kernels[`column_sums_${p}`],
       activationBackward: backward ? rt.kernels[`act_backward_${p}_${k!.name}`] : null,
+      forwardOneInput: rt.kernels[`dense_forward_in1_${p}_${fused}`],
+      forwardOneOutput: rt.kernels[`dense_forward_out1_${p}_${fused}`],
+      backwardOneInput: oneInputBackward ? rt.kernels[`dense_backward_in1_${p}_${k!.name}`] : null,
+      backwardOneInputLinear: rt.kernels[`dense_backward_in1_${p}_linear`],
+      backwardOneOutput: rt.kernels[`dense_backward_out1_${p}`],
     };
     released.register(this, { rt, blocks });
     return this.wasm;
@@ -320,7 +345,12 @@ export class Dense implements Layer {
     s.views.bias.set(this.bias.value);
     const k = this.kernelActivation;
     const fused = k !== null && (k.name === 'relu' || k.name === 'leakyRelu');
-    s.forward(w.z, w.out, inputAt, I, 1, s.weight, s.bias, N, I, O, k ? k.alpha : 0);
+    const alpha = k ? k.alpha : 0;
+    // one input and a fused activation: z is not stored (the backward pass recomputes it)
+    this.zPending = I === 1 && fused;
+    if (I === 1) s.forwardOneInput(this.zPending ? 0 : w.z, w.out, inputAt, s.weight, s.bias, N, O, alpha);
+    else if (O === 1) s.forwardOneOutput(w.z, w.out, inputAt, s.weight, s.bias, N, I, alpha);
+    else s.forward(w.z, w.out, inputAt, I, 1, s.weight, s.bias, N, I, O, alpha);
     const v = w.views;
     if (!fused && v.out !== v.z) this.activation.forward(v.out.data, v.z.data, N, O);
     this.input = input;
@@ -339,6 +369,16 @@ export class Dense implements Layer {
     const O = this.outputSize;
     const gemmNN = s.gemm;
     const dZAt = this.placed(rt, dZ, w.dZ, w.views.dZ);
+    if (I === 1 && !inputGradient) {
+      s.backwardOneInputLinear(s.dWeight, s.dBias, dZAt, 0, 0, this.inputAt, N, O, 0);
+      this.copyGradients(s);
+      return null;
+    }
+    if (O === 1) {
+      s.backwardOneOutput(s.dWeight, s.dBias, inputGradient ? w.dInput : 0, dZAt, this.inputAt, s.weight, N, I);
+      this.copyGradients(s);
+      return inputGradient ? w.views.dInput : null;
+    }
     if (this.narrow) {
       // dWᵀ[O×I] = dZᵀ · x, vectorized along I, then transposed into the gradient
       gemmNN(s.dWeightT, 0, dZAt, 1, O, this.inputAt, 0, O, N, I, 0);
@@ -359,6 +399,24 @@ export class Dense implements Layer {
     for (let i = 0; i < I; i++) for (let o = 0; o < O; o++) weightT[o * I + i] = weight[i * O + o];
     gemmNN(w.dInput, 0, dZAt, O, 1, s.weightT, 0, N, O, I, 0);
     return w.views.dInput;
+  }
+
+  /**
+   * Stores z of the last forward pass, which the one-input kernel skipped: the same kernel again,
+   * on the same input and the weights copied for that pass, writing z (and f(z) once more, the
+   * same values).
+   */
+  private storePreActivation(): void {
+    const s = this.wasm!;
+    const w = this.wasmWork!;
+    s.forwardOneInput(w.z, w.out, this.inputAt, s.weight, s.bias, w.rows, this.outputSize, this.kernelActivation!.alpha);
+    this.zPending = false;
+  }
+
+  /** Copies the gradients the kernels wrote (dWeight [I×O], dBias) into the parameters' grads. */
+  private copyGradients(s: WasmState): void {
+    this.weight.grad.set(s.views.dWeight);
+    this.bias.grad.set(s.views.dBias);
   }
 
   config(): Record<string, unknown> {

@@ -15,7 +15,7 @@
 import { FunctionBuilder, f32, f64, i32, op, scalar, simd, type ValueType } from './encoder.js';
 
 /** What differs between the float32 and float64 kernels. */
-interface Precision {
+export interface Precision {
   readonly name: 'f32' | 'f64';
   readonly type: ValueType;
   /** bytes per element, and its log2 */
@@ -38,10 +38,10 @@ export type Epilogue = 'linear' | 'relu' | 'leakyRelu';
 export const epilogues: readonly Epilogue[] = ['linear', 'relu', 'leakyRelu'];
 
 /** A value held either as one v128 (lanes elements) or as one scalar element. */
-type Width = 'vector' | 'scalar';
+export type Width = 'vector' | 'scalar';
 
 /** Helpers binding a FunctionBuilder to a precision. */
-class Emit {
+export class Emit {
   constructor(readonly f: FunctionBuilder, readonly p: Precision) {}
 
   load(width: Width, offset = 0): void {
@@ -100,9 +100,11 @@ class Emit {
   /**
    * Applies an epilogue to the value in local `z`, leaving f(z) on the stack.
    * relu: z > 0 ? z : 0 (pmax(0, z), which also maps NaN and −0 like the reference);
-   * leakyRelu: z > 0 ? z : alpha·z.
+   * leakyRelu: z > 0 ? z : alpha·z; with `leakyAsMax` (for callers that checked 0 < alpha ≤ 1)
+   * vectors take pmax(z, alpha·z) instead, the same values (−0 and NaN included) in two
+   * instructions rather than five.
    */
-  activation(width: Width, epilogue: Epilogue, z: number, alpha: number): void {
+  activation(width: Width, epilogue: Epilogue, z: number, alpha: number, leakyAsMax = false): void {
     const f = this.f;
     if (epilogue === 'relu') {
       if (width === 'vector') {
@@ -115,6 +117,11 @@ class Emit {
         this.constant(width, 0);
         f.emit(this.p.s.gt, op.select);
       }
+    } else if (epilogue === 'leakyRelu' && leakyAsMax && width === 'vector') {
+      // pmax(a, b) = a < b ? b : a: z < alpha·z exactly when z < 0 (for 0 < alpha ≤ 1)
+      f.get(z).get(z).get(alpha);
+      this.mul(width);
+      f.simd(this.p.v.pmax);
     } else if (epilogue === 'leakyRelu') {
       f.get(z).get(z).get(alpha);
       this.mul(width);
@@ -132,6 +139,66 @@ class Emit {
     this.f.get(local);
     this.add(width);
     this.f.set(local);
+  }
+
+  /**
+   * Leaves dZ = dA · f'(z, a) on the stack, as each activation's backward loop in nn/activations.ts
+   * computes it: dA in a local; z() and a() push the pre-activation and the output (each is pushed
+   * only by the activations that need it); alpha and one are locals of this width.
+   */
+  derivative(width: Width, activation: BackwardActivation | 'linear', dA: number, z: () => void, a: () => void, alpha: number, one: number): void {
+    const f = this.f;
+    const zPositive = () => {
+      z();
+      this.constant(width, 0);
+      if (width === 'vector') f.simd(this.p.v.gt);
+      else f.emit(this.p.s.gt);
+    };
+    const select = () => {
+      if (width === 'vector') f.simd(simd.bitselect);
+      else f.emit(op.select);
+    };
+    if (activation === 'linear') {
+      f.get(dA);
+    } else if (activation === 'relu') {
+      // z > 0 ? dA : 0
+      f.get(dA);
+      this.constant(width, 0);
+      zPositive();
+      select();
+    } else if (activation === 'leakyRelu') {
+      // z > 0 ? dA : alpha·dA
+      f.get(dA).get(dA).get(alpha);
+      this.mul(width);
+      zPositive();
+      select();
+    } else if (activation === 'elu') {
+      // z > 0 ? dA : dA·(a + alpha)
+      f.get(dA).get(dA);
+      a();
+      f.get(alpha);
+      this.add(width);
+      this.mul(width);
+      zPositive();
+      select();
+    } else if (activation === 'tanh') {
+      // dA · (1 − a·a)
+      f.get(dA).get(one);
+      a();
+      a();
+      this.mul(width);
+      this.sub(width);
+      this.mul(width);
+    } else {
+      // sigmoid: dA · a · (1 − a)
+      f.get(dA);
+      a();
+      this.mul(width);
+      f.get(one);
+      a();
+      this.sub(width);
+      this.mul(width);
+    }
   }
 }
 
@@ -394,7 +461,7 @@ export function gemmNT(p: Precision, epilogue: Epilogue, R = 2, C = 4): Function
  * An elementwise loop over n elements: vectors first, then the scalar tail. `body(width, offset)`
  * emits the work for one vector or element at byte offset `offset` (a local).
  */
-function elementwiseLoop(f: FunctionBuilder, p: Precision, n: number, body: (width: Width, offset: number) => void): void {
+export function elementwiseLoop(f: FunctionBuilder, p: Precision, n: number, body: (width: Width, offset: number) => void): void {
   const i = f.local(i32);
   const end = f.local(i32);
   const vend = f.local(i32);
@@ -429,62 +496,11 @@ export function activationBackward(p: Precision, activation: BackwardActivation)
     e.load(width);
     f.set(dAValue[width]);
     f.get(DZ).get(i).emit(op.i32Add);
-    const dA = () => f.get(dAValue[width]);
-    const a = () => {
-      f.get(A).get(i).emit(op.i32Add);
+    const load = (base: number) => () => {
+      f.get(base).get(i).emit(op.i32Add);
       e.load(width);
     };
-    const zPositive = () => {
-      f.get(Z).get(i).emit(op.i32Add);
-      e.load(width);
-      e.constant(width, 0);
-      if (width === 'vector') f.simd(p.v.gt);
-      else f.emit(p.s.gt);
-    };
-    const select = () => {
-      if (width === 'vector') f.simd(simd.bitselect);
-      else f.emit(op.select);
-    };
-    if (activation === 'relu') {
-      dA();
-      e.constant(width, 0);
-      zPositive();
-      select();
-    } else if (activation === 'leakyRelu') {
-      dA();
-      dA();
-      f.get(alpha[width]);
-      e.mul(width);
-      zPositive();
-      select();
-    } else if (activation === 'elu') {
-      dA();
-      dA();
-      a();
-      f.get(alpha[width]);
-      e.add(width);
-      e.mul(width);
-      zPositive();
-      select();
-    } else if (activation === 'tanh') {
-      // dA · (1 − a·a)
-      dA();
-      f.get(one[width]);
-      a();
-      a();
-      e.mul(width);
-      e.sub(width);
-      e.mul(width);
-    } else {
-      // sigmoid: dA · a · (1 − a)
-      dA();
-      a();
-      e.mul(width);
-      f.get(one[width]);
-      a();
-      e.sub(width);
-      e.mul(width);
-    }
+    e.derivative(width, activation, dAValue[width], load(Z), load(A), alpha[width], one[width]);
     e.store(width);
   });
   return f;

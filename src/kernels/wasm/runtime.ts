@@ -7,6 +7,7 @@
 // browsers without flags; where it is missing, compilation fails and the JavaScript kernels stay.
 
 import { encodeModule } from './encoder.js';
+import { fusedKernels } from './fused.js';
 import { allKernels } from './generate.js';
 
 /** The raw exports: every pointer a byte address in `memory`, every size in elements. */
@@ -144,7 +145,7 @@ function start(): Promise<boolean> {
   let bytes: Uint8Array<ArrayBuffer>;
   try {
     ({ memory, shared } = makeMemory());
-    bytes = encodeModule(allKernels(), shared ? SHARED_MAXIMUM : 0);
+    bytes = encodeModule([...allKernels(), ...fusedKernels()], shared ? SHARED_MAXIMUM : 0);
   } catch (e) {
     failure = `could not emit the kernels: ${(e as Error).message}`;
     return Promise.resolve(false);
