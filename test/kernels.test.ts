@@ -2,10 +2,10 @@
 // shapes with odd sizes (1, 3, 7, 201, 784) so that the vector, tail and remainder paths all run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Random, kernels, tanh, sigmoid, relu, leakyRelu, elu, type Activation } from '../src/index.js';
+import { Random, kernels, linear, tanh, sigmoid, relu, leakyRelu, elu, type Activation } from '../src/index.js';
 
 type Float = Float64Array | Float32Array;
-const { matmul, matmulTransA, matmulTransB, columnSums } = kernels;
+const { matmul, matmulTransA, matmulTransB, columnSums, denseForward, denseBackward } = kernels;
 
 const ok = await kernels.wasmReady;
 const rt = kernels.wasmRuntime();
@@ -178,6 +178,106 @@ for (const p of precisions) {
       const d = kernels.dot(fast.p, fast.g);
       const ref = Array.from(slow.p).reduce((s, v, i) => s + v * grads[i], 0);
       assert.ok(Math.abs(d - ref) <= p.tolerance * Math.sqrt(n) * Math.max(1, Math.abs(ref)), `dot ${d} vs ${ref}`);
+    }
+  });
+}
+
+// The one-sweep layer kernels (kernels/wasm/fused.ts) sum in the reference's order: in float64 they
+// must equal it bit for bit (assert.deepEqual), in float32 to rounding.
+function assertSame(actual: Float, expected: Float, tolerance: number, exact: boolean, what: string): void {
+  if (exact) assert.deepEqual(Array.from(actual), Array.from(expected), `${what}: not bit-identical`);
+  else assertClose(actual, expected, tolerance, what);
+}
+
+/** An activation with its fused-epilogue name (null: the kernel does not fuse it) and alpha. */
+const forwardCases = (): [string, Activation, 'linear' | 'relu' | 'leakyRelu', number][] => [
+  ['linear', linear(), 'linear', 0], ['relu', relu(), 'relu', 0], ['leakyRelu 0.01', leakyRelu(0.01), 'leakyRelu', 0.01],
+  ['leakyRelu 0', leakyRelu(0), 'leakyRelu', 0], ['leakyRelu 1.5', leakyRelu(1.5), 'leakyRelu', 1.5],
+];
+
+for (const p of precisions) {
+  const exact = p.name === 'f64';
+
+  test(`dense_forward_in1_${p.name} and dense_forward_out1_${p.name} (each epilogue) equal denseForward and the activation`, () => {
+    const random = new Random(6);
+    // [N, I, O] with I = 1 or O = 1
+    const shapes: [number, number, number][] = [
+      [1, 1, 1], [3, 1, 7], [7, 1, 3], [201, 1, 64], [13, 1, 201], [2, 1, 5], [1, 3, 1], [2, 2, 1], [3, 7, 1],
+      [7, 64, 1], [13, 3, 1], [201, 64, 1], [5, 784, 1], [8, 201, 1],
+    ];
+    for (const [N, I, O] of shapes) {
+      const x = randomArray(p.make, N * I, random, true);
+      const w = randomArray(p.make, I * O, random);
+      const bias = randomArray(p.make, O, random);
+      const z = p.make(N * O);
+      denseForward(z, x, w, bias, N, I, O);
+      for (const [name, act, epilogue, alpha] of forwardCases()) {
+        const a = p.make(N * O);
+        act.forward(a, z, N, O);
+        const kernel = `dense_forward_${I === 1 ? 'in1' : 'out1'}_${p.name}_${epilogue}`;
+        // one input: also without storing z (the buffer must stay untouched)
+        for (const storeZ of I === 1 && epilogue !== 'linear' ? [true, false] : [true]) {
+          const m = place([p.make(N * O).fill(7), p.make(N * O), x, w, bias]);
+          rt!.kernels[kernel](storeZ ? m.at[0] : 0, m.at[1], m.at[2], m.at[3], m.at[4], N, I === 1 ? O : I, alpha);
+          const what = `${kernel}, ${N}×${I}·${I}×${O}, ${name}, z ${storeZ ? 'stored' : 'skipped'}`;
+          if (storeZ) assertSame(m.read(0), z, p.tolerance * Math.sqrt(I), exact, `${what}: z`);
+          else assert.ok(m.read(0).every((v) => v === 7), `${what}: z was written`);
+          if (epilogue !== 'linear') assertSame(m.read(1), a, p.tolerance * Math.sqrt(I), exact, `${what}: f(z)`);
+          m.free();
+        }
+      }
+    }
+  });
+
+  test(`dense_backward_in1_${p.name} (every activation) equals the activation's backward and denseBackward`, () => {
+    const random = new Random(7);
+    const cases: [string, Activation, number][] = [
+      ['linear', linear(), 0], ['relu', relu(), 0], ['leakyRelu', leakyRelu(0.01), 0.01], ['leakyRelu', leakyRelu(0), 0],
+      ['leakyRelu', leakyRelu(1.5), 1.5], ['elu', elu(0.7), 0.7], ['tanh', tanh(), 0], ['sigmoid', sigmoid(), 0],
+    ];
+    for (const [N, O] of [[1, 1], [3, 7], [7, 3], [201, 64], [13, 201], [2, 5], [201, 1]]) {
+      const x = randomArray(p.make, N, random, true);
+      // a few exact zeros in z: the kinks, where relu and leakyRelu's a > 0 must agree with z > 0
+      const z = randomArray(p.make, N * O, random, true);
+      const dA = randomArray(p.make, N * O, random);
+      for (const [name, act, alpha] of cases) {
+        const a = p.make(N * O);
+        act.forward(a, z, N, O);
+        const dZ = p.make(N * O);
+        act.backward(dZ, dA, z, a, N, O);
+        const dW = p.make(O);
+        const dB = p.make(O);
+        denseBackward(null, dW, dB, dZ, x, p.make(O), N, 1, O);
+        const m = place([p.make(O), p.make(O), dA, z, a, x]);
+        rt!.kernels[`dense_backward_in1_${p.name}_${name}`](m.at[0], m.at[1], m.at[2], m.at[3], m.at[4], m.at[5], N, O, alpha);
+        const what = `dense_backward_in1 ${name} (alpha ${alpha}), ${N}×${O}`;
+        assertSame(m.read(0), dW, p.tolerance * Math.sqrt(N), exact, `${what}: dWeight`);
+        assertSame(m.read(1), dB, p.tolerance * Math.sqrt(N), exact, `${what}: dBias`);
+        m.free();
+      }
+    }
+  });
+
+  test(`dense_backward_out1_${p.name} (with and without the input gradient) equals denseBackward`, () => {
+    const random = new Random(8);
+    for (const [N, I] of [[1, 1], [3, 7], [7, 3], [201, 64], [13, 201], [2, 17], [5, 784], [201, 1]]) {
+      const x = randomArray(p.make, N * I, random, true);
+      const w = randomArray(p.make, I, random);
+      const dZ = randomArray(p.make, N, random);
+      const dW = p.make(I);
+      const dB = p.make(1);
+      const dX = p.make(N * I);
+      denseBackward(dX, dW, dB, dZ, x, w, N, I, 1);
+      for (const withInput of [true, false]) {
+        const m = place([p.make(I), p.make(1), p.make(N * I).fill(7), dZ, x, w]);
+        rt!.kernels[`dense_backward_out1_${p.name}`](m.at[0], m.at[1], withInput ? m.at[2] : 0, m.at[3], m.at[4], m.at[5], N, I);
+        const what = `dense_backward_out1, x ${N}×${I}, input gradient ${withInput}`;
+        assertSame(m.read(0), dW, p.tolerance * Math.sqrt(N), exact, `${what}: dWeight`);
+        assertSame(m.read(1), dB, p.tolerance * Math.sqrt(N), exact, `${what}: dBias`);
+        if (withInput) assertSame(m.read(2), dX, p.tolerance, exact, `${what}: dInput`);
+        else assert.ok(m.read(2).every((v) => v === 7), `${what}: dInput was written`);
+        m.free();
+      }
     }
   });
 }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { Network, Random, SGD, fit, kernels, toMatrix, type ActivationName, type Matrix } from '../src/index.js';
+import { Network, Random, SGD, fit, kernels, toMatrix, type ActivationName, type ActivationSpec, type Matrix } from '../src/index.js';
 import { grid } from './helpers.js';
 
 await kernels.wasmReady;
@@ -75,6 +75,54 @@ test('float64 training is bit-identical on the WebAssembly and JavaScript kernel
     kernels.setKernelBackend('wasm');
     assert.deepEqual(wasm, js, `${activation}: weights differ after 30 steps`);
   }
+});
+
+test('float64 training is bit-identical on both kernels for one-input and one-output layers (the seed shapes, the one-sweep kernels)', () => {
+  assert.equal(kernels.kernelBackend(), 'wasm', `wasm kernels unavailable: ${kernels.wasmFailure()}`);
+  const specs: [string, readonly number[], ActivationSpec, ActivationSpec][] = [
+    ['the seed network', [1, 64, 1], 'leakyRelu', 'linear'],
+    ['leakyRelu alpha 0', [1, 9, 1], { name: 'leakyRelu', alpha: 0 }, 'linear'],
+    ['leakyRelu alpha 1.5', [1, 9, 2], { name: 'leakyRelu', alpha: 1.5 }, 'linear'],
+    ...(['relu', 'tanh', 'sigmoid', 'elu', 'gelu', 'softplus', 'linear'] as const).map((a): [string, number[], ActivationSpec, ActivationSpec] =>
+      [a, [1, 7, 1, 3], a, a === 'linear' ? 'linear' : 'tanh']),
+  ];
+  for (const [what, layers, activation, output] of specs) {
+    const { x, y } = data(29, 1, layers[layers.length - 1], 6);
+    const run = (backend: 'wasm' | 'js') => {
+      kernels.setKernelBackend(backend);
+      const net = new Network({ layers, activation, output, seed: 7, weightDecay: 1e-3, onWarning: () => {} });
+      const sgd = new SGD({ learningRate: 0.05 });
+      for (let i = 0; i < 30; i++) {
+        net.computeGradient(x, y);
+        sgd.step(net.params, net.grads);
+      }
+      // the input gradient takes another path through a one-input layer; z is stored on demand
+      net.computeGradient(x, y, undefined, true);
+      const z = net.layers.map((l) => Array.from(l.preActivation!().data));
+      return { params: Array.from(net.params), grads: Array.from(net.grads), dx: Array.from(net.inputGradient!.data), z };
+    };
+    const wasm = run('wasm');
+    const js = run('js');
+    kernels.setKernelBackend('wasm');
+    assert.deepEqual(wasm.params, js.params, `${what}: weights differ after 30 steps`);
+    assert.deepEqual(wasm.grads, js.grads, `${what}: gradients differ`);
+    assert.deepEqual(wasm.dx, js.dx, `${what}: input gradients differ`);
+    assert.deepEqual(wasm.z, js.z, `${what}: pre-activations differ`);
+  }
+});
+
+test('preActivation() after a one-input layer skipped storing z gives the forward pass\'s z', () => {
+  const { x } = data(11, 1, 1, 8);
+  const net = new Network({ layers: [1, 6, 1], activation: 'relu', seed: 9 });
+  const reference = new Network({ layers: [1, 6, 1], activation: 'relu', seed: 9 });
+  kernels.setKernelBackend('js');
+  reference.forward(x);
+  const expected = Array.from(reference.layers[0].preActivation!().data);
+  kernels.setKernelBackend('wasm');
+  net.forward(x);
+  // the parameters change after the forward pass (an optimizer step): z is still the forward's
+  net.params.fill(0.5);
+  assert.deepEqual(Array.from(net.layers[0].preActivation!().data), expected);
 });
 
 test('a network keeps working when the kernels memory grows between its forward and backward passes', () => {
