@@ -7,7 +7,9 @@
 //   backend.ts     which of the two runs: setKernelBackend('wasm' | 'js'), kernelBackend()
 //   wasm/          the SIMD128 kernels: encoder.ts (a small binary encoder), generate.ts (the kernel
 //                  generators: gemm_nn, gemm_nt, act_backward, column_sums, dot, sgd_step,
-//                  adam_step, each in f32 and f64), runtime.ts (module, memory, allocator)
+//                  adam_step, each in f32 and f64), fused.ts (one-sweep forward and backward
+//                  passes of layers with one input or one output), runtime.ts (module, memory,
+//                  allocator)
 // Dense layers use the WebAssembly kernels when they are compiled (`await wasmReady` in browsers),
 // with float64 results bit-identical to the JavaScript path.
 export type { FloatArray } from './matmul.js';

@@ -207,10 +207,14 @@ export class Dense implements Layer {
   // Parameters stay ordinary typed arrays (the network's flat buffers): each forward copies them
   // into the kernels' memory and each backward copies their gradients out, O(parameters) per step
   // against O(batch × parameters) of arithmetic. Activations and their gradients stay inside.
-  // Every product is the gemm_nn kernel, which sums in the same order as the reference loops
-  // (SIMD lanes are separate outputs), so float64 results are bit-identical to the JavaScript
-  // path: a run does not change when the kernels switch (or finish compiling in a browser).
-  // The dot-product kernel (gemm_nt) would sum in another order, so dZ·Wᵀ uses the transposed W.
+  // Layers with one input or one output (the seed's [1, 64, 1]) take one-sweep kernels
+  // (kernels/wasm/fused.ts): forward writes f(z) only (z is stored when preActivation() asks), and
+  // backward forms dZ on the fly while it sums dWeight and dBias and writes dInput, instead of
+  // four sweeps of separate kernels. Other products are the gemm_nn kernel. All of them sum in the
+  // same order as the reference loops (SIMD lanes are separate outputs), so float64 results are
+  // bit-identical to the JavaScript path: a run does not change when the kernels switch (or
+  // finish compiling in a browser). The dot-product kernel (gemm_nt) would sum in another order,
+  // so dZ·Wᵀ uses the transposed W.
 
   private get precision(): 'f32' | 'f64' {
     return this.dtype === 'float32' ? 'f32' : 'f64';
@@ -268,7 +272,7 @@ export class Dense implements Layer {
 
   private wasmWorkspace(s: WasmState, rows: number): WasmWorkspace {
     const w = s.workspaces.get(rows);
-    if (w && s.viewsOn === s.rt.memory.buffer) return w;
+    if (w && s.viewsOn === s.rt.buffer) return w;
     return this.makeWasmWorkspace(s, rows);
   }
 
@@ -293,7 +297,7 @@ export class Dense implements Layer {
       s.workspaces.set(rows, w);
       s.viewsOn = null; // (re)make views below
     }
-    if (s.viewsOn !== s.rt.memory.buffer) {
+    if (s.viewsOn !== s.rt.buffer) {
       // memory grew (or new buffers): every view re-made on the current buffer
       const I = this.inputSize;
       const O = this.outputSize;
@@ -307,7 +311,7 @@ export class Dense implements Layer {
         weight: v(s.weight, I, O).data, weightT: v(s.weightT, O, I).data, bias: v(s.bias, 1, O).data,
         dWeight: v(s.dWeight, I, O).data, dWeightT: v(s.dWeightT, O, I).data, dBias: v(s.dBias, 1, O).data,
       };
-      s.viewsOn = s.rt.memory.buffer;
+      s.viewsOn = s.rt.buffer;
     }
     return w;
   }

@@ -25,6 +25,11 @@ export class WasmRuntime {
   private readonly sizes = new Map<number, number>();
   /** every buffer object a shared memory has shown (each growth makes a new one) */
   private readonly earlier = new Set<ArrayBufferLike>();
+  /**
+   * memory.buffer, kept: the getter costs about as much as a small kernel call (a shared memory's
+   * makes a SharedArrayBuffer object), and only `allocate` grows this memory.
+   */
+  private current: ArrayBufferLike;
 
   /**
    * @param shared whether the memory is shared: then views survive a growth and `allocate`d
@@ -36,7 +41,13 @@ export class WasmRuntime {
     readonly kernels: KernelExports,
     readonly shared: boolean,
   ) {
-    if (this.shared) this.earlier.add(memory.buffer);
+    this.current = memory.buffer;
+    if (this.shared) this.earlier.add(this.current);
+  }
+
+  /** The memory's buffer now (a new object after each growth). */
+  get buffer(): ArrayBufferLike {
+    return this.current;
   }
 
   /** Bytes currently allocated (for tests and leak checks). */
@@ -68,8 +79,9 @@ export class WasmRuntime {
       const need = Math.ceil((this.top - have) / PAGE);
       // at least double: few growths, few detached views
       this.memory.grow(Math.min(Math.max(need, have / PAGE), Math.max(need, SHARED_MAXIMUM - have / PAGE)));
+      this.current = this.memory.buffer;
       // a shared memory's earlier buffers stay valid views of its start
-      if (this.shared) this.earlier.add(this.memory.buffer);
+      if (this.shared) this.earlier.add(this.current);
     }
     this.sizes.set(ptr, size);
     return ptr;
@@ -103,16 +115,16 @@ export class WasmRuntime {
 
   /** The address of a typed array inside this memory, or -1 when it lives elsewhere. */
   addressOf(a: Float64Array | Float32Array): number {
-    if (a.buffer === this.memory.buffer || this.earlier.has(a.buffer)) return a.byteOffset;
+    if (a.buffer === this.current || this.earlier.has(a.buffer)) return a.byteOffset;
     return -1;
   }
 
   f64(ptr: number, length: number): Float64Array {
-    return new Float64Array(this.memory.buffer, ptr, length);
+    return new Float64Array(this.current, ptr, length);
   }
 
   f32(ptr: number, length: number): Float32Array {
-    return new Float32Array(this.memory.buffer, ptr, length);
+    return new Float32Array(this.current, ptr, length);
   }
 }
 
