@@ -281,3 +281,24 @@ for (const p of precisions) {
     }
   });
 }
+
+test('dense_forward_in1_f64 leaky ReLU (pmax form for 0 < alpha ≤ 1) equals the reference at ±0, NaN, ±∞ and subnormals', () => {
+  // the last column (weight −0, bias −0) makes z = −0 for every finite x
+  const x = Float64Array.from([0, NaN, Infinity, -Infinity, 1e-320, -1e-320, 1, -1, -5e-324]);
+  const w = Float64Array.from([1, 0.5, 3, -0]);
+  const bias = Float64Array.from([0, 0, -2, -0]);
+  const N = x.length;
+  const O = w.length;
+  const z = new Float64Array(N * O);
+  denseForward(z, x, w, bias, N, 1, O);
+  assert.ok(z.some((v) => Object.is(v, -0)) && z.some((v) => Object.is(v, 0)), 'z holds both zeros');
+  for (const alpha of [0.01, 1, 0, 2]) {
+    const expected = new Float64Array(N * O);
+    leakyRelu(alpha).forward(expected, z, N, O);
+    const m = place([new Float64Array(N * O), new Float64Array(N * O), x, w, bias]);
+    rt!.kernels.dense_forward_in1_f64_leakyRelu(m.at[0], m.at[1], m.at[2], m.at[3], m.at[4], N, O, alpha);
+    assert.deepEqual(Array.from(m.read(0)), Array.from(z), `z, alpha ${alpha}`);
+    assert.deepEqual(Array.from(m.read(1)), Array.from(expected), `f(z), alpha ${alpha}`);
+    m.free();
+  }
+});
