@@ -5,6 +5,12 @@
 // nn/activations.ts (every SIMD lane is a separate output; sums run over examples in row order), so
 // float64 results stay bit-identical to the JavaScript path.
 //
+// Measured on the seed step (N = 201, float64, Node 20, 2.6 GHz EPYC, CPU time per call): forward
+// in1 2.3 µs, forward out1 2.2, backward out1 3.1, backward in1 5.4 — 13 µs for the seven general
+// kernel calls (gemm_nn ×5, act_backward, column_sums) that took 25 µs. The sweeps over 201×64
+// values are bound by instructions or memory traffic, not by arithmetic: block sizes below are the
+// best of those tried (forward out1: 4, 6, 8, 12 rows; backward out1: 2 to 16 vectors).
+//
 // Shape legend: N examples (rows), I inputs, O outputs. Pointers are byte addresses, sizes count
 // elements, alpha arrives as f64 (see generate.ts).
 
