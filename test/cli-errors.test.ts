@@ -34,6 +34,9 @@ write('corrupt.json', readFileSync(join(dir, 'houses.json'), 'utf8').slice(0, 50
 write('future.json', JSON.stringify({ ...model, version: 99 }));
 write('other.json', JSON.stringify({ hello: 'world' }));
 write('noweights.json', JSON.stringify({ ...model, network: { ...model.network, parameters: model.network.parameters.slice(1) } }));
+write('badscaling.json', JSON.stringify({ ...model, network: { ...model.network, scaling: { ...model.network.scaling, inputMean: [0] } } }));
+write('badtask.json', JSON.stringify({ ...model, encoding: { ...model.encoding, target: { ...model.encoding.target, task: 'multiclass', classes: ['a', 'b', 'c'] } } }));
+write('targettypo.csv', 'x,y\n' + Array.from({ length: 20 }, (_, i) => `${i},${i === 6 ? 'n/a?' : i * i}`).join('\n') + '\n');
 write('badfield.json', JSON.stringify({ ...model, encoding: { ...model.encoding, target: { ...model.encoding.target, task: 'ranking' } } }));
 
 const cases: [string, string[], RegExp][] = [
@@ -65,6 +68,9 @@ const cases: [string, string[], RegExp][] = [
   ['wrong model version', ['evaluate', '--model', 'future.json', '--data', houses], /^future\.json: model format version 99 is not supported; this scratchnet reads version 1$/],
   ['not a model file', ['evaluate', '--model', 'other.json', '--data', houses], /^other\.json: not a scratchnet model file/],
   ['schema violation', ['evaluate', '--model', 'badfield.json', '--data', houses], /^badfield\.json: invalid model file: encoding\.target\.task: /],
+  ['scaling that does not fit the network', ['predict', '--model', 'badscaling.json', '--data', houses], /^badscaling\.json: invalid model file: scaling\.inputMean must hold \d+ numbers \(one per input\), got 1$/],
+  ['a task that does not fit the network', ['predict', '--model', 'badtask.json', '--data', houses], /^badtask\.json: invalid model file: a multiclass model with 3 classes cannot have a network with 1 output and loss mse$/],
+  ['a typo in a numeric target', ['train', '--data', 'targettypo.csv', '--target', 'y'], /^targettypo\.csv:8:3: target "y" is "n\/a\?", not a number \(the column is otherwise numeric/],
   ['weights that do not fit', ['predict', '--model', 'noweights.json', '--data', houses], /^noweights\.json: invalid model file: the description holds \d+ parameters but its layers need \d+$/],
   ['feature column missing at predict', ['predict', '--model', 'houses.json', '--data', 'nocity.csv'], /^nocity\.csv: no feature column named "city"/],
   ['unseen category at predict', ['predict', '--model', 'houses.json', '--data', 'newcity.csv'], /^newcity\.csv:2:6: "Nice" in column "city" is a category the model never saw; known: Lyon, Nantes, Paris$/],

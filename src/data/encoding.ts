@@ -142,6 +142,15 @@ export function fitEncoding(table: Table, options: EncodeOptions): Encoding {
     if (numeric.every(Boolean)) {
       task = targetCells.length === 1 && new Set(targetCells[0].map(asNumber)).size === 2 ? 'binary' : 'regression';
     } else {
+      // Mostly numbers with a few stray cells: a typo in a numeric target, not class labels (as for inputs).
+      numeric.forEach((ok, k) => {
+        const cells = targetCells[k];
+        const nums = cells.filter((c) => Number.isFinite(asNumber(c))).length;
+        if (ok || nums < 0.8 * cells.length) return;
+        const r = cells.findIndex((c) => !Number.isFinite(asNumber(c)));
+        throw new DataError(`${cellLocation(t, r, targetIdx[k])}: target ${JSON.stringify(options.target[k])} is ${JSON.stringify(cells[r])}, not a number ` +
+          `(the column is otherwise numeric; fix the cell, or pass --task multiclass to treat its values as class labels)`, 'data', kept[r], targetIdx[k]);
+      });
       if (targetCells.length > 1) throw new OptionError(`the targets ${options.target.join(', ')} are not all numeric: classification takes one target column`, 'target');
       task = new Set(targetCells[0].map(asLabel)).size <= 2 ? 'binary' : 'multiclass';
     }

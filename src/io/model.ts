@@ -131,9 +131,20 @@ export function parseModel(text: string, source = 'model.json'): ModelFile {
 
 /** Rebuilds the Network of a model file; DataError if the weights do not fit the layers. */
 export function modelNetwork(model: ModelFile, source = 'model.json'): Network {
+  let net: Network;
   try {
-    return Network.fromJSON(model.network);
+    net = Network.fromJSON(model.network);
   } catch (e) {
     throw new DataError(`${source}: invalid model file: ${(e as Error).message}`, 'model');
   }
+  // The network's outputs must fit the task the encoding describes.
+  const { task, classes, columns } = model.encoding.target;
+  const expected = task === 'binary' ? 1 : task === 'multiclass' ? classes?.length : columns.length;
+  const loss = net.loss.name;
+  const lossFits = task !== 'regression' || net.loss.kind === 'regression'; // classes may be trained with any loss
+  if (expected === undefined || net.outputSize !== expected || !lossFits) {
+    throw new DataError(`${source}: invalid model file: a ${task} model${task === 'multiclass' ? ` with ${classes?.length ?? 'no'} classes` : ''} ` +
+      `cannot have a network with ${net.outputSize} output${net.outputSize === 1 ? '' : 's'} and loss ${loss}`, 'model');
+  }
+  return net;
 }

@@ -323,6 +323,7 @@ export class Network {
       throw new ShapeError(`the description holds ${json.parameters.length} parameters but its layers need ${net.params.length}`, 'json');
     }
     net.params.set(json.parameters);
+    if (json.scaling) checkScaling(json.scaling, net.inputSize, net.outputSize);
     if (json.scaling !== undefined) net.scaling = json.scaling && structuredClone(json.scaling);
     return net;
   }
@@ -350,6 +351,27 @@ export class Network {
     let m = this.dPredictions.get(N);
     if (!m) this.dPredictions.set(N, (m = zeros(N, this.outputSize, this.dtype)));
     return m;
+  }
+}
+
+/** A stored scaling must fit the network: one finite mean and one positive std per column. */
+function checkScaling(s: Scaling, inputs: number, outputs: number): void {
+  const check = (name: string, values: unknown, n: number, positive: boolean) => {
+    if (!Array.isArray(values) || values.length !== n) {
+      throw new ShapeError(`scaling.${name} must hold ${n} numbers (one per ${name.startsWith('input') ? 'input' : 'output'}), got ${Array.isArray(values) ? values.length : typeof values}`, 'json');
+    }
+    values.forEach((v, i) => {
+      if (typeof v !== 'number' || !Number.isFinite(v) || (positive && v <= 0)) {
+        throw new ShapeError(`scaling.${name}[${i}] is ${JSON.stringify(v)}: it must be a finite number${positive ? ' > 0' : ''}`, 'json');
+      }
+    });
+  };
+  if (typeof s !== 'object') throw new ShapeError('scaling must be an object or null', 'json');
+  check('inputMean', s.inputMean, inputs, false);
+  check('inputStd', s.inputStd, inputs, true);
+  if (s.targetMean !== undefined || s.targetStd !== undefined) {
+    check('targetMean', s.targetMean, outputs, false);
+    check('targetStd', s.targetStd, outputs, true);
   }
 }
 
