@@ -315,7 +315,8 @@ export class Network {
     const layers = json.layers.map((c, i) => {
       if (c.type !== 'dense') throw new OptionError(`layers[${i}]: unknown layer type ${JSON.stringify(c.type)}`, 'json');
       return new Dense(c.inputSize as number, c.outputSize as number, random, {
-        activation: c.activation as ActivationSpec, init: 'zeros', dtype: json.dtype,
+        // the initializer only names how the weights began (they are overwritten just below)
+        activation: c.activation as ActivationSpec, init: typeof c.init === 'string' && c.init !== 'custom' ? c.init as InitializerName : 'zeros', dtype: json.dtype,
       });
     });
     const net = new Network({ layers, loss: json.loss, weightDecay: json.weightDecay, l1: json.l1, dtype: json.dtype, onWarning: () => {} });
