@@ -370,8 +370,12 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
   const params = network.params;
   const grads = network.grads;
   const lastGood = new Float64Array(params.length); // the weights of the last finite loss
+  lastGood.set(params); // (a first loss that is already non-finite keeps the starting weights)
+  // the schedule writes optimizer.learningRate every epoch: give a reused optimizer its rate back
+  const baseRate = optimizer.learningRate;
   const diverged = (value: number, b: number): never => {
     params.set(lastGood);
+    optimizer.learningRate = baseRate;
     throw new DivergenceError(divergenceMessage(value, epoch + 1, b, batches, optimizer, trainY, scaling, regression), epoch + 1, b);
   };
   // L-BFGS: the full-batch cost and gradient at the current params
@@ -424,6 +428,8 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
       lastGood.set(params);
       if (clipNorm) clipGradient(grads, clipNorm);
       optimizer.step(params, grads);
+      // a step can overflow the weights even from a finite loss (the last step is checked by no later loss)
+      if (!allFinite(params)) diverged(NaN, batch + 1);
       sumCost += terms.total * count;
       sumData += terms.data * count;
       sumRows += count;
@@ -504,6 +510,7 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
   // at an epoch boundary the next epoch starts from the generator's current state
   if (batch === 0) epochRandom = random.state();
   history.checkpoint = checkpoint();
+  optimizer.learningRate = baseRate;
   if (doctor) history.doctor = doctor.finish();
   return history;
 }
