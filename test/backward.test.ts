@@ -40,6 +40,9 @@ const shapes = [
   { layers: [3, 5, 2], batch: 4 },
   { layers: [2, 7, 6, 3], batch: 1 },
   { layers: [4, 3, 2], batch: 17 },
+  // one-input and one-output layers take the fused one-sweep kernels (the seed's shapes)
+  { layers: [1, 6, 1], batch: 5 },
+  { layers: [1, 5, 2], batch: 9 },
 ];
 
 for (const loss of lossNames) {

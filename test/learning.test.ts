@@ -62,9 +62,13 @@ test('same seed ⇒ bit-identical weights and loss history; another seed differs
 
 test('a non-linear output on a regression loss warns in one sentence, and still trains', () => {
   const warnings: string[] = [];
-  new Network({ layers: [1, 4, 1], activation: 'leakyRelu', output: 'leakyRelu', onWarning: (m) => warnings.push(m) });
+  const net = new Network({ layers: [1, 4, 1], activation: 'leakyRelu', output: 'leakyRelu', onWarning: (m) => warnings.push(m) });
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /linear output/);
+  assert.equal(warnings[0].split('. ').length, 1, 'one sentence');
+  const x = grid(21);
+  const h = fit(net, x, x.map(([v]) => [v * v]), { optimizer: 'sgd', learningRate: 0.05, epochs: 200, scale: false });
+  assert.ok(h.loss.at(-1)! < h.loss[0] / 2, `loss went from ${h.loss[0]} to ${h.loss.at(-1)}`);
   const none: string[] = [];
   new Network({ layers: [1, 4, 1], onWarning: (m) => none.push(m) });
   assert.equal(none.length, 0, 'the default regression output is linear');
