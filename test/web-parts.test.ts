@@ -87,6 +87,8 @@ test('Trainer: divergence stops the run with the weights of the last finite loss
   assert.ok(t.diverged, `expected divergence, last loss ${t.history.last}`);
   assert.match(t.diverged.message, /lower the learning rate \(now 10\)/);
   assert.ok(t.network.params.every(Number.isFinite));
+  // the kept weights are those whose loss was the last one recorded
+  assert.equal(t.network.computeLoss(t.x, t.y).total, t.history.last);
   assert.equal(t.run(10), 0);
 });
 

@@ -48,7 +48,7 @@ export class Trainer {
     this.x = toMatrix(this.data.x, 'x', inputs);
     this.y = toMatrix(targets, 'y', this.network.outputSize);
     this.network.loss.checkTargets?.(this.y.data, this.y.rows, this.y.cols);
-    this.lastGood = new Float64Array(this.network.params.length);
+    this.lastGood = Float64Array.from(this.network.params);
   }
 
   get epoch(): number {
@@ -65,7 +65,6 @@ export class Trainer {
     const net = this.network;
     let done = 0;
     while (done < epochs) {
-      this.lastGood.set(net.params);
       const { total } = net.computeGradient(this.x, this.y);
       if (!Number.isFinite(total)) {
         net.params.set(this.lastGood);
@@ -75,6 +74,7 @@ export class Trainer {
           this.epoch + 1, 1);
         break;
       }
+      this.lastGood.set(net.params); // these weights gave a finite loss
       this.history.push(total);
       // L-BFGS re-evaluates the cost in its line search; the other optimizers ignore the closure
       this.optimizer.step(net.params, net.grads, this.closure, total);
