@@ -85,7 +85,7 @@ export function buildNetwork(settings: TrainSettings, x: Matrix, y: Matrix, task
     ...(settings.init ? { init: settings.init as InitializerName } : {}),
     ...(settings.optimizer === 'adamw' ? {} : { weightDecay: settings.weightDecay }),
     seed: settings.seed,
-    onWarning: () => {},
+    onWarning: (m) => process.stderr.write(`scratchnet: warning: ${m}\n`),
   });
 }
 

@@ -40,7 +40,7 @@ Examples:
         const h = model.history as { loss?: number[]; valLoss?: number[] } | undefined;
         // the model's network predicts in original units: the doctor sees the data as training did
         report = diagnose(network, { x, y }, {
-          optimizer: s.optimizer, learningRate: s.learningRate, epochs: s.epochs, batchSize: s.batchSize,
+          optimizer: s.optimizer ?? 'adam', learningRate: s.learningRate, epochs: s.epochs, batchSize: s.batchSize, // fit's default optimizer
           scale: Boolean(network.scaling), trained: true,
           ...(h?.loss ? { history: { loss: h.loss, ...(h.valLoss?.length ? { validationLoss: h.valLoss } : {}) } } : {}),
         });

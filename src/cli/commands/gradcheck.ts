@@ -33,6 +33,7 @@ export function register(program: Command): void {
     .option('--epsilon <h>', 'relative step of the central differences (default 1e-6)', number(0, 0.1, { exclusiveMin: true }))
     .option('--tolerance <t>', 'largest accepted relative error (default 1e-5)', number(0, 1, { exclusiveMin: true }))
     .option('--max-parameters <n>', 'check at most this many parameters, a seeded sample (default 1000)', integer(1))
+    .option('--no-scale', 'check on the data as given (default: standardized, as training sees it)')
     .option('--json', 'print the report as JSON')
     .addHelpText('after', `
 Examples:
