@@ -633,9 +633,14 @@ function sanityFindings(network: Network, X: Matrix, Y: Matrix): SanityReport {
     chance = Math.log(2);
     chanceText = `log 2 = ${fmt(chance)} (probability ½)`;
   } else {
+    // an unsure regression network predicts about 0 with the unit spread standard initializers aim
+    // for (Var(output) ≈ 1): chance is the loss of predicting 0, plus the loss of a unit error
     const zero = zeros(Y.rows, Y.cols);
-    chance = loss.value(zero.data, Y.data, Y.rows, Y.cols);
-    chanceText = `${fmt(chance)} (predicting 0 for every example)`;
+    const one = zeros(Y.rows, Y.cols);
+    one.data.fill(1);
+    const spread = loss.value(one.data, zero.data, Y.rows, Y.cols);
+    chance = loss.value(zero.data, Y.data, Y.rows, Y.cols) + spread;
+    chanceText = `${fmt(chance)} (predicting 0 for every example, give or take outputs of unit spread)`;
   }
   const tooHigh = init > 3 * chance + 0.1 * Math.max(chance, 1e-12) && init - chance > 0.5 * Math.max(1, chance);
   checks.push({ name: 'initial loss near chance', passed: !tooHigh, observed: `initial loss ${fmt(init)}, chance ${chanceText}` });
