@@ -45,6 +45,8 @@ interface WasmWorkspace {
   dInput: number;
   views: Workspace;
   inputView: FloatArray;
+  /** this workspace's blocks, released when it is dropped */
+  blocks: number[];
 }
 
 /** The WebAssembly path's per-layer buffers (addresses); `blocks` lists everything to release. */
@@ -60,7 +62,9 @@ interface WasmState {
   dWeightT: number;
   dBias: number;
   blocks: number[];
-  workspaces: Map<number, WasmWorkspace>;
+  /** the workspaces of the two most recently used batch sizes, the most recent first */
+  recent: WasmWorkspace | null;
+  older: WasmWorkspace | null;
   /** views on the buffers above, re-made when `viewsOn` is no longer the memory's buffer */
   views: { weight: FloatArray; weightT: FloatArray; bias: FloatArray; dWeight: FloatArray; dWeightT: FloatArray; dBias: FloatArray };
   viewsOn: ArrayBufferLike | null;
@@ -93,7 +97,13 @@ export class Dense implements Layer {
   readonly dtype: DType;
   private input: Matrix | null = null;
   private work: Workspace | null = null;
-  private readonly workspaces = new Map<number, Workspace>();
+  /**
+   * The workspaces of the two most recently used batch sizes, the most recent first: full batches
+   * and an epoch's remainder batch alternate without new buffers, and predict() on ever new row
+   * counts does not keep a buffer per count (older ones are dropped).
+   */
+  private recent: Workspace | null = null;
+  private older: Workspace | null = null;
   /** Set while the last forward ran on the WebAssembly kernels: its workspace and input address. */
   private wasmWork: WasmWorkspace | null = null;
   private inputAt = 0;
@@ -126,15 +136,21 @@ export class Dense implements Layer {
   }
 
   private workspace(rows: number): Workspace {
-    let w = this.workspaces.get(rows);
-    if (!w) {
-      const O = this.outputSize;
-      const z = zeros(rows, O, this.dtype);
-      // a linear layer's output is its pre-activation: no copy needed
-      const out = this.activation.name === 'linear' ? z : zeros(rows, O, this.dtype);
-      w = { z, out, dZ: zeros(rows, O, this.dtype), dInput: zeros(rows, this.inputSize, this.dtype) };
-      this.workspaces.set(rows, w);
+    const r = this.recent;
+    if (r && r.z.rows === rows) return r;
+    const o = this.older;
+    if (o && o.z.rows === rows) {
+      this.older = r;
+      this.recent = o;
+      return o;
     }
+    const O = this.outputSize;
+    const z = zeros(rows, O, this.dtype);
+    // a linear layer's output is its pre-activation: no copy needed
+    const out = this.activation.name === 'linear' ? z : zeros(rows, O, this.dtype);
+    const w = { z, out, dZ: zeros(rows, O, this.dtype), dInput: zeros(rows, this.inputSize, this.dtype) };
+    this.older = r; // the previous `older` is dropped
+    this.recent = w;
     return w;
   }
 
@@ -159,11 +175,13 @@ export class Dense implements Layer {
 
   preActivation(): Matrix {
     if (!this.work) throw new Error('preActivation() called before forward()');
+    this.refreshViews();
     if (this.zPending) this.storePreActivation();
     return this.work.z;
   }
 
   backward(dOutput: Matrix, inputGradient: boolean): Matrix | null {
+    this.refreshViews();
     const w = this.lastWorkspace(dOutput);
     if (this.activation.name === 'linear') return this.backwardFromPreActivation(dOutput, inputGradient);
     const ww = this.wasmWork;
@@ -186,12 +204,26 @@ export class Dense implements Layer {
   }
 
   backwardFromPreActivation(dZ: Matrix, inputGradient: boolean): Matrix | null {
+    this.refreshViews();
     const w = this.lastWorkspace(dZ);
     if (this.wasmWork) return this.backwardWasm(dZ, inputGradient);
     const dInput: FloatArray | null = inputGradient ? w.dInput.data : null;
     denseBackward(dInput, this.weight.grad, this.bias.grad, dZ.data, this.input!.data, this.weight.value,
       dZ.rows, this.inputSize, this.outputSize);
     return inputGradient ? w.dInput : null;
+  }
+
+  /**
+   * After the last forward pass on the WebAssembly kernels, an unshared memory may have grown
+   * (other layers' buffers) and detached this layer's views: re-made on the current buffer.
+   */
+  private refreshViews(): void {
+    const ww = this.wasmWork;
+    const s = this.wasm;
+    if (ww && s && s.viewsOn !== s.rt.buffer) {
+      this.makeWasmWorkspace(s, ww.rows);
+      this.work = ww.views;
+    }
   }
 
   private lastWorkspace(d: Matrix): Workspace {
@@ -254,7 +286,7 @@ export class Dense implements Layer {
     const backward = k && (k.name === 'relu' || k.name === 'leakyRelu' || k.name === 'tanh' || k.name === 'sigmoid' || k.name === 'elu');
     const oneInputBackward = backward || (k && k.name === 'linear');
     this.wasm = {
-      rt, blocks, workspaces: new Map(), viewsOn: null, views: null as unknown as WasmState['views'],
+      rt, blocks, recent: null, older: null, viewsOn: null, views: null as unknown as WasmState['views'],
       weight: alloc(I * O), weightT: alloc(I * O), bias: alloc(O), dWeight: alloc(I * O), dWeightT: alloc(I * O), dBias: alloc(O),
       forward: rt.kernels[`gemm_nn_${p}_${fused}`],
       gemm: rt.kernels[`gemm_nn_${p}_linear`],
@@ -271,30 +303,54 @@ export class Dense implements Layer {
   }
 
   private wasmWorkspace(s: WasmState, rows: number): WasmWorkspace {
-    const w = s.workspaces.get(rows);
-    if (w && s.viewsOn === s.rt.buffer) return w;
+    if (s.viewsOn === s.rt.buffer) {
+      const r = s.recent;
+      if (r && r.rows === rows) return r;
+      const o = s.older;
+      if (o && o.rows === rows) {
+        s.older = r;
+        s.recent = o;
+        return o;
+      }
+    }
     return this.makeWasmWorkspace(s, rows);
   }
 
   /** Makes the buffers for a new batch size, and re-makes every view after the memory grew. */
   private makeWasmWorkspace(s: WasmState, rows: number): WasmWorkspace {
-    let w = s.workspaces.get(rows);
+    let w = s.recent && s.recent.rows === rows ? s.recent : s.older && s.older.rows === rows ? s.older : null;
+    if (w === s.older && w) {
+      s.older = s.recent;
+      s.recent = w;
+    }
     if (!w) {
+      // the least recently used workspace's blocks are released first (free for these buffers)
+      const dropped = s.older;
+      if (dropped) {
+        for (const b of dropped.blocks) {
+          s.rt.release(b);
+          s.blocks.splice(s.blocks.indexOf(b), 1);
+        }
+      }
       const size = this.dtype === 'float32' ? 4 : 8;
       const I = this.inputSize;
       const O = this.outputSize;
+      const own: number[] = [];
       const alloc = (n: number) => {
         const at = s.rt.allocate(n * size);
         s.blocks.push(at);
+        own.push(at);
         return at;
       };
+      s.older = s.recent;
+      s.recent = null;
       const z = alloc(rows * O);
       const out = this.activation.name === 'linear' ? z : alloc(rows * O);
       w = {
         rows, input: alloc(rows * I), z, out, dZ: alloc(rows * O), dInput: alloc(rows * I),
-        views: null as unknown as Workspace, inputView: null as unknown as FloatArray,
+        views: null as unknown as Workspace, inputView: null as unknown as FloatArray, blocks: own,
       };
-      s.workspaces.set(rows, w);
+      s.recent = w;
       s.viewsOn = null; // (re)make views below
     }
     if (s.viewsOn !== s.rt.buffer) {
@@ -302,7 +358,8 @@ export class Dense implements Layer {
       const I = this.inputSize;
       const O = this.outputSize;
       const v = (at: number, rows: number, cols: number) => this.view(s.rt, at, rows, cols);
-      for (const x of s.workspaces.values()) {
+      for (const x of [s.recent!, s.older]) {
+        if (!x) continue;
         const z = v(x.z, x.rows, O);
         x.views = { z, out: x.out === x.z ? z : v(x.out, x.rows, O), dZ: v(x.dZ, x.rows, O), dInput: v(x.dInput, x.rows, I) };
         x.inputView = v(x.input, x.rows, I).data;

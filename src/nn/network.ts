@@ -106,7 +106,8 @@ export class Network {
   /** Set by fit: the standardization predict() applies (null: trained without; undefined: not trained yet). */
   scaling?: Scaling | null;
   private readonly useLogits: boolean;
-  private readonly dPredictions = new Map<number, Matrix>();
+  /** ∂loss/∂prediction buffers for the two most recently used batch sizes (full and remainder batches), the most recent first */
+  private readonly dPredictions: (Matrix | null)[] = [null, null];
   private forwardOutput: Matrix | null = null;
 
   constructor(options: NetworkOptions) {
@@ -349,8 +350,14 @@ export class Network {
   }
 
   private dPrediction(N: number): Matrix {
-    let m = this.dPredictions.get(N);
-    if (!m) this.dPredictions.set(N, (m = zeros(N, this.outputSize, this.dtype)));
+    const d = this.dPredictions;
+    const recent = d[0];
+    const older = d[1];
+    if (recent && recent.rows === N) return recent;
+    // the other batch size: swapped to the front; a new one replaces the least recently used
+    const m = older && older.rows === N ? older : zeros(N, this.outputSize, this.dtype);
+    d[1] = recent;
+    d[0] = m;
     return m;
   }
 }
