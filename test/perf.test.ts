@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { spawnSync } from 'node:child_process';
 import { Network, Random, SGD, fit, kernels, toMatrix, type ActivationName, type ActivationSpec, type Matrix } from '../src/index.js';
 import { grid } from './helpers.js';
 
@@ -125,21 +126,92 @@ test('preActivation() after a one-input layer skipped storing z gives the forwar
   assert.deepEqual(Array.from(net.layers[0].preActivation!().data), expected);
 });
 
-test('a network keeps working when the kernels memory grows between its forward and backward passes', () => {
-  const { x, y } = data(20, 4, 2, 3);
-  const net = new Network({ layers: [4, 8, 2], activation: 'relu', seed: 5 });
-  const reference = new Network({ layers: [4, 8, 2], activation: 'relu', seed: 5 });
-  reference.computeGradient(x, y);
-  net.forward(x);
-  // new batch sizes on other networks allocate until the memory must grow
-  const others = [];
-  for (let n = 1; n <= 40; n++) {
-    const other = new Network({ layers: [4, 300, 2], activation: 'relu', seed: n });
-    other.forward(data(n * 50, 4, 2, n).x);
-    others.push(other);
+// Browsers without cross-origin isolation (Firefox, Safari) give an unshared memory, whose growth
+// detaches every view on it; Node's is shared. This child process refuses shared memories, drives
+// the layers by hand (forward, grow the memory, backward) and prints the gradients of both kernels.
+const unsharedChild = `
+const Memory = WebAssembly.Memory;
+WebAssembly.Memory = function (d) { if (d.shared) throw new Error('no shared memory here'); return new Memory(d); };
+WebAssembly.Memory.prototype = Memory.prototype;
+const s = await import(${JSON.stringify(new URL('../src/index.js', import.meta.url).href)});
+await s.kernels.wasmReady;
+const rt = s.kernels.wasmRuntime();
+const random = new s.Random(3);
+const x = s.toMatrix(Array.from({ length: 20 }, () => [random.normal(), random.normal(), random.normal(), random.normal()]));
+const dOut = s.toMatrix(Array.from({ length: 20 }, () => [random.normal(), random.normal()]));
+const run = (backend, grow) => {
+  s.kernels.setKernelBackend(backend);
+  const net = new s.Network({ layers: [4, 8, 8, 2], activation: 'relu', output: 'tanh', seed: 5 });
+  const [a, b, c] = net.layers;
+  c.forward(b.forward(a.forward(x)));
+  const buffer = rt.buffer;
+  if (grow) rt.release(rt.allocate(2 * buffer.byteLength)); // the memory grows; the layers' views detach
+  const grew = rt.buffer !== buffer;
+  const z = Array.from(c.preActivation().data);
+  a.backward(b.backwardFromPreActivation(c.backward(dOut, true), true), true);
+  return { grew, z, grads: Array.from(net.grads) };
+};
+let result;
+try {
+  const wasm = run('wasm', true);
+  result = { shared: rt.shared, grew: wasm.grew, wasm, js: run('js', false) };
+} catch (e) {
+  result = { error: String(e) };
+}
+console.log(JSON.stringify(result));
+`;
+
+test('a layer keeps working when an unshared kernels memory grows between its forward and backward passes', () => {
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', unsharedChild], { encoding: 'utf8' });
+  assert.equal(child.status, 0, child.stderr);
+  const r = JSON.parse(child.stdout.trim().split('\n').pop()!);
+  assert.equal(r.error, undefined, r.error);
+  assert.equal(r.shared, false, 'the child should run on an unshared memory');
+  assert.equal(r.grew, true, 'the memory should have grown between forward and backward');
+  assert.deepEqual(r.wasm.z, r.js.z, 'pre-activations differ');
+  assert.deepEqual(r.wasm.grads, r.js.grads, 'gradients differ');
+});
+
+test('predict on 1..300 rows keeps buffers for two batch sizes, not one per row count', () => {
+  for (const backend of ['wasm', 'js'] as const) {
+    kernels.setKernelBackend(backend);
+    try {
+      const rt = kernels.wasmRuntime()!;
+      const net = new Network({ layers: [8, 64, 64, 1], activation: 'relu', seed: 2 });
+      const { x } = data(300, 8, 1, 4);
+      const rows = (n: number): Matrix => ({ rows: n, cols: 8, data: x.data.slice(0, n * 8) });
+      net.predict(rows(1));
+      gc();
+      const heap = process.memoryUsage().heapUsed;
+      const held = rt.allocatedBytes;
+      for (let n = 1; n <= 300; n++) net.predict(rows(n));
+      gc();
+      const heapGrowth = process.memoryUsage().heapUsed - heap;
+      const heldGrowth = rt.allocatedBytes - held;
+      // the buffers of two 300-row batches: 2 × 300 × 658 floats ≈ 3.2 MB on the wasm path
+      // (one per row count would hold 45,150 rows' worth: ≈ 238 MB)
+      if (backend === 'wasm') assert.ok(heldGrowth < 4 * 2 ** 20, `kernels memory held grew by ${heldGrowth} bytes`);
+      else assert.ok(heapGrowth < 16 * 2 ** 20, `heap grew by ${heapGrowth} bytes`);
+    } finally {
+      kernels.setKernelBackend('wasm');
+    }
   }
-  net.computeGradient(x, y);
-  assert.deepEqual(Array.from(net.grads), Array.from(reference.grads));
+  // training alternates full and remainder batches: both keep their buffers
+  const { x, y } = data(10, 8, 1, 5);
+  const net = new Network({ layers: [8, 4, 1], seed: 1 });
+  const rt = kernels.wasmRuntime()!;
+  const full = { x, y };
+  const rest = { x: { rows: 3, cols: 8, data: x.data.slice(0, 24) }, y: { rows: 3, cols: 1, data: y.data.slice(0, 3) } };
+  net.computeGradient(full.x, full.y);
+  net.computeGradient(rest.x, rest.y);
+  const held = rt.allocatedBytes;
+  const buffer = rt.buffer;
+  for (let i = 0; i < 5; i++) {
+    net.computeGradient(full.x, full.y);
+    net.computeGradient(rest.x, rest.y);
+  }
+  assert.equal(rt.allocatedBytes, held, 'alternating two batch sizes allocated');
+  assert.equal(rt.buffer, buffer);
 });
 
 test('float32 networks learn: XOR, and y = x² to MSE < 1e-4', () => {
