@@ -5,7 +5,7 @@
 // β2 = 0.999, ε = 1e-8. AdamW (adamw.ts) adds decoupled weight decay to this same step.
 
 import { checkNumber } from '../errors.js';
-import type { FloatArray } from '../kernels/index.js';
+import { adamStep as adamKernel, type AdamStepOptions, type FloatArray } from '../kernels/index.js';
 import { bufferFromJSON, bufferToJSON, checkState, stateBuffer, type Optimizer, type OptimizerState } from './optimizer.js';
 
 export interface AdamOptions {
@@ -35,6 +35,7 @@ export class Adam implements Optimizer {
     this.beta1 = checkNumber('beta1', options.beta1 ?? 0.9, { min: 0, max: 0.999999999 });
     this.beta2 = checkNumber('beta2', options.beta2 ?? 0.999, { min: 0, max: 0.999999999 });
     this.epsilon = checkNumber('epsilon', options.epsilon ?? 1e-8, { min: 0, exclusiveMin: true });
+    Object.assign(this.stepOptions, { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon });
   }
 
   step(params: FloatArray, grads: FloatArray): void {
@@ -46,22 +47,16 @@ export class Adam implements Optimizer {
     const n = params.length;
     const m = (this.m = stateBuffer(this.m, n, 'm'));
     const v = (this.v = stateBuffer(this.v, n, 'v'));
-    const t = ++this.stepCount;
-    const b1 = this.beta1;
-    const b2 = this.beta2;
-    const eps = this.epsilon;
-    const lr = this.learningRate;
-    const c1 = 1 - b1 ** t; // bias corrections
-    const c2 = 1 - b2 ** t;
-    const keep = 1 - lr * decay;
-    for (let i = 0; i < n; i++) {
-      const g = grads[i];
-      m[i] = b1 * m[i] + (1 - b1) * g;
-      v[i] = b2 * v[i] + (1 - b2) * g * g;
-      const p = decay > 0 ? params[i] * keep : params[i];
-      params[i] = p - (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
-    }
+    // the loop itself is kernels/optimizers.ts adamStep (WebAssembly when every buffer lives in the
+    // kernels' memory); one options object per optimizer, so a step allocates nothing
+    const o = this.stepOptions;
+    o.step = ++this.stepCount;
+    o.learningRate = this.learningRate;
+    o.decay = decay;
+    adamKernel(params, grads, m, v, o);
   }
+
+  private readonly stepOptions: AdamStepOptions = { learningRate: 0, beta1: 0, beta2: 0, epsilon: 0, step: 0, decay: 0 };
 
   reset(): void {
     this.m = null;

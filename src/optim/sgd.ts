@@ -3,7 +3,7 @@
 // Default η = 0.01, as Keras's SGD (PyTorch's torch.optim.SGD has lr 1e-3).
 
 import { checkNumber } from '../errors.js';
-import type { FloatArray } from '../kernels/index.js';
+import { sgdStep, type FloatArray } from '../kernels/index.js';
 import { checkState, type Optimizer, type OptimizerState } from './optimizer.js';
 
 export interface SGDOptions {
@@ -20,8 +20,7 @@ export class SGD implements Optimizer {
   }
 
   step(params: FloatArray, grads: FloatArray): void {
-    const lr = this.learningRate;
-    for (let i = 0; i < params.length; i++) params[i] -= lr * grads[i];
+    sgdStep(params, grads, this.learningRate); // params[i] −= η·grads[i], in kernels/optimizers.ts
     this.stepCount++;
   }
 
