@@ -25,7 +25,7 @@ const cases: { name: string; run: () => unknown; type: Function; message: RegExp
   { name: 'non-positive learning rate', run: () => fit(net(), [[1, 2]], [[1]], { learningRate: 0 }), type: OptionError, message: /learningRate must be a number > 0, got 0/ },
   { name: 'softmax on a hidden layer', run: () => new Network({ layers: [1, 2, 2], activation: 'softmax' }), type: OptionError, message: /softmax is an output activation/ },
   { name: 'cross-entropy with a tanh output', run: () => new Network({ layers: [1, 2, 1], output: 'tanh', loss: 'binaryCrossEntropy' }), type: OptionError, message: /must be sigmoid or linear, not tanh/ },
-  { name: 'binary targets outside [0, 1]', run: () => fit(new Network({ layers: [1, 1], loss: 'binaryCrossEntropy' }), [[1], [2]], [[0], [2]]), type: OptionError, message: /y\[1\]\[0\] is 2/ },
+  { name: 'binary targets outside [0, 1]', run: () => fit(new Network({ layers: [1, 1], loss: 'binaryCrossEntropy' }), [[1], [2]], [[0], [2]]), type: DataError, message: /y\[1\]\[0\] is 2/, fields: { argument: 'y', row: 1, column: 0 } },
   { name: 'prediction input of the wrong width', run: () => net().predict([[1]]), type: ShapeError, message: /x has 1 column but the network expects 2/ },
 ];
 

@@ -3,7 +3,7 @@
 // whose row is a whole distribution. The cross-entropies take logits (pre-activations) and are
 // written in log-sum-exp form, so they stay finite for logits of ±1000.
 
-import { checkNumber, OptionError, unknownName } from '../errors.js';
+import { checkNumber, DataError, ShapeError, unknownName } from '../errors.js';
 import type { FloatArray } from '../kernels/index.js';
 import { sigmoidValue, type ActivationName } from './activations.js';
 
@@ -26,8 +26,8 @@ export interface Loss {
   gradient(dP: FloatArray, p: FloatArray, t: FloatArray, rows: number, cols: number): void;
   /** Predictions p at which the gradient jumps, for target t (the gradient checker avoids them). */
   kinks(t: number): number[];
-  /** Checks targets are valid for this loss; throws a DataError-like OptionError naming row/column. */
-  checkTargets?(t: FloatArray, rows: number, cols: number): void;
+  /** Checks targets are valid for this loss; throws a DataError naming the argument, row and column. */
+  checkTargets?(t: FloatArray, rows: number, cols: number, argument?: string): void;
 }
 
 /** Mean squared error: mean of (p − t)². */
@@ -115,11 +115,11 @@ export function binaryCrossEntropy(): Loss {
       for (let i = 0; i < n; i++) dZ[i] = (sigmoidValue(z[i]) - t[i]) / n;
     },
     kinks: () => [],
-    checkTargets(t, rows, cols) {
+    checkTargets(t, rows, cols, argument = 'y') {
       for (let i = 0; i < rows * cols; i++) {
         if (!(t[i] >= 0 && t[i] <= 1)) {
-          throw new OptionError(
-            `binaryCrossEntropy needs targets in [0, 1], but y[${Math.floor(i / cols)}][${i % cols}] is ${t[i]}`, 'y');
+          const r = Math.floor(i / cols), c = i % cols;
+          throw new DataError(`binaryCrossEntropy needs targets in [0, 1], but ${argument}[${r}][${c}] is ${t[i]}`, argument, r, c);
         }
       }
     },
@@ -162,14 +162,14 @@ export function softmaxCrossEntropy(): Loss {
       }
     },
     kinks: () => [],
-    checkTargets(t, rows, cols) {
+    checkTargets(t, rows, cols, argument = 'y') {
       if (cols < 2) {
-        throw new OptionError('softmaxCrossEntropy needs at least 2 target columns (one per class, one-hot)', 'y');
+        throw new ShapeError(`softmaxCrossEntropy needs at least 2 target columns in ${argument} (one per class, one-hot)`, argument);
       }
       for (let i = 0; i < rows * cols; i++) {
         if (!(t[i] >= 0 && t[i] <= 1)) {
-          throw new OptionError(
-            `softmaxCrossEntropy needs one-hot targets in [0, 1], but y[${Math.floor(i / cols)}][${i % cols}] is ${t[i]}`, 'y');
+          const r = Math.floor(i / cols), c = i % cols;
+          throw new DataError(`softmaxCrossEntropy needs one-hot targets in [0, 1], but ${argument}[${r}][${c}] is ${t[i]}`, argument, r, c);
         }
       }
     },

@@ -218,7 +218,7 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
     valX = toMatrix(vx, 'validationData.x', network.inputSize);
     valY = toMatrix(vy, 'validationData.y', network.outputSize);
     checkSameRows(valX, valY, 'validationData.x', 'validationData.y');
-    network.loss.checkTargets?.(valY.data, valY.rows, valY.cols);
+    network.loss.checkTargets?.(valY.data, valY.rows, valY.cols, 'validationData.y');
   } else if (options.validationSplit !== undefined && options.validationSplit !== 0) {
     const split = checkNumber('validationSplit', options.validationSplit, { min: 0, max: 1 });
     if (split >= 1) throw new OptionError(`validationSplit must be < 1 (a fraction of the rows), got ${split}`, 'validationSplit');
