@@ -20,6 +20,7 @@ const cases: { name: string; run: () => unknown; type: Function; message: RegExp
   { name: 'unknown loss', run: () => getLoss('mse2' as never), type: OptionError, message: /unknown loss "mse2"; expected one of: mse, mae, huber/ },
   { name: 'unknown initializer', run: () => new Network({ layers: [1, 2, 1], init: 'he' as never }), type: OptionError, message: /unknown initializer "he"; expected one of: heNormal/ },
   { name: 'unknown optimizer', run: () => fit(net(), [[1, 2]], [[1]], { optimizer: 'adamm' as never }), type: OptionError, message: /unknown optimizer "adamm"/ },
+  { name: 'a hyper-parameter the optimizer does not have', run: () => fit(net(), [[1, 2]], [[1]], { optimizer: 'adam', optimizerOptions: { momentum: 0.9 } }), type: OptionError, message: /adam has no momentum option \(it takes learningRate, beta1, beta2, epsilon\)/ },
   { name: 'bad layer size', run: () => new Network({ layers: [1, 0, 1] }), type: OptionError, message: /layers\[1\] must be an integer >= 1, got 0/ },
   { name: 'negative weight decay', run: () => new Network({ layers: [1, 1], weightDecay: -1 }), type: OptionError, message: /weightDecay must be a number >= 0, got -1/ },
   { name: 'non-positive learning rate', run: () => fit(net(), [[1, 2]], [[1]], { learningRate: 0 }), type: OptionError, message: /learningRate must be a number > 0, got 0/ },

@@ -35,7 +35,7 @@ export { LBFGS, type LBFGSOptions } from './lbfgs.js';
 export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adagrad' | 'adam' | 'adamw' | 'lbfgs';
 export const optimizerNames: OptimizerName[] = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adagrad', 'adam', 'adamw', 'lbfgs'];
 
-/** Every optimizer's hyper-parameters; each optimizer reads the ones it has and rejects none. */
+/** Every optimizer's hyper-parameters; getOptimizer rejects those the named optimizer does not have. */
 export interface OptimizerOptions {
   learningRate?: number;
   /** momentum, nesterov: μ */
@@ -59,6 +59,17 @@ export interface OptimizerOptions {
 }
 
 const known = new Set(['learningRate', 'momentum', 'alpha', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'memory', 'c1', 'c2', 'maxEvaluations', 'tolerance']);
+/** the hyper-parameters each optimizer has (an option it lacks would be silently ignored) */
+const accepted: Record<OptimizerName, readonly string[]> = {
+  sgd: ['learningRate'],
+  momentum: ['learningRate', 'momentum'],
+  nesterov: ['learningRate', 'momentum'],
+  rmsprop: ['learningRate', 'alpha', 'epsilon'],
+  adagrad: ['learningRate', 'epsilon'],
+  adam: ['learningRate', 'beta1', 'beta2', 'epsilon'],
+  adamw: ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay'],
+  lbfgs: ['learningRate', 'memory', 'c1', 'c2', 'maxEvaluations', 'tolerance'],
+};
 
 /** An optimizer by name (or a ready-made one, returned as is). Bad hyper-parameters throw OptionError with the value. */
 export function getOptimizer(spec: OptimizerName | Optimizer, options: OptimizerOptions = {}): Optimizer {
@@ -70,6 +81,12 @@ export function getOptimizer(spec: OptimizerName | Optimizer, options: Optimizer
     if (!known.has(key)) unknownName('optimizer option', key, [...known], 'optimizerOptions');
   }
   const o = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as OptimizerOptions;
+  if (Object.prototype.hasOwnProperty.call(accepted, spec)) {
+    const extra = Object.keys(o).find((k) => !accepted[spec as OptimizerName].includes(k));
+    if (extra) {
+      throw new OptionError(`${spec} has no ${extra} option (it takes ${accepted[spec as OptimizerName].join(', ')})`, 'optimizerOptions');
+    }
+  }
   switch (spec) {
     case 'sgd':
       return new SGD(o);
