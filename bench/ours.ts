@@ -13,7 +13,7 @@ export function seedData(): { x: number[][]; y: number[][] } {
 }
 
 /** One full-batch gradient-descent step of the seed's [1, 64, 1] leaky-ReLU network, in µs. */
-function seedStep(dtype: 'float64' | 'float32'): number {
+export function seedStep(dtype: 'float64' | 'float32'): number {
   const { x, y } = seedData();
   const X = toMatrix(x, 'x', 1, dtype);
   const Y = toMatrix(y, 'y', 1, dtype);

@@ -2,24 +2,12 @@
 // kernels: `npm run build && node dist/bench/seed-step.js [--cpu]` prints µs per step, f64 and f32,
 // on the WebAssembly and the JavaScript kernels.
 
-import { Network, SGD, kernels, toMatrix } from '../src/index.js';
-import { medianSeconds, useCpuClock, clockName } from './measure.js';
-import { seedData } from './ours.js';
+import { kernels } from '../src/index.js';
+import { useCpuClock, clockName } from './measure.js';
+import { seedStep } from './ours.js';
 
 if (process.argv.includes('--cpu')) useCpuClock();
 await kernels.wasmReady;
-
-function seedStep(dtype: 'float64' | 'float32'): number {
-  const { x, y } = seedData();
-  const X = toMatrix(x, 'x', 1, dtype);
-  const Y = toMatrix(y, 'y', 1, dtype);
-  const net = new Network({ layers: [1, 64, 1], activation: 'leakyRelu', output: 'linear', seed: 3, dtype });
-  const sgd = new SGD({ learningRate: 1e-3 });
-  return medianSeconds(() => {
-    net.computeGradient(X, Y);
-    sgd.step(net.params, net.grads);
-  }) * 1e6;
-}
 
 for (const backend of ['wasm', 'js'] as const) {
   kernels.setKernelBackend(backend);

@@ -71,10 +71,8 @@ export interface GradCheckEntry {
   status: GradCheckStatus;
 }
 
-export interface GradCheckTermSummary {
-  term: string;
-  /** the term's value at the checked point */
-  value: number;
+/** Counts shared by a term's summary and a buffer's: how many entries, and what became of them. */
+export interface GradCheckCounts {
   checked: number;
   judged: number;
   failed: number;
@@ -83,6 +81,12 @@ export interface GradCheckTermSummary {
   /** set aside: D(h) and D(2h) disagree (the cost is not smooth at this scale) */
   unstable: number;
   worstError: number;
+}
+
+export interface GradCheckTermSummary extends GradCheckCounts {
+  term: string;
+  /** the term's value at the checked point */
+  value: number;
   /** ‖a − n‖ / (‖a‖ + ‖n‖) over all checked entries of this term, set-aside ones included */
   textbook: number;
   /** the same over the judged entries only */
@@ -90,18 +94,12 @@ export interface GradCheckTermSummary {
 }
 
 /** Entries of one buffer (layer × kind) for one term. */
-export interface GradCheckGroup {
+export interface GradCheckGroup extends GradCheckCounts {
   term: string;
   layer: number;
   layerType: string;
   kind: string;
   size: number;
-  checked: number;
-  judged: number;
-  failed: number;
-  kinks: number;
-  unstable: number;
-  worstError: number;
 }
 
 /** Where a failure comes from, most specific first. */
