@@ -19,37 +19,60 @@ export function seedStep(dtype: 'float64' | 'float32'): number {
   const Y = toMatrix(y, 'y', 1, dtype);
   const net = new Network({ layers: [1, 64, 1], activation: 'leakyRelu', output: 'linear', seed: 3, dtype });
   const sgd = new SGD({ learningRate: 1e-3 });
-  return medianSeconds(() => {
-    net.computeGradient(X, Y);
-    sgd.step(net.params, net.grads);
-  }) * 1e6;
+  return (
+    medianSeconds(() => {
+      net.computeGradient(X, Y);
+      sgd.step(net.params, net.grads);
+    }) * 1e6
+  );
 }
 
 /** Synthetic MNIST-sized data: 128 rows of 784 pixels in [0, 1), one-hot labels of 10 classes. */
 export function mnistBatch(dtype: 'float64' | 'float32'): { x: Matrix; y: Matrix } {
   const random = new Random(0);
-  const x = toMatrix(Array.from({ length: 128 }, () => Array.from({ length: 784 }, () => random.uniform())), 'x', 784, dtype);
-  const y = toMatrix(Array.from({ length: 128 }, () => {
-    const k = random.int(10);
-    return Array.from({ length: 10 }, (_, c) => (c === k ? 1 : 0));
-  }), 'y', 10, dtype);
+  const x = toMatrix(
+    Array.from({ length: 128 }, () => Array.from({ length: 784 }, () => random.uniform())),
+    'x',
+    784,
+    dtype,
+  );
+  const y = toMatrix(
+    Array.from({ length: 128 }, () => {
+      const k = random.int(10);
+      return Array.from({ length: 10 }, (_, c) => (c === k ? 1 : 0));
+    }),
+    'y',
+    10,
+    dtype,
+  );
   return { x, y };
 }
 
 /** One SGD step of 784-128-10 (ReLU, softmax cross-entropy) on a batch of 128, in samples/s. */
 function mnistStep(dtype: 'float64' | 'float32'): number {
   const { x, y } = mnistBatch(dtype);
-  const net = new Network({ layers: [784, 128, 10], activation: 'relu', loss: 'softmaxCrossEntropy', seed: 3, dtype });
-  const sgd = new SGD({ learningRate: 0.01 });
-  return 128 / medianSeconds(() => {
-    net.computeGradient(x, y);
-    sgd.step(net.params, net.grads);
+  const net = new Network({
+    layers: [784, 128, 10],
+    activation: 'relu',
+    loss: 'softmaxCrossEntropy',
+    seed: 3,
+    dtype,
   });
+  const sgd = new SGD({ learningRate: 0.01 });
+  return (
+    128 /
+    medianSeconds(() => {
+      net.computeGradient(x, y);
+      sgd.step(net.params, net.grads);
+    })
+  );
 }
 
 /** 128×784 · 784×128 on the product kernel, operands already in the kernels' memory, in GFLOP/s. */
 function matmul(dtype: 'float64' | 'float32'): number {
-  const M = 128, K = 784, O = 128;
+  const M = 128,
+    K = 784,
+    O = 128;
   const random = new Random(1);
   const a = kernels.allocate(dtype, M * K);
   const b = kernels.allocate(dtype, K * O);
@@ -76,7 +99,10 @@ function fitSquare(optimizer: 'lbfgs' | 'adam'): { seconds: number; epochs: numb
   const run = () => {
     const net = new Network({ layers: [1, 64, 1], activation: 'relu', output: 'linear', seed: 3 });
     const h = fit(net, x, y, {
-      optimizer, learningRate: optimizer === 'adam' ? 0.01 : 1, epochs: 20000, scale: false,
+      optimizer,
+      learningRate: optimizer === 'adam' ? 0.01 : 1,
+      epochs: 20000,
+      scale: false,
       onEpoch: (_info, loss) => loss >= 1e-5,
     });
     epochs = h.loss.length;
@@ -88,24 +114,76 @@ function fitSquare(optimizer: 'lbfgs' | 'adam'): { seconds: number; epochs: numb
 }
 
 export function benchOurs(emit: Emit, notice: (s: string) => void): void {
-  const backends: ['wasm' | 'js', string][] = kernels.kernelBackend() === 'wasm' ? [['wasm', ''], ['js', '-js']] : [['js', '-js']];
-  if (kernels.kernelBackend() !== 'wasm') notice(`WebAssembly kernels unavailable (${kernels.wasmFailure()}): JavaScript kernels only`);
+  const backends: ['wasm' | 'js', string][] =
+    kernels.kernelBackend() === 'wasm'
+      ? [
+          ['wasm', ''],
+          ['js', '-js'],
+        ]
+      : [['js', '-js']];
+  if (kernels.kernelBackend() !== 'wasm')
+    notice(`WebAssembly kernels unavailable (${kernels.wasmFailure()}): JavaScript kernels only`);
   for (const [backend, suffix] of backends) {
     kernels.setKernelBackend(backend);
-    emit({ workload: 'seed', impl: `scratchnet-f64${suffix}`, metric: 'us_per_step', value: seedStep('float64'), unit: 'us' });
-    emit({ workload: 'seed', impl: `scratchnet-f32${suffix}`, metric: 'us_per_step', value: seedStep('float32'), unit: 'us' });
-    emit({ workload: 'mnist', impl: `scratchnet-f32${suffix}`, metric: 'samples_per_s', value: mnistStep('float32'), unit: 'samples/s' });
-    emit({ workload: 'mnist', impl: `scratchnet-f64${suffix}`, metric: 'samples_per_s', value: mnistStep('float64'), unit: 'samples/s' });
-    emit({ workload: 'matmul', impl: `scratchnet-f32${suffix}`, metric: 'gflops', value: matmul('float32'), unit: 'GFLOP/s' });
-    emit({ workload: 'matmul', impl: `scratchnet-f64${suffix}`, metric: 'gflops', value: matmul('float64'), unit: 'GFLOP/s' });
+    emit({
+      workload: 'seed',
+      impl: `scratchnet-f64${suffix}`,
+      metric: 'us_per_step',
+      value: seedStep('float64'),
+      unit: 'us',
+    });
+    emit({
+      workload: 'seed',
+      impl: `scratchnet-f32${suffix}`,
+      metric: 'us_per_step',
+      value: seedStep('float32'),
+      unit: 'us',
+    });
+    emit({
+      workload: 'mnist',
+      impl: `scratchnet-f32${suffix}`,
+      metric: 'samples_per_s',
+      value: mnistStep('float32'),
+      unit: 'samples/s',
+    });
+    emit({
+      workload: 'mnist',
+      impl: `scratchnet-f64${suffix}`,
+      metric: 'samples_per_s',
+      value: mnistStep('float64'),
+      unit: 'samples/s',
+    });
+    emit({
+      workload: 'matmul',
+      impl: `scratchnet-f32${suffix}`,
+      metric: 'gflops',
+      value: matmul('float32'),
+      unit: 'GFLOP/s',
+    });
+    emit({
+      workload: 'matmul',
+      impl: `scratchnet-f64${suffix}`,
+      metric: 'gflops',
+      value: matmul('float64'),
+      unit: 'GFLOP/s',
+    });
   }
   kernels.setKernelBackend('wasm');
   for (const optimizer of ['lbfgs', 'adam'] as const) {
     try {
       const r = fitSquare(optimizer);
-      if (r.mse >= 1e-5) notice(`scratchnet-${optimizer} stopped at MSE ${r.mse.toExponential(2)} after ${r.epochs} epochs (not < 1e-5)`);
+      if (r.mse >= 1e-5)
+        notice(
+          `scratchnet-${optimizer} stopped at MSE ${r.mse.toExponential(2)} after ${r.epochs} epochs (not < 1e-5)`,
+        );
       else notice(`scratchnet-${optimizer}: ${r.epochs} epochs to MSE < 1e-5`);
-      emit({ workload: 'fit-square', impl: `scratchnet-${optimizer}`, metric: 'seconds', value: r.seconds, unit: 's' });
+      emit({
+        workload: 'fit-square',
+        impl: `scratchnet-${optimizer}`,
+        metric: 'seconds',
+        value: r.seconds,
+        unit: 's',
+      });
     } catch (e) {
       notice(`scratchnet-${optimizer} fit failed: ${(e as Error).message}`);
     }

@@ -49,7 +49,14 @@ function choosePython(): string | null {
   let best: string | null = null;
   let bestCount = 0;
   for (const c of candidates) {
-    const r = spawnSync(c, ['-c', 'import importlib.util as u; print(sum(u.find_spec(m) is not None for m in ("numpy", "torch", "sklearn")))'], { encoding: 'utf8' });
+    const r = spawnSync(
+      c,
+      [
+        '-c',
+        'import importlib.util as u; print(sum(u.find_spec(m) is not None for m in ("numpy", "torch", "sklearn")))',
+      ],
+      { encoding: 'utf8' },
+    );
     const count = r.status === 0 ? Number(r.stdout.trim()) : 0;
     if (count > bestCount) {
       best = c;
@@ -66,10 +73,21 @@ function benchPython(): void {
     return;
   }
   const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/peers.py');
-  process.stderr.write(`python peers: ${python} ${script} (OPENBLAS_NUM_THREADS=1, torch.set_num_threads(1))\n`);
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', BENCH_CLOCK: clockName };
+  process.stderr.write(
+    `python peers: ${python} ${script} (OPENBLAS_NUM_THREADS=1, torch.set_num_threads(1))\n`,
+  );
+  const env = {
+    ...process.env,
+    OPENBLAS_NUM_THREADS: '1',
+    OMP_NUM_THREADS: '1',
+    MKL_NUM_THREADS: '1',
+    BENCH_CLOCK: clockName,
+  };
   const r = spawnSync(python, [script], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
-  if (r.status !== 0) notice(`${python} peers.py exited with ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  if (r.status !== 0)
+    notice(
+      `${python} peers.py exited with ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+    );
   for (const line of r.stdout.split('\n')) {
     if (!line.trim()) continue;
     const o = JSON.parse(line);
@@ -100,9 +118,13 @@ function table(): string {
     const rows = figures.filter((f) => f.workload === w);
     const peers = rows.filter((f) => !f.impl.startsWith('scratchnet'));
     lines.push('', `${w} (${rows[0].metric})`);
-    lines.push(`  ${'impl'.padEnd(26)} ${'value'.padStart(16)}   ${peers.map((p) => `vs ${p.impl}`.padStart(18)).join('')}`);
+    lines.push(
+      `  ${'impl'.padEnd(26)} ${'value'.padStart(16)}   ${peers.map((p) => `vs ${p.impl}`.padStart(18)).join('')}`,
+    );
     for (const f of rows) {
-      const ratios = f.impl.startsWith('scratchnet') ? peers.map((p) => `${ratio(f, p).toFixed(2)}×`.padStart(18)).join('') : '';
+      const ratios = f.impl.startsWith('scratchnet')
+        ? peers.map((p) => `${ratio(f, p).toFixed(2)}×`.padStart(18)).join('')
+        : '';
       lines.push(`  ${f.impl.padEnd(26)} ${format(f).padStart(16)}   ${ratios}`);
     }
   }
@@ -123,7 +145,9 @@ function table(): string {
 }
 
 const ready = await kernels.wasmReady;
-process.stderr.write(`scratchnet kernels: ${ready ? 'WebAssembly SIMD128' : `JavaScript (${kernels.wasmFailure()})`}; Node ${process.version}; clock: ${clockName}\n`);
+process.stderr.write(
+  `scratchnet kernels: ${ready ? 'WebAssembly SIMD128' : `JavaScript (${kernels.wasmFailure()})`}; Node ${process.version}; clock: ${clockName}\n`,
+);
 benchOurs(emit, notice);
 await benchParallel(emit, notice);
 await benchTfjs(emit, notice);

@@ -17,7 +17,9 @@ function load(): TF {
   require('@tensorflow/tfjs-backend-cpu');
   const wasm = require('@tensorflow/tfjs-backend-wasm');
   // In Node the wasm backend reads its .wasm from a path: the package's dist folder.
-  wasm.setWasmPaths(path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep);
+  wasm.setWasmPaths(
+    path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep,
+  );
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false); // one thread, like the other peers
   tf.env().set('IS_TEST', true); // quiets the "install tfjs-node" banner
   return tf;
@@ -25,30 +27,34 @@ function load(): TF {
 
 /** The seed step: [1, 64, 1] leaky ReLU, MSE, full batch of 201, one gradient-descent step (float32). */
 function seedStep(tf: TF): number {
-  const x = tf.tensor2d(Array.from({ length: 201 }, (_, i) => i / 200), [201, 1]);
+  const x = tf.tensor2d(
+    Array.from({ length: 201 }, (_, i) => i / 200),
+    [201, 1],
+  );
   const y = tf.mul(x, x);
   const w1 = tf.variable(tf.randomNormal([1, 64], 0, Math.sqrt(2), 'float32', 1));
   const b1 = tf.variable(tf.zeros([64]));
   const w2 = tf.variable(tf.randomNormal([64, 1], 0, Math.sqrt(2 / 64), 'float32', 2));
   const b2 = tf.variable(tf.zeros([1]));
   const lr = tf.scalar(1e-3);
-  const step = () => tf.tidy(() => {
-    const z1 = tf.add(tf.matMul(x, w1), b1);
-    const positive = tf.greater(z1, 0);
-    const a1 = tf.where(positive, z1, tf.mul(z1, 0.01));
-    const p = tf.add(tf.matMul(a1, w2), b2);
-    const dp = tf.mul(tf.sub(p, y), 2 / 201);
-    const dw2 = tf.matMul(a1, dp, true, false);
-    const db2 = tf.sum(dp, 0);
-    const da1 = tf.matMul(dp, w2, false, true);
-    const dz1 = tf.where(positive, da1, tf.mul(da1, 0.01));
-    const dw1 = tf.matMul(x, dz1, true, false);
-    const db1 = tf.sum(dz1, 0);
-    w1.assign(tf.sub(w1, tf.mul(lr, dw1)));
-    b1.assign(tf.sub(b1, tf.mul(lr, db1)));
-    w2.assign(tf.sub(w2, tf.mul(lr, dw2)));
-    b2.assign(tf.sub(b2, tf.mul(lr, db2)));
-  });
+  const step = () =>
+    tf.tidy(() => {
+      const z1 = tf.add(tf.matMul(x, w1), b1);
+      const positive = tf.greater(z1, 0);
+      const a1 = tf.where(positive, z1, tf.mul(z1, 0.01));
+      const p = tf.add(tf.matMul(a1, w2), b2);
+      const dp = tf.mul(tf.sub(p, y), 2 / 201);
+      const dw2 = tf.matMul(a1, dp, true, false);
+      const db2 = tf.sum(dp, 0);
+      const da1 = tf.matMul(dp, w2, false, true);
+      const dz1 = tf.where(positive, da1, tf.mul(da1, 0.01));
+      const dw1 = tf.matMul(x, dz1, true, false);
+      const db1 = tf.sum(dz1, 0);
+      w1.assign(tf.sub(w1, tf.mul(lr, dw1)));
+      b1.assign(tf.sub(b1, tf.mul(lr, db1)));
+      w2.assign(tf.sub(w2, tf.mul(lr, dw2)));
+      b2.assign(tf.sub(b2, tf.mul(lr, db2)));
+    });
   const seconds = medianSeconds(() => {
     step();
     b2.dataSync(); // wait for the step to finish
@@ -66,22 +72,23 @@ function mnistStep(tf: TF): number {
   const w2 = tf.variable(tf.randomNormal([128, 10], 0, Math.sqrt(1 / 128), 'float32', 6));
   const b2 = tf.variable(tf.zeros([10]));
   const lr = tf.scalar(0.01);
-  const step = () => tf.tidy(() => {
-    const z1 = tf.add(tf.matMul(x, w1), b1);
-    const a1 = tf.relu(z1);
-    const z2 = tf.add(tf.matMul(a1, w2), b2);
-    const dz2 = tf.div(tf.sub(tf.softmax(z2), y), 128);
-    const dw2 = tf.matMul(a1, dz2, true, false);
-    const db2 = tf.sum(dz2, 0);
-    const da1 = tf.matMul(dz2, w2, false, true);
-    const dz1 = tf.mul(da1, tf.step(z1));
-    const dw1 = tf.matMul(x, dz1, true, false);
-    const db1 = tf.sum(dz1, 0);
-    w1.assign(tf.sub(w1, tf.mul(lr, dw1)));
-    b1.assign(tf.sub(b1, tf.mul(lr, db1)));
-    w2.assign(tf.sub(w2, tf.mul(lr, dw2)));
-    b2.assign(tf.sub(b2, tf.mul(lr, db2)));
-  });
+  const step = () =>
+    tf.tidy(() => {
+      const z1 = tf.add(tf.matMul(x, w1), b1);
+      const a1 = tf.relu(z1);
+      const z2 = tf.add(tf.matMul(a1, w2), b2);
+      const dz2 = tf.div(tf.sub(tf.softmax(z2), y), 128);
+      const dw2 = tf.matMul(a1, dz2, true, false);
+      const db2 = tf.sum(dz2, 0);
+      const da1 = tf.matMul(dz2, w2, false, true);
+      const dz1 = tf.mul(da1, tf.step(z1));
+      const dw1 = tf.matMul(x, dz1, true, false);
+      const db1 = tf.sum(dz1, 0);
+      w1.assign(tf.sub(w1, tf.mul(lr, dw1)));
+      b1.assign(tf.sub(b1, tf.mul(lr, db1)));
+      w2.assign(tf.sub(w2, tf.mul(lr, dw2)));
+      b2.assign(tf.sub(b2, tf.mul(lr, db2)));
+    });
   const seconds = medianSeconds(() => {
     step();
     b2.dataSync();

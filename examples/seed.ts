@@ -25,17 +25,30 @@ const runs: Run[] = [
 const fits: { label: string; y: number[]; loss: number[] }[] = [];
 for (const run of runs) {
   const net = new Network({
-    layers: [1, 64, 1], activation: 'leakyRelu', output: run.output, init: 'heNormal', loss: 'mse', weightDecay: 1e-8, seed: 1,
+    layers: [1, 64, 1],
+    activation: 'leakyRelu',
+    output: run.output,
+    init: 'heNormal',
+    loss: 'mse',
+    weightDecay: 1e-8,
+    seed: 1,
     onWarning: (m) => console.log(`  (warning) ${m}`),
   });
   const start = performance.now();
-  const history = fit(net, X, Y, { optimizer: 'sgd', learningRate: run.learningRate, epochs: iterations, scale: false }); // the seed's raw data
+  const history = fit(net, X, Y, {
+    optimizer: 'sgd',
+    learningRate: run.learningRate,
+    epochs: iterations,
+    scale: false,
+  }); // the seed's raw data
   const seconds = (performance.now() - start) / 1000;
   const pred = net.predict(X);
   let mse = 0;
   for (let i = 0; i < X.length; i++) mse += (pred.data[i] - Y[i][0]) ** 2;
   mse /= X.length;
-  console.log(`${run.label}\n  ${iterations} iterations, final training MSE ${mse.toExponential(3)}, ${seconds.toFixed(2)} s`);
+  console.log(
+    `${run.label}\n  ${iterations} iterations, final training MSE ${mse.toExponential(3)}, ${seconds.toFixed(2)} s`,
+  );
   fits.push({ label: run.label, y: Array.from(pred.data), loss: history.loss });
 }
 
@@ -43,14 +56,24 @@ for (const run of runs) {
 // curves (every 50th epoch: 50,000 points per line would only slow the renderer down).
 const xs = X.map(([x]) => x);
 const charts = {
-  seed: regressionFitChart({ x: xs, y: Y.map(([y]) => y) }, fits.map((f) => ({ name: f.label, x: xs, y: f.y })), { x: 'x', y: 'y = x²' },
-    'The seed experiment: y = x² on 201 points'),
-  'seed-loss': lossChart(fits.map((f) => ({ name: f.label, values: f.loss.map((v, i) => (i % 50 === 0 ? v : NaN)) })), 'Training loss (MSE + L2)'),
+  seed: regressionFitChart(
+    { x: xs, y: Y.map(([y]) => y) },
+    fits.map((f) => ({ name: f.label, x: xs, y: f.y })),
+    { x: 'x', y: 'y = x²' },
+    'The seed experiment: y = x² on 201 points',
+  ),
+  'seed-loss': lossChart(
+    fits.map((f) => ({ name: f.label, values: f.loss.map((v, i) => (i % 50 === 0 ? v : NaN)) })),
+    'Training loss (MSE + L2)',
+  ),
 };
 mkdirSync('out', { recursive: true });
 for (const [name, spec] of Object.entries(charts)) {
   const svg = await renderSvg(spec);
-  for (const [ext, content] of [['svg', svg], ['png', svgToPng(svg)]] as const) {
+  for (const [ext, content] of [
+    ['svg', svg],
+    ['png', svgToPng(svg)],
+  ] as const) {
     writeFileSync(`out/${name}.${ext}.tmp`, content);
     renameSync(`out/${name}.${ext}.tmp`, `out/${name}.${ext}`);
   }

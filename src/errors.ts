@@ -9,7 +9,10 @@ export class ScratchnetError extends Error {
 /** Shapes that do not fit: wrong number of columns, rows of x and y that differ, ragged rows. */
 export class ShapeError extends ScratchnetError {
   override name = 'ShapeError';
-  constructor(message: string, readonly argument?: string) {
+  constructor(
+    message: string,
+    readonly argument?: string,
+  ) {
     super(message);
   }
 }
@@ -30,7 +33,10 @@ export class DataError extends ScratchnetError {
 /** A bad option: unknown name, value out of range. `option` names the argument. */
 export class OptionError extends ScratchnetError {
   override name = 'OptionError';
-  constructor(message: string, readonly option?: string) {
+  constructor(
+    message: string,
+    readonly option?: string,
+  ) {
     super(message);
   }
 }

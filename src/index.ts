@@ -1,21 +1,65 @@
 // scratchnet's public API: re-exports only.
 export { ScratchnetError, ShapeError, DataError, OptionError, DivergenceError } from './errors.js';
 export { Random } from './random.js';
-export { toMatrix, zeros, toArrays, at, isMatrix, type Matrix, type MatrixLike, type DType, type FloatArray } from './matrix.js';
+export {
+  toMatrix,
+  zeros,
+  toArrays,
+  at,
+  isMatrix,
+  type Matrix,
+  type MatrixLike,
+  type DType,
+  type FloatArray,
+} from './matrix.js';
 export * as kernels from './kernels/index.js';
 export {
-  getActivation, activationNames, linear, relu, leakyRelu, elu, tanh, sigmoid, softplus, gelu, softmax,
-  type Activation, type ActivationName, type ActivationSpec,
+  getActivation,
+  activationNames,
+  linear,
+  relu,
+  leakyRelu,
+  elu,
+  tanh,
+  sigmoid,
+  softplus,
+  gelu,
+  softmax,
+  type Activation,
+  type ActivationName,
+  type ActivationSpec,
 } from './nn/activations.js';
 export {
-  getLoss, lossNames, mse, mae, huber, binaryCrossEntropy, softmaxCrossEntropy,
-  type Loss, type LossName, type LossSpec,
+  getLoss,
+  lossNames,
+  mse,
+  mae,
+  huber,
+  binaryCrossEntropy,
+  softmaxCrossEntropy,
+  type Loss,
+  type LossName,
+  type LossSpec,
 } from './nn/losses.js';
-export { initializers, initializerNames, getInitializer, defaultInitializer, type Initializer, type InitializerName } from './nn/initializers.js';
+export {
+  initializers,
+  initializerNames,
+  getInitializer,
+  defaultInitializer,
+  type Initializer,
+  type InitializerName,
+} from './nn/initializers.js';
 export { l2, l1, type Regularizer } from './nn/regularizers.js';
 export type { Layer, Parameter } from './nn/layer.js';
 export { Dense, type DenseOptions } from './nn/dense.js';
-export { Network, type NetworkOptions, type NetworkJSON, type LossTerms, type Terms, type ParameterRef } from './nn/network.js';
+export {
+  Network,
+  type NetworkOptions,
+  type NetworkJSON,
+  type LossTerms,
+  type Terms,
+  type ParameterRef,
+} from './nn/network.js';
 export * from './optim/index.js';
 export * from './train/index.js';
 export * from './check/index.js';

@@ -18,12 +18,20 @@ export interface Matrix {
 export type MatrixLike = Matrix | ArrayLike<ArrayLike<number>> | ArrayLike<number>;
 
 export function zeros(rows: number, cols: number, dtype: DType = 'float64'): Matrix {
-  return { rows, cols, data: dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols) };
+  return {
+    rows,
+    cols,
+    data: dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols),
+  };
 }
 
 export function isMatrix(x: unknown): x is Matrix {
   return (
-    typeof x === 'object' && x !== null && 'rows' in x && 'cols' in x && 'data' in x &&
+    typeof x === 'object' &&
+    x !== null &&
+    'rows' in x &&
+    'cols' in x &&
+    'data' in x &&
     ((x as Matrix).data instanceof Float64Array || (x as Matrix).data instanceof Float32Array)
   );
 }
@@ -49,13 +57,19 @@ export function toMatrix(x: MatrixLike, argument = 'x', cols?: number, dtype: DT
   let m: Matrix;
   if (isMatrix(x)) {
     if (x.data.length !== x.rows * x.cols) {
-      throw new ShapeError(`${argument}: data has ${x.data.length} values but rows × cols = ${x.rows * x.cols}`, argument);
+      throw new ShapeError(
+        `${argument}: data has ${x.data.length} values but rows × cols = ${x.rows * x.cols}`,
+        argument,
+      );
     }
     m = zeros(x.rows, x.cols, dtype);
     m.data.set(x.data);
   } else {
     if (x == null || typeof (x as ArrayLike<unknown>).length !== 'number') {
-      throw new DataError(`${argument} must be an array of rows or a Matrix, got ${x === null ? 'null' : typeof x}`, argument);
+      throw new DataError(
+        `${argument} must be an array of rows or a Matrix, got ${x === null ? 'null' : typeof x}`,
+        argument,
+      );
     }
     const n = x.length;
     if (n === 0) throw new DataError(`${argument} is empty: it needs at least one row`, argument);
@@ -65,13 +79,20 @@ export function toMatrix(x: MatrixLike, argument = 'x', cols?: number, dtype: DT
       for (let r = 0; r < n; r++) {
         const v = (x as ArrayLike<unknown>)[r];
         if (typeof v !== 'number') {
-          throw new ShapeError(`${argument}[${r}] is ${describe(v)} but ${argument}[0] is a number: mix of rows and numbers`, argument);
+          throw new ShapeError(
+            `${argument}[${r}] is ${describe(v)} but ${argument}[0] is a number: mix of rows and numbers`,
+            argument,
+          );
         }
         m.data[r] = v;
       }
     } else {
       if (first == null || typeof (first as ArrayLike<number>).length !== 'number') {
-        throw new DataError(`${argument}[0] must be an array of numbers, got ${describe(first)}`, argument, 0);
+        throw new DataError(
+          `${argument}[0] must be an array of numbers, got ${describe(first)}`,
+          argument,
+          0,
+        );
       }
       const c = (first as ArrayLike<number>).length;
       if (c === 0) throw new DataError(`${argument}[0] is empty: rows need at least one column`, argument, 0);
@@ -79,10 +100,16 @@ export function toMatrix(x: MatrixLike, argument = 'x', cols?: number, dtype: DT
       for (let r = 0; r < n; r++) {
         const row = (x as ArrayLike<ArrayLike<number>>)[r];
         if (row == null || typeof row.length !== 'number') {
-          throw new ShapeError(`${argument}[${r}] must be an array of ${c} numbers, got ${describe(row)}`, argument);
+          throw new ShapeError(
+            `${argument}[${r}] must be an array of ${c} numbers, got ${describe(row)}`,
+            argument,
+          );
         }
         if (row.length !== c) {
-          throw new ShapeError(`${argument}[${r}] has ${row.length} columns but ${argument}[0] has ${c}`, argument);
+          throw new ShapeError(
+            `${argument}[${r}] has ${row.length} columns but ${argument}[0] has ${c}`,
+            argument,
+          );
         }
         for (let j = 0; j < c; j++) {
           const v = row[j];
@@ -94,7 +121,8 @@ export function toMatrix(x: MatrixLike, argument = 'x', cols?: number, dtype: DT
       }
     }
   }
-  if (m.rows === 0 || m.cols === 0) throw new DataError(`${argument} is empty (${m.rows} × ${m.cols})`, argument);
+  if (m.rows === 0 || m.cols === 0)
+    throw new DataError(`${argument} is empty (${m.rows} × ${m.cols})`, argument);
   const d = m.data;
   for (let i = 0; i < d.length; i++) {
     if (!Number.isFinite(d[i])) {
@@ -104,7 +132,10 @@ export function toMatrix(x: MatrixLike, argument = 'x', cols?: number, dtype: DT
     }
   }
   if (cols !== undefined && m.cols !== cols) {
-    throw new ShapeError(`${argument} has ${m.cols} column${m.cols === 1 ? '' : 's'} but the network expects ${cols}`, argument);
+    throw new ShapeError(
+      `${argument} has ${m.cols} column${m.cols === 1 ? '' : 's'} but the network expects ${cols}`,
+      argument,
+    );
   }
   return m;
 }
@@ -112,12 +143,21 @@ export function toMatrix(x: MatrixLike, argument = 'x', cols?: number, dtype: DT
 /** Checks that x and y describe the same examples. */
 export function checkSameRows(x: Matrix, y: Matrix, xName = 'x', yName = 'y'): void {
   if (x.rows !== y.rows) {
-    throw new ShapeError(`${xName} has ${x.rows} rows but ${yName} has ${y.rows}: each example needs one target row`, yName);
+    throw new ShapeError(
+      `${xName} has ${x.rows} rows but ${yName} has ${y.rows}: each example needs one target row`,
+      yName,
+    );
   }
 }
 
 /** Rows `indices` of m, copied into `out` (which must have indices.length rows). */
-export function gatherRows(out: Matrix, m: Matrix, indices: ArrayLike<number>, start = 0, count = indices.length): Matrix {
+export function gatherRows(
+  out: Matrix,
+  m: Matrix,
+  indices: ArrayLike<number>,
+  start = 0,
+  count = indices.length,
+): Matrix {
   const c = m.cols;
   for (let r = 0; r < count; r++) {
     const src = indices[start + r] * c;

@@ -92,7 +92,10 @@ export class Random {
   /** Restores a state written by state(). */
   setState(state: readonly number[]): this {
     if (!Array.isArray(state) || state.length !== 5 || !state.slice(0, 4).every((v) => Number.isInteger(v))) {
-      throw new OptionError(`a Random state is 5 numbers written by state(), got ${JSON.stringify(state)}`, 'randomState');
+      throw new OptionError(
+        `a Random state is 5 numbers written by state(), got ${JSON.stringify(state)}`,
+        'randomState',
+      );
     }
     [this.a, this.b, this.c, this.d] = state.map((v) => v | 0);
     this.spare = state[4] === null ? NaN : state[4];

@@ -2,7 +2,16 @@
 // each loss with its possible outputs, with and without L2/L1, on several shapes and batch sizes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Network, Random, activationNames, lossNames, toMatrix, type ActivationName, type LossName, type Matrix } from '../src/index.js';
+import {
+  Network,
+  Random,
+  activationNames,
+  lossNames,
+  toMatrix,
+  type ActivationName,
+  type LossName,
+  type Matrix,
+} from '../src/index.js';
 import { numericGradient, randomMatrix, worstRelativeError } from './helpers.js';
 
 const hidden = activationNames.filter((a) => a !== 'softmax');
@@ -15,12 +24,15 @@ const outputsFor: Record<LossName, ActivationName[]> = {
 };
 
 function targets(loss: LossName, rows: number, cols: number, random: Random): Matrix {
-  if (loss === 'binaryCrossEntropy') return toMatrix(Array.from({ length: rows }, () => Array.from({ length: cols }, () => random.int(2))));
+  if (loss === 'binaryCrossEntropy')
+    return toMatrix(Array.from({ length: rows }, () => Array.from({ length: cols }, () => random.int(2))));
   if (loss === 'softmaxCrossEntropy') {
-    return toMatrix(Array.from({ length: rows }, () => {
-      const k = random.int(cols);
-      return Array.from({ length: cols }, (_, c) => (c === k ? 1 : 0));
-    }));
+    return toMatrix(
+      Array.from({ length: rows }, () => {
+        const k = random.int(cols);
+        return Array.from({ length: cols }, (_, c) => (c === k ? 1 : 0));
+      }),
+    );
   }
   return randomMatrix(rows, cols, random);
 }
@@ -31,7 +43,8 @@ function kinkMargin(net: Network, x: Matrix): number {
   let margin = Infinity;
   for (const layer of net.layers) {
     if (!layer.activation || layer.activation.kinks.length === 0 || !layer.preActivation) continue;
-    for (const z of layer.preActivation().data) for (const k of layer.activation.kinks) margin = Math.min(margin, Math.abs(z - k));
+    for (const z of layer.preActivation().data)
+      for (const k of layer.activation.kinks) margin = Math.min(margin, Math.abs(z - k));
   }
   return margin;
 }
@@ -55,7 +68,15 @@ for (const loss of lossNames) {
           for (const penalty of [{}, { weightDecay: 0.3 }, { l1: 0.2 }, { weightDecay: 0.1, l1: 0.05 }]) {
             const cols = shape.layers[shape.layers.length - 1];
             if (loss === 'softmaxCrossEntropy' && cols < 2) continue;
-            const net = new Network({ layers: shape.layers, activation: act, output: out, loss, seed: 100 + s, ...penalty, onWarning: () => {} });
+            const net = new Network({
+              layers: shape.layers,
+              activation: act,
+              output: out,
+              loss,
+              seed: 100 + s,
+              ...penalty,
+              onWarning: () => {},
+            });
             const x = randomMatrix(shape.batch, shape.layers[0], random);
             const y = targets(loss, shape.batch, cols, random);
             if (kinkMargin(net, x) < 1e-3) continue; // a ±h step could cross a kink: not a fair comparison
@@ -68,10 +89,16 @@ for (const loss of lossNames) {
             const numeric = numericGradient(net, x, y);
             // Central differences with h = 1e-5 carry ~1e-11·|cost| of rounding and ~h²·f''' of
             // truncation, so relative errors are measured against a floor of 1e-4·max(1, |cost|).
-            const { error, index } = worstRelativeError(analytic, numeric, 1e-4 * Math.max(1, Math.abs(cost)));
-            assert.ok(error < 1e-6,
+            const { error, index } = worstRelativeError(
+              analytic,
+              numeric,
+              1e-4 * Math.max(1, Math.abs(cost)),
+            );
+            assert.ok(
+              error < 1e-6,
               `${act} hidden, ${out} output, ${loss}, layers [${shape.layers}], batch ${shape.batch}, ${JSON.stringify(penalty)}: ` +
-              `parameter ${index}: analytic ${analytic[index]}, numeric ${numeric[index]}, relative error ${error}`);
+                `parameter ${index}: analytic ${analytic[index]}, numeric ${numeric[index]}, relative error ${error}`,
+            );
             checked++;
           }
         }
@@ -83,9 +110,20 @@ for (const loss of lossNames) {
 
 test('input gradient matches finite differences', () => {
   const random = new Random(3);
-  const net = new Network({ layers: [3, 6, 2], activation: 'tanh', loss: 'softmaxCrossEntropy', weightDecay: 0.1 });
+  const net = new Network({
+    layers: [3, 6, 2],
+    activation: 'tanh',
+    loss: 'softmaxCrossEntropy',
+    weightDecay: 0.1,
+  });
   const x = randomMatrix(5, 3, random);
-  const y = toMatrix([[1, 0], [0, 1], [1, 0], [1, 0], [0, 1]]);
+  const y = toMatrix([
+    [1, 0],
+    [0, 1],
+    [1, 0],
+    [1, 0],
+    [0, 1],
+  ]);
   net.computeGradient(x, y, undefined, true);
   const analytic = Float64Array.from(net.inputGradient!.data);
   const numeric = new Float64Array(analytic.length);
@@ -108,10 +146,14 @@ test('penalties: the cost includes them, the data loss is separate, and each gra
   const x = randomMatrix(8, 2, random);
   const y = randomMatrix(8, 1, random);
   const terms = net.computeLoss(x, y);
-  let sumSq = 0, sumAbs = 0;
+  let sumSq = 0,
+    sumAbs = 0;
   for (const ref of net.parameterRefs) {
     if (!ref.parameter.regularize) continue;
-    for (const w of ref.parameter.value) { sumSq += w * w; sumAbs += Math.abs(w); }
+    for (const w of ref.parameter.value) {
+      sumSq += w * w;
+      sumAbs += Math.abs(w);
+    }
   }
   assert.ok(Math.abs(terms.penalties.l2 - (0.5 / (2 * 8)) * sumSq) < 1e-15);
   assert.ok(Math.abs(terms.penalties.l1 - (0.25 / 8) * sumAbs) < 1e-15);
@@ -120,8 +162,12 @@ test('penalties: the cost includes them, the data loss is separate, and each gra
     net.computeGradient(x, y, { data: false, penalties: only });
     const analytic = Float64Array.from(net.grads);
     const numeric = numericGradient(net, x, y, 1e-5, { data: false, penalties: only });
-    assert.ok(worstRelativeError(analytic, numeric, 1e-9).error < 1e-6, `${only} gradient disagrees with its cost`);
+    assert.ok(
+      worstRelativeError(analytic, numeric, 1e-9).error < 1e-6,
+      `${only} gradient disagrees with its cost`,
+    );
     // biases carry no penalty
-    for (const ref of net.parameterRefs) if (!ref.parameter.regularize) assert.ok(ref.parameter.grad.every((g) => g === 0));
+    for (const ref of net.parameterRefs)
+      if (!ref.parameter.regularize) assert.ok(ref.parameter.grad.every((g) => g === 0));
   }
 });

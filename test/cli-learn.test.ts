@@ -19,21 +19,49 @@ function writeSplit(table: Table, name: string, seed: number): [string, string] 
   return files;
 }
 
-async function trainAndEvaluate(trainFile: string, testFile: string, dataOptions: string[], out: string): Promise<Record<string, number>> {
-  const t = await scratchnetAsync(['train', '--data', trainFile, ...dataOptions, '--out', out, ...quiet], dir, 300_000);
+async function trainAndEvaluate(
+  trainFile: string,
+  testFile: string,
+  dataOptions: string[],
+  out: string,
+): Promise<Record<string, number>> {
+  const t = await scratchnetAsync(
+    ['train', '--data', trainFile, ...dataOptions, '--out', out, ...quiet],
+    dir,
+    300_000,
+  );
   assert.equal(t.code, 0, t.stderr);
-  const e = await scratchnetAsync(['evaluate', '--model', out, '--data', testFile, '--json', ...(dataOptions.includes('--drop-missing') ? ['--drop-missing'] : [])], dir);
+  const e = await scratchnetAsync(
+    [
+      'evaluate',
+      '--model',
+      out,
+      '--data',
+      testFile,
+      '--json',
+      ...(dataOptions.includes('--drop-missing') ? ['--drop-missing'] : []),
+    ],
+    dir,
+  );
   assert.equal(e.code, 0, e.stderr);
   return JSON.parse(e.stdout);
 }
 
 test('cars: test R² ≥ 0.85 averaged over three seeded 75/25 splits, with defaults', async () => {
   const cars = parseRecords(readFileSync(vegaData('cars.json'), 'utf8'), 'cars.json');
-  const options = ['--target', 'Miles_per_Gallon', '--features', 'Cylinders,Displacement,Horsepower,Weight_in_lbs,Acceleration,Year,Origin', '--drop-missing'];
-  const r2 = await Promise.all([1, 2, 3].map(async (seed) => {
-    const [trainFile, testFile] = writeSplit(cars, 'cars', seed);
-    return (await trainAndEvaluate(trainFile, testFile, options, `cars-${seed}.json`)).r2;
-  }));
+  const options = [
+    '--target',
+    'Miles_per_Gallon',
+    '--features',
+    'Cylinders,Displacement,Horsepower,Weight_in_lbs,Acceleration,Year,Origin',
+    '--drop-missing',
+  ];
+  const r2 = await Promise.all(
+    [1, 2, 3].map(async (seed) => {
+      const [trainFile, testFile] = writeSplit(cars, 'cars', seed);
+      return (await trainAndEvaluate(trainFile, testFile, options, `cars-${seed}.json`)).r2;
+    }),
+  );
   const mean = r2.reduce((a, b) => a + b) / r2.length;
   console.log(`cars test R² per split ${r2.map((v) => v.toFixed(4)).join(', ')}; mean ${mean.toFixed(4)}`);
   assert.ok(mean >= 0.85, `mean test R² ${mean}`);
@@ -42,9 +70,16 @@ test('cars: test R² ≥ 0.85 averaged over three seeded 75/25 splits, with defa
 test('penguins: ≥ 97% test accuracy on Species with Island and Sex one-hot encoded, with defaults', async () => {
   const penguins = parseRecords(readFileSync(vegaData('penguins.json'), 'utf8'), 'penguins.json');
   const [trainFile, testFile] = writeSplit(penguins, 'penguins', 1);
-  const m = await trainAndEvaluate(trainFile, testFile, ['--target', 'Species', '--drop-missing'], 'penguins.json');
+  const m = await trainAndEvaluate(
+    trainFile,
+    testFile,
+    ['--target', 'Species', '--drop-missing'],
+    'penguins.json',
+  );
   const model = JSON.parse(readFileSync(join(dir, 'penguins.json'), 'utf8'));
-  const types = Object.fromEntries(model.encoding.features.map((f: { name: string; type: string }) => [f.name, f.type]));
+  const types = Object.fromEntries(
+    model.encoding.features.map((f: { name: string; type: string }) => [f.name, f.type]),
+  );
   assert.equal(types.Island, 'category');
   assert.equal(types.Sex, 'category');
   console.log(`penguins test accuracy ${m.accuracy.toFixed(4)} on ${m.rows} rows`);

@@ -5,8 +5,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Dense, Network, Random, diagnose, getLoss, getOptimizer, toMatrix, type DoctorOptions, type DoctorReport, type Finding,
-  type Layer, type Matrix, type NetworkOptions,
+  Dense,
+  Network,
+  Random,
+  diagnose,
+  getLoss,
+  getOptimizer,
+  toMatrix,
+  type DoctorOptions,
+  type DoctorReport,
+  type Finding,
+  type Layer,
+  type Matrix,
+  type NetworkOptions,
 } from '../src/index.js';
 
 interface Setup {
@@ -19,7 +30,10 @@ interface Setup {
 function standardize(rows: number[][]): number[][] {
   const cols = rows[0].length;
   const mean = Array.from({ length: cols }, (_, c) => rows.reduce((s, r) => s + r[c], 0) / rows.length);
-  const std = Array.from({ length: cols }, (_, c) => Math.sqrt(rows.reduce((s, r) => s + (r[c] - mean[c]) ** 2, 0) / rows.length) || 1);
+  const std = Array.from(
+    { length: cols },
+    (_, c) => Math.sqrt(rows.reduce((s, r) => s + (r[c] - mean[c]) ** 2, 0) / rows.length) || 1,
+  );
   return rows.map((r) => r.map((v, c) => (v - mean[c]) / std[c]));
 }
 
@@ -31,14 +45,18 @@ function applyFix(s: Setup, fix: Record<string, unknown>): Setup {
     if (k === 'learningRate') fit.learningRate = v as number;
     else if (k === 'epochs') fit.epochs = v as number;
     else if (k === 'scale') fit.scale = v as boolean;
-    else if (k === 'layers') net.layers = [s.net.layers[0], ...(v as number[]), s.net.layers[s.net.layers.length - 1]];
+    else if (k === 'layers')
+      net.layers = [s.net.layers[0], ...(v as number[]), s.net.layers[s.net.layers.length - 1]];
     else (net as Record<string, unknown>)[k] = v;
   }
   return { ...s, net, fit };
 }
 
 /** Full-batch training; returns the final data loss (on the data as the network sees it). */
-function trainSetup(s: Setup, network = new Network({ ...s.net, onWarning: () => {} })): { loss: number; network: Network; x: Matrix; y: Matrix } {
+function trainSetup(
+  s: Setup,
+  network = new Network({ ...s.net, onWarning: () => {} }),
+): { loss: number; network: Network; x: Matrix; y: Matrix } {
   const xs = s.fit.scale ? standardize(s.x) : s.x;
   const ys = s.fit.scale && network.loss.kind === 'regression' ? standardize(s.y) : s.y;
   const x = toMatrix(xs);
@@ -60,7 +78,10 @@ function run(s: Setup, extra: DoctorOptions = {}): DoctorReport {
 
 function finding(r: DoctorReport, rule: string): Finding {
   const f = r.findings.find((q) => q.rule === rule);
-  assert.ok(f, `expected a ${rule} finding; got ${r.findings.map((q) => `${q.rule} (${q.severity})`).join(', ') || 'none'}`);
+  assert.ok(
+    f,
+    `expected a ${rule} finding; got ${r.findings.map((q) => `${q.rule} (${q.severity})`).join(', ') || 'none'}`,
+  );
   assert.match(f.observed, /\d/, 'observed must hold numbers');
   assert.ok(f.fix.length > 0 && f.why.length > 0);
   return f;
@@ -84,13 +105,16 @@ function accuracy(net: Network, x: Matrix, y: Matrix): number {
   return ok / y.rows;
 }
 
-const grid = (n: number, lo: number, hi: number) => Array.from({ length: n }, (_, i) => [lo + ((hi - lo) * i) / (n - 1)]);
+const grid = (n: number, lo: number, hi: number) =>
+  Array.from({ length: n }, (_, i) => [lo + ((hi - lo) * i) / (n - 1)]);
 
 test('rule 1 output-activation: sigmoid output for targets in [−1, 5] → --output linear fits ≥10× better', () => {
   const x = grid(100, -1, 1);
   const s: Setup = {
     net: { layers: [1, 32, 1], activation: 'tanh', output: 'sigmoid', seed: 3 },
-    fit: { optimizer: 'adam', learningRate: 0.03, epochs: 1500 }, x, y: x.map(([v]) => [3 * v * v * v + 2]),
+    fit: { optimizer: 'adam', learningRate: 0.03, epochs: 1500 },
+    x,
+    y: x.map(([v]) => [3 * v * v * v + 2]),
   };
   const r = run(s);
   const f = finding(r, 'output-activation');
@@ -108,8 +132,19 @@ test('rule 2 loss-task: mse through a sigmoid on 0/1 labels → cross-entropy re
   const y = x.map(([a, b]) => [a * b > 0 ? 1 : 0]);
   const s: Setup = {
     // a large initialization makes mse-through-sigmoid confidently wrong on many examples, where its gradient vanishes
-    net: { layers: [2, 16, 1], activation: 'tanh', output: 'sigmoid', loss: 'mse', seed: 2, init: (w, _i, _o, rnd) => { for (let k = 0; k < w.length; k++) w[k] = 4 * rnd.normal(); } },
-    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 600 }, x, y,
+    net: {
+      layers: [2, 16, 1],
+      activation: 'tanh',
+      output: 'sigmoid',
+      loss: 'mse',
+      seed: 2,
+      init: (w, _i, _o, rnd) => {
+        for (let k = 0; k < w.length; k++) w[k] = 4 * rnd.normal();
+      },
+    },
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 600 },
+    x,
+    y,
   };
   const r = run(s);
   const f = finding(r, 'loss-task');
@@ -125,7 +160,9 @@ test('rule 3 learning-rate too large: sgd at 5 on x² diverges → the recommend
   const x = grid(101, 0, 1);
   const s: Setup = {
     net: { layers: [1, 32, 1], activation: 'tanh', seed: 1 },
-    fit: { optimizer: 'sgd', learningRate: 5, epochs: 2000 }, x, y: x.map(([v]) => [v * v]),
+    fit: { optimizer: 'sgd', learningRate: 5, epochs: 2000 },
+    x,
+    y: x.map(([v]) => [v * v]),
   };
   const r = run(s);
   const f = finding(r, 'learning-rate');
@@ -140,7 +177,9 @@ test('rule 3 learning-rate too small: sgd at 1e-5 for 2000 epochs → the recomm
   const x = grid(101, -1, 1);
   const s: Setup = {
     net: { layers: [1, 32, 1], activation: 'tanh', seed: 1 },
-    fit: { optimizer: 'sgd', learningRate: 1e-5, epochs: 2000 }, x, y: x.map(([v]) => [Math.sin(3 * v)]),
+    fit: { optimizer: 'sgd', learningRate: 1e-5, epochs: 2000 },
+    x,
+    y: x.map(([v]) => [Math.sin(3 * v)]),
   };
   const r = run(s);
   const f = finding(r, 'learning-rate');
@@ -154,16 +193,26 @@ test('rule 4 dead-units: ReLU units started with negative weights on positive in
   const x = grid(101, 0, 1);
   const s: Setup = {
     net: {
-      layers: [1, 32, 1], activation: 'relu', seed: 1,
+      layers: [1, 32, 1],
+      activation: 'relu',
+      seed: 1,
       // every hidden unit starts at relu(−|w|·x) = 0 for x ≥ 0: dead for every example
-      init: (w, fanIn, _o, rnd) => { for (let k = 0; k < w.length; k++) w[k] = (fanIn === 1 ? -1 : 1) * Math.abs(rnd.normal()) * Math.sqrt(2 / fanIn); },
+      init: (w, fanIn, _o, rnd) => {
+        for (let k = 0; k < w.length; k++)
+          w[k] = (fanIn === 1 ? -1 : 1) * Math.abs(rnd.normal()) * Math.sqrt(2 / fanIn);
+      },
     },
-    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1500 }, x, y: x.map(([v]) => [Math.sin(4 * v)]),
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1500 },
+    x,
+    y: x.map(([v]) => [Math.sin(4 * v)]),
   };
   const r = run(s);
   const f = finding(r, 'dead-units');
   assert.equal(f.severity, 'error');
-  assert.ok(r.findings.some((q) => q.rule === 'constant-output'), 'a dead layer gives a constant output');
+  assert.ok(
+    r.findings.some((q) => q.rule === 'constant-output'),
+    'a dead layer gives a constant output',
+  );
   const before = trainSetup(s).loss;
   const after = trainSetup(applyFix(s, f.fixOptions!)).loss;
   assert.ok(after * 10 <= before, `fix: ${before} → ${after}`);
@@ -173,7 +222,9 @@ test('rule 4/6 saturated-units and unscaled-inputs: tanh on inputs of size 1000 
   const x = grid(101, 0, 1000);
   const s: Setup = {
     net: { layers: [1, 32, 1], activation: 'tanh', seed: 1 },
-    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1000, scale: false }, x, y: x.map(([v]) => [Math.sin(v / 200)]),
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1000, scale: false },
+    x,
+    y: x.map(([v]) => [Math.sin(v / 200)]),
   };
   const r = run(s);
   const sat = finding(r, 'saturated-units');
@@ -189,7 +240,9 @@ test('rule 6 unscaled-targets: targets around 5000 with scaling off → scaling 
   const x = grid(101, -1, 1);
   const s: Setup = {
     net: { layers: [1, 32, 1], activation: 'tanh', seed: 1 },
-    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1000, scale: false }, x, y: x.map(([v]) => [5000 + 1000 * Math.sin(3 * v)]),
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1000, scale: false },
+    x,
+    y: x.map(([v]) => [5000 + 1000 * Math.sin(3 * v)]),
   };
   const r = run(s);
   const f = finding(r, 'unscaled-targets');
@@ -205,7 +258,9 @@ test('rule 5 vanishing-gradients: 8 sigmoid layers → --activation relu fits �
   const x = grid(101, -1, 1);
   const s: Setup = {
     net: { layers: [1, 16, 16, 16, 16, 16, 16, 16, 1], activation: 'sigmoid', seed: 1 },
-    fit: { optimizer: 'sgd', learningRate: 0.1, epochs: 1500 }, x, y: x.map(([v]) => [Math.sin(3 * v)]),
+    fit: { optimizer: 'sgd', learningRate: 0.1, epochs: 1500 },
+    x,
+    y: x.map(([v]) => [Math.sin(3 * v)]),
   };
   const r = run(s);
   const f = finding(r, 'vanishing-gradients');
@@ -218,10 +273,16 @@ test('rule 5 exploding-gradients: 6 ReLU layers started 4× too large → --init
   const x = grid(101, -1, 1);
   const s: Setup = {
     net: {
-      layers: [1, 32, 32, 32, 32, 32, 1], activation: 'relu', seed: 1,
-      init: (w, fanIn, _o, rnd) => { for (let k = 0; k < w.length; k++) w[k] = 4 * Math.sqrt(2 / fanIn) * rnd.normal(); },
+      layers: [1, 32, 32, 32, 32, 32, 1],
+      activation: 'relu',
+      seed: 1,
+      init: (w, fanIn, _o, rnd) => {
+        for (let k = 0; k < w.length; k++) w[k] = 4 * Math.sqrt(2 / fanIn) * rnd.normal();
+      },
     },
-    fit: { optimizer: 'adam', learningRate: 0.001, epochs: 600 }, x, y: x.map(([v]) => [Math.sin(3 * v)]),
+    fit: { optimizer: 'adam', learningRate: 0.001, epochs: 600 },
+    x,
+    y: x.map(([v]) => [Math.sin(3 * v)]),
   };
   const r = run(s);
   const f = finding(r, 'exploding-gradients');
@@ -235,7 +296,9 @@ test('rule 7 initialization: all-zero weights → --init fits ≥10× better', (
   const x = grid(101, -1, 1);
   const s: Setup = {
     net: { layers: [1, 32, 1], activation: 'tanh', init: 'zeros', seed: 1 },
-    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 800 }, x, y: x.map(([v]) => [Math.sin(3 * v)]),
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 800 },
+    x,
+    y: x.map(([v]) => [Math.sin(3 * v)]),
   };
   const r = run(s);
   const f = finding(r, 'initialization');
@@ -246,15 +309,17 @@ test('rule 7 initialization: all-zero weights → --init fits ≥10× better', (
   assert.ok(after * 10 <= before, `fix: ${before} → ${after}`);
 });
 
-test('rule 8 baseline-loss: no rate gets below the mean predictor on inputs of size 1e4 → its named cause\'s fix fits ≥10× better', () => {
+test("rule 8 baseline-loss: no rate gets below the mean predictor on inputs of size 1e4 → its named cause's fix fits ≥10× better", () => {
   const x = grid(120, 0, 1e4);
   const s: Setup = {
     net: { layers: [1, 16, 1], activation: 'relu', seed: 1 },
-    fit: { optimizer: 'sgd', learningRate: 0.01, epochs: 1000, scale: false }, x, y: x.map(([v]) => [Math.sin(v / 2000)]),
+    fit: { optimizer: 'sgd', learningRate: 0.01, epochs: 1000, scale: false },
+    x,
+    y: x.map(([v]) => [Math.sin(v / 2000)]),
   };
   const r = run(s);
   const f = finding(r, 'baseline-loss');
-  assert.deepEqual(f.fixOptions, { scale: true }, 'the baseline finding carries its cause\'s fix');
+  assert.deepEqual(f.fixOptions, { scale: true }, "the baseline finding carries its cause's fix");
   const before = trainSetup(s).loss;
   const after = trainSetup(applyFix(s, f.fixOptions!)).loss;
   assert.ok(after * 10 <= before, `fix ${JSON.stringify(f.fixOptions)}: ${before} → ${after}`);
@@ -264,7 +329,9 @@ test('rule 8 underfitting: [1, 2, 1] on a fast sine → the suggested --layers f
   const x = grid(150, -1, 1);
   const s: Setup = {
     net: { layers: [1, 2, 1], activation: 'tanh', seed: 1 },
-    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1500 }, x, y: x.map(([v]) => [Math.sin(6 * v)]),
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1500 },
+    x,
+    y: x.map(([v]) => [Math.sin(6 * v)]),
   };
   const r = run(s);
   const f = finding(r, 'underfitting');
@@ -278,7 +345,9 @@ test('rule 8 regularization: weight decay 1000 swamps the data → the suggested
   const x = grid(101, -1, 1);
   const s: Setup = {
     net: { layers: [1, 32, 1], activation: 'tanh', weightDecay: 1000, seed: 1 },
-    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1000 }, x, y: x.map(([v]) => [Math.sin(3 * v)]),
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1000 },
+    x,
+    y: x.map(([v]) => [Math.sin(3 * v)]),
   };
   const r = run(s);
   const f = finding(r, 'regularization');
@@ -294,13 +363,21 @@ test('rule 8 overfitting: 12 noisy points, a wide network and validation data �
   const y = x.map(([v]) => [v + 0.3 * random.normal()]);
   const vx = grid(100, -1, 1);
   const vy = vx.map(([v]) => [v]);
-  const s: Setup = { net: { layers: [1, 64, 64, 1], activation: 'tanh', seed: 1 }, fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1000 }, x, y };
+  const s: Setup = {
+    net: { layers: [1, 64, 64, 1], activation: 'tanh', seed: 1 },
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1000 },
+    x,
+    y,
+  };
   const r = run(s, { validation: { x: vx, y: vy } });
   const f = finding(r, 'overfitting');
   assert.equal(f.fixOptions!.earlyStopping, true);
   // applying early stopping: train, keep the weights of the best validation epoch
   const net = new Network({ ...s.net, onWarning: () => {} });
-  const X = toMatrix(x), Y = toMatrix(y), VX = toMatrix(vx), VY = toMatrix(vy);
+  const X = toMatrix(x),
+    Y = toMatrix(y),
+    VX = toMatrix(vx),
+    VY = toMatrix(vy);
   const opt = getOptimizer('adam', { learningRate: 0.01 });
   let best = Infinity;
   for (let e = 0; e < s.fit.epochs; e++) {
@@ -319,19 +396,33 @@ class SignBugDense implements Layer {
   constructor(inputs: number, outputs: number, random: Random) {
     this.inner = new Dense(inputs, outputs, random, { activation: 'tanh' });
   }
-  get inputSize() { return this.inner.inputSize; }
-  get outputSize() { return this.inner.outputSize; }
-  get parameters() { return this.inner.parameters; }
-  get activation() { return this.inner.activation; }
-  forward(input: Matrix) { return this.inner.forward(input); }
+  get inputSize() {
+    return this.inner.inputSize;
+  }
+  get outputSize() {
+    return this.inner.outputSize;
+  }
+  get parameters() {
+    return this.inner.parameters;
+  }
+  get activation() {
+    return this.inner.activation;
+  }
+  forward(input: Matrix) {
+    return this.inner.forward(input);
+  }
   backward(dOutput: Matrix, inputGradient: boolean) {
     const d = this.inner.backward(dOutput, inputGradient);
     const g = this.inner.weight.grad;
     for (let i = 0; i < g.length; i++) g[i] = -g[i];
     return d;
   }
-  config() { return { type: this.type }; }
-  toString() { return `SignBugDense(${this.inputSize} → ${this.outputSize})`; }
+  config() {
+    return { type: this.type };
+  }
+  toString() {
+    return `SignBugDense(${this.inputSize} → ${this.outputSize})`;
+  }
 }
 
 function layeredNet(buggy: boolean): Network {
@@ -347,12 +438,21 @@ test('rule 9 gradient-check: a user-written layer with a sign bug → the correc
   const f = finding(r, 'gradient-check');
   assert.equal(f.severity, 'error');
   assert.match(f.fix, /layer 0|signBugDense/);
-  const s: Setup = { net: { layers: [1, 16, 1] }, fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1000 }, x, y };
+  const s: Setup = {
+    net: { layers: [1, 16, 1] },
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1000 },
+    x,
+    y,
+  };
   const before = trainSetup(s, layeredNet(true)).loss;
   const after = trainSetup(s, layeredNet(false)).loss;
   assert.ok(after * 10 <= before, `fix: ${before} → ${after}`);
   // the built-in network is not checked (auto mode) and gets no gradient finding
-  const clean = diagnose(layeredNet(false), { x, y }, { optimizer: 'adam', learningRate: 0.01, epochs: 1000 });
+  const clean = diagnose(
+    layeredNet(false),
+    { x, y },
+    { optimizer: 'adam', learningRate: 0.01, epochs: 1000 },
+  );
   assert.ok(!clean.findings.some((q) => q.rule === 'gradient-check' && q.severity !== 'info'));
 });
 
@@ -360,7 +460,12 @@ test('rule 10 data-nan: NaN rows are reported, not thrown; --drop-missing trains
   const x = grid(101, -1, 1);
   const y = x.map(([v]) => [Math.sin(3 * v)]);
   const xBad = x.map((r, i) => (i % 25 === 3 ? [NaN] : r));
-  const s: Setup = { net: { layers: [1, 16, 1], activation: 'tanh', seed: 1 }, fit: { optimizer: 'adam', learningRate: 0.01, epochs: 600 }, x: xBad, y };
+  const s: Setup = {
+    net: { layers: [1, 16, 1], activation: 'tanh', seed: 1 },
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 600 },
+    x: xBad,
+    y,
+  };
   const r = run(s);
   const f = finding(r, 'data-nan');
   assert.equal(r.findings[0].rule, 'data-nan');
@@ -379,7 +484,9 @@ test('rule 10 constant-features: a constant column of 1000 → dropping it fits 
   const x = grid(101, -1, 1).map(([v]) => [v, 1000]);
   const s: Setup = {
     net: { layers: [2, 16, 1], activation: 'tanh', seed: 1 },
-    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 800, scale: false }, x, y: x.map(([v]) => [Math.sin(3 * v)]),
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 800, scale: false },
+    x,
+    y: x.map(([v]) => [Math.sin(3 * v)]),
   };
   const r = run(s);
   const f = finding(r, 'constant-features');
@@ -394,7 +501,12 @@ test('rule 10 conflicting-duplicates: identical inputs with different targets �
   const x = grid(40, -1, 1);
   const xs = [...x, ...x];
   const ys = [...x.map(([v]) => [v + 0.5]), ...x.map(([v]) => [v - 0.5])];
-  const s: Setup = { net: { layers: [1, 16, 1], activation: 'tanh', seed: 1 }, fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1500 }, x: xs, y: ys };
+  const s: Setup = {
+    net: { layers: [1, 16, 1], activation: 'tanh', seed: 1 },
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 1500 },
+    x: xs,
+    y: ys,
+  };
   const r = run(s);
   const f = finding(r, 'conflicting-duplicates');
   assert.equal(f.severity, 'warning');
@@ -412,7 +524,12 @@ test('rule 10 class-imbalance: 5% positives → oversampling them raises their r
     x.push([random.normal() * 0.5 + (pos ? 1.7 : 0), random.normal() * 0.5]);
     y.push([pos ? 1 : 0]);
   }
-  const s: Setup = { net: { layers: [2, 8, 1], activation: 'tanh', loss: 'binaryCrossEntropy', seed: 1 }, fit: { optimizer: 'adam', learningRate: 0.01, epochs: 300 }, x, y };
+  const s: Setup = {
+    net: { layers: [2, 8, 1], activation: 'tanh', loss: 'binaryCrossEntropy', seed: 1 },
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 300 },
+    x,
+    y,
+  };
   const r = run(s);
   const f = finding(r, 'class-imbalance');
   assert.equal(f.fixOptions!.oversample, true);
@@ -420,20 +537,26 @@ test('rule 10 class-imbalance: 5% positives → oversampling them raises their r
     const p = net.forward(toMatrix(x));
     let tp = 0;
     let pos = 0;
-    for (let i = 0; i < y.length; i++) if (y[i][0] === 1) (pos++, (tp += p.data[i] > 0.5 ? 1 : 0));
+    for (let i = 0; i < y.length; i++) if (y[i][0] === 1) pos++, (tp += p.data[i] > 0.5 ? 1 : 0);
     return tp / pos;
   };
   const before = recall(trainSetup(s).network);
   const ox = [...x];
   const oy = [...y];
-  for (let i = 0; i < x.length; i++) if (y[i][0] === 1) for (let k = 0; k < 18; k++) (ox.push(x[i]), oy.push(y[i]));
+  for (let i = 0; i < x.length; i++)
+    if (y[i][0] === 1) for (let k = 0; k < 18; k++) ox.push(x[i]), oy.push(y[i]);
   const after = recall(trainSetup({ ...s, x: ox, y: oy }).network);
   assert.ok(after >= 0.9 && after > before, `recall of the small class ${before} → ${after}`);
 });
 
 test('rule 10 too-few-examples: an informational note with the ratio', () => {
   const x = grid(10, -1, 1);
-  const r = run({ net: { layers: [1, 64, 64, 1], activation: 'tanh', seed: 1 }, fit: { optimizer: 'adam', learningRate: 0.01, epochs: 500 }, x, y: x.map(([v]) => [v]) });
+  const r = run({
+    net: { layers: [1, 64, 64, 1], activation: 'tanh', seed: 1 },
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 500 },
+    x,
+    y: x.map(([v]) => [v]),
+  });
   const f = finding(r, 'too-few-examples');
   assert.equal(f.severity, 'info');
   assert.match(f.observed, /10 examples × 1 output for 4353 parameters/);
@@ -444,29 +567,64 @@ test('sanity-initial-loss: softmax started with huge weights → loss far above 
   const x = Array.from({ length: 150 }, (_, i) => [random.normal() + 2 * (i % 3), random.normal()]);
   const y = x.map((_, i) => [0, 1, 2].map((c) => (c === i % 3 ? 1 : 0)));
   const s: Setup = {
-    net: { layers: [2, 32, 3], activation: 'relu', loss: 'softmaxCrossEntropy', seed: 1, init: (w, fanIn, _o, rnd) => { for (let k = 0; k < w.length; k++) w[k] = 30 * Math.sqrt(2 / fanIn) * rnd.normal(); } },
-    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 300 }, x, y,
+    net: {
+      layers: [2, 32, 3],
+      activation: 'relu',
+      loss: 'softmaxCrossEntropy',
+      seed: 1,
+      init: (w, fanIn, _o, rnd) => {
+        for (let k = 0; k < w.length; k++) w[k] = 30 * Math.sqrt(2 / fanIn) * rnd.normal();
+      },
+    },
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 300 },
+    x,
+    y,
   };
   const r = run(s);
   const f = finding(r, 'sanity-initial-loss');
   assert.ok(f.evidence!.initial > 10 * Math.log(3));
   const fixedNet = new Network({ ...applyFix(s, f.fixOptions!).net, onWarning: () => {} });
   const initialAfter = fixedNet.computeLoss(toMatrix(x), toMatrix(y)).data;
-  assert.ok(initialAfter * 10 <= f.evidence!.initial, `initial loss ${f.evidence!.initial} → ${initialAfter}`);
+  assert.ok(
+    initialAfter * 10 <= f.evidence!.initial,
+    `initial loss ${f.evidence!.initial} → ${initialAfter}`,
+  );
   const before = trainSetup(s).loss;
   const after = trainSetup(applyFix(s, f.fixOptions!)).loss;
   assert.ok(after < before, `trained: ${before} → ${after}`);
 });
 
-test('sanity-regularization: a penalty with the seed\'s bug (cost, no gradient) is caught; the fixed penalty passes', () => {
+test("sanity-regularization: a penalty with the seed's bug (cost, no gradient) is caught; the fixed penalty passes", () => {
   const x = grid(60, -1, 1);
   const y = x.map(([v]) => [Math.sin(3 * v)]);
-  const seedBug = { name: 'seedL2', lambda: 0.1, kinks: [] as number[], penalty: (w: ArrayLike<number>, m: number) => { let s = 0; for (let i = 0; i < w.length; i++) s += w[i]; return (0.1 / (2 * m)) * s; }, addGradient: () => {} };
-  const buggy = new Network({ layers: [1, 16, 1], activation: 'tanh', regularizers: [seedBug], seed: 1, onWarning: () => {} });
+  const seedBug = {
+    name: 'seedL2',
+    lambda: 0.1,
+    kinks: [] as number[],
+    penalty: (w: ArrayLike<number>, m: number) => {
+      let s = 0;
+      for (let i = 0; i < w.length; i++) s += w[i];
+      return (0.1 / (2 * m)) * s;
+    },
+    addGradient: () => {},
+  };
+  const buggy = new Network({
+    layers: [1, 16, 1],
+    activation: 'tanh',
+    regularizers: [seedBug],
+    seed: 1,
+    onWarning: () => {},
+  });
   const r = diagnose(buggy, { x, y }, { optimizer: 'adam', learningRate: 0.01, epochs: 500 });
   finding(r, 'sanity-regularization');
   finding(r, 'gradient-check');
-  const fixed = new Network({ layers: [1, 16, 1], activation: 'tanh', weightDecay: 0.1, seed: 1, onWarning: () => {} });
+  const fixed = new Network({
+    layers: [1, 16, 1],
+    activation: 'tanh',
+    weightDecay: 0.1,
+    seed: 1,
+    onWarning: () => {},
+  });
   const ok = diagnose(fixed, { x, y }, { optimizer: 'adam', learningRate: 0.01, epochs: 500 });
   assert.ok(!ok.findings.some((q) => q.rule.startsWith('sanity')), ok.findings.map((q) => q.rule).join(', '));
 });
@@ -475,15 +633,30 @@ test('sanity-overfit: a user-written loss whose gradient has the wrong sign cann
   const x = grid(60, -1, 1);
   const y = x.map(([v]) => [Math.sin(3 * v)]);
   const base = getLoss('mse');
-  const wrongSign = { ...base, gradient(dP: Float64Array | Float32Array, p: Float64Array | Float32Array, t: Float64Array | Float32Array, rows: number, cols: number) {
-    base.gradient(dP, p, t, rows, cols);
-    for (let i = 0; i < rows * cols; i++) dP[i] = -dP[i];
-  } };
-  const make = (loss: typeof base) => new Network({ layers: [1, 16, 1], activation: 'tanh', loss, seed: 1, onWarning: () => {} });
+  const wrongSign = {
+    ...base,
+    gradient(
+      dP: Float64Array | Float32Array,
+      p: Float64Array | Float32Array,
+      t: Float64Array | Float32Array,
+      rows: number,
+      cols: number,
+    ) {
+      base.gradient(dP, p, t, rows, cols);
+      for (let i = 0; i < rows * cols; i++) dP[i] = -dP[i];
+    },
+  };
+  const make = (loss: typeof base) =>
+    new Network({ layers: [1, 16, 1], activation: 'tanh', loss, seed: 1, onWarning: () => {} });
   const r = diagnose(make(wrongSign), { x, y }, { optimizer: 'adam', learningRate: 0.01, epochs: 500 });
   finding(r, 'sanity-overfit');
   finding(r, 'gradient-check');
-  const s: Setup = { net: { layers: [1, 16, 1] }, fit: { optimizer: 'adam', learningRate: 0.01, epochs: 500 }, x, y };
+  const s: Setup = {
+    net: { layers: [1, 16, 1] },
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 500 },
+    x,
+    y,
+  };
   const before = trainSetup(s, make(wrongSign)).loss;
   const after = trainSetup(s, make(base)).loss;
   assert.ok(after * 10 <= before, `fix: ${before} → ${after}`);
@@ -493,29 +666,61 @@ test('sanity-overfit: a user-written loss whose gradient has the wrong sign cann
 
 test('rules 1 and 2, other forms: relu output with negative targets, softmax rows that are not one-hot, cross-entropy on measurements', () => {
   const x = grid(60, -1, 1);
-  const relu = run({ net: { layers: [1, 16, 1], activation: 'tanh', output: 'relu', seed: 1 }, fit: { optimizer: 'adam', learningRate: 0.01, epochs: 500 }, x, y: x.map(([v]) => [v]) });
+  const relu = run({
+    net: { layers: [1, 16, 1], activation: 'tanh', output: 'relu', seed: 1 },
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 500 },
+    x,
+    y: x.map(([v]) => [v]),
+  });
   const f1 = finding(relu, 'output-activation');
   assert.equal(f1.severity, 'error');
   assert.match(f1.observed, /50% of the targets/);
-  const multi = run({ net: { layers: [1, 16, 2], activation: 'tanh', loss: 'softmaxCrossEntropy', seed: 1 }, fit: { optimizer: 'adam', learningRate: 0.01, epochs: 500 }, x, y: x.map(([v]) => [v > 0 ? 1 : 0, 1]) });
+  const multi = run({
+    net: { layers: [1, 16, 2], activation: 'tanh', loss: 'softmaxCrossEntropy', seed: 1 },
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 500 },
+    x,
+    y: x.map(([v]) => [v > 0 ? 1 : 0, 1]),
+  });
   const f2 = finding(multi, 'output-activation');
   assert.match(f2.observed, /30 of 60 target rows/);
   assert.deepEqual(f2.fixOptions, { loss: 'binaryCrossEntropy', output: 'sigmoid' });
-  const bce = run({ net: { layers: [1, 16, 1], activation: 'tanh', loss: 'binaryCrossEntropy', seed: 1 }, fit: { optimizer: 'adam', learningRate: 0.01, epochs: 500 }, x, y: x.map(([v]) => [(v + 1) / 2]) });
+  const bce = run({
+    net: { layers: [1, 16, 1], activation: 'tanh', loss: 'binaryCrossEntropy', seed: 1 },
+    fit: { optimizer: 'adam', learningRate: 0.01, epochs: 500 },
+    x,
+    y: x.map(([v]) => [(v + 1) / 2]),
+  });
   const f3 = finding(bce, 'loss-task');
   assert.deepEqual(f3.fixOptions, { loss: 'mse', output: 'linear' });
 });
 
-test('rule 8 overfitting from a finished run\'s history (the model-file path)', () => {
+test("rule 8 overfitting from a finished run's history (the model-file path)", () => {
   const x = grid(30, -1, 1);
   const loss = Array.from({ length: 100 }, (_, e) => 1 / (e + 1));
-  const validationLoss = Array.from({ length: 100 }, (_, e) => 0.1 + ((e - 30) / 70) ** 2 * (e > 30 ? 1 : 0.2));
-  const r = run({ net: { layers: [1, 8, 1], activation: 'tanh', seed: 1 }, fit: { optimizer: 'adam', learningRate: 0.01, epochs: 100 }, x, y: x.map(([v]) => [v]) },
-    { history: { loss, validationLoss }, trained: true });
+  const validationLoss = Array.from(
+    { length: 100 },
+    (_, e) => 0.1 + ((e - 30) / 70) ** 2 * (e > 30 ? 1 : 0.2),
+  );
+  const r = run(
+    {
+      net: { layers: [1, 8, 1], activation: 'tanh', seed: 1 },
+      fit: { optimizer: 'adam', learningRate: 0.01, epochs: 100 },
+      x,
+      y: x.map(([v]) => [v]),
+    },
+    { history: { loss, validationLoss }, trained: true },
+  );
   const f = finding(r, 'overfitting');
   assert.match(f.observed, /lowest at epoch 31/);
   // a run whose validation loss keeps falling is not overfitting
-  const ok = run({ net: { layers: [1, 8, 1], activation: 'tanh', seed: 1 }, fit: { optimizer: 'adam', learningRate: 0.01, epochs: 100 }, x, y: x.map(([v]) => [v]) },
-    { history: { loss, validationLoss: loss.map((v) => v + 0.01) }, trained: true });
+  const ok = run(
+    {
+      net: { layers: [1, 8, 1], activation: 'tanh', seed: 1 },
+      fit: { optimizer: 'adam', learningRate: 0.01, epochs: 100 },
+      x,
+      y: x.map(([v]) => [v]),
+    },
+    { history: { loss, validationLoss: loss.map((v) => v + 0.01) }, trained: true },
+  );
   assert.ok(!ok.findings.some((q) => q.rule === 'overfitting'));
 });

@@ -4,8 +4,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Dense, Network, OptionError, Random, fit, formatGradCheckReport, getActivation, gradCheck, toMatrix,
-  type Activation, type GradCheckReport, type Layer, type Loss, type LossName, type Matrix, type Parameter, type Regularizer,
+  Dense,
+  Network,
+  OptionError,
+  Random,
+  fit,
+  formatGradCheckReport,
+  getActivation,
+  gradCheck,
+  toMatrix,
+  type Activation,
+  type GradCheckReport,
+  type Layer,
+  type Loss,
+  type LossName,
+  type Matrix,
+  type Parameter,
+  type Regularizer,
 } from '../src/index.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -13,8 +28,16 @@ import {
 // with one optional bug in its backward pass.
 
 type LayerBug =
-  | 'none' | 'weightSign' | 'weightTransposed' | 'wrongActivationDerivative' | 'biasNotSummed'
-  | 'weightOffByBatch' | 'leakySlopeWrongSide' | 'inputSkipsActivation' | 'biasMissing' | 'weightOffByPermille';
+  | 'none'
+  | 'weightSign'
+  | 'weightTransposed'
+  | 'wrongActivationDerivative'
+  | 'biasNotSummed'
+  | 'weightOffByBatch'
+  | 'leakySlopeWrongSide'
+  | 'inputSkipsActivation'
+  | 'biasMissing'
+  | 'weightOffByPermille';
 type HandActivation = 'tanh' | 'sigmoid' | 'leakyRelu';
 
 class HandDense implements Layer {
@@ -22,17 +45,40 @@ class HandDense implements Layer {
   readonly parameters: Parameter[];
   readonly activation?: Activation;
   private input: Matrix | null = null;
-  private z = new Float64Array(0);   // [N×O]
+  private z = new Float64Array(0); // [N×O]
   private out = new Float64Array(0); // [N×O]
-  private dZ = new Float64Array(0);  // [N×O]
+  private dZ = new Float64Array(0); // [N×O]
 
-  constructor(readonly inputSize: number, readonly outputSize: number, private readonly act: HandActivation,
-    private readonly bug: LayerBug, random: Random, options: { declareKinks?: boolean; zeroBias?: boolean } = {}) {
-    const weight = Float64Array.from({ length: inputSize * outputSize }, () => random.normal() / Math.sqrt(inputSize));
-    const bias = Float64Array.from({ length: outputSize }, () => (options.zeroBias ? 0 : 0.1 * random.normal()));
+  constructor(
+    readonly inputSize: number,
+    readonly outputSize: number,
+    private readonly act: HandActivation,
+    private readonly bug: LayerBug,
+    random: Random,
+    options: { declareKinks?: boolean; zeroBias?: boolean } = {},
+  ) {
+    const weight = Float64Array.from(
+      { length: inputSize * outputSize },
+      () => random.normal() / Math.sqrt(inputSize),
+    );
+    const bias = Float64Array.from({ length: outputSize }, () =>
+      options.zeroBias ? 0 : 0.1 * random.normal(),
+    );
     this.parameters = [
-      { name: 'weight', shape: [inputSize, outputSize], value: weight, grad: new Float64Array(weight.length), regularize: true },
-      { name: 'bias', shape: [outputSize], value: bias, grad: new Float64Array(outputSize), regularize: false },
+      {
+        name: 'weight',
+        shape: [inputSize, outputSize],
+        value: weight,
+        grad: new Float64Array(weight.length),
+        regularize: true,
+      },
+      {
+        name: 'bias',
+        shape: [outputSize],
+        value: bias,
+        grad: new Float64Array(outputSize),
+        regularize: false,
+      },
     ];
     // declared for its kinks (leakyRelu: 0); the math below is our own
     if (options.declareKinks ?? true) this.activation = getActivation(act);
@@ -54,7 +100,9 @@ class HandDense implements Layer {
   }
 
   forward(input: Matrix): Matrix {
-    const N = input.rows, I = this.inputSize, O = this.outputSize;
+    const N = input.rows,
+      I = this.inputSize,
+      O = this.outputSize;
     const [w, b] = this.parameters.map((p) => p.value); // read every time: the network re-points them
     if (this.z.length !== N * O) {
       this.z = new Float64Array(N * O);
@@ -86,11 +134,18 @@ class HandDense implements Layer {
     return this.fromPreActivation(dPre.data, dPre.data, inputGradient);
   }
 
-  private fromPreActivation(dZ: ArrayLike<number>, dOut: ArrayLike<number>, inputGradient: boolean): Matrix | null {
+  private fromPreActivation(
+    dZ: ArrayLike<number>,
+    dOut: ArrayLike<number>,
+    inputGradient: boolean,
+  ): Matrix | null {
     const x = this.input!;
-    const N = x.rows, I = this.inputSize, O = this.outputSize;
+    const N = x.rows,
+      I = this.inputSize,
+      O = this.outputSize;
     const [weight, bias] = this.parameters;
-    const dW = weight.grad, dB = bias.grad;
+    const dW = weight.grad,
+      dB = bias.grad;
     for (let i = 0; i < I; i++) {
       for (let o = 0; o < O; o++) {
         let s = 0;
@@ -98,7 +153,8 @@ class HandDense implements Layer {
         if (this.bug === 'weightSign') s = -s;
         if (this.bug === 'weightOffByBatch') s /= N;
         if (this.bug === 'weightOffByPermille') s *= 1.001; // below PyTorch gradcheck's rtol of 1e-3
-        if (this.bug === 'weightTransposed') dW[o * I + i] = s; // [O×I] written into an [I×O] buffer
+        if (this.bug === 'weightTransposed')
+          dW[o * I + i] = s; // [O×I] written into an [I×O] buffer
         else dW[i * O + o] = s;
       }
     }
@@ -134,7 +190,10 @@ class HandDense implements Layer {
 
 function brokenMseSign(): Loss {
   return {
-    name: 'mseWrongSign' as LossName, spec: 'mse', kind: 'regression', kinks: () => [],
+    name: 'mseWrongSign' as LossName,
+    spec: 'mse',
+    kind: 'regression',
+    kinks: () => [],
     value(p, t, rows, cols) {
       let s = 0;
       for (let i = 0; i < rows * cols; i++) s += (p[i] - t[i]) ** 2;
@@ -150,7 +209,10 @@ function brokenMseSign(): Loss {
 function brokenHuberUnclipped(): Loss {
   const delta = 0.1;
   return {
-    name: 'huberUnclipped' as LossName, spec: 'huber', kind: 'regression', kinks: (t) => [t - delta, t + delta],
+    name: 'huberUnclipped' as LossName,
+    spec: 'huber',
+    kind: 'regression',
+    kinks: (t) => [t - delta, t + delta],
     value(p, t, rows, cols) {
       let s = 0;
       for (let i = 0; i < rows * cols; i++) {
@@ -168,10 +230,15 @@ function brokenHuberUnclipped(): Loss {
 /** Binary cross-entropy from logits whose gradient misses the 1/n of the mean. */
 function brokenCrossEntropyNoMean(): Loss {
   return {
-    name: 'crossEntropyNoMean' as LossName, spec: 'binaryCrossEntropy', kind: 'classification', logitsOf: 'sigmoid', kinks: () => [],
+    name: 'crossEntropyNoMean' as LossName,
+    spec: 'binaryCrossEntropy',
+    kind: 'classification',
+    logitsOf: 'sigmoid',
+    kinks: () => [],
     value(z, t, rows, cols) {
       let s = 0;
-      for (let i = 0; i < rows * cols; i++) s += Math.max(z[i], 0) - z[i] * t[i] + Math.log1p(Math.exp(-Math.abs(z[i])));
+      for (let i = 0; i < rows * cols; i++)
+        s += Math.max(z[i], 0) - z[i] * t[i] + Math.log1p(Math.exp(-Math.abs(z[i])));
       return s / (rows * cols);
     },
     gradient(dZ, z, t, rows, cols) {
@@ -180,17 +247,27 @@ function brokenCrossEntropyNoMean(): Loss {
   };
 }
 
-function regularizer(name: string, lambda: number, kinks: number[],
-  value: (w: number) => number, gradient: (w: number) => number, costScale: number, gradientScale: number): Regularizer {
+function regularizer(
+  name: string,
+  lambda: number,
+  kinks: number[],
+  value: (w: number) => number,
+  gradient: (w: number) => number,
+  costScale: number,
+  gradientScale: number,
+): Regularizer {
   return {
-    name, lambda, kinks,
+    name,
+    lambda,
+    kinks,
     penalty(weight, m) {
       let s = 0;
       for (const w of weight) s += value(w);
       return (costScale * lambda * s) / m;
     },
     addGradient(dWeight, weight, m) {
-      for (let i = 0; i < weight.length; i++) dWeight[i] += (gradientScale * lambda * gradient(weight[i])) / m;
+      for (let i = 0; i < weight.length; i++)
+        dWeight[i] += (gradientScale * lambda * gradient(weight[i])) / m;
     },
   };
 }
@@ -203,11 +280,20 @@ const Y = toMatrix(Array.from({ length: 6 }, () => [random.normal(), random.norm
 const Y01 = toMatrix(Array.from({ length: 6 }, () => [random.int(2), random.int(2)]));
 
 /** [3 → 5 tanh] → middle (5 → 4) → [4 → 2 linear]: a bug in the middle layer must be traced to layer 1. */
-function sandwich(middle: Layer, options: { loss?: Loss; regularizers?: Regularizer[]; output?: 'linear' | 'sigmoid' } = {}): Network {
+function sandwich(
+  middle: Layer,
+  options: { loss?: Loss; regularizers?: Regularizer[]; output?: 'linear' | 'sigmoid' } = {},
+): Network {
   const r = new Random(5);
   return new Network({
-    layers: [new Dense(3, 5, r, { activation: 'tanh' }), middle, new Dense(4, 2, r, { activation: options.output ?? 'linear' })],
-    loss: options.loss ?? 'mse', regularizers: options.regularizers, onWarning: () => {},
+    layers: [
+      new Dense(3, 5, r, { activation: 'tanh' }),
+      middle,
+      new Dense(4, 2, r, { activation: options.output ?? 'linear' }),
+    ],
+    loss: options.loss ?? 'mse',
+    regularizers: options.regularizers,
+    onWarning: () => {},
   });
 }
 
@@ -217,7 +303,19 @@ function explain(report: GradCheckReport): string {
 
 test('gradCheck passes a correct hand-written layer (the broken ones below differ from it by one bug)', () => {
   for (const act of ['tanh', 'sigmoid', 'leakyRelu'] as const) {
-    const net = sandwich(new HandDense(5, 4, act, 'none', new Random(9)), { regularizers: [regularizer('l2', 0.1, [], (w) => 0.5 * w * w, (w) => w, 1, 1)] });
+    const net = sandwich(new HandDense(5, 4, act, 'none', new Random(9)), {
+      regularizers: [
+        regularizer(
+          'l2',
+          0.1,
+          [],
+          (w) => 0.5 * w * w,
+          (w) => w,
+          1,
+          1,
+        ),
+      ],
+    });
     const report = gradCheck(net, X, Y);
     assert.equal(report.verdict, 'pass', explain(report));
   }
@@ -241,11 +339,23 @@ for (const { bug, act, kind } of layerBugs) {
     const report = gradCheck(net, X, Y);
     assert.equal(report.verdict, 'fail', explain(report));
     const layerSuspects = report.suspects.filter((s) => s.component === 'layer');
-    assert.ok(layerSuspects.some((s) => s.layer === 1 && s.kind === kind && s.name === 'handDense'), explain(report));
-    assert.ok(layerSuspects.every((s) => s.layer === 1), `only layer 1 is broken, yet:${explain(report)}`);
-    assert.ok(!report.suspects.some((s) => s.component === 'loss' || s.component === 'penalty'), explain(report));
+    assert.ok(
+      layerSuspects.some((s) => s.layer === 1 && s.kind === kind && s.name === 'handDense'),
+      explain(report),
+    );
+    assert.ok(
+      layerSuspects.every((s) => s.layer === 1),
+      `only layer 1 is broken, yet:${explain(report)}`,
+    );
+    assert.ok(
+      !report.suspects.some((s) => s.component === 'loss' || s.component === 'penalty'),
+      explain(report),
+    );
     assert.match(report.summary, /layer 1 \(handDense\)/);
-    assert.match(formatGradCheckReport(report), new RegExp(`layer 1 \\(handDense\\).*${kind === 'input' ? 'input' : kind}`));
+    assert.match(
+      formatGradCheckReport(report),
+      new RegExp(`layer 1 \\(handDense\\).*${kind === 'input' ? 'input' : kind}`),
+    );
   });
 }
 
@@ -254,18 +364,27 @@ class Center implements Layer {
   readonly type = 'center';
   readonly parameters: Parameter[] = [];
   private rows = 0;
-  constructor(readonly inputSize: number, private readonly forgetMean: boolean) {}
+  constructor(
+    readonly inputSize: number,
+    private readonly forgetMean: boolean,
+  ) {}
   get outputSize(): number {
     return this.inputSize;
   }
   forward(input: Matrix): Matrix {
     this.rows = input.rows;
-    return { rows: input.rows, cols: this.inputSize, data: subtractColumnMeans(input.data, input.rows, this.inputSize) };
+    return {
+      rows: input.rows,
+      cols: this.inputSize,
+      data: subtractColumnMeans(input.data, input.rows, this.inputSize),
+    };
   }
   backward(dOutput: Matrix, inputGradient: boolean): Matrix | null {
     if (!inputGradient) return null;
     // ∂/∂x of x − mean(x) is I − 1/N: the gradient also loses its column means (the bug forgets that)
-    const data = this.forgetMean ? Float64Array.from(dOutput.data) : subtractColumnMeans(dOutput.data, this.rows, this.inputSize);
+    const data = this.forgetMean
+      ? Float64Array.from(dOutput.data)
+      : subtractColumnMeans(dOutput.data, this.rows, this.inputSize);
     return { rows: this.rows, cols: this.inputSize, data };
   }
   config(): Record<string, unknown> {
@@ -289,17 +408,24 @@ function subtractColumnMeans(a: ArrayLike<number>, rows: number, cols: number): 
 test('a parameter-free layer that couples the rows of a batch: correct passes, one missing term fails as its input gradient', () => {
   const build = (forgetMean: boolean) => {
     const r = new Random(6);
-    return new Network({ layers: [new Dense(3, 4, r, { activation: 'tanh' }), new Center(4, forgetMean), new Dense(4, 2, r)], onWarning: () => {} });
+    return new Network({
+      layers: [new Dense(3, 4, r, { activation: 'tanh' }), new Center(4, forgetMean), new Dense(4, 2, r)],
+      onWarning: () => {},
+    });
   };
   const correct = gradCheck(build(false), X, Y);
   assert.equal(correct.verdict, 'pass', explain(correct));
   const broken = gradCheck(build(true), X, Y);
   assert.equal(broken.verdict, 'fail', explain(broken));
-  assert.deepEqual(broken.suspects.map((s) => [s.component, s.layer, s.kind]), [['layer', 1, 'input']], explain(broken));
+  assert.deepEqual(
+    broken.suspects.map((s) => [s.component, s.layer, s.kind]),
+    [['layer', 1, 'input']],
+    explain(broken),
+  );
   assert.match(broken.summary, /layer 1 \(center\): the gradient it passes to its input disagrees/);
 });
 
-test('gradCheck fails a user-written activation whose derivative is another function\'s, inside the library\'s Dense', () => {
+test("gradCheck fails a user-written activation whose derivative is another function's, inside the library's Dense", () => {
   const softplus = getActivation('softplus');
   const broken: Activation = {
     ...softplus,
@@ -310,8 +436,14 @@ test('gradCheck fails a user-written activation whose derivative is another func
   const net = sandwich(new Dense(5, 4, new Random(3), { activation: broken }));
   const report = gradCheck(net, X, Y);
   assert.equal(report.verdict, 'fail', explain(report));
-  assert.ok(report.suspects.some((s) => s.component === 'layer' && s.layer === 1 && s.kind === 'weight'), explain(report));
-  assert.ok(report.suspects.every((s) => s.component !== 'layer' || s.layer === 1), explain(report));
+  assert.ok(
+    report.suspects.some((s) => s.component === 'layer' && s.layer === 1 && s.kind === 'weight'),
+    explain(report),
+  );
+  assert.ok(
+    report.suspects.every((s) => s.component !== 'layer' || s.layer === 1),
+    explain(report),
+  );
 });
 
 const lossBugs: { name: string; loss: () => Loss; y: Matrix; output?: 'sigmoid' }[] = [
@@ -334,13 +466,49 @@ for (const { name, loss, y, output } of lossBugs) {
 
 const penaltyBugs: { name: string; make: () => Regularizer }[] = [
   // cost (λ/2m)·Σw², nothing in the gradient
-  { name: 'decayNotInGradient', make: () => regularizer('decayNotInGradient', 0.5, [], (w) => 0.5 * w * w, () => 0, 1, 1) },
+  {
+    name: 'decayNotInGradient',
+    make: () =>
+      regularizer(
+        'decayNotInGradient',
+        0.5,
+        [],
+        (w) => 0.5 * w * w,
+        () => 0,
+        1,
+        1,
+      ),
+  },
   // the seed's: cost (λ/2m)·Σw, gradient (λ/m)·w
-  { name: 'seedDecay', make: () => regularizer('seedDecay', 0.5, [], (w) => 0.5 * w, (w) => w, 1, 1) },
+  {
+    name: 'seedDecay',
+    make: () =>
+      regularizer(
+        'seedDecay',
+        0.5,
+        [],
+        (w) => 0.5 * w,
+        (w) => w,
+        1,
+        1,
+      ),
+  },
   // L1 whose gradient forgets the 1/m: λ·sign(w)
   { name: 'l1NoMean', make: () => regularizer('l1NoMean', 0.3, [0], Math.abs, Math.sign, 1, 6) },
   // L2 whose cost forgets the ½: (λ/m)·Σw², gradient (λ/m)·w
-  { name: 'l2NoHalf', make: () => regularizer('l2NoHalf', 0.2, [], (w) => w * w, (w) => w, 1, 1) },
+  {
+    name: 'l2NoHalf',
+    make: () =>
+      regularizer(
+        'l2NoHalf',
+        0.2,
+        [],
+        (w) => w * w,
+        (w) => w,
+        1,
+        1,
+      ),
+  },
 ];
 
 for (const { name, make } of penaltyBugs) {
@@ -348,8 +516,14 @@ for (const { name, make } of penaltyBugs) {
     const net = sandwich(new HandDense(5, 4, 'tanh', 'none', new Random(9)), { regularizers: [make()] });
     const report = gradCheck(net, X, Y);
     assert.equal(report.verdict, 'fail', explain(report));
-    assert.ok(report.suspects.some((s) => s.component === 'penalty' && s.name === name), explain(report));
-    assert.ok(!report.suspects.some((s) => s.component === 'layer' || s.component === 'loss'), explain(report));
+    assert.ok(
+      report.suspects.some((s) => s.component === 'penalty' && s.name === name),
+      explain(report),
+    );
+    assert.ok(
+      !report.suspects.some((s) => s.component === 'layer' || s.component === 'loss'),
+      explain(report),
+    );
     const term = report.terms.find((t) => t.term === name)!;
     assert.ok(term.failed > 0 && report.terms.find((t) => t.term === 'data')!.failed === 0, explain(report));
   });
@@ -363,15 +537,23 @@ const seedY = seedX.map(([v]) => [v * v]);
 
 function seedNetwork(seed: number, regularizers?: Regularizer[]): Network {
   return new Network({
-    layers: [1, 64, 1], activation: 'leakyRelu', output: 'leakyRelu', init: 'heNormal', loss: 'mse', weightDecay: 1e-8,
-    regularizers, seed, onWarning: () => {},
+    layers: [1, 64, 1],
+    activation: 'leakyRelu',
+    output: 'leakyRelu',
+    init: 'heNormal',
+    loss: 'mse',
+    weightDecay: 1e-8,
+    regularizers,
+    seed,
+    onWarning: () => {},
   });
 }
 
 test('the seed scenario: 20 seeds, before and after training, always the same verdict; kinks reported, not failed', (t) => {
   const verdicts = new Set<string>();
   let withKinks = 0;
-  const textbook: number[] = [], textbookJudged: number[] = [];
+  const textbook: number[] = [],
+    textbookJudged: number[] = [];
   for (let seed = 1; seed <= 20; seed++) {
     const net = seedNetwork(seed);
     const reports = [gradCheck(net, seedX, seedY, { seed })];
@@ -383,7 +565,10 @@ test('the seed scenario: 20 seeds, before and after training, always the same ve
       textbookJudged.push(r.terms[2].textbookJudged);
       if (r.setAside.kinks > 0) {
         withKinks++;
-        assert.ok(r.setAside.bySource.some((s) => /^layer [01] leakyRelu$/.test(s.source)), explain(r));
+        assert.ok(
+          r.setAside.bySource.some((s) => /^layer [01] leakyRelu$/.test(s.source)),
+          explain(r),
+        );
         assert.match(formatGradCheckReport(r), /set aside .*kink/);
       }
       assert.equal(r.terms.length, 3, 'data, l2 and total are checked');
@@ -391,17 +576,33 @@ test('the seed scenario: 20 seeds, before and after training, always the same ve
     }
   }
   const range = (v: number[]) => `${Math.min(...v).toExponential(1)}..${Math.max(...v).toExponential(1)}`;
-  t.diagnostic(`seed scenario: verdicts ${[...verdicts].join(', ')}; ${withKinks} of 40 checks set entries aside at kinks; ` +
-    `textbook ‖a−n‖/(‖a‖+‖n‖) of the total ${range(textbook)} over all entries, ${range(textbookJudged)} over judged ones`);
+  t.diagnostic(
+    `seed scenario: verdicts ${[...verdicts].join(', ')}; ${withKinks} of 40 checks set entries aside at kinks; ` +
+      `textbook ‖a−n‖/(‖a‖+‖n‖) of the total ${range(textbook)} over all entries, ${range(textbookJudged)} over judged ones`,
+  );
   assert.deepEqual([...verdicts], ['pass']);
   // at initialization x = 0 puts every hidden pre-activation exactly at the kink (biases start at 0)
   assert.ok(withKinks >= 20, `only ${withKinks} of 40 checks crossed a kink`);
 });
 
-test('the seed\'s own penalty bug (Σw in the cost, (λ/m)·w in the gradient) fails at λ = 1e-8, named as the penalty', () => {
-  const seedDecay = regularizer('seedDecay', 1e-8, [], (w) => 0.5 * w, (w) => w, 1, 1);
+test("the seed's own penalty bug (Σw in the cost, (λ/m)·w in the gradient) fails at λ = 1e-8, named as the penalty", () => {
+  const seedDecay = regularizer(
+    'seedDecay',
+    1e-8,
+    [],
+    (w) => 0.5 * w,
+    (w) => w,
+    1,
+    1,
+  );
   const net = new Network({
-    layers: [1, 64, 1], activation: 'leakyRelu', output: 'leakyRelu', init: 'heNormal', regularizers: [seedDecay], seed: 3, onWarning: () => {},
+    layers: [1, 64, 1],
+    activation: 'leakyRelu',
+    output: 'leakyRelu',
+    init: 'heNormal',
+    regularizers: [seedDecay],
+    seed: 3,
+    onWarning: () => {},
   });
   const report = gradCheck(net, seedX, seedY);
   assert.equal(report.verdict, 'fail', explain(report));
@@ -419,8 +620,10 @@ test('checking [1, 64, 1] on 201 points takes well under a second', (t) => {
   const seconds = (performance.now() - started) / 1000;
   assert.equal(report.parameters.checked, 193);
   assert.equal(report.inputs.checked, 201);
-  t.diagnostic(`gradCheck of [1, 64, 1] on 201 points: ${(1000 * seconds).toFixed(0)} ms for ${report.parameters.checked} parameters ` +
-    `and ${report.inputs.checked} inputs, ${report.terms.length} terms`);
+  t.diagnostic(
+    `gradCheck of [1, 64, 1] on 201 points: ${(1000 * seconds).toFixed(0)} ms for ${report.parameters.checked} parameters ` +
+      `and ${report.inputs.checked} inputs, ${report.terms.length} terms`,
+  );
   assert.ok(seconds < 1, `took ${seconds} s`);
 });
 
@@ -439,41 +642,79 @@ test('gradCheck restores every parameter bit for bit and leaves grads holding th
   const grads = Float64Array.from(net.grads);
   net.computeGradient(toMatrix(xs), toMatrix(ys));
   assert.deepEqual(Array.from(grads), Array.from(net.grads));
-  assert.deepEqual(xs[0], [Math.sin(0), Math.cos(0), 0], 'the caller\'s x is not modified');
+  assert.deepEqual(xs[0], [Math.sin(0), Math.cos(0), 0], "the caller's x is not modified");
 });
 
 test('a kink nobody declared is set aside as unstable, not failed — and a bug beside it still fails', () => {
   // leaky ReLU without `activation`: the checker cannot watch its kink. Rows of zeros with zero
   // biases put pre-activations exactly on it, so every bias step straddles it symmetrically.
-  const x = toMatrix([[0, 0, 0], [0, 0, 0], [1, -2, 0.5], [0.3, 0.7, -1], [-1, 0.2, 0.4], [2, 1, -0.5]]);
+  const x = toMatrix([
+    [0, 0, 0],
+    [0, 0, 0],
+    [1, -2, 0.5],
+    [0.3, 0.7, -1],
+    [-1, 0.2, 0.4],
+    [2, 1, -0.5],
+  ]);
   const y = toMatrix(Array.from({ length: 6 }, (_, i) => [Math.sin(i), Math.cos(i)]));
-  const build = (bug: LayerBug) => new Network({
-    layers: [new HandDense(3, 4, 'leakyRelu', bug, new Random(1), { declareKinks: false, zeroBias: true }), new Dense(4, 2, new Random(2))],
-    onWarning: () => {},
-  });
+  const build = (bug: LayerBug) =>
+    new Network({
+      layers: [
+        new HandDense(3, 4, 'leakyRelu', bug, new Random(1), { declareKinks: false, zeroBias: true }),
+        new Dense(4, 2, new Random(2)),
+      ],
+      onWarning: () => {},
+    });
   const correct = gradCheck(build('none'), x, y);
   assert.equal(correct.verdict, 'pass', explain(correct));
   assert.ok(correct.terms[0].unstable >= 4 && correct.setAside.kinks === 0, explain(correct));
   const broken = gradCheck(build('weightSign'), x, y);
   assert.equal(broken.verdict, 'fail', explain(broken));
-  assert.ok(broken.suspects.some((s) => s.layer === 0 && s.kind === 'weight'), explain(broken));
+  assert.ok(
+    broken.suspects.some((s) => s.layer === 0 && s.kind === 'weight'),
+    explain(broken),
+  );
 });
 
 test('the report is plain JSON and the text form names the verdict, terms, layers and tolerances', () => {
   const net = new Network({ layers: [2, 4, 1], activation: 'relu', l1: 0.01, seed: 8 });
-  const report = gradCheck(net, [[0.5, -1], [2, 0.25], [-1, 1]], [[1], [0], [2]]);
+  const report = gradCheck(
+    net,
+    [
+      [0.5, -1],
+      [2, 0.25],
+      [-1, 1],
+    ],
+    [[1], [0], [2]],
+  );
   assert.deepEqual(JSON.parse(JSON.stringify(report)), report);
-  assert.deepEqual(report.terms.map((t) => t.term), ['data', 'l1', 'total']);
+  assert.deepEqual(
+    report.terms.map((t) => t.term),
+    ['data', 'l1', 'total'],
+  );
   assert.ok(['pass', 'fail', 'inconclusive'].includes(report.verdict));
   const text = formatGradCheckReport(report);
-  for (const word of ['gradient check: PASS', 'data', 'l1', 'total', 'weight', 'bias', 'input', 'tolerance', 'step', '‖a−n‖/(‖a‖+‖n‖)']) {
+  for (const word of [
+    'gradient check: PASS',
+    'data',
+    'l1',
+    'total',
+    'weight',
+    'bias',
+    'input',
+    'tolerance',
+    'step',
+    '‖a−n‖/(‖a‖+‖n‖)',
+  ]) {
     assert.ok(text.includes(word), `missing "${word}" in:\n${text}`);
   }
 });
 
 test('sampling: a large network is checked on a seeded sample that covers every buffer, and the count is stated', () => {
   const net = new Network({ layers: [30, 40, 40, 3], activation: 'tanh', seed: 2 });
-  const rows = Array.from({ length: 5 }, (_, r) => Array.from({ length: 30 }, (_, c) => Math.sin(r * 30 + c)));
+  const rows = Array.from({ length: 5 }, (_, r) =>
+    Array.from({ length: 30 }, (_, c) => Math.sin(r * 30 + c)),
+  );
   const ys = rows.map((row) => [row[0], row[1], row[2]]);
   const a = gradCheck(net, rows, ys, { maxParameters: 60, maxInputs: 10, seed: 7 });
   const b = gradCheck(net, rows, ys, { maxParameters: 60, maxInputs: 10, seed: 7 });
@@ -484,7 +725,9 @@ test('sampling: a large network is checked on a seeded sample that covers every 
   assert.deepEqual(c.examples, { total: 5, checked: 3, sampled: true });
   assert.equal(c.inputs.total, 90);
   assert.match(formatGradCheckReport(c), /3 of 5 examples \(seeded sample\)/);
-  const buffers = new Set(a.groups.filter((g) => g.term === 'data' && g.kind !== 'input').map((g) => `${g.layer}:${g.kind}`));
+  const buffers = new Set(
+    a.groups.filter((g) => g.term === 'data' && g.kind !== 'input').map((g) => `${g.layer}:${g.kind}`),
+  );
   assert.equal(buffers.size, 6, 'every weight and bias buffer is represented');
   assert.deepEqual(a.terms, b.terms, 'same seed, same sample');
   assert.match(formatGradCheckReport(a), /of \d+ parameters \(seeded sample, seed 7\)/);
@@ -502,7 +745,15 @@ test('a step that crosses a kink is retried at h/100 and judged when the smaller
 
 test('inconclusive when most entries sit on kinks: mae with every prediction exactly on its target', () => {
   const net = new Network({ layers: [2, 1], loss: 'mae', init: 'zeros', seed: 1 });
-  const report = gradCheck(net, [[1, 2], [3, -1]], [[0], [0]], { inputs: false });
+  const report = gradCheck(
+    net,
+    [
+      [1, 2],
+      [3, -1],
+    ],
+    [[0], [0]],
+    { inputs: false },
+  );
   assert.equal(report.verdict, 'inconclusive', explain(report));
   assert.deepEqual(report.setAside.bySource, [{ source: 'loss mae', entries: 3 }]);
   assert.match(report.summary, /^inconclusive: 100% of the entries/);
@@ -510,13 +761,22 @@ test('inconclusive when most entries sit on kinks: mae with every prediction exa
 
 test('gradCheck validates its arguments with the bad value in the message', () => {
   const net = new Network({ layers: [1, 2, 1] });
-  assert.throws(() => gradCheck(net, [[1]], [[1]], { epsilon: -1 }), (e: unknown) => e instanceof OptionError && /epsilon.*-1/.test(e.message));
+  assert.throws(
+    () => gradCheck(net, [[1]], [[1]], { epsilon: -1 }),
+    (e: unknown) => e instanceof OptionError && /epsilon.*-1/.test(e.message),
+  );
   assert.throws(() => gradCheck(net, [[1]], [[1]], { tolerance: 2 }), /tolerance.*2/);
   assert.throws(() => gradCheck(net, [[1]], [[1]], { maxParameters: 0.5 }), /maxParameters.*0\.5/);
   assert.throws(() => gradCheck(net, [[1, 2]], [[1]]), /x has 2 columns/);
   assert.throws(() => gradCheck(net, [[1], [2]], [[1]]), /x has 2 rows but y has 1/);
-  assert.throws(() => gradCheck(net, [[1]], [[1]], { eps: 1e-6 } as object), /unknown gradCheck option "eps"; expected one of: epsilon/);
-  assert.throws(() => gradCheck(net, [[1]], [[1]], { inputs: 'yes' as unknown as boolean }), /inputs must be true or false, got "yes"/);
+  assert.throws(
+    () => gradCheck(net, [[1]], [[1]], { eps: 1e-6 } as object),
+    /unknown gradCheck option "eps"; expected one of: epsilon/,
+  );
+  assert.throws(
+    () => gradCheck(net, [[1]], [[1]], { inputs: 'yes' as unknown as boolean }),
+    /inputs must be true or false, got "yes"/,
+  );
   const f32 = new Network({ layers: [1, 2, 1], dtype: 'float32' });
   assert.throws(() => gradCheck(f32, [[1]], [[1]]), /float64/);
 });

@@ -3,7 +3,9 @@
 import { Random, toMatrix, type Matrix, type Network, type Terms } from '../src/index.js';
 
 export function randomMatrix(rows: number, cols: number, random: Random, scale = 1): Matrix {
-  const m = toMatrix(Array.from({ length: rows }, () => Array.from({ length: cols }, () => random.normal() * scale)));
+  const m = toMatrix(
+    Array.from({ length: rows }, () => Array.from({ length: cols }, () => random.normal() * scale)),
+  );
   return m;
 }
 
@@ -23,7 +25,11 @@ export function numericGradient(net: Network, x: Matrix, y: Matrix, h = 1e-5, te
 }
 
 /** The worst |a − n| / max(|a|, |n|, floor) over all entries, and where. */
-export function worstRelativeError(a: ArrayLike<number>, n: ArrayLike<number>, floor = 1e-7): { error: number; index: number } {
+export function worstRelativeError(
+  a: ArrayLike<number>,
+  n: ArrayLike<number>,
+  floor = 1e-7,
+): { error: number; index: number } {
   let error = 0;
   let index = -1;
   for (let i = 0; i < a.length; i++) {

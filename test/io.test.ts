@@ -2,7 +2,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DataError, Network, Random, fit } from '../src/index.js';
-import { MODEL_FORMAT, MODEL_VERSION, modelNetwork, parseModel, serializeModel, type ModelFile } from '../src/io/index.js';
+import {
+  MODEL_FORMAT,
+  MODEL_VERSION,
+  modelNetwork,
+  parseModel,
+  serializeModel,
+  type ModelFile,
+} from '../src/io/index.js';
 
 function trained(): Network {
   const random = new Random(5);
@@ -15,8 +22,17 @@ function trained(): Network {
 
 function file(net: Network): ModelFile {
   return {
-    format: MODEL_FORMAT, version: MODEL_VERSION, network: net.toJSON(),
-    encoding: { features: [{ name: 'a', type: 'number' }, { name: 'b', type: 'number' }], target: { columns: ['y'], task: 'regression' }, missing: 'error' },
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    network: net.toJSON(),
+    encoding: {
+      features: [
+        { name: 'a', type: 'number' },
+        { name: 'b', type: 'number' },
+      ],
+      target: { columns: ['y'], task: 'regression' },
+      missing: 'error',
+    },
     settings: { layers: [8], activation: 'tanh', optimizer: 'adam', weightDecay: 0, scale: true, seed: 2 },
   };
 }
@@ -26,7 +42,8 @@ test('serializeModel → parseModel → modelNetwork: every weight and the scali
   const text = serializeModel(file(net));
   const back = modelNetwork(parseModel(text));
   assert.equal(back.params.length, net.params.length);
-  for (let i = 0; i < net.params.length; i++) assert.ok(Object.is(back.params[i], net.params[i]), `parameter ${i}`);
+  for (let i = 0; i < net.params.length; i++)
+    assert.ok(Object.is(back.params[i], net.params[i]), `parameter ${i}`);
   assert.deepEqual(back.scaling, net.scaling);
   const p = net.predict([[0.3, -20]]).data[0];
   assert.ok(Object.is(back.predict([[0.3, -20]]).data[0], p));
@@ -38,14 +55,33 @@ test('parseModel: invalid JSON, another format, another version, schema violatio
   const cases: [string, RegExp][] = [
     ['{"format": ', /^m\.json: not a model file: invalid JSON/],
     ['[1, 2]', /^m\.json: not a scratchnet model file/],
-    [JSON.stringify({ ...good, version: 2 }), /^m\.json: model format version 2 is not supported; this scratchnet reads version 1$/],
-    [JSON.stringify({ ...good, encoding: { ...good.encoding, missing: 'guess' } }), /^m\.json: invalid model file: encoding\.missing: /],
-    [JSON.stringify({ ...good, network: { ...good.network, parameters: [1, 'x'] } }), /^m\.json: invalid model file: network\.parameters\[1\]: /],
+    [
+      JSON.stringify({ ...good, version: 2 }),
+      /^m\.json: model format version 2 is not supported; this scratchnet reads version 1$/,
+    ],
+    [
+      JSON.stringify({ ...good, encoding: { ...good.encoding, missing: 'guess' } }),
+      /^m\.json: invalid model file: encoding\.missing: /,
+    ],
+    [
+      JSON.stringify({ ...good, network: { ...good.network, parameters: [1, 'x'] } }),
+      /^m\.json: invalid model file: network\.parameters\[1\]: /,
+    ],
     [JSON.stringify({ ...good, settings: undefined }), /^m\.json: invalid model file: settings: /],
   ];
   for (const [text, message] of cases) {
-    assert.throws(() => parseModel(text, 'm.json'), (e: unknown) => e instanceof DataError && message.test(e.message), text.slice(0, 40));
+    assert.throws(
+      () => parseModel(text, 'm.json'),
+      (e: unknown) => e instanceof DataError && message.test(e.message),
+      text.slice(0, 40),
+    );
   }
-  const short = parseModel(JSON.stringify({ ...good, network: { ...good.network, parameters: good.network.parameters.slice(3) } }), 'm.json');
-  assert.throws(() => modelNetwork(short, 'm.json'), /^DataError: m\.json: invalid model file: the description holds \d+ parameters but its layers need \d+$/);
+  const short = parseModel(
+    JSON.stringify({ ...good, network: { ...good.network, parameters: good.network.parameters.slice(3) } }),
+    'm.json',
+  );
+  assert.throws(
+    () => modelNetwork(short, 'm.json'),
+    /^DataError: m\.json: invalid model file: the description holds \d+ parameters but its layers need \d+$/,
+  );
 });

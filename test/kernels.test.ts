@@ -2,7 +2,17 @@
 // shapes with odd sizes (1, 3, 7, 201, 784) so that the vector, tail and remainder paths all run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Random, kernels, linear, tanh, sigmoid, relu, leakyRelu, elu, type Activation } from '../src/index.js';
+import {
+  Random,
+  kernels,
+  linear,
+  tanh,
+  sigmoid,
+  relu,
+  leakyRelu,
+  elu,
+  type Activation,
+} from '../src/index.js';
 
 type Float = Float64Array | Float32Array;
 const { matmul, matmulTransA, matmulTransB, columnSums, denseForward, denseBackward } = kernels;
@@ -31,7 +41,11 @@ function place(arrays: Float[]): { at: number[]; read: (i: number) => Float; fre
   });
   return {
     at,
-    read: (i) => (arrays[i] instanceof Float32Array ? rt!.f32(at[i], arrays[i].length) : rt!.f64(at[i], arrays[i].length)).slice(),
+    read: (i) =>
+      (arrays[i] instanceof Float32Array
+        ? rt!.f32(at[i], arrays[i].length)
+        : rt!.f64(at[i], arrays[i].length)
+      ).slice(),
     free: () => at.forEach((p) => rt!.release(p)),
   };
 }
@@ -49,13 +63,29 @@ function assertClose(actual: Float, expected: Float, tolerance: number, what: st
       worst = Number.isNaN(e) ? NaN : Math.max(worst, e);
     }
   }
-  assert.ok(bad.length === 0, `${what}: worst relative difference ${worst}; first mismatches ${bad.join(', ')}`);
+  assert.ok(
+    bad.length === 0,
+    `${what}: worst relative difference ${worst}; first mismatches ${bad.join(', ')}`,
+  );
 }
 
 // (M, K, O): output rows, inner dimension, output columns
 const shapes: [number, number, number][] = [
-  [1, 1, 1], [3, 7, 1], [7, 3, 3], [1, 784, 7], [201, 1, 64], [201, 64, 1], [3, 201, 7], [7, 7, 201],
-  [201, 3, 201], [7, 784, 3], [128, 784, 10], [1, 3, 784], [201, 201, 7], [7, 1, 3], [3, 1, 784],
+  [1, 1, 1],
+  [3, 7, 1],
+  [7, 3, 3],
+  [1, 784, 7],
+  [201, 1, 64],
+  [201, 64, 1],
+  [3, 201, 7],
+  [7, 7, 201],
+  [201, 3, 201],
+  [7, 784, 3],
+  [128, 784, 10],
+  [1, 3, 784],
+  [201, 201, 7],
+  [7, 1, 3],
+  [3, 1, 784],
 ];
 
 test('the WebAssembly kernels compile in this runtime', () => {
@@ -77,10 +107,23 @@ for (const p of precisions) {
         const z = p.make(M * O);
         const act = p.make(M * O);
         const m = place([z, act, x, w, bias]);
-        rt!.kernels[`gemm_nn_${p.name}_${epilogue}`](m.at[0], m.at[1], m.at[2], K, 1, m.at[3], m.at[4], M, K, O, 0.1);
+        rt!.kernels[`gemm_nn_${p.name}_${epilogue}`](
+          m.at[0],
+          m.at[1],
+          m.at[2],
+          K,
+          1,
+          m.at[3],
+          m.at[4],
+          M,
+          K,
+          O,
+          0.1,
+        );
         assertClose(m.read(0), expected, p.tolerance * Math.sqrt(K), `z, ${M}×${K}·${K}×${O}, ${epilogue}`);
         if (epilogue !== 'linear') {
-          const f = epilogue === 'relu' ? (v: number) => (v > 0 ? v : 0) : (v: number) => (v > 0 ? v : 0.1 * v);
+          const f =
+            epilogue === 'relu' ? (v: number) => (v > 0 ? v : 0) : (v: number) => (v > 0 ? v : 0.1 * v);
           assertClose(m.read(1), expected.map(f), p.tolerance * Math.sqrt(K), `f(z), ${epilogue}`);
         }
         m.free();
@@ -108,10 +151,26 @@ for (const p of precisions) {
         const want = withBias ? expected.map((v, i) => v + bias[i % P]) : expected;
         for (const epilogue of ['linear', 'relu', 'leakyRelu'] as const) {
           const m = place([p.make(M * P), p.make(M * P), a, b, bias]);
-          rt!.kernels[`gemm_nt_${p.name}_${epilogue}`](m.at[0], m.at[1], m.at[2], m.at[3], withBias ? m.at[4] : 0, M, K, P, 0.2);
-          assertClose(m.read(0), want, p.tolerance * Math.sqrt(K), `a ${M}×${K} · b ${P}×${K}ᵀ, bias ${withBias}`);
+          rt!.kernels[`gemm_nt_${p.name}_${epilogue}`](
+            m.at[0],
+            m.at[1],
+            m.at[2],
+            m.at[3],
+            withBias ? m.at[4] : 0,
+            M,
+            K,
+            P,
+            0.2,
+          );
+          assertClose(
+            m.read(0),
+            want,
+            p.tolerance * Math.sqrt(K),
+            `a ${M}×${K} · b ${P}×${K}ᵀ, bias ${withBias}`,
+          );
           if (epilogue !== 'linear') {
-            const f = epilogue === 'relu' ? (v: number) => (v > 0 ? v : 0) : (v: number) => (v > 0 ? v : 0.2 * v);
+            const f =
+              epilogue === 'relu' ? (v: number) => (v > 0 ? v : 0) : (v: number) => (v > 0 ? v : 0.2 * v);
             assertClose(m.read(1), want.map(f), p.tolerance * Math.sqrt(K), `f(z), ${epilogue}`);
           }
           m.free();
@@ -122,7 +181,15 @@ for (const p of precisions) {
 
   test(`column_sums_${p.name} equals the reference`, () => {
     const random = new Random(3);
-    for (const [R, C] of [[1, 1], [3, 7], [201, 64], [7, 201], [784, 3], [1, 784], [128, 10]]) {
+    for (const [R, C] of [
+      [1, 1],
+      [3, 7],
+      [201, 64],
+      [7, 201],
+      [784, 3],
+      [1, 784],
+      [128, 10],
+    ]) {
       const a = randomArray(p.make, R * C, random);
       const expected = p.make(C);
       columnSums(expected, a, R, C);
@@ -136,7 +203,11 @@ for (const p of precisions) {
   test(`act_backward_${p.name}: relu, leakyRelu, elu, tanh, sigmoid equal each activation's own backward`, () => {
     const random = new Random(4);
     const cases: [string, Activation, number][] = [
-      ['relu', relu(), 0], ['leakyRelu', leakyRelu(0.05), 0.05], ['elu', elu(0.7), 0.7], ['tanh', tanh(), 0], ['sigmoid', sigmoid(), 0],
+      ['relu', relu(), 0],
+      ['leakyRelu', leakyRelu(0.05), 0.05],
+      ['elu', elu(0.7), 0.7],
+      ['tanh', tanh(), 0],
+      ['sigmoid', sigmoid(), 0],
     ];
     for (const n of [1, 3, 7, 201, 784]) {
       for (const [name, act, alpha] of cases) {
@@ -160,7 +231,12 @@ for (const p of precisions) {
     for (const n of [1, 3, 7, 201, 784]) {
       const params = randomArray(p.make, n, random);
       const grads = randomArray(p.make, n, random);
-      const fast = { p: kernels.allocate(dtype, n), g: kernels.allocate(dtype, n), m: kernels.allocate(dtype, n), v: kernels.allocate(dtype, n) };
+      const fast = {
+        p: kernels.allocate(dtype, n),
+        g: kernels.allocate(dtype, n),
+        m: kernels.allocate(dtype, n),
+        v: kernels.allocate(dtype, n),
+      };
       assert.ok(rt!.addressOf(fast.p) >= 0, 'allocate() gives a buffer in the kernels memory');
       fast.p.set(params);
       fast.g.set(grads);
@@ -169,7 +245,14 @@ for (const p of precisions) {
       kernels.sgdStep(slow.p, grads, 0.1);
       assertClose(fast.p, slow.p, p.tolerance, `sgd, n = ${n}`);
       for (let t = 1; t <= 3; t++) {
-        const o = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, step: t, decay: t === 3 ? 0.1 : 0 };
+        const o = {
+          learningRate: 0.01,
+          beta1: 0.9,
+          beta2: 0.999,
+          epsilon: 1e-8,
+          step: t,
+          decay: t === 3 ? 0.1 : 0,
+        };
         kernels.adamStep(fast.p, fast.g, fast.m, fast.v, o);
         kernels.adamStep(slow.p, grads, slow.m, slow.v, o);
       }
@@ -177,7 +260,10 @@ for (const p of precisions) {
       assertClose(fast.v, slow.v, p.tolerance, `adam v, n = ${n}`);
       const d = kernels.dot(fast.p, fast.g);
       const ref = Array.from(slow.p).reduce((s, v, i) => s + v * grads[i], 0);
-      assert.ok(Math.abs(d - ref) <= p.tolerance * Math.sqrt(n) * Math.max(1, Math.abs(ref)), `dot ${d} vs ${ref}`);
+      assert.ok(
+        Math.abs(d - ref) <= p.tolerance * Math.sqrt(n) * Math.max(1, Math.abs(ref)),
+        `dot ${d} vs ${ref}`,
+      );
     }
   });
 }
@@ -191,8 +277,11 @@ function assertSame(actual: Float, expected: Float, tolerance: number, exact: bo
 
 /** An activation with its fused-epilogue name (null: the kernel does not fuse it) and alpha. */
 const forwardCases = (): [string, Activation, 'linear' | 'relu' | 'leakyRelu', number][] => [
-  ['linear', linear(), 'linear', 0], ['relu', relu(), 'relu', 0], ['leakyRelu 0.01', leakyRelu(0.01), 'leakyRelu', 0.01],
-  ['leakyRelu 0', leakyRelu(0), 'leakyRelu', 0], ['leakyRelu 1.5', leakyRelu(1.5), 'leakyRelu', 1.5],
+  ['linear', linear(), 'linear', 0],
+  ['relu', relu(), 'relu', 0],
+  ['leakyRelu 0.01', leakyRelu(0.01), 'leakyRelu', 0.01],
+  ['leakyRelu 0', leakyRelu(0), 'leakyRelu', 0],
+  ['leakyRelu 1.5', leakyRelu(1.5), 'leakyRelu', 1.5],
 ];
 
 for (const p of precisions) {
@@ -202,8 +291,20 @@ for (const p of precisions) {
     const random = new Random(6);
     // [N, I, O] with I = 1 or O = 1
     const shapes: [number, number, number][] = [
-      [1, 1, 1], [3, 1, 7], [7, 1, 3], [201, 1, 64], [13, 1, 201], [2, 1, 5], [1, 3, 1], [2, 2, 1], [3, 7, 1],
-      [7, 64, 1], [13, 3, 1], [201, 64, 1], [5, 784, 1], [8, 201, 1],
+      [1, 1, 1],
+      [3, 1, 7],
+      [7, 1, 3],
+      [201, 1, 64],
+      [13, 1, 201],
+      [2, 1, 5],
+      [1, 3, 1],
+      [2, 2, 1],
+      [3, 7, 1],
+      [7, 64, 1],
+      [13, 3, 1],
+      [201, 64, 1],
+      [5, 784, 1],
+      [8, 201, 1],
     ];
     for (const [N, I, O] of shapes) {
       const x = randomArray(p.make, N * I, random, true);
@@ -218,11 +319,25 @@ for (const p of precisions) {
         // one input: also without storing z (the buffer must stay untouched)
         for (const storeZ of I === 1 && epilogue !== 'linear' ? [true, false] : [true]) {
           const m = place([p.make(N * O).fill(7), p.make(N * O), x, w, bias]);
-          rt!.kernels[kernel](storeZ ? m.at[0] : 0, m.at[1], m.at[2], m.at[3], m.at[4], N, I === 1 ? O : I, alpha);
+          rt!.kernels[kernel](
+            storeZ ? m.at[0] : 0,
+            m.at[1],
+            m.at[2],
+            m.at[3],
+            m.at[4],
+            N,
+            I === 1 ? O : I,
+            alpha,
+          );
           const what = `${kernel}, ${N}×${I}·${I}×${O}, ${name}, z ${storeZ ? 'stored' : 'skipped'}`;
           if (storeZ) assertSame(m.read(0), z, p.tolerance * Math.sqrt(I), exact, `${what}: z`);
-          else assert.ok(m.read(0).every((v) => v === 7), `${what}: z was written`);
-          if (epilogue !== 'linear') assertSame(m.read(1), a, p.tolerance * Math.sqrt(I), exact, `${what}: f(z)`);
+          else
+            assert.ok(
+              m.read(0).every((v) => v === 7),
+              `${what}: z was written`,
+            );
+          if (epilogue !== 'linear')
+            assertSame(m.read(1), a, p.tolerance * Math.sqrt(I), exact, `${what}: f(z)`);
           m.free();
         }
       }
@@ -232,10 +347,24 @@ for (const p of precisions) {
   test(`dense_backward_in1_${p.name} (every activation) equals the activation's backward and denseBackward`, () => {
     const random = new Random(7);
     const cases: [string, Activation, number][] = [
-      ['linear', linear(), 0], ['relu', relu(), 0], ['leakyRelu', leakyRelu(0.01), 0.01], ['leakyRelu', leakyRelu(0), 0],
-      ['leakyRelu', leakyRelu(1.5), 1.5], ['elu', elu(0.7), 0.7], ['tanh', tanh(), 0], ['sigmoid', sigmoid(), 0],
+      ['linear', linear(), 0],
+      ['relu', relu(), 0],
+      ['leakyRelu', leakyRelu(0.01), 0.01],
+      ['leakyRelu', leakyRelu(0), 0],
+      ['leakyRelu', leakyRelu(1.5), 1.5],
+      ['elu', elu(0.7), 0.7],
+      ['tanh', tanh(), 0],
+      ['sigmoid', sigmoid(), 0],
     ];
-    for (const [N, O] of [[1, 1], [3, 7], [7, 3], [201, 64], [13, 201], [2, 5], [201, 1]]) {
+    for (const [N, O] of [
+      [1, 1],
+      [3, 7],
+      [7, 3],
+      [201, 64],
+      [13, 201],
+      [2, 5],
+      [201, 1],
+    ]) {
       const x = randomArray(p.make, N, random, true);
       // a few exact zeros in z: the kinks, where relu and leakyRelu's a > 0 must agree with z > 0
       const z = randomArray(p.make, N * O, random, true);
@@ -249,7 +378,17 @@ for (const p of precisions) {
         const dB = p.make(O);
         denseBackward(null, dW, dB, dZ, x, p.make(O), N, 1, O);
         const m = place([p.make(O), p.make(O), dA, z, a, x]);
-        rt!.kernels[`dense_backward_in1_${p.name}_${name}`](m.at[0], m.at[1], m.at[2], m.at[3], m.at[4], m.at[5], N, O, alpha);
+        rt!.kernels[`dense_backward_in1_${p.name}_${name}`](
+          m.at[0],
+          m.at[1],
+          m.at[2],
+          m.at[3],
+          m.at[4],
+          m.at[5],
+          N,
+          O,
+          alpha,
+        );
         const what = `dense_backward_in1 ${name} (alpha ${alpha}), ${N}×${O}`;
         assertSame(m.read(0), dW, p.tolerance * Math.sqrt(N), exact, `${what}: dWeight`);
         assertSame(m.read(1), dB, p.tolerance * Math.sqrt(N), exact, `${what}: dBias`);
@@ -260,7 +399,16 @@ for (const p of precisions) {
 
   test(`dense_backward_out1_${p.name} (with and without the input gradient) equals denseBackward`, () => {
     const random = new Random(8);
-    for (const [N, I] of [[1, 1], [3, 7], [7, 3], [201, 64], [13, 201], [2, 17], [5, 784], [201, 1]]) {
+    for (const [N, I] of [
+      [1, 1],
+      [3, 7],
+      [7, 3],
+      [201, 64],
+      [13, 201],
+      [2, 17],
+      [5, 784],
+      [201, 1],
+    ]) {
       const x = randomArray(p.make, N * I, random, true);
       const w = randomArray(p.make, I, random);
       const dZ = randomArray(p.make, N, random);
@@ -270,12 +418,25 @@ for (const p of precisions) {
       denseBackward(dX, dW, dB, dZ, x, w, N, I, 1);
       for (const withInput of [true, false]) {
         const m = place([p.make(I), p.make(1), p.make(N * I).fill(7), dZ, x, w]);
-        rt!.kernels[`dense_backward_out1_${p.name}`](m.at[0], m.at[1], withInput ? m.at[2] : 0, m.at[3], m.at[4], m.at[5], N, I);
+        rt!.kernels[`dense_backward_out1_${p.name}`](
+          m.at[0],
+          m.at[1],
+          withInput ? m.at[2] : 0,
+          m.at[3],
+          m.at[4],
+          m.at[5],
+          N,
+          I,
+        );
         const what = `dense_backward_out1, x ${N}×${I}, input gradient ${withInput}`;
         assertSame(m.read(0), dW, p.tolerance * Math.sqrt(N), exact, `${what}: dWeight`);
         assertSame(m.read(1), dB, p.tolerance * Math.sqrt(N), exact, `${what}: dBias`);
         if (withInput) assertSame(m.read(2), dX, p.tolerance, exact, `${what}: dInput`);
-        else assert.ok(m.read(2).every((v) => v === 7), `${what}: dInput was written`);
+        else
+          assert.ok(
+            m.read(2).every((v) => v === 7),
+            `${what}: dInput was written`,
+          );
         m.free();
       }
     }

@@ -9,7 +9,12 @@ function accuracy(net: Network, x: number[][], y: number[][]): number {
   return x.filter((_, i) => (p[i] > 0.5 ? 1 : 0) === y[i][0]).length / x.length;
 }
 
-const inputs = [[0, 0], [0, 1], [1, 0], [1, 1]];
+const inputs = [
+  [0, 0],
+  [0, 1],
+  [1, 0],
+  [1, 1],
+];
 
 test('AND reaches 100% accuracy (sigmoid output, binary cross-entropy from logits)', () => {
   const y = [[0], [0], [0], [1]];
@@ -54,7 +59,9 @@ test('same seed ⇒ bit-identical weights and loss history; another seed differs
     const h = fit(net, x, y, { optimizer: 'sgd', scale: false, learningRate: 0.05, epochs: 200 });
     return { params: Array.from(net.params), loss: h.loss };
   };
-  const a = run(5), b = run(5), c = run(6);
+  const a = run(5),
+    b = run(5),
+    c = run(6);
   assert.deepEqual(a.params, b.params);
   assert.deepEqual(a.loss, b.loss);
   assert.notDeepEqual(a.params, c.params);
@@ -62,12 +69,22 @@ test('same seed ⇒ bit-identical weights and loss history; another seed differs
 
 test('a non-linear output on a regression loss warns in one sentence, and still trains', () => {
   const warnings: string[] = [];
-  const net = new Network({ layers: [1, 4, 1], activation: 'leakyRelu', output: 'leakyRelu', onWarning: (m) => warnings.push(m) });
+  const net = new Network({
+    layers: [1, 4, 1],
+    activation: 'leakyRelu',
+    output: 'leakyRelu',
+    onWarning: (m) => warnings.push(m),
+  });
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /linear output/);
   assert.equal(warnings[0].split('. ').length, 1, 'one sentence');
   const x = grid(21);
-  const h = fit(net, x, x.map(([v]) => [v * v]), { optimizer: 'sgd', learningRate: 0.05, epochs: 200, scale: false });
+  const h = fit(
+    net,
+    x,
+    x.map(([v]) => [v * v]),
+    { optimizer: 'sgd', learningRate: 0.05, epochs: 200, scale: false },
+  );
   assert.ok(h.loss.at(-1)! < h.loss[0] / 2, `loss went from ${h.loss[0]} to ${h.loss.at(-1)}`);
   const none: string[] = [];
   new Network({ layers: [1, 4, 1], onWarning: (m) => none.push(m) });

@@ -41,12 +41,21 @@ test('sigmoid and softplus do not overflow', () => {
 });
 
 test('Random: same seed, same stream; uniform in [0, 1); normal has mean 0 and variance 1', () => {
-  const a = new Random(123), b = new Random(123), c = new Random(124);
+  const a = new Random(123),
+    b = new Random(123),
+    c = new Random(124);
   const xs = Array.from({ length: 5 }, () => a.next());
-  assert.deepEqual(xs, Array.from({ length: 5 }, () => b.next()));
-  assert.notDeepEqual(xs, Array.from({ length: 5 }, () => c.next()));
+  assert.deepEqual(
+    xs,
+    Array.from({ length: 5 }, () => b.next()),
+  );
+  assert.notDeepEqual(
+    xs,
+    Array.from({ length: 5 }, () => c.next()),
+  );
   const r = new Random(1);
-  let sum = 0, sq = 0;
+  let sum = 0,
+    sq = 0;
   const n = 100000;
   for (let i = 0; i < n; i++) {
     const u = r.next();
@@ -60,32 +69,44 @@ test('Random: same seed, same stream; uniform in [0, 1); normal has mean 0 and v
 
 test('kernels: the three matrix products against an index-by-index definition, odd sizes included', () => {
   const r = new Random(9);
-  for (const [N, K, O] of [[1, 1, 1], [3, 7, 1], [7, 3, 5], [201, 1, 64], [5, 64, 3]]) {
+  for (const [N, K, O] of [
+    [1, 1, 1],
+    [3, 7, 1],
+    [7, 3, 5],
+    [201, 1, 64],
+    [5, 64, 3],
+  ]) {
     const a = Float64Array.from({ length: N * K }, () => r.normal());
     const b = Float64Array.from({ length: K * O }, () => r.normal());
     const out = new Float64Array(N * O);
     kernels.matmul(out, a, b, N, K, O);
-    for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += a[n * K + k] * b[k * O + o];
-      assert.ok(Math.abs(out[n * O + o] - s) < 1e-12);
-    }
+    for (let n = 0; n < N; n++)
+      for (let o = 0; o < O; o++) {
+        let s = 0;
+        for (let k = 0; k < K; k++) s += a[n * K + k] * b[k * O + o];
+        assert.ok(Math.abs(out[n * O + o] - s) < 1e-12);
+      }
     // Aᵀ·B with A[K×N] viewed as N examples of K... use a as [N×K] and c as [N×O]
     const c = Float64Array.from({ length: N * O }, () => r.normal());
     const tA = new Float64Array(K * O);
     kernels.matmulTransA(tA, a, c, N, K, O);
-    for (let k = 0; k < K; k++) for (let o = 0; o < O; o++) {
-      let s = 0;
-      for (let n = 0; n < N; n++) s += a[n * K + k] * c[n * O + o];
-      assert.ok(Math.abs(tA[k * O + o] - s) < 1e-12);
-    }
+    for (let k = 0; k < K; k++)
+      for (let o = 0; o < O; o++) {
+        let s = 0;
+        for (let n = 0; n < N; n++) s += a[n * K + k] * c[n * O + o];
+        assert.ok(Math.abs(tA[k * O + o] - s) < 1e-12);
+      }
     const tB = new Float64Array(N * K);
     kernels.matmulTransB(tB, c, b, N, O, K);
-    for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) {
-      let s = 0;
-      for (let o = 0; o < O; o++) s += c[n * O + o] * b[k * O + o];
-      assert.ok(Math.abs(tB[n * K + k] - s) < 1e-12);
-    }
+    for (let n = 0; n < N; n++)
+      for (let k = 0; k < K; k++) {
+        let s = 0;
+        for (let o = 0; o < O; o++) s += c[n * O + o] * b[k * O + o];
+        assert.ok(Math.abs(tB[n * K + k] - s) < 1e-12);
+      }
   }
-  assert.deepEqual(toArrays({ rows: 2, cols: 2, data: new Float64Array([1, 2, 3, 4]) }), [[1, 2], [3, 4]]);
+  assert.deepEqual(toArrays({ rows: 2, cols: 2, data: new Float64Array([1, 2, 3, 4]) }), [
+    [1, 2],
+    [3, 4],
+  ]);
 });

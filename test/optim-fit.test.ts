@@ -27,10 +27,18 @@ const settings: [string, FitOptions, number][] = [
   ['sgd', { optimizer: 'sgd', learningRate: 0.1, epochs: 5000, scale: false }, 1e-5],
   ['momentum', { optimizer: 'momentum', learningRate: 0.03, epochs: 3000 }, 1e-5],
   ['nesterov', { optimizer: 'nesterov', learningRate: 0.03, epochs: 3500 }, 1e-5],
-  ['rmsprop', { optimizer: 'rmsprop', learningRate: 0.001, epochs: 3000, schedule: { type: 'cosine' } }, 1e-5],
+  [
+    'rmsprop',
+    { optimizer: 'rmsprop', learningRate: 0.001, epochs: 3000, schedule: { type: 'cosine' } },
+    1e-5,
+  ],
   ['adagrad', { optimizer: 'adagrad', learningRate: 0.1, epochs: 4000 }, 1e-5],
   ['adam (defaults: η 0.001, full batch, 5,000 steps)', { epochs: 5000 }, 1e-5],
-  ['adamw', { optimizer: 'adamw', learningRate: 0.01, optimizerOptions: { weightDecay: 1e-4 }, epochs: 2000 }, 1e-5],
+  [
+    'adamw',
+    { optimizer: 'adamw', learningRate: 0.01, optimizerOptions: { weightDecay: 1e-4 }, epochs: 2000 },
+    1e-5,
+  ],
   ['lbfgs (500 iterations)', { optimizer: 'lbfgs', epochs: 500 }, 1e-6],
 ];
 
@@ -38,23 +46,39 @@ for (const [name, options, target] of settings) {
   test(`${name} fits y = x² to MSE < ${target}`, (t) => {
     const start = performance.now();
     const { mse, history } = run(options);
-    t.diagnostic(`MSE ${mse.toExponential(2)} after ${history.epochs} epochs (${history.stopReason}), ${(performance.now() - start).toFixed(0)} ms`);
+    t.diagnostic(
+      `MSE ${mse.toExponential(2)} after ${history.epochs} epochs (${history.stopReason}), ${(performance.now() - start).toFixed(0)} ms`,
+    );
     assert.ok(mse < target, `MSE ${mse} after ${history.epochs} epochs`);
     assert.ok(history.epochs <= (options.epochs ?? Infinity));
-    assert.ok(history.loss.at(-1)! < history.loss[0] / 1000, `loss went from ${history.loss[0]} to ${history.loss.at(-1)}`);
+    assert.ok(
+      history.loss.at(-1)! < history.loss[0] / 1000,
+      `loss went from ${history.loss[0]} to ${history.loss.at(-1)}`,
+    );
   });
 }
 
 test('same seed ⇒ bit-identical loss history and weights, for every optimizer (mini-batches, shuffling, validation)', () => {
   for (const optimizer of ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adagrad', 'adam', 'adamw'] as const) {
-    const o: FitOptions = { optimizer, epochs: 15, batchSize: 16, validationSplit: 0.2, seed: 9, metrics: ['mse'] };
+    const o: FitOptions = {
+      optimizer,
+      epochs: 15,
+      batchSize: 16,
+      validationSplit: 0.2,
+      seed: 9,
+      metrics: ['mse'],
+    };
     const a = run(o, 4);
     const b = run(o, 4);
     assert.deepEqual(b.history.loss, a.history.loss, optimizer);
     assert.deepEqual(b.history.valLoss, a.history.valLoss, optimizer);
     assert.deepEqual(Array.from(b.net.params), Array.from(a.net.params), optimizer);
     const c = run({ ...o, seed: 10 }, 4);
-    assert.notDeepEqual(c.history.loss, a.history.loss, `${optimizer}: another shuffling seed gives another run`);
+    assert.notDeepEqual(
+      c.history.loss,
+      a.history.loss,
+      `${optimizer}: another shuffling seed gives another run`,
+    );
   }
   const l1 = run({ optimizer: 'lbfgs', epochs: 30 }, 4);
   const l2 = run({ optimizer: 'lbfgs', epochs: 30 }, 4);

@@ -17,7 +17,12 @@ function twoSteps(opt: Optimizer): [number[], number[]] {
 }
 
 function close(actual: number[], expected: number[], what: string): void {
-  actual.forEach((a, i) => assert.ok(Math.abs(a - expected[i]) <= 1e-12, `${what}[${i}]: got ${a}, expected ${expected[i]} (diff ${a - expected[i]})`));
+  actual.forEach((a, i) =>
+    assert.ok(
+      Math.abs(a - expected[i]) <= 1e-12,
+      `${what}[${i}]: got ${a}, expected ${expected[i]} (diff ${a - expected[i]})`,
+    ),
+  );
 }
 
 test('sgd: θ −= η·g, η = 0.1', () => {
@@ -46,12 +51,19 @@ test('rmsprop: s = 0.9s + 0.1g²; θ −= 0.01·g/(√s + 1e-8)', () => {
   const [a, b] = twoSteps(getOptimizer('rmsprop', { learningRate: 0.01, alpha: 0.9, epsilon: 1e-8 }));
   // s1 = 0.1·[0.04, 0.16] = [0.004, 0.016]
   const s1 = [0.004, 0.016];
-  const t1 = [0.5 - (0.01 * 0.2) / (Math.sqrt(0.004) + 1e-8), -1.5 + (0.01 * 0.4) / (Math.sqrt(0.016) + 1e-8)];
+  const t1 = [
+    0.5 - (0.01 * 0.2) / (Math.sqrt(0.004) + 1e-8),
+    -1.5 + (0.01 * 0.4) / (Math.sqrt(0.016) + 1e-8),
+  ];
   close(a, t1, 'step 1');
   // s2 = 0.9·s1 + 0.1·[0.01, 0.09] = [0.0046, 0.0234]
   const s2 = [0.9 * s1[0] + 0.001, 0.9 * s1[1] + 0.009];
   close(s2, [0.0046, 0.0234], 's2');
-  close(b, [t1[0] + (0.01 * 0.1) / (Math.sqrt(0.0046) + 1e-8), t1[1] - (0.01 * 0.3) / (Math.sqrt(0.0234) + 1e-8)], 'step 2');
+  close(
+    b,
+    [t1[0] + (0.01 * 0.1) / (Math.sqrt(0.0046) + 1e-8), t1[1] - (0.01 * 0.3) / (Math.sqrt(0.0234) + 1e-8)],
+    'step 2',
+  );
 });
 
 test('adagrad: G += g²; θ −= 0.1·g/(√G + 1e-10)', () => {
@@ -72,7 +84,11 @@ test('adam: bias-corrected moments, η = 0.01, β = 0.9 / 0.999, ε = 1e-8', () 
   close(m, [0.008, -0.006], 'm');
   close(v, [4.996e-5, 2.4984e-4], 'v');
   const c2 = 1 - 0.999 * 0.999; // 0.001999
-  close(b, [0, 1].map((i) => a[i] - (0.01 * (m[i] / 0.19)) / (Math.sqrt(v[i] / c2) + 1e-8)), 'step 2');
+  close(
+    b,
+    [0, 1].map((i) => a[i] - (0.01 * (m[i] / 0.19)) / (Math.sqrt(v[i] / c2) + 1e-8)),
+    'step 2',
+  );
 });
 
 test('adamw: θ ·= (1 − ηλ) before the Adam step, λ = 0.5', () => {
@@ -82,7 +98,11 @@ test('adamw: θ ·= (1 − ηλ) before the Adam step, λ = 0.5', () => {
   close(a, t1, 'step 1');
   const m = [0.008, -0.006];
   const v = [4.996e-5, 2.4984e-4];
-  close(b, [0, 1].map((i) => t1[i] * 0.995 - (0.01 * (m[i] / 0.19)) / (Math.sqrt(v[i] / 0.001999) + 1e-8)), 'step 2');
+  close(
+    b,
+    [0, 1].map((i) => t1[i] * 0.995 - (0.01 * (m[i] / 0.19)) / (Math.sqrt(v[i] / 0.001999) + 1e-8)),
+    'step 2',
+  );
 });
 
 test('lbfgs: two iterations on f = ½(0.5·x² + y²) from (0.6, 0.2) — steepest descent, then the two-loop step', () => {
@@ -117,7 +137,10 @@ test('lbfgs: two iterations on f = ½(0.5·x² + y²) from (0.6, 0.2) — steepe
   const slope = 0.15 * d[0];
   const x2 = [0.3 + d[0], d[1]];
   const f2 = 0.5 * (0.5 * x2[0] ** 2 + x2[1] ** 2);
-  assert.ok(f2 <= f1 + 1e-4 * slope && Math.abs(0.5 * x2[0] * d[0] + x2[1] * d[1]) <= 0.9 * Math.abs(slope), 'α = 1 satisfies the strong Wolfe conditions');
+  assert.ok(
+    f2 <= f1 + 1e-4 * slope && Math.abs(0.5 * x2[0] * d[0] + x2[1] * d[1]) <= 0.9 * Math.abs(slope),
+    'α = 1 satisfies the strong Wolfe conditions',
+  );
   const before = evaluations;
   opt.step(p, g, closure);
   close(Array.from(p), x2, 'iteration 2');
@@ -135,7 +158,10 @@ test('lbfgs minimizes the Rosenbrock function to 1e-10 (line search, curvature p
   };
   const opt = new LBFGS({ memory: 3 });
   for (let i = 0; i < 200 && !opt.converged; i++) opt.step(p, g, closure);
-  assert.ok(Math.abs(p[0] - 1) < 1e-10 && Math.abs(p[1] - 1) < 1e-10, `ended at (${p[0]}, ${p[1]}) after ${opt.stepCount} iterations`);
+  assert.ok(
+    Math.abs(p[0] - 1) < 1e-10 && Math.abs(p[1] - 1) < 1e-10,
+    `ended at (${p[0]}, ${p[1]}) after ${opt.stepCount} iterations`,
+  );
   assert.ok(opt.stepCount < 100, `${opt.stepCount} iterations`);
 });
 
@@ -158,9 +184,16 @@ test('getOptimizer: every name, defaults from their sources, bad hyper-parameter
     ['adam', { momentun: 0.9 }, /unknown optimizer option "momentun"/],
   ];
   for (const [name, o, pattern] of bad) {
-    assert.throws(() => getOptimizer(name, o as never), (e: Error) => e instanceof OptionError && pattern.test(e.message), `${name} ${JSON.stringify(o)}`);
+    assert.throws(
+      () => getOptimizer(name, o as never),
+      (e: Error) => e instanceof OptionError && pattern.test(e.message),
+      `${name} ${JSON.stringify(o)}`,
+    );
   }
-  assert.throws(() => getOptimizer('adamm' as never), /unknown optimizer "adamm"; expected one of: sgd, momentum/);
+  assert.throws(
+    () => getOptimizer('adamm' as never),
+    /unknown optimizer "adamm"; expected one of: sgd, momentum/,
+  );
 });
 
 test('state() / setState(): a copy continues bit-identically, through JSON', () => {
@@ -178,6 +211,7 @@ test('state() / setState(): a copy continues bit-identically, through JSON', () 
     }
     assert.deepEqual(Array.from(q), Array.from(p), name);
     assert.equal(b.stepCount, 4, name);
-    if (name !== 'sgd') assert.throws(() => getOptimizer('sgd').setState(a.state()), /optimizer state is for/, name);
+    if (name !== 'sgd')
+      assert.throws(() => getOptimizer('sgd').setState(a.state()), /optimizer state is for/, name);
   }
 });

@@ -6,8 +6,18 @@ import { DataParallel, Network, Random, fitParallel, toMatrix, type Matrix } fro
 
 function data(rows: number, dtype: 'float64' | 'float32' = 'float64'): { x: Matrix; y: Matrix } {
   const random = new Random(9);
-  const x = toMatrix(Array.from({ length: rows }, () => [random.normal(), random.normal(), random.normal()]), 'x', 3, dtype);
-  const y = toMatrix(Array.from({ length: rows }, (_, r) => [Math.sin(x.data[r * 3]), x.data[r * 3 + 1] * x.data[r * 3 + 2]]), 'y', 2, dtype);
+  const x = toMatrix(
+    Array.from({ length: rows }, () => [random.normal(), random.normal(), random.normal()]),
+    'x',
+    3,
+    dtype,
+  );
+  const y = toMatrix(
+    Array.from({ length: rows }, (_, r) => [Math.sin(x.data[r * 3]), x.data[r * 3 + 1] * x.data[r * 3 + 2]]),
+    'y',
+    2,
+    dtype,
+  );
   return { x, y };
 }
 
@@ -21,7 +31,8 @@ test('DataParallel.computeGradient equals network.computeGradient (L2 included) 
     const cost = trainer.computeGradient(x, y);
     assert.ok(Math.abs(cost - expected.total) <= 1e-12 * expected.total, `cost ${cost} vs ${expected.total}`);
     for (let i = 0; i < net.grads.length; i++) {
-      const a = net.grads[i], b = reference.grads[i];
+      const a = net.grads[i],
+        b = reference.grads[i];
       assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `grads[${i}] ${a} vs ${b}`);
     }
   } finally {

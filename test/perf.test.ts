@@ -6,7 +6,17 @@ import assert from 'node:assert/strict';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { spawnSync } from 'node:child_process';
-import { Network, Random, SGD, fit, kernels, toMatrix, type ActivationName, type ActivationSpec, type Matrix } from '../src/index.js';
+import {
+  Network,
+  Random,
+  SGD,
+  fit,
+  kernels,
+  toMatrix,
+  type ActivationName,
+  type ActivationSpec,
+  type Matrix,
+} from '../src/index.js';
 import { grid } from './helpers.js';
 
 await kernels.wasmReady;
@@ -16,8 +26,14 @@ const gc = vm.runInNewContext('gc') as () => void;
 
 function data(rows: number, inputs: number, outputs: number, seed: number): { x: Matrix; y: Matrix } {
   const random = new Random(seed);
-  const x = toMatrix(Array.from({ length: rows }, () => Array.from({ length: inputs }, () => random.normal())));
-  const y = toMatrix(Array.from({ length: rows }, (_, r) => Array.from({ length: outputs }, (_, c) => Math.sin(x.data[r * inputs] + c))));
+  const x = toMatrix(
+    Array.from({ length: rows }, () => Array.from({ length: inputs }, () => random.normal())),
+  );
+  const y = toMatrix(
+    Array.from({ length: rows }, (_, r) =>
+      Array.from({ length: outputs }, (_, c) => Math.sin(x.data[r * inputs] + c)),
+    ),
+  );
   return { x, y };
 }
 
@@ -58,7 +74,16 @@ for (const backend of ['wasm', 'js'] as const) {
 
 test('float64 training is bit-identical on the WebAssembly and JavaScript kernels (every activation)', () => {
   assert.equal(kernels.kernelBackend(), 'wasm', `wasm kernels unavailable: ${kernels.wasmFailure()}`);
-  const activations: ActivationName[] = ['relu', 'leakyRelu', 'tanh', 'sigmoid', 'elu', 'gelu', 'softplus', 'linear'];
+  const activations: ActivationName[] = [
+    'relu',
+    'leakyRelu',
+    'tanh',
+    'sigmoid',
+    'elu',
+    'gelu',
+    'softplus',
+    'linear',
+  ];
   const { x, y } = data(37, 5, 3, 2);
   for (const activation of activations) {
     const run = (backend: 'wasm' | 'js') => {
@@ -84,14 +109,27 @@ test('float64 training is bit-identical on both kernels for one-input and one-ou
     ['the seed network', [1, 64, 1], 'leakyRelu', 'linear'],
     ['leakyRelu alpha 0', [1, 9, 1], { name: 'leakyRelu', alpha: 0 }, 'linear'],
     ['leakyRelu alpha 1.5', [1, 9, 2], { name: 'leakyRelu', alpha: 1.5 }, 'linear'],
-    ...(['relu', 'tanh', 'sigmoid', 'elu', 'gelu', 'softplus', 'linear'] as const).map((a): [string, number[], ActivationSpec, ActivationSpec] =>
-      [a, [1, 7, 1, 3], a, a === 'linear' ? 'linear' : 'tanh']),
+    ...(['relu', 'tanh', 'sigmoid', 'elu', 'gelu', 'softplus', 'linear'] as const).map(
+      (a): [string, number[], ActivationSpec, ActivationSpec] => [
+        a,
+        [1, 7, 1, 3],
+        a,
+        a === 'linear' ? 'linear' : 'tanh',
+      ],
+    ),
   ];
   for (const [what, layers, activation, output] of specs) {
     const { x, y } = data(29, 1, layers[layers.length - 1], 6);
     const run = (backend: 'wasm' | 'js') => {
       kernels.setKernelBackend(backend);
-      const net = new Network({ layers, activation, output, seed: 7, weightDecay: 1e-3, onWarning: () => {} });
+      const net = new Network({
+        layers,
+        activation,
+        output,
+        seed: 7,
+        weightDecay: 1e-3,
+        onWarning: () => {},
+      });
       const sgd = new SGD({ learningRate: 0.05 });
       for (let i = 0; i < 30; i++) {
         net.computeGradient(x, y);
@@ -100,7 +138,12 @@ test('float64 training is bit-identical on both kernels for one-input and one-ou
       // the input gradient takes another path through a one-input layer; z is stored on demand
       net.computeGradient(x, y, undefined, true);
       const z = net.layers.map((l) => Array.from(l.preActivation!().data));
-      return { params: Array.from(net.params), grads: Array.from(net.grads), dx: Array.from(net.inputGradient!.data), z };
+      return {
+        params: Array.from(net.params),
+        grads: Array.from(net.grads),
+        dx: Array.from(net.inputGradient!.data),
+        z,
+      };
     };
     const wasm = run('wasm');
     const js = run('js');
@@ -112,7 +155,7 @@ test('float64 training is bit-identical on both kernels for one-input and one-ou
   }
 });
 
-test('preActivation() after a one-input layer skipped storing z gives the forward pass\'s z', () => {
+test("preActivation() after a one-input layer skipped storing z gives the forward pass's z", () => {
   const { x } = data(11, 1, 1, 8);
   const net = new Network({ layers: [1, 6, 1], activation: 'relu', seed: 9 });
   const reference = new Network({ layers: [1, 6, 1], activation: 'relu', seed: 9 });
@@ -162,7 +205,9 @@ console.log(JSON.stringify(result));
 `;
 
 test('a layer keeps working when an unshared kernels memory grows between its forward and backward passes', () => {
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', unsharedChild], { encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', unsharedChild], {
+    encoding: 'utf8',
+  });
   assert.equal(child.status, 0, child.stderr);
   const r = JSON.parse(child.stdout.trim().split('\n').pop()!);
   assert.equal(r.error, undefined, r.error);
@@ -190,7 +235,8 @@ test('predict on 1..300 rows keeps buffers for two batch sizes, not one per row 
       const heldGrowth = rt.allocatedBytes - held;
       // the buffers of two 300-row batches: 2 × 300 × 658 floats ≈ 3.2 MB on the wasm path
       // (one per row count would hold 45,150 rows' worth: ≈ 238 MB)
-      if (backend === 'wasm') assert.ok(heldGrowth < 4 * 2 ** 20, `kernels memory held grew by ${heldGrowth} bytes`);
+      if (backend === 'wasm')
+        assert.ok(heldGrowth < 4 * 2 ** 20, `kernels memory held grew by ${heldGrowth} bytes`);
       else assert.ok(heapGrowth < 16 * 2 ** 20, `heap grew by ${heapGrowth} bytes`);
     } finally {
       kernels.setKernelBackend('wasm');
@@ -201,7 +247,10 @@ test('predict on 1..300 rows keeps buffers for two batch sizes, not one per row 
   const net = new Network({ layers: [8, 4, 1], seed: 1 });
   const rt = kernels.wasmRuntime()!;
   const full = { x, y };
-  const rest = { x: { rows: 3, cols: 8, data: x.data.slice(0, 24) }, y: { rows: 3, cols: 1, data: y.data.slice(0, 3) } };
+  const rest = {
+    x: { rows: 3, cols: 8, data: x.data.slice(0, 24) },
+    y: { rows: 3, cols: 1, data: y.data.slice(0, 3) },
+  };
   net.computeGradient(full.x, full.y);
   net.computeGradient(rest.x, rest.y);
   const held = rt.allocatedBytes;
@@ -215,17 +264,38 @@ test('predict on 1..300 rows keeps buffers for two batch sizes, not one per row 
 });
 
 test('float32 networks learn: XOR, and y = x² to MSE < 1e-4', () => {
-  const inputs = [[0, 0], [0, 1], [1, 0], [1, 1]];
+  const inputs = [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ];
   const labels = [[0], [1], [1], [0]];
-  const xor = new Network({ layers: [2, 8, 1], activation: 'tanh', loss: 'binaryCrossEntropy', seed: 2, dtype: 'float32' });
+  const xor = new Network({
+    layers: [2, 8, 1],
+    activation: 'tanh',
+    loss: 'binaryCrossEntropy',
+    seed: 2,
+    dtype: 'float32',
+  });
   assert.ok(xor.params instanceof Float32Array);
   fit(xor, inputs, labels, { optimizer: 'sgd', learningRate: 1, epochs: 1000, scale: false });
   const p = xor.predict(inputs).data;
-  assert.deepEqual(Array.from(p, (v) => (v > 0.5 ? 1 : 0)), [0, 1, 1, 0], `predictions ${Array.from(p)}`);
+  assert.deepEqual(
+    Array.from(p, (v) => (v > 0.5 ? 1 : 0)),
+    [0, 1, 1, 0],
+    `predictions ${Array.from(p)}`,
+  );
 
   const x = grid(201);
   const y = x.map(([v]) => [v * v]);
-  const square = new Network({ layers: [1, 64, 1], activation: 'leakyRelu', output: 'linear', seed: 3, dtype: 'float32' });
+  const square = new Network({
+    layers: [1, 64, 1],
+    activation: 'leakyRelu',
+    output: 'linear',
+    seed: 3,
+    dtype: 'float32',
+  });
   fit(square, x, y, { optimizer: 'sgd', learningRate: 0.1, epochs: 5000, scale: false });
   const q = square.predict(x).data;
   const mse = y.reduce((s, [t], i) => s + (q[i] - t) ** 2, 0) / y.length;

@@ -11,7 +11,10 @@ export function spirals(n: number, seed: number, noise = 0.02): { x: number[][];
     for (let i = 0; i < n / 2; i++) {
       const t = (i / (n / 2)) * 3 * Math.PI + 0.5;
       const radius = t / (3 * Math.PI);
-      x.push([radius * Math.cos(t + k * Math.PI) + r.normal(0, noise), radius * Math.sin(t + k * Math.PI) + r.normal(0, noise)]);
+      x.push([
+        radius * Math.cos(t + k * Math.PI) + r.normal(0, noise),
+        radius * Math.sin(t + k * Math.PI) + r.normal(0, noise),
+      ]);
       y.push([k]);
     }
   }
@@ -19,7 +22,12 @@ export function spirals(n: number, seed: number, noise = 0.02): { x: number[][];
 }
 
 /** `perClass` points around each center with standard deviation `std`; one-hot targets. */
-export function blobs(centers: number[][], perClass: number, std: number, seed: number): { x: number[][]; y: number[][] } {
+export function blobs(
+  centers: number[][],
+  perClass: number,
+  std: number,
+  seed: number,
+): { x: number[][]; y: number[][] } {
   const r = new Random(seed);
   const x: number[][] = [];
   const labels: number[] = [];

@@ -7,14 +7,21 @@ test('a loss that is non-finite from the start keeps the starting weights (not z
   const net = new Network({ layers: [1, 4, 1], activation: 'linear', seed: 2 });
   const before = Array.from(net.params);
   const x = [[1e200], [2e201]]; // outputs near 1e200: their squares overflow
-  assert.throws(() => fit(net, x, [[1], [2]], { optimizer: 'sgd', learningRate: 0.1, epochs: 3, scale: false }), DivergenceError);
+  assert.throws(
+    () => fit(net, x, [[1], [2]], { optimizer: 'sgd', learningRate: 0.1, epochs: 3, scale: false }),
+    DivergenceError,
+  );
   assert.deepEqual(Array.from(net.params), before);
 });
 
 test('the last update is checked too: an overflowing final step throws and restores the weights before it', () => {
   const net = new Network({ layers: [1, 4, 1], activation: 'tanh', seed: 2 });
   const before = Array.from(net.params);
-  assert.throws(() => fit(net, [[0.5], [1]], [[1], [2]], { optimizer: 'sgd', learningRate: 1e308, epochs: 1, scale: false }), DivergenceError);
+  assert.throws(
+    () =>
+      fit(net, [[0.5], [1]], [[1], [2]], { optimizer: 'sgd', learningRate: 1e308, epochs: 1, scale: false }),
+    DivergenceError,
+  );
   assert.deepEqual(Array.from(net.params), before);
   assert.ok(Number.isFinite(net.predict([[0.5]]).data[0]));
 });
@@ -24,8 +31,16 @@ test('a reused optimizer object starts every fit from its own learning rate, wha
   const adam = new Adam({ learningRate: 0.01 });
   const x = [[0], [0.5], [1]];
   const y = [[0], [0.25], [1]];
-  const first = fit(net, x, y, { optimizer: adam, epochs: 10, schedule: { type: 'exponential', gamma: 0.5 } });
-  const second = fit(net, x, y, { optimizer: adam, epochs: 10, schedule: { type: 'exponential', gamma: 0.5 } });
+  const first = fit(net, x, y, {
+    optimizer: adam,
+    epochs: 10,
+    schedule: { type: 'exponential', gamma: 0.5 },
+  });
+  const second = fit(net, x, y, {
+    optimizer: adam,
+    epochs: 10,
+    schedule: { type: 'exponential', gamma: 0.5 },
+  });
   assert.equal(first.learningRate[0], 0.01);
   assert.equal(second.learningRate[0], 0.01);
   assert.equal(adam.learningRate, 0.01);

@@ -13,21 +13,42 @@ import { Trainer } from '../web/trainer.js';
 
 test('toHash → fromHash returns the same state, for the default and for a changed one', () => {
   const changed: PlaygroundState = {
-    dataset: 'circles', noise: 0.125, hidden: [], activation: 'gelu', output: 'linear', loss: 'binaryCrossEntropy',
-    optimizer: optimizerNames.at(-1)!, learningRate: 3e-4, weightDecay: 0.5, seed: 2 ** 31 - 1,
+    dataset: 'circles',
+    noise: 0.125,
+    hidden: [],
+    activation: 'gelu',
+    output: 'linear',
+    loss: 'binaryCrossEntropy',
+    optimizer: optimizerNames.at(-1)!,
+    learningRate: 3e-4,
+    weightDecay: 0.5,
+    seed: 2 ** 31 - 1,
   };
   for (const state of [defaultState, changed]) {
     assert.deepEqual(fromHash(`#${toHash(state)}`), { state: { ...state }, rejected: [] });
   }
-  assert.equal(toHash(changed), 'dataset=circles&noise=0.125&hidden=&activation=gelu&output=linear&loss=binaryCrossEntropy' +
-    `&optimizer=${optimizerNames.at(-1)}&learningRate=0.0003&weightDecay=0.5&seed=2147483647`);
+  assert.equal(
+    toHash(changed),
+    'dataset=circles&noise=0.125&hidden=&activation=gelu&output=linear&loss=binaryCrossEntropy' +
+      `&optimizer=${optimizerNames.at(-1)}&learningRate=0.0003&weightDecay=0.5&seed=2147483647`,
+  );
 });
 
 test('fromHash: missing fields take defaults; bad values and unknown keys are named and ignored', () => {
   assert.deepEqual(fromHash(''), { state: { ...defaultState }, rejected: [] });
-  const { state, rejected } = fromHash('#seed=4&learningRate=0&hidden=8,0&activation=softmax&optimizer=nope&noise=2&speed=9&seed2');
+  const { state, rejected } = fromHash(
+    '#seed=4&learningRate=0&hidden=8,0&activation=softmax&optimizer=nope&noise=2&speed=9&seed2',
+  );
   assert.deepEqual(state, { ...defaultState, seed: 4 });
-  assert.deepEqual(rejected, ['learningRate=0', 'hidden=8,0', 'activation=softmax', 'optimizer=nope', 'noise=2', 'speed', 'seed2']);
+  assert.deepEqual(rejected, [
+    'learningRate=0',
+    'hidden=8,0',
+    'activation=softmax',
+    'optimizer=nope',
+    'noise=2',
+    'speed',
+    'seed2',
+  ]);
   assert.deepEqual(fromHash('hidden=4%2C%204&seed=1.5').state.hidden, [4, 4]);
   assert.deepEqual(fromHash('seed=1.5').rejected, ['seed=1.5']);
   assert.deepEqual(fromHash('hidden=1,2,3,4,5,6,7').rejected, ['hidden=1,2,3,4,5,6,7']);
@@ -43,7 +64,7 @@ test('the choice fields offer what the library offers', () => {
   assert.deepEqual(choices('dataset'), datasetNames);
 });
 
-test('datasets: same seed, same points; x² is the seed\'s 201 points of [0, 1]; labels are 0 and 1', () => {
+test("datasets: same seed, same points; x² is the seed's 201 points of [0, 1]; labels are 0 and 1", () => {
   const square = makeDataset('square', 1);
   assert.equal(square.x.length, 201);
   assert.deepEqual(square.x[100], [0.5]);
@@ -54,7 +75,10 @@ test('datasets: same seed, same points; x² is the seed\'s 201 points of [0, 1];
     assert.notDeepEqual(makeDataset(name, 6, 0.1), a, name);
     if (a.task === 'classification') {
       const ones = a.y.filter(([l]) => l === 1).length;
-      assert.ok(a.y.every(([l]) => l === 0 || l === 1) && ones > 60 && ones < 140, `${name}: ${ones} of ${a.y.length} labelled 1`);
+      assert.ok(
+        a.y.every(([l]) => l === 0 || l === 1) && ones > 60 && ones < 140,
+        `${name}: ${ones} of ${a.y.length} labelled 1`,
+      );
     }
   }
 });
@@ -72,7 +96,14 @@ test('Trainer: same state ⇒ the same losses; x² with Adam below 1e-3 in 1500 
 });
 
 test('Trainer: a 2-D problem trains (xor, tanh, adam: cross-entropy below 0.05 in 600 epochs); softmax CE uses 2 outputs', () => {
-  const xor = new Trainer({ ...defaultState, dataset: 'xor', hidden: [8, 8], activation: 'tanh', optimizer: 'adam', learningRate: 0.03 });
+  const xor = new Trainer({
+    ...defaultState,
+    dataset: 'xor',
+    hidden: [8, 8],
+    activation: 'tanh',
+    optimizer: 'adam',
+    learningRate: 0.03,
+  });
   xor.run(600);
   assert.ok(xor.history.last < 0.05, `loss ${xor.history.last}`);
   const soft = new Trainer({ ...defaultState, dataset: 'xor', loss: 'softmaxCrossEntropy' });
@@ -107,7 +138,7 @@ test('LossHistory: bounded memory; merged entries keep the lowest and highest lo
   for (let i = 0; i < 300_000; i++) long.push(1 / (i + 1));
   assert.equal(long.stride, 8);
   assert.equal(long.low[0], 1 / 8);
-  assert.equal(long.high[long.length - 1], 1 / (299_993));
+  assert.equal(long.high[long.length - 1], 1 / 299_993);
   assert.throws(() => new LossHistory(3), /even integer ≥ 2, got 3/);
 });
 
@@ -123,7 +154,17 @@ test('server: serves web/ and dist/ only; / redirects to /web/', async () => {
     const home = await get('/');
     assert.equal(home.status, 302);
     assert.equal(home.headers.get('location'), '/web/');
-    for (const path of ['/node_modules/zod/index.js', '/node_modules/typescript/package.json', '/node_modules/', '/package.json', '/src/index.ts', '/web/%2e%2e/package.json', '/dist/../package.json', '/web/nope.js', '/..%2fpackage.json']) {
+    for (const path of [
+      '/node_modules/zod/index.js',
+      '/node_modules/typescript/package.json',
+      '/node_modules/',
+      '/package.json',
+      '/src/index.ts',
+      '/web/%2e%2e/package.json',
+      '/dist/../package.json',
+      '/web/nope.js',
+      '/..%2fpackage.json',
+    ]) {
       assert.equal((await get(path)).status, 404, path);
     }
   } finally {

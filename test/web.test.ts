@@ -12,8 +12,15 @@ import { startServer, projectRoot, type PlaygroundServer } from '../web/serve.js
 import { defaultState, fromHash } from '../web/state.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 describe('playground page in Chromium', () => {
   let server: PlaygroundServer | undefined;
@@ -23,8 +30,10 @@ describe('playground page in Chromium', () => {
 
   before(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} not found: the playground test needs a real browser. ` +
-        'Install it with `apt-get update && apt-get install -y chromium` (.ci/run does this in CI).');
+      throw new Error(
+        `${CHROMIUM} not found: the playground test needs a real browser. ` +
+          'Install it with `apt-get update && apt-get install -y chromium` (.ci/run does this in CI).',
+      );
     }
     server = await startServer({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 20_000 });
@@ -47,12 +56,16 @@ describe('playground page in Chromium', () => {
   }
 
   const text = (page: Page, selector: string) => page.textContent(selector).then((t) => t ?? '');
-  const lossValue = (page: Page) => page.$eval('#loss', (e) => Number((e as HTMLElement).dataset.value ?? NaN));
+  const lossValue = (page: Page) =>
+    page.$eval('#loss', (e) => Number((e as HTMLElement).dataset.value ?? NaN));
 
   test('x² with the default settings: Start trains the loss below 1e-3 while frames keep coming', async () => {
     const page = await open();
-    assert.equal(await page.evaluate(() => location.hash.slice(1)), 'dataset=square&noise=0&hidden=64&activation=leakyRelu' +
-      '&output=auto&loss=auto&optimizer=sgd&learningRate=0.1&weightDecay=0&seed=1');
+    assert.equal(
+      await page.evaluate(() => location.hash.slice(1)),
+      'dataset=square&noise=0&hidden=64&activation=leakyRelu' +
+        '&output=auto&loss=auto&optimizer=sgd&learningRate=0.1&weightDecay=0&seed=1',
+    );
     assert.equal(await text(page, '#epoch'), '0');
     assert.equal(await text(page, '#loss'), '–');
     // the server makes the page cross-origin isolated: the WebAssembly kernels get their shared memory
@@ -72,16 +85,28 @@ describe('playground page in Chromium', () => {
     const started = Date.now();
     await page.click('#start');
     assert.equal(await text(page, '#start'), 'Pause');
-    await page.waitForFunction(() => Number((document.getElementById('loss') as HTMLElement).dataset.value) < 1e-3, null,
-      { timeout: 15_000, polling: 100 });
+    await page.waitForFunction(
+      () => Number((document.getElementById('loss') as HTMLElement).dataset.value) < 1e-3,
+      null,
+      { timeout: 15_000, polling: 100 },
+    );
     const seconds = (Date.now() - started) / 1000;
     const epochs = Number(await text(page, '#epoch'));
-    console.log(`# x²: loss < 1e-3 seen at epoch ${epochs}, ${seconds.toFixed(1)} s after Start (polled every 0.1 s)`);
+    console.log(
+      `# x²: loss < 1e-3 seen at epoch ${epochs}, ${seconds.toFixed(1)} s after Start (polled every 0.1 s)`,
+    );
     await page.waitForTimeout(600); // keep training a little: at least 0.6 s of frames whatever the speed
-    const gaps = (await page.evaluate(() => (window as unknown as { gaps: number[] }).gaps)).slice(2).sort((a, b) => a - b);
+    const gaps = (await page.evaluate(() => (window as unknown as { gaps: number[] }).gaps))
+      .slice(2)
+      .sort((a, b) => a - b);
     const p90 = gaps[Math.floor(gaps.length * 0.9)];
-    console.log(`# frames while training: ${gaps.length}, 90th percentile gap ${p90.toFixed(1)} ms, max ${gaps.at(-1)!.toFixed(1)} ms`);
-    assert.ok(gaps.length >= 15 && p90 < 100, `the page should keep drawing while it trains: ${gaps.length} frames, 90th percentile gap ${p90} ms`);
+    console.log(
+      `# frames while training: ${gaps.length}, 90th percentile gap ${p90.toFixed(1)} ms, max ${gaps.at(-1)!.toFixed(1)} ms`,
+    );
+    assert.ok(
+      gaps.length >= 15 && p90 < 100,
+      `the page should keep drawing while it trains: ${gaps.length} frames, 90th percentile gap ${p90} ms`,
+    );
 
     // Pause stops training; Step does exactly one epoch; Reset starts over
     await page.click('#start');
@@ -91,7 +116,7 @@ describe('playground page in Chromium', () => {
     assert.equal(Number(await text(page, '#epoch')), paused, 'training went on after Pause');
     await page.click('#step');
     assert.equal(Number(await text(page, '#epoch')), paused + 1);
-    assert.ok(await lossValue(page) < 1e-3);
+    assert.ok((await lossValue(page)) < 1e-3);
     mkdirSync(`${projectRoot}/out`, { recursive: true });
     await page.screenshot({ path: `${projectRoot}/out/playground.png` });
     await page.click('#reset');
@@ -114,25 +139,49 @@ describe('playground page in Chromium', () => {
     await page.fill('#control-seed', '7');
     await page.press('#control-seed', 'Tab');
     const hash = await page.evaluate(() => location.hash);
-    const expected = { ...defaultState, dataset: 'spirals', hidden: [12, 8], activation: 'tanh', optimizer: 'adam', learningRate: 0.03, noise: 0.05, seed: 7 };
+    const expected = {
+      ...defaultState,
+      dataset: 'spirals',
+      hidden: [12, 8],
+      activation: 'tanh',
+      optimizer: 'adam',
+      learningRate: 0.03,
+      noise: 0.05,
+      seed: 7,
+    };
     assert.deepEqual(fromHash(hash), { state: expected, rejected: [] });
     for (let i = 0; i < 5; i++) await page.click('#step');
     const loss = await page.$eval('#loss', (e) => (e as HTMLElement).dataset.value);
 
     const copy = await open(hash);
-    for (const [id, value] of [['dataset', 'spirals'], ['hidden', '12,8'], ['activation', 'tanh'], ['optimizer', 'adam'],
-      ['learningRate', '0.03'], ['noise', '0.05'], ['seed', '7'], ['loss', 'auto']]) {
+    for (const [id, value] of [
+      ['dataset', 'spirals'],
+      ['hidden', '12,8'],
+      ['activation', 'tanh'],
+      ['optimizer', 'adam'],
+      ['learningRate', '0.03'],
+      ['noise', '0.05'],
+      ['seed', '7'],
+      ['loss', 'auto'],
+    ]) {
       assert.equal(await copy.inputValue(`#control-${id}`), value, `control ${id}`);
     }
     assert.equal(await copy.evaluate(() => location.hash), hash);
     for (let i = 0; i < 5; i++) await copy.click('#step');
     assert.equal(await text(copy, '#epoch'), '5');
-    assert.equal(await copy.$eval('#loss', (e) => (e as HTMLElement).dataset.value), loss, 'same hash, same five epochs, the same loss to the last bit');
+    assert.equal(
+      await copy.$eval('#loss', (e) => (e as HTMLElement).dataset.value),
+      loss,
+      'same hash, same five epochs, the same loss to the last bit',
+    );
 
     // a 2-D problem trains too: spirals with adam get below 0.2 cross-entropy
     await copy.click('#start');
-    await copy.waitForFunction(() => Number((document.getElementById('loss') as HTMLElement).dataset.value) < 0.2, null,
-      { timeout: 15_000, polling: 100 });
+    await copy.waitForFunction(
+      () => Number((document.getElementById('loss') as HTMLElement).dataset.value) < 0.2,
+      null,
+      { timeout: 15_000, polling: 100 },
+    );
     await copy.click('#start');
     console.log(`# spirals: loss ${await text(copy, '#loss')} at epoch ${await text(copy, '#epoch')}`);
     await copy.screenshot({ path: `${projectRoot}/out/playground-2d.png` });
@@ -155,45 +204,61 @@ describe('playground page in Chromium', () => {
     assert.equal(await text(page, '#epoch'), '–');
 
     // editing the address of an open page applies it
-    await page.evaluate(() => { location.hash = '#dataset=circles&hidden=5&seed=9'; });
-    await page.waitForFunction(() => (document.getElementById('control-dataset') as HTMLSelectElement).value === 'circles');
+    await page.evaluate(() => {
+      location.hash = '#dataset=circles&hidden=5&seed=9';
+    });
+    await page.waitForFunction(
+      () => (document.getElementById('control-dataset') as HTMLSelectElement).value === 'circles',
+    );
     assert.equal(await page.inputValue('#control-hidden'), '5');
     assert.equal(await text(page, '#message'), '');
     assert.match(await text(page, '#summary'), /Dense\(2 → 5, leakyRelu\)/);
-    assert.equal(await page.evaluate(() => location.hash), '#dataset=circles&noise=0&hidden=5&activation=leakyRelu&output=auto' +
-      '&loss=auto&optimizer=sgd&learningRate=0.1&weightDecay=0&seed=9');
+    assert.equal(
+      await page.evaluate(() => location.hash),
+      '#dataset=circles&noise=0&hidden=5&activation=leakyRelu&output=auto' +
+        '&loss=auto&optimizer=sgd&learningRate=0.1&weightDecay=0&seed=9',
+    );
 
     await page.fill('#control-hidden', '8,x');
     await page.press('#control-hidden', 'Tab');
-    assert.match(await text(page, '#message'), /^Hidden layers: "8,x" is not a valid value \(up to 6 sizes from 1 to 256, separated by commas\)$/);
+    assert.match(
+      await text(page, '#message'),
+      /^Hidden layers: "8,x" is not a valid value \(up to 6 sizes from 1 to 256, separated by commas\)$/,
+    );
     assert.equal(await page.getAttribute('#control-hidden', 'aria-invalid'), 'true');
     await page.fill('#control-learningRate', '0');
     await page.press('#control-learningRate', 'Tab');
-    assert.equal(await text(page, '#message'), 'Learning rate: "0" is not a valid value (a number > 0 and ≤ 10)');
-    assert.match(await page.evaluate(() => location.hash), /&hidden=5&.*&learningRate=0\.1&/, 'bad values stay out of the URL');
+    assert.equal(
+      await text(page, '#message'),
+      'Learning rate: "0" is not a valid value (a number > 0 and ≤ 10)',
+    );
+    assert.match(
+      await page.evaluate(() => location.hash),
+      /&hidden=5&.*&learningRate=0\.1&/,
+      'bad values stay out of the URL',
+    );
     await page.close();
   });
 
   // (Chromium makes a shared WebAssembly.Memory even without isolation, while SharedArrayBuffer is then
   // undefined: the kernels must not decide from that global — fixed in d23634d, kept as a regression test)
-  test('without cross-origin isolation the page still uses the WebAssembly kernels (plain memory), without errors',
-    async () => {
-      const plain = await startServer({ isolated: false });
-      const errors: string[] = [];
-      try {
-        const page = await browser!.newPage();
-        page.on('pageerror', (e) => errors.push(e.message));
-        await page.goto(plain.url);
-        await page.waitForSelector('body[data-ready="true"]');
-        await page.click('#step');
-        assert.equal(await text(page, '#epoch'), '1');
-        assert.deepEqual(errors, []);
-        assert.equal(await text(page, '#kernels'), 'WebAssembly SIMD128');
-        await page.close();
-      } finally {
-        await plain.close();
-      }
-    });
+  test('without cross-origin isolation the page still uses the WebAssembly kernels (plain memory), without errors', async () => {
+    const plain = await startServer({ isolated: false });
+    const errors: string[] = [];
+    try {
+      const page = await browser!.newPage();
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(plain.url);
+      await page.waitForSelector('body[data-ready="true"]');
+      await page.click('#step');
+      assert.equal(await text(page, '#epoch'), '1');
+      assert.deepEqual(errors, []);
+      assert.equal(await text(page, '#kernels'), 'WebAssembly SIMD128');
+      await page.close();
+    } finally {
+      await plain.close();
+    }
+  });
 
   test('no page errors or console errors on any page', () => {
     assert.deepEqual(problems, []);

@@ -54,7 +54,15 @@ export function makeDataset(name: DatasetName, seed: number, noise = 0): Dataset
   }
 }
 
-function regression(name: DatasetName, n: number, lo: number, hi: number, f: (v: number) => number, random: Random, noise: number): Dataset {
+function regression(
+  name: DatasetName,
+  n: number,
+  lo: number,
+  hi: number,
+  f: (v: number) => number,
+  random: Random,
+  noise: number,
+): Dataset {
   const x: number[][] = [];
   const y: number[][] = [];
   for (let i = 0; i < n; i++) {
@@ -72,7 +80,13 @@ function regression(name: DatasetName, n: number, lo: number, hi: number, f: (v:
   return { name, task: 'regression', x, y, bounds: [lo, hi, yMin - pad, yMax + pad] };
 }
 
-function classification(name: DatasetName, n: number, random: Random, noise: number, point: (i: number) => number[]): Dataset {
+function classification(
+  name: DatasetName,
+  n: number,
+  random: Random,
+  noise: number,
+  point: (i: number) => number[],
+): Dataset {
   const x: number[][] = [];
   const y: number[][] = [];
   for (let i = 0; i < n; i++) {

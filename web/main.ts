@@ -6,7 +6,15 @@
 import { ScratchnetError, kernels } from '../src/index.js';
 import { drawFit, drawLossCurve, drawRegions } from './plot.js';
 import {
-  MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, fields, formatField, fromHash, parseField, toHash, type Field, type PlaygroundState,
+  MAX_HIDDEN_LAYERS,
+  MAX_LAYER_SIZE,
+  fields,
+  formatField,
+  fromHash,
+  parseField,
+  toHash,
+  type Field,
+  type PlaygroundState,
 } from './state.js';
 import { Trainer } from './trainer.js';
 
@@ -80,7 +88,8 @@ function onControlChange(field: Field, input: HTMLSelectElement | HTMLInputEleme
 
 /** What a field accepts, for the message shown on a bad value. */
 function expected(field: Field): string {
-  if (field.kind === 'layers') return `up to ${MAX_HIDDEN_LAYERS} sizes from 1 to ${MAX_LAYER_SIZE}, separated by commas`;
+  if (field.kind === 'layers')
+    return `up to ${MAX_HIDDEN_LAYERS} sizes from 1 to ${MAX_LAYER_SIZE}, separated by commas`;
   if (field.kind === 'choice') return `one of ${field.choices!().join(', ')}`;
   return `${field.integer ? 'an integer' : 'a number'} ${field.positive ? '>' : '≥'} ${field.min} and ≤ ${field.max}`;
 }
@@ -187,7 +196,8 @@ async function chooseKernels(): Promise<void> {
     note = `WebAssembly failed: ${(e as Error).message}`;
   }
   note ||= kernels.wasmFailure() ?? '';
-  kernelText.textContent = kernels.kernelBackend() === 'wasm' ? 'WebAssembly SIMD128' : `JavaScript${note ? ` (${note})` : ''}`;
+  kernelText.textContent =
+    kernels.kernelBackend() === 'wasm' ? 'WebAssembly SIMD128' : `JavaScript${note ? ` (${note})` : ''}`;
   kernelText.dataset.backend = kernels.kernelBackend();
 }
 

@@ -89,7 +89,12 @@ export function drawLossCurve(canvas: HTMLCanvasElement, history: LossHistory | 
 }
 
 /** 1-D regression: the data as dots and the network's prediction pred[i] at gridX[i] as a line. */
-export function drawFit(canvas: HTMLCanvasElement, data: Dataset, gridX: ArrayLike<number>, pred: ArrayLike<number>): void {
+export function drawFit(
+  canvas: HTMLCanvasElement,
+  data: Dataset,
+  gridX: ArrayLike<number>,
+  pred: ArrayLike<number>,
+): void {
   const { ctx, w, h } = context(canvas);
   const [x0, x1, y0, y1] = data.bounds;
   const pw = w - M.l - M.r;
@@ -144,7 +149,12 @@ function shade(p: number, out: Uint8ClampedArray, at: number): void {
  * 2-D classification: probs[n×n] (row by row, top row first, as Trainer.makeGrid lays them out)
  * as a heat-map over data.bounds, the 0.5 contour implied by the white band, and the points on top.
  */
-export function drawRegions(canvas: HTMLCanvasElement, data: Dataset, probs: ArrayLike<number>, n: number): void {
+export function drawRegions(
+  canvas: HTMLCanvasElement,
+  data: Dataset,
+  probs: ArrayLike<number>,
+  n: number,
+): void {
   const { ctx, w, h } = context(canvas);
   const [x0, x1, y0, y1] = data.bounds;
   const side = Math.min(w, h);

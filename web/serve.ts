@@ -37,7 +37,12 @@ export interface PlaygroundServer {
  * `isolated` (default true) sends the COOP/COEP headers that make the page cross-origin isolated,
  * which is what lets a browser give WebAssembly a shared memory (see src/kernels/wasm/runtime.ts).
  */
-export function startServer({ port = 0, host = '127.0.0.1', root = projectRoot, isolated = true } = {}): Promise<PlaygroundServer> {
+export function startServer({
+  port = 0,
+  host = '127.0.0.1',
+  root = projectRoot,
+  isolated = true,
+} = {}): Promise<PlaygroundServer> {
   const server = createServer(async (req, res) => {
     const send = (code: number, text: string) => {
       res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8' });
@@ -66,7 +71,9 @@ export function startServer({ port = 0, host = '127.0.0.1', root = projectRoot, 
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'content-length': info.size,
         'cache-control': 'no-store',
-        ...(isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {}),
+        ...(isolated
+          ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
+          : {}),
       });
       if (req.method === 'HEAD') return res.end();
       createReadStream(file).pipe(res);
@@ -82,10 +89,11 @@ export function startServer({ port = 0, host = '127.0.0.1', root = projectRoot, 
       ok({
         server,
         url: `http://${shown}:${bound}/web/`,
-        close: () => new Promise<void>((done) => {
-          server.closeAllConnections();
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });
@@ -99,7 +107,9 @@ function option(name: string, fallback: string): string {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const port = Number(option('port', process.env.PORT ?? '8080'));
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`serve: --port must be an integer from 0 to 65535, got ${JSON.stringify(option('port', ''))}`);
+    console.error(
+      `serve: --port must be an integer from 0 to 65535, got ${JSON.stringify(option('port', ''))}`,
+    );
     process.exit(2);
   }
   startServer({ port, host: option('host', '127.0.0.1') }).then(

@@ -49,7 +49,12 @@ export const fields: readonly Field[] = [
   { key: 'dataset', label: 'Data', kind: 'choice', choices: () => datasetNames },
   { key: 'noise', label: 'Noise', kind: 'number', min: 0, max: 1 },
   { key: 'hidden', label: 'Hidden layers', kind: 'layers' },
-  { key: 'activation', label: 'Activation', kind: 'choice', choices: () => activationNames.filter((a) => a !== 'softmax') },
+  {
+    key: 'activation',
+    label: 'Activation',
+    kind: 'choice',
+    choices: () => activationNames.filter((a) => a !== 'softmax'),
+  },
   { key: 'output', label: 'Output', kind: 'choice', choices: () => ['auto', ...activationNames] },
   { key: 'loss', label: 'Loss', kind: 'choice', choices: () => ['auto', ...lossNames] },
   { key: 'optimizer', label: 'Optimizer', kind: 'choice', choices: () => optimizerNames },
@@ -80,7 +85,8 @@ export function parseField(field: Field, text: string): PlaygroundState[keyof Pl
     case 'number': {
       if (text.trim() === '') return undefined;
       const v = Number(text);
-      if (!Number.isFinite(v) || v < (field.min ?? -Infinity) || v > (field.max ?? Infinity)) return undefined;
+      if (!Number.isFinite(v) || v < (field.min ?? -Infinity) || v > (field.max ?? Infinity))
+        return undefined;
       if (field.positive && v <= 0) return undefined;
       if (field.integer && !Number.isInteger(v)) return undefined;
       return v;

@@ -5,8 +5,16 @@
 // (Not fit(): fit makes its loop per call; here one run is advanced by many calls.)
 
 import {
-  DivergenceError, Network, getOptimizer, toMatrix, zeros,
-  type LossSpec, type Matrix, type Optimizer, type OptimizerName, type ActivationSpec,
+  DivergenceError,
+  Network,
+  getOptimizer,
+  toMatrix,
+  zeros,
+  type LossSpec,
+  type Matrix,
+  type Optimizer,
+  type OptimizerName,
+  type ActivationSpec,
 } from '../src/index.js';
 import { makeDataset, type Dataset, type DatasetName } from './datasets.js';
 import { LossHistory } from './history.js';
@@ -27,11 +35,16 @@ export class Trainer {
   private readonly closure = () => this.network.computeGradient(this.x, this.y).total;
 
   /** Throws the library's OptionError / ShapeError / DataError for settings that do not fit together. */
-  constructor(readonly state: PlaygroundState, historyCapacity?: number) {
+  constructor(
+    readonly state: PlaygroundState,
+    historyCapacity?: number,
+  ) {
     this.history = new LossHistory(historyCapacity);
     this.data = makeDataset(state.dataset as DatasetName, state.seed, state.noise);
     const inputs = this.data.x[0].length;
-    const loss = (state.loss === 'auto' ? (this.data.task === 'regression' ? 'mse' : 'binaryCrossEntropy') : state.loss) as LossSpec;
+    const loss = (
+      state.loss === 'auto' ? (this.data.task === 'regression' ? 'mse' : 'binaryCrossEntropy') : state.loss
+    ) as LossSpec;
     // softmax cross-entropy needs one output per class: labels become one-hot rows [1−ℓ, ℓ]
     const oneHot = loss === 'softmaxCrossEntropy';
     const targets = oneHot ? this.data.y.map(([l]) => [1 - l, l]) : this.data.y;
@@ -70,8 +83,10 @@ export class Trainer {
         net.params.set(this.lastGood);
         this.diverged = new DivergenceError(
           `training diverged at epoch ${this.epoch + 1}: the loss became ${total}. ` +
-          `The weights are those of the last finite loss; lower the learning rate (now ${this.optimizer.learningRate}).`,
-          this.epoch + 1, 1);
+            `The weights are those of the last finite loss; lower the learning rate (now ${this.optimizer.learningRate}).`,
+          this.epoch + 1,
+          1,
+        );
         break;
       }
       this.lastGood.set(net.params); // these weights gave a finite loss
@@ -105,9 +120,10 @@ export class Trainer {
         out[i] = outName === 'softmax' ? b : 1 / (1 + Math.exp(a - b));
       } else {
         const v = pred.data[i];
-        out[i] = outName === 'sigmoid' || net.loss.name !== 'binaryCrossEntropy'
-          ? Math.min(1, Math.max(0, v))
-          : 1 / (1 + Math.exp(-v));
+        out[i] =
+          outName === 'sigmoid' || net.loss.name !== 'binaryCrossEntropy'
+            ? Math.min(1, Math.max(0, v))
+            : 1 / (1 + Math.exp(-v));
       }
     }
     return out;

@@ -67,12 +67,25 @@ export function targetInfo(y: Matrix): TargetInfo {
     }
   }
   const values = [...seen];
-  const integerCodes = cols === 1 && values.length >= 3 && values.length <= 20 && values.every((v) => Number.isInteger(v)) &&
-    rows >= 4 * values.length ? values.length : 0;
+  const integerCodes =
+    cols === 1 &&
+    values.length >= 3 &&
+    values.length <= 20 &&
+    values.every((v) => Number.isInteger(v)) &&
+    rows >= 4 * values.length
+      ? values.length
+      : 0;
   const s = columnStats(y);
   return {
-    binary: zeroOne && ones > 0 && ones < data.length, oneHot, integerCodes, fractional: fractional / data.length,
-    distinct: seen.size, min: Math.min(...s.min), max: Math.max(...s.max), mean: s.mean, std: s.std,
+    binary: zeroOne && ones > 0 && ones < data.length,
+    oneHot,
+    integerCodes,
+    fractional: fractional / data.length,
+    distinct: seen.size,
+    min: Math.min(...s.min),
+    max: Math.max(...s.max),
+    mean: s.mean,
+    std: s.std,
   };
 }
 
@@ -126,7 +139,8 @@ export function badRows(raw: unknown): { rows: number[]; cells: number; total: n
       if (!Number.isFinite(row)) (bad = true), cells++;
     } else if (row && typeof (row as ArrayLike<unknown>).length === 'number') {
       const a = row as ArrayLike<unknown>;
-      for (let c = 0; c < a.length; c++) if (typeof a[c] !== 'number' || !Number.isFinite(a[c] as number)) (bad = true), cells++;
+      for (let c = 0; c < a.length; c++)
+        if (typeof a[c] !== 'number' || !Number.isFinite(a[c] as number)) (bad = true), cells++;
     } else {
       bad = true;
       cells++;
@@ -170,9 +184,14 @@ export function dataFindings(ctx: DataContext, targets: TargetInfo): Finding[] {
     found.push({
       rule: 'constant-features',
       severity: big.length > 0 && !ctx.scale ? 'warning' : 'info',
-      observed: `input column${constant.length > 1 ? 's' : ''} ${constant.slice(0, 8).join(', ')} ${constant.length > 1 ? 'are' : 'is'} constant ` +
-        `(${constant.slice(0, 3).map((c) => `column ${c} = ${fmt(xs.mean[c])}`).join(', ')}) over all ${x.rows} examples`,
-      why: 'a constant input carries no information; it only acts as an extra bias, and a large constant one makes the ' +
+      observed:
+        `input column${constant.length > 1 ? 's' : ''} ${constant.slice(0, 8).join(', ')} ${constant.length > 1 ? 'are' : 'is'} constant ` +
+        `(${constant
+          .slice(0, 3)
+          .map((c) => `column ${c} = ${fmt(xs.mean[c])}`)
+          .join(', ')}) over all ${x.rows} examples`,
+      why:
+        'a constant input carries no information; it only acts as an extra bias, and a large constant one makes the ' +
         'first layer badly conditioned (its weights need a much smaller learning rate than the others)',
       fix: `leave the column${constant.length > 1 ? 's' : ''} out (--features without ${constant.length > 1 ? 'them' : 'it'})`,
       fixOptions: { dropFeatures: constant },
@@ -214,9 +233,12 @@ export function dataFindings(ctx: DataContext, targets: TargetInfo): Finding[] {
     found.push({
       rule: 'conflicting-duplicates',
       severity: share >= 0.05 ? 'warning' : 'info',
-      observed: `${conflicting} of ${x.rows} examples (${pct(share)}) share their inputs with another example whose target differs ` +
-        `(${conflictGroups} groups)` + (loss.name === 'mse' ? `; no network can get the mse below ${fmt(mseFloor)}` : ''),
-      why: 'the network gives one output per input, so identical inputs with different targets set a floor under the loss; ' +
+      observed:
+        `${conflicting} of ${x.rows} examples (${pct(share)}) share their inputs with another example whose target differs ` +
+        `(${conflictGroups} groups)` +
+        (loss.name === 'mse' ? `; no network can get the mse below ${fmt(mseFloor)}` : ''),
+      why:
+        'the network gives one output per input, so identical inputs with different targets set a floor under the loss; ' +
         'a missing feature or label noise is the usual cause',
       fix: 'add the feature that tells these examples apart, or merge/remove the conflicting rows; no training option can fit them',
       fixOptions: {},
@@ -236,7 +258,8 @@ export function dataFindings(ctx: DataContext, targets: TargetInfo): Finding[] {
       found.push({
         rule: 'class-imbalance',
         severity: 'warning',
-        observed: `class ${k} has ${small} examples against ${large} for the largest class (${pct(small / y.rows)} of the data); ` +
+        observed:
+          `class ${k} has ${small} examples against ${large} for the largest class (${pct(small / y.rows)} of the data); ` +
           `always predicting the majority class is already ${pct(large / y.rows)} accurate`,
         why: 'the loss is dominated by the large class: the network can reach a low loss while ignoring the small one, and accuracy hides it',
         fix: 'oversample the small class (or collect more of it) and judge by per-class recall / balanced accuracy, not accuracy',
@@ -252,9 +275,11 @@ export function dataFindings(ctx: DataContext, targets: TargetInfo): Finding[] {
       rule: 'too-few-examples',
       // a note, not a warning: without held-out evidence of overfitting nothing is wrong yet
       severity: 'info',
-      observed: `${x.rows} examples × ${y.cols} output${y.cols > 1 ? 's' : ''} for ${ctx.parameters} parameters ` +
+      observed:
+        `${x.rows} examples × ${y.cols} output${y.cols > 1 ? 's' : ''} for ${ctx.parameters} parameters ` +
         `(${fmt(ctx.parameters / (x.rows * y.cols))} parameters per target value)`,
-      why: 'with more parameters than target values the network can memorize the training set; judge it on held-out data ' +
+      why:
+        'with more parameters than target values the network can memorize the training set; judge it on held-out data ' +
         '(a validation split) and prefer a smaller network or a penalty if the validation loss is much worse than the training loss',
       fix: 'hold out data with --val-split 0.2 and compare; if it overfits, use fewer hidden units or --weight-decay',
       fixOptions: { validationSplit: 0.2 },
@@ -267,14 +292,16 @@ export function dataFindings(ctx: DataContext, targets: TargetInfo): Finding[] {
     for (let c = 0; c < x.cols; c++) {
       if (xs.std[c] === 0) continue;
       const size = Math.sqrt(xs.mean[c] ** 2 + xs.std[c] ** 2);
-      if (size > 20 || xs.std[c] < 1e-2) bad.push(`column ${c}: mean ${fmt(xs.mean[c])}, std ${fmt(xs.std[c])}`);
+      if (size > 20 || xs.std[c] < 1e-2)
+        bad.push(`column ${c}: mean ${fmt(xs.mean[c])}, std ${fmt(xs.std[c])}`);
     }
     if (bad.length > 0) {
       found.push({
         rule: 'unscaled-inputs',
         severity: 'warning',
         observed: `scaling is off and ${bad.length} of ${x.cols} input columns are far from unit scale (${bad.slice(0, 3).join('; ')})`,
-        why: 'the first layer\'s weights multiply the raw values: large inputs saturate tanh/sigmoid units and make gradient ' +
+        why:
+          "the first layer's weights multiply the raw values: large inputs saturate tanh/sigmoid units and make gradient " +
           'descent need a tiny learning rate, small ones learn slowly; standardizing each column to mean 0, std 1 avoids both',
         fix: 'turn scaling on (drop --no-scale; library: fit option scale: true)',
         fixOptions: { scale: true },
@@ -285,14 +312,16 @@ export function dataFindings(ctx: DataContext, targets: TargetInfo): Finding[] {
       const badY: string[] = [];
       for (let c = 0; c < y.cols; c++) {
         const size = Math.sqrt(ys.mean[c] ** 2 + ys.std[c] ** 2);
-        if (size > 20 || (ys.std[c] > 0 && ys.std[c] < 1e-3 && size < 1e-2)) badY.push(`column ${c}: mean ${fmt(ys.mean[c])}, std ${fmt(ys.std[c])}`);
+        if (size > 20 || (ys.std[c] > 0 && ys.std[c] < 1e-3 && size < 1e-2))
+          badY.push(`column ${c}: mean ${fmt(ys.mean[c])}, std ${fmt(ys.std[c])}`);
       }
       if (badY.length > 0) {
         found.push({
           rule: 'unscaled-targets',
           severity: 'warning',
           observed: `scaling is off and the targets are far from unit scale (${badY.slice(0, 3).join('; ')})`,
-          why: 'the loss and its gradient grow with the square of the target scale, so the learning rate that suits one ' +
+          why:
+            'the loss and its gradient grow with the square of the target scale, so the learning rate that suits one ' +
             'scale diverges or crawls on another; standardized targets make the usual rates work',
           fix: 'turn scaling on (drop --no-scale; library: fit option scale: true)',
           fixOptions: { scale: true },

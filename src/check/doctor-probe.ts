@@ -54,7 +54,15 @@ export function makeOptimizer(name: OptimizerName | string, rate: number | undef
  * Trains `network` for `steps` full-batch steps at `rate` and returns the curve; the parameters are
  * left trained (wrap in `preserving` to undo). Stops early on divergence.
  */
-export function train(network: Network, x: Matrix, y: Matrix, optimizer: string, rate: number, steps: number, onStep?: (step: number, cost: number) => void): Probe {
+export function train(
+  network: Network,
+  x: Matrix,
+  y: Matrix,
+  optimizer: string,
+  rate: number,
+  steps: number,
+  onStep?: (step: number, cost: number) => void,
+): Probe {
   const opt = makeOptimizer(optimizer, rate);
   const initial = network.computeLoss(x, y).total;
   let last = initial;
@@ -88,12 +96,30 @@ export function train(network: Network, x: Matrix, y: Matrix, optimizer: string,
   }
   const grew = !diverged && last > initial;
   // rises that matter: above 1.5× the low and by more than 1% of the starting loss (Adam jitters near a minimum)
-  const oscillating = !diverged && rises > 0.25 * (steps - half) && last > 1.5 * lowest && last - lowest > 0.01 * initial;
-  return { rate, steps: done, initial, final: diverged ? NaN : last, finalData: diverged ? NaN : lastData, lowest, diverged, grew, oscillating };
+  const oscillating =
+    !diverged && rises > 0.25 * (steps - half) && last > 1.5 * lowest && last - lowest > 0.01 * initial;
+  return {
+    rate,
+    steps: done,
+    initial,
+    final: diverged ? NaN : last,
+    finalData: diverged ? NaN : lastData,
+    lowest,
+    diverged,
+    grew,
+    oscillating,
+  };
 }
 
 /** One short run from the current parameters, which are then restored. */
-export function probe(network: Network, x: Matrix, y: Matrix, optimizer: string, rate: number, steps: number): Probe {
+export function probe(
+  network: Network,
+  x: Matrix,
+  y: Matrix,
+  optimizer: string,
+  rate: number,
+  steps: number,
+): Probe {
   return preserving(network, () => train(network, x, y, optimizer, rate, steps));
 }
 
@@ -120,7 +146,13 @@ export interface RateScan {
  * best rate (a factor 2–2.5): on the seed's x² problem the best 200-step rate, 0.1, stalls near
  * 1e-5 over 50,000 steps while 0.05 gets below it.
  */
-export function scanRates(network: Network, x: Matrix, y: Matrix, optimizer: string, steps: number): RateScan {
+export function scanRates(
+  network: Network,
+  x: Matrix,
+  y: Matrix,
+  optimizer: string,
+  steps: number,
+): RateScan {
   const byRate = new Map<number, Probe>();
   const run = (r: number) => {
     let p = byRate.get(r);
@@ -128,7 +160,9 @@ export function scanRates(network: Network, x: Matrix, y: Matrix, optimizer: str
     return p;
   };
   // the decades (1e-5, 1e-4, …, 10), climbing until two in a row are unstable
-  const decades = RATE_GRID.filter((r) => r >= 1e-5 && Math.abs(Math.log10(r) - Math.round(Math.log10(r))) < 1e-9);
+  const decades = RATE_GRID.filter(
+    (r) => r >= 1e-5 && Math.abs(Math.log10(r) - Math.round(Math.log10(r))) < 1e-9,
+  );
   let unstableRun = 0;
   for (const r of decades) {
     unstableRun = stable(run(r)) ? 0 : unstableRun + 1;
@@ -136,7 +170,9 @@ export function scanRates(network: Network, x: Matrix, y: Matrix, optimizer: str
   }
   // nothing stable from 1e-5 up (huge inputs or targets): go down, decade by decade, to 1e-9
   if (![...byRate.values()].some(stable)) {
-    for (const r of RATE_GRID.filter((q) => q < 1e-5 && decades.length && Math.abs(Math.log10(q) - Math.round(Math.log10(q))) < 1e-9).reverse()) {
+    for (const r of RATE_GRID.filter(
+      (q) => q < 1e-5 && decades.length && Math.abs(Math.log10(q) - Math.round(Math.log10(q))) < 1e-9,
+    ).reverse()) {
       if (stable(run(r))) break;
     }
   }
@@ -185,13 +221,18 @@ export function allDense(network: Network): boolean {
  * `activations[i]` undefined keeps layer i's. Dense layers only.
  */
 export function withActivations(
-  network: Network, activations: (ActivationSpec | undefined)[], loss = network.loss, regularizers: readonly Regularizer[] = network.regularizers,
+  network: Network,
+  activations: (ActivationSpec | undefined)[],
+  loss = network.loss,
+  regularizers: readonly Regularizer[] = network.regularizers,
 ): Network {
   const random = new Random(0);
   const layers: Layer[] = network.layers.map((l, i) => {
     const d = l as Dense;
     return new Dense(d.inputSize, d.outputSize, random, {
-      activation: activations[i] ?? d.activation.spec, init: 'zeros', dtype: network.dtype,
+      activation: activations[i] ?? d.activation.spec,
+      init: 'zeros',
+      dtype: network.dtype,
     });
   });
   const net = new Network({ layers, loss, regularizers, dtype: network.dtype, onWarning: () => {} });
@@ -204,8 +245,18 @@ export function withActivations(
  * points the layers' parameters back into the original network's buffers. The parameters the
  * temporary network trained are discarded; the original's are untouched.
  */
-export function withPenalties<T>(network: Network, regularizers: readonly Regularizer[], fn: (net: Network) => T): T {
-  const temp = new Network({ layers: network.layers as Layer[], loss: network.loss, regularizers, dtype: network.dtype, onWarning: () => {} });
+export function withPenalties<T>(
+  network: Network,
+  regularizers: readonly Regularizer[],
+  fn: (net: Network) => T,
+): T {
+  const temp = new Network({
+    layers: network.layers as Layer[],
+    loss: network.loss,
+    regularizers,
+    dtype: network.dtype,
+    onWarning: () => {},
+  });
   try {
     return fn(temp);
   } finally {
@@ -220,7 +271,9 @@ export function withPenalties<T>(network: Network, regularizers: readonly Regula
 /** A penalty k times as strong as r (value and gradient), for "more regularization" probes. */
 export function strengthen(r: Regularizer, k: number): Regularizer {
   return {
-    name: r.name, lambda: r.lambda * k, kinks: r.kinks,
+    name: r.name,
+    lambda: r.lambda * k,
+    kinks: r.kinks,
     penalty: (w, m) => k * r.penalty(w, m),
     addGradient(dWeight, weight, m) {
       const tmp = new Float64Array(dWeight.length);
@@ -277,7 +330,7 @@ export function layerStats(network: Network, x: Matrix): LayerStats[] {
       let v2 = 0;
       for (let n = 0; n < N; n++) v2 += (a.data[n * O + o] - mean) ** 2;
       spread += Math.sqrt(v2 / N);
-      if ((act.name === 'relu') && allZero) dead++;
+      if (act.name === 'relu' && allZero) dead++;
       if (maxDer > 0 && flat >= 0.95 * N) saturated++;
     }
     out.push({ layer: li, activation: act.name, units: O, dead, saturated, outputSpread: spread / O });
@@ -293,7 +346,11 @@ export function rms(v: ArrayLike<number>, start = 0, end = v.length): number {
 }
 
 /** Per-layer RMS of the weight gradient and of the weights, after one computeGradient. */
-export function gradientStats(network: Network, x: Matrix, y: Matrix): { layer: number; gradRms: number; weightRms: number }[] {
+export function gradientStats(
+  network: Network,
+  x: Matrix,
+  y: Matrix,
+): { layer: number; gradRms: number; weightRms: number }[] {
   network.computeGradient(x, y, { data: true, penalties: false });
   const res: { layer: number; gradRms: number; weightRms: number }[] = [];
   for (const ref of network.parameterRefs) {

@@ -17,7 +17,16 @@ export function outputName(network: Network): string {
 }
 
 /** Lowest target value the output activation can produce comfortably (leaky slopes count as 0). */
-const LOW: Record<string, number> = { relu: 0, leakyRelu: 0, softplus: 0, sigmoid: 0, softmax: 0, tanh: -1, elu: -1, gelu: -0.17 };
+const LOW: Record<string, number> = {
+  relu: 0,
+  leakyRelu: 0,
+  softplus: 0,
+  sigmoid: 0,
+  softmax: 0,
+  tanh: -1,
+  elu: -1,
+  gelu: -0.17,
+};
 const HIGH: Record<string, number> = { sigmoid: 1, softmax: 1, tanh: 1 };
 
 /** Rule 1, the part that needs no training: targets outside the output activation's range. */
@@ -41,11 +50,14 @@ export function outputRangeFinding(network: Network, y: Matrix, targets: TargetI
     }
     if (off > 0) {
       return {
-        rule: 'output-activation', severity: 'error',
+        rule: 'output-activation',
+        severity: 'error',
         observed: `softmax outputs sum to 1 in every row, but ${off} of ${y.rows} target rows do not (e.g. they hold several 1s or none)`,
-        why: 'softmax cross-entropy compares each row with a probability distribution over classes; targets that are not ' +
+        why:
+          'softmax cross-entropy compares each row with a probability distribution over classes; targets that are not ' +
           'one-hot (or at least sum to 1) cannot be matched and the loss pushes the logits without bound',
-        fix: 'for one label per example encode it one-hot (--task multiclass); for several independent labels use ' +
+        fix:
+          'for one label per example encode it one-hot (--task multiclass); for several independent labels use ' +
           '--loss binaryCrossEntropy --output sigmoid',
         fixOptions: { loss: 'binaryCrossEntropy', output: 'sigmoid' },
         evidence: { rowsNotSummingToOne: off },
@@ -53,7 +65,8 @@ export function outputRangeFinding(network: Network, y: Matrix, targets: TargetI
     }
     if (notOneHot > 0) {
       return {
-        rule: 'output-activation', severity: 'info',
+        rule: 'output-activation',
+        severity: 'info',
         observed: `${notOneHot} of ${y.rows} target rows are distributions rather than one-hot labels`,
         why: 'soft labels are fine for softmax cross-entropy (label smoothing, distillation); the loss cannot reach 0 then',
         fix: 'nothing, if the soft labels are intended',
@@ -65,7 +78,8 @@ export function outputRangeFinding(network: Network, y: Matrix, targets: TargetI
   if (loss.name === 'binaryCrossEntropy') {
     if (targets.min < 0 || targets.max > 1) {
       return {
-        rule: 'output-activation', severity: 'error',
+        rule: 'output-activation',
+        severity: 'error',
         observed: `a sigmoid output (binary cross-entropy) gives values in (0, 1), but the targets span [${fmt(targets.min)}, ${fmt(targets.max)}]`,
         why: 'binary cross-entropy treats each target as the probability of class 1; values outside [0, 1] are not probabilities',
         fix: '--loss mse --output linear (regression), or encode the labels as 0/1',
@@ -86,20 +100,25 @@ export function outputRangeFinding(network: Network, y: Matrix, targets: TargetI
   }
   if (out === 'softmax' && y.cols === 1) {
     return {
-      rule: 'output-activation', severity: 'error',
+      rule: 'output-activation',
+      severity: 'error',
       observed: 'softmax over a single output is the constant 1 for every input',
       why: 'softmax normalizes across the outputs of each example; with one output nothing can be learned',
-      fix: '--output linear', fixOptions: { output: 'linear' },
+      fix: '--output linear',
+      fixOptions: { output: 'linear' },
     };
   }
   if (below + above === 0) return null;
   const n = y.data.length;
   const range = `${low !== undefined ? (out === 'leakyRelu' ? '≈ [0' : `[${low}`) : '(−∞'}, ${high !== undefined ? `${high}]` : '∞)'}`;
   return {
-    rule: 'output-activation', severity: 'error',
-    observed: `the ${out} output gives values in ${range}${out === 'leakyRelu' ? ' (below 0 only with slope 0.01)' : ''}, but ` +
+    rule: 'output-activation',
+    severity: 'error',
+    observed:
+      `the ${out} output gives values in ${range}${out === 'leakyRelu' ? ' (below 0 only with slope 0.01)' : ''}, but ` +
       `${pct((below + above) / n)} of the targets lie outside it (targets span [${fmt(targets.min)}, ${fmt(targets.max)}])`,
-    why: 'the network can never output those targets, so the loss stays high however long it trains; a regression ' +
+    why:
+      'the network can never output those targets, so the loss stays high however long it trains; a regression ' +
       'output should be linear (no activation) unless the targets are bounded exactly like the activation',
     fix: '--output linear',
     fixOptions: { output: 'linear' },
@@ -120,12 +139,20 @@ export interface OutputRun {
 /** Where an output activation's slope is at most 10% of its peak, as a test on the pre-activation z. */
 export function flatRegion(name: string): ((z: number) => boolean) | null {
   switch (name) {
-    case 'relu': case 'leakyRelu': case 'gelu': return (z) => z < 0;
-    case 'elu': return (z) => z < -2.3;
-    case 'softplus': return (z) => z < -2.2;
-    case 'sigmoid': return (z) => Math.abs(z) > 3.6;
-    case 'tanh': return (z) => Math.abs(z) > 1.8;
-    default: return null;
+    case 'relu':
+    case 'leakyRelu':
+    case 'gelu':
+      return (z) => z < 0;
+    case 'elu':
+      return (z) => z < -2.3;
+    case 'softplus':
+      return (z) => z < -2.2;
+    case 'sigmoid':
+      return (z) => Math.abs(z) > 3.6;
+    case 'tanh':
+      return (z) => Math.abs(z) > 1.8;
+    default:
+      return null;
   }
 }
 
@@ -135,23 +162,39 @@ export function flatRegion(name: string): ((z: number) => boolean) | null {
  * the share of examples stuck where the output's slope is small, whether the loss has stalled
  * while the linear output's keeps falling, and the ratio of the two losses.
  */
-export function outputCounterfactualFinding(network: Network, current: OutputRun, linear: OutputRun): Finding {
+export function outputCounterfactualFinding(
+  network: Network,
+  current: OutputRun,
+  linear: OutputRun,
+): Finding {
   const out = outputName(network);
   const ratio = current.final / linear.final;
   const stalled = current.final > 0.9 * current.half;
   const falling = linear.final < 0.8 * linear.half;
   // a tenth of the examples stuck on the flat part is evidence on its own; a stall while the linear output keeps
   // falling, or a 3× gap, with at least 5%
-  const severity = ratio >= 10 ? 'error'
-    : current.flatShare >= 0.1 || (current.flatShare >= 0.05 && ((stalled && falling) || ratio >= 3)) ? 'warning' : 'info';
-  const slope = out === 'leakyRelu' ? 'its slope is 0.01' : out === 'relu' ? 'its slope is 0' : 'its slope is under 10% of its peak';
+  const severity =
+    ratio >= 10
+      ? 'error'
+      : current.flatShare >= 0.1 || (current.flatShare >= 0.05 && ((stalled && falling) || ratio >= 3))
+        ? 'warning'
+        : 'info';
+  const slope =
+    out === 'leakyRelu'
+      ? 'its slope is 0.01'
+      : out === 'relu'
+        ? 'its slope is 0'
+        : 'its slope is under 10% of its peak';
   return {
-    rule: 'output-activation', severity,
-    observed: `regression with a ${out} output: after ${current.steps} steps at --lr ${flagValue(current.rate)}, ${pct(current.flatShare)} of the examples ` +
+    rule: 'output-activation',
+    severity,
+    observed:
+      `regression with a ${out} output: after ${current.steps} steps at --lr ${flagValue(current.rate)}, ${pct(current.flatShare)} of the examples ` +
       `sit where ${slope}, and the loss ${stalled ? 'has stalled' : 'is'} at ${fmt(current.final)} (${fmt(current.half)} at step ${current.steps / 2}); ` +
       `the same weights with a linear output go ${fmt(linear.half)} → ${fmt(linear.final)}${falling ? ' and keep falling' : ''}` +
       (ratio >= 1.5 ? ` (${fmt(ratio)}× lower)` : ''),
-    why: `a ${out} output bends part of its range: examples whose output lands there get ${out === 'relu' ? 'no' : 'a tiny'} gradient, so the ` +
+    why:
+      `a ${out} output bends part of its range: examples whose output lands there get ${out === 'relu' ? 'no' : 'a tiny'} gradient, so the ` +
       'fit stalls for them; a regression output is normally linear (no activation)',
     fix: '--output linear',
     fixOptions: { output: 'linear' },
@@ -164,13 +207,17 @@ export function lossTaskFinding(network: Network, targets: TargetInfo, y: Matrix
   const loss = network.loss;
   if (loss.kind === 'regression' && (targets.binary || targets.oneHot)) {
     const multi = targets.oneHot;
-    const fixOptions = multi ? { loss: 'softmaxCrossEntropy', output: 'softmax' } : { loss: 'binaryCrossEntropy', output: 'sigmoid' };
+    const fixOptions = multi
+      ? { loss: 'softmaxCrossEntropy', output: 'softmax' }
+      : { loss: 'binaryCrossEntropy', output: 'sigmoid' };
     return {
-      rule: 'loss-task', severity: 'warning',
+      rule: 'loss-task',
+      severity: 'warning',
       observed: multi
         ? `the targets are one-hot class labels (${y.cols} classes) but the loss is ${loss.name}`
         : `every target is 0 or 1 (${pct(targets.mean[0])} ones over ${y.rows} examples) but the loss is ${loss.name}`,
-      why: `${loss.name} treats labels as numbers to approach; cross-entropy measures the probability given to the right ` +
+      why:
+        `${loss.name} treats labels as numbers to approach; cross-entropy measures the probability given to the right ` +
         'class, keeps a strong gradient when a prediction is confidently wrong (mse through a sigmoid does not) and gives calibrated probabilities',
       fix: `--loss ${fixOptions.loss} --output ${fixOptions.output}`,
       fixOptions,
@@ -178,7 +225,8 @@ export function lossTaskFinding(network: Network, targets: TargetInfo, y: Matrix
   }
   if (loss.kind === 'regression' && targets.integerCodes > 0) {
     return {
-      rule: 'loss-task', severity: 'info',
+      rule: 'loss-task',
+      severity: 'info',
       observed: `the targets take only ${targets.integerCodes} integer values (${fmt(targets.min)} … ${fmt(targets.max)})`,
       why: 'if these are class codes, regression imposes an order and distances between classes that do not exist',
       fix: 'if they are classes, one-hot encode them and use --loss softmaxCrossEntropy (--task multiclass)',
@@ -187,9 +235,11 @@ export function lossTaskFinding(network: Network, targets: TargetInfo, y: Matrix
   }
   if (loss.name === 'binaryCrossEntropy' && targets.fractional > 0.2 && targets.distinct > 10) {
     return {
-      rule: 'loss-task', severity: 'warning',
+      rule: 'loss-task',
+      severity: 'warning',
       observed: `${pct(targets.fractional)} of the targets lie strictly between 0 and 1 (${targets.distinct} distinct values) but the loss is binaryCrossEntropy`,
-      why: 'cross-entropy expects class labels (0/1) or probabilities; continuous measurements are a regression task, ' +
+      why:
+        'cross-entropy expects class labels (0/1) or probabilities; continuous measurements are a regression task, ' +
         'where mse with a linear output fits them directly',
       fix: '--loss mse --output linear',
       fixOptions: { loss: 'mse', output: 'linear' },
@@ -228,16 +278,24 @@ export function learningRateFinding(c: RateContext): Finding | null {
   const fixText = `--lr ${flagValue(rec)}`;
   const tried = `${c.scan.probes.length} rates from ${fmt(c.scan.probes[0].rate)} to ${fmt(c.scan.probes[c.scan.probes.length - 1].rate)}`;
   const where = c.fixedBy ? ` (with ${c.fixedBy})` : '';
-  const ratios = c.updateRatio.length ? `; update/weight ratio per layer ${c.updateRatio.map(fmt).join(', ')} (healthy ≈ 1e-3)` : '';
+  const ratios = c.updateRatio.length
+    ? `; update/weight ratio per layer ${c.updateRatio.map(fmt).join(', ')} (healthy ≈ 1e-3)`
+    : '';
   const u = c.user;
   if (u.diverged || u.grew || u.oscillating) {
-    const what = u.diverged ? `diverged (to NaN/Infinity or 10⁴× its start) within ${u.steps + 1} step${u.steps ? 's' : ''}`
-      : u.grew ? `rose from ${fmt(u.initial)} to ${fmt(u.final)} in ${u.steps} steps` : `oscillated (ended at ${fmt(u.final)}, ${fmt(u.final / u.lowest)}× its low of ${fmt(u.lowest)})`;
+    const what = u.diverged
+      ? `diverged (to NaN/Infinity or 10⁴× its start) within ${u.steps + 1} step${u.steps ? 's' : ''}`
+      : u.grew
+        ? `rose from ${fmt(u.initial)} to ${fmt(u.final)} in ${u.steps} steps`
+        : `oscillated (ended at ${fmt(u.final)}, ${fmt(u.final / u.lowest)}× its low of ${fmt(u.lowest)})`;
     return {
-      rule: 'learning-rate', severity: 'error',
-      observed: `learning rate too large: at --lr ${flagValue(c.rate)} (${c.optimizer}) the loss ${what}${ratios}; of ${tried}${where}, ` +
+      rule: 'learning-rate',
+      severity: 'error',
+      observed:
+        `learning rate too large: at --lr ${flagValue(c.rate)} (${c.optimizer}) the loss ${what}${ratios}; of ${tried}${where}, ` +
         `${best.rate} gave the lowest loss after ${best.steps} steps (${fmt(best.finalData)})`,
-      why: 'each step overshoots the minimum along the steepest directions of the loss, so the loss grows instead of falling; ' +
+      why:
+        'each step overshoots the minimum along the steepest directions of the loss, so the loss grows instead of falling; ' +
         'the recommended rate keeps a margin below the largest stable one',
       fix: fixText,
       fixOptions: { learningRate: rec },
@@ -256,12 +314,15 @@ export function learningRateFinding(c: RateContext): Finding | null {
     const total = c.epochs * c.stepsPerEpoch;
     return {
       // an error when the whole run explains less than 90% of the variance (mse), a warning when it only falls short
-      rule: 'learning-rate', severity: e.finalData > 0.1 * c.baseline ? 'error' : 'warning',
-      observed: `learning rate too small: at --lr ${flagValue(c.rate)} (${c.optimizer}) ${u.steps} steps move the loss from ${fmt(u.initial)} to ` +
+      rule: 'learning-rate',
+      severity: e.finalData > 0.1 * c.baseline ? 'error' : 'warning',
+      observed:
+        `learning rate too small: at --lr ${flagValue(c.rate)} (${c.optimizer}) ${u.steps} steps move the loss from ${fmt(u.initial)} to ` +
         `${fmt(u.final)} (${pct(Math.max(0, (u.initial - u.final) / u.initial))} lower)${ratios}. Your ${total} steps move the weights about as ` +
         `far as ${e.steps} steps at ${fmt(e.rate)}, which end at ${fmt(e.finalData)}${where}; ${l.steps} steps at the recommended ${rec} ` +
         `reach ${fmt(l.finalData)} (${fmt(ratio)}× lower; of ${tried}, ${best.rate} was fastest over ${best.steps} steps)`,
-      why: 'the weights change by rate × gradient per step; at this rate the whole run covers a small fraction of the distance ' +
+      why:
+        'the weights change by rate × gradient per step; at this rate the whole run covers a small fraction of the distance ' +
         'to a good fit, so the loss looks stuck. The recommended rate is one step below the fastest stable one tried, a margin ' +
         'for the curvature growing as training goes on',
       fix: fixText,
@@ -280,10 +341,14 @@ export function unitFindings(stats: LayerStats[], network: Network): Finding[] {
   if (deadLayers.length > 0) {
     const all = deadLayers.some((s) => s.dead === s.units);
     found.push({
-      rule: 'dead-units', severity: all ? 'error' : 'warning',
+      rule: 'dead-units',
+      severity: all ? 'error' : 'warning',
       observed: `dead ReLU units (0 for every example): ${hidden.map((s) => `layer ${s.layer}: ${s.dead}/${s.units} (${pct(s.dead / s.units)})`).join(', ')}`,
-      why: 'a ReLU unit that is 0 for every input has zero gradient, so it never changes again' +
-        (all ? '; a whole dead layer makes the output the same for every input' : '; the network works with a fraction of its units'),
+      why:
+        'a ReLU unit that is 0 for every input has zero gradient, so it never changes again' +
+        (all
+          ? '; a whole dead layer makes the output the same for every input'
+          : '; the network works with a fraction of its units'),
       fix: '--activation leakyRelu',
       fixOptions: { activation: 'leakyRelu' },
       evidence: { deadShare: Math.max(...deadLayers.map((s) => s.dead / s.units)) },
@@ -292,11 +357,19 @@ export function unitFindings(stats: LayerStats[], network: Network): Finding[] {
   const satLayers = hidden.filter((s) => s.saturated >= 0.5 * s.units);
   if (satLayers.length > 0) {
     found.push({
-      rule: 'saturated-units', severity: satLayers.some((s) => s.saturated === s.units) ? 'error' : 'warning',
-      observed: `saturated units (derivative below 5% of its peak on ≥ 95% of the examples): ` +
-        hidden.filter((s) => s.activation === 'tanh' || s.activation === 'sigmoid')
-          .map((s) => `layer ${s.layer} ${s.activation}: ${s.saturated}/${s.units} (${pct(s.saturated / s.units)})`).join(', '),
-      why: 'a saturated tanh/sigmoid passes almost no gradient, so the layers below it stop learning; large inputs or large ' +
+      rule: 'saturated-units',
+      severity: satLayers.some((s) => s.saturated === s.units) ? 'error' : 'warning',
+      observed:
+        `saturated units (derivative below 5% of its peak on ≥ 95% of the examples): ` +
+        hidden
+          .filter((s) => s.activation === 'tanh' || s.activation === 'sigmoid')
+          .map(
+            (s) =>
+              `layer ${s.layer} ${s.activation}: ${s.saturated}/${s.units} (${pct(s.saturated / s.units)})`,
+          )
+          .join(', '),
+      why:
+        'a saturated tanh/sigmoid passes almost no gradient, so the layers below it stop learning; large inputs or large ' +
         'initial weights push units there',
       fix: '', // filled in by the caller, which knows whether scaling or initialization is the cause
       fixOptions: {},
@@ -307,14 +380,18 @@ export function unitFindings(stats: LayerStats[], network: Network): Finding[] {
 }
 
 /** Rule 5: per-layer gradient RMS, first layer against last. */
-export function gradientFinding(grads: { layer: number; gradRms: number; weightRms: number }[], network: Network): Finding | null {
+export function gradientFinding(
+  grads: { layer: number; gradRms: number; weightRms: number }[],
+  network: Network,
+): Finding | null {
   if (grads.length < 2) return null;
   const bad = grads.filter((g) => !Number.isFinite(g.gradRms));
   const list = grads.map((g) => `layer ${g.layer}: ${fmt(g.gradRms)}`).join(', ');
   const hidden = network.layers[0].activation?.name ?? 'linear';
   if (bad.length > 0) {
     return {
-      rule: 'exploding-gradients', severity: 'error',
+      rule: 'exploding-gradients',
+      severity: 'error',
       observed: `non-finite gradients at the current weights (${list})`,
       why: 'a NaN or infinite gradient destroys the weights at the first step',
       fix: `--init ${defaultInitializer(hidden as never)} and a smaller --lr`,
@@ -328,11 +405,15 @@ export function gradientFinding(grads: { layer: number; gradRms: number; weightR
     const saturating = hidden === 'sigmoid' || hidden === 'tanh';
     const fixOptions = saturating ? { activation: 'relu' } : { init: defaultInitializer(hidden as never) };
     return {
-      rule: 'vanishing-gradients', severity: 'warning',
+      rule: 'vanishing-gradients',
+      severity: 'warning',
       observed: `weight-gradient RMS per layer (input → output): ${list}; the first layer gets ${fmt(ratio)}× the last layer's gradient`,
-      why: 'each layer multiplies the backward signal by its weights and activation slopes; when that product is below 1 the ' +
+      why:
+        'each layer multiplies the backward signal by its weights and activation slopes; when that product is below 1 the ' +
         'signal shrinks geometrically with depth, and the first layers barely learn' +
-        (saturating ? ` (${hidden} has slope ≤ ${hidden === 'sigmoid' ? '0.25' : '1'} and less when saturated)` : ''),
+        (saturating
+          ? ` (${hidden} has slope ≤ ${hidden === 'sigmoid' ? '0.25' : '1'} and less when saturated)`
+          : ''),
       fix: saturating ? '--activation relu' : `--init ${fixOptions.init}`,
       fixOptions,
       evidence: { ratio },
@@ -343,10 +424,13 @@ export function gradientFinding(grads: { layer: number; gradRms: number; weightR
   if (steep > 1e3) {
     const init = defaultInitializer(hidden as never);
     return {
-      rule: 'exploding-gradients', severity: 'warning',
-      observed: `weight-gradient RMS per layer (input → output): ${list}; layer ${worst.layer}'s gradient is ${fmt(steep)}× its weights' RMS ` +
+      rule: 'exploding-gradients',
+      severity: 'warning',
+      observed:
+        `weight-gradient RMS per layer (input → output): ${list}; layer ${worst.layer}'s gradient is ${fmt(steep)}× its weights' RMS ` +
         `(${fmt(worst.weightRms)}), so even --lr 1e-3 would change those weights by more than their own size in one step`,
-      why: 'gradients that dwarf the weights come from activations or initial weights that grow layer by layer; gradient ' +
+      why:
+        'gradients that dwarf the weights come from activations or initial weights that grow layer by layer; gradient ' +
         'descent then needs a rate so small that the rest of the network cannot learn',
       fix: `--init ${init}`,
       fixOptions: { init },
@@ -355,9 +439,11 @@ export function gradientFinding(grads: { layer: number; gradRms: number; weightR
   }
   if (first > 0 && ratio > 1e3) {
     return {
-      rule: 'exploding-gradients', severity: 'warning',
+      rule: 'exploding-gradients',
+      severity: 'warning',
       observed: `weight-gradient RMS per layer (input → output): ${list}; the first layer gets ${fmt(ratio)}× the last layer's gradient`,
-      why: 'when each layer multiplies the backward signal by more than 1 it grows geometrically with depth: the first ' +
+      why:
+        'when each layer multiplies the backward signal by more than 1 it grows geometrically with depth: the first ' +
         'layers take huge steps while the last barely move, and no single learning rate suits both',
       fix: `--init ${defaultInitializer(hidden as never)}`,
       fixOptions: { init: defaultInitializer(hidden as never) },
@@ -374,7 +460,11 @@ function recommendedStd(activation: string, fanIn: number, fanOut: number): numb
 }
 
 /** Rule 7: all-zero or symmetric hidden weights; initial weights far too large for the activation. */
-export function initializationFinding(network: Network, stats: LayerStats[], trained: boolean): Finding | null {
+export function initializationFinding(
+  network: Network,
+  stats: LayerStats[],
+  trained: boolean,
+): Finding | null {
   const layers = network.layers;
   for (let l = 0; l < layers.length - 1; l++) {
     const d = layers[l];
@@ -393,9 +483,11 @@ export function initializationFinding(network: Network, stats: LayerStats[], tra
       const act = d.activation.name;
       const init = defaultInitializer(act);
       return {
-        rule: 'initialization', severity: 'error',
+        rule: 'initialization',
+        severity: 'error',
         observed: `layer ${l}'s ${O} units start ${allZero ? 'with all-zero weights' : 'with identical weights'} (every column of its weight matrix is the same)`,
-        why: 'identical units compute the same output and receive the same gradient, so they stay identical forever: ' +
+        why:
+          'identical units compute the same output and receive the same gradient, so they stay identical forever: ' +
           `the layer acts as a single unit. Random initialization breaks the symmetry`,
         fix: `--init ${init}`,
         fixOptions: { init },
@@ -413,10 +505,13 @@ export function initializationFinding(network: Network, stats: LayerStats[], tra
     if ((act === 'sigmoid' || act === 'tanh') && have > 4 * want && st && st.saturated >= 0.5 * st.units) {
       const init = defaultInitializer(act);
       return {
-        rule: 'initialization', severity: 'warning',
-        observed: `layer ${l} (${act}) starts with weights of RMS ${fmt(have)}, ${fmt(have / want)}× what ${init} gives (${fmt(want)}); ` +
+        rule: 'initialization',
+        severity: 'warning',
+        observed:
+          `layer ${l} (${act}) starts with weights of RMS ${fmt(have)}, ${fmt(have / want)}× what ${init} gives (${fmt(want)}); ` +
           `${st.saturated}/${st.units} of its units are saturated`,
-        why: `large initial weights drive ${act} units into their flat tails, where the gradient vanishes; Glorot & Bengio (2010) ` +
+        why:
+          `large initial weights drive ${act} units into their flat tails, where the gradient vanishes; Glorot & Bengio (2010) ` +
           'chose the variance 2/(fanIn + fanOut) to keep them in their responsive range',
         fix: `--init ${init}`,
         fixOptions: { init },
@@ -428,14 +523,22 @@ export function initializationFinding(network: Network, stats: LayerStats[], tra
 }
 
 /** Rule 8: the loss never leaves the baseline (best constant prediction). */
-export function baselineFinding(best: Probe | undefined, baseline: number, tried: number, classification = false): Finding | null {
+export function baselineFinding(
+  best: Probe | undefined,
+  baseline: number,
+  tried: number,
+  classification = false,
+): Finding | null {
   const reached = best ? best.finalData : NaN;
   if (best && reached < 0.9 * baseline) return null;
   return {
-    rule: 'baseline-loss', severity: 'error',
-    observed: `even at the best of ${tried} learning rates the loss ${best ? `reaches only ${fmt(reached)} in ${best.steps} steps` : 'never decreases'}; ` +
+    rule: 'baseline-loss',
+    severity: 'error',
+    observed:
+      `even at the best of ${tried} learning rates the loss ${best ? `reaches only ${fmt(reached)} in ${best.steps} steps` : 'never decreases'}; ` +
       `predicting ${classification ? 'the class frequencies' : 'the mean target'} for every input gives ${fmt(baseline)}`,
-    why: 'a network stuck at the constant predictor\'s loss is using nothing of its inputs: dead or saturated units, a broken ' +
+    why:
+      "a network stuck at the constant predictor's loss is using nothing of its inputs: dead or saturated units, a broken " +
       'gradient, or targets unrelated to the inputs',
     fix: 'see the other findings; if there are none, check that the targets depend on the inputs (and the sanity checks)',
     fixOptions: {},

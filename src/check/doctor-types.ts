@@ -41,11 +41,30 @@ export interface DoctorReport {
 
 /** Order of the rules within a severity: causes before symptoms. */
 export const RULE_ORDER: readonly string[] = [
-  'data-nan', 'output-activation', 'loss-task', 'learning-rate', 'unscaled-inputs', 'unscaled-targets',
-  'gradient-check', 'initialization', 'exploding-gradients', 'vanishing-gradients', 'dead-units', 'saturated-units',
-  'constant-output', 'regularization', 'baseline-loss', 'underfitting', 'overfitting',
-  'conflicting-duplicates', 'constant-features', 'class-imbalance', 'too-few-examples',
-  'sanity-initial-loss', 'sanity-overfit', 'sanity-regularization',
+  'data-nan',
+  'output-activation',
+  'loss-task',
+  'learning-rate',
+  'unscaled-inputs',
+  'unscaled-targets',
+  'gradient-check',
+  'initialization',
+  'exploding-gradients',
+  'vanishing-gradients',
+  'dead-units',
+  'saturated-units',
+  'constant-output',
+  'regularization',
+  'baseline-loss',
+  'underfitting',
+  'overfitting',
+  'conflicting-duplicates',
+  'constant-features',
+  'class-imbalance',
+  'too-few-examples',
+  'sanity-initial-loss',
+  'sanity-overfit',
+  'sanity-regularization',
 ];
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -55,7 +74,9 @@ export function sortFindings(findings: Finding[]): Finding[] {
     const i = RULE_ORDER.indexOf(r);
     return i < 0 ? RULE_ORDER.length : i;
   };
-  return [...findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || rank(a.rule) - rank(b.rule));
+  return [...findings].sort(
+    (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || rank(a.rule) - rank(b.rule),
+  );
 }
 
 /** A number for a message: 4 significant digits, exponent form when far from 1. */

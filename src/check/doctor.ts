@@ -19,15 +19,44 @@ import { l2, type Regularizer } from '../nn/regularizers.js';
 import { Network } from '../nn/network.js';
 import { gradCheck } from './gradcheck.js';
 import {
-  badRows, baselineLoss, columnStats, dataFindings, dropRows, standardizeCopy, targetInfo,
+  badRows,
+  baselineLoss,
+  columnStats,
+  dataFindings,
+  dropRows,
+  standardizeCopy,
+  targetInfo,
 } from './doctor-data.js';
 import {
-  allDense, gradientStats, makeOptimizer, strengthen, withPenalties, layerStats, preserving, probe, rms, scanRates, stable, subsample, train, withActivations,
-  type Probe, type RateScan,
+  allDense,
+  gradientStats,
+  makeOptimizer,
+  strengthen,
+  withPenalties,
+  layerStats,
+  preserving,
+  probe,
+  rms,
+  scanRates,
+  stable,
+  subsample,
+  train,
+  withActivations,
+  type Probe,
+  type RateScan,
 } from './doctor-probe.js';
 import {
-  baselineFinding, flatRegion, gradientFinding, type OutputRun, initializationFinding, learningRateFinding, lossTaskFinding, outputCounterfactualFinding,
-  outputName, outputRangeFinding, unitFindings,
+  baselineFinding,
+  flatRegion,
+  gradientFinding,
+  type OutputRun,
+  initializationFinding,
+  learningRateFinding,
+  lossTaskFinding,
+  outputCounterfactualFinding,
+  outputName,
+  outputRangeFinding,
+  unitFindings,
 } from './doctor-rules.js';
 import { flagValue, fmt, pct, sortFindings, type DoctorReport, type Finding } from './doctor-types.js';
 
@@ -84,14 +113,23 @@ interface Resolved {
 }
 
 function resolve(o: DoctorOptions, rows: number): Resolved {
-  if (o === null || typeof o !== 'object') throw new OptionError(`doctor options must be an object, got ${o === null ? 'null' : typeof o}`, 'options');
+  if (o === null || typeof o !== 'object')
+    throw new OptionError(
+      `doctor options must be an object, got ${o === null ? 'null' : typeof o}`,
+      'options',
+    );
   const optimizer = o.optimizer ?? 'sgd';
-  if (typeof optimizer !== 'string') throw new OptionError(`optimizer must be a name, got ${typeof optimizer}`, 'optimizer');
+  if (typeof optimizer !== 'string')
+    throw new OptionError(`optimizer must be a name, got ${typeof optimizer}`, 'optimizer');
   return {
     optimizer,
     probe: optimizer === 'lbfgs' ? 'adam' : optimizer,
     // the optimizer's own default rate when none is given
-    learningRate: checkNumber('learningRate', o.learningRate ?? makeOptimizer(optimizer, undefined).learningRate, { min: 0, exclusiveMin: true }),
+    learningRate: checkNumber(
+      'learningRate',
+      o.learningRate ?? makeOptimizer(optimizer, undefined).learningRate,
+      { min: 0, exclusiveMin: true },
+    ),
     epochs: checkNumber('epochs', o.epochs ?? 1000, { integer: true, min: 1 }),
     batchSize: checkNumber('batchSize', o.batchSize ?? (rows <= 1024 ? rows : 32), { integer: true, min: 1 }),
     scale: o.scale ?? false,
@@ -113,10 +151,21 @@ function isDataObject(v: unknown): v is DoctorData {
  * `data-nan`) and left out of the probes. The network's parameters are unchanged on return.
  */
 export function diagnose(network: Network, data: DoctorData, options?: DoctorOptions): DoctorReport;
-export function diagnose(network: Network, x: MatrixLike, y: MatrixLike, options?: DoctorOptions): DoctorReport;
-export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: MatrixLike | DoctorOptions, c?: DoctorOptions): DoctorReport {
+export function diagnose(
+  network: Network,
+  x: MatrixLike,
+  y: MatrixLike,
+  options?: DoctorOptions,
+): DoctorReport;
+export function diagnose(
+  network: Network,
+  a: DoctorData | MatrixLike,
+  b?: MatrixLike | DoctorOptions,
+  c?: DoctorOptions,
+): DoctorReport {
   const start = performance.now();
-  if (!(network instanceof Network)) throw new OptionError('diagnose needs a Network as its first argument', 'network');
+  if (!(network instanceof Network))
+    throw new OptionError('diagnose needs a Network as its first argument', 'network');
   let rawX: MatrixLike;
   let rawY: MatrixLike;
   let options: DoctorOptions;
@@ -139,8 +188,10 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
   if (bad.length > 0) {
     const total = bx?.total ?? by?.total ?? 0;
     findings.push({
-      rule: 'data-nan', severity: 'error',
-      observed: `${bad.length} of ${total} rows hold NaN, Infinity or a non-number (${(bx?.cells ?? 0) + (by?.cells ?? 0)} cells; ` +
+      rule: 'data-nan',
+      severity: 'error',
+      observed:
+        `${bad.length} of ${total} rows hold NaN, Infinity or a non-number (${(bx?.cells ?? 0) + (by?.cells ?? 0)} cells; ` +
         `rows ${bad.slice(0, 8).join(', ')}${bad.length > 8 ? ', …' : ''})`,
       why: 'one NaN in a batch makes the loss and every gradient NaN, and the weights are lost at the first step',
       fix: '--drop-missing (or --impute mean); in code, remove or fill those rows',
@@ -154,7 +205,8 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
 
   let X = toMatrix(rawX, 'x', network.inputSize);
   let Y = toMatrix(rawY, 'y', network.outputSize);
-  if (X.rows !== Y.rows) throw new ShapeError(`x has ${X.rows} rows but y has ${Y.rows}: each example needs one target row`, 'y');
+  if (X.rows !== Y.rows)
+    throw new ShapeError(`x has ${X.rows} rows but y has ${Y.rows}: each example needs one target row`, 'y');
   const o = resolve(options, X.rows);
   const loss = network.loss;
   const rawStats = { x: columnStats(X), y: columnStats(Y) };
@@ -163,7 +215,9 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
     if (loss.kind === 'regression') Y = standardizeCopy(Y);
   }
   const targets = targetInfo(Y);
-  findings.push(...dataFindings({ x: X, y: Y, loss, parameters: network.parameterCount, scale: o.scale }, targets));
+  findings.push(
+    ...dataFindings({ x: X, y: Y, loss, parameters: network.parameterCount, scale: o.scale }, targets),
+  );
 
   // probes run on a seeded sample of rows
   const { x, y } = subsample(X, Y, o.maxRows, o.seed);
@@ -217,7 +271,10 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
   if (range) findings.push(range);
   const regressionNonLinear = loss.kind === 'regression' && out !== 'linear' && dense;
   if (regressionNonLinear) {
-    fixedNet = withActivations(network, network.layers.map((_, i) => (i === network.layers.length - 1 ? 'linear' : undefined)));
+    fixedNet = withActivations(
+      network,
+      network.layers.map((_, i) => (i === network.layers.length - 1 ? 'linear' : undefined)),
+    );
     fixedBy = 'a linear output';
   }
   const scan = scanRates(fixedNet, x, y, o.probe, K);
@@ -225,8 +282,12 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
   if (regressionNonLinear && !range) {
     scanCurrent = scanRates(network, x, y, o.probe, K);
     probes += scanCurrent.probes.length;
-    const current = scanCurrent.recommended !== undefined ? outputRun(network, x, y, o.probe, scanCurrent.recommended, LONG) : undefined;
-    linearRun = scan.recommended !== undefined ? outputRun(fixedNet, x, y, o.probe, scan.recommended, LONG) : undefined;
+    const current =
+      scanCurrent.recommended !== undefined
+        ? outputRun(network, x, y, o.probe, scanCurrent.recommended, LONG)
+        : undefined;
+    linearRun =
+      scan.recommended !== undefined ? outputRun(fixedNet, x, y, o.probe, scan.recommended, LONG) : undefined;
     probes += 2;
     const f = current && linearRun ? outputCounterfactualFinding(network, current, linearRun) : null;
     if (f && f.severity !== 'info') findings.push(f);
@@ -252,7 +313,12 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
   for (const L of [5 * K, 10 * K]) {
     const eqRate = (o.learningRate * totalSteps) / L;
     // (the rule only judges rates ≥ 30× below the recommended one: spare the runs otherwise)
-    if (activeScan.recommended === undefined || eqRate >= activeScan.recommended || activeScan.recommended < 30 * o.learningRate) break;
+    if (
+      activeScan.recommended === undefined ||
+      eqRate >= activeScan.recommended ||
+      activeScan.recommended < 30 * o.learningRate
+    )
+      break;
     equivalent = probe(fixedNet, x, y, o.probe, eqRate, L);
     probes++;
     if (equivalent.diverged || equivalent.finalData <= 0.01 * baseAll) break;
@@ -261,15 +327,35 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
     if (long.diverged || equivalent.finalData >= 10 * long.finalData) break;
   }
   const adaptive = o.optimizer !== 'sgd' && o.optimizer !== 'momentum' && o.optimizer !== 'nesterov';
-  const updateRatio = grads.map((g) => (g.weightRms > 0 ? (adaptive ? o.learningRate : o.learningRate * g.gradRms) / g.weightRms : NaN));
+  const updateRatio = grads.map((g) =>
+    g.weightRms > 0 ? (adaptive ? o.learningRate : o.learningRate * g.gradRms) / g.weightRms : NaN,
+  );
   const rate = learningRateFinding({
-    optimizer: o.optimizer, rate: o.learningRate, epochs: o.epochs, stepsPerEpoch: Math.ceil(X.rows / o.batchSize), steps: K,
-    user, scan: activeScan, equivalent, long, fixedBy: fixedNet === network ? undefined : fixedBy, updateRatio, baseline: baseAll,
+    optimizer: o.optimizer,
+    rate: o.learningRate,
+    epochs: o.epochs,
+    stepsPerEpoch: Math.ceil(X.rows / o.batchSize),
+    steps: K,
+    user,
+    scan: activeScan,
+    equivalent,
+    long,
+    fixedBy: fixedNet === network ? undefined : fixedBy,
+    updateRatio,
+    baseline: baseAll,
   });
   if (rate && o.optimizer !== 'lbfgs') findings.push(rate);
 
   // Rule 4: constant predictions, now and after the best short run.
-  const constant = constantOutputFinding(fixedNet, x, y, activeScan, o.probe, K, init ? [...units, init] : units);
+  const constant = constantOutputFinding(
+    fixedNet,
+    x,
+    y,
+    activeScan,
+    o.probe,
+    K,
+    init ? [...units, init] : units,
+  );
   if (constant) findings.push(constant);
 
   // Rule 8: baseline, regularization, underfitting, overfitting.
@@ -278,11 +364,18 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
     probes++;
     if (reg) findings.push(reg);
   }
-  const base = baselineFinding(activeScan.best, baselineLoss(loss, y), activeScan.probes.length, loss.kind === 'classification');
+  const base = baselineFinding(
+    activeScan.best,
+    baselineLoss(loss, y),
+    activeScan.probes.length,
+    loss.kind === 'classification',
+  );
   const known = findings.some((f) => f.severity !== 'info' && f.rule !== 'learning-rate');
   if (base && !constant) {
     // the probe behind this finding ran at the best rate: the user's rate is not the cause
-    const cause = sortFindings(findings).find((f) => f.severity !== 'info' && f.rule !== 'baseline-loss' && f.rule !== 'learning-rate');
+    const cause = sortFindings(findings).find(
+      (f) => f.severity !== 'info' && f.rule !== 'baseline-loss' && f.rule !== 'learning-rate',
+    );
     if (known) base.severity = 'warning';
     if (cause) {
       base.fix = `${cause.fix} (the ${cause.rule} finding)`;
@@ -297,7 +390,16 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
     probes += under.probes;
     if (under.finding) findings.push(under.finding);
   }
-  const over = overfittingFinding(options, fixedNet, x, y, o, rawStats, loss.kind === 'regression', activeScan.recommended);
+  const over = overfittingFinding(
+    options,
+    fixedNet,
+    x,
+    y,
+    o,
+    rawStats,
+    loss.kind === 'regression',
+    activeScan.recommended,
+  );
   if (over) findings.push(over);
 
   // Rule 9: gradient check of user-written parts.
@@ -309,7 +411,10 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
     const s = sanityFindings(network, x, y);
     probes += s.probes;
     // a failed sanity check is a symptom: when another finding names a cause, its fix is the one to apply
-    const cause = sortFindings(findings).find((f) => f.severity !== 'info' && f.rule !== 'learning-rate' && Object.keys(f.fixOptions ?? {}).length > 0);
+    const cause = sortFindings(findings).find(
+      (f) =>
+        f.severity !== 'info' && f.rule !== 'learning-rate' && Object.keys(f.fixOptions ?? {}).length > 0,
+    );
     for (const f of s.findings) {
       if (cause && f.rule !== 'sanity-regularization') {
         f.fix = `${cause.fix} (the ${cause.rule} finding)`;
@@ -322,8 +427,14 @@ export function diagnose(network: Network, a: DoctorData | MatrixLike, b?: Matri
 }
 
 function finish(
-  findings: Finding[], network: Network, options: DoctorOptions, examples: number, probes: number, start: number,
-  recommended: number | undefined, o?: Resolved,
+  findings: Finding[],
+  network: Network,
+  options: DoctorOptions,
+  examples: number,
+  probes: number,
+  start: number,
+  recommended: number | undefined,
+  o?: Resolved,
 ): DoctorReport {
   return {
     findings: sortFindings(findings),
@@ -343,7 +454,14 @@ function finish(
 }
 
 /** LONG steps at `rate`: the loss halfway and at the end, and the share of examples in the output's flat region. */
-function outputRun(network: Network, x: Matrix, y: Matrix, optimizer: string, rate: number, steps: number): OutputRun {
+function outputRun(
+  network: Network,
+  x: Matrix,
+  y: Matrix,
+  optimizer: string,
+  rate: number,
+  steps: number,
+): OutputRun {
   let half = NaN;
   return preserving(network, () => {
     const p = train(network, x, y, optimizer, rate, steps, (s) => {
@@ -366,7 +484,13 @@ function spread(m: Matrix): number {
 
 /** Rule 4: the same output for every input — still so after a short run at the best rate. */
 function constantOutputFinding(
-  network: Network, x: Matrix, y: Matrix, scan: RateScan, optimizer: string, steps: number, units: Finding[],
+  network: Network,
+  x: Matrix,
+  y: Matrix,
+  scan: RateScan,
+  optimizer: string,
+  steps: number,
+  units: Finding[],
 ): Finding | null {
   const ySpread = spread(y);
   if (!(ySpread > 0)) return null;
@@ -386,11 +510,20 @@ function constantOutputFinding(
   const init = units.find((u) => u.rule === 'initialization');
   const cause = dead ?? sat ?? init;
   return {
-    rule: 'constant-output', severity: 'error',
-    observed: `the network gives the same output for every input: output spread ${fmt(now)} (targets spread ${fmt(ySpread)}), ` +
+    rule: 'constant-output',
+    severity: 'error',
+    observed:
+      `the network gives the same output for every input: output spread ${fmt(now)} (targets spread ${fmt(ySpread)}), ` +
       `still ${fmt(after)} after ${steps} steps${rate !== undefined ? ` at --lr ${flagValue(rate)}` : ''}`,
-    why: 'a constant output means no signal from the inputs reaches the output — ' +
-      (dead ? 'here the hidden units are dead' : sat ? 'here the hidden units are saturated' : init ? 'here the hidden units start identical' : 'the weights cannot move it'),
+    why:
+      'a constant output means no signal from the inputs reaches the output — ' +
+      (dead
+        ? 'here the hidden units are dead'
+        : sat
+          ? 'here the hidden units are saturated'
+          : init
+            ? 'here the hidden units start identical'
+            : 'the weights cannot move it'),
     fix: cause ? cause.fix : '--lr (smaller) and a fresh initialization',
     fixOptions: cause ? cause.fixOptions : {},
     evidence: { spread: now, after, targetSpread: ySpread },
@@ -398,7 +531,14 @@ function constantOutputFinding(
 }
 
 /** Rule 8: penalties swamp the data loss — without them the same run fits ≥ 10× better. */
-function regularizationFinding(network: Network, x: Matrix, y: Matrix, optimizer: string, rate: number, steps: number): Finding | null {
+function regularizationFinding(
+  network: Network,
+  x: Matrix,
+  y: Matrix,
+  optimizer: string,
+  rate: number,
+  steps: number,
+): Finding | null {
   const withPen = probe(network, x, y, optimizer, rate, steps);
   const free = withActivations(network, [], network.loss, []);
   const without = probe(free, x, y, optimizer, rate, steps);
@@ -412,18 +552,25 @@ function regularizationFinding(network: Network, x: Matrix, y: Matrix, optimizer
   if (l2r) {
     for (let k = 1; k <= 8 && suggested === undefined; k++) {
       const lambda = Number((l2r.lambda / 10 ** k).toPrecision(1));
-      const weaker = withActivations(network, [], network.loss, [...network.regularizers.filter((r) => r.name !== 'l2'), l2(lambda)]);
+      const weaker = withActivations(network, [], network.loss, [
+        ...network.regularizers.filter((r) => r.name !== 'l2'),
+        l2(lambda),
+      ]);
       const p = probe(weaker, x, y, optimizer, rate, steps);
       if (stable(p) && p.finalData <= 2 * without.finalData) suggested = lambda;
     }
   }
   return {
-    rule: 'regularization', severity: 'warning',
-    observed: `after ${steps} steps at --lr ${flagValue(rate)} the penalties (${network.regularizers.map((r) => `${r.name} λ=${r.lambda}`).join(', ')}) ` +
+    rule: 'regularization',
+    severity: 'warning',
+    observed:
+      `after ${steps} steps at --lr ${flagValue(rate)} the penalties (${network.regularizers.map((r) => `${r.name} λ=${r.lambda}`).join(', ')}) ` +
       `are ${fmt(penalty)} against a data loss of ${fmt(withPen.finalData)}; without them the data loss reaches ${fmt(without.finalData)} (${fmt(ratio)}× lower)`,
-    why: 'the penalty is meant to nudge the weights, not to dominate the cost: here gradient descent mostly shrinks the weights ' +
+    why:
+      'the penalty is meant to nudge the weights, not to dominate the cost: here gradient descent mostly shrinks the weights ' +
       'instead of fitting the data',
-    fix: suggested !== undefined ? `--weight-decay ${flagValue(suggested)}` : 'a much smaller penalty (or none)',
+    fix:
+      suggested !== undefined ? `--weight-decay ${flagValue(suggested)}` : 'a much smaller penalty (or none)',
     fixOptions: suggested !== undefined ? { weightDecay: suggested } : {},
     evidence: { ratio, penalty, dataLoss: withPen.finalData },
   };
@@ -436,25 +583,46 @@ function hiddenSizes(network: Network): number[] {
 
 /** Rule 8: underfitting — a larger network, trained the same way, fits ≥ 10× better and the current one fits poorly. */
 function underfittingFinding(
-  network: Network, x: Matrix, y: Matrix, optimizer: string, scan: RateScan, baseline: number, steps: number, seed: number,
+  network: Network,
+  x: Matrix,
+  y: Matrix,
+  optimizer: string,
+  scan: RateScan,
+  baseline: number,
+  steps: number,
+  seed: number,
 ): { finding: Finding | null; probes: number } {
   const best = scan.best!;
   if (best.finalData < 0.1 * baseline) return { finding: null, probes: 0 };
   const hidden = hiddenSizes(network);
-  const bigger = hidden.length === 0 ? [32] : [...hidden.map((h) => Math.min(128, Math.max(32, 4 * h))), ...(hidden.length < 2 ? [Math.min(128, Math.max(32, 4 * hidden[0]))] : [])];
+  const bigger =
+    hidden.length === 0
+      ? [32]
+      : [
+          ...hidden.map((h) => Math.min(128, Math.max(32, 4 * h))),
+          ...(hidden.length < 2 ? [Math.min(128, Math.max(32, 4 * hidden[0]))] : []),
+        ];
   const act = network.layers.length > 1 ? (network.layers[0] as Dense).activation.spec : 'tanh';
   const big = new Network({
-    layers: [network.inputSize, ...bigger, network.outputSize], activation: act,
-    output: (network.layers[network.layers.length - 1] as Dense).activation.spec, loss: network.loss,
-    regularizers: network.regularizers, seed: seed + 1, dtype: network.dtype, onWarning: () => {},
+    layers: [network.inputSize, ...bigger, network.outputSize],
+    activation: act,
+    output: (network.layers[network.layers.length - 1] as Dense).activation.spec,
+    loss: network.loss,
+    regularizers: network.regularizers,
+    seed: seed + 1,
+    dtype: network.dtype,
+    onWarning: () => {},
   });
   const long = 5 * steps;
   // underfitting means a plateau: the loss has stopped falling at a poor value (else it is only slow)
   let at80 = NaN;
-  const small = preserving(network, () => train(network, x, y, optimizer, scan.recommended!, long, (s, cost) => {
-    if (s === Math.floor(0.8 * long)) at80 = cost;
-  }));
-  if (small.diverged || !(small.finalData > 0.9 * at80) || small.finalData < 0.1 * baseline) return { finding: null, probes: 1 };
+  const small = preserving(network, () =>
+    train(network, x, y, optimizer, scan.recommended!, long, (s, cost) => {
+      if (s === Math.floor(0.8 * long)) at80 = cost;
+    }),
+  );
+  if (small.diverged || !(small.finalData > 0.9 * at80) || small.finalData < 0.1 * baseline)
+    return { finding: null, probes: 1 };
   const bigScan = scanRates(big, x, y, optimizer, steps);
   if (!bigScan.recommended) return { finding: null, probes: bigScan.probes.length + 1 };
   const large = probe(big, x, y, optimizer, bigScan.recommended, long);
@@ -465,8 +633,10 @@ function underfittingFinding(
   return {
     probes,
     finding: {
-      rule: 'underfitting', severity: 'warning',
-      observed: `hidden layers [${hidden.join(', ')}]: after ${long} steps the loss is ${fmt(small.finalData)} ` +
+      rule: 'underfitting',
+      severity: 'warning',
+      observed:
+        `hidden layers [${hidden.join(', ')}]: after ${long} steps the loss is ${fmt(small.finalData)} ` +
         `(${pct(small.finalData / baseline)} of the constant predictor's ${fmt(baseline)}); hidden layers [${bigger.join(', ')}] reach ` +
         `${fmt(large.finalData)} (${fmt(ratio)}× lower) in the same number of steps`,
       why: 'the network is too small to represent the function: more units (or a layer) give it the capacity the data needs',
@@ -479,8 +649,14 @@ function underfittingFinding(
 
 /** Rule 8: overfitting — validation loss rising while training loss falls (from a history, or a probe on validation data). */
 function overfittingFinding(
-  options: DoctorOptions, network: Network, x: Matrix, y: Matrix, o: Resolved,
-  stats: { x: { mean: number[]; std: number[] }; y: { mean: number[]; std: number[] } }, regression: boolean, rate: number | undefined,
+  options: DoctorOptions,
+  network: Network,
+  x: Matrix,
+  y: Matrix,
+  o: Resolved,
+  stats: { x: { mean: number[]; std: number[] }; y: { mean: number[]; std: number[] } },
+  regression: boolean,
+  rate: number | undefined,
 ): Finding | null {
   let train: number[] | undefined;
   let val: number[] | undefined;
@@ -513,10 +689,13 @@ function overfittingFinding(
   const tMin = train[Math.min(minAt, train.length - 1)];
   if (!(val[end] > 1.5 * val[minAt]) || minAt > 0.8 * end || !(tEnd < tMin)) return null;
   return {
-    rule: 'overfitting', severity: 'warning',
-    observed: `over ${source}: the validation loss is lowest at epoch ${minAt + 1} (${fmt(val[minAt])}) and ends ${fmt(val[end] / val[minAt])}× higher ` +
+    rule: 'overfitting',
+    severity: 'warning',
+    observed:
+      `over ${source}: the validation loss is lowest at epoch ${minAt + 1} (${fmt(val[minAt])}) and ends ${fmt(val[end] / val[minAt])}× higher ` +
       `(${fmt(val[end])}) while the training loss keeps falling (${fmt(tMin)} → ${fmt(tEnd)})`,
-    why: 'the network is memorizing the training examples (their noise included) instead of the pattern; stopping at the ' +
+    why:
+      'the network is memorizing the training examples (their noise included) instead of the pattern; stopping at the ' +
       'validation minimum, a penalty on the weights or more data restore generalization',
     fix: '--early-stop (with --val-split 0.2)',
     fixOptions: { earlyStopping: true, validationSplit: 0.2 },
@@ -534,8 +713,16 @@ function standardizeWith(m: Matrix, mean: number[], std: number[]): Matrix {
 }
 
 function train0(
-  network: Network, x: Matrix, y: Matrix, vx: Matrix, vy: Matrix, optimizer: string, rate: number, epochs: number,
-  trainLoss: number[], valLoss: number[],
+  network: Network,
+  x: Matrix,
+  y: Matrix,
+  vx: Matrix,
+  vy: Matrix,
+  optimizer: string,
+  rate: number,
+  epochs: number,
+  trainLoss: number[],
+  valLoss: number[],
 ): void {
   train(network, x, y, optimizer, rate, epochs, (_s, cost) => {
     trainLoss.push(cost);
@@ -552,7 +739,10 @@ function customParts(network: Network): string[] {
   });
   try {
     const builtin = getLoss(network.loss.spec);
-    if (builtin.value.toString() !== network.loss.value.toString() || builtin.gradient.toString() !== network.loss.gradient.toString()) {
+    if (
+      builtin.value.toString() !== network.loss.value.toString() ||
+      builtin.gradient.toString() !== network.loss.gradient.toString()
+    ) {
       parts.push(`loss ${network.loss.name}`);
     }
   } catch {
@@ -566,27 +756,41 @@ function customParts(network: Network): string[] {
 }
 
 /** Rule 9: a gradient check of user-written parts (or of everything, with gradCheck: true). */
-function gradientCheckFinding(network: Network, x: Matrix, y: Matrix, mode: boolean | 'auto'): Finding | null {
+function gradientCheckFinding(
+  network: Network,
+  x: Matrix,
+  y: Matrix,
+  mode: boolean | 'auto',
+): Finding | null {
   const parts = customParts(network);
   if (mode === false || (mode === 'auto' && parts.length === 0)) return null;
   const small = subsample(x, y, 16, 1);
   const report = gradCheck(network, small.x, small.y, { maxParameters: 1024, maxInputs: 64 });
   if (report.verdict === 'pass') {
     return {
-      rule: 'gradient-check', severity: 'info',
+      rule: 'gradient-check',
+      severity: 'info',
       observed: `gradient check passed${parts.length ? ` for ${parts.join(', ')}` : ''} (${report.parameters.checked} parameters checked)`,
-      why: 'the backward pass agrees with central differences of the loss', fix: 'nothing', fixOptions: {},
+      why: 'the backward pass agrees with central differences of the loss',
+      fix: 'nothing',
+      fixOptions: {},
     };
   }
   const w = report.worst[0];
   const suspect = report.suspects[0];
   return {
-    rule: 'gradient-check', severity: report.verdict === 'fail' ? 'error' : 'info',
-    observed: `gradient check ${report.verdict}: ${report.summary}` +
-      (w ? `; worst: layer ${w.layer} ${w.kind}[${w.position.join(',')}] (${w.term}) analytic ${fmt(w.analytic)} vs numeric ${fmt(w.numeric)}, error ${fmt(w.error)}` : ''),
-    why: 'training follows the gradient the backward pass computes; when it disagrees with the loss, gradient descent ' +
+    rule: 'gradient-check',
+    severity: report.verdict === 'fail' ? 'error' : 'info',
+    observed:
+      `gradient check ${report.verdict}: ${report.summary}` +
+      (w
+        ? `; worst: layer ${w.layer} ${w.kind}[${w.position.join(',')}] (${w.term}) analytic ${fmt(w.analytic)} vs numeric ${fmt(w.numeric)}, error ${fmt(w.error)}`
+        : ''),
+    why:
+      'training follows the gradient the backward pass computes; when it disagrees with the loss, gradient descent ' +
       'optimizes something else and the loss stalls or rises',
-    fix: suspect ? `fix the backward pass of ${suspect.component} ${suspect.name}${suspect.layer !== undefined ? ` (layer ${suspect.layer})` : ''}: ${suspect.message}`
+    fix: suspect
+      ? `fix the backward pass of ${suspect.component} ${suspect.name}${suspect.layer !== undefined ? ` (layer ${suspect.layer})` : ''}: ${suspect.message}`
       : `fix the backward pass of ${parts.join(', ') || 'the network'}`,
     fixOptions: {},
     evidence: { worstError: w?.error ?? NaN },
@@ -608,7 +812,8 @@ export interface SanityReport {
 export function sanityCheck(network: Network, data: DoctorData, options: DoctorOptions = {}): SanityReport {
   let X = toMatrix(data.x, 'x', network.inputSize);
   let Y = toMatrix(data.y, 'y', network.outputSize);
-  if (X.rows !== Y.rows) throw new ShapeError(`x has ${X.rows} rows but y has ${Y.rows}: each example needs one target row`, 'y');
+  if (X.rows !== Y.rows)
+    throw new ShapeError(`x has ${X.rows} rows but y has ${Y.rows}: each example needs one target row`, 'y');
   if (resolve(options, X.rows).scale) {
     X = standardizeCopy(X);
     if (network.loss.kind === 'regression') Y = standardizeCopy(Y);
@@ -642,14 +847,21 @@ function sanityFindings(network: Network, X: Matrix, Y: Matrix): SanityReport {
     chance = loss.value(zero.data, Y.data, Y.rows, Y.cols) + spread;
     chanceText = `${fmt(chance)} (predicting 0 for every example, give or take outputs of unit spread)`;
   }
-  const tooHigh = init > 3 * chance + 0.1 * Math.max(chance, 1e-12) && init - chance > 0.5 * Math.max(1, chance);
-  checks.push({ name: 'initial loss near chance', passed: !tooHigh, observed: `initial loss ${fmt(init)}, chance ${chanceText}` });
+  const tooHigh =
+    init > 3 * chance + 0.1 * Math.max(chance, 1e-12) && init - chance > 0.5 * Math.max(1, chance);
+  checks.push({
+    name: 'initial loss near chance',
+    passed: !tooHigh,
+    observed: `initial loss ${fmt(init)}, chance ${chanceText}`,
+  });
   if (tooHigh && network.layers.every((l) => l instanceof Dense)) {
     const last = network.layers[network.layers.length - 1] as Dense;
     findings.push({
-      rule: 'sanity-initial-loss', severity: 'warning',
+      rule: 'sanity-initial-loss',
+      severity: 'warning',
       observed: `the loss at initialization is ${fmt(init)}, ${fmt(init / chance)}× chance level ${chanceText}`,
-      why: 'a fresh network should be unsure; a much higher initial loss means confident wrong outputs (too large initial ' +
+      why:
+        'a fresh network should be unsure; a much higher initial loss means confident wrong outputs (too large initial ' +
         'weights in the last layer, or targets far from 0), and the first steps are spent undoing them',
       fix: `--init ${last.activation.name === 'relu' || last.activation.name === 'leakyRelu' ? 'heNormal' : 'glorotUniform'} (and scale the targets)`,
       fixOptions: { init: 'glorotUniform' },
@@ -663,7 +875,7 @@ function sanityFindings(network: Network, X: Matrix, Y: Matrix): SanityReport {
   const pick: number[] = [];
   const stride = Math.max(1, Math.floor(X.rows / 20));
   for (let k = 0; k < X.rows && pick.length < 20; k++) {
-    const r = (k * stride + Math.floor(k * stride / X.rows)) % X.rows;
+    const r = (k * stride + Math.floor((k * stride) / X.rows)) % X.rows;
     const key = Array.from(X.data.subarray(r * X.cols, (r + 1) * X.cols)).join(',');
     if (!seen.has(key)) {
       seen.add(key);
@@ -680,19 +892,24 @@ function sanityFindings(network: Network, X: Matrix, Y: Matrix): SanityReport {
   // judged only for networks with room to memorize (a hidden layer, ≥ 2 parameters per target value)
   // and examples that differ; Adam at the best of a range of rates, without penalties: this asks
   // whether the machinery can fit, not whether the user's optimizer or penalty lets it
-  const judged = pick.length >= 4 && base20 > 0 && network.layers.length >= 2 && network.parameterCount >= 2 * pick.length * Y.cols;
+  const judged =
+    pick.length >= 4 &&
+    base20 > 0 &&
+    network.layers.length >= 2 &&
+    network.parameterCount >= 2 * pick.length * Y.cols;
   const memorizer = 'adam';
   const scan = judged
     ? withPenalties(network, [], (net) => {
-      net.params.set(network.params);
-      return scanRates(net, sx, sy, memorizer, 500);
-    })
+        net.params.set(network.params);
+        return scanRates(net, sx, sy, memorizer, 500);
+      })
     : { probes: [], best: undefined, recommended: undefined };
   probes += scan.probes.length;
   const reached = scan.best?.finalData ?? NaN;
   const fits = !judged || reached <= 0.5 * base20;
   checks.push({
-    name: 'can overfit 20 examples', passed: fits,
+    name: 'can overfit 20 examples',
+    passed: fits,
     observed: judged
       ? `${pick.length} examples, 500 Adam steps at the best of ${scan.probes.length} rates: loss ${fmt(reached)} vs constant predictor ${fmt(base20)}`
       : `not judged: ${pick.length} distinct examples for ${network.parameterCount} parameters`,
@@ -700,10 +917,13 @@ function sanityFindings(network: Network, X: Matrix, Y: Matrix): SanityReport {
   if (!fits) {
     // no progress at all means broken machinery; partial progress may be hard targets (noise, near-identical inputs)
     findings.push({
-      rule: 'sanity-overfit', severity: !(reached <= 0.9 * base20) ? 'warning' : 'info',
-      observed: `on ${pick.length} examples the best of ${scan.probes.length} learning rates only gets the loss to ${fmt(reached)} in 500 Adam steps; ` +
+      rule: 'sanity-overfit',
+      severity: !(reached <= 0.9 * base20) ? 'warning' : 'info',
+      observed:
+        `on ${pick.length} examples the best of ${scan.probes.length} learning rates only gets the loss to ${fmt(reached)} in 500 Adam steps; ` +
         `the constant predictor gives ${fmt(base20)}`,
-      why: 'any working network can memorize 20 examples; failing to means something structural is broken (a wrong gradient, ' +
+      why:
+        'any working network can memorize 20 examples; failing to means something structural is broken (a wrong gradient, ' +
         'dead or saturated units, an output that cannot reach the targets)',
       fix: 'see the other findings; run the gradient check (scratchnet gradcheck)',
       fixOptions: {},
@@ -716,32 +936,47 @@ function sanityFindings(network: Network, X: Matrix, Y: Matrix): SanityReport {
   if (scan.recommended !== undefined) {
     const r = scan.recommended;
     const m = pick.length;
-    const stronger = network.regularizers.length > 0
-      ? network.regularizers.map((q) => strengthen(q, Math.max(100, (0.5 * m) / Math.max(q.lambda, 1e-12))))
-      : [l2(0.5 * m)];
-    const describe = (regs: readonly { name: string; lambda: number }[]) => regs.map((q) => `${q.name} λ=${fmt(q.lambda)}`).join(', ') || 'none';
-    const runWith = (regs: readonly Regularizer[]) => preserving(network, () => withPenalties(network, regs, (net) => {
-      net.params.set(network.params);
-      train(net, sx, sy, memorizer, r, 500);
-      return { data: net.computeLoss(sx, sy, { data: true, penalties: false }).data, norm: weightNorm(net) };
-    }));
+    const stronger =
+      network.regularizers.length > 0
+        ? network.regularizers.map((q) => strengthen(q, Math.max(100, (0.5 * m) / Math.max(q.lambda, 1e-12))))
+        : [l2(0.5 * m)];
+    const describe = (regs: readonly { name: string; lambda: number }[]) =>
+      regs.map((q) => `${q.name} λ=${fmt(q.lambda)}`).join(', ') || 'none';
+    const runWith = (regs: readonly Regularizer[]) =>
+      preserving(network, () =>
+        withPenalties(network, regs, (net) => {
+          net.params.set(network.params);
+          train(net, sx, sy, memorizer, r, 500);
+          return {
+            data: net.computeLoss(sx, sy, { data: true, penalties: false }).data,
+            norm: weightNorm(net),
+          };
+        }),
+      );
     const a = runWith(network.regularizers);
     const b = runWith(stronger);
     probes += 2;
     // judged only when the run with the current penalties fits something (else they already swamp it)
-    const ok = !(Number.isFinite(a.data) && Number.isFinite(b.data)) || a.data > 0.5 * base20 || (b.data > a.data && b.norm < a.norm);
+    const ok =
+      !(Number.isFinite(a.data) && Number.isFinite(b.data)) ||
+      a.data > 0.5 * base20 ||
+      (b.data > a.data && b.norm < a.norm);
     checks.push({
-      name: 'more regularization raises the loss', passed: ok,
+      name: 'more regularization raises the loss',
+      passed: ok,
       observed: `penalties ${describe(network.regularizers)} → ${describe(stronger)}: data loss ${fmt(a.data)} → ${fmt(b.data)}, weight norm ${fmt(a.norm)} → ${fmt(b.norm)}`,
     });
     if (!ok) {
       findings.push({
-        rule: 'sanity-regularization', severity: 'warning',
-        observed: `strengthening the penalties (${describe(network.regularizers)} → ${describe(stronger)}) changed the data loss ${fmt(a.data)} → ${fmt(b.data)} ` +
+        rule: 'sanity-regularization',
+        severity: 'warning',
+        observed:
+          `strengthening the penalties (${describe(network.regularizers)} → ${describe(stronger)}) changed the data loss ${fmt(a.data)} → ${fmt(b.data)} ` +
           `and the norm of the penalized weights ${fmt(a.norm)} → ${fmt(b.norm)} after 500 steps on ${m} examples`,
-        why: 'a stronger penalty must pull the weights toward 0 and so fit the data less closely; if it does not, the penalty ' +
-          'or its gradient is not reaching the update (the seed\'s bug: Σw in the cost, nothing in the gradient)',
-        fix: 'make the penalty\'s gradient match its cost (scratchnet gradcheck names the penalty)',
+        why:
+          'a stronger penalty must pull the weights toward 0 and so fit the data less closely; if it does not, the penalty ' +
+          "or its gradient is not reaching the update (the seed's bug: Σw in the cost, nothing in the gradient)",
+        fix: "make the penalty's gradient match its cost (scratchnet gradcheck names the penalty)",
         fixOptions: {},
         evidence: { dataBefore: a.data, dataAfter: b.data, normBefore: a.norm, normAfter: b.norm },
       });
@@ -752,18 +987,23 @@ function sanityFindings(network: Network, X: Matrix, Y: Matrix): SanityReport {
 
 function weightNorm(network: Network): number {
   let s = 0;
-  for (const ref of network.parameterRefs) if (ref.parameter.regularize) s += rms(ref.parameter.value) ** 2 * ref.parameter.value.length;
+  for (const ref of network.parameterRefs)
+    if (ref.parameter.regularize) s += rms(ref.parameter.value) ** 2 * ref.parameter.value.length;
   return Math.sqrt(s);
 }
 
 /** A report for the terminal: one block per finding, most important first. */
 export function formatDoctorReport(report: DoctorReport): string {
   const s = report.summary;
-  const head = `scratchnet doctor: ${s.examples} examples, ${s.parameters} parameters, loss ${s.loss}\n` +
+  const head =
+    `scratchnet doctor: ${s.examples} examples, ${s.parameters} parameters, loss ${s.loss}\n` +
     `${s.optimizer} at --lr ${flagValue(s.learningRate)}, ${s.epochs} epochs${s.scaled ? ', scaled data' : ''}; ${s.probes} probe runs in ${s.seconds.toFixed(2)} s`;
   if (report.findings.length === 0) return `${head}\nno problems found.\n`;
-  const counts = (['error', 'warning', 'info'] as const).map((k) => [k, report.findings.filter((f) => f.severity === k).length] as const)
-    .filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}${n > 1 ? 's' : ''}`).join(', ');
+  const counts = (['error', 'warning', 'info'] as const)
+    .map((k) => [k, report.findings.filter((f) => f.severity === k).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}${n > 1 ? 's' : ''}`)
+    .join(', ');
   const wrap = (text: string, indent: string) => {
     const words = text.split(' ');
     const lines: string[] = [];
@@ -807,7 +1047,9 @@ export interface DoctorMonitor {
  * 50% above its low while the training loss falls (overfitting). `onFinding` hears each new one.
  */
 export function doctorCallback(
-  network: Network, data: DoctorData, options: DoctorOptions & { onFinding?: (f: Finding) => void } = {},
+  network: Network,
+  data: DoctorData,
+  options: DoctorOptions & { onFinding?: (f: Finding) => void } = {},
 ): DoctorMonitor {
   const before = diagnose(network, data, { ...options, sanity: options.sanity ?? false });
   const during: Finding[] = [];
@@ -827,7 +1069,8 @@ export function doctorCallback(
       if (!Number.isFinite(loss) || (losses.length > 1 && loss > 10 * losses[0])) {
         const rec = before.summary.recommendedLearningRate;
         add({
-          rule: 'learning-rate', severity: 'error',
+          rule: 'learning-rate',
+          severity: 'error',
           observed: `at epoch ${epoch} the loss is ${fmt(loss)}, against ${fmt(losses[0])} at the start`,
           why: 'the updates overshoot: the learning rate is too large for this network and data',
           fix: rec !== undefined ? `--lr ${flagValue(rec)}` : '--lr (smaller)',
@@ -840,11 +1083,14 @@ export function doctorCallback(
         const end = val.length - 1;
         if (val[end] > 1.5 * val[minAt] && losses[end] < losses[minAt]) {
           add({
-            rule: 'overfitting', severity: 'warning',
-            observed: `validation loss lowest at epoch ${minAt + 1} (${fmt(val[minAt])}), now ${fmt(val[end])} while the training loss fell ` +
+            rule: 'overfitting',
+            severity: 'warning',
+            observed:
+              `validation loss lowest at epoch ${minAt + 1} (${fmt(val[minAt])}), now ${fmt(val[end])} while the training loss fell ` +
               `${fmt(losses[minAt])} → ${fmt(losses[end])}`,
             why: 'the network is memorizing the training examples instead of the pattern',
-            fix: '--early-stop', fixOptions: { earlyStopping: true },
+            fix: '--early-stop',
+            fixOptions: { earlyStopping: true },
           });
         }
       }

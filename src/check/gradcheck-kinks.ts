@@ -72,18 +72,27 @@ export class KinkWatch {
       const kinks = layer.activation?.kinks ?? [];
       if (kinks.length === 0 || typeof layer.preActivation !== 'function') return;
       const z = layer.preActivation();
-      this.watched.push({ index: firstIndex + i, layer, kinks: [...kinks].sort((a, b) => a - b), base: new Uint8Array(z.data.length) });
+      this.watched.push({
+        index: firstIndex + i,
+        layer,
+        kinks: [...kinks].sort((a, b) => a - b),
+        base: new Uint8Array(z.data.length),
+      });
     });
     if (loss && targets) {
       const n = targets.data.length;
       const offsets = new Int32Array(n + 1);
       const values: number[] = [];
       for (let i = 0; i < n; i++) {
-        const k = loss.kinks(targets.data[i]).slice().sort((a, b) => a - b);
+        const k = loss
+          .kinks(targets.data[i])
+          .slice()
+          .sort((a, b) => a - b);
         values.push(...k);
         offsets[i + 1] = values.length;
       }
-      if (values.length > 0) this.lossWatch = { values: Float64Array.from(values), offsets, base: new Uint8Array(n) };
+      if (values.length > 0)
+        this.lossWatch = { values: Float64Array.from(values), offsets, base: new Uint8Array(n) };
     }
   }
 

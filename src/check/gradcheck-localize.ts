@@ -12,7 +12,14 @@ import type { Layer } from '../nn/layer.js';
 import type { Loss } from '../nn/losses.js';
 import { Random } from '../random.js';
 import { KinkWatch, straddles } from './gradcheck-kinks.js';
-import { allocate, centralDifferences, judge, roundingScale, sampleIndices, stepFor } from './gradcheck-numeric.js';
+import {
+  allocate,
+  centralDifferences,
+  judge,
+  roundingScale,
+  sampleIndices,
+  stepFor,
+} from './gradcheck-numeric.js';
 
 export interface CheckSettings {
   epsilon: number;
@@ -60,12 +67,26 @@ interface Buffer {
 
 /** Judges every sampled entry of each buffer against evaluate(); returns the failing buffers. */
 function checkBuffers(
-  buffers: Buffer[], evaluate: (out: Float64Array, watch: boolean) => boolean, base: number, scale: number, settings: CheckSettings,
-  random: Random, component: 'loss' | 'layer', name: string, layer: number | undefined,
+  buffers: Buffer[],
+  evaluate: (out: Float64Array, watch: boolean) => boolean,
+  base: number,
+  scale: number,
+  settings: CheckSettings,
+  random: Random,
+  component: 'loss' | 'layer',
+  name: string,
+  layer: number | undefined,
   kinkAt?: (buffer: number, index: number, low: number, high: number) => boolean,
 ): ComponentFailure[] {
-  const counts = allocate(buffers.map((b) => b.values.length), settings.budget);
-  const d1 = new Float64Array(1), d2 = new Float64Array(1), rough = new Float64Array(1), plus = new Float64Array(1), minus = new Float64Array(1);
+  const counts = allocate(
+    buffers.map((b) => b.values.length),
+    settings.budget,
+  );
+  const d1 = new Float64Array(1),
+    d2 = new Float64Array(1),
+    rough = new Float64Array(1),
+    plus = new Float64Array(1),
+    minus = new Float64Array(1);
   const baseValue = [base];
   const failures: ComponentFailure[] = [];
   buffers.forEach((b, bi) => {
@@ -82,8 +103,17 @@ function checkBuffers(
       failed++;
       if (!worst || j.error > worst.error) {
         worst = {
-          component, name, layer, kind: b.kind, index: i, position: unravel(i, b.shape),
-          analytic: b.analytic[i], numeric: j.numeric, error: j.error, failed: 0, checked: indices.length,
+          component,
+          name,
+          layer,
+          kind: b.kind,
+          index: i,
+          position: unravel(i, b.shape),
+          analytic: b.analytic[i],
+          numeric: j.numeric,
+          error: j.error,
+          failed: 0,
+          checked: indices.length,
         };
       }
     }
@@ -93,7 +123,12 @@ function checkBuffers(
 }
 
 /** The loss alone: its gradient against central differences of its value, at predictions p[N×O]. */
-export function checkLossAlone(loss: Loss, predictions: FloatArray, targets: Matrix, settings: CheckSettings): ComponentFailure[] {
+export function checkLossAlone(
+  loss: Loss,
+  predictions: FloatArray,
+  targets: Matrix,
+  settings: CheckSettings,
+): ComponentFailure[] {
   const { rows, cols } = targets;
   const p = Float64Array.from(predictions);
   const dP = new Float64Array(p.length);
@@ -105,9 +140,20 @@ export function checkLossAlone(loss: Loss, predictions: FloatArray, targets: Mat
     return false;
   };
   // a step across one of this element's kinks (mae at t, huber at t ± δ) is not judged
-  const kinkAt = (_b: number, i: number, low: number, high: number) => straddles(low, high, loss.kinks(targets.data[i]));
-  return checkBuffers([{ kind: 'prediction', values: p, analytic: dP, shape: [rows, cols] }], evaluate, value, scale,
-    settings, new Random(settings.seed), 'loss', loss.name, undefined, kinkAt);
+  const kinkAt = (_b: number, i: number, low: number, high: number) =>
+    straddles(low, high, loss.kinks(targets.data[i]));
+  return checkBuffers(
+    [{ kind: 'prediction', values: p, analytic: dP, shape: [rows, cols] }],
+    evaluate,
+    value,
+    scale,
+    settings,
+    new Random(settings.seed),
+    'loss',
+    loss.name,
+    undefined,
+    kinkAt,
+  );
 }
 
 /**
@@ -115,7 +161,11 @@ export function checkLossAlone(loss: Loss, predictions: FloatArray, targets: Mat
  * Σ R ⊙ out (or Σ R ⊙ z when the loss takes this layer's logits) against backward(R).
  */
 export function checkLayerAlone(
-  layer: Layer, index: number, input: Matrix, fromLogits: boolean, settings: CheckSettings,
+  layer: Layer,
+  index: number,
+  input: Matrix,
+  fromLogits: boolean,
+  settings: CheckSettings,
 ): ComponentFailure[] {
   const random = new Random(settings.seed + 7919 * (index + 1));
   const rows = input.rows;
@@ -128,7 +178,8 @@ export function checkLayerAlone(
     return fromLogits ? layer.preActivation!().data : out.data;
   };
   const base = output();
-  let scale = 0, value = 0;
+  let scale = 0,
+    value = 0;
   for (let i = 0; i < base.length; i++) {
     scale += Math.abs(R.data[i] * base[i]);
     value += R.data[i] * base[i];
@@ -143,7 +194,13 @@ export function checkLayerAlone(
     analytic: Float64Array.from(p.grad),
     shape: p.shape,
   }));
-  if (dInput) buffers.push({ kind: 'input', values: x.data as Float64Array, analytic: Float64Array.from(dInput.data), shape: [rows, input.cols] });
+  if (dInput)
+    buffers.push({
+      kind: 'input',
+      values: x.data as Float64Array,
+      analytic: Float64Array.from(dInput.data),
+      shape: [rows, input.cols],
+    });
   const evaluate = (out: Float64Array, watchKinks: boolean) => {
     const o = output();
     let sum = 0;
@@ -151,7 +208,17 @@ export function checkLayerAlone(
     out[0] = sum;
     return watchKinks && watch.active && watch.crossed();
   };
-  const failures = checkBuffers(buffers, evaluate, value, scale, settings, random, 'layer', layer.type, index);
+  const failures = checkBuffers(
+    buffers,
+    evaluate,
+    value,
+    scale,
+    settings,
+    random,
+    'layer',
+    layer.type,
+    index,
+  );
   watch.settle(false);
   return failures;
 }

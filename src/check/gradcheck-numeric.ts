@@ -55,7 +55,14 @@ export const ROUNDING_FACTOR = 256;
  * Classification losses work through log(1 + e^−|z|) and log-sum-exp, whose terms are O(1) and O(|z|)
  * however small L is: their absolute resolution is ε_mach·(1 + mean |z|), added here.
  */
-export function roundingScale(loss: Loss, p: FloatArray, t: FloatArray, rows: number, cols: number, value: number): number {
+export function roundingScale(
+  loss: Loss,
+  p: FloatArray,
+  t: FloatArray,
+  rows: number,
+  cols: number,
+  value: number,
+): number {
   const n = rows * cols;
   const g = new Float64Array(n);
   loss.gradient(g, p, t, rows, cols);
@@ -85,9 +92,17 @@ export function stepFor(theta: number, epsilon: number): number {
  * Returns whether a watched kink lies within the steps.
  */
 export function centralDifferences(
-  values: Float64Array, index: number, h: number, terms: number,
-  evaluate: (out: Float64Array, watch: boolean) => boolean, base: ArrayLike<number>,
-  d1: Float64Array, d2: Float64Array, roughness: Float64Array, plus: Float64Array, minus: Float64Array,
+  values: Float64Array,
+  index: number,
+  h: number,
+  terms: number,
+  evaluate: (out: Float64Array, watch: boolean) => boolean,
+  base: ArrayLike<number>,
+  d1: Float64Array,
+  d2: Float64Array,
+  roughness: Float64Array,
+  plus: Float64Array,
+  minus: Float64Array,
 ): boolean {
   const theta = values[index];
   let crossed = false;
@@ -123,7 +138,14 @@ export interface Judgement {
  * rounding scale is `scale` (see above). `kink` marks a step across a declared kink: not judged.
  */
 export function judge(
-  a: number, d1: number, d2: number, roughness: number, h: number, scale: number, tolerance: number, kink: boolean,
+  a: number,
+  d1: number,
+  d2: number,
+  roughness: number,
+  h: number,
+  scale: number,
+  tolerance: number,
+  kink: boolean,
 ): Judgement {
   const numeric = d1 + (d1 - d2) / 3;
   const rounding = (ROUNDING_FACTOR * MACHINE_EPSILON * Math.abs(scale)) / h;
@@ -142,7 +164,9 @@ export function judge(
 
 /** ‖a − n‖ / (‖a‖ + ‖n‖), the textbook measure (0 when both are zero). */
 export function textbookError(a: ArrayLike<number>, n: ArrayLike<number>, count = a.length): number {
-  let diff = 0, na = 0, nn = 0;
+  let diff = 0,
+    na = 0,
+    nn = 0;
   for (let i = 0; i < count; i++) {
     diff += (a[i] - n[i]) ** 2;
     na += a[i] * a[i];

@@ -6,12 +6,22 @@ import { fmt, type GradCheckEntry, type GradCheckReport } from './gradcheck.js';
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) => '  ' + cells.map((s, c) => (c === 0 ? s.padEnd(widths[c]) : s.padStart(widths[c]))).join('  ');
+  const line = (cells: string[]) =>
+    '  ' + cells.map((s, c) => (c === 0 ? s.padEnd(widths[c]) : s.padStart(widths[c]))).join('  ');
   return [line(header), ...rows.map(line)];
 }
 
 function entryRow(e: GradCheckEntry): string[] {
-  return [e.term, `${e.layer} ${e.layerType}`, e.kind, `[${e.position.join(', ')}]`, fmt(e.analytic), fmt(e.numeric), fmt(e.error), e.status];
+  return [
+    e.term,
+    `${e.layer} ${e.layerType}`,
+    e.kind,
+    `[${e.position.join(', ')}]`,
+    fmt(e.analytic),
+    fmt(e.numeric),
+    fmt(e.error),
+    e.status,
+  ];
 }
 
 export function formatGradCheckReport(report: GradCheckReport): string {
@@ -19,34 +29,72 @@ export function formatGradCheckReport(report: GradCheckReport): string {
   out.push(`gradient check: ${report.verdict.toUpperCase()}`);
   out.push(`  ${report.summary}`);
   out.push('');
-  out.push(`network: ${report.network.parameters} parameters, loss ${report.network.loss}${report.network.fromLogits ? ' (from logits)' : ''}, ` +
-    `penalties: ${report.network.penalties.join(', ') || 'none'}; ` +
-    `${report.examples.sampled ? `${report.examples.checked} of ${report.examples.total} examples (seeded sample)` : `${report.examples.total} examples`}`);
+  out.push(
+    `network: ${report.network.parameters} parameters, loss ${report.network.loss}${report.network.fromLogits ? ' (from logits)' : ''}, ` +
+      `penalties: ${report.network.penalties.join(', ') || 'none'}; ` +
+      `${report.examples.sampled ? `${report.examples.checked} of ${report.examples.total} examples (seeded sample)` : `${report.examples.total} examples`}`,
+  );
   for (const [i, l] of report.network.layers.entries()) out.push(`  ${i}: ${l}`);
-  const p = report.parameters, x = report.inputs;
-  out.push(`checked: ${p.checked} of ${p.total} parameters${p.sampled ? ` (seeded sample, seed ${p.seed})` : ''}, ` +
-    `${x.checked} of ${x.total} input entries${x.sampled ? ' (sampled)' : ''}`);
+  const p = report.parameters,
+    x = report.inputs;
+  out.push(
+    `checked: ${p.checked} of ${p.total} parameters${p.sampled ? ` (seeded sample, seed ${p.seed})` : ''}, ` +
+      `${x.checked} of ${x.total} input entries${x.sampled ? ' (sampled)' : ''}`,
+  );
   out.push(`step: ${report.step.rule}; h from ${fmt(report.step.smallest)} to ${fmt(report.step.largest)}`);
   out.push(`tolerance: ${report.tolerance.floor}; pass when error ≤ ${fmt(report.tolerance.error)}`);
   out.push('');
-  out.push(...table(['term', 'value', 'checked', 'judged', 'failed', 'kinks', 'unstable', 'worst error', '‖a−n‖/(‖a‖+‖n‖)'],
-    report.terms.map((t) => [t.term, fmt(t.value), String(t.checked), String(t.judged), String(t.failed), String(t.kinks), String(t.unstable),
-      fmt(t.worstError), fmt(t.textbook)])));
+  out.push(
+    ...table(
+      ['term', 'value', 'checked', 'judged', 'failed', 'kinks', 'unstable', 'worst error', '‖a−n‖/(‖a‖+‖n‖)'],
+      report.terms.map((t) => [
+        t.term,
+        fmt(t.value),
+        String(t.checked),
+        String(t.judged),
+        String(t.failed),
+        String(t.kinks),
+        String(t.unstable),
+        fmt(t.worstError),
+        fmt(t.textbook),
+      ]),
+    ),
+  );
   out.push('');
   // the data term's buffers, and failing buffers of other terms (the total only when the data term
   // does not already show the same failure)
-  const dataFails = new Set(report.groups.filter((g) => g.term === 'data' && g.failed > 0).map((g) => `${g.layer}:${g.kind}`));
-  const dataGroups = report.groups.filter((g) => g.term === 'data' ||
-    (g.failed > 0 && !(g.term === 'total' && dataFails.has(`${g.layer}:${g.kind}`))));
+  const dataFails = new Set(
+    report.groups.filter((g) => g.term === 'data' && g.failed > 0).map((g) => `${g.layer}:${g.kind}`),
+  );
+  const dataGroups = report.groups.filter(
+    (g) =>
+      g.term === 'data' || (g.failed > 0 && !(g.term === 'total' && dataFails.has(`${g.layer}:${g.kind}`))),
+  );
   out.push('per layer and kind:');
-  out.push(...table(['term', 'layer', 'kind', 'size', 'checked', 'judged', 'failed', 'kinks', 'worst error'],
-    dataGroups.map((g) => [g.term, `${g.layer} ${g.layerType}`, g.kind, String(g.size), String(g.checked), String(g.judged), String(g.failed),
-      String(g.kinks), fmt(g.worstError)])));
+  out.push(
+    ...table(
+      ['term', 'layer', 'kind', 'size', 'checked', 'judged', 'failed', 'kinks', 'worst error'],
+      dataGroups.map((g) => [
+        g.term,
+        `${g.layer} ${g.layerType}`,
+        g.kind,
+        String(g.size),
+        String(g.checked),
+        String(g.judged),
+        String(g.failed),
+        String(g.kinks),
+        fmt(g.worstError),
+      ]),
+    ),
+  );
   if (report.setAside.kinks + report.setAside.unstable > 0) {
     out.push('');
-    out.push(`set aside (not judged; a step across a kink measures the mean of two slopes, not a bug): ` +
-      `${report.setAside.kinks} kink crossings, ${report.setAside.unstable} unstable`);
-    if (report.setAside.bySource.length > 1) out.push('  by source (one entry may cross kinks in several places):');
+    out.push(
+      `set aside (not judged; a step across a kink measures the mean of two slopes, not a bug): ` +
+        `${report.setAside.kinks} kink crossings, ${report.setAside.unstable} unstable`,
+    );
+    if (report.setAside.bySource.length > 1)
+      out.push('  by source (one entry may cross kinks in several places):');
     for (const s of report.setAside.bySource) out.push(`  ${s.source}: ${s.entries} entries`);
   }
   if (report.suspects.length > 0) {
@@ -57,10 +105,17 @@ export function formatGradCheckReport(report: GradCheckReport): string {
   if (report.worst.length > 0) {
     out.push('');
     out.push('worst entries:');
-    out.push(...table(['term', 'layer', 'kind', 'at', 'analytic', 'numeric', 'error', 'status'], report.worst.map(entryRow)));
+    out.push(
+      ...table(
+        ['term', 'layer', 'kind', 'at', 'analytic', 'numeric', 'error', 'status'],
+        report.worst.map(entryRow),
+      ),
+    );
   }
-  if (!report.deterministic) out.push('', 'warning: two backward passes at the same point gave different gradients');
-  if (!report.restored) out.push('', 'warning: a parameter was not restored by the check (it has been reset)');
+  if (!report.deterministic)
+    out.push('', 'warning: two backward passes at the same point gave different gradients');
+  if (!report.restored)
+    out.push('', 'warning: a parameter was not restored by the check (it has been reset)');
   out.push('', `took ${report.seconds.toFixed(3)} s`);
   return out.join('\n');
 }

@@ -21,7 +21,14 @@ import { Random } from '../random.js';
 import { KinkWatch, straddles } from './gradcheck-kinks.js';
 import { checkLayerAlone, checkLossAlone, unravel, type ComponentFailure } from './gradcheck-localize.js';
 import {
-  ROUNDING_FACTOR, allocate, roundingScale, centralDifferences, judge, sampleIndices, stepFor, textbookError,
+  ROUNDING_FACTOR,
+  allocate,
+  roundingScale,
+  centralDifferences,
+  judge,
+  sampleIndices,
+  stepFor,
+  textbookError,
   type EntryStatus,
 } from './gradcheck-numeric.js';
 
@@ -143,7 +150,18 @@ export interface GradCheckReport {
   seconds: number;
 }
 
-const optionNames = ['epsilon', 'tolerance', 'maxParameters', 'maxInputs', 'maxExamples', 'inputs', 'seed', 'maxSetAside', 'worst', 'localize'];
+const optionNames = [
+  'epsilon',
+  'tolerance',
+  'maxParameters',
+  'maxInputs',
+  'maxExamples',
+  'inputs',
+  'seed',
+  'maxSetAside',
+  'worst',
+  'localize',
+];
 
 /** Entries whose steps cross a kink are retried once with the step divided by this. */
 const RETRY_DIVISOR = 100;
@@ -162,16 +180,30 @@ interface Entry {
  * The network's parameters are perturbed in place and restored exactly; on return `grads` holds
  * the total gradient at (x, y).
  */
-export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, options: GradCheckOptions = {}): GradCheckReport {
+export function gradCheck(
+  network: Network,
+  x: MatrixLike,
+  y: MatrixLike,
+  options: GradCheckOptions = {},
+): GradCheckReport {
   const started = performance.now();
   if (!network || typeof network.computeLoss !== 'function' || !network.params) {
     throw new OptionError('gradCheck needs a Network as its first argument', 'network');
   }
-  if (typeof options !== 'object' || options === null) throw new OptionError(`gradCheck options must be an object, got ${options}`, 'options');
-  for (const key of Object.keys(options)) if (!optionNames.includes(key)) unknownName('gradCheck option', key, optionNames, key);
+  if (typeof options !== 'object' || options === null)
+    throw new OptionError(`gradCheck options must be an object, got ${options}`, 'options');
+  for (const key of Object.keys(options))
+    if (!optionNames.includes(key)) unknownName('gradCheck option', key, optionNames, key);
   const epsilon = checkNumber('epsilon', options.epsilon ?? 1e-6, { min: 0, max: 0.1, exclusiveMin: true });
-  const tolerance = checkNumber('tolerance', options.tolerance ?? 1e-5, { min: 0, max: 1, exclusiveMin: true });
-  const maxParameters = checkNumber('maxParameters', options.maxParameters ?? 1000, { integer: true, min: 1 });
+  const tolerance = checkNumber('tolerance', options.tolerance ?? 1e-5, {
+    min: 0,
+    max: 1,
+    exclusiveMin: true,
+  });
+  const maxParameters = checkNumber('maxParameters', options.maxParameters ?? 1000, {
+    integer: true,
+    min: 1,
+  });
   const maxInputs = checkNumber('maxInputs', options.maxInputs ?? 256, { integer: true, min: 0 });
   const maxExamples = checkNumber('maxExamples', options.maxExamples ?? 1000, { integer: true, min: 1 });
   const seed = checkNumber('seed', options.seed ?? 0, { integer: true, min: 0 });
@@ -182,7 +214,9 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
   if (!(network.params instanceof Float64Array)) {
     throw new OptionError(
       `gradCheck needs a float64 network (central differences in float32 measure rounding, not gradients); ` +
-      `this one is ${network.dtype}: check a float64 copy, e.g. Network.fromJSON({ ...network.toJSON(), dtype: 'float64' })`, 'network');
+        `this one is ${network.dtype}: check a float64 copy, e.g. Network.fromJSON({ ...network.toJSON(), dtype: 'float64' })`,
+      'network',
+    );
   }
   let X = toMatrix(x, 'x', network.inputSize, 'float64');
   let Y = toMatrix(y, 'y', network.outputSize, 'float64');
@@ -208,7 +242,11 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
   const T = termNames.length;
   const TOTAL = T - 1;
   const termSpec = (t: number): Terms =>
-    t === 0 ? { data: true, penalties: false } : t === TOTAL ? { data: true, penalties: true } : { data: false, penalties: [termNames[t]] };
+    t === 0
+      ? { data: true, penalties: false }
+      : t === TOTAL
+        ? { data: true, penalties: true }
+        : { data: false, penalties: [termNames[t]] };
   const isPenalty = (t: number) => t > 0 && t < TOTAL;
 
   // Analytic side: one backward per term.
@@ -218,14 +256,18 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
     const wantInput = checkInputs && !isPenalty(t);
     network.computeGradient(X, Y, termSpec(t), wantInput);
     analytic.push(Float64Array.from(network.grads));
-    analyticInput.push(wantInput && network.inputGradient ? Float64Array.from(network.inputGradient.data) : null);
+    analyticInput.push(
+      wantInput && network.inputGradient ? Float64Array.from(network.inputGradient.data) : null,
+    );
   }
   network.computeGradient(X, Y, termSpec(0), false);
   const deterministic = network.grads.every((g, i) => Object.is(g, analytic[0][i]));
 
   // The base point: term values (their scale sets the rounding floor) and the side of every kink.
   const baseTerms = network.computeLoss(X, Y);
-  const baseValues = termNames.map((name, t) => (t === 0 ? baseTerms.data : t === TOTAL ? baseTerms.total : baseTerms.penalties[name] ?? 0));
+  const baseValues = termNames.map((name, t) =>
+    t === 0 ? baseTerms.data : t === TOTAL ? baseTerms.total : (baseTerms.penalties[name] ?? 0),
+  );
   const last = layers[layers.length - 1];
   const predictionBuffer = new Float64Array(N * network.outputSize);
   const predictions = (): FloatArray => {
@@ -241,14 +283,20 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
   watch.capture();
   // the rounding scale of each term (see gradcheck-numeric.ts): the data loss's from its predictions
   const dataScale = roundingScale(network.loss, predictions(), Y.data, N, network.outputSize, baseTerms.data);
-  const scales = baseValues.map((v, t) => (t === 0 ? dataScale : t === TOTAL ? dataScale + Math.abs(v - baseTerms.data) : Math.abs(v)));
+  const scales = baseValues.map((v, t) =>
+    t === 0 ? dataScale : t === TOTAL ? dataScale + Math.abs(v - baseTerms.data) : Math.abs(v),
+  );
 
   // Entries: a seeded sample of parameters (each buffer represented) and of inputs.
   const random = new Random(seed);
   const entries: Entry[] = [];
-  const perBuffer = allocate(refs.map((r) => r.parameter.value.length), maxParameters);
+  const perBuffer = allocate(
+    refs.map((r) => r.parameter.value.length),
+    maxParameters,
+  );
   refs.forEach((r, ri) => {
-    for (const i of sampleIndices(r.parameter.value.length, perBuffer[ri], random)) entries.push({ ref: ri, index: i });
+    for (const i of sampleIndices(r.parameter.value.length, perBuffer[ri], random))
+      entries.push({ ref: ri, index: i });
   });
   const parametersChecked = entries.length;
   // (a layer that returns no input gradient when asked for one leaves nothing to compare)
@@ -269,10 +317,15 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
     out[TOTAL] = r.total;
     return watchKinks && watch.active && watch.crossed();
   };
-  const d1 = new Float64Array(T), d2 = new Float64Array(T), rough = new Float64Array(T), plus = new Float64Array(T), minus = new Float64Array(T);
+  const d1 = new Float64Array(T),
+    d2 = new Float64Array(T),
+    rough = new Float64Array(T),
+    plus = new Float64Array(T),
+    minus = new Float64Array(T);
   const regKink = new Array<boolean>(T).fill(false);
   const kinkBySource = new Map<string, number>();
-  let smallestStep = Infinity, largestStep = 0;
+  let smallestStep = Infinity,
+    largestStep = 0;
   const pending = new Array<boolean>(T);
   for (let e = 0; e < E; e++) {
     const { ref, index } = entries[e];
@@ -294,7 +347,14 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
       regKink.fill(false);
       if (regularized) {
         for (const r of network.regularizers) {
-          if (straddles(theta - 2 * h, theta + 2 * h, [...r.kinks].sort((a, b) => a - b))) regKink[termNames.indexOf(r.name)] = true;
+          if (
+            straddles(
+              theta - 2 * h,
+              theta + 2 * h,
+              [...r.kinks].sort((a, b) => a - b),
+            )
+          )
+            regKink[termNames.indexOf(r.name)] = true;
         }
       }
       let again = false;
@@ -313,13 +373,15 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
         errorOf[t][e] = j.error;
         pending[t] = false;
         if (t === 0) steps[e] = h;
-        if (isPenalty(t) && j.status === 'kink') kinkBySource.set(`penalty ${termNames[t]}`, (kinkBySource.get(`penalty ${termNames[t]}`) ?? 0) + 1);
+        if (isPenalty(t) && j.status === 'kink')
+          kinkBySource.set(`penalty ${termNames[t]}`, (kinkBySource.get(`penalty ${termNames[t]}`) ?? 0) + 1);
       }
       if (!again) break;
     }
     watch.settle(status[0][e] === STATUS.indexOf('kink'));
   }
-  for (const [l, n] of watch.sources.layers) kinkBySource.set(`layer ${l} ${layers[l].activation?.name ?? layers[l].type}`, n);
+  for (const [l, n] of watch.sources.layers)
+    kinkBySource.set(`layer ${l} ${layers[l].activation?.name ?? layers[l].type}`, n);
   if (watch.sources.loss > 0) kinkBySource.set(`loss ${network.loss.name}`, watch.sources.loss);
 
   // Describe each entry for the report.
@@ -348,10 +410,22 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
   const candidates: { e: number; t: number }[] = [];
   for (let t = 0; t < T; t++) {
     const summary: GradCheckTermSummary = {
-      term: termNames[t], value: baseValues[t], checked: 0, judged: 0, failed: 0, kinks: 0, unstable: 0, worstError: 0, textbook: 0, textbookJudged: 0,
+      term: termNames[t],
+      value: baseValues[t],
+      checked: 0,
+      judged: 0,
+      failed: 0,
+      kinks: 0,
+      unstable: 0,
+      worstError: 0,
+      textbook: 0,
+      textbookJudged: 0,
     };
     const groupIndex = new Map<string, GradCheckGroup>();
-    const a: number[] = [], n: number[] = [], aj: number[] = [], nj: number[] = [];
+    const a: number[] = [],
+      n: number[] = [],
+      aj: number[] = [],
+      nj: number[] = [];
     for (let e = 0; e < E; e++) {
       const s = status[t][e];
       if (s === NOT_CHECKED) continue;
@@ -361,8 +435,17 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
       let g = groupIndex.get(key);
       if (!g) {
         g = {
-          term: termNames[t], layer: r ? r.layer : 0, layerType: r ? layers[r.layer].type : layers[0].type, kind: r ? r.parameter.name : 'input',
-          size: r ? r.parameter.value.length : X.data.length, checked: 0, judged: 0, failed: 0, kinks: 0, unstable: 0, worstError: 0,
+          term: termNames[t],
+          layer: r ? r.layer : 0,
+          layerType: r ? layers[r.layer].type : layers[0].type,
+          kind: r ? r.parameter.name : 'input',
+          size: r ? r.parameter.value.length : X.data.length,
+          checked: 0,
+          judged: 0,
+          failed: 0,
+          kinks: 0,
+          unstable: 0,
+          worstError: 0,
         };
         groupIndex.set(key, g);
       }
@@ -371,13 +454,24 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
       a.push(analyticOf[t][e]);
       n.push(numericOf[t][e]);
       const st = STATUS[s];
-      if (st === 'kink') { summary.kinks++; g.kinks++; continue; }
-      if (st === 'unstable') { summary.unstable++; g.unstable++; continue; }
+      if (st === 'kink') {
+        summary.kinks++;
+        g.kinks++;
+        continue;
+      }
+      if (st === 'unstable') {
+        summary.unstable++;
+        g.unstable++;
+        continue;
+      }
       summary.judged++;
       g.judged++;
       aj.push(analyticOf[t][e]);
       nj.push(numericOf[t][e]);
-      if (st === 'fail') { summary.failed++; g.failed++; }
+      if (st === 'fail') {
+        summary.failed++;
+        g.failed++;
+      }
       summary.worstError = Math.max(summary.worstError, errorOf[t][e]);
       g.worstError = Math.max(g.worstError, errorOf[t][e]);
       candidates.push({ e, t });
@@ -388,7 +482,8 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
     groups.push(...groupIndex.values());
   }
   candidates.sort((p, q) => {
-    const fp = status[p.t][p.e] === 1 ? 1 : 0, fq = status[q.t][q.e] === 1 ? 1 : 0;
+    const fp = status[p.t][p.e] === 1 ? 1 : 0,
+      fq = status[q.t][q.e] === 1 ? 1 : 0;
     return fq - fp || errorOf[q.t][q.e] - errorOf[p.t][p.e];
   });
   // one line per checked number: the same entry often tops both the data term and the total
@@ -403,15 +498,28 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
 
   // Suspects: penalties named by their own term; data-term failures traced to one component.
   const suspects: GradCheckSuspect[] = [];
-  const dataFailed = terms[0].failed > 0 || (terms[TOTAL].failed > 0 && penaltyNames.every((_, k) => terms[k + 1].failed === 0));
-  if (dataFailed && localize) suspects.push(...localizeFailure(network, X, Y, predictions, { epsilon, tolerance, seed, budget: Math.min(maxParameters, 512) }));
+  const dataFailed =
+    terms[0].failed > 0 ||
+    (terms[TOTAL].failed > 0 && penaltyNames.every((_, k) => terms[k + 1].failed === 0));
+  if (dataFailed && localize)
+    suspects.push(
+      ...localizeFailure(network, X, Y, predictions, {
+        epsilon,
+        tolerance,
+        seed,
+        budget: Math.min(maxParameters, 512),
+      }),
+    );
   for (let t = 1; t < TOTAL; t++) {
     if (terms[t].failed === 0) continue;
     const e = candidates.find((c) => c.t === t && status[t][c.e] === 1)!;
     const entry = describe(e.e, t);
     suspects.push({
-      component: 'penalty', name: termNames[t], worstError: terms[t].worstError,
-      message: `penalty ${termNames[t]}: its gradient disagrees with its cost on ${terms[t].failed} of ${terms[t].judged} entries ` +
+      component: 'penalty',
+      name: termNames[t],
+      worstError: terms[t].worstError,
+      message:
+        `penalty ${termNames[t]}: its gradient disagrees with its cost on ${terms[t].failed} of ${terms[t].judged} entries ` +
         `(worst: layer ${entry.layer} ${entry.kind} [${entry.position.join(', ')}], analytic ${fmt(entry.analytic)}, numeric ${fmt(entry.numeric)})`,
     });
   }
@@ -421,8 +529,13 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
       if (g.failed === 0 || (g.term !== 'data' && g.term !== 'total')) continue;
       if (g.term === 'total' && groups.some((o) => o.term === 'data' && o.failed > 0)) continue;
       suspects.push({
-        component: 'network', name: g.layerType, layer: g.layer, kind: g.kind, worstError: g.worstError,
-        message: `layer ${g.layer} (${g.layerType}) ${g.kind}: ∂${g.term === 'data' ? 'loss' : 'cost'}/∂${g.kind} disagrees on ${g.failed} of ${g.judged} entries ` +
+        component: 'network',
+        name: g.layerType,
+        layer: g.layer,
+        kind: g.kind,
+        worstError: g.worstError,
+        message:
+          `layer ${g.layer} (${g.layerType}) ${g.kind}: ∂${g.term === 'data' ? 'loss' : 'cost'}/∂${g.kind} disagrees on ${g.failed} of ${g.judged} entries ` +
           `in the network (no component fails when checked alone)`,
       });
     }
@@ -430,7 +543,10 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
 
   // Verdict.
   const failed = terms.reduce((s, t) => s + t.failed, 0);
-  const setAsideWorst = terms.reduce((m, t) => (t.checked > 0 ? Math.max(m, (t.kinks + t.unstable) / t.checked) : m), 0);
+  const setAsideWorst = terms.reduce(
+    (m, t) => (t.checked > 0 ? Math.max(m, (t.kinks + t.unstable) / t.checked) : m),
+    0,
+  );
   const judgedData = terms[0].judged;
   const kinkCount = terms.reduce((m, t) => Math.max(m, t.kinks), 0);
   const unstableCount = terms.reduce((m, t) => Math.max(m, t.unstable), 0);
@@ -438,17 +554,23 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
   let summary: string;
   if (failed > 0) {
     verdict = 'fail';
-    summary = `fail: ${suspects[0]?.message ?? `${failed} entries disagree`}` + (suspects.length > 1 ? ` (and ${suspects.length - 1} more suspect${suspects.length > 2 ? 's' : ''})` : '');
+    summary =
+      `fail: ${suspects[0]?.message ?? `${failed} entries disagree`}` +
+      (suspects.length > 1
+        ? ` (and ${suspects.length - 1} more suspect${suspects.length > 2 ? 's' : ''})`
+        : '');
   } else if (judgedData === 0 || setAsideWorst > maxSetAside) {
     verdict = 'inconclusive';
-    summary = `inconclusive: ${(100 * setAsideWorst).toFixed(0)}% of the entries of some term were set aside ` +
+    summary =
+      `inconclusive: ${(100 * setAsideWorst).toFixed(0)}% of the entries of some term were set aside ` +
       `(${kinkCount} crossed a kink, ${unstableCount} unstable), more than the ${(100 * maxSetAside).toFixed(0)}% allowed; ` +
       `the ${terms.reduce((s, t) => s + t.judged, 0)} judged entries agree. Try a smaller epsilon or another point (after some training).`;
   } else {
     verdict = 'pass';
     const judged = terms.reduce((s, t) => s + t.judged, 0);
     const worstError = terms.reduce((m, t) => Math.max(m, t.worstError), 0);
-    summary = `pass: ${judged} gradient entries agree within ${fmt(tolerance)} (worst error ${fmt(worstError)})` +
+    summary =
+      `pass: ${judged} gradient entries agree within ${fmt(tolerance)} (worst error ${fmt(worstError)})` +
       (kinkCount + unstableCount > 0 ? `; ${kinkCount} set aside at kinks, ${unstableCount} unstable` : '');
   }
 
@@ -468,15 +590,24 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
     network: {
       layers: layers.map((l) => l.toString()),
       parameters: params.length,
-      loss: typeof network.loss.spec === 'string' ? network.loss.name : `${network.loss.name} ${JSON.stringify(network.loss.spec)}`,
+      loss:
+        typeof network.loss.spec === 'string'
+          ? network.loss.name
+          : `${network.loss.name} ${JSON.stringify(network.loss.spec)}`,
       fromLogits: network.lossFromLogits,
       penalties: network.regularizers.map((r) => `${r.name}(λ=${r.lambda})`),
     },
     examples: { total: examplesTotal, checked: N, sampled: N < examplesTotal },
-    parameters: { total: params.length, checked: parametersChecked, sampled: parametersChecked < params.length, seed },
+    parameters: {
+      total: params.length,
+      checked: parametersChecked,
+      sampled: parametersChecked < params.length,
+      seed,
+    },
     inputs: { total: X.data.length, checked: inputCount, sampled: inputCount < X.data.length },
     step: {
-      rule: `central differences at h = ${fmt(epsilon)}·max(1, |θ|) and 2h, Richardson-extrapolated: n = D(h) + (D(h) − D(2h))/3; ` +
+      rule:
+        `central differences at h = ${fmt(epsilon)}·max(1, |θ|) and 2h, Richardson-extrapolated: n = D(h) + (D(h) − D(2h))/3; ` +
         `entries whose steps cross a kink retried once at h/${RETRY_DIVISOR}`,
       epsilon,
       smallest: E > 0 ? smallestStep : 0,
@@ -484,7 +615,8 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
     },
     tolerance: {
       error: tolerance,
-      floor: `error = |a − n| / max(|a|, |n|, floor), floor = (${ROUNDING_FACTOR}·ε_mach·S / h + |D(h) − D(2h)|) / ${fmt(tolerance)}, ` +
+      floor:
+        `error = |a − n| / max(|a|, |n|, floor), floor = (${ROUNDING_FACTOR}·ε_mach·S / h + |D(h) − D(2h)|) / ${fmt(tolerance)}, ` +
         `S = |L| + Σ|∂L/∂p|·(|p| + |t|) (+ 1 + mean|z| for cross-entropies) for the data term, |penalty| for a penalty`,
       roundingFactor: ROUNDING_FACTOR,
       maxSetAside,
@@ -506,7 +638,10 @@ export function gradCheck(network: Network, x: MatrixLike, y: MatrixLike, option
 
 /** Checks the loss and each layer alone (see gradcheck-localize.ts); returns the ones that fail. */
 function localizeFailure(
-  network: Network, X: Matrix, Y: Matrix, predictions: () => FloatArray,
+  network: Network,
+  X: Matrix,
+  Y: Matrix,
+  predictions: () => FloatArray,
   settings: { epsilon: number; tolerance: number; seed: number; budget: number },
 ): GradCheckSuspect[] {
   const suspects: GradCheckSuspect[] = [];
@@ -527,13 +662,19 @@ function localizeFailure(
     const where = `[${f.position.join(', ')}]: analytic ${fmt(f.analytic)}, numeric ${fmt(f.numeric)}, error ${fmt(f.error)}`;
     if (f.component === 'loss') {
       suspects.push({
-        component: 'loss', name: f.name, worstError: f.error,
+        component: 'loss',
+        name: f.name,
+        worstError: f.error,
         message: `loss ${f.name}: its gradient disagrees with its value on ${f.failed} of ${f.checked} predictions (worst at ${where})`,
       });
     } else {
       const what = f.kind === 'input' ? 'the gradient it passes to its input' : `its ${f.kind} gradient`;
       suspects.push({
-        component: 'layer', name: f.name, layer: f.layer, kind: f.kind, worstError: f.error,
+        component: 'layer',
+        name: f.name,
+        layer: f.layer,
+        kind: f.kind,
+        worstError: f.error,
         message: `layer ${f.layer} (${f.name}): ${what} disagrees with its forward on ${f.failed} of ${f.checked} entries (worst at ${where})`,
       });
     }
@@ -542,7 +683,8 @@ function localizeFailure(
 }
 
 function checkBoolean(option: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new OptionError(`${option} must be true or false, got ${JSON.stringify(value)}`, option);
+  if (typeof value !== 'boolean')
+    throw new OptionError(`${option} must be true or false, got ${JSON.stringify(value)}`, option);
   return value;
 }
 

@@ -17,10 +17,16 @@ export const EXIT_INCONCLUSIVE = 3;
 export function isUserError(e: unknown): e is Error {
   if (e instanceof UsageError || e instanceof ScratchnetError) return true;
   // commander's own errors (unknown option, missing argument) carry a code "commander.*"
-  return typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('commander.');
+  return (
+    typeof (e as { code?: unknown })?.code === 'string' &&
+    (e as { code: string }).code.startsWith('commander.')
+  );
 }
 
 /** The one-line message for a user error: no stack, no "Error:" prefix noise. */
 export function userMessage(e: Error): string {
-  return e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim();
+  return e.message
+    .replace(/^error: /, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }

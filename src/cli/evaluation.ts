@@ -33,7 +33,9 @@ export function formatEvaluation(e: Evaluation): string {
     const w = Math.max(6, ...classes.map((c) => c.length), ...counts.flat().map((n) => String(n).length)) + 1;
     lines.push('', 'confusion matrix (rows: actual, columns: predicted)');
     lines.push(''.padEnd(w) + classes.map((c) => c.padStart(w)).join(''));
-    counts.forEach((row, i) => lines.push(classes[i].padEnd(w) + row.map((n) => String(n).padStart(w)).join('')));
+    counts.forEach((row, i) =>
+      lines.push(classes[i].padEnd(w) + row.map((n) => String(n).padStart(w)).join('')),
+    );
   }
   return lines.join('\n');
 }

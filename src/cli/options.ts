@@ -5,8 +5,15 @@
 
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
-  applyEncoding, dataset, datasetNames, fitEncoding, taskNames,
-  type Encoded, type Encoding, type MissingPolicy, type Table,
+  applyEncoding,
+  dataset,
+  datasetNames,
+  fitEncoding,
+  taskNames,
+  type Encoded,
+  type Encoding,
+  type MissingPolicy,
+  type Table,
 } from '../data/index.js';
 import { activationNames } from '../nn/activations.js';
 import { lossNames } from '../nn/losses.js';
@@ -22,7 +29,9 @@ export function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);
     if (!/^\s*[+-]?\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`expected an integer${min > -Infinity ? ` >= ${min}` : ''}${max < Number.MAX_SAFE_INTEGER ? ` and <= ${max}` : ''}.`);
+      throw new InvalidArgumentError(
+        `expected an integer${min > -Infinity ? ` >= ${min}` : ''}${max < Number.MAX_SAFE_INTEGER ? ` and <= ${max}` : ''}.`,
+      );
     }
     return n;
   };
@@ -31,9 +40,18 @@ export function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
 export function number(min = -Infinity, max = Infinity, { exclusiveMin = false, exclusiveMax = false } = {}) {
   return (value: string): number => {
     const n = Number(value);
-    const ok = value.trim() !== '' && Number.isFinite(n) && (exclusiveMin ? n > min : n >= min) && (exclusiveMax ? n < max : n <= max);
+    const ok =
+      value.trim() !== '' &&
+      Number.isFinite(n) &&
+      (exclusiveMin ? n > min : n >= min) &&
+      (exclusiveMax ? n < max : n <= max);
     if (!ok) {
-      const range = [min > -Infinity ? `${exclusiveMin ? '>' : '>='} ${min}` : '', max < Infinity ? `${exclusiveMax ? '<' : '<='} ${max}` : ''].filter(Boolean).join(' and ');
+      const range = [
+        min > -Infinity ? `${exclusiveMin ? '>' : '>='} ${min}` : '',
+        max < Infinity ? `${exclusiveMax ? '<' : '<='} ${max}` : '',
+      ]
+        .filter(Boolean)
+        .join(' and ');
       throw new InvalidArgumentError(`expected a number${range ? ` ${range}` : ''}.`);
     }
     return n;
@@ -42,7 +60,8 @@ export function number(min = -Infinity, max = Infinity, { exclusiveMin = false, 
 
 export function list(value: string): string[] {
   const items = value.split(',').map((s) => s.trim());
-  if (items.some((s) => s === '')) throw new InvalidArgumentError('expected a comma-separated list without empty items.');
+  if (items.some((s) => s === ''))
+    throw new InvalidArgumentError('expected a comma-separated list without empty items.');
   return items;
 }
 
@@ -50,7 +69,10 @@ export function sizes(value: string): number[] {
   if (value.trim() === '' || value.trim() === 'none') return [];
   return list(value).map((s) => {
     const n = Number(s);
-    if (!/^\d+$/.test(s) || n < 1 || n > 100000) throw new InvalidArgumentError(`expected hidden layer sizes such as 64,64 (positive integers), got ${JSON.stringify(s)}.`);
+    if (!/^\d+$/.test(s) || n < 1 || n > 100000)
+      throw new InvalidArgumentError(
+        `expected hidden layer sizes such as 64,64 (positive integers), got ${JSON.stringify(s)}.`,
+      );
     return n;
   });
 }
@@ -60,14 +82,41 @@ export function sizes(value: string): number[] {
 /** --data/--dataset, --target, --features, --categorical, --task, missing values. */
 export function addDataOptions(command: Command): Command {
   return command
-    .option('--data <file>', 'training data: CSV with a header row (.csv, .tsv) or a JSON array of records (.json)')
-    .addOption(new Option('--dataset <name>', 'a built-in dataset instead of --data (see `scratchnet datasets`)').choices(datasetNames).conflicts('data'))
-    .option('--target <columns>', 'target column(s), comma-separated (a built-in dataset knows its own)', list)
+    .option(
+      '--data <file>',
+      'training data: CSV with a header row (.csv, .tsv) or a JSON array of records (.json)',
+    )
+    .addOption(
+      new Option('--dataset <name>', 'a built-in dataset instead of --data (see `scratchnet datasets`)')
+        .choices(datasetNames)
+        .conflicts('data'),
+    )
+    .option(
+      '--target <columns>',
+      'target column(s), comma-separated (a built-in dataset knows its own)',
+      list,
+    )
     .option('--features <columns>', 'input columns, comma-separated (default: every other column)', list)
-    .option('--categorical <columns>', 'columns to one-hot encode even if they look numeric (text columns are detected)', list)
-    .addOption(new Option('--task <task>', 'regression, binary or multiclass (default: inferred from the target)').choices(taskNames as string[]))
-    .option('--drop-missing', 'leave out rows with an empty or NA cell in the columns used (default: stop with a list of them)')
-    .addOption(new Option('--impute <how>', 'fill missing inputs instead: mean for numbers, most frequent for text').choices(['mean']).conflicts('dropMissing'))
+    .option(
+      '--categorical <columns>',
+      'columns to one-hot encode even if they look numeric (text columns are detected)',
+      list,
+    )
+    .addOption(
+      new Option(
+        '--task <task>',
+        'regression, binary or multiclass (default: inferred from the target)',
+      ).choices(taskNames as string[]),
+    )
+    .option(
+      '--drop-missing',
+      'leave out rows with an empty or NA cell in the columns used (default: stop with a list of them)',
+    )
+    .addOption(
+      new Option('--impute <how>', 'fill missing inputs instead: mean for numbers, most frequent for text')
+        .choices(['mean'])
+        .conflicts('dropMissing'),
+    )
     .option('--n <count>', 'built-in dataset: number of points', integer(1, 1e7))
     .option('--noise <std>', 'built-in dataset: noise standard deviation', number(0))
     .option('--data-seed <n>', 'built-in dataset: seed of the generator (default 0)', integer(0));
@@ -76,13 +125,43 @@ export function addDataOptions(command: Command): Command {
 /** The network: --layers, --activation, --output, --loss, --init, --weight-decay, --seed. */
 export function addNetworkOptions(command: Command): Command {
   return command
-    .option('--layers <sizes>', 'hidden layer sizes, comma-separated, e.g. 64,64 (none: no hidden layer)', sizes)
-    .addOption(new Option('--activation <name>', 'activation of the hidden layers').choices(activationNames.filter((a) => a !== 'softmax')))
-    .addOption(new Option('--output <name>', 'activation of the output layer (default: what the loss needs)').choices(activationNames))
-    .addOption(new Option('--loss <name>', 'loss (default: mse for regression, cross-entropy for classification)').choices(lossNames))
-    .addOption(new Option('--init <name>', 'weight initializer (default: heNormal for the ReLU family, glorotUniform otherwise)').choices(initializerNames))
-    .option('--weight-decay <lambda>', 'L2 penalty λ on the weights (cost λ/2m·Σw², scikit-learn alpha)', number(0))
-    .option('--seed <n>', 'seed of the initialization, shuffling and validation split (default 42)', integer(0));
+    .option(
+      '--layers <sizes>',
+      'hidden layer sizes, comma-separated, e.g. 64,64 (none: no hidden layer)',
+      sizes,
+    )
+    .addOption(
+      new Option('--activation <name>', 'activation of the hidden layers').choices(
+        activationNames.filter((a) => a !== 'softmax'),
+      ),
+    )
+    .addOption(
+      new Option('--output <name>', 'activation of the output layer (default: what the loss needs)').choices(
+        activationNames,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--loss <name>',
+        'loss (default: mse for regression, cross-entropy for classification)',
+      ).choices(lossNames),
+    )
+    .addOption(
+      new Option(
+        '--init <name>',
+        'weight initializer (default: heNormal for the ReLU family, glorotUniform otherwise)',
+      ).choices(initializerNames),
+    )
+    .option(
+      '--weight-decay <lambda>',
+      'L2 penalty λ on the weights (cost λ/2m·Σw², scikit-learn alpha)',
+      number(0),
+    )
+    .option(
+      '--seed <n>',
+      'seed of the initialization, shuffling and validation split (default 42)',
+      integer(0),
+    );
 }
 
 /** Training: optimizer and its settings, epochs, batch size, validation, early stopping. */
@@ -92,9 +171,21 @@ export function addTrainingOptions(command: Command): Command {
     .option('--lr <rate>', 'learning rate', number(0, Infinity, { exclusiveMin: true }))
     .option('--momentum <mu>', 'momentum / nesterov: μ', number(0, 1, { exclusiveMax: true }))
     .option('--epochs <n>', 'passes over the training data', integer(1, 1e8))
-    .option('--batch-size <n>', 'examples per step (default: every row when there are at most 1024, else 32)', integer(1))
-    .option('--val-split <fraction>', 'fraction of the rows held out for validation', number(0, 1, { exclusiveMax: true }))
-    .option('--early-stop [patience]', 'stop when the validation loss has not improved for `patience` epochs (default: the library\'s; on by default with --val-split)', integer(1))
+    .option(
+      '--batch-size <n>',
+      'examples per step (default: every row when there are at most 1024, else 32)',
+      integer(1),
+    )
+    .option(
+      '--val-split <fraction>',
+      'fraction of the rows held out for validation',
+      number(0, 1, { exclusiveMax: true }),
+    )
+    .option(
+      '--early-stop [patience]',
+      "stop when the validation loss has not improved for `patience` epochs (default: the library's; on by default with --val-split)",
+      integer(1),
+    )
     .option('--no-scale', 'do not standardize inputs and regression targets');
 }
 
@@ -130,9 +221,14 @@ export function loadDataTable(flags: DataFlags): { table: Table; target?: string
     const d = dataset(flags.dataset, { n: flags.n, noise: flags.noise, seed: flags.dataSeed });
     return { table: d.table, target: d.target, task: d.task };
   }
-  if (!flags.data) throw new UsageError('no data: give --data FILE (CSV or JSON records) or --dataset NAME (see `scratchnet datasets`)');
+  if (!flags.data)
+    throw new UsageError(
+      'no data: give --data FILE (CSV or JSON records) or --dataset NAME (see `scratchnet datasets`)',
+    );
   if (flags.n !== undefined || flags.noise !== undefined || flags.dataSeed !== undefined) {
-    throw new UsageError('--n, --noise and --data-seed apply to built-in datasets (--dataset), not to --data files');
+    throw new UsageError(
+      '--n, --noise and --data-seed apply to built-in datasets (--dataset), not to --data files',
+    );
   }
   return { table: loadTable(flags.data) };
 }
@@ -145,20 +241,36 @@ export function missingPolicy(flags: DataFlags): MissingPolicy {
 export function loadTrainingData(flags: DataFlags): LoadedData {
   const { table, target, task } = loadDataTable(flags);
   const targets = flags.target ?? target;
-  if (!targets) throw new UsageError(`--target is required with --data: name the column(s) to predict; ${table.source} has columns ${table.columns.join(', ')}`);
+  if (!targets)
+    throw new UsageError(
+      `--target is required with --data: name the column(s) to predict; ${table.source} has columns ${table.columns.join(', ')}`,
+    );
   const encoding = fitEncoding(table, {
-    target: targets, features: flags.features, categorical: flags.categorical,
-    task: flags.task ?? (flags.target ? undefined : task), missing: missingPolicy(flags),
+    target: targets,
+    features: flags.features,
+    categorical: flags.categorical,
+    task: flags.task ?? (flags.target ? undefined : task),
+    missing: missingPolicy(flags),
   });
   const encoded = applyEncoding(encoding, table);
-  return { table, encoding, encoded: encoded as LoadedData['encoded'], source: table.source, warnings: encodingWarnings(encoding, encoded.x.rows) };
+  return {
+    table,
+    encoding,
+    encoded: encoded as LoadedData['encoded'],
+    source: table.source,
+    warnings: encodingWarnings(encoding, encoded.x.rows),
+  };
 }
 
 /** Text columns that look like identifiers (names, ids): one-hot encoding them only memorizes rows. */
 export function encodingWarnings(encoding: Encoding, rows: number): string[] {
-  return encoding.features.flatMap((f) => f.type === 'category' && f.categories.length > 20 && f.categories.length > rows / 2
-    ? [`column ${JSON.stringify(f.name)} has ${f.categories.length} distinct text values in ${rows} rows: one-hot encoded, it gives ${f.categories.length} inputs that can only memorize rows; if it is a name or an id, leave it out with --features`]
-    : []);
+  return encoding.features.flatMap((f) =>
+    f.type === 'category' && f.categories.length > 20 && f.categories.length > rows / 2
+      ? [
+          `column ${JSON.stringify(f.name)} has ${f.categories.length} distinct text values in ${rows} rows: one-hot encoded, it gives ${f.categories.length} inputs that can only memorize rows; if it is a name or an id, leave it out with --features`,
+        ]
+      : [],
+  );
 }
 
 /** Loads data for an existing model's encoding (resume, gradcheck --model). */

@@ -5,7 +5,15 @@
 import { decodeOutputs, type Encoding, type Table } from '../data/index.js';
 import { toMatrix, type Matrix } from '../matrix.js';
 import type { Network } from '../nn/network.js';
-import { decisionRegionsChart, linspace, lossChart, predictedVsActualChart, regressionFitChart, type LossSeries, type VegaLiteSpec } from '../plot/index.js';
+import {
+  decisionRegionsChart,
+  linspace,
+  lossChart,
+  predictedVsActualChart,
+  regressionFitChart,
+  type LossSeries,
+  type VegaLiteSpec,
+} from '../plot/index.js';
 import { writeAtomic } from './files.js';
 
 export interface PlotInput {
@@ -30,21 +38,34 @@ export function chartsFor(input: PlotInput): Record<string, VegaLiteSpec> {
     if (x.cols === 1 && numericInputs) {
       let lo = Infinity;
       let hi = -Infinity;
-      for (const v of x.data) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      for (const v of x.data) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
       const grid = linspace(lo, hi, 300);
       const out = network.predict(toMatrix(grid.map((g) => [g])));
       charts.fit = regressionFitChart(
-        { x: Array.from(x.data), y: column(y, 0) }, { x: grid, y: column(out, 0) },
-        { x: encoding.features[0].name, y: encoding.target.columns[0] }, `${encoding.target.columns[0]}: data and network`);
+        { x: Array.from(x.data), y: column(y, 0) },
+        { x: grid, y: column(out, 0) },
+        { x: encoding.features[0].name, y: encoding.target.columns[0] },
+        `${encoding.target.columns[0]}: data and network`,
+      );
     } else {
       const out = network.predict(x);
-      charts['predicted-vs-actual'] = predictedVsActualChart(column(y, 0), column(out, 0), encoding.target.columns[0]);
+      charts['predicted-vs-actual'] = predictedVsActualChart(
+        column(y, 0),
+        column(out, 0),
+        encoding.target.columns[0],
+      );
     }
   } else if (x.cols === 2 && numericInputs) {
     const ext = [0, 1].map((c) => {
       let lo = Infinity;
       let hi = -Infinity;
-      for (let r = 0; r < x.rows; r++) { lo = Math.min(lo, x.data[r * 2 + c]); hi = Math.max(hi, x.data[r * 2 + c]); }
+      for (let r = 0; r < x.rows; r++) {
+        lo = Math.min(lo, x.data[r * 2 + c]);
+        hi = Math.max(hi, x.data[r * 2 + c]);
+      }
       const pad = 0.08 * (hi - lo || 1);
       return linspace(lo - pad, hi + pad, 80);
     });
@@ -53,8 +74,12 @@ export function chartsFor(input: PlotInput): Record<string, VegaLiteSpec> {
     const labels = decodeOutputs(encoding, network.predict(toMatrix(cells))).map((r) => String(r[0]));
     const truth = trueLabels(encoding, y);
     charts.regions = decisionRegionsChart(
-      { x1: ext[0], x2: ext[1], labels }, { x1: column(x, 0), x2: column(x, 1), labels: truth }, encoding.target.classes!,
-      { x1: encoding.features[0].name, x2: encoding.features[1].name }, `${encoding.target.columns[0]}: decision regions and data`);
+      { x1: ext[0], x2: ext[1], labels },
+      { x1: column(x, 0), x2: column(x, 1), labels: truth },
+      encoding.target.classes!,
+      { x1: encoding.features[0].name, x2: encoding.features[1].name },
+      `${encoding.target.columns[0]}: decision regions and data`,
+    );
   }
   return charts;
 }
@@ -81,6 +106,7 @@ function column(m: Matrix, c: number): number[] {
 /** Class labels of encoded targets (0/1 column or one-hot rows). */
 function trueLabels(encoding: Encoding, y: Matrix): string[] {
   const classes = encoding.target.classes!;
-  return decodeOutputs(encoding, y).map((r) => String(r[0])).map((l, i) => (encoding.target.task === 'binary' ? classes[y.data[i] >= 0.5 ? 1 : 0] : l));
+  return decodeOutputs(encoding, y)
+    .map((r) => String(r[0]))
+    .map((l, i) => (encoding.target.task === 'binary' ? classes[y.data[i] >= 0.5 ? 1 : 0] : l));
 }
-

@@ -9,7 +9,14 @@ import * as gradcheck from './commands/gradcheck.js';
 import * as predict from './commands/predict.js';
 import * as train from './commands/train.js';
 
-export const commands: { register(program: Command): void }[] = [train, predict, evaluate, datasets, gradcheck, doctor];
+export const commands: { register(program: Command): void }[] = [
+  train,
+  predict,
+  evaluate,
+  datasets,
+  gradcheck,
+  doctor,
+];
 
 export function createProgram(): Command {
   const program = new Command('scratchnet')
@@ -17,14 +24,25 @@ export function createProgram(): Command {
     .version('0.1.0')
     .showSuggestionAfterError()
     .exitOverride()
-    .configureOutput({ outputError: (message, write) => write(`scratchnet: ${message.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}\n`) })
-    .addHelpText('after', `
+    .configureOutput({
+      outputError: (message, write) =>
+        write(
+          `scratchnet: ${message
+            .replace(/^error: /, '')
+            .trim()
+            .replace(/\s*\n\s*/g, ' ')}\n`,
+        ),
+    })
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ scratchnet datasets
   $ scratchnet train --data cars.csv --target mpg --out cars.json
   $ scratchnet predict --model cars.json --data new-cars.csv --out predictions.csv
   $ scratchnet evaluate --model cars.json --data test.csv --json
-Run \`scratchnet <command> --help\` for each command's options.`);
+Run \`scratchnet <command> --help\` for each command's options.`,
+    );
   for (const c of commands) c.register(program);
   return program;
 }

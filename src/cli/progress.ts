@@ -16,20 +16,37 @@ export interface Progress {
   stop(): void;
 }
 
-const fmt = (v: number) => (v === 0 || Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3));
+const fmt = (v: number) =>
+  v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4) ? v.toPrecision(4) : v.toExponential(3);
 
 /** quiet: nothing; tty: a live bar; otherwise a line every `intervalMs` and at the last epoch. */
-export function createProgress(stream: NodeJS.WriteStream, mode: 'auto' | 'bar' | 'lines' | 'quiet', startEpoch: number, epochs: number, intervalMs = 2000): Progress {
+export function createProgress(
+  stream: NodeJS.WriteStream,
+  mode: 'auto' | 'bar' | 'lines' | 'quiet',
+  startEpoch: number,
+  epochs: number,
+  intervalMs = 2000,
+): Progress {
   if (mode === 'quiet') return { update() {}, stop() {} };
   if (mode === 'bar' || (mode === 'auto' && stream.isTTY)) {
-    const bar = new cliProgress.SingleBar({
-      stream, format: 'epoch {value}/{total} |{bar}| loss {loss}{val} | ETA {eta_formatted}', hideCursor: true, etaBuffer: 50, fps: 10,
-      clearOnComplete: false,
-    }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      {
+        stream,
+        format: 'epoch {value}/{total} |{bar}| loss {loss}{val} | ETA {eta_formatted}',
+        hideCursor: true,
+        etaBuffer: 50,
+        fps: 10,
+        clearOnComplete: false,
+      },
+      cliProgress.Presets.shades_classic,
+    );
     bar.start(epochs, startEpoch, { loss: '…', val: '' });
     return {
       update(r) {
-        bar.update(r.epoch, { loss: fmt(r.loss), val: r.validation ? ` | ${r.validation.name} ${fmt(r.validation.value)}` : '' });
+        bar.update(r.epoch, {
+          loss: fmt(r.loss),
+          val: r.validation ? ` | ${r.validation.name} ${fmt(r.validation.value)}` : '',
+        });
       },
       stop() {
         bar.stop();
@@ -40,7 +57,9 @@ export function createProgress(stream: NodeJS.WriteStream, mode: 'auto' | 'bar' 
   let last = -Infinity;
   let pending: EpochReport | null = null; // the latest report not yet written
   const write = (r: EpochReport, eta: number) =>
-    stream.write(`epoch ${r.epoch}/${r.epochs}  loss ${fmt(r.loss)}${r.validation ? `  ${r.validation.name} ${fmt(r.validation.value)}` : ''}${r.epoch < r.epochs && Number.isFinite(eta) ? `  ETA ${eta.toFixed(0)} s` : ''}\n`);
+    stream.write(
+      `epoch ${r.epoch}/${r.epochs}  loss ${fmt(r.loss)}${r.validation ? `  ${r.validation.name} ${fmt(r.validation.value)}` : ''}${r.epoch < r.epochs && Number.isFinite(eta) ? `  ETA ${eta.toFixed(0)} s` : ''}\n`,
+    );
   return {
     update(r) {
       const now = Date.now();
@@ -48,7 +67,7 @@ export function createProgress(stream: NodeJS.WriteStream, mode: 'auto' | 'bar' 
       if (now - last < intervalMs && r.epoch < r.epochs) return;
       last = now;
       const done = r.epoch - startEpoch;
-      write(r, done > 0 ? ((now - start) / done) * (r.epochs - r.epoch) / 1000 : NaN);
+      write(r, done > 0 ? (((now - start) / done) * (r.epochs - r.epoch)) / 1000 : NaN);
       pending = null;
     },
     stop() {

@@ -19,6 +19,10 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
 
 /** SVG text → PNG bytes at `scale` × the SVG's size, on white. */
 export function svgToPng(svg: string, scale = 2): Buffer {
-  const resvg = new Resvg(svg, { fitTo: { mode: 'zoom', value: scale }, background: 'white', font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } });
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    background: 'white',
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+  });
   return resvg.render().asPng();
 }

@@ -14,13 +14,19 @@ export async function main(argv: string[], build: () => Command = createProgram)
   } catch (e) {
     if (e instanceof CommanderError) {
       // help and version exit 0; commander has already printed its one-line message otherwise
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : EXIT_USAGE;
+      return e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+        ? 0
+        : EXIT_USAGE;
     }
     if (isUserError(e)) {
       process.stderr.write(`scratchnet: ${userMessage(e)}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`scratchnet: internal error (a bug in scratchnet; please report it with this trace):\n${(e as Error)?.stack ?? String(e)}\n`);
+    process.stderr.write(
+      `scratchnet: internal error (a bug in scratchnet; please report it with this trace):\n${(e as Error)?.stack ?? String(e)}\n`,
+    );
     return EXIT_BUG;
   }
 }

@@ -9,7 +9,15 @@ import type { ActivationName } from '../nn/activations.js';
 import type { LossName } from '../nn/losses.js';
 import type { InitializerName } from '../nn/initializers.js';
 import type { OptimizerName } from '../optim/index.js';
-import { createNetwork, fit, type Task, type EpochInfo, type FitCheckpoint, type FitOptions, type History } from '../train/index.js';
+import {
+  createNetwork,
+  fit,
+  type Task,
+  type EpochInfo,
+  type FitCheckpoint,
+  type FitOptions,
+  type History,
+} from '../train/index.js';
 import type { Matrix } from '../matrix.js';
 
 /** Every setting of a run after defaults: stored in the model file, re-used by --resume. */
@@ -54,7 +62,8 @@ export interface TrainFlags {
 /** Flags → settings. Left undefined, a setting takes the library's default (createNetwork, fit). */
 export function resolveSettings(flags: TrainFlags, task: Task): TrainSettings {
   void task;
-  const set = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : { [key]: value } as Record<K, V>);
+  const set = <K extends string, V>(key: K, value: V | undefined) =>
+    value === undefined ? {} : ({ [key]: value } as Record<K, V>);
   return {
     ...set('layers', flags.layers),
     ...set('activation', flags.activation),
@@ -105,7 +114,9 @@ export function fitOptions(settings: TrainSettings, task: Task): FitOptions {
     ...(settings.epochs !== undefined ? { epochs: settings.epochs } : {}),
     ...(settings.batchSize !== undefined ? { batchSize: settings.batchSize } : {}),
     ...(settings.validationSplit !== undefined ? { validationSplit: settings.validationSplit } : {}),
-    ...(settings.earlyStopping !== undefined ? { earlyStopping: settings.earlyStopping === true ? true : { patience: settings.earlyStopping } } : {}),
+    ...(settings.earlyStopping !== undefined
+      ? { earlyStopping: settings.earlyStopping === true ? true : { patience: settings.earlyStopping } }
+      : {}),
     scale: settings.scale,
     seed: settings.seed,
     metrics: task === 'regression' ? ['r2', 'rmse'] : ['accuracy', 'logLoss'],
@@ -129,7 +140,16 @@ export interface RunResult {
  * Runs fit in chunks of about `chunkMs` so signals can be handled between them. Each chunk resumes
  * from the last one's checkpoint, so the result equals one uninterrupted fit bit for bit.
  */
-export async function runTraining(network: Network, x: Matrix, y: Matrix, settings: TrainSettings, task: Task, resume: FitCheckpoint | null, hooks: RunHooks, chunkMs = 250): Promise<RunResult> {
+export async function runTraining(
+  network: Network,
+  x: Matrix,
+  y: Matrix,
+  settings: TrainSettings,
+  task: Task,
+  resume: FitCheckpoint | null,
+  hooks: RunHooks,
+  chunkMs = 250,
+): Promise<RunResult> {
   const options = fitOptions(settings, task);
   let checkpoint = resume;
   for (;;) {
@@ -171,5 +191,8 @@ export async function runTraining(network: Network, x: Matrix, y: Matrix, settin
 
 /** The run's total epochs as fit resolves them (recorded after the first chunk). */
 function totalEpochs(options: FitOptions, info: EpochInfo): number {
-  return options.epochs ?? (info.history.batchSize > 0 && info.history.trainRows > info.history.batchSize ? 200 : 1000);
+  return (
+    options.epochs ??
+    (info.history.batchSize > 0 && info.history.trainRows > info.history.batchSize ? 200 : 1000)
+  );
 }

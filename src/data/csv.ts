@@ -14,7 +14,9 @@ export interface CsvOptions {
 export function parseCsv(text: string, source = 'data.csv', options: CsvOptions = {}): Table {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // byte-order mark
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  const delimiter = options.delimiter ?? (firstLine.includes(',') ? ',' : firstLine.includes('\t') ? '\t' : firstLine.includes(';') ? ';' : ',');
+  const delimiter =
+    options.delimiter ??
+    (firstLine.includes(',') ? ',' : firstLine.includes('\t') ? '\t' : firstLine.includes(';') ? ';' : ',');
   const records: { cells: string[]; line: number; cols: number[] }[] = [];
   let cells: string[] = [];
   let cols: number[] = [];
@@ -35,7 +37,8 @@ export function parseCsv(text: string, source = 'data.csv', options: CsvOptions 
   };
   const endRecord = () => {
     endField();
-    if (!(cells.length === 1 && cells[0] === '' && !afterQuote)) records.push({ cells, line: recordLine, cols });
+    if (!(cells.length === 1 && cells[0] === '' && !afterQuote))
+      records.push({ cells, line: recordLine, cols });
     cells = [];
     cols = [];
   };
@@ -84,21 +87,39 @@ export function parseCsv(text: string, source = 'data.csv', options: CsvOptions 
       continue;
     }
     if (afterQuote) {
-      throw new DataError(`${source}:${line}:${col}: unexpected ${JSON.stringify(ch)} after a closing quote (quote a field whole, and double any quote inside it)`, 'data', records.length, cells.length);
+      throw new DataError(
+        `${source}:${line}:${col}: unexpected ${JSON.stringify(ch)} after a closing quote (quote a field whole, and double any quote inside it)`,
+        'data',
+        records.length,
+        cells.length,
+      );
     }
     field += ch;
     col++;
   }
-  if (quoted) throw new DataError(`${source}:${quoteLine}:${quoteCol}: this quoted field is never closed`, 'data');
+  if (quoted)
+    throw new DataError(`${source}:${quoteLine}:${quoteCol}: this quoted field is never closed`, 'data');
   if (field !== '' || cells.length > 0 || afterQuote) endRecord();
 
-  if (records.length === 0) throw new DataError(`${source}: the file is empty; it needs a header row and at least one data row`, 'data');
+  if (records.length === 0)
+    throw new DataError(
+      `${source}: the file is empty; it needs a header row and at least one data row`,
+      'data',
+    );
   const header = records[0];
   const columns = header.cells.map((c) => c.trim());
   columns.forEach((name, j) => {
-    if (name === '') throw new DataError(`${source}:${header.line}:${header.cols[j]}: column ${j + 1} of the header has no name`, 'data');
+    if (name === '')
+      throw new DataError(
+        `${source}:${header.line}:${header.cols[j]}: column ${j + 1} of the header has no name`,
+        'data',
+      );
     const k = columns.indexOf(name);
-    if (k !== j) throw new DataError(`${source}:${header.line}:${header.cols[j]}: column name ${JSON.stringify(name)} appears twice (columns ${k + 1} and ${j + 1})`, 'data');
+    if (k !== j)
+      throw new DataError(
+        `${source}:${header.line}:${header.cols[j]}: column name ${JSON.stringify(name)} appears twice (columns ${k + 1} and ${j + 1})`,
+        'data',
+      );
   });
   if (records.length === 1) throw new DataError(`${source}: the file has a header but no data rows`, 'data');
   const rows: Cell[][] = [];
@@ -107,12 +128,17 @@ export function parseCsv(text: string, source = 'data.csv', options: CsvOptions 
       const where = rec.cells.length > columns.length ? `:${rec.cols[columns.length]}` : '';
       throw new DataError(
         `${source}:${rec.line}${where}: this row has ${rec.cells.length} field${rec.cells.length === 1 ? '' : 's'} but the header has ${columns.length}`,
-        'data', rows.length);
+        'data',
+        rows.length,
+      );
     }
     rows.push(rec.cells);
   }
   return {
-    columns, rows, source, kind: 'csv',
+    columns,
+    rows,
+    source,
+    kind: 'csv',
     lines: records.slice(1).map((r) => r.line),
     cellColumns: records.slice(1).map((r) => r.cols),
   };

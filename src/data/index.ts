@@ -1,11 +1,35 @@
 // Data: CSV / JSON records parsing, missing values, encodings (one-hot, labels), built-in datasets.
 // No Node APIs: reading files is the CLI's job. (The task names are train's Task type: not re-exported here.)
-export { type Cell, type Table, cellLocation, isMissing, missingMarkers, columnIndex, selectRows } from './table.js';
+export {
+  type Cell,
+  type Table,
+  cellLocation,
+  isMissing,
+  missingMarkers,
+  columnIndex,
+  selectRows,
+} from './table.js';
 export { parseCsv, formatCsv, type CsvOptions } from './csv.js';
 export { parseRecords, recordsToTable } from './records.js';
 export {
-  fitEncoding, applyEncoding, decodeOutputs, classProbabilities, taskNames,
-  type ColumnEncoding, type TargetEncoding, type Encoding, type EncodeOptions, type Encoded, type MissingPolicy,
+  fitEncoding,
+  applyEncoding,
+  decodeOutputs,
+  classProbabilities,
+  taskNames,
+  type ColumnEncoding,
+  type TargetEncoding,
+  type Encoding,
+  type EncodeOptions,
+  type Encoded,
+  type MissingPolicy,
 } from './encoding.js';
-export { dataset, datasetNames, describeDatasets, type Dataset, type DatasetName, type DatasetOptions } from './datasets.js';
+export {
+  dataset,
+  datasetNames,
+  describeDatasets,
+  type Dataset,
+  type DatasetName,
+  type DatasetOptions,
+} from './datasets.js';
 export { splitTable } from './split.js';

@@ -12,7 +12,10 @@ export function parseRecords(text: string, source = 'data.json'): Table {
     const where = jsonErrorPosition(text, (e as Error).message);
     const [line, col] = where.split(':').map(Number);
     const ch = text.split('\n')[line - 1]?.[col - 1];
-    throw new DataError(`${source}:${where} invalid JSON: ${ch === undefined ? 'the text ends too early' : `unexpected ${JSON.stringify(ch)}`}`, 'data');
+    throw new DataError(
+      `${source}:${where} invalid JSON: ${ch === undefined ? 'the text ends too early' : `unexpected ${JSON.stringify(ch)}`}`,
+      'data',
+    );
   }
   return recordsToTable(value, source, recordLines(text));
 }
@@ -20,24 +23,48 @@ export function parseRecords(text: string, source = 'data.json'): Table {
 /** An array of plain objects → Table (lines: where each record starts, when known). */
 export function recordsToTable(value: unknown, source = 'records', lines?: number[]): Table {
   if (!Array.isArray(value)) {
-    throw new DataError(`${source}: expected a JSON array of records ([{"column": value, …}, …]), got ${value === null ? 'null' : typeof value}`, 'data');
+    throw new DataError(
+      `${source}: expected a JSON array of records ([{"column": value, …}, …]), got ${value === null ? 'null' : typeof value}`,
+      'data',
+    );
   }
   if (value.length === 0) throw new DataError(`${source}: the array holds no records`, 'data');
   const columns: string[] = [];
   const seen = new Map<string, number>();
   value.forEach((rec, r) => {
     if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
-      throw new DataError(`${source}: record ${r + 1}${lines?.[r] ? ` (line ${lines[r]})` : ''} is ${Array.isArray(rec) ? 'an array' : JSON.stringify(rec)}, not an object`, 'data', r);
+      throw new DataError(
+        `${source}: record ${r + 1}${lines?.[r] ? ` (line ${lines[r]})` : ''} is ${Array.isArray(rec) ? 'an array' : JSON.stringify(rec)}, not an object`,
+        'data',
+        r,
+      );
     }
-    for (const k of Object.keys(rec)) if (!seen.has(k)) { seen.set(k, columns.length); columns.push(k); }
+    for (const k of Object.keys(rec))
+      if (!seen.has(k)) {
+        seen.set(k, columns.length);
+        columns.push(k);
+      }
   });
-  const rows: Cell[][] = value.map((rec: Record<string, unknown>, r) => columns.map((c) => {
-    const v = rec[c];
-    if (v === undefined || v === null) return null;
-    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
-    throw new DataError(`${source}: record ${r + 1}${lines?.[r] ? ` (line ${lines[r]})` : ''}, field ${JSON.stringify(c)} is ${Array.isArray(v) ? 'an array' : 'an object'}; cells must be numbers, strings or booleans`, 'data', r, seen.get(c));
-  }));
-  return { columns, rows, source, kind: 'json', lines: lines && lines.length === rows.length ? lines : undefined };
+  const rows: Cell[][] = value.map((rec: Record<string, unknown>, r) =>
+    columns.map((c) => {
+      const v = rec[c];
+      if (v === undefined || v === null) return null;
+      if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+      throw new DataError(
+        `${source}: record ${r + 1}${lines?.[r] ? ` (line ${lines[r]})` : ''}, field ${JSON.stringify(c)} is ${Array.isArray(v) ? 'an array' : 'an object'}; cells must be numbers, strings or booleans`,
+        'data',
+        r,
+        seen.get(c),
+      );
+    }),
+  );
+  return {
+    columns,
+    rows,
+    source,
+    kind: 'json',
+    lines: lines && lines.length === rows.length ? lines : undefined,
+  };
 }
 
 /**
@@ -50,15 +77,23 @@ function jsonErrorPosition(text: string, message: string): string {
   const pos = firstJsonError(text);
   let line = 1;
   let last = -1;
-  for (let i = 0; i < pos && i < text.length; i++) if (text[i] === '\n') { line++; last = i; }
+  for (let i = 0; i < pos && i < text.length; i++)
+    if (text[i] === '\n') {
+      line++;
+      last = i;
+    }
   return `${line}:${pos - last}:`;
 }
 
 /** Index of the first character where `text` stops being valid JSON (text.length if it ends early). */
 function firstJsonError(text: string): number {
   let i = 0;
-  const ws = () => { while (i < text.length && ' \t\r\n'.includes(text[i])) i++; };
-  const fail = (): never => { throw i; };
+  const ws = () => {
+    while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
   const value = (): void => {
     ws();
     const ch = text[i];
@@ -66,7 +101,10 @@ function firstJsonError(text: string): number {
       const close = ch === '{' ? '}' : ']';
       i++;
       ws();
-      if (text[i] === close) { i++; return; }
+      if (text[i] === close) {
+        i++;
+        return;
+      }
       for (;;) {
         if (ch === '{') {
           ws();
@@ -78,8 +116,14 @@ function firstJsonError(text: string): number {
         }
         value();
         ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === close) { i++; return; }
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === close) {
+          i++;
+          return;
+        }
         fail();
       }
     }

@@ -9,5 +9,14 @@ export function splitTable(table: Table, testFraction: number, seed = 0): { trai
   checkNumber('testFraction', testFraction, { min: 0, max: 1, exclusiveMin: true });
   const order = new Random(seed).shuffle(Array.from(table.rows, (_, i) => i));
   const nTest = Math.max(1, Math.round(table.rows.length * testFraction));
-  return { train: selectRows(table, order.slice(nTest).sort((a, b) => a - b)), test: selectRows(table, order.slice(0, nTest).sort((a, b) => a - b)) };
+  return {
+    train: selectRows(
+      table,
+      order.slice(nTest).sort((a, b) => a - b),
+    ),
+    test: selectRows(
+      table,
+      order.slice(0, nTest).sort((a, b) => a - b),
+    ),
+  };
 }

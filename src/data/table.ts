@@ -27,12 +27,25 @@ export function cellLocation(table: Table, row: number, column?: number): string
     const col = column !== undefined ? table.cellColumns?.[row]?.[column] : undefined;
     return `${table.source}:${line}${col !== undefined ? `:${col}` : ''}`;
   }
-  if (table.kind === 'json') return `${table.source}: record ${row + 1}${line !== undefined ? ` (line ${line})` : ''}`;
+  if (table.kind === 'json')
+    return `${table.source}: record ${row + 1}${line !== undefined ? ` (line ${line})` : ''}`;
   return `${table.source}: row ${row + 1}`;
 }
 
 /** Values that count as missing: null, the empty string and the usual spellings of "not available". */
-export const missingMarkers: readonly string[] = ['', '.', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '?', '-'];
+export const missingMarkers: readonly string[] = [
+  '',
+  '.',
+  'NA',
+  'N/A',
+  'NaN',
+  'nan',
+  'null',
+  'NULL',
+  'None',
+  '?',
+  '-',
+];
 
 export function isMissing(cell: Cell | undefined): boolean {
   if (cell === null || cell === undefined) return true;
@@ -48,7 +61,9 @@ export function columnIndex(table: Table, name: string, role = 'column'): number
     const near = table.columns.find((c) => c.toLowerCase() === name.toLowerCase());
     throw new DataError(
       `${table.source}: no ${role} named ${JSON.stringify(name)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}; ` +
-      `columns are: ${table.columns.join(', ')}`, role);
+        `columns are: ${table.columns.join(', ')}`,
+      role,
+    );
   }
   return i;
 }

@@ -1,2 +1,10 @@
 // Model files: schema, serialization and validation (no file access here; see src/cli/files.ts).
-export { MODEL_FORMAT, MODEL_VERSION, modelSchema, serializeModel, parseModel, modelNetwork, type ModelFile } from './model.js';
+export {
+  MODEL_FORMAT,
+  MODEL_VERSION,
+  modelSchema,
+  serializeModel,
+  parseModel,
+  modelNetwork,
+  type ModelFile,
+} from './model.js';

@@ -20,7 +20,12 @@ const columnEncoding = z.discriminatedUnion('type', [
   z.object({ name, type: z.literal('number'), fill: finite.optional() }),
   z.object({ name, type: z.literal('boolean'), fill: finite.optional() }),
   z.object({ name, type: z.literal('date'), fill: finite.optional() }),
-  z.object({ name, type: z.literal('category'), categories: z.array(z.string()).min(1), fill: z.string().optional() }),
+  z.object({
+    name,
+    type: z.literal('category'),
+    categories: z.array(z.string()).min(1),
+    fill: z.string().optional(),
+  }),
 ]);
 
 const encoding = z.object({
@@ -37,7 +42,15 @@ const network = z.looseObject({
   format: z.literal('scratchnet-network'),
   version: z.number().int(),
   dtype: z.enum(['float64', 'float32']),
-  layers: z.array(z.looseObject({ type: z.string(), inputSize: z.number().int().positive(), outputSize: z.number().int().positive() })).min(1),
+  layers: z
+    .array(
+      z.looseObject({
+        type: z.string(),
+        inputSize: z.number().int().positive(),
+        outputSize: z.number().int().positive(),
+      }),
+    )
+    .min(1),
   loss: z.unknown(),
   weightDecay: finite,
   l1: finite,
@@ -76,11 +89,13 @@ export const modelSchema = z.object({
   history: history.optional(),
   metrics: z.record(z.string(), z.unknown()).optional(),
   /** present while training is unfinished: enough state to continue bit-identically */
-  checkpoint: z.looseObject({
-    epoch: z.number().int().nonnegative(),
-    reason: z.string(),
-    state: z.unknown(),
-  }).optional(),
+  checkpoint: z
+    .looseObject({
+      epoch: z.number().int().nonnegative(),
+      reason: z.string(),
+      state: z.unknown(),
+    })
+    .optional(),
 });
 
 /** A model file's content (what modelSchema validates; settings and history are the CLI's records). */
@@ -94,7 +109,12 @@ export interface ModelFile {
   settings: object;
   history?: { loss: number[]; [key: string]: unknown };
   metrics?: Record<string, unknown>;
-  checkpoint?: { epoch: number; reason: string; paths?: { out: string; plots: string | null; checkpoint: string }; state: unknown };
+  checkpoint?: {
+    epoch: number;
+    reason: string;
+    paths?: { out: string; plots: string | null; checkpoint: string };
+    state: unknown;
+  };
 }
 
 /** Model → JSON text (indented by one space; weights as shortest round-trip decimals). */
@@ -114,16 +134,25 @@ export function parseModel(text: string, source = 'model.json'): ModelFile {
     throw new DataError(`${source}: not a model file: invalid JSON (${(e as Error).message})`, 'model');
   }
   if (!value || typeof value !== 'object' || (value as { format?: unknown }).format !== MODEL_FORMAT) {
-    throw new DataError(`${source}: not a scratchnet model file (expected "format": "${MODEL_FORMAT}")`, 'model');
+    throw new DataError(
+      `${source}: not a scratchnet model file (expected "format": "${MODEL_FORMAT}")`,
+      'model',
+    );
   }
   const version = (value as { version?: unknown }).version;
   if (version !== MODEL_VERSION) {
-    throw new DataError(`${source}: model format version ${JSON.stringify(version)} is not supported; this scratchnet reads version ${MODEL_VERSION}`, 'model');
+    throw new DataError(
+      `${source}: model format version ${JSON.stringify(version)} is not supported; this scratchnet reads version ${MODEL_VERSION}`,
+      'model',
+    );
   }
   const result = modelSchema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    const path = issue.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('')
+      .replace(/^\./, '');
     throw new DataError(`${source}: invalid model file: ${path || '(top level)'}: ${issue.message}`, 'model');
   }
   return value as ModelFile; // as written (zod's copy would reorder keys)
@@ -143,8 +172,11 @@ export function modelNetwork(model: ModelFile, source = 'model.json'): Network {
   const loss = net.loss.name;
   const lossFits = task !== 'regression' || net.loss.kind === 'regression'; // classes may be trained with any loss
   if (expected === undefined || net.outputSize !== expected || !lossFits) {
-    throw new DataError(`${source}: invalid model file: a ${task} model${task === 'multiclass' ? ` with ${classes?.length ?? 'no'} classes` : ''} ` +
-      `cannot have a network with ${net.outputSize} output${net.outputSize === 1 ? '' : 's'} and loss ${loss}`, 'model');
+    throw new DataError(
+      `${source}: invalid model file: a ${task} model${task === 'multiclass' ? ` with ${classes?.length ?? 'no'} classes` : ''} ` +
+        `cannot have a network with ${net.outputSize} output${net.outputSize === 1 ? '' : 's'} and loss ${loss}`,
+      'model',
+    );
   }
   return net;
 }

@@ -21,7 +21,14 @@ export function matmul(out: FloatArray, a: FloatArray, b: FloatArray, N: number,
 }
 
 /** out[I×O] = aᵀ · b, with a[N×I] and b[N×O] (the weight-gradient form: inputᵀ · dOutput). */
-export function matmulTransA(out: FloatArray, a: FloatArray, b: FloatArray, N: number, I: number, O: number): void {
+export function matmulTransA(
+  out: FloatArray,
+  a: FloatArray,
+  b: FloatArray,
+  N: number,
+  I: number,
+  O: number,
+): void {
   out.fill(0, 0, I * O);
   for (let n = 0; n < N; n++) {
     const aRow = n * I;
@@ -36,7 +43,14 @@ export function matmulTransA(out: FloatArray, a: FloatArray, b: FloatArray, N: n
 }
 
 /** out[N×I] = a · bᵀ, with a[N×O] and b[I×O] (the input-gradient form: dOutput · weightᵀ). */
-export function matmulTransB(out: FloatArray, a: FloatArray, b: FloatArray, N: number, O: number, I: number): void {
+export function matmulTransB(
+  out: FloatArray,
+  a: FloatArray,
+  b: FloatArray,
+  N: number,
+  O: number,
+  I: number,
+): void {
   if (O === 1) {
     // one term per sum (a layer with one output): the product alone, without an inner loop of
     // length 1 (a −0 product stays −0 rather than becoming 0 + −0 = +0; every sum it later enters
@@ -69,7 +83,13 @@ export function columnSums(out: FloatArray, a: FloatArray, R: number, C: number)
 
 /** out[N×O] = inp[N×I] · weight[I×O] + bias[O] (bias added to every row). */
 export function denseForward(
-  out: FloatArray, inp: FloatArray, weight: FloatArray, bias: FloatArray, N: number, I: number, O: number,
+  out: FloatArray,
+  inp: FloatArray,
+  weight: FloatArray,
+  bias: FloatArray,
+  N: number,
+  I: number,
+  O: number,
 ): void {
   if (O === 1 && out instanceof Float64Array) {
     // one output (a regression head): a running sum per row rather than an inner loop of length 1
@@ -102,8 +122,15 @@ export function denseForward(
  * Gradients are written (not accumulated). dInp may be null when the input needs no gradient.
  */
 export function denseBackward(
-  dInp: FloatArray | null, dWeight: FloatArray, dBias: FloatArray, dOut: FloatArray,
-  inp: FloatArray, weight: FloatArray, N: number, I: number, O: number,
+  dInp: FloatArray | null,
+  dWeight: FloatArray,
+  dBias: FloatArray,
+  dOut: FloatArray,
+  inp: FloatArray,
+  weight: FloatArray,
+  N: number,
+  I: number,
+  O: number,
 ): void {
   matmulTransA(dWeight, inp, dOut, N, I, O);
   columnSums(dBias, dOut, N, O);

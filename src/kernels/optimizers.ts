@@ -48,7 +48,13 @@ export interface AdamStepOptions {
  *   m ← β1·m + (1 − β1)·g,  v ← β2·v + (1 − β2)·g²,  θ ← θ·(1 − η·decay) − η·(m/c1) / (√(v/c2) + ε)
  * with c1 = 1 − β1ᵗ and c2 = 1 − β2ᵗ — the same arithmetic as optim/adam.ts.
  */
-export function adamStep(params: FloatArray, grads: FloatArray, m: FloatArray, v: FloatArray, o: AdamStepOptions): void {
+export function adamStep(
+  params: FloatArray,
+  grads: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  o: AdamStepOptions,
+): void {
   const n = params.length;
   const c1 = 1 - o.beta1 ** o.step;
   const c2 = 1 - o.beta2 ** o.step;
@@ -57,7 +63,20 @@ export function adamStep(params: FloatArray, grads: FloatArray, m: FloatArray, v
   const rt = activeRuntime();
   const at = addresses(rt, [params, grads, m, v]);
   if (at) {
-    return rt!.kernels[`adam_step_${suffix(params)}`](at[0], at[1], at[2], at[3], n, o.learningRate, o.beta1, o.beta2, o.epsilon, c1, c2, keep);
+    return rt!.kernels[`adam_step_${suffix(params)}`](
+      at[0],
+      at[1],
+      at[2],
+      at[3],
+      n,
+      o.learningRate,
+      o.beta1,
+      o.beta2,
+      o.epsilon,
+      c1,
+      c2,
+      keep,
+    );
   }
   const { beta1: b1, beta2: b2, epsilon: eps, learningRate: lr } = o;
   for (let i = 0; i < n; i++) {

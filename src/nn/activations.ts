@@ -6,7 +6,15 @@ import { OptionError, checkNumber, unknownName } from '../errors.js';
 import type { FloatArray } from '../kernels/index.js';
 
 export type ActivationName =
-  | 'linear' | 'relu' | 'leakyRelu' | 'elu' | 'tanh' | 'sigmoid' | 'softplus' | 'gelu' | 'softmax';
+  | 'linear'
+  | 'relu'
+  | 'leakyRelu'
+  | 'elu'
+  | 'tanh'
+  | 'sigmoid'
+  | 'softplus'
+  | 'gelu'
+  | 'softmax';
 
 /** An activation as users write it: a name, or a name with parameters ({ name: 'leakyRelu', alpha: 0.1 }). */
 export type ActivationSpec = ActivationName | { name: ActivationName; alpha?: number };
@@ -52,7 +60,12 @@ export function builtinActivation(a: Activation): { name: ActivationName; alpha:
   return builtins.get(a) ?? null;
 }
 
-function elementwise(name: ActivationName, spec: ActivationSpec, def: ElementwiseDefinition, alpha = 0): Activation {
+function elementwise(
+  name: ActivationName,
+  spec: ActivationSpec,
+  def: ElementwiseDefinition,
+  alpha = 0,
+): Activation {
   const { forward, backward } = def;
   const activation: Activation = {
     name,
@@ -95,33 +108,43 @@ export function relu(): Activation {
 /** Leaky ReLU: z for z > 0, alpha·z otherwise (alpha = 0.01 as in the seed). */
 export function leakyRelu(alpha = 0.01): Activation {
   checkNumber('leakyRelu alpha', alpha, { min: 0 });
-  return elementwise('leakyRelu', alpha === 0.01 ? 'leakyRelu' : { name: 'leakyRelu', alpha }, {
-    forward(a, z, n) {
-      for (let i = 0; i < n; i++) a[i] = z[i] > 0 ? z[i] : alpha * z[i];
+  return elementwise(
+    'leakyRelu',
+    alpha === 0.01 ? 'leakyRelu' : { name: 'leakyRelu', alpha },
+    {
+      forward(a, z, n) {
+        for (let i = 0; i < n; i++) a[i] = z[i] > 0 ? z[i] : alpha * z[i];
+      },
+      backward(dZ, dA, z, _a, n) {
+        for (let i = 0; i < n; i++) dZ[i] = z[i] > 0 ? dA[i] : alpha * dA[i];
+      },
+      kinks: alpha === 1 ? [] : [0],
+      range: [alpha === 0 ? 0 : -Infinity, Infinity],
     },
-    backward(dZ, dA, z, _a, n) {
-      for (let i = 0; i < n; i++) dZ[i] = z[i] > 0 ? dA[i] : alpha * dA[i];
-    },
-    kinks: alpha === 1 ? [] : [0],
-    range: [alpha === 0 ? 0 : -Infinity, Infinity],
-  }, alpha);
+    alpha,
+  );
 }
 
 /** ELU (Clevert et al. 2015): z for z > 0, alpha·(eᶻ − 1) otherwise; f'(z) = a + alpha for z ≤ 0. */
 export function elu(alpha = 1): Activation {
   checkNumber('elu alpha', alpha, { min: 0 });
-  return elementwise('elu', alpha === 1 ? 'elu' : { name: 'elu', alpha }, {
-    forward(a, z, n) {
-      for (let i = 0; i < n; i++) a[i] = z[i] > 0 ? z[i] : alpha * Math.expm1(z[i]);
+  return elementwise(
+    'elu',
+    alpha === 1 ? 'elu' : { name: 'elu', alpha },
+    {
+      forward(a, z, n) {
+        for (let i = 0; i < n; i++) a[i] = z[i] > 0 ? z[i] : alpha * Math.expm1(z[i]);
+      },
+      backward(dZ, dA, z, a, n) {
+        for (let i = 0; i < n; i++) dZ[i] = z[i] > 0 ? dA[i] : dA[i] * (a[i] + alpha);
+      },
+      // with alpha = 1 the first derivative is continuous at 0 but the second jumps: still a kink
+      // for finite differences
+      kinks: [0],
+      range: [-alpha, Infinity],
     },
-    backward(dZ, dA, z, a, n) {
-      for (let i = 0; i < n; i++) dZ[i] = z[i] > 0 ? dA[i] : dA[i] * (a[i] + alpha);
-    },
-    // with alpha = 1 the first derivative is continuous at 0 but the second jumps: still a kink
-    // for finite differences
-    kinks: [0],
-    range: [-alpha, Infinity],
-  }, alpha);
+    alpha,
+  );
 }
 
 /** tanh; f'(z) = 1 − a². */
@@ -228,7 +251,15 @@ export function softmax(): Activation {
 }
 
 const factories: Record<ActivationName, (alpha?: number) => Activation> = {
-  linear, relu, leakyRelu, elu, tanh, sigmoid, softplus, gelu, softmax,
+  linear,
+  relu,
+  leakyRelu,
+  elu,
+  tanh,
+  sigmoid,
+  softplus,
+  gelu,
+  softmax,
 };
 
 export const activationNames = Object.keys(factories) as ActivationName[];

@@ -14,7 +14,12 @@ import { ShapeError, checkNumber } from '../errors.js';
 import { zeros, type DType, type Matrix } from '../matrix.js';
 import type { Random } from '../random.js';
 import { builtinActivation, getActivation, type Activation, type ActivationSpec } from './activations.js';
-import { defaultInitializer, getInitializer, type Initializer, type InitializerName } from './initializers.js';
+import {
+  defaultInitializer,
+  getInitializer,
+  type Initializer,
+  type InitializerName,
+} from './initializers.js';
 import type { Layer, Parameter } from './layer.js';
 
 export interface DenseOptions {
@@ -66,7 +71,14 @@ interface WasmState {
   recent: WasmWorkspace | null;
   older: WasmWorkspace | null;
   /** views on the buffers above, re-made when `viewsOn` is no longer the memory's buffer */
-  views: { weight: FloatArray; weightT: FloatArray; bias: FloatArray; dWeight: FloatArray; dWeightT: FloatArray; dBias: FloatArray };
+  views: {
+    weight: FloatArray;
+    weightT: FloatArray;
+    bias: FloatArray;
+    dWeight: FloatArray;
+    dWeightT: FloatArray;
+    dBias: FloatArray;
+  };
   viewsOn: ArrayBufferLike | null;
   /** the kernels this layer calls, looked up once */
   forward: (...args: number[]) => void;
@@ -129,8 +141,20 @@ export class Dense implements Layer {
     const make = (n: number) => (this.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n));
     const initName = options.init ?? defaultInitializer(this.activation.name);
     this.init = typeof initName === 'function' ? 'custom' : initName;
-    this.weight = { name: 'weight', shape: [inputSize, outputSize], value: make(inputSize * outputSize), grad: make(inputSize * outputSize), regularize: true };
-    this.bias = { name: 'bias', shape: [outputSize], value: make(outputSize), grad: make(outputSize), regularize: false };
+    this.weight = {
+      name: 'weight',
+      shape: [inputSize, outputSize],
+      value: make(inputSize * outputSize),
+      grad: make(inputSize * outputSize),
+      regularize: true,
+    };
+    this.bias = {
+      name: 'bias',
+      shape: [outputSize],
+      value: make(outputSize),
+      grad: make(outputSize),
+      regularize: false,
+    };
     getInitializer(initName)(this.weight.value, inputSize, outputSize, random);
     this.parameters = [this.weight, this.bias];
   }
@@ -156,7 +180,10 @@ export class Dense implements Layer {
 
   forward(input: Matrix): Matrix {
     if (input.cols !== this.inputSize) {
-      throw new ShapeError(`dense layer expects ${this.inputSize} inputs per example, got ${input.cols}`, 'input');
+      throw new ShapeError(
+        `dense layer expects ${this.inputSize} inputs per example, got ${input.cols}`,
+        'input',
+      );
     }
     const rt = activeRuntime();
     if (rt && !this.wasmRefused) {
@@ -168,7 +195,15 @@ export class Dense implements Layer {
     const N = input.rows;
     const w = (this.work = this.workspace(N));
     this.input = input;
-    denseForward(w.z.data, input.data, this.weight.value, this.bias.value, N, this.inputSize, this.outputSize);
+    denseForward(
+      w.z.data,
+      input.data,
+      this.weight.value,
+      this.bias.value,
+      N,
+      this.inputSize,
+      this.outputSize,
+    );
     if (w.out !== w.z) this.activation.forward(w.out.data, w.z.data, N, this.outputSize);
     return w.out;
   }
@@ -189,14 +224,31 @@ export class Dense implements Layer {
     if (ww && s && s.backwardOneInput && this.inputSize === 1 && !inputGradient) {
       // one sweep: dZ formed on the fly, dWeight and dBias summed
       const dA = this.placed(s.rt, dOutput, ww.dZ, ww.views.dZ);
-      s.backwardOneInput(s.dWeight, s.dBias, dA, ww.z, ww.out, this.inputAt, dOutput.rows, this.outputSize, this.kernelActivation!.alpha);
+      s.backwardOneInput(
+        s.dWeight,
+        s.dBias,
+        dA,
+        ww.z,
+        ww.out,
+        this.inputAt,
+        dOutput.rows,
+        this.outputSize,
+        this.kernelActivation!.alpha,
+      );
       this.copyGradients(s);
       return null;
     }
     if (this.zPending) this.storePreActivation();
     if (ww && s && s.activationBackward) {
       const dA = this.placed(s.rt, dOutput, ww.dZ, ww.views.dZ);
-      s.activationBackward(ww.dZ, dA, ww.z, ww.out, dOutput.rows * this.outputSize, this.kernelActivation!.alpha);
+      s.activationBackward(
+        ww.dZ,
+        dA,
+        ww.z,
+        ww.out,
+        dOutput.rows * this.outputSize,
+        this.kernelActivation!.alpha,
+      );
     } else {
       this.activation.backward(w.dZ.data, dOutput.data, w.z.data, w.out.data, dOutput.rows, this.outputSize);
     }
@@ -208,8 +260,17 @@ export class Dense implements Layer {
     const w = this.lastWorkspace(dZ);
     if (this.wasmWork) return this.backwardWasm(dZ, inputGradient);
     const dInput: FloatArray | null = inputGradient ? w.dInput.data : null;
-    denseBackward(dInput, this.weight.grad, this.bias.grad, dZ.data, this.input!.data, this.weight.value,
-      dZ.rows, this.inputSize, this.outputSize);
+    denseBackward(
+      dInput,
+      this.weight.grad,
+      this.bias.grad,
+      dZ.data,
+      this.input!.data,
+      this.weight.value,
+      dZ.rows,
+      this.inputSize,
+      this.outputSize,
+    );
     return inputGradient ? w.dInput : null;
   }
 
@@ -230,7 +291,9 @@ export class Dense implements Layer {
     const w = this.work;
     if (!w || !this.input) throw new Error('backward() called before forward()');
     if (d.rows !== w.z.rows || d.cols !== this.outputSize) {
-      throw new ShapeError(`dense backward: gradient is ${d.rows}×${d.cols}, forward output was ${w.z.rows}×${this.outputSize}`);
+      throw new ShapeError(
+        `dense backward: gradient is ${d.rows}×${d.cols}, forward output was ${w.z.rows}×${this.outputSize}`,
+      );
     }
     return w;
   }
@@ -283,11 +346,27 @@ export class Dense implements Layer {
     const p = this.precision;
     const k = this.kernelActivation;
     const fused = k && (k.name === 'relu' || k.name === 'leakyRelu') ? k.name : 'linear';
-    const backward = k && (k.name === 'relu' || k.name === 'leakyRelu' || k.name === 'tanh' || k.name === 'sigmoid' || k.name === 'elu');
+    const backward =
+      k &&
+      (k.name === 'relu' ||
+        k.name === 'leakyRelu' ||
+        k.name === 'tanh' ||
+        k.name === 'sigmoid' ||
+        k.name === 'elu');
     const oneInputBackward = backward || (k && k.name === 'linear');
     this.wasm = {
-      rt, blocks, recent: null, older: null, viewsOn: null, views: null as unknown as WasmState['views'],
-      weight: alloc(I * O), weightT: alloc(I * O), bias: alloc(O), dWeight: alloc(I * O), dWeightT: alloc(I * O), dBias: alloc(O),
+      rt,
+      blocks,
+      recent: null,
+      older: null,
+      viewsOn: null,
+      views: null as unknown as WasmState['views'],
+      weight: alloc(I * O),
+      weightT: alloc(I * O),
+      bias: alloc(O),
+      dWeight: alloc(I * O),
+      dWeightT: alloc(I * O),
+      dBias: alloc(O),
       forward: rt.kernels[`gemm_nn_${p}_${fused}`],
       gemm: rt.kernels[`gemm_nn_${p}_linear`],
       columnSums: rt.kernels[`column_sums_${p}`],
@@ -347,8 +426,15 @@ export class Dense implements Layer {
       const z = alloc(rows * O);
       const out = this.activation.name === 'linear' ? z : alloc(rows * O);
       w = {
-        rows, input: alloc(rows * I), z, out, dZ: alloc(rows * O), dInput: alloc(rows * I),
-        views: null as unknown as Workspace, inputView: null as unknown as FloatArray, blocks: own,
+        rows,
+        input: alloc(rows * I),
+        z,
+        out,
+        dZ: alloc(rows * O),
+        dInput: alloc(rows * I),
+        views: null as unknown as Workspace,
+        inputView: null as unknown as FloatArray,
+        blocks: own,
       };
       s.recent = w;
       s.viewsOn = null; // (re)make views below
@@ -361,12 +447,21 @@ export class Dense implements Layer {
       for (const x of [s.recent!, s.older]) {
         if (!x) continue;
         const z = v(x.z, x.rows, O);
-        x.views = { z, out: x.out === x.z ? z : v(x.out, x.rows, O), dZ: v(x.dZ, x.rows, O), dInput: v(x.dInput, x.rows, I) };
+        x.views = {
+          z,
+          out: x.out === x.z ? z : v(x.out, x.rows, O),
+          dZ: v(x.dZ, x.rows, O),
+          dInput: v(x.dInput, x.rows, I),
+        };
         x.inputView = v(x.input, x.rows, I).data;
       }
       s.views = {
-        weight: v(s.weight, I, O).data, weightT: v(s.weightT, O, I).data, bias: v(s.bias, 1, O).data,
-        dWeight: v(s.dWeight, I, O).data, dWeightT: v(s.dWeightT, O, I).data, dBias: v(s.dBias, 1, O).data,
+        weight: v(s.weight, I, O).data,
+        weightT: v(s.weightT, O, I).data,
+        bias: v(s.bias, 1, O).data,
+        dWeight: v(s.dWeight, I, O).data,
+        dWeightT: v(s.dWeightT, O, I).data,
+        dBias: v(s.dBias, 1, O).data,
       };
       s.viewsOn = s.rt.buffer;
     }
@@ -436,7 +531,16 @@ export class Dense implements Layer {
       return null;
     }
     if (O === 1) {
-      s.backwardOneOutput(s.dWeight, s.dBias, inputGradient ? w.dInput : 0, dZAt, this.inputAt, s.weight, N, I);
+      s.backwardOneOutput(
+        s.dWeight,
+        s.dBias,
+        inputGradient ? w.dInput : 0,
+        dZAt,
+        this.inputAt,
+        s.weight,
+        N,
+        I,
+      );
       this.copyGradients(s);
       return inputGradient ? w.views.dInput : null;
     }
@@ -470,7 +574,16 @@ export class Dense implements Layer {
   private storePreActivation(): void {
     const s = this.wasm!;
     const w = this.wasmWork!;
-    s.forwardOneInput(w.z, w.out, this.inputAt, s.weight, s.bias, w.rows, this.outputSize, this.kernelActivation!.alpha);
+    s.forwardOneInput(
+      w.z,
+      w.out,
+      this.inputAt,
+      s.weight,
+      s.bias,
+      w.rows,
+      this.outputSize,
+      this.kernelActivation!.alpha,
+    );
     this.zPending = false;
   }
 
@@ -481,11 +594,18 @@ export class Dense implements Layer {
   }
 
   config(): Record<string, unknown> {
-    return { type: 'dense', inputSize: this.inputSize, outputSize: this.outputSize, activation: this.activation.spec, init: this.init };
+    return {
+      type: 'dense',
+      inputSize: this.inputSize,
+      outputSize: this.outputSize,
+      activation: this.activation.spec,
+      init: this.init,
+    };
   }
 
   toString(): string {
-    const act = typeof this.activation.spec === 'string' ? this.activation.spec : JSON.stringify(this.activation.spec);
+    const act =
+      typeof this.activation.spec === 'string' ? this.activation.spec : JSON.stringify(this.activation.spec);
     return `Dense(${this.inputSize} → ${this.outputSize}, ${act})  ${this.inputSize * this.outputSize + this.outputSize} parameters`;
   }
 }

@@ -10,7 +10,13 @@ import type { Random } from '../random.js';
 import type { ActivationName } from './activations.js';
 
 export type InitializerName =
-  | 'heNormal' | 'heUniform' | 'glorotNormal' | 'glorotUniform' | 'lecunNormal' | 'lecunUniform' | 'zeros';
+  | 'heNormal'
+  | 'heUniform'
+  | 'glorotNormal'
+  | 'glorotUniform'
+  | 'lecunNormal'
+  | 'lecunUniform'
+  | 'zeros';
 
 export type Initializer = (weight: FloatArray, fanIn: number, fanOut: number, random: Random) => void;
 

@@ -33,7 +33,9 @@ export interface Loss {
 /** Mean squared error: mean of (p − t)². */
 export function mse(): Loss {
   return {
-    name: 'mse', spec: 'mse', kind: 'regression',
+    name: 'mse',
+    spec: 'mse',
+    kind: 'regression',
     value(p, t, rows, cols) {
       const n = rows * cols;
       let sum = 0;
@@ -55,7 +57,9 @@ export function mse(): Loss {
 /** Mean absolute error: mean of |p − t|; its gradient is sign(p − t) (0 at p = t). */
 export function mae(): Loss {
   return {
-    name: 'mae', spec: 'mae', kind: 'regression',
+    name: 'mae',
+    spec: 'mae',
+    kind: 'regression',
     value(p, t, rows, cols) {
       const n = rows * cols;
       let sum = 0;
@@ -74,7 +78,9 @@ export function mae(): Loss {
 export function huber(delta = 1): Loss {
   checkNumber('huber delta', delta, { min: 0, exclusiveMin: true });
   return {
-    name: 'huber', spec: delta === 1 ? 'huber' : { name: 'huber', delta }, kind: 'regression',
+    name: 'huber',
+    spec: delta === 1 ? 'huber' : { name: 'huber', delta },
+    kind: 'regression',
     value(p, t, rows, cols) {
       const n = rows * cols;
       let sum = 0;
@@ -103,11 +109,15 @@ export function huber(delta = 1): Loss {
  */
 export function binaryCrossEntropy(): Loss {
   return {
-    name: 'binaryCrossEntropy', spec: 'binaryCrossEntropy', kind: 'classification', logitsOf: 'sigmoid',
+    name: 'binaryCrossEntropy',
+    spec: 'binaryCrossEntropy',
+    kind: 'classification',
+    logitsOf: 'sigmoid',
     value(z, t, rows, cols) {
       const n = rows * cols;
       let sum = 0;
-      for (let i = 0; i < n; i++) sum += Math.max(z[i], 0) - z[i] * t[i] + Math.log1p(Math.exp(-Math.abs(z[i])));
+      for (let i = 0; i < n; i++)
+        sum += Math.max(z[i], 0) - z[i] * t[i] + Math.log1p(Math.exp(-Math.abs(z[i])));
       return sum / n;
     },
     gradient(dZ, z, t, rows, cols) {
@@ -118,8 +128,14 @@ export function binaryCrossEntropy(): Loss {
     checkTargets(t, rows, cols, argument = 'y') {
       for (let i = 0; i < rows * cols; i++) {
         if (!(t[i] >= 0 && t[i] <= 1)) {
-          const r = Math.floor(i / cols), c = i % cols;
-          throw new DataError(`binaryCrossEntropy needs targets in [0, 1], but ${argument}[${r}][${c}] is ${t[i]}`, argument, r, c);
+          const r = Math.floor(i / cols),
+            c = i % cols;
+          throw new DataError(
+            `binaryCrossEntropy needs targets in [0, 1], but ${argument}[${r}][${c}] is ${t[i]}`,
+            argument,
+            r,
+            c,
+          );
         }
       }
     },
@@ -133,7 +149,10 @@ export function binaryCrossEntropy(): Loss {
  */
 export function softmaxCrossEntropy(): Loss {
   return {
-    name: 'softmaxCrossEntropy', spec: 'softmaxCrossEntropy', kind: 'classification', logitsOf: 'softmax',
+    name: 'softmaxCrossEntropy',
+    spec: 'softmaxCrossEntropy',
+    kind: 'classification',
+    logitsOf: 'softmax',
     value(z, t, rows, cols) {
       let total = 0;
       for (let r = 0; r < rows; r++) {
@@ -164,12 +183,21 @@ export function softmaxCrossEntropy(): Loss {
     kinks: () => [],
     checkTargets(t, rows, cols, argument = 'y') {
       if (cols < 2) {
-        throw new ShapeError(`softmaxCrossEntropy needs at least 2 target columns in ${argument} (one per class, one-hot)`, argument);
+        throw new ShapeError(
+          `softmaxCrossEntropy needs at least 2 target columns in ${argument} (one per class, one-hot)`,
+          argument,
+        );
       }
       for (let i = 0; i < rows * cols; i++) {
         if (!(t[i] >= 0 && t[i] <= 1)) {
-          const r = Math.floor(i / cols), c = i % cols;
-          throw new DataError(`softmaxCrossEntropy needs one-hot targets in [0, 1], but ${argument}[${r}][${c}] is ${t[i]}`, argument, r, c);
+          const r = Math.floor(i / cols),
+            c = i % cols;
+          throw new DataError(
+            `softmaxCrossEntropy needs one-hot targets in [0, 1], but ${argument}[${r}][${c}] is ${t[i]}`,
+            argument,
+            r,
+            c,
+          );
         }
       }
     },
@@ -177,7 +205,11 @@ export function softmaxCrossEntropy(): Loss {
 }
 
 const factories: Record<LossName, (delta?: number) => Loss> = {
-  mse, mae, huber, binaryCrossEntropy, softmaxCrossEntropy,
+  mse,
+  mae,
+  huber,
+  binaryCrossEntropy,
+  softmaxCrossEntropy,
 };
 
 export const lossNames = Object.keys(factories) as LossName[];

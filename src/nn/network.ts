@@ -111,32 +111,56 @@ export class Network {
   private forwardOutput: Matrix | null = null;
 
   constructor(options: NetworkOptions) {
-    if (!options || typeof options !== 'object') throw new OptionError('Network needs an options object, e.g. { layers: [1, 64, 1] }', 'options');
+    if (!options || typeof options !== 'object')
+      throw new OptionError('Network needs an options object, e.g. { layers: [1, 64, 1] }', 'options');
     const warn = options.onWarning ?? ((m: string) => console.warn(`scratchnet: ${m}`));
     this.loss = getLoss(options.loss ?? 'mse');
     this.dtype = options.dtype ?? 'float64';
     if (this.dtype !== 'float64' && this.dtype !== 'float32') {
-      throw new OptionError(`dtype must be 'float64' or 'float32', got ${JSON.stringify(this.dtype)}`, 'dtype');
+      throw new OptionError(
+        `dtype must be 'float64' or 'float32', got ${JSON.stringify(this.dtype)}`,
+        'dtype',
+      );
     }
     const spec = options.layers;
     if (!Array.isArray(spec) || spec.length === 0) {
-      throw new OptionError('layers must be a non-empty array: sizes such as [1, 64, 1], or Layer objects', 'layers');
+      throw new OptionError(
+        'layers must be a non-empty array: sizes such as [1, 64, 1], or Layer objects',
+        'layers',
+      );
     }
     if (typeof spec[0] === 'number') {
       const sizes = spec as readonly number[];
-      if (sizes.length < 2) throw new OptionError(`layers needs at least an input and an output size, got [${sizes.join(', ')}]`, 'layers');
+      if (sizes.length < 2)
+        throw new OptionError(
+          `layers needs at least an input and an output size, got [${sizes.join(', ')}]`,
+          'layers',
+        );
       sizes.forEach((s, i) => checkNumber(`layers[${i}]`, s, { integer: true, min: 1 }));
       const random = new Random(options.seed ?? 42);
       const hidden = getActivation(options.activation ?? 'relu', 'activation');
-      if (hidden.name === 'softmax') throw new OptionError('softmax is an output activation; choose another for the hidden layers', 'activation');
+      if (hidden.name === 'softmax')
+        throw new OptionError(
+          'softmax is an output activation; choose another for the hidden layers',
+          'activation',
+        );
       const output = getActivation(options.output ?? this.loss.logitsOf ?? 'linear', 'output');
-      this.layers = sizes.slice(1).map((size, i) =>
-        new Dense(sizes[i], size, random, { activation: i === sizes.length - 2 ? output : hidden, init: options.init, dtype: this.dtype }));
+      this.layers = sizes.slice(1).map(
+        (size, i) =>
+          new Dense(sizes[i], size, random, {
+            activation: i === sizes.length - 2 ? output : hidden,
+            init: options.init,
+            dtype: this.dtype,
+          }),
+      );
     } else {
       this.layers = [...(spec as readonly Layer[])];
       for (let i = 1; i < this.layers.length; i++) {
         if (this.layers[i].inputSize !== this.layers[i - 1].outputSize) {
-          throw new ShapeError(`layers[${i}] takes ${this.layers[i].inputSize} inputs but layers[${i - 1}] gives ${this.layers[i - 1].outputSize}`, 'layers');
+          throw new ShapeError(
+            `layers[${i}] takes ${this.layers[i].inputSize} inputs but layers[${i - 1}] gives ${this.layers[i - 1].outputSize}`,
+            'layers',
+          );
         }
       }
     }
@@ -144,7 +168,10 @@ export class Network {
     this.outputSize = this.layers[this.layers.length - 1].outputSize;
 
     const regs: Regularizer[] = [];
-    if (options.weightDecay !== undefined && checkNumber('weightDecay', options.weightDecay, { min: 0 }) > 0) {
+    if (
+      options.weightDecay !== undefined &&
+      checkNumber('weightDecay', options.weightDecay, { min: 0 }) > 0
+    ) {
       regs.push(l2(options.weightDecay));
     }
     if (options.l1 !== undefined && checkNumber('l1', options.l1, { min: 0 }) > 0) regs.push(l1(options.l1));
@@ -156,30 +183,42 @@ export class Network {
     if (this.loss.logitsOf) {
       if (outName !== this.loss.logitsOf && outName !== 'linear') {
         throw new OptionError(
-          `loss ${this.loss.name} works from logits: the output activation must be ${this.loss.logitsOf} or linear, not ${outName}`, 'output');
+          `loss ${this.loss.name} works from logits: the output activation must be ${this.loss.logitsOf} or linear, not ${outName}`,
+          'output',
+        );
       }
       if (this.loss.logitsOf === 'softmax' && this.outputSize < 2) {
-        throw new OptionError('softmaxCrossEntropy needs an output layer of at least 2 units (one per class)', 'layers');
+        throw new OptionError(
+          'softmaxCrossEntropy needs an output layer of at least 2 units (one per class)',
+          'layers',
+        );
       }
       this.useLogits = outName === this.loss.logitsOf;
       if (this.useLogits && !last.preActivation) {
-        throw new OptionError(`the last layer (${last.type}) exposes no pre-activation, which ${this.loss.name} needs`, 'layers');
+        throw new OptionError(
+          `the last layer (${last.type}) exposes no pre-activation, which ${this.loss.name} needs`,
+          'layers',
+        );
       }
     } else {
       this.useLogits = false;
       if (this.loss.kind === 'regression' && outName !== 'linear') {
-        warn(`output activation ${outName} with loss ${this.loss.name}: a regression network needs a linear output, ` +
-          `since ${outName} bends or clips what the network can predict and it usually fails to fit the targets (use output: 'linear').`);
+        warn(
+          `output activation ${outName} with loss ${this.loss.name}: a regression network needs a linear output, ` +
+            `since ${outName} bends or clips what the network can predict and it usually fails to fit the targets (use output: 'linear').`,
+        );
       }
     }
 
     // Move every parameter into the flat buffers.
     const refs: ParameterRef[] = [];
     let total = 0;
-    this.layers.forEach((layer, l) => layer.parameters.forEach((p) => {
-      refs.push({ layer: l, parameter: p, offset: total });
-      total += p.value.length;
-    }));
+    this.layers.forEach((layer, l) =>
+      layer.parameters.forEach((p) => {
+        refs.push({ layer: l, parameter: p, offset: total });
+        total += p.value.length;
+      }),
+    );
     this.params = this.dtype === 'float32' ? new Float32Array(total) : new Float64Array(total);
     this.grads = this.dtype === 'float32' ? new Float32Array(total) : new Float64Array(total);
     for (const r of refs) {
@@ -214,7 +253,8 @@ export class Network {
     const sc = this.scaling;
     if (sc) {
       for (let r = 0; r < m.rows; r++) {
-        for (let c = 0; c < m.cols; c++) m.data[r * m.cols + c] = (m.data[r * m.cols + c] - sc.inputMean[c]) / sc.inputStd[c];
+        for (let c = 0; c < m.cols; c++)
+          m.data[r * m.cols + c] = (m.data[r * m.cols + c] - sc.inputMean[c]) / sc.inputStd[c];
       }
     }
     const out = this.forward(m);
@@ -222,7 +262,8 @@ export class Network {
     copy.data.set(out.data);
     if (sc?.targetMean && sc.targetStd) {
       for (let r = 0; r < copy.rows; r++) {
-        for (let c = 0; c < copy.cols; c++) copy.data[r * copy.cols + c] = copy.data[r * copy.cols + c] * sc.targetStd[c] + sc.targetMean[c];
+        for (let c = 0; c < copy.cols; c++)
+          copy.data[r * copy.cols + c] = copy.data[r * copy.cols + c] * sc.targetStd[c] + sc.targetMean[c];
       }
     }
     return copy;
@@ -252,7 +293,8 @@ export class Network {
       let d: Matrix | null = this.useLogits
         ? last.backwardFromPreActivation!(dPred, this.layers.length > 1 || inputGradient)
         : last.backward(dPred, this.layers.length > 1 || inputGradient);
-      for (let l = this.layers.length - 2; l >= 0; l--) d = this.layers[l].backward(d!, l > 0 || inputGradient);
+      for (let l = this.layers.length - 2; l >= 0; l--)
+        d = this.layers[l].backward(d!, l > 0 || inputGradient);
       this.inputGradient = inputGradient ? d : null;
     } else {
       this.grads.fill(0);
@@ -267,7 +309,6 @@ export class Network {
     return result;
   }
 
-
   private lossTerms(y: Matrix, N: number, terms: Terms): LossTerms {
     const last = this.layers[this.layers.length - 1];
     const pred = this.useLogits ? last.preActivation!() : this.forwardOutput!;
@@ -277,7 +318,8 @@ export class Network {
     for (const r of this.regularizers) {
       if (!includes(terms, r.name)) continue;
       let p = 0;
-      for (const ref of this.parameterRefs) if (ref.parameter.regularize) p += r.penalty(ref.parameter.value, N);
+      for (const ref of this.parameterRefs)
+        if (ref.parameter.regularize) p += r.penalty(ref.parameter.value, N);
       penalties[r.name] = (penalties[r.name] ?? 0) + p;
       total += p;
     }
@@ -293,7 +335,8 @@ export class Network {
   toJSON(): NetworkJSON {
     const layers = this.layers.map((l) => l.config());
     for (const r of this.regularizers) {
-      if (r.name !== 'l2' && r.name !== 'l1') throw new OptionError(`cannot serialize the custom regularizer ${r.name}`, 'regularizers');
+      if (r.name !== 'l2' && r.name !== 'l1')
+        throw new OptionError(`cannot serialize the custom regularizer ${r.name}`, 'regularizers');
     }
     return {
       format: 'scratchnet-network',
@@ -310,19 +353,37 @@ export class Network {
 
   /** Rebuilds a network written by toJSON (dense layers only); parameters round-trip exactly. */
   static fromJSON(json: NetworkJSON): Network {
-    if (!json || json.format !== 'scratchnet-network') throw new OptionError('not a scratchnet network description (format field missing)', 'json');
-    if (json.version !== 1) throw new OptionError(`unsupported network format version ${json.version} (this scratchnet reads version 1)`, 'json');
+    if (!json || json.format !== 'scratchnet-network')
+      throw new OptionError('not a scratchnet network description (format field missing)', 'json');
+    if (json.version !== 1)
+      throw new OptionError(
+        `unsupported network format version ${json.version} (this scratchnet reads version 1)`,
+        'json',
+      );
     const random = new Random(0);
     const layers = json.layers.map((c, i) => {
-      if (c.type !== 'dense') throw new OptionError(`layers[${i}]: unknown layer type ${JSON.stringify(c.type)}`, 'json');
+      if (c.type !== 'dense')
+        throw new OptionError(`layers[${i}]: unknown layer type ${JSON.stringify(c.type)}`, 'json');
       return new Dense(c.inputSize as number, c.outputSize as number, random, {
         // the initializer only names how the weights began (they are overwritten just below)
-        activation: c.activation as ActivationSpec, init: typeof c.init === 'string' && c.init !== 'custom' ? c.init as InitializerName : 'zeros', dtype: json.dtype,
+        activation: c.activation as ActivationSpec,
+        init: typeof c.init === 'string' && c.init !== 'custom' ? (c.init as InitializerName) : 'zeros',
+        dtype: json.dtype,
       });
     });
-    const net = new Network({ layers, loss: json.loss, weightDecay: json.weightDecay, l1: json.l1, dtype: json.dtype, onWarning: () => {} });
+    const net = new Network({
+      layers,
+      loss: json.loss,
+      weightDecay: json.weightDecay,
+      l1: json.l1,
+      dtype: json.dtype,
+      onWarning: () => {},
+    });
     if (json.parameters.length !== net.params.length) {
-      throw new ShapeError(`the description holds ${json.parameters.length} parameters but its layers need ${net.params.length}`, 'json');
+      throw new ShapeError(
+        `the description holds ${json.parameters.length} parameters but its layers need ${net.params.length}`,
+        'json',
+      );
     }
     net.params.set(json.parameters);
     if (json.scaling) checkScaling(json.scaling, net.inputSize, net.outputSize);
@@ -344,9 +405,15 @@ export class Network {
   }
 
   private checkBatch(x: Matrix, y: Matrix): void {
-    if (x.cols !== this.inputSize) throw new ShapeError(`x has ${x.cols} columns but the network takes ${this.inputSize} inputs`, 'x');
-    if (y.cols !== this.outputSize) throw new ShapeError(`y has ${y.cols} columns but the network gives ${this.outputSize} outputs`, 'y');
-    if (x.rows !== y.rows) throw new ShapeError(`x has ${x.rows} rows but y has ${y.rows}: each example needs one target row`, 'y');
+    if (x.cols !== this.inputSize)
+      throw new ShapeError(`x has ${x.cols} columns but the network takes ${this.inputSize} inputs`, 'x');
+    if (y.cols !== this.outputSize)
+      throw new ShapeError(`y has ${y.cols} columns but the network gives ${this.outputSize} outputs`, 'y');
+    if (x.rows !== y.rows)
+      throw new ShapeError(
+        `x has ${x.rows} rows but y has ${y.rows}: each example needs one target row`,
+        'y',
+      );
   }
 
   private dPrediction(N: number): Matrix {
@@ -366,11 +433,17 @@ export class Network {
 function checkScaling(s: Scaling, inputs: number, outputs: number): void {
   const check = (name: string, values: unknown, n: number, positive: boolean) => {
     if (!Array.isArray(values) || values.length !== n) {
-      throw new ShapeError(`scaling.${name} must hold ${n} numbers (one per ${name.startsWith('input') ? 'input' : 'output'}), got ${Array.isArray(values) ? values.length : typeof values}`, 'json');
+      throw new ShapeError(
+        `scaling.${name} must hold ${n} numbers (one per ${name.startsWith('input') ? 'input' : 'output'}), got ${Array.isArray(values) ? values.length : typeof values}`,
+        'json',
+      );
     }
     values.forEach((v, i) => {
       if (typeof v !== 'number' || !Number.isFinite(v) || (positive && v <= 0)) {
-        throw new ShapeError(`scaling.${name}[${i}] is ${JSON.stringify(v)}: it must be a finite number${positive ? ' > 0' : ''}`, 'json');
+        throw new ShapeError(
+          `scaling.${name}[${i}] is ${JSON.stringify(v)}: it must be a finite number${positive ? ' > 0' : ''}`,
+          'json',
+        );
       }
     });
   };

@@ -5,7 +5,14 @@
 
 import { checkNumber } from '../errors.js';
 import type { FloatArray } from '../kernels/index.js';
-import { bufferFromJSON, bufferToJSON, checkState, stateBuffer, type Optimizer, type OptimizerState } from './optimizer.js';
+import {
+  bufferFromJSON,
+  bufferToJSON,
+  checkState,
+  stateBuffer,
+  type Optimizer,
+  type OptimizerState,
+} from './optimizer.js';
 
 export interface AdagradOptions {
   learningRate?: number;
@@ -22,7 +29,10 @@ export class Adagrad implements Optimizer {
   private sum: Float64Array | null = null;
 
   constructor(options: AdagradOptions = {}) {
-    this.learningRate = checkNumber('learningRate', options.learningRate ?? 0.01, { min: 0, exclusiveMin: true });
+    this.learningRate = checkNumber('learningRate', options.learningRate ?? 0.01, {
+      min: 0,
+      exclusiveMin: true,
+    });
     this.epsilon = checkNumber('epsilon', options.epsilon ?? 1e-10, { min: 0, exclusiveMin: true });
   }
 
@@ -44,7 +54,12 @@ export class Adagrad implements Optimizer {
   }
 
   state(): OptimizerState {
-    return { name: this.name, step: this.stepCount, learningRate: this.learningRate, buffers: { sum: bufferToJSON(this.sum) } };
+    return {
+      name: this.name,
+      step: this.stepCount,
+      learningRate: this.learningRate,
+      buffers: { sum: bufferToJSON(this.sum) },
+    };
   }
 
   setState(state: OptimizerState): void {

@@ -6,7 +6,14 @@
 
 import { checkNumber } from '../errors.js';
 import { adamStep as adamKernel, type AdamStepOptions, type FloatArray } from '../kernels/index.js';
-import { bufferFromJSON, bufferToJSON, checkState, stateBuffer, type Optimizer, type OptimizerState } from './optimizer.js';
+import {
+  bufferFromJSON,
+  bufferToJSON,
+  checkState,
+  stateBuffer,
+  type Optimizer,
+  type OptimizerState,
+} from './optimizer.js';
 
 export interface AdamOptions {
   learningRate?: number;
@@ -31,7 +38,10 @@ export class Adam implements Optimizer {
   protected v: Float64Array | null = null;
 
   constructor(options: AdamOptions = {}) {
-    this.learningRate = checkNumber('learningRate', options.learningRate ?? 0.001, { min: 0, exclusiveMin: true });
+    this.learningRate = checkNumber('learningRate', options.learningRate ?? 0.001, {
+      min: 0,
+      exclusiveMin: true,
+    });
     this.beta1 = checkNumber('beta1', options.beta1 ?? 0.9, { min: 0, max: 0.999999999 });
     this.beta2 = checkNumber('beta2', options.beta2 ?? 0.999, { min: 0, max: 0.999999999 });
     this.epsilon = checkNumber('epsilon', options.epsilon ?? 1e-8, { min: 0, exclusiveMin: true });
@@ -56,7 +66,14 @@ export class Adam implements Optimizer {
     adamKernel(params, grads, m, v, o);
   }
 
-  private readonly stepOptions: AdamStepOptions = { learningRate: 0, beta1: 0, beta2: 0, epsilon: 0, step: 0, decay: 0 };
+  private readonly stepOptions: AdamStepOptions = {
+    learningRate: 0,
+    beta1: 0,
+    beta2: 0,
+    epsilon: 0,
+    step: 0,
+    decay: 0,
+  };
 
   reset(): void {
     this.m = null;
@@ -65,7 +82,12 @@ export class Adam implements Optimizer {
   }
 
   state(): OptimizerState {
-    return { name: this.name, step: this.stepCount, learningRate: this.learningRate, buffers: { m: bufferToJSON(this.m), v: bufferToJSON(this.v) } };
+    return {
+      name: this.name,
+      step: this.stepCount,
+      learningRate: this.learningRate,
+      buffers: { m: bufferToJSON(this.m), v: bufferToJSON(this.v) },
+    };
   }
 
   setState(state: OptimizerState): void {

@@ -32,8 +32,25 @@ export { Adam, type AdamOptions } from './adam.js';
 export { AdamW, type AdamWOptions } from './adamw.js';
 export { LBFGS, type LBFGSOptions } from './lbfgs.js';
 
-export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adagrad' | 'adam' | 'adamw' | 'lbfgs';
-export const optimizerNames: OptimizerName[] = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adagrad', 'adam', 'adamw', 'lbfgs'];
+export type OptimizerName =
+  | 'sgd'
+  | 'momentum'
+  | 'nesterov'
+  | 'rmsprop'
+  | 'adagrad'
+  | 'adam'
+  | 'adamw'
+  | 'lbfgs';
+export const optimizerNames: OptimizerName[] = [
+  'sgd',
+  'momentum',
+  'nesterov',
+  'rmsprop',
+  'adagrad',
+  'adam',
+  'adamw',
+  'lbfgs',
+];
 
 /** Every optimizer's hyper-parameters; getOptimizer rejects those the named optimizer does not have. */
 export interface OptimizerOptions {
@@ -58,7 +75,20 @@ export interface OptimizerOptions {
   tolerance?: number;
 }
 
-const known = new Set(['learningRate', 'momentum', 'alpha', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'memory', 'c1', 'c2', 'maxEvaluations', 'tolerance']);
+const known = new Set([
+  'learningRate',
+  'momentum',
+  'alpha',
+  'beta1',
+  'beta2',
+  'epsilon',
+  'weightDecay',
+  'memory',
+  'c1',
+  'c2',
+  'maxEvaluations',
+  'tolerance',
+]);
 /** the hyper-parameters each optimizer has (an option it lacks would be silently ignored) */
 const accepted: Record<OptimizerName, readonly string[]> = {
   sgd: ['learningRate'],
@@ -74,17 +104,23 @@ const accepted: Record<OptimizerName, readonly string[]> = {
 /** An optimizer by name (or a ready-made one, returned as is). Bad hyper-parameters throw OptionError with the value. */
 export function getOptimizer(spec: OptimizerName | Optimizer, options: OptimizerOptions = {}): Optimizer {
   if (typeof spec === 'object' && spec !== null) {
-    if (typeof spec.step !== 'function') throw new OptionError('optimizer object needs a step(params, grads) method', 'optimizer');
+    if (typeof spec.step !== 'function')
+      throw new OptionError('optimizer object needs a step(params, grads) method', 'optimizer');
     return spec;
   }
   for (const key of Object.keys(options)) {
     if (!known.has(key)) unknownName('optimizer option', key, [...known], 'optimizerOptions');
   }
-  const o = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as OptimizerOptions;
+  const o = Object.fromEntries(
+    Object.entries(options).filter(([, v]) => v !== undefined),
+  ) as OptimizerOptions;
   if (Object.prototype.hasOwnProperty.call(accepted, spec)) {
     const extra = Object.keys(o).find((k) => !accepted[spec as OptimizerName].includes(k));
     if (extra) {
-      throw new OptionError(`${spec} has no ${extra} option (it takes ${accepted[spec as OptimizerName].join(', ')})`, 'optimizerOptions');
+      throw new OptionError(
+        `${spec} has no ${extra} option (it takes ${accepted[spec as OptimizerName].join(', ')})`,
+        'optimizerOptions',
+      );
     }
   }
   switch (spec) {

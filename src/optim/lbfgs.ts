@@ -51,11 +51,17 @@ export class LBFGS implements Optimizer {
   private alphas: Float64Array;
 
   constructor(options: LBFGSOptions = {}) {
-    this.learningRate = checkNumber('learningRate', options.learningRate ?? 1, { min: 0, exclusiveMin: true });
+    this.learningRate = checkNumber('learningRate', options.learningRate ?? 1, {
+      min: 0,
+      exclusiveMin: true,
+    });
     this.memory = checkNumber('memory', options.memory ?? 10, { integer: true, min: 1 });
     this.c1 = checkNumber('c1', options.c1 ?? 1e-4, { min: 0, exclusiveMin: true, max: 0.5 });
     this.c2 = checkNumber('c2', options.c2 ?? 0.9, { min: this.c1, exclusiveMin: true, max: 0.999999 });
-    this.maxEvaluations = checkNumber('maxEvaluations', options.maxEvaluations ?? 25, { integer: true, min: 1 });
+    this.maxEvaluations = checkNumber('maxEvaluations', options.maxEvaluations ?? 25, {
+      integer: true,
+      min: 1,
+    });
     this.tolerance = checkNumber('tolerance', options.tolerance ?? 1e-12, { min: 0 });
     this.alphas = new Float64Array(this.memory);
   }
@@ -66,7 +72,11 @@ export class LBFGS implements Optimizer {
    * writes its gradient into `grads`. On return params, grads hold the new point and its gradient.
    */
   step(params: FloatArray, grads: FloatArray, closure?: LossClosure, loss?: number): void {
-    if (!closure) throw new OptionError('lbfgs needs a closure that evaluates the full-batch cost and gradient (fit provides it)', 'optimizer');
+    if (!closure)
+      throw new OptionError(
+        'lbfgs needs a closure that evaluates the full-batch cost and gradient (fit provides it)',
+        'optimizer',
+      );
     const n = params.length;
     this.lastEvaluations = 0;
     if (this.converged) return;
@@ -171,7 +181,14 @@ export class LBFGS implements Optimizer {
    * Strong Wolfe line search along `direction` from `start` (Algorithm 3.5 with zoom, 3.6):
    * φ(α) ≤ φ(0) + c1·α·φ'(0) and |φ'(α)| ≤ c2·|φ'(0)|. Leaves params, grads at the accepted point.
    */
-  private lineSearch(params: FloatArray, grads: FloatArray, closure: LossClosure, f0: number, slope0: number, first: number): { alpha: number; value: number } {
+  private lineSearch(
+    params: FloatArray,
+    grads: FloatArray,
+    closure: LossClosure,
+    f0: number,
+    slope0: number,
+    first: number,
+  ): { alpha: number; value: number } {
     const d = this.direction!;
     const x0 = this.start!;
     const { c1, c2 } = this;
@@ -228,7 +245,14 @@ export class LBFGS implements Optimizer {
     for (let i = 1; evaluations < this.maxEvaluations; i++) {
       const { f, df } = phi(alpha);
       if (!Number.isFinite(f) || f > f0 + c1 * alpha * slope0 || (i > 1 && f >= fPrev)) {
-        return zoom(prev, fPrev, dPrev, alpha, Number.isFinite(f) ? f : Infinity, Number.isFinite(df) ? df : Infinity);
+        return zoom(
+          prev,
+          fPrev,
+          dPrev,
+          alpha,
+          Number.isFinite(f) ? f : Infinity,
+          Number.isFinite(df) ? df : Infinity,
+        );
       }
       if (Math.abs(df) <= -c2 * slope0) return finish(alpha, f);
       if (df >= 0) return zoom(alpha, f, df, prev, fPrev, dPrev);
@@ -250,7 +274,9 @@ export class LBFGS implements Optimizer {
 
   state(): OptimizerState {
     return {
-      name: this.name, step: this.stepCount, learningRate: this.learningRate,
+      name: this.name,
+      step: this.stepCount,
+      learningRate: this.learningRate,
       buffers: { s: this.s.flatMap((v) => Array.from(v)), y: this.y.flatMap((v) => Array.from(v)) },
       extra: { pairs: this.s.length, converged: this.converged },
     };
@@ -262,8 +288,17 @@ export class LBFGS implements Optimizer {
     const pairs = Number(state.extra?.pairs ?? 0);
     const s = state.buffers.s ?? [];
     const y = state.buffers.y ?? [];
-    if (!Number.isInteger(pairs) || pairs < 0 || pairs > this.memory || s.length !== y.length || (pairs > 0 && s.length % pairs !== 0)) {
-      throw new OptionError(`lbfgs state holds ${pairs} pairs in ${s.length} and ${y.length} values: not a state written by state()`, 'optimizerState');
+    if (
+      !Number.isInteger(pairs) ||
+      pairs < 0 ||
+      pairs > this.memory ||
+      s.length !== y.length ||
+      (pairs > 0 && s.length % pairs !== 0)
+    ) {
+      throw new OptionError(
+        `lbfgs state holds ${pairs} pairs in ${s.length} and ${y.length} values: not a state written by state()`,
+        'optimizerState',
+      );
     }
     const n = pairs > 0 ? s.length / pairs : 0;
     this.s = [];

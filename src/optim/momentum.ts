@@ -4,7 +4,14 @@
 
 import { checkNumber } from '../errors.js';
 import type { FloatArray } from '../kernels/index.js';
-import { bufferFromJSON, bufferToJSON, checkState, stateBuffer, type Optimizer, type OptimizerState } from './optimizer.js';
+import {
+  bufferFromJSON,
+  bufferToJSON,
+  checkState,
+  stateBuffer,
+  type Optimizer,
+  type OptimizerState,
+} from './optimizer.js';
 
 export interface MomentumOptions {
   learningRate?: number;
@@ -21,7 +28,10 @@ export class Momentum implements Optimizer {
   protected velocity: Float64Array | null = null;
 
   constructor(options: MomentumOptions = {}) {
-    this.learningRate = checkNumber('learningRate', options.learningRate ?? 0.01, { min: 0, exclusiveMin: true });
+    this.learningRate = checkNumber('learningRate', options.learningRate ?? 0.01, {
+      min: 0,
+      exclusiveMin: true,
+    });
     this.momentum = checkNumber('momentum', options.momentum ?? 0.9, { min: 0, max: 0.999999 });
   }
 
@@ -42,7 +52,12 @@ export class Momentum implements Optimizer {
   }
 
   state(): OptimizerState {
-    return { name: this.name, step: this.stepCount, learningRate: this.learningRate, buffers: { velocity: bufferToJSON(this.velocity) } };
+    return {
+      name: this.name,
+      step: this.stepCount,
+      learningRate: this.learningRate,
+      buffers: { velocity: bufferToJSON(this.velocity) },
+    };
   }
 
   setState(state: OptimizerState): void {

@@ -53,17 +53,27 @@ export function bufferToJSON(buffer: Float64Array | null): number[] {
 /** Reads a state buffer back; an empty list means "not made yet". */
 export function bufferFromJSON(state: OptimizerState, key: string): Float64Array | null {
   const values = state.buffers?.[key];
-  if (!Array.isArray(values)) throw new OptionError(`optimizer state for ${state.name} lacks the buffer ${JSON.stringify(key)}`, 'optimizerState');
+  if (!Array.isArray(values))
+    throw new OptionError(
+      `optimizer state for ${state.name} lacks the buffer ${JSON.stringify(key)}`,
+      'optimizerState',
+    );
   return values.length === 0 ? null : Float64Array.from(values);
 }
 
 /** Checks a state belongs to this optimizer; returns it. */
 export function checkState(state: OptimizerState, name: string): OptimizerState {
   if (!state || typeof state !== 'object' || state.name !== name) {
-    throw new OptionError(`optimizer state is for ${JSON.stringify(state?.name)}, not ${name}`, 'optimizerState');
+    throw new OptionError(
+      `optimizer state is for ${JSON.stringify(state?.name)}, not ${name}`,
+      'optimizerState',
+    );
   }
   if (!Number.isInteger(state.step) || state.step < 0) {
-    throw new OptionError(`optimizer state step must be a non-negative integer, got ${JSON.stringify(state.step)}`, 'optimizerState');
+    throw new OptionError(
+      `optimizer state step must be a non-negative integer, got ${JSON.stringify(state.step)}`,
+      'optimizerState',
+    );
   }
   return state;
 }
@@ -72,7 +82,10 @@ export function checkState(state: OptimizerState, name: string): OptimizerState 
 export function stateBuffer(buffer: Float64Array | null, n: number, name: string): Float64Array {
   if (buffer === null) return new Float64Array(n);
   if (buffer.length !== n) {
-    throw new OptionError(`optimizer state buffer ${name} holds ${buffer.length} values but the network has ${n} parameters`, 'optimizerState');
+    throw new OptionError(
+      `optimizer state buffer ${name} holds ${buffer.length} values but the network has ${n} parameters`,
+      'optimizerState',
+    );
   }
   return buffer;
 }

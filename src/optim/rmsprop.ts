@@ -5,7 +5,14 @@
 
 import { checkNumber } from '../errors.js';
 import type { FloatArray } from '../kernels/index.js';
-import { bufferFromJSON, bufferToJSON, checkState, stateBuffer, type Optimizer, type OptimizerState } from './optimizer.js';
+import {
+  bufferFromJSON,
+  bufferToJSON,
+  checkState,
+  stateBuffer,
+  type Optimizer,
+  type OptimizerState,
+} from './optimizer.js';
 
 export interface RMSpropOptions {
   learningRate?: number;
@@ -25,7 +32,10 @@ export class RMSprop implements Optimizer {
   private square: Float64Array | null = null;
 
   constructor(options: RMSpropOptions = {}) {
-    this.learningRate = checkNumber('learningRate', options.learningRate ?? 0.01, { min: 0, exclusiveMin: true });
+    this.learningRate = checkNumber('learningRate', options.learningRate ?? 0.01, {
+      min: 0,
+      exclusiveMin: true,
+    });
     this.alpha = checkNumber('alpha', options.alpha ?? 0.99, { min: 0, max: 0.999999999 });
     this.epsilon = checkNumber('epsilon', options.epsilon ?? 1e-8, { min: 0, exclusiveMin: true });
   }
@@ -49,7 +59,12 @@ export class RMSprop implements Optimizer {
   }
 
   state(): OptimizerState {
-    return { name: this.name, step: this.stepCount, learningRate: this.learningRate, buffers: { square: bufferToJSON(this.square) } };
+    return {
+      name: this.name,
+      step: this.stepCount,
+      learningRate: this.learningRate,
+      buffers: { square: bufferToJSON(this.square) },
+    };
   }
 
   setState(state: OptimizerState): void {

@@ -16,7 +16,10 @@ export class SGD implements Optimizer {
   stepCount = 0;
 
   constructor(options: SGDOptions = {}) {
-    this.learningRate = checkNumber('learningRate', options.learningRate ?? 0.01, { min: 0, exclusiveMin: true });
+    this.learningRate = checkNumber('learningRate', options.learningRate ?? 0.01, {
+      min: 0,
+      exclusiveMin: true,
+    });
   }
 
   step(params: FloatArray, grads: FloatArray): void {

@@ -7,8 +7,16 @@ export type VegaLiteSpec = Record<string, unknown>;
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const base = (title: string, width = 480, height = 320) => ({
-  $schema: SCHEMA, title, width, height, background: 'white',
-  config: { font: 'sans-serif', view: { stroke: '#ddd' }, legend: { labelLimit: 400, orient: 'bottom', direction: 'vertical' } },
+  $schema: SCHEMA,
+  title,
+  width,
+  height,
+  background: 'white',
+  config: {
+    font: 'sans-serif',
+    view: { stroke: '#ddd' },
+    legend: { labelLimit: 400, orient: 'bottom', direction: 'vertical' },
+  },
 });
 
 export interface LossSeries {
@@ -20,7 +28,11 @@ export interface LossSeries {
 
 /** Loss curves per epoch, log-scale y (non-positive values are left out: a log axis cannot show them). */
 export function lossChart(series: readonly LossSeries[], title = 'Loss per epoch'): VegaLiteSpec {
-  const values = series.flatMap((s) => s.values.map((v, i) => ({ epoch: i + 1, loss: v, series: s.name })).filter((d) => d.loss > 0 && Number.isFinite(d.loss)));
+  const values = series.flatMap((s) =>
+    s.values
+      .map((v, i) => ({ epoch: i + 1, loss: v, series: s.name }))
+      .filter((d) => d.loss > 0 && Number.isFinite(d.loss)),
+  );
   return {
     ...base(title),
     data: { values },
@@ -54,14 +66,34 @@ export function regressionFitChart(
     ...list.flatMap((c, k) => c.x.map((x, i) => ({ x, y: c.y[i], series: labels[k] }))),
   ];
   const palette = ['#e45756', '#54a24b', '#f58518', '#b279a2', '#72b7b2'];
-  const color = { field: 'series', type: 'nominal', title: null, scale: { domain: ['data', ...labels], range: ['#4c78a8', ...labels.map((_, k) => palette[k % palette.length])] } };
-  const enc = { x: { field: 'x', type: 'quantitative', title: names.x }, y: { field: 'y', type: 'quantitative', title: names.y }, color };
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: {
+      domain: ['data', ...labels],
+      range: ['#4c78a8', ...labels.map((_, k) => palette[k % palette.length])],
+    },
+  };
+  const enc = {
+    x: { field: 'x', type: 'quantitative', title: names.x },
+    y: { field: 'y', type: 'quantitative', title: names.y },
+    color,
+  };
   return {
     ...base(title),
     data: { values },
     layer: [
-      { transform: [{ filter: "datum.series == 'data'" }], mark: { type: 'point', filled: true, size: 20, opacity: 0.7 }, encoding: enc },
-      { transform: [{ filter: "datum.series != 'data'" }], mark: { type: 'line', strokeWidth: 2.5 }, encoding: { ...enc, detail: { field: 'series' }, order: { field: 'x', type: 'quantitative' } } },
+      {
+        transform: [{ filter: "datum.series == 'data'" }],
+        mark: { type: 'point', filled: true, size: 20, opacity: 0.7 },
+        encoding: enc,
+      },
+      {
+        transform: [{ filter: "datum.series != 'data'" }],
+        mark: { type: 'line', strokeWidth: 2.5 },
+        encoding: { ...enc, detail: { field: 'series' }, order: { field: 'x', type: 'quantitative' } },
+      },
     ],
   };
 }
@@ -88,34 +120,100 @@ export function decisionRegionsChart(
   const cells = grid.labels.map((label, k) => {
     const i = k % grid.x1.length;
     const j = Math.floor(k / grid.x1.length);
-    return { a: grid.x1[i] - h1, a2: grid.x1[i] + h1, b: grid.x2[j] - h2, b2: grid.x2[j] + h2, region: label };
+    return {
+      a: grid.x1[i] - h1,
+      a2: grid.x1[i] + h1,
+      b: grid.x2[j] - h2,
+      b2: grid.x2[j] + h2,
+      region: label,
+    };
   });
   const pts = points.x1.map((a, i) => ({ a, b: points.x2[i], class: points.labels[i] }));
-  const palette = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d', '#ff9da6', '#bab0ac'];
+  const palette = [
+    '#4c78a8',
+    '#f58518',
+    '#54a24b',
+    '#e45756',
+    '#72b7b2',
+    '#b279a2',
+    '#eeca3b',
+    '#9d755d',
+    '#ff9da6',
+    '#bab0ac',
+  ];
   const scale = { domain: [...classes], range: classes.map((_, k) => palette[k % palette.length]) };
-  const x = { field: 'a', type: 'quantitative', title: names.x1, scale: { domain: [grid.x1[0] - h1, grid.x1[grid.x1.length - 1] + h1], nice: false, zero: false } };
-  const y = { field: 'b', type: 'quantitative', title: names.x2, scale: { domain: [grid.x2[0] - h2, grid.x2[grid.x2.length - 1] + h2], nice: false, zero: false } };
+  const x = {
+    field: 'a',
+    type: 'quantitative',
+    title: names.x1,
+    scale: { domain: [grid.x1[0] - h1, grid.x1[grid.x1.length - 1] + h1], nice: false, zero: false },
+  };
+  const y = {
+    field: 'b',
+    type: 'quantitative',
+    title: names.x2,
+    scale: { domain: [grid.x2[0] - h2, grid.x2[grid.x2.length - 1] + h2], nice: false, zero: false },
+  };
   return {
     ...base(title, 420, 420),
     layer: [
-      { data: { values: cells }, mark: { type: 'rect', opacity: 0.35 }, encoding: { x, x2: { field: 'a2' }, y, y2: { field: 'b2' }, color: { field: 'region', type: 'nominal', title: 'predicted', scale } } },
-      { data: { values: pts }, mark: { type: 'point', filled: true, size: 22, stroke: 'white', strokeWidth: 0.5, opacity: 1 }, encoding: { x, y, fill: { field: 'class', type: 'nominal', title: 'class', scale } } },
+      {
+        data: { values: cells },
+        mark: { type: 'rect', opacity: 0.35 },
+        encoding: {
+          x,
+          x2: { field: 'a2' },
+          y,
+          y2: { field: 'b2' },
+          color: { field: 'region', type: 'nominal', title: 'predicted', scale },
+        },
+      },
+      {
+        data: { values: pts },
+        mark: { type: 'point', filled: true, size: 22, stroke: 'white', strokeWidth: 0.5, opacity: 1 },
+        encoding: { x, y, fill: { field: 'class', type: 'nominal', title: 'class', scale } },
+      },
     ],
     resolve: { scale: { color: 'independent' } },
   };
 }
 
 /** Multi-feature regression: predicted against actual values, with the y = x diagonal. */
-export function predictedVsActualChart(actual: readonly number[], predicted: readonly number[], target = 'target', title = 'Predicted vs actual'): VegaLiteSpec {
+export function predictedVsActualChart(
+  actual: readonly number[],
+  predicted: readonly number[],
+  target = 'target',
+  title = 'Predicted vs actual',
+): VegaLiteSpec {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of [...actual, ...predicted]) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-  const enc = { x: { field: 'actual', type: 'quantitative', title: `actual ${target}`, scale: { zero: false } }, y: { field: 'predicted', type: 'quantitative', title: `predicted ${target}`, scale: { zero: false } } };
+  for (const v of [...actual, ...predicted])
+    if (Number.isFinite(v)) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  const enc = {
+    x: { field: 'actual', type: 'quantitative', title: `actual ${target}`, scale: { zero: false } },
+    y: { field: 'predicted', type: 'quantitative', title: `predicted ${target}`, scale: { zero: false } },
+  };
   return {
     ...base(title, 400, 400),
     layer: [
-      { data: { values: [{ actual: lo, predicted: lo }, { actual: hi, predicted: hi }] }, mark: { type: 'line', color: '#888', strokeDash: [4, 4] }, encoding: enc },
-      { data: { values: actual.map((a, i) => ({ actual: a, predicted: predicted[i] })) }, mark: { type: 'point', filled: true, size: 20, opacity: 0.7, color: '#4c78a8' }, encoding: enc },
+      {
+        data: {
+          values: [
+            { actual: lo, predicted: lo },
+            { actual: hi, predicted: hi },
+          ],
+        },
+        mark: { type: 'line', color: '#888', strokeDash: [4, 4] },
+        encoding: enc,
+      },
+      {
+        data: { values: actual.map((a, i) => ({ actual: a, predicted: predicted[i] })) },
+        mark: { type: 'point', filled: true, size: 20, opacity: 0.7, color: '#4c78a8' },
+        encoding: enc,
+      },
     ],
   };
 }

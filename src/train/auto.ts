@@ -64,7 +64,17 @@ export interface AutoOptions extends Omit<FitOptions, 'optimizer'> {
   onWarning?: NetworkOptions['onWarning'];
 }
 
-const networkKeys = ['layers', 'activation', 'output', 'loss', 'weightDecay', 'task', 'init', 'dtype', 'onWarning'];
+const networkKeys = [
+  'layers',
+  'activation',
+  'output',
+  'loss',
+  'weightDecay',
+  'task',
+  'init',
+  'dtype',
+  'onWarning',
+];
 const taskDefaults: Record<Task, { output: ActivationSpec; loss: LossSpec; metrics: MetricName[] }> = {
   regression: { output: 'linear', loss: 'mse', metrics: ['rmse', 'r2'] },
   binary: { output: 'sigmoid', loss: 'binaryCrossEntropy', metrics: ['accuracy', 'logLoss'] },
@@ -76,9 +86,17 @@ export function createNetwork(x: MatrixLike, y: MatrixLike, options: AutoOptions
   const X = toMatrix(x, 'x');
   const Y = toMatrix(y, 'y');
   const task = options.task ?? inferTask(Y);
-  if (!(task in taskDefaults)) throw new OptionError(`task must be 'regression', 'binary' or 'multiclass', got ${JSON.stringify(task)}`, 'task');
+  if (!(task in taskDefaults))
+    throw new OptionError(
+      `task must be 'regression', 'binary' or 'multiclass', got ${JSON.stringify(task)}`,
+      'task',
+    );
   const hidden = options.layers ?? [64, 64];
-  if (!Array.isArray(hidden)) throw new OptionError(`layers must be an array of hidden sizes such as [64, 64], got ${JSON.stringify(hidden)}`, 'layers');
+  if (!Array.isArray(hidden))
+    throw new OptionError(
+      `layers must be an array of hidden sizes such as [64, 64], got ${JSON.stringify(hidden)}`,
+      'layers',
+    );
   hidden.forEach((h, i) => checkNumber(`layers[${i}]`, h, { integer: true, min: 1 }));
   const d = taskDefaults[task];
   const decay = options.optimizer === 'adamw' ? undefined : options.weightDecay;
@@ -96,11 +114,16 @@ export function createNetwork(x: MatrixLike, y: MatrixLike, options: AutoOptions
 }
 
 /** createNetwork + fit: returns the trained network, its History and the task. */
-export function trainNetwork(x: MatrixLike, y: MatrixLike, options: AutoOptions = {}): { network: Network; history: History; task: Task } {
+export function trainNetwork(
+  x: MatrixLike,
+  y: MatrixLike,
+  options: AutoOptions = {},
+): { network: Network; history: History; task: Task } {
   const task = options.task ?? inferTask(y);
   const network = createNetwork(x, y, { ...options, task });
   const fitOptions: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(options)) if (!networkKeys.includes(k) && v !== undefined) fitOptions[k] = v;
+  for (const [k, v] of Object.entries(options))
+    if (!networkKeys.includes(k) && v !== undefined) fitOptions[k] = v;
   const hasValidation = (options.validationSplit ?? 0) > 0 || options.validationData !== undefined;
   fitOptions.earlyStopping = options.earlyStopping ?? hasValidation;
   fitOptions.metrics = options.metrics ?? taskDefaults[task].metrics;

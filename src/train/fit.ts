@@ -12,7 +12,13 @@
 import { DivergenceError, OptionError, checkNumber, unknownName } from '../errors.js';
 import { checkSameRows, gatherRows, toMatrix, zeros, type Matrix, type MatrixLike } from '../matrix.js';
 import type { Network } from '../nn/network.js';
-import { getOptimizer, type Optimizer, type OptimizerName, type OptimizerOptions, type OptimizerState } from '../optim/index.js';
+import {
+  getOptimizer,
+  type Optimizer,
+  type OptimizerName,
+  type OptimizerOptions,
+  type OptimizerState,
+} from '../optim/index.js';
 import { Random } from '../random.js';
 import { doctorCallback, type DoctorOptions, type DoctorReport, type Finding } from '../check/doctor.js';
 import { baselinePredictions, checkMetrics, computeMetrics, type MetricName } from './metrics.js';
@@ -172,18 +178,40 @@ export interface FitCheckpoint {
   optimizer: OptimizerState;
   schedule: ScheduleState;
   earlyStopping: { best: number | null; bestEpoch: number; wait: number; bestParams: number[] | null };
-  history: Pick<History, 'loss' | 'dataLoss' | 'valLoss' | 'metrics' | 'valMetrics' | 'learningRate' | 'elapsed'>;
+  history: Pick<
+    History,
+    'loss' | 'dataLoss' | 'valLoss' | 'metrics' | 'valMetrics' | 'learningRate' | 'elapsed'
+  >;
 }
 
 const fitOptionNames = [
-  'optimizer', 'learningRate', 'optimizerOptions', 'epochs', 'batchSize', 'shuffle', 'seed', 'clipNorm', 'schedule',
-  'warmup', 'validationSplit', 'validationData', 'earlyStopping', 'metrics', 'scale', 'onEpoch', 'onBatch', 'resume', 'doctor',
+  'optimizer',
+  'learningRate',
+  'optimizerOptions',
+  'epochs',
+  'batchSize',
+  'shuffle',
+  'seed',
+  'clipNorm',
+  'schedule',
+  'warmup',
+  'validationSplit',
+  'validationData',
+  'earlyStopping',
+  'metrics',
+  'scale',
+  'onEpoch',
+  'onBatch',
+  'resume',
+  'doctor',
 ];
 
 export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: FitOptions = {}): History {
   const begin = performance.now();
-  if (typeof options !== 'object' || options === null) throw new OptionError(`fit options must be an object, got ${JSON.stringify(options)}`, 'options');
-  for (const key of Object.keys(options)) if (!fitOptionNames.includes(key)) unknownName('fit option', key, fitOptionNames, key);
+  if (typeof options !== 'object' || options === null)
+    throw new OptionError(`fit options must be an object, got ${JSON.stringify(options)}`, 'options');
+  for (const key of Object.keys(options))
+    if (!fitOptionNames.includes(key)) unknownName('fit option', key, fitOptionNames, key);
   const dtype = network.dtype;
   const X = toMatrix(x, 'x', network.inputSize);
   const Y = toMatrix(y, 'y', network.outputSize);
@@ -194,14 +222,26 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
   // --- options, each validated where it enters -------------------------------------------------
   const seed = checkNumber('seed', options.seed ?? 42, { integer: true, min: 0 });
   const shuffle = options.shuffle ?? true;
-  if (typeof shuffle !== 'boolean') throw new OptionError(`shuffle must be true or false, got ${JSON.stringify(shuffle)}`, 'shuffle');
-  const clipNorm = options.clipNorm === undefined ? 0 : checkNumber('clipNorm', options.clipNorm, { min: 0, exclusiveMin: true });
+  if (typeof shuffle !== 'boolean')
+    throw new OptionError(`shuffle must be true or false, got ${JSON.stringify(shuffle)}`, 'shuffle');
+  const clipNorm =
+    options.clipNorm === undefined
+      ? 0
+      : checkNumber('clipNorm', options.clipNorm, { min: 0, exclusiveMin: true });
   const metricList = checkMetrics(options.metrics);
-  if (options.onEpoch !== undefined && typeof options.onEpoch !== 'function') throw new OptionError('onEpoch must be a function', 'onEpoch');
-  if (options.onBatch !== undefined && typeof options.onBatch !== 'function') throw new OptionError('onBatch must be a function', 'onBatch');
-  const optimizer = getOptimizer(options.optimizer ?? 'adam', { ...(options.optimizerOptions ?? {}), learningRate: options.learningRate });
+  if (options.onEpoch !== undefined && typeof options.onEpoch !== 'function')
+    throw new OptionError('onEpoch must be a function', 'onEpoch');
+  if (options.onBatch !== undefined && typeof options.onBatch !== 'function')
+    throw new OptionError('onBatch must be a function', 'onBatch');
+  const optimizer = getOptimizer(options.optimizer ?? 'adam', {
+    ...(options.optimizerOptions ?? {}),
+    learningRate: options.learningRate,
+  });
   if (typeof options.optimizer === 'object' && options.learningRate !== undefined) {
-    optimizer.learningRate = checkNumber('learningRate', options.learningRate, { min: 0, exclusiveMin: true });
+    optimizer.learningRate = checkNumber('learningRate', options.learningRate, {
+      min: 0,
+      exclusiveMin: true,
+    });
   }
   const closureOptimizer = optimizer.needsClosure === true;
 
@@ -212,7 +252,8 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
   let valX: Matrix | null = null;
   let valY: Matrix | null = null;
   if (options.validationData !== undefined) {
-    if (options.validationSplit) throw new OptionError('give validationSplit or validationData, not both', 'validationData');
+    if (options.validationSplit)
+      throw new OptionError('give validationSplit or validationData, not both', 'validationData');
     const v = options.validationData;
     const [vx, vy] = Array.isArray(v) ? v : [(v as { x: MatrixLike }).x, (v as { y: MatrixLike }).y];
     valX = toMatrix(vx, 'validationData.x', network.inputSize);
@@ -221,10 +262,17 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
     network.loss.checkTargets?.(valY.data, valY.rows, valY.cols, 'validationData.y');
   } else if (options.validationSplit !== undefined && options.validationSplit !== 0) {
     const split = checkNumber('validationSplit', options.validationSplit, { min: 0, max: 1 });
-    if (split >= 1) throw new OptionError(`validationSplit must be < 1 (a fraction of the rows), got ${split}`, 'validationSplit');
+    if (split >= 1)
+      throw new OptionError(
+        `validationSplit must be < 1 (a fraction of the rows), got ${split}`,
+        'validationSplit',
+      );
     const nVal = Math.round(X.rows * split);
     if (nVal < 1 || X.rows - nVal < 1) {
-      throw new OptionError(`validationSplit ${split} of ${X.rows} rows leaves ${nVal} validation and ${X.rows - nVal} training rows; each needs at least 1`, 'validationSplit');
+      throw new OptionError(
+        `validationSplit ${split} of ${X.rows} rows leaves ${nVal} validation and ${X.rows - nVal} training rows; each needs at least 1`,
+        'validationSplit',
+      );
     }
     const order = random.shuffle(Int32Array.from({ length: X.rows }, (_, i) => i));
     const nTrain = X.rows - nVal;
@@ -238,17 +286,27 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
   // --- scaling (fitted on the training rows only; reused on warm start) --------------------------
   const trainedBefore = network.scaling !== undefined;
   const scaleOption = options.scale ?? (network.scaling === null ? false : true);
-  const scaleInputsToo = typeof scaleOption === 'object' ? scaleOption.inputs ?? true : scaleOption;
-  const scaleTargetsToo = (typeof scaleOption === 'object' ? scaleOption.targets ?? true : scaleOption) && regression;
+  const scaleInputsToo = typeof scaleOption === 'object' ? (scaleOption.inputs ?? true) : scaleOption;
+  const scaleTargetsToo =
+    (typeof scaleOption === 'object' ? (scaleOption.targets ?? true) : scaleOption) && regression;
   if (typeof scaleOption !== 'boolean' && (typeof scaleOption !== 'object' || scaleOption === null)) {
-    throw new OptionError(`scale must be true, false or { inputs, targets }, got ${JSON.stringify(scaleOption)}`, 'scale');
+    throw new OptionError(
+      `scale must be true, false or { inputs, targets }, got ${JSON.stringify(scaleOption)}`,
+      'scale',
+    );
   }
   if (network.scaling) {
     if (scaleOption === false) {
-      throw new OptionError('this network was trained with scaling (network.scaling is set); fit it again with scale left on, or set network.scaling = null to drop it', 'scale');
+      throw new OptionError(
+        'this network was trained with scaling (network.scaling is set); fit it again with scale left on, or set network.scaling = null to drop it',
+        'scale',
+      );
     }
   } else if (network.scaling === null && (scaleInputsToo || scaleTargetsToo) && options.scale !== undefined) {
-    throw new OptionError('this network was trained without scaling (network.scaling is null); continuing with scale: true would change what its weights mean', 'scale');
+    throw new OptionError(
+      'this network was trained without scaling (network.scaling is null); continuing with scale: true would change what its weights mean',
+      'scale',
+    );
   } else if (network.scaling === undefined) {
     if (scaleInputsToo || scaleTargetsToo) {
       const s = fitScaling(trainX, scaleTargetsToo ? trainY : undefined);
@@ -272,12 +330,27 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
   if (options.batchSize === undefined) batchSize = rows <= 1024 || closureOptimizer ? rows : 32;
   else batchSize = Math.min(checkNumber('batchSize', options.batchSize, { integer: true, min: 1 }), rows);
   if (closureOptimizer && batchSize !== rows) {
-    throw new OptionError(`${optimizer.name} is a full-batch method: leave batchSize out (got ${options.batchSize} for ${rows} training rows)`, 'batchSize');
+    throw new OptionError(
+      `${optimizer.name} is a full-batch method: leave batchSize out (got ${options.batchSize} for ${rows} training rows)`,
+      'batchSize',
+    );
   }
-  if (closureOptimizer && clipNorm) throw new OptionError(`clipNorm does not apply to ${optimizer.name}, whose line search picks the step length`, 'clipNorm');
+  if (closureOptimizer && clipNorm)
+    throw new OptionError(
+      `clipNorm does not apply to ${optimizer.name}, whose line search picks the step length`,
+      'clipNorm',
+    );
   const batches = Math.ceil(rows / batchSize);
-  const epochs = checkNumber('epochs', options.epochs ?? (batches === 1 ? 1000 : 200), { integer: true, min: 1 });
-  const schedule = new LearningRateSchedule(options.schedule, optimizer.learningRate, epochs, options.warmup ?? 0);
+  const epochs = checkNumber('epochs', options.epochs ?? (batches === 1 ? 1000 : 200), {
+    integer: true,
+    min: 1,
+  });
+  const schedule = new LearningRateSchedule(
+    options.schedule,
+    optimizer.learningRate,
+    epochs,
+    options.warmup ?? 0,
+  );
   const indices = new Int32Array(rows);
   // mini-batch buffers, made once: [batchSize × cols] and one for the last, shorter batch
   const fullX = batches > 1 ? zeros(batchSize, X.cols, dtype) : Xs;
@@ -290,16 +363,27 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
   const es = options.earlyStopping;
   const esOn = es !== undefined && es !== false;
   if (es !== undefined && typeof es !== 'boolean' && (typeof es !== 'object' || es === null)) {
-    throw new OptionError(`earlyStopping must be true, false or { patience, minDelta, monitor, restoreBest }, got ${JSON.stringify(es)}`, 'earlyStopping');
+    throw new OptionError(
+      `earlyStopping must be true, false or { patience, minDelta, monitor, restoreBest }, got ${JSON.stringify(es)}`,
+      'earlyStopping',
+    );
   }
   const eso: EarlyStoppingOptions = typeof es === 'object' ? es : {};
-  const patience = checkNumber('earlyStopping.patience', eso.patience ?? Math.max(10, Math.ceil(100 / batches)), { integer: true, min: 0 });
+  const patience = checkNumber(
+    'earlyStopping.patience',
+    eso.patience ?? Math.max(10, Math.ceil(100 / batches)),
+    { integer: true, min: 0 },
+  );
   const minDelta = checkNumber('earlyStopping.minDelta', eso.minDelta ?? 0, { min: 0 });
   // early stopping watches the validation loss unless told otherwise; without it, the best epoch is by validation loss when there is some
   const monitor = eso.monitor ?? (esOn || Xv ? 'valLoss' : 'loss');
-  if (monitor !== 'valLoss' && monitor !== 'loss') unknownName('earlyStopping.monitor', monitor, ['valLoss', 'loss'], 'earlyStopping');
+  if (monitor !== 'valLoss' && monitor !== 'loss')
+    unknownName('earlyStopping.monitor', monitor, ['valLoss', 'loss'], 'earlyStopping');
   if (esOn && monitor === 'valLoss' && !Xv) {
-    throw new OptionError("earlyStopping watches the validation loss: give validationSplit or validationData (or earlyStopping: { monitor: 'loss' })", 'earlyStopping');
+    throw new OptionError(
+      "earlyStopping watches the validation loss: give validationSplit or validationData (or earlyStopping: { monitor: 'loss' })",
+      'earlyStopping',
+    );
   }
   const restoreBest = eso.restoreBest ?? true;
   let best = Infinity;
@@ -309,10 +393,22 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
 
   // --- history ----------------------------------------------------------------------------------
   const history: History = {
-    loss: [], dataLoss: [], valLoss: [], metrics: {}, valMetrics: {}, learningRate: [], elapsed: [], epochs: 0,
-    bestEpoch: 0, bestLoss: NaN, stoppedEarly: false, stopReason: 'epochs',
+    loss: [],
+    dataLoss: [],
+    valLoss: [],
+    metrics: {},
+    valMetrics: {},
+    learningRate: [],
+    elapsed: [],
+    epochs: 0,
+    bestEpoch: 0,
+    bestLoss: NaN,
+    stoppedEarly: false,
+    stopReason: 'epochs',
     baseline: baseline(network, trainY, Ys, valY, Yv, metricList),
-    batchSize, trainRows: rows, validationRows: valX ? valX.rows : 0,
+    batchSize,
+    trainRows: rows,
+    validationRows: valX ? valX.rows : 0,
     checkpoint: undefined as unknown as FitCheckpoint,
   };
   for (const m of metricList) {
@@ -330,14 +426,24 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
   if (options.resume !== undefined) {
     const c = options.resume;
     if (!c || c.format !== 'scratchnet-fit-checkpoint' || c.version !== 1) {
-      throw new OptionError('resume needs a checkpoint written by fit (History.checkpoint or info.checkpoint())', 'resume');
+      throw new OptionError(
+        'resume needs a checkpoint written by fit (History.checkpoint or info.checkpoint())',
+        'resume',
+      );
     }
-    if (c.optimizer.buffers && Object.values(c.optimizer.buffers).some((b) => b.length !== 0 && b.length % network.params.length !== 0)) {
+    if (
+      c.optimizer.buffers &&
+      Object.values(c.optimizer.buffers).some((b) => b.length !== 0 && b.length % network.params.length !== 0)
+    ) {
       throw new OptionError('the checkpoint belongs to a network with another parameter count', 'resume');
     }
     startEpoch = c.epoch;
     startBatch = c.batch;
-    if (!Number.isInteger(startBatch) || startBatch < 0 || startBatch > batches) throw new OptionError(`the checkpoint stopped after batch ${startBatch} but an epoch here has ${batches}: resume with the options of the interrupted run`, 'resume');
+    if (!Number.isInteger(startBatch) || startBatch < 0 || startBatch > batches)
+      throw new OptionError(
+        `the checkpoint stopped after batch ${startBatch} but an epoch here has ${batches}: resume with the options of the interrupted run`,
+        'resume',
+      );
     random.setState(c.random);
     [sumCost, sumData, sumRows] = c.partial;
     optimizer.setState(c.optimizer);
@@ -357,13 +463,28 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
   let epoch = startEpoch;
   let batch = startBatch;
   const checkpoint = (): FitCheckpoint => ({
-    format: 'scratchnet-fit-checkpoint', version: 1, epoch, batch, random: epochRandom.slice(),
+    format: 'scratchnet-fit-checkpoint',
+    version: 1,
+    epoch,
+    batch,
+    random: epochRandom.slice(),
     partial: [sumCost, sumData, sumRows],
-    optimizer: optimizer.state(), schedule: schedule.state(),
-    earlyStopping: { best: Number.isFinite(best) ? best : null, bestEpoch, wait, bestParams: bestParams ? Array.from(bestParams) : null },
+    optimizer: optimizer.state(),
+    schedule: schedule.state(),
+    earlyStopping: {
+      best: Number.isFinite(best) ? best : null,
+      bestEpoch,
+      wait,
+      bestParams: bestParams ? Array.from(bestParams) : null,
+    },
     history: structuredClone({
-      loss: history.loss, dataLoss: history.dataLoss, valLoss: history.valLoss, metrics: history.metrics,
-      valMetrics: history.valMetrics, learningRate: history.learningRate, elapsed: history.elapsed,
+      loss: history.loss,
+      dataLoss: history.dataLoss,
+      valLoss: history.valLoss,
+      metrics: history.metrics,
+      valMetrics: history.valMetrics,
+      learningRate: history.learningRate,
+      elapsed: history.elapsed,
     }),
   });
 
@@ -376,7 +497,11 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
   const diverged = (value: number, b: number): never => {
     params.set(lastGood);
     optimizer.learningRate = baseRate;
-    throw new DivergenceError(divergenceMessage(value, epoch + 1, b, batches, optimizer, trainY, scaling, regression), epoch + 1, b);
+    throw new DivergenceError(
+      divergenceMessage(value, epoch + 1, b, batches, optimizer, trainY, scaling, regression),
+      epoch + 1,
+      b,
+    );
   };
   // L-BFGS: the full-batch cost and gradient at the current params
   let closureTerms = { total: NaN, data: NaN };
@@ -387,11 +512,20 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
   };
 
   const doctor = options.doctor
-    ? doctorCallback(network, { x: trainX, y: trainY }, {
-      optimizer: optimizer.name, learningRate: optimizer.learningRate, epochs, batchSize, scale: !!scaling, trained: trainedBefore,
-      ...(valX && valY ? { validation: { x: valX, y: valY } } : {}),
-      ...(typeof options.doctor === 'object' ? options.doctor : {}),
-    })
+    ? doctorCallback(
+        network,
+        { x: trainX, y: trainY },
+        {
+          optimizer: optimizer.name,
+          learningRate: optimizer.learningRate,
+          epochs,
+          batchSize,
+          scale: !!scaling,
+          trained: trainedBefore,
+          ...(valX && valY ? { validation: { x: valX, y: valY } } : {}),
+          ...(typeof options.doctor === 'object' ? options.doctor : {}),
+        },
+      )
     : null;
 
   let stop = false;
@@ -436,8 +570,15 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
       if (options.onBatch) {
         const done = batch + 1;
         const go = options.onBatch({
-          epoch: epoch + 1, batch: done, batches, loss: terms.total, dataLoss: terms.data, rows: count, learningRate,
-          elapsed: elapsed(), checkpoint: () => ({ ...checkpoint(), batch: done }),
+          epoch: epoch + 1,
+          batch: done,
+          batches,
+          loss: terms.total,
+          dataLoss: terms.data,
+          rows: count,
+          learningRate,
+          elapsed: elapsed(),
+          checkpoint: () => ({ ...checkpoint(), batch: done }),
         });
         if (go === false && done < batches) {
           batch = done;
@@ -480,7 +621,10 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
       wait = 0;
       // the weights this loss belongs to: after the epoch for the validation loss; for a full-batch
       // training loss, the ones before the update (it was computed there); for mini-batches, after
-      if (esOn && restoreBest) (bestParams ??= new Float64Array(params.length)).set(monitor === 'loss' && batches === 1 ? lastGood : params);
+      if (esOn && restoreBest)
+        (bestParams ??= new Float64Array(params.length)).set(
+          monitor === 'loss' && batches === 1 ? lastGood : params,
+        );
     } else if (esOn && ++wait >= patience) {
       history.stoppedEarly = true;
       history.stopReason = 'earlyStopping';
@@ -492,10 +636,21 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
     }
     if (options.onEpoch) {
       const e = epoch + 1;
-      const go = options.onEpoch({
-        epoch: e, loss: history.loss.at(-1)!, dataLoss: history.dataLoss.at(-1)!, valLoss, metrics: trainMetrics, valMetrics,
-        learningRate, elapsed: elapsed(), history, checkpoint: () => ({ ...checkpoint(), epoch: e, batch: 0, random: random.state() }),
-      }, history.loss.at(-1)!);
+      const go = options.onEpoch(
+        {
+          epoch: e,
+          loss: history.loss.at(-1)!,
+          dataLoss: history.dataLoss.at(-1)!,
+          valLoss,
+          metrics: trainMetrics,
+          valMetrics,
+          learningRate,
+          elapsed: elapsed(),
+          history,
+          checkpoint: () => ({ ...checkpoint(), epoch: e, batch: 0, random: random.state() }),
+        },
+        history.loss.at(-1)!,
+      );
       if (go === false && !stop) {
         history.stopReason = 'callback';
         stop = true;
@@ -516,7 +671,13 @@ export function fit(network: Network, x: MatrixLike, y: MatrixLike, options: Fit
 }
 
 /** Loss (in the training space) and metrics (in original units) of a network on already-scaled inputs. */
-function evaluateScaled(network: Network, xs: Matrix, y: Matrix, metricList: readonly MetricName[], ys?: Matrix): { loss: number; dataLoss: number; metrics: Record<string, number> } {
+function evaluateScaled(
+  network: Network,
+  xs: Matrix,
+  y: Matrix,
+  metricList: readonly MetricName[],
+  ys?: Matrix,
+): { loss: number; dataLoss: number; metrics: Record<string, number> } {
   let loss = NaN;
   let dataLoss = NaN;
   if (ys) {
@@ -536,7 +697,12 @@ function evaluateScaled(network: Network, xs: Matrix, y: Matrix, metricList: rea
  * The network's cost and metrics on (x, y) in original units, computed as fit computes History.valLoss
  * and valMetrics: inputs and targets go through network.scaling, the loss is in the training space.
  */
-export function evaluate(network: Network, x: MatrixLike, y: MatrixLike, options: { metrics?: MetricName[] } = {}): { loss: number; dataLoss: number; metrics: Record<string, number> } {
+export function evaluate(
+  network: Network,
+  x: MatrixLike,
+  y: MatrixLike,
+  options: { metrics?: MetricName[] } = {},
+): { loss: number; dataLoss: number; metrics: Record<string, number> } {
   const X = toMatrix(x, 'x', network.inputSize);
   const Y = toMatrix(y, 'y', network.outputSize);
   checkSameRows(X, Y);
@@ -546,7 +712,14 @@ export function evaluate(network: Network, x: MatrixLike, y: MatrixLike, options
 }
 
 /** The mean predictor's cost (training space) and metrics (original units). */
-function baseline(network: Network, trainY: Matrix, Ys: Matrix, valY: Matrix | null, Yv: Matrix | null, metricList: readonly MetricName[]): Baseline {
+function baseline(
+  network: Network,
+  trainY: Matrix,
+  Ys: Matrix,
+  valY: Matrix | null,
+  Yv: Matrix | null,
+  metricList: readonly MetricName[],
+): Baseline {
   const cost = (target: Matrix) => {
     // predictions in the loss's own terms: values for regression, logits for the cross-entropies
     const p = baselinePredictions(Ys, target.rows);
@@ -590,8 +763,16 @@ function allFinite(a: ArrayLike<number>): boolean {
 }
 
 /** One sentence: where it diverged, and the likely cause with the option to change. */
-function divergenceMessage(value: number, epoch: number, batch: number, batches: number, optimizer: Optimizer, y: Matrix,
-  scaling: Network['scaling'], regression: boolean): string {
+function divergenceMessage(
+  value: number,
+  epoch: number,
+  batch: number,
+  batches: number,
+  optimizer: Optimizer,
+  y: Matrix,
+  scaling: Network['scaling'],
+  regression: boolean,
+): string {
   let yMax = 0;
   for (let i = 0; i < y.data.length; i++) yMax = Math.max(yMax, Math.abs(y.data[i]));
   const unscaledTargets = regression && !scaling?.targetStd && yMax > 100;

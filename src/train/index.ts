@@ -17,12 +17,33 @@
 // stopping's state and the history so far, so the resumed run ends bit-identical to an
 // uninterrupted one. A run stopped by a callback keeps its current weights for that reason.
 export {
-  fit, evaluate, clipGradient,
-  type FitOptions, type History, type EpochInfo, type BatchInfo, type FitCheckpoint, type EarlyStoppingOptions, type Baseline,
+  fit,
+  evaluate,
+  clipGradient,
+  type FitOptions,
+  type History,
+  type EpochInfo,
+  type BatchInfo,
+  type FitCheckpoint,
+  type EarlyStoppingOptions,
+  type Baseline,
 } from './fit.js';
 export {
-  metrics, metricNames, metricGreaterIsBetter, meanSquaredError, rootMeanSquaredError, meanAbsoluteError, r2Score,
-  accuracy, logLoss, confusionMatrix, predictedClasses, computeMetrics, baselinePredictions, baselineMetrics, checkMetrics,
+  metrics,
+  metricNames,
+  metricGreaterIsBetter,
+  meanSquaredError,
+  rootMeanSquaredError,
+  meanAbsoluteError,
+  r2Score,
+  accuracy,
+  logLoss,
+  confusionMatrix,
+  predictedClasses,
+  computeMetrics,
+  baselinePredictions,
+  baselineMetrics,
+  checkMetrics,
   type MetricName,
 } from './metrics.js';
 export { columnStats, fitScaling, standardize, unstandardize, type Scaling } from './scaling.js';

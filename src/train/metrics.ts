@@ -11,13 +11,19 @@ export const metricNames: MetricName[] = ['mse', 'rmse', 'mae', 'r2', 'accuracy'
 
 /** Whether a bigger value is better (for early stopping on a metric, plots). */
 export const metricGreaterIsBetter: Record<MetricName, boolean> = {
-  mse: false, rmse: false, mae: false, r2: true, accuracy: true, logLoss: false,
+  mse: false,
+  rmse: false,
+  mae: false,
+  r2: true,
+  accuracy: true,
+  logLoss: false,
 };
 
 function pair(predictions: MatrixLike, targets: MatrixLike): [Matrix, Matrix] {
   const t = toMatrix(targets, 'targets');
   const p = toMatrix(predictions, 'predictions', t.cols);
-  if (p.rows !== t.rows) throw new ShapeError(`predictions have ${p.rows} rows but targets have ${t.rows}`, 'predictions');
+  if (p.rows !== t.rows)
+    throw new ShapeError(`predictions have ${p.rows} rows but targets have ${t.rows}`, 'predictions');
   return [p, t];
 }
 
@@ -141,13 +147,21 @@ export const metrics: Record<MetricName, (predictions: MatrixLike, targets: Matr
 /** Validates a list of metric names (fit's `metrics` option). */
 export function checkMetrics(names: unknown, option = 'metrics'): MetricName[] {
   if (names === undefined) return [];
-  if (!Array.isArray(names)) throw new OptionError(`${option} must be an array of names such as ['mse', 'r2'], got ${JSON.stringify(names)}`, option);
+  if (!Array.isArray(names))
+    throw new OptionError(
+      `${option} must be an array of names such as ['mse', 'r2'], got ${JSON.stringify(names)}`,
+      option,
+    );
   for (const n of names) if (!metricNames.includes(n)) unknownName('metric', n, metricNames, option);
   return names as MetricName[];
 }
 
 /** Each named metric of predictions against targets. */
-export function computeMetrics(names: readonly MetricName[], predictions: MatrixLike, targets: MatrixLike): Record<string, number> {
+export function computeMetrics(
+  names: readonly MetricName[],
+  predictions: MatrixLike,
+  targets: MatrixLike,
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const n of names) out[n] = metrics[n](predictions, targets);
   return out;
@@ -167,7 +181,11 @@ export function baselinePredictions(trainTargets: MatrixLike, rows: number): Mat
 }
 
 /** The mean predictor's metrics (regression) or the majority class's / class prior's (classification). */
-export function baselineMetrics(names: readonly MetricName[], trainTargets: MatrixLike, targets: MatrixLike = trainTargets): Record<string, number> {
+export function baselineMetrics(
+  names: readonly MetricName[],
+  trainTargets: MatrixLike,
+  targets: MatrixLike = trainTargets,
+): Record<string, number> {
   const t = toMatrix(targets, 'targets');
   return computeMetrics(names, baselinePredictions(trainTargets, t.rows), t);
 }

@@ -11,7 +11,8 @@ import { COMMAND, DONE, EXIT, FAILURES, GENERATION, ROWS, chunkStart, type Worke
 const setup = workerData as WorkerSetup;
 await wasmReady;
 const net = Network.fromJSON(setup.network);
-const floats = (b: SharedArrayBuffer): FloatArray => (net.dtype === 'float32' ? new Float32Array(b) : new Float64Array(b));
+const floats = (b: SharedArrayBuffer): FloatArray =>
+  net.dtype === 'float32' ? new Float32Array(b) : new Float64Array(b);
 const P = net.params.length;
 const I = net.inputSize;
 const O = net.outputSize;

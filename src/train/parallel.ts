@@ -84,7 +84,8 @@ export class DataParallel {
     private readonly workers: WorkerHandle[],
     buffers: Omit<WorkerSetup, 'network' | 'index' | 'workers' | 'chunks' | 'maxRows'>,
   ) {
-    const floats = (b: SharedArrayBuffer): FloatArray => (network.dtype === 'float32' ? new Float32Array(b) : new Float64Array(b));
+    const floats = (b: SharedArrayBuffer): FloatArray =>
+      network.dtype === 'float32' ? new Float32Array(b) : new Float64Array(b);
     this.params = floats(buffers.params);
     this.grads = floats(buffers.grads);
     this.losses = new Float64Array(buffers.losses);
@@ -99,7 +100,8 @@ export class DataParallel {
     const workers = checkNumber('workers', options.workers ?? 2, { integer: true, min: 1 });
     const chunks = checkNumber('chunks', options.chunks ?? 4, { integer: true, min: 1 });
     const maxRows = checkNumber('maxRows', options.maxRows, { integer: true, min: 1 });
-    if (typeof SharedArrayBuffer !== 'function') throw new OptionError('data-parallel training needs SharedArrayBuffer', 'workers');
+    if (typeof SharedArrayBuffer !== 'function')
+      throw new OptionError('data-parallel training needs SharedArrayBuffer', 'workers');
     const threads = await import('node:worker_threads').catch(() => null);
     if (!threads) throw new OptionError('data-parallel training needs Node worker_threads', 'workers');
     const size = network.dtype === 'float32' ? 4 : 8;
@@ -117,12 +119,16 @@ export class DataParallel {
     const ready: Promise<unknown>[] = [];
     for (let index = 0; index < workers; index++) {
       const setup: WorkerSetup = { network: json, index, workers, chunks, maxRows, ...buffers };
-      const w = new threads.Worker(new URL('./parallel-worker.js', import.meta.url), { workerData: setup }) as unknown as WorkerHandle;
+      const w = new threads.Worker(new URL('./parallel-worker.js', import.meta.url), {
+        workerData: setup,
+      }) as unknown as WorkerHandle;
       started.push(w);
-      ready.push(new Promise((resolve, reject) => {
-        w.once('message', resolve);
-        w.once('error', reject);
-      }));
+      ready.push(
+        new Promise((resolve, reject) => {
+          w.once('message', resolve);
+          w.once('error', reject);
+        }),
+      );
     }
     try {
       await Promise.all(ready);
@@ -141,9 +147,13 @@ export class DataParallel {
     const net = this.network;
     if (this.closed) throw new OptionError('this DataParallel trainer is closed', 'workers');
     const N = x.rows;
-    if (N > this.maxRows) throw new OptionError(`batch of ${N} rows exceeds maxRows ${this.maxRows}`, 'maxRows');
+    if (N > this.maxRows)
+      throw new OptionError(`batch of ${N} rows exceeds maxRows ${this.maxRows}`, 'maxRows');
     if (x.cols !== net.inputSize || y.cols !== net.outputSize || y.rows !== N) {
-      throw new OptionError(`x must be N×${net.inputSize} and y N×${net.outputSize}, got ${x.rows}×${x.cols} and ${y.rows}×${y.cols}`, 'x');
+      throw new OptionError(
+        `x must be N×${net.inputSize} and y N×${net.outputSize}, got ${x.rows}×${x.cols} and ${y.rows}×${y.cols}`,
+        'x',
+      );
     }
     this.params.set(net.params);
     this.x.set(x.data);
@@ -160,10 +170,13 @@ export class DataParallel {
       const done = Atomics.load(c, DONE);
       if (done >= this.workerCount) break;
       if (Atomics.wait(c, DONE, done, 60_000) === 'timed-out') {
-        throw new Error(`data-parallel workers: ${this.workerCount - done} of ${this.workerCount} gave no answer within 60 s`);
+        throw new Error(
+          `data-parallel workers: ${this.workerCount - done} of ${this.workerCount} gave no answer within 60 s`,
+        );
       }
     }
-    if (Atomics.load(c, FAILURES) > 0) throw new Error(`a data-parallel worker failed: ${this.errors.join('; ') || 'see its error'}`);
+    if (Atomics.load(c, FAILURES) > 0)
+      throw new Error(`a data-parallel worker failed: ${this.errors.join('; ') || 'see its error'}`);
     // the reduction, in chunk order: ∂loss/∂θ = Σ_c (n_c / N)·∂loss_c/∂θ
     const grads = net.grads;
     const P = grads.length;
@@ -217,12 +230,22 @@ export interface FitParallelOptions {
  * one optimizer step each. Returns the cost of each epoch (the mean over its batches).
  * The same network, data and options give the same weights for any number of workers.
  */
-export async function fitParallel(network: Network, x: Matrix, y: Matrix, options: FitParallelOptions = {}): Promise<number[]> {
+export async function fitParallel(
+  network: Network,
+  x: Matrix,
+  y: Matrix,
+  options: FitParallelOptions = {},
+): Promise<number[]> {
   const epochs = checkNumber('epochs', options.epochs ?? 100, { integer: true, min: 1 });
   const batch = checkNumber('batchSize', options.batchSize ?? x.rows, { integer: true, min: 1 });
   const optimizer = getOptimizer(options.optimizer ?? 'sgd', { learningRate: options.learningRate });
-  if (optimizer.needsClosure) throw new OptionError(`${optimizer.name} needs a closure: use fit()`, 'optimizer');
-  const trainer = await DataParallel.create(network, { workers: options.workers, chunks: options.chunks, maxRows: Math.min(batch, x.rows) });
+  if (optimizer.needsClosure)
+    throw new OptionError(`${optimizer.name} needs a closure: use fit()`, 'optimizer');
+  const trainer = await DataParallel.create(network, {
+    workers: options.workers,
+    chunks: options.chunks,
+    maxRows: Math.min(batch, x.rows),
+  });
   const history: number[] = [];
   try {
     const batches: { x: Matrix; y: Matrix }[] = [];

@@ -37,7 +37,12 @@ export function fitScaling(x: Matrix, y?: Matrix): Scaling {
 }
 
 /** (m − mean) / std per column, as a new matrix. */
-export function standardize(m: Matrix, mean: readonly number[], std: readonly number[], dtype: DType = 'float64'): Matrix {
+export function standardize(
+  m: Matrix,
+  mean: readonly number[],
+  std: readonly number[],
+  dtype: DType = 'float64',
+): Matrix {
   const out = zeros(m.rows, m.cols, dtype);
   for (let r = 0; r < m.rows; r++) {
     for (let c = 0; c < m.cols; c++) out.data[r * m.cols + c] = (m.data[r * m.cols + c] - mean[c]) / std[c];
@@ -46,7 +51,12 @@ export function standardize(m: Matrix, mean: readonly number[], std: readonly nu
 }
 
 /** m·std + mean per column, as a new matrix (the inverse of standardize). */
-export function unstandardize(m: Matrix, mean: readonly number[], std: readonly number[], dtype: DType = 'float64'): Matrix {
+export function unstandardize(
+  m: Matrix,
+  mean: readonly number[],
+  std: readonly number[],
+  dtype: DType = 'float64',
+): Matrix {
   const out = zeros(m.rows, m.cols, dtype);
   for (let r = 0; r < m.rows; r++) {
     for (let c = 0; c < m.cols; c++) out.data[r * m.cols + c] = m.data[r * m.cols + c] * std[c] + mean[c];
@@ -64,7 +74,8 @@ export function scaleInputs(scaling: Scaling | null | undefined, x: Matrix, dtyp
 
 /** Targets in the network's training space (scaled when the network scales targets). */
 export function scaleTargets(scaling: Scaling | null | undefined, y: Matrix, dtype: DType): Matrix {
-  if (scaling?.targetMean && scaling.targetStd) return standardize(y, scaling.targetMean, scaling.targetStd, dtype);
+  if (scaling?.targetMean && scaling.targetStd)
+    return standardize(y, scaling.targetMean, scaling.targetStd, dtype);
   const out = zeros(y.rows, y.cols, dtype);
   out.data.set(y.data);
   return out;
@@ -72,7 +83,8 @@ export function scaleTargets(scaling: Scaling | null | undefined, y: Matrix, dty
 
 /** Network outputs back in original units. */
 export function unscaleOutputs(scaling: Scaling | null | undefined, out: Matrix, dtype: DType): Matrix {
-  if (scaling?.targetMean && scaling.targetStd) return unstandardize(out, scaling.targetMean, scaling.targetStd, dtype);
+  if (scaling?.targetMean && scaling.targetStd)
+    return unstandardize(out, scaling.targetMean, scaling.targetStd, dtype);
   const copy = zeros(out.rows, out.cols, dtype);
   copy.data.set(out.data);
   return copy;

@@ -35,37 +35,61 @@ export class LearningRateSchedule {
   private best = Infinity;
   private wait = 0;
 
-  constructor(spec: ScheduleSpec | undefined, readonly baseLearningRate: number, readonly epochs: number, readonly warmup = 0) {
+  constructor(
+    spec: ScheduleSpec | undefined,
+    readonly baseLearningRate: number,
+    readonly epochs: number,
+    readonly warmup = 0,
+  ) {
     checkNumber('warmup', warmup, { integer: true, min: 0 });
     const s = spec === undefined || spec === 'constant' ? { type: 'constant' } : spec;
     if (typeof s !== 'object' || s === null) {
-      throw new OptionError(`schedule must be 'constant' or an object such as { type: 'cosine' }, got ${JSON.stringify(spec)}`, 'schedule');
+      throw new OptionError(
+        `schedule must be 'constant' or an object such as { type: 'cosine' }, got ${JSON.stringify(spec)}`,
+        'schedule',
+      );
     }
     const type = (s as { type?: unknown }).type;
-    if (typeof type !== 'string' || !scheduleTypes.includes(type)) unknownName('schedule type', type, scheduleTypes, 'schedule');
+    if (typeof type !== 'string' || !scheduleTypes.includes(type))
+      unknownName('schedule type', type, scheduleTypes, 'schedule');
     this.type = type as string;
     const o = s as Record<string, unknown>;
     const allowed: Record<string, string[]> = {
-      constant: [], step: ['stepSize', 'gamma'], exponential: ['gamma'], cosine: ['epochs', 'minLearningRate'],
+      constant: [],
+      step: ['stepSize', 'gamma'],
+      exponential: ['gamma'],
+      cosine: ['epochs', 'minLearningRate'],
       plateau: ['factor', 'patience', 'minDelta', 'minLearningRate'],
     };
     for (const key of Object.keys(o)) {
-      if (key !== 'type' && !allowed[this.type].includes(key)) unknownName(`${this.type} schedule option`, key, allowed[this.type], 'schedule');
+      if (key !== 'type' && !allowed[this.type].includes(key))
+        unknownName(`${this.type} schedule option`, key, allowed[this.type], 'schedule');
     }
     const p: Record<string, number> = {};
     switch (this.type) {
       case 'step':
-        if (o.stepSize === undefined) throw new OptionError("a step schedule needs stepSize (epochs between reductions), e.g. { type: 'step', stepSize: 100 }", 'schedule');
+        if (o.stepSize === undefined)
+          throw new OptionError(
+            "a step schedule needs stepSize (epochs between reductions), e.g. { type: 'step', stepSize: 100 }",
+            'schedule',
+          );
         p.stepSize = checkNumber('schedule.stepSize', o.stepSize, { integer: true, min: 1 });
         p.gamma = checkNumber('schedule.gamma', o.gamma ?? 0.1, { min: 0, exclusiveMin: true, max: 1 });
         break;
       case 'exponential':
-        if (o.gamma === undefined) throw new OptionError("an exponential schedule needs gamma (the factor per epoch), e.g. { type: 'exponential', gamma: 0.99 }", 'schedule');
+        if (o.gamma === undefined)
+          throw new OptionError(
+            "an exponential schedule needs gamma (the factor per epoch), e.g. { type: 'exponential', gamma: 0.99 }",
+            'schedule',
+          );
         p.gamma = checkNumber('schedule.gamma', o.gamma, { min: 0, exclusiveMin: true, max: 1 });
         break;
       case 'cosine':
         p.epochs = checkNumber('schedule.epochs', o.epochs ?? epochs, { integer: true, min: 1 });
-        p.minLearningRate = checkNumber('schedule.minLearningRate', o.minLearningRate ?? 0, { min: 0, max: baseLearningRate });
+        p.minLearningRate = checkNumber('schedule.minLearningRate', o.minLearningRate ?? 0, {
+          min: 0,
+          max: baseLearningRate,
+        });
         break;
       case 'plateau':
         p.factor = checkNumber('schedule.factor', o.factor ?? 0.1, { min: 0, exclusiveMin: true, max: 1 });

@@ -38,26 +38,90 @@ export function sleb(out: number[], value: number): void {
 
 /** Plain opcodes (single byte). */
 export const op = {
-  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, return: 0x0f,
+  block: 0x02,
+  loop: 0x03,
+  if: 0x04,
+  else: 0x05,
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  return: 0x0f,
   select: 0x1b,
-  localGet: 0x20, localSet: 0x21, localTee: 0x22,
-  i32Const: 0x41, f32Const: 0x43, f64Const: 0x44,
-  i32Eqz: 0x45, i32Eq: 0x46, i32Ne: 0x47, i32LtS: 0x48, i32GtS: 0x4a, i32LeS: 0x4c, i32GeS: 0x4e,
-  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32Shl: 0x74,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  i32Const: 0x41,
+  f32Const: 0x43,
+  f64Const: 0x44,
+  i32Eqz: 0x45,
+  i32Eq: 0x46,
+  i32Ne: 0x47,
+  i32LtS: 0x48,
+  i32GtS: 0x4a,
+  i32LeS: 0x4c,
+  i32GeS: 0x4e,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  i32Shl: 0x74,
 } as const;
 
 /** SIMD opcodes (after the 0xfd prefix), by lane type where it matters. */
 export const simd = {
-  load: 0x00, load32Splat: 0x09, load64Splat: 0x0a, store: 0x0b,
-  and: 0x4e, bitselect: 0x52,
-  f32x4: { splat: 0x13, extractLane: 0x1f, gt: 0x44, add: 0xe4, sub: 0xe5, mul: 0xe6, div: 0xe7, sqrt: 0xe3, pmax: 0xeb },
-  f64x2: { splat: 0x14, extractLane: 0x21, gt: 0x4a, add: 0xf0, sub: 0xf1, mul: 0xf2, div: 0xf3, sqrt: 0xef, pmax: 0xf7 },
+  load: 0x00,
+  load32Splat: 0x09,
+  load64Splat: 0x0a,
+  store: 0x0b,
+  and: 0x4e,
+  bitselect: 0x52,
+  f32x4: {
+    splat: 0x13,
+    extractLane: 0x1f,
+    gt: 0x44,
+    add: 0xe4,
+    sub: 0xe5,
+    mul: 0xe6,
+    div: 0xe7,
+    sqrt: 0xe3,
+    pmax: 0xeb,
+  },
+  f64x2: {
+    splat: 0x14,
+    extractLane: 0x21,
+    gt: 0x4a,
+    add: 0xf0,
+    sub: 0xf1,
+    mul: 0xf2,
+    div: 0xf3,
+    sqrt: 0xef,
+    pmax: 0xf7,
+  },
 } as const;
 
 /** Scalar float opcodes by type. */
 export const scalar = {
-  f32: { load: 0x2a, store: 0x38, gt: 0x5e, add: 0x92, sub: 0x93, mul: 0x94, div: 0x95, sqrt: 0x91, demote: 0xb6 },
-  f64: { load: 0x2b, store: 0x39, gt: 0x64, add: 0xa0, sub: 0xa1, mul: 0xa2, div: 0xa3, sqrt: 0x9f, promote: 0xbb },
+  f32: {
+    load: 0x2a,
+    store: 0x38,
+    gt: 0x5e,
+    add: 0x92,
+    sub: 0x93,
+    mul: 0x94,
+    div: 0x95,
+    sqrt: 0x91,
+    demote: 0xb6,
+  },
+  f64: {
+    load: 0x2b,
+    store: 0x39,
+    gt: 0x64,
+    add: 0xa0,
+    sub: 0xa1,
+    mul: 0xa2,
+    div: 0xa3,
+    sqrt: 0x9f,
+    promote: 0xbb,
+  },
 } as const;
 
 /** One function body being written: its signature, its locals and its instruction bytes. */
@@ -184,7 +248,10 @@ function name(out: number[], s: string): void {
  * A module importing one memory (`env.memory`, shared when sharedMaximumPages > 0) and exporting
  * every function by name. All our kernels return nothing: they write into memory.
  */
-export function encodeModule(functions: readonly FunctionBuilder[], sharedMaximumPages = 0): Uint8Array<ArrayBuffer> {
+export function encodeModule(
+  functions: readonly FunctionBuilder[],
+  sharedMaximumPages = 0,
+): Uint8Array<ArrayBuffer> {
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   // types: one per function (duplicates are allowed and keep the encoder simple)
   const types: number[] = [];

@@ -15,7 +15,16 @@
 // elements, alpha arrives as f64 (see generate.ts).
 
 import { FunctionBuilder, f64, i32, op } from './encoder.js';
-import { Emit, backwardActivations, epilogues, precisions, type BackwardActivation, type Epilogue, type Precision, type Width } from './generate.js';
+import {
+  Emit,
+  backwardActivations,
+  epilogues,
+  precisions,
+  type BackwardActivation,
+  type Epilogue,
+  type Precision,
+  type Width,
+} from './generate.js';
 
 /** Activations the one-input backward kernel differentiates: linear (dZ = dA) and those of act_backward. */
 export type LayerActivation = BackwardActivation | 'linear';
@@ -26,14 +35,46 @@ export const layerActivations: readonly LayerActivation[] = ['linear', ...backwa
  * vectors (or one element for 'scalar') starting at byte offset `o` (a local) of every row.
  * Blocks of `vectors` vectors first, then single vectors, then single elements.
  */
-function columnBlocks(f: FunctionBuilder, p: Precision, columns: number, vectors: number, block: (width: Width, count: number, o: number) => void): void {
+function columnBlocks(
+  f: FunctionBuilder,
+  p: Precision,
+  columns: number,
+  vectors: number,
+  block: (width: Width, count: number, o: number) => void,
+): void {
   const o = f.local(i32);
   const end = f.local(i32);
   const vb = p.lanes * p.size;
   f.get(columns).i32(p.shift).emit(op.i32Shl).set(end);
-  f.forLoop(o, () => f.i32(0), () => f.get(end).i32(vectors * vb - 1).emit(op.i32Sub), vectors * vb, () => block('vector', vectors, o));
-  f.forLoop(o, () => f.get(o), () => f.get(end).i32(vb - 1).emit(op.i32Sub), vb, () => block('vector', 1, o));
-  f.forLoop(o, () => f.get(o), () => f.get(end), p.size, () => block('scalar', 1, o));
+  f.forLoop(
+    o,
+    () => f.i32(0),
+    () =>
+      f
+        .get(end)
+        .i32(vectors * vb - 1)
+        .emit(op.i32Sub),
+    vectors * vb,
+    () => block('vector', vectors, o),
+  );
+  f.forLoop(
+    o,
+    () => f.get(o),
+    () =>
+      f
+        .get(end)
+        .i32(vb - 1)
+        .emit(op.i32Sub),
+    vb,
+    () => block('vector', 1, o),
+  );
+  f.forLoop(
+    o,
+    () => f.get(o),
+    () => f.get(end),
+    p.size,
+    () => block('scalar', 1, o),
+  );
 }
 
 /** Locals of a width: `count` of them. */
@@ -50,7 +91,16 @@ function locals(f: FunctionBuilder, p: Precision, width: Width, count: number): 
  * params: z (0 = do not store), act, x, weight, bias, N, O, alpha (f64)
  */
 export function denseForwardOneInput(p: Precision, epilogue: Epilogue, vectors = 4): FunctionBuilder {
-  const f = new FunctionBuilder(`dense_forward_in1_${p.name}_${epilogue}`, [i32, i32, i32, i32, i32, i32, i32, f64]);
+  const f = new FunctionBuilder(`dense_forward_in1_${p.name}_${epilogue}`, [
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    f64,
+  ]);
   const e = new Emit(f, p);
   const [Z, ACT, X, W, BIAS, N, O, ALPHA] = [0, 1, 2, 3, 4, 5, 6, 7];
   const alpha = { vector: e.scalarLocal('vector', ALPHA), scalar: e.scalarLocal('scalar', ALPHA) };
@@ -60,57 +110,76 @@ export function denseForwardOneInput(p: Precision, epilogue: Epilogue, vectors =
   const pa = f.local(i32);
   const px = f.local(i32);
   f.get(O).i32(p.shift).emit(op.i32Shl).set(OB);
-  const sweep = (leakyAsMax: boolean, storeZ: boolean) => columnBlocks(f, p, O, vectors, (width, count, o) => {
-    const step = width === 'vector' ? p.lanes * p.size : p.size;
-    const w = locals(f, p, width, count);
-    const b = locals(f, p, width, count);
-    const [xs, z] = locals(f, p, width, 2);
-    for (let j = 0; j < count; j++) {
-      f.get(W).get(o).emit(op.i32Add);
-      e.load(width, j * step);
-      f.set(w[j]);
-      f.get(BIAS).get(o).emit(op.i32Add);
-      e.load(width, j * step);
-      f.set(b[j]);
-    }
-    f.get(Z).get(o).emit(op.i32Add).set(pz);
-    f.get(ACT).get(o).emit(op.i32Add).set(pa);
-    f.get(X).set(px);
-    f.forLoop(n, () => f.i32(0), () => f.get(N), 1, () => {
-      f.get(px);
-      e.loadSplat(width);
-      f.set(xs);
+  const sweep = (leakyAsMax: boolean, storeZ: boolean) =>
+    columnBlocks(f, p, O, vectors, (width, count, o) => {
+      const step = width === 'vector' ? p.lanes * p.size : p.size;
+      const w = locals(f, p, width, count);
+      const b = locals(f, p, width, count);
+      const [xs, z] = locals(f, p, width, 2);
       for (let j = 0; j < count; j++) {
-        f.get(b[j]).get(xs).get(w[j]);
-        e.mul(width);
-        e.add(width);
-        f.set(z);
-        if (storeZ) {
-          f.get(pz).get(z);
-          e.store(width, j * step);
-        }
-        if (epilogue !== 'linear') {
-          f.get(pa);
-          e.activation(width, epilogue, z, alpha[width], leakyAsMax);
-          e.store(width, j * step);
-        }
+        f.get(W).get(o).emit(op.i32Add);
+        e.load(width, j * step);
+        f.set(w[j]);
+        f.get(BIAS).get(o).emit(op.i32Add);
+        e.load(width, j * step);
+        f.set(b[j]);
       }
-      if (storeZ) f.get(pz).get(OB).emit(op.i32Add).set(pz);
-      if (epilogue !== 'linear') f.get(pa).get(OB).emit(op.i32Add).set(pa);
-      f.get(px).i32(p.size).emit(op.i32Add).set(px);
+      f.get(Z).get(o).emit(op.i32Add).set(pz);
+      f.get(ACT).get(o).emit(op.i32Add).set(pa);
+      f.get(X).set(px);
+      f.forLoop(
+        n,
+        () => f.i32(0),
+        () => f.get(N),
+        1,
+        () => {
+          f.get(px);
+          e.loadSplat(width);
+          f.set(xs);
+          for (let j = 0; j < count; j++) {
+            f.get(b[j]).get(xs).get(w[j]);
+            e.mul(width);
+            e.add(width);
+            f.set(z);
+            if (storeZ) {
+              f.get(pz).get(z);
+              e.store(width, j * step);
+            }
+            if (epilogue !== 'linear') {
+              f.get(pa);
+              e.activation(width, epilogue, z, alpha[width], leakyAsMax);
+              e.store(width, j * step);
+            }
+          }
+          if (storeZ) f.get(pz).get(OB).emit(op.i32Add).set(pz);
+          if (epilogue !== 'linear') f.get(pa).get(OB).emit(op.i32Add).set(pa);
+          f.get(px).i32(p.size).emit(op.i32Add).set(px);
+        },
+      );
     });
-  });
   const sweeps = (storeZ: boolean) => {
     if (epilogue === 'leakyRelu') {
       // 0 < alpha ≤ 1 (the usual case): leaky ReLU as pmax(z, alpha·z)
-      f.get(ALPHA).f64(0).emit(0x64 /* f64.gt */).get(ALPHA).f64(1).emit(0x65 /* f64.le */, 0x71 /* i32.and */);
-      f.ifElse(() => sweep(true, storeZ), () => sweep(false, storeZ));
+      f.get(ALPHA)
+        .f64(0)
+        .emit(0x64 /* f64.gt */)
+        .get(ALPHA)
+        .f64(1)
+        .emit(0x65 /* f64.le */, 0x71 /* i32.and */);
+      f.ifElse(
+        () => sweep(true, storeZ),
+        () => sweep(false, storeZ),
+      );
     } else {
       sweep(false, storeZ);
     }
   };
   if (epilogue === 'linear') sweeps(true);
-  else f.get(Z).ifElse(() => sweeps(true), () => sweeps(false));
+  else
+    f.get(Z).ifElse(
+      () => sweeps(true),
+      () => sweeps(false),
+    );
   return f;
 }
 
@@ -123,7 +192,16 @@ export function denseForwardOneInput(p: Precision, epilogue: Epilogue, vectors =
  * params: z, act, x, weight, bias, N, I, alpha (f64)
  */
 export function denseForwardOneOutput(p: Precision, epilogue: Epilogue, rows = 6): FunctionBuilder {
-  const f = new FunctionBuilder(`dense_forward_out1_${p.name}_${epilogue}`, [i32, i32, i32, i32, i32, i32, i32, f64]);
+  const f = new FunctionBuilder(`dense_forward_out1_${p.name}_${epilogue}`, [
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    f64,
+  ]);
   const e = new Emit(f, p);
   const [Z, ACT, X, W, BIAS, N, I, ALPHA] = [0, 1, 2, 3, 4, 5, 6, 7];
   const alpha = { vector: e.scalarLocal('vector', ALPHA), scalar: e.scalarLocal('scalar', ALPHA) };
@@ -152,29 +230,55 @@ export function denseForwardOneOutput(p: Precision, epilogue: Epilogue, rows = 6
     const acc = locals(f, p, 'scalar', R);
     const wv = f.local(p.type);
     f.get(X).get(m).get(IB).emit(op.i32Mul, op.i32Add).set(px[0]);
-    for (let r = 1; r < R; r++) f.get(px[r - 1]).get(IB).emit(op.i32Add).set(px[r]);
+    for (let r = 1; r < R; r++)
+      f.get(px[r - 1])
+        .get(IB)
+        .emit(op.i32Add)
+        .set(px[r]);
     for (const a of acc) f.get(bias).set(a);
     f.get(W).set(pw);
-    f.forLoop(k, () => f.i32(0), () => f.get(I), 1, () => {
-      f.get(pw);
-      e.load('scalar');
-      f.set(wv);
-      for (let r = 0; r < R; r++) {
-        f.get(acc[r]).get(px[r]);
+    f.forLoop(
+      k,
+      () => f.i32(0),
+      () => f.get(I),
+      1,
+      () => {
+        f.get(pw);
         e.load('scalar');
-        f.get(wv);
-        e.mul('scalar');
-        e.add('scalar');
-        f.set(acc[r]);
-        f.get(px[r]).i32(p.size).emit(op.i32Add).set(px[r]);
-      }
-      f.get(pw).i32(p.size).emit(op.i32Add).set(pw);
-    });
+        f.set(wv);
+        for (let r = 0; r < R; r++) {
+          f.get(acc[r]).get(px[r]);
+          e.load('scalar');
+          f.get(wv);
+          e.mul('scalar');
+          e.add('scalar');
+          f.set(acc[r]);
+          f.get(px[r]).i32(p.size).emit(op.i32Add).set(px[r]);
+        }
+        f.get(pw).i32(p.size).emit(op.i32Add).set(pw);
+      },
+    );
     for (let r = 0; r < R; r++) store('scalar', acc[r], r * p.size);
   };
   if (p.lanes !== 2) {
-    f.forLoop(m, () => f.i32(0), () => f.get(N).i32(rows - 1).emit(op.i32Sub), rows, () => scalarBand(rows));
-    f.forLoop(m, () => f.get(m), () => f.get(N), 1, () => scalarBand(1));
+    f.forLoop(
+      m,
+      () => f.i32(0),
+      () =>
+        f
+          .get(N)
+          .i32(rows - 1)
+          .emit(op.i32Sub),
+      rows,
+      () => scalarBand(rows),
+    );
+    f.forLoop(
+      m,
+      () => f.get(m),
+      () => f.get(N),
+      1,
+      () => scalarBand(1),
+    );
     return f;
   }
   // float64: P pairs of rows, pair r = rows m + 2r and m + 2r + 1, its two sums in one vector
@@ -185,57 +289,103 @@ export function denseForwardOneOutput(p: Precision, epilogue: Epilogue, rows = 6
     const acc = locals(f, p, 'vector', P);
     const [w0, w1, va, vb] = locals(f, p, 'vector', 4);
     f.get(X).get(m).get(IB).emit(op.i32Mul, op.i32Add).set(pr[0]);
-    for (let r = 1; r < P; r++) f.get(pr[r - 1]).get(IB).get(IB).emit(op.i32Add, op.i32Add).set(pr[r]);
+    for (let r = 1; r < P; r++)
+      f.get(pr[r - 1])
+        .get(IB)
+        .get(IB)
+        .emit(op.i32Add, op.i32Add)
+        .set(pr[r]);
     for (const a of acc) f.get(bias).simd(p.v.splat).set(a);
     f.get(W).set(pw);
     const term = (r: number, lanes: number[], w: number) => {
-      f.get(acc[r]).get(va).get(vb).simd(0x0d /* i8x16.shuffle */, ...lanes).get(w);
+      f.get(acc[r])
+        .get(va)
+        .get(vb)
+        .simd(0x0d /* i8x16.shuffle */, ...lanes)
+        .get(w);
       e.mul('vector');
       e.add('vector');
       f.set(acc[r]);
     };
     // two inputs at a time: k, k + 1
-    f.forLoop(k, () => f.i32(1), () => f.get(I), 2, () => {
-      f.get(pw);
-      e.loadSplat('vector');
-      f.set(w0);
-      f.get(pw);
-      e.loadSplat('vector', p.size);
-      f.set(w1);
-      for (let r = 0; r < P; r++) {
-        f.get(pr[r]);
-        e.load('vector');
-        f.set(va);
-        f.get(pr[r]).get(IB).emit(op.i32Add);
-        e.load('vector');
-        f.set(vb);
-        term(r, low, w0);
-        term(r, high, w1);
-        f.get(pr[r]).i32(2 * p.size).emit(op.i32Add).set(pr[r]);
-      }
-      f.get(pw).i32(2 * p.size).emit(op.i32Add).set(pw);
-    });
+    f.forLoop(
+      k,
+      () => f.i32(1),
+      () => f.get(I),
+      2,
+      () => {
+        f.get(pw);
+        e.loadSplat('vector');
+        f.set(w0);
+        f.get(pw);
+        e.loadSplat('vector', p.size);
+        f.set(w1);
+        for (let r = 0; r < P; r++) {
+          f.get(pr[r]);
+          e.load('vector');
+          f.set(va);
+          f.get(pr[r]).get(IB).emit(op.i32Add);
+          e.load('vector');
+          f.set(vb);
+          term(r, low, w0);
+          term(r, high, w1);
+          f.get(pr[r])
+            .i32(2 * p.size)
+            .emit(op.i32Add)
+            .set(pr[r]);
+        }
+        f.get(pw)
+          .i32(2 * p.size)
+          .emit(op.i32Add)
+          .set(pw);
+      },
+    );
     // an odd last input
-    f.get(k).get(I).emit(op.i32Eq).ifElse(() => {
-      f.get(pw);
-      e.loadSplat('vector');
-      f.set(w0);
-      for (let r = 0; r < P; r++) {
-        f.get(pr[r]);
+    f.get(k)
+      .get(I)
+      .emit(op.i32Eq)
+      .ifElse(() => {
+        f.get(pw);
         e.loadSplat('vector');
-        f.set(va);
-        f.get(pr[r]).get(IB).emit(op.i32Add);
-        e.loadSplat('vector');
-        f.set(vb);
-        term(r, low, w0);
-      }
-    });
+        f.set(w0);
+        for (let r = 0; r < P; r++) {
+          f.get(pr[r]);
+          e.loadSplat('vector');
+          f.set(va);
+          f.get(pr[r]).get(IB).emit(op.i32Add);
+          e.loadSplat('vector');
+          f.set(vb);
+          term(r, low, w0);
+        }
+      });
     for (let r = 0; r < P; r++) store('vector', acc[r], 2 * r * p.size);
   };
   const P = rows / 2;
-  f.forLoop(m, () => f.i32(0), () => f.get(N).i32(2 * P - 1).emit(op.i32Sub), 2 * P, () => pairBand(P));
-  f.forLoop(m, () => f.get(m), () => f.get(N).i32(1).emit(op.i32Sub), 2, () => pairBand(1));
-  f.forLoop(m, () => f.get(m), () => f.get(N), 1, () => scalarBand(1));
+  f.forLoop(
+    m,
+    () => f.i32(0),
+    () =>
+      f
+        .get(N)
+        .i32(2 * P - 1)
+        .emit(op.i32Sub),
+    2 * P,
+    () => pairBand(P),
+  );
+  f.forLoop(
+    m,
+    () => f.get(m),
+    () => f.get(N).i32(1).emit(op.i32Sub),
+    2,
+    () => pairBand(1),
+  );
+  f.forLoop(
+    m,
+    () => f.get(m),
+    () => f.get(N),
+    1,
+    () => scalarBand(1),
+  );
   return f;
 }
 
@@ -251,8 +401,22 @@ export function denseForwardOneOutput(p: Precision, epilogue: Epilogue, rows = 6
  * per iteration, 15%. This loop is bound by instructions, not memory.)
  * params: dWeight, dBias, dA, z, a, x, N, O, alpha (f64)
  */
-export function denseBackwardOneInput(p: Precision, activation: LayerActivation, vectors = 4): FunctionBuilder {
-  const f = new FunctionBuilder(`dense_backward_in1_${p.name}_${activation}`, [i32, i32, i32, i32, i32, i32, i32, i32, f64]);
+export function denseBackwardOneInput(
+  p: Precision,
+  activation: LayerActivation,
+  vectors = 4,
+): FunctionBuilder {
+  const f = new FunctionBuilder(`dense_backward_in1_${p.name}_${activation}`, [
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    f64,
+  ]);
   const e = new Emit(f, p);
   const [DW, DB, DA, Z, A, X, N, O, ALPHA] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const alpha = { vector: e.scalarLocal('vector', ALPHA), scalar: e.scalarLocal('scalar', ALPHA) };
@@ -284,30 +448,45 @@ export function denseBackwardOneInput(p: Precision, activation: LayerActivation,
     if (readsZ) f.get(Z).get(o).emit(op.i32Add).set(pz);
     if (readsA) f.get(A).get(o).emit(op.i32Add).set(pa);
     f.get(X).set(px);
-    f.forLoop(n, () => f.i32(0), () => f.get(N), 1, () => {
-      f.get(px);
-      e.loadSplat(width);
-      f.set(xs);
-      for (let j = 0; j < count; j++) {
-        f.get(pdA);
-        e.load(width, j * step);
-        f.set(dA);
-        const load = (at: number) => () => {
-          f.get(at);
+    f.forLoop(
+      n,
+      () => f.i32(0),
+      () => f.get(N),
+      1,
+      () => {
+        f.get(px);
+        e.loadSplat(width);
+        f.set(xs);
+        for (let j = 0; j < count; j++) {
+          f.get(pdA);
           e.load(width, j * step);
-        };
-        e.derivative(width, activation, dA, signFromA ? load(pa) : load(pz), load(pa), alpha[width], one[width]);
-        f.set(dZ);
-        // dWeight += x·dZ (matmulTransA), dBias += dZ (columnSums)
-        f.get(xs).get(dZ);
-        e.mul(width);
-        e.accumulate(width, dW[j]);
-        f.get(dZ);
-        e.accumulate(width, dB[j]);
-      }
-      for (const at of [pdA, ...(readsZ ? [pz] : []), ...(readsA ? [pa] : [])]) f.get(at).get(OB).emit(op.i32Add).set(at);
-      f.get(px).i32(p.size).emit(op.i32Add).set(px);
-    });
+          f.set(dA);
+          const load = (at: number) => () => {
+            f.get(at);
+            e.load(width, j * step);
+          };
+          e.derivative(
+            width,
+            activation,
+            dA,
+            signFromA ? load(pa) : load(pz),
+            load(pa),
+            alpha[width],
+            one[width],
+          );
+          f.set(dZ);
+          // dWeight += x·dZ (matmulTransA), dBias += dZ (columnSums)
+          f.get(xs).get(dZ);
+          e.mul(width);
+          e.accumulate(width, dW[j]);
+          f.get(dZ);
+          e.accumulate(width, dB[j]);
+        }
+        for (const at of [pdA, ...(readsZ ? [pz] : []), ...(readsA ? [pa] : [])])
+          f.get(at).get(OB).emit(op.i32Add).set(at);
+        f.get(px).i32(p.size).emit(op.i32Add).set(px);
+      },
+    );
     for (let j = 0; j < count; j++) {
       f.get(DW).get(o).emit(op.i32Add).get(dW[j]);
       e.store(width, j * step);
@@ -334,60 +513,76 @@ export function denseBackwardOneOutput(p: Precision, vectors = 8): FunctionBuild
   const pd = f.local(i32);
   const pz = f.local(i32);
   f.get(I).i32(p.shift).emit(op.i32Shl).set(IB);
-  const sweep = (withInput: boolean) => columnBlocks(f, p, I, vectors, (width, count, i) => {
-    const step = width === 'vector' ? p.lanes * p.size : p.size;
-    const dW = locals(f, p, width, count);
-    const w = locals(f, p, width, count);
-    const dz = f.local(width === 'vector' ? 0x7b : p.type);
-    for (let j = 0; j < count; j++) {
-      e.constant(width, 0);
-      f.set(dW[j]);
-      if (withInput) {
-        f.get(W).get(i).emit(op.i32Add);
-        e.load(width, j * step);
-        f.set(w[j]);
-      }
-    }
-    f.get(X).get(i).emit(op.i32Add).set(px);
-    if (withInput) f.get(DI).get(i).emit(op.i32Add).set(pd);
-    f.get(DZ).set(pz);
-    f.forLoop(n, () => f.i32(0), () => f.get(N), 1, () => {
-      f.get(pz);
-      e.loadSplat(width);
-      f.set(dz);
+  const sweep = (withInput: boolean) =>
+    columnBlocks(f, p, I, vectors, (width, count, i) => {
+      const step = width === 'vector' ? p.lanes * p.size : p.size;
+      const dW = locals(f, p, width, count);
+      const w = locals(f, p, width, count);
+      const dz = f.local(width === 'vector' ? 0x7b : p.type);
       for (let j = 0; j < count; j++) {
-        // dWeight += x·dZ (matmulTransA)
-        f.get(px);
-        e.load(width, j * step);
-        f.get(dz);
-        e.mul(width);
-        e.accumulate(width, dW[j]);
+        e.constant(width, 0);
+        f.set(dW[j]);
         if (withInput) {
-          // dInput = dZ·w (matmulTransB with one term per sum)
-          f.get(pd).get(dz).get(w[j]);
-          e.mul(width);
-          e.store(width, j * step);
+          f.get(W).get(i).emit(op.i32Add);
+          e.load(width, j * step);
+          f.set(w[j]);
         }
       }
-      f.get(px).get(IB).emit(op.i32Add).set(px);
-      if (withInput) f.get(pd).get(IB).emit(op.i32Add).set(pd);
-      f.get(pz).i32(p.size).emit(op.i32Add).set(pz);
+      f.get(X).get(i).emit(op.i32Add).set(px);
+      if (withInput) f.get(DI).get(i).emit(op.i32Add).set(pd);
+      f.get(DZ).set(pz);
+      f.forLoop(
+        n,
+        () => f.i32(0),
+        () => f.get(N),
+        1,
+        () => {
+          f.get(pz);
+          e.loadSplat(width);
+          f.set(dz);
+          for (let j = 0; j < count; j++) {
+            // dWeight += x·dZ (matmulTransA)
+            f.get(px);
+            e.load(width, j * step);
+            f.get(dz);
+            e.mul(width);
+            e.accumulate(width, dW[j]);
+            if (withInput) {
+              // dInput = dZ·w (matmulTransB with one term per sum)
+              f.get(pd).get(dz).get(w[j]);
+              e.mul(width);
+              e.store(width, j * step);
+            }
+          }
+          f.get(px).get(IB).emit(op.i32Add).set(px);
+          if (withInput) f.get(pd).get(IB).emit(op.i32Add).set(pd);
+          f.get(pz).i32(p.size).emit(op.i32Add).set(pz);
+        },
+      );
+      for (let j = 0; j < count; j++) {
+        f.get(DW).get(i).emit(op.i32Add).get(dW[j]);
+        e.store(width, j * step);
+      }
     });
-    for (let j = 0; j < count; j++) {
-      f.get(DW).get(i).emit(op.i32Add).get(dW[j]);
-      e.store(width, j * step);
-    }
-  });
-  f.get(DI).ifElse(() => sweep(true), () => sweep(false));
+  f.get(DI).ifElse(
+    () => sweep(true),
+    () => sweep(false),
+  );
   // dBias = Σ_n dZ[n] (columnSums of one column)
   const sum = f.local(p.type);
   e.constant('scalar', 0);
   f.set(sum);
-  f.forLoop(n, () => f.i32(0), () => f.get(N), 1, () => {
-    f.get(DZ).get(n).i32(p.shift).emit(op.i32Shl, op.i32Add);
-    e.load('scalar');
-    e.accumulate('scalar', sum);
-  });
+  f.forLoop(
+    n,
+    () => f.i32(0),
+    () => f.get(N),
+    1,
+    () => {
+      f.get(DZ).get(n).i32(p.shift).emit(op.i32Shl, op.i32Add);
+      e.load('scalar');
+      e.accumulate('scalar', sum);
+    },
+  );
   f.get(DB).get(sum);
   e.store('scalar');
   return f;

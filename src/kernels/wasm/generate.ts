@@ -29,8 +29,26 @@ export interface Precision {
 }
 
 export const precisions: readonly Precision[] = [
-  { name: 'f32', type: f32, size: 4, shift: 2, lanes: 4, v: simd.f32x4, s: scalar.f32, splatLoad: simd.load32Splat },
-  { name: 'f64', type: f64, size: 8, shift: 3, lanes: 2, v: simd.f64x2, s: scalar.f64, splatLoad: simd.load64Splat },
+  {
+    name: 'f32',
+    type: f32,
+    size: 4,
+    shift: 2,
+    lanes: 4,
+    v: simd.f32x4,
+    s: scalar.f32,
+    splatLoad: simd.load32Splat,
+  },
+  {
+    name: 'f64',
+    type: f64,
+    size: 8,
+    shift: 3,
+    lanes: 2,
+    v: simd.f64x2,
+    s: scalar.f64,
+    splatLoad: simd.load64Splat,
+  },
 ];
 
 /** Activation epilogues the products can fuse (the others run as JavaScript loops after the product). */
@@ -42,7 +60,10 @@ export type Width = 'vector' | 'scalar';
 
 /** Helpers binding a FunctionBuilder to a precision. */
 export class Emit {
-  constructor(readonly f: FunctionBuilder, readonly p: Precision) {}
+  constructor(
+    readonly f: FunctionBuilder,
+    readonly p: Precision,
+  ) {}
 
   load(width: Width, offset = 0): void {
     if (width === 'vector') this.f.simd(simd.load).memarg(0, offset);
@@ -146,7 +167,15 @@ export class Emit {
    * computes it: dA in a local; z() and a() push the pre-activation and the output (each is pushed
    * only by the activations that need it); alpha and one are locals of this width.
    */
-  derivative(width: Width, activation: BackwardActivation | 'linear', dA: number, z: () => void, a: () => void, alpha: number, one: number): void {
+  derivative(
+    width: Width,
+    activation: BackwardActivation | 'linear',
+    dA: number,
+    z: () => void,
+    a: () => void,
+    alpha: number,
+    one: number,
+  ): void {
     const f = this.f;
     const zPositive = () => {
       z();
@@ -211,7 +240,19 @@ export class Emit {
  * params: out, act, a, sAr, sAk, b, bias (0 = none), M, K, O, alpha (f64)
  */
 export function gemmNN(p: Precision, epilogue: Epilogue, R = 4, C = 2): FunctionBuilder {
-  const f = new FunctionBuilder(`gemm_nn_${p.name}_${epilogue}`, [i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, f64]);
+  const f = new FunctionBuilder(`gemm_nn_${p.name}_${epilogue}`, [
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    f64,
+  ]);
   const e = new Emit(f, p);
   const [OUT, ACT, A, SAR, SAK, B, BIAS, M, K, O, ALPHA] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const m = f.local(i32);
@@ -237,48 +278,64 @@ export function gemmNN(p: Precision, epilogue: Epilogue, R = 4, C = 2): Function
     const bv = Array.from({ length: cols }, () => f.local(width === 'vector' ? 0x7b : p.type));
     const av = f.local(width === 'vector' ? 0x7b : p.type);
     // accumulators start at the bias (or 0)
-    f.get(BIAS).ifElse(() => {
-      for (let r = 0; r < rows; r++) {
-        for (let c = 0; c < cols; c++) {
-          f.get(BIAS).get(o).i32(p.shift).emit(op.i32Shl, op.i32Add);
-          e.load(width, c * step);
-          f.set(acc[r * cols + c]);
+    f.get(BIAS).ifElse(
+      () => {
+        for (let r = 0; r < rows; r++) {
+          for (let c = 0; c < cols; c++) {
+            f.get(BIAS).get(o).i32(p.shift).emit(op.i32Shl, op.i32Add);
+            e.load(width, c * step);
+            f.set(acc[r * cols + c]);
+          }
         }
-      }
-    }, () => {
-      for (const a of acc) {
-        e.constant(width, 0);
-        f.set(a);
-      }
-    });
+      },
+      () => {
+        for (const a of acc) {
+          e.constant(width, 0);
+          f.set(a);
+        }
+      },
+    );
     // row pointers into A and the column pointer into B
     f.get(A).get(m).get(sArB).emit(op.i32Mul, op.i32Add).set(pa[0]);
-    for (let r = 1; r < rows; r++) f.get(pa[r - 1]).get(sArB).emit(op.i32Add).set(pa[r]);
+    for (let r = 1; r < rows; r++)
+      f.get(pa[r - 1])
+        .get(sArB)
+        .emit(op.i32Add)
+        .set(pa[r]);
     f.get(B).get(o).i32(p.shift).emit(op.i32Shl, op.i32Add).set(pb);
-    f.forLoop(k, () => f.i32(0), () => f.get(K), 1, () => {
-      for (let c = 0; c < cols; c++) {
-        f.get(pb);
-        e.load(width, c * step);
-        f.set(bv[c]);
-      }
-      for (let r = 0; r < rows; r++) {
-        f.get(pa[r]);
-        e.loadSplat(width);
-        f.set(av);
+    f.forLoop(
+      k,
+      () => f.i32(0),
+      () => f.get(K),
+      1,
+      () => {
         for (let c = 0; c < cols; c++) {
-          f.get(av).get(bv[c]);
-          e.mul(width);
-          e.accumulate(width, acc[r * cols + c]);
+          f.get(pb);
+          e.load(width, c * step);
+          f.set(bv[c]);
         }
-        f.get(pa[r]).get(sAkB).emit(op.i32Add).set(pa[r]);
-      }
-      f.get(pb).get(OB).emit(op.i32Add).set(pb);
-    });
+        for (let r = 0; r < rows; r++) {
+          f.get(pa[r]);
+          e.loadSplat(width);
+          f.set(av);
+          for (let c = 0; c < cols; c++) {
+            f.get(av).get(bv[c]);
+            e.mul(width);
+            e.accumulate(width, acc[r * cols + c]);
+          }
+          f.get(pa[r]).get(sAkB).emit(op.i32Add).set(pa[r]);
+        }
+        f.get(pb).get(OB).emit(op.i32Add).set(pb);
+      },
+    );
     // epilogue: store z, and f(z) when fused
     f.get(m).get(O).emit(op.i32Mul).get(o).emit(op.i32Add).i32(p.shift).emit(op.i32Shl).set(po);
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
-        f.get(OUT).get(po).emit(op.i32Add).get(acc[r * cols + c]);
+        f.get(OUT)
+          .get(po)
+          .emit(op.i32Add)
+          .get(acc[r * cols + c]);
         e.store(width, c * step);
         if (epilogue !== 'linear') {
           f.get(acc[r * cols + c]).set(zl[width]);
@@ -294,58 +351,131 @@ export function gemmNN(p: Precision, epilogue: Epilogue, R = 4, C = 2): Function
   /** Column loops for a band of `rows` rows starting at m. */
   const band = (rows: number) => {
     const LC = p.lanes * C;
-    f.forLoop(o, () => f.i32(0), () => f.get(O).i32(LC - 1).emit(op.i32Sub), LC, () => tile(rows, C, 'vector'));
-    f.forLoop(o, () => f.get(o), () => f.get(O).i32(p.lanes - 1).emit(op.i32Sub), p.lanes, () => tile(rows, 1, 'vector'));
-    f.forLoop(o, () => f.get(o), () => f.get(O), 1, () => tile(rows, 1, 'scalar'));
+    f.forLoop(
+      o,
+      () => f.i32(0),
+      () =>
+        f
+          .get(O)
+          .i32(LC - 1)
+          .emit(op.i32Sub),
+      LC,
+      () => tile(rows, C, 'vector'),
+    );
+    f.forLoop(
+      o,
+      () => f.get(o),
+      () =>
+        f
+          .get(O)
+          .i32(p.lanes - 1)
+          .emit(op.i32Sub),
+      p.lanes,
+      () => tile(rows, 1, 'vector'),
+    );
+    f.forLoop(
+      o,
+      () => f.get(o),
+      () => f.get(O),
+      1,
+      () => tile(rows, 1, 'scalar'),
+    );
   };
   // K = 1 (an outer product: a layer with one input, or dZ·Wᵀ of a layer with one output): each
   // output is bias + a·b, and the tiles' set-up would cost more than their one step, so rows
   // are swept directly. Same arithmetic as the tiles (0 + a·b without a bias).
-  f.get(K).i32(1).emit(op.i32Eq).ifElse(() => {
-    const av = { vector: f.local(0x7b), scalar: f.local(p.type) };
-    const z = { vector: f.local(0x7b), scalar: f.local(p.type) };
-    const pa = f.local(i32);
-    const rowOut = f.local(i32);
-    const sweep = (withBias: boolean) => {
-      f.forLoop(m, () => f.i32(0), () => f.get(M), 1, () => {
-        f.get(A).get(m).get(sArB).emit(op.i32Mul, op.i32Add).set(pa);
-        f.get(m).get(OB).emit(op.i32Mul).set(rowOut);
-        for (const width of ['vector', 'scalar'] as const) {
-          f.get(pa);
-          e.loadSplat(width);
-          f.set(av[width]);
-        }
-        const column = (width: Width) => {
-          // z = (bias or 0) + a·b at byte offset o·size of the row
-          if (withBias) {
-            f.get(BIAS).get(o).emit(op.i32Add);
-            e.load(width);
-          } else {
-            e.constant(width, 0);
-          }
-          f.get(av[width]).get(B).get(o).emit(op.i32Add);
-          e.load(width);
-          e.mul(width);
-          e.add(width);
-          f.set(z[width]);
-          f.get(OUT).get(rowOut).emit(op.i32Add).get(o).emit(op.i32Add).get(z[width]);
-          e.store(width);
-          if (epilogue !== 'linear') {
-            f.get(ACT).get(rowOut).emit(op.i32Add).get(o).emit(op.i32Add);
-            e.activation(width, epilogue, z[width], width === 'vector' ? alphaV : alphaS);
-            e.store(width);
-          }
+  f.get(K)
+    .i32(1)
+    .emit(op.i32Eq)
+    .ifElse(
+      () => {
+        const av = { vector: f.local(0x7b), scalar: f.local(p.type) };
+        const z = { vector: f.local(0x7b), scalar: f.local(p.type) };
+        const pa = f.local(i32);
+        const rowOut = f.local(i32);
+        const sweep = (withBias: boolean) => {
+          f.forLoop(
+            m,
+            () => f.i32(0),
+            () => f.get(M),
+            1,
+            () => {
+              f.get(A).get(m).get(sArB).emit(op.i32Mul, op.i32Add).set(pa);
+              f.get(m).get(OB).emit(op.i32Mul).set(rowOut);
+              for (const width of ['vector', 'scalar'] as const) {
+                f.get(pa);
+                e.loadSplat(width);
+                f.set(av[width]);
+              }
+              const column = (width: Width) => {
+                // z = (bias or 0) + a·b at byte offset o·size of the row
+                if (withBias) {
+                  f.get(BIAS).get(o).emit(op.i32Add);
+                  e.load(width);
+                } else {
+                  e.constant(width, 0);
+                }
+                f.get(av[width]).get(B).get(o).emit(op.i32Add);
+                e.load(width);
+                e.mul(width);
+                e.add(width);
+                f.set(z[width]);
+                f.get(OUT).get(rowOut).emit(op.i32Add).get(o).emit(op.i32Add).get(z[width]);
+                e.store(width);
+                if (epilogue !== 'linear') {
+                  f.get(ACT).get(rowOut).emit(op.i32Add).get(o).emit(op.i32Add);
+                  e.activation(width, epilogue, z[width], width === 'vector' ? alphaV : alphaS);
+                  e.store(width);
+                }
+              };
+              // o counts bytes here
+              f.forLoop(
+                o,
+                () => f.i32(0),
+                () =>
+                  f
+                    .get(OB)
+                    .i32(p.lanes * p.size - 1)
+                    .emit(op.i32Sub),
+                p.lanes * p.size,
+                () => column('vector'),
+              );
+              f.forLoop(
+                o,
+                () => f.get(o),
+                () => f.get(OB),
+                p.size,
+                () => column('scalar'),
+              );
+            },
+          );
         };
-        // o counts bytes here
-        f.forLoop(o, () => f.i32(0), () => f.get(OB).i32(p.lanes * p.size - 1).emit(op.i32Sub), p.lanes * p.size, () => column('vector'));
-        f.forLoop(o, () => f.get(o), () => f.get(OB), p.size, () => column('scalar'));
-      });
-    };
-    f.get(BIAS).ifElse(() => sweep(true), () => sweep(false));
-  }, () => {
-    f.forLoop(m, () => f.i32(0), () => f.get(M).i32(R - 1).emit(op.i32Sub), R, () => band(R));
-    f.forLoop(m, () => f.get(m), () => f.get(M), 1, () => band(1));
-  });
+        f.get(BIAS).ifElse(
+          () => sweep(true),
+          () => sweep(false),
+        );
+      },
+      () => {
+        f.forLoop(
+          m,
+          () => f.i32(0),
+          () =>
+            f
+              .get(M)
+              .i32(R - 1)
+              .emit(op.i32Sub),
+          R,
+          () => band(R),
+        );
+        f.forLoop(
+          m,
+          () => f.get(m),
+          () => f.get(M),
+          1,
+          () => band(1),
+        );
+      },
+    );
   return f;
 }
 
@@ -359,7 +489,17 @@ export function gemmNN(p: Precision, epilogue: Epilogue, R = 4, C = 2): Function
  * params: out, act, a, b, bias (0 = none), M, K, P, alpha (f64)
  */
 export function gemmNT(p: Precision, epilogue: Epilogue, R = 2, C = 4): FunctionBuilder {
-  const f = new FunctionBuilder(`gemm_nt_${p.name}_${epilogue}`, [i32, i32, i32, i32, i32, i32, i32, i32, f64]);
+  const f = new FunctionBuilder(`gemm_nt_${p.name}_${epilogue}`, [
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    f64,
+  ]);
   const e = new Emit(f, p);
   const [OUT, ACT, A, B, BIAS, M, K, P, ALPHA] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const m = f.local(i32);
@@ -382,31 +522,45 @@ export function gemmNT(p: Precision, epilogue: Epilogue, R = 2, C = 4): Function
     const as = f.local(p.type);
     const bv = f.local(0x7b);
     f.get(A).get(m).get(KB).emit(op.i32Mul, op.i32Add).set(pa[0]);
-    for (let r = 1; r < rows; r++) f.get(pa[r - 1]).get(KB).emit(op.i32Add).set(pa[r]);
+    for (let r = 1; r < rows; r++)
+      f.get(pa[r - 1])
+        .get(KB)
+        .emit(op.i32Add)
+        .set(pa[r]);
     f.get(B).get(q).get(KB).emit(op.i32Mul, op.i32Add).set(pbs[0]);
-    for (let c = 1; c < cols; c++) f.get(pbs[c - 1]).get(KB).emit(op.i32Add).set(pbs[c]);
+    for (let c = 1; c < cols; c++)
+      f.get(pbs[c - 1])
+        .get(KB)
+        .emit(op.i32Add)
+        .set(pbs[c]);
     for (const a of acc) {
       e.constant('vector', 0);
       f.set(a);
     }
-    f.forLoop(kb, () => f.i32(0), () => f.get(KV), p.lanes * p.size, () => {
-      for (let r = 0; r < rows; r++) {
-        f.get(pa[r]).get(kb).emit(op.i32Add);
-        e.load('vector');
-        f.set(av[r]);
-      }
-      for (let c = 0; c < cols; c++) {
-        // load B's vector once, multiply it into every row's accumulator
-        f.get(pbs[c]).get(kb).emit(op.i32Add);
-        e.load('vector');
-        f.set(bv);
+    f.forLoop(
+      kb,
+      () => f.i32(0),
+      () => f.get(KV),
+      p.lanes * p.size,
+      () => {
         for (let r = 0; r < rows; r++) {
-          f.get(av[r]).get(bv);
-          e.mul('vector');
-          e.accumulate('vector', acc[r * cols + c]);
+          f.get(pa[r]).get(kb).emit(op.i32Add);
+          e.load('vector');
+          f.set(av[r]);
         }
-      }
-    });
+        for (let c = 0; c < cols; c++) {
+          // load B's vector once, multiply it into every row's accumulator
+          f.get(pbs[c]).get(kb).emit(op.i32Add);
+          e.load('vector');
+          f.set(bv);
+          for (let r = 0; r < rows; r++) {
+            f.get(av[r]).get(bv);
+            e.mul('vector');
+            e.accumulate('vector', acc[r * cols + c]);
+          }
+        }
+      },
+    );
     // horizontal sums, then the scalar tail of K
     for (let i = 0; i < acc.length; i++) {
       for (let lane = 0; lane < p.lanes; lane++) {
@@ -415,19 +569,25 @@ export function gemmNT(p: Precision, epilogue: Epilogue, R = 2, C = 4): Function
       }
       f.set(sums[i]);
     }
-    f.forLoop(kb, () => f.get(KV), () => f.get(KB), p.size, () => {
-      for (let r = 0; r < rows; r++) {
-        f.get(pa[r]).get(kb).emit(op.i32Add);
-        e.load('scalar');
-        f.set(as);
-        for (let c = 0; c < cols; c++) {
-          f.get(as).get(pbs[c]).get(kb).emit(op.i32Add);
+    f.forLoop(
+      kb,
+      () => f.get(KV),
+      () => f.get(KB),
+      p.size,
+      () => {
+        for (let r = 0; r < rows; r++) {
+          f.get(pa[r]).get(kb).emit(op.i32Add);
           e.load('scalar');
-          e.mul('scalar');
-          e.accumulate('scalar', sums[r * cols + c]);
+          f.set(as);
+          for (let c = 0; c < cols; c++) {
+            f.get(as).get(pbs[c]).get(kb).emit(op.i32Add);
+            e.load('scalar');
+            e.mul('scalar');
+            e.accumulate('scalar', sums[r * cols + c]);
+          }
         }
-      }
-    });
+      },
+    );
     f.get(m).get(P).emit(op.i32Mul).get(q).emit(op.i32Add).i32(p.shift).emit(op.i32Shl).set(po);
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
@@ -449,11 +609,43 @@ export function gemmNT(p: Precision, epilogue: Epilogue, R = 2, C = 4): Function
     }
   };
   const band = (rows: number) => {
-    f.forLoop(q, () => f.i32(0), () => f.get(P).i32(C - 1).emit(op.i32Sub), C, () => tile(rows, C));
-    f.forLoop(q, () => f.get(q), () => f.get(P), 1, () => tile(rows, 1));
+    f.forLoop(
+      q,
+      () => f.i32(0),
+      () =>
+        f
+          .get(P)
+          .i32(C - 1)
+          .emit(op.i32Sub),
+      C,
+      () => tile(rows, C),
+    );
+    f.forLoop(
+      q,
+      () => f.get(q),
+      () => f.get(P),
+      1,
+      () => tile(rows, 1),
+    );
   };
-  f.forLoop(m, () => f.i32(0), () => f.get(M).i32(R - 1).emit(op.i32Sub), R, () => band(R));
-  f.forLoop(m, () => f.get(m), () => f.get(M), 1, () => band(1));
+  f.forLoop(
+    m,
+    () => f.i32(0),
+    () =>
+      f
+        .get(M)
+        .i32(R - 1)
+        .emit(op.i32Sub),
+    R,
+    () => band(R),
+  );
+  f.forLoop(
+    m,
+    () => f.get(m),
+    () => f.get(M),
+    1,
+    () => band(1),
+  );
   return f;
 }
 
@@ -461,19 +653,42 @@ export function gemmNT(p: Precision, epilogue: Epilogue, R = 2, C = 4): Function
  * An elementwise loop over n elements: vectors first, then the scalar tail. `body(width, offset)`
  * emits the work for one vector or element at byte offset `offset` (a local).
  */
-export function elementwiseLoop(f: FunctionBuilder, p: Precision, n: number, body: (width: Width, offset: number) => void): void {
+export function elementwiseLoop(
+  f: FunctionBuilder,
+  p: Precision,
+  n: number,
+  body: (width: Width, offset: number) => void,
+): void {
   const i = f.local(i32);
   const end = f.local(i32);
   const vend = f.local(i32);
   f.get(n).i32(p.shift).emit(op.i32Shl).set(end);
   f.get(n).i32(-p.lanes).emit(0x71).i32(p.shift).emit(op.i32Shl).set(vend);
-  f.forLoop(i, () => f.i32(0), () => f.get(vend), p.lanes * p.size, () => body('vector', i));
-  f.forLoop(i, () => f.get(i), () => f.get(end), p.size, () => body('scalar', i));
+  f.forLoop(
+    i,
+    () => f.i32(0),
+    () => f.get(vend),
+    p.lanes * p.size,
+    () => body('vector', i),
+  );
+  f.forLoop(
+    i,
+    () => f.get(i),
+    () => f.get(end),
+    p.size,
+    () => body('scalar', i),
+  );
 }
 
 /** Activations whose backward SIMD128 can compute (no exp/log needed: they use a = f(z) or sign(z)). */
 export type BackwardActivation = 'relu' | 'leakyRelu' | 'tanh' | 'sigmoid' | 'elu';
-export const backwardActivations: readonly BackwardActivation[] = ['relu', 'leakyRelu', 'tanh', 'sigmoid', 'elu'];
+export const backwardActivations: readonly BackwardActivation[] = [
+  'relu',
+  'leakyRelu',
+  'tanh',
+  'sigmoid',
+  'elu',
+];
 
 /**
  * act_backward: dZ[n] = dA[n] · f'(z, a), the twins of each activation's backward loop in
@@ -528,22 +743,54 @@ export function columnSums(p: Precision): FunctionBuilder {
       f.set(a);
     }
     f.get(A).get(c).i32(p.shift).emit(op.i32Shl, op.i32Add).set(pa);
-    f.forLoop(r, () => f.i32(0), () => f.get(R), 1, () => {
-      acc.forEach((a, j) => {
-        f.get(pa);
-        e.load(width, j * step);
-        e.accumulate(width, a);
-      });
-      f.get(pa).get(CB).emit(op.i32Add).set(pa);
-    });
+    f.forLoop(
+      r,
+      () => f.i32(0),
+      () => f.get(R),
+      1,
+      () => {
+        acc.forEach((a, j) => {
+          f.get(pa);
+          e.load(width, j * step);
+          e.accumulate(width, a);
+        });
+        f.get(pa).get(CB).emit(op.i32Add).set(pa);
+      },
+    );
     acc.forEach((a, j) => {
       f.get(OUT).get(c).i32(p.shift).emit(op.i32Shl, op.i32Add).get(a);
       e.store(width, j * step);
     });
   };
-  f.forLoop(c, () => f.i32(0), () => f.get(C).i32(4 * p.lanes - 1).emit(op.i32Sub), 4 * p.lanes, () => band(4, 'vector'));
-  f.forLoop(c, () => f.get(c), () => f.get(C).i32(p.lanes - 1).emit(op.i32Sub), p.lanes, () => band(1, 'vector'));
-  f.forLoop(c, () => f.get(c), () => f.get(C), 1, () => band(1, 'scalar'));
+  f.forLoop(
+    c,
+    () => f.i32(0),
+    () =>
+      f
+        .get(C)
+        .i32(4 * p.lanes - 1)
+        .emit(op.i32Sub),
+    4 * p.lanes,
+    () => band(4, 'vector'),
+  );
+  f.forLoop(
+    c,
+    () => f.get(c),
+    () =>
+      f
+        .get(C)
+        .i32(p.lanes - 1)
+        .emit(op.i32Sub),
+    p.lanes,
+    () => band(1, 'vector'),
+  );
+  f.forLoop(
+    c,
+    () => f.get(c),
+    () => f.get(C),
+    1,
+    () => band(1, 'scalar'),
+  );
   return f;
 }
 
@@ -602,11 +849,25 @@ export function sgdStep(p: Precision): FunctionBuilder {
  * params: params, grads, m, v, n, lr, beta1, beta2, epsilon, c1, c2, keep (all f64)
  */
 export function adamStep(p: Precision): FunctionBuilder {
-  const f = new FunctionBuilder(`adam_step_${p.name}`, [i32, i32, i32, i32, i32, f64, f64, f64, f64, f64, f64, f64]);
+  const f = new FunctionBuilder(`adam_step_${p.name}`, [
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+  ]);
   const e = new Emit(f, p);
   const [PARAMS, GRADS, M, V, N, LR, B1, B2, EPS, C1, C2, KEEP] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
   const ws: Width[] = ['vector', 'scalar'];
-  const loc = (arg: number) => Object.fromEntries(ws.map((w) => [w, e.scalarLocal(w, arg)])) as Record<Width, number>;
+  const loc = (arg: number) =>
+    Object.fromEntries(ws.map((w) => [w, e.scalarLocal(w, arg)])) as Record<Width, number>;
   const lr = loc(LR);
   const b1 = loc(B1);
   const b2 = loc(B2);

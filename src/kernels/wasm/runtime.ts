@@ -112,7 +112,6 @@ export class WasmRuntime {
     }
   }
 
-
   /** The address of a typed array inside this memory, or -1 when it lives elsewhere. */
   addressOf(a: Float64Array | Float32Array): number {
     if (a.buffer === this.current || this.earlier.has(a.buffer)) return a.byteOffset;
@@ -141,7 +140,10 @@ const SHARED_MAXIMUM = 32768;
  */
 function makeMemory(): { memory: WebAssembly.Memory; shared: boolean } {
   try {
-    return { memory: new WebAssembly.Memory({ initial: 64, maximum: SHARED_MAXIMUM, shared: true }), shared: true };
+    return {
+      memory: new WebAssembly.Memory({ initial: 64, maximum: SHARED_MAXIMUM, shared: true }),
+      shared: true,
+    };
   } catch {
     return { memory: new WebAssembly.Memory({ initial: 64 }), shared: false };
   }
@@ -172,16 +174,18 @@ function start(): Promise<boolean> {
   } catch {
     // a browser main thread refuses large synchronous compiles: try asynchronously
   }
-  return WebAssembly.compile(bytes).then((module) => {
-    instantiate(module);
-    return true;
-  }).then(
-    (ok) => ok,
-    (e: Error) => {
-      failure = `WebAssembly SIMD128 kernels failed to compile: ${e.message}`;
-      return false;
-    },
-  );
+  return WebAssembly.compile(bytes)
+    .then((module) => {
+      instantiate(module);
+      return true;
+    })
+    .then(
+      (ok) => ok,
+      (e: Error) => {
+        failure = `WebAssembly SIMD128 kernels failed to compile: ${e.message}`;
+        return false;
+      },
+    );
 }
 
 /** Resolves to true once the WebAssembly kernels are usable (false when this runtime cannot run them). */
