@@ -7,18 +7,19 @@ import { activeRuntime } from './backend.js';
 import type { FloatArray } from './matmul.js';
 import type { WasmRuntime } from './wasm/runtime.js';
 
-/** The address of every buffer in the runtime's memory, all of one precision, or null. */
-function addresses(rt: WasmRuntime | null, buffers: FloatArray[]): number[] | null {
+/** The runtime and the address of every buffer in its memory, all of one precision, or null. */
+function addresses(buffers: FloatArray[]): { rt: WasmRuntime; at: number[] } | null {
+  const rt = activeRuntime();
   if (!rt) return null;
   const f32 = buffers[0] instanceof Float32Array;
-  const out: number[] = [];
+  const at: number[] = [];
   for (const b of buffers) {
     if (b instanceof Float32Array !== f32) return null;
     const a = rt.addressOf(b);
     if (a < 0) return null;
-    out.push(a);
+    at.push(a);
   }
-  return out;
+  return { rt, at };
 }
 
 const suffix = (a: FloatArray) => (a instanceof Float32Array ? 'f32' : 'f64');
@@ -26,9 +27,11 @@ const suffix = (a: FloatArray) => (a instanceof Float32Array ? 'f32' : 'f64');
 /** params[n] ← params − learningRate · grads (plain gradient descent). */
 export function sgdStep(params: FloatArray, grads: FloatArray, learningRate: number): void {
   const n = params.length;
-  const rt = activeRuntime();
-  const at = addresses(rt, [params, grads]);
-  if (at) return rt!.kernels[`sgd_step_${suffix(params)}`](at[0], at[1], n, learningRate);
+  const wasm = addresses([params, grads]);
+  if (wasm) {
+    wasm.rt.kernels[`sgd_step_${suffix(params)}`](wasm.at[0], wasm.at[1], n, learningRate);
+    return;
+  }
   for (let i = 0; i < n; i++) params[i] -= learningRate * grads[i];
 }
 
@@ -60,10 +63,10 @@ export function adamStep(
   const c2 = 1 - o.beta2 ** o.step;
   const decay = o.decay ?? 0;
   const keep = 1 - o.learningRate * decay;
-  const rt = activeRuntime();
-  const at = addresses(rt, [params, grads, m, v]);
-  if (at) {
-    return rt!.kernels[`adam_step_${suffix(params)}`](
+  const wasm = addresses([params, grads, m, v]);
+  if (wasm) {
+    const { rt, at } = wasm;
+    rt.kernels[`adam_step_${suffix(params)}`](
       at[0],
       at[1],
       at[2],
@@ -77,6 +80,7 @@ export function adamStep(
       c2,
       keep,
     );
+    return;
   }
   const { beta1: b1, beta2: b2, epsilon: eps, learningRate: lr } = o;
   for (let i = 0; i < n; i++) {
@@ -93,12 +97,12 @@ let dotScratch = 0;
 /** Σ a[i]·b[i] (the sum of squares when a = b, as the L2 penalty needs). */
 export function dot(a: FloatArray, b: FloatArray): number {
   const n = a.length;
-  const rt = activeRuntime();
-  const at = addresses(rt, [a, b]);
-  if (at) {
-    if (!dotScratch) dotScratch = rt!.allocate(8);
-    rt!.kernels[`dot_${suffix(a)}`](dotScratch, at[0], at[1], n);
-    return a instanceof Float32Array ? rt!.f32(dotScratch, 1)[0] : rt!.f64(dotScratch, 1)[0];
+  const wasm = addresses([a, b]);
+  if (wasm) {
+    const { rt, at } = wasm;
+    if (!dotScratch) dotScratch = rt.allocate(8);
+    rt.kernels[`dot_${suffix(a)}`](dotScratch, at[0], at[1], n);
+    return a instanceof Float32Array ? rt.f32(dotScratch, 1)[0] : rt.f64(dotScratch, 1)[0];
   }
   let sum = 0;
   for (let i = 0; i < n; i++) sum += a[i] * b[i];

@@ -5,22 +5,26 @@
 // Like torch.optim.AdamW given model.parameters(), the decay applies to every parameter, biases too.
 // It is separate from the network's L2 penalty (`weightDecay` on Network), which enters the cost.
 
-import { checkNumber } from '../errors.js';
 import type { FloatArray } from '../kernels/index.js';
-import { Adam, type AdamOptions } from './adam.js';
+import { Adam } from './adam.js';
+import { readHyperParameters, type OptionsOf } from './optimizer.js';
 
-export interface AdamWOptions extends AdamOptions {
+/** What AdamW adds to Adam's hyper-parameters. */
+const decoupled = {
   /** λ ≥ 0, the decoupled decay rate per unit learning rate; default 0.01 */
-  weightDecay?: number;
-}
+  weightDecay: { default: 0.01, min: 0 },
+};
+
+export type AdamWOptions = OptionsOf<typeof AdamW.hyperParameters>;
 
 export class AdamW extends Adam {
+  static override readonly hyperParameters = { ...Adam.hyperParameters, ...decoupled };
   override readonly name: string = 'adamw';
   readonly weightDecay: number;
 
   constructor(options: AdamWOptions = {}) {
     super(options);
-    this.weightDecay = checkNumber('weightDecay', options.weightDecay ?? 0.01, { min: 0 });
+    this.weightDecay = readHyperParameters(decoupled, options).weightDecay;
   }
 
   override step(params: FloatArray, grads: FloatArray): void {

@@ -1,9 +1,12 @@
-// The optimizer interface: one step() over the flat parameter and gradient buffers.
-// Optimizers know nothing of layers; they keep whatever state they need (velocities, moments)
-// in Float64Array buffers of the same length as params, made on the first step, and can write that
-// state out as plain JSON numbers (state()) and read it back (setState()) for checkpoints.
+// The optimizer interface, and the base class every optimizer here extends (as tinygrad's optim.py
+// leaves each subclass its step). Optimizers walk the flat parameter and gradient buffers and know
+// nothing of layers. The base owns what every optimizer would otherwise repeat: the learning rate and
+// step count, the state buffers (velocities, moments: Float64Arrays as long as params, made on the
+// first step), reset(), and the state as plain JSON (state() / setState()) for checkpoints.
+// Hyper-parameters are declared once per optimizer (`static hyperParameters`: default and range);
+// the constructor reads them with readHyperParameters, and index.ts derives the options from them.
 
-import { OptionError } from '../errors.js';
+import { OptionError, checkNumber } from '../errors.js';
 import type { FloatArray } from '../kernels/index.js';
 
 /** An optimizer's state as plain JSON: enough to continue a run bit-identically. */
@@ -45,13 +48,98 @@ export interface Optimizer {
   setState(state: OptimizerState): void;
 }
 
+/** One hyper-parameter: its default (cited in the optimizer's opening comment) and its valid range. */
+export interface HyperParameter {
+  default: number;
+  min?: number;
+  max?: number;
+  exclusiveMin?: boolean;
+  integer?: boolean;
+  /** the name of an earlier hyper-parameter this one must exceed (L-BFGS: c1 < c2) */
+  above?: string;
+}
+export type HyperParameters = Readonly<Record<string, HyperParameter>>;
+/** The options an optimizer takes: each hyper-parameter it declares, optional. */
+export type OptionsOf<H extends HyperParameters> = { [K in keyof H]?: number };
+
+/** A hyper-parameter that must be > 0 (learning rates, ε). */
+export function positive(defaultValue: number): HyperParameter {
+  return { default: defaultValue, min: 0, exclusiveMin: true };
+}
+
+/** Each declared hyper-parameter, in order: the option or its default, checked (OptionError with the value). */
+export function readHyperParameters<H extends HyperParameters>(
+  declared: H,
+  options: OptionsOf<H>,
+): { readonly [K in keyof H]: number } {
+  const given = options as Record<string, number | undefined>;
+  const values: Record<string, number> = {};
+  for (const [key, { default: fallback, above, ...range }] of Object.entries(declared)) {
+    const limits = above === undefined ? range : { ...range, min: values[above], exclusiveMin: true };
+    values[key] = checkNumber(key, given[key] ?? fallback, limits);
+  }
+  return values as { readonly [K in keyof H]: number };
+}
+
+/** One state buffer[P] (a velocity, a moment): n zeros on the first step, kept and checkpointed by the base. */
+export class StateBuffer {
+  values: Float64Array | null = null;
+  constructor(readonly name: string) {}
+
+  /** The buffer for n parameters (made on first use; a restored one must match n). */
+  get(n: number): Float64Array {
+    return (this.values = stateBuffer(this.values, n, this.name));
+  }
+}
+
+/** Learning rate, step count and state buffers, with reset / state / setState; subclasses write step(). */
+export abstract class BaseOptimizer implements Optimizer {
+  abstract readonly name: string;
+  learningRate: number;
+  stepCount = 0;
+  private readonly buffers: StateBuffer[] = [];
+
+  constructor(learningRate: number) {
+    this.learningRate = learningRate;
+  }
+
+  abstract step(params: FloatArray, grads: FloatArray, closure?: LossClosure, loss?: number): void;
+
+  /** A state buffer this optimizer keeps (declare it as a field): reset() forgets it, state() writes it. */
+  protected stateBuffer(name: string): StateBuffer {
+    const buffer = new StateBuffer(name);
+    this.buffers.push(buffer);
+    return buffer;
+  }
+
+  reset(): void {
+    for (const buffer of this.buffers) buffer.values = null;
+    this.stepCount = 0;
+  }
+
+  state(): OptimizerState {
+    return {
+      name: this.name,
+      step: this.stepCount,
+      learningRate: this.learningRate,
+      buffers: Object.fromEntries(this.buffers.map((b) => [b.name, bufferToJSON(b.values)])),
+    };
+  }
+
+  setState(state: OptimizerState): void {
+    this.stepCount = checkState(state, this.name).step;
+    this.learningRate = state.learningRate;
+    for (const buffer of this.buffers) buffer.values = bufferFromJSON(state, buffer.name);
+  }
+}
+
 /** Copies a state buffer out as plain numbers (empty when the buffer was never made). */
-export function bufferToJSON(buffer: Float64Array | null): number[] {
+function bufferToJSON(buffer: Float64Array | null): number[] {
   return buffer ? Array.from(buffer) : [];
 }
 
 /** Reads a state buffer back; an empty list means "not made yet". */
-export function bufferFromJSON(state: OptimizerState, key: string): Float64Array | null {
+function bufferFromJSON(state: OptimizerState, key: string): Float64Array | null {
   const values = state.buffers?.[key];
   if (!Array.isArray(values))
     throw new OptionError(
@@ -62,7 +150,7 @@ export function bufferFromJSON(state: OptimizerState, key: string): Float64Array
 }
 
 /** Checks a state belongs to this optimizer; returns it. */
-export function checkState(state: OptimizerState, name: string): OptimizerState {
+function checkState(state: OptimizerState, name: string): OptimizerState {
   if (!state || typeof state !== 'object' || state.name !== name) {
     throw new OptionError(
       `optimizer state is for ${JSON.stringify(state?.name)}, not ${name}`,
@@ -79,7 +167,7 @@ export function checkState(state: OptimizerState, name: string): OptimizerState 
 }
 
 /** A state buffer of n zeros, or the existing one after checking its length matches params. */
-export function stateBuffer(buffer: Float64Array | null, n: number, name: string): Float64Array {
+function stateBuffer(buffer: Float64Array | null, n: number, name: string): Float64Array {
   if (buffer === null) return new Float64Array(n);
   if (buffer.length !== n) {
     throw new OptionError(
