@@ -5,7 +5,7 @@
 
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { Network, fit, lossChart, regressionFitChart } from '../src/index.js';
-import { renderSvg, svgToPng } from '../src/cli/render.js';
+import { renderSvg, svgToPng } from '../src/plot/render.js';
 
 const X = Array.from({ length: 201 }, (_, i) => [i / 200]);
 const Y = X.map(([x]) => [x * x]);

@@ -8,7 +8,7 @@ import {
   predictedVsActualChart,
   regressionFitChart,
 } from '../src/index.js';
-import { renderSvg, svgToPng } from '../src/cli/render.js';
+import { renderSvg, svgToPng } from '../src/plot/render.js';
 
 test('lossChart: one row per epoch and series, log y, non-positive and NaN values left out', () => {
   const spec = lossChart([

@@ -32,25 +32,11 @@ export function chartsFor(input: PlotInput): Record<string, VegaLiteSpec> {
   const { network, encoding, x, y } = input;
   const charts: Record<string, VegaLiteSpec> = {};
   if (input.loss.some((s) => s.values.length > 0)) charts.loss = lossChart(input.loss);
-  const task = encoding.target.task;
   const numericInputs = encoding.features.every((f) => f.type !== 'category');
-  if (task === 'regression') {
-    if (x.cols === 1 && numericInputs) {
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (const v of x.data) {
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-      }
-      const grid = linspace(lo, hi, 300);
-      const out = network.predict(toMatrix(grid.map((g) => [g])));
-      charts.fit = regressionFitChart(
-        { x: Array.from(x.data), y: column(y, 0) },
-        { x: grid, y: column(out, 0) },
-        { x: encoding.features[0].name, y: encoding.target.columns[0] },
-        `${encoding.target.columns[0]}: data and network`,
-      );
-    } else {
+  const classes = encoding.target.classes;
+  if (encoding.target.task === 'regression') {
+    if (x.cols === 1 && numericInputs) charts.fit = fitChart(input);
+    else {
       const out = network.predict(x);
       charts['predicted-vs-actual'] = predictedVsActualChart(
         column(y, 0),
@@ -58,35 +44,59 @@ export function chartsFor(input: PlotInput): Record<string, VegaLiteSpec> {
         encoding.target.columns[0],
       );
     }
-  } else if (x.cols === 2 && numericInputs) {
-    const ext = [0, 1].map((c) => {
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (let r = 0; r < x.rows; r++) {
-        lo = Math.min(lo, x.data[r * 2 + c]);
-        hi = Math.max(hi, x.data[r * 2 + c]);
-      }
-      const pad = 0.08 * (hi - lo || 1);
-      return linspace(lo - pad, hi + pad, 80);
-    });
-    const cells: number[][] = [];
-    for (const b of ext[1]) for (const a of ext[0]) cells.push([a, b]);
-    const labels = decodeOutputs(encoding, network.predict(toMatrix(cells))).map((r) => String(r[0]));
-    const truth = trueLabels(encoding, y);
-    charts.regions = decisionRegionsChart(
-      { x1: ext[0], x2: ext[1], labels },
-      { x1: column(x, 0), x2: column(x, 1), labels: truth },
-      encoding.target.classes!,
-      { x1: encoding.features[0].name, x2: encoding.features[1].name },
-      `${encoding.target.columns[0]}: decision regions and data`,
-    );
+  } else if (x.cols === 2 && numericInputs && classes) {
+    charts.regions = regionsChart(input, classes);
   }
   return charts;
 }
 
+/** 1-D regression: the data and the network's curve over the inputs' range. */
+function fitChart({ network, encoding, x, y }: PlotInput): VegaLiteSpec {
+  const [lo, hi] = extent(x.data);
+  const grid = linspace(lo, hi, 300);
+  const out = network.predict(toMatrix(grid.map((g) => [g])));
+  return regressionFitChart(
+    { x: Array.from(x.data), y: column(y, 0) },
+    { x: grid, y: column(out, 0) },
+    { x: encoding.features[0].name, y: encoding.target.columns[0] },
+    `${encoding.target.columns[0]}: data and network`,
+  );
+}
+
+/** 2-D classification: the predicted class on an 80 × 80 grid (8% beyond the data), and the data. */
+function regionsChart({ network, encoding, x, y }: PlotInput, classes: string[]): VegaLiteSpec {
+  const ext = [0, 1].map((c) => {
+    const [lo, hi] = extent(column(x, c));
+    const pad = 0.08 * (hi - lo || 1);
+    return linspace(lo - pad, hi + pad, 80);
+  });
+  const cells: number[][] = [];
+  for (const b of ext[1]) for (const a of ext[0]) cells.push([a, b]);
+  const labels = decodeOutputs(encoding, network.predict(toMatrix(cells))).map((r) => String(r[0]));
+  const truth = trueLabels(encoding, y, classes);
+  return decisionRegionsChart(
+    { x1: ext[0], x2: ext[1], labels },
+    { x1: column(x, 0), x2: column(x, 1), labels: truth },
+    classes,
+    { x1: encoding.features[0].name, x2: encoding.features[1].name },
+    `${encoding.target.columns[0]}: decision regions and data`,
+  );
+}
+
+/** [min, max] of the values. */
+function extent(values: ArrayLike<number>): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    lo = Math.min(lo, values[i]);
+    hi = Math.max(hi, values[i]);
+  }
+  return [lo, hi];
+}
+
 /** Renders every chart to `<dir>/<stem>.svg` and `.png`; returns the paths written. */
 export async function writePlots(dir: string, charts: Record<string, VegaLiteSpec>): Promise<string[]> {
-  const { renderSvg, svgToPng } = await import('./render.js'); // vega takes ~0.4 s to load: only when drawing
+  const { renderSvg, svgToPng } = await import('../plot/render.js'); // vega takes ~0.4 s to load: only when drawing
   const written: string[] = [];
   for (const [stem, spec] of Object.entries(charts)) {
     const svg = await renderSvg(spec);
@@ -104,8 +114,7 @@ function column(m: Matrix, c: number): number[] {
 }
 
 /** Class labels of encoded targets (0/1 column or one-hot rows). */
-function trueLabels(encoding: Encoding, y: Matrix): string[] {
-  const classes = encoding.target.classes!;
+function trueLabels(encoding: Encoding, y: Matrix, classes: string[]): string[] {
   return decodeOutputs(encoding, y)
     .map((r) => String(r[0]))
     .map((l, i) => (encoding.target.task === 'binary' ? classes[y.data[i] >= 0.5 ? 1 : 0] : l));

@@ -1,5 +1,6 @@
 // Chart specs (Vega-Lite JSON) for loss curves, fits, decision regions and predicted-vs-actual.
-// Rendering to SVG/PNG happens in the CLI (Node); the playground can embed the same specs.
+// Rendering them to SVG/PNG is render.ts, the Node-only `scratchnet/plot` entry; the playground
+// embeds the same specs.
 export {
   lossChart,
   regressionFitChart,

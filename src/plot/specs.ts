@@ -1,6 +1,6 @@
 // Vega-Lite chart specs for training results: plain JSON objects, no vega import here, so the
 // browser playground can reuse them with vega-embed and the CLI renders them headlessly
-// (src/cli/render.ts: vega-lite compile → vega View → SVG → PNG through resvg).
+// (render.ts, the `scratchnet/plot` entry: vega-lite compile → vega View → SVG → PNG through resvg).
 // Vega-Lite reference: https://vega.github.io/vega-lite/docs/ (layer, scale type "log", rect x2/y2).
 
 export type VegaLiteSpec = Record<string, unknown>;

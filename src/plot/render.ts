@@ -1,10 +1,11 @@
-// Headless chart rendering: Vega-Lite spec → Vega → SVG (vega's string renderer), and SVG → PNG
-// through resvg (a Rust SVG renderer, no browser). Node only; the specs come from src/plot.
+// Headless chart rendering, the `scratchnet/plot` entry (Node only: vega and resvg are runtime
+// dependencies, so the core entry leaves it out): Vega-Lite spec → Vega → SVG (vega's string
+// renderer), and SVG → PNG through resvg (a Rust SVG renderer, no browser). The specs: specs.ts.
 
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
-import type { VegaLiteSpec } from '../plot/index.js';
+import type { VegaLiteSpec } from './specs.js';
 
 /** The chart as SVG text. */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
