@@ -1,6 +1,7 @@
 // The command-line program: commander setup and the list of commands, one file each in commands/.
 // A new command is one file exporting register(program) plus one line here.
 
+import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import * as datasets from './commands/datasets.js';
 import * as doctor from './commands/doctor.js';
@@ -18,10 +19,14 @@ export const commands: { register(program: Command): void }[] = [
   doctor,
 ];
 
+/** scratchnet's version, read from package.json (through the package's own "./package.json" export). */
+export const version = (createRequire(import.meta.url)('scratchnet/package.json') as { version: string })
+  .version;
+
 export function createProgram(): Command {
   const program = new Command('scratchnet')
     .description('Neural networks from scratch: train, predict, evaluate and plot on CSV / JSON data.')
-    .version('0.1.0')
+    .version(version)
     .showSuggestionAfterError()
     .exitOverride()
     .configureOutput({
