@@ -13,6 +13,7 @@
 // two spirals: 99.8% training accuracy. (scikit-learn's MLP defaults to one ReLU layer of 100,
 // TensorFlow Playground to tanh.) Glorot initialization, the network's default for tanh.
 
+import type { Task } from '../data/encoding.js';
 import { OptionError, checkNumber } from '../errors.js';
 import { toMatrix, type MatrixLike } from '../matrix.js';
 import type { ActivationSpec } from '../nn/activations.js';
@@ -22,7 +23,7 @@ import type { OptimizerName } from '../optim/index.js';
 import { fit, type FitOptions, type History } from './fit.js';
 import type { MetricName } from './metrics.js';
 
-export type Task = 'regression' | 'binary' | 'multiclass';
+export type { Task };
 
 /**
  * 'binary' for one column of 0/1; 'multiclass' for ≥ 2 columns of 0/1 with exactly one 1 per row
