@@ -4,6 +4,7 @@
 
 import { zeros, type Matrix } from '../matrix.js';
 import type { Loss } from '../nn/losses.js';
+import { columnStats as scalingStats, standardize } from '../train/scaling.js';
 import type { Finding } from './doctor-types.js';
 import { fmt, pct } from './doctor-types.js';
 
@@ -332,15 +333,8 @@ export function dataFindings(ctx: DataContext, targets: TargetInfo): Finding[] {
   return found;
 }
 
-/** Standardizes columns in place (std 0 columns are only centred). Returns the copy. */
+/** A standardized copy, by train's scaling (std 0 columns are only centred). */
 export function standardizeCopy(m: Matrix): Matrix {
-  const out = zeros(m.rows, m.cols);
-  const { mean, std } = columnStats(m);
-  for (let r = 0; r < m.rows; r++) {
-    for (let c = 0; c < m.cols; c++) {
-      const i = r * m.cols + c;
-      out.data[i] = (m.data[i] - mean[c]) / (std[c] > 0 ? std[c] : 1);
-    }
-  }
-  return out;
+  const { mean, std } = scalingStats(m);
+  return standardize(m, mean, std);
 }
