@@ -96,7 +96,8 @@ function extent(values: ArrayLike<number>): [number, number] {
 
 /** Renders every chart to `<dir>/<stem>.svg` and `.png`; returns the paths written. */
 export async function writePlots(dir: string, charts: Record<string, VegaLiteSpec>): Promise<string[]> {
-  const { renderSvg, svgToPng } = await import('../plot/render.js'); // vega takes ~0.4 s to load: only when drawing
+  // vega takes ~0.4 s to load: imported only when drawing
+  const { renderSvg, svgToPng } = await import('../plot/render.js');
   const written: string[] = [];
   for (const [stem, spec] of Object.entries(charts)) {
     const svg = await renderSvg(spec);

@@ -68,7 +68,10 @@ function hyperParametersOf(name: OptimizerName): string[] {
 type HyperParameterName = {
   [N in OptimizerName]: keyof (typeof optimizers)[N]['hyperParameters'];
 }[OptimizerName];
-/** Every optimizer's hyper-parameters (each optimizer's own options type documents them); getOptimizer rejects those the named optimizer does not have. */
+/**
+ * Every optimizer's hyper-parameters (each optimizer's own options type documents them);
+ * getOptimizer rejects those the named optimizer does not have.
+ */
 export type OptimizerOptions = { [K in HyperParameterName]?: number };
 
 const known = [...new Set(optimizerNames.flatMap(hyperParametersOf))];

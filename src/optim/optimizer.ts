@@ -67,7 +67,7 @@ export function positive(defaultValue: number): HyperParameter {
   return { default: defaultValue, min: 0, exclusiveMin: true };
 }
 
-/** Each declared hyper-parameter, in order: the option or its default, checked (OptionError with the value). */
+/** Each declared hyper-parameter in order: the option or its default, checked (bad values throw). */
 export function readHyperParameters<H extends HyperParameters>(
   declared: H,
   options: OptionsOf<H>,
@@ -81,7 +81,7 @@ export function readHyperParameters<H extends HyperParameters>(
   return values as { readonly [K in keyof H]: number };
 }
 
-/** One state buffer[P] (a velocity, a moment): n zeros on the first step, kept and checkpointed by the base. */
+/** One state buffer[P] (a velocity, a moment): zeros on the first step, kept and checkpointed by the base. */
 export class StateBuffer {
   values: Float64Array | null = null;
   constructor(readonly name: string) {}
