@@ -17,6 +17,7 @@ export {
   sanityCheck,
   formatDoctorReport,
   doctorCallback,
+  type FormatDoctorOptions,
   type DoctorOptions,
   type DoctorData,
   type DoctorReport,
