@@ -61,6 +61,9 @@ export function gradientCheckFinding(
       ? `fix the backward pass of ${suspect.component} ${suspect.name}${suspect.layer !== undefined ? ` (layer ${suspect.layer})` : ''}: ${suspect.message}`
       : `fix the backward pass of ${parts.join(', ') || 'the network'}`,
     fixOptions: {},
-    evidence: { worstError: w?.error ?? NaN },
+    evidence: {
+      worstError: w?.error ?? NaN,
+      ...(report.verdict === 'inconclusive' ? { inconclusive: 1 } : {}),
+    },
   };
 }

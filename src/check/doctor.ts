@@ -28,7 +28,7 @@ import {
 import { runRules, sortFindings } from './doctor-registry.js';
 import { fmt, optionsText, type DoctorReport, type Finding } from './doctor-types.js';
 
-export { type DoctorReport, type Finding, type Severity } from './doctor-types.js';
+export type { DoctorReport, Finding, Severity } from './doctor-types.js';
 export type { DoctorData, DoctorOptions } from './doctor-options.js';
 export { formatDoctorReport, type FormatDoctorOptions } from './doctor-report.js';
 export { sanityCheck, type SanityReport } from './doctor-sanity.js';

@@ -1,11 +1,16 @@
 // `scratchnet doctor`: says why a network would not learn (src/check/doctor.ts) — for the network
 // and training settings train would use on this data, or for a trained model (--model).
+// Exit codes: 0 no error-level finding, 1 an error-level finding, 3 inconclusive (no error, but the
+// probes found no learning rate at which the network trains stably, or the gradient check could
+// not decide); 2 for user mistakes, as everywhere.
 
 import type { Command } from 'commander';
-import { diagnose, formatDoctorReport } from '../../check/index.js';
+import { diagnose, type DoctorReport } from '../../check/index.js';
+import type { Encoding } from '../../data/index.js';
 import { modelNetwork } from '../../io/index.js';
-import { UsageError } from '../errors.js';
+import { EXIT_INCONCLUSIVE, UsageError } from '../errors.js';
 import { loadModel } from '../files.js';
+import { doctorReportJson, formatDoctorReport } from '../fixes.js';
 import {
   addDataOptions,
   addNetworkOptions,
@@ -25,7 +30,8 @@ export function register(program: Command): void {
   const command = program
     .command('doctor')
     .description(
-      'diagnose why a network is not learning: probes, data checks and rules, with suggested fixes',
+      'diagnose why a network is not learning: probes, data checks and rules, with suggested fixes ' +
+        '(exit 0 no errors, 1 errors found, 3 inconclusive)',
     );
   addDataOptions(command);
   addNetworkOptions(command);
@@ -42,13 +48,13 @@ Examples:
   $ scratchnet doctor --model model.json --data test.csv --json`,
     )
     .action((flags: Flags) => {
-      let report;
+      let report: DoctorReport;
       if (flags.model) {
         const model = loadModel(flags.model);
         if (!flags.data && !flags.dataset)
           throw new UsageError('doctor --model needs data: --data FILE or --dataset NAME');
         const network = modelNetwork(model, flags.model);
-        const { x, y } = loadDataForEncoding(flags, model.encoding).encoded;
+        const { x, y, inputNames } = loadDataForEncoding(flags, model.encoding).encoded;
         const s = model.settings as {
           optimizer?: string;
           learningRate?: number;
@@ -67,6 +73,7 @@ Examples:
             batchSize: s.batchSize, // fit's default optimizer
             scale: Boolean(network.scaling),
             trained: true,
+            columns: columnNames(inputNames, model.encoding),
             ...(h?.loss
               ? { history: { loss: h.loss, ...(h.valLoss?.length ? { validationLoss: h.valLoss } : {}) } }
               : {}),
@@ -76,7 +83,7 @@ Examples:
         const data = loadTrainingData(flags);
         const task = data.encoding.target.task;
         const settings = resolveSettings(flags, task);
-        const { x, y } = data.encoded;
+        const { x, y, inputNames } = data.encoded;
         const network = buildNetwork(settings, x, y, task);
         report = diagnose(
           network,
@@ -88,9 +95,25 @@ Examples:
             batchSize: settings.batchSize,
             scale: settings.scale,
             seed: settings.seed,
+            columns: columnNames(inputNames, data.encoding),
           },
         );
       }
-      console.log(flags.json ? JSON.stringify(report) : formatDoctorReport(report).trimEnd());
+      console.log(flags.json ? doctorReportJson(report) : formatDoctorReport(report).trimEnd());
+      process.exitCode = exitCode(report);
     });
+}
+
+/** The names of the network's inputs and outputs (one-hot outputs are named by class). */
+function columnNames(inputs: string[], encoding: Encoding) {
+  const t = encoding.target;
+  return { inputs, targets: t.task === 'multiclass' && t.classes ? t.classes : t.columns };
+}
+
+function exitCode(report: DoctorReport): number {
+  if (report.findings.some((f) => f.severity === 'error')) return 1;
+  const undecided =
+    report.summary.recommendedLearningRate === undefined ||
+    report.findings.some((f) => f.rule === 'gradient-check' && f.evidence?.inconclusive === 1);
+  return undecided ? EXIT_INCONCLUSIVE : 0;
 }
