@@ -34,50 +34,8 @@ const HIGH: Record<string, number> = { sigmoid: 1, softmax: 1, tanh: 1 };
 
 /** Rule 1, the part that needs no training: targets outside the output activation's range. */
 export function outputRangeFinding(network: Network, y: Matrix, targets: TargetInfo): Finding | null {
-  const out = outputName(network);
   const loss = network.loss;
-  if (loss.name === 'softmaxCrossEntropy') {
-    let off = 0;
-    let notOneHot = 0;
-    for (let r = 0; r < y.rows; r++) {
-      let s = 0;
-      let hot = 0;
-      for (let c = 0; c < y.cols; c++) {
-        const v = y.data[r * y.cols + c];
-        s += v;
-        if (v === 1) hot++;
-        else if (v !== 0) hot = -Infinity;
-      }
-      if (Math.abs(s - 1) > 1e-6) off++;
-      if (hot !== 1) notOneHot++;
-    }
-    if (off > 0) {
-      return {
-        rule: 'output-activation',
-        severity: 'error',
-        observed: `softmax outputs sum to 1 in every row, but ${off} of ${y.rows} target rows do not (e.g. they hold several 1s or none)`,
-        why:
-          'softmax cross-entropy compares each row with a probability distribution over classes; targets that are not ' +
-          'one-hot (or at least sum to 1) cannot be matched and the loss pushes the logits without bound',
-        fix:
-          "for one label per example, encode it one-hot (task 'multiclass'); for several independent labels, " +
-          optionsText({ loss: 'binaryCrossEntropy', output: 'sigmoid' }),
-        fixOptions: { loss: 'binaryCrossEntropy', output: 'sigmoid' },
-        evidence: { rowsNotSummingToOne: off },
-      };
-    }
-    if (notOneHot > 0) {
-      return {
-        rule: 'output-activation',
-        severity: 'info',
-        observed: `${notOneHot} of ${y.rows} target rows are distributions rather than one-hot labels`,
-        why: 'soft labels are fine for softmax cross-entropy (label smoothing, distillation); the loss cannot reach 0 then',
-        fix: 'nothing, if the soft labels are intended',
-        fixOptions: {},
-      };
-    }
-    return null;
-  }
+  if (loss.name === 'softmaxCrossEntropy') return softmaxTargetsFinding(y);
   if (loss.name === 'binaryCrossEntropy') {
     if (targets.min < 0 || targets.max > 1) {
       return {
@@ -91,7 +49,55 @@ export function outputRangeFinding(network: Network, y: Matrix, targets: TargetI
     }
     return null;
   }
-  // regression losses
+  return regressionRangeFinding(outputName(network), y, targets);
+}
+
+/** Softmax cross-entropy: target rows that do not sum to 1 (an error), or soft labels (a note). */
+function softmaxTargetsFinding(y: Matrix): Finding | null {
+  let off = 0;
+  let notOneHot = 0;
+  for (let r = 0; r < y.rows; r++) {
+    let s = 0;
+    let hot = 0;
+    for (let c = 0; c < y.cols; c++) {
+      const v = y.data[r * y.cols + c];
+      s += v;
+      if (v === 1) hot++;
+      else if (v !== 0) hot = -Infinity;
+    }
+    if (Math.abs(s - 1) > 1e-6) off++;
+    if (hot !== 1) notOneHot++;
+  }
+  if (off > 0) {
+    return {
+      rule: 'output-activation',
+      severity: 'error',
+      observed: `softmax outputs sum to 1 in every row, but ${off} of ${y.rows} target rows do not (e.g. they hold several 1s or none)`,
+      why:
+        'softmax cross-entropy compares each row with a probability distribution over classes; targets that are not ' +
+        'one-hot (or at least sum to 1) cannot be matched and the loss pushes the logits without bound',
+      fix:
+        "for one label per example, encode it one-hot (task 'multiclass'); for several independent labels, " +
+        optionsText({ loss: 'binaryCrossEntropy', output: 'sigmoid' }),
+      fixOptions: { loss: 'binaryCrossEntropy', output: 'sigmoid' },
+      evidence: { rowsNotSummingToOne: off },
+    };
+  }
+  if (notOneHot > 0) {
+    return {
+      rule: 'output-activation',
+      severity: 'info',
+      observed: `${notOneHot} of ${y.rows} target rows are distributions rather than one-hot labels`,
+      why: 'soft labels are fine for softmax cross-entropy (label smoothing, distillation); the loss cannot reach 0 then',
+      fix: 'nothing, if the soft labels are intended',
+      fixOptions: {},
+    };
+  }
+  return null;
+}
+
+/** A regression loss: targets outside the output activation's range. */
+function regressionRangeFinding(out: string, y: Matrix, targets: TargetInfo): Finding | null {
   if (out === 'linear') return null;
   const low = LOW[out];
   const high = HIGH[out];
