@@ -48,60 +48,65 @@ Examples:
   $ scratchnet doctor --model model.json --data test.csv --json`,
     )
     .action((flags: Flags) => {
-      let report: DoctorReport;
-      if (flags.model) {
-        const model = loadModel(flags.model);
-        if (!flags.data && !flags.dataset)
-          throw new UsageError('doctor --model needs data: --data FILE or --dataset NAME');
-        const network = modelNetwork(model, flags.model);
-        const { x, y, inputNames } = loadDataForEncoding(flags, model.encoding).encoded;
-        const s = model.settings as {
-          optimizer?: string;
-          learningRate?: number;
-          batchSize?: number;
-          epochs?: number;
-        };
-        const h = model.history as { loss?: number[]; valLoss?: number[] } | undefined;
-        // the model's network predicts in original units: the doctor sees the data as training did
-        report = diagnose(
-          network,
-          { x, y },
-          {
-            optimizer: s.optimizer ?? 'adam',
-            learningRate: s.learningRate,
-            epochs: s.epochs,
-            batchSize: s.batchSize, // fit's default optimizer
-            scale: Boolean(network.scaling),
-            trained: true,
-            columns: columnNames(inputNames, model.encoding),
-            ...(h?.loss
-              ? { history: { loss: h.loss, ...(h.valLoss?.length ? { validationLoss: h.valLoss } : {}) } }
-              : {}),
-          },
-        );
-      } else {
-        const data = loadTrainingData(flags);
-        const task = data.encoding.target.task;
-        const settings = resolveSettings(flags, task);
-        const { x, y, inputNames } = data.encoded;
-        const network = buildNetwork(settings, x, y, task);
-        report = diagnose(
-          network,
-          { x, y },
-          {
-            optimizer: settings.optimizer ?? 'adam',
-            learningRate: settings.learningRate,
-            epochs: settings.epochs,
-            batchSize: settings.batchSize,
-            scale: settings.scale,
-            seed: settings.seed,
-            columns: columnNames(inputNames, data.encoding),
-          },
-        );
-      }
+      const report = flags.model ? diagnoseModel(flags, flags.model) : diagnoseNew(flags);
       console.log(flags.json ? doctorReportJson(report) : formatDoctorReport(report).trimEnd());
       process.exitCode = exitCode(report);
     });
+}
+
+/** A trained model on this data, judged with the settings it was trained with. */
+function diagnoseModel(flags: Flags, file: string): DoctorReport {
+  const model = loadModel(file);
+  if (!flags.data && !flags.dataset)
+    throw new UsageError('doctor --model needs data: --data FILE or --dataset NAME');
+  const network = modelNetwork(model, file);
+  const { x, y, inputNames } = loadDataForEncoding(flags, model.encoding).encoded;
+  const s = model.settings as {
+    optimizer?: string;
+    learningRate?: number;
+    batchSize?: number;
+    epochs?: number;
+  };
+  const h = model.history as { loss?: number[]; valLoss?: number[] } | undefined;
+  // the model's network predicts in original units: the doctor sees the data as training did
+  return diagnose(
+    network,
+    { x, y },
+    {
+      optimizer: s.optimizer ?? 'adam', // fit's default optimizer
+      learningRate: s.learningRate,
+      epochs: s.epochs,
+      batchSize: s.batchSize,
+      scale: Boolean(network.scaling),
+      trained: true,
+      columns: columnNames(inputNames, model.encoding),
+      ...(h?.loss
+        ? { history: { loss: h.loss, ...(h.valLoss?.length ? { validationLoss: h.valLoss } : {}) } }
+        : {}),
+    },
+  );
+}
+
+/** The network and training settings `train` would use on this data. */
+function diagnoseNew(flags: Flags): DoctorReport {
+  const data = loadTrainingData(flags);
+  const task = data.encoding.target.task;
+  const settings = resolveSettings(flags, task);
+  const { x, y, inputNames } = data.encoded;
+  const network = buildNetwork(settings, x, y, task);
+  return diagnose(
+    network,
+    { x, y },
+    {
+      optimizer: settings.optimizer ?? 'adam',
+      learningRate: settings.learningRate,
+      epochs: settings.epochs,
+      batchSize: settings.batchSize,
+      scale: settings.scale,
+      seed: settings.seed,
+      columns: columnNames(inputNames, data.encoding),
+    },
+  );
 }
 
 /** The names of the network's inputs and outputs (one-hot outputs are named by class). */
