@@ -278,7 +278,7 @@ export const activationNames = Object.keys(factories) as ActivationName[];
 export function getActivation(spec: ActivationSpec | Activation, option = 'activation'): Activation {
   if (typeof spec === 'object' && spec !== null && 'forward' in spec) return spec;
   const name = typeof spec === 'string' ? spec : spec?.name;
-  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(factories, name)) {
+  if (typeof name !== 'string' || !Object.hasOwn(factories, name)) {
     return unknownName('activation', name ?? spec, activationNames, option);
   }
   const alpha = typeof spec === 'object' ? spec.alpha : undefined;

@@ -230,7 +230,7 @@ export const lossNames = Object.keys(factories) as LossName[];
 export function getLoss(spec: LossSpec | Loss, option = 'loss'): Loss {
   if (typeof spec === 'object' && spec !== null && 'value' in spec) return spec;
   const name = typeof spec === 'string' ? spec : spec?.name;
-  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(factories, name)) {
+  if (typeof name !== 'string' || !Object.hasOwn(factories, name)) {
     return unknownName('loss', name ?? spec, lossNames, option);
   }
   return factories[name as LossName](typeof spec === 'object' ? spec.delta : undefined);
