@@ -302,7 +302,7 @@ test("doctor: names the seed experiment's problem and its fix", () => {
     ],
     dir,
   );
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 1, r.stderr); // error-level findings: exit 1
   const report = JSON.parse(r.stdout);
   assert.ok(
     report.findings.some((f: { rule: string }) => f.rule === 'learning-rate'),

@@ -12,13 +12,13 @@ import {
   diagnose,
   doctorCallback,
   fit,
-  formatDoctorReport,
   sanityCheck,
   toMatrix,
   type DoctorOptions,
   type Layer,
   type Matrix,
 } from '../src/index.js';
+import { formatDoctorReport } from '../src/cli/fixes.js';
 
 const seedX = Array.from({ length: 201 }, (_, i) => [i / 200]);
 const seedY = seedX.map(([v]) => [v * v]);

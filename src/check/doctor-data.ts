@@ -5,8 +5,8 @@
 import { zeros, type Matrix } from '../matrix.js';
 import type { Loss } from '../nn/losses.js';
 import { columnStats as scalingStats, standardize } from '../train/scaling.js';
-import type { Finding } from './doctor-types.js';
-import { fmt, pct } from './doctor-types.js';
+import { columnName } from './doctor-options.js';
+import { fmt, pct, type Finding } from './doctor-types.js';
 
 /** What kind of targets these are. */
 export interface TargetInfo {
@@ -26,7 +26,15 @@ export interface TargetInfo {
   std: number[];
 }
 
-export function columnStats(m: Matrix): { mean: number[]; std: number[]; min: number[]; max: number[] } {
+/** Per-column mean, standard deviation (population), minimum and maximum. */
+export interface ColumnStats {
+  mean: number[];
+  std: number[];
+  min: number[];
+  max: number[];
+}
+
+export function columnStats(m: Matrix): ColumnStats {
   const { rows, cols, data } = m;
   const mean = new Array<number>(cols).fill(0);
   const std = new Array<number>(cols).fill(0);
@@ -164,42 +172,77 @@ export function dropRows<T>(raw: T, drop: number[]): T {
   return Array.from(raw as unknown as ArrayLike<unknown>).filter((_, r) => !skip.has(r)) as unknown as T;
 }
 
+/** What the data rules read (a DoctorContext has all of it). */
 export interface DataContext {
-  x: Matrix;
-  y: Matrix;
+  /** the data as training sees it (standardized when scaling is on) */
+  X: Matrix;
+  Y: Matrix;
   loss: Loss;
-  parameters: number;
+  targets: TargetInfo;
+  /** statistics of the data as given, for values in the caller's units */
+  rawStats: { x: ColumnStats; y: ColumnStats };
   /** whether training standardizes the data (then raw scales do not matter) */
-  scale: boolean;
+  o: { scale: boolean };
+  network: { parameterCount: number };
+  options: { columns?: { inputs?: readonly string[]; targets?: readonly string[] } };
 }
 
-/** Rule 10 (constant features, conflicting duplicates, imbalance, few examples) and rule 6 (scaling). */
-export function dataFindings(ctx: DataContext, targets: TargetInfo): Finding[] {
-  const { x, y, loss } = ctx;
-  const found: Finding[] = [];
-  const xs = columnStats(x);
+/** Rule 10a: rows holding NaN, Infinity or a non-number, found before toMatrix would refuse them. */
+export function nanFinding(
+  rawX: unknown,
+  rawY: unknown,
+): { finding: Finding; rows: number[]; total: number } | null {
+  const bx = badRows(rawX);
+  const by = badRows(rawY);
+  const bad = [...new Set([...(bx?.rows ?? []), ...(by?.rows ?? [])])].sort((p, q) => p - q);
+  if (bad.length === 0) return null;
+  const total = bx?.total ?? by?.total ?? 0;
+  const finding: Finding = {
+    rule: 'data-nan',
+    severity: 'error',
+    observed:
+      `${bad.length} of ${total} rows hold NaN, Infinity or a non-number (${(bx?.cells ?? 0) + (by?.cells ?? 0)} cells; ` +
+      `rows ${bad.slice(0, 8).join(', ')}${bad.length > 8 ? ', …' : ''})`,
+    why: 'one NaN in a batch makes the loss and every gradient NaN, and the weights are lost at the first step',
+    fix: 'leave those rows out (or fill the missing values); in code, remove or fill them before training',
+    fixOptions: { dropMissing: true },
+    evidence: { rows: bad.length },
+  };
+  return { finding, rows: bad, total };
+}
 
+/** Rule 10: constant input columns. */
+export function constantFeaturesFinding(ctx: DataContext): Finding | null {
+  const { X } = ctx;
+  const xs = ctx.rawStats.x;
+  const names = ctx.options.columns?.inputs;
   const constant = xs.std.map((s, c) => (s === 0 ? c : -1)).filter((c) => c >= 0);
-  if (constant.length > 0 && x.rows > 1) {
-    const big = constant.filter((c) => Math.abs(xs.mean[c]) > 10);
-    found.push({
-      rule: 'constant-features',
-      severity: big.length > 0 && !ctx.scale ? 'warning' : 'info',
-      observed:
-        `input column${constant.length > 1 ? 's' : ''} ${constant.slice(0, 8).join(', ')} ${constant.length > 1 ? 'are' : 'is'} constant ` +
-        `(${constant
-          .slice(0, 3)
-          .map((c) => `column ${c} = ${fmt(xs.mean[c])}`)
-          .join(', ')}) over all ${x.rows} examples`,
-      why:
-        'a constant input carries no information; it only acts as an extra bias, and a large constant one makes the ' +
-        'first layer badly conditioned (its weights need a much smaller learning rate than the others)',
-      fix: `leave the column${constant.length > 1 ? 's' : ''} out (--features without ${constant.length > 1 ? 'them' : 'it'})`,
-      fixOptions: { dropFeatures: constant },
-    });
-  }
+  if (constant.length === 0 || X.rows <= 1) return null;
+  const big = constant.filter((c) => Math.abs(xs.mean[c]) > 10);
+  const several = constant.length > 1;
+  return {
+    rule: 'constant-features',
+    severity: big.length > 0 && !ctx.o.scale ? 'warning' : 'info',
+    observed:
+      `input column${several ? 's' : ''} ${constant
+        .slice(0, 8)
+        .map((c) => names?.[c] ?? c)
+        .join(', ')} ${several ? 'are' : 'is'} constant ` +
+      `(${constant
+        .slice(0, 3)
+        .map((c) => `${columnName(names, c)} = ${fmt(xs.mean[c])}`)
+        .join(', ')}) over all ${X.rows} examples`,
+    why:
+      'a constant input carries no information; it only acts as an extra bias, and a large constant one makes the ' +
+      'first layer badly conditioned (its weights need a much smaller learning rate than the others)',
+    fix: `leave the column${several ? 's' : ''} out of the inputs`,
+    fixOptions: { dropFeatures: names ? constant.map((c) => columnName(names, c)) : constant },
+  };
+}
 
-  // identical inputs with different targets: the loss cannot go below their spread
+/** Rule 10: identical inputs with different targets — the loss cannot go below their spread. */
+export function conflictingDuplicatesFinding(ctx: DataContext): Finding | null {
+  const { X: x, Y: y, loss } = ctx;
   const groups = new Map<string, number[]>();
   for (let r = 0; r < x.rows; r++) {
     const key = Array.from(x.data.subarray(r * x.cols, (r + 1) * x.cols)).join(',');
@@ -212,125 +255,143 @@ export function dataFindings(ctx: DataContext, targets: TargetInfo): Finding[] {
   let floor = 0; // for mse: Σ over conflicting groups of within-group squared deviations / (N·cols)
   for (const g of groups.values()) {
     if (g.length < 2) continue;
-    let differs = false;
-    for (let c = 0; c < y.cols; c++) {
-      let m = 0;
-      for (const r of g) m += y.data[r * y.cols + c];
-      m /= g.length;
-      for (const r of g) {
-        const d = y.data[r * y.cols + c] - m;
-        if (d !== 0) differs = true;
-        floor += d * d;
-      }
-    }
-    if (differs) {
+    const spread = withinGroupSpread(y, g);
+    floor += spread;
+    if (spread > 0) {
       conflicting += g.length;
       conflictGroups++;
     }
   }
-  if (conflicting > 0) {
-    const mseFloor = floor / (y.rows * y.cols);
-    const share = conflicting / x.rows;
-    found.push({
-      rule: 'conflicting-duplicates',
-      severity: share >= 0.05 ? 'warning' : 'info',
-      observed:
-        `${conflicting} of ${x.rows} examples (${pct(share)}) share their inputs with another example whose target differs ` +
-        `(${conflictGroups} groups)` +
-        (loss.name === 'mse' ? `; no network can get the mse below ${fmt(mseFloor)}` : ''),
-      why:
-        'the network gives one output per input, so identical inputs with different targets set a floor under the loss; ' +
-        'a missing feature or label noise is the usual cause',
-      fix: 'add the feature that tells these examples apart, or merge/remove the conflicting rows; no training option can fit them',
-      fixOptions: {},
-      evidence: { conflicting, lossFloor: mseFloor },
-    });
-  }
+  if (conflicting === 0) return null;
+  const mseFloor = floor / (y.rows * y.cols);
+  const share = conflicting / x.rows;
+  return {
+    rule: 'conflicting-duplicates',
+    severity: share >= 0.05 ? 'warning' : 'info',
+    observed:
+      `${conflicting} of ${x.rows} examples (${pct(share)}) share their inputs with another example whose target differs ` +
+      `(${conflictGroups} groups)` +
+      (loss.name === 'mse' ? `; no network can get the mse below ${fmt(mseFloor)}` : ''),
+    why:
+      'the network gives one output per input, so identical inputs with different targets set a floor under the loss; ' +
+      'a missing feature or label noise is the usual cause',
+    fix: 'add the feature that tells these examples apart, or merge/remove the conflicting rows; no training option can fit them',
+    fixOptions: {},
+    evidence: { conflicting, lossFloor: mseFloor },
+  };
+}
 
-  // class imbalance
-  if (loss.kind === 'classification' && (targets.binary || targets.oneHot)) {
-    const counts = targets.oneHot
-      ? targets.mean.map((m) => Math.round(m * y.rows))
-      : [Math.round((1 - targets.mean[0]) * y.rows), Math.round(targets.mean[0] * y.rows)];
-    const small = Math.min(...counts);
-    const large = Math.max(...counts);
-    if (small / large < 0.1) {
-      const k = counts.indexOf(small);
-      found.push({
-        rule: 'class-imbalance',
-        severity: 'warning',
-        observed:
-          `class ${k} has ${small} examples against ${large} for the largest class (${pct(small / y.rows)} of the data); ` +
-          `always predicting the majority class is already ${pct(large / y.rows)} accurate`,
-        why: 'the loss is dominated by the large class: the network can reach a low loss while ignoring the small one, and accuracy hides it',
-        fix: 'oversample the small class (or collect more of it) and judge by per-class recall / balanced accuracy, not accuracy',
-        fixOptions: { oversample: true },
-        evidence: { smallest: small, largest: large },
-      });
-    }
+/** Σ of squared deviations of the rows' targets from their group mean, over all target columns. */
+function withinGroupSpread(y: Matrix, rows: number[]): number {
+  let sum = 0;
+  for (let c = 0; c < y.cols; c++) {
+    let m = 0;
+    for (const r of rows) m += y.data[r * y.cols + c];
+    m /= rows.length;
+    for (const r of rows) sum += (y.data[r * y.cols + c] - m) ** 2;
   }
+  return sum;
+}
 
-  // fewer examples than parameters: only a note — smooth low-dimensional fits are fine overparameterized
-  if (x.rows * y.cols < ctx.parameters) {
-    found.push({
-      rule: 'too-few-examples',
-      // a note, not a warning: without held-out evidence of overfitting nothing is wrong yet
-      severity: 'info',
-      observed:
-        `${x.rows} examples × ${y.cols} output${y.cols > 1 ? 's' : ''} for ${ctx.parameters} parameters ` +
-        `(${fmt(ctx.parameters / (x.rows * y.cols))} parameters per target value)`,
-      why:
-        'with more parameters than target values the network can memorize the training set; judge it on held-out data ' +
-        '(a validation split) and prefer a smaller network or a penalty if the validation loss is much worse than the training loss',
-      fix: 'hold out data with --val-split 0.2 and compare; if it overfits, use fewer hidden units or --weight-decay',
-      fixOptions: { validationSplit: 0.2 },
-      evidence: { examples: x.rows, parameters: ctx.parameters },
-    });
-  }
+/** Rule 10: a class with under a tenth of the largest class's examples. */
+export function classImbalanceFinding(ctx: DataContext): Finding | null {
+  const { Y: y, loss, targets } = ctx;
+  if (loss.kind !== 'classification' || !(targets.binary || targets.oneHot)) return null;
+  const counts = targets.oneHot
+    ? targets.mean.map((m) => Math.round(m * y.rows))
+    : [Math.round((1 - targets.mean[0]) * y.rows), Math.round(targets.mean[0] * y.rows)];
+  const small = Math.min(...counts);
+  const large = Math.max(...counts);
+  if (small / large >= 0.1) return null;
+  const k = counts.indexOf(small);
+  const names = targets.oneHot ? ctx.options.columns?.targets : undefined;
+  return {
+    rule: 'class-imbalance',
+    severity: 'warning',
+    observed:
+      `class ${names?.[k] ?? k} has ${small} examples against ${large} for the largest class (${pct(small / y.rows)} of the data); ` +
+      `always predicting the majority class is already ${pct(large / y.rows)} accurate`,
+    why: 'the loss is dominated by the large class: the network can reach a low loss while ignoring the small one, and accuracy hides it',
+    fix: 'oversample the small class (or collect more of it) and judge by per-class recall / balanced accuracy, not accuracy',
+    fixOptions: { oversample: true },
+    evidence: { smallest: small, largest: large },
+  };
+}
 
-  if (!ctx.scale) {
-    const bad: string[] = [];
-    for (let c = 0; c < x.cols; c++) {
-      if (xs.std[c] === 0) continue;
-      const size = Math.sqrt(xs.mean[c] ** 2 + xs.std[c] ** 2);
-      if (size > 20 || xs.std[c] < 1e-2)
-        bad.push(`column ${c}: mean ${fmt(xs.mean[c])}, std ${fmt(xs.std[c])}`);
-    }
-    if (bad.length > 0) {
-      found.push({
-        rule: 'unscaled-inputs',
-        severity: 'warning',
-        observed: `scaling is off and ${bad.length} of ${x.cols} input columns are far from unit scale (${bad.slice(0, 3).join('; ')})`,
-        why:
-          "the first layer's weights multiply the raw values: large inputs saturate tanh/sigmoid units and make gradient " +
-          'descent need a tiny learning rate, small ones learn slowly; standardizing each column to mean 0, std 1 avoids both',
-        fix: 'turn scaling on (drop --no-scale; library: fit option scale: true)',
-        fixOptions: { scale: true },
-      });
-    }
-    if (loss.kind === 'regression') {
-      const ys = columnStats(y);
-      const badY: string[] = [];
-      for (let c = 0; c < y.cols; c++) {
-        const size = Math.sqrt(ys.mean[c] ** 2 + ys.std[c] ** 2);
-        if (size > 20 || (ys.std[c] > 0 && ys.std[c] < 1e-3 && size < 1e-2))
-          badY.push(`column ${c}: mean ${fmt(ys.mean[c])}, std ${fmt(ys.std[c])}`);
-      }
-      if (badY.length > 0) {
-        found.push({
-          rule: 'unscaled-targets',
-          severity: 'warning',
-          observed: `scaling is off and the targets are far from unit scale (${badY.slice(0, 3).join('; ')})`,
-          why:
-            'the loss and its gradient grow with the square of the target scale, so the learning rate that suits one ' +
-            'scale diverges or crawls on another; standardized targets make the usual rates work',
-          fix: 'turn scaling on (drop --no-scale; library: fit option scale: true)',
-          fixOptions: { scale: true },
-        });
-      }
-    }
-  }
-  return found;
+/** Rule 10: fewer target values than parameters — only a note: smooth low-dimensional fits are fine overparameterized. */
+export function tooFewExamplesFinding(ctx: DataContext): Finding | null {
+  const { X: x, Y: y } = ctx;
+  const parameters = ctx.network.parameterCount;
+  if (x.rows * y.cols >= parameters) return null;
+  return {
+    rule: 'too-few-examples',
+    // a note, not a warning: without held-out evidence of overfitting nothing is wrong yet
+    severity: 'info',
+    observed:
+      `${x.rows} examples × ${y.cols} output${y.cols > 1 ? 's' : ''} for ${parameters} parameters ` +
+      `(${fmt(parameters / (x.rows * y.cols))} parameters per target value)`,
+    why:
+      'with more parameters than target values the network can memorize the training set; judge it on held-out data ' +
+      '(a validation split) and prefer a smaller network or a penalty if the validation loss is much worse than the training loss',
+    fix: 'hold out a fifth of the data (validationSplit: 0.2) and compare; if it overfits, use fewer hidden units or a weight decay',
+    fixOptions: { validationSplit: 0.2 },
+    evidence: { examples: x.rows, parameters },
+  };
+}
+
+/** Columns far from unit scale: "name: mean m, std s" for each. */
+function offScale(
+  stats: ColumnStats,
+  names: readonly string[] | undefined,
+  far: (mean: number, std: number) => boolean,
+): string[] {
+  const bad: string[] = [];
+  for (let c = 0; c < stats.mean.length; c++)
+    if (far(stats.mean[c], stats.std[c]))
+      bad.push(`${columnName(names, c)}: mean ${fmt(stats.mean[c])}, std ${fmt(stats.std[c])}`);
+  return bad;
+}
+
+export const SCALE_FIX = 'turn scaling on (fit option scale: true)';
+
+/** Rule 6: with scaling off, input columns far from unit scale. */
+export function unscaledInputsFinding(ctx: DataContext): Finding | null {
+  if (ctx.o.scale) return null;
+  const bad = offScale(ctx.rawStats.x, ctx.options.columns?.inputs, (mean, std) => {
+    const size = Math.sqrt(mean ** 2 + std ** 2);
+    return std !== 0 && (size > 20 || std < 1e-2);
+  });
+  if (bad.length === 0) return null;
+  return {
+    rule: 'unscaled-inputs',
+    severity: 'warning',
+    observed: `scaling is off and ${bad.length} of ${ctx.X.cols} input columns are far from unit scale (${bad.slice(0, 3).join('; ')})`,
+    why:
+      "the first layer's weights multiply the raw values: large inputs saturate tanh/sigmoid units and make gradient " +
+      'descent need a tiny learning rate, small ones learn slowly; standardizing each column to mean 0, std 1 avoids both',
+    fix: SCALE_FIX,
+    fixOptions: { scale: true },
+  };
+}
+
+/** Rule 6: with scaling off, regression targets far from unit scale. */
+export function unscaledTargetsFinding(ctx: DataContext): Finding | null {
+  if (ctx.o.scale || ctx.loss.kind !== 'regression') return null;
+  const bad = offScale(ctx.rawStats.y, ctx.options.columns?.targets, (mean, std) => {
+    const size = Math.sqrt(mean ** 2 + std ** 2);
+    return size > 20 || (std > 0 && std < 1e-3 && size < 1e-2);
+  });
+  if (bad.length === 0) return null;
+  return {
+    rule: 'unscaled-targets',
+    severity: 'warning',
+    observed: `scaling is off and the targets are far from unit scale (${bad.slice(0, 3).join('; ')})`,
+    why:
+      'the loss and its gradient grow with the square of the target scale, so the learning rate that suits one ' +
+      'scale diverges or crawls on another; standardized targets make the usual rates work',
+    fix: SCALE_FIX,
+    fixOptions: { scale: true },
+  };
 }
 
 /** A standardized copy, by train's scaling (std 0 columns are only centred). */

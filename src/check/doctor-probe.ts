@@ -185,7 +185,7 @@ export function scanRates(
   if (best) {
     const i = RATE_GRID.indexOf(best.rate);
     for (const j of [i - 2, i - 1, i + 1, i + 2]) if (j >= 0 && j < RATE_GRID.length) run(RATE_GRID[j]);
-    best = pickBest()!;
+    best = pickBest() ?? best;
   }
   let recommended: number | undefined;
   if (best) {

@@ -1,6 +1,7 @@
-// The doctor's rules about the network and its training (rules 1–5, 7, 8): each looks at probes or
-// statistics and returns findings with the numbers it saw. Rules that need no training live in
-// doctor-data.ts; the orchestration (which probes to run, in what order) is in doctor.ts.
+// The doctor's findings about the network and its training (rules 1–5, 7, 8): each looks at probes
+// or statistics and returns a finding with the numbers it saw. Findings about the data alone are in
+// doctor-data.ts, those that train their own probes in doctor-training-rules.ts; the list of rules,
+// their order and the probes they share are in doctor-registry.ts and doctor-context.ts.
 
 import type { Matrix } from '../matrix.js';
 import { Dense } from '../nn/dense.js';
@@ -8,13 +9,15 @@ import { defaultInitializer } from '../nn/initializers.js';
 import type { Network } from '../nn/network.js';
 import type { TargetInfo } from './doctor-data.js';
 import type { LayerStats, Probe, RateScan } from './doctor-probe.js';
-import { rms } from './doctor-probe.js';
-import { flagValue, fmt, pct, type Finding } from './doctor-types.js';
+import { preserving, rms, train } from './doctor-probe.js';
+import { exact, fmt, optionsText, pct, type Finding } from './doctor-types.js';
 
 /** The output activation's name ('linear' for layers without one). */
 export function outputName(network: Network): string {
   return network.layers[network.layers.length - 1].activation?.name ?? 'linear';
 }
+
+const LINEAR_OUTPUT = optionsText({ output: 'linear' });
 
 /** Lowest target value the output activation can produce comfortably (leaky slopes count as 0). */
 const LOW: Record<string, number> = {
@@ -31,50 +34,8 @@ const HIGH: Record<string, number> = { sigmoid: 1, softmax: 1, tanh: 1 };
 
 /** Rule 1, the part that needs no training: targets outside the output activation's range. */
 export function outputRangeFinding(network: Network, y: Matrix, targets: TargetInfo): Finding | null {
-  const out = outputName(network);
   const loss = network.loss;
-  if (loss.name === 'softmaxCrossEntropy') {
-    let off = 0;
-    let notOneHot = 0;
-    for (let r = 0; r < y.rows; r++) {
-      let s = 0;
-      let hot = 0;
-      for (let c = 0; c < y.cols; c++) {
-        const v = y.data[r * y.cols + c];
-        s += v;
-        if (v === 1) hot++;
-        else if (v !== 0) hot = -Infinity;
-      }
-      if (Math.abs(s - 1) > 1e-6) off++;
-      if (hot !== 1) notOneHot++;
-    }
-    if (off > 0) {
-      return {
-        rule: 'output-activation',
-        severity: 'error',
-        observed: `softmax outputs sum to 1 in every row, but ${off} of ${y.rows} target rows do not (e.g. they hold several 1s or none)`,
-        why:
-          'softmax cross-entropy compares each row with a probability distribution over classes; targets that are not ' +
-          'one-hot (or at least sum to 1) cannot be matched and the loss pushes the logits without bound',
-        fix:
-          'for one label per example encode it one-hot (--task multiclass); for several independent labels use ' +
-          '--loss binaryCrossEntropy --output sigmoid',
-        fixOptions: { loss: 'binaryCrossEntropy', output: 'sigmoid' },
-        evidence: { rowsNotSummingToOne: off },
-      };
-    }
-    if (notOneHot > 0) {
-      return {
-        rule: 'output-activation',
-        severity: 'info',
-        observed: `${notOneHot} of ${y.rows} target rows are distributions rather than one-hot labels`,
-        why: 'soft labels are fine for softmax cross-entropy (label smoothing, distillation); the loss cannot reach 0 then',
-        fix: 'nothing, if the soft labels are intended',
-        fixOptions: {},
-      };
-    }
-    return null;
-  }
+  if (loss.name === 'softmaxCrossEntropy') return softmaxTargetsFinding(y);
   if (loss.name === 'binaryCrossEntropy') {
     if (targets.min < 0 || targets.max > 1) {
       return {
@@ -82,13 +43,61 @@ export function outputRangeFinding(network: Network, y: Matrix, targets: TargetI
         severity: 'error',
         observed: `a sigmoid output (binary cross-entropy) gives values in (0, 1), but the targets span [${fmt(targets.min)}, ${fmt(targets.max)}]`,
         why: 'binary cross-entropy treats each target as the probability of class 1; values outside [0, 1] are not probabilities',
-        fix: '--loss mse --output linear (regression), or encode the labels as 0/1',
+        fix: `${optionsText({ loss: 'mse', output: 'linear' })} (regression), or encode the labels as 0/1`,
         fixOptions: { loss: 'mse', output: 'linear' },
       };
     }
     return null;
   }
-  // regression losses
+  return regressionRangeFinding(outputName(network), y, targets);
+}
+
+/** Softmax cross-entropy: target rows that do not sum to 1 (an error), or soft labels (a note). */
+function softmaxTargetsFinding(y: Matrix): Finding | null {
+  let off = 0;
+  let notOneHot = 0;
+  for (let r = 0; r < y.rows; r++) {
+    let s = 0;
+    let hot = 0;
+    for (let c = 0; c < y.cols; c++) {
+      const v = y.data[r * y.cols + c];
+      s += v;
+      if (v === 1) hot++;
+      else if (v !== 0) hot = -Infinity;
+    }
+    if (Math.abs(s - 1) > 1e-6) off++;
+    if (hot !== 1) notOneHot++;
+  }
+  if (off > 0) {
+    return {
+      rule: 'output-activation',
+      severity: 'error',
+      observed: `softmax outputs sum to 1 in every row, but ${off} of ${y.rows} target rows do not (e.g. they hold several 1s or none)`,
+      why:
+        'softmax cross-entropy compares each row with a probability distribution over classes; targets that are not ' +
+        'one-hot (or at least sum to 1) cannot be matched and the loss pushes the logits without bound',
+      fix:
+        "for one label per example, encode it one-hot (task 'multiclass'); for several independent labels, " +
+        optionsText({ loss: 'binaryCrossEntropy', output: 'sigmoid' }),
+      fixOptions: { loss: 'binaryCrossEntropy', output: 'sigmoid' },
+      evidence: { rowsNotSummingToOne: off },
+    };
+  }
+  if (notOneHot > 0) {
+    return {
+      rule: 'output-activation',
+      severity: 'info',
+      observed: `${notOneHot} of ${y.rows} target rows are distributions rather than one-hot labels`,
+      why: 'soft labels are fine for softmax cross-entropy (label smoothing, distillation); the loss cannot reach 0 then',
+      fix: 'nothing, if the soft labels are intended',
+      fixOptions: {},
+    };
+  }
+  return null;
+}
+
+/** A regression loss: targets outside the output activation's range. */
+function regressionRangeFinding(out: string, y: Matrix, targets: TargetInfo): Finding | null {
   if (out === 'linear') return null;
   const low = LOW[out];
   const high = HIGH[out];
@@ -104,7 +113,7 @@ export function outputRangeFinding(network: Network, y: Matrix, targets: TargetI
       severity: 'error',
       observed: 'softmax over a single output is the constant 1 for every input',
       why: 'softmax normalizes across the outputs of each example; with one output nothing can be learned',
-      fix: '--output linear',
+      fix: LINEAR_OUTPUT,
       fixOptions: { output: 'linear' },
     };
   }
@@ -120,7 +129,7 @@ export function outputRangeFinding(network: Network, y: Matrix, targets: TargetI
     why:
       'the network can never output those targets, so the loss stays high however long it trains; a regression ' +
       'output should be linear (no activation) unless the targets are bounded exactly like the activation',
-    fix: '--output linear',
+    fix: LINEAR_OUTPUT,
     fixOptions: { output: 'linear' },
     evidence: { outside: (below + above) / n },
   };
@@ -156,6 +165,30 @@ export function flatRegion(name: string): ((z: number) => boolean) | null {
   }
 }
 
+/** `steps` steps at `rate`: the loss halfway and at the end, and the share of examples in the output's flat region. */
+export function outputRun(
+  network: Network,
+  x: Matrix,
+  y: Matrix,
+  optimizer: string,
+  rate: number,
+  steps: number,
+): OutputRun {
+  let half = NaN;
+  return preserving(network, () => {
+    const p = train(network, x, y, optimizer, rate, steps, (s) => {
+      if (s === steps / 2) half = network.computeLoss(x, y, { data: true, penalties: false }).data;
+    });
+    network.forward(x);
+    const last = network.layers[network.layers.length - 1];
+    const flat = flatRegion(last.activation?.name ?? 'linear');
+    let inFlat = 0;
+    const z = last.preActivation?.();
+    if (flat && z) for (let i = 0; i < z.data.length; i++) if (flat(z.data[i])) inFlat++;
+    return { rate, steps: p.steps, half, final: p.finalData, flatShare: z ? inFlat / z.data.length : 0 };
+  });
+}
+
 /**
  * Rule 1 for a non-linear regression output whose range does hold the targets: the network as it
  * is against the same weights with a linear output, each trained at its recommended rate. Evidence:
@@ -189,14 +222,14 @@ export function outputCounterfactualFinding(
     rule: 'output-activation',
     severity,
     observed:
-      `regression with a ${out} output: after ${current.steps} steps at --lr ${flagValue(current.rate)}, ${pct(current.flatShare)} of the examples ` +
+      `regression with a ${out} output: after ${current.steps} steps at learning rate ${exact(current.rate)}, ${pct(current.flatShare)} of the examples ` +
       `sit where ${slope}, and the loss ${stalled ? 'has stalled' : 'is'} at ${fmt(current.final)} (${fmt(current.half)} at step ${current.steps / 2}); ` +
       `the same weights with a linear output go ${fmt(linear.half)} → ${fmt(linear.final)}${falling ? ' and keep falling' : ''}` +
       (ratio >= 1.5 ? ` (${fmt(ratio)}× lower)` : ''),
     why:
       `a ${out} output bends part of its range: examples whose output lands there get ${out === 'relu' ? 'no' : 'a tiny'} gradient, so the ` +
       'fit stalls for them; a regression output is normally linear (no activation)',
-    fix: '--output linear',
+    fix: LINEAR_OUTPUT,
     fixOptions: { output: 'linear' },
     evidence: { ratio, flatShare: current.flatShare, current: current.final, linear: linear.final },
   };
@@ -219,7 +252,7 @@ export function lossTaskFinding(network: Network, targets: TargetInfo, y: Matrix
       why:
         `${loss.name} treats labels as numbers to approach; cross-entropy measures the probability given to the right ` +
         'class, keeps a strong gradient when a prediction is confidently wrong (mse through a sigmoid does not) and gives calibrated probabilities',
-      fix: `--loss ${fixOptions.loss} --output ${fixOptions.output}`,
+      fix: optionsText(fixOptions),
       fixOptions,
     };
   }
@@ -229,7 +262,7 @@ export function lossTaskFinding(network: Network, targets: TargetInfo, y: Matrix
       severity: 'info',
       observed: `the targets take only ${targets.integerCodes} integer values (${fmt(targets.min)} … ${fmt(targets.max)})`,
       why: 'if these are class codes, regression imposes an order and distances between classes that do not exist',
-      fix: 'if they are classes, one-hot encode them and use --loss softmaxCrossEntropy (--task multiclass)',
+      fix: `if they are classes, one-hot encode them (task 'multiclass') and use ${optionsText({ loss: 'softmaxCrossEntropy', output: 'softmax' })}`,
       fixOptions: { loss: 'softmaxCrossEntropy', output: 'softmax' },
     };
   }
@@ -241,7 +274,7 @@ export function lossTaskFinding(network: Network, targets: TargetInfo, y: Matrix
       why:
         'cross-entropy expects class labels (0/1) or probabilities; continuous measurements are a regression task, ' +
         'where mse with a linear output fits them directly',
-      fix: '--loss mse --output linear',
+      fix: optionsText({ loss: 'mse', output: 'linear' }),
       fixOptions: { loss: 'mse', output: 'linear' },
     };
   }
@@ -275,7 +308,7 @@ export function learningRateFinding(c: RateContext): Finding | null {
   const rec = c.scan.recommended;
   if (rec === undefined || !c.scan.best) return null;
   const best = c.scan.best;
-  const fixText = `--lr ${flagValue(rec)}`;
+  const fixText = optionsText({ learningRate: rec });
   const tried = `${c.scan.probes.length} rates from ${fmt(c.scan.probes[0].rate)} to ${fmt(c.scan.probes[c.scan.probes.length - 1].rate)}`;
   const where = c.fixedBy ? ` (with ${c.fixedBy})` : '';
   const ratios = c.updateRatio.length
@@ -292,7 +325,7 @@ export function learningRateFinding(c: RateContext): Finding | null {
       rule: 'learning-rate',
       severity: 'error',
       observed:
-        `learning rate too large: at --lr ${flagValue(c.rate)} (${c.optimizer}) the loss ${what}${ratios}; of ${tried}${where}, ` +
+        `learning rate too large: at ${exact(c.rate)} (${c.optimizer}) the loss ${what}${ratios}; of ${tried}${where}, ` +
         `${best.rate} gave the lowest loss after ${best.steps} steps (${fmt(best.finalData)})`,
       why:
         'each step overshoots the minimum along the steepest directions of the loss, so the loss grows instead of falling; ' +
@@ -317,7 +350,7 @@ export function learningRateFinding(c: RateContext): Finding | null {
       rule: 'learning-rate',
       severity: e.finalData > 0.1 * c.baseline ? 'error' : 'warning',
       observed:
-        `learning rate too small: at --lr ${flagValue(c.rate)} (${c.optimizer}) ${u.steps} steps move the loss from ${fmt(u.initial)} to ` +
+        `learning rate too small: at ${exact(c.rate)} (${c.optimizer}) ${u.steps} steps move the loss from ${fmt(u.initial)} to ` +
         `${fmt(u.final)} (${pct(Math.max(0, (u.initial - u.final) / u.initial))} lower)${ratios}. Your ${total} steps move the weights about as ` +
         `far as ${e.steps} steps at ${fmt(e.rate)}, which end at ${fmt(e.finalData)}${where}; ${l.steps} steps at the recommended ${rec} ` +
         `reach ${fmt(l.finalData)} (${fmt(ratio)}× lower; of ${tried}, ${best.rate} was fastest over ${best.steps} steps)`,
@@ -349,7 +382,7 @@ export function unitFindings(stats: LayerStats[], network: Network): Finding[] {
         (all
           ? '; a whole dead layer makes the output the same for every input'
           : '; the network works with a fraction of its units'),
-      fix: '--activation leakyRelu',
+      fix: optionsText({ activation: 'leakyRelu' }),
       fixOptions: { activation: 'leakyRelu' },
       evidence: { deadShare: Math.max(...deadLayers.map((s) => s.dead / s.units)) },
     });
@@ -371,8 +404,9 @@ export function unitFindings(stats: LayerStats[], network: Network): Finding[] {
       why:
         'a saturated tanh/sigmoid passes almost no gradient, so the layers below it stop learning; large inputs or large ' +
         'initial weights push units there',
-      fix: '', // filled in by the caller, which knows whether scaling or initialization is the cause
-      fixOptions: {},
+      // the rule knows whether scaling is the cause; the attribution pass whether initialization is
+      fix: optionsText({ activation: 'relu' }),
+      fixOptions: { activation: 'relu' },
       evidence: { saturatedShare: Math.max(...satLayers.map((s) => s.saturated / s.units)) },
     });
   }
@@ -394,7 +428,7 @@ export function gradientFinding(
       severity: 'error',
       observed: `non-finite gradients at the current weights (${list})`,
       why: 'a NaN or infinite gradient destroys the weights at the first step',
-      fix: `--init ${defaultInitializer(hidden as never)} and a smaller --lr`,
+      fix: `${optionsText({ init: defaultInitializer(hidden as never) })} and a smaller learningRate`,
       fixOptions: { init: defaultInitializer(hidden as never) },
     };
   }
@@ -414,7 +448,7 @@ export function gradientFinding(
         (saturating
           ? ` (${hidden} has slope ≤ ${hidden === 'sigmoid' ? '0.25' : '1'} and less when saturated)`
           : ''),
-      fix: saturating ? '--activation relu' : `--init ${fixOptions.init}`,
+      fix: optionsText(fixOptions),
       fixOptions,
       evidence: { ratio },
     };
@@ -428,11 +462,11 @@ export function gradientFinding(
       severity: 'warning',
       observed:
         `weight-gradient RMS per layer (input → output): ${list}; layer ${worst.layer}'s gradient is ${fmt(steep)}× its weights' RMS ` +
-        `(${fmt(worst.weightRms)}), so even --lr 1e-3 would change those weights by more than their own size in one step`,
+        `(${fmt(worst.weightRms)}), so even a learning rate of 1e-3 would change those weights by more than their own size in one step`,
       why:
         'gradients that dwarf the weights come from activations or initial weights that grow layer by layer; gradient ' +
         'descent then needs a rate so small that the rest of the network cannot learn',
-      fix: `--init ${init}`,
+      fix: optionsText({ init }),
       fixOptions: { init },
       evidence: { ratio: steep },
     };
@@ -445,7 +479,7 @@ export function gradientFinding(
       why:
         'when each layer multiplies the backward signal by more than 1 it grows geometrically with depth: the first ' +
         'layers take huge steps while the last barely move, and no single learning rate suits both',
-      fix: `--init ${defaultInitializer(hidden as never)}`,
+      fix: optionsText({ init: defaultInitializer(hidden as never) }),
       fixOptions: { init: defaultInitializer(hidden as never) },
       evidence: { ratio },
     };
@@ -489,7 +523,7 @@ export function initializationFinding(
         why:
           'identical units compute the same output and receive the same gradient, so they stay identical forever: ' +
           `the layer acts as a single unit. Random initialization breaks the symmetry`,
-        fix: `--init ${init}`,
+        fix: optionsText({ init }),
         fixOptions: { init },
       };
     }
@@ -513,7 +547,7 @@ export function initializationFinding(
         why:
           `large initial weights drive ${act} units into their flat tails, where the gradient vanishes; Glorot & Bengio (2010) ` +
           'chose the variance 2/(fanIn + fanOut) to keep them in their responsive range',
-        fix: `--init ${init}`,
+        fix: optionsText({ init }),
         fixOptions: { init },
         evidence: { ratio: have / want },
       };

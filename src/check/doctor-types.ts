@@ -1,7 +1,10 @@
 // The doctor's report format: findings with a stable rule id, a severity, the evidence observed
-// (with numbers), why it matters and the fix as CLI flags plus a machine-readable form.
+// (with numbers), why it matters and the fix as library options (fixOptions) plus a sentence in the
+// same terms. The library never writes CLI flags: src/cli/fixes.ts renders fixOptions as flags.
 
 export type Severity = 'error' | 'warning' | 'info';
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 export interface Finding {
   /** stable kebab-case id, e.g. 'output-activation', 'learning-rate' */
@@ -11,10 +14,15 @@ export interface Finding {
   observed: string;
   /** why it matters */
   why: string;
-  /** the exact change, in the CLI's flag names (`--output linear --lr 0.05`) */
+  /** the change in words, in the library's terms (`output: 'linear'`, or advice no option expresses) */
   fix: string;
-  /** the same change as library options (NetworkOptions / FitOptions names: output, learningRate, layers, …) */
+  /**
+   * The change as library options (NetworkOptions / FitOptions names: output, learningRate, layers,
+   * scale, …; data options: dropMissing, dropFeatures, oversample); {} when no option expresses it.
+   */
   fixOptions?: Record<string, unknown>;
+  /** set when the fix is another finding's (this one is its symptom): that finding's rule id */
+  fixFrom?: string;
   /** the key numbers, for scripts and tests */
   evidence?: Record<string, number>;
 }
@@ -39,46 +47,6 @@ export interface DoctorReport {
   };
 }
 
-/** Order of the rules within a severity: causes before symptoms. */
-export const RULE_ORDER: readonly string[] = [
-  'data-nan',
-  'output-activation',
-  'loss-task',
-  'learning-rate',
-  'unscaled-inputs',
-  'unscaled-targets',
-  'gradient-check',
-  'initialization',
-  'exploding-gradients',
-  'vanishing-gradients',
-  'dead-units',
-  'saturated-units',
-  'constant-output',
-  'regularization',
-  'baseline-loss',
-  'underfitting',
-  'overfitting',
-  'conflicting-duplicates',
-  'constant-features',
-  'class-imbalance',
-  'too-few-examples',
-  'sanity-initial-loss',
-  'sanity-overfit',
-  'sanity-regularization',
-];
-
-const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-
-export function sortFindings(findings: Finding[]): Finding[] {
-  const rank = (r: string) => {
-    const i = RULE_ORDER.indexOf(r);
-    return i < 0 ? RULE_ORDER.length : i;
-  };
-  return [...findings].sort(
-    (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || rank(a.rule) - rank(b.rule),
-  );
-}
-
 /** A number for a message: 4 significant digits, exponent form when far from 1. */
 export function fmt(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -93,9 +61,24 @@ export function pct(v: number): string {
   return `${p >= 10 || p === 0 ? Math.round(p) : Number(p.toPrecision(2))}%`;
 }
 
-/** A number as a flag value: plain for ordinary values, `1e-6` style for small or huge ones. */
-export function flagValue(v: number): string {
+/** A number in full (a rate, a λ): plain for ordinary values, `1e-6` style for small or huge ones. */
+export function exact(v: number): string {
   if (!Number.isFinite(v) || v === 0) return String(v);
   const a = Math.abs(v);
   return a < 1e-3 || a >= 1e6 ? v.toExponential().replace('e+', 'e') : String(v);
+}
+
+/** Library options as words: `learningRate: 0.05, output: 'linear'` (the `fix` of an option-only finding). */
+export function optionsText(options: Record<string, unknown>): string {
+  const show = (v: unknown): string =>
+    typeof v === 'string'
+      ? `'${v}'`
+      : typeof v === 'number'
+        ? exact(v)
+        : Array.isArray(v)
+          ? `[${v.map(show).join(', ')}]`
+          : String(v);
+  return Object.entries(options)
+    .map(([k, v]) => `${k}: ${show(v)}`)
+    .join(', ');
 }

@@ -28,6 +28,8 @@ export function straddles(v: number, w: number, kinks: ArrayLike<number>): boole
 interface WatchedLayer {
   index: number;
   layer: Layer;
+  /** the layer's pre-activations z[N×O] from its last forward */
+  preActivation: () => Matrix;
   kinks: readonly number[];
   /** side of every pre-activation z[N×O] at the base point */
   base: Uint8Array;
@@ -62,7 +64,7 @@ export class KinkWatch {
 
   constructor(
     layers: readonly Layer[],
-    private readonly loss: Loss | null,
+    loss: Loss | null,
     targets: Matrix | null,
     private readonly predictions: () => FloatArray,
     /** layer indices for the report (layers[i] is reported as firstIndex + i) */
@@ -71,10 +73,12 @@ export class KinkWatch {
     layers.forEach((layer, i) => {
       const kinks = layer.activation?.kinks ?? [];
       if (kinks.length === 0 || typeof layer.preActivation !== 'function') return;
-      const z = layer.preActivation();
+      const preActivation = layer.preActivation.bind(layer);
+      const z = preActivation();
       this.watched.push({
         index: firstIndex + i,
         layer,
+        preActivation,
         kinks: [...kinks].sort((a, b) => a - b),
         base: new Uint8Array(z.data.length),
       });
@@ -104,7 +108,7 @@ export class KinkWatch {
   /** Records the sides at the current point (call right after a forward pass at the base point). */
   capture(): void {
     for (const w of this.watched) {
-      const z = w.layer.preActivation!().data;
+      const z = w.preActivation().data;
       for (let i = 0; i < z.length; i++) w.base[i] = side(z[i], w.kinks);
     }
     const l = this.lossWatch;
@@ -118,7 +122,7 @@ export class KinkWatch {
   crossed(): boolean {
     let any = false;
     for (const w of this.watched) {
-      const z = w.layer.preActivation!().data;
+      const z = w.preActivation().data;
       const base = w.base;
       let moved = false;
       if (w.kinks.length === 1) {
@@ -168,7 +172,8 @@ export class KinkWatch {
   }
 
   private lossSide(p: number, i: number): number {
-    const l = this.lossWatch!;
+    const l = this.lossWatch;
+    if (!l) return 0;
     let s = 0;
     for (let k = l.offsets[i]; k < l.offsets[i + 1]; k++) if (p > l.values[k]) s++;
     return s;

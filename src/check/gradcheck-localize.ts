@@ -173,9 +173,16 @@ export function checkLayerAlone(
   // R[rows×outputSize]: a random direction, so no output is weighted by zero
   const R: Matrix = { rows, cols: layer.outputSize, data: new Float64Array(rows * layer.outputSize) };
   for (let i = 0; i < R.data.length; i++) R.data[i] = random.normal();
+  // with fromLogits the layer is the network's last and exposes its pre-activations (Network checks)
+  const preActivation = () => {
+    const z = layer.preActivation?.();
+    if (!z)
+      throw new Error(`layer ${index} (${layer.type}) feeds a loss from logits but has no preActivation()`);
+    return z;
+  };
   const output = (): FloatArray => {
     const out = layer.forward(x);
-    return fromLogits ? layer.preActivation!().data : out.data;
+    return fromLogits ? preActivation().data : out.data;
   };
   const base = output();
   let scale = 0,
@@ -186,7 +193,10 @@ export function checkLayerAlone(
   }
   const watch = new KinkWatch([layer], null, null, () => new Float64Array(0), index);
   watch.capture();
-  const dInput = fromLogits ? layer.backwardFromPreActivation!(R, true) : layer.backward(R, true);
+  const dInput =
+    fromLogits && layer.backwardFromPreActivation
+      ? layer.backwardFromPreActivation(R, true)
+      : layer.backward(R, true);
   const buffers: Buffer[] = layer.parameters.map((p) => ({
     kind: p.name,
     // the layer reads p.value: check on it directly (restored exactly after each step)

@@ -24,45 +24,49 @@ function entryRow(e: GradCheckEntry): string[] {
   ];
 }
 
-export function formatGradCheckReport(report: GradCheckReport): string {
-  const out: string[] = [];
-  out.push(`gradient check: ${report.verdict.toUpperCase()}`);
-  out.push(`  ${report.summary}`);
-  out.push('');
-  out.push(
-    `network: ${report.network.parameters} parameters, loss ${report.network.loss}${report.network.fromLogits ? ' (from logits)' : ''}, ` +
-      `penalties: ${report.network.penalties.join(', ') || 'none'}; ` +
-      `${report.examples.sampled ? `${report.examples.checked} of ${report.examples.total} examples (seeded sample)` : `${report.examples.total} examples`}`,
-  );
-  for (const [i, l] of report.network.layers.entries()) out.push(`  ${i}: ${l}`);
-  const p = report.parameters,
-    x = report.inputs;
-  out.push(
+/** What was checked: the network, the sample, the step and the tolerance. */
+function header(report: GradCheckReport): string[] {
+  const n = report.network;
+  const e = report.examples;
+  const p = report.parameters;
+  const x = report.inputs;
+  return [
+    `gradient check: ${report.verdict.toUpperCase()}`,
+    `  ${report.summary}`,
+    '',
+    `network: ${n.parameters} parameters, loss ${n.loss}${n.fromLogits ? ' (from logits)' : ''}, ` +
+      `penalties: ${n.penalties.join(', ') || 'none'}; ` +
+      `${e.sampled ? `${e.checked} of ${e.total} examples (seeded sample)` : `${e.total} examples`}`,
+    ...n.layers.map((l, i) => `  ${i}: ${l}`),
     `checked: ${p.checked} of ${p.total} parameters${p.sampled ? ` (seeded sample, seed ${p.seed})` : ''}, ` +
       `${x.checked} of ${x.total} input entries${x.sampled ? ' (sampled)' : ''}`,
+    `step: ${report.step.rule}; h from ${fmt(report.step.smallest)} to ${fmt(report.step.largest)}`,
+    `tolerance: ${report.tolerance.floor}; pass when error ≤ ${fmt(report.tolerance.error)}`,
+  ];
+}
+
+function termTable(report: GradCheckReport): string[] {
+  return table(
+    ['term', 'value', 'checked', 'judged', 'failed', 'kinks', 'unstable', 'worst error', '‖a−n‖/(‖a‖+‖n‖)'],
+    report.terms.map((t) => [
+      t.term,
+      fmt(t.value),
+      String(t.checked),
+      String(t.judged),
+      String(t.failed),
+      String(t.kinks),
+      String(t.unstable),
+      fmt(t.worstError),
+      fmt(t.textbook),
+    ]),
   );
-  out.push(`step: ${report.step.rule}; h from ${fmt(report.step.smallest)} to ${fmt(report.step.largest)}`);
-  out.push(`tolerance: ${report.tolerance.floor}; pass when error ≤ ${fmt(report.tolerance.error)}`);
-  out.push('');
-  out.push(
-    ...table(
-      ['term', 'value', 'checked', 'judged', 'failed', 'kinks', 'unstable', 'worst error', '‖a−n‖/(‖a‖+‖n‖)'],
-      report.terms.map((t) => [
-        t.term,
-        fmt(t.value),
-        String(t.checked),
-        String(t.judged),
-        String(t.failed),
-        String(t.kinks),
-        String(t.unstable),
-        fmt(t.worstError),
-        fmt(t.textbook),
-      ]),
-    ),
-  );
-  out.push('');
-  // the data term's buffers, and failing buffers of other terms (the total only when the data term
-  // does not already show the same failure)
+}
+
+/**
+ * The data term's buffers, and failing buffers of other terms (the total only when the data term
+ * does not already show the same failure).
+ */
+function groupTable(report: GradCheckReport): string[] {
   const dataFails = new Set(
     report.groups.filter((g) => g.term === 'data' && g.failed > 0).map((g) => `${g.layer}:${g.kind}`),
   );
@@ -70,8 +74,8 @@ export function formatGradCheckReport(report: GradCheckReport): string {
     (g) =>
       g.term === 'data' || (g.failed > 0 && !(g.term === 'total' && dataFails.has(`${g.layer}:${g.kind}`))),
   );
-  out.push('per layer and kind:');
-  out.push(
+  return [
+    'per layer and kind:',
     ...table(
       ['term', 'layer', 'kind', 'size', 'checked', 'judged', 'failed', 'kinks', 'worst error'],
       dataGroups.map((g) => [
@@ -86,32 +90,33 @@ export function formatGradCheckReport(report: GradCheckReport): string {
         fmt(g.worstError),
       ]),
     ),
-  );
-  if (report.setAside.kinks + report.setAside.unstable > 0) {
-    out.push('');
+  ];
+}
+
+/** What was set aside, the suspects and the worst entries (each section only when it has lines). */
+function findings(report: GradCheckReport): string[] {
+  const out: string[] = [];
+  const { setAside } = report;
+  if (setAside.kinks + setAside.unstable > 0) {
     out.push(
+      '',
       `set aside (not judged; a step across a kink measures the mean of two slopes, not a bug): ` +
-        `${report.setAside.kinks} kink crossings, ${report.setAside.unstable} unstable`,
+        `${setAside.kinks} kink crossings, ${setAside.unstable} unstable`,
     );
-    if (report.setAside.bySource.length > 1)
-      out.push('  by source (one entry may cross kinks in several places):');
-    for (const s of report.setAside.bySource) out.push(`  ${s.source}: ${s.entries} entries`);
+    if (setAside.bySource.length > 1) out.push('  by source (one entry may cross kinks in several places):');
+    for (const s of setAside.bySource) out.push(`  ${s.source}: ${s.entries} entries`);
   }
-  if (report.suspects.length > 0) {
-    out.push('');
-    out.push('suspects:');
-    for (const s of report.suspects) out.push(`  - ${s.message}`);
-  }
+  if (report.suspects.length > 0)
+    out.push('', 'suspects:', ...report.suspects.map((s) => `  - ${s.message}`));
   if (report.worst.length > 0) {
-    out.push('');
-    out.push('worst entries:');
-    out.push(
-      ...table(
-        ['term', 'layer', 'kind', 'at', 'analytic', 'numeric', 'error', 'status'],
-        report.worst.map(entryRow),
-      ),
-    );
+    const header = ['term', 'layer', 'kind', 'at', 'analytic', 'numeric', 'error', 'status'];
+    out.push('', 'worst entries:', ...table(header, report.worst.map(entryRow)));
   }
+  return out;
+}
+
+export function formatGradCheckReport(report: GradCheckReport): string {
+  const out = [...header(report), '', ...termTable(report), '', ...groupTable(report), ...findings(report)];
   if (!report.deterministic)
     out.push('', 'warning: two backward passes at the same point gave different gradients');
   if (!report.restored)

@@ -1,4 +1,7 @@
-// Checking a network: the gradient checker and the doctor.
+// Checking a network: the gradient checker (gradcheck.ts: the two sides in gradcheck-run.ts, the
+// judgement in gradcheck-summary.ts, the text in gradcheck-report.ts) and the doctor (doctor.ts:
+// rules listed in doctor-registry.ts over the probes cached in doctor-context.ts; findings in
+// library terms, which src/cli/fixes.ts renders as flags).
 export {
   gradCheck,
   type GradCheckOptions,
@@ -17,6 +20,7 @@ export {
   sanityCheck,
   formatDoctorReport,
   doctorCallback,
+  type FormatDoctorOptions,
   type DoctorOptions,
   type DoctorData,
   type DoctorReport,

@@ -217,13 +217,16 @@ export function gelu(): Activation {
   });
 }
 
+/** Softmax activations made below (not elementwise, so not in `builtins`, which the kernels read). */
+const softmaxes = new WeakSet<Activation>();
+
 /**
  * Softmax over each row: a_j = e^(z_j − max z) / Σ_k e^(z_k − max z) (shifted by the row's max so
  * that no exponent overflows). Backward is the Jacobian-vector product a_j·(dA_j − Σ_k a_k·dA_k).
  * Paired with softmaxCrossEntropy, the network skips this and takes the loss from the logits.
  */
 export function softmax(): Activation {
-  return {
+  const activation: Activation = {
     name: 'softmax',
     spec: 'softmax',
     kinks: [],
@@ -248,6 +251,13 @@ export function softmax(): Activation {
       }
     },
   };
+  softmaxes.add(activation);
+  return activation;
+}
+
+/** Whether `a` is a built-in activation (the gradient checker and doctor trust them); user-written ones are not. */
+export function isBuiltinActivation(a: Activation): boolean {
+  return builtins.has(a) || softmaxes.has(a);
 }
 
 const factories: Record<ActivationName, (alpha?: number) => Activation> = {
@@ -268,7 +278,7 @@ export const activationNames = Object.keys(factories) as ActivationName[];
 export function getActivation(spec: ActivationSpec | Activation, option = 'activation'): Activation {
   if (typeof spec === 'object' && spec !== null && 'forward' in spec) return spec;
   const name = typeof spec === 'string' ? spec : spec?.name;
-  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(factories, name)) {
+  if (typeof name !== 'string' || !Object.hasOwn(factories, name)) {
     return unknownName('activation', name ?? spec, activationNames, option);
   }
   const alpha = typeof spec === 'object' ? spec.alpha : undefined;

@@ -30,9 +30,22 @@ export interface Loss {
   checkTargets?(t: FloatArray, rows: number, cols: number, argument?: string): void;
 }
 
+/** The losses this file's factories made: a user-written Loss is never among them, even under a built-in's name. */
+const builtins = new WeakSet<Loss>();
+
+/** Whether `loss` is one of the built-in losses (the gradient checker and doctor trust them). */
+export function isBuiltinLoss(loss: Loss): boolean {
+  return builtins.has(loss);
+}
+
+function registered(loss: Loss): Loss {
+  builtins.add(loss);
+  return loss;
+}
+
 /** Mean squared error: mean of (p − t)². */
 export function mse(): Loss {
-  return {
+  return registered({
     name: 'mse',
     spec: 'mse',
     kind: 'regression',
@@ -51,12 +64,12 @@ export function mse(): Loss {
       for (let i = 0; i < n; i++) dP[i] = scale * (p[i] - t[i]);
     },
     kinks: () => [],
-  };
+  });
 }
 
 /** Mean absolute error: mean of |p − t|; its gradient is sign(p − t) (0 at p = t). */
 export function mae(): Loss {
-  return {
+  return registered({
     name: 'mae',
     spec: 'mae',
     kind: 'regression',
@@ -71,13 +84,13 @@ export function mae(): Loss {
       for (let i = 0; i < n; i++) dP[i] = Math.sign(p[i] - t[i]) / n;
     },
     kinks: (t) => [t],
-  };
+  });
 }
 
 /** Huber loss (Huber 1964): ½d² for |d| ≤ delta, delta·(|d| − ½delta) beyond; d = p − t. */
 export function huber(delta = 1): Loss {
   checkNumber('huber delta', delta, { min: 0, exclusiveMin: true });
-  return {
+  return registered({
     name: 'huber',
     spec: delta === 1 ? 'huber' : { name: 'huber', delta },
     kind: 'regression',
@@ -99,7 +112,7 @@ export function huber(delta = 1): Loss {
     },
     // the first derivative is continuous; the second jumps at |d| = delta
     kinks: (t) => [t - delta, t + delta],
-  };
+  });
 }
 
 /**
@@ -108,7 +121,7 @@ export function huber(delta = 1): Loss {
  * Gradient: (σ(z) − t) / n.
  */
 export function binaryCrossEntropy(): Loss {
-  return {
+  return registered({
     name: 'binaryCrossEntropy',
     spec: 'binaryCrossEntropy',
     kind: 'classification',
@@ -139,7 +152,7 @@ export function binaryCrossEntropy(): Loss {
         }
       }
     },
-  };
+  });
 }
 
 /**
@@ -148,7 +161,7 @@ export function binaryCrossEntropy(): Loss {
  * Gradient: (softmax(z)·Σ_j t_j − t) / rows.
  */
 export function softmaxCrossEntropy(): Loss {
-  return {
+  return registered({
     name: 'softmaxCrossEntropy',
     spec: 'softmaxCrossEntropy',
     kind: 'classification',
@@ -201,7 +214,7 @@ export function softmaxCrossEntropy(): Loss {
         }
       }
     },
-  };
+  });
 }
 
 const factories: Record<LossName, (delta?: number) => Loss> = {
@@ -217,7 +230,7 @@ export const lossNames = Object.keys(factories) as LossName[];
 export function getLoss(spec: LossSpec | Loss, option = 'loss'): Loss {
   if (typeof spec === 'object' && spec !== null && 'value' in spec) return spec;
   const name = typeof spec === 'string' ? spec : spec?.name;
-  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(factories, name)) {
+  if (typeof name !== 'string' || !Object.hasOwn(factories, name)) {
     return unknownName('loss', name ?? spec, lossNames, option);
   }
   return factories[name as LossName](typeof spec === 'object' ? spec.delta : undefined);

@@ -31,9 +31,17 @@ interface Definition {
   kinks: number[];
 }
 
+/** The penalties made here: a user-written Regularizer is never among them, even named 'l2'. */
+const builtins = new WeakSet<Regularizer>();
+
+/** Whether `r` is a built-in penalty (l2, l1), whose gradient is tested here and trusted elsewhere. */
+export function isBuiltinRegularizer(r: Regularizer): boolean {
+  return builtins.has(r);
+}
+
 function fromDefinition(name: string, lambda: number, def: Definition): Regularizer {
   const { value, der } = def;
-  return {
+  const regularizer: Regularizer = {
     name,
     lambda,
     kinks: def.kinks,
@@ -47,6 +55,8 @@ function fromDefinition(name: string, lambda: number, def: Definition): Regulari
       for (let i = 0; i < weight.length; i++) dWeight[i] += scale * der(weight[i]);
     },
   };
+  builtins.add(regularizer);
+  return regularizer;
 }
 
 /** L2 weight decay: cost (λ/2m)·Σw², gradient (λ/m)·w. */
