@@ -8,3 +8,7 @@ export {
   modelNetwork,
   type ModelFile,
 } from './model.js';
+// Export and import: ONNX, TensorFlow.js Layers / Keras, a standalone ES module (src/io/export/).
+export { exportOnnx, type OnnxExportOptions } from './export/onnx.js';
+export { checkOnnx, loadOnnxRuntime, type OnnxRuntime } from './export/onnx-check.js';
+export { sampleRecords, type DataRecord, type ExportCheck } from './export/check.js';
