@@ -12,3 +12,4 @@ export {
 export { exportOnnx, type OnnxExportOptions } from './export/onnx.js';
 export { checkOnnx, loadOnnxRuntime, type OnnxRuntime } from './export/onnx-check.js';
 export { sampleRecords, type DataRecord, type ExportCheck } from './export/check.js';
+export { exportEsm, checkEsm } from './export/esm.js';
