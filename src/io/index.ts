@@ -13,3 +13,5 @@ export { exportOnnx, type OnnxExportOptions } from './export/onnx.js';
 export { checkOnnx, loadOnnxRuntime, type OnnxRuntime } from './export/onnx-check.js';
 export { sampleRecords, type DataRecord, type ExportCheck } from './export/check.js';
 export { exportEsm, checkEsm } from './export/esm.js';
+export { exportTfjs, inputNames, type TfjsArtifacts, type TfjsModelJson } from './export/tfjs.js';
+export { checkTfjs, loadTfjs } from './export/tfjs-check.js';
