@@ -15,3 +15,6 @@ export { sampleRecords, type DataRecord, type ExportCheck } from './export/check
 export { exportEsm, checkEsm } from './export/esm.js';
 export { exportTfjs, inputNames, type TfjsArtifacts, type TfjsModelJson } from './export/tfjs.js';
 export { checkTfjs, loadTfjs } from './export/tfjs-check.js';
+export { importOnnx, type OnnxImport } from './export/onnx-import.js';
+export type { ImportOptions } from './export/import-network.js';
+export { importTfjs, importKeras } from './export/tfjs-import.js';
