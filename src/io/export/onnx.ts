@@ -184,6 +184,8 @@ function activation(g: Graph, spec: ActivationSpec, z: string, prefix: string): 
   const name = typeof spec === 'string' ? spec : spec.name;
   const alpha = typeof spec === 'string' ? undefined : spec.alpha;
   const out = `${prefix}/out`;
+  if (g.dtype === 'float64' && (name === 'leakyRelu' || name === 'elu' || name === 'softplus'))
+    return writtenOut(g, name, alpha ?? (name === 'elu' ? 1 : 0.01), z, prefix);
   switch (name) {
     case 'linear':
       return z;
@@ -204,6 +206,41 @@ function activation(g: Graph, spec: ActivationSpec, z: string, prefix: string): 
     case 'gelu':
       return geluTanh(g, z, prefix);
   }
+}
+
+/**
+ * LeakyRelu, Elu and Softplus in float64 from operators onnxruntime has double kernels for (it has
+ * none for Elu and Softplus, and an attribute's alpha is a float32, 0.01 → 0.009999999776).
+ */
+function writtenOut(
+  g: Graph,
+  name: 'leakyRelu' | 'elu' | 'softplus',
+  alpha: number,
+  z: string,
+  prefix: string,
+): string {
+  const c = (key: string, v: number) => g.constant(`${prefix}/${name}_${key}`, [], [v]);
+  if (name === 'softplus') {
+    // max(z, 0) + log(1 + e^−|z|), the stable form of src/nn/activations.ts
+    const abs = g.add('Abs', [z], `${prefix}/softplus_abs`);
+    const neg = g.add('Neg', [abs], `${prefix}/softplus_neg`);
+    const exp = g.add('Exp', [neg], `${prefix}/softplus_exp`);
+    const log = g.add(
+      'Log',
+      [g.add('Add', [c('one', 1), exp], `${prefix}/softplus_1pe`)],
+      `${prefix}/softplus_log`,
+    );
+    const relu = g.add('Max', [z, c('zero', 0)], `${prefix}/softplus_max`);
+    return g.add('Add', [relu, log], `${prefix}/out`);
+  }
+  const positive = g.add('Greater', [z, c('zero', 0)], `${prefix}/${name}_positive`);
+  let negative: string;
+  if (name === 'leakyRelu') negative = g.add('Mul', [c('alpha', alpha), z], `${prefix}/${name}_negative`);
+  else {
+    const expm1 = g.add('Sub', [g.add('Exp', [z], `${prefix}/elu_exp`), c('one', 1)], `${prefix}/elu_expm1`);
+    negative = g.add('Mul', [c('alpha', alpha), expm1], `${prefix}/elu_negative`);
+  }
+  return g.add('Where', [positive, z, negative], `${prefix}/out`);
 }
 
 /** 0.5·z·(1 + tanh(√(2/π)·(z + 0.044715·z³))), as src/nn/activations.ts computes it. */

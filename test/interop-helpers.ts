@@ -1,0 +1,61 @@
+// Helpers for the interop tests: small trained models as model files, and the largest absolute
+// difference between two lists of numbers. (Not a test file itself.)
+import { Network, Random, fit, type ActivationSpec, type Encoding } from '../src/index.js';
+import { MODEL_FORMAT, MODEL_VERSION, type ModelFile } from '../src/io/index.js';
+
+export type Task = 'regression' | 'binary' | 'multiclass';
+
+/**
+ * A model file for a network trained briefly on three numeric inputs (means 5, 0, −2 and spreads
+ * 2, 1, 0.5): two regression targets around 2 (scaled), or 2 / 3 classes.
+ */
+export function trainedModel(
+  task: Task,
+  activation: ActivationSpec = 'tanh',
+  dtype: 'float64' | 'float32' = 'float64',
+): ModelFile {
+  const random = new Random(3);
+  const x = Array.from({ length: 200 }, () => [
+    5 + 2 * random.normal(),
+    random.normal(),
+    -2 + 0.5 * random.normal(),
+  ]);
+  const score = (r: number[]) => Math.sin(r[0]) + r[1] * r[2];
+  const y =
+    task === 'regression'
+      ? x.map((r) => [2 + score(r), 1 - r[1]])
+      : task === 'binary'
+        ? x.map((r) => [score(r) > 0 ? 1 : 0])
+        : x.map((r) => [0, 1, 2].map((k) => (Math.floor(score(r) + 1.5) === k ? 1 : 0)));
+  const outputs = task === 'regression' ? 2 : task === 'binary' ? 1 : 3;
+  const loss =
+    task === 'regression' ? 'mse' : task === 'binary' ? 'binaryCrossEntropy' : 'softmaxCrossEntropy';
+  const net = new Network({ layers: [3, 8, 6, outputs], activation, loss, dtype, seed: 4 });
+  fit(net, x, y, { epochs: 40, seed: 1 });
+  const target: Encoding['target'] =
+    task === 'regression'
+      ? { columns: ['u', 'v'], task }
+      : { columns: ['kind'], task, classes: task === 'binary' ? ['no', 'yes'] : ['low', 'mid', 'high'] };
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    network: net.toJSON(),
+    encoding: {
+      features: ['a', 'b', 'c'].map((name) => ({ name, type: 'number' as const })),
+      target,
+      missing: 'error',
+    },
+    settings: { seed: 4 },
+  };
+}
+
+/** max |a[i] − b[i]| (Infinity when the lengths differ; NaN counts as Infinity). */
+export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    worst = d <= worst ? worst : Number.isNaN(d) ? Infinity : d;
+  }
+  return worst;
+}
