@@ -115,7 +115,7 @@ export function tensorValues(t: TensorProto): Float64Array {
   const count = t.dims.reduce((n, d) => n * Number(d), 1);
   const raw = t.rawData;
   if (raw && raw.length > 0) {
-    const copy = raw.slice().buffer; // aligned
+    const copy = new Uint8Array(raw).buffer; // a copy: aligned, and not a Buffer's pool
     if (t.dataType === DataType.FLOAT) return Float64Array.from(new Float32Array(copy, 0, count));
     if (t.dataType === DataType.DOUBLE) return new Float64Array(copy, 0, count);
     if (t.dataType === DataType.INT64) return Float64Array.from(new BigInt64Array(copy, 0, count), Number);

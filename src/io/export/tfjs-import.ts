@@ -36,7 +36,7 @@ export function importTfjs(
     weights: { name: string; shape: number[]; dtype?: string; quantization?: unknown }[];
   }[];
   const specs = manifest.flatMap((g) => g.weights);
-  const floats = new Float32Array(weightData.slice().buffer);
+  const floats = new Float32Array(new Uint8Array(weightData).buffer); // a copy: aligned, and not a Buffer's pool
   const named = new Map<string, Float64Array>();
   let at = 0;
   for (const s of specs) {

@@ -149,7 +149,10 @@ function kerasActivation(spec: ActivationSpec, l: number): { keras: string; extr
       extra: { class_name: 'LeakyReLU', config: { name: `leaky_re_lu_${l + 1}`, alpha: alpha ?? 0.01 } },
     };
   if (name === 'elu' && alpha !== undefined && alpha !== 1)
-    return { keras: 'linear', extra: { class_name: 'ELU', config: { name: `elu_${l + 1}`, alpha } } };
+    throw new OptionError(
+      `layer ${l}: TensorFlow.js supports elu with alpha 1 only (its ELU layer refuses alpha ${alpha}); export this model to ONNX or a standalone module instead`,
+      'format',
+    );
   if (name === 'gelu') {
     // TensorFlow.js's 'gelu' is the erf form; its tanh form 'gelu_new' cannot be read back from
     // model.json (tfjs-layers 4.22 camel-cases the name to 'geluNew', which is not registered)
