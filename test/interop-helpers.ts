@@ -1,5 +1,6 @@
 // Helpers for the interop tests: small trained models as model files, and the largest absolute
 // difference between two lists of numbers. (Not a test file itself.)
+import { writeFileSync } from 'node:fs';
 import { Network, Random, fit, type ActivationSpec, type Encoding } from '../src/index.js';
 import { MODEL_FORMAT, MODEL_VERSION, type ModelFile } from '../src/io/index.js';
 
@@ -58,4 +59,35 @@ export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): nu
     worst = d <= worst ? worst : Number.isNaN(d) ? Infinity : d;
   }
   return worst;
+}
+
+/**
+ * A CSV of 150 houses: numbers, a text column (city), a boolean (garden), a date (built), a numeric
+ * target (price); missing cells spelled NA, '' and '?' in area, city, garden and built.
+ */
+export function writeCategoricalCsv(path: string, rows = 150): void {
+  const random = new Random(11);
+  const cities = ['Lyon', 'Nantes', 'Paris'];
+  const lines = ['area,city,garden,rooms,built,price'];
+  for (let i = 0; i < rows; i++) {
+    const city = cities[random.int(3)];
+    const area = Math.round(40 + 100 * random.next());
+    const garden = random.next() < 0.5;
+    const rooms = 1 + random.int(5);
+    const year = 1900 + random.int(120);
+    const built = `${year}-0${1 + random.int(9)}-1${random.int(10)}`;
+    const price =
+      area * (city === 'Paris' ? 9 : 4) +
+      (garden ? 30 : 0) +
+      10 * rooms +
+      (year - 1950) / 2 +
+      20 * random.normal();
+    const cells = [area, city, garden, rooms, built, (price / 100).toFixed(3)].map(String);
+    if (i % 17 === 3) cells[0] = 'NA';
+    if (i % 23 === 5) cells[1] = '';
+    if (i % 29 === 7) cells[2] = '?';
+    if (i % 31 === 9) cells[4] = '';
+    lines.push(cells.join(','));
+  }
+  writeFileSync(path, lines.join('\n') + '\n');
 }

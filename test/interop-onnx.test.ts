@@ -15,7 +15,7 @@ import { referencePredictions, type DataRecord } from '../src/io/export/check.js
 import { onnxFeeds, type OnnxRuntime } from '../src/io/export/onnx-check.js';
 import { node, tensor, valueInfo } from '../src/io/export/onnx-proto.js';
 import { scratchDir, scratchnet } from './fixtures/cli.js';
-import { maxAbsDifference, trainedModel, type Task } from './interop-helpers.js';
+import { maxAbsDifference, trainedModel, writeCategoricalCsv, type Task } from './interop-helpers.js';
 
 const runtime = ort as unknown as OnnxRuntime;
 
@@ -88,25 +88,6 @@ describe('ONNX export in onnxruntime-node: 1,000 random rows', () => {
   });
 });
 
-/** A CSV with a text column, a boolean column and missing cells in several columns. */
-function writeCategoricalCsv(path: string): void {
-  const random = new Random(11);
-  const cities = ['Lyon', 'Nantes', 'Paris'];
-  const lines = ['area,city,garden,rooms,price'];
-  for (let i = 0; i < 150; i++) {
-    const city = cities[random.int(3)];
-    const area = Math.round(40 + 100 * random.next());
-    const garden = random.next() < 0.5;
-    const rooms = 1 + random.int(5);
-    const price = area * (city === 'Paris' ? 9 : 4) + (garden ? 30 : 0) + 10 * rooms + 20 * random.normal();
-    const cells = [area, city, garden, rooms, (price / 100).toFixed(3)].map(String);
-    if (i % 17 === 3) cells[0] = 'NA';
-    if (i % 23 === 5) cells[1] = '';
-    lines.push(cells.join(','));
-  }
-  writeFileSync(path, lines.join('\n') + '\n');
-}
-
 describe('ONNX export of a model trained through the CLI on a CSV with categories and missing cells', () => {
   test('scratchnet export checks itself; the graph takes strings and NaN and matches predict on 1,000 rows', async () => {
     const dir = scratchDir('scratchnet-onnx-');
@@ -141,7 +122,7 @@ describe('ONNX export of a model trained through the CLI on a CSV with categorie
     const model = parseModel(readFileSync(join(dir, 'model.json'), 'utf8'));
     assert.deepEqual(
       model.encoding.features.map((f) => f.type),
-      ['number', 'category', 'boolean', 'number'],
+      ['number', 'category', 'boolean', 'number', 'date'],
     );
     // random rows with missing cells spelled several ways
     const records = sampleRecords(model, 1000, 12).map((r, i) => {
@@ -150,7 +131,7 @@ describe('ONNX export of a model trained through the CLI on a CSV with categorie
       return r;
     });
     const session = await ort.InferenceSession.create(readFileSync(join(dir, 'model.onnx')));
-    assert.deepEqual(session.inputNames, ['area', 'city', 'garden', 'rooms']);
+    assert.deepEqual(session.inputNames, ['area', 'city', 'garden', 'rooms', 'built']);
     const ref = referencePredictions(model, records);
     const out = await session.run(onnxFeeds(runtime, model, ref, 'float64') as Record<string, ort.Tensor>);
     assert.equal(ref.records.length, 1000);
