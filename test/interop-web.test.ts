@@ -85,7 +85,7 @@ describe('ONNX export in onnxruntime-web (Chromium)', {
     const tab = await (browser as Browser).newPage();
     const errors: string[] = [];
     tab.on('pageerror', (e) => errors.push(e.message));
-    await tab.goto(`http://127.0.0.1:${(server?.address() as AddressInfo).port}/`);
+    await tab.goto(`http://127.0.0.1:${((server as Server).address() as AddressInfo).port}/`);
     await tab.waitForFunction(() => (window as unknown as { ready?: boolean }).ready);
     const plain = Object.fromEntries(
       Object.entries(feeds).map(([k, t]) => [
