@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { Random, diagnose, gradCheck, type ActivationSpec } from '../src/index.js';
-import { exportTfjs, importKeras, importTfjs, sampleRecords } from '../src/io/index.js';
+import { exportTfjs, importKeras, importTfjs, sampleRecords } from '../src/io/export/index.js';
 import { referencePredictions } from '../src/io/export/check.js';
 import { loadArtifacts, type Tfjs } from '../src/io/export/tfjs-check.js';
 import { scratchDir } from './fixtures/cli.js';

@@ -5,18 +5,8 @@
 
 import { InvalidArgumentError, type Command } from 'commander';
 import { basename, dirname, join } from 'node:path';
-import {
-  checkEsm,
-  checkOnnx,
-  checkTfjs,
-  exportEsm,
-  exportOnnx,
-  exportTfjs,
-  sampleRecords,
-  type DataRecord,
-  type ExportCheck,
-  type ModelFile,
-} from '../../io/index.js';
+import type { DataRecord, ExportCheck } from '../../io/export/index.js';
+import type { ModelFile } from '../../io/index.js';
 import { EXIT_BUG } from '../errors.js';
 import { loadModel, loadTable, writeAtomic } from '../files.js';
 import { integer, number } from '../options.js';
@@ -78,6 +68,7 @@ Examples:
     )
     .action(async (flags: Flags) => {
       const model = loadModel(flags.model);
+      const { sampleRecords } = await import('../../io/export/index.js');
       const out = flags.out ?? defaultOut[flags.format];
       const records = flags.data
         ? readRecords(flags.data).slice(0, flags.rows)
@@ -95,6 +86,10 @@ async function writeAndCheck(
   out: string,
   records: DataRecord[],
 ): Promise<ExportCheck | null> {
+  // loaded here, not at start-up: the protobuf library costs every other command ~0.2 s otherwise
+  const { checkEsm, checkOnnx, checkTfjs, exportEsm, exportOnnx, exportTfjs } = await import(
+    '../../io/export/index.js'
+  );
   const options = flags.tolerance !== undefined ? { tolerance: flags.tolerance } : {};
   if (flags.format === 'onnx') {
     const bytes = exportOnnx(model, flags.dtype ? { dtype: flags.dtype } : {});
