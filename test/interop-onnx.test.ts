@@ -81,6 +81,17 @@ describe('ONNX export in onnxruntime-node: 1,000 random rows', () => {
     }
   }
 
+  test('a column named like an output is refused; other names never collide with the graph', async () => {
+    const model = trainedModel('regression', 'relu');
+    model.encoding.features[0].name = 'value';
+    assert.throws(() => exportOnnx(model), /input column "value" has the name of an output/);
+    model.encoding.features[0].name = 'features';
+    model.encoding.features[1].name = 'scaled/input';
+    const session = await ort.InferenceSession.create(exportOnnx(model));
+    assert.deepEqual(session.inputNames, ['features', 'scaled/input', 'c']);
+    assert.deepEqual(session.outputNames, ['value']);
+  });
+
   test('a float32 network exports as float32 by default and matches within 1e-5', async () => {
     const model = trainedModel('multiclass', 'elu', 'float32');
     const r = await compare(model, sampleRecords(model, 1000, 9), 'float32');

@@ -21,6 +21,7 @@ import {
   type TensorProto,
   type ValueInfoProto,
 } from 'onnx-buf';
+import { OptionError } from '../../errors.js';
 import { missingMarkers } from '../../data/table.js';
 import type { ActivationSpec } from '../../nn/activations.js';
 import type { Network } from '../../nn/network.js';
@@ -54,8 +55,9 @@ class Graph {
     domain = '',
   ): string {
     if (domain === 'ai.onnx.ml') this.usesMl = true;
-    this.nodes.push(node(op, inputs, [out], attrs, domain));
-    return out;
+    const name = internal(out);
+    this.nodes.push(node(op, inputs, [name], attrs, domain));
+    return name;
   }
 
   /** Adds a constant; numbers in the graph's dtype unless `type` says otherwise. */
@@ -65,14 +67,28 @@ class Graph {
     values: readonly number[] | readonly string[],
     type: ElementType = this.dtype,
   ): string {
-    this.initializers.push(tensor(name, type, dims, values));
-    return name;
+    this.initializers.push(tensor(internal(name), type, dims, values));
+    return internal(name);
   }
+}
+
+const OUTPUTS = ['value', 'probabilities', 'label'];
+
+/** Names inside the graph start with 'scratchnet/', apart from the outputs, so no column name collides. */
+function internal(name: string): string {
+  return OUTPUTS.includes(name) ? name : `scratchnet/${name}`;
 }
 
 /** Serializes the model's whole predictor as an ONNX model (protobuf bytes). */
 export function exportOnnx(model: ModelFile, options: OnnxExportOptions = {}): Uint8Array {
   const network = modelNetwork(model);
+  const outputs = model.encoding.target.task === 'regression' ? ['value'] : ['probabilities', 'label'];
+  const clash = model.encoding.features.find((f) => outputs.includes(f.name));
+  if (clash)
+    throw new OptionError(
+      `the input column ${JSON.stringify(clash.name)} has the name of an output of the ONNX graph (${outputs.join(', ')}); rename the column`,
+      'model',
+    );
   const g = new Graph(options.dtype ?? network.dtype);
   let h = encodeColumns(g, model);
   const sc = network.scaling;
