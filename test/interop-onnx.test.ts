@@ -6,8 +6,14 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { create, toBinary } from '@bufbuild/protobuf';
-import { GraphProtoSchema, ModelProtoSchema, OperatorSetIdProtoSchema, type NodeProto } from 'onnx-buf';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import {
+  GraphProtoSchema,
+  ModelProtoSchema,
+  OperatorSetIdProtoSchema,
+  type GraphProto,
+  type NodeProto,
+} from 'onnx-buf';
 import ort from 'onnxruntime-node';
 import { Random, gradCheck, type ActivationSpec } from '../src/index.js';
 import { parseModel, type ModelFile } from '../src/io/index.js';
@@ -149,6 +155,8 @@ describe('ONNX export of a model trained through the CLI on a CSV with categorie
     assert.equal(ref.records.length, 1000);
     const d = maxAbsDifference(out.value.data as Float64Array, ref.out.data);
     assert.ok(d <= 1e-12, `differs by ${d}`);
+    const f32 = await compare(model, records, 'float32');
+    assert.ok(f32.difference <= 1e-5, `float32 differs by ${f32.difference}`);
     // an unseen category is an error in the graph, as in scratchnet predict
     const bad = onnxFeeds(runtime, model, ref, 'float64') as Record<string, ort.Tensor>;
     bad.city = new ort.Tensor(
@@ -256,6 +264,31 @@ describe('ONNX import of a dense graph built here', () => {
     const ys = xs.map((_, r) => [0, 1, 2].map((k) => ours.data[r * 3 + k] + 0.5 * random.normal()));
     const report = gradCheck(network, xs, ys);
     assert.equal(report.verdict, 'pass');
+  });
+
+  test('float32 weights in raw_data, as torch.onnx.export writes them: a float32 network within 1e-5', async () => {
+    const model = fromBinary(ModelProtoSchema, torchLikeGraph());
+    const graph = model.graph as GraphProto;
+    for (const t of graph.initializer) {
+      t.rawData = new Uint8Array(Float32Array.from(t.doubleData).buffer);
+      t.doubleData = [];
+      t.dataType = 1; // FLOAT
+    }
+    for (const v of [...graph.input, ...graph.output])
+      if (v.type?.value.case === 'tensorType') v.type.value.value.elemType = 1;
+    const bytes = toBinary(ModelProtoSchema, model);
+    const { network } = importOnnx(bytes);
+    assert.equal(network.dtype, 'float32');
+    const random = new Random(23);
+    const x = Float32Array.from({ length: 4000 }, () => random.normal() * 3);
+    const out = await (await ort.InferenceSession.create(bytes)).run({
+      x: new ort.Tensor('float32', x, [1000, 4]),
+    });
+    const d = maxAbsDifference(
+      network.predict({ rows: 1000, cols: 4, data: x }).data,
+      out.y.data as Float32Array,
+    );
+    assert.ok(d <= 1e-5, `differs by ${d}`);
   });
 
   test('an unsupported node is named, with its op type and position', () => {
