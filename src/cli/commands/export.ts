@@ -49,7 +49,7 @@ export function register(program: Command): void {
     .option('--rows <n>', 'how many rows to check on', integer(1), 1000)
     .option(
       '--tolerance <t>',
-      'largest accepted difference (default 1e-9 float64, 1e-4 float32, 0 esm)',
+      'largest accepted difference (default 1e-9 float64, 1e-4 float32; esm: 0 float64)',
       number(0),
     )
     .option('--no-check', 'write without running the artifact')

@@ -94,7 +94,11 @@ ${runtime.map((f) => f.toString()).join('\n\n')}
 `;
 }
 
-/** Imports the module text (a data: URL) and compares its predictions with `scratchnet predict`. */
+/**
+ * Imports the module text (a data: URL) and compares its predictions with `scratchnet predict`:
+ * equal in float64 (default tolerance 0); a float32 network's WebAssembly kernels round in another
+ * order than the module's loops (default tolerance 1e-4).
+ */
 export async function checkEsm(
   source: string,
   model: ModelFile,
@@ -113,5 +117,11 @@ export async function checkEsm(
     ? mod.predictProba(records).flatMap((p) => p ?? [])
     : kept.flatMap((p) => (Array.isArray(p) ? (p as number[]) : [p as number]));
   const labels = classify ? (kept as string[]) : null;
-  return compareOutputs(ref, values, labels, 'import of the module', options.tolerance ?? 0);
+  return compareOutputs(
+    ref,
+    values,
+    labels,
+    'import of the module',
+    options.tolerance ?? (model.network.dtype === 'float32' ? 1e-4 : 0),
+  );
 }
