@@ -1,0 +1,102 @@
+// The standalone ES module: written by `scratchnet export --format esm`, copied into a folder with no
+// node_modules anywhere above it, imported by a fresh Node process, it predicts exactly (the same
+// text) what `scratchnet predict` writes for a CSV with categories, a boolean, a date and missing
+// cells — filled (--impute mean) or left out (--drop-missing); probabilities too.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, test } from 'node:test';
+import { readCsv, scratchDir, scratchnet } from './fixtures/cli.js';
+import { writeCategoricalCsv } from './interop-helpers.js';
+
+/** Runs predictor.mjs on data.csv in a fresh process; its predictions and probabilities as text. */
+function runStandalone(dir: string): { predictions: string[]; probabilities: string[][] | null } {
+  writeFileSync(
+    join(dir, 'run.mjs'),
+    `import { readFileSync } from 'node:fs';
+import { predict, predictProba, classes } from './predictor.mjs';
+const [header, ...lines] = readFileSync('data.csv', 'utf8').trim().split('\\n').map((l) => l.split(','));
+const rows = lines.map((cells) => Object.fromEntries(header.map((h, j) => [h, cells[j]])));
+const predictions = predict(rows).filter((p) => p !== null).map(String);
+const probabilities = classes ? predictProba(rows).filter((p) => p !== null).map((p) => p.map(String)) : null;
+console.log(JSON.stringify({ predictions, probabilities }));
+`,
+  );
+  const r = spawnSync(process.execPath, ['run.mjs'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+/** No node_modules in dir or any folder above it: the module cannot lean on an installed package. */
+function assertNoNodeModules(dir: string): void {
+  for (let d = dir; ; d = dirname(d)) {
+    assert.ok(!existsSync(join(d, 'node_modules')), `${d}/node_modules exists`);
+    if (dirname(d) === d) break;
+  }
+}
+
+describe('standalone ES module in a fresh Node process without node_modules', () => {
+  test('regression with categories and missing cells filled (--impute mean): the same text as predict', () => {
+    const dir = scratchDir('scratchnet-esm-');
+    assertNoNodeModules(dir);
+    writeCategoricalCsv(join(dir, 'train.csv'));
+    writeCategoricalCsv(join(dir, 'data.csv'), 400); // more rows, the same generator: same categories
+    const args = ['--impute', 'mean', '--epochs', '40', '--no-plots', '--progress', 'quiet'];
+    assert.equal(scratchnet(['train', '--data', 'train.csv', '--target', 'price', ...args], dir).code, 0);
+    const predicted = scratchnet(
+      ['predict', '--model', 'model.json', '--data', 'data.csv', '--out', 'p.csv'],
+      dir,
+    );
+    assert.equal(predicted.code, 0, predicted.stderr);
+    const exported = scratchnet(
+      ['export', '--model', 'model.json', '--format', 'esm', '--out', 'predictor.mjs'],
+      dir,
+    );
+    assert.equal(exported.code, 0, exported.stderr);
+    assert.match(exported.stderr, /largest difference 0\.00 .*: ok/);
+    assert.doesNotMatch(readFileSync(join(dir, 'predictor.mjs'), 'utf8'), /\bimport\b.*\bfrom\b/);
+    const expected = readCsv(readFileSync(join(dir, 'p.csv'), 'utf8'));
+    const col = expected.header.indexOf('predicted_price');
+    const ours = runStandalone(dir);
+    assert.equal(ours.predictions.length, 400);
+    assert.deepEqual(
+      ours.predictions,
+      expected.rows.map((r) => r[col]),
+    );
+  });
+
+  test('classification with rows left out (--drop-missing): labels and probabilities as predict --proba', () => {
+    const dir = scratchDir('scratchnet-esm-');
+    writeCategoricalCsv(join(dir, 'train.csv'));
+    writeCategoricalCsv(join(dir, 'data.csv'), 300);
+    const args = ['--drop-missing', '--epochs', '40', '--no-plots', '--progress', 'quiet'];
+    assert.equal(scratchnet(['train', '--data', 'train.csv', '--target', 'city', ...args], dir).code, 0);
+    const predicted = scratchnet(
+      ['predict', '--model', 'model.json', '--data', 'data.csv', '--proba', '--out', 'p.csv'],
+      dir,
+    );
+    assert.equal(predicted.code, 0, predicted.stderr);
+    assert.equal(
+      scratchnet(['export', '--model', 'model.json', '--format', 'esm', '--out', 'predictor.mjs'], dir).code,
+      0,
+    );
+    const expected = readCsv(readFileSync(join(dir, 'p.csv'), 'utf8'));
+    const label = expected.header.indexOf('predicted_city');
+    const probability = expected.header.findIndex((h) => h.startsWith('probability_'));
+    const ours = runStandalone(dir);
+    assert.ok(expected.rows.length < 300, 'some rows have missing cells and are left out');
+    assert.deepEqual(
+      ours.predictions,
+      expected.rows.map((r) => r[label]),
+    );
+    assert.deepEqual(
+      ours.probabilities,
+      expected.rows.map((r) => r.slice(probability)),
+    );
+  });
+});
