@@ -26,3 +26,4 @@ export {
   type ColumnImportance,
 } from './explain-permutation.js';
 export { partialDependence, type DependenceOptions, type DependenceCurve } from './explain-dependence.js';
+export { findSuspectColumns, explainedAlone, type SuspectColumnOptions } from './explain-leaks.js';

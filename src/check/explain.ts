@@ -118,14 +118,12 @@ export function explain(model: ExplainModel, data: ExplainData, options: Explain
     : rankByAttribution(attributions, groups);
   const top = checkNumber('top', options.top ?? 3, { integer: true, min: 0 });
   const curveUnit = mostFrequent(units);
-  const dependence = order
-    .slice(0, top)
-    .map((name) =>
-      partialDependence(network, x, groups.find((g) => g.name === name) as ColumnGroup, {
-        ...options,
-        unit: curveUnit,
-      }),
-    );
+  const dependence = order.slice(0, top).map((name) =>
+    partialDependence(network, x, groups.find((g) => g.name === name) as ColumnGroup, {
+      ...options,
+      unit: curveUnit,
+    }),
+  );
   return {
     explained: describeOutput(encoding, perClass ? 'predicted' : (options.unit ?? 0), attributeTo),
     attributeTo,
