@@ -63,7 +63,7 @@ function formatRow(r: RowExplanation, rowColumns: number): string[] {
   }
   if (sorted.length > rowColumns)
     lines.push(
-      `      (${sorted.length - rowColumns} other columns)  ${rest >= 0 ? '+' : '−'}${fmt(Math.abs(rest))}`,
+      `      (${sorted.length - rowColumns} other column${sorted.length - rowColumns === 1 ? '' : 's'})  ${rest >= 0 ? '+' : '−'}${fmt(Math.abs(rest))}`,
     );
   return lines;
 }

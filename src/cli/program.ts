@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import * as datasets from './commands/datasets.js';
 import * as doctor from './commands/doctor.js';
 import * as evaluate from './commands/evaluate.js';
+import * as explain from './commands/explain.js';
 import * as gradcheck from './commands/gradcheck.js';
 import * as predict from './commands/predict.js';
 import * as train from './commands/train.js';
@@ -16,6 +17,7 @@ export const commands: { register(program: Command): void }[] = [
   datasets,
   gradcheck,
   doctor,
+  explain,
 ];
 
 export function createProgram(): Command {
