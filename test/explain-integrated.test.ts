@@ -163,6 +163,14 @@ test('integratedGradients: options validated; a row too kinked for maxSteps is r
   const network = trained('relu', 'regression');
   assert.throws(() => integratedGradients(network, rows, baseline, { tolerance: -1 }), /tolerance/);
   assert.throws(() => integratedGradients(network, rows, baseline, { maxSteps: 3 }), /maxSteps/);
+  assert.throws(
+    () => integratedGradients(network, rows, baseline.subarray(1)),
+    /baseline has 3 values but x has 4 columns/,
+  );
+  assert.throws(
+    () => integratedGradients(network, rows, baseline, { units: new Int32Array(100).fill(1) }),
+    /units must hold one output index \(0 to 0\)/,
+  );
   const found = integratedGradients(network, rows, baseline, { maxSteps: 16, tolerance: 1e-12 });
   const missed = found.filter((a) => !a.converged);
   assert.ok(missed.length > 0);

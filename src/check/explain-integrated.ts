@@ -6,7 +6,7 @@
 // so refining until they sum below tolerance·|f(x) − f(b)| makes the check hold by measurement, not
 // by assumption; a kink (ReLU) costs a few halvings of the one segment that holds it.
 
-import { checkNumber } from '../errors.js';
+import { OptionError, ShapeError, checkNumber } from '../errors.js';
 import { zeros, type Matrix } from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import { outputGradient, type AttributeTo } from './explain-gradient.js';
@@ -81,6 +81,13 @@ export function integratedGradients(
   const maxSteps = checkNumber('maxSteps', options.maxSteps ?? 20_000, { integer: true, min: 16 });
   const attributeTo = options.attributeTo ?? 'output';
   const units = options.units ?? new Int32Array(x.rows);
+  if (baseline.length !== x.cols)
+    throw new ShapeError(`baseline has ${baseline.length} values but x has ${x.cols} columns`, 'baseline');
+  if (units.length !== x.rows || units.some((u) => u < 0 || u >= network.outputSize))
+    throw new OptionError(
+      `units must hold one output index (0 to ${network.outputSize - 1}) per row of x (${x.rows})`,
+      'units',
+    );
   const z = toScaled(network, x);
   const zb = toScaled(network, { rows: 1, cols: baseline.length, data: baseline });
   const paths: Path[] = [];
