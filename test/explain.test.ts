@@ -12,6 +12,7 @@ import {
   partialDependence,
   permutationImportance,
   columnGroups,
+  dataset,
   r2Score,
   recordsToTable,
   trainNetwork,
@@ -149,4 +150,27 @@ test('explain: options are validated with the bad value named', () => {
     /metric must be one of/,
   );
   assert.throws(() => explain({ network, encoding }, held, { attributeTo: 'p' as 'logit' }), /attributeTo/);
+});
+
+test('explain on a multiclass model: each row attributed on its predicted class, accuracy importance, curves of one class', () => {
+  const table = dataset('gaussians', { n: 300, seed: 2 }).table;
+  const enc = fitEncoding(table, { target: ['label'] });
+  const { x, y } = applyEncoding(enc, table);
+  assert.ok(y);
+  const { network: net } = trainNetwork(x, y, { seed: 1, epochs: 100 });
+  const r = explain({ network: net, encoding: enc }, { x, y }, { rows: [0, 1, 2] });
+  assert.equal(r.explained, 'P(label = the predicted class)');
+  assert.equal(r.importance?.metric, 'accuracy');
+  const predicted = net.predict(x);
+  for (const a of r.attributions) {
+    const p = Array.from(predicted.data.slice(a.row * 3, a.row * 3 + 3));
+    assert.equal(a.unit, p.indexOf(Math.max(...p)));
+    assert.ok(Math.abs(a.value - p[a.unit]) < 1e-12);
+    assert.ok(a.converged);
+  }
+  assert.match(r.curvesOf, /^P\(label = [ABC]\)$/);
+  const logit = explain({ network: net, encoding: enc }, { x }, { rows: [0], attributeTo: 'logit', unit: 2 });
+  assert.equal(logit.explained, 'logit of P(label = C)');
+  assert.equal(logit.importance, null);
+  assert.equal(logit.attributions[0].unit, 2);
 });

@@ -32,10 +32,7 @@ export function formatExplainReport(report: ExplainReport, { rowColumns = 6 } = 
     `Completeness (attributions sum to f(x) − f(baseline)): ${c.converged} of ${c.rows} rows within ${fmt(c.tolerance)}·|f(x) − f(baseline)|, worst ${fmt(c.worstRelativeError)}, ${Math.round(c.meanSteps)} gradient evaluations per row on average`,
   );
   if (report.dependence.length > 0) {
-    lines.push(
-      '',
-      `Partial dependence of ${report.explained.replace(/^logit of /, '')} (mean prediction as one column varies):`,
-    );
+    lines.push('', `Partial dependence of ${report.curvesOf} (mean prediction as one column varies):`);
     for (const d of report.dependence) {
       const lo = Math.min(...d.average);
       const hi = Math.max(...d.average);

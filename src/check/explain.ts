@@ -87,6 +87,8 @@ export interface ExplainReport {
     worstRelativeError: number;
     meanSteps: number;
   };
+  /** what the dependence curves show: what predict gives for one output unit (never the logit) */
+  curvesOf: string;
   dependence: DependenceCurve[];
   seconds: number;
 }
@@ -131,6 +133,7 @@ export function explain(model: ExplainModel, data: ExplainData, options: Explain
     baseline: { rule: BASELINE_RULE, columns: baseline.columns },
     attributions,
     completeness: summarize(attributions, options.tolerance ?? 1e-6),
+    curvesOf: describeOutput(encoding, curveUnit, 'output'),
     dependence,
     seconds: (performance.now() - started) / 1000,
   };

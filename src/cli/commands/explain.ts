@@ -131,10 +131,7 @@ function explainCharts(report: ExplainReport): Record<string, VegaLiteSpec> {
   for (const row of report.attributions)
     charts[`waterfall-row-${row.row + 1}`] = waterfallChart(row, report.explained);
   for (const curve of report.dependence) {
-    charts[`dependence-${curve.column.replace(/[^\w.-]+/g, '_')}`] = dependenceChart(
-      curve,
-      report.explained.replace(/^logit of /, ''),
-    );
+    charts[`dependence-${curve.column.replace(/[^\w.-]+/g, '_')}`] = dependenceChart(curve, report.curvesOf);
   }
   return charts;
 }
