@@ -67,3 +67,4 @@ export * from './data/index.js';
 // Model files (src/io) validate with zod, a runtime dependency: they live at 'scratchnet/io' so that
 // this entry stays dependency-free and loads in a browser as it is.
 export * from './plot/index.js';
+export { importanceChart, waterfallChart, dependenceChart } from './plot/explain-specs.js';

@@ -29,3 +29,4 @@ export {
   type Finding,
   type Severity,
 } from './doctor.js';
+export * from './explain-api.js';

@@ -7,6 +7,7 @@ import * as datasets from './commands/datasets.js';
 import * as doctor from './commands/doctor.js';
 import * as evaluate from './commands/evaluate.js';
 import * as exportCommand from './commands/export.js';
+import * as explain from './commands/explain.js';
 import * as gradcheck from './commands/gradcheck.js';
 import * as predict from './commands/predict.js';
 import * as train from './commands/train.js';
@@ -19,6 +20,7 @@ export const commands: { register(program: Command): void }[] = [
   gradcheck,
   doctor,
   exportCommand,
+  explain,
 ];
 
 /** scratchnet's version, read from package.json (through the package's own "./package.json" export). */

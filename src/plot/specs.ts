@@ -6,7 +6,7 @@
 export type VegaLiteSpec = Record<string, unknown>;
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const base = (title: string, width = 480, height = 320) => ({
+export const base = (title: string, width = 480, height = 320) => ({
   $schema: SCHEMA,
   title,
   width,

@@ -1,0 +1,70 @@
+// An ExplainReport as text: the importance table with intervals, each attributed row as a short
+// waterfall (largest contributions first) with its completeness error, and the dependence ranges.
+
+import type { ExplainReport, RowExplanation } from './explain.js';
+import { fmt } from './doctor-types.js';
+
+/** `rowColumns`: contributions listed per row before the rest are summed (default 6). */
+export function formatExplainReport(report: ExplainReport, { rowColumns = 6 } = {}): string {
+  const lines: string[] = [];
+  const imp = report.importance;
+  if (imp) {
+    const better = imp.metric === 'r2' || imp.metric === 'accuracy' ? 'drop' : 'rise';
+    lines.push(
+      `Permutation importance: ${better} in ${imp.metric} when a column is shuffled (${imp.rows} rows, ${imp.repeats} shuffles, seed ${imp.seed}; ${imp.metric} as given ${fmt(imp.score)}; 95% interval)`,
+    );
+    const width = Math.max(6, ...imp.columns.map((c) => c.column.length));
+    const top = Math.max(...imp.columns.map((c) => c.mean), 1e-300);
+    for (const c of imp.columns) {
+      const bar = '█'.repeat(Math.max(0, Math.round((20 * c.mean) / top)));
+      lines.push(
+        `  ${c.column.padEnd(width)} ${fmt(c.mean).padStart(9)}  [${fmt(c.low)}, ${fmt(c.high)}]  ${bar}`,
+      );
+    }
+    lines.push('');
+  }
+  lines.push(
+    `Attributions of ${report.explained} by integrated gradients (${report.attributeTo}); baseline: ${report.baseline.rule}`,
+  );
+  for (const r of report.attributions) lines.push(...formatRow(r, rowColumns));
+  const c = report.completeness;
+  lines.push(
+    `Completeness (attributions sum to f(x) − f(baseline)): ${c.converged} of ${c.rows} rows within ${fmt(c.tolerance)}·|f(x) − f(baseline)|, worst ${fmt(c.worstRelativeError)}, ${Math.round(c.meanSteps)} gradient evaluations per row on average`,
+  );
+  if (report.dependence.length > 0) {
+    lines.push('', `Partial dependence of ${report.curvesOf} (mean prediction as one column varies):`);
+    for (const d of report.dependence) {
+      const lo = Math.min(...d.average);
+      const hi = Math.max(...d.average);
+      lines.push(
+        `  ${d.column}: ${fmt(lo)} … ${fmt(hi)} over ${d.column} ${formatInput(d.grid[0])} … ${formatInput(d.grid[d.grid.length - 1])}`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+function formatRow(r: RowExplanation, rowColumns: number): string[] {
+  const sorted = [...r.columns].sort((a, b) => Math.abs(b.attribution) - Math.abs(a.attribution));
+  const shown = sorted.slice(0, rowColumns);
+  const rest = sorted.slice(rowColumns).reduce((s, c) => s + c.attribution, 0);
+  const lines = [
+    `  row ${r.row + 1}: ${fmt(r.baselineValue)} (baseline) → ${fmt(r.value)}; completeness error ${fmt(r.completenessError)} (${fmt(r.relativeError)} relative${r.converged ? '' : ', NOT within tolerance'}), ${r.steps} steps`,
+  ];
+  const width = Math.max(...shown.map((c) => `${c.column} = ${formatInput(c.input)}`.length));
+  for (const c of shown) {
+    const sign = c.attribution >= 0 ? '+' : '−';
+    lines.push(
+      `      ${`${c.column} = ${formatInput(c.input)}`.padEnd(width)}  ${sign}${fmt(Math.abs(c.attribution))}`,
+    );
+  }
+  if (sorted.length > rowColumns)
+    lines.push(
+      `      (${sorted.length - rowColumns} other column${sorted.length - rowColumns === 1 ? '' : 's'})  ${rest >= 0 ? '+' : '−'}${fmt(Math.abs(rest))}`,
+    );
+  return lines;
+}
+
+function formatInput(v: number | string): string {
+  return typeof v === 'number' ? fmt(v) : v;
+}

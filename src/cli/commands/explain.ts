@@ -1,0 +1,137 @@
+// `scratchnet explain`: which columns a trained model relies on (permutation importance, when the
+// data has the target), why it predicted what it did for some rows (integrated gradients, checked
+// for completeness), and partial dependence on the top columns; charts with --plots DIR.
+// Exit 0; 3 when some row's attributions miss the completeness tolerance.
+
+import type { Command } from 'commander';
+import {
+  explain,
+  formatExplainReport,
+  importanceMetrics,
+  type ExplainReport,
+  type ImportanceMetric,
+} from '../../check/index.js';
+import { applyEncoding } from '../../data/index.js';
+import { modelNetwork } from '../../io/index.js';
+import { dependenceChart, importanceChart, waterfallChart } from '../../plot/explain-specs.js';
+import type { VegaLiteSpec } from '../../plot/index.js';
+import { EXIT_INCONCLUSIVE, UsageError } from '../errors.js';
+import { loadModel, loadTable } from '../files.js';
+import { writePlots } from '../plots.js';
+import { checkInputs } from './predict.js';
+
+interface Flags {
+  model: string;
+  data: string;
+  rows: string;
+  repeats: string;
+  seed: string;
+  metric?: string;
+  top: string;
+  tolerance: string;
+  logit?: boolean;
+  dropMissing?: boolean;
+  json?: boolean;
+  plots?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('explain')
+    .description('which columns a trained model relies on, and why it predicted what it did for some rows')
+    .requiredOption('--model <file>', 'model file written by train')
+    .requiredOption(
+      '--data <file>',
+      'CSV or JSON records; held-out rows with the target column for importance',
+    )
+    .option('--rows <list>', 'rows to attribute, 1-based: 1,4,10-12', '1-5')
+    .option('--repeats <n>', 'shuffles per column for permutation importance', '5')
+    .option('--seed <n>', 'seed of the shuffles', '1')
+    .option('--metric <name>', `importance metric: ${importanceMetrics.join(', ')} (default r2 or accuracy)`)
+    .option('--top <n>', 'partial-dependence curves for this many top columns', '3')
+    .option(
+      '--tolerance <t>',
+      'completeness: |Σ attributions − (f(x) − f(baseline))| ≤ t·|f(x) − f(baseline)|',
+      '1e-6',
+    )
+    .option('--logit', 'classification: attribute the logit instead of the probability')
+    .option('--drop-missing', 'leave out rows with missing cells')
+    .option('--json', 'print the report as JSON')
+    .option(
+      '--plots <dir>',
+      'write importance, waterfall-row-N and dependence-COLUMN charts (SVG and PNG) here',
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ scratchnet explain --model cars.json --data test.csv
+  $ scratchnet explain --model cars.json --data test.csv --rows 1,7 --plots explain-plots
+  $ scratchnet explain --model model.json --data new.csv --json | jq '.importance.columns[0]'`,
+    )
+    .action(async (flags: Flags) => {
+      const model = loadModel(flags.model);
+      const network = modelNetwork(model, flags.model);
+      const table = loadTable(flags.data);
+      const withTarget = model.encoding.target.columns.every((c) => table.columns.includes(c));
+      const enc = applyEncoding(model.encoding, table, {
+        withTarget,
+        missing: flags.dropMissing ? 'drop' : model.encoding.missing,
+      });
+      checkInputs(network, enc.x.cols, flags.model, flags.data);
+      const report = explain(
+        { network, encoding: model.encoding },
+        { x: enc.x, ...(enc.y ? { y: enc.y } : {}) },
+        {
+          rows: parseRows(flags.rows, enc.x.rows),
+          repeats: integer('--repeats', flags.repeats, 1),
+          seed: integer('--seed', flags.seed, 0),
+          ...(flags.metric ? { metric: flags.metric as ImportanceMetric } : {}),
+          top: integer('--top', flags.top, 0),
+          tolerance: Number(flags.tolerance),
+          attributeTo: flags.logit ? 'logit' : 'output',
+        },
+      );
+      console.log(flags.json ? JSON.stringify(report) : formatExplainReport(report));
+      if (flags.plots) {
+        const written = await writePlots(flags.plots, explainCharts(report));
+        if (!flags.json) console.log(`wrote ${written.length} plot files in ${flags.plots}`);
+      }
+      if (report.completeness.converged < report.completeness.rows) process.exitCode = EXIT_INCONCLUSIVE;
+    });
+}
+
+/** "1,4,10-12" (1-based, inclusive ranges) → 0-based row indices within the data. */
+export function parseRows(text: string, count: number): number[] {
+  const rows: number[] = [];
+  for (const part of text.split(',')) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    if (!m) throw new UsageError(`--rows: ${JSON.stringify(part)} is not a row number or range like 10-12`);
+    const from = Number(m[1]);
+    const to = Math.min(Number(m[2] ?? m[1]), m[2] ? count : Infinity);
+    if (from < 1 || from > count)
+      throw new UsageError(`--rows: row ${from} is outside the data's ${count} rows`);
+    for (let r = from; r <= to; r++) rows.push(r - 1);
+  }
+  return rows;
+}
+
+function integer(flag: string, text: string, min: number): number {
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < min)
+    throw new UsageError(`${flag} must be an integer ≥ ${min}, got ${JSON.stringify(text)}`);
+  return v;
+}
+
+/** The report's charts by file stem. */
+function explainCharts(report: ExplainReport): Record<string, VegaLiteSpec> {
+  const charts: Record<string, VegaLiteSpec> = {};
+  if (report.importance)
+    charts.importance = importanceChart(report.importance.columns, report.importance.metric);
+  for (const row of report.attributions)
+    charts[`waterfall-row-${row.row + 1}`] = waterfallChart(row, report.explained);
+  for (const curve of report.dependence) {
+    charts[`dependence-${curve.column.replace(/[^\w.-]+/g, '_')}`] = dependenceChart(curve, report.curvesOf);
+  }
+  return charts;
+}
