@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import {
   Random,
   columnGroups,
+  diagnose,
   explain,
   findSuspectColumns,
   permutationImportance,
@@ -49,8 +50,8 @@ test('findSuspectColumns: a planted target leak is flagged by name, with the fix
   assert.equal(f.severity, 'warning');
   assert.match(f.observed, /column "leak" carries \d+% of the permutation importance/);
   assert.match(f.observed, /alone explains (9\d|100)% of the target's variance/);
-  assert.match(f.fix, /--features size,age,rooms$/);
-  assert.deepEqual(f.fixOptions, { features: ['size', 'age', 'rooms'] });
+  assert.match(f.fix, /train without it$/);
+  assert.deepEqual(f.fixOptions, { dropFeatures: ['leak'] });
   assert.ok(f.why.length > 20);
   assert.ok((f.evidence?.share ?? 0) >= 0.8 && (f.evidence?.alone ?? 0) >= 0.95, JSON.stringify(f.evidence));
 });
@@ -75,7 +76,7 @@ test('findSuspectColumns: an id column the model leans on is named as an id (pla
     found[0].observed,
     /column "x2" .* looks like a row id \(100% of its values are distinct integers\)/,
   );
-  assert.deepEqual(found[0].fixOptions, { features: ['x1'] });
+  assert.deepEqual(found[0].fixOptions, { dropFeatures: ['x2'] });
 });
 
 test('findSuspectColumns: needs a clear share (≥ 80% by default) and an interval above 0', () => {
@@ -95,4 +96,27 @@ test('findSuspectColumns: needs a clear share (≥ 80% by default) and an interv
   assert.deepEqual(findSuspectColumns([column('x1', 0.7, 0.5), column('x2', 0.3, 0.2)], { x, y }), []);
   assert.deepEqual(findSuspectColumns([column('x1', 0.9, -0.1), column('x2', 0.01, 0)], { x, y }), []);
   assert.equal(findSuspectColumns([column('x1', 0.9, 0.5), column('x2', 0.01, 0)], { x, y }).length, 1);
+});
+
+test('diagnose on a trained model names a planted target leak by its column name (target-leak rule)', () => {
+  const train = data(600, 1, true);
+  const { network } = trainNetwork(train.x, train.y, { seed: 3, epochs: 200 });
+  const report = diagnose(network, train, {
+    trained: true,
+    sanity: false,
+    columns: { inputs: names, targets: ['price'] },
+  });
+  const leak = report.findings.find((f) => f.rule === 'target-leak');
+  assert.ok(leak, JSON.stringify(report.findings.map((f) => f.rule)));
+  assert.match(leak.observed, /column "leak"/);
+  assert.deepEqual(leak.fixOptions, { dropFeatures: ['leak'] });
+  // without the leaked column, no such finding
+  const clean = data(600, 1, false);
+  const fair = trainNetwork(clean.x, clean.y, { seed: 3, epochs: 200 }).network;
+  const fine = diagnose(fair, clean, {
+    trained: true,
+    sanity: false,
+    columns: { inputs: names.slice(0, 3) },
+  });
+  assert.ok(!fine.findings.some((f) => f.rule === 'target-leak'));
 });

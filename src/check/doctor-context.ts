@@ -46,6 +46,8 @@ export class DoctorContext {
   readonly Y: Matrix;
   /** column statistics of the data as given, in the caller's units */
   readonly rawStats: { x: ColumnStats; y: ColumnStats };
+  /** the data as given, in the caller's units (what a trained network's predict takes) */
+  readonly raw: { X: Matrix; Y: Matrix };
   readonly targets: TargetInfo;
   /** the seeded sample of rows the probes train on */
   readonly x: Matrix;
@@ -70,6 +72,7 @@ export class DoctorContext {
   ) {
     this.loss = network.loss;
     this.rawStats = { x: columnStats(X), y: columnStats(Y) };
+    this.raw = { X, Y };
     if (o.scale) {
       X = standardizeCopy(X);
       if (this.loss.kind === 'regression') Y = standardizeCopy(Y);

@@ -13,6 +13,7 @@ import {
   unscaledTargetsFinding,
 } from './doctor-data.js';
 import { gradientCheckFinding } from './doctor-gradcheck-rule.js';
+import { targetLeakFindings } from './doctor-leak-rule.js';
 import {
   baselineFinding,
   gradientFinding,
@@ -100,6 +101,8 @@ export const RULES: readonly Rule[] = [
   { id: 'data-nan', order: 0, run: (ctx) => ctx.nan },
   { id: 'constant-features', order: 190, run: constantFeaturesFinding },
   { id: 'conflicting-duplicates', order: 180, run: conflictingDuplicatesFinding },
+  // a trained model that leans on one column almost equal to the target (or a row id)
+  { id: 'target-leak', order: 170, run: targetLeakFindings },
   { id: 'class-imbalance', order: 200, run: classImbalanceFinding },
   { id: 'too-few-examples', order: 210, run: tooFewExamplesFinding },
   { id: 'unscaled-inputs', order: 40, run: unscaledInputsFinding },

@@ -43,7 +43,6 @@ export function findSuspectColumns(
     const distinct = distinctIntegers(x, group);
     const leak = alone >= (options.alone ?? 0.95);
     if (!leak && distinct < (options.distinct ?? 0.95)) continue;
-    const others = groups.filter((g) => g !== group).map((g) => g.name);
     findings.push({
       rule: 'target-leak',
       severity: 'warning',
@@ -55,8 +54,8 @@ export function findSuspectColumns(
       why: leak
         ? 'a column that is almost the target is usually recorded after it or derived from it: the model leans on it and will fail where it is not available'
         : "an id carries no information about the target; a model relying on it has learned the rows' order, which new data will not share",
-      fix: `check that ${c.column} is known before the target; if not, leave it out: --features ${others.join(',')}`,
-      fixOptions: { features: others },
+      fix: `check that ${c.column} is known before the target; if not, train without it`,
+      fixOptions: { dropFeatures: [c.column] },
       evidence: { share, alone, distinct, importance: c.mean, low: c.low, high: c.high },
     });
   }
