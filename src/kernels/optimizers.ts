@@ -5,6 +5,7 @@
 
 import { activeRuntime } from './backend.js';
 import type { FloatArray } from './matmul.js';
+import { kernelNames } from './names.js';
 import type { WasmRuntime } from './wasm/runtime.js';
 
 /** The address of every buffer in the runtime's memory, all of one precision, or null. */
@@ -21,14 +22,17 @@ function addresses(rt: WasmRuntime | null, buffers: FloatArray[]): number[] | nu
   return out;
 }
 
-const suffix = (a: FloatArray) => (a instanceof Float32Array ? 'f32' : 'f64');
+const suffix = (a: FloatArray): 'f32' | 'f64' => (a instanceof Float32Array ? 'f32' : 'f64');
 
 /** params[n] ← params − learningRate · grads (plain gradient descent). */
 export function sgdStep(params: FloatArray, grads: FloatArray, learningRate: number): void {
   const n = params.length;
   const rt = activeRuntime();
   const at = addresses(rt, [params, grads]);
-  if (at) return rt!.kernels[`sgd_step_${suffix(params)}`](at[0], at[1], n, learningRate);
+  if (rt && at) {
+    rt.kernels[kernelNames.sgdStep(suffix(params))](at[0], at[1], n, learningRate);
+    return;
+  }
   for (let i = 0; i < n; i++) params[i] -= learningRate * grads[i];
 }
 
@@ -62,8 +66,8 @@ export function adamStep(
   const keep = 1 - o.learningRate * decay;
   const rt = activeRuntime();
   const at = addresses(rt, [params, grads, m, v]);
-  if (at) {
-    return rt!.kernels[`adam_step_${suffix(params)}`](
+  if (rt && at) {
+    rt.kernels[kernelNames.adamStep(suffix(params))](
       at[0],
       at[1],
       at[2],
@@ -77,6 +81,7 @@ export function adamStep(
       c2,
       keep,
     );
+    return;
   }
   const { beta1: b1, beta2: b2, epsilon: eps, learningRate: lr } = o;
   for (let i = 0; i < n; i++) {
@@ -95,10 +100,10 @@ export function dot(a: FloatArray, b: FloatArray): number {
   const n = a.length;
   const rt = activeRuntime();
   const at = addresses(rt, [a, b]);
-  if (at) {
-    if (!dotScratch) dotScratch = rt!.allocate(8);
-    rt!.kernels[`dot_${suffix(a)}`](dotScratch, at[0], at[1], n);
-    return a instanceof Float32Array ? rt!.f32(dotScratch, 1)[0] : rt!.f64(dotScratch, 1)[0];
+  if (rt && at) {
+    if (!dotScratch) dotScratch = rt.allocate(8);
+    rt.kernels[kernelNames.dot(suffix(a))](dotScratch, at[0], at[1], n);
+    return a instanceof Float32Array ? rt.f32(dotScratch, 1)[0] : rt.f64(dotScratch, 1)[0];
   }
   let sum = 0;
   for (let i = 0; i < n; i++) sum += a[i] * b[i];

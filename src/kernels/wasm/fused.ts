@@ -14,21 +14,9 @@
 // Shape legend: N examples (rows), I inputs, O outputs. Pointers are byte addresses, sizes count
 // elements, alpha arrives as f64 (see generate.ts).
 
+import { type Epilogue, type LayerActivation, epilogues, kernelNames, layerActivations } from '../names.js';
 import { FunctionBuilder, f64, i32, op } from './encoder.js';
-import {
-  Emit,
-  backwardActivations,
-  epilogues,
-  precisions,
-  type BackwardActivation,
-  type Epilogue,
-  type Precision,
-  type Width,
-} from './generate.js';
-
-/** Activations the one-input backward kernel differentiates: linear (dZ = dA) and those of act_backward. */
-export type LayerActivation = BackwardActivation | 'linear';
-export const layerActivations: readonly LayerActivation[] = ['linear', ...backwardActivations];
+import { Emit, precisions, type Precision, type Width } from './generate.js';
 
 /**
  * Sweeps the columns of a row-major matrix in blocks: `block(width, count, o)` handles `count`
@@ -91,7 +79,7 @@ function locals(f: FunctionBuilder, p: Precision, width: Width, count: number): 
  * params: z (0 = do not store), act, x, weight, bias, N, O, alpha (f64)
  */
 export function denseForwardOneInput(p: Precision, epilogue: Epilogue, vectors = 4): FunctionBuilder {
-  const f = new FunctionBuilder(`dense_forward_in1_${p.name}_${epilogue}`, [
+  const f = new FunctionBuilder(kernelNames.denseForwardOneInput(p.name, epilogue), [
     i32,
     i32,
     i32,
@@ -192,7 +180,7 @@ export function denseForwardOneInput(p: Precision, epilogue: Epilogue, vectors =
  * params: z, act, x, weight, bias, N, I, alpha (f64)
  */
 export function denseForwardOneOutput(p: Precision, epilogue: Epilogue, rows = 6): FunctionBuilder {
-  const f = new FunctionBuilder(`dense_forward_out1_${p.name}_${epilogue}`, [
+  const f = new FunctionBuilder(kernelNames.denseForwardOneOutput(p.name, epilogue), [
     i32,
     i32,
     i32,
@@ -406,7 +394,7 @@ export function denseBackwardOneInput(
   activation: LayerActivation,
   vectors = 4,
 ): FunctionBuilder {
-  const f = new FunctionBuilder(`dense_backward_in1_${p.name}_${activation}`, [
+  const f = new FunctionBuilder(kernelNames.denseBackwardOneInput(p.name, activation), [
     i32,
     i32,
     i32,
@@ -504,7 +492,16 @@ export function denseBackwardOneInput(
  * params: dWeight, dBias, dInput (0 = none), dZ, x, weight, N, I
  */
 export function denseBackwardOneOutput(p: Precision, vectors = 8): FunctionBuilder {
-  const f = new FunctionBuilder(`dense_backward_out1_${p.name}`, [i32, i32, i32, i32, i32, i32, i32, i32]);
+  const f = new FunctionBuilder(kernelNames.denseBackwardOneOutput(p.name), [
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+  ]);
   const e = new Emit(f, p);
   const [DW, DB, DI, DZ, X, W, N, I] = [0, 1, 2, 3, 4, 5, 6, 7];
   const n = f.local(i32);

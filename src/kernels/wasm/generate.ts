@@ -12,11 +12,19 @@
 // 2 vectors (8 accumulators) is best; 12 or more accumulators spill registers (3-10× slower), and
 // unrolling the k loop by 2 or 4 made V8's code 20-30% slower, so neither is done.
 
+import {
+  type BackwardActivation,
+  type Epilogue,
+  type PrecisionName,
+  backwardActivations,
+  epilogues,
+  kernelNames,
+} from '../names.js';
 import { FunctionBuilder, f32, f64, i32, op, scalar, simd, type ValueType } from './encoder.js';
 
 /** What differs between the float32 and float64 kernels. */
 export interface Precision {
-  readonly name: 'f32' | 'f64';
+  readonly name: PrecisionName;
   readonly type: ValueType;
   /** bytes per element, and its log2 */
   readonly size: number;
@@ -50,10 +58,6 @@ export const precisions: readonly Precision[] = [
     splatLoad: simd.load64Splat,
   },
 ];
-
-/** Activation epilogues the products can fuse (the others run as JavaScript loops after the product). */
-export type Epilogue = 'linear' | 'relu' | 'leakyRelu';
-export const epilogues: readonly Epilogue[] = ['linear', 'relu', 'leakyRelu'];
 
 /** A value held either as one v128 (lanes elements) or as one scalar element. */
 export type Width = 'vector' | 'scalar';
@@ -240,7 +244,7 @@ export class Emit {
  * params: out, act, a, sAr, sAk, b, bias (0 = none), M, K, O, alpha (f64)
  */
 export function gemmNN(p: Precision, epilogue: Epilogue, R = 4, C = 2): FunctionBuilder {
-  const f = new FunctionBuilder(`gemm_nn_${p.name}_${epilogue}`, [
+  const f = new FunctionBuilder(kernelNames.gemmNN(p.name, epilogue), [
     i32,
     i32,
     i32,
@@ -489,7 +493,7 @@ export function gemmNN(p: Precision, epilogue: Epilogue, R = 4, C = 2): Function
  * params: out, act, a, b, bias (0 = none), M, K, P, alpha (f64)
  */
 export function gemmNT(p: Precision, epilogue: Epilogue, R = 2, C = 4): FunctionBuilder {
-  const f = new FunctionBuilder(`gemm_nt_${p.name}_${epilogue}`, [
+  const f = new FunctionBuilder(kernelNames.gemmNT(p.name, epilogue), [
     i32,
     i32,
     i32,
@@ -680,22 +684,19 @@ export function elementwiseLoop(
   );
 }
 
-/** Activations whose backward SIMD128 can compute (no exp/log needed: they use a = f(z) or sign(z)). */
-export type BackwardActivation = 'relu' | 'leakyRelu' | 'tanh' | 'sigmoid' | 'elu';
-export const backwardActivations: readonly BackwardActivation[] = [
-  'relu',
-  'leakyRelu',
-  'tanh',
-  'sigmoid',
-  'elu',
-];
-
 /**
  * act_backward: dZ[n] = dA[n] · f'(z, a), the twins of each activation's backward loop in
  * nn/activations.ts. params: dZ, dA, z, a, n, alpha (f64; leakyRelu and elu)
  */
 export function activationBackward(p: Precision, activation: BackwardActivation): FunctionBuilder {
-  const f = new FunctionBuilder(`act_backward_${p.name}_${activation}`, [i32, i32, i32, i32, i32, f64]);
+  const f = new FunctionBuilder(kernelNames.activationBackward(p.name, activation), [
+    i32,
+    i32,
+    i32,
+    i32,
+    i32,
+    f64,
+  ]);
   const e = new Emit(f, p);
   const [DZ, DA, Z, A, N, ALPHA] = [0, 1, 2, 3, 4, 5];
   const alpha = { vector: e.scalarLocal('vector', ALPHA), scalar: e.scalarLocal('scalar', ALPHA) };
@@ -727,7 +728,7 @@ export function activationBackward(p: Precision, activation: BackwardActivation)
  * params: out, a, R, C
  */
 export function columnSums(p: Precision): FunctionBuilder {
-  const f = new FunctionBuilder(`column_sums_${p.name}`, [i32, i32, i32, i32]);
+  const f = new FunctionBuilder(kernelNames.columnSums(p.name), [i32, i32, i32, i32]);
   const e = new Emit(f, p);
   const [OUT, A, R, C] = [0, 1, 2, 3];
   const c = f.local(i32);
@@ -796,7 +797,7 @@ export function columnSums(p: Precision): FunctionBuilder {
 
 /** dot: out[0] = Σ a[i]·b[i] over n elements (sum of squares when a = b). params: out, a, b, n */
 export function dot(p: Precision): FunctionBuilder {
-  const f = new FunctionBuilder(`dot_${p.name}`, [i32, i32, i32, i32]);
+  const f = new FunctionBuilder(kernelNames.dot(p.name), [i32, i32, i32, i32]);
   const e = new Emit(f, p);
   const [OUT, A, B, N] = [0, 1, 2, 3];
   const acc = { vector: f.local(0x7b), scalar: f.local(p.type) };
@@ -824,7 +825,7 @@ export function dot(p: Precision): FunctionBuilder {
 
 /** sgd_step: params ← params − lr·grads. params: params, grads, n, lr (f64) */
 export function sgdStep(p: Precision): FunctionBuilder {
-  const f = new FunctionBuilder(`sgd_step_${p.name}`, [i32, i32, i32, f64]);
+  const f = new FunctionBuilder(kernelNames.sgdStep(p.name), [i32, i32, i32, f64]);
   const e = new Emit(f, p);
   const [PARAMS, GRADS, N, LR] = [0, 1, 2, 3];
   const lr = { vector: e.scalarLocal('vector', LR), scalar: e.scalarLocal('scalar', LR) };
@@ -849,7 +850,7 @@ export function sgdStep(p: Precision): FunctionBuilder {
  * params: params, grads, m, v, n, lr, beta1, beta2, epsilon, c1, c2, keep (all f64)
  */
 export function adamStep(p: Precision): FunctionBuilder {
-  const f = new FunctionBuilder(`adam_step_${p.name}`, [
+  const f = new FunctionBuilder(kernelNames.adamStep(p.name), [
     i32,
     i32,
     i32,
