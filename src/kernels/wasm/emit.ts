@@ -95,24 +95,35 @@ export class Emit {
     else this.f.emit(this.p.s.load).memarg(this.p.shift, offset);
   }
 
+  /** local ← the value of this width at pointer + offset. */
+  loadLocal(width: Width, local: number, pointer: number, offset = 0): void {
+    this.f.get(pointer);
+    this.load(width, offset);
+    this.f.set(local);
+  }
+
+  /** local ← the element at pointer + offset, in every lane. */
+  splatLocal(width: Width, local: number, pointer: number, offset = 0): void {
+    this.f.get(pointer);
+    this.loadSplat(width, offset);
+    this.f.set(local);
+  }
+
   store(width: Width, offset = 0): void {
     if (width === 'vector') this.f.simd(simd.store).memarg(0, offset);
     else this.f.emit(this.p.s.store).memarg(this.p.shift, offset);
   }
 
   add(width: Width): void {
-    if (width === 'vector') this.f.simd(this.p.v.add);
-    else this.f.emit(this.p.s.add);
+    this.arithmetic(width, 'add');
   }
 
   sub(width: Width): void {
-    if (width === 'vector') this.f.simd(this.p.v.sub);
-    else this.f.emit(this.p.s.sub);
+    this.arithmetic(width, 'sub');
   }
 
   mul(width: Width): void {
-    if (width === 'vector') this.f.simd(this.p.v.mul);
-    else this.f.emit(this.p.s.mul);
+    this.arithmetic(width, 'mul');
   }
 
   /** A scalar f64 argument converted to this precision. */
@@ -175,13 +186,17 @@ export class Emit {
   }
 
   div(width: Width): void {
-    if (width === 'vector') this.f.simd(this.p.v.div);
-    else this.f.emit(this.p.s.div);
+    this.arithmetic(width, 'div');
   }
 
   sqrt(width: Width): void {
-    if (width === 'vector') this.f.simd(this.p.v.sqrt);
-    else this.f.emit(this.p.s.sqrt);
+    this.arithmetic(width, 'sqrt');
+  }
+
+  /** One arithmetic instruction on the values on the stack: its f32x4 / f64x2 form, or the scalar one. */
+  private arithmetic(width: Width, operation: 'add' | 'sub' | 'mul' | 'div' | 'sqrt'): void {
+    if (width === 'vector') this.f.simd(this.p.v[operation]);
+    else this.f.emit(this.p.s[operation]);
   }
 
   /** Pushes the sum of a vector local's lanes, lane 0 first. */

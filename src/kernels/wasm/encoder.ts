@@ -264,10 +264,12 @@ export class FunctionBuilder<P extends string = string> {
    * The row sweep: `for (i = 0; i < count; i++) { body(); every pointer += its stride }`, over the
    * rows of matrices whose pointers advance a row (a stride in an i32 local, or `{ bytes }`) each step.
    */
-  sweepRows(i: number, count: number, advances: readonly RowPointer[], body: () => void): this {
+  sweepRows(i: number, count: number, advances: readonly (RowPointer | false)[], body: () => void): this {
     return this.upTo(i, count, () => {
       body();
-      for (const [pointer, stride] of advances) {
+      for (const row of advances) {
+        if (!row) continue; // (a pointer this variant of the kernel does not use)
+        const [pointer, stride] = row;
         if (typeof stride === 'number') this.advance(pointer, stride);
         else this.advanceBytes(pointer, stride.bytes);
       }

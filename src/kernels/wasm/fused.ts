@@ -88,14 +88,9 @@ export function denseForwardOneInput(p: Precision, epilogue: Epilogue, vectors =
       f.at(Z, o).set(pz);
       f.at(ACT, o).set(pa);
       f.get(X).set(px);
-      const rows: RowPointer[] = [];
-      if (storeZ) rows.push([pz, OB]);
-      if (fused) rows.push([pa, OB]);
-      rows.push([px, { bytes: p.size }]);
+      const rows: (RowPointer | false)[] = [storeZ && [pz, OB], fused && [pa, OB], [px, { bytes: p.size }]];
       f.sweepRows(n, N, rows, () => {
-        f.get(px);
-        e.loadSplat(width);
-        f.set(xs);
+        e.splatLocal(width, xs, px);
         for (let j = 0; j < count; j++) {
           // z = bias + x·w
           f.get(b[j]).get(xs).get(w[j]);
@@ -162,9 +157,7 @@ export function denseForwardOneOutput(p: Precision, epilogue: Epilogue, rows = 6
   const pw = f.local(i32);
   const bias = e.local('scalar');
   f.shl(I, p.shift).set(IB);
-  f.get(BIAS);
-  e.load('scalar');
-  f.set(bias);
+  e.loadLocal('scalar', bias, BIAS);
   /** Stores the sums of rows m.. (a vector of two rows, or one scalar) at byte offset `at` from m. */
   const store = (width: Width, sum: number, at: number) => {
     f.get(Z).shl(m, p.shift).emit(op.i32Add).get(sum);
@@ -218,9 +211,7 @@ function rowsAsScalars(e: Emit, l: OneOutputLocals, R: number): void {
   for (const a of acc) f.get(l.bias).set(a);
   f.get(W).set(l.pw);
   f.upTo(l.k, I, () => {
-    f.get(l.pw);
-    e.load('scalar');
-    f.set(wv);
+    e.loadLocal('scalar', wv, l.pw);
     for (let r = 0; r < R; r++) {
       // acc[r] += x[m + r, k]·w[k]
       f.get(acc[r]).get(px[r]);
@@ -267,6 +258,15 @@ function rowPairs(e: Emit, l: OneOutputLocals, P: number): void {
     e.add('vector');
     f.set(acc[r]);
   };
+  /** va, vb ← pair r's two rows at the current input: the (k, k + 1) pairs, or x[k] splatted */
+  const loadPair = (r: number, load: () => void) => {
+    f.get(pr[r]);
+    load();
+    f.set(va);
+    f.at(pr[r], l.IB);
+    load();
+    f.set(vb);
+  };
   // two inputs at a time: k, k + 1
   f.forLoop(
     l.k,
@@ -274,19 +274,10 @@ function rowPairs(e: Emit, l: OneOutputLocals, P: number): void {
     () => f.get(I),
     2,
     () => {
-      f.get(l.pw);
-      e.loadSplat('vector');
-      f.set(w0);
-      f.get(l.pw);
-      e.loadSplat('vector', p.size);
-      f.set(w1);
+      e.splatLocal('vector', w0, l.pw);
+      e.splatLocal('vector', w1, l.pw, p.size);
       for (let r = 0; r < P; r++) {
-        f.get(pr[r]);
-        e.load('vector');
-        f.set(va);
-        f.at(pr[r], l.IB);
-        e.load('vector');
-        f.set(vb);
+        loadPair(r, () => e.load('vector'));
         term(r, low, w0);
         term(r, high, w1);
         f.advanceBytes(pr[r], 2 * p.size);
@@ -299,16 +290,9 @@ function rowPairs(e: Emit, l: OneOutputLocals, P: number): void {
     .get(I)
     .emit(op.i32Eq)
     .ifElse(() => {
-      f.get(l.pw);
-      e.loadSplat('vector');
-      f.set(w0);
+      e.splatLocal('vector', w0, l.pw);
       for (let r = 0; r < P; r++) {
-        f.get(pr[r]);
-        e.loadSplat('vector');
-        f.set(va);
-        f.at(pr[r], l.IB);
-        e.loadSplat('vector');
-        f.set(vb);
+        loadPair(r, () => e.loadSplat('vector'));
         term(r, low, w0);
       }
     });
@@ -369,18 +353,16 @@ export function denseBackwardOneInput(
     if (readsZ) f.at(Z, o).set(pz);
     if (readsA) f.at(A, o).set(pa);
     f.get(X).set(px);
-    const rows: RowPointer[] = [[pdA, OB]];
-    if (readsZ) rows.push([pz, OB]);
-    if (readsA) rows.push([pa, OB]);
-    rows.push([px, { bytes: p.size }]);
+    const rows: (RowPointer | false)[] = [
+      [pdA, OB],
+      readsZ && [pz, OB],
+      readsA && [pa, OB],
+      [px, { bytes: p.size }],
+    ];
     f.sweepRows(n, N, rows, () => {
-      f.get(px);
-      e.loadSplat(width);
-      f.set(xs);
+      e.splatLocal(width, xs, px);
       for (let j = 0; j < count; j++) {
-        f.get(pdA);
-        e.load(width, j * step);
-        f.set(dA);
+        e.loadLocal(width, dA, pdA, j * step);
         const load = (at: number) => () => {
           f.get(at);
           e.load(width, j * step);
@@ -456,13 +438,9 @@ export function denseBackwardOneOutput(p: Precision, vectors = 8): FunctionBuild
       f.at(X, i).set(px);
       if (withInput) f.at(DI, i).set(pd);
       f.get(DZ).set(pz);
-      const rows: RowPointer[] = [[px, IB]];
-      if (withInput) rows.push([pd, IB]);
-      rows.push([pz, { bytes: p.size }]);
+      const rows: (RowPointer | false)[] = [[px, IB], withInput && [pd, IB], [pz, { bytes: p.size }]];
       f.sweepRows(n, N, rows, () => {
-        f.get(pz);
-        e.loadSplat(width);
-        f.set(dz);
+        e.splatLocal(width, dz, pz);
         for (let j = 0; j < count; j++) {
           // dWeight += x·dZ (matmulTransA)
           f.get(px);

@@ -138,14 +138,10 @@ function gemmTile(
   f.get(B).shl(l.o, p.shift).emit(op.i32Add).set(l.pb);
   f.upTo(l.k, K, () => {
     for (let c = 0; c < cols; c++) {
-      f.get(l.pb);
-      e.load(width, c * step);
-      f.set(bv[c]);
+      e.loadLocal(width, bv[c], l.pb, c * step);
     }
     for (let r = 0; r < rows; r++) {
-      f.get(l.pa[r]);
-      e.loadSplat(width);
-      f.set(av);
+      e.splatLocal(width, av, l.pa[r]);
       for (let c = 0; c < cols; c++) {
         f.get(av).get(bv[c]);
         e.mul(width);
@@ -186,9 +182,7 @@ function outerProduct(e: Emit, epilogue: Epilogue, l: GemmLocals): void {
       f.get(A).get(l.m).get(l.sArB).emit(op.i32Mul, op.i32Add).set(pa);
       f.get(l.m).get(l.OB).emit(op.i32Mul).set(rowOut);
       for (const width of ['vector', 'scalar'] as const) {
-        f.get(pa);
-        e.loadSplat(width);
-        f.set(av[width]);
+        e.splatLocal(width, av[width], pa);
       }
       const column = (width: Width) => {
         // z = (bias or 0) + a·b at byte offset o of the row
