@@ -162,6 +162,11 @@ export class FunctionBuilder<P extends string = string> {
     return this.params.length + this.locals.length - 1;
   }
 
+  /** `count` new locals of the given type, in order; returns their indices. */
+  localsOf(type: ValueType, count: number): number[] {
+    return Array.from({ length: count }, () => this.local(type));
+  }
+
   emit(...bytes: number[]): this {
     for (const b of bytes) this.code.push(b);
     return this;

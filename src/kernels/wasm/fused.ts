@@ -64,11 +64,7 @@ export function denseForwardOneInput(p: Precision, epilogue: Epilogue, vectors =
   const e = new Emit(f, p);
   const { Z, ACT, X, W, BIAS, N, O, ALPHA } = f.arg;
   const alpha = e.argumentPair(ALPHA);
-  const n = f.local(i32);
-  const OB = f.local(i32);
-  const pz = f.local(i32);
-  const pa = f.local(i32);
-  const px = f.local(i32);
+  const [n, OB, pz, pa, px] = f.localsOf(i32, 5);
   f.shl(O, p.shift).set(OB);
   const fused = epilogue !== 'linear';
   const sweep = (leakyAsMax: boolean, storeZ: boolean) =>
@@ -151,10 +147,7 @@ export function denseForwardOneOutput(p: Precision, epilogue: Epilogue, rows = 6
   const e = new Emit(f, p);
   const { Z, ACT, BIAS, N, I, ALPHA } = f.arg;
   const alpha = e.argumentPair(ALPHA);
-  const m = f.local(i32);
-  const k = f.local(i32);
-  const IB = f.local(i32);
-  const pw = f.local(i32);
+  const [m, k, IB, pw] = f.localsOf(i32, 4);
   const bias = e.local('scalar');
   f.shl(I, p.shift).set(IB);
   e.loadLocal('scalar', bias, BIAS);
@@ -203,7 +196,7 @@ interface OneOutputLocals {
 function rowsAsScalars(e: Emit, l: OneOutputLocals, R: number): void {
   const { f, p } = e;
   const { X, W, I } = f.arg;
-  const px = Array.from({ length: R }, () => f.local(i32));
+  const px = f.localsOf(i32, R);
   const acc = e.locals('scalar', R);
   const wv = e.local('scalar');
   f.get(X).get(l.m).get(l.IB).emit(op.i32Mul, op.i32Add).set(px[0]);
@@ -235,7 +228,7 @@ const high = low.map((b) => b + 8);
 function rowPairs(e: Emit, l: OneOutputLocals, P: number): void {
   const { f, p } = e;
   const { X, W, I } = f.arg;
-  const pr = Array.from({ length: P }, () => f.local(i32));
+  const pr = f.localsOf(i32, P);
   const acc = e.locals('vector', P);
   const [w0, w1, va, vb] = e.locals('vector', 4);
   f.get(X).get(l.m).get(l.IB).emit(op.i32Mul, op.i32Add).set(pr[0]);
@@ -330,12 +323,7 @@ export function denseBackwardOneInput(
   const { DW, DB, DA, Z, A, X, N, O, ALPHA } = f.arg;
   const alpha = e.argumentPair(ALPHA);
   const one = e.constantPair(1);
-  const n = f.local(i32);
-  const OB = f.local(i32);
-  const pdA = f.local(i32);
-  const pz = f.local(i32);
-  const pa = f.local(i32);
-  const px = f.local(i32);
+  const [n, OB, pdA, pz, pa, px] = f.localsOf(i32, 6);
   f.shl(O, p.shift).set(OB);
   const signFromA = activation === 'relu' || activation === 'leakyRelu';
   const readsZ = activation === 'elu';
@@ -414,11 +402,7 @@ export function denseBackwardOneOutput(p: Precision, vectors = 8): FunctionBuild
   });
   const e = new Emit(f, p);
   const { DW, DB, DI, DZ, X, W, N, I } = f.arg;
-  const n = f.local(i32);
-  const IB = f.local(i32);
-  const px = f.local(i32);
-  const pd = f.local(i32);
-  const pz = f.local(i32);
+  const [n, IB, px, pd, pz] = f.localsOf(i32, 5);
   f.shl(I, p.shift).set(IB);
   const sweep = (withInput: boolean) =>
     columnBlocks(e, I, vectors, (width, count, i) => {

@@ -47,19 +47,12 @@ export function gemmNN(p: Precision, epilogue: Epilogue, R = 4, C = 2): Function
   });
   const e = new Emit(f, p);
   const { M, K, O, ALPHA } = f.arg;
-  const m = f.local(i32);
-  const o = f.local(i32);
-  const k = f.local(i32);
-  const sArB = f.local(i32);
-  const sAkB = f.local(i32);
-  const OB = f.local(i32);
-  const pb = f.local(i32);
-  const po = f.local(i32);
+  const [m, o, k, sArB, sAkB, OB, pb, po] = f.localsOf(i32, 8);
   const alpha = epilogue === 'leakyRelu' ? e.argumentPair(ALPHA) : { vector: -1, scalar: -1 };
   f.shl(f.arg.SAR, p.shift).set(sArB);
   f.shl(f.arg.SAK, p.shift).set(sAkB);
   f.shl(O, p.shift).set(OB);
-  const pa = Array.from({ length: R }, () => f.local(i32));
+  const pa = f.localsOf(i32, R);
   const z = e.localPair();
   const loops = { m, o, k, sArB, sAkB, OB, pb, po, pa, z, alpha };
   const band = (rows: number) =>
@@ -239,7 +232,7 @@ export function gemmNT(p: Precision, epilogue: Epilogue, R = 2, C = 4): Function
     ALPHA: f64,
   });
   const e = new Emit(f, p);
-  const { OUT, ACT, A, B, BIAS, M, K, P, ALPHA } = f.arg;
+  const { M, K, P, ALPHA } = f.arg;
   const m = f.local(i32);
   const q = f.local(i32); // column of the output = row of B
   const kb = f.local(i32); // byte offset along K
@@ -249,100 +242,127 @@ export function gemmNT(p: Precision, epilogue: Epilogue, R = 2, C = 4): Function
   const alpha = epilogue === 'leakyRelu' ? e.scalarLocal('scalar', ALPHA) : -1;
   f.shl(K, p.shift).set(KB);
   f.get(K).i32(-p.lanes).emit(op.i32And).i32(p.shift).emit(op.i32Shl).set(KV);
-  const pa = Array.from({ length: R }, () => f.local(i32));
-  const pbs = Array.from({ length: C }, () => f.local(i32));
+  const pa = f.localsOf(i32, R);
+  const pbs = f.localsOf(i32, C);
   const z = f.local(p.type);
 
-  const tile = (rows: number, cols: number) => {
-    const acc = e.locals('vector', rows * cols);
-    const sums = e.locals('scalar', rows * cols);
-    const av = e.locals('vector', rows);
-    const as = e.local('scalar');
-    const bv = e.local('vector');
-    f.get(A).get(m).get(KB).emit(op.i32Mul, op.i32Add).set(pa[0]);
-    for (let r = 1; r < rows; r++) f.at(pa[r - 1], KB).set(pa[r]);
-    f.get(B).get(q).get(KB).emit(op.i32Mul, op.i32Add).set(pbs[0]);
-    for (let c = 1; c < cols; c++) f.at(pbs[c - 1], KB).set(pbs[c]);
-    for (const a of acc) {
-      e.constant('vector', 0);
-      f.set(a);
-    }
-    f.upTo(
-      kb,
-      KV,
-      () => {
-        for (let r = 0; r < rows; r++) {
-          f.at(pa[r], kb);
-          e.load('vector');
-          f.set(av[r]);
-        }
-        for (let c = 0; c < cols; c++) {
-          // load B's vector once, multiply it into every row's accumulator
-          f.at(pbs[c], kb);
-          e.load('vector');
-          f.set(bv);
-          for (let r = 0; r < rows; r++) {
-            f.get(av[r]).get(bv);
-            e.mul('vector');
-            e.accumulate('vector', acc[r * cols + c]);
-          }
-        }
-      },
-      p.lanes * p.size,
-    );
-    // horizontal sums, then the scalar tail of K
-    for (let i = 0; i < acc.length; i++) {
-      e.sumLanes(acc[i]);
-      f.set(sums[i]);
-    }
-    f.forLoop(
-      kb,
-      () => f.get(KV),
-      () => f.get(KB),
-      p.size,
-      () => {
-        for (let r = 0; r < rows; r++) {
-          f.at(pa[r], kb);
-          e.load('scalar');
-          f.set(as);
-          for (let c = 0; c < cols; c++) {
-            f.get(as).at(pbs[c], kb);
-            e.load('scalar');
-            e.mul('scalar');
-            e.accumulate('scalar', sums[r * cols + c]);
-          }
-        }
-      },
-    );
-    f.get(m).get(P).emit(op.i32Mul).get(q).emit(op.i32Add).i32(p.shift).emit(op.i32Shl).set(po);
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++) {
-        f.get(sums[r * cols + c]).set(z);
-        f.get(BIAS).ifElse(() => {
-          f.get(BIAS).shl(q, p.shift).emit(op.i32Add);
-          e.load('scalar', c * p.size);
-          e.accumulate('scalar', z);
-        });
-        f.at(OUT, po).get(z);
-        e.store('scalar', c * p.size);
-        if (epilogue !== 'linear') {
-          f.at(ACT, po);
-          e.activation('scalar', epilogue, z, alpha);
-          e.store('scalar', c * p.size);
-        }
-      }
-      if (r < rows - 1) f.get(po).shl(P, p.shift).emit(op.i32Add).set(po);
-    }
-  };
+  const l: DotLocals = { m, q, kb, KB, KV, po, alpha, pa, pbs, z };
   const band = (rows: number) =>
     f.sweep(
       q,
       () => f.get(P),
       [C, 1],
-      (cols) => tile(rows, cols),
+      (cols) => dotTile(e, epilogue, l, rows, cols),
     );
   f.sweep(m, () => f.get(M), [R, 1], band);
   return f;
+}
+
+/** gemm_nt's locals, shared by its tiles. */
+interface DotLocals {
+  m: number;
+  /** column of the output = row of B */
+  q: number;
+  /** byte offset along K; K in bytes; the byte offset where whole vectors end */
+  kb: number;
+  KB: number;
+  KV: number;
+  po: number;
+  alpha: number;
+  /** row pointers into A and B */
+  pa: number[];
+  pbs: number[];
+  z: number;
+}
+
+/** One rows×cols tile of gemm_nt at rows m.., columns q..: its dot products along K, then the stores. */
+function dotTile(e: Emit, epilogue: Epilogue, l: DotLocals, rows: number, cols: number): void {
+  const { f, p } = e;
+  const { OUT, ACT, BIAS, P } = f.arg;
+  const sums = dotProducts(e, l, rows, cols);
+  f.get(l.m).get(P).emit(op.i32Mul).get(l.q).emit(op.i32Add).i32(p.shift).emit(op.i32Shl).set(l.po);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      f.get(sums[r * cols + c]).set(l.z);
+      f.get(BIAS).ifElse(() => {
+        f.get(BIAS).shl(l.q, p.shift).emit(op.i32Add);
+        e.load('scalar', c * p.size);
+        e.accumulate('scalar', l.z);
+      });
+      f.at(OUT, l.po).get(l.z);
+      e.store('scalar', c * p.size);
+      if (epilogue !== 'linear') {
+        f.at(ACT, l.po);
+        e.activation('scalar', epilogue, l.z, l.alpha);
+        e.store('scalar', c * p.size);
+      }
+    }
+    if (r < rows - 1) f.get(l.po).shl(P, p.shift).emit(op.i32Add).set(l.po);
+  }
+}
+
+/** The tile's rows·cols dot products: vectors of lanes summed across at the end, then the scalar tail of K. */
+function dotProducts(e: Emit, l: DotLocals, rows: number, cols: number): number[] {
+  const { f, p } = e;
+  const { A, B } = f.arg;
+  const acc = e.locals('vector', rows * cols);
+  const sums = e.locals('scalar', rows * cols);
+  const av = e.locals('vector', rows);
+  const as = e.local('scalar');
+  const bv = e.local('vector');
+  f.get(A).get(l.m).get(l.KB).emit(op.i32Mul, op.i32Add).set(l.pa[0]);
+  for (let r = 1; r < rows; r++) f.at(l.pa[r - 1], l.KB).set(l.pa[r]);
+  f.get(B).get(l.q).get(l.KB).emit(op.i32Mul, op.i32Add).set(l.pbs[0]);
+  for (let c = 1; c < cols; c++) f.at(l.pbs[c - 1], l.KB).set(l.pbs[c]);
+  for (const a of acc) {
+    e.constant('vector', 0);
+    f.set(a);
+  }
+  const vectorStep = () => {
+    for (let r = 0; r < rows; r++) {
+      f.at(l.pa[r], l.kb);
+      e.load('vector');
+      f.set(av[r]);
+    }
+    for (let c = 0; c < cols; c++) {
+      // load B's vector once, multiply it into every row's accumulator
+      f.at(l.pbs[c], l.kb);
+      e.load('vector');
+      f.set(bv);
+      for (let r = 0; r < rows; r++) {
+        f.get(av[r]).get(bv);
+        e.mul('vector');
+        e.accumulate('vector', acc[r * cols + c]);
+      }
+    }
+  };
+  const scalarStep = () => {
+    for (let r = 0; r < rows; r++) {
+      f.at(l.pa[r], l.kb);
+      e.load('scalar');
+      f.set(as);
+      for (let c = 0; c < cols; c++) {
+        f.get(as).at(l.pbs[c], l.kb);
+        e.load('scalar');
+        e.mul('scalar');
+        e.accumulate('scalar', sums[r * cols + c]);
+      }
+    }
+  };
+  f.upTo(l.kb, l.KV, vectorStep, p.lanes * p.size);
+  // horizontal sums, then the scalar tail of K
+  for (let i = 0; i < acc.length; i++) {
+    e.sumLanes(acc[i]);
+    f.set(sums[i]);
+  }
+  f.forLoop(
+    l.kb,
+    () => f.get(l.KV),
+    () => f.get(l.KB),
+    p.size,
+    scalarStep,
+  );
+  return sums;
 }
 
 /** act_backward: dZ[n] = dA[n] · f'(z, a), the twins of each activation's backward loop in nn/activations.ts. */
@@ -385,10 +405,7 @@ export function columnSums(p: Precision): FunctionBuilder {
   const f = new FunctionBuilder(kernelNames.columnSums(p.name), { OUT: i32, A: i32, R: i32, C: i32 });
   const e = new Emit(f, p);
   const { OUT, A, R, C } = f.arg;
-  const c = f.local(i32);
-  const r = f.local(i32);
-  const pa = f.local(i32);
-  const CB = f.local(i32);
+  const [c, r, pa, CB] = f.localsOf(i32, 4);
   f.shl(C, p.shift).set(CB);
   const band = (vectors: number, width: Width) => {
     const step = width === 'vector' ? p.lanes * p.size : p.size;
