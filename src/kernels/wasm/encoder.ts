@@ -333,6 +333,13 @@ export class FunctionBuilder<P extends string = string> {
   }
 }
 
+/** Module structure (spec 5.5): section ids, and the bytes that open a function type, an import or an export. */
+const sectionId = { type: 1, import: 2, function: 3, export: 7, code: 10 } as const;
+const functionType = 0x60;
+const externalKind = { function: 0x00, memory: 0x02 } as const;
+/** memory limits: minimum only, or minimum and maximum of a shared memory */
+const limits = { minimum: 0x00, sharedMinimumMaximum: 0x03 } as const;
+
 function section(out: number[], id: number, content: number[]): void {
   out.push(id);
   uleb(out, content.length);
@@ -353,42 +360,42 @@ export function encodeModule(
   functions: readonly FunctionBuilder[],
   sharedMaximumPages = 0,
 ): Uint8Array<ArrayBuffer> {
-  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]; // '\0asm', version 1
   // types: one per function (duplicates are allowed and keep the encoder simple)
   const types: number[] = [];
   uleb(types, functions.length);
   for (const f of functions) {
-    types.push(0x60);
+    types.push(functionType);
     uleb(types, f.params.length);
     for (const p of f.params) types.push(p);
     types.push(0); // no results
   }
-  section(out, 1, types);
+  section(out, sectionId.type, types);
   const imports: number[] = [1];
   name(imports, 'env');
   name(imports, 'memory');
   if (sharedMaximumPages > 0) {
-    imports.push(0x02, 0x03, 0x01); // memory, limits: shared, min 1 page, max
+    imports.push(externalKind.memory, limits.sharedMinimumMaximum, 1); // at least 1 page
     uleb(imports, sharedMaximumPages);
   } else {
-    imports.push(0x02, 0x00, 0x01); // memory, limits: min 1 page, no max
+    imports.push(externalKind.memory, limits.minimum, 1); // at least 1 page, no maximum
   }
-  section(out, 2, imports);
+  section(out, sectionId.import, imports);
   const funcs: number[] = [];
   uleb(funcs, functions.length);
   functions.forEach((_, i) => uleb(funcs, i));
-  section(out, 3, funcs);
+  section(out, sectionId.function, funcs);
   const exports: number[] = [];
   uleb(exports, functions.length);
   functions.forEach((f, i) => {
     name(exports, f.name);
-    exports.push(0x00);
+    exports.push(externalKind.function);
     uleb(exports, i);
   });
-  section(out, 7, exports);
+  section(out, sectionId.export, exports);
   const code: number[] = [];
   uleb(code, functions.length);
   for (const f of functions) for (const b of f.encodeBody()) code.push(b);
-  section(out, 10, code);
+  section(out, sectionId.code, code);
   return new Uint8Array(out);
 }
