@@ -9,8 +9,8 @@
 //                  dense-wasm.ts its WebAssembly implementation (nn/dense.ts calls these)
 //   names.ts       the registry of WebAssembly kernel names, shared by the generators and callers
 //   recent-sizes.ts  the buffers of the two most recent batch sizes (RecentSizes)
-//   wasm/          the SIMD128 kernels: encoder.ts (a small binary encoder), generate.ts (the kernel
-//                  generators: gemm_nn, gemm_nt, act_backward, column_sums, dot, sgd_step,
+//   wasm/          the SIMD128 kernels: encoder.ts (a small binary encoder), emit.ts (the
+//                  generators' per-precision vocabulary), generate.ts (the kernel generators: gemm_nn, gemm_nt, act_backward, column_sums, dot, sgd_step,
 //                  adam_step, each in f32 and f64), fused.ts (one-sweep forward and backward
 //                  passes of layers with one input or one output), runtime.ts (module, memory,
 //                  allocator)
