@@ -5,8 +5,12 @@
 //                  AdamW's decay), dot; `allocate` makes buffers inside the WebAssembly memory, on
 //                  which they run as SIMD128 (elsewhere they run the JavaScript loop)
 //   backend.ts     which of the two runs: setKernelBackend('wasm' | 'js'), kernelBackend()
-//   wasm/          the SIMD128 kernels: encoder.ts (a small binary encoder), generate.ts (the kernel
-//                  generators: gemm_nn, gemm_nt, act_backward, column_sums, dot, sgd_step,
+//   dense.ts       the DenseKernels interface of a dense layer and its JavaScript reference;
+//                  dense-wasm.ts its WebAssembly implementation (nn/dense.ts calls these)
+//   names.ts       the registry of WebAssembly kernel names, shared by the generators and callers
+//   recent-sizes.ts  the buffers of the two most recent batch sizes (RecentSizes)
+//   wasm/          the SIMD128 kernels: encoder.ts (a small binary encoder), emit.ts (the
+//                  generators' per-precision vocabulary), generate.ts (the kernel generators: gemm_nn, gemm_nt, act_backward, column_sums, dot, sgd_step,
 //                  adam_step, each in f32 and f64), fused.ts (one-sweep forward and backward
 //                  passes of layers with one input or one output), runtime.ts (module, memory,
 //                  allocator)
@@ -15,5 +19,14 @@
 export type { FloatArray } from './matmul.js';
 export { matmul, matmulTransA, matmulTransB, columnSums, denseForward, denseBackward } from './matmul.js';
 export { sgdStep, adamStep, dot, allocate, type AdamStepOptions } from './optimizers.js';
+export {
+  type ActivationLoops,
+  type DenseKernels,
+  type DenseSpec,
+  ReferenceDenseKernels,
+} from './dense.js';
+export { WasmDenseKernels, wasmDenseKernels } from './dense-wasm.js';
+export { RecentSizes } from './recent-sizes.js';
+export { kernelNames } from './names.js';
 export { setKernelBackend, kernelBackend, type KernelBackend } from './backend.js';
 export { wasmReady, wasmRuntime, wasmFailure, WasmRuntime, type KernelExports } from './wasm/runtime.js';

@@ -5,6 +5,7 @@
 
 import { activeRuntime } from './backend.js';
 import type { FloatArray } from './matmul.js';
+import { kernelNames } from './names.js';
 import type { WasmRuntime } from './wasm/runtime.js';
 
 /** The runtime and the address of every buffer in its memory, all of one precision, or null. */
@@ -22,14 +23,14 @@ function addresses(buffers: FloatArray[]): { rt: WasmRuntime; at: number[] } | n
   return { rt, at };
 }
 
-const suffix = (a: FloatArray) => (a instanceof Float32Array ? 'f32' : 'f64');
+const suffix = (a: FloatArray): 'f32' | 'f64' => (a instanceof Float32Array ? 'f32' : 'f64');
 
 /** params[n] ← params − learningRate · grads (plain gradient descent). */
 export function sgdStep(params: FloatArray, grads: FloatArray, learningRate: number): void {
   const n = params.length;
   const wasm = addresses([params, grads]);
   if (wasm) {
-    wasm.rt.kernels[`sgd_step_${suffix(params)}`](wasm.at[0], wasm.at[1], n, learningRate);
+    wasm.rt.kernels[kernelNames.sgdStep(suffix(params))](wasm.at[0], wasm.at[1], n, learningRate);
     return;
   }
   for (let i = 0; i < n; i++) params[i] -= learningRate * grads[i];
@@ -66,7 +67,7 @@ export function adamStep(
   const wasm = addresses([params, grads, m, v]);
   if (wasm) {
     const { rt, at } = wasm;
-    rt.kernels[`adam_step_${suffix(params)}`](
+    rt.kernels[kernelNames.adamStep(suffix(params))](
       at[0],
       at[1],
       at[2],
@@ -101,7 +102,7 @@ export function dot(a: FloatArray, b: FloatArray): number {
   if (wasm) {
     const { rt, at } = wasm;
     if (!dotScratch) dotScratch = rt.allocate(8);
-    rt.kernels[`dot_${suffix(a)}`](dotScratch, at[0], at[1], n);
+    rt.kernels[kernelNames.dot(suffix(a))](dotScratch, at[0], at[1], n);
     return a instanceof Float32Array ? rt.f32(dotScratch, 1)[0] : rt.f64(dotScratch, 1)[0];
   }
   let sum = 0;

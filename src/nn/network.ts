@@ -3,7 +3,7 @@
 // optimizers walk flat arrays and know nothing of layers; each layer's Parameter is a view into them.
 
 import { OptionError, ShapeError, checkNumber } from '../errors.js';
-import type { FloatArray } from '../kernels/index.js';
+import { RecentSizes, type FloatArray } from '../kernels/index.js';
 import { toMatrix, zeros, type DType, type Matrix, type MatrixLike } from '../matrix.js';
 import { Random } from '../random.js';
 import { getActivation, type Activation, type ActivationSpec } from './activations.js';
@@ -107,7 +107,7 @@ export class Network {
   scaling?: Scaling | null;
   private readonly useLogits: boolean;
   /** ∂loss/∂prediction buffers for the two most recently used batch sizes (full and remainder batches), the most recent first */
-  private readonly dPredictions: (Matrix | null)[] = [null, null];
+  private readonly dPredictions = new RecentSizes((rows) => zeros(rows, this.outputSize, this.dtype));
   private forwardOutput: Matrix | null = null;
 
   constructor(options: NetworkOptions) {
@@ -286,7 +286,7 @@ export class Network {
     const result = this.lossTerms(y, x.rows, terms);
     const N = x.rows;
     if (terms.data !== false) {
-      const dPred = this.dPrediction(N);
+      const dPred = this.dPredictions.get(N);
       const last = this.layers[this.layers.length - 1];
       const pred = this.useLogits ? last.preActivation!() : this.forwardOutput!;
       this.loss.gradient(dPred.data, pred.data, y.data, N, this.outputSize);
@@ -414,18 +414,6 @@ export class Network {
         `x has ${x.rows} rows but y has ${y.rows}: each example needs one target row`,
         'y',
       );
-  }
-
-  private dPrediction(N: number): Matrix {
-    const d = this.dPredictions;
-    const recent = d[0];
-    const older = d[1];
-    if (recent && recent.rows === N) return recent;
-    // the other batch size: swapped to the front; a new one replaces the least recently used
-    const m = older && older.rows === N ? older : zeros(N, this.outputSize, this.dtype);
-    d[1] = recent;
-    d[0] = m;
-    return m;
   }
 }
 

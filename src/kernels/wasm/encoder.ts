@@ -36,6 +36,9 @@ export function sleb(out: number[], value: number): void {
   }
 }
 
+/** The block type of a block, loop or if that leaves nothing on the stack. */
+export const emptyBlock = 0x40;
+
 /** Plain opcodes (single byte). */
 export const op = {
   block: 0x02,
@@ -60,9 +63,12 @@ export const op = {
   i32GtS: 0x4a,
   i32LeS: 0x4c,
   i32GeS: 0x4e,
+  f64Gt: 0x64,
+  f64Le: 0x65,
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Mul: 0x6c,
+  i32And: 0x71,
   i32Shl: 0x74,
 } as const;
 
@@ -72,6 +78,8 @@ export const simd = {
   load32Splat: 0x09,
   load64Splat: 0x0a,
   store: 0x0b,
+  /** i8x16.shuffle: 16 lane indices into the two operands' bytes follow */
+  shuffle: 0x0d,
   and: 0x4e,
   bitselect: 0x52,
   f32x4: {
@@ -124,20 +132,39 @@ export const scalar = {
   },
 } as const;
 
-/** One function body being written: its signature, its locals and its instruction bytes. */
-export class FunctionBuilder {
+/** A pointer local and how far it moves per row: an i32 local holding the stride, or a constant. */
+export type RowPointer = readonly [pointer: number, stride: number | { readonly bytes: number }];
+
+/**
+ * One function body being written: its signature, its locals and its instruction bytes.
+ * Parameters are named: `new FunctionBuilder('dot_f64', { out: i32, a: i32, b: i32, n: i32 })`
+ * declares them in that order, and `f.arg.n` is the local index of `n`.
+ */
+export class FunctionBuilder<P extends string = string> {
   readonly code: number[] = [];
+  readonly params: readonly ValueType[];
+  /** each parameter's local index, by name */
+  readonly arg: Readonly<Record<P, number>>;
   private readonly locals: ValueType[] = [];
 
   constructor(
     readonly name: string,
-    readonly params: readonly ValueType[],
-  ) {}
+    params: Readonly<Record<P, ValueType>>,
+  ) {
+    const names = Object.keys(params) as P[];
+    this.params = names.map((n) => params[n]);
+    this.arg = Object.fromEntries(names.map((n, i) => [n, i])) as Record<P, number>;
+  }
 
   /** A new local of the given type; returns its index. */
   local(type: ValueType): number {
     this.locals.push(type);
     return this.params.length + this.locals.length - 1;
+  }
+
+  /** `count` new locals of the given type, in order; returns their indices. */
+  localsOf(type: ValueType, count: number): number[] {
+    return Array.from({ length: count }, () => this.local(type));
   }
 
   emit(...bytes: number[]): this {
@@ -191,11 +218,31 @@ export class FunctionBuilder {
     return this;
   }
 
+  /** Pushes base + offset (two i32 locals: a byte address and a byte offset). */
+  at(base: number, offset: number): this {
+    return this.get(base).get(offset).emit(op.i32Add);
+  }
+
+  /** Pushes local << shift (an element count to bytes). */
+  shl(local: number, shift: number): this {
+    return this.get(local).i32(shift).emit(op.i32Shl);
+  }
+
+  /** pointer += stride (an i32 local). */
+  advance(pointer: number, stride: number): this {
+    return this.get(pointer).get(stride).emit(op.i32Add).set(pointer);
+  }
+
+  /** pointer += bytes (a constant). */
+  advanceBytes(pointer: number, bytes: number): this {
+    return this.get(pointer).i32(bytes).emit(op.i32Add).set(pointer);
+  }
+
   /** `for (i = from; i < to; i += step) body()`, with from/to/step written by callbacks. */
   forLoop(i: number, from: () => void, to: () => void, step: number | (() => void), body: () => void): this {
     from();
     this.set(i);
-    this.emit(op.block, 0x40, op.loop, 0x40);
+    this.emit(op.block, emptyBlock, op.loop, emptyBlock);
     this.get(i);
     to();
     this.emit(op.i32GeS, op.brIf, 1);
@@ -207,9 +254,63 @@ export class FunctionBuilder {
     return this;
   }
 
+  /** `for (i = 0; i < count; i += step) body()`, count an i32 local: the sweep over a matrix's rows. */
+  upTo(i: number, count: number, body: () => void, step = 1): this {
+    return this.forLoop(
+      i,
+      () => this.i32(0),
+      () => this.get(count),
+      step,
+      body,
+    );
+  }
+
+  /**
+   * The row sweep: `for (i = 0; i < count; i++) { body(); every pointer += its stride }`, over the
+   * rows of matrices whose pointers advance a row (a stride in an i32 local, or `{ bytes }`) each step.
+   */
+  sweepRows(i: number, count: number, advances: readonly (RowPointer | false)[], body: () => void): this {
+    return this.upTo(i, count, () => {
+      body();
+      for (const row of advances) {
+        if (!row) continue; // (a pointer this variant of the kernel does not use)
+        const [pointer, stride] = row;
+        if (typeof stride === 'number') this.advance(pointer, stride);
+        else this.advanceBytes(pointer, stride.bytes);
+      }
+    });
+  }
+
+  /**
+   * i from 0 up to `end` in blocks of steps[0] while a whole block fits, then on from there in
+   * blocks of steps[1], …; the last step (1, or one element in bytes) reaches `end` exactly.
+   * `body(step, index)` handles one block at i. The shape of every tiled loop with its remainders.
+   */
+  sweep(
+    i: number,
+    end: () => void,
+    steps: readonly number[],
+    body: (step: number, index: number) => void,
+  ): this {
+    steps.forEach((step, index) => {
+      const last = index === steps.length - 1;
+      this.forLoop(
+        i,
+        () => (index === 0 ? this.i32(0) : this.get(i)),
+        () => {
+          end();
+          if (!last) this.i32(step - 1).emit(op.i32Sub);
+        },
+        step,
+        () => body(step, index),
+      );
+    });
+    return this;
+  }
+
   /** `if (condition on the stack) then() [else otherwise()]` */
   ifElse(then: () => void, otherwise?: () => void): this {
-    this.emit(op.if, 0x40);
+    this.emit(op.if, emptyBlock);
     then();
     if (otherwise) {
       this.emit(op.else);
@@ -232,6 +333,13 @@ export class FunctionBuilder {
   }
 }
 
+/** Module structure (spec 5.5): section ids, and the bytes that open a function type, an import or an export. */
+const sectionId = { type: 1, import: 2, function: 3, export: 7, code: 10 } as const;
+const functionType = 0x60;
+const externalKind = { function: 0x00, memory: 0x02 } as const;
+/** memory limits: minimum only, or minimum and maximum of a shared memory */
+const limits = { minimum: 0x00, sharedMinimumMaximum: 0x03 } as const;
+
 function section(out: number[], id: number, content: number[]): void {
   out.push(id);
   uleb(out, content.length);
@@ -252,42 +360,42 @@ export function encodeModule(
   functions: readonly FunctionBuilder[],
   sharedMaximumPages = 0,
 ): Uint8Array<ArrayBuffer> {
-  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]; // '\0asm', version 1
   // types: one per function (duplicates are allowed and keep the encoder simple)
   const types: number[] = [];
   uleb(types, functions.length);
   for (const f of functions) {
-    types.push(0x60);
+    types.push(functionType);
     uleb(types, f.params.length);
     for (const p of f.params) types.push(p);
     types.push(0); // no results
   }
-  section(out, 1, types);
+  section(out, sectionId.type, types);
   const imports: number[] = [1];
   name(imports, 'env');
   name(imports, 'memory');
   if (sharedMaximumPages > 0) {
-    imports.push(0x02, 0x03, 0x01); // memory, limits: shared, min 1 page, max
+    imports.push(externalKind.memory, limits.sharedMinimumMaximum, 1); // at least 1 page
     uleb(imports, sharedMaximumPages);
   } else {
-    imports.push(0x02, 0x00, 0x01); // memory, limits: min 1 page, no max
+    imports.push(externalKind.memory, limits.minimum, 1); // at least 1 page, no maximum
   }
-  section(out, 2, imports);
+  section(out, sectionId.import, imports);
   const funcs: number[] = [];
   uleb(funcs, functions.length);
   functions.forEach((_, i) => uleb(funcs, i));
-  section(out, 3, funcs);
+  section(out, sectionId.function, funcs);
   const exports: number[] = [];
   uleb(exports, functions.length);
   functions.forEach((f, i) => {
     name(exports, f.name);
-    exports.push(0x00);
+    exports.push(externalKind.function);
     uleb(exports, i);
   });
-  section(out, 7, exports);
+  section(out, sectionId.export, exports);
   const code: number[] = [];
   uleb(code, functions.length);
   for (const f of functions) for (const b of f.encodeBody()) code.push(b);
-  section(out, 10, code);
+  section(out, sectionId.code, code);
   return new Uint8Array(out);
 }

@@ -12,23 +12,11 @@
 // best of those tried (forward out1: 4, 6, 8, 12 rows; backward out1: 2 to 16 vectors).
 //
 // Shape legend: N examples (rows), I inputs, O outputs. Pointers are byte addresses, sizes count
-// elements, alpha arrives as f64 (see generate.ts).
+// elements, alpha arrives as f64; parameters are named in capitals (see generate.ts).
 
-import { FunctionBuilder, f64, i32, op } from './encoder.js';
-import {
-  Emit,
-  backwardActivations,
-  epilogues,
-  precisions,
-  type BackwardActivation,
-  type Epilogue,
-  type Precision,
-  type Width,
-} from './generate.js';
-
-/** Activations the one-input backward kernel differentiates: linear (dZ = dA) and those of act_backward. */
-export type LayerActivation = BackwardActivation | 'linear';
-export const layerActivations: readonly LayerActivation[] = ['linear', ...backwardActivations];
+import { type Epilogue, type LayerActivation, epilogues, kernelNames, layerActivations } from '../names.js';
+import { Emit, type Precision, type Width, precisions } from './emit.js';
+import { FunctionBuilder, type RowPointer, f64, i32, op, simd } from './encoder.js';
 
 /**
  * Sweeps the columns of a row-major matrix in blocks: `block(width, count, o)` handles `count`
@@ -36,136 +24,91 @@ export const layerActivations: readonly LayerActivation[] = ['linear', ...backwa
  * Blocks of `vectors` vectors first, then single vectors, then single elements.
  */
 function columnBlocks(
-  f: FunctionBuilder,
-  p: Precision,
+  e: Emit,
   columns: number,
   vectors: number,
   block: (width: Width, count: number, o: number) => void,
 ): void {
+  const { f, p } = e;
   const o = f.local(i32);
   const end = f.local(i32);
   const vb = p.lanes * p.size;
-  f.get(columns).i32(p.shift).emit(op.i32Shl).set(end);
-  f.forLoop(
+  f.shl(columns, p.shift).set(end);
+  f.sweep(
     o,
-    () => f.i32(0),
-    () =>
-      f
-        .get(end)
-        .i32(vectors * vb - 1)
-        .emit(op.i32Sub),
-    vectors * vb,
-    () => block('vector', vectors, o),
-  );
-  f.forLoop(
-    o,
-    () => f.get(o),
-    () =>
-      f
-        .get(end)
-        .i32(vb - 1)
-        .emit(op.i32Sub),
-    vb,
-    () => block('vector', 1, o),
-  );
-  f.forLoop(
-    o,
-    () => f.get(o),
     () => f.get(end),
-    p.size,
-    () => block('scalar', 1, o),
+    [vectors * vb, vb, p.size],
+    (_, i) => block(i === 2 ? 'scalar' : 'vector', i === 0 ? vectors : 1, o),
   );
-}
-
-/** Locals of a width: `count` of them. */
-function locals(f: FunctionBuilder, p: Precision, width: Width, count: number): number[] {
-  return Array.from({ length: count }, () => f.local(width === 'vector' ? 0x7b : p.type));
 }
 
 /**
  * dense_forward_in1: z[N×O] = x[N×1] · weight[1×O] + bias[O], act = f(z) when the epilogue is not
  * linear. Column blocks hold their weights and biases in registers while the rows stream by:
- * z = bias + x·w, the reference's arithmetic for one input. With z = 0 and a fused activation only
+ * z = bias + x·w, the reference's arithmetic for one input. With Z = 0 and a fused activation only
  * act is written (half the memory traffic, which bounds this loop): the backward pass recomputes
  * z, and a caller wanting z later calls again with a z buffer.
- * params: z (0 = do not store), act, x, weight, bias, N, O, alpha (f64)
  */
 export function denseForwardOneInput(p: Precision, epilogue: Epilogue, vectors = 4): FunctionBuilder {
-  const f = new FunctionBuilder(`dense_forward_in1_${p.name}_${epilogue}`, [
-    i32,
-    i32,
-    i32,
-    i32,
-    i32,
-    i32,
-    i32,
-    f64,
-  ]);
+  const f = new FunctionBuilder(kernelNames.denseForwardOneInput(p.name, epilogue), {
+    /** 0: do not store z */
+    Z: i32,
+    ACT: i32,
+    X: i32,
+    W: i32,
+    BIAS: i32,
+    N: i32,
+    O: i32,
+    ALPHA: f64,
+  });
   const e = new Emit(f, p);
-  const [Z, ACT, X, W, BIAS, N, O, ALPHA] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const alpha = { vector: e.scalarLocal('vector', ALPHA), scalar: e.scalarLocal('scalar', ALPHA) };
-  const n = f.local(i32);
-  const OB = f.local(i32);
-  const pz = f.local(i32);
-  const pa = f.local(i32);
-  const px = f.local(i32);
-  f.get(O).i32(p.shift).emit(op.i32Shl).set(OB);
+  const { Z, ACT, X, W, BIAS, N, O, ALPHA } = f.arg;
+  const alpha = e.argumentPair(ALPHA);
+  const [n, OB, pz, pa, px] = f.localsOf(i32, 5);
+  f.shl(O, p.shift).set(OB);
+  const fused = epilogue !== 'linear';
   const sweep = (leakyAsMax: boolean, storeZ: boolean) =>
-    columnBlocks(f, p, O, vectors, (width, count, o) => {
+    columnBlocks(e, O, vectors, (width, count, o) => {
       const step = width === 'vector' ? p.lanes * p.size : p.size;
-      const w = locals(f, p, width, count);
-      const b = locals(f, p, width, count);
-      const [xs, z] = locals(f, p, width, 2);
+      const w = e.locals(width, count);
+      const b = e.locals(width, count);
+      const [xs, z] = e.locals(width, 2);
       for (let j = 0; j < count; j++) {
-        f.get(W).get(o).emit(op.i32Add);
+        f.at(W, o);
         e.load(width, j * step);
         f.set(w[j]);
-        f.get(BIAS).get(o).emit(op.i32Add);
+        f.at(BIAS, o);
         e.load(width, j * step);
         f.set(b[j]);
       }
-      f.get(Z).get(o).emit(op.i32Add).set(pz);
-      f.get(ACT).get(o).emit(op.i32Add).set(pa);
+      f.at(Z, o).set(pz);
+      f.at(ACT, o).set(pa);
       f.get(X).set(px);
-      f.forLoop(
-        n,
-        () => f.i32(0),
-        () => f.get(N),
-        1,
-        () => {
-          f.get(px);
-          e.loadSplat(width);
-          f.set(xs);
-          for (let j = 0; j < count; j++) {
-            f.get(b[j]).get(xs).get(w[j]);
-            e.mul(width);
-            e.add(width);
-            f.set(z);
-            if (storeZ) {
-              f.get(pz).get(z);
-              e.store(width, j * step);
-            }
-            if (epilogue !== 'linear') {
-              f.get(pa);
-              e.activation(width, epilogue, z, alpha[width], leakyAsMax);
-              e.store(width, j * step);
-            }
+      const rows: (RowPointer | false)[] = [storeZ && [pz, OB], fused && [pa, OB], [px, { bytes: p.size }]];
+      f.sweepRows(n, N, rows, () => {
+        e.splatLocal(width, xs, px);
+        for (let j = 0; j < count; j++) {
+          // z = bias + x·w
+          f.get(b[j]).get(xs).get(w[j]);
+          e.mul(width);
+          e.add(width);
+          f.set(z);
+          if (storeZ) {
+            f.get(pz).get(z);
+            e.store(width, j * step);
           }
-          if (storeZ) f.get(pz).get(OB).emit(op.i32Add).set(pz);
-          if (epilogue !== 'linear') f.get(pa).get(OB).emit(op.i32Add).set(pa);
-          f.get(px).i32(p.size).emit(op.i32Add).set(px);
-        },
-      );
+          if (fused) {
+            f.get(pa);
+            e.activation(width, epilogue, z, alpha[width], leakyAsMax);
+            e.store(width, j * step);
+          }
+        }
+      });
     });
   const sweeps = (storeZ: boolean) => {
     if (epilogue === 'leakyRelu') {
       // 0 < alpha ≤ 1 (the usual case): leaky ReLU as pmax(z, alpha·z)
-      f.get(ALPHA)
-        .f64(0)
-        .emit(0x64 /* f64.gt */)
-        .get(ALPHA)
-        .f64(1)
-        .emit(0x65 /* f64.le */, 0x71 /* i32.and */);
+      f.get(ALPHA).f64(0).emit(op.f64Gt).get(ALPHA).f64(1).emit(op.f64Le, op.i32And);
       f.ifElse(
         () => sweep(true, storeZ),
         () => sweep(false, storeZ),
@@ -174,7 +117,7 @@ export function denseForwardOneInput(p: Precision, epilogue: Epilogue, vectors =
       sweep(false, storeZ);
     }
   };
-  if (epilogue === 'linear') sweeps(true);
+  if (!fused) sweeps(true);
   else
     f.get(Z).ifElse(
       () => sweeps(true),
@@ -189,204 +132,164 @@ export function denseForwardOneInput(p: Precision, epilogue: Epilogue, vectors =
  * latency of those additions, so many rows are summed at a time. In float64 two rows share a
  * vector: (x[n, k], x[n+1, k]) is gathered from the two rows' (k, k+1) pairs by two shuffles, so one
  * vector multiply-add advances both rows' sums by one term. Float32 sums `rows` rows as scalars.
- * params: z, act, x, weight, bias, N, I, alpha (f64)
  */
 export function denseForwardOneOutput(p: Precision, epilogue: Epilogue, rows = 6): FunctionBuilder {
-  const f = new FunctionBuilder(`dense_forward_out1_${p.name}_${epilogue}`, [
-    i32,
-    i32,
-    i32,
-    i32,
-    i32,
-    i32,
-    i32,
-    f64,
-  ]);
+  const f = new FunctionBuilder(kernelNames.denseForwardOneOutput(p.name, epilogue), {
+    Z: i32,
+    ACT: i32,
+    X: i32,
+    W: i32,
+    BIAS: i32,
+    N: i32,
+    I: i32,
+    ALPHA: f64,
+  });
   const e = new Emit(f, p);
-  const [Z, ACT, X, W, BIAS, N, I, ALPHA] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const alpha = { vector: e.scalarLocal('vector', ALPHA), scalar: e.scalarLocal('scalar', ALPHA) };
-  const m = f.local(i32);
-  const k = f.local(i32);
-  const IB = f.local(i32);
-  const pw = f.local(i32);
-  const bias = f.local(p.type);
-  f.get(I).i32(p.shift).emit(op.i32Shl).set(IB);
-  f.get(BIAS);
-  e.load('scalar');
-  f.set(bias);
+  const { Z, ACT, BIAS, N, I, ALPHA } = f.arg;
+  const alpha = e.argumentPair(ALPHA);
+  const [m, k, IB, pw] = f.localsOf(i32, 4);
+  const bias = e.local('scalar');
+  f.shl(I, p.shift).set(IB);
+  e.loadLocal('scalar', bias, BIAS);
   /** Stores the sums of rows m.. (a vector of two rows, or one scalar) at byte offset `at` from m. */
   const store = (width: Width, sum: number, at: number) => {
-    f.get(Z).get(m).i32(p.shift).emit(op.i32Shl, op.i32Add).get(sum);
+    f.get(Z).shl(m, p.shift).emit(op.i32Add).get(sum);
     e.store(width, at);
     if (epilogue !== 'linear') {
-      f.get(ACT).get(m).i32(p.shift).emit(op.i32Shl, op.i32Add);
+      f.get(ACT).shl(m, p.shift).emit(op.i32Add);
       e.activation(width, epilogue, sum, alpha[width]);
       e.store(width, at);
     }
   };
-  /** R rows from m, one scalar sum each. */
-  const scalarBand = (R: number) => {
-    const px = Array.from({ length: R }, () => f.local(i32));
-    const acc = locals(f, p, 'scalar', R);
-    const wv = f.local(p.type);
-    f.get(X).get(m).get(IB).emit(op.i32Mul, op.i32Add).set(px[0]);
-    for (let r = 1; r < R; r++)
-      f.get(px[r - 1])
-        .get(IB)
-        .emit(op.i32Add)
-        .set(px[r]);
-    for (const a of acc) f.get(bias).set(a);
-    f.get(W).set(pw);
-    f.forLoop(
-      k,
-      () => f.i32(0),
-      () => f.get(I),
-      1,
-      () => {
-        f.get(pw);
-        e.load('scalar');
-        f.set(wv);
-        for (let r = 0; r < R; r++) {
-          f.get(acc[r]).get(px[r]);
-          e.load('scalar');
-          f.get(wv);
-          e.mul('scalar');
-          e.add('scalar');
-          f.set(acc[r]);
-          f.get(px[r]).i32(p.size).emit(op.i32Add).set(px[r]);
-        }
-        f.get(pw).i32(p.size).emit(op.i32Add).set(pw);
-      },
-    );
-    for (let r = 0; r < R; r++) store('scalar', acc[r], r * p.size);
-  };
+  const l: OneOutputLocals = { m, k, IB, pw, bias, store };
   if (p.lanes !== 2) {
-    f.forLoop(
+    f.sweep(
       m,
-      () => f.i32(0),
-      () =>
-        f
-          .get(N)
-          .i32(rows - 1)
-          .emit(op.i32Sub),
-      rows,
-      () => scalarBand(rows),
-    );
-    f.forLoop(
-      m,
-      () => f.get(m),
       () => f.get(N),
-      1,
-      () => scalarBand(1),
+      [rows, 1],
+      (R) => rowsAsScalars(e, l, R),
     );
     return f;
   }
-  // float64: P pairs of rows, pair r = rows m + 2r and m + 2r + 1, its two sums in one vector
-  const low = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]; // (a[0], b[0])
-  const high = low.map((b) => b + 8); // (a[1], b[1])
-  const pairBand = (P: number) => {
-    const pr = Array.from({ length: P }, () => f.local(i32));
-    const acc = locals(f, p, 'vector', P);
-    const [w0, w1, va, vb] = locals(f, p, 'vector', 4);
-    f.get(X).get(m).get(IB).emit(op.i32Mul, op.i32Add).set(pr[0]);
-    for (let r = 1; r < P; r++)
-      f.get(pr[r - 1])
-        .get(IB)
-        .get(IB)
-        .emit(op.i32Add, op.i32Add)
-        .set(pr[r]);
-    for (const a of acc) f.get(bias).simd(p.v.splat).set(a);
-    f.get(W).set(pw);
-    const term = (r: number, lanes: number[], w: number) => {
-      f.get(acc[r])
-        .get(va)
-        .get(vb)
-        .simd(0x0d /* i8x16.shuffle */, ...lanes)
-        .get(w);
-      e.mul('vector');
-      e.add('vector');
-      f.set(acc[r]);
-    };
-    // two inputs at a time: k, k + 1
-    f.forLoop(
-      k,
-      () => f.i32(1),
-      () => f.get(I),
-      2,
-      () => {
-        f.get(pw);
-        e.loadSplat('vector');
-        f.set(w0);
-        f.get(pw);
-        e.loadSplat('vector', p.size);
-        f.set(w1);
-        for (let r = 0; r < P; r++) {
-          f.get(pr[r]);
-          e.load('vector');
-          f.set(va);
-          f.get(pr[r]).get(IB).emit(op.i32Add);
-          e.load('vector');
-          f.set(vb);
-          term(r, low, w0);
-          term(r, high, w1);
-          f.get(pr[r])
-            .i32(2 * p.size)
-            .emit(op.i32Add)
-            .set(pr[r]);
-        }
-        f.get(pw)
-          .i32(2 * p.size)
-          .emit(op.i32Add)
-          .set(pw);
-      },
-    );
-    // an odd last input
-    f.get(k)
-      .get(I)
-      .emit(op.i32Eq)
-      .ifElse(() => {
-        f.get(pw);
-        e.loadSplat('vector');
-        f.set(w0);
-        for (let r = 0; r < P; r++) {
-          f.get(pr[r]);
-          e.loadSplat('vector');
-          f.set(va);
-          f.get(pr[r]).get(IB).emit(op.i32Add);
-          e.loadSplat('vector');
-          f.set(vb);
-          term(r, low, w0);
-        }
-      });
-    for (let r = 0; r < P; r++) store('vector', acc[r], 2 * r * p.size);
-  };
+  // float64: pairs of rows first, then one pair, then one row
   const P = rows / 2;
-  f.forLoop(
+  f.sweep(
     m,
-    () => f.i32(0),
-    () =>
-      f
-        .get(N)
-        .i32(2 * P - 1)
-        .emit(op.i32Sub),
-    2 * P,
-    () => pairBand(P),
-  );
-  f.forLoop(
-    m,
-    () => f.get(m),
-    () => f.get(N).i32(1).emit(op.i32Sub),
-    2,
-    () => pairBand(1),
-  );
-  f.forLoop(
-    m,
-    () => f.get(m),
     () => f.get(N),
-    1,
-    () => scalarBand(1),
+    [2 * P, 2, 1],
+    (_, i) => (i === 2 ? rowsAsScalars(e, l, 1) : rowPairs(e, l, i === 0 ? P : 1)),
   );
   return f;
+}
+
+/** dense_forward_out1's locals, shared by its bands of rows. */
+interface OneOutputLocals {
+  m: number;
+  k: number;
+  IB: number;
+  pw: number;
+  bias: number;
+  store: (width: Width, sum: number, at: number) => void;
+}
+
+/** dense_forward_out1 on R rows from m, one scalar sum each. */
+function rowsAsScalars(e: Emit, l: OneOutputLocals, R: number): void {
+  const { f, p } = e;
+  const { X, W, I } = f.arg;
+  const px = f.localsOf(i32, R);
+  const acc = e.locals('scalar', R);
+  const wv = e.local('scalar');
+  f.get(X).get(l.m).get(l.IB).emit(op.i32Mul, op.i32Add).set(px[0]);
+  for (let r = 1; r < R; r++) f.at(px[r - 1], l.IB).set(px[r]);
+  for (const a of acc) f.get(l.bias).set(a);
+  f.get(W).set(l.pw);
+  f.upTo(l.k, I, () => {
+    e.loadLocal('scalar', wv, l.pw);
+    for (let r = 0; r < R; r++) {
+      // acc[r] += x[m + r, k]·w[k]
+      f.get(acc[r]).get(px[r]);
+      e.load('scalar');
+      f.get(wv);
+      e.mul('scalar');
+      e.add('scalar');
+      f.set(acc[r]);
+      f.advanceBytes(px[r], p.size);
+    }
+    f.advanceBytes(l.pw, p.size);
+  });
+  for (let r = 0; r < R; r++) l.store('scalar', acc[r], r * p.size);
+}
+
+/** The shuffles gathering (a[0], b[0]) and (a[1], b[1]) from two f64x2 vectors a and b. */
+const low = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+const high = low.map((b) => b + 8);
+
+/** dense_forward_out1 in float64 on P pairs of rows from m: pair r is rows m + 2r and m + 2r + 1, its two sums in one vector. */
+function rowPairs(e: Emit, l: OneOutputLocals, P: number): void {
+  const { f, p } = e;
+  const { X, W, I } = f.arg;
+  const pr = f.localsOf(i32, P);
+  const acc = e.locals('vector', P);
+  const [w0, w1, va, vb] = e.locals('vector', 4);
+  f.get(X).get(l.m).get(l.IB).emit(op.i32Mul, op.i32Add).set(pr[0]);
+  for (let r = 1; r < P; r++)
+    f.get(pr[r - 1])
+      .get(l.IB)
+      .get(l.IB)
+      .emit(op.i32Add, op.i32Add)
+      .set(pr[r]);
+  for (const a of acc) f.get(l.bias).simd(p.v.splat).set(a);
+  f.get(W).set(l.pw);
+  /** acc[r] += (the lanes of va, vb picked by `lanes`) · w */
+  const term = (r: number, lanes: number[], w: number) => {
+    f.get(acc[r])
+      .get(va)
+      .get(vb)
+      .simd(simd.shuffle, ...lanes)
+      .get(w);
+    e.mul('vector');
+    e.add('vector');
+    f.set(acc[r]);
+  };
+  /** va, vb ← pair r's two rows at the current input: the (k, k + 1) pairs, or x[k] splatted */
+  const loadPair = (r: number, load: () => void) => {
+    f.get(pr[r]);
+    load();
+    f.set(va);
+    f.at(pr[r], l.IB);
+    load();
+    f.set(vb);
+  };
+  // two inputs at a time: k, k + 1
+  f.forLoop(
+    l.k,
+    () => f.i32(1),
+    () => f.get(I),
+    2,
+    () => {
+      e.splatLocal('vector', w0, l.pw);
+      e.splatLocal('vector', w1, l.pw, p.size);
+      for (let r = 0; r < P; r++) {
+        loadPair(r, () => e.load('vector'));
+        term(r, low, w0);
+        term(r, high, w1);
+        f.advanceBytes(pr[r], 2 * p.size);
+      }
+      f.advanceBytes(l.pw, 2 * p.size);
+    },
+  );
+  // an odd last input
+  f.get(l.k)
+    .get(I)
+    .emit(op.i32Eq)
+    .ifElse(() => {
+      e.splatLocal('vector', w0, l.pw);
+      for (let r = 0; r < P; r++) {
+        loadPair(r, () => e.loadSplat('vector'));
+        term(r, low, w0);
+      }
+    });
+  for (let r = 0; r < P; r++) l.store('vector', acc[r], 2 * r * p.size);
 }
 
 /**
@@ -399,98 +302,81 @@ export function denseForwardOneOutput(p: Precision, epilogue: Epilogue, rows = 6
  * first layer needs none (callers wanting one take the general kernels).
  * (Measured slower, so not done: recomputing z = bias + x·w instead of reading a, 10%; two rows
  * per iteration, 15%. This loop is bound by instructions, not memory.)
- * params: dWeight, dBias, dA, z, a, x, N, O, alpha (f64)
  */
 export function denseBackwardOneInput(
   p: Precision,
   activation: LayerActivation,
   vectors = 4,
 ): FunctionBuilder {
-  const f = new FunctionBuilder(`dense_backward_in1_${p.name}_${activation}`, [
-    i32,
-    i32,
-    i32,
-    i32,
-    i32,
-    i32,
-    i32,
-    i32,
-    f64,
-  ]);
+  const f = new FunctionBuilder(kernelNames.denseBackwardOneInput(p.name, activation), {
+    DW: i32,
+    DB: i32,
+    DA: i32,
+    Z: i32,
+    A: i32,
+    X: i32,
+    N: i32,
+    O: i32,
+    ALPHA: f64,
+  });
   const e = new Emit(f, p);
-  const [DW, DB, DA, Z, A, X, N, O, ALPHA] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const alpha = { vector: e.scalarLocal('vector', ALPHA), scalar: e.scalarLocal('scalar', ALPHA) };
-  const one = { vector: f.local(0x7b), scalar: f.local(p.type) };
-  e.constant('vector', 1);
-  f.set(one.vector);
-  e.constant('scalar', 1);
-  f.set(one.scalar);
-  const n = f.local(i32);
-  const OB = f.local(i32);
-  const pdA = f.local(i32);
-  const pz = f.local(i32);
-  const pa = f.local(i32);
-  const px = f.local(i32);
-  f.get(O).i32(p.shift).emit(op.i32Shl).set(OB);
+  const { DW, DB, DA, Z, A, X, N, O, ALPHA } = f.arg;
+  const alpha = e.argumentPair(ALPHA);
+  const one = e.constantPair(1);
+  const [n, OB, pdA, pz, pa, px] = f.localsOf(i32, 6);
+  f.shl(O, p.shift).set(OB);
   const signFromA = activation === 'relu' || activation === 'leakyRelu';
   const readsZ = activation === 'elu';
   const readsA = activation !== 'linear';
-  columnBlocks(f, p, O, vectors, (width, count, o) => {
+  columnBlocks(e, O, vectors, (width, count, o) => {
     const step = width === 'vector' ? p.lanes * p.size : p.size;
-    const dW = locals(f, p, width, count);
-    const dB = locals(f, p, width, count);
-    const [xs, dA, dZ] = locals(f, p, width, 3);
+    const dW = e.locals(width, count);
+    const dB = e.locals(width, count);
+    const [xs, dA, dZ] = e.locals(width, 3);
     for (const a of [...dW, ...dB]) {
       e.constant(width, 0);
       f.set(a);
     }
-    f.get(DA).get(o).emit(op.i32Add).set(pdA);
-    if (readsZ) f.get(Z).get(o).emit(op.i32Add).set(pz);
-    if (readsA) f.get(A).get(o).emit(op.i32Add).set(pa);
+    f.at(DA, o).set(pdA);
+    if (readsZ) f.at(Z, o).set(pz);
+    if (readsA) f.at(A, o).set(pa);
     f.get(X).set(px);
-    f.forLoop(
-      n,
-      () => f.i32(0),
-      () => f.get(N),
-      1,
-      () => {
-        f.get(px);
-        e.loadSplat(width);
-        f.set(xs);
-        for (let j = 0; j < count; j++) {
-          f.get(pdA);
+    const rows: (RowPointer | false)[] = [
+      [pdA, OB],
+      readsZ && [pz, OB],
+      readsA && [pa, OB],
+      [px, { bytes: p.size }],
+    ];
+    f.sweepRows(n, N, rows, () => {
+      e.splatLocal(width, xs, px);
+      for (let j = 0; j < count; j++) {
+        e.loadLocal(width, dA, pdA, j * step);
+        const load = (at: number) => () => {
+          f.get(at);
           e.load(width, j * step);
-          f.set(dA);
-          const load = (at: number) => () => {
-            f.get(at);
-            e.load(width, j * step);
-          };
-          e.derivative(
-            width,
-            activation,
-            dA,
-            signFromA ? load(pa) : load(pz),
-            load(pa),
-            alpha[width],
-            one[width],
-          );
-          f.set(dZ);
-          // dWeight += x·dZ (matmulTransA), dBias += dZ (columnSums)
-          f.get(xs).get(dZ);
-          e.mul(width);
-          e.accumulate(width, dW[j]);
-          f.get(dZ);
-          e.accumulate(width, dB[j]);
-        }
-        for (const at of [pdA, ...(readsZ ? [pz] : []), ...(readsA ? [pa] : [])])
-          f.get(at).get(OB).emit(op.i32Add).set(at);
-        f.get(px).i32(p.size).emit(op.i32Add).set(px);
-      },
-    );
+        };
+        e.derivative(
+          width,
+          activation,
+          dA,
+          signFromA ? load(pa) : load(pz),
+          load(pa),
+          alpha[width],
+          one[width],
+        );
+        f.set(dZ);
+        // dWeight += x·dZ (matmulTransA), dBias += dZ (columnSums)
+        f.get(xs).get(dZ);
+        e.mul(width);
+        e.accumulate(width, dW[j]);
+        f.get(dZ);
+        e.accumulate(width, dB[j]);
+      }
+    });
     for (let j = 0; j < count; j++) {
-      f.get(DW).get(o).emit(op.i32Add).get(dW[j]);
+      f.at(DW, o).get(dW[j]);
       e.store(width, j * step);
-      f.get(DB).get(o).emit(op.i32Add).get(dB[j]);
+      f.at(DB, o).get(dB[j]);
       e.store(width, j * step);
     }
   });
@@ -501,66 +387,61 @@ export function denseBackwardOneInput(
  * dense_backward_out1: the backward pass of a layer with one output, from dZ[N] = ∂loss/∂z, in
  * one sweep over its input rows:
  *   dWeight[I] = Σ_n x[n, :]·dZ[n];  dBias[0] = Σ_n dZ[n];  dInput[N×I] = dZ[n]·weight (when asked)
- * params: dWeight, dBias, dInput (0 = none), dZ, x, weight, N, I
  */
 export function denseBackwardOneOutput(p: Precision, vectors = 8): FunctionBuilder {
-  const f = new FunctionBuilder(`dense_backward_out1_${p.name}`, [i32, i32, i32, i32, i32, i32, i32, i32]);
+  const f = new FunctionBuilder(kernelNames.denseBackwardOneOutput(p.name), {
+    DW: i32,
+    DB: i32,
+    /** 0: no input gradient */
+    DI: i32,
+    DZ: i32,
+    X: i32,
+    W: i32,
+    N: i32,
+    I: i32,
+  });
   const e = new Emit(f, p);
-  const [DW, DB, DI, DZ, X, W, N, I] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const n = f.local(i32);
-  const IB = f.local(i32);
-  const px = f.local(i32);
-  const pd = f.local(i32);
-  const pz = f.local(i32);
-  f.get(I).i32(p.shift).emit(op.i32Shl).set(IB);
+  const { DW, DB, DI, DZ, X, W, N, I } = f.arg;
+  const [n, IB, px, pd, pz] = f.localsOf(i32, 5);
+  f.shl(I, p.shift).set(IB);
   const sweep = (withInput: boolean) =>
-    columnBlocks(f, p, I, vectors, (width, count, i) => {
+    columnBlocks(e, I, vectors, (width, count, i) => {
       const step = width === 'vector' ? p.lanes * p.size : p.size;
-      const dW = locals(f, p, width, count);
-      const w = locals(f, p, width, count);
-      const dz = f.local(width === 'vector' ? 0x7b : p.type);
+      const dW = e.locals(width, count);
+      const w = e.locals(width, count);
+      const dz = e.local(width);
       for (let j = 0; j < count; j++) {
         e.constant(width, 0);
         f.set(dW[j]);
         if (withInput) {
-          f.get(W).get(i).emit(op.i32Add);
+          f.at(W, i);
           e.load(width, j * step);
           f.set(w[j]);
         }
       }
-      f.get(X).get(i).emit(op.i32Add).set(px);
-      if (withInput) f.get(DI).get(i).emit(op.i32Add).set(pd);
+      f.at(X, i).set(px);
+      if (withInput) f.at(DI, i).set(pd);
       f.get(DZ).set(pz);
-      f.forLoop(
-        n,
-        () => f.i32(0),
-        () => f.get(N),
-        1,
-        () => {
-          f.get(pz);
-          e.loadSplat(width);
-          f.set(dz);
-          for (let j = 0; j < count; j++) {
-            // dWeight += x·dZ (matmulTransA)
-            f.get(px);
-            e.load(width, j * step);
-            f.get(dz);
+      const rows: (RowPointer | false)[] = [[px, IB], withInput && [pd, IB], [pz, { bytes: p.size }]];
+      f.sweepRows(n, N, rows, () => {
+        e.splatLocal(width, dz, pz);
+        for (let j = 0; j < count; j++) {
+          // dWeight += x·dZ (matmulTransA)
+          f.get(px);
+          e.load(width, j * step);
+          f.get(dz);
+          e.mul(width);
+          e.accumulate(width, dW[j]);
+          if (withInput) {
+            // dInput = dZ·w (matmulTransB with one term per sum)
+            f.get(pd).get(dz).get(w[j]);
             e.mul(width);
-            e.accumulate(width, dW[j]);
-            if (withInput) {
-              // dInput = dZ·w (matmulTransB with one term per sum)
-              f.get(pd).get(dz).get(w[j]);
-              e.mul(width);
-              e.store(width, j * step);
-            }
+            e.store(width, j * step);
           }
-          f.get(px).get(IB).emit(op.i32Add).set(px);
-          if (withInput) f.get(pd).get(IB).emit(op.i32Add).set(pd);
-          f.get(pz).i32(p.size).emit(op.i32Add).set(pz);
-        },
-      );
+        }
+      });
       for (let j = 0; j < count; j++) {
-        f.get(DW).get(i).emit(op.i32Add).get(dW[j]);
+        f.at(DW, i).get(dW[j]);
         e.store(width, j * step);
       }
     });
@@ -569,20 +450,14 @@ export function denseBackwardOneOutput(p: Precision, vectors = 8): FunctionBuild
     () => sweep(false),
   );
   // dBias = Σ_n dZ[n] (columnSums of one column)
-  const sum = f.local(p.type);
+  const sum = e.local('scalar');
   e.constant('scalar', 0);
   f.set(sum);
-  f.forLoop(
-    n,
-    () => f.i32(0),
-    () => f.get(N),
-    1,
-    () => {
-      f.get(DZ).get(n).i32(p.shift).emit(op.i32Shl, op.i32Add);
-      e.load('scalar');
-      e.accumulate('scalar', sum);
-    },
-  );
+  f.upTo(n, N, () => {
+    f.get(DZ).shl(n, p.shift).emit(op.i32Add);
+    e.load('scalar');
+    e.accumulate('scalar', sum);
+  });
   f.get(DB).get(sum);
   e.store('scalar');
   return f;

@@ -1,0 +1,380 @@
+// The WebAssembly implementation of DenseKernels (dense.ts): the same passes on the SIMD128 kernels
+// of wasm/generate.ts and wasm/fused.ts, with float64 results bit-identical to the reference.
+//
+// Parameters stay ordinary typed arrays (the network's flat buffers): each forward copies them into
+// the kernels' memory and each backward copies their gradients out, O(parameters) per step against
+// O(batch × parameters) of arithmetic. Activations and their gradients stay inside.
+// Layers with one input or one output (the seed's [1, 64, 1]) take one-sweep kernels (fused.ts):
+// forward writes f(z) only (z is stored when preActivation() asks), and backward forms dZ on the
+// fly while it sums dWeight and dBias and writes dInput, instead of four sweeps of separate
+// kernels. Other products are the gemm_nn kernel. All of them sum in the same order as the
+// reference loops (SIMD lanes are separate outputs), so float64 results are bit-identical: a run
+// does not change when the kernels switch (or finish compiling in a browser). The dot-product
+// kernel (gemm_nt) would sum in another order, so dZ·Wᵀ uses the transposed W.
+
+import type { Matrix } from '../matrix.js';
+import { activeRuntime } from './backend.js';
+import type { DenseKernels, DenseSpec } from './dense.js';
+import type { FloatArray } from './matmul.js';
+import { type Epilogue, isBackwardActivation, isEpilogue, isLayerActivation, kernelNames } from './names.js';
+import { RecentSizes } from './recent-sizes.js';
+import type { WasmRuntime } from './wasm/runtime.js';
+
+type Kernel = (...args: number[]) => void;
+
+/** The kernels one layer calls, looked up once by their registered names. */
+interface LayerKernels {
+  /** gemm_nn with this layer's fused activation, and without (the gradients' products) */
+  forward: Kernel;
+  gemm: Kernel;
+  columnSums: Kernel;
+  /** dZ = dA ⊙ f'(z) (null when no kernel has this layer's activation) */
+  activationBackward: Kernel | null;
+  /** one-sweep kernels for one input (I = 1) or one output (O = 1): wasm/fused.ts */
+  forwardOneInput: Kernel;
+  forwardOneOutput: Kernel;
+  /** from ∂loss/∂out through this layer's activation (null when the kernel lacks it), and from ∂loss/∂z */
+  backwardOneInput: Kernel | null;
+  backwardOneInputLinear: Kernel;
+  backwardOneOutput: Kernel;
+}
+
+function lookUp(rt: WasmRuntime, spec: DenseSpec, epilogue: Epilogue): LayerKernels {
+  const p = spec.dtype === 'float32' ? 'f32' : 'f64';
+  const name = spec.builtin ? spec.builtin.name : '';
+  const kernel = (n: string) => rt.kernels[n];
+  return {
+    forward: kernel(kernelNames.gemmNN(p, epilogue)),
+    gemm: kernel(kernelNames.gemmNN(p, 'linear')),
+    columnSums: kernel(kernelNames.columnSums(p)),
+    activationBackward: isBackwardActivation(name) ? kernel(kernelNames.activationBackward(p, name)) : null,
+    forwardOneInput: kernel(kernelNames.denseForwardOneInput(p, epilogue)),
+    forwardOneOutput: kernel(kernelNames.denseForwardOneOutput(p, epilogue)),
+    backwardOneInput: isLayerActivation(name) ? kernel(kernelNames.denseBackwardOneInput(p, name)) : null,
+    backwardOneInputLinear: kernel(kernelNames.denseBackwardOneInput(p, 'linear')),
+    backwardOneOutput: kernel(kernelNames.denseBackwardOneOutput(p)),
+  };
+}
+
+/** The layer's own buffers in the kernels' memory (addresses), and views on them. */
+interface LayerBuffers extends LayerAddresses {
+  views: { [K in keyof LayerAddresses]: FloatArray };
+}
+interface LayerAddresses {
+  /** [I×O], and its transpose [O×I] for the input gradient */
+  weight: number;
+  weightT: number;
+  /** [O] */
+  bias: number;
+  /** [I×O] and [O×I]: ∂loss/∂weight, computed here and copied to the parameter's grad */
+  dWeight: number;
+  dWeightT: number;
+  dBias: number;
+}
+
+/** The buffers for one batch size: addresses, and matrices viewing them. */
+interface Workspace {
+  readonly rows: number;
+  /** [N×I] the input, copied here when it does not already live in the kernels' memory */
+  readonly input: number;
+  readonly z: number;
+  readonly out: number;
+  readonly dZ: number;
+  readonly dInput: number;
+  /** this workspace's blocks, released when it is dropped */
+  readonly blocks: number[];
+  views: { z: Matrix; out: Matrix; dZ: Matrix; dInput: Matrix; input: FloatArray };
+}
+
+/** Frees the blocks of collected kernels in the kernels' memory. */
+const released = new FinalizationRegistry<{ rt: WasmRuntime; blocks: number[] }>(({ rt, blocks }) => {
+  for (const b of blocks) rt.release(b);
+});
+
+/**
+ * The WebAssembly kernels for a layer while that backend is in use: `current` when it runs on the
+ * active runtime, else new ones; null while the reference kernels are the backend.
+ */
+export function wasmDenseKernels(current: WasmDenseKernels | null, spec: DenseSpec): WasmDenseKernels | null {
+  const rt = activeRuntime();
+  if (!rt) return null;
+  return current && current.rt === rt ? current : new WasmDenseKernels(rt, spec);
+}
+
+export class WasmDenseKernels implements DenseKernels {
+  /** every block this layer holds, released when it is collected */
+  private readonly blocks: number[] = [];
+  private readonly kernels: LayerKernels;
+  private readonly epilogue: Epilogue;
+  private readonly alpha: number;
+  private layer: LayerBuffers | null = null;
+  private readonly workspaces: RecentSizes<Workspace>;
+  /** the buffer the views were made on: an unshared memory's growth detaches them */
+  private viewsOn: ArrayBufferLike | null = null;
+  /** the last forward pass: its workspace and the input's address */
+  private work: Workspace | null = null;
+  private inputAt = 0;
+  /** set when the last forward (one-input kernel) skipped storing z: stored on demand */
+  private zPending = false;
+
+  constructor(
+    readonly rt: WasmRuntime,
+    private readonly spec: DenseSpec,
+  ) {
+    const name = spec.builtin ? spec.builtin.name : '';
+    this.epilogue = isEpilogue(name) ? name : 'linear';
+    this.alpha = spec.builtin ? spec.builtin.alpha : 0;
+    this.kernels = lookUp(rt, spec, this.epilogue);
+    this.workspaces = new RecentSizes(
+      (rows) => this.makeWorkspace(rows),
+      (dropped) => this.releaseBlocks(dropped.blocks),
+    );
+    released.register(this, { rt, blocks: this.blocks });
+  }
+
+  /** The output, or null when the kernels' memory could not hold this layer's buffers. */
+  forward(input: Matrix, weight: FloatArray, bias: FloatArray): Matrix | null {
+    const { inputSize: I, outputSize: O } = this.spec;
+    const N = input.rows;
+    // the input's address first: allocating below may grow an unshared memory and detach its view
+    let inputAt = this.rt.addressOf(input.data);
+    let layer: LayerBuffers;
+    let w: Workspace;
+    try {
+      layer = this.layer ?? this.makeLayerBuffers();
+      w = this.workspaces.get(N);
+    } catch {
+      // the kernels' memory cannot grow that far (2 GiB when shared): the caller takes the reference
+      return null;
+    }
+    this.refreshViews();
+    const views = w.views;
+    if (inputAt < 0) {
+      views.input.set(input.data);
+      inputAt = w.input;
+    }
+    layer.views.weight.set(weight);
+    layer.views.bias.set(bias);
+    const k = this.kernels;
+    const fused = this.epilogue !== 'linear';
+    // one input and a fused activation: z is not stored (the backward pass recomputes it)
+    this.zPending = I === 1 && fused;
+    const a = this.alpha;
+    if (I === 1)
+      k.forwardOneInput(this.zPending ? 0 : w.z, w.out, inputAt, layer.weight, layer.bias, N, O, a);
+    else if (O === 1) k.forwardOneOutput(w.z, w.out, inputAt, layer.weight, layer.bias, N, I, a);
+    else k.forward(w.z, w.out, inputAt, I, 1, layer.weight, layer.bias, N, I, O, a);
+    if (!fused && views.out !== views.z) this.spec.activation.forward(views.out.data, views.z.data, N, O);
+    this.inputAt = inputAt;
+    this.work = w;
+    return views.out;
+  }
+
+  preActivation(): Matrix {
+    const w = this.lastWork();
+    if (this.zPending) this.storePreActivation(w);
+    return w.views.z;
+  }
+
+  backward(dOut: Matrix, dWeight: FloatArray, dBias: FloatArray, inputGradient: boolean): Matrix | null {
+    const { inputSize: I, outputSize: O, activation } = this.spec;
+    if (activation.name === 'linear')
+      return this.backwardFromPreActivation(dOut, dWeight, dBias, inputGradient);
+    const w = this.lastWork();
+    const layer = this.layerBuffers();
+    const views = w.views;
+    const k = this.kernels;
+    if (k.backwardOneInput && I === 1 && !inputGradient) {
+      // one sweep: dZ formed on the fly, dWeight and dBias summed
+      const dA = this.placed(dOut, w.dZ, views.dZ);
+      k.backwardOneInput(layer.dWeight, layer.dBias, dA, w.z, w.out, this.inputAt, dOut.rows, O, this.alpha);
+      copyGradients(layer, dWeight, dBias);
+      return null;
+    }
+    if (this.zPending) this.storePreActivation(w);
+    if (k.activationBackward) {
+      const dA = this.placed(dOut, w.dZ, views.dZ);
+      k.activationBackward(w.dZ, dA, w.z, w.out, dOut.rows * O, this.alpha);
+    } else {
+      activation.backward(views.dZ.data, dOut.data, views.z.data, views.out.data, dOut.rows, O);
+    }
+    return this.backwardFromPreActivation(views.dZ, dWeight, dBias, inputGradient);
+  }
+
+  backwardFromPreActivation(
+    dZ: Matrix,
+    dWeight: FloatArray,
+    dBias: FloatArray,
+    inputGradient: boolean,
+  ): Matrix | null {
+    const { inputSize: I, outputSize: O } = this.spec;
+    const N = dZ.rows;
+    const w = this.lastWork();
+    const layer = this.layerBuffers();
+    const views = w.views;
+    const k = this.kernels;
+    const dZAt = this.placed(dZ, w.dZ, views.dZ);
+    if (I === 1 && !inputGradient) {
+      k.backwardOneInputLinear(layer.dWeight, layer.dBias, dZAt, 0, 0, this.inputAt, N, O, 0);
+      copyGradients(layer, dWeight, dBias);
+      return null;
+    }
+    if (O === 1) {
+      const dInputAt = inputGradient ? w.dInput : 0;
+      k.backwardOneOutput(layer.dWeight, layer.dBias, dInputAt, dZAt, this.inputAt, layer.weight, N, I);
+      copyGradients(layer, dWeight, dBias);
+      return inputGradient ? views.dInput : null;
+    }
+    if (this.narrow) {
+      // dWᵀ[O×I] = dZᵀ · x, vectorized along I, then transposed into the gradient
+      k.gemm(layer.dWeightT, 0, dZAt, 1, O, this.inputAt, 0, O, N, I, 0);
+      transpose(dWeight, layer.views.dWeightT, O, I);
+    } else {
+      // dW[I×O] = xᵀ · dZ
+      k.gemm(layer.dWeight, 0, this.inputAt, 1, I, dZAt, 0, I, N, O, 0);
+      dWeight.set(layer.views.dWeight);
+    }
+    k.columnSums(layer.dBias, dZAt, N, O);
+    dBias.set(layer.views.dBias);
+    if (!inputGradient) return null;
+    // dX[N×I] = dZ · Wᵀ, as a product with the transposed weight (vectorized along I)
+    transpose(layer.views.weightT, layer.views.weight, I, O);
+    k.gemm(w.dInput, 0, dZAt, O, 1, layer.weightT, 0, N, O, I, 0);
+    return views.dInput;
+  }
+
+  /**
+   * Whether this layer has too few outputs to vectorize along them: then the weight gradient is
+   * computed transposed, dWᵀ = dZᵀ · x, vectorized along the inputs.
+   */
+  private get narrow(): boolean {
+    const lanes = this.spec.dtype === 'float32' ? 4 : 2;
+    return this.spec.outputSize < 2 * lanes && this.spec.inputSize >= this.spec.outputSize;
+  }
+
+  /** The last forward pass's workspace, its views made current. */
+  private lastWork(): Workspace {
+    if (!this.work) throw new Error('backward() called before forward()');
+    this.refreshViews();
+    return this.work;
+  }
+
+  private layerBuffers(): LayerBuffers {
+    if (!this.layer) throw new Error('backward() called before forward()');
+    return this.layer;
+  }
+
+  /** Re-makes every view when an unshared memory grew (other layers' buffers) and detached them. */
+  private refreshViews(): void {
+    if (this.viewsOn !== this.rt.buffer) this.makeViews();
+  }
+
+  private allocate(count: number, into: number[]): number {
+    const at = this.rt.allocate(count * (this.spec.dtype === 'float32' ? 4 : 8));
+    this.blocks.push(at);
+    into.push(at);
+    return at;
+  }
+
+  private makeLayerBuffers(): LayerBuffers {
+    const { inputSize: I, outputSize: O } = this.spec;
+    const a = (count: number) => this.allocate(count, []);
+    const at = {
+      weight: a(I * O),
+      weightT: a(I * O),
+      bias: a(O),
+      dWeight: a(I * O),
+      dWeightT: a(I * O),
+      dBias: a(O),
+    };
+    this.layer = { ...at, views: this.layerViews(at) };
+    this.viewsOn = null; // every view re-made on first use
+    return this.layer;
+  }
+
+  /** Makes the buffers for a new batch size (the dropped size's blocks were released first, free for these). */
+  private makeWorkspace(rows: number): Workspace {
+    const { inputSize: I, outputSize: O, activation } = this.spec;
+    const blocks: number[] = [];
+    const a = (count: number) => this.allocate(count, blocks);
+    const z = a(rows * O);
+    const out = activation.name === 'linear' ? z : a(rows * O);
+    const at = { rows, input: a(rows * I), z, out, dZ: a(rows * O), dInput: a(rows * I) };
+    this.viewsOn = null; // every view re-made on first use (allocating may have detached the others)
+    return { ...at, blocks, views: this.workspaceViews(at) };
+  }
+
+  private releaseBlocks(blocks: readonly number[]): void {
+    for (const b of blocks) {
+      this.rt.release(b);
+      this.blocks.splice(this.blocks.indexOf(b), 1);
+    }
+  }
+
+  /** Every view re-made on the memory's current buffer. */
+  private makeViews(): void {
+    for (const w of this.workspaces.kept()) w.views = this.workspaceViews(w);
+    if (this.layer) this.layer.views = this.layerViews(this.layer);
+    this.viewsOn = this.rt.buffer;
+  }
+
+  private view(at: number, rows: number, cols: number): Matrix {
+    const n = rows * cols;
+    return { rows, cols, data: this.spec.dtype === 'float32' ? this.rt.f32(at, n) : this.rt.f64(at, n) };
+  }
+
+  private workspaceViews(w: Omit<Workspace, 'blocks' | 'views'>): Workspace['views'] {
+    const { inputSize: I, outputSize: O } = this.spec;
+    const z = this.view(w.z, w.rows, O);
+    return {
+      z,
+      out: w.out === w.z ? z : this.view(w.out, w.rows, O),
+      dZ: this.view(w.dZ, w.rows, O),
+      dInput: this.view(w.dInput, w.rows, I),
+      input: this.view(w.input, w.rows, I).data,
+    };
+  }
+
+  private layerViews(l: LayerAddresses): LayerBuffers['views'] {
+    const { inputSize: I, outputSize: O } = this.spec;
+    return {
+      weight: this.view(l.weight, I, O).data,
+      weightT: this.view(l.weightT, O, I).data,
+      bias: this.view(l.bias, 1, O).data,
+      dWeight: this.view(l.dWeight, I, O).data,
+      dWeightT: this.view(l.dWeightT, O, I).data,
+      dBias: this.view(l.dBias, 1, O).data,
+    };
+  }
+
+  /** The address of m's data in the kernels' memory, copying it to `at` (viewed by `staging`) when it lives elsewhere. */
+  private placed(m: Matrix, at: number, staging: Matrix): number {
+    const address = this.rt.addressOf(m.data);
+    if (address >= 0) return address;
+    staging.data.set(m.data);
+    return at;
+  }
+
+  /**
+   * Stores z of the last forward pass, which the one-input kernel skipped: the same kernel again,
+   * on the same input and the weights copied for that pass, writing z (and f(z) once more, the
+   * same values).
+   */
+  private storePreActivation(w: Workspace): void {
+    const layer = this.layerBuffers();
+    const O = this.spec.outputSize;
+    this.kernels.forwardOneInput(w.z, w.out, this.inputAt, layer.weight, layer.bias, w.rows, O, this.alpha);
+    this.zPending = false;
+  }
+}
+
+/** Copies the gradients the kernels wrote (dWeight [I×O], dBias [O]) into the parameters' grads. */
+function copyGradients(layer: LayerBuffers, dWeight: FloatArray, dBias: FloatArray): void {
+  dWeight.set(layer.views.dWeight);
+  dBias.set(layer.views.dBias);
+}
+
+/** out[C×R] = aᵀ for a[R×C]. */
+function transpose(out: FloatArray, a: FloatArray, R: number, C: number): void {
+  for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) out[c * R + r] = a[r * C + c];
+}

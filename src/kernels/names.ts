@@ -1,0 +1,52 @@
+// The registry of WebAssembly kernel names: the generators (wasm/generate.ts, wasm/fused.ts) name
+// what they emit with these functions, and callers look kernels up with the same ones, so a name
+// cannot be spelled one way where it is made and another where it is used.
+
+/** The element type of a kernel: float32 or float64. */
+export type PrecisionName = 'f32' | 'f64';
+
+/** Activations the products can fuse as an epilogue (the others run as JavaScript loops after the product). */
+export type Epilogue = 'linear' | 'relu' | 'leakyRelu';
+export const epilogues: readonly Epilogue[] = ['linear', 'relu', 'leakyRelu'];
+
+/** Activations whose backward SIMD128 can compute (no exp/log needed: they use a = f(z) or sign(z)). */
+export type BackwardActivation = 'relu' | 'leakyRelu' | 'tanh' | 'sigmoid' | 'elu';
+export const backwardActivations: readonly BackwardActivation[] = [
+  'relu',
+  'leakyRelu',
+  'tanh',
+  'sigmoid',
+  'elu',
+];
+
+/** Activations the one-input backward kernel differentiates: linear (dZ = dA) and those of act_backward. */
+export type LayerActivation = BackwardActivation | 'linear';
+export const layerActivations: readonly LayerActivation[] = ['linear', ...backwardActivations];
+
+export function isEpilogue(name: string): name is Epilogue {
+  return (epilogues as readonly string[]).includes(name);
+}
+
+export function isBackwardActivation(name: string): name is BackwardActivation {
+  return (backwardActivations as readonly string[]).includes(name);
+}
+
+export function isLayerActivation(name: string): name is LayerActivation {
+  return (layerActivations as readonly string[]).includes(name);
+}
+
+/** The export name of every kernel, by generator. */
+export const kernelNames = {
+  gemmNN: (p: PrecisionName, epilogue: Epilogue) => `gemm_nn_${p}_${epilogue}`,
+  gemmNT: (p: PrecisionName, epilogue: Epilogue) => `gemm_nt_${p}_${epilogue}`,
+  activationBackward: (p: PrecisionName, activation: BackwardActivation) => `act_backward_${p}_${activation}`,
+  columnSums: (p: PrecisionName) => `column_sums_${p}`,
+  dot: (p: PrecisionName) => `dot_${p}`,
+  sgdStep: (p: PrecisionName) => `sgd_step_${p}`,
+  adamStep: (p: PrecisionName) => `adam_step_${p}`,
+  denseForwardOneInput: (p: PrecisionName, epilogue: Epilogue) => `dense_forward_in1_${p}_${epilogue}`,
+  denseForwardOneOutput: (p: PrecisionName, epilogue: Epilogue) => `dense_forward_out1_${p}_${epilogue}`,
+  denseBackwardOneInput: (p: PrecisionName, activation: LayerActivation) =>
+    `dense_backward_in1_${p}_${activation}`,
+  denseBackwardOneOutput: (p: PrecisionName) => `dense_backward_out1_${p}`,
+} as const;
