@@ -59,6 +59,12 @@ export async function launchChromium(): Promise<{ browser: Browser; choice: Chro
 
 /** The @sparticuz/chromium browser, unpacked on first use into node_modules/.cache/scratchnet-chromium-VERSION. */
 async function bundledChromium(): Promise<ChromiumChoice> {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(
+      `the Chromium inside @sparticuz/chromium runs on x86-64 Linux, not ${process.platform}-${process.arch}: ` +
+        'set SCRATCHNET_CHROMIUM to the path of a Chromium or Chrome binary',
+    );
+  }
   const packageRoot = bundledPackageRoot();
   const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
     version: string;
