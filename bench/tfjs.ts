@@ -4,11 +4,11 @@
 
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type * as tfjs from '@tensorflow/tfjs-core';
 import { medianSeconds, type Figure } from './measure.js';
 
 type Emit = (f: Figure) => void;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type TF = any;
+type TF = typeof tfjs;
 
 const require = createRequire(import.meta.url);
 

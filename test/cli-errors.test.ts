@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it, test } from 'node:test';
 import { main } from '../src/cli/run.js';
 import { createProgram } from '../src/cli/program.js';
-import { fixture, scratchDir, scratchnet, scratchnetAsync } from './fixtures/cli.js';
+import { fixture, scratchDir, scratchnet } from './fixtures/cli.js';
 
 const dir = scratchDir('scratchnet-errors-');
 const houses = fixture('houses.csv');

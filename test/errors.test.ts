@@ -8,7 +8,7 @@ const net = () => new Network({ layers: [2, 3, 1], onWarning: () => {} });
 const cases: {
   name: string;
   run: () => unknown;
-  type: Function;
+  type: new (...args: never[]) => Error;
   message: RegExp;
   fields?: Record<string, unknown>;
 }[] = [

@@ -1,6 +1,6 @@
 // Test helpers: seeded data and a plain central-difference gradient (the library's gradCheck is
 // tested on its own; core tests use this independent, obviously-correct version).
-import { Random, toMatrix, type Matrix, type Network, type Terms } from '../src/index.js';
+import { type Random, toMatrix, type Matrix, type Network, type Terms } from '../src/index.js';
 
 export function randomMatrix(rows: number, cols: number, random: Random, scale = 1): Matrix {
   const m = toMatrix(

@@ -2,25 +2,16 @@
 // playwright-core. Start trains x² below 1e-3 while the page keeps drawing frames; Pause, Step and
 // Reset do what they say; the URL hash carries every setting to a fresh page (same hash ⇒ same run);
 // bad settings show the library's error. Screenshots go to out/playground.png and out/playground-2d.png.
-// Needs /usr/bin/chromium (`apt-get update && apt-get install -y chromium`; .ci/run installs it).
+// The browser is /usr/bin/chromium where installed, else the one inside the @sparticuz/chromium devDependency
+// (SCRATCHNET_CHROMIUM=system|bundled|PATH chooses; see test/chromium.ts).
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium.js';
 import { startServer, projectRoot, type PlaygroundServer } from '../web/serve.js';
 import { defaultState, fromHash } from '../web/state.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('playground page in Chromium', () => {
   let server: PlaygroundServer | undefined;
@@ -29,14 +20,12 @@ describe('playground page in Chromium', () => {
   const problems: string[] = [];
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} not found: the playground test needs a real browser. ` +
-          'Install it with `apt-get update && apt-get install -y chromium` (.ci/run does this in CI).',
-      );
-    }
     server = await startServer({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 20_000 });
+    const launched = await launchChromium();
+    browser = launched.browser;
+    console.log(
+      `# browser: ${launched.choice.source}, ${launched.choice.executablePath}, Chromium ${browser.version()}`,
+    );
   });
 
   after(async () => {

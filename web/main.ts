@@ -203,7 +203,8 @@ async function chooseKernels(): Promise<void> {
 
 buildControls();
 setRunning(false);
-chooseKernels().then(() => {
+// chooseKernels reports its own failures on the page (never rejects)
+void chooseKernels().then(() => {
   loadHash();
   document.body.dataset.ready = 'true';
   requestAnimationFrame(frame);
