@@ -2,6 +2,7 @@
 // on a network built from the same data and network options as train, or on a trained model.
 // Exit codes: 0 pass, 1 fail, 3 inconclusive (2 for user mistakes, as everywhere).
 
+import type { Network } from '../../nn/network.js';
 import type { Command } from 'commander';
 import { formatGradCheckReport, gradCheck } from '../../check/index.js';
 import { modelNetwork } from '../../io/index.js';
@@ -69,7 +70,7 @@ Examples:
   $ scratchnet gradcheck --model model.json --data test.csv --json`,
     )
     .action((flags: Flags) => {
-      let network;
+      let network: Network;
       let x: Matrix;
       let y: Matrix;
       if (flags.model) {
