@@ -3,12 +3,20 @@
 // cell keeps its line:column for messages such as "cars.csv:12:7: …".
 
 import { DataError } from '../errors.js';
+import { quote, type DecimalMark } from './cells.js';
 import type { Cell, Table } from './table.js';
 
 export interface CsvOptions {
   /** field separator (default: ',' or, if the header has none, ';' or a tab when those appear) */
   delimiter?: string;
+  /**
+   * decimal mark of the numbers (default: ',' when the separator is ';' and a cell such as "3,25" has
+   * a decimal comma — said in the table's notes —, '.' otherwise)
+   */
+  decimal?: DecimalMark;
 }
+
+const decimalComma = /^[+-]?\d*,\d+([eE][+-]?\d+)?$/;
 
 /** Parses CSV text with a header row; numbers stay strings here (encoding decides what they are). */
 export function parseCsv(text: string, source = 'data.csv', options: CsvOptions = {}): Table {
@@ -134,7 +142,7 @@ export function parseCsv(text: string, source = 'data.csv', options: CsvOptions 
     }
     rows.push(rec.cells);
   }
-  return {
+  const table: Table = {
     columns,
     rows,
     source,
@@ -142,6 +150,29 @@ export function parseCsv(text: string, source = 'data.csv', options: CsvOptions 
     lines: records.slice(1).map((r) => r.line),
     cellColumns: records.slice(1).map((r) => r.cols),
   };
+  return withDecimal(table, delimiter, options.decimal);
+}
+
+/**
+ * The table's decimal mark: as given, or ',' for a ';'-separated file with a decimal-comma cell
+ * (European spreadsheets' CSV), with a note saying so and how to read it otherwise.
+ */
+function withDecimal(table: Table, delimiter: string, decimal?: DecimalMark): Table {
+  if (decimal !== undefined) return decimal === ',' ? { ...table, decimal } : table;
+  if (delimiter !== ';') return table;
+  for (let r = 0; r < table.rows.length; r++) {
+    const j = table.rows[r].findIndex((c) => typeof c === 'string' && decimalComma.test(c.trim()));
+    if (j < 0) continue;
+    const where = `${table.source}:${table.lines?.[r]}:${table.cellColumns?.[r]?.[j]}`;
+    return {
+      ...table,
+      decimal: ',',
+      notes: [
+        `${table.source}: numbers read with decimal commas (fields are separated by ";" and cells such as ${quote(table.rows[r][j], 20)} at ${where} have a decimal comma); pass --decimal . to read them otherwise`,
+      ],
+    };
+  }
+  return table;
 }
 
 /** Writes a table of cells as CSV text (quoting only where needed), header first. */

@@ -13,7 +13,6 @@ export { parseCsv, formatCsv, type CsvOptions } from './csv.js';
 export { parseRecords, recordsToTable } from './records.js';
 export {
   fitEncoding,
-  applyEncoding,
   decodeOutputs,
   classProbabilities,
   taskNames,
@@ -23,7 +22,20 @@ export {
   type EncodeOptions,
   type Encoded,
   type MissingPolicy,
+  type UnknownPolicy,
 } from './encoding.js';
+export { applyEncoding, type ApplyOptions } from './apply.js';
+export { describeLeftOut, type LeftOut } from './missing.js';
+export {
+  readNumber,
+  readBoolean,
+  readDate,
+  quote,
+  shortList,
+  type DecimalMark,
+  type NotNumberReason,
+} from './cells.js';
+export { inferColumnType, NUMERIC_SHARE, type ColumnType } from './typing.js';
 export {
   dataset,
   datasetNames,
@@ -33,3 +45,5 @@ export {
   type DatasetOptions,
 } from './datasets.js';
 export { splitTable } from './split.js';
+export { dataNotes, dataWarnings, describeUnseen } from './report.js';
+export { decodeText, firstInvalidUtf8 } from './text.js';

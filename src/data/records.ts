@@ -2,6 +2,7 @@
 // Columns are the union of the records' keys in first-seen order; an absent key is a missing cell.
 
 import { DataError } from '../errors.js';
+import { quote } from './cells.js';
 import type { Cell, Table } from './table.js';
 
 export function parseRecords(text: string, source = 'data.json'): Table {
@@ -34,16 +35,23 @@ export function recordsToTable(value: unknown, source = 'records', lines?: numbe
   value.forEach((rec, r) => {
     if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
       throw new DataError(
-        `${source}: record ${r + 1}${lines?.[r] ? ` (line ${lines[r]})` : ''} is ${Array.isArray(rec) ? 'an array' : JSON.stringify(rec)}, not an object`,
+        `${source}: record ${r + 1}${lines?.[r] ? ` (line ${lines[r]})` : ''} is ${Array.isArray(rec) ? 'an array' : typeof rec === 'string' ? quote(rec) : JSON.stringify(rec)}, not an object`,
         'data',
         r,
       );
     }
-    for (const k of Object.keys(rec))
+    for (const k of Object.keys(rec)) {
+      if (k.trim() === '')
+        throw new DataError(
+          `${source}: record ${r + 1}${lines?.[r] ? ` (line ${lines[r]})` : ''} has a field with an empty name (${JSON.stringify(k)}); every column needs a name`,
+          'data',
+          r,
+        );
       if (!seen.has(k)) {
         seen.set(k, columns.length);
         columns.push(k);
       }
+    }
   });
   const rows: Cell[][] = value.map((rec: Record<string, unknown>, r) =>
     columns.map((c) => {
@@ -51,7 +59,7 @@ export function recordsToTable(value: unknown, source = 'records', lines?: numbe
       if (v === undefined || v === null) return null;
       if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
       throw new DataError(
-        `${source}: record ${r + 1}${lines?.[r] ? ` (line ${lines[r]})` : ''}, field ${JSON.stringify(c)} is ${Array.isArray(v) ? 'an array' : 'an object'}; cells must be numbers, strings or booleans`,
+        `${source}: record ${r + 1}${lines?.[r] ? ` (line ${lines[r]})` : ''}, field ${quote(c, 40)} is ${Array.isArray(v) ? 'an array' : 'an object'}; cells must be numbers, strings or booleans`,
         'data',
         r,
         seen.get(c),
@@ -129,8 +137,8 @@ function firstJsonError(text: string): number {
     }
     if (ch === '"') return string();
     const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
-    if (!m) fail();
-    i += m![0].length;
+    if (!m) return fail();
+    i += m[0].length;
   };
   const string = () => {
     i++;
