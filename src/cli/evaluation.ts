@@ -46,7 +46,8 @@ function constantTarget(y: Matrix, columns: readonly string[]): string | null {
 /** Metrics as aligned text lines, then the confusion matrix with actual classes as rows. */
 export function formatEvaluation(e: Evaluation): string {
   const lines = Object.entries(e.metrics).map(
-    ([k, v]) => `${k.padEnd(9)} ${v === null ? `undefined (${e.undefined?.[k] ?? 'not defined here'})` : formatNumber(v)}`,
+    ([k, v]) =>
+      `${k.padEnd(9)} ${v === null ? `undefined (${e.undefined?.[k] ?? 'not defined here'})` : formatNumber(v)}`,
   );
   if (e.confusion) {
     const { classes, counts } = e.confusion;

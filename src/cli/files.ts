@@ -2,7 +2,16 @@
 // and atomic writes (temp file in the same folder, then rename: a reader never sees half a file).
 // A file's type follows its extension (a .csv is never sniffed as JSON); its bytes must be UTF-8.
 
-import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { decodeText, parseCsv, parseRecords, type DecimalMark, type Table } from '../data/index.js';
 import { parseModel, type ModelFile } from '../io/index.js';

@@ -130,7 +130,11 @@ export function addDataOptions(command: Command): Command {
         'fill missing inputs: mean for numbers, most frequent for text (with --drop-missing: rows missing the target are left out)',
       ).choices(['mean']),
     )
-    .option('--na-values <values>', 'more spellings of a missing cell, comma-separated (e.g. -999,unknown)', list)
+    .option(
+      '--na-values <values>',
+      'more spellings of a missing cell, comma-separated (e.g. -999,unknown)',
+      list,
+    )
     .addOption(decimalOption())
     .addOption(
       new Option(

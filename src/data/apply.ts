@@ -39,7 +39,10 @@ export function applyEncoding(encoding: Encoding, table: Table, options: ApplyOp
   const absent = encoding.target.columns.filter((c) => !table.columns.includes(c));
   if (withTarget && absent.length > 0)
     throw new DataError(
-      `${table.source}: no target column ${absent.map((c) => quote(c, 40)).join(', ')}; columns are: ${shortList(table.columns.map((c) => clip(c)), 20)}`,
+      `${table.source}: no target column ${absent.map((c) => quote(c, 40)).join(', ')}; columns are: ${shortList(
+        table.columns.map((c) => clip(c)),
+        20,
+      )}`,
       'target',
     );
   const tIdx = withTarget ? encoding.target.columns.map((c) => table.columns.indexOf(c)) : [];

@@ -27,7 +27,10 @@ export type NotNumberReason =
 
 export type NumberReading = { value: number } | { reason: NotNumberReason } | null;
 
-const plain = { '.': /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/, ',': /^[+-]?(\d+(,\d*)?|,\d+)([eE][+-]?\d+)?$/ };
+const plain = {
+  '.': /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/,
+  ',': /^[+-]?(\d+(,\d*)?|,\d+)([eE][+-]?\d+)?$/,
+};
 const numberLike: [RegExp, NotNumberReason][] = [
   [/^[+-]?(inf|infinity)$/i, 'infinite'],
   [/^[+-]?0[xX][\da-fA-F]+$/, 'hexadecimal'],

@@ -8,7 +8,16 @@
 
 import { DataError, OptionError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
-import { clip, label, quote, readBoolean, readDate, readNumber, shortList, type DecimalMark } from './cells.js';
+import {
+  clip,
+  label,
+  quote,
+  readBoolean,
+  readDate,
+  readNumber,
+  shortList,
+  type DecimalMark,
+} from './cells.js';
 import { scanMissing, type LeftOut } from './missing.js';
 import { cellLocation, columnIndex, isMissing, type Cell, type Table } from './table.js';
 import { inferColumnType } from './typing.js';
@@ -137,7 +146,10 @@ function checkEncodeOptions(options: EncodeOptions) {
     throw new OptionError(`missing must be error, drop or mean, got ${JSON.stringify(missing)}`, 'missing');
   const missingTarget = options.missingTarget ?? (missing === 'drop' ? 'drop' : 'error');
   if (!['error', 'drop'].includes(missingTarget))
-    throw new OptionError(`missingTarget must be error or drop, got ${JSON.stringify(missingTarget)}`, 'missing');
+    throw new OptionError(
+      `missingTarget must be error or drop, got ${JSON.stringify(missingTarget)}`,
+      'missing',
+    );
   const unknown = options.unknown ?? 'error';
   if (!['error', 'ignore'].includes(unknown))
     throw new OptionError(`unknown must be error or ignore, got ${JSON.stringify(unknown)}`, 'unknown');
@@ -149,8 +161,7 @@ function checkEncodeOptions(options: EncodeOptions) {
     [options.categorical ?? [], 'categorical'],
   ] as const) {
     const twice = list.find((c, i) => list.indexOf(c) !== i);
-    if (twice !== undefined)
-      throw new OptionError(`--${option} names ${quote(twice, 40)} twice`, option);
+    if (twice !== undefined) throw new OptionError(`--${option} names ${quote(twice, 40)} twice`, option);
   }
   if (options.task !== undefined && !taskNames.includes(options.task))
     throw new OptionError(
@@ -196,7 +207,12 @@ function fitFeature(
 }
 
 /** The target: numbers → regression unless two distinct values; text → classes; errors name the cells. */
-function fitTarget(table: Table, options: EncodeOptions, targetIdx: number[], kept: number[]): TargetEncoding {
+function fitTarget(
+  table: Table,
+  options: EncodeOptions,
+  targetIdx: number[],
+  kept: number[],
+): TargetEncoding {
   const decimal = table.decimal ?? '.';
   const choices =
     'fix the cells, list such values as missing with --na-values, or pass --task multiclass to read the values as class labels';

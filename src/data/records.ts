@@ -135,10 +135,13 @@ function firstJsonError(text: string): number {
         fail();
       }
     }
-    if (ch === '"') return string();
+    if (ch === '"') {
+      string();
+      return;
+    }
     const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
-    if (!m) return fail();
-    i += m[0].length;
+    if (m === null) fail();
+    else i += m[0].length;
   };
   const string = () => {
     i++;

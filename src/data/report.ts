@@ -21,7 +21,10 @@ export function dataNotes(table: Table, encoded: Pick<Encoded, 'left' | 'unseen'
 export function describeUnseen(source: string, unseen: Encoded['unseen']): string[] {
   return unseen.map(
     (u) =>
-      `${source}: ${u.cells} cell${u.cells === 1 ? '' : 's'} of column ${quote(u.column, 40)} ${u.cells === 1 ? 'holds a category' : 'hold categories'} unseen in training, encoded as all zeros (--unknown ignore): ${shortList(u.values.map((v) => quote(v, 30)), 5)}`,
+      `${source}: ${u.cells} cell${u.cells === 1 ? '' : 's'} of column ${quote(u.column, 40)} ${u.cells === 1 ? 'holds a category' : 'hold categories'} unseen in training, encoded as all zeros (--unknown ignore): ${shortList(
+        u.values.map((v) => quote(v, 30)),
+        5,
+      )}`,
   );
 }
 

@@ -67,7 +67,10 @@ export function columnIndex(table: Table, name: string, role = 'column'): number
     const near = table.columns.find((c) => c.toLowerCase() === name.toLowerCase());
     throw new DataError(
       `${table.source}: no ${role} named ${quote(name)}${near ? ` (did you mean ${quote(near)}?)` : ''}; ` +
-        `columns are: ${shortList(table.columns.map((c) => clip(c)), 20)}`,
+        `columns are: ${shortList(
+          table.columns.map((c) => clip(c)),
+          20,
+        )}`,
       role,
     );
   }

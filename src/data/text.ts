@@ -9,8 +9,9 @@ export function decodeText(bytes: Uint8Array, source: string): string {
   const bad = firstInvalidUtf8(bytes);
   if (bad >= 0) {
     const { line, column } = position(bytes, bad);
-    const shown = Array.from(bytes.subarray(bad, Math.min(bad + 4, bytes.length)), (b) =>
-      `0x${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    const shown = Array.from(
+      bytes.subarray(bad, Math.min(bad + 4, bytes.length)),
+      (b) => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`,
     ).join(' ');
     throw new DataError(
       `${source}:${line}:${column}: not valid UTF-8 at byte offset ${bad} (bytes ${shown}); save the file as UTF-8`,

@@ -29,7 +29,12 @@ interface Bad {
 }
 
 /** The type of column j over the present cells at `rows` (indices into table.rows). */
-export function inferColumnType(table: Table, j: number, rows: readonly number[], opts: TypingOptions): ColumnType {
+export function inferColumnType(
+  table: Table,
+  j: number,
+  rows: readonly number[],
+  opts: TypingOptions,
+): ColumnType {
   const decimal: DecimalMark = table.decimal ?? '.';
   const cells = rows.map((r) => table.rows[r][j]);
   const numbers = cells.map((c) => readNumber(c, decimal));
