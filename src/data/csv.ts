@@ -125,7 +125,7 @@ export function parseCsv(text: string, source = 'data.csv', options: CsvOptions 
     const k = columns.indexOf(name);
     if (k !== j)
       throw new DataError(
-        `${source}:${header.line}:${header.cols[j]}: column name ${JSON.stringify(name)} appears twice (columns ${k + 1} and ${j + 1})`,
+        `${source}:${header.line}:${header.cols[j]}: column name ${quote(name, 40)} appears twice (columns ${k + 1} and ${j + 1})`,
         'data',
       );
   });
