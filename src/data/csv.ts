@@ -25,7 +25,19 @@ export function parseCsv(text: string, source = 'data.csv', options: CsvOptions 
   const delimiter =
     options.delimiter ??
     (firstLine.includes(',') ? ',' : firstLine.includes('\t') ? '\t' : firstLine.includes(';') ? ';' : ',');
-  const records: { cells: string[]; line: number; cols: number[] }[] = [];
+  return withDecimal(csvTable(csvRecords(text, source, delimiter), source), delimiter, options.decimal);
+}
+
+/** A record of the file: its fields, the line it starts on, and the column where each field starts. */
+interface CsvRecord {
+  cells: string[];
+  line: number;
+  cols: number[];
+}
+
+/** The records of CSV text (RFC 4180 quoting), blank lines skipped; DataError for bad quoting. */
+function csvRecords(text: string, source: string, delimiter: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
   let cells: string[] = [];
   let cols: number[] = [];
   let field = '';
@@ -108,7 +120,11 @@ export function parseCsv(text: string, source = 'data.csv', options: CsvOptions 
   if (quoted)
     throw new DataError(`${source}:${quoteLine}:${quoteCol}: this quoted field is never closed`, 'data');
   if (field !== '' || cells.length > 0 || afterQuote) endRecord();
+  return records;
+}
 
+/** Header and rows: named, distinct columns, and every row as long as the header. */
+function csvTable(records: CsvRecord[], source: string): Table {
   if (records.length === 0)
     throw new DataError(
       `${source}: the file is empty; it needs a header row and at least one data row`,
@@ -142,7 +158,7 @@ export function parseCsv(text: string, source = 'data.csv', options: CsvOptions 
     }
     rows.push(rec.cells);
   }
-  const table: Table = {
+  return {
     columns,
     rows,
     source,
@@ -150,7 +166,6 @@ export function parseCsv(text: string, source = 'data.csv', options: CsvOptions 
     lines: records.slice(1).map((r) => r.line),
     cellColumns: records.slice(1).map((r) => r.cols),
   };
-  return withDecimal(table, delimiter, options.decimal);
 }
 
 /**
