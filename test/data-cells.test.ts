@@ -51,6 +51,14 @@ test('readNumber: the documented grammar, and why number-like cells are not numb
   assert.deepEqual(value('-0,25e1', ','), { value: -2.5 });
   assert.deepEqual(value('1.500', ','), { reason: 'thousands separators' });
   assert.deepEqual(value('1.5', ','), { reason: 'decimal mark' });
+  // thousands separators when asked
+  assert.deepEqual(readNumber('1,500', { decimal: '.', thousands: ',' }), { value: 1500 });
+  assert.deepEqual(readNumber('-1,234,567.5', { decimal: '.', thousands: ',' }), { value: -1234567.5 });
+  assert.deepEqual(readNumber('1500', { decimal: '.', thousands: ',' }), { value: 1500 });
+  assert.deepEqual(readNumber('1,50', { decimal: '.', thousands: ',' }), { reason: 'decimal mark' });
+  assert.deepEqual(readNumber('1.500,5', { decimal: ',', thousands: '.' }), { value: 1500.5 });
+  assert.deepEqual(readNumber('1_000_000', { decimal: '.', thousands: '_' }), { value: 1e6 });
+  assert.deepEqual(readNumber("1'000", { decimal: '.', thousands: "'" }), { value: 1000 });
   // JSON numbers
   assert.deepEqual(readNumber(2), { value: 2 });
   assert.deepEqual(readNumber(Number.POSITIVE_INFINITY), { reason: 'out of range' });

@@ -109,6 +109,13 @@ const cases: Case[] = [
     error: /^thousands\.csv:2:1: "1,234\.5" in column "x" has thousands separators/,
   },
   {
+    name: '--thousands , reads them as numbers',
+    file: 'thousands2.csv',
+    content: 'x,y\n"1,234.5",1\n"2,000",2\n3,4\n',
+    args: ['--thousands', ','],
+    model: (e) => assert.deepEqual(e.features, [numberCol('x')]),
+  },
+  {
     name: 'a percentage',
     file: 'percent.csv',
     content: 'x,y\n15%,1\n20%,2\n30%,4\n',

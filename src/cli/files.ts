@@ -13,7 +13,14 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { decodeText, parseCsv, parseRecords, type DecimalMark, type Table } from '../data/index.js';
+import {
+  decodeText,
+  parseCsv,
+  parseRecords,
+  type DecimalMark,
+  type Table,
+  type ThousandsSeparator,
+} from '../data/index.js';
 import { parseModel, type ModelFile } from '../io/index.js';
 import { UsageError } from './errors.js';
 
@@ -45,18 +52,32 @@ export function readText(path: string, what = 'file'): string {
 export interface LoadOptions {
   /** decimal mark of the numbers (default: detected for ';'-separated files, else '.') */
   decimal?: DecimalMark;
+  /** a thousands separator to accept in numbers (default: none: 1,500 is an error) */
+  thousands?: ThousandsSeparator;
 }
 
 /** A data file as a Table: .json → records; .tsv → tab-separated; .csv, .txt or anything else → CSV. */
 export function loadTable(path: string, options: LoadOptions = {}): Table {
+  const { decimal, thousands } = options;
+  if (thousands !== undefined && thousands === decimal)
+    throw new UsageError(`--thousands and --decimal cannot both be "${thousands}"`);
   const text = readText(path, 'data file');
   const ext = extname(path).toLowerCase();
-  if (ext === '.json') {
-    if (options.decimal === ',')
-      throw new UsageError(`${path}: --decimal applies to CSV files; JSON numbers always use "."`);
-    return parseRecords(text, path);
-  }
-  return parseCsv(text, path, { ...(ext === '.tsv' ? { delimiter: '\t' } : {}), decimal: options.decimal });
+  if (ext === '.json' && decimal === ',')
+    throw new UsageError(`${path}: --decimal applies to CSV files; JSON numbers always use "."`);
+  const table =
+    ext === '.json'
+      ? parseRecords(text, path)
+      : parseCsv(text, path, {
+          ...(ext === '.tsv' ? { delimiter: '\t' } : {}),
+          decimal: decimal ?? (thousands === ',' ? '.' : undefined),
+        });
+  if (thousands === undefined) return table;
+  if ((table.decimal ?? '.') === thousands)
+    throw new UsageError(
+      `${path}: --thousands ${thousands} needs numbers with decimal commas: add --decimal ,`,
+    );
+  return { ...table, thousands };
 }
 
 /**

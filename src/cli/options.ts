@@ -17,7 +17,9 @@ import {
   type DecimalMark,
   type MissingPolicy,
   type Table,
+  type ThousandsSeparator,
   type UnknownPolicy,
+  thousandsSeparators,
 } from '../data/index.js';
 import { activationNames } from '../nn/activations.js';
 import { lossNames } from '../nn/losses.js';
@@ -83,6 +85,14 @@ export function sizes(value: string): number[] {
 
 // ── option groups ──
 
+/** --thousands: a separator between groups of three digits to accept in numbers (off by default). */
+export function thousandsOption(): Option {
+  return new Option(
+    '--thousands <separator>',
+    "read 1,500-style numbers: the separator between groups of three digits (, . ' _ or a space; default: none, such cells are errors)",
+  ).choices([...thousandsSeparators]);
+}
+
 /** --decimal: the decimal mark of a CSV's numbers (train, predict, evaluate…). */
 export function decimalOption(): Option {
   return new Option(
@@ -136,6 +146,7 @@ export function addDataOptions(command: Command): Command {
       list,
     )
     .addOption(decimalOption())
+    .addOption(thousandsOption())
     .addOption(
       new Option(
         '--unknown <how>',
@@ -229,6 +240,7 @@ export interface DataFlags {
   impute?: 'mean';
   naValues?: string[];
   decimal?: DecimalMark;
+  thousands?: ThousandsSeparator;
   unknown?: UnknownPolicy;
   n?: number;
   noise?: number;
@@ -262,7 +274,7 @@ export function loadDataTable(flags: DataFlags): { table: Table; target?: string
       '--n, --noise and --data-seed apply to built-in datasets (--dataset), not to --data files',
     );
   }
-  return { table: loadTable(flags.data, { decimal: flags.decimal }) };
+  return { table: loadTable(flags.data, { decimal: flags.decimal, thousands: flags.thousands }) };
 }
 
 export function missingPolicy(flags: DataFlags): MissingPolicy {

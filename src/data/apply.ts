@@ -4,7 +4,7 @@
 
 import { DataError } from '../errors.js';
 import { zeros, type Matrix } from '../matrix.js';
-import { clip, label, quote, readBoolean, shortList, type DecimalMark } from './cells.js';
+import { clip, label, quote, readBoolean, shortList, type NumberFormat } from './cells.js';
 import {
   dateValue,
   numberValue,
@@ -15,7 +15,7 @@ import {
   type UnknownPolicy,
 } from './encoding.js';
 import { scanMissing } from './missing.js';
-import { cellLocation, columnIndex, isMissing, type Cell, type Table } from './table.js';
+import { cellLocation, columnIndex, isMissing, numberFormat, type Cell, type Table } from './table.js';
 
 export interface ApplyOptions {
   /** false: the table need not have the target columns (predict) */
@@ -63,7 +63,7 @@ export function applyEncoding(encoding: Encoding, table: Table, options: ApplyOp
     table,
     encoding,
     fIdx,
-    decimal: table.decimal ?? '.',
+    format: numberFormat(table),
     unknown: options.unknown ?? encoding.unknown ?? 'error',
     unseen,
   };
@@ -83,7 +83,7 @@ interface RowContext {
   table: Table;
   encoding: Encoding;
   fIdx: number[];
-  decimal: DecimalMark;
+  format: NumberFormat;
   unknown: UnknownPolicy;
   unseen: Map<string, { cells: number; values: Set<string> }>;
 }
@@ -103,7 +103,7 @@ function encodeRow(ctx: RowContext, r: number, out: Float64Array | Float32Array)
       c += f.categories.length;
       return;
     }
-    const v = filled && typeof f.fill === 'number' ? f.fill : cellValue(f, cell, ctx.decimal);
+    const v = filled && typeof f.fill === 'number' ? f.fill : cellValue(f, cell, ctx.format);
     if (!Number.isFinite(v)) {
       const what =
         f.type === 'number' ? 'a number' : f.type === 'boolean' ? 'true or false' : 'a date (YYYY-MM-DD)';
@@ -118,8 +118,8 @@ function encodeRow(ctx: RowContext, r: number, out: Float64Array | Float32Array)
   });
 }
 
-function cellValue(f: ColumnEncoding, cell: Cell, decimal: DecimalMark): number {
-  if (f.type === 'number') return numberValue(cell, decimal);
+function cellValue(f: ColumnEncoding, cell: Cell, format: NumberFormat): number {
+  if (f.type === 'number') return numberValue(cell, format);
   if (f.type === 'boolean') {
     const b = readBoolean(cell);
     return b === null ? Number.NaN : b ? 1 : 0;
@@ -153,7 +153,7 @@ function unseenCategory(
 /** The targets of the kept rows: values (regression), 0/1 (binary) or one-hot classes. */
 function encodeTargets(encoding: Encoding, table: Table, tIdx: number[], kept: number[]): Matrix {
   const tg = encoding.target;
-  const decimal = table.decimal ?? '.';
+  const format = numberFormat(table);
   const classes = tg.classes ?? [];
   const cols = tg.task === 'regression' ? tIdx.length : tg.task === 'binary' ? 1 : classes.length;
   const y = zeros(kept.length, cols);
@@ -161,7 +161,7 @@ function encodeTargets(encoding: Encoding, table: Table, tIdx: number[], kept: n
     tIdx.forEach((j, k) => {
       const cell = table.rows[r][j];
       if (tg.task === 'regression') {
-        const v = numberValue(cell, decimal);
+        const v = numberValue(cell, format);
         if (!Number.isFinite(v))
           throw new DataError(
             `${cellLocation(table, r, j)}: target ${quote(tg.columns[k], 40)} is ${quote(cell)}, not a number`,

@@ -5,7 +5,9 @@
 // Number grammar (after trimming spaces):  [+-]? ( digits [D digits?] | D digits ) ( [eE] [+-]? digits )?
 // where D is the decimal mark ('.' by default; ',' for decimal-comma files). The value must be finite.
 // Not numbers, each with its reason: 1e999 (out of float64's range), Infinity, 0x10 (hexadecimal),
-// 1_000 (digit separators), 1,500 or 1.500,5 (thousands separators), 15% (percent), −1 (Unicode minus).
+// 1_000 (digit separators), 1,500 or 1.500,5 (thousands separators), 15% (percent), −1 (Unicode minus)
+// — unless asked: with a thousands separator T (--thousands), digits grouped by three with T
+// between (1,500 or 1_000_000) are numbers too.
 // Booleans: true / false in any case. Dates: YYYY-MM-DD, optionally THH:MM[:SS[.fff]] and a zone,
 // that exist in the calendar (2020-02-31 is an error, not 2020-03-02).
 
@@ -13,6 +15,14 @@ import type { Cell } from './table.js';
 
 /** The decimal mark of a file's numbers: '.' (1.5) or ',' (1,5, with ';' between fields). */
 export type DecimalMark = '.' | ',';
+/** Characters accepted between groups of three digits when asked (1,500; 1.500; 1 500; 1'500; 1_500). */
+export const thousandsSeparators = [',', '.', ' ', "'", '_'] as const;
+export type ThousandsSeparator = (typeof thousandsSeparators)[number];
+/** How a file writes its numbers: the decimal mark, and a thousands separator when asked for. */
+export interface NumberFormat {
+  decimal: DecimalMark;
+  thousands?: ThousandsSeparator;
+}
 
 /** What a cell that is not a number but looks like one is. */
 export type NotNumberReason =
@@ -44,10 +54,13 @@ const numberLike: [RegExp, NotNumberReason][] = [
  * A cell as a number: { value } when it is one under the grammar, { reason } when it looks like
  * one but is not, null when it is not number-like at all (text, booleans, missing).
  */
-export function readNumber(cell: Cell, decimal: DecimalMark = '.'): NumberReading {
+export function readNumber(cell: Cell, format: DecimalMark | NumberFormat = '.'): NumberReading {
   if (typeof cell === 'number') return Number.isFinite(cell) ? { value: cell } : { reason: 'out of range' };
   if (typeof cell !== 'string') return null;
-  const s = cell.trim();
+  const { decimal, thousands } =
+    typeof format === 'string' ? { decimal: format, thousands: undefined } : format;
+  let s = cell.trim();
+  if (thousands !== undefined && grouped(thousands, decimal).test(s)) s = s.split(thousands).join('');
   if (plain[decimal].test(s)) {
     const value = Number(decimal === ',' ? s.replace(',', '.') : s);
     return Number.isFinite(value) ? { value } : { reason: 'out of range' };
@@ -55,6 +68,12 @@ export function readNumber(cell: Cell, decimal: DecimalMark = '.'): NumberReadin
   for (const [re, reason] of numberLike) if (re.test(s)) return { reason };
   if (plain[decimal === '.' ? ',' : '.'].test(s) && /[.,]/.test(s)) return { reason: 'decimal mark' };
   return null;
+}
+
+/** Digits in groups of three with separator t, then an optional fraction and exponent. */
+function grouped(t: ThousandsSeparator, decimal: DecimalMark): RegExp {
+  const e = (c: string) => c.replace(/[.]/, '\\.');
+  return new RegExp(`^[+-]?\\d{1,3}(${e(t)}\\d{3})+(${e(decimal)}\\d*)?([eE][+-]?\\d+)?$`);
 }
 
 /** Why a number-like cell is not read as a number, in words for messages. */
@@ -67,9 +86,9 @@ export function notNumberWhy(reason: NotNumberReason, decimal: DecimalMark = '.'
     case 'hexadecimal':
       return 'is hexadecimal, which is not read as a number';
     case 'digit separators':
-      return 'has "_" digit separators, which are not read as numbers';
+      return 'has "_" digit separators, which are not read as numbers unless asked (--thousands _)';
     case 'thousands separators':
-      return 'has thousands separators, which are not read as numbers';
+      return 'has thousands separators, which are not read as numbers unless asked (--thousands SEPARATOR)';
     case 'percent':
       return 'is a percentage, which is not read as a number';
     case 'unicode minus':

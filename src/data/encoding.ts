@@ -17,9 +17,10 @@ import {
   readNumber,
   shortList,
   type DecimalMark,
+  type NumberFormat,
 } from './cells.js';
 import { scanMissing, type LeftOut } from './missing.js';
-import { cellLocation, columnIndex, isMissing, type Cell, type Table } from './table.js';
+import { cellLocation, columnIndex, isMissing, numberFormat, type Cell, type Table } from './table.js';
 import { inferColumnType } from './typing.js';
 
 export type Task = 'regression' | 'binary' | 'multiclass';
@@ -183,7 +184,7 @@ function fitFeature(
   if (present.length === 0)
     throw new DataError(`${table.source}: column ${quote(name, 40)} has no values`, 'data');
   const fill = options.missing === 'mean';
-  const decimal = table.decimal ?? '.';
+  const format = numberFormat(table);
   const type = options.categorical?.includes(name)
     ? 'text'
     : inferColumnType(table, j, present, {
@@ -192,7 +193,7 @@ function fitFeature(
       });
   const cells = present.map((r) => table.rows[r][j]);
   if (type === 'number') {
-    const values = cells.map((c) => numberValue(c, decimal));
+    const values = cells.map((c) => numberValue(c, format));
     return { name, type, ...(fill ? { fill: mean(values) } : {}) };
   }
   if (type === 'boolean')
@@ -213,7 +214,7 @@ function fitTarget(
   targetIdx: number[],
   kept: number[],
 ): TargetEncoding {
-  const decimal = table.decimal ?? '.';
+  const format = numberFormat(table);
   const choices =
     'fix the cells, list such values as missing with --na-values, or pass --task multiclass to read the values as class labels';
   let task = options.task;
@@ -230,7 +231,7 @@ function fitTarget(
   if (task === undefined) {
     if (types.every((t) => t === 'number'))
       task =
-        cells.length === 1 && new Set(cells[0].map((c) => numberValue(c, decimal))).size === 2
+        cells.length === 1 && new Set(cells[0].map((c) => numberValue(c, format))).size === 2
           ? 'binary'
           : 'regression';
     else if (cells.length > 1)
@@ -253,9 +254,9 @@ function fitTarget(
 
 /** Sorted class labels (numerically when the labels are numbers); the count must fit the task. */
 function classLabels(table: Table, options: EncodeOptions, cells: Cell[], numeric: boolean, task: Task) {
-  const decimal = table.decimal ?? '.';
+  const format = numberFormat(table);
   const labels = [...new Set(cells.map(label))];
-  if (numeric) labels.sort((a, b) => numberValue(a, decimal) - numberValue(b, decimal));
+  if (numeric) labels.sort((a, b) => numberValue(a, format) - numberValue(b, format));
   else labels.sort();
   const name = quote(options.target[0], 40);
   if (labels.length < 2)
@@ -274,8 +275,8 @@ function classLabels(table: Table, options: EncodeOptions, cells: Cell[], numeri
 }
 
 function notNumericTarget(table: Table, j: number, kept: readonly number[]): DataError {
-  const decimal = table.decimal ?? '.';
-  const r = kept.find((i) => !('value' in (readNumber(table.rows[i][j], decimal) ?? {}))) ?? kept[0];
+  const format = numberFormat(table);
+  const r = kept.find((i) => !('value' in (readNumber(table.rows[i][j], format) ?? {}))) ?? kept[0];
   return new DataError(
     `${cellLocation(table, r, j)}: target ${quote(table.columns[j], 40)} is ${quote(table.rows[r][j])}, not a number (regression needs numeric targets; use --task binary or multiclass for labels)`,
     'data',
@@ -285,8 +286,8 @@ function notNumericTarget(table: Table, j: number, kept: readonly number[]): Dat
 }
 
 /** A cell known to be a number under the grammar (NaN otherwise). */
-export function numberValue(cell: Cell, decimal: DecimalMark = '.'): number {
-  const n = readNumber(cell, decimal);
+export function numberValue(cell: Cell, format: DecimalMark | NumberFormat = '.'): number {
+  const n = readNumber(cell, format);
   return n !== null && 'value' in n ? n.value : Number.NaN;
 }
 

@@ -8,6 +8,7 @@ export {
   missingMarkers,
   columnIndex,
   selectRows,
+  numberFormat,
 } from './table.js';
 export { parseCsv, formatCsv, type CsvOptions } from './csv.js';
 export { parseRecords, recordsToTable } from './records.js';
@@ -32,8 +33,11 @@ export {
   readDate,
   quote,
   shortList,
+  thousandsSeparators,
   type DecimalMark,
   type NotNumberReason,
+  type NumberFormat,
+  type ThousandsSeparator,
 } from './cells.js';
 export { inferColumnType, NUMERIC_SHARE, type ColumnType } from './typing.js';
 export {

@@ -2,7 +2,14 @@
 // rows of cells (string | number | null), and where each row came from (file line) for error messages.
 
 import { DataError } from '../errors.js';
-import { clip, quote, shortList, type DecimalMark } from './cells.js';
+import {
+  clip,
+  quote,
+  shortList,
+  type DecimalMark,
+  type NumberFormat,
+  type ThousandsSeparator,
+} from './cells.js';
 
 export type Cell = string | number | boolean | null;
 
@@ -21,6 +28,8 @@ export interface Table {
   readonly kind: 'csv' | 'json' | 'generated';
   /** decimal mark of the numbers in the text ('.' unless a decimal-comma CSV was detected or asked for) */
   readonly decimal?: DecimalMark;
+  /** thousands separator accepted in numbers, when asked for (--thousands) */
+  readonly thousands?: ThousandsSeparator;
   /** things the reader decided that the user should hear about (decimal commas detected) */
   readonly notes?: string[];
 }
@@ -35,6 +44,11 @@ export function cellLocation(table: Table, row: number, column?: number): string
   if (table.kind === 'json')
     return `${table.source}: record ${row + 1}${line !== undefined ? ` (line ${line})` : ''}`;
   return `${table.source}: row ${row + 1}`;
+}
+
+/** How the table's text writes numbers (decimal mark, thousands separator). */
+export function numberFormat(table: Table): NumberFormat {
+  return { decimal: table.decimal ?? '.', ...(table.thousands ? { thousands: table.thousands } : {}) };
 }
 
 /** Values that count as missing: null, the empty string and the usual spellings of "not available". */

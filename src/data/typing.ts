@@ -8,8 +8,8 @@
 // The same for dates: a date column with an impossible date (2020-02-31) or a stray word is an error.
 
 import { DataError } from '../errors.js';
-import { notNumberWhy, quote, readBoolean, readDate, readNumber, type DecimalMark } from './cells.js';
-import { cellLocation, type Table } from './table.js';
+import { notNumberWhy, quote, readBoolean, readDate, readNumber } from './cells.js';
+import { cellLocation, numberFormat, type Table } from './table.js';
 
 export type ColumnType = 'number' | 'boolean' | 'date' | 'text';
 
@@ -35,9 +35,9 @@ export function inferColumnType(
   rows: readonly number[],
   opts: TypingOptions,
 ): ColumnType {
-  const decimal: DecimalMark = table.decimal ?? '.';
+  const format = numberFormat(table);
   const cells = rows.map((r) => table.rows[r][j]);
-  const numbers = cells.map((c) => readNumber(c, decimal));
+  const numbers = cells.map((c) => readNumber(c, format));
   if (numbers.every((n) => n !== null && 'value' in n)) return 'number';
   if (cells.every((c) => readBoolean(c) !== null)) return 'boolean';
   const dates = cells.map(readDate);
@@ -56,7 +56,7 @@ export function inferColumnType(
   const bad: Bad[] = [];
   numbers.forEach((n, i) => {
     if (n === null) bad.push({ r: rows[i], why: 'is not a number' });
-    else if ('reason' in n) bad.push({ r: rows[i], why: notNumberWhy(n.reason, decimal) });
+    else if ('reason' in n) bad.push({ r: rows[i], why: notNumberWhy(n.reason, format.decimal) });
   });
   throw badCells(table, j, bad, opts, 'the column is otherwise numeric');
 }

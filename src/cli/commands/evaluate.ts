@@ -2,12 +2,12 @@
 // rows used and the rows left out (missing cells) and why.
 
 import type { Command } from 'commander';
-import { applyEncoding, dataNotes, type DecimalMark } from '../../data/index.js';
+import { applyEncoding, dataNotes, type DecimalMark, type ThousandsSeparator } from '../../data/index.js';
 import { modelNetwork } from '../../io/index.js';
 import { UsageError } from '../errors.js';
 import { evaluate, formatEvaluation } from '../evaluation.js';
 import { loadModel, loadTable } from '../files.js';
-import { decimalOption } from '../options.js';
+import { decimalOption, thousandsOption } from '../options.js';
 import { checkInputs } from './predict.js';
 
 interface Flags {
@@ -16,6 +16,7 @@ interface Flags {
   dropMissing?: boolean;
   json?: boolean;
   decimal?: DecimalMark;
+  thousands?: ThousandsSeparator;
 }
 
 export function register(program: Command): void {
@@ -26,6 +27,7 @@ export function register(program: Command): void {
     .requiredOption('--data <file>', 'CSV or JSON records with the same columns as the training data')
     .option('--drop-missing', 'leave out rows with missing cells (counted in the report)')
     .addOption(decimalOption())
+    .addOption(thousandsOption())
     .option(
       '--json',
       'print one JSON object: {"r2", "rmse", "mae", "mse"} or {"accuracy", "logLoss", "confusion"}, plus "rows" (used), and "rowsLeftOut" and "notes" when rows were left out; an undefined metric is null',
@@ -43,7 +45,7 @@ Examples:
 function run(opts: Flags): void {
   const model = loadModel(opts.model);
   const network = modelNetwork(model, opts.model);
-  const table = loadTable(opts.data, { decimal: opts.decimal });
+  const table = loadTable(opts.data, { decimal: opts.decimal, thousands: opts.thousands });
   const enc = applyEncoding(model.encoding, table, {
     missing: opts.dropMissing ? 'drop' : model.encoding.missing,
   });

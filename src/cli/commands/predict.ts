@@ -13,6 +13,7 @@ import {
   formatCsv,
   type Cell,
   type DecimalMark,
+  type ThousandsSeparator,
   type Encoded,
   type Table,
 } from '../../data/index.js';
@@ -20,7 +21,7 @@ import { modelNetwork, type ModelFile } from '../../io/index.js';
 import type { Network } from '../../nn/network.js';
 import { UsageError } from '../errors.js';
 import { checkOutput, loadModel, loadTable, writeAtomic } from '../files.js';
-import { decimalOption } from '../options.js';
+import { decimalOption, thousandsOption } from '../options.js';
 
 interface Flags {
   model: string;
@@ -29,6 +30,7 @@ interface Flags {
   proba?: boolean;
   dropMissing?: boolean;
   decimal?: DecimalMark;
+  thousands?: ThousandsSeparator;
 }
 
 export function register(program: Command): void {
@@ -44,6 +46,7 @@ export function register(program: Command): void {
       'leave out rows with missing cells (default: keep them, with empty predictions and a prediction_note)',
     )
     .addOption(decimalOption())
+    .addOption(thousandsOption())
     .addHelpText(
       'after',
       `
@@ -62,7 +65,7 @@ function predict(opts: Flags): void {
     ]);
   const model = loadModel(opts.model);
   const network = modelNetwork(model, opts.model);
-  const table = loadTable(opts.data, { decimal: opts.decimal });
+  const table = loadTable(opts.data, { decimal: opts.decimal, thousands: opts.thousands });
   const target = model.encoding.target;
   if (opts.proba && target.task === 'regression')
     throw new UsageError('--proba applies to classification models; this model does regression');
