@@ -206,6 +206,12 @@ const cases: Case[] = [
     error: /^emptykey\.json: record 1 \(line 1\) has a field with an empty name/,
   },
   {
+    name: 'a JSON key twice in one record',
+    file: 'twicekey.json',
+    content: '[{"x": 1, "y": 2},\n {"x": 2, "y": 3, "x": 5}]',
+    error: /^twicekey\.json: record 2 \(line 2\) has the field "x" twice/,
+  },
+  {
     name: '__proto__ and constructor as column names',
     file: 'proto.json',
     content:

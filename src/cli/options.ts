@@ -89,7 +89,7 @@ export function sizes(value: string): number[] {
 export function thousandsOption(): Option {
   return new Option(
     '--thousands <separator>',
-    "read 1,500-style numbers: the separator between groups of three digits (, . ' _ or a space; default: none, such cells are errors)",
+    'accept numbers such as 1,500: the separator between groups of three digits (default: none; such cells are errors)',
   ).choices([...thousandsSeparators]);
 }
 

@@ -18,7 +18,47 @@ export function parseRecords(text: string, source = 'data.json'): Table {
       'data',
     );
   }
+  const twice = repeatedKey(text);
+  if (twice)
+    throw new DataError(
+      `${source}: record ${twice.record + 1} (line ${twice.line}) has the field ${quote(twice.key, 40)} twice; every column needs a distinct name`,
+      'data',
+      twice.record,
+    );
   return recordsToTable(value, source, recordLines(text));
+}
+
+/**
+ * The first key repeated within one top-level record of valid JSON text (JSON.parse would keep the
+ * last value silently), with the record's index and the key's line; null when there is none.
+ */
+function repeatedKey(text: string): { key: string; line: number; record: number } | null {
+  let depth = 0;
+  let line = 1;
+  let record = -1;
+  let keys = new Set<string>();
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\n') line++;
+    else if (ch === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      if (depth !== 2) continue;
+      let k = i + 1;
+      while (k < text.length && ' \t\r\n'.includes(text[k])) k++;
+      if (text[k] !== ':') continue;
+      const key = JSON.parse(text.slice(start, i + 1)) as string;
+      if (keys.has(key)) return { key, line, record };
+      keys.add(key);
+    } else if (ch === '[' || ch === '{') {
+      if (depth === 1) {
+        record++;
+        keys = new Set();
+      }
+      depth++;
+    } else if (ch === ']' || ch === '}') depth--;
+  }
+  return null;
 }
 
 /** An array of plain objects → Table (lines: where each record starts, when known). */
