@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { MAX_MESSAGE, userMessage } from '../src/cli/errors.js';
 import { parseCsv } from '../src/index.js';
 import { scratchDir, scratchnet } from './fixtures/cli.js';
 
@@ -224,4 +225,11 @@ test('R² of a constant target is reported as undefined, not as a number', () =>
   );
   assert.equal(e.r2, null);
   assert.match(e.undefined.r2, /same value in every row/);
+});
+
+test('a user message is one line of at most MAX_MESSAGE characters, whatever the error holds', () => {
+  const m = userMessage(new Error(`error: first\n  second ${'x'.repeat(10_000)}`));
+  assert.ok(m.startsWith('first second xxx'));
+  assert.ok(m.length < MAX_MESSAGE + 40, String(m.length));
+  assert.match(m, /… \(8,\d{3} more characters\)$/);
 });
