@@ -10,12 +10,11 @@ import {
   fitEncoding,
   parseCsv,
   parseRecords,
-  quote,
   readBoolean,
   readDate,
   readNumber,
-  shortList,
 } from '../src/index.js';
+import { quote, shortList } from '../src/data/cells.js';
 
 test('readNumber: the documented grammar, and why number-like cells are not numbers', () => {
   const value = (s: string, d: '.' | ',' = '.') => readNumber(s, d);

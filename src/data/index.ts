@@ -31,8 +31,6 @@ export {
   readNumber,
   readBoolean,
   readDate,
-  quote,
-  shortList,
   thousandsSeparators,
   type DecimalMark,
   type NotNumberReason,
