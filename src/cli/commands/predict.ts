@@ -75,9 +75,9 @@ function predict(opts: Flags): void {
     allowEmpty: true,
   });
   checkInputs(network, enc.x.cols, opts.model, opts.data);
-  const { columns, rows, renamed } = predictionTable(model, network, table, enc, opts);
+  const { columns, rows, renamed, note } = predictionTable(model, network, table, enc, opts);
   const csv = formatCsv(columns, rows);
-  for (const n of notes(table, enc, opts, renamed)) process.stderr.write(`note: ${n}\n`);
+  for (const n of notes(table, enc, renamed, note)) process.stderr.write(`note: ${n}\n`);
   if (opts.out) {
     writeAtomic(opts.out, csv);
     console.error(`wrote ${rows.length} rows (${enc.rows.length} predictions) to ${opts.out}`);
@@ -101,7 +101,8 @@ function predictionTable(model: ModelFile, network: Network, table: Table, enc: 
     ...(opts.proba ? (target.classes ?? []).map((c) => name(`probability_${c}`)) : []),
   ];
   const unscored = !opts.dropMissing && enc.left.length > 0;
-  const columns = [...table.columns, ...added, ...(unscored ? [name('prediction_note')] : [])];
+  const note = unscored ? name('prediction_note') : null;
+  const columns = [...table.columns, ...added, ...(note ? [note] : [])];
   const out = enc.x.rows > 0 ? network.predict(enc.x) : null;
   const labels = out ? decodeOutputs(model.encoding, out) : [];
   const probs = out && opts.proba ? classProbabilities(model.encoding, out) : [];
@@ -115,19 +116,15 @@ function predictionTable(model: ModelFile, network: Network, table: Table, enc: 
     if (p) rows.push([...cells, ...p]);
     else if (unscored) rows.push([...cells, ...added.map(() => ''), why.get(r) ?? '']);
   });
-  return { columns, rows, renamed };
+  return { columns, rows, renamed, note };
 }
 
-function notes(table: Table, enc: Encoded, opts: Flags, renamed: [string, string][]): string[] {
+function notes(table: Table, enc: Encoded, renamed: [string, string][], note: string | null): string[] {
   const total = table.rows.length;
-  const unscored = opts.dropMissing
-    ? describeLeftOut(enc.left, total)
-    : describeLeftOut(enc.left, total, 'no prediction for');
+  const unscored = describeLeftOut(enc.left, total, note ? 'no prediction for' : 'left out');
   return [
     ...dataNotes(table, { left: [], unseen: enc.unseen }),
-    ...(unscored
-      ? [`${table.source}: ${unscored}${opts.dropMissing ? '' : ' (see the prediction_note column)'}`]
-      : []),
+    ...(unscored ? [`${table.source}: ${unscored}${note ? ` (see the ${note} column)` : ''}`] : []),
     ...renamed.map(
       ([wanted, n]) => `${table.source} already has a column "${wanted}": the output calls it "${n}"`,
     ),
