@@ -23,10 +23,16 @@ export function isUserError(e: unknown): e is Error {
   );
 }
 
-/** The one-line message for a user error: no stack, no "Error:" prefix noise. */
+/** The longest message printed whole; beyond it, the rest is cut (a message quoting a 10 MB cell, say). */
+export const MAX_MESSAGE = 2000;
+
+/** The one-line message for a user error: no stack, no "Error:" prefix noise, at most MAX_MESSAGE characters. */
 export function userMessage(e: Error): string {
-  return e.message
+  const line = e.message
     .replace(/^error: /, '')
     .replace(/\s*\n\s*/g, ' ')
     .trim();
+  return line.length <= MAX_MESSAGE
+    ? line
+    : `${line.slice(0, MAX_MESSAGE)}… (${(line.length - MAX_MESSAGE).toLocaleString('en-US')} more characters)`;
 }

@@ -1,5 +1,6 @@
 // Metrics of a model on encoded data, by the names scripts rely on: r2, rmse, mae, mse for
-// regression; accuracy, logLoss (and a confusion matrix) for classification.
+// regression; accuracy, logLoss (and a confusion matrix) for classification. A metric that is not
+// defined on the rows (R² of a constant target, or of one row) is null, with the reason in `undefined`.
 
 import type { Encoding } from '../data/index.js';
 import type { Matrix } from '../matrix.js';
@@ -8,7 +9,10 @@ import { computeMetrics, confusionMatrix } from '../train/metrics.js';
 
 export interface Evaluation {
   rows: number;
-  metrics: Record<string, number>;
+  /** null: undefined on these rows (see `undefined`) */
+  metrics: Record<string, number | null>;
+  /** why a metric is null, by name */
+  undefined?: Record<string, string>;
   /** classification: counts[actual][predicted], rows and columns in `classes` order */
   confusion?: { classes: string[]; counts: number[][] };
 }
@@ -16,18 +20,35 @@ export interface Evaluation {
 export function evaluate(network: Network, encoding: Encoding, x: Matrix, y: Matrix): Evaluation {
   const out = network.predict(x);
   if (encoding.target.task === 'regression') {
-    return { rows: x.rows, metrics: computeMetrics(['r2', 'rmse', 'mae', 'mse'], out, y) };
+    const metrics: Evaluation['metrics'] = computeMetrics(['r2', 'rmse', 'mae', 'mse'], out, y);
+    const why = constantTarget(y, encoding.target.columns);
+    if (!why) return { rows: x.rows, metrics };
+    return { rows: x.rows, metrics: { ...metrics, r2: null }, undefined: { r2: why } };
   }
   return {
     rows: x.rows,
     metrics: computeMetrics(['accuracy', 'logLoss'], out, y),
-    confusion: { classes: encoding.target.classes!, counts: confusionMatrix(out, y) },
+    confusion: { classes: encoding.target.classes ?? [], counts: confusionMatrix(out, y) },
   };
+}
+
+/** Why R² is undefined (1 − SS_res/SS_tot with SS_tot = 0), or null when every target column varies. */
+function constantTarget(y: Matrix, columns: readonly string[]): string | null {
+  if (y.rows < 2) return `there ${y.rows === 1 ? 'is 1 row' : 'are no rows'}, so the target has no variance`;
+  for (let k = 0; k < y.cols; k++) {
+    let same = true;
+    for (let r = 1; r < y.rows && same; r++) same = y.data[r * y.cols + k] === y.data[k];
+    if (same) return `target ${columns[k]} has the same value in every row, so it has no variance`;
+  }
+  return null;
 }
 
 /** Metrics as aligned text lines, then the confusion matrix with actual classes as rows. */
 export function formatEvaluation(e: Evaluation): string {
-  const lines = Object.entries(e.metrics).map(([k, v]) => `${k.padEnd(9)} ${formatNumber(v)}`);
+  const lines = Object.entries(e.metrics).map(
+    ([k, v]) =>
+      `${k.padEnd(9)} ${v === null ? `undefined (${e.undefined?.[k] ?? 'not defined here'})` : formatNumber(v)}`,
+  );
   if (e.confusion) {
     const { classes, counts } = e.confusion;
     const w = Math.max(6, ...classes.map((c) => c.length), ...counts.flat().map((n) => String(n).length)) + 1;

@@ -6,14 +6,20 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
   applyEncoding,
+  dataNotes,
+  dataWarnings,
   dataset,
   datasetNames,
   fitEncoding,
   taskNames,
   type Encoded,
   type Encoding,
+  type DecimalMark,
   type MissingPolicy,
   type Table,
+  type ThousandsSeparator,
+  type UnknownPolicy,
+  thousandsSeparators,
 } from '../data/index.js';
 import { activationNames } from '../nn/activations.js';
 import { lossNames } from '../nn/losses.js';
@@ -79,6 +85,22 @@ export function sizes(value: string): number[] {
 
 // ── option groups ──
 
+/** --thousands: a separator between groups of three digits to accept in numbers (off by default). */
+export function thousandsOption(): Option {
+  return new Option(
+    '--thousands <separator>',
+    'accept numbers such as 1,500: the separator between groups of three digits (default: none; such cells are errors)',
+  ).choices([...thousandsSeparators]);
+}
+
+/** --decimal: the decimal mark of a CSV's numbers (train, predict, evaluate…). */
+export function decimalOption(): Option {
+  return new Option(
+    '--decimal <mark>',
+    'decimal mark of the numbers in a CSV (default: "," for ";"-separated files with decimal commas, else ".")',
+  ).choices(['.', ',']);
+}
+
 /** --data/--dataset, --target, --features, --categorical, --task, missing values. */
 export function addDataOptions(command: Command): Command {
   return command
@@ -113,9 +135,25 @@ export function addDataOptions(command: Command): Command {
       'leave out rows with an empty or NA cell in the columns used (default: stop with a list of them)',
     )
     .addOption(
-      new Option('--impute <how>', 'fill missing inputs instead: mean for numbers, most frequent for text')
-        .choices(['mean'])
-        .conflicts('dropMissing'),
+      new Option(
+        '--impute <how>',
+        'fill missing inputs: mean for numbers, most frequent for text (with --drop-missing: rows missing the target are left out)',
+      ).choices(['mean']),
+    )
+    .option(
+      '--na-values <values>',
+      'more spellings of a missing cell, comma-separated (e.g. -999,unknown)',
+      list,
+    )
+    .addOption(decimalOption())
+    .addOption(thousandsOption())
+    .addOption(
+      new Option(
+        '--unknown <how>',
+        'a category unseen in training, at predict time: error, or ignore (all zeros, counted); saved in the model',
+      )
+        .choices(['error', 'ignore'])
+        .default('error'),
     )
     .option('--n <count>', 'built-in dataset: number of points', integer(1, 1e7))
     .option('--noise <std>', 'built-in dataset: noise standard deviation', number(0))
@@ -200,6 +238,10 @@ export interface DataFlags {
   task?: Task;
   dropMissing?: boolean;
   impute?: 'mean';
+  naValues?: string[];
+  decimal?: DecimalMark;
+  thousands?: ThousandsSeparator;
+  unknown?: UnknownPolicy;
   n?: number;
   noise?: number;
   dataSeed?: number;
@@ -211,8 +253,10 @@ export interface LoadedData {
   encoded: Encoded & { y: NonNullable<Encoded['y']> };
   /** "cars.csv" or "dataset spirals" */
   source: string;
-  /** things worth saying before training (identifier-like text columns) */
+  /** things worth saying before training (identifier-like text columns, a constant target) */
   warnings?: string[];
+  /** what the reader decided or left out (decimal commas, rows with missing values) */
+  notes?: string[];
 }
 
 /** Reads the table named by --data or --dataset. */
@@ -230,11 +274,11 @@ export function loadDataTable(flags: DataFlags): { table: Table; target?: string
       '--n, --noise and --data-seed apply to built-in datasets (--dataset), not to --data files',
     );
   }
-  return { table: loadTable(flags.data) };
+  return { table: loadTable(flags.data, { decimal: flags.decimal, thousands: flags.thousands }) };
 }
 
 export function missingPolicy(flags: DataFlags): MissingPolicy {
-  return flags.dropMissing ? 'drop' : flags.impute === 'mean' ? 'mean' : 'error';
+  return flags.impute === 'mean' ? 'mean' : flags.dropMissing ? 'drop' : 'error';
 }
 
 /** Loads the data and builds its encoding (new training). */
@@ -251,6 +295,9 @@ export function loadTrainingData(flags: DataFlags): LoadedData {
     categorical: flags.categorical,
     task: flags.task ?? (flags.target ? undefined : task),
     missing: missingPolicy(flags),
+    missingTarget: flags.dropMissing ? 'drop' : 'error',
+    unknown: flags.unknown,
+    naValues: flags.naValues,
   });
   const encoded = applyEncoding(encoding, table);
   return {
@@ -258,7 +305,8 @@ export function loadTrainingData(flags: DataFlags): LoadedData {
     encoding,
     encoded: encoded as LoadedData['encoded'],
     source: table.source,
-    warnings: encodingWarnings(encoding, encoded.x.rows),
+    warnings: [...encodingWarnings(encoding, encoded.x.rows), ...dataWarnings(encoding, encoded)],
+    notes: dataNotes(table, encoded),
   };
 }
 
@@ -277,5 +325,6 @@ export function encodingWarnings(encoding: Encoding, rows: number): string[] {
 export function loadDataForEncoding(flags: DataFlags, encoding: Encoding): LoadedData {
   const { table } = loadDataTable(flags);
   const encoded = applyEncoding(encoding, table, { missing: flags.dropMissing ? 'drop' : encoding.missing });
-  return { table, encoding, encoded: encoded as LoadedData['encoded'], source: table.source };
+  const notes = dataNotes(table, encoded);
+  return { table, encoding, encoded: encoded as LoadedData['encoded'], source: table.source, notes };
 }

@@ -3,12 +3,20 @@
 // cell keeps its line:column for messages such as "cars.csv:12:7: …".
 
 import { DataError } from '../errors.js';
+import { quote, type DecimalMark } from './cells.js';
 import type { Cell, Table } from './table.js';
 
 export interface CsvOptions {
   /** field separator (default: ',' or, if the header has none, ';' or a tab when those appear) */
   delimiter?: string;
+  /**
+   * decimal mark of the numbers (default: ',' when the separator is ';' and a cell such as "3,25" has
+   * a decimal comma — said in the table's notes —, '.' otherwise)
+   */
+  decimal?: DecimalMark;
 }
+
+const decimalComma = /^[+-]?\d*,\d+([eE][+-]?\d+)?$/;
 
 /** Parses CSV text with a header row; numbers stay strings here (encoding decides what they are). */
 export function parseCsv(text: string, source = 'data.csv', options: CsvOptions = {}): Table {
@@ -17,7 +25,19 @@ export function parseCsv(text: string, source = 'data.csv', options: CsvOptions 
   const delimiter =
     options.delimiter ??
     (firstLine.includes(',') ? ',' : firstLine.includes('\t') ? '\t' : firstLine.includes(';') ? ';' : ',');
-  const records: { cells: string[]; line: number; cols: number[] }[] = [];
+  return withDecimal(csvTable(csvRecords(text, source, delimiter), source), delimiter, options.decimal);
+}
+
+/** A record of the file: its fields, the line it starts on, and the column where each field starts. */
+interface CsvRecord {
+  cells: string[];
+  line: number;
+  cols: number[];
+}
+
+/** The records of CSV text (RFC 4180 quoting), blank lines skipped; DataError for bad quoting. */
+function csvRecords(text: string, source: string, delimiter: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
   let cells: string[] = [];
   let cols: number[] = [];
   let field = '';
@@ -100,7 +120,11 @@ export function parseCsv(text: string, source = 'data.csv', options: CsvOptions 
   if (quoted)
     throw new DataError(`${source}:${quoteLine}:${quoteCol}: this quoted field is never closed`, 'data');
   if (field !== '' || cells.length > 0 || afterQuote) endRecord();
+  return records;
+}
 
+/** Header and rows: named, distinct columns, and every row as long as the header. */
+function csvTable(records: CsvRecord[], source: string): Table {
   if (records.length === 0)
     throw new DataError(
       `${source}: the file is empty; it needs a header row and at least one data row`,
@@ -117,7 +141,7 @@ export function parseCsv(text: string, source = 'data.csv', options: CsvOptions 
     const k = columns.indexOf(name);
     if (k !== j)
       throw new DataError(
-        `${source}:${header.line}:${header.cols[j]}: column name ${JSON.stringify(name)} appears twice (columns ${k + 1} and ${j + 1})`,
+        `${source}:${header.line}:${header.cols[j]}: column name ${quote(name, 40)} appears twice (columns ${k + 1} and ${j + 1})`,
         'data',
       );
   });
@@ -142,6 +166,28 @@ export function parseCsv(text: string, source = 'data.csv', options: CsvOptions 
     lines: records.slice(1).map((r) => r.line),
     cellColumns: records.slice(1).map((r) => r.cols),
   };
+}
+
+/**
+ * The table's decimal mark: as given, or ',' for a ';'-separated file with a decimal-comma cell
+ * (European spreadsheets' CSV), with a note saying so and how to read it otherwise.
+ */
+function withDecimal(table: Table, delimiter: string, decimal?: DecimalMark): Table {
+  if (decimal !== undefined) return decimal === ',' ? { ...table, decimal } : table;
+  if (delimiter !== ';') return table;
+  for (let r = 0; r < table.rows.length; r++) {
+    const j = table.rows[r].findIndex((c) => typeof c === 'string' && decimalComma.test(c.trim()));
+    if (j < 0) continue;
+    const where = `${table.source}:${table.lines?.[r]}:${table.cellColumns?.[r]?.[j]}`;
+    return {
+      ...table,
+      decimal: ',',
+      notes: [
+        `${table.source}: numbers read with decimal commas (fields are separated by ";" and cells such as ${quote(table.rows[r][j], 20)} at ${where} have a decimal comma); pass --decimal . to read them otherwise`,
+      ],
+    };
+  }
+  return table;
 }
 
 /** Writes a table of cells as CSV text (quoting only where needed), header first. */

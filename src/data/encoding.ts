@@ -3,11 +3,25 @@
 // The Encoding is plain JSON: it is saved in the model file and re-applied by `predict`.
 //
 // Conventions (as scikit-learn's OneHotEncoder / LabelEncoder): categories and classes are sorted
-// strings; a category unseen in training is an error naming the known ones (handle_unknown='error').
+// strings; a category unseen in training is an error naming the known ones (handle_unknown='error'),
+// or all zeros with `unknown: 'ignore'` (handle_unknown='ignore'). Applying an encoding: apply.ts.
 
 import { DataError, OptionError } from '../errors.js';
-import { zeros, type Matrix } from '../matrix.js';
-import { cellLocation, columnIndex, isMissing, selectRows, type Cell, type Table } from './table.js';
+import type { Matrix } from '../matrix.js';
+import {
+  clip,
+  label,
+  quote,
+  readBoolean,
+  readDate,
+  readNumber,
+  shortList,
+  type DecimalMark,
+  type NumberFormat,
+} from './cells.js';
+import { scanMissing, type LeftOut } from './missing.js';
+import { cellLocation, columnIndex, isMissing, numberFormat, type Cell, type Table } from './table.js';
+import { inferColumnType } from './typing.js';
 
 export type Task = 'regression' | 'binary' | 'multiclass';
 export const taskNames: readonly Task[] = ['regression', 'binary', 'multiclass'];
@@ -30,11 +44,18 @@ export interface TargetEncoding {
 export interface Encoding {
   features: ColumnEncoding[];
   target: TargetEncoding;
-  /** 'error' (default): missing cells stop with a list; 'drop': rows with one are left out; 'mean': filled */
+  /** inputs: 'error' (default): missing cells stop with a list; 'drop': rows with one are left out; 'mean': filled */
   missing: MissingPolicy;
+  /** 'drop': rows with a missing target were left out in training although inputs were filled */
+  missingTarget?: 'error' | 'drop';
+  /** 'ignore': a category unseen in training encodes as all zeros (counted); default 'error' */
+  unknown?: UnknownPolicy;
+  /** extra spellings of a missing cell, besides missingMarkers */
+  naValues?: string[];
 }
 
 export type MissingPolicy = 'error' | 'drop' | 'mean';
+export type UnknownPolicy = 'error' | 'ignore';
 
 export interface EncodeOptions {
   /** target column names (at least one) */
@@ -44,7 +65,14 @@ export interface EncodeOptions {
   /** columns to treat as text (one-hot) even if they look numeric */
   categorical?: readonly string[];
   task?: Task;
+  /** missing input cells: stop (default), leave the row out, or fill with the mean / most frequent */
   missing?: MissingPolicy;
+  /** missing target cells: stop or leave the row out (default: 'drop' with missing 'drop', else 'error') */
+  missingTarget?: 'error' | 'drop';
+  /** unseen categories at predict time: stop (default) or encode as all zeros */
+  unknown?: UnknownPolicy;
+  /** extra spellings of a missing cell (--na-values) */
+  naValues?: readonly string[];
 }
 
 export interface Encoded {
@@ -54,42 +82,19 @@ export interface Encoded {
   y: Matrix | null;
   /** which rows of the table were kept (after dropping missing ones) */
   rows: number[];
+  /** the rows left out, each with why (missing cells): rows + left = every row of the table */
+  left: LeftOut[];
+  /** cells whose category the model never saw, encoded as all zeros (unknown 'ignore'), per column */
+  unseen: { column: string; cells: number; values: string[] }[];
   /** names of the network's inputs, e.g. "Origin=USA" */
   inputNames: string[];
 }
 
-const dateRe = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-function asNumber(cell: Cell): number {
-  if (typeof cell === 'number') return cell;
-  if (typeof cell === 'boolean') return NaN;
-  const s = (cell ?? '').trim();
-  return s === '' ? NaN : Number(s);
-}
-function asBoolean(cell: Cell): number {
-  if (typeof cell === 'boolean') return cell ? 1 : 0;
-  const s = String(cell).trim().toLowerCase();
-  return s === 'true' ? 1 : s === 'false' ? 0 : NaN;
-}
-function asDate(cell: Cell): number {
-  if (typeof cell !== 'string' || !dateRe.test(cell.trim())) return NaN;
-  const t = Date.parse(cell.trim());
-  if (!Number.isFinite(t)) return NaN;
-  const year = new Date(t).getUTCFullYear();
-  const start = Date.UTC(year, 0, 1);
-  return year + (t - start) / (Date.UTC(year + 1, 0, 1) - start);
-}
-function asLabel(cell: Cell): string {
-  return typeof cell === 'string' ? cell.trim() : String(cell);
-}
+const missingHint = 'Pass --drop-missing to leave those rows out, or --impute mean to fill them';
 
 /** Builds an Encoding from training data: detects column types, categories, classes and the task. */
 export function fitEncoding(table: Table, options: EncodeOptions): Encoding {
-  const missing = options.missing ?? 'error';
-  if (!['error', 'drop', 'mean'].includes(missing))
-    throw new OptionError(`missing must be error, drop or mean, got ${JSON.stringify(missing)}`, 'missing');
-  if (!options.target || options.target.length === 0)
-    throw new OptionError('at least one target column is needed (--target NAME)', 'target');
+  const { missing, missingTarget, unknown } = checkEncodeOptions(options);
   const targetIdx = options.target.map((t) => columnIndex(table, t, 'target column'));
   const featureNames = options.features ?? table.columns.filter((c) => !options.target.includes(c));
   if (featureNames.length === 0)
@@ -97,260 +102,205 @@ export function fitEncoding(table: Table, options: EncodeOptions): Encoding {
       `${table.source}: no input columns left once the target ${options.target.join(', ')} is taken out`,
       'features',
     );
+  const featureIdx = featureNames.map((f) => columnIndex(table, f, 'feature column'));
   for (const f of featureNames) {
-    columnIndex(table, f, 'feature column');
     if (options.target.includes(f))
-      throw new OptionError(`column ${JSON.stringify(f)} is both a feature and a target`, 'features');
+      throw new OptionError(`column ${quote(f, 40)} is both a feature and a target`, 'features');
   }
   for (const c of options.categorical ?? []) {
     if (!featureNames.includes(c))
       throw new OptionError(
-        `--categorical names ${JSON.stringify(c)}, which is not one of the features (${featureNames.join(', ')})`,
+        `--categorical names ${quote(c, 40)}, which is not one of the features (${shortList(featureNames)})`,
         'categorical',
       );
   }
-  const used = [...featureNames.map((f) => table.columns.indexOf(f)), ...targetIdx];
-  const kept = missingRows(
-    table,
-    used,
-    missing === 'mean' ? targetIdx : used,
-    missing === 'error' || missing === 'mean' ? 'error' : 'drop',
-  );
-  const t = selectRows(table, kept);
-
-  const features: ColumnEncoding[] = featureNames.map((name) => {
-    const j = t.columns.indexOf(name);
-    const present = t.rows.map((row, r) => ({ cell: row[j], r })).filter(({ cell }) => !isMissing(cell));
-    if (present.length === 0)
-      throw new DataError(`${table.source}: column ${JSON.stringify(name)} has no values`, 'data');
-    if (!options.categorical?.includes(name)) {
-      const nums = present.filter(({ cell }) => Number.isFinite(asNumber(cell)));
-      if (nums.length === present.length) {
-        return {
-          name,
-          type: 'number',
-          ...(missing === 'mean' ? { fill: mean(nums.map(({ cell }) => asNumber(cell))) } : {}),
-        };
-      }
-      if (present.every(({ cell }) => !Number.isNaN(asBoolean(cell)))) {
-        return {
-          name,
-          type: 'boolean',
-          ...(missing === 'mean' ? { fill: mean(present.map(({ cell }) => asBoolean(cell))) } : {}),
-        };
-      }
-      if (present.every(({ cell }) => Number.isFinite(asDate(cell)))) {
-        return {
-          name,
-          type: 'date',
-          ...(missing === 'mean' ? { fill: mean(present.map(({ cell }) => asDate(cell))) } : {}),
-        };
-      }
-      // Mostly numbers with a few stray cells: a typo, not a text column.
-      if (nums.length >= 0.8 * present.length) {
-        const bad = present.find(({ cell }) => !Number.isFinite(asNumber(cell)))!;
-        throw new DataError(
-          `${cellLocation(t, bad.r, j)}: ${JSON.stringify(bad.cell)} in column ${JSON.stringify(name)} is not a number ` +
-            `(the column is otherwise numeric; fix the cell, or pass --categorical ${name} to treat it as text)`,
-          'data',
-          kept[bad.r],
-          j,
-        );
-      }
-    }
-    const counts = new Map<string, number>();
-    for (const { cell } of present) counts.set(asLabel(cell), (counts.get(asLabel(cell)) ?? 0) + 1);
-    const categories = [...counts.keys()].sort();
-    const enc: ColumnEncoding = { name, type: 'category', categories };
-    if (missing === 'mean')
-      enc.fill = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
-    return enc;
+  const naValues = options.naValues?.length ? [...options.naValues] : undefined;
+  const hint =
+    missing === 'mean' && missingTarget === 'error'
+      ? '--impute mean fills inputs only: add --drop-missing to leave out the rows whose target is missing'
+      : missingHint;
+  const { kept } = scanMissing(table, featureIdx, targetIdx, {
+    inputs: missing === 'drop' ? 'drop' : missing === 'mean' ? 'fill' : 'error',
+    fillable: featureIdx.map(() => true),
+    target: missingTarget,
+    naValues,
+    hint,
   });
-
-  // The target: numbers → regression unless two distinct values; text → classes.
-  const targetCells = targetIdx.map((j) => t.rows.map((row) => row[j]));
-  let task = options.task;
-  if (task !== undefined && !taskNames.includes(task))
-    throw new OptionError(
-      `unknown task ${JSON.stringify(task)}; expected one of: ${taskNames.join(', ')}`,
-      'task',
-    );
-  const numeric = targetCells.map((cells) => cells.every((c) => Number.isFinite(asNumber(c))));
-  if (task === undefined) {
-    if (numeric.every(Boolean)) {
-      task =
-        targetCells.length === 1 && new Set(targetCells[0].map(asNumber)).size === 2
-          ? 'binary'
-          : 'regression';
-    } else {
-      // Mostly numbers with a few stray cells: a typo in a numeric target, not class labels (as for inputs).
-      numeric.forEach((ok, k) => {
-        const cells = targetCells[k];
-        const nums = cells.filter((c) => Number.isFinite(asNumber(c))).length;
-        if (ok || nums < 0.8 * cells.length) return;
-        const r = cells.findIndex((c) => !Number.isFinite(asNumber(c)));
-        throw new DataError(
-          `${cellLocation(t, r, targetIdx[k])}: target ${JSON.stringify(options.target[k])} is ${JSON.stringify(cells[r])}, not a number ` +
-            `(the column is otherwise numeric; fix the cell, or pass --task multiclass to treat its values as class labels)`,
-          'data',
-          kept[r],
-          targetIdx[k],
-        );
-      });
-      if (targetCells.length > 1)
-        throw new OptionError(
-          `the targets ${options.target.join(', ')} are not all numeric: classification takes one target column`,
-          'target',
-        );
-      task = new Set(targetCells[0].map(asLabel)).size <= 2 ? 'binary' : 'multiclass';
-    }
-  }
-  const target: TargetEncoding = { columns: [...options.target], task };
-  if (task === 'regression') {
-    numeric.forEach((ok, k) => {
-      if (ok) return;
-      const r = targetCells[k].findIndex((c) => !Number.isFinite(asNumber(c)));
-      throw new DataError(
-        `${cellLocation(t, r, targetIdx[k])}: target ${JSON.stringify(options.target[k])} is ${JSON.stringify(targetCells[k][r])}, not a number (regression needs numeric targets; use --task binary or multiclass for labels)`,
-        'data',
-        kept[r],
-        targetIdx[k],
-      );
-    });
-  } else {
-    if (targetCells.length > 1)
-      throw new OptionError(
-        `${task} classification takes one target column, got ${options.target.length}: ${options.target.join(', ')}`,
-        'target',
-      );
-    const labels = [...new Set(targetCells[0].map(asLabel))];
-    labels.sort(numeric[0] ? (a, b) => Number(a) - Number(b) : undefined);
-    if (task === 'binary' && labels.length !== 2) {
-      throw new DataError(
-        `${table.source}: --task binary needs exactly 2 classes in ${JSON.stringify(options.target[0])}, found ${labels.length}: ${labels.slice(0, 10).join(', ')}${labels.length > 10 ? ', …' : ''}`,
-        'target',
-      );
-    }
-    if (task === 'multiclass' && labels.length < 2)
-      throw new DataError(
-        `${table.source}: target ${JSON.stringify(options.target[0])} has a single class (${labels[0]}); classification needs at least 2`,
-        'target',
-      );
-    target.classes = labels;
-  }
-  return { features, target, missing };
+  const features = featureNames.map((name, k) =>
+    fitFeature(table, name, featureIdx[k], kept, { ...options, missing, naValues }),
+  );
+  const target = fitTarget(table, options, targetIdx, kept);
+  return {
+    features,
+    target,
+    missing,
+    ...(missingTarget === 'drop' && missing !== 'drop' ? { missingTarget } : {}),
+    ...(unknown === 'ignore' ? { unknown } : {}),
+    ...(naValues ? { naValues } : {}),
+  };
 }
 
-/** Applies an Encoding to a table (the training table, or new data at predict time). */
-export function applyEncoding(
-  encoding: Encoding,
+/** Option values checked (duplicates in target and features are errors); the policies resolved. */
+function checkEncodeOptions(options: EncodeOptions) {
+  const missing = options.missing ?? 'error';
+  if (!['error', 'drop', 'mean'].includes(missing))
+    throw new OptionError(`missing must be error, drop or mean, got ${JSON.stringify(missing)}`, 'missing');
+  const missingTarget = options.missingTarget ?? (missing === 'drop' ? 'drop' : 'error');
+  if (!['error', 'drop'].includes(missingTarget))
+    throw new OptionError(
+      `missingTarget must be error or drop, got ${JSON.stringify(missingTarget)}`,
+      'missing',
+    );
+  const unknown = options.unknown ?? 'error';
+  if (!['error', 'ignore'].includes(unknown))
+    throw new OptionError(`unknown must be error or ignore, got ${JSON.stringify(unknown)}`, 'unknown');
+  if (!options.target || options.target.length === 0)
+    throw new OptionError('at least one target column is needed (--target NAME)', 'target');
+  for (const [list, option] of [
+    [options.target, 'target'],
+    [options.features ?? [], 'features'],
+    [options.categorical ?? [], 'categorical'],
+  ] as const) {
+    const twice = list.find((c, i) => list.indexOf(c) !== i);
+    if (twice !== undefined) throw new OptionError(`--${option} names ${quote(twice, 40)} twice`, option);
+  }
+  if (options.task !== undefined && !taskNames.includes(options.task))
+    throw new OptionError(
+      `unknown task ${JSON.stringify(options.task)}; expected one of: ${taskNames.join(', ')}`,
+      'task',
+    );
+  return { missing, missingTarget, unknown };
+}
+
+/** One input column's encoding: its type by the rules of typing.ts, categories, and fill value. */
+function fitFeature(
   table: Table,
-  { withTarget = true, missing = encoding.missing }: { withTarget?: boolean; missing?: MissingPolicy } = {},
-): Encoded {
-  const fIdx = encoding.features.map((f) => columnIndex(table, f.name, 'feature column'));
-  const hasTarget = withTarget && encoding.target.columns.every((c) => table.columns.includes(c));
-  if (withTarget && !hasTarget) {
-    const absent = encoding.target.columns.filter((c) => !table.columns.includes(c));
-    throw new DataError(
-      `${table.source}: no target column ${absent.map((c) => JSON.stringify(c)).join(', ')}; columns are: ${table.columns.join(', ')}`,
+  name: string,
+  j: number,
+  kept: readonly number[],
+  options: EncodeOptions & { missing: MissingPolicy },
+): ColumnEncoding {
+  const present = kept.filter((r) => !isMissing(table.rows[r][j], options.naValues));
+  if (present.length === 0)
+    throw new DataError(`${table.source}: column ${quote(name, 40)} has no values`, 'data');
+  const fill = options.missing === 'mean';
+  const format = numberFormat(table);
+  const type = options.categorical?.includes(name)
+    ? 'text'
+    : inferColumnType(table, j, present, {
+        role: 'column',
+        choices: `fix the cells, list such values as missing with --na-values, or pass --categorical ${name} to read the column as text`,
+      });
+  const cells = present.map((r) => table.rows[r][j]);
+  if (type === 'number') {
+    const values = cells.map((c) => numberValue(c, format));
+    return { name, type, ...(fill ? { fill: mean(values) } : {}) };
+  }
+  if (type === 'boolean')
+    return { name, type, ...(fill ? { fill: mean(cells.map((c) => (readBoolean(c) ? 1 : 0))) } : {}) };
+  if (type === 'date') return { name, type, ...(fill ? { fill: mean(cells.map(dateValue)) } : {}) };
+  const counts = new Map<string, number>();
+  for (const c of cells) counts.set(label(c), (counts.get(label(c)) ?? 0) + 1);
+  const categories = [...counts.keys()].sort();
+  const enc: ColumnEncoding = { name, type: 'category', categories };
+  if (fill) enc.fill = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+  return enc;
+}
+
+/** The target: numbers → regression unless two distinct values; text → classes; errors name the cells. */
+function fitTarget(
+  table: Table,
+  options: EncodeOptions,
+  targetIdx: number[],
+  kept: number[],
+): TargetEncoding {
+  const format = numberFormat(table);
+  const choices =
+    'fix the cells, list such values as missing with --na-values, or pass --task multiclass to read the values as class labels';
+  let task = options.task;
+  const types = targetIdx.map((j) =>
+    task === 'binary' || task === 'multiclass'
+      ? 'text'
+      : inferColumnType(table, j, kept, { role: 'target', choices }),
+  );
+  if (task === 'regression')
+    types.forEach((type, k) => {
+      if (type !== 'number') throw notNumericTarget(table, targetIdx[k], kept);
+    });
+  const cells = targetIdx.map((j) => kept.map((r) => table.rows[r][j]));
+  if (task === undefined) {
+    if (types.every((t) => t === 'number'))
+      task =
+        cells.length === 1 && new Set(cells[0].map((c) => numberValue(c, format))).size === 2
+          ? 'binary'
+          : 'regression';
+    else if (cells.length > 1)
+      throw new OptionError(
+        `the targets ${options.target.join(', ')} are not all numeric: classification takes one target column`,
+        'target',
+      );
+    else task = new Set(cells[0].map(label)).size <= 2 ? 'binary' : 'multiclass';
+  }
+  const target: TargetEncoding = { columns: [...options.target], task };
+  if (task === 'regression') return target;
+  if (cells.length > 1)
+    throw new OptionError(
+      `${task} classification takes one target column, got ${options.target.length}: ${options.target.join(', ')}`,
       'target',
     );
-  }
-  const tIdx = hasTarget ? encoding.target.columns.map((c) => table.columns.indexOf(c)) : [];
-  const fillable = missing === 'mean' ? fIdx.filter((_, k) => encoding.features[k].fill !== undefined) : [];
-  const kept = missingRows(
-    table,
-    [...fIdx, ...tIdx],
-    [...fIdx.filter((j) => !fillable.includes(j)), ...tIdx],
-    missing === 'drop' ? 'drop' : 'error',
+  target.classes = classLabels(table, options, cells[0], types[0] === 'number', task);
+  return target;
+}
+
+/** Sorted class labels (numerically when the labels are numbers); the count must fit the task. */
+function classLabels(table: Table, options: EncodeOptions, cells: Cell[], numeric: boolean, task: Task) {
+  const format = numberFormat(table);
+  const labels = [...new Set(cells.map(label))];
+  if (numeric) labels.sort((a, b) => numberValue(a, format) - numberValue(b, format));
+  else labels.sort();
+  const name = quote(options.target[0], 40);
+  if (labels.length < 2)
+    throw new DataError(
+      options.task === undefined
+        ? `${table.source}: target ${name} has a single value (${quote(labels[0])}) in every row used; there is nothing to learn`
+        : `${table.source}: target ${name} has a single class (${quote(labels[0])}); classification needs at least 2`,
+      'target',
+    );
+  if (task === 'binary' && labels.length !== 2)
+    throw new DataError(
+      `${table.source}: --task binary needs exactly 2 classes in ${name}, found ${labels.length}: ${shortList(labels.map((l) => clip(l)))}`,
+      'target',
+    );
+  return labels;
+}
+
+function notNumericTarget(table: Table, j: number, kept: readonly number[]): DataError {
+  const format = numberFormat(table);
+  const r = kept.find((i) => !('value' in (readNumber(table.rows[i][j], format) ?? {}))) ?? kept[0];
+  return new DataError(
+    `${cellLocation(table, r, j)}: target ${quote(table.columns[j], 40)} is ${quote(table.rows[r][j])}, not a number (regression needs numeric targets; use --task binary or multiclass for labels)`,
+    'data',
+    r,
+    j,
   );
-  const t = selectRows(table, kept);
-  const inputNames = encoding.features.flatMap((f) =>
-    f.type === 'category' ? f.categories.map((c) => `${f.name}=${c}`) : [f.name],
-  );
-  const x = zeros(t.rows.length, inputNames.length);
-  for (let r = 0; r < t.rows.length; r++) {
-    let c = 0;
-    const row = t.rows[r];
-    encoding.features.forEach((f, k) => {
-      const j = fIdx[k];
-      let cell = row[j];
-      if (isMissing(cell)) cell = f.fill ?? null;
-      if (f.type === 'category') {
-        const label = asLabel(cell);
-        const i = f.categories.indexOf(label);
-        if (i < 0) {
-          throw new DataError(
-            `${cellLocation(t, r, j)}: ${JSON.stringify(label)} in column ${JSON.stringify(f.name)} is a category the model never saw; known: ${f.categories.join(', ')}`,
-            'data',
-            kept[r],
-            j,
-          );
-        }
-        x.data[r * x.cols + c + i] = 1;
-        c += f.categories.length;
-        return;
-      }
-      const v =
-        typeof cell === 'number' && f.fill !== undefined && isMissing(row[j])
-          ? cell
-          : f.type === 'number'
-            ? asNumber(cell)
-            : f.type === 'boolean'
-              ? asBoolean(cell)
-              : asDate(cell);
-      if (!Number.isFinite(v)) {
-        const what =
-          f.type === 'number' ? 'a number' : f.type === 'boolean' ? 'true or false' : 'a date (YYYY-MM-DD)';
-        throw new DataError(
-          `${cellLocation(t, r, j)}: ${JSON.stringify(row[j])} in column ${JSON.stringify(f.name)} is not ${what}`,
-          'data',
-          kept[r],
-          j,
-        );
-      }
-      x.data[r * x.cols + c] = v;
-      c++;
-    });
-  }
-  let y: Matrix | null = null;
-  if (hasTarget) {
-    const tg = encoding.target;
-    if (tg.task === 'regression') {
-      y = zeros(t.rows.length, tIdx.length);
-      for (let r = 0; r < t.rows.length; r++) {
-        tIdx.forEach((j, k) => {
-          const v = asNumber(t.rows[r][j]);
-          if (!Number.isFinite(v))
-            throw new DataError(
-              `${cellLocation(t, r, j)}: target ${JSON.stringify(tg.columns[k])} is ${JSON.stringify(t.rows[r][j])}, not a number`,
-              'data',
-              kept[r],
-              j,
-            );
-          y!.data[r * tIdx.length + k] = v;
-        });
-      }
-    } else {
-      const classes = tg.classes!;
-      const j = tIdx[0];
-      y = zeros(t.rows.length, tg.task === 'binary' ? 1 : classes.length);
-      for (let r = 0; r < t.rows.length; r++) {
-        const label = asLabel(t.rows[r][j]);
-        const i = classes.indexOf(label);
-        if (i < 0)
-          throw new DataError(
-            `${cellLocation(t, r, j)}: class ${JSON.stringify(label)} is not one the model knows (${classes.join(', ')})`,
-            'data',
-            kept[r],
-            j,
-          );
-        if (tg.task === 'binary') y.data[r] = i;
-        else y.data[r * classes.length + i] = 1;
-      }
-    }
-  }
-  return { x, y, rows: kept, inputNames };
+}
+
+/** A cell known to be a number under the grammar (NaN otherwise). */
+export function numberValue(cell: Cell, format: DecimalMark | NumberFormat = '.'): number {
+  const n = readNumber(cell, format);
+  return n !== null && 'value' in n ? n.value : Number.NaN;
+}
+
+/** A cell known to be a date, as fractional years (NaN otherwise). */
+export function dateValue(cell: Cell): number {
+  const d = readDate(cell);
+  return d !== null && 'value' in d ? d.value : Number.NaN;
+}
+
+function mean(v: number[]): number {
+  let s = 0;
+  for (const x of v) s += x;
+  return s / v.length;
 }
 
 /** Network outputs → labels (classification) or values (regression), per row. */
@@ -359,12 +309,13 @@ export function decodeOutputs(encoding: Encoding, out: Matrix): (string | number
   const rows: (string | number)[][] = [];
   for (let r = 0; r < out.rows; r++) {
     const o = out.data.subarray(r * out.cols, (r + 1) * out.cols);
+    const classes = tg.classes ?? [];
     if (tg.task === 'regression') rows.push(Array.from(o));
-    else if (tg.task === 'binary') rows.push([tg.classes![o[0] >= 0.5 ? 1 : 0]]);
+    else if (tg.task === 'binary') rows.push([classes[o[0] >= 0.5 ? 1 : 0]]);
     else {
       let best = 0;
       for (let k = 1; k < o.length; k++) if (o[k] > o[best]) best = k;
-      rows.push([tg.classes![best]]);
+      rows.push([classes[best]]);
     }
   }
   return rows;
@@ -378,51 +329,4 @@ export function classProbabilities(encoding: Encoding, out: Matrix): number[][] 
     rows.push(encoding.target.task === 'binary' ? [1 - o[0], o[0]] : o);
   }
   return rows;
-}
-
-/**
- * Rows to keep given missing cells in `check` columns. policy 'error': a DataError listing up to ten
- * cells (file:line:column) and how many rows; 'drop': rows with any missing cell in `used` are left out.
- */
-function missingRows(
-  table: Table,
-  used: readonly number[],
-  check: readonly number[],
-  policy: 'error' | 'drop',
-): number[] {
-  const kept: number[] = [];
-  const bad: string[] = [];
-  let badRows = 0;
-  const cols = policy === 'drop' ? used : check;
-  table.rows.forEach((row, r) => {
-    const miss = cols.filter((j) => isMissing(row[j]));
-    if (miss.length === 0) return kept.push(r);
-    badRows++;
-    if (bad.length < 6) {
-      bad.push(
-        table.kind === 'csv'
-          ? miss.map((j) => `${cellLocation(table, r, j)} (${table.columns[j]})`).join(', ')
-          : `${cellLocation(table, r)} (${miss.map((j) => table.columns[j]).join(', ')})`,
-      );
-    }
-  });
-  if (policy === 'error' && badRows > 0) {
-    throw new DataError(
-      `${table.source}: ${badRows} row${badRows === 1 ? ' has' : 's have'} missing values: ${bad.join('; ')}${badRows > bad.length ? `; and ${badRows - bad.length} more` : ''}. ` +
-        'Pass --drop-missing to leave those rows out, or --impute mean to fill them',
-      'data',
-    );
-  }
-  if (kept.length === 0)
-    throw new DataError(
-      `${table.source}: every row has a missing value in the columns used; nothing is left to learn from`,
-      'data',
-    );
-  return kept;
-}
-
-function mean(v: number[]): number {
-  let s = 0;
-  for (const x of v) s += x;
-  return s / v.length;
 }

@@ -8,12 +8,12 @@ export {
   missingMarkers,
   columnIndex,
   selectRows,
+  numberFormat,
 } from './table.js';
 export { parseCsv, formatCsv, type CsvOptions } from './csv.js';
 export { parseRecords, recordsToTable } from './records.js';
 export {
   fitEncoding,
-  applyEncoding,
   decodeOutputs,
   classProbabilities,
   taskNames,
@@ -23,7 +23,21 @@ export {
   type EncodeOptions,
   type Encoded,
   type MissingPolicy,
+  type UnknownPolicy,
 } from './encoding.js';
+export { applyEncoding, type ApplyOptions } from './apply.js';
+export { describeLeftOut, type LeftOut } from './missing.js';
+export {
+  readNumber,
+  readBoolean,
+  readDate,
+  thousandsSeparators,
+  type DecimalMark,
+  type NotNumberReason,
+  type NumberFormat,
+  type ThousandsSeparator,
+} from './cells.js';
+export { inferColumnType, NUMERIC_SHARE, type ColumnType } from './typing.js';
 export {
   dataset,
   datasetNames,
@@ -33,3 +47,5 @@ export {
   type DatasetOptions,
 } from './datasets.js';
 export { splitTable } from './split.js';
+export { dataNotes, dataWarnings, describeUnseen } from './report.js';
+export { decodeText, firstInvalidUtf8 } from './text.js';

@@ -2,6 +2,7 @@
 // Columns are the union of the records' keys in first-seen order; an absent key is a missing cell.
 
 import { DataError } from '../errors.js';
+import { quote } from './cells.js';
 import type { Cell, Table } from './table.js';
 
 export function parseRecords(text: string, source = 'data.json'): Table {
@@ -17,7 +18,47 @@ export function parseRecords(text: string, source = 'data.json'): Table {
       'data',
     );
   }
+  const twice = repeatedKey(text);
+  if (twice)
+    throw new DataError(
+      `${source}: record ${twice.record + 1} (line ${twice.line}) has the field ${quote(twice.key, 40)} twice; every column needs a distinct name`,
+      'data',
+      twice.record,
+    );
   return recordsToTable(value, source, recordLines(text));
+}
+
+/**
+ * The first key repeated within one top-level record of valid JSON text (JSON.parse would keep the
+ * last value silently), with the record's index and the key's line; null when there is none.
+ */
+function repeatedKey(text: string): { key: string; line: number; record: number } | null {
+  let depth = 0;
+  let line = 1;
+  let record = -1;
+  let keys = new Set<string>();
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\n') line++;
+    else if (ch === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      if (depth !== 2) continue;
+      let k = i + 1;
+      while (k < text.length && ' \t\r\n'.includes(text[k])) k++;
+      if (text[k] !== ':') continue;
+      const key = JSON.parse(text.slice(start, i + 1)) as string;
+      if (keys.has(key)) return { key, line, record };
+      keys.add(key);
+    } else if (ch === '[' || ch === '{') {
+      if (depth === 1) {
+        record++;
+        keys = new Set();
+      }
+      depth++;
+    } else if (ch === ']' || ch === '}') depth--;
+  }
+  return null;
 }
 
 /** An array of plain objects → Table (lines: where each record starts, when known). */
@@ -34,16 +75,23 @@ export function recordsToTable(value: unknown, source = 'records', lines?: numbe
   value.forEach((rec, r) => {
     if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
       throw new DataError(
-        `${source}: record ${r + 1}${lines?.[r] ? ` (line ${lines[r]})` : ''} is ${Array.isArray(rec) ? 'an array' : JSON.stringify(rec)}, not an object`,
+        `${source}: record ${r + 1}${lines?.[r] ? ` (line ${lines[r]})` : ''} is ${Array.isArray(rec) ? 'an array' : typeof rec === 'string' ? quote(rec) : JSON.stringify(rec)}, not an object`,
         'data',
         r,
       );
     }
-    for (const k of Object.keys(rec))
+    for (const k of Object.keys(rec)) {
+      if (k.trim() === '')
+        throw new DataError(
+          `${source}: record ${r + 1}${lines?.[r] ? ` (line ${lines[r]})` : ''} has a field with an empty name (${JSON.stringify(k)}); every column needs a name`,
+          'data',
+          r,
+        );
       if (!seen.has(k)) {
         seen.set(k, columns.length);
         columns.push(k);
       }
+    }
   });
   const rows: Cell[][] = value.map((rec: Record<string, unknown>, r) =>
     columns.map((c) => {
@@ -51,7 +99,7 @@ export function recordsToTable(value: unknown, source = 'records', lines?: numbe
       if (v === undefined || v === null) return null;
       if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
       throw new DataError(
-        `${source}: record ${r + 1}${lines?.[r] ? ` (line ${lines[r]})` : ''}, field ${JSON.stringify(c)} is ${Array.isArray(v) ? 'an array' : 'an object'}; cells must be numbers, strings or booleans`,
+        `${source}: record ${r + 1}${lines?.[r] ? ` (line ${lines[r]})` : ''}, field ${quote(c, 40)} is ${Array.isArray(v) ? 'an array' : 'an object'}; cells must be numbers, strings or booleans`,
         'data',
         r,
         seen.get(c),
@@ -127,10 +175,13 @@ function firstJsonError(text: string): number {
         fail();
       }
     }
-    if (ch === '"') return string();
+    if (ch === '"') {
+      string();
+      return;
+    }
     const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
-    if (!m) fail();
-    i += m![0].length;
+    if (m === null) fail();
+    else i += m[0].length;
   };
   const string = () => {
     i++;

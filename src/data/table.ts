@@ -2,6 +2,14 @@
 // rows of cells (string | number | null), and where each row came from (file line) for error messages.
 
 import { DataError } from '../errors.js';
+import {
+  clip,
+  quote,
+  shortList,
+  type DecimalMark,
+  type NumberFormat,
+  type ThousandsSeparator,
+} from './cells.js';
 
 export type Cell = string | number | boolean | null;
 
@@ -18,6 +26,12 @@ export interface Table {
   readonly source: string;
   /** how row positions are named in messages */
   readonly kind: 'csv' | 'json' | 'generated';
+  /** decimal mark of the numbers in the text ('.' unless a decimal-comma CSV was detected or asked for) */
+  readonly decimal?: DecimalMark;
+  /** thousands separator accepted in numbers, when asked for (--thousands) */
+  readonly thousands?: ThousandsSeparator;
+  /** things the reader decided that the user should hear about (decimal commas detected) */
+  readonly notes?: string[];
 }
 
 /** "data.csv:12:7" (CSV), "data.json: record 4 (line 9)" (JSON), "dataset xor: row 3" otherwise. */
@@ -30,6 +44,11 @@ export function cellLocation(table: Table, row: number, column?: number): string
   if (table.kind === 'json')
     return `${table.source}: record ${row + 1}${line !== undefined ? ` (line ${line})` : ''}`;
   return `${table.source}: row ${row + 1}`;
+}
+
+/** How the table's text writes numbers (decimal mark, thousands separator). */
+export function numberFormat(table: Table): NumberFormat {
+  return { decimal: table.decimal ?? '.', ...(table.thousands ? { thousands: table.thousands } : {}) };
 }
 
 /** Values that count as missing: null, the empty string and the usual spellings of "not available". */
@@ -47,11 +66,12 @@ export const missingMarkers: readonly string[] = [
   '-',
 ];
 
-export function isMissing(cell: Cell | undefined): boolean {
+export function isMissing(cell: Cell | undefined, extra?: readonly string[]): boolean {
   if (cell === null || cell === undefined) return true;
   if (typeof cell === 'number') return Number.isNaN(cell);
   if (typeof cell === 'boolean') return false;
-  return missingMarkers.includes(cell.trim());
+  const s = cell.trim();
+  return missingMarkers.includes(s) || (extra !== undefined && extra.includes(s));
 }
 
 /** The index of a column by name; DataError listing the known names otherwise. */
@@ -60,8 +80,11 @@ export function columnIndex(table: Table, name: string, role = 'column'): number
   if (i < 0) {
     const near = table.columns.find((c) => c.toLowerCase() === name.toLowerCase());
     throw new DataError(
-      `${table.source}: no ${role} named ${JSON.stringify(name)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}; ` +
-        `columns are: ${table.columns.join(', ')}`,
+      `${table.source}: no ${role} named ${quote(name)}${near ? ` (did you mean ${quote(near)}?)` : ''}; ` +
+        `columns are: ${shortList(
+          table.columns.map((c) => clip(c)),
+          20,
+        )}`,
       role,
     );
   }
@@ -73,7 +96,7 @@ export function selectRows(table: Table, keep: readonly number[]): Table {
   return {
     ...table,
     rows: keep.map((r) => table.rows[r]),
-    lines: table.lines ? keep.map((r) => table.lines![r]) : undefined,
-    cellColumns: table.cellColumns ? keep.map((r) => table.cellColumns![r]) : undefined,
+    lines: table.lines ? keep.map((r) => table.lines?.[r] ?? 0) : undefined,
+    cellColumns: table.cellColumns ? keep.map((r) => table.cellColumns?.[r] ?? []) : undefined,
   };
 }

@@ -36,6 +36,9 @@ const encoding = z.object({
     classes: z.array(z.string()).min(2).optional(),
   }),
   missing: z.enum(['error', 'drop', 'mean']),
+  missingTarget: z.enum(['error', 'drop']).optional(),
+  unknown: z.enum(['error', 'ignore']).optional(),
+  naValues: z.array(z.string()).optional(),
 });
 
 const network = z.looseObject({
@@ -81,7 +84,7 @@ export const modelSchema = z.object({
   format: z.literal(MODEL_FORMAT),
   version: z.literal(MODEL_VERSION),
   createdBy: z.string().optional(),
-  /** where the data came from ("cars.csv", "dataset spirals") */
+  /** where the data came from: the file's name ("cars.csv", never its folder) or "dataset spirals" */
   data: z.looseObject({ source: z.string() }).optional(),
   network,
   encoding,

@@ -1,11 +1,23 @@
-// `scratchnet evaluate`: a model and data with targets → metrics (and a confusion matrix).
+// `scratchnet evaluate`: a model and data with targets → metrics (and a confusion matrix), with the
+// rows used and the rows left out (missing cells) and why.
 
 import type { Command } from 'commander';
-import { applyEncoding } from '../../data/index.js';
+import { applyEncoding, dataNotes, type DecimalMark, type ThousandsSeparator } from '../../data/index.js';
 import { modelNetwork } from '../../io/index.js';
+import { UsageError } from '../errors.js';
 import { evaluate, formatEvaluation } from '../evaluation.js';
 import { loadModel, loadTable } from '../files.js';
+import { decimalOption, thousandsOption } from '../options.js';
 import { checkInputs } from './predict.js';
+
+interface Flags {
+  model: string;
+  data: string;
+  dropMissing?: boolean;
+  json?: boolean;
+  decimal?: DecimalMark;
+  thousands?: ThousandsSeparator;
+}
 
 export function register(program: Command): void {
   program
@@ -13,10 +25,12 @@ export function register(program: Command): void {
     .description('measure a trained model on data that has the target column(s)')
     .requiredOption('--model <file>', 'model file written by train')
     .requiredOption('--data <file>', 'CSV or JSON records with the same columns as the training data')
-    .option('--drop-missing', 'leave out rows with missing cells')
+    .option('--drop-missing', 'leave out rows with missing cells (counted in the report)')
+    .addOption(decimalOption())
+    .addOption(thousandsOption())
     .option(
       '--json',
-      'print one JSON object: {"r2", "rmse", "mae", "mse"} or {"accuracy", "logLoss", "confusion"}, plus "rows"',
+      'print one JSON object: {"r2", "rmse", "mae", "mse"} or {"accuracy", "logLoss", "confusion"}, plus "rows" (used), and "rowsLeftOut" and "notes" when rows were left out; an undefined metric is null',
     )
     .addHelpText(
       'after',
@@ -25,24 +39,37 @@ Examples:
   $ scratchnet evaluate --model model.json --data test.csv
   $ scratchnet evaluate --model model.json --data test.csv --json | jq .r2`,
     )
-    .action((opts: { model: string; data: string; dropMissing?: boolean; json?: boolean }) => {
-      const model = loadModel(opts.model);
-      const network = modelNetwork(model, opts.model);
-      const table = loadTable(opts.data);
-      const enc = applyEncoding(model.encoding, table, {
-        missing: opts.dropMissing ? 'drop' : model.encoding.missing,
-      });
-      checkInputs(network, enc.x.cols, opts.model, opts.data);
-      const e = evaluate(network, model.encoding, enc.x, enc.y!);
-      if (opts.json) {
-        console.log(
-          JSON.stringify({ ...e.metrics, rows: e.rows, ...(e.confusion ? { confusion: e.confusion } : {}) }),
-        );
-      } else {
-        console.log(
-          `${opts.data}: ${e.rows} rows, ${model.encoding.target.task} on ${model.encoding.target.columns.join(', ')}`,
-        );
-        console.log(formatEvaluation(e));
-      }
-    });
+    .action((opts: Flags) => run(opts));
+}
+
+function run(opts: Flags): void {
+  const model = loadModel(opts.model);
+  const network = modelNetwork(model, opts.model);
+  const table = loadTable(opts.data, { decimal: opts.decimal, thousands: opts.thousands });
+  const enc = applyEncoding(model.encoding, table, {
+    missing: opts.dropMissing ? 'drop' : model.encoding.missing,
+  });
+  checkInputs(network, enc.x.cols, opts.model, opts.data);
+  if (enc.y === null) throw new UsageError(`${opts.data}: no target columns`); // withTarget: never
+  const e = evaluate(network, model.encoding, enc.x, enc.y);
+  const notes = dataNotes(table, enc);
+  if (opts.json) {
+    console.log(
+      JSON.stringify({
+        ...e.metrics,
+        rows: e.rows,
+        ...(enc.left.length ? { rowsLeftOut: enc.left.length } : {}),
+        ...(e.undefined ? { undefined: e.undefined } : {}),
+        ...(e.confusion ? { confusion: e.confusion } : {}),
+        ...(notes.length ? { notes } : {}),
+      }),
+    );
+    return;
+  }
+  const left = enc.left.length ? `, ${enc.left.length} left out` : '';
+  console.log(
+    `${opts.data}: ${e.rows} rows used${left}, ${model.encoding.target.task} on ${model.encoding.target.columns.join(', ')}`,
+  );
+  for (const n of notes) console.log(`note: ${n}`);
+  console.log(formatEvaluation(e));
 }

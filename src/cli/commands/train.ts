@@ -8,7 +8,8 @@ import type { Network } from '../../nn/network.js';
 import type { Matrix } from '../../matrix.js';
 import { UsageError } from '../errors.js';
 import { evaluate, formatEvaluation } from '../evaluation.js';
-import { loadModel, writeAtomic } from '../files.js';
+import { basename } from 'node:path';
+import { checkOutput, dataFileNear, loadModel, writeAtomic } from '../files.js';
 import {
   addDataOptions,
   addNetworkOptions,
@@ -148,7 +149,7 @@ async function train(flags: Flags, command: Command): Promise<void> {
       flags.data || flags.dataset
         ? flags
         : {
-            ...(rec.file ? { data: String(rec.file) } : {}),
+            ...(rec.file ? { data: dataFileNear(flags.resume, String(rec.file)) } : {}),
             ...(rec.dataset
               ? {
                   dataset: String(rec.dataset),
@@ -173,8 +174,9 @@ async function train(flags: Flags, command: Command): Promise<void> {
     data = loadTrainingData(flags);
     settings = resolveSettings(flags, data.encoding.target.task);
     network = buildNetwork(settings, data.encoded.x, data.encoded.y, data.encoding.target.task);
+    if (flags.data) checkOutput(out, '--out', [['--data', flags.data]]); // [data] never overwrite the input
     dataRecord = {
-      source: data.source,
+      source: basename(data.source), // [data] the file's name, not its absolute path
       ...(flags.dataset
         ? {
             dataset: flags.dataset,
@@ -182,7 +184,7 @@ async function train(flags: Flags, command: Command): Promise<void> {
             ...(flags.noise !== undefined ? { noise: flags.noise } : {}),
             ...(flags.dataSeed !== undefined ? { dataSeed: flags.dataSeed } : {}),
           }
-        : { file: flags.data }),
+        : { file: basename(flags.data ?? '') }),
       rows: data.encoded.x.rows,
       inputs: data.encoded.inputNames,
       fingerprint: fingerprint(data.encoded.x, data.encoded.y),
@@ -190,6 +192,7 @@ async function train(flags: Flags, command: Command): Promise<void> {
   }
   const { x, y } = data.encoded;
   for (const w of data.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+  for (const n of data.notes ?? []) process.stderr.write(`note: ${n}\n`); // [data] rows left out, decimal commas
   log(
     `training on ${data.source}: ${x.rows} rows, ${x.cols} input${x.cols === 1 ? '' : 's'} → ${data.encoding.target.task} on ${data.encoding.target.columns.join(', ')}` +
       `${resume ? ` (resuming after epoch ${resume.epoch})` : ''}`,

@@ -1,0 +1,188 @@
+// Applying an Encoding to a table (the training table, or new data at predict / evaluate time):
+// cells → the network's inputs [rows × inputs] and targets, with every row accounted for (kept, or
+// left out with its reason) and every unseen category counted.
+
+import { DataError } from '../errors.js';
+import { zeros, type Matrix } from '../matrix.js';
+import { clip, label, quote, readBoolean, shortList, type NumberFormat } from './cells.js';
+import {
+  dateValue,
+  numberValue,
+  type ColumnEncoding,
+  type Encoded,
+  type Encoding,
+  type MissingPolicy,
+  type UnknownPolicy,
+} from './encoding.js';
+import { scanMissing } from './missing.js';
+import { cellLocation, columnIndex, isMissing, numberFormat, type Cell, type Table } from './table.js';
+
+export interface ApplyOptions {
+  /** false: the table need not have the target columns (predict) */
+  withTarget?: boolean;
+  /** missing input cells (default: the encoding's policy) */
+  missing?: MissingPolicy;
+  /** missing target cells (default: the encoding's, 'drop' when missing is 'drop') */
+  missingTarget?: 'error' | 'drop';
+  /** unseen categories (default: the encoding's) */
+  unknown?: UnknownPolicy;
+  /** appended to the missing-values error (default: "Pass --drop-missing to leave those rows out") */
+  hint?: string;
+  /** true: every row may be left out without an error (predict writes them all, unscored) */
+  allowEmpty?: boolean;
+}
+
+/** Applies an Encoding to a table; rows with missing cells are left out or stop, as the policy says. */
+export function applyEncoding(encoding: Encoding, table: Table, options: ApplyOptions = {}): Encoded {
+  const { withTarget = true, missing = encoding.missing } = options;
+  const fIdx = encoding.features.map((f) => columnIndex(table, f.name, 'feature column'));
+  const absent = encoding.target.columns.filter((c) => !table.columns.includes(c));
+  if (withTarget && absent.length > 0)
+    throw new DataError(
+      `${table.source}: no target column ${absent.map((c) => quote(c, 40)).join(', ')}; columns are: ${shortList(
+        table.columns.map((c) => clip(c)),
+        20,
+      )}`,
+      'target',
+    );
+  const tIdx = withTarget ? encoding.target.columns.map((c) => table.columns.indexOf(c)) : [];
+  const { kept, left } = scanMissing(table, fIdx, tIdx, {
+    inputs: missing === 'drop' ? 'drop' : missing === 'mean' ? 'fill' : 'error',
+    fillable: encoding.features.map((f) => f.fill !== undefined),
+    target: options.missingTarget ?? (missing === 'drop' ? 'drop' : (encoding.missingTarget ?? 'error')),
+    naValues: encoding.naValues,
+    hint: options.hint ?? 'Pass --drop-missing to leave those rows out',
+    allowEmpty: options.allowEmpty,
+  });
+  const inputNames = encoding.features.flatMap((f) =>
+    f.type === 'category' ? f.categories.map((c) => `${f.name}=${c}`) : [f.name],
+  );
+  const x = zeros(kept.length, inputNames.length);
+  const unseen = new Map<string, { cells: number; values: Set<string> }>();
+  const ctx: RowContext = {
+    table,
+    encoding,
+    fIdx,
+    format: numberFormat(table),
+    unknown: options.unknown ?? encoding.unknown ?? 'error',
+    unseen,
+  };
+  kept.forEach((r, i) => encodeRow(ctx, r, x.data.subarray(i * x.cols, (i + 1) * x.cols)));
+  const y = withTarget ? encodeTargets(encoding, table, tIdx, kept) : null;
+  return {
+    x,
+    y,
+    rows: kept,
+    left,
+    unseen: [...unseen.entries()].map(([column, u]) => ({ column, cells: u.cells, values: [...u.values] })),
+    inputNames,
+  };
+}
+
+interface RowContext {
+  table: Table;
+  encoding: Encoding;
+  fIdx: number[];
+  format: NumberFormat;
+  unknown: UnknownPolicy;
+  unseen: Map<string, { cells: number; values: Set<string> }>;
+}
+
+/** One row's inputs into `out` (one value per input; a category's block stays zero if unseen). */
+function encodeRow(ctx: RowContext, r: number, out: Float64Array | Float32Array): void {
+  const row = ctx.table.rows[r];
+  let c = 0;
+  ctx.encoding.features.forEach((f, k) => {
+    const j = ctx.fIdx[k];
+    const filled = isMissing(row[j], ctx.encoding.naValues);
+    const cell = filled ? (f.fill ?? null) : row[j];
+    if (f.type === 'category') {
+      const i = f.categories.indexOf(label(cell));
+      if (i >= 0) out[c + i] = 1;
+      else unseenCategory(ctx, f, r, j, label(cell));
+      c += f.categories.length;
+      return;
+    }
+    const v = filled && typeof f.fill === 'number' ? f.fill : cellValue(f, cell, ctx.format);
+    if (!Number.isFinite(v)) {
+      const what =
+        f.type === 'number' ? 'a number' : f.type === 'boolean' ? 'true or false' : 'a date (YYYY-MM-DD)';
+      throw new DataError(
+        `${cellLocation(ctx.table, r, j)}: ${quote(row[j])} in column ${quote(f.name, 40)} is not ${what} (the model reads this column as ${f.type === 'number' ? 'numbers' : `${f.type}s`})`,
+        'data',
+        r,
+        j,
+      );
+    }
+    out[c++] = v;
+  });
+}
+
+function cellValue(f: ColumnEncoding, cell: Cell, format: NumberFormat): number {
+  if (f.type === 'number') return numberValue(cell, format);
+  if (f.type === 'boolean') {
+    const b = readBoolean(cell);
+    return b === null ? Number.NaN : b ? 1 : 0;
+  }
+  return dateValue(cell);
+}
+
+/** An unseen category: counted (unknown 'ignore', inputs stay zero) or an error naming the known ones. */
+function unseenCategory(
+  ctx: RowContext,
+  f: Extract<ColumnEncoding, { type: 'category' }>,
+  r: number,
+  j: number,
+  value: string,
+): void {
+  if (ctx.unknown === 'ignore') {
+    const u = ctx.unseen.get(f.name) ?? { cells: 0, values: new Set<string>() };
+    u.cells++;
+    u.values.add(value);
+    ctx.unseen.set(f.name, u);
+    return;
+  }
+  throw new DataError(
+    `${cellLocation(ctx.table, r, j)}: ${quote(value)} in column ${quote(f.name, 40)} is a category the model never saw; known: ${shortList(f.categories.map((c) => clip(c)))}`,
+    'data',
+    r,
+    j,
+  );
+}
+
+/** The targets of the kept rows: values (regression), 0/1 (binary) or one-hot classes. */
+function encodeTargets(encoding: Encoding, table: Table, tIdx: number[], kept: number[]): Matrix {
+  const tg = encoding.target;
+  const format = numberFormat(table);
+  const classes = tg.classes ?? [];
+  const cols = tg.task === 'regression' ? tIdx.length : tg.task === 'binary' ? 1 : classes.length;
+  const y = zeros(kept.length, cols);
+  kept.forEach((r, i) => {
+    tIdx.forEach((j, k) => {
+      const cell = table.rows[r][j];
+      if (tg.task === 'regression') {
+        const v = numberValue(cell, format);
+        if (!Number.isFinite(v))
+          throw new DataError(
+            `${cellLocation(table, r, j)}: target ${quote(tg.columns[k], 40)} is ${quote(cell)}, not a number`,
+            'data',
+            r,
+            j,
+          );
+        y.data[i * cols + k] = v;
+        return;
+      }
+      const c = classes.indexOf(label(cell));
+      if (c < 0)
+        throw new DataError(
+          `${cellLocation(table, r, j)}: class ${quote(label(cell))} is not one the model knows (${shortList(classes.map((l) => clip(l)))})`,
+          'data',
+          r,
+          j,
+        );
+      if (tg.task === 'binary') y.data[i] = c;
+      else y.data[i * cols + c] = 1;
+    });
+  });
+  return y;
+}

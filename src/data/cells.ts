@@ -1,0 +1,155 @@
+// One cell → a value, under a documented grammar that never guesses: what counts as a number,
+// a boolean, a date, and why a cell that looks like one is not (overflow, hexadecimal, thousands
+// separators…). Also how cells and lists are quoted in messages (short, whatever the cell's size).
+//
+// Number grammar (after trimming spaces):  [+-]? ( digits [D digits?] | D digits ) ( [eE] [+-]? digits )?
+// where D is the decimal mark ('.' by default; ',' for decimal-comma files). The value must be finite.
+// Not numbers, each with its reason: 1e999 (out of float64's range), Infinity, 0x10 (hexadecimal),
+// 1_000 (digit separators), 1,500 or 1.500,5 (thousands separators), 15% (percent), −1 (Unicode minus)
+// — unless asked: with a thousands separator T (--thousands), digits grouped by three with T
+// between (1,500 or 1_000_000) are numbers too.
+// Booleans: true / false in any case. Dates: YYYY-MM-DD, optionally THH:MM[:SS[.fff]] and a zone,
+// that exist in the calendar (2020-02-31 is an error, not 2020-03-02).
+
+import type { Cell } from './table.js';
+
+/** The decimal mark of a file's numbers: '.' (1.5) or ',' (1,5, with ';' between fields). */
+export type DecimalMark = '.' | ',';
+/** Characters accepted between groups of three digits when asked (1,500; 1.500; 1 500; 1'500; 1_500). */
+export const thousandsSeparators = [',', '.', ' ', "'", '_'] as const;
+export type ThousandsSeparator = (typeof thousandsSeparators)[number];
+/** How a file writes its numbers: the decimal mark, and a thousands separator when asked for. */
+export interface NumberFormat {
+  decimal: DecimalMark;
+  thousands?: ThousandsSeparator;
+}
+
+/** What a cell that is not a number but looks like one is. */
+export type NotNumberReason =
+  | 'out of range'
+  | 'infinite'
+  | 'hexadecimal'
+  | 'digit separators'
+  | 'thousands separators'
+  | 'percent'
+  | 'unicode minus'
+  | 'decimal mark';
+
+export type NumberReading = { value: number } | { reason: NotNumberReason } | null;
+
+const plain = {
+  '.': /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/,
+  ',': /^[+-]?(\d+(,\d*)?|,\d+)([eE][+-]?\d+)?$/,
+};
+const numberLike: [RegExp, NotNumberReason][] = [
+  [/^[+-]?(inf|infinity)$/i, 'infinite'],
+  [/^[+-]?0[xX][\da-fA-F]+$/, 'hexadecimal'],
+  [/^[+-]?\d+(_\d+)+([.,]\d+)?$/, 'digit separators'],
+  [/^[+-]?\d{1,3}([,.' ]\d{3})+([.,]\d+)?$/, 'thousands separators'],
+  [/^[+-]?(\d+([.,]\d*)?|[.,]\d+)\s*%$/, 'percent'],
+  [/^\u2212(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/, 'unicode minus'],
+];
+
+/**
+ * A cell as a number: { value } when it is one under the grammar, { reason } when it looks like
+ * one but is not, null when it is not number-like at all (text, booleans, missing).
+ */
+export function readNumber(cell: Cell, format: DecimalMark | NumberFormat = '.'): NumberReading {
+  if (typeof cell === 'number') return Number.isFinite(cell) ? { value: cell } : { reason: 'out of range' };
+  if (typeof cell !== 'string') return null;
+  const { decimal, thousands } =
+    typeof format === 'string' ? { decimal: format, thousands: undefined } : format;
+  let s = cell.trim();
+  if (thousands !== undefined && grouped(thousands, decimal).test(s)) s = s.split(thousands).join('');
+  if (plain[decimal].test(s)) {
+    const value = Number(decimal === ',' ? s.replace(',', '.') : s);
+    return Number.isFinite(value) ? { value } : { reason: 'out of range' };
+  }
+  for (const [re, reason] of numberLike) if (re.test(s)) return { reason };
+  if (plain[decimal === '.' ? ',' : '.'].test(s) && /[.,]/.test(s)) return { reason: 'decimal mark' };
+  return null;
+}
+
+/** Digits in groups of three with separator t, then an optional fraction and exponent. */
+function grouped(t: ThousandsSeparator, decimal: DecimalMark): RegExp {
+  const e = (c: string) => c.replace(/[.]/, '\\.');
+  return new RegExp(`^[+-]?\\d{1,3}(${e(t)}\\d{3})+(${e(decimal)}\\d*)?([eE][+-]?\\d+)?$`);
+}
+
+/** Why a number-like cell is not read as a number, in words for messages. */
+export function notNumberWhy(reason: NotNumberReason, decimal: DecimalMark = '.'): string {
+  switch (reason) {
+    case 'out of range':
+      return 'is out of the range of float64 numbers (about ±1.8e308)';
+    case 'infinite':
+      return 'is infinite';
+    case 'hexadecimal':
+      return 'is hexadecimal, which is not read as a number';
+    case 'digit separators':
+      return 'has "_" digit separators, which are not read as numbers unless asked (--thousands _)';
+    case 'thousands separators':
+      return 'has thousands separators, which are not read as numbers unless asked (--thousands SEPARATOR)';
+    case 'percent':
+      return 'is a percentage, which is not read as a number';
+    case 'unicode minus':
+      return 'starts with a Unicode minus sign (−) rather than "-"';
+    case 'decimal mark':
+      return decimal === ','
+        ? 'has a "." decimal mark, but this file is read with decimal commas'
+        : 'has a "," decimal mark, but this file is read with "." decimals (pass --decimal , for decimal commas)';
+  }
+}
+
+/** true / false (any case), or booleans from JSON; null otherwise. */
+export function readBoolean(cell: Cell): boolean | null {
+  if (typeof cell === 'boolean') return cell;
+  if (typeof cell !== 'string') return null;
+  const s = cell.trim().toLowerCase();
+  return s === 'true' ? true : s === 'false' ? false : null;
+}
+
+const dateRe =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * A date cell as fractional years (UTC): "1970-01-01" → 1970, "1970-07-02" → 1970.5. { value } for
+ * a real date, { impossible: true } for a date-shaped cell the calendar does not have, null otherwise.
+ */
+export function readDate(cell: Cell): { value: number } | { impossible: true } | null {
+  if (typeof cell !== 'string') return null;
+  const s = cell.trim();
+  const m = dateRe.exec(s);
+  if (!m) return null;
+  const [y, mo, d, h = 0, mi = 0, sec = 0] = m.slice(1, 7).map((v) => (v === undefined ? 0 : Number(v)));
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || sec > 59)
+    return { impossible: true };
+  const t = Date.parse(m[4] !== undefined && m[7] === undefined ? s.replace(' ', 'T') + 'Z' : s);
+  if (!Number.isFinite(t)) return { impossible: true };
+  const year = new Date(t).getUTCFullYear();
+  const start = Date.UTC(year, 0, 1);
+  return { value: year + (t - start) / (Date.UTC(year + 1, 0, 1) - start) };
+}
+
+/** A cell as a class label or category: trimmed text; numbers and booleans as they print. */
+export function label(cell: Cell): string {
+  return typeof cell === 'string' ? cell.trim() : String(cell);
+}
+
+/** A cell quoted for a message: JSON-style, at most ~80 characters ("…" and the length beyond). */
+export function quote(cell: Cell | undefined, max = 80): string {
+  if (typeof cell !== 'string') return String(cell); // numbers as JavaScript prints them: 1e999 is Infinity
+  if (cell.length <= max) return JSON.stringify(cell);
+  return `${JSON.stringify(cell.slice(0, max))}… (${cell.length.toLocaleString('en-US')} characters)`;
+}
+
+/** Text cut to `max` characters for a message ("…" when cut). */
+export function clip(text: string, max = 40): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+/** A list for a message: the first `max` items, then "… N more". */
+export function shortList(items: readonly string[], max = 10, separator = ', '): string {
+  if (items.length <= max) return items.join(separator);
+  return `${items.slice(0, max).join(separator)}${separator}… ${items.length - max} more`;
+}

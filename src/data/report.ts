@@ -1,0 +1,50 @@
+// What to tell the user about data once it is read and encoded: notes (decimal commas detected, rows
+// left out with why, unseen categories counted) and warnings (a constant target, too few rows).
+// Plain strings: the CLI decides where they go.
+
+import { clip, quote, shortList } from './cells.js';
+import type { Encoded, Encoding } from './encoding.js';
+import { describeLeftOut } from './missing.js';
+import type { Table } from './table.js';
+
+/** Notes on reading and encoding `table`: decimal commas, rows left out, unseen categories. */
+export function dataNotes(table: Table, encoded: Pick<Encoded, 'left' | 'unseen'>): string[] {
+  const left = describeLeftOut(encoded.left, table.rows.length);
+  return [
+    ...(table.notes ?? []),
+    ...(left ? [`${table.source}: ${left}`] : []),
+    ...describeUnseen(table.source, encoded.unseen),
+  ];
+}
+
+/** "cars.csv: 3 cells of column "name" hold categories unseen in training, encoded as all zeros: …" */
+export function describeUnseen(source: string, unseen: Encoded['unseen']): string[] {
+  return unseen.map(
+    (u) =>
+      `${source}: ${u.cells} cell${u.cells === 1 ? '' : 's'} of column ${quote(u.column, 40)} ${u.cells === 1 ? 'holds a category' : 'hold categories'} unseen in training, encoded as all zeros (--unknown ignore): ${shortList(
+        u.values.map((v) => quote(v, 30)),
+        5,
+      )}`,
+  );
+}
+
+/** Warnings about training data: a constant target, a single row, fewer rows than classes. */
+export function dataWarnings(encoding: Encoding, encoded: Pick<Encoded, 'y' | 'x'>): string[] {
+  const warnings: string[] = [];
+  const { y, x } = encoded;
+  if (x.rows === 1)
+    warnings.push(
+      'only 1 row to learn from: the network can only memorize it, and R², accuracy and any validation are undefined or meaningless',
+    );
+  if (y && encoding.target.task === 'regression' && x.rows > 1) {
+    const constant = encoding.target.columns.filter((_, k) => {
+      for (let r = 1; r < y.rows; r++) if (y.data[r * y.cols + k] !== y.data[k]) return false;
+      return true;
+    });
+    for (const c of constant)
+      warnings.push(
+        `target ${quote(clip(c))} has the same value (${y.data[encoding.target.columns.indexOf(c)]}) in every row: there is nothing to learn, and R² is undefined`,
+      );
+  }
+  return warnings;
+}

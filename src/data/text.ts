@@ -1,0 +1,76 @@
+// Bytes → text, strictly: UTF-8 only (the byte offset of the first invalid sequence is named, never
+// replaced by "�"), a leading byte-order mark dropped, NUL bytes rejected (binary data, or UTF-16).
+// No Node APIs: Uint8Array and TextDecoder exist in browsers too.
+
+import { DataError } from '../errors.js';
+
+/** The text of a data or model file; DataError naming the place of the first bad byte. */
+export function decodeText(bytes: Uint8Array, source: string): string {
+  const bad = firstInvalidUtf8(bytes);
+  if (bad >= 0) {
+    const { line, column } = position(bytes, bad);
+    const shown = Array.from(
+      bytes.subarray(bad, Math.min(bad + 4, bytes.length)),
+      (b) => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    ).join(' ');
+    throw new DataError(
+      `${source}:${line}:${column}: not valid UTF-8 at byte offset ${bad} (bytes ${shown}); save the file as UTF-8`,
+      'data',
+    );
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    const { line, column } = position(bytes, nul);
+    throw new DataError(
+      `${source}:${line}:${column}: a NUL byte at byte offset ${nul}; this is not a text file (binary, or UTF-16: save it as UTF-8)`,
+      'data',
+    );
+  }
+  const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** 1-based line and character column of a byte offset (the bytes before it are valid UTF-8). */
+function position(bytes: Uint8Array, offset: number): { line: number; column: number } {
+  const lineStart = bytes.lastIndexOf(0x0a, offset - 1) + 1;
+  let line = 1;
+  for (let i = 0; i < lineStart; i++) if (bytes[i] === 0x0a) line++;
+  const before = new TextDecoder('utf-8').decode(bytes.subarray(lineStart, offset));
+  return { line, column: [...before].length + 1 };
+}
+
+/**
+ * Offset of the first byte that does not start or continue a well-formed UTF-8 sequence (Unicode
+ * 15, table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF); -1 if all are valid.
+ */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    // [length, low, high] of the second byte for each lead byte range
+    const [n, lo, hi] =
+      c >= 0xc2 && c <= 0xdf
+        ? [2, 0x80, 0xbf]
+        : c === 0xe0
+          ? [3, 0xa0, 0xbf]
+          : c === 0xed
+            ? [3, 0x80, 0x9f]
+            : c >= 0xe1 && c <= 0xef
+              ? [3, 0x80, 0xbf]
+              : c === 0xf0
+                ? [4, 0x90, 0xbf]
+                : c >= 0xf1 && c <= 0xf3
+                  ? [4, 0x80, 0xbf]
+                  : c === 0xf4
+                    ? [4, 0x80, 0x8f]
+                    : [0, 0, 0];
+    if (n === 0 || i + n > b.length || b[i + 1] < lo || b[i + 1] > hi) return i;
+    for (let k = 2; k < n; k++) if (b[i + k] < 0x80 || b[i + k] > 0xbf) return i;
+    i += n;
+  }
+  return -1;
+}

@@ -1,0 +1,86 @@
+// What a column holds, decided from all its present cells by rules that never guess silently:
+//   number   every cell is a number (see the grammar in cells.ts)
+//   boolean  every cell is true or false
+//   date     every cell is a calendar date (YYYY-MM-DD…)
+//   text     otherwise — unless at least half of the cells are numbers or look like numbers (1e999,
+//            0x10, 1,500, 15%…): then the column is a numeric column with bad cells, and that is an
+//            error naming them and the choices (fix the file, --na-values, --categorical COL).
+// The same for dates: a date column with an impossible date (2020-02-31) or a stray word is an error.
+
+import { DataError } from '../errors.js';
+import { notNumberWhy, quote, readBoolean, readDate, readNumber } from './cells.js';
+import { cellLocation, numberFormat, type Table } from './table.js';
+
+export type ColumnType = 'number' | 'boolean' | 'date' | 'text';
+
+/** At least this share of a column's present cells number-like makes it a numeric column (documented). */
+export const NUMERIC_SHARE = 0.5;
+
+export interface TypingOptions {
+  /** 'column' for inputs, 'target' for the target (its choices differ) */
+  role: 'column' | 'target';
+  /** what the user can do about a numeric column with bad cells, e.g. "pass --categorical x …" */
+  choices: string;
+}
+
+interface Bad {
+  r: number;
+  why: string;
+}
+
+/** The type of column j over the present cells at `rows` (indices into table.rows). */
+export function inferColumnType(
+  table: Table,
+  j: number,
+  rows: readonly number[],
+  opts: TypingOptions,
+): ColumnType {
+  const format = numberFormat(table);
+  const cells = rows.map((r) => table.rows[r][j]);
+  const numbers = cells.map((c) => readNumber(c, format));
+  if (numbers.every((n) => n !== null && 'value' in n)) return 'number';
+  if (cells.every((c) => readBoolean(c) !== null)) return 'boolean';
+  const dates = cells.map(readDate);
+  const dateLike = dates.filter((d) => d !== null).length;
+  if (dateLike >= NUMERIC_SHARE * cells.length) {
+    const bad: Bad[] = [];
+    dates.forEach((d, i) => {
+      if (d === null) bad.push({ r: rows[i], why: 'is not a date (YYYY-MM-DD)' });
+      else if ('impossible' in d) bad.push({ r: rows[i], why: 'is not a date in the calendar' });
+    });
+    if (bad.length === 0) return 'date';
+    throw badCells(table, j, bad, opts, 'the column is otherwise dates');
+  }
+  const numberLike = numbers.filter((n) => n !== null).length;
+  if (numberLike < NUMERIC_SHARE * cells.length) return 'text';
+  const bad: Bad[] = [];
+  numbers.forEach((n, i) => {
+    if (n === null) bad.push({ r: rows[i], why: 'is not a number' });
+    else if ('reason' in n) bad.push({ r: rows[i], why: notNumberWhy(n.reason, format.decimal) });
+  });
+  throw badCells(table, j, bad, opts, 'the column is otherwise numeric');
+}
+
+/**
+ * One line: the first bad cell with its place and why, then up to four more places, the count, and
+ * the choices. "f.csv:6:1: "five" in column "x" is not a number (also f.csv:9:1 "nine"; the column …)"
+ */
+function badCells(table: Table, j: number, bad: Bad[], opts: TypingOptions, context: string): DataError {
+  const [first, ...rest] = bad;
+  const cell = table.rows[first.r][j];
+  const name = quote(table.columns[j], 40);
+  const head =
+    opts.role === 'target'
+      ? `target ${name} is ${quote(cell)}, ${first.why.replace(/^is /, '')}`
+      : `${quote(cell)} in column ${name} ${first.why}`;
+  const more = rest.slice(0, 4).map((b) => `${cellLocation(table, b.r, j)} ${quote(table.rows[b.r][j], 20)}`);
+  const also = rest.length
+    ? `; also ${more.join(', ')}${rest.length > more.length ? ` and ${rest.length - more.length} more` : ''}`
+    : '';
+  return new DataError(
+    `${cellLocation(table, first.r, j)}: ${head} (${context}${also}; ${opts.choices})`,
+    'data',
+    first.r,
+    j,
+  );
+}

@@ -1,0 +1,184 @@
+// The cell grammar (readNumber, readDate, readBoolean), column typing, strict UTF-8 decoding and
+// decimal-comma detection, at the library level.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  DataError,
+  applyEncoding,
+  decodeText,
+  firstInvalidUtf8,
+  fitEncoding,
+  parseCsv,
+  parseRecords,
+  readBoolean,
+  readDate,
+  readNumber,
+} from '../src/index.js';
+import { quote, shortList } from '../src/data/cells.js';
+
+test('readNumber: the documented grammar, and why number-like cells are not numbers', () => {
+  const value = (s: string, d: '.' | ',' = '.') => readNumber(s, d);
+  for (const [s, v] of [
+    ['1', 1],
+    [' -2.5 ', -2.5],
+    ['+.5', 0.5],
+    ['3.', 3],
+    ['-0', -0],
+    ['1e3', 1000],
+    ['2E-2', 0.02],
+  ] as const)
+    assert.deepEqual(value(s), { value: v }, s);
+  assert.ok(Object.is((value('-0') as { value: number }).value, -0));
+  for (const [s, reason] of [
+    ['1e999', 'out of range'],
+    ['-1e400', 'out of range'],
+    ['Infinity', 'infinite'],
+    ['-inf', 'infinite'],
+    ['0x10', 'hexadecimal'],
+    ['1_000', 'digit separators'],
+    ['1,500', 'thousands separators'],
+    ['1,234.5', 'thousands separators'],
+    ['1 000', 'thousands separators'],
+    ['15%', 'percent'],
+    ['\u22121', 'unicode minus'],
+    ['1,5', 'decimal mark'],
+  ] as const)
+    assert.deepEqual(value(s), { reason }, s);
+  for (const s of ['abc', '', '1.2.3', '--1', '1e', 'e5', 'NaN']) assert.equal(value(s), null, s);
+  // decimal commas
+  assert.deepEqual(value('1,5', ','), { value: 1.5 });
+  assert.deepEqual(value('-0,25e1', ','), { value: -2.5 });
+  assert.deepEqual(value('1.500', ','), { reason: 'thousands separators' });
+  assert.deepEqual(value('1.5', ','), { reason: 'decimal mark' });
+  // thousands separators when asked
+  assert.deepEqual(readNumber('1,500', { decimal: '.', thousands: ',' }), { value: 1500 });
+  assert.deepEqual(readNumber('-1,234,567.5', { decimal: '.', thousands: ',' }), { value: -1234567.5 });
+  assert.deepEqual(readNumber('1500', { decimal: '.', thousands: ',' }), { value: 1500 });
+  assert.deepEqual(readNumber('1,50', { decimal: '.', thousands: ',' }), { reason: 'decimal mark' });
+  assert.deepEqual(readNumber('1.500,5', { decimal: ',', thousands: '.' }), { value: 1500.5 });
+  assert.deepEqual(readNumber('1_000_000', { decimal: '.', thousands: '_' }), { value: 1e6 });
+  assert.deepEqual(readNumber("1'000", { decimal: '.', thousands: "'" }), { value: 1000 });
+  // JSON numbers
+  assert.deepEqual(readNumber(2), { value: 2 });
+  assert.deepEqual(readNumber(Number.POSITIVE_INFINITY), { reason: 'out of range' });
+  assert.equal(readNumber(true), null);
+});
+
+test('readDate: calendar dates only; readBoolean: true/false in any case', () => {
+  assert.deepEqual(readDate('1970-01-01'), { value: 1970 });
+  assert.ok(Math.abs((readDate('2020-07-02') as { value: number }).value - 2020.5) < 0.003);
+  assert.deepEqual(readDate('2020-02-29'), { value: (readDate('2020-02-29') as { value: number }).value });
+  for (const s of ['2020-02-30', '2021-02-29', '2020-13-01', '2020-00-10', '2020-04-31', '2020-01-01T24:00'])
+    assert.deepEqual(readDate(s), { impossible: true }, s);
+  for (const s of ['2020/01/01', 'Jan 1 2020', '20200101', '']) assert.equal(readDate(s), null, s);
+  assert.equal(readBoolean('TRUE'), true);
+  assert.equal(readBoolean(' false '), false);
+  assert.equal(readBoolean('yes'), null);
+  assert.equal(readBoolean(1), null);
+});
+
+test('quote and shortList keep messages short', () => {
+  assert.equal(quote('abc'), '"abc"');
+  assert.equal(quote('x'.repeat(100)), `"${'x'.repeat(80)}"… (100 characters)`);
+  assert.equal(quote(Number.POSITIVE_INFINITY), 'Infinity');
+  assert.equal(shortList(['a', 'b', 'c'], 2), 'a, b, … 1 more');
+  assert.equal(shortList(['a', 'b'], 2), 'a, b');
+});
+
+test('firstInvalidUtf8: overlong forms, surrogates, truncated sequences, beyond U+10FFFF', () => {
+  const at = (...bytes: number[]) => firstInvalidUtf8(Uint8Array.from(bytes));
+  assert.equal(at(0x61, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80), -1); // a é € 😀
+  assert.equal(at(0x61, 0xc0, 0xaf), 1); // overlong "/"
+  assert.equal(at(0xe0, 0x80, 0xaf), 0); // overlong
+  assert.equal(at(0x61, 0x62, 0xed, 0xa0, 0x80), 2); // surrogate U+D800
+  assert.equal(at(0x61, 0xe2, 0x82), 1); // truncated
+  assert.equal(at(0xf4, 0x90, 0x80, 0x80), 0); // U+110000
+  assert.equal(at(0x80), 0); // lone continuation byte
+  assert.equal(at(0xc3, 0x41), 0); // lead byte without its continuation
+});
+
+test('decodeText: BOM dropped, invalid UTF-8 and NUL named with line:column and byte offset', () => {
+  const bytes = (...parts: (string | number[])[]) =>
+    Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...new TextEncoder().encode(p)] : p)));
+  assert.equal(decodeText(bytes([0xef, 0xbb, 0xbf], 'a,b\n'), 'f.csv'), 'a,b\n');
+  assert.throws(
+    () => decodeText(bytes('a,b\né,', [0xff], '\n'), 'f.csv'),
+    /^DataError: f\.csv:2:3: not valid UTF-8 at byte offset 7 \(bytes 0xFF 0x0A\); save the file as UTF-8$/,
+  );
+  assert.throws(
+    () => decodeText(bytes('a\n', [0x00], 'b'), 'f.csv'),
+    /^DataError: f\.csv:2:1: a NUL byte at byte offset 2/,
+  );
+});
+
+test('decimal commas: detected in ;-separated files, said in a note, forced or refused with the decimal option', () => {
+  const t = parseCsv('x;y\n1;2\n2,5;3\n', 'e.csv');
+  assert.equal(t.decimal, ',');
+  assert.match(t.notes?.[0] ?? '', /^e\.csv: numbers read with decimal commas .* "2,5" at e\.csv:3:1/);
+  const enc = fitEncoding(t, { target: ['y'] });
+  assert.deepEqual(Array.from(applyEncoding(enc, t).x.data), [1, 2.5]);
+  assert.equal(parseCsv('x;y\n1;2\n2;3\n', 'e.csv').decimal, undefined);
+  assert.equal(parseCsv('x,y\n"2,5",3\n', 'e.csv').decimal, undefined);
+  assert.equal(parseCsv('x,y\n"2,5",3\n', 'e.csv', { decimal: ',' }).decimal, ',');
+  assert.equal(parseCsv('x;y\n2,5;3\n', 'e.csv', { decimal: '.' }).decimal, undefined);
+});
+
+test('typing: numeric columns with bad cells are errors listing them; text with few numbers is text', () => {
+  const t = parseCsv('a,b,c,y\n1,x,1,1\nq,y,2,2\n3,z,2020-01-01,3\nr,w,4,4\n5,1,5,5\n', 't.csv');
+  assert.throws(
+    () => fitEncoding(t, { target: ['y'], features: ['a'] }),
+    (e: unknown) =>
+      e instanceof DataError &&
+      e.message ===
+        't.csv:3:1: "q" in column "a" is not a number (the column is otherwise numeric; also t.csv:5:1 "r"; fix the cells, list such values as missing with --na-values, or pass --categorical a to read the column as text)' &&
+      e.row === 1 &&
+      e.column === 0,
+  );
+  assert.equal(fitEncoding(t, { target: ['y'], features: ['b'] }).features[0].type, 'category');
+  assert.throws(
+    () => fitEncoding(t, { target: ['y'], features: ['c'] }),
+    /t\.csv:4:5: "2020-01-01" in column "c" is not a number/,
+  );
+  assert.equal(
+    fitEncoding(t, { target: ['y'], features: ['a'], categorical: ['a'] }).features[0].type,
+    'category',
+  );
+  const na = fitEncoding(t, { target: ['y'], features: ['a'], naValues: ['q', 'r'], missing: 'mean' });
+  assert.deepEqual(na.features[0], { name: 'a', type: 'number', fill: 3 });
+});
+
+test('JSON: empty keys refused, __proto__ is an ordinary column, duplicates in target / features refused', () => {
+  assert.throws(
+    () => parseRecords('[{"": 1}]', 'r.json'),
+    /r\.json: record 1 \(line 1\) has a field with an empty name/,
+  );
+  const t = parseRecords(
+    '[{"__proto__": 1, "y": 1}, {"__proto__": 2, "y": 0}, {"__proto__": 3, "y": 1}]',
+    'p.json',
+  );
+  assert.deepEqual(t.columns, ['__proto__', 'y']);
+  assert.deepEqual(t.rows[1], [2, 0]);
+  assert.throws(() => fitEncoding(t, { target: ['y', 'y'] }), /--target names "y" twice/);
+  assert.throws(
+    () => fitEncoding(t, { target: ['y'], features: ['__proto__', '__proto__'] }),
+    /--features names "__proto__" twice/,
+  );
+});
+
+test('applyEncoding accounts for every row, and --unknown ignore counts unseen categories', () => {
+  const t = parseCsv('x,c,y\n1,a,1\n2,b,2\n,a,3\n4,b,\n', 'f.csv');
+  const enc = fitEncoding(t, { target: ['y'], missing: 'drop', unknown: 'ignore' });
+  const e = applyEncoding(enc, t);
+  assert.deepEqual(e.rows, [0, 1]);
+  assert.deepEqual(
+    e.left.map((l) => [l.row, l.reason]),
+    [
+      [2, 'missing x'],
+      [3, 'missing target y'],
+    ],
+  );
+  const u = parseCsv('x,c\n1,z\n2,a\n3,z\n', 'g.csv');
+  const p = applyEncoding(enc, u, { withTarget: false });
+  assert.deepEqual(Array.from(p.x.data), [1, 0, 0, 2, 1, 0, 3, 0, 0]);
+  assert.deepEqual(p.unseen, [{ column: 'c', cells: 2, values: ['z'] }]);
+});

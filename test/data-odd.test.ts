@@ -1,0 +1,366 @@
+// Odd input files through `scratchnet train`: each gives either a correct model (asserted on the
+// encoding saved in the model file) or exit 2 with one line naming the place — never exit 0 with
+// a silently wrong reading.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it, test } from 'node:test';
+import type { Encoding } from '../src/index.js';
+import { scratchDir, scratchnetAsync } from './fixtures/cli.js';
+
+const dir = scratchDir('scratchnet-odd-');
+
+interface Case {
+  name: string;
+  file: string;
+  content: string | Buffer | null;
+  args?: string[];
+  /** exit 2: the one line (after "scratchnet: ") matches */
+  error?: RegExp;
+  /** exit 0: checks on the saved encoding (and stderr) */
+  model?: (encoding: Encoding, stderr: string) => void;
+}
+
+const numberCol = (name: string) => ({ name, type: 'number' });
+const cases: Case[] = [
+  {
+    name: 'quoted fields with commas, doubled quotes and newlines',
+    file: 'quotes.csv',
+    content: 'k,y\n"a, ""b""",1\n"c\nd",2\n"a, ""b""",3\n',
+    model: (e) =>
+      assert.deepEqual(e.features[0], { name: 'k', type: 'category', categories: ['a, "b"', 'c\nd'] }),
+  },
+  {
+    name: 'a ragged row',
+    file: 'ragged.csv',
+    content: 'a,y\n1,2\n3,4,5\n',
+    error: /^ragged\.csv:3:5: this row has 3 fields but the header has 2$/,
+  },
+  {
+    name: 'an empty header name',
+    file: 'noname.csv',
+    content: 'a,,y\n1,2,3\n',
+    error: /^noname\.csv:1:3: column 2 of the header has no name$/,
+  },
+  {
+    name: 'a duplicate header name',
+    file: 'twice.csv',
+    content: 'a,a,y\n1,2,3\n',
+    error: /^twice\.csv:1:3: column name "a" appears twice/,
+  },
+  {
+    name: 'CRLF line ends',
+    file: 'crlf.csv',
+    content: 'x,y\r\n1,2\r\n2,4\r\n3,7\r\n',
+    model: (e) => assert.deepEqual(e.features, [numberCol('x')]),
+  },
+  {
+    name: 'a byte-order mark',
+    file: 'bom.csv',
+    content: '\ufeffx,y\n1,2\n2,4\n3,7\n',
+    model: (e) => assert.deepEqual(e.features, [numberCol('x')]),
+  },
+  {
+    name: 'only a header',
+    file: 'header.csv',
+    content: 'x,y\n',
+    error: /^header\.csv: the file has a header but no data rows$/,
+  },
+  { name: 'an empty file', file: 'empty.csv', content: '', error: /^empty\.csv: the file is empty/ },
+  {
+    name: 'one row (trains, warned)',
+    file: 'one.csv',
+    content: 'x,y\n1,2\n',
+    model: (e, err) => {
+      assert.deepEqual(e.features, [numberCol('x')]);
+      assert.match(err, /warning: only 1 row to learn from/);
+    },
+  },
+  {
+    name: '-0 is a number',
+    file: 'minus0.csv',
+    content: 'x,y\n-0,1\n1,2\n2,4\n',
+    model: (e) => assert.deepEqual(e.features, [numberCol('x')]),
+  },
+  {
+    name: '1e999 is out of range',
+    file: 'overflow.csv',
+    content: 'x,y\n1,2\n1e999,3\n2,4\n',
+    error:
+      /^overflow\.csv:3:1: "1e999" in column "x" is out of the range of float64 numbers .*--categorical x/,
+  },
+  {
+    name: '0x10 is not read as 16',
+    file: 'hex.csv',
+    content: 'x,y\n0x10,1\n0x11,2\n0x12,4\n',
+    error: /^hex\.csv:2:1: "0x10" in column "x" is hexadecimal/,
+  },
+  {
+    name: '1_000 is not a number',
+    file: 'underscore.csv',
+    content: 'x,y\n1_000,1\n2_000,2\n3,4\n',
+    error: /^underscore\.csv:2:1: "1_000" in column "x" has "_" digit separators/,
+  },
+  {
+    name: '"1,234.5" has thousands separators',
+    file: 'thousands.csv',
+    content: 'x,y\n"1,234.5",1\n"2,000",2\n3,4\n',
+    error: /^thousands\.csv:2:1: "1,234\.5" in column "x" has thousands separators/,
+  },
+  {
+    name: '--thousands , reads them as numbers',
+    file: 'thousands2.csv',
+    content: 'x,y\n"1,234.5",1\n"2,000",2\n3,4\n',
+    args: ['--thousands', ','],
+    model: (e) => assert.deepEqual(e.features, [numberCol('x')]),
+  },
+  {
+    name: 'a percentage',
+    file: 'percent.csv',
+    content: 'x,y\n15%,1\n20%,2\n30%,4\n',
+    error: /^percent\.csv:2:1: "15%" in column "x" is a percentage/,
+  },
+  {
+    name: 'a Unicode minus sign',
+    file: 'uminus.csv',
+    content: 'x,y\n\u22121,1\n2,2\n3,4\n',
+    error: /^uminus\.csv:2:1: "−1" in column "x" starts with a Unicode minus sign/,
+  },
+  {
+    name: 'decimal commas in a ;-separated file (numbers, target too, said so)',
+    file: 'european.csv',
+    content: 'x;y\n1,5;2,25\n2,5;3,5\n3;4,75\n4,25;6\n',
+    model: (e, err) => {
+      assert.deepEqual(e.features, [numberCol('x')]);
+      assert.equal(e.target.task, 'regression');
+      assert.match(err, /note: european\.csv: numbers read with decimal commas .* at european\.csv:2:1/);
+    },
+  },
+  {
+    name: '--decimal . on a decimal-comma file: the cells are named',
+    file: 'european2.csv',
+    content: 'x;y\n1,5;2\n2,5;3\n3;4\n',
+    args: ['--decimal', '.'],
+    error: /^european2\.csv:2:1: "1,5" in column "x" has a "," decimal mark/,
+  },
+  {
+    name: 'NaN strings in the target',
+    file: 'nantarget.csv',
+    content: 'x,y\n1,2\n2,NaN\n3,nan\n4,5\n',
+    error:
+      /^nantarget\.csv: 2 rows have missing values: nantarget\.csv:3:3 \(y\); nantarget\.csv:4:3 \(y\)\. Pass --drop-missing/,
+  },
+  {
+    name: 'a 10 MB cell is quoted short',
+    file: 'huge.csv',
+    content: `x,y\n1,2\n2,3\n${'z'.repeat(10_000_000)},4\n5,6\n`,
+    error: /^huge\.csv:4:1: "z{80}"… \(10,000,000 characters\) in column "x" is not a number.{0,300}$/,
+  },
+  {
+    name: 'invalid UTF-8',
+    file: 'latin1.csv',
+    content: Buffer.concat([Buffer.from('x,y\ncaf'), Buffer.from([0xe9]), Buffer.from(',1\nthe,2\n')]),
+    error: /^latin1\.csv:2:4: not valid UTF-8 at byte offset 7 /,
+  },
+  {
+    name: 'a NUL byte',
+    file: 'nul.csv',
+    content: Buffer.from('x,y\n1,2\n3\u0000,4\n'),
+    error: /^nul\.csv:3:2: a NUL byte at byte offset 9/,
+  },
+  {
+    name: 'a directory',
+    file: 'folder.csv',
+    content: null,
+    error: /^folder\.csv: is a folder, not a data file$/,
+  },
+  {
+    name: 'JSON that is not an array',
+    file: 'object.json',
+    content: '{"x": 1, "y": 2}',
+    error: /^object\.json: expected a JSON array of records/,
+  },
+  {
+    name: 'nested JSON values',
+    file: 'nested.json',
+    content: '[{"x": 1, "y": 2},\n {"x": {"a": 1}, "y": 3}]',
+    error: /^nested\.json: record 2 \(line 2\), field "x" is an object/,
+  },
+  {
+    name: 'mixed types in a JSON column',
+    file: 'mixed.json',
+    content: '[{"x": 1, "y": 2},\n {"x": "two", "y": 3},\n {"x": 3, "y": 1}]',
+    error: /^mixed\.json: record 2 \(line 2\): "two" in column "x" is not a number/,
+  },
+  {
+    name: 'JSON 1e999 is named, not null',
+    file: 'inf.json',
+    content: '[{"x": 1, "y": 2},\n {"x": 1e999, "y": 3},\n {"x": 3, "y": 1}]',
+    error: /^inf\.json: record 2 \(line 2\): Infinity in column "x" is out of the range/,
+  },
+  {
+    name: 'an empty JSON key',
+    file: 'emptykey.json',
+    content: '[{"": 1, "y": 2}, {"": 2, "y": 3}]',
+    error: /^emptykey\.json: record 1 \(line 1\) has a field with an empty name/,
+  },
+  {
+    name: 'a JSON key twice in one record',
+    file: 'twicekey.json',
+    content: '[{"x": 1, "y": 2},\n {"x": 2, "y": 3, "x": 5}]',
+    error: /^twicekey\.json: record 2 \(line 2\) has the field "x" twice/,
+  },
+  {
+    name: '__proto__ and constructor as column names',
+    file: 'proto.json',
+    content:
+      '[{"__proto__": 1, "constructor": "a", "y": 2},\n{"__proto__": 2, "constructor": "b", "y": 3},\n{"__proto__": 3, "constructor": "a", "y": 1}]',
+    model: (e) =>
+      assert.deepEqual(e.features, [
+        numberCol('__proto__'),
+        { name: 'constructor', type: 'category', categories: ['a', 'b'] },
+      ]),
+  },
+  {
+    name: '__proto__ as a CSV header',
+    file: 'proto.csv',
+    content: '__proto__,constructor,y\n1,a,2\n2,b,3\n3,a,1\n',
+    model: (e) =>
+      assert.deepEqual(
+        e.features.map((f) => f.name),
+        ['__proto__', 'constructor'],
+      ),
+  },
+  {
+    name: 'a .csv starting with [ is read as CSV, not JSON',
+    file: 'bracket.csv',
+    content: '[x,y\n1,2\n2,3\n',
+    model: (e) => assert.deepEqual(e.features, [numberCol('[x')]),
+  },
+  {
+    name: 'an impossible date',
+    file: 'dates.csv',
+    content: 'd,y\n2020-02-28,1\n2020-02-31,2\n2020-03-01,3\n',
+    error: /^dates\.csv:3:1: "2020-02-31" in column "d" is not a date in the calendar/,
+  },
+  {
+    name: 'real dates become years',
+    file: 'gooddates.csv',
+    content: 'd,y\n2020-02-28,1\n2020-02-29,2\n2021-03-01,3\n',
+    model: (e) => assert.deepEqual(e.features, [{ name: 'd', type: 'date' }]),
+  },
+  {
+    name: 'one stray word in a short numeric column',
+    file: 'stray.csv',
+    content: 'x,y\n1,2\nabc,3\n2,4\n',
+    error:
+      /^stray\.csv:3:1: "abc" in column "x" is not a number \(the column is otherwise numeric; fix the cells, list such values as missing with --na-values, or pass --categorical x/,
+  },
+  {
+    name: '--na-values marks the stray word missing',
+    file: 'stray2.csv',
+    content: 'x,y\n1,2\nabc,3\n2,4\n3,5\n',
+    args: ['--na-values', 'abc', '--drop-missing'],
+    model: (e, err) => {
+      assert.deepEqual(e.features, [numberCol('x')]);
+      assert.deepEqual(e.naValues, ['abc']);
+      assert.match(err, /note: stray2\.csv: left out 1 of 4 rows with missing values: x \(1 row\)/);
+    },
+  },
+  {
+    name: 'a text column with a few numbers stays text',
+    file: 'sizes.csv',
+    content: 'size,y\nS,1\nM,2\nL,3\nXL,4\n10,5\n',
+    model: (e) =>
+      assert.deepEqual(e.features[0], {
+        name: 'size',
+        type: 'category',
+        categories: ['10', 'L', 'M', 'S', 'XL'],
+      }),
+  },
+  {
+    name: 'booleans',
+    file: 'bools.csv',
+    content: 'b,y\ntrue,1\nFALSE,2\nTrue,3\n',
+    model: (e) => assert.deepEqual(e.features, [{ name: 'b', type: 'boolean' }]),
+  },
+  {
+    name: 'a constant target trains, warned',
+    file: 'constant.csv',
+    content: 'x,y\n1,5\n2,5\n3,5\n',
+    model: (e, err) => {
+      assert.equal(e.target.task, 'regression');
+      assert.match(err, /warning: target "y" has the same value \(5\) in every row/);
+    },
+  },
+  {
+    name: 'a constant text target is not blamed on --task binary',
+    file: 'onelabel.csv',
+    content: 'x,y\n1,a\n2,a\n',
+    error:
+      /^onelabel\.csv: target "y" has a single value \("a"\) in every row used; there is nothing to learn$/,
+  },
+  {
+    name: '--target y,y',
+    file: 'dup1.csv',
+    content: 'x,y\n1,2\n2,3\n',
+    args: ['--target', 'y,y'],
+    error: /^--target names "y" twice$/,
+  },
+  {
+    name: '--features x,x',
+    file: 'dup2.csv',
+    content: 'x,y\n1,2\n2,3\n',
+    args: ['--features', 'x,x'],
+    error: /^--features names "x" twice$/,
+  },
+];
+
+describe('odd inputs to train', { concurrency: 4 }, () => {
+  for (const c of cases) {
+    const path = join(dir, c.file);
+    if (c.content === null) mkdirSync(path, { recursive: true });
+    else writeFileSync(path, c.content);
+    it(`${c.name} → ${c.error ? 'exit 2, one line' : 'a correct model'}`, async () => {
+      const out = `${c.file}.model.json`;
+      const args = [
+        'train',
+        '--data',
+        c.file,
+        '--epochs',
+        '1',
+        '--no-plots',
+        '--progress',
+        'quiet',
+        '--out',
+        out,
+      ];
+      const r = await scratchnetAsync(
+        [...args, ...(c.args?.includes('--target') ? [] : ['--target', 'y']), ...(c.args ?? [])],
+        dir,
+      );
+      if (c.error) {
+        assert.equal(r.code, 2, `exit code; stderr: ${r.stderr.slice(0, 500)}`);
+        const lines = r.stderr.trimEnd().split('\n');
+        assert.equal(lines.length, 1, `one line, got:\n${r.stderr.slice(0, 1000)}`);
+        assert.match(lines[0], /^scratchnet: /);
+        assert.match(lines[0].slice('scratchnet: '.length), c.error);
+        assert.ok(lines[0].length < 600, `short line (${lines[0].length} characters)`);
+      } else {
+        assert.equal(r.code, 0, r.stderr);
+        const model = JSON.parse(readFileSync(join(dir, out), 'utf8'));
+        c.model?.(model.encoding, r.stderr);
+      }
+    });
+  }
+});
+
+test('at least 30 odd inputs are covered', () => assert.ok(cases.length >= 30, String(cases.length)));
+
+test('a FIFO is refused at once (not read until something writes to it)', async () => {
+  execFileSync('mkfifo', [join(dir, 'pipe.csv')]);
+  const r = await scratchnetAsync(['train', '--data', 'pipe.csv', '--target', 'y'], dir, 10_000);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.stderr, 'scratchnet: pipe.csv: is a FIFO (named pipe), not a regular data file\n');
+});
