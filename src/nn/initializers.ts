@@ -66,7 +66,7 @@ export function defaultInitializer(activation: ActivationName): InitializerName 
 
 export function getInitializer(name: InitializerName | Initializer, option = 'init'): Initializer {
   if (typeof name === 'function') return name;
-  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(initializers, name)) {
+  if (typeof name !== 'string' || !Object.hasOwn(initializers, name)) {
     return unknownName('initializer', name, initializerNames, option);
   }
   return initializers[name];
