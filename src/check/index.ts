@@ -25,3 +25,4 @@ export {
   type Finding,
   type Severity,
 } from './doctor.js';
+export { fitWithDoctor, type FitWithDoctorOptions } from './doctor-monitor.js';

@@ -12,7 +12,6 @@ import type { Initializer, InitializerName } from './initializers.js';
 import type { Layer, Parameter } from './layer.js';
 import { getLoss, type Loss, type LossSpec } from './losses.js';
 import { l1, l2, type Regularizer } from './regularizers.js';
-import { fit, type FitOptions, type History } from '../train/fit.js';
 
 export interface NetworkOptions {
   /** Layer sizes from input to output, e.g. [1, 64, 1]; or ready-made Layer objects. */
@@ -34,7 +33,7 @@ export interface NetworkOptions {
   /** Seed of the weight initialization (default 42). */
   seed?: number;
   dtype?: DType;
-  /** Receives warnings (default: console.warn). */
+  /** Receives warnings (default: they are collected in network.warnings; the library never prints). */
   onWarning?: (message: string) => void;
 }
 
@@ -105,6 +104,8 @@ export class Network {
   inputGradient: Matrix | null = null;
   /** Set by fit: the standardization predict() applies (null: trained without; undefined: not trained yet). */
   scaling?: Scaling | null;
+  /** warnings about the construction (an output activation that does not suit the loss) when no onWarning was given */
+  readonly warnings: string[] = [];
   private readonly useLogits: boolean;
   /** ∂loss/∂prediction buffers for the two most recently used batch sizes (full and remainder batches), the most recent first */
   private readonly dPredictions: (Matrix | null)[] = [null, null];
@@ -113,7 +114,7 @@ export class Network {
   constructor(options: NetworkOptions) {
     if (!options || typeof options !== 'object')
       throw new OptionError('Network needs an options object, e.g. { layers: [1, 64, 1] }', 'options');
-    const warn = options.onWarning ?? ((m: string) => console.warn(`scratchnet: ${m}`));
+    const warn = options.onWarning ?? ((m: string) => this.warnings.push(m));
     this.loss = getLoss(options.loss ?? 'mse');
     this.dtype = options.dtype ?? 'float64';
     if (this.dtype !== 'float64' && this.dtype !== 'float32') {
@@ -240,11 +241,6 @@ export class Network {
     for (const layer of this.layers) a = layer.forward(a);
     this.forwardOutput = a;
     return a;
-  }
-
-  /** Trains the network on x, y (see fit in train/fit.ts); returns the loss history. */
-  fit(x: MatrixLike, y: MatrixLike, options: FitOptions = {}): History {
-    return fit(this, x, y, options);
   }
 
   /** Validates x and returns a fresh copy of the network's output, in original units when `scaling` is set. */
