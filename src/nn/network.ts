@@ -284,13 +284,16 @@ export class Network {
     if (terms.data !== false) {
       const dPred = this.dPrediction(N);
       const last = this.layers[this.layers.length - 1];
-      const pred = this.useLogits ? last.preActivation!() : this.forwardOutput!;
+      const pred = this.lossInput();
       this.loss.gradient(dPred.data, pred.data, y.data, N, this.outputSize);
-      let d: Matrix | null = this.useLogits
-        ? last.backwardFromPreActivation!(dPred, this.layers.length > 1 || inputGradient)
-        : last.backward(dPred, this.layers.length > 1 || inputGradient);
-      for (let l = this.layers.length - 2; l >= 0; l--)
-        d = this.layers[l].backward(d!, l > 0 || inputGradient);
+      let d: Matrix | null =
+        this.useLogits && last.backwardFromPreActivation
+          ? last.backwardFromPreActivation(dPred, this.layers.length > 1 || inputGradient)
+          : last.backward(dPred, this.layers.length > 1 || inputGradient);
+      for (let l = this.layers.length - 2; l >= 0; l--) {
+        if (!d) throw new Error(`layer ${l + 2} returned no input gradient`);
+        d = this.layers[l].backward(d, l > 0 || inputGradient);
+      }
       this.inputGradient = inputGradient ? d : null;
     } else {
       this.grads.fill(0);
@@ -305,9 +308,15 @@ export class Network {
     return result;
   }
 
+  /** What the loss takes, from the last forward: the last layer's pre-activation (logits) or the output. */
+  private lossInput(): Matrix {
+    const pred = this.useLogits ? this.layers[this.layers.length - 1].preActivation?.() : this.forwardOutput;
+    if (!pred) throw new Error('the loss needs a forward pass first');
+    return pred;
+  }
+
   private lossTerms(y: Matrix, N: number, terms: Terms): LossTerms {
-    const last = this.layers[this.layers.length - 1];
-    const pred = this.useLogits ? last.preActivation!() : this.forwardOutput!;
+    const pred = this.lossInput();
     const data = this.loss.value(pred.data, y.data, N, this.outputSize);
     const penalties: Record<string, number> = {};
     let total = terms.data !== false ? data : 0;

@@ -49,7 +49,10 @@ export class Batches {
     const bx = full ? this.fullX : this.restX;
     const by = full ? this.fullY : this.restY;
     if (!bx || !by) throw new Error(`batch ${b} is past the end of the epoch`);
-    return { x: gatherRows(bx, this.x, this.indices, start, n), y: gatherRows(by, this.y, this.indices, start, n) };
+    return {
+      x: gatherRows(bx, this.x, this.indices, start, n),
+      y: gatherRows(by, this.y, this.indices, start, n),
+    };
   }
 }
 

@@ -108,7 +108,10 @@ export class TrainingRun {
     if (maxLoss !== undefined && typeof maxLoss !== 'number')
       throw new OptionError(`maxLoss must be a number, got ${JSON.stringify(maxLoss)}`, 'maxLoss');
     if (recordHistory !== undefined && typeof recordHistory !== 'boolean')
-      throw new OptionError(`recordHistory must be true or false, got ${JSON.stringify(recordHistory)}`, 'recordHistory');
+      throw new OptionError(
+        `recordHistory must be true or false, got ${JSON.stringify(recordHistory)}`,
+        'recordHistory',
+      );
     this.optimizer = settings.optimizer;
     this.epochs = settings.epochs;
     this.random = new Random(settings.seed);
@@ -149,7 +152,8 @@ export class TrainingRun {
     if (this.done) return null;
     if (!this.inEpoch) this.beginEpoch();
     let info: StepInfo | null = null;
-    if (this.batchIndex < this.batches) info = this.settings.optimizer.needsClosure ? this.closureStep() : this.batchStep();
+    if (this.batchIndex < this.batches)
+      info = this.settings.optimizer.needsClosure ? this.closureStep() : this.batchStep();
     if (this.batchIndex === this.batches) this.endEpoch();
     else if (this.stopped) {
       this.history.stopReason = 'callback';
@@ -221,7 +225,11 @@ export class TrainingRun {
     this.batchIndex = b + 1;
     const info = this.stepInfo(terms.total, terms.data, x.rows);
     if (this.options.onBatch) {
-      const go = this.options.onBatch({ ...info, elapsed: this.elapsed(), checkpoint: () => this.checkpoint() });
+      const go = this.options.onBatch({
+        ...info,
+        elapsed: this.elapsed(),
+        checkpoint: () => this.checkpoint(),
+      });
       if (go === false) this.stopped = true;
     }
     return info;
@@ -236,7 +244,9 @@ export class TrainingRun {
       return t.total;
     };
     // the last line-search evaluation left the cost and gradient at the current params
-    const terms = Number.isNaN(this.closureTerms.total) ? network.computeGradient(data.xs, data.ys) : this.closureTerms;
+    const terms = Number.isNaN(this.closureTerms.total)
+      ? network.computeGradient(data.xs, data.ys)
+      : this.closureTerms;
     this.checkLoss(terms.total, 1);
     const rows = data.xs.rows;
     this.sums = [terms.total * rows, terms.data * rows, rows];
@@ -268,7 +278,15 @@ export class TrainingRun {
     const { network, optimizer, data } = this;
     network.params.set(this.lastGood);
     optimizer.learningRate = this.baseRate;
-    const message = divergenceMessage(value, this.epochIndex + 1, batch, this.batches, optimizer, data.y, network);
+    const message = divergenceMessage(
+      value,
+      this.epochIndex + 1,
+      batch,
+      this.batches,
+      optimizer,
+      data.y,
+      network,
+    );
     this.diverged = new DivergenceError(message, this.epochIndex + 1, batch);
     this.done = true;
     throw this.diverged;
@@ -294,7 +312,13 @@ export class TrainingRun {
     let valLoss: number | undefined;
     let valMetrics: Record<string, number> = {};
     if (data.validation && data.validationScaled) {
-      const ev = evaluateScaled(network, data.validationScaled.x, data.validation.y, metrics, data.validationScaled.y);
+      const ev = evaluateScaled(
+        network,
+        data.validationScaled.x,
+        data.validation.y,
+        metrics,
+        data.validationScaled.y,
+      );
       valLoss = ev.loss;
       valMetrics = ev.metrics;
       if (record) history.valLoss.push(valLoss);
