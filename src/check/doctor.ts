@@ -17,6 +17,7 @@ import { Dense } from '../nn/dense.js';
 import { getLoss } from '../nn/losses.js';
 import { l2, type Regularizer } from '../nn/regularizers.js';
 import { Network } from '../nn/network.js';
+import { defaultBatchSize, fitDefaults } from '../train/fit-options.js';
 import { gradCheck } from './gradcheck.js';
 import {
   badRows,
@@ -130,8 +131,8 @@ function resolve(o: DoctorOptions, rows: number): Resolved {
       o.learningRate ?? makeOptimizer(optimizer, undefined).learningRate,
       { min: 0, exclusiveMin: true },
     ),
-    epochs: checkNumber('epochs', o.epochs ?? 1000, { integer: true, min: 1 }),
-    batchSize: checkNumber('batchSize', o.batchSize ?? (rows <= 1024 ? rows : 32), { integer: true, min: 1 }),
+    epochs: checkNumber('epochs', o.epochs ?? fitDefaults.fullBatchEpochs, { integer: true, min: 1 }),
+    batchSize: checkNumber('batchSize', o.batchSize ?? defaultBatchSize(rows), { integer: true, min: 1 }),
     scale: o.scale ?? false,
     steps: checkNumber('probeSteps', o.probeSteps ?? 200, { integer: true, min: 10 }),
     maxRows: checkNumber('maxProbeRows', o.maxProbeRows ?? 256, { integer: true, min: 8 }),
@@ -444,7 +445,7 @@ function finish(
       loss: network.loss.name,
       optimizer: o?.optimizer ?? options.optimizer ?? 'sgd',
       learningRate: o?.learningRate ?? options.learningRate ?? 0.01,
-      epochs: o?.epochs ?? options.epochs ?? 1000,
+      epochs: o?.epochs ?? options.epochs ?? fitDefaults.fullBatchEpochs,
       scaled: o?.scale ?? false,
       probes,
       recommendedLearningRate: recommended,
@@ -1042,7 +1043,7 @@ export interface DoctorMonitor {
 }
 
 /**
- * For `fit(…, { doctor: true })`: diagnoses before training and watches the loss per epoch —
+ * For fitWithDoctor (doctor-monitor.ts): diagnoses before training and watches the loss per epoch —
  * a NaN/Infinity loss or a cost 10× its start (learning rate too large), a validation loss rising
  * 50% above its low while the training loss falls (overfitting). `onFinding` hears each new one.
  */
