@@ -68,6 +68,8 @@ export class TrainingRun {
   diverged: DivergenceError | null = null;
   /** the cost of the weights divergence restores (those of the last finite batch loss) */
   lastGoodLoss = NaN;
+  /** the last batch cost computed, finite or not */
+  lastLoss = NaN;
 
   private readonly options: TrainingRunOptions;
   private readonly random: Random;
@@ -269,6 +271,7 @@ export class TrainingRun {
 
   /** A batch cost that is not finite (or above maxLoss) ends the run; a finite one marks the weights good. */
   private checkLoss(cost: number, batch: number): void {
+    this.lastLoss = cost;
     if (!Number.isFinite(cost) || cost > (this.options.maxLoss ?? Infinity)) this.diverge(cost, batch);
     this.lastGood.set(this.network.params);
     this.lastGoodLoss = cost;
