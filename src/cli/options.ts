@@ -19,7 +19,7 @@ import { activationNames } from '../nn/activations.js';
 import { lossNames } from '../nn/losses.js';
 import { initializerNames } from '../nn/initializers.js';
 import { optimizerNames } from '../optim/index.js';
-import type { Task } from '../train/index.js';
+import { fitDefaults, type Task } from '../train/index.js';
 import { UsageError } from './errors.js';
 import { loadTable } from './files.js';
 
@@ -154,12 +154,12 @@ export function addNetworkOptions(command: Command): Command {
     )
     .option(
       '--weight-decay <lambda>',
-      'L2 penalty λ on the weights (cost λ/2m·Σw², scikit-learn alpha)',
+      'L2 penalty λ on the weights (cost λ/2m·Σw², scikit-learn alpha; default 0)',
       number(0),
     )
     .option(
       '--seed <n>',
-      'seed of the initialization, shuffling and validation split (default 42)',
+      `seed of the initialization, shuffling and validation split (default ${fitDefaults.seed})`,
       integer(0),
     );
 }
@@ -167,23 +167,35 @@ export function addNetworkOptions(command: Command): Command {
 /** Training: optimizer and its settings, epochs, batch size, validation, early stopping. */
 export function addTrainingOptions(command: Command): Command {
   return command
-    .addOption(new Option('--optimizer <name>', 'optimizer').choices(optimizerNames))
-    .option('--lr <rate>', 'learning rate', number(0, Infinity, { exclusiveMin: true }))
-    .option('--momentum <mu>', 'momentum / nesterov: μ', number(0, 1, { exclusiveMax: true }))
-    .option('--epochs <n>', 'passes over the training data', integer(1, 1e8))
+    .addOption(
+      new Option('--optimizer <name>', `optimizer (default ${fitDefaults.optimizer})`).choices(
+        optimizerNames,
+      ),
+    )
+    .option(
+      '--lr <rate>',
+      "learning rate (default: the optimizer's own, e.g. adam 0.001, sgd 0.01, lbfgs 1)",
+      number(0, Infinity, { exclusiveMin: true }),
+    )
+    .option('--momentum <mu>', 'momentum / nesterov: μ (default 0.9)', number(0, 1, { exclusiveMax: true }))
+    .option(
+      '--epochs <n>',
+      `passes over the training data (default ${fitDefaults.fullBatchEpochs} with full batches, ${fitDefaults.miniBatchEpochs} with mini-batches)`,
+      integer(1, 1e8),
+    )
     .option(
       '--batch-size <n>',
-      'examples per step (default: every row when there are at most 1024, else 32)',
+      `examples per step (default: every row when there are at most ${fitDefaults.fullBatchRows}, else ${fitDefaults.miniBatchSize})`,
       integer(1),
     )
     .option(
       '--val-split <fraction>',
-      'fraction of the rows held out for validation',
+      'fraction of the rows held out for validation (default 0: none)',
       number(0, 1, { exclusiveMax: true }),
     )
     .option(
       '--early-stop [patience]',
-      "stop when the validation loss has not improved for `patience` epochs (default: the library's; on by default with --val-split)",
+      'stop when the validation loss has not improved for `patience` epochs (default max(10, ⌈100 / batches per epoch⌉); on by default with --val-split)',
       integer(1),
     )
     .option('--no-scale', 'do not standardize inputs and regression targets');

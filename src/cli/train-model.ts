@@ -6,8 +6,12 @@ import type { Encoding } from '../data/index.js';
 import type { Matrix } from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import type { FitCheckpoint, History } from '../train/index.js';
+import type { HistoryRef } from './checkpoint-history.js';
 import type { DataFlags, LoadedData } from './options.js';
 import type { TrainSettings } from './training.js';
+
+/** A checkpoint file's state: the run's checkpoint without its history lists, and where those are. */
+export type StoredCheckpoint = FitCheckpoint & { historyLog: HistoryRef };
 
 /** Where a run writes: the model file, the plots folder (null: none) and the checkpoint file. */
 export interface TrainPaths {
@@ -25,11 +29,14 @@ export interface RunRecord {
   paths: TrainPaths;
 }
 
-/** The model file for the run so far: `history` as far as it goes, and the checkpoint when unfinished. */
+/**
+ * The model file of a finished run (with its history), or of an unfinished one: a checkpoint, whose
+ * history is stored beside it (checkpoint-history.ts) and whose state says how much of it is its own.
+ */
 export function modelFile(
   run: RunRecord,
-  history: Pick<History, 'loss'> & Partial<History>,
-  checkpoint?: { state: FitCheckpoint; reason: string },
+  history: History | null,
+  checkpoint?: { state: StoredCheckpoint; reason: string },
 ): ModelFile {
   return {
     format: MODEL_FORMAT,
@@ -39,22 +46,22 @@ export function modelFile(
     network: run.network.toJSON(),
     encoding: run.encoding,
     settings: run.settings,
-    history: {
-      loss: history.loss,
-      valLoss: history.valLoss ?? [],
-      metrics: history.metrics ?? {},
-      valMetrics: history.valMetrics ?? {},
-      ...(history.epochs !== undefined
-        ? {
+    ...(history
+      ? {
+          history: {
+            loss: history.loss,
+            valLoss: history.valLoss,
+            metrics: history.metrics,
+            valMetrics: history.valMetrics,
             epochs: history.epochs,
             stopReason: history.stopReason,
             bestEpoch: history.bestEpoch,
             batchSize: history.batchSize,
             trainRows: history.trainRows,
             validationRows: history.validationRows,
-          }
-        : {}),
-    },
+          },
+        }
+      : {}),
     ...(checkpoint
       ? {
           checkpoint: {

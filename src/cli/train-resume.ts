@@ -9,7 +9,8 @@ import type { Network } from '../nn/network.js';
 import type { FitCheckpoint } from '../train/index.js';
 import { UsageError } from './errors.js';
 import { loadDataForEncoding, loadTrainingData, type DataFlags, type LoadedData } from './options.js';
-import { dataRecord, fingerprint, type TrainPaths } from './train-model.js';
+import { historyPath, readHistory, type HistoryRef } from './checkpoint-history.js';
+import { dataRecord, fingerprint, type StoredCheckpoint, type TrainPaths } from './train-model.js';
 import { buildNetwork, resolveSettings, type TrainFlags, type TrainSettings } from './training.js';
 
 export interface StartFlags extends DataFlags, TrainFlags {
@@ -25,6 +26,8 @@ export interface TrainStart {
   settings: TrainSettings;
   network: Network;
   resume: FitCheckpoint | null;
+  /** where the resumed checkpoint's history file ends (null: fresh, or a checkpoint with its history inline) */
+  historyLog: HistoryRef | null;
   dataRecord: Record<string, unknown>;
 }
 
@@ -87,7 +90,7 @@ export function freshStart(flags: StartFlags): TrainStart {
   const data = loadTrainingData(flags);
   const settings = resolveSettings(flags, data.encoding.target.task);
   const network = buildNetwork(settings, data.encoded.x, data.encoded.y, data.encoding.target.task);
-  return { data, settings, network, resume: null, dataRecord: dataRecord(flags, data) };
+  return { data, settings, network, resume: null, historyLog: null, dataRecord: dataRecord(flags, data) };
 }
 
 /** A resumed run: settings, weights and state from the checkpoint file; the same data again. */
@@ -125,11 +128,16 @@ export function resumeStart(flags: StartFlags, command: Command, saved: ModelFil
       `${data.source}: this is not the data ${file} was trained on (${data.encoded.x.rows} rows here, ${String(rec.rows)} then, and the values differ); resume needs the same data`,
     );
   }
+  const state = saved.checkpoint.state as StoredCheckpoint | FitCheckpoint;
+  const ref = 'historyLog' in state ? state.historyLog : null;
+  // the history lists live beside the checkpoint, named after its own path (checkpoint-history.ts)
+  const resume = ref ? { ...state, history: readHistory(historyPath(file), ref) } : state;
   return {
     data,
     settings: saved.settings as TrainSettings,
     network: modelNetwork(saved, file),
-    resume: saved.checkpoint.state as FitCheckpoint,
+    resume,
+    historyLog: ref,
     dataRecord: rec,
   };
 }

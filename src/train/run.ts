@@ -179,9 +179,13 @@ export class TrainingRun {
     return this.history;
   }
 
-  /** The state to save for a resume (FitOptions.resume), plain JSON; the network holds the weights. */
-  checkpoint(): FitCheckpoint {
-    const h = this.history;
+  /**
+   * The state to save for a resume (FitOptions.resume), plain JSON; the network holds the weights.
+   * `history: false` leaves the history lists empty, for callers that store them apart (appending
+   * each epoch once) and put them back before resuming.
+   */
+  checkpoint(options: { history?: boolean } = {}): FitCheckpoint {
+    const h = options.history === false ? emptyLists(this.history) : this.history;
     return {
       format: 'scratchnet-fit-checkpoint',
       version: 1,
@@ -458,4 +462,18 @@ function withoutRunOptions(options: TrainingRunOptions): FitOptions {
   if (typeof options !== 'object' || options === null) return options;
   const { maxLoss: _maxLoss, recordHistory: _recordHistory, ...fitOptions } = options;
   return fitOptions;
+}
+
+/** History's per-epoch lists, empty (metric names kept). */
+function emptyLists(h: History): FitCheckpoint['history'] {
+  const names = (m: Record<string, number[]>) => Object.fromEntries(Object.keys(m).map((k) => [k, []]));
+  return {
+    loss: [],
+    dataLoss: [],
+    valLoss: [],
+    metrics: names(h.metrics),
+    valMetrics: names(h.valMetrics),
+    learningRate: [],
+    elapsed: [],
+  };
 }

@@ -11,10 +11,13 @@ import { loadModel, writeAtomic } from '../files.js';
 import { addDataOptions, addNetworkOptions, addTrainingOptions, integer } from '../options.js';
 import { chartsFor, writePlots } from '../plots.js';
 import { createProgress, type Progress } from '../progress.js';
+import { HistoryLog, historyPath } from '../checkpoint-history.js';
 import { SignalWatch, exitCode } from '../signals.js';
 import { modelFile, type RunRecord } from '../train-model.js';
 import { freshStart, resumeStart, trainPaths, type StartFlags, type TrainStart } from '../train-resume.js';
 import { fitOptions, trainSteps } from '../training.js';
+
+type WriteCheckpoint = (run: TrainingRun, reason: string) => FitCheckpoint;
 
 interface Flags extends StartFlags {
   checkpointEvery?: number;
@@ -75,8 +78,18 @@ async function train(flags: Flags, command: Command): Promise<void> {
   for (const w of data.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
   describeRun(log, start);
   const record: RunRecord = { network, encoding: data.encoding, data: start.dataRecord, settings, paths };
-  const writeCheckpoint = (c: FitCheckpoint, reason: string) =>
-    writeAtomic(paths.checkpoint, serializeModel(modelFile(record, c.history, { state: c, reason })));
+  // the history goes to its append-only file first: a checkpoint costs O(new epochs)
+  const historyLog = new HistoryLog(
+    historyPath(paths.checkpoint),
+    paths.checkpoint === flags.resume ? start.historyLog : null,
+  );
+  const writeCheckpoint = (run: TrainingRun, reason: string): FitCheckpoint => {
+    const c = run.checkpoint({ history: false });
+    const state = { ...c, historyLog: historyLog.append(run.history) };
+    // compact JSON (not serializeModel's one number per line): written often, read by --resume only
+    writeAtomic(paths.checkpoint, `${JSON.stringify(modelFile(record, null, { state, reason }))}\n`);
+    return c;
+  };
 
   const watch = new SignalWatch();
   try {
@@ -100,7 +113,7 @@ async function trainRun(
   flags: Flags,
   start: TrainStart,
   watch: SignalWatch,
-  writeCheckpoint: (c: FitCheckpoint, reason: string) => void,
+  writeCheckpoint: WriteCheckpoint,
 ): Promise<TrainingRun> {
   const { data, settings, network, resume } = start;
   const every = flags.checkpointEvery;
@@ -118,7 +131,7 @@ async function trainRun(
         info.epoch < run.epochs &&
         info.history.stopReason === 'epochs'
       )
-        writeCheckpoint(info.checkpoint(), `every ${every} epochs`);
+        writeCheckpoint(run, `every ${every} epochs`);
     },
   });
   const shown = createProgress(stream, flags.progress, run.position.epoch, run.epochs);
@@ -171,11 +184,10 @@ function epochReport(info: EpochInfo, epochs: number) {
 function interrupted(
   run: TrainingRun,
   signal: NodeJS.Signals,
-  writeCheckpoint: (c: FitCheckpoint, reason: string) => void,
+  writeCheckpoint: WriteCheckpoint,
   checkpointPath: string,
 ): void {
-  const c = run.checkpoint();
-  writeCheckpoint(c, signal);
+  const c = writeCheckpoint(run, signal);
   const where = c.batch > 0 ? `in epoch ${c.epoch + 1} after batch ${c.batch}` : `after epoch ${c.epoch}`;
   process.stderr.write(
     `interrupted by ${signal} ${where}; checkpoint saved to ${checkpointPath}\n` +
