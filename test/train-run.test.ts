@@ -118,17 +118,18 @@ test('divergence: step() throws, the run is done and the weights are the last fi
   assert.equal(network.computeLoss(run.data.xs, run.data.ys).total, run.lastGoodLoss);
 });
 
-test('a probe: fixed full-batch steps, no scaling, the loss per step, maxLoss ends it before the update', () => {
+test('a probe: fixed full-batch steps on raw data, the loss per step, maxLoss ends it before the update', () => {
   const network = makeNet();
   const losses: number[] = [];
   const run = new TrainingRun(network, x, y, {
     optimizer: 'sgd',
     learningRate: 0.01,
-    scale: false,
+    raw: true,
     shuffle: false,
     batchSize: x.length,
     epochs: 20,
   });
+  assert.equal(network.scaling, undefined, 'a raw run leaves the scaling alone');
   while (!run.done) losses.push(run.step()?.loss ?? NaN);
   assert.equal(losses.length, 20);
   assert.deepEqual(losses, run.history.loss);

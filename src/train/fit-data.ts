@@ -25,7 +25,10 @@ export interface TrainingData {
   trainedBefore: boolean;
 }
 
-/** Checks x, y (and validation data), splits off validation rows with `random`, sets and applies the scaling. */
+/**
+ * Checks x, y (and validation data), splits off validation rows with `random`, sets and applies the
+ * scaling (none when `raw`: the data is used as given and network.scaling left alone).
+ */
 export function prepareData(
   network: Network,
   X: Matrix,
@@ -33,6 +36,7 @@ export function prepareData(
   options: FitOptions,
   resolved: ResolvedFitOptions,
   random: Random,
+  raw = false,
 ): TrainingData {
   let trainX = X;
   let trainY = Y;
@@ -58,8 +62,9 @@ export function prepareData(
     };
   }
   const trainedBefore = network.scaling !== undefined;
-  decideScaling(network, options.scale, trainX, trainY);
-  const { scaling, dtype } = network;
+  if (!raw) decideScaling(network, options.scale, trainX, trainY);
+  const { dtype } = network;
+  const scaling = raw ? null : network.scaling;
   return {
     x: trainX,
     y: trainY,

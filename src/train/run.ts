@@ -48,6 +48,11 @@ export interface TrainingRunOptions extends FitOptions {
    * (the playground); early stopping and schedules still work, checkpoints then carry no history.
    */
   recordHistory?: boolean;
+  /**
+   * Train on x and y exactly as given and leave network.scaling alone, whatever it is (default
+   * false): for probes on data already in the training space. `scale` is then ignored.
+   */
+  raw?: boolean;
 }
 
 export class TrainingRun {
@@ -100,7 +105,7 @@ export class TrainingRun {
     this.network = network;
     this.options = options;
     const fitOptions = withoutRunOptions(options);
-    const { maxLoss, recordHistory } = fitOptions === options ? {} : options;
+    const { maxLoss, recordHistory, raw } = fitOptions === options ? {} : options;
     const X = toMatrix(x, 'x', network.inputSize);
     const Y = toMatrix(y, 'y', network.outputSize);
     checkSameRows(X, Y);
@@ -109,6 +114,11 @@ export class TrainingRun {
     this.settings = settings;
     if (maxLoss !== undefined && typeof maxLoss !== 'number')
       throw new OptionError(`maxLoss must be a number, got ${JSON.stringify(maxLoss)}`, 'maxLoss');
+    if (raw && settings.metrics.length)
+      throw new OptionError(
+        'a raw run records no metrics (they are in original units): leave metrics out',
+        'raw',
+      );
     if (recordHistory !== undefined && typeof recordHistory !== 'boolean')
       throw new OptionError(
         `recordHistory must be true or false, got ${JSON.stringify(recordHistory)}`,
@@ -117,7 +127,7 @@ export class TrainingRun {
     this.optimizer = settings.optimizer;
     this.epochs = settings.epochs;
     this.random = new Random(settings.seed);
-    this.data = prepareData(network, X, Y, fitOptions, settings, this.random);
+    this.data = prepareData(network, X, Y, fitOptions, settings, this.random, raw === true);
     this.batchList = new Batches(this.data.xs, this.data.ys, settings.batchSize, network.dtype);
     this.batches = this.batchList.count;
     this.schedule = new LearningRateSchedule(
@@ -460,7 +470,7 @@ export class TrainingRun {
 /** The options fit knows (a non-object is passed on for resolveFitOptions to reject). */
 function withoutRunOptions(options: TrainingRunOptions): FitOptions {
   if (typeof options !== 'object' || options === null) return options;
-  const { maxLoss: _maxLoss, recordHistory: _recordHistory, ...fitOptions } = options;
+  const { maxLoss: _maxLoss, recordHistory: _recordHistory, raw: _raw, ...fitOptions } = options;
   return fitOptions;
 }
 
