@@ -19,7 +19,7 @@ import { activationNames } from '../nn/activations.js';
 import { lossNames } from '../nn/losses.js';
 import { initializerNames } from '../nn/initializers.js';
 import { optimizerNames } from '../optim/index.js';
-import { fitDefaults, type Task } from '../train/index.js';
+import { fitDefaults, networkDefaults, type Task } from '../train/index.js';
 import { UsageError } from './errors.js';
 import { loadTable } from './files.js';
 
@@ -127,13 +127,14 @@ export function addNetworkOptions(command: Command): Command {
   return command
     .option(
       '--layers <sizes>',
-      'hidden layer sizes, comma-separated, e.g. 64,64 (none: no hidden layer)',
+      `hidden layer sizes, comma-separated (none: no hidden layer; default ${networkDefaults.layers.join(',')})`,
       sizes,
     )
     .addOption(
-      new Option('--activation <name>', 'activation of the hidden layers').choices(
-        activationNames.filter((a) => a !== 'softmax'),
-      ),
+      new Option(
+        '--activation <name>',
+        `activation of the hidden layers (default ${networkDefaults.activation})`,
+      ).choices(activationNames.filter((a) => a !== 'softmax')),
     )
     .addOption(
       new Option('--output <name>', 'activation of the output layer (default: what the loss needs)').choices(

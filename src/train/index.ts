@@ -62,5 +62,12 @@ export {
 } from './metrics.js';
 export { columnStats, fitScaling, standardize, unstandardize, type Scaling } from './scaling.js';
 export { LearningRateSchedule, scheduleTypes, type ScheduleSpec, type ScheduleState } from './schedules.js';
-export { inferTask, createNetwork, trainNetwork, type Task, type AutoOptions } from './auto.js';
+export {
+  inferTask,
+  createNetwork,
+  networkDefaults,
+  trainNetwork,
+  type Task,
+  type AutoOptions,
+} from './auto.js';
 export { DataParallel, fitParallel, type DataParallelOptions, type FitParallelOptions } from './parallel.js';
