@@ -8,7 +8,13 @@ import { modelNetwork, type ModelFile } from '../io/index.js';
 import type { Network } from '../nn/network.js';
 import type { FitCheckpoint } from '../train/index.js';
 import { UsageError } from './errors.js';
-import { loadDataForEncoding, loadTrainingData, type DataFlags, type LoadedData } from './options.js';
+import {
+  loadDataForEncoding,
+  loadTrainingData,
+  settingRows,
+  type DataFlags,
+  type LoadedData,
+} from './options.js';
 import { historyPath, readHistory, type HistoryRef } from './checkpoint-history.js';
 import { dataRecord, fingerprint, type StoredCheckpoint, type TrainPaths } from './train-model.js';
 import { buildNetwork, resolveSettings, type TrainFlags, type TrainSettings } from './training.js';
@@ -32,29 +38,7 @@ export interface TrainStart {
 }
 
 /** Flags that describe the network or its training: fixed by the checkpoint when resuming. */
-const settingFlags: (keyof TrainFlags)[] = [
-  'layers',
-  'activation',
-  'output',
-  'loss',
-  'init',
-  'optimizer',
-  'lr',
-  'momentum',
-  'epochs',
-  'batchSize',
-  'weightDecay',
-  'valSplit',
-  'earlyStop',
-  'seed',
-];
-const settingFlagNames: Record<string, string> = {
-  lr: '--lr',
-  batchSize: '--batch-size',
-  weightDecay: '--weight-decay',
-  valSplit: '--val-split',
-  earlyStop: '--early-stop',
-};
+const fixedOnResume = settingRows.filter((row) => row.fixedOnResume !== false);
 
 const given = (command: Command, name: string) => command.getOptionValueSource(name) === 'cli';
 
@@ -96,10 +80,10 @@ export function freshStart(flags: StartFlags): TrainStart {
 /** A resumed run: settings, weights and state from the checkpoint file; the same data again. */
 export function resumeStart(flags: StartFlags, command: Command, saved: ModelFile): TrainStart {
   const file = flags.resume ?? '';
-  const fixed = settingFlags.filter((k) => given(command, k));
+  const fixed = fixedOnResume.filter((row) => given(command, row.option));
   if (fixed.length > 0) {
     throw new UsageError(
-      `--resume continues a run with the settings saved in its checkpoint; drop ${fixed.map((k) => settingFlagNames[k] ?? `--${k}`).join(', ')}`,
+      `--resume continues a run with the settings saved in its checkpoint; drop ${fixed.map((row) => row.flag.split(' ')[0]).join(', ')}`,
     );
   }
   if (!saved.checkpoint)

@@ -12,6 +12,7 @@ import type { InitializerName } from '../nn/initializers.js';
 import type { OptimizerName } from '../optim/index.js';
 import { createNetwork, fitDefaults, type FitOptions, type Task, type TrainingRun } from '../train/index.js';
 import type { Matrix } from '../matrix.js';
+import { settingRows } from './options.js';
 
 /** Every setting of a run after defaults: stored in the model file, re-used by --resume. */
 export interface TrainSettings {
@@ -52,28 +53,19 @@ export interface TrainFlags {
   seed?: number;
 }
 
-/** Flags → settings. Left undefined, a setting takes the library's default (createNetwork, fit). */
+/** Flags → settings (settingRows). Left undefined, a setting takes the library's default (createNetwork, fit). */
 export function resolveSettings(flags: TrainFlags, task: Task): TrainSettings {
   void task;
-  const set = <K extends string, V>(key: K, value: V | undefined) =>
-    value === undefined ? {} : ({ [key]: value } as Record<K, V>);
-  return {
-    ...set('layers', flags.layers),
-    ...set('activation', flags.activation),
-    ...set('output', flags.output),
-    ...set('loss', flags.loss),
-    ...set('init', flags.init),
-    ...set('optimizer', flags.optimizer),
-    ...set('learningRate', flags.lr),
-    ...set('momentum', flags.momentum),
-    ...set('epochs', flags.epochs),
-    ...set('batchSize', flags.batchSize),
-    weightDecay: flags.weightDecay ?? 0,
-    ...set('validationSplit', flags.valSplit),
-    ...set('earlyStopping', flags.earlyStop ?? (flags.valSplit ? true : undefined)),
-    scale: flags.scale !== false,
-    seed: flags.seed ?? fitDefaults.seed,
-  } as TrainSettings;
+  const settings: Record<string, unknown> = {};
+  for (const row of settingRows) {
+    const value = flags[row.option];
+    if (value !== undefined && row.key !== 'scale') settings[row.key] = value;
+  }
+  settings.weightDecay ??= 0;
+  if (settings.earlyStopping === undefined && flags.valSplit) settings.earlyStopping = true;
+  settings.scale = flags.scale !== false;
+  settings.seed ??= fitDefaults.seed;
+  return settings as unknown as TrainSettings;
 }
 
 /** The network for these settings: train's createNetwork (task-aware output and loss), same seed. */
