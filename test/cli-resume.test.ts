@@ -1,9 +1,11 @@
 // Checkpoints: SIGINT during training leaves a valid checkpoint and a message saying where it is;
 // `train --resume` ends bit-identical to an uninterrupted run. Also the every-N-epochs checkpoint.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { HistoryLog, historyPath, readHistory } from '../src/cli/checkpoint-history.js';
+import type { StoredCheckpoint } from '../src/cli/train-model.js';
 import { parseModel } from '../src/io/index.js';
 import { scratchDir, scratchnet, scratchnetAsync, startScratchnet } from './fixtures/cli.js';
 
@@ -65,7 +67,9 @@ test('SIGINT writes a valid checkpoint and exits 130; --resume ends bit-identica
   const ckpt = parseModel(readFileSync(join(dir, 'part.checkpoint.json'), 'utf8'));
   assert.equal(ckpt.checkpoint!.epoch, epoch);
   assert.equal(ckpt.checkpoint!.reason, 'SIGINT');
-  assert.equal((ckpt.history!.loss as number[]).length, epoch);
+  // the history is appended beside the checkpoint, which says how much of it is its own
+  const { historyLog } = ckpt.checkpoint!.state as StoredCheckpoint;
+  assert.equal(readHistory(historyPath(join(dir, 'part.checkpoint.json')), historyLog).loss.length, epoch);
 
   const resumed = await scratchnetAsync(
     ['train', '--resume', 'part.checkpoint.json', '--progress', 'quiet'],
@@ -124,4 +128,66 @@ test('--checkpoint-every N writes resumable checkpoints during the run', async (
     clash.stderr,
     /^scratchnet: --resume continues a run with the settings saved in its checkpoint; drop --lr, --epochs\n$/,
   );
+});
+
+test('the history file: lines past the checkpoint (a kill between append and rename) are ignored, then cut off', () => {
+  const path = join(dir, 'log.checkpoint.history.jsonl');
+  const lists = (n: number) => ({
+    loss: Array.from({ length: n }, (_, i) => 1 / (i + 1)),
+    dataLoss: Array.from({ length: n }, (_, i) => 0.5 / (i + 1)),
+    valLoss: Array.from({ length: n }, (_, i) => 2 / (i + 1)),
+    metrics: { r2: Array.from({ length: n }, (_, i) => i / 10) },
+    valMetrics: { r2: Array.from({ length: n }, (_, i) => i / 11) },
+    learningRate: Array.from({ length: n }, () => 0.01),
+    elapsed: Array.from({ length: n }, (_, i) => i * 3.5),
+  });
+  const first = new HistoryLog(path, null);
+  first.append(lists(3));
+  const ref = first.append(lists(5)); // appends epochs 4 and 5 only
+  assert.equal(ref.epochs, 5);
+  first.append(lists(7)); // written, but the checkpoint that would refer to it never was
+  appendFileSync(path, '[0.1,0.1,nu'); // and a line cut short
+  assert.deepEqual(readHistory(path, ref), lists(5));
+  // a resumed run writing to the same file keeps its 5 epochs and replaces the rest
+  const resumed = new HistoryLog(path, ref);
+  const again = resumed.append(lists(6));
+  assert.deepEqual(readHistory(path, again), lists(6));
+  assert.equal(readFileSync(path, 'utf8').split('\n').length - 1, 6);
+  assert.throws(() => readHistory(path, { ...again, epochs: 7 }), /holds 6 epochs, the checkpoint 7/);
+});
+
+test('--resume never writes to the paths stored inside the checkpoint', () => {
+  const first = scratchnet(
+    [
+      'train',
+      '--dataset',
+      'xor',
+      '--epochs',
+      '40',
+      '--checkpoint-every',
+      '20',
+      '--no-plots',
+      '--progress',
+      'quiet',
+      '--out',
+      'own.json',
+    ],
+    dir,
+  );
+  assert.equal(first.code, 0, first.stderr);
+  const file = join(dir, 'own.checkpoint.json');
+  const ckpt = JSON.parse(readFileSync(file, 'utf8'));
+  ckpt.checkpoint.paths = {
+    out: 'elsewhere.json',
+    plots: 'elsewhere-plots',
+    checkpoint: 'elsewhere.checkpoint.json',
+  };
+  writeFileSync(file, JSON.stringify(ckpt));
+  rmSync(join(dir, 'own.json'));
+  const resumed = scratchnet(['train', '--resume', 'own.checkpoint.json', '--progress', 'quiet'], dir);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.equal(existsSync(join(dir, 'elsewhere.json')), false);
+  assert.equal(existsSync(join(dir, 'elsewhere-plots')), false);
+  assert.equal(existsSync(join(dir, 'own.json')), true, 'the model goes beside its checkpoint');
+  assert.match(resumed.stdout, /wrote own\.json/);
 });

@@ -7,6 +7,7 @@ import {
   Network,
   Random,
   activationNames,
+  fit,
   integratedGradients,
   outputGradient,
   toMatrix,
@@ -41,7 +42,7 @@ function trained(activation: ActivationName, task: 'regression' | 'binary' | 'mu
   const loss =
     task === 'regression' ? 'mse' : task === 'binary' ? 'binaryCrossEntropy' : 'softmaxCrossEntropy';
   const network = new Network({ layers: [4, 16, 16, outputs], activation, loss, seed: 5 });
-  network.fit(x, targets(task), { epochs: 60, seed: 1 });
+  fit(network, x, targets(task), { epochs: 60, seed: 1 });
   return network;
 }
 
@@ -103,7 +104,7 @@ test('integratedGradients: completeness in original units for a network trained 
       Array.from(x.data.slice(r * 4, r * 4 + 4), (v, c) => 50 * c + 10 * v),
     ),
   );
-  network.fit(shifted, y, { epochs: 60, seed: 1 });
+  fit(network, shifted, y, { epochs: 60, seed: 1 });
   assert.ok(network.scaling?.targetStd);
   const some = toMatrix(
     Array.from({ length: 100 }, (_, r) => Array.from(shifted.data.slice(r * 4, r * 4 + 4))),

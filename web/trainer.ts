@@ -1,12 +1,12 @@
 // A training run the page can advance a few epochs at a time: the network, its optimizer, the data
-// as matrices and the loss history. Full-batch gradient descent with the library's own steps —
-// forward + backward (network.computeGradient), then one optimizer step over the flat buffers —
-// so the optimizer keeps its state (moments) across animation frames. No DOM here.
-// (Not fit(): fit makes its loop per call; here one run is advanced by many calls.)
+// as matrices and the loss history. The library's TrainingRun, full-batch and unscaled, stepped one
+// epoch at a time, so the optimizer keeps its state (moments) across animation frames and divergence
+// is caught as the library catches it (weights of the last finite loss). No DOM here.
 
 import {
   DivergenceError,
   Network,
+  TrainingRun,
   getOptimizer,
   toMatrix,
   zeros,
@@ -31,8 +31,7 @@ export class Trainer {
   readonly history: LossHistory;
   /** set when the loss became NaN or infinite; the weights are those of the last finite loss */
   diverged: DivergenceError | null = null;
-  private readonly lastGood: Float64Array;
-  private readonly closure = () => this.network.computeGradient(this.x, this.y).total;
+  private readonly training: TrainingRun;
 
   /** Throws the library's OptionError / ShapeError / DataError for settings that do not fit together. */
   constructor(
@@ -60,8 +59,14 @@ export class Trainer {
     this.optimizer = getOptimizer(state.optimizer as OptimizerName, { learningRate: state.learningRate });
     this.x = toMatrix(this.data.x, 'x', inputs);
     this.y = toMatrix(targets, 'y', this.network.outputSize);
-    this.network.loss.checkTargets?.(this.y.data, this.y.rows, this.y.cols);
-    this.lastGood = Float64Array.from(this.network.params);
+    // one full-batch step per epoch, for as long as the page runs; no per-epoch lists kept
+    this.training = new TrainingRun(this.network, this.x, this.y, {
+      optimizer: this.optimizer,
+      batchSize: this.x.rows,
+      epochs: Number.MAX_SAFE_INTEGER,
+      scale: false,
+      recordHistory: false,
+    });
   }
 
   get epoch(): number {
@@ -70,34 +75,41 @@ export class Trainer {
 
   /**
    * Trains until `epochs` more epochs are done or `budgetMs` milliseconds have passed (at least one
-   * epoch). Returns the number of epochs done; 0 once diverged.
+   * epoch). Returns the number of epochs done; 0 once diverged (or once L-BFGS has converged).
    */
   run(epochs: number, budgetMs = Infinity): number {
     if (this.diverged) return 0;
     const start = performance.now();
-    const net = this.network;
     let done = 0;
-    while (done < epochs) {
-      const { total } = net.computeGradient(this.x, this.y);
-      if (!Number.isFinite(total)) {
-        net.params.set(this.lastGood);
-        this.diverged = new DivergenceError(
-          `training diverged at epoch ${this.epoch + 1}: the loss became ${total}. ` +
-            `The weights are those of the last finite loss; lower the learning rate (now ${this.optimizer.learningRate}).`,
-          this.epoch + 1,
-          1,
-        );
-        break;
+    try {
+      while (done < epochs && !this.training.done) {
+        const info = this.training.step(); // cost before this epoch's update
+        if (!info) break;
+        this.history.push(info.loss);
+        done++;
+        // checking the clock every 8 epochs keeps performance.now() out of the way of small networks
+        if ((done & 7) === 0 && performance.now() - start >= budgetMs) break;
       }
-      this.lastGood.set(net.params); // these weights gave a finite loss
-      this.history.push(total);
-      // L-BFGS re-evaluates the cost in its line search; the other optimizers ignore the closure
-      this.optimizer.step(net.params, net.grads, this.closure, total);
-      done++;
-      // checking the clock every 8 epochs keeps performance.now() out of the way of small networks
-      if ((done & 7) === 0 && performance.now() - start >= budgetMs) break;
+    } catch (e) {
+      if (!(e instanceof DivergenceError)) throw e;
+      this.diverged = this.divergence();
     }
     return done;
+  }
+
+  /** The page's message for a run that diverged; the kept weights' loss joins the history if it is not there yet. */
+  private divergence(): DivergenceError {
+    const run = this.training;
+    // a finite last loss means the update after it overflowed the weights: the kept weights are those
+    // of that loss, which the history has not seen yet
+    if (Number.isFinite(run.lastLoss)) this.history.push(run.lastGoodLoss);
+    const value = Number.isFinite(run.lastLoss) ? NaN : run.lastLoss;
+    return new DivergenceError(
+      `training diverged at epoch ${this.epoch + 1}: the loss became ${value}. ` +
+        `The weights are those of the last finite loss; lower the learning rate (now ${this.optimizer.learningRate}).`,
+      this.epoch + 1,
+      1,
+    );
   }
 
   /**

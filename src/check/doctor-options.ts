@@ -1,6 +1,7 @@
 // The doctor's options: what the caller tells `diagnose` about the training it plans, validated
 // once where they enter, with the defaults resolved in one place.
 
+import { defaultBatchSize, fitDefaults } from '../train/fit-options.js';
 import { OptionError, checkNumber } from '../errors.js';
 import { isMatrix, type MatrixLike } from '../matrix.js';
 import { makeOptimizer } from './doctor-probe.js';
@@ -79,8 +80,8 @@ export function resolveDoctorOptions(o: DoctorOptions, rows: number): Resolved {
       o.learningRate ?? makeOptimizer(optimizer, undefined).learningRate,
       { min: 0, exclusiveMin: true },
     ),
-    epochs: checkNumber('epochs', o.epochs ?? 1000, { integer: true, min: 1 }),
-    batchSize: checkNumber('batchSize', o.batchSize ?? (rows <= 1024 ? rows : 32), { integer: true, min: 1 }),
+    epochs: checkNumber('epochs', o.epochs ?? fitDefaults.fullBatchEpochs, { integer: true, min: 1 }),
+    batchSize: checkNumber('batchSize', o.batchSize ?? defaultBatchSize(rows), { integer: true, min: 1 }),
     scale: o.scale ?? false,
     steps: checkNumber('probeSteps', o.probeSteps ?? 200, { integer: true, min: 10 }),
     maxRows: checkNumber('maxProbeRows', o.maxProbeRows ?? 256, { integer: true, min: 8 }),

@@ -16,6 +16,7 @@
 import { OptionError, ShapeError } from '../errors.js';
 import { toMatrix, type MatrixLike } from '../matrix.js';
 import { Network } from '../nn/network.js';
+import { fitDefaults } from '../train/fit-options.js';
 import { DoctorContext } from './doctor-context.js';
 import { dropRows, nanFinding } from './doctor-data.js';
 import {
@@ -92,7 +93,7 @@ function finish(
       loss: network.loss.name,
       optimizer: o?.optimizer ?? options.optimizer ?? 'sgd',
       learningRate: o?.learningRate ?? options.learningRate ?? 0.01,
-      epochs: o?.epochs ?? options.epochs ?? 1000,
+      epochs: o?.epochs ?? options.epochs ?? fitDefaults.fullBatchEpochs,
       scaled: o?.scale ?? false,
       probes,
       recommendedLearningRate: recommended,
@@ -114,7 +115,7 @@ export interface DoctorMonitor {
 }
 
 /**
- * For `fit(…, { doctor: true })`: diagnoses before training and watches the loss per epoch —
+ * For fitWithDoctor (doctor-monitor.ts): diagnoses before training and watches the loss per epoch —
  * a NaN/Infinity loss or a cost 10× its start (learning rate too large), a validation loss rising
  * 50% above its low while the training loss falls (overfitting). `onFinding` hears each new one.
  */

@@ -30,3 +30,4 @@ export {
   type Severity,
 } from './doctor.js';
 export * from './explain-api.js';
+export { fitWithDoctor, type FitWithDoctorOptions } from './doctor-monitor.js';

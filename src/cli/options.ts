@@ -25,8 +25,9 @@ import { activationNames } from '../nn/activations.js';
 import { lossNames } from '../nn/losses.js';
 import { initializerNames } from '../nn/initializers.js';
 import { optimizerNames } from '../optim/index.js';
-import type { Task } from '../train/index.js';
+import { fitDefaults, networkDefaults, type Task } from '../train/index.js';
 import { UsageError } from './errors.js';
+import type { TrainFlags, TrainSettings } from './training.js';
 import { loadTable } from './files.js';
 
 // ── value parsers: each throws InvalidArgumentError naming what was expected ──
@@ -160,71 +161,166 @@ export function addDataOptions(command: Command): Command {
     .option('--data-seed <n>', 'built-in dataset: seed of the generator (default 0)', integer(0));
 }
 
-/** The network: --layers, --activation, --output, --loss, --init, --weight-decay, --seed. */
-export function addNetworkOptions(command: Command): Command {
-  return command
-    .option(
-      '--layers <sizes>',
-      'hidden layer sizes, comma-separated, e.g. 64,64 (none: no hidden layer)',
-      sizes,
-    )
-    .addOption(
-      new Option('--activation <name>', 'activation of the hidden layers').choices(
-        activationNames.filter((a) => a !== 'softmax'),
-      ),
-    )
-    .addOption(
-      new Option('--output <name>', 'activation of the output layer (default: what the loss needs)').choices(
-        activationNames,
-      ),
-    )
-    .addOption(
-      new Option(
-        '--loss <name>',
-        'loss (default: mse for regression, cross-entropy for classification)',
-      ).choices(lossNames),
-    )
-    .addOption(
-      new Option(
-        '--init <name>',
-        'weight initializer (default: heNormal for the ReLU family, glorotUniform otherwise)',
-      ).choices(initializerNames),
-    )
-    .option(
-      '--weight-decay <lambda>',
-      'L2 penalty λ on the weights (cost λ/2m·Σw², scikit-learn alpha)',
-      number(0),
-    )
-    .option(
-      '--seed <n>',
-      'seed of the initialization, shuffling and validation split (default 42)',
-      integer(0),
-    );
+/**
+ * Every setting of a training run, one row each: its flag, commander's name for it (TrainFlags),
+ * its key in the model file's settings (TrainSettings), how its value is checked, and its help with
+ * the default. The commander options, --resume's refusal of setting flags and resolveSettings all
+ * come from this table.
+ */
+export interface SettingRow {
+  flag: string;
+  option: keyof TrainFlags;
+  key: keyof TrainSettings;
+  group: 'network' | 'training';
+  help: string;
+  parse?: (value: string) => unknown;
+  choices?: readonly string[];
+  /** --resume refuses it (the checkpoint fixes it); default true */
+  fixedOnResume?: boolean;
 }
 
-/** Training: optimizer and its settings, epochs, batch size, validation, early stopping. */
+export const settingRows: readonly SettingRow[] = [
+  {
+    flag: '--layers <sizes>',
+    option: 'layers',
+    key: 'layers',
+    group: 'network',
+    help: `hidden layer sizes, comma-separated (none: no hidden layer; default ${networkDefaults.layers.join(',')})`,
+    parse: sizes,
+  },
+  {
+    flag: '--activation <name>',
+    option: 'activation',
+    key: 'activation',
+    group: 'network',
+    help: `activation of the hidden layers (default ${networkDefaults.activation})`,
+    choices: activationNames.filter((a) => a !== 'softmax'),
+  },
+  {
+    flag: '--output <name>',
+    option: 'output',
+    key: 'output',
+    group: 'network',
+    help: 'activation of the output layer (default: what the loss needs)',
+    choices: activationNames,
+  },
+  {
+    flag: '--loss <name>',
+    option: 'loss',
+    key: 'loss',
+    group: 'network',
+    help: 'loss (default: mse for regression, cross-entropy for classification)',
+    choices: lossNames,
+  },
+  {
+    flag: '--init <name>',
+    option: 'init',
+    key: 'init',
+    group: 'network',
+    help: 'weight initializer (default: heNormal for the ReLU family, glorotUniform otherwise)',
+    choices: initializerNames,
+  },
+  {
+    flag: '--weight-decay <lambda>',
+    option: 'weightDecay',
+    key: 'weightDecay',
+    group: 'network',
+    help: 'L2 penalty λ on the weights (cost λ/2m·Σw², scikit-learn alpha; default 0)',
+    parse: number(0),
+  },
+  {
+    flag: '--seed <n>',
+    option: 'seed',
+    key: 'seed',
+    group: 'network',
+    help: `seed of the initialization, shuffling and validation split (default ${fitDefaults.seed})`,
+    parse: integer(0),
+  },
+  {
+    flag: '--optimizer <name>',
+    option: 'optimizer',
+    key: 'optimizer',
+    group: 'training',
+    help: `optimizer (default ${fitDefaults.optimizer})`,
+    choices: optimizerNames,
+  },
+  {
+    flag: '--lr <rate>',
+    option: 'lr',
+    key: 'learningRate',
+    group: 'training',
+    help: "learning rate (default: the optimizer's own, e.g. adam 0.001, sgd 0.01, lbfgs 1)",
+    parse: number(0, Infinity, { exclusiveMin: true }),
+  },
+  {
+    flag: '--momentum <mu>',
+    option: 'momentum',
+    key: 'momentum',
+    group: 'training',
+    help: 'momentum / nesterov: μ (default 0.9)',
+    parse: number(0, 1, { exclusiveMax: true }),
+  },
+  {
+    flag: '--epochs <n>',
+    option: 'epochs',
+    key: 'epochs',
+    group: 'training',
+    help: `passes over the training data (default ${fitDefaults.fullBatchEpochs} with full batches, ${fitDefaults.miniBatchEpochs} with mini-batches)`,
+    parse: integer(1, 1e8),
+  },
+  {
+    flag: '--batch-size <n>',
+    option: 'batchSize',
+    key: 'batchSize',
+    group: 'training',
+    help: `examples per step (default: every row when there are at most ${fitDefaults.fullBatchRows}, else ${fitDefaults.miniBatchSize})`,
+    parse: integer(1),
+  },
+  {
+    flag: '--val-split <fraction>',
+    option: 'valSplit',
+    key: 'validationSplit',
+    group: 'training',
+    help: 'fraction of the rows held out for validation (default 0: none)',
+    parse: number(0, 1, { exclusiveMax: true }),
+  },
+  {
+    flag: '--early-stop [patience]',
+    option: 'earlyStop',
+    key: 'earlyStopping',
+    group: 'training',
+    help: 'stop when the validation loss has not improved for `patience` epochs (default max(10, ⌈100 / batches per epoch⌉); on by default with --val-split)',
+    parse: integer(1),
+  },
+  {
+    flag: '--no-scale',
+    option: 'scale',
+    key: 'scale',
+    group: 'training',
+    help: 'do not standardize inputs and regression targets',
+    fixedOnResume: false,
+  },
+];
+
+function addSettingOptions(command: Command, group: SettingRow['group']): Command {
+  for (const row of settingRows) {
+    if (row.group !== group) continue;
+    const option = new Option(row.flag, row.help);
+    if (row.parse) option.argParser(row.parse);
+    if (row.choices) option.choices(row.choices);
+    command.addOption(option);
+  }
+  return command;
+}
+
+/** The network: --layers, --activation, --output, --loss, --init, --weight-decay, --seed. */
+export function addNetworkOptions(command: Command): Command {
+  return addSettingOptions(command, 'network');
+}
+
+/** Training: optimizer and its settings, epochs, batch size, validation, early stopping, scaling. */
 export function addTrainingOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--optimizer <name>', 'optimizer').choices(optimizerNames))
-    .option('--lr <rate>', 'learning rate', number(0, Infinity, { exclusiveMin: true }))
-    .option('--momentum <mu>', 'momentum / nesterov: μ', number(0, 1, { exclusiveMax: true }))
-    .option('--epochs <n>', 'passes over the training data', integer(1, 1e8))
-    .option(
-      '--batch-size <n>',
-      'examples per step (default: every row when there are at most 1024, else 32)',
-      integer(1),
-    )
-    .option(
-      '--val-split <fraction>',
-      'fraction of the rows held out for validation',
-      number(0, 1, { exclusiveMax: true }),
-    )
-    .option(
-      '--early-stop [patience]',
-      "stop when the validation loss has not improved for `patience` epochs (default: the library's; on by default with --val-split)",
-      integer(1),
-    )
-    .option('--no-scale', 'do not standardize inputs and regression targets');
+  return addSettingOptions(command, 'training');
 }
 
 // ── turning flags into data ──

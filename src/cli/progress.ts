@@ -1,5 +1,6 @@
 // Training progress: a live cli-progress bar (epoch, loss, validation metric, ETA) when the stream
 // is a terminal; plain lines at most every few seconds (and at the end) when it is not (CI, pipes).
+// Within a long epoch (many mini-batches) the batch count shows too, so the first seconds show life.
 
 import cliProgress from 'cli-progress';
 
@@ -11,8 +12,18 @@ export interface EpochReport {
   validation?: { name: string; value: number };
 }
 
+/** Where a long epoch stands: batches done of the epoch in progress. */
+export interface BatchReport {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+}
+
 export interface Progress {
   update(report: EpochReport): void;
+  /** during an epoch (called every few dozen milliseconds) */
+  batch(report: BatchReport): void;
   stop(): void;
 }
 
@@ -27,12 +38,12 @@ export function createProgress(
   epochs: number,
   intervalMs = 2000,
 ): Progress {
-  if (mode === 'quiet') return { update() {}, stop() {} };
+  if (mode === 'quiet') return { update() {}, batch() {}, stop() {} };
   if (mode === 'bar' || (mode === 'auto' && stream.isTTY)) {
     const bar = new cliProgress.SingleBar(
       {
         stream,
-        format: 'epoch {value}/{total} |{bar}| loss {loss}{val} | ETA {eta_formatted}',
+        format: 'epoch {value}/{total} |{bar}|{batch} loss {loss}{val} | ETA {eta_formatted}',
         hideCursor: true,
         etaBuffer: 50,
         fps: 10,
@@ -40,13 +51,17 @@ export function createProgress(
       },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(epochs, startEpoch, { loss: '…', val: '' });
+    bar.start(epochs, startEpoch, { loss: '…', val: '', batch: '' });
     return {
       update(r) {
         bar.update(r.epoch, {
+          batch: '',
           loss: fmt(r.loss),
           val: r.validation ? ` | ${r.validation.name} ${fmt(r.validation.value)}` : '',
         });
+      },
+      batch(r) {
+        bar.update({ batch: ` batch ${r.batch}/${r.batches} |` });
       },
       stop() {
         bar.stop();
@@ -55,6 +70,7 @@ export function createProgress(
   }
   const start = Date.now();
   let last = -Infinity;
+  let epochBegan = start; // when the last epoch ended
   let pending: EpochReport | null = null; // the latest report not yet written
   const write = (r: EpochReport, eta: number) =>
     stream.write(
@@ -63,12 +79,20 @@ export function createProgress(
   return {
     update(r) {
       const now = Date.now();
+      epochBegan = now;
       pending = r;
       if (now - last < intervalMs && r.epoch < r.epochs) return;
       last = now;
       const done = r.epoch - startEpoch;
       write(r, done > 0 ? (((now - start) / done) * (r.epochs - r.epoch)) / 1000 : NaN);
       pending = null;
+    },
+    batch(r) {
+      const now = Date.now();
+      // only when the epoch in progress has run for an interval: short epochs print epoch lines only
+      if (now - Math.max(last, epochBegan) < intervalMs || r.batch === 0) return;
+      last = now;
+      stream.write(`epoch ${r.epoch}/${r.epochs}  batch ${r.batch}/${r.batches}\n`);
     },
     stop() {
       // the last epoch always gets its line (early stopping and Ctrl-C end before `epochs`)

@@ -1,24 +1,18 @@
-// The CLI's bridge to the training library: builds the network from resolved settings, and runs
-// fit() in short chunks so the event loop can deliver Ctrl-C / SIGTERM between them. A chunk
-// boundary is fit's own resume point (FitCheckpoint: epoch, optimizer, shuffling generator, early
-// stopping, history), which is also what a checkpoint file stores: an interrupted and resumed run
-// equals an uninterrupted one bit for bit.
+// The CLI's bridge to the training library: the settings of a run (flags → settings → fit options),
+// the network they describe, and trainSteps, which drives a TrainingRun step by step and gives the
+// event loop a turn every few milliseconds so Ctrl-C / SIGTERM are heard at any point of an epoch.
+// Every step boundary is an exact resume point (TrainingRun.checkpoint(): epoch, batch, optimizer,
+// shuffling generator, early stopping, history), which is what a checkpoint file stores: an
+// interrupted and resumed run equals an uninterrupted one bit for bit.
 
 import type { Network } from '../nn/network.js';
 import type { ActivationName } from '../nn/activations.js';
 import type { LossName } from '../nn/losses.js';
 import type { InitializerName } from '../nn/initializers.js';
 import type { OptimizerName } from '../optim/index.js';
-import {
-  createNetwork,
-  fit,
-  type Task,
-  type EpochInfo,
-  type FitCheckpoint,
-  type FitOptions,
-  type History,
-} from '../train/index.js';
+import { createNetwork, fitDefaults, type FitOptions, type Task, type TrainingRun } from '../train/index.js';
 import type { Matrix } from '../matrix.js';
+import { settingRows } from './options.js';
 
 /** Every setting of a run after defaults: stored in the model file, re-used by --resume. */
 export interface TrainSettings {
@@ -59,28 +53,19 @@ export interface TrainFlags {
   seed?: number;
 }
 
-/** Flags → settings. Left undefined, a setting takes the library's default (createNetwork, fit). */
+/** Flags → settings (settingRows). Left undefined, a setting takes the library's default (createNetwork, fit). */
 export function resolveSettings(flags: TrainFlags, task: Task): TrainSettings {
   void task;
-  const set = <K extends string, V>(key: K, value: V | undefined) =>
-    value === undefined ? {} : ({ [key]: value } as Record<K, V>);
-  return {
-    ...set('layers', flags.layers),
-    ...set('activation', flags.activation),
-    ...set('output', flags.output),
-    ...set('loss', flags.loss),
-    ...set('init', flags.init),
-    ...set('optimizer', flags.optimizer),
-    ...set('learningRate', flags.lr),
-    ...set('momentum', flags.momentum),
-    ...set('epochs', flags.epochs),
-    ...set('batchSize', flags.batchSize),
-    weightDecay: flags.weightDecay ?? 0,
-    ...set('validationSplit', flags.valSplit),
-    ...set('earlyStopping', flags.earlyStop ?? (flags.valSplit ? true : undefined)),
-    scale: flags.scale !== false,
-    seed: flags.seed ?? 42,
-  } as TrainSettings;
+  const settings: Record<string, unknown> = {};
+  for (const row of settingRows) {
+    const value = flags[row.option];
+    if (value !== undefined && row.key !== 'scale') settings[row.key] = value;
+  }
+  settings.weightDecay ??= 0;
+  if (settings.earlyStopping === undefined && flags.valSplit) settings.earlyStopping = true;
+  settings.scale = flags.scale !== false;
+  settings.seed ??= fitDefaults.seed;
+  return settings as unknown as TrainSettings;
 }
 
 /** The network for these settings: train's createNetwork (task-aware output and loss), same seed. */
@@ -100,7 +85,7 @@ export function buildNetwork(settings: TrainSettings, x: Matrix, y: Matrix, task
 
 /**
  * fit's options for these settings — as trainNetwork sets them (early stopping on when there is
- * validation data) — the same on every chunk and on resume, as fit requires.
+ * validation data) — the same on the first run and on resume, as a resumed TrainingRun requires.
  */
 export function fitOptions(settings: TrainSettings, task: Task): FitOptions {
   const optimizerOptions = {
@@ -123,76 +108,27 @@ export function fitOptions(settings: TrainSettings, task: Task): FitOptions {
   };
 }
 
-export interface RunHooks {
-  /** after each epoch: 'stop' ends the run here (resumable), 'boundary' ends the chunk (see atBoundary) */
-  onEpoch?: (info: EpochInfo, epochs: number) => 'stop' | 'boundary' | void;
-  /** at a chunk boundary (an exact resume point): await signals, write checkpoints; false ends the run */
-  atBoundary?: (checkpoint: FitCheckpoint) => Promise<boolean | void>;
-}
-
-export interface RunResult {
-  history: History;
-  /** 'interrupted': stopped by a hook; history.checkpoint resumes it */
-  stopped: 'done' | 'interrupted';
+/** How trainSteps stops before the run is done: asked between steps, about every `everyMs`. */
+export interface StepControl {
+  /** true ends training here, at a step boundary (the run's checkpoint() then resumes it exactly) */
+  shouldStop(): boolean;
+  everyMs?: number;
 }
 
 /**
- * Runs fit in chunks of about `chunkMs` so signals can be handled between them. Each chunk resumes
- * from the last one's checkpoint, so the result equals one uninterrupted fit bit for bit.
+ * Steps the run to its end at library speed, giving the event loop a turn (signal handlers, progress
+ * output) about every `everyMs` milliseconds; returns 'interrupted' when shouldStop() said so.
  */
-export async function runTraining(
-  network: Network,
-  x: Matrix,
-  y: Matrix,
-  settings: TrainSettings,
-  task: Task,
-  resume: FitCheckpoint | null,
-  hooks: RunHooks,
-  chunkMs = 250,
-): Promise<RunResult> {
-  const options = fitOptions(settings, task);
-  let checkpoint = resume;
-  for (;;) {
-    const start = performance.now();
-    let byHook = false;
-    let boundary: FitCheckpoint | null = null;
-    let weights: Float64Array | null = null;
-    const history = fit(network, x, y, {
-      ...options,
-      ...(checkpoint ? { resume: checkpoint } : {}),
-      onEpoch: (info) => {
-        const go = hooks.onEpoch?.(info, totalEpochs(options, info));
-        if (go !== undefined || performance.now() - start > chunkMs) {
-          // Keep this epoch's exact state (fit keeps the current weights on a callback stop; the
-          // copy makes the resume point independent of what fit does after the callback).
-          boundary = info.checkpoint();
-          weights = Float64Array.from(network.params);
-          byHook = go === 'stop';
-          return false;
-        }
-      },
-      // Long epochs (many mini-batches) also end a chunk, mid-epoch: fit's checkpoint then records
-      // the batch position, so Ctrl-C is handled within about chunkMs whatever the data size.
-      onBatch: (info) => {
-        if (info.batch < info.batches && performance.now() - start > chunkMs) {
-          boundary = info.checkpoint();
-          weights = Float64Array.from(network.params);
-          return false;
-        }
-      },
-    });
-    if (boundary === null || history.stopReason !== 'callback') return { history, stopped: 'done' };
-    network.params.set(weights!);
-    checkpoint = boundary;
-    history.checkpoint = boundary;
-    if (byHook || (await hooks.atBoundary?.(boundary)) === false) return { history, stopped: 'interrupted' };
+export async function trainSteps(run: TrainingRun, control: StepControl): Promise<'done' | 'interrupted'> {
+  const everyMs = control.everyMs ?? 50;
+  let next = performance.now() + everyMs;
+  while (!run.done) {
+    run.step();
+    if (performance.now() >= next) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (control.shouldStop()) return 'interrupted';
+      next = performance.now() + everyMs;
+    }
   }
-}
-
-/** The run's total epochs as fit resolves them (recorded after the first chunk). */
-function totalEpochs(options: FitOptions, info: EpochInfo): number {
-  return (
-    options.epochs ??
-    (info.history.batchSize > 0 && info.history.trainRows > info.history.batchSize ? 200 : 1000)
-  );
+  return 'done';
 }

@@ -12,7 +12,6 @@ import type { Initializer, InitializerName } from './initializers.js';
 import type { Layer, Parameter } from './layer.js';
 import { getLoss, type Loss, type LossSpec } from './losses.js';
 import { l1, l2, type Regularizer } from './regularizers.js';
-import { fit, type FitOptions, type History } from '../train/fit.js';
 
 export interface NetworkOptions {
   /** Layer sizes from input to output, e.g. [1, 64, 1]; or ready-made Layer objects. */
@@ -34,7 +33,7 @@ export interface NetworkOptions {
   /** Seed of the weight initialization (default 42). */
   seed?: number;
   dtype?: DType;
-  /** Receives warnings (default: console.warn). */
+  /** Receives warnings (default: they are collected in network.warnings; the library never prints). */
   onWarning?: (message: string) => void;
 }
 
@@ -105,6 +104,8 @@ export class Network {
   inputGradient: Matrix | null = null;
   /** Set by fit: the standardization predict() applies (null: trained without; undefined: not trained yet). */
   scaling?: Scaling | null;
+  /** warnings about the construction (an output activation that does not suit the loss) when no onWarning was given */
+  readonly warnings: string[] = [];
   private readonly useLogits: boolean;
   /** ∂loss/∂prediction buffers for the two most recently used batch sizes (full and remainder batches), the most recent first */
   private readonly dPredictions = new RecentSizes((rows) => zeros(rows, this.outputSize, this.dtype));
@@ -113,7 +114,7 @@ export class Network {
   constructor(options: NetworkOptions) {
     if (!options || typeof options !== 'object')
       throw new OptionError('Network needs an options object, e.g. { layers: [1, 64, 1] }', 'options');
-    const warn = options.onWarning ?? ((m: string) => console.warn(`scratchnet: ${m}`));
+    const warn = options.onWarning ?? ((m: string) => this.warnings.push(m));
     this.loss = getLoss(options.loss ?? 'mse');
     this.dtype = options.dtype ?? 'float64';
     if (this.dtype !== 'float64' && this.dtype !== 'float32') {
@@ -242,11 +243,6 @@ export class Network {
     return a;
   }
 
-  /** Trains the network on x, y (see fit in train/fit.ts); returns the loss history. */
-  fit(x: MatrixLike, y: MatrixLike, options: FitOptions = {}): History {
-    return fit(this, x, y, options);
-  }
-
   /** Validates x and returns a fresh copy of the network's output, in original units when `scaling` is set. */
   predict(x: MatrixLike): Matrix {
     const m = toMatrix(x, 'x', this.inputSize, this.dtype); // a copy: safe to standardize in place
@@ -288,13 +284,16 @@ export class Network {
     if (terms.data !== false) {
       const dPred = this.dPredictions.get(N);
       const last = this.layers[this.layers.length - 1];
-      const pred = this.useLogits ? last.preActivation!() : this.forwardOutput!;
+      const pred = this.lossInput();
       this.loss.gradient(dPred.data, pred.data, y.data, N, this.outputSize);
-      let d: Matrix | null = this.useLogits
-        ? last.backwardFromPreActivation!(dPred, this.layers.length > 1 || inputGradient)
-        : last.backward(dPred, this.layers.length > 1 || inputGradient);
-      for (let l = this.layers.length - 2; l >= 0; l--)
-        d = this.layers[l].backward(d!, l > 0 || inputGradient);
+      let d: Matrix | null =
+        this.useLogits && last.backwardFromPreActivation
+          ? last.backwardFromPreActivation(dPred, this.layers.length > 1 || inputGradient)
+          : last.backward(dPred, this.layers.length > 1 || inputGradient);
+      for (let l = this.layers.length - 2; l >= 0; l--) {
+        if (!d) throw new Error(`layer ${l + 2} returned no input gradient`);
+        d = this.layers[l].backward(d, l > 0 || inputGradient);
+      }
       this.inputGradient = inputGradient ? d : null;
     } else {
       this.grads.fill(0);
@@ -309,9 +308,15 @@ export class Network {
     return result;
   }
 
+  /** What the loss takes, from the last forward: the last layer's pre-activation (logits) or the output. */
+  private lossInput(): Matrix {
+    const pred = this.useLogits ? this.layers[this.layers.length - 1].preActivation?.() : this.forwardOutput;
+    if (!pred) throw new Error('the loss needs a forward pass first');
+    return pred;
+  }
+
   private lossTerms(y: Matrix, N: number, terms: Terms): LossTerms {
-    const last = this.layers[this.layers.length - 1];
-    const pred = this.useLogits ? last.preActivation!() : this.forwardOutput!;
+    const pred = this.lossInput();
     const data = this.loss.value(pred.data, y.data, N, this.outputSize);
     const penalties: Record<string, number> = {};
     let total = terms.data !== false ? data : 0;

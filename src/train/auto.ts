@@ -82,6 +82,9 @@ const taskDefaults: Record<Task, { output: ActivationSpec; loss: LossSpec; metri
   multiclass: { output: 'softmax', loss: 'softmaxCrossEntropy', metrics: ['accuracy', 'logLoss'] },
 };
 
+/** createNetwork's defaults for the hidden layers (see the top of this file for why). */
+export const networkDefaults = { layers: [64, 64] as readonly number[], activation: 'tanh' } as const;
+
 /** A network for x → y with the task's output and loss (see the file's header for the defaults). */
 export function createNetwork(x: MatrixLike, y: MatrixLike, options: AutoOptions = {}): Network {
   const X = toMatrix(x, 'x');
@@ -92,7 +95,7 @@ export function createNetwork(x: MatrixLike, y: MatrixLike, options: AutoOptions
       `task must be 'regression', 'binary' or 'multiclass', got ${JSON.stringify(task)}`,
       'task',
     );
-  const hidden = options.layers ?? [64, 64];
+  const hidden = options.layers ?? [...networkDefaults.layers];
   if (!Array.isArray(hidden))
     throw new OptionError(
       `layers must be an array of hidden sizes such as [64, 64], got ${JSON.stringify(hidden)}`,
@@ -103,7 +106,7 @@ export function createNetwork(x: MatrixLike, y: MatrixLike, options: AutoOptions
   const decay = options.optimizer === 'adamw' ? undefined : options.weightDecay;
   return new Network({
     layers: [X.cols, ...hidden, Y.cols],
-    activation: options.activation ?? 'tanh',
+    activation: options.activation ?? networkDefaults.activation,
     output: options.output ?? d.output,
     loss: options.loss ?? d.loss,
     weightDecay: decay,

@@ -1,8 +1,11 @@
 // Training: fit(), batching, schedules, early stopping, metrics, scaling — no console, no DOM.
 //
-// fit(network, x, y, options) → History         the loop (fit.ts): optimizers by name, mini-batches,
-//   clipNorm, schedule + warmup, validationSplit / validationData, earlyStopping, metrics, scale,
-//   onEpoch / onBatch (return false to stop), resume from a FitCheckpoint (bit-identical).
+// TrainingRun (run.ts): the one training engine, driven by step() / epoch() / run(until) — optimizers
+//   by name, mini-batches (batches.ts), clipNorm, schedule + warmup, validationSplit / validationData
+//   (fit-data.ts), earlyStopping (early-stopping.ts), metrics, scale, onEpoch / onBatch (return false
+//   to stop), divergence (restores the last finite weights), checkpoint() and resume (bit-identical).
+// fit(network, x, y, options) → History         a TrainingRun run to the end (fit.ts).
+// resolveFitOptions, fitDefaults (fit-options.ts): every default in one place.
 // evaluate(network, x, y, { metrics })           the cost and metrics fit records, on any data.
 // metrics: mse, rmse, mae, r2, accuracy, logLoss, confusionMatrix; baselinePredictions (the mean
 //   predictor / class frequencies, whose argmax is the majority class).
@@ -28,6 +31,17 @@ export {
   type EarlyStoppingOptions,
   type Baseline,
 } from './fit.js';
+export { TrainingRun, type TrainingRunOptions, type StepInfo } from './run.js';
+export { EarlyStopping, type EarlyStoppingState } from './early-stopping.js';
+export {
+  resolveFitOptions,
+  fitDefaults,
+  defaultBatchSize,
+  defaultEpochs,
+  defaultPatience,
+  type ResolvedFitOptions,
+  type EarlyStoppingSettings,
+} from './fit-options.js';
 export {
   metrics,
   metricNames,
@@ -48,5 +62,12 @@ export {
 } from './metrics.js';
 export { columnStats, fitScaling, standardize, unstandardize, type Scaling } from './scaling.js';
 export { LearningRateSchedule, scheduleTypes, type ScheduleSpec, type ScheduleState } from './schedules.js';
-export { inferTask, createNetwork, trainNetwork, type Task, type AutoOptions } from './auto.js';
+export {
+  inferTask,
+  createNetwork,
+  networkDefaults,
+  trainNetwork,
+  type Task,
+  type AutoOptions,
+} from './auto.js';
 export { DataParallel, fitParallel, type DataParallelOptions, type FitParallelOptions } from './parallel.js';

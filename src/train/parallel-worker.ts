@@ -43,7 +43,9 @@ function chunkViews(rows: number): { x: Matrix; y: Matrix }[] {
   return v;
 }
 
-parentPort!.postMessage('ready');
+if (!parentPort) throw new Error('parallel-worker.js runs as a worker thread (see parallel.ts)');
+const port = parentPort;
+port.postMessage('ready');
 let seen = 0;
 for (;;) {
   Atomics.wait(control, GENERATION, seen);
@@ -59,7 +61,7 @@ for (;;) {
     }
   } catch (e) {
     Atomics.add(control, FAILURES, 1);
-    parentPort!.postMessage(`worker ${setup.index}: ${(e as Error).message}`);
+    port.postMessage(`worker ${setup.index}: ${(e as Error).message}`);
   }
   Atomics.add(control, DONE, 1);
   Atomics.notify(control, DONE);

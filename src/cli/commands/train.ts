@@ -1,70 +1,29 @@
-// `scratchnet train`: data → trained network → model file and plots. Checkpoints every N epochs and
-// on Ctrl-C / SIGTERM (then exits saying where the checkpoint is); --resume continues one exactly.
+// `scratchnet train`: data → trained network → model file and plots. Trains through a TrainingRun at
+// library speed; checkpoints every N epochs and on Ctrl-C / SIGTERM at any point of an epoch (then
+// exits saying where the checkpoint is); --resume continues one exactly (train-resume.ts).
 
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { MODEL_FORMAT, MODEL_VERSION, modelNetwork, serializeModel, type ModelFile } from '../../io/index.js';
-import type { Network } from '../../nn/network.js';
-import type { Matrix } from '../../matrix.js';
-import { UsageError } from '../errors.js';
+import { serializeModel } from '../../io/index.js';
+import { TrainingRun, type EpochInfo, type FitCheckpoint, type History } from '../../train/index.js';
 import { evaluate, formatEvaluation } from '../evaluation.js';
-import { basename } from 'node:path';
-import { checkOutput, dataFileNear, loadModel, writeAtomic } from '../files.js';
-import {
-  addDataOptions,
-  addNetworkOptions,
-  addTrainingOptions,
-  integer,
-  loadDataForEncoding,
-  loadTrainingData,
-  type DataFlags,
-  type LoadedData,
-} from '../options.js';
+import { loadModel, writeAtomic } from '../files.js';
+import { addDataOptions, addNetworkOptions, addTrainingOptions, integer } from '../options.js';
 import { chartsFor, writePlots } from '../plots.js';
-import { createProgress } from '../progress.js';
-import type { FitCheckpoint, History } from '../../train/index.js';
-import {
-  buildNetwork,
-  resolveSettings,
-  runTraining,
-  type TrainFlags,
-  type TrainSettings,
-} from '../training.js';
+import { createProgress, type Progress } from '../progress.js';
+import { HistoryLog, historyPath } from '../checkpoint-history.js';
+import { SignalWatch, exitCode } from '../signals.js';
+import { modelFile, type RunRecord } from '../train-model.js';
+import { freshStart, resumeStart, trainPaths, type StartFlags, type TrainStart } from '../train-resume.js';
+import { fitOptions, trainSteps } from '../training.js';
 
-interface Flags extends DataFlags, TrainFlags {
-  out: string;
-  plots?: string | false;
-  checkpoint?: string;
+type WriteCheckpoint = (run: TrainingRun, reason: string) => FitCheckpoint;
+
+interface Flags extends StartFlags {
   checkpointEvery?: number;
-  resume?: string;
   json?: boolean;
   progress: 'auto' | 'bar' | 'lines' | 'quiet';
 }
-
-/** Flags that describe the network or its training: fixed by the checkpoint when resuming. */
-const settingFlags: (keyof TrainFlags)[] = [
-  'layers',
-  'activation',
-  'output',
-  'loss',
-  'init',
-  'optimizer',
-  'lr',
-  'momentum',
-  'epochs',
-  'batchSize',
-  'weightDecay',
-  'valSplit',
-  'earlyStop',
-  'seed',
-];
-const settingFlagNames: Record<string, string> = {
-  lr: '--lr',
-  batchSize: '--batch-size',
-  weightDecay: '--weight-decay',
-  valSplit: '--val-split',
-  earlyStop: '--early-stop',
-};
 
 export function register(program: Command): void {
   const command = program
@@ -111,88 +70,91 @@ Examples:
 }
 
 async function train(flags: Flags, command: Command): Promise<void> {
-  // On --resume, where to write comes from the checkpoint unless given again.
   const saved = flags.resume ? loadModel(flags.resume) : null;
-  const paths = saved?.checkpoint?.paths;
-  const given = (name: string) => command.getOptionValueSource(name) === 'cli';
-  const out = paths && !given('out') ? paths.out : flags.out;
-  const checkpointPath =
-    paths && !given('checkpoint')
-      ? paths.checkpoint
-      : (flags.checkpoint ?? out.replace(/(\.json)?$/i, '.checkpoint.json'));
-  const plotsDir =
-    paths && !given('plots')
-      ? paths.plots
-      : flags.plots === false
-        ? null
-        : (flags.plots ?? out.replace(/(\.json)?$/i, '-plots'));
-  const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(line + '\n');
-
-  let data: LoadedData;
-  let settings: TrainSettings;
-  let network: Network;
-  let resume: FitCheckpoint | null = null;
-  let dataRecord: Record<string, unknown>;
-  if (flags.resume && saved) {
-    const fixed = settingFlags.filter((k) => given(k));
-    if (fixed.length > 0) {
-      throw new UsageError(
-        `--resume continues a run with the settings saved in its checkpoint; drop ${fixed.map((k) => settingFlagNames[k] ?? `--${k}`).join(', ')}`,
-      );
-    }
-    if (!saved.checkpoint)
-      throw new UsageError(
-        `${flags.resume}: this model finished training; --resume takes a checkpoint file (written on Ctrl-C or by --checkpoint-every)`,
-      );
-    const rec = saved.data ?? { source: '' };
-    const dataFlags: DataFlags =
-      flags.data || flags.dataset
-        ? flags
-        : {
-            ...(rec.file ? { data: dataFileNear(flags.resume, String(rec.file)) } : {}),
-            ...(rec.dataset
-              ? {
-                  dataset: String(rec.dataset),
-                  n: rec.n as number | undefined,
-                  noise: rec.noise as number | undefined,
-                  dataSeed: rec.dataSeed as number | undefined,
-                }
-              : {}),
-            dropMissing: saved.encoding.missing === 'drop',
-          };
-    data = loadDataForEncoding(dataFlags, saved.encoding);
-    if (rec.fingerprint !== undefined && rec.fingerprint !== fingerprint(data.encoded.x, data.encoded.y)) {
-      throw new UsageError(
-        `${data.source}: this is not the data ${flags.resume} was trained on (${data.encoded.x.rows} rows here, ${String(rec.rows)} then, and the values differ); resume needs the same data`,
-      );
-    }
-    dataRecord = rec;
-    settings = saved.settings as TrainSettings;
-    network = modelNetwork(saved, flags.resume);
-    resume = saved.checkpoint.state as FitCheckpoint;
-  } else {
-    data = loadTrainingData(flags);
-    settings = resolveSettings(flags, data.encoding.target.task);
-    network = buildNetwork(settings, data.encoded.x, data.encoded.y, data.encoding.target.task);
-    if (flags.data) checkOutput(out, '--out', [['--data', flags.data]]); // [data] never overwrite the input
-    dataRecord = {
-      source: basename(data.source), // [data] the file's name, not its absolute path
-      ...(flags.dataset
-        ? {
-            dataset: flags.dataset,
-            ...(flags.n !== undefined ? { n: flags.n } : {}),
-            ...(flags.noise !== undefined ? { noise: flags.noise } : {}),
-            ...(flags.dataSeed !== undefined ? { dataSeed: flags.dataSeed } : {}),
-          }
-        : { file: basename(flags.data ?? '') }),
-      rows: data.encoded.x.rows,
-      inputs: data.encoded.inputNames,
-      fingerprint: fingerprint(data.encoded.x, data.encoded.y),
-    };
-  }
-  const { x, y } = data.encoded;
+  const paths = trainPaths(flags, command, saved);
+  const start = saved ? resumeStart(flags, command, saved) : freshStart(flags, paths.out);
+  const { data, settings, network } = start;
+  const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
   for (const w of data.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
-  for (const n of data.notes ?? []) process.stderr.write(`note: ${n}\n`); // [data] rows left out, decimal commas
+  for (const n of data.notes ?? []) process.stderr.write(`note: ${n}\n`); // rows left out, decimal commas
+  describeRun(log, start);
+  const record: RunRecord = { network, encoding: data.encoding, data: start.dataRecord, settings, paths };
+  // the history goes to its append-only file first: a checkpoint costs O(new epochs)
+  const historyLog = new HistoryLog(
+    historyPath(paths.checkpoint),
+    paths.checkpoint === flags.resume ? start.historyLog : null,
+  );
+  const writeCheckpoint = (run: TrainingRun, reason: string): FitCheckpoint => {
+    const c = run.checkpoint({ history: false });
+    const state = { ...c, historyLog: historyLog.append(run.history) };
+    // compact JSON (not serializeModel's one number per line): written often, read by --resume only
+    writeAtomic(paths.checkpoint, `${JSON.stringify(modelFile(record, null, { state, reason }))}\n`);
+    return c;
+  };
+
+  const watch = new SignalWatch();
+  try {
+    const run = await trainRun(flags, start, watch, writeCheckpoint);
+    if (!run.done) {
+      interrupted(run, watch.signal ?? 'SIGINT', writeCheckpoint, paths.checkpoint);
+      return;
+    }
+    await finish(flags, record, start, run.history, log);
+    if (watch.signal)
+      process.stderr.write(
+        `${watch.signal} arrived after the last epoch: training had finished and ${paths.out} was written; no checkpoint needed\n`,
+      );
+  } finally {
+    watch.dispose();
+  }
+}
+
+/** Trains until the run is done or a signal arrives (then at the next step boundary), showing progress. */
+async function trainRun(
+  flags: Flags,
+  start: TrainStart,
+  watch: SignalWatch,
+  writeCheckpoint: WriteCheckpoint,
+): Promise<TrainingRun> {
+  const { data, settings, network, resume } = start;
+  const every = flags.checkpointEvery;
+  const stream = flags.json ? process.stderr : process.stdout;
+  let progress: Progress | null = null;
+  const run: TrainingRun = new TrainingRun(network, data.encoded.x, data.encoded.y, {
+    ...fitOptions(settings, data.encoding.target.task),
+    ...(resume ? { resume } : {}),
+    onEpoch: (info) => {
+      progress?.update(epochReport(info, run.epochs));
+      // a checkpoint at an exact epoch boundary; none when the run ends at this epoch anyway
+      if (
+        every &&
+        info.epoch % every === 0 &&
+        info.epoch < run.epochs &&
+        info.history.stopReason === 'epochs'
+      )
+        writeCheckpoint(run, `every ${every} epochs`);
+    },
+  });
+  const shown = createProgress(stream, flags.progress, run.position.epoch, run.epochs);
+  progress = shown;
+  try {
+    await trainSteps(run, {
+      shouldStop: () => {
+        const { epoch, batch } = run.position;
+        if (batch > 0) shown.batch({ epoch: epoch + 1, epochs: run.epochs, batch, batches: run.batches });
+        return watch.signal !== null;
+      },
+    });
+  } finally {
+    shown.stop();
+  }
+  return run;
+}
+
+/** Two lines before training: the data and the network. */
+function describeRun(log: (line: string) => void, start: TrainStart): void {
+  const { data, network, settings, resume } = start;
+  const { x } = data.encoded;
   log(
     `training on ${data.source}: ${x.rows} rows, ${x.cols} input${x.cols === 1 ? '' : 's'} → ${data.encoding.target.task} on ${data.encoding.target.columns.join(', ')}` +
       `${resume ? ` (resuming after epoch ${resume.epoch})` : ''}`,
@@ -202,112 +164,52 @@ async function train(flags: Flags, command: Command): Promise<void> {
     `network ${[network.inputSize, ...network.layers.map((l) => l.outputSize)].join('-')}${hidden.length ? `, ${hidden[0]}` : ''}, ` +
       `${settings.optimizer ?? 'adam'}${settings.learningRate !== undefined ? ` lr ${settings.learningRate}` : ''}, ${settings.epochs ?? 'default'} epochs, seed ${settings.seed}`,
   );
+}
 
-  const task = data.encoding.target.task;
-  const modelFile = (
-    history: Pick<History, 'loss'> & Partial<History>,
-    checkpoint?: { state: FitCheckpoint; reason: string },
-  ): ModelFile => ({
-    format: MODEL_FORMAT,
-    version: MODEL_VERSION,
-    createdBy: 'scratchnet 0.1.0',
-    data: dataRecord as ModelFile['data'],
-    network: network.toJSON(),
-    encoding: data.encoding,
-    settings,
-    history: {
-      loss: history.loss,
-      valLoss: history.valLoss ?? [],
-      metrics: history.metrics ?? {},
-      valMetrics: history.valMetrics ?? {},
-      ...(history.epochs !== undefined
-        ? {
-            epochs: history.epochs,
-            stopReason: history.stopReason,
-            bestEpoch: history.bestEpoch,
-            batchSize: history.batchSize,
-            trainRows: history.trainRows,
-            validationRows: history.validationRows,
-          }
-        : {}),
-    },
-    ...(checkpoint
+/** The progress line of an epoch: the loss, and the first validation (else training) metric. */
+function epochReport(info: EpochInfo, epochs: number) {
+  const metric = Object.entries(info.valLoss !== undefined ? info.valMetrics : info.metrics)[0];
+  return {
+    epoch: info.epoch,
+    epochs,
+    loss: info.loss,
+    ...(metric
       ? {
-          checkpoint: {
-            epoch: checkpoint.state.epoch,
-            reason: checkpoint.reason,
-            paths: { out, plots: plotsDir, checkpoint: checkpointPath },
-            state: checkpoint.state,
-          },
+          validation: { name: info.valLoss !== undefined ? `val ${metric[0]}` : metric[0], value: metric[1] },
         }
       : {}),
-  });
-  const writeCheckpoint = (c: FitCheckpoint, reason: string) =>
-    writeAtomic(checkpointPath, serializeModel(modelFile(c.history, { state: c, reason })));
-
-  // Signals: remember them; training stops after the epoch in progress and the checkpoint is written.
-  let signal: NodeJS.Signals | null = null;
-  const onSignal = (s: NodeJS.Signals) => {
-    if (signal) process.exit(s === 'SIGINT' ? 130 : 143); // a second Ctrl-C: give up at once
-    signal = s;
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  let progress: ReturnType<typeof createProgress> | null = null;
-  const every = flags.checkpointEvery;
-  let result;
-  try {
-    result = await runTraining(network, x, y, settings, task, resume, {
-      onEpoch: (info, epochs) => {
-        progress ??= createProgress(
-          flags.json ? process.stderr : process.stdout,
-          flags.progress,
-          info.epoch - 1,
-          epochs,
-        );
-        const metric = Object.entries(info.valLoss !== undefined ? info.valMetrics : info.metrics)[0];
-        progress.update({
-          epoch: info.epoch,
-          epochs,
-          loss: info.loss,
-          ...(metric
-            ? {
-                validation: {
-                  name: info.valLoss !== undefined ? `val ${metric[0]}` : metric[0],
-                  value: metric[1],
-                },
-              }
-            : {}),
-        });
-        if (signal) return 'stop';
-        if (every && info.epoch % every === 0 && info.epoch < epochs) return 'boundary';
-      },
-      atBoundary: async (c) => {
-        await new Promise((resolve) => setImmediate(resolve)); // let signal handlers run
-        if (signal) return false;
-        if (every && c.epoch % every === 0) writeCheckpoint(c, `every ${every} epochs`);
-      },
-    });
-  } finally {
-    (progress as ReturnType<typeof createProgress> | null)?.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-  if (result.stopped === 'interrupted') {
-    const c = result.history.checkpoint;
-    writeCheckpoint(c, signal ?? 'interrupted');
-    const where = c.batch > 0 ? `in epoch ${c.epoch + 1} after batch ${c.batch}` : `after epoch ${c.epoch}`;
-    process.stderr.write(
-      `interrupted by ${signal} ${where}; checkpoint saved to ${checkpointPath}\n` +
-        `continue with: scratchnet train --resume ${checkpointPath}\n`,
-    );
-    process.exitCode = signal === 'SIGTERM' ? 143 : 130;
-    return;
-  }
-  const history = result.history;
+}
 
+/** Stopped by a signal: the checkpoint at the step boundary reached, and where it is. */
+function interrupted(
+  run: TrainingRun,
+  signal: NodeJS.Signals,
+  writeCheckpoint: WriteCheckpoint,
+  checkpointPath: string,
+): void {
+  const c = writeCheckpoint(run, signal);
+  const where = c.batch > 0 ? `in epoch ${c.epoch + 1} after batch ${c.batch}` : `after epoch ${c.epoch}`;
+  process.stderr.write(
+    `interrupted by ${signal} ${where}; checkpoint saved to ${checkpointPath}\n` +
+      `continue with: scratchnet train --resume ${checkpointPath}\n`,
+  );
+  process.exitCode = exitCode(signal);
+}
+
+/** A finished run: the model file with its metrics, the plots, and the summary. */
+async function finish(
+  flags: Flags,
+  record: RunRecord,
+  start: TrainStart,
+  history: History,
+  log: (line: string) => void,
+): Promise<void> {
+  const { data, network } = start;
+  const { x, y } = data.encoded;
+  const { out, plots: plotsDir } = record.paths;
   const trainEval = evaluate(network, data.encoding, x, y);
-  const model = modelFile(history);
+  const model = modelFile(record, history);
   model.metrics = { train: trainEval.metrics };
   if (history.validationRows > 0) {
     model.metrics.validation = {
@@ -318,47 +220,30 @@ async function train(flags: Flags, command: Command): Promise<void> {
   writeAtomic(out, serializeModel(model));
   let plots: string[] = [];
   if (plotsDir) {
+    const loss = [
+      { name: 'train', values: history.loss },
+      ...(history.valLoss.length ? [{ name: 'validation', values: history.valLoss }] : []),
+    ];
     plots = await writePlots(
       plotsDir,
-      chartsFor({
-        network,
-        encoding: data.encoding,
-        table: data.table,
-        x,
-        y,
-        loss: [
-          { name: 'train', values: history.loss },
-          ...(history.valLoss.length ? [{ name: 'validation', values: history.valLoss }] : []),
-        ],
-      }),
+      chartsFor({ network, encoding: data.encoding, table: data.table, x, y, loss }),
     );
   }
   if (flags.json) {
-    console.log(
-      JSON.stringify({
-        model: out,
-        epochs: history.epochs,
-        stopReason: history.stopReason,
-        metrics: model.metrics,
-        plots,
-      }),
+    const summary = {
+      model: out,
+      epochs: history.epochs,
+      stopReason: history.stopReason,
+      metrics: model.metrics,
+      plots,
+    };
+    console.log(JSON.stringify(summary));
+    return;
+  }
+  if (history.stopReason === 'earlyStopping')
+    log(
+      `stopped early after epoch ${history.epochs}: no validation improvement since epoch ${history.bestEpoch}, whose weights are kept`,
     );
-  } else {
-    if (history.stopReason === 'earlyStopping')
-      log(
-        `stopped early after epoch ${history.epochs}: no validation improvement since epoch ${history.bestEpoch}, whose weights are kept`,
-      );
-    log(`training set (${x.rows} rows):\n${formatEvaluation(trainEval).replace(/^(?=.)/gm, '  ')}`);
-    log(`wrote ${out}${plots.length ? ` and ${plots.length} plot files in ${plotsDir}` : ''}`);
-  }
-}
-
-/** FNV-1a over the bits of the encoded data: tells a resume whether it got the same rows. */
-function fingerprint(...matrices: Matrix[]): string {
-  let h = 0x811c9dc5;
-  for (const m of matrices) {
-    const words = new Uint32Array(Float64Array.from(m.data).buffer);
-    for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
+  log(`training set (${x.rows} rows):\n${formatEvaluation(trainEval).replace(/^(?=.)/gm, '  ')}`);
+  log(`wrote ${out}${plots.length ? ` and ${plots.length} plot files in ${plotsDir}` : ''}`);
 }

@@ -1,0 +1,74 @@
+// Mini-batches: a seeded permutation of the training rows per epoch, and the rows of batch b gathered
+// into buffers made once ([batchSize × cols], and one for the last, shorter batch). With one batch
+// the scaled training set itself is the batch. Also gradient clipping by norm.
+
+import { gatherRows, zeros, type DType, type FloatArray, type Matrix } from '../matrix.js';
+import type { Random } from '../random.js';
+
+export class Batches {
+  /** batches per epoch */
+  readonly count: number;
+  /** the epoch's row order [rows] */
+  private readonly indices: Int32Array;
+  private readonly fullX: Matrix;
+  private readonly fullY: Matrix;
+  private readonly restX: Matrix | null;
+  private readonly restY: Matrix | null;
+
+  /** x[rows×inputs], y[rows×outputs]: the scaled training set */
+  constructor(
+    private readonly x: Matrix,
+    private readonly y: Matrix,
+    readonly size: number,
+    dtype: DType,
+  ) {
+    const rows = x.rows;
+    this.count = Math.ceil(rows / size);
+    this.indices = new Int32Array(rows);
+    const many = this.count > 1;
+    const rest = many ? rows % size : 0;
+    this.fullX = many ? zeros(size, x.cols, dtype) : x;
+    this.fullY = many ? zeros(size, y.cols, dtype) : y;
+    this.restX = rest ? zeros(rest, x.cols, dtype) : null;
+    this.restY = rest ? zeros(rest, y.cols, dtype) : null;
+  }
+
+  /** Starts an epoch: rows in order, then shuffled with `random` when asked and there is more than one batch. */
+  beginEpoch(random: Random, shuffle: boolean): void {
+    const indices = this.indices;
+    for (let i = 0; i < indices.length; i++) indices[i] = i;
+    if (shuffle && this.count > 1) random.shuffle(indices);
+  }
+
+  /** Batch b (0-based) of the epoch: x[n×inputs], y[n×outputs] (reused buffers). */
+  get(b: number): { x: Matrix; y: Matrix } {
+    if (this.count === 1) return { x: this.x, y: this.y };
+    const start = b * this.size;
+    const n = Math.min(this.size, this.x.rows - start);
+    const full = n === this.size;
+    const bx = full ? this.fullX : this.restX;
+    const by = full ? this.fullY : this.restY;
+    if (!bx || !by) throw new Error(`batch ${b} is past the end of the epoch`);
+    return {
+      x: gatherRows(bx, this.x, this.indices, start, n),
+      y: gatherRows(by, this.y, this.indices, start, n),
+    };
+  }
+}
+
+/** Scales g so that ‖g‖₂ ≤ maxNorm (PyTorch's clip_grad_norm_ over all parameters). */
+export function clipGradient(grads: FloatArray, maxNorm: number): number {
+  let sum = 0;
+  for (let i = 0; i < grads.length; i++) sum += grads[i] * grads[i];
+  const norm = Math.sqrt(sum);
+  if (norm > maxNorm) {
+    const scale = maxNorm / norm;
+    for (let i = 0; i < grads.length; i++) grads[i] *= scale;
+  }
+  return norm;
+}
+
+export function allFinite(a: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}

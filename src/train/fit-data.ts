@@ -1,0 +1,189 @@
+// The data side of a training run: the inputs checked against the network, the seeded validation
+// split, the scaling decided (fitted on the training rows only, reused on warm start) and applied,
+// the mean-predictor baseline, and evaluate() — the cost and metrics fit records, on any data.
+
+import { OptionError } from '../errors.js';
+import { checkSameRows, gatherRows, toMatrix, zeros, type Matrix, type MatrixLike } from '../matrix.js';
+import type { Network } from '../nn/network.js';
+import type { Random } from '../random.js';
+import type { ResolvedFitOptions } from './fit-options.js';
+import type { Baseline, FitOptions } from './fit-types.js';
+import { baselinePredictions, checkMetrics, computeMetrics, type MetricName } from './metrics.js';
+import { fitScaling, scaleInputs, scaleTargets, unscaleOutputs } from './scaling.js';
+
+/** A run's data: training rows x[N×inputs], y[N×outputs] and validation rows, raw and scaled. */
+export interface TrainingData {
+  /** original units (metrics are computed against these) */
+  x: Matrix;
+  y: Matrix;
+  validation: { x: Matrix; y: Matrix } | null;
+  /** in the training space (network.scaling applied), in the network's dtype */
+  xs: Matrix;
+  ys: Matrix;
+  validationScaled: { x: Matrix; y: Matrix } | null;
+  /** whether the network had been trained before (its scaling was decided then) */
+  trainedBefore: boolean;
+}
+
+/**
+ * Checks x, y (and validation data), splits off validation rows with `random`, sets and applies the
+ * scaling (none when `raw`: the data is used as given and network.scaling left alone).
+ */
+export function prepareData(
+  network: Network,
+  X: Matrix,
+  Y: Matrix,
+  options: FitOptions,
+  resolved: ResolvedFitOptions,
+  random: Random,
+  raw = false,
+): TrainingData {
+  let trainX = X;
+  let trainY = Y;
+  let validation: { x: Matrix; y: Matrix } | null = null;
+  if (options.validationData !== undefined) {
+    const v = options.validationData;
+    const [vx, vy] = Array.isArray(v) ? v : [(v as { x: MatrixLike }).x, (v as { y: MatrixLike }).y];
+    validation = {
+      x: toMatrix(vx, 'validationData.x', network.inputSize),
+      y: toMatrix(vy, 'validationData.y', network.outputSize),
+    };
+    checkSameRows(validation.x, validation.y, 'validationData.x', 'validationData.y');
+    network.loss.checkTargets?.(validation.y.data, validation.y.rows, validation.y.cols, 'validationData.y');
+  } else if (resolved.splitRows > 0) {
+    const nVal = resolved.splitRows;
+    const order = random.shuffle(Int32Array.from({ length: X.rows }, (_, i) => i));
+    const nTrain = X.rows - nVal;
+    trainX = gatherRows(zeros(nTrain, X.cols), X, order, 0, nTrain);
+    trainY = gatherRows(zeros(nTrain, Y.cols), Y, order, 0, nTrain);
+    validation = {
+      x: gatherRows(zeros(nVal, X.cols), X, order, nTrain, nVal),
+      y: gatherRows(zeros(nVal, Y.cols), Y, order, nTrain, nVal),
+    };
+  }
+  const trainedBefore = network.scaling !== undefined;
+  if (!raw) decideScaling(network, options.scale, trainX, trainY);
+  const { dtype } = network;
+  const scaling = raw ? null : network.scaling;
+  return {
+    x: trainX,
+    y: trainY,
+    validation,
+    xs: scaleInputs(scaling, trainX, dtype),
+    ys: scaleTargets(scaling, trainY, dtype),
+    validationScaled: validation && {
+      x: scaleInputs(scaling, validation.x, dtype),
+      y: scaleTargets(scaling, validation.y, dtype),
+    },
+    trainedBefore,
+  };
+}
+
+/** Sets network.scaling on a first fit (from the training rows), or checks that `scale` agrees with it. */
+function decideScaling(network: Network, scale: FitOptions['scale'], x: Matrix, y: Matrix): void {
+  const regression = network.loss.kind === 'regression';
+  const scaleOption = scale ?? (network.scaling === null ? false : true);
+  const scaleInputsToo = typeof scaleOption === 'object' ? (scaleOption.inputs ?? true) : scaleOption;
+  const scaleTargetsToo =
+    (typeof scaleOption === 'object' ? (scaleOption.targets ?? true) : scaleOption) && regression;
+  if (typeof scaleOption !== 'boolean' && (typeof scaleOption !== 'object' || scaleOption === null)) {
+    throw new OptionError(
+      `scale must be true, false or { inputs, targets }, got ${JSON.stringify(scaleOption)}`,
+      'scale',
+    );
+  }
+  if (network.scaling) {
+    if (scaleOption === false) {
+      throw new OptionError(
+        'this network was trained with scaling (network.scaling is set); fit it again with scale left on, or set network.scaling = null to drop it',
+        'scale',
+      );
+    }
+  } else if (network.scaling === null && (scaleInputsToo || scaleTargetsToo) && scale !== undefined) {
+    throw new OptionError(
+      'this network was trained without scaling (network.scaling is null); continuing with scale: true would change what its weights mean',
+      'scale',
+    );
+  } else if (network.scaling === undefined) {
+    if (scaleInputsToo || scaleTargetsToo) {
+      const s = fitScaling(x, scaleTargetsToo ? y : undefined);
+      if (!scaleInputsToo) {
+        s.inputMean = s.inputMean.map(() => 0);
+        s.inputStd = s.inputStd.map(() => 1);
+      }
+      network.scaling = s;
+    } else {
+      network.scaling = null;
+    }
+  }
+}
+
+/** Loss (in the training space) and metrics (in original units) of a network on already-scaled inputs. */
+export function evaluateScaled(
+  network: Network,
+  xs: Matrix,
+  y: Matrix,
+  metricList: readonly MetricName[],
+  ys?: Matrix,
+): { loss: number; dataLoss: number; metrics: Record<string, number> } {
+  let loss = NaN;
+  let dataLoss = NaN;
+  if (ys) {
+    const t = network.computeLoss(xs, ys);
+    loss = t.total;
+    dataLoss = t.data;
+  }
+  let metrics: Record<string, number> = {};
+  if (metricList.length) {
+    const out = network.forward(xs);
+    metrics = computeMetrics(metricList, unscaleOutputs(network.scaling, out, 'float64'), y);
+  }
+  return { loss, dataLoss, metrics };
+}
+
+/**
+ * The network's cost and metrics on (x, y) in original units, computed as fit computes History.valLoss
+ * and valMetrics: inputs and targets go through network.scaling, the loss is in the training space.
+ */
+export function evaluate(
+  network: Network,
+  x: MatrixLike,
+  y: MatrixLike,
+  options: { metrics?: MetricName[] } = {},
+): { loss: number; dataLoss: number; metrics: Record<string, number> } {
+  const X = toMatrix(x, 'x', network.inputSize);
+  const Y = toMatrix(y, 'y', network.outputSize);
+  checkSameRows(X, Y);
+  const xs = scaleInputs(network.scaling, X, network.dtype);
+  const ys = scaleTargets(network.scaling, Y, network.dtype);
+  return evaluateScaled(network, xs, Y, checkMetrics(options.metrics), ys);
+}
+
+/** The mean predictor's cost (training space) and metrics (original units). */
+export function baseline(network: Network, data: TrainingData, metricList: readonly MetricName[]): Baseline {
+  const { y: trainY, ys: Ys } = data;
+  const cost = (target: Matrix) => {
+    // predictions in the loss's own terms: values for regression, logits for the cross-entropies
+    const p = baselinePredictions(Ys, target.rows);
+    if (network.lossFromLogits) {
+      const eps = 1e-15;
+      for (let i = 0; i < p.data.length; i++) {
+        const q = Math.min(Math.max(p.data[i], eps), 1 - eps);
+        p.data[i] = network.loss.logitsOf === 'sigmoid' ? Math.log(q / (1 - q)) : Math.log(q);
+      }
+    }
+    return network.loss.value(p.data, target.data, target.rows, target.cols);
+  };
+  const b: Baseline = {
+    predictor: 'mean',
+    loss: cost(Ys),
+    metrics: computeMetrics(metricList, baselinePredictions(trainY, trainY.rows), trainY),
+    valMetrics: {},
+  };
+  if (data.validation && data.validationScaled) {
+    const valY = data.validation.y;
+    b.valLoss = cost(data.validationScaled.y);
+    b.valMetrics = computeMetrics(metricList, baselinePredictions(trainY, valY.rows), valY);
+  }
+  return b;
+}

@@ -1,0 +1,489 @@
+// TrainingRun: the one training engine. It owns batching, the optimizer step, the learning-rate
+// schedule, validation, early stopping, divergence detection (restoring the last weights with a
+// finite loss), checkpoints and resume, and the onEpoch / onBatch callbacks. fit() runs one to the
+// end; the CLI, the playground and the doctor's probes drive one a step at a time:
+//   const run = new TrainingRun(network, x, y, options);
+//   while (!run.done) run.step();      // one mini-batch, or one L-BFGS iteration (line search included)
+//   run.epoch();                       // steps to the end of the epoch in progress
+//   run.run(until?);                   // steps until done or until(run) is true; returns run.history
+//   run.checkpoint();                  // plain JSON: a new TrainingRun with { resume } continues it exactly
+// Each epoch: a seeded shuffle, then per mini-batch forward + backward, optional clipping and one
+// optimizer step on the flat buffers; then validation, metrics, schedule and early stopping.
+// L-BFGS takes the whole training set as one batch and one iteration per epoch. No console, no DOM.
+
+import { DivergenceError, OptionError } from '../errors.js';
+import { checkSameRows, toMatrix, type MatrixLike } from '../matrix.js';
+import type { Network } from '../nn/network.js';
+import type { Optimizer } from '../optim/index.js';
+import { Random } from '../random.js';
+import { Batches, allFinite, clipGradient } from './batches.js';
+import { divergenceMessage } from './divergence.js';
+import { EarlyStopping } from './early-stopping.js';
+import { baseline, evaluateScaled, prepareData, type TrainingData } from './fit-data.js';
+import { resolveFitOptions, type ResolvedFitOptions } from './fit-options.js';
+import type { EpochInfo, FitCheckpoint, FitOptions, History } from './fit-types.js';
+import { LearningRateSchedule } from './schedules.js';
+
+/** What one step did: the cost of its batch before the update. */
+export interface StepInfo {
+  /** the epoch in progress (1-based) */
+  epoch: number;
+  /** batches completed in this epoch (1-based) and their number */
+  batch: number;
+  batches: number;
+  loss: number;
+  dataLoss: number;
+  rows: number;
+  learningRate: number;
+}
+
+export interface TrainingRunOptions extends FitOptions {
+  /**
+   * Treat a batch cost above this as divergence, like a non-finite one (default Infinity). For
+   * probes that give up on a run whose loss exploded, before the update that would follow.
+   */
+  maxLoss?: number;
+  /**
+   * Keep the per-epoch lists of History (default true). False keeps memory flat for endless runs
+   * (the playground); early stopping and schedules still work, checkpoints then carry no history.
+   */
+  recordHistory?: boolean;
+  /**
+   * Train on x and y exactly as given and leave network.scaling alone, whatever it is (default
+   * false): for probes on data already in the training space. `scale` is then ignored.
+   */
+  raw?: boolean;
+}
+
+export class TrainingRun {
+  readonly network: Network;
+  /** the training and validation rows, raw and scaled */
+  readonly data: TrainingData;
+  /** every option after defaults */
+  readonly settings: ResolvedFitOptions;
+  readonly optimizer: Optimizer;
+  readonly history: History;
+  /** total epochs (a resumed run counts the ones before it) */
+  readonly epochs: number;
+  /** batches per epoch */
+  readonly batches: number;
+  /** true once the run has ended (epochs, early stopping, convergence, a callback, divergence) */
+  done = false;
+  /** set when the run diverged (step() threw it); the weights are those of the last finite loss */
+  diverged: DivergenceError | null = null;
+  /** the cost of the weights divergence restores (those of the last finite batch loss) */
+  lastGoodLoss = NaN;
+  /** the last batch cost computed, finite or not */
+  lastLoss = NaN;
+
+  private readonly options: TrainingRunOptions;
+  private readonly random: Random;
+  private readonly batchList: Batches;
+  private readonly schedule: LearningRateSchedule;
+  private readonly earlyStopping: EarlyStopping;
+  private readonly lastGood: Float64Array;
+  /** the learning rate the optimizer came with (the schedule overwrites it each epoch) */
+  private readonly baseRate: number;
+  private readonly start = performance.now();
+  private elapsedBefore = 0;
+  /** epochs completed; batches completed in the epoch in progress */
+  private epochIndex = 0;
+  private batchIndex = 0;
+  /** whether the epoch in progress has begun (learning rate set, rows shuffled) */
+  private inEpoch = false;
+  /** the shuffling generator's state at the start of the epoch in progress */
+  private epochRandom: number[];
+  private learningRate = NaN;
+  /** sums over the epoch in progress: cost·rows, data loss·rows, rows */
+  private sums: [number, number, number] = [0, 0, 0];
+  /** a callback asked to stop */
+  private stopped = false;
+  /** L-BFGS: the cost and data loss at the current params, left by the last line-search evaluation */
+  private closureTerms = { total: NaN, data: NaN };
+
+  constructor(network: Network, x: MatrixLike, y: MatrixLike, options: TrainingRunOptions = {}) {
+    this.network = network;
+    this.options = options;
+    const fitOptions = withoutRunOptions(options);
+    const { maxLoss, recordHistory, raw } = fitOptions === options ? {} : options;
+    const X = toMatrix(x, 'x', network.inputSize);
+    const Y = toMatrix(y, 'y', network.outputSize);
+    checkSameRows(X, Y);
+    network.loss.checkTargets?.(Y.data, Y.rows, Y.cols);
+    const settings = resolveFitOptions(fitOptions, X.rows);
+    this.settings = settings;
+    if (maxLoss !== undefined && typeof maxLoss !== 'number')
+      throw new OptionError(`maxLoss must be a number, got ${JSON.stringify(maxLoss)}`, 'maxLoss');
+    if (raw && settings.metrics.length)
+      throw new OptionError(
+        'a raw run records no metrics (they are in original units): leave metrics out',
+        'raw',
+      );
+    if (recordHistory !== undefined && typeof recordHistory !== 'boolean')
+      throw new OptionError(
+        `recordHistory must be true or false, got ${JSON.stringify(recordHistory)}`,
+        'recordHistory',
+      );
+    this.optimizer = settings.optimizer;
+    this.epochs = settings.epochs;
+    this.random = new Random(settings.seed);
+    this.data = prepareData(network, X, Y, fitOptions, settings, this.random, raw === true);
+    this.batchList = new Batches(this.data.xs, this.data.ys, settings.batchSize, network.dtype);
+    this.batches = this.batchList.count;
+    this.schedule = new LearningRateSchedule(
+      fitOptions.schedule,
+      this.optimizer.learningRate,
+      this.epochs,
+      settings.warmup,
+    );
+    this.earlyStopping = new EarlyStopping(settings.earlyStopping);
+    this.history = this.emptyHistory();
+    if (fitOptions.resume !== undefined) this.resume(fitOptions.resume);
+    this.epochRandom = this.random.state();
+    this.lastGood = Float64Array.from(network.params); // a first loss already non-finite keeps these
+    this.baseRate = this.optimizer.learningRate;
+    if (this.epochIndex >= this.epochs) this.finish();
+  }
+
+  /** Where the run stands: epochs completed, and batches completed in the epoch in progress. */
+  get position(): { epoch: number; batch: number } {
+    return { epoch: this.epochIndex, batch: this.batchIndex };
+  }
+
+  /** Milliseconds since training began (across resumes). */
+  elapsed(): number {
+    return this.elapsedBefore + performance.now() - this.start;
+  }
+
+  /**
+   * One update: a mini-batch, or one L-BFGS iteration; at the end of an epoch also validation,
+   * schedule, early stopping and onEpoch. Returns null when there was nothing to update (done, or a
+   * resumed epoch whose batches were all done). Throws DivergenceError (the run is then done).
+   */
+  step(): StepInfo | null {
+    if (this.done) return null;
+    if (!this.inEpoch) this.beginEpoch();
+    let info: StepInfo | null = null;
+    if (this.batchIndex < this.batches)
+      info = this.settings.optimizer.needsClosure ? this.closureStep() : this.batchStep();
+    if (this.batchIndex === this.batches) this.endEpoch();
+    else if (this.stopped) {
+      this.history.stopReason = 'callback';
+      this.finish();
+    }
+    return info;
+  }
+
+  /** Steps to the end of the epoch in progress (or until the run stops). */
+  epoch(): void {
+    const target = this.epochIndex + 1;
+    while (!this.done && this.epochIndex < target) this.step();
+  }
+
+  /** Steps until the run is done or `until(run)`, asked after each step, is true. Returns the history. */
+  run(until?: (run: TrainingRun) => boolean): History {
+    while (!this.done) {
+      this.step();
+      if (until?.(this)) break;
+    }
+    return this.history;
+  }
+
+  /**
+   * The state to save for a resume (FitOptions.resume), plain JSON; the network holds the weights.
+   * `history: false` leaves the history lists empty, for callers that store them apart (appending
+   * each epoch once) and put them back before resuming.
+   */
+  checkpoint(options: { history?: boolean } = {}): FitCheckpoint {
+    const h = options.history === false ? emptyLists(this.history) : this.history;
+    return {
+      format: 'scratchnet-fit-checkpoint',
+      version: 1,
+      epoch: this.epochIndex,
+      batch: this.batchIndex,
+      random: this.inEpoch ? this.epochRandom.slice() : this.random.state(),
+      partial: [this.sums[0], this.sums[1], this.sums[2]],
+      optimizer: this.optimizer.state(),
+      schedule: this.schedule.state(),
+      earlyStopping: this.earlyStopping.state(),
+      history: structuredClone({
+        loss: h.loss,
+        dataLoss: h.dataLoss,
+        valLoss: h.valLoss,
+        metrics: h.metrics,
+        valMetrics: h.valMetrics,
+        learningRate: h.learningRate,
+        elapsed: h.elapsed,
+      }),
+    };
+  }
+
+  private beginEpoch(): void {
+    this.learningRate = this.schedule.rate(this.epochIndex);
+    this.optimizer.learningRate = this.learningRate;
+    this.epochRandom = this.random.state();
+    this.batchList.beginEpoch(this.random, this.settings.shuffle);
+    this.inEpoch = true;
+  }
+
+  /** One mini-batch: forward + backward, clipping, one optimizer step; then onBatch. */
+  private batchStep(): StepInfo {
+    const { network, optimizer } = this;
+    const b = this.batchIndex;
+    const { x, y } = this.batchList.get(b);
+    const terms = network.computeGradient(x, y);
+    this.checkLoss(terms.total, b + 1);
+    if (this.settings.clipNorm) clipGradient(network.grads, this.settings.clipNorm);
+    optimizer.step(network.params, network.grads);
+    // a step can overflow the weights even from a finite loss (the last step is checked by no later loss)
+    if (!allFinite(network.params)) this.diverge(NaN, b + 1);
+    this.addToEpoch(terms.total, terms.data, x.rows);
+    this.batchIndex = b + 1;
+    const info = this.stepInfo(terms.total, terms.data, x.rows);
+    if (this.options.onBatch) {
+      const go = this.options.onBatch({
+        ...info,
+        elapsed: this.elapsed(),
+        checkpoint: () => this.checkpoint(),
+      });
+      if (go === false) this.stopped = true;
+    }
+    return info;
+  }
+
+  /** One L-BFGS iteration over the whole training set; its line search re-evaluates the cost. */
+  private closureStep(): StepInfo {
+    const { network, optimizer, data } = this;
+    const closure = () => {
+      const t = network.computeGradient(data.xs, data.ys);
+      this.closureTerms = t;
+      return t.total;
+    };
+    // the last line-search evaluation left the cost and gradient at the current params
+    const terms = Number.isNaN(this.closureTerms.total)
+      ? network.computeGradient(data.xs, data.ys)
+      : this.closureTerms;
+    this.checkLoss(terms.total, 1);
+    const rows = data.xs.rows;
+    this.sums = [terms.total * rows, terms.data * rows, rows];
+    optimizer.step(network.params, network.grads, closure, terms.total);
+    if (!allFinite(network.params)) this.diverge(NaN, 1);
+    this.batchIndex = 1;
+    return this.stepInfo(terms.total, terms.data, rows);
+  }
+
+  private stepInfo(loss: number, dataLoss: number, rows: number): StepInfo {
+    const { epochIndex, batchIndex, batches, learningRate } = this;
+    return { epoch: epochIndex + 1, batch: batchIndex, batches, loss, dataLoss, rows, learningRate };
+  }
+
+  private addToEpoch(cost: number, dataLoss: number, rows: number): void {
+    this.sums[0] += cost * rows;
+    this.sums[1] += dataLoss * rows;
+    this.sums[2] += rows;
+  }
+
+  /** A batch cost that is not finite (or above maxLoss) ends the run; a finite one marks the weights good. */
+  private checkLoss(cost: number, batch: number): void {
+    this.lastLoss = cost;
+    if (!Number.isFinite(cost) || cost > (this.options.maxLoss ?? Infinity)) this.diverge(cost, batch);
+    this.lastGood.set(this.network.params);
+    this.lastGoodLoss = cost;
+  }
+
+  private diverge(value: number, batch: number): never {
+    const { network, optimizer, data } = this;
+    network.params.set(this.lastGood);
+    optimizer.learningRate = this.baseRate;
+    const message = divergenceMessage(
+      value,
+      this.epochIndex + 1,
+      batch,
+      this.batches,
+      optimizer,
+      data.y,
+      network,
+    );
+    this.diverged = new DivergenceError(message, this.epochIndex + 1, batch);
+    this.done = true;
+    throw this.diverged;
+  }
+
+  /** End of an epoch: record, validate, schedule, early stopping, onEpoch. */
+  private endEpoch(): void {
+    const { history, network, data, settings } = this;
+    const [cost, dataCost, rows] = this.sums;
+    const loss = cost / rows;
+    const lossData = dataCost / rows;
+    const record = this.options.recordHistory !== false;
+    if (record) {
+      history.loss.push(loss);
+      history.dataLoss.push(lossData);
+      history.learningRate.push(this.learningRate);
+    }
+    this.sums = [0, 0, 0];
+    this.batchIndex = 0;
+    this.inEpoch = false;
+    const metrics = settings.metrics;
+    const trainMetrics = metrics.length ? evaluateScaled(network, data.xs, data.y, metrics).metrics : {};
+    let valLoss: number | undefined;
+    let valMetrics: Record<string, number> = {};
+    if (data.validation && data.validationScaled) {
+      const ev = evaluateScaled(
+        network,
+        data.validationScaled.x,
+        data.validation.y,
+        metrics,
+        data.validationScaled.y,
+      );
+      valLoss = ev.loss;
+      valMetrics = ev.metrics;
+      if (record) history.valLoss.push(valLoss);
+    }
+    if (record) {
+      for (const m of metrics) {
+        history.metrics[m].push(trainMetrics[m]);
+        if (data.validation) history.valMetrics[m].push(valMetrics[m]);
+      }
+      history.elapsed.push(this.elapsed());
+    }
+    this.epochIndex++;
+    history.epochs = this.epochIndex;
+    this.afterEpoch({ loss, dataLoss: lossData, valLoss, metrics: trainMetrics, valMetrics });
+  }
+
+  /** Schedule, early stopping, convergence and onEpoch, after an epoch's numbers are in. */
+  private afterEpoch(e: Pick<EpochInfo, 'loss' | 'dataLoss' | 'valLoss' | 'metrics' | 'valMetrics'>): void {
+    const { history, network } = this;
+    const es = this.earlyStopping;
+    const monitored = es.settings.monitor === 'valLoss' && e.valLoss !== undefined ? e.valLoss : e.loss;
+    this.schedule.observe(monitored);
+    // the weights this loss belongs to: after the epoch for the validation loss; for a full-batch
+    // training loss, the ones before the update (it was computed there); for mini-batches, after
+    const lossWeights = es.settings.monitor === 'loss' && this.batches === 1 ? this.lastGood : network.params;
+    let stop = this.stopped;
+    if (es.observe(this.epochIndex, monitored, lossWeights)) {
+      history.stoppedEarly = true;
+      history.stopReason = 'earlyStopping';
+      stop = true;
+    }
+    history.bestEpoch = es.bestEpoch;
+    history.bestLoss = es.best;
+    if (this.optimizer.converged && !stop) {
+      history.stopReason = 'converged';
+      stop = true;
+    }
+    if (this.options.onEpoch) {
+      const info: EpochInfo = {
+        epoch: this.epochIndex,
+        ...e,
+        learningRate: this.learningRate,
+        elapsed: this.elapsed(),
+        history,
+        checkpoint: () => this.checkpoint(),
+      };
+      const go = this.options.onEpoch(info, e.loss);
+      if (go === false && !stop) {
+        history.stopReason = 'callback';
+        stop = true;
+      }
+    }
+    this.stopped = stop;
+    if (stop || this.epochIndex >= this.epochs) this.finish();
+  }
+
+  /** The end of the run: the best weights back (early stopping), the final checkpoint, the optimizer's rate. */
+  private finish(): void {
+    const history = this.history;
+    if (this.stopped && history.stopReason === 'epochs') history.stopReason = 'callback';
+    history.bestEpoch = this.earlyStopping.bestEpoch;
+    history.bestLoss = this.earlyStopping.best;
+    // a run stopped by a callback keeps its current weights, so that it can resume from its checkpoint
+    if (history.stopReason !== 'callback') this.earlyStopping.restore(this.network.params);
+    history.checkpoint = this.checkpoint();
+    this.optimizer.learningRate = this.baseRate;
+    this.done = true;
+  }
+
+  private emptyHistory(): History {
+    const { settings, data } = this;
+    const history: History = {
+      loss: [],
+      dataLoss: [],
+      valLoss: [],
+      metrics: {},
+      valMetrics: {},
+      learningRate: [],
+      elapsed: [],
+      epochs: 0,
+      bestEpoch: 0,
+      bestLoss: NaN,
+      stoppedEarly: false,
+      stopReason: 'epochs',
+      baseline: baseline(this.network, data, settings.metrics),
+      batchSize: settings.batchSize,
+      trainRows: data.x.rows,
+      validationRows: data.validation ? data.validation.x.rows : 0,
+      checkpoint: undefined as unknown as FitCheckpoint,
+    };
+    for (const m of settings.metrics) {
+      history.metrics[m] = [];
+      if (data.validation) history.valMetrics[m] = [];
+    }
+    return history;
+  }
+
+  /** Takes up a checkpoint's position and state (FitOptions.resume). */
+  private resume(c: FitCheckpoint): void {
+    if (!c || c.format !== 'scratchnet-fit-checkpoint' || c.version !== 1) {
+      throw new OptionError(
+        'resume needs a checkpoint written by fit (History.checkpoint or info.checkpoint())',
+        'resume',
+      );
+    }
+    const paramCount = this.network.params.length;
+    if (
+      c.optimizer.buffers &&
+      Object.values(c.optimizer.buffers).some((b) => b.length !== 0 && b.length % paramCount !== 0)
+    ) {
+      throw new OptionError('the checkpoint belongs to a network with another parameter count', 'resume');
+    }
+    if (!Number.isInteger(c.batch) || c.batch < 0 || c.batch > this.batches)
+      throw new OptionError(
+        `the checkpoint stopped after batch ${c.batch} but an epoch here has ${this.batches}: resume with the options of the interrupted run`,
+        'resume',
+      );
+    this.epochIndex = c.epoch;
+    this.batchIndex = c.batch;
+    this.random.setState(c.random);
+    this.sums = [c.partial[0], c.partial[1], c.partial[2]];
+    this.optimizer.setState(c.optimizer);
+    this.schedule.setState(c.schedule);
+    this.earlyStopping.setState(c.earlyStopping);
+    const h = structuredClone(c.history);
+    Object.assign(this.history, h);
+    this.history.epochs = c.epoch;
+    this.elapsedBefore = h.elapsed.at(-1) ?? 0;
+  }
+}
+
+/** The options fit knows (a non-object is passed on for resolveFitOptions to reject). */
+function withoutRunOptions(options: TrainingRunOptions): FitOptions {
+  if (typeof options !== 'object' || options === null) return options;
+  const { maxLoss: _maxLoss, recordHistory: _recordHistory, raw: _raw, ...fitOptions } = options;
+  return fitOptions;
+}
+
+/** History's per-epoch lists, empty (metric names kept). */
+function emptyLists(h: History): FitCheckpoint['history'] {
+  const names = (m: Record<string, number[]>) => Object.fromEntries(Object.keys(m).map((k) => [k, []]));
+  return {
+    loss: [],
+    dataLoss: [],
+    valLoss: [],
+    metrics: names(h.metrics),
+    valMetrics: names(h.valMetrics),
+    learningRate: [],
+    elapsed: [],
+  };
+}
