@@ -123,112 +123,15 @@ export class Network {
         'dtype',
       );
     }
-    const spec = options.layers;
-    if (!Array.isArray(spec) || spec.length === 0) {
-      throw new OptionError(
-        'layers must be a non-empty array: sizes such as [1, 64, 1], or Layer objects',
-        'layers',
-      );
-    }
-    if (typeof spec[0] === 'number') {
-      const sizes = spec as readonly number[];
-      if (sizes.length < 2)
-        throw new OptionError(
-          `layers needs at least an input and an output size, got [${sizes.join(', ')}]`,
-          'layers',
-        );
-      sizes.forEach((s, i) => checkNumber(`layers[${i}]`, s, { integer: true, min: 1 }));
-      const random = new Random(options.seed ?? 42);
-      const hidden = getActivation(options.activation ?? 'relu', 'activation');
-      if (hidden.name === 'softmax')
-        throw new OptionError(
-          'softmax is an output activation; choose another for the hidden layers',
-          'activation',
-        );
-      const output = getActivation(options.output ?? this.loss.logitsOf ?? 'linear', 'output');
-      this.layers = sizes.slice(1).map(
-        (size, i) =>
-          new Dense(sizes[i], size, random, {
-            activation: i === sizes.length - 2 ? output : hidden,
-            init: options.init,
-            dtype: this.dtype,
-          }),
-      );
-    } else {
-      this.layers = [...(spec as readonly Layer[])];
-      for (let i = 1; i < this.layers.length; i++) {
-        if (this.layers[i].inputSize !== this.layers[i - 1].outputSize) {
-          throw new ShapeError(
-            `layers[${i}] takes ${this.layers[i].inputSize} inputs but layers[${i - 1}] gives ${this.layers[i - 1].outputSize}`,
-            'layers',
-          );
-        }
-      }
-    }
+    this.layers = buildLayers(options, this.loss, this.dtype);
     this.inputSize = this.layers[0].inputSize;
     this.outputSize = this.layers[this.layers.length - 1].outputSize;
-
-    const regs: Regularizer[] = [];
-    if (
-      options.weightDecay !== undefined &&
-      checkNumber('weightDecay', options.weightDecay, { min: 0 }) > 0
-    ) {
-      regs.push(l2(options.weightDecay));
-    }
-    if (options.l1 !== undefined && checkNumber('l1', options.l1, { min: 0 }) > 0) regs.push(l1(options.l1));
-    this.regularizers = [...regs, ...(options.regularizers ?? [])];
-
-    // Pair the output activation with the loss.
-    const last = this.layers[this.layers.length - 1];
-    const outName = last.activation?.name ?? 'linear';
-    if (this.loss.logitsOf) {
-      if (outName !== this.loss.logitsOf && outName !== 'linear') {
-        throw new OptionError(
-          `loss ${this.loss.name} works from logits: the output activation must be ${this.loss.logitsOf} or linear, not ${outName}`,
-          'output',
-        );
-      }
-      if (this.loss.logitsOf === 'softmax' && this.outputSize < 2) {
-        throw new OptionError(
-          'softmaxCrossEntropy needs an output layer of at least 2 units (one per class)',
-          'layers',
-        );
-      }
-      this.useLogits = outName === this.loss.logitsOf;
-      if (this.useLogits && !last.preActivation) {
-        throw new OptionError(
-          `the last layer (${last.type}) exposes no pre-activation, which ${this.loss.name} needs`,
-          'layers',
-        );
-      }
-    } else {
-      this.useLogits = false;
-      if (this.loss.kind === 'regression' && outName !== 'linear') {
-        warn(
-          `output activation ${outName} with loss ${this.loss.name}: a regression network needs a linear output, ` +
-            `since ${outName} bends or clips what the network can predict and it usually fails to fit the targets (use output: 'linear').`,
-        );
-      }
-    }
-
-    // Move every parameter into the flat buffers.
-    const refs: ParameterRef[] = [];
-    let total = 0;
-    this.layers.forEach((layer, l) =>
-      layer.parameters.forEach((p) => {
-        refs.push({ layer: l, parameter: p, offset: total });
-        total += p.value.length;
-      }),
-    );
-    this.params = this.dtype === 'float32' ? new Float32Array(total) : new Float64Array(total);
-    this.grads = this.dtype === 'float32' ? new Float32Array(total) : new Float64Array(total);
-    for (const r of refs) {
-      const n = r.parameter.value.length;
-      this.params.set(r.parameter.value, r.offset);
-      r.parameter.value = this.params.subarray(r.offset, r.offset + n);
-      r.parameter.grad = this.grads.subarray(r.offset, r.offset + n);
-    }
-    this.parameterRefs = refs;
+    this.regularizers = [...penalties(options), ...(options.regularizers ?? [])];
+    this.useLogits = pairOutput(this.loss, this.layers[this.layers.length - 1], this.outputSize, warn);
+    const flat = flatten(this.layers, this.dtype);
+    this.params = flat.params;
+    this.grads = flat.grads;
+    this.parameterRefs = flat.refs;
   }
 
   get parameterCount(): number {
@@ -452,4 +355,120 @@ function checkScaling(s: Scaling, inputs: number, outputs: number): void {
 function includes(terms: Terms, name: string): boolean {
   const p = terms.penalties ?? true;
   return typeof p === 'boolean' ? p : p.includes(name);
+}
+
+/** The layers: Dense layers from sizes and activations, or the given Layer objects (checked to chain). */
+function buildLayers(options: NetworkOptions, loss: Loss, dtype: DType): Layer[] {
+  const spec = options.layers;
+  if (!Array.isArray(spec) || spec.length === 0) {
+    throw new OptionError(
+      'layers must be a non-empty array: sizes such as [1, 64, 1], or Layer objects',
+      'layers',
+    );
+  }
+  if (typeof spec[0] !== 'number') {
+    const layers = [...(spec as readonly Layer[])];
+    for (let i = 1; i < layers.length; i++) {
+      if (layers[i].inputSize !== layers[i - 1].outputSize) {
+        throw new ShapeError(
+          `layers[${i}] takes ${layers[i].inputSize} inputs but layers[${i - 1}] gives ${layers[i - 1].outputSize}`,
+          'layers',
+        );
+      }
+    }
+    return layers;
+  }
+  const sizes = spec as readonly number[];
+  if (sizes.length < 2)
+    throw new OptionError(
+      `layers needs at least an input and an output size, got [${sizes.join(', ')}]`,
+      'layers',
+    );
+  sizes.forEach((s, i) => checkNumber(`layers[${i}]`, s, { integer: true, min: 1 }));
+  const random = new Random(options.seed ?? 42);
+  const hidden = getActivation(options.activation ?? 'relu', 'activation');
+  if (hidden.name === 'softmax')
+    throw new OptionError(
+      'softmax is an output activation; choose another for the hidden layers',
+      'activation',
+    );
+  const output = getActivation(options.output ?? loss.logitsOf ?? 'linear', 'output');
+  return sizes.slice(1).map(
+    (size, i) =>
+      new Dense(sizes[i], size, random, {
+        activation: i === sizes.length - 2 ? output : hidden,
+        init: options.init,
+        dtype,
+      }),
+  );
+}
+
+/** The built-in penalties the options ask for (weightDecay: L2, l1: L1). */
+function penalties(options: NetworkOptions): Regularizer[] {
+  const regs: Regularizer[] = [];
+  if (options.weightDecay !== undefined && checkNumber('weightDecay', options.weightDecay, { min: 0 }) > 0)
+    regs.push(l2(options.weightDecay));
+  if (options.l1 !== undefined && checkNumber('l1', options.l1, { min: 0 }) > 0) regs.push(l1(options.l1));
+  return regs;
+}
+
+/**
+ * Pairs the output activation with the loss: whether the loss works from the last layer's
+ * pre-activation (logits). Refuses pairs that cannot train; warns on a non-linear regression output.
+ */
+function pairOutput(loss: Loss, last: Layer, outputSize: number, warn: (message: string) => void): boolean {
+  const outName = last.activation?.name ?? 'linear';
+  if (!loss.logitsOf) {
+    if (loss.kind === 'regression' && outName !== 'linear') {
+      warn(
+        `output activation ${outName} with loss ${loss.name}: a regression network needs a linear output, ` +
+          `since ${outName} bends or clips what the network can predict and it usually fails to fit the targets (use output: 'linear').`,
+      );
+    }
+    return false;
+  }
+  if (outName !== loss.logitsOf && outName !== 'linear') {
+    throw new OptionError(
+      `loss ${loss.name} works from logits: the output activation must be ${loss.logitsOf} or linear, not ${outName}`,
+      'output',
+    );
+  }
+  if (loss.logitsOf === 'softmax' && outputSize < 2) {
+    throw new OptionError(
+      'softmaxCrossEntropy needs an output layer of at least 2 units (one per class)',
+      'layers',
+    );
+  }
+  const useLogits = outName === loss.logitsOf;
+  if (useLogits && !last.preActivation) {
+    throw new OptionError(
+      `the last layer (${last.type}) exposes no pre-activation, which ${loss.name} needs`,
+      'layers',
+    );
+  }
+  return useLogits;
+}
+
+/** Moves every parameter into one flat buffer (and its gradient into another); layers keep views. */
+function flatten(
+  layers: readonly Layer[],
+  dtype: DType,
+): { params: FloatArray; grads: FloatArray; refs: ParameterRef[] } {
+  const refs: ParameterRef[] = [];
+  let total = 0;
+  layers.forEach((layer, l) =>
+    layer.parameters.forEach((p) => {
+      refs.push({ layer: l, parameter: p, offset: total });
+      total += p.value.length;
+    }),
+  );
+  const params = dtype === 'float32' ? new Float32Array(total) : new Float64Array(total);
+  const grads = dtype === 'float32' ? new Float32Array(total) : new Float64Array(total);
+  for (const r of refs) {
+    const n = r.parameter.value.length;
+    params.set(r.parameter.value, r.offset);
+    r.parameter.value = params.subarray(r.offset, r.offset + n);
+    r.parameter.grad = grads.subarray(r.offset, r.offset + n);
+  }
+  return { params, grads, refs };
 }

@@ -38,7 +38,8 @@ export interface EpochInfo {
   checkpoint(): FitCheckpoint;
 }
 
-export interface BatchInfo {
+/** What one update did (TrainingRun.step's result). */
+export interface StepInfo {
   /** the epoch in progress (1-based) */
   epoch: number;
   /** batches completed in this epoch (1-based) and their number */
@@ -49,6 +50,10 @@ export interface BatchInfo {
   dataLoss: number;
   rows: number;
   learningRate: number;
+}
+
+/** What onBatch hears: the step, the time since training began and the state to save. */
+export interface BatchInfo extends StepInfo {
   elapsed: number;
   checkpoint(): FitCheckpoint;
 }

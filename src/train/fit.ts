@@ -15,6 +15,7 @@ export type {
   FitCheckpoint,
   FitOptions,
   History,
+  StepInfo,
 } from './fit-types.js';
 export { clipGradient } from './batches.js';
 export { evaluate } from './fit-data.js';

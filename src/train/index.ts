@@ -27,11 +27,12 @@ export {
   type History,
   type EpochInfo,
   type BatchInfo,
+  type StepInfo,
   type FitCheckpoint,
   type EarlyStoppingOptions,
   type Baseline,
 } from './fit.js';
-export { TrainingRun, type TrainingRunOptions, type StepInfo } from './run.js';
+export { TrainingRun, type TrainingRunOptions } from './run.js';
 export { EarlyStopping, type EarlyStoppingState } from './early-stopping.js';
 export {
   resolveFitOptions,

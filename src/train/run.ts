@@ -21,21 +21,8 @@ import { divergenceMessage } from './divergence.js';
 import { EarlyStopping } from './early-stopping.js';
 import { baseline, evaluateScaled, prepareData, type TrainingData } from './fit-data.js';
 import { resolveFitOptions, type ResolvedFitOptions } from './fit-options.js';
-import type { EpochInfo, FitCheckpoint, FitOptions, History } from './fit-types.js';
+import type { EpochInfo, FitCheckpoint, FitOptions, History, StepInfo } from './fit-types.js';
 import { LearningRateSchedule } from './schedules.js';
-
-/** What one step did: the cost of its batch before the update. */
-export interface StepInfo {
-  /** the epoch in progress (1-based) */
-  epoch: number;
-  /** batches completed in this epoch (1-based) and their number */
-  batch: number;
-  batches: number;
-  loss: number;
-  dataLoss: number;
-  rows: number;
-  learningRate: number;
-}
 
 export interface TrainingRunOptions extends FitOptions {
   /**
