@@ -77,7 +77,18 @@ describe('standalone ES module in a fresh Node process without node_modules', ()
     const args = ['--drop-missing', '--epochs', '40', '--no-plots', '--progress', 'quiet'];
     assert.equal(scratchnet(['train', '--data', 'train.csv', '--target', 'city', ...args], dir).code, 0);
     const predicted = scratchnet(
-      ['predict', '--model', 'model.json', '--data', 'data.csv', '--proba', '--out', 'p.csv'],
+      // --drop-missing at predict time too: without it predict keeps every row (an empty prediction and a note)
+      [
+        'predict',
+        '--model',
+        'model.json',
+        '--data',
+        'data.csv',
+        '--proba',
+        '--drop-missing',
+        '--out',
+        'p.csv',
+      ],
       dir,
     );
     assert.equal(predicted.code, 0, predicted.stderr);
