@@ -16,7 +16,14 @@ import type { Matrix } from '../matrix.js';
 import { activeRuntime } from './backend.js';
 import type { DenseKernels, DenseSpec } from './dense.js';
 import type { FloatArray } from './matmul.js';
-import { type Epilogue, isBackwardActivation, isEpilogue, isLayerActivation, kernelNames } from './names.js';
+import {
+  type Epilogue,
+  hasActivationBackward,
+  isEpilogue,
+  isLayerActivation,
+  isMathActivation,
+  kernelNames,
+} from './names.js';
 import { RecentSizes } from './recent-sizes.js';
 import type { WasmRuntime } from './wasm/runtime.js';
 
@@ -28,6 +35,8 @@ interface LayerKernels {
   forward: Kernel;
   gemm: Kernel;
   columnSums: Kernel;
+  /** a = f(z) after a product without epilogue (null when no kernel has this layer's activation) */
+  activationForward: Kernel | null;
   /** dZ = dA ⊙ f'(z) (null when no kernel has this layer's activation) */
   activationBackward: Kernel | null;
   /** one-sweep kernels for one input (I = 1) or one output (O = 1): wasm/fused.ts */
@@ -47,7 +56,8 @@ function lookUp(rt: WasmRuntime, spec: DenseSpec, epilogue: Epilogue): LayerKern
     forward: kernel(kernelNames.gemmNN(p, epilogue)),
     gemm: kernel(kernelNames.gemmNN(p, 'linear')),
     columnSums: kernel(kernelNames.columnSums(p)),
-    activationBackward: isBackwardActivation(name) ? kernel(kernelNames.activationBackward(p, name)) : null,
+    activationForward: isMathActivation(name) ? kernel(kernelNames.activationForward(p, name)) : null,
+    activationBackward: hasActivationBackward(name) ? kernel(kernelNames.activationBackward(p, name)) : null,
     forwardOneInput: kernel(kernelNames.denseForwardOneInput(p, epilogue)),
     forwardOneOutput: kernel(kernelNames.denseForwardOneOutput(p, epilogue)),
     backwardOneInput: isLayerActivation(name) ? kernel(kernelNames.denseBackwardOneInput(p, name)) : null,
@@ -164,7 +174,10 @@ export class WasmDenseKernels implements DenseKernels {
       k.forwardOneInput(this.zPending ? 0 : w.z, w.out, inputAt, layer.weight, layer.bias, N, O, a);
     else if (O === 1) k.forwardOneOutput(w.z, w.out, inputAt, layer.weight, layer.bias, N, I, a);
     else k.forward(w.z, w.out, inputAt, I, 1, layer.weight, layer.bias, N, I, O, a);
-    if (!fused && views.out !== views.z) this.spec.activation.forward(views.out.data, views.z.data, N, O);
+    if (fused || views.out === views.z) {
+      // f(z) written by the product, or a linear layer
+    } else if (k.activationForward) k.activationForward(w.out, w.z, N * O, a);
+    else this.spec.activation.forward(views.out.data, views.z.data, N, O);
     this.inputAt = inputAt;
     this.work = w;
     return views.out;
