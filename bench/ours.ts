@@ -145,6 +145,16 @@ function tabularDefault(dtype: 'float64' | 'float32'): number {
   return medianOfCalls(run, 5, 1);
 }
 
+/** The tabular-default rows, float64 and float32, on the WebAssembly kernels. */
+function benchTabular(emit: Emit): void {
+  for (const [dtype, impl] of [
+    ['float64', 'scratchnet-f64'],
+    ['float32', 'scratchnet-f32'],
+  ] as const) {
+    emit({ workload: 'tabular-default', impl, metric: 'seconds', value: tabularDefault(dtype), unit: 's' });
+  }
+}
+
 export function benchOurs(emit: Emit, notice: (s: string) => void): void {
   const backends: ['wasm' | 'js', string][] =
     kernels.kernelBackend() === 'wasm'
@@ -201,12 +211,7 @@ export function benchOurs(emit: Emit, notice: (s: string) => void): void {
     });
   }
   kernels.setKernelBackend('wasm');
-  for (const [dtype, impl] of [
-    ['float64', 'scratchnet-f64'],
-    ['float32', 'scratchnet-f32'],
-  ] as const) {
-    emit({ workload: 'tabular-default', impl, metric: 'seconds', value: tabularDefault(dtype), unit: 's' });
-  }
+  benchTabular(emit);
   for (const optimizer of ['lbfgs', 'adam'] as const) {
     try {
       const r = fitSquare(optimizer);

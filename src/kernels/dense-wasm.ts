@@ -1,5 +1,8 @@
 // The WebAssembly implementation of DenseKernels (dense.ts): the same passes on the SIMD128 kernels
-// of wasm/generate.ts and wasm/fused.ts, with float64 results bit-identical to the reference.
+// of wasm/generate.ts, wasm/fused.ts and wasm/activations.ts. Float64 results are bit-identical to
+// the reference for products and the relu, leakyRelu and linear activations; tanh, sigmoid, elu,
+// softplus and gelu are approximations within a few ulps of Math.* (wasm/vmath.ts), the same in
+// every run.
 //
 // Parameters stay ordinary typed arrays (the network's flat buffers): each forward copies them into
 // the kernels' memory and each backward copies their gradients out, O(parameters) per step against
@@ -8,8 +11,10 @@
 // forward writes f(z) only (z is stored when preActivation() asks), and backward forms dZ on the
 // fly while it sums dWeight and dBias and writes dInput, instead of four sweeps of separate
 // kernels. Other products are the gemm_nn kernel. All of them sum in the same order as the
-// reference loops (SIMD lanes are separate outputs), so float64 results are bit-identical: a run
-// does not change when the kernels switch (or finish compiling in a browser). The dot-product
+// reference loops (SIMD lanes are separate outputs), so float64 products are bit-identical: a run
+// on those activations does not change when the kernels switch (or finish compiling in a
+// browser). The activations of wasm/activations.ts run as a separate sweep (act_forward) after
+// the product, and act_backward before the gradients' products. The dot-product
 // kernel (gemm_nt) would sum in another order, so dZ·Wᵀ uses the transposed W.
 
 import type { Matrix } from '../matrix.js';
