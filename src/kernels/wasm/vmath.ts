@@ -104,7 +104,8 @@ export class VectorMath {
   /**
    * Pushes c₀ + c₁x + c₂x² + … (x a local) by Estrin's scheme: pairs c₂ⱼ + c₂ⱼ₊₁·x, then pairs of
    * pairs with x², x⁴…: about as many operations as Horner's rule but a chain of dependent ones
-   * log₂(n) long instead of n, so that the processor overlaps them (measured: see the README).
+   * log₂(n) long instead of n, so that the processor overlaps them (Node 20 / x64, CPU time: float64
+   * tanh 5.7 → 4.7 ns per element, float32 2.0 → 1.7).
    */
   private series(x: number, coefficients: readonly number[]): void {
     const f = this.e.f;
