@@ -78,6 +78,12 @@ def blas_notice():
     libs = [f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')} ({i.get('num_threads')} thread)"
             for i in threadpool_info() if i.get("user_api") == "blas"]
     notice(f"BLAS: {'; '.join(libs) or 'none found'}; unset for the peers: {', '.join(unset) or 'none'}")
+    if any(i.get("architecture") == "Prescott" for i in threadpool_info() if i.get("user_api") == "blas"):
+        # seen on this machine (OpenBLAS 0.3.21 on an AVX-512 Xeon it does not recognize): unset, it
+        # falls back to its oldest x86-64 kernel, and the peers are slower than with
+        # OPENBLAS_CORETYPE=Haswell (scikit-learn's tabular-default fit: about 1.5x)
+        notice("BLAS: OpenBLAS recognized no core and runs its Prescott kernel: the peers are slower than "
+               "with OPENBLAS_CORETYPE=Haswell (which this bench unsets), so ratios to them flatter scratchnet")
 
 
 def bench_numpy():
