@@ -68,9 +68,12 @@ function warmUp(fn: () => void, seconds: number, calls: number): void {
   for (let i = 0; i < calls || performance.now() < end; i++) fn();
 }
 
-/** Median seconds of `runs` single calls after a warm-up (for calls lasting a while: fits). */
-export function medianOfCalls(fn: () => void, runs = 5): number {
-  warmUp(fn, 0.5, 3);
+/**
+ * Median seconds of `runs` single calls after a warm-up of `warmUpCalls` calls and 0.5 s (for
+ * calls lasting a while: fits).
+ */
+export function medianOfCalls(fn: () => void, runs = 5, warmUpCalls = 3): number {
+  warmUp(fn, 0.5, warmUpCalls);
   const times: number[] = [];
   for (let r = 0; r < Math.max(5, runs); r++) {
     const t0 = clock();
@@ -83,7 +86,7 @@ export function medianOfCalls(fn: () => void, runs = 5): number {
 
 /** One figure of the benchmark, as `--json` writes it. */
 export interface Figure {
-  workload: 'seed' | 'mnist' | 'matmul' | 'fit-square';
+  workload: 'seed' | 'mnist' | 'matmul' | 'fit-square' | 'tabular-default';
   impl: string;
   metric: 'us_per_step' | 'samples_per_s' | 'gflops' | 'seconds';
   value: number;

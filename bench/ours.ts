@@ -113,6 +113,48 @@ function fitSquare(optimizer: 'lbfgs' | 'adam'): { seconds: number; epochs: numb
   return { seconds, epochs, mse };
 }
 
+/**
+ * The `tabular-default` table: 750 rows of 10 features and one target, the same formula as
+ * peers.py's (deterministic, so both sides fit the same numbers).
+ */
+export function tabularData(): { x: number[][]; y: number[][] } {
+  const x = Array.from({ length: 750 }, (_, i) =>
+    Array.from({ length: 10 }, (_, j) => (((i * 31 + j * 17) % 101) / 50 - 1) * (1 + j / 10)),
+  );
+  const y = x.map((r) => [Math.sin(r[0]) + r[1] * r[2] - 0.5 * r[3] + 0.1 * r[4] * r[4]]);
+  return { x, y };
+}
+
+/**
+ * Seconds for the CLI's default network and optimizer on the tabular table: 10-64-64-1 tanh,
+ * linear output, MSE, Adam (learning rate 0.001, as scikit-learn's), 1,000 full-batch epochs
+ * through `fit`, inputs unscaled (the table is already of unit scale; the peers do not scale either).
+ */
+function tabularDefault(dtype: 'float64' | 'float32'): number {
+  const { x, y } = tabularData();
+  const run = () => {
+    const net = new Network({
+      layers: [10, 64, 64, 1],
+      activation: 'tanh',
+      output: 'linear',
+      seed: 3,
+      dtype,
+    });
+    fit(net, x, y, { optimizer: 'adam', learningRate: 0.001, epochs: 1000, batchSize: 750, scale: false });
+  };
+  return medianOfCalls(run, 5, 1);
+}
+
+/** The tabular-default rows, float64 and float32, on the WebAssembly kernels. */
+function benchTabular(emit: Emit): void {
+  for (const [dtype, impl] of [
+    ['float64', 'scratchnet-f64'],
+    ['float32', 'scratchnet-f32'],
+  ] as const) {
+    emit({ workload: 'tabular-default', impl, metric: 'seconds', value: tabularDefault(dtype), unit: 's' });
+  }
+}
+
 export function benchOurs(emit: Emit, notice: (s: string) => void): void {
   const backends: ['wasm' | 'js', string][] =
     kernels.kernelBackend() === 'wasm'
@@ -169,6 +211,7 @@ export function benchOurs(emit: Emit, notice: (s: string) => void): void {
     });
   }
   kernels.setKernelBackend('wasm');
+  benchTabular(emit);
   for (const optimizer of ['lbfgs', 'adam'] as const) {
     try {
       const r = fitSquare(optimizer);

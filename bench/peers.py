@@ -10,6 +10,10 @@
 #   matmul      128×784 · 784×128 (float32), GFLOP/s
 #   fit-square  scikit-learn MLPRegressor(solver="lbfgs"), [1, 64, 1] ReLU, y = x² on the 201
 #               points to MSE < 1e-5: seconds for the fit with the fewest iterations that gets there
+#   tabular-default  10-64-64-1 tanh, MSE, Adam (learning rate 0.001), 1,000 full-batch epochs of
+#               the 750 × 10 table of tabular_data() (the formula of bench/ours.ts): seconds per fit;
+#               scikit-learn MLPRegressor (sklearn-adam, float64) and PyTorch (torch float64, torch-f32)
+# run.ts unsets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for this script (see blas_notice()).
 import json
 import os
 import sys
@@ -49,6 +53,37 @@ def median_seconds(fn, min_time=0.15, runs=RUNS):
         times.append((clock() - t0) / reps)
     times.sort()
     return times[len(times) // 2]
+
+
+def tabular_data():
+    """750 rows of 10 features and one target, the same numbers as bench/ours.ts's tabularData()."""
+    import numpy as np
+
+    i = np.arange(750).reshape(-1, 1)
+    j = np.arange(10).reshape(1, -1)
+    x = (((i * 31 + j * 17) % 101) / 50 - 1) * (1 + j / 10)
+    y = np.sin(x[:, 0]) + x[:, 1] * x[:, 2] - 0.5 * x[:, 3] + 0.1 * x[:, 4] * x[:, 4]
+    return x, y
+
+
+def blas_notice():
+    """Which BLAS kernel the peers run (threadpoolctl, where installed), and the OpenBLAS variables."""
+    unset = [v for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if v not in os.environ]
+    try:
+        import numpy  # noqa: F401 (loads the BLAS threadpoolctl inspects)
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        notice(f"BLAS: threadpoolctl not importable; unset: {', '.join(unset) or 'none'}")
+        return
+    libs = [f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')} ({i.get('num_threads')} thread)"
+            for i in threadpool_info() if i.get("user_api") == "blas"]
+    notice(f"BLAS: {'; '.join(libs) or 'none found'}; unset for the peers: {', '.join(unset) or 'none'}")
+    if any(i.get("architecture") == "Prescott" for i in threadpool_info() if i.get("user_api") == "blas"):
+        # seen on this machine (OpenBLAS 0.3.21 on an AVX-512 Xeon it does not recognize): unset, it
+        # falls back to its oldest x86-64 kernel, and the peers are slower than with
+        # OPENBLAS_CORETYPE=Haswell (scikit-learn's tabular-default fit: about 1.5x)
+        notice("BLAS: OpenBLAS recognized no core and runs its Prescott kernel: the peers are slower than "
+               "with OPENBLAS_CORETYPE=Haswell (which this bench unsets), so ratios to them flatter scratchnet")
 
 
 def bench_numpy():
@@ -158,6 +193,23 @@ def bench_torch():
     b = torch.rand(784, 128)
     emit("matmul", "torch", "gflops", 2 * 128 * 784 * 128 / median_seconds(lambda: a @ b) / 1e9, "GFLOP/s")
 
+    tx, ty = tabular_data()
+    for dtype, impl in ((torch.float64, "torch"), (torch.float32, "torch-f32")):
+        xt = torch.tensor(tx, dtype=dtype)
+        yt = torch.tensor(ty, dtype=dtype).reshape(-1, 1)
+
+        def fit_tabular():
+            net = torch.nn.Sequential(torch.nn.Linear(10, 64), torch.nn.Tanh(), torch.nn.Linear(64, 64),
+                                      torch.nn.Tanh(), torch.nn.Linear(64, 1)).to(dtype)
+            opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+            for _ in range(1000):
+                opt.zero_grad()
+                loss = mse(net(xt), yt)
+                loss.backward()
+                opt.step()
+
+        emit("tabular-default", impl, "seconds", median_seconds(fit_tabular, min_time=0, runs=5), "s")
+
 
 def bench_sklearn():
     import warnings
@@ -196,7 +248,16 @@ def bench_sklearn():
     emit("fit-square", "sklearn-lbfgs", "seconds", seconds, "s")
     notice(f"sklearn-lbfgs: {hi} L-BFGS iterations to MSE < 1e-5")
 
+    tx, ty = tabular_data()
 
+    def fit_tabular():
+        MLPRegressor(hidden_layer_sizes=(64, 64), activation="tanh", solver="adam", batch_size=750, max_iter=1000,
+                     tol=0, n_iter_no_change=10 ** 9, random_state=0).fit(tx, ty)
+
+    emit("tabular-default", "sklearn-adam", "seconds", median_seconds(fit_tabular, min_time=0, runs=5), "s")
+
+
+blas_notice()
 for name, fn in (("numpy", bench_numpy), ("torch", bench_torch), ("sklearn", bench_sklearn)):
     try:
         __import__(name)

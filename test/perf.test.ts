@@ -37,6 +37,26 @@ function data(rows: number, inputs: number, outputs: number, seed: number): { x:
   return { x, y };
 }
 
+/**
+ * The activations whose WebAssembly kernels approximate Math.* (within the bounds of
+ * test/activation-kernels.test.ts), so that training on them is close to the JavaScript kernels'
+ * but not bit-identical; the others' kernels are exact.
+ */
+const approximated = new Set(['tanh', 'sigmoid', 'elu', 'gelu', 'softplus']);
+const isApproximated = (a: ActivationSpec) => approximated.has(typeof a === 'string' ? a : a.name);
+
+/** Fails at the first entry whose difference exceeds tolerance · max(1, |expected|). */
+function assertNear(actual: number[], expected: number[], tolerance: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    const e = Math.abs(actual[i] - expected[i]) / Math.max(1, Math.abs(expected[i]));
+    if (!(e <= tolerance)) assert.fail(`${what}[${i}]: ${actual[i]} vs ${expected[i]} (relative ${e})`);
+  }
+}
+
+/** Training on approximated activations: within 1e-12 of the JavaScript kernels after 30 steps. */
+const TRAINING_TOLERANCE = 1e-12;
+
 for (const backend of ['wasm', 'js'] as const) {
   test(`1,000 training steps (${backend} kernels) allocate nothing per step: the heap does not grow`, () => {
     kernels.setKernelBackend(backend);
@@ -72,7 +92,7 @@ for (const backend of ['wasm', 'js'] as const) {
   });
 }
 
-test('float64 training is bit-identical on the WebAssembly and JavaScript kernels (every activation)', () => {
+test('float64 training: bit-identical between runs; bit-identical to the JavaScript kernels for relu, leakyRelu, linear, within 1e-12 for the approximated activations', () => {
   assert.equal(kernels.kernelBackend(), 'wasm', `wasm kernels unavailable: ${kernels.wasmFailure()}`);
   const activations: ActivationName[] = [
     'relu',
@@ -97,13 +117,17 @@ test('float64 training is bit-identical on the WebAssembly and JavaScript kernel
       return Array.from(net.params);
     };
     const wasm = run('wasm');
+    const again = run('wasm');
     const js = run('js');
     kernels.setKernelBackend('wasm');
-    assert.deepEqual(wasm, js, `${activation}: weights differ after 30 steps`);
+    assert.deepEqual(wasm, again, `${activation}: two runs on the WebAssembly kernels differ`);
+    if (isApproximated(activation))
+      assertNear(wasm, js, TRAINING_TOLERANCE, `${activation}: weights after 30 steps`);
+    else assert.deepEqual(wasm, js, `${activation}: weights differ after 30 steps`);
   }
 });
 
-test('float64 training is bit-identical on both kernels for one-input and one-output layers (the seed shapes, the one-sweep kernels)', () => {
+test('float64 training on both kernels for one-input and one-output layers (the seed shapes, the one-sweep kernels): bit-identical, or within 1e-12 for approximated activations', () => {
   assert.equal(kernels.kernelBackend(), 'wasm', `wasm kernels unavailable: ${kernels.wasmFailure()}`);
   const specs: [string, readonly number[], ActivationSpec, ActivationSpec][] = [
     ['the seed network', [1, 64, 1], 'leakyRelu', 'linear'],
@@ -148,6 +172,15 @@ test('float64 training is bit-identical on both kernels for one-input and one-ou
     const wasm = run('wasm');
     const js = run('js');
     kernels.setKernelBackend('wasm');
+    if (isApproximated(activation) || isApproximated(output)) {
+      assert.deepEqual(wasm, run('wasm'), `${what}: two runs on the WebAssembly kernels differ`);
+      kernels.setKernelBackend('wasm');
+      assertNear(wasm.params, js.params, TRAINING_TOLERANCE, `${what}: weights after 30 steps`);
+      assertNear(wasm.grads, js.grads, TRAINING_TOLERANCE, `${what}: gradients`);
+      assertNear(wasm.dx, js.dx, TRAINING_TOLERANCE, `${what}: input gradients`);
+      assertNear(wasm.z.flat(), js.z.flat(), TRAINING_TOLERANCE, `${what}: pre-activations`);
+      continue;
+    }
     assert.deepEqual(wasm.params, js.params, `${what}: weights differ after 30 steps`);
     assert.deepEqual(wasm.grads, js.grads, `${what}: gradients differ`);
     assert.deepEqual(wasm.dx, js.dx, `${what}: input gradients differ`);
@@ -197,7 +230,7 @@ const run = (backend, grow) => {
 let result;
 try {
   const wasm = run('wasm', true);
-  result = { shared: rt.shared, grew: wasm.grew, wasm, js: run('js', false) };
+  result = { shared: rt.shared, grew: wasm.grew, wasm, still: run('wasm', false), js: run('js', false) };
 } catch (e) {
   result = { error: String(e) };
 }
@@ -213,8 +246,12 @@ test('a layer keeps working when an unshared kernels memory grows between its fo
   assert.equal(r.error, undefined, r.error);
   assert.equal(r.shared, false, 'the child should run on an unshared memory');
   assert.equal(r.grew, true, 'the memory should have grown between forward and backward');
+  // bit-identical to the same pass without the growth; the output layer's tanh is approximated,
+  // so the gradients are within rounding of the JavaScript kernels' (its z, a product, is exact)
+  assert.deepEqual(r.wasm.z, r.still.z, 'pre-activations differ from a pass without growth');
+  assert.deepEqual(r.wasm.grads, r.still.grads, 'gradients differ from a pass without growth');
   assert.deepEqual(r.wasm.z, r.js.z, 'pre-activations differ');
-  assert.deepEqual(r.wasm.grads, r.js.grads, 'gradients differ');
+  assertNear(r.wasm.grads, r.js.grads, TRAINING_TOLERANCE, 'gradients');
 });
 
 test('predict on 1..300 rows keeps buffers for two batch sizes, not one per row count', () => {

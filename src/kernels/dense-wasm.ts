@@ -1,5 +1,8 @@
 // The WebAssembly implementation of DenseKernels (dense.ts): the same passes on the SIMD128 kernels
-// of wasm/generate.ts and wasm/fused.ts, with float64 results bit-identical to the reference.
+// of wasm/generate.ts, wasm/fused.ts and wasm/activations.ts. Float64 results are bit-identical to
+// the reference for products and the relu, leakyRelu and linear activations; tanh, sigmoid, elu,
+// softplus and gelu are approximations within a few ulps of Math.* (wasm/vmath.ts), the same in
+// every run.
 //
 // Parameters stay ordinary typed arrays (the network's flat buffers): each forward copies them into
 // the kernels' memory and each backward copies their gradients out, O(parameters) per step against
@@ -8,15 +11,24 @@
 // forward writes f(z) only (z is stored when preActivation() asks), and backward forms dZ on the
 // fly while it sums dWeight and dBias and writes dInput, instead of four sweeps of separate
 // kernels. Other products are the gemm_nn kernel. All of them sum in the same order as the
-// reference loops (SIMD lanes are separate outputs), so float64 results are bit-identical: a run
-// does not change when the kernels switch (or finish compiling in a browser). The dot-product
+// reference loops (SIMD lanes are separate outputs), so float64 products are bit-identical: a run
+// on those activations does not change when the kernels switch (or finish compiling in a
+// browser). The activations of wasm/activations.ts run as a separate sweep (act_forward) after
+// the product, and act_backward before the gradients' products. The dot-product
 // kernel (gemm_nt) would sum in another order, so dZ·Wᵀ uses the transposed W.
 
 import type { Matrix } from '../matrix.js';
 import { activeRuntime } from './backend.js';
 import type { DenseKernels, DenseSpec } from './dense.js';
 import type { FloatArray } from './matmul.js';
-import { type Epilogue, isBackwardActivation, isEpilogue, isLayerActivation, kernelNames } from './names.js';
+import {
+  type Epilogue,
+  hasActivationBackward,
+  isEpilogue,
+  isLayerActivation,
+  isMathActivation,
+  kernelNames,
+} from './names.js';
 import { RecentSizes } from './recent-sizes.js';
 import type { WasmRuntime } from './wasm/runtime.js';
 
@@ -28,6 +40,8 @@ interface LayerKernels {
   forward: Kernel;
   gemm: Kernel;
   columnSums: Kernel;
+  /** a = f(z) after a product without epilogue (null when no kernel has this layer's activation) */
+  activationForward: Kernel | null;
   /** dZ = dA ⊙ f'(z) (null when no kernel has this layer's activation) */
   activationBackward: Kernel | null;
   /** one-sweep kernels for one input (I = 1) or one output (O = 1): wasm/fused.ts */
@@ -47,7 +61,8 @@ function lookUp(rt: WasmRuntime, spec: DenseSpec, epilogue: Epilogue): LayerKern
     forward: kernel(kernelNames.gemmNN(p, epilogue)),
     gemm: kernel(kernelNames.gemmNN(p, 'linear')),
     columnSums: kernel(kernelNames.columnSums(p)),
-    activationBackward: isBackwardActivation(name) ? kernel(kernelNames.activationBackward(p, name)) : null,
+    activationForward: isMathActivation(name) ? kernel(kernelNames.activationForward(p, name)) : null,
+    activationBackward: hasActivationBackward(name) ? kernel(kernelNames.activationBackward(p, name)) : null,
     forwardOneInput: kernel(kernelNames.denseForwardOneInput(p, epilogue)),
     forwardOneOutput: kernel(kernelNames.denseForwardOneOutput(p, epilogue)),
     backwardOneInput: isLayerActivation(name) ? kernel(kernelNames.denseBackwardOneInput(p, name)) : null,
@@ -164,7 +179,10 @@ export class WasmDenseKernels implements DenseKernels {
       k.forwardOneInput(this.zPending ? 0 : w.z, w.out, inputAt, layer.weight, layer.bias, N, O, a);
     else if (O === 1) k.forwardOneOutput(w.z, w.out, inputAt, layer.weight, layer.bias, N, I, a);
     else k.forward(w.z, w.out, inputAt, I, 1, layer.weight, layer.bias, N, I, O, a);
-    if (!fused && views.out !== views.z) this.spec.activation.forward(views.out.data, views.z.data, N, O);
+    if (fused || views.out === views.z) {
+      // f(z) written by the product, or a linear layer
+    } else if (k.activationForward) k.activationForward(w.out, w.z, N * O, a);
+    else this.spec.activation.forward(views.out.data, views.z.data, N, O);
     this.inputAt = inputAt;
     this.work = w;
     return views.out;

@@ -1,6 +1,7 @@
 // The kernels of a dense layer, out = f(input · weight + bias), behind one interface with two
 // implementations: the JavaScript reference below (readable; the fallback) and the WebAssembly one
-// in dense-wasm.ts, whose float64 results are bit-identical to it. nn/dense.ts calls only this.
+// in dense-wasm.ts, whose float64 results are bit-identical to it except where it approximates an
+// activation (tanh, sigmoid, elu, softplus, gelu: within a few ulps). nn/dense.ts calls only this.
 //
 // Shape legend: N examples (rows), I inputs, O outputs.
 //   input [N×I], weight [I×O], bias [O];  z [N×O] the pre-activation, out [N×O] = f(z)

@@ -12,10 +12,12 @@
 //   wasm/          the SIMD128 kernels: encoder.ts (a small binary encoder), emit.ts (the
 //                  generators' per-precision vocabulary), generate.ts (the kernel generators: gemm_nn, gemm_nt, act_backward, column_sums, dot, sgd_step,
 //                  adam_step, each in f32 and f64), fused.ts (one-sweep forward and backward
-//                  passes of layers with one input or one output), runtime.ts (module, memory,
-//                  allocator)
+//                  passes of layers with one input or one output), vmath.ts and activations.ts
+//                  (exp, expm1, log1p, tanh on vectors; act_forward for tanh, sigmoid, elu,
+//                  softplus, gelu), runtime.ts (module, memory, allocator)
 // Dense layers use the WebAssembly kernels when they are compiled (`await wasmReady` in browsers),
-// with float64 results bit-identical to the JavaScript path.
+// with float64 results bit-identical to the JavaScript path for products and relu, leakyRelu,
+// linear, and within a few ulps for the approximated activations (README: Kernels and bit-identity).
 export type { FloatArray } from './matmul.js';
 export { matmul, matmulTransA, matmulTransB, columnSums, denseForward, denseBackward } from './matmul.js';
 export { sgdStep, adamStep, dot, allocate, type AdamStepOptions } from './optimizers.js';

@@ -19,6 +19,23 @@ export const backwardActivations: readonly BackwardActivation[] = [
   'elu',
 ];
 
+/** Activations whose forward needs exp, log or tanh: act_forward kernels (wasm/activations.ts, wasm/vmath.ts). */
+export type MathActivation = 'tanh' | 'sigmoid' | 'elu' | 'softplus' | 'gelu';
+export const mathActivations: readonly MathActivation[] = ['tanh', 'sigmoid', 'elu', 'softplus', 'gelu'];
+
+/** Activations whose backward needs z (f'(z) is not a function of a): act_backward kernels of wasm/activations.ts. */
+export type ZBackwardActivation = 'softplus' | 'gelu';
+export const zBackwardActivations: readonly ZBackwardActivation[] = ['softplus', 'gelu'];
+
+export function isMathActivation(name: string): name is MathActivation {
+  return (mathActivations as readonly string[]).includes(name);
+}
+
+/** Whether an act_backward kernel exists for this activation (generate.ts's or wasm/activations.ts's). */
+export function hasActivationBackward(name: string): name is BackwardActivation | ZBackwardActivation {
+  return isBackwardActivation(name) || (zBackwardActivations as readonly string[]).includes(name);
+}
+
 /** Activations the one-input backward kernel differentiates: linear (dZ = dA) and those of act_backward. */
 export type LayerActivation = BackwardActivation | 'linear';
 export const layerActivations: readonly LayerActivation[] = ['linear', ...backwardActivations];
@@ -39,7 +56,9 @@ export function isLayerActivation(name: string): name is LayerActivation {
 export const kernelNames = {
   gemmNN: (p: PrecisionName, epilogue: Epilogue) => `gemm_nn_${p}_${epilogue}`,
   gemmNT: (p: PrecisionName, epilogue: Epilogue) => `gemm_nt_${p}_${epilogue}`,
-  activationBackward: (p: PrecisionName, activation: BackwardActivation) => `act_backward_${p}_${activation}`,
+  activationBackward: (p: PrecisionName, activation: BackwardActivation | ZBackwardActivation) =>
+    `act_backward_${p}_${activation}`,
+  activationForward: (p: PrecisionName, activation: MathActivation) => `act_forward_${p}_${activation}`,
   columnSums: (p: PrecisionName) => `column_sums_${p}`,
   dot: (p: PrecisionName) => `dot_${p}`,
   sgdStep: (p: PrecisionName) => `sgd_step_${p}`,

@@ -4,7 +4,8 @@
 // Backward, from dOut = ∂loss/∂out:
 //   dZ = dOut ⊙ f'(z);  dWeight = inputᵀ · dZ;  dBias = Σ_n dZ[n, :];  dInput = dZ · weightᵀ
 // The arithmetic runs on kernels/ (DenseKernels): the JavaScript reference, or the WebAssembly
-// kernels while they are the backend, with bit-identical float64 results.
+// kernels while they are the backend (float64 results bit-identical, or within the stated bounds
+// for the activations they approximate: README, Kernels and bit-identity).
 
 import { ShapeError, checkNumber } from '../errors.js';
 import {

@@ -80,30 +80,46 @@ export const simd = {
   store: 0x0b,
   /** i8x16.shuffle: 16 lane indices into the two operands' bytes follow */
   shuffle: 0x0d,
+  /** v128.const: 16 immediate bytes follow */
+  const: 0x0c,
   and: 0x4e,
+  andnot: 0x4f,
   bitselect: 0x52,
   f32x4: {
     splat: 0x13,
     extractLane: 0x1f,
+    lt: 0x43,
     gt: 0x44,
+    abs: 0xe0,
+    neg: 0xe1,
+    trunc: 0x69,
     add: 0xe4,
     sub: 0xe5,
     mul: 0xe6,
     div: 0xe7,
     sqrt: 0xe3,
+    pmin: 0xea,
     pmax: 0xeb,
   },
   f64x2: {
     splat: 0x14,
     extractLane: 0x21,
+    lt: 0x49,
     gt: 0x4a,
+    abs: 0xec,
+    neg: 0xed,
+    trunc: 0x7a,
     add: 0xf0,
     sub: 0xf1,
     mul: 0xf2,
     div: 0xf3,
     sqrt: 0xef,
+    pmin: 0xf6,
     pmax: 0xf7,
   },
+  /** integer lanes of the same widths (the exponent field of a float: 2^k built from k) */
+  i32x4: { shl: 0xab, add: 0xae },
+  i64x2: { shl: 0xcb, add: 0xce },
 } as const;
 
 /** Scalar float opcodes by type. */

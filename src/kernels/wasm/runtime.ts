@@ -6,6 +6,7 @@
 // the JavaScript kernels run until `wasmReady` resolves. SIMD128 is validated by Node 20 and current
 // browsers without flags; where it is missing, compilation fails and the JavaScript kernels stay.
 
+import { activationKernels } from './activations.js';
 import { encodeModule } from './encoder.js';
 import { fusedKernels } from './fused.js';
 import { allKernels } from './generate.js';
@@ -159,7 +160,10 @@ function start(): Promise<boolean> {
   let bytes: Uint8Array<ArrayBuffer>;
   try {
     ({ memory, shared } = makeMemory());
-    bytes = encodeModule([...allKernels(), ...fusedKernels()], shared ? SHARED_MAXIMUM : 0);
+    bytes = encodeModule(
+      [...allKernels(), ...fusedKernels(), ...activationKernels()],
+      shared ? SHARED_MAXIMUM : 0,
+    );
   } catch (e) {
     failure = `could not emit the kernels: ${(e as Error).message}`;
     return Promise.resolve(false);
