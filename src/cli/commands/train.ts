@@ -77,7 +77,6 @@ async function train(flags: Flags, command: Command): Promise<void> {
   const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
   for (const w of data.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
   for (const n of data.notes ?? []) process.stderr.write(`note: ${n}\n`); // rows left out, decimal commas
-  describeRun(log, start);
   const record: RunRecord = { network, encoding: data.encoding, data: start.dataRecord, settings, paths };
   // the history goes to its append-only file first: a checkpoint costs O(new epochs)
   const historyLog = new HistoryLog(
@@ -94,7 +93,7 @@ async function train(flags: Flags, command: Command): Promise<void> {
 
   const watch = new SignalWatch();
   try {
-    const run = await trainRun(flags, start, watch, writeCheckpoint);
+    const run = await trainRun(flags, start, watch, writeCheckpoint, log);
     if (!run.done) {
       interrupted(run, watch.signal ?? 'SIGINT', writeCheckpoint, paths.checkpoint);
       return;
@@ -115,6 +114,7 @@ async function trainRun(
   start: TrainStart,
   watch: SignalWatch,
   writeCheckpoint: WriteCheckpoint,
+  log: (line: string) => void,
 ): Promise<TrainingRun> {
   const { data, settings, network, resume } = start;
   const every = flags.checkpointEvery;
@@ -135,6 +135,7 @@ async function trainRun(
         writeCheckpoint(run, `every ${every} epochs`);
     },
   });
+  describeRun(log, start, run.epochs);
   const shown = createProgress(stream, flags.progress, run.position.epoch, run.epochs);
   progress = shown;
   try {
@@ -152,7 +153,7 @@ async function trainRun(
 }
 
 /** Two lines before training: the data and the network. */
-function describeRun(log: (line: string) => void, start: TrainStart): void {
+function describeRun(log: (line: string) => void, start: TrainStart, epochs: number): void {
   const { data, network, settings, resume } = start;
   const { x } = data.encoded;
   log(
@@ -162,8 +163,13 @@ function describeRun(log: (line: string) => void, start: TrainStart): void {
   const hidden = network.layers.slice(0, -1).map((l) => l.activation?.name ?? 'linear');
   log(
     `network ${[network.inputSize, ...network.layers.map((l) => l.outputSize)].join('-')}${hidden.length ? `, ${hidden[0]}` : ''}, ` +
-      `${settings.optimizer ?? 'adam'}${settings.learningRate !== undefined ? ` lr ${settings.learningRate}` : ''}, ${settings.epochs ?? 'default'} epochs, seed ${settings.seed}`,
+      `${settings.optimizer ?? 'adam'}${settings.learningRate !== undefined ? ` lr ${settings.learningRate}` : ''}, ${epochs} epochs, seed ${settings.seed}`,
   );
+  // the loss shown while training is the network's own: on standardized targets for a scaled regression
+  if (data.encoding.target.task === 'regression' && settings.scale)
+    log(
+      'loss shown in standardized units (targets standardized on the training rows); metrics below in original units',
+    );
 }
 
 /** The progress line of an epoch: the loss, and the first validation (else training) metric. */
