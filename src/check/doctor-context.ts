@@ -13,6 +13,7 @@ import {
   type ColumnStats,
   type TargetInfo,
 } from './doctor-data.js';
+import { clampRate, holdOut, rateRange, type HeldOutSplit } from './doctor-heldout.js';
 import type { DoctorOptions, Resolved } from './doctor-options.js';
 import {
   allDense,
@@ -109,6 +110,20 @@ export class DoctorContext {
   /** Every finding so far, in the order the rules ran. */
   findings(): Finding[] {
     return [...this.results.values()].flat();
+  }
+
+  /** The probes' rows split into a part to train on and a held-out part to judge by (null: too few rows). */
+  split(): HeldOutSplit | null {
+    return this.memo('split', () =>
+      holdOut(this.x, this.y, this.loss.kind === 'classification', this.o.seed),
+    );
+  }
+
+  /** The rate the doctor recommends: the scan's, inside the optimizer's range (undefined: none stable). */
+  recommendedRate(): number | undefined {
+    const { scan } = this.probed();
+    const r = scan.recommended;
+    return r === undefined ? undefined : clampRate(r, rateRange(this.o.optimizer, scan));
   }
 
   /** Forward statistics per layer at the current weights. */

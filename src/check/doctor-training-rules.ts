@@ -8,7 +8,24 @@ import { Network } from '../nn/network.js';
 import { l2 } from '../nn/regularizers.js';
 import type { DoctorContext } from './doctor-context.js';
 import { columnStats } from './doctor-data.js';
-import { preserving, probe, scanRates, stable, train, withActivations, type Probe } from './doctor-probe.js';
+import {
+  clampRate,
+  heldOutBaseline,
+  heldOutRun,
+  isAdaptive,
+  rateRange,
+  type RateRange,
+} from './doctor-heldout.js';
+import {
+  preserving,
+  probe,
+  scanRates,
+  stable,
+  train,
+  withActivations,
+  type Probe,
+  type RateScan,
+} from './doctor-probe.js';
 import { learningRateFinding } from './doctor-rules.js';
 import { exact, fmt, optionsText, pct, type Finding } from './doctor-types.js';
 
@@ -239,15 +256,19 @@ function standardizeWith(m: Matrix, mean: number[], std: number[]): Matrix {
  * Rule 3: the user's rate on the user's network; the user's whole run, compressed into 5·K (then
  * 10·K) steps at the rate that moves the weights as far (gradient flow: rate × steps is what counts
  * for small rates), against as many steps at the recommended rate — both on the probed network.
+ * The recommendation stays inside the optimizer's range (doctor-heldout.ts), and "too small" must
+ * also hold on held-out rows: the faster rate reaches a clearly better held-out loss.
  */
 export function rateFinding(ctx: DoctorContext): Finding | null {
   const { o, x, y, steps } = ctx;
   const probed = ctx.probed();
+  const range = rateRange(o.optimizer, probed.scan);
+  const scan = recommendedWithin(probed.scan, range);
   const user = probe(ctx.network, x, y, o.probe, o.learningRate, steps);
   ctx.probes++;
   const stepsPerEpoch = Math.ceil(ctx.X.rows / o.batchSize);
-  const runs = compressedRuns(ctx, o.epochs * stepsPerEpoch);
-  const adaptive = o.optimizer !== 'sgd' && o.optimizer !== 'momentum' && o.optimizer !== 'nesterov';
+  const runs = compressedRuns(ctx, o.epochs * stepsPerEpoch, scan.recommended);
+  const adaptive = isAdaptive(o.optimizer);
   const updateRatio = ctx
     .grads()
     .map((g) =>
@@ -260,20 +281,54 @@ export function rateFinding(ctx: DoctorContext): Finding | null {
     stepsPerEpoch,
     steps,
     user,
-    scan: probed.scan,
+    scan,
     ...runs,
     fixedBy: probed.fixedBy,
     updateRatio,
     baseline: ctx.baseline(),
   });
-  return o.optimizer !== 'lbfgs' ? finding : null;
+  if (!finding || o.optimizer === 'lbfgs') return null;
+  finding.observed += `; recommendations stay within ${range.basis}`;
+  return finding.evidence?.ratio !== undefined && runs.equivalent ? judgedHeldOut(ctx, finding, runs.equivalent) : finding;
+}
+
+/** The scan with its recommendation brought inside the optimizer's range. */
+function recommendedWithin(scan: RateScan, range: RateRange): RateScan {
+  if (scan.recommended === undefined) return scan;
+  return { ...scan, recommended: clampRate(scan.recommended, range) };
+}
+
+/**
+ * A "too small" finding kept only when, on the held-out rows, as many steps at the recommended rate
+ * end ≥ 1.5× lower than the user's run compressed; an error only when the user's run explains less
+ * than half the held-out loss of a constant prediction and the recommended one more than half.
+ */
+function judgedHeldOut(ctx: DoctorContext, finding: Finding, equivalent: Probe): Finding | null {
+  const split = ctx.split();
+  const rec = finding.fixOptions?.learningRate as number;
+  if (!split) return finding;
+  const { network } = ctx.probed();
+  const slow = heldOutRun(network, split, ctx.o.probe, equivalent.rate, equivalent.steps);
+  const fast = heldOutRun(network, split, ctx.o.probe, rec, equivalent.steps);
+  ctx.probes += 2;
+  if (fast.diverged || !(slow.held >= 1.5 * fast.held)) return null;
+  const base = heldOutBaseline(network, split);
+  const useless = !(slow.held < 0.5 * base) && fast.held < 0.5 * base;
+  finding.severity = useless ? 'error' : 'warning';
+  finding.observed +=
+    `. On ${split.heldX.rows} held-out rows (trained on the other ${split.fitX.rows}): ${slow.held.toPrecision(4)} ` +
+    `at your rate's equivalent against ${fast.held.toPrecision(4)} at ${exact(rec)} (a constant prediction: ${base.toPrecision(4)})`;
+  return finding;
 }
 
 /** The user's whole run compressed into L steps (`equivalent`), and L steps at the recommended rate (`long`). */
-function compressedRuns(ctx: DoctorContext, totalSteps: number): { equivalent?: Probe; long?: Probe } {
+function compressedRuns(
+  ctx: DoctorContext,
+  totalSteps: number,
+  recommended: number | undefined,
+): { equivalent?: Probe; long?: Probe } {
   const { o, x, y, steps } = ctx;
-  const { network, scan } = ctx.probed();
-  const recommended = scan.recommended;
+  const { network } = ctx.probed();
   const baseline = ctx.baseline();
   let equivalent: Probe | undefined;
   let long: Probe | undefined;
