@@ -14,6 +14,7 @@ import {
 } from './doctor-data.js';
 import { gradientCheckFinding } from './doctor-gradcheck-rule.js';
 import { targetLeakFindings } from './doctor-leak-rule.js';
+import { heldOutOverfittingFinding } from './doctor-overfitting-rule.js';
 import {
   baselineFinding,
   gradientFinding,
@@ -167,7 +168,15 @@ export const RULES: readonly Rule[] = [
   },
   // underfitting only when nothing else explains a poor fit (a bigger network would not cure those)
   { id: 'underfitting', order: 150, run: (ctx) => underfittingFinding(ctx, explained(ctx.findings())) },
-  { id: 'overfitting', order: 160, run: overfittingFinding },
+  // judged on the validation data or history given, else on held-out rows of the data
+  {
+    id: 'overfitting',
+    order: 160,
+    run: (ctx) =>
+      ctx.options.validation || ctx.options.history?.validationLoss?.length
+        ? overfittingFinding(ctx)
+        : heldOutOverfittingFinding(ctx),
+  },
   {
     id: 'gradient-check',
     order: 60,

@@ -127,7 +127,7 @@ function biggerHidden(hidden: number[]): number[] {
 }
 
 /** The same kind of network with other hidden sizes, freshly initialized. */
-function resized(network: Network, hidden: number[], seed: number): Network {
+export function resized(network: Network, hidden: number[], seed: number): Network {
   const layers = network.layers as Dense[];
   return new Network({
     layers: [network.inputSize, ...hidden, network.outputSize],
@@ -289,7 +289,9 @@ export function rateFinding(ctx: DoctorContext): Finding | null {
   });
   if (!finding || o.optimizer === 'lbfgs') return null;
   finding.observed += `; recommendations stay within ${range.basis}`;
-  return finding.evidence?.ratio !== undefined && runs.equivalent ? judgedHeldOut(ctx, finding, runs.equivalent) : finding;
+  return finding.evidence?.ratio !== undefined && runs.equivalent
+    ? judgedHeldOut(ctx, finding, runs.equivalent)
+    : finding;
 }
 
 /** The scan with its recommendation brought inside the optimizer's range. */
