@@ -4,7 +4,7 @@
 // Prints, per case, the findings and whether the known cause is in the first three; then top-1 and
 // top-3 accuracy over the broken cases and the error-level findings on the healthy ones.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli/run.js';
@@ -307,7 +307,7 @@ function handMadeCases(): Case[] {
     ),
     library(
       'tanh started 12× too large',
-      'saturated-units',
+      'initialization',
       { layers: [2, 32, 1], activation: 'tanh', init: scaledInit(12), seed: 1 },
       { x: blobs, y: blobs.map(([a, b]) => [Math.sin(a) + b]) },
       adam(0.001, 500),
@@ -353,7 +353,7 @@ async function makeFiles(): Promise<Files> {
     duplicates: tabularCsv('duplicates.csv', 'duplicates'),
     leak,
     leakModel: await trained(
-      ['--data', leak, '--target', 'y', '--layers', '16', '--epochs', '300'],
+      ['--data', leak, '--target', 'y', '--layers', '16', '--epochs', '1000', '--lr', '0.01'],
       'leak.json',
     ),
   };
@@ -365,7 +365,8 @@ function brokenCliCases(f: Files): Case[] {
   const file = (path: string, target: string) => ['--data', path, '--target', target];
   return [
     d('plain SGD at rate 20', 'learning-rate', 'sine', [...set('sine'), '--optimizer', 'sgd', '--lr', '20']),
-    d('Adam at rate 5', 'learning-rate', 'moons', [...set('moons'), '--layers', '16', '--lr', '5']),
+    d('Adam at rate 5', 'learning-rate', 'sine', [...set('sine'), '--lr', '5']),
+    d('Adam at rate 2 on spirals', 'learning-rate', 'spirals', [...set('spirals'), '--lr', '2']),
     d('SGD at 1e-6 for 200 epochs', 'learning-rate', 'houses.csv', [
       ...file(f.houses, 'price'),
       '--optimizer',
@@ -729,6 +730,7 @@ async function run(): Promise<void> {
     }
   }
   console.log(`\n${totals(outcomes)}`);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 await run();

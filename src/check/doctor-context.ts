@@ -50,6 +50,8 @@ export class DoctorContext {
   /** the data as given, in the caller's units (what a trained network's predict takes) */
   readonly raw: { X: Matrix; Y: Matrix };
   readonly targets: TargetInfo;
+  /** the targets as given (before standardization): class labels stay recognizable */
+  readonly rawTargets: TargetInfo;
   /** the seeded sample of rows the probes train on */
   readonly x: Matrix;
   readonly y: Matrix;
@@ -81,6 +83,7 @@ export class DoctorContext {
     this.X = X;
     this.Y = Y;
     this.targets = targetInfo(Y);
+    this.rawTargets = o.scale ? targetInfo(this.raw.Y) : this.targets;
     ({ x: this.x, y: this.y } = subsample(X, Y, o.maxRows, o.seed));
     this.steps = o.steps;
     this.dense = allDense(network);
@@ -163,7 +166,10 @@ export class DoctorContext {
   probed(): ProbedNetwork {
     return this.memo('probed', () => {
       const { network } = this;
-      const linearOutput = this.loss.kind === 'regression' && outputName(network) !== 'linear' && this.dense;
+      // (class labels under a regression loss are the loss-task rule's: a linear output is no fix)
+      const labels = this.rawTargets.binary || this.rawTargets.oneHot;
+      const linearOutput =
+        this.loss.kind === 'regression' && outputName(network) !== 'linear' && this.dense && !labels;
       if (!linearOutput) return { network, scan: this.scan(network), counterfactual: null };
       const last = network.layers.length - 1;
       const fixed = withActivations(

@@ -3,7 +3,7 @@
 // while the held-out part is scored; a held-out loss that rises while the training loss falls is
 // overfitting, and each cure — early stopping, weight decay, a smaller network — is tried in a probe.
 
-import { Network } from '../nn/network.js';
+import type { Network } from '../nn/network.js';
 import { l2 } from '../nn/regularizers.js';
 import type { DoctorContext } from './doctor-context.js';
 import { heldOutBaseline, heldOutRun, type HeldOutRun, type HeldOutSplit } from './doctor-heldout.js';

@@ -108,7 +108,7 @@ export const RULES: readonly Rule[] = [
   { id: 'too-few-examples', order: 210, run: tooFewExamplesFinding },
   { id: 'unscaled-inputs', order: 40, run: unscaledInputsFinding },
   { id: 'unscaled-targets', order: 50, run: unscaledTargetsFinding },
-  { id: 'loss-task', order: 20, run: (ctx) => lossTaskFinding(ctx.network, ctx.targets, ctx.Y) },
+  { id: 'loss-task', order: 20, run: (ctx) => lossTaskFinding(ctx.network, ctx.rawTargets, ctx.raw.Y) },
   {
     id: 'initialization',
     order: 70,
@@ -133,12 +133,16 @@ export const RULES: readonly Rule[] = [
     order: 110,
     run: saturatedUnits,
     cause: (f, earlier) =>
-      f.fixOptions?.scale ? undefined : earlier.find((c) => c.rule === 'initialization'),
+      f.fixOptions?.scale
+        ? earlier.find((c) => c.rule === 'unscaled-inputs' || c.rule === 'constant-features')
+        : earlier.find((c) => c.rule === 'initialization'),
   },
   {
     id: 'output-activation',
     order: 10,
     run: (ctx) => [ctx.range(), ctx.probed().counterfactual].filter((f): f is Finding => f !== null),
+    // standardized 0/1 labels fall outside a sigmoid's range: the loss is the cause
+    cause: (_f, earlier) => earlier.find((c) => c.rule === 'loss-task' && c.severity !== 'info'),
   },
   { id: 'learning-rate', order: 30, run: rateFinding },
   {
@@ -147,7 +151,8 @@ export const RULES: readonly Rule[] = [
     run: constantOutputFinding,
     cause: (_f, earlier) => {
       const find = (rule: string) => earlier.find((c) => c.rule === rule);
-      return find('dead-units') ?? find('saturated-units') ?? find('initialization');
+      const scale = find('unscaled-targets') ?? find('unscaled-inputs');
+      return find('dead-units') ?? find('saturated-units') ?? find('initialization') ?? scale;
     },
   },
   { id: 'regularization', order: 130, run: regularizationFinding },
@@ -189,11 +194,19 @@ export const RULES: readonly Rule[] = [
 
 const RANK = new Map(RULES.map((r) => [r.id, r.order]));
 
-/** Most important first: by severity, then by the rules' order (causes before symptoms). */
+/**
+ * Most important first: by severity, then the findings another one names as its cause (fixFrom),
+ * then by the rules' order (causes before symptoms).
+ */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   const rank = (id: string) => RANK.get(id) ?? Number.MAX_SAFE_INTEGER;
+  const causes = new Set(findings.map((f) => f.fixFrom));
+  const named = (f: Finding) => (causes.has(f.rule) ? 0 : 1);
   return [...findings].sort(
-    (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || rank(a.rule) - rank(b.rule),
+    (a, b) =>
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      named(a) - named(b) ||
+      rank(a.rule) - rank(b.rule),
   );
 }
 
@@ -217,7 +230,9 @@ function attributeCauses(ctx: DoctorContext): void {
       if (!cause) continue;
       f.fix = rule.refer ? `${cause.fix} (the ${cause.rule} finding)` : cause.fix;
       f.fixOptions = cause.fixOptions;
-      if (rule.refer) f.fixFrom = cause.rule;
+      f.fixFrom = cause.rule;
+      // a cause is at least as serious as what it causes
+      if (SEVERITY_RANK[f.severity] < SEVERITY_RANK[cause.severity]) cause.severity = f.severity;
     }
     earlier.push(...mine);
   }

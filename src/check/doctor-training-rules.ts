@@ -151,7 +151,8 @@ export function underfittingFinding(ctx: DoctorContext, explained: boolean): Fin
   const { best, recommended } = scan;
   const baseline = ctx.baseline();
   if (!best || recommended === undefined || !ctx.dense || explained) return null;
-  if (best.finalData < 0.1 * baseline) return null;
+  // a poor fit: the constant predictor's loss not even 100× lower (R² < 0.99 for mse)
+  if (best.finalData < 0.01 * baseline) return null;
   const { x, y, steps } = ctx;
   const long = 5 * steps;
   let at80 = NaN;
@@ -161,7 +162,7 @@ export function underfittingFinding(ctx: DoctorContext, explained: boolean): Fin
       if (s === Math.floor(0.8 * long)) at80 = cost;
     }),
   );
-  if (small.diverged || !(small.finalData > 0.9 * at80) || small.finalData < 0.1 * baseline) return null;
+  if (small.diverged || !(small.finalData > 0.9 * at80) || small.finalData < 0.01 * baseline) return null;
   const hidden = network.layers.slice(0, -1).map((l) => l.outputSize);
   const bigger = biggerHidden(hidden);
   const big = resized(network, bigger, ctx.o.seed + 1);
@@ -172,7 +173,8 @@ export function underfittingFinding(ctx: DoctorContext, explained: boolean): Fin
   ctx.probes++;
   if (large.diverged) return null;
   const ratio = small.finalData / large.finalData;
-  if (ratio < 10) return null;
+  if (ratio < 10 || !heldOutConfirms(ctx, network, big, [recommended, bigScan.recommended], long))
+    return null;
   const fixOptions = { layers: bigger, learningRate: bigScan.recommended };
   return {
     rule: 'underfitting',
@@ -186,6 +188,22 @@ export function underfittingFinding(ctx: DoctorContext, explained: boolean): Fin
     fixOptions,
     evidence: { ratio, small: small.finalData, large: large.finalData },
   };
+}
+
+/** The larger network also ends ≥ 3× lower on held-out rows (capacity, not memorization). */
+function heldOutConfirms(
+  ctx: DoctorContext,
+  small: Network,
+  big: Network,
+  rates: [number, number],
+  steps: number,
+): boolean {
+  const split = ctx.split();
+  if (!split) return true;
+  ctx.probes += 2;
+  const before = heldOutRun(small, split, ctx.o.probe, rates[0], steps);
+  const after = heldOutRun(big, split, ctx.o.probe, rates[1], steps);
+  return !after.diverged && !(before.held < 3 * after.held);
 }
 
 /** Training and validation loss per epoch: from the history given, or a probe on the validation data. */
@@ -287,11 +305,44 @@ export function rateFinding(ctx: DoctorContext): Finding | null {
     updateRatio,
     baseline: ctx.baseline(),
   });
-  if (!finding || o.optimizer === 'lbfgs') return null;
+  if (o.optimizer === 'lbfgs') return null;
+  if (!finding) return o.learningRate > range.max ? aboveRange(ctx, range, scan.recommended) : null;
   finding.observed += `; recommendations stay within ${range.basis}`;
   return finding.evidence?.ratio !== undefined && runs.equivalent
     ? judgedHeldOut(ctx, finding, runs.equivalent)
     : finding;
+}
+
+/**
+ * A rate above the optimizer's range that still trains: too large when, on held-out rows, the
+ * recommended rate ends ≥ 1.5× lower over the run's steps (up to 5·K).
+ */
+function aboveRange(ctx: DoctorContext, range: RateRange, rec: number | undefined): Finding | null {
+  const split = ctx.split();
+  const { o } = ctx;
+  if (!split || rec === undefined) return null;
+  const { network } = ctx.probed();
+  const steps = Math.min(o.epochs * Math.ceil(ctx.X.rows / o.batchSize), 5 * ctx.steps);
+  const user = heldOutRun(network, split, o.probe, o.learningRate, steps);
+  const fixed = heldOutRun(network, split, o.probe, rec, steps);
+  ctx.probes += 2;
+  if (fixed.diverged || !(user.diverged || user.held >= 1.5 * fixed.held)) return null;
+  const base = heldOutBaseline(network, split);
+  const useless = (user.diverged || user.held >= 0.5 * base) && fixed.held < 0.5 * base;
+  return {
+    rule: 'learning-rate',
+    severity: useless ? 'error' : 'warning',
+    observed:
+      `learning rate too large: ${exact(o.learningRate)} is above ${range.basis}. Trained on ${split.fitX.rows} rows for ${steps} ` +
+      `steps, the loss on ${split.heldX.rows} held-out rows ends at ${user.diverged ? 'NaN/Infinity' : fmt(user.held)} ` +
+      `(best ${fmt(user.heldBest)}); at ${exact(rec)} it ends at ${fmt(fixed.held)} (a constant prediction: ${fmt(base)})`,
+    why:
+      'steps this large throw the weights around the minimum: the training loss may still fall, but the network ends ' +
+      'wherever the last large step left it, and does worse on data it has not seen',
+    fix: optionsText({ learningRate: rec }),
+    fixOptions: { learningRate: rec },
+    evidence: { recommended: rec, held: user.held, fixedHeld: fixed.held },
+  };
 }
 
 /** The scan with its recommendation brought inside the optimizer's range. */
