@@ -195,19 +195,22 @@ export const RULES: readonly Rule[] = [
 const RANK = new Map(RULES.map((r) => [r.id, r.order]));
 
 /**
- * Most important first: by severity, then the findings another one names as its cause (fixFrom),
- * then by the rules' order (causes before symptoms).
+ * Most important first: by severity — a cause ranked as its most severe symptom (the findings
+ * whose fixFrom names it, through chains), at the head of that severity — then by the rules'
+ * order (causes before symptoms).
  */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   const rank = (id: string) => RANK.get(id) ?? Number.MAX_SAFE_INTEGER;
+  const level = new Map<string, number>();
+  for (const f of findings) level.set(f.rule, Math.min(level.get(f.rule) ?? 9, SEVERITY_RANK[f.severity]));
+  // a symptom lends its severity to its cause (chains are short: constant-output → saturated-units → unscaled-inputs)
+  for (let pass = 0; pass < 3; pass++)
+    for (const f of findings)
+      if (f.fixFrom && level.has(f.fixFrom))
+        level.set(f.fixFrom, Math.min(level.get(f.fixFrom) ?? 9, level.get(f.rule) ?? 9));
   const causes = new Set(findings.map((f) => f.fixFrom));
-  const named = (f: Finding) => (causes.has(f.rule) ? 0 : 1);
-  return [...findings].sort(
-    (a, b) =>
-      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-      named(a) - named(b) ||
-      rank(a.rule) - rank(b.rule),
-  );
+  const key = (f: Finding) => (level.get(f.rule) ?? 9) * 2 + (causes.has(f.rule) ? 0 : 1);
+  return [...findings].sort((a, b) => key(a) - key(b) || rank(a.rule) - rank(b.rule));
 }
 
 /** Runs every rule in order, then the attribution pass; returns the findings, most important first. */
@@ -231,8 +234,6 @@ function attributeCauses(ctx: DoctorContext): void {
       f.fix = rule.refer ? `${cause.fix} (the ${cause.rule} finding)` : cause.fix;
       f.fixOptions = cause.fixOptions;
       f.fixFrom = cause.rule;
-      // a cause is at least as serious as what it causes
-      if (SEVERITY_RANK[f.severity] < SEVERITY_RANK[cause.severity]) cause.severity = f.severity;
     }
     earlier.push(...mine);
   }
