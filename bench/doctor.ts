@@ -359,15 +359,25 @@ async function makeFiles(): Promise<Files> {
   };
 }
 
-function brokenCliCases(f: Files): Case[] {
-  const d = (name: string, cause: string, data: string, flags: string[]) => doctor(name, cause, data, flags);
-  const set = (name: string) => ['--dataset', name];
-  const file = (path: string, target: string) => ['--data', path, '--target', target];
+const set = (name: string) => ['--dataset', name];
+const file = (path: string, target: string) => ['--data', path, '--target', target];
+const broken = (name: string, cause: string, data: string, flags: string[]) =>
+  doctor(name, cause, data, flags);
+const healthy = (name: string, data: string, flags: string[]) => doctor(name, null, data, flags);
+
+/** Learning rates too large and too small, per optimizer. */
+function rateCases(f: Files): Case[] {
   return [
-    d('plain SGD at rate 20', 'learning-rate', 'sine', [...set('sine'), '--optimizer', 'sgd', '--lr', '20']),
-    d('Adam at rate 5', 'learning-rate', 'sine', [...set('sine'), '--lr', '5']),
-    d('Adam at rate 2 on spirals', 'learning-rate', 'spirals', [...set('spirals'), '--lr', '2']),
-    d('SGD at 1e-6 for 200 epochs', 'learning-rate', 'houses.csv', [
+    broken('plain SGD at rate 20', 'learning-rate', 'sine', [
+      ...set('sine'),
+      '--optimizer',
+      'sgd',
+      '--lr',
+      '20',
+    ]),
+    broken('Adam at rate 5', 'learning-rate', 'sine', [...set('sine'), '--lr', '5']),
+    broken('Adam at rate 2 on spirals', 'learning-rate', 'spirals', [...set('spirals'), '--lr', '2']),
+    broken('SGD at 1e-6 for 200 epochs', 'learning-rate', 'houses.csv', [
       ...file(f.houses, 'price'),
       '--optimizer',
       'sgd',
@@ -376,7 +386,7 @@ function brokenCliCases(f: Files): Case[] {
       '--epochs',
       '200',
     ]),
-    d('SGD at 1e-5 on three classes', 'learning-rate', 'species.csv', [
+    broken('SGD at 1e-5 on three classes', 'learning-rate', 'species.csv', [
       ...file(f.species, 'species'),
       '--optimizer',
       'sgd',
@@ -385,14 +395,20 @@ function brokenCliCases(f: Files): Case[] {
       '--epochs',
       '300',
     ]),
-    d('RMSprop at rate 3', 'learning-rate', 'churn.csv', [
+    broken('RMSprop at rate 3', 'learning-rate', 'churn.csv', [
       ...file(f.churn, 'churned'),
       '--optimizer',
       'rmsprop',
       '--lr',
       '3',
     ]),
-    d('the seed: leaky ReLU output, SGD at 1e-6', 'output-activation', 'seed-square', [
+  ];
+}
+
+/** Output activations and losses that do not fit the task. */
+function outputCases(f: Files): Case[] {
+  return [
+    broken('the seed: leaky ReLU output, SGD at 1e-6', 'output-activation', 'seed-square', [
       ...set('seed-square'),
       '--layers',
       '64',
@@ -406,28 +422,28 @@ function brokenCliCases(f: Files): Case[] {
       '1e-6',
       '--no-scale',
     ]),
-    d('a sigmoid output on a regression', 'output-activation', 'sine', [
+    broken('a sigmoid output on a regression', 'output-activation', 'sine', [
       ...set('sine'),
       '--layers',
       '32',
       '--output',
       'sigmoid',
     ]),
-    d('a softmax output on a regression', 'output-activation', 'houses.csv', [
+    broken('a softmax output on a regression', 'output-activation', 'houses.csv', [
       ...file(f.houses, 'price'),
       '--layers',
       '16',
       '--output',
       'softmax',
     ]),
-    d('a relu output on standardized prices', 'output-activation', 'houses.csv', [
+    broken('a relu output on standardized prices', 'output-activation', 'houses.csv', [
       ...file(f.houses, 'price'),
       '--layers',
       '16',
       '--output',
       'relu',
     ]),
-    d('mse on 0/1 labels through a sigmoid', 'loss-task', 'moons', [
+    broken('mse on 0/1 labels through a sigmoid', 'loss-task', 'moons', [
       ...set('moons'),
       '--layers',
       '16',
@@ -436,7 +452,7 @@ function brokenCliCases(f: Files): Case[] {
       '--output',
       'sigmoid',
     ]),
-    d('mse on churn labels through a sigmoid', 'loss-task', 'churn.csv', [
+    broken('mse on churn labels through a sigmoid', 'loss-task', 'churn.csv', [
       ...file(f.churn, 'churned'),
       '--layers',
       '16',
@@ -445,21 +461,27 @@ function brokenCliCases(f: Files): Case[] {
       '--output',
       'sigmoid',
     ]),
-    d('eight sigmoid layers', 'vanishing-gradients', 'sine', [
+  ];
+}
+
+/** Deep saturating stacks, symmetric starts, unscaled inputs and targets. */
+function gradientCases(f: Files): Case[] {
+  return [
+    broken('eight sigmoid layers', 'vanishing-gradients', 'sine', [
       ...set('sine'),
       '--layers',
       '16,16,16,16,16,16,16,16',
       '--activation',
       'sigmoid',
     ]),
-    d('eight sigmoid layers on spirals', 'vanishing-gradients', 'spirals', [
+    broken('eight sigmoid layers on spirals', 'vanishing-gradients', 'spirals', [
       ...set('spirals'),
       '--layers',
       '16,16,16,16,16,16,16,16',
       '--activation',
       'sigmoid',
     ]),
-    d('zero initialization', 'initialization', 'sine', [
+    broken('zero initialization', 'initialization', 'sine', [
       ...set('sine'),
       '--layers',
       '32',
@@ -468,14 +490,14 @@ function brokenCliCases(f: Files): Case[] {
       '--init',
       'zeros',
     ]),
-    d('zero initialization, three classes', 'initialization', 'gaussians', [
+    broken('zero initialization, three classes', 'initialization', 'gaussians', [
       ...set('gaussians'),
       '--layers',
       '32,32',
       '--init',
       'zeros',
     ]),
-    d('house prices unscaled', 'unscaled-inputs', 'houses.csv', [
+    broken('house prices unscaled', 'unscaled-inputs', 'houses.csv', [
       ...file(f.houses, 'price'),
       '--layers',
       '32',
@@ -483,7 +505,7 @@ function brokenCliCases(f: Files): Case[] {
       'tanh',
       '--no-scale',
     ]),
-    d('churn unscaled (tenure, charges)', 'unscaled-inputs', 'churn.csv', [
+    broken('churn unscaled (tenure, charges)', 'unscaled-inputs', 'churn.csv', [
       ...file(f.churn, 'churned'),
       '--layers',
       '16',
@@ -491,7 +513,7 @@ function brokenCliCases(f: Files): Case[] {
       'tanh',
       '--no-scale',
     ]),
-    d('targets in euros on scaled-size inputs', 'unscaled-targets', 'houses.csv', [
+    broken('targets in euros on scaled-size inputs', 'unscaled-targets', 'houses.csv', [
       ...file(f.houses, 'price'),
       '--features',
       'rooms',
@@ -499,21 +521,27 @@ function brokenCliCases(f: Files): Case[] {
       '16',
       '--no-scale',
     ]),
-    d('weight decay 1000', 'regularization', 'sine', [
+  ];
+}
+
+/** Penalties, too small and too large networks. */
+function capacityCases(f: Files): Case[] {
+  return [
+    broken('weight decay 1000', 'regularization', 'sine', [
       ...set('sine'),
       '--layers',
       '32',
       '--weight-decay',
       '1000',
     ]),
-    d('weight decay 300 on three classes', 'regularization', 'species.csv', [
+    broken('weight decay 300 on three classes', 'regularization', 'species.csv', [
       ...file(f.species, 'species'),
       '--layers',
       '16',
       '--weight-decay',
       '300',
     ]),
-    d('two hidden units on a fast sine', 'underfitting', 'fast-sine.csv', [
+    broken('two hidden units on a fast sine', 'underfitting', 'fast-sine.csv', [
       ...file(f.fastSine, 'y'),
       '--layers',
       '2',
@@ -524,7 +552,7 @@ function brokenCliCases(f: Files): Case[] {
       '--epochs',
       '3000',
     ]),
-    d('a wide network, 40 noisy rows, 3000 epochs', 'overfitting', 'few-noisy.csv', [
+    broken('a wide network, 40 noisy rows, 3000 epochs', 'overfitting', 'few-noisy.csv', [
       ...file(f.fewNoisy, 'y'),
       '--layers',
       '64,64',
@@ -535,7 +563,7 @@ function brokenCliCases(f: Files): Case[] {
       '--epochs',
       '3000',
     ]),
-    d('a wide network on 40 noisy moons', 'overfitting', 'moons', [
+    broken('a wide network on 40 noisy moons', 'overfitting', 'moons', [
       ...set('moons'),
       '--n',
       '40',
@@ -548,30 +576,36 @@ function brokenCliCases(f: Files): Case[] {
       '--epochs',
       '3000',
     ]),
-    d('a constant column of 1000', 'constant-features', 'constant.csv', [
+  ];
+}
+
+/** Problems in the data itself, and a trained model leaning on a leak. */
+function dataCases(f: Files): Case[] {
+  return [
+    broken('a constant column of 1000', 'constant-features', 'constant.csv', [
       ...file(f.constant, 'y'),
       '--layers',
       '16',
       '--no-scale',
     ]),
-    d('identical inputs, different targets', 'conflicting-duplicates', 'duplicates.csv', [
+    broken('identical inputs, different targets', 'conflicting-duplicates', 'duplicates.csv', [
       ...file(f.duplicates, 'y'),
       '--layers',
       '16',
     ]),
-    d('3% positives', 'class-imbalance', 'rare-churn.csv', [
+    broken('3% positives', 'class-imbalance', 'rare-churn.csv', [
       ...file(f.rareChurn, 'churned'),
       '--layers',
       '16',
     ]),
-    d('twelve rows for a [64, 64] network', 'too-few-examples', 'tiny.csv', [
+    broken('twelve rows for a [64, 64] network', 'too-few-examples', 'tiny.csv', [
       ...file(f.tiny, 'y'),
       '--layers',
       '64,64',
       '--epochs',
       '300',
     ]),
-    d('a trained model leaning on a copy of the target', 'target-leak', 'leak.csv', [
+    broken('a trained model leaning on a copy of the target', 'target-leak', 'leak.csv', [
       '--model',
       f.leakModel,
       ...file(f.leak, 'y'),
@@ -579,24 +613,26 @@ function brokenCliCases(f: Files): Case[] {
   ];
 }
 
-function healthyCliCases(f: Files): Case[] {
-  const d = (name: string, data: string, flags: string[]) => doctor(name, null, data, flags);
-  const set = (name: string) => ['--dataset', name];
-  const file = (path: string, target: string) => ['--data', path, '--target', target];
+function brokenCliCases(f: Files): Case[] {
+  return [...rateCases(f), ...outputCases(f), ...gradientCases(f), ...capacityCases(f), ...dataCases(f)];
+}
+
+/** Defaults and sensible settings on the built-in datasets. */
+function healthyDatasetCases(): Case[] {
   return [
-    d('moons, 16 tanh units (issue 19)', 'moons', [
+    healthy('moons, 16 tanh units (issue 19)', 'moons', [
       ...set('moons'),
       '--layers',
       '16',
       '--activation',
       'tanh',
     ]),
-    d('moons, defaults', 'moons', set('moons')),
-    d('sine, defaults', 'sine', set('sine')),
-    d('circles, defaults', 'circles', set('circles')),
-    d('spirals, defaults', 'spirals', set('spirals')),
-    d('gaussians, defaults', 'gaussians', set('gaussians')),
-    d('xor, 8 tanh units, Adam 0.05', 'xor', [
+    healthy('moons, defaults', 'moons', set('moons')),
+    healthy('sine, defaults', 'sine', set('sine')),
+    healthy('circles, defaults', 'circles', set('circles')),
+    healthy('spirals, defaults', 'spirals', set('spirals')),
+    healthy('gaussians, defaults', 'gaussians', set('gaussians')),
+    healthy('xor, 8 tanh units, Adam 0.05', 'xor', [
       ...set('xor'),
       '--layers',
       '8',
@@ -605,8 +641,8 @@ function healthyCliCases(f: Files): Case[] {
       '--lr',
       '0.05',
     ]),
-    d('abs, defaults', 'abs', set('abs')),
-    d('seed-square fixed: linear output, SGD 0.05', 'seed-square', [
+    healthy('abs, defaults', 'abs', set('abs')),
+    healthy('seed-square fixed: linear output, SGD 0.05', 'seed-square', [
       ...set('seed-square'),
       '--layers',
       '64',
@@ -620,7 +656,7 @@ function healthyCliCases(f: Files): Case[] {
       '5000',
       '--no-scale',
     ]),
-    d('sine, 32 tanh units, Adam 0.01', 'sine', [
+    healthy('sine, 32 tanh units, Adam 0.01', 'sine', [
       ...set('sine'),
       '--layers',
       '32',
@@ -631,7 +667,7 @@ function healthyCliCases(f: Files): Case[] {
       '--epochs',
       '2000',
     ]),
-    d('moons, momentum 0.1', 'moons', [
+    healthy('moons, momentum 0.1', 'moons', [
       ...set('moons'),
       '--layers',
       '16',
@@ -640,10 +676,16 @@ function healthyCliCases(f: Files): Case[] {
       '--lr',
       '0.1',
     ]),
-    d('houses, defaults', 'houses.csv', file(f.houses, 'price')),
-    d('churn, defaults', 'churn.csv', file(f.churn, 'churned')),
-    d('species, defaults', 'species.csv', file(f.species, 'species')),
-    d('fast sine, [32, 32] tanh', 'fast-sine.csv', [
+  ];
+}
+
+/** Defaults and sensible settings on the CSV files. */
+function healthyFileCases(f: Files): Case[] {
+  return [
+    healthy('houses, defaults', 'houses.csv', file(f.houses, 'price')),
+    healthy('churn, defaults', 'churn.csv', file(f.churn, 'churned')),
+    healthy('species, defaults', 'species.csv', file(f.species, 'species')),
+    healthy('fast sine, [32, 32] tanh', 'fast-sine.csv', [
       ...file(f.fastSine, 'y'),
       '--layers',
       '32,32',
@@ -652,7 +694,7 @@ function healthyCliCases(f: Files): Case[] {
       '--lr',
       '0.01',
     ]),
-    d('species, SGD 0.1, 500 epochs', 'species.csv', [
+    healthy('species, SGD 0.1, 500 epochs', 'species.csv', [
       ...file(f.species, 'species'),
       '--layers',
       '16',
@@ -664,6 +706,10 @@ function healthyCliCases(f: Files): Case[] {
       '500',
     ]),
   ];
+}
+
+function healthyCliCases(f: Files): Case[] {
+  return [...healthyDatasetCases(), ...healthyFileCases(f)];
 }
 
 // --- the report ---------------------------------------------------------------------------------
