@@ -1,13 +1,15 @@
 // The doctor's benchmark (`npm run bench:doctor`): broken setups with a known cause and healthy
-// setups, on built-in datasets, CSV files written here and hand-made data. Most cases are the
-// `scratchnet doctor` command line itself; the rest need a user-written part and call `diagnose`.
+// setups, on built-in datasets, CSV files written here and hand-made data. Most cases run the
+// `scratchnet doctor` command line itself (built, in dist/); the rest need a user-written part and
+// call `diagnose`. Times are the doctor's own (its report's summary), not process start-up.
 // Prints, per case, the findings and whether the known cause is in the first three; then top-1 and
 // top-3 accuracy over the broken cases and the error-level findings on the healthy ones.
 
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../src/cli/run.js';
+import { fileURLToPath } from 'node:url';
 import {
   Dense,
   Network,
@@ -27,7 +29,7 @@ interface Case {
   cause: string | null;
   /** the data it runs on, for the table */
   data: string;
-  run: () => Promise<DoctorReport> | DoctorReport;
+  run: () => DoctorReport;
 }
 
 const dir = join(tmpdir(), `scratchnet-bench-doctor-${process.pid}`);
@@ -108,36 +110,23 @@ function tabularCsv(name: string, extra: 'constant' | 'duplicates' | 'leak'): st
 
 // --- running ------------------------------------------------------------------------------------
 
-/** `scratchnet doctor FLAGS --json`, in this process: the report it prints. */
-async function cli(flags: string[]): Promise<DoctorReport> {
-  let out = '';
-  const log = console.log;
-  console.log = (s: string) => {
-    out += s;
-  };
-  try {
-    await main(['node', 'scratchnet', 'doctor', ...flags, '--json']);
-  } finally {
-    console.log = log;
-    process.exitCode = 0;
-  }
-  return JSON.parse(out) as DoctorReport;
+/** The command line, as a user runs it (the built one in dist/). */
+const cliPath = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+
+/** `scratchnet doctor FLAGS --json`: the report it prints. */
+function cli(flags: string[]): DoctorReport {
+  const r = spawnSync(process.execPath, [cliPath, 'doctor', ...flags, '--json'], { encoding: 'utf8' });
+  if (!r.stdout) throw new Error(`scratchnet doctor ${flags.join(' ')}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as DoctorReport;
 }
 
-/** `scratchnet train FLAGS --out FILE` quietly, for the trained-model cases; returns the file. */
-async function trained(flags: string[], name: string): Promise<string> {
+/** `scratchnet train FLAGS --out FILE`, for the trained-model cases; returns the file. */
+function trained(flags: string[], name: string): string {
   const file = join(dir, name);
-  const write = process.stdout.write.bind(process.stdout);
-  const log = console.log;
-  process.stdout.write = () => true;
-  console.log = () => {};
-  try {
-    await main(['node', 'scratchnet', 'train', ...flags, '--out', file]);
-  } finally {
-    process.stdout.write = write;
-    console.log = log;
-    process.exitCode = 0;
-  }
+  const r = spawnSync(process.execPath, [cliPath, 'train', ...flags, '--out', file, '--no-plots'], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`scratchnet train: ${r.stderr}`);
   return file;
 }
 
@@ -338,7 +327,7 @@ interface Files {
   leak: string;
 }
 
-async function makeFiles(): Promise<Files> {
+function makeFiles(): Files {
   mkdirSync(dir, { recursive: true });
   const leak = tabularCsv('leak.csv', 'leak');
   return {
@@ -352,7 +341,7 @@ async function makeFiles(): Promise<Files> {
     constant: tabularCsv('constant.csv', 'constant'),
     duplicates: tabularCsv('duplicates.csv', 'duplicates'),
     leak,
-    leakModel: await trained(
+    leakModel: trained(
       ['--data', leak, '--target', 'y', '--layers', '16', '--epochs', '1000', '--lr', '0.01'],
       'leak.json',
     ),
@@ -723,10 +712,9 @@ interface Outcome {
   seconds: number;
 }
 
-async function runCase(c: Case): Promise<Outcome> {
-  const start = performance.now();
-  const report = await c.run();
-  const seconds = (performance.now() - start) / 1000;
+function runCase(c: Case): Outcome {
+  const report = c.run();
+  const seconds = report.summary.seconds;
   const place = c.cause ? report.findings.findIndex((f) => f.rule === c.cause) + 1 : 0;
   const errors = report.findings.filter((f) => f.severity === 'error').length;
   return { c, report, place, errors, seconds };
@@ -763,8 +751,8 @@ function totals(outcomes: Outcome[]): string {
 /** `node dist/bench/doctor.js houses`: only the cases whose name holds the word. */
 const only = process.argv[2] ?? '';
 
-async function run(): Promise<void> {
-  const files = await makeFiles();
+function run(): void {
+  const files = makeFiles();
   const groups: [string, Case[]][] = [
     ['broken setups (known cause)', [...brokenCliCases(files), ...handMadeCases(), ...userWrittenCases()]],
     ['healthy setups', healthyCliCases(files)],
@@ -773,7 +761,7 @@ async function run(): Promise<void> {
   for (const [title, cases] of groups) {
     console.log(title);
     for (const c of cases.filter((k) => k.name.includes(only))) {
-      const o = await runCase(c);
+      const o = runCase(c);
       outcomes.push(o);
       console.log(line(o));
     }
@@ -782,4 +770,4 @@ async function run(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
-await run();
+run();
