@@ -13,6 +13,7 @@ import {
   type ColumnStats,
   type TargetInfo,
 } from './doctor-data.js';
+import { clampRate, holdOut, rateRange, type HeldOutSplit } from './doctor-heldout.js';
 import type { DoctorOptions, Resolved } from './doctor-options.js';
 import {
   allDense,
@@ -49,6 +50,8 @@ export class DoctorContext {
   /** the data as given, in the caller's units (what a trained network's predict takes) */
   readonly raw: { X: Matrix; Y: Matrix };
   readonly targets: TargetInfo;
+  /** the targets as given (before standardization): class labels stay recognizable */
+  readonly rawTargets: TargetInfo;
   /** the seeded sample of rows the probes train on */
   readonly x: Matrix;
   readonly y: Matrix;
@@ -80,6 +83,7 @@ export class DoctorContext {
     this.X = X;
     this.Y = Y;
     this.targets = targetInfo(Y);
+    this.rawTargets = o.scale ? targetInfo(this.raw.Y) : this.targets;
     ({ x: this.x, y: this.y } = subsample(X, Y, o.maxRows, o.seed));
     this.steps = o.steps;
     this.dense = allDense(network);
@@ -109,6 +113,20 @@ export class DoctorContext {
   /** Every finding so far, in the order the rules ran. */
   findings(): Finding[] {
     return [...this.results.values()].flat();
+  }
+
+  /** The probes' rows split into a part to train on and a held-out part to judge by (null: too few rows). */
+  split(): HeldOutSplit | null {
+    return this.memo('split', () =>
+      holdOut(this.x, this.y, this.loss.kind === 'classification', this.o.seed),
+    );
+  }
+
+  /** The rate the doctor recommends: the scan's, inside the optimizer's range (undefined: none stable). */
+  recommendedRate(): number | undefined {
+    const { scan } = this.probed();
+    const r = scan.recommended;
+    return r === undefined ? undefined : clampRate(r, rateRange(this.o.optimizer, scan));
   }
 
   /** Forward statistics per layer at the current weights. */
@@ -148,7 +166,10 @@ export class DoctorContext {
   probed(): ProbedNetwork {
     return this.memo('probed', () => {
       const { network } = this;
-      const linearOutput = this.loss.kind === 'regression' && outputName(network) !== 'linear' && this.dense;
+      // (class labels under a regression loss are the loss-task rule's: a linear output is no fix)
+      const labels = this.rawTargets.binary || this.rawTargets.oneHot;
+      const linearOutput =
+        this.loss.kind === 'regression' && outputName(network) !== 'linear' && this.dense && !labels;
       if (!linearOutput) return { network, scan: this.scan(network), counterfactual: null };
       const last = network.layers.length - 1;
       const fixed = withActivations(

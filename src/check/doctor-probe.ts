@@ -292,6 +292,8 @@ export interface LayerStats {
   dead: number;
   /** units whose derivative is below 5% of its maximum for at least 95% of the examples */
   saturated: number;
+  /** share of (example, unit) pairs whose derivative is below 5% of its maximum (tanh/sigmoid) */
+  flat: number;
   /** mean over units of the output's standard deviation across examples */
   outputSpread: number;
 }
@@ -316,6 +318,7 @@ export function layerStats(network: Network, x: Matrix): LayerStats[] {
     let dead = 0;
     let saturated = 0;
     let spread = 0;
+    let flatPairs = 0;
     for (let o = 0; o < O; o++) {
       let allZero = true;
       let flat = 0;
@@ -332,8 +335,10 @@ export function layerStats(network: Network, x: Matrix): LayerStats[] {
       spread += Math.sqrt(v2 / N);
       if (act.name === 'relu' && allZero) dead++;
       if (maxDer > 0 && flat >= 0.95 * N) saturated++;
+      flatPairs += flat;
     }
-    out.push({ layer: li, activation: act.name, units: O, dead, saturated, outputSpread: spread / O });
+    const flat = flatPairs / (N * O);
+    out.push({ layer: li, activation: act.name, units: O, dead, saturated, flat, outputSpread: spread / O });
   });
   return out;
 }

@@ -14,6 +14,7 @@ import {
 } from './doctor-data.js';
 import { gradientCheckFinding } from './doctor-gradcheck-rule.js';
 import { targetLeakFindings } from './doctor-leak-rule.js';
+import { heldOutOverfittingFinding } from './doctor-overfitting-rule.js';
 import {
   baselineFinding,
   gradientFinding,
@@ -107,7 +108,7 @@ export const RULES: readonly Rule[] = [
   { id: 'too-few-examples', order: 210, run: tooFewExamplesFinding },
   { id: 'unscaled-inputs', order: 40, run: unscaledInputsFinding },
   { id: 'unscaled-targets', order: 50, run: unscaledTargetsFinding },
-  { id: 'loss-task', order: 20, run: (ctx) => lossTaskFinding(ctx.network, ctx.targets, ctx.Y) },
+  { id: 'loss-task', order: 20, run: (ctx) => lossTaskFinding(ctx.network, ctx.rawTargets, ctx.raw.Y) },
   {
     id: 'initialization',
     order: 70,
@@ -132,12 +133,16 @@ export const RULES: readonly Rule[] = [
     order: 110,
     run: saturatedUnits,
     cause: (f, earlier) =>
-      f.fixOptions?.scale ? undefined : earlier.find((c) => c.rule === 'initialization'),
+      f.fixOptions?.scale
+        ? earlier.find((c) => c.rule === 'unscaled-inputs' || c.rule === 'constant-features')
+        : earlier.find((c) => c.rule === 'initialization'),
   },
   {
     id: 'output-activation',
     order: 10,
     run: (ctx) => [ctx.range(), ctx.probed().counterfactual].filter((f): f is Finding => f !== null),
+    // standardized 0/1 labels fall outside a sigmoid's range: the loss is the cause
+    cause: (_f, earlier) => earlier.find((c) => c.rule === 'loss-task' && c.severity !== 'info'),
   },
   { id: 'learning-rate', order: 30, run: rateFinding },
   {
@@ -146,7 +151,8 @@ export const RULES: readonly Rule[] = [
     run: constantOutputFinding,
     cause: (_f, earlier) => {
       const find = (rule: string) => earlier.find((c) => c.rule === rule);
-      return find('dead-units') ?? find('saturated-units') ?? find('initialization');
+      const scale = find('unscaled-targets') ?? find('unscaled-inputs');
+      return find('dead-units') ?? find('saturated-units') ?? find('initialization') ?? scale;
     },
   },
   { id: 'regularization', order: 130, run: regularizationFinding },
@@ -167,7 +173,15 @@ export const RULES: readonly Rule[] = [
   },
   // underfitting only when nothing else explains a poor fit (a bigger network would not cure those)
   { id: 'underfitting', order: 150, run: (ctx) => underfittingFinding(ctx, explained(ctx.findings())) },
-  { id: 'overfitting', order: 160, run: overfittingFinding },
+  // judged on the validation data or history given, else on held-out rows of the data
+  {
+    id: 'overfitting',
+    order: 160,
+    run: (ctx) =>
+      ctx.options.validation || ctx.options.history?.validationLoss?.length
+        ? overfittingFinding(ctx)
+        : heldOutOverfittingFinding(ctx),
+  },
   {
     id: 'gradient-check',
     order: 60,
@@ -180,12 +194,23 @@ export const RULES: readonly Rule[] = [
 
 const RANK = new Map(RULES.map((r) => [r.id, r.order]));
 
-/** Most important first: by severity, then by the rules' order (causes before symptoms). */
+/**
+ * Most important first: by severity — a cause ranked as its most severe symptom (the findings
+ * whose fixFrom names it, through chains), at the head of that severity — then by the rules'
+ * order (causes before symptoms).
+ */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   const rank = (id: string) => RANK.get(id) ?? Number.MAX_SAFE_INTEGER;
-  return [...findings].sort(
-    (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || rank(a.rule) - rank(b.rule),
-  );
+  const level = new Map<string, number>();
+  for (const f of findings) level.set(f.rule, Math.min(level.get(f.rule) ?? 9, SEVERITY_RANK[f.severity]));
+  // a symptom lends its severity to its cause (chains are short: constant-output → saturated-units → unscaled-inputs)
+  for (let pass = 0; pass < 3; pass++)
+    for (const f of findings)
+      if (f.fixFrom && level.has(f.fixFrom))
+        level.set(f.fixFrom, Math.min(level.get(f.fixFrom) ?? 9, level.get(f.rule) ?? 9));
+  const causes = new Set(findings.map((f) => f.fixFrom));
+  const key = (f: Finding) => (level.get(f.rule) ?? 9) * 2 + (causes.has(f.rule) ? 0 : 1);
+  return [...findings].sort((a, b) => key(a) - key(b) || rank(a.rule) - rank(b.rule));
 }
 
 /** Runs every rule in order, then the attribution pass; returns the findings, most important first. */
@@ -208,7 +233,7 @@ function attributeCauses(ctx: DoctorContext): void {
       if (!cause) continue;
       f.fix = rule.refer ? `${cause.fix} (the ${cause.rule} finding)` : cause.fix;
       f.fixOptions = cause.fixOptions;
-      if (rule.refer) f.fixFrom = cause.rule;
+      f.fixFrom = cause.rule;
     }
     earlier.push(...mine);
   }

@@ -366,6 +366,11 @@ export function learningRateFinding(c: RateContext): Finding | null {
   return null;
 }
 
+/** Half the layer's units saturated on (almost) every example, or three quarters of all unit outputs flat. */
+function saturatedLayer(s: LayerStats): boolean {
+  return s.saturated >= 0.5 * s.units || s.flat >= 0.75;
+}
+
 /** Rule 4: dead ReLU units and saturated tanh/sigmoid units, per hidden layer. */
 export function unitFindings(stats: LayerStats[], network: Network): Finding[] {
   const found: Finding[] = [];
@@ -387,7 +392,7 @@ export function unitFindings(stats: LayerStats[], network: Network): Finding[] {
       evidence: { deadShare: Math.max(...deadLayers.map((s) => s.dead / s.units)) },
     });
   }
-  const satLayers = hidden.filter((s) => s.saturated >= 0.5 * s.units);
+  const satLayers = hidden.filter(saturatedLayer);
   if (satLayers.length > 0) {
     found.push({
       rule: 'saturated-units',
@@ -398,7 +403,7 @@ export function unitFindings(stats: LayerStats[], network: Network): Finding[] {
           .filter((s) => s.activation === 'tanh' || s.activation === 'sigmoid')
           .map(
             (s) =>
-              `layer ${s.layer} ${s.activation}: ${s.saturated}/${s.units} (${pct(s.saturated / s.units)})`,
+              `layer ${s.layer} ${s.activation}: ${s.saturated}/${s.units} (${pct(s.saturated / s.units)}; ${pct(s.flat)} of unit outputs flat)`,
           )
           .join(', '),
       why:
@@ -536,7 +541,7 @@ export function initializationFinding(
     const want = recommendedStd(act, d.inputSize, d.outputSize);
     const have = rms(d.weight.value);
     const st = stats.find((s) => s.layer === l);
-    if ((act === 'sigmoid' || act === 'tanh') && have > 4 * want && st && st.saturated >= 0.5 * st.units) {
+    if ((act === 'sigmoid' || act === 'tanh') && have > 4 * want && st && saturatedLayer(st)) {
       const init = defaultInitializer(act);
       return {
         rule: 'initialization',

@@ -8,7 +8,24 @@ import { Network } from '../nn/network.js';
 import { l2 } from '../nn/regularizers.js';
 import type { DoctorContext } from './doctor-context.js';
 import { columnStats } from './doctor-data.js';
-import { preserving, probe, scanRates, stable, train, withActivations, type Probe } from './doctor-probe.js';
+import {
+  clampRate,
+  heldOutBaseline,
+  heldOutRun,
+  isAdaptive,
+  rateRange,
+  type RateRange,
+} from './doctor-heldout.js';
+import {
+  preserving,
+  probe,
+  scanRates,
+  stable,
+  train,
+  withActivations,
+  type Probe,
+  type RateScan,
+} from './doctor-probe.js';
 import { learningRateFinding } from './doctor-rules.js';
 import { exact, fmt, optionsText, pct, type Finding } from './doctor-types.js';
 
@@ -110,7 +127,7 @@ function biggerHidden(hidden: number[]): number[] {
 }
 
 /** The same kind of network with other hidden sizes, freshly initialized. */
-function resized(network: Network, hidden: number[], seed: number): Network {
+export function resized(network: Network, hidden: number[], seed: number): Network {
   const layers = network.layers as Dense[];
   return new Network({
     layers: [network.inputSize, ...hidden, network.outputSize],
@@ -134,7 +151,8 @@ export function underfittingFinding(ctx: DoctorContext, explained: boolean): Fin
   const { best, recommended } = scan;
   const baseline = ctx.baseline();
   if (!best || recommended === undefined || !ctx.dense || explained) return null;
-  if (best.finalData < 0.1 * baseline) return null;
+  // a poor fit: the constant predictor's loss not even 100× lower (R² < 0.99 for mse)
+  if (best.finalData < 0.01 * baseline) return null;
   const { x, y, steps } = ctx;
   const long = 5 * steps;
   let at80 = NaN;
@@ -144,7 +162,7 @@ export function underfittingFinding(ctx: DoctorContext, explained: boolean): Fin
       if (s === Math.floor(0.8 * long)) at80 = cost;
     }),
   );
-  if (small.diverged || !(small.finalData > 0.9 * at80) || small.finalData < 0.1 * baseline) return null;
+  if (small.diverged || !(small.finalData > 0.9 * at80) || small.finalData < 0.01 * baseline) return null;
   const hidden = network.layers.slice(0, -1).map((l) => l.outputSize);
   const bigger = biggerHidden(hidden);
   const big = resized(network, bigger, ctx.o.seed + 1);
@@ -155,7 +173,8 @@ export function underfittingFinding(ctx: DoctorContext, explained: boolean): Fin
   ctx.probes++;
   if (large.diverged) return null;
   const ratio = small.finalData / large.finalData;
-  if (ratio < 10) return null;
+  if (ratio < 10 || !heldOutConfirms(ctx, network, big, [recommended, bigScan.recommended], long))
+    return null;
   const fixOptions = { layers: bigger, learningRate: bigScan.recommended };
   return {
     rule: 'underfitting',
@@ -169,6 +188,22 @@ export function underfittingFinding(ctx: DoctorContext, explained: boolean): Fin
     fixOptions,
     evidence: { ratio, small: small.finalData, large: large.finalData },
   };
+}
+
+/** The larger network also ends ≥ 3× lower on held-out rows (capacity, not memorization). */
+function heldOutConfirms(
+  ctx: DoctorContext,
+  small: Network,
+  big: Network,
+  rates: [number, number],
+  steps: number,
+): boolean {
+  const split = ctx.split();
+  if (!split) return true;
+  ctx.probes += 2;
+  const before = heldOutRun(small, split, ctx.o.probe, rates[0], steps);
+  const after = heldOutRun(big, split, ctx.o.probe, rates[1], steps);
+  return !after.diverged && !(before.held < 3 * after.held);
 }
 
 /** Training and validation loss per epoch: from the history given, or a probe on the validation data. */
@@ -239,15 +274,19 @@ function standardizeWith(m: Matrix, mean: number[], std: number[]): Matrix {
  * Rule 3: the user's rate on the user's network; the user's whole run, compressed into 5·K (then
  * 10·K) steps at the rate that moves the weights as far (gradient flow: rate × steps is what counts
  * for small rates), against as many steps at the recommended rate — both on the probed network.
+ * The recommendation stays inside the optimizer's range (doctor-heldout.ts), and "too small" must
+ * also hold on held-out rows: the faster rate reaches a clearly better held-out loss.
  */
 export function rateFinding(ctx: DoctorContext): Finding | null {
   const { o, x, y, steps } = ctx;
   const probed = ctx.probed();
+  const range = rateRange(o.optimizer, probed.scan);
+  const scan = recommendedWithin(probed.scan, range);
   const user = probe(ctx.network, x, y, o.probe, o.learningRate, steps);
   ctx.probes++;
   const stepsPerEpoch = Math.ceil(ctx.X.rows / o.batchSize);
-  const runs = compressedRuns(ctx, o.epochs * stepsPerEpoch);
-  const adaptive = o.optimizer !== 'sgd' && o.optimizer !== 'momentum' && o.optimizer !== 'nesterov';
+  const runs = compressedRuns(ctx, o.epochs * stepsPerEpoch, scan.recommended);
+  const adaptive = isAdaptive(o.optimizer);
   const updateRatio = ctx
     .grads()
     .map((g) =>
@@ -260,20 +299,89 @@ export function rateFinding(ctx: DoctorContext): Finding | null {
     stepsPerEpoch,
     steps,
     user,
-    scan: probed.scan,
+    scan,
     ...runs,
     fixedBy: probed.fixedBy,
     updateRatio,
     baseline: ctx.baseline(),
   });
-  return o.optimizer !== 'lbfgs' ? finding : null;
+  if (o.optimizer === 'lbfgs') return null;
+  if (!finding) return o.learningRate > range.max ? aboveRange(ctx, range, scan.recommended) : null;
+  finding.observed += `; recommendations stay within ${range.basis}`;
+  return finding.evidence?.ratio !== undefined && runs.equivalent
+    ? judgedHeldOut(ctx, finding, runs.equivalent)
+    : finding;
+}
+
+/**
+ * A rate above the optimizer's range that still trains: too large when, on held-out rows, the
+ * recommended rate ends ≥ 1.5× lower over the run's steps (up to 5·K).
+ */
+function aboveRange(ctx: DoctorContext, range: RateRange, rec: number | undefined): Finding | null {
+  const split = ctx.split();
+  const { o } = ctx;
+  if (!split || rec === undefined) return null;
+  const { network } = ctx.probed();
+  const steps = Math.min(o.epochs * Math.ceil(ctx.X.rows / o.batchSize), 5 * ctx.steps);
+  const user = heldOutRun(network, split, o.probe, o.learningRate, steps);
+  const fixed = heldOutRun(network, split, o.probe, rec, steps);
+  ctx.probes += 2;
+  if (fixed.diverged || !(user.diverged || user.held >= 1.5 * fixed.held)) return null;
+  const base = heldOutBaseline(network, split);
+  const useless = (user.diverged || user.held >= 0.5 * base) && fixed.held < 0.5 * base;
+  return {
+    rule: 'learning-rate',
+    severity: useless ? 'error' : 'warning',
+    observed:
+      `learning rate too large: ${exact(o.learningRate)} is above ${range.basis}. Trained on ${split.fitX.rows} rows for ${steps} ` +
+      `steps, the loss on ${split.heldX.rows} held-out rows ends at ${user.diverged ? 'NaN/Infinity' : fmt(user.held)} ` +
+      `(best ${fmt(user.heldBest)}); at ${exact(rec)} it ends at ${fmt(fixed.held)} (a constant prediction: ${fmt(base)})`,
+    why:
+      'steps this large throw the weights around the minimum: the training loss may still fall, but the network ends ' +
+      'wherever the last large step left it, and does worse on data it has not seen',
+    fix: optionsText({ learningRate: rec }),
+    fixOptions: { learningRate: rec },
+    evidence: { recommended: rec, held: user.held, fixedHeld: fixed.held },
+  };
+}
+
+/** The scan with its recommendation brought inside the optimizer's range. */
+function recommendedWithin(scan: RateScan, range: RateRange): RateScan {
+  if (scan.recommended === undefined) return scan;
+  return { ...scan, recommended: clampRate(scan.recommended, range) };
+}
+
+/**
+ * A "too small" finding kept only when, on the held-out rows, as many steps at the recommended rate
+ * end ≥ 1.5× lower than the user's run compressed; an error only when the user's run explains less
+ * than half the held-out loss of a constant prediction and the recommended one more than half.
+ */
+function judgedHeldOut(ctx: DoctorContext, finding: Finding, equivalent: Probe): Finding | null {
+  const split = ctx.split();
+  const rec = finding.fixOptions?.learningRate as number;
+  if (!split) return finding;
+  const { network } = ctx.probed();
+  const slow = heldOutRun(network, split, ctx.o.probe, equivalent.rate, equivalent.steps);
+  const fast = heldOutRun(network, split, ctx.o.probe, rec, equivalent.steps);
+  ctx.probes += 2;
+  if (fast.diverged || !(slow.held >= 1.5 * fast.held)) return null;
+  const base = heldOutBaseline(network, split);
+  const useless = !(slow.held < 0.5 * base) && fast.held < 0.5 * base;
+  finding.severity = useless ? 'error' : 'warning';
+  finding.observed +=
+    `. On ${split.heldX.rows} held-out rows (trained on the other ${split.fitX.rows}): ${slow.held.toPrecision(4)} ` +
+    `at your rate's equivalent against ${fast.held.toPrecision(4)} at ${exact(rec)} (a constant prediction: ${base.toPrecision(4)})`;
+  return finding;
 }
 
 /** The user's whole run compressed into L steps (`equivalent`), and L steps at the recommended rate (`long`). */
-function compressedRuns(ctx: DoctorContext, totalSteps: number): { equivalent?: Probe; long?: Probe } {
+function compressedRuns(
+  ctx: DoctorContext,
+  totalSteps: number,
+  recommended: number | undefined,
+): { equivalent?: Probe; long?: Probe } {
   const { o, x, y, steps } = ctx;
-  const { network, scan } = ctx.probed();
-  const recommended = scan.recommended;
+  const { network } = ctx.probed();
   const baseline = ctx.baseline();
   let equivalent: Probe | undefined;
   let long: Probe | undefined;

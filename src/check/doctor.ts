@@ -72,7 +72,7 @@ export function diagnose(
   const ctx = new DoctorContext(network, X, Y, options, o);
   ctx.nan = nan?.finding ?? null;
   const findings = runRules(ctx);
-  return finish(findings, network, options, X.rows, ctx.probes, start, ctx.probed().scan.recommended, o);
+  return finish(findings, network, options, X.rows, ctx.probes, start, ctx.recommendedRate(), o);
 }
 
 function finish(
