@@ -1,7 +1,8 @@
 // The standalone ES module: written by `scratchnet export --format esm`, copied into a folder with no
 // node_modules anywhere above it, imported by a fresh Node process, it predicts exactly (the same
 // text) what `scratchnet predict` writes for a CSV with categories, a boolean, a date and missing
-// cells — filled (--impute mean) or left out (--drop-missing); probabilities too.
+// cells — filled (--impute mean) or left out (--drop-missing); probabilities too. Networks of the other
+// activations the WebAssembly kernels approximate: the export's self-check finds no difference.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -109,5 +110,22 @@ describe('standalone ES module in a fresh Node process without node_modules', ()
       ours.probabilities,
       expected.rows.map((r) => r.slice(probability)),
     );
+  });
+
+  test('float64 networks of sigmoid, elu, softplus and gelu: the export self-check finds the same numbers (tolerance 0)', () => {
+    const dir = scratchDir('scratchnet-esm-');
+    writeCategoricalCsv(join(dir, 'train.csv'));
+    for (const activation of ['sigmoid', 'elu', 'softplus', 'gelu']) {
+      const args = ['--impute', 'mean', '--epochs', '5', '--no-plots', '--progress', 'quiet'];
+      const model = `${activation}.json`;
+      const train = ['train', '--data', 'train.csv', '--target', 'price', '--activation', activation];
+      assert.equal(scratchnet([...train, '--out', model, ...args], dir).code, 0, activation);
+      const exported = scratchnet(
+        ['export', '--model', model, '--format', 'esm', '--out', `${activation}.mjs`],
+        dir,
+      );
+      assert.equal(exported.code, 0, exported.stderr);
+      assert.match(exported.stderr, /largest difference 0\.00 .*: ok/, activation);
+    }
   });
 });
