@@ -1,9 +1,8 @@
 // The standalone ES module: written by `scratchnet export --format esm`, copied into a folder with no
-// node_modules anywhere above it, imported by a fresh Node process, it predicts what `scratchnet
-// predict` writes for a CSV with categories, a boolean, a date and missing cells — filled
-// (--impute mean) or left out (--drop-missing); probabilities too. The CLI's default network is
-// tanh, which the WebAssembly kernels approximate within a few ulps of the module's Math.tanh: the
-// numbers agree within 1e-12 (relative), the labels exactly.
+// node_modules anywhere above it, imported by a fresh Node process, it predicts exactly (the same
+// text) what `scratchnet predict` writes for a CSV with categories, a boolean, a date and missing
+// cells — filled (--impute mean) or left out (--drop-missing); probabilities too. Networks of the other
+// activations the WebAssembly kernels approximate: the export's self-check finds no difference.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -34,18 +33,6 @@ console.log(JSON.stringify({ predictions, probabilities }));
   return JSON.parse(r.stdout);
 }
 
-/** Each number within 1e-12 · max(1, |expected|) of the text `predict` wrote. */
-function assertNumbersNear(actual: string[], expected: string[], what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    const [a, e] = [Number(actual[i]), Number(expected[i])];
-    assert.ok(
-      Math.abs(a - e) <= 1e-12 * Math.max(1, Math.abs(e)),
-      `${what}[${i}]: ${actual[i]} vs ${expected[i]}`,
-    );
-  }
-}
-
 /** No node_modules in dir or any folder above it: the module cannot lean on an installed package. */
 function assertNoNodeModules(dir: string): void {
   for (let d = dir; ; d = dirname(d)) {
@@ -55,7 +42,7 @@ function assertNoNodeModules(dir: string): void {
 }
 
 describe('standalone ES module in a fresh Node process without node_modules', () => {
-  test('regression with categories and missing cells filled (--impute mean): the same numbers as predict (within 1e-12)', () => {
+  test('regression with categories and missing cells filled (--impute mean): the same text as predict', () => {
     const dir = scratchDir('scratchnet-esm-');
     assertNoNodeModules(dir);
     writeCategoricalCsv(join(dir, 'train.csv'));
@@ -72,16 +59,15 @@ describe('standalone ES module in a fresh Node process without node_modules', ()
       dir,
     );
     assert.equal(exported.code, 0, exported.stderr);
-    assert.match(exported.stderr, /largest difference \S+ \(tolerance 1e-12\): ok/);
+    assert.match(exported.stderr, /largest difference 0\.00 .*: ok/);
     assert.doesNotMatch(readFileSync(join(dir, 'predictor.mjs'), 'utf8'), /\bimport\b.*\bfrom\b/);
     const expected = readCsv(readFileSync(join(dir, 'p.csv'), 'utf8'));
     const col = expected.header.indexOf('predicted_price');
     const ours = runStandalone(dir);
     assert.equal(ours.predictions.length, 400);
-    assertNumbersNear(
+    assert.deepEqual(
       ours.predictions,
       expected.rows.map((r) => r[col]),
-      'predictions',
     );
   });
 
@@ -120,11 +106,26 @@ describe('standalone ES module in a fresh Node process without node_modules', ()
       ours.predictions,
       expected.rows.map((r) => r[label]),
     );
-    assert.ok(ours.probabilities);
-    assertNumbersNear(
-      ours.probabilities.flat(),
-      expected.rows.flatMap((r) => r.slice(probability)),
-      'probabilities',
+    assert.deepEqual(
+      ours.probabilities,
+      expected.rows.map((r) => r.slice(probability)),
     );
+  });
+
+  test('float64 networks of sigmoid, elu, softplus and gelu: the export self-check finds the same numbers (tolerance 0)', () => {
+    const dir = scratchDir('scratchnet-esm-');
+    writeCategoricalCsv(join(dir, 'train.csv'));
+    for (const activation of ['sigmoid', 'elu', 'softplus', 'gelu']) {
+      const args = ['--impute', 'mean', '--epochs', '5', '--no-plots', '--progress', 'quiet'];
+      const model = `${activation}.json`;
+      const train = ['train', '--data', 'train.csv', '--target', 'price', '--activation', activation];
+      assert.equal(scratchnet([...train, '--out', model, ...args], dir).code, 0, activation);
+      const exported = scratchnet(
+        ['export', '--model', model, '--format', 'esm', '--out', `${activation}.mjs`],
+        dir,
+      );
+      assert.equal(exported.code, 0, exported.stderr);
+      assert.match(exported.stderr, /largest difference 0\.00 .*: ok/, activation);
+    }
   });
 });

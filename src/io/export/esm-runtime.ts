@@ -1,7 +1,8 @@
 // The code of the standalone ES module (esm.ts writes each function's source text into the module):
 // records → encoded inputs → standardization → dense layers → outputs in original units or labels,
 // the same operations in the same order as applyEncoding, Network.predict and decodeOutputs, so the
-// module predicts bit for bit what `scratchnet predict` writes (float64).
+// module predicts bit for bit what `scratchnet predict` writes (float64): tanh, sigmoid, elu, softplus
+// and gelu by the vm* functions, a scalar transcription of kernels/wasm/vmath.ts's approximations.
 // Every function here must stand alone: no imports, no module-level names but each other's.
 
 /** The model data the module embeds. */
@@ -91,12 +92,136 @@ export function encodeRecord(
   return x;
 }
 
-/** a = f(z) over n values, the formulas of src/nn/activations.ts (softmax over rows of `cols`). */
+/** The constants of kernels/wasm/vmath.ts's float64 approximations (the same values). */
+export interface VMath {
+  shifter: number;
+  invLn2: number;
+  ln2hi: number;
+  ln2lo: number;
+  expm1Series: number[];
+  atanhSeries: number[];
+  /** 8 bytes of scratch for vmPow2 */
+  view: DataView;
+}
+
+/**
+ * The float64 constants of kernels/wasm/vmath.ts: 1/2!…1/13! (expm1) and 1/3, 1/5…1/23 (atanh),
+ * computed as there; fdlibm's split of ln 2; 1.5·2⁵² (adding it rounds to an integer).
+ */
+export function vmathConstants(): VMath {
+  const expm1Series: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    let f = 1;
+    for (let j = 2; j <= i + 2; j++) f *= j;
+    expm1Series.push(1 / f);
+  }
+  const atanhSeries = Array.from({ length: 11 }, (_, i) => 1 / (2 * i + 3));
+  return {
+    shifter: 6755399441055744,
+    invLn2: 1 / Math.LN2,
+    ln2hi: 0.6931471803691238,
+    ln2lo: 1.9082149292705877e-10,
+    expm1Series,
+    atanhSeries,
+    view: new DataView(new ArrayBuffer(8)),
+  };
+}
+
+/** c₀ + c₁x + c₂x² + … by Estrin's scheme, pairs and powers in the order of vmath.ts's series. */
+export function vmSeries(x: number, coefficients: readonly number[]): number {
+  let terms = coefficients.slice();
+  let power = x;
+  while (terms.length > 1) {
+    const next: number[] = [];
+    for (let j = 0; j < terms.length; j += 2)
+      next.push(j + 1 === terms.length ? terms[j] : terms[j] + terms[j + 1] * power);
+    terms = next;
+    if (terms.length > 1) power = power * power;
+  }
+  return terms[0];
+}
+
+/** 2^k for an integer-valued k, as vmath.ts's powerOfTwo: the low bits of k + 1.5·2⁵² shifted into the exponent field. */
+export function vmPow2(m: VMath, k: number): number {
+  const v = m.view;
+  v.setFloat64(0, k + m.shifter, true);
+  const low = v.getUint32(0, true);
+  v.setUint32(4, ((low << 20) + (1023 << 20)) >>> 0, true);
+  v.setUint32(0, 0, true);
+  return v.getFloat64(0, true);
+}
+
+/** [k, expm1(r)] of the reduction y = k·ln2 + r (y ≤ 0, clamped), as vmath.ts's reduce. */
+export function vmReduce(m: VMath, y: number): [number, number] {
+  const k = y * m.invLn2 + m.shifter - m.shifter;
+  const r = y - k * m.ln2hi - k * m.ln2lo;
+  return [k, r + r * r * vmSeries(r, m.expm1Series)];
+}
+
+/** |t| with the sign of y (v128.bitselect with the mask −0), for y not NaN. */
+export function vmCopySign(t: number, y: number): number {
+  const magnitude = Math.abs(t);
+  return y < 0 || Object.is(y, -0) ? -magnitude : magnitude;
+}
+
+/** expm1(y) for y ≤ 0 or NaN: 2^k·expm1(r) + (2^k − 1), with the sign of y. */
+export function vmExpm1(m: VMath, y: number): number {
+  const [k, pm1] = vmReduce(m, y < -40 ? -40 : y);
+  const s = vmPow2(m, k);
+  return vmCopySign(s * pm1 + (s - 1), y);
+}
+
+/** exp(y) for y ≤ 0 or NaN: (1 + expm1(r))·2^k₁·2^k₂, k₁ = trunc(k/2). */
+export function vmExp(m: VMath, y: number): number {
+  const [k, pm1] = vmReduce(m, y < -746 ? -746 : y);
+  const k1 = Math.trunc(k * 0.5);
+  return (pm1 + 1) * vmPow2(m, k1) * vmPow2(m, k - k1);
+}
+
+/** log1p(v) for v ∈ [0, 1] or NaN: k·ln2 + 2·atanh(s) + c, as vmath.ts's log1p. */
+export function vmLog1p(m: VMath, v: number): number {
+  const w = v + 1;
+  const big = w > Math.SQRT2;
+  const f0 = w - 1;
+  const x = big ? (v - 1) * 0.5 : f0;
+  const s = x / (x + 2);
+  const s2 = s * s;
+  const twoS = s + s;
+  const c = big ? 0 : (v - f0) / w;
+  return (big ? Math.LN2 : 0) + (twoS + twoS * s2 * vmSeries(s2, m.atanhSeries) + c);
+}
+
+/** f(v) for the activations the WebAssembly kernels approximate, as wasm/activations.ts's forwardValue. */
+export function vmActivation(m: VMath, name: string, alpha: number, v: number): number {
+  const tanh = (x: number) => {
+    const u = vmExpm1(m, Math.abs(x) * -2);
+    return vmCopySign(-u / (u + 2), x);
+  };
+  if (name === 'tanh') return tanh(v);
+  if (name === 'sigmoid') {
+    const e = vmExp(m, -Math.abs(v));
+    const d = e + 1;
+    return v < 0 ? e / d : 1 / d;
+  }
+  if (name === 'elu') return v > 0 ? v : alpha * vmExpm1(m, 0 < v ? 0 : v);
+  if (name === 'softplus') return (v < 0 ? 0 : v) + vmLog1p(m, vmExp(m, -Math.abs(v)));
+  return 0.5 * v * (1 + tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
+}
+
+/**
+ * a = f(z) over n values, the formulas of src/nn/activations.ts (softmax over rows of `cols`);
+ * float64 tanh, sigmoid, elu, softplus and gelu as the WebAssembly kernels (vmActivation). A float32
+ * network keeps Math.*: its kernels run float32 lanes and sum its products in another order than
+ * forward's loops, so the module agrees with predict within 1e-4 only, whatever the activation.
+ */
 export function activate(name: string, alpha: number, a: Values, z: Values, n: number, cols: number): void {
   const gc = Math.sqrt(2 / Math.PI);
+  const approximated = ['tanh', 'sigmoid', 'elu', 'softplus', 'gelu'].includes(name);
+  const m = a instanceof Float64Array && approximated ? vmathConstants() : null;
   for (let i = 0; i < n && name !== 'softmax'; i++) {
     const v = z[i];
-    if (name === 'linear') a[i] = v;
+    if (m) a[i] = vmActivation(m, name, alpha, v);
+    else if (name === 'linear') a[i] = v;
     else if (name === 'relu') a[i] = v > 0 ? v : 0;
     else if (name === 'leakyRelu') a[i] = v > 0 ? v : alpha * v;
     else if (name === 'elu') a[i] = v > 0 ? v : alpha * Math.expm1(v);

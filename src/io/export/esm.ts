@@ -4,7 +4,6 @@
 // ship the library. Also its self-check: the module imported (from a data: URL) and compared.
 
 import { missingMarkers } from '../../data/table.js';
-import { isMathActivation } from '../../kernels/names.js';
 import type { ActivationSpec } from '../../nn/activations.js';
 import { modelNetwork, type ModelFile } from '../model.js';
 import { compareOutputs, referencePredictions, type DataRecord, type ExportCheck } from './check.js';
@@ -18,6 +17,15 @@ import {
   predictRows,
   probabilityRows,
   type StandaloneModel,
+  vmActivation,
+  vmathConstants,
+  vmCopySign,
+  vmExp,
+  vmExpm1,
+  vmLog1p,
+  vmPow2,
+  vmReduce,
+  vmSeries,
 } from './esm-runtime.js';
 
 /** The model data the module embeds (weights as shortest round-trip decimals: exact). */
@@ -50,6 +58,15 @@ const runtime = [
   isMissingCell,
   cellValue,
   encodeRecord,
+  vmathConstants,
+  vmSeries,
+  vmPow2,
+  vmReduce,
+  vmCopySign,
+  vmExpm1,
+  vmExp,
+  vmLog1p,
+  vmActivation,
   activate,
   forward,
   outputs,
@@ -97,10 +114,9 @@ ${runtime.map((f) => f.toString()).join('\n\n')}
 
 /**
  * Imports the module text (a data: URL) and compares its predictions with `scratchnet predict`:
- * equal in float64 (default tolerance 0), or within 1e-12 when a layer's activation is one the
- * WebAssembly kernels approximate within a few ulps of the module's Math.* (tanh, sigmoid, elu,
- * softplus, gelu); a float32 network's WebAssembly kernels round in another order than the
- * module's loops (default tolerance 1e-4).
+ * equal in float64 (default tolerance 0: the module transcribes the WebAssembly kernels'
+ * approximations of tanh, sigmoid, elu, softplus and gelu); a float32 network's WebAssembly kernels
+ * round in float32 lanes and in another order than the module's loops (default tolerance 1e-4).
  */
 export async function checkEsm(
   source: string,
@@ -125,17 +141,6 @@ export async function checkEsm(
     values,
     labels,
     'import of the module',
-    options.tolerance ?? defaultTolerance(model),
+    options.tolerance ?? (model.network.dtype === 'float32' ? 1e-4 : 0),
   );
-}
-
-/** The check's default tolerance: see checkEsm. */
-function defaultTolerance(model: ModelFile): number {
-  const network = modelNetwork(model);
-  if (network.dtype === 'float32') return 1e-4;
-  const approximated = network.layers.some((layer) => {
-    const spec = layer.config().activation as ActivationSpec;
-    return isMathActivation(typeof spec === 'string' ? spec : spec.name);
-  });
-  return approximated ? 1e-12 : 0;
 }
