@@ -33,6 +33,7 @@ const epochText = $('epoch');
 const lossText = $('loss');
 const speedText = $('speed');
 const message = $('message');
+const warningList = $('warnings');
 const summary = $('summary');
 const kernelText = $('kernels');
 
@@ -100,6 +101,18 @@ function say(text: string): void {
   message.className = text ? 'error' : '';
 }
 
+/** The library's warnings about the current setup (network.warnings), one list item each. */
+function showWarnings(warnings: readonly string[]): void {
+  warningList.replaceChildren(
+    ...warnings.map((w) => {
+      const item = document.createElement('li');
+      item.textContent = `Warning: ${w}`;
+      return item;
+    }),
+  );
+  warningList.hidden = warnings.length === 0;
+}
+
 /** Makes a new run from the state; settings that do not fit together show the library's error. */
 function reset(): void {
   say('');
@@ -108,7 +121,9 @@ function reset(): void {
     grid = trainer.makeGrid(trainer.network.inputSize === 1 ? GRID_1D : GRID_2D);
     gridPred = new Float64Array(grid.rows);
     summary.textContent = String(trainer.network);
+    showWarnings(trainer.network.warnings);
   } catch (e) {
+    showWarnings([]);
     trainer = null;
     summary.textContent = '';
     setRunning(false);

@@ -120,22 +120,30 @@ export function fromHash(hash: string): { state: PlaygroundState; rejected: stri
   const text = hash.startsWith('#') ? hash.slice(1) : hash;
   for (const pair of text.split('&').filter(Boolean)) {
     const eq = pair.indexOf('=');
-    const key = decodeURIComponent(eq < 0 ? pair : pair.slice(0, eq));
+    const rawKey = eq < 0 ? pair : pair.slice(0, eq);
+    const key = decodeOr(rawKey);
     const field = fields.find((f) => f.key === key);
     if (!field) {
-      rejected.push(key);
+      rejected.push(key ?? rawKey);
       continue;
     }
-    let raw: string;
-    try {
-      raw = decodeURIComponent(eq < 0 ? '' : pair.slice(eq + 1));
-    } catch {
-      rejected.push(key);
+    const raw = decodeOr(eq < 0 ? '' : pair.slice(eq + 1));
+    if (raw === undefined) {
+      rejected.push(field.key);
       continue;
     }
     const value = parseField(field, raw);
-    if (value === undefined) rejected.push(`${key}=${raw}`);
-    else (state as unknown as Record<string, unknown>)[key] = value;
+    if (value === undefined) rejected.push(`${field.key}=${raw}`);
+    else (state as unknown as Record<string, unknown>)[field.key] = value;
   }
   return { state, rejected };
+}
+
+/** decodeURIComponent, or undefined for a malformed `%` escape (`%E0%A4%A`, a lone `%`). */
+function decodeOr(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }

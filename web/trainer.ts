@@ -54,7 +54,7 @@ export class Trainer {
       loss,
       weightDecay: state.weightDecay,
       seed: state.seed,
-      onWarning: () => {},
+      // no onWarning: the library collects its warnings in network.warnings, which the page shows
     });
     this.optimizer = getOptimizer(state.optimizer as OptimizerName, { learningRate: state.learningRate });
     this.x = toMatrix(this.data.x, 'x', inputs);
