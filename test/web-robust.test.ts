@@ -38,12 +38,15 @@ describe('playground robustness in Chromium', () => {
     return page;
   }
   const text = (page: Page, selector: string) => page.textContent(selector).then((t) => t ?? '');
+  /** Waits until the page has drawn the worker's answer to every command sent so far. */
+  const settled = (page: Page) => page.waitForSelector('body[data-settled="true"]', { state: 'attached' });
 
   for (const hash of ['#seed%=1', '#%E0%A4%A=1&hidden=4', '#loss=%E0%A4%A', '#%']) {
     test(`malformed hash ${hash}: a message naming it, and Start and Step work`, async () => {
       const page = await open(hash);
       assert.match(await text(page, '#message'), /^ignored from the URL: /);
       await page.click('#step');
+      await settled(page);
       assert.equal(await text(page, '#epoch'), '1');
       await page.click('#start');
       await page.waitForFunction(() => Number(document.getElementById('epoch')?.textContent) > 10);
@@ -57,6 +60,7 @@ describe('playground robustness in Chromium', () => {
     assert.equal(await page.isVisible('#warnings'), true);
     assert.match(await text(page, '#warnings'), /Warning: output activation leakyRelu with loss mse/);
     await page.selectOption('#control-output', 'linear');
+    await settled(page);
     assert.equal(await page.isVisible('#warnings'), false);
     await page.close();
   });
@@ -70,6 +74,7 @@ describe('playground robustness in Chromium', () => {
         const hash = dataset === 'square' ? '#output=leakyRelu' : `#dataset=${dataset}&activation=tanh`;
         const page = await open(hash, { width, height });
         for (let i = 0; i < 20; i++) await page.click('#step');
+        await settled(page);
         const widths = await page.evaluate(() => ({
           document: document.documentElement.scrollWidth,
           body: document.body.scrollWidth,

@@ -44,6 +44,13 @@ describe('playground page in Chromium', () => {
     return page;
   }
 
+  /** Waits until the page has drawn the worker's answer to every command sent so far. */
+  const settled = (page: Page) => page.waitForSelector('body[data-settled="true"]', { state: 'attached' });
+  /** A click, a selection, a fill and Tab…, then the worker's answer drawn. */
+  const act = async (page: Page, action: Promise<unknown>) => {
+    await action;
+    await settled(page);
+  };
   const text = (page: Page, selector: string) => page.textContent(selector).then((t) => t ?? '');
   const lossValue = (page: Page) =>
     page.$eval('#loss', (e) => Number((e as HTMLElement).dataset.value ?? NaN));
@@ -98,17 +105,17 @@ describe('playground page in Chromium', () => {
     );
 
     // Pause stops training; Step does exactly one epoch; Reset starts over
-    await page.click('#start');
+    await act(page, page.click('#start'));
     assert.equal(await text(page, '#start'), 'Start');
     const paused = Number(await text(page, '#epoch'));
     await page.waitForTimeout(300);
     assert.equal(Number(await text(page, '#epoch')), paused, 'training went on after Pause');
-    await page.click('#step');
+    await act(page, page.click('#step'));
     assert.equal(Number(await text(page, '#epoch')), paused + 1);
     assert.ok((await lossValue(page)) < 1e-3);
     mkdirSync(`${projectRoot}/out`, { recursive: true });
     await page.screenshot({ path: `${projectRoot}/out/playground.png` });
-    await page.click('#reset');
+    await act(page, page.click('#reset'));
     assert.equal(await text(page, '#epoch'), '0');
     assert.equal(await text(page, '#loss'), '–');
     await page.close();
@@ -139,7 +146,7 @@ describe('playground page in Chromium', () => {
       seed: 7,
     };
     assert.deepEqual(fromHash(hash), { state: expected, rejected: [] });
-    for (let i = 0; i < 5; i++) await page.click('#step');
+    for (let i = 0; i < 5; i++) await act(page, page.click('#step'));
     const loss = await page.$eval('#loss', (e) => (e as HTMLElement).dataset.value);
 
     const copy = await open(hash);
@@ -156,7 +163,7 @@ describe('playground page in Chromium', () => {
       assert.equal(await copy.inputValue(`#control-${id}`), value, `control ${id}`);
     }
     assert.equal(await copy.evaluate(() => location.hash), hash);
-    for (let i = 0; i < 5; i++) await copy.click('#step');
+    for (let i = 0; i < 5; i++) await act(copy, copy.click('#step'));
     assert.equal(await text(copy, '#epoch'), '5');
     assert.equal(
       await copy.$eval('#loss', (e) => (e as HTMLElement).dataset.value),
@@ -171,7 +178,7 @@ describe('playground page in Chromium', () => {
       null,
       { timeout: 15_000, polling: 100 },
     );
-    await copy.click('#start');
+    await act(copy, copy.click('#start'));
     console.log(`# spirals: loss ${await text(copy, '#loss')} at epoch ${await text(copy, '#epoch')}`);
     await copy.screenshot({ path: `${projectRoot}/out/playground-2d.png` });
     await page.close();
@@ -186,7 +193,7 @@ describe('playground page in Chromium', () => {
     assert.equal(await page.inputValue('#control-seed'), '3');
 
     await page.selectOption('#control-output', 'sigmoid');
-    await page.selectOption('#control-loss', 'softmaxCrossEntropy');
+    await act(page, page.selectOption('#control-loss', 'softmaxCrossEntropy'));
     assert.match(await text(page, '#message'), /^OptionError: loss softmaxCrossEntropy works from logits/);
     await page.click('#start');
     assert.equal(await text(page, '#start'), 'Start', 'nothing to train');
@@ -199,6 +206,7 @@ describe('playground page in Chromium', () => {
     await page.waitForFunction(
       () => (document.getElementById('control-dataset') as HTMLSelectElement).value === 'circles',
     );
+    await settled(page);
     assert.equal(await page.inputValue('#control-hidden'), '5');
     assert.equal(await text(page, '#message'), '');
     assert.match(await text(page, '#summary'), /Dense\(2 → 5, leakyRelu\)/);
@@ -240,6 +248,7 @@ describe('playground page in Chromium', () => {
       await page.goto(plain.url);
       await page.waitForSelector('body[data-ready="true"]');
       await page.click('#step');
+      await settled(page);
       assert.equal(await text(page, '#epoch'), '1');
       assert.deepEqual(errors, []);
       assert.equal(await text(page, '#kernels'), 'WebAssembly SIMD128');

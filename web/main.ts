@@ -1,10 +1,11 @@
 // The playground page: builds the controls from the state table, keeps the URL hash in step with
-// them, and trains in requestAnimationFrame chunks (about 9 ms of epochs per frame) so the page
-// stays responsive. Start/Pause, Step (one epoch) and Reset; redraws the fit and the loss curve.
-// The core is the compiled public entry, dist/src/index.js, loaded as plain ES modules.
+// them, and draws what the training worker (worker.ts) sends. The page never trains: Start/Pause,
+// Step (one epoch) and Reset are commands to the worker, answered with snapshots that the page draws
+// on the next animation frame, so any allowed network leaves the page free to answer input.
 
-import { ScratchnetError, kernels } from '../src/index.js';
+import type { Dataset } from './datasets.js';
 import { drawFit, drawLossCurve, drawRegions } from './plot.js';
+import type { Command, Order, Ready, Report, Setup, Snapshot } from './protocol.js';
 import {
   MAX_HIDDEN_LAYERS,
   MAX_LAYER_SIZE,
@@ -16,11 +17,6 @@ import {
   type Field,
   type PlaygroundState,
 } from './state.js';
-import { Trainer } from './trainer.js';
-
-const FRAME_BUDGET_MS = 9; // of a 16.7 ms frame at 60 Hz, leaving time to draw
-const GRID_1D = 200; // prediction points along x
-const GRID_2D = 60; // heat-map cells per side
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const controls = $('controls');
@@ -37,12 +33,14 @@ const warningList = $('warnings');
 const summary = $('summary');
 const kernelText = $('kernels');
 
+const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 let state: PlaygroundState;
-let trainer: Trainer | null = null;
 let running = false;
-let grid: ReturnType<Trainer['makeGrid']> | null = null;
-let gridPred = new Float64Array(0);
-let speed = { epochs: 0, since: performance.now() };
+/** the last command sent; the page is settled once it has drawn the snapshot answering it */
+let sent = 0;
+let data: Dataset | null = null;
+let latest: Snapshot | null = null;
+let needsDraw = false;
 
 /** One <label> with a <select> or <input> per field of the table; ids are `control-<key>`. */
 function buildControls(): void {
@@ -113,80 +111,94 @@ function showWarnings(warnings: readonly string[]): void {
   warningList.hidden = warnings.length === 0;
 }
 
-/** Makes a new run from the state; settings that do not fit together show the library's error. */
+/** Sends an order to the worker; the page is unsettled until it has drawn the answer. */
+function command(order: Order): void {
+  document.body.dataset.settled = 'false';
+  worker.postMessage({ ...order, seq: ++sent } satisfies Command);
+}
+
+/** Makes a new run from the state (in the worker); settings that do not fit together show the library's error. */
 function reset(): void {
   say('');
-  try {
-    trainer = new Trainer(state);
-    grid = trainer.makeGrid(trainer.network.inputSize === 1 ? GRID_1D : GRID_2D);
-    gridPred = new Float64Array(grid.rows);
-    summary.textContent = String(trainer.network);
-    showWarnings(trainer.network.warnings);
-  } catch (e) {
-    showWarnings([]);
-    trainer = null;
-    summary.textContent = '';
-    setRunning(false);
-    say(e instanceof ScratchnetError ? `${e.name}: ${e.message}` : String(e));
-  }
-  speed = { epochs: 0, since: performance.now() };
+  setRunning(false);
   speedText.textContent = '–';
-  draw();
+  command({ type: 'reset', state });
 }
 
 function setRunning(on: boolean): void {
-  const was = running;
-  running = on && trainer !== null && trainer.diverged === null;
-  if (running && !was) speed = { epochs: 0, since: performance.now() };
+  running = on && data !== null && !latest?.diverged;
   startButton.textContent = running ? 'Pause' : 'Start';
   document.body.dataset.running = String(running);
 }
 
+function onSetup(setup: Setup): void {
+  data = setup.data;
+  latest = null;
+  summary.textContent = setup.summary;
+  showWarnings(setup.warnings);
+  if (setup.error) {
+    setRunning(false);
+    say(setup.error);
+  }
+  needsDraw = true;
+}
+
+function onSnapshot(snapshot: Snapshot): void {
+  latest = snapshot;
+  needsDraw = true;
+  // the worker stopped by itself (diverged, converged): only a snapshot answering the latest command says so
+  if (snapshot.seq === sent && running && !snapshot.running) setRunning(false);
+}
+
 function draw(): void {
-  if (!trainer || !grid) {
+  const snap = latest;
+  if (!data || !snap) {
     drawLossCurve(lossCanvas, null);
-    fitCanvas.getContext('2d')!.clearRect(0, 0, fitCanvas.width, fitCanvas.height);
+    fitCanvas.getContext('2d')?.clearRect(0, 0, fitCanvas.width, fitCanvas.height);
     epochText.textContent = '–';
     lossText.textContent = '–';
     delete lossText.dataset.value;
     return;
   }
-  trainer.predictInto(gridPred, grid);
-  if (trainer.network.inputSize === 1) drawFit(fitCanvas, trainer.data, grid.data, gridPred);
-  else drawRegions(fitCanvas, trainer.data, gridPred, GRID_2D);
-  drawLossCurve(lossCanvas, trainer.history);
-  const loss = trainer.epoch > 0 ? trainer.history.last : undefined;
-  epochText.textContent = String(trainer.epoch);
+  if (data.task === 'regression') drawFit(fitCanvas, data, snap.gridX, snap.grid);
+  else drawRegions(fitCanvas, data, snap.grid, snap.gridSide);
+  drawLossCurve(lossCanvas, snap.curve);
+  epochText.textContent = String(snap.epoch);
+  const loss = snap.epoch > 0 ? snap.loss : undefined;
   lossText.textContent = loss === undefined ? '–' : loss.toExponential(3);
   if (loss === undefined) delete lossText.dataset.value;
   else lossText.dataset.value = String(loss);
-  if (trainer.diverged) say(trainer.diverged.message);
+  if (Number.isFinite(snap.speed))
+    speedText.textContent = `${Math.round(snap.speed).toLocaleString('en')} epochs/s`;
+  if (snap.diverged) say(snap.diverged);
 }
 
 function frame(): void {
-  if (running && trainer) {
-    speed.epochs += trainer.run(Infinity, FRAME_BUDGET_MS);
-    const now = performance.now();
-    if (now - speed.since > 500) {
-      speedText.textContent = `${Math.round((speed.epochs * 1000) / (now - speed.since)).toLocaleString('en')} epochs/s`;
-      speed = { epochs: 0, since: now };
-    }
-    if (trainer.diverged) setRunning(false);
+  if (needsDraw) {
+    needsDraw = false;
     draw();
+    if (latest) worker.postMessage({ type: 'drawn' } satisfies Command);
+    const settled = latest === null ? data === null : latest.seq === sent;
+    document.body.dataset.settled = String(settled);
+    if (settled) document.body.dataset.ready = 'true';
   }
   requestAnimationFrame(frame);
 }
 
-startButton.addEventListener('click', () => setRunning(!running));
+startButton.addEventListener('click', () => {
+  setRunning(!running);
+  command({ type: 'run', on: running });
+});
 stepButton.addEventListener('click', () => {
   setRunning(false);
-  trainer?.run(1);
-  draw();
+  command({ type: 'step' });
 });
 resetButton.addEventListener('click', () => reset());
 // a pasted or edited URL: take its settings (those it lacks, or gets wrong, take their defaults)
 window.addEventListener('hashchange', () => loadHash());
-window.addEventListener('resize', () => draw());
+window.addEventListener('resize', () => {
+  needsDraw = true;
+});
 
 function loadHash(): void {
   const parsed = fromHash(location.hash);
@@ -197,30 +209,23 @@ function loadHash(): void {
   history.replaceState(null, '', `#${toHash(state)}`);
 }
 
-/**
- * Which kernels run: the WebAssembly ones compile asynchronously in a browser, so the page waits
- * for them before the first run — a run never switches kernels half-way, and the same URL gives the
- * same numbers. (They need a shared memory or a plain one; web/serve.ts makes the page
- * cross-origin isolated, which allows the shared one.)
- */
-async function chooseKernels(): Promise<void> {
-  let note = '';
-  try {
-    await kernels.wasmReady;
-  } catch (e) {
-    note = `WebAssembly failed: ${(e as Error).message}`;
-  }
-  note ||= kernels.wasmFailure() ?? '';
+/** Which kernels the worker runs (it waits for the WebAssembly ones to compile before any run). */
+function showKernels({ backend, note }: Ready): void {
   kernelText.textContent =
-    kernels.kernelBackend() === 'wasm' ? 'WebAssembly SIMD128' : `JavaScript${note ? ` (${note})` : ''}`;
-  kernelText.dataset.backend = kernels.kernelBackend();
+    backend === 'wasm' ? 'WebAssembly SIMD128' : `JavaScript${note ? ` (${note})` : ''}`;
+  kernelText.dataset.backend = backend;
 }
+
+worker.onmessage = (event: MessageEvent<Report>) => {
+  const report = event.data;
+  if (report.type === 'ready') {
+    showKernels(report);
+    loadHash();
+    requestAnimationFrame(frame);
+  } else if (report.type === 'setup') onSetup(report);
+  else onSnapshot(report);
+};
+worker.onerror = (event) => say(`the training worker failed: ${event.message}`);
 
 buildControls();
 setRunning(false);
-// chooseKernels reports its own failures on the page (never rejects)
-void chooseKernels().then(() => {
-  loadHash();
-  document.body.dataset.ready = 'true';
-  requestAnimationFrame(frame);
-});

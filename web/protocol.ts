@@ -1,0 +1,67 @@
+// The messages between the page (main.ts) and the training worker (worker.ts). The worker owns the
+// run and trains in time slices; the page only draws the latest snapshot it was sent.
+
+import type { Dataset } from './datasets.js';
+import type { PlaygroundState } from './state.js';
+
+/** What the page asks of the worker. */
+export type Order =
+  | { type: 'reset'; state: PlaygroundState }
+  | { type: 'run'; on: boolean }
+  | { type: 'step' };
+
+/**
+ * The page's messages: orders, numbered by `seq` so the page knows when the worker has answered all
+ * of them; and `drawn`: the page drew the last snapshot, the worker may send the next one.
+ */
+export type Command = (Order & { seq: number }) | { type: 'drawn' };
+
+/** The loss history as the plots read it (a copy of the entries in use of a LossHistory). */
+export interface LossCurve {
+  low: Float64Array;
+  high: Float64Array;
+  length: number;
+  epochs: number;
+}
+
+export interface Snapshot {
+  type: 'snapshot';
+  /** the last command the worker has handled */
+  seq: number;
+  running: boolean;
+  epoch: number;
+  /** the latest loss; NaN before the first epoch */
+  loss: number;
+  curve: LossCurve;
+  /** predictions on the grid: 1-D, `gridSide` points; 2-D, gridSide² cells, top row first */
+  grid: Float64Array;
+  gridX: Float64Array;
+  gridSide: number;
+  /** epochs per second while running (NaN otherwise) */
+  speed: number;
+  /** the divergence message, once diverged */
+  diverged: string;
+}
+
+/** Sent after each reset: what the new run is, or why it could not be made. */
+export interface Setup {
+  type: 'setup';
+  seq: number;
+  /** the library's error for settings that do not fit together; '' when the run was made */
+  error: string;
+  data: Dataset | null;
+  inputSize: number;
+  /** String(network) */
+  summary: string;
+  /** the library's warnings (network.warnings) */
+  warnings: string[];
+}
+
+/** Sent once, when the worker's kernels are chosen. */
+export interface Ready {
+  type: 'ready';
+  backend: string;
+  note: string;
+}
+
+export type Report = Snapshot | Setup | Ready;
