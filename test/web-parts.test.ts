@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { activationNames, lossNames, optimizerNames } from '../src/index.js';
 import { datasetNames, makeDataset } from '../web/datasets.js';
-import { startServer } from '../web/serve.js';
+import { startSite } from './web-site.js';
 import { defaultState, fields, fromHash, toHash, type PlaygroundState } from '../web/state.js';
 import { LossHistory } from '../web/history.js';
 import { Trainer } from '../web/trainer.js';
@@ -142,26 +142,28 @@ test('LossHistory: bounded memory; merged entries keep the lowest and highest lo
   assert.throws(() => new LossHistory(3), /even integer ≥ 2, got 3/);
 });
 
-test('server: serves web/ and dist/ only; / redirects to /web/', async () => {
-  const server = await startServer();
+test('server: serves the built site at /web/ only; / redirects to /web/', async () => {
+  const server = await startSite();
   try {
     const get = (path: string) => fetch(new URL(path, server.url), { redirect: 'manual' });
     const page = await get('/web/');
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type')!, /text\/html/);
-    assert.match(await page.text(), /dist\/web\/main\.js/);
-    assert.match((await get('/dist/web/main.js')).headers.get('content-type')!, /javascript/);
+    assert.match(await page.text(), /src="playground\.js"/);
+    assert.match((await get('/web/playground.js')).headers.get('content-type')!, /javascript/);
+    assert.match((await get('/web/playground-worker.js')).headers.get('content-type')!, /javascript/);
     const home = await get('/');
     assert.equal(home.status, 302);
     assert.equal(home.headers.get('location'), '/web/');
     for (const path of [
       '/node_modules/zod/index.js',
-      '/node_modules/typescript/package.json',
       '/node_modules/',
       '/package.json',
       '/src/index.ts',
+      '/dist/web/playground.js',
+      '/dist/src/index.js',
       '/web/%2e%2e/package.json',
-      '/dist/../package.json',
+      '/web/..%2f..%2fpackage.json',
       '/web/nope.js',
       '/..%2fpackage.json',
     ]) {

@@ -7,17 +7,18 @@ import { mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './chromium.js';
-import { projectRoot, startServer, type PlaygroundServer } from '../web/serve.js';
+import { projectRoot } from '../web/serve.js';
+import { startSite, type Site } from './web-site.js';
 
 const RESULTS = `${projectRoot}/test-results`;
 
 describe('playground robustness in Chromium', () => {
-  let server: PlaygroundServer | undefined;
+  let server: Site | undefined;
   let browser: Browser | undefined;
   const problems: string[] = [];
 
   before(async () => {
-    server = await startServer();
+    server = await startSite();
     browser = (await launchChromium()).browser;
     mkdirSync(RESULTS, { recursive: true });
   });

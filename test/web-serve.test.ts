@@ -27,21 +27,20 @@ import { projectRoot } from '../web/serve.js';
 const NOBODY = 65534;
 const BIG = 8 << 20; // 8 MB: far more than the socket buffers hold, so an aborted download is cut mid-file
 
-/** A folder to serve: web/ with a page, a big file, an unreadable file and a link to /etc/passwd; dist/. */
+/** A site to serve: a page, a big file, an unreadable file, a link to /etc/passwd and one to a file beside it. */
 function makeRoot(): string {
-  const root = mkdtempSync(join(tmpdir(), 'scratchnet-serve-'));
-  chmodSync(root, 0o755);
-  mkdirSync(join(root, 'web'));
-  mkdirSync(join(root, 'dist'));
-  writeFileSync(
-    join(root, 'web', 'index.html'),
-    `<!doctype html><title>t</title>${'<p>hello</p>'.repeat(200)}`,
-  );
-  writeFileSync(join(root, 'web', 'big.js'), Buffer.alloc(BIG, 'let a = 1;\n'));
-  writeFileSync(join(root, 'web', 'secret.txt'), 'secret');
-  chmodSync(join(root, 'web', 'secret.txt'), 0o000);
-  symlinkSync('/etc/passwd', join(root, 'web', 'passwd'));
-  writeFileSync(join(root, 'dist', 'a.js'), 'export const a = 1;\n');
+  const top = mkdtempSync(join(tmpdir(), 'scratchnet-serve-'));
+  const root = join(top, 'site');
+  chmodSync(top, 0o755);
+  mkdirSync(root);
+  writeFileSync(join(root, 'index.html'), `<!doctype html><title>t</title>${'<p>hello</p>'.repeat(200)}`);
+  writeFileSync(join(root, 'big.js'), Buffer.alloc(BIG, 'let a = 1;\n'));
+  writeFileSync(join(root, 'secret.txt'), 'secret');
+  chmodSync(join(root, 'secret.txt'), 0o000);
+  symlinkSync('/etc/passwd', join(root, 'passwd'));
+  writeFileSync(join(top, 'beside.js'), 'export const b = 2;\n');
+  symlinkSync('../beside.js', join(root, 'beside.js'));
+  writeFileSync(join(root, 'a.js'), 'export const a = 1;\n');
   return root;
 }
 
@@ -158,7 +157,7 @@ describe('static server under an open-file limit of 64', () => {
   });
   after(() => {
     child?.kill();
-    rmSync(root, { recursive: true, force: true });
+    rmSync(join(root, '..'), { recursive: true, force: true });
   });
 
   test('100 downloads aborted after 1 kB, then 100 at once past the limit: it survives and leaves no file open', async () => {
@@ -188,7 +187,8 @@ describe('static server under an open-file limit of 64', () => {
     const link = await get(port, '/web/passwd');
     assert.equal(link.status, 404);
     assert.doesNotMatch(link.body.toString(), /root:/);
-    assert.equal((await get(port, '/dist/a.js')).status, 200);
+    assert.equal((await get(port, '/web/beside.js')).status, 404);
+    assert.equal((await get(port, '/web/a.js')).status, 200);
     assert.deepEqual((await settledFiles(child?.pid ?? 0, root, Infinity)).served, []);
   });
 

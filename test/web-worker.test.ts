@@ -6,17 +6,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './chromium.js';
-import { startServer, type PlaygroundServer } from '../web/serve.js';
+import { startSite, type Site } from './web-site.js';
 import { MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE } from '../web/state.js';
 
 const SECONDS = 5;
 
 describe('playground worker in Chromium', () => {
-  let server: PlaygroundServer | undefined;
+  let server: Site | undefined;
   let browser: Browser | undefined;
 
   before(async () => {
-    server = await startServer();
+    server = await startSite();
     browser = (await launchChromium()).browser;
   });
   after(async () => {

@@ -10,17 +10,18 @@ import { mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './chromium.js';
-import { startServer, projectRoot, type PlaygroundServer } from '../web/serve.js';
+import { projectRoot } from '../web/serve.js';
+import { startSite, type Site } from './web-site.js';
 import { defaultState, fromHash } from '../web/state.js';
 
 describe('playground page in Chromium', () => {
-  let server: PlaygroundServer | undefined;
+  let server: Site | undefined;
   let browser: Browser | undefined;
   /** uncaught exceptions and console errors of every page, checked at the end */
   const problems: string[] = [];
 
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1' });
+    server = await startSite();
     const launched = await launchChromium();
     browser = launched.browser;
     console.log(
@@ -33,7 +34,7 @@ describe('playground page in Chromium', () => {
     await server?.close();
   });
 
-  async function open(hash = '', at = server!): Promise<Page> {
+  async function open(hash = '', at: Site = server!): Promise<Page> {
     const page = await browser!.newPage({ viewport: { width: 1180, height: 760 } });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('console', (m) => {
@@ -240,7 +241,7 @@ describe('playground page in Chromium', () => {
   // (Chromium makes a shared WebAssembly.Memory even without isolation, while SharedArrayBuffer is then
   // undefined: the kernels must not decide from that global — fixed in d23634d, kept as a regression test)
   test('without cross-origin isolation the page still uses the WebAssembly kernels (plain memory), without errors', async () => {
-    const plain = await startServer({ isolated: false });
+    const plain = await startSite(false);
     const errors: string[] = [];
     try {
       const page = await browser!.newPage();

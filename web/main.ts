@@ -33,7 +33,7 @@ const warningList = $('warnings');
 const summary = $('summary');
 const kernelText = $('kernels');
 
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+const worker = new Worker(new URL('./playground-worker.js', import.meta.url), { type: 'module' });
 let state: PlaygroundState;
 let running = false;
 /** the last command sent; the page is settled once it has drawn the snapshot answering it */

@@ -1,8 +1,8 @@
-// A tiny static file server for the playground (local use and the browser test): serves web/ and the
-// compiled dist/, nothing else; `/` redirects to /web/. Hardened for a shared machine: it checks the
+// A tiny static file server for the playground (local use and the browser tests): serves the built
+// site (dist/web/, see build.ts) at /web/, nothing else; `/` redirects to /web/. Hardened for a shared machine: it checks the
 // Host header, never follows a link out of its folders, answers file errors with a status, closes
 // every file when a client goes away, compresses, and sends nosniff and a content security policy.
-// Usage: node dist/web/serve.js [--port 8080] [--host 127.0.0.1] [--root DIR]   (port 0: any free port)
+// Usage: node dist/web/serve.js [--port 8080] [--host 127.0.0.1] [--root SITE]   (port 0: any free port)
 
 import { open, realpath, type FileHandle } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -26,8 +26,6 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.wasm': 'application/wasm',
 };
-/** the only top-level folders served */
-const SERVED = ['web', 'dist'];
 /** what a file error becomes: the server never dies of one */
 const FILE_ERRORS: Record<string, [number, string]> = {
   ENOENT: [404, 'not found'],
@@ -57,6 +55,8 @@ export const CONTENT_SECURITY_POLICY = [
 
 /** The project folder: this file is dist/web/serve.js. */
 export const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/** The built site (npm run build): served at /web/. */
+export const siteRoot = join(projectRoot, 'dist', 'web');
 
 export interface PlaygroundServer {
   server: Server;
@@ -68,6 +68,7 @@ export interface PlaygroundServer {
 interface Options {
   port?: number;
   host?: string;
+  /** the folder served at /web/ (default: the built site, dist/web/) */
   root?: string;
   /** COOP/COEP headers (default true) */
   isolated?: boolean;
@@ -81,7 +82,7 @@ interface Options {
 export function startServer({
   port = 0,
   host = '127.0.0.1',
-  root = projectRoot,
+  root = siteRoot,
   isolated = true,
 }: Options = {}): Promise<PlaygroundServer> {
   const base = resolve(root);
@@ -135,7 +136,9 @@ async function handle(
     res.end();
     return;
   }
-  const file = await servedFile(root, path.endsWith('/') ? `${path}index.html` : path);
+  const file = path.startsWith('/web/')
+    ? await servedFile(root, path.endsWith('/') ? `${path}index.html` : path)
+    : undefined;
   if (!file) return fail(res, 404, 'not found');
   let handle: FileHandle;
   try {
@@ -172,13 +175,12 @@ export function hostAllowed(header: string | undefined, listening: string): bool
   return isIP(name) !== 0 || name === 'localhost' || name === listening.toLowerCase();
 }
 
-/** The real path of a file under root/web or root/dist, or undefined (outside, missing, or a link out). */
+/** The real path of the file at /web/… under root, or undefined (outside, missing, or a link out of root). */
 async function servedFile(root: string, path: string): Promise<string | undefined> {
-  const file = normalize(join(root, path));
-  const [top] = file.slice(root.length + 1).split(sep);
-  if (!file.startsWith(root + sep) || !SERVED.includes(top)) return undefined;
+  const file = normalize(join(root, path.slice('/web/'.length)));
+  if (!file.startsWith(root + sep)) return undefined;
   try {
-    const [real, folder] = await Promise.all([realpath(file), realpath(join(root, top))]);
+    const [real, folder] = await Promise.all([realpath(file), realpath(root)]);
     return real.startsWith(folder + sep) ? real : undefined;
   } catch {
     return undefined; // missing (or unreadable folder): a 404 either way
@@ -264,7 +266,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     );
     process.exit(2);
   }
-  startServer({ port, host: option('host', '127.0.0.1'), root: option('root', projectRoot) }).then(
+  startServer({ port, host: option('host', '127.0.0.1'), root: resolve(option('root', siteRoot)) }).then(
     ({ url }) => console.log(`scratchnet playground: ${url}  (Ctrl-C to stop)`),
     (e: Error) => {
       console.error(`serve: ${e.message}`);
