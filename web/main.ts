@@ -6,6 +6,7 @@
 import type { Dataset } from './datasets.js';
 import { drawFit, drawLossCurve, drawRegions } from './plot.js';
 import type { Command, Order, Ready, Report, Setup, Snapshot } from './protocol.js';
+import { showTool } from './tools-view.js';
 import {
   MAX_HIDDEN_LAYERS,
   MAX_LAYER_SIZE,
@@ -99,11 +100,11 @@ function say(text: string): void {
   message.className = text ? 'error' : '';
 }
 
-/** The library's warnings about the current setup (network.warnings), one list item each. */
+/** The library's warnings about the current setup (network.warnings), one paragraph each. */
 function showWarnings(warnings: readonly string[]): void {
   warningList.replaceChildren(
     ...warnings.map((w) => {
-      const item = document.createElement('li');
+      const item = document.createElement('p');
       item.textContent = `Warning: ${w}`;
       return item;
     }),
@@ -194,11 +195,26 @@ stepButton.addEventListener('click', () => {
   command({ type: 'step' });
 });
 resetButton.addEventListener('click', () => reset());
+for (const tool of ['doctor', 'gradcheck', 'export'] as const) {
+  $(tool).addEventListener('click', () => {
+    setRunning(false);
+    $(tool).setAttribute('aria-busy', 'true');
+    command({ type: tool });
+  });
+}
 // a pasted or edited URL: take its settings (those it lacks, or gets wrong, take their defaults)
 window.addEventListener('hashchange', () => loadHash());
 window.addEventListener('resize', () => {
   needsDraw = true;
 });
+
+/** A doctor fix: the new settings shown, written to the URL, and a new run. */
+function applyChange(change: Partial<PlaygroundState>): void {
+  Object.assign(state, change);
+  showState();
+  history.replaceState(null, '', `#${toHash(state)}`);
+  reset();
+}
 
 function loadHash(): void {
   const parsed = fromHash(location.hash);
@@ -223,9 +239,14 @@ worker.onmessage = (event: MessageEvent<Report>) => {
     loadHash();
     requestAnimationFrame(frame);
   } else if (report.type === 'setup') onSetup(report);
-  else onSnapshot(report);
+  else if (report.type === 'tool') {
+    $(report.tool).removeAttribute('aria-busy');
+    showTool(report, applyChange);
+  } else onSnapshot(report);
 };
 worker.onerror = (event) => say(`the training worker failed: ${event.message}`);
 
 buildControls();
 setRunning(false);
+// for tests and the console: the snapshot on screen (grid predictions as the page drew them)
+Object.assign(globalThis, { playgroundSnapshot: () => latest });

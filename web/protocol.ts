@@ -8,7 +8,11 @@ import type { PlaygroundState } from './state.js';
 export type Order =
   | { type: 'reset'; state: PlaygroundState }
   | { type: 'run'; on: boolean }
-  | { type: 'step' };
+  | { type: 'step' }
+  /** the tools (web/tools.ts), on the current run: each answered by a ToolReport, then a snapshot */
+  | { type: 'doctor' }
+  | { type: 'gradcheck' }
+  | { type: 'export' };
 
 /**
  * The page's messages: orders, numbered by `seq` so the page knows when the worker has answered all
@@ -64,4 +68,27 @@ export interface Ready {
   note: string;
 }
 
-export type Report = Snapshot | Setup | Ready;
+/** A doctor finding as the page shows it; `change` is its fix in the page's settings (null: none). */
+export interface DoctorFinding {
+  rule: string;
+  severity: string;
+  observed: string;
+  why: string;
+  fix: string;
+  change: Partial<PlaygroundState> | null;
+}
+
+/** A tool's answer: doctor findings, a gradient check, or a model file; `error` (the library's message) when it failed. */
+export interface ToolReport {
+  type: 'tool';
+  tool: 'doctor' | 'gradcheck' | 'export';
+  error: string;
+  findings?: DoctorFinding[];
+  /** gradcheck: the verdict; text: its report, or the exported model file */
+  verdict?: string;
+  text?: string;
+  /** export: a file name */
+  name?: string;
+}
+
+export type Report = Snapshot | Setup | Ready | ToolReport;

@@ -5,6 +5,7 @@
 
 import { ScratchnetError, kernels, type Matrix } from '../src/index.js';
 import type { Command, Order, Report, Snapshot } from './protocol.js';
+import { doctorFindings, exportModel, gradientCheck } from './tools.js';
 import { Trainer } from './trainer.js';
 
 /** training per slice before the worker looks at its messages again */
@@ -136,9 +137,27 @@ function handle(command: Command): void {
   } else if (command.type === 'run') {
     running = command.on && run !== null && run.trainer.diverged === null;
     speed = { epochs: 0, since: performance.now(), value: Number.NaN };
-  }
+  } else tool(command.type);
   send(); // every command is answered by a snapshot carrying its seq
   schedule();
+}
+
+/** Runs a tool on the current run (training paused while it runs) and posts its report. */
+function tool(name: 'doctor' | 'gradcheck' | 'export'): void {
+  const trainer = run?.trainer;
+  try {
+    if (!trainer) throw new Error('no run: fix the settings first');
+    if (name === 'doctor') post({ type: 'tool', tool: name, error: '', findings: doctorFindings(trainer) });
+    else if (name === 'gradcheck') post({ type: 'tool', tool: name, error: '', ...gradientCheck(trainer) });
+    else {
+      const file = `playground-${trainer.state.dataset}-epoch${trainer.epoch}.model.json`;
+      post({ type: 'tool', tool: name, error: '', text: exportModel(trainer), name: file });
+    }
+  } catch (e) {
+    const error =
+      e instanceof ScratchnetError ? `${e.name}: ${e.message}` : String((e as Error).message ?? e);
+    post({ type: 'tool', tool: name, error });
+  }
 }
 
 /** Which kernels run: the WebAssembly ones compile asynchronously; commands wait for them. */
