@@ -9,12 +9,13 @@ import { datasetNames, makeDataset } from '../web/datasets.js';
 import { startSite } from './web-site.js';
 import { defaultState, fields, fromHash, toHash, type PlaygroundState } from '../web/state.js';
 import { LossHistory } from '../web/history.js';
-import { Trainer } from '../web/trainer.js';
+import { Trainer, splitRows } from '../web/trainer.js';
 
 test('toHash → fromHash returns the same state, for the default and for a changed one', () => {
   const changed: PlaygroundState = {
     dataset: 'circles',
     noise: 0.125,
+    testRatio: 0.25,
     hidden: [],
     activation: 'gelu',
     output: 'linear',
@@ -29,7 +30,7 @@ test('toHash → fromHash returns the same state, for the default and for a chan
   }
   assert.equal(
     toHash(changed),
-    'dataset=circles&noise=0.125&hidden=&activation=gelu&output=linear&loss=binaryCrossEntropy' +
+    'dataset=circles&noise=0.125&testRatio=0.25&hidden=&activation=gelu&output=linear&loss=binaryCrossEntropy' +
       `&optimizer=${optimizerNames.at(-1)}&learningRate=0.0003&weightDecay=0.5&seed=2147483647`,
   );
 });
@@ -172,4 +173,21 @@ test('server: serves the built site at /web/ only; / redirects to /web/', async 
   } finally {
     await server.close();
   }
+});
+
+test('splitRows: a seeded share held out, both lists in data order; ratio 0 trains on every row in order', () => {
+  assert.deepEqual(splitRows(5, 0, 3), { train: [0, 1, 2, 3, 4], test: [] });
+  const { train, test } = splitRows(201, 0.2, 1);
+  assert.equal(test.length, 40);
+  assert.deepEqual(
+    [...train, ...test].sort((a, b) => a - b),
+    Array.from({ length: 201 }, (_, i) => i),
+  );
+  assert.deepEqual(
+    train,
+    [...train].sort((a, b) => a - b),
+  );
+  assert.deepEqual(splitRows(201, 0.2, 1), { train, test }, 'same seed, same split');
+  assert.notDeepEqual(splitRows(201, 0.2, 2).test, test);
+  assert.equal(splitRows(3, 0.9, 1).train.length, 1, 'at least one row trains');
 });

@@ -60,7 +60,7 @@ describe('playground page in Chromium', () => {
     const page = await open();
     assert.equal(
       await page.evaluate(() => location.hash.slice(1)),
-      'dataset=square&noise=0&hidden=64&activation=leakyRelu' +
+      'dataset=square&noise=0&testRatio=0&hidden=64&activation=leakyRelu' +
         '&output=auto&loss=auto&optimizer=sgd&learningRate=0.1&weightDecay=0&seed=1',
     );
     assert.equal(await text(page, '#epoch'), '0');
@@ -213,7 +213,7 @@ describe('playground page in Chromium', () => {
     assert.match(await text(page, '#summary'), /Dense\(2 → 5, leakyRelu\)/);
     assert.equal(
       await page.evaluate(() => location.hash),
-      '#dataset=circles&noise=0&hidden=5&activation=leakyRelu&output=auto' +
+      '#dataset=circles&noise=0&testRatio=0&hidden=5&activation=leakyRelu&output=auto' +
         '&loss=auto&optimizer=sgd&learningRate=0.1&weightDecay=0&seed=9',
     );
 

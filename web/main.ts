@@ -29,6 +29,8 @@ const lossCanvas = $<HTMLCanvasElement>('loss-curve');
 const epochText = $('epoch');
 const lossText = $('loss');
 const speedText = $('speed');
+const testLossText = $('test-loss');
+const testAccuracyText = $('test-accuracy');
 const message = $('message');
 const warningList = $('warnings');
 const summary = $('summary');
@@ -157,21 +159,35 @@ function draw(): void {
     drawLossCurve(lossCanvas, null);
     fitCanvas.getContext('2d')?.clearRect(0, 0, fitCanvas.width, fitCanvas.height);
     epochText.textContent = '–';
-    lossText.textContent = '–';
-    delete lossText.dataset.value;
+    for (const [text, value] of [
+      [lossText, Number.NaN],
+      [testLossText, Number.NaN],
+      [testAccuracyText, Number.NaN],
+    ] as const)
+      showNumber(text, value, '');
     return;
   }
   if (data.task === 'regression') drawFit(fitCanvas, data, snap.gridX, snap.grid);
   else drawRegions(fitCanvas, data, snap.grid, snap.gridSide);
   drawLossCurve(lossCanvas, snap.curve);
   epochText.textContent = String(snap.epoch);
-  const loss = snap.epoch > 0 ? snap.loss : undefined;
-  lossText.textContent = loss === undefined ? '–' : loss.toExponential(3);
-  if (loss === undefined) delete lossText.dataset.value;
-  else lossText.dataset.value = String(loss);
+  showNumber(lossText, snap.epoch > 0 ? snap.loss : Number.NaN, 'loss');
+  showNumber(testLossText, snap.testLoss, 'loss');
+  showNumber(testAccuracyText, snap.testAccuracy, 'share');
   if (Number.isFinite(snap.speed))
     speedText.textContent = `${Math.round(snap.speed).toLocaleString('en')} epochs/s`;
   if (snap.diverged) say(snap.diverged);
+}
+
+/** A readout: the number in its data-value (for tests), shown as a loss (1.234e-3) or a percentage; '–' for NaN. */
+function showNumber(element: HTMLElement, value: number, kind: 'loss' | 'share' | ''): void {
+  if (Number.isNaN(value)) {
+    element.textContent = '–';
+    delete element.dataset.value;
+    return;
+  }
+  element.textContent = kind === 'share' ? `${(100 * value).toFixed(1)}%` : value.toExponential(3);
+  element.dataset.value = String(value);
 }
 
 function frame(): void {

@@ -37,6 +37,9 @@ export interface Snapshot {
   /** the latest loss; NaN before the first epoch */
   loss: number;
   curve: LossCurve;
+  /** on the held-out rows: the data loss, and the share classified right (NaN: no test rows, or regression) */
+  testLoss: number;
+  testAccuracy: number;
   /** predictions on the grid: 1-D, `gridSide` points; 2-D, gridSide² cells, top row first */
   grid: Float64Array;
   gridX: Float64Array;

@@ -10,6 +10,8 @@ export interface PlaygroundState {
   dataset: string;
   /** standard deviation of the noise added to targets (1-D) or to point positions (2-D) */
   noise: number;
+  /** share of the points held out as test data (never trained on); 0: none */
+  testRatio: number;
   /** hidden layer sizes; [] is a model with no hidden layer */
   hidden: number[];
   activation: string;
@@ -48,6 +50,7 @@ export const MAX_LAYER_SIZE = 256;
 export const fields: readonly Field[] = [
   { key: 'dataset', label: 'Data', kind: 'choice', choices: () => datasetNames },
   { key: 'noise', label: 'Noise', kind: 'number', min: 0, max: 1 },
+  { key: 'testRatio', label: 'Test share', kind: 'number', min: 0, max: 0.9 },
   { key: 'hidden', label: 'Hidden layers', kind: 'layers' },
   {
     key: 'activation',
@@ -67,6 +70,7 @@ export const fields: readonly Field[] = [
 export const defaultState: Readonly<PlaygroundState> = Object.freeze({
   dataset: 'square',
   noise: 0,
+  testRatio: 0,
   hidden: [64],
   activation: 'leakyRelu',
   output: 'auto',

@@ -95,12 +95,15 @@ function send(): void {
   predictMs = performance.now() - start;
   trainedMs = 0;
   const h = trainer.history;
+  const test = trainer.testMetrics();
   const snapshot: Snapshot = {
     type: 'snapshot',
     seq,
     running,
     epoch: trainer.epoch,
     loss: trainer.epoch > 0 ? h.last : Number.NaN,
+    testLoss: test.loss,
+    testAccuracy: test.accuracy,
     curve: {
       low: h.low.slice(0, h.length),
       high: h.high.slice(0, h.length),
