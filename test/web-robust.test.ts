@@ -56,6 +56,19 @@ describe('playground robustness in Chromium', () => {
     });
   }
 
+  test('an invalid field is marked and linked to the message that says why', async () => {
+    const page = await open('');
+    await page.fill('#control-learningRate', '-2');
+    await page.press('#control-learningRate', 'Tab');
+    assert.equal(await page.getAttribute('#control-learningRate', 'aria-invalid'), 'true');
+    assert.equal(await page.getAttribute('#control-learningRate', 'aria-describedby'), 'message');
+    assert.match(await text(page, '#message'), /^Learning rate: "-2" is not a valid value/);
+    await page.fill('#control-learningRate', '0.05');
+    await page.press('#control-learningRate', 'Tab');
+    assert.equal(await page.getAttribute('#control-learningRate', 'aria-describedby'), null);
+    await page.close();
+  });
+
   test("the library's warnings are shown: a leaky-ReLU output on a regression", async () => {
     const page = await open('#output=leakyRelu');
     assert.equal(await page.isVisible('#warnings'), true);

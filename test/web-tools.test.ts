@@ -1,7 +1,8 @@
 // The playground's tools in Chromium: a leaky-ReLU output on a sine (negative targets) shows the library's warning and the
 // doctor's output-activation finding, and its one-click fix brings the loss down below 1e-3; the
 // gradient check shows its verdict; the exported model file, read in Node by the library, predicts
-// what the page shows (max difference ≤ 1e-12, float64).
+// what the page shows (max difference ≤ 1e-12, float64), and dropped on a fresh page it restores the
+// settings and the weights; a file that is not a model is refused with a message.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -110,6 +111,51 @@ describe('playground tools in Chromium', () => {
     );
     assert.equal(shown.y.length, 200);
     assert.ok(worst <= 1e-12, `max difference ${worst}`);
+
+    // dropped on a fresh page with other settings: the model's settings and weights, the same predictions
+    const fresh = await open('#dataset=xor&hidden=3');
+    const text = readFileSync(path, 'utf8');
+    await fresh.evaluate(
+      ([body, name]) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([body], name, { type: 'application/json' }));
+        document.dispatchEvent(
+          new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }),
+        );
+      },
+      [text, download.suggestedFilename()],
+    );
+    await fresh.waitForFunction(() =>
+      document.getElementById('summary')?.textContent?.includes('Dense(1 → 16, tanh)'),
+    );
+    await settled(fresh);
+    assert.equal(await fresh.inputValue('#control-dataset'), 'sine');
+    assert.equal(await fresh.inputValue('#control-hidden'), '16,16');
+    assert.equal(await fresh.inputValue('#control-optimizer'), 'adam');
+    const again = await fresh.evaluate(() =>
+      Array.from(
+        (globalThis as unknown as { playgroundSnapshot: () => { grid: Float64Array } }).playgroundSnapshot()
+          .grid,
+      ),
+    );
+    assert.deepEqual(again, shown.y, 'the imported weights predict exactly what the exporting page showed');
+    await fresh.close();
+    await page.close();
+  });
+
+  test('import: a file that is not a model is refused with a message', async () => {
+    const page = await open('');
+    await page.setInputFiles('#import', {
+      name: 'notes.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"a":1}'),
+    });
+    await page.waitForFunction(() =>
+      document.getElementById('message')?.textContent?.includes('not a scratchnet model'),
+    );
+    await page.click('#step');
+    await settled(page);
+    assert.equal(await page.textContent('#epoch'), '1', 'the page still works');
     await page.close();
   });
 });

@@ -71,21 +71,32 @@ function showState(): void {
   for (const field of fields) {
     const input = $<HTMLInputElement>(`control-${field.key}`);
     input.value = formatField(field, state[field.key]);
-    input.removeAttribute('aria-invalid');
+    markValid(input, true);
   }
 }
 
 function onControlChange(field: Field, input: HTMLSelectElement | HTMLInputElement): void {
   const value = parseField(field, input.value);
   if (value === undefined) {
-    input.setAttribute('aria-invalid', 'true');
+    markValid(input, false);
     say(`${field.label}: ${JSON.stringify(input.value)} is not a valid value (${expected(field)})`);
     return;
   }
-  input.removeAttribute('aria-invalid');
+  markValid(input, true);
   (state as unknown as Record<string, unknown>)[field.key] = value;
   history.replaceState(null, '', `#${toHash(state)}`);
   reset();
+}
+
+/** An invalid field is marked and linked to the message that says why (aria-describedby). */
+function markValid(input: HTMLElement, valid: boolean): void {
+  if (valid) {
+    input.removeAttribute('aria-invalid');
+    input.removeAttribute('aria-describedby');
+  } else {
+    input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-describedby', 'message');
+  }
 }
 
 /** What a field accepts, for the message shown on a bad value. */
@@ -121,11 +132,11 @@ function command(order: Order): void {
 }
 
 /** Makes a new run from the state (in the worker); settings that do not fit together show the library's error. */
-function reset(): void {
+function reset(params?: number[]): void {
   say('');
   setRunning(false);
   speedText.textContent = '–';
-  command({ type: 'reset', state });
+  command({ type: 'reset', state, ...(params ? { params } : {}) });
 }
 
 function setRunning(on: boolean): void {
@@ -225,12 +236,38 @@ window.addEventListener('resize', () => {
 });
 
 /** A doctor fix: the new settings shown, written to the URL, and a new run. */
-function applyChange(change: Partial<PlaygroundState>): void {
+function applyChange(change: Partial<PlaygroundState>, params?: number[]): void {
   Object.assign(state, change);
   showState();
   history.replaceState(null, '', `#${toHash(state)}`);
-  reset();
+  reset(params);
 }
+
+/** A model file chosen or dropped: the worker reads it; its answer starts a run from its weights. */
+async function importFile(file: File): Promise<void> {
+  setRunning(false);
+  command({ type: 'import', text: await file.text(), name: file.name, state: { ...state } });
+}
+
+$<HTMLInputElement>('import').addEventListener('change', (event) => {
+  const input = event.target as HTMLInputElement;
+  const file = input.files?.[0];
+  if (file)
+    void importFile(file).finally(() => {
+      input.value = '';
+    });
+});
+document.addEventListener('dragover', (event) => {
+  event.preventDefault();
+  document.body.classList.add('dropping');
+});
+document.addEventListener('dragleave', () => document.body.classList.remove('dropping'));
+document.addEventListener('drop', (event) => {
+  event.preventDefault();
+  document.body.classList.remove('dropping');
+  const file = event.dataTransfer?.files[0];
+  if (file) void importFile(file);
+});
 
 function loadHash(): void {
   const parsed = fromHash(location.hash);
@@ -255,7 +292,10 @@ worker.onmessage = (event: MessageEvent<Report>) => {
     loadHash();
     requestAnimationFrame(frame);
   } else if (report.type === 'setup') onSetup(report);
-  else if (report.type === 'tool') {
+  else if (report.type === 'tool' && report.tool === 'import') {
+    if (report.error) say(report.error);
+    else if (report.state) applyChange(report.state, report.params);
+  } else if (report.type === 'tool') {
     $(report.tool).removeAttribute('aria-busy');
     showTool(report, applyChange);
   } else onSnapshot(report);

@@ -6,13 +6,16 @@ import type { PlaygroundState } from './state.js';
 
 /** What the page asks of the worker. */
 export type Order =
-  | { type: 'reset'; state: PlaygroundState }
+  /** a new run; `params`: start from these weights (an imported model's) instead of the seeded ones */
+  | { type: 'reset'; state: PlaygroundState; params?: number[] }
   | { type: 'run'; on: boolean }
   | { type: 'step' }
   /** the tools (web/tools.ts), on the current run: each answered by a ToolReport, then a snapshot */
   | { type: 'doctor' }
   | { type: 'gradcheck' }
-  | { type: 'export' };
+  | { type: 'export' }
+  /** a model file's text; `state`: the page's settings, for what the file does not say */
+  | { type: 'import'; text: string; name: string; state: PlaygroundState };
 
 /**
  * The page's messages: orders, numbered by `seq` so the page knows when the worker has answered all
@@ -84,7 +87,7 @@ export interface DoctorFinding {
 /** A tool's answer: doctor findings, a gradient check, or a model file; `error` (the library's message) when it failed. */
 export interface ToolReport {
   type: 'tool';
-  tool: 'doctor' | 'gradcheck' | 'export';
+  tool: 'doctor' | 'gradcheck' | 'export' | 'import';
   error: string;
   findings?: DoctorFinding[];
   /** gradcheck: the verdict; text: its report, or the exported model file */
@@ -92,6 +95,9 @@ export interface ToolReport {
   text?: string;
   /** export: a file name */
   name?: string;
+  /** import: the model's settings and weights, for the page to start a run from */
+  state?: PlaygroundState;
+  params?: number[];
 }
 
 export type Report = Snapshot | Setup | Ready | ToolReport;

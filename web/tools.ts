@@ -2,12 +2,20 @@
 // findings, each fix as a change of the page's settings), the gradient check (verdict and report),
 // and export in the CLI's model file format (scratchnet-model, as `scratchnet train` writes it).
 
-import { diagnose, formatGradCheckReport, gradCheck, type Finding } from '../src/index.js';
+import {
+  DataError,
+  Network,
+  diagnose,
+  formatGradCheckReport,
+  gradCheck,
+  type Finding,
+} from '../src/index.js';
 // the model file's type only: src/io's values bring its zod schema (~100 kB gzipped) into the page's
 // bundle; the CLI validates the file when it reads it (test/web-tools.test.ts reads one in Node)
 import type { ModelFile } from '../src/io/index.js';
 import type { DoctorFinding } from './protocol.js';
-import type { PlaygroundState } from './state.js';
+import { datasetNames } from './datasets.js';
+import { fromHash, toHash, type PlaygroundState } from './state.js';
 import type { Trainer } from './trainer.js';
 
 /** The doctor on the run's network and data, with the page's optimizer and learning rate. */
@@ -91,4 +99,56 @@ export function exportModel(trainer: Trainer): string {
     history: { loss: [] },
   };
   return `${JSON.stringify(model, null, 1)}\n`; // as serializeModel writes it
+}
+
+/** The training settings a model file records (src/cli writes them; ModelFile types them as object). */
+interface SavedSettings {
+  activation?: string;
+  output?: string;
+  loss?: string;
+  optimizer?: string;
+  learningRate?: number;
+  weightDecay?: number;
+  seed?: number;
+}
+
+/**
+ * A model file (as the CLI or Export writes it) as the page's settings and the network's weights.
+ * The library rebuilds the network (Network.fromJSON); settings the page cannot show are refused.
+ */
+export function importModel(
+  text: string,
+  name: string,
+  current: PlaygroundState,
+): { state: PlaygroundState; params: number[] } {
+  let model: Partial<ModelFile>;
+  try {
+    model = JSON.parse(text) as Partial<ModelFile>;
+  } catch (e) {
+    throw new DataError(`${name}: not a model file: invalid JSON (${(e as Error).message})`, 'model');
+  }
+  if (model?.format !== 'scratchnet-model' || !model.network)
+    throw new DataError(`${name}: not a scratchnet model file (format "scratchnet-model")`, 'model');
+  const network = Network.fromJSON(model.network);
+  const sizes = network.layers.map((l) => l.inputSize).concat(network.outputSize);
+  const named = /^dataset (\w+)$/.exec(model.data?.source ?? '')?.[1];
+  const dataset = named && (datasetNames as readonly string[]).includes(named) ? named : current.dataset;
+  // unchecked here: the round trip through the URL hash below checks every value
+  const settings = (model.settings ?? {}) as SavedSettings;
+  const wanted: PlaygroundState = {
+    ...current,
+    dataset,
+    hidden: sizes.slice(1, -1),
+    activation: settings.activation ?? current.activation,
+    output: settings.output ?? 'auto',
+    loss: settings.loss ?? 'auto',
+    optimizer: settings.optimizer ?? current.optimizer,
+    learningRate: settings.learningRate ?? current.learningRate,
+    weightDecay: settings.weightDecay ?? 0,
+    seed: settings.seed ?? current.seed,
+  };
+  const { state, rejected } = fromHash(toHash(wanted));
+  if (rejected.length)
+    throw new DataError(`${name}: the playground cannot show ${rejected.join(', ')}`, 'model');
+  return { state, params: Array.from(network.params) };
 }

@@ -3,9 +3,9 @@
 // snapshot (loss curve, grid predictions) whenever the page has drawn the previous one. The page's
 // main thread never trains, so any allowed network leaves it free to draw and answer clicks.
 
-import { ScratchnetError, kernels, type Matrix } from '../src/index.js';
+import { DataError, ScratchnetError, kernels, type Matrix } from '../src/index.js';
 import type { Command, Order, Report, Snapshot } from './protocol.js';
-import { doctorFindings, exportModel, gradientCheck } from './tools.js';
+import { doctorFindings, exportModel, gradientCheck, importModel } from './tools.js';
 import { Trainer } from './trainer.js';
 
 /** training per slice before the worker looks at its messages again */
@@ -64,6 +64,7 @@ function reset(command: Extract<Order, { type: 'reset' }>): void {
   run = null;
   try {
     const trainer = new Trainer(command.state);
+    if (command.params) loadWeights(trainer, command.params);
     const inputs = trainer.network.inputSize;
     const params = trainer.network.params.length;
     const side =
@@ -84,6 +85,17 @@ function reset(command: Extract<Order, { type: 'reset' }>): void {
     const error = e instanceof ScratchnetError ? `${e.name}: ${e.message}` : String(e);
     post({ type: 'setup', seq, error, data: null, inputSize: 0, summary: '', warnings: [] });
   }
+}
+
+/** An imported model's weights into a run built from its settings: the same shapes and activations, or an error. */
+function loadWeights(trainer: Trainer, params: number[]): void {
+  const { network } = trainer;
+  if (params.length !== network.params.length)
+    throw new DataError(
+      `the model has ${params.length} parameters, this setup ${network.params.length}`,
+      'model',
+    );
+  network.params.set(params);
 }
 
 /** Predicts the grid and posts a snapshot of the run. */
@@ -140,6 +152,21 @@ function handle(command: Command): void {
   } else if (command.type === 'run') {
     running = command.on && run !== null && run.trainer.diverged === null;
     speed = { epochs: 0, since: performance.now(), value: Number.NaN };
+  } else if (command.type === 'import') {
+    try {
+      post({
+        type: 'tool',
+        tool: 'import',
+        error: '',
+        ...importModel(command.text, command.name, command.state),
+      });
+    } catch (e) {
+      post({
+        type: 'tool',
+        tool: 'import',
+        error: e instanceof ScratchnetError ? `${e.name}: ${e.message}` : String(e),
+      });
+    }
   } else tool(command.type);
   send(); // every command is answered by a snapshot carrying its seq
   schedule();
