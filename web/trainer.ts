@@ -121,9 +121,12 @@ export class Trainer {
     // a finite last loss means the update after it overflowed the weights: the kept weights are those
     // of that loss, which the history has not seen yet
     if (Number.isFinite(run.lastLoss)) this.history.push(run.lastGoodLoss);
-    const value = Number.isFinite(run.lastLoss) ? NaN : run.lastLoss;
+    // say what happened: the loss itself overflowed, or the weights did after a last (huge) finite loss
+    const what = Number.isFinite(run.lastLoss)
+      ? `the update after a loss of ${run.lastGoodLoss.toExponential(3)} made the weights overflow`
+      : `the loss became ${run.lastLoss}`;
     return new DivergenceError(
-      `training diverged at epoch ${this.epoch + 1}: the loss became ${value}. ` +
+      `training diverged at epoch ${this.epoch + 1}: ${what}. ` +
         `The weights are those of the last finite loss; lower the learning rate (now ${this.optimizer.learningRate}).`,
       this.epoch + 1,
       1,
