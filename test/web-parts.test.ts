@@ -6,15 +6,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { activationNames, lossNames, optimizerNames } from '../src/index.js';
 import { datasetNames, makeDataset } from '../web/datasets.js';
-import { startServer } from '../web/serve.js';
+import { startSite } from './web-site.js';
 import { defaultState, fields, fromHash, toHash, type PlaygroundState } from '../web/state.js';
 import { LossHistory } from '../web/history.js';
-import { Trainer } from '../web/trainer.js';
+import { Trainer, splitRows } from '../web/trainer.js';
 
 test('toHash → fromHash returns the same state, for the default and for a changed one', () => {
   const changed: PlaygroundState = {
     dataset: 'circles',
     noise: 0.125,
+    testRatio: 0.25,
     hidden: [],
     activation: 'gelu',
     output: 'linear',
@@ -29,7 +30,7 @@ test('toHash → fromHash returns the same state, for the default and for a chan
   }
   assert.equal(
     toHash(changed),
-    'dataset=circles&noise=0.125&hidden=&activation=gelu&output=linear&loss=binaryCrossEntropy' +
+    'dataset=circles&noise=0.125&testRatio=0.25&hidden=&activation=gelu&output=linear&loss=binaryCrossEntropy' +
       `&optimizer=${optimizerNames.at(-1)}&learningRate=0.0003&weightDecay=0.5&seed=2147483647`,
   );
 });
@@ -117,6 +118,11 @@ test('Trainer: divergence stops the run with the weights of the last finite loss
   t.run(200);
   assert.ok(t.diverged, `expected divergence, last loss ${t.history.last}`);
   assert.match(t.diverged.message, /lower the learning rate \(now 10\)/);
+  // never "became NaN" beside a finite loss: either the loss overflowed, or the weights did after a finite one
+  assert.match(
+    t.diverged.message,
+    /: (the loss became (NaN|-?Infinity)|the update after a loss of \S+ made the weights overflow)\./,
+  );
   assert.ok(t.network.params.every(Number.isFinite));
   // the kept weights are those whose loss was the last one recorded
   assert.equal(t.network.computeLoss(t.x, t.y).total, t.history.last);
@@ -142,26 +148,28 @@ test('LossHistory: bounded memory; merged entries keep the lowest and highest lo
   assert.throws(() => new LossHistory(3), /even integer ≥ 2, got 3/);
 });
 
-test('server: serves web/ and dist/ only; / redirects to /web/', async () => {
-  const server = await startServer();
+test('server: serves the built site at /web/ only; / redirects to /web/', async () => {
+  const server = await startSite();
   try {
     const get = (path: string) => fetch(new URL(path, server.url), { redirect: 'manual' });
     const page = await get('/web/');
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type')!, /text\/html/);
-    assert.match(await page.text(), /dist\/web\/main\.js/);
-    assert.match((await get('/dist/web/main.js')).headers.get('content-type')!, /javascript/);
+    assert.match(await page.text(), /src="playground\.js"/);
+    assert.match((await get('/web/playground.js')).headers.get('content-type')!, /javascript/);
+    assert.match((await get('/web/playground-worker.js')).headers.get('content-type')!, /javascript/);
     const home = await get('/');
     assert.equal(home.status, 302);
     assert.equal(home.headers.get('location'), '/web/');
     for (const path of [
       '/node_modules/zod/index.js',
-      '/node_modules/typescript/package.json',
       '/node_modules/',
       '/package.json',
       '/src/index.ts',
+      '/dist/web/playground.js',
+      '/dist/src/index.js',
       '/web/%2e%2e/package.json',
-      '/dist/../package.json',
+      '/web/..%2f..%2fpackage.json',
       '/web/nope.js',
       '/..%2fpackage.json',
     ]) {
@@ -170,4 +178,21 @@ test('server: serves web/ and dist/ only; / redirects to /web/', async () => {
   } finally {
     await server.close();
   }
+});
+
+test('splitRows: a seeded share held out, both lists in data order; ratio 0 trains on every row in order', () => {
+  assert.deepEqual(splitRows(5, 0, 3), { train: [0, 1, 2, 3, 4], test: [] });
+  const { train, test } = splitRows(201, 0.2, 1);
+  assert.equal(test.length, 40);
+  assert.deepEqual(
+    [...train, ...test].sort((a, b) => a - b),
+    Array.from({ length: 201 }, (_, i) => i),
+  );
+  assert.deepEqual(
+    train,
+    [...train].sort((a, b) => a - b),
+  );
+  assert.deepEqual(splitRows(201, 0.2, 1), { train, test }, 'same seed, same split');
+  assert.notDeepEqual(splitRows(201, 0.2, 2).test, test);
+  assert.equal(splitRows(3, 0.9, 1).train.length, 1, 'at least one row trains');
 });

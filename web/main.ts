@@ -1,10 +1,12 @@
 // The playground page: builds the controls from the state table, keeps the URL hash in step with
-// them, and trains in requestAnimationFrame chunks (about 9 ms of epochs per frame) so the page
-// stays responsive. Start/Pause, Step (one epoch) and Reset; redraws the fit and the loss curve.
-// The core is the compiled public entry, dist/src/index.js, loaded as plain ES modules.
+// them, and draws what the training worker (worker.ts) sends. The page never trains: Start/Pause,
+// Step (one epoch) and Reset are commands to the worker, answered with snapshots that the page draws
+// on the next animation frame, so any allowed network leaves the page free to answer input.
 
-import { ScratchnetError, kernels } from '../src/index.js';
+import type { Dataset } from './datasets.js';
 import { drawFit, drawLossCurve, drawRegions } from './plot.js';
+import type { Command, Order, Ready, Report, Setup, Snapshot } from './protocol.js';
+import { showTool } from './tools-view.js';
 import {
   MAX_HIDDEN_LAYERS,
   MAX_LAYER_SIZE,
@@ -16,11 +18,6 @@ import {
   type Field,
   type PlaygroundState,
 } from './state.js';
-import { Trainer } from './trainer.js';
-
-const FRAME_BUDGET_MS = 9; // of a 16.7 ms frame at 60 Hz, leaving time to draw
-const GRID_1D = 200; // prediction points along x
-const GRID_2D = 60; // heat-map cells per side
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const controls = $('controls');
@@ -32,16 +29,21 @@ const lossCanvas = $<HTMLCanvasElement>('loss-curve');
 const epochText = $('epoch');
 const lossText = $('loss');
 const speedText = $('speed');
+const testLossText = $('test-loss');
+const testAccuracyText = $('test-accuracy');
 const message = $('message');
+const warningList = $('warnings');
 const summary = $('summary');
 const kernelText = $('kernels');
 
+const worker = new Worker(new URL('./playground-worker.js', import.meta.url), { type: 'module' });
 let state: PlaygroundState;
-let trainer: Trainer | null = null;
 let running = false;
-let grid: ReturnType<Trainer['makeGrid']> | null = null;
-let gridPred = new Float64Array(0);
-let speed = { epochs: 0, since: performance.now() };
+/** the last command sent; the page is settled once it has drawn the snapshot answering it */
+let sent = 0;
+let data: Dataset | null = null;
+let latest: Snapshot | null = null;
+let needsDraw = false;
 
 /** One <label> with a <select> or <input> per field of the table; ids are `control-<key>`. */
 function buildControls(): void {
@@ -69,21 +71,32 @@ function showState(): void {
   for (const field of fields) {
     const input = $<HTMLInputElement>(`control-${field.key}`);
     input.value = formatField(field, state[field.key]);
-    input.removeAttribute('aria-invalid');
+    markValid(input, true);
   }
 }
 
 function onControlChange(field: Field, input: HTMLSelectElement | HTMLInputElement): void {
   const value = parseField(field, input.value);
   if (value === undefined) {
-    input.setAttribute('aria-invalid', 'true');
+    markValid(input, false);
     say(`${field.label}: ${JSON.stringify(input.value)} is not a valid value (${expected(field)})`);
     return;
   }
-  input.removeAttribute('aria-invalid');
+  markValid(input, true);
   (state as unknown as Record<string, unknown>)[field.key] = value;
   history.replaceState(null, '', `#${toHash(state)}`);
   reset();
+}
+
+/** An invalid field is marked and linked to the message that says why (aria-describedby). */
+function markValid(input: HTMLElement, valid: boolean): void {
+  if (valid) {
+    input.removeAttribute('aria-invalid');
+    input.removeAttribute('aria-describedby');
+  } else {
+    input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-describedby', 'message');
+  }
 }
 
 /** What a field accepts, for the message shown on a bad value. */
@@ -100,78 +113,161 @@ function say(text: string): void {
   message.className = text ? 'error' : '';
 }
 
-/** Makes a new run from the state; settings that do not fit together show the library's error. */
-function reset(): void {
+/** The library's warnings about the current setup (network.warnings), one paragraph each. */
+function showWarnings(warnings: readonly string[]): void {
+  warningList.replaceChildren(
+    ...warnings.map((w) => {
+      const item = document.createElement('p');
+      item.textContent = `Warning: ${w}`;
+      return item;
+    }),
+  );
+  warningList.hidden = warnings.length === 0;
+}
+
+/** Sends an order to the worker; the page is unsettled until it has drawn the answer. */
+function command(order: Order): void {
+  document.body.dataset.settled = 'false';
+  worker.postMessage({ ...order, seq: ++sent } satisfies Command);
+}
+
+/** Makes a new run from the state (in the worker); settings that do not fit together show the library's error. */
+function reset(params?: number[]): void {
   say('');
-  try {
-    trainer = new Trainer(state);
-    grid = trainer.makeGrid(trainer.network.inputSize === 1 ? GRID_1D : GRID_2D);
-    gridPred = new Float64Array(grid.rows);
-    summary.textContent = String(trainer.network);
-  } catch (e) {
-    trainer = null;
-    summary.textContent = '';
-    setRunning(false);
-    say(e instanceof ScratchnetError ? `${e.name}: ${e.message}` : String(e));
-  }
-  speed = { epochs: 0, since: performance.now() };
+  setRunning(false);
   speedText.textContent = '–';
-  draw();
+  command({ type: 'reset', state, ...(params ? { params } : {}) });
 }
 
 function setRunning(on: boolean): void {
-  const was = running;
-  running = on && trainer !== null && trainer.diverged === null;
-  if (running && !was) speed = { epochs: 0, since: performance.now() };
+  running = on && data !== null && !latest?.diverged;
   startButton.textContent = running ? 'Pause' : 'Start';
   document.body.dataset.running = String(running);
 }
 
+function onSetup(setup: Setup): void {
+  data = setup.data;
+  latest = null;
+  summary.textContent = setup.summary;
+  showWarnings(setup.warnings);
+  if (setup.error) {
+    setRunning(false);
+    say(setup.error);
+  }
+  needsDraw = true;
+}
+
+function onSnapshot(snapshot: Snapshot): void {
+  latest = snapshot;
+  needsDraw = true;
+  // the worker stopped by itself (diverged, converged): only a snapshot answering the latest command says so
+  if (snapshot.seq === sent && running && !snapshot.running) setRunning(false);
+}
+
 function draw(): void {
-  if (!trainer || !grid) {
+  const snap = latest;
+  if (!data || !snap) {
     drawLossCurve(lossCanvas, null);
-    fitCanvas.getContext('2d')!.clearRect(0, 0, fitCanvas.width, fitCanvas.height);
+    fitCanvas.getContext('2d')?.clearRect(0, 0, fitCanvas.width, fitCanvas.height);
     epochText.textContent = '–';
-    lossText.textContent = '–';
-    delete lossText.dataset.value;
+    for (const [text, value] of [
+      [lossText, Number.NaN],
+      [testLossText, Number.NaN],
+      [testAccuracyText, Number.NaN],
+    ] as const)
+      showNumber(text, value, '');
     return;
   }
-  trainer.predictInto(gridPred, grid);
-  if (trainer.network.inputSize === 1) drawFit(fitCanvas, trainer.data, grid.data, gridPred);
-  else drawRegions(fitCanvas, trainer.data, gridPred, GRID_2D);
-  drawLossCurve(lossCanvas, trainer.history);
-  const loss = trainer.epoch > 0 ? trainer.history.last : undefined;
-  epochText.textContent = String(trainer.epoch);
-  lossText.textContent = loss === undefined ? '–' : loss.toExponential(3);
-  if (loss === undefined) delete lossText.dataset.value;
-  else lossText.dataset.value = String(loss);
-  if (trainer.diverged) say(trainer.diverged.message);
+  if (data.task === 'regression') drawFit(fitCanvas, data, snap.gridX, snap.grid);
+  else drawRegions(fitCanvas, data, snap.grid, snap.gridSide);
+  drawLossCurve(lossCanvas, snap.curve);
+  epochText.textContent = String(snap.epoch);
+  showNumber(lossText, snap.epoch > 0 ? snap.loss : Number.NaN, 'loss');
+  showNumber(testLossText, snap.testLoss, 'loss');
+  showNumber(testAccuracyText, snap.testAccuracy, 'share');
+  if (Number.isFinite(snap.speed))
+    speedText.textContent = `${Math.round(snap.speed).toLocaleString('en')} epochs/s`;
+  if (snap.diverged) say(snap.diverged);
+}
+
+/** A readout: the number in its data-value (for tests), shown as a loss (1.234e-3) or a percentage; '–' for NaN. */
+function showNumber(element: HTMLElement, value: number, kind: 'loss' | 'share' | ''): void {
+  if (Number.isNaN(value)) {
+    element.textContent = '–';
+    delete element.dataset.value;
+    return;
+  }
+  element.textContent = kind === 'share' ? `${(100 * value).toFixed(1)}%` : value.toExponential(3);
+  element.dataset.value = String(value);
 }
 
 function frame(): void {
-  if (running && trainer) {
-    speed.epochs += trainer.run(Infinity, FRAME_BUDGET_MS);
-    const now = performance.now();
-    if (now - speed.since > 500) {
-      speedText.textContent = `${Math.round((speed.epochs * 1000) / (now - speed.since)).toLocaleString('en')} epochs/s`;
-      speed = { epochs: 0, since: now };
-    }
-    if (trainer.diverged) setRunning(false);
+  if (needsDraw) {
+    needsDraw = false;
     draw();
+    if (latest) worker.postMessage({ type: 'drawn' } satisfies Command);
+    const settled = latest === null ? data === null : latest.seq === sent;
+    document.body.dataset.settled = String(settled);
+    if (settled) document.body.dataset.ready = 'true';
   }
   requestAnimationFrame(frame);
 }
 
-startButton.addEventListener('click', () => setRunning(!running));
+startButton.addEventListener('click', () => {
+  setRunning(!running);
+  command({ type: 'run', on: running });
+});
 stepButton.addEventListener('click', () => {
   setRunning(false);
-  trainer?.run(1);
-  draw();
+  command({ type: 'step' });
 });
 resetButton.addEventListener('click', () => reset());
+for (const tool of ['doctor', 'gradcheck', 'export'] as const) {
+  $(tool).addEventListener('click', () => {
+    setRunning(false);
+    $(tool).setAttribute('aria-busy', 'true');
+    command({ type: tool });
+  });
+}
 // a pasted or edited URL: take its settings (those it lacks, or gets wrong, take their defaults)
 window.addEventListener('hashchange', () => loadHash());
-window.addEventListener('resize', () => draw());
+window.addEventListener('resize', () => {
+  needsDraw = true;
+});
+
+/** A doctor fix: the new settings shown, written to the URL, and a new run. */
+function applyChange(change: Partial<PlaygroundState>, params?: number[]): void {
+  Object.assign(state, change);
+  showState();
+  history.replaceState(null, '', `#${toHash(state)}`);
+  reset(params);
+}
+
+/** A model file chosen or dropped: the worker reads it; its answer starts a run from its weights. */
+async function importFile(file: File): Promise<void> {
+  setRunning(false);
+  command({ type: 'import', text: await file.text(), name: file.name, state: { ...state } });
+}
+
+$<HTMLInputElement>('import').addEventListener('change', (event) => {
+  const input = event.target as HTMLInputElement;
+  const file = input.files?.[0];
+  if (file)
+    void importFile(file).finally(() => {
+      input.value = '';
+    });
+});
+document.addEventListener('dragover', (event) => {
+  event.preventDefault();
+  document.body.classList.add('dropping');
+});
+document.addEventListener('dragleave', () => document.body.classList.remove('dropping'));
+document.addEventListener('drop', (event) => {
+  event.preventDefault();
+  document.body.classList.remove('dropping');
+  const file = event.dataTransfer?.files[0];
+  if (file) void importFile(file);
+});
 
 function loadHash(): void {
   const parsed = fromHash(location.hash);
@@ -182,30 +278,31 @@ function loadHash(): void {
   history.replaceState(null, '', `#${toHash(state)}`);
 }
 
-/**
- * Which kernels run: the WebAssembly ones compile asynchronously in a browser, so the page waits
- * for them before the first run — a run never switches kernels half-way, and the same URL gives the
- * same numbers. (They need a shared memory or a plain one; web/serve.ts makes the page
- * cross-origin isolated, which allows the shared one.)
- */
-async function chooseKernels(): Promise<void> {
-  let note = '';
-  try {
-    await kernels.wasmReady;
-  } catch (e) {
-    note = `WebAssembly failed: ${(e as Error).message}`;
-  }
-  note ||= kernels.wasmFailure() ?? '';
+/** Which kernels the worker runs (it waits for the WebAssembly ones to compile before any run). */
+function showKernels({ backend, note }: Ready): void {
   kernelText.textContent =
-    kernels.kernelBackend() === 'wasm' ? 'WebAssembly SIMD128' : `JavaScript${note ? ` (${note})` : ''}`;
-  kernelText.dataset.backend = kernels.kernelBackend();
+    backend === 'wasm' ? 'WebAssembly SIMD128' : `JavaScript${note ? ` (${note})` : ''}`;
+  kernelText.dataset.backend = backend;
 }
+
+worker.onmessage = (event: MessageEvent<Report>) => {
+  const report = event.data;
+  if (report.type === 'ready') {
+    showKernels(report);
+    loadHash();
+    requestAnimationFrame(frame);
+  } else if (report.type === 'setup') onSetup(report);
+  else if (report.type === 'tool' && report.tool === 'import') {
+    if (report.error) say(report.error);
+    else if (report.state) applyChange(report.state, report.params);
+  } else if (report.type === 'tool') {
+    $(report.tool).removeAttribute('aria-busy');
+    showTool(report, applyChange);
+  } else onSnapshot(report);
+};
+worker.onerror = (event) => say(`the training worker failed: ${event.message}`);
 
 buildControls();
 setRunning(false);
-// chooseKernels reports its own failures on the page (never rejects)
-void chooseKernels().then(() => {
-  loadHash();
-  document.body.dataset.ready = 'true';
-  requestAnimationFrame(frame);
-});
+// for tests and the console: the snapshot on screen (grid predictions as the page drew them)
+Object.assign(globalThis, { playgroundSnapshot: () => latest });

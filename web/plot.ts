@@ -3,7 +3,7 @@
 // Colours follow TensorFlow Playground: orange for class 0 / negative, blue for class 1 / positive.
 
 import type { Dataset } from './datasets.js';
-import type { LossHistory } from './history.js';
+import type { LossCurve } from './protocol.js';
 
 const ORANGE = [245, 147, 34];
 const BLUE = [8, 119, 189];
@@ -34,7 +34,7 @@ function context(canvas: HTMLCanvasElement): { ctx: CanvasRenderingContext2D; w:
  * range (lowest to highest) of its epochs, so oscillations stay visible instead of being averaged
  * away. Comparisons on the raw losses (log is monotonic), logs only per column.
  */
-export function drawLossCurve(canvas: HTMLCanvasElement, history: LossHistory | null): void {
+export function drawLossCurve(canvas: HTMLCanvasElement, history: LossCurve | null): void {
   const { ctx, w, h } = context(canvas);
   const pw = w - M.l - M.r;
   const ph = h - M.t - M.b;

@@ -10,6 +10,8 @@ export interface PlaygroundState {
   dataset: string;
   /** standard deviation of the noise added to targets (1-D) or to point positions (2-D) */
   noise: number;
+  /** share of the points held out as test data (never trained on); 0: none */
+  testRatio: number;
   /** hidden layer sizes; [] is a model with no hidden layer */
   hidden: number[];
   activation: string;
@@ -48,6 +50,7 @@ export const MAX_LAYER_SIZE = 256;
 export const fields: readonly Field[] = [
   { key: 'dataset', label: 'Data', kind: 'choice', choices: () => datasetNames },
   { key: 'noise', label: 'Noise', kind: 'number', min: 0, max: 1 },
+  { key: 'testRatio', label: 'Test share', kind: 'number', min: 0, max: 0.9 },
   { key: 'hidden', label: 'Hidden layers', kind: 'layers' },
   {
     key: 'activation',
@@ -67,6 +70,7 @@ export const fields: readonly Field[] = [
 export const defaultState: Readonly<PlaygroundState> = Object.freeze({
   dataset: 'square',
   noise: 0,
+  testRatio: 0,
   hidden: [64],
   activation: 'leakyRelu',
   output: 'auto',
@@ -120,22 +124,30 @@ export function fromHash(hash: string): { state: PlaygroundState; rejected: stri
   const text = hash.startsWith('#') ? hash.slice(1) : hash;
   for (const pair of text.split('&').filter(Boolean)) {
     const eq = pair.indexOf('=');
-    const key = decodeURIComponent(eq < 0 ? pair : pair.slice(0, eq));
+    const rawKey = eq < 0 ? pair : pair.slice(0, eq);
+    const key = decodeOr(rawKey);
     const field = fields.find((f) => f.key === key);
     if (!field) {
-      rejected.push(key);
+      rejected.push(key ?? rawKey);
       continue;
     }
-    let raw: string;
-    try {
-      raw = decodeURIComponent(eq < 0 ? '' : pair.slice(eq + 1));
-    } catch {
-      rejected.push(key);
+    const raw = decodeOr(eq < 0 ? '' : pair.slice(eq + 1));
+    if (raw === undefined) {
+      rejected.push(field.key);
       continue;
     }
     const value = parseField(field, raw);
-    if (value === undefined) rejected.push(`${key}=${raw}`);
-    else (state as unknown as Record<string, unknown>)[key] = value;
+    if (value === undefined) rejected.push(`${field.key}=${raw}`);
+    else (state as unknown as Record<string, unknown>)[field.key] = value;
   }
   return { state, rejected };
+}
+
+/** decodeURIComponent, or undefined for a malformed `%` escape (`%E0%A4%A`, a lone `%`). */
+function decodeOr(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -6,6 +6,7 @@
 import {
   DivergenceError,
   Network,
+  Random,
   TrainingRun,
   getOptimizer,
   toMatrix,
@@ -24,9 +25,11 @@ export class Trainer {
   readonly data: Dataset;
   readonly network: Network;
   readonly optimizer: Optimizer;
-  /** x[N×inputs], y[N×outputs] (one-hot [N×2] for softmaxCrossEntropy) */
+  /** the training rows: x[N×inputs], y[N×outputs] (one-hot [N×2] for softmaxCrossEntropy) */
   readonly x: Matrix;
   readonly y: Matrix;
+  /** the held-out rows (state.testRatio of the data), null when there are none */
+  readonly test: { x: Matrix; y: Matrix; rows: number[] } | null;
   /** cost (data loss + penalties) before each epoch's update */
   readonly history: LossHistory;
   /** set when the loss became NaN or infinite; the weights are those of the last finite loss */
@@ -54,11 +57,26 @@ export class Trainer {
       loss,
       weightDecay: state.weightDecay,
       seed: state.seed,
-      onWarning: () => {},
+      // no onWarning: the library collects its warnings in network.warnings, which the page shows
     });
     this.optimizer = getOptimizer(state.optimizer as OptimizerName, { learningRate: state.learningRate });
-    this.x = toMatrix(this.data.x, 'x', inputs);
-    this.y = toMatrix(targets, 'y', this.network.outputSize);
+    const { train, test } = splitRows(this.data.x.length, state.testRatio, state.seed);
+    const pick = (rows: number[], from: number[][], name: string, cols: number) =>
+      toMatrix(
+        rows.map((r) => from[r]),
+        name,
+        cols,
+      );
+    this.x = pick(train, this.data.x, 'x', inputs);
+    this.y = pick(train, targets, 'y', this.network.outputSize);
+    this.test =
+      test.length === 0
+        ? null
+        : {
+            x: pick(test, this.data.x, 'x', inputs),
+            y: pick(test, targets, 'y', this.network.outputSize),
+            rows: test,
+          };
     // one full-batch step per epoch, for as long as the page runs; no per-epoch lists kept
     this.training = new TrainingRun(this.network, this.x, this.y, {
       optimizer: this.optimizer,
@@ -87,8 +105,8 @@ export class Trainer {
         if (!info) break;
         this.history.push(info.loss);
         done++;
-        // checking the clock every 8 epochs keeps performance.now() out of the way of small networks
-        if ((done & 7) === 0 && performance.now() - start >= budgetMs) break;
+        // the clock after every epoch: one epoch of the largest network takes tens of milliseconds
+        if (performance.now() - start >= budgetMs) break;
       }
     } catch (e) {
       if (!(e instanceof DivergenceError)) throw e;
@@ -103,13 +121,28 @@ export class Trainer {
     // a finite last loss means the update after it overflowed the weights: the kept weights are those
     // of that loss, which the history has not seen yet
     if (Number.isFinite(run.lastLoss)) this.history.push(run.lastGoodLoss);
-    const value = Number.isFinite(run.lastLoss) ? NaN : run.lastLoss;
+    // say what happened: the loss itself overflowed, or the weights did after a last (huge) finite loss
+    const what = Number.isFinite(run.lastLoss)
+      ? `the update after a loss of ${run.lastGoodLoss.toExponential(3)} made the weights overflow`
+      : `the loss became ${run.lastLoss}`;
     return new DivergenceError(
-      `training diverged at epoch ${this.epoch + 1}: the loss became ${value}. ` +
+      `training diverged at epoch ${this.epoch + 1}: ${what}. ` +
         `The weights are those of the last finite loss; lower the learning rate (now ${this.optimizer.learningRate}).`,
       this.epoch + 1,
       1,
     );
+  }
+
+  /** Loss (data term) and, for classification, accuracy on the held-out rows; NaN when there are none. */
+  testMetrics(): { loss: number; accuracy: number } {
+    if (!this.test) return { loss: Number.NaN, accuracy: Number.NaN };
+    const { x, y, rows } = this.test;
+    const loss = this.network.computeLoss(x, y).data;
+    if (this.data.task === 'regression') return { loss, accuracy: Number.NaN };
+    const p = this.predictInto(new Float64Array(x.rows), x);
+    let right = 0;
+    for (let i = 0; i < rows.length; i++) if (p[i] > 0.5 === this.data.y[rows[i]][0] > 0.5) right++;
+    return { loss, accuracy: right / rows.length };
   }
 
   /**
@@ -158,4 +191,17 @@ export class Trainer {
     }
     return g;
   }
+}
+
+/**
+ * Which rows train and which are held out: a seeded shuffle picks round(ratio·n) test rows; both
+ * lists in data order. Ratio 0 trains on every row in order (the runs of earlier links stay the same).
+ */
+export function splitRows(n: number, ratio: number, seed: number): { train: number[]; test: number[] } {
+  const all = Array.from({ length: n }, (_, i) => i);
+  const held = Math.min(n - 1, Math.round(ratio * n));
+  if (held <= 0) return { train: all, test: [] };
+  const test = new Random(seed + 1).shuffle([...all]).slice(0, held);
+  const inTest = new Set(test);
+  return { train: all.filter((i) => !inTest.has(i)), test: test.sort((a, b) => a - b) };
 }

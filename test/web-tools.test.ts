@@ -1,0 +1,161 @@
+// The playground's tools in Chromium: a leaky-ReLU output on a sine (negative targets) shows the library's warning and the
+// doctor's output-activation finding, and its one-click fix brings the loss down below 1e-3; the
+// gradient check shows its verdict; the exported model file, read in Node by the library, predicts
+// what the page shows (max difference ≤ 1e-12, float64), and dropped on a fresh page it restores the
+// settings and the weights; a file that is not a model is refused with a message.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { toMatrix } from '../src/index.js';
+import { modelNetwork, parseModel } from '../src/io/index.js';
+import { launchChromium } from './chromium.js';
+import { startSite, type Site } from './web-site.js';
+
+describe('playground tools in Chromium', () => {
+  let server: Site | undefined;
+  let browser: Browser | undefined;
+
+  before(async () => {
+    server = await startSite();
+    browser = (await launchChromium()).browser;
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(hash: string): Promise<Page> {
+    if (!browser || !server) throw new Error('not started');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    await page.goto(server.url + hash);
+    await page.waitForSelector('body[data-ready="true"]');
+    return page;
+  }
+  const settled = (page: Page) => page.waitForSelector('body[data-settled="true"]', { state: 'attached' });
+  const loss = (page: Page) =>
+    page.$eval('#loss', (e) => Number((e as HTMLElement).dataset.value ?? Number.NaN));
+  /** Trains for `ms` milliseconds, then pauses and waits for the final snapshot. */
+  async function train(page: Page, ms: number): Promise<void> {
+    await page.click('#start');
+    await page.waitForTimeout(ms);
+    await page.click('#start');
+    await settled(page);
+  }
+
+  test('leaky-ReLU output on a sine: warning, doctor finding, one-click fix, loss below 1e-3', async () => {
+    // (on x² a leaky-ReLU output learns: its targets are never negative)
+    const page = await open(
+      '#dataset=sine&hidden=16,16&activation=tanh&output=leakyRelu&optimizer=adam&learningRate=0.01',
+    );
+    assert.match((await page.textContent('#warnings')) ?? '', /output activation leakyRelu with loss mse/);
+    await train(page, 1500);
+    const stuck = await loss(page);
+    await page.click('#doctor');
+    const finding = await page.waitForSelector('#doctor-report .finding[data-rule="output-activation"]', {
+      timeout: 30_000,
+    });
+    assert.match((await finding.textContent()) ?? '', /output: 'linear'/);
+    await (await finding.$('button.apply'))?.click();
+    await settled(page);
+    assert.equal(await page.inputValue('#control-output'), 'linear');
+    assert.match(await page.evaluate(() => location.hash), /&output=linear&/);
+    await page.click('#start');
+    await page.waitForFunction(() => Number(document.getElementById('loss')?.dataset.value) < 1e-3, null, {
+      timeout: 20_000,
+      polling: 100,
+    });
+    await page.click('#start');
+    console.log(`# sine, leaky-ReLU output: loss ${stuck} after 1.5 s; with the fix: ${await loss(page)}`);
+    assert.ok(stuck > 1e-3, `the leaky-ReLU output should stay above 1e-3, loss ${stuck}`);
+    assert.ok((await loss(page)) < stuck / 8, 'the fix should bring the loss well down');
+    await page.close();
+  });
+
+  test('gradient check: the verdict and the report on the page', async () => {
+    const page = await open('#dataset=circles&hidden=6,4&activation=tanh');
+    await page.click('#gradcheck');
+    const report = await page.waitForSelector('#gradcheck-report[data-verdict]', { timeout: 30_000 });
+    assert.equal(await report.getAttribute('data-verdict'), 'pass');
+    assert.match((await report.textContent()) ?? '', /^gradient check: PASS/);
+    await page.close();
+  });
+
+  test('export: the model file, read by the library in Node, predicts what the page shows (≤ 1e-12)', async () => {
+    const page = await open('#dataset=sine&hidden=16,16&activation=tanh&optimizer=adam&learningRate=0.01');
+    await train(page, 800);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+    const path = await download.path();
+    const model = parseModel(readFileSync(path, 'utf8'), download.suggestedFilename());
+    assert.equal(model.encoding.target.task, 'regression');
+    const network = modelNetwork(model);
+    const shown = await page.evaluate(() => {
+      const snap = (
+        globalThis as unknown as { playgroundSnapshot: () => { grid: Float64Array; gridX: Float64Array } }
+      ).playgroundSnapshot();
+      return { x: Array.from(snap.gridX), y: Array.from(snap.grid) };
+    });
+    const predicted = network.predict(
+      toMatrix(
+        shown.x.map((v) => [v]),
+        'x',
+        1,
+      ),
+    );
+    let worst = 0;
+    for (let i = 0; i < shown.y.length; i++)
+      worst = Math.max(worst, Math.abs(predicted.data[i] - shown.y[i]));
+    console.log(
+      `# export: ${download.suggestedFilename()}, ${shown.y.length} points, max difference ${worst}`,
+    );
+    assert.equal(shown.y.length, 200);
+    assert.ok(worst <= 1e-12, `max difference ${worst}`);
+
+    // dropped on a fresh page with other settings: the model's settings and weights, the same predictions
+    const fresh = await open('#dataset=xor&hidden=3');
+    const text = readFileSync(path, 'utf8');
+    await fresh.evaluate(
+      ([body, name]) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([body], name, { type: 'application/json' }));
+        document.dispatchEvent(
+          new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }),
+        );
+      },
+      [text, download.suggestedFilename()],
+    );
+    await fresh.waitForFunction(() =>
+      document.getElementById('summary')?.textContent?.includes('Dense(1 → 16, tanh)'),
+    );
+    await settled(fresh);
+    assert.equal(await fresh.inputValue('#control-dataset'), 'sine');
+    assert.equal(await fresh.inputValue('#control-hidden'), '16,16');
+    assert.equal(await fresh.inputValue('#control-optimizer'), 'adam');
+    const again = await fresh.evaluate(() =>
+      Array.from(
+        (globalThis as unknown as { playgroundSnapshot: () => { grid: Float64Array } }).playgroundSnapshot()
+          .grid,
+      ),
+    );
+    assert.deepEqual(again, shown.y, 'the imported weights predict exactly what the exporting page showed');
+    await fresh.close();
+    await page.close();
+  });
+
+  test('import: a file that is not a model is refused with a message', async () => {
+    const page = await open('');
+    await page.setInputFiles('#import', {
+      name: 'notes.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"a":1}'),
+    });
+    await page.waitForFunction(() =>
+      document.getElementById('message')?.textContent?.includes('not a scratchnet model'),
+    );
+    await page.click('#step');
+    await settled(page);
+    assert.equal(await page.textContent('#epoch'), '1', 'the page still works');
+    await page.close();
+  });
+});

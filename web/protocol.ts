@@ -1,0 +1,103 @@
+// The messages between the page (main.ts) and the training worker (worker.ts). The worker owns the
+// run and trains in time slices; the page only draws the latest snapshot it was sent.
+
+import type { Dataset } from './datasets.js';
+import type { PlaygroundState } from './state.js';
+
+/** What the page asks of the worker. */
+export type Order =
+  /** a new run; `params`: start from these weights (an imported model's) instead of the seeded ones */
+  | { type: 'reset'; state: PlaygroundState; params?: number[] }
+  | { type: 'run'; on: boolean }
+  | { type: 'step' }
+  /** the tools (web/tools.ts), on the current run: each answered by a ToolReport, then a snapshot */
+  | { type: 'doctor' }
+  | { type: 'gradcheck' }
+  | { type: 'export' }
+  /** a model file's text; `state`: the page's settings, for what the file does not say */
+  | { type: 'import'; text: string; name: string; state: PlaygroundState };
+
+/**
+ * The page's messages: orders, numbered by `seq` so the page knows when the worker has answered all
+ * of them; and `drawn`: the page drew the last snapshot, the worker may send the next one.
+ */
+export type Command = (Order & { seq: number }) | { type: 'drawn' };
+
+/** The loss history as the plots read it (a copy of the entries in use of a LossHistory). */
+export interface LossCurve {
+  low: Float64Array;
+  high: Float64Array;
+  length: number;
+  epochs: number;
+}
+
+export interface Snapshot {
+  type: 'snapshot';
+  /** the last command the worker has handled */
+  seq: number;
+  running: boolean;
+  epoch: number;
+  /** the latest loss; NaN before the first epoch */
+  loss: number;
+  curve: LossCurve;
+  /** on the held-out rows: the data loss, and the share classified right (NaN: no test rows, or regression) */
+  testLoss: number;
+  testAccuracy: number;
+  /** predictions on the grid: 1-D, `gridSide` points; 2-D, gridSide² cells, top row first */
+  grid: Float64Array;
+  gridX: Float64Array;
+  gridSide: number;
+  /** epochs per second while running (NaN otherwise) */
+  speed: number;
+  /** the divergence message, once diverged */
+  diverged: string;
+}
+
+/** Sent after each reset: what the new run is, or why it could not be made. */
+export interface Setup {
+  type: 'setup';
+  seq: number;
+  /** the library's error for settings that do not fit together; '' when the run was made */
+  error: string;
+  data: Dataset | null;
+  inputSize: number;
+  /** String(network) */
+  summary: string;
+  /** the library's warnings (network.warnings) */
+  warnings: string[];
+}
+
+/** Sent once, when the worker's kernels are chosen. */
+export interface Ready {
+  type: 'ready';
+  backend: string;
+  note: string;
+}
+
+/** A doctor finding as the page shows it; `change` is its fix in the page's settings (null: none). */
+export interface DoctorFinding {
+  rule: string;
+  severity: string;
+  observed: string;
+  why: string;
+  fix: string;
+  change: Partial<PlaygroundState> | null;
+}
+
+/** A tool's answer: doctor findings, a gradient check, or a model file; `error` (the library's message) when it failed. */
+export interface ToolReport {
+  type: 'tool';
+  tool: 'doctor' | 'gradcheck' | 'export' | 'import';
+  error: string;
+  findings?: DoctorFinding[];
+  /** gradcheck: the verdict; text: its report, or the exported model file */
+  verdict?: string;
+  text?: string;
+  /** export: a file name */
+  name?: string;
+  /** import: the model's settings and weights, for the page to start a run from */
+  state?: PlaygroundState;
+  params?: number[];
+}
+
+export type Report = Snapshot | Setup | Ready | ToolReport;

@@ -1,0 +1,154 @@
+// The playground's tools beyond training, run in the worker on the current run: the doctor (its
+// findings, each fix as a change of the page's settings), the gradient check (verdict and report),
+// and export in the CLI's model file format (scratchnet-model, as `scratchnet train` writes it).
+
+import {
+  DataError,
+  Network,
+  diagnose,
+  formatGradCheckReport,
+  gradCheck,
+  type Finding,
+} from '../src/index.js';
+// the model file's type only: src/io's values bring its zod schema (~100 kB gzipped) into the page's
+// bundle; the CLI validates the file when it reads it (test/web-tools.test.ts reads one in Node)
+import type { ModelFile } from '../src/io/index.js';
+import type { DoctorFinding } from './protocol.js';
+import { datasetNames } from './datasets.js';
+import { fromHash, toHash, type PlaygroundState } from './state.js';
+import type { Trainer } from './trainer.js';
+
+/** The doctor on the run's network and data, with the page's optimizer and learning rate. */
+export function doctorFindings(trainer: Trainer): DoctorFinding[] {
+  const { state } = trainer;
+  const report = diagnose(trainer.network, trainer.x, trainer.y, {
+    optimizer: state.optimizer,
+    learningRate: state.learningRate,
+    batchSize: trainer.x.rows,
+    scale: false,
+    trained: trainer.epoch > 0,
+  });
+  return report.findings.map((f) => ({
+    rule: f.rule,
+    severity: f.severity,
+    observed: f.observed,
+    why: f.why,
+    fix: f.fix,
+    change: settingsChange(f, state),
+  }));
+}
+
+/** A finding's fix as new values of the page's settings; null when the page has no setting for it. */
+export function settingsChange(finding: Finding, state: PlaygroundState): Partial<PlaygroundState> | null {
+  const change: Partial<PlaygroundState> = {};
+  for (const [key, value] of Object.entries(finding.fixOptions ?? {})) {
+    if (key === 'layers' && Array.isArray(value) && value.every(Number.isInteger)) {
+      change.hidden = (value as number[]).slice(1, -1);
+    } else if ((key === 'learningRate' || key === 'weightDecay') && typeof value === 'number') {
+      change[key] = value;
+    } else if (
+      (key === 'output' || key === 'activation' || key === 'optimizer' || key === 'loss') &&
+      typeof value === 'string'
+    ) {
+      change[key] = value;
+    } else {
+      return null;
+    }
+  }
+  return Object.keys(change).length > 0 &&
+    Object.entries(change).some(([k, v]) => String(state[k as keyof PlaygroundState]) !== String(v))
+    ? change
+    : null;
+}
+
+/** The gradient check of the run's network on its data: the verdict and the library's report. */
+export function gradientCheck(trainer: Trainer): { verdict: string; text: string } {
+  const report = gradCheck(trainer.network, trainer.x, trainer.y);
+  return { verdict: report.verdict, text: formatGradCheckReport(report) };
+}
+
+/** The trained network as a model file the CLI reads (`scratchnet predict --model …`). */
+export function exportModel(trainer: Trainer): string {
+  const { state, network, data } = trainer;
+  const inputs = data.x[0].length;
+  const outputs = network.outputSize;
+  const task = data.task === 'regression' ? 'regression' : outputs === 1 ? 'binary' : 'multiclass';
+  const model: ModelFile = {
+    format: 'scratchnet-model',
+    version: 1,
+    createdBy: 'scratchnet playground',
+    data: { source: `dataset ${state.dataset}` },
+    network: network.toJSON(),
+    encoding: {
+      features: Array.from({ length: inputs }, (_, i) => ({ name: `x${i + 1}`, type: 'number' as const })),
+      target: { columns: ['y'], task, ...(task === 'regression' ? {} : { classes: ['0', '1'] }) },
+      missing: 'error',
+    },
+    settings: {
+      layers: [inputs, ...state.hidden, outputs],
+      activation: state.activation,
+      ...(state.output === 'auto' ? {} : { output: state.output }),
+      loss: network.loss.name,
+      optimizer: state.optimizer,
+      learningRate: state.learningRate,
+      epochs: Math.max(1, trainer.epoch),
+      batchSize: trainer.x.rows,
+      weightDecay: state.weightDecay,
+      seed: state.seed,
+    },
+    history: { loss: [] },
+  };
+  return `${JSON.stringify(model, null, 1)}\n`; // as serializeModel writes it
+}
+
+/** The training settings a model file records (src/cli writes them; ModelFile types them as object). */
+interface SavedSettings {
+  activation?: string;
+  output?: string;
+  loss?: string;
+  optimizer?: string;
+  learningRate?: number;
+  weightDecay?: number;
+  seed?: number;
+}
+
+/**
+ * A model file (as the CLI or Export writes it) as the page's settings and the network's weights.
+ * The library rebuilds the network (Network.fromJSON); settings the page cannot show are refused.
+ */
+export function importModel(
+  text: string,
+  name: string,
+  current: PlaygroundState,
+): { state: PlaygroundState; params: number[] } {
+  let model: Partial<ModelFile>;
+  try {
+    model = JSON.parse(text) as Partial<ModelFile>;
+  } catch (e) {
+    throw new DataError(`${name}: not a model file: invalid JSON (${(e as Error).message})`, 'model');
+  }
+  if (model?.format !== 'scratchnet-model' || !model.network)
+    throw new DataError(`${name}: not a scratchnet model file (format "scratchnet-model")`, 'model');
+  const network = Network.fromJSON(model.network);
+  const sizes = network.layers.map((l) => l.inputSize).concat(network.outputSize);
+  const named = /^dataset (\w+)$/.exec(model.data?.source ?? '')?.[1];
+  const dataset = named && (datasetNames as readonly string[]).includes(named) ? named : current.dataset;
+  // unchecked here: the round trip through the URL hash below checks every value
+  const settings = (model.settings ?? {}) as SavedSettings;
+  const wanted: PlaygroundState = {
+    ...current,
+    dataset,
+    hidden: sizes.slice(1, -1),
+    activation: settings.activation ?? current.activation,
+    output: settings.output ?? 'auto',
+    loss: settings.loss ?? 'auto',
+    optimizer: settings.optimizer ?? current.optimizer,
+    learningRate: settings.learningRate ?? current.learningRate,
+    weightDecay: settings.weightDecay ?? 0,
+    seed: settings.seed ?? current.seed,
+  };
+  const { state, rejected } = fromHash(toHash(wanted));
+  if (rejected.length)
+    throw new DataError(`${name}: the playground cannot show ${rejected.join(', ')}`, 'model');
+  return { state, params: Array.from(network.params) };
+}

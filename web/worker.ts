@@ -1,0 +1,206 @@
+// The training worker: owns the run (web/trainer.ts, the library's TrainingRun stepped epoch by
+// epoch), trains in time slices of SLICE_MS, reads the page's commands between slices, and sends a
+// snapshot (loss curve, grid predictions) whenever the page has drawn the previous one. The page's
+// main thread never trains, so any allowed network leaves it free to draw and answer clicks.
+
+import { DataError, ScratchnetError, kernels, type Matrix } from '../src/index.js';
+import type { Command, Order, Report, Snapshot } from './protocol.js';
+import { doctorFindings, exportModel, gradientCheck, importModel } from './tools.js';
+import { Trainer } from './trainer.js';
+
+/** training per slice before the worker looks at its messages again */
+const SLICE_MS = 12;
+const GRID_1D = 200;
+/** multiply-adds one 2-D prediction map may cost (about 30 ms of WebAssembly): sets the map's side */
+const MAP_BUDGET = 72e6;
+
+interface Run {
+  trainer: Trainer;
+  grid: Matrix;
+  side: number;
+  pred: Float64Array;
+}
+
+let run: Run | null = null;
+let running = false;
+let seq = 0;
+/** a snapshot is on its way to the page and not drawn yet */
+let inFlight = false;
+/** training time since the last snapshot, and what the last prediction map cost (ms) */
+let trainedMs = 0;
+let predictMs = 0;
+let speed = { epochs: 0, since: 0, value: Number.NaN };
+
+const post = (report: Report, transfer: Transferable[] = []) => postMessage(report, { transfer });
+// a zero-delay task: setTimeout would be clamped to 4 ms once nested
+const channel = new MessageChannel();
+channel.port1.onmessage = () => slice();
+let scheduled = false;
+function schedule(): void {
+  if (scheduled || !running) return;
+  scheduled = true;
+  channel.port2.postMessage(null);
+}
+
+function slice(): void {
+  scheduled = false;
+  if (!running || !run) return;
+  const start = performance.now();
+  const done = run.trainer.run(Number.POSITIVE_INFINITY, SLICE_MS);
+  const now = performance.now();
+  trainedMs += now - start;
+  speed.epochs += done;
+  if (now - speed.since >= 500)
+    speed = { epochs: 0, since: now, value: (speed.epochs * 1000) / (now - speed.since) };
+  if (done === 0) running = false; // diverged, or L-BFGS converged
+  // predictions take at most a third of the worker's time
+  if (!inFlight && (trainedMs >= 2 * predictMs || !running)) send();
+  schedule();
+}
+
+/** Builds the run for a state; the library's error when its settings do not fit together. */
+function reset(command: Extract<Order, { type: 'reset' }>): void {
+  running = false;
+  run = null;
+  try {
+    const trainer = new Trainer(command.state);
+    if (command.params) loadWeights(trainer, command.params);
+    const inputs = trainer.network.inputSize;
+    const params = trainer.network.params.length;
+    const side =
+      inputs === 1 ? GRID_1D : Math.max(16, Math.min(60, Math.floor(Math.sqrt(MAP_BUDGET / params))));
+    const grid = trainer.makeGrid(side);
+    run = { trainer, grid, side, pred: new Float64Array(grid.rows) };
+    const { data, network } = trainer;
+    post({
+      type: 'setup',
+      seq,
+      error: '',
+      data,
+      inputSize: inputs,
+      summary: String(network),
+      warnings: [...network.warnings],
+    });
+  } catch (e) {
+    const error = e instanceof ScratchnetError ? `${e.name}: ${e.message}` : String(e);
+    post({ type: 'setup', seq, error, data: null, inputSize: 0, summary: '', warnings: [] });
+  }
+}
+
+/** An imported model's weights into a run built from its settings: the same shapes and activations, or an error. */
+function loadWeights(trainer: Trainer, params: number[]): void {
+  const { network } = trainer;
+  if (params.length !== network.params.length)
+    throw new DataError(
+      `the model has ${params.length} parameters, this setup ${network.params.length}`,
+      'model',
+    );
+  network.params.set(params);
+}
+
+/** Predicts the grid and posts a snapshot of the run. */
+function send(): void {
+  if (!run) return;
+  const { trainer, grid, side, pred } = run;
+  const start = performance.now();
+  trainer.predictInto(pred, grid);
+  predictMs = performance.now() - start;
+  trainedMs = 0;
+  const h = trainer.history;
+  const test = trainer.testMetrics();
+  const snapshot: Snapshot = {
+    type: 'snapshot',
+    seq,
+    running,
+    epoch: trainer.epoch,
+    loss: trainer.epoch > 0 ? h.last : Number.NaN,
+    testLoss: test.loss,
+    testAccuracy: test.accuracy,
+    curve: {
+      low: h.low.slice(0, h.length),
+      high: h.high.slice(0, h.length),
+      length: h.length,
+      epochs: h.epochs,
+    },
+    grid: pred.slice(),
+    gridX: trainer.network.inputSize === 1 ? Float64Array.from(grid.data) : new Float64Array(0),
+    gridSide: side,
+    speed: running ? speed.value : Number.NaN,
+    diverged: trainer.diverged?.message ?? '',
+  };
+  inFlight = true;
+  post(snapshot, [
+    snapshot.curve.low.buffer,
+    snapshot.curve.high.buffer,
+    snapshot.grid.buffer,
+    snapshot.gridX.buffer,
+  ]);
+}
+
+function handle(command: Command): void {
+  if (command.type === 'drawn') {
+    inFlight = false;
+    if (!running) return;
+    if (trainedMs >= 2 * predictMs) send();
+    return;
+  }
+  seq = command.seq;
+  if (command.type === 'reset') reset(command);
+  else if (command.type === 'step') {
+    running = false;
+    run?.trainer.run(1);
+  } else if (command.type === 'run') {
+    running = command.on && run !== null && run.trainer.diverged === null;
+    speed = { epochs: 0, since: performance.now(), value: Number.NaN };
+  } else if (command.type === 'import') {
+    try {
+      post({
+        type: 'tool',
+        tool: 'import',
+        error: '',
+        ...importModel(command.text, command.name, command.state),
+      });
+    } catch (e) {
+      post({
+        type: 'tool',
+        tool: 'import',
+        error: e instanceof ScratchnetError ? `${e.name}: ${e.message}` : String(e),
+      });
+    }
+  } else tool(command.type);
+  send(); // every command is answered by a snapshot carrying its seq
+  schedule();
+}
+
+/** Runs a tool on the current run (training paused while it runs) and posts its report. */
+function tool(name: 'doctor' | 'gradcheck' | 'export'): void {
+  const trainer = run?.trainer;
+  try {
+    if (!trainer) throw new Error('no run: fix the settings first');
+    if (name === 'doctor') post({ type: 'tool', tool: name, error: '', findings: doctorFindings(trainer) });
+    else if (name === 'gradcheck') post({ type: 'tool', tool: name, error: '', ...gradientCheck(trainer) });
+    else {
+      const file = `playground-${trainer.state.dataset}-epoch${trainer.epoch}.model.json`;
+      post({ type: 'tool', tool: name, error: '', text: exportModel(trainer), name: file });
+    }
+  } catch (e) {
+    const error =
+      e instanceof ScratchnetError ? `${e.name}: ${e.message}` : String((e as Error).message ?? e);
+    post({ type: 'tool', tool: name, error });
+  }
+}
+
+/** Which kernels run: the WebAssembly ones compile asynchronously; commands wait for them. */
+async function start(): Promise<void> {
+  let note = '';
+  try {
+    await kernels.wasmReady;
+  } catch (e) {
+    note = `WebAssembly failed: ${(e as Error).message}`;
+  }
+  note ||= kernels.wasmFailure() ?? '';
+  post({ type: 'ready', backend: kernels.kernelBackend(), note });
+  addEventListener('message', (event: MessageEvent<Command>) => handle(event.data));
+}
+
+void start();
