@@ -56,8 +56,11 @@ test('doctor --model on a model trained at a learning rate far too small says so
   const report = JSON.parse(run.stdout) as Report;
   const finding = report.findings.find((f) => f.rule === 'learning-rate');
   assert.ok(finding, JSON.stringify(report.findings));
-  assert.equal(finding.severity, 'error');
-  assert.ok((finding.fixOptions?.learningRate ?? 0) >= 0.01, `fix: ${JSON.stringify(finding.fixOptions)}`);
+  // Adam at its default rate on moons still reaches a useful held-out score: a warning, not an error
+  // (issue 19's calibration), and the recommended rate stays inside Adam's range (≤ 0.1)
+  assert.equal(finding.severity, 'warning');
+  const rate = finding.fixOptions?.learningRate ?? 0;
+  assert.ok(rate >= 0.01 && rate <= 0.1, `fix: ${JSON.stringify(finding.fixOptions)}`);
   assert.equal(report.summary.learningRate, 0.001);
 });
 
