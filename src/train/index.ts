@@ -64,10 +64,13 @@ export { columnStats, fitScaling, standardize, unstandardize, type Scaling } fro
 export { LearningRateSchedule, scheduleTypes, type ScheduleSpec, type ScheduleState } from './schedules.js';
 export {
   inferTask,
+  inferTaskWithReason,
+  oneHotLabels,
   createNetwork,
   networkDefaults,
   trainNetwork,
   type Task,
+  type TaskInference,
   type AutoOptions,
 } from './auto.js';
 export { DataParallel, fitParallel, type DataParallelOptions, type FitParallelOptions } from './parallel.js';

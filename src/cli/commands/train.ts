@@ -4,6 +4,7 @@
 
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { overrideFlag, type TargetEncoding } from '../../data/index.js';
 import { serializeModel } from '../../io/index.js';
 import { TrainingRun, type EpochInfo, type FitCheckpoint, type History } from '../../train/index.js';
 import { evaluate, formatEvaluation } from '../evaluation.js';
@@ -159,6 +160,8 @@ function describeRun(log: (line: string) => void, start: TrainStart): void {
     `training on ${data.source}: ${x.rows} rows, ${x.cols} input${x.cols === 1 ? '' : 's'} → ${data.encoding.target.task} on ${data.encoding.target.columns.join(', ')}` +
       `${resume ? ` (resuming after epoch ${resume.epoch})` : ''}`,
   );
+  const { task, inferred } = data.encoding.target;
+  if (inferred && !resume) log(`task ${task} inferred: ${inferred}; override with ${overrideFlag(task)}`);
   const hidden = network.layers.slice(0, -1).map((l) => l.activation?.name ?? 'linear');
   log(
     `network ${[network.inputSize, ...network.layers.map((l) => l.outputSize)].join('-')}${hidden.length ? `, ${hidden[0]}` : ''}, ` +
@@ -234,6 +237,7 @@ async function finish(
       model: out,
       epochs: history.epochs,
       stopReason: history.stopReason,
+      task: taskSummary(data.encoding.target),
       metrics: model.metrics,
       plots,
     };
@@ -246,4 +250,12 @@ async function finish(
     );
   log(`training set (${x.rows} rows):\n${formatEvaluation(trainEval).replace(/^(?=.)/gm, '  ')}`);
   log(`wrote ${out}${plots.length ? ` and ${plots.length} plot files in ${plotsDir}` : ''}`);
+}
+
+/** The task for --json: what it is, and when inferred, why and the flag that overrides it. */
+function taskSummary(target: TargetEncoding) {
+  return {
+    name: target.task,
+    ...(target.inferred ? { inferred: target.inferred, override: overrideFlag(target.task) } : {}),
+  };
 }
