@@ -74,3 +74,5 @@ export {
   type AutoOptions,
 } from './auto.js';
 export { DataParallel, fitParallel, type DataParallelOptions, type FitParallelOptions } from './parallel.js';
+export { defaultValidationSplit, holdoutRule, stratifiedOrder } from './holdout.js';
+export { referenceScores, linearReference, type ReferenceScores } from './reference.js';
