@@ -264,15 +264,18 @@ function runScores(run: TrainingRun, encoding: Encoding, seed: number) {
   const heldOutRows = data.validation;
   const heldOut = heldOutRows && evaluate(network, encoding, heldOutRows.x, heldOutRows.y);
   const training = heldOut
-    ? `training rows (${data.x.rows}, held-out rows excluded)`
+    ? `training set (${data.x.rows} rows; the held-out rows excluded)`
     : `training set (${data.x.rows} rows)`;
   const lines = [`${training}:\n${indent(formatEvaluation(trainEval))}`];
   if (!heldOutRows || !heldOut) return { metrics: { train: trainEval.metrics }, lines };
   const names = Object.keys(heldOut.metrics).filter((k) => k !== 'mse') as MetricName[];
   const refs = referenceScores(data, heldOutRows, encoding.target.task, names, seed);
+  const listed = (m: Record<string, number>) => names.map((k) => `${k} ${formatNumber(m[k])}`).join(', ');
+  const trivial = encoding.target.task === 'regression' ? 'the training mean' : 'the class prior';
   lines.push(
-    `held-out rows (${heldOutRows.x.rows}, not trained on; early stopping chose the epoch on them):\n${indent(formatEvaluation(heldOut))}`,
-    `  beside it on the held-out rows: ${names.map((k) => `${k} baseline ${formatNumber(refs.baseline[k])}, linear model ${formatNumber(refs.linear[k])}`).join('; ')}`,
+    `held-out set (${heldOutRows.x.rows} rows, not trained on; early stopping chose the epoch on them):\n${indent(formatEvaluation(heldOut))}`,
+    `  on the same held-out rows, baseline (${trivial}): ${listed(refs.baseline)}`,
+    `  on the same held-out rows, linear model (no hidden layer): ${listed(refs.linear)}`,
   );
   return {
     metrics: { train: trainEval.metrics, heldOut: { rows: heldOutRows.x.rows, ...heldOut.metrics }, ...refs },
