@@ -76,3 +76,4 @@ export {
 export { DataParallel, fitParallel, type DataParallelOptions, type FitParallelOptions } from './parallel.js';
 export { defaultValidationSplit, holdoutRule, stratifiedOrder } from './holdout.js';
 export { referenceScores, linearReference, type ReferenceScores } from './reference.js';
+export { scalingWarnings, scalingWarningRule } from './scaling-warnings.js';

@@ -9,6 +9,7 @@ import { serializeModel } from '../../io/index.js';
 import {
   TrainingRun,
   referenceScores,
+  scalingWarnings,
   type EpochInfo,
   type FitCheckpoint,
   type MetricName,
@@ -82,6 +83,9 @@ async function train(flags: Flags, command: Command): Promise<void> {
   const start = saved ? resumeStart(flags, command, saved) : freshStart(flags, paths.out);
   const { data, settings, network } = start;
   if (!saved) holdOutByDefault(settings, data.encoded.x.rows, data.encoding.target.task);
+  if (!saved && settings.scale)
+    for (const w of scalingWarnings(data.encoded.x, data.encoded.inputNames))
+      process.stderr.write(`warning: ${w}\n`);
   const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
   for (const w of data.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
   for (const n of data.notes ?? []) process.stderr.write(`note: ${n}\n`); // rows left out, decimal commas
