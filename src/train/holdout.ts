@@ -3,6 +3,12 @@
 //
 // Rule: 20% of the rows when there are at least 50 (scikit-learn's MLP early_stopping uses 10%,
 // Keras users commonly 20%; below 50 rows a fifth is under 10 rows, too few to choose an epoch on).
+//
+// No refit on all rows afterwards: the saved model is the one whose held-out score is reported. Measured
+// (CLI defaults, 80/20 outer splits with sklearn's random_state 0, test score of the held-out-stopped
+// model → a refit on every training row for the best epoch count): diabetes R² 0.264 → 0.242, wine
+// accuracy 1.000 → 1.000, friedman1 (400 rows, noise 1) R² 0.880 → 0.892 — no consistent gain, and
+// the refit model's score would be unmeasured. `--val-split 0 --epochs N` does the refit by hand.
 
 import type { Matrix } from '../matrix.js';
 
