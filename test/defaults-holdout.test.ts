@@ -65,6 +65,7 @@ test('CLI: held-out metrics with the baseline and a linear model, in the summary
   assert.ok(model.metrics.baseline.r2 < 0.05);
   assert.equal(model.settings.validationSplit, 0.2);
   assert.equal(model.settings.heldOutByDefault, true);
+  assert.equal(model.settings.earlyStopping, 150, 'patience: half of the 300 epochs');
   const j = JSON.parse(scratchnet([...args, '--json', '--out', 'j.json'], dir).stdout);
   assert.deepEqual(Object.keys(j.metrics).sort(), ['baseline', 'heldOut', 'linear', 'train']);
   assert.equal(j.metrics.heldOut.r2, model.metrics.heldOut.r2, 'the same run, the same held-out score');
