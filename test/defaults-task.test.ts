@@ -6,11 +6,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
+  balancedAccuracy,
   fitEncoding,
   inferNumericTask,
   inferTask,
   inferTaskWithReason,
   parseCsv,
+  perClassRecall,
   trainNetwork,
 } from '../src/index.js';
 import { scratchDir, scratchnet } from './fixtures/cli.js';
@@ -103,4 +105,13 @@ test('CLI: the inferred task is said with its reason and override, in --json and
   assert.equal(summary.task.override, '--task regression');
   const r = scratchnet([...common, '--task', 'regression', '--json', '--out', 'r.json'], dir);
   assert.deepEqual(JSON.parse(r.stdout).task, { name: 'regression' });
+});
+
+test('balancedAccuracy and perClassRecall: a majority-class predictor scores 1/k however imbalanced', () => {
+  const targets = [...Array(90).fill([1, 0]), ...Array(10).fill([0, 1])];
+  const majority = Array(100).fill([0.9, 0.1]);
+  assert.deepEqual(perClassRecall(majority, targets), [1, 0]);
+  assert.equal(balancedAccuracy(majority, targets), 0.5);
+  const mixed = [...Array(90).fill([0.9, 0.1]), ...Array(5).fill([0.2, 0.8]), ...Array(5).fill([0.8, 0.2])];
+  assert.equal(balancedAccuracy(mixed, targets), 0.75);
 });

@@ -53,6 +53,8 @@ export {
   accuracy,
   logLoss,
   confusionMatrix,
+  perClassRecall,
+  balancedAccuracy,
   predictedClasses,
   computeMetrics,
   baselinePredictions,
