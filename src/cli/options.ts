@@ -281,7 +281,7 @@ export const settingRows: readonly SettingRow[] = [
     option: 'valSplit',
     key: 'validationSplit',
     group: 'training',
-    help: 'fraction of the rows held out for validation (default 0: none)',
+    help: 'fraction of the rows held out for validation (default 0.2 from 50 rows, stratified for classes; 0: train on every row)',
     parse: number(0, 1, { exclusiveMax: true }),
   },
   {

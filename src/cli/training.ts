@@ -10,7 +10,16 @@ import type { ActivationName } from '../nn/activations.js';
 import type { LossName } from '../nn/losses.js';
 import type { InitializerName } from '../nn/initializers.js';
 import type { OptimizerName } from '../optim/index.js';
-import { createNetwork, fitDefaults, type FitOptions, type Task, type TrainingRun } from '../train/index.js';
+import {
+  createNetwork,
+  defaultBatchSize,
+  defaultEpochs,
+  defaultValidationSplit,
+  fitDefaults,
+  type FitOptions,
+  type Task,
+  type TrainingRun,
+} from '../train/index.js';
 import type { Matrix } from '../matrix.js';
 import { settingRows } from './options.js';
 
@@ -29,6 +38,10 @@ export interface TrainSettings {
   batchSize?: number;
   weightDecay: number;
   validationSplit?: number;
+  /** the validation split was the default hold-out (holdout.ts), not --val-split */
+  heldOutByDefault?: boolean;
+  /** the split holds out each class in proportion (the default hold-out of classification) */
+  stratify?: boolean;
   /** patience, or true for fit's default patience */
   earlyStopping?: number | true;
   scale: boolean;
@@ -68,6 +81,31 @@ export function resolveSettings(flags: TrainFlags, task: Task): TrainSettings {
   return settings as unknown as TrainSettings;
 }
 
+/**
+ * With no --val-split, hold out rows by holdout.ts's rule (20% from 50 rows; stratified for classes),
+ * stop early on them and keep the best epoch's weights. `--val-split 0` trains on every row.
+ */
+export function holdOutByDefault(settings: TrainSettings, rows: number, task: Task): void {
+  if (settings.validationSplit !== undefined) return;
+  const split = defaultValidationSplit(rows);
+  if (split === 0) return;
+  settings.validationSplit = split;
+  settings.heldOutByDefault = true;
+  settings.earlyStopping ??= defaultHoldoutPatience(settings, rows - Math.round(rows * split));
+  if (task !== 'regression') settings.stratify = true;
+}
+
+/**
+ * Patience of the default hold-out: half the epochs. fit's usual patience (100 full-batch epochs) stops
+ * on the plateaus small curves go through: |sin 3x| (240 rows) held its validation loss flat from
+ * epoch 133 to ~450 before dropping 25-fold, and stopped at R² 0.03 instead of 0.97.
+ */
+function defaultHoldoutPatience(settings: TrainSettings, trainRows: number): number {
+  const batchSize = settings.batchSize ?? defaultBatchSize(trainRows);
+  const epochs = settings.epochs ?? defaultEpochs(Math.ceil(trainRows / batchSize));
+  return Math.max(1, Math.ceil(epochs / 2));
+}
+
 /** The network for these settings: train's createNetwork (task-aware output and loss), same seed. */
 export function buildNetwork(settings: TrainSettings, x: Matrix, y: Matrix, task: Task): Network {
   return createNetwork(x, y, {
@@ -99,6 +137,7 @@ export function fitOptions(settings: TrainSettings, task: Task): FitOptions {
     ...(settings.epochs !== undefined ? { epochs: settings.epochs } : {}),
     ...(settings.batchSize !== undefined ? { batchSize: settings.batchSize } : {}),
     ...(settings.validationSplit !== undefined ? { validationSplit: settings.validationSplit } : {}),
+    ...(settings.stratify ? { stratify: true } : {}),
     ...(settings.earlyStopping !== undefined
       ? { earlyStopping: settings.earlyStopping === true ? true : { patience: settings.earlyStopping } }
       : {}),

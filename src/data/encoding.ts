@@ -23,8 +23,9 @@ import { scanMissing, type LeftOut } from './missing.js';
 import { cellLocation, columnIndex, isMissing, numberFormat, type Cell, type Table } from './table.js';
 import { inferColumnType } from './typing.js';
 
-export type Task = 'regression' | 'binary' | 'multiclass';
-export const taskNames: readonly Task[] = ['regression', 'binary', 'multiclass'];
+import { inferNumericTask, taskNames, type Task } from './task.js';
+
+export { taskNames, type Task };
 
 export type ColumnEncoding =
   | { name: string; type: 'number'; fill?: number }
@@ -39,6 +40,8 @@ export interface TargetEncoding {
   task: Task;
   /** class labels, sorted; binary: [negative, positive] with output = P(positive) */
   classes?: string[];
+  /** why a numeric target's task was inferred (task.ts's rule); absent for text labels and a given --task */
+  inferred?: string;
 }
 
 export interface Encoding {
@@ -214,34 +217,27 @@ function fitTarget(
   targetIdx: number[],
   kept: number[],
 ): TargetEncoding {
-  const format = numberFormat(table);
   const choices =
     'fix the cells, list such values as missing with --na-values, or pass --task multiclass to read the values as class labels';
-  let task = options.task;
+  const given = options.task;
   const types = targetIdx.map((j) =>
-    task === 'binary' || task === 'multiclass'
+    given === 'binary' || given === 'multiclass'
       ? 'text'
       : inferColumnType(table, j, kept, { role: 'target', choices }),
   );
-  if (task === 'regression')
+  if (given === 'regression')
     types.forEach((type, k) => {
       if (type !== 'number') throw notNumericTarget(table, targetIdx[k], kept);
     });
   const cells = targetIdx.map((j) => kept.map((r) => table.rows[r][j]));
-  if (task === undefined) {
-    if (types.every((t) => t === 'number'))
-      task =
-        cells.length === 1 && new Set(cells[0].map((c) => numberValue(c, format))).size === 2
-          ? 'binary'
-          : 'regression';
-    else if (cells.length > 1)
-      throw new OptionError(
-        `the targets ${options.target.join(', ')} are not all numeric: classification takes one target column`,
-        'target',
-      );
-    else task = new Set(cells[0].map(label)).size <= 2 ? 'binary' : 'multiclass';
-  }
-  const target: TargetEncoding = { columns: [...options.target], task };
+  const inferred =
+    given === undefined ? inferTargetTask(options, types, cells, numberFormat(table)) : undefined;
+  const task = inferred?.task ?? given ?? 'regression';
+  const target: TargetEncoding = {
+    columns: [...options.target],
+    task,
+    ...(inferred?.reason ? { inferred: inferred.reason } : {}),
+  };
   if (task === 'regression') return target;
   if (cells.length > 1)
     throw new OptionError(
@@ -250,6 +246,29 @@ function fitTarget(
     );
   target.classes = classLabels(table, options, cells[0], types[0] === 'number', task);
   return target;
+}
+
+/**
+ * The task of targets given no --task: task.ts's rule for one numeric column (with its reason: the
+ * ambiguous case, which --task overrides); text labels → binary or multiclass (no reason: text
+ * cannot be regression).
+ */
+function inferTargetTask(
+  options: EncodeOptions,
+  types: string[],
+  cells: Cell[][],
+  format: NumberFormat,
+): { task: Task; reason?: string } {
+  if (types.every((t) => t === 'number'))
+    return cells.length > 1
+      ? { task: 'regression' }
+      : inferNumericTask(cells[0].map((c) => numberValue(c, format)));
+  if (cells.length > 1)
+    throw new OptionError(
+      `the targets ${options.target.join(', ')} are not all numeric: classification takes one target column`,
+      'target',
+    );
+  return { task: new Set(cells[0].map(label)).size <= 2 ? 'binary' : 'multiclass' };
 }
 
 /** Sorted class labels (numerically when the labels are numbers); the count must fit the task. */

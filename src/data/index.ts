@@ -25,6 +25,7 @@ export {
   type MissingPolicy,
   type UnknownPolicy,
 } from './encoding.js';
+export { inferNumericTask, overrideFlag, taskRule } from './task.js';
 export { applyEncoding, type ApplyOptions } from './apply.js';
 export { describeLeftOut, type LeftOut } from './missing.js';
 export {

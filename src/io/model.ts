@@ -34,6 +34,7 @@ const encoding = z.object({
     columns: z.array(name).min(1),
     task: z.enum(['regression', 'binary', 'multiclass']),
     classes: z.array(z.string()).min(2).optional(),
+    inferred: z.string().optional(),
   }),
   missing: z.enum(['error', 'drop', 'mean']),
   missingTarget: z.enum(['error', 'drop']).optional(),

@@ -13,9 +13,9 @@
 // two spirals: 99.8% training accuracy. (scikit-learn's MLP defaults to one ReLU layer of 100,
 // TensorFlow Playground to tanh.) Glorot initialization, the network's default for tanh.
 
-import type { Task } from '../data/encoding.js';
+import { inferNumericTask, type Task, type TaskInference } from '../data/task.js';
 import { OptionError, checkNumber } from '../errors.js';
-import { toMatrix, type MatrixLike } from '../matrix.js';
+import { toMatrix, zeros, type Matrix, type MatrixLike } from '../matrix.js';
 import type { ActivationSpec } from '../nn/activations.js';
 import type { LossSpec } from '../nn/losses.js';
 import { Network, type NetworkOptions } from '../nn/network.js';
@@ -23,24 +23,43 @@ import type { OptimizerName } from '../optim/index.js';
 import { fit, type FitOptions, type History } from './fit.js';
 import type { MetricName } from './metrics.js';
 
-export type { Task };
+export type { Task, TaskInference };
 
 /**
- * 'binary' for one column of 0/1; 'multiclass' for ≥ 2 columns of 0/1 with exactly one 1 per row
- * (one-hot); otherwise 'regression'. (Class labels 0..k−1 in one column read as regression: one-hot
- * encode them first — the CLI's data module does.)
+ * The task of targets y, and why: one column of 0/1 → 'binary'; ≥ 2 columns of 0/1 with exactly one
+ * 1 per row (one-hot) → 'multiclass'; one column of integer labels with few distinct values →
+ * 'multiclass' by task.ts's rule (the rule the CLI uses; trainNetwork one-hot encodes the labels);
+ * otherwise 'regression'.
  */
-export function inferTask(y: MatrixLike): Task {
+export function inferTaskWithReason(y: MatrixLike): TaskInference {
   const Y = toMatrix(y, 'y');
   const binaryValues = Y.data.every((v) => v === 0 || v === 1);
-  if (!binaryValues) return 'regression';
-  if (Y.cols === 1) return 'binary';
+  if (Y.cols === 1)
+    return binaryValues
+      ? { task: 'binary', reason: 'the target holds only 0 and 1' }
+      : inferNumericTask(Y.data, 'classes');
+  if (!binaryValues) return { task: 'regression', reason: `${Y.cols} target columns, not all 0/1` };
   for (let r = 0; r < Y.rows; r++) {
     let sum = 0;
     for (let c = 0; c < Y.cols; c++) sum += Y.data[r * Y.cols + c];
-    if (sum !== 1) return 'regression';
+    if (sum !== 1) return { task: 'regression', reason: `${Y.cols} columns of 0/1 that are not one-hot` };
   }
-  return 'multiclass';
+  return { task: 'multiclass', reason: `${Y.cols} one-hot columns` };
+}
+
+/** inferTaskWithReason(y).task */
+export function inferTask(y: MatrixLike): Task {
+  return inferTaskWithReason(y).task;
+}
+
+/** One column of class labels → one-hot columns, classes sorted ascending; other targets as they are. */
+export function oneHotLabels(Y: Matrix, task: Task): { y: Matrix; classes?: number[] } {
+  if (task !== 'multiclass' || Y.cols !== 1) return { y: Y };
+  const classes = [...new Set(Y.data)].sort((a, b) => a - b);
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const out = zeros(Y.rows, classes.length);
+  for (let r = 0; r < Y.rows; r++) out.data[r * classes.length + (index.get(Y.data[r]) ?? 0)] = 1;
+  return { y: out, classes };
 }
 
 export interface AutoOptions extends Omit<FitOptions, 'optimizer'> {
@@ -88,8 +107,7 @@ export const networkDefaults = { layers: [64, 64] as readonly number[], activati
 /** A network for x → y with the task's output and loss (see the file's header for the defaults). */
 export function createNetwork(x: MatrixLike, y: MatrixLike, options: AutoOptions = {}): Network {
   const X = toMatrix(x, 'x');
-  const Y = toMatrix(y, 'y');
-  const task = options.task ?? inferTask(Y);
+  const task = options.task ?? inferTask(y);
   if (!(task in taskDefaults))
     throw new OptionError(
       `task must be 'regression', 'binary' or 'multiclass', got ${JSON.stringify(task)}`,
@@ -102,6 +120,7 @@ export function createNetwork(x: MatrixLike, y: MatrixLike, options: AutoOptions
       'layers',
     );
   hidden.forEach((h, i) => checkNumber(`layers[${i}]`, h, { integer: true, min: 1 }));
+  const Y = oneHotLabels(toMatrix(y, 'y'), task).y;
   const d = taskDefaults[task];
   const decay = options.optimizer === 'adamw' ? undefined : options.weightDecay;
   return new Network({
@@ -117,14 +136,18 @@ export function createNetwork(x: MatrixLike, y: MatrixLike, options: AutoOptions
   });
 }
 
-/** createNetwork + fit: returns the trained network, its History and the task. */
+/**
+ * createNetwork + fit: returns the trained network, its History, the task and, for one column of
+ * class labels, the classes in the order of the network's outputs.
+ */
 export function trainNetwork(
   x: MatrixLike,
   y: MatrixLike,
   options: AutoOptions = {},
-): { network: Network; history: History; task: Task } {
+): { network: Network; history: History; task: Task; classes?: number[] } {
   const task = options.task ?? inferTask(y);
-  const network = createNetwork(x, y, { ...options, task });
+  const labels = oneHotLabels(toMatrix(y, 'y'), task);
+  const network = createNetwork(x, labels.y, { ...options, task });
   const fitOptions: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(options))
     if (!networkKeys.includes(k) && v !== undefined) fitOptions[k] = v;
@@ -134,6 +157,6 @@ export function trainNetwork(
   if (options.optimizer === 'adamw' && options.weightDecay !== undefined) {
     fitOptions.optimizerOptions = { ...(options.optimizerOptions ?? {}), weightDecay: options.weightDecay };
   }
-  const history = fit(network, x, y, fitOptions as FitOptions);
-  return { network, history, task };
+  const history = fit(network, x, labels.y, fitOptions as FitOptions);
+  return { network, history, task, ...(labels.classes ? { classes: labels.classes } : {}) };
 }

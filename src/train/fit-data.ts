@@ -9,6 +9,7 @@ import type { Random } from '../random.js';
 import type { ResolvedFitOptions } from './fit-options.js';
 import type { Baseline, FitOptions } from './fit-types.js';
 import { baselinePredictions, checkMetrics, computeMetrics, type MetricName } from './metrics.js';
+import { stratifiedOrder } from './holdout.js';
 import { fitScaling, scaleInputs, scaleTargets, unscaleOutputs } from './scaling.js';
 
 /** A run's data: training rows x[N×inputs], y[N×outputs] and validation rows, raw and scaled. */
@@ -52,7 +53,8 @@ export function prepareData(
     network.loss.checkTargets?.(validation.y.data, validation.y.rows, validation.y.cols, 'validationData.y');
   } else if (resolved.splitRows > 0) {
     const nVal = resolved.splitRows;
-    const order = random.shuffle(Int32Array.from({ length: X.rows }, (_, i) => i));
+    const shuffled = random.shuffle(Int32Array.from({ length: X.rows }, (_, i) => i));
+    const order = options.stratify ? stratifiedOrder(shuffled, Y, nVal) : shuffled;
     const nTrain = X.rows - nVal;
     trainX = gatherRows(zeros(nTrain, X.cols), X, order, 0, nTrain);
     trainY = gatherRows(zeros(nTrain, Y.cols), Y, order, 0, nTrain);

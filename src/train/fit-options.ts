@@ -53,6 +53,7 @@ export const fitOptionNames = [
   'schedule',
   'warmup',
   'validationSplit',
+  'stratify',
   'validationData',
   'earlyStopping',
   'metrics',

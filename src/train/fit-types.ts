@@ -80,6 +80,8 @@ export interface FitOptions {
   warmup?: number;
   /** Fraction of rows held out (chosen by a seeded shuffle) to validate on, in [0, 1). */
   validationSplit?: number;
+  /** validationSplit holds out each class in proportion (classification targets: 0/1 or one-hot); default false */
+  stratify?: boolean;
   /** A separate validation set (instead of validationSplit). */
   validationData?: { x: MatrixLike; y: MatrixLike } | [MatrixLike, MatrixLike];
   /** true (default patience: max(10, ⌈100 / batches⌉) epochs) or options; needs validation data unless monitor is 'loss'. */

@@ -54,6 +54,8 @@ export {
   accuracy,
   logLoss,
   confusionMatrix,
+  perClassRecall,
+  balancedAccuracy,
   predictedClasses,
   computeMetrics,
   baselinePredictions,
@@ -65,10 +67,16 @@ export { columnStats, fitScaling, standardize, unstandardize, type Scaling } fro
 export { LearningRateSchedule, scheduleTypes, type ScheduleSpec, type ScheduleState } from './schedules.js';
 export {
   inferTask,
+  inferTaskWithReason,
+  oneHotLabels,
   createNetwork,
   networkDefaults,
   trainNetwork,
   type Task,
+  type TaskInference,
   type AutoOptions,
 } from './auto.js';
 export { DataParallel, fitParallel, type DataParallelOptions, type FitParallelOptions } from './parallel.js';
+export { defaultValidationSplit, holdoutRule, stratifiedOrder } from './holdout.js';
+export { referenceScores, linearReference, type ReferenceScores } from './reference.js';
+export { scalingWarnings, scalingWarningRule } from './scaling-warnings.js';

@@ -135,6 +135,26 @@ export function confusionMatrix(predictions: MatrixLike, targets: MatrixLike): n
   return counts;
 }
 
+/**
+ * Recall of each class (correct / rows of that class, from the confusion matrix; NaN for a class
+ * with no rows), in the order of the target columns (binary: [0, 1]).
+ */
+export function perClassRecall(predictions: MatrixLike, targets: MatrixLike): number[] {
+  return confusionMatrix(predictions, targets).map((row, k) => {
+    const rows = row.reduce((a, b) => a + b, 0);
+    return rows > 0 ? row[k] / rows : Number.NaN;
+  });
+}
+
+/**
+ * Balanced accuracy: the mean recall over the classes present in the targets (scikit-learn's
+ * balanced_accuracy_score), which a majority-class predictor scores 1/k on, however imbalanced.
+ */
+export function balancedAccuracy(predictions: MatrixLike, targets: MatrixLike): number {
+  const present = perClassRecall(predictions, targets).filter((v) => !Number.isNaN(v));
+  return present.reduce((a, b) => a + b, 0) / present.length;
+}
+
 export const metrics: Record<MetricName, (predictions: MatrixLike, targets: MatrixLike) => number> = {
   mse: meanSquaredError,
   rmse: rootMeanSquaredError,

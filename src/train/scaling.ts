@@ -10,7 +10,12 @@ import { columnMeans } from './metrics.js';
 
 export type { Scaling };
 
-/** Mean and population std of each column; std 1 for constant columns. */
+/**
+ * Mean and population std of each column; std 1 for constant columns. Columns whose squares could
+ * overflow (max |x| ≥ 1e150 / √rows) are computed on values divided by their largest magnitude, two
+ * passes (mean, then centred squares), and scaled back: a cell of 1e300 gives a finite mean and std
+ * instead of an infinite std. Other columns keep the plain two-pass arithmetic, bit for bit.
+ */
 export function columnStats(m: Matrix): { mean: number[]; std: number[] } {
   const mean = columnMeans(m);
   const variance = new Float64Array(m.cols);
@@ -21,7 +26,30 @@ export function columnStats(m: Matrix): { mean: number[]; std: number[] } {
     const s = Math.sqrt(v / m.rows);
     return s > 0 && Number.isFinite(s) ? s : 1;
   });
+  const safe = 1e150 / Math.sqrt(Math.max(1, m.rows));
+  for (let c = 0; c < m.cols; c++) {
+    const big = maxAbs(m, c);
+    if (big >= safe && Number.isFinite(big)) [mean[c], std[c]] = scaledStats(m, c, big);
+  }
   return { mean: Array.from(mean), std };
+}
+
+/** The largest |value| of column c. */
+function maxAbs(m: Matrix, c: number): number {
+  let big = 0;
+  for (let r = 0; r < m.rows; r++) big = Math.max(big, Math.abs(m.data[r * m.cols + c]));
+  return big;
+}
+
+/** Mean and std of column c computed on values / scale (all within [−1, 1]), then multiplied back. */
+function scaledStats(m: Matrix, c: number, scale: number): [number, number] {
+  let sum = 0;
+  for (let r = 0; r < m.rows; r++) sum += m.data[r * m.cols + c] / scale;
+  const mean = sum / m.rows;
+  let squares = 0;
+  for (let r = 0; r < m.rows; r++) squares += (m.data[r * m.cols + c] / scale - mean) ** 2;
+  const std = Math.sqrt(squares / m.rows) * scale;
+  return [mean * scale, std > 0 && Number.isFinite(std) ? std : 1];
 }
 
 /** Fits a Scaling to training inputs (and, when given, regression targets). */

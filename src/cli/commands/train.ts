@@ -4,9 +4,17 @@
 
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { overrideFlag, type Encoding, type TargetEncoding } from '../../data/index.js';
 import { serializeModel } from '../../io/index.js';
-import { TrainingRun, type EpochInfo, type FitCheckpoint, type History } from '../../train/index.js';
-import { evaluate, formatEvaluation } from '../evaluation.js';
+import {
+  TrainingRun,
+  referenceScores,
+  scalingWarnings,
+  type EpochInfo,
+  type FitCheckpoint,
+  type MetricName,
+} from '../../train/index.js';
+import { evaluate, formatEvaluation, formatNumber } from '../evaluation.js';
 import { loadModel, writeAtomic } from '../files.js';
 import { addDataOptions, addNetworkOptions, addTrainingOptions, integer } from '../options.js';
 import { chartsFor, writePlots } from '../plots.js';
@@ -15,7 +23,7 @@ import { HistoryLog, historyPath } from '../checkpoint-history.js';
 import { SignalWatch, exitCode } from '../signals.js';
 import { modelFile, type RunRecord } from '../train-model.js';
 import { freshStart, resumeStart, trainPaths, type StartFlags, type TrainStart } from '../train-resume.js';
-import { fitOptions, trainSteps } from '../training.js';
+import { fitOptions, holdOutByDefault, trainSteps } from '../training.js';
 
 type WriteCheckpoint = (run: TrainingRun, reason: string) => FitCheckpoint;
 
@@ -74,6 +82,10 @@ async function train(flags: Flags, command: Command): Promise<void> {
   const paths = trainPaths(flags, command, saved);
   const start = saved ? resumeStart(flags, command, saved) : freshStart(flags, paths.out);
   const { data, settings, network } = start;
+  if (!saved) holdOutByDefault(settings, data.encoded.x.rows, data.encoding.target.task);
+  if (!saved && settings.scale)
+    for (const w of scalingWarnings(data.encoded.x, data.encoded.inputNames))
+      process.stderr.write(`warning: ${w}\n`);
   const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
   for (const w of data.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
   for (const n of data.notes ?? []) process.stderr.write(`note: ${n}\n`); // rows left out, decimal commas
@@ -98,7 +110,7 @@ async function train(flags: Flags, command: Command): Promise<void> {
       interrupted(run, watch.signal ?? 'SIGINT', writeCheckpoint, paths.checkpoint);
       return;
     }
-    await finish(flags, record, start, run.history, log);
+    await finish(flags, record, start, run, log);
     if (watch.signal)
       process.stderr.write(
         `${watch.signal} arrived after the last epoch: training had finished and ${paths.out} was written; no checkpoint needed\n`,
@@ -160,6 +172,8 @@ function describeRun(log: (line: string) => void, start: TrainStart, epochs: num
     `training on ${data.source}: ${x.rows} rows, ${x.cols} input${x.cols === 1 ? '' : 's'} → ${data.encoding.target.task} on ${data.encoding.target.columns.join(', ')}` +
       `${resume ? ` (resuming after epoch ${resume.epoch})` : ''}`,
   );
+  const { task, inferred } = data.encoding.target;
+  if (inferred && !resume) log(`task ${task} inferred: ${inferred}; override with ${overrideFlag(task)}`);
   const hidden = network.layers.slice(0, -1).map((l) => l.activation?.name ?? 'linear');
   log(
     `network ${[network.inputSize, ...network.layers.map((l) => l.outputSize)].join('-')}${hidden.length ? `, ${hidden[0]}` : ''}, ` +
@@ -208,21 +222,16 @@ async function finish(
   flags: Flags,
   record: RunRecord,
   start: TrainStart,
-  history: History,
+  run: TrainingRun,
   log: (line: string) => void,
 ): Promise<void> {
   const { data, network } = start;
+  const { history } = run;
   const { x, y } = data.encoded;
   const { out, plots: plotsDir } = record.paths;
-  const trainEval = evaluate(network, data.encoding, x, y);
+  const scores = runScores(run, data.encoding, record.settings.seed);
   const model = modelFile(record, history);
-  model.metrics = { train: trainEval.metrics };
-  if (history.validationRows > 0) {
-    model.metrics.validation = {
-      loss: history.valLoss.at(-1),
-      ...Object.fromEntries(Object.entries(history.valMetrics).map(([k, v]) => [k, v.at(-1)])),
-    };
-  }
+  model.metrics = scores.metrics;
   writeAtomic(out, serializeModel(model));
   let plots: string[] = [];
   if (plotsDir) {
@@ -240,6 +249,7 @@ async function finish(
       model: out,
       epochs: history.epochs,
       stopReason: history.stopReason,
+      task: taskSummary(data.encoding.target),
       metrics: model.metrics,
       plots,
     };
@@ -250,6 +260,45 @@ async function finish(
     log(
       `stopped early after epoch ${history.epochs}: no validation improvement since epoch ${history.bestEpoch}, whose weights are kept`,
     );
-  log(`training set (${x.rows} rows):\n${formatEvaluation(trainEval).replace(/^(?=.)/gm, '  ')}`);
+  for (const line of scores.lines) log(line);
   log(`wrote ${out}${plots.length ? ` and ${plots.length} plot files in ${plotsDir}` : ''}`);
+}
+
+/**
+ * The metrics of a finished run: on the training rows, and when rows were held out, on them too with
+ * the trivial baseline's and a linear model's scores on the same rows (reference.ts).
+ */
+function runScores(run: TrainingRun, encoding: Encoding, seed: number) {
+  const { network, data } = run;
+  const trainEval = evaluate(network, encoding, data.x, data.y);
+  const heldOutRows = data.validation;
+  const heldOut = heldOutRows && evaluate(network, encoding, heldOutRows.x, heldOutRows.y);
+  const training = heldOut
+    ? `training set (${data.x.rows} rows; the held-out rows excluded)`
+    : `training set (${data.x.rows} rows)`;
+  const lines = [`${training}:\n${indent(formatEvaluation(trainEval))}`];
+  if (!heldOutRows || !heldOut) return { metrics: { train: trainEval.metrics }, lines };
+  const names = Object.keys(heldOut.metrics).filter((k) => k !== 'mse') as MetricName[];
+  const refs = referenceScores(data, heldOutRows, encoding.target.task, names, seed);
+  const listed = (m: Record<string, number>) => names.map((k) => `${k} ${formatNumber(m[k])}`).join(', ');
+  const trivial = encoding.target.task === 'regression' ? 'the training mean' : 'the class prior';
+  lines.push(
+    `held-out set (${heldOutRows.x.rows} rows, not trained on; early stopping chose the epoch on them):\n${indent(formatEvaluation(heldOut))}`,
+    `  on the same held-out rows, baseline (${trivial}): ${listed(refs.baseline)}`,
+    `  on the same held-out rows, linear model (no hidden layer): ${listed(refs.linear)}`,
+  );
+  return {
+    metrics: { train: trainEval.metrics, heldOut: { rows: heldOutRows.x.rows, ...heldOut.metrics }, ...refs },
+    lines,
+  };
+}
+
+const indent = (text: string) => text.replace(/^(?=.)/gm, '  ');
+
+/** The task for --json: what it is, and when inferred, why and the flag that overrides it. */
+function taskSummary(target: TargetEncoding) {
+  return {
+    name: target.task,
+    ...(target.inferred ? { inferred: target.inferred, override: overrideFlag(target.task) } : {}),
+  };
 }

@@ -1,0 +1,164 @@
+// `npm run bench:quality`: do scratchnet's defaults generalize? On 14 public or synthetic datasets (none used by
+// the tests), each with a fixed seeded 80/20 split, `scratchnet train --data train.csv --target T` with nothing
+// else about the model is scored on the test rows, beside scikit-learn's MLP defaults, scikit-learn tuned by
+// GridSearchCV on the training rows, and a linear model (bench/quality/peers.py). Datasets are written by
+// bench/quality/datasets.py (scikit-learn's generators and the vega-datasets package) into out/quality/.
+// Needs a python3 with scikit-learn and pandas (Debian: python3-sklearn python3-pandas); tests never do.
+//
+//   npm run bench:quality                      the table and the worst gaps
+//   npm run bench:quality -- --json            one JSON line per figure {"dataset","impl","metric","value","seconds"}
+//   npm run bench:quality -- --only a,b        a subset of the datasets
+//   npm run bench:quality -- --jobs N          worker processes for scikit-learn's grid search (default 2)
+//   npm run bench:quality -- --no-peers        scratchnet only
+// Targets (issue 11): defaults within 0.01 of sklearn-tuned on every dataset, never more than 0.01 below the
+// linear model, total time below the grid search's.
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+interface Meta {
+  name: string;
+  target: string;
+  task: 'regression' | 'binary' | 'multiclass';
+  note: string;
+  rows: number;
+  inputs: number;
+  impute?: boolean;
+}
+interface Row {
+  dataset: string;
+  impl: string;
+  metric: string;
+  value: number;
+  seconds: number;
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const outDir = path.join(root, 'out', 'quality');
+const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : null;
+const jobs = args.includes('--jobs') ? args[args.indexOf('--jobs') + 1] : '2';
+const peers = !args.includes('--no-peers');
+const python = process.env.PYTHON ?? '/usr/bin/python3';
+// One BLAS thread per process, and a current OpenBLAS kernel (this machine's variables hold it to an older one).
+const pyEnv: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
+delete pyEnv.OPENBLAS_CORETYPE;
+delete pyEnv.OPENBLAS_L2_SIZE;
+
+function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv = process.env): string {
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', env, maxBuffer: 1 << 28 });
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
+  return r.stdout;
+}
+
+function ours(folder: string, meta: Meta): Row {
+  const model = path.join(folder, 'model.json');
+  const extra = meta.impute ? ['--impute', 'mean'] : [];
+  const start = performance.now();
+  const argv = [cli, 'train', '--data', path.join(folder, 'train.csv'), '--target', meta.target];
+  run(process.execPath, [...argv, '--out', model, '--no-plots', '--progress', 'quiet', '--json', ...extra]);
+  const seconds = (performance.now() - start) / 1000;
+  const e = JSON.parse(
+    run(process.execPath, [
+      cli,
+      'evaluate',
+      '--model',
+      model,
+      '--data',
+      path.join(folder, 'test.csv'),
+      '--json',
+    ]),
+  );
+  const metric = meta.task === 'regression' ? 'r2' : 'accuracy';
+  // A classification scored as a regression (or the reverse) gets no score: the task was inferred wrongly.
+  const value = typeof e[metric] === 'number' ? e[metric] : Number.NaN;
+  return { dataset: meta.name, impl: 'scratchnet', metric, value, seconds };
+}
+
+function emit(rows: Row[], r: Row): void {
+  rows.push(r);
+  if (json) console.log(JSON.stringify(r));
+  else
+    process.stderr.write(
+      `  ${r.dataset.padEnd(20)} ${r.impl.padEnd(15)} ${r.metric} ${r.value.toFixed(4)}  ${r.seconds.toFixed(2)} s\n`,
+    );
+}
+
+function table(metas: Meta[], rows: Row[]): string {
+  const impls = ['scratchnet', 'sklearn-mlp', 'sklearn-tuned', 'sklearn-linear'];
+  const get = (d: string, i: string) => rows.find((r) => r.dataset === d && r.impl === i);
+  const cell = (r: Row | undefined) =>
+    r
+      ? `${Number.isNaN(r.value) ? ' wrong task' : r.value.toFixed(3).padStart(7)} ${r.seconds.toFixed(1).padStart(6)}s`
+      : ''.padEnd(15);
+  const lines = [`${'dataset'.padEnd(20)} ${'task'.padEnd(11)} ${impls.map((i) => i.padEnd(16)).join('')}`];
+  for (const m of metas)
+    lines.push(
+      `${m.name.padEnd(20)} ${m.task.padEnd(11)} ${impls.map((i) => cell(get(m.name, i)).padEnd(16)).join('')}`,
+    );
+  const total = (i: string) => rows.filter((r) => r.impl === i).reduce((s, r) => s + r.seconds, 0);
+  lines.push(
+    `${'total time'.padEnd(32)} ${impls.map((i) => `${total(i).toFixed(1)} s`.padEnd(16)).join('')}`,
+  );
+  const gaps = metas
+    .map((m) => {
+      const o = get(m.name, 'scratchnet');
+      const t = get(m.name, 'sklearn-tuned');
+      const l = get(m.name, 'sklearn-linear');
+      return {
+        name: m.name,
+        tuned: o && t ? o.value - t.value : Number.NaN,
+        linear: o && l ? o.value - l.value : Number.NaN,
+      };
+    })
+    .sort((a, b) => (Number.isNaN(a.tuned) ? -1 : Number.isNaN(b.tuned) ? 1 : a.tuned - b.tuned));
+  lines.push('', 'worst gaps (scratchnet − peer; targets ≥ −0.01):');
+  for (const g of gaps.slice(0, 5))
+    lines.push(`  ${g.name.padEnd(20)} vs tuned ${g.tuned.toFixed(3)}   vs linear ${g.linear.toFixed(3)}`);
+  const miss = gaps.filter((g) => !(g.tuned >= -0.01) || !(g.linear >= -0.01)).length;
+  const faster = total('scratchnet') < total('sklearn-tuned');
+  lines.push(
+    '',
+    `targets: ${gaps.length - miss}/${gaps.length} datasets within 0.01 of tuned and linear; total time ${faster ? 'below' : 'NOT below'} the grid search's`,
+  );
+  return lines.join('\n');
+}
+
+function main(): void {
+  if (!existsSync(cli)) throw new Error('build first: npm run build');
+  mkdirSync(outDir, { recursive: true });
+  run(
+    python,
+    [
+      path.join(root, 'bench', 'quality', 'datasets.py'),
+      outDir,
+      path.join(root, 'node_modules', 'vega-datasets', 'data'),
+    ],
+    pyEnv,
+  );
+  const metas = readdirSync(outDir)
+    .filter((d) => existsSync(path.join(outDir, d, 'meta.json')))
+    .map((d) => JSON.parse(readFileSync(path.join(outDir, d, 'meta.json'), 'utf8')) as Meta)
+    .filter((m) => !only || only.includes(m.name));
+  const rows: Row[] = [];
+  for (const m of metas) {
+    const folder = path.join(outDir, m.name);
+    emit(rows, ours(folder, m));
+    if (peers) {
+      const out = run(
+        python,
+        [path.join(root, 'bench', 'quality', 'peers.py'), folder, '--jobs', jobs],
+        pyEnv,
+      );
+      for (const line of out.trim().split('\n')) emit(rows, JSON.parse(line) as Row);
+    }
+  }
+  if (!json) console.log(table(metas, rows));
+}
+
+main();
