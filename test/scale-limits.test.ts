@@ -22,7 +22,7 @@ function measured(args: string[]): { code: number | null; stderr: string; ms: nu
     `const { main } = await import(${JSON.stringify(cliPath.replace(/main\.js$/, 'run.js'))});` +
     'const start = performance.now();' +
     `const code = await main([process.execPath, 'scratchnet'].concat(${JSON.stringify(args)}));` +
-    'process.stderr.write(`measured ${performance.now() - start} ${process.resourceUsage().maxRSS * 1024}\\n`);' +
+    "process.stderr.write('measured ' + (performance.now() - start) + ' ' + process.resourceUsage().maxRSS * 1024 + '\\n');" +
     'process.exitCode = code;';
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     cwd: dir,
