@@ -12,6 +12,7 @@ import { addDataOptions, addNetworkOptions, addTrainingOptions, integer } from '
 import { chartsFor, writePlots } from '../plots.js';
 import { createProgress, type Progress } from '../progress.js';
 import { HistoryLog, historyPath } from '../checkpoint-history.js';
+import { removeStaleTemporaryFiles } from '../checkpoint-temp.js';
 import { SignalWatch, exitCode } from '../signals.js';
 import { modelFile, type RunRecord } from '../train-model.js';
 import { freshStart, resumeStart, trainPaths, type StartFlags, type TrainStart } from '../train-resume.js';
@@ -72,6 +73,8 @@ Examples:
 async function train(flags: Flags, command: Command): Promise<void> {
   const saved = flags.resume ? loadModel(flags.resume) : null;
   const paths = trainPaths(flags, command, saved);
+  for (const file of removeStaleTemporaryFiles([paths.out, paths.checkpoint]))
+    process.stderr.write(`note: removed ${file}, left by an interrupted write\n`);
   const start = saved ? resumeStart(flags, command, saved) : freshStart(flags, paths.out);
   const { data, settings, network } = start;
   const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
