@@ -1,13 +1,13 @@
 // Limits before allocation: model files and options outside NETWORK_LIMITS are refused before any
 // buffer is made — quickly, in little memory, with one line saying what the network would need.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { NETWORK_LIMITS, Network, NetworkSizeError, OptionError } from '../src/index.js';
 import { modelNetwork, parseModel } from '../src/io/index.js';
-import { cliPath, scratchDir, scratchnet } from './fixtures/cli.js';
+import { scratchDir, scratchnet } from './fixtures/cli.js';
+import { measuredScratchnet } from './scale-measure.js';
 
 const dir = scratchDir('scratchnet-limits-');
 writeFileSync(join(dir, 'xor.csv'), 'a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n');
@@ -16,24 +16,7 @@ const trained = scratchnet(
   dir,
 );
 
-/** Runs the CLI in a child that reports main()'s time (ms, start-up excluded) and its peak RSS (bytes) on its last stderr line. */
-function measured(args: string[]): { code: number | null; stderr: string; ms: number; maxRSS: number } {
-  const script =
-    `const { main } = await import(${JSON.stringify(cliPath.replace(/main\.js$/, 'run.js'))});` +
-    'const start = performance.now();' +
-    `const code = await main([process.execPath, 'scratchnet'].concat(${JSON.stringify(args)}));` +
-    "process.stderr.write('measured ' + (performance.now() - start) + ' ' + process.resourceUsage().maxRSS * 1024 + '\\n');" +
-    'process.exitCode = code;';
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: dir,
-    encoding: 'utf8',
-  });
-  const lines = r.stderr.trimEnd().split('\n');
-  const [, ms, maxRSS] = (/^measured ([\d.]+) (\d+)$/.exec(lines.pop() ?? '') ?? []).map(Number);
-  return { code: r.status, stderr: lines.join('\n'), ms, maxRSS };
-}
-
-test('a model file declaring a 50,000×50,000 layer is refused in < 1 s and < 100 MB', () => {
+test('a model file declaring a 50,000×50,000 layer is refused in < 1 s and < 100 MB', async () => {
   assert.equal(trained.code, 0, trained.stderr);
   const model = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
   model.network.layers = [
@@ -42,7 +25,7 @@ test('a model file declaring a 50,000×50,000 layer is refused in < 1 s and < 10
     { ...model.network.layers[2], inputSize: 50_000, outputSize: 1 },
   ];
   writeFileSync(join(dir, 'huge.json'), JSON.stringify(model));
-  const r = measured(['evaluate', '--model', 'huge.json', '--data', 'xor.csv']);
+  const r = await measuredScratchnet(['evaluate', '--model', 'huge.json', '--data', 'xor.csv'], dir);
   assert.equal(r.code, 2, r.stderr);
   assert.match(
     r.stderr,
