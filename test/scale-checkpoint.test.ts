@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { scratchDir, scratchnet } from './fixtures/cli.js';
+import { scratchDir, scratchnet, startScratchnet } from './fixtures/cli.js';
 import { measuredScratchnet } from './scale-measure.js';
 
 const dir = scratchDir('scratchnet-scale-checkpoint-');
@@ -133,4 +133,32 @@ test('--checkpoint-every 1 costs < 2× a run without checkpoints (2,000 XOR epoc
     every < 2 * without,
     `CPU time with --checkpoint-every 1: ${every.toFixed(0)} ms; without: ${without.toFixed(0)} ms`,
   );
+});
+
+test('SIGINT in the last epoch: a checkpoint, or a finished model, and the message says which', async () => {
+  const args = ['train', '--dataset', 'moons', '--n', '20000', '--epochs', '2', '--batch-size', '4'];
+  const child = startScratchnet([...args, '--no-plots', '--progress', 'lines', '--out', 'last.json'], dir);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+    if (/epoch (1\/2 +loss|2\/2)/.test(stdout) && !child.killed) child.kill('SIGINT'); // in the last epoch
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.ok(child.killed, `the signal was sent: ${stdout}`);
+  if (code === 130) {
+    assert.match(
+      stderr,
+      /^interrupted by SIGINT (in epoch 2 after batch \d+|after epoch [12]); checkpoint saved to last\.checkpoint\.json\n/,
+    );
+    assert.ok(existsSync(join(dir, 'last.checkpoint.json')));
+  } else {
+    assert.equal(code, 0, stderr);
+    assert.match(
+      stderr,
+      /SIGINT arrived after the last epoch: training had finished and last\.json was written; no checkpoint needed/,
+    );
+    assert.ok(existsSync(join(dir, 'last.json')));
+  }
 });
