@@ -86,9 +86,9 @@ export function medianOfCalls(fn: () => void, runs = 5, warmUpCalls = 3): number
 
 /** One figure of the benchmark, as `--json` writes it. */
 export interface Figure {
-  workload: 'seed' | 'mnist' | 'matmul' | 'fit-square' | 'tabular-default';
+  workload: 'seed' | 'mnist' | 'matmul' | 'fit-square' | 'tabular-default' | 'data-1m';
   impl: string;
-  metric: 'us_per_step' | 'samples_per_s' | 'gflops' | 'seconds';
+  metric: 'us_per_step' | 'samples_per_s' | 'gflops' | 'seconds' | 'rows_per_s' | 'megabytes';
   value: number;
   unit: string;
 }

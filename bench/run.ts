@@ -9,6 +9,8 @@
 //   npm run bench -- --cpu        time by process CPU time (ours, TF.js, the Python peers) instead of
 //                                 wall time: for a machine shared with other jobs. The 2-worker
 //                                 row is always wall time.
+//   npm run bench -- --data-rows N   the data-1m workload on N rows (default 1,000,000; 0 skips it)
+//   npm run bench -- --only data-1m  that workload alone
 //   PYTHON=/path/to/python3 …     the interpreter for the Python peers (default: the first of
 //                                 /usr/bin/python3 and python3 that imports the most peers)
 
@@ -17,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kernels } from '../src/index.js';
 import { clockName, useCpuClock, type Figure } from './measure.js';
+import { benchData1m } from './data-1m.js';
 import { benchOurs } from './ours.js';
 import { benchParallel } from './parallel.js';
 import { benchTfjs } from './tfjs.js';
@@ -25,6 +28,13 @@ const json = process.argv.includes('--json');
 if (process.argv.includes('--cpu')) useCpuClock();
 const figures: Figure[] = [];
 const notices: string[] = [];
+const option = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const dataRows = Number(option('--data-rows') ?? 1_000_000);
+const onlyData = option('--only') === 'data-1m';
+let dataTargets: string[] = [];
 
 function emit(f: Figure): void {
   figures.push(f);
@@ -121,7 +131,7 @@ function ratio(a: Figure, b: Figure): number {
 function table(): string {
   const lines: string[] = [];
   const workloads = [...new Set(figures.map((f) => f.workload))];
-  for (const w of workloads) {
+  for (const w of workloads.filter((w) => w !== 'data-1m')) {
     const rows = figures.filter((f) => f.workload === w);
     const peers = rows.filter((f) => !f.impl.startsWith('scratchnet'));
     lines.push('', `${w} (${rows[0].metric})`);
@@ -147,6 +157,7 @@ function table(): string {
     const value = b ? ratio(a, b) : a.value;
     lines.push(`  ${what.padEnd(58)} ${value.toFixed(2)}${b ? '×' : ''}  ${value >= min ? 'met' : 'MISSED'}`);
   }
+  lines.push(...dataTargets);
   if (notices.length) lines.push('', 'notices:', ...notices.map((n) => `  ${n}`));
   return lines.join('\n');
 }
@@ -155,8 +166,11 @@ const ready = await kernels.wasmReady;
 process.stderr.write(
   `scratchnet kernels: ${ready ? 'WebAssembly SIMD128' : `JavaScript (${kernels.wasmFailure()})`}; Node ${process.version}; clock: ${clockName}\n`,
 );
-benchOurs(emit, notice);
-await benchParallel(emit, notice);
-await benchTfjs(emit, notice);
-benchPython();
+if (!onlyData) {
+  benchOurs(emit, notice);
+  await benchParallel(emit, notice);
+  await benchTfjs(emit, notice);
+  benchPython();
+}
+if (dataRows > 0) dataTargets = await benchData1m(emit, notice, dataRows);
 if (!json) console.log(table());

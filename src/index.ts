@@ -54,6 +54,9 @@ export type { Layer, Parameter } from './nn/layer.js';
 export { Dense, type DenseOptions } from './nn/dense.js';
 export {
   Network,
+  NETWORK_LIMITS,
+  NetworkSizeError,
+  checkNetworkSize,
   type NetworkOptions,
   type NetworkJSON,
   type LossTerms,

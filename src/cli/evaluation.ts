@@ -43,22 +43,74 @@ function constantTarget(y: Matrix, columns: readonly string[]): string | null {
   return null;
 }
 
-/** Metrics as aligned text lines, then the confusion matrix with actual classes as rows. */
+/** Up to this many classes the confusion matrix is shown whole; beyond, summarized (linear in its cells). */
+export const CONFUSION_SHOWN = 20;
+/** How many of the largest off-diagonal cells the summary lists. */
+const CONFUSIONS_LISTED = 10;
+
+/** Metrics as aligned text lines, then the confusion matrix with actual classes as rows (or its summary). */
 export function formatEvaluation(e: Evaluation): string {
   const lines = Object.entries(e.metrics).map(
     ([k, v]) =>
       `${k.padEnd(9)} ${v === null ? `undefined (${e.undefined?.[k] ?? 'not defined here'})` : formatNumber(v)}`,
   );
   if (e.confusion) {
-    const { classes, counts } = e.confusion;
-    const w = Math.max(6, ...classes.map((c) => c.length), ...counts.flat().map((n) => String(n).length)) + 1;
-    lines.push('', 'confusion matrix (rows: actual, columns: predicted)');
-    lines.push(''.padEnd(w) + classes.map((c) => c.padStart(w)).join(''));
-    counts.forEach((row, i) =>
-      lines.push(classes[i].padEnd(w) + row.map((n) => String(n).padStart(w)).join('')),
+    lines.push(
+      '',
+      ...(e.confusion.classes.length <= CONFUSION_SHOWN
+        ? confusionTable(e.confusion)
+        : confusionSummary(e.confusion)),
     );
   }
   return lines.join('\n');
+}
+
+/** The whole matrix, one line per actual class. */
+function confusionTable({ classes, counts }: NonNullable<Evaluation['confusion']>): string[] {
+  let w = 6;
+  for (const c of classes) w = Math.max(w, c.length);
+  for (const row of counts) for (const n of row) w = Math.max(w, String(n).length);
+  w += 1;
+  return [
+    'confusion matrix (rows: actual, columns: predicted)',
+    ''.padEnd(w) + classes.map((c) => c.padStart(w)).join(''),
+    ...counts.map((row, i) => classes[i].padEnd(w) + row.map((n) => String(n).padStart(w)).join('')),
+  ];
+}
+
+/** Many classes: how many are always right or never, and the largest confusions (one pass over the cells). */
+function confusionSummary({ classes, counts }: NonNullable<Evaluation['confusion']>): string[] {
+  const top: [count: number, actual: number, predicted: number][] = [];
+  let perfect = 0;
+  let never = 0;
+  let present = 0;
+  counts.forEach((row, a) => {
+    let total = 0;
+    row.forEach((n, p) => {
+      total += n;
+      if (p === a || n === 0) return;
+      if (top.length < CONFUSIONS_LISTED || n > top[top.length - 1][0]) {
+        top.push([n, a, p]);
+        top.sort((x, y) => y[0] - x[0]);
+        if (top.length > CONFUSIONS_LISTED) top.pop();
+      }
+    });
+    if (total === 0) return;
+    present++;
+    if (row[a] === total) perfect++;
+    if (row[a] === 0) never++;
+  });
+  const k = (n: number) => n.toLocaleString('en-US');
+  return [
+    `confusion matrix: ${k(classes.length)} classes, too many to show (--json gives it whole)`,
+    `  ${k(present)} classes occur here: ${k(perfect)} always predicted right, ${k(never)} never`,
+    ...(top.length
+      ? [
+          `  the ${top.length} largest confusions (actual → predicted: rows):`,
+          ...top.map(([n, a, p]) => `    ${classes[a]} → ${classes[p]}: ${k(n)}`),
+        ]
+      : ['  no row is predicted as another class']),
+  ];
 }
 
 export function formatNumber(v: number): string {

@@ -17,7 +17,8 @@ import {
   type LoadedData,
 } from './options.js';
 import { historyPath, readHistory, type HistoryRef } from './checkpoint-history.js';
-import { dataRecord, fingerprint, type StoredCheckpoint, type TrainPaths } from './train-model.js';
+import { checkpointState } from './checkpoint-schema.js';
+import { dataRecord, fingerprint, type TrainPaths } from './train-model.js';
 import { buildNetwork, resolveSettings, type TrainFlags, type TrainSettings } from './training.js';
 
 export interface StartFlags extends DataFlags, TrainFlags {
@@ -92,6 +93,7 @@ export function resumeStart(flags: StartFlags, command: Command, saved: ModelFil
     throw new UsageError(
       `${file}: this model finished training; --resume takes a checkpoint file (written on Ctrl-C or by --checkpoint-every)`,
     );
+  const state = checkpointState(saved, file);
   const rec = saved.data ?? { source: '' };
   const dataFlags: DataFlags =
     flags.data || flags.dataset
@@ -115,7 +117,6 @@ export function resumeStart(flags: StartFlags, command: Command, saved: ModelFil
       `${data.source}: this is not the data ${file} was trained on (${data.encoded.x.rows} rows here, ${String(rec.rows)} then, and the values differ); resume needs the same data`,
     );
   }
-  const state = saved.checkpoint.state as StoredCheckpoint | FitCheckpoint;
   const ref = 'historyLog' in state ? state.historyLog : null;
   // the history lists live beside the checkpoint, named after its own path (checkpoint-history.ts)
   const resume = ref ? { ...state, history: readHistory(historyPath(file), ref) } : state;

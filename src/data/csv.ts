@@ -132,13 +132,15 @@ function csvTable(records: CsvRecord[], source: string): Table {
     );
   const header = records[0];
   const columns = header.cells.map((c) => c.trim());
+  const seen = new Map<string, number>(); // name → first column: linear in the header's width
   columns.forEach((name, j) => {
     if (name === '')
       throw new DataError(
         `${source}:${header.line}:${header.cols[j]}: column ${j + 1} of the header has no name`,
         'data',
       );
-    const k = columns.indexOf(name);
+    const k = seen.get(name) ?? j;
+    seen.set(name, k);
     if (k !== j)
       throw new DataError(
         `${source}:${header.line}:${header.cols[j]}: column name ${quote(name, 40)} appears twice (columns ${k + 1} and ${j + 1})`,

@@ -74,9 +74,22 @@ export function isMissing(cell: Cell | undefined, extra?: readonly string[]): bo
   return missingMarkers.includes(s) || (extra !== undefined && extra.includes(s));
 }
 
+/** Each header's name → first index, built once per columns array (so that looking up every column stays linear). */
+const indexes = new WeakMap<readonly string[], Map<string, number>>();
+
+function indexOf(columns: readonly string[], name: string): number {
+  let index = indexes.get(columns);
+  if (!index) {
+    index = new Map();
+    for (let j = columns.length - 1; j >= 0; j--) index.set(columns[j], j);
+    indexes.set(columns, index);
+  }
+  return index.get(name) ?? -1;
+}
+
 /** The index of a column by name; DataError listing the known names otherwise. */
 export function columnIndex(table: Table, name: string, role = 'column'): number {
-  const i = table.columns.indexOf(name);
+  const i = indexOf(table.columns, name);
   if (i < 0) {
     const near = table.columns.find((c) => c.toLowerCase() === name.toLowerCase());
     throw new DataError(

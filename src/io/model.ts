@@ -7,13 +7,15 @@
 
 import { z } from 'zod';
 import { DataError } from '../errors.js';
-import { Network, type NetworkJSON } from '../nn/network.js';
+import { NETWORK_LIMITS, Network, checkNetworkSize, type NetworkJSON } from '../nn/network.js';
 import type { Encoding } from '../data/encoding.js';
 
 export const MODEL_FORMAT = 'scratchnet-model';
 export const MODEL_VERSION = 1;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+/** a layer's width: NETWORK_LIMITS bound every size a model file declares, checked before allocation */
+const width = z.number().int().positive().max(NETWORK_LIMITS.layerWidth);
 const name = z.string().min(1);
 
 const columnEncoding = z.discriminatedUnion('type', [
@@ -33,7 +35,7 @@ const encoding = z.object({
   target: z.object({
     columns: z.array(name).min(1),
     task: z.enum(['regression', 'binary', 'multiclass']),
-    classes: z.array(z.string()).min(2).optional(),
+    classes: z.array(z.string()).min(2).max(NETWORK_LIMITS.layerWidth).optional(),
     inferred: z.string().optional(),
   }),
   missing: z.enum(['error', 'drop', 'mean']),
@@ -50,8 +52,8 @@ const network = z.looseObject({
     .array(
       z.looseObject({
         type: z.string(),
-        inputSize: z.number().int().positive(),
-        outputSize: z.number().int().positive(),
+        inputSize: width,
+        outputSize: width,
       }),
     )
     .min(1),
@@ -63,7 +65,7 @@ const network = z.looseObject({
 
 /** Training settings as given (after defaults): what `train --resume` re-uses. */
 const settings = z.looseObject({
-  layers: z.array(z.number().int().positive()).optional(),
+  layers: z.array(width).optional(),
   activation: z.string().optional(),
   output: z.string().optional(),
   loss: z.string().optional(),
@@ -159,7 +161,18 @@ export function parseModel(text: string, source = 'model.json'): ModelFile {
       .replace(/^\./, '');
     throw new DataError(`${source}: invalid model file: ${path || '(top level)'}: ${issue.message}`, 'model');
   }
+  checkDeclaredSize(value as ModelFile, source);
   return value as ModelFile; // as written (zod's copy would reorder keys)
+}
+
+/** The layers' parameter count within NETWORK_LIMITS, before any allocation (modelNetwork checks it against the weights). */
+function checkDeclaredSize(model: ModelFile, source: string): void {
+  const { layers, dtype } = model.network;
+  try {
+    checkNetworkSize(layers as unknown as { inputSize: number; outputSize: number }[], dtype);
+  } catch (e) {
+    throw new DataError(`${source}: invalid model file: network: ${(e as Error).message}`, 'model');
+  }
 }
 
 /** Rebuilds the Network of a model file; DataError if the weights do not fit the layers. */

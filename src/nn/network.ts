@@ -88,6 +88,74 @@ export interface NetworkJSON {
 
 const ALL: Terms = { data: true, penalties: true };
 
+/**
+ * Documented bounds, checked before anything is allocated (constructor, fromJSON, model files):
+ * the widest layer (inputs, hidden units, outputs or classes) and the most weights and biases in all.
+ * 100M float64 parameters already need 3.2 GB with their gradients and an optimizer's two moments.
+ */
+export const NETWORK_LIMITS = { layerWidth: 1_000_000, parameters: 100_000_000 } as const;
+
+/** A network outside NETWORK_LIMITS; `bytes` is the memory it would need (parameters, gradients, two optimizer moments). */
+export class NetworkSizeError extends OptionError {
+  override name = 'NetworkSizeError';
+  constructor(
+    message: string,
+    readonly parameters: number,
+    readonly bytes: number,
+  ) {
+    super(message, 'layers');
+  }
+}
+
+/** One layer's shape, as NetworkSizeError's check reads it. */
+export interface LayerShape {
+  inputSize: number;
+  outputSize: number;
+}
+
+/**
+ * Throws NetworkSizeError unless every size is a positive integer within NETWORK_LIMITS.layerWidth
+ * and the dense parameters Σ(in·out + out) stay within NETWORK_LIMITS.parameters. Allocates nothing.
+ * Returns the parameter count.
+ */
+export function checkNetworkSize(shapes: readonly LayerShape[], dtype: DType = 'float64'): number {
+  const { layerWidth, parameters: maxParameters } = NETWORK_LIMITS;
+  let parameters = 0;
+  shapes.forEach((shape, i) => {
+    for (const side of ['inputSize', 'outputSize'] as const) {
+      const n = shape?.[side];
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > layerWidth) {
+        const what = `layers[${i}].${side} is ${JSON.stringify(n) ?? String(n)}`;
+        throw new NetworkSizeError(
+          `${what}: a layer size must be an integer from 1 to ${layerWidth.toLocaleString('en-US')}`,
+          NaN,
+          NaN,
+        );
+      }
+    }
+    parameters += shape.inputSize * shape.outputSize + shape.outputSize;
+  });
+  const bytes = parameters * (dtype === 'float32' ? 4 : 8) * 4;
+  if (parameters > maxParameters) {
+    throw new NetworkSizeError(
+      `a network of ${parameters.toLocaleString('en-US')} parameters would need ${formatBytes(bytes)} ` +
+        `(${dtype} parameters, gradients and two optimizer moments); the limit is ${maxParameters.toLocaleString('en-US')} parameters — use fewer or narrower layers`,
+      parameters,
+      bytes,
+    );
+  }
+  return parameters;
+}
+
+/** Consecutive sizes [in, h1, …, out] → the dense layers' shapes. */
+function shapesOf(sizes: readonly number[]): LayerShape[] {
+  return sizes.slice(1).map((outputSize, i) => ({ inputSize: sizes[i], outputSize }));
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.ceil(bytes / 1e6)} MB`;
+}
+
 export class Network {
   readonly layers: readonly Layer[];
   readonly loss: Loss;
@@ -268,6 +336,15 @@ export class Network {
         `unsupported network format version ${json.version} (this scratchnet reads version 1)`,
         'json',
       );
+    if (!Array.isArray(json.layers) || !Array.isArray(json.parameters))
+      throw new OptionError('a network description needs layers and parameters arrays', 'json');
+    const declared = checkNetworkSize(json.layers as unknown as LayerShape[], json.dtype);
+    if (json.parameters.length !== declared) {
+      throw new ShapeError(
+        `the description holds ${json.parameters.length} parameters but its layers need ${declared}`,
+        'json',
+      );
+    }
     const random = new Random(0);
     const layers = json.layers.map((c, i) => {
       if (c.type !== 'dense')
@@ -352,6 +429,19 @@ function checkScaling(s: Scaling, inputs: number, outputs: number): void {
   }
 }
 
+/** The constructor's check of number sizes: layer i of the message is sizes[i] (an input, hidden or output size). */
+function checkSizes(sizes: readonly number[], dtype: DType): void {
+  const widest = sizes.findIndex((n) => n > NETWORK_LIMITS.layerWidth);
+  if (widest >= 0) {
+    throw new NetworkSizeError(
+      `layers[${widest}] is ${sizes[widest].toLocaleString('en-US')} units: the limit is ${NETWORK_LIMITS.layerWidth.toLocaleString('en-US')} per layer`,
+      NaN,
+      NaN,
+    );
+  }
+  checkNetworkSize(shapesOf(sizes), dtype);
+}
+
 function includes(terms: Terms, name: string): boolean {
   const p = terms.penalties ?? true;
   return typeof p === 'boolean' ? p : p.includes(name);
@@ -385,6 +475,7 @@ function buildLayers(options: NetworkOptions, loss: Loss, dtype: DType): Layer[]
       'layers',
     );
   sizes.forEach((s, i) => checkNumber(`layers[${i}]`, s, { integer: true, min: 1 }));
+  checkSizes(sizes, dtype); // bounds before anything is allocated
   const random = new Random(options.seed ?? 42);
   const hidden = getActivation(options.activation ?? 'relu', 'activation');
   if (hidden.name === 'softmax')

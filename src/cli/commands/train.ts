@@ -20,6 +20,8 @@ import { addDataOptions, addNetworkOptions, addTrainingOptions, integer } from '
 import { chartsFor, writePlots } from '../plots.js';
 import { createProgress, type Progress } from '../progress.js';
 import { HistoryLog, historyPath } from '../checkpoint-history.js';
+import { CheckpointSchedule } from '../checkpoint-schedule.js';
+import { removeStaleTemporaryFiles } from '../checkpoint-temp.js';
 import { SignalWatch, exitCode } from '../signals.js';
 import { modelFile, type RunRecord } from '../train-model.js';
 import { freshStart, resumeStart, trainPaths, type StartFlags, type TrainStart } from '../train-resume.js';
@@ -47,7 +49,7 @@ export function register(program: Command): void {
     .option('--checkpoint <file>', 'checkpoint file (default: <out> with .checkpoint.json)')
     .option(
       '--checkpoint-every <epochs>',
-      'also write the checkpoint every this many epochs (default: only on Ctrl-C / SIGTERM)',
+      'also write the checkpoint every this many epochs, skipping those that would make writing over 25% of the run (default: only on Ctrl-C / SIGTERM)',
       integer(1),
     )
     .option(
@@ -80,6 +82,8 @@ Examples:
 async function train(flags: Flags, command: Command): Promise<void> {
   const saved = flags.resume ? loadModel(flags.resume) : null;
   const paths = trainPaths(flags, command, saved);
+  for (const file of removeStaleTemporaryFiles([paths.out, paths.checkpoint]))
+    process.stderr.write(`note: removed ${file}, left by an interrupted write\n`);
   const start = saved ? resumeStart(flags, command, saved) : freshStart(flags, paths.out);
   const { data, settings, network } = start;
   if (!saved) holdOutByDefault(settings, data.encoded.x.rows, data.encoding.target.task);
@@ -130,6 +134,7 @@ async function trainRun(
 ): Promise<TrainingRun> {
   const { data, settings, network, resume } = start;
   const every = flags.checkpointEvery;
+  const schedule = new CheckpointSchedule(every);
   const stream = flags.json ? process.stderr : process.stdout;
   let progress: Progress | null = null;
   const run: TrainingRun = new TrainingRun(network, data.encoded.x, data.encoded.y, {
@@ -137,14 +142,9 @@ async function trainRun(
     ...(resume ? { resume } : {}),
     onEpoch: (info) => {
       progress?.update(epochReport(info, run.epochs));
-      // a checkpoint at an exact epoch boundary; none when the run ends at this epoch anyway
-      if (
-        every &&
-        info.epoch % every === 0 &&
-        info.epoch < run.epochs &&
-        info.history.stopReason === 'epochs'
-      )
-        writeCheckpoint(run, `every ${every} epochs`);
+      // at an exact epoch boundary, within a time budget (checkpoint-schedule.ts)
+      if (schedule.due(info.epoch, run.epochs, info.history.stopReason === 'epochs'))
+        schedule.write(() => writeCheckpoint(run, `every ${every} epochs`));
     },
   });
   describeRun(log, start, run.epochs);
