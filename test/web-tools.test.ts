@@ -67,9 +67,11 @@ describe('playground tools in Chromium', () => {
       polling: 100,
     });
     await page.click('#start');
+    // Not asserted: that the leaky-ReLU output stays above 1e-3 for a while. Its 0.01 slope does reach a
+    // sine's negative half given time, so how far it gets in 1.5 s depends on the machine's speed (CI measured
+    // 2e-4 on a quiet machine, > 1e-3 under load): a timed claim, which belongs in a benchmark.
     console.log(`# sine, leaky-ReLU output: loss ${stuck} after 1.5 s; with the fix: ${await loss(page)}`);
-    assert.ok(stuck > 1e-3, `the leaky-ReLU output should stay above 1e-3, loss ${stuck}`);
-    assert.ok((await loss(page)) < stuck / 8, 'the fix should bring the loss well down');
+    assert.ok((await loss(page)) < 1e-3, 'the fix brings the loss below 1e-3');
     await page.close();
   });
 
