@@ -2,6 +2,7 @@
 // the caller's network, whose parameters are saved before and restored bit for bit after each probe
 // (so they work for user-written layers too, which clone() cannot copy).
 
+import { DivergenceError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { zeros } from '../matrix.js';
 import { Dense } from '../nn/dense.js';
@@ -11,6 +12,7 @@ import type { Regularizer } from '../nn/regularizers.js';
 import { Network } from '../nn/network.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from '../optim/index.js';
 import { Random } from '../random.js';
+import { TrainingRun } from '../train/run.js';
 
 /** The loss curve of one short training run. */
 export interface Probe {
@@ -63,7 +65,6 @@ export function train(
   steps: number,
   onStep?: (step: number, cost: number) => void,
 ): Probe {
-  const opt = makeOptimizer(optimizer, rate);
   const initial = network.computeLoss(x, y).total;
   let last = initial;
   let lastData = NaN;
@@ -72,20 +73,32 @@ export function train(
   let diverged = !Number.isFinite(initial);
   let done = 0;
   const half = Math.floor(steps / 2);
-  for (let s = 0; s < steps && !diverged; s++) {
-    const t = network.computeGradient(x, y);
-    if (!Number.isFinite(t.total) || t.total > 1e4 * initial + 1e-300) {
+  if (!diverged) {
+    // the training engine, on the data as given: full-batch steps, a cost 10⁴× the start is divergence
+    const run = new TrainingRun(network, x, y, {
+      optimizer: makeOptimizer(optimizer, rate),
+      raw: true,
+      shuffle: false,
+      batchSize: x.rows,
+      epochs: steps,
+      maxLoss: 1e4 * initial + 1e-300,
+      recordHistory: false,
+    });
+    try {
+      for (let s = 0; !run.done; s++) {
+        const info = run.step();
+        if (!info) break;
+        if (s > half && info.loss > last) rises++;
+        done = s + 1;
+        onStep?.(s, info.loss);
+        last = info.loss;
+        lastData = info.dataLoss;
+        if (info.loss < lowest) lowest = info.loss;
+      }
+    } catch (e) {
+      if (!(e instanceof DivergenceError)) throw e;
       diverged = true;
-      last = t.total;
-      break;
     }
-    if (s > half && t.total > last) rises++;
-    opt.step(network.params, network.grads);
-    done = s + 1;
-    onStep?.(s, t.total);
-    last = t.total;
-    lastData = t.data;
-    if (t.total < lowest) lowest = t.total;
   }
   if (!diverged) {
     const t = network.computeLoss(x, y);
