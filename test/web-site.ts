@@ -5,8 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
+import type { Browser } from 'playwright-core';
 import { buildPlayground } from '../web/build.js';
 import { startServer, type PlaygroundServer } from '../web/serve.js';
+import { launchChromium } from './chromium.js';
 
 export interface Site extends PlaygroundServer {
   /** the built folder */
@@ -24,5 +27,26 @@ export async function startSite(isolated = true): Promise<Site> {
       await server.close();
       rmSync(root, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Inside a describe: hooks that build and serve the site and launch Chromium before its tests and
+ * close both after them. Returns a getter for the two (an error if a test runs before the hook).
+ */
+export function siteAndBrowser(): () => { server: Site; browser: Browser } {
+  let server: Site | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    server = await startSite();
+    browser = (await launchChromium()).browser;
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return () => {
+    if (!server || !browser) throw new Error('the site and the browser are not started');
+    return { server, browser };
   };
 }

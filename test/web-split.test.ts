@@ -2,27 +2,16 @@
 // a test loss below 1e-3; spirals reach ≥ 90% test accuracy shown on the page.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './chromium.js';
-import { startSite, type Site } from './web-site.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { siteAndBrowser } from './web-site.js';
 
 describe('playground test split in Chromium', () => {
-  let server: Site | undefined;
-  let browser: Browser | undefined;
-
-  before(async () => {
-    server = await startSite();
-    browser = (await launchChromium()).browser;
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const started = siteAndBrowser();
 
   /** Opens the hash, Starts, and waits until the readout's data-value passes `reached`; returns the page. */
   async function trainUntil(hash: string, id: string, reached: string): Promise<Page> {
-    if (!browser || !server) throw new Error('not started');
+    const { browser, server } = started();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(server.url + hash);
     await page.waitForSelector('body[data-ready="true"]');

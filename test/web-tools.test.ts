@@ -6,28 +6,17 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { toMatrix } from '../src/index.js';
 import { modelNetwork, parseModel } from '../src/io/index.js';
-import { launchChromium } from './chromium.js';
-import { startSite, type Site } from './web-site.js';
+import { siteAndBrowser } from './web-site.js';
 
 describe('playground tools in Chromium', () => {
-  let server: Site | undefined;
-  let browser: Browser | undefined;
-
-  before(async () => {
-    server = await startSite();
-    browser = (await launchChromium()).browser;
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const started = siteAndBrowser();
 
   async function open(hash: string): Promise<Page> {
-    if (!browser || !server) throw new Error('not started');
+    const { browser, server } = started();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     await page.goto(server.url + hash);
     await page.waitForSelector('body[data-ready="true"]');

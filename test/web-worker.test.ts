@@ -3,29 +3,17 @@
 // handler run and the next frame drawn) within 50 ms of the browser receiving it; training goes on.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from './chromium.js';
-import { startSite, type Site } from './web-site.js';
+import { describe, test } from 'node:test';
+import { siteAndBrowser } from './web-site.js';
 import { MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE } from '../web/state.js';
 
 const SECONDS = 5;
 
 describe('playground worker in Chromium', () => {
-  let server: Site | undefined;
-  let browser: Browser | undefined;
-
-  before(async () => {
-    server = await startSite();
-    browser = (await launchChromium()).browser;
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const started = siteAndBrowser();
 
   test(`the largest network: ≥ 30 frames/s over ${SECONDS} s of training, clicks answered within 50 ms`, async () => {
-    if (!browser || !server) throw new Error('not started');
+    const { browser, server } = started();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const layers = Array(MAX_HIDDEN_LAYERS).fill(MAX_LAYER_SIZE).join(',');
     await page.goto(
