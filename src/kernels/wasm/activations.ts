@@ -14,6 +14,7 @@ import {
 } from '../names.js';
 import { Emit, type Precision, type Width, elementwiseLoop, precisions } from './emit.js';
 import { FunctionBuilder, f64, i32 } from './encoder.js';
+import { activationBackwardParameters } from './generate.js';
 import { VectorMath } from './vmath.js';
 
 /** √(2/π) and the cubic coefficient of GELU's tanh form (as nn/activations.ts). */
@@ -154,14 +155,10 @@ export function activationForward(p: Precision, activation: MathActivation): Fun
 /** act_backward for the activations whose derivative needs z: dZ[n] = dA[n] · f'(z[n]). DZ may equal DA. */
 export function activationBackwardFromZ(p: Precision, activation: ZBackwardActivation): FunctionBuilder {
   // the same parameters as generate.ts's act_backward, so that callers need not tell them apart
-  const f = new FunctionBuilder(kernelNames.activationBackward(p.name, activation), {
-    DZ: i32,
-    DA: i32,
-    Z: i32,
-    A: i32,
-    N: i32,
-    ALPHA: f64,
-  });
+  const f = new FunctionBuilder(
+    kernelNames.activationBackward(p.name, activation),
+    activationBackwardParameters,
+  );
   const e = new Emit(f, p);
   const m = new VectorMath(e);
   const { DZ, DA, Z, N } = f.arg;

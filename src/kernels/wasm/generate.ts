@@ -22,7 +22,7 @@ import {
   kernelNames,
 } from '../names.js';
 import { Emit, type Precision, type Width, elementwiseLoop, precisions } from './emit.js';
-import { FunctionBuilder, f64, i32, op } from './encoder.js';
+import { FunctionBuilder, f64, i32, op, type ValueType } from './encoder.js';
 
 /**
  * gemm_nn: out[M×O] = A · B (+ bias[O]), act[M×O] = f(out) when the epilogue is not linear.
@@ -365,17 +365,23 @@ function dotProducts(e: Emit, l: DotLocals, rows: number, cols: number): number[
   return sums;
 }
 
+/** The parameters of every act_backward kernel (here and in activations.ts): callers need not tell them apart. */
+export const activationBackwardParameters = {
+  DZ: i32,
+  DA: i32,
+  Z: i32,
+  A: i32,
+  N: i32,
+  /** leakyRelu and elu */
+  ALPHA: f64,
+} as const satisfies Record<string, ValueType>;
+
 /** act_backward: dZ[n] = dA[n] · f'(z, a), the twins of each activation's backward loop in nn/activations.ts. */
 export function activationBackward(p: Precision, activation: BackwardActivation): FunctionBuilder {
-  const f = new FunctionBuilder(kernelNames.activationBackward(p.name, activation), {
-    DZ: i32,
-    DA: i32,
-    Z: i32,
-    A: i32,
-    N: i32,
-    /** leakyRelu and elu */
-    ALPHA: f64,
-  });
+  const f = new FunctionBuilder(
+    kernelNames.activationBackward(p.name, activation),
+    activationBackwardParameters,
+  );
   const e = new Emit(f, p);
   const { DZ, DA, Z, A, N, ALPHA } = f.arg;
   const alpha = e.argumentPair(ALPHA);
