@@ -14,24 +14,33 @@ import { Trainer, splitRows } from '../web/trainer.js';
 test('toHash → fromHash returns the same state, for the default and for a changed one', () => {
   const changed: PlaygroundState = {
     dataset: 'circles',
+    dataSeed: 9,
     noise: 0.125,
     testRatio: 0.25,
-    hidden: [],
+    features: ['x1sq', 'x1x2', 'sinx2'],
+    hidden: [3, 4],
     activation: 'gelu',
+    layerActivations: ['tanh', 'gelu'],
     output: 'linear',
     loss: 'binaryCrossEntropy',
     optimizer: optimizerNames.at(-1)!,
     learningRate: 3e-4,
+    batchSize: 10,
     weightDecay: 0.5,
+    l1: 0.01,
     seed: 2 ** 31 - 1,
+    showTest: true,
+    discretize: true,
   };
   for (const state of [defaultState, changed]) {
     assert.deepEqual(fromHash(`#${toHash(state)}`), { state: { ...state }, rejected: [] });
   }
   assert.equal(
     toHash(changed),
-    'dataset=circles&noise=0.125&testRatio=0.25&hidden=&activation=gelu&output=linear&loss=binaryCrossEntropy' +
-      `&optimizer=${optimizerNames.at(-1)}&learningRate=0.0003&weightDecay=0.5&seed=2147483647`,
+    'dataset=circles&noise=0.125&testRatio=0.25&dataSeed=9&features=x1sq%2Cx1x2%2Csinx2&hidden=3%2C4' +
+      '&activation=gelu&layerActivations=tanh%2Cgelu&output=linear&loss=binaryCrossEntropy' +
+      `&optimizer=${optimizerNames.at(-1)}&learningRate=0.0003&batchSize=10&weightDecay=0.5&l1=0.01` +
+      '&seed=2147483647&showTest=true&discretize=true',
   );
 });
 

@@ -3,6 +3,7 @@
 // Step (one epoch) and Reset are commands to the worker, answered with snapshots that the page draws
 // on the next animation frame, so any allowed network leaves the page free to answer input.
 
+import { enableFeatures, makeInput, readInput, showLayerEditor, writeInput } from './controls.js';
 import type { Dataset } from './datasets.js';
 import { drawFit, drawLossCurve, drawRegions } from './plot.js';
 import type { Command, Order, Ready, Report, Setup, Snapshot } from './protocol.js';
@@ -11,7 +12,6 @@ import {
   MAX_HIDDEN_LAYERS,
   MAX_LAYER_SIZE,
   fields,
-  formatField,
   fromHash,
   parseField,
   toHash,
@@ -35,6 +35,8 @@ const message = $('message');
 const warningList = $('warnings');
 const summary = $('summary');
 const kernelText = $('kernels');
+const layerEditor = document.createElement('div');
+layerEditor.id = 'layer-editor';
 
 const worker = new Worker(new URL('./playground-worker.js', import.meta.url), { type: 'module' });
 let state: PlaygroundState;
@@ -44,48 +46,66 @@ let sent = 0;
 let data: Dataset | null = null;
 let latest: Snapshot | null = null;
 let needsDraw = false;
+/** the held-out points of `data` (Setup.testRows) */
+let testRows: number[] = [];
 
-/** One <label> with a <select> or <input> per field of the table; ids are `control-<key>`. */
+/** One <label> with its control (web/controls.ts) per field of the table; ids are `control-<key>`. */
 function buildControls(): void {
   for (const field of fields) {
-    const label = document.createElement('label');
+    const input = makeInput(field);
+    if (!input) continue;
+    const label = document.createElement(field.key === 'features' ? 'div' : 'label');
+    label.className = `field ${field.kind}`;
     label.textContent = field.label;
-    let input: HTMLSelectElement | HTMLInputElement;
-    if (field.kind === 'choice') {
-      input = document.createElement('select');
-      for (const choice of field.choices!()) input.add(new Option(choice, choice));
-    } else {
-      input = document.createElement('input');
-      input.type = 'text';
-      input.spellcheck = false;
-      if (field.kind === 'layers') input.placeholder = 'e.g. 8,8 (empty: none)';
-    }
-    input.id = `control-${field.key}`;
+    if (field.slider) label.append(valueText(field));
     input.addEventListener('change', () => onControlChange(field, input));
     label.append(input);
     controls.append(label);
+    if (field.key === 'hidden') controls.append(layerEditor);
   }
+}
+
+/** A slider's value, shown beside its label. */
+function valueText(field: Field): HTMLElement {
+  const output = document.createElement('output');
+  output.id = `value-${field.key}`;
+  output.htmlFor.add(`control-${field.key}`);
+  return output;
 }
 
 function showState(): void {
   for (const field of fields) {
-    const input = $<HTMLInputElement>(`control-${field.key}`);
-    input.value = formatField(field, state[field.key]);
-    markValid(input, true);
+    writeInput(field, state[field.key]);
+    const input = document.getElementById(`control-${field.key}`);
+    if (input) markValid(input, true);
   }
+  showLayerEditor(layerEditor, state, fields.find((f) => f.key === 'activation')?.choices?.() ?? [], (next) =>
+    applyChange(next),
+  );
 }
 
-function onControlChange(field: Field, input: HTMLSelectElement | HTMLInputElement): void {
-  const value = parseField(field, input.value);
+/** Fields that change only what is drawn: the run goes on. */
+const viewOnly = new Set<keyof PlaygroundState>(['showTest', 'discretize']);
+
+function onControlChange(field: Field, input: HTMLElement): void {
+  const text = readInput(field);
+  const value = parseField(field, text);
   if (value === undefined) {
     markValid(input, false);
-    say(`${field.label}: ${JSON.stringify(input.value)} is not a valid value (${expected(field)})`);
+    say(`${field.label}: ${JSON.stringify(text)} is not a valid value (${expected(field)})`);
     return;
   }
   markValid(input, true);
   (state as unknown as Record<string, unknown>)[field.key] = value;
-  history.replaceState(null, '', `#${toHash(state)}`);
-  reset();
+  // the common activation is every hidden layer's: per-layer choices give way to it
+  if (field.key === 'activation') state.layerActivations = [];
+  writeInput(field, value);
+  if (viewOnly.has(field.key)) {
+    history.replaceState(null, '', `#${toHash(state)}`);
+    needsDraw = true;
+    return;
+  }
+  applyChange({});
 }
 
 /** An invalid field is marked and linked to the message that says why (aria-describedby). */
@@ -104,6 +124,7 @@ function expected(field: Field): string {
   if (field.kind === 'layers')
     return `up to ${MAX_HIDDEN_LAYERS} sizes from 1 to ${MAX_LAYER_SIZE}, separated by commas`;
   if (field.kind === 'choice') return `one of ${field.choices!().join(', ')}`;
+  if (field.kind === 'list') return `at least ${field.minItems ?? 0} of ${field.choices!().join(', ')}`;
   return `${field.integer ? 'an integer' : 'a number'} ${field.positive ? '>' : '≥'} ${field.min} and ≤ ${field.max}`;
 }
 
@@ -147,6 +168,8 @@ function setRunning(on: boolean): void {
 
 function onSetup(setup: Setup): void {
   data = setup.data;
+  testRows = setup.testRows;
+  if (data) enableFeatures(data.x[0].length);
   latest = null;
   summary.textContent = setup.summary;
   showWarnings(setup.warnings);
@@ -178,8 +201,11 @@ function draw(): void {
       showNumber(text, value, '');
     return;
   }
-  if (data.task === 'regression') drawFit(fitCanvas, data, snap.gridX, snap.grid);
-  else drawRegions(fitCanvas, data, snap.grid, snap.gridSide);
+  if (data.x[0].length === 1) drawFit(fitCanvas, data, snap.gridX, snap.grid);
+  else {
+    const view = mapView(data, snap.grid);
+    drawRegions(fitCanvas, view.data, view.grid, snap.gridSide);
+  }
   drawLossCurve(lossCanvas, snap.curve);
   epochText.textContent = String(snap.epoch);
   showNumber(lossText, snap.epoch > 0 ? snap.loss : Number.NaN, 'loss');
@@ -188,6 +214,28 @@ function draw(): void {
   if (Number.isFinite(snap.speed))
     speedText.textContent = `${Math.round(snap.speed).toLocaleString('en')} epochs/s`;
   if (snap.diverged) say(snap.diverged);
+}
+
+/**
+ * What the 2-D map shows: the points (the test points only with Show test data), and the values as
+ * the map's 0…1 scale reads them: a 2-D regression's −1…1 targets and predictions mapped onto it;
+ * with Discretize output, each cell the class (or the sign) it falls on.
+ */
+function mapView(all: Dataset, grid: Float64Array): { data: Dataset; grid: Float64Array } {
+  const regression = all.task === 'regression';
+  const toScale = (v: number) => (regression ? (v + 1) / 2 : v);
+  const held = new Set(state.showTest ? [] : testRows);
+  const rows = all.x.map((_, i) => i).filter((i) => !held.has(i));
+  const data = {
+    ...all,
+    x: rows.map((i) => all.x[i]),
+    y: rows.map((i) => [toScale(all.y[i][0])]),
+  };
+  const shown = grid.map((v) => {
+    const p = toScale(v);
+    return state.discretize ? (p > 0.5 ? 1 : 0) : p;
+  });
+  return { data, grid: shown };
 }
 
 /** A readout: the number in its data-value (for tests), shown as a loss (1.234e-3) or a percentage; '–' for NaN. */
@@ -222,6 +270,11 @@ stepButton.addEventListener('click', () => {
   command({ type: 'step' });
 });
 resetButton.addEventListener('click', () => reset());
+// Regenerate data: a new data seed (the next one), the weights' seed unchanged
+$('regenerate').addEventListener('click', () => {
+  const next = (state.dataSeed || state.seed) + 1;
+  applyChange({ dataSeed: next > 2 ** 31 - 1 ? 1 : next });
+});
 for (const tool of ['doctor', 'gradcheck', 'export'] as const) {
   $(tool).addEventListener('click', () => {
     setRunning(false);

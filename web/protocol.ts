@@ -65,6 +65,10 @@ export interface Setup {
   summary: string;
   /** the library's warnings (network.warnings) */
   warnings: string[];
+  /** the network's input features (web/features.ts names), in input order */
+  features: string[];
+  /** which points of `data` are held out as test data (indices, in data order); [] when none */
+  testRows: number[];
 }
 
 /** Sent once, when the worker's kernels are chosen. */

@@ -1,40 +1,56 @@
 // The playground's whole UI state as one declarative table, and its round trip through the URL
 // hash (`#dataset=xor&layers=8,8&…`), so any run can be shared — as TensorFlow Playground does
-// (tensorflow/playground src/state.ts). No DOM here: the table is read by ui.ts and by the tests.
+// (tensorflow/playground src/state.ts). No DOM here: the table is read by main.ts and by the tests.
 
 import { activationNames, lossNames, optimizerNames } from '../src/index.js';
 import { datasetNames } from './datasets.js';
+import { featureNames } from './features.js';
 
 /** Everything a run depends on. Same state ⇒ same data, same initial weights, same curve. */
 export interface PlaygroundState {
   dataset: string;
+  /** seeds the data (points, noise, the test split) apart from the weights: 0 uses `seed` (Regenerate data sets it) */
+  dataSeed: number;
   /** standard deviation of the noise added to targets (1-D) or to point positions (2-D) */
   noise: number;
   /** share of the points held out as test data (never trained on); 0: none */
   testRatio: number;
+  /** the input features (web/features.ts), in table order; those of x2 are ignored on 1-D data */
+  features: string[];
   /** hidden layer sizes; [] is a model with no hidden layer */
   hidden: number[];
+  /** activation of every hidden layer, unless `layerActivations` names another for a layer */
   activation: string;
+  /** per hidden layer: its activation (entry i for layer i); [] or a missing entry: `activation` */
+  layerActivations: string[];
   /** output activation, or 'auto': what the loss needs (linear for regression, sigmoid for cross-entropy) */
   output: string;
   /** 'auto': mse for regression data, binaryCrossEntropy for classification data */
   loss: string;
   optimizer: string;
   learningRate: number;
+  /** rows per mini-batch; 0: all the training rows (full batch) */
+  batchSize: number;
   /** L2 λ (the Network's weightDecay) */
   weightDecay: number;
-  /** seeds both the data and the initial weights */
+  /** L1 λ (the Network's l1) */
+  l1: number;
+  /** seeds the initial weights and the mini-batch shuffles, and the data unless `dataSeed` is set */
   seed: number;
+  /** draw the held-out test points on the map (the plots read it; training ignores it) */
+  showTest: boolean;
+  /** draw the map as class 0 / class 1 only, no shades (the plots read it) */
+  discretize: boolean;
 }
 
-type Kind = 'choice' | 'number' | 'layers';
+type Kind = 'choice' | 'number' | 'layers' | 'list' | 'boolean';
 
 /** One row of the table: how a field is named, shown, parsed and written. */
 export interface Field {
   key: keyof PlaygroundState;
   label: string;
   kind: Kind;
-  /** the allowed values of a 'choice' field (read from the library, so new optimizers appear by themselves) */
+  /** the allowed values of a 'choice' field, or of each entry of a 'list' field (read from the library, so new optimizers appear by themselves) */
   choices?: () => readonly string[];
   /** bounds of a 'number' field */
   min?: number;
@@ -42,44 +58,71 @@ export interface Field {
   integer?: boolean;
   /** a 'number' field whose lower bound is excluded (learning rate > 0) */
   positive?: boolean;
+  /** a 'number' field shown as a slider with this step */
+  slider?: number;
+  /** a 'list' field: at most this many entries, and at least `minItems` */
+  maxItems?: number;
+  minItems?: number;
 }
 
 export const MAX_HIDDEN_LAYERS = 6;
 export const MAX_LAYER_SIZE = 256;
 
+const hiddenActivations = () => activationNames.filter((a) => a !== 'softmax');
+
 export const fields: readonly Field[] = [
   { key: 'dataset', label: 'Data', kind: 'choice', choices: () => datasetNames },
-  { key: 'noise', label: 'Noise', kind: 'number', min: 0, max: 1 },
-  { key: 'testRatio', label: 'Test share', kind: 'number', min: 0, max: 0.9 },
+  { key: 'noise', label: 'Noise', kind: 'number', min: 0, max: 1, slider: 0.01 },
+  { key: 'testRatio', label: 'Test share', kind: 'number', min: 0, max: 0.9, slider: 0.05 },
+  { key: 'dataSeed', label: 'Data seed', kind: 'number', min: 0, max: 2 ** 31 - 1, integer: true },
+  { key: 'features', label: 'Features', kind: 'list', choices: () => featureNames, minItems: 1 },
   { key: 'hidden', label: 'Hidden layers', kind: 'layers' },
+  { key: 'activation', label: 'Activation', kind: 'choice', choices: hiddenActivations },
   {
-    key: 'activation',
-    label: 'Activation',
-    kind: 'choice',
-    choices: () => activationNames.filter((a) => a !== 'softmax'),
+    key: 'layerActivations',
+    label: 'Per layer',
+    kind: 'list',
+    choices: hiddenActivations,
+    maxItems: MAX_HIDDEN_LAYERS,
   },
   { key: 'output', label: 'Output', kind: 'choice', choices: () => ['auto', ...activationNames] },
   { key: 'loss', label: 'Loss', kind: 'choice', choices: () => ['auto', ...lossNames] },
   { key: 'optimizer', label: 'Optimizer', kind: 'choice', choices: () => optimizerNames },
   { key: 'learningRate', label: 'Learning rate', kind: 'number', min: 0, max: 10, positive: true },
+  { key: 'batchSize', label: 'Batch size', kind: 'number', min: 0, max: 10_000, integer: true },
   { key: 'weightDecay', label: 'L2 λ', kind: 'number', min: 0, max: 100 },
+  { key: 'l1', label: 'L1 λ', kind: 'number', min: 0, max: 100 },
   { key: 'seed', label: 'Seed', kind: 'number', min: 0, max: 2 ** 31 - 1, integer: true },
+  { key: 'showTest', label: 'Show test data', kind: 'boolean' },
+  { key: 'discretize', label: 'Discretize output', kind: 'boolean' },
 ];
 
 /** The seed experiment's fixed setup: [1, 64, 1], leaky ReLU, linear output, MSE, gradient descent. */
 export const defaultState: Readonly<PlaygroundState> = Object.freeze({
   dataset: 'square',
+  dataSeed: 0,
   noise: 0,
   testRatio: 0,
+  features: ['x1', 'x2'],
   hidden: [64],
   activation: 'leakyRelu',
+  layerActivations: [],
   output: 'auto',
   loss: 'auto',
   optimizer: 'sgd',
   learningRate: 0.1,
+  batchSize: 0,
   weightDecay: 0,
+  l1: 0,
   seed: 1,
+  showTest: false,
+  discretize: false,
 });
+
+/** A fresh, unfrozen copy of the defaults (its lists not shared). */
+export function defaults(): PlaygroundState {
+  return structuredClone(defaultState) as PlaygroundState;
+}
 
 /** Parses one field's text; returns undefined when the text is not a valid value. */
 export function parseField(field: Field, text: string): PlaygroundState[keyof PlaygroundState] | undefined {
@@ -101,12 +144,28 @@ export function parseField(field: Field, text: string): PlaygroundState[keyof Pl
       const sizes = parts.map(Number);
       return sizes.every((s) => Number.isInteger(s) && s >= 1 && s <= MAX_LAYER_SIZE) ? sizes : undefined;
     }
+    case 'list':
+      return parseList(field, text);
+    case 'boolean':
+      return text === 'true' ? true : text === 'false' ? false : undefined;
   }
+}
+
+/** A comma-separated list of allowed names; a 'features'-like list is kept in table order, without repeats. */
+function parseList(field: Field, text: string): string[] | undefined {
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  const allowed = field.choices!();
+  if (parts.length < (field.minItems ?? 0) || parts.length > (field.maxItems ?? allowed.length))
+    return undefined;
+  if (!parts.every((p) => allowed.includes(p))) return undefined;
+  // per-layer lists keep their order; a set of names (at most one of each) is written in table order
+  if (field.maxItems !== undefined) return parts;
+  return new Set(parts).size === parts.length ? allowed.filter((a) => parts.includes(a)) : undefined;
 }
 
 /** Writes one field's value as text (the inverse of parseField). */
 export function formatField(field: Field, value: PlaygroundState[keyof PlaygroundState]): string {
-  return field.kind === 'layers' ? (value as number[]).join(',') : String(value);
+  return Array.isArray(value) ? value.join(',') : String(value);
 }
 
 /** `dataset=square&noise=0&…`, every field in table order. */
@@ -119,7 +178,7 @@ export function toHash(state: PlaygroundState): string {
  * invalid value also takes its default and is named in `rejected` (so the page can say so).
  */
 export function fromHash(hash: string): { state: PlaygroundState; rejected: string[] } {
-  const state: PlaygroundState = { ...defaultState, hidden: [...defaultState.hidden] };
+  const state = defaults();
   const rejected: string[] = [];
   const text = hash.startsWith('#') ? hash.slice(1) : hash;
   for (const pair of text.split('&').filter(Boolean)) {
@@ -150,4 +209,29 @@ function decodeOr(text: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The activation of hidden layer i: its own (layerActivations[i]) or the common one. */
+export function layerActivation(state: PlaygroundState, i: number): string {
+  return state.layerActivations[i] || state.activation;
+}
+
+/**
+ * New hidden sizes, the per-layer activations kept in step: a removed layer takes its entry with it,
+ * an added one has the common activation. The list is emptied when every entry is the common one.
+ */
+export function withHidden(state: PlaygroundState, hidden: number[]): PlaygroundState {
+  const own = state.layerActivations.length > 0;
+  const activations = own ? hidden.map((_, i) => layerActivation(state, i)) : [];
+  return { ...state, hidden, layerActivations: normalized(activations, state.activation) };
+}
+
+/** Hidden layer i's activation set to `name` (the others keep theirs). */
+export function withLayerActivation(state: PlaygroundState, i: number, name: string): PlaygroundState {
+  const activations = state.hidden.map((_, j) => (j === i ? name : layerActivation(state, j)));
+  return { ...state, layerActivations: normalized(activations, state.activation) };
+}
+
+function normalized(activations: string[], common: string): string[] {
+  return activations.every((a) => a === common) ? [] : activations;
 }

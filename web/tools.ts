@@ -24,7 +24,7 @@ export function doctorFindings(trainer: Trainer): DoctorFinding[] {
   const report = diagnose(trainer.network, trainer.x, trainer.y, {
     optimizer: state.optimizer,
     learningRate: state.learningRate,
-    batchSize: trainer.x.rows,
+    batchSize: trainer.batchSize,
     scale: false,
     trained: trainer.epoch > 0,
   });
@@ -44,13 +44,18 @@ export function settingsChange(finding: Finding, state: PlaygroundState): Partia
   for (const [key, value] of Object.entries(finding.fixOptions ?? {})) {
     if (key === 'layers' && Array.isArray(value) && value.every(Number.isInteger)) {
       change.hidden = (value as number[]).slice(1, -1);
-    } else if ((key === 'learningRate' || key === 'weightDecay') && typeof value === 'number') {
+    } else if (
+      (key === 'learningRate' || key === 'weightDecay' || key === 'l1') &&
+      typeof value === 'number'
+    ) {
       change[key] = value;
     } else if (
       (key === 'output' || key === 'activation' || key === 'optimizer' || key === 'loss') &&
       typeof value === 'string'
     ) {
       change[key] = value;
+      // a new hidden activation is every hidden layer's: per-layer choices give way to it
+      if (key === 'activation' && state.layerActivations.length > 0) change.layerActivations = [];
     } else {
       return null;
     }
@@ -70,7 +75,7 @@ export function gradientCheck(trainer: Trainer): { verdict: string; text: string
 /** The trained network as a model file the CLI reads (`scratchnet predict --model …`). */
 export function exportModel(trainer: Trainer): string {
   const { state, network, data } = trainer;
-  const inputs = data.x[0].length;
+  const inputs = network.inputSize;
   const outputs = network.outputSize;
   const task = data.task === 'regression' ? 'regression' : outputs === 1 ? 'binary' : 'multiclass';
   const model: ModelFile = {
@@ -80,7 +85,8 @@ export function exportModel(trainer: Trainer): string {
     data: { source: `dataset ${state.dataset}` },
     network: network.toJSON(),
     encoding: {
-      features: Array.from({ length: inputs }, (_, i) => ({ name: `x${i + 1}`, type: 'number' as const })),
+      // the network's inputs: the features the page computes from x1, x2 (web/features.ts)
+      features: trainer.features.map((name) => ({ name, type: 'number' as const })),
       target: { columns: ['y'], task, ...(task === 'regression' ? {} : { classes: ['0', '1'] }) },
       missing: 'error',
     },
@@ -92,8 +98,9 @@ export function exportModel(trainer: Trainer): string {
       optimizer: state.optimizer,
       learningRate: state.learningRate,
       epochs: Math.max(1, trainer.epoch),
-      batchSize: trainer.x.rows,
+      batchSize: trainer.batchSize,
       weightDecay: state.weightDecay,
+      l1: state.l1,
       seed: state.seed,
     },
     history: { loss: [] },
@@ -109,6 +116,8 @@ interface SavedSettings {
   optimizer?: string;
   learningRate?: number;
   weightDecay?: number;
+  l1?: number;
+  batchSize?: number;
   seed?: number;
 }
 
@@ -145,10 +154,19 @@ export function importModel(
     optimizer: settings.optimizer ?? current.optimizer,
     learningRate: settings.learningRate ?? current.learningRate,
     weightDecay: settings.weightDecay ?? 0,
+    l1: settings.l1 ?? 0,
     seed: settings.seed ?? current.seed,
+    features: model.encoding?.features?.map((f) => f.name) ?? current.features,
+    layerActivations: layerActivationsOf(network, settings.activation ?? current.activation),
   };
   const { state, rejected } = fromHash(toHash(wanted));
   if (rejected.length)
     throw new DataError(`${name}: the playground cannot show ${rejected.join(', ')}`, 'model');
   return { state, params: Array.from(network.params) };
+}
+
+/** The hidden layers' activations of a network, as the page's per-layer list ([] when all are `common`). */
+function layerActivationsOf(network: Network, common: string): string[] {
+  const names = network.layers.slice(0, -1).map((l) => l.activation?.name ?? 'linear');
+  return names.every((n) => n === common) ? [] : names;
 }

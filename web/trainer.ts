@@ -1,13 +1,16 @@
 // A training run the page can advance a few epochs at a time: the network, its optimizer, the data
-// as matrices and the loss history. The library's TrainingRun, full-batch and unscaled, stepped one
-// epoch at a time, so the optimizer keeps its state (moments) across animation frames and divergence
-// is caught as the library catches it (weights of the last finite loss). No DOM here.
+// as matrices (the chosen input features of each point) and the loss history. The library's
+// TrainingRun, unscaled, full-batch or in seeded mini-batches, stepped one batch at a time, so the
+// optimizer keeps its state (moments) across animation frames and divergence is caught as the library
+// catches it (weights of the last finite loss). No DOM here.
 
 import {
+  Dense,
   DivergenceError,
   Network,
   Random,
   TrainingRun,
+  getLoss,
   getOptimizer,
   toMatrix,
   zeros,
@@ -18,8 +21,9 @@ import {
   type ActivationSpec,
 } from '../src/index.js';
 import { makeDataset, type Dataset, type DatasetName } from './datasets.js';
+import { featureMatrix, usableFeatures } from './features.js';
 import { LossHistory } from './history.js';
-import type { PlaygroundState } from './state.js';
+import { layerActivation, type PlaygroundState } from './state.js';
 
 export class Trainer {
   readonly data: Dataset;
@@ -36,55 +40,73 @@ export class Trainer {
   diverged: DivergenceError | null = null;
   private readonly training: TrainingRun;
 
+  /** the input features' names, in the network's input order */
+  readonly features: readonly string[];
+  /** the raw inputs per point: 1 (x1) or 2 (x1, x2) */
+  readonly dims: number;
+  private readonly featureList: ReturnType<typeof usableFeatures>;
+  /** mini-batch sums of the epoch in progress: cost·rows and rows (several batches per epoch only) */
+  private epochSums = [0, 0];
+
   /** Throws the library's OptionError / ShapeError / DataError for settings that do not fit together. */
   constructor(
     readonly state: PlaygroundState,
     historyCapacity?: number,
   ) {
     this.history = new LossHistory(historyCapacity);
-    this.data = makeDataset(state.dataset as DatasetName, state.seed, state.noise);
-    const inputs = this.data.x[0].length;
+    const dataSeed = state.dataSeed || state.seed;
+    this.data = makeDataset(state.dataset as DatasetName, dataSeed, state.noise);
+    this.dims = this.data.x[0].length;
+    this.featureList = usableFeatures(state.features, this.dims);
+    this.features = this.featureList.map((f) => f.name);
     const loss = (
       state.loss === 'auto' ? (this.data.task === 'regression' ? 'mse' : 'binaryCrossEntropy') : state.loss
     ) as LossSpec;
     // softmax cross-entropy needs one output per class: labels become one-hot rows [1−ℓ, ℓ]
     const oneHot = loss === 'softmaxCrossEntropy';
     const targets = oneHot ? this.data.y.map(([l]) => [1 - l, l]) : this.data.y;
-    this.network = new Network({
-      layers: [inputs, ...state.hidden, oneHot ? 2 : 1],
-      activation: state.activation as ActivationSpec,
-      output: state.output === 'auto' ? undefined : (state.output as ActivationSpec),
-      loss,
-      weightDecay: state.weightDecay,
-      seed: state.seed,
-      // no onWarning: the library collects its warnings in network.warnings, which the page shows
-    });
+    this.network = buildNetwork(state, this.features.length, oneHot ? 2 : 1, loss);
     this.optimizer = getOptimizer(state.optimizer as OptimizerName, { learningRate: state.learningRate });
-    const { train, test } = splitRows(this.data.x.length, state.testRatio, state.seed);
+    const { train, test } = splitRows(this.data.x.length, state.testRatio, dataSeed);
     const pick = (rows: number[], from: number[][], name: string, cols: number) =>
       toMatrix(
         rows.map((r) => from[r]),
         name,
         cols,
       );
-    this.x = pick(train, this.data.x, 'x', inputs);
+    const inputs = (rows: number[]) => this.inputsOf(pick(rows, this.data.x, 'x', this.dims));
+    this.x = inputs(train);
     this.y = pick(train, targets, 'y', this.network.outputSize);
     this.test =
       test.length === 0
         ? null
-        : {
-            x: pick(test, this.data.x, 'x', inputs),
-            y: pick(test, targets, 'y', this.network.outputSize),
-            rows: test,
-          };
-    // one full-batch step per epoch, for as long as the page runs; no per-epoch lists kept
+        : { x: inputs(test), y: pick(test, targets, 'y', this.network.outputSize), rows: test };
+    // one epoch after another for as long as the page runs; no per-epoch lists kept
     this.training = new TrainingRun(this.network, this.x, this.y, {
       optimizer: this.optimizer,
-      batchSize: this.x.rows,
+      batchSize: this.batchSize,
+      ...(this.batchSize < this.x.rows ? { seed: state.seed } : {}),
       epochs: Number.MAX_SAFE_INTEGER,
       scale: false,
       recordHistory: false,
     });
+  }
+
+  /** Rows per mini-batch: the state's, or every training row (0, or more than there are). */
+  get batchSize(): number {
+    const size = this.state.batchSize;
+    return size > 0 && size < this.x.rows ? size : this.x.rows;
+  }
+
+  /** raw[M×dims] (points, as the datasets and the plots' grids hold them) → the network's inputs [M×features]. */
+  inputsOf(raw: Matrix): Matrix {
+    const identity = this.features.length === this.dims && this.features.every((f, i) => f === `x${i + 1}`);
+    return identity ? raw : featureMatrix(raw, this.featureList);
+  }
+
+  /** Whether training has ended: diverged, or L-BFGS converged. */
+  get finished(): boolean {
+    return this.diverged !== null || this.training.done;
   }
 
   get epoch(): number {
@@ -101,11 +123,10 @@ export class Trainer {
     let done = 0;
     try {
       while (done < epochs && !this.training.done) {
-        const info = this.training.step(); // cost before this epoch's update
+        const info = this.training.step(); // one batch: its cost before its update
         if (!info) break;
-        this.history.push(info.loss);
-        done++;
-        // the clock after every epoch: one epoch of the largest network takes tens of milliseconds
+        if (this.addBatch(info.loss, info.rows, info.batch === info.batches)) done++;
+        // the clock after every batch: one epoch of the largest network takes tens of milliseconds
         if (performance.now() - start >= budgetMs) break;
       }
     } catch (e) {
@@ -113,6 +134,23 @@ export class Trainer {
       this.diverged = this.divergence();
     }
     return done;
+  }
+
+  /**
+   * Records a batch's cost; at the end of an epoch, the epoch's cost joins the history (full batch:
+   * the batch's cost as it is; mini-batches: their mean, weighted by rows). True at an epoch's end.
+   */
+  private addBatch(cost: number, rows: number, last: boolean): boolean {
+    if (last && this.epochSums[1] === 0) {
+      this.history.push(cost);
+      return true;
+    }
+    this.epochSums[0] += cost * rows;
+    this.epochSums[1] += rows;
+    if (!last) return false;
+    this.history.push(this.epochSums[0] / this.epochSums[1]);
+    this.epochSums = [0, 0];
+    return true;
   }
 
   /** The page's message for a run that diverged; the kept weights' loss joins the history if it is not there yet. */
@@ -174,10 +212,13 @@ export class Trainer {
     return out;
   }
 
-  /** A grid matrix over the plotted box: 1-D, `n` points; 2-D, n×n points row by row (top row first). */
+  /**
+   * A grid of points over the plotted box: 1-D, `n` points; 2-D, n×n points row by row (top row
+   * first). Raw points: inputsOf turns them into the network's inputs.
+   */
   makeGrid(n: number): Matrix {
     const [x0, x1, y0, y1] = this.data.bounds;
-    if (this.network.inputSize === 1) {
+    if (this.dims === 1) {
       const g = zeros(n, 1);
       for (let i = 0; i < n; i++) g.data[i] = x0 + ((x1 - x0) * i) / (n - 1);
       return g;
@@ -204,4 +245,33 @@ export function splitRows(n: number, ratio: number, seed: number): { train: numb
   const test = new Random(seed + 1).shuffle([...all]).slice(0, held);
   const inTest = new Set(test);
   return { train: all.filter((i) => !inTest.has(i)), test: test.sort((a, b) => a - b) };
+}
+
+/**
+ * The network of a state: layer sizes from the features, the hidden sizes and the outputs. With a
+ * per-layer activation the dense layers are made here as Network makes them (one Random(seed) drawn
+ * from layer by layer, each layer's default initializer), so only the activations differ.
+ */
+function buildNetwork(state: PlaygroundState, inputs: number, outputs: number, loss: LossSpec): Network {
+  const sizes = [inputs, ...state.hidden, outputs];
+  const output = state.output === 'auto' ? undefined : (state.output as ActivationSpec);
+  const common = { loss, weightDecay: state.weightDecay, l1: state.l1 };
+  // no onWarning: the library collects its warnings in network.warnings, which the page shows
+  if (state.layerActivations.length === 0)
+    return new Network({
+      layers: sizes,
+      activation: state.activation as ActivationSpec,
+      output,
+      seed: state.seed,
+      ...common,
+    });
+  const random = new Random(state.seed);
+  const last = output ?? getLoss(loss).logitsOf ?? 'linear';
+  const layers = sizes.slice(1).map(
+    (size, i) =>
+      new Dense(sizes[i], size, random, {
+        activation: i === sizes.length - 2 ? last : (layerActivation(state, i) as ActivationSpec),
+      }),
+  );
+  return new Network({ layers, ...common });
 }

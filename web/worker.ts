@@ -16,7 +16,9 @@ const MAP_BUDGET = 72e6;
 
 interface Run {
   trainer: Trainer;
+  /** the plot's grid points (raw x1 / x1, x2), and the same points as the network's inputs (features) */
   grid: Matrix;
+  inputs: Matrix;
   side: number;
   pred: Float64Array;
 }
@@ -52,7 +54,7 @@ function slice(): void {
   speed.epochs += done;
   if (now - speed.since >= 500)
     speed = { epochs: 0, since: now, value: (speed.epochs * 1000) / (now - speed.since) };
-  if (done === 0) running = false; // diverged, or L-BFGS converged
+  if (done === 0 && run.trainer.finished) running = false; // diverged, or L-BFGS converged
   // predictions take at most a third of the worker's time
   if (!inFlight && (trainedMs >= 2 * predictMs || !running)) send();
   schedule();
@@ -65,25 +67,36 @@ function reset(command: Extract<Order, { type: 'reset' }>): void {
   try {
     const trainer = new Trainer(command.state);
     if (command.params) loadWeights(trainer, command.params);
-    const inputs = trainer.network.inputSize;
     const params = trainer.network.params.length;
     const side =
-      inputs === 1 ? GRID_1D : Math.max(16, Math.min(60, Math.floor(Math.sqrt(MAP_BUDGET / params))));
+      trainer.dims === 1 ? GRID_1D : Math.max(16, Math.min(60, Math.floor(Math.sqrt(MAP_BUDGET / params))));
     const grid = trainer.makeGrid(side);
-    run = { trainer, grid, side, pred: new Float64Array(grid.rows) };
+    run = { trainer, grid, inputs: trainer.inputsOf(grid), side, pred: new Float64Array(grid.rows) };
     const { data, network } = trainer;
     post({
       type: 'setup',
       seq,
       error: '',
       data,
-      inputSize: inputs,
+      inputSize: network.inputSize,
       summary: String(network),
       warnings: [...network.warnings],
+      features: [...trainer.features],
+      testRows: trainer.test?.rows ?? [],
     });
   } catch (e) {
     const error = e instanceof ScratchnetError ? `${e.name}: ${e.message}` : String(e);
-    post({ type: 'setup', seq, error, data: null, inputSize: 0, summary: '', warnings: [] });
+    post({
+      type: 'setup',
+      seq,
+      error,
+      data: null,
+      inputSize: 0,
+      summary: '',
+      warnings: [],
+      features: [],
+      testRows: [],
+    });
   }
 }
 
@@ -101,9 +114,9 @@ function loadWeights(trainer: Trainer, params: number[]): void {
 /** Predicts the grid and posts a snapshot of the run. */
 function send(): void {
   if (!run) return;
-  const { trainer, grid, side, pred } = run;
+  const { trainer, grid, inputs, side, pred } = run;
   const start = performance.now();
-  trainer.predictInto(pred, grid);
+  trainer.predictInto(pred, inputs);
   predictMs = performance.now() - start;
   trainedMs = 0;
   const h = trainer.history;
@@ -123,7 +136,7 @@ function send(): void {
       epochs: h.epochs,
     },
     grid: pred.slice(),
-    gridX: trainer.network.inputSize === 1 ? Float64Array.from(grid.data) : new Float64Array(0),
+    gridX: trainer.dims === 1 ? Float64Array.from(grid.data) : new Float64Array(0),
     gridSide: side,
     speed: running ? speed.value : Number.NaN,
     diverged: trainer.diverged?.message ?? '',
