@@ -7,7 +7,16 @@ import { test } from 'node:test';
 import { activationNames, lossNames, optimizerNames } from '../src/index.js';
 import { datasetNames, makeDataset } from '../web/datasets.js';
 import { startSite } from './web-site.js';
-import { defaultState, fields, fromHash, toHash, type PlaygroundState } from '../web/state.js';
+import {
+  defaultState,
+  fields,
+  fromHash,
+  toHash,
+  withHidden,
+  withLayerActivation,
+  type PlaygroundState,
+} from '../web/state.js';
+import { usableFeatures } from '../web/features.js';
 import { LossHistory } from '../web/history.js';
 import { Trainer, splitRows } from '../web/trainer.js';
 
@@ -37,8 +46,8 @@ test('toHash → fromHash returns the same state, for the default and for a chan
   }
   assert.equal(
     toHash(changed),
-    'dataset=circles&noise=0.125&testRatio=0.25&dataSeed=9&features=x1sq%2Cx1x2%2Csinx2&hidden=3%2C4' +
-      '&activation=gelu&layerActivations=tanh%2Cgelu&output=linear&loss=binaryCrossEntropy' +
+    'dataset=circles&noise=0.125&testRatio=0.25&dataSeed=9&features=x1sq%2Cx1x2%2Csinx2&activation=gelu' +
+      '&hidden=3%2C4&layerActivations=tanh%2Cgelu&output=linear&loss=binaryCrossEntropy' +
       `&optimizer=${optimizerNames.at(-1)}&learningRate=0.0003&batchSize=10&weightDecay=0.5&l1=0.01` +
       '&seed=2147483647&showTest=true&discretize=true',
   );
@@ -204,4 +213,73 @@ test('splitRows: a seeded share held out, both lists in data order; ratio 0 trai
   assert.deepEqual(splitRows(201, 0.2, 1), { train, test }, 'same seed, same split');
   assert.notDeepEqual(splitRows(201, 0.2, 2).test, test);
   assert.equal(splitRows(3, 0.9, 1).train.length, 1, 'at least one row trains');
+});
+
+test('features: x2 terms dropped on 1-D data, none left is an error; the grid gets the same features as the rows', () => {
+  assert.deepEqual(
+    usableFeatures(['x1', 'x2', 'x1sq', 'sinx2'], 1).map((f) => f.name),
+    ['x1', 'x1sq'],
+  );
+  assert.throws(() => usableFeatures(['x2', 'x1x2'], 1), /no input feature of x1/);
+  const t = new Trainer({ ...defaultState, dataset: 'xor', features: ['x1', 'x1x2', 'sinx2'] });
+  assert.equal(t.network.inputSize, 3);
+  const [a, b] = t.data.x[7];
+  assert.deepEqual(Array.from(t.x.data.subarray(21, 24)), [a, a * b, Math.sin(Math.PI * b)]);
+  const grid = t.makeGrid(3);
+  const inputs = t.inputsOf(grid);
+  assert.deepEqual(Array.from(inputs.data.subarray(0, 3)), [
+    grid.data[0],
+    grid.data[0] * grid.data[1],
+    Math.sin(Math.PI * grid.data[1]),
+  ]);
+  // the default features on x² are x1 alone: the seed's [1, 64, 1]
+  assert.equal(new Trainer(defaultState).network.inputSize, 1);
+});
+
+test('Trainer: per-layer activations build the layers Network builds (same weights); L1 and mini-batches', () => {
+  const common = { ...defaultState, dataset: 'circles', hidden: [6, 5], activation: 'tanh' };
+  const same = new Trainer({ ...common, layerActivations: ['tanh', 'tanh'] });
+  assert.deepEqual(same.network.params, new Trainer(common).network.params);
+  const mixed = new Trainer({ ...common, layerActivations: ['relu', 'tanh'] });
+  assert.deepEqual(
+    mixed.network.layers.map((l) => l.activation?.name),
+    ['relu', 'tanh', 'sigmoid'],
+  );
+  const l1 = new Trainer({ ...common, l1: 0.01 });
+  assert.deepEqual(
+    l1.network.regularizers.map((r) => `${r.name} ${r.lambda}`),
+    ['l1 0.01'],
+  );
+  // 160 training rows in batches of 50: one epoch is four updates, its loss their row-weighted mean
+  const batched = { ...common, testRatio: 0.2, batchSize: 50, optimizer: 'adam', learningRate: 0.01 };
+  const a = new Trainer(batched);
+  assert.equal(a.batchSize, 50);
+  assert.equal(a.run(3), 3);
+  assert.equal(a.epoch, 3);
+  const b = new Trainer(batched);
+  b.run(1, 0); // the budget spent after the first batch: the epoch is not over
+  assert.equal(b.epoch, 0);
+  b.run(3);
+  assert.deepEqual(b.history, a.history, 'same state ⇒ same losses, however the epochs are sliced');
+  assert.equal(new Trainer({ ...batched, batchSize: 0 }).batchSize, 160);
+});
+
+test('withHidden and withLayerActivation keep the per-layer list in step with the layers', () => {
+  const s = { ...defaultState, hidden: [4, 4], activation: 'tanh' };
+  const mixed = withLayerActivation(s, 1, 'relu');
+  assert.deepEqual(mixed.layerActivations, ['tanh', 'relu']);
+  assert.deepEqual(withHidden(mixed, [4, 4, 3]).layerActivations, ['tanh', 'relu', 'tanh']);
+  assert.deepEqual(withHidden(mixed, [4]).layerActivations, [], 'all the common one again: emptied');
+  assert.deepEqual(withLayerActivation(mixed, 1, 'tanh').layerActivations, []);
+});
+
+test('datasets: 2-D regressions (plane, Gaussians) in [-1, 1]; blobs split by the diagonal', () => {
+  const plane = makeDataset('plane', 3);
+  assert.equal(plane.task, 'regression');
+  assert.ok(plane.x.every(([a, b], i) => plane.y[i][0] === (a + b) / 2));
+  const bumps = makeDataset('gaussians', 3);
+  assert.ok(bumps.y.every(([v]) => v >= -1 && v <= 1) && bumps.y.some(([v]) => v > 0.5));
+  const blobs = makeDataset('blobs', 3);
+  const right = blobs.x.filter(([a, b], i) => a + b > 0 === (blobs.y[i][0] === 1)).length;
+  assert.ok(right >= 190, `${right} of 200 on their side of the diagonal`);
 });

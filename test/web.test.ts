@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './chromium.js';
 import { projectRoot } from '../web/serve.js';
 import { startSite, type Site } from './web-site.js';
-import { defaultState, fromHash } from '../web/state.js';
+import { defaultState, fromHash, toHash } from '../web/state.js';
 
 describe('playground page in Chromium', () => {
   let server: Site | undefined;
@@ -60,8 +60,9 @@ describe('playground page in Chromium', () => {
     const page = await open();
     assert.equal(
       await page.evaluate(() => location.hash.slice(1)),
-      'dataset=square&noise=0&testRatio=0&hidden=64&activation=leakyRelu' +
-        '&output=auto&loss=auto&optimizer=sgd&learningRate=0.1&weightDecay=0&seed=1',
+      'dataset=square&noise=0&testRatio=0&dataSeed=0&features=x1%2Cx2&activation=leakyRelu&hidden=64' +
+        '&layerActivations=&output=auto&loss=auto&optimizer=sgd&learningRate=0.1&batchSize=0' +
+        '&weightDecay=0&l1=0&seed=1&showTest=false&discretize=false',
     );
     assert.equal(await text(page, '#epoch'), '0');
     assert.equal(await text(page, '#loss'), '–');
@@ -213,8 +214,7 @@ describe('playground page in Chromium', () => {
     assert.match(await text(page, '#summary'), /Dense\(2 → 5, leakyRelu\)/);
     assert.equal(
       await page.evaluate(() => location.hash),
-      '#dataset=circles&noise=0&testRatio=0&hidden=5&activation=leakyRelu&output=auto' +
-        '&loss=auto&optimizer=sgd&learningRate=0.1&weightDecay=0&seed=9',
+      `#${toHash({ ...defaultState, dataset: 'circles', hidden: [5], seed: 9 })}`,
     );
 
     await page.fill('#control-hidden', '8,x');

@@ -359,3 +359,5 @@ buildControls();
 setRunning(false);
 // for tests and the console: the snapshot on screen (grid predictions as the page drew them)
 Object.assign(globalThis, { playgroundSnapshot: () => latest });
+// for tests: the points of the current run (Setup.data) and which of them are held out
+Object.assign(globalThis, { playgroundData: () => ({ data, testRows }) });

@@ -76,8 +76,8 @@ export const fields: readonly Field[] = [
   { key: 'testRatio', label: 'Test share', kind: 'number', min: 0, max: 0.9, slider: 0.05 },
   { key: 'dataSeed', label: 'Data seed', kind: 'number', min: 0, max: 2 ** 31 - 1, integer: true },
   { key: 'features', label: 'Features', kind: 'list', choices: () => featureNames, minItems: 1 },
-  { key: 'hidden', label: 'Hidden layers', kind: 'layers' },
   { key: 'activation', label: 'Activation', kind: 'choice', choices: hiddenActivations },
+  { key: 'hidden', label: 'Hidden layers', kind: 'layers' },
   {
     key: 'layerActivations',
     label: 'Per layer',
