@@ -1,6 +1,6 @@
 // The playground's controls and data in Chromium: input features set the network's input size and
-// the URL; the layer editor's +/- and per-layer activations keep the layers field and the network in
-// step; batch size, L1, the noise slider and New data change the run; Show test data and Discretize
+// the URL; the layer editor's +/- and per-layer activations (the output's among them) keep the layers
+// field and the network in step; batch size, L1, the noise slider and New data change the run; Show test data and Discretize
 // output change the drawing only; a 2-D regression (plane) reaches a test loss below 1e-3 and blobs
 // ≥ 90% test accuracy, shown on the page.
 
@@ -46,7 +46,7 @@ describe('playground controls in Chromium', () => {
   });
 
   test('layer editor: +/- for layers and neurons, per-layer activation; the layers field follows', async () => {
-    const page = await open('#dataset=xor&hidden=4&activation=tanh');
+    const page = await open('#dataset=plane&hidden=4&activation=tanh');
     await act(page, page.click('#editor-layers-plus'));
     assert.equal(await page.inputValue('#control-hidden'), '4,4');
     await act(page, page.click('#editor-layer-1-plus'));
@@ -70,6 +70,10 @@ describe('playground controls in Chromium', () => {
     // the common activation is every layer's
     await act(page, page.selectOption('#control-activation', 'gelu'));
     assert.equal(await page.inputValue('#layer-0-activation'), 'gelu');
+    // the output layer's activation, last in the editor: the seed's leaky-ReLU output, with its warning
+    await act(page, page.selectOption('#editor-output #control-output', 'leakyRelu'));
+    assert.match(await summary(page), /Dense\(6 → 1, leakyRelu\)/);
+    assert.match((await page.textContent('#warnings')) ?? '', /output activation leakyRelu/);
     await page.close();
   });
 

@@ -17,9 +17,12 @@ import {
 
 const byId = (id: string) => document.getElementById(id);
 
-/** The control of a field (ids `control-<key>`; a feature's checkbox `control-features-<name>`); null: the layer editor shows it. */
+/**
+ * The control of a field (ids `control-<key>`; a feature's checkbox `control-features-<name>`);
+ * null for the per-layer activations and the output activation: the layer editor shows them.
+ */
 export function makeInput(field: Field): HTMLElement | null {
-  if (field.key === 'layerActivations') return null;
+  if (field.key === 'layerActivations' || field.key === 'output') return null;
   if (field.key === 'features') return featureBoxes();
   let input: HTMLSelectElement | HTMLInputElement;
   if (field.kind === 'choice') {
@@ -88,13 +91,15 @@ export function enableFeatures(dims: number): void {
 }
 
 /**
- * The layer editor: "− N hidden layers +", then per hidden layer "− size +" and its activation.
- * Each click calls `change` with the new state (the `hidden` text field is redrawn from it).
+ * The layer editor: "− N hidden layers +", then per hidden layer "− size +" and its activation, then
+ * the output layer's activation (`control-output`). Each change calls `change` with the new state
+ * (the `hidden` text field is redrawn from it). `choices`: the activations a hidden layer and the
+ * output may have.
  */
 export function showLayerEditor(
   editor: HTMLElement,
   state: PlaygroundState,
-  activations: readonly string[],
+  choices: { hidden: readonly string[]; output: readonly string[] },
   change: (next: PlaygroundState) => void,
 ): void {
   const { hidden } = state;
@@ -113,10 +118,7 @@ export function showLayerEditor(
       next[i] = size + by;
       change(withHidden(state, next));
     };
-    const select = document.createElement('select');
-    select.id = `layer-${i}-activation`;
-    select.setAttribute('aria-label', `layer ${i + 1} activation`);
-    for (const name of activations) select.add(new Option(name, name));
+    const select = activationSelect(`layer-${i}-activation`, `layer ${i + 1} activation`, choices.hidden);
     select.value = layerActivation(state, i);
     select.addEventListener('change', () => change(withLayerActivation(state, i, select.value)));
     return row(`layer-${i}`, `${size}`, [
@@ -125,7 +127,18 @@ export function showLayerEditor(
       select,
     ]);
   });
-  editor.replaceChildren(count, ...layers);
+  // the output layer: its activation ('auto': what the loss needs)
+  const output = activationSelect('control-output', 'output activation', choices.output);
+  output.value = state.output;
+  output.addEventListener('change', () => change({ ...state, output: output.value }));
+  const last = document.createElement('div');
+  last.className = 'layer-row';
+  last.id = 'editor-output';
+  last.append(
+    Object.assign(document.createElement('span'), { className: 'count', textContent: 'output' }),
+    output,
+  );
+  editor.replaceChildren(count, ...layers, last);
   if (focused) byId(focused)?.focus(); // a keyboard user stays on the button pressed
 }
 
@@ -142,6 +155,14 @@ function row(id: string, text: string, parts: HTMLElement[]): HTMLElement {
   plus.id = `${div.id}-plus`;
   div.append(minus, span, plus, ...rest);
   return div;
+}
+
+function activationSelect(id: string, label: string, names: readonly string[]): HTMLSelectElement {
+  const select = document.createElement('select');
+  select.id = id;
+  select.setAttribute('aria-label', label);
+  for (const name of names) select.add(new Option(name, name));
+  return select;
 }
 
 function button(text: string, title: string, enabled: boolean, onClick: () => void): HTMLButtonElement {

@@ -79,7 +79,8 @@ function showState(): void {
     const input = document.getElementById(`control-${field.key}`);
     if (input) markValid(input, true);
   }
-  showLayerEditor(layerEditor, state, fields.find((f) => f.key === 'activation')?.choices?.() ?? [], (next) =>
+  const choices = (key: string) => fields.find((f) => f.key === key)?.choices?.() ?? [];
+  showLayerEditor(layerEditor, state, { hidden: choices('activation'), output: choices('output') }, (next) =>
     applyChange(next),
   );
 }
