@@ -17,6 +17,8 @@ import {
   type PlaygroundState,
 } from '../web/state.js';
 import { usableFeatures } from '../web/features.js';
+import { settingsChange } from '../web/tools.js';
+import type { Finding } from '../src/index.js';
 import { LossHistory } from '../web/history.js';
 import { Trainer, splitRows } from '../web/trainer.js';
 
@@ -282,4 +284,17 @@ test('datasets: 2-D regressions (plane, Gaussians) in [-1, 1]; blobs split by th
   const blobs = makeDataset('blobs', 3);
   const right = blobs.x.filter(([a, b], i) => a + b > 0 === (blobs.y[i][0] === 1)).length;
   assert.ok(right >= 190, `${right} of 200 on their side of the diagonal`);
+});
+
+test('doctor fixes as settings: a new activation or new layers carry the per-layer activations along', () => {
+  const state = { ...defaultState, hidden: [4, 4], activation: 'tanh', layerActivations: ['tanh', 'relu'] };
+  const fix = (fixOptions: Record<string, unknown>) =>
+    settingsChange({ fixOptions } as unknown as Finding, state);
+  assert.deepEqual(fix({ activation: 'gelu' }), { activation: 'gelu', layerActivations: [] });
+  assert.deepEqual(fix({ layers: [2, 4, 4, 3, 1] }), {
+    hidden: [4, 4, 3],
+    layerActivations: ['tanh', 'relu', 'tanh'],
+  });
+  assert.deepEqual(fix({ l1: 0.001 }), { l1: 0.001 });
+  assert.equal(fix({ scale: true }), null, 'no setting for it on the page');
 });

@@ -15,6 +15,7 @@ import {
   fromHash,
   parseField,
   toHash,
+  withHidden,
   type Field,
   type PlaygroundState,
 } from './state.js';
@@ -100,6 +101,8 @@ function onControlChange(field: Field, input: HTMLElement): void {
   (state as unknown as Record<string, unknown>)[field.key] = value;
   // the common activation is every hidden layer's: per-layer choices give way to it
   if (field.key === 'activation') state.layerActivations = [];
+  // typed layers: the per-layer activations follow them, as with the editor's buttons
+  if (field.key === 'hidden') Object.assign(state, withHidden(state, state.hidden));
   writeInput(field, value);
   if (viewOnly.has(field.key)) {
     history.replaceState(null, '', `#${toHash(state)}`);

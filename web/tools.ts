@@ -15,7 +15,7 @@ import {
 import type { ModelFile } from '../src/io/index.js';
 import type { DoctorFinding } from './protocol.js';
 import { datasetNames } from './datasets.js';
-import { fromHash, toHash, type PlaygroundState } from './state.js';
+import { fromHash, toHash, withHidden, type PlaygroundState } from './state.js';
 import type { Trainer } from './trainer.js';
 
 /** The doctor on the run's network and data, with the page's optimizer and learning rate. */
@@ -43,7 +43,10 @@ export function settingsChange(finding: Finding, state: PlaygroundState): Partia
   const change: Partial<PlaygroundState> = {};
   for (const [key, value] of Object.entries(finding.fixOptions ?? {})) {
     if (key === 'layers' && Array.isArray(value) && value.every(Number.isInteger)) {
-      change.hidden = (value as number[]).slice(1, -1);
+      // the per-layer activations follow the new layers
+      const next = withHidden(state, (value as number[]).slice(1, -1));
+      change.hidden = next.hidden;
+      if (state.layerActivations.length > 0) change.layerActivations = next.layerActivations;
     } else if (
       (key === 'learningRate' || key === 'weightDecay' || key === 'l1') &&
       typeof value === 'number'
