@@ -55,13 +55,15 @@ export function gemmNN(p: Precision, epilogue: Epilogue, R = 4, C = 2): Function
   const pa = f.localsOf(i32, R);
   const z = e.localPair();
   const loops = { m, o, k, sArB, sAkB, OB, pb, po, pa, z, alpha };
-  const band = (rows: number) =>
+  const band = (layout: ALayout) => (rows: number) =>
     f.sweep(
       o,
       () => f.get(O),
       [p.lanes * C, p.lanes, 1],
-      (_, i) => gemmTile(e, epilogue, loops, rows, i === 0 ? C : 1, i === 2 ? 'scalar' : 'vector'),
+      (_, i) => gemmTile(e, epilogue, loops, layout, rows, i === 0 ? C : 1, i === 2 ? 'scalar' : 'vector'),
     );
+  // adjacent rows of A (SAR = 1: the weight gradient xᵀ·dZ) are read through one pointer
+  const rowsOf = (layout: ALayout) => () => f.sweep(m, () => f.get(M), [R, 1], band(layout));
   // K = 1 (an outer product: a layer with one input, or dZ·Wᵀ of a layer with one output): each
   // output is bias + a·b, and the tiles' set-up would cost more than their one step, so rows
   // are swept directly. Same arithmetic as the tiles (0 + a·b without a bias).
@@ -70,7 +72,7 @@ export function gemmNN(p: Precision, epilogue: Epilogue, R = 4, C = 2): Function
     .emit(op.i32Eq)
     .ifElse(
       () => outerProduct(e, epilogue, loops),
-      () => f.sweep(m, () => f.get(M), [R, 1], band),
+      () => f.get(f.arg.SAR).i32(1).emit(op.i32Eq).ifElse(rowsOf('adjacentRows'), rowsOf('strided')),
     );
   return f;
 }
@@ -83,6 +85,7 @@ interface GemmLocals {
   sArB: number;
   sAkB: number;
   OB: number;
+  /** B's row k */
   pb: number;
   po: number;
   /** row pointers into A */
@@ -92,11 +95,19 @@ interface GemmLocals {
   alpha: Record<Width, number>;
 }
 
+/**
+ * How gemm_nn reads A: through a pointer per row, or through one pointer when rows are adjacent
+ * (SAR = 1: row r at byte offset r·size), which saves rows − 1 additions per k. Each output sums
+ * its k in order either way, so both give the same bits.
+ */
+type ALayout = 'strided' | 'adjacentRows';
+
 /** One rows×cols tile of gemm_nn at rows m.., columns o..; width: vectors of `lanes` or single elements. */
 function gemmTile(
   e: Emit,
   epilogue: Epilogue,
   l: GemmLocals,
+  layout: ALayout,
   rows: number,
   cols: number,
   width: Width,
@@ -127,21 +138,21 @@ function gemmTile(
   );
   // row pointers into A and the column pointer into B
   f.get(A).get(l.m).get(l.sArB).emit(op.i32Mul, op.i32Add).set(l.pa[0]);
-  for (let r = 1; r < rows; r++) f.at(l.pa[r - 1], l.sArB).set(l.pa[r]);
+  if (layout !== 'adjacentRows') for (let r = 1; r < rows; r++) f.at(l.pa[r - 1], l.sArB).set(l.pa[r]);
   f.get(B).shl(l.o, p.shift).emit(op.i32Add).set(l.pb);
   f.upTo(l.k, K, () => {
-    for (let c = 0; c < cols; c++) {
-      e.loadLocal(width, bv[c], l.pb, c * step);
-    }
+    for (let c = 0; c < cols; c++) e.loadLocal(width, bv[c], l.pb, c * step);
     for (let r = 0; r < rows; r++) {
-      e.splatLocal(width, av, l.pa[r]);
+      if (layout === 'adjacentRows') e.splatLocal(width, av, l.pa[0], r * p.size);
+      else e.splatLocal(width, av, l.pa[r]);
       for (let c = 0; c < cols; c++) {
         f.get(av).get(bv[c]);
         e.mul(width);
         e.accumulate(width, acc[r * cols + c]);
       }
-      f.advance(l.pa[r], l.sAkB);
+      if (layout !== 'adjacentRows') f.advance(l.pa[r], l.sAkB);
     }
+    if (layout === 'adjacentRows') f.advance(l.pa[0], l.sAkB);
     f.advance(l.pb, l.OB);
   });
   // epilogue: store z, and f(z) when fused
