@@ -26,6 +26,7 @@ import {
   hasActivationBackward,
   isEpilogue,
   isLayerActivation,
+  isProductEpilogue,
   isMathActivation,
   kernelNames,
 } from './names.js';
@@ -36,7 +37,7 @@ type Kernel = (...args: number[]) => void;
 
 /** The kernels one layer calls, looked up once by their registered names. */
 interface LayerKernels {
-  /** gemm_nn with this layer's fused activation, and without (the gradients' products) */
+  /** gemm_nn with this layer's fused activation (any of ProductEpilogue), and without (the gradients' products) */
   forward: Kernel;
   gemm: Kernel;
   columnSums: Kernel;
@@ -58,7 +59,7 @@ function lookUp(rt: WasmRuntime, spec: DenseSpec, epilogue: Epilogue): LayerKern
   const name = spec.builtin ? spec.builtin.name : '';
   const kernel = (n: string) => rt.kernels[n];
   return {
-    forward: kernel(kernelNames.gemmNN(p, epilogue)),
+    forward: kernel(kernelNames.gemmNN(p, isProductEpilogue(name) ? name : 'linear')),
     gemm: kernel(kernelNames.gemmNN(p, 'linear')),
     columnSums: kernel(kernelNames.columnSums(p)),
     activationForward: isMathActivation(name) ? kernel(kernelNames.activationForward(p, name)) : null,
@@ -179,8 +180,8 @@ export class WasmDenseKernels implements DenseKernels {
       k.forwardOneInput(this.zPending ? 0 : w.z, w.out, inputAt, layer.weight, layer.bias, N, O, a);
     else if (O === 1) k.forwardOneOutput(w.z, w.out, inputAt, layer.weight, layer.bias, N, I, a);
     else k.forward(w.z, w.out, inputAt, I, 1, layer.weight, layer.bias, N, I, O, a);
-    if (fused || views.out === views.z) {
-      // f(z) written by the product, or a linear layer
+    if (fused || views.out === views.z || (I > 1 && O > 1 && k.activationForward)) {
+      // f(z) written by the product (gemm_nn fuses every activation that has a kernel), or a linear layer
     } else if (k.activationForward) k.activationForward(w.out, w.z, N * O, a);
     else this.spec.activation.forward(views.out.data, views.z.data, N, O);
     this.inputAt = inputAt;

@@ -6,6 +6,17 @@
 import type { BackwardActivation, Epilogue, PrecisionName } from '../names.js';
 import { type FunctionBuilder, f32, f64, i32, op, scalar, simd, v128, type ValueType } from './encoder.js';
 
+/** The parameters of every act_backward kernel (generate.ts's and activations.ts's): callers need not tell them apart. */
+export const activationBackwardParameters = {
+  DZ: i32,
+  DA: i32,
+  Z: i32,
+  A: i32,
+  N: i32,
+  /** leakyRelu and elu */
+  ALPHA: f64,
+} as const satisfies Record<string, ValueType>;
+
 /** What differs between the float32 and float64 kernels. */
 export interface Precision {
   readonly name: PrecisionName;

@@ -17,12 +17,24 @@
 import {
   type BackwardActivation,
   type Epilogue,
+  type MathActivation,
+  type ProductEpilogue,
   backwardActivations,
   epilogues,
+  isMathActivation,
   kernelNames,
+  productEpilogues,
 } from '../names.js';
-import { Emit, type Precision, type Width, elementwiseLoop, precisions } from './emit.js';
-import { FunctionBuilder, f64, i32, op, type ValueType } from './encoder.js';
+import { activationSweep } from './activations.js';
+import {
+  activationBackwardParameters,
+  Emit,
+  type Precision,
+  type Width,
+  elementwiseLoop,
+  precisions,
+} from './emit.js';
+import { FunctionBuilder, f64, i32, op } from './encoder.js';
 
 /**
  * gemm_nn: out[M×O] = A · B (+ bias[O]), act[M×O] = f(out) when the epilogue is not linear.
@@ -30,8 +42,10 @@ import { FunctionBuilder, f64, i32, op, type ValueType } from './encoder.js';
  *   the dense forward  z = x · W        (A = x,  SAR = K, SAK = 1)
  *   and the weight gradient dW = xᵀ · dZ (A = xᵀ, SAR = 1, SAK = rows of x).
  * B[K×O] is row-major; the output is vectorized along O. BIAS = 0: no bias.
+ * relu and leakyRelu are applied in registers as each output is stored; the activations of
+ * activations.ts (tanh…) to each band of rows once its products are stored, while in L1 cache.
  */
-export function gemmNN(p: Precision, epilogue: Epilogue, R = 4, C = 2): FunctionBuilder {
+export function gemmNN(p: Precision, epilogue: ProductEpilogue, R = 4, C = 2): FunctionBuilder {
   const f = new FunctionBuilder(kernelNames.gemmNN(p.name, epilogue), {
     OUT: i32,
     ACT: i32,
@@ -55,26 +69,54 @@ export function gemmNN(p: Precision, epilogue: Epilogue, R = 4, C = 2): Function
   const pa = f.localsOf(i32, R);
   const z = e.localPair();
   const loops = { m, o, k, sArB, sAkB, OB, pb, po, pa, z, alpha };
-  const band = (layout: ALayout) => (rows: number) =>
+  // the tiles' epilogue, and the band's (an activation of activations.ts, else none)
+  const inRegisters = isMathActivation(epilogue) ? 'linear' : epilogue;
+  const afterBand = isMathActivation(epilogue) ? bandActivation(e, epilogue, loops) : (_: () => void) => {};
+  const band = (layout: ALayout) => (rows: number) => {
     f.sweep(
       o,
       () => f.get(O),
       [p.lanes * C, p.lanes, 1],
-      (_, i) => gemmTile(e, epilogue, loops, layout, rows, i === 0 ? C : 1, i === 2 ? 'scalar' : 'vector'),
+      (_, i) => gemmTile(e, inRegisters, loops, layout, rows, i === 0 ? C : 1, i === 2 ? 'scalar' : 'vector'),
     );
-  // adjacent rows of A (SAR = 1: the weight gradient xᵀ·dZ) are read through one pointer
+    afterBand(() => f.i32(rows));
+  };
   const rowsOf = (layout: ALayout) => () => f.sweep(m, () => f.get(M), [R, 1], band(layout));
   // K = 1 (an outer product: a layer with one input, or dZ·Wᵀ of a layer with one output): each
   // output is bias + a·b, and the tiles' set-up would cost more than their one step, so rows
   // are swept directly. Same arithmetic as the tiles (0 + a·b without a bias).
-  f.get(K)
-    .i32(1)
-    .emit(op.i32Eq)
-    .ifElse(
-      () => outerProduct(e, epilogue, loops),
-      () => f.get(f.arg.SAR).i32(1).emit(op.i32Eq).ifElse(rowsOf('adjacentRows'), rowsOf('strided')),
-    );
+  const outer = () => {
+    outerProduct(e, inRegisters, loops);
+    f.i32(0).set(m);
+    afterBand(() => f.get(M));
+  };
+  // adjacent rows of A (SAR = 1: the weight gradient xᵀ·dZ, a product without epilogue) are read
+  // through one pointer
+  const tiles =
+    epilogue === 'linear'
+      ? () => f.get(f.arg.SAR).i32(1).emit(op.i32Eq).ifElse(rowsOf('adjacentRows'), rowsOf('strided'))
+      : rowsOf('strided');
+  f.get(K).i32(1).emit(op.i32Eq).ifElse(outer, tiles);
   return f;
+}
+
+/**
+ * gemm_nn's epilogue for an activation of activations.ts: act = f(out) over the rows from row m,
+ * their count pushed by `rows()`; written once per band size.
+ */
+function bandActivation(e: Emit, activation: MathActivation, l: GemmLocals): (rows: () => void) => void {
+  const { f } = e;
+  const { OUT, ACT, O, ALPHA } = f.arg;
+  const alpha = e.scalarLocal('vector', ALPHA);
+  const [zAt, actAt, n] = f.localsOf(i32, 3);
+  return (rows: () => void) => {
+    f.get(l.m).get(l.OB).emit(op.i32Mul).set(actAt);
+    f.get(OUT).get(actAt).emit(op.i32Add).set(zAt);
+    f.get(ACT).get(actAt).emit(op.i32Add).set(actAt);
+    rows();
+    f.get(O).emit(op.i32Mul).set(n);
+    activationSweep(e, activation, actAt, zAt, n, alpha);
+  };
 }
 
 /** gemm_nn's locals, shared by its tiles and its K = 1 sweep. */
@@ -376,17 +418,6 @@ function dotProducts(e: Emit, l: DotLocals, rows: number, cols: number): number[
   return sums;
 }
 
-/** The parameters of every act_backward kernel (here and in activations.ts): callers need not tell them apart. */
-export const activationBackwardParameters = {
-  DZ: i32,
-  DA: i32,
-  Z: i32,
-  A: i32,
-  N: i32,
-  /** leakyRelu and elu */
-  ALPHA: f64,
-} as const satisfies Record<string, ValueType>;
-
 /** act_backward: dZ[n] = dA[n] · f'(z, a), the twins of each activation's backward loop in nn/activations.ts. */
 export function activationBackward(p: Precision, activation: BackwardActivation): FunctionBuilder {
   const f = new FunctionBuilder(
@@ -575,7 +606,8 @@ export function adamStep(p: Precision): FunctionBuilder {
 export function allKernels(): FunctionBuilder[] {
   const out: FunctionBuilder[] = [];
   for (const p of precisions) {
-    for (const ep of epilogues) out.push(gemmNN(p, ep), gemmNT(p, ep));
+    for (const ep of productEpilogues) out.push(gemmNN(p, ep));
+    for (const ep of epilogues) out.push(gemmNT(p, ep));
     for (const a of backwardActivations) out.push(activationBackward(p, a));
     out.push(columnSums(p), dot(p), sgdStep(p), adamStep(p));
   }
