@@ -24,6 +24,7 @@ import type { FloatArray } from './matmul.js';
 import {
   type Epilogue,
   hasActivationBackward,
+  isBackwardActivation,
   isEpilogue,
   isLayerActivation,
   isProductEpilogue,
@@ -43,8 +44,9 @@ interface LayerKernels {
   columnSums: Kernel;
   /** a = f(z) after a product without epilogue (null when no kernel has this layer's activation) */
   activationForward: Kernel | null;
-  /** dZ = dA ⊙ f'(z) (null when no kernel has this layer's activation) */
+  /** dZ = dA ⊙ f'(z) (null when no kernel has this layer's activation), and with dBias summed */
   activationBackward: Kernel | null;
+  activationBackwardSums: Kernel | null;
   /** one-sweep kernels for one input (I = 1) or one output (O = 1): wasm/fused.ts */
   forwardOneInput: Kernel;
   forwardOneOutput: Kernel;
@@ -64,6 +66,9 @@ function lookUp(rt: WasmRuntime, spec: DenseSpec, epilogue: Epilogue): LayerKern
     columnSums: kernel(kernelNames.columnSums(p)),
     activationForward: isMathActivation(name) ? kernel(kernelNames.activationForward(p, name)) : null,
     activationBackward: hasActivationBackward(name) ? kernel(kernelNames.activationBackward(p, name)) : null,
+    activationBackwardSums: isBackwardActivation(name)
+      ? kernel(kernelNames.activationBackwardSums(p, name))
+      : null,
     forwardOneInput: kernel(kernelNames.denseForwardOneInput(p, epilogue)),
     forwardOneOutput: kernel(kernelNames.denseForwardOneOutput(p, epilogue)),
     backwardOneInput: isLayerActivation(name) ? kernel(kernelNames.denseBackwardOneInput(p, name)) : null,
@@ -211,6 +216,12 @@ export class WasmDenseKernels implements DenseKernels {
       return null;
     }
     if (this.zPending) this.storePreActivation(w);
+    if (k.activationBackwardSums && I > 1 && O > 1 && !this.narrow) {
+      // dZ formed while dBias sums it; the products below read dZ
+      const dA = this.placed(dOut, w.dZ, views.dZ);
+      k.activationBackwardSums(layer.dBias, w.dZ, dA, w.z, w.out, dOut.rows, this.alpha, O);
+      return this.backwardFromPreActivation(views.dZ, dWeight, dBias, inputGradient, true);
+    }
     if (k.activationBackward) {
       const dA = this.placed(dOut, w.dZ, views.dZ);
       k.activationBackward(w.dZ, dA, w.z, w.out, dOut.rows * O, this.alpha);
@@ -220,11 +231,13 @@ export class WasmDenseKernels implements DenseKernels {
     return this.backwardFromPreActivation(views.dZ, dWeight, dBias, inputGradient);
   }
 
+  /** `biasSummed`: dBias is already in the kernels' buffer (act_backward_sums wrote it) */
   backwardFromPreActivation(
     dZ: Matrix,
     dWeight: FloatArray,
     dBias: FloatArray,
     inputGradient: boolean,
+    biasSummed = false,
   ): Matrix | null {
     const { inputSize: I, outputSize: O } = this.spec;
     const N = dZ.rows;
@@ -253,7 +266,7 @@ export class WasmDenseKernels implements DenseKernels {
       k.gemm(layer.dWeight, 0, this.inputAt, 1, I, dZAt, 0, I, N, O, 0);
       dWeight.set(layer.views.dWeight);
     }
-    k.columnSums(layer.dBias, dZAt, N, O);
+    if (!biasSummed) k.columnSums(layer.dBias, dZAt, N, O);
     dBias.set(layer.views.dBias);
     if (!inputGradient) return null;
     // dX[N×I] = dZ · Wᵀ, as a product with the transposed weight (vectorized along I)

@@ -485,6 +485,65 @@ export function columnSums(p: Precision): FunctionBuilder {
   return f;
 }
 
+/**
+ * act_backward_sums: dZ[R×C] = dA ⊙ f'(z, a) (as act_backward) and dBias[C] = Σ_r dZ[r, :] (as
+ * column_sums, the same order), in one sweep: the derivative is formed while the bias gradient reads
+ * it, and stored for the weight and input gradients' products. DZ may equal DA.
+ */
+export function activationBackwardSums(p: Precision, activation: BackwardActivation): FunctionBuilder {
+  const f = new FunctionBuilder(kernelNames.activationBackwardSums(p.name, activation), {
+    DBIAS: i32,
+    ...activationBackwardParameters,
+    C: i32,
+  });
+  const e = new Emit(f, p);
+  const { DBIAS, DZ, DA, Z, A, N: R, C, ALPHA } = f.arg;
+  const [c, r, at, CB] = f.localsOf(i32, 4);
+  const alpha = e.argumentPair(ALPHA);
+  const one = e.constantPair(1);
+  const dA = e.localPair();
+  const dZ = e.localPair();
+  f.shl(C, p.shift).set(CB);
+  const band = (vectors: number, width: Width) => {
+    const step = width === 'vector' ? p.lanes * p.size : p.size;
+    const acc = e.locals(width, vectors);
+    for (const a of acc) {
+      e.constant(width, 0);
+      f.set(a);
+    }
+    f.shl(c, p.shift).set(at);
+    f.upTo(r, R, () => {
+      acc.forEach((sum, j) => {
+        f.at(DA, at);
+        e.load(width, j * step);
+        f.set(dA[width]);
+        const load = (base: number) => () => {
+          f.at(base, at);
+          e.load(width, j * step);
+        };
+        e.derivative(width, activation, dA[width], load(Z), load(A), alpha[width], one[width]);
+        f.set(dZ[width]);
+        f.at(DZ, at).get(dZ[width]);
+        e.store(width, j * step);
+        f.get(dZ[width]);
+        e.accumulate(width, sum);
+      });
+      f.advance(at, CB);
+    });
+    acc.forEach((a, j) => {
+      f.get(DBIAS).shl(c, p.shift).emit(op.i32Add).get(a);
+      e.store(width, j * step);
+    });
+  };
+  f.sweep(
+    c,
+    () => f.get(C),
+    [4 * p.lanes, p.lanes, 1],
+    (_, i) => band(i === 0 ? 4 : 1, i === 2 ? 'scalar' : 'vector'),
+  );
+  return f;
+}
+
 /** dot: out[0] = Σ a[i]·b[i] over n elements (sum of squares when a = b). */
 export function dot(p: Precision): FunctionBuilder {
   const f = new FunctionBuilder(kernelNames.dot(p.name), { OUT: i32, A: i32, B: i32, N: i32 });
@@ -608,7 +667,7 @@ export function allKernels(): FunctionBuilder[] {
   for (const p of precisions) {
     for (const ep of productEpilogues) out.push(gemmNN(p, ep));
     for (const ep of epilogues) out.push(gemmNT(p, ep));
-    for (const a of backwardActivations) out.push(activationBackward(p, a));
+    for (const a of backwardActivations) out.push(activationBackward(p, a), activationBackwardSums(p, a));
     out.push(columnSums(p), dot(p), sgdStep(p), adamStep(p));
   }
   return out;
