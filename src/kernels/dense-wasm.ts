@@ -13,8 +13,8 @@
 // kernels. Other products are the gemm_nn kernel. All of them sum in the same order as the
 // reference loops (SIMD lanes are separate outputs), so float64 products are bit-identical: a run
 // on those activations does not change when the kernels switch (or finish compiling in a
-// browser). The activations of wasm/activations.ts run as a separate sweep (act_forward) after
-// the product, and act_backward before the gradients' products. The dot-product
+// browser). gemm_nn applies every activation that has a kernel as its epilogue, and
+// act_backward_sums forms dZ while it sums dBias, before the gradients' products. The dot-product
 // kernel (gemm_nt) would sum in another order, so dZ·Wᵀ uses the transposed W.
 
 import type { Matrix } from '../matrix.js';

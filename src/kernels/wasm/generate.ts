@@ -10,7 +10,8 @@
 //
 // Register blocking (Goto & van de Geijn 2008, "Anatomy of high-performance matrix multiplication"):
 // the product is computed in R×C tiles held in SIMD registers, so each loaded value is used R or C
-// times. Without FMA in SIMD128 every step is a mul then an add. Measured on Node 20 / x64: 4 rows ×
+// times. Without FMA in SIMD128 every step is a mul then an add (float32 takes relaxed SIMD's
+// relaxed_madd where the engine has it: allKernels). Measured on Node 20 / x64: 4 rows ×
 // 2 vectors (8 accumulators) is best; 12 or more accumulators spill registers (3-10× slower), and
 // unrolling the k loop by 2 or 4 made V8's code 20-30% slower, so neither is done.
 
