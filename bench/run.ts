@@ -11,6 +11,8 @@
 //                                 row is always wall time.
 //   npm run bench -- --data-rows N   the data-1m workload on N rows (default 1,000,000; 0 skips it)
 //   npm run bench -- --only data-1m  that workload alone
+//   node --experimental-wasm-relaxed-simd dist/bench/run.js   Node 20 with relaxed SIMD (the float32
+//                                 products' multiply-add; on by default in current Chromium)
 //   PYTHON=/path/to/python3 …     the interpreter for the Python peers (default: the first of
 //                                 /usr/bin/python3 and python3 that imports the most peers)
 
@@ -164,7 +166,7 @@ function table(): string {
 
 const ready = await kernels.wasmReady;
 process.stderr.write(
-  `scratchnet kernels: ${ready ? 'WebAssembly SIMD128' : `JavaScript (${kernels.wasmFailure()})`}; Node ${process.version}; clock: ${clockName}\n`,
+  `scratchnet kernels: ${ready ? `WebAssembly SIMD128${kernels.relaxedSimdSupported() ? ' (float32 products: relaxed SIMD)' : ''}` : `JavaScript (${kernels.wasmFailure()})`}; Node ${process.version}; clock: ${clockName}\n`,
 );
 if (!onlyData) {
   benchOurs(emit, notice);

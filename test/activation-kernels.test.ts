@@ -2,6 +2,7 @@
 // for softplus and gelu) against their JavaScript references in nn/activations.ts (Math.*), float64
 // and float32, over 2²⁰ inputs each (a dense sweep, magnitudes from subnormal to 10³⁰⁰, both signs)
 // and at ±0, subnormals, ±Infinity and NaN. The error bounds stated here are the ones the README gives.
+// The fused forms (gemm_nn's activation epilogues, act_backward_sums) equal the separate passes bit for bit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Random, kernels, tanh, sigmoid, elu, softplus, gelu, type Activation } from '../src/index.js';
@@ -182,3 +183,109 @@ test('act_forward: the output may be the input (in place), and every length runs
     assertWithin(actual, expected, z, bounds.tanh.f64, precisions[0], `tanh in place, n = ${n}`);
   }
 });
+
+/** Copies arrays into the kernels' memory: their addresses, a view maker, and a release. */
+function placeAll(
+  p: Precision,
+  arrays: Float[],
+): { at: number[]; read: (i: number) => Float; release: () => void } {
+  if (!rt) throw new Error('no runtime');
+  const view = (at: number, n: number) => (p.name === 'f32' ? rt.f32(at, n) : rt.f64(at, n));
+  const at = arrays.map((a) => {
+    const address = rt.allocate(a.byteLength);
+    view(address, a.length).set(a);
+    return address;
+  });
+  return {
+    at,
+    read: (i) => view(at[i], arrays[i].length).slice(),
+    release: () => {
+      for (const a of at) rt.release(a);
+    },
+  };
+}
+
+/** n values of this precision from a seeded normal. */
+function normals(p: Precision, n: number, seed: number): Float {
+  const random = new Random(seed);
+  return p.make(n).map(() => 2 * random.normal());
+}
+
+const productEpilogues = ['linear', 'relu', 'leakyRelu', 'tanh', 'sigmoid', 'elu', 'softplus', 'gelu'];
+
+// gemm_nn's epilogues: z bit-identical to the product without one, and f(z) bit-identical to the
+// separate pass it replaces (the in-register select for relu and leakyRelu, act_forward for the
+// others), on shapes with every remainder (bands of 4 rows and 1, 8-, 4- or 2-wide and scalar columns, K = 1)
+for (const p of precisions) {
+  test(`gemm_nn_${p.name}: every fused epilogue gives the product's z and the activation pass's f(z), bit for bit`, {
+    skip: !ok,
+  }, () => {
+    if (!rt) return;
+    const kernel = (name: string) => rt.kernels[name];
+    for (const [M, K, O] of [
+      [7, 5, 11],
+      [9, 1, 13],
+      [4, 3, 8],
+      [1, 6, 3],
+    ]) {
+      const [x, w, b] = [normals(p, M * K, 1), normals(p, K * O, 2), normals(p, O, 3)];
+      const n = M * O;
+      const buffers = placeAll(p, [x, w, b, p.make(n), p.make(n), p.make(n), p.make(n)]);
+      const [xAt, wAt, bAt, zAt, actAt, refZAt, refActAt] = buffers.at;
+      try {
+        kernel(`gemm_nn_${p.name}_linear`)(refZAt, 0, xAt, K, 1, wAt, bAt, M, K, O, 0);
+        const z = buffers.read(5);
+        for (const epilogue of productEpilogues) {
+          kernel(`gemm_nn_${p.name}_${epilogue}`)(zAt, actAt, xAt, K, 1, wAt, bAt, M, K, O, 0.01);
+          const what = `${epilogue}, M ${M} K ${K} O ${O}`;
+          assert.deepEqual(buffers.read(3), z, `${what}: z differs from the product without epilogue`);
+          if (epilogue === 'linear') continue;
+          const expected = p.make(n);
+          // alpha in this precision; its product with z is exact in float64, then rounded once
+          const alpha = p.make(1).fill(0.01)[0];
+          if (epilogue === 'relu' || epilogue === 'leakyRelu') {
+            for (let i = 0; i < n; i++)
+              expected[i] = z[i] > 0 ? z[i] : epilogue === 'relu' ? 0 : alpha * z[i];
+          } else {
+            kernel(`act_forward_${p.name}_${epilogue}`)(refActAt, refZAt, n, 0.01);
+            expected.set(buffers.read(6));
+          }
+          assert.deepEqual(buffers.read(4), expected, `${what}: f(z) differs from the separate pass`);
+        }
+      } finally {
+        buffers.release();
+      }
+    }
+  });
+
+  test(`act_backward_sums_${p.name}: dZ as act_backward and dBias as column_sums, bit for bit`, {
+    skip: !ok,
+  }, () => {
+    if (!rt) return;
+    const kernel = (name: string) => rt.kernels[name];
+    for (const [R, C] of [
+      [7, 19],
+      [5, 3],
+      [2, 16],
+    ]) {
+      const n = R * C;
+      const [dA, z] = [normals(p, n, 4), normals(p, n, 5)];
+      for (const activation of ['relu', 'leakyRelu', 'tanh', 'sigmoid', 'elu']) {
+        const a = p.make(n);
+        for (let i = 0; i < n; i++) a[i] = Math.tanh(z[i]);
+        const buffers = placeAll(p, [dA, z, a, p.make(n), p.make(C), p.make(n), p.make(C)]);
+        const [dAAt, zAt, aAt, dZAt, dBiasAt, refDZAt, refDBiasAt] = buffers.at;
+        try {
+          kernel(`act_backward_${p.name}_${activation}`)(refDZAt, dAAt, zAt, aAt, n, 0.01);
+          kernel(`column_sums_${p.name}`)(refDBiasAt, refDZAt, R, C);
+          kernel(`act_backward_sums_${p.name}_${activation}`)(dBiasAt, dZAt, dAAt, zAt, aAt, R, 0.01, C);
+          const what = `${activation}, ${R}×${C}`;
+          assert.deepEqual(buffers.read(3), buffers.read(5), `${what}: dZ differs`);
+          assert.deepEqual(buffers.read(4), buffers.read(6), `${what}: dBias differs`);
+        } finally {
+          buffers.release();
+        }
+      }
+    }
+  });
+}

@@ -338,3 +338,131 @@ test('float32 networks learn: XOR, and y = x² to MSE < 1e-4', () => {
   const mse = y.reduce((s, [t], i) => s + (q[i] - t) ** 2, 0) / y.length;
   assert.ok(mse < 1e-4, `MSE ${mse}`);
 });
+
+// Relaxed SIMD (f32x4.relaxed_madd in the float32 products) is chosen at load where the engine
+// validates it: Node 20 only with --experimental-wasm-relaxed-simd. This child compares the
+// runtime's products with modules built with and without it, on the runtime's own memory.
+const relaxedChild = `
+const url = (p) => new URL(p, ${JSON.stringify(new URL('../src/', import.meta.url).href)}).href;
+const s = await import(url('index.js'));
+const { allKernels, relaxedSimdSupported } = await import(url('kernels/wasm/generate.js'));
+const { encodeModule } = await import(url('kernels/wasm/encoder.js'));
+await s.kernels.wasmReady;
+const rt = s.kernels.wasmRuntime();
+const build = (relaxed) =>
+  new WebAssembly.Instance(new WebAssembly.Module(encodeModule(allKernels(relaxed), rt.shared ? 32768 : 0)), {
+    env: { memory: rt.memory },
+  }).exports;
+const [M, K, O] = [37, 300, 29];
+const random = new s.Random(9);
+const product = (p, kernels) => {
+  const view = (at, n) => (p === 'f32' ? rt.f32(at, n) : rt.f64(at, n));
+  const size = p === 'f32' ? 4 : 8;
+  const [a, b, out] = [M * K, K * O, M * O].map((n) => rt.allocate(n * size));
+  const r = new s.Random(9);
+  view(a, M * K).forEach((_, i, v) => (v[i] = r.normal()));
+  view(b, K * O).forEach((_, i, v) => (v[i] = r.normal()));
+  kernels['gemm_nn_' + p + '_linear'](out, 0, a, K, 1, b, 0, M, K, O, 0);
+  // Σ_k |a·b| of each output, for the bound
+  const [av, bv] = [view(a, M * K), view(b, K * O)];
+  const sumAbs = Array.from({ length: M * O }, (_, i) => {
+    let t = 0;
+    for (let k = 0; k < K; k++) t += Math.abs(av[Math.floor(i / O) * K + k] * bv[k * O + (i % O)]);
+    return t;
+  });
+  const result = Array.from(view(out, M * O));
+  for (const x of [a, b, out]) rt.release(x);
+  return { result, sumAbs };
+};
+const supported = relaxedSimdSupported();
+const out = { supported, K };
+for (const p of ['f32', 'f64']) {
+  out[p] = {
+    runtime: product(p, rt.kernels),
+    plain: product(p, build(false)),
+    relaxed: supported ? product(p, build(true)) : null,
+  };
+}
+console.log(JSON.stringify(out));
+`;
+
+/** Runs the child with these node flags: its report, or null when this node refuses the flags. */
+function relaxedReport(flags: string[]) {
+  const child = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', relaxedChild], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (child.status !== 0 && /bad option/.test(child.stderr)) return null;
+  assert.equal(child.status, 0, child.stderr);
+  return JSON.parse(child.stdout.trim().split('\n').pop() ?? '');
+}
+
+test('relaxed SIMD: float32 products use it only where it validates, within 2K·2⁻²³·Σ|a·b| of the plain ones; float64 unchanged', () => {
+  for (const flags of [[], ['--experimental-wasm-relaxed-simd']]) {
+    const r = relaxedReport(flags);
+    if (!r) continue;
+    const what = `node ${flags.join(' ')}`;
+    assert.deepEqual(r.f64.runtime.result, r.f64.plain.result, `${what}: float64 products changed`);
+    if (!r.supported) {
+      assert.equal(flags.length, 0, `${what}: relaxed SIMD should validate with the flag`);
+      assert.deepEqual(
+        r.f32.runtime.result,
+        r.f32.plain.result,
+        `${what}: float32 products without relaxed SIMD`,
+      );
+      continue;
+    }
+    assert.deepEqual(
+      r.f32.runtime.result,
+      r.f32.relaxed.result,
+      `${what}: the runtime did not choose relaxed SIMD`,
+    );
+    const { result, sumAbs } = r.f32.relaxed;
+    const plain: number[] = r.f32.plain.result;
+    plain.forEach((e, i) => {
+      const bound = 2 * r.K * 2 ** -23 * sumAbs[i];
+      assert.ok(
+        Math.abs(result[i] - e) <= bound,
+        `${what}: output ${i}: ${result[i]} vs ${e}, bound ${bound}`,
+      );
+    });
+  }
+});
+
+test('gemm_nn float64: adjacent rows of A (SAR = 1, one pointer) and the same A read through a transposed copy give the same bits', () => {
+  const rt = kernels.wasmRuntime();
+  if (!rt) return;
+  for (const [M, K, O] of [
+    [9, 37, 13],
+    [64, 750, 64],
+    [3, 2, 5],
+  ]) {
+    const random = new Random(M);
+    const a = new Float64Array(K * M).map(() => random.normal()); // [K×M]: A = aᵀ, SAR = 1, SAK = M
+    const aT = new Float64Array(M * K); // A itself [M×K]: SAR = K, SAK = 1
+    for (let k = 0; k < K; k++) for (let m = 0; m < M; m++) aT[m * K + k] = a[k * M + m];
+    const b = new Float64Array(K * O).map(() => random.normal());
+    const at = [a, aT, b, new Float64Array(M * O), new Float64Array(M * O)].map((v): number => {
+      const address: number = rt.allocate(v.byteLength);
+      rt.f64(address, v.length).set(v);
+      return address;
+    });
+    const gemm = rt.kernels.gemm_nn_f64_linear;
+    gemm(at[3], 0, at[0], 1, M, at[2], 0, M, K, O, 0);
+    gemm(at[4], 0, at[1], K, 1, at[2], 0, M, K, O, 0);
+    const expected = new Float64Array(M * O);
+    for (let m = 0; m < M; m++)
+      for (let o = 0; o < O; o++) {
+        let s = 0;
+        for (let k = 0; k < K; k++) s += aT[m * K + k] * b[k * O + o];
+        expected[m * O + o] = s;
+      }
+    assert.deepEqual(
+      rt.f64(at[3], M * O).slice(),
+      expected,
+      `${M}×${K}×${O}: adjacent rows vs the reference loop`,
+    );
+    assert.deepEqual(rt.f64(at[4], M * O).slice(), expected, `${M}×${K}×${O}: strided vs the reference loop`);
+    for (const x of at) rt.release(x);
+  }
+});

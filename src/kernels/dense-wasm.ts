@@ -13,8 +13,8 @@
 // kernels. Other products are the gemm_nn kernel. All of them sum in the same order as the
 // reference loops (SIMD lanes are separate outputs), so float64 products are bit-identical: a run
 // on those activations does not change when the kernels switch (or finish compiling in a
-// browser). The activations of wasm/activations.ts run as a separate sweep (act_forward) after
-// the product, and act_backward before the gradients' products. The dot-product
+// browser). gemm_nn applies every activation that has a kernel as its epilogue, and
+// act_backward_sums forms dZ while it sums dBias, before the gradients' products. The dot-product
 // kernel (gemm_nt) would sum in another order, so dZ·Wᵀ uses the transposed W.
 
 import type { Matrix } from '../matrix.js';
@@ -24,8 +24,10 @@ import type { FloatArray } from './matmul.js';
 import {
   type Epilogue,
   hasActivationBackward,
+  isBackwardActivation,
   isEpilogue,
   isLayerActivation,
+  isProductEpilogue,
   isMathActivation,
   kernelNames,
 } from './names.js';
@@ -36,14 +38,15 @@ type Kernel = (...args: number[]) => void;
 
 /** The kernels one layer calls, looked up once by their registered names. */
 interface LayerKernels {
-  /** gemm_nn with this layer's fused activation, and without (the gradients' products) */
+  /** gemm_nn with this layer's fused activation (any of ProductEpilogue), and without (the gradients' products) */
   forward: Kernel;
   gemm: Kernel;
   columnSums: Kernel;
   /** a = f(z) after a product without epilogue (null when no kernel has this layer's activation) */
   activationForward: Kernel | null;
-  /** dZ = dA ⊙ f'(z) (null when no kernel has this layer's activation) */
+  /** dZ = dA ⊙ f'(z) (null when no kernel has this layer's activation), and with dBias summed */
   activationBackward: Kernel | null;
+  activationBackwardSums: Kernel | null;
   /** one-sweep kernels for one input (I = 1) or one output (O = 1): wasm/fused.ts */
   forwardOneInput: Kernel;
   forwardOneOutput: Kernel;
@@ -58,11 +61,14 @@ function lookUp(rt: WasmRuntime, spec: DenseSpec, epilogue: Epilogue): LayerKern
   const name = spec.builtin ? spec.builtin.name : '';
   const kernel = (n: string) => rt.kernels[n];
   return {
-    forward: kernel(kernelNames.gemmNN(p, epilogue)),
+    forward: kernel(kernelNames.gemmNN(p, isProductEpilogue(name) ? name : 'linear')),
     gemm: kernel(kernelNames.gemmNN(p, 'linear')),
     columnSums: kernel(kernelNames.columnSums(p)),
     activationForward: isMathActivation(name) ? kernel(kernelNames.activationForward(p, name)) : null,
     activationBackward: hasActivationBackward(name) ? kernel(kernelNames.activationBackward(p, name)) : null,
+    activationBackwardSums: isBackwardActivation(name)
+      ? kernel(kernelNames.activationBackwardSums(p, name))
+      : null,
     forwardOneInput: kernel(kernelNames.denseForwardOneInput(p, epilogue)),
     forwardOneOutput: kernel(kernelNames.denseForwardOneOutput(p, epilogue)),
     backwardOneInput: isLayerActivation(name) ? kernel(kernelNames.denseBackwardOneInput(p, name)) : null,
@@ -179,8 +185,8 @@ export class WasmDenseKernels implements DenseKernels {
       k.forwardOneInput(this.zPending ? 0 : w.z, w.out, inputAt, layer.weight, layer.bias, N, O, a);
     else if (O === 1) k.forwardOneOutput(w.z, w.out, inputAt, layer.weight, layer.bias, N, I, a);
     else k.forward(w.z, w.out, inputAt, I, 1, layer.weight, layer.bias, N, I, O, a);
-    if (fused || views.out === views.z) {
-      // f(z) written by the product, or a linear layer
+    if (fused || views.out === views.z || (I > 1 && O > 1 && k.activationForward)) {
+      // f(z) written by the product (gemm_nn fuses every activation that has a kernel), or a linear layer
     } else if (k.activationForward) k.activationForward(w.out, w.z, N * O, a);
     else this.spec.activation.forward(views.out.data, views.z.data, N, O);
     this.inputAt = inputAt;
@@ -210,6 +216,12 @@ export class WasmDenseKernels implements DenseKernels {
       return null;
     }
     if (this.zPending) this.storePreActivation(w);
+    if (k.activationBackwardSums && I > 1 && O > 1 && !this.narrow) {
+      // dZ formed while dBias sums it; the products below read dZ
+      const dA = this.placed(dOut, w.dZ, views.dZ);
+      k.activationBackwardSums(layer.dBias, w.dZ, dA, w.z, w.out, dOut.rows, this.alpha, O);
+      return this.backwardFromPreActivation(views.dZ, dWeight, dBias, inputGradient, true);
+    }
     if (k.activationBackward) {
       const dA = this.placed(dOut, w.dZ, views.dZ);
       k.activationBackward(w.dZ, dA, w.z, w.out, dOut.rows * O, this.alpha);
@@ -219,11 +231,13 @@ export class WasmDenseKernels implements DenseKernels {
     return this.backwardFromPreActivation(views.dZ, dWeight, dBias, inputGradient);
   }
 
+  /** `biasSummed`: dBias is already in the kernels' buffer (act_backward_sums wrote it) */
   backwardFromPreActivation(
     dZ: Matrix,
     dWeight: FloatArray,
     dBias: FloatArray,
     inputGradient: boolean,
+    biasSummed = false,
   ): Matrix | null {
     const { inputSize: I, outputSize: O } = this.spec;
     const N = dZ.rows;
@@ -252,7 +266,7 @@ export class WasmDenseKernels implements DenseKernels {
       k.gemm(layer.dWeight, 0, this.inputAt, 1, I, dZAt, 0, I, N, O, 0);
       dWeight.set(layer.views.dWeight);
     }
-    k.columnSums(layer.dBias, dZAt, N, O);
+    if (!biasSummed) k.columnSums(layer.dBias, dZAt, N, O);
     dBias.set(layer.views.dBias);
     if (!inputGradient) return null;
     // dX[N×I] = dZ · Wᵀ, as a product with the transposed weight (vectorized along I)

@@ -5,7 +5,7 @@
 /** The element type of a kernel: float32 or float64. */
 export type PrecisionName = 'f32' | 'f64';
 
-/** Activations the products can fuse as an epilogue (the others run as JavaScript loops after the product). */
+/** Activations every product kernel can fuse as an epilogue, in registers (a select or max per element). */
 export type Epilogue = 'linear' | 'relu' | 'leakyRelu';
 export const epilogues: readonly Epilogue[] = ['linear', 'relu', 'leakyRelu'];
 
@@ -22,6 +22,17 @@ export const backwardActivations: readonly BackwardActivation[] = [
 /** Activations whose forward needs exp, log or tanh: act_forward kernels (wasm/activations.ts, wasm/vmath.ts). */
 export type MathActivation = 'tanh' | 'sigmoid' | 'elu' | 'softplus' | 'gelu';
 export const mathActivations: readonly MathActivation[] = ['tanh', 'sigmoid', 'elu', 'softplus', 'gelu'];
+
+/**
+ * Epilogues of gemm_nn: those above, and the activations of wasm/activations.ts, applied to each
+ * band of rows right after its products (while in L1 cache) instead of in a sweep of their own.
+ */
+export type ProductEpilogue = Epilogue | MathActivation;
+export const productEpilogues: readonly ProductEpilogue[] = [...epilogues, ...mathActivations];
+
+export function isProductEpilogue(name: string): name is ProductEpilogue {
+  return (productEpilogues as readonly string[]).includes(name);
+}
 
 /** Activations whose backward needs z (f'(z) is not a function of a): act_backward kernels of wasm/activations.ts. */
 export type ZBackwardActivation = 'softplus' | 'gelu';
@@ -54,11 +65,14 @@ export function isLayerActivation(name: string): name is LayerActivation {
 
 /** The export name of every kernel, by generator. */
 export const kernelNames = {
-  gemmNN: (p: PrecisionName, epilogue: Epilogue) => `gemm_nn_${p}_${epilogue}`,
+  gemmNN: (p: PrecisionName, epilogue: ProductEpilogue) => `gemm_nn_${p}_${epilogue}`,
   gemmNT: (p: PrecisionName, epilogue: Epilogue) => `gemm_nt_${p}_${epilogue}`,
   activationBackward: (p: PrecisionName, activation: BackwardActivation | ZBackwardActivation) =>
     `act_backward_${p}_${activation}`,
   activationForward: (p: PrecisionName, activation: MathActivation) => `act_forward_${p}_${activation}`,
+  /** dZ = dA ⊙ f'(z) written and summed over rows (dBias) in one sweep */
+  activationBackwardSums: (p: PrecisionName, activation: BackwardActivation) =>
+    `act_backward_sums_${p}_${activation}`,
   columnSums: (p: PrecisionName) => `column_sums_${p}`,
   dot: (p: PrecisionName) => `dot_${p}`,
   sgdStep: (p: PrecisionName) => `sgd_step_${p}`,

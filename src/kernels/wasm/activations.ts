@@ -12,9 +12,15 @@ import {
   mathActivations,
   zBackwardActivations,
 } from '../names.js';
-import { Emit, type Precision, type Width, elementwiseLoop, precisions } from './emit.js';
+import {
+  activationBackwardParameters,
+  Emit,
+  type Precision,
+  type Width,
+  elementwiseLoop,
+  precisions,
+} from './emit.js';
 import { FunctionBuilder, f64, i32 } from './encoder.js';
-import { activationBackwardParameters } from './generate.js';
 import { VectorMath } from './vmath.js';
 
 /** √(2/π) and the cubic coefficient of GELU's tanh form (as nn/activations.ts). */
@@ -140,16 +146,30 @@ export function activationForward(p: Precision, activation: MathActivation): Fun
     ALPHA: f64,
   });
   const e = new Emit(f, p);
-  const m = new VectorMath(e);
   const { OUT, Z, N, ALPHA } = f.arg;
-  const alpha = e.scalarLocal('vector', ALPHA);
-  elementwiseLoop(f, p, N, (width, i) => {
-    const z = loadVector(e, width, Z, i);
-    f.at(OUT, i);
-    forwardValue(m, activation, z, alpha);
+  activationSweep(e, activation, OUT, Z, N, e.scalarLocal('vector', ALPHA));
+  return f;
+}
+
+/**
+ * out[i] = f(z[i]) for n elements: the loop of act_forward, also gemm_nn's epilogue for these
+ * activations (generate.ts). out, z (byte addresses) and n are i32 locals; alpha a vector local.
+ */
+export function activationSweep(
+  e: Emit,
+  activation: MathActivation,
+  out: number,
+  z: number,
+  n: number,
+  alpha: number,
+): void {
+  const m = new VectorMath(e);
+  elementwiseLoop(e.f, e.p, n, (width, i) => {
+    const zi = loadVector(e, width, z, i);
+    e.f.at(out, i);
+    forwardValue(m, activation, zi, alpha);
     storeVector(e, width);
   });
-  return f;
 }
 
 /** act_backward for the activations whose derivative needs z: dZ[n] = dA[n] · f'(z[n]). DZ may equal DA. */

@@ -6,6 +6,17 @@
 import type { BackwardActivation, Epilogue, PrecisionName } from '../names.js';
 import { type FunctionBuilder, f32, f64, i32, op, scalar, simd, v128, type ValueType } from './encoder.js';
 
+/** The parameters of every act_backward kernel (generate.ts's and activations.ts's): callers need not tell them apart. */
+export const activationBackwardParameters = {
+  DZ: i32,
+  DA: i32,
+  Z: i32,
+  A: i32,
+  N: i32,
+  /** leakyRelu and elu */
+  ALPHA: f64,
+} as const satisfies Record<string, ValueType>;
+
 /** What differs between the float32 and float64 kernels. */
 export interface Precision {
   readonly name: PrecisionName;
@@ -18,6 +29,11 @@ export interface Precision {
   readonly v: typeof simd.f32x4 | typeof simd.f64x2;
   readonly s: typeof scalar.f32 | typeof scalar.f64;
   readonly splatLoad: number;
+  /**
+   * float32 products only: vectors multiply-add with relaxed SIMD's f32x4.relaxed_madd (one fused
+   * rounding where the CPU has FMA), where the engine supports it (generate.ts's relaxedSimdSupported)
+   */
+  readonly relaxedMadd?: boolean;
 }
 
 export const precisions: readonly Precision[] = [
@@ -197,6 +213,17 @@ export class Emit {
   private arithmetic(width: Width, operation: 'add' | 'sub' | 'mul' | 'div' | 'sqrt'): void {
     if (width === 'vector') this.f.simd(this.p.v[operation]);
     else this.f.emit(this.p.s[operation]);
+  }
+
+  /** acc += a·b for locals of this width: a multiply then an add, or one relaxed_madd (see Precision). */
+  multiplyAccumulate(width: Width, a: number, b: number, acc: number): void {
+    if (width === 'vector' && this.p.relaxedMadd && this.p.name === 'f32') {
+      this.f.get(a).get(b).get(acc).simd(simd.f32x4.relaxedMadd).set(acc);
+      return;
+    }
+    this.f.get(a).get(b);
+    this.mul(width);
+    this.accumulate(width, acc);
   }
 
   /** Pushes the sum of a vector local's lanes, lane 0 first. */

@@ -100,6 +100,8 @@ export const simd = {
     sqrt: 0xe3,
     pmin: 0xea,
     pmax: 0xeb,
+    /** relaxed SIMD: a·b + c, fused or not as the engine chooses (the fused form where the CPU has FMA) */
+    relaxedMadd: 0x105,
   },
   f64x2: {
     splat: 0x14,

@@ -10,19 +10,32 @@
 //
 // Register blocking (Goto & van de Geijn 2008, "Anatomy of high-performance matrix multiplication"):
 // the product is computed in R×C tiles held in SIMD registers, so each loaded value is used R or C
-// times. Without FMA in SIMD128 every step is a mul then an add. Measured on Node 20 / x64: 4 rows ×
+// times. Without FMA in SIMD128 every step is a mul then an add (float32 takes relaxed SIMD's
+// relaxed_madd where the engine has it: allKernels). Measured on Node 20 / x64: 4 rows ×
 // 2 vectors (8 accumulators) is best; 12 or more accumulators spill registers (3-10× slower), and
 // unrolling the k loop by 2 or 4 made V8's code 20-30% slower, so neither is done.
 
 import {
   type BackwardActivation,
   type Epilogue,
+  type MathActivation,
+  type ProductEpilogue,
   backwardActivations,
   epilogues,
+  isMathActivation,
   kernelNames,
+  productEpilogues,
 } from '../names.js';
-import { Emit, type Precision, type Width, elementwiseLoop, precisions } from './emit.js';
-import { FunctionBuilder, f64, i32, op, type ValueType } from './encoder.js';
+import { activationSweep } from './activations.js';
+import {
+  activationBackwardParameters,
+  Emit,
+  type Precision,
+  type Width,
+  elementwiseLoop,
+  precisions,
+} from './emit.js';
+import { encodeModule, FunctionBuilder, f64, i32, op } from './encoder.js';
 
 /**
  * gemm_nn: out[M×O] = A · B (+ bias[O]), act[M×O] = f(out) when the epilogue is not linear.
@@ -30,8 +43,10 @@ import { FunctionBuilder, f64, i32, op, type ValueType } from './encoder.js';
  *   the dense forward  z = x · W        (A = x,  SAR = K, SAK = 1)
  *   and the weight gradient dW = xᵀ · dZ (A = xᵀ, SAR = 1, SAK = rows of x).
  * B[K×O] is row-major; the output is vectorized along O. BIAS = 0: no bias.
+ * relu and leakyRelu are applied in registers as each output is stored; the activations of
+ * activations.ts (tanh…) to each band of rows once its products are stored, while in L1 cache.
  */
-export function gemmNN(p: Precision, epilogue: Epilogue, R = 4, C = 2): FunctionBuilder {
+export function gemmNN(p: Precision, epilogue: ProductEpilogue, R = 4, C = 2): FunctionBuilder {
   const f = new FunctionBuilder(kernelNames.gemmNN(p.name, epilogue), {
     OUT: i32,
     ACT: i32,
@@ -55,24 +70,54 @@ export function gemmNN(p: Precision, epilogue: Epilogue, R = 4, C = 2): Function
   const pa = f.localsOf(i32, R);
   const z = e.localPair();
   const loops = { m, o, k, sArB, sAkB, OB, pb, po, pa, z, alpha };
-  const band = (rows: number) =>
+  // the tiles' epilogue, and the band's (an activation of activations.ts, else none)
+  const inRegisters = isMathActivation(epilogue) ? 'linear' : epilogue;
+  const afterBand = isMathActivation(epilogue) ? bandActivation(e, epilogue, loops) : (_: () => void) => {};
+  const band = (layout: ALayout) => (rows: number) => {
     f.sweep(
       o,
       () => f.get(O),
       [p.lanes * C, p.lanes, 1],
-      (_, i) => gemmTile(e, epilogue, loops, rows, i === 0 ? C : 1, i === 2 ? 'scalar' : 'vector'),
+      (_, i) => gemmTile(e, inRegisters, loops, layout, rows, i === 0 ? C : 1, i === 2 ? 'scalar' : 'vector'),
     );
+    afterBand(() => f.i32(rows));
+  };
+  const rowsOf = (layout: ALayout) => () => f.sweep(m, () => f.get(M), [R, 1], band(layout));
   // K = 1 (an outer product: a layer with one input, or dZ·Wᵀ of a layer with one output): each
   // output is bias + a·b, and the tiles' set-up would cost more than their one step, so rows
   // are swept directly. Same arithmetic as the tiles (0 + a·b without a bias).
-  f.get(K)
-    .i32(1)
-    .emit(op.i32Eq)
-    .ifElse(
-      () => outerProduct(e, epilogue, loops),
-      () => f.sweep(m, () => f.get(M), [R, 1], band),
-    );
+  const outer = () => {
+    outerProduct(e, inRegisters, loops);
+    f.i32(0).set(m);
+    afterBand(() => f.get(M));
+  };
+  // adjacent rows of A (SAR = 1: the weight gradient xᵀ·dZ, a product without epilogue) are read
+  // through one pointer
+  const tiles =
+    epilogue === 'linear'
+      ? () => f.get(f.arg.SAR).i32(1).emit(op.i32Eq).ifElse(rowsOf('adjacentRows'), rowsOf('strided'))
+      : rowsOf('strided');
+  f.get(K).i32(1).emit(op.i32Eq).ifElse(outer, tiles);
   return f;
+}
+
+/**
+ * gemm_nn's epilogue for an activation of activations.ts: act = f(out) over the rows from row m,
+ * their count pushed by `rows()`; written once per band size.
+ */
+function bandActivation(e: Emit, activation: MathActivation, l: GemmLocals): (rows: () => void) => void {
+  const { f } = e;
+  const { OUT, ACT, O, ALPHA } = f.arg;
+  const alpha = e.scalarLocal('vector', ALPHA);
+  const [zAt, actAt, n] = f.localsOf(i32, 3);
+  return (rows: () => void) => {
+    f.get(l.m).get(l.OB).emit(op.i32Mul).set(actAt);
+    f.get(OUT).get(actAt).emit(op.i32Add).set(zAt);
+    f.get(ACT).get(actAt).emit(op.i32Add).set(actAt);
+    rows();
+    f.get(O).emit(op.i32Mul).set(n);
+    activationSweep(e, activation, actAt, zAt, n, alpha);
+  };
 }
 
 /** gemm_nn's locals, shared by its tiles and its K = 1 sweep. */
@@ -83,6 +128,7 @@ interface GemmLocals {
   sArB: number;
   sAkB: number;
   OB: number;
+  /** B's row k */
   pb: number;
   po: number;
   /** row pointers into A */
@@ -92,11 +138,19 @@ interface GemmLocals {
   alpha: Record<Width, number>;
 }
 
+/**
+ * How gemm_nn reads A: through a pointer per row, or through one pointer when rows are adjacent
+ * (SAR = 1: row r at byte offset r·size), which saves rows − 1 additions per k. Each output sums
+ * its k in order either way, so both give the same bits.
+ */
+type ALayout = 'strided' | 'adjacentRows';
+
 /** One rows×cols tile of gemm_nn at rows m.., columns o..; width: vectors of `lanes` or single elements. */
 function gemmTile(
   e: Emit,
   epilogue: Epilogue,
   l: GemmLocals,
+  layout: ALayout,
   rows: number,
   cols: number,
   width: Width,
@@ -127,21 +181,17 @@ function gemmTile(
   );
   // row pointers into A and the column pointer into B
   f.get(A).get(l.m).get(l.sArB).emit(op.i32Mul, op.i32Add).set(l.pa[0]);
-  for (let r = 1; r < rows; r++) f.at(l.pa[r - 1], l.sArB).set(l.pa[r]);
+  if (layout !== 'adjacentRows') for (let r = 1; r < rows; r++) f.at(l.pa[r - 1], l.sArB).set(l.pa[r]);
   f.get(B).shl(l.o, p.shift).emit(op.i32Add).set(l.pb);
   f.upTo(l.k, K, () => {
-    for (let c = 0; c < cols; c++) {
-      e.loadLocal(width, bv[c], l.pb, c * step);
-    }
+    for (let c = 0; c < cols; c++) e.loadLocal(width, bv[c], l.pb, c * step);
     for (let r = 0; r < rows; r++) {
-      e.splatLocal(width, av, l.pa[r]);
-      for (let c = 0; c < cols; c++) {
-        f.get(av).get(bv[c]);
-        e.mul(width);
-        e.accumulate(width, acc[r * cols + c]);
-      }
-      f.advance(l.pa[r], l.sAkB);
+      if (layout === 'adjacentRows') e.splatLocal(width, av, l.pa[0], r * p.size);
+      else e.splatLocal(width, av, l.pa[r]);
+      for (let c = 0; c < cols; c++) e.multiplyAccumulate(width, av, bv[c], acc[r * cols + c]);
+      if (layout !== 'adjacentRows') f.advance(l.pa[r], l.sAkB);
     }
+    if (layout === 'adjacentRows') f.advance(l.pa[0], l.sAkB);
     f.advance(l.pb, l.OB);
   });
   // epilogue: store z, and f(z) when fused
@@ -329,11 +379,7 @@ function dotProducts(e: Emit, l: DotLocals, rows: number, cols: number): number[
       f.at(l.pbs[c], l.kb);
       e.load('vector');
       f.set(bv);
-      for (let r = 0; r < rows; r++) {
-        f.get(av[r]).get(bv);
-        e.mul('vector');
-        e.accumulate('vector', acc[r * cols + c]);
-      }
+      for (let r = 0; r < rows; r++) e.multiplyAccumulate('vector', av[r], bv, acc[r * cols + c]);
     }
   };
   const scalarStep = () => {
@@ -364,17 +410,6 @@ function dotProducts(e: Emit, l: DotLocals, rows: number, cols: number): number[
   );
   return sums;
 }
-
-/** The parameters of every act_backward kernel (here and in activations.ts): callers need not tell them apart. */
-export const activationBackwardParameters = {
-  DZ: i32,
-  DA: i32,
-  Z: i32,
-  A: i32,
-  N: i32,
-  /** leakyRelu and elu */
-  ALPHA: f64,
-} as const satisfies Record<string, ValueType>;
 
 /** act_backward: dZ[n] = dA[n] · f'(z, a), the twins of each activation's backward loop in nn/activations.ts. */
 export function activationBackward(p: Precision, activation: BackwardActivation): FunctionBuilder {
@@ -431,6 +466,65 @@ export function columnSums(p: Precision): FunctionBuilder {
     });
     acc.forEach((a, j) => {
       f.get(OUT).shl(c, p.shift).emit(op.i32Add).get(a);
+      e.store(width, j * step);
+    });
+  };
+  f.sweep(
+    c,
+    () => f.get(C),
+    [4 * p.lanes, p.lanes, 1],
+    (_, i) => band(i === 0 ? 4 : 1, i === 2 ? 'scalar' : 'vector'),
+  );
+  return f;
+}
+
+/**
+ * act_backward_sums: dZ[R×C] = dA ⊙ f'(z, a) (as act_backward) and dBias[C] = Σ_r dZ[r, :] (as
+ * column_sums, the same order), in one sweep: the derivative is formed while the bias gradient reads
+ * it, and stored for the weight and input gradients' products. DZ may equal DA.
+ */
+export function activationBackwardSums(p: Precision, activation: BackwardActivation): FunctionBuilder {
+  const f = new FunctionBuilder(kernelNames.activationBackwardSums(p.name, activation), {
+    DBIAS: i32,
+    ...activationBackwardParameters,
+    C: i32,
+  });
+  const e = new Emit(f, p);
+  const { DBIAS, DZ, DA, Z, A, N: R, C, ALPHA } = f.arg;
+  const [c, r, at, CB] = f.localsOf(i32, 4);
+  const alpha = e.argumentPair(ALPHA);
+  const one = e.constantPair(1);
+  const dA = e.localPair();
+  const dZ = e.localPair();
+  f.shl(C, p.shift).set(CB);
+  const band = (vectors: number, width: Width) => {
+    const step = width === 'vector' ? p.lanes * p.size : p.size;
+    const acc = e.locals(width, vectors);
+    for (const a of acc) {
+      e.constant(width, 0);
+      f.set(a);
+    }
+    f.shl(c, p.shift).set(at);
+    f.upTo(r, R, () => {
+      acc.forEach((sum, j) => {
+        f.at(DA, at);
+        e.load(width, j * step);
+        f.set(dA[width]);
+        const load = (base: number) => () => {
+          f.at(base, at);
+          e.load(width, j * step);
+        };
+        e.derivative(width, activation, dA[width], load(Z), load(A), alpha[width], one[width]);
+        f.set(dZ[width]);
+        f.at(DZ, at).get(dZ[width]);
+        e.store(width, j * step);
+        f.get(dZ[width]);
+        e.accumulate(width, sum);
+      });
+      f.advance(at, CB);
+    });
+    acc.forEach((a, j) => {
+      f.get(DBIAS).shl(c, p.shift).emit(op.i32Add).get(a);
       e.store(width, j * step);
     });
   };
@@ -560,12 +654,45 @@ export function adamStep(p: Precision): FunctionBuilder {
   return f;
 }
 
-/** Every kernel, both precisions. */
-export function allKernels(): FunctionBuilder[] {
+/** The tiny module relaxedSimdSupported() validates: one function, f32x4.relaxed_madd of three zeros. */
+function relaxedProbe(): Uint8Array<ArrayBuffer> {
+  const f = new FunctionBuilder('probe', {});
+  const e = new Emit(f, { ...precisions[0], relaxedMadd: true });
+  const [a, acc] = e.locals('vector', 2);
+  e.multiplyAccumulate('vector', a, a, acc);
+  return encodeModule([f]);
+}
+
+let relaxedSupport: boolean | null = null;
+
+/**
+ * Whether this engine validates relaxed SIMD (Chromium ≥ 114 by default; Node 20 with
+ * --experimental-wasm-relaxed-simd), found once by validating a tiny module that uses it.
+ */
+export function relaxedSimdSupported(): boolean {
+  if (relaxedSupport === null) {
+    try {
+      relaxedSupport = typeof WebAssembly === 'object' && WebAssembly.validate(relaxedProbe());
+    } catch {
+      relaxedSupport = false;
+    }
+  }
+  return relaxedSupport;
+}
+
+/**
+ * Every kernel, both precisions. With `relaxed` (by default where the engine supports it), the
+ * float32 products multiply-add with f32x4.relaxed_madd: faster, and within rounding of the plain
+ * kernels (fused where the CPU has FMA, so results may differ between machines, never between runs
+ * or worker counts on one machine). Float64 kernels are the same either way.
+ */
+export function allKernels(relaxed = relaxedSimdSupported()): FunctionBuilder[] {
   const out: FunctionBuilder[] = [];
   for (const p of precisions) {
-    for (const ep of epilogues) out.push(gemmNN(p, ep), gemmNT(p, ep));
-    for (const a of backwardActivations) out.push(activationBackward(p, a));
+    const products: Precision = relaxed && p.name === 'f32' ? { ...p, relaxedMadd: true } : p;
+    for (const ep of productEpilogues) out.push(gemmNN(products, ep));
+    for (const ep of epilogues) out.push(gemmNT(products, ep));
+    for (const a of backwardActivations) out.push(activationBackward(p, a), activationBackwardSums(p, a));
     out.push(columnSums(p), dot(p), sgdStep(p), adamStep(p));
   }
   return out;
