@@ -1,6 +1,7 @@
 // The data side of a training run: the inputs checked against the network, the seeded validation
 // split, the scaling decided (fitted on the training rows only, reused on warm start) and applied,
 // the mean-predictor baseline, and evaluate() — the cost and metrics fit records, on any data.
+// Sample and class weights (sample-weights.ts) follow their rows through the split.
 
 import { OptionError } from '../errors.js';
 import { checkSameRows, gatherRows, toMatrix, zeros, type Matrix, type MatrixLike } from '../matrix.js';
@@ -8,9 +9,25 @@ import type { Network } from '../nn/network.js';
 import type { Random } from '../random.js';
 import type { ResolvedFitOptions } from './fit-options.js';
 import type { Baseline, FitOptions } from './fit-types.js';
-import { baselinePredictions, checkMetrics, computeMetrics, type MetricName } from './metrics.js';
+import {
+  baselineMetrics,
+  baselinePredictions,
+  checkMetrics,
+  computeMetrics,
+  type MetricName,
+} from './metrics.js';
 import { stratifiedOrder } from './holdout.js';
 import { fitScaling, scaleInputs, scaleTargets, unscaleOutputs } from './scaling.js';
+import {
+  gatherWeights,
+  rowWeights,
+  unlessConstant,
+  unweighted,
+  withClassWeights,
+  type ClassWeight,
+  type RowWeights,
+  type WeightOptions,
+} from './sample-weights.js';
 
 /** A run's data: training rows x[N×inputs], y[N×outputs] and validation rows, raw and scaled. */
 export interface TrainingData {
@@ -24,6 +41,10 @@ export interface TrainingData {
   validationScaled: { x: Matrix; y: Matrix } | null;
   /** whether the network had been trained before (its scaling was decided then) */
   trainedBefore: boolean;
+  /** the training rows' loss and metric weights (null fields: unweighted) */
+  weights: RowWeights;
+  /** the validation rows' (class weights only for validationData) */
+  validationWeights: RowWeights;
 }
 
 /**
@@ -42,6 +63,9 @@ export function prepareData(
   let trainX = X;
   let trainY = Y;
   let validation: { x: Matrix; y: Matrix } | null = null;
+  const all = checkedWeights(network, options, Y);
+  let weights: RowWeights = all ?? unweighted;
+  let validationWeights = unweighted;
   if (options.validationData !== undefined) {
     const v = options.validationData;
     const [vx, vy] = Array.isArray(v) ? v : [(v as { x: MatrixLike }).x, (v as { y: MatrixLike }).y];
@@ -51,6 +75,11 @@ export function prepareData(
     };
     checkSameRows(validation.x, validation.y, 'validationData.x', 'validationData.y');
     network.loss.checkTargets?.(validation.y.data, validation.y.rows, validation.y.cols, 'validationData.y');
+    if (all?.perClass)
+      validationWeights = {
+        loss: unlessConstant(withClassWeights(null, all.perClass, validation.y)),
+        sample: null,
+      };
   } else if (resolved.splitRows > 0) {
     const nVal = resolved.splitRows;
     const shuffled = random.shuffle(Int32Array.from({ length: X.rows }, (_, i) => i));
@@ -62,6 +91,14 @@ export function prepareData(
       x: gatherRows(zeros(nVal, X.cols), X, order, nTrain, nVal),
       y: gatherRows(zeros(nVal, Y.cols), Y, order, nTrain, nVal),
     };
+    if (all) {
+      const part = (start: number, n: number): RowWeights => ({
+        loss: gatherWeights(all.loss, order, start, n),
+        sample: gatherWeights(all.sample, order, start, n),
+      });
+      weights = part(0, nTrain);
+      validationWeights = part(nTrain, nVal);
+    }
   }
   const trainedBefore = network.scaling !== undefined;
   if (!raw) decideScaling(network, options.scale, trainX, trainY);
@@ -78,7 +115,20 @@ export function prepareData(
       y: scaleTargets(scaling, validation.y, dtype),
     },
     trainedBefore,
+    weights,
+    validationWeights,
   };
+}
+
+/** The rows' weights from sampleWeight and classWeight (null without), refused for a loss that ignores weights. */
+function checkedWeights(network: Network, options: WeightOptions, Y: Matrix) {
+  const w = rowWeights(options, Y, network.loss.kind === 'classification');
+  if (w?.loss && !network.loss.weighted)
+    throw new OptionError(
+      `the loss ${network.loss.name} does not take per-row weights (Loss.weighted): leave sampleWeight and classWeight out`,
+      options.sampleWeight !== undefined ? 'sampleWeight' : 'classWeight',
+    );
+  return w;
 }
 
 /** Sets network.scaling on a first fit (from the training rows), or checks that `scale` agrees with it. */
@@ -127,18 +177,20 @@ export function evaluateScaled(
   y: Matrix,
   metricList: readonly MetricName[],
   ys?: Matrix,
+  weights: RowWeights = unweighted,
 ): { loss: number; dataLoss: number; metrics: Record<string, number> } {
   let loss = NaN;
   let dataLoss = NaN;
   if (ys) {
-    const t = network.computeLoss(xs, ys);
+    const t = network.computeLoss(xs, ys, undefined, weights.loss ?? undefined);
     loss = t.total;
     dataLoss = t.data;
   }
   let metrics: Record<string, number> = {};
   if (metricList.length) {
     const out = network.forward(xs);
-    metrics = computeMetrics(metricList, unscaleOutputs(network.scaling, out, 'float64'), y);
+    const p = unscaleOutputs(network.scaling, out, 'float64');
+    metrics = computeMetrics(metricList, p, y, weights.sample ?? undefined);
   }
   return { loss, dataLoss, metrics };
 }
@@ -146,19 +198,21 @@ export function evaluateScaled(
 /**
  * The network's cost and metrics on (x, y) in original units, computed as fit computes History.valLoss
  * and valMetrics: inputs and targets go through network.scaling, the loss is in the training space.
+ * sampleWeight weights the loss and the metrics; classWeight the loss alone (as in fit).
  */
 export function evaluate(
   network: Network,
   x: MatrixLike,
   y: MatrixLike,
-  options: { metrics?: MetricName[] } = {},
+  options: { metrics?: MetricName[]; sampleWeight?: ArrayLike<number>; classWeight?: ClassWeight } = {},
 ): { loss: number; dataLoss: number; metrics: Record<string, number> } {
   const X = toMatrix(x, 'x', network.inputSize);
   const Y = toMatrix(y, 'y', network.outputSize);
   checkSameRows(X, Y);
   const xs = scaleInputs(network.scaling, X, network.dtype);
   const ys = scaleTargets(network.scaling, Y, network.dtype);
-  return evaluateScaled(network, xs, Y, checkMetrics(options.metrics), ys);
+  const weights = checkedWeights(network, options, Y) ?? unweighted;
+  return evaluateScaled(network, xs, Y, checkMetrics(options.metrics), ys, weights);
 }
 
 /** The mean predictor's cost (training space) and metrics (original units). */
@@ -174,18 +228,20 @@ export function baseline(network: Network, data: TrainingData, metricList: reado
         p.data[i] = network.loss.logitsOf === 'sigmoid' ? Math.log(q / (1 - q)) : Math.log(q);
       }
     }
-    return network.loss.value(p.data, target.data, target.rows, target.cols);
+    return network.loss.value(p.data, target.data, target.rows, target.cols, w.loss ?? undefined);
   };
+  let w = data.weights;
   const b: Baseline = {
     predictor: 'mean',
     loss: cost(Ys),
-    metrics: computeMetrics(metricList, baselinePredictions(trainY, trainY.rows), trainY),
+    metrics: baselineMetrics(metricList, trainY, trainY, w.sample ?? undefined),
     valMetrics: {},
   };
   if (data.validation && data.validationScaled) {
     const valY = data.validation.y;
+    w = data.validationWeights;
     b.valLoss = cost(data.validationScaled.y);
-    b.valMetrics = computeMetrics(metricList, baselinePredictions(trainY, valY.rows), valY);
+    b.valMetrics = baselineMetrics(metricList, trainY, valY, w.sample ?? undefined);
   }
   return b;
 }
