@@ -1,0 +1,246 @@
+// Sample and class weights (fit's sampleWeight / classWeight, src/train/sample-weights.ts): weighted
+// losses forward and backward, bit-identity of constant weights, a class-weighted decision boundary,
+// the gradient check on a weighted loss, weighted metrics, and the options' validation.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  Network,
+  OptionError,
+  Random,
+  accuracy,
+  balancedAccuracy,
+  classWeights,
+  fit,
+  gradCheck,
+  r2Score,
+  toMatrix,
+  trainNetwork,
+  type LossSpec,
+} from '../src/index.js';
+
+/** x[n×2] ~ N(0, 1), targets for `outputs` columns of the loss's kind, integer weights 0…3. */
+function sample(n: number, outputs: number, kind: 'values' | 'binary' | 'onehot', seed = 1) {
+  const r = new Random(seed);
+  const x = Array.from({ length: n }, () => [r.normal(), r.normal()]);
+  const y = Array.from({ length: n }, () =>
+    Array.from({ length: outputs }, (_, c) =>
+      kind === 'values' ? r.normal() : kind === 'binary' ? r.int(2) : c === 0 ? 1 : 0,
+    ),
+  );
+  if (kind === 'onehot') for (const row of y) row.unshift(row.splice(r.int(outputs), 1)[0]);
+  const w = Array.from({ length: n }, (_, i) => (i === 0 ? 2 : r.int(4)));
+  return { x, y, w };
+}
+
+/** The rows repeated w[r] times each. */
+function duplicated<T>(rows: T[], w: number[]): T[] {
+  return rows.flatMap((row, i) => Array.from({ length: w[i] }, () => row));
+}
+
+const losses: { loss: LossSpec; outputs: number; kind: 'values' | 'binary' | 'onehot' }[] = [
+  { loss: 'mse', outputs: 2, kind: 'values' },
+  { loss: 'mae', outputs: 2, kind: 'values' },
+  { loss: { name: 'huber', delta: 0.5 }, outputs: 2, kind: 'values' },
+  { loss: 'binaryCrossEntropy', outputs: 2, kind: 'binary' },
+  { loss: 'softmaxCrossEntropy', outputs: 3, kind: 'onehot' },
+];
+
+for (const { loss, outputs, kind } of losses) {
+  test(`${JSON.stringify(loss)}: integer weights give the loss and gradient of duplicated rows (to 1e-12)`, () => {
+    const { x, y, w } = sample(40, outputs, kind);
+    const net = new Network({ layers: [2, 5, outputs], activation: 'tanh', loss, seed: 3 });
+    const weighted = net.computeGradient(toMatrix(x), toMatrix(y), undefined, false, Float64Array.from(w));
+    const grads = Float64Array.from(net.grads);
+    const plain = net.computeGradient(toMatrix(duplicated(x, w)), toMatrix(duplicated(y, w)));
+    assert.ok(Math.abs(weighted.data - plain.data) <= 1e-12, `${weighted.data} vs ${plain.data}`);
+    let worst = 0;
+    for (let i = 0; i < grads.length; i++) worst = Math.max(worst, Math.abs(grads[i] - net.grads[i]));
+    assert.ok(worst <= 1e-12, `largest gradient difference ${worst}`);
+  });
+}
+
+test('weights of 0 everywhere in a batch give a zero loss and gradient, not NaN', () => {
+  const net = new Network({ layers: [2, 3, 1], loss: 'mse', seed: 1 });
+  const t = net.computeGradient(toMatrix([[1, 2]]), toMatrix([[3]]), undefined, false, [0]);
+  assert.equal(t.data, 0);
+  assert.ok(net.grads.every((g) => g === 0));
+});
+
+test('sampleWeight all ones trains bit-identically to no weights (mini-batches, validation, metrics)', () => {
+  const { x, y } = sample(120, 1, 'binary', 4);
+  const options = { batchSize: 16, epochs: 5, validationSplit: 0.25, metrics: ['accuracy' as const] };
+  const runs = [undefined, new Array(120).fill(1)].map((sampleWeight) => {
+    const net = new Network({ layers: [2, 8, 1], loss: 'binaryCrossEntropy', seed: 2 });
+    const history = fit(net, x, y, { ...options, ...(sampleWeight ? { sampleWeight } : {}) });
+    return { params: Array.from(net.params), history };
+  });
+  assert.deepEqual(runs[1].params, runs[0].params);
+  assert.deepEqual(runs[1].history.loss, runs[0].history.loss);
+  assert.deepEqual(runs[1].history.valLoss, runs[0].history.valLoss);
+  assert.deepEqual(runs[1].history.valMetrics, runs[0].history.valMetrics);
+});
+
+test('sampleWeight: rows of weight 0 are as good as absent', () => {
+  const { x, y } = sample(30, 1, 'values', 5);
+  const noisy = y.map((row, i) => (i >= 20 ? [row[0] + 100] : row));
+  const w = noisy.map((_, i) => (i >= 20 ? 0 : 1));
+  const weighted = new Network({ layers: [2, 4, 1], seed: 1 });
+  const h = fit(weighted, x, noisy, { epochs: 3, scale: false, sampleWeight: w });
+  const alone = new Network({ layers: [2, 4, 1], seed: 1 });
+  const g = fit(alone, x.slice(0, 20), y.slice(0, 20), { epochs: 3, scale: false });
+  for (let i = 0; i < alone.params.length; i++)
+    assert.ok(Math.abs(weighted.params[i] - alone.params[i]) < 1e-12);
+  assert.ok(Math.abs(h.loss[2] - g.loss[2]) < 1e-12, 'the epoch loss is the weighted mean');
+});
+
+/** 95/5 overlapping Gaussians on the x axis: class 0 around (0, 0), class 1 around (2, 0), seeded. */
+function imbalanced(n: number, seed: number): { x: number[][]; y: number[][] } {
+  const r = new Random(seed);
+  const x: number[][] = [];
+  const y: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const minority = i % 20 === 0;
+    x.push([r.normal(minority ? 2 : 0, 1), r.normal(0, 1)]);
+    y.push([minority ? 1 : 0]);
+  }
+  return { x, y };
+}
+
+/** Where along y = 0 the predicted class turns from 0 to 1 (the first grid point predicted 1). */
+function boundary(net: Network): number {
+  const grid = Array.from({ length: 801 }, (_, i) => [-2 + i * 0.01, 0]);
+  const p = net.predict(grid).data;
+  const first = p.findIndex((v) => v > 0.5);
+  return first < 0 ? Infinity : grid[first][0];
+}
+
+test("classWeight 'balanced' on a 95/5 set moves the boundary toward the majority and raises balanced accuracy", () => {
+  const train = imbalanced(1000, 7);
+  const held = imbalanced(2000, 8);
+  const results = [undefined, 'balanced' as const].map((classWeight) => {
+    const { network } = trainNetwork(train.x, train.y, { layers: [8], seed: 1, epochs: 300, classWeight });
+    const p = network.predict(held.x);
+    return {
+      boundary: boundary(network),
+      balanced: balancedAccuracy(p, held.y),
+      accuracy: accuracy(p, held.y),
+    };
+  });
+  const [plain, balanced] = results;
+  // the Bayes boundary of the unweighted problem is at 1 + ln(19)/2 ≈ 2.47; balanced, at the midpoint 1
+  assert.ok(plain.boundary > 2, `unweighted boundary at x = ${plain.boundary}`);
+  assert.ok(balanced.boundary < 1.5, `balanced boundary at x = ${balanced.boundary}`);
+  assert.ok(
+    balanced.balanced > plain.balanced + 0.1,
+    `balanced accuracy ${plain.balanced} → ${balanced.balanced}`,
+  );
+  assert.ok(balanced.accuracy < plain.accuracy, 'plain accuracy pays for it, as expected');
+});
+
+test("classWeights: 'balanced' is n / (classes · count), scikit-learn's; a record keyed by label", () => {
+  const y = toMatrix([[0], [0], [0], [1]]);
+  assert.deepEqual(Array.from(classWeights('balanced', y)), [4 / 6, 2]);
+  assert.deepEqual(Array.from(classWeights({ 1: 3 }, y)), [1, 3]);
+  const onehot = toMatrix([
+    [1, 0, 0],
+    [0, 0, 1],
+  ]);
+  // a class absent from the rows keeps weight 1
+  assert.deepEqual(Array.from(classWeights('balanced', onehot)), [1, 1, 1]);
+});
+
+test('trainNetwork: classWeight keyed by the integer labels themselves', () => {
+  const r = new Random(3);
+  const x = Array.from({ length: 60 }, () => [r.normal(), r.normal()]);
+  const y = x.map(([a]) => [a > 0.5 ? 7 : a > -0.5 ? 5 : 3]);
+  const { history } = trainNetwork(x, y, { task: 'multiclass', epochs: 3, classWeight: { 7: 4 } });
+  assert.equal(history.epochs, 3);
+  assert.throws(
+    () => trainNetwork(x, y, { task: 'multiclass', epochs: 1, classWeight: { 4: 2 } }),
+    /classWeight names class "4", which is not among the classes \(3, 5, 7\)/,
+  );
+});
+
+test('gradCheck on a weighted loss passes (float64 central differences), for sample and class weights', () => {
+  for (const { loss, outputs, kind } of losses) {
+    const { x, y, w } = sample(25, outputs, kind, 9);
+    const net = new Network({
+      layers: [2, 4, outputs],
+      activation: 'tanh',
+      loss,
+      weightDecay: 0.01,
+      seed: 5,
+    });
+    const report = gradCheck(net, x, y, { sampleWeight: w.map((v) => v + 0.5) });
+    assert.equal(report.verdict, 'pass', `${JSON.stringify(loss)}: ${report.summary}`);
+    if (kind !== 'values') {
+      const classes = gradCheck(net, x, y, { classWeight: 'balanced', sampleWeight: w });
+      assert.equal(classes.verdict, 'pass', `${JSON.stringify(loss)} class-weighted: ${classes.summary}`);
+    }
+  }
+});
+
+test('gradCheck on a weighted loss catches a loss whose gradient ignores the weights', () => {
+  const { x, y, w } = sample(20, 1, 'values', 2);
+  const net = new Network({ layers: [2, 3, 1], loss: 'mse', seed: 1 });
+  const real = net.loss;
+  const wrong = {
+    ...real,
+    gradient: (dP: Float64Array, p: Float64Array, t: Float64Array, rows: number, cols: number) =>
+      real.gradient(dP, p, t, rows, cols),
+  };
+  const broken = new Network({ layers: [2, 3, 1], loss: wrong, seed: 1 });
+  const report = gradCheck(broken, x, y, { sampleWeight: w, localize: false });
+  assert.equal(report.verdict, 'fail');
+});
+
+test('weighted metrics equal the metrics of duplicated rows; no weights, the same bits as before', () => {
+  const { x, y, w } = sample(50, 1, 'binary', 11);
+  const p = x.map(([a]) => [1 / (1 + Math.exp(-a))]);
+  assert.ok(Math.abs(accuracy(p, y, w) - accuracy(duplicated(p, w), duplicated(y, w))) < 1e-15);
+  const t = x.map(([a, b]) => [a + b]);
+  const q = x.map(([a]) => [a]);
+  assert.ok(Math.abs(r2Score(q, t, w) - r2Score(duplicated(q, w), duplicated(t, w))) < 1e-12);
+  assert.ok(
+    Math.abs(balancedAccuracy(p, y, w) - balancedAccuracy(duplicated(p, w), duplicated(y, w))) < 1e-15,
+  );
+});
+
+test('sampleWeight and classWeight are validated where they enter, the bad value named', () => {
+  const { x, y } = sample(10, 1, 'binary');
+  const net = () => new Network({ layers: [2, 2, 1], loss: 'binaryCrossEntropy' });
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ sampleWeight: [1, 2] }, /sampleWeight has 2 weights but the data has 10 rows/],
+    [
+      { sampleWeight: [1, 1, 1, 1, 1, 1, 1, 1, 1, -1] },
+      /sampleWeight\[9\] must be a finite number ≥ 0, got -1/,
+    ],
+    [{ sampleWeight: [1, 1, 1, 1, Number.NaN, 1, 1, 1, 1, 1] }, /sampleWeight\[4\]/],
+    [{ sampleWeight: new Array(10).fill(0) }, /sampleWeight is 0 for every row/],
+    [{ sampleWeight: 'heavy' }, /sampleWeight must be an array/],
+    [{ classWeight: 'even' }, /classWeight must be 'balanced' or a weight per class/],
+    [{ classWeight: { 2: 1 } }, /classWeight names class "2", which is not a class here \(classes: 0, 1\)/],
+    [{ classWeight: { 1: -2 } }, /classWeight\["1"\] must be a finite number ≥ 0, got -2/],
+    [{ classWeight: { 0: 0, 1: 0 } }, /leave every row with weight 0/],
+  ];
+  for (const [options, message] of cases)
+    assert.throws(
+      () => fit(net(), x, y, { epochs: 1, ...options }),
+      (e: Error) => e instanceof OptionError && message.test(e.message),
+    );
+  const regression = new Network({ layers: [2, 2, 1] });
+  assert.throws(
+    () => fit(regression, x, y, { epochs: 1, classWeight: 'balanced' }),
+    /classWeight applies to classification/,
+  );
+});
+
+test('validation loss is class-weighted like the training loss (early stopping watches it)', () => {
+  const data = imbalanced(200, 3);
+  const runs = [undefined, 'balanced' as const].map((classWeight) => {
+    const net = new Network({ layers: [2, 4, 1], loss: 'binaryCrossEntropy', seed: 1 });
+    return fit(net, data.x, data.y, { epochs: 2, validationSplit: 0.25, stratify: true, classWeight });
+  });
+  assert.notEqual(runs[0].valLoss[0], runs[1].valLoss[0]);
+  assert.notEqual(runs[0].baseline.valLoss, runs[1].baseline.valLoss);
+});
