@@ -10,13 +10,16 @@ import {
   accuracy,
   balancedAccuracy,
   classWeights,
+  diagnose,
   fit,
   gradCheck,
+  perClassRecall,
   r2Score,
   toMatrix,
   trainNetwork,
   type LossSpec,
 } from '../src/index.js';
+import { fixFlags } from '../src/cli/fixes.js';
 
 /** x[n×2] ~ N(0, 1), targets for `outputs` columns of the loss's kind, integer weights 0…3. */
 function sample(n: number, outputs: number, kind: 'values' | 'binary' | 'onehot', seed = 1) {
@@ -93,14 +96,14 @@ test('sampleWeight: rows of weight 0 are as good as absent', () => {
   assert.ok(Math.abs(h.loss[2] - g.loss[2]) < 1e-12, 'the epoch loss is the weighted mean');
 });
 
-/** 95/5 overlapping Gaussians on the x axis: class 0 around (0, 0), class 1 around (2, 0), seeded. */
-function imbalanced(n: number, seed: number): { x: number[][]; y: number[][] } {
+/** 95/5 Gaussians of standard deviation `spread` on the x axis: class 0 around (0, 0), class 1 around (2, 0), seeded. */
+function imbalanced(n: number, seed: number, spread = 1): { x: number[][]; y: number[][] } {
   const r = new Random(seed);
   const x: number[][] = [];
   const y: number[][] = [];
   for (let i = 0; i < n; i++) {
     const minority = i % 20 === 0;
-    x.push([r.normal(minority ? 2 : 0, 1), r.normal(0, 1)]);
+    x.push([r.normal(minority ? 2 : 0, spread), r.normal(0, spread)]);
     y.push([minority ? 1 : 0]);
   }
   return { x, y };
@@ -243,4 +246,47 @@ test('validation loss is class-weighted like the training loss (early stopping w
   });
   assert.notEqual(runs[0].valLoss[0], runs[1].valLoss[0]);
   assert.notEqual(runs[0].baseline.valLoss, runs[1].baseline.valLoss);
+});
+
+test('doctor: a 95/5 set gives a class-imbalance finding naming the classes and rates, fixed by classWeight', () => {
+  const data = imbalanced(400, 3, 0.6);
+  const net = () =>
+    new Network({ layers: [2, 8, 1], activation: 'tanh', loss: 'binaryCrossEntropy', seed: 1 });
+  const report = diagnose(net(), data, { optimizer: 'adam', learningRate: 0.01, sanity: false });
+  const f = report.findings.find((q) => q.rule === 'class-imbalance');
+  assert.ok(f, `findings: ${report.findings.map((q) => q.rule).join(', ')}`);
+  assert.match(
+    f.observed,
+    /class 1 has 20 of 400 rows \(5%\), class 0 380 \(95%\): always predicting class 0 is already 95% accurate/,
+  );
+  assert.deepEqual(f.fixOptions, { classWeight: 'balanced' });
+  assert.equal(fixFlags(f.fixOptions), '--class-weight balanced');
+  // the fix works: the small class's recall on the training rows rises to ≥ 90%
+  const recall = (classWeight?: 'balanced') => {
+    const n = net();
+    fit(n, data.x, data.y, { learningRate: 0.01, epochs: 300, classWeight });
+    return perClassRecall(n.predict(data.x), data.y)[1];
+  };
+  const [before, after] = [recall(), recall('balanced')];
+  assert.ok(after >= 0.9 && after > before, `recall of class 1: ${before} → ${after}`);
+  // silent when the caller weights rows already
+  const weighted = diagnose(net(), data, { optimizer: 'adam', sanity: false, classWeight: 'balanced' });
+  assert.ok(!weighted.findings.some((q) => q.rule === 'class-imbalance'));
+});
+
+test('doctor on a trained network: names accuracy ≈ majority rate; silent once it copes', () => {
+  const data = imbalanced(400, 3);
+  const trained = (classWeight?: 'balanced') => {
+    const { network } = trainNetwork(data.x, data.y, { layers: [8], seed: 1, epochs: 300, classWeight });
+    return diagnose(network, data, { optimizer: 'adam', sanity: false, trained: true, scale: true });
+  };
+  const f = trained().findings.find((q) => q.rule === 'class-imbalance');
+  assert.ok(f);
+  assert.match(
+    f.observed,
+    /the network scores 9\d(\.\d)?% accuracy, balanced accuracy \d+(\.\d)?%, recall of class 1/,
+  );
+  assert.ok((f.evidence?.accuracy ?? 0) - 0.95 < 0.025);
+  const weighted = trained('balanced').findings.find((q) => q.rule === 'class-imbalance');
+  assert.equal(weighted, undefined, weighted?.observed);
 });
