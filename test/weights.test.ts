@@ -2,6 +2,8 @@
 // losses forward and backward, bit-identity of constant weights, a class-weighted decision boundary,
 // the gradient check on a weighted loss, weighted metrics, and the options' validation.
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   Network,
@@ -20,6 +22,8 @@ import {
   type LossSpec,
 } from '../src/index.js';
 import { fixFlags } from '../src/cli/fixes.js';
+import { main } from '../src/cli/run.js';
+import { scratchDir, scratchnet } from './fixtures/cli.js';
 
 /** x[n×2] ~ N(0, 1), targets for `outputs` columns of the loss's kind, integer weights 0…3. */
 function sample(n: number, outputs: number, kind: 'values' | 'binary' | 'onehot', seed = 1) {
@@ -252,7 +256,12 @@ test('doctor: a 95/5 set gives a class-imbalance finding naming the classes and 
   const data = imbalanced(400, 3, 0.6);
   const net = () =>
     new Network({ layers: [2, 8, 1], activation: 'tanh', loss: 'binaryCrossEntropy', seed: 1 });
-  const report = diagnose(net(), data, { optimizer: 'adam', learningRate: 0.01, sanity: false });
+  const report = diagnose(net(), data, {
+    optimizer: 'adam',
+    learningRate: 0.01,
+    sanity: false,
+    probeSteps: 20,
+  });
   const f = report.findings.find((q) => q.rule === 'class-imbalance');
   assert.ok(f, `findings: ${report.findings.map((q) => q.rule).join(', ')}`);
   assert.match(
@@ -270,7 +279,12 @@ test('doctor: a 95/5 set gives a class-imbalance finding naming the classes and 
   const [before, after] = [recall(), recall('balanced')];
   assert.ok(after >= 0.9 && after > before, `recall of class 1: ${before} → ${after}`);
   // silent when the caller weights rows already
-  const weighted = diagnose(net(), data, { optimizer: 'adam', sanity: false, classWeight: 'balanced' });
+  const weighted = diagnose(net(), data, {
+    optimizer: 'adam',
+    sanity: false,
+    classWeight: 'balanced',
+    probeSteps: 20,
+  });
   assert.ok(!weighted.findings.some((q) => q.rule === 'class-imbalance'));
 });
 
@@ -278,7 +292,13 @@ test('doctor on a trained network: names accuracy ≈ majority rate; silent once
   const data = imbalanced(400, 3);
   const trained = (classWeight?: 'balanced') => {
     const { network } = trainNetwork(data.x, data.y, { layers: [8], seed: 1, epochs: 300, classWeight });
-    return diagnose(network, data, { optimizer: 'adam', sanity: false, trained: true, scale: true });
+    return diagnose(network, data, {
+      optimizer: 'adam',
+      sanity: false,
+      trained: true,
+      scale: true,
+      probeSteps: 20,
+    });
   };
   const f = trained().findings.find((q) => q.rule === 'class-imbalance');
   assert.ok(f);
@@ -289,4 +309,126 @@ test('doctor on a trained network: names accuracy ≈ majority rate; silent once
   assert.ok((f.evidence?.accuracy ?? 0) - 0.95 < 0.025);
   const weighted = trained('balanced').findings.find((q) => q.rule === 'class-imbalance');
   assert.equal(weighted, undefined, weighted?.observed);
+});
+
+/** A 95/5 CSV: inputs a, b, a weight column w (3 for the small class) and a text label. */
+function imbalancedCsv(dir: string): string {
+  const { x, y } = imbalanced(200, 5, 0.6);
+  const lines = [
+    'a,b,w,label',
+    ...x.map(([a, b], i) => `${a},${b},${y[i][0] ? 3 : 1},${y[i][0] ? 'yes' : 'no'}`),
+  ];
+  const file = join(dir, 'imbalanced.csv');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+test('CLI: --class-weight and --weight-column train, are recorded in the model file and --json, and evaluate weights', () => {
+  const dir = scratchDir();
+  const data = imbalancedCsv(dir);
+  const common = ['--data', data, '--target', 'label', '--no-plots', '--epochs', '50', '--progress', 'quiet'];
+  const r = scratchnet(
+    ['train', ...common, '--weight-column', 'w', '--class-weight', '{"yes": 2}', '--out', 'm.json', '--json'],
+    dir,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const summary = JSON.parse(r.stdout);
+  assert.deepEqual(summary.weights, { classWeight: { yes: 2 }, weightColumn: 'w' });
+  assert.ok(Number.isFinite(summary.metrics.train.weighted.accuracy));
+  assert.ok(Number.isFinite(summary.metrics.heldOut.balancedAccuracy));
+  const model = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
+  assert.deepEqual(model.settings.classWeight, { yes: 2 });
+  assert.equal(model.settings.weightColumn, 'w');
+  assert.deepEqual(
+    model.encoding.features.map((f: { name: string }) => f.name),
+    ['a', 'b'],
+    'w is not an input',
+  );
+  const e = scratchnet(
+    ['evaluate', '--model', 'm.json', '--data', data, '--weight-column', 'w', '--json'],
+    dir,
+  );
+  assert.equal(e.code, 0, e.stderr);
+  const m = JSON.parse(e.stdout);
+  assert.ok(m.weighted.accuracy !== m.accuracy || m.accuracy === 1);
+  assert.deepEqual(Object.keys(m.recall), ['no', 'yes']);
+  const text = scratchnet(['train', ...common, '--class-weight', 'balanced', '--out', 'b.json'], dir);
+  assert.match(text.stdout, /rows weighted in the loss by class \(balanced\)/);
+  assert.match(text.stdout, /balancedAccuracy\s+\d\.\d{4}\n\s+recall\s+no \d\.\d{4}, yes \d\.\d{4}/);
+});
+
+test('CLI: bad weights exit 2 with one line naming file, line and column (no stack)', async () => {
+  const dir = scratchDir();
+  const data = imbalancedCsv(dir);
+  const rows = readFileSync(data, 'utf8').split('\n');
+  const variant = (name: string, line: number, cell: string) => {
+    const copy = [...rows];
+    const cells = copy[line - 1].split(',');
+    cells[2] = cell;
+    copy[line - 1] = cells.join(',');
+    writeFileSync(join(dir, name), copy.join('\n'));
+    return join(dir, name);
+  };
+  const out = join(dir, 'e.json');
+  const common = ['--target', 'label', '--no-plots', '--epochs', '2', '--progress', 'quiet', '--out', out];
+  const cases: [string[], RegExp][] = [
+    [
+      ['--data', variant('empty.csv', 4, ''), '--weight-column', 'w'],
+      /^scratchnet: .*empty\.csv:4:\d+: weight column "w" is missing/,
+    ],
+    [
+      ['--data', variant('negative.csv', 9, '-2'), '--weight-column', 'w'],
+      /^scratchnet: .*negative\.csv:9:\d+: weight column "w" holds -2; weights must be ≥ 0\n$/,
+    ],
+    [
+      ['--data', data, '--weight-column', 'weight'],
+      /no weight column named "weight"; columns are: a, b, w, label/,
+    ],
+    [['--data', data, '--weight-column', 'label'], /weight column "label" cannot also be a target/],
+    [
+      ['--data', data, '--weight-column', 'w', '--features', 'a,w'],
+      /weight column "w" cannot also be an input \(--features\)/,
+    ],
+    [['--data', data, '--class-weight', 'heavy'], /--class-weight.*expected balanced or a JSON object/],
+    [
+      ['--data', data, '--class-weight', '{"maybe": 2}'],
+      /--class-weight names class "maybe", which is not among the classes \(no, yes\)/,
+    ],
+    [
+      ['--data', data, '--class-weight', 'balanced', '--target', 'a'],
+      /--class-weight applies to classification; a is a regression target/,
+    ],
+  ];
+  for (const [args, message] of cases) {
+    const r = await inProcess(['train', ...common, ...args]);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+  // and once through a real process
+  const r = scratchnet(
+    ['train', '--data', variant('text.csv', 6, 'abc'), '--weight-column', 'w', ...common],
+    dir,
+  );
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^scratchnet: \S*text\.csv:6:\d+: weight column "w" holds "abc", not a number\n$/);
+});
+
+/** The CLI in this process (main from src/cli/run.ts): exit code and what it wrote to stderr. */
+async function inProcess(args: string[]): Promise<{ code: number; stderr: string }> {
+  const chunks: string[] = [];
+  const original = process.stderr.write;
+  process.stderr.write = ((s: string) => (chunks.push(String(s)), true)) as typeof process.stderr.write;
+  try {
+    return { code: await main(['node', 'scratchnet', ...args]), stderr: chunks.join('') };
+  } finally {
+    process.stderr.write = original;
+    process.exitCode = undefined;
+  }
+}
+
+test('CLI: --help lists --class-weight and --weight-column with their defaults', () => {
+  const help = scratchnet(['train', '--help'], scratchDir()).stdout.replace(/\s+/g, ' ');
+  assert.match(help, /--class-weight <spec> .*default: none\)/);
+  assert.match(help, /--weight-column <column> .*\(default: none\)/);
 });
