@@ -265,8 +265,10 @@ export function softmaxCrossEntropy(): Loss {
       return total / rows;
     },
     gradient(dZ, z, t, rows, cols, w) {
-      if (w) return weightedSoftmaxGradient(dZ, z, t, rows, cols, w);
-      for (let r = 0; r < rows; r++) softmaxRowGradient(dZ, z, t, r * cols, cols, rows);
+      // weighted: row r's share is wᵣ / Σ w, i.e. divided by Σ w / wᵣ (by ∞, giving 0, when Σ w = 0)
+      const total = w ? weightSum(w, rows) : rows;
+      const divisor = (r: number) => (!w ? rows : total === 0 ? Infinity : total / w[r]);
+      for (let r = 0; r < rows; r++) softmaxRowGradient(dZ, z, t, r * cols, cols, divisor(r));
     },
     kinks: () => [],
     checkTargets(t, rows, cols, argument = 'y') {
@@ -341,23 +343,6 @@ function weightedSoftmaxValue(
     sum += w[r] * row;
   }
   return sum / total;
-}
-
-/** Its gradient: row r's (softmax(z)·Σ_j t_j − t) · wᵣ / Σ w (zero when every weight is 0). */
-function weightedSoftmaxGradient(
-  dZ: FloatArray,
-  z: FloatArray,
-  t: FloatArray,
-  rows: number,
-  cols: number,
-  w: ArrayLike<number>,
-): void {
-  const total = weightSum(w, rows);
-  if (total === 0) {
-    dZ.fill(0, 0, rows * cols);
-    return;
-  }
-  for (let r = 0; r < rows; r++) softmaxRowGradient(dZ, z, t, r * cols, cols, total / w[r]);
 }
 
 const factories: Record<LossName, (delta?: number) => Loss> = {
