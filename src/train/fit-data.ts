@@ -60,54 +60,20 @@ export function prepareData(
   random: Random,
   raw = false,
 ): TrainingData {
-  let trainX = X;
-  let trainY = Y;
-  let validation: { x: Matrix; y: Matrix } | null = null;
   const all = checkedWeights(network, options, Y);
-  let weights: RowWeights = all ?? unweighted;
-  let validationWeights = unweighted;
-  if (options.validationData !== undefined) {
-    const v = options.validationData;
-    const [vx, vy] = Array.isArray(v) ? v : [(v as { x: MatrixLike }).x, (v as { y: MatrixLike }).y];
-    validation = {
-      x: toMatrix(vx, 'validationData.x', network.inputSize),
-      y: toMatrix(vy, 'validationData.y', network.outputSize),
-    };
-    checkSameRows(validation.x, validation.y, 'validationData.x', 'validationData.y');
-    network.loss.checkTargets?.(validation.y.data, validation.y.rows, validation.y.cols, 'validationData.y');
-    if (all?.perClass)
-      validationWeights = {
-        loss: unlessConstant(withClassWeights(null, all.perClass, validation.y)),
-        sample: null,
-      };
-  } else if (resolved.splitRows > 0) {
-    const nVal = resolved.splitRows;
-    const shuffled = random.shuffle(Int32Array.from({ length: X.rows }, (_, i) => i));
-    const order = options.stratify ? stratifiedOrder(shuffled, Y, nVal) : shuffled;
-    const nTrain = X.rows - nVal;
-    trainX = gatherRows(zeros(nTrain, X.cols), X, order, 0, nTrain);
-    trainY = gatherRows(zeros(nTrain, Y.cols), Y, order, 0, nTrain);
-    validation = {
-      x: gatherRows(zeros(nVal, X.cols), X, order, nTrain, nVal),
-      y: gatherRows(zeros(nVal, Y.cols), Y, order, nTrain, nVal),
-    };
-    if (all) {
-      const part = (start: number, n: number): RowWeights => ({
-        loss: gatherWeights(all.loss, order, start, n),
-        sample: gatherWeights(all.sample, order, start, n),
-      });
-      weights = part(0, nTrain);
-      validationWeights = part(nTrain, nVal);
-    }
-  }
+  const parts: Parts =
+    options.validationData !== undefined
+      ? givenValidation(network, options.validationData, X, Y, all)
+      : resolved.splitRows > 0
+        ? heldOut(X, Y, resolved.splitRows, options.stratify === true, random, all)
+        : { x: X, y: Y, validation: null, weights: all ?? unweighted, validationWeights: unweighted };
+  const { x: trainX, y: trainY, validation } = parts;
   const trainedBefore = network.scaling !== undefined;
   if (!raw) decideScaling(network, options.scale, trainX, trainY);
   const { dtype } = network;
   const scaling = raw ? null : network.scaling;
   return {
-    x: trainX,
-    y: trainY,
-    validation,
+    ...parts,
     xs: scaleInputs(scaling, trainX, dtype),
     ys: scaleTargets(scaling, trainY, dtype),
     validationScaled: validation && {
@@ -115,8 +81,59 @@ export function prepareData(
       y: scaleTargets(scaling, validation.y, dtype),
     },
     trainedBefore,
-    weights,
-    validationWeights,
+  };
+}
+
+/** The training and validation rows, unscaled, with their weights. */
+type Parts = Pick<TrainingData, 'x' | 'y' | 'validation' | 'weights' | 'validationWeights'>;
+
+/** validationData checked against the network; its rows take the class weights of the training rows. */
+function givenValidation(
+  network: Network,
+  v: NonNullable<FitOptions['validationData']>,
+  X: Matrix,
+  Y: Matrix,
+  all: ReturnType<typeof checkedWeights>,
+): Parts {
+  const [vx, vy] = Array.isArray(v) ? v : [(v as { x: MatrixLike }).x, (v as { y: MatrixLike }).y];
+  const validation = {
+    x: toMatrix(vx, 'validationData.x', network.inputSize),
+    y: toMatrix(vy, 'validationData.y', network.outputSize),
+  };
+  checkSameRows(validation.x, validation.y, 'validationData.x', 'validationData.y');
+  network.loss.checkTargets?.(validation.y.data, validation.y.rows, validation.y.cols, 'validationData.y');
+  const perClass = all?.perClass;
+  const validationWeights = perClass
+    ? { loss: unlessConstant(withClassWeights(null, perClass, validation.y)), sample: null }
+    : unweighted;
+  return { x: X, y: Y, validation, weights: all ?? unweighted, validationWeights };
+}
+
+/** The last nVal rows of a seeded shuffle (stratified when asked) held out, weights following their rows. */
+function heldOut(
+  X: Matrix,
+  Y: Matrix,
+  nVal: number,
+  stratify: boolean,
+  random: Random,
+  all: ReturnType<typeof checkedWeights>,
+): Parts {
+  const shuffled = random.shuffle(Int32Array.from({ length: X.rows }, (_, i) => i));
+  const order = stratify ? stratifiedOrder(shuffled, Y, nVal) : shuffled;
+  const nTrain = X.rows - nVal;
+  const part = (start: number, n: number): RowWeights =>
+    all
+      ? { loss: gatherWeights(all.loss, order, start, n), sample: gatherWeights(all.sample, order, start, n) }
+      : unweighted;
+  return {
+    x: gatherRows(zeros(nTrain, X.cols), X, order, 0, nTrain),
+    y: gatherRows(zeros(nTrain, Y.cols), Y, order, 0, nTrain),
+    validation: {
+      x: gatherRows(zeros(nVal, X.cols), X, order, nTrain, nVal),
+      y: gatherRows(zeros(nVal, Y.cols), Y, order, nTrain, nVal),
+    },
+    weights: part(0, nTrain),
+    validationWeights: part(nTrain, nVal),
   };
 }
 

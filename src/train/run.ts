@@ -115,13 +115,8 @@ export class TrainingRun {
     this.epochs = settings.epochs;
     this.random = new Random(settings.seed);
     this.data = prepareData(network, X, Y, fitOptions, settings, this.random, raw === true);
-    this.batchList = new Batches(
-      this.data.xs,
-      this.data.ys,
-      settings.batchSize,
-      network.dtype,
-      this.data.weights.loss,
-    );
+    const { xs, ys, weights } = this.data;
+    this.batchList = new Batches(xs, ys, settings.batchSize, network.dtype, weights.loss);
     this.batches = this.batchList.count;
     this.schedule = new LearningRateSchedule(
       fitOptions.schedule,
