@@ -432,3 +432,22 @@ test('CLI: --help lists --class-weight and --weight-column with their defaults',
   assert.match(help, /--class-weight <spec> .*default: none\)/);
   assert.match(help, /--weight-column <column> .*\(default: none\)/);
 });
+
+test('validationData.sampleWeight: the validation loss is the weighted one (= duplicated rows)', () => {
+  const train = sample(40, 1, 'values', 12);
+  const val = sample(15, 1, 'values', 13);
+  const run = (validationData: { x: number[][]; y: number[][]; sampleWeight?: number[] }) =>
+    fit(new Network({ layers: [2, 4, 1], seed: 2 }), train.x, train.y, {
+      epochs: 2,
+      validationData,
+      metrics: ['r2'],
+    });
+  const weighted = run({ x: val.x, y: val.y, sampleWeight: val.w });
+  const copies = run({ x: duplicated(val.x, val.w), y: duplicated(val.y, val.w) });
+  assert.ok(Math.abs(weighted.valLoss[1] - copies.valLoss[1]) < 1e-12);
+  assert.ok(Math.abs(weighted.valMetrics.r2[1] - copies.valMetrics.r2[1]) < 1e-12);
+  assert.throws(
+    () => run({ x: val.x, y: val.y, sampleWeight: [1] }),
+    /validationData\.sampleWeight has 1 weights but the data has 15 rows/,
+  );
+});

@@ -19,6 +19,7 @@ import {
 import { stratifiedOrder } from './holdout.js';
 import { fitScaling, scaleInputs, scaleTargets, unscaleOutputs } from './scaling.js';
 import {
+  checkSampleWeight,
   gatherWeights,
   rowWeights,
   unlessConstant,
@@ -87,7 +88,7 @@ export function prepareData(
 /** The training and validation rows, unscaled, with their weights. */
 type Parts = Pick<TrainingData, 'x' | 'y' | 'validation' | 'weights' | 'validationWeights'>;
 
-/** validationData checked against the network; its rows take the class weights of the training rows. */
+/** validationData checked against the network; its rows take their sampleWeight and the training rows' class weights. */
 function givenValidation(
   network: Network,
   v: NonNullable<FitOptions['validationData']>,
@@ -102,10 +103,15 @@ function givenValidation(
   };
   checkSameRows(validation.x, validation.y, 'validationData.x', 'validationData.y');
   network.loss.checkTargets?.(validation.y.data, validation.y.rows, validation.y.cols, 'validationData.y');
+  const given = Array.isArray(v) ? undefined : v.sampleWeight;
+  const sample =
+    given === undefined ? null : checkSampleWeight(given, validation.y.rows, 'validationData.sampleWeight');
   const perClass = all?.perClass;
-  const validationWeights = perClass
-    ? { loss: unlessConstant(withClassWeights(null, perClass, validation.y)), sample: null }
-    : unweighted;
+  const loss = perClass ? withClassWeights(sample, perClass, validation.y) : sample;
+  const validationWeights = {
+    loss: loss && unlessConstant(loss),
+    sample: sample && unlessConstant(sample),
+  };
   return { x: X, y: Y, validation, weights: all ?? unweighted, validationWeights };
 }
 

@@ -96,8 +96,13 @@ export interface FitOptions {
    * out weigh 1). Classification only; validation rows are weighted the same way.
    */
   classWeight?: ClassWeight;
-  /** A separate validation set (instead of validationSplit). */
-  validationData?: { x: MatrixLike; y: MatrixLike } | [MatrixLike, MatrixLike];
+  /**
+   * A separate validation set (instead of validationSplit); `sampleWeight` weights its rows as
+   * sampleWeight does the training rows (classWeight applies to them too).
+   */
+  validationData?:
+    | { x: MatrixLike; y: MatrixLike; sampleWeight?: ArrayLike<number> }
+    | [MatrixLike, MatrixLike];
   /** true (default patience: max(10, ⌈100 / batches⌉) epochs) or options; needs validation data unless monitor is 'loss'. */
   earlyStopping?: boolean | EarlyStoppingOptions;
   /** Metrics to record each epoch, on the training and validation sets, in original units. */
