@@ -293,31 +293,6 @@ function withinGroupSpread(y: Matrix, rows: number[]): number {
   return sum;
 }
 
-/** Rule 10: a class with under a tenth of the largest class's examples. */
-export function classImbalanceFinding(ctx: DataContext): Finding | null {
-  const { Y: y, loss, targets } = ctx;
-  if (loss.kind !== 'classification' || !(targets.binary || targets.oneHot)) return null;
-  const counts = targets.oneHot
-    ? targets.mean.map((m) => Math.round(m * y.rows))
-    : [Math.round((1 - targets.mean[0]) * y.rows), Math.round(targets.mean[0] * y.rows)];
-  const small = Math.min(...counts);
-  const large = Math.max(...counts);
-  if (small / large >= 0.1) return null;
-  const k = counts.indexOf(small);
-  const names = targets.oneHot ? ctx.options.columns?.targets : undefined;
-  return {
-    rule: 'class-imbalance',
-    severity: 'warning',
-    observed:
-      `class ${names?.[k] ?? k} has ${small} examples against ${large} for the largest class (${pct(small / y.rows)} of the data); ` +
-      `always predicting the majority class is already ${pct(large / y.rows)} accurate`,
-    why: 'the loss is dominated by the large class: the network can reach a low loss while ignoring the small one, and accuracy hides it',
-    fix: 'oversample the small class (or collect more of it) and judge by per-class recall / balanced accuracy, not accuracy',
-    fixOptions: { oversample: true },
-    evidence: { smallest: small, largest: large },
-  };
-}
-
 /** Rule 10: fewer target values than parameters — only a note: smooth low-dimensional fits are fine overparameterized. */
 export function tooFewExamplesFinding(ctx: DataContext): Finding | null {
   const { X: x, Y: y } = ctx;

@@ -5,6 +5,7 @@ import { defaultBatchSize, fitDefaults } from '../train/fit-options.js';
 import { OptionError, checkNumber } from '../errors.js';
 import { isMatrix, type MatrixLike } from '../matrix.js';
 import { makeOptimizer } from './doctor-probe.js';
+import type { ClassWeight } from '../train/sample-weights.js';
 
 export interface DoctorData {
   x: MatrixLike;
@@ -46,6 +47,9 @@ export interface DoctorOptions {
    * them: findings then name columns by name (`dropFeatures: ['Weight']`) instead of by index.
    */
   columns?: { inputs?: readonly string[]; targets?: readonly string[] };
+  /** The row and class weights training will use (fit's options): the class-imbalance rule is then silent. */
+  sampleWeight?: ArrayLike<number>;
+  classWeight?: ClassWeight;
 }
 
 /** The options with every default filled in. */

@@ -5,7 +5,6 @@
 import type { DoctorContext } from './doctor-context.js';
 import {
   SCALE_FIX,
-  classImbalanceFinding,
   conflictingDuplicatesFinding,
   constantFeaturesFinding,
   tooFewExamplesFinding,
@@ -13,6 +12,7 @@ import {
   unscaledTargetsFinding,
 } from './doctor-data.js';
 import { gradientCheckFinding } from './doctor-gradcheck-rule.js';
+import { classImbalanceFinding } from './doctor-imbalance-rule.js';
 import { targetLeakFindings } from './doctor-leak-rule.js';
 import { heldOutOverfittingFinding } from './doctor-overfitting-rule.js';
 import {

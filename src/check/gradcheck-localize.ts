@@ -122,21 +122,22 @@ function checkBuffers(
   return failures;
 }
 
-/** The loss alone: its gradient against central differences of its value, at predictions p[N×O]. */
+/** The loss alone: its gradient against central differences of its value, at predictions p[N×O] (rows weighted by w when given). */
 export function checkLossAlone(
   loss: Loss,
   predictions: FloatArray,
   targets: Matrix,
   settings: CheckSettings,
+  w?: Float64Array,
 ): ComponentFailure[] {
   const { rows, cols } = targets;
   const p = Float64Array.from(predictions);
   const dP = new Float64Array(p.length);
-  loss.gradient(dP, p, targets.data, rows, cols);
-  const value = loss.value(p, targets.data, rows, cols);
-  const scale = roundingScale(loss, p, targets.data, rows, cols, value);
+  loss.gradient(dP, p, targets.data, rows, cols, w);
+  const value = loss.value(p, targets.data, rows, cols, w);
+  const scale = roundingScale(loss, p, targets.data, rows, cols, value, w);
   const evaluate = (out: Float64Array, watchKinks: boolean) => {
-    out[0] = loss.value(p, targets.data, rows, cols);
+    out[0] = loss.value(p, targets.data, rows, cols, w);
     return false;
   };
   // a step across one of this element's kinks (mae at t, huber at t ± δ) is not judged

@@ -51,7 +51,8 @@ export const ROUNDING_FACTOR = 256;
 
 /**
  * The scale S of the rounding error of a computed data loss L(p, t): first-order propagation of a
- * relative error ε_mach in each prediction and target, Σ_i |∂L/∂p_i|·(|p_i| + |t_i|), plus |L|.
+ * relative error ε_mach in each prediction and target, Σ_i |∂L/∂p_i|·(|p_i| + |t_i|), plus |L|
+ * (with the loss's row weights w when it is weighted).
  * Classification losses work through log(1 + e^−|z|) and log-sum-exp, whose terms are O(1) and O(|z|)
  * however small L is: their absolute resolution is ε_mach·(1 + mean |z|), added here.
  */
@@ -62,10 +63,11 @@ export function roundingScale(
   rows: number,
   cols: number,
   value: number,
+  w?: ArrayLike<number>,
 ): number {
   const n = rows * cols;
   const g = new Float64Array(n);
-  loss.gradient(g, p, t, rows, cols);
+  loss.gradient(g, p, t, rows, cols, w);
   let s = Math.abs(value);
   let logits = 0;
   for (let i = 0; i < n; i++) {

@@ -36,6 +36,8 @@ export interface Settings {
   worstCount: number;
   checkInputs: boolean;
   localize: boolean;
+  /** the checked rows' loss weights (sampleWeight × classWeight); undefined: the unweighted loss */
+  weights?: Float64Array;
 }
 
 /** The cost split into terms: the data loss, each penalty alone, the total (last). */
@@ -79,18 +81,19 @@ export function analyticGradients(
   Y: Matrix,
   terms: TermSet,
   checkInputs: boolean,
+  w?: Float64Array,
 ): { analytic: Float64Array[]; analyticInput: (Float64Array | null)[]; deterministic: boolean } {
   const analytic: Float64Array[] = [];
   const analyticInput: (Float64Array | null)[] = [];
   for (let t = 0; t < terms.count; t++) {
     const wantInput = checkInputs && !terms.isPenalty(t);
-    network.computeGradient(X, Y, terms.spec(t), wantInput);
+    network.computeGradient(X, Y, terms.spec(t), wantInput, w);
     analytic.push(Float64Array.from(network.grads));
     analyticInput.push(
       wantInput && network.inputGradient ? Float64Array.from(network.inputGradient.data) : null,
     );
   }
-  network.computeGradient(X, Y, terms.spec(0), false);
+  network.computeGradient(X, Y, terms.spec(0), false, w);
   const deterministic = network.grads.every((g, i) => Object.is(g, analytic[0][i]));
   return { analytic, analyticInput, deterministic };
 }
@@ -104,9 +107,15 @@ export interface BasePoint {
   watch: KinkWatch;
 }
 
-export function basePoint(network: Network, X: Matrix, Y: Matrix, terms: TermSet): BasePoint {
+export function basePoint(
+  network: Network,
+  X: Matrix,
+  Y: Matrix,
+  terms: TermSet,
+  w?: Float64Array,
+): BasePoint {
   const N = X.rows;
-  const baseTerms = network.computeLoss(X, Y);
+  const baseTerms = network.computeLoss(X, Y, undefined, w);
   const values = terms.names.map(() => 0);
   terms.valuesInto(values, baseTerms);
   const last = network.layers[network.layers.length - 1];
@@ -124,7 +133,15 @@ export function basePoint(network: Network, X: Matrix, Y: Matrix, terms: TermSet
   const watch = new KinkWatch(network.layers, network.loss, Y, predictions);
   watch.capture();
   // the rounding scale of each term (see gradcheck-numeric.ts): the data loss's from its predictions
-  const dataScale = roundingScale(network.loss, predictions(), Y.data, N, network.outputSize, baseTerms.data);
+  const dataScale = roundingScale(
+    network.loss,
+    predictions(),
+    Y.data,
+    N,
+    network.outputSize,
+    baseTerms.data,
+    w,
+  );
   const scales = values.map((v, t) =>
     t === 0 ? dataScale : t === terms.total ? dataScale + Math.abs(v - baseTerms.data) : Math.abs(v),
   );
@@ -234,7 +251,7 @@ export class NumericSide {
 
   /** One term's value per evaluation; true when a watched kink was crossed. */
   private readonly evaluate = (out: Float64Array, watchKinks: boolean): boolean => {
-    this.terms.valuesInto(out, this.network.computeLoss(this.X, this.Y));
+    this.terms.valuesInto(out, this.network.computeLoss(this.X, this.Y, undefined, this.settings.weights));
     return watchKinks && this.base.watch.active && this.base.watch.crossed();
   };
 

@@ -183,7 +183,8 @@ export function findSuspects(
   if (dataFailed && settings.localize) {
     const { epsilon, tolerance, seed } = settings;
     const budget = Math.min(settings.maxParameters, 512);
-    suspects.push(...localizeFailure(c.network, c.X, Y, predictions, { epsilon, tolerance, seed, budget }));
+    const local = { epsilon, tolerance, seed, budget };
+    suspects.push(...localizeFailure(c.network, c.X, Y, predictions, local, settings.weights));
   }
   for (let t = 1; t < total; t++) {
     const failing = s.candidates.find((q) => q.t === t && c.results.status[t][q.e] === 1);
@@ -233,6 +234,7 @@ function localizeFailure(
   Y: Matrix,
   predictions: () => FloatArray,
   settings: { epsilon: number; tolerance: number; seed: number; budget: number },
+  w?: Float64Array,
 ): GradCheckSuspect[] {
   const layers = network.layers;
   // inputs of every layer at the base point (copied: layers reuse their buffers)
@@ -242,7 +244,7 @@ function localizeFailure(
     inputs.push({ rows: a.rows, cols: a.cols, data: Float64Array.from(a.data) });
     a = layer.forward(a);
   }
-  const found: ComponentFailure[] = checkLossAlone(network.loss, predictions(), Y, settings);
+  const found: ComponentFailure[] = checkLossAlone(network.loss, predictions(), Y, settings, w);
   for (let l = layers.length - 1; l >= 0; l--) {
     const fromLogits = l === layers.length - 1 && network.lossFromLogits;
     found.push(...checkLayerAlone(layers[l], l, inputs[l], fromLogits, settings));

@@ -18,6 +18,7 @@ import { OptionError, checkNumber, unknownName } from '../errors.js';
 import { checkSameRows, gatherRows, toMatrix, zeros, type Matrix, type MatrixLike } from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import { Random } from '../random.js';
+import { gatherWeights, rowWeights, type ClassWeight } from '../train/sample-weights.js';
 import { ROUNDING_FACTOR, sampleIndices, type EntryStatus } from './gradcheck-numeric.js';
 import {
   NumericSide,
@@ -54,6 +55,10 @@ export interface GradCheckOptions {
   worst?: number;
   /** On failure, check the loss and each layer alone to say which one is wrong. Default true. */
   localize?: boolean;
+  /** Check the weighted loss: one weight per row of x (as fit's sampleWeight). */
+  sampleWeight?: ArrayLike<number>;
+  /** Check the class-weighted loss (as fit's classWeight: 'balanced' or { label: weight }). */
+  classWeight?: ClassWeight;
 }
 
 export type GradCheckVerdict = 'pass' | 'fail' | 'inconclusive';
@@ -162,6 +167,8 @@ const optionNames = [
   'maxSetAside',
   'worst',
   'localize',
+  'sampleWeight',
+  'classWeight',
 ];
 
 /**
@@ -177,12 +184,12 @@ export function gradCheck(
 ): GradCheckReport {
   const started = performance.now();
   const settings = resolveOptions(network, options);
-  const { X, Y, examplesTotal } = checkPoint(network, x, y, settings);
+  const { X, Y, examplesTotal } = checkPoint(network, x, y, settings, options);
   const params = network.params as Float64Array;
   const original = Float64Array.from(params);
   const terms = new TermSet(network);
-  const analytic = analyticGradients(network, X, Y, terms, settings.checkInputs);
-  const base = basePoint(network, X, Y, terms);
+  const analytic = analyticGradients(network, X, Y, terms, settings.checkInputs, settings.weights);
+  const base = basePoint(network, X, Y, terms, settings.weights);
   // (a layer that returns no input gradient when asked for one leaves nothing to compare)
   const inputCount =
     settings.checkInputs && analytic.analyticInput[0] ? Math.min(X.data.length, settings.maxInputs) : 0;
@@ -198,7 +205,7 @@ export function gradCheck(
   const worst = worstEntries(compared, summaries, settings.worstCount);
   const suspects = findSuspects(compared, summaries, Y, base.predictions, settings);
   const verdict = verdictOf(summaries.terms, suspects, settings);
-  const restored = restore(network, original, X, Y);
+  const restored = restore(network, original, X, Y, settings.weights);
   return {
     verdict: verdict.verdict,
     summary: verdict.summary,
@@ -259,17 +266,22 @@ function resolveOptions(network: Network, options: GradCheckOptions): Settings {
   return settings;
 }
 
-/** The point checked: x and y as float64 matrices, a seeded sample of rows when there are more than maxExamples. */
+/**
+ * The point checked: x and y as float64 matrices, a seeded sample of rows when there are more than
+ * maxExamples; the rows' loss weights (from sampleWeight / classWeight) go into settings.weights.
+ */
 function checkPoint(
   network: Network,
   x: MatrixLike,
   y: MatrixLike,
   settings: Settings,
+  options: GradCheckOptions,
 ): { X: Matrix; Y: Matrix; examplesTotal: number } {
   let X = toMatrix(x, 'x', network.inputSize, 'float64');
   let Y = toMatrix(y, 'y', network.outputSize, 'float64');
   checkSameRows(X, Y);
   network.loss.checkTargets?.(Y.data, Y.rows, Y.cols);
+  let weights = rowWeights(options, Y, network.loss.kind === 'classification')?.loss ?? null;
   const examplesTotal = X.rows;
   const max = settings.maxExamples;
   if (X.rows > max) {
@@ -277,12 +289,14 @@ function checkPoint(
     const rows = sampleIndices(X.rows, max, new Random(settings.seed + 1));
     X = gatherRows(zeros(max, X.cols), X, rows);
     Y = gatherRows(zeros(max, Y.cols), Y, rows);
+    weights = gatherWeights(weights, rows, 0, max);
   }
+  settings.weights = weights ?? undefined;
   return { X, Y, examplesTotal };
 }
 
 /** Leaves the network as a training step would: parameters exactly as given, grads = total gradient. */
-function restore(network: Network, original: Float64Array, X: Matrix, Y: Matrix): boolean {
+function restore(network: Network, original: Float64Array, X: Matrix, Y: Matrix, w?: Float64Array): boolean {
   const params = network.params;
   let restored = true;
   for (let i = 0; i < params.length; i++) {
@@ -291,7 +305,7 @@ function restore(network: Network, original: Float64Array, X: Matrix, Y: Matrix)
       params[i] = original[i];
     }
   }
-  network.computeGradient(X, Y);
+  network.computeGradient(X, Y, undefined, false, w);
   return restored;
 }
 

@@ -1,11 +1,18 @@
 // Metrics of a model on encoded data, by the names scripts rely on: r2, rmse, mae, mse for
-// regression; accuracy, logLoss (and a confusion matrix) for classification. A metric that is not
-// defined on the rows (R² of a constant target, or of one row) is null, with the reason in `undefined`.
+// regression; accuracy, logLoss, balancedAccuracy (and each class's recall, a confusion matrix) for
+// classification. A metric that is not defined on the rows (R² of a constant target, or of one row)
+// is null, with the reason in `undefined`. With row weights, the same metrics weighted, beside them.
 
 import type { Encoding } from '../data/index.js';
 import type { Matrix } from '../matrix.js';
 import type { Network } from '../nn/network.js';
-import { computeMetrics, confusionMatrix } from '../train/metrics.js';
+import {
+  balancedAccuracy,
+  computeMetrics,
+  confusionMatrix,
+  perClassRecall,
+  type MetricName,
+} from '../train/metrics.js';
 
 export interface Evaluation {
   rows: number;
@@ -15,21 +22,46 @@ export interface Evaluation {
   undefined?: Record<string, string>;
   /** classification: counts[actual][predicted], rows and columns in `classes` order */
   confusion?: { classes: string[]; counts: number[][] };
+  /** classification: the share of each class's rows predicted as it, by class (null: no rows of it) */
+  recall?: Record<string, number | null>;
+  /** with row weights: the metrics with each row counted by its weight */
+  weighted?: Record<string, number>;
 }
 
-export function evaluate(network: Network, encoding: Encoding, x: Matrix, y: Matrix): Evaluation {
+/** The model's metrics on (x, y); with `weights` (one per row) also weighted ones. */
+export function evaluate(
+  network: Network,
+  encoding: Encoding,
+  x: Matrix,
+  y: Matrix,
+  weights?: Float64Array | null,
+): Evaluation {
   const out = network.predict(x);
-  if (encoding.target.task === 'regression') {
-    const metrics: Evaluation['metrics'] = computeMetrics(['r2', 'rmse', 'mae', 'mse'], out, y);
+  const regression = encoding.target.task === 'regression';
+  const names: MetricName[] = regression ? ['r2', 'rmse', 'mae', 'mse'] : ['accuracy', 'logLoss'];
+  const weighted = weights
+    ? { weighted: { ...computeMetrics(names, out, y, weights), ...classScores(out, y, weights) } }
+    : {};
+  if (regression) {
+    const metrics: Evaluation['metrics'] = computeMetrics(names, out, y);
     const why = constantTarget(y, encoding.target.columns);
-    if (!why) return { rows: x.rows, metrics };
-    return { rows: x.rows, metrics: { ...metrics, r2: null }, undefined: { r2: why } };
+    if (!why) return { rows: x.rows, metrics, ...weighted };
+    return { rows: x.rows, metrics: { ...metrics, r2: null }, undefined: { r2: why }, ...weighted };
   }
+  const classes = encoding.target.classes ?? [];
+  const recall = perClassRecall(out, y);
   return {
     rows: x.rows,
-    metrics: computeMetrics(['accuracy', 'logLoss'], out, y),
-    confusion: { classes: encoding.target.classes ?? [], counts: confusionMatrix(out, y) },
+    metrics: { ...computeMetrics(names, out, y), ...classScores(out, y) },
+    recall: Object.fromEntries(classes.map((c, k) => [c, Number.isNaN(recall[k]) ? null : recall[k]])),
+    confusion: { classes, counts: confusionMatrix(out, y) },
+    ...weighted,
   };
+}
+
+/** Classification's balanced accuracy (the mean recall over the classes present). */
+function classScores(out: Matrix, y: Matrix, weights?: Float64Array): Record<string, number> {
+  return { balancedAccuracy: balancedAccuracy(out, y, weights) };
 }
 
 /** Why R² is undefined (1 − SS_res/SS_tot with SS_tot = 0), or null when every target column varies. */
@@ -50,10 +82,19 @@ const CONFUSIONS_LISTED = 10;
 
 /** Metrics as aligned text lines, then the confusion matrix with actual classes as rows (or its summary). */
 export function formatEvaluation(e: Evaluation): string {
+  const pad = Math.max(9, ...Object.keys(e.metrics).map((k) => k.length));
   const lines = Object.entries(e.metrics).map(
     ([k, v]) =>
-      `${k.padEnd(9)} ${v === null ? `undefined (${e.undefined?.[k] ?? 'not defined here'})` : formatNumber(v)}`,
+      `${k.padEnd(pad)} ${v === null ? `undefined (${e.undefined?.[k] ?? 'not defined here'})` : formatNumber(v)}`,
   );
+  if (e.recall && Object.keys(e.recall).length <= CONFUSION_SHOWN) {
+    const each = Object.entries(e.recall).map(([c, v]) => `${c} ${v === null ? 'no rows' : formatNumber(v)}`);
+    lines.push(`${'recall'.padEnd(pad)} ${each.join(', ')}`);
+  }
+  if (e.weighted) {
+    const each = Object.entries(e.weighted).map(([k, v]) => `${k} ${formatNumber(v)}`);
+    lines.push(`weighted by the row weights: ${each.join(', ')}`);
+  }
   if (e.confusion) {
     lines.push(
       '',

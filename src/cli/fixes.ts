@@ -27,6 +27,7 @@ const FLAGS: Record<string, (v: unknown) => string> = {
   dropMissing: (v) => (v ? '--drop-missing (or --impute mean)' : ''),
   dropFeatures: (v) => `--features without ${list(v).join(', ')}`,
   oversample: (v) => (v ? 'oversample the small class in the data file (no flag does it)' : ''),
+  classWeight: (v) => `--class-weight ${typeof v === 'string' ? v : `'${JSON.stringify(v)}'`}`,
 };
 
 /** The flags for a finding's fixOptions, in the order given ('' when it has none). */

@@ -29,6 +29,7 @@ import { fitDefaults, networkDefaults, type Task } from '../train/index.js';
 import { UsageError } from './errors.js';
 import type { TrainFlags, TrainSettings } from './training.js';
 import { loadTable } from './files.js';
+import { inputColumns } from '../data/weights.js';
 
 // ── value parsers: each throws InvalidArgumentError naming what was expected ──
 
@@ -70,6 +71,27 @@ export function list(value: string): string[] {
   if (items.some((s) => s === ''))
     throw new InvalidArgumentError('expected a comma-separated list without empty items.');
   return items;
+}
+
+/** --class-weight: 'balanced', or a JSON object of class label → weight (finite, ≥ 0). */
+export function classWeightSpec(value: string): 'balanced' | Record<string, number> {
+  if (value.trim() === 'balanced') return 'balanced';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  const ok =
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    !Array.isArray(parsed) &&
+    Object.values(parsed).every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0);
+  if (!ok)
+    throw new InvalidArgumentError(
+      `expected balanced or a JSON object of class → weight ≥ 0 such as '{"yes": 5}', got ${JSON.stringify(value)}.`,
+    );
+  return parsed as Record<string, number>;
 }
 
 export function sizes(value: string): number[] {
@@ -293,6 +315,21 @@ export const settingRows: readonly SettingRow[] = [
     parse: integer(1),
   },
   {
+    flag: '--class-weight <spec>',
+    option: 'classWeight',
+    key: 'classWeight',
+    group: 'training',
+    help: `weight each class's rows in the loss: balanced (rows / (classes · rows of the class)) or JSON such as '{"yes": 5}' (classes left out weigh 1; default: none)`,
+    parse: classWeightSpec,
+  },
+  {
+    flag: '--weight-column <column>',
+    option: 'weightColumn',
+    key: 'weightColumn',
+    group: 'training',
+    help: 'a column of row weights (numbers ≥ 0, not an input): the loss and the metrics weight each row by it (default: none)',
+  },
+  {
     flag: '--no-scale',
     option: 'scale',
     key: 'scale',
@@ -341,6 +378,8 @@ export interface DataFlags {
   n?: number;
   noise?: number;
   dataSeed?: number;
+  /** --weight-column: left out of the inputs */
+  weightColumn?: string;
 }
 
 export interface LoadedData {
@@ -387,7 +426,7 @@ export function loadTrainingData(flags: DataFlags): LoadedData {
     );
   const encoding = fitEncoding(table, {
     target: targets,
-    features: flags.features,
+    features: inputColumns(table, targets, flags.features, flags.weightColumn),
     categorical: flags.categorical,
     task: flags.task ?? (flags.target ? undefined : task),
     missing: missingPolicy(flags),

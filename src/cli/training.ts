@@ -16,12 +16,16 @@ import {
   defaultEpochs,
   defaultValidationSplit,
   fitDefaults,
+  classWeightByLabel,
+  type ClassWeight,
   type FitOptions,
   type Task,
   type TrainingRun,
 } from '../train/index.js';
 import type { Matrix } from '../matrix.js';
 import { settingRows } from './options.js';
+import { UsageError } from './errors.js';
+import { weightColumn, type Encoding, type Table } from '../data/index.js';
 
 /** Every setting of a run after defaults: stored in the model file, re-used by --resume. */
 export interface TrainSettings {
@@ -46,6 +50,10 @@ export interface TrainSettings {
   earlyStopping?: number | true;
   scale: boolean;
   seed: number;
+  /** --class-weight as given: 'balanced' or weights by class label */
+  classWeight?: ClassWeight;
+  /** --weight-column: the column of row weights */
+  weightColumn?: string;
 }
 
 export interface TrainFlags {
@@ -64,6 +72,8 @@ export interface TrainFlags {
   earlyStop?: number | true;
   scale?: boolean;
   seed?: number;
+  classWeight?: ClassWeight;
+  weightColumn?: string;
 }
 
 /** Flags → settings (settingRows). Left undefined, a setting takes the library's default (createNetwork, fit). */
@@ -144,6 +154,28 @@ export function fitOptions(settings: TrainSettings, task: Task): FitOptions {
     scale: settings.scale,
     seed: settings.seed,
     metrics: task === 'regression' ? ['r2', 'rmse'] : ['accuracy', 'logLoss'],
+  };
+}
+
+/**
+ * fit's sampleWeight and classWeight for these settings on this data: the weight column's values for
+ * the rows the encoding kept (data/weights.ts), and --class-weight with its labels turned into classes.
+ */
+export function weightOptions(
+  settings: TrainSettings,
+  data: { table: Table; encoding: Encoding; encoded: { rows: number[] } },
+): Pick<FitOptions, 'sampleWeight' | 'classWeight'> {
+  const { classWeight, weightColumn: column } = settings;
+  const target = data.encoding.target;
+  if (classWeight !== undefined && target.task === 'regression')
+    throw new UsageError(
+      `--class-weight applies to classification; ${target.columns.join(', ')} is a regression target (use --weight-column for row weights)`,
+    );
+  return {
+    ...(column ? { sampleWeight: weightColumn(data.table, column, data.encoded.rows) } : {}),
+    ...(classWeight !== undefined
+      ? { classWeight: classWeightByLabel(classWeight, target.classes ?? [], '--class-weight') }
+      : {}),
   };
 }
 

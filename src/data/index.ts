@@ -48,5 +48,6 @@ export {
   type DatasetOptions,
 } from './datasets.js';
 export { splitTable } from './split.js';
+export { inputColumns, weightColumn } from './weights.js';
 export { dataNotes, dataWarnings, describeUnseen } from './report.js';
 export { decodeText, firstInvalidUtf8 } from './text.js';

@@ -2,6 +2,9 @@
 // elements for mse, mae, huber and binaryCrossEntropy; over examples (rows) for softmaxCrossEntropy,
 // whose row is a whole distribution. The cross-entropies take logits (pre-activations) and are
 // written in log-sum-exp form, so they stay finite for logits of ±1000.
+// With per-row weights w (sample × class weights) each value is the weighted mean Σ wᵣ·ℓᵣ / Σ wᵣ of
+// the rows' losses ℓᵣ (a row's mean over its columns), as scikit-learn and Keras weight; without
+// weights the original unweighted loops run unchanged (bit-identical training).
 
 import { checkNumber, DataError, ShapeError, unknownName } from '../errors.js';
 import type { FloatArray } from '../kernels/index.js';
@@ -20,10 +23,22 @@ export interface Loss {
   readonly logitsOf?: ActivationName;
   /** 'regression' losses compare values; 'classification' ones compare labels or probabilities. */
   readonly kind: 'regression' | 'classification';
-  /** The mean loss of predictions p[rows×cols] against targets t[rows×cols]. */
-  value(p: FloatArray, t: FloatArray, rows: number, cols: number): number;
-  /** dP = ∂value/∂p (the 1/m of the mean included). */
-  gradient(dP: FloatArray, p: FloatArray, t: FloatArray, rows: number, cols: number): void;
+  /**
+   * The mean loss of predictions p[rows×cols] against targets t[rows×cols]; with weights w[rows],
+   * the weighted mean Σ wᵣ·ℓᵣ / Σ wᵣ (0 when Σ wᵣ = 0).
+   */
+  value(p: FloatArray, t: FloatArray, rows: number, cols: number, w?: ArrayLike<number>): number;
+  /** dP = ∂value/∂p (the 1/m of the mean, or the wᵣ / Σ w of the weighted mean, included). */
+  gradient(
+    dP: FloatArray,
+    p: FloatArray,
+    t: FloatArray,
+    rows: number,
+    cols: number,
+    w?: ArrayLike<number>,
+  ): void;
+  /** true when value and gradient honour per-row weights (every built-in loss); fit refuses weights otherwise */
+  readonly weighted?: boolean;
   /** Predictions p at which the gradient jumps, for target t (the gradient checker avoids them). */
   kinks(t: number): number[];
   /** Checks targets are valid for this loss; throws a DataError naming the argument, row and column. */
@@ -43,13 +58,62 @@ function registered(loss: Loss): Loss {
   return loss;
 }
 
+/** Σ w (the denominator of a weighted mean). */
+function weightSum(w: ArrayLike<number>, rows: number): number {
+  let sum = 0;
+  for (let r = 0; r < rows; r++) sum += w[r];
+  return sum;
+}
+
+/**
+ * Σᵣ wᵣ·(1/cols)·Σ_c f(p, t) / Σ wᵣ: the weighted mean of an element-wise loss f (its rows' means
+ * over the columns, weighted). 0 when every weight is 0.
+ */
+function weightedMean(
+  f: (p: number, t: number) => number,
+  p: FloatArray,
+  t: FloatArray,
+  rows: number,
+  cols: number,
+  w: ArrayLike<number>,
+): number {
+  const total = weightSum(w, rows);
+  if (total === 0) return 0;
+  let sum = 0;
+  for (let r = 0; r < rows; r++) {
+    let row = 0;
+    for (let c = 0; c < cols; c++) row += f(p[r * cols + c], t[r * cols + c]);
+    sum += w[r] * row;
+  }
+  return sum / (cols * total);
+}
+
+/** dP of weightedMean: wᵣ / (cols·Σ w) · f'(p, t), f' the element-wise derivative df/dp. */
+function weightedGradient(
+  df: (p: number, t: number) => number,
+  dP: FloatArray,
+  p: FloatArray,
+  t: FloatArray,
+  rows: number,
+  cols: number,
+  w: ArrayLike<number>,
+): void {
+  const total = weightSum(w, rows);
+  for (let r = 0; r < rows; r++) {
+    const scale = total === 0 ? 0 : w[r] / (cols * total);
+    for (let c = 0; c < cols; c++) dP[r * cols + c] = scale * df(p[r * cols + c], t[r * cols + c]);
+  }
+}
+
 /** Mean squared error: mean of (p − t)². */
 export function mse(): Loss {
   return registered({
     name: 'mse',
     spec: 'mse',
     kind: 'regression',
-    value(p, t, rows, cols) {
+    weighted: true,
+    value(p, t, rows, cols, w) {
+      if (w) return weightedMean((a, b) => (a - b) * (a - b), p, t, rows, cols, w);
       const n = rows * cols;
       let sum = 0;
       for (let i = 0; i < n; i++) {
@@ -58,7 +122,8 @@ export function mse(): Loss {
       }
       return sum / n;
     },
-    gradient(dP, p, t, rows, cols) {
+    gradient(dP, p, t, rows, cols, w) {
+      if (w) return weightedGradient((a, b) => 2 * (a - b), dP, p, t, rows, cols, w);
       const n = rows * cols;
       const scale = 2 / n;
       for (let i = 0; i < n; i++) dP[i] = scale * (p[i] - t[i]);
@@ -73,13 +138,16 @@ export function mae(): Loss {
     name: 'mae',
     spec: 'mae',
     kind: 'regression',
-    value(p, t, rows, cols) {
+    weighted: true,
+    value(p, t, rows, cols, w) {
+      if (w) return weightedMean((a, b) => Math.abs(a - b), p, t, rows, cols, w);
       const n = rows * cols;
       let sum = 0;
       for (let i = 0; i < n; i++) sum += Math.abs(p[i] - t[i]);
       return sum / n;
     },
-    gradient(dP, p, t, rows, cols) {
+    gradient(dP, p, t, rows, cols, w) {
+      if (w) return weightedGradient((a, b) => Math.sign(a - b), dP, p, t, rows, cols, w);
       const n = rows * cols;
       for (let i = 0; i < n; i++) dP[i] = Math.sign(p[i] - t[i]) / n;
     },
@@ -90,11 +158,21 @@ export function mae(): Loss {
 /** Huber loss (Huber 1964): ½d² for |d| ≤ delta, delta·(|d| − ½delta) beyond; d = p − t. */
 export function huber(delta = 1): Loss {
   checkNumber('huber delta', delta, { min: 0, exclusiveMin: true });
+  const element = (p: number, t: number) => {
+    const d = Math.abs(p - t);
+    return d <= delta ? 0.5 * d * d : delta * (d - 0.5 * delta);
+  };
+  const derivative = (p: number, t: number) => {
+    const d = p - t;
+    return d > delta ? delta : d < -delta ? -delta : d;
+  };
   return registered({
     name: 'huber',
     spec: delta === 1 ? 'huber' : { name: 'huber', delta },
     kind: 'regression',
-    value(p, t, rows, cols) {
+    weighted: true,
+    value(p, t, rows, cols, w) {
+      if (w) return weightedMean(element, p, t, rows, cols, w);
       const n = rows * cols;
       let sum = 0;
       for (let i = 0; i < n; i++) {
@@ -103,7 +181,8 @@ export function huber(delta = 1): Loss {
       }
       return sum / n;
     },
-    gradient(dP, p, t, rows, cols) {
+    gradient(dP, p, t, rows, cols, w) {
+      if (w) return weightedGradient(derivative, dP, p, t, rows, cols, w);
       const n = rows * cols;
       for (let i = 0; i < n; i++) {
         const d = p[i] - t[i];
@@ -120,20 +199,28 @@ export function huber(delta = 1): Loss {
  * −t·log σ(z) − (1 − t)·log(1 − σ(z)) = max(z, 0) − z·t + log(1 + e^−|z|)   (no overflow, no log 0).
  * Gradient: (σ(z) − t) / n.
  */
+/** One element of binaryCrossEntropy: max(z, 0) − z·t + log(1 + e^−|z|). */
+function logisticLoss(z: number, t: number): number {
+  return Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
+}
+
 export function binaryCrossEntropy(): Loss {
   return registered({
     name: 'binaryCrossEntropy',
     spec: 'binaryCrossEntropy',
     kind: 'classification',
     logitsOf: 'sigmoid',
-    value(z, t, rows, cols) {
+    weighted: true,
+    value(z, t, rows, cols, w) {
+      if (w) return weightedMean(logisticLoss, z, t, rows, cols, w);
       const n = rows * cols;
       let sum = 0;
       for (let i = 0; i < n; i++)
         sum += Math.max(z[i], 0) - z[i] * t[i] + Math.log1p(Math.exp(-Math.abs(z[i])));
       return sum / n;
     },
-    gradient(dZ, z, t, rows, cols) {
+    gradient(dZ, z, t, rows, cols, w) {
+      if (w) return weightedGradient((a, b) => sigmoidValue(a) - b, dZ, z, t, rows, cols, w);
       const n = rows * cols;
       for (let i = 0; i < n; i++) dZ[i] = (sigmoidValue(z[i]) - t[i]) / n;
     },
@@ -166,32 +253,22 @@ export function softmaxCrossEntropy(): Loss {
     spec: 'softmaxCrossEntropy',
     kind: 'classification',
     logitsOf: 'softmax',
-    value(z, t, rows, cols) {
+    weighted: true,
+    value(z, t, rows, cols, w) {
+      if (w) return weightedSoftmaxValue(z, t, rows, cols, w);
       let total = 0;
       for (let r = 0; r < rows; r++) {
         const o = r * cols;
-        let max = -Infinity;
-        for (let c = 0; c < cols; c++) if (z[o + c] > max) max = z[o + c];
-        let sum = 0;
-        for (let c = 0; c < cols; c++) sum += Math.exp(z[o + c] - max);
-        const lse = max + Math.log(sum);
+        const lse = logSumExp(z, o, cols);
         for (let c = 0; c < cols; c++) if (t[o + c] !== 0) total += t[o + c] * (lse - z[o + c]);
       }
       return total / rows;
     },
-    gradient(dZ, z, t, rows, cols) {
-      for (let r = 0; r < rows; r++) {
-        const o = r * cols;
-        let max = -Infinity;
-        let mass = 0;
-        for (let c = 0; c < cols; c++) {
-          if (z[o + c] > max) max = z[o + c];
-          mass += t[o + c];
-        }
-        let sum = 0;
-        for (let c = 0; c < cols; c++) sum += dZ[o + c] = Math.exp(z[o + c] - max);
-        for (let c = 0; c < cols; c++) dZ[o + c] = ((dZ[o + c] / sum) * mass - t[o + c]) / rows;
-      }
+    gradient(dZ, z, t, rows, cols, w) {
+      // weighted: row r's share is wᵣ / Σ w, i.e. divided by Σ w / wᵣ (by ∞, giving 0, when Σ w = 0)
+      const total = w ? weightSum(w, rows) : rows;
+      const divisor = (r: number) => (!w ? rows : total === 0 ? Infinity : total / w[r]);
+      for (let r = 0; r < rows; r++) softmaxRowGradient(dZ, z, t, r * cols, cols, divisor(r));
     },
     kinks: () => [],
     checkTargets(t, rows, cols, argument = 'y') {
@@ -215,6 +292,57 @@ export function softmaxCrossEntropy(): Loss {
       }
     },
   });
+}
+
+/** log Σ_c e^{z_c} over one row (z from offset o), shifted by the row's max. */
+function logSumExp(z: FloatArray, o: number, cols: number): number {
+  let max = -Infinity;
+  for (let c = 0; c < cols; c++) if (z[o + c] > max) max = z[o + c];
+  let sum = 0;
+  for (let c = 0; c < cols; c++) sum += Math.exp(z[o + c] - max);
+  return max + Math.log(sum);
+}
+
+/** One row's gradient (softmax(z)·Σ_j t_j − t) / divisor, z, t and dZ from offset o. */
+function softmaxRowGradient(
+  dZ: FloatArray,
+  z: FloatArray,
+  t: FloatArray,
+  o: number,
+  cols: number,
+  divisor: number,
+) {
+  let max = -Infinity;
+  let mass = 0;
+  for (let c = 0; c < cols; c++) {
+    if (z[o + c] > max) max = z[o + c];
+    mass += t[o + c];
+  }
+  let sum = 0;
+  for (let c = 0; c < cols; c++) sum += dZ[o + c] = Math.exp(z[o + c] - max);
+  for (let c = 0; c < cols; c++) dZ[o + c] = ((dZ[o + c] / sum) * mass - t[o + c]) / divisor;
+}
+
+/** softmaxCrossEntropy's weighted mean Σ wᵣ·ℓᵣ / Σ wᵣ, ℓᵣ = Σ_c t_c·(logsumexp(z) − z_c). */
+function weightedSoftmaxValue(
+  z: FloatArray,
+  t: FloatArray,
+  rows: number,
+  cols: number,
+  w: ArrayLike<number>,
+) {
+  const total = weightSum(w, rows);
+  if (total === 0) return 0;
+  let sum = 0;
+  for (let r = 0; r < rows; r++) {
+    if (w[r] === 0) continue;
+    const o = r * cols;
+    const lse = logSumExp(z, o, cols);
+    let row = 0;
+    for (let c = 0; c < cols; c++) if (t[o + c] !== 0) row += t[o + c] * (lse - z[o + c]);
+    sum += w[r] * row;
+  }
+  return sum / total;
 }
 
 const factories: Record<LossName, (delta?: number) => Loss> = {

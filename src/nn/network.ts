@@ -236,27 +236,34 @@ export class Network {
     return copy;
   }
 
-  /** The cost of x against y, by terms (forward only). */
-  computeLoss(x: Matrix, y: Matrix, terms: Terms = ALL): LossTerms {
+  /** The cost of x against y, by terms (forward only); with per-row weights w[N], the loss's weighted mean. */
+  computeLoss(x: Matrix, y: Matrix, terms: Terms = ALL, w?: ArrayLike<number>): LossTerms {
     this.checkBatch(x, y);
     this.forward(x);
-    return this.lossTerms(y, x.rows, terms);
+    return this.lossTerms(y, x.rows, terms, w);
   }
 
   /**
    * Forward and backward: returns the cost and writes ∂cost/∂params into `grads` (only the terms
-   * asked for). With inputGradient, also sets `inputGradient` = ∂cost/∂x.
+   * asked for). With inputGradient, also sets `inputGradient` = ∂cost/∂x. With per-row weights
+   * w[N], the data loss is the loss's weighted mean (penalties are not weighted).
    */
-  computeGradient(x: Matrix, y: Matrix, terms: Terms = ALL, inputGradient = false): LossTerms {
+  computeGradient(
+    x: Matrix,
+    y: Matrix,
+    terms: Terms = ALL,
+    inputGradient = false,
+    w?: ArrayLike<number>,
+  ): LossTerms {
     this.checkBatch(x, y);
     this.forward(x);
-    const result = this.lossTerms(y, x.rows, terms);
+    const result = this.lossTerms(y, x.rows, terms, w);
     const N = x.rows;
     if (terms.data !== false) {
       const dPred = this.dPredictions.get(N);
       const last = this.layers[this.layers.length - 1];
       const pred = this.lossInput();
-      this.loss.gradient(dPred.data, pred.data, y.data, N, this.outputSize);
+      this.loss.gradient(dPred.data, pred.data, y.data, N, this.outputSize, w);
       let d: Matrix | null =
         this.useLogits && last.backwardFromPreActivation
           ? last.backwardFromPreActivation(dPred, this.layers.length > 1 || inputGradient)
@@ -286,9 +293,9 @@ export class Network {
     return pred;
   }
 
-  private lossTerms(y: Matrix, N: number, terms: Terms): LossTerms {
+  private lossTerms(y: Matrix, N: number, terms: Terms, w?: ArrayLike<number>): LossTerms {
     const pred = this.lossInput();
-    const data = this.loss.value(pred.data, y.data, N, this.outputSize);
+    const data = this.loss.value(pred.data, y.data, N, this.outputSize, w);
     const penalties: Record<string, number> = {};
     let total = terms.data !== false ? data : 0;
     for (const r of this.regularizers) {

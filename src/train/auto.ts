@@ -22,6 +22,7 @@ import { Network, type NetworkOptions } from '../nn/network.js';
 import type { OptimizerName } from '../optim/index.js';
 import { fit, type FitOptions, type History } from './fit.js';
 import type { MetricName } from './metrics.js';
+import { classWeightByLabel } from './sample-weights.js';
 
 export type { Task, TaskInference };
 
@@ -157,6 +158,8 @@ export function trainNetwork(
   if (options.optimizer === 'adamw' && options.weightDecay !== undefined) {
     fitOptions.optimizerOptions = { ...(options.optimizerOptions ?? {}), weightDecay: options.weightDecay };
   }
+  if (labels.classes && options.classWeight !== undefined)
+    fitOptions.classWeight = classWeightByLabel(options.classWeight, labels.classes.map(String));
   const history = fit(network, x, labels.y, fitOptions as FitOptions);
   return { network, history, task, ...(labels.classes ? { classes: labels.classes } : {}) };
 }

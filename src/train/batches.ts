@@ -1,6 +1,7 @@
 // Mini-batches: a seeded permutation of the training rows per epoch, and the rows of batch b gathered
 // into buffers made once ([batchSize × cols], and one for the last, shorter batch). With one batch
-// the scaled training set itself is the batch. Also gradient clipping by norm.
+// the scaled training set itself is the batch. Per-row loss weights, when given, travel with their
+// rows into buffers of their own. Also gradient clipping by norm.
 
 import { gatherRows, zeros, type DType, type FloatArray, type Matrix } from '../matrix.js';
 import type { Random } from '../random.js';
@@ -14,13 +15,17 @@ export class Batches {
   private readonly fullY: Matrix;
   private readonly restX: Matrix | null;
   private readonly restY: Matrix | null;
+  /** the weights of a full and of the last batch [size], [rows % size] (null: unweighted) */
+  private readonly fullW: Float64Array | null;
+  private readonly restW: Float64Array | null;
 
-  /** x[rows×inputs], y[rows×outputs]: the scaled training set */
+  /** x[rows×inputs], y[rows×outputs]: the scaled training set; w[rows]: its rows' loss weights, or null */
   constructor(
     private readonly x: Matrix,
     private readonly y: Matrix,
     readonly size: number,
     dtype: DType,
+    private readonly w: Float64Array | null = null,
   ) {
     const rows = x.rows;
     this.count = Math.ceil(rows / size);
@@ -31,6 +36,8 @@ export class Batches {
     this.fullY = many ? zeros(size, y.cols, dtype) : y;
     this.restX = rest ? zeros(rest, x.cols, dtype) : null;
     this.restY = rest ? zeros(rest, y.cols, dtype) : null;
+    this.fullW = w && many ? new Float64Array(size) : w;
+    this.restW = w && rest ? new Float64Array(rest) : null;
   }
 
   /** Starts an epoch: rows in order, then shuffled with `random` when asked and there is more than one batch. */
@@ -40,18 +47,21 @@ export class Batches {
     if (shuffle && this.count > 1) random.shuffle(indices);
   }
 
-  /** Batch b (0-based) of the epoch: x[n×inputs], y[n×outputs] (reused buffers). */
-  get(b: number): { x: Matrix; y: Matrix } {
-    if (this.count === 1) return { x: this.x, y: this.y };
+  /** Batch b (0-based) of the epoch: x[n×inputs], y[n×outputs], w[n] or undefined (reused buffers). */
+  get(b: number): { x: Matrix; y: Matrix; w?: Float64Array } {
+    if (this.count === 1) return { x: this.x, y: this.y, w: this.w ?? undefined };
     const start = b * this.size;
     const n = Math.min(this.size, this.x.rows - start);
     const full = n === this.size;
     const bx = full ? this.fullX : this.restX;
     const by = full ? this.fullY : this.restY;
     if (!bx || !by) throw new Error(`batch ${b} is past the end of the epoch`);
+    const bw = full ? this.fullW : this.restW;
+    if (bw && this.w) for (let i = 0; i < n; i++) bw[i] = this.w[this.indices[start + i]];
     return {
       x: gatherRows(bx, this.x, this.indices, start, n),
       y: gatherRows(by, this.y, this.indices, start, n),
+      w: bw ?? undefined,
     };
   }
 }

@@ -55,6 +55,8 @@ export const fitOptionNames = [
   'validationSplit',
   'stratify',
   'validationData',
+  'sampleWeight',
+  'classWeight',
   'earlyStopping',
   'metrics',
   'scale',

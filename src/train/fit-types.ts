@@ -4,6 +4,7 @@
 import type { MatrixLike } from '../matrix.js';
 import type { Optimizer, OptimizerName, OptimizerOptions, OptimizerState } from '../optim/index.js';
 import type { MetricName } from './metrics.js';
+import type { ClassWeight } from './sample-weights.js';
 import type { ScheduleSpec, ScheduleState } from './schedules.js';
 
 export interface EarlyStoppingOptions {
@@ -82,8 +83,26 @@ export interface FitOptions {
   validationSplit?: number;
   /** validationSplit holds out each class in proportion (classification targets: 0/1 or one-hot); default false */
   stratify?: boolean;
-  /** A separate validation set (instead of validationSplit). */
-  validationData?: { x: MatrixLike; y: MatrixLike } | [MatrixLike, MatrixLike];
+  /**
+   * One weight per row of x (finite, ≥ 0, not all 0): the loss becomes the weighted mean
+   * Σ wᵣ·ℓᵣ / Σ wᵣ (each mini-batch's over its rows), and the recorded metrics are weighted too.
+   * Rows held out by validationSplit keep theirs. All equal: the same as none, to the bit.
+   */
+  sampleWeight?: ArrayLike<number>;
+  /**
+   * A weight per class multiplying each row's loss weight (the metrics stay unweighted by it):
+   * 'balanced' = rows / (classes · rows of the class), scikit-learn's; or { label: weight } with the
+   * labels '0'/'1' for one 0/1 target column and the column index for one-hot targets (classes left
+   * out weigh 1). Classification only; validation rows are weighted the same way.
+   */
+  classWeight?: ClassWeight;
+  /**
+   * A separate validation set (instead of validationSplit); `sampleWeight` weights its rows as
+   * sampleWeight does the training rows (classWeight applies to them too).
+   */
+  validationData?:
+    | { x: MatrixLike; y: MatrixLike; sampleWeight?: ArrayLike<number> }
+    | [MatrixLike, MatrixLike];
   /** true (default patience: max(10, ⌈100 / batches⌉) epochs) or options; needs validation data unless monitor is 'loss'. */
   earlyStopping?: boolean | EarlyStoppingOptions;
   /** Metrics to record each epoch, on the training and validation sets, in original units. */

@@ -7,6 +7,7 @@
 // fit(network, x, y, options) → History         a TrainingRun run to the end (fit.ts).
 // resolveFitOptions, fitDefaults (fit-options.ts): every default in one place.
 // evaluate(network, x, y, { metrics })           the cost and metrics fit records, on any data.
+// sampleWeight / classWeight (sample-weights.ts): per-row loss weights (weighted means), weighted metrics.
 // metrics: mse, rmse, mae, r2, accuracy, logLoss, confusionMatrix; baselinePredictions (the mean
 //   predictor / class frequencies, whose argmax is the majority class).
 // scaling: standardization stored on the network (network.scaling) and applied by predict().
@@ -63,6 +64,15 @@ export {
   checkMetrics,
   type MetricName,
 } from './metrics.js';
+export {
+  checkSampleWeight,
+  classWeights,
+  classWeightByLabel,
+  rowWeights,
+  type ClassWeight,
+  type RowWeights,
+  type WeightOptions,
+} from './sample-weights.js';
 export { columnStats, fitScaling, standardize, unstandardize, type Scaling } from './scaling.js';
 export { LearningRateSchedule, scheduleTypes, type ScheduleSpec, type ScheduleState } from './schedules.js';
 export {

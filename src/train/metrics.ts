@@ -2,6 +2,9 @@
 // (probabilities for classifiers). And the baseline each loss is read against: the mean of the
 // training targets, which for one-hot or 0/1 targets is the class frequencies (scikit-learn's
 // DummyClassifier 'prior': its argmax is the majority class, its log-loss the entropy of the labels).
+// Every metric takes optional sample weights w[rows] (scikit-learn's sample_weight): each row counts
+// wᵣ times. Without them each row counts once, with the same operations in the same order (x·1 is
+// exact), so unweighted scores are unchanged to the bit.
 
 import { OptionError, ShapeError, unknownName } from '../errors.js';
 import { toMatrix, zeros, type Matrix, type MatrixLike } from '../matrix.js';
@@ -19,53 +22,89 @@ export const metricGreaterIsBetter: Record<MetricName, boolean> = {
   logLoss: false,
 };
 
-function pair(predictions: MatrixLike, targets: MatrixLike): [Matrix, Matrix] {
+/** Per-row sample weights: w[rows], each finite and ≥ 0 (undefined: every row counts once). */
+export type SampleWeights = ArrayLike<number> | undefined;
+
+/** Row r's weight: weights[r], or 1 without weights. */
+type RowWeight = (r: number) => number;
+
+function pair(
+  predictions: MatrixLike,
+  targets: MatrixLike,
+  weights?: SampleWeights,
+): [Matrix, Matrix, RowWeight] {
   const t = toMatrix(targets, 'targets');
   const p = toMatrix(predictions, 'predictions', t.cols);
   if (p.rows !== t.rows)
     throw new ShapeError(`predictions have ${p.rows} rows but targets have ${t.rows}`, 'predictions');
-  return [p, t];
+  if (weights && weights.length !== t.rows)
+    throw new ShapeError(`${weights.length} sample weights for ${t.rows} rows`, 'sampleWeight');
+  return [p, t, weights ? (r) => weights[r] : () => 1];
 }
 
-/** Mean squared error over every element. */
-export function meanSquaredError(predictions: MatrixLike, targets: MatrixLike): number {
-  const [p, t] = pair(predictions, targets);
+/** Σ weight over `rows` rows (rows itself without weights). */
+function totalWeight(w: RowWeight, rows: number): number {
   let sum = 0;
-  for (let i = 0; i < p.data.length; i++) sum += (p.data[i] - t.data[i]) ** 2;
-  return sum / p.data.length;
+  for (let r = 0; r < rows; r++) sum += w(r);
+  return sum;
+}
+
+/** The (weighted) mean over every element of f(p, t). */
+function elementMean(f: (p: number, t: number) => number, p: Matrix, t: Matrix, w: RowWeight): number {
+  let sum = 0;
+  for (let i = 0; i < p.data.length; i++) sum += w(Math.floor(i / t.cols)) * f(p.data[i], t.data[i]);
+  return sum / (t.cols * totalWeight(w, t.rows));
+}
+
+/** Mean squared error over every element (weighted by row). */
+export function meanSquaredError(
+  predictions: MatrixLike,
+  targets: MatrixLike,
+  weights?: SampleWeights,
+): number {
+  const [p, t, w] = pair(predictions, targets, weights);
+  return elementMean((a, b) => (a - b) ** 2, p, t, w);
 }
 
 /** √mse, in the targets' units. */
-export function rootMeanSquaredError(predictions: MatrixLike, targets: MatrixLike): number {
-  return Math.sqrt(meanSquaredError(predictions, targets));
+export function rootMeanSquaredError(
+  predictions: MatrixLike,
+  targets: MatrixLike,
+  weights?: SampleWeights,
+): number {
+  return Math.sqrt(meanSquaredError(predictions, targets, weights));
 }
 
-/** Mean absolute error over every element. */
-export function meanAbsoluteError(predictions: MatrixLike, targets: MatrixLike): number {
-  const [p, t] = pair(predictions, targets);
-  let sum = 0;
-  for (let i = 0; i < p.data.length; i++) sum += Math.abs(p.data[i] - t.data[i]);
-  return sum / p.data.length;
+/** Mean absolute error over every element (weighted by row). */
+export function meanAbsoluteError(
+  predictions: MatrixLike,
+  targets: MatrixLike,
+  weights?: SampleWeights,
+): number {
+  const [p, t, w] = pair(predictions, targets, weights);
+  return elementMean((a, b) => Math.abs(a - b), p, t, w);
 }
 
 /**
  * Coefficient of determination 1 − SS_res / SS_tot per column, averaged over columns (scikit-learn's
  * r2_score, multioutput 'uniform_average'). A constant target column scores 1 if fitted exactly, else 0
- * (scikit-learn's force_finite). 0 is the mean predictor; negative is worse than it.
+ * (scikit-learn's force_finite). 0 is the mean predictor; negative is worse than it. With weights,
+ * the weighted mean and weighted sums of squares (scikit-learn's sample_weight).
  */
-export function r2Score(predictions: MatrixLike, targets: MatrixLike): number {
-  const [p, t] = pair(predictions, targets);
+export function r2Score(predictions: MatrixLike, targets: MatrixLike, weights?: SampleWeights): number {
+  const [p, t, w] = pair(predictions, targets, weights);
   const { rows, cols } = t;
+  const weightSum = totalWeight(w, rows);
   let total = 0;
   for (let c = 0; c < cols; c++) {
     let mean = 0;
-    for (let r = 0; r < rows; r++) mean += t.data[r * cols + c];
-    mean /= rows;
+    for (let r = 0; r < rows; r++) mean += w(r) * t.data[r * cols + c];
+    mean /= weightSum;
     let res = 0;
     let tot = 0;
     for (let r = 0; r < rows; r++) {
-      res += (t.data[r * cols + c] - p.data[r * cols + c]) ** 2;
-      tot += (t.data[r * cols + c] - mean) ** 2;
+      res += w(r) * (t.data[r * cols + c] - p.data[r * cols + c]) ** 2;
+      tot += w(r) * (t.data[r * cols + c] - mean) ** 2;
     }
     total += tot === 0 ? (res === 0 ? 1 : 0) : 1 - res / tot;
   }
@@ -87,14 +126,14 @@ export function predictedClasses(m: Matrix): Int32Array {
   return out;
 }
 
-/** Fraction of rows whose predicted class equals the target class (0/1 column or one-hot rows). */
-export function accuracy(predictions: MatrixLike, targets: MatrixLike): number {
-  const [p, t] = pair(predictions, targets);
+/** (Weighted) fraction of rows whose predicted class equals the target class (0/1 column or one-hot rows). */
+export function accuracy(predictions: MatrixLike, targets: MatrixLike, weights?: SampleWeights): number {
+  const [p, t, w] = pair(predictions, targets, weights);
   const a = predictedClasses(p);
   const b = predictedClasses(t);
   let hits = 0;
-  for (let r = 0; r < a.length; r++) if (a[r] === b[r]) hits++;
-  return hits / a.length;
+  for (let r = 0; r < a.length; r++) if (a[r] === b[r]) hits += w(r);
+  return hits / totalWeight(w, a.length);
 }
 
 /**
@@ -102,36 +141,42 @@ export function accuracy(predictions: MatrixLike, targets: MatrixLike): number {
  * −Σ t·log p per row for several. Probabilities are clipped to [1e-15, 1 − 1e-15] (scikit-learn's
  * log_loss before 1.5), so a confident mistake costs about 34.5, not infinity.
  */
-export function logLoss(predictions: MatrixLike, targets: MatrixLike): number {
-  const [p, t] = pair(predictions, targets);
+export function logLoss(predictions: MatrixLike, targets: MatrixLike, weights?: SampleWeights): number {
+  const [p, t, w] = pair(predictions, targets, weights);
   const eps = 1e-15;
   const clip = (v: number) => Math.min(Math.max(v, eps), 1 - eps);
   let sum = 0;
   for (let r = 0; r < p.rows; r++) {
+    let row = 0;
     if (p.cols === 1) {
       const q = clip(p.data[r]);
-      sum -= t.data[r] * Math.log(q) + (1 - t.data[r]) * Math.log(1 - q);
+      row -= t.data[r] * Math.log(q) + (1 - t.data[r]) * Math.log(1 - q);
     } else {
       for (let c = 0; c < p.cols; c++) {
         const v = t.data[r * p.cols + c];
-        if (v !== 0) sum -= v * Math.log(clip(p.data[r * p.cols + c]));
+        if (v !== 0) row -= v * Math.log(clip(p.data[r * p.cols + c]));
       }
     }
+    sum += w(r) * row;
   }
-  return sum / p.rows;
+  return sum / totalWeight(w, p.rows);
 }
 
 /**
  * counts[actual][predicted] (scikit-learn's confusion_matrix layout: rows are the true classes).
- * Classes are 0/1 for one column, the column indices for several.
+ * Classes are 0/1 for one column, the column indices for several. With weights, sums of weights.
  */
-export function confusionMatrix(predictions: MatrixLike, targets: MatrixLike): number[][] {
-  const [p, t] = pair(predictions, targets);
+export function confusionMatrix(
+  predictions: MatrixLike,
+  targets: MatrixLike,
+  weights?: SampleWeights,
+): number[][] {
+  const [p, t, w] = pair(predictions, targets, weights);
   const k = Math.max(2, t.cols);
   const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const a = predictedClasses(p);
   const b = predictedClasses(t);
-  for (let r = 0; r < a.length; r++) counts[b[r]][a[r]]++;
+  for (let r = 0; r < a.length; r++) counts[b[r]][a[r]] += w(r);
   return counts;
 }
 
@@ -139,8 +184,12 @@ export function confusionMatrix(predictions: MatrixLike, targets: MatrixLike): n
  * Recall of each class (correct / rows of that class, from the confusion matrix; NaN for a class
  * with no rows), in the order of the target columns (binary: [0, 1]).
  */
-export function perClassRecall(predictions: MatrixLike, targets: MatrixLike): number[] {
-  return confusionMatrix(predictions, targets).map((row, k) => {
+export function perClassRecall(
+  predictions: MatrixLike,
+  targets: MatrixLike,
+  weights?: SampleWeights,
+): number[] {
+  return confusionMatrix(predictions, targets, weights).map((row, k) => {
     const rows = row.reduce((a, b) => a + b, 0);
     return rows > 0 ? row[k] / rows : Number.NaN;
   });
@@ -150,12 +199,19 @@ export function perClassRecall(predictions: MatrixLike, targets: MatrixLike): nu
  * Balanced accuracy: the mean recall over the classes present in the targets (scikit-learn's
  * balanced_accuracy_score), which a majority-class predictor scores 1/k on, however imbalanced.
  */
-export function balancedAccuracy(predictions: MatrixLike, targets: MatrixLike): number {
-  const present = perClassRecall(predictions, targets).filter((v) => !Number.isNaN(v));
+export function balancedAccuracy(
+  predictions: MatrixLike,
+  targets: MatrixLike,
+  weights?: SampleWeights,
+): number {
+  const present = perClassRecall(predictions, targets, weights).filter((v) => !Number.isNaN(v));
   return present.reduce((a, b) => a + b, 0) / present.length;
 }
 
-export const metrics: Record<MetricName, (predictions: MatrixLike, targets: MatrixLike) => number> = {
+export const metrics: Record<
+  MetricName,
+  (predictions: MatrixLike, targets: MatrixLike, weights?: SampleWeights) => number
+> = {
   mse: meanSquaredError,
   rmse: rootMeanSquaredError,
   mae: meanAbsoluteError,
@@ -176,14 +232,15 @@ export function checkMetrics(names: unknown, option = 'metrics'): MetricName[] {
   return names as MetricName[];
 }
 
-/** Each named metric of predictions against targets. */
+/** Each named metric of predictions against targets (weighted by row when weights are given). */
 export function computeMetrics(
   names: readonly MetricName[],
   predictions: MatrixLike,
   targets: MatrixLike,
+  weights?: SampleWeights,
 ): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const n of names) out[n] = metrics[n](predictions, targets);
+  for (const n of names) out[n] = metrics[n](predictions, targets, weights);
   return out;
 }
 
@@ -205,9 +262,10 @@ export function baselineMetrics(
   names: readonly MetricName[],
   trainTargets: MatrixLike,
   targets: MatrixLike = trainTargets,
+  weights?: SampleWeights,
 ): Record<string, number> {
   const t = toMatrix(targets, 'targets');
-  return computeMetrics(names, baselinePredictions(trainTargets, t.rows), t);
+  return computeMetrics(names, baselinePredictions(trainTargets, t.rows), t, weights);
 }
 
 export function columnMeans(m: Matrix): Float64Array {

@@ -81,7 +81,7 @@ export class TrainingRun {
   /** the shuffling generator's state at the start of the epoch in progress */
   private epochRandom: number[];
   private learningRate = NaN;
-  /** sums over the epoch in progress: cost·rows, data loss·rows, rows */
+  /** sums over the epoch in progress: cost·rows, data loss·rows, rows (with weights: ·Σ w, Σ w) */
   private sums: [number, number, number] = [0, 0, 0];
   /** a callback asked to stop */
   private stopped = false;
@@ -115,7 +115,8 @@ export class TrainingRun {
     this.epochs = settings.epochs;
     this.random = new Random(settings.seed);
     this.data = prepareData(network, X, Y, fitOptions, settings, this.random, raw === true);
-    this.batchList = new Batches(this.data.xs, this.data.ys, settings.batchSize, network.dtype);
+    const { xs, ys, weights } = this.data;
+    this.batchList = new Batches(xs, ys, settings.batchSize, network.dtype, weights.loss);
     this.batches = this.batchList.count;
     this.schedule = new LearningRateSchedule(
       fitOptions.schedule,
@@ -217,14 +218,14 @@ export class TrainingRun {
   private batchStep(): StepInfo {
     const { network, optimizer } = this;
     const b = this.batchIndex;
-    const { x, y } = this.batchList.get(b);
-    const terms = network.computeGradient(x, y);
+    const { x, y, w } = this.batchList.get(b);
+    const terms = network.computeGradient(x, y, undefined, false, w);
     this.checkLoss(terms.total, b + 1);
     if (this.settings.clipNorm) clipGradient(network.grads, this.settings.clipNorm);
     optimizer.step(network.params, network.grads);
     // a step can overflow the weights even from a finite loss (the last step is checked by no later loss)
     if (!allFinite(network.params)) this.diverge(NaN, b + 1);
-    this.addToEpoch(terms.total, terms.data, x.rows);
+    this.addToEpoch(terms.total, terms.data, w ? weightSum(w) : x.rows);
     this.batchIndex = b + 1;
     const info = this.stepInfo(terms.total, terms.data, x.rows);
     if (this.options.onBatch) {
@@ -241,14 +242,15 @@ export class TrainingRun {
   /** One L-BFGS iteration over the whole training set; its line search re-evaluates the cost. */
   private closureStep(): StepInfo {
     const { network, optimizer, data } = this;
+    const w = data.weights.loss ?? undefined;
     const closure = () => {
-      const t = network.computeGradient(data.xs, data.ys);
+      const t = network.computeGradient(data.xs, data.ys, undefined, false, w);
       this.closureTerms = t;
       return t.total;
     };
     // the last line-search evaluation left the cost and gradient at the current params
     const terms = Number.isNaN(this.closureTerms.total)
-      ? network.computeGradient(data.xs, data.ys)
+      ? network.computeGradient(data.xs, data.ys, undefined, false, w)
       : this.closureTerms;
     this.checkLoss(terms.total, 1);
     const rows = data.xs.rows;
@@ -312,7 +314,9 @@ export class TrainingRun {
     this.batchIndex = 0;
     this.inEpoch = false;
     const metrics = settings.metrics;
-    const trainMetrics = metrics.length ? evaluateScaled(network, data.xs, data.y, metrics).metrics : {};
+    const trainMetrics = metrics.length
+      ? evaluateScaled(network, data.xs, data.y, metrics, undefined, data.weights).metrics
+      : {};
     let valLoss: number | undefined;
     let valMetrics: Record<string, number> = {};
     if (data.validation && data.validationScaled) {
@@ -322,6 +326,7 @@ export class TrainingRun {
         data.validation.y,
         metrics,
         data.validationScaled.y,
+        data.validationWeights,
       );
       valLoss = ev.loss;
       valMetrics = ev.metrics;
@@ -459,6 +464,13 @@ function withoutRunOptions(options: TrainingRunOptions): FitOptions {
   if (typeof options !== 'object' || options === null) return options;
   const { maxLoss: _maxLoss, recordHistory: _recordHistory, raw: _raw, ...fitOptions } = options;
   return fitOptions;
+}
+
+/** Σ w: a weighted batch's share of its epoch's loss. */
+function weightSum(w: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < w.length; i++) sum += w[i];
+  return sum;
 }
 
 /** History's per-epoch lists, empty (metric names kept). */

@@ -19,7 +19,14 @@ import {
   loadTrainingData,
   type DataFlags,
 } from '../options.js';
-import { buildNetwork, resolveSettings, type TrainFlags } from '../training.js';
+import {
+  buildNetwork,
+  resolveSettings,
+  weightOptions,
+  type TrainFlags,
+  type TrainSettings,
+} from '../training.js';
+import type { ClassWeight } from '../../train/index.js';
 
 interface Flags extends DataFlags, TrainFlags {
   model?: string;
@@ -60,12 +67,15 @@ function diagnoseModel(flags: Flags, file: string): DoctorReport {
   if (!flags.data && !flags.dataset)
     throw new UsageError('doctor --model needs data: --data FILE or --dataset NAME');
   const network = modelNetwork(model, file);
-  const { x, y, inputNames } = loadDataForEncoding(flags, model.encoding).encoded;
+  const loaded = loadDataForEncoding(flags, model.encoding);
+  const { x, y, inputNames } = loaded.encoded;
   const s = model.settings as {
     optimizer?: string;
     learningRate?: number;
     batchSize?: number;
     epochs?: number;
+    classWeight?: ClassWeight;
+    weightColumn?: string;
   };
   const h = model.history as { loss?: number[]; valLoss?: number[] } | undefined;
   // the model's network predicts in original units: the doctor sees the data as training did
@@ -79,6 +89,7 @@ function diagnoseModel(flags: Flags, file: string): DoctorReport {
       batchSize: s.batchSize,
       scale: Boolean(network.scaling),
       trained: true,
+      ...weightOptions(s as TrainSettings, loaded), // the weights it was trained with
       columns: columnNames(inputNames, model.encoding),
       ...(h?.loss
         ? { history: { loss: h.loss, ...(h.valLoss?.length ? { validationLoss: h.valLoss } : {}) } }
@@ -104,6 +115,7 @@ function diagnoseNew(flags: Flags): DoctorReport {
       batchSize: settings.batchSize,
       scale: settings.scale,
       seed: settings.seed,
+      ...weightOptions(settings, data),
       columns: columnNames(inputNames, data.encoding),
     },
   );

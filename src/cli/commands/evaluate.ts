@@ -2,7 +2,13 @@
 // rows used and the rows left out (missing cells) and why.
 
 import type { Command } from 'commander';
-import { applyEncoding, dataNotes, type DecimalMark, type ThousandsSeparator } from '../../data/index.js';
+import {
+  applyEncoding,
+  dataNotes,
+  weightColumn,
+  type DecimalMark,
+  type ThousandsSeparator,
+} from '../../data/index.js';
 import { modelNetwork } from '../../io/index.js';
 import { UsageError } from '../errors.js';
 import { evaluate, formatEvaluation } from '../evaluation.js';
@@ -17,6 +23,7 @@ interface Flags {
   json?: boolean;
   decimal?: DecimalMark;
   thousands?: ThousandsSeparator;
+  weightColumn?: string;
 }
 
 export function register(program: Command): void {
@@ -26,11 +33,15 @@ export function register(program: Command): void {
     .requiredOption('--model <file>', 'model file written by train')
     .requiredOption('--data <file>', 'CSV or JSON records with the same columns as the training data')
     .option('--drop-missing', 'leave out rows with missing cells (counted in the report)')
+    .option(
+      '--weight-column <column>',
+      'a column of row weights (numbers ≥ 0): also report the metrics weighted by it (default: none)',
+    )
     .addOption(decimalOption())
     .addOption(thousandsOption())
     .option(
       '--json',
-      'print one JSON object: {"r2", "rmse", "mae", "mse"} or {"accuracy", "logLoss", "confusion"}, plus "rows" (used), and "rowsLeftOut" and "notes" when rows were left out; an undefined metric is null',
+      'print one JSON object: {"r2", "rmse", "mae", "mse"} or {"accuracy", "logLoss", "balancedAccuracy", "recall", "confusion"}, plus "rows" (used), "weighted" with --weight-column, and "rowsLeftOut" and "notes" when rows were left out; an undefined metric is null',
     )
     .addHelpText(
       'after',
@@ -51,7 +62,8 @@ function run(opts: Flags): void {
   });
   checkInputs(network, enc.x.cols, opts.model, opts.data);
   if (enc.y === null) throw new UsageError(`${opts.data}: no target columns`); // withTarget: never
-  const e = evaluate(network, model.encoding, enc.x, enc.y);
+  const weights = opts.weightColumn ? weightColumn(table, opts.weightColumn, enc.rows) : null;
+  const e = evaluate(network, model.encoding, enc.x, enc.y, weights);
   const notes = dataNotes(table, enc);
   if (opts.json) {
     console.log(
@@ -60,6 +72,8 @@ function run(opts: Flags): void {
         rows: e.rows,
         ...(enc.left.length ? { rowsLeftOut: enc.left.length } : {}),
         ...(e.undefined ? { undefined: e.undefined } : {}),
+        ...(e.recall ? { recall: e.recall } : {}),
+        ...(e.weighted ? { weighted: e.weighted } : {}),
         ...(e.confusion ? { confusion: e.confusion } : {}),
         ...(notes.length ? { notes } : {}),
       }),

@@ -11,10 +11,11 @@ import {
   referenceScores,
   scalingWarnings,
   type EpochInfo,
+  metricNames,
   type FitCheckpoint,
   type MetricName,
 } from '../../train/index.js';
-import { evaluate, formatEvaluation, formatNumber } from '../evaluation.js';
+import { evaluate, formatEvaluation, formatNumber, type Evaluation } from '../evaluation.js';
 import { loadModel, writeAtomic } from '../files.js';
 import { addDataOptions, addNetworkOptions, addTrainingOptions, integer } from '../options.js';
 import { chartsFor, writePlots } from '../plots.js';
@@ -25,7 +26,7 @@ import { removeStaleTemporaryFiles } from '../checkpoint-temp.js';
 import { SignalWatch, exitCode } from '../signals.js';
 import { modelFile, type RunRecord } from '../train-model.js';
 import { freshStart, resumeStart, trainPaths, type StartFlags, type TrainStart } from '../train-resume.js';
-import { fitOptions, holdOutByDefault, trainSteps } from '../training.js';
+import { fitOptions, holdOutByDefault, trainSteps, weightOptions } from '../training.js';
 
 type WriteCheckpoint = (run: TrainingRun, reason: string) => FitCheckpoint;
 
@@ -139,6 +140,7 @@ async function trainRun(
   let progress: Progress | null = null;
   const run: TrainingRun = new TrainingRun(network, data.encoded.x, data.encoded.y, {
     ...fitOptions(settings, data.encoding.target.task),
+    ...weightOptions(settings, data),
     ...(resume ? { resume } : {}),
     onEpoch: (info) => {
       progress?.update(epochReport(info, run.epochs));
@@ -179,6 +181,12 @@ function describeRun(log: (line: string) => void, start: TrainStart, epochs: num
     `network ${[network.inputSize, ...network.layers.map((l) => l.outputSize)].join('-')}${hidden.length ? `, ${hidden[0]}` : ''}, ` +
       `${settings.optimizer ?? 'adam'}${settings.learningRate !== undefined ? ` lr ${settings.learningRate}` : ''}, ${epochs} epochs, seed ${settings.seed}`,
   );
+  const { classWeight, weightColumn } = settings;
+  if (classWeight !== undefined || weightColumn)
+    log(
+      `rows weighted in the loss${weightColumn ? ` by column ${weightColumn}` : ''}${weightColumn && classWeight ? ' and' : ''}` +
+        `${classWeight === undefined ? '' : ` by class (${typeof classWeight === 'string' ? classWeight : JSON.stringify(classWeight)})`}`,
+    );
   // the loss shown while training is the network's own: on standardized targets for a scaled regression
   if (data.encoding.target.task === 'regression' && settings.scale)
     log(
@@ -250,6 +258,7 @@ async function finish(
       epochs: history.epochs,
       stopReason: history.stopReason,
       task: taskSummary(data.encoding.target),
+      ...weightsSummary(record.settings),
       metrics: model.metrics,
       plots,
     };
@@ -270,15 +279,18 @@ async function finish(
  */
 function runScores(run: TrainingRun, encoding: Encoding, seed: number) {
   const { network, data } = run;
-  const trainEval = evaluate(network, encoding, data.x, data.y);
+  const trainEval = evaluate(network, encoding, data.x, data.y, data.weights.sample);
   const heldOutRows = data.validation;
-  const heldOut = heldOutRows && evaluate(network, encoding, heldOutRows.x, heldOutRows.y);
+  const heldOut =
+    heldOutRows && evaluate(network, encoding, heldOutRows.x, heldOutRows.y, data.validationWeights.sample);
   const training = heldOut
     ? `training set (${data.x.rows} rows; the held-out rows excluded)`
     : `training set (${data.x.rows} rows)`;
   const lines = [`${training}:\n${indent(formatEvaluation(trainEval))}`];
-  if (!heldOutRows || !heldOut) return { metrics: { train: trainEval.metrics }, lines };
-  const names = Object.keys(heldOut.metrics).filter((k) => k !== 'mse') as MetricName[];
+  if (!heldOutRows || !heldOut) return { metrics: { train: scoreRecord(trainEval) }, lines };
+  const names = Object.keys(heldOut.metrics).filter(
+    (k): k is MetricName => k !== 'mse' && metricNames.includes(k as MetricName),
+  );
   const refs = referenceScores(data, heldOutRows, encoding.target.task, names, seed);
   const listed = (m: Record<string, number>) => names.map((k) => `${k} ${formatNumber(m[k])}`).join(', ');
   const trivial = encoding.target.task === 'regression' ? 'the training mean' : 'the class prior';
@@ -288,12 +300,31 @@ function runScores(run: TrainingRun, encoding: Encoding, seed: number) {
     `  on the same held-out rows, linear model (no hidden layer): ${listed(refs.linear)}`,
   );
   return {
-    metrics: { train: trainEval.metrics, heldOut: { rows: heldOutRows.x.rows, ...heldOut.metrics }, ...refs },
+    metrics: {
+      train: scoreRecord(trainEval),
+      heldOut: { rows: heldOutRows.x.rows, ...scoreRecord(heldOut) },
+      ...refs,
+    },
     lines,
   };
 }
 
+/** An evaluation's metrics for the model file and --json, the weighted ones under `weighted`. */
+const scoreRecord = (e: Evaluation) => ({ ...e.metrics, ...(e.weighted ? { weighted: e.weighted } : {}) });
+
 const indent = (text: string) => text.replace(/^(?=.)/gm, '  ');
+
+/** The weights for --json, as given (absent without). */
+function weightsSummary(settings: RunRecord['settings']) {
+  const { classWeight, weightColumn } = settings;
+  if (classWeight === undefined && weightColumn === undefined) return {};
+  return {
+    weights: {
+      ...(classWeight !== undefined ? { classWeight } : {}),
+      ...(weightColumn ? { weightColumn } : {}),
+    },
+  };
+}
 
 /** The task for --json: what it is, and when inferred, why and the flag that overrides it. */
 function taskSummary(target: TargetEncoding) {
