@@ -9,6 +9,8 @@
 //                  dense-wasm.ts its WebAssembly implementation (nn/dense.ts calls these)
 //   names.ts       the registry of WebAssembly kernel names, shared by the generators and callers
 //   recent-sizes.ts  the buffers of the two most recent batch sizes (RecentSizes)
+//   resident.ts    long-lived buffers in the WebAssembly memory (a network's parameters and
+//                  gradients, optimizer moments), freed by release() or when their owners are collected
 //   wasm/          the SIMD128 kernels: encoder.ts (a small binary encoder), emit.ts (the
 //                  generators' per-precision vocabulary), generate.ts (the kernel generators: gemm_nn, gemm_nt, act_backward, column_sums, dot, sgd_step,
 //                  adam_step, each in f32 and f64), fused.ts (one-sweep forward and backward
@@ -29,6 +31,7 @@ export {
 } from './dense.js';
 export { WasmDenseKernels, wasmDenseKernels } from './dense-wasm.js';
 export { RecentSizes } from './recent-sizes.js';
+export { ResidentBlock, residentBlock } from './resident.js';
 export { kernelNames } from './names.js';
 export { setKernelBackend, kernelBackend, type KernelBackend } from './backend.js';
 export { wasmReady, wasmRuntime, wasmFailure, WasmRuntime, type KernelExports } from './wasm/runtime.js';
