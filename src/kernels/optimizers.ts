@@ -1,4 +1,4 @@
-// Optimizer updates and reductions over flat buffers: the JavaScript reference loops, and the
+// Optimizer updates (sgd, momentum, adam) and reductions over flat buffers: the JavaScript reference loops, and the
 // dispatch to their WebAssembly twins when every buffer lives in the kernels' memory (see
 // `allocate`). Buffers elsewhere (plain Float64Arrays) take the JavaScript loop: copying them in and
 // out would cost more than the update itself.
@@ -34,6 +34,47 @@ export function sgdStep(params: FloatArray, grads: FloatArray, learningRate: num
     return;
   }
   for (let i = 0; i < n; i++) params[i] -= learningRate * grads[i];
+}
+
+/**
+ * One momentum step (PyTorch's torch.optim.SGD, dampening 0) over params[n], grads[n] and the
+ * velocity v[n]:  v ← μ·v + g;  θ ← θ − η·v,  or with `nesterov` θ ← θ − η·(g + μ·v).
+ */
+export function momentumStep(
+  params: FloatArray,
+  grads: FloatArray,
+  v: FloatArray,
+  learningRate: number,
+  momentum: number,
+  nesterov: boolean,
+): void {
+  const n = params.length;
+  const wasm = addresses([params, grads, v]);
+  if (wasm) {
+    const { rt, at } = wasm;
+    rt.kernels[kernelNames.momentumStep(suffix(params), nesterov)](
+      at[0],
+      at[1],
+      at[2],
+      n,
+      learningRate,
+      momentum,
+    );
+    return;
+  }
+  const lr = learningRate;
+  const mu = momentum;
+  if (nesterov) {
+    for (let i = 0; i < n; i++) {
+      v[i] = mu * v[i] + grads[i];
+      params[i] -= lr * (grads[i] + mu * v[i]);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      v[i] = mu * v[i] + grads[i];
+      params[i] -= lr * v[i];
+    }
+  }
 }
 
 export interface AdamStepOptions {

@@ -86,3 +86,25 @@ export function residentBlock(bytes: number): ResidentBlock | null {
   new Uint8Array(rt.buffer, address, bytes).fill(0);
   return new ResidentBlock(rt, address, bytes);
 }
+
+/** Whether `a` lives in the kernels' memory while they are the backend (the kernels then work on it in place). */
+export function isResident(a: FloatArray): boolean {
+  const rt = activeRuntime();
+  return rt !== null && rt.addressOf(a) >= 0;
+}
+
+/**
+ * A copy of `values` in the kernels' memory, freed by the block's release() or once `owner` is
+ * collected; null where residentBlock gives none.
+ */
+export function residentCopy(
+  values: Float64Array,
+  owner: object,
+): { view: Float64Array; block: ResidentBlock } | null {
+  const block = residentBlock(values.length * 8);
+  if (!block) return null;
+  const view = block.view('float64', 0, values.length) as Float64Array;
+  view.set(values);
+  block.releaseWhenCollected([owner]);
+  return { view, block };
+}
