@@ -16,6 +16,7 @@ import {
   Random,
   type FitCheckpoint,
   type FitOptions,
+  type Layer,
   type NetworkJSON,
 } from '../src/index.js';
 
@@ -165,6 +166,24 @@ test('dispose(): idempotent, frees the memory, and later use throws NetworkDispo
     assert.throws(use, (e: Error) => e instanceof NetworkDisposedError && e.name === 'NetworkDisposedError');
   }
   assert.equal(net.isResident, false);
+});
+
+test("a network over another one's layers (as the doctor's probes make): disposing it leaves the first intact", () => {
+  const X = toMatrix(x, 'x', 2);
+  const Y = toMatrix(y, 'y', 1);
+  const a = makeNet(shapes[0]);
+  const before = a.computeGradient(X, Y).total;
+  const grads = Float64Array.from(a.grads);
+  const b = new Network({ layers: a.layers as Layer[], weightDecay: 0.1 });
+  b.computeGradient(X, Y);
+  for (const ref of a.parameterRefs) {
+    const n = ref.parameter.value.length;
+    ref.parameter.value = a.params.subarray(ref.offset, ref.offset + n);
+    ref.parameter.grad = a.grads.subarray(ref.offset, ref.offset + n);
+  }
+  b.dispose();
+  assert.equal(a.computeGradient(X, Y).total, before);
+  assertSameBits(a.grads, grads, 'gradients after the other network was disposed');
 });
 
 /** Makes and trains `count` networks (and Adam state), disposing each or dropping it; prints the memory's figures. */

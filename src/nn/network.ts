@@ -245,6 +245,8 @@ export class Network {
     if (this.disposed) return;
     this.disposed = true;
     const block = this.resident;
+    // a layer whose parameters view another network's buffers now (shared layers) is left alone
+    const owned = this.layers.filter((l) => !block || l.parameters.some((p) => block.holds(p.value)));
     if (block) {
       for (const { parameter: p } of this.parameterRefs) {
         if (block.holds(p.value)) p.value = p.value.slice();
@@ -252,7 +254,7 @@ export class Network {
       }
       block.release();
     }
-    for (const layer of this.layers) layer.dispose?.();
+    for (const layer of owned) layer.dispose?.();
     this.forwardOutput = null;
     this.inputGradient = null;
   }
