@@ -110,7 +110,7 @@ const released = new FinalizationRegistry<{ rt: WasmRuntime; blocks: number[] }>
 
 /**
  * Where the last pass found its parameters and put its gradients: the addresses of resident
- * buffers, or of this layer's copies (`copied` says which, for the copy out).
+ * buffers, or of this layer's copies (the `…Copied` flags say which gradients to copy out).
  */
 interface ParameterAddresses {
   weight: number;
@@ -176,7 +176,7 @@ export class WasmDenseKernels implements DenseKernels {
     released.register(this, this.holdings, this.holdings);
   }
 
-  /** Frees every block of this layer's (the kernels object is not used again). */
+  /** Frees every block this layer holds (the kernels object is not used again). */
   dispose(): void {
     released.unregister(this.holdings);
     for (const b of this.blocks) this.rt.release(b);
@@ -317,13 +317,16 @@ export class WasmDenseKernels implements DenseKernels {
    */
   private placeParameters(layer: LayerBuffers, weight: FloatArray, bias: FloatArray): void {
     const at = this.at;
+    // a one-input layer with a fused activation recomputes z later (storePreActivation) from the
+    // weights of this pass, which a step in between may change: it copies them (2·O values)
+    const keep = this.spec.inputSize === 1 && this.epilogue !== 'linear';
     // a resident weight lives in a shared memory (kernels/resident.ts): its view stays valid
     at.weightView = at.weight >= 0 ? weight : null;
-    if (at.weight < 0) {
+    if (at.weight < 0 || keep) {
       layer.views.weight.set(weight);
       at.weight = layer.weight;
     }
-    if (at.bias < 0) {
+    if (at.bias < 0 || keep) {
       layer.views.bias.set(bias);
       at.bias = layer.bias;
     }
