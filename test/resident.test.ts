@@ -255,3 +255,34 @@ test('heap: 1,000 networks made and dropped, with and without dispose, leave the
     );
   }
 });
+
+test('momentumStep and its Nesterov form on buffers in the kernels memory equal the JavaScript loops', () => {
+  for (const dtype of ['float64', 'float32'] as const) {
+    for (const nesterov of [false, true]) {
+      const n = 37; // vectors and a scalar tail
+      const random = new Random(2);
+      const fill = (a: Float64Array | Float32Array) => a.forEach((_, i) => (a[i] = random.normal()));
+      const fast = {
+        p: kernels.allocate(dtype, n),
+        g: kernels.allocate(dtype, n),
+        v: kernels.allocate(dtype, n),
+      };
+      for (const a of Object.values(fast)) fill(a);
+      const slow = { p: fast.p.slice(), g: fast.g.slice(), v: fast.v.slice() };
+      for (let step = 0; step < 3; step++) {
+        kernels.momentumStep(fast.p, fast.g, fast.v, 0.05, 0.9, nesterov);
+        on('js', () => kernels.momentumStep(slow.p, slow.g, slow.v, 0.05, 0.9, nesterov));
+      }
+      // float64: the same operations in the same order; float32: the kernel rounds μ·v and η·v to
+      // float32 where the JavaScript loop rounds once, after float64 arithmetic
+      for (const key of ['p', 'v'] as const) {
+        const what = `${key} (${dtype}, nesterov ${nesterov})`;
+        if (dtype === 'float64') assertSameBits(fast[key], slow[key], what);
+        else
+          fast[key].forEach((a, i) =>
+            assert.ok(Math.abs(a - slow[key][i]) <= 1e-6 * (1 + Math.abs(a)), `${what} [${i}]`),
+          );
+      }
+    }
+  }
+});
