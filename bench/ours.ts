@@ -130,7 +130,7 @@ export function tabularData(): { x: number[][]; y: number[][] } {
  * linear output, MSE, Adam (learning rate 0.001, as scikit-learn's), 1,000 full-batch epochs
  * through `fit`, inputs unscaled (the table is already of unit scale; the peers do not scale either).
  */
-function tabularDefault(dtype: 'float64' | 'float32'): number {
+export function tabularDefault(dtype: 'float64' | 'float32'): number {
   const { x, y } = tabularData();
   const run = () => {
     const net = new Network({

@@ -56,6 +56,7 @@ export {
   Network,
   NETWORK_LIMITS,
   NetworkSizeError,
+  NetworkDisposedError,
   checkNetworkSize,
   type NetworkOptions,
   type NetworkJSON,

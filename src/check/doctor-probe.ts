@@ -278,6 +278,7 @@ export function withPenalties<T>(
       ref.parameter.value = network.params.subarray(ref.offset, ref.offset + n);
       ref.parameter.grad = network.grads.subarray(ref.offset, ref.offset + n);
     }
+    temp.dispose(); // its parameter buffers (the layers are network's again)
   }
 }
 

@@ -4,9 +4,11 @@
 // softplus and gelu are approximations within a few ulps of Math.* (wasm/vmath.ts), the same in
 // every run.
 //
-// Parameters stay ordinary typed arrays (the network's flat buffers): each forward copies them into
-// the kernels' memory and each backward copies their gradients out, O(parameters) per step against
-// O(batch × parameters) of arithmetic. Activations and their gradients stay inside.
+// Parameters resident in the kernels' memory (a network's flat buffers, kernels/resident.ts) are
+// read and written in place: the kernels take their addresses, and the gradients are written
+// straight into the network's grads. Ordinary typed arrays (the reference backend made them, or
+// the memory is not shared) are copied in at each forward and their gradients copied out at each
+// backward, O(parameters) per step. Activations and their gradients always stay inside.
 // Layers with one input or one output (the seed's [1, 64, 1]) take one-sweep kernels (fused.ts):
 // forward writes f(z) only (z is stored when preActivation() asks), and backward forms dZ on the
 // fly while it sums dWeight and dBias and writes dInput, instead of four sweeps of separate
@@ -87,7 +89,7 @@ interface LayerAddresses {
   weightT: number;
   /** [O] */
   bias: number;
-  /** [I×O] and [O×I]: ∂loss/∂weight, computed here and copied to the parameter's grad */
+  /** [I×O] and [O×I]: ∂loss/∂weight, computed here and copied to the parameter's grad (when not resident) */
   dWeight: number;
   dWeightT: number;
   dBias: number;
@@ -107,10 +109,25 @@ interface Workspace {
   views: { z: Matrix; out: Matrix; dZ: Matrix; dInput: Matrix; input: FloatArray };
 }
 
-/** Frees the blocks of collected kernels in the kernels' memory. */
+/** Frees the blocks of collected kernels in the kernels' memory (dispose() frees them at once). */
 const released = new FinalizationRegistry<{ rt: WasmRuntime; blocks: number[] }>(({ rt, blocks }) => {
   for (const b of blocks) rt.release(b);
 });
+
+/**
+ * Where the last pass found its parameters and put its gradients: the addresses of resident
+ * buffers, or of this layer's copies (the `…Copied` flags say which gradients to copy out).
+ */
+interface ParameterAddresses {
+  weight: number;
+  bias: number;
+  /** the weight's view (resident in a shared memory, so it never detaches), or null: the layer's copy */
+  weightView: FloatArray | null;
+  dWeight: number;
+  dBias: number;
+  dWeightCopied: boolean;
+  dBiasCopied: boolean;
+}
 
 /**
  * The WebAssembly kernels for a layer while that backend is in use: `current` when it runs on the
@@ -137,6 +154,17 @@ export class WasmDenseKernels implements DenseKernels {
   private inputAt = 0;
   /** set when the last forward (one-input kernel) skipped storing z: stored on demand */
   private zPending = false;
+  private readonly at: ParameterAddresses = {
+    weight: 0,
+    bias: 0,
+    weightView: null,
+    dWeight: 0,
+    dBias: 0,
+    dWeightCopied: false,
+    dBiasCopied: false,
+  };
+  /** the fallback's registration, dropped by dispose() */
+  private readonly holdings: { rt: WasmRuntime; blocks: number[] };
 
   constructor(
     readonly rt: WasmRuntime,
@@ -150,15 +178,28 @@ export class WasmDenseKernels implements DenseKernels {
       (rows) => this.makeWorkspace(rows),
       (dropped) => this.releaseBlocks(dropped.blocks),
     );
-    released.register(this, { rt, blocks: this.blocks });
+    this.holdings = { rt, blocks: this.blocks };
+    released.register(this, this.holdings, this.holdings);
+  }
+
+  /** Frees every block this layer holds (the kernels object is not used again). */
+  dispose(): void {
+    released.unregister(this.holdings);
+    for (const b of this.blocks) this.rt.release(b);
+    this.blocks.length = 0;
+    this.layer = null;
+    this.work = null;
   }
 
   /** The output, or null when the kernels' memory could not hold this layer's buffers. */
   forward(input: Matrix, weight: FloatArray, bias: FloatArray): Matrix | null {
     const { inputSize: I, outputSize: O } = this.spec;
     const N = input.rows;
-    // the input's address first: allocating below may grow an unshared memory and detach its view
+    // the addresses first: allocating below may grow an unshared memory and detach their views
     let inputAt = this.rt.addressOf(input.data);
+    const at = this.at;
+    at.weight = this.rt.addressOf(weight);
+    at.bias = this.rt.addressOf(bias);
     let layer: LayerBuffers;
     let w: Workspace;
     try {
@@ -174,17 +215,15 @@ export class WasmDenseKernels implements DenseKernels {
       views.input.set(input.data);
       inputAt = w.input;
     }
-    layer.views.weight.set(weight);
-    layer.views.bias.set(bias);
+    this.placeParameters(layer, weight, bias);
     const k = this.kernels;
     const fused = this.epilogue !== 'linear';
     // one input and a fused activation: z is not stored (the backward pass recomputes it)
     this.zPending = I === 1 && fused;
     const a = this.alpha;
-    if (I === 1)
-      k.forwardOneInput(this.zPending ? 0 : w.z, w.out, inputAt, layer.weight, layer.bias, N, O, a);
-    else if (O === 1) k.forwardOneOutput(w.z, w.out, inputAt, layer.weight, layer.bias, N, I, a);
-    else k.forward(w.z, w.out, inputAt, I, 1, layer.weight, layer.bias, N, I, O, a);
+    if (I === 1) k.forwardOneInput(this.zPending ? 0 : w.z, w.out, inputAt, at.weight, at.bias, N, O, a);
+    else if (O === 1) k.forwardOneOutput(w.z, w.out, inputAt, at.weight, at.bias, N, I, a);
+    else k.forward(w.z, w.out, inputAt, I, 1, at.weight, at.bias, N, I, O, a);
     if (fused || views.out === views.z || (I > 1 && O > 1 && k.activationForward)) {
       // f(z) written by the product (gemm_nn fuses every activation that has a kernel), or a linear layer
     } else if (k.activationForward) k.activationForward(w.out, w.z, N * O, a);
@@ -211,15 +250,17 @@ export class WasmDenseKernels implements DenseKernels {
     if (k.backwardOneInput && I === 1 && !inputGradient) {
       // one sweep: dZ formed on the fly, dWeight and dBias summed
       const dA = this.placed(dOut, w.dZ, views.dZ);
-      k.backwardOneInput(layer.dWeight, layer.dBias, dA, w.z, w.out, this.inputAt, dOut.rows, O, this.alpha);
-      copyGradients(layer, dWeight, dBias);
+      const at = this.gradientAddresses(layer, dWeight, dBias);
+      k.backwardOneInput(at.dWeight, at.dBias, dA, w.z, w.out, this.inputAt, dOut.rows, O, this.alpha);
+      this.copyGradients(layer, dWeight, dBias);
       return null;
     }
     if (this.zPending) this.storePreActivation(w);
     if (k.activationBackwardSums && I > 1 && O > 1 && !this.narrow) {
       // dZ formed while dBias sums it; the products below read dZ
       const dA = this.placed(dOut, w.dZ, views.dZ);
-      k.activationBackwardSums(layer.dBias, w.dZ, dA, w.z, w.out, dOut.rows, this.alpha, O);
+      const at = this.gradientAddresses(layer, dWeight, dBias);
+      k.activationBackwardSums(at.dBias, w.dZ, dA, w.z, w.out, dOut.rows, this.alpha, O);
       return this.backwardFromPreActivation(views.dZ, dWeight, dBias, inputGradient, true);
     }
     if (k.activationBackward) {
@@ -246,31 +287,32 @@ export class WasmDenseKernels implements DenseKernels {
     const views = w.views;
     const k = this.kernels;
     const dZAt = this.placed(dZ, w.dZ, views.dZ);
+    const at = this.gradientAddresses(layer, dWeight, dBias);
     if (I === 1 && !inputGradient) {
-      k.backwardOneInputLinear(layer.dWeight, layer.dBias, dZAt, 0, 0, this.inputAt, N, O, 0);
-      copyGradients(layer, dWeight, dBias);
+      k.backwardOneInputLinear(at.dWeight, at.dBias, dZAt, 0, 0, this.inputAt, N, O, 0);
+      this.copyGradients(layer, dWeight, dBias);
       return null;
     }
     if (O === 1) {
       const dInputAt = inputGradient ? w.dInput : 0;
-      k.backwardOneOutput(layer.dWeight, layer.dBias, dInputAt, dZAt, this.inputAt, layer.weight, N, I);
-      copyGradients(layer, dWeight, dBias);
+      k.backwardOneOutput(at.dWeight, at.dBias, dInputAt, dZAt, this.inputAt, at.weight, N, I);
+      this.copyGradients(layer, dWeight, dBias);
       return inputGradient ? views.dInput : null;
     }
     if (this.narrow) {
       // dWᵀ[O×I] = dZᵀ · x, vectorized along I, then transposed into the gradient
       k.gemm(layer.dWeightT, 0, dZAt, 1, O, this.inputAt, 0, O, N, I, 0);
       transpose(dWeight, layer.views.dWeightT, O, I);
+      at.dWeightCopied = false;
     } else {
       // dW[I×O] = xᵀ · dZ
-      k.gemm(layer.dWeight, 0, this.inputAt, 1, I, dZAt, 0, I, N, O, 0);
-      dWeight.set(layer.views.dWeight);
+      k.gemm(at.dWeight, 0, this.inputAt, 1, I, dZAt, 0, I, N, O, 0);
     }
-    if (!biasSummed) k.columnSums(layer.dBias, dZAt, N, O);
-    dBias.set(layer.views.dBias);
+    if (!biasSummed) k.columnSums(at.dBias, dZAt, N, O);
+    this.copyGradients(layer, dWeight, dBias);
     if (!inputGradient) return null;
     // dX[N×I] = dZ · Wᵀ, as a product with the transposed weight (vectorized along I)
-    transpose(layer.views.weightT, layer.views.weight, I, O);
+    transpose(layer.views.weightT, at.weightView ?? layer.views.weight, I, O);
     k.gemm(w.dInput, 0, dZAt, O, 1, layer.weightT, 0, N, O, I, 0);
     return views.dInput;
   }
@@ -282,6 +324,45 @@ export class WasmDenseKernels implements DenseKernels {
   private get narrow(): boolean {
     const lanes = this.spec.dtype === 'float32' ? 4 : 2;
     return this.spec.outputSize < 2 * lanes && this.spec.inputSize >= this.spec.outputSize;
+  }
+
+  /**
+   * The weight and bias the kernels read: resident ones where they are, else copied into this
+   * layer's buffers. Their addresses were taken before allocating (which may detach views).
+   */
+  private placeParameters(layer: LayerBuffers, weight: FloatArray, bias: FloatArray): void {
+    const at = this.at;
+    // a one-input layer with a fused activation recomputes z later (storePreActivation) from the
+    // weights of this pass, which a step in between may change: it copies them (2·O values)
+    const keep = this.spec.inputSize === 1 && this.epilogue !== 'linear';
+    // a resident weight lives in a shared memory (kernels/resident.ts): its view stays valid
+    at.weightView = at.weight >= 0 ? weight : null;
+    if (at.weight < 0 || keep) {
+      layer.views.weight.set(weight);
+      at.weight = layer.weight;
+    }
+    if (at.bias < 0 || keep) {
+      layer.views.bias.set(bias);
+      at.bias = layer.bias;
+    }
+  }
+
+  /** Where the kernels write dWeight and dBias: the parameters' resident grads, else this layer's buffers. */
+  private gradientAddresses(layer: LayerBuffers, dWeight: FloatArray, dBias: FloatArray): ParameterAddresses {
+    const at = this.at;
+    at.dWeight = this.rt.addressOf(dWeight);
+    at.dBias = this.rt.addressOf(dBias);
+    at.dWeightCopied = at.dWeight < 0;
+    at.dBiasCopied = at.dBias < 0;
+    if (at.dWeightCopied) at.dWeight = layer.dWeight;
+    if (at.dBiasCopied) at.dBias = layer.dBias;
+    return at;
+  }
+
+  /** Copies the gradients the kernels wrote into this layer's buffers out to the parameters' grads. */
+  private copyGradients(layer: LayerBuffers, dWeight: FloatArray, dBias: FloatArray): void {
+    if (this.at.dWeightCopied) dWeight.set(layer.views.dWeight);
+    if (this.at.dBiasCopied) dBias.set(layer.views.dBias);
   }
 
   /** The last forward pass's workspace, its views made current. */
@@ -389,21 +470,15 @@ export class WasmDenseKernels implements DenseKernels {
 
   /**
    * Stores z of the last forward pass, which the one-input kernel skipped: the same kernel again,
-   * on the same input and the weights copied for that pass, writing z (and f(z) once more, the
+   * on the same input and weights as that pass, writing z (and f(z) once more, the
    * same values).
    */
   private storePreActivation(w: Workspace): void {
-    const layer = this.layerBuffers();
     const O = this.spec.outputSize;
-    this.kernels.forwardOneInput(w.z, w.out, this.inputAt, layer.weight, layer.bias, w.rows, O, this.alpha);
+    const at = this.at;
+    this.kernels.forwardOneInput(w.z, w.out, this.inputAt, at.weight, at.bias, w.rows, O, this.alpha);
     this.zPending = false;
   }
-}
-
-/** Copies the gradients the kernels wrote (dWeight [I×O], dBias [O]) into the parameters' grads. */
-function copyGradients(layer: LayerBuffers, dWeight: FloatArray, dBias: FloatArray): void {
-  dWeight.set(layer.views.dWeight);
-  dBias.set(layer.views.dBias);
 }
 
 /** out[C×R] = aᵀ for a[R×C]. */

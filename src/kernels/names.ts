@@ -77,6 +77,7 @@ export const kernelNames = {
   dot: (p: PrecisionName) => `dot_${p}`,
   sgdStep: (p: PrecisionName) => `sgd_step_${p}`,
   adamStep: (p: PrecisionName) => `adam_step_${p}`,
+  momentumStep: (p: PrecisionName, nesterov: boolean) => `${nesterov ? 'nesterov' : 'momentum'}_step_${p}`,
   denseForwardOneInput: (p: PrecisionName, epilogue: Epilogue) => `dense_forward_in1_${p}_${epilogue}`,
   denseForwardOneOutput: (p: PrecisionName, epilogue: Epilogue) => `dense_forward_out1_${p}_${epilogue}`,
   denseBackwardOneInput: (p: PrecisionName, activation: LayerActivation) =>

@@ -1,4 +1,4 @@
-// Optimizer updates and reductions over flat buffers: the JavaScript reference loops, and the
+// Optimizer updates (sgd, momentum, adam) and reductions over flat buffers: the JavaScript reference loops, and the
 // dispatch to their WebAssembly twins when every buffer lives in the kernels' memory (see
 // `allocate`). Buffers elsewhere (plain Float64Arrays) take the JavaScript loop: copying them in and
 // out would cost more than the update itself.
@@ -8,19 +8,27 @@ import type { FloatArray } from './matmul.js';
 import { kernelNames } from './names.js';
 import type { WasmRuntime } from './wasm/runtime.js';
 
-/** The runtime and the address of every buffer in its memory, all of one precision, or null. */
-function addresses(buffers: FloatArray[]): { rt: WasmRuntime; at: number[] } | null {
+/** The addresses `residentRuntime` found (reused: a step allocates nothing). */
+const at = [0, 0, 0, 0];
+
+/**
+ * The runtime when every buffer given lives in its memory, all of one precision, with their
+ * addresses in `at` (in order); else null.
+ */
+function residentRuntime(
+  a: FloatArray,
+  b: FloatArray,
+  c: FloatArray | null = null,
+  d: FloatArray | null = null,
+): WasmRuntime | null {
   const rt = activeRuntime();
   if (!rt) return null;
-  const f32 = buffers[0] instanceof Float32Array;
-  const at: number[] = [];
-  for (const b of buffers) {
-    if (b instanceof Float32Array !== f32) return null;
-    const a = rt.addressOf(b);
-    if (a < 0) return null;
-    at.push(a);
-  }
-  return { rt, at };
+  const f32 = a instanceof Float32Array;
+  at[0] = rt.addressOf(a);
+  at[1] = b instanceof Float32Array === f32 ? rt.addressOf(b) : -1;
+  at[2] = c === null ? 0 : c instanceof Float32Array === f32 ? rt.addressOf(c) : -1;
+  at[3] = d === null ? 0 : d instanceof Float32Array === f32 ? rt.addressOf(d) : -1;
+  return at[0] < 0 || at[1] < 0 || at[2] < 0 || at[3] < 0 ? null : rt;
 }
 
 const suffix = (a: FloatArray): 'f32' | 'f64' => (a instanceof Float32Array ? 'f32' : 'f64');
@@ -28,12 +36,52 @@ const suffix = (a: FloatArray): 'f32' | 'f64' => (a instanceof Float32Array ? 'f
 /** params[n] ← params − learningRate · grads (plain gradient descent). */
 export function sgdStep(params: FloatArray, grads: FloatArray, learningRate: number): void {
   const n = params.length;
-  const wasm = addresses([params, grads]);
-  if (wasm) {
-    wasm.rt.kernels[kernelNames.sgdStep(suffix(params))](wasm.at[0], wasm.at[1], n, learningRate);
+  const rt = residentRuntime(params, grads);
+  if (rt) {
+    rt.kernels[kernelNames.sgdStep(suffix(params))](at[0], at[1], n, learningRate);
     return;
   }
   for (let i = 0; i < n; i++) params[i] -= learningRate * grads[i];
+}
+
+/**
+ * One momentum step (PyTorch's torch.optim.SGD, dampening 0) over params[n], grads[n] and the
+ * velocity v[n]:  v ← μ·v + g;  θ ← θ − η·v,  or with `nesterov` θ ← θ − η·(g + μ·v).
+ */
+export function momentumStep(
+  params: FloatArray,
+  grads: FloatArray,
+  v: FloatArray,
+  learningRate: number,
+  momentum: number,
+  nesterov: boolean,
+): void {
+  const n = params.length;
+  const rt = residentRuntime(params, grads, v);
+  if (rt) {
+    rt.kernels[kernelNames.momentumStep(suffix(params), nesterov)](
+      at[0],
+      at[1],
+      at[2],
+      n,
+      learningRate,
+      momentum,
+    );
+    return;
+  }
+  const lr = learningRate;
+  const mu = momentum;
+  if (nesterov) {
+    for (let i = 0; i < n; i++) {
+      v[i] = mu * v[i] + grads[i];
+      params[i] -= lr * (grads[i] + mu * v[i]);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      v[i] = mu * v[i] + grads[i];
+      params[i] -= lr * v[i];
+    }
+  }
 }
 
 export interface AdamStepOptions {
@@ -64,9 +112,8 @@ export function adamStep(
   const c2 = 1 - o.beta2 ** o.step;
   const decay = o.decay ?? 0;
   const keep = 1 - o.learningRate * decay;
-  const wasm = addresses([params, grads, m, v]);
-  if (wasm) {
-    const { rt, at } = wasm;
+  const rt = residentRuntime(params, grads, m, v);
+  if (rt) {
     rt.kernels[kernelNames.adamStep(suffix(params))](
       at[0],
       at[1],
@@ -93,17 +140,27 @@ export function adamStep(
   }
 }
 
-let dotScratch = 0;
+/** dot's result: one float64 or float32 in the kernels' memory, and views of it */
+const dotResult: { at: number; f64: Float64Array<ArrayBufferLike>; f32: Float32Array<ArrayBufferLike> } = {
+  at: 0,
+  f64: new Float64Array(0),
+  f32: new Float32Array(0),
+};
 
 /** Σ a[i]·b[i] (the sum of squares when a = b, as the L2 penalty needs). */
 export function dot(a: FloatArray, b: FloatArray): number {
   const n = a.length;
-  const wasm = addresses([a, b]);
-  if (wasm) {
-    const { rt, at } = wasm;
-    if (!dotScratch) dotScratch = rt.allocate(8);
-    rt.kernels[kernelNames.dot(suffix(a))](dotScratch, at[0], at[1], n);
-    return a instanceof Float32Array ? rt.f32(dotScratch, 1)[0] : rt.f64(dotScratch, 1)[0];
+  const rt = residentRuntime(a, b);
+  if (rt) {
+    const r = dotResult;
+    if (!r.at) r.at = rt.allocate(8);
+    // (re)made views: first use, or an unshared memory grew and detached them
+    if (r.f64.buffer !== rt.buffer) {
+      r.f64 = rt.f64(r.at, 1);
+      r.f32 = rt.f32(r.at, 1);
+    }
+    rt.kernels[kernelNames.dot(suffix(a))](r.at, at[0], at[1], n);
+    return a instanceof Float32Array ? r.f32[0] : r.f64[0];
   }
   let sum = 0;
   for (let i = 0; i < n; i++) sum += a[i] * b[i];

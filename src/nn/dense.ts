@@ -120,6 +120,16 @@ export class Dense implements Layer {
     return this.last.preActivation();
   }
 
+  /**
+   * Frees this layer's buffers in the kernels' memory now rather than when it is collected. The
+   * layer stays usable: a later forward pass makes new ones.
+   */
+  dispose(): void {
+    this.wasm?.dispose();
+    this.wasm = null;
+    this.last = null;
+  }
+
   /** The forward pass on the WebAssembly kernels, or null while they are not the backend or cannot hold the batch. */
   private wasmForward(input: Matrix): Matrix | null {
     if (this.wasmRefused) return null;

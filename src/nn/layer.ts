@@ -38,6 +38,8 @@ export interface Layer {
   preActivation?(): Matrix;
   /** Backward starting from ∂loss/∂pre-activation, skipping the activation (fused loss-from-logits). */
   backwardFromPreActivation?(dPre: Matrix, inputGradient: boolean): Matrix | null;
+  /** Frees memory the layer holds outside the JavaScript heap (WebAssembly buffers); optional. */
+  dispose?(): void;
   /** A serializable description (without parameter values). */
   config(): Record<string, unknown>;
   /** One line for printing the network. */

@@ -1,9 +1,11 @@
 // A sequential network: layers applied in order, a loss, and weight penalties.
 // All parameters live in one flat buffer (`params`) and all gradients in another (`grads`), so
 // optimizers walk flat arrays and know nothing of layers; each layer's Parameter is a view into them.
+// While the WebAssembly kernels are the backend (and their memory is shared) both buffers live in the
+// kernels' memory for the network's life (kernels/resident.ts); dispose() frees them.
 
-import { OptionError, ShapeError, checkNumber } from '../errors.js';
-import { RecentSizes, type FloatArray } from '../kernels/index.js';
+import { OptionError, ScratchnetError, ShapeError, checkNumber } from '../errors.js';
+import { RecentSizes, type FloatArray, type ResidentBlock, residentBlock } from '../kernels/index.js';
 import { toMatrix, zeros, type DType, type Matrix, type MatrixLike } from '../matrix.js';
 import { Random } from '../random.js';
 import { getActivation, type Activation, type ActivationSpec } from './activations.js';
@@ -107,6 +109,16 @@ export class NetworkSizeError extends OptionError {
   }
 }
 
+/** A network used after network.dispose(). */
+export class NetworkDisposedError extends ScratchnetError {
+  override name = 'NetworkDisposedError';
+  constructor() {
+    super(
+      'this network was disposed (network.dispose()): its parameters are freed; make a new one or clone it before disposing',
+    );
+  }
+}
+
 /** One layer's shape, as NetworkSizeError's check reads it. */
 export interface LayerShape {
   inputSize: number;
@@ -163,10 +175,6 @@ export class Network {
   readonly dtype: DType;
   readonly inputSize: number;
   readonly outputSize: number;
-  /** every parameter, layer by layer, weight then bias */
-  readonly params: FloatArray;
-  /** ∂cost/∂params after computeGradient */
-  readonly grads: FloatArray;
   readonly parameterRefs: readonly ParameterRef[];
   /** ∂cost/∂input after computeGradient(…, { inputGradient: true }) */
   inputGradient: Matrix | null = null;
@@ -178,6 +186,11 @@ export class Network {
   /** ∂loss/∂prediction buffers for the two most recently used batch sizes (full and remainder batches), the most recent first */
   private readonly dPredictions = new RecentSizes((rows) => zeros(rows, this.outputSize, this.dtype));
   private forwardOutput: Matrix | null = null;
+  private readonly flatParams: FloatArray;
+  private readonly flatGrads: FloatArray;
+  /** the kernels' memory holding flatParams and flatGrads, or null: ordinary typed arrays */
+  private readonly resident: ResidentBlock | null;
+  private disposed = false;
 
   constructor(options: NetworkOptions) {
     if (!options || typeof options !== 'object')
@@ -197,9 +210,53 @@ export class Network {
     this.regularizers = [...penalties(options), ...(options.regularizers ?? [])];
     this.useLogits = pairOutput(this.loss, this.layers[this.layers.length - 1], this.outputSize, warn);
     const flat = flatten(this.layers, this.dtype);
-    this.params = flat.params;
-    this.grads = flat.grads;
+    this.flatParams = flat.params;
+    this.flatGrads = flat.grads;
     this.parameterRefs = flat.refs;
+    this.resident = flat.resident;
+    // the fallback for networks dropped without dispose(): the layers' Parameters hold views too
+    this.resident?.releaseWhenCollected([this, ...flat.refs.map((r) => r.parameter)]);
+  }
+
+  /** every parameter, layer by layer, weight then bias */
+  get params(): FloatArray {
+    if (this.disposed) throw new NetworkDisposedError();
+    return this.flatParams;
+  }
+
+  /** ∂cost/∂params after computeGradient */
+  get grads(): FloatArray {
+    if (this.disposed) throw new NetworkDisposedError();
+    return this.flatGrads;
+  }
+
+  /** Whether params and grads live in the WebAssembly kernels' memory (read and written there in place). */
+  get isResident(): boolean {
+    return this.resident !== null && !this.disposed;
+  }
+
+  /**
+   * Frees the network's memory in the WebAssembly kernels now (its parameters, gradients and layer
+   * buffers) instead of when it is collected. Calling it again does nothing; any other use of the
+   * network afterwards throws NetworkDisposedError. Its layers keep their last parameter values (in
+   * ordinary arrays) and stay usable by another network sharing them.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    const block = this.resident;
+    // a layer whose parameters view another network's buffers now (shared layers) is left alone
+    const owned = this.layers.filter((l) => !block || l.parameters.some((p) => block.holds(p.value)));
+    if (block) {
+      for (const { parameter: p } of this.parameterRefs) {
+        if (block.holds(p.value)) p.value = p.value.slice();
+        if (block.holds(p.grad)) p.grad = p.grad.slice();
+      }
+      block.release();
+    }
+    for (const layer of owned) layer.dispose?.();
+    this.forwardOutput = null;
+    this.inputGradient = null;
   }
 
   get parameterCount(): number {
@@ -208,6 +265,7 @@ export class Network {
 
   /** The network's output for x[N×inputSize] (probabilities for sigmoid/softmax outputs). Buffers are reused: copy to keep. */
   forward(x: Matrix): Matrix {
+    if (this.disposed) throw new NetworkDisposedError();
     let a = x;
     for (const layer of this.layers) a = layer.forward(a);
     this.forwardOutput = a;
@@ -329,7 +387,7 @@ export class Network {
       loss: this.loss.spec,
       weightDecay: this.regularizers.find((r) => r.name === 'l2')?.lambda ?? 0,
       l1: this.regularizers.find((r) => r.name === 'l1')?.lambda ?? 0,
-      parameters: Array.from(this.params),
+      parameters: Array.from(this.params), // (a disposed network throws here)
       ...(this.scaling !== undefined ? { scaling: this.scaling && structuredClone(this.scaling) } : {}),
     };
   }
@@ -551,7 +609,7 @@ function pairOutput(loss: Loss, last: Layer, outputSize: number, warn: (message:
 function flatten(
   layers: readonly Layer[],
   dtype: DType,
-): { params: FloatArray; grads: FloatArray; refs: ParameterRef[] } {
+): { params: FloatArray; grads: FloatArray; refs: ParameterRef[]; resident: ResidentBlock | null } {
   const refs: ParameterRef[] = [];
   let total = 0;
   layers.forEach((layer, l) =>
@@ -560,13 +618,23 @@ function flatten(
       total += p.value.length;
     }),
   );
-  const params = dtype === 'float32' ? new Float32Array(total) : new Float64Array(total);
-  const grads = dtype === 'float32' ? new Float32Array(total) : new Float64Array(total);
+  // grads start on a 16-byte boundary (whole SIMD vectors)
+  const gradsAt = Math.ceil(total / 4) * 4;
+  const size = dtype === 'float32' ? 4 : 8;
+  const resident = residentBlock((gradsAt + total) * size);
+  const make = (offset: number) =>
+    resident
+      ? resident.view(dtype, offset, total)
+      : dtype === 'float32'
+        ? new Float32Array(total)
+        : new Float64Array(total);
+  const params = make(0);
+  const grads = make(gradsAt);
   for (const r of refs) {
     const n = r.parameter.value.length;
     params.set(r.parameter.value, r.offset);
     r.parameter.value = params.subarray(r.offset, r.offset + n);
     r.parameter.grad = grads.subarray(r.offset, r.offset + n);
   }
-  return { params, grads, refs };
+  return { params, grads, refs, resident };
 }

@@ -47,8 +47,8 @@ export class Adam extends BaseOptimizer {
   /** The Adam update, after θ ← θ·(1 − decay) when decay > 0 (AdamW). One loop over the buffers. */
   protected adamStep(params: FloatArray, grads: FloatArray, decay: number): void {
     const n = params.length;
-    const m = this.m.get(n);
-    const v = this.v.get(n);
+    const m = this.m.get(n, params);
+    const v = this.v.get(n, params);
     // the loop itself is kernels/optimizers.ts adamStep (WebAssembly when every buffer lives in the
     // kernels' memory)
     const o = this.stepOptions;

@@ -2,7 +2,7 @@
 // momentum μ, dampening 0):   v ← μ·v + g,   θ ← θ − η·v.   (Keras writes v ← μv − ηg, θ ← θ + v,
 // which is the same for a constant η.) Defaults: η = 0.01 (Keras), μ = 0.9 (the usual choice).
 
-import type { FloatArray } from '../kernels/index.js';
+import { type FloatArray, momentumStep } from '../kernels/index.js';
 import { BaseOptimizer, positive, readHyperParameters, type OptionsOf } from './optimizer.js';
 
 export type MomentumOptions = OptionsOf<typeof Momentum.hyperParameters>;
@@ -26,13 +26,9 @@ export class Momentum extends BaseOptimizer {
   }
 
   step(params: FloatArray, grads: FloatArray): void {
-    const v = this.velocity.get(params.length);
-    const lr = this.learningRate;
-    const mu = this.momentum;
-    for (let i = 0; i < params.length; i++) {
-      v[i] = mu * v[i] + grads[i];
-      params[i] -= lr * v[i];
-    }
+    const v = this.velocity.get(params.length, params);
+    // the loop is kernels/optimizers.ts momentumStep (WebAssembly when every buffer is resident)
+    momentumStep(params, grads, v, this.learningRate, this.momentum, false);
     this.stepCount++;
   }
 }

@@ -2,7 +2,7 @@
 // (torch.optim.SGD with nesterov=True):   v ← μ·v + g,   θ ← θ − η·(g + μ·v).
 // The step looks ahead along the new velocity. Defaults, as momentum's: η = 0.01, μ = 0.9.
 
-import type { FloatArray } from '../kernels/index.js';
+import { type FloatArray, momentumStep } from '../kernels/index.js';
 import { Momentum, type MomentumOptions } from './momentum.js';
 
 export type NesterovOptions = MomentumOptions;
@@ -11,13 +11,8 @@ export class Nesterov extends Momentum {
   override readonly name: string = 'nesterov';
 
   override step(params: FloatArray, grads: FloatArray): void {
-    const v = this.velocity.get(params.length);
-    const lr = this.learningRate;
-    const mu = this.momentum;
-    for (let i = 0; i < params.length; i++) {
-      v[i] = mu * v[i] + grads[i];
-      params[i] -= lr * (grads[i] + mu * v[i]);
-    }
+    const v = this.velocity.get(params.length, params);
+    momentumStep(params, grads, v, this.learningRate, this.momentum, true); // kernels/optimizers.ts
     this.stepCount++;
   }
 }

@@ -2,12 +2,14 @@
 // leaves each subclass its step). Optimizers walk the flat parameter and gradient buffers and know
 // nothing of layers. The base owns what every optimizer would otherwise repeat: the learning rate and
 // step count, the state buffers (velocities, moments: Float64Arrays as long as params, made on the
-// first step), reset(), and the state as plain JSON (state() / setState()) for checkpoints.
+// first step; in the WebAssembly kernels' memory beside resident float64 parameters, so that the
+// update runs there in one call), reset(), and the state as plain JSON (state() / setState()) for
+// checkpoints.
 // Hyper-parameters are declared once per optimizer (`static hyperParameters`: default and range);
 // the constructor reads them with readHyperParameters, and index.ts derives the options from them.
 
 import { OptionError, checkNumber } from '../errors.js';
-import type { FloatArray } from '../kernels/index.js';
+import { type FloatArray, type ResidentBlock, isResident, residentCopy } from '../kernels/index.js';
 
 /** An optimizer's state as plain JSON: enough to continue a run bit-identically. */
 export interface OptimizerState {
@@ -83,12 +85,35 @@ export function readHyperParameters<H extends HyperParameters>(
 
 /** One state buffer[P] (a velocity, a moment): zeros on the first step, kept and checkpointed by the base. */
 export class StateBuffer {
-  values: Float64Array | null = null;
+  private held: Float64Array | null = null;
+  /** the kernels' memory holding the values, when they moved there beside resident parameters */
+  private block: ResidentBlock | null = null;
   constructor(readonly name: string) {}
 
-  /** The buffer for n parameters (made on first use; a restored one must match n). */
-  get(n: number): Float64Array {
-    return (this.values = stateBuffer(this.values, n, this.name));
+  /** The values, or null before the first step. */
+  get values(): Float64Array | null {
+    return this.held;
+  }
+
+  /**
+   * The buffer for n parameters (made on first use; a restored one must match n). Given resident
+   * float64 `params`, the buffer moves into the kernels' memory too (once, values kept).
+   */
+  get(n: number, params?: FloatArray): Float64Array {
+    const values = stateBuffer(this.held, n, this.name);
+    this.held = values;
+    if (params instanceof Float64Array && !this.block && isResident(params)) {
+      const moved = residentCopy(values, this);
+      if (moved) ({ view: this.held, block: this.block } = moved);
+    }
+    return this.held;
+  }
+
+  /** Replaces the values (null: forget them), freeing kernel memory they held. */
+  set(values: Float64Array | null): void {
+    this.block?.release();
+    this.block = null;
+    this.held = values;
   }
 }
 
@@ -113,7 +138,7 @@ export abstract class BaseOptimizer implements Optimizer {
   }
 
   reset(): void {
-    for (const buffer of this.buffers) buffer.values = null;
+    for (const buffer of this.buffers) buffer.set(null);
     this.stepCount = 0;
   }
 
@@ -129,7 +154,7 @@ export abstract class BaseOptimizer implements Optimizer {
   setState(state: OptimizerState): void {
     this.stepCount = checkState(state, this.name).step;
     this.learningRate = state.learningRate;
-    for (const buffer of this.buffers) buffer.values = bufferFromJSON(state, buffer.name);
+    for (const buffer of this.buffers) buffer.set(bufferFromJSON(state, buffer.name));
   }
 }
 

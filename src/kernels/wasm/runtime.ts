@@ -10,6 +10,7 @@ import { activationKernels } from './activations.js';
 import { encodeModule } from './encoder.js';
 import { fusedKernels } from './fused.js';
 import { allKernels } from './generate.js';
+import { stepKernels } from './steps.js';
 
 /** The raw exports: every pointer a byte address in `memory`, every size in elements. */
 export interface KernelExports {
@@ -161,7 +162,7 @@ function start(): Promise<boolean> {
   try {
     ({ memory, shared } = makeMemory());
     bytes = encodeModule(
-      [...allKernels(), ...fusedKernels(), ...activationKernels()],
+      [...allKernels(), ...fusedKernels(), ...activationKernels(), ...stepKernels()],
       shared ? SHARED_MAXIMUM : 0,
     );
   } catch (e) {
