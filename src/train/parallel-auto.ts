@@ -73,6 +73,9 @@ export function planWorkers(
   return { chunks: 2, threads };
 }
 
+/** Stops the workers of a run dropped before its end (a TrainingRun stepped by hand, then forgotten). */
+const abandoned = new FinalizationRegistry<DataParallel>((trainer) => trainer.close());
+
 /** What TrainingRun calls for a batch's gradient: the network itself, or chunks over threads. */
 export class BatchGradient {
   private trainer: DataParallel | null = null;
@@ -86,11 +89,14 @@ export class BatchGradient {
   /** network.computeGradient(x, y), or its chunked twin (the workers start at the first call). */
   compute(x: Matrix, y: Matrix): LossTerms {
     if (this.plan.chunks === 1) return this.network.computeGradient(x, y);
-    this.trainer ??= new DataParallel(this.network, {
-      workers: this.plan.threads,
-      chunks: this.plan.chunks,
-      maxRows: this.maxRows,
-    });
+    if (!this.trainer) {
+      this.trainer = new DataParallel(this.network, {
+        workers: this.plan.threads,
+        chunks: this.plan.chunks,
+        maxRows: this.maxRows,
+      });
+      abandoned.register(this, this.trainer, this);
+    }
     return this.trainer.computeTerms(x, y);
   }
 
@@ -98,5 +104,6 @@ export class BatchGradient {
   close(): void {
     this.trainer?.close();
     this.trainer = null;
+    abandoned.unregister(this);
   }
 }

@@ -24,7 +24,11 @@ export const STEP = 1;
 export const EXIT = 2;
 export const MESSAGE_BYTES = 1024;
 
-/** The chunk boundaries of a batch of `rows` rows: chunk c covers rows [start(c), start(c + 1)). */
+/**
+ * The chunk boundaries of a batch of `rows` rows: chunk c covers rows [start(c), start(c + 1)).
+ * Even chunks: the workers cannot start the next step before the calling thread has summed the
+ * slots and updated the weights, so giving them more rows would only make the step longer.
+ */
 export function chunkStart(c: number, rows: number, chunks: number): number {
   return Math.floor((c * rows) / chunks);
 }
@@ -92,14 +96,20 @@ export function releaseKernelFloats(view: FloatArray): void {
 }
 
 /**
- * The reduction, in chunk order: out = Σ_c share_c · slot_c, accumulated in `sum` (zeroed first)
+ * One part of the reduction, in chunk order: sum += Σ_{c in [from, to)} share_c · slot_c, each term
  * as sum ← sum − (−share_c)·slot_c, the sgd_step kernel with a negative rate (an axpy: the negation
- * is exact). The order depends on the chunks only, never on which thread computed them.
+ * is exact). Starting from a zeroed sum and covering every chunk in order gives Σ_c share_c·slot_c
+ * with one order that depends on the chunks only, never on which thread computed them or on how
+ * the range was split into calls.
  */
-export function reduceChunks(out: FloatArray, sum: FloatArray, slots: FloatArray[], shares: number[]): void {
-  sum.fill(0);
-  for (let c = 0; c < slots.length; c++) if (shares[c] > 0) sgdStep(sum, slots[c], -shares[c]);
-  if (out !== sum) out.set(sum);
+export function accumulateChunks(
+  sum: FloatArray,
+  slots: FloatArray[],
+  shares: number[],
+  from: number,
+  to: number,
+): void {
+  for (let c = from; c < to; c++) if (shares[c] > 0) sgdStep(sum, slots[c], -shares[c]);
 }
 
 /** Writes a worker's error into the shared message block (truncated to its size). */

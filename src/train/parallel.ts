@@ -4,7 +4,7 @@
 // The batch is cut into a fixed number of chunks of consecutive rows. The main thread computes its
 // own chunks (0, T, 2T, … for T threads) while T − 1 worker threads compute the others, each into
 // its slot of shared memory; the main thread then sums the slots in chunk order, each weighted by
-// its share of the rows (parallel-shared.ts: reduceChunks). The sum depends only on the batch and
+// its share of the rows (parallel-shared.ts: accumulateChunks). The sum depends only on the batch and
 // the number of chunks, never on the number of threads: with the same `chunks`, 1, 2 or 4 threads
 // give bit-identical gradients and weights. Cutting a batch into chunks changes the rounding of the
 // sum, so `chunks: 2` is not bit-identical to one unchunked gradient (it agrees to ~1e-15 relative
@@ -35,7 +35,7 @@ import {
   floatView,
   kernelFloats,
   readMessage,
-  reduceChunks,
+  accumulateChunks,
   releaseKernelFloats,
   sharedFloats,
   waitAtLeast,
@@ -212,13 +212,19 @@ export class DataParallel {
   computeTerms(x: Matrix, y: Matrix): LossTerms {
     this.checkBatch(x, y);
     const N = x.rows;
-    this.startStep(x, y);
-    this.computeOwnChunks(x, y);
-    this.awaitWorkers();
-    const shares = Array.from({ length: this.chunks }, (_, c) => this.chunkRows(c, N) / N);
     const net = this.network;
     const s = this.shared;
-    reduceChunks(net.grads, s.sum, s.slots, shares);
+    const shares = Array.from({ length: this.chunks }, (_, c) => this.chunkRows(c, N) / N);
+    this.startStep(x, y);
+    this.computeOwnChunks(x, y);
+    // the reduction in chunk order (parallel-shared.ts): the calling thread's leading chunks while
+    // the workers finish, the rest after
+    const ready = this.threads === 1 ? this.chunks : 1;
+    s.sum.fill(0);
+    accumulateChunks(s.sum, s.slots, shares, 0, ready);
+    this.awaitWorkers();
+    accumulateChunks(s.sum, s.slots, shares, ready, this.chunks);
+    net.grads.set(s.sum);
     let data = 0;
     for (let c = 0; c < this.chunks; c++) if (shares[c] > 0) data += shares[c] * s.losses[c];
     // penalties once, on the whole batch (m = N), as Network.computeGradient adds them
