@@ -1,42 +1,151 @@
-// Data-parallel training over worker threads (src/train/parallel.ts) on the MNIST-scale workload:
-// 784-128-10, batch 128, float32, one SGD step, the data-loss gradient split over 2 workers.
-import { DataParallel, Network, SGD } from '../src/index.js';
-import { medianSeconds, wallClock, type Figure } from './measure.js';
+// Data-parallel training (src/train/parallel.ts) on the MNIST-scale workload: 784-128-10, batch
+// 128, float32, one SGD step, the gradient cut into 2 chunks: the main thread computes one, a worker
+// thread the other. One thread and two are timed alternately in the same run (3 rounds each, the
+// median kept), by wall clock and by CPU time per thread, with the load average printed: on a
+// machine shared with other jobs the wall-clock ratio measures the others as much as us.
+//   rows: scratchnet-f32-2workers (wall), scratchnet-f32-wall (one thread, wall, the same rounds),
+//         scratchnet-f32-2workers-cpu (the busier thread's CPU time per step: what the wall time
+//         approaches on an idle machine, wake-ups aside); the same with -b256 for batches of 256
+//         (128 rows per thread), and scratchnet-f32-b256-cpu (one thread's CPU time at that batch)
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { DataParallel, Network, SGD, type Matrix } from '../src/index.js';
+import type { Figure } from './measure.js';
 import { mnistBatch } from './ours.js';
 
-export async function benchParallel(emit: (f: Figure) => void, notice: (s: string) => void): Promise<void> {
-  const { x, y } = mnistBatch('float32');
-  const net = new Network({
+/** This thread's CPU time in seconds (Linux /proc/thread-self/schedstat), or null where unknown. */
+function threadSeconds(): number | null {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e9;
+  } catch {
+    return null;
+  }
+}
+
+const processSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+interface StepTimes {
+  /** seconds per step: wall clock, the whole process's CPU, the main thread's CPU (null: unknown) */
+  wall: number;
+  cpu: number;
+  main: number | null;
+}
+
+/** Times `steps` calls of step after a warm-up of a quarter as many. */
+function timeSteps(step: () => void, steps: number): StepTimes {
+  for (let i = 0; i < steps / 4; i++) step();
+  const w0 = performance.now();
+  const c0 = processSeconds();
+  const m0 = threadSeconds();
+  for (let i = 0; i < steps; i++) step();
+  const m1 = threadSeconds();
+  return {
+    wall: (performance.now() - w0) / 1000 / steps,
+    cpu: (processSeconds() - c0) / steps,
+    main: m0 === null || m1 === null ? null : (m1 - m0) / steps,
+  };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function mnistNetwork(): Network {
+  return new Network({
     layers: [784, 128, 10],
     activation: 'relu',
     loss: 'softmaxCrossEntropy',
     seed: 3,
     dtype: 'float32',
   });
-  let trainer: DataParallel;
-  try {
-    trainer = await DataParallel.create(net, { workers: 2, chunks: 2, maxRows: 128 });
-  } catch (e) {
-    notice(`scratchnet-f32-2workers: workers failed to start (${(e as Error).message})`);
-    return;
-  }
+}
+
+/** One thread and two, alternately: the medians of `rounds` rounds. */
+function compare(x: Matrix, y: Matrix, rounds: number): { one: StepTimes; two: StepTimes } {
+  const single = mnistNetwork();
+  const parallel = mnistNetwork();
   const sgd = new SGD({ learningRate: 0.01 });
+  const trainer = new DataParallel(parallel, { workers: 2, chunks: 2, maxRows: x.rows });
+  const ones: StepTimes[] = [];
+  const twos: StepTimes[] = [];
   try {
-    // wall time even with --cpu: the work runs on two threads
-    const seconds = wallClock(() =>
-      medianSeconds(() => {
-        trainer.computeGradient(x, y);
-        sgd.step(net.params, net.grads);
-      }),
-    );
-    emit({
-      workload: 'mnist',
-      impl: 'scratchnet-f32-2workers',
-      metric: 'samples_per_s',
-      value: 128 / seconds,
-      unit: 'samples/s',
-    });
+    const steps = Math.max(40, Math.round(60_000 / x.rows));
+    for (let r = 0; r < rounds; r++) {
+      ones.push(
+        timeSteps(() => {
+          single.computeGradient(x, y);
+          sgd.step(single.params, single.grads);
+        }, steps),
+      );
+      twos.push(
+        timeSteps(() => {
+          trainer.computeGradient(x, y);
+          sgd.step(parallel.params, parallel.grads);
+        }, steps),
+      );
+    }
   } finally {
-    await trainer.close();
+    trainer.close();
+  }
+  const pick = (list: StepTimes[]): StepTimes => ({
+    wall: median(list.map((t) => t.wall)),
+    cpu: median(list.map((t) => t.cpu)),
+    main: list[0].main === null ? null : median(list.map((t) => t.main ?? 0)),
+  });
+  return { one: pick(ones), two: pick(twos) };
+}
+
+const load = () =>
+  os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
+
+/** Repeats the rows of m until it has `rows` rows. */
+function repeatRows(m: Matrix, rows: number): Matrix {
+  const data =
+    m.data.constructor === Float32Array ? new Float32Array(rows * m.cols) : new Float64Array(rows * m.cols);
+  for (let i = 0; i < data.length; i++) data[i] = m.data[i % m.data.length];
+  return { rows, cols: m.cols, data };
+}
+
+export async function benchParallel(emit: (f: Figure) => void, notice: (s: string) => void): Promise<void> {
+  const batch = mnistBatch('float32');
+  // the workload's batch of 128 (64 rows per thread), and 256 (128 per thread: "batches large enough per worker")
+  for (const rows of [128, 256]) {
+    const suffix = rows === 128 ? '' : `-b${rows}`;
+    const before = os.loadavg()[0];
+    const loadBefore = load();
+    let result: { one: StepTimes; two: StepTimes };
+    try {
+      result = compare(repeatRows(batch.x, rows), repeatRows(batch.y, rows), 3);
+    } catch (e) {
+      notice(`scratchnet-f32-2workers: workers failed (${(e as Error).message})`);
+      return;
+    }
+    const { one, two } = result;
+    const row = (impl: string, seconds: number) =>
+      emit({ workload: 'mnist', impl, metric: 'samples_per_s', value: rows / seconds, unit: 'samples/s' });
+    row(`scratchnet-f32-2workers${suffix}`, two.wall);
+    row(`scratchnet-f32${suffix}-wall`, one.wall);
+    const us = (s: number) => `${(s * 1e6).toFixed(0)} µs`;
+    let cpuLine = 'per-thread CPU time unknown here (no /proc/thread-self/schedstat)';
+    if (two.main !== null && one.main !== null) {
+      // the worker's share: the process's CPU less the main thread's (V8's helper threads included)
+      const worker = two.cpu - two.main;
+      const busier = Math.max(two.main, worker);
+      row(`scratchnet-f32-2workers${suffix}-cpu`, busier);
+      if (suffix) row(`scratchnet-f32${suffix}-cpu`, one.cpu);
+      cpuLine =
+        `CPU per step: one thread ${us(one.cpu)}; two threads ${us(two.cpu)} in all, main ${us(two.main)}, ` +
+        `worker ${us(worker)} → ${(one.cpu / busier).toFixed(2)}× by the busier thread`;
+    }
+    const idle = before < 0.5 ? 'idle' : 'NOT idle (other jobs running)';
+    notice(
+      `mnist 2 workers (batch ${rows}, 2 chunks): wall ${(one.wall / two.wall).toFixed(2)}× one thread in the same rounds ` +
+        `(${us(two.wall)} vs ${us(one.wall)} per step); ${cpuLine}; load average ${loadBefore} before, ${load()} after ` +
+        `on ${os.availableParallelism()} cores: machine ${idle}`,
+    );
   }
 }

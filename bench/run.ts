@@ -117,6 +117,10 @@ const targets: [Figure['workload'], string, string | null, number][] = [
   ['seed', 'scratchnet-f64', 'tfjs-wasm', 20],
   ['mnist', 'scratchnet-f32', 'tfjs-wasm', 1.5],
   ['mnist', 'scratchnet-f32-2workers', 'tfjs-wasm', 2.5],
+  ['mnist', 'scratchnet-f32-2workers', 'scratchnet-f32-wall', 1.7],
+  ['mnist', 'scratchnet-f32-2workers-cpu', 'scratchnet-f32', 1.7],
+  ['mnist', 'scratchnet-f32-2workers-b256', 'scratchnet-f32-b256-wall', 1.7],
+  ['mnist', 'scratchnet-f32-2workers-b256-cpu', 'scratchnet-f32-b256-cpu', 1.7],
   ['matmul', 'scratchnet-f32', null, 20],
   ['fit-square', 'scratchnet-lbfgs', 'sklearn-lbfgs', 3],
   // issue 16

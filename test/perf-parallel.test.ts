@@ -2,7 +2,20 @@
 // fixed reduction order), and gradients that agree with the single-threaded network's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DataParallel, Network, Random, fitParallel, toMatrix, type Matrix } from '../src/index.js';
+import {
+  AUTO_MIN_ROWS,
+  AUTO_MIN_WORK,
+  DataParallel,
+  DivergenceError,
+  Network,
+  Random,
+  dataParallelWorkers,
+  fit,
+  fitParallel,
+  planWorkers,
+  toMatrix,
+  type Matrix,
+} from '../src/index.js';
 
 function data(rows: number, dtype: 'float64' | 'float32' = 'float64'): { x: Matrix; y: Matrix } {
   const random = new Random(9);
@@ -55,3 +68,121 @@ for (const dtype of ['float64', 'float32'] as const) {
     assert.ok(one.loss.at(-1)! < one.loss[0] * 0.8, `loss ${one.loss[0]} → ${one.loss.at(-1)}`);
   });
 }
+
+// fit's `workers` option (train/parallel-auto.ts): a problem above the 'auto' rule's threshold, 128
+// rows × 66,306 parameters = 8.5 M ≥ 2²³.
+function wide(
+  seed: number,
+  dtype: 'float64' | 'float32' = 'float64',
+): { net: Network; x: Matrix; y: Matrix } {
+  const random = new Random(seed);
+  const rows = 128;
+  const x = toMatrix(
+    Array.from({ length: rows }, () => Array.from({ length: 256 }, () => random.normal())),
+    'x',
+    256,
+    dtype,
+  );
+  const y = toMatrix(
+    Array.from({ length: rows }, (_, r) => [Math.tanh(x.data[r * 256]), x.data[r * 256 + 1] * 0.5]),
+    'y',
+    2,
+    dtype,
+  );
+  const net = new Network({ layers: [256, 256, 2], activation: 'relu', seed: 4, dtype });
+  return { net, x, y };
+}
+
+/** Resolves when every data-parallel worker thread has exited (their 'exit' events), or fails after 10 s. */
+async function allWorkersExited(): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (dataParallelWorkers() > 0) {
+    if (Date.now() > end) assert.fail(`${dataParallelWorkers()} data-parallel workers still running`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const quick = { epochs: 8, learningRate: 0.01, optimizer: 'sgd' as const, scale: false };
+
+test("planWorkers: 'auto' cuts large batches only, by the problem (never by the machine); numbers are taken as given", () => {
+  const small = new Network({ layers: [10, 64, 64, 1], activation: 'tanh' }); // the CLI's default, 4,929 parameters
+  assert.deepEqual(planWorkers('auto', 750, small, 2), { chunks: 1, threads: 1 });
+  const mnist = new Network({ layers: [784, 128, 10], loss: 'softmaxCrossEntropy', dtype: 'float32' });
+  assert.deepEqual(planWorkers('auto', 128, mnist, 2), { chunks: 2, threads: 2 });
+  assert.deepEqual(planWorkers('auto', 128, mnist, 8), { chunks: 2, threads: 2 });
+  assert.deepEqual(
+    planWorkers('auto', 128, mnist, 1),
+    { chunks: 2, threads: 1 },
+    'one core: the same chunks',
+  );
+  assert.deepEqual(
+    planWorkers('auto', 64, mnist, 2),
+    { chunks: 1, threads: 1 },
+    'fewer than AUTO_MIN_ROWS rows',
+  );
+  assert.equal(AUTO_MIN_ROWS * mnist.parameterCount >= AUTO_MIN_WORK, true);
+  assert.deepEqual(planWorkers(3, 10, small, 1), { chunks: 3, threads: 3 });
+  assert.deepEqual(planWorkers(1, 4096, mnist, 2), { chunks: 1, threads: 1 });
+  const row = [Array(10).fill(0)];
+  assert.throws(() => fit(small, row, [[0]], { workers: 0 }), /workers/);
+  assert.throws(
+    () => fit(small, row, [[0]], { workers: 'all' as unknown as number }),
+    /workers must be 'auto'/,
+  );
+});
+
+test('fit with workers: 2 is bit-identical between runs and to auto, close to 1 worker, and leaves no worker running', {
+  timeout: 60_000,
+}, async () => {
+  const run = (workers: 'auto' | number) => {
+    const { net, x, y } = wide(5);
+    const history = fit(net, x, y, { ...quick, workers });
+    return { params: Array.from(net.params), loss: history.loss };
+  };
+  const two = run(2);
+  const again = run(2);
+  assert.deepEqual(again.params, two.params, 'two runs with 2 workers');
+  assert.deepEqual(run('auto').params, two.params, "'auto' cuts this batch into the same 2 chunks");
+  const one = run(1);
+  // chunked sums round differently: after 8 SGD steps the weights agree to ~1e-15 relative (bound 1e-12)
+  let worst = 0;
+  for (let i = 0; i < one.params.length; i++)
+    worst = Math.max(
+      worst,
+      Math.abs(two.params[i] - one.params[i]) / Math.max(1e-3, Math.abs(one.params[i])),
+    );
+  assert.ok(worst <= 1e-12, `largest relative difference ${worst}`);
+  assert.ok(two.loss.at(-1)! < two.loss[0], `loss ${two.loss[0]} → ${two.loss.at(-1)}`);
+  await allWorkersExited();
+});
+
+test('workers stop when a callback throws and when the run diverges', { timeout: 60_000 }, async () => {
+  const { net, x, y } = wide(6);
+  assert.throws(
+    () =>
+      fit(net, x, y, {
+        ...quick,
+        workers: 2,
+        onBatch: (info) => {
+          if (info.epoch === 2) throw new Error('stop here');
+        },
+      }),
+    /stop here/,
+  );
+  await allWorkersExited();
+  const diverging = wide(7);
+  assert.throws(
+    () => fit(diverging.net, diverging.x, diverging.y, { ...quick, workers: 2, learningRate: 1e30 }),
+    DivergenceError,
+  );
+  await allWorkersExited();
+});
+
+test('a closed DataParallel refuses work, and its workers exit', { timeout: 30_000 }, async () => {
+  const { net, x, y } = wide(8, 'float32');
+  const trainer = new DataParallel(net, { workers: 2, chunks: 2, maxRows: 128 });
+  assert.ok(Number.isFinite(trainer.computeGradient(x, y)));
+  trainer.close();
+  assert.throws(() => trainer.computeGradient(x, y), /closed/);
+  await allWorkersExited();
+});

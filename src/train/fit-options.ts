@@ -12,6 +12,7 @@ import { OptionError, checkNumber, unknownName } from '../errors.js';
 import { getOptimizer, type Optimizer } from '../optim/index.js';
 import type { EarlyStoppingOptions, FitOptions } from './fit-types.js';
 import { checkMetrics, type MetricName } from './metrics.js';
+import { checkWorkers, type WorkersOption } from './parallel-auto.js';
 
 export const fitDefaults = {
   optimizer: 'adam',
@@ -47,6 +48,7 @@ export const fitOptionNames = [
   'optimizerOptions',
   'epochs',
   'batchSize',
+  'workers',
   'shuffle',
   'seed',
   'clipNorm',
@@ -88,6 +90,7 @@ export interface ResolvedFitOptions {
   trainRows: number;
   batchSize: number;
   batches: number;
+  workers: WorkersOption;
   epochs: number;
   warmup: number;
   earlyStopping: EarlyStoppingSettings;
@@ -139,6 +142,7 @@ export function resolveFitOptions(options: FitOptions, rows: number): ResolvedFi
     trainRows,
     batchSize,
     batches,
+    workers: checkWorkers(options.workers),
     epochs,
     warmup,
     earlyStopping: resolveEarlyStopping(options.earlyStopping, batches, hasValidation),

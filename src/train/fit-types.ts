@@ -70,6 +70,12 @@ export interface FitOptions {
   epochs?: number;
   /** Rows per update. Default: all training rows when ≤ 1024, else 32. */
   batchSize?: number;
+  /**
+   * Threads computing each batch's gradient: 'auto' (default) cuts large batches into 2 chunks on up
+   * to 2 threads, where that pays (the rule: train/parallel-auto.ts); a number n cuts every batch
+   * into n chunks on n threads (1: the whole batch on the calling thread). Node only; L-BFGS runs on one thread.
+   */
+  workers?: 'auto' | number;
   /** Reshuffle the rows each epoch (seeded); default true. No effect with one batch. */
   shuffle?: boolean;
   /** Seed of the shuffles and of the validation split; default 42. */

@@ -86,7 +86,20 @@ export {
   type TaskInference,
   type AutoOptions,
 } from './auto.js';
-export { DataParallel, fitParallel, type DataParallelOptions, type FitParallelOptions } from './parallel.js';
+export {
+  DataParallel,
+  dataParallelWorkers,
+  fitParallel,
+  type DataParallelOptions,
+  type FitParallelOptions,
+} from './parallel.js';
+export {
+  AUTO_MIN_ROWS,
+  AUTO_MIN_WORK,
+  planWorkers,
+  type WorkerPlan,
+  type WorkersOption,
+} from './parallel-auto.js';
 export { defaultValidationSplit, holdoutRule, stratifiedOrder } from './holdout.js';
 export { referenceScores, linearReference, type ReferenceScores } from './reference.js';
 export { scalingWarnings, scalingWarningRule } from './scaling-warnings.js';

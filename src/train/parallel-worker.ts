@@ -1,41 +1,67 @@
-// One worker of DataParallel (parallel.ts): rebuilds the network, then for each step copies the
-// shared weights in and computes the data-loss gradient of its chunks (c ≡ index mod workers) into
-// their shared slots. Blocks in Atomics.wait between steps.
+// One worker thread of DataParallel (parallel.ts): rebuilds the network, then for each step copies
+// the shared weights in and computes the data-loss gradient of its chunks (c ≡ index mod threads)
+// into their shared slots. Blocks in Atomics.wait between steps; a failure is written to the shared
+// message block (the main thread, blocked in Atomics.wait, hears no postMessage).
 
-import { parentPort, workerData } from 'node:worker_threads';
-import { Network } from '../nn/network.js';
-import { wasmReady } from '../kernels/index.js';
-import type { FloatArray, Matrix } from '../matrix.js';
-import { COMMAND, DONE, EXIT, FAILURES, GENERATION, ROWS, chunkStart, type WorkerSetup } from './parallel.js';
+import { workerData } from 'node:worker_threads';
+import { setKernelBackend, wasmReady } from '../kernels/index.js';
+import type { Matrix } from '../matrix.js';
+import { Network, type NetworkJSON } from '../nn/network.js';
+import {
+  COMMAND,
+  DONE,
+  EXIT,
+  FAILURES,
+  GENERATION,
+  READY,
+  ROWS,
+  chunkOwner,
+  chunkStart,
+  floatView,
+  writeMessage,
+  type WorkerSetup,
+} from './parallel-shared.js';
 
 const setup = workerData as WorkerSetup;
-await wasmReady;
-const net = Network.fromJSON(setup.network);
-const floats = (b: SharedArrayBuffer): FloatArray =>
-  net.dtype === 'float32' ? new Float32Array(b) : new Float64Array(b);
-const P = net.params.length;
-const I = net.inputSize;
-const O = net.outputSize;
-const params = floats(setup.params);
-const grads = floats(setup.grads);
-const losses = new Float64Array(setup.losses);
-const x = floats(setup.x);
-const y = floats(setup.y);
 const control = new Int32Array(setup.control);
 const dataOnly = { data: true, penalties: false };
 
+function fail(e: unknown): void {
+  writeMessage(setup.message, `worker ${setup.index}: ${(e as Error)?.message ?? String(e)}`);
+  Atomics.add(control, FAILURES, 1);
+}
+
+/** The worker's state: its network and its views of the shared buffers. */
+async function prepare() {
+  await wasmReady;
+  setKernelBackend(setup.backend);
+  const net = Network.fromJSON(setup.network as NetworkJSON);
+  const P = net.params.length;
+  const slots = floatView(net.dtype, setup.slots);
+  return {
+    net,
+    params: floatView(net.dtype, setup.params),
+    slot: (c: number) => slots.subarray(c * P, (c + 1) * P),
+    losses: new Float64Array(setup.losses),
+    x: floatView(net.dtype, setup.x),
+    y: floatView(net.dtype, setup.y),
+  };
+}
+type State = Awaited<ReturnType<typeof prepare>>;
+
 /** Row views of the shared batch for chunk c, made once per batch size. */
 const views = new Map<number, { x: Matrix; y: Matrix }[]>();
-function chunkViews(rows: number): { x: Matrix; y: Matrix }[] {
+function chunkViews(s: State, rows: number): { x: Matrix; y: Matrix }[] {
   let v = views.get(rows);
   if (!v) {
+    const { inputSize: I, outputSize: O } = s.net;
     v = [];
     for (let c = 0; c < setup.chunks; c++) {
       const a = chunkStart(c, rows, setup.chunks);
       const b = chunkStart(c + 1, rows, setup.chunks);
       v.push({
-        x: { rows: b - a, cols: I, data: x.subarray(a * I, b * I) },
-        y: { rows: b - a, cols: O, data: y.subarray(a * O, b * O) },
+        x: { rows: b - a, cols: I, data: s.x.subarray(a * I, b * I) },
+        y: { rows: b - a, cols: O, data: s.y.subarray(a * O, b * O) },
       });
     }
     views.set(rows, v);
@@ -43,25 +69,34 @@ function chunkViews(rows: number): { x: Matrix; y: Matrix }[] {
   return v;
 }
 
-if (!parentPort) throw new Error('parallel-worker.js runs as a worker thread (see parallel.ts)');
-const port = parentPort;
-port.postMessage('ready');
+/** One step: this worker's chunks into their slots. */
+function step(s: State): void {
+  s.net.params.set(s.params);
+  const chunks = chunkViews(s, Atomics.load(control, ROWS));
+  for (let c = 0; c < setup.chunks; c++) {
+    if (chunkOwner(c, setup.threads) !== setup.index || chunks[c].x.rows === 0) continue;
+    s.losses[c] = s.net.computeGradient(chunks[c].x, chunks[c].y, dataOnly).data;
+    s.slot(c).set(s.net.grads);
+  }
+}
+
+let state: State | null = null;
+try {
+  state = await prepare();
+} catch (e) {
+  fail(e);
+}
+Atomics.add(control, READY, 1);
+Atomics.notify(control, READY);
 let seen = 0;
-for (;;) {
+while (state) {
   Atomics.wait(control, GENERATION, seen);
   seen = Atomics.load(control, GENERATION);
   if (Atomics.load(control, COMMAND) === EXIT) break;
   try {
-    net.params.set(params);
-    const chunks = chunkViews(Atomics.load(control, ROWS));
-    for (let c = setup.index; c < setup.chunks; c += setup.workers) {
-      if (chunks[c].x.rows === 0) continue;
-      losses[c] = net.computeGradient(chunks[c].x, chunks[c].y, dataOnly).data;
-      grads.set(net.grads, c * P);
-    }
+    step(state);
   } catch (e) {
-    Atomics.add(control, FAILURES, 1);
-    port.postMessage(`worker ${setup.index}: ${(e as Error).message}`);
+    fail(e);
   }
   Atomics.add(control, DONE, 1);
   Atomics.notify(control, DONE);

@@ -1,220 +1,338 @@
-// Data-parallel gradients over worker threads with shared memory (Node only: worker_threads is
-// loaded on demand, so importing this module costs browsers nothing).
+// Data-parallel gradients over threads with shared memory (Node: worker_threads is reached through
+// process.getBuiltinModule, so importing this module costs browsers nothing and needs no await).
 //
-// The batch is cut into a fixed number of chunks (default 4) of consecutive rows. Each chunk's
-// gradient is computed by one worker into its own slot of shared memory; the main thread then sums
-// the slots in chunk order, each weighted by its share of the rows. The chunks and the order of the
-// sum depend only on the batch, never on the number of workers, so 1, 2 or 4 workers give
-// bit-identical gradients and weights (the same seed ⇒ the same run).
+// The batch is cut into a fixed number of chunks of consecutive rows. The main thread computes its
+// own chunks (0, T, 2T, … for T threads) while T − 1 worker threads compute the others, each into
+// its slot of shared memory; the main thread then sums the slots in chunk order, each weighted by
+// its share of the rows (parallel-shared.ts: accumulateChunks). The sum depends only on the batch and
+// the number of chunks, never on the number of threads: with the same `chunks`, 1, 2 or 4 threads
+// give bit-identical gradients and weights. Cutting a batch into chunks changes the rounding of the
+// sum, so `chunks: 2` is not bit-identical to one unchunked gradient (it agrees to ~1e-15 relative
+// in float64; test/perf-parallel.test.ts).
 //
-// Shared buffers (SharedArrayBuffer), made once per trainer:
-//   params  [P]          the weights, written by the main thread before each step
-//   grads   [chunks × P] each chunk's ∂data-loss/∂params (a mean over the chunk's rows)
-//   losses  [chunks]     each chunk's data loss
-//   x, y    [maxRows × inputs], [maxRows × outputs]   the batch
-//   control Int32 [8]    0 step generation, 1 workers done, 2 command, 3 rows, 4 failures
-// Workers block in Atomics.wait between steps; the main thread blocks until all have finished.
+// A step: the main thread writes the weights and the workers' rows into shared buffers, bumps the
+// generation (Atomics.notify), computes its chunks, then blocks in Atomics.wait until every worker
+// has counted itself done. No message is posted per step, nothing is structured-cloned.
 // Penalties (L2, L1) are added once by the main thread, on the whole batch.
 
 import { OptionError, checkNumber } from '../errors.js';
-import type { FloatArray } from '../kernels/index.js';
+import { kernelBackend, type FloatArray } from '../kernels/index.js';
 import type { Matrix } from '../matrix.js';
-import type { Network } from '../nn/network.js';
+import type { LossTerms, Network } from '../nn/network.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from '../optim/index.js';
+import {
+  COMMAND,
+  DONE,
+  EXIT,
+  FAILURES,
+  GENERATION,
+  MESSAGE_BYTES,
+  READY,
+  ROWS,
+  STEP,
+  chunkOwner,
+  chunkStart,
+  floatView,
+  kernelFloats,
+  readMessage,
+  accumulateChunks,
+  releaseKernelFloats,
+  sharedFloats,
+  waitAtLeast,
+  type SharedFloats,
+  type WorkerSetup,
+} from './parallel-shared.js';
+
+export { chunkStart } from './parallel-shared.js';
 
 export interface DataParallelOptions {
-  /** Worker threads (default 2). */
+  /** Threads computing gradients, the main thread included (default 2); 1 computes every chunk on the main thread. */
   workers?: number;
-  /** Chunks each batch is cut into (default 4): fixes the summation order, so keep it when changing `workers`. */
+  /** Chunks each batch is cut into (default 4). Results depend on it alone: keep it when changing `workers`. */
   chunks?: number;
   /** The largest batch (rows) the shared buffers must hold. */
   maxRows: number;
 }
 
-/** The control block's slots. */
-export const GENERATION = 0;
-export const DONE = 1;
-export const COMMAND = 2;
-export const ROWS = 3;
-export const FAILURES = 4;
-export const STEP = 1;
-export const EXIT = 2;
-
-/** What a worker receives when it starts (see parallel-worker.ts). */
-export interface WorkerSetup {
-  network: ReturnType<Network['toJSON']>;
-  index: number;
-  workers: number;
-  chunks: number;
-  maxRows: number;
-  params: SharedArrayBuffer;
-  grads: SharedArrayBuffer;
-  losses: SharedArrayBuffer;
-  x: SharedArrayBuffer;
-  y: SharedArrayBuffer;
-  control: SharedArrayBuffer;
-}
+/** How long a step or a start may go without a worker's answer before the trainer gives up. */
+const STEP_TIMEOUT_MS = 60_000;
+const START_TIMEOUT_MS = 30_000;
+const DATA_ONLY = { data: true, penalties: false };
 
 interface WorkerHandle {
   terminate(): Promise<number>;
-  on(event: string, listener: (value: unknown) => void): void;
-  once(event: string, listener: (value: unknown) => void): void;
+  unref(): void;
+  once(event: 'exit', listener: () => void): void;
+}
+interface ThreadsModule {
+  Worker: new (url: URL, options: { workerData: unknown }) => WorkerHandle;
 }
 
-/** The chunk boundaries of a batch of `rows` rows: chunk c covers rows [start(c), start(c + 1)). */
-export function chunkStart(c: number, rows: number, chunks: number): number {
-  return Math.floor((c * rows) / chunks);
+/** node:worker_threads when this runtime has it (Node ≥ 20.16: process.getBuiltinModule), else null. */
+export function threadsModule(): ThreadsModule | null {
+  const p = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
+  if (typeof SharedArrayBuffer !== 'function' || typeof p?.getBuiltinModule !== 'function') return null;
+  return (p.getBuiltinModule('node:worker_threads') as ThreadsModule | undefined) ?? null;
+}
+
+/** Worker threads of data-parallel trainers alive in this process (for tests: none may outlive its trainer). */
+let liveWorkers = 0;
+export function dataParallelWorkers(): number {
+  return liveWorkers;
+}
+
+/** The shared buffers of one trainer, and the main thread's views of them. */
+interface Shared {
+  setup: Omit<WorkerSetup, 'network' | 'index' | 'threads' | 'chunks' | 'maxRows' | 'backend'>;
+  params: FloatArray;
+  slots: FloatArray[];
+  sum: FloatArray;
+  losses: Float64Array;
+  x: FloatArray;
+  y: FloatArray;
+  control: Int32Array;
+}
+
+function makeShared(network: Network, chunks: number, maxRows: number): Shared {
+  const { dtype } = network;
+  const P = network.params.length;
+  const slots = kernelFloats(dtype, chunks * P);
+  const setup = {
+    params: sharedFloats(dtype, P),
+    slots: slots.shared,
+    losses: new SharedArrayBuffer(chunks * 8),
+    x: sharedFloats(dtype, maxRows * network.inputSize),
+    y: sharedFloats(dtype, maxRows * network.outputSize),
+    control: new SharedArrayBuffer(8 * 4),
+    message: new SharedArrayBuffer(MESSAGE_BYTES),
+  };
+  const view = (s: SharedFloats) => floatView(dtype, s);
+  return {
+    setup,
+    params: view(setup.params),
+    slots: Array.from({ length: chunks }, (_, c) => slots.view.subarray(c * P, (c + 1) * P)),
+    sum: kernelFloats(dtype, P).view,
+    losses: new Float64Array(setup.losses),
+    x: view(setup.x),
+    y: view(setup.y),
+    control: new Int32Array(setup.control),
+  };
+}
+
+/** The network as the workers rebuild it (dense layers; penalties stay on the main thread). */
+function describe(network: Network): unknown {
+  try {
+    return network.toJSON();
+  } catch (e) {
+    throw new OptionError(
+      `data-parallel training needs a network Network.toJSON can describe: ${(e as Error).message}`,
+      'workers',
+    );
+  }
+}
+
+/** Starts threads − 1 workers and blocks until each has built its network (or one failed). */
+function startWorkers(network: Network, threads: number, chunks: number, maxRows: number, shared: Shared) {
+  if (threads === 1) return [];
+  const module = threadsModule();
+  if (!module)
+    throw new OptionError(
+      `workers: ${threads} needs Node's worker_threads and SharedArrayBuffer (Node ≥ 20.16); use workers: 1`,
+      'workers',
+    );
+  const json = describe(network);
+  const backend = kernelBackend();
+  const workers: WorkerHandle[] = [];
+  for (let index = 1; index < threads; index++) {
+    const workerData: WorkerSetup = {
+      network: json,
+      index,
+      threads,
+      chunks,
+      maxRows,
+      backend,
+      ...shared.setup,
+    };
+    const w = new module.Worker(new URL('./parallel-worker.js', import.meta.url), { workerData });
+    liveWorkers++;
+    w.once('exit', () => liveWorkers--);
+    w.unref(); // a trainer never closed does not keep the process alive
+    workers.push(w);
+  }
+  const c = shared.control;
+  const started = waitAtLeast(c, READY, threads - 1, START_TIMEOUT_MS);
+  const failed = Atomics.load(c, FAILURES) > 0;
+  if (started && !failed) return workers;
+  for (const w of workers) void w.terminate();
+  throw new Error(
+    failed
+      ? `a data-parallel worker failed to start: ${readMessage(shared.setup.message)}`
+      : `data-parallel workers did not start within ${START_TIMEOUT_MS / 1000} s`,
+  );
 }
 
 export class DataParallel {
-  private readonly params: FloatArray;
-  private readonly grads: FloatArray;
-  private readonly losses: Float64Array;
-  private readonly x: FloatArray;
-  private readonly y: FloatArray;
-  private readonly control: Int32Array;
-  private errors: string[] = [];
+  private readonly shared: Shared;
+  private readonly workers: WorkerHandle[];
   private closed = false;
 
-  private constructor(
+  /** Starts the workers (blocking until each has built its copy of the network); see also create(). */
+  constructor(
     readonly network: Network,
-    readonly workerCount: number,
-    readonly chunks: number,
-    readonly maxRows: number,
-    private readonly workers: WorkerHandle[],
-    buffers: Omit<WorkerSetup, 'network' | 'index' | 'workers' | 'chunks' | 'maxRows'>,
+    options: DataParallelOptions,
   ) {
-    const floats = (b: SharedArrayBuffer): FloatArray =>
-      network.dtype === 'float32' ? new Float32Array(b) : new Float64Array(b);
-    this.params = floats(buffers.params);
-    this.grads = floats(buffers.grads);
-    this.losses = new Float64Array(buffers.losses);
-    this.x = floats(buffers.x);
-    this.y = floats(buffers.y);
-    this.control = new Int32Array(buffers.control);
-    for (const w of workers) w.on('message', (m) => this.errors.push(String(m)));
-  }
-
-  /** Starts the workers (each builds its copy of the network) and resolves when all are ready. */
-  static async create(network: Network, options: DataParallelOptions): Promise<DataParallel> {
-    const workers = checkNumber('workers', options.workers ?? 2, { integer: true, min: 1 });
-    const chunks = checkNumber('chunks', options.chunks ?? 4, { integer: true, min: 1 });
-    const maxRows = checkNumber('maxRows', options.maxRows, { integer: true, min: 1 });
-    if (typeof SharedArrayBuffer !== 'function')
-      throw new OptionError('data-parallel training needs SharedArrayBuffer', 'workers');
-    const threads = await import('node:worker_threads').catch(() => null);
-    if (!threads) throw new OptionError('data-parallel training needs Node worker_threads', 'workers');
-    const size = network.dtype === 'float32' ? 4 : 8;
-    const P = network.params.length;
-    const buffers = {
-      params: new SharedArrayBuffer(P * size),
-      grads: new SharedArrayBuffer(chunks * P * size),
-      losses: new SharedArrayBuffer(chunks * 8),
-      x: new SharedArrayBuffer(maxRows * network.inputSize * size),
-      y: new SharedArrayBuffer(maxRows * network.outputSize * size),
-      control: new SharedArrayBuffer(8 * 4),
-    };
-    const json = network.toJSON();
-    const started: WorkerHandle[] = [];
-    const ready: Promise<unknown>[] = [];
-    for (let index = 0; index < workers; index++) {
-      const setup: WorkerSetup = { network: json, index, workers, chunks, maxRows, ...buffers };
-      const w = new threads.Worker(new URL('./parallel-worker.js', import.meta.url), {
-        workerData: setup,
-      }) as unknown as WorkerHandle;
-      started.push(w);
-      ready.push(
-        new Promise((resolve, reject) => {
-          w.once('message', resolve);
-          w.once('error', reject);
-        }),
-      );
-    }
+    this.threads = checkNumber('workers', options.workers ?? 2, { integer: true, min: 1 });
+    this.chunks = checkNumber('chunks', options.chunks ?? 4, { integer: true, min: 1 });
+    this.maxRows = checkNumber('maxRows', options.maxRows, { integer: true, min: 1 });
+    this.shared = makeShared(network, this.chunks, this.maxRows);
     try {
-      await Promise.all(ready);
+      this.workers = startWorkers(network, this.threads, this.chunks, this.maxRows, this.shared);
     } catch (e) {
-      await Promise.all(started.map((w) => w.terminate()));
+      this.release();
       throw e;
     }
-    return new DataParallel(network, workers, chunks, maxRows, started, buffers);
   }
 
-  /**
-   * Like network.computeGradient(x, y): writes ∂cost/∂params into network.grads and returns the
-   * cost (data loss + penalties), with the data part computed by the workers chunk by chunk.
-   */
+  /** Threads computing gradients, the main thread included. */
+  readonly threads: number;
+  readonly chunks: number;
+  readonly maxRows: number;
+
+  /** The constructor, as a promise (the API of the first version). */
+  static async create(network: Network, options: DataParallelOptions): Promise<DataParallel> {
+    return new DataParallel(network, options);
+  }
+
+  /** Like network.computeGradient(x, y): writes ∂cost/∂params into network.grads and returns the cost. */
   computeGradient(x: Matrix, y: Matrix): number {
+    return this.computeTerms(x, y).total;
+  }
+
+  /** The cost by terms (as network.computeGradient returns them), the data part computed chunk by chunk. */
+  computeTerms(x: Matrix, y: Matrix): LossTerms {
+    this.checkBatch(x, y);
+    const N = x.rows;
+    const net = this.network;
+    const s = this.shared;
+    const shares = Array.from({ length: this.chunks }, (_, c) => this.chunkRows(c, N) / N);
+    this.startStep(x, y);
+    this.computeOwnChunks(x, y);
+    // the reduction in chunk order (parallel-shared.ts): the calling thread's leading chunks while
+    // the workers finish, the rest after
+    const ready = this.threads === 1 ? this.chunks : 1;
+    s.sum.fill(0);
+    accumulateChunks(s.sum, s.slots, shares, 0, ready);
+    this.awaitWorkers();
+    accumulateChunks(s.sum, s.slots, shares, ready, this.chunks);
+    net.grads.set(s.sum);
+    let data = 0;
+    for (let c = 0; c < this.chunks; c++) if (shares[c] > 0) data += shares[c] * s.losses[c];
+    // penalties once, on the whole batch (m = N), as Network.computeGradient adds them
+    const penalties: Record<string, number> = {};
+    let total = data;
+    for (const r of net.regularizers) {
+      let p = 0;
+      for (const ref of net.parameterRefs) {
+        if (!ref.parameter.regularize) continue;
+        r.addGradient(ref.parameter.grad, ref.parameter.value, N);
+        p += r.penalty(ref.parameter.value, N);
+      }
+      penalties[r.name] = (penalties[r.name] ?? 0) + p;
+      total += p;
+    }
+    return { total, data, penalties };
+  }
+
+  private chunkRows(c: number, rows: number): number {
+    return chunkStart(c + 1, rows, this.chunks) - chunkStart(c, rows, this.chunks);
+  }
+
+  private checkBatch(x: Matrix, y: Matrix): void {
     const net = this.network;
     if (this.closed) throw new OptionError('this DataParallel trainer is closed', 'workers');
-    const N = x.rows;
-    if (N > this.maxRows)
-      throw new OptionError(`batch of ${N} rows exceeds maxRows ${this.maxRows}`, 'maxRows');
-    if (x.cols !== net.inputSize || y.cols !== net.outputSize || y.rows !== N) {
+    if (x.rows > this.maxRows)
+      throw new OptionError(`batch of ${x.rows} rows exceeds maxRows ${this.maxRows}`, 'maxRows');
+    if (x.cols !== net.inputSize || y.cols !== net.outputSize || y.rows !== x.rows) {
       throw new OptionError(
         `x must be N×${net.inputSize} and y N×${net.outputSize}, got ${x.rows}×${x.cols} and ${y.rows}×${y.cols}`,
         'x',
       );
     }
-    this.params.set(net.params);
-    this.x.set(x.data);
-    this.y.set(y.data);
-    const c = this.control;
-    Atomics.store(c, ROWS, N);
-    Atomics.store(c, DONE, 0);
-    Atomics.store(c, COMMAND, STEP);
-    Atomics.add(c, GENERATION, 1);
-    Atomics.notify(c, GENERATION);
-    // (the main thread blocks here, so a worker that died cannot be heard of: give up after a minute
-    // without progress)
-    for (;;) {
-      const done = Atomics.load(c, DONE);
-      if (done >= this.workerCount) break;
-      if (Atomics.wait(c, DONE, done, 60_000) === 'timed-out') {
-        throw new Error(
-          `data-parallel workers: ${this.workerCount - done} of ${this.workerCount} gave no answer within 60 s`,
-        );
-      }
-    }
-    if (Atomics.load(c, FAILURES) > 0)
-      throw new Error(`a data-parallel worker failed: ${this.errors.join('; ') || 'see its error'}`);
-    // the reduction, in chunk order: ∂loss/∂θ = Σ_c (n_c / N)·∂loss_c/∂θ
-    const grads = net.grads;
-    const P = grads.length;
-    grads.fill(0);
-    let loss = 0;
-    for (let k = 0; k < this.chunks; k++) {
-      const n = chunkStart(k + 1, N, this.chunks) - chunkStart(k, N, this.chunks);
-      if (n === 0) continue;
-      const share = n / N;
-      const g = this.grads;
-      const offset = k * P;
-      for (let i = 0; i < P; i++) grads[i] += share * g[offset + i];
-      loss += share * this.losses[k];
-    }
-    // penalties once, on the whole batch (m = N), as Network.computeGradient adds them
-    for (const r of net.regularizers) {
-      for (const ref of net.parameterRefs) {
-        if (!ref.parameter.regularize) continue;
-        r.addGradient(ref.parameter.grad, ref.parameter.value, N);
-        loss += r.penalty(ref.parameter.value, N);
-      }
-    }
-    return loss;
   }
 
-  /** Stops the workers. */
-  async close(): Promise<void> {
+  /** Weights and the workers' rows into shared memory, then wakes the workers. */
+  private startStep(x: Matrix, y: Matrix): void {
+    if (this.threads === 1) return;
+    const s = this.shared;
+    const N = x.rows;
+    s.params.set(this.network.params);
+    for (let c = 0; c < this.chunks; c++) {
+      if (chunkOwner(c, this.threads) === 0) continue;
+      const a = chunkStart(c, N, this.chunks);
+      const b = chunkStart(c + 1, N, this.chunks);
+      s.x.set(x.data.subarray(a * x.cols, b * x.cols), a * x.cols);
+      s.y.set(y.data.subarray(a * y.cols, b * y.cols), a * y.cols);
+    }
+    const control = s.control;
+    Atomics.store(control, ROWS, N);
+    Atomics.store(control, DONE, 0);
+    Atomics.store(control, COMMAND, STEP);
+    Atomics.add(control, GENERATION, 1);
+    Atomics.notify(control, GENERATION);
+  }
+
+  /** The main thread's chunks, on the network itself. */
+  private computeOwnChunks(x: Matrix, y: Matrix): void {
+    const net = this.network;
+    const N = x.rows;
+    for (let c = 0; c < this.chunks; c += this.threads) {
+      const a = chunkStart(c, N, this.chunks);
+      const b = chunkStart(c + 1, N, this.chunks);
+      if (a === b) continue;
+      const xc = { rows: b - a, cols: x.cols, data: x.data.subarray(a * x.cols, b * x.cols) };
+      const yc = { rows: b - a, cols: y.cols, data: y.data.subarray(a * y.cols, b * y.cols) };
+      this.shared.losses[c] = net.computeGradient(xc, yc, DATA_ONLY).data;
+      this.shared.slots[c].set(net.grads);
+    }
+  }
+
+  /** Blocks until every worker has finished the step; throws what a failed worker reported. */
+  private awaitWorkers(): void {
+    if (this.threads === 1) return;
+    const c = this.shared.control;
+    if (!waitAtLeast(c, DONE, this.threads - 1, STEP_TIMEOUT_MS)) {
+      this.close();
+      throw new Error(`data-parallel workers gave no answer within ${STEP_TIMEOUT_MS / 1000} s`);
+    }
+    if (Atomics.load(c, FAILURES) > 0) {
+      const message = readMessage(this.shared.setup.message);
+      this.close();
+      throw new Error(`a data-parallel worker failed: ${message}`);
+    }
+  }
+
+  /** Stops the workers and gives back the shared buffers (idempotent; the trainer cannot be used after). */
+  close(): void {
     if (this.closed) return;
     this.closed = true;
-    Atomics.store(this.control, COMMAND, EXIT);
-    Atomics.add(this.control, GENERATION, 1);
-    Atomics.notify(this.control, GENERATION);
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    const c = this.shared.control;
+    Atomics.store(c, COMMAND, EXIT);
+    Atomics.add(c, GENERATION, 1);
+    Atomics.notify(c, GENERATION);
+    for (const w of this.workers) void w.terminate();
+    this.release();
+  }
+
+  private release(): void {
+    releaseKernelFloats(this.shared.sum);
+    if (this.chunks > 0) releaseKernelFloats(this.shared.slots[0]);
   }
 }
 
 export interface FitParallelOptions {
+  /** Threads, the main thread included (default 2). */
   workers?: number;
+  /** Default 4. */
   chunks?: number;
   /** Default 'sgd'. */
   optimizer?: OptimizerName | Optimizer;
@@ -225,10 +343,24 @@ export interface FitParallelOptions {
   batchSize?: number;
 }
 
+/** The batches of consecutive rows, as views. */
+function consecutiveBatches(x: Matrix, y: Matrix, batch: number): { x: Matrix; y: Matrix }[] {
+  const batches: { x: Matrix; y: Matrix }[] = [];
+  for (let start = 0; start < x.rows; start += batch) {
+    const rows = Math.min(batch, x.rows - start);
+    batches.push({
+      x: { rows, cols: x.cols, data: x.data.subarray(start * x.cols, (start + rows) * x.cols) },
+      y: { rows, cols: y.cols, data: y.data.subarray(start * y.cols, (start + rows) * y.cols) },
+    });
+  }
+  return batches;
+}
+
 /**
- * Trains network on x, y with gradients from worker threads: mini-batches of consecutive rows,
+ * Trains network on x, y with gradients from several threads: mini-batches of consecutive rows,
  * one optimizer step each. Returns the cost of each epoch (the mean over its batches).
- * The same network, data and options give the same weights for any number of workers.
+ * The same network, data and options (chunks included) give the same weights for any number of workers.
+ * (fit() takes `workers` too, with shuffling, validation and the rest: see FitOptions.workers.)
  */
 export async function fitParallel(
   network: Network,
@@ -248,14 +380,7 @@ export async function fitParallel(
   });
   const history: number[] = [];
   try {
-    const batches: { x: Matrix; y: Matrix }[] = [];
-    for (let start = 0; start < x.rows; start += batch) {
-      const rows = Math.min(batch, x.rows - start);
-      batches.push({
-        x: { rows, cols: x.cols, data: x.data.subarray(start * x.cols, (start + rows) * x.cols) },
-        y: { rows, cols: y.cols, data: y.data.subarray(start * y.cols, (start + rows) * y.cols) },
-      });
-    }
+    const batches = consecutiveBatches(x, y, batch);
     for (let e = 0; e < epochs; e++) {
       let sum = 0;
       for (const b of batches) {
@@ -265,7 +390,7 @@ export async function fitParallel(
       history.push(sum / batches.length);
     }
   } finally {
-    await trainer.close();
+    trainer.close();
   }
   return history;
 }

@@ -22,6 +22,7 @@ import { EarlyStopping } from './early-stopping.js';
 import { baseline, evaluateScaled, prepareData, type TrainingData } from './fit-data.js';
 import { resolveFitOptions, type ResolvedFitOptions } from './fit-options.js';
 import type { EpochInfo, FitCheckpoint, FitOptions, History, StepInfo } from './fit-types.js';
+import { BatchGradient, planWorkers } from './parallel-auto.js';
 import { LearningRateSchedule } from './schedules.js';
 
 export interface TrainingRunOptions extends FitOptions {
@@ -66,6 +67,8 @@ export class TrainingRun {
   private readonly options: TrainingRunOptions;
   private readonly random: Random;
   private readonly batchList: Batches;
+  /** the batches' gradients: the network, or chunks over worker threads (FitOptions.workers) */
+  private readonly gradient: BatchGradient;
   private readonly schedule: LearningRateSchedule;
   private readonly earlyStopping: EarlyStopping;
   private readonly lastGood: Float64Array;
@@ -118,6 +121,8 @@ export class TrainingRun {
     const { xs, ys, weights } = this.data;
     this.batchList = new Batches(xs, ys, settings.batchSize, network.dtype, weights.loss);
     this.batches = this.batchList.count;
+    const plan = planWorkers(weights.loss ? 1 : settings.workers, settings.batchSize, network);
+    this.gradient = new BatchGradient(network, plan, settings.batchSize);
     this.schedule = new LearningRateSchedule(
       fitOptions.schedule,
       this.optimizer.learningRate,
@@ -150,6 +155,15 @@ export class TrainingRun {
    */
   step(): StepInfo | null {
     if (this.done) return null;
+    try {
+      return this.advance();
+    } catch (e) {
+      this.gradient.close(); // no worker outlives a failed step (a later step starts them again)
+      throw e;
+    }
+  }
+
+  private advance(): StepInfo | null {
     if (!this.inEpoch) this.beginEpoch();
     let info: StepInfo | null = null;
     if (this.batchIndex < this.batches)
@@ -219,7 +233,8 @@ export class TrainingRun {
     const { network, optimizer } = this;
     const b = this.batchIndex;
     const { x, y, w } = this.batchList.get(b);
-    const terms = network.computeGradient(x, y, undefined, false, w);
+    // weighted batches run whole on this thread (the workers' chunks carry no weights)
+    const terms = w ? network.computeGradient(x, y, undefined, false, w) : this.gradient.compute(x, y);
     this.checkLoss(terms.total, b + 1);
     if (this.settings.clipNorm) clipGradient(network.grads, this.settings.clipNorm);
     optimizer.step(network.params, network.grads);
@@ -295,6 +310,7 @@ export class TrainingRun {
     );
     this.diverged = new DivergenceError(message, this.epochIndex + 1, batch);
     this.done = true;
+    this.gradient.close();
     throw this.diverged;
   }
 
@@ -395,6 +411,7 @@ export class TrainingRun {
     history.checkpoint = this.checkpoint();
     this.optimizer.learningRate = this.baseRate;
     this.done = true;
+    this.gradient.close();
   }
 
   private emptyHistory(): History {

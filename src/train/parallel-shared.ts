@@ -1,0 +1,143 @@
+// What the main thread and the data-parallel workers share (parallel.ts, parallel-worker.ts): the
+// control block's slots, the chunking of a batch, the shared buffers and the fixed-order reduction.
+//
+// Shared buffers, made once per trainer (P parameters, C chunks, R = maxRows):
+//   params  [P]       the weights, written by the main thread before each step
+//   slots   [C × P]   each chunk's ∂data-loss/∂params (a mean over its rows); inside the kernels'
+//                     WebAssembly memory when that memory is shared (Node), so the reduction runs
+//                     as a SIMD128 kernel; a plain SharedArrayBuffer otherwise
+//   losses  [C]       each chunk's data loss (float64)
+//   x, y    [R × inputs], [R × outputs]   the rows of the chunks the workers compute
+//   control Int32 [8] the slots below;  message  Uint8 [1024]  a failed worker's error, UTF-8
+
+import { allocate, sgdStep, wasmRuntime, type FloatArray } from '../kernels/index.js';
+
+/** The control block's slots. */
+export const GENERATION = 0;
+export const DONE = 1;
+export const COMMAND = 2;
+export const ROWS = 3;
+export const FAILURES = 4;
+export const READY = 5;
+/** COMMAND values. */
+export const STEP = 1;
+export const EXIT = 2;
+export const MESSAGE_BYTES = 1024;
+
+/**
+ * The chunk boundaries of a batch of `rows` rows: chunk c covers rows [start(c), start(c + 1)).
+ * Even chunks: the workers cannot start the next step before the calling thread has summed the
+ * slots and updated the weights, so giving them more rows would only make the step longer.
+ */
+export function chunkStart(c: number, rows: number, chunks: number): number {
+  return Math.floor((c * rows) / chunks);
+}
+
+/** Which thread computes chunk c: 0 is the main thread, 1… the worker threads (round robin). */
+export function chunkOwner(c: number, threads: number): number {
+  return c % threads;
+}
+
+/** A shared float array as a worker rebuilds it: the buffer, where it starts, how many elements. */
+export interface SharedFloats {
+  buffer: SharedArrayBuffer;
+  byteOffset: number;
+  length: number;
+}
+
+/** What a worker receives when it starts. */
+export interface WorkerSetup {
+  network: unknown;
+  /** 1… (0 is the main thread) */
+  index: number;
+  threads: number;
+  chunks: number;
+  maxRows: number;
+  /** the main thread's kernel backend, so that every chunk runs the same kernels */
+  backend: 'wasm' | 'js';
+  params: SharedFloats;
+  slots: SharedFloats;
+  losses: SharedArrayBuffer;
+  x: SharedFloats;
+  y: SharedFloats;
+  control: SharedArrayBuffer;
+  message: SharedArrayBuffer;
+}
+
+export type DType = 'float64' | 'float32';
+
+/** A view of shared floats of the network's precision. */
+export function floatView(dtype: DType, s: SharedFloats): FloatArray {
+  return dtype === 'float32'
+    ? new Float32Array(s.buffer, s.byteOffset, s.length)
+    : new Float64Array(s.buffer, s.byteOffset, s.length);
+}
+
+/** n floats in a new SharedArrayBuffer. */
+export function sharedFloats(dtype: DType, n: number): SharedFloats {
+  const size = dtype === 'float32' ? 4 : 8;
+  return { buffer: new SharedArrayBuffer(Math.max(1, n) * size), byteOffset: 0, length: n };
+}
+
+/** n floats in the kernels' memory when it is shared (workers may write there), else a new SharedArrayBuffer. */
+export function kernelFloats(dtype: DType, n: number): { shared: SharedFloats; view: FloatArray } {
+  const view = allocate(dtype, n);
+  if (view.buffer instanceof SharedArrayBuffer)
+    return { shared: { buffer: view.buffer, byteOffset: view.byteOffset, length: n }, view };
+  const shared = sharedFloats(dtype, n);
+  return { shared, view: floatView(dtype, shared) };
+}
+
+/** Gives back a buffer of kernelFloats (nothing to do for a SharedArrayBuffer of its own). */
+export function releaseKernelFloats(view: FloatArray): void {
+  const rt = wasmRuntime();
+  const at = rt ? rt.addressOf(view) : -1;
+  if (rt && at >= 0) rt.release(at);
+}
+
+/**
+ * One part of the reduction, in chunk order: sum += Σ_{c in [from, to)} share_c · slot_c, each term
+ * as sum ← sum − (−share_c)·slot_c, the sgd_step kernel with a negative rate (an axpy: the negation
+ * is exact). Starting from a zeroed sum and covering every chunk in order gives Σ_c share_c·slot_c
+ * with one order that depends on the chunks only, never on which thread computed them or on how
+ * the range was split into calls.
+ */
+export function accumulateChunks(
+  sum: FloatArray,
+  slots: FloatArray[],
+  shares: number[],
+  from: number,
+  to: number,
+): void {
+  for (let c = from; c < to; c++) if (shares[c] > 0) sgdStep(sum, slots[c], -shares[c]);
+}
+
+/** Writes a worker's error into the shared message block (truncated to its size). */
+export function writeMessage(block: SharedArrayBuffer, text: string): void {
+  const bytes = new TextEncoder().encode(text).subarray(0, MESSAGE_BYTES - 1);
+  const view = new Uint8Array(block);
+  view.set(bytes);
+  view[bytes.length] = 0;
+}
+
+/** Reads the shared message block. */
+export function readMessage(block: SharedArrayBuffer): string {
+  const view = new Uint8Array(block);
+  const end = view.indexOf(0);
+  return new TextDecoder().decode(view.slice(0, end < 0 ? view.length : end));
+}
+
+/**
+ * Blocks until control[slot] ≥ target; false after `timeoutMs` without reaching it. (Atomics.wait
+ * returns as soon as the slot changes, so a worker that notifies is heard at once.)
+ */
+export function waitAtLeast(control: Int32Array, slot: number, target: number, timeoutMs: number): boolean {
+  const end = performance.now() + timeoutMs;
+  for (;;) {
+    const v = Atomics.load(control, slot);
+    if (v >= target) return true;
+    const left = end - performance.now();
+    if (left <= 0) return false;
+    Atomics.wait(control, slot, v, left);
+  }
+}
