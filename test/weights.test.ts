@@ -451,3 +451,14 @@ test('validationData.sampleWeight: the validation loss is the weighted one (= du
     /validationData\.sampleWeight has 1 weights but the data has 15 rows/,
   );
 });
+
+test('weighted batches run whole on the calling thread: workers 2 gives the bits of workers 1', () => {
+  const { x, y, w } = sample(256, 1, 'binary', 5);
+  const runs = [1, 2].map((workers) => {
+    const net = new Network({ layers: [2, 16, 1], loss: 'binaryCrossEntropy', seed: 3 });
+    const history = fit(net, x, y, { batchSize: 128, epochs: 3, sampleWeight: w, workers });
+    return { params: Array.from(net.params), loss: history.loss };
+  });
+  assert.deepEqual(runs[1].params, runs[0].params);
+  assert.deepEqual(runs[1].loss, runs[0].loss);
+});
