@@ -16,7 +16,7 @@ import {
   type Encoding,
   type DecimalMark,
   type MissingPolicy,
-  type Table,
+  type DataTable,
   type ThousandsSeparator,
   type UnknownPolicy,
   thousandsSeparators,
@@ -29,6 +29,7 @@ import { fitDefaults, networkDefaults, type Task } from '../train/index.js';
 import { UsageError } from './errors.js';
 import type { TrainFlags, TrainSettings } from './training.js';
 import { loadTable } from './files.js';
+import { readProgress, type ProgressMode } from './progress.js';
 
 // ── value parsers: each throws InvalidArgumentError naming what was expected ──
 
@@ -335,6 +336,8 @@ export interface DataFlags {
   dropMissing?: boolean;
   impute?: 'mean';
   naValues?: string[];
+  /** --progress, where the command has it (reading shows progress too) */
+  progress?: ProgressMode;
   decimal?: DecimalMark;
   thousands?: ThousandsSeparator;
   unknown?: UnknownPolicy;
@@ -344,7 +347,7 @@ export interface DataFlags {
 }
 
 export interface LoadedData {
-  table: Table;
+  table: DataTable;
   encoding: Encoding;
   encoded: Encoded & { y: NonNullable<Encoded['y']> };
   /** "cars.csv" or "dataset spirals" */
@@ -356,7 +359,7 @@ export interface LoadedData {
 }
 
 /** Reads the table named by --data or --dataset. */
-export function loadDataTable(flags: DataFlags): { table: Table; target?: string[]; task?: Task } {
+export function loadDataTable(flags: DataFlags): { table: DataTable; target?: string[]; task?: Task } {
   if (flags.dataset) {
     const d = dataset(flags.dataset, { n: flags.n, noise: flags.noise, seed: flags.dataSeed });
     return { table: d.table, target: d.target, task: d.task };
@@ -370,7 +373,10 @@ export function loadDataTable(flags: DataFlags): { table: Table; target?: string
       '--n, --noise and --data-seed apply to built-in datasets (--dataset), not to --data files',
     );
   }
-  return { table: loadTable(flags.data, { decimal: flags.decimal, thousands: flags.thousands }) };
+  const { decimal, thousands, naValues } = flags;
+  return {
+    table: loadTable(flags.data, { decimal, thousands, naValues, progress: readProgress(flags.progress) }),
+  };
 }
 
 export function missingPolicy(flags: DataFlags): MissingPolicy {
