@@ -18,15 +18,19 @@ export interface Evaluation {
 }
 
 export function evaluate(network: Network, encoding: Encoding, x: Matrix, y: Matrix): Evaluation {
-  const out = network.predict(x);
+  return evaluateOutputs(encoding, network.predict(x), y);
+}
+
+/** The metrics of outputs `out` (the network's predictions) against targets `y`, row for row. */
+export function evaluateOutputs(encoding: Encoding, out: Matrix, y: Matrix): Evaluation {
   if (encoding.target.task === 'regression') {
     const metrics: Evaluation['metrics'] = computeMetrics(['r2', 'rmse', 'mae', 'mse'], out, y);
     const why = constantTarget(y, encoding.target.columns);
-    if (!why) return { rows: x.rows, metrics };
-    return { rows: x.rows, metrics: { ...metrics, r2: null }, undefined: { r2: why } };
+    if (!why) return { rows: y.rows, metrics };
+    return { rows: y.rows, metrics: { ...metrics, r2: null }, undefined: { r2: why } };
   }
   return {
-    rows: x.rows,
+    rows: y.rows,
     metrics: computeMetrics(['accuracy', 'logLoss'], out, y),
     confusion: { classes: encoding.target.classes ?? [], counts: confusionMatrix(out, y) },
   };

@@ -2,7 +2,7 @@
 // Hand-written rather than a dependency so the core stays dependency-free in browsers, and so every
 // cell keeps its line:column for messages such as "cars.csv:12:7: …".
 
-import { type DecimalMark } from './cells.js';
+import type { DecimalMark } from './cells.js';
 import {
   CsvTokenizer,
   checkRecordLength,
@@ -96,6 +96,7 @@ function csvLine(cells: readonly Cell[]): string {
 }
 
 function csvField(c: Cell): string {
+  if (typeof c === 'number') return String(c); // never needs quotes
   const s = c === null ? '' : String(c);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

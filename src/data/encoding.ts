@@ -191,7 +191,8 @@ function fitFeature(
   kept: readonly number[],
   options: EncodeOptions & { missing: MissingPolicy },
 ): ColumnEncoding {
-  const present = kept.filter((r) => !isMissing(cellAt(table, r, j), options.naValues));
+  const numeric = 'store' in table && table.store.numeric(j); // every cell a number: none missing
+  const present = numeric ? kept : kept.filter((r) => !isMissing(cellAt(table, r, j), options.naValues));
   if (present.length === 0)
     throw new DataError(`${table.source}: column ${quote(name, 40)} has no values`, 'data');
   const fill = options.missing === 'mean';
@@ -202,11 +203,11 @@ function fitFeature(
         role: 'column',
         choices: `fix the cells, list such values as missing with --na-values, or pass --categorical ${name} to read the column as text`,
       });
-  const cells = present.map((r) => cellAt(table, r, j));
   if (type === 'number') {
-    const values = cells.map((c) => numberValue(c, format));
-    return { name, type, ...(fill ? { fill: mean(values) } : {}) };
+    if (!fill) return { name, type };
+    return { name, type, fill: mean(present.map((r) => numberValue(cellAt(table, r, j), format))) };
   }
+  const cells = present.map((r) => cellAt(table, r, j));
   if (type === 'boolean')
     return { name, type, ...(fill ? { fill: mean(cells.map((c) => (readBoolean(c) ? 1 : 0))) } : {}) };
   if (type === 'date') return { name, type, ...(fill ? { fill: mean(cells.map(dateValue)) } : {}) };

@@ -69,9 +69,9 @@ export class ColumnStore implements CellStore {
     for (let j = 0; j < this.width; j++) {
       const s = cells[j];
       this.columns[base + j] = cols[j];
-      const [value, exact] = this.read(s);
+      const value = this.read(s);
       this.values[base + j] = value;
-      if (exact) {
+      if (this.exact) {
         const codes = this.codes[j];
         if (codes) codes[r] = 0;
       } else if (Number.isNaN(value)) {
@@ -81,18 +81,25 @@ export class ColumnStore implements CellStore {
     }
   }
 
-  /** A cell's number (NaN for text) and whether its text is exactly how that number prints. */
-  private read(s: string): [number, boolean] {
-    if (this.na?.has(s.trim())) return [Number.NaN, false];
+  /** Whether the last cell read is a number whose text is exactly how it prints. */
+  private exact = false;
+
+  /** A cell's number (NaN for text); sets `exact`. */
+  private read(s: string): number {
+    this.exact = false;
+    if (this.na?.has(s.trim())) return Number.NaN;
     const shape = this.options.format.decimal === '.' ? numberShape(s) : 0;
-    if (shape === 2) return [Number(s), true];
+    if (shape === 2) {
+      this.exact = true;
+      return Number(s);
+    }
     if (shape === 1) {
       const v = Number(s);
-      return [Number.isFinite(v) ? v : Number.NaN, false];
+      return Number.isFinite(v) ? v : Number.NaN;
     }
-    if (!/\d/.test(s)) return [Number.NaN, false];
+    if (!/\d/.test(s)) return Number.NaN;
     const n = readNumber(s, this.options.format);
-    return [n !== null && 'value' in n ? n.value : Number.NaN, false];
+    return n !== null && 'value' in n ? n.value : Number.NaN;
   }
 
   /** Row r of column j holds text s (a number's text: kept while under the cap, else the value alone). */
