@@ -233,7 +233,8 @@ function copyToStdout(path: string): void {
   const fd = openSync(path, 'r');
   try {
     const buffer = new Uint8Array(1 << 20);
-    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) writeSync(1, buffer.subarray(0, n));
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer))
+      process.stdout.write(Buffer.from(buffer.subarray(0, n))); // a copy: the buffer is reused
   } finally {
     closeSync(fd);
   }
