@@ -207,3 +207,21 @@ test('predict streams: 6× the rows cost less than 30 MB more peak memory', () =
   const out = readFileSync(join(dir, 'out.csv'), 'utf8').split('\n');
   assert.equal(out.length, 120_002); // header, rows, and the last line break
 });
+
+test('numbers listed as missing (--na-values -999) are missing in the store too, as in parseCsv', () => {
+  const text = 'a,b,y\n-999,x,1\n2,-999,2\n3.50,y,1.0\n4,x,2\n';
+  const options = {
+    target: ['y'],
+    naValues: ['-999'],
+    missing: 'drop' as const,
+    task: 'multiclass' as const,
+  };
+  const table = parseCsv(text, 'f.csv');
+  const stored = stream(text, 3, { naValues: ['-999'] });
+  const a = fitEncoding(table, options);
+  assert.deepEqual(fitEncoding(stored, options), a);
+  assert.deepEqual(a.target.classes, ['1.0', '2']); // labels are the cells' text
+  const ea = applyEncoding(a, table);
+  const eb = applyEncoding(a, stored);
+  assert.deepEqual([eb.x, eb.y, eb.rows, eb.left], [ea.x, ea.y, ea.rows, ea.left]);
+});

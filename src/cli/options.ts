@@ -358,8 +358,11 @@ export interface LoadedData {
   notes?: string[];
 }
 
-/** Reads the table named by --data or --dataset. */
-export function loadDataTable(flags: DataFlags): { table: DataTable; target?: string[]; task?: Task } {
+/** Reads the table named by --data or --dataset (`naValues`: a model's, else --na-values). */
+export function loadDataTable(
+  flags: DataFlags,
+  naValues = flags.naValues,
+): { table: DataTable; target?: string[]; task?: Task } {
   if (flags.dataset) {
     const d = dataset(flags.dataset, { n: flags.n, noise: flags.noise, seed: flags.dataSeed });
     return { table: d.table, target: d.target, task: d.task };
@@ -373,7 +376,7 @@ export function loadDataTable(flags: DataFlags): { table: DataTable; target?: st
       '--n, --noise and --data-seed apply to built-in datasets (--dataset), not to --data files',
     );
   }
-  const { decimal, thousands, naValues } = flags;
+  const { decimal, thousands } = flags;
   return {
     table: loadTable(flags.data, { decimal, thousands, naValues, progress: readProgress(flags.progress) }),
   };
@@ -425,7 +428,7 @@ export function encodingWarnings(encoding: Encoding, rows: number): string[] {
 
 /** Loads data for an existing model's encoding (resume, gradcheck --model). */
 export function loadDataForEncoding(flags: DataFlags, encoding: Encoding): LoadedData {
-  const { table } = loadDataTable(flags);
+  const { table } = loadDataTable(flags, encoding.naValues);
   const encoded = applyEncoding(encoding, table, { missing: flags.dropMissing ? 'drop' : encoding.missing });
   const notes = dataNotes(table, encoded);
   return { table, encoding, encoded: encoded as LoadedData['encoded'], source: table.source, notes };
