@@ -115,7 +115,11 @@ test('readCsvStore: decimal commas detected in ;-files (one pass started over), 
 });
 
 test('the same encoding as the in-memory path on the fixtures and vega datasets', () => {
-  for (const [file, target] of [['test/fixtures/houses.csv', 'price_eur']] as const) {
+  for (const [file, target] of [
+    ['test/fixtures/houses.csv', 'price_eur'],
+    ['node_modules/vega-datasets/data/seattle-weather.csv', 'weather'],
+    ['node_modules/vega-datasets/data/gapminder-health-income.csv', 'region'],
+  ] as const) {
     const text = readFileSync(file, 'utf8');
     const table = parseCsv(text, file);
     const stored = readCsvStore(bytesOf(utf8(text), 7), file, { chunkBytes: 7 });
