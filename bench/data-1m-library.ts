@@ -1,12 +1,12 @@
 // The library side of the data-1m workload, run in its own process by data-1m.ts: csv-parse's raw
-// parse of the file, scratchnet's read and encode (parseCsv, fitEncoding, applyEncoding: what the CLI
-// runs), then the same 2 epochs as `scratchnet train` (createNetwork's and fit's defaults) through
+// parse of the file, scratchnet's read and encode (the streaming reader readCsvStore, fitEncoding,
+// applyEncoding: what the CLI runs), then the same 2 epochs as `scratchnet train` (createNetwork's and fit's defaults) through
 // the public API. Prints one JSON line of seconds and the peak RSS.
 //   node dist/bench/data-1m-library.js FILE EPOCHS
 
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync, readSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { applyEncoding, createNetwork, fit, fitEncoding, parseCsv } from '../src/index.js';
+import { applyEncoding, createNetwork, fit, fitEncoding, readCsvStore } from '../src/index.js';
 
 const [file, epochsText] = process.argv.slice(2);
 const epochs = Number(epochsText);
@@ -16,7 +16,11 @@ const rows = (parse(readFileSync(file, 'utf8')) as unknown[]).length - 1;
 const csvParse = (performance.now() - t) / 1000;
 
 t = performance.now();
-const table = parseCsv(readFileSync(file, 'utf8'), file);
+const open = () => {
+  const fd = openSync(file, 'r');
+  return { read: (into: Uint8Array) => readSync(fd, into, 0, into.length, null) };
+};
+const table = readCsvStore(open, file);
 const encoding = fitEncoding(table, { target: ['y'], missing: 'error' });
 const { x, y } = applyEncoding(encoding, table);
 if (!y) throw new Error(`${file}: no target column y`);

@@ -36,7 +36,16 @@ export function evaluate(
   y: Matrix,
   weights?: Float64Array | null,
 ): Evaluation {
-  const out = network.predict(x);
+  return evaluateOutputs(encoding, network.predict(x), y, weights);
+}
+
+/** The metrics of outputs `out` (the network's predictions) against targets `y`, row for row. */
+export function evaluateOutputs(
+  encoding: Encoding,
+  out: Matrix,
+  y: Matrix,
+  weights?: Float64Array | null,
+): Evaluation {
   const regression = encoding.target.task === 'regression';
   const names: MetricName[] = regression ? ['r2', 'rmse', 'mae', 'mse'] : ['accuracy', 'logLoss'];
   const weighted = weights
@@ -45,13 +54,13 @@ export function evaluate(
   if (regression) {
     const metrics: Evaluation['metrics'] = computeMetrics(names, out, y);
     const why = constantTarget(y, encoding.target.columns);
-    if (!why) return { rows: x.rows, metrics, ...weighted };
-    return { rows: x.rows, metrics: { ...metrics, r2: null }, undefined: { r2: why }, ...weighted };
+    if (!why) return { rows: y.rows, metrics, ...weighted };
+    return { rows: y.rows, metrics: { ...metrics, r2: null }, undefined: { r2: why }, ...weighted };
   }
   const classes = encoding.target.classes ?? [];
   const recall = perClassRecall(out, y);
   return {
-    rows: x.rows,
+    rows: y.rows,
     metrics: { ...computeMetrics(names, out, y), ...classScores(out, y) },
     recall: Object.fromEntries(classes.map((c, k) => [c, Number.isNaN(recall[k]) ? null : recall[k]])),
     confusion: { classes, counts: confusionMatrix(out, y) },

@@ -3,9 +3,12 @@
 // A file's type follows its extension (a .csv is never sniffed as JSON); its bytes must be UTF-8.
 
 import {
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readFileSync,
+  readSync,
   realpathSync,
   renameSync,
   rmSync,
@@ -17,15 +20,27 @@ import {
   decodeText,
   parseCsv,
   parseRecords,
+  readCsvBlocks,
+  readCsvStore,
+  rowCount,
+  type ByteSource,
+  type CsvStreamOptions,
+  type DataTable,
   type DecimalMark,
   type Table,
   type ThousandsSeparator,
 } from '../data/index.js';
 import { parseModel, type ModelFile } from '../io/index.js';
 import { UsageError } from './errors.js';
+import type { ReadProgress } from './progress.js';
 
 /** A file's bytes; UsageError naming the file when it is missing, a folder, a FIFO or unreadable. */
 export function readBytes(path: string, what = 'file'): Uint8Array {
+  return readable(path, what, () => readFileSync(path));
+}
+
+/** `read()` of a regular file, with readBytes's checks and messages; its size in bytes. */
+function readable<T>(path: string, what: string, read: (size: number) => T): T {
   try {
     const stat = statSync(path);
     if (stat.isDirectory()) throw new UsageError(`${path}: is a folder, not a ${what}`);
@@ -33,7 +48,7 @@ export function readBytes(path: string, what = 'file'): Uint8Array {
       const kind = stat.isFIFO() ? 'a FIFO (named pipe)' : stat.isSocket() ? 'a socket' : 'a device';
       throw new UsageError(`${path}: is ${kind}, not a regular ${what}`);
     }
-    return readFileSync(path);
+    return read(stat.size);
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
@@ -42,6 +57,27 @@ export function readBytes(path: string, what = 'file'): Uint8Array {
     if (code === 'EACCES') throw new UsageError(`${path}: permission denied`);
     throw new UsageError(`${path}: cannot read the ${what} (${(e as Error).message})`);
   }
+}
+
+/**
+ * A regular file as a ByteSource factory (each call opens it again: a streaming pass can start over)
+ * and its size; the checks and messages of readBytes.
+ */
+export function openBytes(path: string, what = 'file'): { open: () => ByteSource; size: number } {
+  return readable(path, what, (size) => ({
+    size,
+    open: () => {
+      const fd = readable(path, what, () => openSync(path, 'r'));
+      let closed = false;
+      return {
+        read: (into: Uint8Array) => readSync(fd, into, 0, into.length, null),
+        close: () => {
+          if (!closed) closeSync(fd);
+          closed = true;
+        },
+      };
+    },
+  }));
 }
 
 /** A file's text: strict UTF-8 (a BOM is dropped; invalid bytes and NUL bytes are errors with their place). */
@@ -54,30 +90,110 @@ export interface LoadOptions {
   decimal?: DecimalMark;
   /** a thousands separator to accept in numbers (default: none: 1,500 is an error) */
   thousands?: ThousandsSeparator;
+  /** extra spellings of a missing cell (--na-values): never read as numbers */
+  naValues?: readonly string[];
+  /** bytes and rows read so far, after each chunk of a CSV file (and once at the end) */
+  progress?: ReadProgress;
 }
 
-/** A data file as a Table: .json → records; .tsv → tab-separated; .csv, .txt or anything else → CSV. */
-export function loadTable(path: string, options: LoadOptions = {}): Table {
+/**
+ * A data file as a table: .json → records (parsed whole); .tsv → tab-separated; .csv, .txt or anything
+ * else → CSV, read in a streaming pass into a compact store (src/data/csv-stream.ts).
+ */
+export function loadTable(path: string, options: LoadOptions = {}): DataTable {
   const { decimal, thousands } = options;
-  if (thousands !== undefined && thousands === decimal)
-    throw new UsageError(`--thousands and --decimal cannot both be "${thousands}"`);
-  const text = readText(path, 'data file');
+  checkNumberFlags(decimal, thousands);
   const ext = extname(path).toLowerCase();
   if (ext === '.json' && decimal === ',')
     throw new UsageError(`${path}: --decimal applies to CSV files; JSON numbers always use "."`);
   const table =
     ext === '.json'
-      ? parseRecords(text, path)
-      : parseCsv(text, path, {
-          ...(ext === '.tsv' ? { delimiter: '\t' } : {}),
-          decimal: decimal ?? (thousands === ',' ? '.' : undefined),
-        });
+      ? parseRecords(readText(path, 'data file'), path)
+      : readCsvFile(path, csvOptions(path, options), options.progress);
+  return withThousands(table, thousands);
+}
+
+/** The table with its thousands separator; UsageError when it is also the decimal mark. */
+function withThousands<T extends DataTable>(table: T, thousands?: ThousandsSeparator): T {
   if (thousands === undefined) return table;
   if ((table.decimal ?? '.') === thousands)
     throw new UsageError(
-      `${path}: --thousands ${thousands} needs numbers with decimal commas: add --decimal ,`,
+      `${table.source}: --thousands ${thousands} needs numbers with decimal commas: add --decimal ,`,
     );
   return { ...table, thousands };
+}
+
+/** Rows per block when predict and evaluate stream a file (a few MB of cells and output text). */
+export const BLOCK_ROWS = 16_384;
+
+/**
+ * A data file a block of rows at a time (CSV: streamed, memory independent of its length; JSON: one
+ * block). onBlock(table, first) sees rows first … first + rows − 1; onStart runs before each pass (a CSV
+ * pass starts over once when it finds decimal commas). Returns the row count and the reader's notes.
+ */
+export function readBlocks(
+  path: string,
+  options: LoadOptions,
+  onBlock: (table: DataTable, first: number) => void,
+  onStart: (columns: string[]) => void,
+): { rows: number; columns: string[]; notes: string[] } {
+  if (extname(path).toLowerCase() === '.json') {
+    const table = loadTable(path, options);
+    onStart(table.columns);
+    onBlock(table, 0);
+    return { rows: rowCount(table), columns: table.columns, notes: table.notes ?? [] };
+  }
+  const { open, size } = openBytes(path, 'data file');
+  const progress = options.progress;
+  const read = readCsvBlocks(
+    open,
+    path,
+    {
+      ...csvOptions(path, options),
+      ...(progress ? { onProgress: (bytes: number, rows: number) => progress(path, bytes, rows, size) } : {}),
+    },
+    BLOCK_ROWS,
+    (table, first) => onBlock(withThousands(table, options.thousands), first),
+    onStart,
+  );
+  progress?.(path, size, read.rows, size, true);
+  return { rows: read.rows, columns: read.columns, notes: read.notes ?? [] };
+}
+
+/** A small data file parsed whole into rows of cells, as written (export's check data). */
+export function loadRowTable(path: string): Table {
+  const text = readText(path, 'data file');
+  const ext = extname(path).toLowerCase();
+  if (ext === '.json') return parseRecords(text, path);
+  return parseCsv(text, path, ext === '.tsv' ? { delimiter: '\t' } : {});
+}
+
+function checkNumberFlags(decimal?: DecimalMark, thousands?: ThousandsSeparator): void {
+  if (thousands !== undefined && thousands === decimal)
+    throw new UsageError(`--thousands and --decimal cannot both be "${thousands}"`);
+}
+
+/** The streaming reader's options for a data file (delimiter by extension, number format, NA spellings). */
+export function csvOptions(path: string, options: LoadOptions): CsvStreamOptions {
+  const { decimal, thousands, naValues } = options;
+  checkNumberFlags(decimal, thousands);
+  return {
+    ...(extname(path).toLowerCase() === '.tsv' ? { delimiter: '\t' } : {}),
+    ...(decimal !== undefined ? { decimal } : {}),
+    ...(thousands !== undefined ? { thousands } : {}),
+    ...(naValues?.length ? { naValues } : {}),
+  };
+}
+
+/** A CSV file read whole through the streaming reader, with progress. */
+function readCsvFile(path: string, options: CsvStreamOptions, progress: LoadOptions['progress']): DataTable {
+  const { open, size } = openBytes(path, 'data file');
+  const table = readCsvStore(open, path, {
+    ...options,
+    ...(progress ? { onProgress: (bytes: number, rows: number) => progress(path, bytes, rows, size) } : {}),
+  });
+  progress?.(path, size, table.store.rows, size, true);
+  return table;
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   type Encoding,
   type DecimalMark,
   type MissingPolicy,
-  type Table,
+  type DataTable,
   type ThousandsSeparator,
   type UnknownPolicy,
   thousandsSeparators,
@@ -30,6 +30,7 @@ import { UsageError } from './errors.js';
 import type { TrainFlags, TrainSettings } from './training.js';
 import { loadTable } from './files.js';
 import { inputColumns } from '../data/weights.js';
+import { readProgress, type ProgressMode } from './progress.js';
 
 // ── value parsers: each throws InvalidArgumentError naming what was expected ──
 
@@ -372,6 +373,8 @@ export interface DataFlags {
   dropMissing?: boolean;
   impute?: 'mean';
   naValues?: string[];
+  /** --progress, where the command has it (reading shows progress too) */
+  progress?: ProgressMode;
   decimal?: DecimalMark;
   thousands?: ThousandsSeparator;
   unknown?: UnknownPolicy;
@@ -383,7 +386,7 @@ export interface DataFlags {
 }
 
 export interface LoadedData {
-  table: Table;
+  table: DataTable;
   encoding: Encoding;
   encoded: Encoded & { y: NonNullable<Encoded['y']> };
   /** "cars.csv" or "dataset spirals" */
@@ -394,8 +397,11 @@ export interface LoadedData {
   notes?: string[];
 }
 
-/** Reads the table named by --data or --dataset. */
-export function loadDataTable(flags: DataFlags): { table: Table; target?: string[]; task?: Task } {
+/** Reads the table named by --data or --dataset (`naValues`: a model's, else --na-values). */
+export function loadDataTable(
+  flags: DataFlags,
+  naValues = flags.naValues,
+): { table: DataTable; target?: string[]; task?: Task } {
   if (flags.dataset) {
     const d = dataset(flags.dataset, { n: flags.n, noise: flags.noise, seed: flags.dataSeed });
     return { table: d.table, target: d.target, task: d.task };
@@ -409,7 +415,10 @@ export function loadDataTable(flags: DataFlags): { table: Table; target?: string
       '--n, --noise and --data-seed apply to built-in datasets (--dataset), not to --data files',
     );
   }
-  return { table: loadTable(flags.data, { decimal: flags.decimal, thousands: flags.thousands }) };
+  const { decimal, thousands } = flags;
+  return {
+    table: loadTable(flags.data, { decimal, thousands, naValues, progress: readProgress(flags.progress) }),
+  };
 }
 
 export function missingPolicy(flags: DataFlags): MissingPolicy {
@@ -458,7 +467,7 @@ export function encodingWarnings(encoding: Encoding, rows: number): string[] {
 
 /** Loads data for an existing model's encoding (resume, gradcheck --model). */
 export function loadDataForEncoding(flags: DataFlags, encoding: Encoding): LoadedData {
-  const { table } = loadDataTable(flags);
+  const { table } = loadDataTable(flags, encoding.naValues);
   const encoded = applyEncoding(encoding, table, { missing: flags.dropMissing ? 'drop' : encoding.missing });
   const notes = dataNotes(table, encoded);
   return { table, encoding, encoded: encoded as LoadedData['encoded'], source: table.source, notes };

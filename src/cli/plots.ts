@@ -2,7 +2,7 @@
 // regression; decision regions for 2-D classification; predicted-vs-actual for other regression.
 // Each chart is written as SVG and PNG, atomically.
 
-import { decodeOutputs, type Encoding, type Table } from '../data/index.js';
+import { decodeOutputs, type DataTable, type Encoding } from '../data/index.js';
 import { toMatrix, type Matrix } from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import {
@@ -19,7 +19,7 @@ import { writeAtomic } from './files.js';
 export interface PlotInput {
   network: Network;
   encoding: Encoding;
-  table: Table;
+  table: DataTable;
   /** the encoded training inputs and targets */
   x: Matrix;
   y: Matrix;

@@ -1,8 +1,55 @@
 // Training progress: a live cli-progress bar (epoch, loss, validation metric, ETA) when the stream
 // is a terminal; plain lines at most every few seconds (and at the end) when it is not (CI, pipes).
 // Within a long epoch (many mini-batches) the batch count shows too, so the first seconds show life.
+// Reading a data file shows bytes read and rows encoded, from the first second (readProgress).
 
 import cliProgress from 'cli-progress';
+
+export type ProgressMode = 'auto' | 'bar' | 'lines' | 'quiet';
+
+/** Called by the reader after each chunk, and once with done at the end. */
+export type ReadProgress = (
+  source: string,
+  bytes: number,
+  rows: number,
+  size: number,
+  done?: boolean,
+) => void;
+
+/**
+ * Reading progress on `stream`: "reading data.csv: 45.2 of 180.0 MB (25%), 250,000 rows" after the first
+ * second, then every `intervalMs` (a terminal: one line rewritten ten times a second); "read …" at the
+ * end when a line was shown. Nothing when quiet.
+ */
+export function readProgress(
+  mode: ProgressMode = 'auto',
+  stream: NodeJS.WriteStream = process.stderr,
+  intervalMs = 2000,
+): ReadProgress | undefined {
+  if (mode === 'quiet') return undefined;
+  const tty = mode === 'bar' || (mode === 'auto' && stream.isTTY === true);
+  const start = Date.now();
+  let last = start - (tty ? 0 : intervalMs) + 1000; // the first line after one second
+  let shown = false;
+  const mb = (b: number) => (b / 1e6).toFixed(1);
+  return (source, bytes, rows, size, done) => {
+    const now = Date.now();
+    if (done) {
+      if (shown)
+        stream.write(
+          `${tty ? '\r' : ''}read ${source}: ${mb(bytes)} MB, ${rows.toLocaleString('en-US')} rows in ${((now - start) / 1000).toFixed(1)} s\n`,
+        );
+      return;
+    }
+    if (now - last < (tty && shown ? 100 : intervalMs)) return;
+    last = now;
+    shown = true;
+    const share = size > 0 ? ` (${Math.floor((100 * bytes) / size)}%)` : '';
+    stream.write(
+      `${tty ? '\r' : ''}reading ${source}: ${mb(bytes)} of ${mb(size)} MB${share}, ${rows.toLocaleString('en-US')} rows${tty ? '' : '\n'}`,
+    );
+  };
+}
 
 export interface EpochReport {
   epoch: number;
@@ -33,7 +80,7 @@ const fmt = (v: number) =>
 /** quiet: nothing; tty: a live bar; otherwise a line every `intervalMs` and at the last epoch. */
 export function createProgress(
   stream: NodeJS.WriteStream,
-  mode: 'auto' | 'bar' | 'lines' | 'quiet',
+  mode: ProgressMode,
   startEpoch: number,
   epochs: number,
   intervalMs = 2000,

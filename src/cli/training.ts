@@ -25,7 +25,7 @@ import {
 import type { Matrix } from '../matrix.js';
 import { settingRows } from './options.js';
 import { UsageError } from './errors.js';
-import { weightColumn, type Encoding, type Table } from '../data/index.js';
+import { weightColumn, type Encoding, type DataTable } from '../data/index.js';
 
 /** Every setting of a run after defaults: stored in the model file, re-used by --resume. */
 export interface TrainSettings {
@@ -163,7 +163,7 @@ export function fitOptions(settings: TrainSettings, task: Task): FitOptions {
  */
 export function weightOptions(
   settings: TrainSettings,
-  data: { table: Table; encoding: Encoding; encoded: { rows: number[] } },
+  data: { table: DataTable; encoding: Encoding; encoded: { rows: number[] } },
 ): Pick<FitOptions, 'sampleWeight' | 'classWeight'> {
   const { classWeight, weightColumn: column } = settings;
   const target = data.encoding.target;

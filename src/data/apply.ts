@@ -15,7 +15,15 @@ import {
   type UnknownPolicy,
 } from './encoding.js';
 import { scanMissing } from './missing.js';
-import { cellLocation, columnIndex, isMissing, numberFormat, type Cell, type Table } from './table.js';
+import {
+  cellAt,
+  cellLocation,
+  columnIndex,
+  isMissing,
+  numberFormat,
+  type Cell,
+  type DataTable,
+} from './table.js';
 
 export interface ApplyOptions {
   /** false: the table need not have the target columns (predict) */
@@ -33,7 +41,7 @@ export interface ApplyOptions {
 }
 
 /** Applies an Encoding to a table; rows with missing cells are left out or stop, as the policy says. */
-export function applyEncoding(encoding: Encoding, table: Table, options: ApplyOptions = {}): Encoded {
+export function applyEncoding(encoding: Encoding, table: DataTable, options: ApplyOptions = {}): Encoded {
   const { withTarget = true, missing = encoding.missing } = options;
   const fIdx = encoding.features.map((f) => columnIndex(table, f.name, 'feature column'));
   const absent = encoding.target.columns.filter((c) => !table.columns.includes(c));
@@ -80,7 +88,7 @@ export function applyEncoding(encoding: Encoding, table: Table, options: ApplyOp
 }
 
 interface RowContext {
-  table: Table;
+  table: DataTable;
   encoding: Encoding;
   fIdx: number[];
   format: NumberFormat;
@@ -90,12 +98,16 @@ interface RowContext {
 
 /** One row's inputs into `out` (one value per input; a category's block stays zero if unseen). */
 function encodeRow(ctx: RowContext, r: number, out: Float64Array | Float32Array): void {
-  const row = ctx.table.rows[r];
   let c = 0;
   ctx.encoding.features.forEach((f, k) => {
     const j = ctx.fIdx[k];
-    const filled = isMissing(row[j], ctx.encoding.naValues);
-    const cell = filled ? (f.fill ?? null) : row[j];
+    const raw = cellAt(ctx.table, r, j);
+    if (f.type === 'number' && typeof raw === 'number' && Number.isFinite(raw)) {
+      out[c++] = raw; // the common case, as numberValue reads it
+      return;
+    }
+    const filled = isMissing(raw, ctx.encoding.naValues);
+    const cell = filled ? (f.fill ?? null) : raw;
     if (f.type === 'category') {
       const i = f.categories.indexOf(label(cell));
       if (i >= 0) out[c + i] = 1;
@@ -108,7 +120,7 @@ function encodeRow(ctx: RowContext, r: number, out: Float64Array | Float32Array)
       const what =
         f.type === 'number' ? 'a number' : f.type === 'boolean' ? 'true or false' : 'a date (YYYY-MM-DD)';
       throw new DataError(
-        `${cellLocation(ctx.table, r, j)}: ${quote(row[j])} in column ${quote(f.name, 40)} is not ${what} (the model reads this column as ${f.type === 'number' ? 'numbers' : `${f.type}s`})`,
+        `${cellLocation(ctx.table, r, j)}: ${quote(raw)} in column ${quote(f.name, 40)} is not ${what} (the model reads this column as ${f.type === 'number' ? 'numbers' : `${f.type}s`})`,
         'data',
         r,
         j,
@@ -151,7 +163,7 @@ function unseenCategory(
 }
 
 /** The targets of the kept rows: values (regression), 0/1 (binary) or one-hot classes. */
-function encodeTargets(encoding: Encoding, table: Table, tIdx: number[], kept: number[]): Matrix {
+function encodeTargets(encoding: Encoding, table: DataTable, tIdx: number[], kept: number[]): Matrix {
   const tg = encoding.target;
   const format = numberFormat(table);
   const classes = tg.classes ?? [];
@@ -159,7 +171,7 @@ function encodeTargets(encoding: Encoding, table: Table, tIdx: number[], kept: n
   const y = zeros(kept.length, cols);
   kept.forEach((r, i) => {
     tIdx.forEach((j, k) => {
-      const cell = table.rows[r][j];
+      const cell = cellAt(table, r, j);
       if (tg.task === 'regression') {
         const v = numberValue(cell, format);
         if (!Number.isFinite(v))

@@ -20,7 +20,15 @@ import {
   type NumberFormat,
 } from './cells.js';
 import { scanMissing, type LeftOut } from './missing.js';
-import { cellLocation, columnIndex, isMissing, numberFormat, type Cell, type Table } from './table.js';
+import {
+  cellAt,
+  cellLocation,
+  columnIndex,
+  isMissing,
+  numberFormat,
+  type Cell,
+  type DataTable,
+} from './table.js';
 import { inferColumnType } from './typing.js';
 
 import { inferNumericTask, taskNames, type Task } from './task.js';
@@ -96,7 +104,7 @@ export interface Encoded {
 const missingHint = 'Pass --drop-missing to leave those rows out, or --impute mean to fill them';
 
 /** Builds an Encoding from training data: detects column types, categories, classes and the task. */
-export function fitEncoding(table: Table, options: EncodeOptions): Encoding {
+export function fitEncoding(table: DataTable, options: EncodeOptions): Encoding {
   const { missing, missingTarget, unknown } = checkEncodeOptions(options);
   const targetIdx = options.target.map((t) => columnIndex(table, t, 'target column'));
   const featureNames = options.features ?? table.columns.filter((c) => !options.target.includes(c));
@@ -177,13 +185,14 @@ function checkEncodeOptions(options: EncodeOptions) {
 
 /** One input column's encoding: its type by the rules of typing.ts, categories, and fill value. */
 function fitFeature(
-  table: Table,
+  table: DataTable,
   name: string,
   j: number,
   kept: readonly number[],
   options: EncodeOptions & { missing: MissingPolicy },
 ): ColumnEncoding {
-  const present = kept.filter((r) => !isMissing(table.rows[r][j], options.naValues));
+  const numeric = 'store' in table && table.store.numeric(j); // every cell a number: none missing
+  const present = numeric ? kept : kept.filter((r) => !isMissing(cellAt(table, r, j), options.naValues));
   if (present.length === 0)
     throw new DataError(`${table.source}: column ${quote(name, 40)} has no values`, 'data');
   const fill = options.missing === 'mean';
@@ -194,11 +203,11 @@ function fitFeature(
         role: 'column',
         choices: `fix the cells, list such values as missing with --na-values, or pass --categorical ${name} to read the column as text`,
       });
-  const cells = present.map((r) => table.rows[r][j]);
   if (type === 'number') {
-    const values = cells.map((c) => numberValue(c, format));
-    return { name, type, ...(fill ? { fill: mean(values) } : {}) };
+    if (!fill) return { name, type };
+    return { name, type, fill: mean(present.map((r) => numberValue(cellAt(table, r, j), format))) };
   }
+  const cells = present.map((r) => cellAt(table, r, j));
   if (type === 'boolean')
     return { name, type, ...(fill ? { fill: mean(cells.map((c) => (readBoolean(c) ? 1 : 0))) } : {}) };
   if (type === 'date') return { name, type, ...(fill ? { fill: mean(cells.map(dateValue)) } : {}) };
@@ -212,7 +221,7 @@ function fitFeature(
 
 /** The target: numbers → regression unless two distinct values; text → classes; errors name the cells. */
 function fitTarget(
-  table: Table,
+  table: DataTable,
   options: EncodeOptions,
   targetIdx: number[],
   kept: number[],
@@ -229,7 +238,7 @@ function fitTarget(
     types.forEach((type, k) => {
       if (type !== 'number') throw notNumericTarget(table, targetIdx[k], kept);
     });
-  const cells = targetIdx.map((j) => kept.map((r) => table.rows[r][j]));
+  const cells = targetIdx.map((j) => kept.map((r) => cellAt(table, r, j)));
   const inferred =
     given === undefined ? inferTargetTask(options, types, cells, numberFormat(table)) : undefined;
   const task = inferred?.task ?? given ?? 'regression';
@@ -272,7 +281,7 @@ function inferTargetTask(
 }
 
 /** Sorted class labels (numerically when the labels are numbers); the count must fit the task. */
-function classLabels(table: Table, options: EncodeOptions, cells: Cell[], numeric: boolean, task: Task) {
+function classLabels(table: DataTable, options: EncodeOptions, cells: Cell[], numeric: boolean, task: Task) {
   const format = numberFormat(table);
   const labels = [...new Set(cells.map(label))];
   if (numeric) labels.sort((a, b) => numberValue(a, format) - numberValue(b, format));
@@ -293,11 +302,11 @@ function classLabels(table: Table, options: EncodeOptions, cells: Cell[], numeri
   return labels;
 }
 
-function notNumericTarget(table: Table, j: number, kept: readonly number[]): DataError {
+function notNumericTarget(table: DataTable, j: number, kept: readonly number[]): DataError {
   const format = numberFormat(table);
-  const r = kept.find((i) => !('value' in (readNumber(table.rows[i][j], format) ?? {}))) ?? kept[0];
+  const r = kept.find((i) => !('value' in (readNumber(cellAt(table, i, j), format) ?? {}))) ?? kept[0];
   return new DataError(
-    `${cellLocation(table, r, j)}: target ${quote(table.columns[j], 40)} is ${quote(table.rows[r][j])}, not a number (regression needs numeric targets; use --task binary or multiclass for labels)`,
+    `${cellLocation(table, r, j)}: target ${quote(table.columns[j], 40)} is ${quote(cellAt(table, r, j))}, not a number (regression needs numeric targets; use --task binary or multiclass for labels)`,
     'data',
     r,
     j,

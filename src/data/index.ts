@@ -3,6 +3,12 @@
 export {
   type Cell,
   type Table,
+  type DataTable,
+  type StoredTable,
+  type CellStore,
+  rowCount,
+  cellAt,
+  rowCells,
   cellLocation,
   isMissing,
   missingMarkers,
@@ -10,7 +16,16 @@ export {
   selectRows,
   numberFormat,
 } from './table.js';
-export { parseCsv, formatCsv, type CsvOptions } from './csv.js';
+export { parseCsv, formatCsv, formatCsvRows, type CsvOptions } from './csv.js';
+export {
+  readCsvStore,
+  readCsvBlocks,
+  CHUNK_BYTES,
+  type ByteSource,
+  type CsvStreamOptions,
+} from './csv-stream.js';
+export { ColumnStore, NUMERIC_TEXT_CAP } from './stream-store.js';
+export { BlockReport, GrowingMatrix } from './stream-blocks.js';
 export { parseRecords, recordsToTable } from './records.js';
 export {
   fitEncoding,

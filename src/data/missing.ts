@@ -3,7 +3,7 @@
 
 import { DataError } from '../errors.js';
 import { clip, shortList } from './cells.js';
-import { cellLocation, isMissing, type Table } from './table.js';
+import { cellAt, cellLocation, isMissing, rowCount, type DataTable } from './table.js';
 
 /** A row that was left out: its index in the table and the columns whose cells are missing. */
 export interface LeftOut {
@@ -36,7 +36,7 @@ export interface MissingScan {
  * listing up to six rows (file:line:column) when a missing cell meets an 'error' policy.
  */
 export function scanMissing(
-  table: Table,
+  table: DataTable,
   fIdx: readonly number[],
   tIdx: readonly number[],
   scan: MissingScan,
@@ -45,16 +45,22 @@ export function scanMissing(
   const left: LeftOut[] = [];
   const bad: string[] = [];
   let badRows = 0;
-  const miss = (j: number) => (row: (typeof table.rows)[number]) => isMissing(row[j], scan.naValues);
-  table.rows.forEach((row, r) => {
-    const mf = fIdx.filter((j, k) => miss(j)(row) && !(scan.inputs === 'fill' && scan.fillable?.[k]));
-    const mt = tIdx.filter((j) => miss(j)(row));
-    if (mf.length === 0 && mt.length === 0) return kept.push(r);
+  const miss = (r: number, j: number) => isMissing(cellAt(table, r, j), scan.naValues);
+  const n = rowCount(table);
+  if ('store' in table && [...fIdx, ...tIdx].every((j) => table.store.numeric(j)))
+    return { kept: Array.from({ length: n }, (_, r) => r), left }; // numbers only: nothing is missing
+  for (let r = 0; r < n; r++) {
+    const mf = fIdx.filter((j, k) => miss(r, j) && !(scan.inputs === 'fill' && scan.fillable?.[k]));
+    const mt = tIdx.filter((j) => miss(r, j));
+    if (mf.length === 0 && mt.length === 0) {
+      kept.push(r);
+      continue;
+    }
     const stops = [...(scan.inputs === 'error' ? mf : []), ...(scan.target === 'error' ? mt : [])];
     if (stops.length > 0) {
       badRows++;
       if (bad.length < 6) bad.push(missingCells(table, r, stops));
-      return;
+      continue;
     }
     const inputs = mf.map((j) => table.columns[j]);
     const targets = mt.map((j) => table.columns[j]);
@@ -63,7 +69,7 @@ export function scanMissing(
       targets.length ? `missing target ${targets.map((c) => clip(c)).join(', ')}` : '',
     ];
     left.push({ row: r, inputs, targets, reason: reason.filter(Boolean).join('; ') });
-  });
+  }
   if (badRows > 0) {
     throw new DataError(
       `${table.source}: ${badRows} row${badRows === 1 ? ' has' : 's have'} missing values: ${bad.join('; ')}${badRows > bad.length ? `; and ${badRows - bad.length} more` : ''}. ${scan.hint}`,
@@ -79,7 +85,7 @@ export function scanMissing(
 }
 
 /** "f.csv:3:3 (b)" per cell for CSV; "f.json: record 3 (line 4) (b, y)" for records. */
-function missingCells(table: Table, r: number, js: readonly number[]): string {
+function missingCells(table: DataTable, r: number, js: readonly number[]): string {
   return table.kind === 'csv'
     ? js.map((j) => `${cellLocation(table, r, j)} (${clip(table.columns[j])})`).join(', ')
     : `${cellLocation(table, r)} (${js.map((j) => clip(table.columns[j])).join(', ')})`;

@@ -5,11 +5,11 @@
 import { clip, quote, shortList } from './cells.js';
 import type { Encoded, Encoding } from './encoding.js';
 import { describeLeftOut } from './missing.js';
-import type { Table } from './table.js';
+import { rowCount, type DataTable } from './table.js';
 
 /** Notes on reading and encoding `table`: decimal commas, rows left out, unseen categories. */
-export function dataNotes(table: Table, encoded: Pick<Encoded, 'left' | 'unseen'>): string[] {
-  const left = describeLeftOut(encoded.left, table.rows.length);
+export function dataNotes(table: DataTable, encoded: Pick<Encoded, 'left' | 'unseen'>): string[] {
+  const left = describeLeftOut(encoded.left, rowCount(table));
   return [
     ...(table.notes ?? []),
     ...(left ? [`${table.source}: ${left}`] : []),

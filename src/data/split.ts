@@ -2,13 +2,17 @@
 
 import { checkNumber } from '../errors.js';
 import { Random } from '../random.js';
-import { selectRows, type Table } from './table.js';
+import { rowCount, selectRows, type DataTable } from './table.js';
 
 /** Splits rows into { train, test } with `testFraction` of them (rounded) in test, seeded. */
-export function splitTable(table: Table, testFraction: number, seed = 0): { train: Table; test: Table } {
+export function splitTable<T extends DataTable>(
+  table: T,
+  testFraction: number,
+  seed = 0,
+): { train: T; test: T } {
   checkNumber('testFraction', testFraction, { min: 0, max: 1, exclusiveMin: true });
-  const order = new Random(seed).shuffle(Array.from(table.rows, (_, i) => i));
-  const nTest = Math.max(1, Math.round(table.rows.length * testFraction));
+  const order = new Random(seed).shuffle(Array.from({ length: rowCount(table) }, (_, i) => i));
+  const nTest = Math.max(1, Math.round(rowCount(table) * testFraction));
   return {
     train: selectRows(
       table,

@@ -13,15 +13,10 @@ import {
 
 export type Cell = string | number | boolean | null;
 
-export interface Table {
+/** What every table has besides its cells: names, source, how its numbers are written. */
+interface TableInfo {
   /** column names, in file order */
   readonly columns: string[];
-  /** rows × columns cells; null or '' for an absent value */
-  readonly rows: Cell[][];
-  /** where each row starts in the source: 1-based line, for messages (undefined for generated data) */
-  readonly lines?: number[];
-  /** 1-based column (character) where each cell starts, per row, when known (CSV) */
-  readonly cellColumns?: number[][];
   /** 'data.csv', 'records.json', 'dataset spirals': used as the prefix of every message */
   readonly source: string;
   /** how row positions are named in messages */
@@ -34,8 +29,62 @@ export interface Table {
   readonly notes?: string[];
 }
 
+/** A table of cells held as arrays of rows (parseCsv, JSON records, built-in datasets). */
+export interface Table extends TableInfo {
+  /** rows × columns cells; null or '' for an absent value */
+  readonly rows: Cell[][];
+  /** where each row starts in the source: 1-based line, for messages (undefined for generated data) */
+  readonly lines?: number[];
+  /** 1-based column (character) where each cell starts, per row, when known (CSV) */
+  readonly cellColumns?: number[][];
+}
+
+/**
+ * Cells held compactly (the streaming CSV reader's store, stream-store.ts): numbers as float64, text as
+ * codes into each column's distinct values. Cells come back as the same Cell values a Table holds,
+ * a number standing for a cell whose text is exactly how JavaScript prints that number.
+ */
+export interface CellStore {
+  readonly rows: number;
+  cell(row: number, column: number): Cell;
+  /** 1-based line where the row starts */
+  line(row: number): number;
+  /** 1-based character column where the cell starts */
+  column(row: number, column: number): number;
+  /** true when every cell of the column is a number (no text, nothing missing) */
+  numeric(column: number): boolean;
+}
+
+/** A table whose cells sit in a CellStore (the CLI's CSV files). */
+export interface StoredTable extends TableInfo {
+  readonly store: CellStore;
+}
+
+/** Any table the encoders read: rows of cells, or a store. */
+export type DataTable = Table | StoredTable;
+
+/** The number of data rows. */
+export function rowCount(table: DataTable): number {
+  return 'rows' in table ? table.rows.length : table.store.rows;
+}
+
+/** The cell at (row, column). */
+export function cellAt(table: DataTable, row: number, column: number): Cell {
+  return 'rows' in table ? table.rows[row][column] : table.store.cell(row, column);
+}
+
+/** A row's cells, as an array. */
+export function rowCells(table: DataTable, row: number): Cell[] {
+  if ('rows' in table) return table.rows[row];
+  return table.columns.map((_, j) => table.store.cell(row, j));
+}
+
 /** "data.csv:12:7" (CSV), "data.json: record 4 (line 9)" (JSON), "dataset xor: row 3" otherwise. */
-export function cellLocation(table: Table, row: number, column?: number): string {
+export function cellLocation(table: DataTable, row: number, column?: number): string {
+  if ('store' in table) {
+    const col = column !== undefined ? `:${table.store.column(row, column)}` : '';
+    return `${table.source}:${table.store.line(row)}${col}`;
+  }
   const line = table.lines?.[row];
   if (table.kind === 'csv' && line !== undefined) {
     const col = column !== undefined ? table.cellColumns?.[row]?.[column] : undefined;
@@ -47,7 +96,7 @@ export function cellLocation(table: Table, row: number, column?: number): string
 }
 
 /** How the table's text writes numbers (decimal mark, thousands separator). */
-export function numberFormat(table: Table): NumberFormat {
+export function numberFormat(table: DataTable): NumberFormat {
   return { decimal: table.decimal ?? '.', ...(table.thousands ? { thousands: table.thousands } : {}) };
 }
 
@@ -88,7 +137,7 @@ function indexOf(columns: readonly string[], name: string): number {
 }
 
 /** The index of a column by name; DataError listing the known names otherwise. */
-export function columnIndex(table: Table, name: string, role = 'column'): number {
+export function columnIndex(table: DataTable, name: string, role = 'column'): number {
   const i = indexOf(table.columns, name);
   if (i < 0) {
     const near = table.columns.find((c) => c.toLowerCase() === name.toLowerCase());
@@ -105,11 +154,36 @@ export function columnIndex(table: Table, name: string, role = 'column'): number
 }
 
 /** A table holding only the rows `keep` (indices into table.rows), positions preserved. */
-export function selectRows(table: Table, keep: readonly number[]): Table {
+export function selectRows<T extends DataTable>(table: T, keep: readonly number[]): T {
+  if ('store' in table) return { ...table, store: new StoreRows(table.store, keep) };
+  const t: Table = table;
   return {
     ...table,
-    rows: keep.map((r) => table.rows[r]),
-    lines: table.lines ? keep.map((r) => table.lines?.[r] ?? 0) : undefined,
-    cellColumns: table.cellColumns ? keep.map((r) => table.cellColumns?.[r] ?? []) : undefined,
+    rows: keep.map((r) => t.rows[r]),
+    lines: t.lines ? keep.map((r) => t.lines?.[r] ?? 0) : undefined,
+    cellColumns: t.cellColumns ? keep.map((r) => t.cellColumns?.[r] ?? []) : undefined,
   };
+}
+
+/** Some rows of a CellStore, by index. */
+class StoreRows implements CellStore {
+  constructor(
+    private readonly base: CellStore,
+    private readonly keep: readonly number[],
+  ) {}
+  get rows(): number {
+    return this.keep.length;
+  }
+  cell(row: number, column: number): Cell {
+    return this.base.cell(this.keep[row], column);
+  }
+  line(row: number): number {
+    return this.base.line(this.keep[row]);
+  }
+  column(row: number, column: number): number {
+    return this.base.column(this.keep[row], column);
+  }
+  numeric(column: number): boolean {
+    return this.base.numeric(column);
+  }
 }

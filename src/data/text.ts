@@ -7,27 +7,39 @@ import { DataError } from '../errors.js';
 /** The text of a data or model file; DataError naming the place of the first bad byte. */
 export function decodeText(bytes: Uint8Array, source: string): string {
   const bad = firstInvalidUtf8(bytes);
-  if (bad >= 0) {
-    const { line, column } = position(bytes, bad);
-    const shown = Array.from(
-      bytes.subarray(bad, Math.min(bad + 4, bytes.length)),
-      (b) => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`,
-    ).join(' ');
-    throw new DataError(
-      `${source}:${line}:${column}: not valid UTF-8 at byte offset ${bad} (bytes ${shown}); save the file as UTF-8`,
-      'data',
-    );
-  }
+  if (bad >= 0) throw badByte(bytes, bad, source);
   const nul = bytes.indexOf(0);
-  if (nul >= 0) {
-    const { line, column } = position(bytes, nul);
-    throw new DataError(
-      `${source}:${line}:${column}: a NUL byte at byte offset ${nul}; this is not a text file (binary, or UTF-16: save it as UTF-8)`,
-      'data',
-    );
-  }
+  if (nul >= 0) throw badByte(bytes, nul, source);
   const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * The error for the bad byte at `at` (invalid UTF-8, or NUL) of `bytes`, which start at a line's start:
+ * `before` counts the lines and bytes of the file before them (a streaming reader's earlier chunks).
+ */
+export function badByte(
+  bytes: Uint8Array,
+  at: number,
+  source: string,
+  before = { lines: 0, bytes: 0 },
+): DataError {
+  const { line, column } = position(bytes, at);
+  const where = `${source}:${line + before.lines}:${column}`;
+  const offset = at + before.bytes;
+  if (bytes[at] === 0)
+    return new DataError(
+      `${where}: a NUL byte at byte offset ${offset}; this is not a text file (binary, or UTF-16: save it as UTF-8)`,
+      'data',
+    );
+  const shown = Array.from(
+    bytes.subarray(at, Math.min(at + 4, bytes.length)),
+    (b) => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`,
+  ).join(' ');
+  return new DataError(
+    `${where}: not valid UTF-8 at byte offset ${offset} (bytes ${shown}); save the file as UTF-8`,
+    'data',
+  );
 }
 
 /** 1-based line and character column of a byte offset (the bytes before it are valid UTF-8). */

@@ -9,7 +9,7 @@
 
 import { DataError } from '../errors.js';
 import { notNumberWhy, quote, readBoolean, readDate, readNumber } from './cells.js';
-import { cellLocation, numberFormat, type Table } from './table.js';
+import { cellAt, cellLocation, numberFormat, type DataTable } from './table.js';
 
 export type ColumnType = 'number' | 'boolean' | 'date' | 'text';
 
@@ -30,13 +30,14 @@ interface Bad {
 
 /** The type of column j over the present cells at `rows` (indices into table.rows). */
 export function inferColumnType(
-  table: Table,
+  table: DataTable,
   j: number,
   rows: readonly number[],
   opts: TypingOptions,
 ): ColumnType {
+  if ('store' in table && table.store.numeric(j)) return 'number'; // every cell a number
   const format = numberFormat(table);
-  const cells = rows.map((r) => table.rows[r][j]);
+  const cells = rows.map((r) => cellAt(table, r, j));
   const numbers = cells.map((c) => readNumber(c, format));
   if (numbers.every((n) => n !== null && 'value' in n)) return 'number';
   if (cells.every((c) => readBoolean(c) !== null)) return 'boolean';
@@ -65,15 +66,17 @@ export function inferColumnType(
  * One line: the first bad cell with its place and why, then up to four more places, the count, and
  * the choices. "f.csv:6:1: "five" in column "x" is not a number (also f.csv:9:1 "nine"; the column …)"
  */
-function badCells(table: Table, j: number, bad: Bad[], opts: TypingOptions, context: string): DataError {
+function badCells(table: DataTable, j: number, bad: Bad[], opts: TypingOptions, context: string): DataError {
   const [first, ...rest] = bad;
-  const cell = table.rows[first.r][j];
+  const cell = cellAt(table, first.r, j);
   const name = quote(table.columns[j], 40);
   const head =
     opts.role === 'target'
       ? `target ${name} is ${quote(cell)}, ${first.why.replace(/^is /, '')}`
       : `${quote(cell)} in column ${name} ${first.why}`;
-  const more = rest.slice(0, 4).map((b) => `${cellLocation(table, b.r, j)} ${quote(table.rows[b.r][j], 20)}`);
+  const more = rest
+    .slice(0, 4)
+    .map((b) => `${cellLocation(table, b.r, j)} ${quote(cellAt(table, b.r, j), 20)}`);
   const also = rest.length
     ? `; also ${more.join(', ')}${rest.length > more.length ? ` and ${rest.length - more.length} more` : ''}`
     : '';

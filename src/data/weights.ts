@@ -4,14 +4,14 @@
 
 import { DataError } from '../errors.js';
 import { notNumberWhy, quote, readNumber } from './cells.js';
-import { cellLocation, columnIndex, isMissing, numberFormat, type Table } from './table.js';
+import { cellAt, cellLocation, columnIndex, isMissing, numberFormat, type DataTable } from './table.js';
 
 /**
  * The input columns: those named, or every column but the targets; with a weight column, never it
  * (undefined: the encoding's own default, every column but the targets).
  */
 export function inputColumns(
-  table: Table,
+  table: DataTable,
   targets: readonly string[],
   features: readonly string[] | undefined,
   weight: string | undefined,
@@ -28,14 +28,14 @@ export function inputColumns(
   return features ? [...features] : table.columns.filter((c) => !targets.includes(c) && c !== weight);
 }
 
-/** The weights of `rows` (indices into table.rows: the rows the encoding kept), from column `name`. */
-export function weightColumn(table: Table, name: string, rows: readonly number[]): Float64Array {
+/** The weights of `rows` (row indices of the table: the rows the encoding kept), from column `name`. */
+export function weightColumn(table: DataTable, name: string, rows: readonly number[]): Float64Array {
   const c = columnIndex(table, name, 'weight column');
   const format = numberFormat(table);
   const out = new Float64Array(rows.length);
   let positive = false;
   rows.forEach((r, i) => {
-    const cell = table.rows[r][c];
+    const cell = cellAt(table, r, c);
     const where = `${cellLocation(table, r, c)}: weight column ${quote(name)}`;
     if (isMissing(cell)) throw new DataError(`${where} is missing; every row needs a weight`, 'weight', r, c);
     const read = readNumber(cell, format);

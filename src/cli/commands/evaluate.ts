@@ -4,16 +4,22 @@
 import type { Command } from 'commander';
 import {
   applyEncoding,
-  dataNotes,
+  BlockReport,
+  describeLeftOut,
+  describeUnseen,
+  GrowingMatrix,
   weightColumn,
   type DecimalMark,
   type ThousandsSeparator,
 } from '../../data/index.js';
-import { modelNetwork } from '../../io/index.js';
+import { DataError } from '../../errors.js';
+import { modelNetwork, type ModelFile } from '../../io/index.js';
+import type { Network } from '../../nn/network.js';
 import { UsageError } from '../errors.js';
-import { evaluate, formatEvaluation } from '../evaluation.js';
-import { loadModel, loadTable } from '../files.js';
+import { evaluateOutputs, formatEvaluation } from '../evaluation.js';
+import { loadModel, readBlocks } from '../files.js';
 import { decimalOption, thousandsOption } from '../options.js';
+import { readProgress } from '../progress.js';
 import { checkInputs } from './predict.js';
 
 interface Flags {
@@ -56,15 +62,15 @@ Examples:
 function run(opts: Flags): void {
   const model = loadModel(opts.model);
   const network = modelNetwork(model, opts.model);
-  const table = loadTable(opts.data, { decimal: opts.decimal, thousands: opts.thousands });
-  const enc = applyEncoding(model.encoding, table, {
-    missing: opts.dropMissing ? 'drop' : model.encoding.missing,
-  });
-  checkInputs(network, enc.x.cols, opts.model, opts.data);
-  if (enc.y === null) throw new UsageError(`${opts.data}: no target columns`); // withTarget: never
-  const weights = opts.weightColumn ? weightColumn(table, opts.weightColumn, enc.rows) : null;
-  const e = evaluate(network, model.encoding, enc.x, enc.y, weights);
-  const notes = dataNotes(table, enc);
+  const { read, report, out, y, weights } = streamOutputs(model, network, opts);
+  const e = evaluateOutputs(model.encoding, out.matrix, y.matrix, weights);
+  const enc = { left: report.left, unseen: report.unseen };
+  const leftOut = describeLeftOut(enc.left, read.rows);
+  const notes = [
+    ...read.notes,
+    ...(leftOut ? [`${opts.data}: ${leftOut}`] : []),
+    ...describeUnseen(opts.data, enc.unseen),
+  ];
   if (opts.json) {
     console.log(
       JSON.stringify({
@@ -86,4 +92,66 @@ function run(opts: Flags): void {
   );
   for (const n of notes) console.log(`note: ${n}`);
   console.log(formatEvaluation(e));
+}
+
+/**
+ * The data block by block → the network's outputs and the targets, appended (memory: the file's rows ×
+ * the model's outputs, not its inputs), with the rows left out and the unseen categories.
+ */
+function streamOutputs(model: ModelFile, network: Network, opts: Flags) {
+  const report = new BlockReport();
+  let out = new GrowingMatrix(network.outputSize);
+  let y = new GrowingMatrix(targetColumns(model));
+  let weightBlocks: Float64Array[] = [];
+  const read = readBlocks(
+    opts.data,
+    {
+      decimal: opts.decimal,
+      thousands: opts.thousands,
+      naValues: model.encoding.naValues,
+      progress: opts.json ? undefined : readProgress(),
+    },
+    (table, first) => {
+      const enc = applyEncoding(model.encoding, table, {
+        missing: opts.dropMissing ? 'drop' : model.encoding.missing,
+        allowEmpty: true, // a block may be all missing; the file as a whole may not (below)
+      });
+      checkInputs(network, enc.x.cols, opts.model, opts.data);
+      if (enc.y === null) throw new UsageError(`${opts.data}: no target columns`); // withTarget: never
+      report.add(enc, first);
+      if (enc.x.rows === 0) return;
+      out.append(network.predict(enc.x));
+      y.append(enc.y);
+      if (opts.weightColumn) weightBlocks.push(weightColumn(table, opts.weightColumn, enc.rows));
+    },
+    () => {
+      report.left.length = 0;
+      weightBlocks = [];
+      out = new GrowingMatrix(network.outputSize);
+      y = new GrowingMatrix(targetColumns(model));
+    },
+  );
+  if (out.rows === 0)
+    throw new DataError(
+      `${opts.data}: every row has a missing value in the columns used; nothing is left to learn from`,
+      'data',
+    );
+  return { read, report, out, y, weights: opts.weightColumn ? concat(weightBlocks, out.rows) : null };
+}
+
+/** Columns of the encoded targets: one per regression target, 1 for binary, one per class otherwise. */
+function targetColumns(model: ModelFile): number {
+  const t = model.encoding.target;
+  return t.task === 'regression' ? t.columns.length : t.task === 'binary' ? 1 : (t.classes ?? []).length;
+}
+
+/** The blocks' weights end to end. */
+function concat(blocks: readonly Float64Array[], rows: number): Float64Array {
+  const all = new Float64Array(rows);
+  let at = 0;
+  for (const b of blocks) {
+    all.set(b, at);
+    at += b.length;
+  }
+  return all;
 }

@@ -72,7 +72,7 @@ Examples:
     .action(async (flags: Flags) => {
       const model = loadModel(flags.model);
       const network = modelNetwork(model, flags.model);
-      const table = loadTable(flags.data);
+      const table = loadTable(flags.data, { naValues: model.encoding.naValues });
       const withTarget = model.encoding.target.columns.every((c) => table.columns.includes(c));
       const enc = applyEncoding(model.encoding, table, {
         withTarget,

@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import type { DataRecord, ExportCheck } from '../../io/export/index.js';
 import type { ModelFile } from '../../io/index.js';
 import { EXIT_BUG } from '../errors.js';
-import { loadModel, loadTable, writeAtomic } from '../files.js';
+import { loadModel, loadRowTable, writeAtomic } from '../files.js';
 import { integer, number } from '../options.js';
 
 type Format = 'onnx' | 'tfjs' | 'esm';
@@ -118,7 +118,7 @@ function oneOf(values: string[]) {
 
 /** A data file's rows as records { column: cell }. */
 function readRecords(path: string): DataRecord[] {
-  const table = loadTable(path);
+  const table = loadRowTable(path);
   return table.rows.map((row) => Object.fromEntries(table.columns.map((c, j) => [c, row[j]])));
 }
 

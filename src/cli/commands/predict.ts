@@ -4,24 +4,32 @@
 // predictions and a "prediction_note" column saying why, unless --drop-missing leaves it out.
 
 import type { Command } from 'commander';
+import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import {
   applyEncoding,
+  BlockReport,
   classProbabilities,
-  dataNotes,
   decodeOutputs,
   describeLeftOut,
+  describeUnseen,
   formatCsv,
+  formatCsvRows,
+  rowCells,
+  rowCount,
   type Cell,
+  type DataTable,
   type DecimalMark,
   type ThousandsSeparator,
   type Encoded,
-  type Table,
 } from '../../data/index.js';
 import { modelNetwork, type ModelFile } from '../../io/index.js';
 import type { Network } from '../../nn/network.js';
 import { UsageError } from '../errors.js';
-import { checkOutput, loadModel, loadTable, writeAtomic } from '../files.js';
+import { checkOutput, loadModel, readBlocks } from '../files.js';
 import { decimalOption, thousandsOption } from '../options.js';
+import { readProgress } from '../progress.js';
 
 interface Flags {
   model: string;
@@ -65,29 +73,97 @@ function predict(opts: Flags): void {
     ]);
   const model = loadModel(opts.model);
   const network = modelNetwork(model, opts.model);
-  const table = loadTable(opts.data, { decimal: opts.decimal, thousands: opts.thousands });
-  const target = model.encoding.target;
-  if (opts.proba && target.task === 'regression')
+  if (opts.proba && model.encoding.target.task === 'regression')
     throw new UsageError('--proba applies to classification models; this model does regression');
-  const enc = applyEncoding(model.encoding, table, {
-    withTarget: false,
-    missing: model.encoding.missing === 'mean' && !opts.dropMissing ? 'mean' : 'drop',
-    allowEmpty: true,
-  });
-  checkInputs(network, enc.x.cols, opts.model, opts.data);
-  const { columns, rows, renamed, note } = predictionTable(model, network, table, enc, opts);
-  const csv = formatCsv(columns, rows);
-  for (const n of notes(table, enc, renamed, note)) process.stderr.write(`note: ${n}\n`);
-  if (opts.out) {
-    writeAtomic(opts.out, csv);
-    console.error(`wrote ${rows.length} rows (${enc.rows.length} predictions) to ${opts.out}`);
-  } else process.stdout.write(csv);
+  const tmp = opts.out ? tempPath(opts.out) : join(tmpdir(), `.scratchnet-predict.tmp-${process.pid}`);
+  try {
+    let run = streamPredictions(model, network, opts, tmp, false);
+    if (run === null) run = streamPredictions(model, network, opts, tmp, true); // rows left out: a note column
+    if (run === null) throw new Error('predict: the note column was not settled in two passes');
+    for (const n of run.notes) process.stderr.write(`note: ${n}\n`);
+    if (opts.out) {
+      renameSync(tmp, opts.out);
+      console.error(`wrote ${run.rows} rows (${run.predictions} predictions) to ${opts.out}`);
+    } else copyToStdout(tmp);
+  } catch (e) {
+    const io = e as NodeJS.ErrnoException;
+    if (io.syscall === undefined || e instanceof UsageError) throw e;
+    throw new UsageError(`${opts.out ?? 'stdout'}: cannot write (${io.message})`);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }
 
-/** The output: input columns, then predictions (names that never collide with input columns). */
-function predictionTable(model: ModelFile, network: Network, table: Table, enc: Encoded, opts: Flags) {
+/**
+ * One pass: the data block by block → predictions appended to `tmp`. Returns null when a row is left
+ * out (unscored) in a pass without the prediction_note column: the caller starts over with it.
+ */
+function streamPredictions(model: ModelFile, network: Network, opts: Flags, tmp: string, withNote: boolean) {
+  let out: Output | null = null;
+  let fd = -1;
+  const report = new BlockReport();
+  let predictions = 0;
+  let written = 0;
+  try {
+    const read = readBlocks(
+      opts.data,
+      {
+        decimal: opts.decimal,
+        thousands: opts.thousands,
+        naValues: model.encoding.naValues,
+        progress: readProgress(),
+      },
+      (table, first) => {
+        if (!out) throw new Error('predict: a block before the header');
+        const enc = applyEncoding(model.encoding, table, {
+          withTarget: false,
+          missing: model.encoding.missing === 'mean' && !opts.dropMissing ? 'mean' : 'drop',
+          allowEmpty: true,
+        });
+        checkInputs(network, enc.x.cols, opts.model, opts.data);
+        if (!withNote && !opts.dropMissing && enc.left.length > 0) throw new NeedsNote();
+        report.add(enc, first);
+        predictions += enc.rows.length;
+        const rows = predictionRows(model, network, table, enc, out, opts);
+        written += rows.length;
+        writeSync(fd, formatCsvRows(rows));
+      },
+      (columns) => {
+        out = outputColumns(model, columns, opts, withNote);
+        if (fd >= 0) closeSync(fd);
+        fd = openSync(tmp, 'w');
+        report.left.length = 0;
+        predictions = 0;
+        written = 0;
+        writeSync(fd, formatCsv(out.columns, []));
+      },
+    );
+    const o = out as Output | null;
+    if (!o) throw new Error('predict: no header');
+    return { rows: written, predictions, notes: notes(opts.data, read, report, o) };
+  } catch (e) {
+    if (e instanceof NeedsNote) return null;
+    throw e;
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+}
+
+/** Thrown by the first block with a row left out when the output has no prediction_note column yet. */
+class NeedsNote {}
+
+interface Output {
+  columns: string[];
+  /** the prediction columns added */
+  added: string[];
+  renamed: [string, string][];
+  note: string | null;
+}
+
+/** The output's columns: the input's, then predictions (names that never collide with input columns). */
+function outputColumns(model: ModelFile, columns: string[], opts: Flags, withNote: boolean): Output {
   const target = model.encoding.target;
-  const taken = new Set(table.columns);
+  const taken = new Set(columns);
   const renamed: [string, string][] = [];
   const name = (wanted: string) => {
     let n = wanted;
@@ -100,35 +176,68 @@ function predictionTable(model: ModelFile, network: Network, table: Table, enc: 
     ...target.columns.map((c) => name(`predicted_${c}`)),
     ...(opts.proba ? (target.classes ?? []).map((c) => name(`probability_${c}`)) : []),
   ];
-  const unscored = !opts.dropMissing && enc.left.length > 0;
-  const note = unscored ? name('prediction_note') : null;
-  const columns = [...table.columns, ...added, ...(note ? [note] : [])];
-  const out = enc.x.rows > 0 ? network.predict(enc.x) : null;
-  const labels = out ? decodeOutputs(model.encoding, out) : [];
-  const probs = out && opts.proba ? classProbabilities(model.encoding, out) : [];
+  const note = withNote ? name('prediction_note') : null;
+  return { columns: [...columns, ...added, ...(note ? [note] : [])], added, renamed, note };
+}
+
+/** A block's output rows: its cells, then predictions (or empty ones and why, for a row left out). */
+function predictionRows(
+  model: ModelFile,
+  network: Network,
+  table: DataTable,
+  enc: Encoded,
+  out: Output,
+  opts: Flags,
+): Cell[][] {
+  const prediction = enc.x.rows > 0 ? network.predict(enc.x) : null;
+  const labels = prediction ? decodeOutputs(model.encoding, prediction) : [];
+  const probs = prediction && opts.proba ? classProbabilities(model.encoding, prediction) : [];
   const scored = new Map<number, Cell[]>(
-    enc.rows.map((r, i) => [r, [...labels[i], ...(probs[i] ?? []), ...(unscored ? [''] : [])]]),
+    enc.rows.map((r, i) => [r, [...labels[i], ...(probs[i] ?? []), ...(out.note ? [''] : [])]]),
   );
   const why = new Map(enc.left.map((l) => [l.row, l.reason]));
   const rows: Cell[][] = [];
-  table.rows.forEach((cells, r) => {
+  for (let r = 0; r < rowCount(table); r++) {
     const p = scored.get(r);
-    if (p) rows.push([...cells, ...p]);
-    else if (unscored) rows.push([...cells, ...added.map(() => ''), why.get(r) ?? '']);
-  });
-  return { columns, rows, renamed, note };
+    if (p) rows.push([...rowCells(table, r), ...p]);
+    else if (out.note) rows.push([...rowCells(table, r), ...out.added.map(() => ''), why.get(r) ?? '']);
+  }
+  return rows;
 }
 
-function notes(table: Table, enc: Encoded, renamed: [string, string][], note: string | null): string[] {
-  const total = table.rows.length;
-  const unscored = describeLeftOut(enc.left, total, note ? 'no prediction for' : 'left out');
+function notes(
+  source: string,
+  read: { rows: number; notes: string[] },
+  report: BlockReport,
+  out: Output,
+): string[] {
+  const unscored = describeLeftOut(report.left, read.rows, out.note ? 'no prediction for' : 'left out');
   return [
-    ...dataNotes(table, { left: [], unseen: enc.unseen }),
-    ...(unscored ? [`${table.source}: ${unscored}${note ? ` (see the ${note} column)` : ''}`] : []),
-    ...renamed.map(
-      ([wanted, n]) => `${table.source} already has a column "${wanted}": the output calls it "${n}"`,
+    ...read.notes,
+    ...describeUnseen(source, report.unseen),
+    ...(unscored ? [`${source}: ${unscored}${out.note ? ` (see the ${out.note} column)` : ''}`] : []),
+    ...out.renamed.map(
+      ([wanted, n]) => `${source} already has a column "${wanted}": the output calls it "${n}"`,
     ),
   ];
+}
+
+/** The temporary file beside `path` (writeAtomic's naming: recognizable, cleaned by the next run). */
+function tempPath(path: string): string {
+  mkdirSync(dirname(path), { recursive: true });
+  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+}
+
+/** Copies a file to stdout in chunks (stdout writes are synchronous for files and pipes on Linux). */
+function copyToStdout(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = new Uint8Array(1 << 20);
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer))
+      process.stdout.write(Buffer.from(buffer.subarray(0, n))); // a copy: the buffer is reused
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The encoded data must have as many inputs as the network takes (a model file edited by hand, say). */
