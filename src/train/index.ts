@@ -80,3 +80,13 @@ export { DataParallel, fitParallel, type DataParallelOptions, type FitParallelOp
 export { defaultValidationSplit, holdoutRule, stratifiedOrder } from './holdout.js';
 export { referenceScores, linearReference, type ReferenceScores } from './reference.js';
 export { scalingWarnings, scalingWarningRule } from './scaling-warnings.js';
+export {
+  autoFit,
+  defaultBudget,
+  crossValidationRows,
+  type AutoFitOptions,
+  type AutoFitResult,
+  type LeaderboardEntry,
+  type SearchSettings,
+} from './autofit.js';
+export { searchStages, describeCandidate, type Candidate } from './autofit-space.js';
