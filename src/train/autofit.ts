@@ -32,6 +32,7 @@ import {
   type Candidate,
 } from './autofit-space.js';
 import type { History } from './fit-types.js';
+import { baselineMetrics } from './metrics.js';
 
 export interface AutoFitOptions {
   /** overrides inferTask(y) */
@@ -82,15 +83,10 @@ export interface SearchSettings {
   seconds: number;
 }
 
-export interface AutoFitResult {
+export interface AutoFitResult extends ModelSearch {
+  /** the chosen candidate trained on all rows */
   network: Network;
   history: History;
-  task: Task;
-  classes?: number[];
-  /** the winner, with the epochs it was refitted for */
-  chosen: Candidate;
-  leaderboard: LeaderboardEntry[];
-  search: SearchSettings;
 }
 
 /** Rows from which one validation split replaces k-fold cross-validation. */
@@ -103,12 +99,42 @@ export function defaultBudget(rows: number, inputs: number): number {
   return Math.round(Math.min(120, Math.max(10, (rows * (inputs + 1)) / 1000)));
 }
 
-/** Chooses a model for x → y by cross-validated search (see the top of this file) and refits it. */
+/** The search without the refit: what was chosen and why (autoFit, and the CLI, which refits its own way). */
+export interface ModelSearch {
+  task: Task;
+  classes?: number[];
+  /** the winner, with the epochs a refit on all rows trains for */
+  chosen: Candidate;
+  leaderboard: LeaderboardEntry[];
+  search: SearchSettings;
+  /** mean fold scores of the trivial baseline (training mean / class prior) and of the best linear candidate */
+  reference: { baseline: number; linear: number | null };
+}
+
+/** Chooses a model for x → y by cross-validated search (see the top of this file) and refits it on all rows. */
 export async function autoFit(
   x: MatrixLike,
   y: MatrixLike,
   options: AutoFitOptions = {},
 ): Promise<AutoFitResult> {
+  const started = performance.now();
+  const result = await searchModels(x, y, options);
+  const labels = oneHotLabels(toMatrix(y, 'y'), result.task);
+  const run = candidateRun(result.chosen, { x: toMatrix(x, 'x'), y: labels.y }, result.task, {
+    epochs: result.chosen.epochs,
+    seed: result.search.seed,
+  });
+  run.run();
+  const search = { ...result.search, seconds: (performance.now() - started) / 1000 };
+  return { ...result, network: run.network, history: run.history, search };
+}
+
+/** The search of autoFit: the leaderboard and the chosen candidate, not trained on all rows yet. */
+export async function searchModels(
+  x: MatrixLike,
+  y: MatrixLike,
+  options: AutoFitOptions = {},
+): Promise<ModelSearch> {
   const started = performance.now();
   const X = toMatrix(x, 'x');
   const task = options.task ?? inferTask(y);
@@ -124,20 +150,15 @@ export async function autoFit(
   const cores = options.workers ?? Math.min(4, await availableCores());
   const grid = chooseGrid(data, k, budget, trainRows, options, cores);
   const pool = await SearchPool.open(data, grid.workers);
-  let board: LeaderboardEntry[];
-  let rungs: SearchSettings['rungs'];
+  let halved: Awaited<ReturnType<typeof halving>>;
   try {
-    ({ board, rungs } = await halving(pool, grid.candidates, k, seed));
+    halved = await halving(pool, grid.candidates, k, seed);
   } finally {
     await pool.close();
   }
+  const { board, rungs } = halved;
   const best = board[0].candidate;
-  const chosen = {
-    ...best,
-    epochs: best.optimizer === 'lbfgs' ? best.epochs : Math.max(1, Math.round(board[0].bestEpoch)),
-  };
-  const run = candidateRun(chosen, { x: X, y: labels.y }, task, { epochs: chosen.epochs, seed });
-  run.run();
+  const epochs = best.optimizer === 'lbfgs' ? best.epochs : Math.max(1, Math.round(board[0].bestEpoch));
   const search: SearchSettings = {
     metric: searchMetric(task),
     folds: k,
@@ -147,18 +168,31 @@ export async function autoFit(
     candidates: grid.candidates.length,
     skipped: grid.skipped,
     rungs,
-    refit: `all ${X.rows} rows, ${chosen.epochs} ${best.optimizer === 'lbfgs' ? 'iterations at most' : 'epochs (the mean best epoch of the folds)'}`,
+    refit: `all rows, ${epochs} ${best.optimizer === 'lbfgs' ? 'iterations at most' : 'epochs (the mean best epoch of the folds)'}`,
     seconds: (performance.now() - started) / 1000,
   };
   return {
-    network: run.network,
-    history: run.history,
     task,
     ...(labels.classes ? { classes: labels.classes } : {}),
-    chosen,
+    chosen: { ...best, epochs },
     leaderboard: board,
     search,
+    reference: {
+      baseline: baselineScore(data, k),
+      linear: board.find((e) => e.candidate.layers.length === 0)?.mean ?? null,
+    },
   };
+}
+
+/** The trivial baseline's mean fold score (the training folds' mean or class prior, scored on each fold). */
+function baselineScore(data: SearchData, k: number): number {
+  const metric = searchMetric(data.task);
+  let sum = 0;
+  for (let fold = 0; fold < k; fold++) {
+    const { train, val } = splitFold(data, fold);
+    sum += baselineMetrics([metric], train.y, val.y)[metric];
+  }
+  return sum / k;
 }
 
 function resolveFolds(folds: number | undefined, rows: number): number {

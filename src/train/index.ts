@@ -82,11 +82,14 @@ export { referenceScores, linearReference, type ReferenceScores } from './refere
 export { scalingWarnings, scalingWarningRule } from './scaling-warnings.js';
 export {
   autoFit,
+  searchModels,
   defaultBudget,
   crossValidationRows,
   type AutoFitOptions,
   type AutoFitResult,
+  type ModelSearch,
   type LeaderboardEntry,
   type SearchSettings,
 } from './autofit.js';
 export { searchStages, describeCandidate, type Candidate } from './autofit-space.js';
+export { searchEarlyStopping } from './autofit-eval.js';
