@@ -1,9 +1,9 @@
 // autoFit's search space: the candidate configurations in the order a budget keeps them, their
 // training settings, the folds they are scored on, and the cost model that sizes the grid.
 //
-// The grid comes in stages, each a small product; a budget keeps whole stages from the first
-// (autofit.ts). Stage 1 always runs: the linear / logistic model (no hidden layer, L-BFGS) at four L2
-// strengths, so the search is never much worse than a linear model, and one tanh layer of 64.
+// The grid is ordered; a budget keeps a prefix of it (autofit.ts). The first six always run: the
+// linear / logistic model (no hidden layer, L-BFGS) at four L2 strengths, so the search is never much
+// worse than a linear model, and one tanh layer of 64 at two.
 // Weight decay λ is scikit-learn MLP's alpha (README: Penalties), so the decades follow its grid.
 
 import type { Task } from '../data/task.js';
@@ -28,38 +28,54 @@ export interface Candidate {
 /** Epochs of the full-length runs: L-BFGS iterations (scikit-learn's max_iter), Adam full-batch epochs. */
 export const searchEpochs = { lbfgs: 500, adam: 1000, adamMiniBatch: 200 } as const;
 
-const decays = [1e-4, 1e-2, 1, 10];
+/** L2 strengths, most often best first (a budget keeps a prefix of the grid) */
+const decays = [1, 1e-2, 10, 1e-4];
 const linearDecays = [1e-2, 1, 10, 100];
 
 function product(
   layers: number[][],
   activation: Candidate['activation'],
-  training: { optimizer: Candidate['optimizer']; learningRate?: number }[],
+  optimizer: Candidate['optimizer'],
+  learningRate?: number,
 ): Candidate[] {
   const out: Candidate[] = [];
   for (const l of layers)
-    for (const t of training)
-      for (const weightDecay of decays) out.push({ layers: l, activation, weightDecay, ...t, epochs: 0 });
+    for (const weightDecay of decays)
+      out.push({
+        layers: l,
+        activation,
+        weightDecay,
+        optimizer,
+        ...(learningRate !== undefined ? { learningRate } : {}),
+        epochs: 0,
+      });
   return out;
 }
 
-/** The stages of the grid, in the order a budget keeps them. */
-export function searchStages(): Candidate[][] {
-  const both = [{ optimizer: 'lbfgs' as const }, { optimizer: 'adam' as const, learningRate: 1e-3 }];
+/** Candidates a budget never leaves out: the four linear ones and the first two with a hidden layer. */
+export const alwaysSearched = 6;
+
+/**
+ * The grid in the order a budget keeps it (a prefix, at least alwaysSearched long): the linear model,
+ * then one and two tanh layers with L-BFGS (the strongest on small tables in bench:quality), then
+ * with Adam, then relu, then Adam at a larger rate. 44 candidates.
+ */
+export function searchGrid(): Candidate[] {
   return [
-    [
-      ...linearDecays.map((weightDecay) => ({
-        layers: [],
-        activation: 'tanh' as const,
-        weightDecay,
-        optimizer: 'lbfgs' as const,
-        epochs: 0,
-      })),
-      ...product([[64]], 'tanh', both),
-    ],
-    product([[64, 64]], 'tanh', both),
-    product([[64], [64, 64]], 'relu', both),
-    product([[64], [64, 64]], 'tanh', [{ optimizer: 'adam', learningRate: 1e-2 }]),
+    ...linearDecays.map((weightDecay) => ({
+      layers: [],
+      activation: 'tanh' as const,
+      weightDecay,
+      optimizer: 'lbfgs' as const,
+      epochs: 0,
+    })),
+    ...product([[64]], 'tanh', 'lbfgs'),
+    ...product([[64, 64]], 'tanh', 'lbfgs'),
+    ...product([[64]], 'tanh', 'adam', 1e-3),
+    ...product([[64, 64]], 'tanh', 'adam', 1e-3),
+    ...product([[64], [64, 64]], 'relu', 'lbfgs'),
+    ...product([[64], [64, 64]], 'relu', 'adam', 1e-3),
+    ...product([[64], [64, 64]], 'tanh', 'adam', 1e-2),
   ];
 }
 

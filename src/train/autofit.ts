@@ -7,9 +7,9 @@
 //
 // Determinism: a task (candidate, fold, epochs, seed) is pure, results are collected by task index,
 // and the grid is fixed before any task runs — so the result is bit-identical for a seed whatever the
-// number of workers. The budget acts once, up front: it keeps the grid's stages whose predicted cost
-// (cost units × a throughput measured on this machine, autofit-space.ts) fits; the first stage always
-// runs. A budget large enough for every stage, or an explicit `candidates` list, therefore makes the
+// number of workers. The budget acts once, up front: it keeps the longest prefix of the grid whose
+// predicted cost (cost units × a throughput measured on this machine, autofit-space.ts) fits; the
+// first six candidates always run. A budget large enough for every stage, or an explicit `candidates` list, therefore makes the
 // result independent of the machine too. The search's actual time is reported, not enforced.
 //
 // Refit: the winner is trained again on all rows (no rows held back, no early stopping), as
@@ -28,7 +28,8 @@ import {
   candidateCost,
   candidateEpochs,
   describeCandidate,
-  searchStages,
+  alwaysSearched,
+  searchGrid,
   type Candidate,
 } from './autofit-space.js';
 import type { History } from './fit-types.js';
@@ -77,6 +78,8 @@ export interface SearchSettings {
   /** candidates in the grid, and how many the budget's stages left out */
   candidates: number;
   skipped: number;
+  /** the search's seconds as predicted when the grid was chosen */
+  predicted: number;
   /** epochs fraction and candidates of each successive-halving rung */
   rungs: { fraction: number; candidates: number }[];
   refit: string;
@@ -94,9 +97,12 @@ export const crossValidationRows = 2000;
 const rungFractions = [1 / 9, 1 / 3, 1];
 const keepFraction = 1 / 3;
 
-/** The default budget in seconds: 10 for small tables, growing with rows × inputs up to 120. */
+/**
+ * The default budget in seconds: rows × (inputs + 1) / 200, at least 5 and at most 300 — the cost of
+ * a candidate grows with rows × inputs (5 s for 500 rows of one input, ~50 s for 800 rows of 12).
+ */
 export function defaultBudget(rows: number, inputs: number): number {
-  return Math.round(Math.min(120, Math.max(10, (rows * (inputs + 1)) / 1000)));
+  return Math.round(Math.min(300, Math.max(5, (rows * (inputs + 1)) / 200)));
 }
 
 /** The search without the refit: what was chosen and why (autoFit, and the CLI, which refits its own way). */
@@ -167,6 +173,7 @@ export async function searchModels(
     workers: grid.workers,
     candidates: grid.candidates.length,
     skipped: grid.skipped,
+    predicted: grid.predicted,
     rungs,
     refit: `all rows, ${epochs} ${best.optimizer === 'lbfgs' ? 'iterations at most' : 'epochs (the mean best epoch of the folds)'}`,
     seconds: (performance.now() - started) / 1000,
@@ -206,8 +213,8 @@ function resolveFolds(folds: number | undefined, rows: number): number {
 }
 
 /**
- * The grid the budget allows: whole stages from the first while the predicted search time fits (the
- * first always), and the workers: `options.workers`, else the available cores (up to 4) when the
+ * The grid the budget allows: the longest prefix of searchGrid whose predicted search time fits (at
+ * least its first alwaysSearched candidates), and the workers: `options.workers`, else the available cores (up to 4) when the
  * prediction exceeds 2 s on one thread (starting workers costs a few hundred milliseconds each).
  */
 function chooseGrid(
@@ -217,7 +224,7 @@ function chooseGrid(
   trainRows: number,
   options: AutoFitOptions,
   cores: number,
-): { candidates: Candidate[]; skipped: number; workers: number } {
+): { candidates: Candidate[]; skipped: number; workers: number; predicted: number } {
   const withEpochs = (c: Candidate) => ({ ...c, epochs: c.epochs || candidateEpochs(c, trainRows) });
   const cost = (cs: Candidate[]) =>
     cs.reduce((s, c) => s + candidateCost(c, trainRows, data.x.cols, data.y.cols), 0);
@@ -228,17 +235,16 @@ function chooseGrid(
   let skipped = 0;
   if (options.candidates) candidates = options.candidates.map(withEpochs);
   else {
-    const stages = searchStages().map((s) => s.map(withEpochs));
-    candidates = [...stages[0]];
-    for (const stage of stages.slice(1)) {
-      if (predict([...candidates, ...stage], cores) <= budget) candidates.push(...stage);
-      else skipped += stage.length;
-    }
+    const grid = searchGrid().map(withEpochs);
+    let n = alwaysSearched;
+    while (n < grid.length && predict(grid.slice(0, n + 1), cores) <= budget) n++;
+    candidates = grid.slice(0, n);
+    skipped = grid.length - n;
   }
   if (candidates.length === 0)
     throw new OptionError('candidates must hold at least one configuration', 'candidates');
   const workers = options.workers ?? (predict(candidates, 1) > 2 ? cores : 0);
-  return { candidates, skipped, workers };
+  return { candidates, skipped, workers, predicted: predict(candidates, workers) };
 }
 
 /** Seconds per cost unit on this machine: a short timed run of a one-layer tanh network on the data. */

@@ -72,6 +72,7 @@ export {
   createNetwork,
   networkDefaults,
   trainNetwork,
+  holdoutPatience,
   type Task,
   type TaskInference,
   type AutoOptions,
@@ -91,5 +92,5 @@ export {
   type LeaderboardEntry,
   type SearchSettings,
 } from './autofit.js';
-export { searchStages, describeCandidate, type Candidate } from './autofit-space.js';
+export { searchGrid, alwaysSearched, describeCandidate, type Candidate } from './autofit-space.js';
 export { searchEarlyStopping } from './autofit-eval.js';

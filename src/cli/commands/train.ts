@@ -258,7 +258,15 @@ async function finish(
     ];
     plots = await writePlots(
       plotsDir,
-      chartsFor({ network, encoding: data.encoding, table: data.table, x, y, loss }),
+      chartsFor({
+        network,
+        encoding: data.encoding,
+        table: data.table,
+        x,
+        y,
+        loss,
+        ...(run.data.validation ? { parts: { train: run.data, heldOut: run.data.validation } } : {}),
+      }),
     );
   }
   if (flags.json) {
