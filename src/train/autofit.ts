@@ -2,8 +2,8 @@
 // (autofit-space.ts: the linear / logistic model, one and two hidden layers, tanh and relu, L2 over
 // several decades, L-BFGS and Adam) scored by k-fold cross-validation (5 folds below 2,000 rows, one
 // validation split of a fifth above), with successive halving: every candidate trains for a ninth of
-// its epochs, the best third for a third, the best ninth in full (early stopping on the fold each
-// time). Ranked by mean fold score (R² or accuracy), then mean fold loss, then grid order.
+// its epochs, the best third (two at least) for a third, the best third of those (two at least) in
+// full (Adam stopping early on the fold each time, L-BFGS to convergence). Ranked by mean fold score (R² or accuracy), then mean fold loss, then grid order.
 //
 // Determinism: a task (candidate, fold, epochs, seed) is pure, results are collected by task index,
 // and the grid is fixed before any task runs — so the result is bit-identical for a seed whatever the
@@ -95,7 +95,22 @@ export interface AutoFitResult extends ModelSearch {
 /** Rows from which one validation split replaces k-fold cross-validation. */
 export const crossValidationRows = 2000;
 const rungFractions = [1 / 9, 1 / 3, 1];
-const keepFraction = 1 / 3;
+
+/** Candidates kept after a rung of n: the best third, but two at least (one finalist decides too early). */
+function survivors(n: number): number {
+  return Math.min(n, Math.max(2, Math.ceil(n / 3)));
+}
+
+/** The share of the grid's full-length cost successive halving trains (for an average candidate). */
+function halvingShare(n: number): number {
+  let alive = n;
+  let share = 0;
+  for (const [r, fraction] of rungFractions.entries()) {
+    share += alive * fraction;
+    if (r < rungFractions.length - 1) alive = survivors(alive);
+  }
+  return share / n;
+}
 
 /**
  * The default budget in seconds: rows × (inputs + 1) / 200, at least 5 and at most 300 — the cost of
@@ -229,8 +244,8 @@ function chooseGrid(
   const cost = (cs: Candidate[]) =>
     cs.reduce((s, c) => s + candidateCost(c, trainRows, data.x.cols, data.y.cols), 0);
   const rate = measureRate(data);
-  // successive halving trains about a third of the grid's full-length cost, k times
-  const predict = (cs: Candidate[], threads: number) => (k * cost(cs) * rate) / 3 / Math.max(1, threads);
+  const predict = (cs: Candidate[], threads: number) =>
+    (k * cost(cs) * halvingShare(cs.length) * rate) / Math.max(1, threads);
   let candidates: Candidate[];
   let skipped = 0;
   if (options.candidates) candidates = options.candidates.map(withEpochs);
@@ -294,8 +309,7 @@ async function halving(
     const results = await pool.run(tasks);
     alive.forEach((i, a) => record(entries[i], results.slice(a * k, (a + 1) * k), tasks[a * k].epochs));
     alive = alive.sort((a, b) => compare(entries[a], entries[b]) || a - b);
-    if (r < rungFractions.length - 1)
-      alive = alive.slice(0, Math.max(1, Math.ceil(alive.length * keepFraction)));
+    if (r < rungFractions.length - 1) alive = alive.slice(0, survivors(alive.length));
   }
   // candidates that reached later rungs rank above those stopped earlier
   const order = entries
