@@ -183,3 +183,23 @@ test('CLI: --budget is validated, and refused where no search runs', async () =>
     assert.match(r.stderr, message);
   }
 });
+
+test('CLI: --resume continues the chosen configuration without searching, bit for bit, and keeps the search', async () => {
+  const args = ['train', '--dataset', 'moons', '--n', '200', '--noise', '0.2', ...budget, ...quiet];
+  const first = await scratchnetAsync([...args, '--checkpoint-every', '20', '--out', 'r.json'], dir, 300_000);
+  assert.equal(first.code, 0, first.stderr);
+  const resumed = await scratchnetAsync(
+    ['train', '--resume', 'r.checkpoint.json', '--out', 'r2.json', ...quiet],
+    dir,
+  );
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.doesNotMatch(resumed.stdout, /model search/);
+  const a = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
+  const b = JSON.parse(readFileSync(join(dir, 'r2.json'), 'utf8'));
+  assert.ok(a.search);
+  assert.deepEqual(b.search, a.search);
+  assert.deepEqual(b.network, a.network);
+  const budgeted = await scratchnetAsync(['train', '--resume', 'r.checkpoint.json', '--budget', '3'], dir);
+  assert.equal(budgeted.code, 2);
+  assert.match(budgeted.stderr, /--budget sizes the model search, but --resume continues the configuration/);
+});
