@@ -6,7 +6,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Random, autoFit, searchModels, type AutoFitResult, type Candidate } from '../src/index.js';
+import {
+  Random,
+  autoFit,
+  predictedVsActualChart,
+  searchModels,
+  trainNetwork,
+  type AutoFitResult,
+  type Candidate,
+} from '../src/index.js';
 import { scratchDir, scratchnetAsync } from './fixtures/cli.js';
 
 /** y = 2a − b + c/2 + noise over three inputs (and a useless fourth), `n` rows. */
@@ -89,6 +97,33 @@ test('searchModels: the budget keeps a prefix of the grid (six at least), and ba
   await assert.rejects(() => searchModels(x, y, { budget: 0 }), /budget/);
   await assert.rejects(() => searchModels(x.slice(0, 6), y.slice(0, 6)), /at least 10 rows/);
   await assert.rejects(() => searchModels(x, y, { candidates: [] }), /at least one/);
+});
+
+test('trainNetwork holds out a fifth by default (early stopping on it); validationSplit: 0 trains on every row', () => {
+  const { x, y } = noisyLinear(100, 5);
+  const held = trainNetwork(x, y, { epochs: 40 }).history;
+  assert.equal(held.validationRows, 20);
+  assert.equal(held.trainRows, 80);
+  assert.equal(held.valLoss.length, held.epochs);
+  const all = trainNetwork(x, y, { epochs: 40, validationSplit: 0 }).history;
+  assert.equal(all.validationRows, 0);
+  assert.equal(all.trainRows, 100);
+});
+
+test('predictedVsActualChart labels each point with its rows (training, held-out) when given', () => {
+  const spec = predictedVsActualChart([1, 2, 3], [1.1, 2.2, 2.9], 'y', 'title', [
+    'training',
+    'training',
+    'held-out',
+  ]);
+  const points = (
+    spec.layer as { data: { values: { rows?: string }[] }; encoding: { color?: unknown } }[]
+  )[1];
+  assert.deepEqual(
+    points.data.values.map((v) => v.rows),
+    ['training', 'training', 'held-out'],
+  );
+  assert.deepEqual(points.encoding.color, { field: 'rows', type: 'nominal', title: 'rows' });
 });
 
 const dir = scratchDir('scratchnet-autofit-');
