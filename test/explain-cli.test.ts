@@ -38,6 +38,7 @@ const trained = (async () => {
       '--features',
       features,
       '--drop-missing',
+      '--no-search',
       '--out',
       'cars.json',
       '--no-plots',

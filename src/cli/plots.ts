@@ -20,34 +20,49 @@ export interface PlotInput {
   network: Network;
   encoding: Encoding;
   table: DataTable;
-  /** the encoded training inputs and targets */
+  /** the encoded inputs and targets of every row */
   x: Matrix;
   y: Matrix;
+  /** the rows the network trained on and those it held out (predicted-vs-actual labels them); absent: all trained on */
+  parts?: { train: { x: Matrix; y: Matrix }; heldOut: { x: Matrix; y: Matrix } };
   /** loss per epoch: train and (when held out) validation */
   loss: LossSeries[];
 }
 
 /** The chart specs that suit this model, by file stem. */
 export function chartsFor(input: PlotInput): Record<string, VegaLiteSpec> {
-  const { network, encoding, x, y } = input;
+  const { encoding, x } = input;
   const charts: Record<string, VegaLiteSpec> = {};
   if (input.loss.some((s) => s.values.length > 0)) charts.loss = lossChart(input.loss);
   const numericInputs = encoding.features.every((f) => f.type !== 'category');
   const classes = encoding.target.classes;
   if (encoding.target.task === 'regression') {
     if (x.cols === 1 && numericInputs) charts.fit = fitChart(input);
-    else {
-      const out = network.predict(x);
-      charts['predicted-vs-actual'] = predictedVsActualChart(
-        column(y, 0),
-        column(out, 0),
-        encoding.target.columns[0],
-      );
-    }
+    else charts['predicted-vs-actual'] = predictedChart(input);
   } else if (x.cols === 2 && numericInputs && classes) {
     charts.regions = regionsChart(input, classes);
   }
   return charts;
+}
+
+/** Other regression: predicted against actual, the held-out rows labelled as such when there are some. */
+function predictedChart({ network, encoding, x, y, parts }: PlotInput): VegaLiteSpec {
+  const target = encoding.target.columns[0];
+  if (!parts) return predictedVsActualChart(column(y, 0), column(network.predict(x), 0), target);
+  const { train, heldOut } = parts;
+  const actual = [...column(train.y, 0), ...column(heldOut.y, 0)];
+  const predicted = [...column(network.predict(train.x), 0), ...column(network.predict(heldOut.x), 0)];
+  const rows = [
+    ...Array<string>(train.y.rows).fill(`training (${train.y.rows})`),
+    ...Array<string>(heldOut.y.rows).fill(`held-out (${heldOut.y.rows})`),
+  ];
+  return predictedVsActualChart(
+    actual,
+    predicted,
+    target,
+    'Predicted vs actual: training and held-out rows',
+    rows,
+  );
 }
 
 /** 1-D regression: the data and the network's curve over the inputs' range. */

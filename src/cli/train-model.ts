@@ -28,6 +28,8 @@ export interface RunRecord {
   data: Record<string, unknown>;
   settings: TrainSettings;
   paths: TrainPaths;
+  /** the model search that chose the configuration (train-search.ts searchRecord) */
+  search?: ModelFile['search'];
 }
 
 /**
@@ -47,6 +49,7 @@ export function modelFile(
     network: run.network.toJSON(),
     encoding: run.encoding,
     settings: run.settings,
+    ...(run.search ? { search: run.search } : {}),
     ...(history
       ? {
           history: {

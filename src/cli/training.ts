@@ -12,12 +12,11 @@ import type { InitializerName } from '../nn/initializers.js';
 import type { OptimizerName } from '../optim/index.js';
 import {
   createNetwork,
-  defaultBatchSize,
-  defaultEpochs,
   defaultValidationSplit,
   fitDefaults,
   classWeightByLabel,
   type ClassWeight,
+  holdoutPatience,
   type FitOptions,
   type Task,
   type TrainingRun,
@@ -105,15 +104,9 @@ export function holdOutByDefault(settings: TrainSettings, rows: number, task: Ta
   if (task !== 'regression') settings.stratify = true;
 }
 
-/**
- * Patience of the default hold-out: half the epochs. fit's usual patience (100 full-batch epochs) stops
- * on the plateaus small curves go through: |sin 3x| (240 rows) held its validation loss flat from
- * epoch 133 to ~450 before dropping 25-fold, and stopped at R² 0.03 instead of 0.97.
- */
+/** Patience of the default hold-out: half the epochs (auto.ts holdoutPatience, as trainNetwork). */
 function defaultHoldoutPatience(settings: TrainSettings, trainRows: number): number {
-  const batchSize = settings.batchSize ?? defaultBatchSize(trainRows);
-  const epochs = settings.epochs ?? defaultEpochs(Math.ceil(trainRows / batchSize));
-  return Math.max(1, Math.ceil(epochs / 2));
+  return holdoutPatience(trainRows, settings.epochs, settings.batchSize);
 }
 
 /** The network for these settings: train's createNetwork (task-aware output and loss), same seed. */

@@ -94,6 +94,14 @@ export const modelSchema = z.object({
   settings,
   history: history.optional(),
   metrics: z.record(z.string(), z.unknown()).optional(),
+  /** the model search that chose the configuration (autoFit): chosen, leaderboard, settings; absent without one */
+  search: z
+    .looseObject({
+      chosen: z.record(z.string(), z.unknown()),
+      leaderboard: z.array(z.record(z.string(), z.unknown())),
+      settings: z.record(z.string(), z.unknown()),
+    })
+    .optional(),
   /** present while training is unfinished: enough state to continue bit-identically */
   checkpoint: z
     .looseObject({
@@ -115,6 +123,7 @@ export interface ModelFile {
   settings: object;
   history?: { loss: number[]; [key: string]: unknown };
   metrics?: Record<string, unknown>;
+  search?: { chosen: object; leaderboard: object[]; settings: object };
   checkpoint?: {
     epoch: number;
     reason: string;

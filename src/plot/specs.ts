@@ -178,12 +178,16 @@ export function decisionRegionsChart(
   };
 }
 
-/** Multi-feature regression: predicted against actual values, with the y = x diagonal. */
+/**
+ * Multi-feature regression: predicted against actual values, with the y = x diagonal. `rows`, when
+ * given, names each point's part ('training', 'held-out'): the points are coloured by it, with a legend.
+ */
 export function predictedVsActualChart(
   actual: readonly number[],
   predicted: readonly number[],
   target = 'target',
   title = 'Predicted vs actual',
+  rows?: readonly string[],
 ): VegaLiteSpec {
   let lo = Infinity;
   let hi = -Infinity;
@@ -209,11 +213,17 @@ export function predictedVsActualChart(
         mark: { type: 'line', color: '#888', strokeDash: [4, 4] },
         encoding: enc,
       },
-      {
-        data: { values: actual.map((a, i) => ({ actual: a, predicted: predicted[i] })) },
-        mark: { type: 'point', filled: true, size: 20, opacity: 0.7, color: '#4c78a8' },
-        encoding: enc,
-      },
+      rows
+        ? {
+            data: { values: actual.map((a, i) => ({ actual: a, predicted: predicted[i], rows: rows[i] })) },
+            mark: { type: 'point', filled: true, size: 20, opacity: 0.7 },
+            encoding: { ...enc, color: { field: 'rows', type: 'nominal', title: 'rows' } },
+          }
+        : {
+            data: { values: actual.map((a, i) => ({ actual: a, predicted: predicted[i] })) },
+            mark: { type: 'point', filled: true, size: 20, opacity: 0.7, color: '#4c78a8' },
+            encoding: enc,
+          },
     ],
   };
 }

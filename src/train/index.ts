@@ -82,6 +82,7 @@ export {
   createNetwork,
   networkDefaults,
   trainNetwork,
+  holdoutPatience,
   type Task,
   type TaskInference,
   type AutoOptions,
@@ -103,3 +104,16 @@ export {
 export { defaultValidationSplit, holdoutRule, stratifiedOrder } from './holdout.js';
 export { referenceScores, linearReference, type ReferenceScores } from './reference.js';
 export { scalingWarnings, scalingWarningRule } from './scaling-warnings.js';
+export {
+  autoFit,
+  searchModels,
+  defaultBudget,
+  crossValidationRows,
+  type AutoFitOptions,
+  type AutoFitResult,
+  type ModelSearch,
+  type LeaderboardEntry,
+  type SearchSettings,
+} from './autofit.js';
+export { searchGrid, alwaysSearched, describeCandidate, type Candidate } from './autofit-space.js';
+export { searchEarlyStopping } from './autofit-eval.js';

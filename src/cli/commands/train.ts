@@ -14,10 +14,11 @@ import {
   metricNames,
   type FitCheckpoint,
   type MetricName,
+  type ModelSearch,
 } from '../../train/index.js';
 import { evaluate, formatEvaluation, formatNumber, type Evaluation } from '../evaluation.js';
 import { loadModel, writeAtomic } from '../files.js';
-import { addDataOptions, addNetworkOptions, addTrainingOptions, integer } from '../options.js';
+import { addDataOptions, addNetworkOptions, addTrainingOptions, integer, number } from '../options.js';
 import { chartsFor, writePlots } from '../plots.js';
 import { createProgress, type Progress } from '../progress.js';
 import { HistoryLog, historyPath } from '../checkpoint-history.js';
@@ -27,10 +28,11 @@ import { SignalWatch, exitCode } from '../signals.js';
 import { modelFile, type RunRecord } from '../train-model.js';
 import { freshStart, resumeStart, trainPaths, type StartFlags, type TrainStart } from '../train-resume.js';
 import { fitOptions, holdOutByDefault, trainSteps, weightOptions } from '../training.js';
+import { crossValidatedScores, maybeSearch, searchRecord, type SearchFlags } from '../train-search.js';
 
 type WriteCheckpoint = (run: TrainingRun, reason: string) => FitCheckpoint;
 
-interface Flags extends StartFlags {
+interface Flags extends StartFlags, SearchFlags {
   checkpointEvery?: number;
   json?: boolean;
   progress: 'auto' | 'bar' | 'lines' | 'quiet';
@@ -44,6 +46,15 @@ export function register(program: Command): void {
   addNetworkOptions(command);
   addTrainingOptions(command);
   command
+    .option(
+      '--budget <seconds>',
+      'seconds for the model search, which sizes its grid (default: from rows × inputs, 10 s for small tables up to 120 s)',
+      number(0, Infinity, { exclusiveMin: true }),
+    )
+    .option(
+      '--no-search',
+      'train exactly the given or default network (default: search when no network or training flag is given)',
+    )
     .option('--out <file>', 'model file to write', 'model.json')
     .option('--plots <dir>', 'folder for the plots (SVG and PNG; default: <out>-plots)')
     .option('--no-plots', 'draw no plots')
@@ -85,16 +96,21 @@ async function train(flags: Flags, command: Command): Promise<void> {
   const paths = trainPaths(flags, command, saved);
   for (const file of removeStaleTemporaryFiles([paths.out, paths.checkpoint]))
     process.stderr.write(`note: removed ${file}, left by an interrupted write\n`);
-  const start = saved ? resumeStart(flags, command, saved) : freshStart(flags, paths.out);
-  const { data, settings, network } = start;
-  if (!saved) holdOutByDefault(settings, data.encoded.x.rows, data.encoding.target.task);
-  if (!saved && settings.scale)
+  const fresh = saved ? resumeStart(flags, command, saved) : freshStart(flags, paths.out);
+  const { data } = fresh;
+  if (!saved && fresh.settings.scale)
     for (const w of scalingWarnings(data.encoded.x, data.encoded.inputNames))
       process.stderr.write(`warning: ${w}\n`);
   const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
   for (const w of data.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
   for (const n of data.notes ?? []) process.stderr.write(`note: ${n}\n`); // rows left out, decimal commas
+  const { start, search } = await maybeSearch(flags, command, fresh, log);
+  const { settings, network } = start;
+  // without a search, hold a fifth out (holdout.ts); a search's cross-validation stands for it
+  if (!saved && !search) holdOutByDefault(settings, data.encoded.x.rows, data.encoding.target.task);
   const record: RunRecord = { network, encoding: data.encoding, data: start.dataRecord, settings, paths };
+  const searched = search ? searchRecord(search) : saved?.search;
+  if (searched) record.search = searched;
   // the history goes to its append-only file first: a checkpoint costs O(new epochs)
   const historyLog = new HistoryLog(
     historyPath(paths.checkpoint),
@@ -115,7 +131,7 @@ async function train(flags: Flags, command: Command): Promise<void> {
       interrupted(run, watch.signal ?? 'SIGINT', writeCheckpoint, paths.checkpoint);
       return;
     }
-    await finish(flags, record, start, run, log);
+    await finish(flags, record, start, run, log, search);
     if (watch.signal)
       process.stderr.write(
         `${watch.signal} arrived after the last epoch: training had finished and ${paths.out} was written; no checkpoint needed\n`,
@@ -232,12 +248,13 @@ async function finish(
   start: TrainStart,
   run: TrainingRun,
   log: (line: string) => void,
+  search: ModelSearch | null,
 ): Promise<void> {
   const { data, network } = start;
   const { history } = run;
   const { x, y } = data.encoded;
   const { out, plots: plotsDir } = record.paths;
-  const scores = runScores(run, data.encoding, record.settings.seed);
+  const scores = runScores(run, data.encoding, record.settings.seed, search);
   const model = modelFile(record, history);
   model.metrics = scores.metrics;
   writeAtomic(out, serializeModel(model));
@@ -249,7 +266,15 @@ async function finish(
     ];
     plots = await writePlots(
       plotsDir,
-      chartsFor({ network, encoding: data.encoding, table: data.table, x, y, loss }),
+      chartsFor({
+        network,
+        encoding: data.encoding,
+        table: data.table,
+        x,
+        y,
+        loss,
+        ...(run.data.validation ? { parts: { train: run.data, heldOut: run.data.validation } } : {}),
+      }),
     );
   }
   if (flags.json) {
@@ -259,6 +284,7 @@ async function finish(
       stopReason: history.stopReason,
       task: taskSummary(data.encoding.target),
       ...weightsSummary(record.settings),
+      ...(model.search ? { search: model.search } : {}),
       metrics: model.metrics,
       plots,
     };
@@ -277,7 +303,7 @@ async function finish(
  * The metrics of a finished run: on the training rows, and when rows were held out, on them too with
  * the trivial baseline's and a linear model's scores on the same rows (reference.ts).
  */
-function runScores(run: TrainingRun, encoding: Encoding, seed: number) {
+function runScores(run: TrainingRun, encoding: Encoding, seed: number, search: ModelSearch | null) {
   const { network, data } = run;
   const trainEval = evaluate(network, encoding, data.x, data.y, data.weights.sample);
   const heldOutRows = data.validation;
@@ -287,15 +313,19 @@ function runScores(run: TrainingRun, encoding: Encoding, seed: number) {
     ? `training set (${data.x.rows} rows; the held-out rows excluded)`
     : `training set (${data.x.rows} rows)`;
   const lines = [`${training}:\n${indent(formatEvaluation(trainEval))}`];
+  const trivial = encoding.target.task === 'regression' ? 'the training mean' : 'the class prior';
+  if (!heldOutRows && search) {
+    const cv = crossValidatedScores(search, data.x.rows, trivial);
+    return { metrics: { train: scoreRecord(trainEval), ...cv.metrics }, lines: [...lines, ...cv.lines] };
+  }
   if (!heldOutRows || !heldOut) return { metrics: { train: scoreRecord(trainEval) }, lines };
   const names = Object.keys(heldOut.metrics).filter(
     (k): k is MetricName => k !== 'mse' && metricNames.includes(k as MetricName),
   );
   const refs = referenceScores(data, heldOutRows, encoding.target.task, names, seed);
   const listed = (m: Record<string, number>) => names.map((k) => `${k} ${formatNumber(m[k])}`).join(', ');
-  const trivial = encoding.target.task === 'regression' ? 'the training mean' : 'the class prior';
   lines.push(
-    `held-out set (${heldOutRows.x.rows} rows, not trained on; early stopping chose the epoch on them):\n${indent(formatEvaluation(heldOut))}`,
+    `held-out set (${heldOutRows.x.rows} rows, not trained on${run.settings.earlyStopping.enabled ? '; early stopping chose the epoch on them' : ''}):\n${indent(formatEvaluation(heldOut))}`,
     `  on the same held-out rows, baseline (${trivial}): ${listed(refs.baseline)}`,
     `  on the same held-out rows, linear model (no hidden layer): ${listed(refs.linear)}`,
   );

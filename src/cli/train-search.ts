@@ -1,0 +1,194 @@
+// `scratchnet train`'s model search: when no flag describes the network or its training, the library's
+// searchModels (autoFit's cross-validated search) chooses the configuration on the training rows (all
+// of them by default; with --val-split, those not held out), and the run then trains it like any other
+// (progress, checkpoints, --resume). --no-search trains the given/default configuration (holding out
+// a fifth by default, holdout.ts); --budget SECONDS sizes the search's grid.
+
+import type { Command } from 'commander';
+import type { Network } from '../nn/network.js';
+import {
+  TrainingRun,
+  createNetwork,
+  searchEarlyStopping,
+  searchModels,
+  type ModelSearch,
+} from '../train/index.js';
+import { UsageError } from './errors.js';
+import { formatNumber } from './evaluation.js';
+import { settingRows } from './options.js';
+import type { TrainStart } from './train-resume.js';
+import { buildNetwork, fitOptions, type TrainSettings } from './training.js';
+
+/** Flags that may accompany the search (every other network or training flag means --no-search). */
+const searchCompatible = new Set(['seed', 'valSplit']);
+
+/** Fewer training rows than this: no search (5 folds of 4 rows say little), the default network. */
+export const minSearchRows = 20;
+
+/** The network and training flags given on the command line that turn the search off. */
+export function searchBlockers(command: Command): string[] {
+  return settingRows
+    .filter((row) => !searchCompatible.has(row.option) && command.getOptionValueSource(row.option) === 'cli')
+    .map((row) => row.flag.split(' ')[0]);
+}
+
+/** The training rows of the run `settings` describe (the held-out rows split off as TrainingRun will). */
+function trainingRows(start: TrainStart) {
+  const { x, y } = start.data.encoded;
+  const task = start.data.encoding.target.task;
+  const probe = createNetwork(x, y, { task, layers: [] });
+  const options = { ...fitOptions(start.settings, task), metrics: [] };
+  return new TrainingRun(probe, x, y, options).data;
+}
+
+/**
+ * Searches on the training rows and returns the run's start with the chosen configuration in its
+ * settings and network (null when there are too few rows to search).
+ */
+export async function searchStart(
+  start: TrainStart,
+  budget: number | undefined,
+): Promise<{ start: TrainStart; search: ModelSearch } | null> {
+  const rows = trainingRows(start);
+  if (rows.x.rows < minSearchRows) return null;
+  const task = start.data.encoding.target.task;
+  const search = await searchModels(rows.x, rows.y, {
+    task,
+    seed: start.settings.seed,
+    ...(budget !== undefined ? { budget } : {}),
+  });
+  const settings = chosenSettings(start.settings, search);
+  const network: Network = buildNetwork(settings, start.data.encoded.x, start.data.encoded.y, task);
+  return { start: { ...start, settings, network }, search };
+}
+
+/**
+ * The run's settings with the chosen configuration. By default no rows are held out: the chosen
+ * configuration trains on every row for the epochs the search chose (Adam: the folds' mean best
+ * epoch; L-BFGS: to convergence), as GridSearchCV refits, and the cross-validated scores stand for
+ * held-out ones. With --val-split, Adam trains its full length with early stopping on the held-out
+ * rows (as on the folds) and L-BFGS to convergence.
+ */
+function chosenSettings(settings: TrainSettings, search: ModelSearch): TrainSettings {
+  const c = search.chosen;
+  const full = search.leaderboard[0].candidate.epochs;
+  const out: TrainSettings = {
+    ...settings,
+    layers: c.layers,
+    activation: c.activation,
+    weightDecay: c.weightDecay,
+    optimizer: c.optimizer,
+    ...(c.learningRate !== undefined ? { learningRate: c.learningRate } : {}),
+    epochs: settings.validationSplit ? full : c.epochs,
+  };
+  delete out.earlyStopping;
+  const stop = searchEarlyStopping({ ...c, epochs: full });
+  if (settings.validationSplit && stop) out.earlyStopping = stop.patience;
+  return out;
+}
+
+/**
+ * The cross-validated scores of a search, as metrics.heldOut / baseline / linear of a run without
+ * held-out rows: each row scored by a model not trained on it (the chosen configuration's mean fold
+ * score; slightly optimistic, since the same folds chose it), and the lines that say so.
+ */
+export function crossValidatedScores(search: ModelSearch, rows: number, trivial: string) {
+  const s = search.search;
+  const best = search.leaderboard[0];
+  const m = s.metric;
+  const how = s.folds === 1 ? 'one validation split of a fifth' : `${s.folds} folds`;
+  const { baseline, linear } = search.reference;
+  return {
+    metrics: {
+      heldOut: { method: 'cross-validation', folds: s.folds, rows, [m]: best.mean, [`${m}Std`]: best.std },
+      baseline: { [m]: baseline },
+      ...(linear !== null ? { linear: { [m]: linear } } : {}),
+    },
+    lines: [
+      `cross-validated (${how} of the ${rows} rows, each scored by a model not trained on it; the chosen configuration then trained on every row):`,
+      `  ${m}  ${formatNumber(best.mean)} ± ${formatNumber(best.std)}`,
+      `  on the same folds, baseline (${trivial}): ${m} ${formatNumber(baseline)}`,
+      ...(linear !== null
+        ? [`  on the same folds, linear model (no hidden layer): ${m} ${formatNumber(linear)}`]
+        : []),
+    ],
+  };
+}
+
+/** The search as the model file and --json keep it: the chosen configuration, the top candidates, the settings. */
+export function searchRecord(search: ModelSearch, top = 10) {
+  return {
+    chosen: search.chosen,
+    leaderboard: search.leaderboard.slice(0, top).map((e) => ({
+      rank: e.rank,
+      name: e.name,
+      mean: e.mean,
+      std: e.std,
+      scores: e.scores,
+      epochs: e.epochs,
+      seconds: e.seconds,
+    })),
+    settings: search.search,
+  };
+}
+
+/** The search in a few lines: what was searched, how, and the top candidates with CV mean ± std and time. */
+export function searchLines(search: ModelSearch, top = 5): string[] {
+  const s = search.search;
+  const how = s.folds === 1 ? 'one validation split of a fifth' : `${s.folds}-fold cross-validation`;
+  const lines = [
+    `model search: ${s.candidates} candidates${s.skipped ? ` (${s.skipped} more left out by the budget)` : ''}, ${how} on the training rows, successive halving; ${s.seconds.toFixed(1)} s (budget ${s.budget} s, ${s.workers || 'no'} worker threads)`,
+    `  rank  candidate                             ${s.metric} mean ± std      time`,
+  ];
+  for (const e of search.leaderboard.slice(0, top))
+    lines.push(
+      `  ${String(e.rank).padStart(4)}  ${e.name.padEnd(36)}  ${e.mean.toFixed(4)} ± ${e.std.toFixed(4)}  ${e.seconds.toFixed(1).padStart(6)} s${e.epochs < e.candidate.epochs ? `  (stopped at ${e.epochs} epochs)` : ''}`,
+    );
+  lines.push(
+    `chosen: ${search.leaderboard[0].name} (--no-search trains the given or default network instead)`,
+  );
+  return lines;
+}
+
+/** The flags that steer the search. */
+export interface SearchFlags {
+  /** false with --no-search */
+  search: boolean;
+  budget?: number;
+  resume?: string;
+}
+
+/**
+ * The search when it applies (a fresh run, --no-search not given, no flag describing the network or
+ * its training, enough rows), its lines logged; else the start unchanged. --budget where no search
+ * runs is a usage error rather than ignored.
+ */
+export async function maybeSearch(
+  flags: SearchFlags,
+  command: Command,
+  start: TrainStart,
+  log: (line: string) => void,
+): Promise<{ start: TrainStart; search: ModelSearch | null }> {
+  const blockers = searchBlockers(command);
+  const why = flags.resume
+    ? '--resume continues the configuration saved in the checkpoint'
+    : !flags.search
+      ? '--no-search turns the search off'
+      : blockers.length
+        ? `${blockers.join(', ')} ${blockers.length === 1 ? 'describes' : 'describe'} the network or its training, which turns the search off`
+        : null;
+  if (why !== null) {
+    if (flags.budget !== undefined)
+      throw new UsageError(`--budget sizes the model search, but ${why}: drop --budget`);
+    return { start, search: null };
+  }
+  const found = await searchStart(start, flags.budget);
+  if (!found) {
+    log(
+      `note: fewer than ${minSearchRows} training rows, too few for a model search: training the default network`,
+    );
+    return { start, search: null };
+  }
+  for (const line of searchLines(found.search)) log(line);
+  return found;
+}

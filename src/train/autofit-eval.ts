@@ -1,0 +1,123 @@
+// One unit of autoFit's work: train a candidate on every fold but one and score it on that fold. Pure
+// and self-contained (the seed, the fold and the epochs say everything), so a worker thread and the
+// main thread give the same bits for the same task: that is what makes the search independent of
+// the number of workers (autofit-pool.ts).
+
+import type { Task } from '../data/task.js';
+import { DivergenceError } from '../errors.js';
+import { gatherRows, zeros, type Matrix } from '../matrix.js';
+import { createNetwork } from './auto.js';
+import type { Candidate } from './autofit-space.js';
+import { computeMetrics, type MetricName } from './metrics.js';
+import { TrainingRun } from './run.js';
+
+/** The data every task of a search shares: x[N×inputs], y[N×outputs] (one-hot for multiclass), folds[N]. */
+export interface SearchData {
+  x: Matrix;
+  y: Matrix;
+  task: Task;
+  folds: Int32Array;
+}
+
+/** Train `candidate` for at most `epochs` epochs without fold `fold`, score it on that fold. */
+export interface SearchTask {
+  candidate: Candidate;
+  fold: number;
+  epochs: number;
+  seed: number;
+}
+
+export interface TaskResult {
+  /** R² (regression) or accuracy on the fold, of the best epoch's weights */
+  score: number;
+  /** the fold's loss at the best epoch (ties of score are broken by it) */
+  loss: number;
+  /** the epoch early stopping kept (L-BFGS: the iterations run) */
+  bestEpoch: number;
+  seconds: number;
+}
+
+/** The score autoFit ranks by: R² for regression, accuracy for classification (greater is better). */
+export function searchMetric(task: Task): MetricName {
+  return task === 'regression' ? 'r2' : 'accuracy';
+}
+
+/** The rows of fold `fold` (validation) and of the others (training). */
+export function splitFold(
+  data: SearchData,
+  fold: number,
+): { train: { x: Matrix; y: Matrix }; val: { x: Matrix; y: Matrix } } {
+  const trainRows: number[] = [];
+  const valRows: number[] = [];
+  data.folds.forEach((f, r) => (f === fold ? valRows : trainRows).push(r));
+  const take = (m: Matrix, rows: number[]) => gatherRows(zeros(rows.length, m.cols), m, rows);
+  return {
+    train: { x: take(data.x, trainRows), y: take(data.y, trainRows) },
+    val: { x: take(data.x, valRows), y: take(data.y, valRows) },
+  };
+}
+
+/**
+ * Early stopping in a search run: Adam stops on the fold with a patience of half the candidate's full
+ * length, so a run cut at a rung's epochs is the start of the full-length run (successive halving
+ * re-trains from scratch); L-BFGS runs to convergence or its iterations, regularized by λ alone, as
+ * scikit-learn's lbfgs solver does (its iteration count does not transfer to a refit on more rows).
+ */
+export function searchEarlyStopping(c: Candidate): false | { patience: number } {
+  return c.optimizer === 'lbfgs' ? false : { patience: Math.max(10, Math.ceil(c.epochs / 2)) };
+}
+
+/** Candidate c's network and TrainingRun options on training rows x, y (validation rows optional). */
+export function candidateRun(
+  c: Candidate,
+  train: { x: Matrix; y: Matrix },
+  task: Task,
+  options: { epochs: number; seed: number; validation?: { x: Matrix; y: Matrix } },
+): TrainingRun {
+  const network = createNetwork(train.x, train.y, {
+    task,
+    layers: c.layers,
+    activation: c.activation,
+    weightDecay: c.weightDecay,
+    seed: options.seed,
+  });
+  return new TrainingRun(network, train.x, train.y, {
+    optimizer: c.optimizer,
+    ...(c.learningRate !== undefined ? { learningRate: c.learningRate } : {}),
+    epochs: options.epochs,
+    seed: options.seed,
+    ...(options.validation
+      ? { validationData: options.validation, earlyStopping: searchEarlyStopping(c) }
+      : {}),
+  });
+}
+
+/** Runs one task in this thread. */
+export function runTask(data: SearchData, task: SearchTask): TaskResult {
+  const start = performance.now();
+  const { train, val } = splitFold(data, task.fold);
+  const run = candidateRun(task.candidate, train, data.task, {
+    epochs: task.epochs,
+    seed: task.seed,
+    validation: val,
+  });
+  try {
+    run.run();
+  } catch (e) {
+    if (!(e instanceof DivergenceError)) throw e;
+    const seconds = (performance.now() - start) / 1000;
+    return { score: Number.NEGATIVE_INFINITY, loss: Number.POSITIVE_INFINITY, bestEpoch: 0, seconds };
+  }
+  const metric = searchMetric(data.task);
+  const score = computeMetrics([metric], run.network.predict(val.x), val.y)[metric];
+  const { history } = run;
+  const stopped = searchEarlyStopping(task.candidate) !== false;
+  const best =
+    (stopped ? history.valLoss[history.bestEpoch - 1] : undefined) ?? history.valLoss.at(-1) ?? Number.NaN;
+  return {
+    score: Number.isFinite(score) ? score : Number.NEGATIVE_INFINITY,
+    loss: Number.isFinite(best) ? best : Number.POSITIVE_INFINITY,
+    bestEpoch: stopped ? history.bestEpoch : history.epochs,
+    seconds: (performance.now() - start) / 1000,
+  };
+}

@@ -1,0 +1,362 @@
+// autoFit(x, y, options): automatic model selection within a time budget. A grid of candidates
+// (autofit-space.ts: the linear / logistic model, one and two hidden layers, tanh and relu, L2 over
+// several decades, L-BFGS and Adam) scored by k-fold cross-validation (5 folds below 2,000 rows, one
+// validation split of a fifth above), with successive halving: every candidate trains for a ninth of
+// its epochs, the best third (two at least) for a third, the best third of those (two at least) in
+// full (Adam stopping early on the fold each time, L-BFGS to convergence). Ranked by mean fold score (R² or accuracy), then mean fold loss, then grid order.
+//
+// Determinism: a task (candidate, fold, epochs, seed) is pure, results are collected by task index,
+// and the grid is fixed before any task runs — so the result is bit-identical for a seed whatever the
+// number of workers. The budget acts once, up front: it keeps the longest prefix of the grid whose
+// predicted time (cost units of autofit-space.ts at a fixed reference speed, `referenceSpeed`, never
+// a clock) fits; the first six candidates always run. So the grid, and the result, depend on the
+// data, the seed and the budget only — the same on every machine and under any load. The search's
+// actual time is reported, not enforced.
+//
+// Refit: the winner is trained again on all rows (no rows held back, no early stopping), as
+// scikit-learn's GridSearchCV refits on all rows: Adam for the mean of its folds' best epochs, L-BFGS
+// for its full iterations (it ran to convergence on the folds too).
+
+import type { Task } from '../data/task.js';
+import { OptionError, checkNumber } from '../errors.js';
+import { toMatrix, type MatrixLike } from '../matrix.js';
+import type { Network } from '../nn/network.js';
+import { inferTask, oneHotLabels } from './auto.js';
+import { candidateRun, searchMetric, splitFold, type SearchData, type TaskResult } from './autofit-eval.js';
+import { SearchPool } from './autofit-pool.js';
+import {
+  assignFolds,
+  candidateCost,
+  candidateEpochs,
+  describeCandidate,
+  alwaysSearched,
+  searchGrid,
+  type Candidate,
+} from './autofit-space.js';
+import type { History } from './fit-types.js';
+import { baselineMetrics } from './metrics.js';
+
+export interface AutoFitOptions {
+  /** overrides inferTask(y) */
+  task?: Task;
+  /** seconds the search may take, used to size the grid up front (default defaultBudget(rows, inputs)) */
+  budget?: number;
+  /** seed of the folds and of every candidate's weights and shuffles (default 42) */
+  seed?: number;
+  /** cross-validation folds (default 5 below 2,000 rows; 1 = one validation split of a fifth) */
+  folds?: number;
+  /** worker threads (default: up to 4 on the available cores when the search is predicted to take over 2 s; 0 = this thread) */
+  workers?: number;
+  /** the grid to search, replacing the budget's choice of stages (epochs filled in when 0) */
+  candidates?: Candidate[];
+}
+
+/** One candidate's line of the leaderboard: its scores at the last rung it reached. */
+export interface LeaderboardEntry {
+  rank: number;
+  name: string;
+  candidate: Candidate;
+  /** R² or accuracy on each fold */
+  scores: number[];
+  mean: number;
+  std: number;
+  /** mean loss on the folds at the best epochs (breaks ties of mean score) */
+  loss: number;
+  /** the epochs it trained for at its last rung, and the mean epoch early stopping kept */
+  epochs: number;
+  bestEpoch: number;
+  /** seconds of training summed over its folds and rungs */
+  seconds: number;
+}
+
+/** How the search ran: saved in model files beside the chosen configuration. */
+export interface SearchSettings {
+  metric: string;
+  folds: number;
+  budget: number;
+  seed: number;
+  workers: number;
+  /** candidates in the grid, and how many the budget's stages left out */
+  candidates: number;
+  skipped: number;
+  /** the search's seconds as predicted when the grid was chosen */
+  predicted: number;
+  /** epochs fraction and candidates of each successive-halving rung */
+  rungs: { fraction: number; candidates: number }[];
+  refit: string;
+  seconds: number;
+}
+
+export interface AutoFitResult extends ModelSearch {
+  /** the chosen candidate trained on all rows */
+  network: Network;
+  history: History;
+}
+
+/** Rows from which one validation split replaces k-fold cross-validation. */
+export const crossValidationRows = 2000;
+const rungFractions = [1 / 9, 1 / 3, 1];
+
+/** Candidates kept after a rung of n: the best third, but two at least (one finalist decides too early). */
+function survivors(n: number): number {
+  return Math.min(n, Math.max(2, Math.ceil(n / 3)));
+}
+
+/** The share of the grid's full-length cost successive halving trains (for an average candidate). */
+function halvingShare(n: number): number {
+  let alive = n;
+  let share = 0;
+  for (const [r, fraction] of rungFractions.entries()) {
+    share += alive * fraction;
+    if (r < rungFractions.length - 1) alive = survivors(alive);
+  }
+  return share / n;
+}
+
+/**
+ * The default budget in seconds: rows × (inputs + 1) / 200, at least 5 and at most 300 — the cost of
+ * a candidate grows with rows × inputs (5 s for 500 rows of one input, ~50 s for 800 rows of 12).
+ */
+export function defaultBudget(rows: number, inputs: number): number {
+  return Math.round(Math.min(300, Math.max(5, (rows * (inputs + 1)) / 200)));
+}
+
+/** The search without the refit: what was chosen and why (autoFit, and the CLI, which refits its own way). */
+export interface ModelSearch {
+  task: Task;
+  classes?: number[];
+  /** the winner, with the epochs a refit on all rows trains for */
+  chosen: Candidate;
+  leaderboard: LeaderboardEntry[];
+  search: SearchSettings;
+  /** mean fold scores of the trivial baseline (training mean / class prior) and of the best linear candidate */
+  reference: { baseline: number; linear: number | null };
+}
+
+/** Chooses a model for x → y by cross-validated search (see the top of this file) and refits it on all rows. */
+export async function autoFit(
+  x: MatrixLike,
+  y: MatrixLike,
+  options: AutoFitOptions = {},
+): Promise<AutoFitResult> {
+  const started = performance.now();
+  const result = await searchModels(x, y, options);
+  const labels = oneHotLabels(toMatrix(y, 'y'), result.task);
+  const run = candidateRun(result.chosen, { x: toMatrix(x, 'x'), y: labels.y }, result.task, {
+    epochs: result.chosen.epochs,
+    seed: result.search.seed,
+  });
+  run.run();
+  const search = { ...result.search, seconds: (performance.now() - started) / 1000 };
+  return { ...result, network: run.network, history: run.history, search };
+}
+
+/** The search of autoFit: the leaderboard and the chosen candidate, not trained on all rows yet. */
+export async function searchModels(
+  x: MatrixLike,
+  y: MatrixLike,
+  options: AutoFitOptions = {},
+): Promise<ModelSearch> {
+  const started = performance.now();
+  const X = toMatrix(x, 'x');
+  const task = options.task ?? inferTask(y);
+  const labels = oneHotLabels(toMatrix(y, 'y'), task);
+  const seed = checkNumber('seed', options.seed ?? 42, { integer: true, min: 0 });
+  const k = resolveFolds(options.folds, X.rows);
+  const budget = checkNumber('budget', options.budget ?? defaultBudget(X.rows, X.cols), {
+    min: 0,
+    exclusiveMin: true,
+  });
+  const data: SearchData = { x: X, y: labels.y, task, folds: assignFolds(labels.y, task, k, seed) };
+  const trainRows = k === 1 ? Math.round(X.rows * 0.8) : X.rows - Math.ceil(X.rows / k);
+  const cores = options.workers ?? Math.min(4, await availableCores());
+  const grid = chooseGrid(data, k, budget, trainRows, options, cores);
+  const pool = await SearchPool.open(data, grid.workers);
+  let halved: Awaited<ReturnType<typeof halving>>;
+  try {
+    halved = await halving(pool, grid.candidates, k, seed);
+  } finally {
+    await pool.close();
+  }
+  const { board, rungs } = halved;
+  const best = board[0].candidate;
+  const epochs = best.optimizer === 'lbfgs' ? best.epochs : Math.max(1, Math.round(board[0].bestEpoch));
+  const search: SearchSettings = {
+    metric: searchMetric(task),
+    folds: k,
+    budget,
+    seed,
+    workers: grid.workers,
+    candidates: grid.candidates.length,
+    skipped: grid.skipped,
+    predicted: grid.predicted,
+    rungs,
+    refit: `all rows, ${epochs} ${best.optimizer === 'lbfgs' ? 'iterations at most' : 'epochs (the mean best epoch of the folds)'}`,
+    seconds: (performance.now() - started) / 1000,
+  };
+  return {
+    task,
+    ...(labels.classes ? { classes: labels.classes } : {}),
+    chosen: { ...best, epochs },
+    leaderboard: board,
+    search,
+    reference: {
+      baseline: baselineScore(data, k),
+      linear: board.find((e) => e.candidate.layers.length === 0)?.mean ?? null,
+    },
+  };
+}
+
+/** The trivial baseline's mean fold score (the training folds' mean or class prior, scored on each fold). */
+function baselineScore(data: SearchData, k: number): number {
+  const metric = searchMetric(data.task);
+  let sum = 0;
+  for (let fold = 0; fold < k; fold++) {
+    const { train, val } = splitFold(data, fold);
+    sum += baselineMetrics([metric], train.y, val.y)[metric];
+  }
+  return sum / k;
+}
+
+function resolveFolds(folds: number | undefined, rows: number): number {
+  const k = checkNumber('folds', folds ?? (rows < crossValidationRows ? 5 : 1), { integer: true, min: 1 });
+  if (rows < 2 * Math.max(k, 5))
+    throw new OptionError(
+      `autoFit needs at least ${2 * Math.max(k, 5)} rows for ${k} fold(s), got ${rows}`,
+      'folds',
+    );
+  return k;
+}
+
+/**
+ * The grid the budget allows: the longest prefix of searchGrid whose predicted search time fits (at
+ * least its first alwaysSearched candidates), and the workers: `options.workers`, else the available cores (up to 4) when the
+ * prediction exceeds 2 s on one thread (starting workers costs a few hundred milliseconds each).
+ */
+function chooseGrid(
+  data: SearchData,
+  k: number,
+  budget: number,
+  trainRows: number,
+  options: AutoFitOptions,
+  cores: number,
+): { candidates: Candidate[]; skipped: number; workers: number; predicted: number } {
+  const withEpochs = (c: Candidate) => ({ ...c, epochs: c.epochs || candidateEpochs(c, trainRows) });
+  const seconds = (cs: Candidate[]) =>
+    cs.reduce((s, c) => s + referenceSeconds(c, trainRows, data.x.cols, data.y.cols), 0);
+  const predict = (cs: Candidate[], threads: number) =>
+    (k * seconds(cs) * halvingShare(cs.length)) / Math.max(1, threads);
+  let candidates: Candidate[];
+  let skipped = 0;
+  if (options.candidates) candidates = options.candidates.map(withEpochs);
+  else {
+    const grid = searchGrid().map(withEpochs);
+    let n = alwaysSearched;
+    while (n < grid.length && predict(grid.slice(0, n + 1), cores) <= budget) n++;
+    candidates = grid.slice(0, n);
+    skipped = grid.length - n;
+  }
+  if (candidates.length === 0)
+    throw new OptionError('candidates must hold at least one configuration', 'candidates');
+  const workers = options.workers ?? (predict(candidates, 1) > 2 ? cores : 0);
+  return { candidates, skipped, workers, predicted: predict(candidates, workers) };
+}
+
+/**
+ * The reference speed the budget is read against, fixed so that the grid — and so the result — is the
+ * same on every machine and under any load: seconds of one thread per cost unit, and per epoch of a
+ * candidate (its fixed cost: batching, scaling, the optimizer's step). Calibrated on this project's
+ * 2-core test machine by CPU time over one-layer tanh runs of 160–4,000 rows × 2–20 inputs (within
+ * 1.5× of measured on each); a faster machine finishes the same search sooner.
+ */
+export const referenceSpeed = { secondsPerUnit: 8e-10, secondsPerEpoch: 1e-4 };
+
+/** Predicted seconds of one thread for a full-length run of `c` at the reference speed. */
+function referenceSeconds(c: Candidate, rows: number, inputs: number, outputs: number): number {
+  const epochs = c.epochs * (c.optimizer === 'lbfgs' ? 2 : 1);
+  return (
+    candidateCost(c, rows, inputs, outputs) * referenceSpeed.secondsPerUnit +
+    epochs * referenceSpeed.secondsPerEpoch
+  );
+}
+
+/** Cores for worker threads: node:os's availableParallelism, 1 where it is missing (browsers). */
+async function availableCores(): Promise<number> {
+  const os = await import('node:os').catch(() => null);
+  return os?.availableParallelism?.() ?? 1;
+}
+
+/** Successive halving over `candidates` on k folds: the leaderboard, best first, and the rungs run. */
+async function halving(
+  pool: SearchPool,
+  candidates: Candidate[],
+  k: number,
+  seed: number,
+): Promise<{ board: LeaderboardEntry[]; rungs: SearchSettings['rungs'] }> {
+  const entries = candidates.map((candidate) => newEntry(candidate, k));
+  let alive = candidates.map((_, i) => i);
+  const rungs: SearchSettings['rungs'] = [];
+  for (const [r, fraction] of rungFractions.entries()) {
+    rungs.push({ fraction, candidates: alive.length });
+    const tasks = alive.flatMap((i) =>
+      Array.from({ length: k }, (_, fold) => ({
+        candidate: candidates[i],
+        fold,
+        epochs: Math.max(1, Math.round(candidates[i].epochs * fraction)),
+        seed: seed + fold,
+      })),
+    );
+    const results = await pool.run(tasks);
+    alive.forEach((i, a) => record(entries[i], results.slice(a * k, (a + 1) * k), tasks[a * k].epochs));
+    alive = alive.sort((a, b) => compare(entries[a], entries[b]) || a - b);
+    if (r < rungFractions.length - 1) alive = alive.slice(0, survivors(alive.length));
+  }
+  // candidates that reached later rungs rank above those stopped earlier
+  const order = entries
+    .map((e, i) => ({ e, i }))
+    .sort(
+      (a, b) =>
+        b.e.epochs / b.e.candidate.epochs - a.e.epochs / a.e.candidate.epochs ||
+        compare(a.e, b.e) ||
+        a.i - b.i,
+    );
+  const board = order.map(({ e }, rank) => ({ ...e, rank: rank + 1 }));
+  return { board, rungs };
+}
+
+function newEntry(candidate: Candidate, k: number): LeaderboardEntry {
+  return {
+    rank: 0,
+    name: describeCandidate(candidate),
+    candidate,
+    scores: new Array(k).fill(Number.NaN),
+    mean: Number.NaN,
+    std: Number.NaN,
+    loss: Number.POSITIVE_INFINITY,
+    epochs: 0,
+    bestEpoch: 0,
+    seconds: 0,
+  };
+}
+
+function record(entry: LeaderboardEntry, results: TaskResult[], epochs: number): void {
+  const scores = results.map((r) => r.score);
+  const mean = scores.reduce((s, v) => s + v, 0) / scores.length;
+  const variance =
+    scores.length > 1 ? scores.reduce((s, v) => s + (v - mean) ** 2, 0) / (scores.length - 1) : 0;
+  entry.scores = scores;
+  entry.mean = mean;
+  entry.std = Number.isFinite(variance) ? Math.sqrt(variance) : Number.NaN;
+  entry.epochs = epochs;
+  entry.bestEpoch = results.reduce((s, r) => s + r.bestEpoch, 0) / results.length;
+  entry.seconds += results.reduce((s, r) => s + r.seconds, 0);
+  entry.loss = results.reduce((s, r) => s + r.loss, 0) / results.length;
+}
+
+/** Better first: higher mean score, then lower mean loss (NaN and -Infinity scores last). */
+function compare(a: LeaderboardEntry, b: LeaderboardEntry): number {
+  const sa = Number.isNaN(a.mean) ? Number.NEGATIVE_INFINITY : a.mean;
+  const sb = Number.isNaN(b.mean) ? Number.NEGATIVE_INFINITY : b.mean;
+  if (sa !== sb) return sb - sa;
+  return a.loss === b.loss ? 0 : a.loss < b.loss ? -1 : 1;
+}
