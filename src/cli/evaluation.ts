@@ -13,6 +13,7 @@ import {
   perClassRecall,
   type MetricName,
 } from '../train/metrics.js';
+import { predictInBlocks } from '../train/score-blocks.js';
 
 export interface Evaluation {
   rows: number;
@@ -36,7 +37,7 @@ export function evaluate(
   y: Matrix,
   weights?: Float64Array | null,
 ): Evaluation {
-  return evaluateOutputs(encoding, network.predict(x), y, weights);
+  return evaluateOutputs(encoding, predictInBlocks(network, x), y, weights); // bounded memory
 }
 
 /** The metrics of outputs `out` (the network's predictions) against targets `y`, row for row. */

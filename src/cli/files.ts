@@ -190,6 +190,7 @@ function readCsvFile(path: string, options: CsvStreamOptions, progress: LoadOpti
   const { open, size } = openBytes(path, 'data file');
   const table = readCsvStore(open, path, {
     ...options,
+    sizeBytes: size,
     ...(progress ? { onProgress: (bytes: number, rows: number) => progress(path, bytes, rows, size) } : {}),
   });
   progress?.(path, size, table.store.rows, size, true);

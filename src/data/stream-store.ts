@@ -123,8 +123,12 @@ export class ColumnStore implements CellStore {
     codes[r] = k;
   }
 
-  private grow(): void {
-    const capacity = this.capacity * 2;
+  /** Makes room for `rows` rows in all (a size hint: adding beyond it still grows the store). */
+  reserve(rows: number): void {
+    if (rows > this.capacity) this.grow(rows);
+  }
+
+  private grow(capacity = this.capacity * 2): void {
     const bigger = <A extends Float64Array | Uint32Array>(a: A, n: number, make: (n: number) => A): A => {
       const b = make(n);
       b.set(a);

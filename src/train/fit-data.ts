@@ -17,6 +17,7 @@ import {
   type MetricName,
 } from './metrics.js';
 import { stratifiedOrder } from './holdout.js';
+import { forwardInBlocks, lossInBlocks } from './score-blocks.js';
 import { fitScaling, scaleInputs, scaleTargets, unscaleOutputs } from './scaling.js';
 import {
   checkSampleWeight,
@@ -202,20 +203,16 @@ export function evaluateScaled(
   ys?: Matrix,
   weights: RowWeights = unweighted,
 ): { loss: number; dataLoss: number; metrics: Record<string, number> } {
-  let loss = NaN;
-  let dataLoss = NaN;
-  if (ys) {
-    const t = network.computeLoss(xs, ys, undefined, weights.loss ?? undefined);
-    loss = t.total;
-    dataLoss = t.data;
-  }
+  if (!ys && !metricList.length) return { loss: NaN, dataLoss: NaN, metrics: {} };
+  // in row blocks (score-blocks.ts): the layers' buffers hold one block, not every row
+  const { out, lossInput } = forwardInBlocks(network, xs);
+  const t = ys ? lossInBlocks(network, lossInput, ys, weights.loss ?? undefined) : null;
   let metrics: Record<string, number> = {};
   if (metricList.length) {
-    const out = network.forward(xs);
     const p = unscaleOutputs(network.scaling, out, 'float64');
     metrics = computeMetrics(metricList, p, y, weights.sample ?? undefined);
   }
-  return { loss, dataLoss, metrics };
+  return { loss: t?.total ?? NaN, dataLoss: t?.data ?? NaN, metrics };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Matrix } from '../matrix.js';
 import { createNetwork } from './auto.js';
 import { fit } from './fit.js';
 import { baselineMetrics, computeMetrics, type MetricName } from './metrics.js';
+import { predictInBlocks } from './score-blocks.js';
 import type { Task } from '../data/task.js';
 
 export interface ReferenceScores {
@@ -37,6 +38,6 @@ export function referenceScores(
   fit(network, train.x, train.y, { optimizer: 'lbfgs', epochs: linearReference.epochs, seed });
   return {
     baseline: baselineMetrics(metrics, train.y, heldOut.y),
-    linear: computeMetrics(metrics, network.predict(heldOut.x), heldOut.y),
+    linear: computeMetrics(metrics, predictInBlocks(network, heldOut.x), heldOut.y),
   };
 }

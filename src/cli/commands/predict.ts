@@ -124,9 +124,9 @@ function streamPredictions(model: ModelFile, network: Network, opts: Flags, tmp:
         if (!withNote && !opts.dropMissing && enc.left.length > 0) throw new NeedsNote();
         report.add(enc, first);
         predictions += enc.rows.length;
-        const rows = predictionRows(model, network, table, enc, out, opts);
-        written += rows.length;
-        writeSync(fd, formatCsvRows(rows));
+        written += predictionRows(model, network, table, enc, out, opts, (rows) =>
+          writeSync(fd, formatCsvRows(rows)),
+        );
       },
       (columns) => {
         out = outputColumns(model, columns, opts, withNote);
@@ -180,7 +180,13 @@ function outputColumns(model: ModelFile, columns: string[], opts: Flags, withNot
   return { columns: [...columns, ...added, ...(note ? [note] : [])], added, renamed, note };
 }
 
-/** A block's output rows: its cells, then predictions (or empty ones and why, for a row left out). */
+/** Output rows built and written this many at a time: their cells and text die young (bounded heap). */
+const WRITE_ROWS = 1024;
+
+/**
+ * A block's output rows, handed to `write` WRITE_ROWS at a time: its cells, then predictions (or empty
+ * ones and why, for a row left out). Returns how many rows were written.
+ */
 function predictionRows(
   model: ModelFile,
   network: Network,
@@ -188,21 +194,28 @@ function predictionRows(
   enc: Encoded,
   out: Output,
   opts: Flags,
-): Cell[][] {
+  write: (rows: Cell[][]) => void,
+): number {
   const prediction = enc.x.rows > 0 ? network.predict(enc.x) : null;
   const labels = prediction ? decodeOutputs(model.encoding, prediction) : [];
   const probs = prediction && opts.proba ? classProbabilities(model.encoding, prediction) : [];
-  const scored = new Map<number, Cell[]>(
-    enc.rows.map((r, i) => [r, [...labels[i], ...(probs[i] ?? []), ...(out.note ? [''] : [])]]),
-  );
   const why = new Map(enc.left.map((l) => [l.row, l.reason]));
-  const rows: Cell[][] = [];
+  let rows: Cell[][] = [];
+  let written = 0;
+  let i = 0; // enc.rows: the scored rows of the table, ascending
   for (let r = 0; r < rowCount(table); r++) {
-    const p = scored.get(r);
-    if (p) rows.push([...rowCells(table, r), ...p]);
-    else if (out.note) rows.push([...rowCells(table, r), ...out.added.map(() => ''), why.get(r) ?? '']);
+    if (enc.rows[i] === r) {
+      rows.push([...rowCells(table, r), ...labels[i], ...(probs[i] ?? []), ...(out.note ? [''] : [])]);
+      i++;
+    } else if (out.note) rows.push([...rowCells(table, r), ...out.added.map(() => ''), why.get(r) ?? '']);
+    if (rows.length === WRITE_ROWS) {
+      write(rows);
+      written += rows.length;
+      rows = [];
+    }
   }
-  return rows;
+  if (rows.length) write(rows);
+  return written + rows.length;
 }
 
 function notes(
