@@ -24,6 +24,8 @@ test('toHash → fromHash returns the same state, for the default and for a chan
     learningRate: 3e-4,
     weightDecay: 0.5,
     seed: 2 ** 31 - 1,
+    showTest: true,
+    discretize: true,
   };
   for (const state of [defaultState, changed]) {
     assert.deepEqual(fromHash(`#${toHash(state)}`), { state: { ...state }, rejected: [] });
@@ -31,7 +33,7 @@ test('toHash → fromHash returns the same state, for the default and for a chan
   assert.equal(
     toHash(changed),
     'dataset=circles&noise=0.125&testRatio=0.25&hidden=&activation=gelu&output=linear&loss=binaryCrossEntropy' +
-      `&optimizer=${optimizerNames.at(-1)}&learningRate=0.0003&weightDecay=0.5&seed=2147483647`,
+      `&optimizer=${optimizerNames.at(-1)}&learningRate=0.0003&weightDecay=0.5&seed=2147483647&showTest=true&discretize=true`,
   );
 });
 

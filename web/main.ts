@@ -4,7 +4,8 @@
 // on the next animation frame, so any allowed network leaves the page free to answer input.
 
 import type { Dataset } from './datasets.js';
-import { drawFit, drawLossCurve, drawRegions } from './plot.js';
+import { ExplainView } from './explain-view.js';
+import { drawFit, drawLossCurve, drawRegions, plotFrame, type PointView } from './plot.js';
 import type { Command, Order, Ready, Report, Setup, Snapshot } from './protocol.js';
 import { showTool } from './tools-view.js';
 import {
@@ -45,13 +46,43 @@ let data: Dataset | null = null;
 let latest: Snapshot | null = null;
 let needsDraw = false;
 
+// the plots' extras: held-out rows, what the points show, the explain hover (issue 17)
+const views = $('views');
+let testRows: ReadonlySet<number> = new Set();
+const axisNames = (d: Dataset | null): readonly [string, string] =>
+  d?.task === 'classification' ? ['x1', 'x2'] : ['x', 'y'];
+const explainer = new ExplainView(fitCanvas, $('explain'), {
+  data: () => data,
+  shown: (row) => state.showTest || !testRows.has(row),
+  names: () => (data?.task === 'classification' ? ['x1', 'x2'] : ['x']),
+  send: (request) => worker.postMessage(request satisfies Command),
+  redraw: () => {
+    needsDraw = true;
+  },
+});
+
+/** How the points are drawn, from the state and the explain hover. */
+function pointView(d: Dataset): PointView {
+  views.dataset.showTest = String(state.showTest && testRows.size > 0);
+  return {
+    testRows,
+    showTest: state.showTest,
+    discretize: state.discretize,
+    marked: explainer.marked,
+    names: axisNames(d),
+  };
+}
+
 /** One <label> with a <select> or <input> per field of the table; ids are `control-<key>`. */
 function buildControls(): void {
   for (const field of fields) {
     const label = document.createElement('label');
     label.textContent = field.label;
     let input: HTMLSelectElement | HTMLInputElement;
-    if (field.kind === 'choice') {
+    if (field.kind === 'flag') {
+      input = document.createElement('input');
+      input.type = 'checkbox';
+    } else if (field.kind === 'choice') {
       input = document.createElement('select');
       for (const choice of field.choices!()) input.add(new Option(choice, choice));
     } else {
@@ -70,12 +101,17 @@ function buildControls(): void {
 function showState(): void {
   for (const field of fields) {
     const input = $<HTMLInputElement>(`control-${field.key}`);
-    input.value = formatField(field, state[field.key]);
+    if (field.kind === 'flag') input.checked = state[field.key] === true;
+    else input.value = formatField(field, state[field.key]);
     markValid(input, true);
   }
 }
 
 function onControlChange(field: Field, input: HTMLSelectElement | HTMLInputElement): void {
+  if (field.kind === 'flag') {
+    onFlagChange(field, (input as HTMLInputElement).checked);
+    return;
+  }
   const value = parseField(field, input.value);
   if (value === undefined) {
     markValid(input, false);
@@ -86,6 +122,13 @@ function onControlChange(field: Field, input: HTMLSelectElement | HTMLInputEleme
   (state as unknown as Record<string, unknown>)[field.key] = value;
   history.replaceState(null, '', `#${toHash(state)}`);
   reset();
+}
+
+/** A drawing-only switch (show test data, discretize): written to the URL and redrawn; the run goes on. */
+function onFlagChange(field: Field, on: boolean): void {
+  (state as unknown as Record<string, unknown>)[field.key] = on;
+  history.replaceState(null, '', `#${toHash(state)}`);
+  needsDraw = true;
 }
 
 /** An invalid field is marked and linked to the message that says why (aria-describedby). */
@@ -147,6 +190,10 @@ function setRunning(on: boolean): void {
 
 function onSetup(setup: Setup): void {
   data = setup.data;
+  testRows = new Set(setup.testRows);
+  explainer.clear();
+  views.dataset.task = data?.task ?? '';
+  views.dataset.test = String(setup.testRows.length > 0);
   latest = null;
   summary.textContent = setup.summary;
   showWarnings(setup.warnings);
@@ -178,9 +225,9 @@ function draw(): void {
       showNumber(text, value, '');
     return;
   }
-  if (data.task === 'regression') drawFit(fitCanvas, data, snap.gridX, snap.grid);
-  else drawRegions(fitCanvas, data, snap.grid, snap.gridSide);
-  drawLossCurve(lossCanvas, snap.curve);
+  if (data.task === 'regression') drawFit(fitCanvas, data, snap.gridX, snap.grid, pointView(data));
+  else drawRegions(fitCanvas, data, snap.grid, snap.gridSide, pointView(data));
+  drawLossCurve(lossCanvas, snap.curve, snap.testCurve);
   epochText.textContent = String(snap.epoch);
   showNumber(lossText, snap.epoch > 0 ? snap.loss : Number.NaN, 'loss');
   showNumber(testLossText, snap.testLoss, 'loss');
@@ -206,6 +253,7 @@ function frame(): void {
     needsDraw = false;
     draw();
     if (latest) worker.postMessage({ type: 'drawn' } satisfies Command);
+    explainer.renew();
     const settled = latest === null ? data === null : latest.seq === sent;
     document.body.dataset.settled = String(settled);
     if (settled) document.body.dataset.ready = 'true';
@@ -292,6 +340,7 @@ worker.onmessage = (event: MessageEvent<Report>) => {
     loadHash();
     requestAnimationFrame(frame);
   } else if (report.type === 'setup') onSetup(report);
+  else if (report.type === 'explain') explainer.show(report);
   else if (report.type === 'tool' && report.tool === 'import') {
     if (report.error) say(report.error);
     else if (report.state) applyChange(report.state, report.params);
@@ -306,3 +355,12 @@ buildControls();
 setRunning(false);
 // for tests and the console: the snapshot on screen (grid predictions as the page drew them)
 Object.assign(globalThis, { playgroundSnapshot: () => latest });
+// for tests: where data row `row` is drawn on the fit canvas (CSS pixels from its top left corner)
+Object.assign(globalThis, {
+  playgroundPointAt: (row: number) => {
+    if (!data) return null;
+    const f = plotFrame(fitCanvas.clientWidth, fitCanvas.clientHeight, data);
+    const [a, b] = data.x[row];
+    return { x: f.px(a), y: f.py(data.task === 'regression' ? data.y[row][0] : b) };
+  },
+});

@@ -21,7 +21,7 @@ export type Order =
  * The page's messages: orders, numbered by `seq` so the page knows when the worker has answered all
  * of them; and `drawn`: the page drew the last snapshot, the worker may send the next one.
  */
-export type Command = (Order & { seq: number }) | { type: 'drawn' };
+export type Command = (Order & { seq: number }) | { type: 'drawn' } | ExplainRequest;
 
 /** The loss history as the plots read it (a copy of the entries in use of a LossHistory). */
 export interface LossCurve {
@@ -43,6 +43,8 @@ export interface Snapshot {
   /** on the held-out rows: the data loss, and the share classified right (NaN: no test rows, or regression) */
   testLoss: number;
   testAccuracy: number;
+  /** the test loss at each snapshot so far (empty without test rows) */
+  testCurve: SampledCurve;
   /** predictions on the grid: 1-D, `gridSide` points; 2-D, gridSide² cells, top row first */
   grid: Float64Array;
   gridX: Float64Array;
@@ -65,6 +67,8 @@ export interface Setup {
   summary: string;
   /** the library's warnings (network.warnings) */
   warnings: string[];
+  /** the held-out rows (indices into data.x), drawn when showTest is on */
+  testRows: number[];
 }
 
 /** Sent once, when the worker's kernels are chosen. */
@@ -100,4 +104,43 @@ export interface ToolReport {
   params?: number[];
 }
 
-export type Report = Snapshot | Setup | Ready | ToolReport;
+/** A sampled curve as the plots read it (a copy of the samples of a SampledHistory). */
+export interface SampledCurve {
+  epochs: Float64Array;
+  values: Float64Array;
+  length: number;
+}
+
+/**
+ * Explain (issue 17): the attribution of one point's prediction to its inputs, asked when the page
+ * hovers a point (not numbered: it does not unsettle the page); `id` pairs the answer with the ask.
+ */
+export interface ExplainRequest {
+  type: 'explain';
+  id: number;
+  /** the point's inputs [I] */
+  point: number[];
+}
+
+/** Integrated gradients from the training means, with the completeness check (the library's integratedGradients). */
+export interface ExplainReport {
+  type: 'explain';
+  id: number;
+  point: number[];
+  /** [I] the training rows' means: the baseline b */
+  baseline: number[];
+  /** [I] a_i; Σ a_i = f(x) − f(b) within tolerance·|f(x) − f(b)| */
+  attributions: number[];
+  /** f(x), f(b): the network's output unit `unit` (probabilities for sigmoid / softmax outputs) */
+  value: number;
+  baselineValue: number;
+  unit: number;
+  completenessError: number;
+  tolerance: number;
+  steps: number;
+  converged: boolean;
+  /** the library's message when it could not be computed */
+  error: string;
+}
+
+export type Report = Snapshot | Setup | Ready | ToolReport | ExplainReport;

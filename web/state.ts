@@ -25,9 +25,12 @@ export interface PlaygroundState {
   weightDecay: number;
   /** seeds both the data and the initial weights */
   seed: number;
+  /** drawing only: the held-out points shown on the plot, and the output as classes (0 / 1) */
+  showTest: boolean;
+  discretize: boolean;
 }
 
-type Kind = 'choice' | 'number' | 'layers';
+type Kind = 'choice' | 'number' | 'layers' | 'flag';
 
 /** One row of the table: how a field is named, shown, parsed and written. */
 export interface Field {
@@ -64,6 +67,8 @@ export const fields: readonly Field[] = [
   { key: 'learningRate', label: 'Learning rate', kind: 'number', min: 0, max: 10, positive: true },
   { key: 'weightDecay', label: 'L2 λ', kind: 'number', min: 0, max: 100 },
   { key: 'seed', label: 'Seed', kind: 'number', min: 0, max: 2 ** 31 - 1, integer: true },
+  { key: 'showTest', label: 'Show test data', kind: 'flag' },
+  { key: 'discretize', label: 'Discretize output', kind: 'flag' },
 ];
 
 /** The seed experiment's fixed setup: [1, 64, 1], leaky ReLU, linear output, MSE, gradient descent. */
@@ -79,6 +84,8 @@ export const defaultState: Readonly<PlaygroundState> = Object.freeze({
   learningRate: 0.1,
   weightDecay: 0,
   seed: 1,
+  showTest: false,
+  discretize: false,
 });
 
 /** Parses one field's text; returns undefined when the text is not a valid value. */
@@ -95,6 +102,8 @@ export function parseField(field: Field, text: string): PlaygroundState[keyof Pl
       if (field.integer && !Number.isInteger(v)) return undefined;
       return v;
     }
+    case 'flag':
+      return text === 'true' ? true : text === 'false' ? false : undefined;
     case 'layers': {
       const parts = text.split(/[\s,]+/).filter(Boolean);
       if (parts.length > MAX_HIDDEN_LAYERS) return undefined;

@@ -5,6 +5,8 @@
 
 import { DataError, ScratchnetError, kernels, type Matrix } from '../src/index.js';
 import type { Command, Order, Report, Snapshot } from './protocol.js';
+import { explainPoint } from './attribution.js';
+import { SampledHistory } from './history.js';
 import { doctorFindings, exportModel, gradientCheck, importModel } from './tools.js';
 import { Trainer } from './trainer.js';
 
@@ -19,6 +21,8 @@ interface Run {
   grid: Matrix;
   side: number;
   pred: Float64Array;
+  /** the test loss at each snapshot (none without test rows) */
+  testCurve: SampledHistory;
 }
 
 let run: Run | null = null;
@@ -70,7 +74,7 @@ function reset(command: Extract<Order, { type: 'reset' }>): void {
     const side =
       inputs === 1 ? GRID_1D : Math.max(16, Math.min(60, Math.floor(Math.sqrt(MAP_BUDGET / params))));
     const grid = trainer.makeGrid(side);
-    run = { trainer, grid, side, pred: new Float64Array(grid.rows) };
+    run = { trainer, grid, side, pred: new Float64Array(grid.rows), testCurve: new SampledHistory() };
     const { data, network } = trainer;
     post({
       type: 'setup',
@@ -80,10 +84,11 @@ function reset(command: Extract<Order, { type: 'reset' }>): void {
       inputSize: inputs,
       summary: String(network),
       warnings: [...network.warnings],
+      testRows: trainer.test?.rows ?? [],
     });
   } catch (e) {
     const error = e instanceof ScratchnetError ? `${e.name}: ${e.message}` : String(e);
-    post({ type: 'setup', seq, error, data: null, inputSize: 0, summary: '', warnings: [] });
+    post({ type: 'setup', seq, error, data: null, inputSize: 0, summary: '', warnings: [], testRows: [] });
   }
 }
 
@@ -108,6 +113,8 @@ function send(): void {
   trainedMs = 0;
   const h = trainer.history;
   const test = trainer.testMetrics();
+  if (trainer.test && Number.isFinite(test.loss)) run.testCurve.push(trainer.epoch, test.loss);
+  const tc = run.testCurve;
   const snapshot: Snapshot = {
     type: 'snapshot',
     seq,
@@ -122,6 +129,11 @@ function send(): void {
       length: h.length,
       epochs: h.epochs,
     },
+    testCurve: {
+      epochs: tc.epochs.slice(0, tc.length),
+      values: tc.values.slice(0, tc.length),
+      length: tc.length,
+    },
     grid: pred.slice(),
     gridX: trainer.network.inputSize === 1 ? Float64Array.from(grid.data) : new Float64Array(0),
     gridSide: side,
@@ -134,6 +146,8 @@ function send(): void {
     snapshot.curve.high.buffer,
     snapshot.grid.buffer,
     snapshot.gridX.buffer,
+    snapshot.testCurve.epochs.buffer,
+    snapshot.testCurve.values.buffer,
   ]);
 }
 
@@ -142,6 +156,11 @@ function handle(command: Command): void {
     inFlight = false;
     if (!running) return;
     if (trainedMs >= 2 * predictMs) send();
+    return;
+  }
+  if (command.type === 'explain') {
+    // answered at once, between slices; training goes on
+    if (run) post(explainPoint(run.trainer, command));
     return;
   }
   seq = command.seq;
