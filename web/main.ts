@@ -355,10 +355,11 @@ buildControls();
 setRunning(false);
 // for tests and the console: the snapshot on screen (grid predictions as the page drew them)
 Object.assign(globalThis, { playgroundSnapshot: () => latest });
-// for tests: where data row `row` is drawn on the fit canvas (CSS pixels from its top left corner)
+// for tests: the held-out rows; where data row `row` is drawn on the fit canvas (CSS pixels from its top left corner)
 Object.assign(globalThis, {
+  playgroundTestRows: () => [...testRows],
   playgroundPointAt: (row: number) => {
-    if (!data) return null;
+    if (!data || !data.x[row]) return null;
     const f = plotFrame(fitCanvas.clientWidth, fitCanvas.clientHeight, data);
     const [a, b] = data.x[row];
     return { x: f.px(a), y: f.py(data.task === 'regression' ? data.y[row][0] : b) };

@@ -302,13 +302,9 @@ function bilinearAxis(size: number, n: number): { cell: Int32Array; weight: Floa
   return { cell, weight };
 }
 
-/**
- * The map's image at `size`² device pixels: each pixel's P(class 1) bilinearly interpolated from the
- * n×n grid (so the 0.5 boundary is a smooth thin line, not blocks), then shaded; discretized: 0 or 1.
- */
-export function mapImage(probs: ArrayLike<number>, n: number, size: number, discretize: boolean): ImageData {
-  const image = new ImageData(size, size);
-  if (n < 2) return image;
+/** P(class 1) at each of size² device pixels, bilinearly interpolated from the n×n grid (n ≥ 2). */
+function interpolate(probs: ArrayLike<number>, n: number, size: number): Float32Array {
+  const p = new Float32Array(size * size);
   const { cell, weight } = bilinearAxis(size, n);
   for (let py = 0; py < size; py++) {
     const r = cell[py];
@@ -318,9 +314,33 @@ export function mapImage(probs: ArrayLike<number>, n: number, size: number, disc
       const wx = weight[px];
       const top = probs[r * n + c] * (1 - wx) + probs[r * n + c + 1] * wx;
       const bottom = probs[(r + 1) * n + c] * (1 - wx) + probs[(r + 1) * n + c + 1] * wx;
-      let p = top * (1 - wy) + bottom * wy;
-      if (discretize) p = p >= 0.5 ? 1 : 0;
-      shade(p, image.data, (py * size + px) * 4);
+      p[py * size + px] = top * (1 - wy) + bottom * wy;
+    }
+  }
+  return p;
+}
+
+/**
+ * The map's image at size² device pixels: P(class 1) interpolated (so the regions are smooth, not
+ * blocks), shaded (discretized: 0 or 1), and the 0.5 boundary drawn as a white line about two pixels
+ * wide — its distance from each pixel estimated as |p − 0.5| / |∇p| — so a steep boundary is a
+ * continuous line, not white speckles where the thin band falls between pixel centres.
+ */
+export function mapImage(probs: ArrayLike<number>, n: number, size: number, discretize: boolean): ImageData {
+  const image = new ImageData(size, size);
+  if (n < 2) return image;
+  const p = interpolate(probs, n, size);
+  const out = image.data;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const i = y * size + x;
+      const v = p[i];
+      shade(discretize ? (v >= 0.5 ? 1 : 0) : v, out, i * 4);
+      const gx = (p[y * size + Math.min(size - 1, x + 1)] - p[y * size + Math.max(0, x - 1)]) / 2;
+      const gy = (p[Math.min(size - 1, y + 1) * size + x] - p[Math.max(0, y - 1) * size + x]) / 2;
+      const distance = Math.abs(v - 0.5) / (Math.hypot(gx, gy) + 1e-12);
+      const line = Math.min(1, Math.max(0, 1.75 - distance));
+      for (let k = 0; k < 3; k++) out[i * 4 + k] += (255 - out[i * 4 + k]) * line;
     }
   }
   return image;
