@@ -162,6 +162,31 @@ describe('playground plots in Chromium', () => {
     await page.close();
   });
 
+  test('network diagram: neurons and links with values on hover, a text description, a live readout', async () => {
+    const page = await open('#dataset=xor&hidden=8,4&activation=tanh&optimizer=adam&learningRate=0.03', 50);
+    const box = await page.locator('#diagram').boundingBox();
+    assert.ok(box);
+    // diagram.ts: tiles of 30 px from y = 18, columns spread over the width (inputs, 8, 4, output)
+    const step = (box.width - 34) / 3;
+    await page.mouse.move(box.x + 2 + step + 15, box.y + 18 + 15);
+    assert.match(
+      (await page.textContent('#diagram-readout')) ?? '',
+      /^neuron 1 of layer 1 \(tanh\): output from -?\d\.\d{3} to -?\d\.\d{3} over the plot, bias -?\d/,
+    );
+    await page.mouse.move(box.x + (32 + 2 + step) / 2, box.y + 18 + 15);
+    assert.match(
+      (await page.textContent('#diagram-readout')) ?? '',
+      /^weight from x1 to neuron 1 of layer 1: -?\d/,
+    );
+    assert.equal(await page.getAttribute('#diagram-readout', 'aria-live'), 'polite');
+    assert.match(
+      (await page.textContent('#diagram-description')) ?? '',
+      /^Network diagram: 2 inputs, then 8 tanh neurons, then 4 tanh neurons, then 1 sigmoid neuron\./,
+    );
+    assert.match((await page.getAttribute('#diagram', 'aria-label')) ?? '', /network diagram/);
+    await page.close();
+  });
+
   test('the initial x² prediction stays inside its chart', async () => {
     const page = await open('');
     const { w, h } = await page.evaluate(() => {

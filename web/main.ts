@@ -4,6 +4,7 @@
 // on the next animation frame, so any allowed network leaves the page free to answer input.
 
 import type { Dataset } from './datasets.js';
+import { DiagramView } from './diagram.js';
 import { ExplainView } from './explain-view.js';
 import { drawFit, drawLossCurve, drawRegions, plotFrame, type PointView } from './plot.js';
 import type { Command, Order, Ready, Report, Setup, Snapshot } from './protocol.js';
@@ -60,6 +61,10 @@ const explainer = new ExplainView(fitCanvas, $('explain'), {
     needsDraw = true;
   },
 });
+
+const diagram = new DiagramView($('diagram'), $('diagram-readout'), $('diagram-description'), () =>
+  data?.task === 'classification' ? ['x1', 'x2'] : ['x'],
+);
 
 /** How the points are drawn, from the state and the explain hover. */
 function pointView(d: Dataset): PointView {
@@ -192,6 +197,7 @@ function onSetup(setup: Setup): void {
   data = setup.data;
   testRows = new Set(setup.testRows);
   explainer.clear();
+  diagram.clear();
   views.dataset.task = data?.task ?? '';
   views.dataset.test = String(setup.testRows.length > 0);
   latest = null;
@@ -228,6 +234,7 @@ function draw(): void {
   if (data.task === 'regression') drawFit(fitCanvas, data, snap.gridX, snap.grid, pointView(data));
   else drawRegions(fitCanvas, data, snap.grid, snap.gridSide, pointView(data));
   drawLossCurve(lossCanvas, snap.curve, snap.testCurve);
+  diagram.draw(snap.diagram);
   epochText.textContent = String(snap.epoch);
   showNumber(lossText, snap.epoch > 0 ? snap.loss : Number.NaN, 'loss');
   showNumber(testLossText, snap.testLoss, 'loss');

@@ -45,6 +45,8 @@ export interface Snapshot {
   testAccuracy: number;
   /** the test loss at each snapshot so far (empty without test rows) */
   testCurve: SampledCurve;
+  /** the network diagram's numbers, renewed at a low rate (null: keep the last one) */
+  diagram: Diagram | null;
   /** predictions on the grid: 1-D, `gridSide` points; 2-D, gridSide² cells, top row first */
   grid: Float64Array;
   gridX: Float64Array;
@@ -102,6 +104,26 @@ export interface ToolReport {
   /** import: the model's settings and weights, for the page to start a run from */
   state?: PlaygroundState;
   params?: number[];
+}
+
+/**
+ * The network diagram (web/neurons.ts → web/diagram.ts): for the inputs and each layer, at most
+ * MAX_SHOWN neurons ("shown"), each neuron's output at `points` grid points (2-D: side² cells, top
+ * row first; 1-D: side points), and the weights and biases between shown neurons.
+ */
+export interface Diagram {
+  /** neurons per layer, the inputs first: [inputs, hidden…, outputs] */
+  sizes: number[];
+  /** the activation of each layer ('input' for the inputs) */
+  activations: string[];
+  side: number;
+  points: number;
+  /** layer by layer, shown neuron by neuron: `points` values each */
+  values: Float64Array;
+  /** layer by layer (1…): weight[i, o] for shown i, o, row-major */
+  weights: Float64Array;
+  /** layer by layer (1…): the shown neurons' biases */
+  biases: Float64Array;
 }
 
 /** A sampled curve as the plots read it (a copy of the samples of a SampledHistory). */

@@ -7,6 +7,7 @@ import { DataError, ScratchnetError, kernels, type Matrix } from '../src/index.j
 import type { Command, Order, Report, Snapshot } from './protocol.js';
 import { explainPoint } from './attribution.js';
 import { SampledHistory } from './history.js';
+import { diagramOf, diagramSide } from './neurons.js';
 import { doctorFindings, exportModel, gradientCheck, importModel } from './tools.js';
 import { Trainer } from './trainer.js';
 
@@ -23,6 +24,10 @@ interface Run {
   pred: Float64Array;
   /** the test loss at each snapshot (none without test rows) */
   testCurve: SampledHistory;
+  /** the network diagram's coarse grid, and when it was last computed (ms) */
+  diagramGrid: Matrix;
+  diagramSide: number;
+  diagramAt: number;
 }
 
 let run: Run | null = null;
@@ -74,7 +79,17 @@ function reset(command: Extract<Order, { type: 'reset' }>): void {
     const side =
       inputs === 1 ? GRID_1D : Math.max(16, Math.min(60, Math.floor(Math.sqrt(MAP_BUDGET / params))));
     const grid = trainer.makeGrid(side);
-    run = { trainer, grid, side, pred: new Float64Array(grid.rows), testCurve: new SampledHistory() };
+    const dSide = diagramSide(inputs, params);
+    run = {
+      trainer,
+      grid,
+      side,
+      pred: new Float64Array(grid.rows),
+      testCurve: new SampledHistory(),
+      diagramGrid: trainer.makeGrid(dSide),
+      diagramSide: dSide,
+      diagramAt: Number.NEGATIVE_INFINITY,
+    };
     const { data, network } = trainer;
     post({
       type: 'setup',
@@ -103,6 +118,17 @@ function loadWeights(trainer: Trainer, params: number[]): void {
   network.params.set(params);
 }
 
+/** the diagram is renewed at most this often while training runs (ms) */
+const DIAGRAM_MS = 100;
+
+/** The network diagram when it is due (always when paused: every step shows), else null. */
+function newDiagram(r: Run): ReturnType<typeof diagramOf> | null {
+  const now = performance.now();
+  if (running && now - r.diagramAt < DIAGRAM_MS) return null;
+  r.diagramAt = now;
+  return diagramOf(r.trainer, r.diagramGrid, r.diagramSide);
+}
+
 /** Predicts the grid and posts a snapshot of the run. */
 function send(): void {
   if (!run) return;
@@ -115,6 +141,7 @@ function send(): void {
   const test = trainer.testMetrics();
   if (trainer.test && Number.isFinite(test.loss)) run.testCurve.push(trainer.epoch, test.loss);
   const tc = run.testCurve;
+  const diagram = newDiagram(run);
   const snapshot: Snapshot = {
     type: 'snapshot',
     seq,
@@ -134,6 +161,7 @@ function send(): void {
       values: tc.values.slice(0, tc.length),
       length: tc.length,
     },
+    diagram,
     grid: pred.slice(),
     gridX: trainer.network.inputSize === 1 ? Float64Array.from(grid.data) : new Float64Array(0),
     gridSide: side,
