@@ -8,7 +8,8 @@ export type DatasetName = 'square' | 'sine' | 'xor' | 'circles' | 'spirals';
 export const datasetNames: readonly DatasetName[] = ['square', 'sine', 'xor', 'circles', 'spirals'];
 
 export interface Dataset {
-  name: DatasetName;
+  /** 'csv': a user's file (web/csv-data.ts) */
+  name: DatasetName | 'csv';
   /** 'regression': 1 input, 1 real target; 'classification': 2 inputs, a 0/1 label */
   task: 'regression' | 'classification';
   /** x[N×inputs] */

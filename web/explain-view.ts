@@ -62,7 +62,7 @@ export class ExplainView {
     let bestDistance = PICK_RADIUS ** 2;
     for (let i = 0; i < data.x.length; i++) {
       if (!this.host.shown(i)) continue;
-      const py = data.task === 'regression' ? data.y[i][0] : data.x[i][1];
+      const py = data.x[i].length === 1 ? data.y[i][0] : data.x[i][1];
       const d = (f.px(data.x[i][0]) - x) ** 2 + (f.py(py) - y) ** 2;
       if (d < bestDistance) {
         bestDistance = d;

@@ -4,9 +4,10 @@
 // on the next animation frame, so any allowed network leaves the page free to answer input.
 
 import type { Dataset } from './datasets.js';
+import { CsvView, isCsvFile } from './csv-view.js';
 import { DiagramView } from './diagram.js';
 import { ExplainView } from './explain-view.js';
-import { drawFit, drawLossCurve, drawRegions, plotFrame, type PointView } from './plot.js';
+import { drawFit, drawLossCurve, drawNoPlot, drawRegions, plotFrame, type PointView } from './plot.js';
 import type { Command, Order, Ready, Report, Setup, Snapshot } from './protocol.js';
 import { showTool } from './tools-view.js';
 import {
@@ -50,21 +51,39 @@ let needsDraw = false;
 // the plots' extras: held-out rows, what the points show, the explain hover (issue 17)
 const views = $('views');
 let testRows: ReadonlySet<number> = new Set();
-const axisNames = (d: Dataset | null): readonly [string, string] =>
-  d?.task === 'classification' ? ['x1', 'x2'] : ['x', 'y'];
+let names = { inputs: ['x'], target: 'y' };
+const axisNames = (d: Dataset): readonly [string, string] =>
+  d.x[0].length === 1 ? [names.inputs[0], names.target] : [names.inputs[0], names.inputs[1]];
+const csvView = new CsvView(() => reset());
 const explainer = new ExplainView(fitCanvas, $('explain'), {
   data: () => data,
   shown: (row) => state.showTest || !testRows.has(row),
-  names: () => (data?.task === 'classification' ? ['x1', 'x2'] : ['x']),
+  names: () => names.inputs,
   send: (request) => worker.postMessage(request satisfies Command),
   redraw: () => {
     needsDraw = true;
   },
 });
 
-const diagram = new DiagramView($('diagram'), $('diagram-readout'), $('diagram-description'), () =>
-  data?.task === 'classification' ? ['x1', 'x2'] : ['x'],
+const diagram = new DiagramView(
+  $('diagram'),
+  $('diagram-readout'),
+  $('diagram-description'),
+  () => names.inputs,
 );
+
+/** The fit plot: 1-D a curve, 2-D classes a decision map; other data (a CSV file's) has no plot. */
+function drawData(d: Dataset, snap: Snapshot): void {
+  const inputs = d.x[0].length;
+  if (inputs === 1) drawFit(fitCanvas, d, snap.gridX, snap.grid, pointView(d));
+  else if (inputs === 2 && d.task === 'classification')
+    drawRegions(fitCanvas, d, snap.grid, snap.gridSide, pointView(d));
+  else
+    drawNoPlot(
+      fitCanvas,
+      `${inputs} inputs${inputs === 2 ? ' and a numeric target' : ''}: no plot of the inputs (choose one feature, or two for two classes)`,
+    );
+}
 
 /** How the points are drawn, from the state and the explain hover. */
 function pointView(d: Dataset): PointView {
@@ -123,6 +142,7 @@ function onControlChange(field: Field, input: HTMLSelectElement | HTMLInputEleme
     say(`${field.label}: ${JSON.stringify(input.value)} is not a valid value (${expected(field)})`);
     return;
   }
+  if (field.key === 'dataset') csvView.leave();
   markValid(input, true);
   (state as unknown as Record<string, unknown>)[field.key] = value;
   history.replaceState(null, '', `#${toHash(state)}`);
@@ -184,7 +204,12 @@ function reset(params?: number[]): void {
   say('');
   setRunning(false);
   speedText.textContent = '–';
-  command({ type: 'reset', state, ...(params ? { params } : {}) });
+  command({
+    type: 'reset',
+    state,
+    ...(params ? { params } : {}),
+    ...(csvView.active ? { csv: csvView.active } : {}),
+  });
 }
 
 function setRunning(on: boolean): void {
@@ -198,6 +223,8 @@ function onSetup(setup: Setup): void {
   testRows = new Set(setup.testRows);
   explainer.clear();
   diagram.clear();
+  names = { inputs: setup.inputNames, target: setup.targetName };
+  csvView.setup(setup.note, setup.error);
   views.dataset.task = data?.task ?? '';
   views.dataset.test = String(setup.testRows.length > 0);
   latest = null;
@@ -231,8 +258,7 @@ function draw(): void {
       showNumber(text, value, '');
     return;
   }
-  if (data.task === 'regression') drawFit(fitCanvas, data, snap.gridX, snap.grid, pointView(data));
-  else drawRegions(fitCanvas, data, snap.grid, snap.gridSide, pointView(data));
+  drawData(data, snap);
   drawLossCurve(lossCanvas, snap.curve, snap.testCurve);
   diagram.draw(snap.diagram);
   epochText.textContent = String(snap.epoch);
@@ -301,17 +327,23 @@ function applyChange(change: Partial<PlaygroundState>, params?: number[]): void 
 /** A model file chosen or dropped: the worker reads it; its answer starts a run from its weights. */
 async function importFile(file: File): Promise<void> {
   setRunning(false);
+  if (isCsvFile(file)) {
+    command({ type: 'csv', text: await file.text(), name: file.name });
+    return;
+  }
+  csvView.leave();
   command({ type: 'import', text: await file.text(), name: file.name, state: { ...state } });
 }
 
-$<HTMLInputElement>('import').addEventListener('change', (event) => {
-  const input = event.target as HTMLInputElement;
-  const file = input.files?.[0];
-  if (file)
-    void importFile(file).finally(() => {
-      input.value = '';
-    });
-});
+for (const id of ['import', 'csv-file'])
+  $<HTMLInputElement>(id).addEventListener('change', (event) => {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (file)
+      void importFile(file).finally(() => {
+        input.value = '';
+      });
+  });
 document.addEventListener('dragover', (event) => {
   event.preventDefault();
   document.body.classList.add('dropping');
@@ -348,6 +380,7 @@ worker.onmessage = (event: MessageEvent<Report>) => {
     requestAnimationFrame(frame);
   } else if (report.type === 'setup') onSetup(report);
   else if (report.type === 'explain') explainer.show(report);
+  else if (report.type === 'csv') csvView.show(report);
   else if (report.type === 'tool' && report.tool === 'import') {
     if (report.error) say(report.error);
     else if (report.state) applyChange(report.state, report.params);
@@ -369,6 +402,6 @@ Object.assign(globalThis, {
     if (!data || !data.x[row]) return null;
     const f = plotFrame(fitCanvas.clientWidth, fitCanvas.clientHeight, data);
     const [a, b] = data.x[row];
-    return { x: f.px(a), y: f.py(data.task === 'regression' ? data.y[row][0] : b) };
+    return { x: f.px(a), y: f.py(b === undefined ? data.y[row][0] : b) };
   },
 });

@@ -49,7 +49,7 @@ export function plotFrame(w: number, h: number, data: Dataset): Frame {
   let width = w - M.l - M.r;
   let height = h - M.t - M.b;
   let left = M.l;
-  if (data.task === 'classification') {
+  if (data.x[0]?.length === 2) {
     width = height = Math.min(width, height);
     left = M.l + (w - M.l - M.r - width) / 2;
   }
@@ -260,8 +260,11 @@ export function drawFit(
   const { ctx, w, h } = context(canvas);
   const f = plotFrame(w, h, data);
   boxAxes(ctx, f, data, view.names);
-  for (const i of shownRows(data, view))
-    dot(ctx, f.px(data.x[i][0]), f.py(data.y[i][0]), BLUE, view.testRows.has(i));
+  const classes = data.task === 'classification';
+  for (const i of shownRows(data, view)) {
+    const colour = classes && data.y[i][0] < 0.5 ? ORANGE : BLUE;
+    dot(ctx, f.px(data.x[i][0]), f.py(data.y[i][0]), colour, view.testRows.has(i));
+  }
 
   ctx.save();
   ctx.beginPath();
@@ -279,6 +282,22 @@ export function drawFit(
   ctx.stroke();
   ctx.restore();
   if (view.marked >= 0) ring(ctx, f.px(data.x[view.marked][0]), f.py(data.y[view.marked][0]));
+}
+
+/** No plot (data with more inputs than a plane): the reason, centred. */
+export function drawNoPlot(canvas: HTMLCanvasElement, text: string): void {
+  const { ctx, w, h } = context(canvas);
+  ctx.fillStyle = AXIS;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  const words = text.split(' ');
+  const lines: string[] = [];
+  for (const word of words) {
+    const last = lines.length - 1;
+    if (last >= 0 && ctx.measureText(`${lines[last]} ${word}`).width < w - 40) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  lines.forEach((line, i) => ctx.fillText(line, w / 2, h / 2 + (i - (lines.length - 1) / 2) * 15));
 }
 
 /** The colour of probability p of class 1: orange (0) through white (0.5) to blue (1). */

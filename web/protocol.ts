@@ -7,7 +7,7 @@ import type { PlaygroundState } from './state.js';
 /** What the page asks of the worker. */
 export type Order =
   /** a new run; `params`: start from these weights (an imported model's) instead of the seeded ones */
-  | { type: 'reset'; state: PlaygroundState; params?: number[] }
+  | { type: 'reset'; state: PlaygroundState; params?: number[]; csv?: CsvChoice }
   | { type: 'run'; on: boolean }
   | { type: 'step' }
   /** the tools (web/tools.ts), on the current run: each answered by a ToolReport, then a snapshot */
@@ -15,7 +15,9 @@ export type Order =
   | { type: 'gradcheck' }
   | { type: 'export' }
   /** a model file's text; `state`: the page's settings, for what the file does not say */
-  | { type: 'import'; text: string; name: string; state: PlaygroundState };
+  | { type: 'import'; text: string; name: string; state: PlaygroundState }
+  /** a CSV file's text: read, answered by a CsvReport; a reset with `csv` then trains on it */
+  | { type: 'csv'; text: string; name: string };
 
 /**
  * The page's messages: orders, numbered by `seq` so the page knows when the worker has answered all
@@ -71,6 +73,11 @@ export interface Setup {
   warnings: string[];
   /** the held-out rows (indices into data.x), drawn when showTest is on */
   testRows: number[];
+  /** the inputs' names (x; x1, x2; a CSV file's encoded columns) and the target's */
+  inputNames: string[];
+  targetName: string;
+  /** what the data is, when it is not in the URL (a CSV file); '' otherwise */
+  note: string;
 }
 
 /** Sent once, when the worker's kernels are chosen. */
@@ -165,4 +172,26 @@ export interface ExplainReport {
   error: string;
 }
 
-export type Report = Snapshot | Setup | Ready | ToolReport | ExplainReport;
+/** Which columns of the loaded CSV file to train on. */
+export interface CsvChoice {
+  target: string;
+  features: string[];
+}
+
+/** A CSV file's column: its name and its first distinct values (`many`: there are more). */
+export interface CsvColumn {
+  name: string;
+  values: string[];
+  many: boolean;
+}
+
+/** The answer to a CSV file: its columns, or the library's error reading it. */
+export interface CsvReport {
+  type: 'csv';
+  name: string;
+  rows: number;
+  columns: CsvColumn[];
+  error: string;
+}
+
+export type Report = Snapshot | Setup | Ready | ToolReport | ExplainReport | CsvReport;

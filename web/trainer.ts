@@ -37,12 +37,14 @@ export class Trainer {
   private readonly training: TrainingRun;
 
   /** Throws the library's OptionError / ShapeError / DataError for settings that do not fit together. */
+  /** `data`: train on these rows (a user's CSV file) instead of state.dataset's */
   constructor(
     readonly state: PlaygroundState,
     historyCapacity?: number,
+    data?: Dataset,
   ) {
     this.history = new LossHistory(historyCapacity);
-    this.data = makeDataset(state.dataset as DatasetName, state.seed, state.noise);
+    this.data = data ?? makeDataset(state.dataset as DatasetName, state.seed, state.noise);
     const inputs = this.data.x[0].length;
     const loss = (
       state.loss === 'auto' ? (this.data.task === 'regression' ? 'mse' : 'binaryCrossEntropy') : state.loss

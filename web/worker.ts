@@ -3,9 +3,10 @@
 // snapshot (loss curve, grid predictions) whenever the page has drawn the previous one. The page's
 // main thread never trains, so any allowed network leaves it free to draw and answer clicks.
 
-import { DataError, ScratchnetError, kernels, type Matrix } from '../src/index.js';
+import { DataError, ScratchnetError, kernels, zeros, type Matrix, type Table } from '../src/index.js';
 import type { Command, Order, Report, Snapshot } from './protocol.js';
 import { explainPoint } from './attribution.js';
+import { csvDataset, readCsv } from './csv-data.js';
 import { SampledHistory } from './history.js';
 import { diagramOf, diagramSide } from './neurons.js';
 import { doctorFindings, exportModel, gradientCheck, importModel } from './tools.js';
@@ -72,13 +73,13 @@ function reset(command: Extract<Order, { type: 'reset' }>): void {
   running = false;
   run = null;
   try {
-    const trainer = new Trainer(command.state);
+    const { trainer, inputNames, targetName, note } = makeTrainer(command);
     if (command.params) loadWeights(trainer, command.params);
     const inputs = trainer.network.inputSize;
     const params = trainer.network.params.length;
     const side =
-      inputs === 1 ? GRID_1D : Math.max(16, Math.min(60, Math.floor(Math.sqrt(MAP_BUDGET / params))));
-    const grid = trainer.makeGrid(side);
+      inputs === 1 ? GRID_1D : Math.max(16, Math.min(80, Math.floor(Math.sqrt(MAP_BUDGET / params))));
+    const grid = gridFor(trainer, side);
     const dSide = diagramSide(inputs, params);
     run = {
       trainer,
@@ -86,7 +87,7 @@ function reset(command: Extract<Order, { type: 'reset' }>): void {
       side,
       pred: new Float64Array(grid.rows),
       testCurve: new SampledHistory(),
-      diagramGrid: trainer.makeGrid(dSide),
+      diagramGrid: gridFor(trainer, dSide),
       diagramSide: dSide,
       diagramAt: Number.NEGATIVE_INFINITY,
     };
@@ -100,10 +101,68 @@ function reset(command: Extract<Order, { type: 'reset' }>): void {
       summary: String(network),
       warnings: [...network.warnings],
       testRows: trainer.test?.rows ?? [],
+      inputNames,
+      targetName,
+      note,
     });
   } catch (e) {
     const error = e instanceof ScratchnetError ? `${e.name}: ${e.message}` : String(e);
-    post({ type: 'setup', seq, error, data: null, inputSize: 0, summary: '', warnings: [], testRows: [] });
+    post({
+      type: 'setup',
+      seq,
+      error,
+      data: null,
+      inputSize: 0,
+      summary: '',
+      warnings: [],
+      testRows: [],
+      inputNames: [],
+      targetName: '',
+      note: '',
+    });
+  }
+}
+
+/** the CSV file last read (web/csv-data.ts), for resets that train on it */
+let csv: Table | null = null;
+
+/** The run's trainer: on the state's dataset, or on the CSV file's columns the reset names. */
+function makeTrainer(command: Extract<Order, { type: 'reset' }>): {
+  trainer: Trainer;
+  inputNames: string[];
+  targetName: string;
+  note: string;
+} {
+  if (!command.csv) {
+    const trainer = new Trainer(command.state);
+    const inputNames = trainer.network.inputSize === 1 ? ['x'] : ['x1', 'x2'];
+    return { trainer, inputNames, targetName: trainer.data.task === 'regression' ? 'y' : 'class', note: '' };
+  }
+  if (!csv) throw new DataError('no CSV file loaded', 'data');
+  const { data, inputNames, note } = csvDataset(csv, command.csv.target, command.csv.features);
+  return {
+    trainer: new Trainer(command.state, undefined, data),
+    inputNames,
+    targetName: command.csv.target,
+    note,
+  };
+}
+
+/** The plot's grid (makeGrid) for one or two inputs; beyond two there is no plot: one dummy point. */
+function gridFor(trainer: Trainer, side: number): Matrix {
+  const inputs = trainer.network.inputSize;
+  return inputs <= 2 ? trainer.makeGrid(side) : zeros(1, inputs);
+}
+
+/** Reads a CSV file: its columns for the page to choose from, or the library's error. */
+function readCsvFile(text: string, name: string): void {
+  try {
+    const read = readCsv(text, name);
+    csv = read.table;
+    post({ type: 'csv', name, rows: read.table.rows.length, columns: read.columns, error: '' });
+  } catch (e) {
+    const error = e instanceof ScratchnetError ? `${e.name}: ${e.message}` : String(e);
+    post({ type: 'csv', name, rows: 0, columns: [], error });
   }
 }
 
@@ -199,7 +258,8 @@ function handle(command: Command): void {
   } else if (command.type === 'run') {
     running = command.on && run !== null && run.trainer.diverged === null;
     speed = { epochs: 0, since: performance.now(), value: Number.NaN };
-  } else if (command.type === 'import') {
+  } else if (command.type === 'csv') readCsvFile(command.text, command.name);
+  else if (command.type === 'import') {
     try {
       post({
         type: 'tool',
