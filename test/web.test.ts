@@ -61,7 +61,7 @@ describe('playground page in Chromium', () => {
     assert.equal(
       await page.evaluate(() => location.hash.slice(1)),
       'dataset=square&noise=0&testRatio=0&hidden=64&activation=leakyRelu' +
-        '&output=auto&loss=auto&optimizer=sgd&learningRate=0.1&weightDecay=0&seed=1',
+        '&output=auto&loss=auto&optimizer=sgd&learningRate=0.1&weightDecay=0&seed=1&showTest=false&discretize=false',
     );
     assert.equal(await text(page, '#epoch'), '0');
     assert.equal(await text(page, '#loss'), '–');
@@ -214,7 +214,7 @@ describe('playground page in Chromium', () => {
     assert.equal(
       await page.evaluate(() => location.hash),
       '#dataset=circles&noise=0&testRatio=0&hidden=5&activation=leakyRelu&output=auto' +
-        '&loss=auto&optimizer=sgd&learningRate=0.1&weightDecay=0&seed=9',
+        '&loss=auto&optimizer=sgd&learningRate=0.1&weightDecay=0&seed=9&showTest=false&discretize=false',
     );
 
     await page.fill('#control-hidden', '8,x');

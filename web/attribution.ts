@@ -8,6 +8,8 @@ import type { Trainer } from './trainer.js';
 
 /** Completeness: |Σ a − (f(x) − f(b))| ≤ TOLERANCE·|f(x) − f(b)| (the library's default). */
 export const TOLERANCE = 1e-6;
+/** gradient evaluations at most per point (the largest network's take about 1 ms each) */
+const MAX_STEPS = 4096;
 
 /** The training rows' mean of each input column: x[N×I] → [I]. */
 function columnMeans(trainer: Trainer): Float64Array {
@@ -20,6 +22,7 @@ function columnMeans(trainer: Trainer): Float64Array {
 
 /** The attribution of the point's output (class 1's unit for two outputs, else unit 0). */
 export function explainPoint(trainer: Trainer, request: ExplainRequest): ExplainReport {
+  const start = performance.now();
   const { network } = trainer;
   const unit = network.outputSize === 2 ? 1 : 0;
   const baseline = columnMeans(trainer);
@@ -36,8 +39,10 @@ export function explainPoint(trainer: Trainer, request: ExplainRequest): Explain
     const [row] = integratedGradients(network, x, baseline, {
       units: Int32Array.of(unit),
       tolerance: TOLERANCE,
+      maxSteps: MAX_STEPS,
     });
-    return { ...answer, ...row, attributions: Array.from(row.attributions), error: '' };
+    const ms = performance.now() - start;
+    return { ...answer, ...row, attributions: Array.from(row.attributions), ms, error: '' };
   } catch (e) {
     const error = e instanceof ScratchnetError ? `${e.name}: ${e.message}` : String(e);
     return {
@@ -48,6 +53,7 @@ export function explainPoint(trainer: Trainer, request: ExplainRequest): Explain
       completenessError: Number.NaN,
       steps: 0,
       converged: false,
+      ms: performance.now() - start,
       error,
     };
   }

@@ -93,7 +93,8 @@ export function csvDataset(
   const what = regression
     ? `${target} (standardized)`
     : `${target}: 1 = ${classes?.[1]}, 0 = ${classes?.[0]}`;
-  const dropped = left.length > 0 ? `; ${left.length} rows with a missing cell left out` : '';
+  const dropped =
+    left.length > 0 ? `; ${left.length} row${left.length === 1 ? '' : 's'} with a missing cell left out` : '';
   const note = `${table.source}: ${xs.length} rows, target ${what}, inputs ${inputNames.join(', ')} (standardized)${dropped}. Not in the URL.`;
   return { data, inputNames, note };
 }

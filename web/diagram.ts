@@ -3,7 +3,7 @@
 // weight's sign (blue positive, orange negative) and thickened by its size. Hovering a neuron or a
 // link shows its numbers; a text description of the network is kept for screen readers.
 
-import { BLUE, ORANGE, context } from './plot.js';
+import { BLUE, ORANGE, ORANGE_LINE, context } from './plot.js';
 import type { Diagram } from './protocol.js';
 
 const TILE = 30;
@@ -187,7 +187,7 @@ function biasIndex(d: Diagram, layer: number): number {
 
 function drawLink(ctx: CanvasRenderingContext2D, l: Link, max: number): void {
   const share = Math.abs(l.weight) / max;
-  ctx.strokeStyle = `rgba(${l.weight < 0 ? ORANGE : BLUE}, ${0.25 + 0.75 * share})`;
+  ctx.strokeStyle = `rgba(${l.weight < 0 ? ORANGE_LINE : BLUE}, ${0.25 + 0.75 * share})`;
   ctx.lineWidth = 0.5 + 3.5 * share;
   ctx.beginPath();
   const mid = (l.x0 + l.x1) / 2;

@@ -26,6 +26,8 @@ export class ExplainView {
   private asked = 0;
   private answered = 0;
   private lastAsk = 0;
+  /** the worker's time for the last answer (ms) */
+  private lastMs = 0;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -49,7 +51,11 @@ export class ExplainView {
 
   /** After a snapshot is drawn: renew the shown point's attribution (the weights moved). */
   renew(): void {
-    if (this.marked >= 0 && this.answered === this.asked && performance.now() - this.lastAsk >= RENEW_MS)
+    if (
+      this.marked >= 0 &&
+      this.answered === this.asked &&
+      performance.now() - this.lastAsk >= Math.max(RENEW_MS, 3 * this.lastMs)
+    )
       this.ask();
   }
 
@@ -112,6 +118,7 @@ export class ExplainView {
   /** The worker's answer: shown if it is for the latest ask (older ones are dropped). */
   show(report: ExplainReport): void {
     this.answered = Math.max(this.answered, report.id);
+    this.lastMs = report.ms;
     if (report.id !== this.asked || this.marked < 0) return;
     this.panel.hidden = false;
     this.panel.dataset.report = JSON.stringify(report);

@@ -168,6 +168,8 @@ export interface ExplainReport {
   tolerance: number;
   steps: number;
   converged: boolean;
+  /** how long the worker took (ms): the page renews no more often than every 3× this */
+  ms: number;
   /** the library's message when it could not be computed */
   error: string;
 }
