@@ -59,7 +59,9 @@ export class DiagramView {
     if (next) this.diagram = next;
     const d = this.diagram;
     const rows = d ? Math.max(...d.sizes.map(shownOf)) : 1;
-    this.canvas.style.height = `${TOP + rows * (TILE + GAP) + 6}px`;
+    const height = `${TOP + rows * (TILE + GAP) + 6}px`;
+    // (only when it changes: setting it makes the next read of the canvas's size lay the page out again)
+    if (this.canvas.style.height !== height) this.canvas.style.height = height;
     const { ctx, w } = context(this.canvas);
     if (!d) return;
     this.layout(d, w);
@@ -185,6 +187,23 @@ function biasIndex(d: Diagram, layer: number): number {
   return at;
 }
 
+/** LEVELS shades each side of white, made once, as ImageData pixels (little-endian ABGR): orange below zero, blue above */
+const LEVELS = 32;
+const tileColours = [ORANGE, BLUE].map((colour) =>
+  Uint32Array.from({ length: LEVELS + 1 }, (_, k) => {
+    const [r, g, b] = colour.map((c) => Math.round(255 + ((c - 255) * k * 0.85) / LEVELS));
+    return (255 << 24) | (b << 16) | (g << 8) | r;
+  }),
+);
+/** the scratch canvas a tile's cells are drawn on before scaling */
+const cells = typeof document === 'undefined' ? null : document.createElement('canvas');
+
+/** The colour of x in [-1, 1]. */
+function tileColour(x: number): number {
+  const level = Math.min(LEVELS, Math.round(Math.abs(x) * LEVELS));
+  return tileColours[x < 0 ? 0 : 1][level];
+}
+
 function drawLink(ctx: CanvasRenderingContext2D, l: Link, max: number): void {
   const share = Math.abs(l.weight) / max;
   ctx.strokeStyle = `rgba(${l.weight < 0 ? ORANGE_LINE : BLUE}, ${0.25 + 0.75 * share})`;
@@ -209,15 +228,18 @@ function drawTile(ctx: CanvasRenderingContext2D, t: Tile, d: Diagram, values: Fl
   ctx.fillStyle = 'white';
   ctx.fillRect(t.x, t.y, TILE, TILE);
   if (d.points === d.side * d.side && d.side > 1) {
-    const cell = TILE / d.side;
-    for (let r = 0; r < d.side; r++)
-      for (let c = 0; c < d.side; c++) {
-        const x = v[r * d.side + c] / max;
-        const colour = x < 0 ? ORANGE : BLUE;
-        const a = Math.min(1, Math.abs(x));
-        ctx.fillStyle = `rgb(${colour.map((k) => Math.round(255 + (k - 255) * a * 0.85))})`;
-        ctx.fillRect(t.x + c * cell, t.y + r * cell, cell + 0.5, cell + 0.5);
-      }
+    // the side² cells as an image of side² pixels, scaled up without smoothing (one call, not side² rects)
+    const image = new ImageData(d.side, d.side);
+    const pixels = new Uint32Array(image.data.buffer);
+    for (let i = 0; i < d.points; i++) pixels[i] = tileColour(v[i] / max);
+    if (cells) {
+      cells.width = d.side;
+      cells.height = d.side;
+      (cells.getContext('2d') as CanvasRenderingContext2D).putImageData(image, 0, 0);
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(cells, t.x, t.y, TILE, TILE);
+      ctx.imageSmoothingEnabled = true;
+    }
   } else {
     ctx.strokeStyle = `rgb(${BLUE})`;
     ctx.lineWidth = 1.5;

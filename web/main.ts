@@ -51,6 +51,7 @@ let needsDraw = false;
 // the plots' extras: held-out rows, what the points show, the explain hover (issue 17)
 const views = $('views');
 let testRows: ReadonlySet<number> = new Set();
+let resized = false;
 let names = { inputs: ['x'], target: 'y' };
 const axisNames = (d: Dataset): readonly [string, string] =>
   d.x[0].length === 1 ? [names.inputs[0], names.target] : [names.inputs[0], names.inputs[1]];
@@ -260,7 +261,9 @@ function draw(): void {
   }
   drawData(data, snap);
   drawLossCurve(lossCanvas, snap.curve, snap.testCurve);
-  diagram.draw(snap.diagram);
+  // the diagram only when the worker sent a new one (at most every 250 ms), or the page was resized
+  if (snap.diagram || resized) diagram.draw(snap.diagram);
+  resized = false;
   epochText.textContent = String(snap.epoch);
   showNumber(lossText, snap.epoch > 0 ? snap.loss : Number.NaN, 'loss');
   showNumber(testLossText, snap.testLoss, 'loss');
@@ -314,6 +317,7 @@ for (const tool of ['doctor', 'gradcheck', 'export'] as const) {
 window.addEventListener('hashchange', () => loadHash());
 window.addEventListener('resize', () => {
   needsDraw = true;
+  resized = true;
 });
 
 /** A doctor fix: the new settings shown, written to the URL, and a new run. */

@@ -302,18 +302,27 @@ export function drawNoPlot(canvas: HTMLCanvasElement, text: string): void {
   lines.forEach((line, i) => ctx.fillText(line, w / 2, h / 2 + (i - (lines.length - 1) / 2) * 15));
 }
 
-/** The colour of probability p of class 1: orange (0) through white (0.5) to blue (1). */
-function shade(p: number, out: Uint8ClampedArray, at: number): void {
+/** The colour of probability p of class 1: orange (0) through white (0.5) to blue (1), as [r, g, b]. */
+function shade(p: number): number[] {
   const t = Math.min(1, Math.abs(p - 0.5) * 2);
   const c = p < 0.5 ? ORANGE : BLUE;
-  for (let k = 0; k < 3; k++) out[at + k] = WHITE[k] + (c[k] - WHITE[k]) * t * 0.75;
-  out[at + 3] = 255;
+  return WHITE.map((w, k) => Math.round(w + (c[k] - w) * t * 0.75));
+}
+
+/** Packs r, g, b (opaque) as one pixel of a Uint32Array view of ImageData (little-endian: ABGR). */
+const pack = ([r, g, b]: number[]) => (255 << 24) | (b << 16) | (g << 8) | r;
+
+/** shade(k / 256) packed, k = 0…256: the map's colours looked up, not computed per pixel */
+let shades: Uint32Array | null = null;
+function shadeTable(): Uint32Array {
+  shades ??= Uint32Array.from({ length: 257 }, (_, k) => pack(shade(k / 256)));
+  return shades;
 }
 
 /** For each of `size` pixels along an axis of an n-cell grid: the lower cell and the weight of the next. */
-function bilinearAxis(size: number, n: number): { cell: Int32Array; weight: Float64Array } {
+function bilinearAxis(size: number, n: number): { cell: Int32Array; weight: Float32Array } {
   const cell = new Int32Array(size);
-  const weight = new Float64Array(size);
+  const weight = new Float32Array(size);
   for (let p = 0; p < size; p++) {
     // cell centres sit at (c + 0.5)/n of the box (Trainer.makeGrid)
     const g = Math.min(n - 1, Math.max(0, ((p + 0.5) / size) * n - 0.5));
@@ -323,49 +332,93 @@ function bilinearAxis(size: number, n: number): { cell: Int32Array; weight: Floa
   return { cell, weight };
 }
 
-/** P(class 1) at each of size² device pixels, bilinearly interpolated from the n×n grid (n ≥ 2). */
+/**
+ * P(class 1) at each of size² device pixels, bilinearly interpolated from the n×n grid (n ≥ 2):
+ * each grid row along x first (rows[n×size]), then each pixel between two of those rows.
+ */
 function interpolate(probs: ArrayLike<number>, n: number, size: number): Float32Array {
-  const p = new Float32Array(size * size);
   const { cell, weight } = bilinearAxis(size, n);
-  for (let py = 0; py < size; py++) {
-    const r = cell[py];
-    const wy = weight[py];
-    for (let px = 0; px < size; px++) {
-      const c = cell[px];
-      const wx = weight[px];
-      const top = probs[r * n + c] * (1 - wx) + probs[r * n + c + 1] * wx;
-      const bottom = probs[(r + 1) * n + c] * (1 - wx) + probs[(r + 1) * n + c + 1] * wx;
-      p[py * size + px] = top * (1 - wy) + bottom * wy;
+  const rows = new Float32Array(n * size);
+  for (let r = 0; r < n; r++)
+    for (let x = 0; x < size; x++) {
+      const c = r * n + cell[x];
+      rows[r * size + x] = probs[c] + (probs[c + 1] - probs[c]) * weight[x];
     }
+  const p = new Float32Array(size * size);
+  for (let y = 0; y < size; y++) {
+    const top = cell[y] * size;
+    const bottom = top + size;
+    const wy = weight[y];
+    for (let x = 0; x < size; x++) p[y * size + x] = rows[top + x] + (rows[bottom + x] - rows[top + x]) * wy;
   }
   return p;
+}
+
+/** An upper bound of |∇p| per pixel: the largest step between neighbouring grid cells, per pixel, on both axes. */
+function gradientBound(probs: ArrayLike<number>, n: number, size: number): number {
+  let step = 0;
+  for (let r = 0; r < n; r++)
+    for (let c = 0; c < n; c++) {
+      const v = probs[r * n + c];
+      if (c + 1 < n) step = Math.max(step, Math.abs(probs[r * n + c + 1] - v));
+      if (r + 1 < n) step = Math.max(step, Math.abs(probs[(r + 1) * n + c] - v));
+    }
+  return (step * n * Math.SQRT2) / size;
+}
+
+/** Blends pixel colour `c` (packed) toward white by `share` (0…1). */
+function whiten(c: number, share: number): number {
+  const r = c & 255;
+  const g = (c >> 8) & 255;
+  const b = (c >> 16) & 255;
+  const w = (v: number) => Math.round(v + (255 - v) * share);
+  return pack([w(r), w(g), w(b)]);
+}
+
+/** The map's ImageData, made again only when its size changes (0.6 MB at 400², drawn at every snapshot). */
+let image: ImageData | null = null;
+function imageOf(size: number): ImageData {
+  if (image?.width !== size) image = new ImageData(size, size);
+  return image;
 }
 
 /**
  * The map's image at size² device pixels: P(class 1) interpolated (so the regions are smooth, not
  * blocks), shaded (discretized: 0 or 1), and the 0.5 boundary drawn as a white line about two pixels
  * wide — its distance from each pixel estimated as |p − 0.5| / |∇p| — so a steep boundary is a
- * continuous line, not white speckles where the thin band falls between pixel centres.
+ * continuous line, not white speckles where the thin band falls between pixel centres. The gradient
+ * is only computed near the boundary (|p − 0.5| within LINE of the gradient's bound).
  */
 export function mapImage(probs: ArrayLike<number>, n: number, size: number, discretize: boolean): ImageData {
-  const image = new ImageData(size, size);
+  const image = imageOf(size);
   if (n < 2) return image;
+  const LINE = 1.75;
   const p = interpolate(probs, n, size);
-  const out = image.data;
+  const out = new Uint32Array(image.data.buffer);
+  const table = shadeTable();
+  const near = LINE * gradientBound(probs, n, size);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       const i = y * size + x;
       const v = p[i];
-      shade(discretize ? (v >= 0.5 ? 1 : 0) : v, out, i * 4);
+      // v lies in [0, 1] (the worker clamps probabilities; interpolation stays between them)
+      const k = discretize ? (v >= 0.5 ? 256 : 0) : (v * 256 + 0.5) | 0;
+      const d = Math.abs(v - 0.5);
+      if (d >= near) {
+        out[i] = table[k];
+        continue;
+      }
       const gx = (p[y * size + Math.min(size - 1, x + 1)] - p[y * size + Math.max(0, x - 1)]) / 2;
       const gy = (p[Math.min(size - 1, y + 1) * size + x] - p[Math.max(0, y - 1) * size + x]) / 2;
-      const distance = Math.abs(v - 0.5) / (Math.hypot(gx, gy) + 1e-12);
-      const line = Math.min(1, Math.max(0, 1.75 - distance));
-      for (let k = 0; k < 3; k++) out[i * 4 + k] += (255 - out[i * 4 + k]) * line;
+      const line = Math.min(1, Math.max(0, LINE - d / (Math.sqrt(gx * gx + gy * gy) + 1e-12)));
+      out[i] = line > 0 ? whiten(table[k], line) : table[k];
     }
   }
   return image;
 }
+
+/** the map image's largest side in pixels */
+const MAP_PIXELS = 256;
 
 const tile = typeof document === 'undefined' ? null : document.createElement('canvas');
 
@@ -383,7 +436,8 @@ export function drawRegions(
   const { ctx, w, h, dpr } = context(canvas);
   const f = plotFrame(w, h, data);
   if (tile) {
-    const size = Math.max(1, Math.round(f.width * dpr));
+    // at most MAP_PIXELS a side (the browser's smoothing scales it up): the page draws it at every snapshot
+    const size = Math.max(1, Math.min(MAP_PIXELS, Math.round(f.width * dpr)));
     tile.width = size;
     tile.height = size;
     (tile.getContext('2d') as CanvasRenderingContext2D).putImageData(

@@ -178,7 +178,7 @@ function loadWeights(trainer: Trainer, params: number[]): void {
 }
 
 /** the diagram is renewed at most this often while training runs (ms) */
-const DIAGRAM_MS = 100;
+const DIAGRAM_MS = 250;
 
 /** The network diagram when it is due (always when paused: every step shows), else null. */
 function newDiagram(r: Run): ReturnType<typeof diagramOf> | null {
