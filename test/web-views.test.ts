@@ -9,6 +9,7 @@ import { csvDataset, readCsv } from '../web/csv-data.js';
 import { SampledHistory } from '../web/history.js';
 import { diagramOf, MAX_SHOWN } from '../web/neurons.js';
 import { fromHash } from '../web/state.js';
+import '../web/library-names.js'; // the state table's choices, as the worker gives them to the page
 import { Trainer } from '../web/trainer.js';
 
 const xor = fromHash('#dataset=xor&hidden=12,3&activation=tanh&optimizer=adam&learningRate=0.03').state;

@@ -16,6 +16,7 @@ import {
   MAX_LAYER_SIZE,
   fields,
   fromHash,
+  setLibraryNames,
   parseField,
   toHash,
   withHidden,
@@ -403,6 +404,9 @@ worker.onmessage = (event: MessageEvent<Report>) => {
   const report = event.data;
   if (report.type === 'ready') {
     showKernels(report);
+    // the choices come from the worker's library: the controls are built once they are known
+    setLibraryNames(report.names);
+    buildControls();
     loadHash();
     requestAnimationFrame(frame);
   } else if (report.type === 'setup') onSetup(report);
@@ -418,7 +422,6 @@ worker.onmessage = (event: MessageEvent<Report>) => {
 };
 worker.onerror = (event) => say(`the training worker failed: ${event.message}`);
 
-buildControls();
 setRunning(false);
 // for tests and the console: the snapshot on screen (grid predictions as the page drew them)
 Object.assign(globalThis, { playgroundSnapshot: () => latest });

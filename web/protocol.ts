@@ -2,7 +2,7 @@
 // run and trains in time slices; the page only draws the latest snapshot it was sent.
 
 import type { Dataset } from './datasets.js';
-import type { PlaygroundState } from './state.js';
+import type { LibraryNames, PlaygroundState } from './state.js';
 
 /** What the page asks of the worker. */
 export type Order =
@@ -87,6 +87,8 @@ export interface Ready {
   type: 'ready';
   backend: string;
   note: string;
+  /** the library's activation, loss and optimizer names: the page's choices (web/library-names.ts) */
+  names: LibraryNames;
 }
 
 /** A doctor finding as the page shows it; `change` is its fix in the page's settings (null: none). */

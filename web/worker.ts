@@ -9,6 +9,8 @@ import { explainPoint } from './attribution.js';
 import { csvDataset, readCsv } from './csv-data.js';
 import { featureLabel } from './features.js';
 import { SampledHistory } from './history.js';
+import { libraryNames } from './library-names.js';
+import { setLibraryNames } from './state.js';
 import { diagramOf, diagramSide } from './neurons.js';
 import { doctorFindings, exportModel, gradientCheck, importModel } from './tools.js';
 import { Trainer } from './trainer.js';
@@ -303,6 +305,7 @@ function tool(name: 'doctor' | 'gradcheck' | 'export'): void {
 
 /** Which kernels run: the WebAssembly ones compile asynchronously; commands wait for them. */
 async function start(): Promise<void> {
+  setLibraryNames(libraryNames); // the state table's choices, for the tools' fromHash
   let note = '';
   try {
     await kernels.wasmReady;
@@ -310,7 +313,7 @@ async function start(): Promise<void> {
     note = `WebAssembly failed: ${(e as Error).message}`;
   }
   note ||= kernels.wasmFailure() ?? '';
-  post({ type: 'ready', backend: kernels.kernelBackend(), note });
+  post({ type: 'ready', backend: kernels.kernelBackend(), note, names: libraryNames });
   addEventListener('message', (event: MessageEvent<Command>) => handle(event.data));
 }
 
