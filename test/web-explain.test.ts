@@ -1,6 +1,7 @@
 // The explain hover in Chromium (issue 17): pointing at a point of the fit plot shows its attribution
 // to each input (integrated gradients computed in the worker), and the numbers shown sum to
-// f(x) − f(baseline) within the stated tolerance; the keyboard reaches the same readout.
+// f(x) − f(baseline) within the stated tolerance; the keyboard reaches the same readout. The inputs
+// are the network's: its input features, labelled as the controls label them (x₁, x₁², x₁x₂, …).
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -10,6 +11,7 @@ import { siteAndBrowser } from './web-site.js';
 interface Shown {
   report: {
     point: number[];
+    inputs: number[];
     baseline: number[];
     attributions: number[];
     value: number;
@@ -76,7 +78,7 @@ describe('playground explain hover in Chromium', () => {
     assert.ok(Math.abs(delta) > 1e-3, 'a point whose prediction differs from the baseline’s');
   }
 
-  test('xor, 2-D: hovering a point shows its attribution to x1 and x2, summing to f(x) − f(b)', async () => {
+  test('xor, 2-D: hovering a point shows its attribution to x₁ and x₂, summing to f(x) − f(b)', async () => {
     const page = await trained('#dataset=xor&hidden=8&activation=tanh&optimizer=adam&learningRate=0.03', 300);
     const box = await page.locator('#fit').boundingBox();
     const at = await page.evaluate(() => playgroundPointAt(3));
@@ -84,11 +86,34 @@ describe('playground explain hover in Chromium', () => {
     await page.mouse.move(box.x + at.x, box.y + at.y);
     const shown = await readout(page);
     assertComplete(shown, 2);
-    assert.match(shown.text, /x1/);
-    assert.match(shown.text, /x2/);
+    assert.match(shown.text, /x₁/);
+    assert.match(shown.text, /x₂/);
+    assert.deepEqual(shown.report.inputs, shown.report.point, 'features x₁, x₂: the inputs are the point');
     assert.match(shown.text, /completeness error/);
     // the baseline is the training rows' mean
     assert.equal(shown.report.baseline.length, 2);
+    await page.close();
+  });
+
+  test('engineered features: the attribution is to the network’s inputs x₁², x₁x₂, named by their labels', async () => {
+    const page = await trained(
+      '#dataset=circles&features=x1sq,x2sq,x1x2&hidden=4&activation=tanh&optimizer=adam&learningRate=0.03',
+      200,
+    );
+    const box = await page.locator('#fit').boundingBox();
+    const at = await page.evaluate(() => playgroundPointAt(5));
+    assert.ok(box && at);
+    await page.mouse.move(box.x + at.x, box.y + at.y);
+    const shown = await readout(page);
+    assertComplete(shown, 3);
+    const [a, b] = shown.report.point;
+    assert.deepEqual(
+      shown.report.inputs,
+      [a * a, b * b, a * b],
+      'the point’s features, as training computes them',
+    );
+    assert.equal(shown.report.baseline.length, 3);
+    for (const label of ['x₁²', 'x₂²', 'x₁x₂']) assert.ok(shown.text.includes(label), label);
     await page.close();
   });
 
