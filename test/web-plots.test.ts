@@ -176,7 +176,7 @@ describe('playground plots in Chromium', () => {
     await page.mouse.move(box.x + (32 + 2 + step) / 2, box.y + 18 + 15);
     assert.match(
       (await page.textContent('#diagram-readout')) ?? '',
-      /^weight from x1 to neuron 1 of layer 1: -?\d/,
+      /^weight from x₁ to neuron 1 of layer 1: -?\d/,
     );
     assert.equal(await page.getAttribute('#diagram-readout', 'aria-live'), 'polite');
     assert.match(
