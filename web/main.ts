@@ -79,6 +79,9 @@ const diagram = new DiagramView(
   () => names.inputs,
 );
 
+/** A built-in 2-D regression (plane, gaussians: targets in −1…1), drawn as a map of its value. */
+const valueMap = (d: Dataset) => d.x[0].length === 2 && d.task === 'regression' && d.name !== 'csv';
+
 /**
  * The fit plot: 1-D a curve, 2-D classes a decision map, the 2-D regressions (plane, gaussians: targets
  * in −1…1) a map of the prediction on the map's 0…1 scale; other data (a CSV file's) has no plot.
@@ -88,7 +91,7 @@ function drawData(d: Dataset, snap: Snapshot): void {
   if (inputs === 1) drawFit(fitCanvas, d, snap.gridX, snap.grid, pointView(d));
   else if (inputs === 2 && d.task === 'classification')
     drawRegions(fitCanvas, d, snap.grid, snap.gridSide, pointView(d));
-  else if (inputs === 2 && d.name !== 'csv') {
+  else if (valueMap(d)) {
     const toScale = (v: number) => Math.min(1, Math.max(0, (v + 1) / 2));
     const scaled = { ...d, y: d.y.map(([v]) => [toScale(v)]) };
     drawRegions(fitCanvas, scaled, snap.grid.map(toScale), snap.gridSide, pointView(d));
@@ -245,7 +248,9 @@ function onSetup(setup: Setup): void {
   diagram.clear();
   names = { inputs: setup.inputNames, target: setup.targetName };
   csvView.setup(setup.note, setup.error);
-  views.dataset.task = data?.task ?? '';
+  // which legend shows: a built-in 2-D regression is drawn as a map of its value ('map')
+  views.dataset.task = data && valueMap(data) ? 'map' : (data?.task ?? '');
+  data && data.x[0].length === 2 && data.task === 'regression' ? 'map' : (data?.task ?? '');
   views.dataset.test = String(setup.testRows.length > 0);
   latest = null;
   summary.textContent = setup.summary;
