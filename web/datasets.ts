@@ -4,7 +4,7 @@
 // generators; these stay here so the page depends on the core alone.) Same seed ⇒ the same points.
 // Inputs lie in about [-1, 1] (x² keeps the seed's [0, 1]).
 
-import { Random } from '../src/random.js'; // not the index: the page bundles it without the kernels
+import { Random } from '../src/index.js';
 
 export type DatasetName = 'square' | 'sine' | 'plane' | 'gaussians' | 'xor' | 'circles' | 'spirals' | 'blobs';
 export const datasetNames: readonly DatasetName[] = [

@@ -4,9 +4,7 @@
 // Our inputs lie in about [-1, 1], where sin x ≈ x; the sines are sin(πx), one period over the box
 // (TensorFlow Playground's sin x spans about two over its ±6 box).
 
-// the library's own files, not its index: the page bundles these without the kernels
-import { DataError } from '../src/errors.js';
-import { zeros, type Matrix } from '../src/matrix.js';
+import { DataError, zeros, type Matrix } from '../src/index.js';
 
 export type FeatureName = 'x1' | 'x2' | 'x1sq' | 'x2sq' | 'x1x2' | 'sinx1' | 'sinx2';
 
