@@ -1,6 +1,7 @@
 // The playground's build (web/build.ts, esbuild): a static folder with the page, its styles and two
 // bundles, the page's JavaScript ≤ 100 kB gzipped in all, none of the library's parts the page never
-// calls (interop, plots, explain, CSV parsing), and no module requests left: it works from any host.
+// calls (interop, plots, the CLI's csv-parse; the page's explain hover and CSV reading use the
+// library's own integratedGradients and parseCsv), and no module requests left: it works from any host.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';

@@ -16,6 +16,7 @@ import {
   withLayerActivation,
   type PlaygroundState,
 } from '../web/state.js';
+import '../web/library-names.js'; // the state table's choices, as the worker gives them to the page
 import { usableFeatures } from '../web/features.js';
 import { settingsChange } from '../web/tools.js';
 import type { Finding } from '../src/index.js';

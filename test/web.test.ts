@@ -13,6 +13,7 @@ import { launchChromium } from './chromium.js';
 import { projectRoot } from '../web/serve.js';
 import { startSite, type Site } from './web-site.js';
 import { defaultState, fromHash, toHash } from '../web/state.js';
+import '../web/library-names.js'; // the state table's choices, as the worker gives them to the page
 
 describe('playground page in Chromium', () => {
   let server: Site | undefined;

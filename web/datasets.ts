@@ -19,8 +19,9 @@ export const datasetNames: readonly DatasetName[] = [
 ];
 
 export interface Dataset {
-  name: DatasetName;
-  /** 'regression': a real target (1 or 2 inputs); 'classification': 2 inputs, a 0/1 label */
+  /** 'csv': a user's file (web/csv-data.ts) */
+  name: DatasetName | 'csv';
+  /** 'regression': a real target (1 or 2 inputs; a CSV file's: any number); 'classification': a 0/1 label */
   task: 'regression' | 'classification';
   /** x[N×inputs]: the raw inputs (x1, or x1 and x2), before any feature (web/features.ts) */
   x: number[][];

@@ -28,6 +28,8 @@ export const features: readonly Feature[] = [
   { name: 'sinx2', label: 'sin πx₂', needs: 2, of: (_, b) => Math.sin(Math.PI * b) },
 ];
 export const featureNames: readonly FeatureName[] = features.map((f) => f.name);
+/** A feature's label as the page shows it (x₁², sin πx₁); other names as they are. */
+export const featureLabel = (name: string): string => features.find((f) => f.name === name)?.label ?? name;
 
 /**
  * The chosen features a dataset with `dims` raw inputs can compute, in table order (those of x2 are

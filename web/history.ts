@@ -51,3 +51,44 @@ export class LossHistory {
     this.stride *= 2;
   }
 }
+
+/**
+ * A value sampled now and then (the test loss, at each snapshot), as (epoch, value) pairs in bounded
+ * memory: when full, every other sample is dropped (the first and the latest stay), so a long run
+ * keeps samples spread over all of it. A sample at the epoch of the previous one replaces it.
+ */
+export class SampledHistory {
+  /** epochs[i], values[i]: the i-th sample kept, epochs increasing */
+  readonly epochs: Float64Array;
+  readonly values: Float64Array;
+  length = 0;
+
+  /** capacity: samples kept (≥ 4) */
+  constructor(readonly capacity = 2048) {
+    if (!Number.isInteger(capacity) || capacity < 4)
+      throw new RangeError(`SampledHistory capacity must be an integer ≥ 4, got ${capacity}`);
+    this.epochs = new Float64Array(capacity);
+    this.values = new Float64Array(capacity);
+  }
+
+  push(epoch: number, value: number): void {
+    if (this.length > 0 && this.epochs[this.length - 1] === epoch) this.length--;
+    if (this.length === this.capacity) this.thin();
+    this.epochs[this.length] = epoch;
+    this.values[this.length] = value;
+    this.length++;
+  }
+
+  /** Keeps samples 0, 2, 4, … and the last one. */
+  private thin(): void {
+    const last = this.length - 1;
+    let kept = 0;
+    for (let i = 0; i < last; i += 2) {
+      this.epochs[kept] = this.epochs[i];
+      this.values[kept++] = this.values[i];
+    }
+    this.epochs[kept] = this.epochs[last];
+    this.values[kept++] = this.values[last];
+    this.length = kept;
+  }
+}

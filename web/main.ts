@@ -5,7 +5,10 @@
 
 import { enableFeatures, makeInput, readInput, showLayerEditor, writeInput } from './controls.js';
 import type { Dataset } from './datasets.js';
-import { drawFit, drawLossCurve, drawRegions } from './plot.js';
+import { CsvView, isCsvFile } from './csv-view.js';
+import { DiagramView } from './diagram.js';
+import { ExplainView } from './explain-view.js';
+import { drawFit, drawLossCurve, drawNoPlot, drawRegions, plotFrame, type PointView } from './plot.js';
 import type { Command, Order, Ready, Report, Setup, Snapshot } from './protocol.js';
 import { showTool } from './tools-view.js';
 import {
@@ -13,6 +16,7 @@ import {
   MAX_LAYER_SIZE,
   fields,
   fromHash,
+  setLibraryNames,
   parseField,
   toHash,
   withHidden,
@@ -47,8 +51,68 @@ let sent = 0;
 let data: Dataset | null = null;
 let latest: Snapshot | null = null;
 let needsDraw = false;
-/** the held-out points of `data` (Setup.testRows) */
-let testRows: number[] = [];
+// the plots' extras: held-out rows, what the points show, the explain hover (issue 17)
+const views = $('views');
+let testRows: ReadonlySet<number> = new Set();
+let resized = false;
+let names = { inputs: ['x'], target: 'y' };
+/** The plot's axes: the raw inputs (x₁, x₂ before any feature; a CSV file's columns), and the target for 1-D. */
+const axisNames = (d: Dataset): readonly [string, string] => {
+  const raw = d.name === 'csv' ? names.inputs : ['x₁', 'x₂'];
+  return d.x[0].length === 1 ? [raw[0], names.target] : [raw[0], raw[1]];
+};
+const csvView = new CsvView(() => reset());
+const explainer = new ExplainView(fitCanvas, $('explain'), {
+  data: () => data,
+  shown: (row) => state.showTest || !testRows.has(row),
+  names: () => names.inputs,
+  send: (request) => worker.postMessage(request satisfies Command),
+  redraw: () => {
+    needsDraw = true;
+  },
+});
+
+const diagram = new DiagramView(
+  $('diagram'),
+  $('diagram-readout'),
+  $('diagram-description'),
+  () => names.inputs,
+);
+
+/** A built-in 2-D regression (plane, gaussians: targets in −1…1), drawn as a map of its value. */
+const valueMap = (d: Dataset) => d.x[0].length === 2 && d.task === 'regression' && d.name !== 'csv';
+
+/**
+ * The fit plot: 1-D a curve, 2-D classes a decision map, the 2-D regressions (plane, gaussians: targets
+ * in −1…1) a map of the prediction on the map's 0…1 scale; other data (a CSV file's) has no plot.
+ */
+function drawData(d: Dataset, snap: Snapshot): void {
+  const inputs = d.x[0].length;
+  if (inputs === 1) drawFit(fitCanvas, d, snap.gridX, snap.grid, pointView(d));
+  else if (inputs === 2 && d.task === 'classification')
+    drawRegions(fitCanvas, d, snap.grid, snap.gridSide, pointView(d));
+  else if (valueMap(d)) {
+    const toScale = (v: number) => Math.min(1, Math.max(0, (v + 1) / 2));
+    const scaled = { ...d, y: d.y.map(([v]) => [toScale(v)]) };
+    drawRegions(fitCanvas, scaled, snap.grid.map(toScale), snap.gridSide, pointView(d));
+  } else
+    drawNoPlot(
+      fitCanvas,
+      `${inputs} inputs${inputs === 2 ? ' and a numeric target' : ''}: no plot of the inputs (choose one feature, or two for two classes)`,
+    );
+}
+
+/** How the points are drawn, from the state and the explain hover. */
+function pointView(d: Dataset): PointView {
+  views.dataset.showTest = String(state.showTest && testRows.size > 0);
+  return {
+    testRows,
+    showTest: state.showTest,
+    discretize: state.discretize,
+    marked: explainer.marked,
+    names: axisNames(d),
+  };
+}
 
 /** One <label> with its control (web/controls.ts) per field of the table; ids are `control-<key>`. */
 function buildControls(): void {
@@ -97,6 +161,7 @@ function onControlChange(field: Field, input: HTMLElement): void {
     say(`${field.label}: ${JSON.stringify(text)} is not a valid value (${expected(field)})`);
     return;
   }
+  if (field.key === 'dataset') csvView.leave();
   markValid(input, true);
   (state as unknown as Record<string, unknown>)[field.key] = value;
   // the common activation is every hidden layer's: per-layer choices give way to it
@@ -161,7 +226,12 @@ function reset(params?: number[]): void {
   say('');
   setRunning(false);
   speedText.textContent = '–';
-  command({ type: 'reset', state, ...(params ? { params } : {}) });
+  command({
+    type: 'reset',
+    state,
+    ...(params ? { params } : {}),
+    ...(csvView.active ? { csv: csvView.active } : {}),
+  });
 }
 
 function setRunning(on: boolean): void {
@@ -172,8 +242,16 @@ function setRunning(on: boolean): void {
 
 function onSetup(setup: Setup): void {
   data = setup.data;
-  testRows = setup.testRows;
+  testRows = new Set(setup.testRows);
   if (data) enableFeatures(data.x[0].length);
+  explainer.clear();
+  diagram.clear();
+  names = { inputs: setup.inputNames, target: setup.targetName };
+  csvView.setup(setup.note, setup.error);
+  // which legend shows: a built-in 2-D regression is drawn as a map of its value ('map')
+  views.dataset.task = data && valueMap(data) ? 'map' : (data?.task ?? '');
+  data && data.x[0].length === 2 && data.task === 'regression' ? 'map' : (data?.task ?? '');
+  views.dataset.test = String(setup.testRows.length > 0);
   latest = null;
   summary.textContent = setup.summary;
   showWarnings(setup.warnings);
@@ -205,12 +283,11 @@ function draw(): void {
       showNumber(text, value, '');
     return;
   }
-  if (data.x[0].length === 1) drawFit(fitCanvas, data, snap.gridX, snap.grid);
-  else {
-    const view = mapView(data, snap.grid);
-    drawRegions(fitCanvas, view.data, view.grid, snap.gridSide);
-  }
-  drawLossCurve(lossCanvas, snap.curve);
+  drawData(data, snap);
+  drawLossCurve(lossCanvas, snap.curve, snap.testCurve);
+  // the diagram only when the worker sent a new one (at most every 250 ms), or the page was resized
+  if (snap.diagram || resized) diagram.draw(snap.diagram);
+  resized = false;
   epochText.textContent = String(snap.epoch);
   showNumber(lossText, snap.epoch > 0 ? snap.loss : Number.NaN, 'loss');
   showNumber(testLossText, snap.testLoss, 'loss');
@@ -218,28 +295,6 @@ function draw(): void {
   if (Number.isFinite(snap.speed))
     speedText.textContent = `${Math.round(snap.speed).toLocaleString('en')} epochs/s`;
   if (snap.diverged) say(snap.diverged);
-}
-
-/**
- * What the 2-D map shows: the points (the test points only with Show test data), and the values as
- * the map's 0…1 scale reads them: a 2-D regression's −1…1 targets and predictions mapped onto it;
- * with Discretize output, each cell the class (or the sign) it falls on.
- */
-function mapView(all: Dataset, grid: Float64Array): { data: Dataset; grid: Float64Array } {
-  const regression = all.task === 'regression';
-  const toScale = (v: number) => (regression ? (v + 1) / 2 : v);
-  const held = new Set(state.showTest ? [] : testRows);
-  const rows = all.x.map((_, i) => i).filter((i) => !held.has(i));
-  const data = {
-    ...all,
-    x: rows.map((i) => all.x[i]),
-    y: rows.map((i) => [toScale(all.y[i][0])]),
-  };
-  const shown = grid.map((v) => {
-    const p = toScale(v);
-    return state.discretize ? (p > 0.5 ? 1 : 0) : p;
-  });
-  return { data, grid: shown };
 }
 
 /** A readout: the number in its data-value (for tests), shown as a loss (1.234e-3) or a percentage; '–' for NaN. */
@@ -258,6 +313,7 @@ function frame(): void {
     needsDraw = false;
     draw();
     if (latest) worker.postMessage({ type: 'drawn' } satisfies Command);
+    explainer.renew();
     const settled = latest === null ? data === null : latest.seq === sent;
     document.body.dataset.settled = String(settled);
     if (settled) document.body.dataset.ready = 'true';
@@ -290,6 +346,7 @@ for (const tool of ['doctor', 'gradcheck', 'export'] as const) {
 window.addEventListener('hashchange', () => loadHash());
 window.addEventListener('resize', () => {
   needsDraw = true;
+  resized = true;
 });
 
 /** A doctor fix: the new settings shown, written to the URL, and a new run. */
@@ -303,17 +360,23 @@ function applyChange(change: Partial<PlaygroundState>, params?: number[]): void 
 /** A model file chosen or dropped: the worker reads it; its answer starts a run from its weights. */
 async function importFile(file: File): Promise<void> {
   setRunning(false);
+  if (isCsvFile(file)) {
+    command({ type: 'csv', text: await file.text(), name: file.name });
+    return;
+  }
+  csvView.leave();
   command({ type: 'import', text: await file.text(), name: file.name, state: { ...state } });
 }
 
-$<HTMLInputElement>('import').addEventListener('change', (event) => {
-  const input = event.target as HTMLInputElement;
-  const file = input.files?.[0];
-  if (file)
-    void importFile(file).finally(() => {
-      input.value = '';
-    });
-});
+for (const id of ['import', 'csv-file'])
+  $<HTMLInputElement>(id).addEventListener('change', (event) => {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (file)
+      void importFile(file).finally(() => {
+        input.value = '';
+      });
+  });
 document.addEventListener('dragover', (event) => {
   event.preventDefault();
   document.body.classList.add('dropping');
@@ -346,9 +409,14 @@ worker.onmessage = (event: MessageEvent<Report>) => {
   const report = event.data;
   if (report.type === 'ready') {
     showKernels(report);
+    // the choices come from the worker's library: the controls are built once they are known
+    setLibraryNames(report.names);
+    buildControls();
     loadHash();
     requestAnimationFrame(frame);
   } else if (report.type === 'setup') onSetup(report);
+  else if (report.type === 'explain') explainer.show(report);
+  else if (report.type === 'csv') csvView.show(report);
   else if (report.type === 'tool' && report.tool === 'import') {
     if (report.error) say(report.error);
     else if (report.state) applyChange(report.state, report.params);
@@ -359,9 +427,18 @@ worker.onmessage = (event: MessageEvent<Report>) => {
 };
 worker.onerror = (event) => say(`the training worker failed: ${event.message}`);
 
-buildControls();
 setRunning(false);
 // for tests and the console: the snapshot on screen (grid predictions as the page drew them)
 Object.assign(globalThis, { playgroundSnapshot: () => latest });
-// for tests: the points of the current run (Setup.data) and which of them are held out
-Object.assign(globalThis, { playgroundData: () => ({ data, testRows }) });
+// for tests: the points of the current run (Setup.data) and which of them are held out; where data
+// row `row` is drawn on the fit canvas (CSS pixels from its top left corner)
+Object.assign(globalThis, {
+  playgroundData: () => ({ data, testRows: [...testRows] }),
+  playgroundTestRows: () => [...testRows],
+  playgroundPointAt: (row: number) => {
+    if (!data || !data.x[row]) return null;
+    const f = plotFrame(fitCanvas.clientWidth, fitCanvas.clientHeight, data);
+    const [a, b] = data.x[row];
+    return { x: f.px(a), y: f.py(b === undefined ? data.y[row][0] : b) };
+  },
+});

@@ -2,7 +2,6 @@
 // hash (`#dataset=xor&layers=8,8&…`), so any run can be shared — as TensorFlow Playground does
 // (tensorflow/playground src/state.ts). No DOM here: the table is read by main.ts and by the tests.
 
-import { activationNames, lossNames, optimizerNames } from '../src/index.js';
 import { datasetNames } from './datasets.js';
 import { featureNames } from './features.js';
 
@@ -68,7 +67,24 @@ export interface Field {
 export const MAX_HIDDEN_LAYERS = 6;
 export const MAX_LAYER_SIZE = 256;
 
-const hiddenActivations = () => activationNames.filter((a) => a !== 'softmax');
+/** The library's names the choice fields offer. */
+export interface LibraryNames {
+  activations: readonly string[];
+  losses: readonly string[];
+  optimizers: readonly string[];
+}
+
+/**
+ * Empty until set: from the library by web/library-names.ts (the worker, Node), on the page from the
+ * worker's `ready` message, so the page's bundle carries none of the library's kernels for them.
+ */
+const library: LibraryNames = { activations: [], losses: [], optimizers: [] };
+
+export function setLibraryNames(names: LibraryNames): void {
+  Object.assign(library, names);
+}
+
+const hiddenActivations = () => library.activations.filter((a) => a !== 'softmax');
 
 export const fields: readonly Field[] = [
   { key: 'dataset', label: 'Data', kind: 'choice', choices: () => datasetNames },
@@ -85,9 +101,9 @@ export const fields: readonly Field[] = [
     choices: hiddenActivations,
     maxItems: MAX_HIDDEN_LAYERS,
   },
-  { key: 'output', label: 'Output', kind: 'choice', choices: () => ['auto', ...activationNames] },
-  { key: 'loss', label: 'Loss', kind: 'choice', choices: () => ['auto', ...lossNames] },
-  { key: 'optimizer', label: 'Optimizer', kind: 'choice', choices: () => optimizerNames },
+  { key: 'output', label: 'Output', kind: 'choice', choices: () => ['auto', ...library.activations] },
+  { key: 'loss', label: 'Loss', kind: 'choice', choices: () => ['auto', ...library.losses] },
+  { key: 'optimizer', label: 'Optimizer', kind: 'choice', choices: () => library.optimizers },
   { key: 'learningRate', label: 'Learning rate', kind: 'number', min: 0, max: 10, positive: true },
   { key: 'batchSize', label: 'Batch size', kind: 'number', min: 0, max: 10_000, integer: true },
   { key: 'weightDecay', label: 'L2 λ', kind: 'number', min: 0, max: 100 },

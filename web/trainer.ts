@@ -44,21 +44,26 @@ export class Trainer {
   readonly features: readonly string[];
   /** the raw inputs per point: 1 (x1) or 2 (x1, x2) */
   readonly dims: number;
-  private readonly featureList: ReturnType<typeof usableFeatures>;
+  /** null: the raw inputs are the network's (a CSV file) */
+  private readonly featureList: ReturnType<typeof usableFeatures> | null;
   /** mini-batch sums of the epoch in progress: cost·rows and rows (several batches per epoch only) */
   private epochSums = [0, 0];
 
   /** Throws the library's OptionError / ShapeError / DataError for settings that do not fit together. */
+  /** `data`: train on these rows (a user's CSV file) instead of state.dataset's */
   constructor(
     readonly state: PlaygroundState,
     historyCapacity?: number,
+    data?: Dataset,
   ) {
     this.history = new LossHistory(historyCapacity);
     const dataSeed = state.dataSeed || state.seed;
-    this.data = makeDataset(state.dataset as DatasetName, dataSeed, state.noise);
+    this.data = data ?? makeDataset(state.dataset as DatasetName, dataSeed, state.noise);
     this.dims = this.data.x[0].length;
-    this.featureList = usableFeatures(state.features, this.dims);
-    this.features = this.featureList.map((f) => f.name);
+    // a CSV file's encoded columns go in as they are; the features are those of the 1-D and 2-D sets
+    this.featureList = this.data.name === 'csv' ? null : usableFeatures(state.features, this.dims);
+    this.features =
+      this.featureList?.map((f) => f.name) ?? Array.from({ length: this.dims }, (_, i) => `x${i + 1}`);
     const loss = (
       state.loss === 'auto' ? (this.data.task === 'regression' ? 'mse' : 'binaryCrossEntropy') : state.loss
     ) as LossSpec;
@@ -100,8 +105,9 @@ export class Trainer {
 
   /** raw[M×dims] (points, as the datasets and the plots' grids hold them) → the network's inputs [M×features]. */
   inputsOf(raw: Matrix): Matrix {
-    const identity = this.features.length === this.dims && this.features.every((f, i) => f === `x${i + 1}`);
-    return identity ? raw : featureMatrix(raw, this.featureList);
+    const list = this.featureList;
+    const identity = !list || (list.length === this.dims && list.every((f, i) => f.name === `x${i + 1}`));
+    return identity ? raw : featureMatrix(raw, list);
   }
 
   /** Whether training has ended: diverged, or L-BFGS converged. */

@@ -3,8 +3,15 @@
 // snapshot (loss curve, grid predictions) whenever the page has drawn the previous one. The page's
 // main thread never trains, so any allowed network leaves it free to draw and answer clicks.
 
-import { DataError, ScratchnetError, kernels, type Matrix } from '../src/index.js';
+import { DataError, ScratchnetError, kernels, zeros, type Matrix, type Table } from '../src/index.js';
 import type { Command, Order, Report, Snapshot } from './protocol.js';
+import { explainPoint } from './attribution.js';
+import { csvDataset, readCsv } from './csv-data.js';
+import { featureLabel } from './features.js';
+import { SampledHistory } from './history.js';
+import { libraryNames } from './library-names.js';
+import { setLibraryNames } from './state.js';
+import { diagramOf, diagramSide } from './neurons.js';
 import { doctorFindings, exportModel, gradientCheck, importModel } from './tools.js';
 import { Trainer } from './trainer.js';
 
@@ -21,6 +28,12 @@ interface Run {
   inputs: Matrix;
   side: number;
   pred: Float64Array;
+  /** the test loss at each snapshot (none without test rows) */
+  testCurve: SampledHistory;
+  /** the network diagram's coarse grid, and when it was last computed (ms) */
+  diagramGrid: Matrix;
+  diagramSide: number;
+  diagramAt: number;
 }
 
 let run: Run | null = null;
@@ -65,13 +78,24 @@ function reset(command: Extract<Order, { type: 'reset' }>): void {
   running = false;
   run = null;
   try {
-    const trainer = new Trainer(command.state);
+    const { trainer, inputNames, targetName, note } = makeTrainer(command);
     if (command.params) loadWeights(trainer, command.params);
     const params = trainer.network.params.length;
     const side =
-      trainer.dims === 1 ? GRID_1D : Math.max(16, Math.min(60, Math.floor(Math.sqrt(MAP_BUDGET / params))));
-    const grid = trainer.makeGrid(side);
-    run = { trainer, grid, inputs: trainer.inputsOf(grid), side, pred: new Float64Array(grid.rows) };
+      trainer.dims === 1 ? GRID_1D : Math.max(16, Math.min(80, Math.floor(Math.sqrt(MAP_BUDGET / params))));
+    const grid = gridFor(trainer, side);
+    const dSide = diagramSide(trainer.dims, params);
+    run = {
+      trainer,
+      grid,
+      inputs: trainer.inputsOf(grid),
+      side,
+      pred: new Float64Array(grid.rows),
+      testCurve: new SampledHistory(),
+      diagramGrid: trainer.inputsOf(gridFor(trainer, dSide)),
+      diagramSide: dSide,
+      diagramAt: Number.NEGATIVE_INFINITY,
+    };
     const { data, network } = trainer;
     post({
       type: 'setup',
@@ -83,6 +107,9 @@ function reset(command: Extract<Order, { type: 'reset' }>): void {
       warnings: [...network.warnings],
       features: [...trainer.features],
       testRows: trainer.test?.rows ?? [],
+      inputNames,
+      targetName,
+      note,
     });
   } catch (e) {
     const error = e instanceof ScratchnetError ? `${e.name}: ${e.message}` : String(e);
@@ -96,7 +123,52 @@ function reset(command: Extract<Order, { type: 'reset' }>): void {
       warnings: [],
       features: [],
       testRows: [],
+      inputNames: [],
+      targetName: '',
+      note: '',
     });
+  }
+}
+
+/** the CSV file last read (web/csv-data.ts), for resets that train on it */
+let csv: Table | null = null;
+
+/** The run's trainer: on the state's dataset, or on the CSV file's columns the reset names. */
+function makeTrainer(command: Extract<Order, { type: 'reset' }>): {
+  trainer: Trainer;
+  inputNames: string[];
+  targetName: string;
+  note: string;
+} {
+  if (!command.csv) {
+    const trainer = new Trainer(command.state);
+    const inputNames = trainer.features.map(featureLabel);
+    return { trainer, inputNames, targetName: trainer.data.task === 'regression' ? 'y' : 'class', note: '' };
+  }
+  if (!csv) throw new DataError('no CSV file loaded', 'data');
+  const { data, inputNames, note } = csvDataset(csv, command.csv.target, command.csv.features);
+  return {
+    trainer: new Trainer(command.state, undefined, data),
+    inputNames,
+    targetName: command.csv.target,
+    note,
+  };
+}
+
+/** The plot's grid (makeGrid, raw points) for one or two raw inputs; beyond two there is no plot: one dummy point. */
+function gridFor(trainer: Trainer, side: number): Matrix {
+  return trainer.dims <= 2 ? trainer.makeGrid(side) : zeros(1, trainer.dims);
+}
+
+/** Reads a CSV file: its columns for the page to choose from, or the library's error. */
+function readCsvFile(text: string, name: string): void {
+  try {
+    const read = readCsv(text, name);
+    csv = read.table;
+    post({ type: 'csv', name, rows: read.table.rows.length, columns: read.columns, error: '' });
+  } catch (e) {
+    const error = e instanceof ScratchnetError ? `${e.name}: ${e.message}` : String(e);
+    post({ type: 'csv', name, rows: 0, columns: [], error });
   }
 }
 
@@ -111,6 +183,17 @@ function loadWeights(trainer: Trainer, params: number[]): void {
   network.params.set(params);
 }
 
+/** the diagram is renewed at most this often while training runs (ms) */
+const DIAGRAM_MS = 250;
+
+/** The network diagram when it is due (always when paused: every step shows), else null. */
+function newDiagram(r: Run): ReturnType<typeof diagramOf> | null {
+  const now = performance.now();
+  if (running && now - r.diagramAt < DIAGRAM_MS) return null;
+  r.diagramAt = now;
+  return diagramOf(r.trainer, r.diagramGrid, r.diagramSide);
+}
+
 /** Predicts the grid and posts a snapshot of the run. */
 function send(): void {
   if (!run) return;
@@ -121,6 +204,9 @@ function send(): void {
   trainedMs = 0;
   const h = trainer.history;
   const test = trainer.testMetrics();
+  if (trainer.test && Number.isFinite(test.loss)) run.testCurve.push(trainer.epoch, test.loss);
+  const tc = run.testCurve;
+  const diagram = newDiagram(run);
   const snapshot: Snapshot = {
     type: 'snapshot',
     seq,
@@ -135,6 +221,12 @@ function send(): void {
       length: h.length,
       epochs: h.epochs,
     },
+    testCurve: {
+      epochs: tc.epochs.slice(0, tc.length),
+      values: tc.values.slice(0, tc.length),
+      length: tc.length,
+    },
+    diagram,
     grid: pred.slice(),
     gridX: trainer.dims === 1 ? Float64Array.from(grid.data) : new Float64Array(0),
     gridSide: side,
@@ -147,6 +239,8 @@ function send(): void {
     snapshot.curve.high.buffer,
     snapshot.grid.buffer,
     snapshot.gridX.buffer,
+    snapshot.testCurve.epochs.buffer,
+    snapshot.testCurve.values.buffer,
   ]);
 }
 
@@ -157,6 +251,11 @@ function handle(command: Command): void {
     if (trainedMs >= 2 * predictMs) send();
     return;
   }
+  if (command.type === 'explain') {
+    // answered at once, between slices; training goes on
+    if (run) post(explainPoint(run.trainer, command));
+    return;
+  }
   seq = command.seq;
   if (command.type === 'reset') reset(command);
   else if (command.type === 'step') {
@@ -165,7 +264,8 @@ function handle(command: Command): void {
   } else if (command.type === 'run') {
     running = command.on && run !== null && run.trainer.diverged === null;
     speed = { epochs: 0, since: performance.now(), value: Number.NaN };
-  } else if (command.type === 'import') {
+  } else if (command.type === 'csv') readCsvFile(command.text, command.name);
+  else if (command.type === 'import') {
     try {
       post({
         type: 'tool',
@@ -205,6 +305,7 @@ function tool(name: 'doctor' | 'gradcheck' | 'export'): void {
 
 /** Which kernels run: the WebAssembly ones compile asynchronously; commands wait for them. */
 async function start(): Promise<void> {
+  setLibraryNames(libraryNames); // the state table's choices, for the tools' fromHash
   let note = '';
   try {
     await kernels.wasmReady;
@@ -212,7 +313,7 @@ async function start(): Promise<void> {
     note = `WebAssembly failed: ${(e as Error).message}`;
   }
   note ||= kernels.wasmFailure() ?? '';
-  post({ type: 'ready', backend: kernels.kernelBackend(), note });
+  post({ type: 'ready', backend: kernels.kernelBackend(), note, names: libraryNames });
   addEventListener('message', (event: MessageEvent<Command>) => handle(event.data));
 }
 
