@@ -46,10 +46,16 @@ describe('playground worker in Chromium', () => {
       labels.push((await page.textContent('#start')) ?? '');
     }
     const seconds = (Date.now() - start) / 1000;
-    const { frames, latencies } = await page.evaluate(() => {
-      const w = window as unknown as { frames: number; latencies: number[] };
-      return { frames: w.frames, latencies: w.latencies };
-    });
+    const frames = await page.evaluate(() => (window as unknown as { frames: number }).frames);
+    // the last click's frame may still be ahead: wait for it (a click never answered fails here)
+    await page.waitForFunction(
+      () => (window as unknown as { latencies: number[] }).latencies.length >= 10,
+      null,
+      {
+        timeout: 5000,
+      },
+    );
+    const latencies = await page.evaluate(() => (window as unknown as { latencies: number[] }).latencies);
     const epoch = Number(await page.textContent('#epoch'));
     const fps = frames / seconds;
     console.log(
