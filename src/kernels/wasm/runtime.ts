@@ -1,7 +1,8 @@
-// The WebAssembly side at run time: one module (emitted by generate.ts at load), one memory, and a
+// The WebAssembly side at run time: one module (emitted by generate.ts on first use), one memory, and a
 // small allocator for the buffers that live in it. No .wasm file: the bytes are made here.
 //
-// Node compiles the module synchronously at import. Browsers refuse synchronous compilation of
+// Emitted and compiled on first use (wasmRuntime(), or awaiting wasmReady); Node compiles it
+// synchronously then. Browsers refuse synchronous compilation of
 // modules over 4 KB on the main thread, so there the compile falls back to an asynchronous one and
 // the JavaScript kernels run until `wasmReady` resolves. SIMD128 is validated by Node 20 and current
 // browsers without flags; where it is missing, compilation fails and the JavaScript kernels stay.
@@ -193,15 +194,33 @@ function start(): Promise<boolean> {
     );
 }
 
-/** Resolves to true once the WebAssembly kernels are usable (false when this runtime cannot run them). */
-export const wasmReady: Promise<boolean> = start();
+/**
+ * The kernels are emitted and compiled on first use, not at import: a program that never trains or
+ * predicts (a CLI command refusing a bad file, --help) does not pay their ~30 MB of compilation.
+ */
+let started: Promise<boolean> | null = null;
+function ensureStarted(): Promise<boolean> {
+  started ??= start();
+  return started;
+}
 
-/** The runtime, or null while compiling / when unavailable. */
+/**
+ * Resolves to true once the WebAssembly kernels are usable (false when this runtime cannot run them);
+ * awaiting it starts their compilation if nothing has yet.
+ */
+export const wasmReady: PromiseLike<boolean> = {
+  // biome-ignore lint/suspicious/noThenProperty: a lazily started promise
+  then: (onFulfilled, onRejected) => ensureStarted().then(onFulfilled, onRejected),
+};
+
+/** The runtime, or null while compiling / when unavailable (the first call starts the compilation). */
 export function wasmRuntime(): WasmRuntime | null {
+  if (!started) void ensureStarted();
   return runtime;
 }
 
 /** Why the WebAssembly kernels are unavailable (null when they are available or still compiling). */
 export function wasmFailure(): string | null {
+  if (!started) void ensureStarted();
   return failure;
 }
