@@ -49,6 +49,14 @@ test('scalingWarnings: a huge cell and a dominating cell are named; ordinary and
   assert.match(scalingWarnings(toMatrix(rows(20, (i) => [1e12 + (i % 3)])))[0], /column 1: .*last digits/);
 });
 
+test('scalingWarnings: a two-valued column (a one-hot indicator) with one rare row is not warned about; three values are', () => {
+  assert.deepEqual(scalingWarnings(toMatrix(rows(50, (i) => [i === 7 ? 1 : 0]))), []);
+  assert.match(
+    scalingWarnings(toMatrix(rows(50, (i) => [i === 7 ? 100 : i % 2])))[0],
+    /column 1: one cell, 100/,
+  );
+});
+
 test('CLI: a 1e300 cell gives a warning naming the column, and the run finishes with finite metrics', () => {
   const dir = scratchDir();
   const line = (i: number) =>

@@ -4,7 +4,9 @@
 //     (|mean| > 1e9 · std: the differences sit in the last few of float64's ~16 digits) that z-scores
 //     carry little of the column's information;
 //   - one cell dominates the spread: a single row's squared deviation is more than 90% of the column's
-//     sum of squares (with ≥ 10 rows), so every other row standardizes to nearly the same value.
+//     sum of squares (with ≥ 10 rows), so every other row standardizes to nearly the same value. Not for
+//     a column of two values (a one-hot indicator, a flag): one row of a rare category is what such a
+//     column holds, not an outlier (a text column with many rare values is warned about by the encoder).
 
 import type { Matrix } from '../matrix.js';
 import { columnStats } from './scaling.js';
@@ -34,8 +36,10 @@ function columnProblem(x: Matrix, c: number, mean: number, std: number): string 
   let total = 0;
   let largest = 0;
   let largestRow = 0;
+  const values = new Set<number>();
   for (let r = 0; r < x.rows; r++) {
     const v = x.data[r * x.cols + c];
+    if (values.size <= 2) values.add(v);
     if (Math.abs(v) > big) [big, bigRow] = [Math.abs(v), r];
     const d = ((v - mean) / std) ** 2;
     total += d;
@@ -46,7 +50,13 @@ function columnProblem(x: Matrix, c: number, mean: number, std: number): string 
     return `holds ${cell(bigRow)}, a magnitude at which standardizing (and float arithmetic) loses the other rows' differences; rescale the column (e.g. a log) or remove the cell`;
   if (total > 0 && Math.abs(mean) > scalingWarningRule.meanOverStd * std)
     return `its values (mean ${mean.toPrecision(6)}) differ only by ${std.toPrecision(3)}, in their last digits: standardizing keeps little; subtract an offset first`;
-  if (x.rows >= scalingWarningRule.minRows && total > 0 && largest > scalingWarningRule.oneCellShare * total)
+  const twoValued = values.size <= 2;
+  if (
+    x.rows >= scalingWarningRule.minRows &&
+    !twoValued &&
+    total > 0 &&
+    largest > scalingWarningRule.oneCellShare * total
+  )
     return `one cell, ${cell(largestRow)}, makes up ${Math.round((100 * largest) / total)}% of the column's spread, so the other rows standardize to nearly the same value; check it, clip it or remove the row`;
   return null;
 }
