@@ -6,6 +6,7 @@
 // worse than a linear model, and one tanh layer of 64 at two.
 // Weight decay λ is scikit-learn MLP's alpha (README: Penalties), so the decades follow its grid.
 
+import { rowClasses } from './holdout.js';
 import type { Task } from '../data/task.js';
 import { Random } from '../random.js';
 import type { Matrix } from '../matrix.js';
@@ -114,19 +115,9 @@ export function candidateCost(c: Candidate, rows: number, inputs: number, output
   );
 }
 
-/** The class of each row (argmax of one-hot, 0/1 of one column), or all 0 for regression. */
+/** The class of each row (holdout.ts's rowClasses), or all 0 for regression. */
 function strata(y: Matrix, task: Task): Int32Array {
-  const out = new Int32Array(y.rows);
-  if (task === 'regression') return out;
-  for (let r = 0; r < y.rows; r++) {
-    if (y.cols === 1) out[r] = y.data[r] >= 0.5 ? 1 : 0;
-    else {
-      let best = 0;
-      for (let c = 1; c < y.cols; c++) if (y.data[r * y.cols + c] > y.data[r * y.cols + best]) best = c;
-      out[r] = best;
-    }
-  }
-  return out;
+  return task === 'regression' ? new Int32Array(y.rows) : rowClasses(y);
 }
 
 /**

@@ -20,7 +20,7 @@ export function defaultValidationSplit(rows: number): number {
 }
 
 /** The class of each row: the largest column of one-hot targets, or 0/1 for one column. */
-function rowClasses(y: Matrix): Int32Array {
+export function rowClasses(y: Matrix): Int32Array {
   const classes = new Int32Array(y.rows);
   for (let r = 0; r < y.rows; r++) {
     if (y.cols === 1) classes[r] = y.data[r] >= 0.5 ? 1 : 0;

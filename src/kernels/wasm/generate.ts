@@ -448,13 +448,7 @@ export function columnSums(p: Precision): FunctionBuilder {
   const { OUT, A, R, C } = f.arg;
   const [c, r, pa, CB] = f.localsOf(i32, 4);
   f.shl(C, p.shift).set(CB);
-  const band = (vectors: number, width: Width) => {
-    const step = width === 'vector' ? p.lanes * p.size : p.size;
-    const acc = e.locals(width, vectors);
-    for (const a of acc) {
-      e.constant(width, 0);
-      f.set(a);
-    }
+  columnBands(f, e, p, { c, C, OUT }, (acc, width, step) => {
     f.get(A).shl(c, p.shift).emit(op.i32Add).set(pa);
     f.upTo(r, R, () => {
       acc.forEach((a, j) => {
@@ -464,6 +458,31 @@ export function columnSums(p: Precision): FunctionBuilder {
       });
       f.advance(pa, CB);
     });
+  });
+  return f;
+}
+
+/**
+ * The column sweep of column_sums and act_backward_sums: bands of four vectors, one vector, then
+ * single columns; each band's accumulators start at 0, `rows` sums the rows into them (`step`: bytes
+ * between accumulators' columns), and they are stored at OUT[c…].
+ */
+function columnBands(
+  f: FunctionBuilder,
+  e: Emit,
+  p: Precision,
+  at: { c: number; C: number; OUT: number },
+  rows: (acc: number[], width: Width, step: number) => void,
+): void {
+  const { c, C, OUT } = at;
+  const band = (vectors: number, width: Width) => {
+    const step = width === 'vector' ? p.lanes * p.size : p.size;
+    const acc = e.locals(width, vectors);
+    for (const a of acc) {
+      e.constant(width, 0);
+      f.set(a);
+    }
+    rows(acc, width, step);
     acc.forEach((a, j) => {
       f.get(OUT).shl(c, p.shift).emit(op.i32Add).get(a);
       e.store(width, j * step);
@@ -475,7 +494,6 @@ export function columnSums(p: Precision): FunctionBuilder {
     [4 * p.lanes, p.lanes, 1],
     (_, i) => band(i === 0 ? 4 : 1, i === 2 ? 'scalar' : 'vector'),
   );
-  return f;
 }
 
 /**
@@ -497,13 +515,7 @@ export function activationBackwardSums(p: Precision, activation: BackwardActivat
   const dA = e.localPair();
   const dZ = e.localPair();
   f.shl(C, p.shift).set(CB);
-  const band = (vectors: number, width: Width) => {
-    const step = width === 'vector' ? p.lanes * p.size : p.size;
-    const acc = e.locals(width, vectors);
-    for (const a of acc) {
-      e.constant(width, 0);
-      f.set(a);
-    }
+  columnBands(f, e, p, { c, C, OUT: DBIAS }, (acc, width, step) => {
     f.shl(c, p.shift).set(at);
     f.upTo(r, R, () => {
       acc.forEach((sum, j) => {
@@ -523,17 +535,7 @@ export function activationBackwardSums(p: Precision, activation: BackwardActivat
       });
       f.advance(at, CB);
     });
-    acc.forEach((a, j) => {
-      f.get(DBIAS).shl(c, p.shift).emit(op.i32Add).get(a);
-      e.store(width, j * step);
-    });
-  };
-  f.sweep(
-    c,
-    () => f.get(C),
-    [4 * p.lanes, p.lanes, 1],
-    (_, i) => band(i === 0 ? 4 : 1, i === 2 ? 'scalar' : 'vector'),
-  );
+  });
   return f;
 }
 
