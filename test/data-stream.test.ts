@@ -1,7 +1,6 @@
 // The streaming CSV reader against parseCsv: chunk ends inside quotes, CRLF pairs and multi-byte UTF-8
 // (tiny chunks), the same errors, the same encodings; predict's memory bounded in the file's length.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -17,7 +16,8 @@ import {
   type CsvStreamOptions,
   type DataTable,
 } from '../src/index.js';
-import { cliPath, scratchDir, scratchnet } from './fixtures/cli.js';
+import { scratchDir, scratchnet } from './fixtures/cli.js';
+import { peakRssMB } from './scale-measure.js';
 
 /** A ByteSource over bytes, `size` bytes per read. */
 const bytesOf = (bytes: Uint8Array, size: number) => (): ByteSource => {
@@ -157,21 +157,10 @@ function predictRss(dir: string, rows: number): number {
   for (let r = 0; r < rows; r++)
     lines.push(`${Array.from({ length: 9 }, (_, j) => ((r * 7 + j * 13) % 101) / 10).join(',')},${r % 5}`);
   writeFileSync(data, `${lines.join('\n')}\n`);
-  const script = [
-    `const { main } = await import(${JSON.stringify(cliPath.replace(/main\.js$/, 'run.js'))});`,
-    `process.exitCode = await main([process.execPath, 'scratchnet', 'predict', '--model', 'model.json', '--data', ${JSON.stringify(data)}, '--out', 'out.csv']);`,
-    "process.stderr.write('maxRSS ' + process.resourceUsage().maxRSS + '\\n');",
-  ].join('\n');
-  const r = spawnSync(
-    process.execPath,
-    ['--max-old-space-size=48', '--max-semi-space-size=2', '--input-type=module', '-e', script],
-    {
-      cwd: dir,
-      encoding: 'utf8',
-    },
-  );
-  assert.equal(r.status, 0, r.stderr);
-  return Number(/maxRSS (\d+)/.exec(r.stderr)?.[1]) / 1024;
+  return peakRssMB(['predict', '--model', 'model.json', '--data', data, '--out', 'out.csv'], dir, [
+    '--max-old-space-size=48',
+    '--max-semi-space-size=2',
+  ]);
 }
 
 // The child runs with a 48 MB old space (a whole-file predict of 120k rows would not fit) and small

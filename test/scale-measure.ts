@@ -1,6 +1,6 @@
 // Runs the CLI in a child that measures itself: main()'s wall time and CPU time (start-up excluded)
 // and the peak RSS of the whole child, for the scale tests. (Not a test file itself.)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cliPath } from './fixtures/cli.js';
 
 export interface Measured {
@@ -48,4 +48,22 @@ export function measuredScratchnet(args: string[], cwd: string): Promise<Measure
       });
     });
   });
+}
+
+/**
+ * The peak RSS in MB of `scratchnet ...args` run in a child with V8 flags `nodeFlags` (e.g. small young
+ * generations, so that the peak follows what the child keeps rather than when V8 collects). Synchronous.
+ */
+export function peakRssMB(args: string[], cwd: string, nodeFlags: string[] = []): number {
+  const script = [
+    `const { main } = await import(${JSON.stringify(runJs)});`,
+    `process.exitCode = await main([process.execPath, 'scratchnet'].concat(${JSON.stringify(args)}));`,
+    "process.stderr.write('maxRSS ' + process.resourceUsage().maxRSS + '\\n');",
+  ].join('\n');
+  const r = spawnSync(process.execPath, [...nodeFlags, '--input-type=module', '-e', script], {
+    cwd,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`scratchnet ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return Number(/maxRSS (\d+)/.exec(r.stderr)?.[1]) / 1024;
 }

@@ -2,11 +2,11 @@
 // the linear reference) runs in row blocks, so more rows cost their data, not rows × hidden units.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cliPath, scratchDir } from './fixtures/cli.js';
+import { scratchDir } from './fixtures/cli.js';
+import { peakRssMB } from './scale-measure.js';
 
 /** The peak RSS in MB of `scratchnet train` (1 epoch, default network) on `rows` rows of 10 numeric columns. */
 function trainRss(dir: string, rows: number): number {
@@ -29,18 +29,8 @@ function trainRss(dir: string, rows: number): number {
     '--progress',
     'quiet',
   ];
-  const script = [
-    `const { main } = await import(${JSON.stringify(cliPath.replace(/main\.js$/, 'run.js'))});`,
-    `process.exitCode = await main([process.execPath, 'scratchnet'].concat(${JSON.stringify(args)}, ['--out', 'm${rows}.json']));`,
-    "process.stderr.write('maxRSS ' + process.resourceUsage().maxRSS + '\\n');",
-  ].join('\n');
   // small young generations, so that the peak follows what the child keeps rather than when V8 collects
-  const r = spawnSync(process.execPath, ['--max-semi-space-size=2', '--input-type=module', '-e', script], {
-    cwd: dir,
-    encoding: 'utf8',
-  });
-  assert.equal(r.status, 0, r.stderr);
-  return Number(/maxRSS (\d+)/.exec(r.stderr)?.[1]) / 1024;
+  return peakRssMB([...args, '--out', `m${rows}.json`], dir, ['--max-semi-space-size=2']);
 }
 
 // 100k more rows hold ≈ 60 MB of data and its copies (file cells, inputs, held-out split, scaled);
