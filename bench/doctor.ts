@@ -18,10 +18,9 @@ import {
   getLoss,
   type DoctorOptions,
   type DoctorReport,
-  type Layer,
-  type Matrix,
   type NetworkOptions,
 } from '../src/index.js';
+import { SignBugDense } from './sign-bug-layer.js';
 
 interface Case {
   name: string;
@@ -177,45 +176,10 @@ const scaledInit =
     }
   };
 
-/** A dense layer whose weight gradient has the wrong sign (a user-written layer with a bug). */
-class FlippedDense implements Layer {
-  readonly type = 'flippedDense';
-  readonly inner: Dense;
-  constructor(inputs: number, outputs: number, random: Random) {
-    this.inner = new Dense(inputs, outputs, random, { activation: 'tanh' });
-  }
-  get inputSize() {
-    return this.inner.inputSize;
-  }
-  get outputSize() {
-    return this.inner.outputSize;
-  }
-  get parameters() {
-    return this.inner.parameters;
-  }
-  get activation() {
-    return this.inner.activation;
-  }
-  forward(input: Matrix) {
-    return this.inner.forward(input);
-  }
-  backward(dOutput: Matrix, inputGradient: boolean) {
-    const d = this.inner.backward(dOutput, inputGradient);
-    for (let i = 0; i < this.inner.weight.grad.length; i++) this.inner.weight.grad[i] *= -1;
-    return d;
-  }
-  config() {
-    return { type: this.type };
-  }
-  toString() {
-    return `FlippedDense(${this.inputSize} → ${this.outputSize})`;
-  }
-}
-
 function userWrittenCases(): Case[] {
   const data = wave(80, -1, 1, (v) => Math.sin(3 * v));
   const random = new Random(1);
-  const layers = [new FlippedDense(1, 16, random), new Dense(16, 1, random)];
+  const layers = [new SignBugDense(1, 16, random), new Dense(16, 1, random)];
   const mse = getLoss('mse');
   const flippedLoss = {
     ...mse,

@@ -15,10 +15,10 @@ import {
   type DoctorOptions,
   type DoctorReport,
   type Finding,
-  type Layer,
   type Matrix,
   type NetworkOptions,
 } from '../src/index.js';
+import { SignBugDense } from '../bench/sign-bug-layer.js';
 
 interface Setup {
   net: NetworkOptions & { layers: number[] };
@@ -388,42 +388,6 @@ test('rule 8 overfitting: 12 noisy points, a wide network and validation data â†
   const final = net.computeLoss(VX, VY, { data: true, penalties: false }).data;
   assert.ok(best * 10 <= final, `validation loss at the end ${final}, at the best epoch ${best}`);
 });
-
-/** A dense layer with the seed-style bug of a flipped weight-gradient sign (a user-written layer). */
-class SignBugDense implements Layer {
-  readonly type = 'signBugDense';
-  readonly inner: Dense;
-  constructor(inputs: number, outputs: number, random: Random) {
-    this.inner = new Dense(inputs, outputs, random, { activation: 'tanh' });
-  }
-  get inputSize() {
-    return this.inner.inputSize;
-  }
-  get outputSize() {
-    return this.inner.outputSize;
-  }
-  get parameters() {
-    return this.inner.parameters;
-  }
-  get activation() {
-    return this.inner.activation;
-  }
-  forward(input: Matrix) {
-    return this.inner.forward(input);
-  }
-  backward(dOutput: Matrix, inputGradient: boolean) {
-    const d = this.inner.backward(dOutput, inputGradient);
-    const g = this.inner.weight.grad;
-    for (let i = 0; i < g.length; i++) g[i] = -g[i];
-    return d;
-  }
-  config() {
-    return { type: this.type };
-  }
-  toString() {
-    return `SignBugDense(${this.inputSize} â†’ ${this.outputSize})`;
-  }
-}
 
 function layeredNet(buggy: boolean): Network {
   const random = new Random(1);
