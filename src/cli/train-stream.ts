@@ -239,14 +239,18 @@ function describe(
 ): void {
   const { target } = prepared.encoding;
   const n = (v: number) => v.toLocaleString('en-US');
+  const plural = (k: number, what: string) => `${n(k)} ${what}${k === 1 ? '' : 's'}`;
+  const held = prepared.validation
+    ? `${plural(prepared.validation.x.rows, 'row')} held out (row i when hash(seed, i) < ${settings.validationSplit?.toPrecision(3)})`
+    : 'no rows held out';
   log(
-    `training on ${prepared.rows === 0 ? 0 : n(prepared.trainRows)} rows in ${prepared.windows} window${prepared.windows === 1 ? '' : 's'} of ${n(window)}, ` +
-      `${prepared.inputNames.length} inputs → ${target.task} on ${target.columns.join(', ')}; ` +
-      `${prepared.validation ? `${n(prepared.validation.x.rows)} rows held out (row i when hash(seed, i) < ${settings.validationSplit?.toPrecision(3)})` : 'no rows held out'}`,
+    `training on ${plural(prepared.trainRows, 'row')} in ${plural(prepared.windows, 'window')} of ${n(window)}, ` +
+      `${plural(prepared.inputNames.length, 'input')} → ${target.task} on ${target.columns.join(', ')}; ${held}`,
   );
+  const { epochs, earlyStopping: es } = options;
   log(
-    `${options.optimizer.name}, batch ${options.batchSize}, up to ${options.epochs} epochs, seed ${settings.seed}` +
-      `${options.earlyStopping.enabled ? `, early stopping after ${options.earlyStopping.patience} epochs without improvement` : ''}`,
+    `${options.optimizer.name}, batch ${options.batchSize}, up to ${plural(epochs, 'epoch')}, seed ${settings.seed}` +
+      `${es.enabled ? `, early stopping after ${plural(es.patience, 'epoch')} without improvement` : ''}`,
   );
 }
 
