@@ -134,7 +134,7 @@ export function trainStream(flags: StreamFlags, command: Command, reason: string
   network.scaling = scalingOf(settings, network, prepared);
   const options = runOptions(settings, prepared, task === 'regression');
   describe(log, prepared, settings, options, file.window);
-  const progress = streamProgress(flags, options.epochs);
+  const progress = streamProgress(flags, options.epochs, prepared.windows);
   const history = trainInWindows(
     network,
     (train) => trainingPass(file, prepared, rule, (rows) => train(rows.x, rows.y)),
@@ -255,7 +255,11 @@ function describe(
 }
 
 /** Progress: a line per window (at most every 2 s) and per epoch; nothing when quiet. */
-function streamProgress(flags: StreamFlags, epochs: number): Pick<WindowRunOptions, 'onWindow' | 'onEpoch'> {
+function streamProgress(
+  flags: StreamFlags,
+  epochs: number,
+  windows: number,
+): Pick<WindowRunOptions, 'onWindow' | 'onEpoch'> {
   if (flags.progress === 'quiet') return {};
   const stream = flags.json ? process.stderr : process.stdout;
   const fmt = (v: number) =>
@@ -265,7 +269,7 @@ function streamProgress(flags: StreamFlags, epochs: number): Pick<WindowRunOptio
     onWindow: ({ epoch, window, loss }) => {
       if (Date.now() - last < 2000) return;
       last = Date.now();
-      stream.write(`epoch ${epoch}/${epochs}  window ${window}  loss ${fmt(loss)}\n`);
+      stream.write(`epoch ${epoch}/${epochs}  window ${window}/${windows}  loss ${fmt(loss)}\n`);
     },
     onEpoch: ({ epoch, loss, valLoss, history }) => {
       last = Date.now();
