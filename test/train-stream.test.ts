@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { HoldoutRule, RunningStats, columnStats, splitWindow, toMatrix } from '../src/index.js';
 import { streamsBySize } from '../src/cli/train-stream.js';
-import { scratchDir, scratchnet } from './fixtures/cli.js';
+import { scratchDir, scratchnet, scratchnetAsync } from './fixtures/cli.js';
 import { peakRssMB } from './scale-measure.js';
 
 test('RunningStats: one block equals columnStats bit for bit; many blocks agree to 1e-12', () => {
@@ -209,7 +209,7 @@ test('train --stream: a category unseen in the first window is an error naming i
   assert.match(ignored.stderr, /1 cell of column "k" holds a category unseen in training/);
 });
 
-test('train --stream refuses what needs every row in memory, with one line and exit 2', () => {
+test('train --stream refuses what needs every row in memory, with one line and exit 2', async () => {
   const dir = scratchDir('scratchnet-stream-refuse-');
   writeRegression(join(dir, 'reg.csv'), 100);
   writeFileSync(join(dir, 'reg.json'), '[{"a": 1, "y": 2}]');
@@ -221,8 +221,9 @@ test('train --stream refuses what needs every row in memory, with one line and e
     [['--data', 'reg.csv', '--stream', '--optimizer', 'lbfgs'], /full-batch method/],
     [['--data', 'reg.csv', '--window', '100'], /--window applies to streamed training: add --stream/],
   ];
-  for (const [args, message] of cases) {
-    const r = scratchnet([...base, ...args], dir);
+  const runs = await Promise.all(cases.map(([args]) => scratchnetAsync([...base, ...args], dir)));
+  for (const [i, [args, message]] of cases.entries()) {
+    const r = runs[i];
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
