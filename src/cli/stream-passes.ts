@@ -15,6 +15,7 @@ import {
   type DataTable,
   type DecimalMark,
   type EncodeOptions,
+  type Encoded,
   type Encoding,
 } from '../data/index.js';
 import { splitWindow, type HoldoutRule, type Rows } from '../data/stream-windows.js';
@@ -107,6 +108,8 @@ class Preparation {
   private rows = 0;
   private windows = 0;
   private warnings: string[] = [];
+  /** the first window, encoded by the constructor: its window() call uses it */
+  private firstEncoded: Encoded | null;
 
   constructor(table: DataTable, encode: EncodeOptions) {
     this.encoding = fitEncoding(table, encode);
@@ -119,10 +122,12 @@ class Preparation {
     this.heldX = new GrowingMatrix(cols.x);
     this.heldY = new GrowingMatrix(cols.y);
     this.warnings = [...encodingWarnings(this.encoding, probe.x.rows), ...dataWarnings(this.encoding, probe)];
+    this.firstEncoded = probe;
   }
 
   window(table: DataTable, first: number, rule: HoldoutRule): void {
-    const encoded = applyEncoding(this.encoding, table);
+    const encoded = this.firstEncoded ?? applyEncoding(this.encoding, table);
+    this.firstEncoded = null;
     if (!encoded.y) throw new Error('train --stream: a window without targets');
     this.report.add(encoded, first);
     const { train, held } = splitWindow({ ...encoded, y: encoded.y }, first, rule);
