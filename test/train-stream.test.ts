@@ -8,7 +8,18 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { HoldoutRule, RunningStats, columnStats, splitWindow, toMatrix } from '../src/index.js';
+import {
+  HoldoutRule,
+  RunningStats,
+  columnStats,
+  createNetwork,
+  fitScaling,
+  getOptimizer,
+  splitWindow,
+  toMatrix,
+  trainInWindows,
+  type Matrix,
+} from '../src/index.js';
 import { streamsBySize } from '../src/cli/train-stream.js';
 import { scratchDir, scratchnet, scratchnetAsync } from './fixtures/cli.js';
 import { peakRssMB } from './scale-measure.js';
@@ -71,6 +82,43 @@ test('splitWindow: rows go to train or held out in file order, by their row numb
     Array.from(held.y.data),
     heldRows.map((r) => r + 10),
   );
+});
+
+test('trainInWindows: one optimizer steps through every window of every epoch; the loss falls', () => {
+  const rows = Array.from({ length: 600 }, (_, r) => [Math.sin(r / 7), Math.cos(r / 11)]);
+  const x = toMatrix(rows);
+  const y = toMatrix(rows.map(([a, b]) => [a * b + a]));
+  const slice = (m: Matrix, start: number, n: number): Matrix => ({
+    rows: n,
+    cols: m.cols,
+    data: m.data.slice(start * m.cols, (start + n) * m.cols),
+  });
+  const network = createNetwork(x, y, { task: 'regression', layers: [16], seed: 3 });
+  network.scaling = fitScaling(x, y);
+  const optimizer = getOptimizer('adam', { learningRate: 0.01 });
+  const windows: number[] = [];
+  const history = trainInWindows(
+    network,
+    (train) => {
+      for (let start = 0; start < 500; start += 200)
+        train(slice(x, start, Math.min(200, 500 - start)), slice(y, start, Math.min(200, 500 - start)));
+    },
+    {
+      optimizer,
+      epochs: 4,
+      batchSize: 20,
+      seed: 1,
+      validation: { x: slice(x, 500, 100), y: slice(y, 500, 100) },
+      metrics: ['r2'],
+      earlyStopping: { enabled: false, patience: 10, minDelta: 0, monitor: 'valLoss', restoreBest: true },
+      onWindow: (info) => windows.push(info.rows),
+    },
+  );
+  assert.deepEqual(windows, [200, 200, 100, 200, 200, 100, 200, 200, 100, 200, 200, 100]);
+  assert.equal(optimizer.stepCount, 4 * (10 + 10 + 5)); // Adam's step count carried across windows
+  assert.equal(history.trainRows, 500);
+  assert.equal(history.valLoss.length, 4);
+  assert.ok(history.loss[3] < history.loss[0] / 2, `loss ${history.loss}`);
 });
 
 test('a file streams by itself above a quarter of the memory', () => {
