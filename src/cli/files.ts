@@ -136,6 +136,7 @@ export function readBlocks(
   options: LoadOptions,
   onBlock: (table: DataTable, first: number) => void,
   onStart: (columns: string[]) => void,
+  blockRows = BLOCK_ROWS,
 ): { rows: number; columns: string[]; notes: string[] } {
   if (extname(path).toLowerCase() === '.json') {
     const table = loadTable(path, options);
@@ -152,7 +153,7 @@ export function readBlocks(
       ...csvOptions(path, options),
       ...(progress ? { onProgress: (bytes: number, rows: number) => progress(path, bytes, rows, size) } : {}),
     },
-    BLOCK_ROWS,
+    blockRows,
     (table, first) => onBlock(withThousands(table, options.thousands), first),
     onStart,
   );

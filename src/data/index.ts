@@ -26,6 +26,7 @@ export {
 } from './csv-stream.js';
 export { ColumnStore, NUMERIC_TEXT_CAP } from './stream-store.js';
 export { BlockReport, GrowingMatrix } from './stream-blocks.js';
+export { HoldoutRule, rowHash, splitWindow, type Rows as WindowRows } from './stream-windows.js';
 export { parseRecords, recordsToTable } from './records.js';
 export {
   fitEncoding,

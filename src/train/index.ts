@@ -74,6 +74,14 @@ export {
   type WeightOptions,
 } from './sample-weights.js';
 export { columnStats, fitScaling, standardize, unstandardize, type Scaling } from './scaling.js';
+export { RunningStats } from './running-stats.js';
+export {
+  trainInWindows,
+  windowSeed,
+  type WindowPass,
+  type WindowRunOptions,
+  type WindowEpoch,
+} from './window-run.js';
 export { LearningRateSchedule, scheduleTypes, type ScheduleSpec, type ScheduleState } from './schedules.js';
 export {
   inferTask,

@@ -29,10 +29,11 @@ import { modelFile, type RunRecord } from '../train-model.js';
 import { freshStart, resumeStart, trainPaths, type StartFlags, type TrainStart } from '../train-resume.js';
 import { fitOptions, holdOutByDefault, trainSteps, weightOptions } from '../training.js';
 import { crossValidatedScores, maybeSearch, searchRecord, type SearchFlags } from '../train-search.js';
+import { addStreamOptions, streamReason, trainStream, type StreamFlags } from '../train-stream.js';
 
 type WriteCheckpoint = (run: TrainingRun, reason: string) => FitCheckpoint;
 
-interface Flags extends StartFlags, SearchFlags {
+interface Flags extends StartFlags, SearchFlags, StreamFlags {
   checkpointEvery?: number;
   json?: boolean;
   progress: 'auto' | 'bar' | 'lines' | 'quiet';
@@ -45,6 +46,7 @@ export function register(program: Command): void {
   addDataOptions(command);
   addNetworkOptions(command);
   addTrainingOptions(command);
+  addStreamOptions(command);
   command
     .option(
       '--budget <seconds>',
@@ -84,7 +86,8 @@ Examples:
   $ scratchnet train --data cars.csv --target mpg --out cars.json
   $ scratchnet train --data penguins.json --target Species --drop-missing --layers 32,32 --epochs 300
   $ scratchnet train --dataset spirals --layers 16,16 --activation tanh --optimizer adam --lr 0.01 --seed 3
-  $ scratchnet train --resume model.checkpoint.json`,
+  $ scratchnet train --resume model.checkpoint.json
+  $ scratchnet train --data big.csv --target y --stream --window 65536 --epochs 5`,
     )
     .action(async (flags: Flags) => {
       await train(flags, command);
@@ -92,6 +95,8 @@ Examples:
 }
 
 async function train(flags: Flags, command: Command): Promise<void> {
+  const streaming = streamReason(flags, command); // --stream, or a file larger than a share of memory
+  if (streaming) return trainStream(flags, command, streaming);
   const saved = flags.resume ? loadModel(flags.resume) : null;
   const paths = trainPaths(flags, command, saved);
   for (const file of removeStaleTemporaryFiles([paths.out, paths.checkpoint]))
