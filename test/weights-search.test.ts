@@ -1,0 +1,100 @@
+// Weights beyond fit (issue 11, item 4): the model search trains and scores with sample and class
+// weights (bit-identical whatever the number of workers), the reference scores are fitted and scored
+// with the run's weights, the doctor's probes train on the weighted loss, and the CLI's search,
+// doctor and gradcheck take --class-weight / --weight-column.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  Random,
+  accuracy,
+  autoFit,
+  balancedAccuracy,
+  searchModels,
+  type AutoFitResult,
+  type Candidate,
+} from '../src/index.js';
+
+/** 95/5 Gaussians on the x axis: class 0 around (0, 0), class 1 around (2, 0), seeded. */
+function imbalanced(n: number, seed: number): { x: number[][]; y: number[][] } {
+  const r = new Random(seed);
+  const x: number[][] = [];
+  const y: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const minority = i % 20 === 0;
+    x.push([r.normal(minority ? 2 : 0, 1), r.normal(0, 1)]);
+    y.push([minority ? 1 : 0]);
+  }
+  return { x, y };
+}
+
+/** Linear at two strengths, a small tanh network (L-BFGS) and a relu one (Adam). */
+const grid: Candidate[] = [
+  { layers: [], activation: 'tanh', weightDecay: 10, optimizer: 'lbfgs', epochs: 60 },
+  { layers: [], activation: 'tanh', weightDecay: 1e-2, optimizer: 'lbfgs', epochs: 60 },
+  { layers: [8], activation: 'tanh', weightDecay: 1e-4, optimizer: 'lbfgs', epochs: 60 },
+  { layers: [8], activation: 'relu', weightDecay: 1e-2, optimizer: 'adam', learningRate: 1e-2, epochs: 90 },
+];
+
+test("autoFit with classWeight 'balanced' picks a model of higher held-out balanced accuracy than without", async () => {
+  const train = imbalanced(400, 7);
+  const held = imbalanced(2000, 8);
+  const scores = [];
+  for (const classWeight of [undefined, 'balanced' as const]) {
+    const r = await autoFit(train.x, train.y, { workers: 0, candidates: grid, seed: 1, classWeight });
+    const p = r.network.predict(held.x);
+    scores.push({ balanced: balancedAccuracy(p, held.y), accuracy: accuracy(p, held.y), search: r.search });
+  }
+  const [plain, weighted] = scores;
+  assert.ok(
+    weighted.balanced > plain.balanced + 0.05,
+    `balanced accuracy ${plain.balanced} → ${weighted.balanced}`,
+  );
+  assert.ok(weighted.accuracy < plain.accuracy, 'plain accuracy pays for it');
+  assert.equal(plain.search.weighted, undefined);
+  assert.deepEqual(weighted.search.weighted, { scores: false, classWeight: 'balanced' });
+});
+
+test('autoFit with weights: bit-identical with 0, 1 and 2 workers and for a repeated seed; weights change the result', async () => {
+  const { x, y } = imbalanced(160, 3);
+  const r = new Random(4);
+  const sampleWeight = x.map(() => 0.5 + r.int(4));
+  const key = (a: AutoFitResult) =>
+    JSON.stringify({
+      board: a.leaderboard.map((e) => [e.name, e.scores, e.loss, e.bestEpoch]),
+      chosen: a.chosen,
+      reference: a.reference,
+      params: Array.from(a.network.params),
+    });
+  const runs: string[] = [];
+  for (const workers of [1, 2, 0, 1])
+    runs.push(
+      key(await autoFit(x, y, { workers, candidates: grid, seed: 5, sampleWeight, classWeight: { 1: 3 } })),
+    );
+  for (const k of runs.slice(1)) assert.equal(k, runs[0]);
+  const plain = key(await autoFit(x, y, { workers: 0, candidates: grid, seed: 5 }));
+  assert.notEqual(plain, runs[0]);
+  const ones = x.map(() => 1);
+  assert.equal(
+    key(await autoFit(x, y, { workers: 0, candidates: grid, seed: 5, sampleWeight: ones })),
+    plain,
+    'constant weights take the unweighted path',
+  );
+});
+
+test('searchModels: folds are scored with their rows sample weights, the baseline is the weighted majority', async () => {
+  const { x, y } = imbalanced(200, 9);
+  // the small class weighs 40: by weight it is the majority (10 × 40 against 190)
+  const sampleWeight = y.map(([c]) => (c === 1 ? 40 : 1));
+  const s = await searchModels(x, y, { workers: 0, candidates: grid.slice(0, 2), sampleWeight });
+  assert.equal(s.search.weighted?.scores, true);
+  // the weighted baseline predicts the small class everywhere: weighted accuracy 400 / 590 on the folds
+  assert.ok(Math.abs(s.reference.baseline - 400 / 590) < 0.02, `weighted baseline ${s.reference.baseline}`);
+  await assert.rejects(
+    () => searchModels(x, y, { workers: 0, candidates: grid, sampleWeight: [1, 2] }),
+    /sampleWeight has 2 weights but the data has 200 rows/,
+  );
+  await assert.rejects(
+    () => searchModels(x, y, { workers: 0, candidates: grid, task: 'regression', classWeight: 'balanced' }),
+    /classWeight applies to classification/,
+  );
+});
