@@ -3,16 +3,22 @@
 // with the run's weights, the doctor's probes train on the weighted loss, and the CLI's search,
 // doctor and gradcheck take --class-weight / --weight-column.
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   Random,
   accuracy,
   autoFit,
   balancedAccuracy,
+  baselineMetrics,
+  referenceScores,
   searchModels,
+  toMatrix,
   type AutoFitResult,
   type Candidate,
 } from '../src/index.js';
+import { scratchDir, scratchnetAsync } from './fixtures/cli.js';
 
 /** 95/5 Gaussians on the x axis: class 0 around (0, 0), class 1 around (2, 0), seeded. */
 function imbalanced(n: number, seed: number): { x: number[][]; y: number[][] } {
@@ -96,5 +102,73 @@ test('searchModels: folds are scored with their rows sample weights, the baselin
   await assert.rejects(
     () => searchModels(x, y, { workers: 0, candidates: grid, task: 'regression', classWeight: 'balanced' }),
     /classWeight applies to classification/,
+  );
+});
+
+test('referenceScores with the run weights: weighted majority, linear model fitted weighted, scores weighted too', () => {
+  const train = imbalanced(200, 11);
+  const held = imbalanced(200, 12);
+  const [tx, ty, hx, hy] = [train.x, train.y, held.x, held.y].map((m) => toMatrix(m));
+  const heavy = (y: number[][]) => Float64Array.from(y, ([c]) => (c === 1 ? 40 : 1));
+  const plain = referenceScores({ x: tx, y: ty }, { x: hx, y: hy }, 'binary', ['accuracy']);
+  assert.equal(plain.weighted, undefined);
+  assert.deepEqual(plain.baseline, baselineMetrics(['accuracy'], ty, hy), 'unweighted: as before');
+  const weights = {
+    train: { loss: heavy(train.y), sample: heavy(train.y) },
+    heldOut: { loss: heavy(held.y), sample: heavy(held.y) },
+  };
+  const w = referenceScores({ x: tx, y: ty }, { x: hx, y: hy }, 'binary', ['accuracy'], 42, weights);
+  // by weight the small class is the majority: the baseline predicts it everywhere (10 of 200 rows right)
+  assert.equal(w.baseline.accuracy, 0.05);
+  assert.equal(w.weighted?.baseline.accuracy, 400 / 590);
+  // the weighted logistic model moves its boundary toward the big class: fewer plain hits
+  assert.ok(w.linear.accuracy < plain.linear.accuracy, `${plain.linear.accuracy} → ${w.linear.accuracy}`);
+  assert.ok((w.weighted?.linear.accuracy ?? 0) > w.linear.accuracy);
+});
+
+const dir = scratchDir('scratchnet-weights2-');
+const quiet = ['--no-plots', '--progress', 'quiet'];
+
+/** A 95/5 CSV of `n` rows: inputs a, b, a weight column w (3 for the small class) and a text label. */
+function imbalancedCsv(n: number): string {
+  const { x, y } = imbalanced(n, 5);
+  const lines = [
+    'a,b,w,label',
+    ...x.map(([a, b], i) => `${a},${b},${y[i][0] ? 3 : 1},${y[i][0] ? 'yes' : 'no'}`),
+  ];
+  const file = join(dir, `imbalanced-${n}.csv`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+test('CLI: --class-weight and --weight-column no longer turn the search off; CV and reference scores weighted', async () => {
+  const data = ['--data', imbalancedCsv(100), '--target', 'label', '--weight-column', 'w'];
+  const args = ['train', ...data, '--class-weight', 'balanced', '--budget', '1', '--out', 's.json', ...quiet];
+  const r = await scratchnetAsync([...args, '--json'], dir, 300_000);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /model search: .*rows weighted as in the run/);
+  const summary = JSON.parse(r.stdout);
+  assert.deepEqual(summary.search.settings.weighted, { scores: true, classWeight: 'balanced' });
+  const { heldOut, baseline, linear } = summary.metrics;
+  assert.equal(heldOut.method, 'cross-validation');
+  for (const m of [heldOut, baseline, linear])
+    assert.ok(Number.isFinite(m.weighted.accuracy), JSON.stringify(m));
+  // the refit on all rows is weighted as the run: the model file keeps the weights it was trained with
+  const model = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
+  assert.equal(model.settings.classWeight, 'balanced');
+  assert.equal(model.settings.weightColumn, 'w');
+
+  const held = await scratchnetAsync(
+    ['train', ...data, '--no-search', '--epochs', '30', '--out', 'h.json', ...quiet],
+    dir,
+  );
+  assert.equal(held.code, 0, held.stderr);
+  assert.match(
+    held.stdout,
+    /baseline \(the class prior\): accuracy \S+, logLoss \S+; weighted by the row weights: accuracy/,
+  );
+  assert.match(
+    held.stdout,
+    /linear model \(no hidden layer\): accuracy \S+, logLoss \S+; weighted by the row weights: accuracy/,
   );
 });

@@ -322,18 +322,31 @@ function runScores(run: TrainingRun, encoding: Encoding, seed: number, search: M
   const names = Object.keys(heldOut.metrics).filter(
     (k): k is MetricName => k !== 'mse' && metricNames.includes(k as MetricName),
   );
-  const refs = referenceScores(data, heldOutRows, encoding.target.task, names, seed);
-  const listed = (m: Record<string, number>) => names.map((k) => `${k} ${formatNumber(m[k])}`).join(', ');
+  const weights = { train: data.weights, heldOut: data.validationWeights };
+  const { weighted, ...refs } = referenceScores(
+    data,
+    heldOutRows,
+    encoding.target.task,
+    names,
+    seed,
+    weights,
+  );
+  const each = (m: Record<string, number>) => names.map((k) => `${k} ${formatNumber(m[k])}`).join(', ');
+  const listed = (m: Record<string, number>, w?: Record<string, number>) =>
+    each(m) + (w ? `; weighted by the row weights: ${each(w)}` : '');
   lines.push(
     `held-out set (${heldOutRows.x.rows} rows, not trained on${run.settings.earlyStopping.enabled ? '; early stopping chose the epoch on them' : ''}):\n${indent(formatEvaluation(heldOut))}`,
-    `  on the same held-out rows, baseline (${trivial}): ${listed(refs.baseline)}`,
-    `  on the same held-out rows, linear model (no hidden layer): ${listed(refs.linear)}`,
+    `  on the same held-out rows, baseline (${trivial}): ${listed(refs.baseline, weighted?.baseline)}`,
+    `  on the same held-out rows, linear model (no hidden layer): ${listed(refs.linear, weighted?.linear)}`,
   );
+  const withWeighted = (m: Record<string, number>, w?: Record<string, number>) =>
+    w ? { ...m, weighted: w } : m;
   return {
     metrics: {
       train: scoreRecord(trainEval),
       heldOut: { rows: heldOutRows.x.rows, ...scoreRecord(heldOut) },
-      ...refs,
+      baseline: withWeighted(refs.baseline, weighted?.baseline),
+      linear: withWeighted(refs.linear, weighted?.linear),
     },
     lines,
   };
