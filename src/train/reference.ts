@@ -70,3 +70,12 @@ export function referenceScores(
   const sample = weights.heldOut.sample;
   return { ...score(), ...(sample ? { weighted: score(sample) } : {}) };
 }
+
+/** The scores as the model file and --json keep them: baseline and linear, each with its weighted scores under `weighted`. */
+export function referenceRecord(r: ReferenceScores) {
+  const w = r.weighted;
+  return {
+    baseline: w ? { ...r.baseline, weighted: w.baseline } : r.baseline,
+    linear: w ? { ...r.linear, weighted: w.linear } : r.linear,
+  };
+}

@@ -8,6 +8,7 @@ import { overrideFlag, type Encoding, type TargetEncoding } from '../../data/ind
 import { serializeModel } from '../../io/index.js';
 import {
   TrainingRun,
+  referenceRecord,
   referenceScores,
   scalingWarnings,
   type EpochInfo,
@@ -323,14 +324,8 @@ function runScores(run: TrainingRun, encoding: Encoding, seed: number, search: M
     (k): k is MetricName => k !== 'mse' && metricNames.includes(k as MetricName),
   );
   const weights = { train: data.weights, heldOut: data.validationWeights };
-  const { weighted, ...refs } = referenceScores(
-    data,
-    heldOutRows,
-    encoding.target.task,
-    names,
-    seed,
-    weights,
-  );
+  const refs = referenceScores(data, heldOutRows, encoding.target.task, names, seed, weights);
+  const { weighted } = refs;
   const each = (m: Record<string, number>) => names.map((k) => `${k} ${formatNumber(m[k])}`).join(', ');
   const listed = (m: Record<string, number>, w?: Record<string, number>) =>
     each(m) + (w ? `; weighted by the row weights: ${each(w)}` : '');
@@ -339,14 +334,11 @@ function runScores(run: TrainingRun, encoding: Encoding, seed: number, search: M
     `  on the same held-out rows, baseline (${trivial}): ${listed(refs.baseline, weighted?.baseline)}`,
     `  on the same held-out rows, linear model (no hidden layer): ${listed(refs.linear, weighted?.linear)}`,
   );
-  const withWeighted = (m: Record<string, number>, w?: Record<string, number>) =>
-    w ? { ...m, weighted: w } : m;
   return {
     metrics: {
       train: scoreRecord(trainEval),
       heldOut: { rows: heldOutRows.x.rows, ...scoreRecord(heldOut) },
-      baseline: withWeighted(refs.baseline, weighted?.baseline),
-      linear: withWeighted(refs.linear, weighted?.linear),
+      ...referenceRecord(refs),
     },
     lines,
   };
