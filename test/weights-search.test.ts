@@ -172,3 +172,36 @@ test('CLI: --class-weight and --weight-column no longer turn the search off; CV 
     /linear model \(no hidden layer\): accuracy \S+, logLoss \S+; weighted by the row weights: accuracy/,
   );
 });
+
+test('CLI gradcheck: --class-weight / --weight-column check the weighted loss (a model: the weights it was trained with)', async () => {
+  const file = imbalancedCsv(100);
+  const data = ['--data', file, '--target', 'label', '--layers', '4'];
+  const run = async (flags: string[]) => {
+    const r = await scratchnetAsync(['gradcheck', ...data, ...flags, '--json'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    return { weights: report.weights, value: report.terms[0].value as number };
+  };
+  const plain = await run([]);
+  const weighted = await run(['--class-weight', 'balanced', '--weight-column', 'w']);
+  assert.deepEqual(weighted.weights, { classWeight: 'balanced', weightColumn: 'w' });
+  assert.notEqual(weighted.value, plain.value);
+  const constant = await run(['--class-weight', '{"no": 1}']);
+  assert.deepEqual(constant, plain, 'every row weighing 1: the unweighted loss, to the bit');
+  const text = await scratchnetAsync(['gradcheck', ...data, '--weight-column', 'w'], dir);
+  assert.match(text.stdout, /checked the loss with rows weighted by column w, as training weighs them/);
+  const help = await scratchnetAsync(['gradcheck', '--help'], dir);
+  assert.match(
+    help.stdout,
+    /--class-weight <spec>[^]*default:\s+none\)[^]*--weight-column <column>[^]*default:\s+none\)/,
+  );
+
+  const trained = await scratchnetAsync(
+    ['train', ...data, '--weight-column', 'w', '--epochs', '5', '--out', 'g.json', ...quiet],
+    dir,
+  );
+  assert.equal(trained.code, 0, trained.stderr);
+  const model = await scratchnetAsync(['gradcheck', '--model', 'g.json', '--data', file, '--json'], dir);
+  assert.equal(model.code, 0, model.stderr);
+  assert.deepEqual(JSON.parse(model.stdout).weights, { weightColumn: 'w' });
+});
