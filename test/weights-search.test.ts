@@ -7,7 +7,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
+  Network,
   Random,
+  diagnose,
   accuracy,
   autoFit,
   balancedAccuracy,
@@ -18,6 +20,9 @@ import {
   type AutoFitResult,
   type Candidate,
 } from '../src/index.js';
+import { DoctorContext } from '../src/check/doctor-context.js';
+import { resolveDoctorOptions } from '../src/check/doctor-options.js';
+import { probe } from '../src/check/doctor-probe.js';
 import { scratchDir, scratchnetAsync } from './fixtures/cli.js';
 
 /** 95/5 Gaussians on the x axis: class 0 around (0, 0), class 1 around (2, 0), seeded. */
@@ -204,4 +209,61 @@ test('CLI gradcheck: --class-weight / --weight-column check the weighted loss (a
   const model = await scratchnetAsync(['gradcheck', '--model', 'g.json', '--data', file, '--json'], dir);
   assert.equal(model.code, 0, model.stderr);
   assert.deepEqual(JSON.parse(model.stdout).weights, { weightColumn: 'w' });
+});
+
+test('doctor probes: a weighted probe run is the run on duplicated rows; unweighted, the same bits as before', () => {
+  const { x, y } = imbalanced(60, 13);
+  const w = x.map((_, i) => 1 + (i % 3));
+  const dup = <T>(rows: T[]) => rows.flatMap((row, i) => Array.from({ length: w[i] }, () => row));
+  const net = new Network({
+    layers: [2, 4, 1],
+    activation: 'tanh',
+    output: 'sigmoid',
+    loss: 'binaryCrossEntropy',
+    seed: 2,
+  });
+  const weighted = probe(net, toMatrix(x), toMatrix(y), 'adam', 0.01, 40, Float64Array.from(w));
+  const duplicated = probe(net, toMatrix(dup(x)), toMatrix(dup(y)), 'adam', 0.01, 40);
+  const plain = probe(net, toMatrix(x), toMatrix(y), 'adam', 0.01, 40);
+  for (const k of ['initial', 'final', 'lowest'] as const)
+    assert.ok(
+      Math.abs(weighted[k] - duplicated[k]) <= 1e-9 * duplicated[k],
+      `${k}: ${weighted[k]} vs ${duplicated[k]}`,
+    );
+  assert.notEqual(weighted.final, plain.final);
+  assert.deepEqual(probe(net, toMatrix(x), toMatrix(y), 'adam', 0.01, 40, undefined), plain);
+});
+
+test("doctor context: with classWeight 'balanced' the probes' rows, split and baseline carry the weights", () => {
+  const { x, y } = imbalanced(400, 14);
+  const net = new Network({
+    layers: [2, 4, 1],
+    activation: 'tanh',
+    output: 'sigmoid',
+    loss: 'binaryCrossEntropy',
+    seed: 2,
+  });
+  const context = (options: object) =>
+    new DoctorContext(net, toMatrix(x), toMatrix(y), options, resolveDoctorOptions(options, 400));
+  const plain = context({});
+  const balanced = context({ classWeight: 'balanced' });
+  assert.equal(plain.w, undefined);
+  assert.equal(balanced.w?.length, 256, 'the probe sample of 256 rows, each with its weight');
+  // balanced: the weighted class prior is 1/2, whose cross-entropy is ln 2; unweighted, the entropy of the prior
+  assert.ok(Math.abs(balanced.baseline() - Math.LN2) < 0.02, `weighted baseline ${balanced.baseline()}`);
+  assert.ok(plain.baseline() < 0.3, `plain baseline ${plain.baseline()}`);
+  const split = balanced.split();
+  assert.equal(split?.fitW?.length, split?.fitX.rows);
+  assert.equal(split?.heldW?.length, split?.heldX.rows);
+  // (on a balanced set: given weights silence the class-imbalance rule, which would differ by itself)
+  const even = { x, y: x.map(([a, b]) => [a + b > 1 ? 1 : 0]) };
+  const report = (options: object) => {
+    const r = diagnose(net, even, { optimizer: 'adam', sanity: false, ...options });
+    return JSON.stringify({ ...r, summary: { ...r.summary, seconds: 0 } });
+  };
+  assert.equal(
+    report({ sampleWeight: x.map(() => 2) }),
+    report({}),
+    'constant weights: the unweighted diagnosis',
+  );
 });
