@@ -198,7 +198,7 @@ test('CLI gradcheck: --class-weight / --weight-column check the weighted loss (a
   const help = await scratchnetAsync(['gradcheck', '--help'], dir);
   assert.match(
     help.stdout,
-    /--class-weight <spec>[^]*default:\s+none\)[^]*--weight-column <column>[^]*default:\s+none\)/,
+    /--class-weight <spec>[\s\S]*default:\s+none\)[\s\S]*--weight-column <column>[\s\S]*default:\s+none\)/,
   );
 
   const trained = await scratchnetAsync(
