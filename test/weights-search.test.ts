@@ -53,7 +53,12 @@ test("autoFit with classWeight 'balanced' picks a model of higher held-out balan
   for (const classWeight of [undefined, 'balanced' as const]) {
     const r = await autoFit(train.x, train.y, { workers: 0, candidates: grid, seed: 1, classWeight });
     const p = r.network.predict(held.x);
-    scores.push({ balanced: balancedAccuracy(p, held.y), accuracy: accuracy(p, held.y), search: r.search });
+    scores.push({
+      balanced: balancedAccuracy(p, held.y),
+      accuracy: accuracy(p, held.y),
+      search: r.search,
+      baseline: r.reference.baseline,
+    });
   }
   const [plain, weighted] = scores;
   assert.ok(
@@ -62,7 +67,10 @@ test("autoFit with classWeight 'balanced' picks a model of higher held-out balan
   );
   assert.ok(weighted.accuracy < plain.accuracy, 'plain accuracy pays for it');
   assert.equal(plain.search.weighted, undefined);
-  assert.deepEqual(weighted.search.weighted, { scores: false, classWeight: 'balanced' });
+  // folds scored with each row weighted as in the loss: a constant scores 1/2 (balanced accuracy), not 0.95
+  assert.ok(Math.abs(weighted.baseline - 0.5) < 0.01, `weighted baseline ${weighted.baseline}`);
+  assert.equal(plain.baseline, 0.95);
+  assert.deepEqual(weighted.search.weighted, { sampleWeight: false, classWeight: 'balanced' });
 });
 
 test('autoFit with weights: bit-identical with 0, 1 and 2 workers and for a repeated seed; weights change the result', async () => {
@@ -97,7 +105,7 @@ test('searchModels: folds are scored with their rows sample weights, the baselin
   // the small class weighs 40: by weight it is the majority (10 × 40 against 190)
   const sampleWeight = y.map(([c]) => (c === 1 ? 40 : 1));
   const s = await searchModels(x, y, { workers: 0, candidates: grid.slice(0, 2), sampleWeight });
-  assert.equal(s.search.weighted?.scores, true);
+  assert.equal(s.search.weighted?.sampleWeight, true);
   // the weighted baseline predicts the small class everywhere: weighted accuracy 400 / 590 on the folds
   assert.ok(Math.abs(s.reference.baseline - 400 / 590) < 0.02, `weighted baseline ${s.reference.baseline}`);
   await assert.rejects(
@@ -153,7 +161,7 @@ test('CLI: --class-weight and --weight-column no longer turn the search off; CV 
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /model search: .*rows weighted as in the run/);
   const summary = JSON.parse(r.stdout);
-  assert.deepEqual(summary.search.settings.weighted, { scores: true, classWeight: 'balanced' });
+  assert.deepEqual(summary.search.settings.weighted, { sampleWeight: true, classWeight: 'balanced' });
   const { heldOut, baseline, linear } = summary.metrics;
   assert.equal(heldOut.method, 'cross-validation');
   for (const m of [heldOut, baseline, linear])

@@ -114,8 +114,8 @@ export function crossValidatedScores(search: ModelSearch, rows: number, trivial:
   const m = s.metric;
   const how = s.folds === 1 ? 'one validation split of a fifth' : `${s.folds} folds`;
   const { baseline, linear } = search.reference;
-  // scores weighted by the row weights go under `weighted`, as the held-out scores of other runs do
-  const as = (scores: Record<string, number>) => (s.weighted?.scores ? { weighted: scores } : scores);
+  // weighted scores (each row weighted as in the loss) go under `weighted`, as other runs' weighted scores do
+  const as = (scores: Record<string, number>) => (s.weighted ? { weighted: scores } : scores);
   return {
     metrics: {
       heldOut: {
@@ -129,7 +129,7 @@ export function crossValidatedScores(search: ModelSearch, rows: number, trivial:
     },
     lines: [
       `cross-validated (${how} of the ${rows} rows, each scored by a model not trained on it; the chosen configuration then trained on every row):`,
-      `  ${m}${s.weighted?.scores ? ' (weighted by the row weights)' : ''}  ${formatNumber(best.mean)} ± ${formatNumber(best.std)}`,
+      `  ${m}${s.weighted ? ' (each row weighted as in the loss)' : ''}  ${formatNumber(best.mean)} ± ${formatNumber(best.std)}`,
       `  on the same folds, baseline (${trivial}): ${m} ${formatNumber(baseline)}`,
       ...(linear !== null
         ? [`  on the same folds, linear model (no hidden layer): ${m} ${formatNumber(linear)}`]

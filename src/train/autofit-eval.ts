@@ -2,12 +2,20 @@
 // and self-contained (the seed, the fold and the epochs say everything), so a worker thread and the
 // main thread give the same bits for the same task: that is what makes the search independent of
 // the number of workers (autofit-pool.ts). With sample or class weights, each fold trains on its rows'
-// weights and is scored by the metric weighted by its rows' sample weights (as evaluate scores).
+// weights and is scored by the metric with each of its rows weighted as in the loss (sampleWeight ×
+// classWeight, the class weights those of the fold's training rows): with classWeight 'balanced' the
+// fold's accuracy is its balanced accuracy, so the search ranks by what the weights ask for.
 
 import type { Task } from '../data/task.js';
 import { DivergenceError } from '../errors.js';
 import { gatherRows, zeros, type Matrix } from '../matrix.js';
-import { gatherWeights, type CheckedWeights } from './sample-weights.js';
+import {
+  classWeights,
+  gatherWeights,
+  unlessConstant,
+  withClassWeights,
+  type CheckedWeights,
+} from './sample-weights.js';
 import { createNetwork } from './auto.js';
 import type { Candidate } from './autofit-space.js';
 import { computeMetrics, type MetricName } from './metrics.js';
@@ -71,6 +79,16 @@ export function splitFold(data: SearchData, fold: number): { train: SearchRows; 
 }
 
 /**
+ * The weights a fold's rows are scored with: each row's loss weight (its sample weight × its class's
+ * weight, classWeight counted on the training rows, as fit weighs validation rows); undefined: unweighted.
+ */
+export function scoreWeights(data: SearchData, train: SearchRows, val: SearchRows): Float64Array | undefined {
+  if (data.classWeight === undefined) return val.sampleWeight;
+  const perClass = classWeights(data.classWeight, train.y);
+  return unlessConstant(withClassWeights(val.sampleWeight ?? null, perClass, val.y)) ?? undefined;
+}
+
+/**
  * Early stopping in a search run: Adam stops on the fold with a patience of half the candidate's full
  * length, so a run cut at a rung's epochs is the start of the full-length run (successive halving
  * re-trains from scratch); L-BFGS runs to convergence or its iterations, regularized by λ alone, as
@@ -130,7 +148,9 @@ export function runTask(data: SearchData, task: SearchTask): TaskResult {
     return { score: Number.NEGATIVE_INFINITY, loss: Number.POSITIVE_INFINITY, bestEpoch: 0, seconds };
   }
   const metric = searchMetric(data.task);
-  const score = computeMetrics([metric], run.network.predict(val.x), val.y, val.sampleWeight)[metric];
+  const score = computeMetrics([metric], run.network.predict(val.x), val.y, scoreWeights(data, train, val))[
+    metric
+  ];
   const { history } = run;
   const stopped = searchEarlyStopping(task.candidate) !== false;
   const best =

@@ -18,15 +18,23 @@
 // for its full iterations (it ran to convergence on the folds too).
 //
 // Weights (sampleWeight, classWeight as fit takes them): every candidate trains with its folds' rows'
-// weights, folds are scored by the metric weighted by their rows' sample weights, the baseline is the
-// weighted mean / majority, and the refit uses them too; without them nothing changes.
+// weights, each fold is scored with its rows weighted as in the loss (autofit-eval.ts scoreWeights:
+// with classWeight 'balanced', balanced accuracy), the baseline is the sample-weighted mean /
+// majority scored the same way, and the refit uses them too; without them nothing changes.
 
 import type { Task } from '../data/task.js';
 import { OptionError, checkNumber } from '../errors.js';
 import { toMatrix, type Matrix, type MatrixLike } from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import { inferTask, oneHotLabels } from './auto.js';
-import { candidateRun, searchMetric, splitFold, type SearchData, type TaskResult } from './autofit-eval.js';
+import {
+  candidateRun,
+  scoreWeights,
+  searchMetric,
+  splitFold,
+  type SearchData,
+  type TaskResult,
+} from './autofit-eval.js';
 import { SearchPool } from './autofit-pool.js';
 import {
   assignFolds,
@@ -95,8 +103,8 @@ export interface SearchSettings {
   rungs: { fraction: number; candidates: number }[];
   refit: string;
   seconds: number;
-  /** with weights: whether fold scores are weighted by sampleWeight, and the classWeight (by class index) */
-  weighted?: { scores: boolean; classWeight?: WeightOptions['classWeight'] };
+  /** with weights (fold scores then weight each row as the loss does): whether rows have their own weights, and the classWeight (by class index) */
+  weighted?: { sampleWeight: boolean; classWeight?: WeightOptions['classWeight'] };
 }
 
 export interface AutoFitResult extends ModelSearch {
@@ -230,8 +238,8 @@ export async function searchModels(
 }
 
 /**
- * The trivial baseline's mean fold score: the training folds' (weighted) mean or class prior, scored
- * on each fold as the candidates are (weighted by its rows' sample weights).
+ * The trivial baseline's mean fold score: the training folds' (sample-weighted) mean or class prior,
+ * scored on each fold as the candidates are (scoreWeights).
  */
 function baselineScore(data: SearchData, k: number): number {
   const metric = searchMetric(data.task);
@@ -239,7 +247,7 @@ function baselineScore(data: SearchData, k: number): number {
   for (let fold = 0; fold < k; fold++) {
     const { train, val } = splitFold(data, fold);
     const predicted = weightedBaselinePredictions(train.y, train.sampleWeight ?? null, val.y.rows);
-    sum += computeMetrics([metric], predicted, val.y, val.sampleWeight)[metric];
+    sum += computeMetrics([metric], predicted, val.y, scoreWeights(data, train, val))[metric];
   }
   return sum / k;
 }
@@ -260,7 +268,7 @@ function weightedSettings(
   const { classWeight } = weights;
   return {
     weighted: {
-      scores: weights.sampleWeight !== null,
+      sampleWeight: weights.sampleWeight !== null,
       ...(classWeight !== undefined ? { classWeight } : {}),
     },
   };
