@@ -1,6 +1,7 @@
 // What the doctor's rules read: the data as the probes see it, the resolved options, and every
 // probe (statistics, rate scans, counterfactual runs), each run once on first use and cached however
-// many rules read it; plus the findings of the rules that ran before.
+// many rules read it; plus the findings of the rules that ran before. With sampleWeight / classWeight
+// the probes train on and judge by the loss weighted as fit weighs it.
 
 import type { Matrix } from '../matrix.js';
 import type { Loss } from '../nn/losses.js';
@@ -28,6 +29,7 @@ import {
 } from './doctor-probe.js';
 import { outputCounterfactualFinding, outputName, outputRangeFinding, outputRun } from './doctor-rules.js';
 import type { Finding } from './doctor-types.js';
+import { rowWeights } from '../train/sample-weights.js';
 
 /** The network the rate rules probe: the user's, or one with a structural fix (a linear output) applied. */
 export interface ProbedNetwork {
@@ -52,9 +54,10 @@ export class DoctorContext {
   readonly targets: TargetInfo;
   /** the targets as given (before standardization): class labels stay recognizable */
   readonly rawTargets: TargetInfo;
-  /** the seeded sample of rows the probes train on */
+  /** the seeded sample of rows the probes train on, and their loss weights (undefined: unweighted) */
   readonly x: Matrix;
   readonly y: Matrix;
+  readonly w: Float64Array | undefined;
   /** steps per probe run */
   readonly steps: number;
   /** every layer is Dense, so the network can be rebuilt with other activations or sizes */
@@ -84,7 +87,8 @@ export class DoctorContext {
     this.Y = Y;
     this.targets = targetInfo(Y);
     this.rawTargets = o.scale ? targetInfo(this.raw.Y) : this.targets;
-    ({ x: this.x, y: this.y } = subsample(X, Y, o.maxRows, o.seed));
+    const weights = rowWeights(options, this.raw.Y, this.loss.kind === 'classification')?.loss;
+    ({ x: this.x, y: this.y, w: this.w } = subsample(X, Y, o.maxRows, o.seed, weights ?? undefined));
     this.steps = o.steps;
     this.dense = allDense(network);
   }
@@ -118,7 +122,7 @@ export class DoctorContext {
   /** The probes' rows split into a part to train on and a held-out part to judge by (null: too few rows). */
   split(): HeldOutSplit | null {
     return this.memo('split', () =>
-      holdOut(this.x, this.y, this.loss.kind === 'classification', this.o.seed),
+      holdOut(this.x, this.y, this.loss.kind === 'classification', this.o.seed, undefined, this.w),
     );
   }
 
@@ -143,7 +147,7 @@ export class DoctorContext {
 
   /** The loss of the best constant prediction on the probes' rows. */
   baseline(): number {
-    return this.memo('baseline', () => baselineLoss(this.loss, this.y));
+    return this.memo('baseline', () => baselineLoss(this.loss, this.y, this.w));
   }
 
   /** Rule 1's part that needs no training: targets outside the output's range. */
@@ -153,7 +157,7 @@ export class DoctorContext {
 
   /** A rate scan of `network` on the probes' rows, counted. */
   scan(network: Network): RateScan {
-    const s = scanRates(network, this.x, this.y, this.o.probe, this.steps);
+    const s = scanRates(network, this.x, this.y, this.o.probe, this.steps, this.w);
     this.probes += s.probes.length;
     return s;
   }
@@ -196,7 +200,7 @@ export class DoctorContext {
     const { network, x, y } = this;
     const long = 5 * this.steps;
     const run = (net: Network, rate: number | undefined) =>
-      rate !== undefined ? outputRun(net, x, y, this.o.probe, rate, long) : undefined;
+      rate !== undefined ? outputRun(net, x, y, this.o.probe, rate, long, this.w) : undefined;
     const current = run(network, currentScan.recommended);
     const linear = run(fixed, fixedScan.recommended);
     this.probes += 2;

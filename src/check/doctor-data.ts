@@ -101,16 +101,17 @@ export function targetInfo(y: Matrix): TargetInfo {
 /**
  * The loss of the best constant prediction: the mean for mse, the median for mae/huber (close
  * enough for huber), the class frequencies for the cross-entropies (as logits when the loss takes them).
+ * With row weights w[rows]: the weighted mean, median and frequencies, and the weighted loss.
  */
-export function baselineLoss(loss: Loss, y: Matrix): number {
+export function baselineLoss(loss: Loss, y: Matrix, w?: Float64Array): number {
   const { rows, cols, data } = y;
   const p = zeros(rows, cols);
-  const { mean } = columnStats(y);
+  const mean = w ? weightedMeans(y, w) : columnStats(y).mean;
   const constant = new Array<number>(cols);
   for (let c = 0; c < cols; c++) {
     if (loss.name === 'mae' || loss.name === 'huber') {
       const col = Array.from({ length: rows }, (_, r) => data[r * cols + c]).sort((a, b) => a - b);
-      constant[c] = col[Math.floor(rows / 2)];
+      constant[c] = w ? weightedMedian(y, c, w) : col[Math.floor(rows / 2)];
     } else if (loss.name === 'binaryCrossEntropy') {
       const q = Math.min(Math.max(mean[c], 1e-12), 1 - 1e-12);
       constant[c] = Math.log(q / (1 - q));
@@ -121,7 +122,32 @@ export function baselineLoss(loss: Loss, y: Matrix): number {
     }
   }
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) p.data[r * cols + c] = constant[c];
-  return loss.value(p.data, data, rows, cols);
+  return loss.value(p.data, data, rows, cols, w);
+}
+
+/** Column means of y with row r counted w[r] times. */
+function weightedMeans(y: Matrix, w: Float64Array): number[] {
+  const mean = new Array<number>(y.cols).fill(0);
+  let total = 0;
+  for (let r = 0; r < y.rows; r++) {
+    total += w[r];
+    for (let c = 0; c < y.cols; c++) mean[c] += w[r] * y.data[r * y.cols + c];
+  }
+  return mean.map((m) => m / total);
+}
+
+/** The value of column c at which the rows' weights, in sorted order, first reach half their total. */
+function weightedMedian(y: Matrix, c: number, w: Float64Array): number {
+  const order = Array.from({ length: y.rows }, (_, r) => r).sort(
+    (a, b) => y.data[a * y.cols + c] - y.data[b * y.cols + c],
+  );
+  const half = w.reduce((s, v) => s + v, 0) / 2;
+  let sum = 0;
+  for (const r of order) {
+    sum += w[r];
+    if (sum >= half) return y.data[r * y.cols + c];
+  }
+  return y.data[order[order.length - 1] * y.cols + c];
 }
 
 /** Rows of raw user data holding a non-finite value (NaN, ±Infinity, null, text), before toMatrix. */

@@ -8,12 +8,14 @@ import { Random } from '../random.js';
 import { baselineLoss } from './doctor-data.js';
 import { preserving, train, type RateScan } from './doctor-probe.js';
 
-/** The probes' rows split in two: `fit` to train on, `held` to judge by. */
+/** The probes' rows split in two: `fit` to train on, `held` to judge by (with their loss weights, when weighted). */
 export interface HeldOutSplit {
   fitX: Matrix;
   fitY: Matrix;
   heldX: Matrix;
   heldY: Matrix;
+  fitW?: Float64Array;
+  heldW?: Float64Array;
 }
 
 /** A row's class for stratification: the one-hot column, the 0/1 label, or 0 for regression. */
@@ -43,6 +45,7 @@ export function holdOut(
   classification: boolean,
   seed: number,
   fraction = 0.25,
+  w?: Float64Array,
 ): HeldOutSplit | null {
   const byClass = new Map<number, number[]>();
   for (let r = 0; r < x.rows; r++) {
@@ -61,7 +64,17 @@ export function holdOut(
   if (fit.length < 8 || held.length < 2) return null;
   fit.sort((a, b) => a - b);
   held.sort((a, b) => a - b);
-  return { fitX: gather(x, fit), fitY: gather(y, fit), heldX: gather(x, held), heldY: gather(y, held) };
+  const weights = w && {
+    fitW: Float64Array.from(fit, (r) => w[r]),
+    heldW: Float64Array.from(held, (r) => w[r]),
+  };
+  return {
+    fitX: gather(x, fit),
+    fitY: gather(y, fit),
+    heldX: gather(x, held),
+    heldY: gather(y, held),
+    ...weights,
+  };
 }
 
 /** A run trained on the fit rows and scored on the held-out ones. */
@@ -83,8 +96,15 @@ export interface HeldOutRun {
 }
 
 export function heldOutLoss(network: Network, split: HeldOutSplit): number {
-  return network.computeLoss(split.heldX, split.heldY, { data: true, penalties: false }).data;
+  return network.computeLoss(split.heldX, split.heldY, dataTerm, split.heldW).data;
 }
+
+/** The data loss on the fit rows. */
+function fitLoss(network: Network, split: HeldOutSplit): number {
+  return network.computeLoss(split.fitX, split.fitY, dataTerm, split.fitW).data;
+}
+
+const dataTerm = { data: true, penalties: false };
 
 /**
  * Trains `network` (restored afterwards) on the fit rows for `steps` full-batch steps at `rate`,
@@ -99,13 +119,14 @@ export function heldOutRun(
 ): HeldOutRun {
   const every = Math.max(1, Math.floor(steps / 50));
   const curve = [heldOutLoss(network, split)];
-  const fitCurve = [network.computeLoss(split.fitX, split.fitY, { data: true, penalties: false }).data];
+  const fitCurve = [fitLoss(network, split)];
+  const onStep = (s: number) => {
+    if ((s + 1) % every !== 0) return;
+    curve.push(heldOutLoss(network, split));
+    fitCurve.push(fitLoss(network, split));
+  };
   const p = preserving(network, () => {
-    const run = train(network, split.fitX, split.fitY, optimizer, rate, steps, (s, _cost) => {
-      if ((s + 1) % every !== 0) return;
-      curve.push(heldOutLoss(network, split));
-      fitCurve.push(network.computeLoss(split.fitX, split.fitY, { data: true, penalties: false }).data);
-    });
+    const run = train(network, split.fitX, split.fitY, optimizer, rate, steps, onStep, split.fitW);
     return { run, held: heldOutLoss(network, split) };
   });
   const diverged = p.run.diverged || !Number.isFinite(p.held);
@@ -126,7 +147,7 @@ export function heldOutRun(
 
 /** The loss of the best constant prediction on the held-out rows (their own mean: a slightly low bar). */
 export function heldOutBaseline(network: Network, split: HeldOutSplit): number {
-  return baselineLoss(network.loss, split.heldY);
+  return baselineLoss(network.loss, split.heldY, split.heldW);
 }
 
 /** The optimizers that scale each step by a running gradient size (their rate is a step length). */

@@ -1,6 +1,8 @@
 // The doctor's probes: short full-batch training runs and forward/backward statistics, always on
 // the caller's network, whose parameters are saved before and restored bit for bit after each probe
-// (so they work for user-written layers too, which clone() cannot copy).
+// (so they work for user-written layers too, which clone() cannot copy). With the run's row weights
+// (w[rows]: sampleWeight × classWeight, as fit weighs the loss) every probe trains on and reports the
+// weighted loss; without them, the plain mean.
 
 import { DivergenceError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
@@ -54,7 +56,7 @@ export function makeOptimizer(name: OptimizerName | string, rate: number | undef
 
 /**
  * Trains `network` for `steps` full-batch steps at `rate` and returns the curve; the parameters are
- * left trained (wrap in `preserving` to undo). Stops early on divergence.
+ * left trained (wrap in `preserving` to undo). Stops early on divergence. `w`: the rows' loss weights.
  */
 export function train(
   network: Network,
@@ -64,8 +66,9 @@ export function train(
   rate: number,
   steps: number,
   onStep?: (step: number, cost: number) => void,
+  w?: Float64Array,
 ): Probe {
-  const initial = network.computeLoss(x, y).total;
+  const initial = network.computeLoss(x, y, undefined, w).total;
   let last = initial;
   let lastData = NaN;
   let lowest = initial;
@@ -83,6 +86,7 @@ export function train(
       epochs: steps,
       maxLoss: 1e4 * initial + 1e-300,
       recordHistory: false,
+      ...(w ? { sampleWeight: w } : {}),
     });
     try {
       for (let s = 0; !run.done; s++) {
@@ -101,7 +105,7 @@ export function train(
     }
   }
   if (!diverged) {
-    const t = network.computeLoss(x, y);
+    const t = network.computeLoss(x, y, undefined, w);
     if (!Number.isFinite(t.total) || t.total > 1e4 * initial) diverged = true;
     last = t.total;
     lastData = t.data;
@@ -124,7 +128,7 @@ export function train(
   };
 }
 
-/** One short run from the current parameters, which are then restored. */
+/** One short run from the current parameters, which are then restored (`w`: the rows' loss weights). */
 export function probe(
   network: Network,
   x: Matrix,
@@ -132,8 +136,9 @@ export function probe(
   optimizer: string,
   rate: number,
   steps: number,
+  w?: Float64Array,
 ): Probe {
-  return preserving(network, () => train(network, x, y, optimizer, rate, steps));
+  return preserving(network, () => train(network, x, y, optimizer, rate, steps, undefined, w));
 }
 
 /** Learning rates on a 1-2-5 grid, 1e-9 … 10: readable values to recommend. */
@@ -165,11 +170,12 @@ export function scanRates(
   y: Matrix,
   optimizer: string,
   steps: number,
+  w?: Float64Array,
 ): RateScan {
   const byRate = new Map<number, Probe>();
   const run = (r: number) => {
     let p = byRate.get(r);
-    if (!p) byRate.set(r, (p = probe(network, x, y, optimizer, r, steps)));
+    if (!p) byRate.set(r, (p = probe(network, x, y, optimizer, r, steps, w)));
     return p;
   };
   // the decades (1e-5, 1e-4, …, 10), climbing until two in a row are unstable
@@ -209,9 +215,15 @@ export function scanRates(
   return { probes, best, recommended };
 }
 
-/** A seeded subset of at most `max` rows (all rows, in order, when there are fewer). */
-export function subsample(x: Matrix, y: Matrix, max: number, seed: number): { x: Matrix; y: Matrix } {
-  if (x.rows <= max) return { x, y };
+/** A seeded subset of at most `max` rows (all rows, in order, when there are fewer), weights `w` following their rows. */
+export function subsample(
+  x: Matrix,
+  y: Matrix,
+  max: number,
+  seed: number,
+  w?: Float64Array,
+): { x: Matrix; y: Matrix; w?: Float64Array } {
+  if (x.rows <= max) return { x, y, ...(w ? { w } : {}) };
   const idx = Array.from({ length: x.rows }, (_, i) => i);
   new Random(seed).shuffle(idx);
   const pick = idx.slice(0, max).sort((a, b) => a - b);
@@ -221,7 +233,7 @@ export function subsample(x: Matrix, y: Matrix, max: number, seed: number): { x:
     sx.data.set(x.data.subarray(r * x.cols, (r + 1) * x.cols), i * x.cols);
     sy.data.set(y.data.subarray(r * y.cols, (r + 1) * y.cols), i * y.cols);
   });
-  return { x: sx, y: sy };
+  return { x: sx, y: sy, ...(w ? { w: Float64Array.from(pick, (r) => w[r]) } : {}) };
 }
 
 /** Whether every layer is a Dense layer, so the network can be rebuilt with other activations. */

@@ -165,7 +165,7 @@ export function flatRegion(name: string): ((z: number) => boolean) | null {
   }
 }
 
-/** `steps` steps at `rate`: the loss halfway and at the end, and the share of examples in the output's flat region. */
+/** `steps` steps at `rate` (rows weighted by `w`): the loss halfway and at the end, and the share of examples in the output's flat region. */
 export function outputRun(
   network: Network,
   x: Matrix,
@@ -173,12 +173,14 @@ export function outputRun(
   optimizer: string,
   rate: number,
   steps: number,
+  w?: Float64Array,
 ): OutputRun {
   let half = NaN;
   return preserving(network, () => {
-    const p = train(network, x, y, optimizer, rate, steps, (s) => {
-      if (s === steps / 2) half = network.computeLoss(x, y, { data: true, penalties: false }).data;
-    });
+    const onStep = (s: number) => {
+      if (s === steps / 2) half = network.computeLoss(x, y, { data: true, penalties: false }, w).data;
+    };
+    const p = train(network, x, y, optimizer, rate, steps, onStep, w);
     network.forward(x);
     const last = network.layers[network.layers.length - 1];
     const flat = flatRegion(last.activation?.name ?? 'linear');

@@ -28,6 +28,7 @@ import {
 } from './doctor-probe.js';
 import { learningRateFinding } from './doctor-rules.js';
 import { exact, fmt, optionsText, pct, type Finding } from './doctor-types.js';
+import { classWeights, unlessConstant, withClassWeights } from '../train/sample-weights.js';
 
 function spread(m: Matrix): number {
   const { std } = columnStats(m);
@@ -46,7 +47,7 @@ export function constantOutputFinding(ctx: DoctorContext): Finding | null {
   let after = now;
   if (rate !== undefined) {
     after = preserving(network, () => {
-      train(network, x, y, ctx.o.probe, rate, steps);
+      train(network, x, y, ctx.o.probe, rate, steps, undefined, ctx.w);
       return spread(network.forward(x));
     });
   }
@@ -79,7 +80,7 @@ export function regularizationFinding(ctx: DoctorContext): Finding | null {
   if (!scan.best || rate === undefined || network.regularizers.length === 0 || !ctx.dense) return null;
   ctx.probes++;
   const { x, y, steps } = ctx;
-  const run = (net: Network) => probe(net, x, y, ctx.o.probe, rate, steps);
+  const run = (net: Network) => probe(net, x, y, ctx.o.probe, rate, steps, ctx.w);
   const withPen = run(network);
   const without = run(withActivations(network, [], network.loss, []));
   if (!stable(withPen) || !stable(without)) return null;
@@ -158,18 +159,27 @@ export function underfittingFinding(ctx: DoctorContext, explained: boolean): Fin
   let at80 = NaN;
   ctx.probes++;
   const small = preserving(network, () =>
-    train(network, x, y, ctx.o.probe, recommended, long, (s, cost) => {
-      if (s === Math.floor(0.8 * long)) at80 = cost;
-    }),
+    train(
+      network,
+      x,
+      y,
+      ctx.o.probe,
+      recommended,
+      long,
+      (s, cost) => {
+        if (s === Math.floor(0.8 * long)) at80 = cost;
+      },
+      ctx.w,
+    ),
   );
   if (small.diverged || !(small.finalData > 0.9 * at80) || small.finalData < 0.01 * baseline) return null;
   const hidden = network.layers.slice(0, -1).map((l) => l.outputSize);
   const bigger = biggerHidden(hidden);
   const big = resized(network, bigger, ctx.o.seed + 1);
-  const bigScan = scanRates(big, x, y, ctx.o.probe, steps);
+  const bigScan = scanRates(big, x, y, ctx.o.probe, steps, ctx.w);
   ctx.probes += bigScan.probes.length;
   if (!bigScan.recommended) return null;
-  const large = probe(big, x, y, ctx.o.probe, bigScan.recommended, long);
+  const large = probe(big, x, y, ctx.o.probe, bigScan.recommended, long, ctx.w);
   ctx.probes++;
   if (large.diverged) return null;
   const ratio = small.finalData / large.finalData;
@@ -225,13 +235,20 @@ function overfittingCurves(ctx: DoctorContext): { train: number[]; val: number[]
   }
   const epochs = Math.min(o.epochs, 3000);
   const curves = { train: [] as number[], val: [] as number[] };
-  preserving(network, () =>
-    train(network, ctx.x, ctx.y, o.probe, rate, epochs, (_s, cost) => {
-      curves.train.push(cost);
-      curves.val.push(network.computeLoss(vx, vy, { data: true, penalties: false }).data);
-    }),
-  );
+  const vw = validationWeights(ctx, vy);
+  const onStep = (_s: number, cost: number) => {
+    curves.train.push(cost);
+    curves.val.push(network.computeLoss(vx, vy, { data: true, penalties: false }, vw).data);
+  };
+  preserving(network, () => train(network, ctx.x, ctx.y, o.probe, rate, epochs, onStep, ctx.w));
   return { ...curves, source: `${epochs} full-batch steps at learning rate ${exact(rate)}` };
+}
+
+/** The validation rows' loss weights: the training rows' class weights, as fit gives validationData (undefined without). */
+function validationWeights(ctx: DoctorContext, vy: Matrix): Float64Array | undefined {
+  const spec = ctx.options.classWeight;
+  if (spec === undefined || ctx.loss.kind !== 'classification') return undefined;
+  return unlessConstant(withClassWeights(null, classWeights(spec, ctx.raw.Y), vy)) ?? undefined;
 }
 
 /** Rule 8: overfitting — validation loss rising while training loss falls. */
@@ -282,7 +299,7 @@ export function rateFinding(ctx: DoctorContext): Finding | null {
   const probed = ctx.probed();
   const range = rateRange(o.optimizer, probed.scan);
   const scan = recommendedWithin(probed.scan, range);
-  const user = probe(ctx.network, x, y, o.probe, o.learningRate, steps);
+  const user = probe(ctx.network, x, y, o.probe, o.learningRate, steps, ctx.w);
   ctx.probes++;
   const stepsPerEpoch = Math.ceil(ctx.X.rows / o.batchSize);
   const runs = compressedRuns(ctx, o.epochs * stepsPerEpoch, scan.recommended);
@@ -390,10 +407,10 @@ function compressedRuns(
     const eqRate = (o.learningRate * totalSteps) / L;
     // (the rule only judges rates ≥ 30× below the recommended one: spare the runs otherwise)
     if (recommended === undefined || eqRate >= recommended || recommended < 30 * o.learningRate) break;
-    equivalent = probe(network, x, y, o.probe, eqRate, L);
+    equivalent = probe(network, x, y, o.probe, eqRate, L, ctx.w);
     ctx.probes++;
     if (equivalent.diverged || equivalent.finalData <= 0.01 * baseline) break;
-    long = probe(network, x, y, o.probe, recommended, L);
+    long = probe(network, x, y, o.probe, recommended, L, ctx.w);
     ctx.probes++;
     if (long.diverged || equivalent.finalData >= 10 * long.finalData) break;
   }

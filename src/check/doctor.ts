@@ -63,6 +63,11 @@ export function diagnose(
     if (nan.rows.length === nan.total) return finish([nan.finding], network, options, 0, 0, start, undefined);
     rawX = dropRows(rawX, nan.rows);
     rawY = dropRows(rawY, nan.rows);
+    // the weights of the rows left out go with them
+    const left = new Set(nan.rows);
+    const w = options.sampleWeight;
+    if (w?.length === nan.total)
+      options = { ...options, sampleWeight: Array.from(w).filter((_, r) => !left.has(r)) };
   }
   const X = toMatrix(rawX, 'x', network.inputSize);
   const Y = toMatrix(rawY, 'y', network.outputSize);

@@ -2,7 +2,8 @@
 // searchModels (autoFit's cross-validated search) chooses the configuration on the training rows (all
 // of them by default; with --val-split, those not held out), and the run then trains it like any other
 // (progress, checkpoints, --resume). --no-search trains the given/default configuration (holding out
-// a fifth by default, holdout.ts); --budget SECONDS sizes the search's grid.
+// a fifth by default, holdout.ts); --budget SECONDS sizes the search's grid. --class-weight and
+// --weight-column weigh the search's folds as they weigh the run (and the refit on all rows).
 
 import type { Command } from 'commander';
 import type { Network } from '../nn/network.js';
@@ -17,10 +18,10 @@ import { UsageError } from './errors.js';
 import { formatNumber } from './evaluation.js';
 import { settingRows } from './options.js';
 import type { TrainStart } from './train-resume.js';
-import { buildNetwork, fitOptions, type TrainSettings } from './training.js';
+import { buildNetwork, fitOptions, weightOptions, type TrainSettings } from './training.js';
 
 /** Flags that may accompany the search (every other network or training flag means --no-search). */
-const searchCompatible = new Set(['seed', 'valSplit']);
+const searchCompatible = new Set(['seed', 'valSplit', 'classWeight', 'weightColumn']);
 
 /** Fewer training rows than this: no search (5 folds of 4 rows say little), the default network. */
 export const minSearchRows = 20;
@@ -32,13 +33,27 @@ export function searchBlockers(command: Command): string[] {
     .map((row) => row.flag.split(' ')[0]);
 }
 
-/** The training rows of the run `settings` describe (the held-out rows split off as TrainingRun will). */
+/**
+ * The training rows of the run `settings` describe (the held-out rows split off as TrainingRun will),
+ * with their sample weights, and the run's classWeight (by class index).
+ */
 function trainingRows(start: TrainStart) {
   const { x, y } = start.data.encoded;
   const task = start.data.encoding.target.task;
   const probe = createNetwork(x, y, { task, layers: [] });
-  const options = { ...fitOptions(start.settings, task), metrics: [] };
-  return new TrainingRun(probe, x, y, options).data;
+  const weights = weightOptions(start.settings, start.data);
+  const options = { ...fitOptions(start.settings, task), ...weights, metrics: [] };
+  const { data } = new TrainingRun(probe, x, y, options);
+  const sample = data.weights.sample;
+  const { classWeight } = weights;
+  return {
+    x: data.x,
+    y: data.y,
+    weights: {
+      ...(sample ? { sampleWeight: sample } : {}),
+      ...(classWeight !== undefined ? { classWeight } : {}),
+    },
+  };
 }
 
 /**
@@ -56,6 +71,7 @@ export async function searchStart(
     task,
     seed: start.settings.seed,
     ...(budget !== undefined ? { budget } : {}),
+    ...rows.weights,
   });
   const settings = chosenSettings(start.settings, search);
   const network: Network = buildNetwork(settings, start.data.encoded.x, start.data.encoded.y, task);
@@ -98,15 +114,22 @@ export function crossValidatedScores(search: ModelSearch, rows: number, trivial:
   const m = s.metric;
   const how = s.folds === 1 ? 'one validation split of a fifth' : `${s.folds} folds`;
   const { baseline, linear } = search.reference;
+  // weighted scores (each row weighted as in the loss) go under `weighted`, as other runs' weighted scores do
+  const as = (scores: Record<string, number>) => (s.weighted ? { weighted: scores } : scores);
   return {
     metrics: {
-      heldOut: { method: 'cross-validation', folds: s.folds, rows, [m]: best.mean, [`${m}Std`]: best.std },
-      baseline: { [m]: baseline },
-      ...(linear !== null ? { linear: { [m]: linear } } : {}),
+      heldOut: {
+        method: 'cross-validation',
+        folds: s.folds,
+        rows,
+        ...as({ [m]: best.mean, [`${m}Std`]: best.std }),
+      },
+      baseline: as({ [m]: baseline }),
+      ...(linear !== null ? { linear: as({ [m]: linear }) } : {}),
     },
     lines: [
       `cross-validated (${how} of the ${rows} rows, each scored by a model not trained on it; the chosen configuration then trained on every row):`,
-      `  ${m}  ${formatNumber(best.mean)} ± ${formatNumber(best.std)}`,
+      `  ${m}${s.weighted ? ' (each row weighted as in the loss)' : ''}  ${formatNumber(best.mean)} ± ${formatNumber(best.std)}`,
       `  on the same folds, baseline (${trivial}): ${m} ${formatNumber(baseline)}`,
       ...(linear !== null
         ? [`  on the same folds, linear model (no hidden layer): ${m} ${formatNumber(linear)}`]
@@ -137,7 +160,7 @@ export function searchLines(search: ModelSearch, top = 5): string[] {
   const s = search.search;
   const how = s.folds === 1 ? 'one validation split of a fifth' : `${s.folds}-fold cross-validation`;
   const lines = [
-    `model search: ${s.candidates} candidates${s.skipped ? ` (${s.skipped} more left out by the budget)` : ''}, ${how} on the training rows, successive halving; ${s.seconds.toFixed(1)} s (budget ${s.budget} s, ${s.workers || 'no'} worker threads)`,
+    `model search: ${s.candidates} candidates${s.skipped ? ` (${s.skipped} more left out by the budget)` : ''}, ${how} on the training rows, successive halving${s.weighted ? ', rows weighted as in the run' : ''}; ${s.seconds.toFixed(1)} s (budget ${s.budget} s, ${s.workers || 'no'} worker threads)`,
     `  rank  candidate                             ${s.metric} mean ± std      time`,
   ];
   for (const e of search.leaderboard.slice(0, top))

@@ -1,22 +1,42 @@
 // One unit of autoFit's work: train a candidate on every fold but one and score it on that fold. Pure
 // and self-contained (the seed, the fold and the epochs say everything), so a worker thread and the
 // main thread give the same bits for the same task: that is what makes the search independent of
-// the number of workers (autofit-pool.ts).
+// the number of workers (autofit-pool.ts). With sample or class weights, each fold trains on its rows'
+// weights and is scored by the metric with each of its rows weighted as in the loss (sampleWeight ×
+// classWeight, the class weights those of the fold's training rows): with classWeight 'balanced' the
+// fold's accuracy is its balanced accuracy, so the search ranks by what the weights ask for.
 
 import type { Task } from '../data/task.js';
 import { DivergenceError } from '../errors.js';
 import { gatherRows, zeros, type Matrix } from '../matrix.js';
+import {
+  classWeights,
+  gatherWeights,
+  unlessConstant,
+  withClassWeights,
+  type CheckedWeights,
+} from './sample-weights.js';
 import { createNetwork } from './auto.js';
 import type { Candidate } from './autofit-space.js';
 import { computeMetrics, type MetricName } from './metrics.js';
 import { TrainingRun } from './run.js';
 
-/** The data every task of a search shares: x[N×inputs], y[N×outputs] (one-hot for multiclass), folds[N]. */
-export interface SearchData {
+/**
+ * The data every task of a search shares: x[N×inputs], y[N×outputs] (one-hot for multiclass),
+ * folds[N], and the weights: sampleWeight[N] (null: unweighted), classWeight by class index.
+ */
+export interface SearchData extends CheckedWeights {
   x: Matrix;
   y: Matrix;
   task: Task;
   folds: Int32Array;
+}
+
+/** Rows of a search: x, y and their sample weights (absent: unweighted). */
+export interface SearchRows {
+  x: Matrix;
+  y: Matrix;
+  sampleWeight?: Float64Array;
 }
 
 /** Train `candidate` for at most `epochs` epochs without fold `fold`, score it on that fold. */
@@ -42,19 +62,30 @@ export function searchMetric(task: Task): MetricName {
   return task === 'regression' ? 'r2' : 'accuracy';
 }
 
-/** The rows of fold `fold` (validation) and of the others (training). */
-export function splitFold(
-  data: SearchData,
-  fold: number,
-): { train: { x: Matrix; y: Matrix }; val: { x: Matrix; y: Matrix } } {
+/** The rows of fold `fold` (validation) and of the others (training), weights following their rows. */
+export function splitFold(data: SearchData, fold: number): { train: SearchRows; val: SearchRows } {
   const trainRows: number[] = [];
   const valRows: number[] = [];
   data.folds.forEach((f, r) => (f === fold ? valRows : trainRows).push(r));
-  const take = (m: Matrix, rows: number[]) => gatherRows(zeros(rows.length, m.cols), m, rows);
-  return {
-    train: { x: take(data.x, trainRows), y: take(data.y, trainRows) },
-    val: { x: take(data.x, valRows), y: take(data.y, valRows) },
+  const take = (rows: number[]): SearchRows => {
+    const w = gatherWeights(data.sampleWeight, rows, 0, rows.length);
+    return {
+      x: gatherRows(zeros(rows.length, data.x.cols), data.x, rows),
+      y: gatherRows(zeros(rows.length, data.y.cols), data.y, rows),
+      ...(w ? { sampleWeight: w } : {}),
+    };
   };
+  return { train: take(trainRows), val: take(valRows) };
+}
+
+/**
+ * The weights a fold's rows are scored with: each row's loss weight (its sample weight × its class's
+ * weight, classWeight counted on the training rows, as fit weighs validation rows); undefined: unweighted.
+ */
+export function scoreWeights(data: SearchData, train: SearchRows, val: SearchRows): Float64Array | undefined {
+  if (data.classWeight === undefined) return val.sampleWeight;
+  const perClass = classWeights(data.classWeight, train.y);
+  return unlessConstant(withClassWeights(val.sampleWeight ?? null, perClass, val.y)) ?? undefined;
 }
 
 /**
@@ -67,12 +98,17 @@ export function searchEarlyStopping(c: Candidate): false | { patience: number } 
   return c.optimizer === 'lbfgs' ? false : { patience: Math.max(10, Math.ceil(c.epochs / 2)) };
 }
 
-/** Candidate c's network and TrainingRun options on training rows x, y (validation rows optional). */
+/** Candidate c's network and TrainingRun options on training rows x, y (validation rows optional), weighted as given. */
 export function candidateRun(
   c: Candidate,
-  train: { x: Matrix; y: Matrix },
+  train: SearchRows,
   task: Task,
-  options: { epochs: number; seed: number; validation?: { x: Matrix; y: Matrix } },
+  options: {
+    epochs: number;
+    seed: number;
+    validation?: SearchRows;
+    classWeight?: CheckedWeights['classWeight'];
+  },
 ): TrainingRun {
   const network = createNetwork(train.x, train.y, {
     task,
@@ -86,6 +122,8 @@ export function candidateRun(
     ...(c.learningRate !== undefined ? { learningRate: c.learningRate } : {}),
     epochs: options.epochs,
     seed: options.seed,
+    ...(train.sampleWeight ? { sampleWeight: train.sampleWeight } : {}),
+    ...(options.classWeight !== undefined ? { classWeight: options.classWeight } : {}),
     ...(options.validation
       ? { validationData: options.validation, earlyStopping: searchEarlyStopping(c) }
       : {}),
@@ -100,6 +138,7 @@ export function runTask(data: SearchData, task: SearchTask): TaskResult {
     epochs: task.epochs,
     seed: task.seed,
     validation: val,
+    ...(data.classWeight !== undefined ? { classWeight: data.classWeight } : {}),
   });
   try {
     run.run();
@@ -109,7 +148,9 @@ export function runTask(data: SearchData, task: SearchTask): TaskResult {
     return { score: Number.NEGATIVE_INFINITY, loss: Number.POSITIVE_INFINITY, bestEpoch: 0, seconds };
   }
   const metric = searchMetric(data.task);
-  const score = computeMetrics([metric], run.network.predict(val.x), val.y)[metric];
+  const score = computeMetrics([metric], run.network.predict(val.x), val.y, scoreWeights(data, train, val))[
+    metric
+  ];
   const { history } = run;
   const stopped = searchEarlyStopping(task.candidate) !== false;
   const best =

@@ -16,13 +16,25 @@
 // Refit: the winner is trained again on all rows (no rows held back, no early stopping), as
 // scikit-learn's GridSearchCV refits on all rows: Adam for the mean of its folds' best epochs, L-BFGS
 // for its full iterations (it ran to convergence on the folds too).
+//
+// Weights (sampleWeight, classWeight as fit takes them): every candidate trains with its folds' rows'
+// weights, each fold is scored with its rows weighted as in the loss (autofit-eval.ts scoreWeights:
+// with classWeight 'balanced', balanced accuracy), the baseline is the sample-weighted mean /
+// majority scored the same way, and the refit uses them too; without them nothing changes.
 
 import type { Task } from '../data/task.js';
 import { OptionError, checkNumber } from '../errors.js';
-import { toMatrix, type MatrixLike } from '../matrix.js';
+import { toMatrix, type Matrix, type MatrixLike } from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import { inferTask, oneHotLabels } from './auto.js';
-import { candidateRun, searchMetric, splitFold, type SearchData, type TaskResult } from './autofit-eval.js';
+import {
+  candidateRun,
+  scoreWeights,
+  searchMetric,
+  splitFold,
+  type SearchData,
+  type TaskResult,
+} from './autofit-eval.js';
 import { SearchPool } from './autofit-pool.js';
 import {
   assignFolds,
@@ -34,9 +46,15 @@ import {
   type Candidate,
 } from './autofit-space.js';
 import type { History } from './fit-types.js';
-import { baselineMetrics } from './metrics.js';
+import { computeMetrics } from './metrics.js';
+import {
+  checkWeightOptions,
+  weightedBaselinePredictions,
+  type CheckedWeights,
+  type WeightOptions,
+} from './sample-weights.js';
 
-export interface AutoFitOptions {
+export interface AutoFitOptions extends WeightOptions {
   /** overrides inferTask(y) */
   task?: Task;
   /** seconds the search may take, used to size the grid up front (default defaultBudget(rows, inputs)) */
@@ -85,6 +103,8 @@ export interface SearchSettings {
   rungs: { fraction: number; candidates: number }[];
   refit: string;
   seconds: number;
+  /** with weights (fold scores then weight each row as the loss does): whether rows have their own weights, and the classWeight (by class index) */
+  weighted?: { sampleWeight: boolean; classWeight?: WeightOptions['classWeight'] };
 }
 
 export interface AutoFitResult extends ModelSearch {
@@ -142,9 +162,16 @@ export async function autoFit(
   const started = performance.now();
   const result = await searchModels(x, y, options);
   const labels = oneHotLabels(toMatrix(y, 'y'), result.task);
-  const run = candidateRun(result.chosen, { x: toMatrix(x, 'x'), y: labels.y }, result.task, {
+  const weights = searchWeights(options, labels, result.task);
+  const rows = {
+    x: toMatrix(x, 'x'),
+    y: labels.y,
+    ...(weights.sampleWeight ? { sampleWeight: weights.sampleWeight } : {}),
+  };
+  const run = candidateRun(result.chosen, rows, result.task, {
     epochs: result.chosen.epochs,
     seed: result.search.seed,
+    ...(weights.classWeight !== undefined ? { classWeight: weights.classWeight } : {}),
   });
   run.run();
   const search = { ...result.search, seconds: (performance.now() - started) / 1000 };
@@ -167,7 +194,9 @@ export async function searchModels(
     min: 0,
     exclusiveMin: true,
   });
-  const data: SearchData = { x: X, y: labels.y, task, folds: assignFolds(labels.y, task, k, seed) };
+  const weights = searchWeights(options, labels, task);
+  const folds = assignFolds(labels.y, task, k, seed);
+  const data: SearchData = { x: X, y: labels.y, task, folds, ...weights };
   const trainRows = k === 1 ? Math.round(X.rows * 0.8) : X.rows - Math.ceil(X.rows / k);
   const cores = options.workers ?? Math.min(4, await availableCores());
   const grid = chooseGrid(data, k, budget, trainRows, options, cores);
@@ -193,6 +222,7 @@ export async function searchModels(
     rungs,
     refit: `all rows, ${epochs} ${best.optimizer === 'lbfgs' ? 'iterations at most' : 'epochs (the mean best epoch of the folds)'}`,
     seconds: (performance.now() - started) / 1000,
+    ...weightedSettings(options, weights),
   };
   return {
     task,
@@ -207,15 +237,41 @@ export async function searchModels(
   };
 }
 
-/** The trivial baseline's mean fold score (the training folds' mean or class prior, scored on each fold). */
+/**
+ * The trivial baseline's mean fold score: the training folds' (sample-weighted) mean or class prior,
+ * scored on each fold as the candidates are (scoreWeights).
+ */
 function baselineScore(data: SearchData, k: number): number {
   const metric = searchMetric(data.task);
   let sum = 0;
   for (let fold = 0; fold < k; fold++) {
     const { train, val } = splitFold(data, fold);
-    sum += baselineMetrics([metric], train.y, val.y)[metric];
+    const predicted = weightedBaselinePredictions(train.y, train.sampleWeight ?? null, val.y.rows);
+    sum += computeMetrics([metric], predicted, val.y, scoreWeights(data, train, val))[metric];
   }
   return sum / k;
+}
+
+/** The search's weights, checked: sampleWeight (null when constant), classWeight by class index (labels: y's classes). */
+function searchWeights(options: AutoFitOptions, labels: { y: Matrix; classes?: number[] }, task: Task) {
+  if (options.sampleWeight === undefined && options.classWeight === undefined) return { sampleWeight: null };
+  const names = labels.classes?.map(String);
+  return checkWeightOptions(options, labels.y, task !== 'regression', names);
+}
+
+/** SearchSettings.weighted: present when weights were given. */
+function weightedSettings(
+  options: AutoFitOptions,
+  weights: CheckedWeights,
+): Pick<SearchSettings, 'weighted'> {
+  if (options.sampleWeight === undefined && options.classWeight === undefined) return {};
+  const { classWeight } = weights;
+  return {
+    weighted: {
+      sampleWeight: weights.sampleWeight !== null,
+      ...(classWeight !== undefined ? { classWeight } : {}),
+    },
+  };
 }
 
 function resolveFolds(folds: number | undefined, rows: number): number {

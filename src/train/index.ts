@@ -110,7 +110,13 @@ export {
   type WorkersOption,
 } from './parallel-auto.js';
 export { defaultValidationSplit, holdoutRule, stratifiedOrder } from './holdout.js';
-export { referenceScores, linearReference, type ReferenceScores } from './reference.js';
+export {
+  referenceRecord,
+  referenceScores,
+  linearReference,
+  type ReferenceScores,
+  type ReferenceWeights,
+} from './reference.js';
 export { scalingWarnings, scalingWarningRule } from './scaling-warnings.js';
 export {
   autoFit,

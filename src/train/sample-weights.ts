@@ -5,8 +5,8 @@
 // Rows that all weigh the same give no weights at all, so such a run takes the unweighted path (bit-identical).
 
 import { OptionError } from '../errors.js';
-import type { Matrix } from '../matrix.js';
-import { predictedClasses } from './metrics.js';
+import { zeros, type Matrix } from '../matrix.js';
+import { baselinePredictions, predictedClasses } from './metrics.js';
 
 /** 'balanced', or a weight per class label: '0'/'1' for one 0/1 column, the column index for one-hot targets. */
 export type ClassWeight = 'balanced' | Record<string, number>;
@@ -173,5 +173,53 @@ export function classWeightByLabel(
       );
     out[String(c)] = value as number;
   }
+  return out;
+}
+
+/** A run's weights as its parts take them: the sample weights (null when constant) and classWeight by class index. */
+export interface CheckedWeights {
+  sampleWeight: Float64Array | null;
+  classWeight?: ClassWeight;
+}
+
+/**
+ * sampleWeight and classWeight checked against targets y (as fit checks them), for code that splits
+ * rows itself (autoFit's folds): the sample weights, null when every row weighs the same, and
+ * classWeight keyed by class index (`labels`: the classes of a label column, which its keys name).
+ */
+export function checkWeightOptions(
+  options: WeightOptions,
+  y: Matrix,
+  classification: boolean,
+  labels?: readonly string[],
+): CheckedWeights {
+  const classWeight =
+    labels && options.classWeight !== undefined
+      ? classWeightByLabel(options.classWeight, labels)
+      : options.classWeight;
+  const checked = rowWeights(
+    { ...options, ...(classWeight !== undefined ? { classWeight } : {}) },
+    y,
+    classification,
+  );
+  return { sampleWeight: checked?.sample ?? null, ...(classWeight !== undefined ? { classWeight } : {}) };
+}
+
+/**
+ * The trivial baseline fitted with weights: `rows` copies of the weighted column means of the
+ * training targets y (the weighted mean, or the weighted class prior, whose argmax is the weighted
+ * majority class). Without weights, metrics.ts's baselinePredictions (the same bits as before).
+ */
+export function weightedBaselinePredictions(y: Matrix, w: Float64Array | null, rows: number): Matrix {
+  if (!w) return baselinePredictions(y, rows);
+  const mean = new Float64Array(y.cols);
+  let total = 0;
+  for (let r = 0; r < y.rows; r++) {
+    total += w[r];
+    for (let c = 0; c < y.cols; c++) mean[c] += w[r] * y.data[r * y.cols + c];
+  }
+  for (let c = 0; c < y.cols; c++) mean[c] /= total;
+  const out = zeros(rows, y.cols);
+  for (let r = 0; r < rows; r++) out.data.set(mean, r * y.cols);
   return out;
 }

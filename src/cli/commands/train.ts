@@ -8,6 +8,7 @@ import { overrideFlag, type Encoding, type TargetEncoding } from '../../data/ind
 import { serializeModel } from '../../io/index.js';
 import {
   TrainingRun,
+  referenceRecord,
   referenceScores,
   scalingWarnings,
   type EpochInfo,
@@ -327,18 +328,22 @@ function runScores(run: TrainingRun, encoding: Encoding, seed: number, search: M
   const names = Object.keys(heldOut.metrics).filter(
     (k): k is MetricName => k !== 'mse' && metricNames.includes(k as MetricName),
   );
-  const refs = referenceScores(data, heldOutRows, encoding.target.task, names, seed);
-  const listed = (m: Record<string, number>) => names.map((k) => `${k} ${formatNumber(m[k])}`).join(', ');
+  const weights = { train: data.weights, heldOut: data.validationWeights };
+  const refs = referenceScores(data, heldOutRows, encoding.target.task, names, seed, weights);
+  const { weighted } = refs;
+  const each = (m: Record<string, number>) => names.map((k) => `${k} ${formatNumber(m[k])}`).join(', ');
+  const listed = (m: Record<string, number>, w?: Record<string, number>) =>
+    each(m) + (w ? `; weighted by the row weights: ${each(w)}` : '');
   lines.push(
     `held-out set (${heldOutRows.x.rows} rows, not trained on${run.settings.earlyStopping.enabled ? '; early stopping chose the epoch on them' : ''}):\n${indent(formatEvaluation(heldOut))}`,
-    `  on the same held-out rows, baseline (${trivial}): ${listed(refs.baseline)}`,
-    `  on the same held-out rows, linear model (no hidden layer): ${listed(refs.linear)}`,
+    `  on the same held-out rows, baseline (${trivial}): ${listed(refs.baseline, weighted?.baseline)}`,
+    `  on the same held-out rows, linear model (no hidden layer): ${listed(refs.linear, weighted?.linear)}`,
   );
   return {
     metrics: {
       train: scoreRecord(trainEval),
       heldOut: { rows: heldOutRows.x.rows, ...scoreRecord(heldOut) },
-      ...refs,
+      ...referenceRecord(refs),
     },
     lines,
   };
