@@ -6,6 +6,7 @@ import { DataError } from '../errors.js';
 import { zeros, type Matrix } from '../matrix.js';
 import { clip, label, quote, readBoolean, shortList, type NumberFormat } from './cells.js';
 import {
+  classOf,
   dateValue,
   numberValue,
   type ColumnEncoding,
@@ -184,7 +185,7 @@ function encodeTargets(encoding: Encoding, table: DataTable, tIdx: number[], kep
         y.data[i * cols + k] = v;
         return;
       }
-      const c = classes.indexOf(label(cell));
+      const c = classes.indexOf(classOf(cell, classes));
       if (c < 0)
         throw new DataError(
           `${cellLocation(table, r, j)}: class ${quote(label(cell))} is not one the model knows (${shortList(classes.map((l) => clip(l)))})`,

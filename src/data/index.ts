@@ -43,6 +43,7 @@ export {
 export { inferNumericTask, overrideFlag, taskRule } from './task.js';
 export { applyEncoding, type ApplyOptions } from './apply.js';
 export { describeLeftOut, type LeftOut } from './missing.js';
+export { describeIgnored, identifierRule, type IgnoredColumn } from './identifiers.js';
 export {
   readNumber,
   readBoolean,

@@ -5,10 +5,11 @@
 //   text     otherwise — unless at least half of the cells are numbers or look like numbers (1e999,
 //            0x10, 1,500, 15%…): then the column is a numeric column with bad cells, and that is an
 //            error naming them and the choices (fix the file, --na-values, --categorical COL).
-// The same for dates: a date column with an impossible date (2020-02-31) or a stray word is an error.
+// The same for dates: a date column with an impossible date (2020-02-31) or a stray word is an error,
+// and so is a column of dates or times written other than YYYY-MM-DD (03/04/2021 is ambiguous).
 
 import { DataError } from '../errors.js';
-import { notNumberWhy, quote, readBoolean, readDate, readNumber } from './cells.js';
+import { notNumberWhy, otherDate, quote, readBoolean, readDate, readNumber } from './cells.js';
 import { cellAt, cellLocation, numberFormat, type DataTable } from './table.js';
 
 export type ColumnType = 'number' | 'boolean' | 'date' | 'text';
@@ -42,15 +43,25 @@ export function inferColumnType(
   if (numbers.every((n) => n !== null && 'value' in n)) return 'number';
   if (cells.every((c) => readBoolean(c) !== null)) return 'boolean';
   const dates = cells.map(readDate);
-  const dateLike = dates.filter((d) => d !== null).length;
+  const others = cells.map(otherDate);
+  const dateLike = dates.filter((d, i) => d !== null || others[i] !== null).length;
   if (dateLike >= NUMERIC_SHARE * cells.length) {
     const bad: Bad[] = [];
     dates.forEach((d, i) => {
-      if (d === null) bad.push({ r: rows[i], why: 'is not a date (YYYY-MM-DD)' });
+      const other = others[i];
+      if (other !== null) bad.push({ r: rows[i], why: other });
+      else if (d === null) bad.push({ r: rows[i], why: 'is not a date (YYYY-MM-DD)' });
       else if ('impossible' in d) bad.push({ r: rows[i], why: 'is not a date in the calendar' });
     });
     if (bad.length === 0) return 'date';
-    throw badCells(table, j, bad, opts, 'the column is otherwise dates');
+    const iso = dates.some((d) => d !== null && 'value' in d);
+    throw badCells(
+      table,
+      j,
+      bad,
+      opts,
+      iso ? 'the column is otherwise dates' : 'the column holds dates or times',
+    );
   }
   const numberLike = numbers.filter((n) => n !== null).length;
   if (numberLike < NUMERIC_SHARE * cells.length) return 'text';
