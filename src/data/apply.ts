@@ -39,6 +39,8 @@ export interface ApplyOptions {
   hint?: string;
   /** true: every row may be left out without an error (predict writes them all, unscored) */
   allowEmpty?: boolean;
+  /** true: rows with a missing cell under an 'error' policy are counted in `stops`, not thrown (blocks) */
+  collectMissing?: boolean;
 }
 
 /** Applies an Encoding to a table; rows with missing cells are left out or stop, as the policy says. */
@@ -55,13 +57,14 @@ export function applyEncoding(encoding: Encoding, table: DataTable, options: App
       'target',
     );
   const tIdx = withTarget ? encoding.target.columns.map((c) => table.columns.indexOf(c)) : [];
-  const { kept, left } = scanMissing(table, fIdx, tIdx, {
+  const { kept, left, stops } = scanMissing(table, fIdx, tIdx, {
     inputs: missing === 'drop' ? 'drop' : missing === 'mean' ? 'fill' : 'error',
     fillable: encoding.features.map((f) => f.fill !== undefined),
     target: options.missingTarget ?? (missing === 'drop' ? 'drop' : (encoding.missingTarget ?? 'error')),
     naValues: encoding.naValues,
     hint: options.hint ?? 'Pass --drop-missing to leave those rows out',
     allowEmpty: options.allowEmpty,
+    collectStops: options.collectMissing,
   });
   const inputNames = encoding.features.flatMap((f) =>
     f.type === 'category' ? f.categories.map((c) => `${f.name}=${c}`) : [f.name],
@@ -83,6 +86,7 @@ export function applyEncoding(encoding: Encoding, table: DataTable, options: App
     y,
     rows: kept,
     left,
+    ...(options.collectMissing ? { stops } : {}),
     unseen: [...unseen.entries()].map(([column, u]) => ({ column, cells: u.cells, values: [...u.values] })),
     inputNames,
   };

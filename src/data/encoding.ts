@@ -20,7 +20,7 @@ import {
   type NumberFormat,
 } from './cells.js';
 import { identifierReason, type IgnoredColumn } from './identifiers.js';
-import { scanMissing, type LeftOut } from './missing.js';
+import { scanMissing, type LeftOut, type MissingStops } from './missing.js';
 import {
   cellAt,
   cellLocation,
@@ -98,8 +98,10 @@ export interface Encoded {
   y: Matrix | null;
   /** which rows of the table were kept (after dropping missing ones) */
   rows: number[];
-  /** the rows left out, each with why (missing cells): rows + left = every row of the table */
+  /** the rows left out, each with why (missing cells): rows + left (+ stops) = every row of the table */
   left: LeftOut[];
+  /** with applyEncoding's collectMissing: rows that stop (a missing cell under an 'error' policy) */
+  stops?: MissingStops;
   /** cells whose category the model never saw, encoded as all zeros (unknown 'ignore'), per column */
   unseen: { column: string; cells: number; values: string[] }[];
   /** names of the network's inputs, e.g. "Origin=USA" */
