@@ -406,6 +406,35 @@ const cases: Case[] = [
       assert.equal(e.ignored, undefined);
     },
   },
+  {
+    name: '"1.234" in a ;-file without decimal commas may be thousands',
+    file: 'dots.csv',
+    content: 'x;y\n1.234;1\n250;2\n12.500;4\n',
+    error:
+      /^dots\.csv:2:1: "1\.234" in column "x" may be 1\.234 or 1234: .*pass --decimal \. to read 1\.234, --thousands \. --decimal , to read 1234/,
+  },
+  {
+    name: '--decimal . reads them as decimals',
+    file: 'dots2.csv',
+    content: 'x;y\n1.234;1\n250;2\n12.500;4\n',
+    args: ['--decimal', '.'],
+    model: (e) => assert.deepEqual(e.features, [numberCol('x')]),
+  },
+  {
+    name: 'a file without a header (the first line is numbers)',
+    file: 'headless.csv',
+    content: '1.5,2.5,0\n2.5,1,1\n3,2,0\n',
+    args: ['--target', '0'],
+    error:
+      /^headless\.csv:1: the first line \("1\.5,2\.5,0"\) holds only numbers: it looks like a row of data/,
+  },
+  {
+    name: "pandas' numbered column names are a header",
+    file: 'numbered.csv',
+    content: '0,1,2\n1.5,2.5,0\n2.5,1,1\n3,2,0\n',
+    args: ['--target', '2'],
+    model: (e) => assert.deepEqual(e.features, [numberCol('0'), numberCol('1')]),
+  },
 ];
 
 describe('odd inputs to train', { concurrency: 4 }, () => {

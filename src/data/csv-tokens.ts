@@ -159,7 +159,22 @@ export function csvHeader(header: CsvRecord, source: string): string[] {
         'data',
       );
   });
+  if (looksLikeData(columns))
+    throw new DataError(
+      `${source}:${header.line}: the first line (${quote(header.cells.join(','), 40)}) holds only numbers: it looks like a row of data, not a header; add a header line naming the columns`,
+      'data',
+    );
   return columns;
+}
+
+/**
+ * Header names that are all numbers, other than the numbered names 0, 1, 2, … or 1, 2, 3, … that
+ * pandas writes for unnamed columns: a file without a header, whose first row would be lost.
+ */
+function looksLikeData(columns: readonly string[]): boolean {
+  if (!columns.every((c) => /^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/.test(c))) return false;
+  const numbered = (start: number) => columns.every((c, j) => c === String(j + start));
+  return !numbered(0) && !numbered(1);
 }
 
 /** DataError unless the data record `row` (0-based) has as many fields as the header. */
