@@ -435,6 +435,32 @@ const cases: Case[] = [
     args: ['--target', '2'],
     model: (e) => assert.deepEqual(e.features, [numberCol('0'), numberCol('1')]),
   },
+  {
+    name: 'UTF-16 (a byte-order mark): named at line 1',
+    file: 'utf16.csv',
+    content: Buffer.from('\ufeffx,y\n1,2\n3,4\n', 'utf16le'),
+    error:
+      /^utf16\.csv:1:1: not valid UTF-8 at byte offset 0 \(bytes 0xFF 0xFE 0x78 0x00: a UTF-16 byte-order mark\)/,
+  },
+  {
+    name: 'a delimiter at the end of every line',
+    file: 'trailing.csv',
+    content: 'x,y,\n1,2,\n3,4,\n',
+    error: /^trailing\.csv:1:5: column 3 of the header has no name \(a delimiter at the end of each line\?/,
+  },
+  {
+    name: "pandas' unnamed index column",
+    file: 'pdindex.csv',
+    content: ',x,y\n0,1,2\n1,3,4\n',
+    error:
+      /^pdindex\.csv:1:1: column 1 of the header has no name \(a row index, as pandas writes without index=False\?/,
+  },
+  {
+    name: 'JSON Lines',
+    file: 'lines.json',
+    content: '{"x": 1, "y": 2}\n{"x": 2, "y": 3}\n',
+    error: /^lines\.json:2:1: invalid JSON: unexpected "\{" \(one record per line, JSON Lines, is not read/,
+  },
 ];
 
 describe('odd inputs to train', { concurrency: 4 }, () => {
