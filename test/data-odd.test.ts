@@ -371,7 +371,7 @@ const cases: Case[] = [
       assert.equal(e.ignored?.[0].column, 'id');
       assert.match(
         err,
-        /note: ids\.csv: left out of the inputs column "id": integers counting up by 1 .*--keep-ids/,
+        /note: ids\.csv: left out of the inputs, as names, ids or row numbers .*: column "id" \(integers counting up by 1 .*\); --keep-ids/,
       );
     },
   },
@@ -389,7 +389,7 @@ const cases: Case[] = [
       assert.deepEqual(e.features, [numberCol('x')]);
       assert.match(
         err,
-        /note: names\.csv: left out of the inputs column "name": 30 distinct text values in 30 rows/,
+        /note: names\.csv: left out of the inputs, .*: column "name" \(30 distinct text values in 30 rows\)/,
       );
     },
   },
@@ -461,6 +461,12 @@ const cases: Case[] = [
     content: '{"x": 1, "y": 2}\n{"x": 2, "y": 3}\n',
     error: /^lines\.json:2:1: invalid JSON: unexpected "\{" \(one record per line, JSON Lines, is not read/,
   },
+  {
+    name: 'dates with "/" and a time',
+    file: 'slashtimes.csv',
+    content: 't,y\n2015/01/01 01:00:00,1\n2015/01/01 04:00:00,2\n2015/01/02 05:00:00,4\n',
+    error: /^slashtimes\.csv:2:1: "2015\/01\/01 01:00:00" in column "t" is a date written with "\/" or "\."/,
+  },
 ];
 
 describe('odd inputs to train', { concurrency: 4 }, () => {
@@ -523,7 +529,7 @@ test('predict does not need a column left out as an identifier, nor read it', as
   assert.equal(t.code, 0, t.stderr);
   assert.match(
     t.stderr,
-    /left out of the inputs column "row_id": integers counting up by 1 .*\(1000, 1001, 1002, …\)/,
+    /left out of the inputs, .*: column "row_id" \(integers counting up by 1 from each row to the next: 1000, 1001, 1002, …\)/,
   );
   const p = await scratchnetAsync(['predict', '--model', 'rowid.json', '--data', 'rowid-new.csv'], dir);
   assert.equal(p.code, 0, p.stderr);

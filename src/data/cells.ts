@@ -141,12 +141,13 @@ export function readDate(cell: Cell): { value: number } | { impossible: true } |
   return { value: year + (t - start) / (Date.UTC(year + 1, 0, 1) - start) };
 }
 
+const time = '([ T]\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(\\s?[ap]\\.?m\\.?)?)?'; // an optional time of day
 const otherDates: [RegExp, string][] = [
   [
-    /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$/,
+    new RegExp(`^\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{2,4}${time}$`, 'i'),
     'is a date written day and month first (DD/MM or MM/DD, which one is ambiguous)',
   ],
-  [/^\d{4}[/.]\d{1,2}[/.]\d{1,2}$/, 'is a date written with "/" or "."'],
+  [new RegExp(`^\\d{4}[/.]\\d{1,2}[/.]\\d{1,2}${time}$`, 'i'), 'is a date written with "/" or "."'],
   [/^\d{1,2}[ -][a-z]{3,9}\.?[ -,]+\d{2,4}$/i, 'is a date with a month name'],
   [/^[a-z]{3,9}\.? \d{1,2}(st|nd|rd|th)?,? \d{4}$/i, 'is a date with a month name'],
   [/^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s?[ap]\.?m\.?)?$/i, 'is a time of day'],

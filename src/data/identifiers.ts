@@ -9,7 +9,7 @@
 // Only columns chosen by default are judged (fitEncoding's `identifiers: 'keep'` keeps them, as the CLI
 // does for --features and --keep-ids), and never all of them: a file whose only input is x = 1..n keeps it.
 
-import { shortList } from './cells.js';
+import { clip, shortList } from './cells.js';
 import type { ColumnEncoding } from './encoding.js';
 
 /** An input column left out of the model, and why (saved in the model file; predict does not need it). */
@@ -34,7 +34,7 @@ export function identifierReason(
   if (f.type === 'category') {
     const k = f.categories.length;
     return k > identifierRule.minDistinct && k > rows.length / 2
-      ? `${k.toLocaleString('en-US')} distinct text values in ${rows.length.toLocaleString('en-US')} rows, like a name or an id (one-hot, it could only memorize rows)`
+      ? `${k.toLocaleString('en-US')} distinct text values in ${rows.length.toLocaleString('en-US')} rows`
       : null;
   }
   if (f.type !== 'number' || rows.length < identifierRule.minRows || !idLikeName(f.name)) return null;
@@ -43,7 +43,7 @@ export function identifierReason(
     const v = values(i);
     if (!Number.isInteger(v) || v - rows[i] !== offset) return null;
   }
-  return `integers counting up by 1 from each row to the next (${values(0)}, ${values(1)}, ${values(2)}, …), like a row number or an id`;
+  return `integers counting up by 1 from each row to the next: ${values(0)}, ${values(1)}, ${values(2)}, …`;
 }
 
 const idWords = new Set([
@@ -74,10 +74,12 @@ export function idLikeName(name: string): boolean {
 /** "column "Name" left out of the inputs: 305 distinct text values … (--keep-ids or --features keeps it)" */
 export function describeIgnored(source: string, ignored: readonly IgnoredColumn[]): string[] {
   if (ignored.length === 0) return [];
-  const names = shortList(ignored.map((c) => JSON.stringify(c.column)));
+  const one = ignored.length === 1;
+  const columns = shortList(
+    ignored.map((c) => `${JSON.stringify(clip(c.column))} (${c.reason})`),
+    5,
+  );
   return [
-    `${source}: left out of the inputs ${ignored.length === 1 ? 'column' : 'columns'} ${names}: ${ignored
-      .map((c) => c.reason)
-      .join('; ')} (--keep-ids, or naming it in --features, keeps it)`,
+    `${source}: left out of the inputs, as names, ids or row numbers (a network can only memorize rows from them): ${one ? 'column' : 'columns'} ${columns}; --keep-ids, or naming ${one ? 'it' : 'them'} in --features, keeps ${one ? 'it' : 'them'}`,
   ];
 }
