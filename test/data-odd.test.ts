@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, test } from 'node:test';
-import type { Encoding } from '../src/index.js';
+import { applyEncoding, fitEncoding, parseCsv, type Encoding } from '../src/index.js';
 import { scratchDir, scratchnetAsync } from './fixtures/cli.js';
 
 const dir = scratchDir('scratchnet-odd-');
@@ -534,4 +534,15 @@ test('predict does not need a column left out as an identifier, nor read it', as
   const p = await scratchnetAsync(['predict', '--model', 'rowid.json', '--data', 'rowid-new.csv'], dir);
   assert.equal(p.code, 0, p.stderr);
   assert.match(p.stdout, /^x,predicted_y\n1,[-\d.e]+\n3,[-\d.e]+\n$/);
+});
+
+test('an encoding past maxCells is an error before allocation, naming the widest text columns', () => {
+  const rows = Array.from({ length: 60 }, (_, i) => `c${i % 40},${i % 3},${i}`);
+  const table = parseCsv(`city,k,y\n${rows.join('\n')}\n`, 'z.csv');
+  const encoding = fitEncoding(table, { target: ['y'], identifiers: 'keep' });
+  assert.equal(applyEncoding(encoding, table, { maxCells: 60 * 41 }).x.cols, 41);
+  assert.throws(
+    () => applyEncoding(encoding, table, { maxCells: 60 * 41 - 1 }),
+    /^DataError: z\.csv: 60 rows × 41 inputs would take 0\.0 GB as float64 .*; one-hot inputs per text column: "city" 40; leave the widest columns out \(--features\), or use fewer rows$/,
+  );
 });

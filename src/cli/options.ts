@@ -12,6 +12,7 @@ import {
   datasetNames,
   describeIgnored,
   fitEncoding,
+  MAX_ENCODED_CELLS,
   taskNames,
   type Encoded,
   type Encoding,
@@ -451,7 +452,7 @@ export function loadTrainingData(flags: DataFlags): LoadedData {
     naValues: flags.naValues,
     identifiers: flags.keepIds || flags.features ? 'keep' : 'leave out',
   });
-  const encoded = applyEncoding(encoding, table);
+  const encoded = applyEncoding(encoding, table, { maxCells: MAX_ENCODED_CELLS });
   return {
     table,
     encoding,
