@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, test } from 'node:test';
-import type { Encoding } from '../src/index.js';
+import { applyEncoding, fitEncoding, parseCsv, type Encoding } from '../src/index.js';
 import { scratchDir, scratchnetAsync } from './fixtures/cli.js';
 
 const dir = scratchDir('scratchnet-odd-');
@@ -315,6 +315,158 @@ const cases: Case[] = [
     args: ['--features', 'x,x'],
     error: /^--features names "x" twice$/,
   },
+  {
+    name: 'currency symbols',
+    file: 'currency.csv',
+    content: 'x,y\n$12.50,1\n$3.10,2\n$7,4\n',
+    error:
+      /^currency\.csv:2:1: "\$12\.50" in column "x" has a currency symbol, .*also currency\.csv:3:1 "\$3\.10"/,
+  },
+  {
+    name: 'a currency after the number',
+    file: 'euros.csv',
+    content: 'x,y\n12 €,1\n3 €,2\n7 €,4\n',
+    error: /^euros\.csv:2:1: "12 €" in column "x" has a currency symbol/,
+  },
+  {
+    name: 'a unit after the number',
+    file: 'units.csv',
+    content: 'x,y\n12kg,1\n3.5 kg,2\n7kg,4\n',
+    error: /^units\.csv:2:1: "12kg" in column "x" has a unit after the number/,
+  },
+  {
+    name: 'dates written DD/MM or MM/DD',
+    file: 'usdates.csv',
+    content: 'd,y\n03/04/2021,1\n12/25/2020,2\n01/02/2021,4\n',
+    error:
+      /^usdates\.csv:2:1: "03\/04\/2021" in column "d" is a date written day and month first .*YYYY-MM-DD \(the column holds dates or times/,
+  },
+  {
+    name: 'times of day',
+    file: 'times.csv',
+    content: 't,y\n08:30,1\n12:05,2\n23:59,4\n',
+    error: /^times\.csv:2:1: "08:30" in column "t" is a time of day/,
+  },
+  {
+    name: 'TRUE / false / True in the target: one class each, "true" positive',
+    file: 'booltarget.csv',
+    content: 'x,y\n1,TRUE\n2,false\n3,True\n4,FALSE\n',
+    model: (e) => assert.deepEqual(e.target, { columns: ['y'], task: 'binary', classes: ['false', 'true'] }),
+  },
+  {
+    name: 'a class with a single row is warned about',
+    file: 'lonely.csv',
+    content: 'x,y\n1,a\n2,a\n3,b\n4,b\n5,c\n',
+    model: (e, err) => {
+      assert.deepEqual(e.target.classes, ['a', 'b', 'c']);
+      assert.match(err, /warning: class "c" has a single row of 5/);
+    },
+  },
+  {
+    name: 'an id column (1..n) is left out, said so',
+    file: 'ids.csv',
+    content: `id,x,y\n${Array.from({ length: 25 }, (_, i) => `${i + 1},${(i * 7) % 5},${i % 3}.5`).join('\n')}\n`,
+    model: (e, err) => {
+      assert.deepEqual(e.features, [numberCol('x')]);
+      assert.equal(e.ignored?.[0].column, 'id');
+      assert.match(
+        err,
+        /note: ids\.csv: left out of the inputs, as names, ids or row numbers .*: column "id" \(integers counting up by 1 .*\); --keep-ids/,
+      );
+    },
+  },
+  {
+    name: 'a grid x = 0, 1, 2, … not named like an id stays an input',
+    file: 'grid.csv',
+    content: `x,z,y\n${Array.from({ length: 25 }, (_, i) => `${i},${i % 4},${i * 2}.5`).join('\n')}\n`,
+    model: (e) => assert.deepEqual(e.features, [numberCol('x'), numberCol('z')]),
+  },
+  {
+    name: 'a text column of names is left out, said so',
+    file: 'names.csv',
+    content: `name,x,y\n${Array.from({ length: 30 }, (_, i) => `person${i},${i % 4},${i % 7}.5`).join('\n')}\n`,
+    model: (e, err) => {
+      assert.deepEqual(e.features, [numberCol('x')]);
+      assert.match(
+        err,
+        /note: names\.csv: left out of the inputs, .*: column "name" \(30 distinct text values in 30 rows\)/,
+      );
+    },
+  },
+  {
+    name: '--keep-ids keeps them',
+    file: 'names2.csv',
+    content: `name,x,y\n${Array.from({ length: 30 }, (_, i) => `person${i},${i % 4},${i % 7}.5`).join('\n')}\n`,
+    args: ['--keep-ids'],
+    model: (e) => {
+      assert.deepEqual(
+        e.features.map((f) => f.name),
+        ['name', 'x'],
+      );
+      assert.equal(e.ignored, undefined);
+    },
+  },
+  {
+    name: '"1.234" in a ;-file without decimal commas may be thousands',
+    file: 'dots.csv',
+    content: 'x;y\n1.234;1\n250;2\n12.500;4\n',
+    error:
+      /^dots\.csv:2:1: "1\.234" in column "x" may be 1\.234 or 1234: .*pass --decimal \. to read 1\.234, --thousands \. --decimal , to read 1234/,
+  },
+  {
+    name: '--decimal . reads them as decimals',
+    file: 'dots2.csv',
+    content: 'x;y\n1.234;1\n250;2\n12.500;4\n',
+    args: ['--decimal', '.'],
+    model: (e) => assert.deepEqual(e.features, [numberCol('x')]),
+  },
+  {
+    name: 'a file without a header (the first line is numbers)',
+    file: 'headless.csv',
+    content: '1.5,2.5,0\n2.5,1,1\n3,2,0\n',
+    args: ['--target', '0'],
+    error:
+      /^headless\.csv:1: the first line \("1\.5,2\.5,0"\) holds only numbers: it looks like a row of data/,
+  },
+  {
+    name: "pandas' numbered column names are a header",
+    file: 'numbered.csv',
+    content: '0,1,2\n1.5,2.5,0\n2.5,1,1\n3,2,0\n',
+    args: ['--target', '2'],
+    model: (e) => assert.deepEqual(e.features, [numberCol('0'), numberCol('1')]),
+  },
+  {
+    name: 'UTF-16 (a byte-order mark): named at line 1',
+    file: 'utf16.csv',
+    content: Buffer.from('\ufeffx,y\n1,2\n3,4\n', 'utf16le'),
+    error:
+      /^utf16\.csv:1:1: not valid UTF-8 at byte offset 0 \(bytes 0xFF 0xFE 0x78 0x00: a UTF-16 byte-order mark\)/,
+  },
+  {
+    name: 'a delimiter at the end of every line',
+    file: 'trailing.csv',
+    content: 'x,y,\n1,2,\n3,4,\n',
+    error: /^trailing\.csv:1:5: column 3 of the header has no name \(a delimiter at the end of each line\?/,
+  },
+  {
+    name: "pandas' unnamed index column",
+    file: 'pdindex.csv',
+    content: ',x,y\n0,1,2\n1,3,4\n',
+    error:
+      /^pdindex\.csv:1:1: column 1 of the header has no name \(a row index, as pandas writes without index=False\?/,
+  },
+  {
+    name: 'JSON Lines',
+    file: 'lines.json',
+    content: '{"x": 1, "y": 2}\n{"x": 2, "y": 3}\n',
+    error: /^lines\.json:2:1: invalid JSON: unexpected "\{" \(one record per line, JSON Lines, is not read/,
+  },
+  {
+    name: 'dates with "/" and a time',
+    file: 'slashtimes.csv',
+    content: 't,y\n2015/01/01 01:00:00,1\n2015/01/01 04:00:00,2\n2015/01/02 05:00:00,4\n',
+    error: /^slashtimes\.csv:2:1: "2015\/01\/01 01:00:00" in column "t" is a date written with "\/" or "\."/,
+  },
 ];
 
 describe('odd inputs to train', { concurrency: 4 }, () => {
@@ -363,4 +515,34 @@ test('a FIFO is refused at once (not read until something writes to it)', async 
   const r = await scratchnetAsync(['train', '--data', 'pipe.csv', '--target', 'y'], dir, 10_000);
   assert.equal(r.code, 2, r.stderr);
   assert.equal(r.stderr, 'scratchnet: pipe.csv: is a FIFO (named pipe), not a regular data file\n');
+});
+
+test('predict does not need a column left out as an identifier, nor read it', async () => {
+  const rows = Array.from({ length: 30 }, (_, i) => `${1000 + i},${i % 5},${(i % 5) * 2}.5`);
+  writeFileSync(join(dir, 'rowid.csv'), `row_id,x,y\n${rows.join('\n')}\n`);
+  writeFileSync(join(dir, 'rowid-new.csv'), 'x\n1\n3\n');
+  const quiet = ['--no-plots', '--progress', 'quiet'];
+  const t = await scratchnetAsync(
+    ['train', '--data', 'rowid.csv', '--target', 'y', '--epochs', '1', '--out', 'rowid.json', ...quiet],
+    dir,
+  );
+  assert.equal(t.code, 0, t.stderr);
+  assert.match(
+    t.stderr,
+    /left out of the inputs, .*: column "row_id" \(integers counting up by 1 from each row to the next: 1000, 1001, 1002, …\)/,
+  );
+  const p = await scratchnetAsync(['predict', '--model', 'rowid.json', '--data', 'rowid-new.csv'], dir);
+  assert.equal(p.code, 0, p.stderr);
+  assert.match(p.stdout, /^x,predicted_y\n1,[-\d.e]+\n3,[-\d.e]+\n$/);
+});
+
+test('an encoding past maxCells is an error before allocation, naming the widest text columns', () => {
+  const rows = Array.from({ length: 60 }, (_, i) => `c${i % 40},${i % 3},${i}`);
+  const table = parseCsv(`city,k,y\n${rows.join('\n')}\n`, 'z.csv');
+  const encoding = fitEncoding(table, { target: ['y'], identifiers: 'keep' });
+  assert.equal(applyEncoding(encoding, table, { maxCells: 60 * 41 }).x.cols, 41);
+  assert.throws(
+    () => applyEncoding(encoding, table, { maxCells: 60 * 41 - 1 }),
+    /^DataError: z\.csv: 60 rows × 41 inputs would take 0\.0 GB as float64 .*; one-hot inputs per text column: "city" 40; leave the widest columns out \(--features\), or use fewer rows$/,
+  );
 });

@@ -10,7 +10,9 @@ import {
   dataWarnings,
   dataset,
   datasetNames,
+  describeIgnored,
   fitEncoding,
+  MAX_ENCODED_CELLS,
   taskNames,
   type Encoded,
   type Encoding,
@@ -143,6 +145,10 @@ export function addDataOptions(command: Command): Command {
       list,
     )
     .option('--features <columns>', 'input columns, comma-separated (default: every other column)', list)
+    .option(
+      '--keep-ids',
+      'keep columns that look like names, ids or row numbers as inputs (default: left out, with a note)',
+    )
     .option(
       '--categorical <columns>',
       'columns to one-hot encode even if they look numeric (text columns are detected)',
@@ -383,6 +389,8 @@ export interface DataFlags {
   dataSeed?: number;
   /** --weight-column: left out of the inputs */
   weightColumn?: string;
+  /** --keep-ids: identifier-like columns stay inputs */
+  keepIds?: boolean;
 }
 
 export interface LoadedData {
@@ -442,15 +450,16 @@ export function loadTrainingData(flags: DataFlags): LoadedData {
     missingTarget: flags.dropMissing ? 'drop' : 'error',
     unknown: flags.unknown,
     naValues: flags.naValues,
+    identifiers: flags.keepIds || flags.features ? 'keep' : 'leave out',
   });
-  const encoded = applyEncoding(encoding, table);
+  const encoded = applyEncoding(encoding, table, { maxCells: MAX_ENCODED_CELLS });
   return {
     table,
     encoding,
     encoded: encoded as LoadedData['encoded'],
     source: table.source,
     warnings: [...encodingWarnings(encoding, encoded.x.rows), ...dataWarnings(encoding, encoded)],
-    notes: dataNotes(table, encoded),
+    notes: [...describeIgnored(table.source, encoding.ignored ?? []), ...dataNotes(table, encoded)],
   };
 }
 

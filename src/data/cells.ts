@@ -9,7 +9,8 @@
 // — unless asked: with a thousands separator T (--thousands), digits grouped by three with T
 // between (1,500 or 1_000_000) are numbers too.
 // Booleans: true / false in any case. Dates: YYYY-MM-DD, optionally THH:MM[:SS[.fff]] and a zone,
-// that exist in the calendar (2020-02-31 is an error, not 2020-03-02).
+// that exist in the calendar (2020-02-31 is an error, not 2020-03-02). Dates written otherwise
+// (03/04/2021, 2021/04/03, 3 Apr 2021) and times of day (12:30) are recognized only to be refused by name.
 
 import type { Cell } from './table.js';
 
@@ -33,6 +34,8 @@ export type NotNumberReason =
   | 'thousands separators'
   | 'percent'
   | 'unicode minus'
+  | 'currency'
+  | 'unit'
   | 'decimal mark';
 
 export type NumberReading = { value: number } | { reason: NotNumberReason } | null;
@@ -48,6 +51,9 @@ const numberLike: [RegExp, NotNumberReason][] = [
   [/^[+-]?\d{1,3}([,.' ]\d{3})+([.,]\d+)?$/, 'thousands separators'],
   [/^[+-]?(\d+([.,]\d*)?|[.,]\d+)\s*%$/, 'percent'],
   [/^\u2212(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/, 'unicode minus'],
+  [/^[+-]?([$€£¥₹]|US\$)\s?[+-]?\d[\d,.' ]*$/, 'currency'],
+  [/^[+-]?\d[\d,.' ]*\s?([$€£¥₹]|(USD|EUR|GBP|JPY|CHF)\b)$/i, 'currency'],
+  [/^[+-]?(\d+([.,]\d*)?|[.,]\d+)\s?(?![eE]$)[a-zA-Zµ°][a-zA-Zµ°/²³]{0,5}$/, 'unit'], // 1e: not a unit
 ];
 
 /**
@@ -93,6 +99,10 @@ export function notNumberWhy(reason: NotNumberReason, decimal: DecimalMark = '.'
       return 'is a percentage, which is not read as a number';
     case 'unicode minus':
       return 'starts with a Unicode minus sign (−) rather than "-"';
+    case 'currency':
+      return 'has a currency symbol, which is not read as a number (remove it, and say the unit in the column name)';
+    case 'unit':
+      return 'has a unit after the number, which is not read as a number (remove it, and say the unit in the column name)';
     case 'decimal mark':
       return decimal === ','
         ? 'has a "." decimal mark, but this file is read with decimal commas'
@@ -129,6 +139,29 @@ export function readDate(cell: Cell): { value: number } | { impossible: true } |
   const year = new Date(t).getUTCFullYear();
   const start = Date.UTC(year, 0, 1);
   return { value: year + (t - start) / (Date.UTC(year + 1, 0, 1) - start) };
+}
+
+const time = '([ T]\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(\\s?[ap]\\.?m\\.?)?)?'; // an optional time of day
+const otherDates: [RegExp, string][] = [
+  [
+    new RegExp(`^\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{2,4}${time}$`, 'i'),
+    'is a date written day and month first (DD/MM or MM/DD, which one is ambiguous)',
+  ],
+  [new RegExp(`^\\d{4}[/.]\\d{1,2}[/.]\\d{1,2}${time}$`, 'i'), 'is a date written with "/" or "."'],
+  [/^\d{1,2}[ -][a-z]{3,9}\.?[ -,]+\d{2,4}$/i, 'is a date with a month name'],
+  [/^[a-z]{3,9}\.? \d{1,2}(st|nd|rd|th)?,? \d{4}$/i, 'is a date with a month name'],
+  [/^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s?[ap]\.?m\.?)?$/i, 'is a time of day'],
+];
+
+/**
+ * A cell that is a date or a time written other than YYYY-MM-DD (03/04/2021, 3 Apr 2021, 12:30): why it
+ * is not read ("is a date written …"), for messages; null for anything else, ISO dates included.
+ */
+export function otherDate(cell: Cell): string | null {
+  if (typeof cell !== 'string') return null;
+  const s = cell.trim();
+  for (const [re, why] of otherDates) if (re.test(s)) return `${why}; dates are read only as YYYY-MM-DD`;
+  return null;
 }
 
 /** A cell as a class label or category: trimmed text; numbers and booleans as they print. */

@@ -217,6 +217,7 @@ function readAll(
         kind: 'csv',
         ...(decimal === ',' ? { decimal } : {}),
         ...(options.thousands ? { thousands: options.thousands } : {}),
+        ...(detect ? { dotInferred: true } : {}), // so far no decimal comma (else the pass starts over)
       };
       sink.header(info, store);
       return;

@@ -146,11 +146,7 @@ export function csvHeader(header: CsvRecord, source: string): string[] {
   const columns = header.cells.map((c) => c.trim());
   const seen = new Map<string, number>(); // name → first column: linear in the header's width
   columns.forEach((name, j) => {
-    if (name === '')
-      throw new DataError(
-        `${source}:${header.line}:${header.cols[j]}: column ${j + 1} of the header has no name`,
-        'data',
-      );
+    if (name === '') throw unnamedColumn(header, j, source);
     const k = seen.get(name) ?? j;
     seen.set(name, k);
     if (k !== j)
@@ -159,7 +155,37 @@ export function csvHeader(header: CsvRecord, source: string): string[] {
         'data',
       );
   });
+  if (looksLikeData(columns))
+    throw new DataError(
+      `${source}:${header.line}: the first line (${quote(header.cells.join(','), 40)}) holds only numbers: it looks like a row of data, not a header; add a header line naming the columns`,
+      'data',
+    );
   return columns;
+}
+
+/** "column 3 of the header has no name", with the likely cause when the column is the first or last. */
+function unnamedColumn(header: CsvRecord, j: number, source: string): DataError {
+  const n = header.cells.length;
+  const why =
+    j === n - 1 && n > 1
+      ? ' (a delimiter at the end of each line? remove it, or name the column)'
+      : j === 0 && n > 1
+        ? ' (a row index, as pandas writes without index=False? name the column, or leave it out of the file)'
+        : '';
+  return new DataError(
+    `${source}:${header.line}:${header.cols[j]}: column ${j + 1} of the header has no name${why}`,
+    'data',
+  );
+}
+
+/**
+ * Header names that are all numbers, other than the numbered names 0, 1, 2, … or 1, 2, 3, … that
+ * pandas writes for unnamed columns: a file without a header, whose first row would be lost.
+ */
+function looksLikeData(columns: readonly string[]): boolean {
+  if (!columns.every((c) => /^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/.test(c))) return false;
+  const numbered = (start: number) => columns.every((c, j) => c === String(j + start));
+  return !numbered(0) && !numbered(1);
 }
 
 /** DataError unless the data record `row` (0-based) has as many fields as the header. */

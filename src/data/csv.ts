@@ -76,7 +76,7 @@ function withDecimal(table: Table, delimiter: string, decimal?: DecimalMark): Ta
       notes: [decimalCommaNote(table.source, table.rows[r][j], where)],
     };
   }
-  return table;
+  return { ...table, dotInferred: true };
 }
 
 /** Writes a table of cells as CSV text (quoting only where needed), header first. */

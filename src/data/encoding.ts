@@ -19,7 +19,8 @@ import {
   type DecimalMark,
   type NumberFormat,
 } from './cells.js';
-import { scanMissing, type LeftOut } from './missing.js';
+import { identifierReason, type IgnoredColumn } from './identifiers.js';
+import { scanMissing, type LeftOut, type MissingStops } from './missing.js';
 import {
   cellAt,
   cellLocation,
@@ -63,6 +64,8 @@ export interface Encoding {
   unknown?: UnknownPolicy;
   /** extra spellings of a missing cell, besides missingMarkers */
   naValues?: string[];
+  /** columns left out of the inputs as identifiers (identifiers.ts): not needed by predict */
+  ignored?: IgnoredColumn[];
 }
 
 export type MissingPolicy = 'error' | 'drop' | 'mean';
@@ -84,6 +87,8 @@ export interface EncodeOptions {
   unknown?: UnknownPolicy;
   /** extra spellings of a missing cell (--na-values) */
   naValues?: readonly string[];
+  /** identifier-like columns (names, ids, row numbers; identifiers.ts): left out (default) or kept */
+  identifiers?: 'leave out' | 'keep';
 }
 
 export interface Encoded {
@@ -93,8 +98,10 @@ export interface Encoded {
   y: Matrix | null;
   /** which rows of the table were kept (after dropping missing ones) */
   rows: number[];
-  /** the rows left out, each with why (missing cells): rows + left = every row of the table */
+  /** the rows left out, each with why (missing cells): rows + left (+ stops) = every row of the table */
   left: LeftOut[];
+  /** with applyEncoding's collectMissing: rows that stop (a missing cell under an 'error' policy) */
+  stops?: MissingStops;
   /** cells whose category the model never saw, encoded as all zeros (unknown 'ignore'), per column */
   unseen: { column: string; cells: number; values: string[] }[];
   /** names of the network's inputs, e.g. "Origin=USA" */
@@ -137,18 +144,46 @@ export function fitEncoding(table: DataTable, options: EncodeOptions): Encoding 
     naValues,
     hint,
   });
-  const features = featureNames.map((name, k) =>
+  const fitted = featureNames.map((name, k) =>
     fitFeature(table, name, featureIdx[k], kept, { ...options, missing, naValues }),
   );
+  const { features, ignored } = leaveOutIdentifiers(table, fitted, featureIdx, kept, options);
   const target = fitTarget(table, options, targetIdx, kept);
   return {
     features,
+    ...(ignored.length ? { ignored } : {}),
     target,
     missing,
     ...(missingTarget === 'drop' && missing !== 'drop' ? { missingTarget } : {}),
     ...(unknown === 'ignore' ? { unknown } : {}),
     ...(naValues ? { naValues } : {}),
   };
+}
+
+/**
+ * The features without the identifier-like ones (identifiers.ts's rule), unless kept: asked for, forced
+ * --categorical, or all of them (a file whose only input is a row number keeps it).
+ */
+function leaveOutIdentifiers(
+  table: DataTable,
+  fitted: ColumnEncoding[],
+  featureIdx: readonly number[],
+  kept: readonly number[],
+  options: EncodeOptions,
+): { features: ColumnEncoding[]; ignored: IgnoredColumn[] } {
+  if (options.identifiers === 'keep') return { features: fitted, ignored: [] };
+  const format = numberFormat(table);
+  const ignored: IgnoredColumn[] = [];
+  const features = fitted.filter((f, k) => {
+    if (options.categorical?.includes(f.name)) return true;
+    const j = featureIdx[k];
+    const numeric = 'store' in table && table.store.numeric(j);
+    const rows = numeric ? kept : kept.filter((r) => !isMissing(cellAt(table, r, j), options.naValues));
+    const reason = identifierReason(f, rows, (i) => numberValue(cellAt(table, rows[i], j), format));
+    if (reason) ignored.push({ column: f.name, reason });
+    return reason === null;
+  });
+  return features.length ? { features, ignored } : { features: fitted, ignored: [] };
 }
 
 /** Option values checked (duplicates in target and features are errors); the policies resolved. */
@@ -277,13 +312,29 @@ function inferTargetTask(
       `the targets ${options.target.join(', ')} are not all numeric: classification takes one target column`,
       'target',
     );
-  return { task: new Set(cells[0].map(label)).size <= 2 ? 'binary' : 'multiclass' };
+  return { task: new Set(classCells(cells[0])).size <= 2 ? 'binary' : 'multiclass' };
+}
+
+/**
+ * Each cell's class label: as written (label), except in a column of booleans, whose labels are "false"
+ * and "true" whatever their case (TRUE and true are one class, and "true" is the positive one).
+ */
+function classCells(cells: readonly Cell[]): string[] {
+  const bools = cells.map(readBoolean);
+  return bools.every((b) => b !== null) ? bools.map(String) : cells.map(label);
+}
+
+/** A cell's class among `classes`: its label; for the classes false/true, any spelling of a boolean. */
+export function classOf(cell: Cell, classes: readonly string[]): string {
+  const b =
+    classes.length === 2 && classes[0] === 'false' && classes[1] === 'true' ? readBoolean(cell) : null;
+  return b === null ? label(cell) : String(b);
 }
 
 /** Sorted class labels (numerically when the labels are numbers); the count must fit the task. */
 function classLabels(table: DataTable, options: EncodeOptions, cells: Cell[], numeric: boolean, task: Task) {
   const format = numberFormat(table);
-  const labels = [...new Set(cells.map(label))];
+  const labels = [...new Set(classCells(cells))];
   if (numeric) labels.sort((a, b) => numberValue(a, format) - numberValue(b, format));
   else labels.sort();
   const name = quote(options.target[0], 40);

@@ -42,8 +42,9 @@ export {
   type UnknownPolicy,
 } from './encoding.js';
 export { inferNumericTask, overrideFlag, taskRule } from './task.js';
-export { applyEncoding, type ApplyOptions } from './apply.js';
+export { applyEncoding, MAX_ENCODED_CELLS, type ApplyOptions } from './apply.js';
 export { describeLeftOut, type LeftOut } from './missing.js';
+export { describeIgnored, identifierRule, type IgnoredColumn } from './identifiers.js';
 export {
   readNumber,
   readBoolean,

@@ -29,6 +29,31 @@ export interface MissingScan {
   hint: string;
   /** true: a table where every row is left out is not an error (predict keeps them all) */
   allowEmpty?: boolean;
+  /**
+   * true: rows that would stop (an 'error' policy) are counted in `stops` instead of thrown, so that a
+   * file read in blocks can report them all at its end (missingError); they are neither kept nor left out.
+   */
+  collectStops?: boolean;
+}
+
+/** Rows with a missing cell under an 'error' policy: how many, and where the first few are. */
+export interface MissingStops {
+  rows: number;
+  /** "f.csv:3:1 (x)" per row, for the first MISSING_PLACES rows */
+  first: string[];
+}
+
+/** How many rows with missing cells an error or a note locates (the rest are counted). */
+export const MISSING_PLACES = 6;
+
+/** The error for rows with missing cells: their count, the first few places, and the hint. */
+export function missingError(source: string, stops: MissingStops, hint: string): DataError {
+  const { rows, first } = stops;
+  const more = rows > first.length ? `; and ${(rows - first.length).toLocaleString('en-US')} more` : '';
+  return new DataError(
+    `${source}: ${rows.toLocaleString('en-US')} row${rows === 1 ? ' has' : 's have'} missing values: ${first.join('; ')}${more}. ${hint}`,
+    'data',
+  );
 }
 
 /**
@@ -40,15 +65,14 @@ export function scanMissing(
   fIdx: readonly number[],
   tIdx: readonly number[],
   scan: MissingScan,
-): { kept: number[]; left: LeftOut[] } {
+): { kept: number[]; left: LeftOut[]; stops: MissingStops } {
   const kept: number[] = [];
   const left: LeftOut[] = [];
-  const bad: string[] = [];
-  let badRows = 0;
+  const stops: MissingStops = { rows: 0, first: [] };
   const miss = (r: number, j: number) => isMissing(cellAt(table, r, j), scan.naValues);
   const n = rowCount(table);
   if ('store' in table && [...fIdx, ...tIdx].every((j) => table.store.numeric(j)))
-    return { kept: Array.from({ length: n }, (_, r) => r), left }; // numbers only: nothing is missing
+    return { kept: Array.from({ length: n }, (_, r) => r), left, stops }; // numbers only: nothing is missing
   for (let r = 0; r < n; r++) {
     const mf = fIdx.filter((j, k) => miss(r, j) && !(scan.inputs === 'fill' && scan.fillable?.[k]));
     const mt = tIdx.filter((j) => miss(r, j));
@@ -56,10 +80,10 @@ export function scanMissing(
       kept.push(r);
       continue;
     }
-    const stops = [...(scan.inputs === 'error' ? mf : []), ...(scan.target === 'error' ? mt : [])];
-    if (stops.length > 0) {
-      badRows++;
-      if (bad.length < 6) bad.push(missingCells(table, r, stops));
+    const stop = [...(scan.inputs === 'error' ? mf : []), ...(scan.target === 'error' ? mt : [])];
+    if (stop.length > 0) {
+      stops.rows++;
+      if (stops.first.length < MISSING_PLACES) stops.first.push(missingCells(table, r, stop));
       continue;
     }
     const inputs = mf.map((j) => table.columns[j]);
@@ -70,18 +94,13 @@ export function scanMissing(
     ];
     left.push({ row: r, inputs, targets, reason: reason.filter(Boolean).join('; ') });
   }
-  if (badRows > 0) {
-    throw new DataError(
-      `${table.source}: ${badRows} row${badRows === 1 ? ' has' : 's have'} missing values: ${bad.join('; ')}${badRows > bad.length ? `; and ${badRows - bad.length} more` : ''}. ${scan.hint}`,
-      'data',
-    );
-  }
+  if (stops.rows > 0 && !scan.collectStops) throw missingError(table.source, stops, scan.hint);
   if (kept.length === 0 && !scan.allowEmpty)
     throw new DataError(
       `${table.source}: every row has a missing value in the columns used; nothing is left to learn from`,
       'data',
     );
-  return { kept, left };
+  return { kept, left, stops };
 }
 
 /** "f.csv:3:3 (b)" per cell for CSV; "f.json: record 3 (line 4) (b, y)" for records. */
@@ -92,17 +111,42 @@ function missingCells(table: DataTable, r: number, js: readonly number[]): strin
 }
 
 /**
- * "left out 3 of 30 rows: missing values in b (2 rows), target y (1 row)" — null when none was.
+ * Rows left out, summarized in bounded memory whatever the file's length (predict and evaluate stream
+ * millions of rows): how many, how many per column, and where the first MISSING_PLACES are.
+ */
+export class LeftOutTally {
+  rows = 0;
+  private readonly counts = new Map<string, number>();
+  /** "f.csv:9" for the first few rows added with a place */
+  readonly first: string[] = [];
+
+  /** Counts a row; `place` ("f.csv:9") is asked for the first few rows only. */
+  add(l: LeftOut, place?: () => string): void {
+    this.rows++;
+    for (const key of [...l.inputs.map((c) => clip(c)), ...l.targets.map((c) => `target ${clip(c)}`)])
+      this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    if (place !== undefined && this.first.length < MISSING_PLACES) this.first.push(place());
+  }
+
+  /** "left out 3 of 30 rows with missing values: b (2 rows), target y (1 row); first at f.csv:4, …" */
+  describe(total: number, what = 'left out'): string | null {
+    if (this.rows === 0) return null;
+    const parts = [...this.counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([c, n]) => `${c} (${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'})`);
+    const at = this.first.length
+      ? `; ${this.rows > this.first.length ? 'first at' : 'at'} ${this.first.join(', ')}`
+      : '';
+    return `${what} ${this.rows.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows with missing values: ${shortList(parts, 8)}${at}`;
+  }
+}
+
+/**
+ * "left out 3 of 30 rows with missing values: b (2 rows), target y (1 row)" — null when none was.
  * Counts are per column; a row missing two cells counts in both.
  */
 export function describeLeftOut(left: readonly LeftOut[], total: number, what = 'left out'): string | null {
-  if (left.length === 0) return null;
-  const counts = new Map<string, number>();
-  for (const l of left)
-    for (const key of [...l.inputs.map((c) => clip(c)), ...l.targets.map((c) => `target ${clip(c)}`)])
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-  const parts = [...counts.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .map(([c, n]) => `${c} (${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'})`);
-  return `${what} ${left.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows with missing values: ${shortList(parts, 8)}`;
+  const tally = new LeftOutTally();
+  for (const l of left) tally.add(l);
+  return tally.describe(total, what);
 }

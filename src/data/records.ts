@@ -13,8 +13,12 @@ export function parseRecords(text: string, source = 'data.json'): Table {
     const where = jsonErrorPosition(text, (e as Error).message);
     const [line, col] = where.split(':').map(Number);
     const ch = text.split('\n')[line - 1]?.[col - 1];
+    const lines =
+      /^\s*\{/.test(text) && ch === '{'
+        ? ' (one record per line, JSON Lines, is not read: write them as a JSON array, [ … ])'
+        : '';
     throw new DataError(
-      `${source}:${where} invalid JSON: ${ch === undefined ? 'the text ends too early' : `unexpected ${JSON.stringify(ch)}`}`,
+      `${source}:${where} invalid JSON: ${ch === undefined ? 'the text ends too early' : `unexpected ${JSON.stringify(ch)}`}${lines}`,
       'data',
     );
   }

@@ -2,6 +2,7 @@
 // left out with why, unseen categories counted) and warnings (a constant target, too few rows).
 // Plain strings: the CLI decides where they go.
 
+import type { Matrix } from '../matrix.js';
 import { clip, quote, shortList } from './cells.js';
 import type { Encoded, Encoding } from './encoding.js';
 import { describeLeftOut } from './missing.js';
@@ -46,5 +47,20 @@ export function dataWarnings(encoding: Encoding, encoded: Pick<Encoded, 'y' | 'x
         `target ${quote(clip(c))} has the same value (${y.data[encoding.target.columns.indexOf(c)]}) in every row: there is nothing to learn, and R² is undefined`,
       );
   }
+  if (y && encoding.target.classes && x.rows > 1) warnings.push(...rareClasses(encoding.target.classes, y));
   return warnings;
+}
+
+/** "class "d" has 1 row of 30": a class seen once cannot be learned, nor both trained on and scored. */
+function rareClasses(classes: readonly string[], y: Matrix): string[] {
+  const counts = new Array<number>(classes.length).fill(0);
+  for (let r = 0; r < y.rows; r++) {
+    if (y.cols === 1) counts[y.data[r] >= 0.5 ? 1 : 0]++;
+    else for (let k = 0; k < y.cols; k++) if (y.data[r * y.cols + k] === 1) counts[k]++;
+  }
+  const once = classes.filter((_, k) => counts[k] === 1);
+  if (once.length === 0) return [];
+  return [
+    `${once.length === 1 ? 'class' : 'classes'} ${shortList(once.map((c) => quote(clip(c))))} ${once.length === 1 ? 'has' : 'each have'} a single row of ${y.rows}: the network cannot learn ${once.length === 1 ? 'it' : 'them'} from one example, and held-out scores cannot include ${once.length === 1 ? 'it' : 'them'}`,
+  ];
 }

@@ -1,25 +1,45 @@
-// What `predict` and `evaluate` gather while a file streams by in blocks of rows: the rows left out (with
-// their row numbers in the file) and the unseen categories of every block, merged as one applyEncoding
-// over the whole file would report them; and rows of outputs appended to one growing matrix.
+// What `predict` and `evaluate` gather while a file streams by in blocks of rows: the rows left out
+// (counted, with the places of the first few), the rows whose missing cells stop the command (counted
+// over the whole file, for one error at its end) and the unseen categories of every block — in memory
+// bounded whatever the file's length; and rows of outputs appended to one growing matrix.
 
 import type { Matrix } from '../matrix.js';
 import type { Encoded } from './encoding.js';
-import type { LeftOut } from './missing.js';
+import { LeftOutTally, MISSING_PLACES, missingError, type MissingStops } from './missing.js';
+import { cellLocation, type DataTable } from './table.js';
 
-/** The left-out rows and unseen categories of blocks encoded one after another. */
+/** The left-out rows, missing-value stops and unseen categories of blocks encoded one after another. */
 export class BlockReport {
-  readonly left: LeftOut[] = [];
-  private readonly unseenBy = new Map<string, { cells: number; values: Set<string> }>();
+  left = new LeftOutTally();
+  stops: MissingStops = { rows: 0, first: [] };
+  private unseenBy = new Map<string, { cells: number; values: Set<string> }>();
 
-  /** Adds a block's report; `first` is the block's first row in the file. */
-  add(encoded: Pick<Encoded, 'left' | 'unseen'>, first: number): void {
-    for (const l of encoded.left) this.left.push({ ...l, row: l.row + first });
+  /** Adds a block's report (`table`: the block, whose row positions name file lines). */
+  add(encoded: Pick<Encoded, 'left' | 'unseen' | 'stops'>, table: DataTable): void {
+    for (const l of encoded.left) this.left.add(l, () => cellLocation(table, l.row));
+    if (encoded.stops) {
+      this.stops.rows += encoded.stops.rows;
+      for (const place of encoded.stops.first)
+        if (this.stops.first.length < MISSING_PLACES) this.stops.first.push(place);
+    }
     for (const u of encoded.unseen) {
       const seen = this.unseenBy.get(u.column) ?? { cells: 0, values: new Set<string>() };
       seen.cells += u.cells;
       for (const v of u.values) seen.values.add(v);
       this.unseenBy.set(u.column, seen);
     }
+  }
+
+  /** Forgets everything (the file is read again from its start). */
+  reset(): void {
+    this.left = new LeftOutTally();
+    this.stops = { rows: 0, first: [] };
+    this.unseenBy = new Map();
+  }
+
+  /** Throws the missing-values error over the whole file, when a block had rows that stop. */
+  throwStops(source: string, hint: string): void {
+    if (this.stops.rows > 0) throw missingError(source, this.stops, hint);
   }
 
   get unseen(): Encoded['unseen'] {

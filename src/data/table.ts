@@ -25,6 +25,11 @@ interface TableInfo {
   readonly decimal?: DecimalMark;
   /** thousands separator accepted in numbers, when asked for (--thousands) */
   readonly thousands?: ThousandsSeparator;
+  /**
+   * true: a ';'-separated file read with '.' decimals because no cell had a decimal comma, not because
+   * --decimal . said so; there "1.234" may be 1234 written with a '.' between thousands (typing.ts)
+   */
+  readonly dotInferred?: boolean;
   /** things the reader decided that the user should hear about (decimal commas detected) */
   readonly notes?: string[];
 }

@@ -36,15 +36,17 @@ export function badByte(
     bytes.subarray(at, Math.min(at + 4, bytes.length)),
     (b) => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`,
   ).join(' ');
+  const utf16 =
+    offset === 0 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
   return new DataError(
-    `${where}: not valid UTF-8 at byte offset ${offset} (bytes ${shown}); save the file as UTF-8`,
+    `${where}: not valid UTF-8 at byte offset ${offset} (bytes ${shown}${utf16 ? ': a UTF-16 byte-order mark' : ''}); save the file as UTF-8`,
     'data',
   );
 }
 
 /** 1-based line and character column of a byte offset (the bytes before it are valid UTF-8). */
 function position(bytes: Uint8Array, offset: number): { line: number; column: number } {
-  const lineStart = bytes.lastIndexOf(0x0a, offset - 1) + 1;
+  const lineStart = offset > 0 ? bytes.lastIndexOf(0x0a, offset - 1) + 1 : 0; // -1 would search from the end
   let line = 1;
   for (let i = 0; i < lineStart; i++) if (bytes[i] === 0x0a) line++;
   const before = new TextDecoder('utf-8').decode(bytes.subarray(lineStart, offset));

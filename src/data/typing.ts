@@ -5,10 +5,11 @@
 //   text     otherwise — unless at least half of the cells are numbers or look like numbers (1e999,
 //            0x10, 1,500, 15%…): then the column is a numeric column with bad cells, and that is an
 //            error naming them and the choices (fix the file, --na-values, --categorical COL).
-// The same for dates: a date column with an impossible date (2020-02-31) or a stray word is an error.
+// The same for dates: a date column with an impossible date (2020-02-31) or a stray word is an error,
+// and so is a column of dates or times written other than YYYY-MM-DD (03/04/2021 is ambiguous).
 
 import { DataError } from '../errors.js';
-import { notNumberWhy, quote, readBoolean, readDate, readNumber } from './cells.js';
+import { notNumberWhy, otherDate, quote, readBoolean, readDate, readNumber } from './cells.js';
 import { cellAt, cellLocation, numberFormat, type DataTable } from './table.js';
 
 export type ColumnType = 'number' | 'boolean' | 'date' | 'text';
@@ -35,22 +36,32 @@ export function inferColumnType(
   rows: readonly number[],
   opts: TypingOptions,
 ): ColumnType {
-  if ('store' in table && table.store.numeric(j)) return 'number'; // every cell a number
+  if ('store' in table && table.store.numeric(j)) return dotsChecked(table, j, rows, opts); // all numbers
   const format = numberFormat(table);
   const cells = rows.map((r) => cellAt(table, r, j));
   const numbers = cells.map((c) => readNumber(c, format));
-  if (numbers.every((n) => n !== null && 'value' in n)) return 'number';
+  if (numbers.every((n) => n !== null && 'value' in n)) return dotsChecked(table, j, rows, opts);
   if (cells.every((c) => readBoolean(c) !== null)) return 'boolean';
   const dates = cells.map(readDate);
-  const dateLike = dates.filter((d) => d !== null).length;
+  const others = cells.map(otherDate);
+  const dateLike = dates.filter((d, i) => d !== null || others[i] !== null).length;
   if (dateLike >= NUMERIC_SHARE * cells.length) {
     const bad: Bad[] = [];
     dates.forEach((d, i) => {
-      if (d === null) bad.push({ r: rows[i], why: 'is not a date (YYYY-MM-DD)' });
+      const other = others[i];
+      if (other !== null) bad.push({ r: rows[i], why: other });
+      else if (d === null) bad.push({ r: rows[i], why: 'is not a date (YYYY-MM-DD)' });
       else if ('impossible' in d) bad.push({ r: rows[i], why: 'is not a date in the calendar' });
     });
     if (bad.length === 0) return 'date';
-    throw badCells(table, j, bad, opts, 'the column is otherwise dates');
+    const iso = dates.some((d) => d !== null && 'value' in d);
+    throw badCells(
+      table,
+      j,
+      bad,
+      opts,
+      iso ? 'the column is otherwise dates' : 'the column holds dates or times',
+    );
   }
   const numberLike = numbers.filter((n) => n !== null).length;
   if (numberLike < NUMERIC_SHARE * cells.length) return 'text';
@@ -60,6 +71,34 @@ export function inferColumnType(
     else if ('reason' in n) bad.push({ r: rows[i], why: notNumberWhy(n.reason, format.decimal) });
   });
   throw badCells(table, j, bad, opts, 'the column is otherwise numeric');
+}
+
+/** Three digits after every '.', no leading zero: 1.234 or 12.345.678, which may be thousands. */
+const dottedThousands = /^[+-]?[1-9]\d{0,2}(\.\d{3})+$/;
+
+/**
+ * 'number', unless the file is ';'-separated with '.' decimals inferred (table.dotInferred) and every
+ * cell of the column with a '.' has three digits after it (1.234, 12.500): then 1.234 may be 1234 as
+ * ';'-files with decimal commas write thousands, and that is an error naming the choices.
+ */
+function dotsChecked(table: DataTable, j: number, rows: readonly number[], opts: TypingOptions): 'number' {
+  if (!table.dotInferred || table.thousands !== undefined) return 'number';
+  let first = -1;
+  for (const r of rows) {
+    const text = String(cellAt(table, r, j)).trim(); // a number prints as its text here (no trailing 0)
+    if (!text.includes('.')) continue;
+    if (!dottedThousands.test(text)) return 'number';
+    if (first < 0) first = r;
+  }
+  if (first < 0) return 'number';
+  const cell = String(cellAt(table, first, j)).trim();
+  const name = quote(table.columns[j], 40);
+  throw new DataError(
+    `${cellLocation(table, first, j)}: ${quote(cell)} in column ${name} may be ${cell} or ${cell.replace(/\./g, '')}: this ";"-separated file has no decimal commas, and every "." in the column has three digits after it, as between thousands (pass --decimal . to read ${cell}, --thousands . --decimal , to read ${cell.replace(/\./g, '')})`,
+    'data',
+    first,
+    j,
+  );
 }
 
 /**

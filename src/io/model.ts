@@ -42,6 +42,7 @@ const encoding = z.object({
   missingTarget: z.enum(['error', 'drop']).optional(),
   unknown: z.enum(['error', 'ignore']).optional(),
   naValues: z.array(z.string()).optional(),
+  ignored: z.array(z.object({ column: name, reason: z.string() })).optional(),
 });
 
 const network = z.looseObject({

@@ -101,6 +101,8 @@ function diagnoseModel(flags: Flags, file: string): DoctorReport {
 /** The network and training settings `train` would use on this data. */
 function diagnoseNew(flags: Flags): DoctorReport {
   const data = loadTrainingData(flags);
+  for (const w of data.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+  for (const n of data.notes ?? []) process.stderr.write(`note: ${n}\n`); // identifiers, rows left out
   const task = data.encoding.target.task;
   const settings = resolveSettings(flags, task);
   const { x, y, inputNames } = data.encoded;

@@ -5,7 +5,6 @@ import type { Command } from 'commander';
 import {
   applyEncoding,
   BlockReport,
-  describeLeftOut,
   describeUnseen,
   GrowingMatrix,
   weightColumn,
@@ -65,7 +64,7 @@ function run(opts: Flags): void {
   const { read, report, out, y, weights } = streamOutputs(model, network, opts);
   const e = evaluateOutputs(model.encoding, out.matrix, y.matrix, weights);
   const enc = { left: report.left, unseen: report.unseen };
-  const leftOut = describeLeftOut(enc.left, read.rows);
+  const leftOut = enc.left.describe(read.rows);
   const notes = [
     ...read.notes,
     ...(leftOut ? [`${opts.data}: ${leftOut}`] : []),
@@ -76,7 +75,7 @@ function run(opts: Flags): void {
       JSON.stringify({
         ...e.metrics,
         rows: e.rows,
-        ...(enc.left.length ? { rowsLeftOut: enc.left.length } : {}),
+        ...(enc.left.rows ? { rowsLeftOut: enc.left.rows } : {}),
         ...(e.undefined ? { undefined: e.undefined } : {}),
         ...(e.recall ? { recall: e.recall } : {}),
         ...(e.weighted ? { weighted: e.weighted } : {}),
@@ -86,7 +85,7 @@ function run(opts: Flags): void {
     );
     return;
   }
-  const left = enc.left.length ? `, ${enc.left.length} left out` : '';
+  const left = enc.left.rows ? `, ${enc.left.rows.toLocaleString('en-US')} left out` : '';
   console.log(
     `${opts.data}: ${e.rows} rows used${left}, ${model.encoding.target.task} on ${model.encoding.target.columns.join(', ')}`,
   );
@@ -111,26 +110,28 @@ function streamOutputs(model: ModelFile, network: Network, opts: Flags) {
       naValues: model.encoding.naValues,
       progress: opts.json ? undefined : readProgress(),
     },
-    (table, first) => {
+    (table) => {
       const enc = applyEncoding(model.encoding, table, {
         missing: opts.dropMissing ? 'drop' : model.encoding.missing,
         allowEmpty: true, // a block may be all missing; the file as a whole may not (below)
+        collectMissing: true, // rows whose missing cells stop: counted over the whole file (below)
       });
       checkInputs(network, enc.x.cols, opts.model, opts.data);
       if (enc.y === null) throw new UsageError(`${opts.data}: no target columns`); // withTarget: never
-      report.add(enc, first);
+      report.add(enc, table);
       if (enc.x.rows === 0) return;
       out.append(network.predict(enc.x));
       y.append(enc.y);
       if (opts.weightColumn) weightBlocks.push(weightColumn(table, opts.weightColumn, enc.rows));
     },
     () => {
-      report.left.length = 0;
+      report.reset();
       weightBlocks = [];
       out = new GrowingMatrix(network.outputSize);
       y = new GrowingMatrix(targetColumns(model));
     },
   );
+  report.throwStops(opts.data, 'Pass --drop-missing to leave those rows out');
   if (out.rows === 0)
     throw new DataError(
       `${opts.data}: every row has a missing value in the columns used; nothing is left to learn from`,

@@ -12,7 +12,6 @@ import {
   BlockReport,
   classProbabilities,
   decodeOutputs,
-  describeLeftOut,
   describeUnseen,
   formatCsv,
   formatCsvRows,
@@ -113,7 +112,7 @@ function streamPredictions(model: ModelFile, network: Network, opts: Flags, tmp:
         naValues: model.encoding.naValues,
         progress: readProgress(),
       },
-      (table, first) => {
+      (table) => {
         if (!out) throw new Error('predict: a block before the header');
         const enc = applyEncoding(model.encoding, table, {
           withTarget: false,
@@ -122,7 +121,7 @@ function streamPredictions(model: ModelFile, network: Network, opts: Flags, tmp:
         });
         checkInputs(network, enc.x.cols, opts.model, opts.data);
         if (!withNote && !opts.dropMissing && enc.left.length > 0) throw new NeedsNote();
-        report.add(enc, first);
+        report.add(enc, table);
         predictions += enc.rows.length;
         written += predictionRows(model, network, table, enc, out, opts, (rows) =>
           writeSync(fd, formatCsvRows(rows)),
@@ -132,7 +131,7 @@ function streamPredictions(model: ModelFile, network: Network, opts: Flags, tmp:
         out = outputColumns(model, columns, opts, withNote);
         if (fd >= 0) closeSync(fd);
         fd = openSync(tmp, 'w');
-        report.left.length = 0;
+        report.reset();
         predictions = 0;
         written = 0;
         writeSync(fd, formatCsv(out.columns, []));
@@ -224,7 +223,7 @@ function notes(
   report: BlockReport,
   out: Output,
 ): string[] {
-  const unscored = describeLeftOut(report.left, read.rows, out.note ? 'no prediction for' : 'left out');
+  const unscored = report.left.describe(read.rows, out.note ? 'no prediction for' : 'left out');
   return [
     ...read.notes,
     ...describeUnseen(source, report.unseen),
