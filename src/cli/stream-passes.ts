@@ -8,7 +8,6 @@ import {
   applyEncoding,
   BlockReport,
   dataWarnings,
-  describeLeftOut,
   describeUnseen,
   fitEncoding,
   GrowingMatrix,
@@ -129,7 +128,7 @@ class Preparation {
     const encoded = this.firstEncoded ?? applyEncoding(this.encoding, table);
     this.firstEncoded = null;
     if (!encoded.y) throw new Error('train --stream: a window without targets');
-    this.report.add(encoded, first);
+    this.report.add(encoded, table);
     const { train, held } = splitWindow({ ...encoded, y: encoded.y }, first, rule);
     this.xStats.add(train.x);
     this.yStats.add(train.y);
@@ -142,7 +141,7 @@ class Preparation {
 
   result(source: string, fileRows: number, readNotes: string[]): Prepared {
     const held = this.heldX.rows;
-    const left = describeLeftOut(this.report.left, fileRows);
+    const left = this.report.left.describe(fileRows);
     return {
       encoding: this.encoding,
       inputNames: this.inputNames,
