@@ -231,6 +231,36 @@ test('train --stream: a bad cell in a late window stops the first pass with its 
   assert.equal(existsSync(join(dir, 'm.json')), false);
 });
 
+test('train --stream: missing cells in several windows are counted and located over the whole file', () => {
+  const dir = scratchDir('scratchnet-stream-missing-');
+  writeRegression(join(dir, 'gaps.csv'), 1000);
+  const text = readFileSync(join(dir, 'gaps.csv'), 'utf8').split('\n');
+  for (const line of [101, 450, 902]) text[line - 1] = text[line - 1].replace(/^[^,]*,/, ',');
+  writeFileSync(join(dir, 'gaps.csv'), text.join('\n'));
+  const args = [
+    'train',
+    '--data',
+    'gaps.csv',
+    '--target',
+    'y',
+    '--stream',
+    '--window',
+    '200',
+    '--epochs',
+    '1',
+  ];
+  const r = scratchnet([...args, '--out', 'm.json', ...quiet], dir);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    /^scratchnet: gaps\.csv: 3 rows have missing values: gaps\.csv:101:1 \(a\); gaps\.csv:450:1 \(a\); gaps\.csv:902:1 \(a\)\. Pass --drop-missing/m,
+  );
+  assert.equal(existsSync(join(dir, 'm.json')), false);
+  const dropped = scratchnet([...args, '--drop-missing', '--out', 'm.json', ...quiet], dir);
+  assert.equal(dropped.code, 0, dropped.stderr);
+  assert.match(dropped.stderr, /left out 3 of 1,000 rows with missing values: a \(3 rows\)/);
+});
+
 test('train --stream: a category unseen in the first window is an error naming its cell', () => {
   const dir = scratchDir('scratchnet-stream-unseen-');
   writeRegression(join(dir, 'late.csv'), 1000);

@@ -90,7 +90,29 @@ export function preparePass(
   );
   const done = pass as Preparation | null;
   if (!done) throw new Error('train --stream: no window read');
+  done.throwStops(file.path);
   return done.result(file.path, read.rows, read.notes);
+}
+
+/**
+ * The encoding fitted on the first window as fitEncoding would fit it, except that rows with a missing
+ * cell under an 'error' policy do not stop it there: they are fitted around (as 'drop' does) and
+ * counted over the whole file by the pass, whose error then names them all.
+ */
+function fitFirstWindow(table: DataTable, options: EncodeOptions): Encoding {
+  const missing = options.missing ?? 'error';
+  const missingTarget = options.missingTarget ?? (missing === 'drop' ? 'drop' : 'error');
+  const lenient = {
+    ...options,
+    missing: missing === 'error' ? 'drop' : missing,
+    missingTarget: 'drop',
+  } as const;
+  const { missingTarget: _fitted, ...encoding } = fitEncoding(table, lenient);
+  return {
+    ...encoding,
+    missing,
+    ...(missingTarget === 'drop' && missing !== 'drop' ? { missingTarget } : {}),
+  };
 }
 
 /** The first pass's state: the encoding (from the first window) and what every window adds. */
@@ -111,9 +133,9 @@ class Preparation {
   private firstEncoded: Encoded | null;
 
   constructor(table: DataTable, encode: EncodeOptions) {
-    this.encoding = fitEncoding(table, encode);
+    this.encoding = fitFirstWindow(table, encode);
     if (table.decimal) this.decimal = table.decimal;
-    const probe = applyEncoding(this.encoding, table);
+    const probe = applyEncoding(this.encoding, table, { collectMissing: true });
     this.inputNames = probe.inputNames;
     const cols = { x: probe.x.cols, y: probe.y?.cols ?? 0 };
     this.xStats = new RunningStats(cols.x);
@@ -125,7 +147,7 @@ class Preparation {
   }
 
   window(table: DataTable, first: number, rule: HoldoutRule): void {
-    const encoded = this.firstEncoded ?? applyEncoding(this.encoding, table);
+    const encoded = this.firstEncoded ?? applyEncoding(this.encoding, table, { collectMissing: true });
     this.firstEncoded = null;
     if (!encoded.y) throw new Error('train --stream: a window without targets');
     this.report.add(encoded, table);
@@ -137,6 +159,14 @@ class Preparation {
     this.sample ??= train;
     this.rows += encoded.rows.length;
     this.windows++;
+  }
+
+  /** The missing-values error over every row of the file, when rows with missing cells stop. */
+  throwStops(source: string): void {
+    this.report.throwStops(
+      source,
+      'Pass --drop-missing to leave those rows out, or --impute mean to fill them',
+    );
   }
 
   result(source: string, fileRows: number, readNotes: string[]): Prepared {
