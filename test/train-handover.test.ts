@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DataError, Network, TrainingRun, referenceScores, toMatrix } from '../src/index.js';
+import { DataError, Network, TrainingRun, evaluate, fit, referenceScores, toMatrix } from '../src/index.js';
 import { handOver } from '../src/train/run.js';
 import { Random } from '../src/random.js';
 
@@ -72,4 +72,15 @@ test('referenceScores on the run’s scaled rows equals referenceScores on its o
   };
   assert.deepEqual(referenceScores(data, heldOut, 'regression', [...metrics], 7, other), plain);
   assert.ok((plain.linear.r2 ?? 0) > 0.9, `linear R² ${plain.linear.r2}`);
+});
+
+test('evaluate scales its own copy of x in place: the caller’s rows are untouched, the result as fit records it', () => {
+  const { x, y } = rows(200);
+  const before = Float64Array.from(x.data);
+  const network = net();
+  const history = fit(network, x, y, { epochs: 2, seed: 1, validationData: [x, y], metrics: ['r2'] });
+  const e = evaluate(network, x, y, { metrics: ['r2'] });
+  assert.deepEqual(x.data, before);
+  assert.equal(e.loss, history.valLoss.at(-1));
+  assert.equal(e.metrics.r2, history.valMetrics.r2.at(-1));
 });

@@ -93,12 +93,27 @@ export function unstandardize(
 }
 
 /**
- * Inputs in the network's training space: scaled into a new matrix when the network has a scaling;
- * else x itself when already in `dtype` (callers pass rows they own and nobody writes to), else a copy.
+ * Inputs in the network's training space: scaled into a new matrix when the network has a scaling —
+ * or, `inPlace`, over x's own values (x already in `dtype` and not needed unscaled afterwards); else
+ * x itself when already in `dtype` (callers pass rows they own and nobody writes to), else a copy.
  */
-export function scaleInputs(scaling: Scaling | null | undefined, x: Matrix, dtype: DType): Matrix {
-  if (scaling) return standardize(x, scaling.inputMean, scaling.inputStd, dtype);
-  return inDtype(x, dtype);
+export function scaleInputs(
+  scaling: Scaling | null | undefined,
+  x: Matrix,
+  dtype: DType,
+  inPlace = false,
+): Matrix {
+  if (!scaling) return inDtype(x, dtype);
+  if (inPlace && inDtype(x, dtype) === x) return standardizeInPlace(x, scaling.inputMean, scaling.inputStd);
+  return standardize(x, scaling.inputMean, scaling.inputStd, dtype);
+}
+
+/** (m − mean) / std per column over m's own values: standardize's arithmetic, without a second matrix. */
+function standardizeInPlace(m: Matrix, mean: readonly number[], std: readonly number[]): Matrix {
+  for (let r = 0; r < m.rows; r++) {
+    for (let c = 0; c < m.cols; c++) m.data[r * m.cols + c] = (m.data[r * m.cols + c] - mean[c]) / std[c];
+  }
+  return m;
 }
 
 /** Targets in the network's training space: as scaleInputs, scaled when the network scales targets. */
