@@ -56,12 +56,7 @@ export function toArrays(m: Matrix): number[][] {
 export function toMatrix(x: MatrixLike, argument = 'x', cols?: number, dtype: DType = 'float64'): Matrix {
   let m: Matrix;
   if (isMatrix(x)) {
-    if (x.data.length !== x.rows * x.cols) {
-      throw new ShapeError(
-        `${argument}: data has ${x.data.length} values but rows × cols = ${x.rows * x.cols}`,
-        argument,
-      );
-    }
+    checkLength(x, argument);
     m = zeros(x.rows, x.cols, dtype);
     m.data.set(x.data);
   } else {
@@ -121,6 +116,12 @@ export function toMatrix(x: MatrixLike, argument = 'x', cols?: number, dtype: DT
       }
     }
   }
+  return checkMatrix(m, argument, cols);
+}
+
+/** Checks a matrix as toMatrix checks what it copies (not empty, finite, `cols` columns) and returns it, uncopied. */
+export function checkMatrix(m: Matrix, argument = 'x', cols?: number): Matrix {
+  checkLength(m, argument);
   if (m.rows === 0 || m.cols === 0)
     throw new DataError(`${argument} is empty (${m.rows} × ${m.cols})`, argument);
   const d = m.data;
@@ -138,6 +139,14 @@ export function toMatrix(x: MatrixLike, argument = 'x', cols?: number, dtype: DT
     );
   }
   return m;
+}
+
+function checkLength(m: Matrix, argument: string): void {
+  if (m.data.length !== m.rows * m.cols)
+    throw new ShapeError(
+      `${argument}: data has ${m.data.length} values but rows × cols = ${m.rows * m.cols}`,
+      argument,
+    );
 }
 
 /** Checks that x and y describe the same examples. */

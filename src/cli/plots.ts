@@ -2,7 +2,7 @@
 // regression; decision regions for 2-D classification; predicted-vs-actual for other regression.
 // Each chart is written as SVG and PNG, atomically.
 
-import { decodeOutputs, type DataTable, type Encoding } from '../data/index.js';
+import { decodeOutputs, type Encoding } from '../data/index.js';
 import { toMatrix, type Matrix } from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import {
@@ -19,8 +19,10 @@ import { writeAtomic } from './files.js';
 export interface PlotInput {
   network: Network;
   encoding: Encoding;
-  table: DataTable;
-  /** the encoded inputs and targets of every row */
+  /**
+   * the encoded inputs and targets of every row, in file order (drawn by the fit and decision-region
+   * charts, one or two inputs, and by predicted-vs-actual without parts; otherwise only x.cols is read)
+   */
   x: Matrix;
   y: Matrix;
   /** the rows the network trained on and those it held out (predicted-vs-actual labels them); absent: all trained on */

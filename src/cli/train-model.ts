@@ -101,7 +101,9 @@ export function dataRecord(flags: DataFlags, data: LoadedData): Record<string, u
 export function fingerprint(...matrices: Matrix[]): string {
   let h = 0x811c9dc5;
   for (const m of matrices) {
-    const words = new Uint32Array(Float64Array.from(m.data).buffer);
+    // the float64 bits, read in place (a float32 matrix is widened first)
+    const d = m.data instanceof Float64Array ? m.data : Float64Array.from(m.data);
+    const words = new Uint32Array(d.buffer, d.byteOffset, d.length * 2);
     for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193) >>> 0;
   }
   return h.toString(16).padStart(8, '0');

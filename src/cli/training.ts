@@ -22,6 +22,7 @@ import {
   type TrainingRun,
 } from '../train/index.js';
 import type { Matrix } from '../matrix.js';
+import { rowBlock } from '../train/score-blocks.js';
 import { settingRows } from './options.js';
 import { UsageError } from './errors.js';
 import { weightColumn, type Encoding, type DataTable } from '../data/index.js';
@@ -109,9 +110,12 @@ function defaultHoldoutPatience(settings: TrainSettings, trainRows: number): num
   return holdoutPatience(trainRows, settings.epochs, settings.batchSize);
 }
 
-/** The network for these settings: train's createNetwork (task-aware output and loss), same seed. */
+/**
+ * The network for these settings: train's createNetwork (task-aware output and loss), same seed. It
+ * reads the data's shapes only (the targets are one-hot or one column): given the first row, it copies nothing.
+ */
 export function buildNetwork(settings: TrainSettings, x: Matrix, y: Matrix, task: Task): Network {
-  return createNetwork(x, y, {
+  return createNetwork(rowBlock(x, 0, 1), rowBlock(y, 0, 1), {
     task,
     ...(settings.layers ? { layers: settings.layers } : {}),
     ...(settings.activation ? { activation: settings.activation as ActivationName } : {}),

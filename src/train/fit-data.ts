@@ -229,7 +229,7 @@ export function evaluate(
   const X = toMatrix(x, 'x', network.inputSize);
   const Y = toMatrix(y, 'y', network.outputSize);
   checkSameRows(X, Y);
-  const xs = scaleInputs(network.scaling, X, network.dtype);
+  const xs = scaleInputs(network.scaling, X, network.dtype, true); // X is this call's own copy
   const ys = scaleTargets(network.scaling, Y, network.dtype);
   const weights = checkedWeights(network, options, Y) ?? unweighted;
   return evaluateScaled(network, xs, Y, checkMetrics(options.metrics), ys, weights);

@@ -12,7 +12,7 @@
 // L-BFGS takes the whole training set as one batch and one iteration per epoch. No console, no DOM.
 
 import { DivergenceError, OptionError } from '../errors.js';
-import { checkSameRows, toMatrix, type MatrixLike } from '../matrix.js';
+import { checkMatrix, checkSameRows, isMatrix, toMatrix, type Matrix, type MatrixLike } from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import type { Optimizer } from '../optim/index.js';
 import { Random } from '../random.js';
@@ -96,8 +96,8 @@ export class TrainingRun {
     this.options = options;
     const fitOptions = withoutRunOptions(options);
     const { maxLoss, recordHistory, raw } = fitOptions === options ? {} : options;
-    const X = toMatrix(x, 'x', network.inputSize);
-    const Y = toMatrix(y, 'y', network.outputSize);
+    const X = ownMatrix(x, 'x', network.inputSize);
+    const Y = ownMatrix(y, 'y', network.outputSize);
     checkSameRows(X, Y);
     network.loss.checkTargets?.(Y.data, Y.rows, Y.cols);
     const settings = resolveFitOptions(fitOptions, X.rows);
@@ -474,6 +474,27 @@ export class TrainingRun {
     this.history.epochs = c.epoch;
     this.elapsedBefore = h.elapsed.at(-1) ?? 0;
   }
+}
+
+/** Matrices handed over to the next TrainingRun that is given them (handOver). */
+const handedOver = new WeakSet<Matrix>();
+
+/**
+ * Hands x or y over to the next TrainingRun given it, from a caller that no longer uses it otherwise:
+ * the run checks it as usual but keeps it instead of copying it (a float64 matrix; others are copied).
+ * The run never writes to it. Internal (the CLI and the linear reference, for memory at a million
+ * rows): not exported from the package.
+ */
+export function handOver(m: Matrix): Matrix {
+  handedOver.add(m);
+  return m;
+}
+
+/** x or y as the run keeps it: a handed-over float64 matrix itself, checked; anything else copied by toMatrix. */
+function ownMatrix(m: MatrixLike, argument: string, cols: number): Matrix {
+  if (!isMatrix(m) || !handedOver.delete(m) || !(m.data instanceof Float64Array))
+    return toMatrix(m, argument, cols);
+  return checkMatrix(m, argument, cols);
 }
 
 /** The options fit knows (a non-object is passed on for resolveFitOptions to reject). */

@@ -92,21 +92,50 @@ export function unstandardize(
   return out;
 }
 
-/** Inputs in the network's training space (a copy, scaled when the network has a scaling). */
-export function scaleInputs(scaling: Scaling | null | undefined, x: Matrix, dtype: DType): Matrix {
-  if (scaling) return standardize(x, scaling.inputMean, scaling.inputStd, dtype);
-  const out = zeros(x.rows, x.cols, dtype);
-  out.data.set(x.data);
-  return out;
+/**
+ * Inputs in the network's training space: scaled into a new matrix when the network has a scaling —
+ * or, `inPlace`, over x's own values (x already in `dtype` and not needed unscaled afterwards); else
+ * x itself when already in `dtype` (callers pass rows they own and nobody writes to), else a copy.
+ */
+export function scaleInputs(
+  scaling: Scaling | null | undefined,
+  x: Matrix,
+  dtype: DType,
+  inPlace = false,
+): Matrix {
+  if (!scaling) return inDtype(x, dtype);
+  if (inPlace && inDtype(x, dtype) === x) return standardizeInPlace(x, scaling.inputMean, scaling.inputStd);
+  return standardize(x, scaling.inputMean, scaling.inputStd, dtype);
 }
 
-/** Targets in the network's training space (scaled when the network scales targets). */
+/** (m − mean) / std per column over m's own values: standardize's arithmetic, without a second matrix. */
+function standardizeInPlace(m: Matrix, mean: readonly number[], std: readonly number[]): Matrix {
+  for (let r = 0; r < m.rows; r++) {
+    for (let c = 0; c < m.cols; c++) m.data[r * m.cols + c] = (m.data[r * m.cols + c] - mean[c]) / std[c];
+  }
+  return m;
+}
+
+/** Targets in the network's training space: as scaleInputs, scaled when the network scales targets. */
 export function scaleTargets(scaling: Scaling | null | undefined, y: Matrix, dtype: DType): Matrix {
   if (scaling?.targetMean && scaling.targetStd)
     return standardize(y, scaling.targetMean, scaling.targetStd, dtype);
-  const out = zeros(y.rows, y.cols, dtype);
-  out.data.set(y.data);
+  return inDtype(y, dtype);
+}
+
+/** m itself when its values are already of `dtype`, else a converted copy. */
+function inDtype(m: Matrix, dtype: DType): Matrix {
+  if (m.data instanceof (dtype === 'float32' ? Float32Array : Float64Array)) return m;
+  const out = zeros(m.rows, m.cols, dtype);
+  out.data.set(m.data);
   return out;
+}
+
+/** Whether two scalings hold the same numbers, bit for bit (so that they scale rows identically). */
+export function sameScaling(a: Scaling, b: Scaling): boolean {
+  const same = (p?: readonly number[], q?: readonly number[]) =>
+    p === q || (!!p && !!q && p.length === q.length && p.every((v, i) => Object.is(v, q[i])));
+  return (['inputMean', 'inputStd', 'targetMean', 'targetStd'] as const).every((k) => same(a[k], b[k]));
 }
 
 /** Network outputs back in original units. */
