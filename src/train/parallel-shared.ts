@@ -10,7 +10,7 @@
 //   x, y    [R × inputs], [R × outputs]   the rows of the chunks the workers compute
 //   control Int32 [8] the slots below;  message  Uint8 [1024]  a failed worker's error, UTF-8
 
-import { allocate, sgdStep, wasmRuntime, type FloatArray } from '../kernels/index.js';
+import { allocate, sgdStep, wasmRuntime, weightedPairSum, type FloatArray } from '../kernels/index.js';
 
 /** The control block's slots. */
 export const GENERATION = 0;
@@ -96,20 +96,26 @@ export function releaseKernelFloats(view: FloatArray): void {
 }
 
 /**
- * One part of the reduction, in chunk order: sum += Σ_{c in [from, to)} share_c · slot_c, each term
- * as sum ← sum − (−share_c)·slot_c, the sgd_step kernel with a negative rate (an axpy: the negation
- * is exact). Starting from a zeroed sum and covering every chunk in order gives Σ_c share_c·slot_c
- * with one order that depends on the chunks only, never on which thread computed them or on how
- * the range was split into calls.
+ * The reduction, in chunk order: out ← Σ_{c in used} share_c · gradient(c), with `used` the chunks
+ * that have rows, ascending. The first two terms in one pass (weightedPairSum: (0 − (−s₀)·g₀) −
+ * (−s₁)·g₁), each further term as out ← out − (−share_c)·g_c (the sgd_step kernel with a negative
+ * rate: an axpy, the negation exact). One order that depends on the chunks only, never on which
+ * thread computed them, and the same bits as sgd_step applied term by term to a zeroed sum.
+ * `gradient(c)` may return `out` itself for one of the first two chunks.
  */
-export function accumulateChunks(
-  sum: FloatArray,
-  slots: FloatArray[],
+export function reduceChunks(
+  out: FloatArray,
+  gradient: (c: number) => FloatArray,
   shares: number[],
-  from: number,
-  to: number,
+  used: number[],
 ): void {
-  for (let c = from; c < to; c++) if (shares[c] > 0) sgdStep(sum, slots[c], -shares[c]);
+  if (used.length < 2) {
+    out.fill(0);
+    if (used.length === 1) sgdStep(out, gradient(used[0]), -shares[used[0]]);
+    return;
+  }
+  weightedPairSum(out, gradient(used[0]), shares[used[0]], gradient(used[1]), shares[used[1]]);
+  for (let k = 2; k < used.length; k++) sgdStep(out, gradient(used[k]), -shares[used[k]]);
 }
 
 /** Writes a worker's error into the shared message block (truncated to its size). */
