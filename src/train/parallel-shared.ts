@@ -2,7 +2,9 @@
 // control block's slots, the chunking of a batch, the shared buffers and the fixed-order reduction.
 //
 // Shared buffers, made once per trainer (P parameters, C chunks, R = maxRows):
-//   params  [P]       the weights, written by the main thread before each step
+//   params  [P]       the weights, written by the main thread before each step, unless the workers
+//                     read the network's own (residentParams: its parameters in the kernels' shared
+//                     memory; control[PARAMS_FROM] says which, per step)
 //   slots   [C × P]   each chunk's ∂data-loss/∂params (a mean over its rows); inside the kernels'
 //                     WebAssembly memory when that memory is shared (Node), so the reduction runs
 //                     as a SIMD128 kernel; a plain SharedArrayBuffer otherwise
@@ -19,6 +21,8 @@ export const COMMAND = 2;
 export const ROWS = 3;
 export const FAILURES = 4;
 export const READY = 5;
+/** where the workers read this step's weights: 1 the network's own (residentParams), 0 the copy (params) */
+export const PARAMS_FROM = 6;
 /** COMMAND values. */
 export const STEP = 1;
 export const EXIT = 2;
@@ -56,6 +60,8 @@ export interface WorkerSetup {
   /** the main thread's kernel backend, so that every chunk runs the same kernels */
   backend: 'wasm' | 'js';
   params: SharedFloats;
+  /** the main thread's network.params when they live in shared memory (read in place), else null */
+  residentParams: SharedFloats | null;
   slots: SharedFloats;
   losses: SharedArrayBuffer;
   x: SharedFloats;
@@ -71,6 +77,13 @@ export function floatView(dtype: DType, s: SharedFloats): FloatArray {
   return dtype === 'float32'
     ? new Float32Array(s.buffer, s.byteOffset, s.length)
     : new Float64Array(s.buffer, s.byteOffset, s.length);
+}
+
+/** `a` as SharedFloats when it views a SharedArrayBuffer (the kernels' memory in Node), else null. */
+export function sharedView(a: FloatArray): SharedFloats | null {
+  return a.buffer instanceof SharedArrayBuffer
+    ? { buffer: a.buffer, byteOffset: a.byteOffset, length: a.length }
+    : null;
 }
 
 /** n floats in a new SharedArrayBuffer. */
@@ -134,14 +147,51 @@ export function readMessage(block: SharedArrayBuffer): string {
 }
 
 /**
- * Blocks until control[slot] ≥ target; false after `timeoutMs` without reaching it. (Atomics.wait
- * returns as soon as the slot changes, so a worker that notifies is heard at once.)
+ * How long a thread polls a control slot before it sleeps in Atomics.wait. A sleeping thread's
+ * wake-up takes tens of microseconds (more on a virtual machine, whose idle core may be halted),
+ * while between steps each thread waits only for the other's short serial part (the reduction, the
+ * optimizer step, the next rows), so a short poll saves a wake-up per step on an idle machine. On a
+ * busy one the other thread is often descheduled and the poll is wasted: after a poll that missed,
+ * the next POLL_PAUSE waits sleep at once (a poll then costs at most SPIN_MS per 1 + POLL_PAUSE waits).
  */
-export function waitAtLeast(control: Int32Array, slot: number, target: number, timeoutMs: number): boolean {
+export const SPIN_MS = 0.2;
+export const POLL_PAUSE = 15;
+
+/** A thread's polling before it sleeps (one per thread: it remembers whether its last poll missed). */
+export class Poller {
+  private pause = 0;
+
+  /** Polls control[slot] until it differs from `seen`, for at most SPIN_MS; whether it did. */
+  changed(control: Int32Array, slot: number, seen: number): boolean {
+    if (this.pause > 0) {
+      this.pause--;
+      return false;
+    }
+    const end = performance.now() + SPIN_MS;
+    do if (Atomics.load(control, slot) !== seen) return true;
+    while (performance.now() < end);
+    this.pause = POLL_PAUSE;
+    return false;
+  }
+}
+
+/**
+ * Blocks until control[slot] ≥ target (polling first with a poller, see SPIN_MS); false after `timeoutMs`
+ * without reaching it. (Atomics.wait returns as soon as the slot changes, so a worker that
+ * notifies is heard at once.)
+ */
+export function waitAtLeast(
+  control: Int32Array,
+  slot: number,
+  target: number,
+  timeoutMs: number,
+  poller: Poller | null = null,
+): boolean {
   const end = performance.now() + timeoutMs;
   for (;;) {
     const v = Atomics.load(control, slot);
     if (v >= target) return true;
+    if (poller?.changed(control, slot, v)) continue;
     const left = end - performance.now();
     if (left <= 0) return false;
     Atomics.wait(control, slot, v, left);

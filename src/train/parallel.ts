@@ -27,6 +27,8 @@ import {
   FAILURES,
   GENERATION,
   MESSAGE_BYTES,
+  Poller,
+  PARAMS_FROM,
   READY,
   ROWS,
   STEP,
@@ -38,6 +40,7 @@ import {
   reduceChunks,
   releaseKernelFloats,
   sharedFloats,
+  sharedView,
   waitAtLeast,
   type SharedFloats,
   type WorkerSetup,
@@ -99,6 +102,7 @@ function makeShared(network: Network, chunks: number, maxRows: number): Shared {
   const slots = kernelFloats(dtype, chunks * P);
   const setup = {
     params: sharedFloats(dtype, P),
+    residentParams: sharedView(network.params),
     slots: slots.shared,
     losses: new SharedArrayBuffer(chunks * 8),
     x: sharedFloats(dtype, maxRows * network.inputSize),
@@ -206,6 +210,7 @@ export class DataParallel {
   private readonly workers: WorkerHandle[];
   private closed = false;
   private plan: ReductionPlan | null = null;
+  private readonly poller = new Poller();
 
   /** Starts the workers (blocking until each has built its copy of the network); see also create(). */
   constructor(
@@ -302,7 +307,10 @@ export class DataParallel {
     if (this.threads === 1) return;
     const s = this.shared;
     const N = x.rows;
-    s.params.set(this.network.params);
+    const params = this.network.params;
+    const resident = s.setup.residentParams;
+    const inPlace = resident?.buffer === params.buffer && resident.byteOffset === params.byteOffset;
+    if (!inPlace) s.params.set(params);
     for (let c = 0; c < this.chunks; c++) {
       if (chunkOwner(c, this.threads) === 0) continue;
       const a = chunkStart(c, N, this.chunks);
@@ -312,6 +320,7 @@ export class DataParallel {
     }
     const control = s.control;
     Atomics.store(control, ROWS, N);
+    Atomics.store(control, PARAMS_FROM, inPlace ? 1 : 0);
     Atomics.store(control, DONE, 0);
     Atomics.store(control, COMMAND, STEP);
     Atomics.add(control, GENERATION, 1);
@@ -341,7 +350,7 @@ export class DataParallel {
   private awaitWorkers(): void {
     if (this.threads === 1) return;
     const c = this.shared.control;
-    if (!waitAtLeast(c, DONE, this.threads - 1, STEP_TIMEOUT_MS)) {
+    if (!waitAtLeast(c, DONE, this.threads - 1, STEP_TIMEOUT_MS, this.poller)) {
       this.close();
       throw new Error(`data-parallel workers gave no answer within ${STEP_TIMEOUT_MS / 1000} s`);
     }
