@@ -152,25 +152,32 @@ export function readMessage(block: SharedArrayBuffer): string {
  * while between steps each thread waits only for the other's short serial part (the reduction, the
  * optimizer step, the next rows), so a short poll saves a wake-up per step on an idle machine. On a
  * busy one the other thread is often descheduled and the poll is wasted: after a poll that missed,
- * the next POLL_PAUSE waits sleep at once (a poll then costs at most SPIN_MS per 1 + POLL_PAUSE waits).
+ * the next waits sleep at once, 1, 2, 4 … up to MAX_POLL_PAUSE of them while polls keep missing.
  */
-export const SPIN_MS = 0.2;
-export const POLL_PAUSE = 15;
+export const SPIN_MS = 0.5;
+export const MAX_POLL_PAUSE = 64;
 
-/** A thread's polling before it sleeps (one per thread: it remembers whether its last poll missed). */
+/** A thread's polling before it sleeps (one per thread: it remembers how its last polls went). */
 export class Poller {
-  private pause = 0;
+  /** waits left to sleep through without polling, and the pause after the next miss */
+  private left = 0;
+  private pause = 1;
 
   /** Polls control[slot] until it differs from `seen`, for at most SPIN_MS; whether it did. */
   changed(control: Int32Array, slot: number, seen: number): boolean {
-    if (this.pause > 0) {
-      this.pause--;
+    if (this.left > 0) {
+      this.left--;
       return false;
     }
     const end = performance.now() + SPIN_MS;
-    do if (Atomics.load(control, slot) !== seen) return true;
+    do
+      if (Atomics.load(control, slot) !== seen) {
+        this.pause = 1;
+        return true;
+      }
     while (performance.now() < end);
-    this.pause = POLL_PAUSE;
+    this.left = this.pause;
+    this.pause = Math.min(2 * this.pause, MAX_POLL_PAUSE);
     return false;
   }
 }
