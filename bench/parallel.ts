@@ -6,8 +6,11 @@
 // idle: the CPU time other processes used during the rounds (machineSample below).
 //   rows: scratchnet-f32-2workers (wall), scratchnet-f32-wall (one thread, wall, the same rounds),
 //         scratchnet-f32-2workers-cpu (the busier thread's CPU time per step: what the wall time
-//         approaches on an idle machine, wake-ups aside); the same with -b256 for batches of 256
-//         (128 rows per thread), and scratchnet-f32-b256-cpu (one thread's CPU time at that batch)
+//         approaches on an idle machine, wake-ups aside), scratchnet-f32-2workers-median and
+//         scratchnet-f32-median (the median step's wall clock: on a busy machine, a step no other job
+//         interrupted; the mean is dragged by the steps where one thread was descheduled); the same
+//         with -b256 for batches of 256 (128 rows per thread), and scratchnet-f32-b256-cpu (one
+//         thread's CPU time at that batch)
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { DataParallel, Network, SGD, type Matrix } from '../src/index.js';
@@ -31,6 +34,8 @@ const processSeconds = () => {
 interface StepTimes {
   /** seconds per step: wall clock, the whole process's CPU, the main thread's CPU (null: unknown) */
   wall: number;
+  /** the median step's wall clock (a step no other job interrupted, on a busy machine) */
+  step: number;
   cpu: number;
   main: number | null;
 }
@@ -41,10 +46,16 @@ function timeSteps(step: () => void, steps: number): StepTimes {
   const w0 = performance.now();
   const c0 = processSeconds();
   const m0 = threadSeconds();
-  for (let i = 0; i < steps; i++) step();
+  const each = new Float64Array(steps);
+  for (let i = 0; i < steps; i++) {
+    const t = performance.now();
+    step();
+    each[i] = performance.now() - t;
+  }
   const m1 = threadSeconds();
   return {
     wall: (performance.now() - w0) / 1000 / steps,
+    step: median(Array.from(each)) / 1000,
     cpu: (processSeconds() - c0) / steps,
     main: m0 === null || m1 === null ? null : (m1 - m0) / steps,
   };
@@ -143,6 +154,7 @@ function compare(x: Matrix, y: Matrix, rounds: number): { one: StepTimes; two: S
   }
   const pick = (list: StepTimes[]): StepTimes => ({
     wall: median(list.map((t) => t.wall)),
+    step: median(list.map((t) => t.step)),
     cpu: median(list.map((t) => t.cpu)),
     main: list[0].main === null ? null : median(list.map((t) => t.main ?? 0)),
   });
@@ -183,6 +195,8 @@ export async function benchParallel(emit: (f: Figure) => void, notice: (s: strin
       emit({ workload: 'mnist', impl, metric: 'samples_per_s', value: rows / seconds, unit: 'samples/s' });
     row(`scratchnet-f32-2workers${suffix}`, two.wall);
     row(`scratchnet-f32${suffix}-wall`, one.wall);
+    row(`scratchnet-f32-2workers${suffix}-median`, two.step);
+    row(`scratchnet-f32${suffix}-median`, one.step);
     const us = (s: number) => `${(s * 1e6).toFixed(0)} µs`;
     let cpuLine = 'per-thread CPU time unknown here (no /proc/thread-self/schedstat)';
     if (two.main !== null && one.main !== null) {
@@ -197,7 +211,8 @@ export async function benchParallel(emit: (f: Figure) => void, notice: (s: strin
     }
     notice(
       `mnist 2 workers (batch ${rows}, 2 chunks): wall ${(one.wall / two.wall).toFixed(2)}× one thread in the same rounds ` +
-        `(${us(two.wall)} vs ${us(one.wall)} per step); ${cpuLine}; ${machineLine(others, loadBefore)}`,
+        `(${us(two.wall)} vs ${us(one.wall)} per step); the median step ${(one.step / two.step).toFixed(2)}× ` +
+        `(${us(two.step)} vs ${us(one.step)}: steps no other job interrupted); ${cpuLine}; ${machineLine(others, loadBefore)}`,
     );
   }
 }
