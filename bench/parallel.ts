@@ -7,11 +7,11 @@
 //   rows: scratchnet-f32-2workers (wall), scratchnet-f32-wall (one thread, wall, the same rounds),
 //         scratchnet-f32-2workers-cpu (the busier thread's CPU time per step: what the wall time
 //         approaches on an idle machine, wake-ups aside), scratchnet-f32-2workers-median and
-//         scratchnet-f32-median (the median step's wall clock: on a busy machine, a step no other job
-//         interrupted; the mean is dragged by the steps where one thread was descheduled); the same
+//         scratchnet-f32-median (the median step's wall clock: less moved than the mean by the steps
+//         where another job took a core while our threads waited on each other); the same
 //         with -b256 for batches of 256 (128 rows per thread), and scratchnet-f32-b256-cpu (one
 //         thread's CPU time at that batch)
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { DataParallel, Network, SGD, type Matrix } from '../src/index.js';
 import type { Figure } from './measure.js';
@@ -26,18 +26,42 @@ function threadSeconds(): number | null {
   }
 }
 
+/** Every thread of this process and its CPU time in seconds (/proc/self/task/TID/schedstat); empty where unknown. */
+function taskSeconds(): Map<string, number> {
+  const times = new Map<string, number>();
+  try {
+    for (const task of readdirSync('/proc/self/task'))
+      times.set(task, Number(readFileSync(`/proc/self/task/${task}/schedstat`, 'utf8').split(' ')[0]) / 1e9);
+  } catch {
+    times.clear();
+  }
+  return times;
+}
+
+/** The largest CPU time any thread other than the calling one used between two taskSeconds(). */
+function busiestOther(before: Map<string, number>, after: Map<string, number>): number | null {
+  const self = readFileSync('/proc/thread-self/stat', 'utf8').split(' ')[0];
+  let most: number | null = null;
+  for (const [task, t] of after) if (task !== self) most = Math.max(most ?? 0, t - (before.get(task) ?? 0));
+  return most;
+}
+
 const processSeconds = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
 
 interface StepTimes {
-  /** seconds per step: wall clock, the whole process's CPU, the main thread's CPU (null: unknown) */
+  /**
+   * seconds per step: wall clock, the whole process's CPU, the main thread's CPU, the busiest other
+   * thread's (the worker's; V8's helper threads are the rest) (null: unknown)
+   */
   wall: number;
-  /** the median step's wall clock (a step no other job interrupted, on a busy machine) */
+  /** the median step's wall clock (less moved than the mean by steps another job interrupted) */
   step: number;
   cpu: number;
   main: number | null;
+  worker: number | null;
 }
 
 /** Times `steps` calls of step after a warm-up of a quarter as many. */
@@ -46,6 +70,7 @@ function timeSteps(step: () => void, steps: number): StepTimes {
   const w0 = performance.now();
   const c0 = processSeconds();
   const m0 = threadSeconds();
+  const t0 = taskSeconds();
   const each = new Float64Array(steps);
   for (let i = 0; i < steps; i++) {
     const t = performance.now();
@@ -53,11 +78,13 @@ function timeSteps(step: () => void, steps: number): StepTimes {
     each[i] = performance.now() - t;
   }
   const m1 = threadSeconds();
+  const other = busiestOther(t0, taskSeconds());
   return {
     wall: (performance.now() - w0) / 1000 / steps,
     step: median(Array.from(each)) / 1000,
     cpu: (processSeconds() - c0) / steps,
     main: m0 === null || m1 === null ? null : (m1 - m0) / steps,
+    worker: other === null ? null : other / steps,
   };
 }
 
@@ -157,6 +184,7 @@ function compare(x: Matrix, y: Matrix, rounds: number): { one: StepTimes; two: S
     step: median(list.map((t) => t.step)),
     cpu: median(list.map((t) => t.cpu)),
     main: list[0].main === null ? null : median(list.map((t) => t.main ?? 0)),
+    worker: list[0].worker === null ? null : median(list.map((t) => t.worker ?? 0)),
   });
   return { one: pick(ones), two: pick(twos) };
 }
@@ -207,12 +235,13 @@ export async function benchParallel(emit: (f: Figure) => void, notice: (s: strin
       if (suffix) row(`scratchnet-f32${suffix}-cpu`, one.cpu);
       cpuLine =
         `CPU per step: one thread ${us(one.cpu)}; two threads ${us(two.cpu)} in all, main ${us(two.main)}, ` +
-        `worker ${us(worker)} → ${(one.cpu / busier).toFixed(2)}× by the busier thread`;
+        `worker ${us(worker)} (its thread ${two.worker === null ? 'unknown' : us(two.worker)}, V8's helper threads the rest) → ` +
+        `${(one.cpu / busier).toFixed(2)}× by the busier thread (counting the helpers' time as the worker's)`;
     }
     notice(
       `mnist 2 workers (batch ${rows}, 2 chunks): wall ${(one.wall / two.wall).toFixed(2)}× one thread in the same rounds ` +
         `(${us(two.wall)} vs ${us(one.wall)} per step); the median step ${(one.step / two.step).toFixed(2)}× ` +
-        `(${us(two.step)} vs ${us(one.step)}: steps no other job interrupted); ${cpuLine}; ${machineLine(others, loadBefore)}`,
+        `(${us(two.step)} vs ${us(one.step)}: less moved by other jobs than the mean); ${cpuLine}; ${machineLine(others, loadBefore)}`,
     );
   }
 }
