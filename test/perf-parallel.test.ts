@@ -234,3 +234,27 @@ test('weightedPairSum: the bits of two sgdStep calls on a zeroed buffer (both pr
     }
   }
 });
+
+test('fitParallel with the JavaScript kernels (weights copied to the workers, the reduction as a loop): bit-identical with 1 and 2 workers', async () => {
+  const before = kernels.kernelBackend();
+  kernels.setKernelBackend('js');
+  try {
+    for (const dtype of ['float64', 'float32'] as const) {
+      const { x, y } = data(77, dtype);
+      const run = async (workers: number) => {
+        const net = new Network({
+          layers: [3, 8, 2],
+          activation: 'tanh',
+          seed: 3,
+          dtype,
+          weightDecay: 0.001,
+        });
+        await fitParallel(net, x, y, { workers, chunks: 3, epochs: 4, batchSize: 26, learningRate: 0.05 });
+        return Array.from(net.params);
+      };
+      assert.deepEqual(await run(2), await run(1), dtype);
+    }
+  } finally {
+    kernels.setKernelBackend(before);
+  }
+});
