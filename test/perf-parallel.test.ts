@@ -12,6 +12,7 @@ import {
   dataParallelWorkers,
   fit,
   fitParallel,
+  kernels,
   planWorkers,
   toMatrix,
   type Matrix,
@@ -185,4 +186,75 @@ test('a closed DataParallel refuses work, and its workers exit', { timeout: 30_0
   trainer.close();
   assert.throws(() => trainer.computeGradient(x, y), /closed/);
   await allWorkersExited();
+});
+
+test('weightedPairSum: the bits of two sgdStep calls on a zeroed buffer (both precisions, in place, odd shares and lengths)', async () => {
+  await kernels.wasmReady;
+  const random = new Random(11);
+  for (const dtype of ['float64', 'float32'] as const) {
+    for (const n of [1, 7, 1001]) {
+      const make = () => {
+        const a = kernels.allocate(dtype, n);
+        for (let i = 0; i < n; i++) a[i] = random.normal() * 10 ** random.int(6);
+        return a;
+      };
+      const x = make();
+      const y = make();
+      x[0] = -0;
+      y[0] = n > 1 ? -0 : y[0];
+      if (n > 2) x[2] = Number.POSITIVE_INFINITY;
+      for (const [a, b] of [
+        [0.5, 0.5],
+        [50 / 101, 51 / 101],
+        [1 / 3, 2 / 3],
+      ]) {
+        const expected = kernels.allocate(dtype, n);
+        kernels.sgdStep(expected, x, -a);
+        kernels.sgdStep(expected, y, -b);
+        const out = kernels.allocate(dtype, n);
+        kernels.weightedPairSum(out, x, a, y, b);
+        assert.deepEqual(Array.from(out), Array.from(expected), `${dtype} n ${n} shares ${a}, ${b}`);
+        const inPlace = x.slice();
+        const home = kernels.allocate(dtype, n);
+        home.set(inPlace);
+        kernels.weightedPairSum(home, home, a, y, b);
+        assert.deepEqual(Array.from(home), Array.from(expected), `${dtype} n ${n} in place`);
+        // plain arrays take the JavaScript loop: the bits of the JavaScript sgdStep
+        const plain = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+        const reference = plain.slice();
+        const px = plain.slice();
+        px.set(x);
+        const py = plain.slice();
+        py.set(y);
+        kernels.sgdStep(reference, px, -a);
+        kernels.sgdStep(reference, py, -b);
+        kernels.weightedPairSum(py, px, a, py, b);
+        assert.deepEqual(Array.from(py), Array.from(reference), `${dtype} n ${n} JavaScript loop`);
+      }
+    }
+  }
+});
+
+test('fitParallel with the JavaScript kernels (weights copied to the workers, the reduction as a loop): bit-identical with 1 and 2 workers', async () => {
+  const before = kernels.kernelBackend();
+  kernels.setKernelBackend('js');
+  try {
+    for (const dtype of ['float64', 'float32'] as const) {
+      const { x, y } = data(77, dtype);
+      const run = async (workers: number) => {
+        const net = new Network({
+          layers: [3, 8, 2],
+          activation: 'tanh',
+          seed: 3,
+          dtype,
+          weightDecay: 0.001,
+        });
+        await fitParallel(net, x, y, { workers, chunks: 3, epochs: 4, batchSize: 26, learningRate: 0.05 });
+        return Array.from(net.params);
+      };
+      assert.deepEqual(await run(2), await run(1), dtype);
+    }
+  } finally {
+    kernels.setKernelBackend(before);
+  }
 });

@@ -4,6 +4,7 @@
 //   optimizers.ts  optimizer updates and reductions over flat buffers: sgdStep, momentumStep, adamStep (with
 //                  AdamW's decay), dot; `allocate` makes buffers inside the WebAssembly memory, on
 //                  which they run as SIMD128 (elsewhere they run the JavaScript loop)
+//   reduce.ts      weightedPairSum: two chunk gradients summed in one pass (train/parallel.ts)
 //   backend.ts     which of the two runs: setKernelBackend('wasm' | 'js'), kernelBackend()
 //   dense.ts       the DenseKernels interface of a dense layer and its JavaScript reference;
 //                  dense-wasm.ts its WebAssembly implementation (nn/dense.ts calls these)
@@ -24,6 +25,7 @@
 export type { FloatArray } from './matmul.js';
 export { matmul, matmulTransA, matmulTransB, columnSums, denseForward, denseBackward } from './matmul.js';
 export { sgdStep, momentumStep, adamStep, dot, allocate, type AdamStepOptions } from './optimizers.js';
+export { weightedPairSum } from './reduce.js';
 export {
   type ActivationLoops,
   type DenseKernels,

@@ -76,6 +76,7 @@ export const kernelNames = {
   columnSums: (p: PrecisionName) => `column_sums_${p}`,
   dot: (p: PrecisionName) => `dot_${p}`,
   sgdStep: (p: PrecisionName) => `sgd_step_${p}`,
+  weightedPairSum: (p: PrecisionName) => `weighted_pair_sum_${p}`,
   adamStep: (p: PrecisionName) => `adam_step_${p}`,
   momentumStep: (p: PrecisionName, nesterov: boolean) => `${nesterov ? 'nesterov' : 'momentum'}_step_${p}`,
   denseForwardOneInput: (p: PrecisionName, epilogue: Epilogue) => `dense_forward_in1_${p}_${epilogue}`,

@@ -21,8 +21,9 @@ export const AUTO_MIN_ROWS = 128;
 /**
  * Smallest rows × parameters 'auto' cuts (2²³ ≈ 8.4 M: the MNIST-shaped 128 × 101,770 is 13 M, the
  * CLI's default 750 × 4,929 tabular fit 3.7 M). By the busier thread's CPU time per SGD step, on a
- * loaded 2-core machine: 784-128-10 f32 at 128 rows 1.27–1.31×, 256-256-2 f64 at 128 rows 1.41×
- * and at 256 rows 1.68×. The CLI's default tabular fit measured 1.70× too, but is left whole on
+ * loaded 2-core machine: 784-128-10 f32 at 128 rows 1.27–1.31× when this rule was set (1.72–1.88×
+ * since the one-pass reduction and in-place parameters), 256-256-2 f64 at 128 rows 1.41× and at
+ * 256 rows 1.68×. The CLI's default tabular fit measured 1.70× too, but is left whole on
  * purpose: its results stay what they were, and a worker's start (~0.2 s) would weigh on short fits.
  */
 export const AUTO_MIN_WORK = 2 ** 23;

@@ -2,7 +2,9 @@
 // control block's slots, the chunking of a batch, the shared buffers and the fixed-order reduction.
 //
 // Shared buffers, made once per trainer (P parameters, C chunks, R = maxRows):
-//   params  [P]       the weights, written by the main thread before each step
+//   params  [P]       the weights, written by the main thread before each step, unless the workers
+//                     read the network's own (residentParams: its parameters in the kernels' shared
+//                     memory; control[PARAMS_FROM] says which, per step)
 //   slots   [C × P]   each chunk's ∂data-loss/∂params (a mean over its rows); inside the kernels'
 //                     WebAssembly memory when that memory is shared (Node), so the reduction runs
 //                     as a SIMD128 kernel; a plain SharedArrayBuffer otherwise
@@ -10,7 +12,7 @@
 //   x, y    [R × inputs], [R × outputs]   the rows of the chunks the workers compute
 //   control Int32 [8] the slots below;  message  Uint8 [1024]  a failed worker's error, UTF-8
 
-import { allocate, sgdStep, wasmRuntime, type FloatArray } from '../kernels/index.js';
+import { allocate, sgdStep, wasmRuntime, weightedPairSum, type FloatArray } from '../kernels/index.js';
 
 /** The control block's slots. */
 export const GENERATION = 0;
@@ -19,6 +21,8 @@ export const COMMAND = 2;
 export const ROWS = 3;
 export const FAILURES = 4;
 export const READY = 5;
+/** where the workers read this step's weights: 1 the network's own (residentParams), 0 the copy (params) */
+export const PARAMS_FROM = 6;
 /** COMMAND values. */
 export const STEP = 1;
 export const EXIT = 2;
@@ -56,6 +60,8 @@ export interface WorkerSetup {
   /** the main thread's kernel backend, so that every chunk runs the same kernels */
   backend: 'wasm' | 'js';
   params: SharedFloats;
+  /** the main thread's network.params when they live in shared memory (read in place), else null */
+  residentParams: SharedFloats | null;
   slots: SharedFloats;
   losses: SharedArrayBuffer;
   x: SharedFloats;
@@ -71,6 +77,13 @@ export function floatView(dtype: DType, s: SharedFloats): FloatArray {
   return dtype === 'float32'
     ? new Float32Array(s.buffer, s.byteOffset, s.length)
     : new Float64Array(s.buffer, s.byteOffset, s.length);
+}
+
+/** `a` as SharedFloats when it views a SharedArrayBuffer (the kernels' memory in Node), else null. */
+export function sharedView(a: FloatArray): SharedFloats | null {
+  return a.buffer instanceof SharedArrayBuffer
+    ? { buffer: a.buffer, byteOffset: a.byteOffset, length: a.length }
+    : null;
 }
 
 /** n floats in a new SharedArrayBuffer. */
@@ -96,20 +109,26 @@ export function releaseKernelFloats(view: FloatArray): void {
 }
 
 /**
- * One part of the reduction, in chunk order: sum += Σ_{c in [from, to)} share_c · slot_c, each term
- * as sum ← sum − (−share_c)·slot_c, the sgd_step kernel with a negative rate (an axpy: the negation
- * is exact). Starting from a zeroed sum and covering every chunk in order gives Σ_c share_c·slot_c
- * with one order that depends on the chunks only, never on which thread computed them or on how
- * the range was split into calls.
+ * The reduction, in chunk order: out ← Σ_{c in used} share_c · gradient(c), with `used` the chunks
+ * that have rows, ascending. The first two terms in one pass (weightedPairSum: (0 − (−s₀)·g₀) −
+ * (−s₁)·g₁), each further term as out ← out − (−share_c)·g_c (the sgd_step kernel with a negative
+ * rate: an axpy, the negation exact). One order that depends on the chunks only, never on which
+ * thread computed them, and the same bits as sgd_step applied term by term to a zeroed sum.
+ * `gradient(c)` may return `out` itself for one of the first two chunks.
  */
-export function accumulateChunks(
-  sum: FloatArray,
-  slots: FloatArray[],
+export function reduceChunks(
+  out: FloatArray,
+  gradient: (c: number) => FloatArray,
   shares: number[],
-  from: number,
-  to: number,
+  used: number[],
 ): void {
-  for (let c = from; c < to; c++) if (shares[c] > 0) sgdStep(sum, slots[c], -shares[c]);
+  if (used.length < 2) {
+    out.fill(0);
+    if (used.length === 1) sgdStep(out, gradient(used[0]), -shares[used[0]]);
+    return;
+  }
+  weightedPairSum(out, gradient(used[0]), shares[used[0]], gradient(used[1]), shares[used[1]]);
+  for (let k = 2; k < used.length; k++) sgdStep(out, gradient(used[k]), -shares[used[k]]);
 }
 
 /** Writes a worker's error into the shared message block (truncated to its size). */
@@ -128,14 +147,58 @@ export function readMessage(block: SharedArrayBuffer): string {
 }
 
 /**
- * Blocks until control[slot] ≥ target; false after `timeoutMs` without reaching it. (Atomics.wait
- * returns as soon as the slot changes, so a worker that notifies is heard at once.)
+ * How long a thread polls a control slot before it sleeps in Atomics.wait. A sleeping thread's
+ * wake-up takes tens of microseconds (more on a virtual machine, whose idle core may be halted),
+ * while between steps each thread waits only for the other's short serial part (the reduction, the
+ * optimizer step, the next rows), so a short poll saves a wake-up per step on an idle machine. On a
+ * busy one the other thread is often descheduled and the poll is wasted: after a poll that missed,
+ * the next waits sleep at once, 1, 2, 4 … up to MAX_POLL_PAUSE of them while polls keep missing.
  */
-export function waitAtLeast(control: Int32Array, slot: number, target: number, timeoutMs: number): boolean {
+export const SPIN_MS = 0.5;
+export const MAX_POLL_PAUSE = 64;
+
+/** A thread's polling before it sleeps (one per thread: it remembers how its last polls went). */
+export class Poller {
+  /** waits left to sleep through without polling, and the pause after the next miss */
+  private left = 0;
+  private pause = 1;
+
+  /** Polls control[slot] until it differs from `seen`, for at most SPIN_MS; whether it did. */
+  changed(control: Int32Array, slot: number, seen: number): boolean {
+    if (this.left > 0) {
+      this.left--;
+      return false;
+    }
+    const end = performance.now() + SPIN_MS;
+    do
+      if (Atomics.load(control, slot) !== seen) {
+        this.pause = 1;
+        return true;
+      }
+    while (performance.now() < end);
+    this.left = this.pause;
+    this.pause = Math.min(2 * this.pause, MAX_POLL_PAUSE);
+    return false;
+  }
+}
+
+/**
+ * Blocks until control[slot] ≥ target (polling first with a poller, see SPIN_MS); false after `timeoutMs`
+ * without reaching it. (Atomics.wait returns as soon as the slot changes, so a worker that
+ * notifies is heard at once.)
+ */
+export function waitAtLeast(
+  control: Int32Array,
+  slot: number,
+  target: number,
+  timeoutMs: number,
+  poller: Poller | null = null,
+): boolean {
   const end = performance.now() + timeoutMs;
   for (;;) {
     const v = Atomics.load(control, slot);
     if (v >= target) return true;
+    if (poller?.changed(control, slot, v)) continue;
     const left = end - performance.now();
     if (left <= 0) return false;
     Atomics.wait(control, slot, v, left);

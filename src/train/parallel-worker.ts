@@ -13,7 +13,9 @@ import {
   EXIT,
   FAILURES,
   GENERATION,
+  PARAMS_FROM,
   READY,
+  Poller,
   ROWS,
   chunkOwner,
   chunkStart,
@@ -41,6 +43,7 @@ async function prepare() {
   return {
     net,
     params: floatView(net.dtype, setup.params),
+    residentParams: setup.residentParams && floatView(net.dtype, setup.residentParams),
     slot: (c: number) => slots.subarray(c * P, (c + 1) * P),
     losses: new Float64Array(setup.losses),
     x: floatView(net.dtype, setup.x),
@@ -71,7 +74,8 @@ function chunkViews(s: State, rows: number): { x: Matrix; y: Matrix }[] {
 
 /** One step: this worker's chunks into their slots. */
 function step(s: State): void {
-  s.net.params.set(s.params);
+  const inPlace = Atomics.load(control, PARAMS_FROM) === 1 && s.residentParams;
+  s.net.params.set(inPlace || s.params);
   const chunks = chunkViews(s, Atomics.load(control, ROWS));
   for (let c = 0; c < setup.chunks; c++) {
     if (chunkOwner(c, setup.threads) !== setup.index || chunks[c].x.rows === 0) continue;
@@ -89,8 +93,9 @@ try {
 Atomics.add(control, READY, 1);
 Atomics.notify(control, READY);
 let seen = 0;
+const poller = new Poller();
 while (state) {
-  Atomics.wait(control, GENERATION, seen);
+  if (!poller.changed(control, GENERATION, seen)) Atomics.wait(control, GENERATION, seen);
   seen = Atomics.load(control, GENERATION);
   if (Atomics.load(control, COMMAND) === EXIT) break;
   try {

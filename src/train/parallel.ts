@@ -4,19 +4,21 @@
 // The batch is cut into a fixed number of chunks of consecutive rows. The main thread computes its
 // own chunks (0, T, 2T, … for T threads) while T − 1 worker threads compute the others, each into
 // its slot of shared memory; the main thread then sums the slots in chunk order, each weighted by
-// its share of the rows (parallel-shared.ts: accumulateChunks). The sum depends only on the batch and
+// its share of the rows (parallel-shared.ts: reduceChunks). The sum depends only on the batch and
 // the number of chunks, never on the number of threads: with the same `chunks`, 1, 2 or 4 threads
 // give bit-identical gradients and weights. Cutting a batch into chunks changes the rounding of the
 // sum, so `chunks: 2` is not bit-identical to one unchunked gradient (it agrees to ~1e-15 relative
 // in float64; test/perf-parallel.test.ts).
 //
-// A step: the main thread writes the weights and the workers' rows into shared buffers, bumps the
-// generation (Atomics.notify), computes its chunks, then blocks in Atomics.wait until every worker
-// has counted itself done. No message is posted per step, nothing is structured-cloned.
-// Penalties (L2, L1) are added once by the main thread, on the whole batch.
+// A step: the main thread writes the workers' rows (and the weights, unless the workers can read
+// the network's own in the kernels' shared memory) into shared buffers, bumps the generation
+// (Atomics.notify), computes its chunks (its last one left in net.grads), then polls briefly and
+// blocks in Atomics.wait until every worker has counted itself done, and reduces in one pass for
+// two chunks. No message is posted per step, nothing is structured-cloned, nothing allocated
+// beyond a chunk's row views. Penalties (L2, L1) are added once by the main thread, on the whole batch.
 
 import { OptionError, checkNumber } from '../errors.js';
-import { kernelBackend, type FloatArray } from '../kernels/index.js';
+import { isResident, kernelBackend, type FloatArray } from '../kernels/index.js';
 import type { Matrix } from '../matrix.js';
 import type { LossTerms, Network } from '../nn/network.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from '../optim/index.js';
@@ -27,6 +29,8 @@ import {
   FAILURES,
   GENERATION,
   MESSAGE_BYTES,
+  Poller,
+  PARAMS_FROM,
   READY,
   ROWS,
   STEP,
@@ -35,9 +39,10 @@ import {
   floatView,
   kernelFloats,
   readMessage,
-  accumulateChunks,
+  reduceChunks,
   releaseKernelFloats,
   sharedFloats,
+  sharedView,
   waitAtLeast,
   type SharedFloats,
   type WorkerSetup,
@@ -99,6 +104,7 @@ function makeShared(network: Network, chunks: number, maxRows: number): Shared {
   const slots = kernelFloats(dtype, chunks * P);
   const setup = {
     params: sharedFloats(dtype, P),
+    residentParams: sharedView(network.params),
     slots: slots.shared,
     losses: new SharedArrayBuffer(chunks * 8),
     x: sharedFloats(dtype, maxRows * network.inputSize),
@@ -171,10 +177,42 @@ function startWorkers(network: Network, threads: number, chunks: number, maxRows
   );
 }
 
+/** How a batch of `rows` rows is reduced (DataParallel.planFor). */
+interface ReductionPlan {
+  rows: number;
+  /** each chunk's share of the rows */
+  shares: number[];
+  /** the chunks with rows, in order */
+  used: number[];
+  /** the main thread's chunk left in net.grads rather than copied to its slot (−1: none) */
+  kept: number;
+  /** whether the reduction writes net.grads directly (else the sum buffer, then copied) */
+  inPlace: boolean;
+}
+
+/** The data loss plus the penalties, added once on the whole batch (m = N) as Network.computeGradient adds them. */
+function addPenalties(net: Network, data: number, N: number): LossTerms {
+  const penalties: Record<string, number> = {};
+  let total = data;
+  for (const r of net.regularizers) {
+    let p = 0;
+    for (const ref of net.parameterRefs) {
+      if (!ref.parameter.regularize) continue;
+      r.addGradient(ref.parameter.grad, ref.parameter.value, N);
+      p += r.penalty(ref.parameter.value, N);
+    }
+    penalties[r.name] = (penalties[r.name] ?? 0) + p;
+    total += p;
+  }
+  return { total, data, penalties };
+}
+
 export class DataParallel {
   private readonly shared: Shared;
   private readonly workers: WorkerHandle[];
   private closed = false;
+  private plan: ReductionPlan | null = null;
+  private readonly poller = new Poller();
 
   /** Starts the workers (blocking until each has built its copy of the network); see also create(). */
   constructor(
@@ -211,36 +249,42 @@ export class DataParallel {
   /** The cost by terms (as network.computeGradient returns them), the data part computed chunk by chunk. */
   computeTerms(x: Matrix, y: Matrix): LossTerms {
     this.checkBatch(x, y);
-    const N = x.rows;
-    const net = this.network;
-    const s = this.shared;
-    const shares = Array.from({ length: this.chunks }, (_, c) => this.chunkRows(c, N) / N);
+    const plan = this.planFor(x.rows);
     this.startStep(x, y);
-    this.computeOwnChunks(x, y);
-    // the reduction in chunk order (parallel-shared.ts): the calling thread's leading chunks while
-    // the workers finish, the rest after
-    const ready = this.threads === 1 ? this.chunks : 1;
-    s.sum.fill(0);
-    accumulateChunks(s.sum, s.slots, shares, 0, ready);
+    this.computeOwnChunks(x, y, plan);
     this.awaitWorkers();
-    accumulateChunks(s.sum, s.slots, shares, ready, this.chunks);
-    net.grads.set(s.sum);
+    this.reduce(plan);
     let data = 0;
-    for (let c = 0; c < this.chunks; c++) if (shares[c] > 0) data += shares[c] * s.losses[c];
-    // penalties once, on the whole batch (m = N), as Network.computeGradient adds them
-    const penalties: Record<string, number> = {};
-    let total = data;
-    for (const r of net.regularizers) {
-      let p = 0;
-      for (const ref of net.parameterRefs) {
-        if (!ref.parameter.regularize) continue;
-        r.addGradient(ref.parameter.grad, ref.parameter.value, N);
-        p += r.penalty(ref.parameter.value, N);
-      }
-      penalties[r.name] = (penalties[r.name] ?? 0) + p;
-      total += p;
-    }
-    return { total, data, penalties };
+    for (const c of plan.used) data += plan.shares[c] * this.shared.losses[c];
+    return addPenalties(this.network, data, x.rows);
+  }
+
+  /** The shares of a batch of `rows` rows, and which chunk the main thread leaves in net.grads (made once per size). */
+  private planFor(rows: number): ReductionPlan {
+    if (this.plan?.rows === rows) return this.plan;
+    const shares = Array.from({ length: this.chunks }, (_, c) => this.chunkRows(c, rows) / rows);
+    const used = shares.flatMap((share, c) => (share > 0 ? [c] : []));
+    // the main thread's last chunk may stay in net.grads when the reduction reads it first (one of
+    // the first two terms) and the kernels treat net.grads as they treat the slots
+    let kept = -1;
+    for (let c = 0; c < this.chunks; c += this.threads) if (shares[c] > 0) kept = c;
+    const sameHome = isResident(this.network.grads) === isResident(this.shared.slots[0]);
+    if (!sameHome || used.length < 2 || (kept !== used[0] && kept !== used[1])) kept = -1;
+    this.plan = { rows, shares, used, kept, inPlace: sameHome };
+    return this.plan;
+  }
+
+  /**
+   * net.grads ← Σ_c share_c · gradient_c over the used chunks in chunk order (parallel-shared.ts:
+   * reduceChunks), read from the slots and, for the kept chunk, from net.grads itself.
+   */
+  private reduce(plan: ReductionPlan): void {
+    const s = this.shared;
+    const grads = this.network.grads;
+    const source = (c: number) => (c === plan.kept ? grads : s.slots[c]);
+    const target = plan.inPlace ? grads : s.sum;
+    reduceChunks(target, source, plan.shares, plan.used);
+    if (target !== grads) grads.set(target);
   }
 
   private chunkRows(c: number, rows: number): number {
@@ -265,7 +309,10 @@ export class DataParallel {
     if (this.threads === 1) return;
     const s = this.shared;
     const N = x.rows;
-    s.params.set(this.network.params);
+    const params = this.network.params;
+    const resident = s.setup.residentParams;
+    const inPlace = resident?.buffer === params.buffer && resident.byteOffset === params.byteOffset;
+    if (!inPlace) s.params.set(params);
     for (let c = 0; c < this.chunks; c++) {
       if (chunkOwner(c, this.threads) === 0) continue;
       const a = chunkStart(c, N, this.chunks);
@@ -275,32 +322,37 @@ export class DataParallel {
     }
     const control = s.control;
     Atomics.store(control, ROWS, N);
+    Atomics.store(control, PARAMS_FROM, inPlace ? 1 : 0);
     Atomics.store(control, DONE, 0);
     Atomics.store(control, COMMAND, STEP);
     Atomics.add(control, GENERATION, 1);
     Atomics.notify(control, GENERATION);
   }
 
-  /** The main thread's chunks, on the network itself. */
-  private computeOwnChunks(x: Matrix, y: Matrix): void {
+  /** The main thread's chunks, on the network itself (each into its slot, the kept one left in net.grads). */
+  private computeOwnChunks(x: Matrix, y: Matrix, plan: ReductionPlan): void {
     const net = this.network;
-    const N = x.rows;
     for (let c = 0; c < this.chunks; c += this.threads) {
-      const a = chunkStart(c, N, this.chunks);
-      const b = chunkStart(c + 1, N, this.chunks);
-      if (a === b) continue;
-      const xc = { rows: b - a, cols: x.cols, data: x.data.subarray(a * x.cols, b * x.cols) };
-      const yc = { rows: b - a, cols: y.cols, data: y.data.subarray(a * y.cols, b * y.cols) };
+      if (plan.shares[c] === 0) continue;
+      const xc = this.chunkOf(x, c, plan.rows);
+      const yc = this.chunkOf(y, c, plan.rows);
       this.shared.losses[c] = net.computeGradient(xc, yc, DATA_ONLY).data;
-      this.shared.slots[c].set(net.grads);
+      if (c !== plan.kept) this.shared.slots[c].set(net.grads);
     }
+  }
+
+  /** Rows [chunkStart(c), chunkStart(c + 1)) of m, as a view. */
+  private chunkOf(m: Matrix, c: number, rows: number): Matrix {
+    const a = chunkStart(c, rows, this.chunks);
+    const b = chunkStart(c + 1, rows, this.chunks);
+    return { rows: b - a, cols: m.cols, data: m.data.subarray(a * m.cols, b * m.cols) };
   }
 
   /** Blocks until every worker has finished the step; throws what a failed worker reported. */
   private awaitWorkers(): void {
     if (this.threads === 1) return;
     const c = this.shared.control;
-    if (!waitAtLeast(c, DONE, this.threads - 1, STEP_TIMEOUT_MS)) {
+    if (!waitAtLeast(c, DONE, this.threads - 1, STEP_TIMEOUT_MS, this.poller)) {
       this.close();
       throw new Error(`data-parallel workers gave no answer within ${STEP_TIMEOUT_MS / 1000} s`);
     }
