@@ -33,6 +33,9 @@ interface Row {
   metric: string;
   value: number;
   seconds: number;
+  /** sklearn-tuned: the grid's choice and its mean CV score (peers.py) */
+  chosen?: Record<string, unknown>;
+  cv?: number;
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -85,7 +88,7 @@ function emit(rows: Row[], r: Row): void {
   if (json) console.log(JSON.stringify(r));
   else
     process.stderr.write(
-      `  ${r.dataset.padEnd(20)} ${r.impl.padEnd(15)} ${r.metric} ${r.value.toFixed(4)}  ${r.seconds.toFixed(2)} s\n`,
+      `  ${r.dataset.padEnd(20)} ${r.impl.padEnd(15)} ${r.metric} ${r.value.toFixed(4)}  ${r.seconds.toFixed(2)} s${r.chosen ? `  chose ${JSON.stringify(r.chosen)}, CV ${r.cv?.toFixed(4)}` : ''}\n`,
     );
 }
 
