@@ -10,6 +10,7 @@
 //   npm run bench:quality -- --only a,b        a subset of the datasets
 //   npm run bench:quality -- --jobs N          worker processes for scikit-learn's grid search (default 2)
 //   npm run bench:quality -- --no-peers        scratchnet only
+//   node dist/bench/quality-candidates.js …    given search candidates on one dataset: CV and test scores
 // Targets (issue 11): defaults within 0.01 of sklearn-tuned on every dataset, never more than 0.01 below the
 // linear model, total time below the grid search's.
 
