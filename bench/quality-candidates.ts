@@ -1,6 +1,6 @@
-// Scores chosen search candidates on one quality-benchmark dataset, without the search: each candidate
-// at its full length on the search's 5 folds (seed 42, as `scratchnet train` by default) and refitted on
-// every training row as the search refits it, then scored on the test rows. How the search rules in
+// Scores chosen search candidates on one quality-benchmark dataset, each alone: autoFit with that one
+// candidate (so its full length on the search's 5 folds, seed 42 as `scratchnet train` by default, then
+// refitted on every training row as the search refits it), then scored on the test rows. How the search rules in
 // src/train/autofit-space.ts and autofit.ts were measured (a candidate's CV and test score side by side).
 //
 //   node dist/bench/quality-candidates.js DATASET TARGET [--impute] --candidates JSON
@@ -10,19 +10,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applyEncoding } from '../src/data/apply.js';
-import { parseCsv } from '../src/data/csv.js';
-import { fitEncoding } from '../src/data/encoding.js';
-import type { Matrix } from '../src/matrix.js';
-import { oneHotLabels } from '../src/train/auto.js';
-import { candidateRun, runTask, searchMetric } from '../src/train/autofit-eval.js';
 import {
-  assignFolds,
-  candidateEpochs,
-  describeCandidate,
+  applyEncoding,
+  autoFit,
+  computeMetrics,
+  fitEncoding,
+  parseCsv,
   type Candidate,
-} from '../src/train/autofit-space.js';
-import { computeMetrics } from '../src/train/metrics.js';
+  type Matrix,
+} from '../src/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -42,28 +38,17 @@ const encoding = fitEncoding(read('train'), {
 const task = encoding.target.task;
 const encode = (part: string) => {
   const e = applyEncoding(encoding, read(part));
-  return { x: e.x, y: oneHotLabels(e.y as Matrix, task).y };
+  return { x: e.x, y: e.y as Matrix };
 };
 const train = encode('train');
 const test = encode('test');
-const data = { ...train, task, folds: assignFolds(train.y, task, 5, 42) };
-const metric = searchMetric(task);
-const trainRows = train.x.rows - Math.ceil(train.x.rows / 5);
+const metric = task === 'regression' ? 'r2' : 'accuracy';
 
-for (const given of JSON.parse(args[flag + 1]) as Candidate[]) {
-  const c = { ...given, epochs: given.epochs || candidateEpochs(given, trainRows) };
-  const start = performance.now();
-  const folds = [0, 1, 2, 3, 4].map((fold) =>
-    runTask(data, { candidate: c, fold, epochs: c.epochs, seed: 42 + fold }),
-  );
-  const cv = folds.reduce((s, r) => s + r.score, 0) / folds.length;
-  const best = folds.reduce((s, r) => s + r.bestEpoch, 0) / folds.length;
-  const epochs = c.optimizer === 'lbfgs' ? c.epochs : Math.max(1, Math.round(best));
-  const run = candidateRun({ ...c, epochs }, train, task, { epochs, seed: 42 });
-  run.run();
-  const score = computeMetrics([metric], run.network.predict(test.x), test.y)[metric];
-  const seconds = (performance.now() - start) / 1000;
+for (const c of JSON.parse(args[flag + 1]) as Candidate[]) {
+  const fit = await autoFit(train.x, train.y, { task, seed: 42, candidates: [c] });
+  const board = fit.leaderboard[0];
+  const score = computeMetrics([metric], fit.network.predict(test.x), test.y)[metric];
   console.log(
-    `${describeCandidate(c).padEnd(36)} ${c.epochs} epochs  CV ${metric} ${cv.toFixed(4)} [${folds.map((r) => r.score.toFixed(3)).join(' ')}]  test ${score.toFixed(4)}  ${seconds.toFixed(1)} s`,
+    `${board.name.padEnd(36)} ${board.epochs} epochs  CV ${metric} ${board.mean.toFixed(4)} [${board.scores.map((v) => v.toFixed(3)).join(' ')}]  test ${score.toFixed(4)}  ${fit.search.seconds.toFixed(1)} s`,
   );
 }
