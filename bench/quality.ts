@@ -10,6 +10,7 @@
 //   npm run bench:quality -- --only a,b        a subset of the datasets
 //   npm run bench:quality -- --jobs N          worker processes for scikit-learn's grid search (default 2)
 //   npm run bench:quality -- --no-peers        scratchnet only
+//   node dist/bench/quality-candidates.js …    given search candidates on one dataset: CV and test scores
 // Targets (issue 11): defaults within 0.01 of sklearn-tuned on every dataset, never more than 0.01 below the
 // linear model, total time below the grid search's.
 
@@ -33,6 +34,9 @@ interface Row {
   metric: string;
   value: number;
   seconds: number;
+  /** sklearn-tuned: the grid's choice and its mean CV score (peers.py) */
+  chosen?: Record<string, unknown>;
+  cv?: number;
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -85,7 +89,7 @@ function emit(rows: Row[], r: Row): void {
   if (json) console.log(JSON.stringify(r));
   else
     process.stderr.write(
-      `  ${r.dataset.padEnd(20)} ${r.impl.padEnd(15)} ${r.metric} ${r.value.toFixed(4)}  ${r.seconds.toFixed(2)} s\n`,
+      `  ${r.dataset.padEnd(20)} ${r.impl.padEnd(15)} ${r.metric} ${r.value.toFixed(4)}  ${r.seconds.toFixed(2)} s${r.chosen ? `  chose ${JSON.stringify(r.chosen)}, CV ${r.cv?.toFixed(4)}` : ''}\n`,
     );
 }
 

@@ -5,7 +5,8 @@ Each dataset folder holds train.csv, test.csv and meta.json (see datasets.py). P
 training rows only: numbers imputed with the mean and standardized, ISO dates as fractional years, text one-hot
 encoded (most frequent value imputed, unseen values ignored). Models:
   sklearn-mlp     MLPRegressor / MLPClassifier defaults (regression targets standardized too)
-  sklearn-tuned   GridSearchCV (5-fold, training rows only) over alpha x hidden layers x solver
+  sklearn-tuned   GridSearchCV (5-fold, training rows only) over alpha x hidden layers x solver; its row also
+                  holds the parameters it chose ("chosen") and their mean CV score ("cv")
   sklearn-linear  Ridge() / LogisticRegression(max_iter=1000)
 Metric: R^2 for regression, accuracy for classification, on the test rows.
 """
@@ -92,6 +93,10 @@ def main():
         value = r2_score(yte, pred) if task == "regression" else accuracy_score(yte, pred)
         row = {"dataset": meta["name"], "impl": name, "metric": "r2" if task == "regression" else "accuracy",
                "value": float(value), "seconds": seconds}
+        search = getattr(model, "regressor_", model)
+        if hasattr(search, "best_params_"):
+            row["chosen"] = {k.replace("model__", ""): v for k, v in search.best_params_.items()}
+            row["cv"] = float(search.best_score_)
         print(json.dumps(row), flush=True)
 
 

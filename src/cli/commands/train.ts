@@ -54,7 +54,7 @@ export function register(program: Command): void {
   command
     .option(
       '--budget <seconds>',
-      'seconds for the model search, which sizes its grid (default: from rows × inputs, 10 s for small tables up to 120 s)',
+      'seconds for the model search, which sizes its grid (default: rows × (inputs + 1) / 200, from 10 to 300)',
       number(0, Infinity, { exclusiveMin: true }),
     )
     .option(

@@ -1,0 +1,54 @@
+// Scores chosen search candidates on one quality-benchmark dataset, each alone: autoFit with that one
+// candidate (so its full length on the search's 5 folds, seed 42 as `scratchnet train` by default, then
+// refitted on every training row as the search refits it), then scored on the test rows. How the search rules in
+// src/train/autofit-space.ts and autofit.ts were measured (a candidate's CV and test score side by side).
+//
+//   node dist/bench/quality-candidates.js DATASET TARGET [--impute] --candidates JSON
+//   e.g. --candidates '[{"layers":[64],"activation":"relu","weightDecay":0.01,"optimizer":"lbfgs","epochs":0}]'
+// epochs 0 = the search's full length. Datasets: out/quality/DATASET (npm run bench:quality writes them).
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  applyEncoding,
+  autoFit,
+  computeMetrics,
+  fitEncoding,
+  parseCsv,
+  type Candidate,
+  type Matrix,
+} from '../src/index.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const args = process.argv.slice(2);
+const [name, target] = args;
+const flag = args.indexOf('--candidates');
+if (!name || !target || flag < 0) {
+  console.error('usage: node dist/bench/quality-candidates.js DATASET TARGET [--impute] --candidates JSON');
+  process.exit(2);
+}
+const folder = path.join(root, 'out', 'quality', name);
+const read = (part: string) =>
+  parseCsv(readFileSync(path.join(folder, `${part}.csv`), 'utf8'), `${part}.csv`);
+const encoding = fitEncoding(read('train'), {
+  target: [target],
+  ...(args.includes('--impute') ? { missing: 'mean' as const } : {}),
+});
+const task = encoding.target.task;
+const encode = (part: string) => {
+  const e = applyEncoding(encoding, read(part));
+  return { x: e.x, y: e.y as Matrix };
+};
+const train = encode('train');
+const test = encode('test');
+const metric = task === 'regression' ? 'r2' : 'accuracy';
+
+for (const c of JSON.parse(args[flag + 1]) as Candidate[]) {
+  const fit = await autoFit(train.x, train.y, { task, seed: 42, candidates: [c] });
+  const board = fit.leaderboard[0];
+  const score = computeMetrics([metric], fit.network.predict(test.x), test.y)[metric];
+  console.log(
+    `${board.name.padEnd(36)} ${board.epochs} epochs  CV ${metric} ${board.mean.toFixed(4)} [${board.scores.map((v) => v.toFixed(3)).join(' ')}]  test ${score.toFixed(4)}  ${fit.search.seconds.toFixed(1)} s`,
+  );
+}

@@ -1,0 +1,73 @@
+// The rules of autoFit's grid and ranking (src/train/autofit-space.ts, autofit.ts), each measured on
+// bench:quality: L-BFGS before Adam with relu beside tanh, the budget's floor of 10 s, and equal scores
+// going to the simpler model (larger λ, then fewer hidden units).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  Random,
+  defaultBudget,
+  describeCandidate,
+  searchGrid,
+  searchModels,
+  type Candidate,
+} from '../src/index.js';
+
+test('searchGrid: every L-BFGS candidate (linear, tanh then relu, one and two layers) comes before any Adam one', () => {
+  const grid = searchGrid();
+  assert.equal(grid.length, 44);
+  const firstAdam = grid.findIndex((c) => c.optimizer === 'adam');
+  assert.equal(firstAdam, 20, 'four linear and sixteen L-BFGS networks first');
+  assert.ok(grid.slice(firstAdam).every((c) => c.optimizer === 'adam'));
+  const names = grid.slice(0, firstAdam).map(describeCandidate);
+  const at = (name: string) => names.indexOf(name);
+  assert.ok(at('64 tanh λ=0.01 lbfgs') >= 0 && at('64 relu λ=0.01 lbfgs') > at('64-64 tanh λ=0.0001 lbfgs'));
+  assert.ok(at('64-64 relu λ=10 lbfgs') > at('64 relu λ=0.0001 lbfgs'), 'one relu layer before two');
+});
+
+test('defaultBudget: rows × (inputs + 1) / 200 seconds, from 10 (small tables of one input) to 300', () => {
+  assert.equal(defaultBudget(320, 1), 10);
+  assert.equal(defaultBudget(40, 2), 10);
+  assert.equal(defaultBudget(800, 12), 52);
+  assert.equal(defaultBudget(1_000_000, 20), 300);
+});
+
+/** Two well-separated classes (x₀ < −0.5 or > 0.5) and a useless second input: every model scores 1. */
+function separable(n: number): { x: number[][]; y: number[] } {
+  const r = new Random(9);
+  const x: number[][] = [];
+  const y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const side = i % 2;
+    x.push([(side ? 1 : -1) * r.uniform(0.5, 1.5), r.uniform(-1, 1)]);
+    y.push(side);
+  }
+  return { x, y };
+}
+
+test('searchModels: equal scores go to the larger λ, then the fewer hidden units (not the lowest fold loss)', async () => {
+  const { x, y } = separable(100);
+  const tanh = (layers: number[], weightDecay: number): Candidate => ({
+    layers,
+    activation: 'tanh',
+    weightDecay,
+    optimizer: 'lbfgs',
+    epochs: 45,
+  });
+  const grid = [tanh([8], 1e-4), tanh([8, 8], 0.1), tanh([8], 0.1), tanh([4, 4], 1e-4)];
+  const search = await searchModels(x, y, { workers: 0, candidates: grid });
+  const finalists = search.leaderboard.filter((e) => e.epochs === 45);
+  assert.deepEqual(
+    finalists.map((e) => [e.name, e.mean]),
+    [
+      ['8 tanh λ=0.1 lbfgs', 1],
+      ['8-8 tanh λ=0.1 lbfgs', 1],
+    ],
+  );
+  assert.equal(search.leaderboard[2].mean, 1, 'the least regularized scored as well, and lost the tie');
+  assert.ok(
+    search.leaderboard[2].loss < search.leaderboard[0].loss,
+    'its fold loss was lower: the loss alone would have chosen it',
+  );
+  assert.deepEqual(search.chosen.layers, [8]);
+  assert.equal(search.chosen.weightDecay, 0.1);
+});
