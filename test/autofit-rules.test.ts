@@ -71,3 +71,16 @@ test('searchModels: equal scores go to the larger λ, then the fewer hidden unit
   assert.deepEqual(search.chosen.layers, [8]);
   assert.equal(search.chosen.weightDecay, 0.1);
 });
+
+test('searchModels: the budget keeps the same grid whatever the workers (read for a fixed two threads)', async () => {
+  const random = new Random(1);
+  const x = Array.from({ length: 30 }, () => [random.normal(), random.normal()]);
+  const y = x.map(([a, b]) => [Math.sin(a) + b]);
+  // at this budget the grid is cut after the first six: reading it for `workers` threads kept 6 on
+  // this thread and 9 on two workers, so the model depended on the machine's cores
+  const alone = await searchModels(x, y, { workers: 0, budget: 1.2, seed: 1 });
+  const two = await searchModels(x, y, { workers: 2, budget: 1.2, seed: 1 });
+  assert.ok(alone.search.candidates > 6 && alone.search.candidates < 44, `${alone.search.candidates}`);
+  assert.equal(two.search.candidates, alone.search.candidates);
+  assert.equal(describeCandidate(two.chosen), describeCandidate(alone.chosen));
+});

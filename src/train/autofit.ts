@@ -288,9 +288,17 @@ function resolveFolds(folds: number | undefined, rows: number): number {
 }
 
 /**
- * The grid the budget allows: the longest prefix of searchGrid whose predicted search time fits (at
- * least its first alwaysSearched candidates), and the workers: `options.workers`, else the available cores (up to 4) when the
- * prediction exceeds 2 s on one thread (starting workers costs a few hundred milliseconds each).
+ * Threads the budget is read for: a fixed two (the reference machine's cores), never this machine's
+ * count or `workers`, so that the grid — and so the model — is the same on a 1-, 2- or 16-core machine
+ * and with any number of workers; more cores finish the same grid sooner.
+ */
+export const referenceThreads = 2;
+
+/**
+ * The grid the budget allows: the longest prefix of searchGrid whose predicted search time on
+ * referenceThreads fits (at least its first alwaysSearched candidates), and the workers:
+ * `options.workers`, else the available cores (up to 4) when the prediction exceeds 2 s on one thread
+ * (starting workers costs a few hundred milliseconds each).
  */
 function chooseGrid(
   data: SearchData,
@@ -311,7 +319,7 @@ function chooseGrid(
   else {
     const grid = searchGrid().map(withEpochs);
     let n = alwaysSearched;
-    while (n < grid.length && predict(grid.slice(0, n + 1), cores) <= budget) n++;
+    while (n < grid.length && predict(grid.slice(0, n + 1), referenceThreads) <= budget) n++;
     candidates = grid.slice(0, n);
     skipped = grid.length - n;
   }
