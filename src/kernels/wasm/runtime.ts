@@ -11,6 +11,7 @@ import { activationKernels } from './activations.js';
 import { encodeModule } from './encoder.js';
 import { fusedKernels } from './fused.js';
 import { allKernels } from './generate.js';
+import { pairKernels } from './pair.js';
 import { stepKernels } from './steps.js';
 
 /** The raw exports: every pointer a byte address in `memory`, every size in elements. */
@@ -163,7 +164,7 @@ function start(): Promise<boolean> {
   try {
     ({ memory, shared } = makeMemory());
     bytes = encodeModule(
-      [...allKernels(), ...fusedKernels(), ...activationKernels(), ...stepKernels()],
+      [...allKernels(), ...fusedKernels(), ...pairKernels(), ...activationKernels(), ...stepKernels()],
       shared ? SHARED_MAXIMUM : 0,
     );
   } catch (e) {

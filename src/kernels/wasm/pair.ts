@@ -1,0 +1,230 @@
+// Kernels for a whole network of one hidden layer with one input and one output, [1, H, 1] (1-D
+// curve fitting: the seed's network, the playground's one-feature fits): its forward pass in one
+// sweep over the rows, and its backward pass — both layers' weight and bias gradients — in
+// another. The loss between them stays in JavaScript (any loss, weighted or not: N values).
+// The hidden activations are never stored: forward keeps them in registers on their way into the
+// output's sums, and backward recomputes them (z = b₁ + x·w₁, two instructions) where it needs
+// them; the input gradient of the hidden layer (N×H) is never written either.
+//
+// Every value is computed by the same instructions, and every sum in the same order, as the
+// one-layer kernels of fused.ts (and so as the reference loops of ../matmul.ts), so results are
+// bit-identical to the unfused path in both precisions:
+//   forward, lanes = rows:   y[n] = b₂ + Σ_k f(b₁[k] + x[n]·w₁[k])·w₂[k], k in order (dense_forward_out1)
+//   backward, lanes = units: dW₂[k] = Σ_n h·dY,  dH = dY·w₂[k],  dZ = dH ⊙ f'(z),
+//                            dW₁[k] = Σ_n x·dZ,  dB₁[k] = Σ_n dZ,  n in order (dense_backward_*)
+//   dB₂ = Σ_n dY[n].
+// Shape legend: N rows, H hidden units. x[N], w₁[H], b₁[H], w₂[H], b₂[1], y[N] and dY[N].
+
+import { type Epilogue, epilogues, kernelNames } from '../names.js';
+import { Emit, type Precision, type Width, precisions } from './emit.js';
+import { columnBlocks } from './fused.js';
+import { FunctionBuilder, type RowPointer, f64, i32, op } from './encoder.js';
+
+/** Emits `body(leakyAsMax)` twice behind a test of 0 < alpha ≤ 1 for leakyRelu (see Emit.activation), once otherwise. */
+function leakyVariants(
+  f: FunctionBuilder,
+  epilogue: Epilogue,
+  alpha: number,
+  body: (max: boolean) => void,
+): void {
+  if (epilogue !== 'leakyRelu') {
+    body(false);
+    return;
+  }
+  f.get(alpha).f64(0).emit(op.f64Gt).get(alpha).f64(1).emit(op.f64Le, op.i32And);
+  f.ifElse(
+    () => body(true),
+    () => body(false),
+  );
+}
+
+/**
+ * dense_pair_forward: y[N] = b₂ + f(x·w₁ + b₁)·w₂. Lanes hold rows: `vectors` vectors of rows at a
+ * time (then one vector, then single rows), each row's sum running over the hidden units in order
+ * while the unit's w₁, b₁ and w₂ are splatted once for the whole block.
+ */
+export function densePairForward(p: Precision, epilogue: Epilogue, vectors = 4): FunctionBuilder {
+  const f = new FunctionBuilder(kernelNames.densePairForward(p.name, epilogue), {
+    Y: i32,
+    X: i32,
+    W1: i32,
+    B1: i32,
+    W2: i32,
+    B2: i32,
+    N: i32,
+    H: i32,
+    ALPHA: f64,
+  });
+  const e = new Emit(f, p);
+  const { Y, X, W1, B1, W2, B2, N, H, ALPHA } = f.arg;
+  const alpha = e.argumentPair(ALPHA);
+  const [m, k, at, pw1, pb1, pw2] = f.localsOf(i32, 6);
+  /** `count` values (vectors of rows, or one row) from row m */
+  const block = (width: Width, count: number, leakyAsMax: boolean) => {
+    const step = width === 'vector' ? p.lanes * p.size : p.size;
+    const xs = e.locals(width, count);
+    const acc = e.locals(width, count);
+    const [w1, b1, w2, z] = e.locals(width, 4);
+    f.get(X).shl(m, p.shift).emit(op.i32Add).set(at);
+    for (let r = 0; r < count; r++) {
+      e.loadLocal(width, xs[r], at, r * step);
+      f.get(B2);
+      e.loadSplat(width);
+      f.set(acc[r]);
+    }
+    f.get(W1).set(pw1);
+    f.get(B1).set(pb1);
+    f.get(W2).set(pw2);
+    f.upTo(k, H, () => {
+      e.splatLocal(width, w1, pw1);
+      e.splatLocal(width, b1, pb1);
+      e.splatLocal(width, w2, pw2);
+      for (let r = 0; r < count; r++) {
+        // z = b₁ + x·w₁ (dense_forward_in1), then acc += f(z)·w₂ (dense_forward_out1)
+        f.get(b1).get(xs[r]).get(w1);
+        e.mul(width);
+        e.add(width);
+        f.set(z);
+        e.activation(width, epilogue, z, alpha[width], leakyAsMax);
+        f.get(w2);
+        e.mul(width);
+        e.accumulate(width, acc[r]);
+      }
+      for (const pointer of [pw1, pb1, pw2]) f.advanceBytes(pointer, p.size);
+    });
+    f.get(Y).shl(m, p.shift).emit(op.i32Add).set(at);
+    for (let r = 0; r < count; r++) {
+      f.get(at).get(acc[r]);
+      e.store(width, r * step);
+    }
+  };
+  leakyVariants(f, epilogue, ALPHA, (leakyAsMax) =>
+    f.sweep(
+      m,
+      () => f.get(N),
+      [vectors * p.lanes, p.lanes, 1],
+      (_, i) => block(i === 2 ? 'scalar' : 'vector', i === 0 ? vectors : 1, leakyAsMax),
+    ),
+  );
+  return f;
+}
+
+/**
+ * dense_pair_backward: from dY[N] = ∂loss/∂y, writes dW₁[H], dB₁[H], dW₂[H] and dB₂[1]. Lanes hold
+ * hidden units: column blocks of `vectors` vectors keep their weights and their three sums in
+ * registers while the rows stream by (x[n] and dY[n] splatted once per row).
+ */
+export function densePairBackward(p: Precision, epilogue: Epilogue, vectors = 2): FunctionBuilder {
+  const f = new FunctionBuilder(kernelNames.densePairBackward(p.name, epilogue), {
+    DW1: i32,
+    DB1: i32,
+    DW2: i32,
+    DB2: i32,
+    DY: i32,
+    X: i32,
+    W1: i32,
+    B1: i32,
+    W2: i32,
+    N: i32,
+    H: i32,
+    ALPHA: f64,
+  });
+  const e = new Emit(f, p);
+  const { DW1, DB1, DW2, DB2, DY, X, W1, B1, W2, N, H, ALPHA } = f.arg;
+  const alpha = e.argumentPair(ALPHA);
+  const one = e.constantPair(1);
+  const [n, px, pd] = f.localsOf(i32, 3);
+  const sweep = (leakyAsMax: boolean) =>
+    columnBlocks(e, H, vectors, (width, count, o) => {
+      const step = width === 'vector' ? p.lanes * p.size : p.size;
+      const [w1, b1, w2, dW1, dB1, dW2] = Array.from({ length: 6 }, () => e.locals(width, count));
+      const [xs, dy, z, h, dH] = e.locals(width, 5);
+      for (let j = 0; j < count; j++) {
+        for (const [local, base] of [
+          [w1, W1],
+          [b1, B1],
+          [w2, W2],
+        ] as const) {
+          f.at(base, o);
+          e.load(width, j * step);
+          f.set(local[j]);
+        }
+        for (const sum of [dW1[j], dB1[j], dW2[j]]) {
+          e.constant(width, 0);
+          f.set(sum);
+        }
+      }
+      f.get(X).set(px);
+      f.get(DY).set(pd);
+      const rows: RowPointer[] = [
+        [px, { bytes: p.size }],
+        [pd, { bytes: p.size }],
+      ];
+      f.sweepRows(n, N, rows, () => {
+        e.splatLocal(width, xs, px);
+        e.splatLocal(width, dy, pd);
+        for (let j = 0; j < count; j++) {
+          // h = f(b₁ + x·w₁), as forward computed it
+          f.get(b1[j]).get(xs).get(w1[j]);
+          e.mul(width);
+          e.add(width);
+          f.set(z);
+          e.activation(width, epilogue, z, alpha[width], leakyAsMax);
+          f.set(h);
+          // dW₂ += h·dY;  dH = dY·w₂ (dense_backward_out1)
+          f.get(h).get(dy);
+          e.mul(width);
+          e.accumulate(width, dW2[j]);
+          f.get(dy).get(w2[j]);
+          e.mul(width);
+          f.set(dH);
+          // dZ = dH ⊙ f'; dW₁ += x·dZ; dB₁ += dZ (dense_backward_in1: relu and leakyRelu test h > 0)
+          e.derivative(
+            width,
+            epilogue,
+            dH,
+            () => f.get(h),
+            () => f.get(h),
+            alpha[width],
+            one[width],
+          );
+          f.set(z);
+          f.get(xs).get(z);
+          e.mul(width);
+          e.accumulate(width, dW1[j]);
+          f.get(z);
+          e.accumulate(width, dB1[j]);
+        }
+      });
+      for (let j = 0; j < count; j++) {
+        for (const [base, sum] of [
+          [DW1, dW1[j]],
+          [DB1, dB1[j]],
+          [DW2, dW2[j]],
+        ] as const) {
+          f.at(base, o).get(sum);
+          e.store(width, j * step);
+        }
+      }
+    });
+  leakyVariants(f, epilogue, ALPHA, sweep);
+  // dB₂ = Σ_n dY[n] (column_sums of one column)
+  const sum = e.local('scalar');
+  e.constant('scalar', 0);
+  f.set(sum);
+  f.upTo(n, N, () => {
+    f.get(DY).shl(n, p.shift).emit(op.i32Add);
+    e.load('scalar');
+    e.accumulate('scalar', sum);
+  });
+  f.get(DB2).get(sum);
+  e.store('scalar');
+  return f;
+}
+
+/** Every dense-pair kernel, both precisions, each hidden activation an epilogue can apply. */
+export function pairKernels(): FunctionBuilder[] {
+  return precisions.flatMap((p) =>
+    epilogues.flatMap((ep) => [densePairForward(p, ep), densePairBackward(p, ep)]),
+  );
+}
