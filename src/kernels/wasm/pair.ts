@@ -18,7 +18,7 @@
 import { type Epilogue, epilogues, kernelNames } from '../names.js';
 import { Emit, type Precision, type Width, precisions } from './emit.js';
 import { columnBlocks } from './fused.js';
-import { FunctionBuilder, type RowPointer, f64, i32, op } from './encoder.js';
+import { FunctionBuilder, f64, i32, op, simd } from './encoder.js';
 
 /** Emits `body(leakyAsMax)` twice behind a test of 0 < alpha ≤ 1 for leakyRelu (see Emit.activation), once otherwise. */
 function leakyVariants(
@@ -110,9 +110,67 @@ export function densePairForward(p: Precision, epilogue: Epilogue, vectors = 4):
 }
 
 /**
+ * The backward kernel's hidden unit, in two halves around dH. Vectors keep the comparison z > 0
+ * (the reference's test) as bits in `c.slope` instead of selecting: relu h = z AND mask and
+ * dZ = dH AND mask (the value or +0); leakyRelu s = alpha XOR (mask AND (alpha XOR 1)), which is
+ * 1 or alpha, then h = z·s and dZ = dH·s — x·1 = x and x·alpha = alpha·x exactly, so these are the
+ * select's values (−0, ±Infinity and NaN included) in fewer floating-point instructions, the
+ * resource this loop runs out of. The scalar tail and the linear activation take Emit's forms.
+ */
+function hiddenValue(e: Emit, width: Width, epilogue: Epilogue, c: BackwardConstants, z: number): void {
+  const { f, p } = e;
+  if (width === 'scalar' || epilogue === 'linear') {
+    e.activation(width, epilogue, z, c.alpha[width]);
+    return;
+  }
+  f.get(z).get(c.zero).simd(p.v.gt);
+  if (epilogue === 'leakyRelu') f.get(c.flip).simd(simd.and).get(c.alpha.vector).simd(simd.xor);
+  f.tee(c.slope).get(z);
+  if (epilogue === 'relu') f.simd(simd.and);
+  else e.mul(width);
+}
+
+/** dZ = dH ⊙ f' on the stack, after hiddenValue on the same unit (see there). */
+function hiddenDerivative(
+  e: Emit,
+  width: Width,
+  epilogue: Epilogue,
+  c: BackwardConstants,
+  h: number,
+  dH: number,
+): void {
+  const f = e.f;
+  if (width === 'scalar' || epilogue === 'linear') {
+    // relu and leakyRelu test h > 0, as dense_backward_in1 tests a > 0 (z > 0 alike for alpha ≥ 0)
+    e.derivative(
+      width,
+      epilogue,
+      dH,
+      () => f.get(h),
+      () => f.get(h),
+      c.alpha[width],
+      c.one[width],
+    );
+    return;
+  }
+  f.get(dH).get(c.slope);
+  if (epilogue === 'relu') f.simd(simd.and);
+  else e.mul(width);
+}
+
+/** The backward kernel's constants: alpha and 1 in both widths, a zero vector, alpha XOR 1, and the slope of the unit at hand. */
+interface BackwardConstants {
+  alpha: Record<Width, number>;
+  one: Record<Width, number>;
+  zero: number;
+  flip: number;
+  slope: number;
+}
+
+/**
  * dense_pair_backward: from dY[N] = ∂loss/∂y, writes dW₁[H], dB₁[H], dW₂[H] and dB₂[1]. Lanes hold
  * hidden units: column blocks of `vectors` vectors keep their weights and their three sums in
- * registers while the rows stream by (x[n] and dY[n] splatted once per row).
+ * registers while the rows stream by, two at a time (x[n] and dY[n] splatted once per row).
  */
 export function densePairBackward(p: Precision, epilogue: Epilogue, vectors = 2): FunctionBuilder {
   const f = new FunctionBuilder(kernelNames.densePairBackward(p.name, epilogue), {
@@ -131,83 +189,87 @@ export function densePairBackward(p: Precision, epilogue: Epilogue, vectors = 2)
   });
   const e = new Emit(f, p);
   const { DW1, DB1, DW2, DB2, DY, X, W1, B1, W2, N, H, ALPHA } = f.arg;
-  const alpha = e.argumentPair(ALPHA);
-  const one = e.constantPair(1);
+  const c: BackwardConstants = {
+    alpha: e.argumentPair(ALPHA),
+    one: e.constantPair(1),
+    zero: e.local('vector'),
+    flip: e.local('vector'),
+    slope: e.local('vector'),
+  };
+  e.constant('vector', 0);
+  f.set(c.zero);
+  f.get(c.alpha.vector).get(c.one.vector).simd(simd.xor).set(c.flip);
   const [n, px, pd] = f.localsOf(i32, 3);
-  const sweep = (leakyAsMax: boolean) =>
-    columnBlocks(e, H, vectors, (width, count, o) => {
-      const step = width === 'vector' ? p.lanes * p.size : p.size;
-      const [w1, b1, w2, dW1, dB1, dW2] = Array.from({ length: 6 }, () => e.locals(width, count));
-      const [xs, dy, z, h, dH] = e.locals(width, 5);
-      for (let j = 0; j < count; j++) {
-        for (const [local, base] of [
-          [w1, W1],
-          [b1, B1],
-          [w2, W2],
-        ] as const) {
-          f.at(base, o);
-          e.load(width, j * step);
-          f.set(local[j]);
-        }
-        for (const sum of [dW1[j], dB1[j], dW2[j]]) {
-          e.constant(width, 0);
-          f.set(sum);
-        }
+  columnBlocks(e, H, vectors, (width, count, o) => {
+    const step = width === 'vector' ? p.lanes * p.size : p.size;
+    const [w1, b1, w2, dW1, dB1, dW2] = Array.from({ length: 6 }, () => e.locals(width, count));
+    const [xs, dy, z, h, dH] = e.locals(width, 5);
+    for (let j = 0; j < count; j++) {
+      for (const [local, base] of [
+        [w1, W1],
+        [b1, B1],
+        [w2, W2],
+      ] as const) {
+        f.at(base, o);
+        e.load(width, j * step);
+        f.set(local[j]);
       }
-      f.get(X).set(px);
-      f.get(DY).set(pd);
-      const rows: RowPointer[] = [
-        [px, { bytes: p.size }],
-        [pd, { bytes: p.size }],
-      ];
-      f.sweepRows(n, N, rows, () => {
-        e.splatLocal(width, xs, px);
-        e.splatLocal(width, dy, pd);
-        for (let j = 0; j < count; j++) {
-          // h = f(b₁ + x·w₁), as forward computed it
-          f.get(b1[j]).get(xs).get(w1[j]);
-          e.mul(width);
-          e.add(width);
-          f.set(z);
-          e.activation(width, epilogue, z, alpha[width], leakyAsMax);
-          f.set(h);
-          // dW₂ += h·dY;  dH = dY·w₂ (dense_backward_out1)
-          f.get(h).get(dy);
-          e.mul(width);
-          e.accumulate(width, dW2[j]);
-          f.get(dy).get(w2[j]);
-          e.mul(width);
-          f.set(dH);
-          // dZ = dH ⊙ f'; dW₁ += x·dZ; dB₁ += dZ (dense_backward_in1: relu and leakyRelu test h > 0)
-          e.derivative(
-            width,
-            epilogue,
-            dH,
-            () => f.get(h),
-            () => f.get(h),
-            alpha[width],
-            one[width],
-          );
-          f.set(z);
-          f.get(xs).get(z);
-          e.mul(width);
-          e.accumulate(width, dW1[j]);
-          f.get(z);
-          e.accumulate(width, dB1[j]);
-        }
-      });
-      for (let j = 0; j < count; j++) {
-        for (const [base, sum] of [
-          [DW1, dW1[j]],
-          [DB1, dB1[j]],
-          [DW2, dW2[j]],
-        ] as const) {
-          f.at(base, o).get(sum);
-          e.store(width, j * step);
-        }
+      for (const sum of [dW1[j], dB1[j], dW2[j]]) {
+        e.constant(width, 0);
+        f.set(sum);
       }
-    });
-  leakyVariants(f, epilogue, ALPHA, sweep);
+    }
+    /** one row at px, pd (offset r rows) */
+    const row = (r: number) => {
+      e.splatLocal(width, xs, px, r * p.size);
+      e.splatLocal(width, dy, pd, r * p.size);
+      for (let j = 0; j < count; j++) {
+        // h = f(b₁ + x·w₁), as forward computed it
+        f.get(b1[j]).get(xs).get(w1[j]);
+        e.mul(width);
+        e.add(width);
+        f.set(z);
+        hiddenValue(e, width, epilogue, c, z);
+        f.set(h);
+        // dW₂ += h·dY;  dH = dY·w₂ (dense_backward_out1)
+        f.get(h).get(dy);
+        e.mul(width);
+        e.accumulate(width, dW2[j]);
+        f.get(dy).get(w2[j]);
+        e.mul(width);
+        f.set(dH);
+        // dZ = dH ⊙ f'; dW₁ += x·dZ; dB₁ += dZ (dense_backward_in1)
+        hiddenDerivative(e, width, epilogue, c, h, dH);
+        f.set(z);
+        f.get(xs).get(z);
+        e.mul(width);
+        e.accumulate(width, dW1[j]);
+        f.get(z);
+        e.accumulate(width, dB1[j]);
+      }
+    };
+    f.get(X).set(px);
+    f.get(DY).set(pd);
+    f.sweep(
+      n,
+      () => f.get(N),
+      [2, 1],
+      (rows) => {
+        for (let r = 0; r < rows; r++) row(r);
+        f.advanceBytes(px, rows * p.size).advanceBytes(pd, rows * p.size);
+      },
+    );
+    for (let j = 0; j < count; j++) {
+      for (const [base, sum] of [
+        [DW1, dW1[j]],
+        [DB1, dB1[j]],
+        [DW2, dW2[j]],
+      ] as const) {
+        f.at(base, o).get(sum);
+        e.store(width, j * step);
+      }
+    }
+  });
   // dB₂ = Σ_n dY[n] (column_sums of one column)
   const sum = e.local('scalar');
   e.constant('scalar', 0);
