@@ -22,12 +22,16 @@ export interface PairParameters {
   readonly b2: FloatArray;
 }
 
-/** The buffers for one batch size: x copied in (when it lives outside the kernels' memory), y, dY. */
+/**
+ * The buffers for one batch size: x copied in (when it lives outside the kernels' memory), y, dY,
+ * and the hidden values h [N×H] forward keeps for backward (float64; 0 in float32).
+ */
 interface Workspace {
   readonly rows: number;
   readonly x: number;
   readonly y: number;
   readonly dY: number;
+  readonly h: number;
   readonly views: { x: FloatArray; y: Matrix; dY: Matrix };
 }
 
@@ -51,6 +55,7 @@ export class WasmDensePair {
     dtype: 'float32' | 'float64',
     hidden: Epilogue,
     private readonly alpha: number,
+    private readonly units: number,
   ) {
     const p = dtype === 'float32' ? 'f32' : 'f64';
     this.forwardKernel = rt.kernels[kernelNames.densePairForward(p, hidden)];
@@ -60,7 +65,7 @@ export class WasmDensePair {
     released.register(this, this.holdings, this.holdings);
     this.workspaces = new RecentSizes(
       (rows) => this.makeWorkspace(rows),
-      (dropped) => this.releaseBlocks([dropped.x, dropped.y, dropped.dY]),
+      (dropped) => this.releaseBlocks([dropped.x, dropped.y, dropped.dY, dropped.h].filter((b) => b > 0)),
     );
   }
 
@@ -73,10 +78,11 @@ export class WasmDensePair {
     dtype: 'float32' | 'float64',
     hidden: Epilogue,
     alpha: number,
+    units: number,
   ): WasmDensePair | null {
     const rt = activeRuntime();
     if (!rt) return null;
-    return current && current.rt === rt ? current : new WasmDensePair(rt, dtype, hidden, alpha);
+    return current && current.rt === rt ? current : new WasmDensePair(rt, dtype, hidden, alpha, units);
   }
 
   /**
@@ -102,7 +108,7 @@ export class WasmDensePair {
       w.views.x.set(x.data);
       xAt = w.x;
     }
-    this.forwardKernel(w.y, xAt, w1, b1, w2, b2, x.rows, params.w1.length, this.alpha);
+    this.forwardKernel(w.y, w.h, xAt, w1, b1, w2, b2, x.rows, this.units, this.alpha);
     this.work = w;
     this.xAt = xAt;
     return w.views.y;
@@ -129,8 +135,8 @@ export class WasmDensePair {
     const b1 = rt.addressOf(params.b1);
     const w2 = rt.addressOf(params.w2);
     if (dW1 < 0 || dB1 < 0 || dW2 < 0 || dB2 < 0 || w1 < 0 || b1 < 0 || w2 < 0) return false;
-    const H = params.w1.length;
-    this.backwardKernel(dW1, dB1, dW2, dB2, w.dY, this.xAt, w1, b1, w2, w.rows, H, this.alpha);
+    const { units, alpha } = this;
+    this.backwardKernel(dW1, dB1, dW2, dB2, w.dY, w.h, this.xAt, w1, b1, w2, w.rows, units, alpha);
     return true;
   }
 
@@ -149,17 +155,20 @@ export class WasmDensePair {
   private makeWorkspace(rows: number): Workspace {
     const rt = this.rt;
     const blocks = this.holdings.blocks;
-    const [x, y, dY] = [0, 1, 2].map(() => {
-      const at = rt.allocate(rows * this.size);
+    const allocate = (count: number) => {
+      const at = rt.allocate(count * this.size);
       blocks.push(at);
       return at;
-    });
+    };
+    const [x, y, dY] = [0, 1, 2].map(() => allocate(rows));
+    const h = this.size === 8 ? allocate(rows * this.units) : 0;
     const view = (at: number) => (this.size === 4 ? rt.f32(at, rows) : rt.f64(at, rows));
     return {
       rows,
       x,
       y,
       dY,
+      h,
       views: { x: view(x), y: { rows, cols: 1, data: view(y) }, dY: { rows, cols: 1, data: view(dY) } },
     };
   }

@@ -57,7 +57,8 @@ export class DensePair {
 
   /** The network's output y[N×1] for x[N×1] (valid until the next pass), or null: take the layers. */
   forward(x: Matrix): Matrix | null {
-    const kernels = WasmDensePair.on(this.kernels, this.first.dtype, this.hidden, this.alpha);
+    const { first } = this;
+    const kernels = WasmDensePair.on(this.kernels, first.dtype, this.hidden, this.alpha, first.outputSize);
     this.kernels = kernels;
     const y = kernels?.forward(x, this.params) ?? null;
     if (y) {

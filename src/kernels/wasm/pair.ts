@@ -38,14 +38,38 @@ function leakyVariants(
   );
 }
 
+/** The shuffles gathering (a[0], b[0]) and (a[1], b[1]) from two f64x2 vectors a and b. */
+const low = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+const high = low.map((b) => b + 8);
+
 /**
- * dense_pair_forward: y[N] = b₂ + f(x·w₁ + b₁)·w₂. Lanes hold rows: `vectors` vectors of rows at a
- * time (then one vector, then single rows), each row's sum running over the hidden units in order
- * while the unit's w₁, b₁ and w₂ are splatted once for the whole block.
+ * Whether this precision's kernels keep the hidden values h[N×H] between the passes: float64,
+ * where two units' vectors of two rows transpose into two rows' vectors by two shuffles, so
+ * backward loads h instead of recomputing it (two multiplies and an add fewer per value, on the
+ * floating-point ports this loop is bound by). Float32's four-by-four transpose would cost eight
+ * shuffles per four vectors: it recomputes.
  */
-export function densePairForward(p: Precision, epilogue: Epilogue, vectors = 4): FunctionBuilder {
+export function pairKeepsHidden(p: Precision): boolean {
+  return p.lanes === 2;
+}
+
+/**
+ * dense_pair_forward: y[N] = b₂ + f(x·w₁ + b₁)·w₂, and h = f(x·w₁ + b₁) [N×H] row-major into HID
+ * where pairKeepsHidden (its units in pairs: an odd last unit is left to backward's recomputing
+ * tail). Lanes hold rows: `vectors` vectors of rows at a time (then one vector, then single rows),
+ * each row's sum running over the hidden units in order while the unit's w₁, b₁ and w₂ are
+ * splatted once for the whole block.
+ */
+export function densePairForward(
+  p: Precision,
+  epilogue: Epilogue,
+  // (measured: float64 keeping h, 2 beat 3 and 4 — registers for two units' weights; float32, 2–8 alike)
+  vectors = pairKeepsHidden(p) ? 2 : 4,
+): FunctionBuilder {
   const f = new FunctionBuilder(kernelNames.densePairForward(p.name, epilogue), {
     Y: i32,
+    /** h [N×H] (float64; float32 ignores it) */
+    HID: i32,
     X: i32,
     W1: i32,
     B1: i32,
@@ -56,45 +80,57 @@ export function densePairForward(p: Precision, epilogue: Epilogue, vectors = 4):
     ALPHA: f64,
   });
   const e = new Emit(f, p);
-  const { Y, X, W1, B1, W2, B2, N, H, ALPHA } = f.arg;
+  const { Y, HID, X, B2, N, H, ALPHA } = f.arg;
   const alpha = e.argumentPair(ALPHA);
-  const [m, k, at, pw1, pb1, pw2] = f.localsOf(i32, 6);
+  const [m, k, at, HB] = f.localsOf(i32, 4);
+  f.shl(H, p.shift).set(HB);
+  const keep = pairKeepsHidden(p);
+  /** i·HB: the byte offset of row i of a block in h */
+  const rowOffsets = f.localsOf(i32, vectors * p.lanes);
+  rowOffsets.forEach((local, i) => f.get(HB).i32(i).emit(op.i32Mul).set(local));
   /** `count` values (vectors of rows, or one row) from row m */
   const block = (width: Width, count: number, leakyAsMax: boolean) => {
     const step = width === 'vector' ? p.lanes * p.size : p.size;
-    const xs = e.locals(width, count);
-    const acc = e.locals(width, count);
-    const [w1, b1, w2, z] = e.locals(width, 4);
+    const l: ForwardLocals = {
+      xs: e.locals(width, count),
+      acc: e.locals(width, count),
+      h: e.locals(width, 2),
+      z: e.local(width),
+      pointers: f.localsOf(i32, 4),
+    };
+    const [pw1, pb1, pw2, ph] = l.pointers;
     f.get(X).shl(m, p.shift).emit(op.i32Add).set(at);
     for (let r = 0; r < count; r++) {
-      e.loadLocal(width, xs[r], at, r * step);
+      e.loadLocal(width, l.xs[r], at, r * step);
       f.get(B2);
       e.loadSplat(width);
-      f.set(acc[r]);
+      f.set(l.acc[r]);
     }
-    f.get(W1).set(pw1);
-    f.get(B1).set(pb1);
-    f.get(W2).set(pw2);
-    f.upTo(k, H, () => {
-      e.splatLocal(width, w1, pw1);
-      e.splatLocal(width, b1, pb1);
-      e.splatLocal(width, w2, pw2);
-      for (let r = 0; r < count; r++) {
-        // z = b₁ + x·w₁ (dense_forward_in1), then acc += f(z)·w₂ (dense_forward_out1)
-        f.get(b1).get(xs[r]).get(w1);
-        e.mul(width);
-        e.add(width);
-        f.set(z);
-        e.activation(width, epilogue, z, alpha[width], leakyAsMax);
-        f.get(w2);
-        e.mul(width);
-        e.accumulate(width, acc[r]);
-      }
-      for (const pointer of [pw1, pb1, pw2]) f.advanceBytes(pointer, p.size);
-    });
+    for (const [pointer, base] of [
+      [pw1, f.arg.W1],
+      [pb1, f.arg.B1],
+      [pw2, f.arg.W2],
+    ] as const)
+      f.get(base).set(pointer);
+    f.get(HID).get(m).get(HB).emit(op.i32Mul, op.i32Add).set(ph);
+    const units = (u: number) =>
+      forwardUnits(e, width, epilogue, leakyAsMax, alpha[width], l, rowOffsets, u, u === 2);
+    if (keep) {
+      f.forLoop(
+        k,
+        () => f.i32(0),
+        () => f.get(H).i32(1).emit(op.i32Sub),
+        2,
+        () => units(2),
+      );
+      f.get(k)
+        .get(H)
+        .emit(op.i32LtS)
+        .ifElse(() => units(1));
+    } else f.upTo(k, H, () => units(1));
     f.get(Y).shl(m, p.shift).emit(op.i32Add).set(at);
     for (let r = 0; r < count; r++) {
-      f.get(at).get(acc[r]);
+      f.get(at).get(l.acc[r]);
       e.store(width, r * step);
     }
   };
@@ -107,6 +143,73 @@ export function densePairForward(p: Precision, epilogue: Epilogue, vectors = 4):
     ),
   );
   return f;
+}
+
+/** dense_pair_forward's locals for one block of rows: x and the sums per vector, h per unit, pointers w₁, b₁, w₂, h. */
+interface ForwardLocals {
+  xs: number[];
+  acc: number[];
+  h: number[];
+  z: number;
+  pointers: number[];
+}
+
+/**
+ * `units` hidden units (1 or 2) for a block of rows: z = b₁ + x·w₁ (dense_forward_in1), then
+ * acc += f(z)·w₂ (dense_forward_out1), unit by unit; with `store`, the two units' h written to
+ * each row of h[N×H] (vectors transposed by shuffles).
+ */
+function forwardUnits(
+  e: Emit,
+  width: Width,
+  epilogue: Epilogue,
+  leakyAsMax: boolean,
+  alpha: number,
+  l: ForwardLocals,
+  rowOffsets: readonly number[],
+  units: number,
+  store: boolean,
+): void {
+  const { f, p } = e;
+  const [pw1, pb1, pw2, ph] = l.pointers;
+  const w = Array.from({ length: units }, () => e.locals(width, 3));
+  for (let j = 0; j < w.length; j++) {
+    e.splatLocal(width, w[j][0], pw1, j * p.size);
+    e.splatLocal(width, w[j][1], pb1, j * p.size);
+    e.splatLocal(width, w[j][2], pw2, j * p.size);
+  }
+  l.xs.forEach((x, r) => {
+    for (let j = 0; j < w.length; j++) {
+      f.get(w[j][1]).get(x).get(w[j][0]);
+      e.mul(width);
+      e.add(width);
+      f.set(l.z);
+      e.activation(width, epilogue, l.z, alpha, leakyAsMax);
+      f.tee(l.h[j]).get(w[j][2]);
+      e.mul(width);
+      e.accumulate(width, l.acc[r]);
+    }
+    if (!store) return;
+    // rows r·lanes + lane of the block, at columns k, k + 1
+    const rows = width === 'vector' ? p.lanes : 1;
+    for (let lane = 0; lane < rows; lane++) {
+      f.get(ph)
+        .get(rowOffsets[r * rows + lane])
+        .emit(op.i32Add);
+      if (width === 'vector') {
+        f.get(l.h[0])
+          .get(l.h[1])
+          .simd(simd.shuffle, ...(lane === 0 ? low : high));
+        e.store(width);
+      } else {
+        f.get(l.h[0]);
+        e.store(width);
+        f.get(ph).get(rowOffsets[r]).emit(op.i32Add).get(l.h[1]);
+        e.store(width, p.size);
+      }
+    }
+  });
+  for (const pointer of l.pointers) f.advanceBytes(pointer, w.length * p.size);
 }
 
 /**
@@ -130,7 +233,16 @@ function hiddenValue(e: Emit, width: Width, epilogue: Epilogue, c: BackwardConst
   else e.mul(width);
 }
 
-/** dZ = dH ⊙ f' on the stack, after hiddenValue on the same unit (see there). */
+/** c.slope from a kept h (vectors): the mask h > 0 for relu, 1 or alpha for leakyRelu (see hiddenValue). */
+function hiddenSlope(e: Emit, epilogue: Epilogue, c: BackwardConstants, h: number): void {
+  if (epilogue === 'linear') return;
+  const f = e.f;
+  f.get(h).get(c.zero).simd(e.p.v.gt);
+  if (epilogue === 'leakyRelu') f.get(c.flip).simd(simd.and).get(c.alpha.vector).simd(simd.xor);
+  f.set(c.slope);
+}
+
+/** dZ = dH ⊙ f' on the stack, after hiddenValue or hiddenSlope on the same unit (see hiddenValue). */
 function hiddenDerivative(
   e: Emit,
   width: Width,
@@ -179,6 +291,8 @@ export function densePairBackward(p: Precision, epilogue: Epilogue, vectors = 2)
     DW2: i32,
     DB2: i32,
     DY: i32,
+    /** h [N×H] as forward kept it (float64; float32 recomputes) */
+    HID: i32,
     X: i32,
     W1: i32,
     B1: i32,
@@ -188,7 +302,7 @@ export function densePairBackward(p: Precision, epilogue: Epilogue, vectors = 2)
     ALPHA: f64,
   });
   const e = new Emit(f, p);
-  const { DW1, DB1, DW2, DB2, DY, X, W1, B1, W2, N, H, ALPHA } = f.arg;
+  const { DW1, DB1, DW2, DB2, DY, HID, X, W1, B1, W2, N, H, ALPHA } = f.arg;
   const c: BackwardConstants = {
     alpha: e.argumentPair(ALPHA),
     one: e.constantPair(1),
@@ -199,8 +313,11 @@ export function densePairBackward(p: Precision, epilogue: Epilogue, vectors = 2)
   e.constant('vector', 0);
   f.set(c.zero);
   f.get(c.alpha.vector).get(c.one.vector).simd(simd.xor).set(c.flip);
-  const [n, px, pd] = f.localsOf(i32, 3);
+  const [n, px, pd, ph, HB] = f.localsOf(i32, 5);
+  f.shl(H, p.shift).set(HB);
   columnBlocks(e, H, vectors, (width, count, o) => {
+    // vector columns are whole pairs of units: forward kept their h
+    const loadsH = pairKeepsHidden(p) && width === 'vector';
     const step = width === 'vector' ? p.lanes * p.size : p.size;
     const [w1, b1, w2, dW1, dB1, dW2] = Array.from({ length: 6 }, () => e.locals(width, count));
     const [xs, dy, z, h, dH] = e.locals(width, 5);
@@ -224,13 +341,22 @@ export function densePairBackward(p: Precision, epilogue: Epilogue, vectors = 2)
       e.splatLocal(width, xs, px, r * p.size);
       e.splatLocal(width, dy, pd, r * p.size);
       for (let j = 0; j < count; j++) {
-        // h = f(b₁ + x·w₁), as forward computed it
-        f.get(b1[j]).get(xs).get(w1[j]);
-        e.mul(width);
-        e.add(width);
-        f.set(z);
-        hiddenValue(e, width, epilogue, c, z);
-        f.set(h);
+        if (loadsH) {
+          // h as forward kept it, the slope from h > 0 (z > 0 alike: alpha ≥ 0)
+          f.get(ph);
+          if (r > 0) f.get(HB).emit(op.i32Add);
+          e.load(width, j * step);
+          f.set(h);
+          hiddenSlope(e, epilogue, c, h);
+        } else {
+          // h = f(b₁ + x·w₁), as forward computed it
+          f.get(b1[j]).get(xs).get(w1[j]);
+          e.mul(width);
+          e.add(width);
+          f.set(z);
+          hiddenValue(e, width, epilogue, c, z);
+          f.set(h);
+        }
         // dW₂ += h·dY;  dH = dY·w₂ (dense_backward_out1)
         f.get(h).get(dy);
         e.mul(width);
@@ -250,6 +376,7 @@ export function densePairBackward(p: Precision, epilogue: Epilogue, vectors = 2)
     };
     f.get(X).set(px);
     f.get(DY).set(pd);
+    f.at(HID, o).set(ph);
     f.sweep(
       n,
       () => f.get(N),
@@ -257,6 +384,7 @@ export function densePairBackward(p: Precision, epilogue: Epilogue, vectors = 2)
       (rows) => {
         for (let r = 0; r < rows; r++) row(r);
         f.advanceBytes(px, rows * p.size).advanceBytes(pd, rows * p.size);
+        for (let r = 0; r < rows; r++) f.advance(ph, HB);
       },
     );
     for (let j = 0; j < count; j++) {
