@@ -80,69 +80,86 @@ export function densePairForward(
     ALPHA: f64,
   });
   const e = new Emit(f, p);
-  const { Y, HID, X, B2, N, H, ALPHA } = f.arg;
+  const { N, H, ALPHA } = f.arg;
   const alpha = e.argumentPair(ALPHA);
   const [m, k, at, HB] = f.localsOf(i32, 4);
   f.shl(H, p.shift).set(HB);
-  const keep = pairKeepsHidden(p);
   /** i·HB: the byte offset of row i of a block in h */
   const rowOffsets = f.localsOf(i32, vectors * p.lanes);
   rowOffsets.forEach((local, i) => f.get(HB).i32(i).emit(op.i32Mul).set(local));
-  /** `count` values (vectors of rows, or one row) from row m */
-  const block = (width: Width, count: number, leakyAsMax: boolean) => {
-    const step = width === 'vector' ? p.lanes * p.size : p.size;
-    const l: ForwardLocals = {
-      xs: e.locals(width, count),
-      acc: e.locals(width, count),
-      h: e.locals(width, 2),
-      z: e.local(width),
-      pointers: f.localsOf(i32, 4),
-    };
-    const [pw1, pb1, pw2, ph] = l.pointers;
-    f.get(X).shl(m, p.shift).emit(op.i32Add).set(at);
-    for (let r = 0; r < count; r++) {
-      e.loadLocal(width, l.xs[r], at, r * step);
-      f.get(B2);
-      e.loadSplat(width);
-      f.set(l.acc[r]);
-    }
-    for (const [pointer, base] of [
-      [pw1, f.arg.W1],
-      [pb1, f.arg.B1],
-      [pw2, f.arg.W2],
-    ] as const)
-      f.get(base).set(pointer);
-    f.get(HID).get(m).get(HB).emit(op.i32Mul, op.i32Add).set(ph);
-    const units = (u: number) =>
-      forwardUnits(e, width, epilogue, leakyAsMax, alpha[width], l, rowOffsets, u, u === 2);
-    if (keep) {
-      f.forLoop(
-        k,
-        () => f.i32(0),
-        () => f.get(H).i32(1).emit(op.i32Sub),
-        2,
-        () => units(2),
-      );
-      f.get(k)
-        .get(H)
-        .emit(op.i32LtS)
-        .ifElse(() => units(1));
-    } else f.upTo(k, H, () => units(1));
-    f.get(Y).shl(m, p.shift).emit(op.i32Add).set(at);
-    for (let r = 0; r < count; r++) {
-      f.get(at).get(l.acc[r]);
-      e.store(width, r * step);
-    }
-  };
+  const b: ForwardBlock = { epilogue, alpha, m, k, at, HB, rowOffsets };
   leakyVariants(f, epilogue, ALPHA, (leakyAsMax) =>
     f.sweep(
       m,
       () => f.get(N),
       [vectors * p.lanes, p.lanes, 1],
-      (_, i) => block(i === 2 ? 'scalar' : 'vector', i === 0 ? vectors : 1, leakyAsMax),
+      (_, i) => forwardBlock(e, b, i === 2 ? 'scalar' : 'vector', i === 0 ? vectors : 1, leakyAsMax),
     ),
   );
   return f;
+}
+
+/** dense_pair_forward's settings and locals shared by its blocks: the row m, the unit k, h's row stride HB and its multiples. */
+interface ForwardBlock {
+  epilogue: Epilogue;
+  alpha: Record<Width, number>;
+  m: number;
+  k: number;
+  at: number;
+  HB: number;
+  rowOffsets: readonly number[];
+}
+
+/** `count` values (vectors of rows, or one row) from row m: their sums over every unit, stored in y. */
+function forwardBlock(e: Emit, b: ForwardBlock, width: Width, count: number, leakyAsMax: boolean): void {
+  const { f, p } = e;
+  const { Y, HID, X, W1, B1, W2, B2, H } = f.arg;
+  const { m, k, at, HB } = b;
+  const step = width === 'vector' ? p.lanes * p.size : p.size;
+  const l: ForwardLocals = {
+    xs: e.locals(width, count),
+    acc: e.locals(width, count),
+    h: e.locals(width, 2),
+    z: e.local(width),
+    pointers: f.localsOf(i32, 4),
+  };
+  const [pw1, pb1, pw2, ph] = l.pointers;
+  f.get(X).shl(m, p.shift).emit(op.i32Add).set(at);
+  for (let r = 0; r < count; r++) {
+    e.loadLocal(width, l.xs[r], at, r * step);
+    f.get(B2);
+    e.loadSplat(width);
+    f.set(l.acc[r]);
+  }
+  for (const [pointer, base] of [
+    [pw1, W1],
+    [pb1, B1],
+    [pw2, W2],
+  ] as const)
+    f.get(base).set(pointer);
+  f.get(HID).get(m).get(HB).emit(op.i32Mul, op.i32Add).set(ph);
+  const alpha = b.alpha[width];
+  const units = (u: number) =>
+    forwardUnits(e, width, b.epilogue, leakyAsMax, alpha, l, b.rowOffsets, u, u === 2);
+  if (pairKeepsHidden(p)) {
+    // units in pairs (h kept), then an odd last one
+    f.forLoop(
+      k,
+      () => f.i32(0),
+      () => f.get(H).i32(1).emit(op.i32Sub),
+      2,
+      () => units(2),
+    );
+    f.get(k)
+      .get(H)
+      .emit(op.i32LtS)
+      .ifElse(() => units(1));
+  } else f.upTo(k, H, () => units(1));
+  f.get(Y).shl(m, p.shift).emit(op.i32Add).set(at);
+  for (let r = 0; r < count; r++) {
+    f.get(at).get(l.acc[r]);
+    e.store(width, r * step);
+  }
 }
 
 /** dense_pair_forward's locals for one block of rows: x and the sums per vector, h per unit, pointers w₁, b₁, w₂, h. */
@@ -302,7 +319,7 @@ export function densePairBackward(p: Precision, epilogue: Epilogue, vectors = 2)
     ALPHA: f64,
   });
   const e = new Emit(f, p);
-  const { DW1, DB1, DW2, DB2, DY, HID, X, W1, B1, W2, N, H, ALPHA } = f.arg;
+  const { DB2, DY, N, H, ALPHA } = f.arg;
   const c: BackwardConstants = {
     alpha: e.argumentPair(ALPHA),
     one: e.constantPair(1),
@@ -315,89 +332,8 @@ export function densePairBackward(p: Precision, epilogue: Epilogue, vectors = 2)
   f.get(c.alpha.vector).get(c.one.vector).simd(simd.xor).set(c.flip);
   const [n, px, pd, ph, HB] = f.localsOf(i32, 5);
   f.shl(H, p.shift).set(HB);
-  columnBlocks(e, H, vectors, (width, count, o) => {
-    // vector columns are whole pairs of units: forward kept their h
-    const loadsH = pairKeepsHidden(p) && width === 'vector';
-    const step = width === 'vector' ? p.lanes * p.size : p.size;
-    const [w1, b1, w2, dW1, dB1, dW2] = Array.from({ length: 6 }, () => e.locals(width, count));
-    const [xs, dy, z, h, dH] = e.locals(width, 5);
-    for (let j = 0; j < count; j++) {
-      for (const [local, base] of [
-        [w1, W1],
-        [b1, B1],
-        [w2, W2],
-      ] as const) {
-        f.at(base, o);
-        e.load(width, j * step);
-        f.set(local[j]);
-      }
-      for (const sum of [dW1[j], dB1[j], dW2[j]]) {
-        e.constant(width, 0);
-        f.set(sum);
-      }
-    }
-    /** one row at px, pd (offset r rows) */
-    const row = (r: number) => {
-      e.splatLocal(width, xs, px, r * p.size);
-      e.splatLocal(width, dy, pd, r * p.size);
-      for (let j = 0; j < count; j++) {
-        if (loadsH) {
-          // h as forward kept it, the slope from h > 0 (z > 0 alike: alpha ≥ 0)
-          f.get(ph);
-          if (r > 0) f.get(HB).emit(op.i32Add);
-          e.load(width, j * step);
-          f.set(h);
-          hiddenSlope(e, epilogue, c, h);
-        } else {
-          // h = f(b₁ + x·w₁), as forward computed it
-          f.get(b1[j]).get(xs).get(w1[j]);
-          e.mul(width);
-          e.add(width);
-          f.set(z);
-          hiddenValue(e, width, epilogue, c, z);
-          f.set(h);
-        }
-        // dW₂ += h·dY;  dH = dY·w₂ (dense_backward_out1)
-        f.get(h).get(dy);
-        e.mul(width);
-        e.accumulate(width, dW2[j]);
-        f.get(dy).get(w2[j]);
-        e.mul(width);
-        f.set(dH);
-        // dZ = dH ⊙ f'; dW₁ += x·dZ; dB₁ += dZ (dense_backward_in1)
-        hiddenDerivative(e, width, epilogue, c, h, dH);
-        f.set(z);
-        f.get(xs).get(z);
-        e.mul(width);
-        e.accumulate(width, dW1[j]);
-        f.get(z);
-        e.accumulate(width, dB1[j]);
-      }
-    };
-    f.get(X).set(px);
-    f.get(DY).set(pd);
-    f.at(HID, o).set(ph);
-    f.sweep(
-      n,
-      () => f.get(N),
-      [2, 1],
-      (rows) => {
-        for (let r = 0; r < rows; r++) row(r);
-        f.advanceBytes(px, rows * p.size).advanceBytes(pd, rows * p.size);
-        for (let r = 0; r < rows; r++) f.advance(ph, HB);
-      },
-    );
-    for (let j = 0; j < count; j++) {
-      for (const [base, sum] of [
-        [DW1, dW1[j]],
-        [DB1, dB1[j]],
-        [DW2, dW2[j]],
-      ] as const) {
-        f.at(base, o).get(sum);
-        e.store(width, j * step);
-      }
-    }
-  });
+  const rows: RowLocals = { n, px, pd, ph, HB };
+  columnBlocks(e, H, vectors, (width, count, o) => backwardColumns(e, epilogue, c, rows, width, count, o));
   // dB₂ = Σ_n dY[n] (column_sums of one column)
   const sum = e.local('scalar');
   e.constant('scalar', 0);
@@ -410,6 +346,134 @@ export function densePairBackward(p: Precision, epilogue: Epilogue, vectors = 2)
   f.get(DB2).get(sum);
   e.store('scalar');
   return f;
+}
+
+/** dense_pair_backward's row counter and pointers (x, dY, h) and h's row stride in bytes. */
+interface RowLocals {
+  n: number;
+  px: number;
+  pd: number;
+  ph: number;
+  HB: number;
+}
+
+/** One column block of `count` values (vectors or one unit) from byte offset o: its sums over every row, stored. */
+function backwardColumns(
+  e: Emit,
+  epilogue: Epilogue,
+  c: BackwardConstants,
+  rows: RowLocals,
+  width: Width,
+  count: number,
+  o: number,
+): void {
+  const { f, p } = e;
+  const { DW1, DB1, DW2, X, W1, B1, W2, DY, HID, N } = f.arg;
+  const step = width === 'vector' ? p.lanes * p.size : p.size;
+  const [w1, b1, w2, dW1, dB1, dW2] = Array.from({ length: 6 }, () => e.locals(width, count));
+  for (let j = 0; j < count; j++) {
+    for (const [local, base] of [
+      [w1, W1],
+      [b1, B1],
+      [w2, W2],
+    ] as const) {
+      f.at(base, o);
+      e.load(width, j * step);
+      f.set(local[j]);
+    }
+    for (const sum of [dW1[j], dB1[j], dW2[j]]) {
+      e.constant(width, 0);
+      f.set(sum);
+    }
+  }
+  const { n, px, pd, ph, HB } = rows;
+  const l: ColumnLocals = { w1, b1, w2, dW1, dB1, dW2, scratch: e.locals(width, 5) };
+  f.get(X).set(px);
+  f.get(DY).set(pd);
+  f.at(HID, o).set(ph);
+  f.sweep(
+    n,
+    () => f.get(N),
+    [2, 1],
+    (count) => {
+      for (let r = 0; r < count; r++) backwardRow(e, epilogue, c, rows, l, width, r);
+      f.advanceBytes(px, count * p.size).advanceBytes(pd, count * p.size);
+      for (let r = 0; r < count; r++) f.advance(ph, HB);
+    },
+  );
+  for (let j = 0; j < count; j++) {
+    for (const [base, sum] of [
+      [DW1, dW1[j]],
+      [DB1, dB1[j]],
+      [DW2, dW2[j]],
+    ] as const) {
+      f.at(base, o).get(sum);
+      e.store(width, j * step);
+    }
+  }
+}
+
+/** A column block's weights and sums (one local per value of the block), and five scratch locals. */
+interface ColumnLocals {
+  w1: number[];
+  b1: number[];
+  w2: number[];
+  dW1: number[];
+  dB1: number[];
+  dW2: number[];
+  scratch: number[];
+}
+
+/** Row r (0 or 1) from the row pointers: every value of the column block. */
+function backwardRow(
+  e: Emit,
+  epilogue: Epilogue,
+  c: BackwardConstants,
+  rows: RowLocals,
+  l: ColumnLocals,
+  width: Width,
+  r: number,
+): void {
+  const { f, p } = e;
+  const step = width === 'vector' ? p.lanes * p.size : p.size;
+  // vector columns are whole pairs of units: forward kept their h
+  const loadsH = pairKeepsHidden(p) && width === 'vector';
+  const [xs, dy, z, h, dH] = l.scratch;
+  e.splatLocal(width, xs, rows.px, r * p.size);
+  e.splatLocal(width, dy, rows.pd, r * p.size);
+  for (let j = 0; j < l.w1.length; j++) {
+    if (loadsH) {
+      // h as forward kept it, the slope from h > 0 (z > 0 alike: alpha ≥ 0)
+      f.get(rows.ph);
+      if (r > 0) f.get(rows.HB).emit(op.i32Add);
+      e.load(width, j * step);
+      f.set(h);
+      hiddenSlope(e, epilogue, c, h);
+    } else {
+      // h = f(b₁ + x·w₁), as forward computed it
+      f.get(l.b1[j]).get(xs).get(l.w1[j]);
+      e.mul(width);
+      e.add(width);
+      f.set(z);
+      hiddenValue(e, width, epilogue, c, z);
+      f.set(h);
+    }
+    // dW₂ += h·dY;  dH = dY·w₂ (dense_backward_out1)
+    f.get(h).get(dy);
+    e.mul(width);
+    e.accumulate(width, l.dW2[j]);
+    f.get(dy).get(l.w2[j]);
+    e.mul(width);
+    f.set(dH);
+    // dZ = dH ⊙ f'; dW₁ += x·dZ; dB₁ += dZ (dense_backward_in1)
+    hiddenDerivative(e, width, epilogue, c, h, dH);
+    f.set(z);
+    f.get(xs).get(z);
+    e.mul(width);
+    e.accumulate(width, l.dW1[j]);
+    f.get(z);
+    e.accumulate(width, l.dB1[j]);
+  }
 }
 
 /** Every dense-pair kernel, both precisions, each hidden activation an epilogue can apply. */
