@@ -7,7 +7,8 @@
 //   reduce.ts      weightedPairSum: two chunk gradients summed in one pass (train/parallel.ts)
 //   backend.ts     which of the two runs: setKernelBackend('wasm' | 'js'), kernelBackend()
 //   dense.ts       the DenseKernels interface of a dense layer and its JavaScript reference;
-//                  dense-wasm.ts its WebAssembly implementation (nn/dense.ts calls these)
+//                  dense-wasm.ts its WebAssembly implementation (nn/dense.ts calls these);
+//                  dense-pair-wasm.ts a whole [1, H, 1] network's passes (nn/dense-pair.ts calls it)
 //   names.ts       the registry of WebAssembly kernel names, shared by the generators and callers
 //   recent-sizes.ts  the buffers of the two most recent batch sizes (RecentSizes)
 //   resident.ts    long-lived buffers in the WebAssembly memory (a network's parameters and
@@ -15,7 +16,7 @@
 //   wasm/          the SIMD128 kernels: encoder.ts (a small binary encoder), emit.ts (the
 //                  generators' per-precision vocabulary), generate.ts (the kernel generators: gemm_nn, gemm_nt, act_backward, column_sums, dot, sgd_step,
 //                  adam_step, each in f32 and f64), fused.ts (one-sweep forward and backward
-//                  passes of layers with one input or one output), vmath.ts and activations.ts
+//                  passes of layers with one input or one output), pair.ts (of [1, H, 1] networks), vmath.ts and activations.ts
 //                  (exp, expm1, log1p, tanh on vectors; act_forward for tanh, sigmoid, elu,
 //                  softplus, gelu), steps.ts (momentum_step, nesterov_step), runtime.ts (module,
 //                  memory, allocator)
@@ -33,6 +34,8 @@ export {
   ReferenceDenseKernels,
 } from './dense.js';
 export { WasmDenseKernels, wasmDenseKernels } from './dense-wasm.js';
+export { WasmDensePair, type PairParameters } from './dense-pair-wasm.js';
+export { isEpilogue } from './names.js';
 export { RecentSizes } from './recent-sizes.js';
 export { ResidentBlock, residentBlock, residentCopy, isResident } from './resident.js';
 export { kernelNames } from './names.js';

@@ -121,6 +121,14 @@ export class Dense implements Layer {
   }
 
   /**
+   * Drops the last forward pass (a fused pass of the network, nn/dense-pair.ts, bypassed this
+   * layer): backward() and preActivation() refuse until the next forward.
+   */
+  forgetForward(): void {
+    this.last = null;
+  }
+
+  /**
    * Frees this layer's buffers in the kernels' memory now rather than when it is collected. The
    * layer stays usable: a later forward pass makes new ones.
    */

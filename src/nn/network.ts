@@ -10,6 +10,7 @@ import { toMatrix, zeros, type DType, type Matrix, type MatrixLike } from '../ma
 import { Random } from '../random.js';
 import { getActivation, type Activation, type ActivationSpec } from './activations.js';
 import { Dense } from './dense.js';
+import { DensePair } from './dense-pair.js';
 import type { Initializer, InitializerName } from './initializers.js';
 import type { Layer, Parameter } from './layer.js';
 import { getLoss, type Loss, type LossSpec } from './losses.js';
@@ -191,6 +192,8 @@ export class Network {
   /** the kernels' memory holding flatParams and flatGrads, or null: ordinary typed arrays */
   private readonly resident: ResidentBlock | null;
   private disposed = false;
+  /** the fused passes of a [1, H, 1] network (null: the layers' own passes) */
+  private readonly pair: DensePair | null;
 
   constructor(options: NetworkOptions) {
     if (!options || typeof options !== 'object')
@@ -214,6 +217,7 @@ export class Network {
     this.flatGrads = flat.grads;
     this.parameterRefs = flat.refs;
     this.resident = flat.resident;
+    this.pair = flat.resident && !this.useLogits ? DensePair.of(this.layers) : null;
     // the fallback for networks dropped without dispose(): the layers' Parameters hold views too
     this.resident?.releaseWhenCollected([this, ...flat.refs.map((r) => r.parameter)]);
   }
@@ -255,6 +259,7 @@ export class Network {
       block.release();
     }
     for (const layer of owned) layer.dispose?.();
+    this.pair?.dispose();
     this.forwardOutput = null;
     this.inputGradient = null;
   }
@@ -314,23 +319,19 @@ export class Network {
     w?: ArrayLike<number>,
   ): LossTerms {
     this.checkBatch(x, y);
-    this.forward(x);
+    // a [1, H, 1] network runs both layers in one kernel call each way (nn/dense-pair.ts)
+    const pair = terms.data !== false && !inputGradient ? this.fusedForward(x) : null;
+    if (!pair) this.forward(x);
     const result = this.lossTerms(y, x.rows, terms, w);
     const N = x.rows;
-    if (terms.data !== false) {
+    if (pair) {
+      this.loss.gradient(pair.dPrediction().data, this.lossInput().data, y.data, N, this.outputSize, w);
+      pair.backward();
+      this.inputGradient = null;
+    } else if (terms.data !== false) {
       const dPred = this.dPredictions.get(N);
-      const last = this.layers[this.layers.length - 1];
-      const pred = this.lossInput();
-      this.loss.gradient(dPred.data, pred.data, y.data, N, this.outputSize, w);
-      let d: Matrix | null =
-        this.useLogits && last.backwardFromPreActivation
-          ? last.backwardFromPreActivation(dPred, this.layers.length > 1 || inputGradient)
-          : last.backward(dPred, this.layers.length > 1 || inputGradient);
-      for (let l = this.layers.length - 2; l >= 0; l--) {
-        if (!d) throw new Error(`layer ${l + 2} returned no input gradient`);
-        d = this.layers[l].backward(d, l > 0 || inputGradient);
-      }
-      this.inputGradient = inputGradient ? d : null;
+      this.loss.gradient(dPred.data, this.lossInput().data, y.data, N, this.outputSize, w);
+      this.inputGradient = this.backwardLayers(dPred, inputGradient);
     } else {
       this.grads.fill(0);
       this.inputGradient = inputGradient ? zeros(N, this.inputSize, this.dtype) : null;
@@ -342,6 +343,30 @@ export class Network {
       }
     }
     return result;
+  }
+
+  /** Backward through every layer from dPred = ∂loss/∂prediction; returns ∂loss/∂x when asked. */
+  private backwardLayers(dPred: Matrix, inputGradient: boolean): Matrix | null {
+    const last = this.layers[this.layers.length - 1];
+    let d: Matrix | null =
+      this.useLogits && last.backwardFromPreActivation
+        ? last.backwardFromPreActivation(dPred, this.layers.length > 1 || inputGradient)
+        : last.backward(dPred, this.layers.length > 1 || inputGradient);
+    for (let l = this.layers.length - 2; l >= 0; l--) {
+      if (!d) throw new Error(`layer ${l + 2} returned no input gradient`);
+      d = this.layers[l].backward(d, l > 0 || inputGradient);
+    }
+    return inputGradient ? d : null;
+  }
+
+  /** The fused forward pass of a [1, H, 1] network when it applies (its output kept as forward's), else null. */
+  private fusedForward(x: Matrix): DensePair | null {
+    if (this.disposed) throw new NetworkDisposedError();
+    const pair = this.pair;
+    const out = pair?.forward(x);
+    if (!pair || !out) return null;
+    this.forwardOutput = out;
+    return pair;
   }
 
   /** What the loss takes, from the last forward: the last layer's pre-activation (logits) or the output. */

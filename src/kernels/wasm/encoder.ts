@@ -83,6 +83,7 @@ export const simd = {
   /** v128.const: 16 immediate bytes follow */
   const: 0x0c,
   and: 0x4e,
+  xor: 0x51,
   andnot: 0x4f,
   bitselect: 0x52,
   f32x4: {

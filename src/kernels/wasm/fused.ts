@@ -23,7 +23,7 @@ import { FunctionBuilder, type RowPointer, f64, i32, op, simd } from './encoder.
  * vectors (or one element for 'scalar') starting at byte offset `o` (a local) of every row.
  * Blocks of `vectors` vectors first, then single vectors, then single elements.
  */
-function columnBlocks(
+export function columnBlocks(
   e: Emit,
   columns: number,
   vectors: number,

@@ -11,6 +11,7 @@ import { activationKernels } from './activations.js';
 import { encodeModule } from './encoder.js';
 import { fusedKernels } from './fused.js';
 import { allKernels } from './generate.js';
+import { pairKernels } from './pair.js';
 import { reduceKernels } from './reduce.js';
 import { stepKernels } from './steps.js';
 
@@ -164,7 +165,14 @@ function start(): Promise<boolean> {
   try {
     ({ memory, shared } = makeMemory());
     bytes = encodeModule(
-      [...allKernels(), ...fusedKernels(), ...activationKernels(), ...stepKernels(), ...reduceKernels()],
+      [
+        ...allKernels(),
+        ...fusedKernels(),
+        ...pairKernels(),
+        ...activationKernels(),
+        ...stepKernels(),
+        ...reduceKernels(),
+      ],
       shared ? SHARED_MAXIMUM : 0,
     );
   } catch (e) {
