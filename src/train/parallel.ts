@@ -353,7 +353,7 @@ export class DataParallel {
     if (this.threads === 1) return;
     const c = this.shared.control;
     if (!waitAtLeast(c, DONE, this.threads - 1, STEP_TIMEOUT_MS, this.poller)) {
-      this.close();
+      this.stop(); // the shared buffers are kept: a worker that has not answered may still write its slots
       throw new Error(`data-parallel workers gave no answer within ${STEP_TIMEOUT_MS / 1000} s`);
     }
     if (Atomics.load(c, FAILURES) > 0) {
@@ -366,13 +366,18 @@ export class DataParallel {
   /** Stops the workers and gives back the shared buffers (idempotent; the trainer cannot be used after). */
   close(): void {
     if (this.closed) return;
+    this.stop();
+    this.release();
+  }
+
+  /** Tells the workers to exit and terminates them; the trainer is closed, its buffers not given back. */
+  private stop(): void {
     this.closed = true;
     const c = this.shared.control;
     Atomics.store(c, COMMAND, EXIT);
     Atomics.add(c, GENERATION, 1);
     Atomics.notify(c, GENERATION);
     for (const w of this.workers) void w.terminate();
-    this.release();
   }
 
   private release(): void {
