@@ -4,7 +4,7 @@
 // message block (the main thread, blocked in Atomics.wait, hears no postMessage).
 
 import { workerData } from 'node:worker_threads';
-import { setKernelBackend, wasmReady } from '../kernels/index.js';
+import { kernelBackend, setKernelBackend, wasmFailure, wasmReady } from '../kernels/index.js';
 import type { Matrix } from '../matrix.js';
 import { Network, type NetworkJSON } from '../nn/network.js';
 import {
@@ -37,6 +37,12 @@ function fail(e: unknown): void {
 async function prepare() {
   await wasmReady;
   setKernelBackend(setup.backend);
+  // a worker whose WebAssembly failed to compile would run the JavaScript kernels: other bits than the
+  // calling thread's, silently — refuse instead
+  if (kernelBackend() !== setup.backend)
+    throw new Error(
+      `its kernels are ${kernelBackend()}, the calling thread's ${setup.backend} (${wasmFailure()})`,
+    );
   const net = Network.fromJSON(setup.network as NetworkJSON);
   const P = net.params.length;
   const slots = floatView(net.dtype, setup.slots);
