@@ -231,24 +231,20 @@ test('train --stream: a bad cell in a late window stops the first pass with its 
   assert.equal(existsSync(join(dir, 'm.json')), false);
 });
 
+/** 1,000 rows of writeRegression's data, edited line by line; the arguments of a one-epoch streamed run on them. */
+function editedRegression(dir: string, name: string, edit: (lines: string[]) => void): string[] {
+  writeRegression(join(dir, name), 1000);
+  const lines = readFileSync(join(dir, name), 'utf8').split('\n');
+  edit(lines);
+  writeFileSync(join(dir, name), lines.join('\n'));
+  return ['train', '--data', name, '--target', 'y', '--stream', '--window', '200', '--epochs', '1'];
+}
+
 test('train --stream: missing cells in several windows are counted and located over the whole file', () => {
   const dir = scratchDir('scratchnet-stream-missing-');
-  writeRegression(join(dir, 'gaps.csv'), 1000);
-  const text = readFileSync(join(dir, 'gaps.csv'), 'utf8').split('\n');
-  for (const line of [101, 450, 902]) text[line - 1] = text[line - 1].replace(/^[^,]*,/, ',');
-  writeFileSync(join(dir, 'gaps.csv'), text.join('\n'));
-  const args = [
-    'train',
-    '--data',
-    'gaps.csv',
-    '--target',
-    'y',
-    '--stream',
-    '--window',
-    '200',
-    '--epochs',
-    '1',
-  ];
+  const args = editedRegression(dir, 'gaps.csv', (lines) => {
+    for (const line of [101, 450, 902]) lines[line - 1] = lines[line - 1].replace(/^[^,]*,/, ',');
+  });
   const r = scratchnet([...args, '--out', 'm.json', ...quiet], dir);
   assert.equal(r.code, 2, r.stderr);
   assert.match(
@@ -263,22 +259,9 @@ test('train --stream: missing cells in several windows are counted and located o
 
 test('train --stream: a category unseen in the first window is an error naming its cell', () => {
   const dir = scratchDir('scratchnet-stream-unseen-');
-  writeRegression(join(dir, 'late.csv'), 1000);
-  const text = readFileSync(join(dir, 'late.csv'), 'utf8').split('\n');
-  text[901] = text[901].replace(/,[pq],/, ',r,');
-  writeFileSync(join(dir, 'late.csv'), text.join('\n'));
-  const args = [
-    'train',
-    '--data',
-    'late.csv',
-    '--target',
-    'y',
-    '--stream',
-    '--window',
-    '200',
-    '--epochs',
-    '1',
-  ];
+  const args = editedRegression(dir, 'late.csv', (lines) => {
+    lines[901] = lines[901].replace(/,[pq],/, ',r,');
+  });
   const r = scratchnet([...args, '--out', 'm.json', ...quiet], dir);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /late\.csv:902:\d+: "r" in column "k" is a category the model never saw/);
