@@ -1,6 +1,8 @@
 // Runs the CLI in a child that measures itself: main()'s wall time and CPU time (start-up excluded)
 // and the peak RSS of the whole child, for the scale tests. (Not a test file itself.)
 import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cliPath } from './fixtures/cli.js';
 
 export interface Measured {
@@ -66,4 +68,16 @@ export function peakRssMB(args: string[], cwd: string, nodeFlags: string[] = [])
   });
   if (r.status !== 0) throw new Error(`scratchnet ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return Number(/maxRSS (\d+)/.exec(r.stderr)?.[1]) / 1024;
+}
+
+/** Writes `t<rows>.csv` in `dir`: `rows` rows of 9 numeric inputs a…i and a target y; returns its path. */
+export function writeNumericTable(dir: string, rows: number): string {
+  const data = join(dir, `t${rows}.csv`);
+  const lines = ['a,b,c,d,e,f,g,h,i,y'];
+  for (let r = 0; r < rows; r++)
+    lines.push(
+      `${Array.from({ length: 9 }, (_, j) => ((r * 7 + j * 13) % 101) / 10).join(',')},${(r % 89) / 7}`,
+    );
+  writeFileSync(data, `${lines.join('\n')}\n`);
+  return data;
 }

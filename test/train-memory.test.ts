@@ -3,21 +3,13 @@
 // the data is not copied more than the split and the scaling need.
 
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { scratchDir } from './fixtures/cli.js';
-import { peakRssMB } from './scale-measure.js';
+import { peakRssMB, writeNumericTable } from './scale-measure.js';
 
 /** The peak RSS in MB of `scratchnet train` (1 epoch, default network) on `rows` rows of 10 numeric columns. */
 function trainRss(dir: string, rows: number): number {
-  const data = join(dir, `t${rows}.csv`);
-  const lines = ['a,b,c,d,e,f,g,h,i,y'];
-  for (let r = 0; r < rows; r++)
-    lines.push(
-      `${Array.from({ length: 9 }, (_, j) => ((r * 7 + j * 13) % 101) / 10).join(',')},${(r % 89) / 7}`,
-    );
-  writeFileSync(data, `${lines.join('\n')}\n`);
+  const data = writeNumericTable(dir, rows);
   const args = [
     'train',
     '--data',

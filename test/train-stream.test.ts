@@ -22,7 +22,7 @@ import {
 } from '../src/index.js';
 import { streamsBySize } from '../src/cli/train-stream.js';
 import { scratchDir, scratchnet, scratchnetAsync } from './fixtures/cli.js';
-import { peakRssMB } from './scale-measure.js';
+import { peakRssMB, writeNumericTable } from './scale-measure.js';
 
 test('RunningStats: one block equals columnStats bit for bit; many blocks agree to 1e-12', () => {
   const rows = Array.from({ length: 1000 }, (_, r) => [Math.sin(r) * 1e3 + 5e3, (r % 17) / 3, 7]);
@@ -293,13 +293,7 @@ test('train --stream refuses what needs every row in memory, with one line and e
 
 /** Peak RSS in MB of one streamed epoch over `rows` rows of 10 numeric columns, windows of 8,192 rows. */
 function streamRss(dir: string, rows: number): number {
-  const data = join(dir, `t${rows}.csv`);
-  const lines = ['a,b,c,d,e,f,g,h,i,y'];
-  for (let r = 0; r < rows; r++)
-    lines.push(
-      `${Array.from({ length: 9 }, (_, j) => ((r * 7 + j * 13) % 101) / 10).join(',')},${(r % 89) / 7}`,
-    );
-  writeFileSync(data, `${lines.join('\n')}\n`);
+  const data = writeNumericTable(dir, rows);
   const args = ['train', '--data', data, '--target', 'y', '--stream', '--window', '8192', '--epochs', '1'];
   // a 48 MB old space (the in-memory train of 120k rows would not fit) and small young generations
   return peakRssMB([...args, ...quiet, '--out', `m${rows}.json`], dir, [
