@@ -416,30 +416,14 @@ export class TrainingRun {
 
   private emptyHistory(): History {
     const { settings, data } = this;
-    const history: History = {
-      loss: [],
-      dataLoss: [],
-      valLoss: [],
-      metrics: {},
-      valMetrics: {},
-      learningRate: [],
-      elapsed: [],
-      epochs: 0,
-      bestEpoch: 0,
-      bestLoss: NaN,
-      stoppedEarly: false,
-      stopReason: 'epochs',
+    return emptyHistory({
+      metrics: settings.metrics,
+      valMetrics: data.validation ? settings.metrics : [],
       baseline: baseline(this.network, data, settings.metrics),
       batchSize: settings.batchSize,
       trainRows: data.x.rows,
       validationRows: data.validation ? data.validation.x.rows : 0,
-      checkpoint: undefined as unknown as FitCheckpoint,
-    };
-    for (const m of settings.metrics) {
-      history.metrics[m] = [];
-      if (data.validation) history.valMetrics[m] = [];
-    }
-    return history;
+    });
   }
 
   /** Takes up a checkpoint's position and state (FitOptions.resume). */
@@ -522,5 +506,36 @@ function emptyLists(h: History): FitCheckpoint['history'] {
     valMetrics: names(h.valMetrics),
     learningRate: [],
     elapsed: [],
+  };
+}
+
+/** A History before its first epoch: `metrics` and `valMetrics` name the series it will fill (in that order). */
+export function emptyHistory(h: {
+  metrics: readonly string[];
+  valMetrics: readonly string[];
+  baseline: History['baseline'];
+  batchSize: History['batchSize'];
+  trainRows: number;
+  validationRows: number;
+}): History {
+  const series = (names: readonly string[]) => Object.fromEntries(names.map((m) => [m, [] as number[]]));
+  return {
+    loss: [],
+    dataLoss: [],
+    valLoss: [],
+    metrics: series(h.metrics),
+    valMetrics: series(h.valMetrics),
+    learningRate: [],
+    elapsed: [],
+    epochs: 0,
+    bestEpoch: 0,
+    bestLoss: NaN,
+    stoppedEarly: false,
+    stopReason: 'epochs',
+    baseline: h.baseline,
+    batchSize: h.batchSize,
+    trainRows: h.trainRows,
+    validationRows: h.validationRows,
+    checkpoint: undefined as unknown as FitCheckpoint, // filled as the run ends (a streamed run has none)
   };
 }

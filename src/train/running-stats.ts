@@ -6,6 +6,7 @@
 // their largest magnitude so that squares never overflow.
 
 import type { Matrix } from '../matrix.js';
+import { columnMoments, maxAbs } from './scaling.js';
 
 /** Values at or above this magnitude switch their column to scaled units (squares stay below 1e308). */
 const HUGE = 1e100;
@@ -31,7 +32,7 @@ export class RunningStats {
     if (m.rows === 0) return;
     for (let c = 0; c < this.cols; c++) {
       this.grow(c, maxAbs(m, c));
-      const [mean, m2] = blockMoments(m, c, this.unit[c]);
+      const [mean, m2] = columnMoments(m, c, this.unit[c]);
       this.merge(c, m.rows, mean, m2);
     }
     this.rows += m.rows;
@@ -70,21 +71,4 @@ export class RunningStats {
     this.mean[c] += (delta * count) / total;
     this.m2[c] += m2 + delta * delta * (before / total) * count;
   }
-}
-
-/** The largest |value| of column c. */
-function maxAbs(m: Matrix, c: number): number {
-  let big = 0;
-  for (let r = 0; r < m.rows; r++) big = Math.max(big, Math.abs(m.data[r * m.cols + c]));
-  return big;
-}
-
-/** Column c's mean and Σ(x − mean)² over the block, on values divided by `unit` (two passes). */
-function blockMoments(m: Matrix, c: number, unit: number): [number, number] {
-  let sum = 0;
-  for (let r = 0; r < m.rows; r++) sum += m.data[r * m.cols + c] / unit;
-  const mean = sum / m.rows;
-  let squares = 0;
-  for (let r = 0; r < m.rows; r++) squares += (m.data[r * m.cols + c] / unit - mean) ** 2;
-  return [mean, squares];
 }

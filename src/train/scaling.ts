@@ -35,19 +35,25 @@ export function columnStats(m: Matrix): { mean: number[]; std: number[] } {
 }
 
 /** The largest |value| of column c. */
-function maxAbs(m: Matrix, c: number): number {
+export function maxAbs(m: Matrix, c: number): number {
   let big = 0;
   for (let r = 0; r < m.rows; r++) big = Math.max(big, Math.abs(m.data[r * m.cols + c]));
   return big;
 }
 
-/** Mean and std of column c computed on values / scale (all within [−1, 1]), then multiplied back. */
-function scaledStats(m: Matrix, c: number, scale: number): [number, number] {
+/** Column c's mean and Σ(x − mean)², both of the values divided by `unit` (two passes). */
+export function columnMoments(m: Matrix, c: number, unit: number): [number, number] {
   let sum = 0;
-  for (let r = 0; r < m.rows; r++) sum += m.data[r * m.cols + c] / scale;
+  for (let r = 0; r < m.rows; r++) sum += m.data[r * m.cols + c] / unit;
   const mean = sum / m.rows;
   let squares = 0;
-  for (let r = 0; r < m.rows; r++) squares += (m.data[r * m.cols + c] / scale - mean) ** 2;
+  for (let r = 0; r < m.rows; r++) squares += (m.data[r * m.cols + c] / unit - mean) ** 2;
+  return [mean, squares];
+}
+
+/** Mean and std of column c computed on values / scale (all within [−1, 1]), then multiplied back. */
+function scaledStats(m: Matrix, c: number, scale: number): [number, number] {
+  const [mean, squares] = columnMoments(m, c, scale);
   const std = Math.sqrt(squares / m.rows) * scale;
   return [mean * scale, std > 0 && Number.isFinite(std) ? std : 1];
 }

@@ -13,9 +13,9 @@ import type { Optimizer } from '../optim/index.js';
 import { EarlyStopping } from './early-stopping.js';
 import { evaluate } from './fit-data.js';
 import type { EarlyStoppingSettings } from './fit-options.js';
-import type { FitCheckpoint, History } from './fit-types.js';
+import type { History } from './fit-types.js';
 import type { MetricName } from './metrics.js';
-import { TrainingRun } from './run.js';
+import { TrainingRun, emptyHistory } from './run.js';
 import { scaleInputs, scaleTargets } from './scaling.js';
 
 /** One epoch's windows: `pass` calls train(x, y) for each, in order, rows in original units. */
@@ -50,7 +50,7 @@ export interface WindowEpoch {
 
 /** Trains `network` (its scaling already set) epoch by epoch over `pass`; returns the history. */
 export function trainInWindows(network: Network, pass: WindowPass, options: WindowRunOptions): History {
-  const history = emptyHistory(options);
+  const history = windowHistory(options);
   const stopping = new EarlyStopping(options.earlyStopping);
   const start = performance.now();
   const { validation, metrics } = options;
@@ -132,26 +132,13 @@ export function windowSeed(seed: number, epoch: number, window: number): number 
 }
 
 /** A History to fill epoch by epoch (no training-set metrics: they would need another pass). */
-function emptyHistory(options: WindowRunOptions): History {
-  const valMetrics: Record<string, number[]> = {};
-  if (options.validation) for (const m of options.metrics) valMetrics[m] = [];
-  return {
-    loss: [],
-    dataLoss: [],
-    valLoss: [],
-    metrics: {},
-    valMetrics,
-    learningRate: [],
-    elapsed: [],
-    epochs: 0,
-    bestEpoch: 0,
-    bestLoss: NaN,
-    stoppedEarly: false,
-    stopReason: 'epochs',
+function windowHistory(options: WindowRunOptions): History {
+  return emptyHistory({
+    metrics: [],
+    valMetrics: options.validation ? options.metrics : [],
     baseline: { predictor: 'mean', loss: NaN, metrics: {}, valMetrics: {} },
     batchSize: options.batchSize,
     trainRows: 0,
     validationRows: options.validation?.x.rows ?? 0,
-    checkpoint: undefined as unknown as FitCheckpoint, // a streamed run has no checkpoint
-  };
+  });
 }

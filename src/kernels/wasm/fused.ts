@@ -449,18 +449,23 @@ export function denseBackwardOneOutput(p: Precision, vectors = 8): FunctionBuild
     () => sweep(true),
     () => sweep(false),
   );
-  // dBias = Σ_n dZ[n] (columnSums of one column)
+  oneColumnSum(e, DZ, DB, n, N); // dBias = Σ_n dZ[n]
+  return f;
+}
+
+/** Stores at DST the sum of the N scalars from SRC (counter n): a one-column bias gradient, summed in row order. */
+export function oneColumnSum(e: Emit, SRC: number, DST: number, n: number, N: number): void {
+  const { f, p } = e;
   const sum = e.local('scalar');
   e.constant('scalar', 0);
   f.set(sum);
   f.upTo(n, N, () => {
-    f.get(DZ).shl(n, p.shift).emit(op.i32Add);
+    f.get(SRC).shl(n, p.shift).emit(op.i32Add);
     e.load('scalar');
     e.accumulate('scalar', sum);
   });
-  f.get(DB).get(sum);
+  f.get(DST).get(sum);
   e.store('scalar');
-  return f;
 }
 
 /** Every fused layer kernel, both precisions. */

@@ -17,7 +17,7 @@
 
 import { type Epilogue, epilogues, kernelNames } from '../names.js';
 import { Emit, type Precision, type Width, precisions } from './emit.js';
-import { columnBlocks } from './fused.js';
+import { columnBlocks, oneColumnSum } from './fused.js';
 import { FunctionBuilder, f64, i32, op, simd } from './encoder.js';
 
 /** Emits `body(leakyAsMax)` twice behind a test of 0 < alpha ≤ 1 for leakyRelu (see Emit.activation), once otherwise. */
@@ -334,17 +334,7 @@ export function densePairBackward(p: Precision, epilogue: Epilogue, vectors = 2)
   f.shl(H, p.shift).set(HB);
   const rows: RowLocals = { n, px, pd, ph, HB };
   columnBlocks(e, H, vectors, (width, count, o) => backwardColumns(e, epilogue, c, rows, width, count, o));
-  // dB₂ = Σ_n dY[n] (column_sums of one column)
-  const sum = e.local('scalar');
-  e.constant('scalar', 0);
-  f.set(sum);
-  f.upTo(n, N, () => {
-    f.get(DY).shl(n, p.shift).emit(op.i32Add);
-    e.load('scalar');
-    e.accumulate('scalar', sum);
-  });
-  f.get(DB2).get(sum);
-  e.store('scalar');
+  oneColumnSum(e, DY, DB2, n, N); // dB₂ = Σ_n dY[n]
   return f;
 }
 
