@@ -219,17 +219,22 @@ test('CLI gradcheck: --class-weight / --weight-column check the weighted loss (a
   assert.deepEqual(JSON.parse(model.stdout).weights, { weightColumn: 'w' });
 });
 
-test('doctor probes: a weighted probe run is the run on duplicated rows; unweighted, the same bits as before', () => {
-  const { x, y } = imbalanced(60, 13);
-  const w = x.map((_, i) => 1 + (i % 3));
-  const dup = <T>(rows: T[]) => rows.flatMap((row, i) => Array.from({ length: w[i] }, () => row));
-  const net = new Network({
+/** The 2-4-1 tanh / sigmoid network the doctor tests below probe. */
+function smallClassifier(): Network {
+  return new Network({
     layers: [2, 4, 1],
     activation: 'tanh',
     output: 'sigmoid',
     loss: 'binaryCrossEntropy',
     seed: 2,
   });
+}
+
+test('doctor probes: a weighted probe run is the run on duplicated rows; unweighted, the same bits as before', () => {
+  const { x, y } = imbalanced(60, 13);
+  const w = x.map((_, i) => 1 + (i % 3));
+  const dup = <T>(rows: T[]) => rows.flatMap((row, i) => Array.from({ length: w[i] }, () => row));
+  const net = smallClassifier();
   const weighted = probe(net, toMatrix(x), toMatrix(y), 'adam', 0.01, 40, Float64Array.from(w));
   const duplicated = probe(net, toMatrix(dup(x)), toMatrix(dup(y)), 'adam', 0.01, 40);
   const plain = probe(net, toMatrix(x), toMatrix(y), 'adam', 0.01, 40);
@@ -244,13 +249,7 @@ test('doctor probes: a weighted probe run is the run on duplicated rows; unweigh
 
 test("doctor context: with classWeight 'balanced' the probes' rows, split and baseline carry the weights", () => {
   const { x, y } = imbalanced(400, 14);
-  const net = new Network({
-    layers: [2, 4, 1],
-    activation: 'tanh',
-    output: 'sigmoid',
-    loss: 'binaryCrossEntropy',
-    seed: 2,
-  });
+  const net = smallClassifier();
   const context = (options: object) =>
     new DoctorContext(net, toMatrix(x), toMatrix(y), options, resolveDoctorOptions(options, 400));
   const plain = context({});
