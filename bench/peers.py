@@ -13,7 +13,8 @@
 #   tabular-default  10-64-64-1 tanh, MSE, Adam (learning rate 0.001), 1,000 full-batch epochs of
 #               the 750 × 10 table of tabular_data() (the formula of bench/ours.ts): seconds per fit;
 #               scikit-learn MLPRegressor (sklearn-adam, float64) and PyTorch (torch float64, torch-f32)
-# run.ts unsets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for this script (see blas_notice()).
+# run.ts runs this script with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, and again with the newest
+# OPENBLAS_CORETYPE the processor allows when unset loads the generic Prescott kernel (bench/blas.ts).
 import json
 import os
 import sys
@@ -79,11 +80,10 @@ def blas_notice():
             for i in threadpool_info() if i.get("user_api") == "blas"]
     notice(f"BLAS: {'; '.join(libs) or 'none found'}; unset for the peers: {', '.join(unset) or 'none'}")
     if any(i.get("architecture") == "Prescott" for i in threadpool_info() if i.get("user_api") == "blas"):
-        # seen on this machine (OpenBLAS 0.3.21 on an AVX-512 Xeon it does not recognize): unset, it
-        # falls back to its oldest x86-64 kernel, and the peers are slower than with
-        # OPENBLAS_CORETYPE=Haswell (scikit-learn's tabular-default fit: about 1.5x)
-        notice("BLAS: OpenBLAS recognized no core and runs its Prescott kernel: the peers are slower than "
-               "with OPENBLAS_CORETYPE=Haswell (which this bench unsets), so ratios to them flatter scratchnet")
+        # seen on this machine (OpenBLAS 0.3.21 on an AVX-512 Xeon it does not recognize): its oldest
+        # x86-64 kernel; numpy's f64 matmul 14 GFLOP/s against 50 with OPENBLAS_CORETYPE=SkylakeX
+        notice("BLAS: OpenBLAS recognized no core and runs its generic Prescott kernel here (the bench also "
+               "measures the peers with the newest OPENBLAS_CORETYPE this processor allows and keeps the faster)")
 
 
 def bench_numpy():
