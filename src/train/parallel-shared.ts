@@ -11,6 +11,13 @@
 //   losses  [C]       each chunk's data loss (float64)
 //   x, y    [R × inputs], [R × outputs]   the rows of the chunks the workers compute
 //   control Int32 [8] the slots below;  message  Uint8 [1024]  a failed worker's error, UTF-8
+//
+// A step's handoffs (every control slot through Atomics; the buffers ordered by them): the calling
+// thread writes the rows, the weights, ROWS, PARAMS_FROM, DONE = 0 and COMMAND, then bumps GENERATION
+// and notifies; a worker steps once per new GENERATION value — a wake-up alone is not a step (the
+// notify can come after the worker saw the bump, finished and slept again) — writes its slots and
+// losses, then adds 1 to DONE; the calling thread reads them once DONE = threads − 1, by value.
+// Closing: COMMAND = EXIT, then a bump.
 
 import { allocate, sgdStep, wasmRuntime, weightedPairSum, type FloatArray } from '../kernels/index.js';
 

@@ -1,7 +1,8 @@
 // One worker thread of DataParallel (parallel.ts): rebuilds the network, then for each step copies
 // the shared weights in and computes the data-loss gradient of its chunks (c ≡ index mod threads)
-// into their shared slots. Blocks in Atomics.wait between steps; a failure is written to the shared
-// message block (the main thread, blocked in Atomics.wait, hears no postMessage).
+// into their shared slots. Blocks in Atomics.wait between steps (a step is a new generation, never a
+// bare wake-up); a failure is written to the shared message block (the main thread, blocked in
+// Atomics.wait, hears no postMessage).
 
 import { workerData } from 'node:worker_threads';
 import { kernelBackend, setKernelBackend, wasmFailure, wasmReady } from '../kernels/index.js';
@@ -98,11 +99,26 @@ try {
 }
 Atomics.add(control, READY, 1);
 Atomics.notify(control, READY);
-let seen = 0;
 const poller = new Poller();
+
+/**
+ * Blocks until the generation differs from `seen`, and returns it. Only a new generation is a step:
+ * Atomics.wait also returns for a notify that comes late (the calling thread bumps the generation,
+ * then notifies; a worker that polled, saw the bump, finished the step and slept again is woken by
+ * that notify with nothing new), and running the step again would count this worker done twice —
+ * the calling thread could then sum a step before another worker's chunk of it is written.
+ */
+function nextGeneration(seen: number): number {
+  for (;;) {
+    const generation = Atomics.load(control, GENERATION);
+    if (generation !== seen) return generation;
+    if (!poller.changed(control, GENERATION, seen)) Atomics.wait(control, GENERATION, seen);
+  }
+}
+
+let seen = 0;
 while (state) {
-  if (!poller.changed(control, GENERATION, seen)) Atomics.wait(control, GENERATION, seen);
-  seen = Atomics.load(control, GENERATION);
+  seen = nextGeneration(seen);
   if (Atomics.load(control, COMMAND) === EXIT) break;
   try {
     step(state);
