@@ -1,16 +1,26 @@
 // What a column holds, decided from all its present cells by rules that never guess silently:
-//   number   every cell is a number (see the grammar in cells.ts)
+//   number   every cell is a number (see the grammar in cells.ts) — but an input column of integers
+//            some of which are written with a leading zero (02139, 007: ZIP or product codes) is
+//            text: codes, not quantities (unless asked, --numeric COL)
 //   boolean  every cell is true or false
-//   date     every cell is a calendar date (YYYY-MM-DD…)
+//   date     every cell is a calendar date (YYYY-MM-DD, YYYY/MM/DD, Jan 2 2021…: see cells.ts)
 //   text     otherwise — unless at least half of the cells are numbers or look like numbers (1e999,
 //            0x10, 1,500, 15%…): then the column is a numeric column with bad cells, and that is an
 //            error naming them and the choices (fix the file, --na-values, --categorical COL).
 // The same for dates: a date column with an impossible date (2020-02-31) or a stray word is an error,
-// and so is a column of dates or times written other than YYYY-MM-DD (03/04/2021 is ambiguous).
+// and so is a column of dates or times that cannot be read unambiguously (03/04/2021, 12:30).
 
 import { DataError } from '../errors.js';
-import { notNumberWhy, otherDate, quote, readBoolean, readDate, readNumber } from './cells.js';
-import { cellAt, cellLocation, numberFormat, type DataTable } from './table.js';
+import {
+  notNumberWhy,
+  otherDate,
+  quote,
+  readBoolean,
+  readDate,
+  readNumber,
+  type NumberFormat,
+} from './cells.js';
+import { cellAt, cellLocation, numberFormat, type Cell, type DataTable } from './table.js';
 
 export type ColumnType = 'number' | 'boolean' | 'date' | 'text';
 
@@ -22,6 +32,8 @@ export interface TypingOptions {
   role: 'column' | 'target';
   /** what the user can do about a numeric column with bad cells, e.g. "pass --categorical x …" */
   choices: string;
+  /** integers with leading zeros in an input column: 'text' (codes, the default) or 'number' (--numeric) */
+  codes?: 'text' | 'number';
 }
 
 interface Bad {
@@ -36,11 +48,15 @@ export function inferColumnType(
   rows: readonly number[],
   opts: TypingOptions,
 ): ColumnType {
-  if ('store' in table && table.store.numeric(j)) return dotsChecked(table, j, rows, opts); // all numbers
+  const codes = opts.role === 'column' && opts.codes !== 'number';
+  if ('store' in table && table.store.numeric(j) && !(codes && table.store.leadingZeros(j)))
+    return dotsChecked(table, j, rows, opts); // all numbers
   const format = numberFormat(table);
   const cells = rows.map((r) => cellAt(table, r, j));
   const numbers = cells.map((c) => readNumber(c, format));
-  if (numbers.every((n) => n !== null && 'value' in n)) return dotsChecked(table, j, rows, opts);
+  if (numbers.every((n) => n !== null && 'value' in n)) {
+    return codes && leadingZeroCode(cells, format) !== null ? 'text' : dotsChecked(table, j, rows, opts);
+  }
   if (cells.every((c) => readBoolean(c) !== null)) return 'boolean';
   const dates = cells.map(readDate);
   const others = cells.map(otherDate);
@@ -50,7 +66,7 @@ export function inferColumnType(
     dates.forEach((d, i) => {
       const other = others[i];
       if (other !== null) bad.push({ r: rows[i], why: other });
-      else if (d === null) bad.push({ r: rows[i], why: 'is not a date (YYYY-MM-DD)' });
+      else if (d === null) bad.push({ r: rows[i], why: 'is not a date' });
       else if ('impossible' in d) bad.push({ r: rows[i], why: 'is not a date in the calendar' });
     });
     if (bad.length === 0) return 'date';
@@ -71,6 +87,23 @@ export function inferColumnType(
     else if ('reason' in n) bad.push({ r: rows[i], why: notNumberWhy(n.reason, format.decimal) });
   });
   throw badCells(table, j, bad, opts, 'the column is otherwise numeric');
+}
+
+/** An integer written with a leading zero: 02139, 007, -01 (not 0, not 0.5). */
+const leadingZero = /^[+-]?0\d+$/;
+
+/**
+ * The first cell written with a leading zero (02139) when every cell is an integer (a column of codes:
+ * ZIP codes, product codes), else null. Numbers stored as numbers print without one (stream-store.ts).
+ */
+export function leadingZeroCode(cells: readonly Cell[], format: NumberFormat): string | null {
+  let first: string | null = null;
+  for (const c of cells) {
+    const n = readNumber(c, format);
+    if (n === null || !('value' in n) || !Number.isInteger(n.value)) return null;
+    if (first === null && typeof c === 'string' && leadingZero.test(c.trim())) first = c.trim();
+  }
+  return first;
 }
 
 /** Three digits after every '.', no leading zero: 1.234 or 12.345.678, which may be thousands. */

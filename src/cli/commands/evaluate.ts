@@ -16,7 +16,7 @@ import { modelNetwork, type ModelFile } from '../../io/index.js';
 import type { Network } from '../../nn/network.js';
 import { UsageError } from '../errors.js';
 import { evaluateOutputs, formatEvaluation } from '../evaluation.js';
-import { loadModel, readBlocks } from '../files.js';
+import { loadModel, readBlocks, savedFormat } from '../files.js';
 import { decimalOption, thousandsOption } from '../options.js';
 import { readProgress } from '../progress.js';
 import { checkInputs } from './predict.js';
@@ -105,8 +105,7 @@ function streamOutputs(model: ModelFile, network: Network, opts: Flags) {
   const read = readBlocks(
     opts.data,
     {
-      decimal: opts.decimal,
-      thousands: opts.thousands,
+      ...savedFormat(model.encoding, opts, opts.data),
       naValues: model.encoding.naValues,
       progress: opts.json ? undefined : readProgress(),
     },

@@ -26,7 +26,7 @@ import {
 import { modelNetwork, type ModelFile } from '../../io/index.js';
 import type { Network } from '../../nn/network.js';
 import { UsageError } from '../errors.js';
-import { checkOutput, loadModel, readBlocks } from '../files.js';
+import { checkOutput, loadModel, readBlocks, savedFormat } from '../files.js';
 import { decimalOption, thousandsOption } from '../options.js';
 import { readProgress } from '../progress.js';
 
@@ -107,8 +107,7 @@ function streamPredictions(model: ModelFile, network: Network, opts: Flags, tmp:
     const read = readBlocks(
       opts.data,
       {
-        decimal: opts.decimal,
-        thousands: opts.thousands,
+        ...savedFormat(model.encoding, opts, opts.data),
         naValues: model.encoding.naValues,
         progress: readProgress(),
       },
