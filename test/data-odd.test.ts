@@ -655,3 +655,31 @@ test('a model trained with --thousands . --decimal , reads new files the same wa
   assert.equal(o.code, 2, o.stderr);
   assert.match(o.stderr, /euro-new\.csv:2:1: "1\.234,5" in column "x" is not a number/);
 });
+
+test('--stream fits the encoding as train does: codes and identifiers noted, --keep-ids and --numeric honoured', async () => {
+  const zips = ['02139', '10001', '00501', '94105'];
+  const rows = Array.from({ length: 80 }, (_, i) => `${zips[i % 4]},${i + 1},${(i * 7) % 11},${i % 5}.5`);
+  writeFileSync(join(dir, 'stream-codes.csv'), `zip,row_no,a,y\n${rows.join('\n')}\n`);
+  const run = async (out: string, flags: string[]) => {
+    const base = ['train', '--data', 'stream-codes.csv', '--target', 'y', '--stream', '--window', '32'];
+    const quiet = ['--epochs', '1', '--no-plots', '--progress', 'quiet', '--out', out];
+    const r = await scratchnetAsync([...base, ...quiet, ...flags], dir);
+    assert.equal(r.code, 0, r.stderr);
+    return { stderr: r.stderr, encoding: JSON.parse(readFileSync(join(dir, out), 'utf8')).encoding };
+  };
+  const plain = await run('stream-codes.json', []);
+  assert.deepEqual(
+    plain.encoding.features.map((f: { type: string }) => f.type),
+    ['category', 'number'],
+  );
+  assert.match(
+    plain.stderr,
+    /note: stream-codes\.csv: column "zip" \("02139"\) holds integers written with leading zeros/,
+  );
+  assert.match(plain.stderr, /note: stream-codes\.csv: left out of the inputs, .*column "row_no"/);
+  const kept = await run('stream-codes2.json', ['--keep-ids', '--numeric', 'zip']);
+  assert.deepEqual(
+    kept.encoding.features.map((f: { name: string; type: string }) => `${f.name}:${f.type}`),
+    ['zip:number', 'row_no:number', 'a:number'],
+  );
+});
