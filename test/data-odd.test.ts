@@ -471,7 +471,7 @@ const cases: Case[] = [
     name: 'dates with month names (vega stocks.csv, movies.json) are dates',
     file: 'months.csv',
     content:
-      'd,y\nJan 1 2000,1\n"January 2, 2000",2\n1 Feb 2001,3\n01-Mar-2002,4\nJun 12 1998,5\nSept. 3rd 1999,6\n',
+      'd,y\nJan 1 2000,1\n"January 2, 2000",2\n1 Feb 2001,3\n01-Mar-2002,4\nJun 12 1998,5\nSept. 3rd 1999,6\n"Mon, 12 Jun 1998",7\nMay 2000,8\n',
     model: (e) => assert.deepEqual(e.features, [{ name: 'd', type: 'date' }]),
   },
   {

@@ -10,9 +10,10 @@
 // between (1,500 or 1_000_000) are numbers too.
 // Booleans: true / false in any case. Dates: YYYY-MM-DD, optionally THH:MM[:SS[.fff]] and a zone;
 // YYYY/MM/DD and YYYY.MM.DD; an English month name with a four-digit year (Jan 1 2000, January 1,
-// 2000, 1 Jan 2000, 01-Jan-2000), these with an optional 24-hour time; each must exist in the calendar
-// (2020-02-31 is an error, not 2020-03-02). Dates whose reading is ambiguous (03/04/2021: day or
-// month first; 3 Apr 21: which century) and times of day (12:30) are recognized only to be refused by name.
+// 2000, 1 Jan 2000, 01-Jan-2000, Mon, 12 Jun 1998; Jan 2000: its first day), these with an optional
+// 24-hour time; each must exist in the calendar (2020-02-31 is an error, not 2020-03-02). Dates whose
+// reading is ambiguous (03/04/2021: day or month first; 3 Apr 21: which century) and times of day
+// (12:30) are recognized only to be refused by name.
 
 import type { Cell } from './table.js';
 
@@ -132,9 +133,17 @@ const months = new Map<string, number>();
     months.set(name.slice(0, 3), i + 1);
   });
 months.set('sept', 9);
+/** Weekday names and abbreviations, lower case: a leading one ("Mon, 12 Jun 1998", RFC 2822) is skipped. */
+const weekdays = new Set(
+  'monday tuesday wednesday thursday friday saturday sunday'.split(' ').flatMap((d) => [d, d.slice(0, 3)]),
+);
+const weekday = /^([a-z]{3,9})\.?,?\s+/i;
 
 const clock = '(?:[ T](\\d{1,2}):(\\d{2})(?::(\\d{2})(\\.\\d+)?)?)?'; // an optional 24-hour time of day
-/** Other unambiguous dates: the pattern, and which groups hold year, month (number or name), day, hour. */
+/**
+ * Other unambiguous dates: the pattern, and which groups hold year, month (number or name), day (0:
+ * none, the month's first) and hour.
+ */
 const otherDateForms: [RegExp, { y: number; m: number; d: number; h: number }][] = [
   // 2021/03/12, 2021.3.12, 2015/01/01 01:00:00
   [new RegExp(`^(\\d{4})([/.])(\\d{1,2})\\2(\\d{1,2})${clock}$`), { y: 1, m: 3, d: 4, h: 5 }],
@@ -148,27 +157,32 @@ const otherDateForms: [RegExp, { y: number; m: number; d: number; h: number }][]
     new RegExp(`^(\\d{1,2})(?:st|nd|rd|th)?([ -])([a-z]{3,9})\\.?,?\\2(\\d{4})${clock}$`, 'i'),
     { y: 4, m: 3, d: 1, h: 5 },
   ],
+  // Jan 2000, January 2000: the month's first day
+  [/^([a-z]{3,9})\.? (\d{4})()$/i, { y: 2, m: 1, d: 0, h: 3 }],
 ];
 
 /**
  * A date cell as fractional years (UTC): "1970-01-01" → 1970, "1970-07-02" → 1970.5. { value } for
  * a real date, { impossible: true } for a date-shaped cell the calendar does not have, null otherwise.
  * Read: YYYY-MM-DD (ISO 8601, with a time and zone), YYYY/MM/DD and YYYY.MM.DD (with a time), and
- * month names with a four-digit year (Jan 1 2000, January 1, 2000, 1 Jan 2000, 01-Jan-2000): the
- * same instant as the ISO date, so the same value.
+ * month names with a four-digit year (Jan 1 2000, January 1, 2000, 1 Jan 2000, 01-Jan-2000, a leading
+ * weekday as in Mon, 12 Jun 1998; Jan 2000 is its first day): the same instant as the ISO date, so the
+ * same value.
  */
 export function readDate(cell: Cell): { value: number } | { impossible: true } | null {
   if (typeof cell !== 'string') return null;
   const s = cell.trim();
   const m = dateRe.exec(s);
   if (m) return isoDate(s, m);
+  const day = weekday.exec(s);
+  const text = day && weekdays.has(day[1].toLowerCase()) ? s.slice(day[0].length) : s;
   for (const [re, at] of otherDateForms) {
-    const o = re.exec(s);
+    const o = re.exec(text);
     if (!o) continue;
     const month = /^\d+$/.test(o[at.m]) ? Number(o[at.m]) : months.get(o[at.m].toLowerCase());
     if (month === undefined) return null; // "Foo 1 2000": not a month
     const [h = '0', mi = '00', sec = '00', frac = ''] = o.slice(at.h, at.h + 4);
-    const iso = `${o[at.y]}-${pad(month)}-${pad(o[at.d])}T${pad(h)}:${mi}:${sec}${frac}Z`;
+    const iso = `${o[at.y]}-${pad(month)}-${pad(at.d ? o[at.d] : 1)}T${pad(h)}:${mi}:${sec}${frac}Z`;
     return isoDate(iso, dateRe.exec(iso));
   }
   return null;
