@@ -519,6 +519,15 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'ZIP and ZIP+4 codes together are text, not a numeric column with bad cells',
+    file: 'zip4.csv',
+    content: 'zip,y\n02139,1\n10001,2\n02139-4307,3\n94105,4\n00501,5\n',
+    model: (e) =>
+      assert.deepEqual(e.features, [
+        { name: 'zip', type: 'category', categories: ['00501', '02139', '02139-4307', '10001', '94105'] },
+      ]),
+  },
+  {
     name: '--numeric reads codes with leading zeros as numbers',
     file: 'codes2.csv',
     content: 'zip,y\n02139,1\n10001,2\n02139,3\n94105,4\n',

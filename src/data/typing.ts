@@ -6,7 +6,8 @@
 //   date     every cell is a calendar date (YYYY-MM-DD, YYYY/MM/DD, Jan 2 2021…: see cells.ts)
 //   text     otherwise — unless at least half of the cells are numbers or look like numbers (1e999,
 //            0x10, 1,500, 15%…): then the column is a numeric column with bad cells, and that is an
-//            error naming them and the choices (fix the file, --na-values, --categorical COL).
+//            error naming them and the choices (fix the file, --na-values, --categorical COL); but
+//            when its numbers are codes (02139 beside 02139-4307) it is text.
 // The same for dates: a date column with an impossible date (2020-02-31) or a stray word is an error,
 // and so is a column of dates or times that cannot be read unambiguously (03/04/2021, 12:30).
 
@@ -81,6 +82,15 @@ export function inferColumnType(
   }
   const numberLike = numbers.filter((n) => n !== null).length;
   if (numberLike < NUMERIC_SHARE * cells.length) return 'text';
+  // numbers that are codes (02139 beside 02139-4307: ZIP+4) make a text column, not bad numeric cells
+  if (
+    codes &&
+    leadingZeroCode(
+      cells.filter((_, i) => numbers[i] !== null),
+      format,
+    ) !== null
+  )
+    return 'text';
   const bad: Bad[] = [];
   numbers.forEach((n, i) => {
     if (n === null) bad.push({ r: rows[i], why: 'is not a number' });
