@@ -59,44 +59,51 @@ export function inferColumnType(
     return codes && leadingZeroCode(cells, format) !== null ? 'text' : dotsChecked(table, j, rows, opts);
   }
   if (cells.every((c) => readBoolean(c) !== null)) return 'boolean';
-  const dates = cells.map(readDate);
-  const others = cells.map(otherDate);
-  const dateLike = dates.filter((d, i) => d !== null || others[i] !== null).length;
-  if (dateLike >= NUMERIC_SHARE * cells.length) {
-    const bad: Bad[] = [];
-    dates.forEach((d, i) => {
-      const other = others[i];
-      if (other !== null) bad.push({ r: rows[i], why: other });
-      else if (d === null) bad.push({ r: rows[i], why: 'is not a date' });
-      else if ('impossible' in d) bad.push({ r: rows[i], why: 'is not a date in the calendar' });
-    });
-    if (bad.length === 0) return 'date';
-    const iso = dates.some((d) => d !== null && 'value' in d);
-    throw badCells(
-      table,
-      j,
-      bad,
-      opts,
-      iso ? 'the column is otherwise dates' : 'the column holds dates or times',
-    );
-  }
+  if (dateColumn(table, j, rows, cells, opts)) return 'date';
   const numberLike = numbers.filter((n) => n !== null).length;
   if (numberLike < NUMERIC_SHARE * cells.length) return 'text';
   // numbers that are codes (02139 beside 02139-4307: ZIP+4) make a text column, not bad numeric cells
-  if (
-    codes &&
-    leadingZeroCode(
-      cells.filter((_, i) => numbers[i] !== null),
-      format,
-    ) !== null
-  )
-    return 'text';
+  const numberCells = cells.filter((_, i) => numbers[i] !== null);
+  if (codes && leadingZeroCode(numberCells, format) !== null) return 'text';
   const bad: Bad[] = [];
   numbers.forEach((n, i) => {
     if (n === null) bad.push({ r: rows[i], why: 'is not a number' });
     else if ('reason' in n) bad.push({ r: rows[i], why: notNumberWhy(n.reason, format.decimal) });
   });
   throw badCells(table, j, bad, opts, 'the column is otherwise numeric');
+}
+
+/**
+ * Whether the cells are a column of dates: false when fewer than half are date-like; true when all are
+ * real dates; otherwise an error naming the cells that are not (impossible, ambiguous, or not dates).
+ */
+function dateColumn(
+  table: DataTable,
+  j: number,
+  rows: readonly number[],
+  cells: readonly Cell[],
+  opts: TypingOptions,
+): boolean {
+  const dates = cells.map(readDate);
+  const others = cells.map(otherDate);
+  const dateLike = dates.filter((d, i) => d !== null || others[i] !== null).length;
+  if (dateLike < NUMERIC_SHARE * cells.length) return false;
+  const bad: Bad[] = [];
+  dates.forEach((d, i) => {
+    const other = others[i];
+    if (other !== null) bad.push({ r: rows[i], why: other });
+    else if (d === null) bad.push({ r: rows[i], why: 'is not a date' });
+    else if ('impossible' in d) bad.push({ r: rows[i], why: 'is not a date in the calendar' });
+  });
+  if (bad.length === 0) return true;
+  const read = dates.some((d) => d !== null && 'value' in d);
+  throw badCells(
+    table,
+    j,
+    bad,
+    opts,
+    read ? 'the column is otherwise dates' : 'the column holds dates or times',
+  );
 }
 
 /** An integer written with a leading zero: 02139, 007, -01 (not 0, not 0.5). */
