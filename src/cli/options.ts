@@ -112,19 +112,22 @@ export function sizes(value: string): number[] {
 
 // ── option groups ──
 
+/** What a command reading data for a model says of its number flags' default: the model's, when it was given one. */
+const asTrained = 'as train was told, when it was; else ';
+
 /** --thousands: a separator between groups of three digits to accept in numbers (off by default). */
-export function thousandsOption(): Option {
+export function thousandsOption(forModel = false): Option {
   return new Option(
     '--thousands <separator>',
-    'accept numbers such as 1,500: the separator between groups of three digits (default: none; such cells are errors)',
+    `accept numbers such as 1,500: the separator between groups of three digits (default: ${forModel ? asTrained : ''}none; such cells are errors)`,
   ).choices([...thousandsSeparators]);
 }
 
 /** --decimal: the decimal mark of a CSV's numbers (train, predict, evaluate…). */
-export function decimalOption(): Option {
+export function decimalOption(forModel = false): Option {
   return new Option(
     '--decimal <mark>',
-    'decimal mark of the numbers in a CSV (default: "," for ";"-separated files with decimal commas, else ".")',
+    `decimal mark of the numbers in a CSV (default: ${forModel ? asTrained : ''}"," for ";"-separated files with decimal commas, else ".")`,
   ).choices(['.', ',']);
 }
 

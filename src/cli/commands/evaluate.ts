@@ -42,8 +42,8 @@ export function register(program: Command): void {
       '--weight-column <column>',
       'a column of row weights (numbers ≥ 0): also report the metrics weighted by it (default: none)',
     )
-    .addOption(decimalOption())
-    .addOption(thousandsOption())
+    .addOption(decimalOption(true))
+    .addOption(thousandsOption(true))
     .option(
       '--json',
       'print one JSON object: {"r2", "rmse", "mae", "mse"} or {"accuracy", "logLoss", "balancedAccuracy", "recall", "confusion"}, plus "rows" (used), "weighted" with --weight-column, and "rowsLeftOut" and "notes" when rows were left out; an undefined metric is null',

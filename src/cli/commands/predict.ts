@@ -52,8 +52,8 @@ export function register(program: Command): void {
       '--drop-missing',
       'leave out rows with missing cells (default: keep them, with empty predictions and a prediction_note)',
     )
-    .addOption(decimalOption())
-    .addOption(thousandsOption())
+    .addOption(decimalOption(true))
+    .addOption(thousandsOption(true))
     .addHelpText(
       'after',
       `
