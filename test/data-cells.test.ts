@@ -70,7 +70,24 @@ test('readDate: calendar dates only; readBoolean: true/false in any case', () =>
   assert.deepEqual(readDate('2020-02-29'), { value: (readDate('2020-02-29') as { value: number }).value });
   for (const s of ['2020-02-30', '2021-02-29', '2020-13-01', '2020-00-10', '2020-04-31', '2020-01-01T24:00'])
     assert.deepEqual(readDate(s), { impossible: true }, s);
-  for (const s of ['2020/01/01', 'Jan 1 2020', '20200101', '']) assert.equal(readDate(s), null, s);
+  for (const s of ['20200101', '01/02/2020', 'Jan 1 20', 'Foo 1 2020', ''])
+    assert.equal(readDate(s), null, s);
+  // other unambiguous spellings: the same instant as the ISO date, so the same value
+  for (const [s, same] of [
+    ['2020/03/01', '2020-03-01'],
+    ['2020.3.1', '2020-03-01'],
+    ['Mar 1 2020', '2020-03-01'],
+    ['March 1, 2020', '2020-03-01'],
+    ['1 Mar 2020', '2020-03-01'],
+    ['01-mar-2020', '2020-03-01'],
+    ['Sun, 1 Mar 2020', '2020-03-01'],
+    ['March 2020', '2020-03-01'],
+    ['2015/01/01 01:00:00', '2015-01-01T01:00:00Z'],
+    ['Jun 12 1998 10:30', '1998-06-12T10:30:00Z'],
+  ])
+    assert.deepEqual(readDate(s), readDate(same), s);
+  for (const s of ['Feb 30 2020', '2020/02/30', '2021/13/01'])
+    assert.deepEqual(readDate(s), { impossible: true }, s);
   assert.equal(readBoolean('TRUE'), true);
   assert.equal(readBoolean(' false '), false);
   assert.equal(readBoolean('yes'), null);

@@ -462,10 +462,94 @@ const cases: Case[] = [
     error: /^lines\.json:2:1: invalid JSON: unexpected "\{" \(one record per line, JSON Lines, is not read/,
   },
   {
-    name: 'dates with "/" and a time',
+    name: 'dates YYYY/MM/DD with a time are dates',
     file: 'slashtimes.csv',
     content: 't,y\n2015/01/01 01:00:00,1\n2015/01/01 04:00:00,2\n2015/01/02 05:00:00,4\n',
-    error: /^slashtimes\.csv:2:1: "2015\/01\/01 01:00:00" in column "t" is a date written with "\/" or "\."/,
+    model: (e) => assert.deepEqual(e.features, [{ name: 't', type: 'date' }]),
+  },
+  {
+    name: 'dates with month names (vega stocks.csv, movies.json) are dates',
+    file: 'months.csv',
+    content:
+      'd,y\nJan 1 2000,1\n"January 2, 2000",2\n1 Feb 2001,3\n01-Mar-2002,4\nJun 12 1998,5\nSept. 3rd 1999,6\n"Mon, 12 Jun 1998",7\nMay 2000,8\n',
+    model: (e) => assert.deepEqual(e.features, [{ name: 'd', type: 'date' }]),
+  },
+  {
+    name: 'a month name with a two-digit year is refused (which century?)',
+    file: 'twodigit.csv',
+    content: 'd,y\n1-Jan-00,1\n2-Jan-00,2\n3-Jan-00,4\n',
+    error: /^twodigit\.csv:2:1: "1-Jan-00" in column "d" is a date with a two-digit year/,
+  },
+  {
+    name: 'an impossible date with a month name',
+    file: 'feb30.csv',
+    content: 'd,y\nFeb 28 2000,1\nFeb 30 2000,2\nMar 1 2000,4\n',
+    error: /^feb30\.csv:3:1: "Feb 30 2000" in column "d" is not a date in the calendar/,
+  },
+  {
+    name: "pandas' missing-value spellings are missing",
+    file: 'pandasna.csv',
+    content: 'x,y\n1,2\n#N/A,3\nn/a,4\n<NA>,5\n#NA,6\n-NaN,7\n-nan,8\nNULL,9\n1.#QNAN,1\n5,2\n',
+    args: ['--drop-missing'],
+    model: (e, err) => {
+      assert.deepEqual(e.features, [numberCol('x')]);
+      assert.match(err, /note: pandasna\.csv: left out 8 of 10 rows with missing values: x \(8 rows\)/);
+    },
+  },
+  {
+    name: "pandas' missing-value spellings stop as missing, not as bad numbers",
+    file: 'pandasna2.csv',
+    content: 'x,y\n1,2\n#N/A,3\n2,4\nn/a,5\n',
+    error:
+      /^pandasna2\.csv: 2 rows have missing values: pandasna2\.csv:3:1 \(x\); pandasna2\.csv:5:1 \(x\)\. Pass --drop-missing/,
+  },
+  {
+    name: 'codes with leading zeros are text, said so',
+    file: 'codes.csv',
+    content: 'zip,y\n02139,1\n10001,2\n02139,3\n94105,4\n',
+    model: (e, err) => {
+      assert.deepEqual(e.features, [
+        { name: 'zip', type: 'category', categories: ['02139', '10001', '94105'] },
+      ]);
+      assert.deepEqual(e.codes, [{ column: 'zip', example: '02139' }]);
+      assert.match(
+        err,
+        /note: codes\.csv: column "zip" \("02139"\) holds integers written with leading zeros: read as text .*; --numeric zip reads it as numbers/,
+      );
+    },
+  },
+  {
+    name: 'ZIP and ZIP+4 codes together are text, not a numeric column with bad cells',
+    file: 'zip4.csv',
+    content: 'zip,y\n02139,1\n10001,2\n02139-4307,3\n94105,4\n00501,5\n',
+    model: (e) =>
+      assert.deepEqual(e.features, [
+        { name: 'zip', type: 'category', categories: ['00501', '02139', '02139-4307', '10001', '94105'] },
+      ]),
+  },
+  {
+    name: '--numeric reads codes with leading zeros as numbers',
+    file: 'codes2.csv',
+    content: 'zip,y\n02139,1\n10001,2\n02139,3\n94105,4\n',
+    args: ['--numeric', 'zip'],
+    model: (e, err) => {
+      assert.deepEqual(e.features, [numberCol('zip')]);
+      assert.equal(e.codes, undefined);
+      assert.doesNotMatch(err, /leading zeros/);
+    },
+  },
+  {
+    name: '0 and 0.5 are not leading zeros',
+    file: 'zeros.csv',
+    content: 'a,b,y\n0,0.5,1\n10,1.25,2\n0,0.05,3\n',
+    model: (e) => assert.deepEqual(e.features, [numberCol('a'), numberCol('b')]),
+  },
+  {
+    name: '--numeric on a text column names the cell',
+    file: 'codes3.csv',
+    content: 'c,y\nabc,1\ndef,2\n',
+    args: ['--numeric', 'c'],
+    error: /^--numeric names "c", but codes3\.csv:2:1 "abc" is not a number$/,
   },
 ];
 
@@ -544,5 +628,67 @@ test('an encoding past maxCells is an error before allocation, naming the widest
   assert.throws(
     () => applyEncoding(encoding, table, { maxCells: 60 * 41 - 1 }),
     /^DataError: z\.csv: 60 rows × 41 inputs would take 0\.0 GB as float64 .*; one-hot inputs per text column: "city" 40; leave the widest columns out \(--features\), or use fewer rows$/,
+  );
+});
+
+test('a model trained with --thousands . --decimal , reads new files the same way (a flag overrides)', async () => {
+  // x: 1.100,0 2.137,1 3.174,2 … (thousands "." and decimal ",")
+  const rows = Array.from(
+    { length: 30 },
+    (_, i) =>
+      `${1 + i}.${String(100 + ((i * 37) % 900)).padStart(3, '0')},${i % 10};${i % 2 ? 'a' : 'b'};${i % 5},5`,
+  );
+  writeFileSync(join(dir, 'euro.csv'), `x;k;y\n${rows.join('\n')}\n`);
+  writeFileSync(join(dir, 'euro-new.csv'), 'x;k\n1.234,5;a\n2.000;b\n');
+  const quiet = ['--no-plots', '--progress', 'quiet', '--no-search', '--epochs', '2'];
+  const format = ['--thousands', '.', '--decimal', ','];
+  const t = await scratchnetAsync(
+    ['train', '--data', 'euro.csv', '--target', 'y', ...format, '--out', 'euro.json', ...quiet],
+    dir,
+  );
+  assert.equal(t.code, 0, t.stderr);
+  const model = JSON.parse(readFileSync(join(dir, 'euro.json'), 'utf8'));
+  assert.deepEqual(model.encoding.numbers, { decimal: ',', thousands: '.' });
+  assert.deepEqual(model.encoding.features[0], { name: 'x', type: 'number' });
+  const p = await scratchnetAsync(['predict', '--model', 'euro.json', '--data', 'euro-new.csv'], dir);
+  assert.equal(p.code, 0, p.stderr);
+  assert.match(p.stdout, /^x,k,predicted_y\n"1\.234,5",a,[-\d.e]+\n2\.000,b,[-\d.e]+\n$/);
+  const e = await scratchnetAsync(['evaluate', '--model', 'euro.json', '--data', 'euro.csv', '--json'], dir);
+  assert.equal(e.code, 0, e.stderr);
+  assert.equal(JSON.parse(e.stdout).rows, 30);
+  // the same model given --decimal . : the saved separator "." would clash and is dropped; "1.234,5" is then refused
+  const o = await scratchnetAsync(
+    ['predict', '--model', 'euro.json', '--data', 'euro-new.csv', '--decimal', '.'],
+    dir,
+  );
+  assert.equal(o.code, 2, o.stderr);
+  assert.match(o.stderr, /euro-new\.csv:2:1: "1\.234,5" in column "x" is not a number/);
+});
+
+test('--stream fits the encoding as train does: codes and identifiers noted, --keep-ids and --numeric honoured', async () => {
+  const zips = ['02139', '10001', '00501', '94105'];
+  const rows = Array.from({ length: 80 }, (_, i) => `${zips[i % 4]},${i + 1},${(i * 7) % 11},${i % 5}.5`);
+  writeFileSync(join(dir, 'stream-codes.csv'), `zip,row_no,a,y\n${rows.join('\n')}\n`);
+  const run = async (out: string, flags: string[]) => {
+    const base = ['train', '--data', 'stream-codes.csv', '--target', 'y', '--stream', '--window', '32'];
+    const quiet = ['--epochs', '1', '--no-plots', '--progress', 'quiet', '--out', out];
+    const r = await scratchnetAsync([...base, ...quiet, ...flags], dir);
+    assert.equal(r.code, 0, r.stderr);
+    return { stderr: r.stderr, encoding: JSON.parse(readFileSync(join(dir, out), 'utf8')).encoding };
+  };
+  const plain = await run('stream-codes.json', []);
+  assert.deepEqual(
+    plain.encoding.features.map((f: { type: string }) => f.type),
+    ['category', 'number'],
+  );
+  assert.match(
+    plain.stderr,
+    /note: stream-codes\.csv: column "zip" \("02139"\) holds integers written with leading zeros/,
+  );
+  assert.match(plain.stderr, /note: stream-codes\.csv: left out of the inputs, .*column "row_no"/);
+  const kept = await run('stream-codes2.json', ['--keep-ids', '--numeric', 'zip']);
+  assert.deepEqual(
+    kept.encoding.features.map((f: { name: string; type: string }) => `${f.name}:${f.type}`),
+    ['zip:number', 'row_no:number', 'a:number'],
   );
 });

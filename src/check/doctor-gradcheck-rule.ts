@@ -23,22 +23,30 @@ export function customParts(network: Network): string[] {
   return parts;
 }
 
-/** Rule 9: a gradient check of user-written parts (or of everything, with gradCheck: true). */
+/**
+ * Rule 9: a gradient check of user-written parts (or of everything, with gradCheck: true), of the loss
+ * as training weighs it: `weights` holds the rows' loss weights (sample × class weight; undefined: unweighted).
+ */
 export function gradientCheckFinding(
   network: Network,
   x: Matrix,
   y: Matrix,
   mode: boolean | 'auto',
+  weights?: Float64Array,
 ): Finding | null {
   const parts = customParts(network);
   if (mode === false || (mode === 'auto' && parts.length === 0)) return null;
-  const small = subsample(x, y, 16, 1);
-  const report = gradCheck(network, small.x, small.y, { maxParameters: 1024, maxInputs: 64 });
+  const small = subsample(x, y, 16, 1, weights);
+  const report = gradCheck(network, small.x, small.y, {
+    maxParameters: 1024,
+    maxInputs: 64,
+    ...(small.w ? { sampleWeight: small.w } : {}),
+  });
   if (report.verdict === 'pass') {
     return {
       rule: 'gradient-check',
       severity: 'info',
-      observed: `gradient check passed${parts.length ? ` for ${parts.join(', ')}` : ''} (${report.parameters.checked} parameters checked)`,
+      observed: `gradient check passed${parts.length ? ` for ${parts.join(', ')}` : ''} (${report.parameters.checked} parameters checked${small.w ? '; the loss weighted as training weighs it' : ''})`,
       why: 'the backward pass agrees with central differences of the loss',
       fix: 'nothing',
       fixOptions: {},

@@ -185,7 +185,7 @@ export const RULES: readonly Rule[] = [
   {
     id: 'gradient-check',
     order: 60,
-    run: (ctx) => gradientCheckFinding(ctx.network, ctx.x, ctx.y, ctx.options.gradCheck ?? 'auto'),
+    run: (ctx) => gradientCheckFinding(ctx.network, ctx.x, ctx.y, ctx.options.gradCheck ?? 'auto', ctx.w),
   },
   sanityRule('sanity-initial-loss', 220),
   sanityRule('sanity-overfit', 230),

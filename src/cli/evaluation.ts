@@ -90,8 +90,11 @@ export const CONFUSION_SHOWN = 20;
 /** How many of the largest off-diagonal cells the summary lists. */
 const CONFUSIONS_LISTED = 10;
 
-/** Metrics as aligned text lines, then the confusion matrix with actual classes as rows (or its summary). */
-export function formatEvaluation(e: Evaluation): string {
+/**
+ * Metrics as aligned text lines, then the confusion matrix with actual classes as rows (or its summary);
+ * `weighted` names how the weighted metrics weigh rows.
+ */
+export function formatEvaluation(e: Evaluation, weighted = 'weighted by the row weights'): string {
   const pad = Math.max(9, ...Object.keys(e.metrics).map((k) => k.length));
   const lines = Object.entries(e.metrics).map(
     ([k, v]) =>
@@ -103,7 +106,7 @@ export function formatEvaluation(e: Evaluation): string {
   }
   if (e.weighted) {
     const each = Object.entries(e.weighted).map(([k, v]) => `${k} ${formatNumber(v)}`);
-    lines.push(`weighted by the row weights: ${each.join(', ')}`);
+    lines.push(`${weighted}: ${each.join(', ')}`);
   }
   if (e.confusion) {
     lines.push(

@@ -27,6 +27,7 @@ import {
   type CsvStreamOptions,
   type DataTable,
   type DecimalMark,
+  type Encoding,
   type Table,
   type ThousandsSeparator,
 } from '../data/index.js';
@@ -167,6 +168,25 @@ export function loadRowTable(path: string): Table {
   const ext = extname(path).toLowerCase();
   if (ext === '.json') return parseRecords(text, path);
   return parseCsv(text, path, ext === '.tsv' ? { delimiter: '\t' } : {});
+}
+
+/**
+ * The number format to read new data with for a model (predict, evaluate, --resume…): the flags given,
+ * else what training was told (encoding.numbers). A saved part that would clash with a given flag (the
+ * same character as decimal mark and thousands separator) is dropped; JSON files take no decimal mark.
+ */
+export function savedFormat(
+  encoding: Pick<Encoding, 'numbers'>,
+  flags: { decimal?: DecimalMark; thousands?: ThousandsSeparator },
+  path = '',
+): { decimal?: DecimalMark; thousands?: ThousandsSeparator } {
+  const saved = encoding.numbers ?? {};
+  const json = extname(path).toLowerCase() === '.json';
+  let decimal = flags.decimal ?? (json ? undefined : saved.decimal);
+  let thousands = flags.thousands ?? saved.thousands;
+  if (flags.decimal === undefined && decimal === thousands) decimal = undefined;
+  else if (flags.thousands === undefined && thousands === (decimal ?? '.')) thousands = undefined;
+  return { ...(decimal !== undefined ? { decimal } : {}), ...(thousands !== undefined ? { thousands } : {}) };
 }
 
 function checkNumberFlags(decimal?: DecimalMark, thousands?: ThousandsSeparator): void {

@@ -10,11 +10,12 @@ import {
   dataWarnings,
   dataset,
   datasetNames,
-  describeIgnored,
+  encodingNotes,
   fitEncoding,
   MAX_ENCODED_CELLS,
   taskNames,
   type Encoded,
+  type EncodeOptions,
   type Encoding,
   type DecimalMark,
   type MissingPolicy,
@@ -30,7 +31,7 @@ import { optimizerNames } from '../optim/index.js';
 import { fitDefaults, networkDefaults, type Task } from '../train/index.js';
 import { UsageError } from './errors.js';
 import type { TrainFlags, TrainSettings } from './training.js';
-import { loadTable } from './files.js';
+import { loadTable, savedFormat } from './files.js';
 import { inputColumns } from '../data/weights.js';
 import { readProgress, type ProgressMode } from './progress.js';
 
@@ -111,19 +112,22 @@ export function sizes(value: string): number[] {
 
 // ── option groups ──
 
+/** What a command reading data for a model says of its number flags' default: the model's, when it was given one. */
+const asTrained = 'as train was told, when it was; else ';
+
 /** --thousands: a separator between groups of three digits to accept in numbers (off by default). */
-export function thousandsOption(): Option {
+export function thousandsOption(forModel = false): Option {
   return new Option(
     '--thousands <separator>',
-    'accept numbers such as 1,500: the separator between groups of three digits (default: none; such cells are errors)',
+    `accept numbers such as 1,500: the separator between groups of three digits (default: ${forModel ? asTrained : ''}none; such cells are errors)`,
   ).choices([...thousandsSeparators]);
 }
 
 /** --decimal: the decimal mark of a CSV's numbers (train, predict, evaluate…). */
-export function decimalOption(): Option {
+export function decimalOption(forModel = false): Option {
   return new Option(
     '--decimal <mark>',
-    'decimal mark of the numbers in a CSV (default: "," for ";"-separated files with decimal commas, else ".")',
+    `decimal mark of the numbers in a CSV (default: ${forModel ? asTrained : ''}"," for ";"-separated files with decimal commas, else ".")`,
   ).choices(['.', ',']);
 }
 
@@ -152,6 +156,11 @@ export function addDataOptions(command: Command): Command {
     .option(
       '--categorical <columns>',
       'columns to one-hot encode even if they look numeric (text columns are detected)',
+      list,
+    )
+    .option(
+      '--numeric <columns>',
+      'columns of integers to read as numbers although some have leading zeros (default: such columns, e.g. 02139, are codes: text)',
       list,
     )
     .addOption(
@@ -375,6 +384,8 @@ export interface DataFlags {
   target?: string[];
   features?: string[];
   categorical?: string[];
+  /** --numeric: integer columns read as numbers despite leading zeros */
+  numeric?: string[];
   task?: Task;
   dropMissing?: boolean;
   impute?: 'mean';
@@ -442,15 +453,8 @@ export function loadTrainingData(flags: DataFlags): LoadedData {
       `--target is required with --data: name the column(s) to predict; ${table.source} has columns ${table.columns.join(', ')}`,
     );
   const encoding = fitEncoding(table, {
-    target: targets,
-    features: inputColumns(table, targets, flags.features, flags.weightColumn),
-    categorical: flags.categorical,
+    ...encodeOptions(flags, table, targets),
     task: flags.task ?? (flags.target ? undefined : task),
-    missing: missingPolicy(flags),
-    missingTarget: flags.dropMissing ? 'drop' : 'error',
-    unknown: flags.unknown,
-    naValues: flags.naValues,
-    identifiers: flags.keepIds || flags.features ? 'keep' : 'leave out',
   });
   const encoded = applyEncoding(encoding, table, { maxCells: MAX_ENCODED_CELLS });
   return {
@@ -459,7 +463,24 @@ export function loadTrainingData(flags: DataFlags): LoadedData {
     encoded: encoded as LoadedData['encoded'],
     source: table.source,
     warnings: [...encodingWarnings(encoding, encoded.x.rows), ...dataWarnings(encoding, encoded)],
-    notes: [...describeIgnored(table.source, encoding.ignored ?? []), ...dataNotes(table, encoded)],
+    notes: [...encodingNotes(table.source, encoding), ...dataNotes(table, encoded)],
+  };
+}
+
+/** fitEncoding's options from the data flags (train, and --stream's first window: `table` gives the header). */
+export function encodeOptions(flags: DataFlags, table: DataTable, target: string[]): EncodeOptions {
+  return {
+    target,
+    features: inputColumns(table, target, flags.features, flags.weightColumn),
+    categorical: flags.categorical,
+    numeric: flags.numeric,
+    task: flags.task,
+    missing: missingPolicy(flags),
+    missingTarget: flags.dropMissing ? 'drop' : 'error',
+    unknown: flags.unknown,
+    naValues: flags.naValues,
+    identifiers: flags.keepIds || flags.features ? 'keep' : 'leave out',
+    numbers: { decimal: flags.decimal, thousands: flags.thousands },
   };
 }
 
@@ -476,7 +497,10 @@ export function encodingWarnings(encoding: Encoding, rows: number): string[] {
 
 /** Loads data for an existing model's encoding (resume, gradcheck --model). */
 export function loadDataForEncoding(flags: DataFlags, encoding: Encoding): LoadedData {
-  const { table } = loadDataTable(flags, encoding.naValues);
+  const { table } = loadDataTable(
+    { ...flags, ...savedFormat(encoding, flags, flags.data) },
+    encoding.naValues,
+  );
   const encoded = applyEncoding(encoding, table, { missing: flags.dropMissing ? 'drop' : encoding.missing });
   const notes = dataNotes(table, encoded);
   return { table, encoding, encoded: encoded as LoadedData['encoded'], source: table.source, notes };

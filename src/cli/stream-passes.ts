@@ -9,6 +9,7 @@ import {
   BlockReport,
   dataWarnings,
   describeUnseen,
+  encodingNotes,
   fitEncoding,
   GrowingMatrix,
   type DataTable,
@@ -183,6 +184,7 @@ class Preparation {
       ...(this.decimal ? { decimal: this.decimal } : {}),
       windows: this.windows,
       notes: [
+        ...encodingNotes(source, this.encoding),
         ...readNotes,
         ...(left ? [`${source}: ${left}`] : []),
         ...describeUnseen(source, this.report.unseen),

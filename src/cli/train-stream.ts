@@ -10,7 +10,6 @@ import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import { HoldoutRule } from '../data/stream-windows.js';
 import { serializeModel } from '../io/index.js';
-import { inputColumns } from '../data/weights.js';
 import { getOptimizer, type Optimizer } from '../optim/index.js';
 import type { Network } from '../nn/network.js';
 import {
@@ -26,7 +25,7 @@ import {
 import { trainInWindows, type WindowRunOptions } from '../train/window-run.js';
 import { UsageError } from './errors.js';
 import { checkOutput, writeAtomic } from './files.js';
-import { integer, missingPolicy } from './options.js';
+import { encodeOptions, integer } from './options.js';
 import { readProgress, type ProgressMode } from './progress.js';
 import { countDataRows, preparePass, trainingPass, type Prepared, type StreamFile } from './stream-passes.js';
 import { streamScores, streamSummary } from './stream-report.js';
@@ -125,7 +124,7 @@ export function trainStream(flags: StreamFlags, command: Command, reason: string
     },
   };
   const rule = holdoutFor(flags, file);
-  const prepared = preparePass(file, (table) => encodeOptions(flags, table), rule);
+  const prepared = preparePass(file, (table) => encodeOptions(flags, table, flags.target ?? []), rule);
   for (const w of prepared.warnings) process.stderr.write(`warning: ${w}\n`);
   for (const n of prepared.notes) process.stderr.write(`note: ${n}\n`);
   const task = prepared.encoding.target.task;
@@ -152,21 +151,6 @@ function holdoutFor(flags: StreamFlags, file: StreamFile): HoldoutRule {
     Math.min(split, file.window / rows),
     split > 0 ? file.window : 0,
   );
-}
-
-/** The encoding's options, as loadTrainingData's (the feature columns from the first window's header). */
-function encodeOptions(flags: StreamFlags, table: Parameters<typeof inputColumns>[0]) {
-  const target = flags.target ?? [];
-  return {
-    target,
-    features: inputColumns(table, target, flags.features, flags.weightColumn),
-    categorical: flags.categorical,
-    task: flags.task,
-    missing: missingPolicy(flags),
-    missingTarget: flags.dropMissing ? ('drop' as const) : ('error' as const),
-    unknown: flags.unknown,
-    naValues: flags.naValues,
-  };
 }
 
 /** The settings after defaults, as the model file stores them: the held-out rate, early stopping's patience. */

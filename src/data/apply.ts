@@ -143,8 +143,7 @@ function encodeRow(ctx: RowContext, r: number, out: Float64Array | Float32Array)
     }
     const v = filled && typeof f.fill === 'number' ? f.fill : cellValue(f, cell, ctx.format);
     if (!Number.isFinite(v)) {
-      const what =
-        f.type === 'number' ? 'a number' : f.type === 'boolean' ? 'true or false' : 'a date (YYYY-MM-DD)';
+      const what = f.type === 'number' ? 'a number' : f.type === 'boolean' ? 'true or false' : 'a date';
       throw new DataError(
         `${cellLocation(ctx.table, r, j)}: ${quote(raw)} in column ${quote(f.name, 40)} is not ${what} (the model reads this column as ${f.type === 'number' ? 'numbers' : `${f.type}s`})`,
         'data',

@@ -8,9 +8,12 @@
 // 1_000 (digit separators), 1,500 or 1.500,5 (thousands separators), 15% (percent), −1 (Unicode minus)
 // — unless asked: with a thousands separator T (--thousands), digits grouped by three with T
 // between (1,500 or 1_000_000) are numbers too.
-// Booleans: true / false in any case. Dates: YYYY-MM-DD, optionally THH:MM[:SS[.fff]] and a zone,
-// that exist in the calendar (2020-02-31 is an error, not 2020-03-02). Dates written otherwise
-// (03/04/2021, 2021/04/03, 3 Apr 2021) and times of day (12:30) are recognized only to be refused by name.
+// Booleans: true / false in any case. Dates: YYYY-MM-DD, optionally THH:MM[:SS[.fff]] and a zone;
+// YYYY/MM/DD and YYYY.MM.DD; an English month name with a four-digit year (Jan 1 2000, January 1,
+// 2000, 1 Jan 2000, 01-Jan-2000, Mon, 12 Jun 1998; Jan 2000: its first day), these with an optional
+// 24-hour time; each must exist in the calendar (2020-02-31 is an error, not 2020-03-02). Dates whose
+// reading is ambiguous (03/04/2021: day or month first; 3 Apr 21: which century) and times of day
+// (12:30) are recognized only to be refused by name.
 
 import type { Cell } from './table.js';
 
@@ -121,15 +124,75 @@ export function readBoolean(cell: Cell): boolean | null {
 const dateRe =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
+/** English month names and their abbreviations ("Sept" too), lower case → 1…12. */
+const months = new Map<string, number>();
+'january february march april may june july august september october november december'
+  .split(' ')
+  .forEach((name, i) => {
+    months.set(name, i + 1);
+    months.set(name.slice(0, 3), i + 1);
+  });
+months.set('sept', 9);
+/** Weekday names and abbreviations, lower case: a leading one ("Mon, 12 Jun 1998", RFC 2822) is skipped. */
+const weekdays = new Set(
+  'monday tuesday wednesday thursday friday saturday sunday'.split(' ').flatMap((d) => [d, d.slice(0, 3)]),
+);
+const weekday = /^([a-z]{3,9})\.?,?\s+/i;
+
+const clock = '(?:[ T](\\d{1,2}):(\\d{2})(?::(\\d{2})(\\.\\d+)?)?)?'; // an optional 24-hour time of day
+/**
+ * Other unambiguous dates: the pattern, and which groups hold year, month (number or name), day (0:
+ * none, the month's first) and hour.
+ */
+const otherDateForms: [RegExp, { y: number; m: number; d: number; h: number }][] = [
+  // 2021/03/12, 2021.3.12, 2015/01/01 01:00:00
+  [new RegExp(`^(\\d{4})([/.])(\\d{1,2})\\2(\\d{1,2})${clock}$`), { y: 1, m: 3, d: 4, h: 5 }],
+  // Jan 1 2000, January 1, 2000, Jan. 1st, 2000, Jun 12 1998 (with a time: Jan 1 2000 10:00)
+  [
+    new RegExp(`^([a-z]{3,9})\\.? (\\d{1,2})(?:st|nd|rd|th)?,? (\\d{4})${clock}$`, 'i'),
+    { y: 3, m: 1, d: 2, h: 4 },
+  ],
+  // 1 Jan 2000, 01-Jan-2000, 1 January, 2000
+  [
+    new RegExp(`^(\\d{1,2})(?:st|nd|rd|th)?([ -])([a-z]{3,9})\\.?,?\\2(\\d{4})${clock}$`, 'i'),
+    { y: 4, m: 3, d: 1, h: 5 },
+  ],
+  // Jan 2000, January 2000: the month's first day
+  [/^([a-z]{3,9})\.? (\d{4})()$/i, { y: 2, m: 1, d: 0, h: 3 }],
+];
+
 /**
  * A date cell as fractional years (UTC): "1970-01-01" → 1970, "1970-07-02" → 1970.5. { value } for
  * a real date, { impossible: true } for a date-shaped cell the calendar does not have, null otherwise.
+ * Read: YYYY-MM-DD (ISO 8601, with a time and zone), YYYY/MM/DD and YYYY.MM.DD (with a time), and
+ * month names with a four-digit year (Jan 1 2000, January 1, 2000, 1 Jan 2000, 01-Jan-2000, a leading
+ * weekday as in Mon, 12 Jun 1998; Jan 2000 is its first day): the same instant as the ISO date, so the
+ * same value.
  */
 export function readDate(cell: Cell): { value: number } | { impossible: true } | null {
   if (typeof cell !== 'string') return null;
   const s = cell.trim();
   const m = dateRe.exec(s);
-  if (!m) return null;
+  if (m) return isoDate(s, m);
+  const day = weekday.exec(s);
+  const text = day && weekdays.has(day[1].toLowerCase()) ? s.slice(day[0].length) : s;
+  for (const [re, at] of otherDateForms) {
+    const o = re.exec(text);
+    if (!o) continue;
+    const month = /^\d+$/.test(o[at.m]) ? Number(o[at.m]) : months.get(o[at.m].toLowerCase());
+    if (month === undefined) return null; // "Foo 1 2000": not a month
+    const [h = '0', mi = '00', sec = '00', frac = ''] = o.slice(at.h, at.h + 4);
+    const iso = `${o[at.y]}-${pad(month)}-${pad(at.d ? o[at.d] : 1)}T${pad(h)}:${mi}:${sec}${frac}Z`;
+    return isoDate(iso, dateRe.exec(iso));
+  }
+  return null;
+}
+
+const pad = (v: string | number) => String(v).padStart(2, '0');
+
+/** An ISO date (matched by dateRe) checked against the calendar, as fractional years. */
+function isoDate(s: string, m: RegExpExecArray | null): { value: number } | { impossible: true } {
+  if (!m) return { impossible: true }; // an hour of three digits, say
   const [y, mo, d, h = 0, mi = 0, sec = 0] = m.slice(1, 7).map((v) => (v === undefined ? 0 : Number(v)));
   const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || sec > 59)
@@ -147,20 +210,29 @@ const otherDates: [RegExp, string][] = [
     new RegExp(`^\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{2,4}${time}$`, 'i'),
     'is a date written day and month first (DD/MM or MM/DD, which one is ambiguous)',
   ],
-  [new RegExp(`^\\d{4}[/.]\\d{1,2}[/.]\\d{1,2}${time}$`, 'i'), 'is a date written with "/" or "."'],
-  [/^\d{1,2}[ -][a-z]{3,9}\.?[ -,]+\d{2,4}$/i, 'is a date with a month name'],
-  [/^[a-z]{3,9}\.? \d{1,2}(st|nd|rd|th)?,? \d{4}$/i, 'is a date with a month name'],
+  [
+    new RegExp(`^\\d{4}[/.]\\d{1,2}[/.]\\d{1,2}${time}$`, 'i'),
+    'is a date with a 12-hour time or mixed "/" and "."',
+  ],
+  [/^\d{1,2}[ -][a-z]{3,9}\.?[ ,-]+\d{2}$/i, 'is a date with a two-digit year (which century is ambiguous)'],
+  [
+    /^[a-z]{3,9}\.? \d{1,2}(st|nd|rd|th)?,? \d{2}$/i,
+    'is a date with a two-digit year (which century is ambiguous)',
+  ],
   [/^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s?[ap]\.?m\.?)?$/i, 'is a time of day'],
 ];
 
 /**
- * A cell that is a date or a time written other than YYYY-MM-DD (03/04/2021, 3 Apr 2021, 12:30): why it
- * is not read ("is a date written …"), for messages; null for anything else, ISO dates included.
+ * A cell that is a date or a time that readDate does not read (03/04/2021, whose day and month order is
+ * ambiguous; 3 Apr 21; 12:30): why, for messages; null for anything else, dates readDate reads included.
  */
 export function otherDate(cell: Cell): string | null {
   if (typeof cell !== 'string') return null;
   const s = cell.trim();
-  for (const [re, why] of otherDates) if (re.test(s)) return `${why}; dates are read only as YYYY-MM-DD`;
+  if (readDate(s) !== null) return null;
+  for (const [re, why] of otherDates)
+    if (re.test(s))
+      return `${why}; dates are read as YYYY/MM/DD, with a month name (Jan 2 2021) or as YYYY-MM-DD`;
   return null;
 }
 

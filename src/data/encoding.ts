@@ -1,5 +1,5 @@
 // Table → numbers: which columns are inputs and targets, how each becomes numbers (number, 0/1,
-// date → years, text → one-hot), how missing cells are handled, and how class labels map to outputs.
+// date → years, text and codes with leading zeros → one-hot), how missing cells are handled, and how class labels map to outputs.
 // The Encoding is plain JSON: it is saved in the model file and re-applied by `predict`.
 //
 // Conventions (as scikit-learn's OneHotEncoder / LabelEncoder): categories and classes are sorted
@@ -30,7 +30,7 @@ import {
   type Cell,
   type DataTable,
 } from './table.js';
-import { inferColumnType } from './typing.js';
+import { inferColumnType, leadingZeroCode } from './typing.js';
 
 import { inferNumericTask, taskNames, type Task } from './task.js';
 
@@ -39,7 +39,7 @@ export { taskNames, type Task };
 export type ColumnEncoding =
   | { name: string; type: 'number'; fill?: number }
   | { name: string; type: 'boolean'; fill?: number }
-  /** ISO dates as fractional years (UTC): "1970-01-01" → 1970, "1970-07-02" → 1970.5 */
+  /** dates (cells.ts readDate) as fractional years (UTC): "1970-01-01" → 1970, "1970-07-02" → 1970.5 */
   | { name: string; type: 'date'; fill?: number }
   /** text: one input per category, 1 for the row's category and 0 elsewhere */
   | { name: string; type: 'category'; categories: string[]; fill?: string };
@@ -66,6 +66,13 @@ export interface Encoding {
   naValues?: string[];
   /** columns left out of the inputs as identifiers (identifiers.ts): not needed by predict */
   ignored?: IgnoredColumn[];
+  /** input columns of integers read as text because some are written with a leading zero (typing.ts) */
+  codes?: { column: string; example: string }[];
+  /**
+   * how the training data's numbers were written, when given (--decimal, --thousands): new data is
+   * read the same way unless told otherwise
+   */
+  numbers?: Partial<NumberFormat>;
 }
 
 export type MissingPolicy = 'error' | 'drop' | 'mean';
@@ -78,6 +85,10 @@ export interface EncodeOptions {
   features?: readonly string[];
   /** columns to treat as text (one-hot) even if they look numeric */
   categorical?: readonly string[];
+  /** columns of integers to read as numbers although some have leading zeros (read as codes otherwise) */
+  numeric?: readonly string[];
+  /** how the data's numbers are written, when given: saved as `numbers` (the table reads them already) */
+  numbers?: Partial<NumberFormat>;
   task?: Task;
   /** missing input cells: stop (default), leave the row out, or fill with the mean / most frequent */
   missing?: MissingPolicy;
@@ -125,13 +136,7 @@ export function fitEncoding(table: DataTable, options: EncodeOptions): Encoding 
     if (options.target.includes(f))
       throw new OptionError(`column ${quote(f, 40)} is both a feature and a target`, 'features');
   }
-  for (const c of options.categorical ?? []) {
-    if (!featureNames.includes(c))
-      throw new OptionError(
-        `--categorical names ${quote(c, 40)}, which is not one of the features (${shortList(featureNames)})`,
-        'categorical',
-      );
-  }
+  checkNamedColumns(options, featureNames);
   const naValues = options.naValues?.length ? [...options.naValues] : undefined;
   const hint =
     missing === 'mean' && missingTarget === 'error'
@@ -149,15 +154,62 @@ export function fitEncoding(table: DataTable, options: EncodeOptions): Encoding 
   );
   const { features, ignored } = leaveOutIdentifiers(table, fitted, featureIdx, kept, options);
   const target = fitTarget(table, options, targetIdx, kept);
+  const codes = codeColumns(table, fitted, featureIdx, kept, options);
+  const numbers = given(options.numbers);
   return {
     features,
     ...(ignored.length ? { ignored } : {}),
+    ...(codes.length ? { codes } : {}),
     target,
     missing,
     ...(missingTarget === 'drop' && missing !== 'drop' ? { missingTarget } : {}),
     ...(unknown === 'ignore' ? { unknown } : {}),
     ...(naValues ? { naValues } : {}),
+    ...(numbers ? { numbers } : {}),
   };
+}
+
+/** --categorical and --numeric name features, not both the same one. */
+function checkNamedColumns(options: EncodeOptions, featureNames: readonly string[]): void {
+  for (const [list, option] of [
+    [options.categorical, 'categorical'],
+    [options.numeric, 'numeric'],
+  ] as const) {
+    for (const c of list ?? []) {
+      if (!featureNames.includes(c))
+        throw new OptionError(
+          `--${option} names ${quote(c, 40)}, which is not one of the features (${shortList(featureNames)})`,
+          option,
+        );
+      if (option === 'numeric' && options.categorical?.includes(c))
+        throw new OptionError(`--categorical and --numeric both name ${quote(c, 40)}`, option);
+    }
+  }
+}
+
+/** The number format's given parts (undefined when none is). */
+function given(format?: Partial<NumberFormat>): Partial<NumberFormat> | undefined {
+  const { decimal, thousands } = format ?? {};
+  if (decimal === undefined && thousands === undefined) return undefined;
+  return { ...(decimal !== undefined ? { decimal } : {}), ...(thousands !== undefined ? { thousands } : {}) };
+}
+
+/** The input columns read as text because their integers have leading zeros, each with its first such cell. */
+function codeColumns(
+  table: DataTable,
+  fitted: readonly ColumnEncoding[],
+  featureIdx: readonly number[],
+  kept: readonly number[],
+  options: EncodeOptions,
+): { column: string; example: string }[] {
+  const format = numberFormat(table);
+  return fitted.flatMap((f, k) => {
+    if (f.type !== 'category' || options.categorical?.includes(f.name)) return [];
+    const j = featureIdx[k];
+    const cells = kept.map((r) => cellAt(table, r, j)).filter((c) => !isMissing(c, options.naValues));
+    const example = leadingZeroCode(cells, format);
+    return example === null ? [] : [{ column: f.name, example }];
+  });
 }
 
 /**
@@ -237,7 +289,9 @@ function fitFeature(
     : inferColumnType(table, j, present, {
         role: 'column',
         choices: `fix the cells, list such values as missing with --na-values, or pass --categorical ${name} to read the column as text`,
+        codes: options.numeric?.includes(name) ? 'number' : 'text',
       });
+  if (type !== 'number' && options.numeric?.includes(name)) throw notNumeric(table, name, j, present);
   if (type === 'number') {
     if (!fill) return { name, type };
     return { name, type, fill: mean(present.map((r) => numberValue(cellAt(table, r, j), format))) };
@@ -351,6 +405,16 @@ function classLabels(table: DataTable, options: EncodeOptions, cells: Cell[], nu
       'target',
     );
   return labels;
+}
+
+/** --numeric named a column that is not one of numbers: the first cell that is not. */
+function notNumeric(table: DataTable, name: string, j: number, present: readonly number[]): OptionError {
+  const format = numberFormat(table);
+  const r = present.find((i) => !('value' in (readNumber(cellAt(table, i, j), format) ?? {}))) ?? present[0];
+  return new OptionError(
+    `--numeric names ${quote(name, 40)}, but ${cellLocation(table, r, j)} ${quote(cellAt(table, r, j))} is not a number`,
+    'numeric',
+  );
 }
 
 function notNumericTarget(table: DataTable, j: number, kept: readonly number[]): DataError {

@@ -5,6 +5,7 @@
 import type { Matrix } from '../matrix.js';
 import { clip, quote, shortList } from './cells.js';
 import type { Encoded, Encoding } from './encoding.js';
+import { describeIgnored } from './identifiers.js';
 import { describeLeftOut } from './missing.js';
 import { rowCount, type DataTable } from './table.js';
 
@@ -15,6 +16,25 @@ export function dataNotes(table: DataTable, encoded: Pick<Encoded, 'left' | 'uns
     ...(table.notes ?? []),
     ...(left ? [`${table.source}: ${left}`] : []),
     ...describeUnseen(table.source, encoded.unseen),
+  ];
+}
+
+/** Notes on what fitting an encoding decided: identifier columns left out, codes with leading zeros read as text. */
+export function encodingNotes(source: string, encoding: Encoding): string[] {
+  return [...describeIgnored(source, encoding.ignored ?? []), ...describeCodes(source, encoding.codes ?? [])];
+}
+
+/** "zips.csv: column "zip" holds integers written with leading zeros ("02139"): read as text, codes …" */
+export function describeCodes(source: string, codes: NonNullable<Encoding['codes']>): string[] {
+  if (codes.length === 0) return [];
+  const one = codes.length === 1;
+  const listed = shortList(
+    codes.map((c) => `${quote(clip(c.column))} (${quote(c.example, 20)})`),
+    5,
+  );
+  const names = codes.map((c) => c.column).join(',');
+  return [
+    `${source}: ${one ? 'column' : 'columns'} ${listed} ${one ? 'holds' : 'hold'} integers written with leading zeros: read as text (codes such as ZIP or product codes, not quantities); --numeric ${clip(names, 60)} reads ${one ? 'it' : 'them'} as numbers`,
   ];
 }
 

@@ -39,6 +39,8 @@ export class ColumnStore implements CellStore {
   private readonly numberTexts: number[];
   /** per column: whether some cell is not a number */
   private readonly notNumber: boolean[];
+  /** per column: whether some number is written with a leading zero (02139) */
+  private readonly zeros: boolean[];
   private readonly na: Set<string> | null;
   private readonly cap: number;
 
@@ -56,6 +58,7 @@ export class ColumnStore implements CellStore {
     this.index = Array.from({ length: width }, () => new Map());
     this.numberTexts = new Array(width).fill(0);
     this.notNumber = new Array(width).fill(false);
+    this.zeros = new Array(width).fill(false);
     this.na = options.naValues?.length ? new Set(options.naValues) : null;
     this.cap = options.numericTextCap ?? NUMERIC_TEXT_CAP;
   }
@@ -77,7 +80,10 @@ export class ColumnStore implements CellStore {
       } else if (Number.isNaN(value)) {
         this.notNumber[j] = true;
         this.setCode(j, r, s, false);
-      } else this.setCode(j, r, s, true);
+      } else {
+        if (!this.zeros[j] && leadingZero.test(s)) this.zeros[j] = true;
+        this.setCode(j, r, s, true);
+      }
     }
   }
 
@@ -154,6 +160,7 @@ export class ColumnStore implements CellStore {
       this.index[j].clear();
       this.numberTexts[j] = 0;
       this.notNumber[j] = false;
+      this.zeros[j] = false;
       this.codes[j]?.fill(0);
     }
   }
@@ -175,6 +182,10 @@ export class ColumnStore implements CellStore {
     return !this.notNumber[column];
   }
 
+  leadingZeros(column: number): boolean {
+    return this.zeros[column];
+  }
+
   /** Bytes held by the typed arrays (for tests and progress). */
   get bytes(): number {
     let n = this.values.byteLength + this.columns.byteLength + this.lines.byteLength;
@@ -182,6 +193,9 @@ export class ColumnStore implements CellStore {
     return n;
   }
 }
+
+/** A number written with a leading zero, spaces around allowed: 02139, 007, -01, 00.5 (typing.ts decides). */
+const leadingZero = /^\s*[+-]?0\d/;
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 /** + - . e E */

@@ -58,6 +58,8 @@ export interface CellStore {
   column(row: number, column: number): number;
   /** true when every cell of the column is a number (no text, nothing missing) */
   numeric(column: number): boolean;
+  /** true when some number of the column is written with a leading zero (02139, 007: typing.ts's codes) */
+  leadingZeros(column: number): boolean;
 }
 
 /** A table whose cells sit in a CellStore (the CLI's CSV files). */
@@ -105,17 +107,33 @@ export function numberFormat(table: DataTable): NumberFormat {
   return { decimal: table.decimal ?? '.', ...(table.thousands ? { thousands: table.thousands } : {}) };
 }
 
-/** Values that count as missing: null, the empty string and the usual spellings of "not available". */
+/**
+ * Values that count as missing: null, the empty string, pandas' default NA spellings (read_csv's
+ * na_values default, pandas 2.x: "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+ * "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"), and ours
+ * beyond them: ".", "?" and "-" (SAS, UCI and spreadsheet files). Matched after trimming, case as written.
+ */
 export const missingMarkers: readonly string[] = [
   '',
-  '.',
-  'NA',
+  '#N/A',
+  '#N/A N/A',
+  '#NA',
+  '-1.#IND',
+  '-1.#QNAN',
+  '-NaN',
+  '-nan',
+  '1.#IND',
+  '1.#QNAN',
+  '<NA>',
   'N/A',
+  'NA',
+  'NULL',
   'NaN',
+  'None',
+  'n/a',
   'nan',
   'null',
-  'NULL',
-  'None',
+  '.',
   '?',
   '-',
 ];
@@ -190,5 +208,8 @@ class StoreRows implements CellStore {
   }
   numeric(column: number): boolean {
     return this.base.numeric(column);
+  }
+  leadingZeros(column: number): boolean {
+    return this.base.leadingZeros(column);
   }
 }

@@ -1,16 +1,27 @@
 // What a column holds, decided from all its present cells by rules that never guess silently:
-//   number   every cell is a number (see the grammar in cells.ts)
+//   number   every cell is a number (see the grammar in cells.ts) — but an input column of integers
+//            some of which are written with a leading zero (02139, 007: ZIP or product codes) is
+//            text: codes, not quantities (unless asked, --numeric COL)
 //   boolean  every cell is true or false
-//   date     every cell is a calendar date (YYYY-MM-DD…)
+//   date     every cell is a calendar date (YYYY-MM-DD, YYYY/MM/DD, Jan 2 2021…: see cells.ts)
 //   text     otherwise — unless at least half of the cells are numbers or look like numbers (1e999,
 //            0x10, 1,500, 15%…): then the column is a numeric column with bad cells, and that is an
-//            error naming them and the choices (fix the file, --na-values, --categorical COL).
+//            error naming them and the choices (fix the file, --na-values, --categorical COL); but
+//            when its numbers are codes (02139 beside 02139-4307) it is text.
 // The same for dates: a date column with an impossible date (2020-02-31) or a stray word is an error,
-// and so is a column of dates or times written other than YYYY-MM-DD (03/04/2021 is ambiguous).
+// and so is a column of dates or times that cannot be read unambiguously (03/04/2021, 12:30).
 
 import { DataError } from '../errors.js';
-import { notNumberWhy, otherDate, quote, readBoolean, readDate, readNumber } from './cells.js';
-import { cellAt, cellLocation, numberFormat, type DataTable } from './table.js';
+import {
+  notNumberWhy,
+  otherDate,
+  quote,
+  readBoolean,
+  readDate,
+  readNumber,
+  type NumberFormat,
+} from './cells.js';
+import { cellAt, cellLocation, numberFormat, type Cell, type DataTable } from './table.js';
 
 export type ColumnType = 'number' | 'boolean' | 'date' | 'text';
 
@@ -22,6 +33,8 @@ export interface TypingOptions {
   role: 'column' | 'target';
   /** what the user can do about a numeric column with bad cells, e.g. "pass --categorical x …" */
   choices: string;
+  /** integers with leading zeros in an input column: 'text' (codes, the default) or 'number' (--numeric) */
+  codes?: 'text' | 'number';
 }
 
 interface Bad {
@@ -36,41 +49,78 @@ export function inferColumnType(
   rows: readonly number[],
   opts: TypingOptions,
 ): ColumnType {
-  if ('store' in table && table.store.numeric(j)) return dotsChecked(table, j, rows, opts); // all numbers
+  const codes = opts.role === 'column' && opts.codes !== 'number';
+  if ('store' in table && table.store.numeric(j) && !(codes && table.store.leadingZeros(j)))
+    return dotsChecked(table, j, rows, opts); // all numbers
   const format = numberFormat(table);
   const cells = rows.map((r) => cellAt(table, r, j));
   const numbers = cells.map((c) => readNumber(c, format));
-  if (numbers.every((n) => n !== null && 'value' in n)) return dotsChecked(table, j, rows, opts);
-  if (cells.every((c) => readBoolean(c) !== null)) return 'boolean';
-  const dates = cells.map(readDate);
-  const others = cells.map(otherDate);
-  const dateLike = dates.filter((d, i) => d !== null || others[i] !== null).length;
-  if (dateLike >= NUMERIC_SHARE * cells.length) {
-    const bad: Bad[] = [];
-    dates.forEach((d, i) => {
-      const other = others[i];
-      if (other !== null) bad.push({ r: rows[i], why: other });
-      else if (d === null) bad.push({ r: rows[i], why: 'is not a date (YYYY-MM-DD)' });
-      else if ('impossible' in d) bad.push({ r: rows[i], why: 'is not a date in the calendar' });
-    });
-    if (bad.length === 0) return 'date';
-    const iso = dates.some((d) => d !== null && 'value' in d);
-    throw badCells(
-      table,
-      j,
-      bad,
-      opts,
-      iso ? 'the column is otherwise dates' : 'the column holds dates or times',
-    );
+  if (numbers.every((n) => n !== null && 'value' in n)) {
+    return codes && leadingZeroCode(cells, format) !== null ? 'text' : dotsChecked(table, j, rows, opts);
   }
+  if (cells.every((c) => readBoolean(c) !== null)) return 'boolean';
+  if (dateColumn(table, j, rows, cells, opts)) return 'date';
   const numberLike = numbers.filter((n) => n !== null).length;
   if (numberLike < NUMERIC_SHARE * cells.length) return 'text';
+  // numbers that are codes (02139 beside 02139-4307: ZIP+4) make a text column, not bad numeric cells
+  const numberCells = cells.filter((_, i) => numbers[i] !== null);
+  if (codes && leadingZeroCode(numberCells, format) !== null) return 'text';
   const bad: Bad[] = [];
   numbers.forEach((n, i) => {
     if (n === null) bad.push({ r: rows[i], why: 'is not a number' });
     else if ('reason' in n) bad.push({ r: rows[i], why: notNumberWhy(n.reason, format.decimal) });
   });
   throw badCells(table, j, bad, opts, 'the column is otherwise numeric');
+}
+
+/**
+ * Whether the cells are a column of dates: false when fewer than half are date-like; true when all are
+ * real dates; otherwise an error naming the cells that are not (impossible, ambiguous, or not dates).
+ */
+function dateColumn(
+  table: DataTable,
+  j: number,
+  rows: readonly number[],
+  cells: readonly Cell[],
+  opts: TypingOptions,
+): boolean {
+  const dates = cells.map(readDate);
+  const others = cells.map(otherDate);
+  const dateLike = dates.filter((d, i) => d !== null || others[i] !== null).length;
+  if (dateLike < NUMERIC_SHARE * cells.length) return false;
+  const bad: Bad[] = [];
+  dates.forEach((d, i) => {
+    const other = others[i];
+    if (other !== null) bad.push({ r: rows[i], why: other });
+    else if (d === null) bad.push({ r: rows[i], why: 'is not a date' });
+    else if ('impossible' in d) bad.push({ r: rows[i], why: 'is not a date in the calendar' });
+  });
+  if (bad.length === 0) return true;
+  const read = dates.some((d) => d !== null && 'value' in d);
+  throw badCells(
+    table,
+    j,
+    bad,
+    opts,
+    read ? 'the column is otherwise dates' : 'the column holds dates or times',
+  );
+}
+
+/** An integer written with a leading zero: 02139, 007, -01 (not 0, not 0.5). */
+const leadingZero = /^[+-]?0\d+$/;
+
+/**
+ * The first cell written with a leading zero (02139) when every cell is an integer (a column of codes:
+ * ZIP codes, product codes), else null. Numbers stored as numbers print without one (stream-store.ts).
+ */
+export function leadingZeroCode(cells: readonly Cell[], format: NumberFormat): string | null {
+  let first: string | null = null;
+  for (const c of cells) {
+    const n = readNumber(c, format);
+    if (n === null || !('value' in n) || !Number.isInteger(n.value)) return null;
+    if (first === null && typeof c === 'string' && leadingZero.test(c.trim())) first = c.trim();
+  }
+  return first;
 }
 
 /** Three digits after every '.', no leading zero: 1.234 or 12.345.678, which may be thousands. */

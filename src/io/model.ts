@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DataError } from '../errors.js';
 import { NETWORK_LIMITS, Network, checkNetworkSize, type NetworkJSON } from '../nn/network.js';
 import type { Encoding } from '../data/encoding.js';
+import { thousandsSeparators } from '../data/cells.js';
 
 export const MODEL_FORMAT = 'scratchnet-model';
 export const MODEL_VERSION = 1;
@@ -43,6 +44,10 @@ const encoding = z.object({
   unknown: z.enum(['error', 'ignore']).optional(),
   naValues: z.array(z.string()).optional(),
   ignored: z.array(z.object({ column: name, reason: z.string() })).optional(),
+  codes: z.array(z.object({ column: name, example: z.string() })).optional(),
+  numbers: z
+    .object({ decimal: z.enum(['.', ',']).optional(), thousands: z.enum(thousandsSeparators).optional() })
+    .optional(),
 });
 
 const network = z.looseObject({

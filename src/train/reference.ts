@@ -21,7 +21,7 @@ export interface ReferenceScores {
   baseline: Record<string, number>;
   /** a model without hidden layers, trained on the training rows, scored on the held-out rows */
   linear: Record<string, number>;
-  /** with sample weights on the held-out rows: the same two scored with each row counted by its weight */
+  /** with weights on the held-out rows: the same two scored with each row counted by its loss weight */
   weighted?: { baseline: Record<string, number>; linear: Record<string, number> };
 }
 
@@ -57,7 +57,8 @@ function reusable(network: Network, train: { x: Matrix; y: Matrix }, scaled: Sca
  * With weights: the baseline is the mean / class prior weighted by the training rows' sample weights
  * (the weighted majority class: a constant's best weighted accuracy; class weights would make every
  * class weigh the same), the linear model is fitted with the run's loss weights (sample × class), and
- * both are also scored weighted by the held-out rows' sample weights.
+ * both are also scored with each held-out row weighted as the loss weighs it (sample × class), as the
+ * model itself is (and as the search scores its folds).
  */
 export function referenceScores(
   train: { x: Matrix; y: Matrix },
@@ -94,8 +95,8 @@ export function referenceScores(
     baseline: computeMetrics(metrics, predicted.baseline, heldOut.y, w),
     linear: computeMetrics(metrics, predicted.linear, heldOut.y, w),
   });
-  const sample = weights.heldOut.sample;
-  return { ...score(), ...(sample ? { weighted: score(sample) } : {}) };
+  const scoring = weights.heldOut.loss; // each held-out row as the loss weighs it (sample × class weight)
+  return { ...score(), ...(scoring ? { weighted: score(scoring) } : {}) };
 }
 
 /** The scores as the model file and --json keep them: baseline and linear, each with its weighted scores under `weighted`. */

@@ -16,7 +16,7 @@ import { modelNetwork, type ModelFile } from '../../io/index.js';
 import type { Network } from '../../nn/network.js';
 import { UsageError } from '../errors.js';
 import { evaluateOutputs, formatEvaluation } from '../evaluation.js';
-import { loadModel, readBlocks } from '../files.js';
+import { loadModel, readBlocks, savedFormat } from '../files.js';
 import { decimalOption, thousandsOption } from '../options.js';
 import { readProgress } from '../progress.js';
 import { checkInputs } from './predict.js';
@@ -42,8 +42,8 @@ export function register(program: Command): void {
       '--weight-column <column>',
       'a column of row weights (numbers ≥ 0): also report the metrics weighted by it (default: none)',
     )
-    .addOption(decimalOption())
-    .addOption(thousandsOption())
+    .addOption(decimalOption(true))
+    .addOption(thousandsOption(true))
     .option(
       '--json',
       'print one JSON object: {"r2", "rmse", "mae", "mse"} or {"accuracy", "logLoss", "balancedAccuracy", "recall", "confusion"}, plus "rows" (used), "weighted" with --weight-column, and "rowsLeftOut" and "notes" when rows were left out; an undefined metric is null',
@@ -105,8 +105,7 @@ function streamOutputs(model: ModelFile, network: Network, opts: Flags) {
   const read = readBlocks(
     opts.data,
     {
-      decimal: opts.decimal,
-      thousands: opts.thousands,
+      ...savedFormat(model.encoding, opts, opts.data),
       naValues: model.encoding.naValues,
       progress: opts.json ? undefined : readProgress(),
     },

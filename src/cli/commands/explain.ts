@@ -16,7 +16,7 @@ import { modelNetwork } from '../../io/index.js';
 import { dependenceChart, importanceChart, waterfallChart } from '../../plot/explain-specs.js';
 import type { VegaLiteSpec } from '../../plot/index.js';
 import { EXIT_INCONCLUSIVE, UsageError } from '../errors.js';
-import { loadModel, loadTable } from '../files.js';
+import { loadModel, loadTable, savedFormat } from '../files.js';
 import { writePlots } from '../plots.js';
 import { checkInputs } from './predict.js';
 
@@ -72,7 +72,8 @@ Examples:
     .action(async (flags: Flags) => {
       const model = loadModel(flags.model);
       const network = modelNetwork(model, flags.model);
-      const table = loadTable(flags.data, { naValues: model.encoding.naValues });
+      const saved = savedFormat(model.encoding, {}, flags.data); // as training read its numbers
+      const table = loadTable(flags.data, { ...saved, naValues: model.encoding.naValues });
       const withTarget = model.encoding.target.columns.every((c) => table.columns.includes(c));
       const enc = applyEncoding(model.encoding, table, {
         withTarget,

@@ -26,7 +26,7 @@ import {
 import { modelNetwork, type ModelFile } from '../../io/index.js';
 import type { Network } from '../../nn/network.js';
 import { UsageError } from '../errors.js';
-import { checkOutput, loadModel, readBlocks } from '../files.js';
+import { checkOutput, loadModel, readBlocks, savedFormat } from '../files.js';
 import { decimalOption, thousandsOption } from '../options.js';
 import { readProgress } from '../progress.js';
 
@@ -52,8 +52,8 @@ export function register(program: Command): void {
       '--drop-missing',
       'leave out rows with missing cells (default: keep them, with empty predictions and a prediction_note)',
     )
-    .addOption(decimalOption())
-    .addOption(thousandsOption())
+    .addOption(decimalOption(true))
+    .addOption(thousandsOption(true))
     .addHelpText(
       'after',
       `
@@ -107,8 +107,7 @@ function streamPredictions(model: ModelFile, network: Network, opts: Flags, tmp:
     const read = readBlocks(
       opts.data,
       {
-        decimal: opts.decimal,
-        thousands: opts.thousands,
+        ...savedFormat(model.encoding, opts, opts.data),
         naValues: model.encoding.naValues,
         progress: readProgress(),
       },

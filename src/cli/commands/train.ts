@@ -307,7 +307,7 @@ async function finish(
   const { record, search, about } = prepared;
   const { network, history } = run;
   const { out, plots: plotsDir } = record.paths;
-  const scores = runScores(run, about.encoding, record.settings.seed, search);
+  const scores = runScores(run, about.encoding, record.settings, search);
   const model = modelFile(record, history);
   model.metrics = scores.metrics;
   writeAtomic(out, serializeModel(model));
@@ -350,24 +350,50 @@ async function finish(
 
 /**
  * The metrics of a finished run: on the training rows, and when rows were held out, on them too with
- * the trivial baseline's and a linear model's scores on the same rows (reference.ts).
+ * the trivial baseline's and a linear model's scores on the same rows (reference.ts). With weights,
+ * rows are also scored weighted as the loss weighs them (sample × class weight), as the search scores
+ * its folds (autofit-eval.ts scoreWeights): with --class-weight balanced, accuracy becomes balanced.
  */
-function runScores(run: TrainingRun, encoding: Encoding, seed: number, search: ModelSearch | null) {
+function runScores(
+  run: TrainingRun,
+  encoding: Encoding,
+  settings: Pick<RunRecord['settings'], 'seed' | 'classWeight'>,
+  search: ModelSearch | null,
+) {
   const { network, data } = run;
-  const trainEval = evaluate(network, encoding, data.x, data.y, data.weights.sample);
+  const trainEval = evaluate(network, encoding, data.x, data.y, data.weights.loss);
   const heldOutRows = data.validation;
-  const heldOut =
-    heldOutRows && evaluate(network, encoding, heldOutRows.x, heldOutRows.y, data.validationWeights.sample);
-  const training = heldOut
+  const label =
+    settings.classWeight === undefined
+      ? 'weighted by the row weights'
+      : 'weighted as in the loss (row × class weight)';
+  const training = heldOutRows
     ? `training set (${data.x.rows} rows; the held-out rows excluded)`
     : `training set (${data.x.rows} rows)`;
-  const lines = [`${training}:\n${indent(formatEvaluation(trainEval))}`];
+  const lines = [`${training}:\n${indent(formatEvaluation(trainEval, label))}`];
   const trivial = encoding.target.task === 'regression' ? 'the training mean' : 'the class prior';
   if (!heldOutRows && search) {
     const cv = crossValidatedScores(search, data.x.rows, trivial);
     return { metrics: { train: scoreRecord(trainEval), ...cv.metrics }, lines: [...lines, ...cv.lines] };
   }
-  if (!heldOutRows || !heldOut) return { metrics: { train: scoreRecord(trainEval) }, lines };
+  if (!heldOutRows) return { metrics: { train: scoreRecord(trainEval) }, lines };
+  const held = heldOutScores(run, heldOutRows, encoding, settings.seed, { trivial, label });
+  return {
+    metrics: { train: scoreRecord(trainEval), ...held.metrics },
+    lines: [...lines, ...held.lines],
+  };
+}
+
+/** The held-out rows' metrics beside the baseline's and the linear model's, weighted as in the loss. */
+function heldOutScores(
+  run: TrainingRun,
+  heldOutRows: { x: Matrix; y: Matrix },
+  encoding: Encoding,
+  seed: number,
+  words: { trivial: string; label: string },
+) {
+  const { network, data } = run;
+  const heldOut = evaluate(network, encoding, heldOutRows.x, heldOutRows.y, data.validationWeights.loss);
   const names = Object.keys(heldOut.metrics).filter(
     (k): k is MetricName => k !== 'mse' && metricNames.includes(k as MetricName),
   );
@@ -379,20 +405,17 @@ function runScores(run: TrainingRun, encoding: Encoding, seed: number, search: M
   const { weighted } = refs;
   const each = (m: Record<string, number>) => names.map((k) => `${k} ${formatNumber(m[k])}`).join(', ');
   const listed = (m: Record<string, number>, w?: Record<string, number>) =>
-    each(m) + (w ? `; weighted by the row weights: ${each(w)}` : '');
-  lines.push(
-    `held-out set (${heldOutRows.x.rows} rows, not trained on${run.settings.earlyStopping.enabled ? '; early stopping chose the epoch on them' : ''}):\n${indent(formatEvaluation(heldOut))}`,
-    `  on the same held-out rows, baseline (${trivial}): ${listed(refs.baseline, weighted?.baseline)}`,
+    each(m) + (w ? `; ${words.label}: ${each(w)}` : '');
+  const lines = [
+    `held-out set (${heldOutRows.x.rows} rows, not trained on${run.settings.earlyStopping.enabled ? '; early stopping chose the epoch on them' : ''}):\n${indent(formatEvaluation(heldOut, words.label))}`,
+    `  on the same held-out rows, baseline (${words.trivial}): ${listed(refs.baseline, weighted?.baseline)}`,
     `  on the same held-out rows, linear model (no hidden layer): ${listed(refs.linear, weighted?.linear)}`,
-  );
-  return {
-    metrics: {
-      train: scoreRecord(trainEval),
-      heldOut: { rows: heldOutRows.x.rows, ...scoreRecord(heldOut) },
-      ...referenceRecord(refs),
-    },
-    lines,
+  ];
+  const metrics = {
+    heldOut: { rows: heldOutRows.x.rows, ...scoreRecord(heldOut) },
+    ...referenceRecord(refs),
   };
+  return { metrics, lines };
 }
 
 /** An evaluation's metrics for the model file and --json, the weighted ones under `weighted`. */
