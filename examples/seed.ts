@@ -1,7 +1,9 @@
 // `npm start`: the seed experiment reproduced, then fixed.
-// The seed (../shared/seed/) fit y = x² on [0, 1] with [1, 64, 1], He init, leaky ReLU on every
-// layer, MSE, L2 decay 1e-8 and plain gradient descent at learning rate 1e-6 for 50,000 iterations.
-// It failed. The fix: a linear output layer and a learning rate that suits gradient descent.
+// The seed (a network written from scratch in numpy) fit y = x² on [0, 1] with [1, 64, 1], He init,
+// leaky ReLU on every layer, MSE, L2 decay 1e-8 and plain gradient descent at learning rate 1e-6 for
+// 50,000 iterations. It failed. The fix: a linear output layer and a learning rate that suits
+// gradient descent. Usage: node dist/examples/seed.js [ITERATIONS] (default 50000; out/ is written
+// in the current folder).
 
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { Network, fit, lossChart, regressionFitChart } from '../src/index.js';
@@ -10,6 +12,12 @@ import { renderSvg, svgToPng } from '../src/plot/render.js';
 const X = Array.from({ length: 201 }, (_, i) => [i / 200]);
 const Y = X.map(([x]) => [x * x]);
 const iterations = Number(process.argv[2] ?? 50000);
+if (!Number.isInteger(iterations) || iterations < 1) {
+  console.error(
+    `usage: node dist/examples/seed.js [ITERATIONS]: a whole number ≥ 1, got "${process.argv[2]}"`,
+  );
+  process.exit(2);
+}
 
 interface Run {
   label: string;
