@@ -3,10 +3,17 @@
 // snapshot (loss curve, grid predictions) whenever the page has drawn the previous one. The page's
 // main thread never trains, so any allowed network leaves it free to draw and answer clicks.
 
-import { DataError, ScratchnetError, zeros, type Matrix, type Table } from '../src/index.js';
-// the public `kernels` namespace's three names from its own module: importing the namespace object
-// keeps every kernel export in the bundle (533 B gzipped more)
-import { kernelBackend, wasmFailure, wasmReady } from '../src/kernels/index.js';
+// wasmReady, not kernels.wasmReady: the namespace object keeps every kernel export (533 B gzipped)
+import {
+  DataError,
+  ScratchnetError,
+  kernelBackend,
+  wasmFailure,
+  wasmReady,
+  zeros,
+  type Matrix,
+  type Table,
+} from '../src/index.js';
 import type { Command, Order, Report, Snapshot } from './protocol.js';
 import { explainPoint } from './attribution.js';
 import { csvDataset, readCsv } from './csv-data.js';
