@@ -13,6 +13,8 @@ export {
   type FloatArray,
 } from './matrix.js';
 export * as kernels from './kernels/index.js';
+// also by name: a bundler keeps every kernel export for a namespace object (the playground's worker)
+export { kernelBackend, wasmFailure, wasmReady } from './kernels/index.js';
 export {
   getActivation,
   activationNames,

@@ -3,7 +3,17 @@
 // snapshot (loss curve, grid predictions) whenever the page has drawn the previous one. The page's
 // main thread never trains, so any allowed network leaves it free to draw and answer clicks.
 
-import { DataError, ScratchnetError, kernels, zeros, type Matrix, type Table } from '../src/index.js';
+// wasmReady, not kernels.wasmReady: the namespace object keeps every kernel export (533 B gzipped)
+import {
+  DataError,
+  ScratchnetError,
+  kernelBackend,
+  wasmFailure,
+  wasmReady,
+  zeros,
+  type Matrix,
+  type Table,
+} from '../src/index.js';
 import type { Command, Order, Report, Snapshot } from './protocol.js';
 import { explainPoint } from './attribution.js';
 import { csvDataset, readCsv } from './csv-data.js';
@@ -308,12 +318,12 @@ async function start(): Promise<void> {
   setLibraryNames(libraryNames); // the state table's choices, for the tools' fromHash
   let note = '';
   try {
-    await kernels.wasmReady;
+    await wasmReady;
   } catch (e) {
     note = `WebAssembly failed: ${(e as Error).message}`;
   }
-  note ||= kernels.wasmFailure() ?? '';
-  post({ type: 'ready', backend: kernels.kernelBackend(), note, names: libraryNames });
+  note ||= wasmFailure() ?? '';
+  post({ type: 'ready', backend: kernelBackend(), note, names: libraryNames });
   addEventListener('message', (event: MessageEvent<Command>) => handle(event.data));
 }
 
