@@ -258,3 +258,32 @@ test('fitParallel with the JavaScript kernels (weights copied to the workers, th
     kernels.setKernelBackend(before);
   }
 });
+
+test("workers: 'auto' without SharedArrayBuffer (a page that is not cross-origin isolated): the calling thread computes the chunks, same weights", async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const entry = fileURLToPath(new URL('../src/index.js', import.meta.url));
+  // 512 rows × 66,817 parameters: 'auto' cuts each batch into 2 chunks
+  const script = `
+    const { Network, fit } = await import(${JSON.stringify(entry)});
+    const x = Array.from({ length: 512 }, (_, i) => [Math.sin(i), Math.cos(i * 0.3)]);
+    const y = x.map(([a, b]) => [a * b]);
+    const net = new Network({ layers: [2, 256, 256, 1], activation: 'relu', seed: 1 });
+    await fit(net, x, y, { epochs: 2, batchSize: 512 });
+    console.log(typeof SharedArrayBuffer, Array.from(net.params.subarray(0, 64)).join(','));`;
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'scratchnet-nosab-')), 'run.mjs');
+  writeFileSync(file, script);
+  const run = (flags: string[]) => {
+    const r = spawnSync(process.execPath, [...flags, file], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim().split(' ');
+  };
+  const [withShared, weights] = run([]);
+  const [without, weightsWithout] = run(['--no-harmony-sharedarraybuffer']);
+  assert.equal(withShared, 'function');
+  assert.equal(without, 'undefined');
+  assert.equal(weightsWithout, weights);
+});

@@ -86,23 +86,38 @@ export function floatView(dtype: DType, s: SharedFloats): FloatArray {
     : new Float64Array(s.buffer, s.byteOffset, s.length);
 }
 
-/** `a` as SharedFloats when it views a SharedArrayBuffer (the kernels' memory in Node), else null. */
-export function sharedView(a: FloatArray): SharedFloats | null {
-  return a.buffer instanceof SharedArrayBuffer
-    ? { buffer: a.buffer, byteOffset: a.byteOffset, length: a.length }
-    : null;
+/** Whether this runtime has SharedArrayBuffer (a browser page has it only when cross-origin isolated). */
+const hasShared = typeof SharedArrayBuffer === 'function';
+
+/**
+ * `bytes` bytes in a SharedArrayBuffer, or in a plain ArrayBuffer where the runtime has none: then no
+ * worker can start (threadsModule is null) and the calling thread computes every chunk itself, with
+ * the same sums — the chunks, not the threads, decide the results.
+ */
+export function sharedBytes(bytes: number): SharedArrayBuffer {
+  return hasShared ? new SharedArrayBuffer(bytes) : (new ArrayBuffer(bytes) as unknown as SharedArrayBuffer);
 }
 
-/** n floats in a new SharedArrayBuffer. */
+/** Whether `buffer` is a SharedArrayBuffer (false wherever the runtime has none). */
+function isShared(buffer: ArrayBufferLike): buffer is SharedArrayBuffer {
+  return hasShared && buffer instanceof SharedArrayBuffer;
+}
+
+/** `a` as SharedFloats when it views a SharedArrayBuffer (the kernels' memory in Node), else null. */
+export function sharedView(a: FloatArray): SharedFloats | null {
+  return isShared(a.buffer) ? { buffer: a.buffer, byteOffset: a.byteOffset, length: a.length } : null;
+}
+
+/** n floats in a new SharedArrayBuffer (see sharedBytes). */
 export function sharedFloats(dtype: DType, n: number): SharedFloats {
   const size = dtype === 'float32' ? 4 : 8;
-  return { buffer: new SharedArrayBuffer(Math.max(1, n) * size), byteOffset: 0, length: n };
+  return { buffer: sharedBytes(Math.max(1, n) * size), byteOffset: 0, length: n };
 }
 
 /** n floats in the kernels' memory when it is shared (workers may write there), else a new SharedArrayBuffer. */
 export function kernelFloats(dtype: DType, n: number): { shared: SharedFloats; view: FloatArray } {
   const view = allocate(dtype, n);
-  if (view.buffer instanceof SharedArrayBuffer)
+  if (isShared(view.buffer))
     return { shared: { buffer: view.buffer, byteOffset: view.byteOffset, length: n }, view };
   const shared = sharedFloats(dtype, n);
   return { shared, view: floatView(dtype, shared) };

@@ -41,6 +41,7 @@ import {
   readMessage,
   reduceChunks,
   releaseKernelFloats,
+  sharedBytes,
   sharedFloats,
   sharedView,
   waitAtLeast,
@@ -106,11 +107,11 @@ function makeShared(network: Network, chunks: number, maxRows: number): Shared {
     params: sharedFloats(dtype, P),
     residentParams: sharedView(network.params),
     slots: slots.shared,
-    losses: new SharedArrayBuffer(chunks * 8),
+    losses: sharedBytes(chunks * 8),
     x: sharedFloats(dtype, maxRows * network.inputSize),
     y: sharedFloats(dtype, maxRows * network.outputSize),
-    control: new SharedArrayBuffer(8 * 4),
-    message: new SharedArrayBuffer(MESSAGE_BYTES),
+    control: sharedBytes(8 * 4),
+    message: sharedBytes(MESSAGE_BYTES),
   };
   const view = (s: SharedFloats) => floatView(dtype, s);
   return {
