@@ -100,7 +100,7 @@ describe('an output that cannot be written: one line, exit 2, before any work', 
 
 describe('a foreign model file is named as such', { concurrency: 4 }, () => {
   const foreign =
-    /not a scratchnet model file: it is (an ONNX model|a TensorFlow\.js model)\. .*there is no import/;
+    /not a scratchnet model file: it is (an ONNX model|a TensorFlow\.js model)\. .*there is no import command; in code, import(Onnx|Tfjs) of scratchnet\/interop/;
   for (const [command, model] of [
     ['predict', 'spirals.onnx'],
     ['gradcheck', 'spirals.onnx'],

@@ -32,11 +32,14 @@ function isBinary(bytes: Uint8Array): boolean {
   return control > head.length / 100;
 }
 
-/** The one-line error for a --model file of another kind: what it is, and what scratchnet reads instead. */
+/** The one-line error for a --model file of another kind: what it is, and what reads it instead. */
 export function foreignModelError(path: string, kind: string): UsageError {
+  const importer = /ONNX/.test(kind) ? 'importOnnx' : /TensorFlow/.test(kind) ? 'importTfjs' : null;
   return new UsageError(
-    `${path}: not a scratchnet model file: it is ${kind}. scratchnet reads back only the JSON model files ` +
-      '`scratchnet train` writes (`scratchnet export` writes ONNX, TensorFlow.js and ES modules for other ' +
-      'runtimes; there is no import): give the model file train wrote',
+    `${path}: not a scratchnet model file: it is ${kind}. The CLI reads only the JSON model files that ` +
+      '`scratchnet train` writes; give that file (there is no import command' +
+      (importer
+        ? `; in code, ${importer} of scratchnet/interop turns such a network into a scratchnet Network)`
+        : ')'),
   );
 }
