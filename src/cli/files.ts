@@ -1,5 +1,6 @@
 // Files for the CLI: reading data (CSV / TSV / JSON records) and model files with clear messages,
-// and atomic writes (temp file in the same folder, then rename: a reader never sees half a file).
+// outputs checked before a long run, and atomic writes (temp file in the same folder, then rename: a
+// reader never sees half a file).
 // A file's type follows its extension (a .csv is never sniffed as JSON); its bytes must be UTF-8.
 
 import {
@@ -239,8 +240,8 @@ export function loadModel(path: string): ModelFile {
 }
 
 /**
- * A note when a model file is a checkpoint of an unfinished run (predict, evaluate and explain work on
- * it, with the weights reached so far), or null for a finished model.
+ * A note when a model file is a checkpoint of an unfinished run (predict and evaluate work on it, with
+ * the weights reached so far), or null for a finished model.
  */
 export function checkpointNote(model: ModelFile, path: string): string | null {
   if (!model.checkpoint) return null;
