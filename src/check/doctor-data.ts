@@ -5,7 +5,7 @@
 import { zeros, type Matrix } from '../matrix.js';
 import type { Loss } from '../nn/losses.js';
 import { columnStats as scalingStats, standardize } from '../train/scaling.js';
-import { columnName } from './doctor-options.js';
+import { columnName, type DoctorOptions } from './doctor-options.js';
 import { fmt, pct, type Finding } from './doctor-types.js';
 
 /** What kind of targets these are. */
@@ -210,7 +210,7 @@ export interface DataContext {
   /** whether training standardizes the data (then raw scales do not matter) */
   o: { scale: boolean };
   network: { parameterCount: number };
-  options: { columns?: { inputs?: readonly string[]; targets?: readonly string[] } };
+  options: Pick<DoctorOptions, 'columns' | 'heldOut'>;
 }
 
 /** Rule 10a: rows holding NaN, Infinity or a non-number, found before toMatrix would refuse them. */
@@ -324,6 +324,7 @@ export function tooFewExamplesFinding(ctx: DataContext): Finding | null {
   const { X: x, Y: y } = ctx;
   const parameters = ctx.network.parameterCount;
   if (x.rows * y.cols >= parameters) return null;
+  const heldOut = (ctx.options.heldOut?.validationSplit ?? 0) > 0; // the run holds rows out already
   return {
     rule: 'too-few-examples',
     // a note, not a warning: without held-out evidence of overfitting nothing is wrong yet
@@ -334,8 +335,15 @@ export function tooFewExamplesFinding(ctx: DataContext): Finding | null {
     why:
       'with more parameters than target values the network can memorize the training set; judge it on held-out data ' +
       '(a validation split) and prefer a smaller network or a penalty if the validation loss is much worse than the training loss',
-    fix: 'hold out a fifth of the data (validationSplit: 0.2) and compare; if it overfits, use fewer hidden units or a weight decay',
-    fixOptions: { validationSplit: 0.2 },
+    ...(heldOut
+      ? {
+          fix: 'compare the score on the rows the run holds out with the training score; if it overfits, use fewer hidden units or a weight decay',
+          fixOptions: {},
+        }
+      : {
+          fix: 'hold out a fifth of the data (validationSplit: 0.2) and compare; if it overfits, use fewer hidden units or a weight decay',
+          fixOptions: { validationSplit: 0.2 },
+        }),
     evidence: { examples: x.rows, parameters },
   };
 }

@@ -28,6 +28,11 @@ export interface DoctorOptions {
   scale?: boolean;
   /** Held-out data: enables the overfitting probe. */
   validation?: DoctorData;
+  /**
+   * What training holds out (train holds out a fifth, with early stopping, by default): fixes then do
+   * not suggest it again.
+   */
+  heldOut?: { validationSplit?: number; earlyStopping?: boolean };
   /** The loss history of a finished run (per epoch), to judge overfitting from. */
   history?: { loss: number[]; validationLoss?: number[] };
   /** The network has been trained (a model file): skip the initialization-scale rule. Default false. */
@@ -50,6 +55,15 @@ export interface DoctorOptions {
   /** The row and class weights training will use (fit's options): the class-imbalance rule is then silent. */
   sampleWeight?: ArrayLike<number>;
   classWeight?: ClassWeight;
+}
+
+/** A fix's options without what training already does (DoctorOptions.heldOut): advice never repeats the run. */
+export function notYetDone(fix: Record<string, unknown>, options: DoctorOptions): Record<string, unknown> {
+  const held = options.heldOut;
+  const done = (key: string) =>
+    (key === 'validationSplit' && (held?.validationSplit ?? 0) > 0) ||
+    (key === 'earlyStopping' && held?.earlyStopping === true);
+  return Object.fromEntries(Object.entries(fix).filter(([key]) => !done(key)));
 }
 
 /** The options with every default filled in. */

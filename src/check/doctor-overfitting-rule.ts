@@ -6,6 +6,7 @@
 import type { Network } from '../nn/network.js';
 import { l2 } from '../nn/regularizers.js';
 import type { DoctorContext } from './doctor-context.js';
+import { notYetDone } from './doctor-options.js';
 import { heldOutBaseline, heldOutRun, type HeldOutRun, type HeldOutSplit } from './doctor-heldout.js';
 import { withActivations } from './doctor-probe.js';
 import { resized } from './doctor-training-rules.js';
@@ -37,7 +38,11 @@ function cures(ctx: DoctorContext, split: HeldOutSplit, run: HeldOutRun): Cure[]
   const { network, o } = ctx;
   const score = (net: Network) => heldOutRun(net, split, o.probe, o.learningRate, run.steps).held;
   const found: Cure[] = [
-    { name: 'early stopping', fixOptions: { earlyStopping: true, validationSplit: 0.2 }, held: run.heldBest },
+    {
+      name: 'early stopping',
+      fixOptions: notYetDone({ earlyStopping: true, validationSplit: 0.2 }, ctx.options),
+      held: run.heldBest,
+    },
   ];
   if (!ctx.dense) return found;
   const penalties = network.regularizers.filter((r) => r.name !== 'l2');
@@ -69,8 +74,9 @@ export function heldOutOverfittingFinding(ctx: DoctorContext): Finding | null {
   const base = heldOutBaseline(network, split);
   if (!overfits(run, base)) return null;
   const tried = cures(ctx, split, run).sort((a, b) => a.held - b.held);
-  const best = tried[0];
-  const helps = best.held <= 0.67 * run.held;
+  // the best cure the run does not already use (a held-out run with early stopping has that one)
+  const best = tried.find((c) => Object.keys(c.fixOptions).length > 0) ?? tried[0];
+  const helps = Object.keys(best.fixOptions).length > 0 && best.held <= 0.67 * run.held;
   return {
     rule: 'overfitting',
     severity: helps ? 'warning' : 'info',

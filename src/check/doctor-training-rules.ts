@@ -7,6 +7,7 @@ import type { Dense } from '../nn/dense.js';
 import { Network } from '../nn/network.js';
 import { l2 } from '../nn/regularizers.js';
 import type { DoctorContext } from './doctor-context.js';
+import { notYetDone } from './doctor-options.js';
 import { columnStats } from './doctor-data.js';
 import {
   clampRate,
@@ -262,7 +263,9 @@ export function overfittingFinding(ctx: DoctorContext): Finding | null {
   const tEnd = tr[Math.min(end, tr.length - 1)];
   const tMin = tr[Math.min(minAt, tr.length - 1)];
   if (!(val[end] > 1.5 * val[minAt]) || minAt > 0.8 * end || !(tEnd < tMin)) return null;
-  const fixOptions = { earlyStopping: true, validationSplit: 0.2 };
+  const wanted = notYetDone({ earlyStopping: true, validationSplit: 0.2 }, ctx.options);
+  // held out and stopped early already: the best epoch's weights are kept; a penalty is what is left
+  const fixOptions = Object.keys(wanted).length ? wanted : { weightDecay: 1e-3 };
   return {
     rule: 'overfitting',
     severity: 'warning',

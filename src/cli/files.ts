@@ -1,9 +1,12 @@
 // Files for the CLI: reading data (CSV / TSV / JSON records) and model files with clear messages,
-// and atomic writes (temp file in the same folder, then rename: a reader never sees half a file).
+// outputs checked before a long run, and atomic writes (temp file in the same folder, then rename: a
+// reader never sees half a file).
 // A file's type follows its extension (a .csv is never sniffed as JSON); its bytes must be UTF-8.
 
 import {
+  accessSync,
   closeSync,
+  constants,
   existsSync,
   mkdirSync,
   openSync,
@@ -33,6 +36,7 @@ import {
 } from '../data/index.js';
 import { parseModel, type ModelFile } from '../io/index.js';
 import { UsageError } from './errors.js';
+import { foreignModelError, foreignModelKind } from './foreign-model.js';
 import type { ReadProgress } from './progress.js';
 
 /** A file's bytes; UsageError naming the file when it is missing, a folder, a FIFO or unreadable. */
@@ -227,8 +231,29 @@ export function dataFileNear(modelPath: string, file: string): string {
   return existsSync(near) ? near : file;
 }
 
+/** A scratchnet model file; UsageError saying what it is when it is another kind of model (ONNX…). */
 export function loadModel(path: string): ModelFile {
-  return parseModel(readText(path, 'model file'), path);
+  const bytes = readBytes(path, 'model file');
+  const foreign = foreignModelKind(path, bytes);
+  if (foreign) throw foreignModelError(path, foreign);
+  return parseModel(decodeText(bytes, path), path);
+}
+
+/**
+ * A note when a model file is a checkpoint of an unfinished run (predict and evaluate work on it, with
+ * the weights reached so far), or null for a finished model.
+ */
+export function checkpointNote(model: ModelFile, path: string): string | null {
+  if (!model.checkpoint) return null;
+  const epochs = (model.settings as { epochs?: unknown }).epochs;
+  const of = typeof epochs === 'number' ? ` of ${epochs}` : '';
+  const out = model.checkpoint.paths?.out;
+  const finished = out ? dataFileNear(path, out) : undefined; // beside it, as the run wrote it
+  const next =
+    finished && existsSync(finished)
+      ? `the run's finished model is ${finished}`
+      : `finish it with \`scratchnet train --resume ${path}\``;
+  return `${path} is a checkpoint of an unfinished run (saved after epoch ${model.checkpoint.epoch}${of}); ${next}`;
 }
 
 /**
@@ -252,15 +277,56 @@ export function checkOutput(out: string, outOption: string, inputs: [option: str
   }
 }
 
-/** Writes text atomically: `path.tmp-<pid>` then rename over `path` (same folder, so same file system). */
-export function writeAtomic(path: string, data: string | Uint8Array): void {
+/**
+ * UsageError unless a file can be written at `path` later (checked before a long run, so that a late
+ * write does not lose it): `path` is not a folder, and its folder exists or can be made, writable.
+ */
+export function checkWritable(path: string, option: string): void {
+  if (isFolder(path)) throw new UsageError(`${option} ${path}: is a folder; give a file name`);
+  checkFolder(dirname(path), option, path);
+}
+
+/** UsageError unless `dir` is a folder, or can be made as one, that we may write into. */
+export function checkFolder(dir: string, option: string, shown = dir): void {
+  let existing = resolve(dir);
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  if (!isFolder(existing))
+    throw new UsageError(`${option} ${shown}: cannot make the folder ${dir}: ${existing} is not a folder`);
+  try {
+    accessSync(existing, constants.W_OK);
+  } catch {
+    throw new UsageError(`${option} ${shown}: cannot write in ${existing} (permission denied)`);
+  }
+}
+
+const isFolder = (path: string) => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The temporary file beside `path` (`<dir>/.<name>.tmp-<pid>`, recognized and cleaned by the next run:
+ * checkpoint-temp.ts), its folder made first; UsageError when that folder cannot be made.
+ */
+export function tempBeside(path: string): string {
   const dir = dirname(path);
+  if (isFolder(path)) throw new UsageError(`${path}: is a folder; cannot write a file there`);
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new UsageError(`${dir}: cannot create the folder (${(e as Error).message})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : (e as Error).message;
+    throw new UsageError(`${path}: cannot make the folder ${dir} (${why})`);
   }
-  const tmp = `${dir}/.${basename(path)}.tmp-${process.pid}`;
+  return join(dir, `.${basename(path)}.tmp-${process.pid}`);
+}
+
+/** Writes text atomically: `path.tmp-<pid>` then rename over `path` (same folder, so same file system). */
+export function writeAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = tempBeside(path);
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, path);

@@ -13,12 +13,13 @@ export async function main(argv: string[], build: () => Command = createProgram)
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      // help and version exit 0; commander has already printed its one-line message otherwise
-      return e.code === 'commander.helpDisplayed' ||
+      // --help, `help` and --version exit 0; help shown for a missing command (on stderr, exitCode 1) and
+      // commander's one-line messages (already printed) are usage mistakes
+      const ok =
+        e.code === 'commander.helpDisplayed' ||
         e.code === 'commander.version' ||
-        e.code === 'commander.help'
-        ? 0
-        : EXIT_USAGE;
+        (e.code === 'commander.help' && e.exitCode === 0);
+      return ok ? 0 : EXIT_USAGE;
     }
     if (isUserError(e)) {
       process.stderr.write(`scratchnet: ${userMessage(e)}\n`);

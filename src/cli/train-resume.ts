@@ -4,11 +4,12 @@
 // given on the command line — never to a path read from inside the file.
 
 import type { Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
 import { modelNetwork, type ModelFile } from '../io/index.js';
 import type { Network } from '../nn/network.js';
 import type { FitCheckpoint } from '../train/index.js';
 import { UsageError } from './errors.js';
-import { checkOutput, dataFileNear } from './files.js';
+import { checkFolder, checkOutput, checkWritable, dataFileNear } from './files.js';
 import {
   loadDataForEncoding,
   loadTrainingData,
@@ -68,7 +69,18 @@ export function trainPaths(flags: StartFlags, command: Command, saved: ModelFile
     : typeof flags.plots === 'string'
       ? flags.plots
       : out.replace(/(\.json)?$/i, '-plots');
+  checkTrainPaths(out, checkpoint, plots);
   return { out, plots, checkpoint };
+}
+
+/** Before any training: each file and folder the run will write can be written (a late failure loses the run). */
+function checkTrainPaths(out: string, checkpoint: string, plots: string | null): void {
+  checkWritable(out, '--out');
+  checkWritable(checkpoint, '--checkpoint');
+  if (plots === null) return;
+  if (existsSync(plots) && !statSync(plots).isDirectory())
+    throw new UsageError(`--plots ${plots}: is a file, not a folder; give a folder or --no-plots`);
+  checkFolder(plots, '--plots');
 }
 
 /** A fresh run: the data, the settings after defaults and a new network. */

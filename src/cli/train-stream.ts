@@ -24,7 +24,7 @@ import {
 } from '../train/index.js';
 import { trainInWindows, type WindowRunOptions } from '../train/window-run.js';
 import { UsageError } from './errors.js';
-import { checkOutput, writeAtomic } from './files.js';
+import { checkOutput, checkWritable, writeAtomic } from './files.js';
 import { encodeOptions, integer } from './options.js';
 import { readProgress, type ProgressMode } from './progress.js';
 import { countDataRows, preparePass, trainingPass, type Prepared, type StreamFile } from './stream-passes.js';
@@ -111,6 +111,7 @@ export function trainStream(flags: StreamFlags, command: Command, reason: string
   refuse(flags, command);
   const path = flags.data ?? '';
   checkOutput(flags.out, '--out', [['--data', path]]);
+  checkWritable(flags.out, '--out');
   const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
   log(reason);
   const file: StreamFile = {

@@ -2,7 +2,7 @@
 
 import type { Command } from 'commander';
 import { dataset, describeDatasets, formatCsv } from '../../data/index.js';
-import { writeAtomic } from '../files.js';
+import { checkWritable, writeAtomic } from '../files.js';
 import { integer, number } from '../options.js';
 
 export function register(program: Command): void {
@@ -41,6 +41,7 @@ Examples:
         const d = dataset(name, { n: opts.n, noise: opts.noise, seed: opts.dataSeed });
         const csv = formatCsv(d.table.columns, d.table.rows);
         if (opts.out) {
+          checkWritable(opts.out, '--out');
           writeAtomic(opts.out, csv);
           console.error(`wrote ${d.table.rows.length} rows of ${name} to ${opts.out}`);
         } else process.stdout.write(csv);

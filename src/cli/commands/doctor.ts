@@ -21,6 +21,7 @@ import {
 } from '../options.js';
 import {
   buildNetwork,
+  holdOutByDefault,
   resolveSettings,
   weightOptions,
   type TrainFlags,
@@ -76,6 +77,8 @@ function diagnoseModel(flags: Flags, file: string): DoctorReport {
     epochs?: number;
     classWeight?: ClassWeight;
     weightColumn?: string;
+    validationSplit?: number;
+    earlyStopping?: number | true;
   };
   const h = model.history as { loss?: number[]; valLoss?: number[] } | undefined;
   // the model's network predicts in original units: the doctor sees the data as training did
@@ -89,6 +92,7 @@ function diagnoseModel(flags: Flags, file: string): DoctorReport {
       batchSize: s.batchSize,
       scale: Boolean(network.scaling),
       trained: true,
+      heldOut: heldOut(s), // what the run held out: advice does not repeat it
       ...weightOptions(s as TrainSettings, loaded), // the weights it was trained with
       columns: columnNames(inputNames, model.encoding),
       ...(h?.loss
@@ -107,6 +111,8 @@ function diagnoseNew(flags: Flags): DoctorReport {
   const settings = resolveSettings(flags, task);
   const { x, y, inputNames } = data.encoded;
   const network = buildNetwork(settings, x, y, task);
+  const planned = { ...settings };
+  holdOutByDefault(planned, x.rows, task); // what train holds out by default, so advice does not repeat it
   return diagnose(
     network,
     { x, y },
@@ -117,10 +123,19 @@ function diagnoseNew(flags: Flags): DoctorReport {
       batchSize: settings.batchSize,
       scale: settings.scale,
       seed: settings.seed,
+      heldOut: heldOut(planned),
       ...weightOptions(settings, data),
       columns: columnNames(inputNames, data.encoding),
     },
   );
+}
+
+/** What training holds out, from its settings (DoctorOptions.heldOut). */
+function heldOut(settings: { validationSplit?: number; earlyStopping?: number | true }) {
+  return {
+    ...(settings.validationSplit !== undefined ? { validationSplit: settings.validationSplit } : {}),
+    earlyStopping: settings.earlyStopping !== undefined,
+  };
 }
 
 /** The names of the network's inputs and outputs (one-hot outputs are named by class). */

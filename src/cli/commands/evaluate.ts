@@ -16,7 +16,7 @@ import { modelNetwork, type ModelFile } from '../../io/index.js';
 import type { Network } from '../../nn/network.js';
 import { UsageError } from '../errors.js';
 import { evaluateOutputs, formatEvaluation } from '../evaluation.js';
-import { loadModel, readBlocks, savedFormat } from '../files.js';
+import { checkpointNote, loadModel, readBlocks, savedFormat } from '../files.js';
 import { decimalOption, thousandsOption } from '../options.js';
 import { readProgress } from '../progress.js';
 import { checkInputs } from './predict.js';
@@ -60,6 +60,8 @@ Examples:
 
 function run(opts: Flags): void {
   const model = loadModel(opts.model);
+  const unfinished = checkpointNote(model, opts.model);
+  if (unfinished) process.stderr.write(`note: ${unfinished}\n`);
   const network = modelNetwork(model, opts.model);
   const { read, report, out, y, weights } = streamOutputs(model, network, opts);
   const e = evaluateOutputs(model.encoding, out.matrix, y.matrix, weights);

@@ -16,7 +16,7 @@ import { modelNetwork } from '../../io/index.js';
 import { dependenceChart, importanceChart, waterfallChart } from '../../plot/explain-specs.js';
 import type { VegaLiteSpec } from '../../plot/index.js';
 import { EXIT_INCONCLUSIVE, UsageError } from '../errors.js';
-import { loadModel, loadTable, savedFormat } from '../files.js';
+import { checkFolder, loadModel, loadTable, savedFormat } from '../files.js';
 import { writePlots } from '../plots.js';
 import { checkInputs } from './predict.js';
 
@@ -70,11 +70,12 @@ Examples:
   $ scratchnet explain --model model.json --data new.csv --json | jq '.importance.columns[0]'`,
     )
     .action(async (flags: Flags) => {
+      if (flags.plots) checkFolder(flags.plots, '--plots');
       const model = loadModel(flags.model);
       const network = modelNetwork(model, flags.model);
       const saved = savedFormat(model.encoding, {}, flags.data); // as training read its numbers
       const table = loadTable(flags.data, { ...saved, naValues: model.encoding.naValues });
-      const withTarget = model.encoding.target.columns.every((c) => table.columns.includes(c));
+      const withTarget = targetNote(model.encoding.target.columns, table.columns, flags.data);
       const enc = applyEncoding(model.encoding, table, {
         withTarget,
         missing: flags.dropMissing ? 'drop' : model.encoding.missing,
@@ -100,6 +101,21 @@ Examples:
       }
       if (report.completeness.converged < report.completeness.rows) process.exitCode = EXIT_INCONCLUSIVE;
     });
+}
+
+/**
+ * Whether the data holds the target column(s); when it does not, a note that permutation importance
+ * is left out and what gives it (it scores the model against the true values).
+ */
+function targetNote(targets: string[], columns: string[], data: string): boolean {
+  const missing = targets.filter((c) => !columns.includes(c));
+  if (missing.length === 0) return true;
+  const names = missing.map((c) => `"${c}"`).join(', ');
+  process.stderr.write(
+    `note: ${data} has no target column ${names}: permutation importance (which needs the true values) is left out; ` +
+      `give data with ${missing.length === 1 ? 'that column' : 'those columns'} to get it\n`,
+  );
+  return false;
 }
 
 /** "1,4,10-12" (1-based, inclusive ranges) → 0-based row indices within the data. */

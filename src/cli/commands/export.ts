@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import type { DataRecord, ExportCheck } from '../../io/export/index.js';
 import type { ModelFile } from '../../io/index.js';
 import { EXIT_BUG } from '../errors.js';
-import { loadModel, loadRowTable, writeAtomic } from '../files.js';
+import { checkWritable, loadModel, loadRowTable, writeAtomic } from '../files.js';
 import { integer, number } from '../options.js';
 
 type Format = 'onnx' | 'tfjs' | 'esm';
@@ -70,6 +70,7 @@ Examples:
       const model = loadModel(flags.model);
       const { sampleRecords } = await import('../../io/export/index.js');
       const out = flags.out ?? defaultOut[flags.format];
+      checkWritable(out, '--out');
       const records = flags.data
         ? readRecords(flags.data).slice(0, flags.rows)
         : sampleRecords(model, flags.rows);

@@ -4,9 +4,9 @@
 // predictions and a "prediction_note" column saying why, unless --drop-missing leaves it out.
 
 import type { Command } from 'commander';
-import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   applyEncoding,
   BlockReport,
@@ -26,7 +26,15 @@ import {
 import { modelNetwork, type ModelFile } from '../../io/index.js';
 import type { Network } from '../../nn/network.js';
 import { UsageError } from '../errors.js';
-import { checkOutput, loadModel, readBlocks, savedFormat } from '../files.js';
+import {
+  checkOutput,
+  checkpointNote,
+  checkWritable,
+  loadModel,
+  readBlocks,
+  savedFormat,
+  tempBeside,
+} from '../files.js';
 import { decimalOption, thousandsOption } from '../options.js';
 import { readProgress } from '../progress.js';
 
@@ -65,16 +73,20 @@ Examples:
 }
 
 function predict(opts: Flags): void {
-  if (opts.out)
+  if (opts.out) {
     checkOutput(opts.out, '--out', [
       ['--data', opts.data],
       ['--model', opts.model],
     ]);
+    checkWritable(opts.out, '--out');
+  }
   const model = loadModel(opts.model);
+  const unfinished = checkpointNote(model, opts.model);
+  if (unfinished) process.stderr.write(`note: ${unfinished}\n`);
   const network = modelNetwork(model, opts.model);
   if (opts.proba && model.encoding.target.task === 'regression')
     throw new UsageError('--proba applies to classification models; this model does regression');
-  const tmp = opts.out ? tempPath(opts.out) : join(tmpdir(), `.scratchnet-predict.tmp-${process.pid}`);
+  const tmp = opts.out ? tempBeside(opts.out) : join(tmpdir(), `.scratchnet-predict.tmp-${process.pid}`);
   try {
     let run = streamPredictions(model, network, opts, tmp, false);
     if (run === null) run = streamPredictions(model, network, opts, tmp, true); // rows left out: a note column
@@ -231,12 +243,6 @@ function notes(
       ([wanted, n]) => `${source} already has a column "${wanted}": the output calls it "${n}"`,
     ),
   ];
-}
-
-/** The temporary file beside `path` (writeAtomic's naming: recognizable, cleaned by the next run). */
-function tempPath(path: string): string {
-  mkdirSync(dirname(path), { recursive: true });
-  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
 }
 
 /** Copies a file to stdout in chunks (stdout writes are synchronous for files and pipes on Linux). */

@@ -1,0 +1,165 @@
+// Late and silent CLI mistakes: an output that cannot be written is refused before any training, a
+// foreign model file (ONNX, TensorFlow.js) is named as such, and missing pieces are said in a note.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it, test } from 'node:test';
+import { fixture, scratchDir, scratchnet, scratchnetAsync } from './fixtures/cli.js';
+
+const dir = scratchDir('scratchnet-mistakes-');
+const houses = fixture('houses.csv');
+mkdirSync(join(dir, 'afolder'));
+writeFileSync(join(dir, 'afile.txt'), 'not a folder\n');
+writeFileSync(join(dir, 'notarget.csv'), 'area_m2,rooms,city,year_built\n50,2,Lyon,1990\n80,3,Paris,2001\n');
+const quiet = ['--no-plots', '--progress', 'quiet'];
+const trained = scratchnet(
+  [
+    'train',
+    '--data',
+    houses,
+    '--target',
+    'price_eur',
+    '--epochs',
+    '20',
+    '--checkpoint-every',
+    '10',
+    ...quiet,
+  ],
+  dir,
+);
+assert.equal(trained.code, 0, trained.stderr);
+for (const format of ['onnx', 'tfjs']) {
+  const out = format === 'onnx' ? 'spirals.onnx' : 'tfjs/model.json';
+  const r = scratchnet(
+    ['export', '--model', 'model.json', '--format', format, '--no-check', '--out', out],
+    dir,
+  );
+  assert.equal(r.code, 0, r.stderr);
+}
+
+/** One line "scratchnet: …" matching `message`, exit 2, no stack; returns the run. */
+async function refused(args: string[], message: RegExp) {
+  const r = await scratchnetAsync(args, dir);
+  assert.equal(r.code, 2, `exit code for ${args.join(' ')}; stderr: ${r.stderr}`);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `one line, got:\n${r.stderr}`);
+  assert.match(lines[0].replace(/^scratchnet: /, ''), message);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+  return r;
+}
+
+const train = ['train', '--data', houses, '--target', 'price_eur', '--epochs', '100000', ...quiet];
+const unwritable: [string, string[], RegExp][] = [
+  [
+    'predict --out under a file',
+    ['predict', '--model', 'model.json', '--data', houses, '--out', 'afile.txt/p.csv'],
+    /^--out afile\.txt\/p\.csv: cannot make the folder afile\.txt: .*afile\.txt is not a folder$/,
+  ],
+  [
+    'predict --out a folder',
+    ['predict', '--model', 'model.json', '--data', houses, '--out', 'afolder'],
+    /^--out afolder: is a folder; give a file name$/,
+  ],
+  ['train --out a folder', [...train, '--out', 'afolder'], /^--out afolder: is a folder; give a file name$/],
+  [
+    'train --out under a file',
+    [...train, '--out', 'afile.txt/x.json'],
+    /^--out afile\.txt\/x\.json: cannot make the folder afile\.txt: .*afile\.txt is not a folder$/,
+  ],
+  [
+    'train --checkpoint under a file',
+    [...train, '--out', 'fine.json', '--checkpoint', 'afile.txt/c.json'],
+    /^--checkpoint afile\.txt\/c\.json: cannot make the folder afile\.txt/,
+  ],
+  [
+    'train --plots a file',
+    ['train', '--data', houses, '--target', 'price_eur', '--plots', 'afile.txt', '--out', 'fine.json'],
+    /^--plots afile\.txt: is a file, not a folder; give a folder or --no-plots$/,
+  ],
+  [
+    'datasets --out under a file',
+    ['datasets', 'moons', '--out', 'afile.txt/m.csv'],
+    /^--out afile\.txt\/m\.csv: cannot make the folder afile\.txt/,
+  ],
+  [
+    'export --out a folder',
+    ['export', '--model', 'model.json', '--format', 'esm', '--out', 'afolder'],
+    /^--out afolder: is a folder; give a file name$/,
+  ],
+];
+
+describe('an output that cannot be written: one line, exit 2, before any work', { concurrency: 4 }, () => {
+  for (const [name, args, message] of unwritable) {
+    it(name, async () => {
+      const r = await refused(args, message);
+      assert.doesNotMatch(r.stdout, /training on/, 'refused before training');
+    });
+  }
+  it('nothing was written', () => assert.ok(!existsSync(join(dir, 'fine.json'))));
+});
+
+describe('a foreign model file is named as such', { concurrency: 4 }, () => {
+  const foreign =
+    /not a scratchnet model file: it is (an ONNX model|a TensorFlow\.js model)\. .*there is no import command; in code, import(Onnx|Tfjs) of scratchnet\/interop/;
+  for (const [command, model] of [
+    ['predict', 'spirals.onnx'],
+    ['gradcheck', 'spirals.onnx'],
+    ['evaluate', 'tfjs/model.json'],
+  ]) {
+    it(`${command} --model ${model}`, async () => {
+      const r = await refused([command, '--model', model, '--data', houses], foreign);
+      assert.doesNotMatch(r.stderr, /UTF-8/);
+    });
+  }
+  it('binary weights', async () => {
+    await refused(['predict', '--model', 'tfjs/weights.bin', '--data', houses], /it is binary weights/);
+  });
+});
+
+test('predict on a checkpoint says it is one, and where the finished model is', () => {
+  const r = scratchnet(
+    ['predict', '--model', 'model.checkpoint.json', '--data', houses, '--out', 'p.csv'],
+    dir,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    /^note: model\.checkpoint\.json is a checkpoint of an unfinished run \(saved after epoch 10 of 20\); the run's finished model is model\.json$/m,
+  );
+  const finished = scratchnet(['predict', '--model', 'model.json', '--data', houses, '--out', 'p.csv'], dir);
+  assert.doesNotMatch(finished.stderr, /checkpoint/);
+});
+
+test('explain without the target column says why permutation importance is left out', () => {
+  const r = scratchnet(['explain', '--model', 'model.json', '--data', 'notarget.csv', '--rows', '1'], dir);
+  assert.equal(r.code === 0 || r.code === 3, true, r.stderr);
+  const notes = r.stderr.split('\n').filter((l) => l.includes('permutation importance'));
+  assert.deepEqual(notes, [
+    'note: notarget.csv has no target column "price_eur": permutation importance (which needs the true values) is left out; give data with that column to get it',
+  ]);
+  assert.doesNotMatch(r.stdout, /Permutation importance/);
+});
+
+test('no command: help on stderr, exit 2; --help: help on stdout, exit 0', () => {
+  const none = scratchnet([], dir);
+  assert.equal(none.code, 2);
+  assert.equal(none.stdout, '');
+  assert.match(none.stderr, /^Usage: scratchnet /);
+  const help = scratchnet(['--help'], dir);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage: scratchnet /);
+  assert.equal(help.stderr, '');
+});
+
+test('the doctor does not suggest holding out rows to a run that held out a fifth', () => {
+  const r = scratchnet(['doctor', '--model', 'model.json', '--data', houses, '--json'], dir);
+  const report = JSON.parse(r.stdout) as { findings: { rule: string; fix: string; fixFlags: string }[] };
+  assert.ok(
+    report.findings.some((f) => f.rule === 'too-few-examples'),
+    r.stdout,
+  ); // the advice at stake
+  for (const f of report.findings) {
+    assert.doesNotMatch(f.fixFlags, /--val-split/, f.rule);
+    assert.doesNotMatch(f.fix, /validationSplit/, f.rule);
+  }
+});
