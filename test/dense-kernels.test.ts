@@ -49,6 +49,8 @@ const layers: [number, number, Activation][] = [
   [9, 3, getActivation('relu')],
   [5, 7, getActivation('sigmoid')],
   [6, 10, getActivation({ name: 'elu', alpha: 0.7 })],
+  // ten inputs: dWeight's rows in bands of 4, 4, 2 (gemm_nn's remainders); N = 130, 300 span K blocks
+  [10, 12, getActivation('relu')],
   [4, 6, softplusByHand],
 ];
 

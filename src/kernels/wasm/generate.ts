@@ -13,7 +13,12 @@
 // times. Without FMA in SIMD128 every step is a mul then an add (float32 takes relaxed SIMD's
 // relaxed_madd where the engine has it: allKernels). Measured on Node 20 / x64: 4 rows ×
 // 2 vectors (8 accumulators) is best; 12 or more accumulators spill registers (3-10× slower), and
-// unrolling the k loop by 2 or 4 made V8's code 20-30% slower, so neither is done.
+// unrolling the k loop by 2 or 4 made V8's code 20-30% slower, so neither is done. Rows left over
+// take 2-row, then 1-row tiles (a layer of 10 inputs: dW's rows 8 and 9 were two 1-row tiles,
+// 11.5 → 15.3 GFLOP/s). Float64 on this machine (Xeon, AVX-512, ~2.9 GHz): 2×4, 3×3, 4×3, 5×2 and
+// 6×2 tiles measured no faster than 4×2 on the tabular shapes (750×64·64×64, 750×10·10×64) and
+// slower on 128×784·784×128; ~16 GFLOP/s is near the bound of a separate multiply and add per
+// term (float64 keeps them separate to stay bit-identical to the JavaScript reference).
 
 import {
   type BackwardActivation,
@@ -69,7 +74,7 @@ export function gemmNN(p: Precision, epilogue: ProductEpilogue, R = 4, C = 2): F
   f.shl(O, p.shift).set(OB);
   const pa = f.localsOf(i32, R);
   const z = e.localPair();
-  const loops = { m, o, k, sArB, sAkB, OB, pb, po, pa, z, alpha };
+  const loops = { m, o, k, sArB, sAkB, OB, pb, po, pa, z, alpha, carry: f.local(i32) };
   // the tiles' epilogue, and the band's (an activation of activations.ts, else none)
   const inRegisters = isMathActivation(epilogue) ? 'linear' : epilogue;
   const afterBand = isMathActivation(epilogue) ? bandActivation(e, epilogue, loops) : (_: () => void) => {};
@@ -82,7 +87,7 @@ export function gemmNN(p: Precision, epilogue: ProductEpilogue, R = 4, C = 2): F
     );
     afterBand(() => f.i32(rows));
   };
-  const rowsOf = (layout: ALayout) => () => f.sweep(m, () => f.get(M), [R, 1], band(layout));
+  const rowsOf = (layout: ALayout) => () => f.sweep(m, () => f.get(M), [R, 2, 1], band(layout));
   // K = 1 (an outer product: a layer with one input, or dZ·Wᵀ of a layer with one output): each
   // output is bias + a·b, and the tiles' set-up would cost more than their one step, so rows
   // are swept directly. Same arithmetic as the tiles (0 + a·b without a bias).
@@ -95,7 +100,12 @@ export function gemmNN(p: Precision, epilogue: ProductEpilogue, R = 4, C = 2): F
   // through one pointer
   const tiles =
     epilogue === 'linear'
-      ? () => f.get(f.arg.SAR).i32(1).emit(op.i32Eq).ifElse(rowsOf('adjacentRows'), rowsOf('strided'))
+      ? () =>
+          f
+            .get(f.arg.SAR)
+            .i32(1)
+            .emit(op.i32Eq)
+            .ifElse(() => inKBlocks(e, loops, rowsOf('adjacentRows')), rowsOf('strided'))
       : rowsOf('strided');
   f.get(K).i32(1).emit(op.i32Eq).ifElse(outer, tiles);
   return f;
@@ -120,6 +130,45 @@ function bandActivation(e: Emit, activation: MathActivation, l: GemmLocals): (ro
   };
 }
 
+/**
+ * Rows of K per block of the weight gradient xᵀ·dZ (K = the batch's rows): a block of dZ (K_BLOCK
+ * rows of O values) stays in L1 cache while every band of rows reads it.
+ */
+const K_BLOCK = 64;
+
+/**
+ * Runs `tiles` over K in blocks of K_BLOCK (the weight gradient's long K: the rows of a batch),
+ * the arguments A, B and K set to each block's; tiles after the first start from the sums stored
+ * by the block before (l.carry), so each output still sums its k in order: the same bits as one
+ * block. Measured on Node 20 / x64, float64, CPU time, dW = xᵀ·dZ of 750 rows, 64 × 64: one block
+ * 13.4 GFLOP/s, blocks of 128 rows 13.5, of 64 rows 15.2, of 32 rows 15.0.
+ */
+function inKBlocks(e: Emit, l: GemmLocals, tiles: () => void): void {
+  const { f } = e;
+  const { A, B, K } = f.arg;
+  const [k0, all, a0, b0] = f.localsOf(i32, 4);
+  f.get(K).set(all);
+  f.get(A).set(a0);
+  f.get(B).set(b0);
+  f.i32(0).set(l.carry);
+  f.forLoop(
+    k0,
+    () => f.i32(0),
+    // K = 0 runs once (the tiles store their bias or 0)
+    () => f.get(all).get(all).emit(op.i32Eqz, op.i32Or),
+    K_BLOCK,
+    () => {
+      // K = min(K_BLOCK, all − k0)
+      f.i32(K_BLOCK).get(all).get(k0).emit(op.i32Sub);
+      f.i32(K_BLOCK).get(all).get(k0).emit(op.i32Sub, op.i32LtS, op.select).set(K);
+      f.get(a0).get(k0).get(l.sAkB).emit(op.i32Mul, op.i32Add).set(A);
+      f.get(b0).get(k0).get(l.OB).emit(op.i32Mul, op.i32Add).set(B);
+      tiles();
+      f.i32(1).set(l.carry);
+    },
+  );
+}
+
 /** gemm_nn's locals, shared by its tiles and its K = 1 sweep. */
 interface GemmLocals {
   m: number;
@@ -136,6 +185,8 @@ interface GemmLocals {
   /** z of one output, to apply the epilogue to */
   z: Record<Width, number>;
   alpha: Record<Width, number>;
+  /** 1: the tiles continue the sums already in OUT (a K block after the first, inKBlocks) */
+  carry: number;
 }
 
 /**
@@ -156,29 +207,12 @@ function gemmTile(
   width: Width,
 ): void {
   const { f, p } = e;
-  const { OUT, ACT, A, B, BIAS, K, O } = f.arg;
+  const { OUT, ACT, A, B, K } = f.arg;
   const step = width === 'vector' ? p.lanes * p.size : p.size;
   const acc = e.locals(width, rows * cols);
   const bv = e.locals(width, cols);
   const av = e.local(width);
-  // accumulators start at the bias (or 0)
-  f.get(BIAS).ifElse(
-    () => {
-      for (let r = 0; r < rows; r++) {
-        for (let c = 0; c < cols; c++) {
-          f.get(BIAS).shl(l.o, p.shift).emit(op.i32Add);
-          e.load(width, c * step);
-          f.set(acc[r * cols + c]);
-        }
-      }
-    },
-    () => {
-      for (const a of acc) {
-        e.constant(width, 0);
-        f.set(a);
-      }
-    },
-  );
+  startTile(e, l, layout, acc, rows, width);
   // row pointers into A and the column pointer into B
   f.get(A).get(l.m).get(l.sArB).emit(op.i32Mul, op.i32Add).set(l.pa[0]);
   if (layout !== 'adjacentRows') for (let r = 1; r < rows; r++) f.at(l.pa[r - 1], l.sArB).set(l.pa[r]);
@@ -195,7 +229,7 @@ function gemmTile(
     f.advance(l.pb, l.OB);
   });
   // epilogue: store z, and f(z) when fused
-  f.get(l.m).get(O).emit(op.i32Mul).get(l.o).emit(op.i32Add).i32(p.shift).emit(op.i32Shl).set(l.po);
+  tileOutput(e, l);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       f.at(OUT, l.po).get(acc[r * cols + c]);
@@ -209,6 +243,58 @@ function gemmTile(
     }
     if (r < rows - 1) f.advance(l.po, l.OB);
   }
+}
+
+/** po ← the byte offset of the tile's first output, (m·O + o)·size. */
+function tileOutput(e: Emit, l: GemmLocals): void {
+  const { f, p } = e;
+  f.get(l.m).get(f.arg.O).emit(op.i32Mul).get(l.o).emit(op.i32Add).i32(p.shift).emit(op.i32Shl).set(l.po);
+}
+
+/**
+ * Sets a tile's accumulators (rows × acc.length / rows) to the bias (or 0), or, in a K block after
+ * the first (l.carry, inKBlocks; the weight gradient's adjacent-rows layout only), to the sums the
+ * block before stored in OUT.
+ */
+function startTile(e: Emit, l: GemmLocals, layout: ALayout, acc: number[], rows: number, width: Width): void {
+  const { f, p } = e;
+  const { OUT, BIAS } = f.arg;
+  const cols = acc.length / rows;
+  const step = width === 'vector' ? p.lanes * p.size : p.size;
+  const fresh = () =>
+    f.get(BIAS).ifElse(
+      () => {
+        for (let r = 0; r < rows; r++) {
+          for (let c = 0; c < cols; c++) {
+            f.get(BIAS).shl(l.o, p.shift).emit(op.i32Add);
+            e.load(width, c * step);
+            f.set(acc[r * cols + c]);
+          }
+        }
+      },
+      () => {
+        for (const a of acc) {
+          e.constant(width, 0);
+          f.set(a);
+        }
+      },
+    );
+  if (layout !== 'adjacentRows') {
+    fresh();
+    return;
+  }
+  const carried = () => {
+    tileOutput(e, l);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        f.at(OUT, l.po);
+        e.load(width, c * step);
+        f.set(acc[r * cols + c]);
+      }
+      if (r < rows - 1) f.advance(l.po, l.OB);
+    }
+  };
+  f.get(l.carry).ifElse(carried, fresh);
 }
 
 /** gemm_nn for K = 1: out[m, :] = (bias or 0) + a[m]·b, one row at a time. */

@@ -183,11 +183,12 @@ export class VectorMath {
 
   /**
    * Pushes expm1(y) for a local y ≤ 0 (or NaN): 2^k·expm1(r) + (2^k − 1), given the sign of y
-   * (every result has it; this keeps expm1(−0) = −0).
+   * (every result has it; this keeps expm1(−0) = −0) unless `anySign` (for a caller that sets the
+   * sign itself: the other bits are the same either way).
    */
-  expm1(y: number): void {
+  expm1(y: number, anySign = false): void {
     const f = this.e.f;
-    f.get(y);
+    if (!anySign) f.get(y);
     f.get(y);
     this.constant(this.c.expm1Floor);
     this.op('pmax'); // y < floor ? floor : y, which keeps NaN
@@ -200,6 +201,7 @@ export class VectorMath {
     this.constant(1);
     this.op('sub');
     this.op('add');
+    if (anySign) return;
     this.constant(-0);
     f.simd(simd.bitselect);
   }
@@ -286,18 +288,22 @@ export class VectorMath {
     this.op('add');
   }
 
-  /** Pushes tanh(x) for a local x: t = −u/(u + 2) with u = expm1(−2|x|), given the sign of x. */
+  /**
+   * Pushes tanh(x) for a local x: |t| = |u/(u + 2)| with u = expm1(−2|x|), given the sign of x.
+   * Only the sign bit of x reaches the result, so u's sign and the quotient's are left as they
+   * come (−u/(u + 2) and u/(u + 2) differ in the sign bit alone, NaN payloads included): two
+   * fewer sign fixes than −u/(u + 2) of a signed expm1, the same bits.
+   */
   tanh(x: number): void {
     const f = this.e.f;
     f.get(x);
     this.op('abs');
     this.constant(-2);
     this.op('mul');
-    this.expm1(this.keep());
+    this.expm1(this.keep(), true);
     const u = this.keep();
-    f.get(x); // the sign bit from x, the rest from t
+    f.get(x); // the sign bit from x, the rest from u/(u + 2)
     f.get(u);
-    this.op('neg');
     f.get(u);
     this.constant(2);
     this.op('add');
