@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   Random,
+  autoFit,
   defaultBudget,
   describeCandidate,
   searchGrid,
@@ -83,4 +84,23 @@ test('searchModels: the budget keeps the same grid whatever the workers (read fo
   assert.ok(alone.search.candidates > 6 && alone.search.candidates < 44, `${alone.search.candidates}`);
   assert.equal(two.search.candidates, alone.search.candidates);
   assert.equal(describeCandidate(two.chosen), describeCandidate(alone.chosen));
+});
+
+test("autoFit: the refit takes the folds' kind of batch (1,100 rows: full-batch folds of 880 rows, so a full-batch refit, not batches of 32)", async () => {
+  const { x, y } = separable(1100);
+  const adam: Candidate = {
+    layers: [],
+    activation: 'tanh',
+    weightDecay: 1e-2,
+    optimizer: 'adam',
+    learningRate: 0.01,
+    epochs: 20,
+  };
+  const result = await autoFit(x, y, { workers: 0, folds: 2, candidates: [adam] });
+  assert.equal(result.chosen.batchSize, 1100);
+  assert.equal(result.history.batchSize, 1100);
+  const many = separable(2600); // folds of 1,300 rows train in mini-batches: so does the refit
+  const mini = await autoFit(many.x, many.y, { workers: 0, folds: 2, candidates: [adam] });
+  assert.equal(mini.chosen.batchSize, 32);
+  assert.equal(mini.history.batchSize, 32);
 });

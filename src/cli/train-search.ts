@@ -97,6 +97,9 @@ function chosenSettings(settings: TrainSettings, search: ModelSearch): TrainSett
     ...(c.learningRate !== undefined ? { learningRate: c.learningRate } : {}),
     epochs: settings.validationSplit ? full : c.epochs,
   };
+  // on every row, the folds' kind of batch (see Candidate.batchSize); with --val-split the rows left are the folds' size
+  if (!settings.validationSplit && c.batchSize !== undefined && settings.batchSize === undefined)
+    out.batchSize = c.batchSize;
   delete out.earlyStopping;
   const stop = searchEarlyStopping({ ...c, epochs: full });
   if (settings.validationSplit && stop) out.earlyStopping = stop.patience;

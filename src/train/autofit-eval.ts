@@ -122,6 +122,7 @@ export function candidateRun(
     ...(c.learningRate !== undefined ? { learningRate: c.learningRate } : {}),
     epochs: options.epochs,
     seed: options.seed,
+    ...(c.batchSize !== undefined ? { batchSize: Math.min(c.batchSize, train.x.rows) } : {}),
     ...(train.sampleWeight ? { sampleWeight: train.sampleWeight } : {}),
     ...(options.classWeight !== undefined ? { classWeight: options.classWeight } : {}),
     ...(options.validation

@@ -30,6 +30,13 @@ export interface Candidate {
   learningRate?: number;
   /** the most epochs (L-BFGS: iterations) a candidate trains for */
   epochs: number;
+  /**
+   * rows per update of the refit on all rows (set on the chosen candidate only): the folds' kind of
+   * batch — every row when the folds trained full-batch, else the folds' mini-batch — so that the
+   * epochs the folds chose mean the same number of updates (the folds' rows decide, not all rows: a
+   * table of 1,025–1,280 rows has full-batch folds but would refit in mini-batches by default)
+   */
+  batchSize?: number;
 }
 
 /** Epochs of the full-length runs: L-BFGS iterations (scikit-learn's max_iter), Adam full-batch epochs. */

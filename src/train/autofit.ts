@@ -45,6 +45,7 @@ import {
   searchGrid,
   type Candidate,
 } from './autofit-space.js';
+import { defaultBatchSize } from './fit-options.js';
 import type { History } from './fit-types.js';
 import { computeMetrics } from './metrics.js';
 import {
@@ -181,6 +182,12 @@ export async function autoFit(
   return { ...result, network: run.network, history: run.history, search };
 }
 
+/** The refit's rows per update: all rows when the folds (trainRows each) trained full-batch, else the folds' mini-batch. */
+function refitBatchSize(trainRows: number, rows: number): number {
+  const folds = defaultBatchSize(trainRows);
+  return folds === trainRows ? rows : folds;
+}
+
 /** The search of autoFit: the leaderboard and the chosen candidate, not trained on all rows yet. */
 export async function searchModels(
   x: MatrixLike,
@@ -230,7 +237,7 @@ export async function searchModels(
   return {
     task,
     ...(labels.classes ? { classes: labels.classes } : {}),
-    chosen: { ...best, epochs },
+    chosen: { ...best, epochs, batchSize: refitBatchSize(trainRows, X.rows) },
     leaderboard: board,
     search,
     reference: {
