@@ -95,10 +95,12 @@ function ours(folder: string, meta: Meta): Row {
   row.warnings = t.stderr
     .split('\n')
     .filter((l) => /warning|note|left out/i.test(l) && !l.startsWith('model search'));
-  if (t.status !== 0) return { ...row, error: t.stderr.trim().split('\n').slice(-3).join(' | ') };
+  if (t.status !== 0) return { ...row, error: `train: ${t.stderr.trim().split('\n').slice(-3).join(' | ')}` };
   row.chosen = JSON.parse(t.stdout).search?.chosen;
   const test = path.join(folder, 'test.csv');
-  const e = JSON.parse(run(process.execPath, [cli, 'evaluate', '--model', model, '--data', test, '--json']));
+  const v = spawn(process.execPath, [cli, 'evaluate', '--model', model, '--data', test, '--json']);
+  if (v.status !== 0) return { ...row, error: `evaluate: ${v.stderr.trim().split('\n').slice(-1)[0]}` };
+  const e = JSON.parse(v.stdout);
   // A classification scored as a regression (or the reverse) gets no score: the task was inferred wrongly.
   row.value = typeof e[metric] === 'number' ? e[metric] : Number.NaN;
   return row;
