@@ -3,9 +3,10 @@
 // refitted on every training row as the search refits it), then scored on the test rows. How the search rules in
 // src/train/autofit-space.ts and autofit.ts were measured (a candidate's CV and test score side by side).
 //
-//   node dist/bench/quality-candidates.js DATASET TARGET [--impute] --candidates JSON
+//   node dist/bench/quality-candidates.js DATASET TARGET [--impute] [--suite fresh] --candidates JSON
 //   e.g. --candidates '[{"layers":[64],"activation":"relu","weightDecay":0.01,"optimizer":"lbfgs","epochs":0}]'
-// epochs 0 = the search's full length. Datasets: out/quality/DATASET (npm run bench:quality writes them).
+// epochs 0 = the search's full length. Datasets: out/quality/DATASET, with --suite fresh out/quality-fresh/DATASET
+// (npm run bench:quality writes them).
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,10 +26,13 @@ const args = process.argv.slice(2);
 const [name, target] = args;
 const flag = args.indexOf('--candidates');
 if (!name || !target || flag < 0) {
-  console.error('usage: node dist/bench/quality-candidates.js DATASET TARGET [--impute] --candidates JSON');
+  console.error(
+    'usage: node dist/bench/quality-candidates.js DATASET TARGET [--impute] [--suite fresh] --candidates JSON',
+  );
   process.exit(2);
 }
-const folder = path.join(root, 'out', 'quality', name);
+const suite = args.includes('--suite') ? args[args.indexOf('--suite') + 1] : 'default';
+const folder = path.join(root, 'out', suite === 'fresh' ? 'quality-fresh' : 'quality', name);
 const read = (part: string) =>
   parseCsv(readFileSync(path.join(folder, `${part}.csv`), 'utf8'), `${part}.csv`);
 const encoding = fitEncoding(read('train'), {

@@ -1,12 +1,15 @@
 // `npm run bench:quality`: do scratchnet's defaults generalize? On 14 public or synthetic datasets (none used by
-// the tests), each with a fixed seeded 80/20 split, `scratchnet train --data train.csv --target T` with nothing
+// the tests; a second suite of 14 that nobody tuned for with --suite fresh), each with a fixed seeded 80/20 split, `scratchnet train --data train.csv --target T` with nothing
 // else about the model is scored on the test rows, beside scikit-learn's MLP defaults, scikit-learn tuned by
 // GridSearchCV on the training rows, and a linear model (bench/quality/peers.py). Datasets are written by
-// bench/quality/datasets.py (scikit-learn's generators and the vega-datasets package) into out/quality/.
+// bench/quality/datasets.py (scikit-learn's generators and the vega-datasets package) into out/quality/ (the
+// fresh suite: scikit-learn's bundled tables too, into out/quality-fresh/).
 // Needs a python3 with scikit-learn and pandas (Debian: python3-sklearn python3-pandas); tests never do.
 //
 //   npm run bench:quality                      the table and the worst gaps
 //   npm run bench:quality -- --json            one JSON line per figure {"dataset","impl","metric","value","seconds"}
+//   npm run bench:quality -- --suite fresh     the second suite, unseen while the search rules were tuned
+//   npm run bench:quality -- --suite all       both suites, one table each (default: --suite default)
 //   npm run bench:quality -- --only a,b        a subset of the datasets
 //   npm run bench:quality -- --jobs N          worker processes for scikit-learn's grid search (default 2)
 //   npm run bench:quality -- --no-peers        scratchnet only
@@ -15,7 +18,7 @@
 // linear model, total time below the grid search's.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,51 +40,70 @@ interface Row {
   /** sklearn-tuned: the grid's choice and its mean CV score (peers.py) */
   chosen?: Record<string, unknown>;
   cv?: number;
+  /** scratchnet: lines of train's output that warn or note something, and the error when train failed */
+  warnings?: string[];
+  error?: string;
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const outDir = path.join(root, 'out', 'quality');
 const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : null;
 const jobs = args.includes('--jobs') ? args[args.indexOf('--jobs') + 1] : '2';
 const peers = !args.includes('--no-peers');
+const suite = args.includes('--suite') ? args[args.indexOf('--suite') + 1] : 'default';
+if (!['default', 'fresh', 'all'].includes(suite)) throw new Error(`--suite ${suite}: default, fresh or all`);
 const python = process.env.PYTHON ?? '/usr/bin/python3';
 // One BLAS thread per process, and a current OpenBLAS kernel (this machine's variables hold it to an older one).
 const pyEnv: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
 delete pyEnv.OPENBLAS_CORETYPE;
 delete pyEnv.OPENBLAS_L2_SIZE;
 
+function spawn(cmd: string, argv: string[], env: NodeJS.ProcessEnv = process.env) {
+  return spawnSync(cmd, argv, { encoding: 'utf8', env, maxBuffer: 1 << 28 });
+}
+
 function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv = process.env): string {
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', env, maxBuffer: 1 << 28 });
+  const r = spawn(cmd, argv, env);
   if (r.status !== 0)
     throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
   return r.stdout;
 }
 
+/** `scratchnet train` with defaults, then `evaluate` on the test rows. A failing train is a row with no score and
+ *  its error; warnings and notes printed by train travel with the row (and stay in the folder's train.log). */
 function ours(folder: string, meta: Meta): Row {
   const model = path.join(folder, 'model.json');
   const extra = meta.impute ? ['--impute', 'mean'] : [];
+  const metric = meta.task === 'regression' ? 'r2' : 'accuracy';
+  const row: Row = { dataset: meta.name, impl: 'scratchnet', metric, value: Number.NaN, seconds: 0 };
   const start = performance.now();
   const argv = [cli, 'train', '--data', path.join(folder, 'train.csv'), '--target', meta.target];
-  run(process.execPath, [...argv, '--out', model, '--no-plots', '--progress', 'quiet', '--json', ...extra]);
-  const seconds = (performance.now() - start) / 1000;
-  const e = JSON.parse(
-    run(process.execPath, [
-      cli,
-      'evaluate',
-      '--model',
-      model,
-      '--data',
-      path.join(folder, 'test.csv'),
-      '--json',
-    ]),
-  );
-  const metric = meta.task === 'regression' ? 'r2' : 'accuracy';
+  const t = spawn(process.execPath, [
+    ...argv,
+    '--out',
+    model,
+    '--no-plots',
+    '--progress',
+    'quiet',
+    '--json',
+    ...extra,
+  ]);
+  row.seconds = (performance.now() - start) / 1000;
+  writeFileSync(path.join(folder, 'train.log'), t.stderr);
+  row.warnings = t.stderr
+    .split('\n')
+    .filter((l) => /warning|note|left out/i.test(l) && !l.startsWith('model search'));
+  if (t.status !== 0) return { ...row, error: `train: ${t.stderr.trim().split('\n').slice(-3).join(' | ')}` };
+  row.chosen = JSON.parse(t.stdout).search?.chosen;
+  const test = path.join(folder, 'test.csv');
+  const v = spawn(process.execPath, [cli, 'evaluate', '--model', model, '--data', test, '--json']);
+  if (v.status !== 0) return { ...row, error: `evaluate: ${v.stderr.trim().split('\n').slice(-1)[0]}` };
+  const e = JSON.parse(v.stdout);
   // A classification scored as a regression (or the reverse) gets no score: the task was inferred wrongly.
-  const value = typeof e[metric] === 'number' ? e[metric] : Number.NaN;
-  return { dataset: meta.name, impl: 'scratchnet', metric, value, seconds };
+  row.value = typeof e[metric] === 'number' ? e[metric] : Number.NaN;
+  return row;
 }
 
 function emit(rows: Row[], r: Row): void {
@@ -89,7 +111,7 @@ function emit(rows: Row[], r: Row): void {
   if (json) console.log(JSON.stringify(r));
   else
     process.stderr.write(
-      `  ${r.dataset.padEnd(20)} ${r.impl.padEnd(15)} ${r.metric} ${r.value.toFixed(4)}  ${r.seconds.toFixed(2)} s${r.chosen ? `  chose ${JSON.stringify(r.chosen)}, CV ${r.cv?.toFixed(4)}` : ''}\n`,
+      `  ${r.dataset.padEnd(20)} ${r.impl.padEnd(15)} ${r.metric} ${r.value.toFixed(4)}  ${r.seconds.toFixed(2)} s${r.chosen ? `  chose ${JSON.stringify(r.chosen)}` : ''}${r.cv !== undefined ? `, CV ${r.cv.toFixed(4)}` : ''}${r.error ? `  error: ${r.error}` : ''}\n`,
     );
 }
 
@@ -98,7 +120,7 @@ function table(metas: Meta[], rows: Row[]): string {
   const get = (d: string, i: string) => rows.find((r) => r.dataset === d && r.impl === i);
   const cell = (r: Row | undefined) =>
     r
-      ? `${Number.isNaN(r.value) ? ' wrong task' : r.value.toFixed(3).padStart(7)} ${r.seconds.toFixed(1).padStart(6)}s`
+      ? `${r.error ? '  error' : Number.isNaN(r.value) ? ' wrong task' : r.value.toFixed(3).padStart(7)} ${r.seconds.toFixed(1).padStart(6)}s`
       : ''.padEnd(15);
   const lines = [`${'dataset'.padEnd(20)} ${'task'.padEnd(11)} ${impls.map((i) => i.padEnd(16)).join('')}`];
   for (const m of metas)
@@ -129,22 +151,30 @@ function table(metas: Meta[], rows: Row[]): string {
   lines.push(
     '',
     `targets: ${gaps.length - miss}/${gaps.length} datasets within 0.01 of tuned and linear; total time ${faster ? 'below' : 'NOT below'} the grid search's`,
+    ...notes(rows),
   );
   return lines.join('\n');
 }
 
-function main(): void {
-  if (!existsSync(cli)) throw new Error('build first: npm run build');
+/** scratchnet's errors and the warnings and notes train printed, per dataset (none: nothing). */
+function notes(rows: Row[]): string[] {
+  const said = rows.filter((r) => r.impl === 'scratchnet' && (r.error || r.warnings?.length));
+  if (said.length === 0) return [];
+  const lines = ['', 'scratchnet said:'];
+  for (const r of said) {
+    if (r.error) lines.push(`  ${r.dataset.padEnd(20)} error: ${r.error}`);
+    for (const w of r.warnings ?? []) lines.push(`  ${r.dataset.padEnd(20)} ${w.trim()}`);
+  }
+  return lines;
+}
+
+/** Writes one suite's datasets and scores them; the table goes to stdout unless --json. */
+function runSuite(name: 'default' | 'fresh'): void {
+  const outDir = path.join(root, 'out', name === 'default' ? 'quality' : 'quality-fresh');
   mkdirSync(outDir, { recursive: true });
-  run(
-    python,
-    [
-      path.join(root, 'bench', 'quality', 'datasets.py'),
-      outDir,
-      path.join(root, 'node_modules', 'vega-datasets', 'data'),
-    ],
-    pyEnv,
-  );
+  const script = path.join(root, 'bench', 'quality', 'datasets.py');
+  const vega = path.join(root, 'node_modules', 'vega-datasets', 'data');
+  run(python, [script, outDir, vega, ...(name === 'fresh' ? ['--suite', 'fresh'] : [])], pyEnv);
   const metas = readdirSync(outDir)
     .filter((d) => existsSync(path.join(outDir, d, 'meta.json')))
     .map((d) => JSON.parse(readFileSync(path.join(outDir, d, 'meta.json'), 'utf8')) as Meta)
@@ -162,7 +192,12 @@ function main(): void {
       for (const line of out.trim().split('\n')) emit(rows, JSON.parse(line) as Row);
     }
   }
-  if (!json) console.log(table(metas, rows));
+  if (!json) console.log(`${suite === 'all' ? `suite ${name}\n` : ''}${table(metas, rows)}`);
+}
+
+function main(): void {
+  if (!existsSync(cli)) throw new Error('build first: npm run build');
+  for (const name of ['default', 'fresh'] as const) if (suite === name || suite === 'all') runSuite(name);
 }
 
 main();
