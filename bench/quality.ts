@@ -21,6 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { peerEnvs } from './blas.js';
 
 interface Meta {
   name: string;
@@ -55,10 +56,9 @@ const peers = !args.includes('--no-peers');
 const suite = args.includes('--suite') ? args[args.indexOf('--suite') + 1] : 'default';
 if (!['default', 'fresh', 'all'].includes(suite)) throw new Error(`--suite ${suite}: default, fresh or all`);
 const python = process.env.PYTHON ?? '/usr/bin/python3';
-// One BLAS thread per process, and a current OpenBLAS kernel (this machine's variables hold it to an older one).
-const pyEnv: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
-delete pyEnv.OPENBLAS_CORETYPE;
-delete pyEnv.OPENBLAS_L2_SIZE;
+// One BLAS thread per process, and OpenBLAS's fastest kernel here (bench/blas.ts: the variables unset,
+// or the newest core type the processor allows where unset falls back to the generic one).
+const pyEnv: NodeJS.ProcessEnv = peers ? (peerEnvs(python).at(-1)?.env ?? process.env) : process.env;
 
 function spawn(cmd: string, argv: string[], env: NodeJS.ProcessEnv = process.env) {
   return spawnSync(cmd, argv, { encoding: 'utf8', env, maxBuffer: 1 << 28 });
@@ -98,7 +98,20 @@ function ours(folder: string, meta: Meta): Row {
   if (t.status !== 0) return { ...row, error: `train: ${t.stderr.trim().split('\n').slice(-3).join(' | ')}` };
   row.chosen = JSON.parse(t.stdout).search?.chosen;
   const test = path.join(folder, 'test.csv');
-  const v = spawn(process.execPath, [cli, 'evaluate', '--model', model, '--data', test, '--json']);
+  const v = spawn(
+    process.execPath,
+    [
+      cli,
+      'evaluate',
+      '--model',
+      model,
+      '--data',
+      test,
+      '--json',
+      '--unknown',
+      'ignore',
+    ] /* as the peers' OneHotEncoder(handle_unknown='ignore') */,
+  );
   if (v.status !== 0) return { ...row, error: `evaluate: ${v.stderr.trim().split('\n').slice(-1)[0]}` };
   const e = JSON.parse(v.stdout);
   // A classification scored as a regression (or the reverse) gets no score: the task was inferred wrongly.

@@ -173,6 +173,29 @@ test('--unknown ignore (saved in the model) encodes an unseen category as zeros 
     e.stderr,
     /^scratchnet: newcity\.csv:2:3: "Nice" in column "city" is a category the model never saw; known: Lyon, Nantes, Paris\n$/,
   );
+  // predict and evaluate --unknown override the model's policy, with the same note
+  const q = scratchnet(
+    ['predict', '--model', 'err.json', '--data', 'newcity.csv', '--unknown', 'ignore'],
+    dir,
+  );
+  assert.equal(q.code, 0, q.stderr);
+  assert.equal(parseCsv(q.stdout, 'q.csv').rows.length, 3);
+  assert.match(q.stderr, /2 cells of column "city" hold categories unseen in training, encoded as all zeros/);
+  const v = scratchnet(
+    [
+      'evaluate',
+      '--model',
+      'err.json',
+      '--data',
+      write('newcity-y.csv', 'x,city,y\n1,Nice,2\n2,Lyon,3\n3,Nice,4\n'),
+      '--unknown',
+      'ignore',
+    ],
+    dir,
+  );
+  assert.equal(v.code, 0, v.stderr);
+  assert.match(v.stderr + v.stdout, /unseen in training/);
+  assert.equal(scratchnet(['evaluate', '--model', 'err.json', '--data', 'newcity-y.csv'], dir).code, 2);
 });
 
 test('a long list of known categories is shortened', () => {

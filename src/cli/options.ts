@@ -124,6 +124,14 @@ export function thousandsOption(forModel = false): Option {
 }
 
 /** --decimal: the decimal mark of a CSV's numbers (train, predict, evaluate…). */
+/** --unknown for the commands that read new data with a model (predict, evaluate): overrides the policy saved in the model. */
+export function unknownOption(): Option {
+  return new Option(
+    '--unknown <how>',
+    'a category the model never saw: error, or ignore (its inputs all zero, counted and reported) (default: what train was told, error unless --unknown ignore)',
+  ).choices(['error', 'ignore']);
+}
+
 export function decimalOption(forModel = false): Option {
   return new Option(
     '--decimal <mark>',

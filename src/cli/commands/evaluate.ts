@@ -17,7 +17,7 @@ import type { Network } from '../../nn/network.js';
 import { UsageError } from '../errors.js';
 import { evaluateOutputs, formatEvaluation } from '../evaluation.js';
 import { checkpointNote, loadModel, readBlocks, savedFormat } from '../files.js';
-import { decimalOption, thousandsOption } from '../options.js';
+import { decimalOption, thousandsOption, unknownOption } from '../options.js';
 import { readProgress } from '../progress.js';
 import { checkInputs } from './predict.js';
 
@@ -28,6 +28,8 @@ interface Flags {
   json?: boolean;
   decimal?: DecimalMark;
   thousands?: ThousandsSeparator;
+  /** overrides the unseen-category policy saved in the model */
+  unknown?: 'error' | 'ignore';
   weightColumn?: string;
 }
 
@@ -44,6 +46,7 @@ export function register(program: Command): void {
     )
     .addOption(decimalOption(true))
     .addOption(thousandsOption(true))
+    .addOption(unknownOption())
     .option(
       '--json',
       'print one JSON object: {"r2", "rmse", "mae", "mse"} or {"accuracy", "logLoss", "balancedAccuracy", "recall", "confusion"}, plus "rows" (used), "weighted" with --weight-column, and "rowsLeftOut" and "notes" when rows were left out; an undefined metric is null',
@@ -114,6 +117,7 @@ function streamOutputs(model: ModelFile, network: Network, opts: Flags) {
     (table) => {
       const enc = applyEncoding(model.encoding, table, {
         missing: opts.dropMissing ? 'drop' : model.encoding.missing,
+        ...(opts.unknown ? { unknown: opts.unknown } : {}),
         allowEmpty: true, // a block may be all missing; the file as a whole may not (below)
         collectMissing: true, // rows whose missing cells stop: counted over the whole file (below)
       });

@@ -35,7 +35,7 @@ import {
   savedFormat,
   tempBeside,
 } from '../files.js';
-import { decimalOption, thousandsOption } from '../options.js';
+import { decimalOption, thousandsOption, unknownOption } from '../options.js';
 import { readProgress } from '../progress.js';
 
 interface Flags {
@@ -46,6 +46,8 @@ interface Flags {
   dropMissing?: boolean;
   decimal?: DecimalMark;
   thousands?: ThousandsSeparator;
+  /** overrides the unseen-category policy saved in the model */
+  unknown?: 'error' | 'ignore';
 }
 
 export function register(program: Command): void {
@@ -62,6 +64,7 @@ export function register(program: Command): void {
     )
     .addOption(decimalOption(true))
     .addOption(thousandsOption(true))
+    .addOption(unknownOption())
     .addHelpText(
       'after',
       `
@@ -127,6 +130,7 @@ function streamPredictions(model: ModelFile, network: Network, opts: Flags, tmp:
         if (!out) throw new Error('predict: a block before the header');
         const enc = applyEncoding(model.encoding, table, {
           withTarget: false,
+          ...(opts.unknown ? { unknown: opts.unknown } : {}),
           missing: model.encoding.missing === 'mean' && !opts.dropMissing ? 'mean' : 'drop',
           allowEmpty: true,
         });
