@@ -287,3 +287,22 @@ test("workers: 'auto' without SharedArrayBuffer (a page that is not cross-origin
   assert.equal(without, 'undefined');
   assert.equal(weightsWithout, weights);
 });
+
+test('workers under `node -e CODE`: the worker threads run their own file, not CODE again (they inherit the Node options)', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const entry = fileURLToPath(new URL('../src/index.js', import.meta.url));
+  const code = `
+    const { Network, fit, autoFit } = await import(${JSON.stringify(entry)});
+    const x = Array.from({ length: 64 }, (_, i) => [Math.sin(i), Math.cos(i * 0.3)]);
+    const y = x.map(([a, b]) => [a * b]);
+    await fit(new Network({ layers: [2, 8, 1], seed: 1 }), x, y, { epochs: 2, workers: 2 });
+    await autoFit(x, y.map(([v]) => v), { workers: 2, budget: 0.5 });
+    console.log('done');`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'done');
+});

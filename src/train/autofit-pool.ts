@@ -4,6 +4,7 @@
 // timing and on the number of workers — never reaches the search (autofit.ts).
 
 import { runTask, type SearchData, type SearchTask, type TaskResult } from './autofit-eval.js';
+import { workerExecArgv } from './parallel.js';
 
 interface WorkerHandle {
   postMessage(message: unknown): void;
@@ -51,6 +52,7 @@ export class SearchPool {
       started.push(
         new threads.Worker(new URL('./autofit-worker.js', import.meta.url), {
           workerData: data,
+          execArgv: workerExecArgv(),
         }) as unknown as WorkerHandle,
       );
     return new SearchPool(data, started);

@@ -71,7 +71,26 @@ interface WorkerHandle {
   once(event: 'exit', listener: () => void): void;
 }
 interface ThreadsModule {
-  Worker: new (url: URL, options: { workerData: unknown }) => WorkerHandle;
+  Worker: new (url: URL, options: { workerData: unknown; execArgv: string[] }) => WorkerHandle;
+}
+
+/** Options that give Node a script on the command line (each followed by it, or joined by '='). */
+const scriptOptions = ['-e', '--eval', '-p', '--print', '-pe', '--input-type'];
+
+/**
+ * The calling process's Node options for a worker thread, less a script given on the command line: a
+ * worker inherits process.execArgv, and under `node -e CODE` it would run CODE again instead of its
+ * own file (a fit started there waited 30 s for workers that never started).
+ */
+export function workerExecArgv(): string[] {
+  const argv = (globalThis as { process?: { execArgv?: string[] } }).process?.execArgv ?? [];
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].split('=')[0];
+    if (!scriptOptions.includes(name)) kept.push(argv[i]);
+    else if (!argv[i].includes('=')) i++; // its value is the next argument
+  }
+  return kept;
 }
 
 /** node:worker_threads when this runtime has it (Node ≥ 20.16: process.getBuiltinModule), else null. */
@@ -160,7 +179,10 @@ function startWorkers(network: Network, threads: number, chunks: number, maxRows
       backend,
       ...shared.setup,
     };
-    const w = new module.Worker(new URL('./parallel-worker.js', import.meta.url), { workerData });
+    const w = new module.Worker(new URL('./parallel-worker.js', import.meta.url), {
+      workerData,
+      execArgv: workerExecArgv(),
+    });
     liveWorkers++;
     w.once('exit', () => liveWorkers--);
     w.unref(); // a trainer never closed does not keep the process alive
