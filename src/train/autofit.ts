@@ -68,6 +68,11 @@ export interface AutoFitOptions extends WeightOptions {
   workers?: number;
   /** the grid to search, replacing the budget's choice of stages (epochs filled in when 0) */
   candidates?: Candidate[];
+  /**
+   * input columns that are 0/1 indicators (one-hot categories): a candidate with unscaledIndicators
+   * leaves them as they are (mean 0 / std 1 in its scaling); others standardize them as every input
+   */
+  indicators?: readonly number[];
 }
 
 /** One candidate's line of the leaderboard: its scores at the last rung it reached. */
@@ -176,6 +181,7 @@ export async function autoFit(
     epochs: result.chosen.epochs,
     seed: result.search.seed,
     ...(weights.classWeight !== undefined ? { classWeight: weights.classWeight } : {}),
+    indicators: checkIndicators(options.indicators, rows.x),
   });
   run.run();
   const search = { ...result.search, seconds: (performance.now() - started) / 1000 };
@@ -206,7 +212,8 @@ export async function searchModels(
   });
   const weights = searchWeights(options, labels, task);
   const folds = assignFolds(labels.y, task, k, seed);
-  const data: SearchData = { x: X, y: labels.y, task, folds, ...weights };
+  const indicators = checkIndicators(options.indicators, X);
+  const data: SearchData = { x: X, y: labels.y, task, folds, indicators, ...weights };
   const trainRows = k === 1 ? Math.round(X.rows * 0.8) : X.rows - Math.ceil(X.rows / k);
   const cores = options.workers ?? Math.min(4, await availableCores());
   const grid = chooseGrid(data, k, budget, trainRows, options, cores);
@@ -282,6 +289,24 @@ function weightedSettings(
       ...(classWeight !== undefined ? { classWeight } : {}),
     },
   };
+}
+
+/** AutoFitOptions.indicators checked: distinct column indices of x whose values are all 0 or 1. */
+function checkIndicators(indicators: readonly number[] | undefined, x: Matrix): number[] {
+  const columns = [...(indicators ?? [])];
+  columns.forEach((c, i) => {
+    checkNumber(`indicators[${i}]`, c, { integer: true, min: 0, max: x.cols - 1 });
+    if (columns.indexOf(c) !== i) throw new OptionError(`indicators names column ${c} twice`, 'indicators');
+    for (let r = 0; r < x.rows; r++) {
+      const v = x.data[r * x.cols + c];
+      if (v !== 0 && v !== 1)
+        throw new OptionError(
+          `indicators names column ${c}, which holds ${v} (row ${r}): indicators hold 0 or 1 only`,
+          'indicators',
+        );
+    }
+  });
+  return columns;
 }
 
 function resolveFolds(folds: number | undefined, rows: number): number {
