@@ -21,6 +21,7 @@ import {
   type Candidate,
   type Matrix,
 } from '../src/index.js';
+import { indicatorInputs } from '../src/cli/train-search.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -50,17 +51,15 @@ const test = encode('test');
 const metric = task === 'regression' ? 'r2' : 'accuracy';
 const seed = args.includes('--seed') ? Number(args[args.indexOf('--seed') + 1]) : 42;
 // the one-hot inputs of text columns, as the CLI finds them
-const widths = encoding.features.map((f) => (f.type === 'category' ? f.categories.length : 1));
-const indicators = encoding.features.flatMap((f, i) => {
-  const start = widths.slice(0, i).reduce((s, w) => s + w, 0);
-  return f.type === 'category' ? f.categories.map((_, j) => start + j) : [];
-});
+const indicators = indicatorInputs(encoding);
 
 for (const c of JSON.parse(args[flag + 1]) as Candidate[]) {
   const fit = await autoFit(train.x, train.y, { task, seed, candidates: [c], indicators });
-  const board = fit.leaderboard[0];
   const score = computeMetrics([metric], fit.network.predict(test.x), test.y)[metric];
-  console.log(
-    `${board.name.padEnd(36)} ${board.epochs} epochs  CV ${metric} ${board.mean.toFixed(4)} [${board.scores.map((v) => v.toFixed(3)).join(' ')}] loss ${board.loss.toFixed(4)}  test ${score.toFixed(4)}  ${fit.search.seconds.toFixed(1)} s`,
-  );
+  // with the indicator rule's check (autofit.ts), both variants; the test score is the chosen one's
+  for (const [i, board] of fit.leaderboard.entries())
+    console.log(
+      `${board.name.padEnd(36)} ${board.epochs} epochs  CV ${metric} ${board.mean.toFixed(4)} [${board.scores.map((v) => v.toFixed(3)).join(' ')}] loss ${board.loss.toFixed(4)}  ${i === 0 ? `test ${score.toFixed(4)}  ${fit.search.seconds.toFixed(1)} s` : '(not chosen)'}`,
+    );
+  if (fit.search.indicators) console.log('  indicator rule:', JSON.stringify(fit.search.indicators));
 }
