@@ -7,8 +7,10 @@
 
 import type { Command } from 'commander';
 import type { Network } from '../nn/network.js';
+import type { Encoding } from '../data/encoding.js';
 import {
   TrainingRun,
+  candidateScaling,
   createNetwork,
   searchEarlyStopping,
   searchModels,
@@ -67,15 +69,31 @@ export async function searchStart(
   const rows = trainingRows(start);
   if (rows.x.rows < minSearchRows) return null;
   const task = start.data.encoding.target.task;
+  const indicators = indicatorInputs(start.data.encoding);
   const search = await searchModels(rows.x, rows.y, {
     task,
     seed: start.settings.seed,
     ...(budget !== undefined ? { budget } : {}),
     ...rows.weights,
+    indicators,
   });
   const settings = chosenSettings(start.settings, search);
   const network: Network = buildNetwork(settings, start.data.encoded.x, start.data.encoded.y, task);
+  // the search chose 0/1 indicators: the run trains with its scaling (fitted on the training rows)
+  if (search.chosen.unscaledIndicators) network.scaling = candidateScaling(rows, task, indicators);
   return { start: { ...start, settings, network }, search };
+}
+
+/** The inputs of text columns (one 0/1 input per category, `name=value`): the search's indicators. */
+export function indicatorInputs(encoding: Encoding): number[] {
+  const out: number[] = [];
+  let input = 0;
+  for (const f of encoding.features) {
+    const width = f.type === 'category' ? f.categories.length : 1;
+    if (f.type === 'category') for (let j = 0; j < width; j++) out.push(input + j);
+    input += width;
+  }
+  return out;
 }
 
 /**

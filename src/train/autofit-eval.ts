@@ -19,17 +19,20 @@ import {
 import { createNetwork } from './auto.js';
 import type { Candidate } from './autofit-space.js';
 import { computeMetrics, type MetricName } from './metrics.js';
+import { fitScaling } from './scaling.js';
 import { TrainingRun } from './run.js';
 
 /**
  * The data every task of a search shares: x[N×inputs], y[N×outputs] (one-hot for multiclass),
- * folds[N], and the weights: sampleWeight[N] (null: unweighted), classWeight by class index.
+ * folds[N], the weights: sampleWeight[N] (null: unweighted), classWeight by class index, and the
+ * indicator inputs (0/1 columns) a candidate with unscaledIndicators leaves unscaled.
  */
 export interface SearchData extends CheckedWeights {
   x: Matrix;
   y: Matrix;
   task: Task;
   folds: Int32Array;
+  indicators: readonly number[];
 }
 
 /** Rows of a search: x, y and their sample weights (absent: unweighted). */
@@ -98,7 +101,10 @@ export function searchEarlyStopping(c: Candidate): false | { patience: number } 
   return c.optimizer === 'lbfgs' ? false : { patience: Math.max(10, Math.ceil(c.epochs / 2)) };
 }
 
-/** Candidate c's network and TrainingRun options on training rows x, y (validation rows optional), weighted as given. */
+/**
+ * Candidate c's network and TrainingRun on training rows x, y (validation rows optional), weighted as
+ * given; with c.unscaledIndicators, the network's scaling is set beforehand (candidateScaling).
+ */
 export function candidateRun(
   c: Candidate,
   train: SearchRows,
@@ -108,6 +114,7 @@ export function candidateRun(
     seed: number;
     validation?: SearchRows;
     classWeight?: CheckedWeights['classWeight'];
+    indicators?: readonly number[];
   },
 ): TrainingRun {
   const network = createNetwork(train.x, train.y, {
@@ -117,6 +124,7 @@ export function candidateRun(
     weightDecay: c.weightDecay,
     seed: options.seed,
   });
+  if (c.unscaledIndicators) network.scaling = candidateScaling(train, task, options.indicators ?? []);
   return new TrainingRun(network, train.x, train.y, {
     optimizer: c.optimizer,
     ...(c.learningRate !== undefined ? { learningRate: c.learningRate } : {}),
@@ -131,6 +139,15 @@ export function candidateRun(
   });
 }
 
+/**
+ * The scaling fit sets on training rows (inputs standardized, regression targets too), with the
+ * `indicators` inputs left as they are (mean 0 / std 1): what a candidate with unscaledIndicators
+ * trains with, and what predict and export then apply unchanged.
+ */
+export function candidateScaling(train: SearchRows, task: Task, indicators: readonly number[]) {
+  return fitScaling(train.x, task === 'regression' ? train.y : undefined, indicators);
+}
+
 /** Runs one task in this thread. */
 export function runTask(data: SearchData, task: SearchTask): TaskResult {
   const start = performance.now();
@@ -140,6 +157,7 @@ export function runTask(data: SearchData, task: SearchTask): TaskResult {
     seed: task.seed,
     validation: val,
     ...(data.classWeight !== undefined ? { classWeight: data.classWeight } : {}),
+    indicators: data.indicators,
   });
   try {
     run.run();

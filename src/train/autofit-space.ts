@@ -37,6 +37,8 @@ export interface Candidate {
    * table of 1,025–1,280 rows has full-batch folds but would refit in mini-batches by default)
    */
   batchSize?: number;
+  /** true: the search's indicator inputs (AutoFitOptions.indicators) enter as 0/1, not standardized */
+  unscaledIndicators?: boolean;
 }
 
 /** Epochs of the full-length runs: L-BFGS iterations (scikit-learn's max_iter), Adam full-batch epochs. */
@@ -99,11 +101,11 @@ export function candidateEpochs(c: Candidate, trainRows: number): number {
   return trainRows <= 1024 ? searchEpochs.adam : searchEpochs.adamMiniBatch;
 }
 
-/** A short name: "linear λ=1 lbfgs", "64-64 tanh λ=0.01 adam lr 0.001". */
+/** A short name: "linear λ=1 lbfgs", "64-64 tanh λ=0.01 adam lr 0.001", "64 relu λ=1 lbfgs, 0/1 inputs". */
 export function describeCandidate(c: Candidate): string {
   const net = c.layers.length ? `${c.layers.join('-')} ${c.activation}` : 'linear';
   const rate = c.learningRate !== undefined ? ` lr ${c.learningRate}` : '';
-  return `${net} λ=${c.weightDecay} ${c.optimizer}${rate}`;
+  return `${net} λ=${c.weightDecay} ${c.optimizer}${rate}${c.unscaledIndicators ? ', 0/1 inputs' : ''}`;
 }
 
 /** Parameters of a candidate's network for `inputs` inputs and `outputs` outputs. */

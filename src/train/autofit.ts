@@ -68,6 +68,11 @@ export interface AutoFitOptions extends WeightOptions {
   workers?: number;
   /** the grid to search, replacing the budget's choice of stages (epochs filled in when 0) */
   candidates?: Candidate[];
+  /**
+   * input columns that are 0/1 indicators (one-hot categories): a candidate with unscaledIndicators
+   * leaves them as they are (mean 0 / std 1 in its scaling); others standardize them as every input
+   */
+  indicators?: readonly number[];
 }
 
 /** One candidate's line of the leaderboard: its scores at the last rung it reached. */
@@ -104,6 +109,12 @@ export interface SearchSettings {
   rungs: { fraction: number; candidates: number }[];
   refit: string;
   seconds: number;
+  /**
+   * with indicator inputs (AutoFitOptions.indicators) and k > 1 folds: the winner scored again with them
+   * 0/1 — the mean of its paired fold differences (0/1 minus standardized), the margin it had to exceed
+   * (their standard error, at least indicatorFloor), and the inputs chosen
+   */
+  indicators?: { inputs: number; difference: number; margin: number; chosen: '0/1' | 'standardized' };
   /** with weights (fold scores then weight each row as the loss does): whether rows have their own weights, and the classWeight (by class index) */
   weighted?: { sampleWeight: boolean; classWeight?: WeightOptions['classWeight'] };
 }
@@ -176,6 +187,7 @@ export async function autoFit(
     epochs: result.chosen.epochs,
     seed: result.search.seed,
     ...(weights.classWeight !== undefined ? { classWeight: weights.classWeight } : {}),
+    indicators: checkIndicators(options.indicators, rows.x),
   });
   run.run();
   const search = { ...result.search, seconds: (performance.now() - started) / 1000 };
@@ -206,18 +218,23 @@ export async function searchModels(
   });
   const weights = searchWeights(options, labels, task);
   const folds = assignFolds(labels.y, task, k, seed);
-  const data: SearchData = { x: X, y: labels.y, task, folds, ...weights };
+  const indicators = checkIndicators(options.indicators, X);
+  const data: SearchData = { x: X, y: labels.y, task, folds, indicators, ...weights };
   const trainRows = k === 1 ? Math.round(X.rows * 0.8) : X.rows - Math.ceil(X.rows / k);
   const cores = options.workers ?? Math.min(4, await availableCores());
   const grid = chooseGrid(data, k, budget, trainRows, options, cores);
   const pool = await SearchPool.open(data, grid.workers);
   let halved: Awaited<ReturnType<typeof halving>>;
+  let check: IndicatorCheck | null = null;
   try {
     halved = await halving(pool, grid.candidates, k, seed);
+    if (indicators.length > 0 && k > 1 && !grid.candidates.some((c) => c.unscaledIndicators))
+      check = await indicatorCheck(pool, halved.board, k, seed);
   } finally {
     await pool.close();
   }
-  const { board, rungs } = halved;
+  const { rungs } = halved;
+  const board = check ? withVariant(halved.board, check) : halved.board;
   const best = board[0].candidate;
   const epochs = best.optimizer === 'lbfgs' ? best.epochs : Math.max(1, Math.round(board[0].bestEpoch));
   const search: SearchSettings = {
@@ -233,6 +250,7 @@ export async function searchModels(
     refit: `all rows, ${epochs} ${best.optimizer === 'lbfgs' ? 'iterations at most' : 'epochs (the mean best epoch of the folds)'}`,
     seconds: (performance.now() - started) / 1000,
     ...weightedSettings(options, weights),
+    ...(check ? { indicators: { inputs: indicators.length, ...check.settings } } : {}),
   };
   return {
     task,
@@ -282,6 +300,24 @@ function weightedSettings(
       ...(classWeight !== undefined ? { classWeight } : {}),
     },
   };
+}
+
+/** AutoFitOptions.indicators checked: distinct column indices of x whose values are all 0 or 1. */
+function checkIndicators(indicators: readonly number[] | undefined, x: Matrix): number[] {
+  const columns = [...(indicators ?? [])];
+  columns.forEach((c, i) => {
+    checkNumber(`indicators[${i}]`, c, { integer: true, min: 0, max: x.cols - 1 });
+    if (columns.indexOf(c) !== i) throw new OptionError(`indicators names column ${c} twice`, 'indicators');
+    for (let r = 0; r < x.rows; r++) {
+      const v = x.data[r * x.cols + c];
+      if (v !== 0 && v !== 1)
+        throw new OptionError(
+          `indicators names column ${c}, which holds ${v} (row ${r}): indicators hold 0 or 1 only`,
+          'indicators',
+        );
+    }
+  });
+  return columns;
 }
 
 function resolveFolds(folds: number | undefined, rows: number): number {
@@ -396,6 +432,53 @@ async function halving(
     );
   const board = order.map(({ e }, rank) => ({ ...e, rank: rank + 1 }));
   return { board, rungs };
+}
+
+/** The least mean fold gain (R² or accuracy) for which 0/1 indicators are chosen (0.5 points). */
+export const indicatorFloor = 0.005;
+
+/** The winner scored again with its indicator inputs 0/1 (its leaderboard entry), and what was chosen. */
+interface IndicatorCheck {
+  entry: LeaderboardEntry;
+  settings: { difference: number; margin: number; chosen: '0/1' | 'standardized' };
+}
+
+/**
+ * The indicator rule: the winner trains again on the same folds (same epochs and seeds) with the
+ * indicator inputs left 0/1; that variant is chosen only when its mean paired fold difference
+ * (0/1 minus standardized) exceeds its standard error (sd / √k) and `indicatorFloor`, so ties,
+ * noise and differences too small to matter keep the inputs standardized. The tasks run on the
+ * pool, so the choice is bit-identical for any number of workers.
+ */
+async function indicatorCheck(
+  pool: SearchPool,
+  board: LeaderboardEntry[],
+  k: number,
+  seed: number,
+): Promise<IndicatorCheck> {
+  const winner = board[0];
+  const candidate: Candidate = { ...winner.candidate, unscaledIndicators: true };
+  const tasks = Array.from({ length: k }, (_, fold) => ({
+    candidate,
+    fold,
+    epochs: winner.epochs,
+    seed: seed + fold,
+  }));
+  const entry = newEntry(candidate, k);
+  record(entry, await pool.run(tasks), winner.epochs);
+  const diffs = entry.scores.map((v, f) => v - winner.scores[f]);
+  const difference = diffs.reduce((s, d) => s + d, 0) / k;
+  const variance = diffs.reduce((s, d) => s + (d - difference) ** 2, 0) / (k - 1);
+  const margin = Math.max(indicatorFloor, Math.sqrt(variance / k));
+  const chosen = difference > margin ? '0/1' : 'standardized';
+  return { entry, settings: { difference, margin, chosen } };
+}
+
+/** The leaderboard with the indicator variant just above the winner (chosen) or just below it. */
+function withVariant(board: LeaderboardEntry[], check: IndicatorCheck): LeaderboardEntry[] {
+  const [winner, ...rest] = board;
+  const top = check.settings.chosen === '0/1' ? [check.entry, winner] : [winner, check.entry];
+  return [...top, ...rest].map((e, i) => ({ ...e, rank: i + 1 }));
 }
 
 function newEntry(candidate: Candidate, k: number): LeaderboardEntry {

@@ -130,4 +130,4 @@ export {
   type SearchSettings,
 } from './autofit.js';
 export { searchGrid, alwaysSearched, describeCandidate, type Candidate } from './autofit-space.js';
-export { searchEarlyStopping } from './autofit-eval.js';
+export { candidateScaling, searchEarlyStopping } from './autofit-eval.js';

@@ -58,9 +58,13 @@ function scaledStats(m: Matrix, c: number, scale: number): [number, number] {
   return [mean * scale, std > 0 && Number.isFinite(std) ? std : 1];
 }
 
-/** Fits a Scaling to training inputs (and, when given, regression targets). */
-export function fitScaling(x: Matrix, y?: Matrix): Scaling {
+/**
+ * Fits a Scaling to training inputs (and, when given, regression targets). Inputs listed in `unscaled`
+ * (column indices, e.g. 0/1 indicators) get mean 0 / std 1: they enter the network as they are.
+ */
+export function fitScaling(x: Matrix, y?: Matrix, unscaled: readonly number[] = []): Scaling {
   const xs = columnStats(x);
+  for (const c of unscaled) [xs.mean[c], xs.std[c]] = [0, 1];
   const scaling: Scaling = { inputMean: xs.mean, inputStd: xs.std };
   if (y) {
     const ys = columnStats(y);
