@@ -17,6 +17,7 @@ import {
   autoFit,
   computeMetrics,
   fitEncoding,
+  indicatorInputs,
   parseCsv,
   type Candidate,
   type Matrix,
@@ -49,12 +50,7 @@ const train = encode('train');
 const test = encode('test');
 const metric = task === 'regression' ? 'r2' : 'accuracy';
 const seed = args.includes('--seed') ? Number(args[args.indexOf('--seed') + 1]) : 42;
-// the one-hot inputs of text columns, as the CLI finds them (src/cli/train-search.ts indicatorInputs)
-const widths = encoding.features.map((f) => (f.type === 'category' ? f.categories.length : 1));
-const indicators = encoding.features.flatMap((f, i) => {
-  const start = widths.slice(0, i).reduce((s, w) => s + w, 0);
-  return f.type === 'category' ? f.categories.map((_, j) => start + j) : [];
-});
+const indicators = indicatorInputs(encoding); // the one-hot inputs of text columns, as the CLI passes them
 
 for (const c of JSON.parse(args[flag + 1]) as Candidate[]) {
   const fit = await autoFit(train.x, train.y, { task, seed, candidates: [c], indicators });

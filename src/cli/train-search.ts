@@ -7,7 +7,7 @@
 
 import type { Command } from 'commander';
 import type { Network } from '../nn/network.js';
-import type { Encoding } from '../data/encoding.js';
+import { indicatorInputs } from '../data/encoding.js';
 import {
   TrainingRun,
   candidateScaling,
@@ -82,18 +82,6 @@ export async function searchStart(
   // the search chose 0/1 indicators: the run trains with its scaling (fitted on the training rows)
   if (search.chosen.unscaledIndicators) network.scaling = candidateScaling(rows, task, indicators);
   return { start: { ...start, settings, network }, search };
-}
-
-/** The inputs of text columns (one 0/1 input per category, `name=value`): the search's indicators. */
-export function indicatorInputs(encoding: Encoding): number[] {
-  const out: number[] = [];
-  let input = 0;
-  for (const f of encoding.features) {
-    const width = f.type === 'category' ? f.categories.length : 1;
-    if (f.type === 'category') for (let j = 0; j < width; j++) out.push(input + j);
-    input += width;
-  }
-  return out;
 }
 
 /**

@@ -473,3 +473,15 @@ export function classProbabilities(encoding: Encoding, out: Matrix): number[][] 
   }
   return rows;
 }
+
+/** The inputs of text columns (one 0/1 input per category, `name=value`): the search's indicators. */
+export function indicatorInputs(encoding: Encoding): number[] {
+  const out: number[] = [];
+  let input = 0;
+  for (const f of encoding.features) {
+    const width = f.type === 'category' ? f.categories.length : 1;
+    if (f.type === 'category') for (let j = 0; j < width; j++) out.push(input + j);
+    input += width;
+  }
+  return out;
+}

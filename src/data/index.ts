@@ -40,6 +40,7 @@ export {
   type Encoded,
   type MissingPolicy,
   type UnknownPolicy,
+  indicatorInputs,
 } from './encoding.js';
 export { inferNumericTask, overrideFlag, taskRule } from './task.js';
 export { applyEncoding, MAX_ENCODED_CELLS, type ApplyOptions } from './apply.js';
