@@ -15,12 +15,11 @@ import {
   Network,
   Random,
   diagnose,
-  getLoss,
   type DoctorOptions,
   type DoctorReport,
   type NetworkOptions,
 } from '../src/index.js';
-import { SignBugDense } from './sign-bug-layer.js';
+import { SignBugDense, userWrittenMse } from './sign-bug-layer.js';
 
 interface Case {
   name: string;
@@ -180,20 +179,7 @@ function userWrittenCases(): Case[] {
   const data = wave(80, -1, 1, (v) => Math.sin(3 * v));
   const random = new Random(1);
   const layers = [new SignBugDense(1, 16, random), new Dense(16, 1, random)];
-  const mse = getLoss('mse');
-  const flippedLoss = {
-    ...mse,
-    gradient(
-      dP: Float64Array | Float32Array,
-      p: Float64Array | Float32Array,
-      t: Float64Array | Float32Array,
-      rows: number,
-      cols: number,
-    ) {
-      mse.gradient(dP, p, t, rows, cols);
-      for (let i = 0; i < rows * cols; i++) dP[i] = -dP[i];
-    },
-  };
+  const flippedLoss = userWrittenMse(true);
   const noGradient = {
     name: 'myL2',
     lambda: 0.1,

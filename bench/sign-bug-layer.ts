@@ -1,7 +1,22 @@
-// A dense layer with the seed-style bug of a flipped weight-gradient sign: what a user-written layer
-// with a mistake in its backward looks like. The doctor's benchmark (bench/doctor.ts) and its tests
-// (test/doctor-rules.test.ts) train it to show the gradient-check rule finding the layer.
-import { Dense, type Layer, type Matrix, type Random } from '../src/index.js';
+// User-written parts with the mistakes the doctor must find: a dense layer with the seed-style bug
+// of a flipped weight-gradient sign, and a loss whose gradient ignores row weights (and may flip its
+// sign). The doctor's benchmark (bench/doctor.ts) and its tests train them.
+import { Dense, getLoss, type Layer, type Loss, type Matrix, type Random } from '../src/index.js';
+
+/**
+ * A user-written copy of the built-in MSE whose gradient forgets row weights (it passes only dP, p,
+ * t, rows, cols on) and, with `flipSign`, also has the wrong sign.
+ */
+export function userWrittenMse(flipSign = false): Loss {
+  const mse = getLoss('mse');
+  return {
+    ...mse,
+    gradient(dP, p, t, rows, cols) {
+      mse.gradient(dP, p, t, rows, cols);
+      if (flipSign) for (let i = 0; i < rows * cols; i++) dP[i] = -dP[i];
+    },
+  };
+}
 
 export class SignBugDense implements Layer {
   readonly type = 'signBugDense';

@@ -18,7 +18,7 @@ import {
   type Matrix,
   type NetworkOptions,
 } from '../src/index.js';
-import { SignBugDense } from '../bench/sign-bug-layer.js';
+import { SignBugDense, userWrittenMse } from '../bench/sign-bug-layer.js';
 
 interface Setup {
   net: NetworkOptions & { layers: number[] };
@@ -597,19 +597,7 @@ test('sanity-overfit: a user-written loss whose gradient has the wrong sign cann
   const x = grid(60, -1, 1);
   const y = x.map(([v]) => [Math.sin(3 * v)]);
   const base = getLoss('mse');
-  const wrongSign = {
-    ...base,
-    gradient(
-      dP: Float64Array | Float32Array,
-      p: Float64Array | Float32Array,
-      t: Float64Array | Float32Array,
-      rows: number,
-      cols: number,
-    ) {
-      base.gradient(dP, p, t, rows, cols);
-      for (let i = 0; i < rows * cols; i++) dP[i] = -dP[i];
-    },
-  };
+  const wrongSign = userWrittenMse(true);
   const make = (loss: typeof base) =>
     new Network({ layers: [1, 16, 1], activation: 'tanh', loss, seed: 1, onWarning: () => {} });
   const r = diagnose(make(wrongSign), { x, y }, { optimizer: 'adam', learningRate: 0.01, epochs: 500 });

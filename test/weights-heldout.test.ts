@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { userWrittenMse } from '../bench/sign-bug-layer.js';
 import { Network, Random, getLoss, toMatrix } from '../src/index.js';
 import { gradientCheckFinding } from '../src/check/doctor-gradcheck-rule.js';
 import { scratchDir, scratchnetAsync } from './fixtures/cli.js';
@@ -41,18 +42,7 @@ test('CLI --class-weight balanced without a search: held-out, baseline and linea
 test("the doctor's gradient-check rule checks the weighted loss: a gradient that ignores weights fails only with weights", () => {
   const mse = getLoss('mse');
   // a user-written loss whose value honours row weights and whose gradient forgets them
-  const forgetful = {
-    ...mse,
-    gradient(
-      dP: Float64Array | Float32Array,
-      p: Float64Array | Float32Array,
-      t: Float64Array | Float32Array,
-      rows: number,
-      cols: number,
-    ) {
-      mse.gradient(dP, p, t, rows, cols);
-    },
-  };
+  const forgetful = userWrittenMse();
   const honest = { ...mse };
   const make = (loss: typeof mse) =>
     new Network({ layers: [2, 4, 1], activation: 'tanh', loss, seed: 5, onWarning: () => {} });
