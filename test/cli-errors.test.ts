@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it, test } from 'node:test';
 import { main } from '../src/cli/run.js';
 import { createProgram } from '../src/cli/program.js';
-import { fixture, scratchDir, scratchnet } from './fixtures/cli.js';
+import { fixture, scratchDir, scratchnet, trainHouses } from './fixtures/cli.js';
 
 const dir = scratchDir('scratchnet-errors-');
 const houses = fixture('houses.csv');
@@ -24,24 +24,7 @@ write('nocity.csv', 'area_m2,rooms,year_built\n50,2,1990\n');
 write('newcity.csv', 'area_m2,rooms,city,year_built\n50,2,Nice,1990\n');
 write('notarget.csv', 'area_m2,rooms,city,year_built\n50,2,Lyon,1990\n');
 // a trained model and broken copies of it
-const trained = scratchnet(
-  [
-    'train',
-    '--data',
-    houses,
-    '--target',
-    'price_eur',
-    '--epochs',
-    '20',
-    '--no-plots',
-    '--progress',
-    'quiet',
-    '--out',
-    'houses.json',
-  ],
-  dir,
-);
-assert.equal(trained.code, 0, trained.stderr);
+trainHouses(dir, ['--out', 'houses.json']);
 const model = JSON.parse(readFileSync(join(dir, 'houses.json'), 'utf8'));
 const ckpt = scratchnet(
   [

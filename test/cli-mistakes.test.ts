@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, test } from 'node:test';
-import { fixture, scratchDir, scratchnet, scratchnetAsync } from './fixtures/cli.js';
+import { fixture, scratchDir, scratchnet, scratchnetAsync, trainHouses } from './fixtures/cli.js';
 
 const dir = scratchDir('scratchnet-mistakes-');
 const houses = fixture('houses.csv');
@@ -12,22 +12,7 @@ mkdirSync(join(dir, 'afolder'));
 writeFileSync(join(dir, 'afile.txt'), 'not a folder\n');
 writeFileSync(join(dir, 'notarget.csv'), 'area_m2,rooms,city,year_built\n50,2,Lyon,1990\n80,3,Paris,2001\n');
 const quiet = ['--no-plots', '--progress', 'quiet'];
-const trained = scratchnet(
-  [
-    'train',
-    '--data',
-    houses,
-    '--target',
-    'price_eur',
-    '--epochs',
-    '20',
-    '--checkpoint-every',
-    '10',
-    ...quiet,
-  ],
-  dir,
-);
-assert.equal(trained.code, 0, trained.stderr);
+trainHouses(dir, ['--checkpoint-every', '10']);
 for (const format of ['onnx', 'tfjs']) {
   const out = format === 'onnx' ? 'spirals.onnx' : 'tfjs/model.json';
   const r = scratchnet(
