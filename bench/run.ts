@@ -11,8 +11,11 @@
 //                                 row is always wall time.
 //   npm run bench -- --data-rows N   the data-1m workload on N rows (default 1,000,000; 0 skips it)
 //   npm run bench -- --only data-1m  that workload alone
-//   node --experimental-wasm-relaxed-simd dist/bench/run.js   Node 20 with relaxed SIMD (the float32
-//                                 products' multiply-add; on by default in current Chromium)
+//   npm run bench -- --no-relaxed  without relaxed SIMD. By default the kernels run as a current engine
+//                                 runs them: relaxed SIMD (the float32 products' multiply-add) is on in
+//                                 Node ≥ 22 and current Chromium; Node 20 has it behind a V8 flag, so
+//                                 there the bench runs itself again with --experimental-wasm-relaxed-simd
+//                                 (said in the first line of its output)
 //   PYTHON=/path/to/python3 …     the interpreter for the Python peers (default: the first of
 //                                 /usr/bin/python3 and python3 that imports the most peers)
 
@@ -185,9 +188,30 @@ function table(): string {
   return lines.join('\n');
 }
 
+const relaxedFlag = '--experimental-wasm-relaxed-simd';
+
+/**
+ * On an engine that has relaxed SIMD only behind its flag (Node 20), runs this bench again with the
+ * flag and exits with its status; elsewhere (the engine has it, or refuses the flag) returns.
+ */
+function runWithRelaxedSimd(): void {
+  if (kernels.relaxedSimdSupported() || process.argv.includes('--no-relaxed')) return;
+  if (spawnSync(process.execPath, [relaxedFlag, '-e', '0']).status !== 0) return;
+  const script = fileURLToPath(import.meta.url);
+  const args = [relaxedFlag, ...process.execArgv, script, ...process.argv.slice(2)];
+  const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+
+runWithRelaxedSimd();
 const ready = await kernels.wasmReady;
+const relaxed = kernels.relaxedSimdSupported()
+  ? ` (float32 products: relaxed SIMD${process.execArgv.includes(relaxedFlag) ? `, by ${relaxedFlag}` : ''})`
+  : process.argv.includes('--no-relaxed')
+    ? ' (--no-relaxed)'
+    : '';
 process.stderr.write(
-  `scratchnet kernels: ${ready ? `WebAssembly SIMD128${kernels.relaxedSimdSupported() ? ' (float32 products: relaxed SIMD)' : ''}` : `JavaScript (${kernels.wasmFailure()})`}; Node ${process.version}; clock: ${clockName}\n`,
+  `scratchnet kernels: ${ready ? `WebAssembly SIMD128${relaxed}` : `JavaScript (${kernels.wasmFailure()})`}; Node ${process.version}; clock: ${clockName}\n`,
 );
 if (!onlyData) {
   benchOurs(emit, notice);
