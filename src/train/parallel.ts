@@ -70,27 +70,66 @@ interface WorkerHandle {
   unref(): void;
   once(event: 'exit', listener: () => void): void;
 }
+/** A Worker constructor (node:worker_threads) as startThread calls it. */
+export type WorkerConstructor<W> = new (url: URL, options: { workerData: unknown; execArgv: string[] }) => W;
 interface ThreadsModule {
-  Worker: new (url: URL, options: { workerData: unknown; execArgv: string[] }) => WorkerHandle;
+  Worker: WorkerConstructor<WorkerHandle>;
 }
 
 /** Options that give Node a script on the command line (each followed by it, or joined by '='). */
 const scriptOptions = ['-e', '--eval', '-p', '--print', '-pe', '--input-type'];
 
 /**
+ * Options of this process a Worker refused (ERR_WORKER_INVALID_EXEC_ARGV): V8's, such as
+ * --experimental-wasm-relaxed-simd or --max-old-space-size, and per-process ones, such as --title.
+ * They are process-wide, so they already apply to every worker thread; learned by startThread.
+ */
+const refusedOptions = new Set<string>();
+
+/**
  * The calling process's Node options for a worker thread, less a script given on the command line: a
  * worker inherits process.execArgv, and under `node -e CODE` it would run CODE again instead of its
- * own file (a fit started there waited 30 s for workers that never started).
+ * own file (a fit started there waited 30 s for workers that never started) — and less the options a
+ * Worker refused (refusedOptions).
  */
 export function workerExecArgv(): string[] {
   const argv = (globalThis as { process?: { execArgv?: string[] } }).process?.execArgv ?? [];
   const kept: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i].split('=')[0];
-    if (!scriptOptions.includes(name)) kept.push(argv[i]);
-    else if (!argv[i].includes('=')) i++; // its value is the next argument
+    if (scriptOptions.includes(name)) {
+      if (!argv[i].includes('=')) i++; // its value is the next argument
+    } else if (!refusedOptions.has(argv[i])) kept.push(argv[i]);
   }
   return kept;
+}
+
+/**
+ * The options of `execArgv` a Worker refused, from its ERR_WORKER_INVALID_EXEC_ARGV error ("Initiated
+ * Worker with invalid execArgv flags: a, b": Node gives no list but the message); none for another error.
+ */
+function refusedBy(e: unknown, execArgv: string[]): string[] {
+  if ((e as { code?: unknown } | null)?.code !== 'ERR_WORKER_INVALID_EXEC_ARGV') return [];
+  const message = (e as Error).message;
+  const listed = message.slice(message.indexOf(': ') + 2).split(', ');
+  return execArgv.filter((option) => listed.includes(option));
+}
+
+/**
+ * new Worker(url, { workerData, execArgv: workerExecArgv() }); where the Worker refuses some of those
+ * options (V8's and per-process ones, which already apply to the whole process), again without them.
+ */
+export function startThread<W>(Worker: WorkerConstructor<W>, url: URL, workerData: unknown): W {
+  for (;;) {
+    const execArgv = workerExecArgv();
+    try {
+      return new Worker(url, { workerData, execArgv });
+    } catch (e) {
+      const refused = refusedBy(e, execArgv);
+      if (refused.length === 0) throw e;
+      for (const option of refused) refusedOptions.add(option);
+    }
+  }
 }
 
 /** node:worker_threads when this runtime has it (Node ≥ 20.16: process.getBuiltinModule), else null. */
@@ -179,10 +218,7 @@ function startWorkers(network: Network, threads: number, chunks: number, maxRows
       backend,
       ...shared.setup,
     };
-    const w = new module.Worker(new URL('./parallel-worker.js', import.meta.url), {
-      workerData,
-      execArgv: workerExecArgv(),
-    });
+    const w = startThread(module.Worker, new URL('./parallel-worker.js', import.meta.url), workerData);
     liveWorkers++;
     w.once('exit', () => liveWorkers--);
     w.unref(); // a trainer never closed does not keep the process alive
