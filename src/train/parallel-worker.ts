@@ -18,9 +18,11 @@ import {
   READY,
   Poller,
   ROWS,
+  ROWS_READY,
   chunkOwner,
   chunkStart,
   floatView,
+  waitEqual,
   writeMessage,
   type WorkerSetup,
 } from './parallel-shared.js';
@@ -79,10 +81,16 @@ function chunkViews(s: State, rows: number): { x: Matrix; y: Matrix }[] {
   return v;
 }
 
-/** One step: this worker's chunks into their slots. */
-function step(s: State): void {
+/** How long a worker waits for a step's rows after its wake-up (the calling thread writes them at once). */
+const ROWS_TIMEOUT_MS = 60_000;
+const rowsPoller = new Poller();
+
+/** One step (generation `generation`): the weights in, then this worker's chunks into their slots. */
+function step(s: State, generation: number): void {
   const inPlace = Atomics.load(control, PARAMS_FROM) === 1 && s.residentParams;
   s.net.params.set(inPlace || s.params);
+  if (!waitEqual(control, ROWS_READY, generation, ROWS_TIMEOUT_MS, rowsPoller))
+    throw new Error(`the rows of step ${generation} did not come within ${ROWS_TIMEOUT_MS / 1000} s`);
   const chunks = chunkViews(s, Atomics.load(control, ROWS));
   for (let c = 0; c < setup.chunks; c++) {
     if (chunkOwner(c, setup.threads) !== setup.index || chunks[c].x.rows === 0) continue;
@@ -121,7 +129,7 @@ while (state) {
   seen = nextGeneration(seen);
   if (Atomics.load(control, COMMAND) === EXIT) break;
   try {
-    step(state);
+    step(state, seen);
   } catch (e) {
     fail(e);
   }

@@ -33,6 +33,7 @@ import {
   PARAMS_FROM,
   READY,
   ROWS,
+  ROWS_READY,
   STEP,
   chunkOwner,
   chunkStart,
@@ -272,6 +273,11 @@ export class DataParallel {
   private closed = false;
   private plan: ReductionPlan | null = null;
   private readonly poller = new Poller();
+  /** chunkViews' views, by the batch's x buffer */
+  private readonly views = new WeakMap<
+    FloatArray,
+    { y: FloatArray; rows: number; views: { x: Matrix; y: Matrix }[] }
+  >();
 
   /** Starts the workers (blocking until each has built its copy of the network); see also create(). */
   constructor(
@@ -363,15 +369,33 @@ export class DataParallel {
     }
   }
 
-  /** Weights and the workers' rows into shared memory, then wakes the workers. */
+  /**
+   * Wakes the workers for a step (the weights first in shared memory, unless they read the network's
+   * own), then writes their rows and says so (ROWS_READY): a worker copies the weights meanwhile.
+   */
   private startStep(x: Matrix, y: Matrix): void {
     if (this.threads === 1) return;
     const s = this.shared;
-    const N = x.rows;
     const params = this.network.params;
     const resident = s.setup.residentParams;
     const inPlace = resident?.buffer === params.buffer && resident.byteOffset === params.byteOffset;
     if (!inPlace) s.params.set(params);
+    const control = s.control;
+    Atomics.store(control, ROWS, x.rows);
+    Atomics.store(control, PARAMS_FROM, inPlace ? 1 : 0);
+    Atomics.store(control, DONE, 0);
+    Atomics.store(control, COMMAND, STEP);
+    const generation = (Atomics.add(control, GENERATION, 1) + 1) | 0;
+    Atomics.notify(control, GENERATION);
+    this.shareRows(x, y);
+    Atomics.store(control, ROWS_READY, generation);
+    Atomics.notify(control, ROWS_READY);
+  }
+
+  /** The rows of the workers' chunks into the shared x and y. */
+  private shareRows(x: Matrix, y: Matrix): void {
+    const s = this.shared;
+    const N = x.rows;
     for (let c = 0; c < this.chunks; c++) {
       if (chunkOwner(c, this.threads) === 0) continue;
       const a = chunkStart(c, N, this.chunks);
@@ -379,25 +403,29 @@ export class DataParallel {
       s.x.set(x.data.subarray(a * x.cols, b * x.cols), a * x.cols);
       s.y.set(y.data.subarray(a * y.cols, b * y.cols), a * y.cols);
     }
-    const control = s.control;
-    Atomics.store(control, ROWS, N);
-    Atomics.store(control, PARAMS_FROM, inPlace ? 1 : 0);
-    Atomics.store(control, DONE, 0);
-    Atomics.store(control, COMMAND, STEP);
-    Atomics.add(control, GENERATION, 1);
-    Atomics.notify(control, GENERATION);
   }
 
   /** The main thread's chunks, on the network itself (each into its slot, the kept one left in net.grads). */
   private computeOwnChunks(x: Matrix, y: Matrix, plan: ReductionPlan): void {
     const net = this.network;
+    const views = this.chunkViews(x, y);
     for (let c = 0; c < this.chunks; c += this.threads) {
       if (plan.shares[c] === 0) continue;
-      const xc = this.chunkOf(x, c, plan.rows);
-      const yc = this.chunkOf(y, c, plan.rows);
-      this.shared.losses[c] = net.computeGradient(xc, yc, DATA_ONLY).data;
+      this.shared.losses[c] = net.computeGradient(views[c].x, views[c].y, DATA_ONLY).data;
       if (c !== plan.kept) this.shared.slots[c].set(net.grads);
     }
+  }
+
+  /** Each chunk's rows of x and y as views, kept per batch buffer (fit refills the same ones): no allocation per step. */
+  private chunkViews(x: Matrix, y: Matrix): { x: Matrix; y: Matrix }[] {
+    const kept = this.views.get(x.data);
+    if (kept?.y === y.data && kept.rows === x.rows) return kept.views;
+    const views = Array.from({ length: this.chunks }, (_, c) => ({
+      x: this.chunkOf(x, c, x.rows),
+      y: this.chunkOf(y, c, x.rows),
+    }));
+    this.views.set(x.data, { y: y.data, rows: x.rows, views });
+    return views;
   }
 
   /** Rows [chunkStart(c), chunkStart(c + 1)) of m, as a view. */
