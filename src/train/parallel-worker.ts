@@ -5,7 +5,13 @@
 // Atomics.wait, hears no postMessage).
 
 import { workerData } from 'node:worker_threads';
-import { kernelBackend, setKernelBackend, wasmFailure, wasmReady } from '../kernels/index.js';
+import {
+  kernelBackend,
+  setKernelBackend,
+  wasmFailure,
+  wasmReady,
+  type FloatArray,
+} from '../kernels/index.js';
 import type { Matrix } from '../matrix.js';
 import { Network, type NetworkJSON } from '../nn/network.js';
 import {
@@ -15,6 +21,9 @@ import {
   FAILURES,
   GENERATION,
   PARAMS_FROM,
+  PIECES,
+  PROGRESS,
+  FAILED_PROGRESS,
   READY,
   Poller,
   ROWS,
@@ -31,9 +40,15 @@ const setup = workerData as WorkerSetup;
 const control = new Int32Array(setup.control);
 const dataOnly = { data: true, penalties: false };
 
+/** This worker's PROGRESS slot. */
+const progress = PROGRESS + setup.index - 1;
+
+/** Reports a failure: the message, FAILURES, and PROGRESS past any piece the calling thread awaits. */
 function fail(e: unknown): void {
   writeMessage(setup.message, `worker ${setup.index}: ${(e as Error)?.message ?? String(e)}`);
   Atomics.add(control, FAILURES, 1);
+  Atomics.store(control, progress, FAILED_PROGRESS);
+  Atomics.notify(control, progress);
 }
 
 /** The worker's state: its network and its views of the shared buffers. */
@@ -49,11 +64,16 @@ async function prepare() {
   const net = Network.fromJSON(setup.network as NetworkJSON);
   const P = net.params.length;
   const slots = floatView(net.dtype, setup.slots);
+  const piece = (a: FloatArray, k: number) =>
+    a.subarray(chunkStart(k, P, PIECES), chunkStart(k + 1, P, PIECES));
+  const pieces = (a: FloatArray) => Array.from({ length: PIECES }, (_, k) => piece(a, k));
   return {
     net,
     params: floatView(net.dtype, setup.params),
     residentParams: setup.residentParams && floatView(net.dtype, setup.residentParams),
-    slot: (c: number) => slots.subarray(c * P, (c + 1) * P),
+    /** net.grads and each slot [chunks], in PIECES pieces */
+    gradPieces: pieces(net.grads),
+    slotPieces: Array.from({ length: setup.chunks }, (_, c) => pieces(slots.subarray(c * P, (c + 1) * P))),
     losses: new Float64Array(setup.losses),
     x: floatView(net.dtype, setup.x),
     y: floatView(net.dtype, setup.y),
@@ -92,10 +112,15 @@ function step(s: State, generation: number): void {
   if (!waitEqual(control, ROWS_READY, generation, ROWS_TIMEOUT_MS, rowsPoller))
     throw new Error(`the rows of step ${generation} did not come within ${ROWS_TIMEOUT_MS / 1000} s`);
   const chunks = chunkViews(s, Atomics.load(control, ROWS));
+  let written = 0;
   for (let c = 0; c < setup.chunks; c++) {
     if (chunkOwner(c, setup.threads) !== setup.index || chunks[c].x.rows === 0) continue;
     s.losses[c] = s.net.computeGradient(chunks[c].x, chunks[c].y, dataOnly).data;
-    s.slot(c).set(s.net.grads);
+    for (let k = 0; k < PIECES; k++) {
+      s.slotPieces[c][k].set(s.gradPieces[k]);
+      Atomics.store(control, progress, ++written);
+      Atomics.notify(control, progress);
+    }
   }
 }
 

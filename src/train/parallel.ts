@@ -31,12 +31,15 @@ import {
   MESSAGE_BYTES,
   Poller,
   PARAMS_FROM,
+  PIECES,
+  PROGRESS,
   READY,
   ROWS,
   ROWS_READY,
   STEP,
   chunkOwner,
   chunkStart,
+  controlSlots,
   floatView,
   kernelFloats,
   readMessage,
@@ -158,7 +161,7 @@ interface Shared {
   control: Int32Array;
 }
 
-function makeShared(network: Network, chunks: number, maxRows: number): Shared {
+function makeShared(network: Network, threads: number, chunks: number, maxRows: number): Shared {
   const { dtype } = network;
   const P = network.params.length;
   const slots = kernelFloats(dtype, chunks * P);
@@ -169,7 +172,7 @@ function makeShared(network: Network, chunks: number, maxRows: number): Shared {
     losses: sharedBytes(chunks * 8),
     x: sharedFloats(dtype, maxRows * network.inputSize),
     y: sharedFloats(dtype, maxRows * network.outputSize),
-    control: sharedBytes(8 * 4),
+    control: sharedBytes(controlSlots(threads) * 4),
     message: sharedBytes(MESSAGE_BYTES),
   };
   const view = (s: SharedFloats) => floatView(dtype, s);
@@ -248,6 +251,10 @@ interface ReductionPlan {
   kept: number;
   /** whether the reduction writes net.grads directly (else the sum buffer, then copied) */
   inPlace: boolean;
+  /** the PROGRESS each worker (1…) reaches once its last chunk's first piece is written (0: no chunk) */
+  firstPiece: number[];
+  /** the reduction's PIECES pieces: where each writes, and each chunk's gradient there */
+  pieces: { target: FloatArray; source: (c: number) => FloatArray }[];
 }
 
 /** The data loss plus the penalties, added once on the whole batch (m = N) as Network.computeGradient adds them. */
@@ -287,7 +294,7 @@ export class DataParallel {
     this.threads = checkNumber('workers', options.workers ?? 2, { integer: true, min: 1 });
     this.chunks = checkNumber('chunks', options.chunks ?? 4, { integer: true, min: 1 });
     this.maxRows = checkNumber('maxRows', options.maxRows, { integer: true, min: 1 });
-    this.shared = makeShared(network, this.chunks, this.maxRows);
+    this.shared = makeShared(network, this.threads, this.chunks, this.maxRows);
     try {
       this.workers = startWorkers(network, this.threads, this.chunks, this.maxRows, this.shared);
     } catch (e) {
@@ -317,7 +324,6 @@ export class DataParallel {
     const plan = this.planFor(x.rows);
     this.startStep(x, y);
     this.computeOwnChunks(x, y, plan);
-    this.awaitWorkers();
     this.reduce(plan);
     let data = 0;
     for (const c of plan.used) data += plan.shares[c] * this.shared.losses[c];
@@ -335,21 +341,50 @@ export class DataParallel {
     for (let c = 0; c < this.chunks; c += this.threads) if (shares[c] > 0) kept = c;
     const sameHome = isResident(this.network.grads) === isResident(this.shared.slots[0]);
     if (!sameHome || used.length < 2 || (kept !== used[0] && kept !== used[1])) kept = -1;
-    this.plan = { rows, shares, used, kept, inPlace: sameHome };
+    this.plan = { rows, shares, used, kept, inPlace: sameHome, ...this.pieces(used, kept, sameHome) };
     return this.plan;
+  }
+
+  /** The plan's pieces (views made once per batch size) and the PROGRESS that announces each worker's first. */
+  private pieces(used: number[], kept: number, inPlace: boolean) {
+    const grads = this.network.grads;
+    const P = grads.length;
+    const firstPiece = Array.from({ length: this.threads }, () => 0);
+    for (const c of used) firstPiece[chunkOwner(c, this.threads)] += PIECES;
+    for (let w = 1; w < this.threads; w++) if (firstPiece[w] > 0) firstPiece[w] -= PIECES - 1;
+    const pieces = Array.from({ length: PIECES }, (_, k) => {
+      const [a, b] = [chunkStart(k, P, PIECES), chunkStart(k + 1, P, PIECES)];
+      const sources = this.shared.slots.map((slot, c) => (c === kept ? grads : slot).subarray(a, b));
+      return {
+        target: (inPlace ? grads : this.shared.sum).subarray(a, b),
+        source: (c: number) => sources[c],
+      };
+    });
+    return { firstPiece, pieces };
   }
 
   /**
    * net.grads ← Σ_c share_c · gradient_c over the used chunks in chunk order (parallel-shared.ts:
-   * reduceChunks), read from the slots and, for the kept chunk, from net.grads itself.
+   * reduceChunks), read from the slots and, for the kept chunk, from net.grads itself; piece by
+   * piece, each as soon as the workers have written it (then the workers' answer: awaitWorkers).
    */
   private reduce(plan: ReductionPlan): void {
-    const s = this.shared;
-    const grads = this.network.grads;
-    const source = (c: number) => (c === plan.kept ? grads : s.slots[c]);
-    const target = plan.inPlace ? grads : s.sum;
-    reduceChunks(target, source, plan.shares, plan.used);
-    if (target !== grads) grads.set(target);
+    for (let k = 0; k < PIECES; k++) {
+      this.awaitPiece(plan, k);
+      reduceChunks(plan.pieces[k].target, plan.pieces[k].source, plan.shares, plan.used);
+    }
+    this.awaitWorkers();
+    if (!plan.inPlace) this.network.grads.set(this.shared.sum);
+  }
+
+  /** Blocks until every worker has written piece k of its slots. */
+  private awaitPiece(plan: ReductionPlan, k: number): void {
+    const control = this.shared.control;
+    for (let w = 1; w < this.threads; w++) {
+      if (plan.firstPiece[w] === 0) continue;
+      if (!waitAtLeast(control, PROGRESS + w - 1, plan.firstPiece[w] + k, STEP_TIMEOUT_MS, this.poller))
+        this.timedOut();
+    }
   }
 
   private chunkRows(c: number, rows: number): number {
@@ -384,6 +419,7 @@ export class DataParallel {
     Atomics.store(control, ROWS, x.rows);
     Atomics.store(control, PARAMS_FROM, inPlace ? 1 : 0);
     Atomics.store(control, DONE, 0);
+    for (let w = 1; w < this.threads; w++) Atomics.store(control, PROGRESS + w - 1, 0);
     Atomics.store(control, COMMAND, STEP);
     const generation = (Atomics.add(control, GENERATION, 1) + 1) | 0;
     Atomics.notify(control, GENERATION);
@@ -439,15 +475,17 @@ export class DataParallel {
   private awaitWorkers(): void {
     if (this.threads === 1) return;
     const c = this.shared.control;
-    if (!waitAtLeast(c, DONE, this.threads - 1, STEP_TIMEOUT_MS, this.poller)) {
-      this.stop(); // the shared buffers are kept: a worker that has not answered may still write its slots
-      throw new Error(`data-parallel workers gave no answer within ${STEP_TIMEOUT_MS / 1000} s`);
-    }
+    if (!waitAtLeast(c, DONE, this.threads - 1, STEP_TIMEOUT_MS, this.poller)) this.timedOut();
     if (Atomics.load(c, FAILURES) > 0) {
       const message = readMessage(this.shared.setup.message);
       this.close();
       throw new Error(`a data-parallel worker failed: ${message}`);
     }
+  }
+
+  private timedOut(): never {
+    this.stop(); // the shared buffers are kept: a worker that has not answered may still write its slots
+    throw new Error(`data-parallel workers gave no answer within ${STEP_TIMEOUT_MS / 1000} s`);
   }
 
   /** Stops the workers and gives back the shared buffers (idempotent; the trainer cannot be used after). */
