@@ -1,8 +1,9 @@
 // One worker thread of DataParallel (parallel.ts): rebuilds the network, then for each step copies
-// the shared weights in and computes the data-loss gradient of its chunks (c ≡ index mod threads)
-// into their shared slots. Blocks in Atomics.wait between steps (a step is a new generation, never a
-// bare wake-up); a failure is written to the shared message block (the main thread, blocked in
-// Atomics.wait, hears no postMessage).
+// the shared weights in (its rows meanwhile written by the calling thread: ROWS_READY) and computes
+// the data-loss gradient of its chunks (c ≡ index mod threads) into their shared slots, piece by
+// piece (PROGRESS: the calling thread sums each piece once written). Blocks in Atomics.wait between
+// steps (a step is a new generation, never a bare wake-up); a failure is written to the shared
+// message block (the main thread, blocked in Atomics.wait, hears no postMessage).
 
 import { workerData } from 'node:worker_threads';
 import {

@@ -10,12 +10,13 @@
 // sum, so `chunks: 2` is not bit-identical to one unchunked gradient (it agrees to ~1e-15 relative
 // in float64; test/perf-parallel.test.ts).
 //
-// A step: the main thread writes the workers' rows (and the weights, unless the workers can read
-// the network's own in the kernels' shared memory) into shared buffers, bumps the generation
-// (Atomics.notify), computes its chunks (its last one left in net.grads), then polls briefly and
-// blocks in Atomics.wait until every worker has counted itself done, and reduces in one pass for
-// two chunks. No message is posted per step, nothing is structured-cloned, nothing allocated
-// beyond a chunk's row views. Penalties (L2, L1) are added once by the main thread, on the whole batch.
+// A step: the main thread writes the weights into shared memory (unless the workers can read the
+// network's own in the kernels' shared memory), bumps the generation (Atomics.notify), then writes
+// the workers' rows while they copy the weights, computes its chunks (its last one left in
+// net.grads), and sums the chunks piece by piece as the workers write their slots (polling briefly,
+// then blocking in Atomics.wait), in one pass for two chunks. No message is posted per step,
+// nothing is structured-cloned or allocated. Penalties (L2, L1) are added once by the main thread,
+// on the whole batch. (The handoffs in detail: parallel-shared.ts.)
 
 import { OptionError, checkNumber } from '../errors.js';
 import { isResident, kernelBackend, type FloatArray } from '../kernels/index.js';
