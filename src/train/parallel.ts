@@ -15,7 +15,7 @@
 // the workers' rows while they copy the weights, computes its chunks (its last one left in
 // net.grads), and sums the chunks piece by piece as the workers write their slots (polling briefly,
 // then blocking in Atomics.wait), in one pass for two chunks. No message is posted per step,
-// nothing is structured-cloned or allocated. Penalties (L2, L1) are added once by the main thread,
+// nothing is structured-cloned, no buffer or view made. Penalties (L2, L1) are added once by the main thread,
 // on the whole batch. (The handoffs in detail: parallel-shared.ts.)
 
 import { OptionError, checkNumber } from '../errors.js';
