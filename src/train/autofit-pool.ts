@@ -4,7 +4,7 @@
 // timing and on the number of workers — never reaches the search (autofit.ts).
 
 import { runTask, type SearchData, type SearchTask, type TaskResult } from './autofit-eval.js';
-import { workerExecArgv } from './parallel.js';
+import { startThread } from './parallel.js';
 
 interface WorkerHandle {
   postMessage(message: unknown): void;
@@ -50,10 +50,11 @@ export class SearchPool {
     const started: WorkerHandle[] = [];
     for (let i = 0; i < workers; i++)
       started.push(
-        new threads.Worker(new URL('./autofit-worker.js', import.meta.url), {
-          workerData: data,
-          execArgv: workerExecArgv(),
-        }) as unknown as WorkerHandle,
+        startThread(
+          threads.Worker,
+          new URL('./autofit-worker.js', import.meta.url),
+          data,
+        ) as unknown as WorkerHandle,
       );
     return new SearchPool(data, started);
   }

@@ -10,14 +10,19 @@
 //                     as a SIMD128 kernel; a plain SharedArrayBuffer otherwise
 //   losses  [C]       each chunk's data loss (float64)
 //   x, y    [R × inputs], [R × outputs]   the rows of the chunks the workers compute
-//   control Int32 [8] the slots below;  message  Uint8 [1024]  a failed worker's error, UTF-8
+//   control Int32 [8 + threads − 1] the slots below;  message  Uint8 [1024]  a failed worker's error, UTF-8
 //
 // A step's handoffs (every control slot through Atomics; the buffers ordered by them): the calling
-// thread writes the rows, the weights, ROWS, PARAMS_FROM, DONE = 0 and COMMAND, then bumps GENERATION
-// and notifies; a worker steps once per new GENERATION value — a wake-up alone is not a step (the
-// notify can come after the worker saw the bump, finished and slept again) — writes its slots and
-// losses, then adds 1 to DONE; the calling thread reads them once DONE = threads − 1, by value.
-// Closing: COMMAND = EXIT, then a bump.
+// thread writes the weights, ROWS, PARAMS_FROM, DONE = 0 and COMMAND, then bumps GENERATION and
+// notifies, then writes the workers' rows and sets ROWS_READY to the new generation: a worker copies
+// the weights first, so the rows' copy runs beside it instead of before the wake-up. A worker steps
+// once per new GENERATION value — a wake-up alone is not a step (the notify can come after the worker
+// saw the bump, finished and slept again) —, reads its rows once ROWS_READY is that generation, writes
+// its losses, then its slots piece by piece (PIECES), adding 1 to its PROGRESS slot after each, then
+// adds 1 to DONE. The calling thread sums piece k once each worker's PROGRESS says its last chunk's
+// piece k is written (its earlier chunks then are too), reads the losses once DONE = threads − 1, by
+// value. A worker that fails sets its PROGRESS past any target before DONE. Closing: COMMAND = EXIT,
+// then a bump.
 
 import { allocate, sgdStep, wasmRuntime, weightedPairSum, type FloatArray } from '../kernels/index.js';
 
@@ -30,6 +35,20 @@ export const FAILURES = 4;
 export const READY = 5;
 /** where the workers read this step's weights: 1 the network's own (residentParams), 0 the copy (params) */
 export const PARAMS_FROM = 6;
+/** the generation whose rows are in x and y (written after the wake-up: see the header) */
+export const ROWS_READY = 7;
+/** control[PROGRESS + w − 1]: the slot pieces worker w has written this step (see the header) */
+export const PROGRESS = 8;
+/** Control slots for `threads` threads. */
+export const controlSlots = (threads: number) => PROGRESS + Math.max(0, threads - 1);
+/**
+ * Pieces a worker writes each slot in (parameters [chunkStart(k, P, PIECES), chunkStart(k + 1, P,
+ * PIECES))): the calling thread sums a piece of the parameters as soon as every worker has written
+ * it, while the workers write the next. The sum is elementwise, so pieces leave its bits alone.
+ */
+export const PIECES = 4;
+/** What a failed worker sets its PROGRESS slot to: past any piece the calling thread awaits. */
+export const FAILED_PROGRESS = 2 ** 30;
 /** COMMAND values. */
 export const STEP = 1;
 export const EXIT = 2;
@@ -216,10 +235,35 @@ export function waitAtLeast(
   timeoutMs: number,
   poller: Poller | null = null,
 ): boolean {
+  return waitFor(control, slot, target, false, timeoutMs, poller);
+}
+
+/**
+ * Blocks until control[slot] = value, as waitAtLeast: for a slot that takes increasing values which
+ * wrap past 2³¹ (a generation), where only equality tells.
+ */
+export function waitEqual(
+  control: Int32Array,
+  slot: number,
+  value: number,
+  timeoutMs: number,
+  poller: Poller,
+) {
+  return waitFor(control, slot, value, true, timeoutMs, poller);
+}
+
+function waitFor(
+  control: Int32Array,
+  slot: number,
+  target: number,
+  exact: boolean,
+  timeoutMs: number,
+  poller: Poller | null,
+): boolean {
   const end = performance.now() + timeoutMs;
   for (;;) {
     const v = Atomics.load(control, slot);
-    if (v >= target) return true;
+    if (exact ? v === target : v >= target) return true;
     if (poller?.changed(control, slot, v)) continue;
     const left = end - performance.now();
     if (left <= 0) return false;

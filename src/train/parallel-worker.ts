@@ -1,11 +1,18 @@
 // One worker thread of DataParallel (parallel.ts): rebuilds the network, then for each step copies
-// the shared weights in and computes the data-loss gradient of its chunks (c ≡ index mod threads)
-// into their shared slots. Blocks in Atomics.wait between steps (a step is a new generation, never a
-// bare wake-up); a failure is written to the shared message block (the main thread, blocked in
-// Atomics.wait, hears no postMessage).
+// the shared weights in (its rows meanwhile written by the calling thread: ROWS_READY) and computes
+// the data-loss gradient of its chunks (c ≡ index mod threads) into their shared slots, piece by
+// piece (PROGRESS: the calling thread sums each piece once written). Blocks in Atomics.wait between
+// steps (a step is a new generation, never a bare wake-up); a failure is written to the shared
+// message block (the main thread, blocked in Atomics.wait, hears no postMessage).
 
 import { workerData } from 'node:worker_threads';
-import { kernelBackend, setKernelBackend, wasmFailure, wasmReady } from '../kernels/index.js';
+import {
+  kernelBackend,
+  setKernelBackend,
+  wasmFailure,
+  wasmReady,
+  type FloatArray,
+} from '../kernels/index.js';
 import type { Matrix } from '../matrix.js';
 import { Network, type NetworkJSON } from '../nn/network.js';
 import {
@@ -15,12 +22,17 @@ import {
   FAILURES,
   GENERATION,
   PARAMS_FROM,
+  PIECES,
+  PROGRESS,
+  FAILED_PROGRESS,
   READY,
   Poller,
   ROWS,
+  ROWS_READY,
   chunkOwner,
   chunkStart,
   floatView,
+  waitEqual,
   writeMessage,
   type WorkerSetup,
 } from './parallel-shared.js';
@@ -29,9 +41,15 @@ const setup = workerData as WorkerSetup;
 const control = new Int32Array(setup.control);
 const dataOnly = { data: true, penalties: false };
 
+/** This worker's PROGRESS slot. */
+const progress = PROGRESS + setup.index - 1;
+
+/** Reports a failure: the message, FAILURES, and PROGRESS past any piece the calling thread awaits. */
 function fail(e: unknown): void {
   writeMessage(setup.message, `worker ${setup.index}: ${(e as Error)?.message ?? String(e)}`);
   Atomics.add(control, FAILURES, 1);
+  Atomics.store(control, progress, FAILED_PROGRESS);
+  Atomics.notify(control, progress);
 }
 
 /** The worker's state: its network and its views of the shared buffers. */
@@ -47,11 +65,16 @@ async function prepare() {
   const net = Network.fromJSON(setup.network as NetworkJSON);
   const P = net.params.length;
   const slots = floatView(net.dtype, setup.slots);
+  const piece = (a: FloatArray, k: number) =>
+    a.subarray(chunkStart(k, P, PIECES), chunkStart(k + 1, P, PIECES));
+  const pieces = (a: FloatArray) => Array.from({ length: PIECES }, (_, k) => piece(a, k));
   return {
     net,
     params: floatView(net.dtype, setup.params),
     residentParams: setup.residentParams && floatView(net.dtype, setup.residentParams),
-    slot: (c: number) => slots.subarray(c * P, (c + 1) * P),
+    /** net.grads and each slot [chunks], in PIECES pieces */
+    gradPieces: pieces(net.grads),
+    slotPieces: Array.from({ length: setup.chunks }, (_, c) => pieces(slots.subarray(c * P, (c + 1) * P))),
     losses: new Float64Array(setup.losses),
     x: floatView(net.dtype, setup.x),
     y: floatView(net.dtype, setup.y),
@@ -79,15 +102,26 @@ function chunkViews(s: State, rows: number): { x: Matrix; y: Matrix }[] {
   return v;
 }
 
-/** One step: this worker's chunks into their slots. */
-function step(s: State): void {
+/** How long a worker waits for a step's rows after its wake-up (the calling thread writes them at once). */
+const ROWS_TIMEOUT_MS = 60_000;
+const rowsPoller = new Poller();
+
+/** One step (generation `generation`): the weights in, then this worker's chunks into their slots. */
+function step(s: State, generation: number): void {
   const inPlace = Atomics.load(control, PARAMS_FROM) === 1 && s.residentParams;
   s.net.params.set(inPlace || s.params);
+  if (!waitEqual(control, ROWS_READY, generation, ROWS_TIMEOUT_MS, rowsPoller))
+    throw new Error(`the rows of step ${generation} did not come within ${ROWS_TIMEOUT_MS / 1000} s`);
   const chunks = chunkViews(s, Atomics.load(control, ROWS));
+  let written = 0;
   for (let c = 0; c < setup.chunks; c++) {
     if (chunkOwner(c, setup.threads) !== setup.index || chunks[c].x.rows === 0) continue;
     s.losses[c] = s.net.computeGradient(chunks[c].x, chunks[c].y, dataOnly).data;
-    s.slot(c).set(s.net.grads);
+    for (let k = 0; k < PIECES; k++) {
+      s.slotPieces[c][k].set(s.gradPieces[k]);
+      Atomics.store(control, progress, ++written);
+      Atomics.notify(control, progress);
+    }
   }
 }
 
@@ -121,7 +155,7 @@ while (state) {
   seen = nextGeneration(seen);
   if (Atomics.load(control, COMMAND) === EXIT) break;
   try {
-    step(state);
+    step(state, seen);
   } catch (e) {
     fail(e);
   }

@@ -10,12 +10,13 @@
 // sum, so `chunks: 2` is not bit-identical to one unchunked gradient (it agrees to ~1e-15 relative
 // in float64; test/perf-parallel.test.ts).
 //
-// A step: the main thread writes the workers' rows (and the weights, unless the workers can read
-// the network's own in the kernels' shared memory) into shared buffers, bumps the generation
-// (Atomics.notify), computes its chunks (its last one left in net.grads), then polls briefly and
-// blocks in Atomics.wait until every worker has counted itself done, and reduces in one pass for
-// two chunks. No message is posted per step, nothing is structured-cloned, nothing allocated
-// beyond a chunk's row views. Penalties (L2, L1) are added once by the main thread, on the whole batch.
+// A step: the main thread writes the weights into shared memory (unless the workers can read the
+// network's own in the kernels' shared memory), bumps the generation (Atomics.notify), then writes
+// the workers' rows while they copy the weights, computes its chunks (its last one left in
+// net.grads), and sums the chunks piece by piece as the workers write their slots (polling briefly,
+// then blocking in Atomics.wait), in one pass for two chunks. No message is posted per step,
+// nothing is structured-cloned, no buffer or view made. Penalties (L2, L1) are added once by the main thread,
+// on the whole batch. (The handoffs in detail: parallel-shared.ts.)
 
 import { OptionError, checkNumber } from '../errors.js';
 import { isResident, kernelBackend, type FloatArray } from '../kernels/index.js';
@@ -31,11 +32,15 @@ import {
   MESSAGE_BYTES,
   Poller,
   PARAMS_FROM,
+  PIECES,
+  PROGRESS,
   READY,
   ROWS,
+  ROWS_READY,
   STEP,
   chunkOwner,
   chunkStart,
+  controlSlots,
   floatView,
   kernelFloats,
   readMessage,
@@ -70,27 +75,66 @@ interface WorkerHandle {
   unref(): void;
   once(event: 'exit', listener: () => void): void;
 }
+/** A Worker constructor (node:worker_threads) as startThread calls it. */
+export type WorkerConstructor<W> = new (url: URL, options: { workerData: unknown; execArgv: string[] }) => W;
 interface ThreadsModule {
-  Worker: new (url: URL, options: { workerData: unknown; execArgv: string[] }) => WorkerHandle;
+  Worker: WorkerConstructor<WorkerHandle>;
 }
 
 /** Options that give Node a script on the command line (each followed by it, or joined by '='). */
 const scriptOptions = ['-e', '--eval', '-p', '--print', '-pe', '--input-type'];
 
 /**
+ * Options of this process a Worker refused (ERR_WORKER_INVALID_EXEC_ARGV): V8's, such as
+ * --experimental-wasm-relaxed-simd or --max-old-space-size, and per-process ones, such as --title.
+ * They are process-wide, so they already apply to every worker thread; learned by startThread.
+ */
+const refusedOptions = new Set<string>();
+
+/**
  * The calling process's Node options for a worker thread, less a script given on the command line: a
  * worker inherits process.execArgv, and under `node -e CODE` it would run CODE again instead of its
- * own file (a fit started there waited 30 s for workers that never started).
+ * own file (a fit started there waited 30 s for workers that never started) — and less the options a
+ * Worker refused (refusedOptions).
  */
 export function workerExecArgv(): string[] {
   const argv = (globalThis as { process?: { execArgv?: string[] } }).process?.execArgv ?? [];
   const kept: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i].split('=')[0];
-    if (!scriptOptions.includes(name)) kept.push(argv[i]);
-    else if (!argv[i].includes('=')) i++; // its value is the next argument
+    if (scriptOptions.includes(name)) {
+      if (!argv[i].includes('=')) i++; // its value is the next argument
+    } else if (!refusedOptions.has(argv[i])) kept.push(argv[i]);
   }
   return kept;
+}
+
+/**
+ * The options of `execArgv` a Worker refused, from its ERR_WORKER_INVALID_EXEC_ARGV error ("Initiated
+ * Worker with invalid execArgv flags: a, b": Node gives no list but the message); none for another error.
+ */
+function refusedBy(e: unknown, execArgv: string[]): string[] {
+  if ((e as { code?: unknown } | null)?.code !== 'ERR_WORKER_INVALID_EXEC_ARGV') return [];
+  const message = (e as Error).message;
+  const listed = message.slice(message.indexOf(': ') + 2).split(', ');
+  return execArgv.filter((option) => listed.includes(option));
+}
+
+/**
+ * new Worker(url, { workerData, execArgv: workerExecArgv() }); where the Worker refuses some of those
+ * options (V8's and per-process ones, which already apply to the whole process), again without them.
+ */
+export function startThread<W>(Worker: WorkerConstructor<W>, url: URL, workerData: unknown): W {
+  for (;;) {
+    const execArgv = workerExecArgv();
+    try {
+      return new Worker(url, { workerData, execArgv });
+    } catch (e) {
+      const refused = refusedBy(e, execArgv);
+      if (refused.length === 0) throw e;
+      for (const option of refused) refusedOptions.add(option);
+    }
+  }
 }
 
 /** node:worker_threads when this runtime has it (Node ≥ 20.16: process.getBuiltinModule), else null. */
@@ -118,7 +162,7 @@ interface Shared {
   control: Int32Array;
 }
 
-function makeShared(network: Network, chunks: number, maxRows: number): Shared {
+function makeShared(network: Network, threads: number, chunks: number, maxRows: number): Shared {
   const { dtype } = network;
   const P = network.params.length;
   const slots = kernelFloats(dtype, chunks * P);
@@ -129,7 +173,7 @@ function makeShared(network: Network, chunks: number, maxRows: number): Shared {
     losses: sharedBytes(chunks * 8),
     x: sharedFloats(dtype, maxRows * network.inputSize),
     y: sharedFloats(dtype, maxRows * network.outputSize),
-    control: sharedBytes(8 * 4),
+    control: sharedBytes(controlSlots(threads) * 4),
     message: sharedBytes(MESSAGE_BYTES),
   };
   const view = (s: SharedFloats) => floatView(dtype, s);
@@ -179,10 +223,7 @@ function startWorkers(network: Network, threads: number, chunks: number, maxRows
       backend,
       ...shared.setup,
     };
-    const w = new module.Worker(new URL('./parallel-worker.js', import.meta.url), {
-      workerData,
-      execArgv: workerExecArgv(),
-    });
+    const w = startThread(module.Worker, new URL('./parallel-worker.js', import.meta.url), workerData);
     liveWorkers++;
     w.once('exit', () => liveWorkers--);
     w.unref(); // a trainer never closed does not keep the process alive
@@ -211,6 +252,10 @@ interface ReductionPlan {
   kept: number;
   /** whether the reduction writes net.grads directly (else the sum buffer, then copied) */
   inPlace: boolean;
+  /** the PROGRESS each worker (1…) reaches once its last chunk's first piece is written (0: no chunk) */
+  firstPiece: number[];
+  /** the reduction's PIECES pieces: where each writes, and each chunk's gradient there */
+  pieces: { target: FloatArray; source: (c: number) => FloatArray }[];
 }
 
 /** The data loss plus the penalties, added once on the whole batch (m = N) as Network.computeGradient adds them. */
@@ -236,6 +281,11 @@ export class DataParallel {
   private closed = false;
   private plan: ReductionPlan | null = null;
   private readonly poller = new Poller();
+  /** chunkViews' views, by the batch's x buffer */
+  private readonly views = new WeakMap<
+    FloatArray,
+    { y: FloatArray; rows: number; views: { x: Matrix; y: Matrix }[] }
+  >();
 
   /** Starts the workers (blocking until each has built its copy of the network); see also create(). */
   constructor(
@@ -245,7 +295,7 @@ export class DataParallel {
     this.threads = checkNumber('workers', options.workers ?? 2, { integer: true, min: 1 });
     this.chunks = checkNumber('chunks', options.chunks ?? 4, { integer: true, min: 1 });
     this.maxRows = checkNumber('maxRows', options.maxRows, { integer: true, min: 1 });
-    this.shared = makeShared(network, this.chunks, this.maxRows);
+    this.shared = makeShared(network, this.threads, this.chunks, this.maxRows);
     try {
       this.workers = startWorkers(network, this.threads, this.chunks, this.maxRows, this.shared);
     } catch (e) {
@@ -275,7 +325,6 @@ export class DataParallel {
     const plan = this.planFor(x.rows);
     this.startStep(x, y);
     this.computeOwnChunks(x, y, plan);
-    this.awaitWorkers();
     this.reduce(plan);
     let data = 0;
     for (const c of plan.used) data += plan.shares[c] * this.shared.losses[c];
@@ -293,21 +342,50 @@ export class DataParallel {
     for (let c = 0; c < this.chunks; c += this.threads) if (shares[c] > 0) kept = c;
     const sameHome = isResident(this.network.grads) === isResident(this.shared.slots[0]);
     if (!sameHome || used.length < 2 || (kept !== used[0] && kept !== used[1])) kept = -1;
-    this.plan = { rows, shares, used, kept, inPlace: sameHome };
+    this.plan = { rows, shares, used, kept, inPlace: sameHome, ...this.pieces(used, kept, sameHome) };
     return this.plan;
+  }
+
+  /** The plan's pieces (views made once per batch size) and the PROGRESS that announces each worker's first. */
+  private pieces(used: number[], kept: number, inPlace: boolean) {
+    const grads = this.network.grads;
+    const P = grads.length;
+    const firstPiece = Array.from({ length: this.threads }, () => 0);
+    for (const c of used) firstPiece[chunkOwner(c, this.threads)] += PIECES;
+    for (let w = 1; w < this.threads; w++) if (firstPiece[w] > 0) firstPiece[w] -= PIECES - 1;
+    const pieces = Array.from({ length: PIECES }, (_, k) => {
+      const [a, b] = [chunkStart(k, P, PIECES), chunkStart(k + 1, P, PIECES)];
+      const sources = this.shared.slots.map((slot, c) => (c === kept ? grads : slot).subarray(a, b));
+      return {
+        target: (inPlace ? grads : this.shared.sum).subarray(a, b),
+        source: (c: number) => sources[c],
+      };
+    });
+    return { firstPiece, pieces };
   }
 
   /**
    * net.grads ← Σ_c share_c · gradient_c over the used chunks in chunk order (parallel-shared.ts:
-   * reduceChunks), read from the slots and, for the kept chunk, from net.grads itself.
+   * reduceChunks), read from the slots and, for the kept chunk, from net.grads itself; piece by
+   * piece, each as soon as the workers have written it (then the workers' answer: awaitWorkers).
    */
   private reduce(plan: ReductionPlan): void {
-    const s = this.shared;
-    const grads = this.network.grads;
-    const source = (c: number) => (c === plan.kept ? grads : s.slots[c]);
-    const target = plan.inPlace ? grads : s.sum;
-    reduceChunks(target, source, plan.shares, plan.used);
-    if (target !== grads) grads.set(target);
+    for (let k = 0; k < PIECES; k++) {
+      this.awaitPiece(plan, k);
+      reduceChunks(plan.pieces[k].target, plan.pieces[k].source, plan.shares, plan.used);
+    }
+    this.awaitWorkers();
+    if (!plan.inPlace) this.network.grads.set(this.shared.sum);
+  }
+
+  /** Blocks until every worker has written piece k of its slots. */
+  private awaitPiece(plan: ReductionPlan, k: number): void {
+    const control = this.shared.control;
+    for (let w = 1; w < this.threads; w++) {
+      if (plan.firstPiece[w] === 0) continue;
+      if (!waitAtLeast(control, PROGRESS + w - 1, plan.firstPiece[w] + k, STEP_TIMEOUT_MS, this.poller))
+        this.timedOut();
+    }
   }
 
   private chunkRows(c: number, rows: number): number {
@@ -327,15 +405,34 @@ export class DataParallel {
     }
   }
 
-  /** Weights and the workers' rows into shared memory, then wakes the workers. */
+  /**
+   * Wakes the workers for a step (the weights first in shared memory, unless they read the network's
+   * own), then writes their rows and says so (ROWS_READY): a worker copies the weights meanwhile.
+   */
   private startStep(x: Matrix, y: Matrix): void {
     if (this.threads === 1) return;
     const s = this.shared;
-    const N = x.rows;
     const params = this.network.params;
     const resident = s.setup.residentParams;
     const inPlace = resident?.buffer === params.buffer && resident.byteOffset === params.byteOffset;
     if (!inPlace) s.params.set(params);
+    const control = s.control;
+    Atomics.store(control, ROWS, x.rows);
+    Atomics.store(control, PARAMS_FROM, inPlace ? 1 : 0);
+    Atomics.store(control, DONE, 0);
+    for (let w = 1; w < this.threads; w++) Atomics.store(control, PROGRESS + w - 1, 0);
+    Atomics.store(control, COMMAND, STEP);
+    const generation = (Atomics.add(control, GENERATION, 1) + 1) | 0;
+    Atomics.notify(control, GENERATION);
+    this.shareRows(x, y);
+    Atomics.store(control, ROWS_READY, generation);
+    Atomics.notify(control, ROWS_READY);
+  }
+
+  /** The rows of the workers' chunks into the shared x and y. */
+  private shareRows(x: Matrix, y: Matrix): void {
+    const s = this.shared;
+    const N = x.rows;
     for (let c = 0; c < this.chunks; c++) {
       if (chunkOwner(c, this.threads) === 0) continue;
       const a = chunkStart(c, N, this.chunks);
@@ -343,25 +440,29 @@ export class DataParallel {
       s.x.set(x.data.subarray(a * x.cols, b * x.cols), a * x.cols);
       s.y.set(y.data.subarray(a * y.cols, b * y.cols), a * y.cols);
     }
-    const control = s.control;
-    Atomics.store(control, ROWS, N);
-    Atomics.store(control, PARAMS_FROM, inPlace ? 1 : 0);
-    Atomics.store(control, DONE, 0);
-    Atomics.store(control, COMMAND, STEP);
-    Atomics.add(control, GENERATION, 1);
-    Atomics.notify(control, GENERATION);
   }
 
   /** The main thread's chunks, on the network itself (each into its slot, the kept one left in net.grads). */
   private computeOwnChunks(x: Matrix, y: Matrix, plan: ReductionPlan): void {
     const net = this.network;
+    const views = this.chunkViews(x, y);
     for (let c = 0; c < this.chunks; c += this.threads) {
       if (plan.shares[c] === 0) continue;
-      const xc = this.chunkOf(x, c, plan.rows);
-      const yc = this.chunkOf(y, c, plan.rows);
-      this.shared.losses[c] = net.computeGradient(xc, yc, DATA_ONLY).data;
+      this.shared.losses[c] = net.computeGradient(views[c].x, views[c].y, DATA_ONLY).data;
       if (c !== plan.kept) this.shared.slots[c].set(net.grads);
     }
+  }
+
+  /** Each chunk's rows of x and y as views, kept per batch buffer (fit refills the same ones): no allocation per step. */
+  private chunkViews(x: Matrix, y: Matrix): { x: Matrix; y: Matrix }[] {
+    const kept = this.views.get(x.data);
+    if (kept?.y === y.data && kept.rows === x.rows) return kept.views;
+    const views = Array.from({ length: this.chunks }, (_, c) => ({
+      x: this.chunkOf(x, c, x.rows),
+      y: this.chunkOf(y, c, x.rows),
+    }));
+    this.views.set(x.data, { y: y.data, rows: x.rows, views });
+    return views;
   }
 
   /** Rows [chunkStart(c), chunkStart(c + 1)) of m, as a view. */
@@ -375,15 +476,17 @@ export class DataParallel {
   private awaitWorkers(): void {
     if (this.threads === 1) return;
     const c = this.shared.control;
-    if (!waitAtLeast(c, DONE, this.threads - 1, STEP_TIMEOUT_MS, this.poller)) {
-      this.stop(); // the shared buffers are kept: a worker that has not answered may still write its slots
-      throw new Error(`data-parallel workers gave no answer within ${STEP_TIMEOUT_MS / 1000} s`);
-    }
+    if (!waitAtLeast(c, DONE, this.threads - 1, STEP_TIMEOUT_MS, this.poller)) this.timedOut();
     if (Atomics.load(c, FAILURES) > 0) {
       const message = readMessage(this.shared.setup.message);
       this.close();
       throw new Error(`a data-parallel worker failed: ${message}`);
     }
+  }
+
+  private timedOut(): never {
+    this.stop(); // the shared buffers are kept: a worker that has not answered may still write its slots
+    throw new Error(`data-parallel workers gave no answer within ${STEP_TIMEOUT_MS / 1000} s`);
   }
 
   /** Stops the workers and gives back the shared buffers (idempotent; the trainer cannot be used after). */
