@@ -342,6 +342,24 @@ const cases: Case[] = [
       /^usdates\.csv:2:1: "03\/04\/2021" in column "d" is a date written day and month first .*YYYY-MM-DD \(the column holds dates or times/,
   },
   {
+    name: 'DD.MM.YYYY with a day above 12 in the column: read day-first, saved as such',
+    file: 'eudates.csv',
+    content: 'd,y\n03.04.2021,1\n25.12.2020,2\n01.02.2021,4\n',
+    model: (e) => assert.deepEqual(e.features, [{ name: 'd', type: 'date', order: 'day-first' }]),
+  },
+  {
+    name: 'DD.MM.YYYY with no day above 12: refused as ambiguous',
+    file: 'eudates2.csv',
+    content: 'd,y\n03.04.2021,1\n12.11.2020,2\n01.02.2021,4\n',
+    error: /^eudates2\.csv:2:1: "03\.04\.2021" in column "d" is a date written day and month first/,
+  },
+  {
+    name: 'day-first and month-first in one column: refused',
+    file: 'mixeddates.csv',
+    content: 'd,y\n13.04.2021,1\n04.13.2021,2\n01.02.2021,4\n',
+    error: /^mixeddates\.csv:2:1: "13\.04\.2021" in column "d" is a date written day and month first/,
+  },
+  {
     name: 'times of day',
     file: 'times.csv',
     content: 't,y\n08:30,1\n12:05,2\n23:59,4\n',

@@ -161,7 +161,7 @@ function cellValue(f: ColumnEncoding, cell: Cell, format: NumberFormat): number 
     const b = readBoolean(cell);
     return b === null ? Number.NaN : b ? 1 : 0;
   }
-  return dateValue(cell);
+  return dateValue(cell, f.type === 'date' ? f.order : undefined);
 }
 
 /** An unseen category: counted (unknown 'ignore', inputs stay zero) or an error naming the known ones. */

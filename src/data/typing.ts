@@ -9,12 +9,14 @@
 //            error naming them and the choices (fix the file, --na-values, --categorical COL); but
 //            when its numbers are codes (02139 beside 02139-4307) it is text.
 // The same for dates: a date column with an impossible date (2020-02-31) or a stray word is an error,
-// and so is a column of dates or times that cannot be read unambiguously (03/04/2021, 12:30).
+// and so is a column of dates or times that cannot be read unambiguously (03/04/2021, 12:30) — a
+// column whose cells prove them day-first (13.04.2021 beside 03.04.2021) is read DD.MM.YYYY.
 
 import { DataError } from '../errors.js';
 import {
   notNumberWhy,
   otherDate,
+  provenDateOrder,
   quote,
   readBoolean,
   readDate,
@@ -84,8 +86,9 @@ function dateColumn(
   cells: readonly Cell[],
   opts: TypingOptions,
 ): boolean {
-  const dates = cells.map(readDate);
-  const others = cells.map(otherDate);
+  const order = provenDateOrder(cells) ?? undefined; // 13.03.2021 in the column: DD.MM.YYYY
+  const dates = cells.map((c) => readDate(c, order));
+  const others = cells.map((c) => otherDate(c, order));
   const dateLike = dates.filter((d, i) => d !== null || others[i] !== null).length;
   if (dateLike < NUMERIC_SHARE * cells.length) return false;
   const bad: Bad[] = [];
