@@ -12,7 +12,7 @@ mkdirSync(join(dir, 'afolder'));
 writeFileSync(join(dir, 'afile.txt'), 'not a folder\n');
 writeFileSync(join(dir, 'notarget.csv'), 'area_m2,rooms,city,year_built\n50,2,Lyon,1990\n80,3,Paris,2001\n');
 const quiet = ['--no-plots', '--progress', 'quiet'];
-trainHouses(dir, ['--checkpoint-every', '10']);
+const housesRun = trainHouses(dir, ['--checkpoint-every', '10']);
 for (const format of ['onnx', 'tfjs']) {
   const out = format === 'onnx' ? 'spirals.onnx' : 'tfjs/model.json';
   const r = scratchnet(
@@ -147,4 +147,25 @@ test('the doctor does not suggest holding out rows to a run that held out a fift
     assert.doesNotMatch(f.fixFlags, /--val-split/, f.rule);
     assert.doesNotMatch(f.fix, /validationSplit/, f.rule);
   }
+});
+
+test('a model worse than a constant on its held-out rows is said so (text and --json); a good one is not', async () => {
+  let seed = 1; // 60 rows of 8 noise inputs and a noise target: the network can only overfit
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const rows = Array.from({ length: 60 }, () =>
+    Array.from({ length: 9 }, () => random().toFixed(4)).join(','),
+  );
+  writeFileSync(join(dir, 'noise.csv'), `a,b,c,d,e,f,g,h,y\n${rows.join('\n')}\n`);
+  const args = ['train', '--data', 'noise.csv', '--target', 'y', '--no-search', '--epochs', '30', ...quiet];
+  const warning =
+    /warning: the model is worse than a constant: on the held-out rows, r2 -\d\.\d+ against -?\d\.\d+ for always predicting the training mean \(a linear model: .*\)\. The inputs may not predict y/;
+  const text = await scratchnetAsync([...args, '--out', 'noise.json'], dir);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stderr, warning);
+  const json = await scratchnetAsync([...args, '--out', 'noise2.json', '--json'], dir);
+  assert.match(json.stderr, warning);
+  const summary = JSON.parse(json.stdout);
+  assert.ok(summary.metrics.heldOut.r2 < summary.metrics.baseline.r2);
+  assert.match(summary.warnings[0], /^the model is worse than a constant/);
+  assert.doesNotMatch(housesRun.stderr, /worse than a constant/);
 });

@@ -30,6 +30,7 @@ import { readProgress, type ProgressMode } from './progress.js';
 import { countDataRows, preparePass, trainingPass, type Prepared, type StreamFile } from './stream-passes.js';
 import { streamScores, streamSummary } from './stream-report.js';
 import { modelFile, type RunRecord } from './train-model.js';
+import { worseThanConstant } from './baseline-check.js';
 import type { StartFlags } from './train-resume.js';
 import { buildNetwork, fitOptions, resolveSettings, type TrainSettings } from './training.js';
 
@@ -295,8 +296,11 @@ function finish(
   const model = modelFile(record, history);
   model.metrics = scores.metrics;
   writeAtomic(flags.out, serializeModel(model));
+  const worse = worseThanConstant(model.metrics, prepared.encoding.target);
   if (flags.json) {
-    console.log(JSON.stringify(streamSummary(flags.out, model, history, prepared)));
+    const summary = streamSummary(flags.out, model, history, prepared);
+    if (worse) process.stderr.write(`warning: ${worse}\n`);
+    console.log(JSON.stringify(worse ? { ...summary, warnings: [worse] } : summary));
     return;
   }
   if (history.stopReason === 'earlyStopping')
@@ -305,4 +309,5 @@ function finish(
     );
   for (const line of scores.lines) log(line);
   log(`wrote ${flags.out} (trained streaming: ${history.epochs + 1} passes over ${flags.data}; no plots)`);
+  if (worse) process.stderr.write(`warning: ${worse}\n`);
 }
