@@ -360,6 +360,31 @@ const cases: Case[] = [
     error: /^mixeddates\.csv:2:1: "13\.04\.2021" in column "d" is a date written day and month first/,
   },
   {
+    name: 'a column missing in most rows: the error says so, and to leave it out rather than the rows',
+    file: 'sparsecol.csv',
+    content: `x,note,y\n${Array.from({ length: 10 }, (_, i) => `${i},${i === 3 ? 'late' : ''},${i % 4}.5`).join('\n')}\n`,
+    error:
+      /^sparsecol\.csv: 9 rows have missing values: .*column "note" is missing in 9 of 10 rows \(leave that column out of the inputs with --features, rather than the rows\)\. Pass --drop-missing/,
+  },
+  {
+    name: 'a target missing in every row: the error says so',
+    file: 'notarget.csv',
+    content: 'x,y\n1,\n2,\n3,\n',
+    error:
+      /^notarget\.csv: 3 rows have missing values: .*target "y" is missing in 3 of 3 rows\. Pass --drop-missing/,
+  },
+  {
+    name: '--drop-missing leaving out most rows for one column warns which column to leave out instead',
+    file: 'sparsecol2.csv',
+    content: `x,note,y\n${Array.from({ length: 10 }, (_, i) => `${i},${i % 5 === 0 ? 'late' : ''},${i % 4}.5`).join('\n')}\n`,
+    args: ['--drop-missing'],
+    model: (_, err) =>
+      assert.match(
+        err,
+        /warning: sparsecol2\.csv: 8 of 10 rows were left out for missing cells, most because of column "note" \(missing in 8\): leaving it out of the inputs \(--features\) would keep those rows/,
+      ),
+  },
+  {
     name: 'times of day',
     file: 'times.csv',
     content: 't,y\n08:30,1\n12:05,2\n23:59,4\n',

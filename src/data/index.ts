@@ -69,5 +69,12 @@ export {
 } from './datasets.js';
 export { splitTable } from './split.js';
 export { inputColumns, weightColumn } from './weights.js';
-export { dataNotes, dataWarnings, describeCodes, describeUnseen, encodingNotes } from './report.js';
+export {
+  dataNotes,
+  dataWarnings,
+  describeCodes,
+  describeUnseen,
+  encodingNotes,
+  sparseColumnWarnings,
+} from './report.js';
 export { decodeText, firstInvalidUtf8 } from './text.js';
