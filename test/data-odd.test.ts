@@ -505,6 +505,26 @@ const cases: Case[] = [
     error: /^lines\.json:2:1: invalid JSON: unexpected "\{" \(one record per line, JSON Lines, is not read/,
   },
   {
+    name: 'JSON Lines in a .jsonl file are records, one per line (blank lines skipped)',
+    file: 'lines.jsonl',
+    content: '{"x": 1, "c": "a", "y": 2}\n\n{"x": 2, "c": "b", "y": 3}\r\n{"x": 3, "y": 5, "c": "a"}\n',
+    model: (e) =>
+      assert.deepEqual(e.features, [numberCol('x'), { name: 'c', type: 'category', categories: ['a', 'b'] }]),
+  },
+  {
+    name: 'a bad line in a .ndjson file is named with its line and column',
+    file: 'lines.ndjson',
+    content: '{"x": 1, "y": 2}\n{"x": 2, "y": 3,}\n',
+    error: /^lines\.ndjson:2:17: invalid JSON: unexpected "\}" \(JSON Lines: one record per line\)$/,
+  },
+  {
+    name: 'a missing key in JSON Lines is a missing cell, located by record and line',
+    file: 'lines2.jsonl',
+    content: '{"x": 1, "y": 2}\n{"y": 3}\n{"x": 3, "y": 4}\n',
+    error:
+      /^lines2\.jsonl: 1 row has missing values: lines2\.jsonl: record 2 \(line 2\) \(x\)\. Pass --drop-missing/,
+  },
+  {
     name: 'dates YYYY/MM/DD with a time are dates',
     file: 'slashtimes.csv',
     content: 't,y\n2015/01/01 01:00:00,1\n2015/01/01 04:00:00,2\n2015/01/02 05:00:00,4\n',

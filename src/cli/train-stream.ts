@@ -6,7 +6,7 @@
 
 import { statSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { HoldoutRule } from '../data/stream-windows.js';
 import { serializeModel } from '../io/index.js';
@@ -24,7 +24,7 @@ import {
 } from '../train/index.js';
 import { trainInWindows, type WindowRunOptions } from '../train/window-run.js';
 import { UsageError } from './errors.js';
-import { checkOutput, checkWritable, writeAtomic } from './files.js';
+import { checkOutput, checkWritable, jsonKind, writeAtomic } from './files.js';
 import { encodeOptions, integer } from './options.js';
 import { readProgress, type ProgressMode } from './progress.js';
 import { countDataRows, preparePass, trainingPass, type Prepared, type StreamFile } from './stream-passes.js';
@@ -96,7 +96,7 @@ function refuse(flags: StreamFlags, command: Command): void {
     throw new UsageError(`${what} does not apply to streamed training (--stream): ${why}`);
   };
   if (flags.dataset || !flags.data) no('--dataset', 'it reads a --data CSV file in passes');
-  if (extname(flags.data ?? '').toLowerCase() === '.json') no('a JSON file', 'JSON records are parsed whole');
+  if (jsonKind(flags.data ?? '')) no('a JSON file', 'JSON records are parsed whole');
   if (flags.resume) no('--resume', 'a streamed run writes no checkpoint');
   if (flags.checkpointEvery !== undefined || given('checkpoint'))
     no('--checkpoint', 'it writes no checkpoint');

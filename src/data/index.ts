@@ -27,7 +27,7 @@ export {
 export { ColumnStore, NUMERIC_TEXT_CAP } from './stream-store.js';
 export { BlockReport, GrowingMatrix } from './stream-blocks.js';
 export { HoldoutRule, rowHash, splitWindow, type Rows as WindowRows } from './stream-windows.js';
-export { parseRecords, recordsToTable } from './records.js';
+export { parseJsonLines, parseRecords, recordsToTable } from './records.js';
 export {
   fitEncoding,
   decodeOutputs,
