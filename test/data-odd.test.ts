@@ -525,6 +525,13 @@ const cases: Case[] = [
       /^lines2\.jsonl: 1 row has missing values: lines2\.jsonl: record 2 \(line 2\) \(x\)\. Pass --drop-missing/,
   },
   {
+    name: 'a file without a header row (a text column among numbers): the first line looks like data',
+    file: 'noheader.csv',
+    content: 'red,1.5,2.5\nblue,2.5,3.5\nred,0.5,1.5\n',
+    error:
+      /^noheader\.csv: no target column named "y"; columns are: red, 1\.5, 2\.5 — the first line looks like data, not column names: the file needs a header row naming its columns$/,
+  },
+  {
     name: 'dates YYYY/MM/DD with a time are dates',
     file: 'slashtimes.csv',
     content: 't,y\n2015/01/01 01:00:00,1\n2015/01/01 04:00:00,2\n2015/01/02 05:00:00,4\n',

@@ -20,6 +20,7 @@ import {
   cellAt,
   cellLocation,
   columnIndex,
+  headerlessHint,
   isMissing,
   numberFormat,
   type Cell,
@@ -58,7 +59,7 @@ export function applyEncoding(encoding: Encoding, table: DataTable, options: App
       `${table.source}: no target column ${absent.map((c) => quote(c, 40)).join(', ')}; columns are: ${shortList(
         table.columns.map((c) => clip(c)),
         20,
-      )}`,
+      )}${headerlessHint(table)}`,
       'target',
     );
   const tIdx = withTarget ? encoding.target.columns.map((c) => table.columns.indexOf(c)) : [];
