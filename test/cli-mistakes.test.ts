@@ -168,4 +168,20 @@ test('a model worse than a constant on its held-out rows is said so (text and --
   assert.ok(summary.metrics.heldOut.r2 < summary.metrics.baseline.r2);
   assert.match(summary.warnings[0], /^the model is worse than a constant/);
   assert.doesNotMatch(housesRun.stderr, /worse than a constant/);
+  // evaluate on other noise rows: R² below 0, said in a note (and in --json's notes)
+  const more = Array.from({ length: 40 }, () =>
+    Array.from({ length: 9 }, () => random().toFixed(4)).join(','),
+  );
+  writeFileSync(join(dir, 'noise-test.csv'), `a,b,c,d,e,f,g,h,y\n${more.join('\n')}\n`);
+  const evaluated = await scratchnetAsync(
+    ['evaluate', '--model', 'noise.json', '--data', 'noise-test.csv'],
+    dir,
+  );
+  assert.equal(evaluated.code, 0, evaluated.stderr);
+  assert.match(
+    evaluated.stdout,
+    /note: r2 -\d\.\d+ is below 0: on these rows the model does worse than predicting their mean/,
+  );
+  const good = await scratchnetAsync(['evaluate', '--model', 'model.json', '--data', houses, '--json'], dir);
+  assert.equal(JSON.parse(good.stdout).notes, undefined);
 });
