@@ -229,3 +229,16 @@ test('DD.MM.YYYY: read day-first only in a column that proves it (a day above 12
     /h\.csv:2:1: "04\.13\.2021" in column "d" is not a date/,
   );
 });
+
+test('YYYY-MM year-months are dates (the first day); year spans such as seasons stay text', () => {
+  assert.deepEqual(readDate('2021-03'), readDate('2021-03-01'));
+  for (const s of ['2021-13', '2021-00', '2019-20', '4711-01']) assert.equal(readDate(s), null, s);
+  const typeOf = (cells: string[]) =>
+    fitEncoding(parseCsv(`m,y\n${cells.map((c, i) => `${c},${i}.5`).join('\n')}\n`, 'm.csv'), {
+      target: ['y'],
+    }).features[0].type;
+  assert.equal(typeOf(['2021-03', '2021-04', '2020-12']), 'date');
+  assert.equal(typeOf(['2009-10', '2010-11', '2011-12', '2012-13']), 'category'); // seasons
+  assert.equal(typeOf(['2010-11', '2011-12', '2010-11']), 'category'); // each a month, together seasons
+  assert.equal(typeOf(['4711-01', '4711-02', '4712-01']), 'category'); // codes
+});

@@ -385,6 +385,12 @@ const cases: Case[] = [
       ),
   },
   {
+    name: 'YYYY-MM year-months are dates; a stray month 13 is named',
+    file: 'yearmonths.csv',
+    content: 'm,y\n2021-03,1\n2021-13,2\n2021-04,4\n',
+    error: /^yearmonths\.csv:3:1: "2021-13" in column "m" is not a date \(the column is otherwise dates/,
+  },
+  {
     name: 'times of day',
     file: 'times.csv',
     content: 't,y\n08:30,1\n12:05,2\n23:59,4\n',

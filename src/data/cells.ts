@@ -9,6 +9,8 @@
 // — unless asked: with a thousands separator T (--thousands), digits grouped by three with T
 // between (1,500 or 1_000_000) are numbers too.
 // Booleans: true / false in any case. Dates: YYYY-MM-DD, optionally THH:MM[:SS[.fff]] and a zone;
+// YYYY-MM with a year in 1800…2199 (the month's first day; not in a column of year spans, 2010-11
+// beside 2011-12: seasons);
 // YYYY/MM/DD and YYYY.MM.DD; an English month name with a four-digit year (Jan 1 2000, January 1,
 // 2000, 1 Jan 2000, 01-Jan-2000, Mon, 12 Jun 1998; Jan 2000: its first day), these with an optional
 // 24-hour time; each must exist in the calendar (2020-02-31 is an error, not 2020-03-02). Dates whose
@@ -125,6 +127,25 @@ export function readBoolean(cell: Cell): boolean | null {
 const dateRe =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
+/** A year and month, ISO 8601's YYYY-MM, in 1800…2199 (4711-01 is a code, not a month). */
+const yearMonth = /^(1[89]\d\d|2[01]\d\d)-(\d{2})$/;
+
+/**
+ * Whether cells of the YYYY-MM shape are seasons or spans rather than months: every one of them has
+ * the year's last two digits plus one after the dash (2009-10, 2010-11: sports and fiscal years), so
+ * a column of them stays text even where each would be a month.
+ */
+export function yearSpans(cells: readonly Cell[]): boolean {
+  let seen = false;
+  for (const c of cells) {
+    const m = typeof c === 'string' ? yearMonth.exec(c.trim()) : null;
+    if (!m) continue;
+    if (Number(m[2]) !== (Number(m[1]) + 1) % 100) return false;
+    seen = true;
+  }
+  return seen;
+}
+
 /** English month names and their abbreviations ("Sept" too), lower case → 1…12. */
 const months = new Map<string, number>();
 'january february march april may june july august september october november december'
@@ -190,7 +211,8 @@ export function provenDateOrder(cells: readonly Cell[]): DateOrder | null {
 /**
  * A date cell as fractional years (UTC): "1970-01-01" → 1970, "1970-07-02" → 1970.5. { value } for
  * a real date, { impossible: true } for a date-shaped cell the calendar does not have, null otherwise.
- * Read: YYYY-MM-DD (ISO 8601, with a time and zone), YYYY/MM/DD and YYYY.MM.DD (with a time), and
+ * Read: YYYY-MM-DD (ISO 8601, with a time and zone), YYYY-MM (its first day; a month above 12 is no
+ * date: 2019-20 is a season), YYYY/MM/DD and YYYY.MM.DD (with a time), and
  * month names with a four-digit year (Jan 1 2000, January 1, 2000, 1 Jan 2000, 01-Jan-2000, a leading
  * weekday as in Mon, 12 Jun 1998; Jan 2000 is its first day): the same instant as the ISO date, so the
  * same value. With order 'day-first', also DD.MM.YYYY, DD/MM/YYYY and DD-MM-YYYY (with a 24-hour time).
@@ -200,6 +222,9 @@ export function readDate(cell: Cell, order?: DateOrder): { value: number } | { i
   const s = cell.trim();
   const m = dateRe.exec(s);
   if (m) return isoDate(s, m);
+  const ym = yearMonth.exec(s); // 2021-03: the month's first day; 2019-20 (month 20: a season) is not a date
+  if (ym)
+    return Number(ym[2]) >= 1 && Number(ym[2]) <= 12 ? isoDate(`${s}-01`, dateRe.exec(`${s}-01`)) : null;
   const day = weekday.exec(s);
   const text = day && weekdays.has(day[1].toLowerCase()) ? s.slice(day[0].length) : s;
   const forms = order === 'day-first' ? [...otherDateForms, dayFirst] : otherDateForms;

@@ -3,7 +3,8 @@
 //            some of which are written with a leading zero (02139, 007: ZIP or product codes) is
 //            text: codes, not quantities (unless asked, --numeric COL)
 //   boolean  every cell is true or false
-//   date     every cell is a calendar date (YYYY-MM-DD, YYYY/MM/DD, Jan 2 2021…: see cells.ts)
+//   date     every cell is a calendar date (YYYY-MM-DD, YYYY-MM, YYYY/MM/DD, Jan 2 2021…: see cells.ts;
+//            a column of year spans, 2009-10 and 2010-11, is text)
 //   text     otherwise — unless at least half of the cells are numbers or look like numbers (1e999,
 //            0x10, 1,500, 15%…): then the column is a numeric column with bad cells, and that is an
 //            error naming them and the choices (fix the file, --na-values, --categorical COL); but
@@ -21,6 +22,7 @@ import {
   readBoolean,
   readDate,
   readNumber,
+  yearSpans,
   type NumberFormat,
 } from './cells.js';
 import { cellAt, cellLocation, numberFormat, type Cell, type DataTable } from './table.js';
@@ -86,6 +88,7 @@ function dateColumn(
   cells: readonly Cell[],
   opts: TypingOptions,
 ): boolean {
+  if (yearSpans(cells)) return false; // 2009-10, 2010-11: seasons, not months
   const order = provenDateOrder(cells) ?? undefined; // 13.03.2021 in the column: DD.MM.YYYY
   const dates = cells.map((c) => readDate(c, order));
   const others = cells.map((c) => otherDate(c, order));
