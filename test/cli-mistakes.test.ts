@@ -185,3 +185,34 @@ test('a model worse than a constant on its held-out rows is said so (text and --
   const good = await scratchnetAsync(['evaluate', '--model', 'model.json', '--data', houses, '--json'], dir);
   assert.equal(JSON.parse(good.stdout).notes, undefined);
 });
+
+test('export --data checks on a file with decimal commas, read as predict reads it', async () => {
+  const rows = Array.from({ length: 30 }, (_, i) => `${i % 7},${i % 3};${i % 2 ? 'a' : 'b'};${i},5`);
+  writeFileSync(join(dir, 'commas.csv'), `x;c;y\n${rows.join('\n')}\n`);
+  const trained = await scratchnetAsync(
+    [
+      'train',
+      '--data',
+      'commas.csv',
+      '--target',
+      'y',
+      '--no-search',
+      '--epochs',
+      '2',
+      '--out',
+      'commas.json',
+      ...quiet,
+    ],
+    dir,
+  );
+  assert.equal(trained.code, 0, trained.stderr);
+  const r = await scratchnetAsync(
+    ['export', '--model', 'commas.json', '--format', 'esm', '--out', 'commas.js', '--data', 'commas.csv'],
+    dir,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    /checked in import of the module on 30 rows: largest difference 0\.00 \(tolerance 0\): ok/,
+  );
+});
