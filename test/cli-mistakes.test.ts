@@ -216,3 +216,10 @@ test('export --data checks on a file with decimal commas, read as predict reads 
     /checked in import of the module on 30 rows: largest difference 0\.00 \(tolerance 0\): ok/,
   );
 });
+
+test('a model file given as --data is named as such', async () => {
+  await refused(
+    ['predict', '--model', 'model.json', '--data', 'model.json'],
+    /^model\.json: is a scratchnet model file, not data \(give it as --model\)$/,
+  );
+});

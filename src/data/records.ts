@@ -102,6 +102,8 @@ function repeatedKey(text: string): { key: string; line: number; record: number 
 /** An array of plain objects → Table (lines: where each record starts, when known). */
 export function recordsToTable(value: unknown, source = 'records', lines?: number[]): Table {
   if (!Array.isArray(value)) {
+    if ((value as { format?: unknown } | null)?.format === 'scratchnet-model')
+      throw new DataError(`${source}: is a scratchnet model file, not data (give it as --model)`, 'data');
     throw new DataError(
       `${source}: expected a JSON array of records ([{"column": value, …}, …]), got ${value === null ? 'null' : typeof value}`,
       'data',
