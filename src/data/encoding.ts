@@ -153,6 +153,7 @@ export function fitEncoding(table: DataTable, options: EncodeOptions): Encoding 
     target: missingTarget,
     naValues,
     hint,
+    sparseAdvice: true,
   });
   const fitted = featureNames.map((name, k) =>
     fitFeature(table, name, featureIdx[k], kept, { ...options, missing, naValues }),

@@ -34,6 +34,8 @@ export interface MissingScan {
    * file read in blocks can report them all at its end (missingError); they are neither kept nor left out.
    */
   collectStops?: boolean;
+  /** true (training): the error names columns missing in most rows, to be left out rather than the rows */
+  sparseAdvice?: boolean;
 }
 
 /** Rows with a missing cell under an 'error' policy: how many, and where the first few are. */
@@ -113,7 +115,8 @@ export function scanMissing(
     ];
     left.push({ row: r, inputs, targets, reason: reason.filter(Boolean).join('; ') });
   }
-  if (stops.rows > 0 && !scan.collectStops) throw missingError(table.source, stops, scan.hint, n);
+  if (stops.rows > 0 && !scan.collectStops)
+    throw missingError(table.source, stops, scan.hint, scan.sparseAdvice ? n : undefined);
   if (kept.length === 0 && !scan.allowEmpty)
     throw new DataError(
       `${table.source}: every row has a missing value in the columns used; nothing is left to learn from`,
