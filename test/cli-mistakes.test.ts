@@ -182,6 +182,22 @@ test('a model worse than a constant on its held-out rows is said so (text and --
     evaluated.stdout,
     /note: r2 -\d\.\d+ is below 0: on these rows the model does worse than predicting their mean/,
   );
+  // a streamed run says it too (3,000 noise rows of 4 columns, windows of 1,000)
+  seed = 3;
+  const many = Array.from({ length: 3000 }, () =>
+    Array.from({ length: 4 }, () => random().toFixed(4)).join(','),
+  );
+  writeFileSync(join(dir, 'noise-stream.csv'), `a,b,c,y\n${many.join('\n')}\n`);
+  const stream = ['--stream', '--window', '1000', '--epochs', '3', '--out', 'noise3.json', '--json'];
+  const streamed = await scratchnetAsync(
+    ['train', '--data', 'noise-stream.csv', '--target', 'y', ...stream],
+    dir,
+  );
+  assert.equal(streamed.code, 0, streamed.stderr);
+  assert.match(
+    JSON.parse(streamed.stdout).warnings[0],
+    /^the model is worse than a constant: on the held-out rows/,
+  );
   const good = await scratchnetAsync(['evaluate', '--model', 'model.json', '--data', houses, '--json'], dir);
   assert.equal(JSON.parse(good.stdout).notes, undefined);
 });
