@@ -12,7 +12,7 @@ mkdirSync(join(dir, 'afolder'));
 writeFileSync(join(dir, 'afile.txt'), 'not a folder\n');
 writeFileSync(join(dir, 'notarget.csv'), 'area_m2,rooms,city,year_built\n50,2,Lyon,1990\n80,3,Paris,2001\n');
 const quiet = ['--no-plots', '--progress', 'quiet'];
-trainHouses(dir, ['--checkpoint-every', '10']);
+const housesRun = trainHouses(dir, ['--checkpoint-every', '10']);
 for (const format of ['onnx', 'tfjs']) {
   const out = format === 'onnx' ? 'spirals.onnx' : 'tfjs/model.json';
   const r = scratchnet(
@@ -147,4 +147,95 @@ test('the doctor does not suggest holding out rows to a run that held out a fift
     assert.doesNotMatch(f.fixFlags, /--val-split/, f.rule);
     assert.doesNotMatch(f.fix, /validationSplit/, f.rule);
   }
+});
+
+test('a model worse than a constant on its held-out rows is said so (text and --json); a good one is not', async () => {
+  let seed = 1; // 60 rows of 8 noise inputs and a noise target: the network can only overfit
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const rows = Array.from({ length: 60 }, () =>
+    Array.from({ length: 9 }, () => random().toFixed(4)).join(','),
+  );
+  writeFileSync(join(dir, 'noise.csv'), `a,b,c,d,e,f,g,h,y\n${rows.join('\n')}\n`);
+  const args = ['train', '--data', 'noise.csv', '--target', 'y', '--no-search', '--epochs', '30', ...quiet];
+  const warning =
+    /warning: the model is worse than a constant: on the held-out rows, r2 -\d\.\d+ against -?\d\.\d+ for always predicting the training mean \(a linear model: .*\)\. The inputs may not predict y/;
+  const text = await scratchnetAsync([...args, '--out', 'noise.json'], dir);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stderr, warning);
+  const json = await scratchnetAsync([...args, '--out', 'noise2.json', '--json'], dir);
+  assert.match(json.stderr, warning);
+  const summary = JSON.parse(json.stdout);
+  assert.ok(summary.metrics.heldOut.r2 < summary.metrics.baseline.r2);
+  assert.match(summary.warnings[0], /^the model is worse than a constant/);
+  assert.doesNotMatch(housesRun.stderr, /worse than a constant/);
+  // evaluate on other noise rows: R² below 0, said in a note (and in --json's notes)
+  const more = Array.from({ length: 40 }, () =>
+    Array.from({ length: 9 }, () => random().toFixed(4)).join(','),
+  );
+  writeFileSync(join(dir, 'noise-test.csv'), `a,b,c,d,e,f,g,h,y\n${more.join('\n')}\n`);
+  const evaluated = await scratchnetAsync(
+    ['evaluate', '--model', 'noise.json', '--data', 'noise-test.csv'],
+    dir,
+  );
+  assert.equal(evaluated.code, 0, evaluated.stderr);
+  assert.match(
+    evaluated.stdout,
+    /note: r2 -\d\.\d+ is below 0: on these rows the model does worse than predicting their mean/,
+  );
+  // a streamed run says it too (3,000 noise rows of 4 columns, windows of 1,000)
+  seed = 3;
+  const many = Array.from({ length: 3000 }, () =>
+    Array.from({ length: 4 }, () => random().toFixed(4)).join(','),
+  );
+  writeFileSync(join(dir, 'noise-stream.csv'), `a,b,c,y\n${many.join('\n')}\n`);
+  const stream = ['--stream', '--window', '1000', '--epochs', '3', '--out', 'noise3.json', '--json'];
+  const streamed = await scratchnetAsync(
+    ['train', '--data', 'noise-stream.csv', '--target', 'y', ...stream],
+    dir,
+  );
+  assert.equal(streamed.code, 0, streamed.stderr);
+  assert.match(
+    JSON.parse(streamed.stdout).warnings[0],
+    /^the model is worse than a constant: on the held-out rows/,
+  );
+  const good = await scratchnetAsync(['evaluate', '--model', 'model.json', '--data', houses, '--json'], dir);
+  assert.equal(JSON.parse(good.stdout).notes, undefined);
+});
+
+test('export --data checks on a file with decimal commas, read as predict reads it', async () => {
+  const rows = Array.from({ length: 30 }, (_, i) => `${i % 7},${i % 3};${i % 2 ? 'a' : 'b'};${i},5`);
+  writeFileSync(join(dir, 'commas.csv'), `x;c;y\n${rows.join('\n')}\n`);
+  const trained = await scratchnetAsync(
+    [
+      'train',
+      '--data',
+      'commas.csv',
+      '--target',
+      'y',
+      '--no-search',
+      '--epochs',
+      '2',
+      '--out',
+      'commas.json',
+      ...quiet,
+    ],
+    dir,
+  );
+  assert.equal(trained.code, 0, trained.stderr);
+  const r = await scratchnetAsync(
+    ['export', '--model', 'commas.json', '--format', 'esm', '--out', 'commas.js', '--data', 'commas.csv'],
+    dir,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    /checked in import of the module on 30 rows: largest difference 0\.00 \(tolerance 0\): ok/,
+  );
+});
+
+test('a model file given as --data is named as such', async () => {
+  await refused(
+    ['predict', '--model', 'model.json', '--data', 'model.json'],
+    /^model\.json: is a scratchnet model file, not data \(give it as --model\)$/,
+  );
 });

@@ -10,6 +10,7 @@ import {
   fitEncoding,
   parseCsv,
   parseRecords,
+  provenDateOrder,
   readBoolean,
   readDate,
   readNumber,
@@ -198,4 +199,46 @@ test('applyEncoding accounts for every row, and --unknown ignore counts unseen c
   const p = applyEncoding(enc, u, { withTarget: false });
   assert.deepEqual(Array.from(p.x.data), [1, 0, 0, 2, 1, 0, 3, 0, 0]);
   assert.deepEqual(p.unseen, [{ column: 'c', cells: 2, values: ['z'] }]);
+});
+
+test('DD.MM.YYYY: read day-first only in a column that proves it (a day above 12, no month above 12)', () => {
+  assert.equal(readDate('13.03.2021'), null); // no order given: not read
+  for (const [s, same] of [
+    ['13.03.2021', '2021-03-13'],
+    ['03.04.2021', '2021-04-03'],
+    ['3/4/2021', '2021-04-03'],
+    ['25-12-2020 10:30', '2020-12-25T10:30:00Z'],
+  ])
+    assert.deepEqual(readDate(s, 'day-first'), readDate(same), s);
+  assert.deepEqual(readDate('31.02.2021', 'day-first'), { impossible: true });
+  assert.deepEqual(readDate('03.13.2021', 'day-first'), { impossible: true });
+  assert.equal(provenDateOrder(['03.04.2021', '13.04.2021', '']), 'day-first');
+  assert.equal(provenDateOrder(['03.04.2021', '01.02.2021']), null); // all ≤ 12: ambiguous
+  assert.equal(provenDateOrder(['13.04.2021', '04.13.2021']), null); // mixed orders
+  assert.equal(provenDateOrder(['12/25/2020', '03/04/2021']), null); // month-first stays refused
+  assert.equal(provenDateOrder(['13.04.21']), null); // two-digit year: which century?
+  // the encoding keeps the order, and applying it reads new files day-first even when they do not prove it
+  const t = parseCsv('d,y\n13.03.2021,1\n03.04.2021,2\n01.02.2020,3\n', 'f.csv');
+  const enc = fitEncoding(t, { target: ['y'] });
+  assert.deepEqual(enc.features, [{ name: 'd', type: 'date', order: 'day-first' }]);
+  const p = applyEncoding(enc, parseCsv('d\n03.04.2021\n2021-04-03\n', 'g.csv'), { withTarget: false });
+  const april3 = (readDate('2021-04-03') as { value: number }).value;
+  assert.deepEqual(Array.from(p.x.data), [april3, april3]);
+  assert.throws(
+    () => applyEncoding(enc, parseCsv('d\n04.13.2021\n', 'h.csv'), { withTarget: false }),
+    /h\.csv:2:1: "04\.13\.2021" in column "d" is not a date/,
+  );
+});
+
+test('YYYY-MM year-months are dates (the first day); year spans such as seasons stay text', () => {
+  assert.deepEqual(readDate('2021-03'), readDate('2021-03-01'));
+  for (const s of ['2021-13', '2021-00', '2019-20', '4711-01']) assert.equal(readDate(s), null, s);
+  const typeOf = (cells: string[]) =>
+    fitEncoding(parseCsv(`m,y\n${cells.map((c, i) => `${c},${i}.5`).join('\n')}\n`, 'm.csv'), {
+      target: ['y'],
+    }).features[0].type;
+  assert.equal(typeOf(['2021-03', '2021-04', '2020-12']), 'date');
+  assert.equal(typeOf(['2009-10', '2010-11', '2011-12', '2012-13']), 'category'); // seasons
+  assert.equal(typeOf(['2010-11', '2011-12', '2010-11']), 'category'); // each a month, together seasons
+  assert.equal(typeOf(['4711-01', '4711-02', '4712-01']), 'category'); // codes
 });

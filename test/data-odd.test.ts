@@ -342,6 +342,55 @@ const cases: Case[] = [
       /^usdates\.csv:2:1: "03\/04\/2021" in column "d" is a date written day and month first .*YYYY-MM-DD \(the column holds dates or times/,
   },
   {
+    name: 'DD.MM.YYYY with a day above 12 in the column: read day-first, saved as such',
+    file: 'eudates.csv',
+    content: 'd,y\n03.04.2021,1\n25.12.2020,2\n01.02.2021,4\n',
+    model: (e) => assert.deepEqual(e.features, [{ name: 'd', type: 'date', order: 'day-first' }]),
+  },
+  {
+    name: 'DD.MM.YYYY with no day above 12: refused as ambiguous',
+    file: 'eudates2.csv',
+    content: 'd,y\n03.04.2021,1\n12.11.2020,2\n01.02.2021,4\n',
+    error: /^eudates2\.csv:2:1: "03\.04\.2021" in column "d" is a date written day and month first/,
+  },
+  {
+    name: 'day-first and month-first in one column: refused',
+    file: 'mixeddates.csv',
+    content: 'd,y\n13.04.2021,1\n04.13.2021,2\n01.02.2021,4\n',
+    error: /^mixeddates\.csv:2:1: "13\.04\.2021" in column "d" is a date written day and month first/,
+  },
+  {
+    name: 'a column missing in most rows: the error says so, and to leave it out rather than the rows',
+    file: 'sparsecol.csv',
+    content: `x,note,y\n${Array.from({ length: 10 }, (_, i) => `${i},${i === 3 ? 'late' : ''},${i % 4}.5`).join('\n')}\n`,
+    error:
+      /^sparsecol\.csv: 9 rows have missing values: .*column "note" is missing in 9 of 10 rows \(leave that column out of the inputs with --features, rather than the rows\)\. Pass --drop-missing/,
+  },
+  {
+    name: 'a target missing in every row: the error says so',
+    file: 'notarget.csv',
+    content: 'x,y\n1,\n2,\n3,\n',
+    error:
+      /^notarget\.csv: 3 rows have missing values: .*target "y" is missing in 3 of 3 rows\. Pass --drop-missing/,
+  },
+  {
+    name: '--drop-missing leaving out most rows for one column warns which column to leave out instead',
+    file: 'sparsecol2.csv',
+    content: `x,note,y\n${Array.from({ length: 10 }, (_, i) => `${i},${i % 5 === 0 ? 'late' : ''},${i % 4}.5`).join('\n')}\n`,
+    args: ['--drop-missing'],
+    model: (_, err) =>
+      assert.match(
+        err,
+        /warning: sparsecol2\.csv: 8 of 10 rows were left out for missing cells, most because of column "note" \(missing in 8\): leaving it out of the inputs \(--features\) would keep those rows/,
+      ),
+  },
+  {
+    name: 'YYYY-MM year-months are dates; a stray month 13 is named',
+    file: 'yearmonths.csv',
+    content: 'm,y\n2021-03,1\n2021-13,2\n2021-04,4\n',
+    error: /^yearmonths\.csv:3:1: "2021-13" in column "m" is not a date \(the column is otherwise dates/,
+  },
+  {
     name: 'times of day',
     file: 'times.csv',
     content: 't,y\n08:30,1\n12:05,2\n23:59,4\n',
@@ -460,6 +509,33 @@ const cases: Case[] = [
     file: 'lines.json',
     content: '{"x": 1, "y": 2}\n{"x": 2, "y": 3}\n',
     error: /^lines\.json:2:1: invalid JSON: unexpected "\{" \(one record per line, JSON Lines, is not read/,
+  },
+  {
+    name: 'JSON Lines in a .jsonl file are records, one per line (blank lines skipped)',
+    file: 'lines.jsonl',
+    content: '{"x": 1, "c": "a", "y": 2}\n\n{"x": 2, "c": "b", "y": 3}\r\n{"x": 3, "y": 5, "c": "a"}\n',
+    model: (e) =>
+      assert.deepEqual(e.features, [numberCol('x'), { name: 'c', type: 'category', categories: ['a', 'b'] }]),
+  },
+  {
+    name: 'a bad line in a .ndjson file is named with its line and column',
+    file: 'lines.ndjson',
+    content: '{"x": 1, "y": 2}\n{"x": 2, "y": 3,}\n',
+    error: /^lines\.ndjson:2:17: invalid JSON: unexpected "\}" \(JSON Lines: one record per line\)$/,
+  },
+  {
+    name: 'a missing key in JSON Lines is a missing cell, located by record and line',
+    file: 'lines2.jsonl',
+    content: '{"x": 1, "y": 2}\n{"y": 3}\n{"x": 3, "y": 4}\n',
+    error:
+      /^lines2\.jsonl: 1 row has missing values: lines2\.jsonl: record 2 \(line 2\) \(x\)\. Pass --drop-missing/,
+  },
+  {
+    name: 'a file without a header row (a text column among numbers): the first line looks like data',
+    file: 'noheader.csv',
+    content: 'red,1.5,2.5\nblue,2.5,3.5\nred,0.5,1.5\n',
+    error:
+      /^noheader\.csv: no target column named "y"; columns are: red, 1\.5, 2\.5 — the first line looks like data, not column names: the file needs a header row naming its columns$/,
   },
   {
     name: 'dates YYYY/MM/DD with a time are dates',

@@ -1,4 +1,4 @@
-// Files for the CLI: reading data (CSV / TSV / JSON records) and model files with clear messages,
+// Files for the CLI: reading data (CSV / TSV / JSON records / JSON Lines) and model files with clear messages,
 // outputs checked before a long run, and atomic writes (temp file in the same folder, then rename: a
 // reader never sees half a file).
 // A file's type follows its extension (a .csv is never sniffed as JSON); its bytes must be UTF-8.
@@ -22,6 +22,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import {
   decodeText,
   parseCsv,
+  parseJsonLines,
   parseRecords,
   readCsvBlocks,
   readCsvStore,
@@ -101,20 +102,32 @@ export interface LoadOptions {
   progress?: ReadProgress;
 }
 
+/** The JSON a data file holds by its extension: records (.json: an array), lines (.jsonl, .ndjson), or null (CSV). */
+export function jsonKind(path: string): 'records' | 'lines' | null {
+  const ext = extname(path).toLowerCase();
+  return ext === '.json' ? 'records' : ext === '.jsonl' || ext === '.ndjson' ? 'lines' : null;
+}
+
+/** A JSON data file parsed whole: an array of records, or JSON Lines. */
+function parseJsonFile(path: string, kind: 'records' | 'lines'): Table {
+  const text = readText(path, 'data file');
+  return kind === 'lines' ? parseJsonLines(text, path) : parseRecords(text, path);
+}
+
 /**
- * A data file as a table: .json → records (parsed whole); .tsv → tab-separated; .csv, .txt or anything
- * else → CSV, read in a streaming pass into a compact store (src/data/csv-stream.ts).
+ * A data file as a table: .json → records, .jsonl / .ndjson → JSON Lines (parsed whole); .tsv →
+ * tab-separated; .csv, .txt or anything else → CSV, read in a streaming pass into a compact store
+ * (src/data/csv-stream.ts).
  */
 export function loadTable(path: string, options: LoadOptions = {}): DataTable {
   const { decimal, thousands } = options;
   checkNumberFlags(decimal, thousands);
-  const ext = extname(path).toLowerCase();
-  if (ext === '.json' && decimal === ',')
+  const json = jsonKind(path);
+  if (json && decimal === ',')
     throw new UsageError(`${path}: --decimal applies to CSV files; JSON numbers always use "."`);
-  const table =
-    ext === '.json'
-      ? parseRecords(readText(path, 'data file'), path)
-      : readCsvFile(path, csvOptions(path, options), options.progress);
+  const table = json
+    ? parseJsonFile(path, json)
+    : readCsvFile(path, csvOptions(path, options), options.progress);
   return withThousands(table, thousands);
 }
 
@@ -143,7 +156,7 @@ export function readBlocks(
   onStart: (columns: string[]) => void,
   blockRows = BLOCK_ROWS,
 ): { rows: number; columns: string[]; notes: string[] } {
-  if (extname(path).toLowerCase() === '.json') {
+  if (jsonKind(path)) {
     const table = loadTable(path, options);
     onStart(table.columns);
     onBlock(table, 0);
@@ -168,10 +181,10 @@ export function readBlocks(
 
 /** A small data file parsed whole into rows of cells, as written (export's check data). */
 export function loadRowTable(path: string): Table {
+  const json = jsonKind(path);
+  if (json) return parseJsonFile(path, json);
   const text = readText(path, 'data file');
-  const ext = extname(path).toLowerCase();
-  if (ext === '.json') return parseRecords(text, path);
-  return parseCsv(text, path, ext === '.tsv' ? { delimiter: '\t' } : {});
+  return parseCsv(text, path, extname(path).toLowerCase() === '.tsv' ? { delimiter: '\t' } : {});
 }
 
 /**
@@ -185,7 +198,7 @@ export function savedFormat(
   path = '',
 ): { decimal?: DecimalMark; thousands?: ThousandsSeparator } {
   const saved = encoding.numbers ?? {};
-  const json = extname(path).toLowerCase() === '.json';
+  const json = jsonKind(path) !== null;
   let decimal = flags.decimal ?? (json ? undefined : saved.decimal);
   let thousands = flags.thousands ?? saved.thousands;
   if (flags.decimal === undefined && decimal === thousands) decimal = undefined;

@@ -8,6 +8,8 @@ import {
   applyEncoding,
   dataNotes,
   dataWarnings,
+  rowCount,
+  sparseColumnWarnings,
   dataset,
   datasetNames,
   encodingNotes,
@@ -470,7 +472,11 @@ export function loadTrainingData(flags: DataFlags): LoadedData {
     encoding,
     encoded: encoded as LoadedData['encoded'],
     source: table.source,
-    warnings: [...encodingWarnings(encoding, encoded.x.rows), ...dataWarnings(encoding, encoded)],
+    warnings: [
+      ...encodingWarnings(encoding, encoded.x.rows),
+      ...dataWarnings(encoding, encoded),
+      ...sparseColumnWarnings(table.source, encoded.left, rowCount(table)),
+    ],
     notes: [...encodingNotes(table.source, encoding), ...dataNotes(table, encoded)],
   };
 }

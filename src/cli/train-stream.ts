@@ -6,7 +6,7 @@
 
 import { statSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { HoldoutRule } from '../data/stream-windows.js';
 import { serializeModel } from '../io/index.js';
@@ -24,12 +24,13 @@ import {
 } from '../train/index.js';
 import { trainInWindows, type WindowRunOptions } from '../train/window-run.js';
 import { UsageError } from './errors.js';
-import { checkOutput, checkWritable, writeAtomic } from './files.js';
+import { checkOutput, checkWritable, jsonKind, writeAtomic } from './files.js';
 import { encodeOptions, integer } from './options.js';
 import { readProgress, type ProgressMode } from './progress.js';
 import { countDataRows, preparePass, trainingPass, type Prepared, type StreamFile } from './stream-passes.js';
 import { streamScores, streamSummary } from './stream-report.js';
 import { modelFile, type RunRecord } from './train-model.js';
+import { worseThanConstant } from './baseline-check.js';
 import type { StartFlags } from './train-resume.js';
 import { buildNetwork, fitOptions, resolveSettings, type TrainSettings } from './training.js';
 
@@ -95,7 +96,7 @@ function refuse(flags: StreamFlags, command: Command): void {
     throw new UsageError(`${what} does not apply to streamed training (--stream): ${why}`);
   };
   if (flags.dataset || !flags.data) no('--dataset', 'it reads a --data CSV file in passes');
-  if (extname(flags.data ?? '').toLowerCase() === '.json') no('a JSON file', 'JSON records are parsed whole');
+  if (jsonKind(flags.data ?? '')) no('a JSON file', 'JSON records are parsed whole');
   if (flags.resume) no('--resume', 'a streamed run writes no checkpoint');
   if (flags.checkpointEvery !== undefined || given('checkpoint'))
     no('--checkpoint', 'it writes no checkpoint');
@@ -295,8 +296,11 @@ function finish(
   const model = modelFile(record, history);
   model.metrics = scores.metrics;
   writeAtomic(flags.out, serializeModel(model));
+  const worse = worseThanConstant(model.metrics, prepared.encoding.target);
   if (flags.json) {
-    console.log(JSON.stringify(streamSummary(flags.out, model, history, prepared)));
+    const summary = streamSummary(flags.out, model, history, prepared);
+    if (worse) process.stderr.write(`warning: ${worse}\n`);
+    console.log(JSON.stringify(worse ? { ...summary, warnings: [worse] } : summary));
     return;
   }
   if (history.stopReason === 'earlyStopping')
@@ -305,4 +309,5 @@ function finish(
     );
   for (const line of scores.lines) log(line);
   log(`wrote ${flags.out} (trained streaming: ${history.epochs + 1} passes over ${flags.data}; no plots)`);
+  if (worse) process.stderr.write(`warning: ${worse}\n`);
 }

@@ -20,6 +20,7 @@ import {
   cellAt,
   cellLocation,
   columnIndex,
+  headerlessHint,
   isMissing,
   numberFormat,
   type Cell,
@@ -58,7 +59,7 @@ export function applyEncoding(encoding: Encoding, table: DataTable, options: App
       `${table.source}: no target column ${absent.map((c) => quote(c, 40)).join(', ')}; columns are: ${shortList(
         table.columns.map((c) => clip(c)),
         20,
-      )}`,
+      )}${headerlessHint(table)}`,
       'target',
     );
   const tIdx = withTarget ? encoding.target.columns.map((c) => table.columns.indexOf(c)) : [];
@@ -161,7 +162,7 @@ function cellValue(f: ColumnEncoding, cell: Cell, format: NumberFormat): number 
     const b = readBoolean(cell);
     return b === null ? Number.NaN : b ? 1 : 0;
   }
-  return dateValue(cell);
+  return dateValue(cell, f.type === 'date' ? f.order : undefined);
 }
 
 /** An unseen category: counted (unknown 'ignore', inputs stay zero) or an error naming the known ones. */

@@ -9,11 +9,14 @@
 // — unless asked: with a thousands separator T (--thousands), digits grouped by three with T
 // between (1,500 or 1_000_000) are numbers too.
 // Booleans: true / false in any case. Dates: YYYY-MM-DD, optionally THH:MM[:SS[.fff]] and a zone;
+// YYYY-MM with a year in 1800…2199 (the month's first day; not in a column of year spans, 2010-11
+// beside 2011-12: seasons);
 // YYYY/MM/DD and YYYY.MM.DD; an English month name with a four-digit year (Jan 1 2000, January 1,
 // 2000, 1 Jan 2000, 01-Jan-2000, Mon, 12 Jun 1998; Jan 2000: its first day), these with an optional
 // 24-hour time; each must exist in the calendar (2020-02-31 is an error, not 2020-03-02). Dates whose
 // reading is ambiguous (03/04/2021: day or month first; 3 Apr 21: which century) and times of day
-// (12:30) are recognized only to be refused by name.
+// (12:30) are recognized only to be refused by name — except in a column that proves its numeric dates
+// day-first (13.03.2021 in some cell, no second field above 12, four-digit years): read DD.MM.YYYY.
 
 import type { Cell } from './table.js';
 
@@ -124,6 +127,25 @@ export function readBoolean(cell: Cell): boolean | null {
 const dateRe =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
+/** A year and month, ISO 8601's YYYY-MM, in 1800…2199 (4711-01 is a code, not a month). */
+const yearMonth = /^(1[89]\d\d|2[01]\d\d)-(\d{2})$/;
+
+/**
+ * Whether cells of the YYYY-MM shape are seasons or spans rather than months: every one of them has
+ * the year's last two digits plus one after the dash (2009-10, 2010-11: sports and fiscal years), so
+ * a column of them stays text even where each would be a month.
+ */
+export function yearSpans(cells: readonly Cell[]): boolean {
+  let seen = false;
+  for (const c of cells) {
+    const m = typeof c === 'string' ? yearMonth.exec(c.trim()) : null;
+    if (!m) continue;
+    if (Number(m[2]) !== (Number(m[1]) + 1) % 100) return false;
+    seen = true;
+  }
+  return seen;
+}
+
 /** English month names and their abbreviations ("Sept" too), lower case → 1…12. */
 const months = new Map<string, number>();
 'january february march april may june july august september october november december'
@@ -162,21 +184,51 @@ const otherDateForms: [RegExp, { y: number; m: number; d: number; h: number }][]
 ];
 
 /**
+ * How numeric dates are read: 'day-first' (13.03.2021, 13/03/2021) — only in a column that proves it
+ * (provenDateOrder), where every cell is then read that way (predict too: the encoding keeps `order`).
+ * Month-first dates (03/13/2021) stay refused as ambiguous, as do columns whose cells all fit both.
+ */
+export type DateOrder = 'day-first';
+
+/** DD.MM.YYYY, DD/MM/YYYY or DD-MM-YYYY, with an optional 24-hour time. */
+const numericDate = new RegExp(`^(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4})${clock}$`);
+
+/**
+ * 'day-first' when some cell is a numeric date whose first field is above 12 (13.03.2021) and none has
+ * a second field above 12 (which would make the column mixed, or month-first); null otherwise.
+ */
+export function provenDateOrder(cells: readonly Cell[]): DateOrder | null {
+  let day = false;
+  for (const c of cells) {
+    const m = typeof c === 'string' ? numericDate.exec(c.trim()) : null;
+    if (!m) continue;
+    if (Number(m[3]) > 12) return null;
+    if (Number(m[1]) > 12) day = true;
+  }
+  return day ? 'day-first' : null;
+}
+
+/**
  * A date cell as fractional years (UTC): "1970-01-01" → 1970, "1970-07-02" → 1970.5. { value } for
  * a real date, { impossible: true } for a date-shaped cell the calendar does not have, null otherwise.
- * Read: YYYY-MM-DD (ISO 8601, with a time and zone), YYYY/MM/DD and YYYY.MM.DD (with a time), and
+ * Read: YYYY-MM-DD (ISO 8601, with a time and zone), YYYY-MM (its first day; a month above 12 is no
+ * date: 2019-20 is a season), YYYY/MM/DD and YYYY.MM.DD (with a time), and
  * month names with a four-digit year (Jan 1 2000, January 1, 2000, 1 Jan 2000, 01-Jan-2000, a leading
  * weekday as in Mon, 12 Jun 1998; Jan 2000 is its first day): the same instant as the ISO date, so the
- * same value.
+ * same value. With order 'day-first', also DD.MM.YYYY, DD/MM/YYYY and DD-MM-YYYY (with a 24-hour time).
  */
-export function readDate(cell: Cell): { value: number } | { impossible: true } | null {
+export function readDate(cell: Cell, order?: DateOrder): { value: number } | { impossible: true } | null {
   if (typeof cell !== 'string') return null;
   const s = cell.trim();
   const m = dateRe.exec(s);
   if (m) return isoDate(s, m);
+  const ym = yearMonth.exec(s); // 2021-03: the month's first day; 2019-20 (month 20: a season) is not a date
+  if (ym)
+    return Number(ym[2]) >= 1 && Number(ym[2]) <= 12 ? isoDate(`${s}-01`, dateRe.exec(`${s}-01`)) : null;
   const day = weekday.exec(s);
   const text = day && weekdays.has(day[1].toLowerCase()) ? s.slice(day[0].length) : s;
-  for (const [re, at] of otherDateForms) {
+  const forms = order === 'day-first' ? [...otherDateForms, dayFirst] : otherDateForms;
+  for (const [re, at] of forms) {
     const o = re.exec(text);
     if (!o) continue;
     const month = /^\d+$/.test(o[at.m]) ? Number(o[at.m]) : months.get(o[at.m].toLowerCase());
@@ -187,6 +239,9 @@ export function readDate(cell: Cell): { value: number } | { impossible: true } |
   }
   return null;
 }
+
+/** DD.MM.YYYY and its kin as a date form: day, month, year, time. */
+const dayFirst: (typeof otherDateForms)[number] = [numericDate, { y: 4, m: 3, d: 1, h: 5 }];
 
 const pad = (v: string | number) => String(v).padStart(2, '0');
 
@@ -208,7 +263,7 @@ const time = '([ T]\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(\\s?[ap]\\.?m\\.?)?)?'; /
 const otherDates: [RegExp, string][] = [
   [
     new RegExp(`^\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{2,4}${time}$`, 'i'),
-    'is a date written day and month first (DD/MM or MM/DD, which one is ambiguous)',
+    'is a date written day and month first (DD/MM or MM/DD: ambiguous, unless a day above 12 shows the column is DD.MM.YYYY)',
   ],
   [
     new RegExp(`^\\d{4}[/.]\\d{1,2}[/.]\\d{1,2}${time}$`, 'i'),
@@ -226,13 +281,13 @@ const otherDates: [RegExp, string][] = [
  * A cell that is a date or a time that readDate does not read (03/04/2021, whose day and month order is
  * ambiguous; 3 Apr 21; 12:30): why, for messages; null for anything else, dates readDate reads included.
  */
-export function otherDate(cell: Cell): string | null {
+export function otherDate(cell: Cell, order?: DateOrder): string | null {
   if (typeof cell !== 'string') return null;
   const s = cell.trim();
-  if (readDate(s) !== null) return null;
+  if (readDate(s, order) !== null) return null;
   for (const [re, why] of otherDates)
     if (re.test(s))
-      return `${why}; dates are read as YYYY/MM/DD, with a month name (Jan 2 2021) or as YYYY-MM-DD`;
+      return `${why}; dates are read as DD.MM.YYYY in a column with a day above 12, as YYYY/MM/DD, with a month name (Jan 2 2021) or as YYYY-MM-DD`;
   return null;
 }
 

@@ -15,7 +15,9 @@ import {
   readBoolean,
   readDate,
   readNumber,
+  provenDateOrder,
   shortList,
+  type DateOrder,
   type DecimalMark,
   type NumberFormat,
 } from './cells.js';
@@ -39,8 +41,11 @@ export { taskNames, type Task };
 export type ColumnEncoding =
   | { name: string; type: 'number'; fill?: number }
   | { name: string; type: 'boolean'; fill?: number }
-  /** dates (cells.ts readDate) as fractional years (UTC): "1970-01-01" → 1970, "1970-07-02" → 1970.5 */
-  | { name: string; type: 'date'; fill?: number }
+  /**
+   * dates (cells.ts readDate) as fractional years (UTC): "1970-01-01" → 1970, "1970-07-02" → 1970.5;
+   * `order`: numeric dates (13.03.2021) read day- or month-first, as the training column showed
+   */
+  | { name: string; type: 'date'; fill?: number; order?: DateOrder }
   /** text: one input per category, 1 for the row's category and 0 elsewhere */
   | { name: string; type: 'category'; categories: string[]; fill?: string };
 
@@ -148,6 +153,7 @@ export function fitEncoding(table: DataTable, options: EncodeOptions): Encoding 
     target: missingTarget,
     naValues,
     hint,
+    sparseAdvice: true,
   });
   const fitted = featureNames.map((name, k) =>
     fitFeature(table, name, featureIdx[k], kept, { ...options, missing, naValues }),
@@ -299,7 +305,11 @@ function fitFeature(
   const cells = present.map((r) => cellAt(table, r, j));
   if (type === 'boolean')
     return { name, type, ...(fill ? { fill: mean(cells.map((c) => (readBoolean(c) ? 1 : 0))) } : {}) };
-  if (type === 'date') return { name, type, ...(fill ? { fill: mean(cells.map(dateValue)) } : {}) };
+  if (type === 'date') {
+    const order = provenDateOrder(cells) ?? undefined;
+    const filled = fill ? { fill: mean(cells.map((c) => dateValue(c, order))) } : {};
+    return { name, type, ...(order ? { order } : {}), ...filled };
+  }
   const counts = new Map<string, number>();
   for (const c of cells) counts.set(label(c), (counts.get(label(c)) ?? 0) + 1);
   const categories = [...counts.keys()].sort();
@@ -435,8 +445,8 @@ export function numberValue(cell: Cell, format: DecimalMark | NumberFormat = '.'
 }
 
 /** A cell known to be a date, as fractional years (NaN otherwise). */
-export function dateValue(cell: Cell): number {
-  const d = readDate(cell);
+export function dateValue(cell: Cell, order?: DateOrder): number {
+  const d = readDate(cell, order);
   return d !== null && 'value' in d ? d.value : Number.NaN;
 }
 

@@ -27,7 +27,7 @@ export {
 export { ColumnStore, NUMERIC_TEXT_CAP } from './stream-store.js';
 export { BlockReport, GrowingMatrix } from './stream-blocks.js';
 export { HoldoutRule, rowHash, splitWindow, type Rows as WindowRows } from './stream-windows.js';
-export { parseRecords, recordsToTable } from './records.js';
+export { parseJsonLines, parseRecords, recordsToTable } from './records.js';
 export {
   fitEncoding,
   decodeOutputs,
@@ -50,7 +50,9 @@ export {
   readNumber,
   readBoolean,
   readDate,
+  provenDateOrder,
   thousandsSeparators,
+  type DateOrder,
   type DecimalMark,
   type NotNumberReason,
   type NumberFormat,
@@ -67,5 +69,12 @@ export {
 } from './datasets.js';
 export { splitTable } from './split.js';
 export { inputColumns, weightColumn } from './weights.js';
-export { dataNotes, dataWarnings, describeCodes, describeUnseen, encodingNotes } from './report.js';
+export {
+  dataNotes,
+  dataWarnings,
+  describeCodes,
+  describeUnseen,
+  encodingNotes,
+  sparseColumnWarnings,
+} from './report.js';
 export { decodeText, firstInvalidUtf8 } from './text.js';

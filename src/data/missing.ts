@@ -2,7 +2,7 @@
 // when the policy says stop. No row is ever dropped without being counted here.
 
 import { DataError } from '../errors.js';
-import { clip, shortList } from './cells.js';
+import { clip, quote, shortList } from './cells.js';
 import { cellAt, cellLocation, isMissing, rowCount, type DataTable } from './table.js';
 
 /** A row that was left out: its index in the table and the columns whose cells are missing. */
@@ -34,6 +34,8 @@ export interface MissingScan {
    * file read in blocks can report them all at its end (missingError); they are neither kept nor left out.
    */
   collectStops?: boolean;
+  /** true (training): the error names columns missing in most rows, to be left out rather than the rows */
+  sparseAdvice?: boolean;
 }
 
 /** Rows with a missing cell under an 'error' policy: how many, and where the first few are. */
@@ -41,17 +43,31 @@ export interface MissingStops {
   rows: number;
   /** "f.csv:3:1 (x)" per row, for the first MISSING_PLACES rows */
   first: string[];
+  /** per column ('column "x"', 'target "y"'): how many of the rows stop on it (scanMissing fills it) */
+  columns?: Map<string, number>;
 }
 
 /** How many rows with missing cells an error or a note locates (the rest are counted). */
 export const MISSING_PLACES = 6;
 
-/** The error for rows with missing cells: their count, the first few places, and the hint. */
-export function missingError(source: string, stops: MissingStops, hint: string): DataError {
+/**
+ * The error for rows with missing cells: their count, the first few places, and the hint — after
+ * the columns missing in most of the `total` rows, when known: a column empty in 297 of 300 rows is
+ * better left out than its rows (--drop-missing would keep 3).
+ */
+export function missingError(source: string, stops: MissingStops, hint: string, total?: number): DataError {
   const { rows, first } = stops;
   const more = rows > first.length ? `; and ${(rows - first.length).toLocaleString('en-US')} more` : '';
+  const sparse = [...(stops.columns ?? [])].filter(([, n]) => total !== undefined && 2 * n > total);
+  const inputs = sparse.filter(([c]) => c.startsWith('column '));
+  const said = sparse.map(
+    ([c, n]) => `${c} is missing in ${n.toLocaleString('en-US')} of ${total?.toLocaleString('en-US')} rows`,
+  );
+  const advice = inputs.length
+    ? ` (leave ${inputs.length === 1 ? 'that column' : 'those columns'} out of the inputs with --features, rather than the rows)`
+    : '';
   return new DataError(
-    `${source}: ${rows.toLocaleString('en-US')} row${rows === 1 ? ' has' : 's have'} missing values: ${first.join('; ')}${more}. ${hint}`,
+    `${source}: ${rows.toLocaleString('en-US')} row${rows === 1 ? ' has' : 's have'} missing values: ${first.join('; ')}${more}. ${said.length ? `${said.join('; ')}${advice}. ` : ''}${hint}`,
     'data',
   );
 }
@@ -68,8 +84,12 @@ export function scanMissing(
 ): { kept: number[]; left: LeftOut[]; stops: MissingStops } {
   const kept: number[] = [];
   const left: LeftOut[] = [];
-  const stops: MissingStops = { rows: 0, first: [] };
+  const stops: MissingStops = { rows: 0, first: [], columns: new Map() };
   const miss = (r: number, j: number) => isMissing(cellAt(table, r, j), scan.naValues);
+  const tally = (j: number) => {
+    const key = `${tIdx.includes(j) ? 'target' : 'column'} ${quote(table.columns[j], 40)}`;
+    stops.columns?.set(key, (stops.columns.get(key) ?? 0) + 1);
+  };
   const n = rowCount(table);
   if ('store' in table && [...fIdx, ...tIdx].every((j) => table.store.numeric(j)))
     return { kept: Array.from({ length: n }, (_, r) => r), left, stops }; // numbers only: nothing is missing
@@ -83,6 +103,7 @@ export function scanMissing(
     const stop = [...(scan.inputs === 'error' ? mf : []), ...(scan.target === 'error' ? mt : [])];
     if (stop.length > 0) {
       stops.rows++;
+      stop.forEach(tally);
       if (stops.first.length < MISSING_PLACES) stops.first.push(missingCells(table, r, stop));
       continue;
     }
@@ -94,7 +115,8 @@ export function scanMissing(
     ];
     left.push({ row: r, inputs, targets, reason: reason.filter(Boolean).join('; ') });
   }
-  if (stops.rows > 0 && !scan.collectStops) throw missingError(table.source, stops, scan.hint);
+  if (stops.rows > 0 && !scan.collectStops)
+    throw missingError(table.source, stops, scan.hint, scan.sparseAdvice ? n : undefined);
   if (kept.length === 0 && !scan.allowEmpty)
     throw new DataError(
       `${table.source}: every row has a missing value in the columns used; nothing is left to learn from`,

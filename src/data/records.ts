@@ -1,4 +1,5 @@
-// JSON text → Table: an array of records ({"column": value, …}), like vega-datasets' files.
+// JSON text → Table: an array of records ({"column": value, …}), like vega-datasets' files, or JSON
+// Lines (one record per line, the CLI's .jsonl and .ndjson files: pandas' to_json(lines=True)).
 // Columns are the union of the records' keys in first-seen order; an absent key is a missing cell.
 
 import { DataError } from '../errors.js';
@@ -15,7 +16,7 @@ export function parseRecords(text: string, source = 'data.json'): Table {
     const ch = text.split('\n')[line - 1]?.[col - 1];
     const lines =
       /^\s*\{/.test(text) && ch === '{'
-        ? ' (one record per line, JSON Lines, is not read: write them as a JSON array, [ … ])'
+        ? ' (one record per line, JSON Lines, is not read from a .json file: name it .jsonl, or write the records as a JSON array, [ … ])'
         : '';
     throw new DataError(
       `${source}:${where} invalid JSON: ${ch === undefined ? 'the text ends too early' : `unexpected ${JSON.stringify(ch)}`}${lines}`,
@@ -30,6 +31,39 @@ export function parseRecords(text: string, source = 'data.json'): Table {
       twice.record,
     );
   return recordsToTable(value, source, recordLines(text));
+}
+
+/**
+ * JSON Lines → Table: each non-blank line one JSON record; errors name the line (and column of a
+ * syntax error), as parseRecords' do.
+ */
+export function parseJsonLines(text: string, source = 'data.jsonl'): Table {
+  const values: unknown[] = [];
+  const lines: number[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    try {
+      values.push(JSON.parse(line));
+    } catch (e) {
+      const col = jsonErrorPosition(line, (e as Error).message).split(':')[1];
+      const ch = line[Number(col) - 1];
+      throw new DataError(
+        `${source}:${i + 1}:${col}: invalid JSON: ${ch === undefined ? 'the line ends too early' : `unexpected ${JSON.stringify(ch)}`} (JSON Lines: one record per line)`,
+        'data',
+        values.length,
+      );
+    }
+    lines.push(i + 1);
+    const twice = repeatedKey(`[${line}]`);
+    if (twice)
+      throw new DataError(
+        `${source}: record ${values.length} (line ${i + 1}) has the field ${quote(twice.key, 40)} twice; every column needs a distinct name`,
+        'data',
+        values.length - 1,
+      );
+  });
+  if (values.length === 0) throw new DataError(`${source}: the file holds no records`, 'data');
+  return recordsToTable(values, source, lines);
 }
 
 /**
@@ -68,6 +102,8 @@ function repeatedKey(text: string): { key: string; line: number; record: number 
 /** An array of plain objects → Table (lines: where each record starts, when known). */
 export function recordsToTable(value: unknown, source = 'records', lines?: number[]): Table {
   if (!Array.isArray(value)) {
+    if ((value as { format?: unknown } | null)?.format === 'scratchnet-model')
+      throw new DataError(`${source}: is a scratchnet model file, not data (give it as --model)`, 'data');
     throw new DataError(
       `${source}: expected a JSON array of records ([{"column": value, …}, …]), got ${value === null ? 'null' : typeof value}`,
       'data',

@@ -6,7 +6,7 @@ import type { Matrix } from '../matrix.js';
 import { clip, quote, shortList } from './cells.js';
 import type { Encoded, Encoding } from './encoding.js';
 import { describeIgnored } from './identifiers.js';
-import { describeLeftOut } from './missing.js';
+import { describeLeftOut, type LeftOut } from './missing.js';
 import { rowCount, type DataTable } from './table.js';
 
 /** Notes on reading and encoding `table`: decimal commas, rows left out, unseen categories. */
@@ -47,6 +47,22 @@ export function describeUnseen(source: string, unseen: Encoded['unseen']): strin
         5,
       )}`,
   );
+}
+
+/**
+ * A warning when rows left out for missing cells are most of the table's `total` and one input column
+ * (or more) is missing in most rows: leaving that column out of the inputs would keep them.
+ */
+export function sparseColumnWarnings(source: string, left: readonly LeftOut[], total: number): string[] {
+  if (2 * left.length <= total) return [];
+  const counts = new Map<string, number>();
+  for (const l of left) for (const c of l.inputs) counts.set(c, (counts.get(c) ?? 0) + 1);
+  const sparse = [...counts].filter(([, n]) => 2 * n > total);
+  if (sparse.length === 0) return [];
+  const listed = sparse.map(([c, n]) => `${quote(clip(c))} (missing in ${n.toLocaleString('en-US')})`);
+  return [
+    `${source}: ${left.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows were left out for missing cells, most because of ${sparse.length === 1 ? 'column' : 'columns'} ${shortList(listed, 5)}: leaving ${sparse.length === 1 ? 'it' : 'them'} out of the inputs (--features) would keep those rows`,
+  ];
 }
 
 /** Warnings about training data: a constant target, a single row, fewer rows than classes. */

@@ -169,11 +169,24 @@ export function columnIndex(table: DataTable, name: string, role = 'column'): nu
         `columns are: ${shortList(
           table.columns.map((c) => clip(c)),
           20,
-        )}`,
+        )}${headerlessHint(table)}`,
       role,
     );
   }
   return i;
+}
+
+/** A number as a header name: 1.344, -2, 1e3 (the CSV reader refuses a header of numbers only). */
+const numberName = /^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * For a message about a column not found: when at least half of a CSV file's column names are numbers
+ * (1.344, 3.474, red, 2.194), its first line is likely a data row and the file has no header; else ''.
+ */
+export function headerlessHint(table: DataTable): string {
+  const numbers = table.columns.filter((c) => numberName.test(c.trim())).length;
+  if (table.kind !== 'csv' || 2 * numbers < table.columns.length) return '';
+  return ' — the first line looks like data, not column names: the file needs a header row naming its columns';
 }
 
 /** A table holding only the rows `keep` (indices into table.rows), positions preserved. */

@@ -3,22 +3,26 @@
 //            some of which are written with a leading zero (02139, 007: ZIP or product codes) is
 //            text: codes, not quantities (unless asked, --numeric COL)
 //   boolean  every cell is true or false
-//   date     every cell is a calendar date (YYYY-MM-DD, YYYY/MM/DD, Jan 2 2021…: see cells.ts)
+//   date     every cell is a calendar date (YYYY-MM-DD, YYYY-MM, YYYY/MM/DD, Jan 2 2021…: see cells.ts;
+//            a column of year spans, 2009-10 and 2010-11, is text)
 //   text     otherwise — unless at least half of the cells are numbers or look like numbers (1e999,
 //            0x10, 1,500, 15%…): then the column is a numeric column with bad cells, and that is an
 //            error naming them and the choices (fix the file, --na-values, --categorical COL); but
 //            when its numbers are codes (02139 beside 02139-4307) it is text.
 // The same for dates: a date column with an impossible date (2020-02-31) or a stray word is an error,
-// and so is a column of dates or times that cannot be read unambiguously (03/04/2021, 12:30).
+// and so is a column of dates or times that cannot be read unambiguously (03/04/2021, 12:30) — a
+// column whose cells prove them day-first (13.04.2021 beside 03.04.2021) is read DD.MM.YYYY.
 
 import { DataError } from '../errors.js';
 import {
   notNumberWhy,
   otherDate,
+  provenDateOrder,
   quote,
   readBoolean,
   readDate,
   readNumber,
+  yearSpans,
   type NumberFormat,
 } from './cells.js';
 import { cellAt, cellLocation, numberFormat, type Cell, type DataTable } from './table.js';
@@ -84,8 +88,10 @@ function dateColumn(
   cells: readonly Cell[],
   opts: TypingOptions,
 ): boolean {
-  const dates = cells.map(readDate);
-  const others = cells.map(otherDate);
+  if (yearSpans(cells)) return false; // 2009-10, 2010-11: seasons, not months
+  const order = provenDateOrder(cells) ?? undefined; // 13.03.2021 in the column: DD.MM.YYYY
+  const dates = cells.map((c) => readDate(c, order));
+  const others = cells.map((c) => otherDate(c, order));
   const dateLike = dates.filter((d, i) => d !== null || others[i] !== null).length;
   if (dateLike < NUMERIC_SHARE * cells.length) return false;
   const bad: Bad[] = [];

@@ -22,7 +22,12 @@ const name = z.string().min(1);
 const columnEncoding = z.discriminatedUnion('type', [
   z.object({ name, type: z.literal('number'), fill: finite.optional() }),
   z.object({ name, type: z.literal('boolean'), fill: finite.optional() }),
-  z.object({ name, type: z.literal('date'), fill: finite.optional() }),
+  z.object({
+    name,
+    type: z.literal('date'),
+    fill: finite.optional(),
+    order: z.literal('day-first').optional(),
+  }),
   z.object({
     name,
     type: z.literal('category'),

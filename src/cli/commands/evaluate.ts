@@ -15,7 +15,7 @@ import { DataError } from '../../errors.js';
 import { modelNetwork, type ModelFile } from '../../io/index.js';
 import type { Network } from '../../nn/network.js';
 import { UsageError } from '../errors.js';
-import { evaluateOutputs, formatEvaluation } from '../evaluation.js';
+import { evaluateOutputs, formatEvaluation, formatNumber, type Evaluation } from '../evaluation.js';
 import { checkpointNote, loadModel, readBlocks, savedFormat } from '../files.js';
 import { decimalOption, thousandsOption, unknownOption } from '../options.js';
 import { readProgress } from '../progress.js';
@@ -74,6 +74,7 @@ function run(opts: Flags): void {
     ...read.notes,
     ...(leftOut ? [`${opts.data}: ${leftOut}`] : []),
     ...describeUnseen(opts.data, enc.unseen),
+    ...worseThanConstant(e),
   ];
   if (opts.json) {
     console.log(
@@ -96,6 +97,28 @@ function run(opts: Flags): void {
   );
   for (const n of notes) console.log(`note: ${n}`);
   console.log(formatEvaluation(e));
+}
+
+/**
+ * A note when the model does worse on these rows than a constant would: R² below 0 (their own mean
+ * predicts better), or accuracy below the share of their most frequent class (always predicting it
+ * would score more).
+ */
+function worseThanConstant(e: Evaluation): string[] {
+  const { r2, accuracy } = e.metrics;
+  if (typeof r2 === 'number' && r2 < 0)
+    return [
+      `r2 ${formatNumber(r2)} is below 0: on these rows the model does worse than predicting their mean`,
+    ];
+  if (typeof accuracy !== 'number' || !e.confusion) return [];
+  const { classes, counts } = e.confusion;
+  const sizes = counts.map((row) => row.reduce((a, b) => a + b, 0));
+  const top = sizes.indexOf(Math.max(...sizes));
+  const share = sizes[top] / sizes.reduce((a, b) => a + b, 0);
+  if (accuracy >= share) return [];
+  return [
+    `accuracy ${formatNumber(accuracy)} is below ${formatNumber(share)}, the share of the most frequent class (${JSON.stringify(classes[top])}) in these rows: always predicting it would score more`,
+  ];
 }
 
 /**
@@ -139,7 +162,7 @@ function streamOutputs(model: ModelFile, network: Network, opts: Flags) {
   report.throwStops(opts.data, 'Pass --drop-missing to leave those rows out');
   if (out.rows === 0)
     throw new DataError(
-      `${opts.data}: every row has a missing value in the columns used; nothing is left to learn from`,
+      `${opts.data}: every row has a missing value in the columns used; nothing is left to evaluate`,
       'data',
     );
   return { read, report, out, y, weights: opts.weightColumn ? concat(weightBlocks, out.rows) : null };

@@ -8,7 +8,8 @@ import { basename, dirname, join } from 'node:path';
 import type { DataRecord, ExportCheck } from '../../io/export/index.js';
 import type { ModelFile } from '../../io/index.js';
 import { EXIT_BUG } from '../errors.js';
-import { checkWritable, loadModel, loadRowTable, writeAtomic } from '../files.js';
+import { numberFormat, readNumber } from '../../data/index.js';
+import { checkWritable, loadModel, loadRowTable, savedFormat, writeAtomic } from '../files.js';
 import { integer, number } from '../options.js';
 
 type Format = 'onnx' | 'tfjs' | 'esm';
@@ -72,7 +73,7 @@ Examples:
       const out = flags.out ?? defaultOut[flags.format];
       checkWritable(out, '--out');
       const records = flags.data
-        ? readRecords(flags.data).slice(0, flags.rows)
+        ? readRecords(flags.data, model).slice(0, flags.rows)
         : sampleRecords(model, flags.rows);
       const check = await writeAndCheck(model, flags, out, records);
       report(flags, out, check);
@@ -117,10 +118,22 @@ function oneOf(values: string[]) {
   };
 }
 
-/** A data file's rows as records { column: cell }. */
-function readRecords(path: string): DataRecord[] {
+/**
+ * A data file's rows as records { column: cell }, read as `predict` reads it (the model's saved number
+ * format, or the file's decimal commas): the cells of numeric columns written otherwise than JavaScript
+ * writes numbers (3,25 or 1.500,5) become numbers, which every export takes.
+ */
+function readRecords(path: string, model: ModelFile): DataRecord[] {
+  const saved = savedFormat(model.encoding, {}, path);
   const table = loadRowTable(path);
-  return table.rows.map((row) => Object.fromEntries(table.columns.map((c, j) => [c, row[j]])));
+  const format = { ...numberFormat(table), ...saved };
+  const numeric = new Set(model.encoding.features.filter((f) => f.type === 'number').map((f) => f.name));
+  const cell = (c: string, v: DataRecord[string]) => {
+    if (!numeric.has(c) || typeof v !== 'string') return v;
+    const n = readNumber(v, format);
+    return n !== null && 'value' in n ? n.value : v;
+  };
+  return table.rows.map((row) => Object.fromEntries(table.columns.map((c, j) => [c, cell(c, row[j])])));
 }
 
 function report(flags: Flags, out: string, check: ExportCheck | null): void {

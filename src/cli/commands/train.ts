@@ -30,6 +30,7 @@ import { CheckpointSchedule } from '../checkpoint-schedule.js';
 import { removeStaleTemporaryFiles } from '../checkpoint-temp.js';
 import { SignalWatch, exitCode } from '../signals.js';
 import { modelFile, type RunRecord, type TrainPaths } from '../train-model.js';
+import { worseThanConstant } from '../baseline-check.js';
 import { freshStart, resumeStart, trainPaths, type StartFlags, type TrainStart } from '../train-resume.js';
 import { fitOptions, holdOutByDefault, trainSteps, weightOptions } from '../training.js';
 import { crossValidatedScores, maybeSearch, searchRecord, type SearchFlags } from '../train-search.js';
@@ -326,6 +327,7 @@ async function finish(
       chartsFor({ network, encoding: about.encoding, x, y, loss, ...parts }),
     );
   }
+  const worse = worseThanConstant(model.metrics, about.encoding.target);
   if (flags.json) {
     const summary = {
       model: out,
@@ -336,7 +338,9 @@ async function finish(
       ...(model.search ? { search: model.search } : {}),
       metrics: model.metrics,
       plots,
+      ...(worse ? { warnings: [worse] } : {}),
     };
+    if (worse) process.stderr.write(`warning: ${worse}\n`);
     console.log(JSON.stringify(summary));
     return;
   }
@@ -346,6 +350,7 @@ async function finish(
     );
   for (const line of scores.lines) log(line);
   log(`wrote ${out}${plots.length ? ` and ${plots.length} plot files in ${plotsDir}` : ''}`);
+  if (worse) process.stderr.write(`warning: ${worse}\n`);
 }
 
 /**
