@@ -21,6 +21,7 @@ import type { Candidate } from './autofit-space.js';
 import { computeMetrics, type MetricName } from './metrics.js';
 import { fitScaling } from './scaling.js';
 import { TrainingRun } from './run.js';
+import type { FitCheckpoint } from './fit-types.js';
 
 /**
  * The data every task of a search shares: x[N×inputs], y[N×outputs] (one-hot for multiclass),
@@ -42,12 +43,26 @@ export interface SearchRows {
   sampleWeight?: Float64Array;
 }
 
-/** Train `candidate` for at most `epochs` epochs without fold `fold`, score it on that fold. */
+/**
+ * Train `candidate` for at most `epochs` epochs without fold `fold`, score it on that fold. A rung of
+ * successive halving continues the run the previous rung cut (`resume`), which gives the same bits as
+ * training afresh for the longer length: the run is the candidate's full-length run, cut at `epochs`.
+ */
 export interface SearchTask {
   candidate: Candidate;
   fold: number;
   epochs: number;
   seed: number;
+  /** where the previous rung cut this run (absent: from the start) */
+  resume?: RunState;
+  /** return the run's state when it is cut at `epochs` before its end, for the next rung to continue */
+  keep?: boolean;
+}
+
+/** A run cut before its end: its checkpoint and its current weights (plain JSON, sent to and from workers). */
+export interface RunState {
+  checkpoint: FitCheckpoint;
+  params: number[];
 }
 
 export interface TaskResult {
@@ -58,6 +73,10 @@ export interface TaskResult {
   /** the epoch early stopping kept (L-BFGS: the iterations run) */
   bestEpoch: number;
   seconds: number;
+  /** the run ended (early stopping, convergence, divergence, or its full length): any longer cut gives this result */
+  ended: boolean;
+  /** the cut run's state, when the task asked to keep it */
+  state?: RunState;
 }
 
 /** The score autoFit ranks by: R² for regression, accuracy for classification (greater is better). */
@@ -115,6 +134,7 @@ export function candidateRun(
     validation?: SearchRows;
     classWeight?: CheckedWeights['classWeight'];
     indicators?: readonly number[];
+    resume?: RunState;
   },
 ): TrainingRun {
   const network = createNetwork(train.x, train.y, {
@@ -125,7 +145,9 @@ export function candidateRun(
     seed: options.seed,
   });
   if (c.unscaledIndicators) network.scaling = candidateScaling(train, task, options.indicators ?? []);
+  if (options.resume) network.params.set(options.resume.params);
   return new TrainingRun(network, train.x, train.y, {
+    ...(options.resume ? { resume: options.resume.checkpoint } : {}),
     optimizer: c.optimizer,
     ...(c.learningRate !== undefined ? { learningRate: c.learningRate } : {}),
     epochs: options.epochs,
@@ -148,36 +170,65 @@ export function candidateScaling(train: SearchRows, task: Task, indicators: read
   return fitScaling(train.x, task === 'regression' ? train.y : undefined, indicators);
 }
 
-/** Runs one task in this thread. */
+/**
+ * Runs one task in this thread: the candidate's full-length run on the fold (continued from
+ * task.resume), cut after task.epochs epochs. A cut run is scored as a run of task.epochs epochs ends:
+ * on the best epoch's weights when early stopping keeps them (its state is taken before).
+ */
 export function runTask(data: SearchData, task: SearchTask): TaskResult {
   const start = performance.now();
   const { train, val } = splitFold(data, task.fold);
-  const run = candidateRun(task.candidate, train, data.task, {
-    epochs: task.epochs,
+  const c = task.candidate;
+  const run = candidateRun(c, train, data.task, {
+    epochs: Math.max(c.epochs, task.epochs),
     seed: task.seed,
     validation: val,
     ...(data.classWeight !== undefined ? { classWeight: data.classWeight } : {}),
     indicators: data.indicators,
+    ...(task.resume ? { resume: task.resume } : {}),
   });
   try {
-    run.run();
+    run.run((r) => r.position.epoch >= task.epochs);
   } catch (e) {
     if (!(e instanceof DivergenceError)) throw e;
     const seconds = (performance.now() - start) / 1000;
-    return { score: Number.NEGATIVE_INFINITY, loss: Number.POSITIVE_INFINITY, bestEpoch: 0, seconds };
+    return {
+      score: Number.NEGATIVE_INFINITY,
+      loss: Number.POSITIVE_INFINITY,
+      bestEpoch: 0,
+      seconds,
+      ended: true,
+    };
   }
+  let state: RunState | undefined;
+  if (!run.done) {
+    const checkpoint = run.checkpoint();
+    if (task.keep) state = { checkpoint, params: Array.from(run.network.params) };
+    // what the run's end does (TrainingRun.finish): the best epoch's weights back, when kept
+    const best = checkpoint.earlyStopping.bestParams;
+    if (best) run.network.params.set(best);
+  }
+  return {
+    ...scoreRun(data, run, c, train, val),
+    seconds: (performance.now() - start) / 1000,
+    ended: run.done,
+    ...(state ? { state } : {}),
+  };
+}
+
+/** A finished or cut run's fold score, its loss at the best epoch, and that epoch. */
+function scoreRun(data: SearchData, run: TrainingRun, c: Candidate, train: SearchRows, val: SearchRows) {
   const metric = searchMetric(data.task);
   const score = computeMetrics([metric], run.network.predict(val.x), val.y, scoreWeights(data, train, val))[
     metric
   ];
   const { history } = run;
-  const stopped = searchEarlyStopping(task.candidate) !== false;
+  const stopped = searchEarlyStopping(c) !== false;
   const best =
     (stopped ? history.valLoss[history.bestEpoch - 1] : undefined) ?? history.valLoss.at(-1) ?? Number.NaN;
   return {
     score: Number.isFinite(score) ? score : Number.NEGATIVE_INFINITY,
     loss: Number.isFinite(best) ? best : Number.POSITIVE_INFINITY,
     bestEpoch: stopped ? history.bestEpoch : history.epochs,
-    seconds: (performance.now() - start) / 1000,
   };
 }
