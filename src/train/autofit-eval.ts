@@ -21,6 +21,8 @@ import type { Candidate } from './autofit-space.js';
 import { computeMetrics, type MetricName } from './metrics.js';
 import { fitScaling } from './scaling.js';
 import { TrainingRun } from './run.js';
+import { evaluateScaled } from './fit-data.js';
+import type { Network } from '../nn/network.js';
 import type { FitCheckpoint } from './fit-types.js';
 
 /**
@@ -120,6 +122,16 @@ export function searchEarlyStopping(c: Candidate): false | { patience: number } 
   return c.optimizer === 'lbfgs' ? false : { patience: Math.max(10, Math.ceil(c.epochs / 2)) };
 }
 
+/** What candidateRun takes besides the candidate, its training rows and the task. */
+export interface CandidateRunOptions {
+  epochs: number;
+  seed: number;
+  validation?: SearchRows;
+  classWeight?: CheckedWeights['classWeight'];
+  indicators?: readonly number[];
+  resume?: RunState;
+}
+
 /**
  * Candidate c's network and TrainingRun on training rows x, y (validation rows optional), weighted as
  * given; with c.unscaledIndicators, the network's scaling is set beforehand (candidateScaling).
@@ -128,14 +140,7 @@ export function candidateRun(
   c: Candidate,
   train: SearchRows,
   task: Task,
-  options: {
-    epochs: number;
-    seed: number;
-    validation?: SearchRows;
-    classWeight?: CheckedWeights['classWeight'];
-    indicators?: readonly number[];
-    resume?: RunState;
-  },
+  options: CandidateRunOptions,
 ): TrainingRun {
   const network = createNetwork(train.x, train.y, {
     task,
@@ -148,6 +153,13 @@ export function candidateRun(
   if (options.resume) network.params.set(options.resume.params);
   return new TrainingRun(network, train.x, train.y, {
     ...(options.resume ? { resume: options.resume.checkpoint } : {}),
+    ...runOptions(c, train, options),
+  });
+}
+
+/** The TrainingRun options of candidate c on training rows `train`. */
+function runOptions(c: Candidate, train: SearchRows, options: CandidateRunOptions) {
+  return {
     optimizer: c.optimizer,
     ...(c.learningRate !== undefined ? { learningRate: c.learningRate } : {}),
     epochs: options.epochs,
@@ -158,7 +170,21 @@ export function candidateRun(
     ...(options.validation
       ? { validationData: options.validation, earlyStopping: searchEarlyStopping(c) }
       : {}),
-  });
+  };
+}
+
+/**
+ * The fold's loss at the network's weights, as a run with those validation rows records it
+ * (History.valLoss: the rows scaled and weighted by TrainingRun, then evaluateScaled). L-BFGS
+ * candidates train without validation rows — nothing in their run reads them (no early stopping), and
+ * scoring them every iteration cost about a tenth of the run — and take the fold's loss once at the end.
+ */
+function foldLoss(network: Network, c: Candidate, train: SearchRows, options: CandidateRunOptions): number {
+  const probe = new TrainingRun(network, train.x, train.y, { ...runOptions(c, train, options), epochs: 1 });
+  const { validation, validationScaled, validationWeights } = probe.data;
+  if (!validation || !validationScaled) return Number.NaN;
+  return evaluateScaled(network, validationScaled.x, validation.y, [], validationScaled.y, validationWeights)
+    .loss;
 }
 
 /**
@@ -179,12 +205,18 @@ export function runTask(data: SearchData, task: SearchTask): TaskResult {
   const start = performance.now();
   const { train, val } = splitFold(data, task.fold);
   const c = task.candidate;
-  const run = candidateRun(c, train, data.task, {
+  const options: CandidateRunOptions = {
     epochs: Math.max(c.epochs, task.epochs),
     seed: task.seed,
     validation: val,
     ...(data.classWeight !== undefined ? { classWeight: data.classWeight } : {}),
     indicators: data.indicators,
+  };
+  const stopped = searchEarlyStopping(c) !== false;
+  // validation rows only where early stopping watches them (see foldLoss)
+  const run = candidateRun(c, train, data.task, {
+    ...options,
+    ...(stopped ? {} : { validation: undefined }),
     ...(task.resume ? { resume: task.resume } : {}),
   });
   try {
@@ -208,16 +240,24 @@ export function runTask(data: SearchData, task: SearchTask): TaskResult {
     const best = checkpoint.earlyStopping.bestParams;
     if (best) run.network.params.set(best);
   }
+  const loss = stopped ? undefined : foldLoss(run.network, c, train, options);
   return {
-    ...scoreRun(data, run, c, train, val),
+    ...scoreRun(data, run, c, train, val, loss),
     seconds: (performance.now() - start) / 1000,
     ended: run.done,
     ...(state ? { state } : {}),
   };
 }
 
-/** A finished or cut run's fold score, its loss at the best epoch, and that epoch. */
-function scoreRun(data: SearchData, run: TrainingRun, c: Candidate, train: SearchRows, val: SearchRows) {
+/** A finished or cut run's fold score, its loss at the best epoch (given: `lastLoss`, the loss at its end), and that epoch. */
+function scoreRun(
+  data: SearchData,
+  run: TrainingRun,
+  c: Candidate,
+  train: SearchRows,
+  val: SearchRows,
+  lastLoss?: number,
+) {
   const metric = searchMetric(data.task);
   const score = computeMetrics([metric], run.network.predict(val.x), val.y, scoreWeights(data, train, val))[
     metric
@@ -225,7 +265,10 @@ function scoreRun(data: SearchData, run: TrainingRun, c: Candidate, train: Searc
   const { history } = run;
   const stopped = searchEarlyStopping(c) !== false;
   const best =
-    (stopped ? history.valLoss[history.bestEpoch - 1] : undefined) ?? history.valLoss.at(-1) ?? Number.NaN;
+    (stopped ? history.valLoss[history.bestEpoch - 1] : undefined) ??
+    lastLoss ??
+    history.valLoss.at(-1) ??
+    Number.NaN;
   return {
     score: Number.isFinite(score) ? score : Number.NEGATIVE_INFINITY,
     loss: Number.isFinite(best) ? best : Number.POSITIVE_INFINITY,
