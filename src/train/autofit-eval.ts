@@ -223,14 +223,8 @@ export function runTask(data: SearchData, task: SearchTask): TaskResult {
     run.run((r) => r.position.epoch >= task.epochs);
   } catch (e) {
     if (!(e instanceof DivergenceError)) throw e;
-    const seconds = (performance.now() - start) / 1000;
-    return {
-      score: Number.NEGATIVE_INFINITY,
-      loss: Number.POSITIVE_INFINITY,
-      bestEpoch: 0,
-      seconds,
-      ended: true,
-    };
+    const diverged = { score: Number.NEGATIVE_INFINITY, loss: Number.POSITIVE_INFINITY, bestEpoch: 0 };
+    return { ...diverged, seconds: (performance.now() - start) / 1000, ended: true };
   }
   let state: RunState | undefined;
   if (!run.done) {

@@ -3,7 +3,9 @@
 // several decades, L-BFGS and Adam) scored by k-fold cross-validation (5 folds below 2,000 rows, one
 // validation split of a fifth above), with successive halving: every candidate trains for a ninth of
 // its epochs, the best third (two at least) for a third, the best third of those (two at least) in
-// full (Adam stopping early on the fold each time, L-BFGS to convergence). Ranked by mean fold score (R² or accuracy), then mean fold loss, then grid order.
+// full (Adam stopping early on the fold each time, L-BFGS to convergence); each rung continues the runs
+// the previous one cut (autofit-eval.ts RunState), with the bits of runs trained afresh. Ranked by
+// mean fold score (R² or accuracy), then mean fold loss, then grid order.
 //
 // Determinism: a task (candidate, fold, epochs, seed) is pure, results are collected by task index,
 // and the grid is fixed before any task runs — so the result is bit-identical for a seed whatever the
@@ -135,7 +137,11 @@ function survivors(n: number): number {
   return Math.min(n, Math.max(2, Math.ceil(n / 3)));
 }
 
-/** The share of the grid's full-length cost successive halving trains (for an average candidate). */
+/**
+ * The share of the grid's full-length cost successive halving trains (for an average candidate), each
+ * rung counted from the start: the budget's measure since before rungs continued their runs (which
+ * train about three quarters of it), kept so that a budget keeps the same grid as before.
+ */
 function halvingShare(n: number): number {
   let alive = n;
   let share = 0;
