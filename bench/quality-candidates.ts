@@ -9,21 +9,9 @@
 // unscaled (they are passed as autoFit's indicators, as `scratchnet train` passes them).
 // Datasets: out/quality/DATASET, with --suite fresh out/quality-fresh/DATASET (npm run bench:quality writes them).
 
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  applyEncoding,
-  autoFit,
-  computeMetrics,
-  fitEncoding,
-  indicatorInputs,
-  parseCsv,
-  type Candidate,
-  type Matrix,
-} from '../src/index.js';
+import { autoFit, computeMetrics, type Candidate } from '../src/index.js';
+import { loadDataset } from './quality-data.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const [name, target] = args;
 const flag = args.indexOf('--candidates');
@@ -34,23 +22,8 @@ if (!name || !target || flag < 0) {
   process.exit(2);
 }
 const suite = args.includes('--suite') ? args[args.indexOf('--suite') + 1] : 'default';
-const folder = path.join(root, 'out', suite === 'fresh' ? 'quality-fresh' : 'quality', name);
-const read = (part: string) =>
-  parseCsv(readFileSync(path.join(folder, `${part}.csv`), 'utf8'), `${part}.csv`);
-const encoding = fitEncoding(read('train'), {
-  target: [target],
-  ...(args.includes('--impute') ? { missing: 'mean' as const } : {}),
-});
-const task = encoding.target.task;
-const encode = (part: string) => {
-  const e = applyEncoding(encoding, read(part));
-  return { x: e.x, y: e.y as Matrix };
-};
-const train = encode('train');
-const test = encode('test');
-const metric = task === 'regression' ? 'r2' : 'accuracy';
+const { task, metric, train, test, indicators } = loadDataset(name, target, suite, args.includes('--impute'));
 const seed = args.includes('--seed') ? Number(args[args.indexOf('--seed') + 1]) : 42;
-const indicators = indicatorInputs(encoding); // the one-hot inputs of text columns, as the CLI passes them
 
 for (const c of JSON.parse(args[flag + 1]) as Candidate[]) {
   const fit = await autoFit(train.x, train.y, { task, seed, candidates: [c], indicators });

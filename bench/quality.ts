@@ -12,7 +12,8 @@
 //   npm run bench:quality -- --suite all       both suites, one table each (default: --suite default)
 //   npm run bench:quality -- --only a,b        a subset of the datasets
 //   npm run bench:quality -- --jobs N          worker processes for scikit-learn's grid search (default 2)
-//   npm run bench:quality -- --no-peers        scratchnet only
+//   npm run bench:quality -- --no-peers        scratchnet only (the gaps to the peers are then not measured)
+//   npm run bench:quality -- --cli PATH        another build's dist/src/cli/main.js as scratchnet (A/B runs)
 //   node dist/bench/quality-candidates.js …    given search candidates on one dataset: CV and test scores
 // Targets (issue 11): defaults within 0.01 of sklearn-tuned on every dataset, never more than 0.01 below the
 // linear model, total time below the grid search's.
@@ -38,6 +39,8 @@ interface Row {
   metric: string;
   value: number;
   seconds: number;
+  /** scratchnet: CPU seconds of `train` (all its threads; Linux's /proc, else absent) */
+  cpu?: number;
   /** sklearn-tuned: the grid's choice and its mean CV score (peers.py) */
   chosen?: Record<string, unknown>;
   cv?: number;
@@ -47,8 +50,10 @@ interface Row {
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
 const args = process.argv.slice(2);
+const cli = args.includes('--cli')
+  ? path.resolve(args[args.indexOf('--cli') + 1])
+  : path.join(root, 'dist', 'src', 'cli', 'main.js');
 const json = args.includes('--json');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : null;
 const jobs = args.includes('--jobs') ? args[args.indexOf('--jobs') + 1] : '2';
@@ -62,6 +67,16 @@ const pyEnv: NodeJS.ProcessEnv = peers ? (peerEnvs(python).at(-1)?.env ?? proces
 
 function spawn(cmd: string, argv: string[], env: NodeJS.ProcessEnv = process.env) {
   return spawnSync(cmd, argv, { encoding: 'utf8', env, maxBuffer: 1 << 28 });
+}
+
+/** CPU seconds of this process's waited-for children so far (cutime + cstime of /proc/self/stat), NaN without /proc. */
+function childrenCpu(): number {
+  if (!existsSync('/proc/self/stat')) return Number.NaN;
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  // the fields after the command name (which may hold spaces) start at field 3; cutime, cstime are 16, 17
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticksPerSecond = 100; // USER_HZ, 100 on every Linux architecture Node supports
+  return (Number(fields[13]) + Number(fields[14])) / ticksPerSecond;
 }
 
 function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv = process.env): string {
@@ -79,6 +94,7 @@ function ours(folder: string, meta: Meta): Row {
   const metric = meta.task === 'regression' ? 'r2' : 'accuracy';
   const row: Row = { dataset: meta.name, impl: 'scratchnet', metric, value: Number.NaN, seconds: 0 };
   const start = performance.now();
+  const cpu = childrenCpu();
   const argv = [cli, 'train', '--data', path.join(folder, 'train.csv'), '--target', meta.target];
   const t = spawn(process.execPath, [
     ...argv,
@@ -91,6 +107,7 @@ function ours(folder: string, meta: Meta): Row {
     ...extra,
   ]);
   row.seconds = (performance.now() - start) / 1000;
+  row.cpu = childrenCpu() - cpu;
   writeFileSync(path.join(folder, 'train.log'), t.stderr);
   row.warnings = t.stderr
     .split('\n')
@@ -124,7 +141,7 @@ function emit(rows: Row[], r: Row): void {
   if (json) console.log(JSON.stringify(r));
   else
     process.stderr.write(
-      `  ${r.dataset.padEnd(20)} ${r.impl.padEnd(15)} ${r.metric} ${r.value.toFixed(4)}  ${r.seconds.toFixed(2)} s${r.chosen ? `  chose ${JSON.stringify(r.chosen)}` : ''}${r.cv !== undefined ? `, CV ${r.cv.toFixed(4)}` : ''}${r.error ? `  error: ${r.error}` : ''}\n`,
+      `  ${r.dataset.padEnd(20)} ${r.impl.padEnd(15)} ${r.metric} ${r.value.toFixed(4)}  ${r.seconds.toFixed(2)} s${r.cpu !== undefined ? ` (CPU ${r.cpu.toFixed(2)} s)` : ''}${r.chosen ? `  chose ${JSON.stringify(r.chosen)}` : ''}${r.cv !== undefined ? `, CV ${r.cv.toFixed(4)}` : ''}${r.error ? `  error: ${r.error}` : ''}\n`,
     );
 }
 
@@ -144,29 +161,40 @@ function table(metas: Meta[], rows: Row[]): string {
   lines.push(
     `${'total time'.padEnd(32)} ${impls.map((i) => `${total(i).toFixed(1)} s`.padEnd(16)).join('')}`,
   );
+  const cpu = rows.filter((r) => r.cpu !== undefined).reduce((s, r) => s + (r.cpu ?? 0), 0);
+  lines.push(`${'scratchnet CPU time'.padEnd(32)} ${cpu.toFixed(1)} s`);
+  return [...lines, '', ...gapLines(metas, rows, total), ...notes(rows)].join('\n');
+}
+
+/**
+ * The worst gaps (scratchnet − tuned, − linear) and the targets' verdict; without the peers' rows
+ * (--no-peers) the gaps are not measured and the lines say so rather than print NaN.
+ */
+function gapLines(metas: Meta[], rows: Row[], total: (impl: string) => number): string[] {
+  const value = (d: string, i: string) => rows.find((r) => r.dataset === d && r.impl === i)?.value;
   const gaps = metas
     .map((m) => {
-      const o = get(m.name, 'scratchnet');
-      const t = get(m.name, 'sklearn-tuned');
-      const l = get(m.name, 'sklearn-linear');
+      const o = value(m.name, 'scratchnet') ?? Number.NaN;
       return {
         name: m.name,
-        tuned: o && t ? o.value - t.value : Number.NaN,
-        linear: o && l ? o.value - l.value : Number.NaN,
+        tuned: o - (value(m.name, 'sklearn-tuned') ?? Number.NaN),
+        linear: o - (value(m.name, 'sklearn-linear') ?? Number.NaN),
       };
     })
     .sort((a, b) => (Number.isNaN(a.tuned) ? -1 : Number.isNaN(b.tuned) ? 1 : a.tuned - b.tuned));
-  lines.push('', 'worst gaps (scratchnet − peer; targets ≥ −0.01):');
+  if (!rows.some((r) => r.impl === 'sklearn-tuned'))
+    return ['gaps to the peers and the targets: not measured (no peer rows: --no-peers)'];
+  const gap = (v: number) => (Number.isNaN(v) ? 'not measured' : v.toFixed(3));
+  const lines = ['worst gaps (scratchnet − peer; targets ≥ −0.01):'];
   for (const g of gaps.slice(0, 5))
-    lines.push(`  ${g.name.padEnd(20)} vs tuned ${g.tuned.toFixed(3)}   vs linear ${g.linear.toFixed(3)}`);
+    lines.push(`  ${g.name.padEnd(20)} vs tuned ${gap(g.tuned)}   vs linear ${gap(g.linear)}`);
   const miss = gaps.filter((g) => !(g.tuned >= -0.01) || !(g.linear >= -0.01)).length;
   const faster = total('scratchnet') < total('sklearn-tuned');
   lines.push(
     '',
     `targets: ${gaps.length - miss}/${gaps.length} datasets within 0.01 of tuned and linear; total time ${faster ? 'below' : 'NOT below'} the grid search's`,
-    ...notes(rows),
   );
-  return lines.join('\n');
+  return lines;
 }
 
 /** scratchnet's errors and the warnings and notes train printed, per dataset (none: nothing). */

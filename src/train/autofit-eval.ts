@@ -21,6 +21,9 @@ import type { Candidate } from './autofit-space.js';
 import { computeMetrics, type MetricName } from './metrics.js';
 import { fitScaling } from './scaling.js';
 import { TrainingRun } from './run.js';
+import { evaluateScaled } from './fit-data.js';
+import type { Network } from '../nn/network.js';
+import type { FitCheckpoint } from './fit-types.js';
 
 /**
  * The data every task of a search shares: x[N×inputs], y[N×outputs] (one-hot for multiclass),
@@ -42,12 +45,26 @@ export interface SearchRows {
   sampleWeight?: Float64Array;
 }
 
-/** Train `candidate` for at most `epochs` epochs without fold `fold`, score it on that fold. */
+/**
+ * Train `candidate` for at most `epochs` epochs without fold `fold`, score it on that fold. A rung of
+ * successive halving continues the run the previous rung cut (`resume`), which gives the same bits as
+ * training afresh for the longer length: the run is the candidate's full-length run, cut at `epochs`.
+ */
 export interface SearchTask {
   candidate: Candidate;
   fold: number;
   epochs: number;
   seed: number;
+  /** where the previous rung cut this run (absent: from the start) */
+  resume?: RunState;
+  /** return the run's state when it is cut at `epochs` before its end, for the next rung to continue */
+  keep?: boolean;
+}
+
+/** A run cut before its end: its checkpoint and its current weights (plain JSON, sent to and from workers). */
+export interface RunState {
+  checkpoint: FitCheckpoint;
+  params: number[];
 }
 
 export interface TaskResult {
@@ -58,6 +75,10 @@ export interface TaskResult {
   /** the epoch early stopping kept (L-BFGS: the iterations run) */
   bestEpoch: number;
   seconds: number;
+  /** the run ended (early stopping, convergence, divergence, or its full length): any longer cut gives this result */
+  ended: boolean;
+  /** the cut run's state, when the task asked to keep it */
+  state?: RunState;
 }
 
 /** The score autoFit ranks by: R² for regression, accuracy for classification (greater is better). */
@@ -101,6 +122,16 @@ export function searchEarlyStopping(c: Candidate): false | { patience: number } 
   return c.optimizer === 'lbfgs' ? false : { patience: Math.max(10, Math.ceil(c.epochs / 2)) };
 }
 
+/** What candidateRun takes besides the candidate, its training rows and the task. */
+export interface CandidateRunOptions {
+  epochs: number;
+  seed: number;
+  validation?: SearchRows;
+  classWeight?: CheckedWeights['classWeight'];
+  indicators?: readonly number[];
+  resume?: RunState;
+}
+
 /**
  * Candidate c's network and TrainingRun on training rows x, y (validation rows optional), weighted as
  * given; with c.unscaledIndicators, the network's scaling is set beforehand (candidateScaling).
@@ -109,13 +140,7 @@ export function candidateRun(
   c: Candidate,
   train: SearchRows,
   task: Task,
-  options: {
-    epochs: number;
-    seed: number;
-    validation?: SearchRows;
-    classWeight?: CheckedWeights['classWeight'];
-    indicators?: readonly number[];
-  },
+  options: CandidateRunOptions,
 ): TrainingRun {
   const network = createNetwork(train.x, train.y, {
     task,
@@ -125,7 +150,16 @@ export function candidateRun(
     seed: options.seed,
   });
   if (c.unscaledIndicators) network.scaling = candidateScaling(train, task, options.indicators ?? []);
+  if (options.resume) network.params.set(options.resume.params);
   return new TrainingRun(network, train.x, train.y, {
+    ...(options.resume ? { resume: options.resume.checkpoint } : {}),
+    ...runOptions(c, train, options),
+  });
+}
+
+/** The TrainingRun options of candidate c on training rows `train`. */
+function runOptions(c: Candidate, train: SearchRows, options: CandidateRunOptions) {
+  return {
     optimizer: c.optimizer,
     ...(c.learningRate !== undefined ? { learningRate: c.learningRate } : {}),
     epochs: options.epochs,
@@ -136,7 +170,21 @@ export function candidateRun(
     ...(options.validation
       ? { validationData: options.validation, earlyStopping: searchEarlyStopping(c) }
       : {}),
-  });
+  };
+}
+
+/**
+ * The fold's loss at the network's weights, as a run with those validation rows records it
+ * (History.valLoss: the rows scaled and weighted by TrainingRun, then evaluateScaled). L-BFGS
+ * candidates train without validation rows — nothing in their run reads them (no early stopping), and
+ * scoring them every iteration cost about a tenth of the run — and take the fold's loss once at the end.
+ */
+function foldLoss(network: Network, c: Candidate, train: SearchRows, options: CandidateRunOptions): number {
+  const probe = new TrainingRun(network, train.x, train.y, { ...runOptions(c, train, options), epochs: 1 });
+  const { validation, validationScaled, validationWeights } = probe.data;
+  if (!validation || !validationScaled) return Number.NaN;
+  return evaluateScaled(network, validationScaled.x, validation.y, [], validationScaled.y, validationWeights)
+    .loss;
 }
 
 /**
@@ -148,36 +196,76 @@ export function candidateScaling(train: SearchRows, task: Task, indicators: read
   return fitScaling(train.x, task === 'regression' ? train.y : undefined, indicators);
 }
 
-/** Runs one task in this thread. */
+/**
+ * Runs one task in this thread: the candidate's full-length run on the fold (continued from
+ * task.resume), cut after task.epochs epochs. A cut run is scored as a run of task.epochs epochs ends:
+ * on the best epoch's weights when early stopping keeps them (its state is taken before).
+ */
 export function runTask(data: SearchData, task: SearchTask): TaskResult {
   const start = performance.now();
   const { train, val } = splitFold(data, task.fold);
-  const run = candidateRun(task.candidate, train, data.task, {
-    epochs: task.epochs,
+  const c = task.candidate;
+  const options: CandidateRunOptions = {
+    epochs: Math.max(c.epochs, task.epochs),
     seed: task.seed,
     validation: val,
     ...(data.classWeight !== undefined ? { classWeight: data.classWeight } : {}),
     indicators: data.indicators,
+  };
+  const stopped = searchEarlyStopping(c) !== false;
+  // validation rows only where early stopping watches them (see foldLoss)
+  const run = candidateRun(c, train, data.task, {
+    ...options,
+    ...(stopped ? {} : { validation: undefined }),
+    ...(task.resume ? { resume: task.resume } : {}),
   });
   try {
-    run.run();
+    run.run((r) => r.position.epoch >= task.epochs);
   } catch (e) {
     if (!(e instanceof DivergenceError)) throw e;
-    const seconds = (performance.now() - start) / 1000;
-    return { score: Number.NEGATIVE_INFINITY, loss: Number.POSITIVE_INFINITY, bestEpoch: 0, seconds };
+    const diverged = { score: Number.NEGATIVE_INFINITY, loss: Number.POSITIVE_INFINITY, bestEpoch: 0 };
+    return { ...diverged, seconds: (performance.now() - start) / 1000, ended: true };
   }
+  let state: RunState | undefined;
+  if (!run.done) {
+    const checkpoint = run.checkpoint();
+    if (task.keep) state = { checkpoint, params: Array.from(run.network.params) };
+    // what the run's end does (TrainingRun.finish): the best epoch's weights back, when kept
+    const best = checkpoint.earlyStopping.bestParams;
+    if (best) run.network.params.set(best);
+  }
+  const loss = stopped ? undefined : foldLoss(run.network, c, train, options);
+  return {
+    ...scoreRun(data, run, c, train, val, loss),
+    seconds: (performance.now() - start) / 1000,
+    ended: run.done,
+    ...(state ? { state } : {}),
+  };
+}
+
+/** A finished or cut run's fold score, its loss at the best epoch (given: `lastLoss`, the loss at its end), and that epoch. */
+function scoreRun(
+  data: SearchData,
+  run: TrainingRun,
+  c: Candidate,
+  train: SearchRows,
+  val: SearchRows,
+  lastLoss?: number,
+) {
   const metric = searchMetric(data.task);
   const score = computeMetrics([metric], run.network.predict(val.x), val.y, scoreWeights(data, train, val))[
     metric
   ];
   const { history } = run;
-  const stopped = searchEarlyStopping(task.candidate) !== false;
+  const stopped = searchEarlyStopping(c) !== false;
   const best =
-    (stopped ? history.valLoss[history.bestEpoch - 1] : undefined) ?? history.valLoss.at(-1) ?? Number.NaN;
+    (stopped ? history.valLoss[history.bestEpoch - 1] : undefined) ??
+    lastLoss ??
+    history.valLoss.at(-1) ??
+    Number.NaN;
   return {
     score: Number.isFinite(score) ? score : Number.NEGATIVE_INFINITY,
     loss: Number.isFinite(best) ? best : Number.POSITIVE_INFINITY,
     bestEpoch: stopped ? history.bestEpoch : history.epochs,
-    seconds: (performance.now() - start) / 1000,
   };
 }

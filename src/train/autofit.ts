@@ -3,7 +3,9 @@
 // several decades, L-BFGS and Adam) scored by k-fold cross-validation (5 folds below 2,000 rows, one
 // validation split of a fifth above), with successive halving: every candidate trains for a ninth of
 // its epochs, the best third (two at least) for a third, the best third of those (two at least) in
-// full (Adam stopping early on the fold each time, L-BFGS to convergence). Ranked by mean fold score (R² or accuracy), then mean fold loss, then grid order.
+// full (Adam stopping early on the fold each time, L-BFGS to convergence); each rung continues the runs
+// the previous one cut (autofit-eval.ts RunState), with the bits of runs trained afresh. Ranked by
+// mean fold score (R² or accuracy), then mean fold loss, then grid order.
 //
 // Determinism: a task (candidate, fold, epochs, seed) is pure, results are collected by task index,
 // and the grid is fixed before any task runs — so the result is bit-identical for a seed whatever the
@@ -33,6 +35,7 @@ import {
   searchMetric,
   splitFold,
   type SearchData,
+  type SearchTask,
   type TaskResult,
 } from './autofit-eval.js';
 import { SearchPool } from './autofit-pool.js';
@@ -105,8 +108,8 @@ export interface SearchSettings {
   skipped: number;
   /** the search's seconds as predicted when the grid was chosen */
   predicted: number;
-  /** epochs fraction and candidates of each successive-halving rung */
-  rungs: { fraction: number; candidates: number }[];
+  /** epochs fraction, candidates and seconds (wall) of each successive-halving rung */
+  rungs: { fraction: number; candidates: number; seconds: number }[];
   refit: string;
   seconds: number;
   /**
@@ -134,7 +137,11 @@ function survivors(n: number): number {
   return Math.min(n, Math.max(2, Math.ceil(n / 3)));
 }
 
-/** The share of the grid's full-length cost successive halving trains (for an average candidate). */
+/**
+ * The share of the grid's full-length cost successive halving trains (for an average candidate), each
+ * rung counted from the start: the budget's measure since before rungs continued their runs (which
+ * train about three quarters of it), kept so that a budget keeps the same grid as before.
+ */
 function halvingShare(n: number): number {
   let alive = n;
   let share = 0;
@@ -396,7 +403,11 @@ async function availableCores(): Promise<number> {
   return os?.availableParallelism?.() ?? 1;
 }
 
-/** Successive halving over `candidates` on k folds: the leaderboard, best first, and the rungs run. */
+/**
+ * Successive halving over `candidates` on k folds: the leaderboard, best first, and the rungs run.
+ * Each rung continues its survivors' runs where the previous rung cut them (RunState), rather than
+ * training them again from the start: the same results, for two thirds of a rung's epochs.
+ */
 async function halving(
   pool: SearchPool,
   candidates: Candidate[],
@@ -404,22 +415,25 @@ async function halving(
   seed: number,
 ): Promise<{ board: LeaderboardEntry[]; rungs: SearchSettings['rungs'] }> {
   const entries = candidates.map((candidate) => newEntry(candidate, k));
+  // per candidate and fold: the last rung's result, which holds the run's state when it was cut
+  const last: (TaskResult | undefined)[][] = candidates.map(() => new Array(k));
   let alive = candidates.map((_, i) => i);
   const rungs: SearchSettings['rungs'] = [];
   for (const [r, fraction] of rungFractions.entries()) {
-    rungs.push({ fraction, candidates: alive.length });
-    const tasks = alive.flatMap((i) =>
-      Array.from({ length: k }, (_, fold) => ({
-        candidate: candidates[i],
-        fold,
-        epochs: Math.max(1, Math.round(candidates[i].epochs * fraction)),
-        seed: seed + fold,
-      })),
-    );
-    const results = await pool.run(tasks);
-    alive.forEach((i, a) => record(entries[i], results.slice(a * k, (a + 1) * k), tasks[a * k].epochs));
+    const rungStart = performance.now();
+    const final = r === rungFractions.length - 1;
+    const epochs = alive.map((i) => Math.max(1, Math.round(candidates[i].epochs * fraction)));
+    const results = await runRung(pool, candidates, alive, epochs, last, { k, seed, keep: !final });
+    rungs.push({ fraction, candidates: alive.length, seconds: (performance.now() - rungStart) / 1000 });
+    alive.forEach((i, a) => {
+      last[i] = results.slice(a * k, (a + 1) * k);
+      record(entries[i], last[i] as TaskResult[], epochs[a]);
+    });
     alive = alive.sort((a, b) => compare(entries[a], entries[b]) || a - b);
-    if (r < rungFractions.length - 1) alive = alive.slice(0, survivors(alive.length));
+    if (final) break;
+    const kept = survivors(alive.length);
+    for (const i of alive.slice(kept)) last[i] = [];
+    alive = alive.slice(0, kept);
   }
   // candidates that reached later rungs rank above those stopped earlier
   const order = entries
@@ -432,6 +446,35 @@ async function halving(
     );
   const board = order.map(({ e }, rank) => ({ ...e, rank: rank + 1 }));
   return { board, rungs };
+}
+
+/**
+ * One rung: every alive candidate's fold runs continued to the rung's epochs, results in the order
+ * (alive, fold). A run that already ended (early stopping, convergence, divergence) keeps its result
+ * and trains no more; `keep` asks the tasks for the state the next rung continues from.
+ */
+async function runRung(
+  pool: SearchPool,
+  candidates: Candidate[],
+  alive: number[],
+  epochs: number[],
+  last: (TaskResult | undefined)[][],
+  options: { k: number; seed: number; keep: boolean },
+): Promise<TaskResult[]> {
+  const { k, seed, keep } = options;
+  const slots = alive.flatMap((i, a) =>
+    Array.from({ length: k }, (_, fold) => {
+      const before = last[i][fold];
+      if (before?.ended) return { result: { ...before, seconds: 0 } };
+      const resume = before?.state;
+      const task: SearchTask = { candidate: candidates[i], fold, epochs: epochs[a], seed: seed + fold };
+      return { task: { ...task, ...(resume ? { resume } : {}), ...(keep ? { keep } : {}) } };
+    }),
+  );
+  const tasks = slots.flatMap((s) => (s.task ? [s.task] : []));
+  const results = await pool.run(tasks);
+  let next = 0;
+  return slots.map((s) => s.result ?? results[next++]);
 }
 
 /** The least mean fold gain (R² or accuracy) for which 0/1 indicators are chosen (0.5 points). */
