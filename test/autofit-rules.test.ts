@@ -104,3 +104,18 @@ test("autoFit: the refit takes the folds' kind of batch (1,100 rows: full-batch 
   assert.equal(mini.chosen.batchSize, 32);
   assert.equal(mini.history.batchSize, 32);
 });
+
+test('autoFit: an L-BFGS winner refits full-batch on any number of rows (2,600 rows: folds of 1,300, which Adam would take in batches of 32)', async () => {
+  const many = separable(2600);
+  const lbfgs: Candidate = {
+    layers: [],
+    activation: 'tanh',
+    weightDecay: 1e-2,
+    optimizer: 'lbfgs',
+    epochs: 20,
+  };
+  const result = await autoFit(many.x, many.y, { workers: 0, folds: 2, candidates: [lbfgs] });
+  assert.equal(result.chosen.batchSize, 2600);
+  assert.equal(result.history.batchSize, 2600);
+  assert.ok(result.history.loss.length > 0);
+});

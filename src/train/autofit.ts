@@ -201,8 +201,12 @@ export async function autoFit(
   return { ...result, network: run.network, history: run.history, search };
 }
 
-/** The refit's rows per update: all rows when the folds (trainRows each) trained full-batch, else the folds' mini-batch. */
-function refitBatchSize(trainRows: number, rows: number): number {
+/**
+ * The refit's rows per update: all rows when the folds (trainRows each) trained full-batch — always
+ * for L-BFGS, a full-batch method — else the folds' mini-batch.
+ */
+function refitBatchSize(best: Candidate, trainRows: number, rows: number): number {
+  if (best.optimizer === 'lbfgs') return rows;
   const folds = defaultBatchSize(trainRows);
   return folds === trainRows ? rows : folds;
 }
@@ -262,7 +266,7 @@ export async function searchModels(
   return {
     task,
     ...(labels.classes ? { classes: labels.classes } : {}),
-    chosen: { ...best, epochs, batchSize: refitBatchSize(trainRows, X.rows) },
+    chosen: { ...best, epochs, batchSize: refitBatchSize(best, trainRows, X.rows) },
     leaderboard: board,
     search,
     reference: {
