@@ -7,6 +7,8 @@ import {
   Random,
   autoFit,
   defaultBudget,
+  minSearchRows,
+  searchRowCount,
   describeCandidate,
   searchGrid,
   searchModels,
@@ -118,4 +120,22 @@ test('autoFit: an L-BFGS winner refits full-batch on any number of rows (2,600 r
   assert.equal(result.chosen.batchSize, 2600);
   assert.equal(result.history.batchSize, 2600);
   assert.ok(result.history.loss.length > 0);
+});
+
+test('searchRowCount: all rows while the first candidates fit the budget, else the most that fit, never below minSearchRows', () => {
+  assert.equal(searchRowCount(1000, 10, 1, 5, 55), 1000);
+  assert.equal(searchRowCount(100_000, 14, 1, 1, 300), 100_000);
+  const n = searchRowCount(100_000, 14, 1, 1, 20);
+  assert.ok(n > minSearchRows && n < 100_000, `${n}`);
+  assert.ok(searchRowCount(n + 1, 14, 1, 1, 20) === n, 'the most rows that fit');
+  assert.equal(searchRowCount(100_000, 14, 1, 1, 0.001), minSearchRows);
+});
+
+test('autoFit: a budget too small for all rows searches a seeded sample of them and refits on every row', async () => {
+  const { x, y } = separable(2600);
+  const result = await autoFit(x, y, { workers: 0, budget: 0.001 });
+  assert.deepEqual(result.search.sample, { rows: minSearchRows, of: 2600 });
+  assert.equal(result.history.batchSize === 32 || result.history.batchSize === 2600, true);
+  const again = await autoFit(x, y, { workers: 0, budget: 0.001 });
+  assert.deepEqual(again.network.params, result.network.params);
 });

@@ -26,7 +26,8 @@
 
 import type { Task } from '../data/task.js';
 import { OptionError, checkNumber } from '../errors.js';
-import { toMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { gatherRows, toMatrix, zeros, type Matrix, type MatrixLike } from '../matrix.js';
+import { Random } from '../random.js';
 import type { Network } from '../nn/network.js';
 import { inferTask, oneHotLabels } from './auto.js';
 import {
@@ -120,6 +121,8 @@ export interface SearchSettings {
   indicators?: { inputs: number; difference: number; margin: number; chosen: '0/1' | 'standardized' };
   /** with weights (fold scores then weight each row as the loss does): whether rows have their own weights, and the classWeight (by class index) */
   weighted?: { sampleWeight: boolean; classWeight?: WeightOptions['classWeight'] };
+  /** when the search trained on a seeded sample of the rows (see searchRowCount): its rows, and all rows */
+  sample?: { rows: number; of: number };
 }
 
 export interface AutoFitResult extends ModelSearch {
@@ -227,11 +230,13 @@ export async function searchModels(
     min: 0,
     exclusiveMin: true,
   });
-  const weights = searchWeights(options, labels, task);
-  const folds = assignFolds(labels.y, task, k, seed);
+  const all = { x: X, y: labels.y, ...searchWeights(options, labels, task) };
+  const n = options.candidates ? X.rows : searchRowCount(X.rows, X.cols, labels.y.cols, k, budget);
+  const { x: searchX, y: searchY, ...weights } = n < X.rows ? sampleRows(all, n, seed) : all;
+  const folds = assignFolds(searchY, task, k, seed);
   const indicators = checkIndicators(options.indicators, X);
-  const data: SearchData = { x: X, y: labels.y, task, folds, indicators, ...weights };
-  const trainRows = k === 1 ? Math.round(X.rows * 0.8) : X.rows - Math.ceil(X.rows / k);
+  const data: SearchData = { x: searchX, y: searchY, task, folds, indicators, ...weights };
+  const trainRows = foldTrainRows(n, k);
   const cores = options.workers ?? Math.min(4, await availableCores());
   const grid = chooseGrid(data, k, budget, trainRows, options, cores);
   const pool = await SearchPool.open(data, grid.workers);
@@ -262,6 +267,7 @@ export async function searchModels(
     seconds: (performance.now() - started) / 1000,
     ...weightedSettings(options, weights),
     ...(check ? { indicators: { inputs: indicators.length, ...check.settings } } : {}),
+    ...(n < X.rows ? { sample: { rows: n, of: X.rows } } : {}),
   };
   return {
     task,
@@ -363,10 +369,8 @@ function chooseGrid(
   cores: number,
 ): { candidates: Candidate[]; skipped: number; workers: number; predicted: number } {
   const withEpochs = (c: Candidate) => ({ ...c, epochs: c.epochs || candidateEpochs(c, trainRows) });
-  const seconds = (cs: Candidate[]) =>
-    cs.reduce((s, c) => s + referenceSeconds(c, trainRows, data.x.cols, data.y.cols), 0);
   const predict = (cs: Candidate[], threads: number) =>
-    (k * seconds(cs) * halvingShare(cs.length)) / Math.max(1, threads);
+    predictedSeconds(cs, k, trainRows, data.x.cols, data.y.cols) / Math.max(1, threads);
   let candidates: Candidate[];
   let skipped = 0;
   if (options.candidates) candidates = options.candidates.map(withEpochs);
@@ -381,6 +385,75 @@ function chooseGrid(
     throw new OptionError('candidates must hold at least one configuration', 'candidates');
   const workers = options.workers ?? (predict(candidates, 1) > 2 ? cores : 0);
   return { candidates, skipped, workers, predicted: predict(candidates, workers) };
+}
+
+/** Predicted seconds of one reference thread for a search of `cs` on k folds of trainRows rows. */
+function predictedSeconds(
+  cs: Candidate[],
+  k: number,
+  trainRows: number,
+  inputs: number,
+  outputs: number,
+): number {
+  const seconds = cs.reduce((s, c) => s + referenceSeconds(c, trainRows, inputs, outputs), 0);
+  return k * seconds * halvingShare(cs.length);
+}
+
+/** Rows each fold trains on: four fifths with one validation split, else all but one fold. */
+function foldTrainRows(rows: number, k: number): number {
+  return k === 1 ? Math.round(rows * 0.8) : rows - Math.ceil(rows / k);
+}
+
+/** The fewest rows a search samples down to (crossValidationRows: below it, k-fold rules apply). */
+export const minSearchRows = crossValidationRows;
+
+/**
+ * Rows the search trains on: all of them when the grid's first alwaysSearched candidates fit the
+ * budget on all rows (at the reference speed, on referenceThreads), else the most rows that fit —
+ * at least minSearchRows — found by bisection. A large table (say 100,000 rows) is then searched on
+ * a seeded sample, and the chosen candidate refitted on every row: the search keeps to its budget.
+ */
+export function searchRowCount(
+  rows: number,
+  inputs: number,
+  outputs: number,
+  k: number,
+  budget: number,
+): number {
+  const first = searchGrid().slice(0, alwaysSearched);
+  const fits = (n: number) => {
+    const t = foldTrainRows(n, k);
+    const cs = first.map((c) => ({ ...c, epochs: c.epochs || candidateEpochs(c, t) }));
+    return predictedSeconds(cs, k, t, inputs, outputs) / referenceThreads <= budget;
+  };
+  if (rows <= minSearchRows || fits(rows)) return rows;
+  let lo = minSearchRows;
+  let hi = rows;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** n rows of x, y (and their sample weights) drawn without replacement by a seeded shuffle, in their order. */
+function sampleRows<T extends { x: Matrix; y: Matrix; sampleWeight: Float64Array | null }>(
+  rows: T,
+  n: number,
+  seed: number,
+): T {
+  const order = new Random(seed).shuffle(Array.from({ length: rows.x.rows }, (_, i) => i));
+  const picked = order.slice(0, n).sort((a, b) => a - b);
+  const take = (m: Matrix) =>
+    gatherRows(zeros(n, m.cols, m.data instanceof Float32Array ? 'float32' : 'float64'), m, picked);
+  const w = rows.sampleWeight;
+  return {
+    ...rows,
+    x: take(rows.x),
+    y: take(rows.y),
+    sampleWeight: w && Float64Array.from(picked, (i) => w[i]),
+  };
 }
 
 /**

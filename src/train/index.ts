@@ -122,6 +122,8 @@ export {
   autoFit,
   searchModels,
   defaultBudget,
+  minSearchRows,
+  searchRowCount,
   crossValidationRows,
   type AutoFitOptions,
   type AutoFitResult,
