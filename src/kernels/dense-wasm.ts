@@ -49,6 +49,8 @@ interface LayerKernels {
   /** dZ = dA ⊙ f'(z) (null when no kernel has this layer's activation), and with dBias summed */
   activationBackward: Kernel | null;
   activationBackwardSums: Kernel | null;
+  /** the same computed in the product of the layer above that yields dA (gemm_nn_backward), or null */
+  gemmBackward: Kernel | null;
   /** one-sweep kernels for one input (I = 1) or one output (O = 1): wasm/fused.ts */
   forwardOneInput: Kernel;
   forwardOneOutput: Kernel;
@@ -71,6 +73,7 @@ function lookUp(rt: WasmRuntime, spec: DenseSpec, epilogue: Epilogue): LayerKern
     activationBackwardSums: isBackwardActivation(name)
       ? kernel(kernelNames.activationBackwardSums(p, name))
       : null,
+    gemmBackward: isBackwardActivation(name) ? kernel(kernelNames.gemmNNBackward(p, name)) : null,
     forwardOneInput: kernel(kernelNames.denseForwardOneInput(p, epilogue)),
     forwardOneOutput: kernel(kernelNames.denseForwardOneOutput(p, epilogue)),
     backwardOneInput: isLayerActivation(name) ? kernel(kernelNames.denseBackwardOneInput(p, name)) : null,
@@ -130,6 +133,25 @@ interface ParameterAddresses {
 }
 
 /**
+ * Where the layer above writes this layer's dZ = dA ⊙ f'(z) and bias gradient straight from the
+ * product that yields dA (gemm_nn_backward; see WasmDenseKernels.inputGradientTarget).
+ */
+export interface GradientTarget {
+  readonly rt: WasmRuntime;
+  readonly dtype: DenseSpec['dtype'];
+  /** gemm_nn_backward for this layer's activation */
+  readonly kernel: Kernel;
+  /** addresses: dZ [N×O], the bias gradient [O], z and a = f(z) [N×O] of the last forward */
+  readonly dZ: number;
+  readonly dBias: number;
+  readonly z: number;
+  readonly act: number;
+  readonly alpha: number;
+  /** dZ as a matrix: what the layer above returns as its input gradient */
+  readonly view: Matrix;
+}
+
+/**
  * The WebAssembly kernels for a layer while that backend is in use: `current` when it runs on the
  * active runtime, else new ones; null while the reference kernels are the backend.
  */
@@ -154,6 +176,8 @@ export class WasmDenseKernels implements DenseKernels {
   private inputAt = 0;
   /** set when the last forward (one-input kernel) skipped storing z: stored on demand */
   private zPending = false;
+  /** set when the layer above was handed this layer's dZ (inputGradientTarget) for the last pass */
+  private dZHandedOut = false;
   private readonly at: ParameterAddresses = {
     weight: 0,
     bias: 0,
@@ -230,6 +254,7 @@ export class WasmDenseKernels implements DenseKernels {
     else this.spec.activation.forward(views.out.data, views.z.data, N, O);
     this.inputAt = inputAt;
     this.work = w;
+    this.dZHandedOut = false;
     return views.out;
   }
 
@@ -239,11 +264,26 @@ export class WasmDenseKernels implements DenseKernels {
     return w.views.z;
   }
 
-  backward(dOut: Matrix, dWeight: FloatArray, dBias: FloatArray, inputGradient: boolean): Matrix | null {
+  /**
+   * `below`: where the layer below takes its dZ and bias gradient (its inputGradientTarget), for
+   * the input gradient's product to form them instead of dInput; null: dInput as usual.
+   */
+  backward(
+    dOut: Matrix,
+    dWeight: FloatArray,
+    dBias: FloatArray,
+    inputGradient: boolean,
+    below: GradientTarget | null = null,
+  ): Matrix | null {
     const { inputSize: I, outputSize: O, activation } = this.spec;
     if (activation.name === 'linear')
-      return this.backwardFromPreActivation(dOut, dWeight, dBias, inputGradient);
+      return this.backwardFromPreActivation(dOut, dWeight, dBias, inputGradient, false, below);
     const w = this.lastWork();
+    if (this.dZHandedOut && dOut.data === w.views.dZ.data) {
+      // the layer above formed dZ and the bias gradient (inputGradientTarget)
+      this.dZHandedOut = false;
+      return this.backwardFromPreActivation(w.views.dZ, dWeight, dBias, inputGradient, true, below);
+    }
     const layer = this.layerBuffers();
     const views = w.views;
     const k = this.kernels;
@@ -261,7 +301,7 @@ export class WasmDenseKernels implements DenseKernels {
       const dA = this.placed(dOut, w.dZ, views.dZ);
       const at = this.gradientAddresses(layer, dWeight, dBias);
       k.activationBackwardSums(at.dBias, w.dZ, dA, w.z, w.out, dOut.rows, this.alpha, O);
-      return this.backwardFromPreActivation(views.dZ, dWeight, dBias, inputGradient, true);
+      return this.backwardFromPreActivation(views.dZ, dWeight, dBias, inputGradient, true, below);
     }
     if (k.activationBackward) {
       const dA = this.placed(dOut, w.dZ, views.dZ);
@@ -269,16 +309,20 @@ export class WasmDenseKernels implements DenseKernels {
     } else {
       activation.backward(views.dZ.data, dOut.data, views.z.data, views.out.data, dOut.rows, O);
     }
-    return this.backwardFromPreActivation(views.dZ, dWeight, dBias, inputGradient);
+    return this.backwardFromPreActivation(views.dZ, dWeight, dBias, inputGradient, false, below);
   }
 
-  /** `biasSummed`: dBias is already in the kernels' buffer (act_backward_sums wrote it) */
+  /**
+   * `biasSummed`: dBias is already in the kernels' buffer (act_backward_sums or the layer above
+   * wrote it); `below` as in backward.
+   */
   backwardFromPreActivation(
     dZ: Matrix,
     dWeight: FloatArray,
     dBias: FloatArray,
     inputGradient: boolean,
     biasSummed = false,
+    below: GradientTarget | null = null,
   ): Matrix | null {
     const { inputSize: I, outputSize: O } = this.spec;
     const N = dZ.rows;
@@ -313,8 +357,44 @@ export class WasmDenseKernels implements DenseKernels {
     if (!inputGradient) return null;
     // dX[N×I] = dZ · Wᵀ, as a product with the transposed weight (vectorized along I)
     transpose(layer.views.weightT, at.weightView ?? layer.views.weight, I, O);
+    if (below && below.rt === this.rt && below.dtype === this.spec.dtype && below.view.rows === N) {
+      // the layer below's dZ = dX ⊙ f'(z) and its bias gradient, in the same product
+      below.kernel(
+        below.dZ,
+        below.dBias,
+        dZAt,
+        O,
+        1,
+        layer.weightT,
+        N,
+        O,
+        I,
+        below.z,
+        below.act,
+        below.alpha,
+      );
+      return below.view;
+    }
     k.gemm(w.dInput, 0, dZAt, O, 1, layer.weightT, 0, N, O, I, 0);
     return views.dInput;
+  }
+
+  /**
+   * For the layer above, whose input gradient is this layer's dA: where its product may write
+   * dZ = dA ⊙ f'(z) and the bias gradient instead (gemm_nn_backward: the same bits as
+   * act_backward_sums after the product, one sweep fewer), or null when this layer's backward
+   * forms them otherwise. The next backward() given that dZ then starts from it.
+   */
+  inputGradientTarget(dWeight: FloatArray, dBias: FloatArray): GradientTarget | null {
+    const { inputSize: I, outputSize: O, dtype } = this.spec;
+    const kernel = this.kernels.gemmBackward;
+    // the conditions of backward()'s act_backward_sums path
+    if (!kernel || !this.work || I === 1 || O === 1 || this.narrow) return null;
+    const w = this.lastWork();
+    const at = this.gradientAddresses(this.layerBuffers(), dWeight, dBias);
+    this.dZHandedOut = true;
+    const { dZ, z, out: act } = w;
+    return { rt: this.rt, dtype, kernel, dZ, dBias: at.dBias, z, act, alpha: this.alpha, view: w.views.dZ };
   }
 
   /**

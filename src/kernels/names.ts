@@ -67,6 +67,8 @@ export function isLayerActivation(name: string): name is LayerActivation {
 export const kernelNames = {
   gemmNN: (p: PrecisionName, epilogue: ProductEpilogue) => `gemm_nn_${p}_${epilogue}`,
   gemmNT: (p: PrecisionName, epilogue: Epilogue) => `gemm_nt_${p}_${epilogue}`,
+  /** gemm_nn whose product is the dA of a layer below: dZ = dA ⊙ f'(z) written and summed over rows (dBias) */
+  gemmNNBackward: (p: PrecisionName, activation: BackwardActivation) => `gemm_nn_backward_${p}_${activation}`,
   activationBackward: (p: PrecisionName, activation: BackwardActivation | ZBackwardActivation) =>
     `act_backward_${p}_${activation}`,
   activationForward: (p: PrecisionName, activation: MathActivation) => `act_forward_${p}_${activation}`,
