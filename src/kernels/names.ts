@@ -80,6 +80,8 @@ export const kernelNames = {
   sgdStep: (p: PrecisionName) => `sgd_step_${p}`,
   weightedPairSum: (p: PrecisionName) => `weighted_pair_sum_${p}`,
   adamStep: (p: PrecisionName) => `adam_step_${p}`,
+  /** float32 parameters and gradients, float64 moments and arithmetic (float32 networks' Adam) */
+  adamStepMixed: 'adam_step_f32_f64',
   momentumStep: (p: PrecisionName, nesterov: boolean) => `${nesterov ? 'nesterov' : 'momentum'}_step_${p}`,
   denseForwardOneInput: (p: PrecisionName, epilogue: Epilogue) => `dense_forward_in1_${p}_${epilogue}`,
   denseForwardOneOutput: (p: PrecisionName, epilogue: Epilogue) => `dense_forward_out1_${p}_${epilogue}`,

@@ -40,7 +40,7 @@ import {
   elementwiseLoop,
   precisions,
 } from './emit.js';
-import { encodeModule, FunctionBuilder, f64, i32, op } from './encoder.js';
+import { encodeModule, FunctionBuilder, f64, i32, op, scalar, simd } from './encoder.js';
 
 /**
  * gemm_nn: out[M×O] = A · B (+ bias[O]), act[M×O] = f(out) when the epilogue is not linear.
@@ -808,22 +808,83 @@ export function sgdStep(p: Precision): FunctionBuilder {
  * with c1 = 1 − β1ᵗ, c2 = 1 − β2ᵗ and keep = 1 − lr·decay (AdamW; 1 for Adam).
  */
 export function adamStep(p: Precision): FunctionBuilder {
-  const f = new FunctionBuilder(kernelNames.adamStep(p.name), {
-    PARAMS: i32,
-    GRADS: i32,
-    M: i32,
-    V: i32,
-    N: i32,
-    LR: f64,
-    BETA1: f64,
-    BETA2: f64,
-    EPSILON: f64,
-    C1: f64,
-    C2: f64,
-    KEEP: f64,
-  });
+  const f = new FunctionBuilder(kernelNames.adamStep(p.name), adamParameters);
   const e = new Emit(f, p);
-  const { PARAMS, GRADS, M, V, N } = f.arg;
+  const { PARAMS, GRADS, N } = f.arg;
+  const update = adamUpdate(e);
+  elementwiseLoop(f, p, N, (w, i) => {
+    const element = (base: number) => () => {
+      f.at(base, i);
+      e.load(w);
+    };
+    update(
+      w,
+      i,
+      { address: () => f.at(PARAMS, i), load: element(PARAMS), store: () => e.store(w) },
+      element(GRADS),
+    );
+  });
+  return f;
+}
+
+/**
+ * adam_step_f32_f64: adam_step for a float32 network, whose moments stay float64 (optim/adam.ts):
+ * θ and g widened to float64, the same float64 arithmetic, θ rounded to float32 as it is stored.
+ * The same bits as the JavaScript loop on those buffers, two elements per vector.
+ */
+export function adamStepMixed(): FunctionBuilder {
+  const [p32, p64] = precisions;
+  const f = new FunctionBuilder(kernelNames.adamStepMixed, adamParameters);
+  const e = new Emit(f, p64);
+  const { PARAMS, GRADS, N } = f.arg;
+  const update = adamUpdate(e);
+  const half = f.local(i32); // the float32 buffers' byte offset: half the moments'
+  elementwiseLoop(f, p64, N, (w, i) => {
+    f.get(i).i32(1).emit(op.i32ShrU).set(half);
+    const widened = (base: number) => () => {
+      f.at(base, half);
+      if (w === 'vector') f.simd(simd.load64Zero).memarg(3, 0).simd(simd.f64x2.promoteLow);
+      else f.emit(p32.s.load).memarg(2, 0).emit(scalar.f64.promote);
+    };
+    const store = () => {
+      if (w === 'vector') f.simd(simd.f32x4.demoteZero).simd(simd.store64Lane).memarg(3, 0).emit(0);
+      else f.emit(scalar.f32.demote, p32.s.store).memarg(2, 0);
+    };
+    update(w, i, { address: () => f.at(PARAMS, half), load: widened(PARAMS), store }, widened(GRADS));
+  });
+  return f;
+}
+
+const adamParameters = {
+  PARAMS: i32,
+  GRADS: i32,
+  M: i32,
+  V: i32,
+  N: i32,
+  LR: f64,
+  BETA1: f64,
+  BETA2: f64,
+  EPSILON: f64,
+  C1: f64,
+  C2: f64,
+  KEEP: f64,
+} as const;
+
+/**
+ * The Adam update of one element or vector, its moments at byte offset i of M and V; `theta`
+ * pushes θ's address, loads θ and stores the new θ (after the address and the value), `gradient`
+ * loads g. Returns the writer, its locals made once per kernel.
+ */
+function adamUpdate(
+  e: Emit,
+): (
+  w: Width,
+  i: number,
+  theta: { address: () => void; load: () => void; store: () => void },
+  gradient: () => void,
+) => void {
+  const { f } = e;
+  const { M, V } = f.arg;
   const lr = e.argumentPair(f.arg.LR);
   const beta1 = e.argumentPair(f.arg.BETA1);
   const beta2 = e.argumentPair(f.arg.BETA2);
@@ -835,7 +896,7 @@ export function adamStep(p: Precision): FunctionBuilder {
   const g = e.localPair();
   const m = e.localPair();
   const v = e.localPair();
-  elementwiseLoop(f, p, N, (w, i) => {
+  return (w, i, theta, gradient) => {
     /** state[i] ← β·state[i] + (1 − β)·(the product of `factors`), also kept in the local `into` */
     const movingAverage = (state: number, beta: number, factors: number[], into: number) => {
       f.at(state, i);
@@ -852,15 +913,13 @@ export function adamStep(p: Precision): FunctionBuilder {
       f.tee(into);
       e.store(w);
     };
-    f.at(GRADS, i);
-    e.load(w);
+    gradient();
     f.set(g[w]);
     movingAverage(M, beta1[w], [g[w]], m[w]); // m ← β1·m + (1 − β1)·g
     movingAverage(V, beta2[w], [g[w], g[w]], v[w]); // v ← β2·v + (1 − β2)·g·g
     // θ ← θ·keep − lr·(m/c1) / (√(v/c2) + ε)
-    f.at(PARAMS, i);
-    f.at(PARAMS, i);
-    e.load(w);
+    theta.address();
+    theta.load();
     f.get(keep[w]);
     e.mul(w);
     f.get(lr[w]).get(m[w]).get(c1[w]);
@@ -873,9 +932,8 @@ export function adamStep(p: Precision): FunctionBuilder {
     e.add(w);
     e.div(w);
     e.sub(w);
-    e.store(w);
-  });
-  return f;
+    theta.store();
+  };
 }
 
 /** The tiny module relaxedSimdSupported() validates: one function, f32x4.relaxed_madd of three zeros. */
@@ -921,5 +979,6 @@ export function allKernels(relaxed = relaxedSimdSupported()): FunctionBuilder[] 
     }
     out.push(columnSums(p), dot(p), sgdStep(p), adamStep(p));
   }
+  out.push(adamStepMixed());
   return out;
 }
