@@ -16,8 +16,10 @@
 // reference loops (SIMD lanes are separate outputs), so float64 products are bit-identical: a run
 // on those activations does not change when the kernels switch (or finish compiling in a
 // browser). gemm_nn applies every activation that has a kernel as its epilogue, and
-// act_backward_sums forms dZ while it sums dBias, before the gradients' products. The dot-product
-// kernel (gemm_nt) would sum in another order, so dZ·Wᵀ uses the transposed W.
+// act_backward_sums forms dZ while it sums dBias, before the gradients' products; or, when the
+// layer above is a Dense layer too, that layer's input-gradient product forms them in its epilogue
+// (gemm_nn_backward, inputGradientTarget). The dot-product kernel (gemm_nt) would sum in another
+// order, so dZ·Wᵀ uses W transposed (by the transpose kernel).
 
 import type { Matrix } from '../matrix.js';
 import { activeRuntime } from './backend.js';
@@ -44,6 +46,8 @@ interface LayerKernels {
   forward: Kernel;
   gemm: Kernel;
   columnSums: Kernel;
+  /** out[C×R] = aᵀ: the weight transposed for the input gradient's product */
+  transpose: Kernel;
   /** a = f(z) after a product without epilogue (null when no kernel has this layer's activation) */
   activationForward: Kernel | null;
   /** dZ = dA ⊙ f'(z) (null when no kernel has this layer's activation), and with dBias summed */
@@ -68,6 +72,7 @@ function lookUp(rt: WasmRuntime, spec: DenseSpec, epilogue: Epilogue): LayerKern
     forward: kernel(kernelNames.gemmNN(p, isProductEpilogue(name) ? name : 'linear')),
     gemm: kernel(kernelNames.gemmNN(p, 'linear')),
     columnSums: kernel(kernelNames.columnSums(p)),
+    transpose: kernel(kernelNames.transpose(p)),
     activationForward: isMathActivation(name) ? kernel(kernelNames.activationForward(p, name)) : null,
     activationBackward: hasActivationBackward(name) ? kernel(kernelNames.activationBackward(p, name)) : null,
     activationBackwardSums: isBackwardActivation(name)
@@ -124,8 +129,6 @@ const released = new FinalizationRegistry<{ rt: WasmRuntime; blocks: number[] }>
 interface ParameterAddresses {
   weight: number;
   bias: number;
-  /** the weight's view (resident in a shared memory, so it never detaches), or null: the layer's copy */
-  weightView: FloatArray | null;
   dWeight: number;
   dBias: number;
   dWeightCopied: boolean;
@@ -181,7 +184,6 @@ export class WasmDenseKernels implements DenseKernels {
   private readonly at: ParameterAddresses = {
     weight: 0,
     bias: 0,
-    weightView: null,
     dWeight: 0,
     dBias: 0,
     dWeightCopied: false,
@@ -356,7 +358,7 @@ export class WasmDenseKernels implements DenseKernels {
     this.copyGradients(layer, dWeight, dBias);
     if (!inputGradient) return null;
     // dX[N×I] = dZ · Wᵀ, as a product with the transposed weight (vectorized along I)
-    transpose(layer.views.weightT, at.weightView ?? layer.views.weight, I, O);
+    k.transpose(layer.weightT, at.weight, I, O);
     if (below && below.rt === this.rt && below.dtype === this.spec.dtype && below.view.rows === N) {
       // the layer below's dZ = dX ⊙ f'(z) and its bias gradient, in the same product
       below.kernel(
@@ -415,8 +417,6 @@ export class WasmDenseKernels implements DenseKernels {
     // a one-input layer with a fused activation recomputes z later (storePreActivation) from the
     // weights of this pass, which a step in between may change: it copies them (2·O values)
     const keep = this.spec.inputSize === 1 && this.epilogue !== 'linear';
-    // a resident weight lives in a shared memory (kernels/resident.ts): its view stays valid
-    at.weightView = at.weight >= 0 ? weight : null;
     if (at.weight < 0 || keep) {
       layer.views.weight.set(weight);
       at.weight = layer.weight;

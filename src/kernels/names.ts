@@ -76,6 +76,7 @@ export const kernelNames = {
   activationBackwardSums: (p: PrecisionName, activation: BackwardActivation) =>
     `act_backward_sums_${p}_${activation}`,
   columnSums: (p: PrecisionName) => `column_sums_${p}`,
+  transpose: (p: PrecisionName) => `transpose_${p}`,
   dot: (p: PrecisionName) => `dot_${p}`,
   sgdStep: (p: PrecisionName) => `sgd_step_${p}`,
   weightedPairSum: (p: PrecisionName) => `weighted_pair_sum_${p}`,
