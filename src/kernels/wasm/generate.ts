@@ -763,8 +763,8 @@ export function activationBackwardSums(p: Precision, activation: BackwardActivat
 
 /**
  * transpose: out[C×R] = aᵀ for a[R×C] (a weight transposed for the input gradient's product). Read
- * in order, written down the columns; about 1 µs for 64 × 64, where the JavaScript loop on views of
- * a shared memory took 9 (float64) and 11 (float32).
+ * in order, written down the columns: 64 × 64 in 2.2 µs (float32) and 2.9 (float64), where the
+ * JavaScript loop on views of a shared memory took 11 and 9 (CPU time, Node 20, x64).
  */
 export function transpose(p: Precision): FunctionBuilder {
   const f = new FunctionBuilder(kernelNames.transpose(p.name), { OUT: i32, A: i32, R: i32, C: i32 });
