@@ -44,6 +44,7 @@ for (const dtype of ['float64', 'float32'] as const) {
       [10, 64, 64, 1],
       [5, 7, 9, 3],
       [3, 6, 5, 4, 2],
+      [7, 13, 1],
     ]) {
       for (const activation of activations) {
         const options = { layers, activation, output: 'linear' as const, seed: 2, dtype };

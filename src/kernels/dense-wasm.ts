@@ -53,8 +53,12 @@ interface LayerKernels {
   /** dZ = dA ⊙ f'(z) (null when no kernel has this layer's activation), and with dBias summed */
   activationBackward: Kernel | null;
   activationBackwardSums: Kernel | null;
-  /** the same computed in the product of the layer above that yields dA (gemm_nn_backward), or null */
+  /**
+   * the same computed where the layer above forms dA: in its product (gemm_nn_backward), or in
+   * the sweep of a one-output layer (dense_backward_out1_through); null without such kernels
+   */
   gemmBackward: Kernel | null;
+  oneOutputThrough: Kernel | null;
   /** one-sweep kernels for one input (I = 1) or one output (O = 1): wasm/fused.ts */
   forwardOneInput: Kernel;
   forwardOneOutput: Kernel;
@@ -79,6 +83,9 @@ function lookUp(rt: WasmRuntime, spec: DenseSpec, epilogue: Epilogue): LayerKern
       ? kernel(kernelNames.activationBackwardSums(p, name))
       : null,
     gemmBackward: isBackwardActivation(name) ? kernel(kernelNames.gemmNNBackward(p, name)) : null,
+    oneOutputThrough: isBackwardActivation(name)
+      ? kernel(kernelNames.denseBackwardOneOutputThrough(p, name))
+      : null,
     forwardOneInput: kernel(kernelNames.denseForwardOneInput(p, epilogue)),
     forwardOneOutput: kernel(kernelNames.denseForwardOneOutput(p, epilogue)),
     backwardOneInput: isLayerActivation(name) ? kernel(kernelNames.denseBackwardOneInput(p, name)) : null,
@@ -142,16 +149,17 @@ interface ParameterAddresses {
 export interface GradientTarget {
   readonly rt: WasmRuntime;
   readonly dtype: DenseSpec['dtype'];
-  /** gemm_nn_backward for this layer's activation */
+  /** gemm_nn_backward and dense_backward_out1_through for this layer's activation */
   readonly kernel: Kernel;
+  readonly oneOutputKernel: Kernel;
   /** addresses: dZ [N×O], the bias gradient [O], z and a = f(z) [N×O] of the last forward */
-  readonly dZ: number;
-  readonly dBias: number;
-  readonly z: number;
-  readonly act: number;
+  dZ: number;
+  dBias: number;
+  z: number;
+  act: number;
   readonly alpha: number;
   /** dZ as a matrix: what the layer above returns as its input gradient */
-  readonly view: Matrix;
+  view: Matrix;
 }
 
 /**
@@ -181,6 +189,8 @@ export class WasmDenseKernels implements DenseKernels {
   private zPending = false;
   /** set when the layer above was handed this layer's dZ (inputGradientTarget) for the last pass */
   private dZHandedOut = false;
+  /** what inputGradientTarget hands out (made on first use) */
+  private target: GradientTarget | null = null;
   private readonly at: ParameterAddresses = {
     weight: 0,
     bias: 0,
@@ -339,6 +349,26 @@ export class WasmDenseKernels implements DenseKernels {
       this.copyGradients(layer, dWeight, dBias);
       return null;
     }
+    if (O === 1 && inputGradient && this.feeds(below, N)) {
+      // the layer below's dZ = dX ⊙ f'(z) and its bias gradient, in the same sweep
+      const b = below;
+      b.oneOutputKernel(
+        at.dWeight,
+        at.dBias,
+        b.dZ,
+        dZAt,
+        this.inputAt,
+        at.weight,
+        N,
+        I,
+        b.dBias,
+        b.z,
+        b.act,
+        b.alpha,
+      );
+      this.copyGradients(layer, dWeight, dBias);
+      return b.view;
+    }
     if (O === 1) {
       const dInputAt = inputGradient ? w.dInput : 0;
       k.backwardOneOutput(at.dWeight, at.dBias, dInputAt, dZAt, this.inputAt, at.weight, N, I);
@@ -359,7 +389,7 @@ export class WasmDenseKernels implements DenseKernels {
     if (!inputGradient) return null;
     // dX[N×I] = dZ · Wᵀ, as a product with the transposed weight (vectorized along I)
     k.transpose(layer.weightT, at.weight, I, O);
-    if (below && below.rt === this.rt && below.dtype === this.spec.dtype && below.view.rows === N) {
+    if (this.feeds(below, N)) {
       // the layer below's dZ = dX ⊙ f'(z) and its bias gradient, in the same product
       below.kernel(
         below.dZ,
@@ -381,6 +411,11 @@ export class WasmDenseKernels implements DenseKernels {
     return views.dInput;
   }
 
+  /** Whether `below` (a layer's inputGradientTarget) takes this layer's input gradient of N rows. */
+  private feeds(below: GradientTarget | null, N: number): below is GradientTarget {
+    return below !== null && below.rt === this.rt && below.dtype === this.spec.dtype && below.view.rows === N;
+  }
+
   /**
    * For the layer above, whose input gradient is this layer's dA: where its product may write
    * dZ = dA ⊙ f'(z) and the bias gradient instead (gemm_nn_backward: the same bits as
@@ -389,14 +424,31 @@ export class WasmDenseKernels implements DenseKernels {
    */
   inputGradientTarget(dWeight: FloatArray, dBias: FloatArray): GradientTarget | null {
     const { inputSize: I, outputSize: O, dtype } = this.spec;
-    const kernel = this.kernels.gemmBackward;
+    const { gemmBackward: kernel, oneOutputThrough: oneOutputKernel } = this.kernels;
     // the conditions of backward()'s act_backward_sums path
-    if (!kernel || !this.work || I === 1 || O === 1 || this.narrow) return null;
+    if (!kernel || !oneOutputKernel || !this.work || I === 1 || O === 1 || this.narrow) return null;
     const w = this.lastWork();
     const at = this.gradientAddresses(this.layerBuffers(), dWeight, dBias);
     this.dZHandedOut = true;
-    const { dZ, z, out: act } = w;
-    return { rt: this.rt, dtype, kernel, dZ, dBias: at.dBias, z, act, alpha: this.alpha, view: w.views.dZ };
+    // one object per layer, updated: a step allocates nothing
+    const target = (this.target ??= {
+      rt: this.rt,
+      dtype,
+      kernel,
+      oneOutputKernel,
+      alpha: this.alpha,
+      dZ: 0,
+      dBias: 0,
+      z: 0,
+      act: 0,
+      view: w.views.dZ,
+    });
+    target.dZ = w.dZ;
+    target.dBias = at.dBias;
+    target.z = w.z;
+    target.act = w.out;
+    target.view = w.views.dZ;
+    return target;
   }
 
   /**

@@ -89,6 +89,9 @@ export const kernelNames = {
   denseBackwardOneInput: (p: PrecisionName, activation: LayerActivation) =>
     `dense_backward_in1_${p}_${activation}`,
   denseBackwardOneOutput: (p: PrecisionName) => `dense_backward_out1_${p}`,
+  /** the same carried on through the activation of a Dense layer below (its dZ and bias gradient) */
+  denseBackwardOneOutputThrough: (p: PrecisionName, below: BackwardActivation) =>
+    `dense_backward_out1_through_${p}_${below}`,
   /** a whole [1, H, 1] network (wasm/pair.ts): forward to y[N], and backward from dY[N] to both layers' gradients */
   densePairForward: (p: PrecisionName, hidden: Epilogue) => `dense_pair_forward_${p}_${hidden}`,
   densePairBackward: (p: PrecisionName, hidden: Epilogue) => `dense_pair_backward_${p}_${hidden}`,

@@ -14,7 +14,15 @@
 // Shape legend: N examples (rows), I inputs, O outputs. Pointers are byte addresses, sizes count
 // elements, alpha arrives as f64; parameters are named in capitals (see generate.ts).
 
-import { type Epilogue, type LayerActivation, epilogues, kernelNames, layerActivations } from '../names.js';
+import {
+  type BackwardActivation,
+  type Epilogue,
+  type LayerActivation,
+  backwardActivations,
+  epilogues,
+  kernelNames,
+  layerActivations,
+} from '../names.js';
 import { Emit, type Precision, type Width, precisions } from './emit.js';
 import { FunctionBuilder, type RowPointer, f64, i32, op, simd } from './encoder.js';
 
@@ -387,28 +395,47 @@ export function denseBackwardOneInput(
  * dense_backward_out1: the backward pass of a layer with one output, from dZ[N] = ∂loss/∂z, in
  * one sweep over its input rows:
  *   dWeight[I] = Σ_n x[n, :]·dZ[n];  dBias[0] = Σ_n dZ[n];  dInput[N×I] = dZ[n]·weight (when asked)
+ * With `below` (dense_backward_out1_through_…, for a Dense layer below with that activation, whose
+ * z and a = f(z) are ZB and AB): dInput is that layer's dA, carried on to its
+ * dZ = dA ⊙ f'(z, a), stored at DI, and its bias gradient DBB[I] = Σ_n dZ[n, :], summed in row
+ * order: the same bits as act_backward_sums after this kernel, in the same sweep. Block sizes:
+ * 8 vectors alone, 4 carrying on (each block also holds its bias gradients in registers).
  */
-export function denseBackwardOneOutput(p: Precision, vectors = 8): FunctionBuilder {
-  const f = new FunctionBuilder(kernelNames.denseBackwardOneOutput(p.name), {
-    DW: i32,
-    DB: i32,
-    /** 0: no input gradient */
-    DI: i32,
-    DZ: i32,
-    X: i32,
-    W: i32,
-    N: i32,
-    I: i32,
-  });
+export function denseBackwardOneOutput(
+  p: Precision,
+  below: BackwardActivation | null = null,
+): FunctionBuilder {
+  const f = new FunctionBuilder(
+    below
+      ? kernelNames.denseBackwardOneOutputThrough(p.name, below)
+      : kernelNames.denseBackwardOneOutput(p.name),
+    {
+      DW: i32,
+      DB: i32,
+      /** 0: no input gradient */
+      DI: i32,
+      DZ: i32,
+      X: i32,
+      W: i32,
+      N: i32,
+      I: i32,
+      DBB: i32,
+      ZB: i32,
+      AB: i32,
+      ALPHA: f64,
+    },
+  );
   const e = new Emit(f, p);
-  const { DW, DB, DI, DZ, X, W, N, I } = f.arg;
-  const [n, IB, px, pd, pz] = f.localsOf(i32, 5);
+  const { DW, DB, DI, DZ, X, W, N, I, DBB, ZB, AB, ALPHA } = f.arg;
+  const [n, IB, px, pd, pz, pzb, pab] = f.localsOf(i32, 7);
+  const derivative = below && { one: e.constantPair(1), alpha: e.argumentPair(ALPHA), dA: e.localPair() };
   f.shl(I, p.shift).set(IB);
   const sweep = (withInput: boolean) =>
-    columnBlocks(e, I, vectors, (width, count, i) => {
+    columnBlocks(e, I, below ? 4 : 8, (width, count, i) => {
       const step = width === 'vector' ? p.lanes * p.size : p.size;
       const dW = e.locals(width, count);
       const w = e.locals(width, count);
+      const dBelow = below && withInput ? e.locals(width, count) : [];
       const dz = e.local(width);
       for (let j = 0; j < count; j++) {
         e.constant(width, 0);
@@ -419,10 +446,24 @@ export function denseBackwardOneOutput(p: Precision, vectors = 8): FunctionBuild
           f.set(w[j]);
         }
       }
+      for (const sum of dBelow) {
+        e.constant(width, 0);
+        f.set(sum);
+      }
       f.at(X, i).set(px);
       if (withInput) f.at(DI, i).set(pd);
+      if (dBelow.length) {
+        f.at(ZB, i).set(pzb);
+        f.at(AB, i).set(pab);
+      }
       f.get(DZ).set(pz);
-      const rows: (RowPointer | false)[] = [[px, IB], withInput && [pd, IB], [pz, { bytes: p.size }]];
+      const rows: (RowPointer | false)[] = [
+        [px, IB],
+        withInput && [pd, IB],
+        [pz, { bytes: p.size }],
+        dBelow.length > 0 && [pzb, IB],
+        dBelow.length > 0 && [pab, IB],
+      ];
       f.sweepRows(n, N, rows, () => {
         e.splatLocal(width, dz, pz);
         for (let j = 0; j < count; j++) {
@@ -432,18 +473,42 @@ export function denseBackwardOneOutput(p: Precision, vectors = 8): FunctionBuild
           f.get(dz);
           e.mul(width);
           e.accumulate(width, dW[j]);
-          if (withInput) {
-            // dInput = dZ·w (matmulTransB with one term per sum)
-            f.get(pd).get(dz).get(w[j]);
-            e.mul(width);
+          if (!withInput) continue;
+          // dInput = dZ·w (matmulTransB with one term per sum)
+          f.get(pd).get(dz).get(w[j]);
+          e.mul(width);
+          if (below && derivative) {
+            // carried on: dZ below = dInput ⊙ f'(z, a), summed into its bias gradient
+            const dA = derivative.dA[width];
+            f.set(dA);
+            const load = (pointer: number) => () => {
+              f.get(pointer);
+              e.load(width, j * step);
+            };
+            e.derivative(
+              width,
+              below,
+              dA,
+              load(pzb),
+              load(pab),
+              derivative.alpha[width],
+              derivative.one[width],
+            );
+            f.tee(dA);
             e.store(width, j * step);
-          }
+            f.get(dA);
+            e.accumulate(width, dBelow[j]);
+          } else e.store(width, j * step);
         }
       });
       for (let j = 0; j < count; j++) {
         f.at(DW, i).get(dW[j]);
         e.store(width, j * step);
       }
+      dBelow.forEach((sum, j) => {
+        f.at(DBB, i).get(sum);
+        e.store(width, j * step);
+      });
     });
   f.get(DI).ifElse(
     () => sweep(true),
@@ -475,6 +540,7 @@ export function fusedKernels(): FunctionBuilder[] {
     for (const ep of epilogues) out.push(denseForwardOneInput(p, ep), denseForwardOneOutput(p, ep));
     for (const a of layerActivations) out.push(denseBackwardOneInput(p, a));
     out.push(denseBackwardOneOutput(p));
+    for (const a of backwardActivations) out.push(denseBackwardOneOutput(p, a));
   }
   return out;
 }
