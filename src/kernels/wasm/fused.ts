@@ -426,96 +426,132 @@ export function denseBackwardOneOutput(
     },
   );
   const e = new Emit(f, p);
-  const { DW, DB, DI, DZ, X, W, N, I, DBB, ZB, AB, ALPHA } = f.arg;
+  const { DB, DI, DZ, N, I, ALPHA } = f.arg;
   const [n, IB, px, pd, pz, pzb, pab] = f.localsOf(i32, 7);
-  const derivative = below && { one: e.constantPair(1), alpha: e.argumentPair(ALPHA), dA: e.localPair() };
+  const l = { n, IB, px, pd, pz };
+  const through = below && {
+    activation: below,
+    one: e.constantPair(1),
+    alpha: e.argumentPair(ALPHA),
+    dA: e.localPair(),
+    z: pzb,
+    a: pab,
+  };
   f.shl(I, p.shift).set(IB);
   const sweep = (withInput: boolean) =>
-    columnBlocks(e, I, below ? 4 : 8, (width, count, i) => {
-      const step = width === 'vector' ? p.lanes * p.size : p.size;
-      const dW = e.locals(width, count);
-      const w = e.locals(width, count);
-      const dBelow = below && withInput ? e.locals(width, count) : [];
-      const dz = e.local(width);
-      for (let j = 0; j < count; j++) {
-        e.constant(width, 0);
-        f.set(dW[j]);
-        if (withInput) {
-          f.at(W, i);
-          e.load(width, j * step);
-          f.set(w[j]);
-        }
-      }
-      for (const sum of dBelow) {
-        e.constant(width, 0);
-        f.set(sum);
-      }
-      f.at(X, i).set(px);
-      if (withInput) f.at(DI, i).set(pd);
-      if (dBelow.length) {
-        f.at(ZB, i).set(pzb);
-        f.at(AB, i).set(pab);
-      }
-      f.get(DZ).set(pz);
-      const rows: (RowPointer | false)[] = [
-        [px, IB],
-        withInput && [pd, IB],
-        [pz, { bytes: p.size }],
-        dBelow.length > 0 && [pzb, IB],
-        dBelow.length > 0 && [pab, IB],
-      ];
-      f.sweepRows(n, N, rows, () => {
-        e.splatLocal(width, dz, pz);
-        for (let j = 0; j < count; j++) {
-          // dWeight += x·dZ (matmulTransA)
-          f.get(px);
-          e.load(width, j * step);
-          f.get(dz);
-          e.mul(width);
-          e.accumulate(width, dW[j]);
-          if (!withInput) continue;
-          // dInput = dZ·w (matmulTransB with one term per sum)
-          f.get(pd).get(dz).get(w[j]);
-          e.mul(width);
-          if (below && derivative) {
-            // carried on: dZ below = dInput ⊙ f'(z, a), summed into its bias gradient
-            const dA = derivative.dA[width];
-            f.set(dA);
-            const load = (pointer: number) => () => {
-              f.get(pointer);
-              e.load(width, j * step);
-            };
-            e.derivative(
-              width,
-              below,
-              dA,
-              load(pzb),
-              load(pab),
-              derivative.alpha[width],
-              derivative.one[width],
-            );
-            f.tee(dA);
-            e.store(width, j * step);
-            f.get(dA);
-            e.accumulate(width, dBelow[j]);
-          } else e.store(width, j * step);
-        }
-      });
-      for (let j = 0; j < count; j++) {
-        f.at(DW, i).get(dW[j]);
-        e.store(width, j * step);
-      }
-      dBelow.forEach((sum, j) => {
-        f.at(DBB, i).get(sum);
-        e.store(width, j * step);
-      });
-    });
+    columnBlocks(e, I, below ? 4 : 8, (width, count, i) =>
+      oneOutputBlock(e, l, withInput ? through || 'dInput' : null, width, count, i),
+    );
   f.get(DI).ifElse(
     () => sweep(true),
     () => sweep(false),
   );
   oneColumnSum(e, DZ, DB, n, N); // dBias = Σ_n dZ[n]
   return f;
+}
+
+/** dense_backward_out1_through's locals: the layer below's activation, its z and a row pointers. */
+interface Through {
+  activation: BackwardActivation;
+  one: Record<Width, number>;
+  alpha: Record<Width, number>;
+  dA: Record<Width, number>;
+  z: number;
+  a: number;
+}
+
+/**
+ * One block of `count` columns (vectors, or one element) at byte offset i of dense_backward_out1:
+ * dWeight summed over the rows; the input gradient written (`'dInput'`), carried on through the
+ * layer below (Through), or not asked (null).
+ */
+function oneOutputBlock(
+  e: Emit,
+  l: { n: number; IB: number; px: number; pd: number; pz: number },
+  input: 'dInput' | Through | null,
+  width: Width,
+  count: number,
+  i: number,
+): void {
+  const { f, p } = e;
+  const { DW, DI, DZ, X, W, N, DBB, ZB, AB } = f.arg;
+  const step = width === 'vector' ? p.lanes * p.size : p.size;
+  const dW = e.locals(width, count);
+  const w = e.locals(width, count);
+  const sums = typeof input === 'object' && input !== null ? e.locals(width, count) : [];
+  const dz = e.local(width);
+  for (let j = 0; j < count; j++) {
+    e.constant(width, 0);
+    f.set(dW[j]);
+    if (input) {
+      f.at(W, i);
+      e.load(width, j * step);
+      f.set(w[j]);
+    }
+  }
+  for (const sum of sums) {
+    e.constant(width, 0);
+    f.set(sum);
+  }
+  f.at(X, i).set(l.px);
+  if (input) f.at(DI, i).set(l.pd);
+  const carried = typeof input === 'object' && input !== null ? input : false;
+  if (carried) {
+    f.at(ZB, i).set(carried.z);
+    f.at(AB, i).set(carried.a);
+  }
+  f.get(DZ).set(l.pz);
+  const rows: (RowPointer | false)[] = [
+    [l.px, l.IB],
+    input !== null && [l.pd, l.IB],
+    [l.pz, { bytes: p.size }],
+    carried && [carried.z, l.IB],
+    carried && [carried.a, l.IB],
+  ];
+  f.sweepRows(l.n, N, rows, () => {
+    e.splatLocal(width, dz, l.pz);
+    for (let j = 0; j < count; j++) {
+      // dWeight += x·dZ (matmulTransA)
+      f.get(l.px);
+      e.load(width, j * step);
+      f.get(dz);
+      e.mul(width);
+      e.accumulate(width, dW[j]);
+      if (!input) continue;
+      // dInput = dZ·w (matmulTransB with one term per sum)
+      f.get(l.pd).get(dz).get(w[j]);
+      e.mul(width);
+      if (carried) carryOn(e, carried, width, j * step, sums[j]);
+      else e.store(width, j * step);
+    }
+  });
+  for (let j = 0; j < count; j++) {
+    f.at(DW, i).get(dW[j]);
+    e.store(width, j * step);
+  }
+  sums.forEach((sum, j) => {
+    f.at(DBB, i).get(sum);
+    e.store(width, j * step);
+  });
+}
+
+/**
+ * With dA on the stack and DI's row pointer below it: stores dZ = dA ⊙ f'(z, a) of the layer
+ * below (z and a at byte offset `offset` of their rows) and adds it to that layer's bias gradient.
+ */
+function carryOn(e: Emit, t: Through, width: Width, offset: number, sum: number): void {
+  const { f } = e;
+  const dA = t.dA[width];
+  f.set(dA);
+  const load = (pointer: number) => () => {
+    f.get(pointer);
+    e.load(width, offset);
+  };
+  e.derivative(width, t.activation, dA, load(t.z), load(t.a), t.alpha[width], t.one[width]);
+  f.tee(dA);
+  e.store(width, offset);
+  f.get(dA);
+  e.accumulate(width, sum);
 }
 
 /** Stores at DST the sum of the N scalars from SRC (counter n): a one-column bias gradient, summed in row order. */
