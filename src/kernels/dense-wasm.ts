@@ -349,31 +349,10 @@ export class WasmDenseKernels implements DenseKernels {
       this.copyGradients(layer, dWeight, dBias);
       return null;
     }
-    if (O === 1 && inputGradient && this.feeds(below, N)) {
-      // the layer below's dZ = dX ⊙ f'(z) and its bias gradient, in the same sweep
-      const b = below;
-      b.oneOutputKernel(
-        at.dWeight,
-        at.dBias,
-        b.dZ,
-        dZAt,
-        this.inputAt,
-        at.weight,
-        N,
-        I,
-        b.dBias,
-        b.z,
-        b.act,
-        b.alpha,
-      );
-      this.copyGradients(layer, dWeight, dBias);
-      return b.view;
-    }
     if (O === 1) {
-      const dInputAt = inputGradient ? w.dInput : 0;
-      k.backwardOneOutput(at.dWeight, at.dBias, dInputAt, dZAt, this.inputAt, at.weight, N, I);
+      this.backwardOneOutput(dZAt, N, inputGradient ? below : null, inputGradient);
       this.copyGradients(layer, dWeight, dBias);
-      return inputGradient ? views.dInput : null;
+      return !inputGradient ? null : this.feeds(below, N) ? below.view : views.dInput;
     }
     if (this.narrow) {
       // dWᵀ[O×I] = dZᵀ · x, vectorized along I, then transposed into the gradient
@@ -391,24 +370,48 @@ export class WasmDenseKernels implements DenseKernels {
     k.transpose(layer.weightT, at.weight, I, O);
     if (this.feeds(below, N)) {
       // the layer below's dZ = dX ⊙ f'(z) and its bias gradient, in the same product
-      below.kernel(
-        below.dZ,
-        below.dBias,
-        dZAt,
-        O,
-        1,
-        layer.weightT,
-        N,
-        O,
-        I,
-        below.z,
-        below.act,
-        below.alpha,
-      );
-      return below.view;
+      const b = below;
+      b.kernel(b.dZ, b.dBias, dZAt, O, 1, layer.weightT, N, O, I, b.z, b.act, b.alpha);
+      return b.view;
     }
     k.gemm(w.dInput, 0, dZAt, O, 1, layer.weightT, 0, N, O, I, 0);
     return views.dInput;
+  }
+
+  /**
+   * dense_backward_out1 from dZ[N] at dZAt: the gradients at this.at, and the input gradient when
+   * asked, into this layer's dInput or, carried on through `below`, as its dZ and bias gradient.
+   */
+  private backwardOneOutput(
+    dZAt: number,
+    N: number,
+    below: GradientTarget | null,
+    inputGradient: boolean,
+  ): void {
+    const I = this.spec.inputSize;
+    const at = this.at;
+    const w = this.lastWork();
+    if (this.feeds(below, N)) {
+      const b = below;
+      const { dBias, z, act, alpha } = b;
+      b.oneOutputKernel(
+        at.dWeight,
+        at.dBias,
+        b.dZ,
+        dZAt,
+        this.inputAt,
+        at.weight,
+        N,
+        I,
+        dBias,
+        z,
+        act,
+        alpha,
+      );
+      return;
+    }
+    const dInputAt = inputGradient ? w.dInput : 0;
+    this.kernels.backwardOneOutput(at.dWeight, at.dBias, dInputAt, dZAt, this.inputAt, at.weight, N, I);
   }
 
   /** Whether `below` (a layer's inputGradientTarget) takes this layer's input gradient of N rows. */
