@@ -45,3 +45,22 @@ test('a reused optimizer object starts every fit from its own learning rate, wha
   assert.equal(second.learningRate[0], 0.01);
   assert.equal(adam.learningRate, 0.01);
 });
+
+test('weights whose squares overflow are still finite: the per-step check does not call them divergent', async () => {
+  const { weightsFinite } = await import('../src/train/divergence.js');
+  const { kernels } = await import('../src/index.js');
+  for (const dtype of ['float64', 'float32'] as const) {
+    const big = dtype === 'float64' ? 1e200 : 1e30; // squares past the largest float of the precision
+    const params = kernels.allocate(dtype, 9);
+    params.fill(big);
+    assert.equal(weightsFinite(params), true, `${dtype}: large finite weights`);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      params[4] = bad;
+      assert.equal(weightsFinite(params), false, `${dtype}: ${bad} among them`);
+      params[4] = 0;
+      params[8] = bad;
+      assert.equal(weightsFinite(params), false, `${dtype}: ${bad} last (the scalar tail)`);
+      params[8] = big;
+    }
+  }
+});

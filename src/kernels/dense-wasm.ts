@@ -16,8 +16,10 @@
 // reference loops (SIMD lanes are separate outputs), so float64 products are bit-identical: a run
 // on those activations does not change when the kernels switch (or finish compiling in a
 // browser). gemm_nn applies every activation that has a kernel as its epilogue, and
-// act_backward_sums forms dZ while it sums dBias, before the gradients' products. The dot-product
-// kernel (gemm_nt) would sum in another order, so dZ·Wᵀ uses the transposed W.
+// act_backward_sums forms dZ while it sums dBias, before the gradients' products; or, when the
+// layer above is a Dense layer too, that layer's input-gradient product forms them in its epilogue
+// (gemm_nn_backward, inputGradientTarget). The dot-product kernel (gemm_nt) would sum in another
+// order, so dZ·Wᵀ uses W transposed (by the transpose kernel).
 
 import type { Matrix } from '../matrix.js';
 import { activeRuntime } from './backend.js';
@@ -44,11 +46,19 @@ interface LayerKernels {
   forward: Kernel;
   gemm: Kernel;
   columnSums: Kernel;
+  /** out[C×R] = aᵀ: the weight transposed for the input gradient's product */
+  transpose: Kernel;
   /** a = f(z) after a product without epilogue (null when no kernel has this layer's activation) */
   activationForward: Kernel | null;
   /** dZ = dA ⊙ f'(z) (null when no kernel has this layer's activation), and with dBias summed */
   activationBackward: Kernel | null;
   activationBackwardSums: Kernel | null;
+  /**
+   * the same computed where the layer above forms dA: in its product (gemm_nn_backward), or in
+   * the sweep of a one-output layer (dense_backward_out1_through); null without such kernels
+   */
+  gemmBackward: Kernel | null;
+  oneOutputThrough: Kernel | null;
   /** one-sweep kernels for one input (I = 1) or one output (O = 1): wasm/fused.ts */
   forwardOneInput: Kernel;
   forwardOneOutput: Kernel;
@@ -66,10 +76,15 @@ function lookUp(rt: WasmRuntime, spec: DenseSpec, epilogue: Epilogue): LayerKern
     forward: kernel(kernelNames.gemmNN(p, isProductEpilogue(name) ? name : 'linear')),
     gemm: kernel(kernelNames.gemmNN(p, 'linear')),
     columnSums: kernel(kernelNames.columnSums(p)),
+    transpose: kernel(kernelNames.transpose(p)),
     activationForward: isMathActivation(name) ? kernel(kernelNames.activationForward(p, name)) : null,
     activationBackward: hasActivationBackward(name) ? kernel(kernelNames.activationBackward(p, name)) : null,
     activationBackwardSums: isBackwardActivation(name)
       ? kernel(kernelNames.activationBackwardSums(p, name))
+      : null,
+    gemmBackward: isBackwardActivation(name) ? kernel(kernelNames.gemmNNBackward(p, name)) : null,
+    oneOutputThrough: isBackwardActivation(name)
+      ? kernel(kernelNames.denseBackwardOneOutputThrough(p, name))
       : null,
     forwardOneInput: kernel(kernelNames.denseForwardOneInput(p, epilogue)),
     forwardOneOutput: kernel(kernelNames.denseForwardOneOutput(p, epilogue)),
@@ -121,12 +136,30 @@ const released = new FinalizationRegistry<{ rt: WasmRuntime; blocks: number[] }>
 interface ParameterAddresses {
   weight: number;
   bias: number;
-  /** the weight's view (resident in a shared memory, so it never detaches), or null: the layer's copy */
-  weightView: FloatArray | null;
   dWeight: number;
   dBias: number;
   dWeightCopied: boolean;
   dBiasCopied: boolean;
+}
+
+/**
+ * Where the layer above writes this layer's dZ = dA ⊙ f'(z) and bias gradient straight from the
+ * product that yields dA (gemm_nn_backward; see WasmDenseKernels.inputGradientTarget).
+ */
+export interface GradientTarget {
+  readonly rt: WasmRuntime;
+  readonly dtype: DenseSpec['dtype'];
+  /** gemm_nn_backward and dense_backward_out1_through for this layer's activation */
+  readonly kernel: Kernel;
+  readonly oneOutputKernel: Kernel;
+  /** addresses: dZ [N×O], the bias gradient [O], z and a = f(z) [N×O] of the last forward */
+  dZ: number;
+  dBias: number;
+  z: number;
+  act: number;
+  readonly alpha: number;
+  /** dZ as a matrix: what the layer above returns as its input gradient */
+  view: Matrix;
 }
 
 /**
@@ -154,10 +187,13 @@ export class WasmDenseKernels implements DenseKernels {
   private inputAt = 0;
   /** set when the last forward (one-input kernel) skipped storing z: stored on demand */
   private zPending = false;
+  /** set when the layer above was handed this layer's dZ (inputGradientTarget) for the last pass */
+  private dZHandedOut = false;
+  /** what inputGradientTarget hands out (made on first use) */
+  private target: GradientTarget | null = null;
   private readonly at: ParameterAddresses = {
     weight: 0,
     bias: 0,
-    weightView: null,
     dWeight: 0,
     dBias: 0,
     dWeightCopied: false,
@@ -230,6 +266,7 @@ export class WasmDenseKernels implements DenseKernels {
     else this.spec.activation.forward(views.out.data, views.z.data, N, O);
     this.inputAt = inputAt;
     this.work = w;
+    this.dZHandedOut = false;
     return views.out;
   }
 
@@ -239,11 +276,26 @@ export class WasmDenseKernels implements DenseKernels {
     return w.views.z;
   }
 
-  backward(dOut: Matrix, dWeight: FloatArray, dBias: FloatArray, inputGradient: boolean): Matrix | null {
+  /**
+   * `below`: where the layer below takes its dZ and bias gradient (its inputGradientTarget), for
+   * the input gradient's product to form them instead of dInput; null: dInput as usual.
+   */
+  backward(
+    dOut: Matrix,
+    dWeight: FloatArray,
+    dBias: FloatArray,
+    inputGradient: boolean,
+    below: GradientTarget | null = null,
+  ): Matrix | null {
     const { inputSize: I, outputSize: O, activation } = this.spec;
     if (activation.name === 'linear')
-      return this.backwardFromPreActivation(dOut, dWeight, dBias, inputGradient);
+      return this.backwardFromPreActivation(dOut, dWeight, dBias, inputGradient, false, below);
     const w = this.lastWork();
+    if (this.dZHandedOut && dOut.data === w.views.dZ.data) {
+      // the layer above formed dZ and the bias gradient (inputGradientTarget)
+      this.dZHandedOut = false;
+      return this.backwardFromPreActivation(w.views.dZ, dWeight, dBias, inputGradient, true, below);
+    }
     const layer = this.layerBuffers();
     const views = w.views;
     const k = this.kernels;
@@ -261,7 +313,7 @@ export class WasmDenseKernels implements DenseKernels {
       const dA = this.placed(dOut, w.dZ, views.dZ);
       const at = this.gradientAddresses(layer, dWeight, dBias);
       k.activationBackwardSums(at.dBias, w.dZ, dA, w.z, w.out, dOut.rows, this.alpha, O);
-      return this.backwardFromPreActivation(views.dZ, dWeight, dBias, inputGradient, true);
+      return this.backwardFromPreActivation(views.dZ, dWeight, dBias, inputGradient, true, below);
     }
     if (k.activationBackward) {
       const dA = this.placed(dOut, w.dZ, views.dZ);
@@ -269,16 +321,20 @@ export class WasmDenseKernels implements DenseKernels {
     } else {
       activation.backward(views.dZ.data, dOut.data, views.z.data, views.out.data, dOut.rows, O);
     }
-    return this.backwardFromPreActivation(views.dZ, dWeight, dBias, inputGradient);
+    return this.backwardFromPreActivation(views.dZ, dWeight, dBias, inputGradient, false, below);
   }
 
-  /** `biasSummed`: dBias is already in the kernels' buffer (act_backward_sums wrote it) */
+  /**
+   * `biasSummed`: dBias is already in the kernels' buffer (act_backward_sums or the layer above
+   * wrote it); `below` as in backward.
+   */
   backwardFromPreActivation(
     dZ: Matrix,
     dWeight: FloatArray,
     dBias: FloatArray,
     inputGradient: boolean,
     biasSummed = false,
+    below: GradientTarget | null = null,
   ): Matrix | null {
     const { inputSize: I, outputSize: O } = this.spec;
     const N = dZ.rows;
@@ -294,10 +350,9 @@ export class WasmDenseKernels implements DenseKernels {
       return null;
     }
     if (O === 1) {
-      const dInputAt = inputGradient ? w.dInput : 0;
-      k.backwardOneOutput(at.dWeight, at.dBias, dInputAt, dZAt, this.inputAt, at.weight, N, I);
+      this.backwardOneOutput(dZAt, N, inputGradient ? below : null, inputGradient);
       this.copyGradients(layer, dWeight, dBias);
-      return inputGradient ? views.dInput : null;
+      return !inputGradient ? null : this.feeds(below, N) ? below.view : views.dInput;
     }
     if (this.narrow) {
       // dWᵀ[O×I] = dZᵀ · x, vectorized along I, then transposed into the gradient
@@ -312,9 +367,91 @@ export class WasmDenseKernels implements DenseKernels {
     this.copyGradients(layer, dWeight, dBias);
     if (!inputGradient) return null;
     // dX[N×I] = dZ · Wᵀ, as a product with the transposed weight (vectorized along I)
-    transpose(layer.views.weightT, at.weightView ?? layer.views.weight, I, O);
+    k.transpose(layer.weightT, at.weight, I, O);
+    if (this.feeds(below, N)) {
+      // the layer below's dZ = dX ⊙ f'(z) and its bias gradient, in the same product
+      const b = below;
+      b.kernel(b.dZ, b.dBias, dZAt, O, 1, layer.weightT, N, O, I, b.z, b.act, b.alpha);
+      return b.view;
+    }
     k.gemm(w.dInput, 0, dZAt, O, 1, layer.weightT, 0, N, O, I, 0);
     return views.dInput;
+  }
+
+  /**
+   * dense_backward_out1 from dZ[N] at dZAt: the gradients at this.at, and the input gradient when
+   * asked, into this layer's dInput or, carried on through `below`, as its dZ and bias gradient.
+   */
+  private backwardOneOutput(
+    dZAt: number,
+    N: number,
+    below: GradientTarget | null,
+    inputGradient: boolean,
+  ): void {
+    const I = this.spec.inputSize;
+    const at = this.at;
+    const w = this.lastWork();
+    if (this.feeds(below, N)) {
+      const b = below;
+      const { dBias, z, act, alpha } = b;
+      b.oneOutputKernel(
+        at.dWeight,
+        at.dBias,
+        b.dZ,
+        dZAt,
+        this.inputAt,
+        at.weight,
+        N,
+        I,
+        dBias,
+        z,
+        act,
+        alpha,
+      );
+      return;
+    }
+    const dInputAt = inputGradient ? w.dInput : 0;
+    this.kernels.backwardOneOutput(at.dWeight, at.dBias, dInputAt, dZAt, this.inputAt, at.weight, N, I);
+  }
+
+  /** Whether `below` (a layer's inputGradientTarget) takes this layer's input gradient of N rows. */
+  private feeds(below: GradientTarget | null, N: number): below is GradientTarget {
+    return below !== null && below.rt === this.rt && below.dtype === this.spec.dtype && below.view.rows === N;
+  }
+
+  /**
+   * For the layer above, whose input gradient is this layer's dA: where its product may write
+   * dZ = dA ⊙ f'(z) and the bias gradient instead (gemm_nn_backward: the same bits as
+   * act_backward_sums after the product, one sweep fewer), or null when this layer's backward
+   * forms them otherwise. The next backward() given that dZ then starts from it.
+   */
+  inputGradientTarget(dWeight: FloatArray, dBias: FloatArray): GradientTarget | null {
+    const { inputSize: I, outputSize: O, dtype } = this.spec;
+    const { gemmBackward: kernel, oneOutputThrough: oneOutputKernel } = this.kernels;
+    // the conditions of backward()'s act_backward_sums path
+    if (!kernel || !oneOutputKernel || !this.work || I === 1 || O === 1 || this.narrow) return null;
+    const w = this.lastWork();
+    const at = this.gradientAddresses(this.layerBuffers(), dWeight, dBias);
+    this.dZHandedOut = true;
+    // one object per layer, updated: a step allocates nothing
+    const target = (this.target ??= {
+      rt: this.rt,
+      dtype,
+      kernel,
+      oneOutputKernel,
+      alpha: this.alpha,
+      dZ: 0,
+      dBias: 0,
+      z: 0,
+      act: 0,
+      view: w.views.dZ,
+    });
+    target.dZ = w.dZ;
+    target.dBias = at.dBias;
+    target.z = w.z;
+    target.act = w.out;
+    target.view = w.views.dZ;
+    return target;
   }
 
   /**
@@ -335,8 +472,6 @@ export class WasmDenseKernels implements DenseKernels {
     // a one-input layer with a fused activation recomputes z later (storePreActivation) from the
     // weights of this pass, which a step in between may change: it copies them (2·O values)
     const keep = this.spec.inputSize === 1 && this.epilogue !== 'linear';
-    // a resident weight lives in a shared memory (kernels/resident.ts): its view stays valid
-    at.weightView = at.weight >= 0 ? weight : null;
     if (at.weight < 0 || keep) {
       layer.views.weight.set(weight);
       at.weight = layer.weight;

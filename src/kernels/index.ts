@@ -33,7 +33,7 @@ export {
   type DenseSpec,
   ReferenceDenseKernels,
 } from './dense.js';
-export { WasmDenseKernels, wasmDenseKernels } from './dense-wasm.js';
+export { type GradientTarget, WasmDenseKernels, wasmDenseKernels } from './dense-wasm.js';
 export { WasmDensePair, type PairParameters } from './dense-pair-wasm.js';
 export { isEpilogue } from './names.js';
 export { RecentSizes } from './recent-sizes.js';

@@ -67,6 +67,8 @@ export function isLayerActivation(name: string): name is LayerActivation {
 export const kernelNames = {
   gemmNN: (p: PrecisionName, epilogue: ProductEpilogue) => `gemm_nn_${p}_${epilogue}`,
   gemmNT: (p: PrecisionName, epilogue: Epilogue) => `gemm_nt_${p}_${epilogue}`,
+  /** gemm_nn whose product is the dA of a layer below: dZ = dA ⊙ f'(z) written and summed over rows (dBias) */
+  gemmNNBackward: (p: PrecisionName, activation: BackwardActivation) => `gemm_nn_backward_${p}_${activation}`,
   activationBackward: (p: PrecisionName, activation: BackwardActivation | ZBackwardActivation) =>
     `act_backward_${p}_${activation}`,
   activationForward: (p: PrecisionName, activation: MathActivation) => `act_forward_${p}_${activation}`,
@@ -74,16 +76,22 @@ export const kernelNames = {
   activationBackwardSums: (p: PrecisionName, activation: BackwardActivation) =>
     `act_backward_sums_${p}_${activation}`,
   columnSums: (p: PrecisionName) => `column_sums_${p}`,
+  transpose: (p: PrecisionName) => `transpose_${p}`,
   dot: (p: PrecisionName) => `dot_${p}`,
   sgdStep: (p: PrecisionName) => `sgd_step_${p}`,
   weightedPairSum: (p: PrecisionName) => `weighted_pair_sum_${p}`,
   adamStep: (p: PrecisionName) => `adam_step_${p}`,
+  /** float32 parameters and gradients, float64 moments and arithmetic (float32 networks' Adam) */
+  adamStepMixed: 'adam_step_f32_f64',
   momentumStep: (p: PrecisionName, nesterov: boolean) => `${nesterov ? 'nesterov' : 'momentum'}_step_${p}`,
   denseForwardOneInput: (p: PrecisionName, epilogue: Epilogue) => `dense_forward_in1_${p}_${epilogue}`,
   denseForwardOneOutput: (p: PrecisionName, epilogue: Epilogue) => `dense_forward_out1_${p}_${epilogue}`,
   denseBackwardOneInput: (p: PrecisionName, activation: LayerActivation) =>
     `dense_backward_in1_${p}_${activation}`,
   denseBackwardOneOutput: (p: PrecisionName) => `dense_backward_out1_${p}`,
+  /** the same carried on through the activation of a Dense layer below (its dZ and bias gradient) */
+  denseBackwardOneOutputThrough: (p: PrecisionName, below: BackwardActivation) =>
+    `dense_backward_out1_through_${p}_${below}`,
   /** a whole [1, H, 1] network (wasm/pair.ts): forward to y[N], and backward from dY[N] to both layers' gradients */
   densePairForward: (p: PrecisionName, hidden: Epilogue) => `dense_pair_forward_${p}_${hidden}`,
   densePairBackward: (p: PrecisionName, hidden: Epilogue) => `dense_pair_backward_${p}_${hidden}`,

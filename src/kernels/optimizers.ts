@@ -31,6 +31,22 @@ function residentRuntime(
   return at[0] < 0 || at[1] < 0 || at[2] < 0 || at[3] < 0 ? null : rt;
 }
 
+/** residentRuntime for float32 params and grads with float64 state (both pairs of one precision). */
+function mixedRuntime(
+  params: FloatArray,
+  grads: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+): WasmRuntime | null {
+  const rt = residentRuntime(m, v);
+  if (!rt) return null;
+  const [mAt, vAt] = at;
+  if (!residentRuntime(params, grads)) return null;
+  at[2] = mAt;
+  at[3] = vAt;
+  return rt;
+}
+
 const suffix = (a: FloatArray): 'f32' | 'f64' => (a instanceof Float32Array ? 'f32' : 'f64');
 
 /** params[n] ← params − learningRate · grads (plain gradient descent). */
@@ -112,9 +128,11 @@ export function adamStep(
   const c2 = 1 - o.beta2 ** o.step;
   const decay = o.decay ?? 0;
   const keep = 1 - o.learningRate * decay;
-  const rt = residentRuntime(params, grads, m, v);
+  // a float32 network's moments are float64 (optim/adam.ts): adam_step_f32_f64 when all are resident
+  const mixed = params instanceof Float32Array && m instanceof Float64Array;
+  const rt = mixed ? mixedRuntime(params, grads, m, v) : residentRuntime(params, grads, m, v);
   if (rt) {
-    rt.kernels[kernelNames.adamStep(suffix(params))](
+    rt.kernels[mixed ? kernelNames.adamStepMixed : kernelNames.adamStep(suffix(params))](
       at[0],
       at[1],
       at[2],

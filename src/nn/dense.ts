@@ -11,8 +11,9 @@ import { ShapeError, checkNumber } from '../errors.js';
 import {
   type DenseKernels,
   type DenseSpec,
+  type GradientTarget,
   ReferenceDenseKernels,
-  type WasmDenseKernels,
+  WasmDenseKernels,
   wasmDenseKernels,
 } from '../kernels/index.js';
 import type { DType, Matrix } from '../matrix.js';
@@ -99,9 +100,26 @@ export class Dense implements Layer {
     return this.reference.forward(input, this.weight.value, this.bias.value);
   }
 
-  /** dZ = dOut ⊙ f'(z), then as backwardFromPreActivation */
-  backward(dOutput: Matrix, inputGradient: boolean): Matrix | null {
-    return this.lastKernels(dOutput).backward(dOutput, this.weight.grad, this.bias.grad, inputGradient);
+  /**
+   * dZ = dOut ⊙ f'(z), then as backwardFromPreActivation. With `below` a Dense layer on the same
+   * WebAssembly kernels, the input gradient's product forms below's dZ and bias gradient instead
+   * of dInput (the same bits, one sweep fewer) and returns that dZ, from which below.backward starts.
+   */
+  backward(dOutput: Matrix, inputGradient: boolean, below?: Layer): Matrix | null {
+    const kernels = this.lastKernels(dOutput);
+    const { weight, bias } = this;
+    if (inputGradient && below instanceof Dense && kernels instanceof WasmDenseKernels) {
+      const target = below.inputGradientTarget();
+      return kernels.backward(dOutput, weight.grad, bias.grad, true, target);
+    }
+    return kernels.backward(dOutput, weight.grad, bias.grad, inputGradient);
+  }
+
+  /** Where the layer above may write this layer's dZ and bias gradient (WasmDenseKernels.inputGradientTarget), or null. */
+  private inputGradientTarget(): GradientTarget | null {
+    const last = this.last;
+    if (!(last instanceof WasmDenseKernels)) return null;
+    return last.inputGradientTarget(this.weight.grad, this.bias.grad);
   }
 
   /** dWeight = inputᵀ · dZ;  dBias = Σ_n dZ[n, :];  dInput = dZ · weightᵀ (when asked) */

@@ -32,8 +32,10 @@ export interface Layer {
   /**
    * Given dOutput = ∂loss/∂output from the last forward, writes each parameter's grad and returns
    * ∂loss/∂input (or null when `inputGradient` is false and the layer can skip that work).
+   * `below`, the layer the returned gradient goes to next, may be ignored (Dense uses it to fuse
+   * the step into a Dense below: what it returns is then only for that layer's backward).
    */
-  backward(dOutput: Matrix, inputGradient: boolean): Matrix | null;
+  backward(dOutput: Matrix, inputGradient: boolean, below?: Layer): Matrix | null;
   /** The pre-activation of the last forward (logits), for layers with an activation. */
   preActivation?(): Matrix;
   /** Backward starting from ∂loss/∂pre-activation, skipping the activation (fused loss-from-logits). */

@@ -351,10 +351,10 @@ export class Network {
     let d: Matrix | null =
       this.useLogits && last.backwardFromPreActivation
         ? last.backwardFromPreActivation(dPred, this.layers.length > 1 || inputGradient)
-        : last.backward(dPred, this.layers.length > 1 || inputGradient);
+        : last.backward(dPred, this.layers.length > 1 || inputGradient, this.layers[this.layers.length - 2]);
     for (let l = this.layers.length - 2; l >= 0; l--) {
       if (!d) throw new Error(`layer ${l + 2} returned no input gradient`);
-      d = this.layers[l].backward(d, l > 0 || inputGradient);
+      d = this.layers[l].backward(d, l > 0 || inputGradient, this.layers[l - 1]);
     }
     return inputGradient ? d : null;
   }

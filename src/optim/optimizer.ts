@@ -97,12 +97,13 @@ export class StateBuffer {
 
   /**
    * The buffer for n parameters (made on first use; a restored one must match n). Given resident
-   * float64 `params`, the buffer moves into the kernels' memory too (once, values kept).
+   * `params` (float64, or float32: the state stays float64), the buffer moves into the kernels'
+   * memory too (once, values kept).
    */
   get(n: number, params?: FloatArray): Float64Array {
     const values = stateBuffer(this.held, n, this.name);
     this.held = values;
-    if (params instanceof Float64Array && !this.block && isResident(params)) {
+    if (params && !this.block && isResident(params)) {
       const moved = residentCopy(values, this);
       if (moved) ({ view: this.held, block: this.block } = moved);
     }

@@ -12,12 +12,20 @@
 // L-BFGS takes the whole training set as one batch and one iteration per epoch. No console, no DOM.
 
 import { DivergenceError, OptionError } from '../errors.js';
-import { checkMatrix, checkSameRows, isMatrix, toMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import {
+  checkMatrix,
+  checkSameRows,
+  isMatrix,
+  toMatrix,
+  type FloatArray,
+  type Matrix,
+  type MatrixLike,
+} from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import type { Optimizer } from '../optim/index.js';
 import { Random } from '../random.js';
-import { Batches, allFinite, clipGradient } from './batches.js';
-import { divergenceMessage } from './divergence.js';
+import { Batches, clipGradient } from './batches.js';
+import { divergenceMessage, weightsFinite } from './divergence.js';
 import { EarlyStopping } from './early-stopping.js';
 import { baseline, evaluateScaled, prepareData, type TrainingData } from './fit-data.js';
 import { resolveFitOptions, type ResolvedFitOptions } from './fit-options.js';
@@ -71,7 +79,8 @@ export class TrainingRun {
   private readonly gradient: BatchGradient;
   private readonly schedule: LearningRateSchedule;
   private readonly earlyStopping: EarlyStopping;
-  private readonly lastGood: Float64Array;
+  /** the weights of the last finite batch loss, of the network's precision (a float32 copy costs a quarter of a widening one) */
+  private readonly lastGood: FloatArray;
   /** the learning rate the optimizer came with (the schedule overwrites it each epoch) */
   private readonly baseRate: number;
   private readonly start = performance.now();
@@ -133,7 +142,7 @@ export class TrainingRun {
     this.history = this.emptyHistory();
     if (fitOptions.resume !== undefined) this.resume(fitOptions.resume);
     this.epochRandom = this.random.state();
-    this.lastGood = Float64Array.from(network.params); // a first loss already non-finite keeps these
+    this.lastGood = network.params.slice(); // a first loss already non-finite keeps these
     this.baseRate = this.optimizer.learningRate;
     if (this.epochIndex >= this.epochs) this.finish();
   }
@@ -239,7 +248,7 @@ export class TrainingRun {
     if (this.settings.clipNorm) clipGradient(network.grads, this.settings.clipNorm);
     optimizer.step(network.params, network.grads);
     // a step can overflow the weights even from a finite loss (the last step is checked by no later loss)
-    if (!allFinite(network.params)) this.diverge(NaN, b + 1);
+    if (!weightsFinite(network.params)) this.diverge(NaN, b + 1);
     this.addToEpoch(terms.total, terms.data, w ? weightSum(w) : x.rows);
     this.batchIndex = b + 1;
     const info = this.stepInfo(terms.total, terms.data, x.rows);
@@ -271,7 +280,7 @@ export class TrainingRun {
     const rows = data.xs.rows;
     this.sums = [terms.total * rows, terms.data * rows, rows];
     optimizer.step(network.params, network.grads, closure, terms.total);
-    if (!allFinite(network.params)) this.diverge(NaN, 1);
+    if (!weightsFinite(network.params)) this.diverge(NaN, 1);
     this.batchIndex = 1;
     return this.stepInfo(terms.total, terms.data, rows);
   }

@@ -71,6 +71,7 @@ export const op = {
   i32And: 0x71,
   i32Or: 0x72,
   i32Shl: 0x74,
+  i32ShrU: 0x76,
 } as const;
 
 /** SIMD opcodes (after the 0xfd prefix), by lane type where it matters. */
@@ -79,6 +80,10 @@ export const simd = {
   load32Splat: 0x09,
   load64Splat: 0x0a,
   store: 0x0b,
+  /** v128.load64_zero: 8 bytes into the low half, the high half zeroed */
+  load64Zero: 0x5d,
+  /** v128.store64_lane: memarg, then the lane index */
+  store64Lane: 0x5b,
   /** i8x16.shuffle: 16 lane indices into the two operands' bytes follow */
   shuffle: 0x0d,
   /** v128.const: 16 immediate bytes follow */
@@ -102,6 +107,8 @@ export const simd = {
     sqrt: 0xe3,
     pmin: 0xea,
     pmax: 0xeb,
+    /** f32x4.demote_f64x2_zero: two float64 lanes rounded to the low two float32 lanes */
+    demoteZero: 0x5e,
     /** relaxed SIMD: a·b + c, fused or not as the engine chooses (the fused form where the CPU has FMA) */
     relaxedMadd: 0x105,
   },
@@ -120,6 +127,8 @@ export const simd = {
     sqrt: 0xef,
     pmin: 0xf6,
     pmax: 0xf7,
+    /** f64x2.promote_low_f32x4: the low two float32 lanes, widened */
+    promoteLow: 0x5f,
   },
   /** integer lanes of the same widths (the exponent field of a float: 2^k built from k) */
   i32x4: { shl: 0xab, add: 0xae },

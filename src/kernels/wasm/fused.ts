@@ -14,7 +14,15 @@
 // Shape legend: N examples (rows), I inputs, O outputs. Pointers are byte addresses, sizes count
 // elements, alpha arrives as f64; parameters are named in capitals (see generate.ts).
 
-import { type Epilogue, type LayerActivation, epilogues, kernelNames, layerActivations } from '../names.js';
+import {
+  type BackwardActivation,
+  type Epilogue,
+  type LayerActivation,
+  backwardActivations,
+  epilogues,
+  kernelNames,
+  layerActivations,
+} from '../names.js';
 import { Emit, type Precision, type Width, precisions } from './emit.js';
 import { FunctionBuilder, type RowPointer, f64, i32, op, simd } from './encoder.js';
 
@@ -387,70 +395,163 @@ export function denseBackwardOneInput(
  * dense_backward_out1: the backward pass of a layer with one output, from dZ[N] = ∂loss/∂z, in
  * one sweep over its input rows:
  *   dWeight[I] = Σ_n x[n, :]·dZ[n];  dBias[0] = Σ_n dZ[n];  dInput[N×I] = dZ[n]·weight (when asked)
+ * With `below` (dense_backward_out1_through_…, for a Dense layer below with that activation, whose
+ * z and a = f(z) are ZB and AB): dInput is that layer's dA, carried on to its
+ * dZ = dA ⊙ f'(z, a), stored at DI, and its bias gradient DBB[I] = Σ_n dZ[n, :], summed in row
+ * order: the same bits as act_backward_sums after this kernel, in the same sweep. Block sizes:
+ * 8 vectors alone, 4 carrying on (each block also holds its bias gradients in registers).
  */
-export function denseBackwardOneOutput(p: Precision, vectors = 8): FunctionBuilder {
-  const f = new FunctionBuilder(kernelNames.denseBackwardOneOutput(p.name), {
-    DW: i32,
-    DB: i32,
-    /** 0: no input gradient */
-    DI: i32,
-    DZ: i32,
-    X: i32,
-    W: i32,
-    N: i32,
-    I: i32,
-  });
+export function denseBackwardOneOutput(
+  p: Precision,
+  below: BackwardActivation | null = null,
+): FunctionBuilder {
+  const f = new FunctionBuilder(
+    below
+      ? kernelNames.denseBackwardOneOutputThrough(p.name, below)
+      : kernelNames.denseBackwardOneOutput(p.name),
+    {
+      DW: i32,
+      DB: i32,
+      /** 0: no input gradient */
+      DI: i32,
+      DZ: i32,
+      X: i32,
+      W: i32,
+      N: i32,
+      I: i32,
+      DBB: i32,
+      ZB: i32,
+      AB: i32,
+      ALPHA: f64,
+    },
+  );
   const e = new Emit(f, p);
-  const { DW, DB, DI, DZ, X, W, N, I } = f.arg;
-  const [n, IB, px, pd, pz] = f.localsOf(i32, 5);
+  const { DB, DI, DZ, N, I, ALPHA } = f.arg;
+  const [n, IB, px, pd, pz, pzb, pab] = f.localsOf(i32, 7);
+  const l = { n, IB, px, pd, pz };
+  const through = below && {
+    activation: below,
+    one: e.constantPair(1),
+    alpha: e.argumentPair(ALPHA),
+    dA: e.localPair(),
+    z: pzb,
+    a: pab,
+  };
   f.shl(I, p.shift).set(IB);
   const sweep = (withInput: boolean) =>
-    columnBlocks(e, I, vectors, (width, count, i) => {
-      const step = width === 'vector' ? p.lanes * p.size : p.size;
-      const dW = e.locals(width, count);
-      const w = e.locals(width, count);
-      const dz = e.local(width);
-      for (let j = 0; j < count; j++) {
-        e.constant(width, 0);
-        f.set(dW[j]);
-        if (withInput) {
-          f.at(W, i);
-          e.load(width, j * step);
-          f.set(w[j]);
-        }
-      }
-      f.at(X, i).set(px);
-      if (withInput) f.at(DI, i).set(pd);
-      f.get(DZ).set(pz);
-      const rows: (RowPointer | false)[] = [[px, IB], withInput && [pd, IB], [pz, { bytes: p.size }]];
-      f.sweepRows(n, N, rows, () => {
-        e.splatLocal(width, dz, pz);
-        for (let j = 0; j < count; j++) {
-          // dWeight += x·dZ (matmulTransA)
-          f.get(px);
-          e.load(width, j * step);
-          f.get(dz);
-          e.mul(width);
-          e.accumulate(width, dW[j]);
-          if (withInput) {
-            // dInput = dZ·w (matmulTransB with one term per sum)
-            f.get(pd).get(dz).get(w[j]);
-            e.mul(width);
-            e.store(width, j * step);
-          }
-        }
-      });
-      for (let j = 0; j < count; j++) {
-        f.at(DW, i).get(dW[j]);
-        e.store(width, j * step);
-      }
-    });
+    columnBlocks(e, I, below ? 4 : 8, (width, count, i) =>
+      oneOutputBlock(e, l, withInput ? through || 'dInput' : null, width, count, i),
+    );
   f.get(DI).ifElse(
     () => sweep(true),
     () => sweep(false),
   );
   oneColumnSum(e, DZ, DB, n, N); // dBias = Σ_n dZ[n]
   return f;
+}
+
+/** dense_backward_out1_through's locals: the layer below's activation, its z and a row pointers. */
+interface Through {
+  activation: BackwardActivation;
+  one: Record<Width, number>;
+  alpha: Record<Width, number>;
+  dA: Record<Width, number>;
+  z: number;
+  a: number;
+}
+
+/**
+ * One block of `count` columns (vectors, or one element) at byte offset i of dense_backward_out1:
+ * dWeight summed over the rows; the input gradient written (`'dInput'`), carried on through the
+ * layer below (Through), or not asked (null).
+ */
+function oneOutputBlock(
+  e: Emit,
+  l: { n: number; IB: number; px: number; pd: number; pz: number },
+  input: 'dInput' | Through | null,
+  width: Width,
+  count: number,
+  i: number,
+): void {
+  const { f, p } = e;
+  const { DW, DI, DZ, X, W, N, DBB, ZB, AB } = f.arg;
+  const step = width === 'vector' ? p.lanes * p.size : p.size;
+  const dW = e.locals(width, count);
+  const w = e.locals(width, count);
+  const sums = typeof input === 'object' && input !== null ? e.locals(width, count) : [];
+  const dz = e.local(width);
+  for (let j = 0; j < count; j++) {
+    e.constant(width, 0);
+    f.set(dW[j]);
+    if (input) {
+      f.at(W, i);
+      e.load(width, j * step);
+      f.set(w[j]);
+    }
+  }
+  for (const sum of sums) {
+    e.constant(width, 0);
+    f.set(sum);
+  }
+  f.at(X, i).set(l.px);
+  if (input) f.at(DI, i).set(l.pd);
+  const carried = typeof input === 'object' && input !== null ? input : false;
+  if (carried) {
+    f.at(ZB, i).set(carried.z);
+    f.at(AB, i).set(carried.a);
+  }
+  f.get(DZ).set(l.pz);
+  const rows: (RowPointer | false)[] = [
+    [l.px, l.IB],
+    input !== null && [l.pd, l.IB],
+    [l.pz, { bytes: p.size }],
+    carried && [carried.z, l.IB],
+    carried && [carried.a, l.IB],
+  ];
+  f.sweepRows(l.n, N, rows, () => {
+    e.splatLocal(width, dz, l.pz);
+    for (let j = 0; j < count; j++) {
+      // dWeight += x·dZ (matmulTransA)
+      f.get(l.px);
+      e.load(width, j * step);
+      f.get(dz);
+      e.mul(width);
+      e.accumulate(width, dW[j]);
+      if (!input) continue;
+      // dInput = dZ·w (matmulTransB with one term per sum)
+      f.get(l.pd).get(dz).get(w[j]);
+      e.mul(width);
+      if (carried) carryOn(e, carried, width, j * step, sums[j]);
+      else e.store(width, j * step);
+    }
+  });
+  for (let j = 0; j < count; j++) {
+    f.at(DW, i).get(dW[j]);
+    e.store(width, j * step);
+  }
+  sums.forEach((sum, j) => {
+    f.at(DBB, i).get(sum);
+    e.store(width, j * step);
+  });
+}
+
+/**
+ * With dA on the stack and DI's row pointer below it: stores dZ = dA ⊙ f'(z, a) of the layer
+ * below (z and a at byte offset `offset` of their rows) and adds it to that layer's bias gradient.
+ */
+function carryOn(e: Emit, t: Through, width: Width, offset: number, sum: number): void {
+  const { f } = e;
+  const dA = t.dA[width];
+  f.set(dA);
+  const load = (pointer: number) => () => {
+    f.get(pointer);
+    e.load(width, offset);
+  };
+  e.derivative(width, t.activation, dA, load(t.z), load(t.a), t.alpha[width], t.one[width]);
+  f.tee(dA);
+  e.store(width, offset);
+  f.get(dA);
+  e.accumulate(width, sum);
 }
 
 /** Stores at DST the sum of the N scalars from SRC (counter n): a one-column bias gradient, summed in row order. */
@@ -475,6 +576,7 @@ export function fusedKernels(): FunctionBuilder[] {
     for (const ep of epilogues) out.push(denseForwardOneInput(p, ep), denseForwardOneOutput(p, ep));
     for (const a of layerActivations) out.push(denseBackwardOneInput(p, a));
     out.push(denseBackwardOneOutput(p));
+    for (const a of backwardActivations) out.push(denseBackwardOneOutput(p, a));
   }
   return out;
 }

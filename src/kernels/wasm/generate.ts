@@ -40,7 +40,7 @@ import {
   elementwiseLoop,
   precisions,
 } from './emit.js';
-import { encodeModule, FunctionBuilder, f64, i32, op } from './encoder.js';
+import { encodeModule, FunctionBuilder, f64, i32, op, scalar, simd } from './encoder.js';
 
 /**
  * gemm_nn: out[M×O] = A · B (+ bias[O]), act[M×O] = f(out) when the epilogue is not linear.
@@ -66,28 +66,21 @@ export function gemmNN(p: Precision, epilogue: ProductEpilogue, R = 4, C = 2): F
     ALPHA: f64,
   });
   const e = new Emit(f, p);
-  const { M, K, O, ALPHA } = f.arg;
-  const [m, o, k, sArB, sAkB, OB, pb, po] = f.localsOf(i32, 8);
-  const alpha = epilogue === 'leakyRelu' ? e.argumentPair(ALPHA) : { vector: -1, scalar: -1 };
-  f.shl(f.arg.SAR, p.shift).set(sArB);
-  f.shl(f.arg.SAK, p.shift).set(sAkB);
-  f.shl(O, p.shift).set(OB);
-  const pa = f.localsOf(i32, R);
-  const z = e.localPair();
-  const loops = { m, o, k, sArB, sAkB, OB, pb, po, pa, z, alpha, carry: f.local(i32) };
+  const { M, K, ALPHA } = f.arg;
+  const loops = gemmLocals(e, R, epilogue === 'leakyRelu' ? ALPHA : -1);
+  const { m } = loops;
   // the tiles' epilogue, and the band's (an activation of activations.ts, else none)
   const inRegisters = isMathActivation(epilogue) ? 'linear' : epilogue;
   const afterBand = isMathActivation(epilogue) ? bandActivation(e, epilogue, loops) : (_: () => void) => {};
-  const band = (layout: ALayout) => (rows: number) => {
-    f.sweep(
-      o,
-      () => f.get(O),
-      [p.lanes * C, p.lanes, 1],
-      (_, i) => gemmTile(e, inRegisters, loops, layout, rows, i === 0 ? C : 1, i === 2 ? 'scalar' : 'vector'),
+  const rowsOf = (layout: ALayout) => () =>
+    tileBands(
+      e,
+      loops,
+      C,
+      R,
+      (rows, cols, width) => gemmTile(e, inRegisters, loops, layout, rows, cols, width),
+      afterBand,
     );
-    afterBand(() => f.i32(rows));
-  };
-  const rowsOf = (layout: ALayout) => () => f.sweep(m, () => f.get(M), [R, 2, 1], band(layout));
   // K = 1 (an outer product: a layer with one input, or dZ·Wᵀ of a layer with one output): each
   // output is bias + a·b, and the tiles' set-up would cost more than their one step, so rows
   // are swept directly. Same arithmetic as the tiles (0 + a·b without a bias).
@@ -109,6 +102,85 @@ export function gemmNN(p: Precision, epilogue: ProductEpilogue, R = 4, C = 2): F
       : rowsOf('strided');
   f.get(K).i32(1).emit(op.i32Eq).ifElse(outer, tiles);
   return f;
+}
+
+/**
+ * gemm_nn_backward: the input gradient of a layer carried through the activation of the layer
+ * below, and that layer's bias gradient, in one product:
+ *   dZ[M×O] = (A · B) ⊙ f'(z, a),   dBias[O] = Σ_m dZ[m, :]
+ * with A = dZ of the layer above (SAR = its outputs, SAK = 1) and B its transposed weight, so A·B
+ * is dA of the layer below, whose z and a = f(z) are Z and ACT. Each dA is the sum gemm_nn
+ * computes, dZ the same arithmetic as act_backward_sums, and each dBias sums its rows in order
+ * from 0 (the tiles' bands run down the rows): the same bits as gemm_nn, then act_backward_sums,
+ * without writing dA and reading it back. OUT = dZ, BIAS = dBias (zeroed here, then summed into).
+ */
+export function gemmNNBackward(p: Precision, activation: BackwardActivation, R = 4, C = 2): FunctionBuilder {
+  const f = new FunctionBuilder(kernelNames.gemmNNBackward(p.name, activation), {
+    OUT: i32,
+    BIAS: i32,
+    A: i32,
+    SAR: i32,
+    SAK: i32,
+    B: i32,
+    M: i32,
+    K: i32,
+    O: i32,
+    Z: i32,
+    ACT: i32,
+    ALPHA: f64,
+  });
+  const e = new Emit(f, p);
+  const { BIAS, O, ALPHA } = f.arg;
+  const loops = gemmLocals(e, R, ALPHA);
+  const derivative = { activation, one: e.constantPair(1), dZ: e.localPair() };
+  elementwiseLoop(f, p, O, (width, i) => {
+    f.at(BIAS, i);
+    e.constant(width, 0);
+    e.store(width);
+  });
+  const tile = (rows: number, cols: number, width: Width) =>
+    gemmTile(e, derivative, loops, 'strided', rows, cols, width);
+  tileBands(e, loops, C, R, tile, () => {});
+  return f;
+}
+
+/** The locals of gemm_nn and gemm_nn_backward; `alpha`: the argument to splat into l.alpha, or -1. */
+function gemmLocals(e: Emit, R: number, alpha: number): GemmLocals {
+  const { f, p } = e;
+  const [m, o, k, sArB, sAkB, OB, pb, po] = f.localsOf(i32, 8);
+  f.shl(f.arg.SAR, p.shift).set(sArB);
+  f.shl(f.arg.SAK, p.shift).set(sAkB);
+  f.shl(f.arg.O, p.shift).set(OB);
+  const pa = f.localsOf(i32, R);
+  const z = e.localPair();
+  const alphaPair = alpha >= 0 ? e.argumentPair(alpha) : { vector: -1, scalar: -1 };
+  return { m, o, k, sArB, sAkB, OB, pb, po, pa, z, alpha: alphaPair, carry: f.local(i32) };
+}
+
+/**
+ * The tiles' sweep: bands of R, 2, then 1 rows down M; in each, tiles of C vectors, one vector,
+ * then single columns across O; `afterBand` once a band's tiles are stored (its row count pushed
+ * by the function it is given).
+ */
+function tileBands(
+  e: Emit,
+  l: GemmLocals,
+  C: number,
+  R: number,
+  tile: (rows: number, cols: number, width: Width) => void,
+  afterBand: (rows: () => void) => void,
+): void {
+  const { f, p } = e;
+  const band = (rows: number) => {
+    f.sweep(
+      l.o,
+      () => f.get(f.arg.O),
+      [p.lanes * C, p.lanes, 1],
+      (_, i) => tile(rows, i === 0 ? C : 1, i === 2 ? 'scalar' : 'vector'),
+    );
+    afterBand(() => f.i32(rows));
+  };
+  f.sweep(l.m, () => f.get(f.arg.M), [R, 2, 1], band);
 }
 
 /**
@@ -197,9 +269,16 @@ interface GemmLocals {
 type ALayout = 'strided' | 'adjacentRows';
 
 /** One rows×cols tile of gemm_nn at rows m.., columns o..; width: vectors of `lanes` or single elements. */
+/** gemm_nn_backward's tile epilogue: dZ = dA ⊙ f'(z, a), summed into dBias; `one` and `dZ` are locals. */
+interface DerivativeEpilogue {
+  activation: BackwardActivation;
+  one: Record<Width, number>;
+  dZ: Record<Width, number>;
+}
+
 function gemmTile(
   e: Emit,
-  epilogue: Epilogue,
+  epilogue: Epilogue | DerivativeEpilogue,
   l: GemmLocals,
   layout: ALayout,
   rows: number,
@@ -212,7 +291,7 @@ function gemmTile(
   const acc = e.locals(width, rows * cols);
   const bv = e.locals(width, cols);
   const av = e.local(width);
-  startTile(e, l, layout, acc, rows, width);
+  startTile(e, l, layout, acc, rows, width, typeof epilogue === 'string');
   // row pointers into A and the column pointer into B
   f.get(A).get(l.m).get(l.sArB).emit(op.i32Mul, op.i32Add).set(l.pa[0]);
   if (layout !== 'adjacentRows') for (let r = 1; r < rows; r++) f.at(l.pa[r - 1], l.sArB).set(l.pa[r]);
@@ -228,8 +307,12 @@ function gemmTile(
     if (layout === 'adjacentRows') f.advance(l.pa[0], l.sAkB);
     f.advance(l.pb, l.OB);
   });
-  // epilogue: store z, and f(z) when fused
   tileOutput(e, l);
+  if (typeof epilogue === 'object') {
+    derivativeOutput(e, epilogue, l, acc, rows, width);
+    return;
+  }
+  // epilogue: store z, and f(z) when fused
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       f.at(OUT, l.po).get(acc[r * cols + c]);
@@ -245,6 +328,51 @@ function gemmTile(
   }
 }
 
+/**
+ * gemm_nn_backward's tile epilogue: each dA in acc (rows × acc.length / rows) becomes
+ * dZ = dA ⊙ f'(z, a), stored at OUT and added to the column's dBias, row after row (the tiles of
+ * a column run down the rows in order, so each dBias sums its rows in order, as column_sums).
+ */
+function derivativeOutput(
+  e: Emit,
+  d: DerivativeEpilogue,
+  l: GemmLocals,
+  acc: number[],
+  rows: number,
+  width: Width,
+): void {
+  const { f, p } = e;
+  const { OUT, BIAS, Z, ACT } = f.arg;
+  const cols = acc.length / rows;
+  const step = width === 'vector' ? p.lanes * p.size : p.size;
+  const sums = e.locals(width, cols);
+  const dZ = d.dZ[width];
+  for (let c = 0; c < cols; c++) {
+    f.get(BIAS).shl(l.o, p.shift).emit(op.i32Add);
+    e.load(width, c * step);
+    f.set(sums[c]);
+  }
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const load = (base: number) => () => {
+        f.at(base, l.po);
+        e.load(width, c * step);
+      };
+      e.derivative(width, d.activation, acc[r * cols + c], load(Z), load(ACT), l.alpha[width], d.one[width]);
+      f.set(dZ);
+      f.at(OUT, l.po).get(dZ);
+      e.store(width, c * step);
+      f.get(dZ);
+      e.accumulate(width, sums[c]);
+    }
+    if (r < rows - 1) f.advance(l.po, l.OB);
+  }
+  for (let c = 0; c < cols; c++) {
+    f.get(BIAS).shl(l.o, p.shift).emit(op.i32Add).get(sums[c]);
+    e.store(width, c * step);
+  }
+}
+
 /** po ← the byte offset of the tile's first output, (m·O + o)·size. */
 function tileOutput(e: Emit, l: GemmLocals): void {
   const { f, p } = e;
@@ -252,35 +380,43 @@ function tileOutput(e: Emit, l: GemmLocals): void {
 }
 
 /**
- * Sets a tile's accumulators (rows × acc.length / rows) to the bias (or 0), or, in a K block after
+ * Sets a tile's accumulators (rows × acc.length / rows) to the bias (or 0; always 0 without
+ * `withBias`: gemm_nn_backward, whose BIAS is the bias gradient it writes), or, in a K block after
  * the first (l.carry, inKBlocks; the weight gradient's adjacent-rows layout only), to the sums the
  * block before stored in OUT.
  */
-function startTile(e: Emit, l: GemmLocals, layout: ALayout, acc: number[], rows: number, width: Width): void {
+function startTile(
+  e: Emit,
+  l: GemmLocals,
+  layout: ALayout,
+  acc: number[],
+  rows: number,
+  width: Width,
+  withBias: boolean,
+): void {
   const { f, p } = e;
   const { OUT, BIAS } = f.arg;
   const cols = acc.length / rows;
   const step = width === 'vector' ? p.lanes * p.size : p.size;
+  const zeros = () => {
+    for (const a of acc) {
+      e.constant(width, 0);
+      f.set(a);
+    }
+  };
   const fresh = () =>
-    f.get(BIAS).ifElse(
-      () => {
-        for (let r = 0; r < rows; r++) {
-          for (let c = 0; c < cols; c++) {
-            f.get(BIAS).shl(l.o, p.shift).emit(op.i32Add);
-            e.load(width, c * step);
-            f.set(acc[r * cols + c]);
-          }
+    f.get(BIAS).ifElse(() => {
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < cols; c++) {
+          f.get(BIAS).shl(l.o, p.shift).emit(op.i32Add);
+          e.load(width, c * step);
+          f.set(acc[r * cols + c]);
         }
-      },
-      () => {
-        for (const a of acc) {
-          e.constant(width, 0);
-          f.set(a);
-        }
-      },
-    );
+      }
+    }, zeros);
   if (layout !== 'adjacentRows') {
-    fresh();
+    if (withBias) fresh();
+    else zeros();
     return;
   }
   const carried = () => {
@@ -625,6 +761,31 @@ export function activationBackwardSums(p: Precision, activation: BackwardActivat
   return f;
 }
 
+/**
+ * transpose: out[C×R] = aᵀ for a[R×C] (a weight transposed for the input gradient's product). Read
+ * in order, written down the columns: 64 × 64 in 2.2 µs (float32) and 2.9 (float64), where the
+ * JavaScript loop on views of a shared memory took 11 and 9 (CPU time, Node 20, x64).
+ */
+export function transpose(p: Precision): FunctionBuilder {
+  const f = new FunctionBuilder(kernelNames.transpose(p.name), { OUT: i32, A: i32, R: i32, C: i32 });
+  const e = new Emit(f, p);
+  const { OUT, A, R, C } = f.arg;
+  const [r, c, pa, po, RB] = f.localsOf(i32, 5);
+  f.shl(R, p.shift).set(RB);
+  f.get(A).set(pa);
+  f.upTo(r, R, () => {
+    f.get(OUT).shl(r, p.shift).emit(op.i32Add).set(po);
+    f.upTo(c, C, () => {
+      f.get(po).get(pa);
+      e.load('scalar');
+      e.store('scalar');
+      f.get(pa).i32(p.size).emit(op.i32Add).set(pa);
+      f.advance(po, RB);
+    });
+  });
+  return f;
+}
+
 /** dot: out[0] = Σ a[i]·b[i] over n elements (sum of squares when a = b). */
 export function dot(p: Precision): FunctionBuilder {
   const f = new FunctionBuilder(kernelNames.dot(p.name), { OUT: i32, A: i32, B: i32, N: i32 });
@@ -672,22 +833,83 @@ export function sgdStep(p: Precision): FunctionBuilder {
  * with c1 = 1 − β1ᵗ, c2 = 1 − β2ᵗ and keep = 1 − lr·decay (AdamW; 1 for Adam).
  */
 export function adamStep(p: Precision): FunctionBuilder {
-  const f = new FunctionBuilder(kernelNames.adamStep(p.name), {
-    PARAMS: i32,
-    GRADS: i32,
-    M: i32,
-    V: i32,
-    N: i32,
-    LR: f64,
-    BETA1: f64,
-    BETA2: f64,
-    EPSILON: f64,
-    C1: f64,
-    C2: f64,
-    KEEP: f64,
-  });
+  const f = new FunctionBuilder(kernelNames.adamStep(p.name), adamParameters);
   const e = new Emit(f, p);
-  const { PARAMS, GRADS, M, V, N } = f.arg;
+  const { PARAMS, GRADS, N } = f.arg;
+  const update = adamUpdate(e);
+  elementwiseLoop(f, p, N, (w, i) => {
+    const element = (base: number) => () => {
+      f.at(base, i);
+      e.load(w);
+    };
+    update(
+      w,
+      i,
+      { address: () => f.at(PARAMS, i), load: element(PARAMS), store: () => e.store(w) },
+      element(GRADS),
+    );
+  });
+  return f;
+}
+
+/**
+ * adam_step_f32_f64: adam_step for a float32 network, whose moments stay float64 (optim/adam.ts):
+ * θ and g widened to float64, the same float64 arithmetic, θ rounded to float32 as it is stored.
+ * The same bits as the JavaScript loop on those buffers, two elements per vector.
+ */
+export function adamStepMixed(): FunctionBuilder {
+  const [p32, p64] = precisions;
+  const f = new FunctionBuilder(kernelNames.adamStepMixed, adamParameters);
+  const e = new Emit(f, p64);
+  const { PARAMS, GRADS, N } = f.arg;
+  const update = adamUpdate(e);
+  const half = f.local(i32); // the float32 buffers' byte offset: half the moments'
+  elementwiseLoop(f, p64, N, (w, i) => {
+    f.get(i).i32(1).emit(op.i32ShrU).set(half);
+    const widened = (base: number) => () => {
+      f.at(base, half);
+      if (w === 'vector') f.simd(simd.load64Zero).memarg(3, 0).simd(simd.f64x2.promoteLow);
+      else f.emit(p32.s.load).memarg(2, 0).emit(scalar.f64.promote);
+    };
+    const store = () => {
+      if (w === 'vector') f.simd(simd.f32x4.demoteZero).simd(simd.store64Lane).memarg(3, 0).emit(0);
+      else f.emit(scalar.f32.demote, p32.s.store).memarg(2, 0);
+    };
+    update(w, i, { address: () => f.at(PARAMS, half), load: widened(PARAMS), store }, widened(GRADS));
+  });
+  return f;
+}
+
+const adamParameters = {
+  PARAMS: i32,
+  GRADS: i32,
+  M: i32,
+  V: i32,
+  N: i32,
+  LR: f64,
+  BETA1: f64,
+  BETA2: f64,
+  EPSILON: f64,
+  C1: f64,
+  C2: f64,
+  KEEP: f64,
+} as const;
+
+/**
+ * The Adam update of one element or vector, its moments at byte offset i of M and V; `theta`
+ * pushes θ's address, loads θ and stores the new θ (after the address and the value), `gradient`
+ * loads g. Returns the writer, its locals made once per kernel.
+ */
+function adamUpdate(
+  e: Emit,
+): (
+  w: Width,
+  i: number,
+  theta: { address: () => void; load: () => void; store: () => void },
+  gradient: () => void,
+) => void {
+  const { f } = e;
+  const { M, V } = f.arg;
   const lr = e.argumentPair(f.arg.LR);
   const beta1 = e.argumentPair(f.arg.BETA1);
   const beta2 = e.argumentPair(f.arg.BETA2);
@@ -699,7 +921,7 @@ export function adamStep(p: Precision): FunctionBuilder {
   const g = e.localPair();
   const m = e.localPair();
   const v = e.localPair();
-  elementwiseLoop(f, p, N, (w, i) => {
+  return (w, i, theta, gradient) => {
     /** state[i] ← β·state[i] + (1 − β)·(the product of `factors`), also kept in the local `into` */
     const movingAverage = (state: number, beta: number, factors: number[], into: number) => {
       f.at(state, i);
@@ -716,15 +938,13 @@ export function adamStep(p: Precision): FunctionBuilder {
       f.tee(into);
       e.store(w);
     };
-    f.at(GRADS, i);
-    e.load(w);
+    gradient();
     f.set(g[w]);
     movingAverage(M, beta1[w], [g[w]], m[w]); // m ← β1·m + (1 − β1)·g
     movingAverage(V, beta2[w], [g[w], g[w]], v[w]); // v ← β2·v + (1 − β2)·g·g
     // θ ← θ·keep − lr·(m/c1) / (√(v/c2) + ε)
-    f.at(PARAMS, i);
-    f.at(PARAMS, i);
-    e.load(w);
+    theta.address();
+    theta.load();
     f.get(keep[w]);
     e.mul(w);
     f.get(lr[w]).get(m[w]).get(c1[w]);
@@ -737,9 +957,8 @@ export function adamStep(p: Precision): FunctionBuilder {
     e.add(w);
     e.div(w);
     e.sub(w);
-    e.store(w);
-  });
-  return f;
+    theta.store();
+  };
 }
 
 /** The tiny module relaxedSimdSupported() validates: one function, f32x4.relaxed_madd of three zeros. */
@@ -780,8 +999,11 @@ export function allKernels(relaxed = relaxedSimdSupported()): FunctionBuilder[] 
     const products: Precision = relaxed && p.name === 'f32' ? { ...p, relaxedMadd: true } : p;
     for (const ep of productEpilogues) out.push(gemmNN(products, ep));
     for (const ep of epilogues) out.push(gemmNT(products, ep));
-    for (const a of backwardActivations) out.push(activationBackward(p, a), activationBackwardSums(p, a));
-    out.push(columnSums(p), dot(p), sgdStep(p), adamStep(p));
+    for (const a of backwardActivations) {
+      out.push(activationBackward(p, a), activationBackwardSums(p, a), gemmNNBackward(products, a));
+    }
+    out.push(columnSums(p), dot(p), sgdStep(p), adamStep(p), transpose(p));
   }
+  out.push(adamStepMixed());
   return out;
 }
