@@ -7,7 +7,7 @@ import {
   Random,
   autoFit,
   defaultBudget,
-  minSearchRows,
+  minSampleRows,
   searchRowCount,
   describeCandidate,
   searchGrid,
@@ -122,20 +122,37 @@ test('autoFit: an L-BFGS winner refits full-batch on any number of rows (2,600 r
   assert.ok(result.history.loss.length > 0);
 });
 
-test('searchRowCount: all rows while the first candidates fit the budget, else the most that fit, never below minSearchRows', () => {
+test('searchRowCount: all rows while the first candidates fit the budget, else the most that fit, never below minSampleRows', () => {
   assert.equal(searchRowCount(1000, 10, 1, 5, 55), 1000);
   assert.equal(searchRowCount(100_000, 14, 1, 1, 300), 100_000);
   const n = searchRowCount(100_000, 14, 1, 1, 20);
-  assert.ok(n > minSearchRows && n < 100_000, `${n}`);
+  assert.ok(n > minSampleRows && n < 100_000, `${n}`);
   assert.ok(searchRowCount(n + 1, 14, 1, 1, 20) === n, 'the most rows that fit');
-  assert.equal(searchRowCount(100_000, 14, 1, 1, 0.001), minSearchRows);
+  assert.equal(searchRowCount(100_000, 14, 1, 1, 0.001), minSampleRows);
 });
 
 test('autoFit: a budget too small for all rows searches a seeded sample of them and refits on every row', async () => {
   const { x, y } = separable(2600);
   const result = await autoFit(x, y, { workers: 0, budget: 0.001 });
-  assert.deepEqual(result.search.sample, { rows: minSearchRows, of: 2600 });
+  assert.deepEqual(result.search.sample, { rows: minSampleRows, of: 2600 });
   assert.equal(result.history.batchSize === 32 || result.history.batchSize === 2600, true);
   const again = await autoFit(x, y, { workers: 0, budget: 0.001 });
   assert.deepEqual(again.network.params, result.network.params);
+});
+
+test('autoFit: onRung reports each rung as it ends, as search.rungs records it', async () => {
+  const { x, y } = separable(300);
+  const c: Candidate = { layers: [], activation: 'tanh', weightDecay: 1e-2, optimizer: 'lbfgs', epochs: 20 };
+  const seen: [number, number, number][] = [];
+  const result = await autoFit(x, y, {
+    workers: 0,
+    folds: 2,
+    candidates: [c, { ...c, weightDecay: 1 }, { ...c, weightDecay: 10 }],
+    onRung: (rung, of, ran) => seen.push([rung, of, ran.candidates]),
+  });
+  assert.deepEqual(
+    seen,
+    result.search.rungs.map((r, i) => [i + 1, 3, r.candidates]),
+  );
+  assert.equal(seen.length, 3);
 });

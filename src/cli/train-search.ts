@@ -65,6 +65,7 @@ function trainingRows(start: TrainStart) {
 export async function searchStart(
   start: TrainStart,
   budget: number | undefined,
+  log: (line: string) => void = () => {},
 ): Promise<{ start: TrainStart; search: ModelSearch } | null> {
   const rows = trainingRows(start);
   if (rows.x.rows < minSearchRows) return null;
@@ -76,6 +77,10 @@ export async function searchStart(
     ...(budget !== undefined ? { budget } : {}),
     ...rows.weights,
     indicators,
+    onRung: (rung, of, ran) =>
+      log(
+        `model search: rung ${rung} of ${of} done, ${ran.candidates} candidates at ${ran.fraction === 1 ? 'full length' : `1/${Math.round(1 / ran.fraction)} of their epochs`} in ${ran.seconds.toFixed(1)} s`,
+      ),
   });
   const settings = chosenSettings(start.settings, search);
   const network: Network = buildNetwork(settings, start.data.encoded.x, start.data.encoded.y, task);
@@ -214,7 +219,10 @@ export async function maybeSearch(
       throw new UsageError(`--budget sizes the model search, but ${why}: drop --budget`);
     return { start, search: null };
   }
-  const found = await searchStart(start, flags.budget);
+  log(
+    'model search: running (lines as each of its rungs ends; --no-search trains the default network instead)',
+  );
+  const found = await searchStart(start, flags.budget, log);
   if (!found) {
     log(
       `note: fewer than ${minSearchRows} training rows, too few for a model search: training the default network`,

@@ -77,6 +77,8 @@ export interface AutoFitOptions extends WeightOptions {
    * leaves them as they are (mean 0 / std 1 in its scaling); others standardize them as every input
    */
   indicators?: readonly number[];
+  /** called as each successive-halving rung ends (a long search is not silent): its number from 1, of how many, and what it ran */
+  onRung?: (rung: number, of: number, ran: SearchSettings['rungs'][number]) => void;
 }
 
 /** One candidate's line of the leaderboard: its scores at the last rung it reached. */
@@ -243,7 +245,7 @@ export async function searchModels(
   let halved: Awaited<ReturnType<typeof halving>>;
   let check: IndicatorCheck | null = null;
   try {
-    halved = await halving(pool, grid.candidates, k, seed);
+    halved = await halving(pool, grid.candidates, k, seed, options.onRung);
     if (indicators.length > 0 && k > 1 && !grid.candidates.some((c) => c.unscaledIndicators))
       check = await indicatorCheck(pool, halved.board, k, seed);
   } finally {
@@ -405,12 +407,12 @@ function foldTrainRows(rows: number, k: number): number {
 }
 
 /** The fewest rows a search samples down to (crossValidationRows: below it, k-fold rules apply). */
-export const minSearchRows = crossValidationRows;
+export const minSampleRows = crossValidationRows;
 
 /**
  * Rows the search trains on: all of them when the grid's first alwaysSearched candidates fit the
  * budget on all rows (at the reference speed, on referenceThreads), else the most rows that fit —
- * at least minSearchRows — found by bisection. A large table (say 100,000 rows) is then searched on
+ * at least minSampleRows — found by bisection. A large table (say 100,000 rows) is then searched on
  * a seeded sample, and the chosen candidate refitted on every row: the search keeps to its budget.
  */
 export function searchRowCount(
@@ -426,8 +428,8 @@ export function searchRowCount(
     const cs = first.map((c) => ({ ...c, epochs: c.epochs || candidateEpochs(c, t) }));
     return predictedSeconds(cs, k, t, inputs, outputs) / referenceThreads <= budget;
   };
-  if (rows <= minSearchRows || fits(rows)) return rows;
-  let lo = minSearchRows;
+  if (rows <= minSampleRows || fits(rows)) return rows;
+  let lo = minSampleRows;
   let hi = rows;
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
@@ -490,6 +492,7 @@ async function halving(
   candidates: Candidate[],
   k: number,
   seed: number,
+  onRung?: AutoFitOptions['onRung'],
 ): Promise<{ board: LeaderboardEntry[]; rungs: SearchSettings['rungs'] }> {
   const entries = candidates.map((candidate) => newEntry(candidate, k));
   // per candidate and fold: the last rung's result, which holds the run's state when it was cut
@@ -502,6 +505,7 @@ async function halving(
     const epochs = alive.map((i) => Math.max(1, Math.round(candidates[i].epochs * fraction)));
     const results = await runRung(pool, candidates, alive, epochs, last, { k, seed, keep: !final });
     rungs.push({ fraction, candidates: alive.length, seconds: (performance.now() - rungStart) / 1000 });
+    onRung?.(r + 1, rungFractions.length, rungs[r]);
     alive.forEach((i, a) => {
       last[i] = results.slice(a * k, (a + 1) * k);
       record(entries[i], last[i] as TaskResult[], epochs[a]);

@@ -122,7 +122,7 @@ export {
   autoFit,
   searchModels,
   defaultBudget,
-  minSearchRows,
+  minSampleRows,
   searchRowCount,
   crossValidationRows,
   type AutoFitOptions,
