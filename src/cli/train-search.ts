@@ -128,6 +128,9 @@ export function crossValidatedScores(search: ModelSearch, rows: number, trivial:
   const m = s.metric;
   const how = s.folds === 1 ? 'one validation split of a fifth' : `${s.folds} folds`;
   const { baseline, linear } = search.reference;
+  // a large table's search ran on a seeded sample of its rows (SearchSettings.sample)
+  const scored = s.sample?.rows ?? rows;
+  const which = s.sample ? `a seeded sample of ${scored} of the ${rows} rows` : `the ${rows} rows`;
   // weighted scores (each row weighted as in the loss) go under `weighted`, as other runs' weighted scores do
   const as = (scores: Record<string, number>) => (s.weighted ? { weighted: scores } : scores);
   return {
@@ -135,14 +138,14 @@ export function crossValidatedScores(search: ModelSearch, rows: number, trivial:
       heldOut: {
         method: 'cross-validation',
         folds: s.folds,
-        rows,
+        rows: scored,
         ...as({ [m]: best.mean, [`${m}Std`]: best.std }),
       },
       baseline: as({ [m]: baseline }),
       ...(linear !== null ? { linear: as({ [m]: linear }) } : {}),
     },
     lines: [
-      `cross-validated (${how} of the ${rows} rows, each scored by a model not trained on it; the chosen configuration then trained on every row):`,
+      `cross-validated (${how} of ${which}, each scored by a model not trained on it; the chosen configuration then trained on every row):`,
       `  ${m}${s.weighted ? ' (each row weighted as in the loss)' : ''}  ${formatNumber(best.mean)} ± ${formatNumber(best.std)}`,
       `  on the same folds, baseline (${trivial}): ${m} ${formatNumber(baseline)}`,
       ...(linear !== null
