@@ -18,8 +18,11 @@
 //                                 (said in the first line of its output)
 //   PYTHON=/path/to/python3 …     the interpreter for the Python peers (default: the first of
 //                                 /usr/bin/python3 and python3 that imports the most peers)
+//   npm run bench -- --no-peers    scratchnet's rows only (no TensorFlow.js, no Python)
+//   npm run bench -- --help        this usage
 
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kernels } from '../src/index.js';
@@ -30,7 +33,19 @@ import { benchOurs } from './ours.js';
 import { benchParallel } from './parallel.js';
 import { benchTfjs } from './tfjs.js';
 
+const known = ['--json', '--cpu', '--data-rows', '--only', '--no-relaxed', '--no-peers', '--help'];
+const unknown = process.argv
+  .slice(2)
+  .filter((a, i, all) => a.startsWith('--') && !known.includes(a) && all[i - 1] !== '--only');
+if (process.argv.includes('--help') || unknown.length) {
+  const usage = readFileSync(fileURLToPath(import.meta.url), 'utf8').match(/^(\/\/.*\n)+/)?.[0] ?? '';
+  process.stderr.write(
+    `${unknown.length ? `unknown option ${unknown.join(', ')}\n` : ''}${usage.replace(/^\/\/ ?/gm, '')}`,
+  );
+  process.exit(unknown.length ? 2 : 0);
+}
 const json = process.argv.includes('--json');
+const peers = !process.argv.includes('--no-peers');
 if (process.argv.includes('--cpu')) useCpuClock();
 const figures: Figure[] = [];
 const notices: string[] = [];
@@ -216,8 +231,10 @@ process.stderr.write(
 if (!onlyData) {
   benchOurs(emit, notice);
   await benchParallel(emit, notice);
-  await benchTfjs(emit, notice);
-  benchPython();
+  if (peers) {
+    await benchTfjs(emit, notice);
+    benchPython();
+  }
 }
 if (dataRows > 0) dataTargets = await benchData1m(emit, notice, dataRows);
 if (!json) console.log(table());
