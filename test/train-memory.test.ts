@@ -22,8 +22,14 @@ function trainRss(dir: string, rows: number): number {
     '--progress',
     'quiet',
   ];
-  // small young generations, so that the peak follows what the child keeps rather than when V8 collects
-  return peakRssMB([...args, '--out', `m${rows}.json`], dir, ['--max-semi-space-size=2']);
+  // small young generations and no concurrent GC threads, so that the peak follows what the child keeps
+  // rather than when V8 collects: with concurrent marking a loaded machine (CI) starves its helper
+  // threads and the peak grows with the load (measured under two busy cores: 110 → 146–166 MB between
+  // 20k and 120k rows with them, 135 → 141 MB with --single-threaded-gc; idle 111 → 145 and 135 → 150)
+  return peakRssMB([...args, '--out', `m${rows}.json`], dir, [
+    '--max-semi-space-size=2',
+    '--single-threaded-gc',
+  ]);
 }
 
 // 100k more rows of 10 columns are 8 MB per copy. Each row has one owner at a time (the file's cells let
