@@ -51,16 +51,27 @@ describe('playground tools in Chromium', () => {
     assert.equal(await page.inputValue('#control-output'), 'linear');
     assert.match(await page.evaluate(() => location.hash), /&output=linear&/);
     await page.click('#start');
-    await page.waitForFunction(() => Number(document.getElementById('loss')?.dataset.value) < 1e-3, null, {
-      timeout: 20_000,
-      polling: 100,
-    });
+    // The loss shown when it first falls below 1e-3 (the wait fails after 20 s if it never does). The loss
+    // after the pause is not the one asserted: Adam at 0.01 keeps stepping until the pause lands and can
+    // bounce back above 1e-3 for a few epochs (a CI run read that).
+    const reached = await page.waitForFunction(
+      () => {
+        const value = Number(document.getElementById('loss')?.dataset.value);
+        return value < 1e-3 ? value : false;
+      },
+      null,
+      { timeout: 20_000, polling: 100 },
+    );
+    const fixed = Number(await reached.jsonValue());
     await page.click('#start');
+    await settled(page);
     // Not asserted: that the leaky-ReLU output stays above 1e-3 for a while. Its 0.01 slope does reach a
     // sine's negative half given time, so how far it gets in 1.5 s depends on the machine's speed (CI measured
     // 2e-4 on a quiet machine, > 1e-3 under load): a timed claim, which belongs in a benchmark.
-    console.log(`# sine, leaky-ReLU output: loss ${stuck} after 1.5 s; with the fix: ${await loss(page)}`);
-    assert.ok((await loss(page)) < 1e-3, 'the fix brings the loss below 1e-3');
+    console.log(
+      `# sine, leaky-ReLU output: loss ${stuck} after 1.5 s; with the fix: ${fixed} (${await loss(page)} at the pause)`,
+    );
+    assert.ok(fixed < 1e-3 && Number.isFinite(await loss(page)), 'the fix brings the loss below 1e-3');
     await page.close();
   });
 
