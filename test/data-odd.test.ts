@@ -335,11 +335,37 @@ const cases: Case[] = [
     error: /^units\.csv:2:1: "12kg" in column "x" has a unit after the number/,
   },
   {
-    name: 'dates written DD/MM or MM/DD',
+    name: 'US dates MM/DD/YYYY with a day above 12 in the column: read month-first, saved as such',
     file: 'usdates.csv',
     content: 'd,y\n03/04/2021,1\n12/25/2020,2\n01/02/2021,4\n',
+    model: (e) => assert.deepEqual(e.features, [{ name: 'd', type: 'date', order: 'month-first' }]),
+  },
+  {
+    name: 'dates written DD/MM or MM/DD with no day above 12: refused, naming --date-order',
+    file: 'usdates2.csv',
+    content: 'd,y\n03/04/2021,1\n12/11/2020,2\n01/02/2021,4\n',
     error:
-      /^usdates\.csv:2:1: "03\/04\/2021" in column "d" is a date written day and month first .*YYYY-MM-DD \(the column holds dates or times/,
+      /^usdates2\.csv:2:1: "03\/04\/2021" in column "d" is a date written day and month first .*pass --date-order day-first or month-first.*YYYY-MM-DD.* \(the column holds dates or times/,
+  },
+  {
+    name: '--date-order month-first reads an ambiguous column, saved as such',
+    file: 'usdates3.csv',
+    content: 'd,y\n03/04/2021,1\n12/11/2020,2\n01/02/2021,4\n',
+    args: ['--date-order', 'month-first'],
+    model: (e) => assert.deepEqual(e.features, [{ name: 'd', type: 'date', order: 'month-first' }]),
+  },
+  {
+    name: 'a date-time with a time-zone abbreviation is refused by name, not one-hot text',
+    file: 'zonename.csv',
+    content: 'd,y\n2021-03-01 10:00:00 CET,1\n2021-03-02 10:00:00 CET,2\n2021-03-03 10:00:00 CET,4\n',
+    error:
+      /^zonename\.csv:2:1: "2021-03-01 10:00:00 CET" in column "d" is a date with a time-zone abbreviation/,
+  },
+  {
+    name: 'date-times in UTC and with hour offsets (PostgreSQL) are dates',
+    file: 'zones.csv',
+    content: 'd,y\n2021-03-01 10:00:00 UTC,1\n2021-03-02 10:00:00-05,2\n2021-03-03T10:00:00+0200,4\n',
+    model: (e) => assert.deepEqual(e.features, [{ name: 'd', type: 'date' }]),
   },
   {
     name: 'DD.MM.YYYY with a day above 12 in the column: read day-first, saved as such',
@@ -357,7 +383,8 @@ const cases: Case[] = [
     name: 'day-first and month-first in one column: refused',
     file: 'mixeddates.csv',
     content: 'd,y\n13.04.2021,1\n04.13.2021,2\n01.02.2021,4\n',
-    error: /^mixeddates\.csv:2:1: "13\.04\.2021" in column "d" is a date written day and month first/,
+    error:
+      /^mixeddates\.csv:2:1: "13\.04\.2021" in column "d" is a date written day and month first, in a column mixing both orders/,
   },
   {
     name: 'a column missing in most rows: the error says so, and to leave it out rather than the rows',

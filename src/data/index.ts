@@ -51,6 +51,8 @@ export {
   readBoolean,
   readDate,
   provenDateOrder,
+  columnDateOrder,
+  mixedDateOrders,
   thousandsSeparators,
   type DateOrder,
   type DecimalMark,
