@@ -223,7 +223,7 @@ const otherDates: [RegExp, string][] = [
     'is a date with a two-digit year (which century is ambiguous)',
   ],
   [
-    new RegExp(`^\\d{4}-\\d{2}-\\d{2}[T ]\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d+)?)?\\s?[A-Z]{3,5}$`),
+    /^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s?[A-Z]{3,5}$/,
     'is a date with a time-zone abbreviation (which zone "CET" or "EST" means is ambiguous; write an offset such as +01:00, or Z for UTC)',
   ],
   [/^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s?[ap]\.?m\.?)?$/i, 'is a time of day'],
