@@ -27,6 +27,7 @@ import {
   readCsvBlocks,
   readCsvStore,
   rowCount,
+  sniffDelimiter,
   type ByteSource,
   type CsvStreamOptions,
   type DataTable,
@@ -221,6 +222,24 @@ export function csvOptions(path: string, options: LoadOptions): CsvStreamOptions
     ...(thousands !== undefined ? { thousands } : {}),
     ...(naValues?.length ? { naValues } : {}),
   };
+}
+
+/**
+ * The field delimiter a data file is read with (for writing output the same way): "," for JSON, a tab
+ * for .tsv, else what the reader sniffs from the first line (csv-stream.ts: ",", a tab, ";").
+ */
+export function fieldDelimiter(path: string): string {
+  if (jsonKind(path)) return ',';
+  if (extname(path).toLowerCase() === '.tsv') return '\t';
+  const bytes = openBytes(path, 'data file').open();
+  try {
+    const head = new Uint8Array(1 << 16);
+    const n = bytes.read(head);
+    const text = new TextDecoder('utf-8', { ignoreBOM: false }).decode(head.subarray(0, n));
+    return sniffDelimiter(text.slice(0, text.search(/\r?\n|$/)));
+  } finally {
+    bytes.close?.();
+  }
 }
 
 /** A CSV file read whole through the streaming reader, with progress. */

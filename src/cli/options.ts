@@ -503,7 +503,12 @@ export function encodeOptions(flags: DataFlags, table: DataTable, target: string
     unknown: flags.unknown,
     naValues: flags.naValues,
     identifiers: flags.keepIds || flags.features ? 'keep' : 'leave out',
-    numbers: { decimal: flags.decimal, thousands: flags.thousands },
+    // with --thousands, the decimal mark the file was read with too (1.234,5: detected ","), so that
+    // predict does not take "." for both
+    numbers: {
+      decimal: flags.decimal ?? (flags.thousands !== undefined ? (table.decimal ?? '.') : undefined),
+      thousands: flags.thousands,
+    },
     ...(flags.dateOrder ? { dateOrder: flags.dateOrder } : {}),
   };
 }

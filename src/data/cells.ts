@@ -93,8 +93,11 @@ function grouped(t: ThousandsSeparator, decimal: DecimalMark): RegExp {
   return new RegExp(`^[+-]?\\d{1,3}(${e(t)}\\d{3})+(${e(decimal)}\\d*)?([eE][+-]?\\d+)?$`);
 }
 
-/** Why a number-like cell is not read as a number, in words for messages. */
-export function notNumberWhy(reason: NotNumberReason, decimal: DecimalMark = '.'): string {
+/**
+ * Why a number-like cell is not read as a number, in words for messages (with the cell: the exact flags
+ * that would read it, for thousands separators).
+ */
+export function notNumberWhy(reason: NotNumberReason, decimal: DecimalMark = '.', cell?: Cell): string {
   switch (reason) {
     case 'out of range':
       return 'is out of the range of float64 numbers (about ±1.8e308)';
@@ -105,7 +108,7 @@ export function notNumberWhy(reason: NotNumberReason, decimal: DecimalMark = '.'
     case 'digit separators':
       return 'has "_" digit separators, which are not read as numbers unless asked (--thousands _)';
     case 'thousands separators':
-      return 'has thousands separators, which are not read as numbers unless asked (--thousands SEPARATOR)';
+      return `has thousands separators, which are not read as numbers unless asked (${thousandsFlags(cell, decimal)})`;
     case 'percent':
       return 'is a percentage, which is not read as a number';
     case 'unicode minus':
@@ -119,6 +122,19 @@ export function notNumberWhy(reason: NotNumberReason, decimal: DecimalMark = '.'
         ? 'has a "." decimal mark, but this file is read with decimal commas'
         : 'has a "," decimal mark, but this file is read with "." decimals (pass --decimal , for decimal commas)';
   }
+}
+
+/**
+ * The flags that read a cell with thousands separators: its separator, and the decimal mark it implies
+ * when that is not the file's (1.234,5 in a file read with "." decimals: --thousands . --decimal ,).
+ */
+function thousandsFlags(cell: Cell | undefined, decimal: DecimalMark): string {
+  const s = typeof cell === 'string' ? cell.trim() : '';
+  const m = /^[+-]?\d{1,3}([,.' ])\d{3}(?:\1\d{3})*([.,]\d+)?$/.exec(s);
+  if (!m) return '--thousands SEPARATOR';
+  const t = m[1] === ' ' ? '" "' : m[1] === "'" ? `"'"` : m[1];
+  const mark = m[2]?.[0] ?? (m[1] === '.' ? ',' : m[1] === ',' ? '.' : decimal); // the other of . and ,
+  return mark === decimal ? `--thousands ${t}` : `--thousands ${t} --decimal ${mark}`;
 }
 
 /** true / false (any case), or booleans from JSON; null otherwise. */

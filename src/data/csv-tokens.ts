@@ -216,8 +216,11 @@ export function sniffDelimiter(firstLine: string): string {
         : ',';
 }
 
-/** A cell with a decimal comma ("3,25"): in a ';'-separated file, the sign of European decimals. */
-export const decimalComma = /^[+-]?\d*,\d+([eE][+-]?\d+)?$/;
+/**
+ * A cell with a decimal comma ("3,25", or "1.234,5" with "." between thousands): in a ';'-separated file,
+ * the sign of European decimals.
+ */
+export const decimalComma = /^[+-]?(\d*|\d{1,3}(\.\d{3})+),\d+([eE][+-]?\d+)?$/;
 
 /** The note said when a ';'-separated file is read with decimal commas, naming the first such cell. */
 export function decimalCommaNote(source: string, cell: Cell, where: string): string {

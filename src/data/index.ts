@@ -16,7 +16,8 @@ export {
   selectRows,
   numberFormat,
 } from './table.js';
-export { parseCsv, formatCsv, formatCsvRows, type CsvOptions } from './csv.js';
+export { parseCsv, formatCsv, formatCsvRows, type CsvDialect, type CsvOptions } from './csv.js';
+export { sniffDelimiter } from './csv-tokens.js';
 export {
   readCsvStore,
   readCsvBlocks,

@@ -77,7 +77,7 @@ export function inferColumnType(
   const bad: Bad[] = [];
   numbers.forEach((n, i) => {
     if (n === null) bad.push({ r: rows[i], why: 'is not a number' });
-    else if ('reason' in n) bad.push({ r: rows[i], why: notNumberWhy(n.reason, format.decimal) });
+    else if ('reason' in n) bad.push({ r: rows[i], why: notNumberWhy(n.reason, format.decimal, cells[i]) });
   });
   throw badCells(table, j, bad, opts, 'the column is otherwise numeric');
 }

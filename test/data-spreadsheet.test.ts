@@ -1,0 +1,102 @@
+// Files as spreadsheets and the web write them, through the CLI: predict writes its output as the
+// input was read (a European ';' file with decimal commas, a tab file), thousands separators get the
+// exact flags that read them, Excel's "Unicode text" (UTF-16 with a byte-order mark) is read.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parseCsv } from '../src/index.js';
+import { scratchDir, scratchnetAsync } from './fixtures/cli.js';
+
+const dir = scratchDir('scratchnet-sheet-');
+const quiet = ['--no-plots', '--progress', 'quiet', '--no-search', '--epochs', '2'];
+const rows = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join('\n');
+
+test('predict on a ";" file with decimal commas writes ";" and decimal commas, and says so', async () => {
+  writeFileSync(
+    join(dir, 'eu.csv'),
+    `x;k;y\n${rows(30, (i) => `${i},5;${i % 2 ? 'a' : '"b;c"'};${i % 7},25`)}\n`,
+  );
+  const t = await scratchnetAsync(
+    ['train', '--data', 'eu.csv', '--target', 'y', '--out', 'eu.json', ...quiet],
+    dir,
+  );
+  assert.equal(t.code, 0, t.stderr);
+  const p = await scratchnetAsync(
+    ['predict', '--model', 'eu.json', '--data', 'eu.csv', '--out', 'eu-p.csv'],
+    dir,
+  );
+  assert.equal(p.code, 0, p.stderr);
+  assert.match(
+    p.stderr,
+    /wrote 30 rows \(30 predictions\) to eu-p\.csv \(";"-separated with decimal commas, as eu\.csv\)/,
+  );
+  const text = readFileSync(join(dir, 'eu-p.csv'), 'utf8');
+  assert.match(text, /^x;k;y;predicted_y\n0,5;"b;c";0,25;-?\d+,\d+(e-?\d+)?\n1,5;a;1,25;/);
+  // it reads back as it was written: the same predictions, as numbers
+  const back = parseCsv(text, 'eu-p.csv');
+  assert.equal(back.decimal, ',');
+  assert.equal(back.rows.length, 30);
+  assert.deepEqual(back.rows[1].slice(0, 3), ['1,5', 'a', '1,25']);
+  // to stdout: the same text, and a note on stderr
+  const s = await scratchnetAsync(['predict', '--model', 'eu.json', '--data', 'eu.csv'], dir);
+  assert.equal(s.stdout, text);
+  assert.match(s.stderr, /note: the predictions are written ";"-separated with decimal commas, as eu\.csv/);
+});
+
+test('predict on a tab-separated file writes tabs; on a plain CSV, plain CSV without a note', async () => {
+  writeFileSync(join(dir, 'tab.txt'), `x\tc\ty\n${rows(30, (i) => `${i / 4}\tu,${i % 3}\t${i % 5}.5`)}\n`);
+  const t = await scratchnetAsync(
+    ['train', '--data', 'tab.txt', '--target', 'y', '--out', 'tab.json', ...quiet],
+    dir,
+  );
+  assert.equal(t.code, 0, t.stderr);
+  const p = await scratchnetAsync(['predict', '--model', 'tab.json', '--data', 'tab.txt'], dir);
+  assert.equal(p.code, 0, p.stderr);
+  assert.match(p.stdout, /^x\tc\ty\tpredicted_y\n0\tu,0\t0\.5\t-?\d/);
+  assert.match(p.stderr, /note: the predictions are written tab-separated, as tab\.txt/);
+  writeFileSync(join(dir, 'plain.csv'), `x,c,y\n${rows(30, (i) => `${i / 4},"u;${i % 3}",${i % 5}.5`)}\n`);
+  await scratchnetAsync(
+    ['train', '--data', 'plain.csv', '--target', 'y', '--out', 'plain.json', ...quiet],
+    dir,
+  );
+  const q = await scratchnetAsync(['predict', '--model', 'plain.json', '--data', 'plain.csv'], dir);
+  assert.equal(q.code, 0, q.stderr);
+  assert.match(q.stdout, /^x,c,y,predicted_y\n0,u;0,0\.5,-?\d/);
+  assert.doesNotMatch(q.stderr, /written/);
+});
+
+test('thousands separators: the error names the exact flags, and with them the file trains and predicts', async () => {
+  const us = `x,y\n${rows(30, (i) => `"${1 + (i % 9)},${100 + i}.5",${i % 4}`)}\n`;
+  writeFileSync(join(dir, 'us.csv'), us);
+  const a = await scratchnetAsync(['train', '--data', 'us.csv', '--target', 'y', ...quiet], dir);
+  assert.equal(a.code, 2);
+  assert.match(
+    a.stderr,
+    /us\.csv:2:1: "1,100\.5" in column "x" has thousands separators, .*\(--thousands ,\)/,
+  );
+  // 1.234,5 in a ";" file: decimal commas are detected from it, and --thousands . reads it
+  const eu = `x;y\n${rows(30, (i) => `${1 + (i % 9)}.${100 + i},5;${i % 4}`)}\n`;
+  writeFileSync(join(dir, 'eu-thousands.csv'), eu);
+  const b = await scratchnetAsync(['train', '--data', 'eu-thousands.csv', '--target', 'y', ...quiet], dir);
+  assert.equal(b.code, 2);
+  assert.match(b.stderr, /"1\.100,5" in column "x" has thousands separators, .*\(--thousands \.\)/);
+  const args = [
+    'train',
+    '--data',
+    'eu-thousands.csv',
+    '--target',
+    'y',
+    '--thousands',
+    '.',
+    '--out',
+    'th.json',
+  ];
+  const c = await scratchnetAsync([...args, ...quiet], dir);
+  assert.equal(c.code, 0, c.stderr);
+  const model = JSON.parse(readFileSync(join(dir, 'th.json'), 'utf8'));
+  assert.deepEqual(model.encoding.numbers, { decimal: ',', thousands: '.' });
+  const p = await scratchnetAsync(['predict', '--model', 'th.json', '--data', 'eu-thousands.csv'], dir);
+  assert.equal(p.code, 0, p.stderr);
+  assert.match(p.stdout, /^x;y;predicted_y\n1\.100,5;0;/);
+});
