@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseCsv } from '../src/index.js';
+import { displayWidth, padEndWidth, padStartWidth } from '../src/data/display-width.js';
 import { scratchDir, scratchnetAsync } from './fixtures/cli.js';
 
 const dir = scratchDir('scratchnet-sheet-');
@@ -99,4 +100,50 @@ test('thousands separators: the error names the exact flags, and with them the f
   const p = await scratchnetAsync(['predict', '--model', 'th.json', '--data', 'eu-thousands.csv'], dir);
   assert.equal(p.code, 0, p.stderr);
   assert.match(p.stdout, /^x;y;predicted_y\n1\.100,5;0;/);
+});
+
+test('displayWidth: CJK and emoji take two columns, combining marks none, per grapheme', () => {
+  assert.equal(displayWidth('price'), 5);
+  assert.equal(displayWidth('価格'), 4);
+  assert.equal(displayWidth('🏠 rooms'), 8);
+  assert.equal(displayWidth('👩‍💻'), 2); // one grapheme (ZWJ sequence)
+  assert.equal(displayWidth('e\u0301t\u00e9'), 3); // é written with a combining accent, and precomposed
+  assert.equal(padEndWidth('価格', 6), '価格  ');
+  assert.equal(padStartWidth('猫', 3), ' 猫');
+});
+
+test('explain and evaluate align their tables by display width (CJK and emoji column names and classes)', async () => {
+  const csv = `面積,🏠 rooms,x,種類\n${rows(40, (i) => `${(i * 7) % 13},${i % 5},${(i * 3) % 11},${(i * 7) % 13 > 6 ? '猫' : 'dog'}`)}\n`;
+  writeFileSync(join(dir, 'wide.csv'), csv);
+  const t = await scratchnetAsync(
+    ['train', '--data', 'wide.csv', '--target', '種類', '--out', 'wide.json', ...quiet],
+    dir,
+  );
+  assert.equal(t.code, 0, t.stderr);
+  const x = await scratchnetAsync(
+    ['explain', '--model', 'wide.json', '--data', 'wide.csv', '--rows', '1', '--repeats', '2'],
+    dir,
+  );
+  assert.equal(x.code, 0, x.stderr);
+  const lines = x.stdout.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('Permutation importance'));
+  const table = lines.slice(start + 1, start + 4);
+  assert.deepEqual(
+    table.map((l) => l.replace(/^ {2}(\S+(?: \S+)?) .*$/, '$1')).sort(),
+    ['x', '面積', '🏠 rooms'].sort(),
+  );
+  // the interval's "[" sits at the same terminal column on every line
+  const at = (l: string) => displayWidth(l.slice(0, l.indexOf('[')));
+  assert.equal(new Set(table.map(at)).size, 1, table.join('\n'));
+  const waterfall = lines.filter((l) => / = .*  [+−]/.test(l));
+  const sign = (l: string) => displayWidth(l.slice(0, l.search(/ {2}[+−]/)));
+  assert.equal(waterfall.length, 3, x.stdout);
+  assert.equal(new Set(waterfall.map(sign)).size, 1, waterfall.join('\n'));
+  const e = await scratchnetAsync(['evaluate', '--model', 'wide.json', '--data', 'wide.csv'], dir);
+  assert.equal(e.code, 0, e.stderr);
+  const matrix = e.stdout
+    .split('\n')
+    .filter((l) => /^ *(dog|猫)\s+\d/.test(l) || /^\s+(dog|猫)\s+(dog|猫)$/.test(l));
+  assert.equal(matrix.length, 3, e.stdout);
+  assert.equal(new Set(matrix.map(displayWidth)).size, 1, matrix.join('\n'));
 });

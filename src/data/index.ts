@@ -81,3 +81,4 @@ export {
   sparseColumnWarnings,
 } from './report.js';
 export { decodeText, firstInvalidUtf8 } from './text.js';
+export { displayWidth, padEndWidth, padStartWidth } from './display-width.js';
