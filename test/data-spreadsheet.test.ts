@@ -135,7 +135,7 @@ test('explain and evaluate align their tables by display width (CJK and emoji co
   // the interval's "[" sits at the same terminal column on every line
   const at = (l: string) => displayWidth(l.slice(0, l.indexOf('[')));
   assert.equal(new Set(table.map(at)).size, 1, table.join('\n'));
-  const waterfall = lines.filter((l) => / = .*  [+−]/.test(l));
+  const waterfall = lines.filter((l) => / = .* {2}[+−]/.test(l));
   const sign = (l: string) => displayWidth(l.slice(0, l.search(/ {2}[+−]/)));
   assert.equal(waterfall.length, 3, x.stdout);
   assert.equal(new Set(waterfall.map(sign)).size, 1, waterfall.join('\n'));
