@@ -161,7 +161,8 @@ const cases: Case[] = [
     name: 'invalid UTF-8',
     file: 'latin1.csv',
     content: Buffer.concat([Buffer.from('x,y\ncaf'), Buffer.from([0xe9]), Buffer.from(',1\nthe,2\n')]),
-    error: /^latin1\.csv:2:4: not valid UTF-8 at byte offset 7 /,
+    error:
+      /^latin1\.csv:2:4: not valid UTF-8 at byte offset 7 \(bytes 0xE9 .*: Windows-1252 or Latin-1 text\? 0xE9 is "é" there\)/,
   },
   {
     name: 'a NUL byte',
@@ -512,11 +513,28 @@ const cases: Case[] = [
     model: (e) => assert.deepEqual(e.features, [numberCol('0'), numberCol('1')]),
   },
   {
-    name: 'UTF-16 (a byte-order mark): named at line 1',
-    file: 'utf16.csv',
-    content: Buffer.from('\ufeffx,y\n1,2\n3,4\n', 'utf16le'),
-    error:
-      /^utf16\.csv:1:1: not valid UTF-8 at byte offset 0 \(bytes 0xFF 0xFE 0x78 0x00: a UTF-16 byte-order mark\)/,
+    name: 'UTF-16 with a byte-order mark (Excel\'s "Unicode text", tab-separated): read, said so',
+    file: 'utf16.txt',
+    content: Buffer.from('\ufeffcafé\tx\ty\n1\t2\t1\n3\t4\t2\n5\t6\t4\n', 'utf16le'),
+    model: (e, stderr) => {
+      assert.deepEqual(e.features, [numberCol('café'), numberCol('x')]);
+      assert.match(stderr, /note: utf16\.txt: read as UTF-16LE \(it starts with that byte-order mark\)/);
+    },
+  },
+  {
+    name: 'UTF-16 big-endian with a byte-order mark: read',
+    file: 'utf16be.csv',
+    content: Buffer.from('\ufeffx,y\n1,2\n3,4\n5,6\n', 'utf16le').swap16(),
+    model: (e) => assert.deepEqual(e.features, [numberCol('x')]),
+  },
+  {
+    name: 'UTF-16 with an unpaired surrogate: named with its byte offsets',
+    file: 'utf16bad.csv',
+    content: Buffer.concat([
+      Buffer.from('\ufeffx,y\n1,2\n', 'utf16le'),
+      Buffer.from([0x00, 0xd8, 0x31, 0x00]),
+    ]),
+    error: /^utf16bad\.csv: not valid UTF-16LE between byte offsets 0 and 22; save the file as UTF-8$/,
   },
   {
     name: 'a delimiter at the end of every line',

@@ -147,3 +147,18 @@ test('explain and evaluate align their tables by display width (CJK and emoji co
   assert.equal(matrix.length, 3, e.stdout);
   assert.equal(new Set(matrix.map(displayWidth)).size, 1, matrix.join('\n'));
 });
+
+test('UTF-16 (Excel\'s "Unicode text"): predict and evaluate read it as train does', async () => {
+  const text = `\ufeffx\tc\ty\n${rows(30, (i) => `${i / 4}\t${i % 2 ? 'é' : '猫'}\t${i % 5}.5`)}\n`;
+  writeFileSync(join(dir, 'unicode.txt'), Buffer.from(text, 'utf16le'));
+  const args = ['train', '--data', 'unicode.txt', '--target', 'y', '--out', 'u.json', ...quiet];
+  const t = await scratchnetAsync(args, dir);
+  assert.equal(t.code, 0, t.stderr);
+  const p = await scratchnetAsync(['predict', '--model', 'u.json', '--data', 'unicode.txt'], dir);
+  assert.equal(p.code, 0, p.stderr);
+  assert.match(p.stdout, /^x\tc\ty\tpredicted_y\n0\t猫\t0\.5\t-?\d/);
+  assert.match(p.stderr, /read as UTF-16LE/);
+  const e = await scratchnetAsync(['evaluate', '--model', 'u.json', '--data', 'unicode.txt', '--json'], dir);
+  assert.equal(e.code, 0, e.stderr);
+  assert.equal(JSON.parse(e.stdout).rows, 30);
+});

@@ -80,5 +80,5 @@ export {
   encodingNotes,
   sparseColumnWarnings,
 } from './report.js';
-export { decodeText, firstInvalidUtf8 } from './text.js';
+export { decodeText, firstInvalidUtf8, utf16AsUtf8, utf16Encoding } from './text.js';
 export { displayWidth, padEndWidth, padStartWidth } from './display-width.js';
