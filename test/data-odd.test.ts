@@ -32,6 +32,52 @@ const cases: Case[] = [
       assert.deepEqual(e.features[0], { name: 'k', type: 'category', categories: ['a, "b"', 'c\nd'] }),
   },
   {
+    name: 'thousands grouped by no-break spaces (French spreadsheets): an error naming --thousands " ", which reads them',
+    file: 'nbsp.csv',
+    content: 'x;y\n1\u00a0234,5;1\n2\u202f345,5;2\n3 456,5;4\n',
+    error: /^nbsp\.csv:2:1: "1\u00a0234,5" in column "x" has thousands separators, .*\(--thousands " "\)/,
+  },
+  {
+    name: '--thousands " " reads no-break spaces between thousands',
+    file: 'nbsp2.csv',
+    content: 'x;y\n1\u00a0234,5;1\n2\u202f345,5;2\n3 456,5;4\n',
+    args: ['--thousands', ' '],
+    model: (e) => {
+      assert.deepEqual(e.features, [numberCol('x')]);
+      assert.deepEqual(e.numbers, { decimal: ',', thousands: ' ' });
+    },
+  },
+  {
+    name: "Excel's sep=; first line is named, not taken for a header",
+    file: 'sephint.csv',
+    content: 'sep=;\nx;y\n1;2\n',
+    error:
+      /^sephint\.csv:1: the first line is a spreadsheet's "sep=" separator hint, not a header: delete that line$/,
+  },
+  {
+    name: 'empty trailing columns a spreadsheet exported are named as such',
+    file: 'emptycols.csv',
+    content: 'x;y;;\n1;2;;\n',
+    error:
+      /^emptycols\.csv:1:5: column 3 of the header has no name \(columns 3 to 4 have no names: empty columns/,
+  },
+  {
+    name: 'classes and categories that differ only in letter case are warned about',
+    file: 'case.csv',
+    content: 'c,y\nParis,Yes\nparis,yes\nLyon,No\nParis,Yes\nparis,yes\nLyon,No\n',
+    model: (e, stderr) => {
+      assert.deepEqual(e.target.classes, ['No', 'Yes', 'yes']);
+      assert.match(
+        stderr,
+        /warning: target "y" has values that differ only in letter case \("Yes" and "yes"\)/,
+      );
+      assert.match(
+        stderr,
+        /warning: column "c" has values that differ only in letter case \("Paris" and "paris"\)/,
+      );
+    },
+  },
+  {
     name: 'a ragged row',
     file: 'ragged.csv',
     content: 'a,y\n1,2\n3,4,5\n',

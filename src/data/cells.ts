@@ -59,7 +59,7 @@ const numberLike: [RegExp, NotNumberReason][] = [
   [/^[+-]?(inf|infinity)$/i, 'infinite'],
   [/^[+-]?0[xX][\da-fA-F]+$/, 'hexadecimal'],
   [/^[+-]?\d+(_\d+)+([.,]\d+)?$/, 'digit separators'],
-  [/^[+-]?\d{1,3}([,.' ]\d{3})+([.,]\d+)?$/, 'thousands separators'],
+  [/^[+-]?\d{1,3}([,.' \u00a0\u202f]\d{3})+([.,]\d+)?$/, 'thousands separators'],
   [/^[+-]?(\d+([.,]\d*)?|[.,]\d+)\s*%$/, 'percent'],
   [/^\u2212(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/, 'unicode minus'],
   [/^[+-]?([$€£¥₹]|US\$)\s?[+-]?\d[\d,.' ]*$/, 'currency'],
@@ -77,7 +77,8 @@ export function readNumber(cell: Cell, format: DecimalMark | NumberFormat = '.')
   const { decimal, thousands } =
     typeof format === 'string' ? { decimal: format, thousands: undefined } : format;
   let s = cell.trim();
-  if (thousands !== undefined && grouped(thousands, decimal).test(s)) s = s.split(thousands).join('');
+  if (thousands !== undefined && grouped(thousands, decimal).test(s))
+    s = thousands === ' ' ? s.replace(/[ \u00a0\u202f]/g, '') : s.split(thousands).join('');
   if (plain[decimal].test(s)) {
     const value = Number(decimal === ',' ? s.replace(',', '.') : s);
     return Number.isFinite(value) ? { value } : { reason: 'out of range' };
@@ -87,9 +88,12 @@ export function readNumber(cell: Cell, format: DecimalMark | NumberFormat = '.')
   return null;
 }
 
-/** Digits in groups of three with separator t, then an optional fraction and exponent. */
+/**
+ * Digits in groups of three with separator t, then an optional fraction and exponent. A space stands
+ * for the no-break spaces too (U+00A0, U+202F: French spreadsheets group thousands with them).
+ */
 function grouped(t: ThousandsSeparator, decimal: DecimalMark): RegExp {
-  const e = (c: string) => c.replace(/[.]/, '\\.');
+  const e = (c: string) => (c === ' ' ? '[ \\u00a0\\u202f]' : c.replace(/[.]/, '\\.'));
   return new RegExp(`^[+-]?\\d{1,3}(${e(t)}\\d{3})+(${e(decimal)}\\d*)?([eE][+-]?\\d+)?$`);
 }
 
@@ -130,9 +134,9 @@ export function notNumberWhy(reason: NotNumberReason, decimal: DecimalMark = '.'
  */
 function thousandsFlags(cell: Cell | undefined, decimal: DecimalMark): string {
   const s = typeof cell === 'string' ? cell.trim() : '';
-  const m = /^[+-]?\d{1,3}([,.' ])\d{3}(?:\1\d{3})*([.,]\d+)?$/.exec(s);
+  const m = /^[+-]?\d{1,3}([,.' \u00a0\u202f])\d{3}(?:\1\d{3})*([.,]\d+)?$/.exec(s);
   if (!m) return '--thousands SEPARATOR';
-  const t = m[1] === ' ' ? '" "' : m[1] === "'" ? `"'"` : m[1];
+  const t = /\s/.test(m[1]) ? '" "' : m[1] === "'" ? `"'"` : m[1]; // " " stands for no-break spaces too
   const mark = m[2]?.[0] ?? (m[1] === '.' ? ',' : m[1] === ',' ? '.' : decimal); // the other of . and ,
   return mark === decimal ? `--thousands ${t}` : `--thousands ${t} --decimal ${mark}`;
 }

@@ -47,11 +47,12 @@ export function badByte(
 }
 
 /**
- * A hint for a lone byte above 0x7F between ASCII bytes, the mark of Windows-1252 / Latin-1 text (Excel's
+ * A hint for a lone byte above 0x7F followed by printable ASCII, the mark of Windows-1252 / Latin-1 text (Excel's
  * "CSV" on Windows): what it is there (0xE9 is "é"). Only a hint: the file is not read that way.
  */
 function singleByte(bytes: Uint8Array, at: number): string {
-  const lone = bytes[at] >= 0x80 && (at + 1 >= bytes.length || bytes[at + 1] < 0x80);
+  const next = bytes[at + 1] ?? 0; // printable ASCII after it: text, not a stray byte at a line's end
+  const lone = bytes[at] >= 0x80 && next >= 0x20 && next < 0x7f;
   if (!lone) return '';
   const char = new TextDecoder('windows-1252').decode(bytes.subarray(at, at + 1));
   return `: Windows-1252 or Latin-1 text? 0x${bytes[at].toString(16).toUpperCase()} is "${char}" there`;
