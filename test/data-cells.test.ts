@@ -15,7 +15,7 @@ import {
   readDate,
   readNumber,
 } from '../src/index.js';
-import { quote, shortList } from '../src/data/cells.js';
+import { columnDateOrder, mixedDateOrders, quote, shortList } from '../src/data/cells.js';
 
 test('readNumber: the documented grammar, and why number-like cells are not numbers', () => {
   const value = (s: string, d: '.' | ',' = '.') => readNumber(s, d);
@@ -201,6 +201,57 @@ test('applyEncoding accounts for every row, and --unknown ignore counts unseen c
   assert.deepEqual(p.unseen, [{ column: 'c', cells: 2, values: ['z'] }]);
 });
 
+test('MM/DD/YYYY: read month-first only in a column that proves it (a second field above 12, no first one)', () => {
+  assert.equal(readDate('12/25/2020'), null); // no order given: not read
+  for (const [s, same] of [
+    ['12/25/2020', '2020-12-25'],
+    ['03/04/2021', '2021-03-04'],
+    ['3/4/2021 22:30', '2021-03-04T22:30:00Z'],
+    ['03-13-2021', '2021-03-13'],
+  ])
+    assert.deepEqual(readDate(s, 'month-first'), readDate(same), s);
+  assert.deepEqual(readDate('02/30/2021', 'month-first'), { impossible: true });
+  assert.deepEqual(readDate('13/03/2021', 'month-first'), { impossible: true });
+  assert.equal(provenDateOrder(['03/04/2021', '03/13/2021', '']), 'month-first');
+  assert.equal(provenDateOrder(['03/13/21']), null); // two-digit year
+  assert.equal(mixedDateOrders(['13/04/2021', '04/13/2021']), true);
+  assert.equal(columnDateOrder(['03/04/2021'], 'month-first'), 'month-first'); // --date-order settles it
+  assert.equal(columnDateOrder(['13/04/2021'], 'month-first'), 'day-first'); // a proof wins (13 is no month)
+  assert.equal(columnDateOrder(['2021-04-03'], 'month-first'), undefined); // no numeric dates: nothing saved
+  const t = parseCsv('d,y\n12/25/2020,1\n03/04/2021,2\n01/02/2020,3\n', 'f.csv');
+  const enc = fitEncoding(t, { target: ['y'] });
+  assert.deepEqual(enc.features, [{ name: 'd', type: 'date', order: 'month-first' }]);
+  const p = applyEncoding(enc, parseCsv('d\n04/03/2021\n2021-04-03\n', 'g.csv'), { withTarget: false });
+  const april3 = (readDate('2021-04-03') as { value: number }).value;
+  assert.deepEqual(Array.from(p.x.data), [april3, april3]);
+  assert.throws(
+    () => applyEncoding(enc, parseCsv('d\n13.04.2021\n', 'h.csv'), { withTarget: false }),
+    /h\.csv:2:1: "13\.04\.2021" in column "d" is not a date/,
+  );
+  // an ambiguous column is refused unless --date-order (EncodeOptions.dateOrder) says which
+  const amb = parseCsv('d,y\n03/04/2021,1\n01/02/2021,2\n', 'amb.csv');
+  assert.throws(
+    () => fitEncoding(amb, { target: ['y'] }),
+    /ambiguous.*--date-order day-first or month-first/,
+  );
+  const given = fitEncoding(amb, { target: ['y'], dateOrder: 'day-first' });
+  assert.deepEqual(given.features, [{ name: 'd', type: 'date', order: 'day-first' }]);
+});
+
+test('date-times with a zone: Z, UTC, GMT, +02:00, +0200 and -05 are read as the instant; a zone name is refused', () => {
+  const at = (s: string) => (readDate(s) as { value: number }).value;
+  assert.equal(at('2021-03-01 10:00:00 UTC'), at('2021-03-01T10:00:00Z'));
+  assert.equal(at('2021-03-01T10:00:00GMT'), at('2021-03-01T10:00:00Z'));
+  assert.equal(at('2021-03-01 12:00:00+02:00'), at('2021-03-01T10:00:00Z'));
+  assert.equal(at('2021-03-01 05:00:00-05'), at('2021-03-01T10:00:00Z')); // PostgreSQL's timestamptz
+  assert.equal(readDate('2021-03-01 10:00:00 CET'), null);
+  const t = parseCsv('d,y\n2021-03-01 10:00 CET,1\n2021-03-02 10:00 CET,2\n', 'z.csv');
+  assert.throws(
+    () => fitEncoding(t, { target: ['y'] }),
+    /z\.csv:2:1: .* is a date with a time-zone abbreviation/,
+  );
+});
+
 test('DD.MM.YYYY: read day-first only in a column that proves it (a day above 12, no month above 12)', () => {
   assert.equal(readDate('13.03.2021'), null); // no order given: not read
   for (const [s, same] of [
@@ -215,7 +266,7 @@ test('DD.MM.YYYY: read day-first only in a column that proves it (a day above 12
   assert.equal(provenDateOrder(['03.04.2021', '13.04.2021', '']), 'day-first');
   assert.equal(provenDateOrder(['03.04.2021', '01.02.2021']), null); // all ≤ 12: ambiguous
   assert.equal(provenDateOrder(['13.04.2021', '04.13.2021']), null); // mixed orders
-  assert.equal(provenDateOrder(['12/25/2020', '03/04/2021']), null); // month-first stays refused
+  assert.equal(provenDateOrder(['12/25/2020', '03/04/2021']), 'month-first'); // a month… a day above 12
   assert.equal(provenDateOrder(['13.04.21']), null); // two-digit year: which century?
   // the encoding keeps the order, and applying it reads new files day-first even when they do not prove it
   const t = parseCsv('d,y\n13.03.2021,1\n03.04.2021,2\n01.02.2020,3\n', 'f.csv');

@@ -32,6 +32,52 @@ const cases: Case[] = [
       assert.deepEqual(e.features[0], { name: 'k', type: 'category', categories: ['a, "b"', 'c\nd'] }),
   },
   {
+    name: 'thousands grouped by no-break spaces (French spreadsheets): an error naming --thousands " ", which reads them',
+    file: 'nbsp.csv',
+    content: 'x;y\n1\u00a0234,5;1\n2\u202f345,5;2\n3 456,5;4\n',
+    error: /^nbsp\.csv:2:1: "1\u00a0234,5" in column "x" has thousands separators, .*\(--thousands " "\)/,
+  },
+  {
+    name: '--thousands " " reads no-break spaces between thousands',
+    file: 'nbsp2.csv',
+    content: 'x;y\n1\u00a0234,5;1\n2\u202f345,5;2\n3 456,5;4\n',
+    args: ['--thousands', ' '],
+    model: (e) => {
+      assert.deepEqual(e.features, [numberCol('x')]);
+      assert.deepEqual(e.numbers, { decimal: ',', thousands: ' ' });
+    },
+  },
+  {
+    name: "Excel's sep=; first line is named, not taken for a header",
+    file: 'sephint.csv',
+    content: 'sep=;\nx;y\n1;2\n',
+    error:
+      /^sephint\.csv:1: the first line is a spreadsheet's "sep=" separator hint, not a header: delete that line$/,
+  },
+  {
+    name: 'empty trailing columns a spreadsheet exported are named as such',
+    file: 'emptycols.csv',
+    content: 'x;y;;\n1;2;;\n',
+    error:
+      /^emptycols\.csv:1:5: column 3 of the header has no name \(columns 3 to 4 have no names: empty columns/,
+  },
+  {
+    name: 'classes and categories that differ only in letter case are warned about',
+    file: 'case.csv',
+    content: 'c,y\nParis,Yes\nparis,yes\nLyon,No\nParis,Yes\nparis,yes\nLyon,No\n',
+    model: (e, stderr) => {
+      assert.deepEqual(e.target.classes, ['No', 'Yes', 'yes']);
+      assert.match(
+        stderr,
+        /warning: target "y" has values that differ only in letter case \("Yes" and "yes"\)/,
+      );
+      assert.match(
+        stderr,
+        /warning: column "c" has values that differ only in letter case \("Paris" and "paris"\)/,
+      );
+    },
+  },
+  {
     name: 'a ragged row',
     file: 'ragged.csv',
     content: 'a,y\n1,2\n3,4,5\n',
@@ -161,7 +207,8 @@ const cases: Case[] = [
     name: 'invalid UTF-8',
     file: 'latin1.csv',
     content: Buffer.concat([Buffer.from('x,y\ncaf'), Buffer.from([0xe9]), Buffer.from(',1\nthe,2\n')]),
-    error: /^latin1\.csv:2:4: not valid UTF-8 at byte offset 7 /,
+    error:
+      /^latin1\.csv:2:4: not valid UTF-8 at byte offset 7 \(bytes 0xE9 .*: Windows-1252 or Latin-1 text\? 0xE9 is "é" there\)/,
   },
   {
     name: 'a NUL byte',
@@ -335,11 +382,37 @@ const cases: Case[] = [
     error: /^units\.csv:2:1: "12kg" in column "x" has a unit after the number/,
   },
   {
-    name: 'dates written DD/MM or MM/DD',
+    name: 'US dates MM/DD/YYYY with a day above 12 in the column: read month-first, saved as such',
     file: 'usdates.csv',
     content: 'd,y\n03/04/2021,1\n12/25/2020,2\n01/02/2021,4\n',
+    model: (e) => assert.deepEqual(e.features, [{ name: 'd', type: 'date', order: 'month-first' }]),
+  },
+  {
+    name: 'dates written DD/MM or MM/DD with no day above 12: refused, naming --date-order',
+    file: 'usdates2.csv',
+    content: 'd,y\n03/04/2021,1\n12/11/2020,2\n01/02/2021,4\n',
     error:
-      /^usdates\.csv:2:1: "03\/04\/2021" in column "d" is a date written day and month first .*YYYY-MM-DD \(the column holds dates or times/,
+      /^usdates2\.csv:2:1: "03\/04\/2021" in column "d" is a date written day and month first .*pass --date-order day-first or month-first.*YYYY-MM-DD.* \(the column holds dates or times/,
+  },
+  {
+    name: '--date-order month-first reads an ambiguous column, saved as such',
+    file: 'usdates3.csv',
+    content: 'd,y\n03/04/2021,1\n12/11/2020,2\n01/02/2021,4\n',
+    args: ['--date-order', 'month-first'],
+    model: (e) => assert.deepEqual(e.features, [{ name: 'd', type: 'date', order: 'month-first' }]),
+  },
+  {
+    name: 'a date-time with a time-zone abbreviation is refused by name, not one-hot text',
+    file: 'zonename.csv',
+    content: 'd,y\n2021-03-01 10:00:00 CET,1\n2021-03-02 10:00:00 CET,2\n2021-03-03 10:00:00 CET,4\n',
+    error:
+      /^zonename\.csv:2:1: "2021-03-01 10:00:00 CET" in column "d" is a date with a time-zone abbreviation/,
+  },
+  {
+    name: 'date-times in UTC and with hour offsets (PostgreSQL) are dates',
+    file: 'zones.csv',
+    content: 'd,y\n2021-03-01 10:00:00 UTC,1\n2021-03-02 10:00:00-05,2\n2021-03-03T10:00:00+0200,4\n',
+    model: (e) => assert.deepEqual(e.features, [{ name: 'd', type: 'date' }]),
   },
   {
     name: 'DD.MM.YYYY with a day above 12 in the column: read day-first, saved as such',
@@ -357,7 +430,8 @@ const cases: Case[] = [
     name: 'day-first and month-first in one column: refused',
     file: 'mixeddates.csv',
     content: 'd,y\n13.04.2021,1\n04.13.2021,2\n01.02.2021,4\n',
-    error: /^mixeddates\.csv:2:1: "13\.04\.2021" in column "d" is a date written day and month first/,
+    error:
+      /^mixeddates\.csv:2:1: "13\.04\.2021" in column "d" is a date written day and month first, in a column mixing both orders/,
   },
   {
     name: 'a column missing in most rows: the error says so, and to leave it out rather than the rows',
@@ -485,11 +559,28 @@ const cases: Case[] = [
     model: (e) => assert.deepEqual(e.features, [numberCol('0'), numberCol('1')]),
   },
   {
-    name: 'UTF-16 (a byte-order mark): named at line 1',
-    file: 'utf16.csv',
-    content: Buffer.from('\ufeffx,y\n1,2\n3,4\n', 'utf16le'),
-    error:
-      /^utf16\.csv:1:1: not valid UTF-8 at byte offset 0 \(bytes 0xFF 0xFE 0x78 0x00: a UTF-16 byte-order mark\)/,
+    name: 'UTF-16 with a byte-order mark (Excel\'s "Unicode text", tab-separated): read, said so',
+    file: 'utf16.txt',
+    content: Buffer.from('\ufeffcafé\tx\ty\n1\t2\t1\n3\t4\t2\n5\t6\t4\n', 'utf16le'),
+    model: (e, stderr) => {
+      assert.deepEqual(e.features, [numberCol('café'), numberCol('x')]);
+      assert.match(stderr, /note: utf16\.txt: read as UTF-16LE \(it starts with that byte-order mark\)/);
+    },
+  },
+  {
+    name: 'UTF-16 big-endian with a byte-order mark: read',
+    file: 'utf16be.csv',
+    content: Buffer.from('\ufeffx,y\n1,2\n3,4\n5,6\n', 'utf16le').swap16(),
+    model: (e) => assert.deepEqual(e.features, [numberCol('x')]),
+  },
+  {
+    name: 'UTF-16 with an unpaired surrogate: named with its byte offsets',
+    file: 'utf16bad.csv',
+    content: Buffer.concat([
+      Buffer.from('\ufeffx,y\n1,2\n', 'utf16le'),
+      Buffer.from([0x00, 0xd8, 0x31, 0x00]),
+    ]),
+    error: /^utf16bad\.csv: not valid UTF-16LE between byte offsets 0 and 22; save the file as UTF-8$/,
   },
   {
     name: 'a delimiter at the end of every line',
@@ -728,7 +819,15 @@ test('a model trained with --thousands . --decimal , reads new files the same wa
   assert.deepEqual(model.encoding.features[0], { name: 'x', type: 'number' });
   const p = await scratchnetAsync(['predict', '--model', 'euro.json', '--data', 'euro-new.csv'], dir);
   assert.equal(p.code, 0, p.stderr);
-  assert.match(p.stdout, /^x,k,predicted_y\n"1\.234,5",a,[-\d.e]+\n2\.000,b,[-\d.e]+\n$/);
+  // written as read: ";" between fields, decimal commas (said in a note)
+  assert.match(
+    p.stdout,
+    /^x;k;predicted_y\n1\.234,5;a;-?\d+(,\d+)?(e-?\d+)?\n2\.000;b;-?\d+(,\d+)?(e-?\d+)?\n$/,
+  );
+  assert.match(
+    p.stderr,
+    /note: the predictions are written ";"-separated with decimal commas, as euro-new\.csv/,
+  );
   const e = await scratchnetAsync(['evaluate', '--model', 'euro.json', '--data', 'euro.csv', '--json'], dir);
   assert.equal(e.code, 0, e.stderr);
   assert.equal(JSON.parse(e.stdout).rows, 30);

@@ -128,4 +128,52 @@ describe('standalone ES module in a fresh Node process without node_modules', ()
       assert.match(exported.stderr, /largest difference 0\.00 .*: ok/, activation);
     }
   });
+
+  test('dates in every form training reads (day-first, month-first, year-month, month names, UTC): the same text as predict', () => {
+    const dir = scratchDir('scratchnet-esm-');
+    const p2 = (n: number) => String(n).padStart(2, '0');
+    const rows = Array.from({ length: 40 }, (_, i) => {
+      const d = 1 + ((i * 7) % 28);
+      const m = 1 + ((i * 5) % 12);
+      const dates = [`${p2(d)}.${p2(m)}.2021`, `${p2(m)}/${p2(d)}/2020`, `2019-${p2(m)}`];
+      return [...dates, `${d} Jun 1998`, `2021-03-${p2(d)} 10:00:00 UTC`, String((i * 13) % 17)].join(',');
+    });
+    const csv = `dd,md,ym,mn,utc,y\n${rows.join('\n')}\n`;
+    writeFileSync(join(dir, 'train.csv'), csv);
+    writeFileSync(join(dir, 'data.csv'), csv);
+    const args = [
+      '--no-search',
+      '--epochs',
+      '5',
+      '--no-plots',
+      '--progress',
+      'quiet',
+      '--task',
+      'regression',
+    ];
+    const trained = scratchnet(['train', '--data', 'train.csv', '--target', 'y', ...args], dir);
+    assert.equal(trained.code, 0, trained.stderr);
+    const model = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    assert.deepEqual(
+      model.encoding.features.map((f: { type: string; order?: string }) => f.order ?? f.type),
+      ['day-first', 'month-first', 'date', 'date', 'date'],
+    );
+    const predicted = scratchnet(
+      ['predict', '--model', 'model.json', '--data', 'data.csv', '--out', 'p.csv'],
+      dir,
+    );
+    assert.equal(predicted.code, 0, predicted.stderr);
+    const exported = scratchnet(
+      ['export', '--model', 'model.json', '--format', 'esm', '--out', 'predictor.mjs', '--data', 'data.csv'],
+      dir,
+    );
+    assert.equal(exported.code, 0, exported.stderr);
+    assert.match(exported.stderr, /on 40 rows: largest difference 0\.00 .*: ok/);
+    const expected = readCsv(readFileSync(join(dir, 'p.csv'), 'utf8'));
+    const col = expected.header.indexOf('predicted_y');
+    assert.deepEqual(
+      runStandalone(dir).predictions,
+      expected.rows.map((r) => r[col]),
+    );
+  });
 });

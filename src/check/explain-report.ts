@@ -1,6 +1,8 @@
 // An ExplainReport as text: the importance table with intervals, each attributed row as a short
 // waterfall (largest contributions first) with its completeness error, and the dependence ranges.
+// Columns align by display width (CJK names and emoji take two terminal columns).
 
+import { displayWidth, padEndWidth } from '../data/display-width.js';
 import type { ExplainReport, RowExplanation } from './explain.js';
 import { fmt } from './doctor-types.js';
 
@@ -13,12 +15,12 @@ export function formatExplainReport(report: ExplainReport, { rowColumns = 6 } = 
     lines.push(
       `Permutation importance: ${better} in ${imp.metric} when a column is shuffled (${imp.rows} rows, ${imp.repeats} shuffles, seed ${imp.seed}; ${imp.metric} as given ${fmt(imp.score)}; 95% interval)`,
     );
-    const width = Math.max(6, ...imp.columns.map((c) => c.column.length));
+    const width = Math.max(6, ...imp.columns.map((c) => displayWidth(c.column))); // 価格 takes 4 columns
     const top = Math.max(...imp.columns.map((c) => c.mean), 1e-300);
     for (const c of imp.columns) {
       const bar = '█'.repeat(Math.max(0, Math.round((20 * c.mean) / top)));
       lines.push(
-        `  ${c.column.padEnd(width)} ${fmt(c.mean).padStart(9)}  [${fmt(c.low)}, ${fmt(c.high)}]  ${bar}`,
+        `  ${padEndWidth(c.column, width)} ${fmt(c.mean).padStart(9)}  [${fmt(c.low)}, ${fmt(c.high)}]  ${bar}`,
       );
     }
     lines.push('');
@@ -51,11 +53,11 @@ function formatRow(r: RowExplanation, rowColumns: number): string[] {
   const lines = [
     `  row ${r.row + 1}: ${fmt(r.baselineValue)} (baseline) → ${fmt(r.value)}; completeness error ${fmt(r.completenessError)} (${fmt(r.relativeError)} relative${r.converged ? '' : ', NOT within tolerance'}), ${r.steps} steps`,
   ];
-  const width = Math.max(...shown.map((c) => `${c.column} = ${formatInput(c.input)}`.length));
+  const width = Math.max(...shown.map((c) => displayWidth(`${c.column} = ${formatInput(c.input)}`)));
   for (const c of shown) {
     const sign = c.attribution >= 0 ? '+' : '−';
     lines.push(
-      `      ${`${c.column} = ${formatInput(c.input)}`.padEnd(width)}  ${sign}${fmt(Math.abs(c.attribution))}`,
+      `      ${padEndWidth(`${c.column} = ${formatInput(c.input)}`, width)}  ${sign}${fmt(Math.abs(c.attribution))}`,
     );
   }
   if (sorted.length > rowColumns)

@@ -3,7 +3,7 @@
 // classification. A metric that is not defined on the rows (R² of a constant target, or of one row)
 // is null, with the reason in `undefined`. With row weights, the same metrics weighted, beside them.
 
-import type { Encoding } from '../data/index.js';
+import { displayWidth, padEndWidth, padStartWidth, type Encoding } from '../data/index.js';
 import type { Matrix } from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import {
@@ -122,13 +122,13 @@ export function formatEvaluation(e: Evaluation, weighted = 'weighted by the row 
 /** The whole matrix, one line per actual class. */
 function confusionTable({ classes, counts }: NonNullable<Evaluation['confusion']>): string[] {
   let w = 6;
-  for (const c of classes) w = Math.max(w, c.length);
+  for (const c of classes) w = Math.max(w, displayWidth(c)); // 猫 takes two columns
   for (const row of counts) for (const n of row) w = Math.max(w, String(n).length);
   w += 1;
   return [
     'confusion matrix (rows: actual, columns: predicted)',
-    ''.padEnd(w) + classes.map((c) => c.padStart(w)).join(''),
-    ...counts.map((row, i) => classes[i].padEnd(w) + row.map((n) => String(n).padStart(w)).join('')),
+    ''.padEnd(w) + classes.map((c) => padStartWidth(c, w)).join(''),
+    ...counts.map((row, i) => padEndWidth(classes[i], w) + row.map((n) => String(n).padStart(w)).join('')),
   ];
 }
 
@@ -168,5 +168,5 @@ function confusionSummary({ classes, counts }: NonNullable<Evaluation['confusion
 }
 
 export function formatNumber(v: number): string {
-  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? v.toFixed(4) : v.toExponential(4);
+  return v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5) ? v.toFixed(4) : v.toExponential(4);
 }

@@ -22,11 +22,14 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import {
   decodeText,
   parseCsv,
+  utf16AsUtf8,
+  utf16Encoding,
   parseJsonLines,
   parseRecords,
   readCsvBlocks,
   readCsvStore,
   rowCount,
+  sniffDelimiter,
   type ByteSource,
   type CsvStreamOptions,
   type DataTable,
@@ -75,15 +78,34 @@ export function openBytes(path: string, what = 'file'): { open: () => ByteSource
     open: () => {
       const fd = readable(path, what, () => openSync(path, 'r'));
       let closed = false;
-      return {
+      const raw = {
         read: (into: Uint8Array) => readSync(fd, into, 0, into.length, null),
         close: () => {
           if (!closed) closeSync(fd);
           closed = true;
         },
       };
+      const utf16 = textEncoding(fd);
+      return utf16 ? utf16AsUtf8(raw, utf16, path) : raw;
     },
   }));
+}
+
+/** UTF-16 when the file starts with its byte-order mark (read without moving the file position), else null. */
+function textEncoding(fd: number): 'utf-16le' | 'utf-16be' | null {
+  const head = new Uint8Array(2);
+  return readSync(fd, head, 0, 2, 0) === 2 ? utf16Encoding(head) : null;
+}
+
+/** The note said when a data file (read already) was read as UTF-16; none otherwise. */
+function utf16Notes(path: string): string[] {
+  const fd = openSync(path, 'r');
+  try {
+    const utf16 = textEncoding(fd);
+    return utf16 ? [`${path}: read as ${utf16.toUpperCase()} (it starts with that byte-order mark)`] : [];
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A file's text: strict UTF-8 (a BOM is dropped; invalid bytes and NUL bytes are errors with their place). */
@@ -176,7 +198,7 @@ export function readBlocks(
     onStart,
   );
   progress?.(path, size, read.rows, size, true);
-  return { rows: read.rows, columns: read.columns, notes: read.notes ?? [] };
+  return { rows: read.rows, columns: read.columns, notes: [...utf16Notes(path), ...(read.notes ?? [])] };
 }
 
 /** A small data file parsed whole into rows of cells, as written (export's check data). */
@@ -223,6 +245,24 @@ export function csvOptions(path: string, options: LoadOptions): CsvStreamOptions
   };
 }
 
+/**
+ * The field delimiter a data file is read with (for writing output the same way): "," for JSON, a tab
+ * for .tsv, else what the reader sniffs from the first line (csv-stream.ts: ",", a tab, ";").
+ */
+export function fieldDelimiter(path: string): string {
+  if (jsonKind(path)) return ',';
+  if (extname(path).toLowerCase() === '.tsv') return '\t';
+  const bytes = openBytes(path, 'data file').open();
+  try {
+    const head = new Uint8Array(1 << 16);
+    const n = bytes.read(head);
+    const text = new TextDecoder('utf-8', { ignoreBOM: false }).decode(head.subarray(0, n));
+    return sniffDelimiter(text.slice(0, text.search(/\r?\n|$/)));
+  } finally {
+    bytes.close?.();
+  }
+}
+
 /** A CSV file read whole through the streaming reader, with progress. */
 function readCsvFile(path: string, options: CsvStreamOptions, progress: LoadOptions['progress']): DataTable {
   const { open, size } = openBytes(path, 'data file');
@@ -232,7 +272,8 @@ function readCsvFile(path: string, options: CsvStreamOptions, progress: LoadOpti
     ...(progress ? { onProgress: (bytes: number, rows: number) => progress(path, bytes, rows, size) } : {}),
   });
   progress?.(path, size, table.store.rows, size, true);
-  return table;
+  const utf16 = utf16Notes(path);
+  return utf16.length ? { ...table, notes: [...utf16, ...(table.notes ?? [])] } : table;
 }
 
 /**

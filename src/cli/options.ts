@@ -19,6 +19,7 @@ import {
   type Encoded,
   type EncodeOptions,
   type Encoding,
+  type DateOrder,
   type DecimalMark,
   type MissingPolicy,
   type DataTable,
@@ -196,6 +197,12 @@ export function addDataOptions(command: Command): Command {
     )
     .addOption(decimalOption())
     .addOption(thousandsOption())
+    .addOption(
+      new Option(
+        '--date-order <order>',
+        'numeric dates such as 03/04/2021 in a column whose cells do not prove the order (a day above 12 does): day-first or month-first (default: such columns are errors); saved in the model',
+      ).choices(['day-first', 'month-first']),
+    )
     .addOption(
       new Option(
         '--unknown <how>',
@@ -404,6 +411,8 @@ export interface DataFlags {
   progress?: ProgressMode;
   decimal?: DecimalMark;
   thousands?: ThousandsSeparator;
+  /** --date-order: numeric dates in columns that do not prove their order */
+  dateOrder?: DateOrder;
   unknown?: UnknownPolicy;
   n?: number;
   noise?: number;
@@ -494,7 +503,13 @@ export function encodeOptions(flags: DataFlags, table: DataTable, target: string
     unknown: flags.unknown,
     naValues: flags.naValues,
     identifiers: flags.keepIds || flags.features ? 'keep' : 'leave out',
-    numbers: { decimal: flags.decimal, thousands: flags.thousands },
+    // with --thousands, the decimal mark the file was read with too (1.234,5: detected ","), so that
+    // predict does not take "." for both
+    numbers: {
+      decimal: flags.decimal ?? (flags.thousands !== undefined ? (table.decimal ?? '.') : undefined),
+      thousands: flags.thousands,
+    },
+    ...(flags.dateOrder ? { dateOrder: flags.dateOrder } : {}),
   };
 }
 

@@ -15,10 +15,15 @@
 // 2000, 1 Jan 2000, 01-Jan-2000, Mon, 12 Jun 1998; Jan 2000: its first day), these with an optional
 // 24-hour time; each must exist in the calendar (2020-02-31 is an error, not 2020-03-02). Dates whose
 // reading is ambiguous (03/04/2021: day or month first; 3 Apr 21: which century) and times of day
-// (12:30) are recognized only to be refused by name — except in a column that proves its numeric dates
-// day-first (13.03.2021 in some cell, no second field above 12, four-digit years): read DD.MM.YYYY.
+// (12:30) are recognized only to be refused by name — except in a column that proves the order of its
+// numeric dates (four-digit years): day-first when some first field is above 12 (13.03.2021: read
+// DD.MM.YYYY), month-first when some second field is (03/13/2021: read MM/DD/YYYY), never both; or
+// when the order is given (--date-order).
 
+import { dateForms, dateYears, type DateOrder } from './dates.js';
 import type { Cell } from './table.js';
+
+export type { DateOrder } from './dates.js';
 
 /** The decimal mark of a file's numbers: '.' (1.5) or ',' (1,5, with ';' between fields). */
 export type DecimalMark = '.' | ',';
@@ -54,7 +59,7 @@ const numberLike: [RegExp, NotNumberReason][] = [
   [/^[+-]?(inf|infinity)$/i, 'infinite'],
   [/^[+-]?0[xX][\da-fA-F]+$/, 'hexadecimal'],
   [/^[+-]?\d+(_\d+)+([.,]\d+)?$/, 'digit separators'],
-  [/^[+-]?\d{1,3}([,.' ]\d{3})+([.,]\d+)?$/, 'thousands separators'],
+  [/^[+-]?\d{1,3}([,.' \u00a0\u202f]\d{3})+([.,]\d+)?$/, 'thousands separators'],
   [/^[+-]?(\d+([.,]\d*)?|[.,]\d+)\s*%$/, 'percent'],
   [/^\u2212(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/, 'unicode minus'],
   [/^[+-]?([$€£¥₹]|US\$)\s?[+-]?\d[\d,.' ]*$/, 'currency'],
@@ -72,7 +77,8 @@ export function readNumber(cell: Cell, format: DecimalMark | NumberFormat = '.')
   const { decimal, thousands } =
     typeof format === 'string' ? { decimal: format, thousands: undefined } : format;
   let s = cell.trim();
-  if (thousands !== undefined && grouped(thousands, decimal).test(s)) s = s.split(thousands).join('');
+  if (thousands !== undefined && grouped(thousands, decimal).test(s))
+    s = thousands === ' ' ? s.replace(/[ \u00a0\u202f]/g, '') : s.split(thousands).join('');
   if (plain[decimal].test(s)) {
     const value = Number(decimal === ',' ? s.replace(',', '.') : s);
     return Number.isFinite(value) ? { value } : { reason: 'out of range' };
@@ -82,14 +88,20 @@ export function readNumber(cell: Cell, format: DecimalMark | NumberFormat = '.')
   return null;
 }
 
-/** Digits in groups of three with separator t, then an optional fraction and exponent. */
+/**
+ * Digits in groups of three with separator t, then an optional fraction and exponent. A space stands
+ * for the no-break spaces too (U+00A0, U+202F: French spreadsheets group thousands with them).
+ */
 function grouped(t: ThousandsSeparator, decimal: DecimalMark): RegExp {
-  const e = (c: string) => c.replace(/[.]/, '\\.');
+  const e = (c: string) => (c === ' ' ? '[ \\u00a0\\u202f]' : c.replace(/[.]/, '\\.'));
   return new RegExp(`^[+-]?\\d{1,3}(${e(t)}\\d{3})+(${e(decimal)}\\d*)?([eE][+-]?\\d+)?$`);
 }
 
-/** Why a number-like cell is not read as a number, in words for messages. */
-export function notNumberWhy(reason: NotNumberReason, decimal: DecimalMark = '.'): string {
+/**
+ * Why a number-like cell is not read as a number, in words for messages (with the cell: the exact flags
+ * that would read it, for thousands separators).
+ */
+export function notNumberWhy(reason: NotNumberReason, decimal: DecimalMark = '.', cell?: Cell): string {
   switch (reason) {
     case 'out of range':
       return 'is out of the range of float64 numbers (about ±1.8e308)';
@@ -100,7 +112,7 @@ export function notNumberWhy(reason: NotNumberReason, decimal: DecimalMark = '.'
     case 'digit separators':
       return 'has "_" digit separators, which are not read as numbers unless asked (--thousands _)';
     case 'thousands separators':
-      return 'has thousands separators, which are not read as numbers unless asked (--thousands SEPARATOR)';
+      return `has thousands separators, which are not read as numbers unless asked (${thousandsFlags(cell, decimal)})`;
     case 'percent':
       return 'is a percentage, which is not read as a number';
     case 'unicode minus':
@@ -116,6 +128,19 @@ export function notNumberWhy(reason: NotNumberReason, decimal: DecimalMark = '.'
   }
 }
 
+/**
+ * The flags that read a cell with thousands separators: its separator, and the decimal mark it implies
+ * when that is not the file's (1.234,5 in a file read with "." decimals: --thousands . --decimal ,).
+ */
+function thousandsFlags(cell: Cell | undefined, decimal: DecimalMark): string {
+  const s = typeof cell === 'string' ? cell.trim() : '';
+  const m = /^[+-]?\d{1,3}([,.' \u00a0\u202f])\d{3}(?:\1\d{3})*([.,]\d+)?$/.exec(s);
+  if (!m) return '--thousands SEPARATOR';
+  const t = /\s/.test(m[1]) ? '" "' : m[1] === "'" ? `"'"` : m[1]; // " " stands for no-break spaces too
+  const mark = m[2]?.[0] ?? (m[1] === '.' ? ',' : m[1] === ',' ? '.' : decimal); // the other of . and ,
+  return mark === decimal ? `--thousands ${t}` : `--thousands ${t} --decimal ${mark}`;
+}
+
 /** true / false (any case), or booleans from JSON; null otherwise. */
 export function readBoolean(cell: Cell): boolean | null {
   if (typeof cell === 'boolean') return cell;
@@ -124,11 +149,8 @@ export function readBoolean(cell: Cell): boolean | null {
   return s === 'true' ? true : s === 'false' ? false : null;
 }
 
-const dateRe =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-/** A year and month, ISO 8601's YYYY-MM, in 1800…2199 (4711-01 is a code, not a month). */
-const yearMonth = /^(1[89]\d\d|2[01]\d\d)-(\d{2})$/;
+/** The date patterns, built once (dates.ts: the same functions the exported module embeds). */
+const forms = dateForms();
 
 /**
  * Whether cells of the YYYY-MM shape are seasons or spans rather than months: every one of them has
@@ -138,7 +160,7 @@ const yearMonth = /^(1[89]\d\d|2[01]\d\d)-(\d{2})$/;
 export function yearSpans(cells: readonly Cell[]): boolean {
   let seen = false;
   for (const c of cells) {
-    const m = typeof c === 'string' ? yearMonth.exec(c.trim()) : null;
+    const m = typeof c === 'string' ? forms.yearMonth.exec(c.trim()) : null;
     if (!m) continue;
     if (Number(m[2]) !== (Number(m[1]) + 1) % 100) return false;
     seen = true;
@@ -146,124 +168,70 @@ export function yearSpans(cells: readonly Cell[]): boolean {
   return seen;
 }
 
-/** English month names and their abbreviations ("Sept" too), lower case → 1…12. */
-const months = new Map<string, number>();
-'january february march april may june july august september october november december'
-  .split(' ')
-  .forEach((name, i) => {
-    months.set(name, i + 1);
-    months.set(name.slice(0, 3), i + 1);
-  });
-months.set('sept', 9);
-/** Weekday names and abbreviations, lower case: a leading one ("Mon, 12 Jun 1998", RFC 2822) is skipped. */
-const weekdays = new Set(
-  'monday tuesday wednesday thursday friday saturday sunday'.split(' ').flatMap((d) => [d, d.slice(0, 3)]),
-);
-const weekday = /^([a-z]{3,9})\.?,?\s+/i;
-
-const clock = '(?:[ T](\\d{1,2}):(\\d{2})(?::(\\d{2})(\\.\\d+)?)?)?'; // an optional 24-hour time of day
-/**
- * Other unambiguous dates: the pattern, and which groups hold year, month (number or name), day (0:
- * none, the month's first) and hour.
- */
-const otherDateForms: [RegExp, { y: number; m: number; d: number; h: number }][] = [
-  // 2021/03/12, 2021.3.12, 2015/01/01 01:00:00
-  [new RegExp(`^(\\d{4})([/.])(\\d{1,2})\\2(\\d{1,2})${clock}$`), { y: 1, m: 3, d: 4, h: 5 }],
-  // Jan 1 2000, January 1, 2000, Jan. 1st, 2000, Jun 12 1998 (with a time: Jan 1 2000 10:00)
-  [
-    new RegExp(`^([a-z]{3,9})\\.? (\\d{1,2})(?:st|nd|rd|th)?,? (\\d{4})${clock}$`, 'i'),
-    { y: 3, m: 1, d: 2, h: 4 },
-  ],
-  // 1 Jan 2000, 01-Jan-2000, 1 January, 2000
-  [
-    new RegExp(`^(\\d{1,2})(?:st|nd|rd|th)?([ -])([a-z]{3,9})\\.?,?\\2(\\d{4})${clock}$`, 'i'),
-    { y: 4, m: 3, d: 1, h: 5 },
-  ],
-  // Jan 2000, January 2000: the month's first day
-  [/^([a-z]{3,9})\.? (\d{4})()$/i, { y: 2, m: 1, d: 0, h: 3 }],
-];
+/** Whether some numeric date's first field (day) or second field (month) is above 12. */
+function dateProof(cells: readonly Cell[]): { day: boolean; month: boolean } {
+  let day = false;
+  let month = false;
+  for (const c of cells) {
+    const m = typeof c === 'string' ? forms.numeric.exec(c.trim()) : null;
+    if (!m) continue;
+    if (Number(m[1]) > 12) day = true;
+    if (Number(m[3]) > 12) month = true;
+  }
+  return { day, month };
+}
 
 /**
- * How numeric dates are read: 'day-first' (13.03.2021, 13/03/2021) — only in a column that proves it
- * (provenDateOrder), where every cell is then read that way (predict too: the encoding keeps `order`).
- * Month-first dates (03/13/2021) stay refused as ambiguous, as do columns whose cells all fit both.
- */
-export type DateOrder = 'day-first';
-
-/** DD.MM.YYYY, DD/MM/YYYY or DD-MM-YYYY, with an optional 24-hour time. */
-const numericDate = new RegExp(`^(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4})${clock}$`);
-
-/**
- * 'day-first' when some cell is a numeric date whose first field is above 12 (13.03.2021) and none has
- * a second field above 12 (which would make the column mixed, or month-first); null otherwise.
+ * The order a column proves for its numeric dates: 'day-first' when some cell's first field is above
+ * 12 (13.03.2021), 'month-first' when some cell's second field is (03/13/2021); null when neither
+ * (every cell fits both: ambiguous) or both (mixedDateOrders).
  */
 export function provenDateOrder(cells: readonly Cell[]): DateOrder | null {
-  let day = false;
-  for (const c of cells) {
-    const m = typeof c === 'string' ? numericDate.exec(c.trim()) : null;
-    if (!m) continue;
-    if (Number(m[3]) > 12) return null;
-    if (Number(m[1]) > 12) day = true;
-  }
-  return day ? 'day-first' : null;
+  const { day, month } = dateProof(cells);
+  return day === month ? null : day ? 'day-first' : 'month-first';
+}
+
+/** Whether the column's numeric dates prove both orders (13.04.2021 beside 04.13.2021): an error. */
+export function mixedDateOrders(cells: readonly Cell[]): boolean {
+  const { day, month } = dateProof(cells);
+  return day && month;
+}
+
+/**
+ * The order to read a column's numeric dates in: the one its cells prove, else `given` (--date-order)
+ * when it has numeric dates at all; undefined otherwise (none to read, or ambiguous: refused).
+ */
+export function columnDateOrder(cells: readonly Cell[], given?: DateOrder): DateOrder | undefined {
+  const proven = provenDateOrder(cells);
+  if (proven || !given) return proven ?? undefined;
+  return cells.some((c) => typeof c === 'string' && forms.numeric.test(c.trim())) ? given : undefined;
 }
 
 /**
  * A date cell as fractional years (UTC): "1970-01-01" → 1970, "1970-07-02" → 1970.5. { value } for
- * a real date, { impossible: true } for a date-shaped cell the calendar does not have, null otherwise.
- * Read: YYYY-MM-DD (ISO 8601, with a time and zone), YYYY-MM (its first day; a month above 12 is no
- * date: 2019-20 is a season), YYYY/MM/DD and YYYY.MM.DD (with a time), and
- * month names with a four-digit year (Jan 1 2000, January 1, 2000, 1 Jan 2000, 01-Jan-2000, a leading
- * weekday as in Mon, 12 Jun 1998; Jan 2000 is its first day): the same instant as the ISO date, so the
- * same value. With order 'day-first', also DD.MM.YYYY, DD/MM/YYYY and DD-MM-YYYY (with a 24-hour time).
+ * a real date, { impossible: true } for a date-shaped cell the calendar does not have, null otherwise
+ * (the forms: dates.ts's dateYears). With an order, also DD.MM.YYYY (day-first) or MM/DD/YYYY
+ * (month-first), with '.', '/' or '-' and an optional 24-hour time.
  */
 export function readDate(cell: Cell, order?: DateOrder): { value: number } | { impossible: true } | null {
   if (typeof cell !== 'string') return null;
-  const s = cell.trim();
-  const m = dateRe.exec(s);
-  if (m) return isoDate(s, m);
-  const ym = yearMonth.exec(s); // 2021-03: the month's first day; 2019-20 (month 20: a season) is not a date
-  if (ym)
-    return Number(ym[2]) >= 1 && Number(ym[2]) <= 12 ? isoDate(`${s}-01`, dateRe.exec(`${s}-01`)) : null;
-  const day = weekday.exec(s);
-  const text = day && weekdays.has(day[1].toLowerCase()) ? s.slice(day[0].length) : s;
-  const forms = order === 'day-first' ? [...otherDateForms, dayFirst] : otherDateForms;
-  for (const [re, at] of forms) {
-    const o = re.exec(text);
-    if (!o) continue;
-    const month = /^\d+$/.test(o[at.m]) ? Number(o[at.m]) : months.get(o[at.m].toLowerCase());
-    if (month === undefined) return null; // "Foo 1 2000": not a month
-    const [h = '0', mi = '00', sec = '00', frac = ''] = o.slice(at.h, at.h + 4);
-    const iso = `${o[at.y]}-${pad(month)}-${pad(at.d ? o[at.d] : 1)}T${pad(h)}:${mi}:${sec}${frac}Z`;
-    return isoDate(iso, dateRe.exec(iso));
-  }
-  return null;
-}
-
-/** DD.MM.YYYY and its kin as a date form: day, month, year, time. */
-const dayFirst: (typeof otherDateForms)[number] = [numericDate, { y: 4, m: 3, d: 1, h: 5 }];
-
-const pad = (v: string | number) => String(v).padStart(2, '0');
-
-/** An ISO date (matched by dateRe) checked against the calendar, as fractional years. */
-function isoDate(s: string, m: RegExpExecArray | null): { value: number } | { impossible: true } {
-  if (!m) return { impossible: true }; // an hour of three digits, say
-  const [y, mo, d, h = 0, mi = 0, sec = 0] = m.slice(1, 7).map((v) => (v === undefined ? 0 : Number(v)));
-  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || sec > 59)
-    return { impossible: true };
-  const t = Date.parse(m[4] !== undefined && m[7] === undefined ? s.replace(' ', 'T') + 'Z' : s);
-  if (!Number.isFinite(t)) return { impossible: true };
-  const year = new Date(t).getUTCFullYear();
-  const start = Date.UTC(year, 0, 1);
-  return { value: year + (t - start) / (Date.UTC(year + 1, 0, 1) - start) };
+  const v = dateYears(cell.trim(), order, forms);
+  return v === null ? null : v === 'impossible' ? { impossible: true } : { value: v };
 }
 
 const time = '([ T]\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(\\s?[ap]\\.?m\\.?)?)?'; // an optional time of day
 const otherDates: [RegExp, string][] = [
   [
-    new RegExp(`^\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{2,4}${time}$`, 'i'),
-    'is a date written day and month first (DD/MM or MM/DD: ambiguous, unless a day above 12 shows the column is DD.MM.YYYY)',
+    new RegExp(`^\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{2}${time}$`, 'i'),
+    'is a date with a two-digit year (which century is ambiguous)',
+  ],
+  [
+    /^\d{1,2}([/.-])\d{1,2}\1\d{4}[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s?[ap]\.?m\.?$/i,
+    'is a date with a 12-hour time (AM/PM), which is not read; write the time in 24 hours',
+  ],
+  [
+    new RegExp(`^\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}${time}$`, 'i'),
+    'is a date written day and month first (DD/MM/YYYY or MM/DD/YYYY: ambiguous, no day above 12 in the column proves the order; pass --date-order day-first or month-first)',
   ],
   [
     new RegExp(`^\\d{4}[/.]\\d{1,2}[/.]\\d{1,2}${time}$`, 'i'),
@@ -274,20 +242,29 @@ const otherDates: [RegExp, string][] = [
     /^[a-z]{3,9}\.? \d{1,2}(st|nd|rd|th)?,? \d{2}$/i,
     'is a date with a two-digit year (which century is ambiguous)',
   ],
+  [
+    /^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s?[A-Z]{3,5}$/,
+    'is a date with a time-zone abbreviation (which zone "CET" or "EST" means is ambiguous; write an offset such as +01:00, or Z for UTC)',
+  ],
   [/^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s?[ap]\.?m\.?)?$/i, 'is a time of day'],
 ];
+
+/** In a column whose numeric dates have both a day above 12 and a month above 12. */
+const mixedOrders =
+  'is a date written day and month first, in a column mixing both orders (a cell with a first field above 12 and one with a second field above 12)';
 
 /**
  * A cell that is a date or a time that readDate does not read (03/04/2021, whose day and month order is
  * ambiguous; 3 Apr 21; 12:30): why, for messages; null for anything else, dates readDate reads included.
+ * `mixed`: the column mixes day-first and month-first dates (mixedDateOrders).
  */
-export function otherDate(cell: Cell, order?: DateOrder): string | null {
+export function otherDate(cell: Cell, order?: DateOrder, mixed = false): string | null {
   if (typeof cell !== 'string') return null;
   const s = cell.trim();
   if (readDate(s, order) !== null) return null;
   for (const [re, why] of otherDates)
     if (re.test(s))
-      return `${why}; dates are read as DD.MM.YYYY in a column with a day above 12, as YYYY/MM/DD, with a month name (Jan 2 2021) or as YYYY-MM-DD`;
+      return `${mixed && forms.numeric.test(s) ? mixedOrders : why}; dates read: YYYY-MM-DD, YYYY/MM/DD, Jan 2 2021, and DD.MM.YYYY or MM/DD/YYYY where the column or --date-order gives the order`;
   return null;
 }
 

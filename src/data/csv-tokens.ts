@@ -144,6 +144,11 @@ export class CsvTokenizer {
 /** The header's column names (trimmed): named and distinct, in linear time; DataError otherwise. */
 export function csvHeader(header: CsvRecord, source: string): string[] {
   const columns = header.cells.map((c) => c.trim());
+  if (columns.length === 2 && /^sep=$/i.test(columns[0]) && columns[1] === '')
+    throw new DataError(
+      `${source}:${header.line}: the first line is a spreadsheet's "sep=" separator hint, not a header: delete that line`,
+      'data',
+    );
   const seen = new Map<string, number>(); // name → first column: linear in the header's width
   columns.forEach((name, j) => {
     if (name === '') throw unnamedColumn(header, j, source);
@@ -166,12 +171,15 @@ export function csvHeader(header: CsvRecord, source: string): string[] {
 /** "column 3 of the header has no name", with the likely cause when the column is the first or last. */
 function unnamedColumn(header: CsvRecord, j: number, source: string): DataError {
   const n = header.cells.length;
+  const trailing = n > 1 && j > 0 && header.cells.slice(j).every((c) => c.trim() === '');
   const why =
-    j === n - 1 && n > 1
-      ? ' (a delimiter at the end of each line? remove it, or name the column)'
-      : j === 0 && n > 1
-        ? ' (a row index, as pandas writes without index=False? name the column, or leave it out of the file)'
-        : '';
+    trailing && j < n - 1
+      ? ` (columns ${j + 1} to ${n} have no names: empty columns a spreadsheet exported, delimiters at the end of each line? remove them)`
+      : trailing
+        ? ' (a delimiter at the end of each line? remove it, or name the column)'
+        : j === 0 && n > 1
+          ? ' (a row index, as pandas writes without index=False? name the column, or leave it out of the file)'
+          : '';
   return new DataError(
     `${source}:${header.line}:${header.cols[j]}: column ${j + 1} of the header has no name${why}`,
     'data',
@@ -216,8 +224,12 @@ export function sniffDelimiter(firstLine: string): string {
         : ',';
 }
 
-/** A cell with a decimal comma ("3,25"): in a ';'-separated file, the sign of European decimals. */
-export const decimalComma = /^[+-]?\d*,\d+([eE][+-]?\d+)?$/;
+/**
+ * A cell with a decimal comma ("3,25", or "1.234,5" / "1 234,5" with "." or a space between thousands:
+ * French spreadsheets write a no-break space, U+00A0 or U+202F): in a ';'-separated file,
+ * the sign of European decimals.
+ */
+export const decimalComma = /^[+-]?(\d*|\d{1,3}([. \u00a0\u202f]\d{3})+),\d+([eE][+-]?\d+)?$/;
 
 /** The note said when a ';'-separated file is read with decimal commas, naming the first such cell. */
 export function decimalCommaNote(source: string, cell: Cell, where: string): string {

@@ -79,24 +79,41 @@ function withDecimal(table: Table, delimiter: string, decimal?: DecimalMark): Ta
   return { ...table, dotInferred: true };
 }
 
+/**
+ * How CSV output writes fields: the delimiter between them and the decimal mark of numbers (a ';'
+ * file with decimal commas is written back as one: 3,25 where JavaScript prints 3.25).
+ */
+export interface CsvDialect {
+  delimiter: string;
+  decimal: DecimalMark;
+}
+
+const plainCsv: CsvDialect = { delimiter: ',', decimal: '.' };
+
 /** Writes a table of cells as CSV text (quoting only where needed), header first. */
-export function formatCsv(columns: readonly string[], rows: readonly (readonly Cell[])[]): string {
-  return `${csvLine(columns)}\n${formatCsvRows(rows)}`;
+export function formatCsv(
+  columns: readonly string[],
+  rows: readonly (readonly Cell[])[],
+  dialect: CsvDialect = plainCsv,
+): string {
+  return `${csvLine(columns, dialect)}\n${formatCsvRows(rows, dialect)}`;
 }
 
 /** Rows as CSV lines, each ended by a line break ('' for no rows): formatCsv's body, block by block. */
-export function formatCsvRows(rows: readonly (readonly Cell[])[]): string {
+export function formatCsvRows(rows: readonly (readonly Cell[])[], dialect: CsvDialect = plainCsv): string {
   let text = '';
-  for (const r of rows) text += `${csvLine(r)}\n`;
+  for (const r of rows) text += `${csvLine(r, dialect)}\n`;
   return text;
 }
 
-function csvLine(cells: readonly Cell[]): string {
-  return cells.map(csvField).join(',');
+function csvLine(cells: readonly Cell[], dialect: CsvDialect): string {
+  return cells.map((c) => csvField(c, dialect)).join(dialect.delimiter);
 }
 
-function csvField(c: Cell): string {
-  if (typeof c === 'number') return String(c); // never needs quotes
-  const s = c === null ? '' : String(c);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+function csvField(c: Cell, { delimiter, decimal }: CsvDialect): string {
+  if (typeof c === 'number' && delimiter === ',' && decimal === '.') return String(c); // never needs quotes
+  const s =
+    c === null ? '' : typeof c === 'number' && decimal === ',' ? String(c).replace('.', ',') : String(c);
+  const special = s.includes(delimiter) || s.includes('"') || s.includes('\n') || s.includes('\r');
+  return special ? `"${s.replace(/"/g, '""')}"` : s;
 }

@@ -15,7 +15,7 @@ import {
   readBoolean,
   readDate,
   readNumber,
-  provenDateOrder,
+  columnDateOrder,
   shortList,
   type DateOrder,
   type DecimalMark,
@@ -105,6 +105,8 @@ export interface EncodeOptions {
   naValues?: readonly string[];
   /** identifier-like columns (names, ids, row numbers; identifiers.ts): left out (default) or kept */
   identifiers?: 'leave out' | 'keep';
+  /** the order of numeric dates (03/04/2021) in columns whose cells do not prove one (--date-order) */
+  dateOrder?: DateOrder;
 }
 
 export interface Encoded {
@@ -296,6 +298,7 @@ function fitFeature(
         role: 'column',
         choices: `fix the cells, list such values as missing with --na-values, or pass --categorical ${name} to read the column as text`,
         codes: options.numeric?.includes(name) ? 'number' : 'text',
+        ...(options.dateOrder ? { dateOrder: options.dateOrder } : {}),
       });
   if (type !== 'number' && options.numeric?.includes(name)) throw notNumeric(table, name, j, present);
   if (type === 'number') {
@@ -306,7 +309,7 @@ function fitFeature(
   if (type === 'boolean')
     return { name, type, ...(fill ? { fill: mean(cells.map((c) => (readBoolean(c) ? 1 : 0))) } : {}) };
   if (type === 'date') {
-    const order = provenDateOrder(cells) ?? undefined;
+    const order = columnDateOrder(cells, options.dateOrder);
     const filled = fill ? { fill: mean(cells.map((c) => dateValue(c, order))) } : {};
     return { name, type, ...(order ? { order } : {}), ...filled };
   }

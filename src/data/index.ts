@@ -16,7 +16,8 @@ export {
   selectRows,
   numberFormat,
 } from './table.js';
-export { parseCsv, formatCsv, formatCsvRows, type CsvOptions } from './csv.js';
+export { parseCsv, formatCsv, formatCsvRows, type CsvDialect, type CsvOptions } from './csv.js';
+export { sniffDelimiter } from './csv-tokens.js';
 export {
   readCsvStore,
   readCsvBlocks,
@@ -51,6 +52,8 @@ export {
   readBoolean,
   readDate,
   provenDateOrder,
+  columnDateOrder,
+  mixedDateOrders,
   thousandsSeparators,
   type DateOrder,
   type DecimalMark,
@@ -77,4 +80,5 @@ export {
   encodingNotes,
   sparseColumnWarnings,
 } from './report.js';
-export { decodeText, firstInvalidUtf8 } from './text.js';
+export { decodeText, firstInvalidUtf8, utf16AsUtf8, utf16Encoding } from './text.js';
+export { displayWidth, padEndWidth, padStartWidth } from './display-width.js';

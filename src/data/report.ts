@@ -84,7 +84,31 @@ export function dataWarnings(encoding: Encoding, encoded: Pick<Encoded, 'y' | 'x
       );
   }
   if (y && encoding.target.classes && x.rows > 1) warnings.push(...rareClasses(encoding.target.classes, y));
+  if (encoding.target.classes)
+    warnings.push(
+      ...caseVariants(`target ${quote(clip(encoding.target.columns[0]))}`, encoding.target.classes),
+    );
+  for (const f of encoding.features)
+    if (f.type === 'category') warnings.push(...caseVariants(`column ${quote(clip(f.name))}`, f.categories));
   return warnings;
+}
+
+/**
+ * Labels that differ only in letter case ("Yes" and "yes", "Paris" and "paris"): different classes or
+ * categories to the network; likely one value typed two ways, which a silent reading would split.
+ */
+function caseVariants(what: string, labels: readonly string[]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const l of labels) {
+    const key = l.toLowerCase();
+    groups.set(key, [...(groups.get(key) ?? []), l]);
+  }
+  const variants = [...groups.values()].filter((g) => g.length > 1);
+  if (variants.length === 0) return [];
+  const listed = variants.map((g) => g.map((l) => quote(clip(l))).join(' and '));
+  return [
+    `${what} has values that differ only in letter case (${shortList(listed, 3, '; ')}): they are read as different ${what.startsWith('target') ? 'classes' : 'categories'}; if they mean the same, write them the same way in the file`,
+  ];
 }
 
 /** "class "d" has 1 row of 30": a class seen once cannot be learned, nor both trained on and scored. */

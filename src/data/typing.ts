@@ -11,18 +11,21 @@
 //            when its numbers are codes (02139 beside 02139-4307) it is text.
 // The same for dates: a date column with an impossible date (2020-02-31) or a stray word is an error,
 // and so is a column of dates or times that cannot be read unambiguously (03/04/2021, 12:30) — a
-// column whose cells prove them day-first (13.04.2021 beside 03.04.2021) is read DD.MM.YYYY.
+// column whose cells prove them day-first (13.04.2021 beside 03.04.2021) is read DD.MM.YYYY, one that
+// proves them month-first (04/13/2021) MM/DD/YYYY, and --date-order settles the others.
 
 import { DataError } from '../errors.js';
 import {
   notNumberWhy,
+  columnDateOrder,
+  mixedDateOrders,
   otherDate,
-  provenDateOrder,
   quote,
   readBoolean,
   readDate,
   readNumber,
   yearSpans,
+  type DateOrder,
   type NumberFormat,
 } from './cells.js';
 import { cellAt, cellLocation, numberFormat, type Cell, type DataTable } from './table.js';
@@ -39,6 +42,8 @@ export interface TypingOptions {
   choices: string;
   /** integers with leading zeros in an input column: 'text' (codes, the default) or 'number' (--numeric) */
   codes?: 'text' | 'number';
+  /** the order of numeric dates in columns that do not prove one (--date-order) */
+  dateOrder?: DateOrder;
 }
 
 interface Bad {
@@ -72,7 +77,7 @@ export function inferColumnType(
   const bad: Bad[] = [];
   numbers.forEach((n, i) => {
     if (n === null) bad.push({ r: rows[i], why: 'is not a number' });
-    else if ('reason' in n) bad.push({ r: rows[i], why: notNumberWhy(n.reason, format.decimal) });
+    else if ('reason' in n) bad.push({ r: rows[i], why: notNumberWhy(n.reason, format.decimal, cells[i]) });
   });
   throw badCells(table, j, bad, opts, 'the column is otherwise numeric');
 }
@@ -89,9 +94,10 @@ function dateColumn(
   opts: TypingOptions,
 ): boolean {
   if (yearSpans(cells)) return false; // 2009-10, 2010-11: seasons, not months
-  const order = provenDateOrder(cells) ?? undefined; // 13.03.2021 in the column: DD.MM.YYYY
+  const order = columnDateOrder(cells, opts.dateOrder); // 13.03.2021 in the column: DD.MM.YYYY
+  const mixed = mixedDateOrders(cells);
   const dates = cells.map((c) => readDate(c, order));
-  const others = cells.map((c) => otherDate(c, order));
+  const others = cells.map((c) => otherDate(c, order, mixed));
   const dateLike = dates.filter((d, i) => d !== null || others[i] !== null).length;
   if (dateLike < NUMERIC_SHARE * cells.length) return false;
   const bad: Bad[] = [];

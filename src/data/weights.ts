@@ -40,7 +40,7 @@ export function weightColumn(table: DataTable, name: string, rows: readonly numb
     if (isMissing(cell)) throw new DataError(`${where} is missing; every row needs a weight`, 'weight', r, c);
     const read = readNumber(cell, format);
     if (read === null || 'reason' in read) {
-      const why = read ? ` (${notNumberWhy(read.reason, format.decimal)})` : '';
+      const why = read ? ` (${notNumberWhy(read.reason, format.decimal, cell)})` : '';
       throw new DataError(`${where} holds ${quote(cell)}, not a number${why}`, 'weight', r, c);
     }
     if (read.value < 0)

@@ -26,7 +26,7 @@ const columnEncoding = z.discriminatedUnion('type', [
     name,
     type: z.literal('date'),
     fill: finite.optional(),
-    order: z.literal('day-first').optional(),
+    order: z.enum(['day-first', 'month-first']).optional(),
   }),
   z.object({
     name,

@@ -1,5 +1,7 @@
 // `scratchnet predict`: a model and data → the data as CSV with predictions appended, in the original
 // target units (regression) or labels (classification); --proba adds one probability per class.
+// The output is written as the input was read: its field delimiter (",", ";", a tab) and, for a ';'
+// file with decimal commas, decimal commas; JSON input gives plain CSV.
 // Every input row is written, in order: a row that cannot be scored (missing cells) gets empty
 // predictions and a "prediction_note" column saying why, unless --drop-missing leaves it out.
 
@@ -19,6 +21,7 @@ import {
   rowCount,
   type Cell,
   type DataTable,
+  type CsvDialect,
   type DecimalMark,
   type ThousandsSeparator,
   type Encoded,
@@ -30,6 +33,7 @@ import {
   checkOutput,
   checkpointNote,
   checkWritable,
+  fieldDelimiter,
   loadModel,
   readBlocks,
   savedFormat,
@@ -90,15 +94,22 @@ function predict(opts: Flags): void {
   if (opts.proba && model.encoding.target.task === 'regression')
     throw new UsageError('--proba applies to classification models; this model does regression');
   const tmp = opts.out ? tempBeside(opts.out) : join(tmpdir(), `.scratchnet-predict.tmp-${process.pid}`);
+  const delimiter = fieldDelimiter(opts.data);
   try {
-    let run = streamPredictions(model, network, opts, tmp, false);
-    if (run === null) run = streamPredictions(model, network, opts, tmp, true); // rows left out: a note column
+    let run = streamPredictions(model, network, opts, tmp, false, delimiter);
+    if (run === null) run = streamPredictions(model, network, opts, tmp, true, delimiter); // a note column
     if (run === null) throw new Error('predict: the note column was not settled in two passes');
     for (const n of run.notes) process.stderr.write(`note: ${n}\n`);
+    const written = dialectNote({ delimiter, decimal: run.decimal }, opts.data);
     if (opts.out) {
       renameSync(tmp, opts.out);
-      console.error(`wrote ${run.rows} rows (${run.predictions} predictions) to ${opts.out}`);
-    } else copyToStdout(tmp);
+      console.error(
+        `wrote ${run.rows} rows (${run.predictions} predictions) to ${opts.out}${written ? ` (${written})` : ''}`,
+      );
+    } else {
+      if (written) process.stderr.write(`note: the predictions are written ${written}\n`);
+      copyToStdout(tmp);
+    }
   } catch (e) {
     const io = e as NodeJS.ErrnoException;
     if (io.syscall === undefined || e instanceof UsageError) throw e;
@@ -112,9 +123,17 @@ function predict(opts: Flags): void {
  * One pass: the data block by block → predictions appended to `tmp`. Returns null when a row is left
  * out (unscored) in a pass without the prediction_note column: the caller starts over with it.
  */
-function streamPredictions(model: ModelFile, network: Network, opts: Flags, tmp: string, withNote: boolean) {
+function streamPredictions(
+  model: ModelFile,
+  network: Network,
+  opts: Flags,
+  tmp: string,
+  withNote: boolean,
+  delimiter: string,
+) {
   let out: Output | null = null;
   let fd = -1;
+  let decimal: DecimalMark = '.'; // the file's, as read (a ';' file with decimal commas: ',')
   const report = new BlockReport();
   let predictions = 0;
   let written = 0;
@@ -138,8 +157,9 @@ function streamPredictions(model: ModelFile, network: Network, opts: Flags, tmp:
         if (!withNote && !opts.dropMissing && enc.left.length > 0) throw new NeedsNote();
         report.add(enc, table);
         predictions += enc.rows.length;
+        decimal = table.decimal ?? '.';
         written += predictionRows(model, network, table, enc, out, opts, (rows) =>
-          writeSync(fd, formatCsvRows(rows)),
+          writeSync(fd, formatCsvRows(rows, { delimiter, decimal })),
         );
       },
       (columns) => {
@@ -149,12 +169,12 @@ function streamPredictions(model: ModelFile, network: Network, opts: Flags, tmp:
         report.reset();
         predictions = 0;
         written = 0;
-        writeSync(fd, formatCsv(out.columns, []));
+        writeSync(fd, formatCsv(out.columns, [], { delimiter, decimal: '.' }));
       },
     );
     const o = out as Output | null;
     if (!o) throw new Error('predict: no header');
-    return { rows: written, predictions, notes: notes(opts.data, read, report, o) };
+    return { rows: written, predictions, decimal, notes: notes(opts.data, read, report, o) };
   } catch (e) {
     if (e instanceof NeedsNote) return null;
     throw e;
@@ -247,6 +267,16 @@ function notes(
       ([wanted, n]) => `${source} already has a column "${wanted}": the output calls it "${n}"`,
     ),
   ];
+}
+
+/**
+ * How the output is written when it is not plain CSV ("," between fields, "." decimals), said so:
+ * as the input was read (a European spreadsheet's ';' file with decimal commas opens as it came).
+ */
+function dialectNote({ delimiter, decimal }: CsvDialect, source: string): string | null {
+  if (delimiter === ',' && decimal === '.') return null;
+  const fields = delimiter === '\t' ? 'tab-separated' : `"${delimiter}"-separated`;
+  return `${fields}${decimal === ',' ? ' with decimal commas' : ''}, as ${source}`;
 }
 
 /** Copies a file to stdout in chunks (stdout writes are synchronous for files and pipes on Linux). */

@@ -3,12 +3,16 @@
 // the same operations in the same order as applyEncoding, Network.predict and decodeOutputs, so the
 // module predicts bit for bit what `scratchnet predict` writes (float64): tanh, sigmoid, elu, softplus
 // and gelu by the vm* functions, a scalar transcription of kernels/wasm/vmath.ts's approximations.
-// Every function here must stand alone: no imports, no module-level names but each other's.
+// Every function here must stand alone: no imports, no module-level names but each other's (and those
+// of src/data/dates.ts, whose date reader the module embeds as well).
+
+import { dateForms, dateYears, type DateForms, type DateOrder } from '../../data/dates.js';
 
 /** The model data the module embeds. */
 export interface StandaloneModel {
   features: (
-    | { name: string; type: 'number' | 'boolean' | 'date'; fill?: number }
+    | { name: string; type: 'number' | 'boolean'; fill?: number }
+    | { name: string; type: 'date'; fill?: number; order?: DateOrder }
     | { name: string; type: 'category'; categories: string[]; fill?: string }
   )[];
   target: { columns: string[]; task: 'regression' | 'binary' | 'multiclass'; classes?: string[] };
@@ -36,8 +40,11 @@ export function isMissingCell(model: StandaloneModel, cell: Cell): boolean {
   return model.markers.includes(String(cell).trim());
 }
 
-/** A cell as the model's column type reads it (NaN when it cannot), as src/data/encoding.ts. */
-export function cellValue(type: string, cell: Cell): number {
+/**
+ * A cell as the model's column type reads it (NaN when it cannot), as src/data/encoding.ts: dates by
+ * dates.ts's reader, in the order the training column proved (`order`, for 03/04/2021).
+ */
+export function cellValue(type: string, cell: Cell, order: DateOrder | undefined, dates: DateForms): number {
   if (type === 'number') {
     if (typeof cell === 'number') return cell;
     if (typeof cell === 'boolean') return Number.NaN;
@@ -49,13 +56,8 @@ export function cellValue(type: string, cell: Cell): number {
     const s = String(cell).trim().toLowerCase();
     return s === 'true' ? 1 : s === 'false' ? 0 : Number.NaN;
   }
-  const dateRe = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
-  if (typeof cell !== 'string' || !dateRe.test(cell.trim())) return Number.NaN;
-  const t = Date.parse(cell.trim());
-  if (!Number.isFinite(t)) return Number.NaN;
-  const year = new Date(t).getUTCFullYear();
-  const start = Date.UTC(year, 0, 1);
-  return year + (t - start) / (Date.UTC(year + 1, 0, 1) - start);
+  const years = typeof cell === 'string' ? dateYears(cell.trim(), order, dates) : null;
+  return typeof years === 'number' ? years : Number.NaN;
 }
 
 /** One record → the network's inputs (one-hot categories), or null to leave the row out ('drop'). */
@@ -63,6 +65,7 @@ export function encodeRecord(
   model: StandaloneModel,
   record: Record<string, Cell>,
   row: number,
+  dates: DateForms,
 ): number[] | null {
   const x: number[] = [];
   for (const f of model.features) {
@@ -82,7 +85,8 @@ export function encodeRecord(
       for (let k = 0; k < f.categories.length; k++) x.push(k === i ? 1 : 0);
       continue;
     }
-    const v = typeof cell === 'number' && missing ? cell : cellValue(f.type, cell);
+    const order = f.type === 'date' ? f.order : undefined;
+    const v = typeof cell === 'number' && missing ? cell : cellValue(f.type, cell, order, dates);
     if (!Number.isFinite(v))
       throw new Error(
         `row ${row + 1}: ${JSON.stringify(record[f.name])} in column ${JSON.stringify(f.name)} is not a ${f.type}`,
@@ -287,7 +291,8 @@ export function forward(model: StandaloneModel, inputs: number[][]): Values {
 /** Records → per row the network's outputs (values or probabilities), or null for a left-out row. */
 export function outputs(model: StandaloneModel, rows: Record<string, Cell>[]): (number[] | null)[] {
   if (!Array.isArray(rows)) throw new Error('predict takes an array of records ({ column: value })');
-  const encoded = rows.map((r, i) => encodeRecord(model, r, i));
+  const dates = dateForms();
+  const encoded = rows.map((r, i) => encodeRecord(model, r, i, dates));
   const kept = encoded.filter((x): x is number[] => x !== null);
   const out = kept.length > 0 ? forward(model, kept) : new Float64Array(0);
   const O = model.layers[model.layers.length - 1].outputSize;

@@ -3,6 +3,7 @@
 // records in the original columns and units. For serverless functions and web pages that should not
 // ship the library. Also its self-check: the module imported (from a data: URL) and compared.
 
+import { dateForms, dateYears, isoYears } from '../../data/dates.js';
 import { missingMarkers } from '../../data/table.js';
 import type { ActivationSpec } from '../../nn/activations.js';
 import { modelNetwork, type ModelFile } from '../model.js';
@@ -55,6 +56,9 @@ export function standaloneModel(model: ModelFile): StandaloneModel {
 }
 
 const runtime = [
+  dateForms,
+  dateYears,
+  isoYears,
   isMissingCell,
   cellValue,
   encodeRecord,
