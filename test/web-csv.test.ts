@@ -122,6 +122,41 @@ describe('playground CSV files in Chromium', () => {
     await page.close();
   });
 
+  test('a second file read while training on the first: the run keeps the first until Train', async () => {
+    const page = await open();
+    const settled = () => page.waitForSelector('body[data-settled="true"]', { state: 'attached' });
+    await drop(page, 'points.csv', circleCsv());
+    await page.waitForSelector('#csv-train');
+    await page.click('#csv-train');
+    await settled();
+    await drop(page, 'curve.csv', curveCsv());
+    await page.waitForFunction(() => document.querySelector('#csv h2')?.textContent === 'CSV: curve.csv');
+    assert.equal(
+      await page.textContent('#csv-message'),
+      'Still training on points.csv until you press Train on this file.',
+    );
+    // a new setting makes a new run on the file trained on, not on the one just read
+    await page.fill('#control-learningRate', '0.05');
+    await page.press('#control-learningRate', 'Tab');
+    await settled();
+    assert.equal(await page.textContent('#message'), '');
+    assert.match((await page.textContent('#summary')) ?? '', /^Network \(2 → 1/);
+    await page.selectOption('#csv-target', 'y');
+    await page.uncheck('#csv-features input[value="note"]');
+    await page.click('#csv-train');
+    await settled();
+    assert.match((await page.textContent('#csv-message')) ?? '', /^curve\.csv: 101 rows/);
+    assert.match((await page.textContent('#summary')) ?? '', /^Network \(1 → 1/);
+    // a missing cell is listed as such; one column is one column
+    await drop(page, 'gaps.csv', 'a,b\n1,\n2,3\n');
+    await page.waitForFunction(() => document.querySelector('#csv h2')?.textContent === 'CSV: gaps.csv');
+    assert.match((await page.textContent('#csv-features')) ?? '', / b \(empty, 3\)/);
+    await drop(page, 'one.csv', 'a\n1\n2\n');
+    await page.waitForFunction(() => document.querySelector('#csv h2')?.textContent === 'CSV: one.csv');
+    assert.equal(await page.textContent('#csv p'), '2 rows, 1 column');
+    await page.close();
+  });
+
   test("the library's errors are shown: a broken quote, a target with three classes", async () => {
     const page = await open();
     await drop(page, 'broken.csv', 'a,b\n1,"2\n3,4\n');

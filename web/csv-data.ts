@@ -18,7 +18,7 @@ export function readCsv(text: string, name: string): { table: Table; columns: Cs
   const columns = table.columns.map((column, j) => {
     const values = new Set<string>();
     for (const row of table.rows) {
-      const value = String(row[j] ?? '');
+      const value = String(row[j] ?? '') || 'empty'; // a missing cell
       values.add(value.length > 12 ? `${value.slice(0, 11)}…` : value);
       if (values.size > LISTED) break;
     }

@@ -182,6 +182,8 @@ export interface ExplainReport {
 
 /** Which columns of the loaded CSV file to train on. */
 export interface CsvChoice {
+  /** which file: the CsvReport's `file` (the worker keeps the file trained on and the last one read) */
+  file: number;
   target: string;
   features: string[];
 }
@@ -196,6 +198,8 @@ export interface CsvColumn {
 /** The answer to a CSV file: its columns, or the library's error reading it. */
 export interface CsvReport {
   type: 'csv';
+  /** the file's number (1, 2, … in the order read), for the CsvChoice that trains on it */
+  file: number;
   name: string;
   rows: number;
   columns: CsvColumn[];

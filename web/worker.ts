@@ -140,8 +140,10 @@ function reset(command: Extract<Order, { type: 'reset' }>): void {
   }
 }
 
-/** the CSV file last read (web/csv-data.ts), for resets that train on it */
-let csv: Table | null = null;
+/** the CSV files by number: the one the run trains on and the last one read (web/csv-data.ts) */
+const tables = new Map<number, Table>();
+let filesRead = 0;
+let trainedFile = 0;
 
 /** The run's trainer: on the state's dataset, or on the CSV file's columns the reset names. */
 function makeTrainer(command: Extract<Order, { type: 'reset' }>): {
@@ -155,8 +157,10 @@ function makeTrainer(command: Extract<Order, { type: 'reset' }>): {
     const inputNames = trainer.features.map(featureLabel);
     return { trainer, inputNames, targetName: trainer.data.task === 'regression' ? 'y' : 'class', note: '' };
   }
-  if (!csv) throw new DataError('no CSV file loaded', 'data');
-  const { data, inputNames, note } = csvDataset(csv, command.csv.target, command.csv.features);
+  const table = tables.get(command.csv.file);
+  if (!table) throw new DataError('no CSV file loaded', 'data');
+  trainedFile = command.csv.file;
+  const { data, inputNames, note } = csvDataset(table, command.csv.target, command.csv.features);
   return {
     trainer: new Trainer(command.state, undefined, data),
     inputNames,
@@ -174,11 +178,14 @@ function gridFor(trainer: Trainer, side: number): Matrix {
 function readCsvFile(text: string, name: string): void {
   try {
     const read = readCsv(text, name);
-    csv = read.table;
-    post({ type: 'csv', name, rows: read.table.rows.length, columns: read.columns, error: '' });
+    const file = ++filesRead;
+    // a new file does not change the run: the page trains on it once its columns are chosen
+    for (const kept of tables.keys()) if (kept !== trainedFile) tables.delete(kept);
+    tables.set(file, read.table);
+    post({ type: 'csv', file, name, rows: read.table.rows.length, columns: read.columns, error: '' });
   } catch (e) {
     const error = e instanceof ScratchnetError ? `${e.name}: ${e.message}` : String(e);
-    post({ type: 'csv', name, rows: 0, columns: [], error });
+    post({ type: 'csv', file: 0, name, rows: 0, columns: [], error });
   }
 }
 
