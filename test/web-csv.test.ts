@@ -7,10 +7,10 @@ import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { siteAndBrowser } from './web-site.js';
 
-/** 200 rows: two numbers in different units (metres, grams) and a yes/no label inside a circle. */
-function circleCsv(): string {
+/** `rows` rows (200): two numbers in different units (metres, grams) and a yes/no label inside a circle. */
+function circleCsv(rows = 200): string {
   const lines = ['height_m,weight_g,inside'];
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < rows; i++) {
     const a = Math.sin(i * 12.9898) * 0.9;
     const b = Math.cos(i * 78.233) * 0.9;
     lines.push(
@@ -154,6 +154,29 @@ describe('playground CSV files in Chromium', () => {
     await drop(page, 'one.csv', 'a\n1\n2\n');
     await page.waitForFunction(() => document.querySelector('#csv h2')?.textContent === 'CSV: one.csv');
     assert.equal(await page.textContent('#csv p'), '2 rows, 1 column');
+    await page.close();
+  });
+
+  test('a 20,000-row file: every 10th point drawn (2,000 dots), so the map shows and frames stay short', async () => {
+    const page = await open();
+    await drop(page, 'many.csv', circleCsv(20_000));
+    await page.waitForSelector('#csv-train');
+    await page.click('#csv-train');
+    await page.waitForSelector('body[data-settled="true"]', { state: 'attached' });
+    // the dots drawn on the fit plot in one frame (a resize redraws it)
+    const dots = await page.evaluate(async () => {
+      let count = 0;
+      const arc = CanvasRenderingContext2D.prototype.arc;
+      CanvasRenderingContext2D.prototype.arc = function (...args: Parameters<typeof arc>) {
+        if (this.canvas.id === 'fit') count++;
+        arc.apply(this, args);
+      };
+      dispatchEvent(new Event('resize'));
+      await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+      CanvasRenderingContext2D.prototype.arc = arc;
+      return count;
+    });
+    assert.equal(dots, 2000);
     await page.close();
   });
 

@@ -8,7 +8,15 @@ import type { Dataset } from './datasets.js';
 import { CsvView, isCsvFile } from './csv-view.js';
 import { DiagramView } from './diagram.js';
 import { ExplainView } from './explain-view.js';
-import { drawFit, drawLossCurve, drawNoPlot, drawRegions, plotFrame, type PointView } from './plot.js';
+import {
+  drawFit,
+  drawLossCurve,
+  drawNoPlot,
+  drawRegions,
+  plotFrame,
+  pointStride,
+  type PointView,
+} from './plot.js';
 import type { Command, Order, Ready, Report, Setup, Snapshot } from './protocol.js';
 import { showTool } from './tools-view.js';
 import {
@@ -64,7 +72,7 @@ const axisNames = (d: Dataset): readonly [string, string] => {
 const csvView = new CsvView(() => reset());
 const explainer = new ExplainView(fitCanvas, $('explain'), {
   data: () => data,
-  shown: (row) => state.showTest || !testRows.has(row),
+  shown: (row) => row % pointStride(data?.x.length ?? 0) === 0 && (state.showTest || !testRows.has(row)),
   names: () => names.inputs,
   send: (request) => worker.postMessage(request satisfies Command),
   redraw: () => {
@@ -250,7 +258,6 @@ function onSetup(setup: Setup): void {
   csvView.setup(setup.note, setup.error);
   // which legend shows: a built-in 2-D regression is drawn as a map of its value ('map')
   views.dataset.task = data && valueMap(data) ? 'map' : (data?.task ?? '');
-  data && data.x[0].length === 2 && data.task === 'regression' ? 'map' : (data?.task ?? '');
   views.dataset.test = String(setup.testRows.length > 0);
   latest = null;
   summary.textContent = setup.summary;
