@@ -110,6 +110,18 @@ describe('playground robustness in Chromium', () => {
     }
   }
 
+  test('settings that do not fit together: Step, Start and Doctor are answered (the page settles)', async () => {
+    const page = await open('#dataset=blobs&output=relu');
+    assert.match(await text(page, '#message'), /^OptionError: loss binaryCrossEntropy works from logits/);
+    for (const button of ['#step', '#start', '#doctor']) {
+      await page.click(button);
+      await page.waitForSelector('body[data-settled="true"]', { state: 'attached', timeout: 5000 });
+    }
+    assert.equal(await text(page, '#epoch'), '–');
+    assert.match(await text(page, '#doctor-report'), /no run: fix the settings first/);
+    await page.close();
+  });
+
   test('1280×800: the loss plot stays beside the fit plot when the summary line is long (two penalties)', async () => {
     const page = await open('#dataset=spirals&loss=softmaxCrossEntropy&weightDecay=0.01&l1=0.01');
     const top = (id: string) => page.$eval(id, (e) => Math.round(e.getBoundingClientRect().top));

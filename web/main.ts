@@ -58,6 +58,8 @@ let running = false;
 let sent = 0;
 let data: Dataset | null = null;
 let latest: Snapshot | null = null;
+/** the last command answered without a run (its settings did not fit together) */
+let answered = 0;
 let needsDraw = false;
 // the plots' extras: held-out rows, what the points show, the explain hover (issue 17)
 const views = $('views');
@@ -321,7 +323,7 @@ function frame(): void {
     draw();
     if (latest) worker.postMessage({ type: 'drawn' } satisfies Command);
     explainer.renew();
-    const settled = latest === null ? data === null : latest.seq === sent;
+    const settled = latest === null ? data === null && answered === sent : latest.seq === sent;
     document.body.dataset.settled = String(settled);
     if (settled) document.body.dataset.ready = 'true';
   }
@@ -424,7 +426,10 @@ worker.onmessage = (event: MessageEvent<Report>) => {
   } else if (report.type === 'setup') onSetup(report);
   else if (report.type === 'explain') explainer.show(report);
   else if (report.type === 'csv') csvView.show(report);
-  else if (report.type === 'tool' && report.tool === 'import') {
+  else if (report.type === 'answered') {
+    answered = report.seq;
+    needsDraw = true;
+  } else if (report.type === 'tool' && report.tool === 'import') {
     if (report.error) say(report.error);
     else if (report.state) applyChange(report.state, report.params);
   } else if (report.type === 'tool') {

@@ -82,6 +82,12 @@ export interface Setup {
   note: string;
 }
 
+/** The answer to a command when there is no run to snapshot (its settings did not fit together). */
+export interface Answered {
+  type: 'answered';
+  seq: number;
+}
+
 /** Sent once, when the worker's kernels are chosen. */
 export interface Ready {
   type: 'ready';
@@ -206,4 +212,4 @@ export interface CsvReport {
   error: string;
 }
 
-export type Report = Snapshot | Setup | Ready | ToolReport | ExplainReport | CsvReport;
+export type Report = Snapshot | Setup | Ready | ToolReport | ExplainReport | CsvReport | Answered;

@@ -213,7 +213,10 @@ function newDiagram(r: Run): ReturnType<typeof diagramOf> | null {
 
 /** Predicts the grid and posts a snapshot of the run. */
 function send(): void {
-  if (!run) return;
+  if (!run) {
+    post({ type: 'answered', seq });
+    return;
+  }
   const { trainer, grid, inputs, side, pred } = run;
   const start = performance.now();
   trainer.predictInto(pred, inputs);
