@@ -77,6 +77,26 @@ describe('playground controls in Chromium', () => {
     await page.close();
   });
 
+  test('layer editor by keyboard: the focus stays in the editor when − or + becomes disabled', async () => {
+    const page = await open('#hidden=2,255');
+    const focused = () => page.evaluate(() => document.activeElement?.id);
+    await page.focus('#editor-layer-0-minus');
+    await act(page, page.keyboard.press('Enter'));
+    assert.equal(await page.inputValue('#control-hidden'), '1,255');
+    assert.equal(await focused(), 'editor-layer-0-plus', 'one neuron: − is disabled, + has the focus');
+    await page.focus('#editor-layer-1-plus');
+    await act(page, page.keyboard.press('Space'));
+    assert.equal(await focused(), 'editor-layer-1-minus', '256 neurons: + is disabled, − has the focus');
+    await page.focus('#editor-layers-minus');
+    await act(page, page.keyboard.press('Enter'));
+    await act(page, page.keyboard.press('Enter'));
+    assert.equal(await page.inputValue('#control-hidden'), '');
+    assert.equal(await focused(), 'editor-layers-plus', 'no hidden layer: − is disabled, + has the focus');
+    await act(page, page.keyboard.press('Enter'));
+    assert.equal(await page.inputValue('#control-hidden'), '4');
+    await page.close();
+  });
+
   test('batch size, L1, noise and New data change the run; Show test data and Discretize do not', async () => {
     const page = await open('#dataset=circles&testRatio=0.2&hidden=4');
     await page.fill('#control-batchSize', '10');
