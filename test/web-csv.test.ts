@@ -115,10 +115,15 @@ describe('playground CSV files in Chromium', () => {
     );
     const { first, last } = await lossFalls(page, 0.1);
     console.log(`# curve.csv: loss ${first.toExponential(3)} → ${last.toExponential(3)}`);
+    // the built-in sets' features and noise do not apply to the file's columns: disabled
+    for (const id of ['#control-features-x1', '#control-features-x1sq', '#control-noise'])
+      assert.ok(await page.isDisabled(id), `${id} is enabled on a CSV file's run`);
     // back to the built-in data: choosing a dataset leaves the file
     await page.selectOption('#control-dataset', 'sine');
     await page.waitForSelector('body[data-settled="true"]', { state: 'attached' });
     assert.match((await page.textContent('#csv-message')) ?? '', /built-in data again/);
+    for (const id of ['#control-features-x1', '#control-features-x1sq', '#control-noise'])
+      assert.ok(!(await page.isDisabled(id)), `${id} is disabled on the built-in data`);
     await page.close();
   });
 

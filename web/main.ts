@@ -253,7 +253,10 @@ function setRunning(on: boolean): void {
 function onSetup(setup: Setup): void {
   data = setup.data;
   testRows = new Set(setup.testRows);
-  if (data) enableFeatures(data.x[0].length);
+  // a CSV file's columns go in as they are: the features and the noise apply to the built-in sets only
+  const csv = data?.name === 'csv';
+  if (data) enableFeatures(csv ? 0 : data.x[0].length);
+  $<HTMLInputElement>('control-noise').disabled = csv;
   explainer.clear();
   diagram.clear();
   names = { inputs: setup.inputNames, target: setup.targetName };
