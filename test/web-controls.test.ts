@@ -97,6 +97,30 @@ describe('playground controls in Chromium', () => {
     await page.close();
   });
 
+  test("a teacher's link hides controls (hide=…): hidden, kept in the URL, their values used", async () => {
+    const page = await open('#dataset=xor&learningRate=0.3&hide=noise,hidden,learningRate,tools');
+    assert.equal(await page.textContent('#message'), '');
+    for (const id of [
+      '#control-noise',
+      '#control-hidden',
+      '#layer-editor',
+      '#control-learningRate',
+      '#doctor',
+    ])
+      assert.equal(await page.isVisible(id), false, `${id} is visible`);
+    for (const id of ['#control-dataset', '#control-optimizer', '#start'])
+      assert.equal(await page.isVisible(id), true, `${id} is hidden`);
+    await act(page, page.selectOption('#control-optimizer', 'adam'));
+    const url = await hash(page);
+    assert.match(url, /&learningRate=0\.3&/);
+    assert.match(url, /&hide=noise,hidden,learningRate,tools$/);
+    await page.close();
+    const wrong = await open('#hide=noise,colour');
+    assert.equal(await wrong.textContent('#message'), 'ignored from the URL: hide=colour');
+    assert.equal(await wrong.isVisible('#control-noise'), false);
+    await wrong.close();
+  });
+
   test('batch size, L1, noise and New data change the run; Show test data and Discretize do not', async () => {
     const page = await open('#dataset=circles&testRatio=0.2&hidden=4');
     await page.fill('#control-batchSize', '10');

@@ -7,6 +7,7 @@ import { enableFeatures, makeInput, readInput, showLayerEditor, writeInput } fro
 import type { Dataset } from './datasets.js';
 import { CsvView, isCsvFile } from './csv-view.js';
 import { DiagramView } from './diagram.js';
+import { applyHide, hideSuffix, splitHide } from './hide.js';
 import { ExplainView } from './explain-view.js';
 import {
   drawFit,
@@ -53,6 +54,8 @@ layerEditor.id = 'layer-editor';
 
 const worker = new Worker(new URL('./playground-worker.js', import.meta.url), { type: 'module' });
 let state: PlaygroundState;
+/** the controls the URL hides (web/hide.ts): kept in the URL beside the state */
+let hide: string[] = [];
 let running = false;
 /** the last command sent; the page is settled once it has drawn the snapshot answering it */
 let sent = 0;
@@ -180,7 +183,7 @@ function onControlChange(field: Field, input: HTMLElement): void {
   if (field.key === 'hidden') Object.assign(state, withHidden(state, state.hidden));
   writeInput(field, value);
   if (viewOnly.has(field.key)) {
-    history.replaceState(null, '', `#${toHash(state)}`);
+    writeHash();
     needsDraw = true;
     return;
   }
@@ -365,7 +368,7 @@ window.addEventListener('resize', () => {
 function applyChange(change: Partial<PlaygroundState>, params?: number[]): void {
   Object.assign(state, change);
   showState();
-  history.replaceState(null, '', `#${toHash(state)}`);
+  writeHash();
   reset(params);
 }
 
@@ -402,12 +405,21 @@ document.addEventListener('drop', (event) => {
 });
 
 function loadHash(): void {
-  const parsed = fromHash(location.hash);
+  const split = splitHide(location.hash);
+  const parsed = fromHash(split.rest);
   state = parsed.state;
+  hide = split.hide;
+  applyHide(hide);
   showState();
   reset();
-  if (parsed.rejected.length) say(`ignored from the URL: ${parsed.rejected.join(', ')}`);
-  history.replaceState(null, '', `#${toHash(state)}`);
+  const rejected = [...parsed.rejected, ...split.rejected];
+  if (rejected.length) say(`ignored from the URL: ${rejected.join(', ')}`);
+  writeHash();
+}
+
+/** The URL: the state's hash, and the controls it hides. */
+function writeHash(): void {
+  history.replaceState(null, '', `#${toHash(state)}${hideSuffix(hide)}`);
 }
 
 /** Which kernels the worker runs (it waits for the WebAssembly ones to compile before any run). */
