@@ -290,10 +290,12 @@ function waitFor(
   timeoutMs: number,
   poller: Poller | null,
 ): boolean {
-  const end = performance.now() + timeoutMs;
+  // the clock is read only once the slot is found short (a wait already met reads none)
+  let end = -1;
   for (;;) {
     const v = Atomics.load(control, slot);
     if (exact ? v === target : v >= target) return true;
+    if (end < 0) end = performance.now() + timeoutMs; // the first miss
     if (poller?.changed(control, slot, v)) continue;
     const left = end - performance.now();
     if (left <= 0) return false;
