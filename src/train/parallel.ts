@@ -228,25 +228,10 @@ function startWorkers(network: Network, threads: number, chunks: number, maxRows
   const workers: WorkerHandle[] = [];
   const ports: Port[] = [];
   for (let index = 1; index < threads; index++) {
-    const { port1, port2 } = new module.MessageChannel();
-    const workerData: WorkerSetup = {
-      network: json,
-      index,
-      threads,
-      chunks,
-      maxRows,
-      backend,
-      port: port2,
-      ...shared.setup,
-    };
-    const w = startThread(module.Worker, new URL('./parallel-worker.js', import.meta.url), workerData, [
-      port2,
-    ]);
-    liveWorkers++;
-    w.once('exit', () => liveWorkers--);
-    w.unref(); // a trainer never closed does not keep the process alive
-    workers.push(w);
-    ports.push(port1);
+    const setup = { network: json, index, threads, chunks, maxRows, backend, ...shared.setup };
+    const { worker, port } = startWorker(module, setup);
+    workers.push(worker);
+    ports.push(port);
   }
   const c = shared.control;
   const started = waitAtLeast(c, READY, threads - 1, START_TIMEOUT_MS);
@@ -263,6 +248,21 @@ function startWorkers(network: Network, threads: number, chunks: number, maxRows
       ? `a data-parallel worker failed to start: ${readMessage(shared.setup.message)}`
       : `data-parallel workers did not start within ${START_TIMEOUT_MS / 1000} s`,
   );
+}
+
+/** One worker thread, and the calling thread's end of the channel it sends its row buffers through. */
+function startWorker(
+  module: ThreadsModule,
+  setup: Omit<WorkerSetup, 'port'>,
+): { worker: WorkerHandle; port: Port } {
+  const { port1, port2 } = new module.MessageChannel();
+  const workerData: WorkerSetup = { ...setup, port: port2 };
+  const url = new URL('./parallel-worker.js', import.meta.url);
+  const worker = startThread(module.Worker, url, workerData, [port2]);
+  liveWorkers++;
+  worker.once('exit', () => liveWorkers--);
+  worker.unref(); // a trainer never closed does not keep the process alive
+  return { worker, port: port1 };
 }
 
 /** A started worker's x and y, as it sent them (then the port is closed). */
