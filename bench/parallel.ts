@@ -1,9 +1,9 @@
 // Data-parallel training (src/train/parallel.ts) on the MNIST-scale workload: 784-128-10, batch
 // 128, float32, one SGD step, the gradient cut into 2 chunks: the main thread computes one, a worker
 // thread the other. One thread and two are timed alternately in the same run (3 rounds each, the
-// median kept), by wall clock and by CPU time per thread. On a machine shared with other jobs the
-// wall-clock ratio measures the others as much as us, so the output says whether the machine was
-// idle: the CPU time other processes used during the rounds (machineSample below).
+// median kept, after 4 s of both untimed: WARM_UP_MS), by wall clock and by CPU time per thread.
+// On a machine shared with other jobs the wall-clock ratio measures the others as much as us, so
+// the output says whether the machine was idle: the CPU time other processes used during the rounds (machineSample below).
 //   rows: scratchnet-f32-2workers (wall), scratchnet-f32-wall (one thread, wall, the same rounds),
 //         scratchnet-f32-2workers-cpu (the busier thread's CPU time per step: what the wall time
 //         approaches on an idle machine, wake-ups aside), scratchnet-f32-2workers-median and
@@ -152,29 +152,40 @@ function mnistNetwork(): Network {
   });
 }
 
+/**
+ * How long both kinds of step run untimed before the rounds. V8 keeps compiling the steps' functions
+ * for thousands of steps: on the 2-core machine, after 400 steps of each its compiler threads still
+ * took 64 µs per two-thread step at batch 128, after 1,000 36 µs, after 3,000 3 µs.
+ */
+const WARM_UP_MS = 4000;
+
 /** One thread and two, alternately: the medians of `rounds` rounds. */
 function compare(x: Matrix, y: Matrix, rounds: number): { one: StepTimes; two: StepTimes } {
   const single = mnistNetwork();
   const parallel = mnistNetwork();
   const sgd = new SGD({ learningRate: 0.01 });
   const trainer = new DataParallel(parallel, { workers: 2, chunks: 2, maxRows: x.rows });
+  const oneStep = () => {
+    single.computeGradient(x, y);
+    sgd.step(single.params, single.grads);
+  };
+  const twoStep = () => {
+    trainer.computeGradient(x, y);
+    sgd.step(parallel.params, parallel.grads);
+  };
   const ones: StepTimes[] = [];
   const twos: StepTimes[] = [];
   try {
     const steps = Math.max(40, Math.round(60_000 / x.rows));
+    // both settle first, alternately and untimed: until V8 has compiled every hot function, its
+    // compiler threads take a core from the two threads of a step, never from one thread's step
+    for (const end = performance.now() + WARM_UP_MS; performance.now() < end; ) {
+      oneStep();
+      twoStep();
+    }
     for (let r = 0; r < rounds; r++) {
-      ones.push(
-        timeSteps(() => {
-          single.computeGradient(x, y);
-          sgd.step(single.params, single.grads);
-        }, steps),
-      );
-      twos.push(
-        timeSteps(() => {
-          trainer.computeGradient(x, y);
-          sgd.step(parallel.params, parallel.grads);
-        }, steps),
-      );
+      ones.push(timeSteps(oneStep, steps));
+      twos.push(timeSteps(twoStep, steps));
     }
   } finally {
     trainer.close();

@@ -306,3 +306,35 @@ test('workers under `node -e CODE`: the worker threads run their own file, not C
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), 'done');
 });
+
+test("rowsAt / workerRows: each worker's chunks of any batch up to maxRows fit its row buffer, without overlap", async () => {
+  const { chunkOwner, chunkStart, rowsAt, workerRows } = await import('../src/train/parallel-shared.js');
+  for (const [threads, chunks, maxRows] of [
+    [2, 2, 128],
+    [2, 5, 101],
+    [3, 2, 7],
+    [4, 9, 33],
+    [3, 4, 1],
+  ]) {
+    for (let w = 1; w < threads; w++) {
+      const room = workerRows(w, threads, chunks, maxRows);
+      let needed = 0;
+      for (let rows = 1; rows <= maxRows; rows++) {
+        let end = 0;
+        for (let c = 0; c < chunks; c++) {
+          if (chunkOwner(c, threads) !== w) continue;
+          const n = chunkStart(c + 1, rows, chunks) - chunkStart(c, rows, chunks);
+          const at = rowsAt(c, threads, chunks, maxRows);
+          assert.ok(at >= end, `threads ${threads}, chunks ${chunks}, rows ${rows}: chunk ${c} overlaps`);
+          end = at + n;
+          needed = Math.max(needed, end);
+        }
+      }
+      assert.ok(
+        needed <= room,
+        `worker ${w} of ${threads} (${chunks} chunks, ${maxRows} rows): ${needed} > ${room}`,
+      );
+      if (w >= chunks) assert.equal(room, 0, `worker ${w} has no chunk`);
+    }
+  }
+});

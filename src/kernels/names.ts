@@ -84,6 +84,8 @@ export const kernelNames = {
   /** float32 parameters and gradients, float64 moments and arithmetic (float32 networks' Adam) */
   adamStepMixed: 'adam_step_f32_f64',
   momentumStep: (p: PrecisionName, nesterov: boolean) => `${nesterov ? 'nesterov' : 'momentum'}_step_${p}`,
+  /** float32 parameters and gradients, float64 velocity and arithmetic (float32 networks' momentum) */
+  momentumStepMixed: (nesterov: boolean) => `${nesterov ? 'nesterov' : 'momentum'}_step_f32_f64`,
   denseForwardOneInput: (p: PrecisionName, epilogue: Epilogue) => `dense_forward_in1_${p}_${epilogue}`,
   denseForwardOneOutput: (p: PrecisionName, epilogue: Epilogue) => `dense_forward_out1_${p}_${epilogue}`,
   denseBackwardOneInput: (p: PrecisionName, activation: LayerActivation) =>

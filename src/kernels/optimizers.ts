@@ -73,16 +73,14 @@ export function momentumStep(
   nesterov: boolean,
 ): void {
   const n = params.length;
-  const rt = residentRuntime(params, grads, v);
+  // a float32 network's velocity is float64 (optim/optimizer.ts): momentum_step_f32_f64 when all are resident
+  const mixed = params instanceof Float32Array && v instanceof Float64Array;
+  const rt = mixed ? mixedRuntime(params, grads, v, v) : residentRuntime(params, grads, v);
   if (rt) {
-    rt.kernels[kernelNames.momentumStep(suffix(params), nesterov)](
-      at[0],
-      at[1],
-      at[2],
-      n,
-      learningRate,
-      momentum,
-    );
+    const name = mixed
+      ? kernelNames.momentumStepMixed(nesterov)
+      : kernelNames.momentumStep(suffix(params), nesterov);
+    rt.kernels[name](at[0], at[1], at[2], n, learningRate, momentum);
     return;
   }
   const lr = learningRate;

@@ -9,13 +9,17 @@
 //                     WebAssembly memory when that memory is shared (Node), so the reduction runs
 //                     as a SIMD128 kernel; a plain SharedArrayBuffer otherwise
 //   losses  [C]       each chunk's data loss (float64)
-//   x, y    [R × inputs], [R × outputs]   the rows of the chunks the workers compute
 //   control Int32 [8 + threads − 1] the slots below;  message  Uint8 [1024]  a failed worker's error, UTF-8
+// and made by each worker when it starts, in its own kernels' memory where that is shared (so that
+// its first layer reads them in place, with no copy of its own), sent back once through a MessagePort:
+//   x, y    [K·S × inputs], [K·S × outputs]   the rows of its K chunks, chunk by chunk, each
+//                     S = ⌈R / C⌉ rows apart (rowsAt)
 //
 // A step's handoffs (every control slot through Atomics; the buffers ordered by them): the calling
 // thread writes the weights, ROWS, PARAMS_FROM, DONE = 0 and COMMAND, then bumps GENERATION and
-// notifies, then writes the workers' rows and sets ROWS_READY to the new generation: a worker copies
-// the weights first, so the rows' copy runs beside it instead of before the wake-up. A worker steps
+// notifies, then writes the workers' rows (into their x and y) and sets ROWS_READY to the new
+// generation: a worker copies the weights first, so the rows' copy runs beside it instead of
+// before the wake-up. A worker steps
 // once per new GENERATION value — a wake-up alone is not a step (the notify can come after the worker
 // saw the bump, finished and slept again) —, reads its rows once ROWS_READY is that generation, writes
 // its losses, then its slots piece by piece (PIECES), adding 1 to its PROGRESS slot after each, then
@@ -68,6 +72,22 @@ export function chunkOwner(c: number, threads: number): number {
   return c % threads;
 }
 
+/** The most rows one chunk of a batch of at most `maxRows` rows holds. */
+function chunkCapacity(maxRows: number, chunks: number): number {
+  return Math.ceil(maxRows / chunks);
+}
+
+/** Where chunk c's rows start in its worker's x and y, in rows: the worker's chunks packed in order. */
+export function rowsAt(c: number, threads: number, chunks: number, maxRows: number): number {
+  return Math.floor(c / threads) * chunkCapacity(maxRows, chunks);
+}
+
+/** The rows worker `index`'s x and y hold: room for each of its chunks. */
+export function workerRows(index: number, threads: number, chunks: number, maxRows: number): number {
+  const own = index < chunks ? Math.floor((chunks - 1 - index) / threads) + 1 : 0;
+  return own * chunkCapacity(maxRows, chunks);
+}
+
 /** A shared float array as a worker rebuilds it: the buffer, where it starts, how many elements. */
 export interface SharedFloats {
   buffer: SharedArrayBuffer;
@@ -90,10 +110,16 @@ export interface WorkerSetup {
   residentParams: SharedFloats | null;
   slots: SharedFloats;
   losses: SharedArrayBuffer;
-  x: SharedFloats;
-  y: SharedFloats;
   control: SharedArrayBuffer;
   message: SharedArrayBuffer;
+  /** where the worker sends its RowBuffers once, before it counts itself READY */
+  port: { postMessage(message: RowBuffers): void; close(): void };
+}
+
+/** A worker's x and y (rowsAt, workerRows), made by it and sent to the calling thread when it starts. */
+export interface RowBuffers {
+  x: SharedFloats;
+  y: SharedFloats;
 }
 
 export type DType = 'float64' | 'float32';
@@ -197,6 +223,8 @@ export function readMessage(block: SharedArrayBuffer): string {
  */
 export const SPIN_MS = 0.5;
 export const MAX_POLL_PAUSE = 64;
+/** Loads of the slot between two reads of the clock while polling (well under a microsecond). */
+const POLL_LOADS = 64;
 
 /** A thread's polling before it sleeps (one per thread: it remembers how its last polls went). */
 export class Poller {
@@ -210,12 +238,14 @@ export class Poller {
       this.left--;
       return false;
     }
+    // the clock read once per POLL_LOADS loads: each performance.now() makes a heap number
     const end = performance.now() + SPIN_MS;
     do
-      if (Atomics.load(control, slot) !== seen) {
-        this.pause = 1;
-        return true;
-      }
+      for (let i = 0; i < POLL_LOADS; i++)
+        if (Atomics.load(control, slot) !== seen) {
+          this.pause = 1;
+          return true;
+        }
     while (performance.now() < end);
     this.left = this.pause;
     this.pause = Math.min(2 * this.pause, MAX_POLL_PAUSE);
@@ -260,10 +290,12 @@ function waitFor(
   timeoutMs: number,
   poller: Poller | null,
 ): boolean {
-  const end = performance.now() + timeoutMs;
+  // the clock is read only once the slot is found short (a wait already met reads none)
+  let end = -1;
   for (;;) {
     const v = Atomics.load(control, slot);
     if (exact ? v === target : v >= target) return true;
+    if (end < 0) end = performance.now() + timeoutMs; // the first miss
     if (poller?.changed(control, slot, v)) continue;
     const left = end - performance.now();
     if (left <= 0) return false;

@@ -1,5 +1,6 @@
-// One worker thread of DataParallel (parallel.ts): rebuilds the network, then for each step copies
-// the shared weights in (its rows meanwhile written by the calling thread: ROWS_READY) and computes
+// One worker thread of DataParallel (parallel.ts): rebuilds the network and makes its rows' buffers
+// in its own kernels' memory (sent to the calling thread once), then for each step copies the shared
+// weights in (its rows meanwhile written there by the calling thread: ROWS_READY) and computes
 // the data-loss gradient of its chunks (c ≡ index mod threads) into their shared slots, piece by
 // piece (PROGRESS: the calling thread sums each piece once written). Blocks in Atomics.wait between
 // steps (a step is a new generation, never a bare wake-up); a failure is written to the shared
@@ -32,8 +33,13 @@ import {
   chunkOwner,
   chunkStart,
   floatView,
+  kernelFloats,
+  rowsAt,
+  sharedFloats,
   waitEqual,
+  workerRows,
   writeMessage,
+  type DType,
   type WorkerSetup,
 } from './parallel-shared.js';
 
@@ -68,6 +74,11 @@ async function prepare() {
   const piece = (a: FloatArray, k: number) =>
     a.subarray(chunkStart(k, P, PIECES), chunkStart(k + 1, P, PIECES));
   const pieces = (a: FloatArray) => Array.from({ length: PIECES }, (_, k) => piece(a, k));
+  const rows = workerRows(setup.index, setup.threads, setup.chunks, setup.maxRows);
+  const x = rowBuffer(net.dtype, rows * net.inputSize);
+  const y = rowBuffer(net.dtype, rows * net.outputSize);
+  setup.port.postMessage({ x: x.shared, y: y.shared });
+  setup.port.close();
   return {
     net,
     params: floatView(net.dtype, setup.params),
@@ -76,9 +87,23 @@ async function prepare() {
     gradPieces: pieces(net.grads),
     slotPieces: Array.from({ length: setup.chunks }, (_, c) => pieces(slots.subarray(c * P, (c + 1) * P))),
     losses: new Float64Array(setup.losses),
-    x: floatView(net.dtype, setup.x),
-    y: floatView(net.dtype, setup.y),
+    x: x.view,
+    y: y.view,
   };
+}
+
+/**
+ * n floats where the calling thread writes this worker's rows: in this thread's kernels' memory when
+ * it is shared (the first layer then reads them in place), else, or when it cannot grow, a new
+ * SharedArrayBuffer.
+ */
+function rowBuffer(dtype: DType, n: number) {
+  try {
+    return kernelFloats(dtype, n);
+  } catch {
+    const shared = sharedFloats(dtype, n);
+    return { shared, view: floatView(dtype, shared) };
+  }
 }
 type State = Awaited<ReturnType<typeof prepare>>;
 
@@ -89,12 +114,15 @@ function chunkViews(s: State, rows: number): { x: Matrix; y: Matrix }[] {
   if (!v) {
     const { inputSize: I, outputSize: O } = s.net;
     v = [];
-    for (let c = 0; c < setup.chunks; c++) {
-      const a = chunkStart(c, rows, setup.chunks);
-      const b = chunkStart(c + 1, rows, setup.chunks);
+    const { threads, chunks, maxRows } = setup;
+    for (let c = 0; c < chunks; c++) {
+      // only this worker's chunks have room in x and y (rowsAt); the others stay empty
+      const own = chunkOwner(c, threads) === setup.index;
+      const n = own ? chunkStart(c + 1, rows, chunks) - chunkStart(c, rows, chunks) : 0;
+      const a = own ? rowsAt(c, threads, chunks, maxRows) : 0;
       v.push({
-        x: { rows: b - a, cols: I, data: s.x.subarray(a * I, b * I) },
-        y: { rows: b - a, cols: O, data: s.y.subarray(a * O, b * O) },
+        x: { rows: n, cols: I, data: s.x.subarray(a * I, (a + n) * I) },
+        y: { rows: n, cols: O, data: s.y.subarray(a * O, (a + n) * O) },
       });
     }
     views.set(rows, v);

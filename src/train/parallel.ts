@@ -12,8 +12,8 @@
 //
 // A step: the main thread writes the weights into shared memory (unless the workers can read the
 // network's own in the kernels' shared memory), bumps the generation (Atomics.notify), then writes
-// the workers' rows while they copy the weights, computes its chunks (its last one left in
-// net.grads), and sums the chunks piece by piece as the workers write their slots (polling briefly,
+// the workers' rows while they copy the weights (into each worker's own kernels' memory, where its
+// first layer reads them in place), computes its chunks (its last one left in net.grads), and sums the chunks piece by piece as the workers write their slots (polling briefly,
 // then blocking in Atomics.wait), in one pass for two chunks. No message is posted per step,
 // nothing is structured-cloned, no buffer or view made. Penalties (L2, L1) are added once by the main thread,
 // on the whole batch. (The handoffs in detail: parallel-shared.ts.)
@@ -45,12 +45,14 @@ import {
   kernelFloats,
   readMessage,
   reduceChunks,
+  rowsAt,
   releaseKernelFloats,
   sharedBytes,
   sharedFloats,
   sharedView,
   waitAtLeast,
-  type SharedFloats,
+  type DType,
+  type RowBuffers,
   type WorkerSetup,
 } from './parallel-shared.js';
 
@@ -75,10 +77,20 @@ interface WorkerHandle {
   unref(): void;
   once(event: 'exit', listener: () => void): void;
 }
-/** A Worker constructor (node:worker_threads) as startThread calls it. */
-export type WorkerConstructor<W> = new (url: URL, options: { workerData: unknown; execArgv: string[] }) => W;
+/** A Worker constructor (node:worker_threads) as startThread calls it (T: what workerData may transfer). */
+export type WorkerConstructor<W, T = never> = new (
+  url: URL,
+  options: { workerData: unknown; execArgv: string[]; transferList?: T[] },
+) => W;
+/** One end of a MessageChannel, as DataParallel uses it (receiveMessageOnPort reads it synchronously). */
+interface Port {
+  postMessage(message: unknown): void;
+  close(): void;
+}
 interface ThreadsModule {
-  Worker: WorkerConstructor<WorkerHandle>;
+  Worker: WorkerConstructor<WorkerHandle, Port>;
+  MessageChannel: new () => { port1: Port; port2: Port };
+  receiveMessageOnPort(port: Port): { message: unknown } | undefined;
 }
 
 /** Options that give Node a script on the command line (each followed by it, or joined by '='). */
@@ -124,11 +136,16 @@ function refusedBy(e: unknown, execArgv: string[]): string[] {
  * new Worker(url, { workerData, execArgv: workerExecArgv() }); where the Worker refuses some of those
  * options (V8's and per-process ones, which already apply to the whole process), again without them.
  */
-export function startThread<W>(Worker: WorkerConstructor<W>, url: URL, workerData: unknown): W {
+export function startThread<W, T = never>(
+  Worker: WorkerConstructor<W, T>,
+  url: URL,
+  workerData: unknown,
+  transferList: T[] = [],
+): W {
   for (;;) {
     const execArgv = workerExecArgv();
     try {
-      return new Worker(url, { workerData, execArgv });
+      return new Worker(url, { workerData, execArgv, transferList });
     } catch (e) {
       const refused = refusedBy(e, execArgv);
       if (refused.length === 0) throw e;
@@ -152,17 +169,17 @@ export function dataParallelWorkers(): number {
 
 /** The shared buffers of one trainer, and the main thread's views of them. */
 interface Shared {
-  setup: Omit<WorkerSetup, 'network' | 'index' | 'threads' | 'chunks' | 'maxRows' | 'backend'>;
+  setup: Omit<WorkerSetup, 'network' | 'index' | 'threads' | 'chunks' | 'maxRows' | 'backend' | 'port'>;
   params: FloatArray;
   slots: FloatArray[];
   sum: FloatArray;
   losses: Float64Array;
-  x: FloatArray;
-  y: FloatArray;
+  /** each worker's x and y (worker w at w − 1: parallel-shared.ts rowsAt), made by it when it starts */
+  rows: { x: FloatArray; y: FloatArray }[];
   control: Int32Array;
 }
 
-function makeShared(network: Network, threads: number, chunks: number, maxRows: number): Shared {
+function makeShared(network: Network, threads: number, chunks: number): Shared {
   const { dtype } = network;
   const P = network.params.length;
   const slots = kernelFloats(dtype, chunks * P);
@@ -171,20 +188,16 @@ function makeShared(network: Network, threads: number, chunks: number, maxRows: 
     residentParams: sharedView(network.params),
     slots: slots.shared,
     losses: sharedBytes(chunks * 8),
-    x: sharedFloats(dtype, maxRows * network.inputSize),
-    y: sharedFloats(dtype, maxRows * network.outputSize),
     control: sharedBytes(controlSlots(threads) * 4),
     message: sharedBytes(MESSAGE_BYTES),
   };
-  const view = (s: SharedFloats) => floatView(dtype, s);
   return {
     setup,
-    params: view(setup.params),
+    params: floatView(dtype, setup.params),
     slots: Array.from({ length: chunks }, (_, c) => slots.view.subarray(c * P, (c + 1) * P)),
     sum: kernelFloats(dtype, P).view,
     losses: new Float64Array(setup.losses),
-    x: view(setup.x),
-    y: view(setup.y),
+    rows: [],
     control: new Int32Array(setup.control),
   };
 }
@@ -201,7 +214,7 @@ function describe(network: Network): unknown {
   }
 }
 
-/** Starts threads − 1 workers and blocks until each has built its network (or one failed). */
+/** Starts threads − 1 workers and blocks until each has built its network and sent its rows' buffers (or one failed). */
 function startWorkers(network: Network, threads: number, chunks: number, maxRows: number, shared: Shared) {
   if (threads === 1) return [];
   const module = threadsModule();
@@ -213,32 +226,51 @@ function startWorkers(network: Network, threads: number, chunks: number, maxRows
   const json = describe(network);
   const backend = kernelBackend();
   const workers: WorkerHandle[] = [];
+  const ports: Port[] = [];
   for (let index = 1; index < threads; index++) {
-    const workerData: WorkerSetup = {
-      network: json,
-      index,
-      threads,
-      chunks,
-      maxRows,
-      backend,
-      ...shared.setup,
-    };
-    const w = startThread(module.Worker, new URL('./parallel-worker.js', import.meta.url), workerData);
-    liveWorkers++;
-    w.once('exit', () => liveWorkers--);
-    w.unref(); // a trainer never closed does not keep the process alive
-    workers.push(w);
+    const setup = { network: json, index, threads, chunks, maxRows, backend, ...shared.setup };
+    const { worker, port } = startWorker(module, setup);
+    workers.push(worker);
+    ports.push(port);
   }
   const c = shared.control;
   const started = waitAtLeast(c, READY, threads - 1, START_TIMEOUT_MS);
   const failed = Atomics.load(c, FAILURES) > 0;
-  if (started && !failed) return workers;
+  if (started && !failed) {
+    // each worker posted its buffers before counting itself READY
+    for (const port of ports) shared.rows.push(rowBuffers(module, port, network.dtype));
+    return workers;
+  }
+  for (const port of ports) port.close();
   for (const w of workers) void w.terminate();
   throw new Error(
     failed
       ? `a data-parallel worker failed to start: ${readMessage(shared.setup.message)}`
       : `data-parallel workers did not start within ${START_TIMEOUT_MS / 1000} s`,
   );
+}
+
+/** One worker thread, and the calling thread's end of the channel it sends its row buffers through. */
+function startWorker(
+  module: ThreadsModule,
+  setup: Omit<WorkerSetup, 'port'>,
+): { worker: WorkerHandle; port: Port } {
+  const { port1, port2 } = new module.MessageChannel();
+  const workerData: WorkerSetup = { ...setup, port: port2 };
+  const url = new URL('./parallel-worker.js', import.meta.url);
+  const worker = startThread(module.Worker, url, workerData, [port2]);
+  liveWorkers++;
+  worker.once('exit', () => liveWorkers--);
+  worker.unref(); // a trainer never closed does not keep the process alive
+  return { worker, port: port1 };
+}
+
+/** A started worker's x and y, as it sent them (then the port is closed). */
+function rowBuffers(module: ThreadsModule, port: Port, dtype: DType): { x: FloatArray; y: FloatArray } {
+  const sent = module.receiveMessageOnPort(port)?.message as RowBuffers | undefined;
+  port.close();
+  if (!sent) throw new Error('a data-parallel worker started without sending its row buffers');
+  return { x: floatView(dtype, sent.x), y: floatView(dtype, sent.y) };
 }
 
 /** How a batch of `rows` rows is reduced (DataParallel.planFor). */
@@ -295,7 +327,7 @@ export class DataParallel {
     this.threads = checkNumber('workers', options.workers ?? 2, { integer: true, min: 1 });
     this.chunks = checkNumber('chunks', options.chunks ?? 4, { integer: true, min: 1 });
     this.maxRows = checkNumber('maxRows', options.maxRows, { integer: true, min: 1 });
-    this.shared = makeShared(network, this.threads, this.chunks, this.maxRows);
+    this.shared = makeShared(network, this.threads, this.chunks);
     try {
       this.workers = startWorkers(network, this.threads, this.chunks, this.maxRows, this.shared);
     } catch (e) {
@@ -429,16 +461,18 @@ export class DataParallel {
     Atomics.notify(control, ROWS_READY);
   }
 
-  /** The rows of the workers' chunks into the shared x and y. */
+  /** The rows of the workers' chunks into their x and y (parallel-shared.ts: rowsAt). */
   private shareRows(x: Matrix, y: Matrix): void {
-    const s = this.shared;
     const N = x.rows;
     for (let c = 0; c < this.chunks; c++) {
-      if (chunkOwner(c, this.threads) === 0) continue;
+      const owner = chunkOwner(c, this.threads);
+      if (owner === 0) continue;
       const a = chunkStart(c, N, this.chunks);
       const b = chunkStart(c + 1, N, this.chunks);
-      s.x.set(x.data.subarray(a * x.cols, b * x.cols), a * x.cols);
-      s.y.set(y.data.subarray(a * y.cols, b * y.cols), a * y.cols);
+      const at = rowsAt(c, this.threads, this.chunks, this.maxRows);
+      const to = this.shared.rows[owner - 1];
+      to.x.set(x.data.subarray(a * x.cols, b * x.cols), at * x.cols);
+      to.y.set(y.data.subarray(a * y.cols, b * y.cols), at * y.cols);
     }
   }
 
