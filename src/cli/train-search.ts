@@ -13,6 +13,7 @@ import {
   candidateScaling,
   createNetwork,
   defaultBudget,
+  maxSearchRows,
   searchEarlyStopping,
   searchModels,
   type ModelSearch,
@@ -197,7 +198,7 @@ export function searchLines(search: ModelSearch, top = 5): string[] {
   const s = search.search;
   const how = s.folds === 1 ? 'one validation split of a fifth' : `${s.folds}-fold cross-validation`;
   const lines = [
-    `model search: ${s.candidates} candidates${s.skipped ? ` (${s.skipped} more left out by the budget)` : ''}, ${how} on ${s.sample ? `a seeded sample of ${s.sample.rows.toLocaleString('en-US')} of the ${s.sample.of.toLocaleString('en-US')} training rows (the budget's size)` : 'the training rows'}, successive halving${s.weighted ? ', rows weighted as in the run' : ''}; ${s.seconds.toFixed(1)} s (budget ${s.budget} s, ${s.workers || 'no'} worker threads)`,
+    `model search: ${s.candidates} candidates${s.skipped ? ` (${s.skipped} more left out by the budget)` : ''}, ${how} on ${s.sample ? `a seeded sample of ${s.sample.rows.toLocaleString('en-US')} of the ${s.sample.of.toLocaleString('en-US')} training rows (${s.sample.rows === maxSearchRows ? 'the most a search trains on' : "the budget's size"})` : 'the training rows'}, successive halving${s.weighted ? ', rows weighted as in the run' : ''}; ${s.seconds.toFixed(1)} s (budget ${s.budget} s, ${s.workers || 'no'} worker threads)`,
     `  rank  candidate                             ${s.metric} mean ± std      time`,
   ];
   for (const e of search.leaderboard.slice(0, top))

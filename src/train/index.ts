@@ -123,6 +123,7 @@ export {
   searchModels,
   defaultBudget,
   minSampleRows,
+  maxSearchRows,
   searchRowCount,
   crossValidationRows,
   planRefit,
