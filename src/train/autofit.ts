@@ -228,6 +228,29 @@ function refitBatchSize(best: Candidate, trainRows: number, rows: number): numbe
   return folds === trainRows ? rows : folds;
 }
 
+/**
+ * The winner's refit: its batch size and its plan (planRefit) — the epochs the search chose (Adam: the
+ * folds' mean best epoch; L-BFGS: its full iterations), capped by the budget left after the search of
+ * `grid` on k folds of trainRows rows as it runs.
+ */
+function winnerPlan(
+  winner: LeaderboardEntry,
+  grid: Candidate[],
+  sizes: { k: number; trainRows: number; rows: number; inputs: number; outputs: number },
+  budget: number,
+): { plan: RefitPlan; batchSize: number } {
+  const { k, trainRows, rows, inputs, outputs } = sizes;
+  const best = winner.candidate;
+  const wanted = best.optimizer === 'lbfgs' ? best.epochs : Math.max(1, Math.round(winner.bestEpoch));
+  const batchSize = refitBatchSize(best, trainRows, rows);
+  const searched = predictedSeconds(grid, k, trainRows, inputs, outputs, continuedShare) / referenceThreads;
+  const plan = planRefit({ ...best, epochs: wanted, batchSize }, rows, inputs, outputs, {
+    budget,
+    search: searched,
+  });
+  return { plan, batchSize };
+}
+
 /** The search of autoFit: the leaderboard and the chosen candidate, not trained on all rows yet. */
 export async function searchModels(
   x: MatrixLike,
@@ -267,14 +290,9 @@ export async function searchModels(
   const { rungs } = halved;
   const board = check ? withVariant(halved.board, check) : halved.board;
   const best = board[0].candidate;
-  const wanted = best.optimizer === 'lbfgs' ? best.epochs : Math.max(1, Math.round(board[0].bestEpoch));
-  const batchSize = refitBatchSize(best, trainRows, X.rows);
-  const searched = predictedSeconds(grid.candidates, k, trainRows, X.cols, labels.y.cols, continuedShare);
-  const plan = planRefit({ ...best, epochs: wanted, batchSize }, X.rows, X.cols, labels.y.cols, {
-    budget,
-    search: searched / referenceThreads,
-  });
-  const { epochs } = plan;
+  const sizes = { k, trainRows, rows: X.rows, inputs: X.cols, outputs: labels.y.cols };
+  const { plan, batchSize } = winnerPlan(board[0], grid.candidates, sizes, budget);
+  const { epochs, wanted } = plan;
   const search: SearchSettings = {
     metric: searchMetric(task),
     folds: k,
