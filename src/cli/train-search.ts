@@ -12,6 +12,8 @@ import {
   TrainingRun,
   candidateScaling,
   createNetwork,
+  defaultBudget,
+  maxSearchRows,
   searchEarlyStopping,
   searchModels,
   type ModelSearch,
@@ -71,6 +73,10 @@ export async function searchStart(
   if (rows.x.rows < minSearchRows) return null;
   const task = start.data.encoding.target.task;
   const indicators = indicatorInputs(start.data.encoding);
+  log(budgetLine(budget, rows.x.rows, rows.x.cols));
+  log(
+    'model search: running (a line as each of its rungs ends; --no-search trains the default network instead)',
+  );
   const search = await searchModels(rows.x, rows.y, {
     task,
     seed: start.settings.seed,
@@ -90,6 +96,20 @@ export async function searchStart(
 }
 
 /**
+ * The run's first line: the budget and what it covers. It is planned, not timed: the search's grid and
+ * the refit's epochs are sized at a fixed reference speed (autofit.ts), so the model is the same on
+ * every machine; a slower or busier one takes longer.
+ */
+function budgetLine(budget: number | undefined, rows: number, inputs: number): string {
+  const seconds = budget ?? defaultBudget(rows, inputs);
+  const why =
+    budget === undefined
+      ? `the default for ${rows.toLocaleString('en-US')} rows × ${inputs} inputs`
+      : '--budget';
+  return `budget ${seconds} s (${why}) for the model search and the refit on all rows, planned at a fixed reference speed: a busy or slower machine takes longer; reading and scoring come on top`;
+}
+
+/**
  * The run's settings with the chosen configuration. By default no rows are held out: the chosen
  * configuration trains on every row for the epochs the search chose (Adam: the folds' mean best
  * epoch; L-BFGS: to convergence), as GridSearchCV refits, and the cross-validated scores stand for
@@ -106,7 +126,8 @@ function chosenSettings(settings: TrainSettings, search: ModelSearch): TrainSett
     weightDecay: c.weightDecay,
     optimizer: c.optimizer,
     ...(c.learningRate !== undefined ? { learningRate: c.learningRate } : {}),
-    epochs: settings.validationSplit ? full : c.epochs,
+    // the budget's cap (planRefit) holds with --val-split too
+    epochs: settings.validationSplit ? Math.min(full, search.search.plan.cap) : c.epochs,
   };
   // on every row, the folds' kind of batch (see Candidate.batchSize); with --val-split the rows left are the folds' size
   if (!settings.validationSplit && c.batchSize !== undefined && settings.batchSize === undefined)
@@ -177,7 +198,7 @@ export function searchLines(search: ModelSearch, top = 5): string[] {
   const s = search.search;
   const how = s.folds === 1 ? 'one validation split of a fifth' : `${s.folds}-fold cross-validation`;
   const lines = [
-    `model search: ${s.candidates} candidates${s.skipped ? ` (${s.skipped} more left out by the budget)` : ''}, ${how} on ${s.sample ? `a seeded sample of ${s.sample.rows.toLocaleString('en-US')} of the ${s.sample.of.toLocaleString('en-US')} training rows (the budget's size)` : 'the training rows'}, successive halving${s.weighted ? ', rows weighted as in the run' : ''}; ${s.seconds.toFixed(1)} s (budget ${s.budget} s, ${s.workers || 'no'} worker threads)`,
+    `model search: ${s.candidates} candidates${s.skipped ? ` (${s.skipped} more left out by the budget)` : ''}, ${how} on ${s.sample ? `a seeded sample of ${s.sample.rows.toLocaleString('en-US')} of the ${s.sample.of.toLocaleString('en-US')} training rows (${s.sample.rows === maxSearchRows ? 'the most a search trains on' : "the budget's size"})` : 'the training rows'}, successive halving${s.weighted ? ', rows weighted as in the run' : ''}; ${s.seconds.toFixed(1)} s (budget ${s.budget} s, ${s.workers || 'no'} worker threads)`,
     `  rank  candidate                             ${s.metric} mean ± std      time`,
   ];
   for (const e of search.leaderboard.slice(0, top))
@@ -186,8 +207,37 @@ export function searchLines(search: ModelSearch, top = 5): string[] {
     );
   lines.push(
     `chosen: ${search.leaderboard[0].name} (--no-search trains the given or default network instead)`,
+    refitLine(search),
   );
   return lines;
+}
+
+/** The refit's plan in a line: its epochs, whether the budget capped them, the seconds predicted. */
+function refitLine(search: ModelSearch): string {
+  const p = search.search.plan;
+  const unit = search.chosen.optimizer === 'lbfgs' ? 'iterations at most' : 'epochs';
+  const predicted = `predicted at the reference speed: search ${p.search.toFixed(0)} s, refit ${p.refit.toFixed(0)} s`;
+  if (p.epochs === p.wanted) return `refit on all rows: ${p.epochs} ${unit} (${predicted})`;
+  return `refit on all rows: ${p.epochs} ${unit}, capped by the budget from the ${p.wanted} the search chose (${predicted}; --budget ${fullBudget(p)} would hold all ${p.wanted})`;
+}
+
+/** The budget (whole seconds) that would hold the search and the refit's wanted epochs, as planned. */
+export function fullBudget(p: ModelSearch['search']['plan']): number {
+  return Math.ceil(p.search + (p.refit / p.epochs) * p.wanted);
+}
+
+/**
+ * The summary's line when the budget's cap ended the refit (it trained all its capped epochs, short of
+ * those the search chose; null otherwise): the model is usable, but further training would change it.
+ */
+export function cappedRefitLine(
+  search: ModelSearch,
+  history: { epochs: number; stopReason: string },
+): string | null {
+  const p = search.search.plan;
+  if (p.epochs === p.wanted || history.stopReason !== 'epochs') return null;
+  const unit = search.chosen.optimizer === 'lbfgs' ? 'iterations' : 'epochs';
+  return `note: the refit stopped at the budget's cap, after ${history.epochs} of the ${p.wanted} ${unit} the search chose${search.chosen.optimizer === 'lbfgs' ? ' (not converged)' : ''}; --budget ${fullBudget(p)} would train them all`;
 }
 
 /** The flags that steer the search. */
@@ -222,9 +272,6 @@ export async function maybeSearch(
       throw new UsageError(`--budget sizes the model search, but ${why}: drop --budget`);
     return { start, search: null };
   }
-  log(
-    'model search: running (lines as each of its rungs ends; --no-search trains the default network instead)',
-  );
   const found = await searchStart(start, flags.budget, log);
   if (!found) {
     log(

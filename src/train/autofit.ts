@@ -15,9 +15,14 @@
 // data, the seed and the budget only — the same on every machine and under any load. The search's
 // actual time is reported, not enforced.
 //
+// Rows: a table too large for the budget, or above maxSearchRows (the memory of tasks running at once),
+// is searched on a seeded sample of its rows; the refit then trains on every row.
+//
 // Refit: the winner is trained again on all rows (no rows held back, no early stopping), as
 // scikit-learn's GridSearchCV refits on all rows: Adam for the mean of its folds' best epochs, L-BFGS
-// for its full iterations (it ran to convergence on the folds too).
+// for its full iterations (it ran to convergence on the folds too) — within the budget: the budget
+// covers the search and the refit (planRefit). The refit's epochs are capped by what the budget
+// leaves after the search as it runs, both predicted at the reference speed, never read from a clock.
 //
 // Weights (sampleWeight, classWeight as fit takes them): every candidate trains with its folds' rows'
 // weights, each fold is scored with its rows weighted as in the loss (autofit-eval.ts scoreWeights:
@@ -44,12 +49,14 @@ import {
   assignFolds,
   candidateCost,
   candidateEpochs,
+  candidateParams,
   describeCandidate,
   alwaysSearched,
   searchGrid,
   type Candidate,
 } from './autofit-space.js';
 import { defaultBatchSize } from './fit-options.js';
+import { AUTO_MIN_ROWS, AUTO_MIN_WORK } from './parallel-auto.js';
 import type { History } from './fit-types.js';
 import { computeMetrics } from './metrics.js';
 import {
@@ -62,7 +69,10 @@ import {
 export interface AutoFitOptions extends WeightOptions {
   /** overrides inferTask(y) */
   task?: Task;
-  /** seconds the search may take, used to size the grid up front (default defaultBudget(rows, inputs)) */
+  /**
+   * seconds the search and the refit on all rows may take at the reference speed: sizes the grid (and
+   * the search's sample) up front, then caps the refit's epochs (default defaultBudget(rows, inputs))
+   */
   budget?: number;
   /** seed of the folds and of every candidate's weights and shuffles (default 42) */
   seed?: number;
@@ -114,6 +124,8 @@ export interface SearchSettings {
   /** epochs fraction, candidates and seconds (wall) of each successive-halving rung */
   rungs: { fraction: number; candidates: number; seconds: number }[];
   refit: string;
+  /** the refit's epochs and the predicted seconds the budget was split into (planRefit) */
+  plan: RefitPlan;
   seconds: number;
   /**
    * with indicator inputs (AutoFitOptions.indicators) and k > 1 folds: the winner scored again with them
@@ -216,6 +228,29 @@ function refitBatchSize(best: Candidate, trainRows: number, rows: number): numbe
   return folds === trainRows ? rows : folds;
 }
 
+/**
+ * The winner's refit: its batch size and its plan (planRefit) — the epochs the search chose (Adam: the
+ * folds' mean best epoch; L-BFGS: its full iterations), capped by the budget left after the search of
+ * `grid` on k folds of trainRows rows as it runs.
+ */
+function winnerPlan(
+  winner: LeaderboardEntry,
+  grid: Candidate[],
+  sizes: { k: number; trainRows: number; rows: number; inputs: number; outputs: number },
+  budget: number,
+): { plan: RefitPlan; batchSize: number } {
+  const { k, trainRows, rows, inputs, outputs } = sizes;
+  const best = winner.candidate;
+  const wanted = best.optimizer === 'lbfgs' ? best.epochs : Math.max(1, Math.round(winner.bestEpoch));
+  const batchSize = refitBatchSize(best, trainRows, rows);
+  const searched = predictedSeconds(grid, k, trainRows, inputs, outputs, continuedShare) / referenceThreads;
+  const plan = planRefit({ ...best, epochs: wanted, batchSize }, rows, inputs, outputs, {
+    budget,
+    search: searched,
+  });
+  return { plan, batchSize };
+}
+
 /** The search of autoFit: the leaderboard and the chosen candidate, not trained on all rows yet. */
 export async function searchModels(
   x: MatrixLike,
@@ -233,7 +268,8 @@ export async function searchModels(
     exclusiveMin: true,
   });
   const all = { x: X, y: labels.y, ...searchWeights(options, labels, task) };
-  const n = options.candidates ? X.rows : searchRowCount(X.rows, X.cols, labels.y.cols, k, budget);
+  const fitting = options.candidates ? X.rows : searchRowCount(X.rows, X.cols, labels.y.cols, k, budget);
+  const n = Math.min(fitting, maxSearchRows);
   const { x: searchX, y: searchY, ...weights } = n < X.rows ? sampleRows(all, n, seed) : all;
   const folds = assignFolds(searchY, task, k, seed);
   const indicators = checkIndicators(options.indicators, X);
@@ -254,7 +290,9 @@ export async function searchModels(
   const { rungs } = halved;
   const board = check ? withVariant(halved.board, check) : halved.board;
   const best = board[0].candidate;
-  const epochs = best.optimizer === 'lbfgs' ? best.epochs : Math.max(1, Math.round(board[0].bestEpoch));
+  const sizes = { k, trainRows, rows: X.rows, inputs: X.cols, outputs: labels.y.cols };
+  const { plan, batchSize } = winnerPlan(board[0], grid.candidates, sizes, budget);
+  const { epochs, wanted } = plan;
   const search: SearchSettings = {
     metric: searchMetric(task),
     folds: k,
@@ -265,7 +303,8 @@ export async function searchModels(
     skipped: grid.skipped,
     predicted: grid.predicted,
     rungs,
-    refit: `all rows, ${epochs} ${best.optimizer === 'lbfgs' ? 'iterations at most' : 'epochs (the mean best epoch of the folds)'}`,
+    refit: `all rows, ${epochs} ${best.optimizer === 'lbfgs' ? 'iterations at most' : 'epochs (the mean best epoch of the folds)'}${epochs < wanted ? ` (capped by the budget from ${wanted})` : ''}`,
+    plan,
     seconds: (performance.now() - started) / 1000,
     ...weightedSettings(options, weights),
     ...(check ? { indicators: { inputs: indicators.length, ...check.settings } } : {}),
@@ -274,7 +313,7 @@ export async function searchModels(
   return {
     task,
     ...(labels.classes ? { classes: labels.classes } : {}),
-    chosen: { ...best, epochs, batchSize: refitBatchSize(best, trainRows, X.rows) },
+    chosen: { ...best, epochs, batchSize },
     leaderboard: board,
     search,
     reference: {
@@ -389,16 +428,78 @@ function chooseGrid(
   return { candidates, skipped, workers, predicted: predict(candidates, workers) };
 }
 
-/** Predicted seconds of one reference thread for a search of `cs` on k folds of trainRows rows. */
+/**
+ * Predicted seconds of one reference thread for a search of `cs` on k folds of trainRows rows; `share`
+ * is the part of the grid's full-length cost the search trains (halvingShare: the budget's measure of
+ * the grid; continuedShare: as the search runs).
+ */
 function predictedSeconds(
   cs: Candidate[],
   k: number,
   trainRows: number,
   inputs: number,
   outputs: number,
+  share = halvingShare,
 ): number {
   const seconds = cs.reduce((s, c) => s + referenceSeconds(c, trainRows, inputs, outputs), 0);
-  return k * seconds * halvingShare(cs.length);
+  return k * seconds * share(cs.length);
+}
+
+/**
+ * The share of the grid's full-length cost successive halving trains as it runs, each rung continuing
+ * the runs the previous one cut (its survivors train fraction − the previous fraction): about three
+ * quarters of halvingShare, the rest of the budget left for the refit.
+ */
+function continuedShare(n: number): number {
+  let alive = n;
+  let share = 0;
+  let before = 0;
+  for (const [r, fraction] of rungFractions.entries()) {
+    share += alive * (fraction - before);
+    before = fraction;
+    if (r < rungFractions.length - 1) alive = survivors(alive);
+  }
+  return share / n;
+}
+
+/** The fewest epochs (L-BFGS: iterations) the budget's cap leaves a refit: a budget spent on the search still gets a model. */
+export const minRefitEpochs = 10;
+
+/** How the budget is spent: the refit's epochs, and the seconds predicted for the search and the refit. */
+export interface RefitPlan {
+  /** epochs (L-BFGS: iterations at most) the refit trains: `wanted`, or `cap` when fewer */
+  epochs: number;
+  /** the epochs the search chose: Adam the folds' mean best epoch, L-BFGS its full iterations */
+  wanted: number;
+  /** the most epochs the budget left after the search holds (at least minRefitEpochs) */
+  cap: number;
+  /** predicted seconds at the reference speed: the search as it runs, and the refit of `epochs` */
+  search: number;
+  refit: number;
+}
+
+/**
+ * The refit's plan: `c` (its epochs those the search chose, its batchSize the refit's) on `rows` rows,
+ * its epochs capped by what the budget leaves after the search's predicted seconds — each epoch
+ * predicted at the reference speed over the threads TrainingRun's 'auto' workers cut its batches into
+ * (two when a batch is large enough, parallel-auto.ts; the problem decides, not the machine). So the
+ * cap depends on the data, the candidate and the budget only, never on a clock.
+ */
+export function planRefit(
+  c: Candidate,
+  rows: number,
+  inputs: number,
+  outputs: number,
+  spent: { budget: number; search: number },
+): RefitPlan {
+  const batch = c.batchSize ?? rows;
+  const chunked = batch >= AUTO_MIN_ROWS && batch * candidateParams(c, inputs, outputs) >= AUTO_MIN_WORK;
+  const perEpoch =
+    referenceSeconds({ ...c, epochs: 1 }, rows, inputs, outputs) / (chunked ? referenceThreads : 1);
+  const left = spent.budget - spent.search;
+  const cap = Math.max(minRefitEpochs, Math.floor(left / perEpoch));
+  const epochs = Math.min(c.epochs, cap);
+  return { epochs, wanted: c.epochs, cap, search: spent.search, refit: epochs * perEpoch };
 }
 
 /** Rows each fold trains on: four fifths with one validation split, else all but one fold. */
@@ -438,6 +539,16 @@ export function searchRowCount(
   }
   return lo;
 }
+
+/**
+ * The most rows a search trains on, whatever the budget: a larger table is searched on a seeded sample
+ * of this many (then refitted on every row). A full-batch run keeps about 26 bytes per row and hidden
+ * unit (forward values and gradients; 3.2 KB a row for 64-64), and the search runs several at once
+ * (one per worker): at 100,000 rows two 64-64 tasks on their 80,000 training rows held 530 MB, the
+ * search's peak 0.97 GB against the refit's 0.6 GB. At 32,000 rows a task holds at most about 85 MB
+ * (64-64), so the search's peak no longer grows with the table; ranking candidates needs no more rows.
+ */
+export const maxSearchRows = 32_000;
 
 /** n rows of x, y (and their sample weights) drawn without replacement by a seeded shuffle, in their order. */
 function sampleRows<T extends { x: Matrix; y: Matrix; sampleWeight: Float64Array | null }>(

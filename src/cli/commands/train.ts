@@ -33,7 +33,13 @@ import { modelFile, type RunRecord, type TrainPaths } from '../train-model.js';
 import { worseThanConstant } from '../baseline-check.js';
 import { freshStart, resumeStart, trainPaths, type StartFlags, type TrainStart } from '../train-resume.js';
 import { fitOptions, holdOutByDefault, trainSteps, weightOptions } from '../training.js';
-import { crossValidatedScores, maybeSearch, searchRecord, type SearchFlags } from '../train-search.js';
+import {
+  cappedRefitLine,
+  crossValidatedScores,
+  maybeSearch,
+  searchRecord,
+  type SearchFlags,
+} from '../train-search.js';
 import { addStreamOptions, streamReason, trainStream, type StreamFlags } from '../train-stream.js';
 
 type WriteCheckpoint = (run: TrainingRun, reason: string) => FitCheckpoint;
@@ -328,6 +334,7 @@ async function finish(
     );
   }
   const worse = worseThanConstant(model.metrics, about.encoding.target);
+  const capped = search ? cappedRefitLine(search, history) : null;
   if (flags.json) {
     const summary = {
       model: out,
@@ -339,8 +346,10 @@ async function finish(
       metrics: model.metrics,
       plots,
       ...(worse ? { warnings: [worse] } : {}),
+      ...(capped ? { notes: [capped.replace(/^note: /, '')] } : {}),
     };
     if (worse) process.stderr.write(`warning: ${worse}\n`);
+    if (capped) process.stderr.write(`${capped}\n`);
     console.log(JSON.stringify(summary));
     return;
   }
@@ -348,6 +357,7 @@ async function finish(
     log(
       `stopped early after epoch ${history.epochs}: no validation improvement since epoch ${history.bestEpoch}, whose weights are kept`,
     );
+  if (capped) log(capped);
   for (const line of scores.lines) log(line);
   log(`wrote ${out}${plots.length ? ` and ${plots.length} plot files in ${plotsDir}` : ''}`);
   if (worse) process.stderr.write(`warning: ${worse}\n`);
