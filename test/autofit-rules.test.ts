@@ -14,6 +14,8 @@ import {
   searchModels,
   type Candidate,
 } from '../src/index.js';
+import { lbfgsConvergence, lbfgsSettled } from '../src/train/autofit-eval.js';
+import { budgetRuns } from '../src/train/autofit-space.js';
 
 test('searchGrid: every L-BFGS candidate (linear, tanh then relu, one and two layers) comes before any Adam one', () => {
   const grid = searchGrid();
@@ -27,11 +29,16 @@ test('searchGrid: every L-BFGS candidate (linear, tanh then relu, one and two la
   assert.ok(at('64-64 relu λ=10 lbfgs') > at('64 relu λ=0.0001 lbfgs'), 'one relu layer before two');
 });
 
-test('defaultBudget: rows × (inputs + 1) / 200 seconds, from 10 (small tables of one input) to 300', () => {
+test('defaultBudget: rows × (inputs + 1) / 200 seconds, from 10 (small tables of one input) to 300, at most 12 reference runs', () => {
   assert.equal(defaultBudget(320, 1), 10);
   assert.equal(defaultBudget(40, 2), 10);
-  assert.equal(defaultBudget(800, 12), 52);
+  assert.equal(defaultBudget(800, 10), 44);
   assert.equal(defaultBudget(1_000_000, 20), 300);
+  // wide tables: the cap of budgetRuns full-length runs of budgetReference (64-64 tanh, L-BFGS)
+  assert.equal(budgetRuns, 12);
+  assert.equal(defaultBudget(455, 30), 34, 'was 71: the whole grid, Adam included');
+  assert.equal(defaultBudget(800, 64), 78, 'was 260');
+  assert.equal(defaultBudget(800, 12), 48, 'the cap binds from about 11 inputs (52 by rows × 13 / 200)');
 });
 
 /** Two well-separated classes (x₀ < −0.5 or > 0.5) and a useless second input: every model scores 1. */
@@ -155,4 +162,18 @@ test('autoFit: onRung reports each rung as it ends, as search.rungs records it',
     result.search.rungs.map((r, i) => [i + 1, 3, r.candidates]),
   );
   assert.equal(seen.length, 3);
+});
+
+test('lbfgsSettled: the cost fell by less than a relative 1e-5 over the last 10 iterations, whatever its scale', () => {
+  const falling = Array.from({ length: 30 }, (_, i) => 1 + 0.01 * (30 - i));
+  assert.equal(lbfgsSettled(falling), false);
+  const flat = [...falling, ...Array.from({ length: 11 }, (_, i) => 1 - 1e-7 * i)];
+  assert.equal(lbfgsSettled(flat), true);
+  assert.equal(lbfgsSettled(flat.map((v) => v * 1e-6)), true, 'relative: a tiny cost settles alike');
+  assert.equal(lbfgsSettled(flat.slice(0, -1)), false, 'the window still holds a falling cost');
+  // 2e-5 relative over 10 iterations: still falling
+  const slow = [...falling, ...Array.from({ length: 11 }, (_, i) => 1 - 2e-6 * i)];
+  assert.equal(lbfgsSettled(slow), false);
+  assert.equal(lbfgsSettled([3, 3, 3]), false, 'fewer than window + 1 costs: not yet');
+  assert.deepEqual(lbfgsConvergence, { window: 10, relative: 1e-5 });
 });

@@ -1,12 +1,19 @@
 // Successive halving's rungs continue the runs the previous rung cut (src/train/autofit-eval.ts runTask,
 // autofit.ts halving): a run cut after E₁ epochs and continued to E₂ gives the bits of a run trained
 // afresh for E₂, and a cut run is scored as a run of E₁ epochs ends (the best epoch's weights when early
-// stopping keeps them) — so the search chooses exactly as when every rung trained from the start.
+// stopping keeps them) — so the search chooses exactly as when every rung trained from the start; an
+// L-BFGS run that has converged (lbfgsSettled) ends at the same iteration wherever a rung cut it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Random, computeMetrics, toMatrix, type Candidate } from '../src/index.js';
 import { oneHotLabels } from '../src/train/auto.js';
-import { candidateRun, runTask, splitFold, type SearchData } from '../src/train/autofit-eval.js';
+import {
+  candidateRun,
+  lbfgsSettled,
+  runTask,
+  splitFold,
+  type SearchData,
+} from '../src/train/autofit-eval.js';
 import { assignFolds } from '../src/train/autofit-space.js';
 
 /** Three noisy classes on two inputs, `n` rows, as the search's data on k = 3 folds. */
@@ -72,4 +79,30 @@ test('runTask: a cut run is scored as a run of that many epochs ends (best weigh
     const loss = stopped ? run.history.valLoss[run.history.bestEpoch - 1] : run.history.valLoss.at(-1);
     assert.equal(cut.loss, loss, `${candidate.optimizer}: the fold loss as History.valLoss records it`);
   }
+});
+
+test('runTask: a converged L-BFGS run ends (lbfgsSettled) before its full length, at the same iteration wherever a rung cut it', () => {
+  const data = threeClasses(150);
+  // strongly regularized: the cost reaches its minimum long before 500 iterations
+  const candidate: Candidate = {
+    layers: [8],
+    activation: 'tanh',
+    weightDecay: 1,
+    optimizer: 'lbfgs',
+    epochs: 500,
+  };
+  const task = { candidate, fold: 0, seed: 3 };
+  const full = runTask(data, { ...task, epochs: 500 });
+  assert.ok(full.ended && full.bestEpoch < 500, `ran ${full.bestEpoch} of 500 iterations`);
+  // the run's own costs: settled at its last iteration, not one before
+  const { train } = splitFold(data, 0);
+  const run = candidateRun(candidate, train, data.task, { epochs: full.bestEpoch, seed: 3 });
+  run.run();
+  assert.ok(lbfgsSettled(run.history.loss));
+  assert.ok(!lbfgsSettled(run.history.loss.slice(0, -1)));
+  const cut = runTask(data, { ...task, epochs: 7, keep: true });
+  assert.ok(!cut.ended && cut.state !== undefined);
+  const continued = runTask(data, { ...task, epochs: 500, resume: cut.state });
+  const key = (r: typeof full) => [r.score, r.loss, r.bestEpoch, r.ended];
+  assert.deepEqual(key(continued), key(full));
 });

@@ -95,6 +95,20 @@ export function searchGrid(): Candidate[] {
   ];
 }
 
+/**
+ * The default budget's measure of a wide table's cost (autofit.ts defaultBudget): at most `budgetRuns`
+ * full-length runs of this candidate (two tanh layers of 64, L-BFGS, one output), the grid's typical
+ * network, so that a table of many inputs gets about the runs a table of 8–12 inputs gets.
+ */
+export const budgetReference: Candidate = {
+  layers: [64, 64],
+  activation: 'tanh',
+  weightDecay: 1,
+  optimizer: 'lbfgs',
+  epochs: 0,
+};
+export const budgetRuns = 12;
+
 /** A candidate's full-length epochs for `trainRows` rows (Adam takes mini-batches above 1,024 rows, as fit does). */
 export function candidateEpochs(c: Candidate, trainRows: number): number {
   if (c.optimizer === 'lbfgs') return searchEpochs.lbfgs;

@@ -52,6 +52,8 @@ import {
   candidateParams,
   describeCandidate,
   alwaysSearched,
+  budgetReference,
+  budgetRuns,
   searchGrid,
   type Candidate,
 } from './autofit-space.js';
@@ -175,9 +177,17 @@ function halvingShare(n: number): number {
  * The floor of 10 s keeps the relu L-BFGS candidates on a small table of one input (18 of the grid
  * for 320 rows, 25 for 240): at 5 s it searched the first 10 (no relu), which lost bench:quality's
  * sawtooth (CV R² 0.933 for 64 tanh against 0.972 for 64 relu, λ = 0.01).
+ * Wide tables: at most `budgetRuns` full-length runs of budgetReference on four fifths of the rows,
+ * predicted at the reference speed. A candidate's cost grows with rows × parameters, and the
+ * parameters of a 64-unit layer grow far slower than inputs + 1: 30 inputs had 25 such runs (all
+ * 44 candidates, Adam's long full-batch runs the most of the time), 64 had 37, where 8–12 inputs
+ * have 10–12. The cap binds from about 11 inputs on, so narrower tables keep their budget.
  */
 export function defaultBudget(rows: number, inputs: number): number {
-  return Math.round(Math.min(300, Math.max(10, (rows * (inputs + 1)) / 200)));
+  const trainRows = Math.round(rows * 0.8);
+  const reference = { ...budgetReference, epochs: candidateEpochs(budgetReference, trainRows) };
+  const runs = budgetRuns * referenceSeconds(reference, trainRows, inputs, 1);
+  return Math.round(Math.min(300, Math.max(10, Math.min((rows * (inputs + 1)) / 200, runs))));
 }
 
 /** The search without the refit: what was chosen and why (autoFit, and the CLI, which refits its own way). */
