@@ -33,7 +33,14 @@ import type { Task } from '../data/task.js';
 import { checkNumber } from '../errors.js';
 import { toMatrix, type Matrix, type MatrixLike } from '../matrix.js';
 import { inferTask, oneHotLabels } from './auto.js';
-import { candidateRun, searchMetric, splitFold, type SearchData, type TaskResult } from './autofit-eval.js';
+import {
+  candidateRun,
+  scoreWeights,
+  searchMetric,
+  splitFold,
+  type SearchData,
+  type TaskResult,
+} from './autofit-eval.js';
 import { SearchPool } from './autofit-pool.js';
 import { assignFolds, budgetReference, describeCandidate, type Candidate } from './autofit-space.js';
 import {
@@ -309,7 +316,8 @@ function largeBoard(
 
 /**
  * autoFit's refit of a large search's winner (result.chosen): on every row but a stratified tenth held
- * out, mini-batch Adam with early stopping on it, the best weights restored; the held-out score.
+ * out, mini-batch Adam with early stopping on it, the best weights restored; the held-out score
+ * (its rows weighted as the search's folds are).
  */
 export function refitLarge(
   X: Matrix,
@@ -333,7 +341,9 @@ export function refitLarge(
   });
   run.run();
   const metric = searchMetric(task);
-  const score = computeMetrics([metric], run.network.predict(val.x), val.y, val.sampleWeight)[metric];
+  // weighted as the search's folds are (scoreWeights): with classWeight 'balanced', balanced accuracy
+  const weighting = scoreWeights(data, train, val);
+  const score = computeMetrics([metric], run.network.predict(val.x), val.y, weighting)[metric];
   return {
     network: run.network,
     history: run.history,
