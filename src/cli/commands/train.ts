@@ -62,7 +62,7 @@ export function register(program: Command): void {
   command
     .option(
       '--budget <seconds>',
-      'seconds for the model search, which sizes its grid (default: rows × (inputs + 1) / 200, from 10 to 300)',
+      'seconds for the model search, which sizes its grid (default: rows × (inputs + 1) / 200, from 10 to 300; from 10,000 rows a sampled search, see README: Model selection)',
       number(0, Infinity, { exclusiveMin: true }),
     )
     .option(
