@@ -205,11 +205,23 @@ export function sharedFloats(dtype: DType, n: number): SharedFloats {
   return { buffer: sharedBytes(Math.max(1, n) * size), byteOffset: 0, length: n };
 }
 
-/** n floats in the kernels' memory when it is shared (workers may write there), else a new SharedArrayBuffer. */
+/**
+ * n floats in the kernels' memory when it is shared (workers may write there; where the runtime hides
+ * SharedArrayBuffer no worker starts, but the calling thread's kernels still work there in place, with
+ * the bits they give with workers), else a new SharedArrayBuffer.
+ */
 export function kernelFloats(dtype: DType, n: number): { shared: SharedFloats; view: FloatArray } {
   const view = allocate(dtype, n);
-  if (isShared(view.buffer))
-    return { shared: { buffer: view.buffer, byteOffset: view.byteOffset, length: n, kernel: true }, view };
+  if (isShared(view.buffer) || (wasmRuntime()?.addressOf(view) ?? -1) >= 0)
+    return {
+      shared: {
+        buffer: view.buffer as SharedArrayBuffer,
+        byteOffset: view.byteOffset,
+        length: n,
+        kernel: true,
+      },
+      view,
+    };
   const shared = sharedFloats(dtype, n);
   return { shared, view: floatView(dtype, shared) };
 }
