@@ -82,6 +82,12 @@ export interface Setup {
   note: string;
 }
 
+/** The answer to a command when there is no run to snapshot (its settings did not fit together). */
+export interface Answered {
+  type: 'answered';
+  seq: number;
+}
+
 /** Sent once, when the worker's kernels are chosen. */
 export interface Ready {
   type: 'ready';
@@ -182,6 +188,8 @@ export interface ExplainReport {
 
 /** Which columns of the loaded CSV file to train on. */
 export interface CsvChoice {
+  /** which file: the CsvReport's `file` (the worker keeps the file trained on and the last one read) */
+  file: number;
   target: string;
   features: string[];
 }
@@ -196,10 +204,12 @@ export interface CsvColumn {
 /** The answer to a CSV file: its columns, or the library's error reading it. */
 export interface CsvReport {
   type: 'csv';
+  /** the file's number (1, 2, … in the order read), for the CsvChoice that trains on it */
+  file: number;
   name: string;
   rows: number;
   columns: CsvColumn[];
   error: string;
 }
 
-export type Report = Snapshot | Setup | Ready | ToolReport | ExplainReport | CsvReport;
+export type Report = Snapshot | Setup | Ready | ToolReport | ExplainReport | CsvReport | Answered;

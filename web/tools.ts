@@ -13,6 +13,7 @@ import {
 // the model file's type only: src/io's values bring its zod schema (~100 kB gzipped) into the page's
 // bundle; the CLI validates the file when it reads it (test/web-tools.test.ts reads one in Node)
 import type { ModelFile } from '../src/io/index.js';
+import type { CsvModel } from './csv-data.js';
 import type { DoctorFinding } from './protocol.js';
 import { datasetNames } from './datasets.js';
 import { fromHash, toHash, withHidden, type PlaygroundState } from './state.js';
@@ -75,8 +76,12 @@ export function gradientCheck(trainer: Trainer): { verdict: string; text: string
   return { verdict: report.verdict, text: formatGradCheckReport(report) };
 }
 
-/** The trained network as a model file the CLI reads (`scratchnet predict --model …`). */
-export function exportModel(trainer: Trainer): string {
+/**
+ * The trained network as a model file the CLI reads (`scratchnet predict --model …`). A CSV file's run
+ * (`csv`) records the file's encoding and the standardization as the network's scaling, so that the
+ * model reads the file's own columns in their own units; a built-in dataset's records its features.
+ */
+export function exportModel(trainer: Trainer, csv: CsvModel | null = null): string {
   const { state, network, data } = trainer;
   const inputs = network.inputSize;
   const outputs = network.outputSize;
@@ -85,14 +90,9 @@ export function exportModel(trainer: Trainer): string {
     format: 'scratchnet-model',
     version: 1,
     createdBy: 'scratchnet playground',
-    data: { source: `dataset ${state.dataset}` },
-    network: network.toJSON(),
-    encoding: {
-      // the network's inputs: the features the page computes from x1, x2 (web/features.ts)
-      features: trainer.features.map((name) => ({ name, type: 'number' as const })),
-      target: { columns: ['y'], task, ...(task === 'regression' ? {} : { classes: ['0', '1'] }) },
-      missing: 'error',
-    },
+    data: { source: csv ? `file ${csv.source}` : `dataset ${state.dataset}` },
+    network: csv ? { ...network.toJSON(), scaling: csv.scaling } : network.toJSON(),
+    encoding: csv ? csvEncoding(csv, task) : datasetEncoding(trainer.features, task),
     settings: {
       layers: [inputs, ...state.hidden, outputs],
       activation: state.activation,
@@ -109,6 +109,23 @@ export function exportModel(trainer: Trainer): string {
     history: { loss: [] },
   };
   return `${JSON.stringify(model, null, 1)}\n`; // as serializeModel writes it
+}
+
+type Task = 'regression' | 'binary' | 'multiclass';
+
+/** A built-in dataset's encoding: the features the page computes from x1, x2 (web/features.ts), target y. */
+function datasetEncoding(features: readonly string[], task: Task): ModelFile['encoding'] {
+  return {
+    features: features.map((name) => ({ name, type: 'number' as const })),
+    target: { columns: ['y'], task, ...(task === 'regression' ? {} : { classes: ['0', '1'] }) },
+    missing: 'error',
+  };
+}
+
+/** A CSV file's encoding as the library fitted it; two classes on two outputs (softmax) are 'multiclass'. */
+function csvEncoding(csv: CsvModel, task: Task): ModelFile['encoding'] {
+  const { encoding } = csv;
+  return task === 'multiclass' ? { ...encoding, target: { ...encoding.target, task } } : encoding;
 }
 
 /** The training settings a model file records (src/cli writes them; ModelFile types them as object). */
@@ -141,6 +158,12 @@ export function importModel(
   }
   if (model?.format !== 'scratchnet-model' || !model.network)
     throw new DataError(`${name}: not a scratchnet model file (format "scratchnet-model")`, 'model');
+  const file = /^file (.+)$/.exec(model.data?.source ?? '')?.[1];
+  if (file)
+    throw new DataError(
+      `${name}: a model of the CSV file ${file}: the page imports models of its own data (\`scratchnet predict --model\` reads this one)`,
+      'model',
+    );
   const network = Network.fromJSON(model.network);
   const sizes = network.layers.map((l) => l.inputSize).concat(network.outputSize);
   const named = /^dataset (\w+)$/.exec(model.data?.source ?? '')?.[1];
