@@ -2,13 +2,14 @@
 // doctor's output-activation finding, and its one-click fix brings the loss down below 1e-3; the
 // gradient check shows its verdict; the exported model file, read in Node by the library, predicts
 // what the page shows (max difference ≤ 1e-12, float64), and dropped on a fresh page it restores the
-// settings and the weights; a file that is not a model is refused with a message.
+// settings and the weights; a file that is not a model, or a model with settings the page cannot show,
+// is refused with a message.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { toMatrix } from '../src/index.js';
+import { Network, toMatrix } from '../src/index.js';
 import { modelNetwork, parseModel } from '../src/io/index.js';
 import { siteAndBrowser } from './web-site.js';
 
@@ -220,6 +221,32 @@ describe('playground tools in Chromium', () => {
     await page.click('#step');
     await settled(page);
     assert.equal(await page.textContent('#epoch'), '1', 'the page still works');
+    await page.close();
+  });
+
+  test('import: a model whose settings the page cannot show is refused, naming them', async () => {
+    const page = await open('#dataset=xor&hidden=3');
+    const network = new Network({ layers: [2, 300, 1], activation: 'tanh', loss: 'mse', seed: 1 });
+    const model = {
+      format: 'scratchnet-model',
+      version: 1,
+      data: { source: 'dataset xor' },
+      network: network.toJSON(),
+      settings: { activation: 'tanh', optimizer: 'newton', learningRate: 0.1 },
+    };
+    await page.setInputFiles('#import', {
+      name: 'wide.model.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(model)),
+    });
+    await page.waitForFunction(() =>
+      document.getElementById('message')?.textContent?.includes('cannot show'),
+    );
+    assert.equal(
+      await page.textContent('#message'),
+      'wide.model.json: the playground cannot show hidden=300, optimizer=newton',
+    );
+    assert.equal(await page.inputValue('#control-hidden'), '3', 'the settings are unchanged');
     await page.close();
   });
 });

@@ -23,6 +23,7 @@ import { showTool } from './tools-view.js';
 import {
   MAX_HIDDEN_LAYERS,
   MAX_LAYER_SIZE,
+  checkedState,
   fields,
   fromHash,
   setLibraryNames,
@@ -446,10 +447,14 @@ worker.onmessage = (event: MessageEvent<Report>) => {
     needsDraw = true;
   } else if (report.type === 'tool' && report.tool === 'import') {
     if (report.error) say(report.error);
-    else if (report.state) applyChange(report.state, report.params);
+    else if (report.state) {
+      const { state: checked, rejected } = checkedState(report.state);
+      if (rejected.length) say(`${report.name}: the playground cannot show ${rejected.join(', ')}`);
+      else applyChange(checked, report.params);
+    }
   } else if (report.type === 'tool') {
     $(report.tool).removeAttribute('aria-busy');
-    showTool(report, applyChange);
+    showTool(report, state, applyChange);
   } else onSnapshot(report);
 };
 worker.onerror = (event) => say(`the training worker failed: ${event.message}`);

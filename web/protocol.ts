@@ -97,14 +97,14 @@ export interface Ready {
   names: LibraryNames;
 }
 
-/** A doctor finding as the page shows it; `change` is its fix in the page's settings (null: none). */
+/** A doctor finding as the page shows it; `fixOptions`: its fix as library options (the page's settings: web/state.ts settingsChange). */
 export interface DoctorFinding {
   rule: string;
   severity: string;
   observed: string;
   why: string;
   fix: string;
-  change: Partial<PlaygroundState> | null;
+  fixOptions: Record<string, unknown> | null;
 }
 
 /** A tool's answer: doctor findings, a gradient check, or a model file; `error` (the library's message) when it failed. */
@@ -116,9 +116,9 @@ export interface ToolReport {
   /** gradcheck: the verdict; text: its report, or the exported model file */
   verdict?: string;
   text?: string;
-  /** export: a file name */
+  /** export: a file name; import: the model file's name */
   name?: string;
-  /** import: the model's settings and weights, for the page to start a run from */
+  /** import: the model's settings (unchecked: the page checks them) and weights, for the page to start a run from */
   state?: PlaygroundState;
   params?: number[];
 }

@@ -1,22 +1,17 @@
 // The playground's tools beyond training, run in the worker on the current run: the doctor (its
-// findings, each fix as a change of the page's settings), the gradient check (verdict and report),
-// and export in the CLI's model file format (scratchnet-model, as `scratchnet train` writes it).
+// findings, each fix as library options the page turns into settings: web/state.ts settingsChange),
+// the gradient check (verdict and report), and export in the CLI's model file format
+// (scratchnet-model, as `scratchnet train` writes it). The page's state table (web/state.ts) stays
+// out of the worker: the page checks the settings of an imported model file.
 
-import {
-  DataError,
-  Network,
-  diagnose,
-  formatGradCheckReport,
-  gradCheck,
-  type Finding,
-} from '../src/index.js';
+import { DataError, Network, diagnose, formatGradCheckReport, gradCheck } from '../src/index.js';
 // the model file's type only: src/io's values bring its zod schema (~100 kB gzipped) into the page's
 // bundle; the CLI validates the file when it reads it (test/web-tools.test.ts reads one in Node)
 import type { ModelFile } from '../src/io/index.js';
 import type { CsvModel } from './csv-data.js';
 import type { DoctorFinding } from './protocol.js';
 import { datasetNames } from './datasets.js';
-import { fromHash, toHash, withHidden, type PlaygroundState } from './state.js';
+import type { PlaygroundState } from './state.js';
 import type { Trainer } from './trainer.js';
 
 /** The doctor on the run's network and data, with the page's optimizer and learning rate. */
@@ -35,39 +30,8 @@ export function doctorFindings(trainer: Trainer): DoctorFinding[] {
     observed: f.observed,
     why: f.why,
     fix: f.fix,
-    change: settingsChange(f, state),
+    fixOptions: f.fixOptions ?? null,
   }));
-}
-
-/** A finding's fix as new values of the page's settings; null when the page has no setting for it. */
-export function settingsChange(finding: Finding, state: PlaygroundState): Partial<PlaygroundState> | null {
-  const change: Partial<PlaygroundState> = {};
-  for (const [key, value] of Object.entries(finding.fixOptions ?? {})) {
-    if (key === 'layers' && Array.isArray(value) && value.every(Number.isInteger)) {
-      // the per-layer activations follow the new layers
-      const next = withHidden(state, (value as number[]).slice(1, -1));
-      change.hidden = next.hidden;
-      if (state.layerActivations.length > 0) change.layerActivations = next.layerActivations;
-    } else if (
-      (key === 'learningRate' || key === 'weightDecay' || key === 'l1') &&
-      typeof value === 'number'
-    ) {
-      change[key] = value;
-    } else if (
-      (key === 'output' || key === 'activation' || key === 'optimizer' || key === 'loss') &&
-      typeof value === 'string'
-    ) {
-      change[key] = value;
-      // a new hidden activation is every hidden layer's: per-layer choices give way to it
-      if (key === 'activation' && state.layerActivations.length > 0) change.layerActivations = [];
-    } else {
-      return null;
-    }
-  }
-  return Object.keys(change).length > 0 &&
-    Object.entries(change).some(([k, v]) => String(state[k as keyof PlaygroundState]) !== String(v))
-    ? change
-    : null;
 }
 
 /** The gradient check of the run's network on its data: the verdict and the library's report. */
@@ -143,7 +107,8 @@ interface SavedSettings {
 
 /**
  * A model file (as the CLI or Export writes it) as the page's settings and the network's weights.
- * The library rebuilds the network (Network.fromJSON); settings the page cannot show are refused.
+ * The library rebuilds the network (Network.fromJSON). The settings are unchecked: the page takes
+ * them through its state table (web/state.ts checkedState) and refuses those it cannot show.
  */
 export function importModel(
   text: string,
@@ -168,9 +133,9 @@ export function importModel(
   const sizes = network.layers.map((l) => l.inputSize).concat(network.outputSize);
   const named = /^dataset (\w+)$/.exec(model.data?.source ?? '')?.[1];
   const dataset = named && (datasetNames as readonly string[]).includes(named) ? named : current.dataset;
-  // unchecked here: the round trip through the URL hash below checks every value
+  // unchecked here: the page's round trip through the URL hash checks every value
   const settings = (model.settings ?? {}) as SavedSettings;
-  const wanted: PlaygroundState = {
+  const state: PlaygroundState = {
     ...current,
     dataset,
     hidden: sizes.slice(1, -1),
@@ -185,9 +150,6 @@ export function importModel(
     features: model.encoding?.features?.map((f) => f.name) ?? current.features,
     layerActivations: layerActivationsOf(network, settings.activation ?? current.activation),
   };
-  const { state, rejected } = fromHash(toHash(wanted));
-  if (rejected.length)
-    throw new DataError(`${name}: the playground cannot show ${rejected.join(', ')}`, 'model');
   return { state, params: Array.from(network.params) };
 }
 

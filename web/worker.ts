@@ -20,7 +20,6 @@ import { csvDataset, readCsv, type CsvModel } from './csv-data.js';
 import { featureLabel } from './features.js';
 import { SampledHistory } from './history.js';
 import { libraryNames } from './library-names.js';
-import { setLibraryNames } from './state.js';
 import { diagramOf, diagramSide } from './neurons.js';
 import { doctorFindings, exportModel, gradientCheck, importModel } from './tools.js';
 import { Trainer } from './trainer.js';
@@ -297,6 +296,7 @@ function handle(command: Command): void {
         type: 'tool',
         tool: 'import',
         error: '',
+        name: command.name,
         ...importModel(command.text, command.name, command.state),
       });
     } catch (e) {
@@ -333,7 +333,6 @@ function tool(name: 'doctor' | 'gradcheck' | 'export'): void {
 
 /** Which kernels run: the WebAssembly ones compile asynchronously; commands wait for them. */
 async function start(): Promise<void> {
-  setLibraryNames(libraryNames); // the state table's choices, for the tools' fromHash
   let note = '';
   try {
     await wasmReady;
