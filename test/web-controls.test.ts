@@ -77,6 +77,50 @@ describe('playground controls in Chromium', () => {
     await page.close();
   });
 
+  test('layer editor by keyboard: the focus stays in the editor when − or + becomes disabled', async () => {
+    const page = await open('#hidden=2,255');
+    const focused = () => page.evaluate(() => document.activeElement?.id);
+    await page.focus('#editor-layer-0-minus');
+    await act(page, page.keyboard.press('Enter'));
+    assert.equal(await page.inputValue('#control-hidden'), '1,255');
+    assert.equal(await focused(), 'editor-layer-0-plus', 'one neuron: − is disabled, + has the focus');
+    await page.focus('#editor-layer-1-plus');
+    await act(page, page.keyboard.press('Space'));
+    assert.equal(await focused(), 'editor-layer-1-minus', '256 neurons: + is disabled, − has the focus');
+    await page.focus('#editor-layers-minus');
+    await act(page, page.keyboard.press('Enter'));
+    await act(page, page.keyboard.press('Enter'));
+    assert.equal(await page.inputValue('#control-hidden'), '');
+    assert.equal(await focused(), 'editor-layers-plus', 'no hidden layer: − is disabled, + has the focus');
+    await act(page, page.keyboard.press('Enter'));
+    assert.equal(await page.inputValue('#control-hidden'), '4');
+    await page.close();
+  });
+
+  test("a teacher's link hides controls (hide=…): hidden, kept in the URL, their values used", async () => {
+    const page = await open('#dataset=xor&learningRate=0.3&hide=noise,hidden,learningRate,tools');
+    assert.equal(await page.textContent('#message'), '');
+    for (const id of [
+      '#control-noise',
+      '#control-hidden',
+      '#layer-editor',
+      '#control-learningRate',
+      '#doctor',
+    ])
+      assert.equal(await page.isVisible(id), false, `${id} is visible`);
+    for (const id of ['#control-dataset', '#control-optimizer', '#start'])
+      assert.equal(await page.isVisible(id), true, `${id} is hidden`);
+    await act(page, page.selectOption('#control-optimizer', 'adam'));
+    const url = await hash(page);
+    assert.match(url, /&learningRate=0\.3&/);
+    assert.match(url, /&hide=noise,hidden,learningRate,tools$/);
+    await page.close();
+    const wrong = await open('#hide=noise,colour');
+    assert.equal(await wrong.textContent('#message'), 'ignored from the URL: hide=colour');
+    assert.equal(await wrong.isVisible('#control-noise'), false);
+    await wrong.close();
+  });
+
   test('batch size, L1, noise and New data change the run; Show test data and Discretize do not', async () => {
     const page = await open('#dataset=circles&testRatio=0.2&hidden=4');
     await page.fill('#control-batchSize', '10');

@@ -7,10 +7,10 @@ import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { siteAndBrowser } from './web-site.js';
 
-/** 200 rows: two numbers in different units (metres, grams) and a yes/no label inside a circle. */
-function circleCsv(): string {
+/** `rows` rows (200): two numbers in different units (metres, grams) and a yes/no label inside a circle. */
+function circleCsv(rows = 200): string {
   const lines = ['height_m,weight_g,inside'];
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < rows; i++) {
     const a = Math.sin(i * 12.9898) * 0.9;
     const b = Math.cos(i * 78.233) * 0.9;
     lines.push(
@@ -115,10 +115,73 @@ describe('playground CSV files in Chromium', () => {
     );
     const { first, last } = await lossFalls(page, 0.1);
     console.log(`# curve.csv: loss ${first.toExponential(3)} → ${last.toExponential(3)}`);
+    // the built-in sets' features and noise do not apply to the file's columns: disabled
+    for (const id of ['#control-features-x1', '#control-features-x1sq', '#control-noise'])
+      assert.ok(await page.isDisabled(id), `${id} is enabled on a CSV file's run`);
     // back to the built-in data: choosing a dataset leaves the file
     await page.selectOption('#control-dataset', 'sine');
     await page.waitForSelector('body[data-settled="true"]', { state: 'attached' });
     assert.match((await page.textContent('#csv-message')) ?? '', /built-in data again/);
+    for (const id of ['#control-features-x1', '#control-features-x1sq', '#control-noise'])
+      assert.ok(!(await page.isDisabled(id)), `${id} is disabled on the built-in data`);
+    await page.close();
+  });
+
+  test('a second file read while training on the first: the run keeps the first until Train', async () => {
+    const page = await open();
+    const settled = () => page.waitForSelector('body[data-settled="true"]', { state: 'attached' });
+    await drop(page, 'points.csv', circleCsv());
+    await page.waitForSelector('#csv-train');
+    await page.click('#csv-train');
+    await settled();
+    await drop(page, 'curve.csv', curveCsv());
+    await page.waitForFunction(() => document.querySelector('#csv h2')?.textContent === 'CSV: curve.csv');
+    assert.equal(
+      await page.textContent('#csv-message'),
+      'Still training on points.csv until you press Train on this file.',
+    );
+    // a new setting makes a new run on the file trained on, not on the one just read
+    await page.fill('#control-learningRate', '0.05');
+    await page.press('#control-learningRate', 'Tab');
+    await settled();
+    assert.equal(await page.textContent('#message'), '');
+    assert.match((await page.textContent('#summary')) ?? '', /^Network \(2 → 1/);
+    await page.selectOption('#csv-target', 'y');
+    await page.uncheck('#csv-features input[value="note"]');
+    await page.click('#csv-train');
+    await settled();
+    assert.match((await page.textContent('#csv-message')) ?? '', /^curve\.csv: 101 rows/);
+    assert.match((await page.textContent('#summary')) ?? '', /^Network \(1 → 1/);
+    // a missing cell is listed as such; one column is one column
+    await drop(page, 'gaps.csv', 'a,b\n1,\n2,3\n');
+    await page.waitForFunction(() => document.querySelector('#csv h2')?.textContent === 'CSV: gaps.csv');
+    assert.match((await page.textContent('#csv-features')) ?? '', / b \(empty, 3\)/);
+    await drop(page, 'one.csv', 'a\n1\n2\n');
+    await page.waitForFunction(() => document.querySelector('#csv h2')?.textContent === 'CSV: one.csv');
+    assert.equal(await page.textContent('#csv p'), '2 rows, 1 column');
+    await page.close();
+  });
+
+  test('a 20,000-row file: every 10th point drawn (2,000 dots), so the map shows and frames stay short', async () => {
+    const page = await open();
+    await drop(page, 'many.csv', circleCsv(20_000));
+    await page.waitForSelector('#csv-train');
+    await page.click('#csv-train');
+    await page.waitForSelector('body[data-settled="true"]', { state: 'attached' });
+    // the dots drawn on the fit plot in one frame (a resize redraws it)
+    const dots = await page.evaluate(async () => {
+      let count = 0;
+      const arc = CanvasRenderingContext2D.prototype.arc;
+      CanvasRenderingContext2D.prototype.arc = function (...args: Parameters<typeof arc>) {
+        if (this.canvas.id === 'fit') count++;
+        arc.apply(this, args);
+      };
+      dispatchEvent(new Event('resize'));
+      await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+      CanvasRenderingContext2D.prototype.arc = arc;
+      return count;
+    });
+    assert.equal(dots, 2000);
     await page.close();
   });
 

@@ -10,7 +10,9 @@ import { startSite } from './web-site.js';
 import {
   defaultState,
   fields,
+  checkedState,
   fromHash,
+  settingsChange,
   toHash,
   withHidden,
   withLayerActivation,
@@ -18,8 +20,6 @@ import {
 } from '../web/state.js';
 import '../web/library-names.js'; // the state table's choices, as the worker gives them to the page
 import { usableFeatures } from '../web/features.js';
-import { settingsChange } from '../web/tools.js';
-import type { Finding } from '../src/index.js';
 import { LossHistory } from '../web/history.js';
 import { Trainer, splitRows } from '../web/trainer.js';
 
@@ -289,8 +289,7 @@ test('datasets: 2-D regressions (plane, Gaussians) in [-1, 1]; blobs split by th
 
 test('doctor fixes as settings: a new activation or new layers carry the per-layer activations along', () => {
   const state = { ...defaultState, hidden: [4, 4], activation: 'tanh', layerActivations: ['tanh', 'relu'] };
-  const fix = (fixOptions: Record<string, unknown>) =>
-    settingsChange({ fixOptions } as unknown as Finding, state);
+  const fix = (fixOptions: Record<string, unknown>) => settingsChange(fixOptions, state);
   assert.deepEqual(fix({ activation: 'gelu' }), { activation: 'gelu', layerActivations: [] });
   assert.deepEqual(fix({ layers: [2, 4, 4, 3, 1] }), {
     hidden: [4, 4, 3],
@@ -298,4 +297,12 @@ test('doctor fixes as settings: a new activation or new layers carry the per-lay
   });
   assert.deepEqual(fix({ l1: 0.001 }), { l1: 0.001 });
   assert.equal(fix({ scale: true }), null, 'no setting for it on the page');
+});
+
+test("checkedState: an imported model's settings pass as a shared link's would, or are named", () => {
+  const wanted = { ...defaultState, hidden: [3, 2], activation: 'tanh', learningRate: 0.03 };
+  assert.deepEqual(checkedState(wanted), { state: wanted, rejected: [] });
+  const odd = { ...defaultState, hidden: [300], optimizer: 'newton', learningRate: -1 };
+  assert.deepEqual(checkedState(odd).rejected, ['hidden=300', 'optimizer=newton', 'learningRate=-1']);
+  assert.deepEqual(checkedState(odd).state, defaultState);
 });

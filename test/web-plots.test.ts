@@ -201,4 +201,25 @@ describe('playground plots in Chromium', () => {
         assert.ok(!orange(part[i], part[i + 1], part[i + 2]), 'an orange pixel outside the chart');
     await page.close();
   });
+
+  test("noisy two-class points stay inside the map: its box grows to hold them (not over the axes' labels)", async () => {
+    const bounds = async (hash: string) => {
+      const page = await open(hash);
+      const { data } = await page.evaluate(() =>
+        (
+          globalThis as unknown as {
+            playgroundData: () => { data: { x: number[][]; bounds: number[] } };
+          }
+        ).playgroundData(),
+      );
+      const [x0, x1, y0, y1] = data.bounds;
+      const outside = data.x.filter(([a, b]) => a < x0 || a > x1 || b < y0 || b > y1).length;
+      await page.close();
+      return { bounds: data.bounds, outside };
+    };
+    assert.deepEqual(await bounds('#dataset=circles'), { bounds: [-1.2, 1.2, -1.2, 1.2], outside: 0 });
+    const noisy = await bounds('#dataset=circles&noise=1');
+    assert.equal(noisy.outside, 0, `${noisy.outside} points outside ${noisy.bounds}`);
+    assert.ok(noisy.bounds[1] > 1.2);
+  });
 });

@@ -110,6 +110,43 @@ describe('playground robustness in Chromium', () => {
     }
   }
 
+  test('settings that do not fit together: Step, Start and Doctor are answered (the page settles)', async () => {
+    const page = await open('#dataset=blobs&output=relu');
+    assert.match(await text(page, '#message'), /^OptionError: loss binaryCrossEntropy works from logits/);
+    for (const button of ['#step', '#start', '#doctor']) {
+      await page.click(button);
+      await page.waitForSelector('body[data-settled="true"]', { state: 'attached', timeout: 5000 });
+    }
+    assert.equal(await text(page, '#epoch'), '–');
+    assert.match(await text(page, '#doctor-report'), /no run: fix the settings first/);
+    await page.close();
+  });
+
+  test('1280×800: the loss plot stays beside the fit plot when the summary line is long (two penalties)', async () => {
+    const page = await open('#dataset=spirals&loss=softmaxCrossEntropy&weightDecay=0.01&l1=0.01');
+    const top = (id: string) => page.$eval(id, (e) => Math.round(e.getBoundingClientRect().top));
+    assert.match(await text(page, '#summary'), /penalties: l2\(λ=0\.01\), l1\(λ=0\.01\)/);
+    assert.equal(await top('#loss-curve'), await top('#fit'));
+    await page.close();
+  });
+
+  test('390×844: with the plot in view, Start/Pause, Step and Reset are on screen and answer a tap', async () => {
+    const page = await open('#dataset=xor', { width: 390, height: 844 });
+    await page.$eval('#fit', (e) => e.scrollIntoView());
+    const onScreen = () =>
+      page.evaluate(() =>
+        ['start', 'step', 'reset'].map((id) => {
+          const r = (document.getElementById(id) as HTMLElement).getBoundingClientRect();
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return `${id}: ${r.top >= 0 && r.bottom <= innerHeight && hit?.id === id}`;
+        }),
+      );
+    assert.deepEqual(await onScreen(), ['start: true', 'step: true', 'reset: true']);
+    const fit = await page.$eval('#fit', (e) => e.getBoundingClientRect().toJSON() as DOMRect);
+    assert.ok(fit.top > -1 && fit.top < 844, `the plot's top at ${fit.top} px`);
+    await page.close();
+  });
+
   test('no page errors or console errors (a content security policy violation is one)', () => {
     assert.deepEqual(problems, []);
   });

@@ -2,13 +2,14 @@
 // doctor's output-activation finding, and its one-click fix brings the loss down below 1e-3; the
 // gradient check shows its verdict; the exported model file, read in Node by the library, predicts
 // what the page shows (max difference ≤ 1e-12, float64), and dropped on a fresh page it restores the
-// settings and the weights; a file that is not a model is refused with a message.
+// settings and the weights; a file that is not a model, or a model with settings the page cannot show,
+// is refused with a message.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { toMatrix } from '../src/index.js';
+import { Network, toMatrix } from '../src/index.js';
 import { modelNetwork, parseModel } from '../src/io/index.js';
 import { siteAndBrowser } from './web-site.js';
 
@@ -145,6 +146,68 @@ describe('playground tools in Chromium', () => {
     await page.close();
   });
 
+  test("export of a CSV file's run: the model reads the file's columns in its units (predicts what the page shows)", async () => {
+    const page = await open('#hidden=8&activation=tanh&optimizer=adam&learningRate=0.01');
+    // y = 3x² − 2 for x in metres around 50; a text column left out
+    const rows = Array.from({ length: 60 }, (_, i) => [50 + i / 10, 3 * (i / 30 - 1) ** 2 - 2]);
+    const csv = ['x_m,note,y', ...rows.map(([x, y], i) => `${x},row ${i},${y}`)].join('\n');
+    await page.setInputFiles('#csv-file', {
+      name: 'curve.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    await page.waitForSelector('#csv-train');
+    await page.uncheck('#csv-features input[value="note"]');
+    await page.click('#csv-train');
+    await settled(page);
+    await train(page, 300);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+    assert.match(download.suggestedFilename(), /^playground-curve-epoch\d+\.model\.json$/);
+    const model = parseModel(readFileSync(await download.path(), 'utf8'), download.suggestedFilename());
+    assert.deepEqual(
+      model.encoding.features.map((f) => f.name),
+      ['x_m'],
+    );
+    assert.deepEqual(model.encoding.target.columns, ['y']);
+    // the page's standardization, recorded as the network's scaling: the column's mean and std
+    const mean = (v: number[]) => v.reduce((a, b) => a + b / v.length, 0);
+    const std = (v: number[]) => Math.sqrt(mean(v.map((a) => (a - mean(v)) ** 2)));
+    const [xs, ys] = [rows.map((r) => r[0]), rows.map((r) => r[1])];
+    const scaling = model.network.scaling;
+    assert.ok(scaling?.targetMean && scaling.targetStd, 'a numeric target is scaled');
+    for (const [got, want] of [
+      [scaling.inputMean[0], mean(xs)],
+      [scaling.inputStd[0], std(xs)],
+      [scaling.targetMean[0], mean(ys)],
+      [scaling.targetStd[0], std(ys)],
+    ])
+      assert.ok(Math.abs(got - want) <= 1e-12 * Math.abs(want), `${got} ≠ ${want}`);
+    const shown = await page.evaluate(() => {
+      const snap = (
+        globalThis as unknown as { playgroundSnapshot: () => { grid: Float64Array; gridX: Float64Array } }
+      ).playgroundSnapshot();
+      return { x: Array.from(snap.gridX), y: Array.from(snap.grid) };
+    });
+    // the plot's grid is in standardized units: in metres it is what the model file predicts
+    const predicted = modelNetwork(model).predict(
+      toMatrix(
+        shown.x.map((v) => [v * std(xs) + mean(xs)]),
+        'x',
+        1,
+      ),
+    );
+    let worst = 0;
+    for (let i = 0; i < shown.y.length; i++)
+      worst = Math.max(worst, Math.abs(predicted.data[i] - (shown.y[i] * std(ys) + mean(ys))));
+    assert.ok(worst <= 1e-9, `max difference ${worst}`);
+    // the page imports models of its own data only, and says so
+    await page.setInputFiles('#import', await download.path());
+    await page.waitForFunction(() =>
+      /a model of the CSV file curve\.csv/.test(document.getElementById('message')?.textContent ?? ''),
+    );
+    await page.close();
+  });
+
   test('import: a file that is not a model is refused with a message', async () => {
     const page = await open('');
     await page.setInputFiles('#import', {
@@ -158,6 +221,32 @@ describe('playground tools in Chromium', () => {
     await page.click('#step');
     await settled(page);
     assert.equal(await page.textContent('#epoch'), '1', 'the page still works');
+    await page.close();
+  });
+
+  test('import: a model whose settings the page cannot show is refused, naming them', async () => {
+    const page = await open('#dataset=xor&hidden=3');
+    const network = new Network({ layers: [2, 300, 1], activation: 'tanh', loss: 'mse', seed: 1 });
+    const model = {
+      format: 'scratchnet-model',
+      version: 1,
+      data: { source: 'dataset xor' },
+      network: network.toJSON(),
+      settings: { activation: 'tanh', optimizer: 'newton', learningRate: 0.1 },
+    };
+    await page.setInputFiles('#import', {
+      name: 'wide.model.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(model)),
+    });
+    await page.waitForFunction(() =>
+      document.getElementById('message')?.textContent?.includes('cannot show'),
+    );
+    assert.equal(
+      await page.textContent('#message'),
+      'wide.model.json: the playground cannot show hidden=300, optimizer=newton',
+    );
+    assert.equal(await page.inputValue('#control-hidden'), '3', 'the settings are unchanged');
     await page.close();
   });
 });

@@ -139,7 +139,17 @@ export function showLayerEditor(
     output,
   );
   editor.replaceChildren(count, ...layers, last);
-  if (focused) byId(focused)?.focus(); // a keyboard user stays on the button pressed
+  if (focused) keepFocus(focused);
+}
+
+/**
+ * A keyboard user stays on the button pressed; when the change disabled it (− at no hidden layer or
+ * at one neuron, + at the most), on its partner, rather than losing the focus to the page.
+ */
+function keepFocus(id: string): void {
+  const again = byId(id) as HTMLButtonElement | null;
+  const partner = id.endsWith('-minus') ? id.replace(/-minus$/, '-plus') : id.replace(/-plus$/, '-minus');
+  (again && !again.disabled ? again : byId(partner))?.focus();
 }
 
 /** One editor row: [−] text [+] and whatever follows (the − and + around the text). */

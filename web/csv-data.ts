@@ -4,7 +4,15 @@
 // rows) and so is a numeric target, so that the page's plain full-batch training works on any units.
 // No DOM here.
 
-import { DataError, applyEncoding, fitEncoding, parseCsv, type Table } from '../src/index.js';
+import {
+  DataError,
+  applyEncoding,
+  fitEncoding,
+  parseCsv,
+  type Encoding,
+  type NetworkJSON,
+  type Table,
+} from '../src/index.js';
 import type { Dataset } from './datasets.js';
 import type { CsvColumn } from './protocol.js';
 
@@ -18,7 +26,7 @@ export function readCsv(text: string, name: string): { table: Table; columns: Cs
   const columns = table.columns.map((column, j) => {
     const values = new Set<string>();
     for (const row of table.rows) {
-      const value = String(row[j] ?? '');
+      const value = String(row[j] ?? '') || 'empty'; // a missing cell
       values.add(value.length > 12 ? `${value.slice(0, 11)}…` : value);
       if (values.size > LISTED) break;
     }
@@ -36,8 +44,8 @@ function moments(rows: number[][], c: number): { mean: number; std: number } {
   return { mean, std: Math.sqrt(variance) || 1 };
 }
 
-/** Standardizes column c in place; returns its [min, max] after. */
-function standardize(rows: number[][], c: number): [number, number] {
+/** Standardizes column c in place; returns its mean and std before, and its [min, max] after. */
+function standardize(rows: number[][], c: number): { mean: number; std: number; range: [number, number] } {
   const { mean, std } = moments(rows, c);
   let lo = Infinity;
   let hi = -Infinity;
@@ -46,7 +54,17 @@ function standardize(rows: number[][], c: number): [number, number] {
     lo = Math.min(lo, r[c]);
     hi = Math.max(hi, r[c]);
   }
-  return [lo, hi];
+  return { mean, std, range: [lo, hi] };
+}
+
+/**
+ * What a model file needs to read the file's columns as the run did: the library's encoding and the
+ * standardization done here (the network's `scaling`: predict applies it, in the file's units).
+ */
+export interface CsvModel {
+  source: string;
+  encoding: Encoding;
+  scaling: NonNullable<NetworkJSON['scaling']>;
 }
 
 const padded = ([lo, hi]: [number, number], share: number): [number, number] => {
@@ -63,7 +81,7 @@ export function csvDataset(
   table: Table,
   target: string,
   features: readonly string[],
-): { data: Dataset; inputNames: string[]; note: string } {
+): { data: Dataset; inputNames: string[]; note: string; model: CsvModel } {
   const encoding = fitEncoding(table, { target: [target], features, missing: 'drop' });
   const { task, classes } = encoding.target;
   if (task === 'multiclass')
@@ -78,9 +96,16 @@ export function csvDataset(
     Array.from(x.data.subarray(r * x.cols, (r + 1) * x.cols)),
   );
   const ys = Array.from({ length: y.rows }, (_, r) => [y.data[r * y.cols]]);
-  const ranges = inputNames.map((_, c) => padded(standardize(xs, c), 0.05));
+  const inputs = inputNames.map((_, c) => standardize(xs, c));
+  const ranges = inputs.map(({ range }) => padded(range, 0.05));
   const regression = task === 'regression';
-  const yRange = regression ? padded(standardize(ys, 0), 0.1) : ([-0.1, 1.1] as [number, number]);
+  const targetMoments = regression ? standardize(ys, 0) : null;
+  const yRange = targetMoments ? padded(targetMoments.range, 0.1) : ([-0.1, 1.1] as [number, number]);
+  const scaling = {
+    inputMean: inputs.map((m) => m.mean),
+    inputStd: inputs.map((m) => m.std),
+    ...(targetMoments ? { targetMean: [targetMoments.mean], targetStd: [targetMoments.std] } : {}),
+  };
   const [x0, x1] = ranges[0];
   const [y0, y1] = xs[0].length === 2 ? ranges[1] : yRange;
   const data: Dataset = {
@@ -96,5 +121,5 @@ export function csvDataset(
   const dropped =
     left.length > 0 ? `; ${left.length} row${left.length === 1 ? '' : 's'} with a missing cell left out` : '';
   const note = `${table.source}: ${xs.length} rows, target ${what}, inputs ${inputNames.join(', ')} (standardized)${dropped}. Not in the URL.`;
-  return { data, inputNames, note };
+  return { data, inputNames, note, model: { source: table.source, encoding, scaling } };
 }

@@ -14,6 +14,8 @@ export function isCsvFile(file: File): boolean {
 export class CsvView {
   /** the columns trained on, while the run trains on the file; null: the built-in data */
   active: CsvChoice | null = null;
+  /** the name of the file trained on */
+  private activeName = '';
   private readonly panel = byId('csv');
   private readonly message = byId('csv-message');
 
@@ -24,6 +26,11 @@ export class CsvView {
     this.panel.hidden = false;
     const heading = document.createElement('h2');
     heading.textContent = `CSV: ${report.name}`;
+    // the run goes on with the file it trains on (if any) until Train is pressed for this one
+    this.say(
+      this.active ? `Still training on ${this.activeName} until you press Train on this file.` : '',
+      false,
+    );
     if (report.error) {
       this.panel.replaceChildren(heading, this.message);
       this.say(report.error, true);
@@ -57,12 +64,14 @@ export class CsvView {
       const chosen = Array.from(features.querySelectorAll('input'))
         .filter((b) => b.checked && !b.disabled)
         .map((b) => b.value);
-      this.active = { target: target.value, features: chosen };
+      this.active = { file: report.file, target: target.value, features: chosen };
+      this.activeName = report.name;
       this.say('', false);
       this.train(this.active);
     });
     const rows = document.createElement('p');
-    rows.textContent = `${report.rows} rows, ${report.columns.length} columns`;
+    const columns = report.columns.length;
+    rows.textContent = `${report.rows} rows, ${columns} column${columns === 1 ? '' : 's'}`;
     this.panel.replaceChildren(heading, rows, targetLabel, features, button, this.message);
   }
 

@@ -167,5 +167,13 @@ function classification(
     x.push(noise > 0 ? [a + random.normal(0, noise), b + random.normal(0, noise)] : [a, b]);
     y.push([label]);
   }
-  return { name, task: 'classification', x, y, bounds: BOX };
+  return { name, task: 'classification', x, y, bounds: boxAround(x) };
+}
+
+/** BOX, or a larger square around the origin when noise has moved points out of it (5% margin). */
+function boxAround(x: number[][]): [number, number, number, number] {
+  let far = 0;
+  for (const [a, b] of x) far = Math.max(far, Math.abs(a), Math.abs(b));
+  const r = Math.max(BOX[1], 1.05 * far);
+  return [-r, r, -r, r];
 }

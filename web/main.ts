@@ -7,13 +7,23 @@ import { enableFeatures, makeInput, readInput, showLayerEditor, writeInput } fro
 import type { Dataset } from './datasets.js';
 import { CsvView, isCsvFile } from './csv-view.js';
 import { DiagramView } from './diagram.js';
+import { applyHide, hideSuffix, splitHide } from './hide.js';
 import { ExplainView } from './explain-view.js';
-import { drawFit, drawLossCurve, drawNoPlot, drawRegions, plotFrame, type PointView } from './plot.js';
+import {
+  drawFit,
+  drawLossCurve,
+  drawNoPlot,
+  drawRegions,
+  plotFrame,
+  pointStride,
+  type PointView,
+} from './plot.js';
 import type { Command, Order, Ready, Report, Setup, Snapshot } from './protocol.js';
 import { showTool } from './tools-view.js';
 import {
   MAX_HIDDEN_LAYERS,
   MAX_LAYER_SIZE,
+  checkedState,
   fields,
   fromHash,
   setLibraryNames,
@@ -45,11 +55,15 @@ layerEditor.id = 'layer-editor';
 
 const worker = new Worker(new URL('./playground-worker.js', import.meta.url), { type: 'module' });
 let state: PlaygroundState;
+/** the controls the URL hides (web/hide.ts): kept in the URL beside the state */
+let hide: string[] = [];
 let running = false;
 /** the last command sent; the page is settled once it has drawn the snapshot answering it */
 let sent = 0;
 let data: Dataset | null = null;
 let latest: Snapshot | null = null;
+/** the last command answered without a run (its settings did not fit together) */
+let answered = 0;
 let needsDraw = false;
 // the plots' extras: held-out rows, what the points show, the explain hover (issue 17)
 const views = $('views');
@@ -64,7 +78,7 @@ const axisNames = (d: Dataset): readonly [string, string] => {
 const csvView = new CsvView(() => reset());
 const explainer = new ExplainView(fitCanvas, $('explain'), {
   data: () => data,
-  shown: (row) => state.showTest || !testRows.has(row),
+  shown: (row) => row % pointStride(data?.x.length ?? 0) === 0 && (state.showTest || !testRows.has(row)),
   names: () => names.inputs,
   send: (request) => worker.postMessage(request satisfies Command),
   redraw: () => {
@@ -170,7 +184,7 @@ function onControlChange(field: Field, input: HTMLElement): void {
   if (field.key === 'hidden') Object.assign(state, withHidden(state, state.hidden));
   writeInput(field, value);
   if (viewOnly.has(field.key)) {
-    history.replaceState(null, '', `#${toHash(state)}`);
+    writeHash();
     needsDraw = true;
     return;
   }
@@ -243,14 +257,16 @@ function setRunning(on: boolean): void {
 function onSetup(setup: Setup): void {
   data = setup.data;
   testRows = new Set(setup.testRows);
-  if (data) enableFeatures(data.x[0].length);
+  // a CSV file's columns go in as they are: the features and the noise apply to the built-in sets only
+  const csv = data?.name === 'csv';
+  if (data) enableFeatures(csv ? 0 : data.x[0].length);
+  $<HTMLInputElement>('control-noise').disabled = csv;
   explainer.clear();
   diagram.clear();
   names = { inputs: setup.inputNames, target: setup.targetName };
   csvView.setup(setup.note, setup.error);
   // which legend shows: a built-in 2-D regression is drawn as a map of its value ('map')
   views.dataset.task = data && valueMap(data) ? 'map' : (data?.task ?? '');
-  data && data.x[0].length === 2 && data.task === 'regression' ? 'map' : (data?.task ?? '');
   views.dataset.test = String(setup.testRows.length > 0);
   latest = null;
   summary.textContent = setup.summary;
@@ -314,7 +330,7 @@ function frame(): void {
     draw();
     if (latest) worker.postMessage({ type: 'drawn' } satisfies Command);
     explainer.renew();
-    const settled = latest === null ? data === null : latest.seq === sent;
+    const settled = latest === null ? data === null && answered === sent : latest.seq === sent;
     document.body.dataset.settled = String(settled);
     if (settled) document.body.dataset.ready = 'true';
   }
@@ -353,7 +369,7 @@ window.addEventListener('resize', () => {
 function applyChange(change: Partial<PlaygroundState>, params?: number[]): void {
   Object.assign(state, change);
   showState();
-  history.replaceState(null, '', `#${toHash(state)}`);
+  writeHash();
   reset(params);
 }
 
@@ -390,12 +406,21 @@ document.addEventListener('drop', (event) => {
 });
 
 function loadHash(): void {
-  const parsed = fromHash(location.hash);
+  const split = splitHide(location.hash);
+  const parsed = fromHash(split.rest);
   state = parsed.state;
+  hide = split.hide;
+  applyHide(hide);
   showState();
   reset();
-  if (parsed.rejected.length) say(`ignored from the URL: ${parsed.rejected.join(', ')}`);
-  history.replaceState(null, '', `#${toHash(state)}`);
+  const rejected = [...parsed.rejected, ...split.rejected];
+  if (rejected.length) say(`ignored from the URL: ${rejected.join(', ')}`);
+  writeHash();
+}
+
+/** The URL: the state's hash, and the controls it hides. */
+function writeHash(): void {
+  history.replaceState(null, '', `#${toHash(state)}${hideSuffix(hide)}`);
 }
 
 /** Which kernels the worker runs (it waits for the WebAssembly ones to compile before any run). */
@@ -417,12 +442,19 @@ worker.onmessage = (event: MessageEvent<Report>) => {
   } else if (report.type === 'setup') onSetup(report);
   else if (report.type === 'explain') explainer.show(report);
   else if (report.type === 'csv') csvView.show(report);
-  else if (report.type === 'tool' && report.tool === 'import') {
+  else if (report.type === 'answered') {
+    answered = report.seq;
+    needsDraw = true;
+  } else if (report.type === 'tool' && report.tool === 'import') {
     if (report.error) say(report.error);
-    else if (report.state) applyChange(report.state, report.params);
+    else if (report.state) {
+      const { state: checked, rejected } = checkedState(report.state);
+      if (rejected.length) say(`${report.name}: the playground cannot show ${rejected.join(', ')}`);
+      else applyChange(checked, report.params);
+    }
   } else if (report.type === 'tool') {
     $(report.tool).removeAttribute('aria-busy');
-    showTool(report, applyChange);
+    showTool(report, state, applyChange);
   } else onSnapshot(report);
 };
 worker.onerror = (event) => say(`the training worker failed: ${event.message}`);

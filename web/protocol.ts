@@ -82,6 +82,12 @@ export interface Setup {
   note: string;
 }
 
+/** The answer to a command when there is no run to snapshot (its settings did not fit together). */
+export interface Answered {
+  type: 'answered';
+  seq: number;
+}
+
 /** Sent once, when the worker's kernels are chosen. */
 export interface Ready {
   type: 'ready';
@@ -91,14 +97,14 @@ export interface Ready {
   names: LibraryNames;
 }
 
-/** A doctor finding as the page shows it; `change` is its fix in the page's settings (null: none). */
+/** A doctor finding as the page shows it; `fixOptions`: its fix as library options (the page's settings: web/state.ts settingsChange). */
 export interface DoctorFinding {
   rule: string;
   severity: string;
   observed: string;
   why: string;
   fix: string;
-  change: Partial<PlaygroundState> | null;
+  fixOptions: Record<string, unknown> | null;
 }
 
 /** A tool's answer: doctor findings, a gradient check, or a model file; `error` (the library's message) when it failed. */
@@ -110,9 +116,9 @@ export interface ToolReport {
   /** gradcheck: the verdict; text: its report, or the exported model file */
   verdict?: string;
   text?: string;
-  /** export: a file name */
+  /** export: a file name; import: the model file's name */
   name?: string;
-  /** import: the model's settings and weights, for the page to start a run from */
+  /** import: the model's settings (unchecked: the page checks them) and weights, for the page to start a run from */
   state?: PlaygroundState;
   params?: number[];
 }
@@ -182,6 +188,8 @@ export interface ExplainReport {
 
 /** Which columns of the loaded CSV file to train on. */
 export interface CsvChoice {
+  /** which file: the CsvReport's `file` (the worker keeps the file trained on and the last one read) */
+  file: number;
   target: string;
   features: string[];
 }
@@ -196,10 +204,12 @@ export interface CsvColumn {
 /** The answer to a CSV file: its columns, or the library's error reading it. */
 export interface CsvReport {
   type: 'csv';
+  /** the file's number (1, 2, … in the order read), for the CsvChoice that trains on it */
+  file: number;
   name: string;
   rows: number;
   columns: CsvColumn[];
   error: string;
 }
 
-export type Report = Snapshot | Setup | Ready | ToolReport | ExplainReport | CsvReport;
+export type Report = Snapshot | Setup | Ready | ToolReport | ExplainReport | CsvReport | Answered;

@@ -218,6 +218,14 @@ export function fromHash(hash: string): { state: PlaygroundState; rejected: stri
   return { state, rejected };
 }
 
+/**
+ * Settings from elsewhere (an imported model file) taken through the URL hash, so every value is
+ * checked as a shared link's would be: the state, and the values the page cannot show.
+ */
+export function checkedState(wanted: PlaygroundState): { state: PlaygroundState; rejected: string[] } {
+  return fromHash(toHash(wanted));
+}
+
 /** decodeURIComponent, or undefined for a malformed `%` escape (`%E0%A4%A`, a lone `%`). */
 function decodeOr(text: string): string | undefined {
   try {
@@ -250,4 +258,41 @@ export function withLayerActivation(state: PlaygroundState, i: number, name: str
 
 function normalized(activations: string[], common: string): string[] {
   return activations.every((a) => a === common) ? [] : activations;
+}
+
+/**
+ * A doctor finding's fix (its fixOptions, as the library writes them) as new values of the page's
+ * settings; null when the page has no setting for it.
+ */
+export function settingsChange(
+  fixOptions: Readonly<Record<string, unknown>> | null,
+  state: PlaygroundState,
+): Partial<PlaygroundState> | null {
+  const change: Partial<PlaygroundState> = {};
+  for (const [key, value] of Object.entries(fixOptions ?? {})) {
+    if (key === 'layers' && Array.isArray(value) && value.every(Number.isInteger)) {
+      // the per-layer activations follow the new layers
+      const next = withHidden(state, (value as number[]).slice(1, -1));
+      change.hidden = next.hidden;
+      if (state.layerActivations.length > 0) change.layerActivations = next.layerActivations;
+    } else if (
+      (key === 'learningRate' || key === 'weightDecay' || key === 'l1') &&
+      typeof value === 'number'
+    ) {
+      change[key] = value;
+    } else if (
+      (key === 'output' || key === 'activation' || key === 'optimizer' || key === 'loss') &&
+      typeof value === 'string'
+    ) {
+      change[key] = value;
+      // a new hidden activation is every hidden layer's: per-layer choices give way to it
+      if (key === 'activation' && state.layerActivations.length > 0) change.layerActivations = [];
+    } else {
+      return null;
+    }
+  }
+  return Object.keys(change).length > 0 &&
+    Object.entries(change).some(([k, v]) => String(state[k as keyof PlaygroundState]) !== String(v))
+    ? change
+    : null;
 }

@@ -2,18 +2,27 @@
 // page has a setting for it; the gradient check's verdict and report; the exported model as a download.
 
 import type { DoctorFinding, ToolReport } from './protocol.js';
-import type { PlaygroundState } from './state.js';
+import { settingsChange, type PlaygroundState } from './state.js';
 
 const byId = (id: string) => document.getElementById(id) as HTMLElement;
 
-export function showTool(report: ToolReport, apply: (change: Partial<PlaygroundState>) => void): void {
-  if (report.tool === 'doctor') showDoctor(report, apply);
+/** A tool's report; a doctor fix is offered as a change of `state`, the settings the doctor ran on. */
+export function showTool(
+  report: ToolReport,
+  state: PlaygroundState,
+  apply: (change: Partial<PlaygroundState>) => void,
+): void {
+  if (report.tool === 'doctor') showDoctor(report, state, apply);
   else if (report.tool === 'gradcheck') showGradCheck(report);
-  else if (report.error) showDoctor(report, apply);
+  else if (report.error) showDoctor(report, state, apply);
   else download(report.text ?? '', report.name ?? 'model.json');
 }
 
-function showDoctor(report: ToolReport, apply: (change: Partial<PlaygroundState>) => void): void {
+function showDoctor(
+  report: ToolReport,
+  state: PlaygroundState,
+  apply: (change: Partial<PlaygroundState>) => void,
+): void {
   const panel = byId('doctor-report');
   panel.hidden = false;
   const heading = document.createElement('h2');
@@ -23,19 +32,22 @@ function showDoctor(report: ToolReport, apply: (change: Partial<PlaygroundState>
     ? [paragraph(report.error, 'error')]
     : findings.length === 0
       ? [paragraph('No findings: this setup looks healthy.', '')]
-      : findings.map((f) => finding(f, apply));
+      : findings.map((f) => finding(f, settingsChange(f.fixOptions, state), apply));
   panel.replaceChildren(heading, ...items);
 }
 
-function finding(f: DoctorFinding, apply: (change: Partial<PlaygroundState>) => void): HTMLElement {
+function finding(
+  f: DoctorFinding,
+  change: Partial<PlaygroundState> | null,
+  apply: (change: Partial<PlaygroundState>) => void,
+): HTMLElement {
   const item = document.createElement('div');
   item.className = `finding ${f.severity}`;
   item.dataset.rule = f.rule;
   const title = document.createElement('strong');
   title.textContent = `${f.severity}: ${f.rule}`;
   item.append(title, paragraph(f.observed, ''), paragraph(`Fix: ${f.fix}`, 'fix'));
-  if (f.change) {
-    const change = f.change;
+  if (change) {
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'apply';

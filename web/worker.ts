@@ -16,11 +16,10 @@ import {
 } from '../src/index.js';
 import type { Command, Order, Report, Snapshot } from './protocol.js';
 import { explainPoint } from './attribution.js';
-import { csvDataset, readCsv } from './csv-data.js';
+import { csvDataset, readCsv, type CsvModel } from './csv-data.js';
 import { featureLabel } from './features.js';
 import { SampledHistory } from './history.js';
 import { libraryNames } from './library-names.js';
-import { setLibraryNames } from './state.js';
 import { diagramOf, diagramSide } from './neurons.js';
 import { doctorFindings, exportModel, gradientCheck, importModel } from './tools.js';
 import { Trainer } from './trainer.js';
@@ -44,6 +43,8 @@ interface Run {
   diagramGrid: Matrix;
   diagramSide: number;
   diagramAt: number;
+  /** a CSV file's run: its encoding and standardization, for Export */
+  csv: CsvModel | null;
 }
 
 let run: Run | null = null;
@@ -88,7 +89,7 @@ function reset(command: Extract<Order, { type: 'reset' }>): void {
   running = false;
   run = null;
   try {
-    const { trainer, inputNames, targetName, note } = makeTrainer(command);
+    const { trainer, inputNames, targetName, note, csv } = makeTrainer(command);
     if (command.params) loadWeights(trainer, command.params);
     const params = trainer.network.params.length;
     const side =
@@ -105,6 +106,7 @@ function reset(command: Extract<Order, { type: 'reset' }>): void {
       diagramGrid: trainer.inputsOf(gridFor(trainer, dSide)),
       diagramSide: dSide,
       diagramAt: Number.NEGATIVE_INFINITY,
+      csv,
     };
     const { data, network } = trainer;
     post({
@@ -140,8 +142,10 @@ function reset(command: Extract<Order, { type: 'reset' }>): void {
   }
 }
 
-/** the CSV file last read (web/csv-data.ts), for resets that train on it */
-let csv: Table | null = null;
+/** the CSV files by number: the one the run trains on and the last one read (web/csv-data.ts) */
+const tables = new Map<number, Table>();
+let filesRead = 0;
+let trainedFile = 0;
 
 /** The run's trainer: on the state's dataset, or on the CSV file's columns the reset names. */
 function makeTrainer(command: Extract<Order, { type: 'reset' }>): {
@@ -149,19 +153,24 @@ function makeTrainer(command: Extract<Order, { type: 'reset' }>): {
   inputNames: string[];
   targetName: string;
   note: string;
+  csv: CsvModel | null;
 } {
   if (!command.csv) {
     const trainer = new Trainer(command.state);
     const inputNames = trainer.features.map(featureLabel);
-    return { trainer, inputNames, targetName: trainer.data.task === 'regression' ? 'y' : 'class', note: '' };
+    const targetName = trainer.data.task === 'regression' ? 'y' : 'class';
+    return { trainer, inputNames, targetName, note: '', csv: null };
   }
-  if (!csv) throw new DataError('no CSV file loaded', 'data');
-  const { data, inputNames, note } = csvDataset(csv, command.csv.target, command.csv.features);
+  const table = tables.get(command.csv.file);
+  if (!table) throw new DataError('no CSV file loaded', 'data');
+  trainedFile = command.csv.file;
+  const { data, inputNames, note, model } = csvDataset(table, command.csv.target, command.csv.features);
   return {
     trainer: new Trainer(command.state, undefined, data),
     inputNames,
     targetName: command.csv.target,
     note,
+    csv: model,
   };
 }
 
@@ -174,11 +183,14 @@ function gridFor(trainer: Trainer, side: number): Matrix {
 function readCsvFile(text: string, name: string): void {
   try {
     const read = readCsv(text, name);
-    csv = read.table;
-    post({ type: 'csv', name, rows: read.table.rows.length, columns: read.columns, error: '' });
+    const file = ++filesRead;
+    // a new file does not change the run: the page trains on it once its columns are chosen
+    for (const kept of tables.keys()) if (kept !== trainedFile) tables.delete(kept);
+    tables.set(file, read.table);
+    post({ type: 'csv', file, name, rows: read.table.rows.length, columns: read.columns, error: '' });
   } catch (e) {
     const error = e instanceof ScratchnetError ? `${e.name}: ${e.message}` : String(e);
-    post({ type: 'csv', name, rows: 0, columns: [], error });
+    post({ type: 'csv', file: 0, name, rows: 0, columns: [], error });
   }
 }
 
@@ -206,7 +218,10 @@ function newDiagram(r: Run): ReturnType<typeof diagramOf> | null {
 
 /** Predicts the grid and posts a snapshot of the run. */
 function send(): void {
-  if (!run) return;
+  if (!run) {
+    post({ type: 'answered', seq });
+    return;
+  }
   const { trainer, grid, inputs, side, pred } = run;
   const start = performance.now();
   trainer.predictInto(pred, inputs);
@@ -281,6 +296,7 @@ function handle(command: Command): void {
         type: 'tool',
         tool: 'import',
         error: '',
+        name: command.name,
         ...importModel(command.text, command.name, command.state),
       });
     } catch (e) {
@@ -298,13 +314,15 @@ function handle(command: Command): void {
 /** Runs a tool on the current run (training paused while it runs) and posts its report. */
 function tool(name: 'doctor' | 'gradcheck' | 'export'): void {
   const trainer = run?.trainer;
+  const csv = run?.csv ?? null;
   try {
     if (!trainer) throw new Error('no run: fix the settings first');
     if (name === 'doctor') post({ type: 'tool', tool: name, error: '', findings: doctorFindings(trainer) });
     else if (name === 'gradcheck') post({ type: 'tool', tool: name, error: '', ...gradientCheck(trainer) });
     else {
-      const file = `playground-${trainer.state.dataset}-epoch${trainer.epoch}.model.json`;
-      post({ type: 'tool', tool: name, error: '', text: exportModel(trainer), name: file });
+      const data = csv ? csv.source.replace(/\.\w+$/, '') : trainer.state.dataset;
+      const file = `playground-${data}-epoch${trainer.epoch}.model.json`;
+      post({ type: 'tool', tool: name, error: '', text: exportModel(trainer, csv), name: file });
     }
   } catch (e) {
     const error =
@@ -315,7 +333,6 @@ function tool(name: 'doctor' | 'gradcheck' | 'export'): void {
 
 /** Which kernels run: the WebAssembly ones compile asynchronously; commands wait for them. */
 async function start(): Promise<void> {
-  setLibraryNames(libraryNames); // the state table's choices, for the tools' fromHash
   let note = '';
   try {
     await wasmReady;
