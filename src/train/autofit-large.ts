@@ -211,8 +211,8 @@ export async function searchLarge(X: Matrix, y: MatrixLike, options: AutoFitOpti
   const trainRows = folds.reduce((n, f) => n + (f === -1 ? 1 : 0), 0);
   const finalists = screen.leaderboard.slice(0, largeSearch.promoted);
   const candidates = finalists.map((e) => largeCandidate(e.candidate, trainRows));
-  const workers = options.workers ?? Math.min(4, await availableCores());
-  const pool = await SearchPool.open(data, Math.min(workers, candidates.length));
+  const workers = Math.min(options.workers ?? Math.min(4, await availableCores()), candidates.length);
+  const pool = await SearchPool.open(data, workers);
   let results: TaskResult[];
   try {
     results = await pool.run(
