@@ -159,3 +159,29 @@ test('without SharedArrayBuffer (a page that is not cross-origin isolated): Data
   assert.deepEqual([withShared, two, without, one], ['function', '2', 'undefined', '1']);
   assert.equal(weightsWithout, weights);
 });
+
+test("closed trainers give their workers' space in the kernels' memory back: 30 trainers, no growth after the first", {
+  timeout: 120_000,
+}, async () => {
+  await kernels.wasmReady;
+  const rt = kernels.wasmRuntime();
+  assert.ok(rt?.shared);
+  const { x, y } = data(64, 'float32');
+  const once = () => {
+    // 5 → 512 → 512 → 2: about 1 MB of parameters and gradients per network, in each worker too
+    const net = new Network({ layers: [5, 512, 512, 2], activation: 'relu', seed: 1, dtype: 'float32' });
+    const trainer = new DataParallel(net, { workers: 3, chunks: 3, maxRows: 64 });
+    try {
+      trainer.computeGradient(x, y);
+    } finally {
+      trainer.close();
+      net.dispose();
+    }
+  };
+  once();
+  const allocated = rt.allocatedBytes;
+  const size = rt.memory.buffer.byteLength;
+  for (let i = 0; i < 30; i++) once();
+  assert.equal(rt.memory.buffer.byteLength, size, 'the memory grew');
+  assert.equal(rt.allocatedBytes, allocated, "the calling thread's blocks");
+});

@@ -38,6 +38,7 @@ import {
   kernelFloats,
   kernelView,
   pieceViews,
+  recordArena,
   reductionPlan,
   rowsAt,
   sharedFloats,
@@ -65,7 +66,8 @@ function fail(e: unknown): void {
 /** The worker's state: its network and its views of the shared buffers. */
 async function prepare() {
   // the calling thread's memory, before anything here uses the kernels
-  if (setup.backend === 'wasm' && setup.kernels) joinKernels(setup.kernels);
+  if (setup.backend === 'wasm' && setup.kernels)
+    joinKernels(setup.kernels, (address, bytes) => recordArena(setup.arenas, setup.index, address, bytes));
   await wasmReady;
   setKernelBackend(setup.backend);
   // a worker whose WebAssembly failed to compile would run the JavaScript kernels: other bits than the
