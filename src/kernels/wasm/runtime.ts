@@ -153,7 +153,7 @@ export class WasmRuntime {
   private growTo(end: number): void {
     if (end <= this.covering(end).byteLength) return;
     const slots = this.slots;
-    if (slots) while (Atomics.compareExchange(slots, LOCK, 0, 1) !== 0); // held for one grow only
+    if (slots) lock(slots);
     try {
       const have = this.memory.buffer.byteLength;
       if (end > have) {
@@ -225,6 +225,21 @@ export class WasmRuntime {
     return new Float32Array(this.covering(ptr + length * 4), ptr, length);
   }
 }
+
+/**
+ * Takes LOCK (held for one memory.grow only). A thread terminated while holding it (a worker stopped
+ * mid-growth after a timeout) would hold it for ever, so after LOCK_SPIN_MS the waiter goes on
+ * without it: memory.grow is atomic anyway, the lock only spares growing twice for one need.
+ */
+function lock(slots: Uint32Array): void {
+  let end = 0;
+  while (Atomics.compareExchange(slots, LOCK, 0, 1) !== 0) {
+    const now = performance.now();
+    if (end === 0) end = now + LOCK_SPIN_MS;
+    else if (now > end) return;
+  }
+}
+const LOCK_SPIN_MS = 1000;
 
 let runtime: WasmRuntime | null = null;
 let failure: string | null = null;
