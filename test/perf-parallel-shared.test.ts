@@ -185,3 +185,33 @@ test("closed trainers give their workers' space in the kernels' memory back: 30 
   assert.equal(rt.memory.buffer.byteLength, size, 'the memory grew');
   assert.equal(rt.allocatedBytes, allocated, "the calling thread's blocks");
 });
+
+test("a network made in the kernels' memory, trained on the JavaScript kernels with workers (which have their own memory): the weights of one thread", {
+  timeout: 60_000,
+}, async () => {
+  await kernels.wasmReady;
+  const before = kernels.kernelBackend();
+  const { x, y } = data(90, 'float64');
+  const run = (workers: number) => {
+    kernels.setKernelBackend('wasm');
+    const net = new Network({ layers: [5, 24, 2], activation: 'tanh', seed: 4 });
+    assert.ok(net.isResident);
+    kernels.setKernelBackend('js');
+    const optimizer = getOptimizer('sgd', { learningRate: 0.05 });
+    const trainer = new DataParallel(net, { workers, chunks: 3, maxRows: 90 });
+    try {
+      for (let s = 0; s < 5; s++) {
+        trainer.computeGradient(x, y);
+        optimizer.step(net.params, net.grads);
+      }
+    } finally {
+      trainer.close();
+    }
+    return Array.from(net.params);
+  };
+  try {
+    assert.deepEqual(run(2), run(1));
+  } finally {
+    kernels.setKernelBackend(before);
+  }
+});

@@ -218,11 +218,12 @@ export function sharedView(a: FloatArray): SharedFloats | null {
 
 /**
  * A view of `s` as this thread's kernels see it: through their own buffer when `s` lies in the
- * kernels' shared memory (then they work on it in place), else through its own buffer.
+ * kernels' shared memory and this thread's kernels run on that memory (`sameMemory`: the thread that
+ * made it, or one that joined it), so that they work on it in place; else through its own buffer.
  */
-export function kernelView(dtype: DType, s: SharedFloats): FloatArray {
+export function kernelView(dtype: DType, s: SharedFloats, sameMemory: boolean): FloatArray {
   const rt = wasmRuntime();
-  if (s.kernel && rt?.shared)
+  if (s.kernel && sameMemory && rt?.shared)
     return dtype === 'float32' ? rt.f32(s.byteOffset, s.length) : rt.f64(s.byteOffset, s.length);
   return floatView(dtype, s);
 }

@@ -407,7 +407,7 @@ export class DataParallel {
       const at = Atomics.load(control, GRADS_AT + w);
       if (at < 0) return null;
       const s = { buffer: setup.slots.buffer, byteOffset: at, length: P, kernel: true };
-      return kernelView(this.network.dtype, s);
+      return kernelView(this.network.dtype, s, true);
     });
     this.workerGrads = grads;
     return grads;
@@ -445,7 +445,7 @@ export class DataParallel {
 
   /**
    * Wakes the workers for a step (the weights first in shared memory, unless they read the network's
-   * own), then writes their rows and says so (ROWS_READY): a worker copies the weights meanwhile.
+   * own), then writes their rows and says so (ROWS_READY): a worker wakes meanwhile.
    */
   private startStep(x: Matrix, y: Matrix): void {
     const s = this.shared;
