@@ -159,3 +159,59 @@ test('without SharedArrayBuffer (a page that is not cross-origin isolated): Data
   assert.deepEqual([withShared, two, without, one], ['function', '2', 'undefined', '1']);
   assert.equal(weightsWithout, weights);
 });
+
+test("closed trainers give their workers' space in the kernels' memory back: 30 trainers, no growth after the first", {
+  timeout: 120_000,
+}, async () => {
+  await kernels.wasmReady;
+  const rt = kernels.wasmRuntime();
+  assert.ok(rt?.shared);
+  const { x, y } = data(64, 'float32');
+  const once = () => {
+    // 5 → 512 → 512 → 2: about 1 MB of parameters and gradients per network, in each worker too
+    const net = new Network({ layers: [5, 512, 512, 2], activation: 'relu', seed: 1, dtype: 'float32' });
+    const trainer = new DataParallel(net, { workers: 3, chunks: 3, maxRows: 64 });
+    try {
+      trainer.computeGradient(x, y);
+    } finally {
+      trainer.close();
+      net.dispose();
+    }
+  };
+  once();
+  const allocated = rt.allocatedBytes;
+  const size = rt.memory.buffer.byteLength;
+  for (let i = 0; i < 30; i++) once();
+  assert.equal(rt.memory.buffer.byteLength, size, 'the memory grew');
+  assert.equal(rt.allocatedBytes, allocated, "the calling thread's blocks");
+});
+
+test("a network made in the kernels' memory, trained on the JavaScript kernels with workers (which have their own memory): the weights of one thread", {
+  timeout: 60_000,
+}, async () => {
+  await kernels.wasmReady;
+  const before = kernels.kernelBackend();
+  const { x, y } = data(90, 'float64');
+  const run = (workers: number) => {
+    kernels.setKernelBackend('wasm');
+    const net = new Network({ layers: [5, 24, 2], activation: 'tanh', seed: 4 });
+    assert.ok(net.isResident);
+    kernels.setKernelBackend('js');
+    const optimizer = getOptimizer('sgd', { learningRate: 0.05 });
+    const trainer = new DataParallel(net, { workers, chunks: 3, maxRows: 90 });
+    try {
+      for (let s = 0; s < 5; s++) {
+        trainer.computeGradient(x, y);
+        optimizer.step(net.params, net.grads);
+      }
+    } finally {
+      trainer.close();
+    }
+    return Array.from(net.params);
+  };
+  try {
+    assert.deepEqual(run(2), run(1));
+  } finally {
+    kernels.setKernelBackend(before);
+  }
+});

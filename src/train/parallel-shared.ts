@@ -82,6 +82,32 @@ export const PIECES = 8;
 export const STEP = 1;
 export const EXIT = 2;
 export const MESSAGE_BYTES = 1024;
+/**
+ * The arenas a worker took in the kernels' shared memory (runtime.ts: joinKernels), as Uint32 slots,
+ * ARENA_SLOTS per worker (worker w's at (w − 1)·ARENA_SLOTS): their count, then each arena's address
+ * and size. The calling thread reclaims them when it closes the trainer (the workers are idle then).
+ */
+export const MAX_ARENAS = 64;
+export const ARENA_SLOTS = 1 + 2 * MAX_ARENAS;
+
+/** Records arena (address, bytes) of worker `index` in the arenas block (see ARENA_SLOTS). */
+export function recordArena(block: SharedArrayBuffer, index: number, address: number, bytes: number): void {
+  const slots = new Uint32Array(block, (index - 1) * ARENA_SLOTS * 4, ARENA_SLOTS);
+  const n = Atomics.load(slots, 0);
+  if (n >= MAX_ARENAS) throw new Error(`more than ${MAX_ARENAS} arenas in the kernels' memory`);
+  Atomics.store(slots, 1 + 2 * n, address);
+  Atomics.store(slots, 2 + 2 * n, bytes);
+  Atomics.store(slots, 0, n + 1);
+}
+
+/** The arenas worker `index` recorded: [address, bytes] pairs. */
+export function recordedArenas(block: SharedArrayBuffer, index: number): [number, number][] {
+  const slots = new Uint32Array(block, (index - 1) * ARENA_SLOTS * 4, ARENA_SLOTS);
+  return Array.from({ length: Atomics.load(slots, 0) }, (_, i) => [
+    Atomics.load(slots, 1 + 2 * i),
+    Atomics.load(slots, 2 + 2 * i),
+  ]);
+}
 
 /**
  * The chunk boundaries of a batch of `rows` rows: chunk c covers rows [start(c), start(c + 1)).
@@ -144,6 +170,8 @@ export interface WorkerSetup {
   mainGrads: SharedFloats | null;
   losses: SharedArrayBuffer;
   control: SharedArrayBuffer;
+  /** the arenas each worker took in the kernels' memory (ARENA_SLOTS) */
+  arenas: SharedArrayBuffer;
   message: SharedArrayBuffer;
   /** where the worker sends its RowBuffers once, before it counts itself READY */
   port: { postMessage(message: RowBuffers): void; close(): void };
@@ -190,11 +218,12 @@ export function sharedView(a: FloatArray): SharedFloats | null {
 
 /**
  * A view of `s` as this thread's kernels see it: through their own buffer when `s` lies in the
- * kernels' shared memory (then they work on it in place), else through its own buffer.
+ * kernels' shared memory and this thread's kernels run on that memory (`sameMemory`: the thread that
+ * made it, or one that joined it), so that they work on it in place; else through its own buffer.
  */
-export function kernelView(dtype: DType, s: SharedFloats): FloatArray {
+export function kernelView(dtype: DType, s: SharedFloats, sameMemory: boolean): FloatArray {
   const rt = wasmRuntime();
-  if (s.kernel && rt?.shared)
+  if (s.kernel && sameMemory && rt?.shared)
     return dtype === 'float32' ? rt.f32(s.byteOffset, s.length) : rt.f64(s.byteOffset, s.length);
   return floatView(dtype, s);
 }

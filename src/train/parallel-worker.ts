@@ -38,6 +38,7 @@ import {
   kernelFloats,
   kernelView,
   pieceViews,
+  recordArena,
   reductionPlan,
   rowsAt,
   sharedFloats,
@@ -65,7 +66,8 @@ function fail(e: unknown): void {
 /** The worker's state: its network and its views of the shared buffers. */
 async function prepare() {
   // the calling thread's memory, before anything here uses the kernels
-  if (setup.backend === 'wasm' && setup.kernels) joinKernels(setup.kernels);
+  if (setup.backend === 'wasm' && setup.kernels)
+    joinKernels(setup.kernels, (address, bytes) => recordArena(setup.arenas, setup.index, address, bytes));
   await wasmReady;
   setKernelBackend(setup.backend);
   // a worker whose WebAssembly failed to compile would run the JavaScript kernels: other bits than the
@@ -74,17 +76,19 @@ async function prepare() {
     throw new Error(
       `its kernels are ${kernelBackend()}, the calling thread's ${setup.backend} (${wasmFailure()})`,
     );
+  // in the joined memory: the layers read the calling thread's weights in place, and the reduction
+  // reads this worker's last chunk in its grads (a worker on the JavaScript kernels has its own
+  // WebAssembly memory, if any: it reads the shared buffers through their own SharedArrayBuffers)
+  const joined = setup.kernels !== null && wasmRuntime()?.memory === setup.kernels.memory;
   const net = Network.fromJSON(setup.network as NetworkJSON);
   const { dtype } = net;
   const P = net.params.length;
-  const slots = kernelView(dtype, setup.slots);
+  const slots = kernelView(dtype, setup.slots, joined);
   const rows = workerRows(setup.index, setup.threads, setup.chunks, setup.maxRows);
   const x = rowBuffer(dtype, rows * net.inputSize);
   const y = rowBuffer(dtype, rows * net.outputSize);
-  // in the joined memory: the layers read the calling thread's weights in place, and the reduction
-  // reads this worker's last chunk in its grads
-  const joined = wasmRuntime()?.memory === setup.kernels?.memory && setup.kernels !== null;
-  const resident = joined && setup.residentParams?.kernel ? kernelView(dtype, setup.residentParams) : null;
+  const resident =
+    joined && setup.residentParams?.kernel ? kernelView(dtype, setup.residentParams, true) : null;
   if (resident)
     for (const { parameter, offset } of net.parameterRefs)
       parameter.value = resident.subarray(offset, offset + parameter.value.length);
@@ -99,8 +103,8 @@ async function prepare() {
     params: floatView(dtype, setup.params),
     residentParams: setup.residentParams && floatView(dtype, setup.residentParams),
     slots: Array.from({ length: setup.chunks }, (_, c) => slots.subarray(c * P, (c + 1) * P)),
-    target: kernelView(dtype, setup.target),
-    mainGrads: setup.mainGrads && kernelView(dtype, setup.mainGrads),
+    target: kernelView(dtype, setup.target, joined),
+    mainGrads: setup.mainGrads && kernelView(dtype, setup.mainGrads, joined),
     losses: new Float64Array(setup.losses),
     x: x.view,
     y: y.view,
@@ -134,7 +138,7 @@ function planFor(s: State, rows: number): ChunkPlan & { pieces: Piece[] } {
     const at = Atomics.load(control, GRADS_AT + t - 1);
     return at < 0
       ? null
-      : kernelView(s.net.dtype, { ...setup.slots, byteOffset: at, length: P, kernel: true });
+      : kernelView(s.net.dtype, { ...setup.slots, byteOffset: at, length: P, kernel: true }, true);
   });
   const chunkPlan = reductionPlan(
     rows,

@@ -22,7 +22,7 @@
 // (The handoffs in detail: parallel-shared.ts.)
 
 import { OptionError, checkNumber } from '../errors.js';
-import { isResident, kernelBackend, sharedKernels, type FloatArray } from '../kernels/index.js';
+import { isResident, kernelBackend, sharedKernels, wasmRuntime, type FloatArray } from '../kernels/index.js';
 import type { Matrix } from '../matrix.js';
 import type { LossTerms, Network } from '../nn/network.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from '../optim/index.js';
@@ -35,6 +35,7 @@ import {
   FAILURES,
   GENERATION,
   GRADS_AT,
+  ARENA_SLOTS,
   MESSAGE_BYTES,
   Poller,
   PARAMS_FROM,
@@ -50,6 +51,7 @@ import {
   kernelView,
   pieceViews,
   readMessage,
+  recordedArenas,
   reductionPlan,
   rowsAt,
   releaseKernelFloats,
@@ -210,6 +212,7 @@ function makeShared(network: Network, threads: number, chunks: number): Shared {
     losses: sharedBytes(chunks * 8),
     control: sharedBytes(controlSlots(threads) * 4),
     message: sharedBytes(MESSAGE_BYTES),
+    arenas: sharedBytes(Math.max(1, threads - 1) * ARENA_SLOTS * 4),
   };
   return {
     setup,
@@ -321,6 +324,8 @@ export class DataParallel {
   private readonly shared: Shared;
   private readonly workers: WorkerHandle[];
   private closed = false;
+  /** whether every worker is idle once stopped (no step or start left unanswered): its arenas may be reclaimed */
+  private idle = true;
   private plan: ReductionPlan | null = null;
   /** each worker's net.grads (worker w at w − 1), where it leaves its last chunk, or null (control: GRADS_AT) */
   private workerGrads: (FloatArray | null)[] | null = null;
@@ -343,6 +348,7 @@ export class DataParallel {
     try {
       this.workers = startWorkers(network, this.threads, this.chunks, this.maxRows, this.shared);
     } catch (e) {
+      this.idle = false; // a worker may still be starting
       this.release();
       throw e;
     }
@@ -401,7 +407,7 @@ export class DataParallel {
       const at = Atomics.load(control, GRADS_AT + w);
       if (at < 0) return null;
       const s = { buffer: setup.slots.buffer, byteOffset: at, length: P, kernel: true };
-      return kernelView(this.network.dtype, s);
+      return kernelView(this.network.dtype, s, true);
     });
     this.workerGrads = grads;
     return grads;
@@ -439,7 +445,7 @@ export class DataParallel {
 
   /**
    * Wakes the workers for a step (the weights first in shared memory, unless they read the network's
-   * own), then writes their rows and says so (ROWS_READY): a worker copies the weights meanwhile.
+   * own), then writes their rows and says so (ROWS_READY): a worker wakes meanwhile.
    */
   private startStep(x: Matrix, y: Matrix): void {
     const s = this.shared;
@@ -524,6 +530,7 @@ export class DataParallel {
   }
 
   private timedOut(): never {
+    this.idle = false;
     this.stop(); // the shared buffers are kept: a worker that has not answered may still write its slots
     throw new Error(`data-parallel workers gave no answer within ${STEP_TIMEOUT_MS / 1000} s`);
   }
@@ -548,6 +555,12 @@ export class DataParallel {
   private release(): void {
     releaseKernelFloats(this.shared.sum);
     if (this.chunks > 0) releaseKernelFloats(this.shared.slots[0]);
+    // the workers' arenas in the kernels' memory (their networks, rows and workspaces), once no worker
+    // can touch them again: every worker answered its last step, then was told to exit
+    const rt = wasmRuntime();
+    if (!this.idle || !rt) return;
+    for (let w = 1; w < this.threads; w++)
+      for (const [address, bytes] of recordedArenas(this.shared.setup.arenas, w)) rt.reclaim(address, bytes);
   }
 }
 

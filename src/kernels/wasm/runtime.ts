@@ -12,8 +12,11 @@
 // runs its own instance of the same module over that memory, with its own allocator (free list,
 // `sizes`) for its own blocks; fresh space comes from one bump pointer kept in the memory itself
 // (TOP, changed only through Atomics), and the memory grows only under a lock (LOCK) held by one
-// thread at a time. A growth never detaches a shared memory's views; a thread that meets an
-// address past the end of the buffer it knows re-reads memory.buffer (see `covering`).
+// thread at a time. A joining thread takes its space from TOP in arenas (at least ARENA_BYTES), never
+// gives any back to TOP, and reports each arena (joinKernels' onArena): the thread that made the
+// memory takes them back (reclaim) once that thread is done with them. A growth never detaches a
+// shared memory's views; a thread that meets an address past the end of the buffer it knows
+// re-reads memory.buffer (see `covering`).
 
 import { activationKernels } from './activations.js';
 import { encodeModule } from './encoder.js';
@@ -37,12 +40,17 @@ const ALIGN = 16;
  */
 const TOP = 1;
 const LOCK = 2;
+/** A joining thread's smallest arena; each next one twice the last, up to ARENA_MAX_BYTES (or the block asked for). */
+const ARENA_BYTES = 1 << 20;
+const ARENA_MAX_BYTES = 1 << 26;
 
 /** A first-fit allocator over the module's memory, with coalescing free. */
 export class WasmRuntime {
   private top = ALIGN; // address 0 stays unused: 0 means "no buffer" to the kernels (an unshared memory's)
   /** a shared memory's TOP and LOCK (see the header), else null */
   private readonly slots: Uint32Array | null;
+  /** a joining thread's arenas taken so far (see the header) */
+  private arenas = 0;
   private readonly free: { ptr: number; size: number }[] = [];
   private readonly sizes = new Map<number, number>();
   /** every buffer object a shared memory has shown (each growth makes a new one) */
@@ -62,13 +70,13 @@ export class WasmRuntime {
     readonly memory: WebAssembly.Memory,
     readonly kernels: KernelExports,
     readonly shared: boolean,
-    /** whether this thread joins a memory another thread made (its TOP already set) */
-    joined = false,
+    /** a joining thread's report of each arena it takes (see the header); null: this thread made the memory */
+    private readonly onArena: ((address: number, bytes: number) => void) | null = null,
   ) {
     this.current = memory.buffer;
     if (this.shared) this.earlier.add(this.current);
     this.slots = shared ? new Uint32Array(this.current, 0, ALIGN / 4) : null;
-    if (this.slots && !joined) Atomics.store(this.slots, TOP, ALIGN);
+    if (this.slots && !onArena) Atomics.store(this.slots, TOP, ALIGN);
   }
 
   /** The memory's buffer now (a new object after each growth). */
@@ -99,13 +107,15 @@ export class WasmRuntime {
       return ptr;
     }
     let ptr: number;
-    if (this.slots) {
-      ptr = Atomics.add(this.slots, TOP, size);
-      if (ptr + size > SHARED_MAXIMUM * PAGE) {
-        Atomics.sub(this.slots, TOP, size);
-        throw new RangeError(`WebAssembly memory: ${size} more bytes would pass its 2 GiB limit`);
-      }
-      this.growTo(ptr + size);
+    if (this.slots && this.onArena) {
+      // a new arena: this block at its start, the rest free for the next ones
+      const arena = Math.max(size, Math.min(ARENA_BYTES * 2 ** this.arenas, ARENA_MAX_BYTES));
+      ptr = this.take(this.slots, arena);
+      this.arenas++;
+      this.onArena(ptr, arena);
+      if (arena > size) this.reclaim(ptr + size, arena - size);
+    } else if (this.slots) {
+      ptr = this.take(this.slots, size);
     } else {
       ptr = this.top;
       this.top += size;
@@ -113,6 +123,26 @@ export class WasmRuntime {
     }
     this.sizes.set(ptr, size);
     return ptr;
+  }
+
+  /** `size` fresh bytes of a shared memory from TOP (growing it as needed); their address. */
+  private take(slots: Uint32Array, size: number): number {
+    const ptr = Atomics.add(slots, TOP, size);
+    if (ptr + size > SHARED_MAXIMUM * PAGE) {
+      Atomics.sub(slots, TOP, size);
+      throw new RangeError(`WebAssembly memory: ${size} more bytes would pass its 2 GiB limit`);
+    }
+    this.growTo(ptr + size);
+    return ptr;
+  }
+
+  /**
+   * Makes `bytes` at `address`, which no thread uses any more, free space of this thread: a joining
+   * thread's arena, taken back by the thread that made the memory once the other is done.
+   */
+  reclaim(address: number, bytes: number): void {
+    this.sizes.set(address, bytes);
+    this.release(address);
   }
 
   /**
@@ -123,7 +153,7 @@ export class WasmRuntime {
   private growTo(end: number): void {
     if (end <= this.covering(end).byteLength) return;
     const slots = this.slots;
-    if (slots) while (Atomics.compareExchange(slots, LOCK, 0, 1) !== 0); // held for one grow only
+    if (slots) lock(slots);
     try {
       const have = this.memory.buffer.byteLength;
       if (end > have) {
@@ -172,7 +202,7 @@ export class WasmRuntime {
       this.free.splice(i, 1);
     }
     const last = this.free[this.free.length - 1];
-    if (!last) return;
+    if (!last || this.onArena) return; // a joining thread keeps its arenas
     const end = last.ptr + last.size;
     // the space at the top goes back to every thread, unless another took space above it meanwhile
     if (this.slots ? Atomics.compareExchange(this.slots, TOP, end, last.ptr) === end : end === this.top) {
@@ -195,6 +225,21 @@ export class WasmRuntime {
     return new Float32Array(this.covering(ptr + length * 4), ptr, length);
   }
 }
+
+/**
+ * Takes LOCK (held for one memory.grow only). A thread terminated while holding it (a worker stopped
+ * mid-growth after a timeout) would hold it for ever, so after LOCK_SPIN_MS the waiter goes on
+ * without it: memory.grow is atomic anyway, the lock only spares growing twice for one need.
+ */
+function lock(slots: Uint32Array): void {
+  let end = 0;
+  while (Atomics.compareExchange(slots, LOCK, 0, 1) !== 0) {
+    const now = performance.now();
+    if (end === 0) end = now + LOCK_SPIN_MS;
+    else if (now > end) return;
+  }
+}
+const LOCK_SPIN_MS = 1000;
 
 let runtime: WasmRuntime | null = null;
 let failure: string | null = null;
@@ -316,12 +361,13 @@ export function sharedKernels(): SharedKernels | null {
 /**
  * Makes this thread's kernels another instance of `kernels.module` over `kernels.memory` (another
  * thread's, from sharedKernels), with its own allocator for its own blocks (see the header); before
- * any use of the kernels in this thread.
+ * any use of the kernels in this thread. `onArena` hears of each arena this thread takes: the other
+ * thread reclaims them once this one is done.
  */
-export function joinKernels(kernels: SharedKernels): void {
+export function joinKernels(kernels: SharedKernels, onArena: (address: number, bytes: number) => void): void {
   if (started !== null) throw new Error('joinKernels: this thread has used its own kernels already');
   const instance = new WebAssembly.Instance(kernels.module, { env: { memory: kernels.memory } });
-  runtime = new WasmRuntime(kernels.memory, instance.exports as unknown as KernelExports, true, true);
+  runtime = new WasmRuntime(kernels.memory, instance.exports as unknown as KernelExports, true, onArena);
   compiled = kernels.module;
   started = Promise.resolve(true);
 }
