@@ -1,6 +1,7 @@
 // Bounded memory of autoFit's search (issue 11): a full-batch task keeps ~26 bytes per row and hidden
 // unit, so the search trains on at most maxSearchRows rows (a seeded sample above), and its peak stops
-// growing with the table; the refit alone trains on every row.
+// growing with the table; the refit alone trains on every row. (The small-table search, largeRows raised
+// above the rows: from 10,000 rows a table takes autofit-large.ts's sampled stages by default.)
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
@@ -20,7 +21,7 @@ function searchRss(rows: number): number {
     'const x = { rows, cols: 10, data: new Float64Array(rows * 10).map((_, i) => Math.sin(i * 0.37)) };',
     'const y = { rows, cols: 1, data: new Float64Array(rows).map((_, i) => Math.cos(i * 0.11)) };',
     "const c = { layers: [64, 64], activation: 'tanh', weightDecay: 1, optimizer: 'lbfgs', epochs: 3 };",
-    'const found = await searchModels(x, y, { workers: 0, candidates: [c] });',
+    'const found = await searchModels(x, y, { workers: 0, candidates: [c], largeRows: rows + 1 });',
     "process.stdout.write(JSON.stringify({ sample: found.search.sample ?? null, maxRSS: process.resourceUsage().maxRSS }) + '\\n');",
   ].join('\n');
   const flags = ['--max-semi-space-size=2', '--single-threaded-gc', '--input-type=module', '-e', script];

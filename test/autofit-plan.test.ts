@@ -25,8 +25,10 @@ const deep: Candidate = {
   epochs: 500,
 };
 
+// the small-table rule's budget (largeRows raised above the rows): from 10,000 rows by default a table
+// takes the large search (autofit-large.ts), whose refit is sized by rows alone
 test('planRefit: 100,000 rows of 10 inputs cap a 64-64 tanh L-BFGS refit to what the budget leaves', () => {
-  const budget = defaultBudget(100_000, 10);
+  const budget = defaultBudget(100_000, 10, 100_001);
   const plan = planRefit(deep, 100_000, 10, 1, { budget, search: 200 });
   assert.equal(plan.wanted, 500);
   assert.ok(plan.epochs < 500 && plan.epochs === plan.cap, JSON.stringify(plan));

@@ -33,7 +33,8 @@ test('defaultBudget: rows × (inputs + 1) / 200 seconds, from 10 (small tables o
   assert.equal(defaultBudget(320, 1), 10);
   assert.equal(defaultBudget(40, 2), 10);
   assert.equal(defaultBudget(800, 10), 44);
-  assert.equal(defaultBudget(1_000_000, 20), 300);
+  // the small-table rule (largeRows raised above the rows; by default 10,000 rows take largeBudget)
+  assert.equal(defaultBudget(1_000_000, 20, 1_000_001), 300);
   // wide tables: the cap of budgetRuns full-length runs of budgetReference (64-64 tanh, L-BFGS)
   assert.equal(budgetRuns, 12);
   assert.equal(defaultBudget(455, 30), 34, 'was 71: the whole grid, Adam included');

@@ -1,12 +1,13 @@
 // Checkpoints that cannot hurt: --resume writes only where its command line or the checkpoint's own
 // name says, every corrupted field is one line and exit 2, temporary files of killed writes are
-// removed by the next run, and --checkpoint-every 1 stays cheap.
+// removed by the next run, and --checkpoint-every 1 stays cheap (untimed: the write budget on a given
+// clock, a checkpoint's size; bench/checkpoint.ts times it).
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { scratchDir, scratchnet, startScratchnet } from './fixtures/cli.js';
-import { measuredScratchnet } from './scale-measure.js';
+import { CheckpointSchedule, WRITE_SHARE } from '../src/cli/checkpoint-schedule.js';
 
 const dir = scratchDir('scratchnet-scale-checkpoint-');
 const base = ['--dataset', 'moons', '--epochs', '20', '--val-split', '0.2', '--seed', '5', '--no-plots'];
@@ -103,36 +104,60 @@ test("temporary files left by killed writes are removed by the next run (never a
   assert.match(r.stderr, /note: removed \.t\.json\.tmp-4194303, left by an interrupted write/);
 });
 
-test('--checkpoint-every 1 costs < 2× a run without checkpoints (2,000 XOR epochs)', async () => {
+test('--checkpoint-every 1 stays cheap, untimed: the schedule keeps writes within their share on a given clock', () => {
+  // epochs of 1 ms and writes of 10 ms (XOR on a loaded disk): most scheduled checkpoints are skipped
+  let clock = 0;
+  const schedule = new CheckpointSchedule(1, () => clock);
+  let writing = 0;
+  for (let epoch = 1; epoch <= 2000; epoch++) {
+    clock += 1;
+    if (schedule.due(epoch, 2000, true))
+      schedule.write(() => {
+        clock += 10;
+        writing += 10;
+      });
+  }
+  assert.ok(schedule.written > 50, `written ${schedule.written}`);
+  assert.ok(writing <= WRITE_SHARE * clock + 10, `${writing} ms of ${clock} ms writing`);
+  assert.equal(schedule.written + schedule.skipped, 1999); // every epoch but the last was scheduled
+  // epochs far longer than a write: every one is written
+  const slow = new CheckpointSchedule(1, () => clock);
+  for (let epoch = 1; epoch < 100; epoch++) {
+    clock += 100;
+    assert.ok(slow.due(epoch, 100, true), `epoch ${epoch}`);
+    slow.write(() => {
+      clock += 10;
+    });
+  }
+  assert.equal(slow.skipped, 0);
+});
+
+test('a checkpoint does not grow with the epochs: the history is appended to its own file, once per epoch', () => {
   writeFileSync(join(dir, 'xor.csv'), 'a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n');
-  const args = [
-    'train',
-    '--data',
-    'xor.csv',
-    '--target',
-    'y',
-    '--epochs',
-    '2000',
-    '--no-plots',
-    '--progress',
-    'quiet',
-  ];
-  // CPU time of main(), start-up excluded (the machine is shared: wall time would measure the neighbours)
-  const timed = async (extra: string[], out: string) => {
-    const r = await measuredScratchnet([...args, ...extra, '--out', out], dir);
+  // one scheduled checkpoint each, halfway (the first scheduled one is always written)
+  const run = (epochs: number, out: string) => {
+    const args = ['train', '--data', 'xor.csv', '--target', 'y', '--epochs', String(epochs), '--no-plots'];
+    const every = ['--checkpoint-every', String(epochs / 2)];
+    const r = scratchnet([...args, ...every, '--progress', 'quiet', '--out', `${out}.json`], dir);
     assert.equal(r.code, 0, r.stderr);
-    return r.cpuMs;
+    const checkpoint = readFileSync(join(dir, `${out}.checkpoint.json`), 'utf8');
+    const lines = readFileSync(join(dir, `${out}.checkpoint.history.jsonl`), 'utf8')
+      .trimEnd()
+      .split('\n');
+    return {
+      bytes: checkpoint.length,
+      epoch: JSON.parse(checkpoint).checkpoint.state.epoch as number,
+      lines,
+    };
   };
-  // one after the other, each twice (the faster kept)
-  const without = Math.min(await timed([], 'plain.json'), await timed([], 'plain.json'));
-  const every = Math.min(
-    await timed(['--checkpoint-every', '1'], 'every.json'),
-    await timed(['--checkpoint-every', '1'], 'every.json'),
-  );
+  const short = run(20, 'short');
+  const long = run(2000, 'long');
+  assert.deepEqual([short.epoch, long.epoch], [10, 1000]);
   assert.ok(
-    every < 2 * without,
-    `CPU time with --checkpoint-every 1: ${every.toFixed(0)} ms; without: ${without.toFixed(0)} ms`,
+    long.bytes < 1.1 * short.bytes,
+    `checkpoint after epoch 1000: ${long.bytes} B; after 10: ${short.bytes} B`,
   );
+  assert.deepEqual([short.lines.length, long.lines.length], [10, 1000], 'one history line per epoch');
 });
 
 test('SIGINT in the last epoch: a checkpoint, or a finished model, and the message says which', async () => {

@@ -10,19 +10,25 @@
 export const WRITE_SHARE = 0.25;
 
 export class CheckpointSchedule {
-  /** when the last write ended (performance.now(); the schedule's start before any) */
-  private lastEnd = performance.now();
+  /** when the last write ended (now(); the schedule's start before any) */
+  private lastEnd: number;
   private lastCost = 0;
   /** scheduled checkpoints skipped to keep within the budget, and written */
   skipped = 0;
   written = 0;
 
-  constructor(readonly every: number | undefined) {}
+  /** `now`: the clock in milliseconds (a test's own, to check the budget without timing anything) */
+  constructor(
+    readonly every: number | undefined,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.lastEnd = now();
+  }
 
   /** Whether the checkpoint scheduled after `epoch` (of `epochs`, the run still going) is written now. */
   due(epoch: number, epochs: number, running: boolean): boolean {
     if (!this.every || epoch % this.every !== 0 || epoch >= epochs || !running) return false;
-    const trained = performance.now() - this.lastEnd;
+    const trained = this.now() - this.lastEnd;
     if (this.lastCost > trained * (WRITE_SHARE / (1 - WRITE_SHARE))) {
       this.skipped++;
       return false;
@@ -32,11 +38,11 @@ export class CheckpointSchedule {
 
   /** Runs a scheduled write, timing it for the budget. */
   write<T>(writeCheckpoint: () => T): T {
-    const start = performance.now();
+    const start = this.now();
     try {
       return writeCheckpoint();
     } finally {
-      this.lastEnd = performance.now();
+      this.lastEnd = this.now();
       this.lastCost = this.lastEnd - start;
       this.written++;
     }

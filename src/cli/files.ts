@@ -97,15 +97,20 @@ function textEncoding(fd: number): 'utf-16le' | 'utf-16be' | null {
   return readSync(fd, head, 0, 2, 0) === 2 ? utf16Encoding(head) : null;
 }
 
-/** The note said when a data file (read already) was read as UTF-16; none otherwise. */
-function utf16Notes(path: string): string[] {
+/** UTF-16 when a data file (read already) starts with its byte-order mark, else null. */
+export function dataTextEncoding(path: string): 'utf-16le' | 'utf-16be' | null {
   const fd = openSync(path, 'r');
   try {
-    const utf16 = textEncoding(fd);
-    return utf16 ? [`${path}: read as ${utf16.toUpperCase()} (it starts with that byte-order mark)`] : [];
+    return textEncoding(fd);
   } finally {
     closeSync(fd);
   }
+}
+
+/** The note said when a data file (read already) was read as UTF-16; none otherwise. */
+function utf16Notes(path: string): string[] {
+  const utf16 = dataTextEncoding(path);
+  return utf16 ? [`${path}: read as ${utf16.toUpperCase()} (it starts with that byte-order mark)`] : [];
 }
 
 /** A file's text: strict UTF-8 (a BOM is dropped; invalid bytes and NUL bytes are errors with their place). */

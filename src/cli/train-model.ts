@@ -94,6 +94,8 @@ export function dataRecord(flags: DataFlags, data: LoadedData): Record<string, u
     rows: data.encoded.x.rows,
     inputs: data.encoded.inputNames,
     fingerprint: fingerprint(data.encoded.x, data.encoded.y),
+    // a file read with decimal commas: the exported module reads text cells so (export/check.ts)
+    ...(data.table.decimal === ',' ? { decimal: ',' } : {}),
   };
 }
 

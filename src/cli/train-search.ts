@@ -6,6 +6,7 @@
 // --weight-column weigh the search's folds as they weigh the run (and the refit on all rows).
 
 import type { Command } from 'commander';
+import type { Task } from '../data/task.js';
 import type { Network } from '../nn/network.js';
 import { indicatorInputs } from '../data/encoding.js';
 import {
@@ -13,9 +14,13 @@ import {
   candidateScaling,
   createNetwork,
   defaultBudget,
+  isLarge,
+  largeCandidate,
+  largeSearch,
   maxSearchRows,
   searchEarlyStopping,
   searchModels,
+  type LargeSettings,
   type ModelSearch,
 } from '../train/index.js';
 import { UsageError } from './errors.js';
@@ -65,15 +70,20 @@ function trainingRows(start: TrainStart) {
  * settings and network (null when there are too few rows to search).
  */
 export async function searchStart(
-  start: TrainStart,
+  given: TrainStart,
   budget: number | undefined,
   log: (line: string) => void = () => {},
 ): Promise<{ start: TrainStart; search: ModelSearch } | null> {
+  const task = given.data.encoding.target.task;
+  // a large table (autofit-large.ts): its tenth is held out here, before the search, and the search
+  // runs on the rest as a large one whatever their count (largeRows: the training rows themselves)
+  const large = isLarge(given.data.encoded.x.rows);
+  const start = large ? { ...given, settings: largeHoldout(given.settings, task) } : given;
   const rows = trainingRows(start);
   if (rows.x.rows < minSearchRows) return null;
-  const task = start.data.encoding.target.task;
   const indicators = indicatorInputs(start.data.encoding);
-  log(budgetLine(budget, rows.x.rows, rows.x.cols));
+  const largeRows = large ? rows.x.rows : rows.x.rows + 1;
+  log(budgetLine(budget, rows.x.rows, rows.x.cols, largeRows));
   log(
     'model search: running (a line as each of its rungs ends; --no-search trains the default network instead)',
   );
@@ -83,16 +93,79 @@ export async function searchStart(
     ...(budget !== undefined ? { budget } : {}),
     ...rows.weights,
     indicators,
+    largeRows,
     onRung: (rung, of, ran) =>
       log(
         `model search: rung ${rung} of ${of} done, ${ran.candidates} candidates at ${ran.fraction === 1 ? 'full length' : `1/${Math.round(1 / ran.fraction)} of their epochs`} in ${ran.seconds.toFixed(1)} s`,
       ),
   });
-  const settings = chosenSettings(start.settings, search);
+  const settings = search.search.large
+    ? largeSettings(start.settings, search, rows.x.rows)
+    : chosenSettings(start.settings, search);
+  const searched = search.search.large ? largeRecord(search, settings) : search;
   const network: Network = buildNetwork(settings, start.data.encoded.x, start.data.encoded.y, task);
   // the search chose 0/1 indicators: the run trains with its scaling (fitted on the training rows)
   if (search.chosen.unscaledIndicators) network.scaling = candidateScaling(rows, task, indicators);
-  return { start: { ...start, settings, network }, search };
+  return { start: { ...start, settings, network }, search: searched };
+}
+
+/**
+ * A large table's settings before its search: a tenth held out (stratified for classes) unless
+ * --val-split says otherwise; the run then stops early on it and reports its scores.
+ */
+function largeHoldout(settings: TrainSettings, task: Task): TrainSettings {
+  if (settings.validationSplit !== undefined) return settings;
+  return {
+    ...settings,
+    validationSplit: largeSearch.heldOut,
+    heldOutByDefault: true,
+    ...(task !== 'regression' ? { stratify: true } : {}),
+  };
+}
+
+/**
+ * A large search's winner as the run trains it (autofit-large.ts largeCandidate on the run's training
+ * rows): mini-batch Adam, batch 64, λ·64/rows, early stopping on the held-out rows with patience 10.
+ */
+function largeSettings(settings: TrainSettings, search: ModelSearch, trainRows: number): TrainSettings {
+  const large = search.search.large;
+  if (!large) return chosenSettings(settings, search);
+  const c = largeCandidate(large.winner, trainRows);
+  const out: TrainSettings = {
+    ...settings,
+    layers: c.layers,
+    activation: c.activation,
+    weightDecay: c.weightDecay,
+    optimizer: c.optimizer,
+    epochs: c.epochs,
+    ...(c.learningRate !== undefined ? { learningRate: c.learningRate } : {}),
+    ...(settings.batchSize === undefined && c.batchSize !== undefined ? { batchSize: c.batchSize } : {}),
+  };
+  delete out.earlyStopping;
+  if (settings.validationSplit && c.patience !== undefined) out.earlyStopping = c.patience;
+  return out;
+}
+
+/**
+ * A large search as this run trains its winner: the library planned autoFit's refit (its own tenth held
+ * out of the rows it was given); the run holds out before the search, so the winner trains on every
+ * row the search saw — its epochs and λ·64/rows are the run's (largeSettings), and the threshold is
+ * the default largeRows the whole table reached.
+ */
+function largeRecord(search: ModelSearch, settings: TrainSettings): ModelSearch {
+  const s = search.search;
+  if (!s.large) return search;
+  const epochs = settings.epochs ?? search.chosen.epochs;
+  const weightDecay = settings.weightDecay ?? search.chosen.weightDecay;
+  return {
+    ...search,
+    chosen: { ...search.chosen, epochs, weightDecay },
+    search: {
+      ...s,
+      plan: { ...s.plan, epochs, wanted: epochs, cap: epochs },
+      large: { ...s.large, threshold: largeSearch.rows, refit: { ...s.large.refit, epochs, weightDecay } },
+    },
+  };
 }
 
 /**
@@ -100,8 +173,8 @@ export async function searchStart(
  * the refit's epochs are sized at a fixed reference speed (autofit.ts), so the model is the same on
  * every machine; a slower or busier one takes longer.
  */
-function budgetLine(budget: number | undefined, rows: number, inputs: number): string {
-  const seconds = budget ?? defaultBudget(rows, inputs);
+function budgetLine(budget: number | undefined, rows: number, inputs: number, largeRows: number): string {
+  const seconds = budget ?? defaultBudget(rows, inputs, largeRows);
   const why =
     budget === undefined
       ? `the default for ${rows.toLocaleString('en-US')} rows × ${inputs} inputs`
@@ -196,6 +269,7 @@ export function searchRecord(search: ModelSearch, top = 10) {
 /** The search in a few lines: what was searched, how, and the top candidates with CV mean ± std and time. */
 export function searchLines(search: ModelSearch, top = 5): string[] {
   const s = search.search;
+  if (s.large) return largeLines(search, s.large, top);
   const how = s.folds === 1 ? 'one validation split of a fifth' : `${s.folds}-fold cross-validation`;
   const lines = [
     `model search: ${s.candidates} candidates${s.skipped ? ` (${s.skipped} more left out by the budget)` : ''}, ${how} on ${s.sample ? `a seeded sample of ${s.sample.rows.toLocaleString('en-US')} of the ${s.sample.of.toLocaleString('en-US')} training rows (${s.sample.rows === maxSearchRows ? 'the most a search trains on' : "the budget's size"})` : 'the training rows'}, successive halving${s.weighted ? ', rows weighted as in the run' : ''}; ${s.seconds.toFixed(1)} s (budget ${s.budget} s, ${s.workers || 'no'} worker threads)`,
@@ -208,6 +282,32 @@ export function searchLines(search: ModelSearch, top = 5): string[] {
   lines.push(
     `chosen: ${search.leaderboard[0].name} (--no-search trains the given or default network instead)`,
     refitLine(search),
+  );
+  return lines;
+}
+
+/** A large table's search (autofit-large.ts) in a few lines: its stages, the promoted candidates' held-out scores, the refit. */
+function largeLines(search: ModelSearch, large: LargeSettings, top: number): string[] {
+  const s = search.search;
+  const n = (v: number) => v.toLocaleString('en-US');
+  const p = large.promote;
+  const r = large.refit;
+  const lines = [
+    `model search (${n(large.rows)} training rows, a large table from ${n(largeSearch.rows)}): ${large.screen.candidates} candidates screened on a seeded sample of ${n(large.screen.rows)} rows (one validation split of a fifth, successive halving${s.skipped ? `, ${s.skipped} more left out by the budget` : ''}), the best ${p.results.length} trained again on ${n(p.rows)} rows as the refit trains (mini-batch Adam, batch ${p.batchSize}, early stopping on ${n(p.heldOut)} held out); ${s.seconds.toFixed(1)} s (budget ${s.budget} s, ${s.workers || 'no'} worker threads)`,
+    `  rank  candidate                             ${s.metric}      stage                      time`,
+  ];
+  for (const e of search.leaderboard.slice(0, top)) {
+    const promoted = e.rank <= p.results.length;
+    const stage = promoted
+      ? `${n(p.rows)} rows, best epoch ${e.bestEpoch}`
+      : `screen, ${n(large.screen.rows)} rows`;
+    lines.push(
+      `  ${String(e.rank).padStart(4)}  ${e.name.padEnd(36)}  ${e.mean.toFixed(4)}  ${stage.padEnd(25)}  ${e.seconds.toFixed(1).padStart(6)} s`,
+    );
+  }
+  lines.push(
+    `chosen: ${search.leaderboard[0].name} (--no-search trains the given or default network instead)`,
+    `refit on the training rows: mini-batch Adam (batch ${r.batchSize}, lr ${search.chosen.learningRate}), at most ${r.epochs} epochs, λ ${formatNumber(r.weightDecay)} (λ·${r.batchSize}/rows), early stopping (patience ${r.patience}) on the held-out rows with the best weights restored (predicted at the reference speed: search ${s.plan.search.toFixed(0)} s, refit ${s.plan.refit.toFixed(0)} s)`,
   );
   return lines;
 }

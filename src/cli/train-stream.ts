@@ -23,6 +23,7 @@ import {
   type MetricName,
 } from '../train/index.js';
 import { trainInWindows, type WindowRunOptions } from '../train/window-run.js';
+import { Said } from './said.js';
 import { UsageError } from './errors.js';
 import { checkOutput, checkWritable, jsonKind, writeAtomic } from './files.js';
 import { encodeOptions, integer } from './options.js';
@@ -127,8 +128,9 @@ export function trainStream(flags: StreamFlags, command: Command, reason: string
   };
   const rule = holdoutFor(flags, file);
   const prepared = preparePass(file, (table) => encodeOptions(flags, table, flags.target ?? []), rule);
-  for (const w of prepared.warnings) process.stderr.write(`warning: ${w}\n`);
-  for (const n of prepared.notes) process.stderr.write(`note: ${n}\n`);
+  const said = new Said();
+  for (const w of prepared.warnings) said.warning(w);
+  for (const n of prepared.notes) said.note(n);
   const task = prepared.encoding.target.task;
   const settings = streamSettings(resolveSettings(flags, task), prepared, rule, flags.valSplit === undefined);
   const network = buildNetwork(settings, prepared.sample.x, prepared.sample.y, task);
@@ -141,7 +143,7 @@ export function trainStream(flags: StreamFlags, command: Command, reason: string
     (train) => trainingPass(file, prepared, rule, (rows) => train(rows.x, rows.y)),
     { ...options, ...progress },
   );
-  finish(flags, { network, prepared, settings, history, window: file.window }, log);
+  finish(flags, { network, prepared, settings, history, window: file.window }, log, said);
 }
 
 /** Row i is held out when hash(seed, i) < rate: --val-split (default 0.2), lowered so that at most one window is. */
@@ -272,6 +274,7 @@ function finish(
   flags: StreamFlags,
   run: { network: Network; prepared: Prepared; settings: TrainSettings; history: History; window: number },
   log: (line: string) => void,
+  said: Said,
 ): void {
   const { network, prepared, settings, history } = run;
   const record: RunRecord = {
@@ -300,7 +303,15 @@ function finish(
   if (flags.json) {
     const summary = streamSummary(flags.out, model, history, prepared);
     if (worse) process.stderr.write(`warning: ${worse}\n`);
-    console.log(JSON.stringify(worse ? { ...summary, warnings: [worse] } : summary));
+    const warnings = [...said.warnings, ...(worse ? [worse] : [])];
+    const notes = said.notes;
+    console.log(
+      JSON.stringify({
+        ...summary,
+        ...(warnings.length ? { warnings } : {}),
+        ...(notes.length ? { notes } : {}),
+      }),
+    );
     return;
   }
   if (history.stopReason === 'earlyStopping')

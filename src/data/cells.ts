@@ -76,25 +76,36 @@ export function readNumber(cell: Cell, format: DecimalMark | NumberFormat = '.')
   if (typeof cell !== 'string') return null;
   const { decimal, thousands } =
     typeof format === 'string' ? { decimal: format, thousands: undefined } : format;
-  let s = cell.trim();
-  if (thousands !== undefined && grouped(thousands, decimal).test(s))
-    s = thousands === ' ' ? s.replace(/[ \u00a0\u202f]/g, '') : s.split(thousands).join('');
-  if (plain[decimal].test(s)) {
-    const value = Number(decimal === ',' ? s.replace(',', '.') : s);
-    return Number.isFinite(value) ? { value } : { reason: 'out of range' };
-  }
+  const value = numberText(cell, decimal, thousands);
+  if (value !== null) return Number.isFinite(value) ? { value } : { reason: 'out of range' };
+  const s = cell.trim();
   for (const [re, reason] of numberLike) if (re.test(s)) return { reason };
   if (plain[decimal === '.' ? ',' : '.'].test(s) && /[.,]/.test(s)) return { reason: 'decimal mark' };
   return null;
 }
 
 /**
- * Digits in groups of three with separator t, then an optional fraction and exponent. A space stands
- * for the no-break spaces too (U+00A0, U+202F: French spreadsheets group thousands with them).
+ * The number grammar itself: a text's value (Infinity past float64's range), or null when it is not a
+ * number. It stands alone (no module-level names): the exported ES module embeds this very function,
+ * so that the module reads a cell exactly as training did (esm-runtime.ts).
  */
-function grouped(t: ThousandsSeparator, decimal: DecimalMark): RegExp {
-  const e = (c: string) => (c === ' ' ? '[ \\u00a0\\u202f]' : c.replace(/[.]/, '\\.'));
-  return new RegExp(`^[+-]?\\d{1,3}(${e(t)}\\d{3})+(${e(decimal)}\\d*)?([eE][+-]?\\d+)?$`);
+export function numberText(
+  text: string,
+  decimal: DecimalMark,
+  thousands: ThousandsSeparator | undefined,
+): number | null {
+  let s = text.trim();
+  if (thousands !== undefined) {
+    // digits in groups of three with the separator between; " " stands for the no-break spaces too
+    // (U+00A0, U+202F: French spreadsheets group thousands with them)
+    const t = thousands === ' ' ? '[ \\u00a0\\u202f]' : thousands === '.' ? '\\.' : thousands;
+    const d = decimal === '.' ? '\\.' : ',';
+    if (new RegExp(`^[+-]?\\d{1,3}(${t}\\d{3})+(${d}\\d*)?([eE][+-]?\\d+)?$`).test(s))
+      s = thousands === ' ' ? s.replace(/[ \u00a0\u202f]/g, '') : s.split(thousands).join('');
+  }
+  const plain =
+    decimal === ',' ? /^[+-]?(\d+(,\d*)?|,\d+)([eE][+-]?\d+)?$/ : /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+  return plain.test(s) ? Number(decimal === ',' ? s.replace(',', '.') : s) : null;
 }
 
 /**

@@ -40,6 +40,15 @@ export { RecentSizes } from './recent-sizes.js';
 export { ResidentBlock, residentBlock, residentCopy, isResident } from './resident.js';
 export { kernelNames } from './names.js';
 export { setKernelBackend, kernelBackend, type KernelBackend } from './backend.js';
-export { wasmReady, wasmRuntime, wasmFailure, WasmRuntime, type KernelExports } from './wasm/runtime.js';
+export {
+  wasmReady,
+  wasmRuntime,
+  wasmFailure,
+  WasmRuntime,
+  sharedKernels,
+  joinKernels,
+  type KernelExports,
+  type SharedKernels,
+} from './wasm/runtime.js';
 /** whether the float32 products use relaxed SIMD's multiply-add (README: Kernels and bit-identity) */
 export { relaxedSimdSupported } from './wasm/generate.js';

@@ -117,9 +117,11 @@ export function scoreWeights(data: SearchData, train: SearchRows, val: SearchRow
  * length, so a run cut at a rung's epochs is the start of the full-length run (successive halving
  * re-trains from scratch); L-BFGS runs to convergence or its iterations, regularized by λ alone, as
  * scikit-learn's lbfgs solver does (its iteration count does not transfer to a refit on more rows).
+ * A candidate's own `patience` (a large table's mini-batch runs, autofit-large.ts) replaces the half.
  */
 export function searchEarlyStopping(c: Candidate): false | { patience: number } {
-  return c.optimizer === 'lbfgs' ? false : { patience: Math.max(10, Math.ceil(c.epochs / 2)) };
+  if (c.optimizer === 'lbfgs') return false;
+  return { patience: c.patience ?? Math.max(10, Math.ceil(c.epochs / 2)) };
 }
 
 /**

@@ -31,12 +31,18 @@ export interface Candidate {
   /** the most epochs (L-BFGS: iterations) a candidate trains for */
   epochs: number;
   /**
-   * rows per update of the refit on all rows (set on the chosen candidate only): the folds' kind of
+   * rows per update of the refit on all rows (set on the chosen candidate, and on a large table's
+   * mini-batch candidates, autofit-large.ts): the folds' kind of
    * batch — every row when the folds trained full-batch, else the folds' mini-batch — so that the
    * epochs the folds chose mean the same number of updates (the folds' rows decide, not all rows: a
    * table of 1,025–1,280 rows has full-batch folds but would refit in mini-batches by default)
    */
   batchSize?: number;
+  /**
+   * early stopping's patience in epochs (Adam only; absent: searchEarlyStopping's half of the epochs):
+   * set by a large table's search, whose mini-batch runs stop as its refit does (autofit-large.ts)
+   */
+  patience?: number;
   /** true: the search's indicator inputs (AutoFitOptions.indicators) enter as 0/1, not standardized */
   unscaledIndicators?: boolean;
 }

@@ -59,6 +59,7 @@ import {
 } from './autofit-space.js';
 import { defaultBatchSize } from './fit-options.js';
 import { AUTO_MIN_ROWS, AUTO_MIN_WORK } from './parallel-auto.js';
+import { isLarge, largeBudget, refitLarge, searchLarge, type LargeSettings } from './autofit-large.js';
 import type { History } from './fit-types.js';
 import { computeMetrics } from './metrics.js';
 import {
@@ -89,6 +90,12 @@ export interface AutoFitOptions extends WeightOptions {
    * leaves them as they are (mean 0 / std 1 in its scaling); others standardize them as every input
    */
   indicators?: readonly number[];
+  /**
+   * rows from which the table is searched as a large one (autofit-large.ts: a 2,000-row sample screened,
+   * the best 3 promoted to 16,000 rows in mini-batches, the refit in mini-batches with early stopping on
+   * a tenth held out); default 10,000
+   */
+  largeRows?: number;
   /** called as each successive-halving rung ends (a long search is not silent): its number from 1, of how many, and what it ran */
   onRung?: (rung: number, of: number, ran: SearchSettings['rungs'][number]) => void;
 }
@@ -139,12 +146,16 @@ export interface SearchSettings {
   weighted?: { sampleWeight: boolean; classWeight?: WeightOptions['classWeight'] };
   /** when the search trained on a seeded sample of the rows (see searchRowCount): its rows, and all rows */
   sample?: { rows: number; of: number };
+  /** a large table's search (autofit-large.ts): its stages and the refit it planned */
+  large?: LargeSettings;
 }
 
 export interface AutoFitResult extends ModelSearch {
-  /** the chosen candidate trained on all rows */
+  /** the chosen candidate trained on all rows (a large table: all but its held-out tenth) */
   network: Network;
   history: History;
+  /** a large table's refit: the metric on its held-out rows (the best epoch's weights), and their count */
+  heldOut?: { metric: string; score: number; rows: number };
 }
 
 /** Rows from which one validation split replaces k-fold cross-validation. */
@@ -182,8 +193,10 @@ function halvingShare(n: number): number {
  * parameters of a 64-unit layer grow far slower than inputs + 1: 30 inputs had 25 such runs (all
  * 44 candidates, Adam's long full-batch runs the most of the time), 64 had 37, where 8–12 inputs
  * have 10–12. The cap binds from about 11 inputs on, so narrower tables keep their budget.
+ * A table of at least `largeRows` rows (default 10,000) takes autofit-large.ts's largeBudget instead.
  */
-export function defaultBudget(rows: number, inputs: number): number {
+export function defaultBudget(rows: number, inputs: number, largeRows?: number): number {
+  if (isLarge(rows, largeRows)) return largeBudget(rows, inputs);
   const trainRows = Math.round(rows * 0.8);
   const reference = { ...budgetReference, epochs: candidateEpochs(budgetReference, trainRows) };
   const runs = budgetRuns * referenceSeconds(reference, trainRows, inputs, 1);
@@ -210,6 +223,11 @@ export async function autoFit(
 ): Promise<AutoFitResult> {
   const started = performance.now();
   const result = await searchModels(x, y, options);
+  if (result.search.large) {
+    const refit = refitLarge(toMatrix(x, 'x'), y, result, options);
+    const search = { ...result.search, seconds: (performance.now() - started) / 1000 };
+    return { ...result, ...refit, search };
+  }
   const labels = oneHotLabels(toMatrix(y, 'y'), result.task);
   const weights = searchWeights(options, labels, result.task);
   const rows = {
@@ -261,14 +279,27 @@ function winnerPlan(
   return { plan, batchSize };
 }
 
-/** The search of autoFit: the leaderboard and the chosen candidate, not trained on all rows yet. */
+/**
+ * The search of autoFit: the leaderboard and the chosen candidate, not trained on all rows yet. A table
+ * of at least `largeRows` rows is searched by autofit-large.ts (a sample screened, the best promoted).
+ */
 export async function searchModels(
   x: MatrixLike,
   y: MatrixLike,
   options: AutoFitOptions = {},
 ): Promise<ModelSearch> {
-  const started = performance.now();
   const X = toMatrix(x, 'x');
+  if (isLarge(X.rows, options.largeRows)) return searchLarge(X, y, options);
+  return searchSmall(X, y, options);
+}
+
+/** The search of a table below largeRows rows (and of a large table's screening sample). */
+export async function searchSmall(
+  X: Matrix,
+  y: MatrixLike,
+  options: AutoFitOptions = {},
+): Promise<ModelSearch> {
+  const started = performance.now();
   const task = options.task ?? inferTask(y);
   const labels = oneHotLabels(toMatrix(y, 'y'), task);
   const seed = checkNumber('seed', options.seed ?? 42, { integer: true, min: 0 });
@@ -349,14 +380,18 @@ function baselineScore(data: SearchData, k: number): number {
 }
 
 /** The search's weights, checked: sampleWeight (null when constant), classWeight by class index (labels: y's classes). */
-function searchWeights(options: AutoFitOptions, labels: { y: Matrix; classes?: number[] }, task: Task) {
+export function searchWeights(
+  options: AutoFitOptions,
+  labels: { y: Matrix; classes?: number[] },
+  task: Task,
+) {
   if (options.sampleWeight === undefined && options.classWeight === undefined) return { sampleWeight: null };
   const names = labels.classes?.map(String);
   return checkWeightOptions(options, labels.y, task !== 'regression', names);
 }
 
 /** SearchSettings.weighted: present when weights were given. */
-function weightedSettings(
+export function weightedSettings(
   options: AutoFitOptions,
   weights: CheckedWeights,
 ): Pick<SearchSettings, 'weighted'> {
@@ -371,7 +406,7 @@ function weightedSettings(
 }
 
 /** AutoFitOptions.indicators checked: distinct column indices of x whose values are all 0 or 1. */
-function checkIndicators(indicators: readonly number[] | undefined, x: Matrix): number[] {
+export function checkIndicators(indicators: readonly number[] | undefined, x: Matrix): number[] {
   const columns = [...(indicators ?? [])];
   columns.forEach((c, i) => {
     checkNumber(`indicators[${i}]`, c, { integer: true, min: 0, max: x.cols - 1 });
@@ -443,7 +478,7 @@ function chooseGrid(
  * is the part of the grid's full-length cost the search trains (halvingShare: the budget's measure of
  * the grid; continuedShare: as the search runs).
  */
-function predictedSeconds(
+export function predictedSeconds(
   cs: Candidate[],
   k: number,
   trainRows: number,
@@ -561,7 +596,7 @@ export function searchRowCount(
 export const maxSearchRows = 32_000;
 
 /** n rows of x, y (and their sample weights) drawn without replacement by a seeded shuffle, in their order. */
-function sampleRows<T extends { x: Matrix; y: Matrix; sampleWeight: Float64Array | null }>(
+export function sampleRows<T extends { x: Matrix; y: Matrix; sampleWeight: Float64Array | null }>(
   rows: T,
   n: number,
   seed: number,
@@ -589,7 +624,7 @@ function sampleRows<T extends { x: Matrix; y: Matrix; sampleWeight: Float64Array
 export const referenceSpeed = { secondsPerUnit: 8e-10, secondsPerEpoch: 1e-4 };
 
 /** Predicted seconds of one thread for a full-length run of `c` at the reference speed. */
-function referenceSeconds(c: Candidate, rows: number, inputs: number, outputs: number): number {
+export function referenceSeconds(c: Candidate, rows: number, inputs: number, outputs: number): number {
   const epochs = c.epochs * (c.optimizer === 'lbfgs' ? 2 : 1);
   return (
     candidateCost(c, rows, inputs, outputs) * referenceSpeed.secondsPerUnit +
@@ -598,7 +633,7 @@ function referenceSeconds(c: Candidate, rows: number, inputs: number, outputs: n
 }
 
 /** Cores for worker threads: node:os's availableParallelism, 1 where it is missing (browsers). */
-async function availableCores(): Promise<number> {
+export async function availableCores(): Promise<number> {
   const os = await import('node:os').catch(() => null);
   return os?.availableParallelism?.() ?? 1;
 }

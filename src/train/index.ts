@@ -135,5 +135,13 @@ export {
   type LeaderboardEntry,
   type SearchSettings,
 } from './autofit.js';
+export {
+  largeSearch,
+  largeBudget,
+  largeEpochs,
+  largeCandidate,
+  isLarge,
+  type LargeSettings,
+} from './autofit-large.js';
 export { searchGrid, alwaysSearched, describeCandidate, type Candidate } from './autofit-space.js';
 export { candidateScaling, searchEarlyStopping } from './autofit-eval.js';

@@ -1,34 +1,53 @@
 // What the main thread and the data-parallel workers share (parallel.ts, parallel-worker.ts): the
 // control block's slots, the chunking of a batch, the shared buffers and the fixed-order reduction.
 //
+// The kernels' memory: where the calling thread's WebAssembly memory is shared (Node), each worker
+// joins it (runtime.ts: sharedKernels, joinKernels): its own instance of the same module over the same
+// memory, its own blocks in it. A worker then reads the network's weights in place (its layers'
+// parameter views re-pointed once to the calling thread's network.params: no copy per step) and
+// leaves its last chunk's gradient in its own net.grads, read in place by the reduction (GRADS_AT).
+// Otherwise (the JavaScript kernels) every buffer below is a plain SharedArrayBuffer, the weights are
+// copied in by each worker and every worker chunk is written to its slot.
+//
 // Shared buffers, made once per trainer (P parameters, C chunks, R = maxRows):
 //   params  [P]       the weights, written by the main thread before each step, unless the workers
 //                     read the network's own (residentParams: its parameters in the kernels' shared
 //                     memory; control[PARAMS_FROM] says which, per step)
-//   slots   [C × P]   each chunk's ∂data-loss/∂params (a mean over its rows); inside the kernels'
-//                     WebAssembly memory when that memory is shared (Node), so the reduction runs
-//                     as a SIMD128 kernel; a plain SharedArrayBuffer otherwise
+//   slots   [C × P]   each chunk's ∂data-loss/∂params (a mean over its rows), unless its thread left
+//                     it in its own grads (ReductionPlan.kept); in the kernels' memory when shared
+//   target  [P]       where the reduction writes: the main thread's net.grads when the workers can
+//                     write there (inPlace), else a sum buffer the main thread copies from
 //   losses  [C]       each chunk's data loss (float64)
-//   control Int32 [8 + threads − 1] the slots below;  message  Uint8 [1024]  a failed worker's error, UTF-8
-// and made by each worker when it starts, in its own kernels' memory where that is shared (so that
+//   control Int32 [GRADS_AT + threads − 1] the slots below;  message  Uint8 [1024]  a failed worker's error, UTF-8
+// and made by each worker when it starts, in the kernels' memory where that is shared (so that
 // its first layer reads them in place, with no copy of its own), sent back once through a MessagePort:
 //   x, y    [K·S × inputs], [K·S × outputs]   the rows of its K chunks, chunk by chunk, each
 //                     S = ⌈R / C⌉ rows apart (rowsAt)
 //
 // A step's handoffs (every control slot through Atomics; the buffers ordered by them): the calling
-// thread writes the weights, ROWS, PARAMS_FROM, DONE = 0 and COMMAND, then bumps GENERATION and
-// notifies, then writes the workers' rows (into their x and y) and sets ROWS_READY to the new
-// generation: a worker copies the weights first, so the rows' copy runs beside it instead of
-// before the wake-up. A worker steps
-// once per new GENERATION value — a wake-up alone is not a step (the notify can come after the worker
-// saw the bump, finished and slept again) —, reads its rows once ROWS_READY is that generation, writes
-// its losses, then its slots piece by piece (PIECES), adding 1 to its PROGRESS slot after each, then
-// adds 1 to DONE. The calling thread sums piece k once each worker's PROGRESS says its last chunk's
-// piece k is written (its earlier chunks then are too), reads the losses once DONE = threads − 1, by
-// value. A worker that fails sets its PROGRESS past any target before DONE. Closing: COMMAND = EXIT,
-// then a bump.
+// thread writes the weights (unless read in place), ROWS, PARAMS_FROM, DONE = COMPUTED = CLAIMED = 0
+// and COMMAND, then bumps GENERATION and notifies, then writes the workers' rows (into their x and y)
+// and sets ROWS_READY to the new generation: a worker wakes meanwhile. A worker steps once per new
+// GENERATION value — a wake-up alone is not a step (the notify can come after the worker saw the
+// bump, finished and slept again) —, reads its rows once ROWS_READY is that generation, computes its
+// chunks (writing their losses, and their slots but the kept one's), then adds 1 to COMPUTED. Every
+// thread, the calling one included, adds 1 to COMPUTED after its chunks and waits for COMPUTED =
+// threads (the computed barrier: every chunk's gradient is then written); then each claims pieces of
+// the parameters (PIECES: Atomics.add on CLAIMED) and sums each claimed piece over every chunk, in
+// chunk order, into the target. A piece's sum does not depend on which thread makes it (the same
+// kernels, the same order), so the results depend on the chunks alone. A worker then adds 1 to
+// DONE; the calling thread, having claimed its last piece, waits for DONE = threads − 1 and reads
+// the losses. A worker that fails adds 1 to COMPUTED if it had not, then to DONE (the calling
+// thread then throws its message). Closing: COMMAND = EXIT, then a bump.
 
-import { allocate, sgdStep, wasmRuntime, weightedPairSum, type FloatArray } from '../kernels/index.js';
+import {
+  allocate,
+  sgdStep,
+  wasmRuntime,
+  weightedPairSum,
+  type FloatArray,
+  type SharedKernels,
+} from '../kernels/index.js';
 
 /** The control block's slots. */
 export const GENERATION = 0;
@@ -41,18 +60,24 @@ export const READY = 5;
 export const PARAMS_FROM = 6;
 /** the generation whose rows are in x and y (written after the wake-up: see the header) */
 export const ROWS_READY = 7;
-/** control[PROGRESS + w − 1]: the slot pieces worker w has written this step (see the header) */
-export const PROGRESS = 8;
-/** Control slots for `threads` threads. */
-export const controlSlots = (threads: number) => PROGRESS + Math.max(0, threads - 1);
+/** the threads whose chunks are computed this step (the computed barrier: see the header) */
+export const COMPUTED = 8;
+/** the pieces claimed this step (a thread sums piece k when its Atomics.add returned k < PIECES) */
+export const CLAIMED = 9;
 /**
- * Pieces a worker writes each slot in (parameters [chunkStart(k, P, PIECES), chunkStart(k + 1, P,
- * PIECES))): the calling thread sums a piece of the parameters as soon as every worker has written
- * it, while the workers write the next. The sum is elementwise, so pieces leave its bits alone.
+ * control[GRADS_AT + w − 1]: the byte address of worker w's net.grads in the kernels' shared memory,
+ * where it leaves its last chunk's gradient; −1 when it has none there (it then writes every chunk
+ * to its slot). Written once by the worker before it counts itself READY.
  */
-export const PIECES = 4;
-/** What a failed worker sets its PROGRESS slot to: past any piece the calling thread awaits. */
-export const FAILED_PROGRESS = 2 ** 30;
+export const GRADS_AT = 10;
+/** Control slots for `threads` threads. */
+export const controlSlots = (threads: number) => GRADS_AT + Math.max(0, threads - 1);
+/**
+ * Pieces the reduction is cut into (parameters [chunkStart(k, P, PIECES), chunkStart(k + 1, P,
+ * PIECES))), claimed by whichever thread comes first. The sum is elementwise, so neither the pieces
+ * nor who sums them change its bits.
+ */
+export const PIECES = 8;
 /** COMMAND values. */
 export const STEP = 1;
 export const EXIT = 2;
@@ -93,6 +118,8 @@ export interface SharedFloats {
   buffer: SharedArrayBuffer;
   byteOffset: number;
   length: number;
+  /** whether it lies in the kernels' shared memory (a thread that joined it views it there: kernelView) */
+  kernel?: boolean;
 }
 
 /** What a worker receives when it starts. */
@@ -105,10 +132,16 @@ export interface WorkerSetup {
   maxRows: number;
   /** the main thread's kernel backend, so that every chunk runs the same kernels */
   backend: 'wasm' | 'js';
+  /** the main thread's kernels when their memory is shared: the worker joins them (joinKernels) */
+  kernels: SharedKernels | null;
   params: SharedFloats;
   /** the main thread's network.params when they live in shared memory (read in place), else null */
   residentParams: SharedFloats | null;
   slots: SharedFloats;
+  /** where the reduction writes (the main thread's net.grads, or a sum buffer) */
+  target: SharedFloats;
+  /** the main thread's net.grads when it may leave a chunk there (it is the target then), else null */
+  mainGrads: SharedFloats | null;
   losses: SharedArrayBuffer;
   control: SharedArrayBuffer;
   message: SharedArrayBuffer;
@@ -150,7 +183,20 @@ function isShared(buffer: ArrayBufferLike): buffer is SharedArrayBuffer {
 
 /** `a` as SharedFloats when it views a SharedArrayBuffer (the kernels' memory in Node), else null. */
 export function sharedView(a: FloatArray): SharedFloats | null {
-  return isShared(a.buffer) ? { buffer: a.buffer, byteOffset: a.byteOffset, length: a.length } : null;
+  if (!isShared(a.buffer)) return null;
+  const kernel = (wasmRuntime()?.addressOf(a) ?? -1) >= 0;
+  return { buffer: a.buffer, byteOffset: a.byteOffset, length: a.length, kernel };
+}
+
+/**
+ * A view of `s` as this thread's kernels see it: through their own buffer when `s` lies in the
+ * kernels' shared memory (then they work on it in place), else through its own buffer.
+ */
+export function kernelView(dtype: DType, s: SharedFloats): FloatArray {
+  const rt = wasmRuntime();
+  if (s.kernel && rt?.shared)
+    return dtype === 'float32' ? rt.f32(s.byteOffset, s.length) : rt.f64(s.byteOffset, s.length);
+  return floatView(dtype, s);
 }
 
 /** n floats in a new SharedArrayBuffer (see sharedBytes). */
@@ -159,11 +205,23 @@ export function sharedFloats(dtype: DType, n: number): SharedFloats {
   return { buffer: sharedBytes(Math.max(1, n) * size), byteOffset: 0, length: n };
 }
 
-/** n floats in the kernels' memory when it is shared (workers may write there), else a new SharedArrayBuffer. */
+/**
+ * n floats in the kernels' memory when it is shared (workers may write there; where the runtime hides
+ * SharedArrayBuffer no worker starts, but the calling thread's kernels still work there in place, with
+ * the bits they give with workers), else a new SharedArrayBuffer.
+ */
 export function kernelFloats(dtype: DType, n: number): { shared: SharedFloats; view: FloatArray } {
   const view = allocate(dtype, n);
-  if (isShared(view.buffer))
-    return { shared: { buffer: view.buffer, byteOffset: view.byteOffset, length: n }, view };
+  if (isShared(view.buffer) || (wasmRuntime()?.addressOf(view) ?? -1) >= 0)
+    return {
+      shared: {
+        buffer: view.buffer as SharedArrayBuffer,
+        byteOffset: view.byteOffset,
+        length: n,
+        kernel: true,
+      },
+      view,
+    };
   const shared = sharedFloats(dtype, n);
   return { shared, view: floatView(dtype, shared) };
 }
@@ -196,6 +254,58 @@ export function reduceChunks(
   }
   weightedPairSum(out, gradient(used[0]), shares[used[0]], gradient(used[1]), shares[used[1]]);
   for (let k = 2; k < used.length; k++) sgdStep(out, gradient(used[k]), -shares[used[k]]);
+}
+
+/** How a batch of `rows` rows is reduced: made the same way by every thread (reductionPlan). */
+export interface ChunkPlan {
+  rows: number;
+  /** each chunk's share of the rows */
+  shares: number[];
+  /** the chunks with rows, in order */
+  used: number[];
+  /** kept[t]: the chunk thread t leaves in its own net.grads instead of its slot (−1: none) */
+  kept: number[];
+}
+
+/**
+ * The plan of a batch of `rows` rows. A thread may keep its last chunk in its own grads when
+ * keeps[t]; the main thread's grads are the reduction's target as well, so it keeps a chunk only
+ * when that chunk is one of the first two terms (read before the first write: reduceChunks).
+ */
+export function reductionPlan(rows: number, chunks: number, threads: number, keeps: boolean[]): ChunkPlan {
+  const size = (c: number) => chunkStart(c + 1, rows, chunks) - chunkStart(c, rows, chunks);
+  const shares = Array.from({ length: chunks }, (_, c) => size(c) / rows);
+  const used = shares.flatMap((share, c) => (share > 0 ? [c] : []));
+  const kept = Array.from({ length: threads }, () => -1);
+  for (const c of used) kept[chunkOwner(c, threads)] = c;
+  for (let t = 0; t < threads; t++) if (!keeps[t]) kept[t] = -1;
+  if (used.length < 2 || (kept[0] !== used[0] && kept[0] !== used[1])) kept[0] = -1;
+  return { rows, shares, used, kept };
+}
+
+/** The reduction's pieces: where each is written, and each chunk's gradient there. */
+export interface Piece {
+  target: FloatArray;
+  source: (c: number) => FloatArray;
+}
+
+/** The PIECES pieces of `target` and of each chunk's gradient (`sources[c]`, P long). */
+export function pieceViews(target: FloatArray, sources: FloatArray[]): Piece[] {
+  const P = target.length;
+  return Array.from({ length: PIECES }, (_, k) => {
+    const [a, b] = [chunkStart(k, P, PIECES), chunkStart(k + 1, P, PIECES)];
+    const parts = sources.map((s) => s.subarray(a, b));
+    return { target: target.subarray(a, b), source: (c: number) => parts[c] };
+  });
+}
+
+/** Claims pieces (CLAIMED) until none is left, summing each: this thread's share of the reduction. */
+export function sumClaimedPieces(control: Int32Array, pieces: Piece[], plan: ChunkPlan): void {
+  for (;;) {
+    const k = Atomics.add(control, CLAIMED, 1);
+    if (k >= PIECES) return;
+    reduceChunks(pieces[k].target, pieces[k].source, plan.shares, plan.used);
+  }
 }
 
 /** Writes a worker's error into the shared message block (truncated to its size). */

@@ -1,31 +1,33 @@
-// One worker thread of DataParallel (parallel.ts): rebuilds the network and makes its rows' buffers
-// in its own kernels' memory (sent to the calling thread once), then for each step copies the shared
-// weights in (its rows meanwhile written there by the calling thread: ROWS_READY) and computes
-// the data-loss gradient of its chunks (c ≡ index mod threads) into their shared slots, piece by
-// piece (PROGRESS: the calling thread sums each piece once written). Blocks in Atomics.wait between
-// steps (a step is a new generation, never a bare wake-up); a failure is written to the shared
-// message block (the main thread, blocked in Atomics.wait, hears no postMessage).
+// One worker thread of DataParallel (parallel.ts): joins the calling thread's kernels' memory where
+// it is shared (its layers then read the weights there in place), rebuilds the network and makes its
+// rows' buffers in that memory (sent to the calling thread once), then for each step computes the
+// data-loss gradient of its chunks (c ≡ index mod threads): the last one left in its own net.grads
+// (its address in GRADS_AT), the others into their shared slots; after the computed barrier it sums
+// the pieces of the reduction it claims. Without shared kernels it copies the shared weights in and
+// writes every chunk to its slot. Blocks in Atomics.wait between steps (a step is a new generation,
+// never a bare wake-up); a failure is written to the shared message block (the main thread, blocked
+// in Atomics.wait, hears no postMessage). The handoffs: parallel-shared.ts.
 
 import { workerData } from 'node:worker_threads';
 import {
+  joinKernels,
   kernelBackend,
   setKernelBackend,
   wasmFailure,
   wasmReady,
-  type FloatArray,
+  wasmRuntime,
 } from '../kernels/index.js';
 import type { Matrix } from '../matrix.js';
 import { Network, type NetworkJSON } from '../nn/network.js';
 import {
   COMMAND,
+  COMPUTED,
   DONE,
   EXIT,
   FAILURES,
   GENERATION,
+  GRADS_AT,
   PARAMS_FROM,
-  PIECES,
-  PROGRESS,
-  FAILED_PROGRESS,
   READY,
   Poller,
   ROWS,
@@ -34,12 +36,19 @@ import {
   chunkStart,
   floatView,
   kernelFloats,
+  kernelView,
+  pieceViews,
+  reductionPlan,
   rowsAt,
   sharedFloats,
+  sumClaimedPieces,
+  waitAtLeast,
   waitEqual,
   workerRows,
   writeMessage,
+  type ChunkPlan,
   type DType,
+  type Piece,
   type WorkerSetup,
 } from './parallel-shared.js';
 
@@ -47,19 +56,16 @@ const setup = workerData as WorkerSetup;
 const control = new Int32Array(setup.control);
 const dataOnly = { data: true, penalties: false };
 
-/** This worker's PROGRESS slot. */
-const progress = PROGRESS + setup.index - 1;
-
-/** Reports a failure: the message, FAILURES, and PROGRESS past any piece the calling thread awaits. */
+/** Reports a failure: the message and FAILURES (the caller then counts this worker COMPUTED and DONE). */
 function fail(e: unknown): void {
   writeMessage(setup.message, `worker ${setup.index}: ${(e as Error)?.message ?? String(e)}`);
   Atomics.add(control, FAILURES, 1);
-  Atomics.store(control, progress, FAILED_PROGRESS);
-  Atomics.notify(control, progress);
 }
 
 /** The worker's state: its network and its views of the shared buffers. */
 async function prepare() {
+  // the calling thread's memory, before anything here uses the kernels
+  if (setup.backend === 'wasm' && setup.kernels) joinKernels(setup.kernels);
   await wasmReady;
   setKernelBackend(setup.backend);
   // a worker whose WebAssembly failed to compile would run the JavaScript kernels: other bits than the
@@ -69,23 +75,32 @@ async function prepare() {
       `its kernels are ${kernelBackend()}, the calling thread's ${setup.backend} (${wasmFailure()})`,
     );
   const net = Network.fromJSON(setup.network as NetworkJSON);
+  const { dtype } = net;
   const P = net.params.length;
-  const slots = floatView(net.dtype, setup.slots);
-  const piece = (a: FloatArray, k: number) =>
-    a.subarray(chunkStart(k, P, PIECES), chunkStart(k + 1, P, PIECES));
-  const pieces = (a: FloatArray) => Array.from({ length: PIECES }, (_, k) => piece(a, k));
+  const slots = kernelView(dtype, setup.slots);
   const rows = workerRows(setup.index, setup.threads, setup.chunks, setup.maxRows);
-  const x = rowBuffer(net.dtype, rows * net.inputSize);
-  const y = rowBuffer(net.dtype, rows * net.outputSize);
+  const x = rowBuffer(dtype, rows * net.inputSize);
+  const y = rowBuffer(dtype, rows * net.outputSize);
+  // in the joined memory: the layers read the calling thread's weights in place, and the reduction
+  // reads this worker's last chunk in its grads
+  const joined = wasmRuntime()?.memory === setup.kernels?.memory && setup.kernels !== null;
+  const resident = joined && setup.residentParams?.kernel ? kernelView(dtype, setup.residentParams) : null;
+  if (resident)
+    for (const { parameter, offset } of net.parameterRefs)
+      parameter.value = resident.subarray(offset, offset + parameter.value.length);
+  const gradsAt = joined ? (wasmRuntime()?.addressOf(net.grads) ?? -1) : -1;
+  Atomics.store(control, GRADS_AT + setup.index - 1, gradsAt);
   setup.port.postMessage({ x: x.shared, y: y.shared });
   setup.port.close();
   return {
     net,
-    params: floatView(net.dtype, setup.params),
-    residentParams: setup.residentParams && floatView(net.dtype, setup.residentParams),
-    /** net.grads and each slot [chunks], in PIECES pieces */
-    gradPieces: pieces(net.grads),
-    slotPieces: Array.from({ length: setup.chunks }, (_, c) => pieces(slots.subarray(c * P, (c + 1) * P))),
+    /** whether the layers read the calling thread's weights in place (else copied in each step) */
+    inPlace: resident !== null,
+    params: floatView(dtype, setup.params),
+    residentParams: setup.residentParams && floatView(dtype, setup.residentParams),
+    slots: Array.from({ length: setup.chunks }, (_, c) => slots.subarray(c * P, (c + 1) * P)),
+    target: kernelView(dtype, setup.target),
+    mainGrads: setup.mainGrads && kernelView(dtype, setup.mainGrads),
     losses: new Float64Array(setup.losses),
     x: x.view,
     y: y.view,
@@ -106,6 +121,34 @@ function rowBuffer(dtype: DType, n: number) {
   }
 }
 type State = Awaited<ReturnType<typeof prepare>>;
+
+/** The plan of a batch of `rows` rows and its pieces' views, as the calling thread makes them (made once per size). */
+let plan: (ChunkPlan & { pieces: Piece[] }) | null = null;
+function planFor(s: State, rows: number): ChunkPlan & { pieces: Piece[] } {
+  if (plan?.rows === rows) return plan;
+  const { threads, chunks } = setup;
+  const P = s.net.params.length;
+  const grads = Array.from({ length: threads }, (_, t) => {
+    if (t === 0) return s.mainGrads;
+    if (t === setup.index) return Atomics.load(control, GRADS_AT + t - 1) >= 0 ? s.net.grads : null;
+    const at = Atomics.load(control, GRADS_AT + t - 1);
+    return at < 0
+      ? null
+      : kernelView(s.net.dtype, { ...setup.slots, byteOffset: at, length: P, kernel: true });
+  });
+  const chunkPlan = reductionPlan(
+    rows,
+    chunks,
+    threads,
+    grads.map((g) => g !== null),
+  );
+  const sources = s.slots.map((slot, c) => {
+    const owner = chunkOwner(c, threads);
+    return chunkPlan.kept[owner] === c ? (grads[owner] ?? slot) : slot;
+  });
+  plan = { ...chunkPlan, pieces: pieceViews(s.target, sources) };
+  return plan;
+}
 
 /** Row views of the shared batch for chunk c, made once per batch size. */
 const views = new Map<number, { x: Matrix; y: Matrix }[]>();
@@ -134,23 +177,37 @@ function chunkViews(s: State, rows: number): { x: Matrix; y: Matrix }[] {
 const ROWS_TIMEOUT_MS = 60_000;
 const rowsPoller = new Poller();
 
-/** One step (generation `generation`): the weights in, then this worker's chunks into their slots. */
+/** Whether this worker has counted itself COMPUTED this step. */
+let computed = false;
+
+/**
+ * One step (generation `generation`): the weights in (unless read in place), this worker's chunks
+ * (the last left in net.grads when the plan keeps it), the computed barrier, then the pieces it claims.
+ */
 function step(s: State, generation: number): void {
-  const inPlace = Atomics.load(control, PARAMS_FROM) === 1 && s.residentParams;
-  s.net.params.set(inPlace || s.params);
+  computed = false;
+  if (!s.inPlace) {
+    const fromNetwork = Atomics.load(control, PARAMS_FROM) === 1 && s.residentParams;
+    s.net.params.set(fromNetwork || s.params);
+  }
   if (!waitEqual(control, ROWS_READY, generation, ROWS_TIMEOUT_MS, rowsPoller))
     throw new Error(`the rows of step ${generation} did not come within ${ROWS_TIMEOUT_MS / 1000} s`);
-  const chunks = chunkViews(s, Atomics.load(control, ROWS));
-  let written = 0;
+  const rows = Atomics.load(control, ROWS);
+  const chunks = chunkViews(s, rows);
+  const p = planFor(s, rows);
   for (let c = 0; c < setup.chunks; c++) {
     if (chunkOwner(c, setup.threads) !== setup.index || chunks[c].x.rows === 0) continue;
     s.losses[c] = s.net.computeGradient(chunks[c].x, chunks[c].y, dataOnly).data;
-    for (let k = 0; k < PIECES; k++) {
-      s.slotPieces[c][k].set(s.gradPieces[k]);
-      Atomics.store(control, progress, ++written);
-      Atomics.notify(control, progress);
-    }
+    if (p.kept[setup.index] !== c) s.slots[c].set(s.net.grads);
   }
+  computed = true;
+  Atomics.add(control, COMPUTED, 1);
+  Atomics.notify(control, COMPUTED);
+  if (!waitAtLeast(control, COMPUTED, setup.threads, ROWS_TIMEOUT_MS, rowsPoller))
+    throw new Error(
+      `the other threads' chunks of step ${generation} did not come within ${ROWS_TIMEOUT_MS / 1000} s`,
+    );
+  if (Atomics.load(control, FAILURES) === 0) sumClaimedPieces(control, p.pieces, p);
 }
 
 let state: State | null = null;
@@ -186,6 +243,9 @@ while (state) {
     step(state, seen);
   } catch (e) {
     fail(e);
+    // the other threads wait at the computed barrier for this one
+    if (!computed) Atomics.add(control, COMPUTED, 1);
+    Atomics.notify(control, COMPUTED);
   }
   Atomics.add(control, DONE, 1);
   Atomics.notify(control, DONE);

@@ -10,30 +10,34 @@
 // sum, so `chunks: 2` is not bit-identical to one unchunked gradient (it agrees to ~1e-15 relative
 // in float64; test/perf-parallel.test.ts).
 //
-// A step: the main thread writes the weights into shared memory (unless the workers can read the
-// network's own in the kernels' shared memory), bumps the generation (Atomics.notify), then writes
-// the workers' rows while they copy the weights (into each worker's own kernels' memory, where its
-// first layer reads them in place), computes its chunks (its last one left in net.grads), and sums the chunks piece by piece as the workers write their slots (polling briefly,
-// then blocking in Atomics.wait), in one pass for two chunks. No message is posted per step,
-// nothing is structured-cloned, no buffer or view made. Penalties (L2, L1) are added once by the main thread,
-// on the whole batch. (The handoffs in detail: parallel-shared.ts.)
+// A step: the main thread writes the weights into shared memory (unless the workers read the
+// network's own: in Node the workers join the kernels' shared memory and read them in place), bumps
+// the generation (Atomics.notify), then writes the workers' rows (into the kernels' memory, where
+// their first layer reads them in place) and computes its own chunks (the first left in net.grads).
+// Once every thread has computed its chunks (the computed barrier), all of them sum the chunks, piece
+// by piece (each piece claimed by whichever thread comes first, summed over the chunks in chunk
+// order), into net.grads, reading the chunks each thread left in its own grads in place. Waits poll
+// briefly, then block in Atomics.wait. No message is posted per step, nothing is structured-cloned,
+// no buffer or view made. Penalties (L2, L1) are added once by the main thread, on the whole batch.
+// (The handoffs in detail: parallel-shared.ts.)
 
 import { OptionError, checkNumber } from '../errors.js';
-import { isResident, kernelBackend, type FloatArray } from '../kernels/index.js';
+import { isResident, kernelBackend, sharedKernels, type FloatArray } from '../kernels/index.js';
 import type { Matrix } from '../matrix.js';
 import type { LossTerms, Network } from '../nn/network.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from '../optim/index.js';
 import {
+  CLAIMED,
   COMMAND,
+  COMPUTED,
   DONE,
   EXIT,
   FAILURES,
   GENERATION,
+  GRADS_AT,
   MESSAGE_BYTES,
   Poller,
   PARAMS_FROM,
-  PIECES,
-  PROGRESS,
   READY,
   ROWS,
   ROWS_READY,
@@ -43,15 +47,20 @@ import {
   controlSlots,
   floatView,
   kernelFloats,
+  kernelView,
+  pieceViews,
   readMessage,
-  reduceChunks,
+  reductionPlan,
   rowsAt,
   releaseKernelFloats,
   sharedBytes,
   sharedFloats,
   sharedView,
+  sumClaimedPieces,
   waitAtLeast,
+  type ChunkPlan,
   type DType,
+  type Piece,
   type RowBuffers,
   type WorkerSetup,
 } from './parallel-shared.js';
@@ -169,10 +178,16 @@ export function dataParallelWorkers(): number {
 
 /** The shared buffers of one trainer, and the main thread's views of them. */
 interface Shared {
-  setup: Omit<WorkerSetup, 'network' | 'index' | 'threads' | 'chunks' | 'maxRows' | 'backend' | 'port'>;
+  setup: Omit<
+    WorkerSetup,
+    'network' | 'index' | 'threads' | 'chunks' | 'maxRows' | 'backend' | 'kernels' | 'port'
+  >;
   params: FloatArray;
   slots: FloatArray[];
+  /** the reduction's target when the workers cannot write net.grads (else unused) */
   sum: FloatArray;
+  /** whether the reduction writes net.grads itself (the workers can: it is shared, and treated as the slots are) */
+  inPlace: boolean;
   losses: Float64Array;
   /** each worker's x and y (worker w at w − 1: parallel-shared.ts rowsAt), made by it when it starts */
   rows: { x: FloatArray; y: FloatArray }[];
@@ -183,10 +198,15 @@ function makeShared(network: Network, threads: number, chunks: number): Shared {
   const { dtype } = network;
   const P = network.params.length;
   const slots = kernelFloats(dtype, chunks * P);
+  const sum = kernelFloats(dtype, P);
+  const grads = sharedView(network.grads);
+  const inPlace = grads !== null && isResident(network.grads) === isResident(slots.view);
   const setup = {
     params: sharedFloats(dtype, P),
     residentParams: sharedView(network.params),
     slots: slots.shared,
+    target: inPlace && grads ? grads : sum.shared,
+    mainGrads: inPlace ? grads : null,
     losses: sharedBytes(chunks * 8),
     control: sharedBytes(controlSlots(threads) * 4),
     message: sharedBytes(MESSAGE_BYTES),
@@ -195,7 +215,8 @@ function makeShared(network: Network, threads: number, chunks: number): Shared {
     setup,
     params: floatView(dtype, setup.params),
     slots: Array.from({ length: chunks }, (_, c) => slots.view.subarray(c * P, (c + 1) * P)),
-    sum: kernelFloats(dtype, P).view,
+    sum: sum.view,
+    inPlace,
     losses: new Float64Array(setup.losses),
     rows: [],
     control: new Int32Array(setup.control),
@@ -225,10 +246,11 @@ function startWorkers(network: Network, threads: number, chunks: number, maxRows
     );
   const json = describe(network);
   const backend = kernelBackend();
+  const kernels = backend === 'wasm' ? sharedKernels() : null;
   const workers: WorkerHandle[] = [];
   const ports: Port[] = [];
   for (let index = 1; index < threads; index++) {
-    const setup = { network: json, index, threads, chunks, maxRows, backend, ...shared.setup };
+    const setup = { network: json, index, threads, chunks, maxRows, backend, kernels, ...shared.setup };
     const { worker, port } = startWorker(module, setup);
     workers.push(worker);
     ports.push(port);
@@ -273,21 +295,9 @@ function rowBuffers(module: ThreadsModule, port: Port, dtype: DType): { x: Float
   return { x: floatView(dtype, sent.x), y: floatView(dtype, sent.y) };
 }
 
-/** How a batch of `rows` rows is reduced (DataParallel.planFor). */
-interface ReductionPlan {
-  rows: number;
-  /** each chunk's share of the rows */
-  shares: number[];
-  /** the chunks with rows, in order */
-  used: number[];
-  /** the main thread's chunk left in net.grads rather than copied to its slot (−1: none) */
-  kept: number;
-  /** whether the reduction writes net.grads directly (else the sum buffer, then copied) */
-  inPlace: boolean;
-  /** the PROGRESS each worker (1…) reaches once its last chunk's first piece is written (0: no chunk) */
-  firstPiece: number[];
-  /** the reduction's PIECES pieces: where each writes, and each chunk's gradient there */
-  pieces: { target: FloatArray; source: (c: number) => FloatArray }[];
+/** How a batch of `rows` rows is reduced (DataParallel.planFor): the chunks' plan and the pieces' views. */
+interface ReductionPlan extends ChunkPlan {
+  pieces: Piece[];
 }
 
 /** The data loss plus the penalties, added once on the whole batch (m = N) as Network.computeGradient adds them. */
@@ -312,6 +322,8 @@ export class DataParallel {
   private readonly workers: WorkerHandle[];
   private closed = false;
   private plan: ReductionPlan | null = null;
+  /** each worker's net.grads (worker w at w − 1), where it leaves its last chunk, or null (control: GRADS_AT) */
+  private workerGrads: (FloatArray | null)[] | null = null;
   private readonly poller = new Poller();
   /** chunkViews' views, by the batch's x buffer */
   private readonly views = new WeakMap<
@@ -363,65 +375,53 @@ export class DataParallel {
     return addPenalties(this.network, data, x.rows);
   }
 
-  /** The shares of a batch of `rows` rows, and which chunk the main thread leaves in net.grads (made once per size). */
+  /** The plan of a batch of `rows` rows and its pieces' views (made once per size). */
   private planFor(rows: number): ReductionPlan {
     if (this.plan?.rows === rows) return this.plan;
-    const shares = Array.from({ length: this.chunks }, (_, c) => this.chunkRows(c, rows) / rows);
-    const used = shares.flatMap((share, c) => (share > 0 ? [c] : []));
-    // the main thread's last chunk may stay in net.grads when the reduction reads it first (one of
-    // the first two terms) and the kernels treat net.grads as they treat the slots
-    let kept = -1;
-    for (let c = 0; c < this.chunks; c += this.threads) if (shares[c] > 0) kept = c;
-    const sameHome = isResident(this.network.grads) === isResident(this.shared.slots[0]);
-    if (!sameHome || used.length < 2 || (kept !== used[0] && kept !== used[1])) kept = -1;
-    this.plan = { rows, shares, used, kept, inPlace: sameHome, ...this.pieces(used, kept, sameHome) };
+    const workerGrads = this.workerGradients();
+    const keeps = [this.shared.inPlace, ...workerGrads.map((g) => g !== null)];
+    const plan = reductionPlan(rows, this.chunks, this.threads, keeps);
+    const grads = this.network.grads;
+    const sources = this.shared.slots.map((slot, c) => {
+      const owner = chunkOwner(c, this.threads);
+      if (plan.kept[owner] !== c) return slot;
+      return owner === 0 ? grads : (workerGrads[owner - 1] ?? slot);
+    });
+    const target = this.shared.inPlace ? grads : this.shared.sum;
+    this.plan = { ...plan, pieces: pieceViews(target, sources) };
     return this.plan;
   }
 
-  /** The plan's pieces (views made once per batch size) and the PROGRESS that announces each worker's first. */
-  private pieces(used: number[], kept: number, inPlace: boolean) {
-    const grads = this.network.grads;
-    const P = grads.length;
-    const firstPiece = Array.from({ length: this.threads }, () => 0);
-    for (const c of used) firstPiece[chunkOwner(c, this.threads)] += PIECES;
-    for (let w = 1; w < this.threads; w++) if (firstPiece[w] > 0) firstPiece[w] -= PIECES - 1;
-    const pieces = Array.from({ length: PIECES }, (_, k) => {
-      const [a, b] = [chunkStart(k, P, PIECES), chunkStart(k + 1, P, PIECES)];
-      const sources = this.shared.slots.map((slot, c) => (c === kept ? grads : slot).subarray(a, b));
-      return {
-        target: (inPlace ? grads : this.shared.sum).subarray(a, b),
-        source: (c: number) => sources[c],
-      };
+  /** Each worker's net.grads as this thread's kernels see them (GRADS_AT), or null where it has none shared. */
+  private workerGradients(): (FloatArray | null)[] {
+    if (this.workerGrads) return this.workerGrads;
+    const { control, setup } = this.shared;
+    const P = this.network.params.length;
+    const grads = Array.from({ length: this.threads - 1 }, (_, w) => {
+      const at = Atomics.load(control, GRADS_AT + w);
+      if (at < 0) return null;
+      const s = { buffer: setup.slots.buffer, byteOffset: at, length: P, kernel: true };
+      return kernelView(this.network.dtype, s);
     });
-    return { firstPiece, pieces };
+    this.workerGrads = grads;
+    return grads;
   }
 
   /**
    * net.grads ← Σ_c share_c · gradient_c over the used chunks in chunk order (parallel-shared.ts:
-   * reduceChunks), read from the slots and, for the kept chunk, from net.grads itself; piece by
-   * piece, each as soon as the workers have written it (then the workers' answer: awaitWorkers).
+   * reduceChunks): once every thread has computed its chunks, the pieces this thread claims (the
+   * workers claim the others), then the workers' answer (awaitWorkers).
    */
   private reduce(plan: ReductionPlan): void {
-    for (let k = 0; k < PIECES; k++) {
-      this.awaitPiece(plan, k);
-      reduceChunks(plan.pieces[k].target, plan.pieces[k].source, plan.shares, plan.used);
-    }
-    this.awaitWorkers();
-    if (!plan.inPlace) this.network.grads.set(this.shared.sum);
-  }
-
-  /** Blocks until every worker has written piece k of its slots. */
-  private awaitPiece(plan: ReductionPlan, k: number): void {
     const control = this.shared.control;
-    for (let w = 1; w < this.threads; w++) {
-      if (plan.firstPiece[w] === 0) continue;
-      if (!waitAtLeast(control, PROGRESS + w - 1, plan.firstPiece[w] + k, STEP_TIMEOUT_MS, this.poller))
-        this.timedOut();
+    Atomics.add(control, COMPUTED, 1);
+    if (this.threads > 1) {
+      Atomics.notify(control, COMPUTED);
+      if (!waitAtLeast(control, COMPUTED, this.threads, STEP_TIMEOUT_MS, this.poller)) this.timedOut();
     }
-  }
-
-  private chunkRows(c: number, rows: number): number {
-    return chunkStart(c + 1, rows, this.chunks) - chunkStart(c, rows, this.chunks);
+    sumClaimedPieces(control, plan.pieces, plan);
+    this.awaitWorkers();
+    if (!this.shared.inPlace) this.network.grads.set(this.shared.sum);
   }
 
   private checkBatch(x: Matrix, y: Matrix): void {
@@ -442,8 +442,12 @@ export class DataParallel {
    * own), then writes their rows and says so (ROWS_READY): a worker copies the weights meanwhile.
    */
   private startStep(x: Matrix, y: Matrix): void {
-    if (this.threads === 1) return;
     const s = this.shared;
+    if (this.threads === 1) {
+      Atomics.store(s.control, COMPUTED, 0);
+      Atomics.store(s.control, CLAIMED, 0);
+      return;
+    }
     const params = this.network.params;
     const resident = s.setup.residentParams;
     const inPlace = resident?.buffer === params.buffer && resident.byteOffset === params.byteOffset;
@@ -452,7 +456,8 @@ export class DataParallel {
     Atomics.store(control, ROWS, x.rows);
     Atomics.store(control, PARAMS_FROM, inPlace ? 1 : 0);
     Atomics.store(control, DONE, 0);
-    for (let w = 1; w < this.threads; w++) Atomics.store(control, PROGRESS + w - 1, 0);
+    Atomics.store(control, COMPUTED, 0);
+    Atomics.store(control, CLAIMED, 0);
     Atomics.store(control, COMMAND, STEP);
     const generation = (Atomics.add(control, GENERATION, 1) + 1) | 0;
     Atomics.notify(control, GENERATION);
@@ -483,7 +488,7 @@ export class DataParallel {
     for (let c = 0; c < this.chunks; c += this.threads) {
       if (plan.shares[c] === 0) continue;
       this.shared.losses[c] = net.computeGradient(views[c].x, views[c].y, DATA_ONLY).data;
-      if (c !== plan.kept) this.shared.slots[c].set(net.grads);
+      if (c !== plan.kept[0]) this.shared.slots[c].set(net.grads);
     }
   }
 

@@ -1,7 +1,8 @@
 // `scratchnet predict`: a model and data → the data as CSV with predictions appended, in the original
 // target units (regression) or labels (classification); --proba adds one probability per class.
 // The output is written as the input was read: its field delimiter (",", ";", a tab) and, for a ';'
-// file with decimal commas, decimal commas; JSON input gives plain CSV.
+// file with decimal commas, decimal commas; JSON input gives plain CSV. A UTF-16 input (Excel's
+// "Unicode text") gives a UTF-16 --out file with the same byte-order mark; stdout stays UTF-8, said so.
 // Every input row is written, in order: a row that cannot be scored (missing cells) gets empty
 // predictions and a "prediction_note" column saying why, unless --drop-missing leaves it out.
 
@@ -33,7 +34,9 @@ import {
   checkOutput,
   checkpointNote,
   checkWritable,
+  dataTextEncoding,
   fieldDelimiter,
+  jsonKind,
   loadModel,
   readBlocks,
   savedFormat,
@@ -100,9 +103,24 @@ function predict(opts: Flags): void {
     if (run === null) run = streamPredictions(model, network, opts, tmp, true, delimiter); // a note column
     if (run === null) throw new Error('predict: the note column was not settled in two passes');
     for (const n of run.notes) process.stderr.write(`note: ${n}\n`);
-    const written = dialectNote({ delimiter, decimal: run.decimal }, opts.data);
+    const utf16 = jsonKind(opts.data) ? null : dataTextEncoding(opts.data);
+    const dialect = dialectNote({ delimiter, decimal: run.decimal }, opts.data);
+    const kept = utf16 && opts.out ? `${utf16.toUpperCase()} with a byte-order mark, as ${opts.data}` : null;
+    const written = [dialect, kept].filter((w) => w !== null).join('; ') || null;
+    if (utf16 && !opts.out)
+      process.stderr.write(
+        `note: the predictions are written to stdout as UTF-8 (${opts.data} is ${utf16.toUpperCase()}); --out FILE writes ${utf16.toUpperCase()}\n`,
+      );
     if (opts.out) {
-      renameSync(tmp, opts.out);
+      if (utf16) {
+        const utf16Tmp = `${tmp}.utf16`;
+        try {
+          utf8ToUtf16(tmp, utf16Tmp, utf16);
+          renameSync(utf16Tmp, opts.out);
+        } finally {
+          rmSync(utf16Tmp, { force: true });
+        }
+      } else renameSync(tmp, opts.out);
       console.error(
         `wrote ${run.rows} rows (${run.predictions} predictions) to ${opts.out}${written ? ` (${written})` : ''}`,
       );
@@ -277,6 +295,27 @@ function dialectNote({ delimiter, decimal }: CsvDialect, source: string): string
   if (delimiter === ',' && decimal === '.') return null;
   const fields = delimiter === '\t' ? 'tab-separated' : `"${delimiter}"-separated`;
   return `${fields}${decimal === ',' ? ' with decimal commas' : ''}, as ${source}`;
+}
+
+/** Copies a UTF-8 file to another as UTF-16 (little- or big-endian) behind its byte-order mark, in chunks. */
+export function utf8ToUtf16(from: string, to: string, encoding: 'utf-16le' | 'utf-16be'): void {
+  const input = openSync(from, 'r');
+  const output = openSync(to, 'w');
+  try {
+    const decoder = new TextDecoder('utf-8');
+    const encode = (text: string) => {
+      const bytes = Buffer.from(text, 'utf16le');
+      return encoding === 'utf-16be' ? bytes.swap16() : bytes;
+    };
+    writeSync(output, encode('\ufeff'));
+    const buffer = new Uint8Array(1 << 20);
+    for (let n = readSync(input, buffer); n > 0; n = readSync(input, buffer))
+      writeSync(output, encode(decoder.decode(buffer.subarray(0, n), { stream: true })));
+    writeSync(output, encode(decoder.decode()));
+  } finally {
+    closeSync(input);
+    closeSync(output);
+  }
 }
 
 /** Copies a file to stdout in chunks (stdout writes are synchronous for files and pipes on Linux). */

@@ -31,6 +31,7 @@ import { removeStaleTemporaryFiles } from '../checkpoint-temp.js';
 import { SignalWatch, exitCode } from '../signals.js';
 import { modelFile, type RunRecord, type TrainPaths } from '../train-model.js';
 import { worseThanConstant } from '../baseline-check.js';
+import { Said } from '../said.js';
 import { freshStart, resumeStart, trainPaths, type StartFlags, type TrainStart } from '../train-resume.js';
 import { fitOptions, holdOutByDefault, trainSteps, weightOptions } from '../training.js';
 import {
@@ -61,7 +62,7 @@ export function register(program: Command): void {
   command
     .option(
       '--budget <seconds>',
-      'seconds for the model search, which sizes its grid (default: rows × (inputs + 1) / 200, from 10 to 300)',
+      'seconds for the model search, which sizes its grid (default: rows × (inputs + 1) / 200, from 10 to 300; from 10,000 rows a sampled search, see README: Model selection)',
       number(0, Infinity, { exclusiveMin: true }),
     )
     .option(
@@ -110,10 +111,15 @@ async function train(flags: Flags, command: Command): Promise<void> {
   if (streaming) return trainStream(flags, command, streaming);
   const saved = flags.resume ? loadModel(flags.resume) : null;
   const paths = trainPaths(flags, command, saved);
+  const said = new Said();
   for (const file of removeStaleTemporaryFiles([paths.out, paths.checkpoint]))
-    process.stderr.write(`note: removed ${file}, left by an interrupted write\n`);
-  const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
-  const prepared = await prepare(flags, command, saved, paths, log);
+    said.note(`removed ${file}, left by an interrupted write`);
+  const log = (line: string) => {
+    // with --json, the notes said while preparing (the search's among them) go into the summary too
+    if (flags.json && line.startsWith('note: ')) said.notes.push(line.slice('note: '.length));
+    (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
+  };
+  const prepared = await prepare(flags, command, saved, paths, log, said);
   const { start, record } = prepared;
   // the history goes to its append-only file first: a checkpoint costs O(new epochs)
   const historyLog = new HistoryLog(
@@ -135,7 +141,7 @@ async function train(flags: Flags, command: Command): Promise<void> {
       interrupted(run, watch.signal ?? 'SIGINT', writeCheckpoint, paths.checkpoint);
       return;
     }
-    await finish(flags, prepared, run, log);
+    await finish(flags, prepared, run, log, said);
     if (watch.signal)
       process.stderr.write(
         `${watch.signal} arrived after the last epoch: training had finished and ${paths.out} was written; no checkpoint needed\n`,
@@ -170,14 +176,15 @@ async function prepare(
   saved: ModelFile | null,
   paths: TrainPaths,
   log: (line: string) => void,
+  said: Said,
 ): Promise<Prepared> {
   const fresh = saved ? resumeStart(flags, command, saved) : freshStart(flags, paths.out);
   const { data } = fresh;
   const { x, y } = data.encoded;
   if (!saved && fresh.settings.scale)
-    for (const w of scalingWarnings(x, data.encoded.inputNames)) process.stderr.write(`warning: ${w}\n`);
-  for (const w of data.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
-  for (const n of data.notes ?? []) process.stderr.write(`note: ${n}\n`); // rows left out, decimal commas
+    for (const w of scalingWarnings(x, data.encoded.inputNames)) said.warning(w);
+  for (const w of data.warnings ?? []) said.warning(w);
+  for (const n of data.notes ?? []) said.note(n); // rows left out, decimal commas
   const { start, search } = await maybeSearch(flags, command, fresh, log);
   const { settings, network } = start;
   // without a search, hold a fifth out (holdout.ts); a search's cross-validation stands for it
@@ -310,6 +317,7 @@ async function finish(
   prepared: Prepared,
   run: TrainingRun,
   log: (line: string) => void,
+  said: Said,
 ): Promise<void> {
   const { record, search, about } = prepared;
   const { network, history } = run;
@@ -336,6 +344,8 @@ async function finish(
   const worse = worseThanConstant(model.metrics, about.encoding.target);
   const capped = search ? cappedRefitLine(search, history) : null;
   if (flags.json) {
+    const warnings = [...said.warnings, ...(worse ? [worse] : [])];
+    const notes = [...said.notes, ...(capped ? [capped.replace(/^note: /, '')] : [])];
     const summary = {
       model: out,
       epochs: history.epochs,
@@ -345,8 +355,8 @@ async function finish(
       ...(model.search ? { search: model.search } : {}),
       metrics: model.metrics,
       plots,
-      ...(worse ? { warnings: [worse] } : {}),
-      ...(capped ? { notes: [capped.replace(/^note: /, '')] } : {}),
+      ...(warnings.length ? { warnings } : {}),
+      ...(notes.length ? { notes } : {}),
     };
     if (worse) process.stderr.write(`warning: ${worse}\n`);
     if (capped) process.stderr.write(`${capped}\n`);

@@ -8,6 +8,7 @@ import {
   decodeOutputs,
   recordsToTable,
   type Cell,
+  type NumberFormat,
 } from '../../data/index.js';
 import { isMissing } from '../../data/table.js';
 import type { Matrix } from '../../matrix.js';
@@ -81,8 +82,24 @@ export interface Reference {
   probabilities: number[][] | null;
 }
 
+/**
+ * How the training file wrote its numbers: the decimal mark and thousands separator given
+ * (--decimal, --thousands), else the decimal mark the file was read with (train saves a file's decimal
+ * commas as data.decimal), else ".".
+ */
+export function modelNumberFormat(model: ModelFile): NumberFormat {
+  const given = model.encoding.numbers ?? {};
+  const read = model.data?.decimal === ',' ? ',' : '.';
+  const decimal = given.decimal ?? read;
+  const thousands =
+    given.thousands !== undefined && given.thousands !== decimal ? given.thousands : undefined;
+  return { decimal, ...(thousands !== undefined ? { thousands } : {}) };
+}
+
 export function referencePredictions(model: ModelFile, records: readonly DataRecord[]): Reference {
-  const table = recordsToTable(records, 'sample records');
+  // text cells are read as the training file wrote its numbers, as the exported module reads them
+  const format = modelNumberFormat(model);
+  const table = { ...recordsToTable(records, 'sample records'), ...format };
   const enc = applyEncoding(model.encoding, table, { withTarget: false });
   const out = modelNetwork(model).predict(enc.x);
   const classify = model.encoding.target.task !== 'regression';

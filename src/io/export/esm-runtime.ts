@@ -4,8 +4,11 @@
 // module predicts bit for bit what `scratchnet predict` writes (float64): tanh, sigmoid, elu, softplus
 // and gelu by the vm* functions, a scalar transcription of kernels/wasm/vmath.ts's approximations.
 // Every function here must stand alone: no imports, no module-level names but each other's (and those
-// of src/data/dates.ts, whose date reader the module embeds as well).
+// of src/data/dates.ts, whose date reader the module embeds as well, and of src/data/cells.ts's
+// numberText, the number grammar training read the cells with).
 
+import type { DecimalMark, ThousandsSeparator } from '../../data/cells.js';
+import { numberText } from '../../data/cells.js';
 import { dateForms, dateYears, type DateForms, type DateOrder } from '../../data/dates.js';
 
 /** The model data the module embeds. */
@@ -17,7 +20,10 @@ export interface StandaloneModel {
   )[];
   target: { columns: string[]; task: 'regression' | 'binary' | 'multiclass'; classes?: string[] };
   missing: 'error' | 'drop' | 'mean';
+  /** the missing-value markers: the library's and the model's --na-values */
   markers: string[];
+  /** how text cells write numbers: as the training file did (its decimal mark, --thousands) */
+  numbers: { decimal: DecimalMark; thousands?: ThousandsSeparator };
   dtype: 'float64' | 'float32';
   scaling: { inputMean: number[]; inputStd: number[]; targetMean?: number[]; targetStd?: number[] } | null;
   layers: {
@@ -41,15 +47,22 @@ export function isMissingCell(model: StandaloneModel, cell: Cell): boolean {
 }
 
 /**
- * A cell as the model's column type reads it (NaN when it cannot), as src/data/encoding.ts: dates by
+ * A cell as the model's column type reads it (NaN when it cannot), as src/data/encoding.ts: numbers by
+ * cells.ts's grammar in the training file's format (not JavaScript's Number: 0x10, 1,5), dates by
  * dates.ts's reader, in the order the training column proved (`order`, for 03/04/2021).
  */
-export function cellValue(type: string, cell: Cell, order: DateOrder | undefined, dates: DateForms): number {
+export function cellValue(
+  type: string,
+  cell: Cell,
+  order: DateOrder | undefined,
+  dates: DateForms,
+  numbers: StandaloneModel['numbers'],
+): number {
   if (type === 'number') {
     if (typeof cell === 'number') return cell;
-    if (typeof cell === 'boolean') return Number.NaN;
-    const s = (cell ?? '').trim();
-    return s === '' ? Number.NaN : Number(s);
+    if (typeof cell !== 'string') return Number.NaN;
+    const v = numberText(cell, numbers.decimal, numbers.thousands);
+    return v !== null && Number.isFinite(v) ? v : Number.NaN;
   }
   if (type === 'boolean') {
     if (typeof cell === 'boolean') return cell ? 1 : 0;
@@ -86,7 +99,8 @@ export function encodeRecord(
       continue;
     }
     const order = f.type === 'date' ? f.order : undefined;
-    const v = typeof cell === 'number' && missing ? cell : cellValue(f.type, cell, order, dates);
+    const v =
+      typeof cell === 'number' && missing ? cell : cellValue(f.type, cell, order, dates, model.numbers);
     if (!Number.isFinite(v))
       throw new Error(
         `row ${row + 1}: ${JSON.stringify(record[f.name])} in column ${JSON.stringify(f.name)} is not a ${f.type}`,

@@ -3,11 +3,18 @@
 // records in the original columns and units. For serverless functions and web pages that should not
 // ship the library. Also its self-check: the module imported (from a data: URL) and compared.
 
+import { numberText } from '../../data/cells.js';
 import { dateForms, dateYears, isoYears } from '../../data/dates.js';
 import { missingMarkers } from '../../data/table.js';
 import type { ActivationSpec } from '../../nn/activations.js';
 import { modelNetwork, type ModelFile } from '../model.js';
-import { compareOutputs, referencePredictions, type DataRecord, type ExportCheck } from './check.js';
+import {
+  compareOutputs,
+  modelNumberFormat,
+  referencePredictions,
+  type DataRecord,
+  type ExportCheck,
+} from './check.js';
 import {
   activate,
   cellValue,
@@ -36,7 +43,8 @@ export function standaloneModel(model: ModelFile): StandaloneModel {
     features: model.encoding.features,
     target: model.encoding.target,
     missing: model.encoding.missing,
-    markers: [...missingMarkers],
+    markers: [...missingMarkers, ...(model.encoding.naValues ?? [])],
+    numbers: modelNumberFormat(model),
     dtype: network.dtype,
     scaling: network.scaling ?? null,
     layers: network.layers.map((layer) => {
@@ -56,6 +64,7 @@ export function standaloneModel(model: ModelFile): StandaloneModel {
 }
 
 const runtime = [
+  numberText,
   dateForms,
   dateYears,
   isoYears,

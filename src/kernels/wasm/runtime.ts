@@ -6,6 +6,14 @@
 // modules over 4 KB on the main thread, so there the compile falls back to an asynchronous one and
 // the JavaScript kernels run until `wasmReady` resolves. SIMD128 is validated by Node 20 and current
 // browsers without flags; where it is missing, compilation fails and the JavaScript kernels stay.
+//
+// Several threads may share one memory (the data-parallel trainer's workers: sharedKernels() on the
+// calling thread, joinKernels() in a worker before its first use of the kernels). Each thread then
+// runs its own instance of the same module over that memory, with its own allocator (free list,
+// `sizes`) for its own blocks; fresh space comes from one bump pointer kept in the memory itself
+// (TOP, changed only through Atomics), and the memory grows only under a lock (LOCK) held by one
+// thread at a time. A growth never detaches a shared memory's views; a thread that meets an
+// address past the end of the buffer it knows re-reads memory.buffer (see `covering`).
 
 import { activationKernels } from './activations.js';
 import { encodeModule } from './encoder.js';
@@ -22,10 +30,19 @@ export interface KernelExports {
 
 const PAGE = 65536;
 const ALIGN = 16;
+/**
+ * A shared memory's first 16 bytes (never handed out: address 0 means "no buffer" to the kernels) as
+ * Uint32 slots: TOP, the end of the space every thread has taken, and LOCK, 1 while a thread grows
+ * the memory.
+ */
+const TOP = 1;
+const LOCK = 2;
 
 /** A first-fit allocator over the module's memory, with coalescing free. */
 export class WasmRuntime {
-  private top = ALIGN; // address 0 stays unused: 0 means "no buffer" to the kernels
+  private top = ALIGN; // address 0 stays unused: 0 means "no buffer" to the kernels (an unshared memory's)
+  /** a shared memory's TOP and LOCK (see the header), else null */
+  private readonly slots: Uint32Array | null;
   private readonly free: { ptr: number; size: number }[] = [];
   private readonly sizes = new Map<number, number>();
   /** every buffer object a shared memory has shown (each growth makes a new one) */
@@ -45,9 +62,13 @@ export class WasmRuntime {
     readonly memory: WebAssembly.Memory,
     readonly kernels: KernelExports,
     readonly shared: boolean,
+    /** whether this thread joins a memory another thread made (its TOP already set) */
+    joined = false,
   ) {
     this.current = memory.buffer;
     if (this.shared) this.earlier.add(this.current);
+    this.slots = shared ? new Uint32Array(this.current, 0, ALIGN / 4) : null;
+    if (this.slots && !joined) Atomics.store(this.slots, TOP, ALIGN);
   }
 
   /** The memory's buffer now (a new object after each growth). */
@@ -77,19 +98,59 @@ export class WasmRuntime {
       this.sizes.set(ptr, size);
       return ptr;
     }
-    const ptr = this.top;
-    this.top += size;
-    const have = this.memory.buffer.byteLength;
-    if (this.top > have) {
-      const need = Math.ceil((this.top - have) / PAGE);
-      // at least double: few growths, few detached views
-      this.memory.grow(Math.min(Math.max(need, have / PAGE), Math.max(need, SHARED_MAXIMUM - have / PAGE)));
-      this.current = this.memory.buffer;
-      // a shared memory's earlier buffers stay valid views of its start
-      if (this.shared) this.earlier.add(this.current);
+    let ptr: number;
+    if (this.slots) {
+      ptr = Atomics.add(this.slots, TOP, size);
+      if (ptr + size > SHARED_MAXIMUM * PAGE) {
+        Atomics.sub(this.slots, TOP, size);
+        throw new RangeError(`WebAssembly memory: ${size} more bytes would pass its 2 GiB limit`);
+      }
+      this.growTo(ptr + size);
+    } else {
+      ptr = this.top;
+      this.top += size;
+      this.growTo(this.top);
     }
     this.sizes.set(ptr, size);
     return ptr;
+  }
+
+  /**
+   * Grows the memory to at least `end` bytes (at least doubling: few growths, few detached views of
+   * an unshared memory). A shared memory grows under LOCK, after a second look at its size: another
+   * thread may have grown it meanwhile.
+   */
+  private growTo(end: number): void {
+    if (end <= this.covering(end).byteLength) return;
+    const slots = this.slots;
+    if (slots) while (Atomics.compareExchange(slots, LOCK, 0, 1) !== 0); // held for one grow only
+    try {
+      const have = this.memory.buffer.byteLength;
+      if (end > have) {
+        const need = Math.ceil((end - have) / PAGE);
+        this.memory.grow(Math.min(Math.max(need, have / PAGE), Math.max(need, SHARED_MAXIMUM - have / PAGE)));
+      }
+    } finally {
+      if (slots) Atomics.store(slots, LOCK, 0);
+    }
+    this.refresh();
+  }
+
+  /** memory.buffer, re-read (a new object after a growth; a shared memory's earlier ones stay valid views of its start). */
+  private refresh(): void {
+    const buffer = this.memory.buffer;
+    if (buffer.byteLength === this.current.byteLength) return;
+    this.current = buffer;
+    if (this.shared) this.earlier.add(buffer);
+  }
+
+  /**
+   * The buffer to view bytes up to `end` through: the one kept, or, when another thread of a shared
+   * memory has grown it past that one's end, memory.buffer re-read.
+   */
+  private covering(end: number): ArrayBufferLike {
+    if (end > this.current.byteLength && this.shared) this.refresh();
+    return this.current;
   }
 
   release(ptr: number): void {
@@ -111,8 +172,11 @@ export class WasmRuntime {
       this.free.splice(i, 1);
     }
     const last = this.free[this.free.length - 1];
-    if (last && last.ptr + last.size === this.top) {
-      this.top = last.ptr;
+    if (!last) return;
+    const end = last.ptr + last.size;
+    // the space at the top goes back to every thread, unless another took space above it meanwhile
+    if (this.slots ? Atomics.compareExchange(this.slots, TOP, end, last.ptr) === end : end === this.top) {
+      if (!this.slots) this.top = last.ptr;
       this.free.pop();
     }
   }
@@ -124,16 +188,18 @@ export class WasmRuntime {
   }
 
   f64(ptr: number, length: number): Float64Array {
-    return new Float64Array(this.current, ptr, length);
+    return new Float64Array(this.covering(ptr + length * 8), ptr, length);
   }
 
   f32(ptr: number, length: number): Float32Array {
-    return new Float32Array(this.current, ptr, length);
+    return new Float32Array(this.covering(ptr + length * 4), ptr, length);
   }
 }
 
 let runtime: WasmRuntime | null = null;
 let failure: string | null = null;
+/** the compiled module (sharedKernels hands it to the threads that join this memory) */
+let compiled: WebAssembly.Module | null = null;
 
 /** The memory's limit when shared (2 GiB): a shared memory must declare one. */
 const SHARED_MAXIMUM = 32768;
@@ -182,6 +248,7 @@ function start(): Promise<boolean> {
   const instantiate = (module: WebAssembly.Module) => {
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     runtime = new WasmRuntime(memory, instance.exports as unknown as KernelExports, shared);
+    compiled = module;
   };
   try {
     instantiate(new WebAssembly.Module(bytes));
@@ -232,4 +299,29 @@ export function wasmRuntime(): WasmRuntime | null {
 export function wasmFailure(): string | null {
   if (!started) void ensureStarted();
   return failure;
+}
+
+/** What another thread needs to run these kernels on this thread's memory (joinKernels). */
+export interface SharedKernels {
+  memory: WebAssembly.Memory;
+  module: WebAssembly.Module;
+}
+
+/** This thread's kernels when their memory is shared (another thread may join it), else null. */
+export function sharedKernels(): SharedKernels | null {
+  const rt = wasmRuntime();
+  return rt?.shared && compiled ? { memory: rt.memory, module: compiled } : null;
+}
+
+/**
+ * Makes this thread's kernels another instance of `kernels.module` over `kernels.memory` (another
+ * thread's, from sharedKernels), with its own allocator for its own blocks (see the header); before
+ * any use of the kernels in this thread.
+ */
+export function joinKernels(kernels: SharedKernels): void {
+  if (started !== null) throw new Error('joinKernels: this thread has used its own kernels already');
+  const instance = new WebAssembly.Instance(kernels.module, { env: { memory: kernels.memory } });
+  runtime = new WasmRuntime(kernels.memory, instance.exports as unknown as KernelExports, true, true);
+  compiled = kernels.module;
+  started = Promise.resolve(true);
 }
