@@ -30,6 +30,7 @@ import {
   readCsvStore,
   rowCount,
   sniffDelimiter,
+  withoutSummaryRows,
   type ByteSource,
   type CsvStreamOptions,
   type DataTable,
@@ -127,6 +128,8 @@ export interface LoadOptions {
   naValues?: readonly string[];
   /** bytes and rows read so far, after each chunk of a CSV file (and once at the end) */
   progress?: ReadProgress;
+  /** trailing "Total" / sum rows of a spreadsheet export (summary-rows.ts): left out with a note (default), or kept */
+  summaryRows?: 'leave out' | 'keep';
 }
 
 /** The JSON a data file holds by its extension: records (.json: an array), lines (.jsonl, .ndjson), or null (CSV). */
@@ -155,7 +158,8 @@ export function loadTable(path: string, options: LoadOptions = {}): DataTable {
   const table = json
     ? parseJsonFile(path, json)
     : readCsvFile(path, csvOptions(path, options), options.progress);
-  return withThousands(table, thousands);
+  const read = withThousands(table, thousands);
+  return options.summaryRows === 'keep' ? read : withoutSummaryRows(read);
 }
 
 /** The table with its thousands separator; UsageError when it is also the decimal mark. */
@@ -184,7 +188,7 @@ export function readBlocks(
   blockRows = BLOCK_ROWS,
 ): { rows: number; columns: string[]; notes: string[] } {
   if (jsonKind(path)) {
-    const table = loadTable(path, options);
+    const table = loadTable(path, { ...options, summaryRows: 'keep' }); // as a CSV file's blocks
     onStart(table.columns);
     onBlock(table, 0);
     return { rows: rowCount(table), columns: table.columns, notes: table.notes ?? [] };

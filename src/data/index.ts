@@ -71,6 +71,7 @@ export {
   type DatasetOptions,
 } from './datasets.js';
 export { splitTable } from './split.js';
+export { summaryRows, withoutSummaryRows, type SummaryRow } from './summary-rows.js';
 export { inputColumns, weightColumn } from './weights.js';
 export {
   dataNotes,
