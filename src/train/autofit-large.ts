@@ -153,7 +153,7 @@ function laterStages(c: Candidate, rows: number, inputs: number, outputs: number
 /**
  * The default budget of a large table: the screen's (defaultBudget of its sample) plus the promote
  * stage and the refit predicted for the grid's typical network (budgetReference, two tanh layers of 64)
- * at the reference speed. ~150 s at 100,000 rows × 10 inputs, ~190 s at 1,000,000.
+ * at the reference speed. 138 s at 100,000 rows × 10 inputs, 176 s at 1,000,000.
  */
 export function largeBudget(rows: number, inputs: number, outputs = 1): number {
   const screen = defaultBudget(Math.min(largeSearch.screenRows, rows), inputs);
