@@ -363,7 +363,14 @@ export class DataParallel {
     this.checkBatch(x, y);
     const plan = this.planFor(x.rows);
     this.startStep(x, y);
-    this.computeOwnChunks(x, y, plan);
+    try {
+      this.computeOwnChunks(x, y, plan);
+    } catch (e) {
+      // the workers wait at the computed barrier for this step: never let them meet the next one's
+      this.idle = false;
+      this.close();
+      throw e;
+    }
     this.reduce(plan);
     let data = 0;
     for (const c of plan.used) data += plan.shares[c] * this.shared.losses[c];
