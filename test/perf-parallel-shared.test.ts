@@ -215,3 +215,19 @@ test("a network made in the kernels' memory, trained on the JavaScript kernels w
     kernels.setKernelBackend(before);
   }
 });
+
+test('a step that throws on the calling thread closes the trainer (its workers wait at the barrier of that step)', {
+  timeout: 60_000,
+}, async () => {
+  await kernels.wasmReady;
+  const { x, y } = data(40, 'float64');
+  const net = new Network({ layers: [5, 8, 2], seed: 1 });
+  const trainer = new DataParallel(net, { workers: 2, chunks: 2, maxRows: 40 });
+  trainer.computeGradient(x, y);
+  const parts = trainer as unknown as { computeOwnChunks(): void };
+  parts.computeOwnChunks = () => {
+    throw new Error('a failing chunk');
+  };
+  assert.throws(() => trainer.computeGradient(x, y), /a failing chunk/);
+  assert.throws(() => trainer.computeGradient(x, y), /closed/);
+});

@@ -100,15 +100,6 @@ export function recordArena(block: SharedArrayBuffer, index: number, address: nu
   Atomics.store(slots, 0, n + 1);
 }
 
-/** The arenas worker `index` recorded: [address, bytes] pairs. */
-export function recordedArenas(block: SharedArrayBuffer, index: number): [number, number][] {
-  const slots = new Uint32Array(block, (index - 1) * ARENA_SLOTS * 4, ARENA_SLOTS);
-  return Array.from({ length: Atomics.load(slots, 0) }, (_, i) => [
-    Atomics.load(slots, 1 + 2 * i),
-    Atomics.load(slots, 2 + 2 * i),
-  ]);
-}
-
 /**
  * The chunk boundaries of a batch of `rows` rows: chunk c covers rows [start(c), start(c + 1)).
  * Even chunks: the workers cannot start the next step before the calling thread has summed the
@@ -241,7 +232,7 @@ export function sharedFloats(dtype: DType, n: number): SharedFloats {
  */
 export function kernelFloats(dtype: DType, n: number): { shared: SharedFloats; view: FloatArray } {
   const view = allocate(dtype, n);
-  if (isShared(view.buffer) || (wasmRuntime()?.addressOf(view) ?? -1) >= 0)
+  if ((wasmRuntime()?.addressOf(view) ?? -1) >= 0)
     return {
       shared: {
         buffer: view.buffer as SharedArrayBuffer,
@@ -285,8 +276,8 @@ export function reduceChunks(
   for (let k = 2; k < used.length; k++) sgdStep(out, gradient(used[k]), -shares[used[k]]);
 }
 
-/** How a batch of `rows` rows is reduced: made the same way by every thread (reductionPlan). */
-export interface ChunkPlan {
+/** How a batch of `rows` rows is reduced: made the same way by every thread (planReduction). */
+export interface ReductionPlan {
   rows: number;
   /** each chunk's share of the rows */
   shares: number[];
@@ -294,47 +285,61 @@ export interface ChunkPlan {
   used: number[];
   /** kept[t]: the chunk thread t leaves in its own net.grads instead of its slot (−1: none) */
   kept: number[];
+  /** the PIECES pieces of the reduction: where each is written, and each chunk's gradient there */
+  pieces: Piece[];
 }
 
-/**
- * The plan of a batch of `rows` rows. A thread may keep its last chunk in its own grads when
- * keeps[t]; the main thread's grads are the reduction's target as well, so it keeps a chunk only
- * when that chunk is one of the first two terms (read before the first write: reduceChunks).
- */
-export function reductionPlan(rows: number, chunks: number, threads: number, keeps: boolean[]): ChunkPlan {
-  const size = (c: number) => chunkStart(c + 1, rows, chunks) - chunkStart(c, rows, chunks);
-  const shares = Array.from({ length: chunks }, (_, c) => size(c) / rows);
-  const used = shares.flatMap((share, c) => (share > 0 ? [c] : []));
-  const kept = Array.from({ length: threads }, () => -1);
-  for (const c of used) kept[chunkOwner(c, threads)] = c;
-  for (let t = 0; t < threads; t++) if (!keeps[t]) kept[t] = -1;
-  if (used.length < 2 || (kept[0] !== used[0] && kept[0] !== used[1])) kept[0] = -1;
-  return { rows, shares, used, kept };
-}
-
-/** The reduction's pieces: where each is written, and each chunk's gradient there. */
+/** A piece of the reduction: where it is written, and each chunk's gradient there. */
 export interface Piece {
   target: FloatArray;
   source: (c: number) => FloatArray;
 }
 
-/** The PIECES pieces of `target` and of each chunk's gradient (`sources[c]`, P long). */
-export function pieceViews(target: FloatArray, sources: FloatArray[]): Piece[] {
-  const P = target.length;
-  return Array.from({ length: PIECES }, (_, k) => {
+/**
+ * The plan of a batch of `rows` rows, summed into `target`. Thread t keeps its last chunk in its own
+ * grads, `grads[t]` (as this thread sees them), unless that is null: the main thread's (grads[0]) are
+ * the target as well, so it keeps a chunk only when that chunk is one of the first two terms (read
+ * before the first write: reduceChunks). Every other chunk is read from its slot.
+ */
+export function planReduction(
+  rows: number,
+  grads: (FloatArray | null)[],
+  slots: FloatArray[],
+  target: FloatArray,
+): ReductionPlan {
+  const [chunks, threads, P] = [slots.length, grads.length, target.length];
+  const shares = slots.map((_, c) => (chunkStart(c + 1, rows, chunks) - chunkStart(c, rows, chunks)) / rows);
+  const used = shares.flatMap((share, c) => (share > 0 ? [c] : []));
+  const kept = grads.map(() => -1);
+  for (const c of used) kept[chunkOwner(c, threads)] = grads[chunkOwner(c, threads)] ? c : -1;
+  if (used.length < 2 || (kept[0] !== used[0] && kept[0] !== used[1])) kept[0] = -1;
+  const pieces = Array.from({ length: PIECES }, (_, k) => {
     const [a, b] = [chunkStart(k, P, PIECES), chunkStart(k + 1, P, PIECES)];
-    const parts = sources.map((s) => s.subarray(a, b));
+    const parts = slots.map((slot, c) =>
+      (kept[chunkOwner(c, threads)] === c ? (grads[chunkOwner(c, threads)] ?? slot) : slot).subarray(a, b),
+    );
     return { target: target.subarray(a, b), source: (c: number) => parts[c] };
+  });
+  return { rows, shares, used, kept, pieces };
+}
+
+/** Each thread's grads where it may keep a chunk: the main thread's `main`, each worker's at its GRADS_AT (viewed by `view`), else null. */
+export function threadGrads(
+  control: Int32Array,
+  threads: number,
+  main: FloatArray | null,
+  view: (address: number) => FloatArray,
+): (FloatArray | null)[] {
+  return Array.from({ length: threads }, (_, t) => {
+    const at = t === 0 ? -1 : Atomics.load(control, GRADS_AT + t - 1);
+    return t === 0 ? main : at < 0 ? null : view(at);
   });
 }
 
 /** Claims pieces (CLAIMED) until none is left, summing each: this thread's share of the reduction. */
-export function sumClaimedPieces(control: Int32Array, pieces: Piece[], plan: ChunkPlan): void {
-  for (;;) {
-    const k = Atomics.add(control, CLAIMED, 1);
-    if (k >= PIECES) return;
-    reduceChunks(pieces[k].target, pieces[k].source, plan.shares, plan.used);
-  }
+export function sumClaimedPieces(control: Int32Array, plan: ReductionPlan): void {
+  for (let k = Atomics.add(control, CLAIMED, 1); k < PIECES; k = Atomics.add(control, CLAIMED, 1))
+    reduceChunks(plan.pieces[k].target, plan.pieces[k].source, plan.shares, plan.used);
 }
 
 /** Writes a worker's error into the shared message block (truncated to its size). */

@@ -37,9 +37,9 @@ import {
   floatView,
   kernelFloats,
   kernelView,
-  pieceViews,
+  planReduction,
+  threadGrads,
   recordArena,
-  reductionPlan,
   rowsAt,
   sharedFloats,
   sumClaimedPieces,
@@ -47,9 +47,8 @@ import {
   waitEqual,
   workerRows,
   writeMessage,
-  type ChunkPlan,
   type DType,
-  type Piece,
+  type ReductionPlan,
   type WorkerSetup,
 } from './parallel-shared.js';
 
@@ -127,30 +126,13 @@ function rowBuffer(dtype: DType, n: number) {
 type State = Awaited<ReturnType<typeof prepare>>;
 
 /** The plan of a batch of `rows` rows and its pieces' views, as the calling thread makes them (made once per size). */
-let plan: (ChunkPlan & { pieces: Piece[] }) | null = null;
-function planFor(s: State, rows: number): ChunkPlan & { pieces: Piece[] } {
+let plan: ReductionPlan | null = null;
+function planFor(s: State, rows: number): ReductionPlan {
   if (plan?.rows === rows) return plan;
-  const { threads, chunks } = setup;
   const P = s.net.params.length;
-  const grads = Array.from({ length: threads }, (_, t) => {
-    if (t === 0) return s.mainGrads;
-    if (t === setup.index) return Atomics.load(control, GRADS_AT + t - 1) >= 0 ? s.net.grads : null;
-    const at = Atomics.load(control, GRADS_AT + t - 1);
-    return at < 0
-      ? null
-      : kernelView(s.net.dtype, { ...setup.slots, byteOffset: at, length: P, kernel: true }, true);
-  });
-  const chunkPlan = reductionPlan(
-    rows,
-    chunks,
-    threads,
-    grads.map((g) => g !== null),
-  );
-  const sources = s.slots.map((slot, c) => {
-    const owner = chunkOwner(c, threads);
-    return chunkPlan.kept[owner] === c ? (grads[owner] ?? slot) : slot;
-  });
-  plan = { ...chunkPlan, pieces: pieceViews(s.target, sources) };
+  const view = (at: number) =>
+    kernelView(s.net.dtype, { ...setup.slots, byteOffset: at, length: P, kernel: true }, true);
+  plan = planReduction(rows, threadGrads(control, setup.threads, s.mainGrads, view), s.slots, s.target);
   return plan;
 }
 
@@ -211,7 +193,7 @@ function step(s: State, generation: number): void {
     throw new Error(
       `the other threads' chunks of step ${generation} did not come within ${ROWS_TIMEOUT_MS / 1000} s`,
     );
-  if (Atomics.load(control, FAILURES) === 0) sumClaimedPieces(control, p.pieces, p);
+  if (Atomics.load(control, FAILURES) === 0) sumClaimedPieces(control, p);
 }
 
 let state: State | null = null;

@@ -34,7 +34,6 @@ import {
   EXIT,
   FAILURES,
   GENERATION,
-  GRADS_AT,
   ARENA_SLOTS,
   MESSAGE_BYTES,
   Poller,
@@ -48,11 +47,9 @@ import {
   controlSlots,
   floatView,
   kernelFloats,
-  kernelView,
-  pieceViews,
+  planReduction,
+  threadGrads,
   readMessage,
-  recordedArenas,
-  reductionPlan,
   rowsAt,
   releaseKernelFloats,
   sharedBytes,
@@ -60,9 +57,8 @@ import {
   sharedView,
   sumClaimedPieces,
   waitAtLeast,
-  type ChunkPlan,
   type DType,
-  type Piece,
+  type ReductionPlan,
   type RowBuffers,
   type WorkerSetup,
 } from './parallel-shared.js';
@@ -298,11 +294,6 @@ function rowBuffers(module: ThreadsModule, port: Port, dtype: DType): { x: Float
   return { x: floatView(dtype, sent.x), y: floatView(dtype, sent.y) };
 }
 
-/** How a batch of `rows` rows is reduced (DataParallel.planFor): the chunks' plan and the pieces' views. */
-interface ReductionPlan extends ChunkPlan {
-  pieces: Piece[];
-}
-
 /** The data loss plus the penalties, added once on the whole batch (m = N) as Network.computeGradient adds them. */
 function addPenalties(net: Network, data: number, N: number): LossTerms {
   const penalties: Record<string, number> = {};
@@ -327,8 +318,6 @@ export class DataParallel {
   /** whether every worker is idle once stopped (no step or start left unanswered): its arenas may be reclaimed */
   private idle = true;
   private plan: ReductionPlan | null = null;
-  /** each worker's net.grads (worker w at w − 1), where it leaves its last chunk, or null (control: GRADS_AT) */
-  private workerGrads: (FloatArray | null)[] | null = null;
   private readonly poller = new Poller();
   /** chunkViews' views, by the batch's x buffer */
   private readonly views = new WeakMap<
@@ -374,7 +363,14 @@ export class DataParallel {
     this.checkBatch(x, y);
     const plan = this.planFor(x.rows);
     this.startStep(x, y);
-    this.computeOwnChunks(x, y, plan);
+    try {
+      this.computeOwnChunks(x, y, plan);
+    } catch (e) {
+      // the workers wait at the computed barrier for this step: never let them meet the next one's
+      this.idle = false;
+      this.close();
+      throw e;
+    }
     this.reduce(plan);
     let data = 0;
     for (const c of plan.used) data += plan.shares[c] * this.shared.losses[c];
@@ -384,33 +380,20 @@ export class DataParallel {
   /** The plan of a batch of `rows` rows and its pieces' views (made once per size). */
   private planFor(rows: number): ReductionPlan {
     if (this.plan?.rows === rows) return this.plan;
-    const workerGrads = this.workerGradients();
-    const keeps = [this.shared.inPlace, ...workerGrads.map((g) => g !== null)];
-    const plan = reductionPlan(rows, this.chunks, this.threads, keeps);
-    const grads = this.network.grads;
-    const sources = this.shared.slots.map((slot, c) => {
-      const owner = chunkOwner(c, this.threads);
-      if (plan.kept[owner] !== c) return slot;
-      return owner === 0 ? grads : (workerGrads[owner - 1] ?? slot);
-    });
-    const target = this.shared.inPlace ? grads : this.shared.sum;
-    this.plan = { ...plan, pieces: pieceViews(target, sources) };
+    const { control, inPlace, slots, sum } = this.shared;
+    const { grads, dtype } = this.network;
+    const P = grads.length;
+    // a worker's grads, in this thread's own kernels' memory (workers keep chunks only where they joined it)
+    const rt = wasmRuntime();
+    const view = (at: number) => (dtype === 'float32' ? rt?.f32(at, P) : rt?.f64(at, P)) ?? slots[0];
+    const target = inPlace ? grads : sum;
+    this.plan = planReduction(
+      rows,
+      threadGrads(control, this.threads, inPlace ? grads : null, view),
+      slots,
+      target,
+    );
     return this.plan;
-  }
-
-  /** Each worker's net.grads as this thread's kernels see them (GRADS_AT), or null where it has none shared. */
-  private workerGradients(): (FloatArray | null)[] {
-    if (this.workerGrads) return this.workerGrads;
-    const { control, setup } = this.shared;
-    const P = this.network.params.length;
-    const grads = Array.from({ length: this.threads - 1 }, (_, w) => {
-      const at = Atomics.load(control, GRADS_AT + w);
-      if (at < 0) return null;
-      const s = { buffer: setup.slots.buffer, byteOffset: at, length: P, kernel: true };
-      return kernelView(this.network.dtype, s, true);
-    });
-    this.workerGrads = grads;
-    return grads;
   }
 
   /**
@@ -425,7 +408,7 @@ export class DataParallel {
       Atomics.notify(control, COMPUTED);
       if (!waitAtLeast(control, COMPUTED, this.threads, STEP_TIMEOUT_MS, this.poller)) this.timedOut();
     }
-    sumClaimedPieces(control, plan.pieces, plan);
+    sumClaimedPieces(control, plan);
     this.awaitWorkers();
     if (!this.shared.inPlace) this.network.grads.set(this.shared.sum);
   }
@@ -557,10 +540,12 @@ export class DataParallel {
     if (this.chunks > 0) releaseKernelFloats(this.shared.slots[0]);
     // the workers' arenas in the kernels' memory (their networks, rows and workspaces), once no worker
     // can touch them again: every worker answered its last step, then was told to exit
+    // (recordArena's slots; the workers' writes ordered before by their last DONE)
     const rt = wasmRuntime();
-    if (!this.idle || !rt) return;
-    for (let w = 1; w < this.threads; w++)
-      for (const [address, bytes] of recordedArenas(this.shared.setup.arenas, w)) rt.reclaim(address, bytes);
+    const arenas = new Uint32Array(this.shared.setup.arenas);
+    for (let w = 0; this.idle && rt && w < this.threads - 1; w++)
+      for (let i = 0, at = w * ARENA_SLOTS; i < arenas[at]; i++)
+        rt.reclaim(arenas[at + 1 + 2 * i], arenas[at + 2 + 2 * i]);
   }
 }
 

@@ -46,9 +46,8 @@ const ARENA_MAX_BYTES = 1 << 26;
 
 /** A first-fit allocator over the module's memory, with coalescing free. */
 export class WasmRuntime {
-  private top = ALIGN; // address 0 stays unused: 0 means "no buffer" to the kernels (an unshared memory's)
-  /** a shared memory's TOP and LOCK (see the header), else null */
-  private readonly slots: Uint32Array | null;
+  /** TOP and LOCK (see the header): in a shared memory's first bytes, else this thread's own */
+  private readonly slots: Uint32Array;
   /** a joining thread's arenas taken so far (see the header) */
   private arenas = 0;
   private readonly free: { ptr: number; size: number }[] = [];
@@ -75,8 +74,9 @@ export class WasmRuntime {
   ) {
     this.current = memory.buffer;
     if (this.shared) this.earlier.add(this.current);
-    this.slots = shared ? new Uint32Array(this.current, 0, ALIGN / 4) : null;
-    if (this.slots && !onArena) Atomics.store(this.slots, TOP, ALIGN);
+    this.slots = shared ? new Uint32Array(this.current, 0, ALIGN / 4) : new Uint32Array(ALIGN / 4);
+    // address 0 stays unused: 0 means "no buffer" to the kernels
+    if (!onArena) Atomics.store(this.slots, TOP, ALIGN);
   }
 
   /** The memory's buffer now (a new object after each growth). */
@@ -107,32 +107,27 @@ export class WasmRuntime {
       return ptr;
     }
     let ptr: number;
-    if (this.slots && this.onArena) {
+    if (this.onArena) {
       // a new arena: this block at its start, the rest free for the next ones
       const arena = Math.max(size, Math.min(ARENA_BYTES * 2 ** this.arenas, ARENA_MAX_BYTES));
       ptr = this.take(this.slots, arena);
       this.arenas++;
       this.onArena(ptr, arena);
       if (arena > size) this.reclaim(ptr + size, arena - size);
-    } else if (this.slots) {
-      ptr = this.take(this.slots, size);
-    } else {
-      ptr = this.top;
-      this.top += size;
-      this.growTo(this.top);
-    }
+    } else ptr = this.take(this.slots, size);
     this.sizes.set(ptr, size);
     return ptr;
   }
 
-  /** `size` fresh bytes of a shared memory from TOP (growing it as needed); their address. */
+  /** `size` fresh bytes from TOP (growing the memory as needed); their address. */
   private take(slots: Uint32Array, size: number): number {
     const ptr = Atomics.add(slots, TOP, size);
-    if (ptr + size > SHARED_MAXIMUM * PAGE) {
-      Atomics.sub(slots, TOP, size);
-      throw new RangeError(`WebAssembly memory: ${size} more bytes would pass its 2 GiB limit`);
+    try {
+      this.growTo(ptr + size); // a RangeError past the 2 GiB limit
+    } catch (e) {
+      Atomics.compareExchange(slots, TOP, ptr + size, ptr); // unless another thread took space above
+      throw e;
     }
-    this.growTo(ptr + size);
     return ptr;
   }
 
@@ -153,7 +148,8 @@ export class WasmRuntime {
   private growTo(end: number): void {
     if (end <= this.covering(end).byteLength) return;
     const slots = this.slots;
-    if (slots) lock(slots);
+    // LOCK, tried LOCK_SPINS times at most (see LOCK_SPINS)
+    for (let i = 0; i < LOCK_SPINS && Atomics.compareExchange(slots, LOCK, 0, 1) !== 0; i++);
     try {
       const have = this.memory.buffer.byteLength;
       if (end > have) {
@@ -161,7 +157,7 @@ export class WasmRuntime {
         this.memory.grow(Math.min(Math.max(need, have / PAGE), Math.max(need, SHARED_MAXIMUM - have / PAGE)));
       }
     } finally {
-      if (slots) Atomics.store(slots, LOCK, 0);
+      Atomics.store(slots, LOCK, 0);
     }
     this.refresh();
   }
@@ -179,7 +175,7 @@ export class WasmRuntime {
    * memory has grown it past that one's end, memory.buffer re-read.
    */
   private covering(end: number): ArrayBufferLike {
-    if (end > this.current.byteLength && this.shared) this.refresh();
+    if (end > this.current.byteLength) this.refresh();
     return this.current;
   }
 
@@ -205,10 +201,7 @@ export class WasmRuntime {
     if (!last || this.onArena) return; // a joining thread keeps its arenas
     const end = last.ptr + last.size;
     // the space at the top goes back to every thread, unless another took space above it meanwhile
-    if (this.slots ? Atomics.compareExchange(this.slots, TOP, end, last.ptr) === end : end === this.top) {
-      if (!this.slots) this.top = last.ptr;
-      this.free.pop();
-    }
+    if (Atomics.compareExchange(this.slots, TOP, end, last.ptr) === end) this.free.pop();
   }
 
   /** The address of a typed array inside this memory, or -1 when it lives elsewhere. */
@@ -227,19 +220,12 @@ export class WasmRuntime {
 }
 
 /**
- * Takes LOCK (held for one memory.grow only). A thread terminated while holding it (a worker stopped
- * mid-growth after a timeout) would hold it for ever, so after LOCK_SPIN_MS the waiter goes on
- * without it: memory.grow is atomic anyway, the lock only spares growing twice for one need.
+ * How many times a thread tries to take LOCK (held for one memory.grow only) before it grows the
+ * memory without it (about a second): a thread terminated while holding it (a worker stopped
+ * mid-growth after a timeout) would hold it for ever. memory.grow is atomic anyway; the lock only
+ * spares growing twice for one need.
  */
-function lock(slots: Uint32Array): void {
-  let end = 0;
-  while (Atomics.compareExchange(slots, LOCK, 0, 1) !== 0) {
-    const now = performance.now();
-    if (end === 0) end = now + LOCK_SPIN_MS;
-    else if (now > end) return;
-  }
-}
-const LOCK_SPIN_MS = 1000;
+const LOCK_SPINS = 1e8;
 
 let runtime: WasmRuntime | null = null;
 let failure: string | null = null;
