@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseCsv, rowCount } from '../src/data/index.js';
+import { readBlocks } from '../src/cli/files.js';
+import { cellLocation, parseCsv, rowCells, rowCount } from '../src/data/index.js';
 import { summaryRows, withoutSummaryRows } from '../src/data/summary-rows.js';
 import { scratchDir, scratchnet } from './fixtures/cli.js';
 
@@ -80,4 +81,64 @@ test('train leaves the total row out, says so, and --json lists the note', () =>
   const summary = JSON.parse(r.stdout);
   assert.ok(summary.notes.some((n: string) => /sheet\.csv:14: left out a summary row/.test(n)));
   assert.equal(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).data.rows, 12);
+});
+
+test('readBlocks hands every row over once, in order, block boundaries or not; leaves a labelled total out', () => {
+  const dir = scratchDir('scratchnet-summary-blocks-');
+  const seen = (file: string, blockRows: number, summary: 'leave out' | 'keep') => {
+    const rows: string[] = [];
+    const firsts: number[] = [];
+    const read = readBlocks(
+      join(dir, file),
+      { summaryRows: summary },
+      (table, first) => {
+        assert.equal(first, rows.length, 'first: the index of the block’s first row');
+        firsts.push(first);
+        for (let r = 0; r < rowCount(table); r++)
+          rows.push(`${rowCells(table, r).join(',')}@${cellLocation(table, r).replace(/^.*\.csv/, '')}`);
+      },
+      () => {
+        rows.length = 0;
+      },
+      blockRows,
+    );
+    return { rows, read };
+  };
+  writeFileSync(join(dir, 'plain.csv'), `name,a,b,y\n${body}\n`);
+  writeFileSync(join(dir, 'total.csv'), `name,a,b,y\n${body}\nTotal,${sum('a')},${sum('b')},${sum('y')}\n`);
+  const expected = seen('plain.csv', 1000, 'keep').rows;
+  assert.equal(expected.length, 12);
+  for (const blockRows of [1, 2, 3, 4, 5, 12, 1000]) {
+    assert.deepEqual(
+      seen('plain.csv', blockRows, 'leave out').rows,
+      expected,
+      `plain, blocks of ${blockRows}`,
+    );
+    const t = seen('total.csv', blockRows, 'leave out');
+    assert.deepEqual(t.rows, expected, `total, blocks of ${blockRows}`);
+    assert.equal(t.read.rows, 12);
+    assert.match(t.read.notes.join('\n'), /total\.csv:14: left out a summary row/);
+    assert.equal(seen('total.csv', blockRows, 'keep').rows.length, 13);
+  }
+});
+
+test('evaluate and predict leave the total row out and say so (evaluate scored it as data before)', () => {
+  const dir = scratchDir('scratchnet-summary-eval-');
+  writeFileSync(join(dir, 'train.csv'), `name,a,b,y\n${body}\n`);
+  writeFileSync(join(dir, 'sheet.csv'), `name,a,b,y\n${body}\nTotal,${sum('a')},${sum('b')},${sum('y')}\n`);
+  const quick = ['--epochs', '3', '--no-plots', '--progress', 'quiet', '--no-search'];
+  assert.equal(
+    scratchnet(['train', '--data', 'train.csv', '--target', 'y', '--out', 'm.json', ...quick], dir).code,
+    0,
+  );
+  const plain = scratchnet(['evaluate', '--model', 'm.json', '--data', 'train.csv', '--json'], dir);
+  const e = scratchnet(['evaluate', '--model', 'm.json', '--data', 'sheet.csv', '--json'], dir);
+  assert.equal(e.code, 0, e.stderr);
+  const [a, b] = [JSON.parse(plain.stdout), JSON.parse(e.stdout)];
+  assert.deepEqual(b.metrics, a.metrics);
+  assert.match(e.stderr + e.stdout, /sheet\.csv:14: left out a summary row/);
+  const p = scratchnet(['predict', '--model', 'm.json', '--data', 'sheet.csv'], dir);
+  assert.equal(p.code, 0, p.stderr);
+  assert.equal(p.stdout.trim().split('\n').length, 13, 'the header and the 12 data rows');
+  assert.match(p.stderr, /sheet\.csv:14: left out a summary row/);
 });

@@ -29,7 +29,11 @@ import {
   readCsvBlocks,
   readCsvStore,
   rowCount,
+  selectRows,
+  rowCells,
   sniffDelimiter,
+  summaryLabel,
+  MAX_SUMMARY_ROWS,
   withoutSummaryRows,
   type ByteSource,
   type CsvStreamOptions,
@@ -179,6 +183,8 @@ export const BLOCK_ROWS = 16_384;
  * A data file a block of rows at a time (CSV: streamed, memory independent of its length; JSON: one
  * block). onBlock(table, first) sees rows first … first + rows − 1; onStart runs before each pass (a CSV
  * pass starts over once when it finds decimal commas). Returns the row count and the reader's notes.
+ * With `summaryRows: 'leave out'` (evaluate, predict), a spreadsheet's trailing summary rows are left
+ * out with a note, as loadTable leaves them out: the last block is held back until the file ends.
  */
 export function readBlocks(
   path: string,
@@ -188,13 +194,18 @@ export function readBlocks(
   blockRows = BLOCK_ROWS,
 ): { rows: number; columns: string[]; notes: string[] } {
   if (jsonKind(path)) {
-    const table = loadTable(path, { ...options, summaryRows: 'keep' }); // as a CSV file's blocks
+    const table = loadTable(path, { summaryRows: 'keep', ...options });
     onStart(table.columns);
     onBlock(table, 0);
     return { rows: rowCount(table), columns: table.columns, notes: table.notes ?? [] };
   }
   const { open, size } = openBytes(path, 'data file');
   const progress = options.progress;
+  const hold = options.summaryRows === 'leave out';
+  // with `hold`, each block's last rows wait (copied: the reader reuses its store) until the next block
+  // or the end of the file, where they may turn out to be summary rows
+  let carry: Table | null = null;
+  let blocks = 0;
   const read = readCsvBlocks(
     open,
     path,
@@ -203,11 +214,61 @@ export function readBlocks(
       ...(progress ? { onProgress: (bytes: number, rows: number) => progress(path, bytes, rows, size) } : {}),
     },
     blockRows,
-    (table, first) => onBlock(withThousands(table, options.thousands), first),
-    onStart,
+    (block, first) => {
+      const table = withThousands(block, options.thousands);
+      if (!hold) return onBlock(table, first);
+      if (carry) onBlock(carry, first - carry.rows.length);
+      const n = rowCount(table);
+      const held = Math.min(n, MAX_SUMMARY_ROWS);
+      if (n > held) onBlock(selectRows(table, rowRange(0, n - held)), first);
+      carry = copyRows(table, n - held, n);
+      blocks++;
+    },
+    (columns) => {
+      carry = null; // a pass starting over
+      blocks = 0;
+      onStart(columns);
+    },
   );
   progress?.(path, size, read.rows, size, true);
-  return { rows: read.rows, columns: read.columns, notes: [...utf16Notes(path), ...(read.notes ?? [])] };
+  const notes = [...utf16Notes(path), ...(read.notes ?? [])];
+  const last = carry as Table | null;
+  if (!last) return { rows: read.rows, columns: read.columns, notes };
+  // judged on the whole file read again: when it is small (one block), or when its last row is labelled
+  // "Total", "Sum"… (the sums of a long file are not kept while streaming it)
+  const n = last.rows.length;
+  const judged = blocks === 1 || (n > 0 && summaryLabel(last, n - 1));
+  const left = judged ? trailingSummaryNotes(path, options).slice(-n) : [];
+  const kept = n - left.length;
+  if (kept > 0) onBlock(selectRows(last, rowRange(0, kept)), read.rows - n);
+  return { rows: read.rows - left.length, columns: read.columns, notes: [...notes, ...left] };
+}
+
+const rowRange = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+/** Rows from … to − 1 of a table as a Table of their own (their cells, lines and cell columns copied). */
+function copyRows(table: DataTable, from: number, to: number): Table {
+  const rows = rowRange(from, to);
+  const { columns, source, kind, decimal, thousands, dotInferred } = table;
+  const cells = rows.map((r) => rowCells(table, r));
+  const located = 'store' in table;
+  return {
+    columns,
+    source,
+    kind,
+    ...(decimal !== undefined ? { decimal } : {}),
+    ...(thousands !== undefined ? { thousands } : {}),
+    ...(dotInferred !== undefined ? { dotInferred } : {}),
+    rows: cells,
+    lines: rows.map((r) => ('store' in table ? table.store.line(r) : (table.lines?.[r] ?? 0))),
+    ...(located ? { cellColumns: rows.map((r) => columns.map((_, j) => table.store.column(r, j))) } : {}),
+  };
+}
+
+/** The notes for a data file's trailing summary rows (none: []), the file read whole. */
+function trailingSummaryNotes(path: string, options: LoadOptions): string[] {
+  const whole = loadTable(path, { ...options, progress: undefined, summaryRows: 'keep' });
+  return withoutSummaryRows(whole).notes?.slice(whole.notes?.length ?? 0) ?? [];
 }
 
 /** A small data file parsed whole into rows of cells, as written (export's check data). */

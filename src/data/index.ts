@@ -71,7 +71,13 @@ export {
   type DatasetOptions,
 } from './datasets.js';
 export { splitTable } from './split.js';
-export { summaryRows, withoutSummaryRows, type SummaryRow } from './summary-rows.js';
+export {
+  MAX_SUMMARY_ROWS,
+  summaryLabel,
+  summaryRows,
+  withoutSummaryRows,
+  type SummaryRow,
+} from './summary-rows.js';
 export { inputColumns, weightColumn } from './weights.js';
 export {
   dataNotes,

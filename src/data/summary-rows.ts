@@ -29,7 +29,7 @@ const summaryWord =
   /^(grand\s+|sub-?\s*)?(totals?|sum|sums|subtotal|average|avg|mean|summe|gesamt|insgesamt|gesamtsumme|durchschnitt|somme|moyenne|suma|promedio|media|totale|totaal|gemiddelde)\s*:?$/i;
 
 /** The most trailing rows checked. */
-const MAX_SUMMARY_ROWS = 3;
+export const MAX_SUMMARY_ROWS = 3;
 /** Rows a table keeps at least: a summary of fewer rows is not told apart from data. */
 const MIN_DATA_ROWS = 3;
 
@@ -74,6 +74,18 @@ export function withoutSummaryRows<T extends DataTable>(table: T): T {
     ),
     notes: [...(table.notes ?? []), ...notes],
   };
+}
+
+/** Whether the first text cell of row `r` is a summary word ("Total", "Sum:", "Average"…): a cheap first look. */
+export function summaryLabel(table: DataTable, r: number): boolean {
+  const format = numberFormat(table);
+  for (let j = 0; j < table.columns.length; j++) {
+    const cell = cellAt(table, r, j);
+    if (isMissing(cell)) continue;
+    const n = readNumber(cell, format);
+    if (n === null || !('value' in n)) return summaryWord.test(String(cell).trim());
+  }
+  return false;
 }
 
 /** Whether row `r` summarizes the data rows 0 … end − 1, and why. */

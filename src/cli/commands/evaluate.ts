@@ -136,6 +136,7 @@ function streamOutputs(model: ModelFile, network: Network, opts: Flags) {
       ...savedFormat(model.encoding, opts, opts.data),
       naValues: model.encoding.naValues,
       progress: opts.json ? undefined : readProgress(),
+      summaryRows: 'leave out', // a spreadsheet's Total row: left out, with a note
     },
     (table) => {
       const enc = applyEncoding(model.encoding, table, {

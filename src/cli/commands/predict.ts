@@ -162,6 +162,7 @@ function streamPredictions(
         ...savedFormat(model.encoding, opts, opts.data),
         naValues: model.encoding.naValues,
         progress: readProgress(),
+        summaryRows: 'leave out', // a spreadsheet's Total row: left out, with a note
       },
       (table) => {
         if (!out) throw new Error('predict: a block before the header');
