@@ -1,6 +1,7 @@
 // Data-parallel training (src/train/parallel.ts) on the MNIST-scale workload: 784-128-10, batch
 // 128, float32, one SGD step, the gradient cut into 2 chunks: the main thread computes one, a worker
-// thread the other. One thread and two are timed alternately in the same run (3 rounds each, the
+// thread the other, and each steps the weights of the pieces of the sum it makes (DataParallel.step,
+// as fit does); the batch lies where fit gathers it with workers, read by the worker in place. One thread and two are timed alternately in the same run (3 rounds each, the
 // median kept, after 4 s of both untimed: WARM_UP_MS), by wall clock and by CPU time per thread.
 // On a machine shared with other jobs the wall-clock ratio measures the others as much as us, so
 // the output says whether the machine was idle: the CPU time other processes used during the rounds (machineSample below).
@@ -13,7 +14,7 @@
 //         thread's CPU time at that batch)
 import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
-import { DataParallel, Network, SGD, type Matrix } from '../src/index.js';
+import { DataParallel, Network, SGD, kernels, type Matrix } from '../src/index.js';
 import type { Figure } from './measure.js';
 import { mnistBatch } from './ours.js';
 
@@ -159,8 +160,18 @@ function mnistNetwork(): Network {
  */
 const WARM_UP_MS = 4000;
 
+/** A copy of m in the kernels' memory (kernels.allocate: a bench's few batches are never freed). */
+function resident(m: Matrix): Matrix {
+  const data = kernels.allocate(m.data instanceof Float32Array ? 'float32' : 'float64', m.data.length);
+  data.set(m.data);
+  return { rows: m.rows, cols: m.cols, data };
+}
+
 /** One thread and two, alternately: the medians of `rounds` rounds. */
-function compare(x: Matrix, y: Matrix, rounds: number): { one: StepTimes; two: StepTimes } {
+function compare(batchX: Matrix, batchY: Matrix, rounds: number): { one: StepTimes; two: StepTimes } {
+  // the batch where fit gathers its batches when it trains with workers (the kernels' shared memory:
+  // the worker reads its rows there in place); both steps read it there
+  const [x, y] = [resident(batchX), resident(batchY)];
   const single = mnistNetwork();
   const parallel = mnistNetwork();
   const sgd = new SGD({ learningRate: 0.01 });
@@ -169,10 +180,8 @@ function compare(x: Matrix, y: Matrix, rounds: number): { one: StepTimes; two: S
     single.computeGradient(x, y);
     sgd.step(single.params, single.grads);
   };
-  const twoStep = () => {
-    trainer.computeGradient(x, y);
-    sgd.step(parallel.params, parallel.grads);
-  };
+  // as fit steps with workers: the threads take the SGD step, each on the pieces of the sum it makes
+  const twoStep = () => trainer.step(x, y, sgd);
   const ones: StepTimes[] = [];
   const twos: StepTimes[] = [];
   try {

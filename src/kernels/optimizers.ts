@@ -49,20 +49,38 @@ function mixedRuntime(
 
 const suffix = (a: FloatArray): 'f32' | 'f64' => (a instanceof Float32Array ? 'f32' : 'f64');
 
-/** params[n] ← params − learningRate · grads (plain gradient descent). */
-export function sgdStep(params: FloatArray, grads: FloatArray, learningRate: number): void {
-  const n = params.length;
+/** Moves the addresses `residentRuntime` found to element `from` of their buffers (`ranged` below). */
+function offsetAddresses(from: number, a: FloatArray, b: FloatArray, c: FloatArray, d: FloatArray): void {
+  at[0] += from * a.BYTES_PER_ELEMENT;
+  at[1] += from * b.BYTES_PER_ELEMENT;
+  at[2] += from * c.BYTES_PER_ELEMENT;
+  at[3] += from * d.BYTES_PER_ELEMENT;
+}
+
+// Each update below takes an optional range [from, to) of the buffers (default: all of them): the
+// data-parallel trainer's threads apply one step to disjoint ranges at once (train/parallel.ts). The
+// updates are elementwise, so a range gets the same bits as the whole update there.
+
+/** params[i] ← params[i] − learningRate · grads[i] for i in [from, to) (plain gradient descent). */
+export function sgdStep(
+  params: FloatArray,
+  grads: FloatArray,
+  learningRate: number,
+  from = 0,
+  to = params.length,
+): void {
   const rt = residentRuntime(params, grads);
   if (rt) {
-    rt.kernels[kernelNames.sgdStep(suffix(params))](at[0], at[1], n, learningRate);
+    offsetAddresses(from, params, grads, params, params);
+    rt.kernels[kernelNames.sgdStep(suffix(params))](at[0], at[1], to - from, learningRate);
     return;
   }
-  for (let i = 0; i < n; i++) params[i] -= learningRate * grads[i];
+  for (let i = from; i < to; i++) params[i] -= learningRate * grads[i];
 }
 
 /**
- * One momentum step (PyTorch's torch.optim.SGD, dampening 0) over params[n], grads[n] and the
- * velocity v[n]:  v ← μ·v + g;  θ ← θ − η·v,  or with `nesterov` θ ← θ − η·(g + μ·v).
+ * One momentum step (PyTorch's torch.optim.SGD, dampening 0) over params, grads and the velocity v,
+ * elements [from, to):  v ← μ·v + g;  θ ← θ − η·v,  or with `nesterov` θ ← θ − η·(g + μ·v).
  */
 export function momentumStep(
   params: FloatArray,
@@ -71,8 +89,9 @@ export function momentumStep(
   learningRate: number,
   momentum: number,
   nesterov: boolean,
+  from = 0,
+  to = params.length,
 ): void {
-  const n = params.length;
   // a float32 network's velocity is float64 (optim/optimizer.ts): momentum_step_f32_f64 when all are resident
   const mixed = params instanceof Float32Array && v instanceof Float64Array;
   const rt = mixed ? mixedRuntime(params, grads, v, v) : residentRuntime(params, grads, v);
@@ -80,18 +99,19 @@ export function momentumStep(
     const name = mixed
       ? kernelNames.momentumStepMixed(nesterov)
       : kernelNames.momentumStep(suffix(params), nesterov);
-    rt.kernels[name](at[0], at[1], at[2], n, learningRate, momentum);
+    offsetAddresses(from, params, grads, v, v);
+    rt.kernels[name](at[0], at[1], at[2], to - from, learningRate, momentum);
     return;
   }
   const lr = learningRate;
   const mu = momentum;
   if (nesterov) {
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < to; i++) {
       v[i] = mu * v[i] + grads[i];
       params[i] -= lr * (grads[i] + mu * v[i]);
     }
   } else {
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < to; i++) {
       v[i] = mu * v[i] + grads[i];
       params[i] -= lr * v[i];
     }
@@ -110,7 +130,7 @@ export interface AdamStepOptions {
 }
 
 /**
- * One Adam step (Kingma & Ba 2015, Algorithm 1) over params[n], grads[n] and the moments m[n], v[n]:
+ * One Adam step (Kingma & Ba 2015, Algorithm 1) over params, grads and the moments m, v, elements [from, to):
  *   m ← β1·m + (1 − β1)·g,  v ← β2·v + (1 − β2)·g²,  θ ← θ·(1 − η·decay) − η·(m/c1) / (√(v/c2) + ε)
  * with c1 = 1 − β1ᵗ and c2 = 1 − β2ᵗ — the same arithmetic as optim/adam.ts.
  */
@@ -120,8 +140,9 @@ export function adamStep(
   m: FloatArray,
   v: FloatArray,
   o: AdamStepOptions,
+  from = 0,
+  to = params.length,
 ): void {
-  const n = params.length;
   const c1 = 1 - o.beta1 ** o.step;
   const c2 = 1 - o.beta2 ** o.step;
   const decay = o.decay ?? 0;
@@ -130,12 +151,13 @@ export function adamStep(
   const mixed = params instanceof Float32Array && m instanceof Float64Array;
   const rt = mixed ? mixedRuntime(params, grads, m, v) : residentRuntime(params, grads, m, v);
   if (rt) {
+    offsetAddresses(from, params, grads, m, v);
     rt.kernels[mixed ? kernelNames.adamStepMixed : kernelNames.adamStep(suffix(params))](
       at[0],
       at[1],
       at[2],
       at[3],
-      n,
+      to - from,
       o.learningRate,
       o.beta1,
       o.beta2,
@@ -147,7 +169,7 @@ export function adamStep(
     return;
   }
   const { beta1: b1, beta2: b2, epsilon: eps, learningRate: lr } = o;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
     const g = grads[i];
     m[i] = b1 * m[i] + (1 - b1) * g;
     v[i] = b2 * v[i] + (1 - b2) * g * g;

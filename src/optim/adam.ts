@@ -41,20 +41,33 @@ export class Adam extends BaseOptimizer {
   }
 
   step(params: FloatArray, grads: FloatArray): void {
-    this.adamStep(params, grads, 0);
+    this.beginStep(params);
+    this.updateRange(params, grads, 0, params.length);
   }
 
-  /** The Adam update, after θ ← θ·(1 − decay) when decay > 0 (AdamW). One loop over the buffers. */
-  protected adamStep(params: FloatArray, grads: FloatArray, decay: number): void {
+  /** (SplitOptimizer, optimizer.ts) The step's count (t) and the moments; updateRange then applies it to a range. */
+  beginStep(params: FloatArray): void {
+    this.m.get(params.length, params);
+    this.v.get(params.length, params);
+    this.stepCount++;
+  }
+
+  /** The Adam update of [from, to), after θ ← θ·(1 − η·decay) when decay > 0 (AdamW). One loop over the buffers. */
+  updateRange(params: FloatArray, grads: FloatArray, from: number, to: number): void {
     const n = params.length;
     const m = this.m.get(n, params);
     const v = this.v.get(n, params);
     // the loop itself is kernels/optimizers.ts adamStep (WebAssembly when every buffer lives in the
     // kernels' memory)
     const o = this.stepOptions;
-    o.step = ++this.stepCount;
+    o.step = this.stepCount;
     o.learningRate = this.learningRate;
-    o.decay = decay;
-    adamKernel(params, grads, m, v, o);
+    o.decay = this.decoupledDecay;
+    adamKernel(params, grads, m, v, o, from, to);
+  }
+
+  /** AdamW's decoupled weight decay λ (adamw.ts); 0 for Adam */
+  protected get decoupledDecay(): number {
+    return 0;
   }
 }

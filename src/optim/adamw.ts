@@ -5,7 +5,6 @@
 // Like torch.optim.AdamW given model.parameters(), the decay applies to every parameter, biases too.
 // It is separate from the network's L2 penalty (`weightDecay` on Network), which enters the cost.
 
-import type { FloatArray } from '../kernels/index.js';
 import { Adam } from './adam.js';
 import { readHyperParameters, type OptionsOf } from './optimizer.js';
 
@@ -27,7 +26,8 @@ export class AdamW extends Adam {
     this.weightDecay = readHyperParameters(decoupled, options).weightDecay;
   }
 
-  override step(params: FloatArray, grads: FloatArray): void {
-    this.adamStep(params, grads, this.weightDecay);
+  // the step is Adam's with θ ← θ·(1 − η·λ) first (kernels/optimizers.ts adamStep's decay)
+  protected override get decoupledDecay(): number {
+    return this.weightDecay;
   }
 }

@@ -14,7 +14,7 @@
 //   adamw       θ ·= (1 − ηλ), then adam
 //   lbfgs       two-loop recursion + strong Wolfe line search
 import { OptionError, unknownName } from '../errors.js';
-import type { Optimizer } from './optimizer.js';
+import { splits, type Optimizer, type SplitOptimizer } from './optimizer.js';
 import { SGD } from './sgd.js';
 import { Momentum } from './momentum.js';
 import { Nesterov } from './nesterov.js';
@@ -30,6 +30,8 @@ export {
   readHyperParameters,
   type Optimizer,
   type OptimizerState,
+  type SplitOptimizer,
+  splits,
   type LossClosure,
   type HyperParameter,
   type HyperParameters,
@@ -75,6 +77,21 @@ type HyperParameterName = {
 export type OptimizerOptions = { [K in HyperParameterName]?: number };
 
 const known = [...new Set(optimizerNames.flatMap(hyperParametersOf))];
+
+/**
+ * What makes a worker thread's twin of an optimizer whose step splits (optimizer.ts: SplitOptimizer):
+ * its name and hyper-parameters for getOptimizer; null unless it is one of the optimizers above as
+ * made here (a subclass or an optimizer of one's own may step otherwise).
+ */
+export function twinSpec(
+  optimizer: Optimizer,
+): { name: OptimizerName; options: Record<string, number>; optimizer: SplitOptimizer } | null {
+  if (!splits(optimizer)) return null;
+  const name = optimizer.name as OptimizerName;
+  const made: unknown = Object.hasOwn(optimizers, name) ? optimizers[name] : null;
+  if (optimizer.constructor !== made) return null;
+  return { name, options: optimizer.hyperParameterValues(), optimizer };
+}
 
 /** An optimizer by name (or a ready-made one, returned as is). Bad hyper-parameters throw OptionError with the value. */
 export function getOptimizer(spec: OptimizerName | Optimizer, options: OptimizerOptions = {}): Optimizer {

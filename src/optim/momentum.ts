@@ -26,9 +26,24 @@ export class Momentum extends BaseOptimizer {
   }
 
   step(params: FloatArray, grads: FloatArray): void {
+    this.beginStep(params);
+    this.updateRange(params, grads, 0, params.length);
+  }
+
+  /** (SplitOptimizer, optimizer.ts) The step's count and the velocity; updateRange then applies it to a range. */
+  beginStep(params: FloatArray): void {
+    this.velocity.get(params.length, params);
+    this.stepCount++;
+  }
+
+  updateRange(params: FloatArray, grads: FloatArray, from: number, to: number): void {
     const v = this.velocity.get(params.length, params);
     // the loop is kernels/optimizers.ts momentumStep (WebAssembly when every buffer is resident)
-    momentumStep(params, grads, v, this.learningRate, this.momentum, false);
-    this.stepCount++;
+    momentumStep(params, grads, v, this.learningRate, this.momentum, this.nesterov, from, to);
+  }
+
+  /** Nesterov's look-ahead (nesterov.ts) */
+  protected get nesterov(): boolean {
+    return false;
   }
 }

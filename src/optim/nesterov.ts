@@ -2,7 +2,6 @@
 // (torch.optim.SGD with nesterov=True):   v ← μ·v + g,   θ ← θ − η·(g + μ·v).
 // The step looks ahead along the new velocity. Defaults, as momentum's: η = 0.01, μ = 0.9.
 
-import { type FloatArray, momentumStep } from '../kernels/index.js';
 import { Momentum, type MomentumOptions } from './momentum.js';
 
 export type NesterovOptions = MomentumOptions;
@@ -10,9 +9,8 @@ export type NesterovOptions = MomentumOptions;
 export class Nesterov extends Momentum {
   override readonly name: string = 'nesterov';
 
-  override step(params: FloatArray, grads: FloatArray): void {
-    const v = this.velocity.get(params.length, params);
-    momentumStep(params, grads, v, this.learningRate, this.momentum, true); // kernels/optimizers.ts
-    this.stepCount++;
+  // the step is Momentum's with the look-ahead: kernels/optimizers.ts momentumStep(…, nesterov = true)
+  protected override get nesterov(): boolean {
+    return true;
   }
 }

@@ -50,6 +50,31 @@ export interface Optimizer {
   setState(state: OptimizerState): void;
 }
 
+/**
+ * An optimizer whose update is elementwise (sgd, momentum, nesterov, adam, adamw) splits its step in
+ * two, so that threads can apply one step to disjoint ranges of the parameters at once
+ * (DataParallel.step): beginStep advances the step (its count; its state buffers made), then
+ * updateRange applies that step to parameters [from, to) — each element gets the same bits as from
+ * step(), which is the two over every parameter. A worker thread applies its ranges with a twin:
+ * getOptimizer(name, hyperParameterValues()) sharing the calling thread's state buffers (shareState).
+ */
+export interface SplitOptimizer extends Optimizer {
+  stepCount: number;
+  beginStep(params: FloatArray): void;
+  updateRange(params: FloatArray, grads: FloatArray, from: number, to: number): void;
+  /** the hyper-parameters it was made with, by name */
+  hyperParameterValues(): Record<string, number>;
+  /** the state buffers (made by beginStep), in the order the optimizer declares them */
+  stateViews(): Float64Array[];
+  /** makes `views` this optimizer's state buffers, in place (a twin's: the calling thread's buffers) */
+  shareState(views: Float64Array[]): void;
+}
+
+/** Whether an optimizer's step can be split between threads (SplitOptimizer). */
+export function splits(optimizer: Optimizer): optimizer is SplitOptimizer {
+  return typeof (optimizer as Partial<SplitOptimizer>).updateRange === 'function';
+}
+
 /** One hyper-parameter: its default (cited in the optimizer's opening comment) and its valid range. */
 export interface HyperParameter {
   default: number;
@@ -103,7 +128,8 @@ export class StateBuffer {
   get(n: number, params?: FloatArray): Float64Array {
     const values = stateBuffer(this.held, n, this.name);
     this.held = values;
-    if (params && !this.block && isResident(params)) {
+    // (a buffer already in the kernels' memory stays where it is: a twin's, shared with the calling thread)
+    if (params && !this.block && isResident(params) && !isResident(values)) {
       const moved = residentCopy(values, this);
       if (moved) ({ view: this.held, block: this.block } = moved);
     }
@@ -136,6 +162,28 @@ export abstract class BaseOptimizer implements Optimizer {
     const buffer = new StateBuffer(name);
     this.buffers.push(buffer);
     return buffer;
+  }
+
+  /** (SplitOptimizer) The hyper-parameters as the constructor read them: the fields named as they are. */
+  hyperParameterValues(): Record<string, number> {
+    const declared = (this.constructor as { hyperParameters?: HyperParameters }).hyperParameters ?? {};
+    const fields = this as unknown as Record<string, number>;
+    return Object.fromEntries(Object.keys(declared).map((key) => [key, fields[key]]));
+  }
+
+  /** (SplitOptimizer) The state buffers' values, in declaration order (each made: beginStep first). */
+  stateViews(): Float64Array[] {
+    return this.buffers.map((buffer) => {
+      if (!buffer.values) throw new Error(`${this.name}: state buffer ${buffer.name} not made yet`);
+      return buffer.values;
+    });
+  }
+
+  /** (SplitOptimizer) Makes `views` the state buffers, in place (nothing copied). */
+  shareState(views: Float64Array[]): void {
+    if (views.length !== this.buffers.length)
+      throw new Error(`${this.name} keeps ${this.buffers.length} state buffers, got ${views.length}`);
+    this.buffers.forEach((buffer, i) => buffer.set(views[i]));
   }
 
   reset(): void {

@@ -19,7 +19,16 @@ export class SGD extends BaseOptimizer {
   }
 
   step(params: FloatArray, grads: FloatArray): void {
-    sgdStep(params, grads, this.learningRate); // params[i] −= η·grads[i], in kernels/optimizers.ts
+    this.beginStep();
+    this.updateRange(params, grads, 0, params.length);
+  }
+
+  /** (SplitOptimizer, optimizer.ts) The step's count; updateRange then applies it to a range. */
+  beginStep(): void {
     this.stepCount++;
+  }
+
+  updateRange(params: FloatArray, grads: FloatArray, from: number, to: number): void {
+    sgdStep(params, grads, this.learningRate, from, to); // params[i] −= η·grads[i], in kernels/optimizers.ts
   }
 }

@@ -3,6 +3,7 @@
 // the scaled training set itself is the batch. Per-row loss weights, when given, travel with their
 // rows into buffers of their own. Also gradient clipping by norm.
 
+import { residentBlock } from '../kernels/index.js';
 import { gatherRows, zeros, type DType, type FloatArray, type Matrix } from '../matrix.js';
 import type { Random } from '../random.js';
 
@@ -19,23 +20,29 @@ export class Batches {
   private readonly fullW: Float64Array | null;
   private readonly restW: Float64Array | null;
 
-  /** x[rows×inputs], y[rows×outputs]: the scaled training set; w[rows]: its rows' loss weights, or null */
+  /**
+   * x[rows×inputs], y[rows×outputs]: the scaled training set; w[rows]: its rows' loss weights, or
+   * null; `resident`: gather the batches into the kernels' shared memory, where data-parallel workers
+   * read their rows in place (train/parallel.ts: X_AT) — else, or where there is none, ordinary arrays.
+   */
   constructor(
     private readonly x: Matrix,
     private readonly y: Matrix,
     readonly size: number,
     dtype: DType,
     private readonly w: Float64Array | null = null,
+    resident = false,
   ) {
     const rows = x.rows;
     this.count = Math.ceil(rows / size);
     this.indices = new Int32Array(rows);
     const many = this.count > 1;
     const rest = many ? rows % size : 0;
-    this.fullX = many ? zeros(size, x.cols, dtype) : x;
-    this.fullY = many ? zeros(size, y.cols, dtype) : y;
-    this.restX = rest ? zeros(rest, x.cols, dtype) : null;
-    this.restY = rest ? zeros(rest, y.cols, dtype) : null;
+    const buffer = (n: number, cols: number) => batchBuffer(n, cols, dtype, resident ? this : null);
+    this.fullX = many ? buffer(size, x.cols) : x;
+    this.fullY = many ? buffer(size, y.cols) : y;
+    this.restX = rest ? buffer(rest, x.cols) : null;
+    this.restY = rest ? buffer(rest, y.cols) : null;
     this.fullW = w && many ? new Float64Array(size) : w;
     this.restW = w && rest ? new Float64Array(rest) : null;
   }
@@ -64,6 +71,17 @@ export class Batches {
       w: bw ?? undefined,
     };
   }
+}
+
+/**
+ * A rows × cols matrix of zeros: in the kernels' shared memory when `owner` is given and there is
+ * such memory (freed once the owner is collected), else an ordinary one.
+ */
+function batchBuffer(rows: number, cols: number, dtype: DType, owner: object | null): Matrix {
+  const block = owner && residentBlock(rows * cols * (dtype === 'float32' ? 4 : 8));
+  if (!owner || !block) return zeros(rows, cols, dtype);
+  block.releaseWhenCollected([owner]);
+  return { rows, cols, data: block.view(dtype, 0, rows * cols) };
 }
 
 /** Scales g so that ‖g‖₂ ≤ maxNorm (PyTorch's clip_grad_norm_ over all parameters). */

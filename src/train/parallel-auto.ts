@@ -12,7 +12,18 @@
 import { OptionError, checkNumber } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import type { LossTerms, Network } from '../nn/network.js';
+import type { Optimizer } from '../optim/index.js';
+import { residentBlock, type FloatArray, type ResidentBlock } from '../kernels/index.js';
 import { DataParallel, threadsModule } from './parallel.js';
+import {
+  addPenalties,
+  chunkStart,
+  planReduction,
+  reduceChunks,
+  type ReductionPlan,
+} from './parallel-shared.js';
+
+const DATA_ONLY = { data: true, penalties: false };
 
 export type WorkersOption = 'auto' | number;
 
@@ -93,6 +104,98 @@ export class BatchGradient {
   /** network.computeGradient(x, y), or its chunked twin (the workers start at the first call). */
   compute(x: Matrix, y: Matrix): LossTerms {
     if (this.plan.chunks === 1) return this.network.computeGradient(x, y);
+    if (this.plan.threads === 1) return this.chunked(x, y);
+    return this.started().computeTerms(x, y);
+  }
+
+  /**
+   * compute(x, y), then optimizer.step(network.params, network.grads): with threads, they split the
+   * step where it splits (DataParallel.step). Returns the cost at the weights before the step.
+   */
+  step(x: Matrix, y: Matrix, optimizer: Optimizer): LossTerms {
+    const net = this.network;
+    if (this.plan.threads > 1) return this.started().step(x, y, optimizer);
+    const terms = this.compute(x, y);
+    optimizer.step(net.params, net.grads);
+    return terms;
+  }
+
+  /**
+   * each chunk's gradient, for chunks on the calling thread alone (made at the first call): in the
+   * kernels' memory where it is shared, as DataParallel's slots (the sum then runs in the same
+   * kernels), freed by close() or once this is collected
+   */
+  private slots: FloatArray[] = [];
+  private block: ResidentBlock | null = null;
+  /** the reduction's plan, by batch size (fit has two: full batches and the last) */
+  private readonly plans = new Map<number, ReductionPlan>();
+  /** each chunk's rows as views, by the batch's x buffer (fit refills the same ones) */
+  private readonly views = new WeakMap<
+    FloatArray,
+    { y: FloatArray; rows: number; views: { x: Matrix; y: Matrix }[] }
+  >();
+
+  private makeSlots(): FloatArray[] {
+    const { dtype, params } = this.network;
+    const { chunks } = this.plan;
+    const P = params.length;
+    this.block = residentBlock(chunks * P * (dtype === 'float32' ? 4 : 8));
+    this.block?.releaseWhenCollected([this]);
+    return Array.from({ length: chunks }, (_, c) =>
+      this.block
+        ? this.block.view(dtype, c * P, P)
+        : dtype === 'float32'
+          ? new Float32Array(P)
+          : new Float64Array(P),
+    );
+  }
+
+  /** Rows [chunkStart(c), chunkStart(c + 1)) of x and y for each chunk, as views (kept per batch buffer). */
+  private chunkViews(x: Matrix, y: Matrix): { x: Matrix; y: Matrix }[] {
+    const kept = this.views.get(x.data);
+    if (kept?.y === y.data && kept.rows === x.rows) return kept.views;
+    const { chunks } = this.plan;
+    const views = Array.from({ length: chunks }, (_, c) => {
+      const [a, b] = [chunkStart(c, x.rows, chunks), chunkStart(c + 1, x.rows, chunks)];
+      const rows = (m: Matrix) => ({
+        rows: b - a,
+        cols: m.cols,
+        data: m.data.subarray(a * m.cols, b * m.cols),
+      });
+      return { x: rows(x), y: rows(y) };
+    });
+    this.views.set(x.data, { y: y.data, rows: x.rows, views });
+    return views;
+  }
+
+  /**
+   * The chunks on the calling thread alone (one core, or a browser), with DataParallel's bits: each
+   * chunk's data-loss gradient into its slot, then the sum in chunk order, weighted by the chunks'
+   * shares, piece by piece (reduceChunks over planReduction's pieces), then the penalties once. Not
+   * DataParallel itself: a browser has no worker threads, and the playground's bundle leaves
+   * DataParallel out (web/build.ts: web/parallel-stub.ts).
+   */
+  private chunked(x: Matrix, y: Matrix): LossTerms {
+    const net = this.network;
+    const N = x.rows;
+    if (this.slots.length === 0) this.slots = this.makeSlots();
+    let plan = this.plans.get(N);
+    if (!plan) {
+      plan = planReduction(N, [null], this.slots, net.grads);
+      this.plans.set(N, plan);
+    }
+    const views = this.chunkViews(x, y);
+    let data = 0;
+    for (const c of plan.used) {
+      data += plan.shares[c] * net.computeGradient(views[c].x, views[c].y, DATA_ONLY).data;
+      this.slots[c].set(net.grads);
+    }
+    for (const piece of plan.pieces) reduceChunks(piece.target, piece.source, plan.shares, plan.used);
+    return addPenalties(net, data, N);
+  }
+
+  /** The trainer, its workers started at the first call. */
+  private started(): DataParallel {
     if (!this.trainer) {
       this.trainer = new DataParallel(this.network, {
         workers: this.plan.threads,
@@ -101,13 +204,17 @@ export class BatchGradient {
       });
       abandoned.register(this, this.trainer, this);
     }
-    return this.trainer.computeTerms(x, y);
+    return this.trainer;
   }
 
-  /** Stops the workers (idempotent; a later compute starts them again). */
+  /** Stops the workers (idempotent; a later compute starts them again) and gives back the slots. */
   close(): void {
     this.trainer?.close();
     this.trainer = null;
     abandoned.unregister(this);
+    this.block?.release();
+    this.block = null;
+    this.slots = [];
+    this.plans.clear();
   }
 }

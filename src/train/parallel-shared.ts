@@ -25,17 +25,20 @@
 //                     S = ⌈R / C⌉ rows apart (rowsAt)
 //
 // A step's handoffs (every control slot through Atomics; the buffers ordered by them): the calling
-// thread writes the weights (unless read in place), ROWS, PARAMS_FROM, DONE = COMPUTED = CLAIMED = 0
-// and COMMAND, then bumps GENERATION and notifies, then writes the workers' rows (into their x and y)
-// and sets ROWS_READY to the new generation: a worker wakes meanwhile. A worker steps once per new
+// thread writes the weights (unless read in place), UPDATE (and the update block), X_AT, Y_AT, ROWS,
+// PARAMS_FROM, DONE = COMPUTED = CLAIMED = 0 and COMMAND, then bumps GENERATION and notifies, then
+// writes the workers' rows into their x and y (unless X_AT says the batch lies in the kernels'
+// memory: the workers read their rows there) and sets ROWS_READY to the new generation: a worker
+// wakes meanwhile. A worker steps once per new
 // GENERATION value — a wake-up alone is not a step (the notify can come after the worker saw the
 // bump, finished and slept again) —, reads its rows once ROWS_READY is that generation, computes its
 // chunks (writing their losses, and their slots but the kept one's), then adds 1 to COMPUTED. Every
 // thread, the calling one included, adds 1 to COMPUTED after its chunks and waits for COMPUTED =
 // threads (the computed barrier: every chunk's gradient is then written); then each claims pieces of
 // the parameters (PIECES: Atomics.add on CLAIMED) and sums each claimed piece over every chunk, in
-// chunk order, into the target. A piece's sum does not depend on which thread makes it (the same
-// kernels, the same order), so the results depend on the chunks alone. A worker then adds 1 to
+// chunk order, into the target — and, when UPDATE is set, applies the optimizer step to it. A
+// piece's sum and step do not depend on which thread makes them (the same kernels, the same order),
+// so the results depend on the chunks alone. A worker then adds 1 to
 // DONE; the calling thread, having claimed its last piece, waits for DONE = threads − 1 and reads
 // the losses. A worker that fails adds 1 to COMPUTED if it had not, then to DONE (the calling
 // thread then throws its message). Closing: COMMAND = EXIT, then a bump.
@@ -48,6 +51,8 @@ import {
   type FloatArray,
   type SharedKernels,
 } from '../kernels/index.js';
+import type { LossTerms, Network } from '../nn/network.js';
+import type { SplitOptimizer } from '../optim/index.js';
 
 /** The control block's slots. */
 export const GENERATION = 0;
@@ -65,11 +70,24 @@ export const COMPUTED = 8;
 /** the pieces claimed this step (a thread sums piece k when its Atomics.add returned k < PIECES) */
 export const CLAIMED = 9;
 /**
+ * The optimizer step the reduction applies to its pieces this step (DataParallel.step): 0 none (the
+ * caller steps after), else the version of the optimizer described in the `optimizer` block (a
+ * worker makes its twin again when it changes); the step's figures are in the `update` block (UPDATE_*).
+ */
+export const UPDATE = 10;
+/**
+ * Where this step's batch lies when it is in the kernels' shared memory (a resident block: fit's
+ * batches with workers): the byte addresses of its x and y, read there by the workers in place (no
+ * copy of their rows); −1 when it lies elsewhere (its rows are then copied into each worker's own).
+ */
+export const X_AT = 11;
+export const Y_AT = 12;
+/**
  * control[GRADS_AT + w − 1]: the byte address of worker w's net.grads in the kernels' shared memory,
  * where it leaves its last chunk's gradient; −1 when it has none there (it then writes every chunk
  * to its slot). Written once by the worker before it counts itself READY.
  */
-export const GRADS_AT = 10;
+export const GRADS_AT = 13;
 /** Control slots for `threads` threads. */
 export const controlSlots = (threads: number) => GRADS_AT + Math.max(0, threads - 1);
 /**
@@ -78,6 +96,16 @@ export const controlSlots = (threads: number) => GRADS_AT + Math.max(0, threads 
  * nor who sums them change its bits.
  */
 export const PIECES = 8;
+/**
+ * The `update` block (float64): the step's learning rate and count, then how many state buffers the
+ * optimizer keeps and their byte addresses in the kernels' shared memory (at most MAX_STATE).
+ */
+export const UPDATE_RATE = 0;
+export const UPDATE_STEP = 1;
+export const UPDATE_STATES = 2;
+export const UPDATE_STATE_AT = 3;
+export const MAX_STATE = 4;
+export const UPDATE_SLOTS = UPDATE_STATE_AT + MAX_STATE;
 /** COMMAND values. */
 export const STEP = 1;
 export const EXIT = 2;
@@ -164,6 +192,10 @@ export interface WorkerSetup {
   /** the arenas each worker took in the kernels' memory (ARENA_SLOTS) */
   arenas: SharedArrayBuffer;
   message: SharedArrayBuffer;
+  /** the step the reduction applies (UPDATE_*), float64 */
+  update: SharedArrayBuffer;
+  /** the optimizer whose step that is: {name, options} as JSON, UTF-8 (writeMessage) */
+  optimizer: SharedArrayBuffer;
   /** where the worker sends its RowBuffers once, before it counts itself READY */
   port: { postMessage(message: RowBuffers): void; close(): void };
 }
@@ -291,8 +323,22 @@ export interface ReductionPlan {
 
 /** A piece of the reduction: where it is written, and each chunk's gradient there. */
 export interface Piece {
+  /** the parameters it covers: [from, to) */
+  from: number;
+  to: number;
   target: FloatArray;
   source: (c: number) => FloatArray;
+}
+
+/**
+ * The optimizer step a reduction applies to each piece once summed (DataParallel.step): `optimizer`
+ * (this thread's: the calling thread's own, a worker's twin) updates params[from, to) from
+ * grads[from, to), grads being the reduction's target (the calling thread's net.grads).
+ */
+export interface PieceUpdate {
+  optimizer: SplitOptimizer;
+  params: FloatArray;
+  grads: FloatArray;
 }
 
 /**
@@ -318,7 +364,7 @@ export function planReduction(
     const parts = slots.map((slot, c) =>
       (kept[chunkOwner(c, threads)] === c ? (grads[chunkOwner(c, threads)] ?? slot) : slot).subarray(a, b),
     );
-    return { target: target.subarray(a, b), source: (c: number) => parts[c] };
+    return { from: a, to: b, target: target.subarray(a, b), source: (c: number) => parts[c] };
   });
   return { rows, shares, used, kept, pieces };
 }
@@ -336,10 +382,31 @@ export function threadGrads(
   });
 }
 
+/** The data loss plus the penalties, added once on the whole batch (m = N) as Network.computeGradient adds them. */
+export function addPenalties(net: Network, data: number, N: number): LossTerms {
+  const penalties: Record<string, number> = {};
+  let total = data;
+  for (const r of net.regularizers) {
+    let p = 0;
+    for (const ref of net.parameterRefs) {
+      if (!ref.parameter.regularize) continue;
+      r.addGradient(ref.parameter.grad, ref.parameter.value, N);
+      p += r.penalty(ref.parameter.value, N);
+    }
+    penalties[r.name] = (penalties[r.name] ?? 0) + p;
+    total += p;
+  }
+  return { total, data, penalties };
+}
+
 /** Claims pieces (CLAIMED) until none is left, summing each: this thread's share of the reduction. */
-export function sumClaimedPieces(control: Int32Array, plan: ReductionPlan): void {
-  for (let k = Atomics.add(control, CLAIMED, 1); k < PIECES; k = Atomics.add(control, CLAIMED, 1))
-    reduceChunks(plan.pieces[k].target, plan.pieces[k].source, plan.shares, plan.used);
+export function sumClaimedPieces(control: Int32Array, plan: ReductionPlan, update: PieceUpdate | null): void {
+  for (let k = Atomics.add(control, CLAIMED, 1); k < PIECES; k = Atomics.add(control, CLAIMED, 1)) {
+    const piece = plan.pieces[k];
+    reduceChunks(piece.target, piece.source, plan.shares, plan.used);
+    // the step on the piece just summed, while it is in this thread's cache
+    update?.optimizer.updateRange(update.params, update.grads, piece.from, piece.to);
+  }
 }
 
 /** Writes a worker's error into the shared message block (truncated to its size). */

@@ -19,6 +19,7 @@ import {
 } from '../kernels/index.js';
 import type { Matrix } from '../matrix.js';
 import { Network, type NetworkJSON } from '../nn/network.js';
+import { getOptimizer, splits, type OptimizerName, type SplitOptimizer } from '../optim/index.js';
 import {
   COMMAND,
   COMPUTED,
@@ -28,6 +29,15 @@ import {
   GENERATION,
   GRADS_AT,
   PARAMS_FROM,
+  UPDATE,
+  UPDATE_RATE,
+  UPDATE_STATES,
+  UPDATE_STATE_AT,
+  UPDATE_STEP,
+  X_AT,
+  Y_AT,
+  readMessage,
+  type PieceUpdate,
   READY,
   Poller,
   ROWS,
@@ -99,6 +109,9 @@ async function prepare() {
     net,
     /** whether the layers read the calling thread's weights in place (else copied in each step) */
     inPlace: resident !== null,
+    /** the calling thread's network.params, where this thread steps its pieces (DataParallel.step), or null */
+    mainParams: resident,
+    update: new Float64Array(setup.update),
     params: floatView(dtype, setup.params),
     residentParams: setup.residentParams && floatView(dtype, setup.residentParams),
     slots: Array.from({ length: setup.chunks }, (_, c) => slots.subarray(c * P, (c + 1) * P)),
@@ -159,6 +172,74 @@ function chunkViews(s: State, rows: number): { x: Matrix; y: Matrix }[] {
   return v;
 }
 
+/**
+ * Views of this worker's chunks of a batch the calling thread's caller left in the kernels' shared
+ * memory (X_AT, Y_AT), read in place; the last few batches' kept (fit alternates two buffers: its
+ * full batches and the shorter last one), so that a step makes none.
+ */
+const inPlaceViews: { xAt: number; yAt: number; rows: number; views: { x: Matrix; y: Matrix }[] }[] = [];
+function batchViews(s: State, rows: number, xAt: number, yAt: number): { x: Matrix; y: Matrix }[] {
+  const kept = inPlaceViews.find((v) => v.xAt === xAt && v.yAt === yAt && v.rows === rows);
+  if (kept) return kept.views;
+  const rt = wasmRuntime();
+  if (!rt) throw new Error("a batch in the kernels' memory, but no WebAssembly kernels here");
+  const { inputSize: I, outputSize: O, dtype } = s.net;
+  const size = dtype === 'float32' ? 4 : 8;
+  const view = (at: number, n: number) => (dtype === 'float32' ? rt.f32(at, n) : rt.f64(at, n));
+  const { threads, chunks } = setup;
+  const views = Array.from({ length: chunks }, (_, c) => {
+    const own = chunkOwner(c, threads) === setup.index;
+    const a = chunkStart(c, rows, chunks);
+    const n = own ? chunkStart(c + 1, rows, chunks) - a : 0;
+    return {
+      x: { rows: n, cols: I, data: view(xAt + a * I * size, n * I) },
+      y: { rows: n, cols: O, data: view(yAt + a * O * size, n * O) },
+    };
+  });
+  if (inPlaceViews.length === 4) inPlaceViews.shift();
+  inPlaceViews.push({ xAt, yAt, rows, views });
+  return views;
+}
+
+/** This thread's twin of the calling thread's optimizer (parallel-shared.ts: UPDATE), as last described. */
+let twin: { version: number; update: PieceUpdate; states: number[] } | null = null;
+
+/**
+ * The step the reduction applies to this worker's pieces (control[UPDATE]: 0 none, else the version
+ * of the optimizer described): its twin (made again when the version changes) with this step's
+ * learning rate and count, its state the calling thread's buffers.
+ */
+function pieceUpdate(s: State): PieceUpdate | null {
+  const version = Atomics.load(control, UPDATE);
+  if (version === 0) return null;
+  if (!s.mainParams) throw new Error('asked to step the weights, which it does not read in place');
+  if (twin?.version !== version) {
+    const spec = JSON.parse(readMessage(setup.optimizer)) as {
+      name: OptimizerName;
+      options: Record<string, number>;
+    };
+    const optimizer = getOptimizer(spec.name, spec.options);
+    if (!splits(optimizer)) throw new Error(`optimizer ${spec.name} does not split its step`);
+    twin = { version, update: { optimizer, params: s.mainParams, grads: s.target }, states: [] };
+  }
+  const u = s.update;
+  const optimizer: SplitOptimizer = twin.update.optimizer;
+  optimizer.learningRate = u[UPDATE_RATE];
+  optimizer.stepCount = u[UPDATE_STEP];
+  // the state buffers where the calling thread has them (new ones after its reset or setState)
+  const n = u[UPDATE_STATES];
+  let moved = n !== twin.states.length;
+  for (let i = 0; i < n && !moved; i++) moved = twin.states[i] !== u[UPDATE_STATE_AT + i];
+  if (moved) {
+    const rt = wasmRuntime();
+    if (!rt) throw new Error('no WebAssembly kernels to step the weights with');
+    const P = s.net.params.length;
+    twin.states = Array.from({ length: n }, (_, i) => u[UPDATE_STATE_AT + i]);
+    optimizer.shareState(twin.states.map((at) => rt.f64(at, P) as Float64Array));
+  }
+  return twin.update;
+}
+
 /** How long a worker waits for a step's rows after its wake-up (the calling thread writes them at once). */
 const ROWS_TIMEOUT_MS = 60_000;
 const rowsPoller = new Poller();
@@ -179,7 +260,8 @@ function step(s: State, generation: number): void {
   if (!waitEqual(control, ROWS_READY, generation, ROWS_TIMEOUT_MS, rowsPoller))
     throw new Error(`the rows of step ${generation} did not come within ${ROWS_TIMEOUT_MS / 1000} s`);
   const rows = Atomics.load(control, ROWS);
-  const chunks = chunkViews(s, rows);
+  const xAt = Atomics.load(control, X_AT);
+  const chunks = xAt >= 0 ? batchViews(s, rows, xAt, Atomics.load(control, Y_AT)) : chunkViews(s, rows);
   const p = planFor(s, rows);
   for (let c = 0; c < setup.chunks; c++) {
     if (chunkOwner(c, setup.threads) !== setup.index || chunks[c].x.rows === 0) continue;
@@ -193,7 +275,7 @@ function step(s: State, generation: number): void {
     throw new Error(
       `the other threads' chunks of step ${generation} did not come within ${ROWS_TIMEOUT_MS / 1000} s`,
     );
-  if (Atomics.load(control, FAILURES) === 0) sumClaimedPieces(control, p);
+  if (Atomics.load(control, FAILURES) === 0) sumClaimedPieces(control, p, pieceUpdate(s));
 }
 
 let state: State | null = null;

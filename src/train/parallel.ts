@@ -12,20 +12,24 @@
 //
 // A step: the main thread writes the weights into shared memory (unless the workers read the
 // network's own: in Node the workers join the kernels' shared memory and read them in place), bumps
-// the generation (Atomics.notify), then writes the workers' rows (into the kernels' memory, where
-// their first layer reads them in place) and computes its own chunks (the first left in net.grads).
-// Once every thread has computed its chunks (the computed barrier), all of them sum the chunks, piece
-// by piece (each piece claimed by whichever thread comes first, summed over the chunks in chunk
-// order), into net.grads, reading the chunks each thread left in its own grads in place. Waits poll
+// the generation (Atomics.notify), then writes the workers' rows into that memory — unless the batch
+// already lies there (fit's batches with workers), where the workers read their rows in place — and
+// computes its own chunks (the first left in net.grads). Once every thread has computed its chunks
+// (the computed barrier), all of them sum the chunks, piece by piece (each piece claimed by whichever
+// thread comes first, summed over the chunks in chunk order), into net.grads, reading the chunks each
+// thread left in its own grads in place; with step(x, y, optimizer) each thread then applies the
+// optimizer step to the piece it has just summed (an elementwise optimizer: optim/optimizer.ts
+// SplitOptimizer; a worker with its twin, sharing the optimizer's state buffers). Waits poll
 // briefly, then block in Atomics.wait. No message is posted per step, nothing is structured-cloned,
-// no buffer or view made. Penalties (L2, L1) are added once by the main thread, on the whole batch.
+// no buffer or view made. Penalties (L2, L1) are added once by the main thread, on the whole batch
+// (a network with penalties takes its optimizer step after them, on the main thread).
 // (The handoffs in detail: parallel-shared.ts.)
 
 import { OptionError, checkNumber } from '../errors.js';
 import { isResident, kernelBackend, sharedKernels, wasmRuntime, type FloatArray } from '../kernels/index.js';
 import type { Matrix } from '../matrix.js';
 import type { LossTerms, Network } from '../nn/network.js';
-import { getOptimizer, type Optimizer, type OptimizerName } from '../optim/index.js';
+import { getOptimizer, twinSpec, type Optimizer, type OptimizerName } from '../optim/index.js';
 import {
   CLAIMED,
   COMMAND,
@@ -34,9 +38,22 @@ import {
   EXIT,
   FAILURES,
   GENERATION,
+  GRADS_AT,
   ARENA_SLOTS,
+  MAX_STATE,
+  UPDATE,
+  UPDATE_RATE,
+  UPDATE_SLOTS,
+  UPDATE_STATES,
+  UPDATE_STATE_AT,
+  UPDATE_STEP,
+  X_AT,
+  Y_AT,
+  writeMessage,
+  type PieceUpdate,
   MESSAGE_BYTES,
   Poller,
+  addPenalties,
   PARAMS_FROM,
   READY,
   ROWS,
@@ -187,6 +204,8 @@ interface Shared {
   /** whether the reduction writes net.grads itself (the workers can: it is shared, and treated as the slots are) */
   inPlace: boolean;
   losses: Float64Array;
+  /** the step the reduction applies (parallel-shared.ts: UPDATE_*) */
+  update: Float64Array;
   /** each worker's x and y (worker w at w − 1: parallel-shared.ts rowsAt), made by it when it starts */
   rows: { x: FloatArray; y: FloatArray }[];
   control: Int32Array;
@@ -208,6 +227,8 @@ function makeShared(network: Network, threads: number, chunks: number): Shared {
     losses: sharedBytes(chunks * 8),
     control: sharedBytes(controlSlots(threads) * 4),
     message: sharedBytes(MESSAGE_BYTES),
+    update: sharedBytes(UPDATE_SLOTS * 8),
+    optimizer: sharedBytes(MESSAGE_BYTES),
     arenas: sharedBytes(Math.max(1, threads - 1) * ARENA_SLOTS * 4),
   };
   return {
@@ -217,6 +238,7 @@ function makeShared(network: Network, threads: number, chunks: number): Shared {
     sum: sum.view,
     inPlace,
     losses: new Float64Array(setup.losses),
+    update: new Float64Array(setup.update),
     rows: [],
     control: new Int32Array(setup.control),
   };
@@ -294,23 +316,6 @@ function rowBuffers(module: ThreadsModule, port: Port, dtype: DType): { x: Float
   return { x: floatView(dtype, sent.x), y: floatView(dtype, sent.y) };
 }
 
-/** The data loss plus the penalties, added once on the whole batch (m = N) as Network.computeGradient adds them. */
-function addPenalties(net: Network, data: number, N: number): LossTerms {
-  const penalties: Record<string, number> = {};
-  let total = data;
-  for (const r of net.regularizers) {
-    let p = 0;
-    for (const ref of net.parameterRefs) {
-      if (!ref.parameter.regularize) continue;
-      r.addGradient(ref.parameter.grad, ref.parameter.value, N);
-      p += r.penalty(ref.parameter.value, N);
-    }
-    penalties[r.name] = (penalties[r.name] ?? 0) + p;
-    total += p;
-  }
-  return { total, data, penalties };
-}
-
 export class DataParallel {
   private readonly shared: Shared;
   private readonly workers: WorkerHandle[];
@@ -360,9 +365,87 @@ export class DataParallel {
 
   /** The cost by terms (as network.computeGradient returns them), the data part computed chunk by chunk. */
   computeTerms(x: Matrix, y: Matrix): LossTerms {
+    return this.run(x, y, null);
+  }
+
+  /**
+   * One optimizer step on a batch: computeTerms(x, y), then optimizer.step(network.params,
+   * network.grads), with the same bits. Where the step splits (sgd, momentum, nesterov, adam and
+   * adamw, as getOptimizer makes them: optim/optimizer.ts SplitOptimizer), the network has no
+   * penalties (they enter the gradient after the reduction) and every thread reads the weights in
+   * place, each thread steps the pieces of the reduction it sums, while they are in its cache — not
+   * the calling thread all the weights after, reading the gradient back from the other cores. Returns
+   * the cost by terms, at the weights before the step.
+   */
+  step(x: Matrix, y: Matrix, optimizer: Optimizer): LossTerms {
+    const net = this.network;
+    const update = this.pieceUpdate(optimizer);
+    if (!update) {
+      const terms = this.computeTerms(x, y);
+      optimizer.step(net.params, net.grads);
+      return terms;
+    }
+    update.optimizer.beginStep(net.params);
+    if (!this.publish(update)) {
+      // its state did not move into the kernels' shared memory: the whole step on this thread
+      const terms = this.computeTerms(x, y);
+      update.optimizer.updateRange(net.params, net.grads, 0, net.params.length);
+      return terms;
+    }
+    return this.run(x, y, update);
+  }
+
+  /** The threads' step of `optimizer`, when the reduction can apply it (see step), else null. */
+  private pieceUpdate(optimizer: Optimizer): PieceUpdate | null {
+    const net = this.network;
+    const spec = twinSpec(optimizer);
+    if (!spec || net.regularizers.length > 0 || !this.shared.inPlace) return null;
+    if (this.threads > 1 && !this.workersReadWeights()) return null;
+    if (this.update?.optimizer !== spec.optimizer) {
+      this.update = { optimizer: spec.optimizer, params: net.params, grads: net.grads };
+      this.version++;
+      writeMessage(this.shared.setup.optimizer, JSON.stringify({ name: spec.name, options: spec.options }));
+    }
+    return this.update;
+  }
+
+  /** the step pieceUpdate last made, and its version (UPDATE) */
+  private update: PieceUpdate | null = null;
+  private version = 0;
+
+  /**
+   * Writes this step's figures (the learning rate, the count, where the state lives) for the workers
+   * (parallel-shared.ts: UPDATE_*); false where the state is not in the kernels' shared memory.
+   */
+  private publish(update: PieceUpdate): boolean {
+    if (this.threads === 1) return true;
+    const u = this.shared.update;
+    const rt = wasmRuntime();
+    const states = update.optimizer.stateViews();
+    if (!rt || states.length > MAX_STATE) return false;
+    for (let i = 0; i < states.length; i++) {
+      const at = rt.addressOf(states[i]);
+      if (at < 0) return false;
+      u[UPDATE_STATE_AT + i] = at;
+    }
+    u[UPDATE_STATES] = states.length;
+    u[UPDATE_RATE] = update.optimizer.learningRate;
+    u[UPDATE_STEP] = update.optimizer.stepCount;
+    return true;
+  }
+
+  /** Whether the workers read the network's own weights (its parameters in the kernels' shared memory). */
+  private workersReadWeights(): boolean {
+    const params = this.network.params;
+    const resident = this.shared.setup.residentParams;
+    return resident?.buffer === params.buffer && resident.byteOffset === params.byteOffset;
+  }
+
+  /** computeTerms, the reduction applying `update` to its pieces when given. */
+  private run(x: Matrix, y: Matrix, update: PieceUpdate | null): LossTerms {
     this.checkBatch(x, y);
     const plan = this.planFor(x.rows);
-    this.startStep(x, y);
+    this.startStep(x, y, update ? this.version : 0);
     try {
       this.computeOwnChunks(x, y, plan);
     } catch (e) {
@@ -371,7 +454,7 @@ export class DataParallel {
       this.close();
       throw e;
     }
-    this.reduce(plan);
+    this.reduce(plan, update);
     let data = 0;
     for (const c of plan.used) data += plan.shares[c] * this.shared.losses[c];
     return addPenalties(this.network, data, x.rows);
@@ -401,14 +484,14 @@ export class DataParallel {
    * reduceChunks): once every thread has computed its chunks, the pieces this thread claims (the
    * workers claim the others), then the workers' answer (awaitWorkers).
    */
-  private reduce(plan: ReductionPlan): void {
+  private reduce(plan: ReductionPlan, update: PieceUpdate | null): void {
     const control = this.shared.control;
     Atomics.add(control, COMPUTED, 1);
     if (this.threads > 1) {
       Atomics.notify(control, COMPUTED);
       if (!waitAtLeast(control, COMPUTED, this.threads, STEP_TIMEOUT_MS, this.poller)) this.timedOut();
     }
-    sumClaimedPieces(control, plan);
+    sumClaimedPieces(control, plan, update);
     this.awaitWorkers();
     if (!this.shared.inPlace) this.network.grads.set(this.shared.sum);
   }
@@ -430,18 +513,20 @@ export class DataParallel {
    * Wakes the workers for a step (the weights first in shared memory, unless they read the network's
    * own), then writes their rows and says so (ROWS_READY): a worker wakes meanwhile.
    */
-  private startStep(x: Matrix, y: Matrix): void {
+  private startStep(x: Matrix, y: Matrix, update: number): void {
     const s = this.shared;
     if (this.threads === 1) {
       Atomics.store(s.control, COMPUTED, 0);
       Atomics.store(s.control, CLAIMED, 0);
       return;
     }
-    const params = this.network.params;
-    const resident = s.setup.residentParams;
-    const inPlace = resident?.buffer === params.buffer && resident.byteOffset === params.byteOffset;
-    if (!inPlace) s.params.set(params);
+    const inPlace = this.workersReadWeights();
+    if (!inPlace) s.params.set(this.network.params);
     const control = s.control;
+    const [xAt, yAt] = this.batchAddresses(x, y);
+    Atomics.store(control, UPDATE, update);
+    Atomics.store(control, X_AT, xAt);
+    Atomics.store(control, Y_AT, yAt);
     Atomics.store(control, ROWS, x.rows);
     Atomics.store(control, PARAMS_FROM, inPlace ? 1 : 0);
     Atomics.store(control, DONE, 0);
@@ -450,9 +535,29 @@ export class DataParallel {
     Atomics.store(control, COMMAND, STEP);
     const generation = (Atomics.add(control, GENERATION, 1) + 1) | 0;
     Atomics.notify(control, GENERATION);
-    this.shareRows(x, y);
+    if (xAt < 0) this.shareRows(x, y);
     Atomics.store(control, ROWS_READY, generation);
     Atomics.notify(control, ROWS_READY);
+  }
+
+  /**
+   * The byte addresses of x and y where the workers can read them in place — both in the kernels'
+   * shared memory, which every worker joined (each left its grads there: GRADS_AT) — else [−1, −1].
+   */
+  private batchAddresses(x: Matrix, y: Matrix): [number, number] {
+    const rt = wasmRuntime();
+    if (!rt?.shared || !this.workersJoined()) return [-1, -1];
+    const xAt = rt.addressOf(x.data);
+    const yAt = rt.addressOf(y.data);
+    // (control slots are int32: a batch past 2 GiB is copied)
+    return xAt < 0 || yAt < 0 || xAt > 0x7fffffff || yAt > 0x7fffffff ? [-1, -1] : [xAt, yAt];
+  }
+
+  /** Whether every worker joined the kernels' memory (it then left its grads' address there). */
+  private workersJoined(): boolean {
+    for (let w = 1; w < this.threads; w++)
+      if (Atomics.load(this.shared.control, GRADS_AT + w - 1) < 0) return false;
+    return true;
   }
 
   /** The rows of the workers' chunks into their x and y (parallel-shared.ts: rowsAt). */

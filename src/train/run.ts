@@ -21,7 +21,7 @@ import {
   type Matrix,
   type MatrixLike,
 } from '../matrix.js';
-import type { Network } from '../nn/network.js';
+import type { LossTerms, Network } from '../nn/network.js';
 import type { Optimizer } from '../optim/index.js';
 import { Random } from '../random.js';
 import { Batches, clipGradient } from './batches.js';
@@ -80,7 +80,9 @@ export class TrainingRun {
   private readonly schedule: LearningRateSchedule;
   private readonly earlyStopping: EarlyStopping;
   /** the weights of the last finite batch loss, of the network's precision (a float32 copy costs a quarter of a widening one) */
-  private readonly lastGood: FloatArray;
+  private lastGood: FloatArray;
+  /** the weights before a step the threads take (batchStep), swapped with lastGood once their loss is good */
+  private spare: FloatArray | null = null;
   /** the learning rate the optimizer came with (the schedule overwrites it each epoch) */
   private readonly baseRate: number;
   private readonly start = performance.now();
@@ -128,10 +130,12 @@ export class TrainingRun {
     this.random = new Random(settings.seed);
     this.data = prepareData(network, X, Y, fitOptions, settings, this.random, raw === true);
     const { xs, ys, weights } = this.data;
-    this.batchList = new Batches(xs, ys, settings.batchSize, network.dtype, weights.loss);
-    this.batches = this.batchList.count;
     const plan = planWorkers(weights.loss ? 1 : settings.workers, settings.batchSize, network);
     this.gradient = new BatchGradient(network, plan, settings.batchSize);
+    // with chunks over threads the batches are gathered where the workers read them in place
+    const resident = plan.threads > 1;
+    this.batchList = new Batches(xs, ys, settings.batchSize, network.dtype, weights.loss, resident);
+    this.batches = this.batchList.count;
     this.schedule = new LearningRateSchedule(
       fitOptions.schedule,
       this.optimizer.learningRate,
@@ -242,16 +246,38 @@ export class TrainingRun {
     const { network, optimizer } = this;
     const b = this.batchIndex;
     const { x, y, w } = this.batchList.get(b);
+    if (!w && !this.settings.clipNorm && this.gradient.plan.chunks > 1) {
+      // chunks over threads, which take the optimizer step too (BatchGradient.step): the weights
+      // this batch's loss belongs to are kept before it
+      const before = this.spareWeights();
+      before.set(network.params);
+      const terms = this.gradient.step(x, y, optimizer);
+      this.checkLoss(terms.total, b + 1, before);
+      return this.afterStep(terms, x.rows, w);
+    }
     // weighted batches run whole on this thread (the workers' chunks carry no weights)
     const terms = w ? network.computeGradient(x, y, undefined, false, w) : this.gradient.compute(x, y);
     this.checkLoss(terms.total, b + 1);
     if (this.settings.clipNorm) clipGradient(network.grads, this.settings.clipNorm);
     optimizer.step(network.params, network.grads);
+    return this.afterStep(terms, x.rows, w);
+  }
+
+  /** A buffer as long as the weights (made once), for the weights before a step (batchStep). */
+  private spareWeights(): FloatArray {
+    this.spare ??= this.network.params.slice();
+    return this.spare;
+  }
+
+  /** After a batch's optimizer step: the weights checked, the epoch's sums, onBatch. */
+  private afterStep(terms: LossTerms, rows: number, w: Float64Array | undefined): StepInfo {
+    const { network } = this;
+    const b = this.batchIndex;
     // a step can overflow the weights even from a finite loss (the last step is checked by no later loss)
     if (!weightsFinite(network.params)) this.diverge(NaN, b + 1);
-    this.addToEpoch(terms.total, terms.data, w ? weightSum(w) : x.rows);
+    this.addToEpoch(terms.total, terms.data, w ? weightSum(w) : rows);
     this.batchIndex = b + 1;
-    const info = this.stepInfo(terms.total, terms.data, x.rows);
+    const info = this.stepInfo(terms.total, terms.data, rows);
     if (this.options.onBatch) {
       const go = this.options.onBatch({
         ...info,
@@ -296,11 +322,15 @@ export class TrainingRun {
     this.sums[2] += rows;
   }
 
-  /** A batch cost that is not finite (or above maxLoss) ends the run; a finite one marks the weights good. */
-  private checkLoss(cost: number, batch: number): void {
+  /**
+   * A batch cost that is not finite (or above maxLoss) ends the run; a finite one marks the weights
+   * it was computed at good: the network's, or `at` (the spare buffer, then swapped in: no copy).
+   */
+  private checkLoss(cost: number, batch: number, at: FloatArray = this.network.params): void {
     this.lastLoss = cost;
     if (!Number.isFinite(cost) || cost > (this.options.maxLoss ?? Infinity)) this.diverge(cost, batch);
-    this.lastGood.set(this.network.params);
+    if (at === this.spare) [this.lastGood, this.spare] = [at, this.lastGood];
+    else this.lastGood.set(at);
     this.lastGoodLoss = cost;
   }
 
