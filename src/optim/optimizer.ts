@@ -171,13 +171,22 @@ export abstract class BaseOptimizer implements Optimizer {
     return Object.fromEntries(Object.keys(declared).map((key) => [key, fields[key]]));
   }
 
-  /** (SplitOptimizer) The state buffers' values, in declaration order (each made: beginStep first). */
+  /**
+   * (SplitOptimizer) The state buffers' values, in declaration order (each made: beginStep first).
+   * The same array while the buffers stay the same (a data-parallel step asks each step).
+   */
   stateViews(): Float64Array[] {
-    return this.buffers.map((buffer) => {
+    const views = this.views;
+    let same = views.length === this.buffers.length;
+    for (let i = 0; same && i < views.length; i++) same = views[i] === this.buffers[i].values;
+    if (same) return views;
+    this.views = this.buffers.map((buffer) => {
       if (!buffer.values) throw new Error(`${this.name}: state buffer ${buffer.name} not made yet`);
       return buffer.values;
     });
+    return this.views;
   }
+  private views: Float64Array[] = [];
 
   /** (SplitOptimizer) Makes `views` the state buffers, in place (nothing copied). */
   shareState(views: Float64Array[]): void {

@@ -329,8 +329,10 @@ export class TrainingRun {
   private checkLoss(cost: number, batch: number, at: FloatArray = this.network.params): void {
     this.lastLoss = cost;
     if (!Number.isFinite(cost) || cost > (this.options.maxLoss ?? Infinity)) this.diverge(cost, batch);
-    if (at === this.spare) [this.lastGood, this.spare] = [at, this.lastGood];
-    else this.lastGood.set(at);
+    if (at === this.spare) {
+      this.spare = this.lastGood;
+      this.lastGood = at;
+    } else this.lastGood.set(at);
     this.lastGoodLoss = cost;
   }
 
