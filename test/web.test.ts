@@ -254,6 +254,15 @@ describe('playground page in Chromium', () => {
       assert.equal(await text(page, '#epoch'), '1');
       assert.deepEqual(errors, []);
       assert.equal(await text(page, '#kernels'), 'WebAssembly SIMD128');
+      // a network large enough for fit's 'auto' chunks (201 rows × 132,865 weights ≥ 2²³): they run on
+      // the page's thread, with no SharedArrayBuffer (there is none without isolation)
+      await page.goto(`${plain.url}#dataset=square&hidden=256,256,256`);
+      await page.reload();
+      await page.waitForSelector('body[data-ready="true"]');
+      await page.click('#step');
+      await settled(page);
+      assert.equal(await text(page, '#epoch'), '1');
+      assert.deepEqual(errors, []);
       await page.close();
     } finally {
       await plain.close();
