@@ -7,10 +7,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   Random,
+  autoChunks,
   autoFit,
+  autoThreads,
   defaultBudget,
   minRefitEpochs,
   planRefit,
+  referenceThreads,
   searchModels,
   type Candidate,
 } from '../src/index.js';
@@ -45,6 +48,21 @@ test('planRefit: a small table keeps every epoch; a budget spent on the search s
   const spent = planRefit(deep, 100_000, 10, 1, { budget: 10, search: 40 });
   assert.equal(spent.cap, minRefitEpochs);
   assert.equal(spent.epochs, minRefitEpochs);
+});
+
+test("planRefit: epochs predicted over two threads only when the capped run is long enough for 'auto' to start a worker", () => {
+  // 100,000 rows × 4,929 parameters: batches cut in two (autoChunks); a worker from 2³³ / (10⁵ × 4,929) ≈ 17.4 epochs
+  const params = 10 * 64 + 64 + 64 * 64 + 64 + 64 + 1;
+  assert.equal(autoChunks(100_000, params), true);
+  const long = planRefit(deep, 100_000, 10, 1, { budget: 300, search: 200 });
+  const short = planRefit(deep, 100_000, 10, 1, { budget: 10, search: 40 });
+  assert.equal(autoThreads(long.epochs * 100_000, params), true, JSON.stringify(long));
+  assert.equal(autoThreads(short.epochs * 100_000, params), false, JSON.stringify(short));
+  const perEpoch = (p: { refit: number; epochs: number }) => p.refit / p.epochs;
+  assert.ok(
+    Math.abs(perEpoch(short) / perEpoch(long) - referenceThreads) < 1e-9,
+    'one thread: twice the time',
+  );
 });
 
 /** y = 2 x₀ − x₁ + noise on `n` rows of three inputs. */

@@ -4,7 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AUTO_MIN_ROWS,
+  AUTO_MIN_RUN,
   AUTO_MIN_WORK,
+  autoChunks,
+  autoThreads,
   DataParallel,
   DivergenceError,
   Network,
@@ -105,25 +108,35 @@ async function allWorkersExited(): Promise<void> {
 
 const quick = { epochs: 8, learningRate: 0.01, optimizer: 'sgd' as const, scale: false };
 
-test("planWorkers: 'auto' cuts large batches only, by the problem (never by the machine); numbers are taken as given", () => {
+test("planWorkers: 'auto' cuts large batches only, by the problem (never by the machine nor the run's length); a worker only for a long run; numbers are taken as given", () => {
+  const long = Number.POSITIVE_INFINITY;
   const small = new Network({ layers: [10, 64, 64, 1], activation: 'tanh' }); // the CLI's default, 4,929 parameters
-  assert.deepEqual(planWorkers('auto', 750, small, 2), { chunks: 1, threads: 1 });
+  assert.deepEqual(planWorkers('auto', 750, small, long, 2), { chunks: 1, threads: 1 });
   const mnist = new Network({ layers: [784, 128, 10], loss: 'softmaxCrossEntropy', dtype: 'float32' });
-  assert.deepEqual(planWorkers('auto', 128, mnist, 2), { chunks: 2, threads: 2 });
-  assert.deepEqual(planWorkers('auto', 128, mnist, 8), { chunks: 2, threads: 2 });
+  assert.deepEqual(planWorkers('auto', 128, mnist, long, 2), { chunks: 2, threads: 2 });
+  assert.deepEqual(planWorkers('auto', 128, mnist, long, 8), { chunks: 2, threads: 2 });
   assert.deepEqual(
-    planWorkers('auto', 128, mnist, 1),
+    planWorkers('auto', 128, mnist, long, 1),
     { chunks: 2, threads: 1 },
     'one core: the same chunks',
   );
   assert.deepEqual(
-    planWorkers('auto', 64, mnist, 2),
+    planWorkers('auto', 64, mnist, long, 2),
     { chunks: 1, threads: 1 },
     'fewer than AUTO_MIN_ROWS rows',
   );
   assert.equal(AUTO_MIN_ROWS * mnist.parameterCount >= AUTO_MIN_WORK, true);
-  assert.deepEqual(planWorkers(3, 10, small, 1), { chunks: 3, threads: 3 });
-  assert.deepEqual(planWorkers(1, 4096, mnist, 2), { chunks: 1, threads: 1 });
+  // the run's length: 60,000 rows × 101,770 parameters is 6.1 G a epoch, so 1 epoch runs on one
+  // thread and 2 start a worker (AUTO_MIN_RUN = 2³³), with the same chunks
+  const epoch = 60_000;
+  assert.equal(epoch * mnist.parameterCount < AUTO_MIN_RUN, true);
+  assert.deepEqual(planWorkers('auto', 128, mnist, epoch, 2), { chunks: 2, threads: 1 }, 'one epoch');
+  assert.deepEqual(planWorkers('auto', 128, mnist, 2 * epoch, 2), { chunks: 2, threads: 2 }, 'two');
+  assert.equal(autoThreads(AUTO_MIN_RUN / 1000, 1000), true);
+  assert.equal(autoThreads(AUTO_MIN_RUN / 1000 - 1, 1000), false);
+  assert.equal(autoChunks(128, mnist.parameterCount), true);
+  assert.deepEqual(planWorkers(3, 10, small, 1, 1), { chunks: 3, threads: 3 }, 'a number: as given');
+  assert.deepEqual(planWorkers(1, 4096, mnist, long, 2), { chunks: 1, threads: 1 });
   const row = [Array(10).fill(0)];
   assert.throws(() => fit(small, row, [[0]], { workers: 0 }), /workers/);
   assert.throws(
@@ -154,6 +167,30 @@ test('fit with workers: 2 is bit-identical between runs and to auto, close to 1 
     );
   assert.ok(worst <= 1e-12, `largest relative difference ${worst}`);
   assert.ok(two.loss.at(-1)! < two.loss[0], `loss ${two.loss[0]} → ${two.loss.at(-1)}`);
+  await allWorkersExited();
+});
+
+test("workers: 'auto' starts a worker for a long run only; a short run computes the same chunks on the calling thread", {
+  timeout: 60_000,
+}, async () => {
+  const workersSeen = (epochs: number) => {
+    const { net, x, y } = wide(5);
+    let seen = -1;
+    fit(net, x, y, {
+      ...quick,
+      epochs,
+      onEpoch: () => {
+        seen = dataParallelWorkers();
+        return false; // one epoch is enough to see them
+      },
+    });
+    return seen;
+  };
+  // 128 rows × 66,306 parameters: 8 epochs are 68 M row-parameters (< AUTO_MIN_RUN), 10⁶ epochs 8.5 T
+  assert.equal(workersSeen(8), 0, 'a short run: no worker');
+  const { availableParallelism } = await import('node:os');
+  const expected = availableParallelism() >= 2 ? 1 : 0;
+  assert.equal(workersSeen(1_000_000), expected, 'a long run: one worker beside the calling thread');
   await allWorkersExited();
 });
 
@@ -266,13 +303,15 @@ test("workers: 'auto' without SharedArrayBuffer (a page that is not cross-origin
   const { tmpdir } = await import('node:os');
   const path = await import('node:path');
   const entry = fileURLToPath(new URL('../src/index.js', import.meta.url));
-  // 512 rows × 66,817 parameters: 'auto' cuts each batch into 2 chunks
+  // 512 rows × 66,817 parameters: 'auto' cuts each batch into 2 chunks; planned long enough for a
+  // worker (where there are threads), stopped after 2 epochs by the callback
   const script = `
     const { Network, fit } = await import(${JSON.stringify(entry)});
     const x = Array.from({ length: 512 }, (_, i) => [Math.sin(i), Math.cos(i * 0.3)]);
     const y = x.map(([a, b]) => [a * b]);
     const net = new Network({ layers: [2, 256, 256, 1], activation: 'relu', seed: 1 });
-    await fit(net, x, y, { epochs: 2, batchSize: 512 });
+    let epochs = 0;
+    await fit(net, x, y, { epochs: 1e6, batchSize: 512, onEpoch: () => ++epochs < 2 });
     console.log(typeof SharedArrayBuffer, Array.from(net.params.subarray(0, 64)).join(','));`;
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'scratchnet-nosab-')), 'run.mjs');
   writeFileSync(file, script);

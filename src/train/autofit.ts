@@ -58,7 +58,7 @@ import {
   type Candidate,
 } from './autofit-space.js';
 import { defaultBatchSize } from './fit-options.js';
-import { AUTO_MIN_ROWS, AUTO_MIN_WORK } from './parallel-auto.js';
+import { autoChunks, autoThreads } from './parallel-auto.js';
 import { isLarge, largeBudget, refitLarge, searchLarge, type LargeSettings } from './autofit-large.js';
 import type { History } from './fit-types.js';
 import { computeMetrics } from './metrics.js';
@@ -526,9 +526,10 @@ export interface RefitPlan {
 /**
  * The refit's plan: `c` (its epochs those the search chose, its batchSize the refit's) on `rows` rows,
  * its epochs capped by what the budget leaves after the search's predicted seconds — each epoch
- * predicted at the reference speed over the threads TrainingRun's 'auto' workers cut its batches into
- * (two when a batch is large enough, parallel-auto.ts; the problem decides, not the machine). So the
- * cap depends on the data, the candidate and the budget only, never on a clock.
+ * predicted at the reference speed over the threads TrainingRun's 'auto' workers run its batches on
+ * (two when a batch is large enough to cut and the run long enough, parallel-auto.ts; the problem
+ * decides, not the machine). So the cap depends on the data, the candidate and the budget only,
+ * never on a clock.
  */
 export function planRefit(
   c: Candidate,
@@ -537,14 +538,18 @@ export function planRefit(
   outputs: number,
   spent: { budget: number; search: number },
 ): RefitPlan {
-  const batch = c.batchSize ?? rows;
-  const chunked = batch >= AUTO_MIN_ROWS && batch * candidateParams(c, inputs, outputs) >= AUTO_MIN_WORK;
-  const perEpoch =
-    referenceSeconds({ ...c, epochs: 1 }, rows, inputs, outputs) / (chunked ? referenceThreads : 1);
+  const params = candidateParams(c, inputs, outputs);
+  const chunked = autoChunks(c.batchSize ?? rows, params);
   const left = spent.budget - spent.search;
-  const cap = Math.max(minRefitEpochs, Math.floor(left / perEpoch));
-  const epochs = Math.min(c.epochs, cap);
-  return { epochs, wanted: c.epochs, cap, search: spent.search, refit: epochs * perEpoch };
+  const plan = (threads: number) => {
+    const perEpoch = referenceSeconds({ ...c, epochs: 1 }, rows, inputs, outputs) / threads;
+    const cap = Math.max(minRefitEpochs, Math.floor(left / perEpoch));
+    const epochs = Math.min(c.epochs, cap);
+    return { epochs, wanted: c.epochs, cap, search: spent.search, refit: epochs * perEpoch };
+  };
+  // two threads when the run, as capped over them, is still long enough to start a worker
+  const threaded = chunked ? plan(referenceThreads) : null;
+  return threaded && autoThreads(threaded.epochs * rows, params) ? threaded : plan(1);
 }
 
 /** Rows each fold trains on: four fifths with one validation split, else all but one fold. */

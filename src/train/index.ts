@@ -104,7 +104,10 @@ export {
 } from './parallel.js';
 export {
   AUTO_MIN_ROWS,
+  AUTO_MIN_RUN,
   AUTO_MIN_WORK,
+  autoChunks,
+  autoThreads,
   planWorkers,
   type WorkerPlan,
   type WorkersOption,
@@ -128,6 +131,7 @@ export {
   crossValidationRows,
   planRefit,
   minRefitEpochs,
+  referenceThreads,
   type RefitPlan,
   type AutoFitOptions,
   type AutoFitResult,

@@ -5,9 +5,12 @@
 // AUTO_MIN_ROWS rows and rows × parameters ≥ AUTO_MIN_WORK (then each thread's half of the forward
 // and backward products outweighs what a step shares: the weights, one gradient slot and the
 // reduction, ~P floats each, and one wake-up); otherwise the network computes the batch whole, as
-// before this option existed. The chunking depends on the problem alone, so results never depend
-// on the machine; threads = min(chunks, cores available, 2) only sets the speed. A number n ≥ 2
-// cuts every batch into n chunks on n threads; 1 computes each batch whole on the calling thread.
+// before this option existed. The chunking depends on the batch and the network alone, so results
+// never depend on the machine nor on the run's length. The threads only set the speed: min(chunks,
+// cores available, 2) when the run is long enough to repay starting a worker (its planned rows —
+// epochs × training rows — × parameters ≥ AUTO_MIN_RUN), else 1, the calling thread computing
+// both chunks (the same bits). A number n ≥ 2 cuts every batch into n chunks on n threads; 1
+// computes each batch whole on the calling thread.
 
 import { OptionError, checkNumber } from '../errors.js';
 import type { Matrix } from '../matrix.js';
@@ -38,6 +41,15 @@ export const AUTO_MIN_ROWS = 128;
  * purpose: its results stay what they were, and a worker's start (~0.2 s) would weigh on short fits.
  */
 export const AUTO_MIN_WORK = 2 ** 23;
+/**
+ * Smallest planned rows × parameters of a run (epochs × training rows × P) for which 'auto' starts
+ * a worker (2³³ ≈ 8.6 G: ~660 steps of the MNIST-shaped batch of 128). A worker's start (a thread,
+ * the library's modules, its first steps compiled) costs ~0.25 s, and a step saves ~0.45 ms of
+ * 1.45 on that shape (784-128-10 f32, Adam, 4,096 rows, 2 vCPUs, the median of 5 fits alternated):
+ * 2 workers against 1 thread took 0.72× the time at 128 steps, 0.90× at 256, 1.03× at 512, 1.25× at
+ * 1,024. Shorter runs compute their chunks on the calling thread.
+ */
+export const AUTO_MIN_RUN = 2 ** 33;
 
 export interface WorkerPlan {
   /** chunks each batch is cut into (1: the network computes it whole) */
@@ -74,17 +86,32 @@ function describable(network: Network): boolean {
   }
 }
 
-/** The plan for batches of `batchRows` rows (the rule in this file's header). */
+/** Whether 'auto' cuts batches of `batchRows` rows of a network of `params` parameters in two. */
+export function autoChunks(batchRows: number, params: number): boolean {
+  return batchRows >= AUTO_MIN_ROWS && batchRows * params >= AUTO_MIN_WORK;
+}
+
+/** Whether a run through `runRows` rows (epochs × training rows) of such a network repays a worker's start. */
+export function autoThreads(runRows: number, params: number): boolean {
+  return runRows * params >= AUTO_MIN_RUN;
+}
+
+/**
+ * The plan for batches of `batchRows` rows, in a run through `runRows` rows in all (epochs ×
+ * training rows; Infinity for a run without end): the rule in this file's header.
+ */
 export function planWorkers(
   option: WorkersOption,
   batchRows: number,
   network: Network,
+  runRows: number,
   cores = availableCores(),
 ): WorkerPlan {
   if (option !== 'auto') return { chunks: option, threads: option };
-  const pays = batchRows >= AUTO_MIN_ROWS && batchRows * network.params.length >= AUTO_MIN_WORK;
-  if (!pays || !describable(network)) return { chunks: 1, threads: 1 };
-  const threads = threadsModule() ? Math.max(1, Math.min(2, cores)) : 1;
+  const params = network.params.length;
+  if (!autoChunks(batchRows, params) || !describable(network)) return { chunks: 1, threads: 1 };
+  const long = autoThreads(runRows, params);
+  const threads = long && threadsModule() ? Math.max(1, Math.min(2, cores)) : 1;
   return { chunks: 2, threads };
 }
 

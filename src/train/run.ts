@@ -130,7 +130,8 @@ export class TrainingRun {
     this.random = new Random(settings.seed);
     this.data = prepareData(network, X, Y, fitOptions, settings, this.random, raw === true);
     const { xs, ys, weights } = this.data;
-    const plan = planWorkers(weights.loss ? 1 : settings.workers, settings.batchSize, network);
+    const runRows = this.epochs * xs.rows;
+    const plan = planWorkers(weights.loss ? 1 : settings.workers, settings.batchSize, network, runRows);
     this.gradient = new BatchGradient(network, plan, settings.batchSize);
     // with chunks over threads the batches are gathered where the workers read them in place
     const resident = plan.threads > 1;
