@@ -239,3 +239,28 @@ test('a model file given as --data is named as such', async () => {
     /^model\.json: is a scratchnet model file, not data \(give it as --model\)$/,
   );
 });
+
+test('export never writes over the model or the data it reads (nor its tfjs weights file): one line, exit 2, both kept', async () => {
+  const { readFileSync, copyFileSync } = await import('node:fs');
+  copyFileSync(join(dir, 'model.json'), join(dir, 'keep.json'));
+  copyFileSync(houses, join(dir, 'keep.csv'));
+  const model = readFileSync(join(dir, 'keep.json'), 'utf8');
+  const data = readFileSync(join(dir, 'keep.csv'), 'utf8');
+  for (const format of ['onnx', 'tfjs', 'esm'])
+    await refused(
+      ['export', '--model', 'keep.json', '--format', format, '--out', './keep.json'],
+      /^--out \.\/keep\.json is the --model file: writing there would overwrite it; choose another --out$/,
+    );
+  await refused(
+    ['export', '--model', 'keep.json', '--format', 'esm', '--data', 'keep.csv', '--out', 'keep.csv'],
+    /^--out keep\.csv is the --data file/,
+  );
+  // tfjs writes NAME.weights.bin beside NAME.json
+  copyFileSync(join(dir, 'keep.json'), join(dir, 'keep.weights.bin'));
+  await refused(
+    ['export', '--model', 'keep.weights.bin', '--format', 'tfjs', '--out', 'keep.json'],
+    /is the --model file/,
+  );
+  assert.equal(readFileSync(join(dir, 'keep.json'), 'utf8'), model);
+  assert.equal(readFileSync(join(dir, 'keep.csv'), 'utf8'), data);
+});

@@ -119,12 +119,20 @@ test('explain without the target column: attributions and dependence, no importa
   assert.equal(report.dependence.length, 3);
 });
 
-test('explain: bad --rows and --repeats are user errors (exit 2, one line)', async () => {
+test('explain: bad --rows, --repeats and --metric are user errors (exit 2, one line)', async () => {
   await trained;
   for (const [flag, value, message] of [
     ['--rows', '0', /row 0 is outside/],
     ['--rows', 'x', /--rows: "x" is not a row number/],
+    ['--rows', '5-3', /--rows: the range 5-3 runs backwards; write 3-5/],
     ['--repeats', '0', /--repeats must be an integer ≥ 1/],
+    // a regression model (miles per gallon): class metrics would score nonsense
+    [
+      '--metric',
+      'accuracy',
+      /--metric accuracy scores classes, and cars\.json is a regression model: use r2 or mse/,
+    ],
+    ['--metric', 'logLoss', /--metric logLoss scores classes/],
   ] as const) {
     const r = await scratchnetAsync(
       ['explain', '--model', 'cars.json', '--data', 'cars-data.json', '--drop-missing', flag, value],

@@ -63,6 +63,11 @@ export function permutationImportance(
       `metric must be one of ${importanceMetrics.join(', ')}, got ${JSON.stringify(metric)}`,
       'metric',
     );
+  if (network.loss.kind === 'regression' && (metric === 'accuracy' || metric === 'logLoss'))
+    throw new OptionError(
+      `metric ${metric} scores classes, and this network is a regression one: use r2 or mse`,
+      'metric',
+    );
   const repeats = checkNumber('repeats', options.repeats ?? 5, { integer: true, min: 1 });
   const seed = checkNumber('seed', options.seed ?? 1, { integer: true, min: 0 });
   if (x.rows < 2) throw new OptionError(`permutation importance needs at least 2 rows, got ${x.rows}`, 'x');

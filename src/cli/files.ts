@@ -382,9 +382,15 @@ export function checkpointNote(model: ModelFile, path: string): string | null {
 
 /**
  * UsageError when `out` names one of the input files (the same file, however spelled): writing there
- * would destroy the input. `inputs` pairs each input's option with its path.
+ * would destroy the input. `inputs` pairs each input's option with its path; `what` names the output
+ * in the message (a file written beside `outOption`'s).
  */
-export function checkOutput(out: string, outOption: string, inputs: [option: string, path?: string][]): void {
+export function checkOutput(
+  out: string,
+  outOption: string,
+  inputs: [option: string, path?: string][],
+  what = outOption,
+): void {
   const real = (p: string) => {
     try {
       return realpathSync(p);
@@ -396,7 +402,7 @@ export function checkOutput(out: string, outOption: string, inputs: [option: str
   for (const [option, path] of inputs) {
     if (path !== undefined && real(path) === target)
       throw new UsageError(
-        `${outOption} ${out} is the ${option} file: writing there would overwrite it; choose another ${outOption}`,
+        `${what} ${out} is the ${option} file: writing there would overwrite it; choose another ${outOption}`,
       );
   }
 }

@@ -81,6 +81,10 @@ Examples:
         missing: flags.dropMissing ? 'drop' : model.encoding.missing,
       });
       checkInputs(network, enc.x.cols, flags.model, flags.data);
+      if (network.loss.kind === 'regression' && (flags.metric === 'accuracy' || flags.metric === 'logLoss'))
+        throw new UsageError(
+          `--metric ${flags.metric} scores classes, and ${flags.model} is a regression model: use r2 or mse`,
+        );
       const report = explain(
         { network, encoding: model.encoding },
         { x: enc.x, ...(enc.y ? { y: enc.y } : {}) },
@@ -125,6 +129,8 @@ export function parseRows(text: string, count: number): number[] {
     const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
     if (!m) throw new UsageError(`--rows: ${JSON.stringify(part)} is not a row number or range like 10-12`);
     const from = Number(m[1]);
+    if (m[2] !== undefined && Number(m[2]) < from)
+      throw new UsageError(`--rows: the range ${m[1]}-${m[2]} runs backwards; write ${m[2]}-${m[1]}`);
     const to = Math.min(Number(m[2] ?? m[1]), m[2] ? count : Infinity);
     if (from < 1 || from > count)
       throw new UsageError(`--rows: row ${from} is outside the data's ${count} rows`);

@@ -9,7 +9,7 @@ import type { DataRecord, ExportCheck } from '../../io/export/index.js';
 import type { ModelFile } from '../../io/index.js';
 import { EXIT_BUG } from '../errors.js';
 import { numberFormat, readNumber } from '../../data/index.js';
-import { checkWritable, loadModel, loadRowTable, savedFormat, writeAtomic } from '../files.js';
+import { checkOutput, checkWritable, loadModel, loadRowTable, savedFormat, writeAtomic } from '../files.js';
 import { integer, number } from '../options.js';
 
 type Format = 'onnx' | 'tfjs' | 'esm';
@@ -72,6 +72,14 @@ Examples:
       const { sampleRecords } = await import('../../io/export/index.js');
       const out = flags.out ?? defaultOut[flags.format];
       checkWritable(out, '--out');
+      // never over the files it reads (tfjs writes a weights file beside --out too)
+      const inputs: [string, string | undefined][] = [
+        ['--model', flags.model],
+        ['--data', flags.data],
+      ];
+      checkOutput(out, '--out', inputs);
+      if (flags.format === 'tfjs')
+        checkOutput(tfjsWeightsPath(out), '--out', inputs, 'the weights file beside --out,');
       const records = flags.data
         ? readRecords(flags.data, model).slice(0, flags.rows)
         : sampleRecords(model, flags.rows);
@@ -79,6 +87,12 @@ Examples:
       report(flags, out, check);
       if (check?.passed === false) process.exitCode = EXIT_BUG;
     });
+}
+
+/** The weights file a tfjs export writes beside model.json `out`: weights.bin, or NAME.weights.bin for NAME.json. */
+function tfjsWeightsPath(out: string): string {
+  const name = basename(out).replace(/\.json$/, '');
+  return join(dirname(out), name === 'model' ? 'weights.bin' : `${name}.weights.bin`);
 }
 
 /** Writes the artifact; returns its check (null with --no-check). */
@@ -99,10 +113,9 @@ async function writeAndCheck(
     return flags.check ? checkOnnx(bytes, model, records, { ...options, dtype: flags.dtype }) : null;
   }
   if (flags.format === 'tfjs') {
-    const name = basename(out).replace(/\.json$/, '');
-    const weightsFile = name === 'model' ? 'weights.bin' : `${name}.weights.bin`;
-    const artifacts = exportTfjs(model, weightsFile);
-    writeAtomic(join(dirname(out), weightsFile), artifacts.weights);
+    const weights = tfjsWeightsPath(out);
+    const artifacts = exportTfjs(model, basename(weights));
+    writeAtomic(weights, artifacts.weights);
     writeAtomic(out, JSON.stringify(artifacts.modelJson) + '\n');
     return flags.check ? checkTfjs(artifacts, model, records, options) : null;
   }
