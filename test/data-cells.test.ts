@@ -43,9 +43,17 @@ test('readNumber: the documented grammar, and why number-like cells are not numb
     ['15%', 'percent'],
     ['\u22121', 'unicode minus'],
     ['1,5', 'decimal mark'],
+    ['$12.50', 'currency'],
+    ['USD 52.42', 'currency'],
+    ['eur 10', 'currency'],
+    ['52.42 USD', 'currency'],
+    ['(1930.87)', 'accounting'],
+    ['($1,930.87)', 'accounting'],
+    ['( 12 )', 'accounting'],
   ] as const)
     assert.deepEqual(value(s), { reason }, s);
-  for (const s of ['abc', '', '1.2.3', '--1', '1e', 'e5', 'NaN']) assert.equal(value(s), null, s);
+  for (const s of ['abc', '', '1.2.3', '--1', '1e', 'e5', 'NaN', '(abc)', '()', 'USD'])
+    assert.equal(value(s), null, s);
   // decimal commas
   assert.deepEqual(value('1,5', ','), { value: 1.5 });
   assert.deepEqual(value('-0,25e1', ','), { value: -2.5 });

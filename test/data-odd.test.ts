@@ -867,3 +867,43 @@ test('--stream fits the encoding as train does: codes and identifiers noted, --k
     ['zip:number', 'row_no:number', 'a:number'],
   );
 });
+
+test('identifiers: a column named like an id (CustomerId) with a different integer in every row is left out; a count under "num" with distinct values, and an id with a repeat, are kept', () => {
+  const rows = Array.from({ length: 40 }, (_, i) => {
+    const id = 15_600_000 + ((i * 7_919) % 99_991); // distinct, not counting up
+    return `${id},${i * 3 + 1},${(i * 37) % 11},${i % 2}`;
+  });
+  const table = parseCsv(`CustomerId,num_visits,Age,Exited\n${rows.join('\n')}\n`, 'churn.csv');
+  const encoding = fitEncoding(table, { target: ['Exited'] });
+  assert.deepEqual(
+    encoding.ignored?.map((c) => c.column),
+    ['CustomerId'],
+    'num_visits (all distinct, but "num" may count things) stays',
+  );
+  assert.match(
+    encoding.ignored?.[0].reason ?? '',
+    /a different integer in every row, under a name that says id: 15600000, 15607919, …/,
+  );
+  const repeated = parseCsv(
+    `CustomerId,Age,Exited\n${rows.map((r, i) => `${i % 39},${r.split(',')[2]},${i % 2}`).join('\n')}\n`,
+    'repeat.csv',
+  );
+  assert.equal(
+    fitEncoding(repeated, { target: ['Exited'] }).ignored,
+    undefined,
+    'a repeated value: not an id',
+  );
+});
+
+test('money cells: accounting negatives and currency codes before the number are named, never read as text', () => {
+  const rows = Array.from({ length: 30 }, (_, i) => `${i % 3 ? `(${i}.5)` : `${i}.25`},${i}`);
+  assert.throws(
+    () => fitEncoding(parseCsv(`profit,y\n${rows.join('\n')}\n`, 'acct.csv'), { target: ['y'] }),
+    /acct\.csv:3:1: "\(1\.5\)" in column "profit" is a negative amount in parentheses, as accountants write it/,
+  );
+  const fees = Array.from({ length: 30 }, (_, i) => `USD ${10 * (1 + (i % 8))},${i}`);
+  assert.throws(
+    () => fitEncoding(parseCsv(`fee,y\n${fees.join('\n')}\n`, 'fees.csv'), { target: ['y'] }),
+    /fees\.csv:2:1: "USD 10" in column "fee" has a currency symbol.*\(its cells look like numbers/,
+  );
+});

@@ -46,6 +46,7 @@ export type NotNumberReason =
   | 'percent'
   | 'unicode minus'
   | 'currency'
+  | 'accounting'
   | 'unit'
   | 'decimal mark';
 
@@ -62,7 +63,12 @@ const numberLike: [RegExp, NotNumberReason][] = [
   [/^[+-]?\d{1,3}([,.' \u00a0\u202f]\d{3})+([.,]\d+)?$/, 'thousands separators'],
   [/^[+-]?(\d+([.,]\d*)?|[.,]\d+)\s*%$/, 'percent'],
   [/^\u2212(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/, 'unicode minus'],
-  [/^[+-]?([$€£¥₹]|US\$)\s?[+-]?\d[\d,.' ]*$/, 'currency'],
+  [/^[+-]?([$€£¥₹]|US\$|(USD|EUR|GBP|JPY|CHF)\b)\s?[+-]?\d[\d,.' ]*$/i, 'currency'],
+  // (1,930.87), ($12.50): a negative amount as accountants write it
+  [
+    /^\(\s*([$€£¥₹]|US\$|(USD|EUR|GBP|JPY|CHF)\b)?\s?\d[\d,.' ]*\s?([$€£¥₹]|(USD|EUR|GBP|JPY|CHF))?\s*\)$/i,
+    'accounting',
+  ],
   [/^[+-]?\d[\d,.' ]*\s?([$€£¥₹]|(USD|EUR|GBP|JPY|CHF)\b)$/i, 'currency'],
   [/^[+-]?(\d+([.,]\d*)?|[.,]\d+)\s?(?![eE]$)[a-zA-Zµ°][a-zA-Zµ°/²³]{0,5}$/, 'unit'], // 1e: not a unit
 ];
@@ -130,6 +136,8 @@ export function notNumberWhy(reason: NotNumberReason, decimal: DecimalMark = '.'
       return 'starts with a Unicode minus sign (−) rather than "-"';
     case 'currency':
       return 'has a currency symbol, which is not read as a number (remove it, and say the unit in the column name)';
+    case 'accounting':
+      return 'is a negative amount in parentheses, as accountants write it, which is not read as a number (write it with a minus sign: -1930.87)';
     case 'unit':
       return 'has a unit after the number, which is not read as a number (remove it, and say the unit in the column name)';
     case 'decimal mark':

@@ -4,8 +4,9 @@
 //   text    more than 20 distinct values, and more distinct values than half the rows (cars' Name: 305 in 392)
 //   number  named like an id (a word of its name is id, index, idx, row, key, no, nr, num, number, seq,
 //           serial or unnamed: "id", "RowNumber", "customer_id", "Unnamed: 0"), and at least 20 rows of
-//           integers equal to the row's position plus a constant (1..n, 0..n−1, 1001…). The name is
-//           asked for too because a grid x = 0, 1, 2, … is a real input.
+//           integers equal to the row's position plus a constant (1..n, 0..n−1, 1001…) — or, when a
+//           word of the name is id, key, serial or uuid ("CustomerId"), a different integer in every
+//           row. The name is asked for too because a grid x = 0, 1, 2, … is a real input.
 // Only columns chosen by default are judged (fitEncoding's `identifiers: 'keep'` keeps them, as the CLI
 // does for --features and --keep-ids), and never all of them: a file whose only input is x = 1..n keeps it.
 
@@ -39,11 +40,35 @@ export function identifierReason(
   }
   if (f.type !== 'number' || rows.length < identifierRule.minRows || !idLikeName(f.name)) return null;
   const offset = values(0) - rows[0];
-  for (let i = 0; i < rows.length; i++) {
+  let counting = true;
+  for (let i = 0; i < rows.length && counting; i++) {
     const v = values(i);
-    if (!Number.isInteger(v) || v - rows[i] !== offset) return null;
+    if (!Number.isInteger(v)) return null;
+    counting = v - rows[i] === offset;
   }
-  return `integers counting up by 1 from each row to the next: ${values(0)}, ${values(1)}, ${values(2)}, …`;
+  if (counting)
+    return `integers counting up by 1 from each row to the next: ${values(0)}, ${values(1)}, ${values(2)}, …`;
+  if (!strongIdName(f.name)) return null;
+  const seen = new Set<number>();
+  for (let i = 0; i < rows.length; i++) {
+    if (seen.has(values(i))) return null;
+    seen.add(values(i));
+  }
+  return `a different integer in every row, under a name that says id: ${values(0)}, ${values(1)}, …`;
+}
+
+/** Name words that say a column identifies rows whatever its values ("CustomerId", "order_key"); "no", "num"… may count things. */
+const strongIdWords = new Set(['id', 'key', 'serial', 'uuid']);
+
+function strongIdName(name: string): boolean {
+  return nameWords(name).some((w) => strongIdWords.has(w));
+}
+
+function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z]+/);
 }
 
 const idWords = new Set([
@@ -64,11 +89,7 @@ const idWords = new Set([
 /** A column name with an id-like word: "id", "RowNumber", "customer_id", "Unnamed: 0", "#". */
 export function idLikeName(name: string): boolean {
   if (name.trim() === '#') return true;
-  const words = name
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z]+/);
-  return words.some((w) => idWords.has(w));
+  return nameWords(name).some((w) => idWords.has(w));
 }
 
 /** "column "Name" left out of the inputs: 305 distinct text values … (--keep-ids or --features keeps it)" */

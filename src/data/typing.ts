@@ -79,7 +79,14 @@ export function inferColumnType(
     if (n === null) bad.push({ r: rows[i], why: 'is not a number' });
     else if ('reason' in n) bad.push({ r: rows[i], why: notNumberWhy(n.reason, format.decimal, cells[i]) });
   });
-  throw badCells(table, j, bad, opts, 'the column is otherwise numeric');
+  const some = numbers.some((n) => n !== null && 'value' in n);
+  throw badCells(
+    table,
+    j,
+    bad,
+    opts,
+    some ? 'the column is otherwise numeric' : 'its cells look like numbers',
+  );
 }
 
 /**
