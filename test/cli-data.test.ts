@@ -115,6 +115,10 @@ test('--impute and --drop-missing combine: inputs filled, rows missing the targe
   );
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /left out 1 of 30 rows with missing values: target y \(1 row\)/);
+  assert.match(
+    r.stderr,
+    /note: train\.csv: --impute mean filled 1 missing cell: column "x" 1 with 14\.\d+ \(its mean\), written empty;/,
+  );
   const model = JSON.parse(readFileSync(join(dir, 'both.json'), 'utf8'));
   assert.equal(model.data.rows, 29);
   assert.equal(model.encoding.missing, 'mean');

@@ -86,6 +86,7 @@ export function applyEncoding(encoding: Encoding, table: DataTable, options: App
     format: numberFormat(table),
     unknown: options.unknown ?? encoding.unknown ?? 'error',
     unseen,
+    filled: new Map(),
   };
   kept.forEach((r, i) => encodeRow(ctx, r, x.data.subarray(i * x.cols, (i + 1) * x.cols)));
   const y = withTarget ? encodeTargets(encoding, table, tIdx, kept) : null;
@@ -97,6 +98,16 @@ export function applyEncoding(encoding: Encoding, table: DataTable, options: App
     ...(options.collectMissing ? { stops } : {}),
     unseen: [...unseen.entries()].map(([column, u]) => ({ column, cells: u.cells, values: [...u.values] })),
     inputNames,
+    ...(ctx.filled.size
+      ? {
+          filled: [...ctx.filled.entries()].map(([column, f]) => ({
+            column,
+            cells: f.cells,
+            fill: f.fill,
+            spellings: [...f.spellings],
+          })),
+        }
+      : {}),
   };
 }
 
@@ -121,6 +132,7 @@ interface RowContext {
   format: NumberFormat;
   unknown: UnknownPolicy;
   unseen: Map<string, { cells: number; values: Set<string> }>;
+  filled: Map<string, { cells: number; fill: number | string; spellings: Set<string> }>;
 }
 
 /** One row's inputs into `out` (one value per input; a category's block stays zero if unseen). */
@@ -134,6 +146,7 @@ function encodeRow(ctx: RowContext, r: number, out: Float64Array | Float32Array)
       return;
     }
     const filled = isMissing(raw, ctx.encoding.naValues);
+    if (filled && f.fill !== undefined) countFilled(ctx, f.name, f.fill, raw);
     const cell = filled ? (f.fill ?? null) : raw;
     if (f.type === 'category') {
       const i = f.categories.indexOf(label(cell));
@@ -154,6 +167,17 @@ function encodeRow(ctx: RowContext, r: number, out: Float64Array | Float32Array)
     }
     out[c++] = v;
   });
+}
+
+/** Counts a missing cell filled with `fill` in column `name`, and how the cell was written. */
+function countFilled(ctx: RowContext, name: string, fill: number | string, raw: Cell | undefined): void {
+  let f = ctx.filled.get(name);
+  if (!f) {
+    f = { cells: 0, fill, spellings: new Set() };
+    ctx.filled.set(name, f);
+  }
+  f.cells++;
+  if (f.spellings.size < 5) f.spellings.add(typeof raw === 'string' ? raw.trim() : String(raw ?? null));
 }
 
 function cellValue(f: ColumnEncoding, cell: Cell, format: NumberFormat): number {

@@ -124,6 +124,8 @@ export interface Encoded {
   unseen: { column: string; cells: number; values: string[] }[];
   /** names of the network's inputs, e.g. "Origin=USA" */
   inputNames: string[];
+  /** missing input cells filled with the column's fill value (--impute mean), per column: how many, and how they were written */
+  filled?: { column: string; cells: number; fill: number | string; spellings: string[] }[];
 }
 
 const missingHint = 'Pass --drop-missing to leave those rows out, or --impute mean to fill them';

@@ -10,12 +10,37 @@ import { describeLeftOut, type LeftOut } from './missing.js';
 import { rowCount, type DataTable } from './table.js';
 
 /** Notes on reading and encoding `table`: decimal commas, rows left out, unseen categories. */
-export function dataNotes(table: DataTable, encoded: Pick<Encoded, 'left' | 'unseen'>): string[] {
+export function dataNotes(
+  table: DataTable,
+  encoded: Pick<Encoded, 'left' | 'unseen'> & Partial<Pick<Encoded, 'filled'>>,
+): string[] {
   const left = describeLeftOut(encoded.left, rowCount(table));
   return [
     ...(table.notes ?? []),
     ...(left ? [`${table.source}: ${left}`] : []),
     ...describeUnseen(table.source, encoded.unseen),
+    ...describeFilled(table.source, encoded.filled ?? []),
+  ];
+}
+
+/**
+ * "f.csv: --impute mean filled 59 missing cells: column "region" 59 with "AS" (its most frequent
+ * value), read as missing where written "NA"" — so that a value that only looks missing (NA for North
+ * America) is seen.
+ */
+export function describeFilled(source: string, filled: NonNullable<Encoded['filled']>): string[] {
+  if (filled.length === 0) return [];
+  const cells = filled.reduce((n, f) => n + f.cells, 0);
+  const columns = filled.map((f) => {
+    const fill =
+      typeof f.fill === 'string'
+        ? `${quote(f.fill, 30)} (its most frequent value)`
+        : `${Number(f.fill.toPrecision(6))} (its mean)`;
+    const written = f.spellings.map((s) => (s === '' ? 'empty' : quote(s, 20))).join(', ');
+    return `column ${quote(clip(f.column))} ${f.cells.toLocaleString('en-US')} with ${fill}, written ${written}`;
+  });
+  return [
+    `${source}: --impute mean filled ${cells.toLocaleString('en-US')} missing cell${cells === 1 ? '' : 's'}: ${shortList(columns, 5)}; a value that is not missing there (NA for North America) needs another spelling in the file`,
   ];
 }
 
