@@ -10,6 +10,7 @@ import {
   autoChunks,
   autoFit,
   autoThreads,
+  cheapRefitShare,
   defaultBudget,
   minRefitEpochs,
   planRefit,
@@ -65,6 +66,21 @@ test("planRefit: epochs predicted over two threads only when the capped run is l
   );
 });
 
+test('planRefit: a refit predicted within cheapRefitShare of the budget runs whole, however much the search spent', () => {
+  const linear: Candidate = {
+    layers: [],
+    activation: 'tanh',
+    weightDecay: 1,
+    optimizer: 'lbfgs',
+    epochs: 500,
+  };
+  const overrun = planRefit(linear, 300, 250, 1, { budget: 5, search: 10 });
+  assert.ok(overrun.refit <= cheapRefitShare * 5, JSON.stringify(overrun));
+  assert.equal(overrun.epochs, 500, 'cheap: not capped');
+  // the same search overrun with a refit that is not cheap: capped at minRefitEpochs
+  assert.equal(planRefit(deep, 100_000, 10, 1, { budget: 5, search: 10 }).epochs, minRefitEpochs);
+});
+
 /** y = 2 x₀ − x₁ + noise on `n` rows of three inputs. */
 function noisyLinear(n: number) {
   const r = new Random(5);
@@ -103,7 +119,7 @@ test('CLI: the first line gives the budget and what it covers; a capped refit is
     '--target',
     'y',
     '--budget',
-    '0.5',
+    '0.02', // a refit within cheapRefitShare of the budget is never capped: this one is not
     '--no-plots',
     '--progress',
     'quiet',
@@ -111,7 +127,7 @@ test('CLI: the first line gives the budget and what it covers; a capped refit is
   const r = await scratchnetAsync([...args, '--out', 'p.json'], dir, 300_000);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.split('\n');
-  assert.match(lines[0], /^budget 0\.5 s \(--budget\) for the model search and the refit on all rows/);
+  assert.match(lines[0], /^budget 0\.02 s \(--budget\) for the model search and the refit on all rows/);
   assert.match(
     r.stdout,
     /refit on all rows: 10 (iterations at most|epochs), capped by the budget from the \d+ the search chose/,

@@ -337,7 +337,7 @@ export function cappedRefitLine(
   const p = search.search.plan;
   if (p.epochs === p.wanted || history.stopReason !== 'epochs') return null;
   const unit = search.chosen.optimizer === 'lbfgs' ? 'iterations' : 'epochs';
-  return `note: the refit stopped at the budget's cap, after ${history.epochs} of the ${p.wanted} ${unit} the search chose${search.chosen.optimizer === 'lbfgs' ? ' (not converged)' : ''}; --budget ${fullBudget(p)} would train them all`;
+  return `note: the refit stopped at the budget's cap, after ${history.epochs} of the ${p.wanted} ${unit} the search chose${search.chosen.optimizer === 'lbfgs' ? ' (not converged)' : ''}: the scores the search gives are of the configuration trained to the end, and this model may score lower; --budget ${fullBudget(p)} would train them all`;
 }
 
 /** The flags that steer the search. */

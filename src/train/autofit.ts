@@ -509,6 +509,12 @@ function continuedShare(n: number): number {
 
 /** The fewest epochs (L-BFGS: iterations) the budget's cap leaves a refit: a budget spent on the search still gets a model. */
 export const minRefitEpochs = 10;
+/**
+ * A refit predicted to take at most this share of the budget is never capped (a 300 × 250 linear
+ * model's 500 L-BFGS iterations, ~0.2 s, had been cut to 10 under a 5 s budget the search overran:
+ * R² 0.86 on new rows against 0.99 uncapped, while the summary showed the search's 0.93).
+ */
+export const cheapRefitShare = 0.25;
 
 /** How the budget is spent: the refit's epochs, and the seconds predicted for the search and the refit. */
 export interface RefitPlan {
@@ -543,7 +549,10 @@ export function planRefit(
   const left = spent.budget - spent.search;
   const plan = (threads: number) => {
     const perEpoch = referenceSeconds({ ...c, epochs: 1 }, rows, inputs, outputs) / threads;
-    const cap = Math.max(minRefitEpochs, Math.floor(left / perEpoch));
+    // a refit that costs little of the budget runs whole, whatever the search spent: capping it would
+    // save little time and leave the model far from the one the search scored
+    const cheap = c.epochs * perEpoch <= cheapRefitShare * spent.budget;
+    const cap = cheap ? c.epochs : Math.max(minRefitEpochs, Math.floor(left / perEpoch));
     const epochs = Math.min(c.epochs, cap);
     return { epochs, wanted: c.epochs, cap, search: spent.search, refit: epochs * perEpoch };
   };

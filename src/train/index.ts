@@ -131,6 +131,7 @@ export {
   crossValidationRows,
   planRefit,
   minRefitEpochs,
+  cheapRefitShare,
   referenceThreads,
   type RefitPlan,
   type AutoFitOptions,
