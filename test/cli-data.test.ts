@@ -260,3 +260,43 @@ test('a user message is one line of at most MAX_MESSAGE characters, whatever the
   assert.ok(m.length < MAX_MESSAGE + 40, String(m.length));
   assert.match(m, /… \(8,\d{3} more characters\)$/);
 });
+
+test('a column name with a comma: named in double quotes in --target, --features, --categorical; the error shows the names quoted and says how', async () => {
+  const { list } = await import('../src/cli/options.js');
+  assert.deepEqual(list('a, b ,c'), ['a', 'b', 'c']);
+  assert.deepEqual(list('"Price, USD",height'), ['Price, USD', 'height']);
+  assert.deepEqual(list('x,"say ""hi"", ok" '), ['x', 'say "hi", ok']);
+  assert.throws(() => list('"open'), /not closed/);
+  assert.throws(() => list('a,,b'), /without empty items/);
+  assert.throws(() => list('"a"b'), /expected a comma after the quoted item "a"/);
+  const rows = Array.from({ length: 24 }, (_, i) => `${60 + i},${150 + i},${(60 + i) * 2}`);
+  write('comma.csv', `"Weight, kg",height,"Price, USD"\n${rows.join('\n')}\n`);
+  const bad = scratchnet(['train', '--data', 'comma.csv', '--target', 'Price, USD', ...quick], dir);
+  assert.equal(bad.code, 2);
+  assert.match(
+    bad.stderr,
+    /columns are: "Weight, kg", height, "Price, USD"; a name with a comma is given in double quotes: --target '"Price, USD"'/,
+  );
+  const r = scratchnet(
+    [
+      'train',
+      '--data',
+      'comma.csv',
+      '--target',
+      '"Price, USD"',
+      '--features',
+      '"Weight, kg"',
+      '--out',
+      'comma.json',
+      ...quick,
+    ],
+    dir,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const model = JSON.parse(readFileSync(join(dir, 'comma.json'), 'utf8'));
+  assert.deepEqual(model.encoding.target.columns, ['Price, USD']);
+  assert.deepEqual(
+    model.encoding.features.map((f: { name: string }) => f.name),
+    ['Weight, kg'],
+  );
+});

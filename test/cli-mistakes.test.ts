@@ -264,3 +264,22 @@ test('export never writes over the model or the data it reads (nor its tfjs weig
   assert.equal(readFileSync(join(dir, 'keep.json'), 'utf8'), model);
   assert.equal(readFileSync(join(dir, 'keep.csv'), 'utf8'), data);
 });
+
+test('with --json, an error is also one JSON line on stdout {error, exitCode} (stderr keeps its one line)', async () => {
+  const missing = await refused(
+    ['evaluate', '--model', 'model.json', '--data', 'nothere.csv', '--json'],
+    /nothere\.csv/,
+  );
+  const parsed = JSON.parse(missing.stdout) as { error: string; exitCode: number };
+  assert.equal(parsed.exitCode, 2);
+  assert.match(parsed.error, /nothere\.csv/);
+  assert.equal(missing.stdout.trimEnd().split('\n').length, 1);
+  const option = await scratchnetAsync(
+    ['evaluate', '--model', 'model.json', '--data', houses, '--bogus', '--json'],
+    dir,
+  );
+  assert.equal(option.code, 2);
+  assert.match((JSON.parse(option.stdout) as { error: string }).error, /unknown option '--bogus'/);
+  const plain = await scratchnetAsync(['evaluate', '--model', 'model.json', '--data', 'nothere.csv'], dir);
+  assert.equal(plain.stdout, '', 'without --json, stdout stays empty');
+});

@@ -191,3 +191,29 @@ test('--resume never writes to the paths stored inside the checkpoint', () => {
   assert.equal(existsSync(join(dir, 'own.json')), true, 'the model goes beside its checkpoint');
   assert.match(resumed.stdout, /wrote own\.json/);
 });
+
+test('SIGINT during the model search: exit 130, one line saying nothing was written and how to shorten the search', async () => {
+  const child = startScratchnet(
+    ['train', '--dataset', 'moons', '--budget', '30', '--no-plots', '--out', 'searched.json'],
+    dir,
+  );
+  let stdout = '';
+  let stderr = '';
+  let sent = false;
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+    if (!sent && /model search: running/.test(stdout)) {
+      sent = true;
+      child.kill('SIGINT');
+    }
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.ok(sent, stdout);
+  assert.equal(code, 130, stderr);
+  assert.match(
+    stderr,
+    /^SIGINT before training began \(reading the data or the model search\): nothing was written; --budget SECONDS shortens the search, --no-search skips it\n$/,
+  );
+  assert.equal(existsSync(join(dir, 'searched.json')), false);
+});

@@ -907,3 +907,57 @@ test('money cells: accounting negatives and currency codes before the number are
     /fees\.csv:2:1: "USD 10" in column "fee" has a currency symbol.*\(its cells look like numbers/,
   );
 });
+
+test('constant input columns (number, boolean, date) are left out with their own note; text with one value, a short file, and --features keep them', () => {
+  const rows = Array.from({ length: 30 }, (_, i) => `${i / 10},7,true,2024-01-05,same,${i / 5}`);
+  const csv = `x,k,flag,day,s,y\n${rows.join('\n')}\n`;
+  const encoding = fitEncoding(parseCsv(csv, 'const.csv'), { target: ['y'] });
+  assert.deepEqual(
+    encoding.ignored?.map((c) => [c.column, c.constant]),
+    [
+      ['k', true],
+      ['flag', true],
+      ['day', true],
+    ],
+  );
+  assert.equal(encoding.ignored?.[0].reason, 'the same value in all 30 rows: 7');
+  assert.deepEqual(
+    encoding.features.map((f) => f.name),
+    ['x', 's'],
+  );
+  const short = parseCsv(
+    `x,k,y\n${rows
+      .slice(0, 10)
+      .map((r) =>
+        r
+          .split(',')
+          .filter((_, j) => j < 2 || j === 5)
+          .join(','),
+      )
+      .join('\n')}\n`,
+    's.csv',
+  );
+  assert.equal(fitEncoding(short, { target: ['y'] }).ignored, undefined, 'fewer than 20 rows: kept');
+  const asked = fitEncoding(parseCsv(csv, 'const.csv'), { target: ['y'], identifiers: 'keep' });
+  assert.equal(asked.features.length, 5);
+});
+
+test('a class written 3 against a model trained on 3.0: the error says it is the same number written otherwise', () => {
+  const rows = Array.from({ length: 30 }, (_, i) => `${i},${(i % 3) + 1}.0`);
+  const encoding = fitEncoding(parseCsv(`x,grade\n${rows.join('\n')}\n`, 'f.csv'), { target: ['grade'] });
+  assert.equal(encoding.target.task, 'multiclass');
+  assert.throws(
+    () => applyEncoding(encoding, parseCsv('x,grade\n1,3\n', 'g.csv')),
+    /g\.csv:2:3: class "3" is not one the model knows \(1\.0, 2\.0, 3\.0\); the model's class "3\.0" is the same number written otherwise/,
+  );
+});
+
+test('a |-separated file is read as such; a header of space-separated names gets a hint', () => {
+  const piped = parseCsv('x1|x2|y\n1|2|3\n4|5|6\n', 'p.txt');
+  assert.deepEqual(piped.columns, ['x1', 'x2', 'y']);
+  const spaced = parseCsv('x1 x2 y\n1 2 3\n4 5 6\n', 's.txt');
+  assert.throws(
+    () => fitEncoding(spaced, { target: ['y'] }),
+    /no target column named "y"; columns are: x1 x2 y — the header is one column: are its names separated by spaces\? scratchnet reads fields separated by commas, tabs, semicolons or \|/,
+  );
+});

@@ -148,3 +148,58 @@ test('parseRows: 1-based lists and ranges, a range clipped to the data', () => {
   assert.deepEqual(parseRows('1-5', 3), [0, 1, 2]);
   assert.throws(() => parseRows('4', 3), /outside the data's 3 rows/);
 });
+
+test('explain a model of two regression targets: the first by default, with a note; --of chooses; an unknown --of is a user error', async () => {
+  await trained;
+  const t = await scratchnetAsync(
+    [
+      'train',
+      '--data',
+      'cars-data.json',
+      '--target',
+      'Miles_per_Gallon,Acceleration',
+      '--features',
+      'Weight_in_lbs,Horsepower',
+      '--drop-missing',
+      '--no-search',
+      '--epochs',
+      '20',
+      '--out',
+      'two.json',
+      '--no-plots',
+      '--progress',
+      'quiet',
+    ],
+    dir,
+    300_000,
+  );
+  assert.equal(t.code, 0, t.stderr);
+  const base = [
+    'explain',
+    '--model',
+    'two.json',
+    '--data',
+    'cars-data.json',
+    '--drop-missing',
+    '--rows',
+    '1',
+    '--json',
+  ];
+  const first = await scratchnetAsync(base, dir);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(
+    first.stderr,
+    /the model predicts 2 targets \(Miles_per_Gallon, Acceleration\); explaining the first, "Miles_per_Gallon" \(--of NAME/,
+  );
+  assert.equal((JSON.parse(first.stdout) as ExplainReport).attributions[0].unit, 0);
+  const second = await scratchnetAsync([...base, '--of', 'Acceleration'], dir);
+  assert.equal(second.code, 0, second.stderr);
+  assert.doesNotMatch(second.stderr, /explaining the first/);
+  assert.equal((JSON.parse(second.stdout) as ExplainReport).attributions[0].unit, 1);
+  const wrong = await scratchnetAsync([...base, '--of', 'Origin'], dir);
+  assert.equal(wrong.code, 2);
+  assert.match(
+    wrong.stderr,
+    /--of Origin: not a target of the model; its targets are Miles_per_Gallon, Acceleration/,
+  );
+});

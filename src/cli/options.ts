@@ -73,11 +73,36 @@ export function number(min = -Infinity, max = Infinity, { exclusiveMin = false, 
   };
 }
 
+/**
+ * A comma-separated list; an item in double quotes may hold commas ("Price, USD"; "" for a quote
+ * inside), as in a CSV header.
+ */
 export function list(value: string): string[] {
-  const items = value.split(',').map((s) => s.trim());
-  if (items.some((s) => s === ''))
-    throw new InvalidArgumentError('expected a comma-separated list without empty items.');
-  return items;
+  const items: string[] = [];
+  let i = 0;
+  for (;;) {
+    while (value[i] === ' ') i++;
+    let item = '';
+    if (value[i] === '"') {
+      for (i++; ; i++) {
+        if (i >= value.length) throw new InvalidArgumentError(`a quoted item is not closed: ${value}.`);
+        if (value[i] === '"' && value[i + 1] === '"') item += value[i++];
+        else if (value[i] === '"') break;
+        else item += value[i];
+      }
+      for (i++; value[i] === ' '; ) i++;
+      if (i < value.length && value[i] !== ',')
+        throw new InvalidArgumentError(`expected a comma after the quoted item "${item}".`);
+    } else {
+      const end = value.indexOf(',', i);
+      item = value.slice(i, end < 0 ? value.length : end).trim();
+      i = end < 0 ? value.length : end;
+    }
+    if (item === '') throw new InvalidArgumentError('expected a comma-separated list without empty items.');
+    items.push(item);
+    if (i >= value.length) return items;
+    i++; // the comma
+  }
 }
 
 /** --class-weight: 'balanced', or a JSON object of class label → weight (finite, ≥ 0). */

@@ -237,7 +237,7 @@ function describe(
   );
   const { epochs, earlyStopping: es } = options;
   log(
-    `${options.optimizer.name}, batch ${options.batchSize}, up to ${plural(epochs, 'epoch')}, seed ${settings.seed}` +
+    `${options.optimizer.name}, batch ${options.batchSize > window ? `${n(window)} (a whole window: a batch never spans two)` : options.batchSize}, up to ${plural(epochs, 'epoch')}, seed ${settings.seed}` +
       `${es.enabled ? `, early stopping after ${plural(es.patience, 'epoch')} without improvement` : ''}`,
   );
 }

@@ -235,13 +235,19 @@ function encodeTargets(encoding: Encoding, table: DataTable, tIdx: number[], kep
         return;
       }
       const c = classes.indexOf(classOf(cell, classes));
-      if (c < 0)
+      if (c < 0) {
+        // 3 against a model trained on 3.0 (pandas writes integer classes with a decimal point once a column had a gap)
+        const written = label(cell);
+        const same = classes.find(
+          (l) => l.trim() !== '' && written.trim() !== '' && Number(l) === Number(written),
+        );
         throw new DataError(
-          `${cellLocation(table, r, j)}: class ${quote(label(cell))} is not one the model knows (${shortList(classes.map((l) => clip(l)))})`,
+          `${cellLocation(table, r, j)}: class ${quote(written)} is not one the model knows (${shortList(classes.map((l) => clip(l)))})${same !== undefined ? `; the model's class ${quote(same)} is the same number written otherwise: classes are matched as written, so write them as in training` : ''}`,
           'data',
           r,
           j,
         );
+      }
       if (tg.task === 'binary') y.data[i] = c;
       else y.data[i * cols + c] = 1;
     });

@@ -213,7 +213,7 @@ export const emptyFile = (source: string) =>
 export const noDataRows = (source: string) =>
   new DataError(`${source}: the file has a header but no data rows`, 'data');
 
-/** The delimiter of a file from its first line: ',' if it has one, else a tab, else ';', else ','. */
+/** The delimiter of a file from its first line: ',' if it has one, else a tab, else ';', else '|', else ','. */
 export function sniffDelimiter(firstLine: string): string {
   return firstLine.includes(',')
     ? ','
@@ -221,7 +221,9 @@ export function sniffDelimiter(firstLine: string): string {
       ? '\t'
       : firstLine.includes(';')
         ? ';'
-        : ',';
+        : firstLine.includes('|')
+          ? '|'
+          : ',';
 }
 
 /**

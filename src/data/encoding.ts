@@ -21,7 +21,7 @@ import {
   type DecimalMark,
   type NumberFormat,
 } from './cells.js';
-import { identifierReason, type IgnoredColumn } from './identifiers.js';
+import { constantReason, identifierReason, type IgnoredColumn } from './identifiers.js';
 import { scanMissing, type LeftOut, type MissingStops } from './missing.js';
 import {
   cellAt,
@@ -241,9 +241,16 @@ function leaveOutIdentifiers(
     const j = featureIdx[k];
     const numeric = 'store' in table && table.store.numeric(j);
     const rows = numeric ? kept : kept.filter((r) => !isMissing(cellAt(table, r, j), options.naValues));
-    const reason = identifierReason(f, rows, (i) => numberValue(cellAt(table, rows[i], j), format));
+    const value = (i: number) => {
+      const cell = cellAt(table, rows[i], j);
+      if (f.type === 'boolean') return readBoolean(cell) ? 1 : 0;
+      return f.type === 'date' ? dateValue(cell, f.order) : numberValue(cell, format);
+    };
+    const reason = identifierReason(f, rows, value);
     if (reason) ignored.push({ column: f.name, reason });
-    return reason === null;
+    const constant = reason === null ? constantReason(f, rows, value) : null;
+    if (constant) ignored.push({ column: f.name, reason: constant, constant: true });
+    return reason === null && constant === null;
   });
   return features.length ? { features, ignored } : { features: fitted, ignored: [] };
 }

@@ -17,6 +17,8 @@ import type { ColumnEncoding } from './encoding.js';
 export interface IgnoredColumn {
   column: string;
   reason: string;
+  /** true: left out for holding one value in every row (constantReason), not as an identifier */
+  constant?: boolean;
 }
 
 export const identifierRule = {
@@ -57,6 +59,23 @@ export function identifierReason(
   return `a different integer in every row, under a name that says id: ${values(0)}, ${values(1)}, …`;
 }
 
+/**
+ * Why column `f` (a number, boolean or date column; values as identifierReason's) holds nothing to
+ * learn from: the same value in each of at least minRows rows. Its weights would never be trained
+ * (its standardized input is 0 in every row), so another value at predict time would move the
+ * predictions by an untrained amount: left out, predict neither needs nor reads it. Null if not.
+ */
+export function constantReason(
+  f: ColumnEncoding,
+  rows: readonly number[],
+  values: (i: number) => number,
+): string | null {
+  if (f.type === 'category' || rows.length < identifierRule.minRows) return null;
+  const first = values(0);
+  for (let i = 1; i < rows.length; i++) if (!Object.is(values(i), first)) return null;
+  return `the same value in all ${rows.length.toLocaleString('en-US')} rows: ${Number(first.toPrecision(8))}`;
+}
+
 /** Name words that say a column identifies rows whatever its values ("CustomerId", "order_key"); "no", "num"… may count things. */
 const strongIdWords = new Set(['id', 'key', 'serial', 'uuid']);
 
@@ -93,14 +112,28 @@ export function idLikeName(name: string): boolean {
 }
 
 /** "column "Name" left out of the inputs: 305 distinct text values … (--keep-ids or --features keeps it)" */
-export function describeIgnored(source: string, ignored: readonly IgnoredColumn[]): string[] {
-  if (ignored.length === 0) return [];
+export function describeIgnored(source: string, all: readonly IgnoredColumn[]): string[] {
+  const constant = all.filter((c) => c.constant);
+  const ignored = all.filter((c) => !c.constant);
+  const notes: string[] = [];
+  if (constant.length) {
+    const one = constant.length === 1;
+    const columns = shortList(
+      constant.map((c) => `${JSON.stringify(clip(c.column))} (${c.reason})`),
+      5,
+    );
+    notes.push(
+      `${source}: left out of the inputs, as constant (nothing to learn from, and another value when predicting would move the predictions by untrained weights): ${one ? 'column' : 'columns'} ${columns}; naming ${one ? 'it' : 'them'} in --features keeps ${one ? 'it' : 'them'}`,
+    );
+  }
+  if (ignored.length === 0) return notes;
   const one = ignored.length === 1;
   const columns = shortList(
     ignored.map((c) => `${JSON.stringify(clip(c.column))} (${c.reason})`),
     5,
   );
-  return [
+  notes.push(
     `${source}: left out of the inputs, as names, ids or row numbers (a network can only memorize rows from them): ${one ? 'column' : 'columns'} ${columns}; --keep-ids, or naming ${one ? 'it' : 'them'} in --features, keeps ${one ? 'it' : 'them'}`,
-  ];
+  );
+  return notes;
 }

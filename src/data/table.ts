@@ -167,9 +167,9 @@ export function columnIndex(table: DataTable, name: string, role = 'column'): nu
     throw new DataError(
       `${table.source}: no ${role} named ${quote(name)}${near ? ` (did you mean ${quote(near)}?)` : ''}; ` +
         `columns are: ${shortList(
-          table.columns.map((c) => clip(c)),
+          table.columns.map((c) => (c.includes(',') ? quote(c) : clip(c))),
           20,
-        )}${headerlessHint(table)}`,
+        )}${headerlessHint(table)}${name.includes(',') || !table.columns.some((c) => c.includes(',')) ? '' : '; a name with a comma is given in double quotes: --target \'"Price, USD"\''}`,
       role,
     );
   }
@@ -184,6 +184,8 @@ const numberName = /^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/;
  * (1.344, 3.474, red, 2.194), its first line is likely a data row and the file has no header; else ''.
  */
 export function headerlessHint(table: DataTable): string {
+  if (table.kind === 'csv' && table.columns.length === 1 && /\S\s+\S/.test(table.columns[0]))
+    return ' — the header is one column: are its names separated by spaces? scratchnet reads fields separated by commas, tabs, semicolons or |';
   const numbers = table.columns.filter((c) => numberName.test(c.trim())).length;
   if (table.kind !== 'csv' || 2 * numbers < table.columns.length) return '';
   return ' — the first line looks like data, not column names: the file needs a header row naming its columns';

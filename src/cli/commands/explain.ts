@@ -33,6 +33,7 @@ interface Flags {
   dropMissing?: boolean;
   json?: boolean;
   plots?: string;
+  of?: string;
 }
 
 export function register(program: Command): void {
@@ -54,6 +55,7 @@ export function register(program: Command): void {
       'completeness: |Σ attributions − (f(x) − f(baseline))| ≤ t·|f(x) − f(baseline)|',
       '1e-6',
     )
+    .option('--of <target>', 'a model of several regression targets: the one to explain (default: the first)')
     .option('--logit', 'classification: attribute the logit instead of the probability')
     .option('--drop-missing', 'leave out rows with missing cells')
     .option('--json', 'print the report as JSON')
@@ -85,6 +87,7 @@ Examples:
         throw new UsageError(
           `--metric ${flags.metric} scores classes, and ${flags.model} is a regression model: use r2 or mse`,
         );
+      const unit = explainedTarget(model.encoding.target, network.loss.kind, flags.of);
       const report = explain(
         { network, encoding: model.encoding },
         { x: enc.x, ...(enc.y ? { y: enc.y } : {}) },
@@ -96,6 +99,7 @@ Examples:
           top: integer('--top', flags.top, 0),
           tolerance: Number(flags.tolerance),
           attributeTo: flags.logit ? 'logit' : 'output',
+          ...(unit !== undefined ? { unit } : {}),
         },
       );
       console.log(flags.json ? JSON.stringify(report) : formatExplainReport(report));
@@ -105,6 +109,35 @@ Examples:
       }
       if (report.completeness.converged < report.completeness.rows) process.exitCode = EXIT_INCONCLUSIVE;
     });
+}
+
+/**
+ * The output unit to explain: with several regression targets, `--of`'s (default the first, said in a
+ * note: attributions and curves are of one target); classes choose their own (undefined).
+ */
+function explainedTarget(
+  target: { columns: string[] },
+  kind: string,
+  of: string | undefined,
+): number | undefined {
+  const columns = target.columns;
+  if (kind !== 'regression' || columns.length < 2) {
+    if (of !== undefined && !(columns.length === 1 && columns[0] === of))
+      throw new UsageError(
+        `--of ${of}: the model has one output to explain (${columns.join(', ')}); leave --of out`,
+      );
+    return undefined;
+  }
+  if (of === undefined) {
+    process.stderr.write(
+      `note: the model predicts ${columns.length} targets (${columns.join(', ')}); explaining the first, "${columns[0]}" (--of NAME explains another)\n`,
+    );
+    return 0;
+  }
+  const unit = columns.indexOf(of);
+  if (unit < 0)
+    throw new UsageError(`--of ${of}: not a target of the model; its targets are ${columns.join(', ')}`);
+  return unit;
 }
 
 /**

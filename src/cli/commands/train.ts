@@ -119,7 +119,17 @@ async function train(flags: Flags, command: Command): Promise<void> {
     if (flags.json && line.startsWith('note: ')) said.notes.push(line.slice('note: '.length));
     (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
   };
-  const prepared = await prepare(flags, command, saved, paths, log, said);
+  // reading the data and the model search keep no checkpoint: a signal then ends the command, saying so
+  const early = (signal: NodeJS.Signals) => {
+    process.stderr.write(
+      `${signal} before training began (reading the data or the model search): nothing was written; --budget SECONDS shortens the search, --no-search skips it\n`,
+    );
+    process.exit(exitCode(signal));
+  };
+  process.once('SIGINT', early).once('SIGTERM', early);
+  const prepared = await prepare(flags, command, saved, paths, log, said).finally(() => {
+    process.off('SIGINT', early).off('SIGTERM', early);
+  });
   const { start, record } = prepared;
   // the history goes to its append-only file first: a checkpoint costs O(new epochs)
   const historyLog = new HistoryLog(
