@@ -325,6 +325,21 @@ test("rule 8 baseline-loss: no rate gets below the mean predictor on inputs of s
   assert.ok(after * 10 <= before, `fix ${JSON.stringify(f.fixOptions)}: ${before} → ${after}`);
 });
 
+test('rule 8 baseline-loss on a constant target: says the target is constant, not that the network is stuck', () => {
+  const x = grid(100, 0, 1);
+  const f = finding(
+    run({
+      net: { layers: [1, 16, 1], activation: 'tanh', seed: 1 },
+      fit: { optimizer: 'adam', learningRate: 0.001, epochs: 200 },
+      x,
+      y: x.map(() => [5]),
+    }),
+    'baseline-loss',
+  );
+  assert.match(f.observed, /^every target holds the same value: predicting it gives a loss of 0/);
+  assert.match(f.why, /a constant target has nothing to learn/);
+});
+
 test('rule 8 underfitting: [1, 2, 1] on a fast sine → the suggested --layers fits ≥10× better', () => {
   const x = grid(150, -1, 1);
   const s: Setup = {

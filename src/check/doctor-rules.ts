@@ -571,6 +571,17 @@ export function baselineFinding(
   classification = false,
 ): Finding | null {
   const reached = best ? best.finalData : NaN;
+  if (baseline === 0)
+    // a constant target: the constant predictor is exact, and the rule's question has no answer
+    return {
+      rule: 'baseline-loss',
+      severity: 'error',
+      observed: `every target holds the same value: predicting it gives a loss of 0, which no network can beat${best ? ` (the best probe reached ${fmt(reached)})` : ''}`,
+      why: 'a constant target has nothing to learn from the inputs',
+      fix: 'check the target column and the rows given (a filter that kept one class or one value?)',
+      fixOptions: {},
+      evidence: { baseline, reached },
+    };
   if (best && reached < 0.9 * baseline) return null;
   return {
     rule: 'baseline-loss',
