@@ -12,50 +12,8 @@ export const f64 = 0x7c;
 export const v128 = 0x7b;
 export type ValueType = typeof i32 | typeof f32 | typeof f64 | typeof v128;
 
-/**
- * A growing byte buffer (a Uint8Array, doubled when full): what every function here appends to.
- * (A number[] of bytes cost about ten times the memory and time: the kernels are ~300 KB, emitted
- * by every thread that compiles them.)
- */
-export class Bytes {
-  private buffer: Uint8Array;
-  length = 0;
-
-  constructor(capacity = 64) {
-    this.buffer = new Uint8Array(capacity);
-  }
-
-  push(byte: number): void {
-    if (this.length === this.buffer.length) this.grow(this.length + 1);
-    this.buffer[this.length++] = byte;
-  }
-
-  /** Appends every byte of `bytes` (another Bytes, or any list of bytes). */
-  append(bytes: Bytes | ArrayLike<number>): void {
-    const from = bytes instanceof Bytes ? bytes.view() : bytes;
-    if (this.length + from.length > this.buffer.length) this.grow(this.length + from.length);
-    this.buffer.set(from, this.length);
-    this.length += from.length;
-  }
-
-  /** The bytes written so far (a view, valid until the next append). */
-  view(): Uint8Array {
-    return this.buffer.subarray(0, this.length);
-  }
-
-  private grow(atLeast: number): void {
-    const bigger = new Uint8Array(Math.max(atLeast, 2 * this.buffer.length));
-    bigger.set(this.view());
-    this.buffer = bigger;
-  }
-}
-
-/** A float64's bytes (little-endian, as WebAssembly stores constants), through one scratch buffer. */
-const float64 = new Float64Array(1);
-const float64Bytes = new Uint8Array(float64.buffer);
-
 /** Unsigned LEB128. */
-export function uleb(out: Bytes, value: number): void {
+export function uleb(out: number[], value: number): void {
   do {
     let byte = value & 0x7f;
     value >>>= 7;
@@ -65,7 +23,7 @@ export function uleb(out: Bytes, value: number): void {
 }
 
 /** Signed LEB128 (32-bit values). */
-export function sleb(out: Bytes, value: number): void {
+export function sleb(out: number[], value: number): void {
   value |= 0;
   for (;;) {
     const byte = value & 0x7f;
@@ -212,7 +170,7 @@ export type RowPointer = readonly [pointer: number, stride: number | { readonly 
  * declares them in that order, and `f.arg.n` is the local index of `n`.
  */
 export class FunctionBuilder<P extends string = string> {
-  private readonly code = new Bytes(4096);
+  readonly code: number[] = [];
   readonly params: readonly ValueType[];
   /** each parameter's local index, by name */
   readonly arg: Readonly<Record<P, number>>;
@@ -239,7 +197,7 @@ export class FunctionBuilder<P extends string = string> {
   }
 
   emit(...bytes: number[]): this {
-    for (let i = 0; i < bytes.length; i++) this.code.push(bytes[i]);
+    for (const b of bytes) this.code.push(b);
     return this;
   }
 
@@ -269,8 +227,8 @@ export class FunctionBuilder<P extends string = string> {
 
   f64(value: number): this {
     this.code.push(op.f64Const);
-    float64[0] = value;
-    this.code.append(float64Bytes);
+    const bytes = new Uint8Array(new Float64Array([value]).buffer);
+    for (const b of bytes) this.code.push(b);
     return this;
   }
 
@@ -278,13 +236,7 @@ export class FunctionBuilder<P extends string = string> {
   simd(opcode: number, ...immediates: number[]): this {
     this.code.push(0xfd);
     uleb(this.code, opcode);
-    this.code.append(immediates);
-    return this;
-  }
-
-  /** Appends bytes already encoded (a v128.const's 16). */
-  emitBytes(bytes: ArrayLike<number>): this {
-    this.code.append(bytes);
+    for (const b of immediates) this.code.push(b);
     return this;
   }
 
@@ -398,14 +350,15 @@ export class FunctionBuilder<P extends string = string> {
   }
 
   /** The body as the code section stores it: size, local declarations, instructions, end. */
-  encodeBody(out: Bytes): void {
-    const body = new Bytes(this.code.length + 2 * this.locals.length + 8);
+  encodeBody(): number[] {
+    const body: number[] = [];
     uleb(body, this.locals.length);
-    for (const t of this.locals) body.append([1, t]); // one declaration per local: simple, and size is no concern
-    body.append(this.code);
+    for (const t of this.locals) body.push(1, t); // one declaration per local: simple, and size is no concern
+    for (const b of this.code) body.push(b);
     body.push(op.end);
+    const out: number[] = [];
     uleb(out, body.length);
-    out.append(body);
+    return out.concat(body);
   }
 }
 
@@ -416,16 +369,16 @@ const externalKind = { function: 0x00, memory: 0x02 } as const;
 /** memory limits: minimum only, or minimum and maximum of a shared memory */
 const limits = { minimum: 0x00, sharedMinimumMaximum: 0x03 } as const;
 
-function section(out: Bytes, id: number, content: Bytes): void {
+function section(out: number[], id: number, content: number[]): void {
   out.push(id);
   uleb(out, content.length);
-  out.append(content);
+  for (const b of content) out.push(b);
 }
 
-function name(out: Bytes, s: string): void {
+function name(out: number[], s: string): void {
   const bytes = new TextEncoder().encode(s);
   uleb(out, bytes.length);
-  out.append(bytes);
+  for (const b of bytes) out.push(b);
 }
 
 /**
@@ -436,34 +389,32 @@ export function encodeModule(
   functions: readonly FunctionBuilder[],
   sharedMaximumPages = 0,
 ): Uint8Array<ArrayBuffer> {
-  const out = new Bytes();
-  out.append([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]); // '\0asm', version 1
+  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]; // '\0asm', version 1
   // types: one per function (duplicates are allowed and keep the encoder simple)
-  const types = new Bytes();
+  const types: number[] = [];
   uleb(types, functions.length);
   for (const f of functions) {
     types.push(functionType);
     uleb(types, f.params.length);
-    types.append(f.params);
+    for (const p of f.params) types.push(p);
     types.push(0); // no results
   }
   section(out, sectionId.type, types);
-  const imports = new Bytes();
-  imports.push(1);
+  const imports: number[] = [1];
   name(imports, 'env');
   name(imports, 'memory');
   if (sharedMaximumPages > 0) {
-    imports.append([externalKind.memory, limits.sharedMinimumMaximum, 1]); // at least 1 page
+    imports.push(externalKind.memory, limits.sharedMinimumMaximum, 1); // at least 1 page
     uleb(imports, sharedMaximumPages);
   } else {
-    imports.append([externalKind.memory, limits.minimum, 1]); // at least 1 page, no maximum
+    imports.push(externalKind.memory, limits.minimum, 1); // at least 1 page, no maximum
   }
   section(out, sectionId.import, imports);
-  const funcs = new Bytes();
+  const funcs: number[] = [];
   uleb(funcs, functions.length);
   functions.forEach((_, i) => uleb(funcs, i));
   section(out, sectionId.function, funcs);
-  const exports = new Bytes();
+  const exports: number[] = [];
   uleb(exports, functions.length);
   functions.forEach((f, i) => {
     name(exports, f.name);
@@ -471,9 +422,9 @@ export function encodeModule(
     uleb(exports, i);
   });
   section(out, sectionId.export, exports);
-  const code = new Bytes();
+  const code: number[] = [];
   uleb(code, functions.length);
-  for (const f of functions) f.encodeBody(code);
+  for (const f of functions) for (const b of f.encodeBody()) code.push(b);
   section(out, sectionId.code, code);
-  return out.view().slice();
+  return new Uint8Array(out);
 }
