@@ -36,6 +36,10 @@ function trainRss(dir: string, rows: number): number {
 // go, the encoded rows handed to the run uncopied, the linear reference on the run's scaled rows):
 // measured 20–21 MB more (43–49 MB when the cells, the run's own copy and the reference's copies
 // were kept; scoring all rows at once would add ≥ 100k × 64 units × 8 bytes per layer buffer, ≈ 200 MB).
+// That garbage (the cells once encoded, the run's starting copies once trained) is collected when it
+// falls (src/cli/collect.ts), not when V8 next collects for its own reasons: without that, a build whose
+// kernel emitter made ~100 MB less garbage peaked 17 MB higher at 120k rows, the cells still held.
+// Measured with the collections: 110 → 138–141 MB (before them: 137 → 155–158).
 test('train: 6× the rows cost less than 40 MB more peak memory (rows not copied, scored in blocks)', () => {
   const dir = scratchDir('scratchnet-train-memory-');
   // each size twice, alternated, the lower peak kept: a peak only overshoots what the child keeps (garbage

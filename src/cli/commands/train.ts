@@ -32,6 +32,7 @@ import { SignalWatch, exitCode } from '../signals.js';
 import { modelFile, type RunRecord, type TrainPaths } from '../train-model.js';
 import { worseThanConstant } from '../baseline-check.js';
 import { Said } from '../said.js';
+import { collectGarbage } from '../collect.js';
 import { freshStart, resumeStart, trainPaths, type StartFlags, type TrainStart } from '../train-resume.js';
 import { fitOptions, holdOutByDefault, trainSteps, weightOptions } from '../training.js';
 import {
@@ -130,6 +131,8 @@ async function train(flags: Flags, command: Command): Promise<void> {
   const prepared = await prepare(flags, command, saved, paths, log, said).finally(() => {
     process.off('SIGINT', early).off('SIGTERM', early);
   });
+  // the file's cells are garbage now: free them before training allocates (collect.ts)
+  collectGarbage();
   const { start, record } = prepared;
   // the history goes to its append-only file first: a checkpoint costs O(new epochs)
   const historyLog = new HistoryLog(
@@ -332,6 +335,8 @@ async function finish(
   const { record, search, about } = prepared;
   const { network, history } = run;
   const { out, plots: plotsDir } = record.paths;
+  // the rows the run copied while it started (split, scaled) are garbage: free them before scoring
+  collectGarbage();
   const scores = runScores(run, about.encoding, record.settings, search);
   const model = modelFile(record, history);
   model.metrics = scores.metrics;
