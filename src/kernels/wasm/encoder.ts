@@ -12,8 +12,50 @@ export const f64 = 0x7c;
 export const v128 = 0x7b;
 export type ValueType = typeof i32 | typeof f32 | typeof f64 | typeof v128;
 
+/**
+ * A growing byte buffer (a Uint8Array, doubled when full): what every function here appends to.
+ * (A number[] of bytes cost about ten times the memory and time: the kernels are ~300 KB, emitted
+ * by every thread that compiles them.)
+ */
+export class Bytes {
+  private buffer: Uint8Array;
+  length = 0;
+
+  constructor(capacity = 64) {
+    this.buffer = new Uint8Array(capacity);
+  }
+
+  push(byte: number): void {
+    if (this.length === this.buffer.length) this.grow(this.length + 1);
+    this.buffer[this.length++] = byte;
+  }
+
+  /** Appends every byte of `bytes` (another Bytes, or any list of bytes). */
+  append(bytes: Bytes | ArrayLike<number>): void {
+    const from = bytes instanceof Bytes ? bytes.view() : bytes;
+    if (this.length + from.length > this.buffer.length) this.grow(this.length + from.length);
+    this.buffer.set(from, this.length);
+    this.length += from.length;
+  }
+
+  /** The bytes written so far (a view, valid until the next append). */
+  view(): Uint8Array {
+    return this.buffer.subarray(0, this.length);
+  }
+
+  private grow(atLeast: number): void {
+    const bigger = new Uint8Array(Math.max(atLeast, 2 * this.buffer.length));
+    bigger.set(this.view());
+    this.buffer = bigger;
+  }
+}
+
+/** A float64's bytes (little-endian, as WebAssembly stores constants), through one scratch buffer. */
+const float64 = new Float64Array(1);
+const float64Bytes = new Uint8Array(float64.buffer);
+
 /** Unsigned LEB128. */
-export function uleb(out: number[], value: number): void {
+export function uleb(out: Bytes, value: number): void {
   do {
     let byte = value & 0x7f;
     value >>>= 7;
@@ -23,7 +65,7 @@ export function uleb(out: number[], value: number): void {
 }
 
 /** Signed LEB128 (32-bit values). */
-export function sleb(out: number[], value: number): void {
+export function sleb(out: Bytes, value: number): void {
   value |= 0;
   for (;;) {
     const byte = value & 0x7f;
@@ -170,7 +212,7 @@ export type RowPointer = readonly [pointer: number, stride: number | { readonly 
  * declares them in that order, and `f.arg.n` is the local index of `n`.
  */
 export class FunctionBuilder<P extends string = string> {
-  readonly code: number[] = [];
+  private readonly code = new Bytes(4096);
   readonly params: readonly ValueType[];
   /** each parameter's local index, by name */
   readonly arg: Readonly<Record<P, number>>;
@@ -197,7 +239,7 @@ export class FunctionBuilder<P extends string = string> {
   }
 
   emit(...bytes: number[]): this {
-    for (const b of bytes) this.code.push(b);
+    for (let i = 0; i < bytes.length; i++) this.code.push(bytes[i]);
     return this;
   }
 
@@ -227,8 +269,8 @@ export class FunctionBuilder<P extends string = string> {
 
   f64(value: number): this {
     this.code.push(op.f64Const);
-    const bytes = new Uint8Array(new Float64Array([value]).buffer);
-    for (const b of bytes) this.code.push(b);
+    float64[0] = value;
+    this.code.append(float64Bytes);
     return this;
   }
 
@@ -236,7 +278,13 @@ export class FunctionBuilder<P extends string = string> {
   simd(opcode: number, ...immediates: number[]): this {
     this.code.push(0xfd);
     uleb(this.code, opcode);
-    for (const b of immediates) this.code.push(b);
+    this.code.append(immediates);
+    return this;
+  }
+
+  /** Appends bytes already encoded (a v128.const's 16). */
+  emitBytes(bytes: ArrayLike<number>): this {
+    this.code.append(bytes);
     return this;
   }
 
@@ -350,15 +398,14 @@ export class FunctionBuilder<P extends string = string> {
   }
 
   /** The body as the code section stores it: size, local declarations, instructions, end. */
-  encodeBody(): number[] {
-    const body: number[] = [];
+  encodeBody(out: Bytes): void {
+    const body = new Bytes(this.code.length + 2 * this.locals.length + 8);
     uleb(body, this.locals.length);
-    for (const t of this.locals) body.push(1, t); // one declaration per local: simple, and size is no concern
-    for (const b of this.code) body.push(b);
+    for (const t of this.locals) body.append([1, t]); // one declaration per local: simple, and size is no concern
+    body.append(this.code);
     body.push(op.end);
-    const out: number[] = [];
     uleb(out, body.length);
-    return out.concat(body);
+    out.append(body);
   }
 }
 
@@ -369,16 +416,16 @@ const externalKind = { function: 0x00, memory: 0x02 } as const;
 /** memory limits: minimum only, or minimum and maximum of a shared memory */
 const limits = { minimum: 0x00, sharedMinimumMaximum: 0x03 } as const;
 
-function section(out: number[], id: number, content: number[]): void {
+function section(out: Bytes, id: number, content: Bytes): void {
   out.push(id);
   uleb(out, content.length);
-  for (const b of content) out.push(b);
+  out.append(content);
 }
 
-function name(out: number[], s: string): void {
+function name(out: Bytes, s: string): void {
   const bytes = new TextEncoder().encode(s);
   uleb(out, bytes.length);
-  for (const b of bytes) out.push(b);
+  out.append(bytes);
 }
 
 /**
@@ -389,32 +436,34 @@ export function encodeModule(
   functions: readonly FunctionBuilder[],
   sharedMaximumPages = 0,
 ): Uint8Array<ArrayBuffer> {
-  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]; // '\0asm', version 1
+  const out = new Bytes();
+  out.append([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]); // '\0asm', version 1
   // types: one per function (duplicates are allowed and keep the encoder simple)
-  const types: number[] = [];
+  const types = new Bytes();
   uleb(types, functions.length);
   for (const f of functions) {
     types.push(functionType);
     uleb(types, f.params.length);
-    for (const p of f.params) types.push(p);
+    types.append(f.params);
     types.push(0); // no results
   }
   section(out, sectionId.type, types);
-  const imports: number[] = [1];
+  const imports = new Bytes();
+  imports.push(1);
   name(imports, 'env');
   name(imports, 'memory');
   if (sharedMaximumPages > 0) {
-    imports.push(externalKind.memory, limits.sharedMinimumMaximum, 1); // at least 1 page
+    imports.append([externalKind.memory, limits.sharedMinimumMaximum, 1]); // at least 1 page
     uleb(imports, sharedMaximumPages);
   } else {
-    imports.push(externalKind.memory, limits.minimum, 1); // at least 1 page, no maximum
+    imports.append([externalKind.memory, limits.minimum, 1]); // at least 1 page, no maximum
   }
   section(out, sectionId.import, imports);
-  const funcs: number[] = [];
+  const funcs = new Bytes();
   uleb(funcs, functions.length);
   functions.forEach((_, i) => uleb(funcs, i));
   section(out, sectionId.function, funcs);
-  const exports: number[] = [];
+  const exports = new Bytes();
   uleb(exports, functions.length);
   functions.forEach((f, i) => {
     name(exports, f.name);
@@ -422,9 +471,9 @@ export function encodeModule(
     uleb(exports, i);
   });
   section(out, sectionId.export, exports);
-  const code: number[] = [];
+  const code = new Bytes();
   uleb(code, functions.length);
-  for (const f of functions) for (const b of f.encodeBody()) code.push(b);
+  for (const f of functions) f.encodeBody(code);
   section(out, sectionId.code, code);
-  return new Uint8Array(out);
+  return out.view().slice();
 }

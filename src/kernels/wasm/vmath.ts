@@ -67,6 +67,9 @@ const constants: Record<'f32' | 'f64', MathConstants> = {
   },
 };
 
+/** The 16 bytes of each v128.const emitted so far, by precision and value (the kernels use a few dozen, thousands of times). */
+const splatBytes = new Map<string, Uint8Array>();
+
 /** Writes the functions above for one precision; each leaves its result (one v128) on the stack. */
 export class VectorMath {
   private readonly c: MathConstants;
@@ -77,8 +80,14 @@ export class VectorMath {
 
   /** Pushes c in every lane (v128.const). */
   constant(c: number): void {
-    const lanes = this.e.p.name === 'f32' ? new Float32Array(4).fill(c) : new Float64Array(2).fill(c);
-    this.e.f.simd(simd.const, ...new Uint8Array(lanes.buffer));
+    const key = `${this.e.p.name} ${Object.is(c, -0) ? '-0' : c}`; // (String(−0) is "0")
+    let bytes = splatBytes.get(key);
+    if (!bytes) {
+      const lanes = this.e.p.name === 'f32' ? new Float32Array(4).fill(c) : new Float64Array(2).fill(c);
+      bytes = new Uint8Array(lanes.buffer);
+      splatBytes.set(key, bytes);
+    }
+    this.e.f.simd(simd.const).emitBytes(bytes);
   }
 
   /** Pushes the bit pattern of integer lanes equal to `bits` (as v128.const). */
