@@ -84,6 +84,20 @@ const cases: Case[] = [
     error: /^ragged\.csv:3:5: this row has 3 fields but the header has 2$/,
   },
   {
+    name: 'a "#" comment line among the rows',
+    file: 'comment.csv',
+    content: 'a,y\n1,2\n# measured on Monday\n3,4\n',
+    error:
+      /^comment\.csv:3: this row has 1 field but the header has 2; the row starts with "#": comment lines are read as data, remove such lines first \(e\.g\. grep -v '\^#' comment\.csv > clean\.csv\)$/,
+  },
+  {
+    name: 'a "#" comment line above the header',
+    file: 'comment-top.csv',
+    content: '# exported 2026-12-01\na,y\n1,2\n',
+    error:
+      /^comment-top\.csv:2:3: this row has 2 fields but the header has 1; the header \(the first line\) starts with "#": if it is a comment, remove such lines first/,
+  },
+  {
     name: 'an empty header name',
     file: 'noname.csv',
     content: 'a,,y\n1,2,3\n',

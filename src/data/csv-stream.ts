@@ -197,11 +197,13 @@ function readAll(
   let head = ''; // the text before the tokenizer knows its delimiter
   let tokenizer: CsvTokenizer | null = null;
   let store: ColumnStore | null = null;
+  let header: string[] = []; // the header's names, for the comment-line hint
   let rows = 0;
   let detect = false; // looking for a decimal comma
   const onRecord = (record: CsvRecord) => {
     if (!store) {
       const columns = csvHeader(record, source);
+      header = columns;
       const format = {
         decimal: decimal ?? '.',
         ...(options.thousands ? { thousands: options.thousands } : {}),
@@ -222,7 +224,7 @@ function readAll(
       sink.header(info, store);
       return;
     }
-    checkRecordLength(record, store.width, source, rows);
+    checkRecordLength(record, header, source, rows);
     if (detect) findDecimalComma(record, source);
     sink.row(record, store);
     rows++;

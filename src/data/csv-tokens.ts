@@ -196,16 +196,36 @@ function looksLikeData(columns: readonly string[]): boolean {
   return !numbered(0) && !numbered(1);
 }
 
-/** DataError unless the data record `row` (0-based) has as many fields as the header. */
-export function checkRecordLength(record: CsvRecord, width: number, source: string, row: number): void {
+/**
+ * DataError unless the data record `row` (0-based) has as many fields as the header (`header`: its
+ * names, for a hint when the file has "#" comment lines, which CSV does not have and are not skipped).
+ */
+export function checkRecordLength(
+  record: CsvRecord,
+  header: readonly string[],
+  source: string,
+  row: number,
+): void {
   const n = record.cells.length;
+  const width = header.length;
   if (n === width) return;
   const where = n > width ? `:${record.cols[width]}` : '';
+  const comment = commentHint(record, header, source);
   throw new DataError(
-    `${source}:${record.line}${where}: this row has ${n} field${n === 1 ? '' : 's'} but the header has ${width}`,
+    `${source}:${record.line}${where}: this row has ${n} field${n === 1 ? '' : 's'} but the header has ${width}${comment}`,
     'data',
     row,
   );
+}
+
+/** A hint when the record or the header starts with "#", as comment lines do ('' otherwise). */
+function commentHint(record: CsvRecord, header: readonly string[], source: string): string {
+  const strip = `remove such lines first (e.g. grep -v '^#' ${source} > clean.csv)`;
+  if ((record.cells[0] ?? '').trimStart().startsWith('#'))
+    return `; the row starts with "#": comment lines are read as data, ${strip}`;
+  if (header.length === 1 && (header[0] ?? '').trimStart().startsWith('#'))
+    return `; the header (the first line) starts with "#": if it is a comment, ${strip}`;
+  return '';
 }
 
 export const emptyFile = (source: string) =>

@@ -48,7 +48,7 @@ function csvTable(records: CsvRecord[], source: string): Table {
   const columns = csvHeader(records[0], source);
   if (records.length === 1) throw noDataRows(source);
   const data = records.slice(1);
-  data.forEach((rec, r) => checkRecordLength(rec, columns.length, source, r));
+  data.forEach((rec, r) => checkRecordLength(rec, columns, source, r));
   return {
     columns,
     rows: data.map((r) => r.cells),
