@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import {
+  Dense,
   Network,
   NetworkDisposedError,
   TrainingRun,
@@ -184,6 +185,54 @@ test("a network over another one's layers (as the doctor's probes make): disposi
   b.dispose();
   assert.equal(a.computeGradient(X, Y).total, before);
   assertSameBits(a.grads, grads, 'gradients after the other network was disposed');
+});
+
+test('a Network built from the layers of a live one takes them over: the first then refuses to train or predict', () => {
+  const X = toMatrix(x, 'x', 2);
+  const Y = toMatrix(y, 'y', 1);
+  for (const backend of ['wasm', 'js'] as const) {
+    on(backend, () => {
+      const a = makeNet(shapes[0]);
+      a.computeGradient(X, Y);
+      const b = new Network({ layers: a.layers as Layer[] });
+      b.computeGradient(X, Y); // the new owner trains
+      for (const use of [() => a.computeGradient(X, Y), () => a.forward(X), () => a.predict(x)]) {
+        assert.throws(
+          use,
+          /^OptionError: layers\[0\] \(Dense\(2 → 16, leakyRelu\)\) now belongs to another network/,
+        );
+      }
+      // disposed, the owner hands its layers (and their last values) to a new network
+      b.dispose();
+      const c = new Network({ layers: a.layers as Layer[] });
+      assert.ok(Number.isFinite(c.computeGradient(X, Y).total));
+      c.dispose();
+    });
+  }
+});
+
+test("layers of another dtype are refused, naming the layer; without a dtype the network takes the layers'", () => {
+  const random = new Random(1);
+  const f32 = [
+    new Dense(2, 4, random, { activation: 'tanh', dtype: 'float32' }),
+    new Dense(4, 1, random, { dtype: 'float32' }),
+  ];
+  assert.throws(
+    () => new Network({ layers: f32, dtype: 'float64' }),
+    /^OptionError: layers\[0\] holds float32 parameters but the network is float64: make every layer with dtype 'float64', or pass dtype: "float32" to the Network/,
+  );
+  const mixed = [new Dense(2, 4, random, { dtype: 'float32' }), new Dense(4, 1, random)];
+  assert.throws(
+    () => new Network({ layers: mixed }),
+    /^OptionError: layers\[1\] holds float64 parameters but the network is float32/,
+  );
+  const net = new Network({ layers: f32 });
+  assert.equal(net.dtype, 'float32');
+  assert.ok(net.params instanceof Float32Array);
+  const X = toMatrix(x, 'x', 2, 'float32');
+  const Y = toMatrix(y, 'y', 1, 'float32');
+  assert.ok(Number.isFinite(net.computeGradient(X, Y).total));
+  net.dispose();
 });
 
 /** Makes and trains `count` networks (and Adam state), disposing each or dropping it; prints the memory's figures. */

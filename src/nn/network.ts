@@ -35,6 +35,7 @@ export interface NetworkOptions {
   regularizers?: readonly Regularizer[];
   /** Seed of the weight initialization (default 42). */
   seed?: number;
+  /** Default: the dtype of the given Layer objects (Dense has one), else 'float64'. Every layer must match it. */
   dtype?: DType;
   /** Receives warnings (default: they are collected in network.warnings; the library never prints). */
   onWarning?: (message: string) => void;
@@ -200,7 +201,7 @@ export class Network {
       throw new OptionError('Network needs an options object, e.g. { layers: [1, 64, 1] }', 'options');
     const warn = options.onWarning ?? ((m: string) => this.warnings.push(m));
     this.loss = getLoss(options.loss ?? 'mse');
-    this.dtype = options.dtype ?? 'float64';
+    this.dtype = options.dtype ?? layersDType(options.layers) ?? 'float64';
     if (this.dtype !== 'float64' && this.dtype !== 'float32') {
       throw new OptionError(
         `dtype must be 'float64' or 'float32', got ${JSON.stringify(this.dtype)}`,
@@ -243,7 +244,7 @@ export class Network {
    * Frees the network's memory in the WebAssembly kernels now (its parameters, gradients and layer
    * buffers) instead of when it is collected. Calling it again does nothing; any other use of the
    * network afterwards throws NetworkDisposedError. Its layers keep their last parameter values (in
-   * ordinary arrays) and stay usable by another network sharing them.
+   * ordinary arrays) and stay usable: a new Network can be built from them.
    */
   dispose(): void {
     if (this.disposed) return;
@@ -271,6 +272,7 @@ export class Network {
   /** The network's output for x[N×inputSize] (probabilities for sigmoid/softmax outputs). Buffers are reused: copy to keep. */
   forward(x: Matrix): Matrix {
     if (this.disposed) throw new NetworkDisposedError();
+    this.checkLayersOwned();
     let a = x;
     for (const layer of this.layers) a = layer.forward(a);
     this.forwardOutput = a;
@@ -359,9 +361,31 @@ export class Network {
     return inputGradient ? d : null;
   }
 
+  /**
+   * Throws unless every layer's parameters still view this network's buffers: a Network built later
+   * from the same layer objects re-points them into its own, and this one would then train buffers
+   * that nothing reads (and predict with the other network's weights).
+   */
+  private checkLayersOwned(): void {
+    const params = this.flatParams;
+    const bytes = params.BYTES_PER_ELEMENT;
+    for (const ref of this.parameterRefs) {
+      const v = ref.parameter.value;
+      if (v.buffer === params.buffer && v.byteOffset === params.byteOffset + ref.offset * bytes) continue;
+      const layer = this.layers[ref.layer];
+      throw new OptionError(
+        `layers[${ref.layer}] (${layer.toString().split('  ')[0]}) now belongs to another network: a Network built from ` +
+          'the same layer objects takes over their parameters, so this one can no longer train or predict with them; ' +
+          'give each network its own layers (or use network.clone())',
+        'layers',
+      );
+    }
+  }
+
   /** The fused forward pass of a [1, H, 1] network when it applies (its output kept as forward's), else null. */
   private fusedForward(x: Matrix): DensePair | null {
     if (this.disposed) throw new NetworkDisposedError();
+    this.checkLayersOwned();
     const pair = this.pair;
     const out = pair?.forward(x);
     if (!pair || !out) return null;
@@ -548,6 +572,16 @@ function buildLayers(options: NetworkOptions, loss: Loss, dtype: DType): Layer[]
   }
   if (typeof spec[0] !== 'number') {
     const layers = [...(spec as readonly Layer[])];
+    layers.forEach((layer, i) => {
+      const own = (layer as { dtype?: unknown }).dtype;
+      if (own !== undefined && own !== dtype) {
+        throw new OptionError(
+          `layers[${i}] holds ${String(own)} parameters but the network is ${dtype}: ` +
+            `make every layer with dtype '${dtype}', or pass dtype: ${JSON.stringify(own)} to the Network`,
+          'layers',
+        );
+      }
+    });
     for (let i = 1; i < layers.length; i++) {
       if (layers[i].inputSize !== layers[i - 1].outputSize) {
         throw new ShapeError(
@@ -582,6 +616,13 @@ function buildLayers(options: NetworkOptions, loss: Loss, dtype: DType): Layer[]
         dtype,
       }),
   );
+}
+
+/** The dtype shared by ready-made layers that declare one (Dense does), as the network's default; else undefined. */
+function layersDType(spec: NetworkOptions['layers']): DType | undefined {
+  if (!Array.isArray(spec) || typeof spec[0] !== 'object' || spec[0] === null) return undefined;
+  const own = (spec[0] as { dtype?: unknown }).dtype;
+  return own === 'float32' || own === 'float64' ? own : undefined;
 }
 
 /** The built-in penalties the options ask for (weightDecay: L2, l1: L1). */
