@@ -53,12 +53,91 @@ export class DivergenceError extends ScratchnetError {
   }
 }
 
-/** Throws an OptionError naming the unknown value and the known ones. */
+/** Throws an OptionError naming the unknown value, the known ones and a near one (a case or a letter or two off). */
 export function unknownName(kind: string, name: unknown, known: readonly string[], option = kind): never {
+  const near = typeof name === 'string' ? nearest(name, known) : undefined;
   throw new OptionError(
-    `unknown ${kind} ${JSON.stringify(name)}; expected one of: ${known.join(', ')}`,
+    `unknown ${kind} ${JSON.stringify(name)}; expected one of: ${known.join(', ')}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`,
     option,
   );
+}
+
+/**
+ * Throws OptionError (unknownName) on the first key of `options` that is not an option: a misspelt
+ * option would otherwise be ignored and its default used without a word. `known` lists the names;
+ * typed as Record<keyof TheOptions, true> the compiler keeps it complete. `prefix` names a nested
+ * object in the message ('earlyStopping.' → "earlyStopping.patiense").
+ */
+export function checkOptionNames(
+  kind: string,
+  options: unknown,
+  known: Readonly<Record<string, unknown>> | readonly string[],
+  prefix = '',
+): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) return;
+  const names = Array.isArray(known) ? known : Object.keys(known);
+  for (const key of Object.keys(options)) {
+    if (!names.includes(key))
+      unknownName(
+        kind,
+        `${prefix}${key}`,
+        names.map((n) => `${prefix}${n}`),
+        `${prefix}${key}`,
+      );
+  }
+}
+
+/** The name in `known` equal to `name` but for letter case, or within two edits of it (the closest); else undefined. */
+function nearest(name: string, known: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  const same = known.find((k) => k.toLowerCase() === lower);
+  if (same !== undefined) return same;
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const k of known) {
+    const d = editDistance(lower, k.toLowerCase(), bestDistance);
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return lower.length > 2 ? best : undefined;
+}
+
+/** Levenshtein distance of a and b, or `cap` once it is clearly at least cap. */
+function editDistance(a: string, b: string, cap: number): number {
+  if (Math.abs(a.length - b.length) >= cap) return cap;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return Math.min(prev[b.length], cap);
+}
+
+/**
+ * A value as an error message shows it: numbers as JavaScript prints them (NaN, Infinity and -0, which
+ * JSON would print as null or 0), strings quoted, undefined as undefined, other values as JSON.
+ */
+export function shown(value: unknown): string {
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (
+    value === undefined ||
+    typeof value === 'function' ||
+    typeof value === 'symbol' ||
+    typeof value === 'bigint'
+  )
+    return String(value);
+  try {
+    return (
+      JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)) ??
+      String(value)
+    );
+  } catch {
+    return String(value);
+  }
 }
 
 /** Checks a number option: finite, and within [min, max] when given. Returns the value. */
@@ -81,7 +160,7 @@ export function checkNumber(
     ]
       .filter(Boolean)
       .join(' ');
-    throw new OptionError(`${option} must be ${range}, got ${JSON.stringify(value)}`, option);
+    throw new OptionError(`${option} must be ${range}, got ${shown(value)}`, option);
   }
   return value as number;
 }

@@ -3,7 +3,7 @@
 // Generator: sfc32 (Chris Doty-Humphrey's Small Fast Counting generator, from PractRand),
 // seeded through splitmix32 so that nearby seeds give unrelated streams.
 
-import { OptionError, checkNumber } from './errors.js';
+import { OptionError, checkNumber, shown } from './errors.js';
 
 export class Random {
   private a: number;
@@ -93,7 +93,7 @@ export class Random {
   setState(state: readonly number[]): this {
     if (!Array.isArray(state) || state.length !== 5 || !state.slice(0, 4).every((v) => Number.isInteger(v))) {
       throw new OptionError(
-        `a Random state is 5 numbers written by state(), got ${JSON.stringify(state)}`,
+        `a Random state is 5 numbers written by state(), got ${shown(state)}`,
         'randomState',
       );
     }

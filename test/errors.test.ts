@@ -1,7 +1,22 @@
 // Bad input: every mistake throws an error that says what was wrong and where.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DataError, Network, OptionError, ShapeError, fit, toMatrix, getLoss } from '../src/index.js';
+import {
+  Adam,
+  DataError,
+  autoFit,
+  Network,
+  OptionError,
+  ShapeError,
+  createNetwork,
+  dataset,
+  diagnose,
+  evaluate,
+  explain,
+  fit,
+  toMatrix,
+  getLoss,
+} from '../src/index.js';
 
 const net = () => new Network({ layers: [2, 3, 1], onWarning: () => {} });
 
@@ -164,6 +179,74 @@ const cases: {
     message: /y\[1\]\[0\] is 2/,
     fields: { argument: 'y', row: 1, column: 0 },
   },
+  // a misspelt option is an error, not a default used in silence (the nearest name is suggested)
+  {
+    name: 'a misspelt Network option',
+    run: () => new Network({ layers: [1, 2, 1], activaton: 'tanh' } as never),
+    type: OptionError,
+    message:
+      /^unknown Network option "activaton"; expected one of: layers, activation, .* \(did you mean "activation"\?\)$/,
+    fields: { option: 'activaton' },
+  },
+  {
+    name: 'a misspelt doctor option (the doctor would examine another run)',
+    run: () => diagnose(net(), [[1, 2]], [[1]], { learningrate: 0.1 } as never),
+    type: OptionError,
+    message: /^unknown doctor option "learningrate"; .* \(did you mean "learningRate"\?\)$/,
+  },
+  {
+    name: 'a misspelt createNetwork option',
+    run: () => createNetwork([[1, 2]], [[1]], { layer: [4] } as never),
+    type: OptionError,
+    message: /^unknown option "layer"; .* \(did you mean "layers"\?\)$/,
+  },
+  {
+    name: 'a misspelt evaluate option',
+    run: () => evaluate(net(), [[1, 2]], [[1]], { metric: ['r2'] } as never),
+    type: OptionError,
+    message:
+      /^unknown evaluate option "metric"; expected one of: metrics, sampleWeight, classWeight \(did you mean "metrics"\?\)$/,
+  },
+  {
+    name: 'an optimizer constructor option it does not have',
+    run: () => new Adam({ lr: 0.1 } as never),
+    type: OptionError,
+    message: /^unknown optimizer option "lr"; expected one of: learningRate, beta1, beta2, epsilon$/,
+  },
+  {
+    name: 'a misspelt dataset option',
+    run: () => dataset('moons', { size: 10 } as never),
+    type: OptionError,
+    message: /^unknown dataset option "size"; expected one of: n, noise, seed$/,
+  },
+  {
+    name: 'a misspelt earlyStopping option',
+    run: () =>
+      fit(net(), [[1, 2]], [[1]], { epochs: 1, earlyStopping: { patiense: 3, monitor: 'loss' } as never }),
+    type: OptionError,
+    message: /^unknown option "earlyStopping\.patiense"; .* \(did you mean "earlyStopping\.patience"\?\)$/,
+  },
+  {
+    name: 'a misspelt scale option',
+    run: () => fit(net(), [[1, 2]], [[1]], { epochs: 1, scale: { input: false } as never }),
+    type: OptionError,
+    message:
+      /^unknown option "scale\.input"; expected one of: scale\.inputs, scale\.targets \(did you mean "scale\.inputs"\?\)$/,
+  },
+  {
+    name: 'optimizerOptions beside a ready-made optimizer (they were ignored)',
+    run: () =>
+      fit(net(), [[1, 2]], [[1]], { epochs: 1, optimizer: new Adam(), optimizerOptions: { beta1: 0.8 } }),
+    type: OptionError,
+    message:
+      /^optimizerOptions \(beta1\) configure an optimizer fit makes by name; .* new Adam\(\{ beta1: … \}\)/,
+  },
+  {
+    name: 'a misspelt explain option',
+    run: () => explain({ network: net() }, { x: [[1, 2]] }, { row: [0] } as never),
+    type: OptionError,
+    message: /^unknown explain option "row"; .* \(did you mean "rows"\?\)$/,
+  },
   {
     name: 'prediction input of the wrong width',
     run: () => net().predict([[1]]),
@@ -190,4 +273,27 @@ for (const c of cases) {
 test('no silent broadcasting: a 1-column y is not stretched over a 3-output network', () => {
   const n = new Network({ layers: [2, 3], onWarning: () => {} });
   assert.throws(() => fit(n, [[1, 2]], [[1]]), ShapeError);
+});
+
+test('autoFit: a misspelt option and workers that are not an integer ≥ 0 are refused before any work', async () => {
+  const x = Array.from({ length: 20 }, (_, i) => [i / 20]);
+  const y = x.map(([v]) => [v * v]);
+  await assert.rejects(
+    autoFit(x, y, { budjet: 1 } as never),
+    /^OptionError: unknown autoFit option "budjet"; .* \(did you mean "budget"\?\)$/,
+  );
+  for (const workers of [1.5, -1, 'auto'])
+    await assert.rejects(
+      autoFit(x, y, { workers } as never),
+      /^OptionError: workers must be an integer >= 0, got/,
+    );
+});
+
+test('messages show NaN, Infinity and -0 as they are (JSON would print null and 0)', () => {
+  assert.throws(
+    () => fit(net(), [[1, 2]], [[1]], { learningRate: Number.NaN }),
+    /^OptionError: learningRate must be a number > 0, got NaN$/,
+  );
+  assert.throws(() => fit(net(), [[1, 2]], [[1]], { epochs: Number.POSITIVE_INFINITY }), /got Infinity$/);
+  assert.throws(() => fit(net(), [[1, 2]], [[1]], { sampleWeight: [Number.NaN] }), /got NaN$/);
 });

@@ -180,7 +180,7 @@ test('getOptimizer: every name, defaults from their sources, bad hyper-parameter
     ['adamw', { weightDecay: -0.01 }, /weightDecay .*got -0.01/],
     ['lbfgs', { memory: 0 }, /memory must be an integer >= 1, got 0/],
     ['lbfgs', { c2: 0.00001 }, /c2 .*got 0.00001|c2 .*got 0.00001|c2 .*1e-5/],
-    ['adam', { learningRate: Number.NaN }, /learningRate .*got null/],
+    ['adam', { learningRate: Number.NaN }, /learningRate .*got NaN$/],
     ['adam', { momentun: 0.9 }, /unknown optimizer option "momentun"/],
   ];
   for (const [name, o, pattern] of bad) {

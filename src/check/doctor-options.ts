@@ -2,7 +2,7 @@
 // once where they enter, with the defaults resolved in one place.
 
 import { defaultBatchSize, fitDefaults } from '../train/fit-options.js';
-import { OptionError, checkNumber } from '../errors.js';
+import { OptionError, checkNumber, checkOptionNames } from '../errors.js';
 import { isMatrix, type MatrixLike } from '../matrix.js';
 import { makeOptimizer } from './doctor-probe.js';
 import type { ClassWeight } from '../train/sample-weights.js';
@@ -57,6 +57,27 @@ export interface DoctorOptions {
   classWeight?: ClassWeight;
 }
 
+/** Every DoctorOptions name (the compiler keeps the list complete): diagnose refuses others. */
+export const doctorOptionNames: Readonly<Record<keyof DoctorOptions, true>> = {
+  optimizer: true,
+  learningRate: true,
+  epochs: true,
+  batchSize: true,
+  scale: true,
+  validation: true,
+  heldOut: true,
+  history: true,
+  trained: true,
+  probeSteps: true,
+  maxProbeRows: true,
+  gradCheck: true,
+  sanity: true,
+  seed: true,
+  columns: true,
+  sampleWeight: true,
+  classWeight: true,
+};
+
 /** A fix's options without what training already does (DoctorOptions.heldOut): advice never repeats the run. */
 export function notYetDone(fix: Record<string, unknown>, options: DoctorOptions): Record<string, unknown> {
   const held = options.heldOut;
@@ -86,6 +107,7 @@ export function resolveDoctorOptions(o: DoctorOptions, rows: number): Resolved {
       `doctor options must be an object, got ${o === null ? 'null' : typeof o}`,
       'options',
     );
+  checkOptionNames('doctor option', o, doctorOptionNames);
   const optimizer = o.optimizer ?? 'sgd';
   if (typeof optimizer !== 'string')
     throw new OptionError(`optimizer must be a name, got ${typeof optimizer}`, 'optimizer');

@@ -13,13 +13,14 @@
 // constant-features, conflicting-duplicates, class-imbalance, too-few-examples · sanity suite:
 // sanity-initial-loss, sanity-overfit, sanity-regularization.
 
-import { OptionError, ShapeError } from '../errors.js';
+import { OptionError, ShapeError, checkOptionNames } from '../errors.js';
 import { toMatrix, type MatrixLike } from '../matrix.js';
 import { Network } from '../nn/network.js';
 import { fitDefaults } from '../train/fit-options.js';
 import { DoctorContext } from './doctor-context.js';
 import { dropRows, nanFinding } from './doctor-data.js';
 import {
+  doctorOptionNames,
   readArguments,
   resolveDoctorOptions,
   type DoctorData,
@@ -58,6 +59,7 @@ export function diagnose(
   if (!(network instanceof Network))
     throw new OptionError('diagnose needs a Network as its first argument', 'network');
   let { x: rawX, y: rawY, options } = readArguments(a, b, c);
+  checkOptionNames('doctor option', options, doctorOptionNames);
   const nan = nanFinding(rawX, rawY);
   if (nan) {
     if (nan.rows.length === nan.total) return finish([nan.finding], network, options, 0, 0, start, undefined);
@@ -129,7 +131,8 @@ export function doctorCallback(
   data: DoctorData,
   options: DoctorOptions & { onFinding?: (f: Finding) => void } = {},
 ): DoctorMonitor {
-  const before = diagnose(network, data, { ...options, sanity: options.sanity ?? false });
+  const { onFinding: _, ...doctorOptions } = options;
+  const before = diagnose(network, data, { ...doctorOptions, sanity: options.sanity ?? false });
   const during: Finding[] = [];
   const losses: number[] = [];
   const val: number[] = [];

@@ -7,7 +7,7 @@
 // covers the uncertainty of both the shuffles and the choice of rows (an interval from the repeats
 // alone shrinks with more repeats while the rows stay the same few).
 
-import { OptionError, checkNumber } from '../errors.js';
+import { OptionError, checkNumber, shown } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import { Random } from '../random.js';
@@ -60,7 +60,7 @@ export function permutationImportance(
   const metric = options.metric ?? (network.loss.kind === 'regression' ? 'r2' : 'accuracy');
   if (!importanceMetrics.includes(metric))
     throw new OptionError(
-      `metric must be one of ${importanceMetrics.join(', ')}, got ${JSON.stringify(metric)}`,
+      `metric must be one of ${importanceMetrics.join(', ')}, got ${shown(metric)}`,
       'metric',
     );
   if (network.loss.kind === 'regression' && (metric === 'accuracy' || metric === 'logLoss'))

@@ -2,7 +2,7 @@
 // columns — permutation importance (explain-permutation.ts), integrated-gradient attributions with
 // their completeness check (explain-integrated.ts), partial dependence / ICE (explain-dependence.ts).
 
-import { OptionError, checkNumber } from '../errors.js';
+import { OptionError, checkNumber, checkOptionNames, shown } from '../errors.js';
 import type { Encoding } from '../data/encoding.js';
 import { toMatrix, type Matrix, type MatrixLike } from '../matrix.js';
 import type { Network } from '../nn/network.js';
@@ -96,8 +96,24 @@ export interface ExplainReport {
 export const BASELINE_RULE =
   'training means of numeric inputs (the means the network was standardized with; the data means when it was trained unscaled), most frequent category of text columns';
 
+/** Every ExplainOptions name (the compiler keeps the list complete): explain refuses others. */
+const explainOptionNames: Readonly<Record<keyof ExplainOptions, true>> = {
+  metric: true,
+  repeats: true,
+  seed: true,
+  rows: true,
+  attributeTo: true,
+  unit: true,
+  tolerance: true,
+  maxSteps: true,
+  top: true,
+  gridSize: true,
+  iceRows: true,
+};
+
 export function explain(model: ExplainModel, data: ExplainData, options: ExplainOptions = {}): ExplainReport {
   const started = performance.now();
+  checkOptionNames('explain option', options, explainOptionNames);
   const { network, encoding } = model;
   const x = toMatrix(data.x, 'x', network.inputSize);
   const y = data.y === undefined ? null : toMatrix(data.y, 'y', network.outputSize);
@@ -106,7 +122,7 @@ export function explain(model: ExplainModel, data: ExplainData, options: Explain
   const attributeTo = options.attributeTo ?? 'output';
   if (attributeTo !== 'output' && attributeTo !== 'logit')
     throw new OptionError(
-      `attributeTo must be 'output' or 'logit', got ${JSON.stringify(attributeTo)}`,
+      `attributeTo must be 'output' or 'logit', got ${shown(attributeTo)}`,
       'attributeTo',
     );
   const rows = checkRows(options.rows ?? Array.from({ length: Math.min(5, x.rows) }, (_, i) => i), x.rows);

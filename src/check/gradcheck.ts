@@ -14,7 +14,7 @@
 // from the rounding error, kinks set aside instead of failing, the cost split into its terms, and a
 // failure traced to the loss, layer or penalty that causes it.
 
-import { OptionError, checkNumber, unknownName } from '../errors.js';
+import { OptionError, checkNumber, unknownName, shown } from '../errors.js';
 import { checkSameRows, gatherRows, toMatrix, zeros, type Matrix, type MatrixLike } from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import { Random } from '../random.js';
@@ -346,6 +346,6 @@ function describeTolerance(settings: Settings): GradCheckReport['tolerance'] {
 
 function checkBoolean(option: string, value: unknown): boolean {
   if (typeof value !== 'boolean')
-    throw new OptionError(`${option} must be true or false, got ${JSON.stringify(value)}`, option);
+    throw new OptionError(`${option} must be true or false, got ${shown(value)}`, option);
   return value;
 }

@@ -33,6 +33,7 @@ import { initializerNames } from '../nn/initializers.js';
 import { optimizerNames } from '../optim/index.js';
 import { fitDefaults, networkDefaults, type Task } from '../train/index.js';
 import { UsageError } from './errors.js';
+import { shown } from '../errors.js';
 import type { TrainFlags, TrainSettings } from './training.js';
 import { loadTable, savedFormat } from './files.js';
 import { inputColumns } from '../data/weights.js';
@@ -121,7 +122,7 @@ export function classWeightSpec(value: string): 'balanced' | Record<string, numb
     Object.values(parsed).every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0);
   if (!ok)
     throw new InvalidArgumentError(
-      `expected balanced or a JSON object of class → weight ≥ 0 such as '{"yes": 5}', got ${JSON.stringify(value)}.`,
+      `expected balanced or a JSON object of class → weight ≥ 0 such as '{"yes": 5}', got ${shown(value)}.`,
     );
   return parsed as Record<string, number>;
 }
@@ -132,7 +133,7 @@ export function sizes(value: string): number[] {
     const n = Number(s);
     if (!/^\d+$/.test(s) || n < 1 || n > 100000)
       throw new InvalidArgumentError(
-        `expected hidden layer sizes such as 64,64 (positive integers), got ${JSON.stringify(s)}.`,
+        `expected hidden layer sizes such as 64,64 (positive integers), got ${shown(s)}.`,
       );
     return n;
   });

@@ -3,7 +3,7 @@
 // Shapes follow scikit-learn's make_moons / make_circles / make_blobs, and the classic two-spirals
 // benchmark (Lang & Witbrock, 1988) in the form the TensorFlow Playground draws.
 
-import { OptionError, checkNumber, unknownName } from '../errors.js';
+import { OptionError, checkNumber, checkOptionNames, unknownName } from '../errors.js';
 import { Random } from '../random.js';
 import type { Task } from './encoding.js';
 import type { Cell, Table } from './table.js';
@@ -43,7 +43,7 @@ interface Definition {
   n: number;
   noise: number;
   columns: string[];
-  /** fixed points ignore n, noise and seed */
+  /** fixed points: n and noise are refused, seed is ignored */
   fixed?: boolean;
   make: (n: number, noise: number, random: Random) => Cell[][];
 }
@@ -187,9 +187,12 @@ const definitions: Record<DatasetName, Definition> = {
 
 export const datasetNames = Object.keys(definitions) as DatasetName[];
 
-/** Generates a built-in dataset. Fixed sets (and, xor, seed-square) ignore n, noise and seed. */
+const datasetOptionNames: Readonly<Record<keyof DatasetOptions, true>> = { n: true, noise: true, seed: true };
+
+/** Generates a built-in dataset. Fixed sets (and, xor, seed-square) refuse n and noise and ignore seed. */
 export function dataset(name: string, options: DatasetOptions = {}): Dataset {
   if (!(name in definitions)) unknownName('dataset', name, datasetNames, 'dataset');
+  checkOptionNames('dataset option', options, datasetOptionNames);
   const def = definitions[name as DatasetName];
   const n = checkNumber('n', options.n ?? def.n, { integer: true, min: 1, max: 1e7 });
   const noise = checkNumber('noise', options.noise ?? def.noise, { min: 0 });

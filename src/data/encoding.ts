@@ -6,7 +6,7 @@
 // strings; a category unseen in training is an error naming the known ones (handle_unknown='error'),
 // or all zeros with `unknown: 'ignore'` (handle_unknown='ignore'). Applying an encoding: apply.ts.
 
-import { DataError, OptionError } from '../errors.js';
+import { DataError, OptionError, shown } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import {
   clip,
@@ -259,16 +259,13 @@ function leaveOutIdentifiers(
 function checkEncodeOptions(options: EncodeOptions) {
   const missing = options.missing ?? 'error';
   if (!['error', 'drop', 'mean'].includes(missing))
-    throw new OptionError(`missing must be error, drop or mean, got ${JSON.stringify(missing)}`, 'missing');
+    throw new OptionError(`missing must be error, drop or mean, got ${shown(missing)}`, 'missing');
   const missingTarget = options.missingTarget ?? (missing === 'drop' ? 'drop' : 'error');
   if (!['error', 'drop'].includes(missingTarget))
-    throw new OptionError(
-      `missingTarget must be error or drop, got ${JSON.stringify(missingTarget)}`,
-      'missing',
-    );
+    throw new OptionError(`missingTarget must be error or drop, got ${shown(missingTarget)}`, 'missing');
   const unknown = options.unknown ?? 'error';
   if (!['error', 'ignore'].includes(unknown))
-    throw new OptionError(`unknown must be error or ignore, got ${JSON.stringify(unknown)}`, 'unknown');
+    throw new OptionError(`unknown must be error or ignore, got ${shown(unknown)}`, 'unknown');
   if (!options.target || options.target.length === 0)
     throw new OptionError('at least one target column is needed (--target NAME)', 'target');
   for (const [list, option] of [

@@ -2,7 +2,7 @@
 // available (the default), or the JavaScript reference kernels. Switching is for comparing the two
 // (tests, benchmarks); results agree to rounding.
 
-import { OptionError } from '../errors.js';
+import { OptionError, shown } from '../errors.js';
 import { wasmRuntime, type WasmRuntime } from './wasm/runtime.js';
 
 export type KernelBackend = 'wasm' | 'js';
@@ -12,7 +12,7 @@ let preferred: KernelBackend = 'wasm';
 /** Chooses the kernels used from the next forward pass or optimizer step on. */
 export function setKernelBackend(backend: KernelBackend): void {
   if (backend !== 'wasm' && backend !== 'js') {
-    throw new OptionError(`kernel backend must be 'wasm' or 'js', got ${JSON.stringify(backend)}`, 'backend');
+    throw new OptionError(`kernel backend must be 'wasm' or 'js', got ${shown(backend)}`, 'backend');
   }
   preferred = backend;
 }

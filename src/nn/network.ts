@@ -4,7 +4,7 @@
 // While the WebAssembly kernels are the backend (and their memory is shared) both buffers live in the
 // kernels' memory for the network's life (kernels/resident.ts); dispose() frees them.
 
-import { OptionError, ScratchnetError, ShapeError, checkNumber } from '../errors.js';
+import { OptionError, ScratchnetError, ShapeError, checkNumber, checkOptionNames, shown } from '../errors.js';
 import { RecentSizes, type FloatArray, type ResidentBlock, residentBlock } from '../kernels/index.js';
 import { toMatrix, zeros, type DType, type Matrix, type MatrixLike } from '../matrix.js';
 import { Random } from '../random.js';
@@ -40,6 +40,21 @@ export interface NetworkOptions {
   /** Receives warnings (default: they are collected in network.warnings; the library never prints). */
   onWarning?: (message: string) => void;
 }
+
+/** Every NetworkOptions name (the compiler keeps the list complete): the constructor refuses others. */
+const networkOptionNames: Readonly<Record<keyof NetworkOptions, true>> = {
+  layers: true,
+  activation: true,
+  output: true,
+  loss: true,
+  init: true,
+  weightDecay: true,
+  l1: true,
+  regularizers: true,
+  seed: true,
+  dtype: true,
+  onWarning: true,
+};
 
 /** Which parts of the cost to include. */
 export interface Terms {
@@ -199,14 +214,12 @@ export class Network {
   constructor(options: NetworkOptions) {
     if (!options || typeof options !== 'object')
       throw new OptionError('Network needs an options object, e.g. { layers: [1, 64, 1] }', 'options');
+    checkOptionNames('Network option', options, networkOptionNames);
     const warn = options.onWarning ?? ((m: string) => this.warnings.push(m));
     this.loss = getLoss(options.loss ?? 'mse');
     this.dtype = options.dtype ?? layersDType(options.layers) ?? 'float64';
     if (this.dtype !== 'float64' && this.dtype !== 'float32') {
-      throw new OptionError(
-        `dtype must be 'float64' or 'float32', got ${JSON.stringify(this.dtype)}`,
-        'dtype',
-      );
+      throw new OptionError(`dtype must be 'float64' or 'float32', got ${shown(this.dtype)}`, 'dtype');
     }
     this.layers = buildLayers(options, this.loss, this.dtype);
     this.inputSize = this.layers[0].inputSize;
@@ -528,7 +541,7 @@ function checkScaling(s: Scaling, inputs: number, outputs: number): void {
     values.forEach((v, i) => {
       if (typeof v !== 'number' || !Number.isFinite(v) || (positive && v <= 0)) {
         throw new ShapeError(
-          `scaling.${name}[${i}] is ${JSON.stringify(v)}: it must be a finite number${positive ? ' > 0' : ''}`,
+          `scaling.${name}[${i}] is ${shown(v)}: it must be a finite number${positive ? ' > 0' : ''}`,
           'json',
         );
       }

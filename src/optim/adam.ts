@@ -32,7 +32,11 @@ export class Adam extends BaseOptimizer {
   private readonly stepOptions: AdamStepOptions;
 
   constructor(options: AdamOptions = {}) {
-    const { learningRate, beta1, beta2, epsilon } = readHyperParameters(Adam.hyperParameters, options);
+    const { learningRate, beta1, beta2, epsilon } = readHyperParameters(
+      Adam.hyperParameters,
+      options,
+      new.target.hyperParameters, // AdamW's options too
+    );
     super(learningRate);
     this.beta1 = beta1;
     this.beta2 = beta2;

@@ -23,7 +23,7 @@ export class AdamW extends Adam {
 
   constructor(options: AdamWOptions = {}) {
     super(options);
-    this.weightDecay = readHyperParameters(decoupled, options).weightDecay;
+    this.weightDecay = readHyperParameters(decoupled, options, AdamW.hyperParameters).weightDecay;
   }
 
   // the step is Adam's with θ ← θ·(1 − η·λ) first (kernels/optimizers.ts adamStep's decay)

@@ -20,7 +20,11 @@ export class Momentum extends BaseOptimizer {
   protected readonly velocity = this.stateBuffer('velocity');
 
   constructor(options: MomentumOptions = {}) {
-    const { learningRate, momentum } = readHyperParameters(Momentum.hyperParameters, options);
+    const { learningRate, momentum } = readHyperParameters(
+      Momentum.hyperParameters,
+      options,
+      new.target.hyperParameters, // a subclass's options too
+    );
     super(learningRate);
     this.momentum = momentum;
   }

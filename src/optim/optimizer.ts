@@ -8,7 +8,7 @@
 // Hyper-parameters are declared once per optimizer (`static hyperParameters`: default and range);
 // the constructor reads them with readHyperParameters, and index.ts derives the options from them.
 
-import { OptionError, checkNumber } from '../errors.js';
+import { OptionError, checkNumber, checkOptionNames, shown } from '../errors.js';
 import { type FloatArray, type ResidentBlock, isResident, residentCopy } from '../kernels/index.js';
 
 /** An optimizer's state as plain JSON: enough to continue a run bit-identically. */
@@ -94,12 +94,17 @@ export function positive(defaultValue: number): HyperParameter {
   return { default: defaultValue, min: 0, exclusiveMin: true };
 }
 
-/** Each declared hyper-parameter in order: the option or its default, checked (bad values throw). */
+/**
+ * Each declared hyper-parameter in order: the option or its default, checked (bad values throw). Names
+ * outside `accepted` (default: the declared ones; a subclass adds its own) throw OptionError.
+ */
 export function readHyperParameters<H extends HyperParameters>(
   declared: H,
   options: OptionsOf<H>,
+  accepted: HyperParameters = declared,
 ): { readonly [K in keyof H]: number } {
   const given = options as Record<string, number | undefined>;
+  checkOptionNames('optimizer option', given, accepted);
   const values: Record<string, number> = {};
   for (const [key, { default: fallback, above, ...range }] of Object.entries(declared)) {
     const limits = above === undefined ? range : { ...range, min: values[above], exclusiveMin: true };
@@ -242,7 +247,7 @@ function checkState(state: OptimizerState, name: string): OptimizerState {
   }
   if (!Number.isInteger(state.step) || state.step < 0) {
     throw new OptionError(
-      `optimizer state step must be a non-negative integer, got ${JSON.stringify(state.step)}`,
+      `optimizer state step must be a non-negative integer, got ${shown(state.step)}`,
       'optimizerState',
     );
   }

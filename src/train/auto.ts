@@ -14,14 +14,14 @@
 // TensorFlow Playground to tanh.) Glorot initialization, the network's default for tanh.
 
 import { inferNumericTask, type Task, type TaskInference } from '../data/task.js';
-import { OptionError, checkNumber } from '../errors.js';
+import { OptionError, checkNumber, checkOptionNames, shown } from '../errors.js';
 import { toMatrix, zeros, type Matrix, type MatrixLike } from '../matrix.js';
 import type { ActivationSpec } from '../nn/activations.js';
 import type { LossSpec } from '../nn/losses.js';
 import { Network, type NetworkOptions } from '../nn/network.js';
 import type { OptimizerName } from '../optim/index.js';
 import { fit, type FitOptions, type History } from './fit.js';
-import { defaultBatchSize, defaultEpochs } from './fit-options.js';
+import { defaultBatchSize, defaultEpochs, fitOptionNames } from './fit-options.js';
 import { defaultValidationSplit } from './holdout.js';
 import type { MetricName } from './metrics.js';
 import { classWeightByLabel } from './sample-weights.js';
@@ -98,6 +98,8 @@ const networkKeys = [
   'dtype',
   'onWarning',
 ];
+/** The options createNetwork and trainNetwork take: the network's, then fit's. */
+const autoOptionNames = [...new Set([...networkKeys, ...fitOptionNames])];
 const taskDefaults: Record<Task, { output: ActivationSpec; loss: LossSpec; metrics: MetricName[] }> = {
   regression: { output: 'linear', loss: 'mse', metrics: ['rmse', 'r2'] },
   binary: { output: 'sigmoid', loss: 'binaryCrossEntropy', metrics: ['accuracy', 'logLoss'] },
@@ -109,17 +111,15 @@ export const networkDefaults = { layers: [64, 64] as readonly number[], activati
 
 /** A network for x → y with the task's output and loss (see the file's header for the defaults). */
 export function createNetwork(x: MatrixLike, y: MatrixLike, options: AutoOptions = {}): Network {
+  checkOptionNames('option', options, autoOptionNames);
   const X = toMatrix(x, 'x');
   const task = options.task ?? inferTask(y);
   if (!(task in taskDefaults))
-    throw new OptionError(
-      `task must be 'regression', 'binary' or 'multiclass', got ${JSON.stringify(task)}`,
-      'task',
-    );
+    throw new OptionError(`task must be 'regression', 'binary' or 'multiclass', got ${shown(task)}`, 'task');
   const hidden = options.layers ?? [...networkDefaults.layers];
   if (!Array.isArray(hidden))
     throw new OptionError(
-      `layers must be an array of hidden sizes such as [64, 64], got ${JSON.stringify(hidden)}`,
+      `layers must be an array of hidden sizes such as [64, 64], got ${shown(hidden)}`,
       'layers',
     );
   hidden.forEach((h, i) => checkNumber(`layers[${i}]`, h, { integer: true, min: 1 }));

@@ -30,7 +30,7 @@
 // majority scored the same way, and the refit uses them too; without them nothing changes.
 
 import type { Task } from '../data/task.js';
-import { OptionError, checkNumber } from '../errors.js';
+import { OptionError, checkNumber, checkOptionNames, shown } from '../errors.js';
 import { gatherRows, toMatrix, zeros, type Matrix, type MatrixLike } from '../matrix.js';
 import { Random } from '../random.js';
 import type { Network } from '../nn/network.js';
@@ -81,7 +81,10 @@ export interface AutoFitOptions extends WeightOptions {
   seed?: number;
   /** cross-validation folds (default 5 below 2,000 rows; 1 = one validation split of a fifth) */
   folds?: number;
-  /** worker threads (default: up to 4 on the available cores when the search is predicted to take over 2 s; 0 = this thread) */
+  /**
+   * worker threads of the search (default: up to 4 on the available cores when the search is predicted
+   * to take over 2 s; 0 = this thread; at most the available cores). The result is the same with any number.
+   */
   workers?: number;
   /** the grid to search, replacing the budget's choice of stages (epochs filled in when 0) */
   candidates?: Candidate[];
@@ -288,9 +291,39 @@ export async function searchModels(
   y: MatrixLike,
   options: AutoFitOptions = {},
 ): Promise<ModelSearch> {
+  const checked = await checkAutoFitOptions(options);
   const X = toMatrix(x, 'x');
-  if (isLarge(X.rows, options.largeRows)) return searchLarge(X, y, options);
-  return searchSmall(X, y, options);
+  if (isLarge(X.rows, checked.largeRows)) return searchLarge(X, y, checked);
+  return searchSmall(X, y, checked);
+}
+
+/** Every AutoFitOptions name (the compiler keeps the list complete): autoFit refuses others. */
+const autoFitOptionNames: Readonly<Record<keyof AutoFitOptions, true>> = {
+  task: true,
+  budget: true,
+  seed: true,
+  folds: true,
+  workers: true,
+  candidates: true,
+  indicators: true,
+  largeRows: true,
+  onRung: true,
+  sampleWeight: true,
+  classWeight: true,
+};
+
+/**
+ * The options with their names checked and `workers` an integer ≥ 0, at most the available cores: the
+ * search is the same with any number of workers, so more threads than cores would only cost memory
+ * (each holds the data and a WebAssembly runtime).
+ */
+async function checkAutoFitOptions(options: AutoFitOptions): Promise<AutoFitOptions> {
+  if (options === null || typeof options !== 'object')
+    throw new OptionError(`autoFit options must be an object, got ${shown(options)}`, 'options');
+  checkOptionNames('autoFit option', options, autoFitOptionNames);
+  if (options.workers === undefined) return options;
+  const workers = checkNumber('workers', options.workers, { integer: true, min: 0 });
+  return { ...options, workers: Math.min(workers, Math.max(1, await availableCores())) };
 }
 
 /** The search of a table below largeRows rows (and of a large table's screening sample). */

@@ -3,7 +3,7 @@
 // the mean-predictor baseline, and evaluate() — the cost and metrics fit records, on any data.
 // Sample and class weights (sample-weights.ts) follow their rows through the split.
 
-import { OptionError } from '../errors.js';
+import { OptionError, checkOptionNames, shown } from '../errors.js';
 import { checkSameRows, gatherRows, toMatrix, zeros, type Matrix, type MatrixLike } from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import type { Random } from '../random.js';
@@ -164,10 +164,11 @@ function decideScaling(network: Network, scale: FitOptions['scale'], x: Matrix, 
     (typeof scaleOption === 'object' ? (scaleOption.targets ?? true) : scaleOption) && regression;
   if (typeof scaleOption !== 'boolean' && (typeof scaleOption !== 'object' || scaleOption === null)) {
     throw new OptionError(
-      `scale must be true, false or { inputs, targets }, got ${JSON.stringify(scaleOption)}`,
+      `scale must be true, false or { inputs, targets }, got ${shown(scaleOption)}`,
       'scale',
     );
   }
+  checkOptionNames('option', scaleOption, ['inputs', 'targets'], 'scale.');
   if (network.scaling) {
     if (scaleOption === false) {
       throw new OptionError(
@@ -226,6 +227,7 @@ export function evaluate(
   y: MatrixLike,
   options: { metrics?: MetricName[]; sampleWeight?: ArrayLike<number>; classWeight?: ClassWeight } = {},
 ): { loss: number; dataLoss: number; metrics: Record<string, number> } {
+  checkOptionNames('evaluate option', options, ['metrics', 'sampleWeight', 'classWeight']);
   const X = toMatrix(x, 'x', network.inputSize);
   const Y = toMatrix(y, 'y', network.outputSize);
   checkSameRows(X, Y);

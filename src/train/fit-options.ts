@@ -8,7 +8,7 @@
 // default); epochs 1000 for full batches, 200 for mini-batches (scikit-learn's max_iter); scale on:
 // inputs and, for regression losses, targets standardized on the training rows (scaling.ts).
 
-import { OptionError, checkNumber, unknownName } from '../errors.js';
+import { OptionError, checkNumber, checkOptionNames, unknownName, shown } from '../errors.js';
 import { getOptimizer, type Optimizer } from '../optim/index.js';
 import type { EarlyStoppingOptions, FitOptions } from './fit-types.js';
 import { checkMetrics, type MetricName } from './metrics.js';
@@ -102,7 +102,7 @@ export interface ResolvedFitOptions {
  */
 export function resolveFitOptions(options: FitOptions, rows: number): ResolvedFitOptions {
   if (typeof options !== 'object' || options === null)
-    throw new OptionError(`fit options must be an object, got ${JSON.stringify(options)}`, 'options');
+    throw new OptionError(`fit options must be an object, got ${shown(options)}`, 'options');
   for (const key of Object.keys(options)) {
     if (key === 'doctor')
       throw new OptionError(
@@ -114,7 +114,7 @@ export function resolveFitOptions(options: FitOptions, rows: number): ResolvedFi
   const seed = checkNumber('seed', options.seed ?? fitDefaults.seed, { integer: true, min: 0 });
   const shuffle = options.shuffle ?? fitDefaults.shuffle;
   if (typeof shuffle !== 'boolean')
-    throw new OptionError(`shuffle must be true or false, got ${JSON.stringify(shuffle)}`, 'shuffle');
+    throw new OptionError(`shuffle must be true or false, got ${shown(shuffle)}`, 'shuffle');
   const clipNorm =
     options.clipNorm === undefined
       ? 0
@@ -150,6 +150,14 @@ export function resolveFitOptions(options: FitOptions, rows: number): ResolvedFi
 }
 
 function resolveOptimizer(options: FitOptions): Optimizer {
+  if (typeof options.optimizer === 'object' && options.optimizer !== null && options.optimizerOptions) {
+    const given = Object.keys(options.optimizerOptions);
+    if (given.length > 0)
+      throw new OptionError(
+        `optimizerOptions (${given.join(', ')}) configure an optimizer fit makes by name; the optimizer given is a ready-made object: set them when you make it (e.g. new ${options.optimizer.constructor.name}({ ${given[0]}: … }))`,
+        'optimizerOptions',
+      );
+  }
   const optimizer = getOptimizer(options.optimizer ?? fitDefaults.optimizer, {
     ...(options.optimizerOptions ?? {}),
     learningRate: options.learningRate,
@@ -207,6 +215,13 @@ function resolveBatchSize(options: FitOptions, optimizer: Optimizer, rows: numbe
   return batchSize;
 }
 
+const earlyStoppingNames: Readonly<Record<keyof EarlyStoppingOptions, true>> = {
+  patience: true,
+  minDelta: true,
+  monitor: true,
+  restoreBest: true,
+};
+
 function resolveEarlyStopping(
   es: FitOptions['earlyStopping'],
   batches: number,
@@ -215,11 +230,12 @@ function resolveEarlyStopping(
   const enabled = es !== undefined && es !== false;
   if (es !== undefined && typeof es !== 'boolean' && (typeof es !== 'object' || es === null)) {
     throw new OptionError(
-      `earlyStopping must be true, false or { patience, minDelta, monitor, restoreBest }, got ${JSON.stringify(es)}`,
+      `earlyStopping must be true, false or { patience, minDelta, monitor, restoreBest }, got ${shown(es)}`,
       'earlyStopping',
     );
   }
   const eso: EarlyStoppingOptions = typeof es === 'object' ? es : {};
+  checkOptionNames('option', eso, earlyStoppingNames, 'earlyStopping.');
   const patience = checkNumber('earlyStopping.patience', eso.patience ?? defaultPatience(batches), {
     integer: true,
     min: 0,

@@ -6,7 +6,7 @@
 // wᵣ times. Without them each row counts once, with the same operations in the same order (x·1 is
 // exact), so unweighted scores are unchanged to the bit.
 
-import { OptionError, ShapeError, unknownName } from '../errors.js';
+import { OptionError, ShapeError, unknownName, shown } from '../errors.js';
 import { toMatrix, zeros, type Matrix, type MatrixLike } from '../matrix.js';
 
 export type MetricName = 'mse' | 'rmse' | 'mae' | 'r2' | 'accuracy' | 'logLoss';
@@ -225,7 +225,7 @@ export function checkMetrics(names: unknown, option = 'metrics'): MetricName[] {
   if (names === undefined) return [];
   if (!Array.isArray(names))
     throw new OptionError(
-      `${option} must be an array of names such as ['mse', 'r2'], got ${JSON.stringify(names)}`,
+      `${option} must be an array of names such as ['mse', 'r2'], got ${shown(names)}`,
       option,
     );
   for (const n of names) if (!metricNames.includes(n)) unknownName('metric', n, metricNames, option);

@@ -12,7 +12,7 @@
 // both chunks (the same bits). A number n ≥ 2 cuts every batch into n chunks on n threads; 1
 // computes each batch whole on the calling thread.
 
-import { OptionError, checkNumber } from '../errors.js';
+import { OptionError, checkNumber, shown } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import type { LossTerms, Network } from '../nn/network.js';
 import type { Optimizer } from '../optim/index.js';
@@ -62,10 +62,7 @@ export interface WorkerPlan {
 export function checkWorkers(value: unknown): WorkersOption {
   if (value === undefined || value === 'auto') return 'auto';
   if (typeof value !== 'number')
-    throw new OptionError(
-      `workers must be 'auto' or a whole number ≥ 1, got ${JSON.stringify(value)}`,
-      'workers',
-    );
+    throw new OptionError(`workers must be 'auto' or a whole number ≥ 1, got ${shown(value)}`, 'workers');
   return checkNumber('workers', value, { integer: true, min: 1 });
 }
 

@@ -11,7 +11,7 @@
 // optimizer step on the flat buffers; then validation, metrics, schedule and early stopping.
 // L-BFGS takes the whole training set as one batch and one iteration per epoch. No console, no DOM.
 
-import { DivergenceError, OptionError } from '../errors.js';
+import { DivergenceError, OptionError, shown } from '../errors.js';
 import {
   checkMatrix,
   checkSameRows,
@@ -114,7 +114,7 @@ export class TrainingRun {
     const settings = resolveFitOptions(fitOptions, X.rows);
     this.settings = settings;
     if (maxLoss !== undefined && typeof maxLoss !== 'number')
-      throw new OptionError(`maxLoss must be a number, got ${JSON.stringify(maxLoss)}`, 'maxLoss');
+      throw new OptionError(`maxLoss must be a number, got ${shown(maxLoss)}`, 'maxLoss');
     if (raw && settings.metrics.length)
       throw new OptionError(
         'a raw run records no metrics (they are in original units): leave metrics out',
@@ -122,7 +122,7 @@ export class TrainingRun {
       );
     if (recordHistory !== undefined && typeof recordHistory !== 'boolean')
       throw new OptionError(
-        `recordHistory must be true or false, got ${JSON.stringify(recordHistory)}`,
+        `recordHistory must be true or false, got ${shown(recordHistory)}`,
         'recordHistory',
       );
     this.optimizer = settings.optimizer;

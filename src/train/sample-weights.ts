@@ -4,7 +4,7 @@
 // 'balanced' is scikit-learn's: n_samples / (n_classes · count(class)) over the classes present.
 // Rows that all weigh the same give no weights at all, so such a run takes the unweighted path (bit-identical).
 
-import { OptionError } from '../errors.js';
+import { OptionError, shown } from '../errors.js';
 import { zeros, type Matrix } from '../matrix.js';
 import { baselinePredictions, predictedClasses } from './metrics.js';
 
@@ -31,10 +31,7 @@ export const unweighted: RowWeights = { loss: null, sample: null };
 /** Checks a sampleWeight: an array of `rows` finite numbers ≥ 0, not all 0. */
 export function checkSampleWeight(w: unknown, rows: number, option = 'sampleWeight'): Float64Array {
   if (!Array.isArray(w) && !(ArrayBuffer.isView(w) && 'length' in w))
-    throw new OptionError(
-      `${option} must be an array of one weight per row, got ${JSON.stringify(w)}`,
-      option,
-    );
+    throw new OptionError(`${option} must be an array of one weight per row, got ${shown(w)}`, option);
   const values = w as ArrayLike<unknown>;
   if (values.length !== rows)
     throw new OptionError(`${option} has ${values.length} weights but the data has ${rows} rows`, option);
@@ -43,7 +40,7 @@ export function checkSampleWeight(w: unknown, rows: number, option = 'sampleWeig
   for (let r = 0; r < rows; r++) {
     const v = values[r];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-      throw new OptionError(`${option}[${r}] must be a finite number ≥ 0, got ${JSON.stringify(v)}`, option);
+      throw new OptionError(`${option}[${r}] must be a finite number ≥ 0, got ${shown(v)}`, option);
     out[r] = v;
     if (v > 0) positive = true;
   }
@@ -72,7 +69,7 @@ export function classWeights(spec: unknown, y: Matrix, option = 'classWeight'): 
   }
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
     throw new OptionError(
-      `${option} must be 'balanced' or a weight per class such as { "0": 1, "1": 5 }, got ${JSON.stringify(spec)}`,
+      `${option} must be 'balanced' or a weight per class such as { "0": 1, "1": 5 }, got ${shown(spec)}`,
       option,
     );
   const labels = Array.from({ length: count }, (_, c) => String(c));
@@ -85,7 +82,7 @@ export function classWeights(spec: unknown, y: Matrix, option = 'classWeight'): 
       );
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
       throw new OptionError(
-        `${option}[${JSON.stringify(label)}] must be a finite number ≥ 0, got ${JSON.stringify(value)}`,
+        `${option}[${JSON.stringify(label)}] must be a finite number ≥ 0, got ${shown(value)}`,
         option,
       );
     weights[c] = value;

@@ -9,7 +9,7 @@
 //     multiplies η by factor after `patience` epochs without the monitored loss (validation loss when
 //     there is validation data, else training loss) improving by minDelta (Keras ReduceLROnPlateau).
 
-import { OptionError, checkNumber, unknownName } from '../errors.js';
+import { OptionError, checkNumber, unknownName, shown } from '../errors.js';
 
 export type ScheduleSpec =
   | 'constant'
@@ -45,7 +45,7 @@ export class LearningRateSchedule {
     const s = spec === undefined || spec === 'constant' ? { type: 'constant' } : spec;
     if (typeof s !== 'object' || s === null) {
       throw new OptionError(
-        `schedule must be 'constant' or an object such as { type: 'cosine' }, got ${JSON.stringify(spec)}`,
+        `schedule must be 'constant' or an object such as { type: 'cosine' }, got ${shown(spec)}`,
         'schedule',
       );
     }

@@ -16,6 +16,7 @@ import { modelNetwork } from '../../io/index.js';
 import { dependenceChart, importanceChart, waterfallChart } from '../../plot/explain-specs.js';
 import type { VegaLiteSpec } from '../../plot/index.js';
 import { EXIT_INCONCLUSIVE, UsageError } from '../errors.js';
+import { shown } from '../../errors.js';
 import { checkFolder, loadModel, loadTable, savedFormat } from '../files.js';
 import { writePlots } from '../plots.js';
 import { checkInputs } from './predict.js';
@@ -175,7 +176,7 @@ export function parseRows(text: string, count: number): number[] {
 function integer(flag: string, text: string, min: number): number {
   const v = Number(text);
   if (!Number.isInteger(v) || v < min)
-    throw new UsageError(`${flag} must be an integer ≥ ${min}, got ${JSON.stringify(text)}`);
+    throw new UsageError(`${flag} must be an integer ≥ ${min}, got ${shown(text)}`);
   return v;
 }
 
