@@ -14,6 +14,9 @@ import {
   evaluate,
   explain,
   fit,
+  accuracy,
+  logLoss,
+  meanSquaredError,
   toMatrix,
   getLoss,
 } from '../src/index.js';
@@ -246,6 +249,71 @@ const cases: {
     run: () => explain({ network: net() }, { x: [[1, 2]] }, { row: [0] } as never),
     type: OptionError,
     message: /^unknown explain option "row"; .* \(did you mean "rows"\?\)$/,
+  },
+  {
+    name: 'forward on an array of rows (it takes a Matrix)',
+    run: () => net().forward([[1, 2]] as never),
+    type: ShapeError,
+    message:
+      /^x must be a Matrix \(\{ rows, cols, data \}, e\.g\. toMatrix\(xRows\)\); arrays of rows go to predict\(\)$/,
+  },
+  {
+    name: 'forward on NaN (a ReLU would make it 0)',
+    run: () => net().forward({ rows: 1, cols: 2, data: Float64Array.of(1, Number.NaN) }),
+    type: DataError,
+    message: /^x\[0\]\[1\] is NaN: data must be finite numbers$/,
+  },
+  {
+    name: 'computeGradient on a Matrix whose data is shorter than rows × cols',
+    run: () =>
+      net().computeGradient(
+        { rows: 2, cols: 2, data: new Float64Array(2) },
+        { rows: 2, cols: 1, data: new Float64Array(2) },
+      ),
+    type: ShapeError,
+    message: /^x: data has 2 values but rows × cols = 2 × 2$/,
+  },
+  {
+    name: 'computeLoss with y of the wrong width',
+    run: () => net().computeLoss(toMatrix([[1, 2]], 'x'), toMatrix([[1, 2]], 'y')),
+    type: ShapeError,
+    message: /^y has 2 columns but the network gives 1 output$/,
+  },
+  {
+    name: 'a metric with a NaN sample weight',
+    run: () => accuracy([[0.2], [0.9]], [[0], [1]], [Number.NaN, 1]),
+    type: DataError,
+    message: /^sampleWeight\[0\] is NaN: weights must be finite numbers ≥ 0$/,
+  },
+  {
+    name: 'accuracy of regression values',
+    run: () => accuracy([[1.2], [2.9]], [[1.3], [3]]),
+    type: DataError,
+    message:
+      /^accuracy: targets\[0\]\[0\] is 1\.3, but accuracy scores classes: .* \(for regression targets use r2, rmse or mae\)$/,
+  },
+  {
+    name: 'logLoss of a value above 1',
+    run: () => logLoss([[1.2], [0.9]], [[0], [1]]),
+    type: DataError,
+    message:
+      /^logLoss: predictions\[0\]\[0\] is 1\.2, but logLoss scores classes: predictions must be probabilities in \[0, 1\]$/,
+  },
+  {
+    name: 'a metric on predictions and targets of different widths',
+    run: () => meanSquaredError([[1, 2]], [[1]]),
+    type: ShapeError,
+    message: /^predictions have 2 columns but targets have 1$/,
+  },
+  {
+    name: 'fit recording accuracy on regression targets (it compared p > 0.5 with y > 0.5)',
+    run: () =>
+      fit(new Network({ layers: [1, 4, 1] }), [[0], [1], [2]], [[0.5], [1.5], [3]], {
+        epochs: 2,
+        metrics: ['accuracy'],
+      }),
+    type: DataError,
+    message: /^accuracy: targets\[0\]\[0\] is 0\.5, but accuracy scores classes/,
   },
   {
     name: 'prediction input of the wrong width',

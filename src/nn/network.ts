@@ -6,7 +6,15 @@
 
 import { OptionError, ScratchnetError, ShapeError, checkNumber, checkOptionNames, shown } from '../errors.js';
 import { RecentSizes, type FloatArray, type ResidentBlock, residentBlock } from '../kernels/index.js';
-import { toMatrix, zeros, type DType, type Matrix, type MatrixLike } from '../matrix.js';
+import {
+  checkMatrix,
+  isMatrix,
+  toMatrix,
+  zeros,
+  type DType,
+  type Matrix,
+  type MatrixLike,
+} from '../matrix.js';
 import { Random } from '../random.js';
 import { getActivation, type Activation, type ActivationSpec } from './activations.js';
 import { Dense } from './dense.js';
@@ -282,8 +290,19 @@ export class Network {
     return this.params.length;
   }
 
-  /** The network's output for x[N×inputSize] (probabilities for sigmoid/softmax outputs). Buffers are reused: copy to keep. */
+  /**
+   * The network's output for x[N×inputSize] (probabilities for sigmoid/softmax outputs), in the
+   * scaled space (predict() works in original units). Buffers are reused: copy to keep. x is checked:
+   * a Matrix of inputSize columns, finite values.
+   */
   forward(x: Matrix): Matrix {
+    if (this.disposed) throw new NetworkDisposedError();
+    checkMatrix(this.checkInput(x, 'x', this.inputSize), 'x');
+    return this.layersForward(x);
+  }
+
+  /** The layers' forward passes on x (checked by the caller). */
+  private layersForward(x: Matrix): Matrix {
     if (this.disposed) throw new NetworkDisposedError();
     this.checkLayersOwned();
     let a = x;
@@ -302,7 +321,7 @@ export class Network {
           m.data[r * m.cols + c] = (m.data[r * m.cols + c] - sc.inputMean[c]) / sc.inputStd[c];
       }
     }
-    const out = this.forward(m);
+    const out = this.layersForward(m);
     const copy = zeros(out.rows, out.cols, this.dtype);
     copy.data.set(out.data);
     if (sc?.targetMean && sc.targetStd) {
@@ -317,14 +336,18 @@ export class Network {
   /** The cost of x against y, by terms (forward only); with per-row weights w[N], the loss's weighted mean. */
   computeLoss(x: Matrix, y: Matrix, terms: Terms = ALL, w?: ArrayLike<number>): LossTerms {
     this.checkBatch(x, y);
-    this.forward(x);
+    checkMatrix(x, 'x');
+    checkMatrix(y, 'y');
+    this.layersForward(x);
     return this.lossTerms(y, x.rows, terms, w);
   }
 
   /**
    * Forward and backward: returns the cost and writes ∂cost/∂params into `grads` (only the terms
    * asked for). With inputGradient, also sets `inputGradient` = ∂cost/∂x. With per-row weights
-   * w[N], the data loss is the loss's weighted mean (penalties are not weighted).
+   * w[N], the data loss is the loss's weighted mean (penalties are not weighted). The shapes are
+   * checked; the values are not scanned (this is the training step: fit and the data readers check
+   * them once) — NaN or Infinity in x or y give a NaN cost, or a ReLU may turn a NaN into 0.
    */
   computeGradient(
     x: Matrix,
@@ -336,7 +359,7 @@ export class Network {
     this.checkBatch(x, y);
     // a [1, H, 1] network runs both layers in one kernel call each way (nn/dense-pair.ts)
     const pair = terms.data !== false && !inputGradient ? this.fusedForward(x) : null;
-    if (!pair) this.forward(x);
+    if (!pair) this.layersForward(x);
     const result = this.lossTerms(y, x.rows, terms, w);
     const N = x.rows;
     if (pair) {
@@ -516,11 +539,34 @@ export class Network {
     return `Network (${this.inputSize} → ${this.outputSize}, ${this.parameterCount} parameters, ${this.dtype})\n${lines.join('\n')}\n  loss: ${loss}${this.useLogits ? ' (from logits)' : ''}; penalties: ${pens}`;
   }
 
+  /** x unless it is not a Matrix of `cols` columns whose data holds rows × cols values (an O(1) check). */
+  private checkInput(x: Matrix, name: string, cols: number): Matrix {
+    if (!isMatrix(x))
+      throw new ShapeError(
+        `${name} must be a Matrix ({ rows, cols, data }, e.g. toMatrix(${name}Rows)); arrays of rows go to predict()`,
+        name,
+      );
+    if (x.data.length !== x.rows * x.cols || x.rows < 1)
+      throw new ShapeError(
+        `${name}: data has ${x.data.length} values but rows × cols = ${x.rows} × ${x.cols}`,
+        name,
+      );
+    if (x.cols !== cols) {
+      const what =
+        name === 'x'
+          ? `takes ${cols} input${cols === 1 ? '' : 's'}`
+          : `gives ${cols} output${cols === 1 ? '' : 's'}`;
+      throw new ShapeError(
+        `${name} has ${x.cols} column${x.cols === 1 ? '' : 's'} but the network ${what}`,
+        name,
+      );
+    }
+    return x;
+  }
+
   private checkBatch(x: Matrix, y: Matrix): void {
-    if (x.cols !== this.inputSize)
-      throw new ShapeError(`x has ${x.cols} columns but the network takes ${this.inputSize} inputs`, 'x');
-    if (y.cols !== this.outputSize)
-      throw new ShapeError(`y has ${y.cols} columns but the network gives ${this.outputSize} outputs`, 'y');
+    this.checkInput(x, 'x', this.inputSize);
+    this.checkInput(y, 'y', this.outputSize);
     if (x.rows !== y.rows)
       throw new ShapeError(
         `x has ${x.rows} rows but y has ${y.rows}: each example needs one target row`,

@@ -6,7 +6,7 @@
 // wᵣ times. Without them each row counts once, with the same operations in the same order (x·1 is
 // exact), so unweighted scores are unchanged to the bit.
 
-import { OptionError, ShapeError, unknownName, shown } from '../errors.js';
+import { DataError, OptionError, ShapeError, unknownName, shown } from '../errors.js';
 import { toMatrix, zeros, type Matrix, type MatrixLike } from '../matrix.js';
 
 export type MetricName = 'mse' | 'rmse' | 'mae' | 'r2' | 'accuracy' | 'logLoss';
@@ -34,12 +34,53 @@ function pair(
   weights?: SampleWeights,
 ): [Matrix, Matrix, RowWeight] {
   const t = toMatrix(targets, 'targets');
-  const p = toMatrix(predictions, 'predictions', t.cols);
+  const p = toMatrix(predictions, 'predictions');
+  if (p.cols !== t.cols)
+    throw new ShapeError(`predictions have ${p.cols} columns but targets have ${t.cols}`, 'predictions');
   if (p.rows !== t.rows)
     throw new ShapeError(`predictions have ${p.rows} rows but targets have ${t.rows}`, 'predictions');
-  if (weights && weights.length !== t.rows)
+  if (!weights) return [p, t, () => 1];
+  if (weights.length !== t.rows)
     throw new ShapeError(`${weights.length} sample weights for ${t.rows} rows`, 'sampleWeight');
-  return [p, t, weights ? (r) => weights[r] : () => 1];
+  let sum = 0;
+  for (let r = 0; r < t.rows; r++) {
+    const v = weights[r];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new DataError(
+        `sampleWeight[${r}] is ${shown(v)}: weights must be finite numbers ≥ 0`,
+        'sampleWeight',
+        r,
+      );
+    sum += v;
+  }
+  if (!(sum > 0))
+    throw new DataError('every sample weight is 0: at least one row must count', 'sampleWeight');
+  return [p, t, (r) => weights[r]];
+}
+
+/**
+ * Throws DataError unless the classes of `m` can be read: one column of 0/1, or several columns of
+ * values in [0, 1] (one-hot rows, or probabilities). `exact`: a single column must hold exactly 0 or 1
+ * (targets); else any value in [0, 1] (a probability).
+ */
+function checkClasses(m: Matrix, argument: string, metric: string, exact: boolean): void {
+  const d = m.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    const ok = m.cols === 1 && exact ? v === 0 || v === 1 : v >= 0 && v <= 1;
+    if (ok) continue;
+    const need =
+      argument === 'targets'
+        ? 'targets must be 0/1 (one column) or one-hot rows'
+        : 'predictions must be probabilities in [0, 1]';
+    throw new DataError(
+      `${metric}: ${argument}[${Math.floor(i / m.cols)}][${i % m.cols}] is ${shown(v)}, but ${metric} scores classes: ${need}` +
+        (argument === 'targets' ? ' (for regression targets use r2, rmse or mae)' : ''),
+      argument,
+      Math.floor(i / m.cols),
+      i % m.cols,
+    );
+  }
 }
 
 /** Σ weight over `rows` rows (rows itself without weights). */
@@ -129,6 +170,7 @@ export function predictedClasses(m: Matrix): Int32Array {
 /** (Weighted) fraction of rows whose predicted class equals the target class (0/1 column or one-hot rows). */
 export function accuracy(predictions: MatrixLike, targets: MatrixLike, weights?: SampleWeights): number {
   const [p, t, w] = pair(predictions, targets, weights);
+  checkClasses(t, 'targets', 'accuracy', true);
   const a = predictedClasses(p);
   const b = predictedClasses(t);
   let hits = 0;
@@ -143,6 +185,8 @@ export function accuracy(predictions: MatrixLike, targets: MatrixLike, weights?:
  */
 export function logLoss(predictions: MatrixLike, targets: MatrixLike, weights?: SampleWeights): number {
   const [p, t, w] = pair(predictions, targets, weights);
+  checkClasses(t, 'targets', 'logLoss', false);
+  checkClasses(p, 'predictions', 'logLoss', false);
   const eps = 1e-15;
   const clip = (v: number) => Math.min(Math.max(v, eps), 1 - eps);
   let sum = 0;
@@ -172,6 +216,7 @@ export function confusionMatrix(
   weights?: SampleWeights,
 ): number[][] {
   const [p, t, w] = pair(predictions, targets, weights);
+  checkClasses(t, 'targets', 'confusionMatrix', true);
   const k = Math.max(2, t.cols);
   const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const a = predictedClasses(p);
