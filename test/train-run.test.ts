@@ -145,3 +145,31 @@ test('a probe: fixed full-batch steps on raw data, the loss per step, maxLoss en
   assert.throws(() => capped.step(), DivergenceError);
   assert.deepEqual(Array.from(start.params), before, 'no update past maxLoss');
 });
+
+test('resume refuses a checkpoint of another run: other batch size, other rows, weights other than the checkpoint’s', () => {
+  const options: FitOptions = { optimizer: 'adam', batchSize: 32, epochs: 3, seed: 2 };
+  const network = makeNet();
+  const run = new TrainingRun(network, x, y, options);
+  run.step();
+  const checkpoint = JSON.parse(JSON.stringify(run.checkpoint())) as FitCheckpoint;
+  const saved = network.toJSON();
+  const again = () => Network.fromJSON(saved);
+  // the same run continues
+  assert.doesNotThrow(() => new TrainingRun(again(), x, y, { ...options, resume: checkpoint }));
+  assert.throws(
+    () => new TrainingRun(again(), x, y, { ...options, batchSize: 64, resume: checkpoint }),
+    /^OptionError: the checkpoint was taken with batchSize 32 but this run's is 64: resume with the network, data and options of the interrupted run$/,
+  );
+  assert.throws(
+    () => new TrainingRun(again(), x.slice(0, 150), y.slice(0, 150), { ...options, resume: checkpoint }),
+    /^OptionError: the checkpoint was taken training on 203 rows but this run trains on 150/,
+  );
+  run.step(); // the network trains on: its weights are no longer the checkpoint's
+  assert.throws(
+    () => new TrainingRun(network, x, y, { ...options, resume: checkpoint }),
+    /^OptionError: the network's parameters are not those the checkpoint was taken with/,
+  );
+  // checkpoints of earlier versions (without these fields) are still taken up
+  const { batchSize: _b, rows: _r, weights: _w, ...older } = checkpoint;
+  assert.doesNotThrow(() => new TrainingRun(again(), x, y, { ...options, resume: older as FitCheckpoint }));
+});

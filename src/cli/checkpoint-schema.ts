@@ -53,6 +53,9 @@ const state = z.object({
     wait: count,
     bestParams: numbers.nullable(),
   }),
+  batchSize: count.optional(),
+  rows: count.optional(),
+  weights: z.string().optional(),
   history: z.object({
     loss: numbers,
     dataLoss: numbers,

@@ -213,6 +213,8 @@ export class Network {
   private forwardOutput: Matrix | null = null;
   private readonly flatParams: FloatArray;
   private readonly flatGrads: FloatArray;
+  /** where the layers' parameter values live: flatParams, or a buffer given to readParametersFrom */
+  private paramsHome: FloatArray;
   /** the kernels' memory holding flatParams and flatGrads, or null: ordinary typed arrays */
   private readonly resident: ResidentBlock | null;
   private disposed = false;
@@ -237,6 +239,7 @@ export class Network {
     const flat = flatten(this.layers, this.dtype);
     this.flatParams = flat.params;
     this.flatGrads = flat.grads;
+    this.paramsHome = flat.params;
     this.parameterRefs = flat.refs;
     this.resident = flat.resident;
     this.pair = flat.resident && !this.useLogits ? DensePair.of(this.layers) : null;
@@ -254,6 +257,21 @@ export class Network {
   get grads(): FloatArray {
     if (this.disposed) throw new NetworkDisposedError();
     return this.flatGrads;
+  }
+
+  /**
+   * Internal (data-parallel workers): points every layer's parameter values into `buffer`, laid out as
+   * `params`, so that the passes read the weights there (another thread's, in place); `params` keeps
+   * its own values and is no longer what the layers read.
+   */
+  readParametersFrom(buffer: FloatArray): void {
+    if (buffer.length !== this.flatParams.length)
+      throw new ShapeError(
+        `readParametersFrom: ${buffer.length} values for ${this.flatParams.length} parameters`,
+      );
+    for (const { parameter, offset } of this.parameterRefs)
+      parameter.value = buffer.subarray(offset, offset + parameter.value.length);
+    this.paramsHome = buffer;
   }
 
   /** Whether params and grads live in the WebAssembly kernels' memory (read and written there in place). */
@@ -403,7 +421,7 @@ export class Network {
    * that nothing reads (and predict with the other network's weights).
    */
   private checkLayersOwned(): void {
-    const params = this.flatParams;
+    const params = this.paramsHome;
     const bytes = params.BYTES_PER_ELEMENT;
     for (const ref of this.parameterRefs) {
       const v = ref.parameter.value;

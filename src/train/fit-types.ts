@@ -188,4 +188,12 @@ export interface FitCheckpoint {
     History,
     'loss' | 'dataLoss' | 'valLoss' | 'metrics' | 'valMetrics' | 'learningRate' | 'elapsed'
   >;
+  /**
+   * What the run was, for resume to check (absent in checkpoints of earlier versions): the batch size,
+   * the training rows, and a fingerprint of the network's parameters when the checkpoint was taken
+   * (FNV-1a of their bits, hex) — a resume on other weights, rows or batches would not continue the run.
+   */
+  batchSize?: number;
+  rows?: number;
+  weights?: string;
 }

@@ -98,9 +98,7 @@ async function prepare() {
   const y = rowBuffer(dtype, rows * net.outputSize);
   const resident =
     joined && setup.residentParams?.kernel ? kernelView(dtype, setup.residentParams, true) : null;
-  if (resident)
-    for (const { parameter, offset } of net.parameterRefs)
-      parameter.value = resident.subarray(offset, offset + parameter.value.length);
+  if (resident) net.readParametersFrom(resident);
   const gradsAt = joined ? (wasmRuntime()?.addressOf(net.grads) ?? -1) : -1;
   Atomics.store(control, GRADS_AT + setup.index - 1, gradsAt);
   setup.port.postMessage({ x: x.shared, y: y.shared });

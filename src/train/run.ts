@@ -231,6 +231,9 @@ export class TrainingRun {
         learningRate: h.learningRate,
         elapsed: h.elapsed,
       }),
+      batchSize: this.settings.batchSize,
+      rows: this.data.x.rows,
+      weights: fingerprint(this.network.params),
     };
   }
 
@@ -488,6 +491,22 @@ export class TrainingRun {
         `the checkpoint stopped after batch ${c.batch} but an epoch here has ${this.batches}: resume with the options of the interrupted run`,
         'resume',
       );
+    const again = 'resume with the network, data and options of the interrupted run';
+    if (c.batchSize !== undefined && c.batchSize !== this.settings.batchSize)
+      throw new OptionError(
+        `the checkpoint was taken with batchSize ${c.batchSize} but this run's is ${this.settings.batchSize}: ${again}`,
+        'resume',
+      );
+    if (c.rows !== undefined && c.rows !== this.data.x.rows)
+      throw new OptionError(
+        `the checkpoint was taken training on ${c.rows} rows but this run trains on ${this.data.x.rows}: ${again}`,
+        'resume',
+      );
+    if (c.weights !== undefined && c.weights !== fingerprint(this.network.params))
+      throw new OptionError(
+        `the network's parameters are not those the checkpoint was taken with (a network saved at another time, or trained since): ${again}`,
+        'resume',
+      );
     this.epochIndex = c.epoch;
     this.batchIndex = c.batch;
     this.random.setState(c.random);
@@ -500,6 +519,18 @@ export class TrainingRun {
     this.history.epochs = c.epoch;
     this.elapsedBefore = h.elapsed.at(-1) ?? 0;
   }
+}
+
+/** FNV-1a (32 bits) of the parameters' float64 bits, as 8 hex digits: equal for equal parameters. */
+export function fingerprint(params: ArrayLike<number>): string {
+  const word = new Float64Array(1);
+  const bytes = new Uint8Array(word.buffer);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < params.length; i++) {
+    word[0] = params[i];
+    for (let b = 0; b < 8; b++) h = Math.imul(h ^ bytes[b], 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 /** Matrices handed over to the next TrainingRun that is given them (handOver). */
