@@ -128,7 +128,10 @@ test('metric names are validated with the bad name and the known ones', () => {
     /unknown metric "acuracy"; expected one of: mse, rmse, mae, r2, accuracy, logLoss/,
   );
   assert.throws(() => checkMetrics('mse'), OptionError);
-  assert.throws(() => meanSquaredError([[1, 2]], [[1]]), /^ShapeError: predictions have 2 columns but targets have 1$/);
+  assert.throws(
+    () => meanSquaredError([[1, 2]], [[1]]),
+    /^ShapeError: predictions have 2 columns but targets have 1$/,
+  );
 });
 
 test('scaling statistics: mean, population std, constant columns get std 1; standardize inverts', () => {
