@@ -64,3 +64,27 @@ test('weights whose squares overflow are still finite: the per-step check does n
     }
   }
 });
+
+test('a loss that grows a million-fold while still finite is divergence: stopped, said, the weights before it kept', () => {
+  const x = Array.from({ length: 20 }, (_, i) => [i / 2]);
+  const y = x.map(([v]) => [2 * v]);
+  const net = new Network({ layers: [1, 1] });
+  let error: unknown;
+  try {
+    // unscaled inputs up to 9.5 and SGD at 0.5: the loss multiplies by ~2,000 per step (it used to
+    // reach 1e58 after 20 epochs, still finite, and fit returned)
+    fit(net, x, y, { optimizer: 'sgd', learningRate: 0.5, epochs: 20, scale: false });
+  } catch (e) {
+    error = e;
+  }
+  assert.ok(error instanceof DivergenceError, `expected DivergenceError, got ${String(error)}`);
+  assert.match(
+    error.message,
+    /^training diverged at epoch \d+: the loss grew to [\d.e+]+, above [\d.e+]+ \(a million times its start or the mean predictor's\)\. The weights were restored to the last ones below that\. Likely cause: the learning rate 0\.5 is too large for sgd/,
+  );
+  const loss = net.computeLoss(
+    { rows: 20, cols: 1, data: Float64Array.from(x.flat()) },
+    { rows: 20, cols: 1, data: Float64Array.from(y.flat()) },
+  ).total;
+  assert.ok(Number.isFinite(loss) && loss < 1e6 * 1e3, `the kept weights' loss ${loss}`);
+});

@@ -7,7 +7,10 @@ import type { FloatArray, Matrix } from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import type { Optimizer } from '../optim/index.js';
 
-/** One sentence: where it diverged (1-based epoch and batch), and the likely cause. y: the training targets. */
+/**
+ * One sentence: where it diverged (1-based epoch and batch), and the likely cause. y: the training
+ * targets; limit: the maxLoss a finite value went above.
+ */
 export function divergenceMessage(
   value: number,
   epoch: number,
@@ -16,6 +19,7 @@ export function divergenceMessage(
   optimizer: Optimizer,
   y: Matrix,
   network: Network,
+  limit?: number,
 ): string {
   let yMax = 0;
   for (let i = 0; i < y.data.length; i++) yMax = Math.max(yMax, Math.abs(y.data[i]));
@@ -25,7 +29,12 @@ export function divergenceMessage(
   const cause = unscaledTargets
     ? `the targets are unscaled (|y| up to ${yMax.toPrecision(3)}): leave scale on (the default) or standardize y, and lower the learning rate (now ${optimizer.learningRate})`
     : `the learning rate ${optimizer.learningRate} is too large for ${optimizer.name}: try ${optimizer.learningRate / 10}, or set clipNorm`;
-  return `training diverged at ${where}: the loss became ${value}. The weights were restored to the last ones with a finite loss. Likely cause: ${cause}.`;
+  const became =
+    limit === undefined
+      ? `the loss became ${value}`
+      : `the loss grew to ${value.toPrecision(3)}, above ${limit.toPrecision(3)} (a million times its start or the mean predictor's)`;
+  const restored = limit === undefined ? 'the last ones with a finite loss' : 'the last ones below that';
+  return `training diverged at ${where}: ${became}. The weights were restored to ${restored}. Likely cause: ${cause}.`;
 }
 
 /**

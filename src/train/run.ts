@@ -35,8 +35,10 @@ import { LearningRateSchedule } from './schedules.js';
 
 export interface TrainingRunOptions extends FitOptions {
   /**
-   * Treat a batch cost above this as divergence, like a non-finite one (default Infinity). For
-   * probes that give up on a run whose loss exploded, before the update that would follow.
+   * Treat a batch cost above this as divergence, like a non-finite one. Default: a million times the
+   * larger of the run's first batch cost and the mean predictor's (History.baseline.loss) — a loss
+   * that grows that far has diverged, whether or not it has overflowed yet. For probes that give up
+   * on a run whose loss exploded, before the update that would follow.
    */
   maxLoss?: number;
   /**
@@ -71,6 +73,8 @@ export class TrainingRun {
   lastGoodLoss = NaN;
   /** the last batch cost computed, finite or not */
   lastLoss = NaN;
+  /** the run's first batch cost (NaN before it), for the default maxLoss */
+  private firstLoss = Number.NaN;
 
   private readonly options: TrainingRunOptions;
   private readonly random: Random;
@@ -113,8 +117,11 @@ export class TrainingRun {
     network.loss.checkTargets?.(Y.data, Y.rows, Y.cols);
     const settings = resolveFitOptions(fitOptions, X.rows);
     this.settings = settings;
-    if (maxLoss !== undefined && typeof maxLoss !== 'number')
-      throw new OptionError(`maxLoss must be a number, got ${shown(maxLoss)}`, 'maxLoss');
+    if (maxLoss !== undefined && !(typeof maxLoss === 'number' && maxLoss > 0))
+      throw new OptionError(
+        `maxLoss must be a number > 0 (Infinity: no limit), got ${shown(maxLoss)}`,
+        'maxLoss',
+      );
     if (raw && settings.metrics.length)
       throw new OptionError(
         'a raw run records no metrics (they are in original units): leave metrics out',
@@ -332,12 +339,21 @@ export class TrainingRun {
    */
   private checkLoss(cost: number, batch: number, at: FloatArray = this.network.params): void {
     this.lastLoss = cost;
-    if (!Number.isFinite(cost) || cost > (this.options.maxLoss ?? Infinity)) this.diverge(cost, batch);
+    if (Number.isNaN(this.firstLoss)) this.firstLoss = cost;
+    if (!Number.isFinite(cost) || cost > this.lossLimit()) this.diverge(cost, batch);
     if (at === this.spare) {
       this.spare = this.lastGood;
       this.lastGood = at;
     } else this.lastGood.set(at);
     this.lastGoodLoss = cost;
+  }
+
+  /** options.maxLoss, else LOSS_GROWTH × the larger of the first batch cost and the mean predictor's. */
+  private lossLimit(): number {
+    if (this.options.maxLoss !== undefined) return this.options.maxLoss;
+    const base = this.history.baseline.loss;
+    const start = Math.max(this.firstLoss, Number.isFinite(base) ? base : 0);
+    return start > 0 ? LOSS_GROWTH * start : Infinity;
   }
 
   private diverge(value: number, batch: number): never {
@@ -352,6 +368,7 @@ export class TrainingRun {
       optimizer,
       data.y,
       network,
+      Number.isFinite(value) ? this.lossLimit() : undefined,
     );
     this.diverged = new DivergenceError(message, this.epochIndex + 1, batch);
     this.done = true;
@@ -520,6 +537,9 @@ export class TrainingRun {
     this.elapsedBefore = h.elapsed.at(-1) ?? 0;
   }
 }
+
+/** How far the batch cost may grow above its start (and the mean predictor's) before the run counts as diverged. */
+export const LOSS_GROWTH = 1e6;
 
 /** FNV-1a (32 bits) of the parameters' float64 bits, as 8 hex digits: equal for equal parameters. */
 export function fingerprint(params: ArrayLike<number>): string {
