@@ -174,3 +174,9 @@ test('explain on a multiclass model: each row attributed on its predicted class,
   assert.equal(logit.importance, null);
   assert.equal(logit.attributions[0].unit, 2);
 });
+
+test('the text report numbers rows as explain counts them (from 0), or from firstRow', () => {
+  const one = explain({ network, encoding }, { x: held.x }, { rows: [3], top: 0 });
+  assert.match(formatExplainReport(one), /^ {2}row 3: /m);
+  assert.match(formatExplainReport(one, { firstRow: 1 }), /^ {2}row 4: /m);
+});

@@ -6,8 +6,12 @@ import { displayWidth, padEndWidth } from '../data/display-width.js';
 import type { ExplainReport, RowExplanation } from './explain.js';
 import { fmt } from './doctor-types.js';
 
-/** `rowColumns`: contributions listed per row before the rest are summed (default 6). */
-export function formatExplainReport(report: ExplainReport, { rowColumns = 6 } = {}): string {
+/**
+ * `rowColumns`: contributions listed per row before the rest are summed (default 6). `firstRow`: the
+ * number printed for row index 0 (default 0, as explain's `rows` option counts; the CLI, whose
+ * --rows counts data rows from 1, prints from 1).
+ */
+export function formatExplainReport(report: ExplainReport, { rowColumns = 6, firstRow = 0 } = {}): string {
   const lines: string[] = [];
   const imp = report.importance;
   if (imp) {
@@ -28,7 +32,7 @@ export function formatExplainReport(report: ExplainReport, { rowColumns = 6 } = 
   lines.push(
     `Attributions of ${report.explained} by integrated gradients (${report.attributeTo}); baseline: ${report.baseline.rule}`,
   );
-  for (const r of report.attributions) lines.push(...formatRow(r, rowColumns));
+  for (const r of report.attributions) lines.push(...formatRow(r, rowColumns, firstRow));
   const c = report.completeness;
   lines.push(
     `Completeness (attributions sum to f(x) − f(baseline)): ${c.converged} of ${c.rows} rows within ${fmt(c.tolerance)}·|f(x) − f(baseline)|, worst ${fmt(c.worstRelativeError)}, ${Math.round(c.meanSteps)} gradient evaluations per row on average`,
@@ -46,12 +50,12 @@ export function formatExplainReport(report: ExplainReport, { rowColumns = 6 } = 
   return lines.join('\n');
 }
 
-function formatRow(r: RowExplanation, rowColumns: number): string[] {
+function formatRow(r: RowExplanation, rowColumns: number, firstRow: number): string[] {
   const sorted = [...r.columns].sort((a, b) => Math.abs(b.attribution) - Math.abs(a.attribution));
   const shown = sorted.slice(0, rowColumns);
   const rest = sorted.slice(rowColumns).reduce((s, c) => s + c.attribution, 0);
   const lines = [
-    `  row ${r.row + 1}: ${fmt(r.baselineValue)} (baseline) → ${fmt(r.value)}; completeness error ${fmt(r.completenessError)} (${fmt(r.relativeError)} relative${r.converged ? '' : ', NOT within tolerance'}), ${r.steps} steps`,
+    `  row ${r.row + firstRow}: ${fmt(r.baselineValue)} (baseline) → ${fmt(r.value)}; completeness error ${fmt(r.completenessError)} (${fmt(r.relativeError)} relative${r.converged ? '' : ', NOT within tolerance'}), ${r.steps} steps`,
   ];
   const width = Math.max(...shown.map((c) => displayWidth(`${c.column} = ${formatInput(c.input)}`)));
   for (const c of shown) {

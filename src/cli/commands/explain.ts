@@ -103,7 +103,7 @@ Examples:
           ...(unit !== undefined ? { unit } : {}),
         },
       );
-      console.log(flags.json ? JSON.stringify(report) : formatExplainReport(report));
+      console.log(flags.json ? JSON.stringify(report) : formatExplainReport(report, { firstRow: 1 }));
       if (flags.plots) {
         const written = await writePlots(flags.plots, explainCharts(report));
         if (!flags.json) console.log(`wrote ${written.length} plot files in ${flags.plots}`);

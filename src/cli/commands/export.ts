@@ -166,4 +166,9 @@ function report(flags: Flags, out: string, check: ExportCheck | null): void {
     `checked in ${check.runtime} on ${check.rows} rows: largest difference ${check.maxDifference.toPrecision(3)} ` +
       `(tolerance ${check.tolerance})${labels}: ${verdict}`,
   );
+  if (check.defaultDifference !== undefined && check.defaultDifference > check.tolerance)
+    console.error(
+      `  with onnxruntime's default graph optimizations (its extended fusions of MatMul, Add and the activation): ${check.defaultDifference.toPrecision(3)}; ` +
+        "create the session with graphOptimizationLevel: 'basic' for the graph's exact arithmetic",
+    );
 }

@@ -3,7 +3,7 @@
 // input [N×F] to one output: optional standardization at the input (Sub, then Div, by constants),
 // Gemm or MatMul (+ Add) layers, each followed by at most one of Relu, LeakyRelu, Elu, Tanh,
 // Sigmoid, Softplus, Gelu (tanh form) or Softmax (last layer), optional un-scaling at the output
-// (Mul, then Add); Identity, Dropout and Flatten pass through. Anything else is a DataError naming
+// (Mul, then Add); Identity, Dropout, Flatten and a Concat of one tensor pass through. Anything else is a DataError naming
 // the node, its op type and its position.
 
 import { fromBinary } from '@bufbuild/protobuf';
@@ -45,13 +45,13 @@ const activations: Record<string, (n: NodeProto) => ActivationSpec> = {
 };
 
 const SUPPORTED =
-  'Gemm, MatMul, Add, Relu, LeakyRelu, Elu, Tanh, Sigmoid, Softplus, Gelu (tanh), Softmax, Sub/Div at the input, Mul/Add at the output, Identity, Dropout, Flatten';
+  'Gemm, MatMul, Add, Relu, LeakyRelu, Elu, Tanh, Sigmoid, Softplus, Gelu (tanh), Softmax, Sub/Div at the input, Mul/Add at the output, Identity, Dropout, Flatten, Concat of one input';
 
 /** Reads an ONNX model (protobuf bytes) into a Network; `source` names it in messages. */
 export function importOnnx(
   bytes: Uint8Array,
   options: ImportOptions = {},
-  source = 'model.onnx',
+  source = 'the ONNX model',
 ): OnnxImport {
   let graph: GraphProto | undefined;
   try {
@@ -115,8 +115,13 @@ function visit(w: Walk, n: NodeProto, i: number, constants: Map<string, TensorPr
   const op = n.opType;
   const layerOp = op === 'MatMul' || op === 'Gemm' || (activations[op] && n.domain === '');
   if (layerOp && w.targetStd) fail('layers after an output scaling (Mul) are not supported');
-  if (op === 'Identity' || op === 'Dropout' || op === 'Flatten') {
-    // pass-through at inference
+  if (
+    op === 'Identity' ||
+    op === 'Dropout' ||
+    op === 'Flatten' ||
+    (op === 'Concat' && n.input.length === 1)
+  ) {
+    // pass-through at inference (a Concat of one tensor: scratchnet's export of a one-column model)
   } else if (op === 'MatMul' || op === 'Gemm') {
     w.layers.push(denseLayer(n, constant, fail));
     w.biased = op === 'Gemm' && other.length > 1;
