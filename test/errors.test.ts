@@ -316,6 +316,14 @@ const cases: {
     message: /^accuracy: targets\[0\]\[0\] is 0\.5, but accuracy scores classes/,
   },
   {
+    name: 'a float32 network predicting on a value beyond float32 (it said Infinity)',
+    run: () => new Network({ layers: [1, 2, 1], dtype: 'float32' }).predict([[1], [1e39]]),
+    type: DataError,
+    message:
+      /^x\[1\]\[0\] is 1e\+39: beyond float32's range \(±3\.4e38\), which this float32 network computes in$/,
+    fields: { row: 1, column: 0 },
+  },
+  {
     name: 'prediction input of the wrong width',
     run: () => net().predict([[1]]),
     type: ShapeError,
@@ -364,4 +372,13 @@ test('messages show NaN, Infinity and -0 as they are (JSON would print null and 
   );
   assert.throws(() => fit(net(), [[1, 2]], [[1]], { epochs: Number.POSITIVE_INFINITY }), /got Infinity$/);
   assert.throws(() => fit(net(), [[1, 2]], [[1]], { sampleWeight: [Number.NaN] }), /got NaN$/);
+});
+
+test('a float32 network reads inputs beyond float32 that standardize within it, as training read them', () => {
+  const x = Array.from({ length: 50 }, (_, i) => [i * 1e37]);
+  const y = x.map((_, i) => [i % 7]);
+  const net = new Network({ layers: [1, 4, 1], dtype: 'float32', onWarning: () => {} });
+  fit(net, x, y, { epochs: 5 });
+  const p = net.predict([[4e38], [1e39]]);
+  assert.ok(Array.from(p.data).every(Number.isFinite), `predictions ${Array.from(p.data)}`);
 });

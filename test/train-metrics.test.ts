@@ -204,10 +204,19 @@ test('schedules reject bad options with the value', () => {
     [{ type: 'exponential', gamma: 1.5 }, /schedule.gamma .*got 1.5/],
     [{ type: 'plateau', factor: 2 }, /schedule.factor .*got 2/],
     [{ type: 'cosine', gama: 1 }, /unknown cosine schedule option "gama"/],
+    [
+      { type: 'cosine', epochs: 4 },
+      /^OptionError: schedule\.epochs is 4 but the run trains 10 epochs: the cosine reaches a learning rate of 0 at epoch 4 and the 6 after it would not train/,
+    ],
     ['linear', /schedule must be 'constant' or an object/],
   ];
   for (const [spec, pattern] of bad)
     assert.throws(() => new LearningRateSchedule(spec as never, 0.1, 10), pattern, JSON.stringify(spec));
+  // a shorter cosine that ends above 0 keeps training at its floor
+  assert.equal(
+    new LearningRateSchedule({ type: 'cosine', epochs: 4, minLearningRate: 0.01 }, 0.1, 10).rate(8),
+    0.01,
+  );
   assert.throws(
     () => new LearningRateSchedule('constant', 0.1, 10, -1),
     /warmup must be an integer >= 0, got -1/,

@@ -4,7 +4,15 @@
 // While the WebAssembly kernels are the backend (and their memory is shared) both buffers live in the
 // kernels' memory for the network's life (kernels/resident.ts); dispose() frees them.
 
-import { OptionError, ScratchnetError, ShapeError, checkNumber, checkOptionNames, shown } from '../errors.js';
+import {
+  DataError,
+  OptionError,
+  ScratchnetError,
+  ShapeError,
+  checkNumber,
+  checkOptionNames,
+  shown,
+} from '../errors.js';
 import { RecentSizes, type FloatArray, type ResidentBlock, residentBlock } from '../kernels/index.js';
 import {
   checkMatrix,
@@ -331,7 +339,9 @@ export class Network {
 
   /** Validates x and returns a fresh copy of the network's output, in original units when `scaling` is set. */
   predict(x: MatrixLike): Matrix {
-    const m = toMatrix(x, 'x', this.inputSize, this.dtype); // a copy: safe to standardize in place
+    // a float64 copy (safe to standardize in place): a float32 network standardizes in float64 as fit
+    // does, so an input beyond float32's range that standardizes within it is read as training read it
+    const m = toMatrix(x, 'x', this.inputSize);
     const sc = this.scaling;
     if (sc) {
       for (let r = 0; r < m.rows; r++) {
@@ -339,7 +349,7 @@ export class Network {
           m.data[r * m.cols + c] = (m.data[r * m.cols + c] - sc.inputMean[c]) / sc.inputStd[c];
       }
     }
-    const out = this.layersForward(m);
+    const out = this.layersForward(this.dtype === 'float64' ? m : inFloat32(m, !!sc));
     const copy = zeros(out.rows, out.cols, this.dtype);
     copy.data.set(out.data);
     if (sc?.targetMean && sc.targetStd) {
@@ -591,6 +601,24 @@ export class Network {
         'y',
       );
   }
+}
+
+/** m in float32, or DataError naming the first value beyond float32's range (±3.4e38). */
+function inFloat32(m: Matrix, standardized: boolean): Matrix {
+  const out = zeros(m.rows, m.cols, 'float32');
+  out.data.set(m.data);
+  for (let i = 0; i < out.data.length; i++) {
+    if (Number.isFinite(out.data[i])) continue;
+    const r = Math.floor(i / m.cols);
+    const c = i % m.cols;
+    throw new DataError(
+      `x[${r}][${c}] is ${m.data[i]}${standardized ? ' once standardized' : ''}: beyond float32's range (±3.4e38), which this float32 network computes in`,
+      'x',
+      r,
+      c,
+    );
+  }
+  return out;
 }
 
 /** A stored scaling must fit the network: one finite mean and one positive std per column. */

@@ -90,6 +90,12 @@ export class LearningRateSchedule {
           min: 0,
           max: baseLearningRate,
         });
+        if (p.epochs < epochs && p.minLearningRate === 0)
+          throw new OptionError(
+            `schedule.epochs is ${p.epochs} but the run trains ${epochs} epochs: the cosine reaches a learning rate of 0 at epoch ${p.epochs} and the ${epochs - p.epochs} after it would not train; ` +
+              "leave schedule.epochs out (it defaults to the run's), train fewer epochs, or give schedule.minLearningRate > 0",
+            'schedule',
+          );
         break;
       case 'plateau':
         p.factor = checkNumber('schedule.factor', o.factor ?? 0.1, { min: 0, exclusiveMin: true, max: 1 });
