@@ -15,8 +15,8 @@ import {
   type NodeProto,
 } from 'onnx-buf';
 import ort from 'onnxruntime-node';
-import { Random, gradCheck, type ActivationSpec } from '../src/index.js';
-import { modelNetwork, parseModel, type ModelFile } from '../src/io/index.js';
+import { Random, gradCheck, trainNetwork, type ActivationSpec } from '../src/index.js';
+import { modelNetwork, networkModel, parseModel, type ModelFile } from '../src/io/index.js';
 import { exportOnnx, importOnnx, sampleRecords } from '../src/io/export/index.js';
 import { referencePredictions, type DataRecord } from '../src/io/export/check.js';
 import { onnxFeeds, type OnnxRuntime } from '../src/io/export/onnx-check.js';
@@ -209,6 +209,46 @@ describe('ONNX export of a model trained through the CLI on a CSV with categorie
     const x = { rows: 200, cols: 1, data: Float64Array.from(rows) };
     const d = maxAbsDifference(network.predict(x).data, modelNetwork(model).predict(x).data);
     assert.ok(d <= 1e-12, `the imported network differs by ${d}`);
+  });
+
+  test('networkModel: a network trained in code exports to ONNX and predicts what it predicts', async () => {
+    const random = new Random(12);
+    const x = Array.from({ length: 120 }, () => [random.normal() * 3 + 10, random.normal()]);
+    const y = x.map(([a, b]) => [(a - 10) * b > 0 ? 1 : 0]);
+    const { network } = trainNetwork(x, y, { epochs: 60, seed: 2 });
+    const model = networkModel(network, { inputs: ['a', 'b'], classes: ['no', 'yes'] });
+    assert.deepEqual(model.encoding.target, { columns: ['y'], task: 'binary', classes: ['no', 'yes'] });
+    const session = await ort.InferenceSession.create(exportOnnx(model, { dtype: 'float64' }), {
+      graphOptimizationLevel: 'basic',
+    });
+    const feeds = {
+      a: new ort.Tensor(
+        'float64',
+        Float64Array.from(x, (r) => r[0]),
+        [120, 1],
+      ),
+      b: new ort.Tensor(
+        'float64',
+        Float64Array.from(x, (r) => r[1]),
+        [120, 1],
+      ),
+    };
+    const out = await session.run(feeds);
+    const p = network.predict(x).data;
+    const probabilities = out.probabilities.data as Float64Array; // [N×2]: P(no), P(yes)
+    const d = maxAbsDifference(
+      Float64Array.from(p),
+      Float64Array.from({ length: 120 }, (_, r) => probabilities[2 * r + 1]),
+    );
+    assert.ok(d <= 1e-12, `differs by ${d}`);
+    assert.deepEqual(
+      Array.from(out.label.data as string[]),
+      Array.from(p, (v) => (v >= 0.5 ? 'yes' : 'no')),
+    );
+    assert.throws(
+      () => networkModel(network, { inputs: ['a'] }),
+      /^DataError: networkModel: inputs must be 2 distinct non-empty names/,
+    );
   });
 
   test('exit 1 when the check finds a difference above the tolerance', () => {

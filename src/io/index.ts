@@ -6,5 +6,7 @@ export {
   serializeModel,
   parseModel,
   modelNetwork,
+  networkModel,
   type ModelFile,
+  type NetworkModelOptions,
 } from './model.js';

@@ -195,6 +195,65 @@ function checkDeclaredSize(model: ModelFile, source: string): void {
   }
 }
 
+/** networkModel's names: of the input columns (default x1, x2, …), the target columns and the classes. */
+export interface NetworkModelOptions {
+  inputs?: readonly string[];
+  /** default: y (one column), or y1, y2, … (a regression network with several outputs) */
+  targets?: readonly string[];
+  /** class labels, in output order (binary: [negative, positive]); default '0', '1', … */
+  classes?: readonly string[];
+  /** the data it was trained on, for the record (default 'library') */
+  source?: string;
+  /** the seed it was trained with, recorded as settings.seed (default 42, fit's) */
+  seed?: number;
+}
+
+/**
+ * A model file for a network trained in code (fit, trainNetwork): numeric input columns, and the task
+ * its loss implies (MSE/MAE/Huber: regression; binary cross-entropy: binary; softmax cross-entropy:
+ * multiclass) — what `scratchnet predict` and the exporters (scratchnet/interop) take. The network's
+ * scaling, if fit set one, goes with it. Validated as a model file read from disk is.
+ */
+export function networkModel(network: Network, options: NetworkModelOptions = {}): ModelFile {
+  const kind = network.loss.kind;
+  const task = kind === 'regression' ? 'regression' : network.outputSize === 1 ? 'binary' : 'multiclass';
+  const n = network.outputSize;
+  const count = task === 'binary' ? 2 : n;
+  const inputs = options.inputs ?? Array.from({ length: network.inputSize }, (_, i) => `x${i + 1}`);
+  const targets =
+    options.targets ??
+    (task === 'regression' && n > 1 ? Array.from({ length: n }, (_, i) => `y${i + 1}`) : ['y']);
+  const classes = options.classes ?? Array.from({ length: count }, (_, i) => String(i));
+  const check = (what: string, names: readonly string[], want: number) => {
+    if (
+      names.length !== want ||
+      new Set(names).size !== want ||
+      names.some((v) => typeof v !== 'string' || v === '')
+    )
+      throw new DataError(
+        `networkModel: ${what} must be ${want} distinct non-empty names, got ${JSON.stringify(names)}`,
+        what,
+      );
+  };
+  check('inputs', inputs, network.inputSize);
+  check('targets', targets, task === 'regression' ? n : 1);
+  if (task !== 'regression') check('classes', classes, count);
+  const model: ModelFile = {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    createdBy: 'scratchnet 0.1.0 (networkModel)',
+    data: { source: options.source ?? 'library' },
+    network: network.toJSON(),
+    encoding: {
+      features: inputs.map((name) => ({ name, type: 'number' as const })),
+      target: { columns: [...targets], task, ...(task === 'regression' ? {} : { classes: [...classes] }) },
+      missing: 'error',
+    },
+    settings: { loss: network.loss.name, seed: options.seed ?? 42 },
+  };
+  return parseModel(serializeModel(model), 'networkModel');
+}
+
 /** Rebuilds the Network of a model file; DataError if the weights do not fit the layers. */
 export function modelNetwork(model: ModelFile, source = 'model.json'): Network {
   let net: Network;
