@@ -102,7 +102,7 @@ export function toMatrix(x: MatrixLike, argument = 'x', cols?: number, dtype: DT
         }
         if (row.length !== c) {
           throw new ShapeError(
-            `${argument}[${r}] has ${row.length} columns but ${argument}[0] has ${c}`,
+            `${argument}[${r}] has ${row.length} column${row.length === 1 ? '' : 's'} but ${argument}[0] has ${c}`,
             argument,
           );
         }

@@ -60,7 +60,7 @@ const cases: {
     name: 'ragged rows',
     run: () => fit(net(), [[1, 2], [3]], [[1], [2]]),
     type: ShapeError,
-    message: /x\[1\] has 1 columns but x\[0\] has 2/,
+    message: /x\[1\] has 1 column but x\[0\] has 2/,
   },
   {
     name: 'NaN in inputs',

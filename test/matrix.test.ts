@@ -64,7 +64,7 @@ test('a mix of numbers and rows, a row that is not an array, and ragged rows are
     [[1, 2, 'three'], 'x[2] is the string "three" but x[0] is a number: mix of rows and numbers'],
     [[[1, 2], 3], 'x[1] must be an array of 2 numbers, got a number'],
     [[[1, 2], null], 'x[1] must be an array of 2 numbers, got null'],
-    [[[1, 2], [3]], 'x[1] has 1 columns but x[0] has 2'],
+    [[[1, 2], [3]], 'x[1] has 1 column but x[0] has 2'],
   ];
   for (const [input, message] of cases) {
     assert.throws(
