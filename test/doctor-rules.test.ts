@@ -450,10 +450,14 @@ test('rule 10 data-nan: NaN rows are reported, not thrown; --drop-missing trains
   assert.equal(r.findings[0].rule, 'data-nan');
   assert.match(f.observed, /^4 of 101 rows .*rows 3, 28, 53, 78/);
   assert.equal(f.fixOptions!.dropMissing, true);
-  // without the fix every loss is NaN (toMatrix refuses the data; a raw loop gets NaN)
+  // without the fix every loss is NaN (toMatrix and computeLoss refuse the data; a raw training step gets NaN)
   const net = new Network({ ...s.net, onWarning: () => {} });
   const bad = { rows: 101, cols: 1, data: Float64Array.from(xBad.map((q) => q[0])) };
-  assert.ok(Number.isNaN(net.computeLoss(bad, toMatrix(y)).data));
+  assert.ok(Number.isNaN(net.computeGradient(bad, toMatrix(y)).data));
+  assert.throws(
+    () => net.computeLoss(bad, toMatrix(y)),
+    /^DataError: x\[3\]\[0\] is NaN: data must be finite numbers$/,
+  );
   const keep = xBad.map((q, i) => i).filter((i) => !Number.isNaN(xBad[i][0]));
   const after = trainSetup({ ...s, x: keep.map((i) => x[i]), y: keep.map((i) => y[i]) }).loss;
   assert.ok(after < 0.01, `after dropping: ${after}`);
