@@ -274,3 +274,38 @@ test("doctor context: with classWeight 'balanced' the probes' rows, split and ba
     'constant weights: the unweighted diagnosis',
   );
 });
+
+test('CLI: --weight-column on a regression target: train and evaluate report weighted r2/rmse (no class scores)', async () => {
+  const lines = ['x,y,w'];
+  for (let i = 0; i < 120; i++)
+    lines.push(`${(i / 60 - 1).toFixed(4)},${(3 * (i / 60 - 1) + 100).toFixed(4)},${1 + (i % 3)}`);
+  writeFileSync(join(dir, 'regw.csv'), `${lines.join('\n')}\n`);
+  const t = await scratchnetAsync(
+    [
+      'train',
+      '--data',
+      'regw.csv',
+      '--target',
+      'y',
+      '--weight-column',
+      'w',
+      '--no-search',
+      '--epochs',
+      '40',
+      '--out',
+      'regw.json',
+      '--json',
+      ...quiet,
+    ],
+    dir,
+  );
+  assert.equal(t.code, 0, t.stderr);
+  const e = await scratchnetAsync(
+    ['evaluate', '--model', 'regw.json', '--data', 'regw.csv', '--weight-column', 'w', '--json'],
+    dir,
+  );
+  assert.equal(e.code, 0, e.stderr);
+  const weighted = JSON.parse(e.stdout).weighted as Record<string, number>;
+  assert.deepEqual(Object.keys(weighted).sort(), ['mae', 'mse', 'r2', 'rmse']);
+  assert.ok(weighted.r2 > 0.5, JSON.stringify(weighted));
+});

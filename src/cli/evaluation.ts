@@ -49,8 +49,14 @@ export function evaluateOutputs(
 ): Evaluation {
   const regression = encoding.target.task === 'regression';
   const names: MetricName[] = regression ? ['r2', 'rmse', 'mae', 'mse'] : ['accuracy', 'logLoss'];
+  // balanced accuracy is a classification score (it used to appear, meaningless, for weighted regression)
   const weighted = weights
-    ? { weighted: { ...computeMetrics(names, out, y, weights), ...classScores(out, y, weights) } }
+    ? {
+        weighted: {
+          ...computeMetrics(names, out, y, weights),
+          ...(regression ? {} : classScores(out, y, weights)),
+        },
+      }
     : {};
   if (regression) {
     const metrics: Evaluation['metrics'] = computeMetrics(names, out, y);
