@@ -84,6 +84,20 @@ const cases: Case[] = [
     error: /^ragged\.csv:3:5: this row has 3 fields but the header has 2$/,
   },
   {
+    name: 'one class written two ways ("1" and "1.0") in an integer target',
+    file: 'twoways.csv',
+    content: `a,y\n${Array.from({ length: 60 }, (_, i) => `${i / 60},${['1', '1.0', '2', '3'][i % 4]}`).join('\n')}\n`,
+    error:
+      /^twoways\.csv: target "y" writes one class two ways, "1" and "1\.0" \(the same number\): write each class one way, or pass --task regression/,
+  },
+  {
+    name: 'the same with --task multiclass',
+    file: 'twoways2.csv',
+    content: 'a,y\n0.1,1\n0.2,1.0\n0.3,2\n0.4,3\n0.5,1\n0.6,2\n0.7,3\n0.8,1.0\n0.9,2\n1.0,3\n',
+    args: ['--task', 'multiclass'],
+    error: /^twoways2\.csv: target "y" writes one class two ways, "1" and "1\.0"/,
+  },
+  {
     name: 'a "#" comment line among the rows',
     file: 'comment.csv',
     content: 'a,y\n1,2\n# measured on Monday\n3,4\n',

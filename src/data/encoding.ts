@@ -408,9 +408,21 @@ export function classOf(cell: Cell, classes: readonly string[]): string {
 function classLabels(table: DataTable, options: EncodeOptions, cells: Cell[], numeric: boolean, task: Task) {
   const format = numberFormat(table);
   const labels = [...new Set(classCells(cells))];
-  if (numeric) labels.sort((a, b) => numberValue(a, format) - numberValue(b, format));
-  else labels.sort();
   const name = quote(options.target[0], 40);
+  // labels that are all numbers (a numeric column, or one read as labels by --task) sort and compare as numbers
+  if (numeric || labels.every((l) => Number.isFinite(numberValue(l, format)))) {
+    labels.sort((a, b) => numberValue(a, format) - numberValue(b, format));
+    // "1" and "1.0" would be two classes of one number: say so rather than train a class of nothing
+    const twice = labels.findIndex(
+      (l, i) => i > 0 && numberValue(l, format) === numberValue(labels[i - 1], format),
+    );
+    if (twice > 0)
+      throw new DataError(
+        `${table.source}: target ${name} writes one class two ways, ${quote(labels[twice - 1])} and ${quote(labels[twice])} ` +
+          '(the same number): write each class one way, or pass --task regression to read the values as numbers',
+        'target',
+      );
+  } else labels.sort();
   if (labels.length < 2)
     throw new DataError(
       options.task === undefined
