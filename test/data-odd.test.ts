@@ -98,6 +98,28 @@ const cases: Case[] = [
     error: /^twoways2\.csv: target "y" writes one class two ways, "1" and "1\.0"/,
   },
   {
+    name: 'a ";" file whose quoted header names hold commas',
+    file: 'semiq.csv',
+    content: '"area, m2";rooms;"price, EUR"\n54,5;2;250000\n60;3;300000\n70,5;3;350000\n80;4;400000\n',
+    args: ['--target', '"price, EUR"'],
+    model: (e) =>
+      assert.deepEqual(
+        e.features.map((f) => f.name),
+        ['area, m2', 'rooms'],
+      ),
+  },
+  {
+    name: 'a ";" file whose unquoted header names hold commas (as Excel writes them)',
+    file: 'semiu.csv',
+    content: 'Fläche, m2;Zimmer;Preis, EUR\n54,5;2;250000\n60;3;300000\n70,5;3;350000\n80;4;400000\n',
+    args: ['--target', '"Preis, EUR"'],
+    model: (e) =>
+      assert.deepEqual(
+        e.features.map((f) => f.name),
+        ['Fläche, m2', 'Zimmer'],
+      ),
+  },
+  {
     name: 'a "#" comment line among the rows',
     file: 'comment.csv',
     content: 'a,y\n1,2\n# measured on Monday\n3,4\n',

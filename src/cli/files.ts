@@ -327,7 +327,7 @@ export function fieldDelimiter(path: string): string {
     const head = new Uint8Array(1 << 16);
     const n = bytes.read(head);
     const text = new TextDecoder('utf-8', { ignoreBOM: false }).decode(head.subarray(0, n));
-    return sniffDelimiter(text.slice(0, text.search(/\r?\n|$/)));
+    return sniffDelimiter(text);
   } finally {
     bytes.close?.();
   }

@@ -236,9 +236,11 @@ function readAll(
     if (tokenizer) tokenizer.push(text);
     else {
       head += text;
+      // the delimiter is sniffed from the header and the line after it (when it has come)
       const lineEnd = head.search(/\r?\n/);
-      if (lineEnd >= 0 || n === 0 || options.delimiter !== undefined) {
-        const delimiter = options.delimiter ?? sniffDelimiter(lineEnd >= 0 ? head.slice(0, lineEnd) : head);
+      const twoLines = lineEnd >= 0 && (head.indexOf('\n', lineEnd + 1) >= 0 || head.length > 1 << 16);
+      if (twoLines || n === 0 || options.delimiter !== undefined) {
+        const delimiter = options.delimiter ?? sniffDelimiter(head.slice(0, 1 << 16));
         detect = delimiter === ';' && decimal === undefined;
         tokenizer = new CsvTokenizer(source, delimiter, onRecord);
         tokenizer.push(head);

@@ -233,17 +233,30 @@ export const emptyFile = (source: string) =>
 export const noDataRows = (source: string) =>
   new DataError(`${source}: the file has a header but no data rows`, 'data');
 
-/** The delimiter of a file from its first line: ',' if it has one, else a tab, else ';', else '|', else ','. */
-export function sniffDelimiter(firstLine: string): string {
-  return firstLine.includes(',')
-    ? ','
-    : firstLine.includes('\t')
-      ? '\t'
-      : firstLine.includes(';')
-        ? ';'
-        : firstLine.includes('|')
-          ? '|'
-          : ',';
+/**
+ * The delimiter of a file from its header (quoted text ignored): the one it holds, in the order ",", tab,
+ * ";", "|"; when it holds several, the one the next line of `text` repeats as often; "," when none.
+ */
+export function sniffDelimiter(text: string): string {
+  const [first, next] = text.split(/\r?\n/, 3);
+  const present = DELIMITERS.filter((d) => countOutside(first, d) > 0);
+  if (present.length < 2 || next === undefined) return present[0] ?? ',';
+  // several in the header ("Fläche, m2;Zimmer;Preis, EUR"): the one the next line repeats as often
+  return present.find((d) => countOutside(next, d) === countOutside(first, d)) ?? present[0];
+}
+
+/** The delimiters sniffDelimiter knows, in order of preference. */
+const DELIMITERS = [',', '\t', ';', '|'];
+
+/** How often `d` occurs in `line` outside double quotes ("area, m2" holds no delimiter). */
+function countOutside(line: string, d: string): number {
+  let n = 0;
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === d && !quoted) n++;
+  }
+  return n;
 }
 
 /**

@@ -29,7 +29,7 @@ export interface CsvOptions {
 /** Parses CSV text with a header row; numbers stay strings here (encoding decides what they are). */
 export function parseCsv(text: string, source = 'data.csv', options: CsvOptions = {}): Table {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // byte-order mark
-  const delimiter = options.delimiter ?? sniffDelimiter(text.slice(0, text.search(/\r?\n|$/)));
+  const delimiter = options.delimiter ?? sniffDelimiter(text.slice(0, 1 << 16));
   return withDecimal(csvTable(csvRecords(text, source, delimiter), source), delimiter, options.decimal);
 }
 
