@@ -177,3 +177,32 @@ describe('standalone ES module in a fresh Node process without node_modules', ()
     );
   });
 });
+
+test('names with line breaks (a quoted category "b\\nc") stay inside the module’s comments: it imports and predicts', () => {
+  const dir = scratchDir('scratchnet-esm-nl-');
+  const rows = Array.from({ length: 12 }, (_, i) => `${i % 2 ? 'a' : '"b\nc"'},${i},${2 * i + (i % 2)}`);
+  writeFileSync(join(dir, 'nl.csv'), `k,x,y\n${rows.join('\n')}\n`);
+  const t = scratchnet(
+    [
+      'train',
+      '--data',
+      'nl.csv',
+      '--target',
+      'y',
+      '--no-search',
+      '--epochs',
+      '5',
+      '--no-plots',
+      '--progress',
+      'quiet',
+      '--out',
+      'nl.json',
+    ],
+    dir,
+  );
+  assert.equal(t.code, 0, t.stderr);
+  const r = scratchnet(['export', '--model', 'nl.json', '--format', 'esm', '--out', 'nl.mjs'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(readFileSync(join(dir, 'nl.mjs'), 'utf8'), /^\/\/ {3}k \(one of a, b\\nc\),$/m);
+  assert.match(r.stderr, /checked in import of the module on 1000 rows: .*: ok/);
+});

@@ -87,6 +87,11 @@ const runtime = [
   probabilityRows,
 ];
 
+/** A name as the module's // comments show it: line breaks (which would end the comment) escaped as \n. */
+function inComment(name: string): string {
+  return name.replace(/[\r\n\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
 /** The module's source text. */
 export function exportEsm(model: ModelFile): string {
   const data = standaloneModel(model);
@@ -94,13 +99,15 @@ export function exportEsm(model: ModelFile): string {
   const returns =
     t.task === 'regression'
       ? t.columns.length === 1
-        ? `the predicted ${t.columns[0]} (a number)`
-        : `[${t.columns.join(', ')}] (numbers)`
-      : `the predicted ${t.columns[0]}: one of ${t.classes?.join(', ')}`;
+        ? `the predicted ${inComment(t.columns[0])} (a number)`
+        : `[${t.columns.map(inComment).join(', ')}] (numbers)`
+      : `the predicted ${inComment(t.columns[0])}: one of ${t.classes?.map(inComment).join(', ')}`;
   const columns = data.features.map((f) =>
-    f.type === 'category' ? `${f.name} (one of ${f.categories.join(', ')})` : `${f.name} (${f.type})`,
+    f.type === 'category'
+      ? `${inComment(f.name)} (one of ${f.categories.map(inComment).join(', ')})`
+      : `${inComment(f.name)} (${f.type})`,
   );
-  return `// A standalone scratchnet predictor${model.data ? ` trained on ${model.data.source}` : ''}: no dependencies.
+  return `// A standalone scratchnet predictor${model.data ? ` trained on ${inComment(model.data.source)}` : ''}: no dependencies.
 // predict(rows): rows are records { column: value } with the columns
 //   ${columns.join(',\n//   ')}
 // (numbers or text as in a CSV file; missing cells: ${data.missing === 'mean' ? 'filled as in training' : data.missing === 'drop' ? 'the row gives null' : 'an error'}).
