@@ -222,3 +222,7 @@ test('schedules reject bad options with the value', () => {
     /warmup must be an integer >= 0, got -1/,
   );
 });
+
+test('a probability of exactly 0.5 is class 1 in the metrics, as predict and the exports label it', () => {
+  assert.equal(accuracy([[0.5], [0.49]], [[1], [0]]), 1);
+});

@@ -152,12 +152,12 @@ export function r2Score(predictions: MatrixLike, targets: MatrixLike, weights?: 
   return total / cols;
 }
 
-/** The class of each row: p > 0.5 for one column, the argmax (first on ties) for several. */
+/** The class of each row: p ≥ 0.5 for one column (as predict labels rows and the exports do), the argmax (first on ties) for several. */
 export function predictedClasses(m: Matrix): Int32Array {
   const out = new Int32Array(m.rows);
   for (let r = 0; r < m.rows; r++) {
     if (m.cols === 1) {
-      out[r] = m.data[r] > 0.5 ? 1 : 0;
+      out[r] = m.data[r] >= 0.5 ? 1 : 0;
     } else {
       let best = 0;
       for (let c = 1; c < m.cols; c++) if (m.data[r * m.cols + c] > m.data[r * m.cols + best]) best = c;
