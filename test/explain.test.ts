@@ -180,3 +180,21 @@ test('the text report numbers rows as explain counts them (from 0), or from firs
   assert.match(formatExplainReport(one), /^ {2}row 3: /m);
   assert.match(formatExplainReport(one, { firstRow: 1 }), /^ {2}row 4: /m);
 });
+
+test('several regression targets: the importance is that of the explained target (unit), as the attributions', () => {
+  const random = new Random(9);
+  const x = Array.from({ length: 300 }, () => [random.normal(), random.normal()]);
+  const y = x.map(([p, q]) => [p + 3 * q, p * p]); // t2 does not use q
+  const { network: net } = trainNetwork(x, y, { seed: 1, epochs: 300, validationSplit: 0 });
+  const model = { network: net, inputNames: ['p', 'q'] };
+  const second = explain(model, { x, y }, { unit: 1, top: 0, rows: [0] });
+  assert.equal(second.importance?.target, 1);
+  const q = second.importance?.columns.find((c) => c.column === 'q');
+  const p = second.importance?.columns.find((c) => c.column === 'p');
+  assert.ok(q && p && q.mean < 0.05 * p.mean, `t2: q ${q?.mean} against p ${p?.mean}`);
+  assert.match(formatExplainReport(second), /^Permutation importance for /);
+  const first = explain(model, { x, y }, { top: 0, rows: [0] });
+  assert.equal(first.importance?.target, 0);
+  const q0 = first.importance?.columns.find((c) => c.column === 'q');
+  assert.ok(q0 && q0.mean > 0.5, `t1: q ${q0?.mean}`);
+});

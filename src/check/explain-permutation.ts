@@ -25,6 +25,8 @@ export interface PermutationOptions {
   repeats?: number;
   /** seed of the shuffles (default 1) */
   seed?: number;
+  /** a network of several regression targets: score this target column alone (default: all, averaged) */
+  target?: number;
 }
 
 export interface ColumnImportance {
@@ -45,6 +47,8 @@ export interface PermutationImportance {
   rows: number;
   repeats: number;
   seed: number;
+  /** the target column scored, when one of several was chosen (PermutationOptions.target) */
+  target?: number;
   /** most important first */
   columns: ColumnImportance[];
 }
@@ -71,7 +75,9 @@ export function permutationImportance(
   const repeats = checkNumber('repeats', options.repeats ?? 5, { integer: true, min: 1 });
   const seed = checkNumber('seed', options.seed ?? 1, { integer: true, min: 0 });
   if (x.rows < 2) throw new OptionError(`permutation importance needs at least 2 rows, got ${x.rows}`, 'x');
-  const rowTerms = metricTerms(metric, y);
+  const target = options.target;
+  if (target !== undefined) checkNumber('target', target, { integer: true, min: 0, max: y.cols - 1 });
+  const rowTerms = metricTerms(metric, target === undefined ? y : column(y, target), target);
   const base = rowTerms(network.predict(x));
   const random = new Random(seed);
   const shuffles = Array.from({ length: repeats }, () =>
@@ -93,7 +99,7 @@ export function permutationImportance(
   });
   columns.sort((a, b) => b.mean - a.mean);
   const score = metric === 'r2' || metric === 'accuracy' ? 1 - sum(base) : sum(base);
-  return { metric, score, rows: x.rows, repeats, seed, columns };
+  return { metric, score, rows: x.rows, repeats, seed, ...(target !== undefined ? { target } : {}), columns };
 }
 
 /** Σ c_n and Σ c_n ± 1.96·√N·sd(c). */
@@ -120,7 +126,22 @@ function permuted(x: Matrix, inputs: readonly number[], order: readonly number[]
  * logLoss = Σt, matching train/metrics.ts (r2: Σ over columns of squared error / SS_tot, averaged
  * over columns; logLoss: probabilities clipped to [1e-15, 1 − 1e-15]).
  */
-function metricTerms(metric: ImportanceMetric, y: Matrix): (p: Matrix) => Float64Array {
+/** Column k of m, as a matrix of one column. */
+function column(m: Matrix, k: number): Matrix {
+  return {
+    rows: m.rows,
+    cols: 1,
+    data: Float64Array.from({ length: m.rows }, (_, n) => m.data[n * m.cols + k]),
+  };
+}
+
+/** Per-row terms of the metric; `target`: predictions are scored on that column alone (y is already it). */
+function metricTerms(metric: ImportanceMetric, y: Matrix, target?: number): (p: Matrix) => Float64Array {
+  const terms = allTerms(metric, y);
+  return target === undefined ? terms : (p) => terms(column(p, target));
+}
+
+function allTerms(metric: ImportanceMetric, y: Matrix): (p: Matrix) => Float64Array {
   const { rows: N, cols: K, data: t } = y;
   if (metric === 'r2') {
     const ssTot = new Float64Array(K);

@@ -17,7 +17,7 @@ export function formatExplainReport(report: ExplainReport, { rowColumns = 6, fir
   if (imp) {
     const better = imp.metric === 'r2' || imp.metric === 'accuracy' ? 'drop' : 'rise';
     lines.push(
-      `Permutation importance: ${better} in ${imp.metric} when a column is shuffled (${imp.rows} rows, ${imp.repeats} shuffles, seed ${imp.seed}; ${imp.metric} as given ${fmt(imp.score)}; 95% interval)`,
+      `Permutation importance${imp.target !== undefined ? ` for ${report.explained}` : ''}: ${better} in ${imp.metric} when a column is shuffled (${imp.rows} rows, ${imp.repeats} shuffles, seed ${imp.seed}; ${imp.metric} as given ${fmt(imp.score)}; 95% interval)`,
     );
     const width = Math.max(6, ...imp.columns.map((c) => displayWidth(c.column))); // 価格 takes 4 columns
     const top = Math.max(...imp.columns.map((c) => c.mean), 1e-300);

@@ -37,7 +37,7 @@ export interface ExplainData {
   y?: MatrixLike;
 }
 
-export interface ExplainOptions extends PermutationOptions {
+export interface ExplainOptions extends Omit<PermutationOptions, 'target'> {
   /** rows (0-based) to attribute (default: the first 5) */
   rows?: readonly number[];
   /**
@@ -128,7 +128,15 @@ export function explain(model: ExplainModel, data: ExplainData, options: Explain
   const rows = checkRows(options.rows ?? Array.from({ length: Math.min(5, x.rows) }, (_, i) => i), x.rows);
   const perClass = options.unit === undefined && network.outputSize > 1 && network.loss.kind !== 'regression';
   const units = unitsOf(network, x, options.unit, perClass);
-  const importance = y ? permutationImportance(network, x, y, groups, options) : null;
+  // several regression targets: the importance is that of the explained one (options.unit), as the attributions
+  const target =
+    network.loss.kind === 'regression' && network.outputSize > 1 ? (options.unit ?? 0) : undefined;
+  const importance = y
+    ? permutationImportance(network, x, y, groups, {
+        ...options,
+        ...(target !== undefined ? { target } : {}),
+      })
+    : null;
   const baseline = baselineInputs(network, x, groups);
   const attributions = attributeRows(network, x, rows, units, baseline.inputs, groups, options);
   const order = importance
