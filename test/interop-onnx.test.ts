@@ -251,6 +251,42 @@ describe('ONNX export of a model trained through the CLI on a CSV with categorie
     );
   });
 
+  test('a failed float32 check names the inputs far from zero against their spread (dates as years)', () => {
+    const dir = scratchDir('scratchnet-onnx-');
+    const rows = Array.from({ length: 80 }, (_, i) => {
+      const day = new Date(Date.UTC(2019, 0, 1 + 7 * i)).toISOString().slice(0, 10);
+      return `${day},${(i % 7) / 7},${i / 52 + (i % 7) / 7}`;
+    });
+    writeFileSync(join(dir, 'd.csv'), `t,x,y\n${rows.join('\n')}\n`);
+    const quiet = ['--no-plots', '--progress', 'quiet'];
+    const t = scratchnet(
+      [
+        'train',
+        '--data',
+        'd.csv',
+        '--target',
+        'y',
+        '--no-search',
+        '--epochs',
+        '20',
+        ...quiet,
+        '--out',
+        'd.json',
+      ],
+      dir,
+    );
+    assert.equal(t.code, 0, t.stderr);
+    const r = scratchnet(
+      ['export', '--model', 'd.json', '--format', 'onnx', '--dtype', 'float32', '--tolerance', '1e-12'],
+      dir,
+    );
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /likely cause: "t" is far from zero against its spread \(dates are years.*export with --dtype float64$/m,
+    );
+  });
+
   test('exit 1 when the check finds a difference above the tolerance', () => {
     const dir = scratchDir('scratchnet-onnx-');
     writeFileSync(join(dir, 'model.json'), JSON.stringify(trainedModel('regression', 'tanh')));
