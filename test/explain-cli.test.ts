@@ -183,6 +183,17 @@ test('explain a model of two regression targets: the first by default, with a no
   assert.equal(second.code, 0, second.stderr);
   assert.doesNotMatch(second.stderr, /explaining the first/);
   assert.equal((JSON.parse(second.stdout) as ExplainReport).attributions[0].unit, 1);
+  // the importance is that of the explained target
+  assert.equal((JSON.parse(second.stdout) as ExplainReport).importance?.target, 1);
+  // evaluate gives each target's metrics in its own units beside the pooled ones
+  const e = await scratchnetAsync(
+    ['evaluate', '--model', 'two.json', '--data', 'cars-data.json', '--drop-missing', '--json'],
+    dir,
+  );
+  assert.equal(e.code, 0, e.stderr);
+  const perTarget = JSON.parse(e.stdout).perTarget as Record<string, Record<string, number>>;
+  assert.deepEqual(Object.keys(perTarget), ['Miles_per_Gallon', 'Acceleration']);
+  for (const m of Object.values(perTarget)) assert.deepEqual(Object.keys(m), ['r2', 'rmse', 'mae', 'mse']);
   const wrong = await scratchnetAsync([...base, '--of', 'Origin'], dir);
   assert.equal(wrong.code, 2);
   assert.match(

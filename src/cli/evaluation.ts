@@ -27,6 +27,11 @@ export interface Evaluation {
   recall?: Record<string, number | null>;
   /** with row weights: the metrics with each row counted by its weight */
   weighted?: Record<string, number>;
+  /**
+   * several regression targets: each one's metrics, by target name, in its own units (`metrics`
+   * averages R² over them and pools the errors of all, whatever their units)
+   */
+  perTarget?: Record<string, Record<string, number | null>>;
 }
 
 /** The model's metrics on (x, y); with `weights` (one per row) also weighted ones. */
@@ -60,9 +65,17 @@ export function evaluateOutputs(
     : {};
   if (regression) {
     const metrics: Evaluation['metrics'] = computeMetrics(names, out, y);
-    const why = constantTarget(y, encoding.target.columns);
-    if (!why) return { rows: y.rows, metrics, ...weighted };
-    return { rows: y.rows, metrics: { ...metrics, r2: null }, undefined: { r2: why }, ...weighted };
+    const columns = encoding.target.columns;
+    const perTarget = y.cols > 1 ? { perTarget: targetMetrics(names, out, y, columns) } : {};
+    const why = constantTarget(y, columns);
+    if (!why) return { rows: y.rows, metrics, ...weighted, ...perTarget };
+    return {
+      rows: y.rows,
+      metrics: { ...metrics, r2: null },
+      undefined: { r2: why },
+      ...weighted,
+      ...perTarget,
+    };
   }
   const classes = encoding.target.classes ?? [];
   const recall = perClassRecall(out, y);
@@ -73,6 +86,28 @@ export function evaluateOutputs(
     confusion: { classes, counts: confusionMatrix(out, y) },
     ...weighted,
   };
+}
+
+/** Each target column's metrics (R² null for a constant one), by name. */
+function targetMetrics(
+  names: MetricName[],
+  out: Matrix,
+  y: Matrix,
+  columns: readonly string[],
+): Record<string, Record<string, number | null>> {
+  const column = (m: Matrix, k: number): Matrix => ({
+    rows: m.rows,
+    cols: 1,
+    data: Float64Array.from({ length: m.rows }, (_, r) => m.data[r * m.cols + k]),
+  });
+  return Object.fromEntries(
+    columns.map((name, k) => {
+      const yk = column(y, k);
+      const m: Record<string, number | null> = computeMetrics(names, column(out, k), yk);
+      if (constantTarget(yk, [name])) m.r2 = null;
+      return [name, m];
+    }),
+  );
 }
 
 /** Classification's balanced accuracy (the mean recall over the classes present). */
@@ -113,6 +148,10 @@ export function formatEvaluation(e: Evaluation, weighted = 'weighted by the row 
   if (e.weighted) {
     const each = Object.entries(e.weighted).map(([k, v]) => `${k} ${formatNumber(v)}`);
     lines.push(`${weighted}: ${each.join(', ')}`);
+  }
+  for (const [name, m] of Object.entries(e.perTarget ?? {})) {
+    const each = Object.entries(m).map(([k, v]) => `${k} ${v === null ? 'undefined' : formatNumber(v)}`);
+    lines.push(`  ${name}: ${each.join(', ')}`);
   }
   if (e.confusion) {
     lines.push(

@@ -85,6 +85,7 @@ function run(opts: Flags): void {
         ...(e.undefined ? { undefined: e.undefined } : {}),
         ...(e.recall ? { recall: e.recall } : {}),
         ...(e.weighted ? { weighted: e.weighted } : {}),
+        ...(e.perTarget ? { perTarget: e.perTarget } : {}),
         ...(e.confusion ? { confusion: e.confusion } : {}),
         ...(notes.length ? { notes } : {}),
       }),
