@@ -28,7 +28,7 @@ import {
   type RateScan,
 } from './doctor-probe.js';
 import { learningRateFinding } from './doctor-rules.js';
-import { exact, fmt, optionsText, pct, type Finding } from './doctor-types.js';
+import { exact, fmt, optionsFix, optionsText, pct, type Finding } from './doctor-types.js';
 import { classWeights, unlessConstant, withClassWeights } from '../train/sample-weights.js';
 
 function spread(m: Matrix): number {
@@ -195,8 +195,7 @@ export function underfittingFinding(ctx: DoctorContext, explained: boolean): Fin
       `(${pct(small.finalData / baseline)} of the constant predictor's ${fmt(baseline)}); hidden layers [${bigger.join(', ')}] reach ` +
       `${fmt(large.finalData)} (${fmt(ratio)}× lower) in the same number of steps`,
     why: 'the network is too small to represent the function: more units (or a layer) give it the capacity the data needs',
-    fix: optionsText(fixOptions),
-    fixOptions,
+    ...optionsFix(fixOptions),
     evidence: { ratio, small: small.finalData, large: large.finalData },
   };
 }
@@ -275,8 +274,7 @@ export function overfittingFinding(ctx: DoctorContext): Finding | null {
     why:
       'the network is memorizing the training examples (their noise included) instead of the pattern; stopping at the ' +
       'validation minimum, a penalty on the weights or more data restore generalization',
-    fix: optionsText(fixOptions),
-    fixOptions,
+    ...optionsFix(fixOptions),
     evidence: { bestEpoch: minAt + 1, ratio: val[end] / val[minAt] },
   };
 }
@@ -359,8 +357,7 @@ function aboveRange(ctx: DoctorContext, range: RateRange, rec: number | undefine
     why:
       'steps this large throw the weights around the minimum: the training loss may still fall, but the network ends ' +
       'wherever the last large step left it, and does worse on data it has not seen',
-    fix: optionsText({ learningRate: rec }),
-    fixOptions: { learningRate: rec },
+    ...optionsFix({ learningRate: rec }),
     evidence: { recommended: rec, held: user.held, fixedHeld: fixed.held },
   };
 }

@@ -28,7 +28,7 @@ import {
   type Resolved,
 } from './doctor-options.js';
 import { runRules, sortFindings } from './doctor-registry.js';
-import { fmt, optionsText, type DoctorReport, type Finding } from './doctor-types.js';
+import { fmt, optionsFix, optionsText, type DoctorReport, type Finding } from './doctor-types.js';
 
 export type { DoctorReport, Finding, Severity } from './doctor-types.js';
 export type { DoctorData, DoctorOptions } from './doctor-options.js';
@@ -170,8 +170,7 @@ export function doctorCallback(
               `validation loss lowest at epoch ${minAt + 1} (${fmt(val[minAt])}), now ${fmt(val[end])} while the training loss fell ` +
               `${fmt(losses[minAt])} → ${fmt(losses[end])}`,
             why: 'the network is memorizing the training examples instead of the pattern',
-            fix: optionsText({ earlyStopping: true }),
-            fixOptions: { earlyStopping: true },
+            ...optionsFix({ earlyStopping: true }),
           });
         }
       }
