@@ -2,7 +2,7 @@
 // inputs with conflicting targets, class imbalance, too few examples, unscaled columns; plus what
 // the targets look like (labels or measurements) and the loss of the best constant prediction.
 
-import { zeros, type Matrix } from '../matrix.js';
+import { gatherRows, zeros, type Matrix } from '../matrix.js';
 import type { Loss } from '../nn/losses.js';
 import { columnStats as scalingStats, standardize } from '../train/scaling.js';
 import { columnName, type DoctorOptions } from './doctor-options.js';
@@ -191,9 +191,7 @@ export function dropRows<T>(raw: T, drop: number[]): T {
   if (raw && typeof raw === 'object' && 'rows' in (raw as object) && 'data' in (raw as object)) {
     const m = raw as unknown as Matrix;
     const keep = Array.from({ length: m.rows }, (_, r) => r).filter((r) => !skip.has(r));
-    const out = zeros(keep.length, m.cols);
-    keep.forEach((r, i) => out.data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols));
-    return out as unknown as T;
+    return gatherRows(zeros(keep.length, m.cols), m, keep) as unknown as T;
   }
   return Array.from(raw as unknown as ArrayLike<unknown>).filter((_, r) => !skip.has(r)) as unknown as T;
 }

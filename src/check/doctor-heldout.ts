@@ -2,7 +2,7 @@
 // validation split would be), short runs that train on one part and are scored on the other, and
 // the range of learning rates the doctor may recommend for each optimizer.
 
-import { zeros, type Matrix } from '../matrix.js';
+import { gatherRows, zeros, type Matrix } from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import { Random } from '../random.js';
 import { baselineLoss } from './doctor-data.js';
@@ -27,13 +27,7 @@ function classOf(y: Matrix, r: number, classification: boolean): number {
   return best;
 }
 
-function gather(m: Matrix, rows: number[]): Matrix {
-  const out = zeros(rows.length, m.cols);
-  rows.forEach((r, i) => {
-    out.data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols);
-  });
-  return out;
-}
+const gather = (m: Matrix, rows: number[]) => gatherRows(zeros(rows.length, m.cols), m, rows);
 
 /**
  * Holds out `fraction` of the rows (at least one per class that has two or more), shuffled with

@@ -2,7 +2,8 @@
 // output, penalties that swamp the data loss, underfitting and overfitting. Each reads the shared probes
 // from the context (doctor-context.ts) and returns a finding with the numbers it saw, or null.
 
-import { toMatrix, zeros, type Matrix } from '../matrix.js';
+import { toMatrix, type Matrix } from '../matrix.js';
+import { standardize } from '../train/scaling.js';
 import type { Dense } from '../nn/dense.js';
 import { Network } from '../nn/network.js';
 import { l2 } from '../nn/regularizers.js';
@@ -230,8 +231,9 @@ function overfittingCurves(ctx: DoctorContext): { train: number[]; val: number[]
     // the doctor's own standardization of the training data, applied to the validation data
     // with the training data's statistics, as fit does
     const stats = ctx.rawStats;
-    vx = standardizeWith(vx, stats.x.mean, stats.x.std);
-    if (ctx.loss.kind === 'regression') vy = standardizeWith(vy, stats.y.mean, stats.y.std);
+    const std = (s: number[]) => s.map((v) => (v > 0 ? v : 1));
+    vx = standardize(vx, stats.x.mean, std(stats.x.std));
+    if (ctx.loss.kind === 'regression') vy = standardize(vy, stats.y.mean, std(stats.y.std));
   }
   const epochs = Math.min(o.epochs, 3000);
   const curves = { train: [] as number[], val: [] as number[] };
@@ -277,15 +279,6 @@ export function overfittingFinding(ctx: DoctorContext): Finding | null {
     ...optionsFix(fixOptions),
     evidence: { bestEpoch: minAt + 1, ratio: val[end] / val[minAt] },
   };
-}
-
-function standardizeWith(m: Matrix, mean: number[], std: number[]): Matrix {
-  const out = zeros(m.rows, m.cols);
-  for (let i = 0; i < m.data.length; i++) {
-    const c = i % m.cols;
-    out.data[i] = (m.data[i] - mean[c]) / (std[c] > 0 ? std[c] : 1);
-  }
-  return out;
 }
 
 /**

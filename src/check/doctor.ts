@@ -13,8 +13,8 @@
 // constant-features, conflicting-duplicates, class-imbalance, too-few-examples · sanity suite:
 // sanity-initial-loss, sanity-overfit, sanity-regularization.
 
-import { OptionError, ShapeError, checkOptionNames } from '../errors.js';
-import { toMatrix, type MatrixLike } from '../matrix.js';
+import { OptionError, checkOptionNames } from '../errors.js';
+import { checkSameRows, toMatrix, type MatrixLike } from '../matrix.js';
 import { Network } from '../nn/network.js';
 import { fitDefaults } from '../train/fit-options.js';
 import { DoctorContext } from './doctor-context.js';
@@ -73,8 +73,7 @@ export function diagnose(
   }
   const X = toMatrix(rawX, 'x', network.inputSize);
   const Y = toMatrix(rawY, 'y', network.outputSize);
-  if (X.rows !== Y.rows)
-    throw new ShapeError(`x has ${X.rows} rows but y has ${Y.rows}: each example needs one target row`, 'y');
+  checkSameRows(X, Y);
   const o = resolveDoctorOptions(options, X.rows);
   const ctx = new DoctorContext(network, X, Y, options, o);
   ctx.nan = nan?.finding ?? null;

@@ -16,6 +16,7 @@ import {
 import { RecentSizes, type FloatArray, type ResidentBlock, residentBlock } from '../kernels/index.js';
 import {
   checkMatrix,
+  checkSameRows,
   isMatrix,
   toMatrix,
   zeros,
@@ -595,11 +596,7 @@ export class Network {
   private checkBatch(x: Matrix, y: Matrix): void {
     this.checkInput(x, 'x', this.inputSize);
     this.checkInput(y, 'y', this.outputSize);
-    if (x.rows !== y.rows)
-      throw new ShapeError(
-        `x has ${x.rows} rows but y has ${y.rows}: each example needs one target row`,
-        'y',
-      );
+    checkSameRows(x, y);
   }
 }
 
