@@ -5,6 +5,7 @@
 import { gatherRows, zeros, type Matrix } from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import { Random } from '../random.js';
+import { rowClasses } from '../train/holdout.js';
 import { baselineLoss } from './doctor-data.js';
 import { preserving, train, type RateScan } from './doctor-probe.js';
 
@@ -16,15 +17,6 @@ export interface HeldOutSplit {
   heldY: Matrix;
   fitW?: Float64Array;
   heldW?: Float64Array;
-}
-
-/** A row's class for stratification: the one-hot column, the 0/1 label, or 0 for regression. */
-function classOf(y: Matrix, r: number, classification: boolean): number {
-  if (!classification) return 0;
-  if (y.cols === 1) return y.data[r] >= 0.5 ? 1 : 0;
-  let best = 0;
-  for (let c = 1; c < y.cols; c++) if (y.data[r * y.cols + c] > y.data[r * y.cols + best]) best = c;
-  return best;
 }
 
 const gather = (m: Matrix, rows: number[]) => gatherRows(zeros(rows.length, m.cols), m, rows);
@@ -42,8 +34,10 @@ export function holdOut(
   w?: Float64Array,
 ): HeldOutSplit | null {
   const byClass = new Map<number, number[]>();
+  // a row's class for stratification: the one-hot column, the 0/1 label, or 0 for regression
+  const classes = classification ? rowClasses(y) : null;
   for (let r = 0; r < x.rows; r++) {
-    const c = classOf(y, r, classification);
+    const c = classes ? classes[r] : 0;
     byClass.set(c, [...(byClass.get(c) ?? []), r]);
   }
   const random = new Random(seed + 7);

@@ -21,6 +21,7 @@ import {
   type Matrix,
   type MatrixLike,
 } from '../matrix.js';
+import { weightSum } from '../nn/losses.js';
 import type { LossTerms, Network } from '../nn/network.js';
 import type { Optimizer } from '../optim/index.js';
 import { Random } from '../random.js';
@@ -286,7 +287,7 @@ export class TrainingRun {
     const b = this.batchIndex;
     // a step can overflow the weights even from a finite loss (the last step is checked by no later loss)
     if (!weightsFinite(network.params)) this.diverge(NaN, b + 1);
-    this.addToEpoch(terms.total, terms.data, w ? weightSum(w) : rows);
+    this.addToEpoch(terms.total, terms.data, w ? weightSum(w, w.length) : rows);
     this.batchIndex = b + 1;
     const info = this.stepInfo(terms.total, terms.data, rows);
     if (this.options.onBatch) {
@@ -579,13 +580,6 @@ function withoutRunOptions(options: TrainingRunOptions): FitOptions {
   if (typeof options !== 'object' || options === null) return options;
   const { maxLoss: _maxLoss, recordHistory: _recordHistory, raw: _raw, ...fitOptions } = options;
   return fitOptions;
-}
-
-/** Σ w: a weighted batch's share of its epoch's loss. */
-function weightSum(w: Float64Array): number {
-  let sum = 0;
-  for (let i = 0; i < w.length; i++) sum += w[i];
-  return sum;
 }
 
 /** History's per-epoch lists, empty (metric names kept). */
