@@ -11,7 +11,7 @@
 // optimizer step on the flat buffers; then validation, metrics, schedule and early stopping.
 // L-BFGS takes the whole training set as one batch and one iteration per epoch. No console, no DOM.
 
-import { DivergenceError, OptionError, shown } from '../errors.js';
+import { DivergenceError, OptionError, checkBoolean, shown } from '../errors.js';
 import {
   checkMatrix,
   checkSameRows,
@@ -128,11 +128,7 @@ export class TrainingRun {
         'a raw run records no metrics (they are in original units): leave metrics out',
         'raw',
       );
-    if (recordHistory !== undefined && typeof recordHistory !== 'boolean')
-      throw new OptionError(
-        `recordHistory must be true or false, got ${shown(recordHistory)}`,
-        'recordHistory',
-      );
+    if (recordHistory !== undefined) checkBoolean('recordHistory', recordHistory);
     this.optimizer = settings.optimizer;
     this.epochs = settings.epochs;
     this.random = new Random(settings.seed);
