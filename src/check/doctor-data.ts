@@ -228,7 +228,7 @@ export function nanFinding(
       `${bad.length} of ${total} rows hold NaN, Infinity or a non-number (${(bx?.cells ?? 0) + (by?.cells ?? 0)} cells; ` +
       `rows ${bad.slice(0, 8).join(', ')}${bad.length > 8 ? ', …' : ''})`,
     why: 'one NaN in a batch makes the loss and every gradient NaN, and the weights are lost at the first step',
-    fix: 'leave those rows out (or fill the missing values); in code, remove or fill them before training',
+    fix: 'leave those rows out, or fill the missing values, before training',
     fixOptions: { dropMissing: true },
     evidence: { rows: bad.length },
   };
@@ -331,8 +331,8 @@ export function tooFewExamplesFinding(ctx: DataContext): Finding | null {
       `${x.rows} examples × ${y.cols} output${y.cols > 1 ? 's' : ''} for ${parameters} parameters ` +
       `(${fmt(parameters / (x.rows * y.cols))} parameters per target value)`,
     why:
-      'with more parameters than target values the network can memorize the training set; judge it on held-out data ' +
-      '(a validation split) and prefer a smaller network or a penalty if the validation loss is much worse than the training loss',
+      'with more parameters than target values the network can memorize the training set; only held-out data ' +
+      '(a validation split) shows whether it does',
     ...(heldOut
       ? {
           fix: 'compare the score on the rows the run holds out with the training score; if it overfits, use fewer hidden units or a weight decay',

@@ -439,9 +439,8 @@ export class Network {
       if (v.buffer === params.buffer && v.byteOffset === params.byteOffset + ref.offset * bytes) continue;
       const layer = this.layers[ref.layer];
       throw new OptionError(
-        `layers[${ref.layer}] (${layer.toString().split('  ')[0]}) now belongs to another network: a Network built from ` +
-          'the same layer objects takes over their parameters, so this one can no longer train or predict with them; ' +
-          'give each network its own layers (or use network.clone())',
+        `layers[${ref.layer}] (${layer.toString().split('  ')[0]}) now belongs to another network (a Network built ` +
+          'from the same layer objects takes over their parameters): give each network its own layers, or use network.clone()',
         'layers',
       );
     }
@@ -747,8 +746,8 @@ function pairOutput(loss: Loss, last: Layer, outputSize: number, warn: (message:
   if (!loss.logitsOf) {
     if (loss.kind === 'regression' && outName !== 'linear') {
       warn(
-        `output activation ${outName} with loss ${loss.name}: a regression network needs a linear output, ` +
-          `since ${outName} bends or clips what the network can predict and it usually fails to fit the targets (use output: 'linear').`,
+        `output activation ${outName} with loss ${loss.name}: a regression network needs a linear output ` +
+          `(use output: 'linear'); ${outName} bends or clips what it can predict, so it usually fails to fit the targets.`,
       );
     }
     return false;
