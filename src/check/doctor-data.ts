@@ -4,6 +4,7 @@
 
 import { gatherRows, zeros, type Matrix } from '../matrix.js';
 import type { Loss } from '../nn/losses.js';
+import { columnMeans } from '../train/metrics.js';
 import { columnStats as scalingStats, standardize } from '../train/scaling.js';
 import { columnName, type DoctorOptions } from './doctor-options.js';
 import { fmt, pct, type Finding } from './doctor-types.js';
@@ -36,22 +37,18 @@ export interface ColumnStats {
 
 export function columnStats(m: Matrix): ColumnStats {
   const { rows, cols, data } = m;
-  const mean = new Array<number>(cols).fill(0);
+  const mean = Array.from(columnMeans(m));
   const std = new Array<number>(cols).fill(0);
   const min = new Array<number>(cols).fill(Infinity);
   const max = new Array<number>(cols).fill(-Infinity);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) {
-      const v = data[r * cols + c];
-      mean[c] += v;
-      if (v < min[c]) min[c] = v;
-      if (v > max[c]) max[c] = v;
-    }
+  for (let i = 0; i < data.length; i++) {
+    const c = i % cols;
+    const v = data[i];
+    std[c] += (v - mean[c]) ** 2;
+    if (v < min[c]) min[c] = v;
+    if (v > max[c]) max[c] = v;
   }
-  for (let c = 0; c < cols; c++) mean[c] /= rows;
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) std[c] += (data[r * cols + c] - mean[c]) ** 2;
-  for (let c = 0; c < cols; c++) std[c] = Math.sqrt(std[c] / rows);
-  return { mean, std, min, max };
+  return { mean, std: std.map((s) => Math.sqrt(s / rows)), min, max };
 }
 
 export function targetInfo(y: Matrix): TargetInfo {
