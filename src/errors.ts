@@ -164,3 +164,10 @@ export function checkNumber(
   }
   return value as number;
 }
+
+/** Checks a boolean option. Returns the value. */
+export function checkBoolean(option: string, value: unknown): boolean {
+  if (typeof value !== 'boolean')
+    throw new OptionError(`${option} must be true or false, got ${shown(value)}`, option);
+  return value;
+}

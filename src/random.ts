@@ -6,11 +6,11 @@
 import { OptionError, checkNumber, shown } from './errors.js';
 
 export class Random {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
-  private spare = NaN; // second value of the last Box–Muller pair
+  #a: number;
+  #b: number;
+  #c: number;
+  #d: number;
+  #spare = NaN; // second value of the last Box–Muller pair
 
   constructor(readonly seed: number = 42) {
     checkNumber('seed', seed, { integer: true, min: 0, max: 2 ** 53 });
@@ -23,21 +23,21 @@ export class Random {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
+    this.#a = next();
+    this.#b = next();
+    this.#c = next();
+    this.#d = next();
     for (let i = 0; i < 12; i++) this.uint32();
   }
 
   /** A uniform 32-bit unsigned integer. */
   uint32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
+    const t = (((this.#a + this.#b) | 0) + this.#d) | 0;
+    this.#d = (this.#d + 1) | 0;
+    this.#a = this.#b ^ (this.#b >>> 9);
+    this.#b = (this.#c + (this.#c << 3)) | 0;
+    this.#c = (this.#c << 21) | (this.#c >>> 11);
+    this.#c = (this.#c + t) | 0;
     return t >>> 0;
   }
 
@@ -55,16 +55,16 @@ export class Random {
 
   /** A standard normal deviate (Box–Muller, both values of each pair used). */
   normal(mean = 0, std = 1): number {
-    if (!Number.isNaN(this.spare)) {
-      const z = this.spare;
-      this.spare = NaN;
+    if (!Number.isNaN(this.#spare)) {
+      const z = this.#spare;
+      this.#spare = NaN;
       return mean + std * z;
     }
     let u = 0;
     while (u === 0) u = this.next();
     const v = this.next();
     const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
+    this.#spare = r * Math.sin(2 * Math.PI * v);
     return mean + std * r * Math.cos(2 * Math.PI * v);
   }
 
@@ -86,7 +86,7 @@ export class Random {
 
   /** The generator's full state as plain numbers (for checkpoints); setState(state()) resumes the stream exactly. */
   state(): number[] {
-    return [this.a, this.b, this.c, this.d, this.spare];
+    return [this.#a, this.#b, this.#c, this.#d, this.#spare];
   }
 
   /** Restores a state written by state(). */
@@ -97,8 +97,8 @@ export class Random {
         'randomState',
       );
     }
-    [this.a, this.b, this.c, this.d] = state.map((v) => v | 0);
-    this.spare = state[4] === null ? NaN : state[4];
+    [this.#a, this.#b, this.#c, this.#d] = state.map((v) => v | 0);
+    this.#spare = state[4] === null ? NaN : state[4];
     return this;
   }
 

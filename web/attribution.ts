@@ -3,7 +3,7 @@
 // library's integrated gradients, from the training rows' means (the library's documented baseline),
 // with its completeness check. No DOM here.
 
-import { ScratchnetError, integratedGradients, toMatrix } from '../src/index.js';
+import { ScratchnetError, columnStats, integratedGradients, toMatrix } from '../src/index.js';
 import type { ExplainReport, ExplainRequest } from './protocol.js';
 import type { Trainer } from './trainer.js';
 
@@ -12,21 +12,13 @@ export const TOLERANCE = 1e-6;
 /** gradient evaluations at most per point (the largest network's take about 1 ms each) */
 const MAX_STEPS = 4096;
 
-/** The training rows' mean of each input column: x[N×I] → [I]. */
-function columnMeans(trainer: Trainer): Float64Array {
-  const { rows, cols, data } = trainer.x;
-  const means = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) means[c] += data[r * cols + c];
-  for (let c = 0; c < cols; c++) means[c] /= rows;
-  return means;
-}
-
 /** The attribution of the point's output (class 1's unit for two outputs, else unit 0). */
 export function explainPoint(trainer: Trainer, request: ExplainRequest): ExplainReport {
   const start = performance.now();
   const { network } = trainer;
   const unit = network.outputSize === 2 ? 1 : 0;
-  const baseline = columnMeans(trainer);
+  // the training rows' mean of each input column
+  const baseline = Float64Array.from(columnStats(trainer.x).mean);
   const answer = {
     type: 'explain' as const,
     id: request.id,

@@ -7,9 +7,12 @@
 import {
   DataError,
   applyEncoding,
+  columnStats,
   fitEncoding,
   parseCsv,
+  standardize,
   type Encoding,
+  type Matrix,
   type NetworkJSON,
   type Table,
 } from '../src/index.js';
@@ -35,26 +38,25 @@ export function readCsv(text: string, name: string): { table: Table; columns: Cs
   return { table, columns };
 }
 
-/** mean and standard deviation (1 when constant) of column c of rows[N][·] */
-function moments(rows: number[][], c: number): { mean: number; std: number } {
-  let mean = 0;
-  for (const r of rows) mean += r[c] / rows.length;
-  let variance = 0;
-  for (const r of rows) variance += (r[c] - mean) ** 2 / rows.length;
-  return { mean, std: Math.sqrt(variance) || 1 };
+/** m standardized by the library (z-scores; std 1 for a constant column) as rows, and its statistics. */
+function standardized(m: Matrix): { rows: number[][]; mean: number[]; std: number[] } {
+  const { mean, std } = columnStats(m);
+  const z = standardize(m, mean, std);
+  const rows = Array.from({ length: z.rows }, (_, r) =>
+    Array.from(z.data.subarray(r * z.cols, (r + 1) * z.cols)),
+  );
+  return { rows, mean, std };
 }
 
-/** Standardizes column c in place; returns its mean and std before, and its [min, max] after. */
-function standardize(rows: number[][], c: number): { mean: number; std: number; range: [number, number] } {
-  const { mean, std } = moments(rows, c);
+/** Column c's [min, max] over rows[N][·]. */
+function extent(rows: number[][], c: number): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   for (const r of rows) {
-    r[c] = (r[c] - mean) / std;
     lo = Math.min(lo, r[c]);
     hi = Math.max(hi, r[c]);
   }
-  return { mean, std, range: [lo, hi] };
+  return [lo, hi];
 }
 
 /**
@@ -92,19 +94,18 @@ export function csvDataset(
   const encoded = applyEncoding(encoding, table);
   const { x, y, inputNames, left } = encoded;
   if (!y) throw new DataError(`${table.source}: no target values`, 'target');
-  const xs = Array.from({ length: x.rows }, (_, r) =>
-    Array.from(x.data.subarray(r * x.cols, (r + 1) * x.cols)),
-  );
-  const ys = Array.from({ length: y.rows }, (_, r) => [y.data[r * y.cols]]);
-  const inputs = inputNames.map((_, c) => standardize(xs, c));
-  const ranges = inputs.map(({ range }) => padded(range, 0.05));
+  const inputs = standardized(x);
+  const xs = inputs.rows;
+  const ranges = inputNames.map((_, c) => padded(extent(xs, c), 0.05));
   const regression = task === 'regression';
-  const targetMoments = regression ? standardize(ys, 0) : null;
-  const yRange = targetMoments ? padded(targetMoments.range, 0.1) : ([-0.1, 1.1] as [number, number]);
+  // the target's one column: standardized for regression, the 0/1 labels as they are
+  const targetZ = regression ? standardized(y) : null;
+  const ys = targetZ ? targetZ.rows : Array.from({ length: y.rows }, (_, r) => [y.data[r * y.cols]]);
+  const yRange = targetZ ? padded(extent(ys, 0), 0.1) : ([-0.1, 1.1] as [number, number]);
   const scaling = {
-    inputMean: inputs.map((m) => m.mean),
-    inputStd: inputs.map((m) => m.std),
-    ...(targetMoments ? { targetMean: [targetMoments.mean], targetStd: [targetMoments.std] } : {}),
+    inputMean: inputs.mean,
+    inputStd: inputs.std,
+    ...(targetZ ? { targetMean: targetZ.mean, targetStd: targetZ.std } : {}),
   };
   const [x0, x1] = ranges[0];
   const [y0, y1] = xs[0].length === 2 ? ranges[1] : yRange;

@@ -15,25 +15,28 @@ export class CsvView {
   /** the columns trained on, while the run trains on the file; null: the built-in data */
   active: CsvChoice | null = null;
   /** the name of the file trained on */
-  private activeName = '';
-  private readonly panel = byId('csv');
-  private readonly message = byId('csv-message');
+  #activeName = '';
+  readonly #panel = byId('csv');
+  readonly #message = byId('csv-message');
+  readonly #train: (choice: CsvChoice) => void;
 
-  constructor(private readonly train: (choice: CsvChoice) => void) {}
+  constructor(train: (choice: CsvChoice) => void) {
+    this.#train = train;
+  }
 
   /** The worker's answer to a file: the choice of target and features, or the error. */
   show(report: CsvReport): void {
-    this.panel.hidden = false;
+    this.#panel.hidden = false;
     const heading = document.createElement('h2');
     heading.textContent = `CSV: ${report.name}`;
     // the run goes on with the file it trains on (if any) until Train is pressed for this one
-    this.say(
-      this.active ? `Still training on ${this.activeName} until you press Train on this file.` : '',
+    this.#say(
+      this.active ? `Still training on ${this.#activeName} until you press Train on this file.` : '',
       false,
     );
     if (report.error) {
-      this.panel.replaceChildren(heading, this.message);
-      this.say(report.error, true);
+      this.#panel.replaceChildren(heading, this.#message);
+      this.#say(report.error, true);
       return;
     }
     const target = document.createElement('select');
@@ -65,33 +68,33 @@ export class CsvView {
         .filter((b) => b.checked && !b.disabled)
         .map((b) => b.value);
       this.active = { file: report.file, target: target.value, features: chosen };
-      this.activeName = report.name;
-      this.say('', false);
-      this.train(this.active);
+      this.#activeName = report.name;
+      this.#say('', false);
+      this.#train(this.active);
     });
     const rows = document.createElement('p');
     const columns = report.columns.length;
     rows.textContent = `${report.rows} rows, ${columns} column${columns === 1 ? '' : 's'}`;
-    this.panel.replaceChildren(heading, rows, targetLabel, features, button, this.message);
+    this.#panel.replaceChildren(heading, rows, targetLabel, features, button, this.#message);
   }
 
   /** A run made (or refused) while training on the file: its note, or the library's error. */
   setup(note: string, error: string): void {
     if (!this.active) return;
-    if (error) this.say(error, true);
-    else this.say(note, false);
+    if (error) this.#say(error, true);
+    else this.#say(note, false);
   }
 
   /** Back to the built-in data (the Data setting changed). */
   leave(): void {
     if (!this.active) return;
     this.active = null;
-    this.say('Training on the built-in data again; press Train to go back to the file.', false);
+    this.#say('Training on the built-in data again; press Train to go back to the file.', false);
   }
 
-  private say(text: string, error: boolean): void {
-    this.message.textContent = text;
-    this.message.className = error ? 'error' : '';
+  #say(text: string, error: boolean): void {
+    this.#message.textContent = text;
+    this.#message.className = error ? 'error' : '';
   }
 }
 

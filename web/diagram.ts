@@ -33,65 +33,73 @@ interface Link {
 const shownOf = (size: number) => Math.min(8, size);
 
 export class DiagramView {
-  private diagram: Diagram | null = null;
-  private tiles: Tile[] = [];
-  private links: Link[] = [];
-  private describedAt = Number.NEGATIVE_INFINITY;
+  #diagram: Diagram | null = null;
+  #tiles: Tile[] = [];
+  #links: Link[] = [];
+  #describedAt = Number.NEGATIVE_INFINITY;
+  readonly #canvas: HTMLCanvasElement;
+  readonly #readout: HTMLElement;
+  readonly #description: HTMLElement;
+  readonly #names: () => readonly string[];
 
   constructor(
-    private readonly canvas: HTMLCanvasElement,
-    private readonly readout: HTMLElement,
-    private readonly description: HTMLElement,
-    private readonly names: () => readonly string[],
+    canvas: HTMLCanvasElement,
+    readout: HTMLElement,
+    description: HTMLElement,
+    names: () => readonly string[],
   ) {
-    canvas.addEventListener('pointermove', (e) => this.hover(e.offsetX, e.offsetY));
-    canvas.addEventListener('pointerdown', (e) => this.hover(e.offsetX, e.offsetY));
+    this.#canvas = canvas;
+    this.#readout = readout;
+    this.#description = description;
+    this.#names = names;
+    canvas.addEventListener('pointermove', (e) => this.#hover(e.offsetX, e.offsetY));
+    canvas.addEventListener('pointerdown', (e) => this.#hover(e.offsetX, e.offsetY));
   }
 
   clear(): void {
-    this.diagram = null;
-    this.readout.textContent = '';
-    this.describedAt = Number.NEGATIVE_INFINITY;
+    this.#diagram = null;
+    this.#readout.textContent = '';
+    this.#describedAt = Number.NEGATIVE_INFINITY;
   }
 
   /** Draws a new diagram (null: redraws the last one, e.g. after a resize). */
   draw(next: Diagram | null): void {
-    if (next) this.diagram = next;
-    const d = this.diagram;
+    if (next) this.#diagram = next;
+    const d = this.#diagram;
     const rows = d ? Math.max(...d.sizes.map(shownOf)) : 1;
     const height = `${TOP + rows * (TILE + GAP) + 6}px`;
     // (only when it changes: setting it makes the next read of the canvas's size lay the page out again)
-    if (this.canvas.style.height !== height) this.canvas.style.height = height;
-    const { ctx, w } = context(this.canvas);
+    if (this.#canvas.style.height !== height) this.#canvas.style.height = height;
+    const { ctx, w } = context(this.#canvas);
     if (!d) return;
-    this.layout(d, w);
-    for (const link of this.links) drawLink(ctx, link, this.maxWeight(link.layer));
+    this.#layout(d, w);
+    for (const link of this.#links) drawLink(ctx, link, this.#maxWeight(link.layer));
     let at = 0;
-    for (const tile of this.tiles) {
+    for (const tile of this.#tiles) {
       drawTile(ctx, tile, d, d.values.subarray(at, at + d.points));
       at += d.points;
     }
-    this.labels(ctx, d);
-    if (performance.now() - this.describedAt >= DESCRIBE_MS) this.describe(d);
+    this.#labels(ctx, d);
+    if (performance.now() - this.#describedAt >= DESCRIBE_MS) this.#describe(d);
   }
 
   /** Where each shown neuron and link lies on a canvas `w` pixels wide. */
-  private layout(d: Diagram, w: number): void {
+  #layout(d: Diagram, w: number): void {
     const columns = d.sizes.length;
     const step = columns > 1 ? (w - TILE - 4) / (columns - 1) : 0;
-    this.tiles = [];
+    this.#tiles = [];
     d.sizes.forEach((size, layer) => {
       for (let n = 0; n < shownOf(size); n++)
-        this.tiles.push({ layer, neuron: n, x: 2 + layer * step, y: TOP + n * (TILE + GAP) });
+        this.#tiles.push({ layer, neuron: n, x: 2 + layer * step, y: TOP + n * (TILE + GAP) });
     });
-    this.links = [];
+    this.#links = [];
     let at = 0;
     for (let layer = 1; layer < columns; layer++) {
-      const from = this.tiles.filter((t) => t.layer === layer - 1);
-      const to = this.tiles.filter((t) => t.layer === layer);
+      const from = this.#tiles.filter((t) => t.layer === layer - 1);
+      const to = this.#tiles.filter((t) => t.layer === layer);
       for (const a of from)
         for (const b of to)
-          this.links.push({
+          this.#links.push({
             layer,
             from: a.neuron,
             to: b.neuron,
@@ -104,19 +112,19 @@ export class DiagramView {
     }
   }
 
-  private maxWeight(layer: number): number {
+  #maxWeight(layer: number): number {
     let m = 0;
-    for (const l of this.links) if (l.layer === layer) m = Math.max(m, Math.abs(l.weight));
+    for (const l of this.#links) if (l.layer === layer) m = Math.max(m, Math.abs(l.weight));
     return m || 1;
   }
 
   /** Layer names above the columns, and "+k" under a column with neurons not drawn. */
-  private labels(ctx: CanvasRenderingContext2D, d: Diagram): void {
+  #labels(ctx: CanvasRenderingContext2D, d: Diagram): void {
     ctx.fillStyle = '#444';
     ctx.textBaseline = 'bottom';
     ctx.textAlign = 'left';
     d.sizes.forEach((size, layer) => {
-      const tile = this.tiles.find((t) => t.layer === layer);
+      const tile = this.#tiles.find((t) => t.layer === layer);
       if (!tile) return;
       const last = layer === d.sizes.length - 1;
       const name = layer === 0 ? 'inputs' : last ? 'output' : `layer ${layer}`;
@@ -131,25 +139,25 @@ export class DiagramView {
   }
 
   /** The neuron or link under (x, y): its numbers in the readout. */
-  private hover(x: number, y: number): void {
-    const d = this.diagram;
+  #hover(x: number, y: number): void {
+    const d = this.#diagram;
     if (!d) return;
-    const tile = this.tiles.find((t) => x >= t.x && x <= t.x + TILE && y >= t.y && y <= t.y + TILE);
+    const tile = this.#tiles.find((t) => x >= t.x && x <= t.x + TILE && y >= t.y && y <= t.y + TILE);
     if (tile) {
-      this.readout.textContent = this.neuronText(d, tile);
+      this.#readout.textContent = this.#neuronText(d, tile);
       return;
     }
-    const link = this.links.find((l) => distanceToLink(x, y, l) <= 3);
-    if (link) this.readout.textContent = this.linkText(d, link);
+    const link = this.#links.find((l) => distanceToLink(x, y, l) <= 3);
+    if (link) this.#readout.textContent = this.#linkText(d, link);
   }
 
-  private neuronName(layer: number, neuron: number): string {
-    if (layer === 0) return this.names()[neuron] ?? `input ${neuron + 1}`;
+  #neuronName(layer: number, neuron: number): string {
+    if (layer === 0) return this.#names()[neuron] ?? `input ${neuron + 1}`;
     return `neuron ${neuron + 1} of layer ${layer}`;
   }
 
-  private neuronText(d: Diagram, t: Tile): string {
-    const index = this.tiles.indexOf(t);
+  #neuronText(d: Diagram, t: Tile): string {
+    const index = this.#tiles.indexOf(t);
     const v = d.values.subarray(index * d.points, (index + 1) * d.points);
     let lo = Infinity;
     let hi = -Infinity;
@@ -158,25 +166,25 @@ export class DiagramView {
       hi = Math.max(hi, x);
     }
     const bias = t.layer > 0 ? `, bias ${fmt(d.biases[biasIndex(d, t.layer) + t.neuron])}` : '';
-    return `${this.neuronName(t.layer, t.neuron)} (${d.activations[t.layer]}): output from ${fmt(lo)} to ${fmt(hi)} over the plot${bias}`;
+    return `${this.#neuronName(t.layer, t.neuron)} (${d.activations[t.layer]}): output from ${fmt(lo)} to ${fmt(hi)} over the plot${bias}`;
   }
 
-  private linkText(_d: Diagram, l: Link): string {
-    return `weight from ${this.neuronName(l.layer - 1, l.from)} to ${this.neuronName(l.layer, l.to)}: ${fmt(l.weight)}`;
+  #linkText(_d: Diagram, l: Link): string {
+    return `weight from ${this.#neuronName(l.layer - 1, l.from)} to ${this.#neuronName(l.layer, l.to)}: ${fmt(l.weight)}`;
   }
 
   /** The text alternative: the layers, and each layer's strongest link. */
-  private describe(d: Diagram): void {
-    this.describedAt = performance.now();
+  #describe(d: Diagram): void {
+    this.#describedAt = performance.now();
     const layers = d.sizes
       .map((s, l) => (l === 0 ? `${s} inputs` : `${s} ${d.activations[l]} neuron${s === 1 ? '' : 's'}`))
       .join(', then ');
     const strongest = d.sizes.slice(1).map((_, i) => {
-      const links = this.links.filter((l) => l.layer === i + 1);
+      const links = this.#links.filter((l) => l.layer === i + 1);
       const top = links.reduce((a, b) => (Math.abs(b.weight) > Math.abs(a.weight) ? b : a), links[0]);
-      return top ? `layer ${i + 1}: ${this.linkText(d, top)}` : '';
+      return top ? `layer ${i + 1}: ${this.#linkText(d, top)}` : '';
     });
-    this.description.textContent = `Network diagram: ${layers}. Strongest links drawn, ${strongest.join('; ')}.`;
+    this.#description.textContent = `Network diagram: ${layers}. Strongest links drawn, ${strongest.join('; ')}.`;
   }
 }
 

@@ -24,51 +24,53 @@ export interface ExplainHost {
 export class ExplainView {
   /** the row explained (-1: none) */
   marked = -1;
-  private asked = 0;
-  private answered = 0;
-  private lastAsk = 0;
+  #asked = 0;
+  #answered = 0;
+  #lastAsk = 0;
   /** the worker's time for the last answer (ms) */
-  private lastMs = 0;
+  #lastMs = 0;
+  readonly #canvas: HTMLCanvasElement;
+  readonly #panel: HTMLElement;
+  readonly #host: ExplainHost;
 
-  constructor(
-    private readonly canvas: HTMLCanvasElement,
-    private readonly panel: HTMLElement,
-    private readonly host: ExplainHost,
-  ) {
-    canvas.addEventListener('pointermove', (e) => this.pick(e.offsetX, e.offsetY));
-    canvas.addEventListener('pointerdown', (e) => this.pick(e.offsetX, e.offsetY));
-    canvas.addEventListener('keydown', (e) => this.key(e));
+  constructor(canvas: HTMLCanvasElement, panel: HTMLElement, host: ExplainHost) {
+    this.#canvas = canvas;
+    this.#panel = panel;
+    this.#host = host;
+    canvas.addEventListener('pointermove', (e) => this.#pick(e.offsetX, e.offsetY));
+    canvas.addEventListener('pointerdown', (e) => this.#pick(e.offsetX, e.offsetY));
+    canvas.addEventListener('keydown', (e) => this.#key(e));
     canvas.addEventListener('focus', () => {
-      if (this.marked < 0) this.step(1);
+      if (this.marked < 0) this.#step(1);
     });
   }
 
   /** A new run or new data: nothing marked, the readout cleared. */
   clear(): void {
     this.marked = -1;
-    this.panel.hidden = true;
-    this.panel.replaceChildren();
+    this.#panel.hidden = true;
+    this.#panel.replaceChildren();
   }
 
   /** After a snapshot is drawn: renew the shown point's attribution (the weights moved). */
   renew(): void {
     if (
       this.marked >= 0 &&
-      this.answered === this.asked &&
-      performance.now() - this.lastAsk >= Math.max(RENEW_MS, 3 * this.lastMs)
+      this.#answered === this.#asked &&
+      performance.now() - this.#lastAsk >= Math.max(RENEW_MS, 3 * this.#lastMs)
     )
-      this.ask();
+      this.#ask();
   }
 
   /** The nearest drawn point within PICK_RADIUS of (x, y) in CSS pixels. */
-  private pick(x: number, y: number): void {
-    const data = this.host.data();
+  #pick(x: number, y: number): void {
+    const data = this.#host.data();
     if (!data) return;
-    const f = plotFrame(this.canvas.clientWidth, this.canvas.clientHeight, data);
+    const f = plotFrame(this.#canvas.clientWidth, this.#canvas.clientHeight, data);
     let best = -1;
     let bestDistance = PICK_RADIUS ** 2;
     for (let i = 0; i < data.x.length; i++) {
-      if (!this.host.shown(i)) continue;
+      if (!this.#host.shown(i)) continue;
       const py = data.x[i].length === 1 ? data.y[i][0] : data.x[i][1];
       const d = (f.px(data.x[i][0]) - x) ** 2 + (f.py(py) - y) ** 2;
       if (d < bestDistance) {
@@ -76,65 +78,65 @@ export class ExplainView {
         best = i;
       }
     }
-    if (best >= 0 && best !== this.marked) this.mark(best);
+    if (best >= 0 && best !== this.marked) this.#mark(best);
   }
 
   /** Arrow keys step through the drawn points; Escape clears. */
-  private key(e: KeyboardEvent): void {
-    if (e.key === 'ArrowRight' || e.key === 'ArrowUp') this.step(1);
-    else if (e.key === 'ArrowLeft' || e.key === 'ArrowDown') this.step(-1);
+  #key(e: KeyboardEvent): void {
+    if (e.key === 'ArrowRight' || e.key === 'ArrowUp') this.#step(1);
+    else if (e.key === 'ArrowLeft' || e.key === 'ArrowDown') this.#step(-1);
     else if (e.key === 'Escape') {
       this.clear();
-      this.host.redraw();
+      this.#host.redraw();
     } else return;
     e.preventDefault();
   }
 
-  private step(direction: 1 | -1): void {
-    const data = this.host.data();
+  #step(direction: 1 | -1): void {
+    const data = this.#host.data();
     if (!data) return;
     const n = data.x.length;
     for (let k = 1; k <= n; k++) {
       const i = (((this.marked + direction * k) % n) + n) % n;
-      if (this.host.shown(i)) {
-        this.mark(i);
+      if (this.#host.shown(i)) {
+        this.#mark(i);
         return;
       }
     }
   }
 
-  private mark(row: number): void {
+  #mark(row: number): void {
     this.marked = row;
-    this.host.redraw();
-    this.ask();
+    this.#host.redraw();
+    this.#ask();
   }
 
-  private ask(): void {
-    const data = this.host.data();
+  #ask(): void {
+    const data = this.#host.data();
     if (!data || this.marked < 0) return;
-    this.lastAsk = performance.now();
-    this.host.send({ type: 'explain', id: ++this.asked, point: [...data.x[this.marked]] });
+    this.#lastAsk = performance.now();
+    this.#host.send({ type: 'explain', id: ++this.#asked, point: [...data.x[this.marked]] });
   }
 
   /** The worker's answer: shown if it is for the latest ask (older ones are dropped). */
   show(report: ExplainReport): void {
-    this.answered = Math.max(this.answered, report.id);
-    this.lastMs = report.ms;
-    if (report.id !== this.asked || this.marked < 0) return;
-    this.panel.hidden = false;
-    this.panel.dataset.report = JSON.stringify(report);
+    this.#answered = Math.max(this.#answered, report.id);
+    this.#lastMs = report.ms;
+    if (report.id !== this.#asked || this.marked < 0) return;
+    this.#panel.hidden = false;
+    this.#panel.dataset.report = JSON.stringify(report);
     if (report.error) {
-      this.panel.replaceChildren(line(`Explain: ${report.error}`));
+      this.#panel.replaceChildren(line(`Explain: ${report.error}`));
       return;
     }
-    const names = this.host.names();
+    const names = this.#host.names();
     const at = report.inputs.map((v, i) => `${names[i]} = ${fmt(v)}`).join(', ');
     const base = report.baseline.map((v, i) => `${names[i]} = ${fmt(v)}`).join(', ');
     const delta = report.value - report.baselineValue;
     const sum = report.attributions.reduce((s, a) => s + a, 0);
-    const what = this.host.data()?.task === 'classification' ? 'P(class 1)' : 'f(x)';
+    const what = this.#host.data()?.task === 'classification' ? 'P(class 1)' : 'f(x)';
     const rows = report.attributions.map((a, i) => attributionRow(names[i], a, report.attributions));
-    this.panel.replaceChildren(
+    this.#panel.replaceChildren(
       line(`Why ${what} = ${fmt(report.value)} at ${at}? Attribution to each input (integrated gradients):`),
       ...rows,
       line(

@@ -28,7 +28,7 @@ export class LossHistory {
   }
 
   push(loss: number): void {
-    if (this.epochs === this.capacity * this.stride) this.merge();
+    if (this.epochs === this.capacity * this.stride) this.#merge();
     const i = Math.floor(this.epochs / this.stride);
     if (this.epochs % this.stride === 0) {
       this.low[i] = loss;
@@ -42,7 +42,7 @@ export class LossHistory {
   }
 
   /** Halves the entries: entry i becomes the range of entries 2i and 2i+1; the stride doubles. */
-  private merge(): void {
+  #merge(): void {
     const { low, high } = this;
     for (let i = 0; i < this.capacity / 2; i++) {
       low[i] = Math.min(low[2 * i], low[2 * i + 1]);
@@ -73,14 +73,14 @@ export class SampledHistory {
 
   push(epoch: number, value: number): void {
     if (this.length > 0 && this.epochs[this.length - 1] === epoch) this.length--;
-    if (this.length === this.capacity) this.thin();
+    if (this.length === this.capacity) this.#thin();
     this.epochs[this.length] = epoch;
     this.values[this.length] = value;
     this.length++;
   }
 
   /** Keeps samples 0, 2, 4, … and the last one. */
-  private thin(): void {
+  #thin(): void {
     const last = this.length - 1;
     let kept = 0;
     for (let i = 0; i < last; i += 2) {

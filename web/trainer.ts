@@ -38,16 +38,16 @@ export class Trainer {
   readonly history: LossHistory;
   /** set when the loss became NaN or infinite; the weights are those of the last finite loss */
   diverged: DivergenceError | null = null;
-  private readonly training: TrainingRun;
+  readonly #training: TrainingRun;
 
   /** the input features' names, in the network's input order */
   readonly features: readonly string[];
   /** the raw inputs per point: 1 (x1) or 2 (x1, x2) */
   readonly dims: number;
   /** null: the raw inputs are the network's (a CSV file) */
-  private readonly featureList: ReturnType<typeof usableFeatures> | null;
+  readonly #featureList: ReturnType<typeof usableFeatures> | null;
   /** mini-batch sums of the epoch in progress: cost·rows and rows (several batches per epoch only) */
-  private epochSums = [0, 0];
+  #epochSums = [0, 0];
 
   /** Throws the library's OptionError / ShapeError / DataError for settings that do not fit together. */
   /** `data`: train on these rows (a user's CSV file) instead of state.dataset's */
@@ -61,9 +61,9 @@ export class Trainer {
     this.data = data ?? makeDataset(state.dataset as DatasetName, dataSeed, state.noise);
     this.dims = this.data.x[0].length;
     // a CSV file's encoded columns go in as they are; the features are those of the 1-D and 2-D sets
-    this.featureList = this.data.name === 'csv' ? null : usableFeatures(state.features, this.dims);
+    this.#featureList = this.data.name === 'csv' ? null : usableFeatures(state.features, this.dims);
     this.features =
-      this.featureList?.map((f) => f.name) ?? Array.from({ length: this.dims }, (_, i) => `x${i + 1}`);
+      this.#featureList?.map((f) => f.name) ?? Array.from({ length: this.dims }, (_, i) => `x${i + 1}`);
     const loss = (
       state.loss === 'auto' ? (this.data.task === 'regression' ? 'mse' : 'binaryCrossEntropy') : state.loss
     ) as LossSpec;
@@ -87,7 +87,7 @@ export class Trainer {
         ? null
         : { x: inputs(test), y: pick(test, targets, 'y', this.network.outputSize), rows: test };
     // one epoch after another for as long as the page runs; no per-epoch lists kept
-    this.training = new TrainingRun(this.network, this.x, this.y, {
+    this.#training = new TrainingRun(this.network, this.x, this.y, {
       optimizer: this.optimizer,
       batchSize: this.batchSize,
       ...(this.batchSize < this.x.rows ? { seed: state.seed } : {}),
@@ -105,14 +105,14 @@ export class Trainer {
 
   /** raw[M×dims] (points, as the datasets and the plots' grids hold them) → the network's inputs [M×features]. */
   inputsOf(raw: Matrix): Matrix {
-    const list = this.featureList;
+    const list = this.#featureList;
     const identity = !list || (list.length === this.dims && list.every((f, i) => f.name === `x${i + 1}`));
     return identity ? raw : featureMatrix(raw, list);
   }
 
   /** Whether training has ended: diverged, or L-BFGS converged. */
   get finished(): boolean {
-    return this.diverged !== null || this.training.done;
+    return this.diverged !== null || this.#training.done;
   }
 
   get epoch(): number {
@@ -128,16 +128,16 @@ export class Trainer {
     const start = performance.now();
     let done = 0;
     try {
-      while (done < epochs && !this.training.done) {
-        const info = this.training.step(); // one batch: its cost before its update
+      while (done < epochs && !this.#training.done) {
+        const info = this.#training.step(); // one batch: its cost before its update
         if (!info) break;
-        if (this.addBatch(info.loss, info.rows, info.batch === info.batches)) done++;
+        if (this.#addBatch(info.loss, info.rows, info.batch === info.batches)) done++;
         // the clock after every batch: one epoch of the largest network takes tens of milliseconds
         if (performance.now() - start >= budgetMs) break;
       }
     } catch (e) {
       if (!(e instanceof DivergenceError)) throw e;
-      this.diverged = this.divergence();
+      this.diverged = this.#divergence();
     }
     return done;
   }
@@ -146,22 +146,22 @@ export class Trainer {
    * Records a batch's cost; at the end of an epoch, the epoch's cost joins the history (full batch:
    * the batch's cost as it is; mini-batches: their mean, weighted by rows). True at an epoch's end.
    */
-  private addBatch(cost: number, rows: number, last: boolean): boolean {
-    if (last && this.epochSums[1] === 0) {
+  #addBatch(cost: number, rows: number, last: boolean): boolean {
+    if (last && this.#epochSums[1] === 0) {
       this.history.push(cost);
       return true;
     }
-    this.epochSums[0] += cost * rows;
-    this.epochSums[1] += rows;
+    this.#epochSums[0] += cost * rows;
+    this.#epochSums[1] += rows;
     if (!last) return false;
-    this.history.push(this.epochSums[0] / this.epochSums[1]);
-    this.epochSums = [0, 0];
+    this.history.push(this.#epochSums[0] / this.#epochSums[1]);
+    this.#epochSums = [0, 0];
     return true;
   }
 
   /** The page's message for a run that diverged; the kept weights' loss joins the history if it is not there yet. */
-  private divergence(): DivergenceError {
-    const run = this.training;
+  #divergence(): DivergenceError {
+    const run = this.#training;
     // a finite last loss means the update after it overflowed the weights: the kept weights are those
     // of that loss, which the history has not seen yet
     if (Number.isFinite(run.lastLoss)) this.history.push(run.lastGoodLoss);

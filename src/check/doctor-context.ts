@@ -66,8 +66,8 @@ export class DoctorContext {
   probes = 0;
   /** rule 10a's finding (rows with NaN, left out of the data above), found before the data became matrices */
   nan: Finding | null = null;
-  private readonly cache = new Map<string, unknown>();
-  private readonly results = new Map<string, Finding[]>();
+  readonly #cache = new Map<string, unknown>();
+  readonly #results = new Map<string, Finding[]>();
 
   constructor(
     readonly network: Network,
@@ -95,28 +95,28 @@ export class DoctorContext {
 
   /** `fn()` the first time `key` is asked for, the cached value after. */
   memo<T>(key: string, fn: () => T): T {
-    if (!this.cache.has(key)) this.cache.set(key, fn());
-    return this.cache.get(key) as T;
+    if (!this.#cache.has(key)) this.#cache.set(key, fn());
+    return this.#cache.get(key) as T;
   }
 
   /** Records what a rule found (called by the rule runner). */
   record(rule: string, findings: Finding[]): void {
-    this.results.set(rule, findings);
+    this.#results.set(rule, findings);
   }
 
   /** The findings of a rule that has already run. */
   of(rule: string): Finding[] {
-    return this.results.get(rule) ?? [];
+    return this.#results.get(rule) ?? [];
   }
 
   /** The finding of a rule that has already run, if it found something. */
   found(rule: string): Finding | undefined {
-    return this.results.get(rule)?.[0];
+    return this.#results.get(rule)?.[0];
   }
 
   /** Every finding so far, in the order the rules ran. */
   findings(): Finding[] {
-    return [...this.results.values()].flat();
+    return [...this.#results.values()].flat();
   }
 
   /** The probes' rows split into a part to train on and a held-out part to judge by (null: too few rows). */
@@ -189,14 +189,14 @@ export class DoctorContext {
       };
       if (this.range()) return probedFixed;
       const currentScan = this.scan(network);
-      const counterfactual = this.counterfactual(fixed, fixedScan, currentScan);
+      const counterfactual = this.#counterfactual(fixed, fixedScan, currentScan);
       if (counterfactual && counterfactual.severity !== 'info') return { ...probedFixed, counterfactual };
       return { network, scan: currentScan, counterfactual };
     });
   }
 
   /** Rule 1 counterfactual: the network against the same weights with a linear output, long runs at each's best rate. */
-  private counterfactual(fixed: Network, fixedScan: RateScan, currentScan: RateScan): Finding | null {
+  #counterfactual(fixed: Network, fixedScan: RateScan, currentScan: RateScan): Finding | null {
     const { network, x, y } = this;
     const long = 5 * this.steps;
     const run = (net: Network, rate: number | undefined) =>

@@ -2,8 +2,9 @@
 // inputs with conflicting targets, class imbalance, too few examples, unscaled columns; plus what
 // the targets look like (labels or measurements) and the loss of the best constant prediction.
 
-import { zeros, type Matrix } from '../matrix.js';
+import { gatherRows, zeros, type Matrix } from '../matrix.js';
 import type { Loss } from '../nn/losses.js';
+import { columnMeans } from '../train/metrics.js';
 import { columnStats as scalingStats, standardize } from '../train/scaling.js';
 import { columnName, type DoctorOptions } from './doctor-options.js';
 import { fmt, pct, type Finding } from './doctor-types.js';
@@ -36,22 +37,18 @@ export interface ColumnStats {
 
 export function columnStats(m: Matrix): ColumnStats {
   const { rows, cols, data } = m;
-  const mean = new Array<number>(cols).fill(0);
+  const mean = Array.from(columnMeans(m));
   const std = new Array<number>(cols).fill(0);
   const min = new Array<number>(cols).fill(Infinity);
   const max = new Array<number>(cols).fill(-Infinity);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) {
-      const v = data[r * cols + c];
-      mean[c] += v;
-      if (v < min[c]) min[c] = v;
-      if (v > max[c]) max[c] = v;
-    }
+  for (let i = 0; i < data.length; i++) {
+    const c = i % cols;
+    const v = data[i];
+    std[c] += (v - mean[c]) ** 2;
+    if (v < min[c]) min[c] = v;
+    if (v > max[c]) max[c] = v;
   }
-  for (let c = 0; c < cols; c++) mean[c] /= rows;
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) std[c] += (data[r * cols + c] - mean[c]) ** 2;
-  for (let c = 0; c < cols; c++) std[c] = Math.sqrt(std[c] / rows);
-  return { mean, std, min, max };
+  return { mean, std: std.map((s) => Math.sqrt(s / rows)), min, max };
 }
 
 export function targetInfo(y: Matrix): TargetInfo {
@@ -191,9 +188,7 @@ export function dropRows<T>(raw: T, drop: number[]): T {
   if (raw && typeof raw === 'object' && 'rows' in (raw as object) && 'data' in (raw as object)) {
     const m = raw as unknown as Matrix;
     const keep = Array.from({ length: m.rows }, (_, r) => r).filter((r) => !skip.has(r));
-    const out = zeros(keep.length, m.cols);
-    keep.forEach((r, i) => out.data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols));
-    return out as unknown as T;
+    return gatherRows(zeros(keep.length, m.cols), m, keep) as unknown as T;
   }
   return Array.from(raw as unknown as ArrayLike<unknown>).filter((_, r) => !skip.has(r)) as unknown as T;
 }
@@ -230,7 +225,7 @@ export function nanFinding(
       `${bad.length} of ${total} rows hold NaN, Infinity or a non-number (${(bx?.cells ?? 0) + (by?.cells ?? 0)} cells; ` +
       `rows ${bad.slice(0, 8).join(', ')}${bad.length > 8 ? ', …' : ''})`,
     why: 'one NaN in a batch makes the loss and every gradient NaN, and the weights are lost at the first step',
-    fix: 'leave those rows out (or fill the missing values); in code, remove or fill them before training',
+    fix: 'leave those rows out, or fill the missing values, before training',
     fixOptions: { dropMissing: true },
     evidence: { rows: bad.length },
   };
@@ -333,8 +328,8 @@ export function tooFewExamplesFinding(ctx: DataContext): Finding | null {
       `${x.rows} examples × ${y.cols} output${y.cols > 1 ? 's' : ''} for ${parameters} parameters ` +
       `(${fmt(parameters / (x.rows * y.cols))} parameters per target value)`,
     why:
-      'with more parameters than target values the network can memorize the training set; judge it on held-out data ' +
-      '(a validation split) and prefer a smaller network or a penalty if the validation loss is much worse than the training loss',
+      'with more parameters than target values the network can memorize the training set; only held-out data ' +
+      '(a validation split) shows whether it does',
     ...(heldOut
       ? {
           fix: 'compare the score on the rows the run holds out with the training score; if it overfits, use fewer hidden units or a weight decay',

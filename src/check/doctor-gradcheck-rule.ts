@@ -66,7 +66,7 @@ export function gradientCheckFinding(
       'training follows the gradient the backward pass computes; when it disagrees with the loss, gradient descent ' +
       'optimizes something else and the loss stalls or rises',
     fix: suspect
-      ? `fix the backward pass of ${suspect.component} ${suspect.name}${suspect.layer !== undefined ? ` (layer ${suspect.layer})` : ''}: ${suspect.message}`
+      ? `fix the backward pass: ${suspect.message}` // (the suspect's message names its component and layer)
       : `fix the backward pass of ${parts.join(', ') || 'the network'}`,
     fixOptions: {},
     evidence: {

@@ -2,9 +2,10 @@
 // validation split would be), short runs that train on one part and are scored on the other, and
 // the range of learning rates the doctor may recommend for each optimizer.
 
-import { zeros, type Matrix } from '../matrix.js';
+import { gatherRows, zeros, type Matrix } from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import { Random } from '../random.js';
+import { rowClasses } from '../train/holdout.js';
 import { baselineLoss } from './doctor-data.js';
 import { preserving, train, type RateScan } from './doctor-probe.js';
 
@@ -18,22 +19,7 @@ export interface HeldOutSplit {
   heldW?: Float64Array;
 }
 
-/** A row's class for stratification: the one-hot column, the 0/1 label, or 0 for regression. */
-function classOf(y: Matrix, r: number, classification: boolean): number {
-  if (!classification) return 0;
-  if (y.cols === 1) return y.data[r] >= 0.5 ? 1 : 0;
-  let best = 0;
-  for (let c = 1; c < y.cols; c++) if (y.data[r * y.cols + c] > y.data[r * y.cols + best]) best = c;
-  return best;
-}
-
-function gather(m: Matrix, rows: number[]): Matrix {
-  const out = zeros(rows.length, m.cols);
-  rows.forEach((r, i) => {
-    out.data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols);
-  });
-  return out;
-}
+const gather = (m: Matrix, rows: number[]) => gatherRows(zeros(rows.length, m.cols), m, rows);
 
 /**
  * Holds out `fraction` of the rows (at least one per class that has two or more), shuffled with
@@ -48,8 +34,10 @@ export function holdOut(
   w?: Float64Array,
 ): HeldOutSplit | null {
   const byClass = new Map<number, number[]>();
+  // a row's class for stratification: the one-hot column, the 0/1 label, or 0 for regression
+  const classes = classification ? rowClasses(y) : null;
   for (let r = 0; r < x.rows; r++) {
-    const c = classOf(y, r, classification);
+    const c = classes ? classes[r] : 0;
     byClass.set(c, [...(byClass.get(c) ?? []), r]);
   }
   const random = new Random(seed + 7);

@@ -6,7 +6,7 @@
 
 import { DivergenceError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
-import { zeros } from '../matrix.js';
+import { gatherRows, zeros } from '../matrix.js';
 import { Dense } from '../nn/dense.js';
 import { getActivation, type ActivationSpec } from '../nn/activations.js';
 import type { Layer } from '../nn/layer.js';
@@ -227,13 +227,11 @@ export function subsample(
   const idx = Array.from({ length: x.rows }, (_, i) => i);
   new Random(seed).shuffle(idx);
   const pick = idx.slice(0, max).sort((a, b) => a - b);
-  const sx = zeros(max, x.cols);
-  const sy = zeros(max, y.cols);
-  pick.forEach((r, i) => {
-    sx.data.set(x.data.subarray(r * x.cols, (r + 1) * x.cols), i * x.cols);
-    sy.data.set(y.data.subarray(r * y.cols, (r + 1) * y.cols), i * y.cols);
-  });
-  return { x: sx, y: sy, ...(w ? { w: Float64Array.from(pick, (r) => w[r]) } : {}) };
+  return {
+    x: gatherRows(zeros(max, x.cols), x, pick),
+    y: gatherRows(zeros(max, y.cols), y, pick),
+    ...(w ? { w: Float64Array.from(pick, (r) => w[r]) } : {}),
+  };
 }
 
 /** Whether every layer is a Dense layer, so the network can be rebuilt with other activations. */

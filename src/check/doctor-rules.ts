@@ -10,14 +10,12 @@ import type { Network } from '../nn/network.js';
 import type { TargetInfo } from './doctor-data.js';
 import type { LayerStats, Probe, RateScan } from './doctor-probe.js';
 import { preserving, rms, train } from './doctor-probe.js';
-import { exact, fmt, optionsText, pct, type Finding } from './doctor-types.js';
+import { exact, fmt, optionsFix, optionsText, pct, type Finding } from './doctor-types.js';
 
 /** The output activation's name ('linear' for layers without one). */
 export function outputName(network: Network): string {
   return network.layers[network.layers.length - 1].activation?.name ?? 'linear';
 }
-
-const LINEAR_OUTPUT = optionsText({ output: 'linear' });
 
 /** Lowest target value the output activation can produce comfortably (leaky slopes count as 0). */
 const LOW: Record<string, number> = {
@@ -113,8 +111,7 @@ function regressionRangeFinding(out: string, y: Matrix, targets: TargetInfo): Fi
       severity: 'error',
       observed: 'softmax over a single output is the constant 1 for every input',
       why: 'softmax normalizes across the outputs of each example; with one output nothing can be learned',
-      fix: LINEAR_OUTPUT,
-      fixOptions: { output: 'linear' },
+      ...optionsFix({ output: 'linear' }),
     };
   }
   if (below + above === 0) return null;
@@ -129,8 +126,7 @@ function regressionRangeFinding(out: string, y: Matrix, targets: TargetInfo): Fi
     why:
       'the network can never output those targets, so the loss stays high however long it trains; a regression ' +
       'output should be linear (no activation) unless the targets are bounded exactly like the activation',
-    fix: LINEAR_OUTPUT,
-    fixOptions: { output: 'linear' },
+    ...optionsFix({ output: 'linear' }),
     evidence: { outside: (below + above) / n },
   };
 }
@@ -231,8 +227,7 @@ export function outputCounterfactualFinding(
     why:
       `a ${out} output bends part of its range: examples whose output lands there get ${out === 'relu' ? 'no' : 'a tiny'} gradient, so the ` +
       'fit stalls for them; a regression output is normally linear (no activation)',
-    fix: LINEAR_OUTPUT,
-    fixOptions: { output: 'linear' },
+    ...optionsFix({ output: 'linear' }),
     evidence: { ratio, flatShare: current.flatShare, current: current.final, linear: linear.final },
   };
 }
@@ -254,8 +249,7 @@ export function lossTaskFinding(network: Network, targets: TargetInfo, y: Matrix
       why:
         `${loss.name} treats labels as numbers to approach; cross-entropy measures the probability given to the right ` +
         'class, keeps a strong gradient when a prediction is confidently wrong (mse through a sigmoid does not) and gives calibrated probabilities',
-      fix: optionsText(fixOptions),
-      fixOptions,
+      ...optionsFix(fixOptions),
     };
   }
   if (loss.kind === 'regression' && targets.integerCodes > 0) {
@@ -276,8 +270,7 @@ export function lossTaskFinding(network: Network, targets: TargetInfo, y: Matrix
       why:
         'cross-entropy expects class labels (0/1) or probabilities; continuous measurements are a regression task, ' +
         'where mse with a linear output fits them directly',
-      fix: optionsText({ loss: 'mse', output: 'linear' }),
-      fixOptions: { loss: 'mse', output: 'linear' },
+      ...optionsFix({ loss: 'mse', output: 'linear' }),
     };
   }
   return null;
@@ -310,7 +303,7 @@ export function learningRateFinding(c: RateContext): Finding | null {
   const rec = c.scan.recommended;
   if (rec === undefined || !c.scan.best) return null;
   const best = c.scan.best;
-  const fixText = optionsText({ learningRate: rec });
+  const fix = optionsFix({ learningRate: rec });
   const tried = `${c.scan.probes.length} rates from ${fmt(c.scan.probes[0].rate)} to ${fmt(c.scan.probes[c.scan.probes.length - 1].rate)}`;
   const where = c.fixedBy ? ` (with ${c.fixedBy})` : '';
   const ratios = c.updateRatio.length
@@ -332,8 +325,7 @@ export function learningRateFinding(c: RateContext): Finding | null {
       why:
         'each step overshoots the minimum along the steepest directions of the loss, so the loss grows instead of falling; ' +
         'the recommended rate keeps a margin below the largest stable one',
-      fix: fixText,
-      fixOptions: { learningRate: rec },
+      ...fix,
       evidence: { recommended: rec, best: best.rate },
     };
   }
@@ -360,8 +352,7 @@ export function learningRateFinding(c: RateContext): Finding | null {
         'the weights change by rate × gradient per step; at this rate the whole run covers a small fraction of the distance ' +
         'to a good fit, so the loss looks stuck. The recommended rate is one step below the fastest stable one tried, a margin ' +
         'for the curvature growing as training goes on',
-      fix: fixText,
-      fixOptions: { learningRate: rec },
+      ...fix,
       evidence: { recommended: rec, best: best.rate, ratio },
     };
   }
@@ -389,8 +380,7 @@ export function unitFindings(stats: LayerStats[], network: Network): Finding[] {
         (all
           ? '; a whole dead layer makes the output the same for every input'
           : '; the network works with a fraction of its units'),
-      fix: optionsText({ activation: 'leakyRelu' }),
-      fixOptions: { activation: 'leakyRelu' },
+      ...optionsFix({ activation: 'leakyRelu' }),
       evidence: { deadShare: Math.max(...deadLayers.map((s) => s.dead / s.units)) },
     });
   }
@@ -412,8 +402,7 @@ export function unitFindings(stats: LayerStats[], network: Network): Finding[] {
         'a saturated tanh/sigmoid passes almost no gradient, so the layers below it stop learning; large inputs or large ' +
         'initial weights push units there',
       // the rule knows whether scaling is the cause; the attribution pass whether initialization is
-      fix: optionsText({ activation: 'relu' }),
-      fixOptions: { activation: 'relu' },
+      ...optionsFix({ activation: 'relu' }),
       evidence: { saturatedShare: Math.max(...satLayers.map((s) => s.saturated / s.units)) },
     });
   }
@@ -455,8 +444,7 @@ export function gradientFinding(
         (saturating
           ? ` (${hidden} has slope ≤ ${hidden === 'sigmoid' ? '0.25' : '1'} and less when saturated)`
           : ''),
-      fix: optionsText(fixOptions),
-      fixOptions,
+      ...optionsFix(fixOptions),
       evidence: { ratio },
     };
   }
@@ -473,8 +461,7 @@ export function gradientFinding(
       why:
         'gradients that dwarf the weights come from activations or initial weights that grow layer by layer; gradient ' +
         'descent then needs a rate so small that the rest of the network cannot learn',
-      fix: optionsText({ init }),
-      fixOptions: { init },
+      ...optionsFix({ init }),
       evidence: { ratio: steep },
     };
   }
@@ -486,8 +473,7 @@ export function gradientFinding(
       why:
         'when each layer multiplies the backward signal by more than 1 it grows geometrically with depth: the first ' +
         'layers take huge steps while the last barely move, and no single learning rate suits both',
-      fix: optionsText({ init: defaultInitializer(hidden as never) }),
-      fixOptions: { init: defaultInitializer(hidden as never) },
+      ...optionsFix({ init: defaultInitializer(hidden as never) }),
       evidence: { ratio },
     };
   }
@@ -530,8 +516,7 @@ export function initializationFinding(
         why:
           'identical units compute the same output and receive the same gradient, so they stay identical forever: ' +
           `the layer acts as a single unit. Random initialization breaks the symmetry`,
-        fix: optionsText({ init }),
-        fixOptions: { init },
+        ...optionsFix({ init }),
       };
     }
   }
@@ -554,8 +539,7 @@ export function initializationFinding(
         why:
           `large initial weights drive ${act} units into their flat tails, where the gradient vanishes; Glorot & Bengio (2010) ` +
           'chose the variance 2/(fanIn + fanOut) to keep them in their responsive range',
-        fix: optionsText({ init }),
-        fixOptions: { init },
+        ...optionsFix({ init }),
         evidence: { ratio: have / want },
       };
     }

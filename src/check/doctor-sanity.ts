@@ -3,8 +3,7 @@
 // far below the constant predictor; more weight decay raises the data loss and shrinks the weights.
 // diagnose() runs it too, as its last rules.
 
-import { ShapeError } from '../errors.js';
-import { toMatrix, zeros, type Matrix } from '../matrix.js';
+import { checkSameRows, gatherRows, toMatrix, zeros, type Matrix } from '../matrix.js';
 import { Dense } from '../nn/dense.js';
 import type { Loss } from '../nn/losses.js';
 import type { Network } from '../nn/network.js';
@@ -33,8 +32,7 @@ export interface SanityReport {
 export function sanityCheck(network: Network, data: DoctorData, options: DoctorOptions = {}): SanityReport {
   let X = toMatrix(data.x, 'x', network.inputSize);
   let Y = toMatrix(data.y, 'y', network.outputSize);
-  if (X.rows !== Y.rows)
-    throw new ShapeError(`x has ${X.rows} rows but y has ${Y.rows}: each example needs one target row`, 'y');
+  checkSameRows(X, Y);
   if (resolveDoctorOptions(options, X.rows).scale) {
     X = standardizeCopy(X);
     if (network.loss.kind === 'regression') Y = standardizeCopy(Y);
@@ -124,12 +122,8 @@ function twentyExamples(X: Matrix, Y: Matrix, loss: Loss): Small {
       pick.push(r);
     }
   }
-  const x = zeros(pick.length, X.cols);
-  const y = zeros(pick.length, Y.cols);
-  pick.forEach((r, i) => {
-    x.data.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), i * X.cols);
-    y.data.set(Y.data.subarray(r * Y.cols, (r + 1) * Y.cols), i * Y.cols);
-  });
+  const x = gatherRows(zeros(pick.length, X.cols), X, pick);
+  const y = gatherRows(zeros(pick.length, Y.cols), Y, pick);
   return { x, y, baseline: baselineLoss(loss, y) };
 }
 

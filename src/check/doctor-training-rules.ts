@@ -2,7 +2,8 @@
 // output, penalties that swamp the data loss, underfitting and overfitting. Each reads the shared probes
 // from the context (doctor-context.ts) and returns a finding with the numbers it saw, or null.
 
-import { toMatrix, zeros, type Matrix } from '../matrix.js';
+import { toMatrix, type Matrix } from '../matrix.js';
+import { standardize } from '../train/scaling.js';
 import type { Dense } from '../nn/dense.js';
 import { Network } from '../nn/network.js';
 import { l2 } from '../nn/regularizers.js';
@@ -28,7 +29,7 @@ import {
   type RateScan,
 } from './doctor-probe.js';
 import { learningRateFinding } from './doctor-rules.js';
-import { exact, fmt, optionsText, pct, type Finding } from './doctor-types.js';
+import { exact, fmt, optionsFix, optionsText, pct, type Finding } from './doctor-types.js';
 import { classWeights, unlessConstant, withClassWeights } from '../train/sample-weights.js';
 
 function spread(m: Matrix): number {
@@ -195,8 +196,7 @@ export function underfittingFinding(ctx: DoctorContext, explained: boolean): Fin
       `(${pct(small.finalData / baseline)} of the constant predictor's ${fmt(baseline)}); hidden layers [${bigger.join(', ')}] reach ` +
       `${fmt(large.finalData)} (${fmt(ratio)}× lower) in the same number of steps`,
     why: 'the network is too small to represent the function: more units (or a layer) give it the capacity the data needs',
-    fix: optionsText(fixOptions),
-    fixOptions,
+    ...optionsFix(fixOptions),
     evidence: { ratio, small: small.finalData, large: large.finalData },
   };
 }
@@ -231,8 +231,9 @@ function overfittingCurves(ctx: DoctorContext): { train: number[]; val: number[]
     // the doctor's own standardization of the training data, applied to the validation data
     // with the training data's statistics, as fit does
     const stats = ctx.rawStats;
-    vx = standardizeWith(vx, stats.x.mean, stats.x.std);
-    if (ctx.loss.kind === 'regression') vy = standardizeWith(vy, stats.y.mean, stats.y.std);
+    const std = (s: number[]) => s.map((v) => (v > 0 ? v : 1));
+    vx = standardize(vx, stats.x.mean, std(stats.x.std));
+    if (ctx.loss.kind === 'regression') vy = standardize(vy, stats.y.mean, std(stats.y.std));
   }
   const epochs = Math.min(o.epochs, 3000);
   const curves = { train: [] as number[], val: [] as number[] };
@@ -275,19 +276,9 @@ export function overfittingFinding(ctx: DoctorContext): Finding | null {
     why:
       'the network is memorizing the training examples (their noise included) instead of the pattern; stopping at the ' +
       'validation minimum, a penalty on the weights or more data restore generalization',
-    fix: optionsText(fixOptions),
-    fixOptions,
+    ...optionsFix(fixOptions),
     evidence: { bestEpoch: minAt + 1, ratio: val[end] / val[minAt] },
   };
-}
-
-function standardizeWith(m: Matrix, mean: number[], std: number[]): Matrix {
-  const out = zeros(m.rows, m.cols);
-  for (let i = 0; i < m.data.length; i++) {
-    const c = i % m.cols;
-    out.data[i] = (m.data[i] - mean[c]) / (std[c] > 0 ? std[c] : 1);
-  }
-  return out;
 }
 
 /**
@@ -359,8 +350,7 @@ function aboveRange(ctx: DoctorContext, range: RateRange, rec: number | undefine
     why:
       'steps this large throw the weights around the minimum: the training loss may still fall, but the network ends ' +
       'wherever the last large step left it, and does worse on data it has not seen',
-    fix: optionsText({ learningRate: rec }),
-    fixOptions: { learningRate: rec },
+    ...optionsFix({ learningRate: rec }),
     evidence: { recommended: rec, held: user.held, fixedHeld: fixed.held },
   };
 }

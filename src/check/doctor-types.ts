@@ -82,3 +82,8 @@ export function optionsText(options: Record<string, unknown>): string {
     .map(([k, v]) => `${k}: ${show(v)}`)
     .join(', ');
 }
+
+/** A finding's fix when options express all of it: the options, and the same in words. */
+export function optionsFix(fixOptions: Record<string, unknown>): Pick<Finding, 'fix' | 'fixOptions'> {
+  return { fix: optionsText(fixOptions), fixOptions };
+}

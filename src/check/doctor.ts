@@ -13,8 +13,8 @@
 // constant-features, conflicting-duplicates, class-imbalance, too-few-examples · sanity suite:
 // sanity-initial-loss, sanity-overfit, sanity-regularization.
 
-import { OptionError, ShapeError, checkOptionNames } from '../errors.js';
-import { toMatrix, type MatrixLike } from '../matrix.js';
+import { OptionError, checkOptionNames } from '../errors.js';
+import { checkSameRows, toMatrix, type MatrixLike } from '../matrix.js';
 import { Network } from '../nn/network.js';
 import { fitDefaults } from '../train/fit-options.js';
 import { DoctorContext } from './doctor-context.js';
@@ -28,7 +28,7 @@ import {
   type Resolved,
 } from './doctor-options.js';
 import { runRules, sortFindings } from './doctor-registry.js';
-import { fmt, optionsText, type DoctorReport, type Finding } from './doctor-types.js';
+import { fmt, optionsFix, optionsText, type DoctorReport, type Finding } from './doctor-types.js';
 
 export type { DoctorReport, Finding, Severity } from './doctor-types.js';
 export type { DoctorData, DoctorOptions } from './doctor-options.js';
@@ -73,8 +73,7 @@ export function diagnose(
   }
   const X = toMatrix(rawX, 'x', network.inputSize);
   const Y = toMatrix(rawY, 'y', network.outputSize);
-  if (X.rows !== Y.rows)
-    throw new ShapeError(`x has ${X.rows} rows but y has ${Y.rows}: each example needs one target row`, 'y');
+  checkSameRows(X, Y);
   const o = resolveDoctorOptions(options, X.rows);
   const ctx = new DoctorContext(network, X, Y, options, o);
   ctx.nan = nan?.finding ?? null;
@@ -170,8 +169,7 @@ export function doctorCallback(
               `validation loss lowest at epoch ${minAt + 1} (${fmt(val[minAt])}), now ${fmt(val[end])} while the training loss fell ` +
               `${fmt(losses[minAt])} → ${fmt(losses[end])}`,
             why: 'the network is memorizing the training examples instead of the pattern',
-            fix: optionsText({ earlyStopping: true }),
-            fixOptions: { earlyStopping: true },
+            ...optionsFix({ earlyStopping: true }),
           });
         }
       }

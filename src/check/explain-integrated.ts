@@ -10,6 +10,7 @@ import { OptionError, ShapeError, checkNumber } from '../errors.js';
 import { zeros, type Matrix } from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import { outputGradient, type AttributeTo } from './explain-gradient.js';
+import { sum } from './explain-permutation.js';
 
 export interface IntegratedGradientsOptions {
   /** Output unit of each row (default 0 for every row). */
@@ -239,10 +240,4 @@ export function toScaled(network: Network, x: Matrix): Matrix & { data: Float64A
     }
   }
   return out;
-}
-
-function sum(a: Float64Array): number {
-  let s = 0;
-  for (const v of a) s += v;
-  return s;
 }

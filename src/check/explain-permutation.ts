@@ -180,7 +180,8 @@ function perRow(N: number, term: (p: Matrix['data'], n: number) => number): (p: 
   return (p) => Float64Array.from({ length: N }, (_, n) => term(p.data, n));
 }
 
-function sum(a: ArrayLike<number>): number {
+/** Σ a, in order. */
+export function sum(a: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i];
   return s;

@@ -56,26 +56,28 @@ export interface KinkSources {
  * preActivation()) and the predictions fed to `loss`, read through `predictions()`.
  */
 export class KinkWatch {
-  private readonly watched: WatchedLayer[] = [];
-  private readonly lossWatch: WatchedLoss | null = null;
+  readonly #watched: WatchedLayer[] = [];
+  readonly #lossWatch: WatchedLoss | null = null;
   readonly sources: KinkSources = { layers: new Map(), loss: 0 };
-  private readonly pendingLayers = new Set<number>();
-  private pendingLoss = false;
+  readonly #pendingLayers = new Set<number>();
+  #pendingLoss = false;
+  readonly #predictions: () => FloatArray;
 
   constructor(
     layers: readonly Layer[],
     loss: Loss | null,
     targets: Matrix | null,
-    private readonly predictions: () => FloatArray,
+    predictions: () => FloatArray,
     /** layer indices for the report (layers[i] is reported as firstIndex + i) */
     firstIndex = 0,
   ) {
+    this.#predictions = predictions;
     layers.forEach((layer, i) => {
       const kinks = layer.activation?.kinks ?? [];
       if (kinks.length === 0 || typeof layer.preActivation !== 'function') return;
       const preActivation = layer.preActivation.bind(layer);
       const z = preActivation();
-      this.watched.push({
+      this.#watched.push({
         index: firstIndex + i,
         layer,
         preActivation,
@@ -96,32 +98,32 @@ export class KinkWatch {
         offsets[i + 1] = values.length;
       }
       if (values.length > 0)
-        this.lossWatch = { values: Float64Array.from(values), offsets, base: new Uint8Array(n) };
+        this.#lossWatch = { values: Float64Array.from(values), offsets, base: new Uint8Array(n) };
     }
   }
 
   /** Whether anything is watched at all (when not, crossed() is always false). */
   get active(): boolean {
-    return this.watched.length > 0 || this.lossWatch !== null;
+    return this.#watched.length > 0 || this.#lossWatch !== null;
   }
 
   /** Records the sides at the current point (call right after a forward pass at the base point). */
   capture(): void {
-    for (const w of this.watched) {
+    for (const w of this.#watched) {
       const z = w.preActivation().data;
       for (let i = 0; i < z.length; i++) w.base[i] = side(z[i], w.kinks);
     }
-    const l = this.lossWatch;
+    const l = this.#lossWatch;
     if (l) {
-      const p = this.predictions();
-      for (let i = 0; i < p.length; i++) l.base[i] = this.lossSide(p[i], i);
+      const p = this.#predictions();
+      for (let i = 0; i < p.length; i++) l.base[i] = this.#lossSide(p[i], i);
     }
   }
 
   /** After a forward pass at a perturbed point: did any watched value change side? Notes where, until settle(). */
   crossed(): boolean {
     let any = false;
-    for (const w of this.watched) {
+    for (const w of this.#watched) {
       const z = w.preActivation().data;
       const base = w.base;
       let moved = false;
@@ -143,16 +145,16 @@ export class KinkWatch {
         }
       }
       if (moved) {
-        this.pendingLayers.add(w.index);
+        this.#pendingLayers.add(w.index);
         any = true;
       }
     }
-    const l = this.lossWatch;
+    const l = this.#lossWatch;
     if (l) {
-      const p = this.predictions();
+      const p = this.#predictions();
       for (let i = 0; i < p.length; i++) {
-        if (this.lossSide(p[i], i) !== l.base[i]) {
-          this.pendingLoss = true;
+        if (this.#lossSide(p[i], i) !== l.base[i]) {
+          this.#pendingLoss = true;
           any = true;
           break;
         }
@@ -164,15 +166,15 @@ export class KinkWatch {
   /** Ends one entry's evaluations: counts its crossings when `count` (the entry was set aside). */
   settle(count: boolean): void {
     if (count) {
-      for (const l of this.pendingLayers) this.sources.layers.set(l, (this.sources.layers.get(l) ?? 0) + 1);
-      if (this.pendingLoss) this.sources.loss++;
+      for (const l of this.#pendingLayers) this.sources.layers.set(l, (this.sources.layers.get(l) ?? 0) + 1);
+      if (this.#pendingLoss) this.sources.loss++;
     }
-    this.pendingLayers.clear();
-    this.pendingLoss = false;
+    this.#pendingLayers.clear();
+    this.#pendingLoss = false;
   }
 
-  private lossSide(p: number, i: number): number {
-    const l = this.lossWatch;
+  #lossSide(p: number, i: number): number {
+    const l = this.#lossWatch;
     if (!l) return 0;
     let s = 0;
     for (let k = l.offsets[i]; k < l.offsets[i + 1]; k++) if (p > l.values[k]) s++;

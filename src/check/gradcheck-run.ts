@@ -193,34 +193,50 @@ export interface EntryResults {
 /** The numeric side: central differences for every entry, judged against the analytic gradients. */
 export class NumericSide {
   readonly results: EntryResults;
-  private readonly refs: readonly ParameterRef[];
-  private readonly params: Float64Array;
+  readonly #refs: readonly ParameterRef[];
+  readonly #params: Float64Array;
   // scratch, per term
-  private readonly d1: Float64Array;
-  private readonly d2: Float64Array;
-  private readonly rough: Float64Array;
-  private readonly plus: Float64Array;
-  private readonly minus: Float64Array;
-  private readonly regKink: boolean[];
-  private readonly pending: boolean[];
+  readonly #d1: Float64Array;
+  readonly #d2: Float64Array;
+  readonly #rough: Float64Array;
+  readonly #plus: Float64Array;
+  readonly #minus: Float64Array;
+  readonly #regKink: boolean[];
+  readonly #pending: boolean[];
+  readonly #network: Network;
+  readonly #X: Matrix;
+  readonly #Y: Matrix;
+  readonly #terms: TermSet;
+  readonly #base: BasePoint;
+  readonly #analytic: { analytic: Float64Array[]; analyticInput: (Float64Array | null)[] };
+  readonly #settings: Settings;
 
   constructor(
-    private readonly network: Network,
-    private readonly X: Matrix,
-    private readonly Y: Matrix,
-    private readonly terms: TermSet,
-    private readonly base: BasePoint,
-    private readonly analytic: { analytic: Float64Array[]; analyticInput: (Float64Array | null)[] },
-    private readonly settings: Settings,
+    network: Network,
+    X: Matrix,
+    Y: Matrix,
+    terms: TermSet,
+    base: BasePoint,
+    analytic: { analytic: Float64Array[]; analyticInput: (Float64Array | null)[] },
+    settings: Settings,
     entries: Entry[],
   ) {
-    this.refs = network.parameterRefs;
-    this.params = network.params as Float64Array;
+    this.#network = network;
+    this.#X = X;
+    this.#Y = Y;
+    this.#terms = terms;
+    this.#base = base;
+    this.#analytic = analytic;
+    this.#settings = settings;
+    this.#refs = network.parameterRefs;
+    this.#params = network.params as Float64Array;
     const T = terms.count;
     const E = entries.length;
-    [this.d1, this.d2, this.rough, this.plus, this.minus] = [0, 0, 0, 0, 0].map(() => new Float64Array(T));
-    this.regKink = new Array<boolean>(T).fill(false);
-    this.pending = new Array<boolean>(T);
+    [this.#d1, this.#d2, this.#rough, this.#plus, this.#minus] = [0, 0, 0, 0, 0].map(
+      () => new Float64Array(T),
+    );
+    this.#regKink = new Array<boolean>(T).fill(false);
+    this.#pending = new Array<boolean>(T);
     this.results = {
       entries,
       status: terms.names.map(() => new Uint8Array(E).fill(NOT_CHECKED)),
@@ -236,10 +252,11 @@ export class NumericSide {
 
   /** Checks every entry, then counts the kinks by the layer or loss they came from. */
   run(): EntryResults {
-    const { results, network } = this;
-    const { watch } = this.base;
+    const { results } = this;
+    const network = this.#network;
+    const { watch } = this.#base;
     for (let e = 0; e < results.entries.length; e++) {
-      this.checkEntry(e);
+      this.#checkEntry(e);
       watch.settle(results.status[0][e] === STATUS.indexOf('kink'));
     }
     const layers = network.layers;
@@ -250,51 +267,59 @@ export class NumericSide {
   }
 
   /** One term's value per evaluation; true when a watched kink was crossed. */
-  private readonly evaluate = (out: Float64Array, watchKinks: boolean): boolean => {
-    this.terms.valuesInto(out, this.network.computeLoss(this.X, this.Y, undefined, this.settings.weights));
-    return watchKinks && this.base.watch.active && this.base.watch.crossed();
+  readonly #evaluate = (out: Float64Array, watchKinks: boolean): boolean => {
+    this.#terms.valuesInto(
+      out,
+      this.#network.computeLoss(this.#X, this.#Y, undefined, this.#settings.weights),
+    );
+    return watchKinks && this.#base.watch.active && this.#base.watch.crossed();
   };
 
-  private checkEntry(e: number): void {
+  #checkEntry(e: number): void {
     const { ref, index } = this.results.entries[e];
-    const { terms, pending } = this;
-    const values = ref < 0 ? (this.X.data as Float64Array) : this.params;
-    const at = ref < 0 ? index : this.refs[ref].offset + index;
+    const terms = this.#terms;
+    const pending = this.#pending;
+    const values = ref < 0 ? (this.#X.data as Float64Array) : this.#params;
+    const at = ref < 0 ? index : this.#refs[ref].offset + index;
     const theta = values[at];
-    const regularized = ref >= 0 && this.refs[ref].parameter.regularize;
+    const regularized = ref >= 0 && this.#refs[ref].parameter.regularize;
     for (let t = 0; t < terms.count; t++)
       pending[t] =
-        !(terms.isPenalty(t) && !regularized) && (ref >= 0 || this.analytic.analyticInput[t] !== null);
+        !(terms.isPenalty(t) && !regularized) && (ref >= 0 || this.#analytic.analyticInput[t] !== null);
     // A term whose steps cross a kink is tried again at h / 100 (from the set {h, h/100}): most
     // crossings are of values within 2h of a kink, not within 2h/100.
     for (let attempt = 0; attempt < 2; attempt++) {
-      const h = stepFor(theta, this.settings.epsilon) / (attempt === 0 ? 1 : RETRY_DIVISOR);
+      const h = stepFor(theta, this.#settings.epsilon) / (attempt === 0 ? 1 : RETRY_DIVISOR);
       this.results.smallestStep = Math.min(this.results.smallestStep, h);
       this.results.largestStep = Math.max(this.results.largestStep, h);
-      const { d1, d2, rough, plus, minus } = this;
+      const d1 = this.#d1;
+      const d2 = this.#d2;
+      const rough = this.#rough;
+      const plus = this.#plus;
+      const minus = this.#minus;
       const crossed = centralDifferences(
         values,
         at,
         h,
         terms.count,
-        this.evaluate,
-        this.base.values,
+        this.#evaluate,
+        this.#base.values,
         d1,
         d2,
         rough,
         plus,
         minus,
       );
-      this.penaltyKinks(theta, h, regularized);
-      if (!this.judgeTerms(e, at, h, crossed, attempt === 0)) break;
+      this.#penaltyKinks(theta, h, regularized);
+      if (!this.#judgeTerms(e, at, h, crossed, attempt === 0)) break;
     }
   }
 
   /** Penalties with kinks (L1 at 0): does the perturbed weight itself cross one? */
-  private penaltyKinks(theta: number, h: number, regularized: boolean): void {
-    this.regKink.fill(false);
+  #penaltyKinks(theta: number, h: number, regularized: boolean): void {
+    this.#regKink.fill(false);
     if (!regularized) return;
-    for (const r of this.network.regularizers) {
+    for (const r of this.#network.regularizers) {
       if (
         straddles(
           theta - 2 * h,
@@ -302,13 +327,16 @@ export class NumericSide {
           [...r.kinks].sort((a, b) => a - b),
         )
       )
-        this.regKink[this.terms.names.indexOf(r.name)] = true;
+        this.#regKink[this.#terms.names.indexOf(r.name)] = true;
     }
   }
 
   /** Judges every pending term of entry e at step h; true when some term crossed a kink and may retry. */
-  private judgeTerms(e: number, at: number, h: number, crossed: boolean, mayRetry: boolean): boolean {
-    const { terms, pending, regKink, results } = this;
+  #judgeTerms(e: number, at: number, h: number, crossed: boolean, mayRetry: boolean): boolean {
+    const { results } = this;
+    const terms = this.#terms;
+    const pending = this.#pending;
+    const regKink = this.#regKink;
     const { ref, index } = results.entries[e];
     let again = false;
     for (let t = 0; t < terms.count; t++) {
@@ -318,15 +346,15 @@ export class NumericSide {
         again = true;
         continue;
       }
-      const a = ref < 0 ? (this.analytic.analyticInput[t]?.[index] ?? NaN) : this.analytic.analytic[t][at];
+      const a = ref < 0 ? (this.#analytic.analyticInput[t]?.[index] ?? NaN) : this.#analytic.analytic[t][at];
       const j = judge(
         a,
-        this.d1[t],
-        this.d2[t],
-        this.rough[t],
+        this.#d1[t],
+        this.#d2[t],
+        this.#rough[t],
         h,
-        this.base.scales[t],
-        this.settings.tolerance,
+        this.#base.scales[t],
+        this.#settings.tolerance,
         kink,
       );
       results.status[t][e] = STATUS.indexOf(j.status);

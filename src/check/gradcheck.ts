@@ -14,7 +14,7 @@
 // from the rounding error, kinks set aside instead of failing, the cost split into its terms, and a
 // failure traced to the loss, layer or penalty that causes it.
 
-import { OptionError, checkNumber, unknownName, shown } from '../errors.js';
+import { OptionError, checkBoolean, checkNumber, unknownName } from '../errors.js';
 import { checkSameRows, gatherRows, toMatrix, zeros, type Matrix, type MatrixLike } from '../matrix.js';
 import type { Network } from '../nn/network.js';
 import { Random } from '../random.js';
@@ -342,10 +342,4 @@ function describeTolerance(settings: Settings): GradCheckReport['tolerance'] {
     roundingFactor: ROUNDING_FACTOR,
     maxSetAside: settings.maxSetAside,
   };
-}
-
-function checkBoolean(option: string, value: unknown): boolean {
-  if (typeof value !== 'boolean')
-    throw new OptionError(`${option} must be true or false, got ${shown(value)}`, option);
-  return value;
 }

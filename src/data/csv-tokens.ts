@@ -19,46 +19,46 @@ const INCOMPLETE = -1;
 
 /** Incremental RFC 4180 tokenizer: push(text) any number of times, then end(). */
 export class CsvTokenizer {
-  private pending = '';
-  private line = 1;
+  #pending = '';
+  #line = 1;
   /** records emitted so far (the header included), for the position fields of errors */
   records = 0;
-  private readonly delimiter: number;
+  readonly #delimiter: number;
+  readonly #source: string;
+  readonly #onRecord: (record: CsvRecord) => void;
 
-  constructor(
-    private readonly source: string,
-    delimiter: string,
-    private readonly onRecord: (record: CsvRecord) => void,
-  ) {
-    this.delimiter = delimiter.length === 1 ? delimiter.charCodeAt(0) : -1;
+  constructor(source: string, delimiter: string, onRecord: (record: CsvRecord) => void) {
+    this.#source = source;
+    this.#onRecord = onRecord;
+    this.#delimiter = delimiter.length === 1 ? delimiter.charCodeAt(0) : -1;
   }
 
   /** More text; complete records go to onRecord, an unfinished one waits for the next chunk. */
   push(chunk: string): void {
-    this.parse(this.pending + chunk, false);
+    this.#parse(this.#pending + chunk, false);
   }
 
   /** The end of the text: the last record (without a line break) too; errors for an open quote. */
   end(): void {
-    this.parse(this.pending, true);
-    this.pending = '';
+    this.#parse(this.#pending, true);
+    this.#pending = '';
   }
 
-  private parse(text: string, final: boolean): void {
+  #parse(text: string, final: boolean): void {
     let i = 0;
     while (i < text.length) {
-      const next = this.record(text, i, final);
+      const next = this.#record(text, i, final);
       if (next === INCOMPLETE) break;
       i = next;
     }
-    this.pending = i < text.length ? text.slice(i) : '';
+    this.#pending = i < text.length ? text.slice(i) : '';
   }
 
   /** Parses the record starting at `start`; returns where the next one starts, or INCOMPLETE. */
-  private record(text: string, start: number, final: boolean): number {
+  #record(text: string, start: number, final: boolean): number {
     const cells: string[] = [];
     const cols: number[] = [];
-    let line = this.line;
+    let line = this.#line;
     let lineStart = start;
     let i = start;
     for (;;) {
@@ -66,7 +66,7 @@ export class CsvTokenizer {
       let field: string;
       let quoted = false;
       if (text.charCodeAt(i) === 34 /* " */) {
-        const q = this.quoted(text, i, line, lineStart, final);
+        const q = this.#quoted(text, i, line, lineStart, final);
         if (q === null) return INCOMPLETE;
         ({ field, line, lineStart } = q);
         i = q.end;
@@ -74,33 +74,33 @@ export class CsvTokenizer {
       } else {
         const from = i;
         for (let c = text.charCodeAt(i); i < text.length; c = text.charCodeAt(++i))
-          if (c === this.delimiter || c === 10 || c === 13) break;
+          if (c === this.#delimiter || c === 10 || c === 13) break;
         field = text.slice(from, i);
       }
       cells.push(field);
       cols.push(fieldCol);
       if (i >= text.length) {
         if (!final) return INCOMPLETE;
-        if (field !== '' || cells.length > 1 || quoted) this.emit(cells, line, cols);
-        this.line = line;
+        if (field !== '' || cells.length > 1 || quoted) this.#emit(cells, line, cols);
+        this.#line = line;
         return i;
       }
       const c = text.charCodeAt(i);
-      if (c === this.delimiter) {
+      if (c === this.#delimiter) {
         i++;
         continue;
       }
-      if (c !== 10 && c !== 13) throw this.afterQuote(text, i, line, lineStart, cells.length - 1);
+      if (c !== 10 && c !== 13) throw this.#afterQuote(text, i, line, lineStart, cells.length - 1);
       if (c === 13 && i + 1 >= text.length && !final) return INCOMPLETE;
       i += c === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1;
-      if (!(cells.length === 1 && field === '' && !quoted)) this.emit(cells, this.line, cols);
-      this.line = line + 1;
+      if (!(cells.length === 1 && field === '' && !quoted)) this.#emit(cells, this.#line, cols);
+      this.#line = line + 1;
       return i;
     }
   }
 
   /** A quoted field from its opening quote at `i`: its text and where it ends; null when cut by the chunk. */
-  private quoted(text: string, i: number, line: number, lineStart: number, final: boolean) {
+  #quoted(text: string, i: number, line: number, lineStart: number, final: boolean) {
     const openLine = line;
     const openCol = i - lineStart + 1;
     let field = '';
@@ -115,7 +115,7 @@ export class CsvTokenizer {
       if (close < 0 || (close + 1 >= text.length && !final)) {
         if (!final) return null;
         throw new DataError(
-          `${this.source}:${openLine}:${openCol}: this quoted field is never closed`,
+          `${this.#source}:${openLine}:${openCol}: this quoted field is never closed`,
           'data',
         );
       }
@@ -126,17 +126,17 @@ export class CsvTokenizer {
     }
   }
 
-  private afterQuote(text: string, i: number, line: number, lineStart: number, cell: number): DataError {
+  #afterQuote(text: string, i: number, line: number, lineStart: number, cell: number): DataError {
     return new DataError(
-      `${this.source}:${line}:${i - lineStart + 1}: unexpected ${JSON.stringify(text[i])} after a closing quote (quote a field whole, and double any quote inside it)`,
+      `${this.#source}:${line}:${i - lineStart + 1}: unexpected ${JSON.stringify(text[i])} after a closing quote (quote a field whole, and double any quote inside it)`,
       'data',
       this.records,
       cell,
     );
   }
 
-  private emit(cells: string[], line: number, cols: number[]): void {
-    this.onRecord({ cells, line, cols });
+  #emit(cells: string[], line: number, cols: number[]): void {
+    this.#onRecord({ cells, line, cols });
     this.records++;
   }
 }

@@ -138,7 +138,7 @@ function missingCells(table: DataTable, r: number, js: readonly number[]): strin
  */
 export class LeftOutTally {
   rows = 0;
-  private readonly counts = new Map<string, number>();
+  readonly #counts = new Map<string, number>();
   /** "f.csv:9" for the first few rows added with a place */
   readonly first: string[] = [];
 
@@ -146,14 +146,14 @@ export class LeftOutTally {
   add(l: LeftOut, place?: () => string): void {
     this.rows++;
     for (const key of [...l.inputs.map((c) => clip(c)), ...l.targets.map((c) => `target ${clip(c)}`)])
-      this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+      this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
     if (place !== undefined && this.first.length < MISSING_PLACES) this.first.push(place());
   }
 
   /** "left out 3 of 30 rows with missing values: b (2 rows), target y (1 row); first at f.csv:4, …" */
   describe(total: number, what = 'left out'): string | null {
     if (this.rows === 0) return null;
-    const parts = [...this.counts.entries()]
+    const parts = [...this.#counts.entries()]
       .sort((a, b) => b[1] - a[1])
       .map(([c, n]) => `${c} (${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'})`);
     const at = this.first.length

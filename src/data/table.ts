@@ -205,26 +205,29 @@ export function selectRows<T extends DataTable>(table: T, keep: readonly number[
 
 /** Some rows of a CellStore, by index. */
 class StoreRows implements CellStore {
-  constructor(
-    private readonly base: CellStore,
-    private readonly keep: readonly number[],
-  ) {}
+  readonly #base: CellStore;
+  readonly #keep: readonly number[];
+
+  constructor(base: CellStore, keep: readonly number[]) {
+    this.#base = base;
+    this.#keep = keep;
+  }
   get rows(): number {
-    return this.keep.length;
+    return this.#keep.length;
   }
   cell(row: number, column: number): Cell {
-    return this.base.cell(this.keep[row], column);
+    return this.#base.cell(this.#keep[row], column);
   }
   line(row: number): number {
-    return this.base.line(this.keep[row]);
+    return this.#base.line(this.#keep[row]);
   }
   column(row: number, column: number): number {
-    return this.base.column(this.keep[row], column);
+    return this.#base.column(this.#keep[row], column);
   }
   numeric(column: number): boolean {
-    return this.base.numeric(column);
+    return this.#base.numeric(column);
   }
   leadingZeros(column: number): boolean {
-    return this.base.leadingZeros(column);
+    return this.#base.leadingZeros(column);
   }
 }

@@ -41,31 +41,35 @@ const released = new FinalizationRegistry<{ rt: WasmRuntime; blocks: number[] }>
 });
 
 export class WasmDensePair {
-  private readonly forwardKernel: Kernel;
-  private readonly backwardKernel: Kernel;
-  private readonly size: number;
-  private readonly workspaces: RecentSizes<Workspace>;
-  private readonly holdings: { rt: WasmRuntime; blocks: number[] };
+  readonly #forwardKernel: Kernel;
+  readonly #backwardKernel: Kernel;
+  readonly #size: number;
+  readonly #workspaces: RecentSizes<Workspace>;
+  readonly #holdings: { rt: WasmRuntime; blocks: number[] };
   /** the last forward pass: its workspace and where x was */
-  private work: Workspace | null = null;
-  private xAt = 0;
+  #work: Workspace | null = null;
+  #xAt = 0;
+  readonly #alpha: number;
+  readonly #units: number;
 
   private constructor(
     readonly rt: WasmRuntime,
     dtype: 'float32' | 'float64',
     hidden: Epilogue,
-    private readonly alpha: number,
-    private readonly units: number,
+    alpha: number,
+    units: number,
   ) {
+    this.#alpha = alpha;
+    this.#units = units;
     const p = dtype === 'float32' ? 'f32' : 'f64';
-    this.forwardKernel = rt.kernels[kernelNames.densePairForward(p, hidden)];
-    this.backwardKernel = rt.kernels[kernelNames.densePairBackward(p, hidden)];
-    this.size = dtype === 'float32' ? 4 : 8;
-    this.holdings = { rt, blocks: [] };
-    released.register(this, this.holdings, this.holdings);
-    this.workspaces = new RecentSizes(
-      (rows) => this.makeWorkspace(rows),
-      (dropped) => this.releaseBlocks([dropped.x, dropped.y, dropped.dY, dropped.h].filter((b) => b > 0)),
+    this.#forwardKernel = rt.kernels[kernelNames.densePairForward(p, hidden)];
+    this.#backwardKernel = rt.kernels[kernelNames.densePairBackward(p, hidden)];
+    this.#size = dtype === 'float32' ? 4 : 8;
+    this.#holdings = { rt, blocks: [] };
+    released.register(this, this.#holdings, this.#holdings);
+    this.#workspaces = new RecentSizes(
+      (rows) => this.#makeWorkspace(rows),
+      (dropped) => this.#releaseBlocks([dropped.x, dropped.y, dropped.dY, dropped.h].filter((b) => b > 0)),
     );
   }
 
@@ -99,7 +103,7 @@ export class WasmDensePair {
     if (w1 < 0 || b1 < 0 || w2 < 0 || b2 < 0) return null;
     let w: Workspace;
     try {
-      w = this.workspaces.get(x.rows);
+      w = this.#workspaces.get(x.rows);
     } catch {
       return null;
     }
@@ -108,15 +112,15 @@ export class WasmDensePair {
       w.views.x.set(x.data);
       xAt = w.x;
     }
-    this.forwardKernel(w.y, w.h, xAt, w1, b1, w2, b2, x.rows, this.units, this.alpha);
-    this.work = w;
-    this.xAt = xAt;
+    this.#forwardKernel(w.y, w.h, xAt, w1, b1, w2, b2, x.rows, this.#units, this.#alpha);
+    this.#work = w;
+    this.#xAt = xAt;
     return w.views.y;
   }
 
   /** Where the caller writes dY = ∂loss/∂y [N×1] for backward (the kernels' memory). */
   dPrediction(): Matrix {
-    return this.lastWork().views.dY;
+    return this.#lastWork().views.dY;
   }
 
   /**
@@ -125,7 +129,7 @@ export class WasmDensePair {
    * gradient buffer is not resident.
    */
   backward(params: PairParameters, grads: PairParameters): boolean {
-    const w = this.lastWork();
+    const w = this.#lastWork();
     const rt = this.rt;
     const dW1 = rt.addressOf(grads.w1);
     const dB1 = rt.addressOf(grads.b1);
@@ -135,34 +139,47 @@ export class WasmDensePair {
     const b1 = rt.addressOf(params.b1);
     const w2 = rt.addressOf(params.w2);
     if (dW1 < 0 || dB1 < 0 || dW2 < 0 || dB2 < 0 || w1 < 0 || b1 < 0 || w2 < 0) return false;
-    const { units, alpha } = this;
-    this.backwardKernel(dW1, dB1, dW2, dB2, w.dY, w.h, this.xAt, w1, b1, w2, w.rows, units, alpha);
+    this.#backwardKernel(
+      dW1,
+      dB1,
+      dW2,
+      dB2,
+      w.dY,
+      w.h,
+      this.#xAt,
+      w1,
+      b1,
+      w2,
+      w.rows,
+      this.#units,
+      this.#alpha,
+    );
     return true;
   }
 
   /** Frees every block now (this object is not used again). */
   dispose(): void {
-    released.unregister(this.holdings);
-    this.releaseBlocks([...this.holdings.blocks]);
-    this.work = null;
+    released.unregister(this.#holdings);
+    this.#releaseBlocks([...this.#holdings.blocks]);
+    this.#work = null;
   }
 
-  private lastWork(): Workspace {
-    if (!this.work) throw new Error('the pair kernels need a forward pass first');
-    return this.work;
+  #lastWork(): Workspace {
+    if (!this.#work) throw new Error('the pair kernels need a forward pass first');
+    return this.#work;
   }
 
-  private makeWorkspace(rows: number): Workspace {
+  #makeWorkspace(rows: number): Workspace {
     const rt = this.rt;
-    const blocks = this.holdings.blocks;
+    const blocks = this.#holdings.blocks;
     const allocate = (count: number) => {
-      const at = rt.allocate(count * this.size);
+      const at = rt.allocate(count * this.#size);
       blocks.push(at);
       return at;
     };
     const [x, y, dY] = [0, 1, 2].map(() => allocate(rows));
-    const h = this.size === 8 ? allocate(rows * this.units) : 0;
-    const view = (at: number) => (this.size === 4 ? rt.f32(at, rows) : rt.f64(at, rows));
+    const h = this.#size === 8 ? allocate(rows * this.#units) : 0;
+    const view = (at: number) => (this.#size === 4 ? rt.f32(at, rows) : rt.f64(at, rows));
     return {
       rows,
       x,
@@ -173,8 +190,8 @@ export class WasmDensePair {
     };
   }
 
-  private releaseBlocks(blocks: readonly number[]): void {
-    const kept = this.holdings.blocks;
+  #releaseBlocks(blocks: readonly number[]): void {
+    const kept = this.#holdings.blocks;
     for (const b of blocks) {
       this.rt.release(b);
       kept.splice(kept.indexOf(b), 1);

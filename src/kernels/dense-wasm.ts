@@ -174,24 +174,24 @@ export function wasmDenseKernels(current: WasmDenseKernels | null, spec: DenseSp
 
 export class WasmDenseKernels implements DenseKernels {
   /** every block this layer holds, released when it is collected */
-  private readonly blocks: number[] = [];
-  private readonly kernels: LayerKernels;
-  private readonly epilogue: Epilogue;
-  private readonly alpha: number;
-  private layer: LayerBuffers | null = null;
-  private readonly workspaces: RecentSizes<Workspace>;
+  readonly #blocks: number[] = [];
+  readonly #kernels: LayerKernels;
+  readonly #epilogue: Epilogue;
+  readonly #alpha: number;
+  #layer: LayerBuffers | null = null;
+  readonly #workspaces: RecentSizes<Workspace>;
   /** the buffer the views were made on: an unshared memory's growth detaches them */
-  private viewsOn: ArrayBufferLike | null = null;
+  #viewsOn: ArrayBufferLike | null = null;
   /** the last forward pass: its workspace and the input's address */
-  private work: Workspace | null = null;
-  private inputAt = 0;
+  #work: Workspace | null = null;
+  #inputAt = 0;
   /** set when the last forward (one-input kernel) skipped storing z: stored on demand */
-  private zPending = false;
+  #zPending = false;
   /** set when the layer above was handed this layer's dZ (inputGradientTarget) for the last pass */
-  private dZHandedOut = false;
+  #dZHandedOut = false;
   /** what inputGradientTarget hands out (made on first use) */
-  private target: GradientTarget | null = null;
-  private readonly at: ParameterAddresses = {
+  #target: GradientTarget | null = null;
+  readonly #at: ParameterAddresses = {
     weight: 0,
     bias: 0,
     dWeight: 0,
@@ -200,79 +200,81 @@ export class WasmDenseKernels implements DenseKernels {
     dBiasCopied: false,
   };
   /** the fallback's registration, dropped by dispose() */
-  private readonly holdings: { rt: WasmRuntime; blocks: number[] };
+  readonly #holdings: { rt: WasmRuntime; blocks: number[] };
+  readonly #spec: DenseSpec;
 
   constructor(
     readonly rt: WasmRuntime,
-    private readonly spec: DenseSpec,
+    spec: DenseSpec,
   ) {
+    this.#spec = spec;
     const name = spec.builtin ? spec.builtin.name : '';
-    this.epilogue = isEpilogue(name) ? name : 'linear';
-    this.alpha = spec.builtin ? spec.builtin.alpha : 0;
-    this.kernels = lookUp(rt, spec, this.epilogue);
-    this.workspaces = new RecentSizes(
-      (rows) => this.makeWorkspace(rows),
-      (dropped) => this.releaseBlocks(dropped.blocks),
+    this.#epilogue = isEpilogue(name) ? name : 'linear';
+    this.#alpha = spec.builtin ? spec.builtin.alpha : 0;
+    this.#kernels = lookUp(rt, spec, this.#epilogue);
+    this.#workspaces = new RecentSizes(
+      (rows) => this.#makeWorkspace(rows),
+      (dropped) => this.#releaseBlocks(dropped.blocks),
     );
-    this.holdings = { rt, blocks: this.blocks };
-    released.register(this, this.holdings, this.holdings);
+    this.#holdings = { rt, blocks: this.#blocks };
+    released.register(this, this.#holdings, this.#holdings);
   }
 
   /** Frees every block this layer holds (the kernels object is not used again). */
   dispose(): void {
-    released.unregister(this.holdings);
-    for (const b of this.blocks) this.rt.release(b);
-    this.blocks.length = 0;
-    this.layer = null;
-    this.work = null;
+    released.unregister(this.#holdings);
+    for (const b of this.#blocks) this.rt.release(b);
+    this.#blocks.length = 0;
+    this.#layer = null;
+    this.#work = null;
   }
 
   /** The output, or null when the kernels' memory could not hold this layer's buffers. */
   forward(input: Matrix, weight: FloatArray, bias: FloatArray): Matrix | null {
-    const { inputSize: I, outputSize: O } = this.spec;
+    const { inputSize: I, outputSize: O } = this.#spec;
     const N = input.rows;
     // the addresses first: allocating below may grow an unshared memory and detach their views
     let inputAt = this.rt.addressOf(input.data);
-    const at = this.at;
+    const at = this.#at;
     at.weight = this.rt.addressOf(weight);
     at.bias = this.rt.addressOf(bias);
     let layer: LayerBuffers;
     let w: Workspace;
     try {
-      layer = this.layer ?? this.makeLayerBuffers();
-      w = this.workspaces.get(N);
+      layer = this.#layer ?? this.#makeLayerBuffers();
+      w = this.#workspaces.get(N);
     } catch {
       // the kernels' memory cannot grow that far (2 GiB when shared): the caller takes the reference
       return null;
     }
-    this.refreshViews();
+    this.#refreshViews();
     const views = w.views;
     if (inputAt < 0) {
       views.input.set(input.data);
       inputAt = w.input;
     }
-    this.placeParameters(layer, weight, bias);
-    const k = this.kernels;
-    const fused = this.epilogue !== 'linear';
+    this.#placeParameters(layer, weight, bias);
+    const k = this.#kernels;
+    const fused = this.#epilogue !== 'linear';
     // one input and a fused activation: z is not stored (the backward pass recomputes it)
-    this.zPending = I === 1 && fused;
-    const a = this.alpha;
-    if (I === 1) k.forwardOneInput(this.zPending ? 0 : w.z, w.out, inputAt, at.weight, at.bias, N, O, a);
+    this.#zPending = I === 1 && fused;
+    const a = this.#alpha;
+    if (I === 1) k.forwardOneInput(this.#zPending ? 0 : w.z, w.out, inputAt, at.weight, at.bias, N, O, a);
     else if (O === 1) k.forwardOneOutput(w.z, w.out, inputAt, at.weight, at.bias, N, I, a);
     else k.forward(w.z, w.out, inputAt, I, 1, at.weight, at.bias, N, I, O, a);
     if (fused || views.out === views.z || (I > 1 && O > 1 && k.activationForward)) {
       // f(z) written by the product (gemm_nn fuses every activation that has a kernel), or a linear layer
     } else if (k.activationForward) k.activationForward(w.out, w.z, N * O, a);
-    else this.spec.activation.forward(views.out.data, views.z.data, N, O);
-    this.inputAt = inputAt;
-    this.work = w;
-    this.dZHandedOut = false;
+    else this.#spec.activation.forward(views.out.data, views.z.data, N, O);
+    this.#inputAt = inputAt;
+    this.#work = w;
+    this.#dZHandedOut = false;
     return views.out;
   }
 
   preActivation(): Matrix {
-    const w = this.lastWork();
-    if (this.zPending) this.storePreActivation(w);
+    const w = this.#lastWork();
+    if (this.#zPending) this.#storePreActivation(w);
     return w.views.z;
   }
 
@@ -287,37 +289,37 @@ export class WasmDenseKernels implements DenseKernels {
     inputGradient: boolean,
     below: GradientTarget | null = null,
   ): Matrix | null {
-    const { inputSize: I, outputSize: O, activation } = this.spec;
+    const { inputSize: I, outputSize: O, activation } = this.#spec;
     if (activation.name === 'linear')
       return this.backwardFromPreActivation(dOut, dWeight, dBias, inputGradient, false, below);
-    const w = this.lastWork();
-    if (this.dZHandedOut && dOut.data === w.views.dZ.data) {
+    const w = this.#lastWork();
+    if (this.#dZHandedOut && dOut.data === w.views.dZ.data) {
       // the layer above formed dZ and the bias gradient (inputGradientTarget)
-      this.dZHandedOut = false;
+      this.#dZHandedOut = false;
       return this.backwardFromPreActivation(w.views.dZ, dWeight, dBias, inputGradient, true, below);
     }
-    const layer = this.layerBuffers();
+    const layer = this.#layerBuffers();
     const views = w.views;
-    const k = this.kernels;
+    const k = this.#kernels;
     if (k.backwardOneInput && I === 1 && !inputGradient) {
       // one sweep: dZ formed on the fly, dWeight and dBias summed
-      const dA = this.placed(dOut, w.dZ, views.dZ);
-      const at = this.gradientAddresses(layer, dWeight, dBias);
-      k.backwardOneInput(at.dWeight, at.dBias, dA, w.z, w.out, this.inputAt, dOut.rows, O, this.alpha);
-      this.copyGradients(layer, dWeight, dBias);
+      const dA = this.#placed(dOut, w.dZ, views.dZ);
+      const at = this.#gradientAddresses(layer, dWeight, dBias);
+      k.backwardOneInput(at.dWeight, at.dBias, dA, w.z, w.out, this.#inputAt, dOut.rows, O, this.#alpha);
+      this.#copyGradients(layer, dWeight, dBias);
       return null;
     }
-    if (this.zPending) this.storePreActivation(w);
-    if (k.activationBackwardSums && I > 1 && O > 1 && !this.narrow) {
+    if (this.#zPending) this.#storePreActivation(w);
+    if (k.activationBackwardSums && I > 1 && O > 1 && !this.#narrow) {
       // dZ formed while dBias sums it; the products below read dZ
-      const dA = this.placed(dOut, w.dZ, views.dZ);
-      const at = this.gradientAddresses(layer, dWeight, dBias);
-      k.activationBackwardSums(at.dBias, w.dZ, dA, w.z, w.out, dOut.rows, this.alpha, O);
+      const dA = this.#placed(dOut, w.dZ, views.dZ);
+      const at = this.#gradientAddresses(layer, dWeight, dBias);
+      k.activationBackwardSums(at.dBias, w.dZ, dA, w.z, w.out, dOut.rows, this.#alpha, O);
       return this.backwardFromPreActivation(views.dZ, dWeight, dBias, inputGradient, true, below);
     }
     if (k.activationBackward) {
-      const dA = this.placed(dOut, w.dZ, views.dZ);
-      k.activationBackward(w.dZ, dA, w.z, w.out, dOut.rows * O, this.alpha);
+      const dA = this.#placed(dOut, w.dZ, views.dZ);
+      k.activationBackward(w.dZ, dA, w.z, w.out, dOut.rows * O, this.#alpha);
     } else {
       activation.backward(views.dZ.data, dOut.data, views.z.data, views.out.data, dOut.rows, O);
     }
@@ -336,39 +338,39 @@ export class WasmDenseKernels implements DenseKernels {
     biasSummed = false,
     below: GradientTarget | null = null,
   ): Matrix | null {
-    const { inputSize: I, outputSize: O } = this.spec;
+    const { inputSize: I, outputSize: O } = this.#spec;
     const N = dZ.rows;
-    const w = this.lastWork();
-    const layer = this.layerBuffers();
+    const w = this.#lastWork();
+    const layer = this.#layerBuffers();
     const views = w.views;
-    const k = this.kernels;
-    const dZAt = this.placed(dZ, w.dZ, views.dZ);
-    const at = this.gradientAddresses(layer, dWeight, dBias);
+    const k = this.#kernels;
+    const dZAt = this.#placed(dZ, w.dZ, views.dZ);
+    const at = this.#gradientAddresses(layer, dWeight, dBias);
     if (I === 1 && !inputGradient) {
-      k.backwardOneInputLinear(at.dWeight, at.dBias, dZAt, 0, 0, this.inputAt, N, O, 0);
-      this.copyGradients(layer, dWeight, dBias);
+      k.backwardOneInputLinear(at.dWeight, at.dBias, dZAt, 0, 0, this.#inputAt, N, O, 0);
+      this.#copyGradients(layer, dWeight, dBias);
       return null;
     }
     if (O === 1) {
-      this.backwardOneOutput(dZAt, N, inputGradient ? below : null, inputGradient);
-      this.copyGradients(layer, dWeight, dBias);
-      return !inputGradient ? null : this.feeds(below, N) ? below.view : views.dInput;
+      this.#backwardOneOutput(dZAt, N, inputGradient ? below : null, inputGradient);
+      this.#copyGradients(layer, dWeight, dBias);
+      return !inputGradient ? null : this.#feeds(below, N) ? below.view : views.dInput;
     }
-    if (this.narrow) {
+    if (this.#narrow) {
       // dWᵀ[O×I] = dZᵀ · x, vectorized along I, then transposed into the gradient
-      k.gemm(layer.dWeightT, 0, dZAt, 1, O, this.inputAt, 0, O, N, I, 0);
+      k.gemm(layer.dWeightT, 0, dZAt, 1, O, this.#inputAt, 0, O, N, I, 0);
       transpose(dWeight, layer.views.dWeightT, O, I);
       at.dWeightCopied = false;
     } else {
       // dW[I×O] = xᵀ · dZ
-      k.gemm(at.dWeight, 0, this.inputAt, 1, I, dZAt, 0, I, N, O, 0);
+      k.gemm(at.dWeight, 0, this.#inputAt, 1, I, dZAt, 0, I, N, O, 0);
     }
     if (!biasSummed) k.columnSums(at.dBias, dZAt, N, O);
-    this.copyGradients(layer, dWeight, dBias);
+    this.#copyGradients(layer, dWeight, dBias);
     if (!inputGradient) return null;
     // dX[N×I] = dZ · Wᵀ, as a product with the transposed weight (vectorized along I)
     k.transpose(layer.weightT, at.weight, I, O);
-    if (this.feeds(below, N)) {
+    if (this.#feeds(below, N)) {
       // the layer below's dZ = dX ⊙ f'(z) and its bias gradient, in the same product
       const b = below;
       b.kernel(b.dZ, b.dBias, dZAt, O, 1, layer.weightT, N, O, I, b.z, b.act, b.alpha);
@@ -382,16 +384,11 @@ export class WasmDenseKernels implements DenseKernels {
    * dense_backward_out1 from dZ[N] at dZAt: the gradients at this.at, and the input gradient when
    * asked, into this layer's dInput or, carried on through `below`, as its dZ and bias gradient.
    */
-  private backwardOneOutput(
-    dZAt: number,
-    N: number,
-    below: GradientTarget | null,
-    inputGradient: boolean,
-  ): void {
-    const I = this.spec.inputSize;
-    const at = this.at;
-    const w = this.lastWork();
-    if (this.feeds(below, N)) {
+  #backwardOneOutput(dZAt: number, N: number, below: GradientTarget | null, inputGradient: boolean): void {
+    const I = this.#spec.inputSize;
+    const at = this.#at;
+    const w = this.#lastWork();
+    if (this.#feeds(below, N)) {
       const b = below;
       const { dBias, z, act, alpha } = b;
       b.oneOutputKernel(
@@ -399,7 +396,7 @@ export class WasmDenseKernels implements DenseKernels {
         at.dBias,
         b.dZ,
         dZAt,
-        this.inputAt,
+        this.#inputAt,
         at.weight,
         N,
         I,
@@ -411,12 +408,14 @@ export class WasmDenseKernels implements DenseKernels {
       return;
     }
     const dInputAt = inputGradient ? w.dInput : 0;
-    this.kernels.backwardOneOutput(at.dWeight, at.dBias, dInputAt, dZAt, this.inputAt, at.weight, N, I);
+    this.#kernels.backwardOneOutput(at.dWeight, at.dBias, dInputAt, dZAt, this.#inputAt, at.weight, N, I);
   }
 
   /** Whether `below` (a layer's inputGradientTarget) takes this layer's input gradient of N rows. */
-  private feeds(below: GradientTarget | null, N: number): below is GradientTarget {
-    return below !== null && below.rt === this.rt && below.dtype === this.spec.dtype && below.view.rows === N;
+  #feeds(below: GradientTarget | null, N: number): below is GradientTarget {
+    return (
+      below !== null && below.rt === this.rt && below.dtype === this.#spec.dtype && below.view.rows === N
+    );
   }
 
   /**
@@ -426,20 +425,20 @@ export class WasmDenseKernels implements DenseKernels {
    * forms them otherwise. The next backward() given that dZ then starts from it.
    */
   inputGradientTarget(dWeight: FloatArray, dBias: FloatArray): GradientTarget | null {
-    const { inputSize: I, outputSize: O, dtype } = this.spec;
-    const { gemmBackward: kernel, oneOutputThrough: oneOutputKernel } = this.kernels;
+    const { inputSize: I, outputSize: O, dtype } = this.#spec;
+    const { gemmBackward: kernel, oneOutputThrough: oneOutputKernel } = this.#kernels;
     // the conditions of backward()'s act_backward_sums path
-    if (!kernel || !oneOutputKernel || !this.work || I === 1 || O === 1 || this.narrow) return null;
-    const w = this.lastWork();
-    const at = this.gradientAddresses(this.layerBuffers(), dWeight, dBias);
-    this.dZHandedOut = true;
+    if (!kernel || !oneOutputKernel || !this.#work || I === 1 || O === 1 || this.#narrow) return null;
+    const w = this.#lastWork();
+    const at = this.#gradientAddresses(this.#layerBuffers(), dWeight, dBias);
+    this.#dZHandedOut = true;
     // one object per layer, updated: a step allocates nothing
-    const target = (this.target ??= {
+    const target = (this.#target ??= {
       rt: this.rt,
       dtype,
       kernel,
       oneOutputKernel,
-      alpha: this.alpha,
+      alpha: this.#alpha,
       dZ: 0,
       dBias: 0,
       z: 0,
@@ -458,20 +457,20 @@ export class WasmDenseKernels implements DenseKernels {
    * Whether this layer has too few outputs to vectorize along them: then the weight gradient is
    * computed transposed, dWᵀ = dZᵀ · x, vectorized along the inputs.
    */
-  private get narrow(): boolean {
-    const lanes = this.spec.dtype === 'float32' ? 4 : 2;
-    return this.spec.outputSize < 2 * lanes && this.spec.inputSize >= this.spec.outputSize;
+  get #narrow(): boolean {
+    const lanes = this.#spec.dtype === 'float32' ? 4 : 2;
+    return this.#spec.outputSize < 2 * lanes && this.#spec.inputSize >= this.#spec.outputSize;
   }
 
   /**
    * The weight and bias the kernels read: resident ones where they are, else copied into this
    * layer's buffers. Their addresses were taken before allocating (which may detach views).
    */
-  private placeParameters(layer: LayerBuffers, weight: FloatArray, bias: FloatArray): void {
-    const at = this.at;
+  #placeParameters(layer: LayerBuffers, weight: FloatArray, bias: FloatArray): void {
+    const at = this.#at;
     // a one-input layer with a fused activation recomputes z later (storePreActivation) from the
     // weights of this pass, which a step in between may change: it copies them (2·O values)
-    const keep = this.spec.inputSize === 1 && this.epilogue !== 'linear';
+    const keep = this.#spec.inputSize === 1 && this.#epilogue !== 'linear';
     if (at.weight < 0 || keep) {
       layer.views.weight.set(weight);
       at.weight = layer.weight;
@@ -483,8 +482,8 @@ export class WasmDenseKernels implements DenseKernels {
   }
 
   /** Where the kernels write dWeight and dBias: the parameters' resident grads, else this layer's buffers. */
-  private gradientAddresses(layer: LayerBuffers, dWeight: FloatArray, dBias: FloatArray): ParameterAddresses {
-    const at = this.at;
+  #gradientAddresses(layer: LayerBuffers, dWeight: FloatArray, dBias: FloatArray): ParameterAddresses {
+    const at = this.#at;
     at.dWeight = this.rt.addressOf(dWeight);
     at.dBias = this.rt.addressOf(dBias);
     at.dWeightCopied = at.dWeight < 0;
@@ -495,38 +494,38 @@ export class WasmDenseKernels implements DenseKernels {
   }
 
   /** Copies the gradients the kernels wrote into this layer's buffers out to the parameters' grads. */
-  private copyGradients(layer: LayerBuffers, dWeight: FloatArray, dBias: FloatArray): void {
-    if (this.at.dWeightCopied) dWeight.set(layer.views.dWeight);
-    if (this.at.dBiasCopied) dBias.set(layer.views.dBias);
+  #copyGradients(layer: LayerBuffers, dWeight: FloatArray, dBias: FloatArray): void {
+    if (this.#at.dWeightCopied) dWeight.set(layer.views.dWeight);
+    if (this.#at.dBiasCopied) dBias.set(layer.views.dBias);
   }
 
   /** The last forward pass's workspace, its views made current. */
-  private lastWork(): Workspace {
-    if (!this.work) throw new Error('backward() called before forward()');
-    this.refreshViews();
-    return this.work;
+  #lastWork(): Workspace {
+    if (!this.#work) throw new Error('backward() called before forward()');
+    this.#refreshViews();
+    return this.#work;
   }
 
-  private layerBuffers(): LayerBuffers {
-    if (!this.layer) throw new Error('backward() called before forward()');
-    return this.layer;
+  #layerBuffers(): LayerBuffers {
+    if (!this.#layer) throw new Error('backward() called before forward()');
+    return this.#layer;
   }
 
   /** Re-makes every view when an unshared memory grew (other layers' buffers) and detached them. */
-  private refreshViews(): void {
-    if (this.viewsOn !== this.rt.buffer) this.makeViews();
+  #refreshViews(): void {
+    if (this.#viewsOn !== this.rt.buffer) this.#makeViews();
   }
 
-  private allocate(count: number, into: number[]): number {
-    const at = this.rt.allocate(count * (this.spec.dtype === 'float32' ? 4 : 8));
-    this.blocks.push(at);
+  #allocate(count: number, into: number[]): number {
+    const at = this.rt.allocate(count * (this.#spec.dtype === 'float32' ? 4 : 8));
+    this.#blocks.push(at);
     into.push(at);
     return at;
   }
 
-  private makeLayerBuffers(): LayerBuffers {
-    const { inputSize: I, outputSize: O } = this.spec;
-    const a = (count: number) => this.allocate(count, []);
+  #makeLayerBuffers(): LayerBuffers {
+    const { inputSize: I, outputSize: O } = this.#spec;
+    const a = (count: number) => this.#allocate(count, []);
     const at = {
       weight: a(I * O),
       weightT: a(I * O),
@@ -535,68 +534,68 @@ export class WasmDenseKernels implements DenseKernels {
       dWeightT: a(I * O),
       dBias: a(O),
     };
-    this.layer = { ...at, views: this.layerViews(at) };
-    this.viewsOn = null; // every view re-made on first use
-    return this.layer;
+    this.#layer = { ...at, views: this.#layerViews(at) };
+    this.#viewsOn = null; // every view re-made on first use
+    return this.#layer;
   }
 
   /** Makes the buffers for a new batch size (the dropped size's blocks were released first, free for these). */
-  private makeWorkspace(rows: number): Workspace {
-    const { inputSize: I, outputSize: O, activation } = this.spec;
+  #makeWorkspace(rows: number): Workspace {
+    const { inputSize: I, outputSize: O, activation } = this.#spec;
     const blocks: number[] = [];
-    const a = (count: number) => this.allocate(count, blocks);
+    const a = (count: number) => this.#allocate(count, blocks);
     const z = a(rows * O);
     const out = activation.name === 'linear' ? z : a(rows * O);
     const at = { rows, input: a(rows * I), z, out, dZ: a(rows * O), dInput: a(rows * I) };
-    this.viewsOn = null; // every view re-made on first use (allocating may have detached the others)
-    return { ...at, blocks, views: this.workspaceViews(at) };
+    this.#viewsOn = null; // every view re-made on first use (allocating may have detached the others)
+    return { ...at, blocks, views: this.#workspaceViews(at) };
   }
 
-  private releaseBlocks(blocks: readonly number[]): void {
+  #releaseBlocks(blocks: readonly number[]): void {
     for (const b of blocks) {
       this.rt.release(b);
-      this.blocks.splice(this.blocks.indexOf(b), 1);
+      this.#blocks.splice(this.#blocks.indexOf(b), 1);
     }
   }
 
   /** Every view re-made on the memory's current buffer. */
-  private makeViews(): void {
-    for (const w of this.workspaces.kept()) w.views = this.workspaceViews(w);
-    if (this.layer) this.layer.views = this.layerViews(this.layer);
-    this.viewsOn = this.rt.buffer;
+  #makeViews(): void {
+    for (const w of this.#workspaces.kept()) w.views = this.#workspaceViews(w);
+    if (this.#layer) this.#layer.views = this.#layerViews(this.#layer);
+    this.#viewsOn = this.rt.buffer;
   }
 
-  private view(at: number, rows: number, cols: number): Matrix {
+  #view(at: number, rows: number, cols: number): Matrix {
     const n = rows * cols;
-    return { rows, cols, data: this.spec.dtype === 'float32' ? this.rt.f32(at, n) : this.rt.f64(at, n) };
+    return { rows, cols, data: this.#spec.dtype === 'float32' ? this.rt.f32(at, n) : this.rt.f64(at, n) };
   }
 
-  private workspaceViews(w: Omit<Workspace, 'blocks' | 'views'>): Workspace['views'] {
-    const { inputSize: I, outputSize: O } = this.spec;
-    const z = this.view(w.z, w.rows, O);
+  #workspaceViews(w: Omit<Workspace, 'blocks' | 'views'>): Workspace['views'] {
+    const { inputSize: I, outputSize: O } = this.#spec;
+    const z = this.#view(w.z, w.rows, O);
     return {
       z,
-      out: w.out === w.z ? z : this.view(w.out, w.rows, O),
-      dZ: this.view(w.dZ, w.rows, O),
-      dInput: this.view(w.dInput, w.rows, I),
-      input: this.view(w.input, w.rows, I).data,
+      out: w.out === w.z ? z : this.#view(w.out, w.rows, O),
+      dZ: this.#view(w.dZ, w.rows, O),
+      dInput: this.#view(w.dInput, w.rows, I),
+      input: this.#view(w.input, w.rows, I).data,
     };
   }
 
-  private layerViews(l: LayerAddresses): LayerBuffers['views'] {
-    const { inputSize: I, outputSize: O } = this.spec;
+  #layerViews(l: LayerAddresses): LayerBuffers['views'] {
+    const { inputSize: I, outputSize: O } = this.#spec;
     return {
-      weight: this.view(l.weight, I, O).data,
-      weightT: this.view(l.weightT, O, I).data,
-      bias: this.view(l.bias, 1, O).data,
-      dWeight: this.view(l.dWeight, I, O).data,
-      dWeightT: this.view(l.dWeightT, O, I).data,
-      dBias: this.view(l.dBias, 1, O).data,
+      weight: this.#view(l.weight, I, O).data,
+      weightT: this.#view(l.weightT, O, I).data,
+      bias: this.#view(l.bias, 1, O).data,
+      dWeight: this.#view(l.dWeight, I, O).data,
+      dWeightT: this.#view(l.dWeightT, O, I).data,
+      dBias: this.#view(l.dBias, 1, O).data,
     };
   }
 
   /** The address of m's data in the kernels' memory, copying it to `at` (viewed by `staging`) when it lives elsewhere. */
-  private placed(m: Matrix, at: number, staging: Matrix): number {
+  #placed(m: Matrix, at: number, staging: Matrix): number {
     const address = this.rt.addressOf(m.data);
     if (address >= 0) return address;
     staging.data.set(m.data);
@@ -608,11 +607,11 @@ export class WasmDenseKernels implements DenseKernels {
    * on the same input and weights as that pass, writing z (and f(z) once more, the
    * same values).
    */
-  private storePreActivation(w: Workspace): void {
-    const O = this.spec.outputSize;
-    const at = this.at;
-    this.kernels.forwardOneInput(w.z, w.out, this.inputAt, at.weight, at.bias, w.rows, O, this.alpha);
-    this.zPending = false;
+  #storePreActivation(w: Workspace): void {
+    const O = this.#spec.outputSize;
+    const at = this.#at;
+    this.#kernels.forwardOneInput(w.z, w.out, this.#inputAt, at.weight, at.bias, w.rows, O, this.#alpha);
+    this.#zPending = false;
   }
 }
 

@@ -68,15 +68,17 @@ interface Workspace {
 
 /** The JavaScript reference: the loops of matmul.ts and the activation's own. */
 export class ReferenceDenseKernels implements DenseKernels {
-  private readonly workspaces: RecentSizes<Workspace>;
+  readonly #workspaces: RecentSizes<Workspace>;
   /** the last forward pass's buffers, input and weight (backward needs them) */
-  private work: Workspace | null = null;
-  private input: Matrix | null = null;
-  private weight: FloatArray | null = null;
+  #work: Workspace | null = null;
+  #input: Matrix | null = null;
+  #weight: FloatArray | null = null;
+  readonly #spec: DenseSpec;
 
-  constructor(private readonly spec: DenseSpec) {
+  constructor(spec: DenseSpec) {
+    this.#spec = spec;
     const { inputSize: I, outputSize: O, dtype, activation } = spec;
-    this.workspaces = new RecentSizes((rows) => {
+    this.#workspaces = new RecentSizes((rows) => {
       const z = zeros(rows, O, dtype);
       const out = activation.name === 'linear' ? z : zeros(rows, O, dtype);
       return { rows, z, out, dZ: zeros(rows, O, dtype), dInput: zeros(rows, I, dtype) };
@@ -84,27 +86,27 @@ export class ReferenceDenseKernels implements DenseKernels {
   }
 
   forward(input: Matrix, weight: FloatArray, bias: FloatArray): Matrix {
-    const { inputSize: I, outputSize: O, activation } = this.spec;
+    const { inputSize: I, outputSize: O, activation } = this.#spec;
     const N = input.rows;
-    const work = this.workspaces.get(N);
-    this.work = work;
-    this.input = input;
-    this.weight = weight;
+    const work = this.#workspaces.get(N);
+    this.#work = work;
+    this.#input = input;
+    this.#weight = weight;
     denseForward(work.z.data, input.data, weight, bias, N, I, O);
     if (work.out !== work.z) activation.forward(work.out.data, work.z.data, N, O);
     return work.out;
   }
 
   preActivation(): Matrix {
-    if (!this.work) throw new Error('preActivation() called before forward()');
-    return this.work.z;
+    if (!this.#work) throw new Error('preActivation() called before forward()');
+    return this.#work.z;
   }
 
   backward(dOut: Matrix, dWeight: FloatArray, dBias: FloatArray, inputGradient: boolean): Matrix | null {
-    const { activation, outputSize: O } = this.spec;
+    const { activation, outputSize: O } = this.#spec;
     if (activation.name === 'linear')
       return this.backwardFromPreActivation(dOut, dWeight, dBias, inputGradient);
-    const work = this.lastWork();
+    const work = this.#lastWork();
     activation.backward(work.dZ.data, dOut.data, work.z.data, work.out.data, dOut.rows, O);
     return this.backwardFromPreActivation(work.dZ, dWeight, dBias, inputGradient);
   }
@@ -115,17 +117,18 @@ export class ReferenceDenseKernels implements DenseKernels {
     dBias: FloatArray,
     inputGradient: boolean,
   ): Matrix | null {
-    const { inputSize: I, outputSize: O } = this.spec;
-    const work = this.lastWork();
-    const { input, weight } = this;
+    const { inputSize: I, outputSize: O } = this.#spec;
+    const work = this.#lastWork();
+    const input = this.#input;
+    const weight = this.#weight;
     if (!input || !weight) throw new Error('backward() called before forward()');
     const dInput = inputGradient ? work.dInput : null;
     denseBackward(dInput ? dInput.data : null, dWeight, dBias, dZ.data, input.data, weight, dZ.rows, I, O);
     return dInput;
   }
 
-  private lastWork(): Workspace {
-    if (!this.work) throw new Error('backward() called before forward()');
-    return this.work;
+  #lastWork(): Workspace {
+    if (!this.#work) throw new Error('backward() called before forward()');
+    return this.#work;
   }
 }

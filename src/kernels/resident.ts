@@ -19,9 +19,9 @@ import type { WasmRuntime } from './wasm/runtime.js';
 
 /** One block of the kernels' memory; `release()` frees it once (later calls do nothing). */
 export class ResidentBlock {
-  private freed = false;
+  #freed = false;
   /** the fallback's registration, dropped by release() */
-  private holdings: { block: ResidentBlock; owners: number } | null = null;
+  #holdings: { block: ResidentBlock; owners: number } | null = null;
 
   constructor(
     readonly rt: WasmRuntime,
@@ -31,7 +31,7 @@ export class ResidentBlock {
   ) {}
 
   get released(): boolean {
-    return this.freed;
+    return this.#freed;
   }
 
   /** A view of `length` elements starting `offset` elements into the block. */
@@ -44,22 +44,22 @@ export class ResidentBlock {
 
   /** Whether `a` views this block (and it is not released). */
   holds(a: FloatArray): boolean {
-    const at = this.freed ? -1 : this.rt.addressOf(a);
+    const at = this.#freed ? -1 : this.rt.addressOf(a);
     return at >= this.address && at < this.address + this.bytes;
   }
 
   release(): void {
-    if (this.freed) return;
-    this.freed = true;
+    if (this.#freed) return;
+    this.#freed = true;
     this.rt.release(this.address);
-    if (this.holdings) collected.unregister(this.holdings);
-    this.holdings = null;
+    if (this.#holdings) collected.unregister(this.#holdings);
+    this.#holdings = null;
   }
 
   /** Frees this block once every one of `owners` has been collected (unless released before). */
   releaseWhenCollected(owners: readonly object[]): void {
     const holdings = { block: this as ResidentBlock, owners: owners.length };
-    this.holdings = holdings;
+    this.#holdings = holdings;
     for (const owner of owners) collected.register(owner, holdings, holdings);
   }
 }

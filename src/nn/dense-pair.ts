@@ -15,16 +15,19 @@ import { Dense } from './dense.js';
 import type { Layer } from './layer.js';
 
 export class DensePair {
-  private kernels: WasmDensePair | null = null;
-  private readonly params: PairParameters;
-  private readonly grads: PairParameters;
+  #kernels: WasmDensePair | null = null;
+  readonly #params: PairParameters;
+  readonly #grads: PairParameters;
+  readonly #first: Dense;
+  readonly #second: Dense;
+  readonly #hidden: 'linear' | 'relu' | 'leakyRelu';
+  readonly #alpha: number;
 
-  private constructor(
-    private readonly first: Dense,
-    private readonly second: Dense,
-    private readonly hidden: 'linear' | 'relu' | 'leakyRelu',
-    private readonly alpha: number,
-  ) {
+  private constructor(first: Dense, second: Dense, hidden: 'linear' | 'relu' | 'leakyRelu', alpha: number) {
+    this.#first = first;
+    this.#second = second;
+    this.#hidden = hidden;
+    this.#alpha = alpha;
     const view = (side: 'value' | 'grad') => ({
       get w1() {
         return first.weight[side];
@@ -39,8 +42,8 @@ export class DensePair {
         return second.bias[side];
       },
     });
-    this.params = view('value');
-    this.grads = view('grad');
+    this.#params = view('value');
+    this.#grads = view('grad');
   }
 
   /** The pair for these layers, or null when they are not [1, H, 1] dense layers this can fuse. */
@@ -57,35 +60,35 @@ export class DensePair {
 
   /** The network's output y[N×1] for x[N×1] (valid until the next pass), or null: take the layers. */
   forward(x: Matrix): Matrix | null {
-    const { first } = this;
-    const kernels = WasmDensePair.on(this.kernels, first.dtype, this.hidden, this.alpha, first.outputSize);
-    this.kernels = kernels;
-    const y = kernels?.forward(x, this.params) ?? null;
+    const first = this.#first;
+    const kernels = WasmDensePair.on(this.#kernels, first.dtype, this.#hidden, this.#alpha, first.outputSize);
+    this.#kernels = kernels;
+    const y = kernels?.forward(x, this.#params) ?? null;
     if (y) {
-      this.first.forgetForward();
-      this.second.forgetForward();
+      this.#first.forgetForward();
+      this.#second.forgetForward();
     }
     return y;
   }
 
   /** Where dY = ∂loss/∂y goes before backward(), after a forward that returned y. */
   dPrediction(): Matrix {
-    return this.lastKernels().dPrediction();
+    return this.#lastKernels().dPrediction();
   }
 
   /** Writes every parameter's gradient from dY (both layers), after a forward that returned y. */
   backward(): void {
-    if (!this.lastKernels().backward(this.params, this.grads))
+    if (!this.#lastKernels().backward(this.#params, this.#grads))
       throw new Error('the fused pair lost its resident gradients between forward and backward');
   }
 
   dispose(): void {
-    this.kernels?.dispose();
-    this.kernels = null;
+    this.#kernels?.dispose();
+    this.#kernels = null;
   }
 
-  private lastKernels(): WasmDensePair {
-    if (!this.kernels) throw new Error('the fused pair needs a forward pass first');
-    return this.kernels;
+  #lastKernels(): WasmDensePair {
+    if (!this.#kernels) throw new Error('the fused pair needs a forward pass first');
+    return this.#kernels;
   }
 }

@@ -41,14 +41,14 @@ export class Dense implements Layer {
   readonly bias: Parameter;
   readonly init: InitializerName | 'custom';
   readonly dtype: DType;
-  private readonly spec: DenseSpec;
-  private readonly reference: ReferenceDenseKernels;
-  private wasm: WasmDenseKernels | null = null;
+  readonly #spec: DenseSpec;
+  readonly #reference: ReferenceDenseKernels;
+  #wasm: WasmDenseKernels | null = null;
   /** set when the kernels' memory could not hold this layer's buffers: it stays on the reference */
-  private wasmRefused = false;
+  #wasmRefused = false;
   /** the kernels of the last forward pass (backward runs on the same), and its row count */
-  private last: DenseKernels | null = null;
-  private lastRows = 0;
+  #last: DenseKernels | null = null;
+  #lastRows = 0;
 
   constructor(
     readonly inputSize: number,
@@ -81,8 +81,8 @@ export class Dense implements Layer {
     getInitializer(initName)(this.weight.value, inputSize, outputSize, random);
     this.parameters = [this.weight, this.bias];
     const builtin = builtinActivation(this.activation);
-    this.spec = { inputSize, outputSize, dtype: this.dtype, activation: this.activation, builtin };
-    this.reference = new ReferenceDenseKernels(this.spec);
+    this.#spec = { inputSize, outputSize, dtype: this.dtype, activation: this.activation, builtin };
+    this.#reference = new ReferenceDenseKernels(this.#spec);
   }
 
   /** out = f(input · weight + bias) */
@@ -93,11 +93,11 @@ export class Dense implements Layer {
         'input',
       );
     }
-    this.lastRows = input.rows;
-    const out = this.wasmForward(input);
+    this.#lastRows = input.rows;
+    const out = this.#wasmForward(input);
     if (out) return out;
-    this.last = this.reference;
-    return this.reference.forward(input, this.weight.value, this.bias.value);
+    this.#last = this.#reference;
+    return this.#reference.forward(input, this.weight.value, this.bias.value);
   }
 
   /**
@@ -106,25 +106,25 @@ export class Dense implements Layer {
    * of dInput (the same bits, one sweep fewer) and returns that dZ, from which below.backward starts.
    */
   backward(dOutput: Matrix, inputGradient: boolean, below?: Layer): Matrix | null {
-    const kernels = this.lastKernels(dOutput);
+    const kernels = this.#lastKernels(dOutput);
     const { weight, bias } = this;
     if (inputGradient && below instanceof Dense && kernels instanceof WasmDenseKernels) {
-      const target = below.inputGradientTarget();
+      const target = below.#inputGradientTarget();
       return kernels.backward(dOutput, weight.grad, bias.grad, true, target);
     }
     return kernels.backward(dOutput, weight.grad, bias.grad, inputGradient);
   }
 
   /** Where the layer above may write this layer's dZ and bias gradient (WasmDenseKernels.inputGradientTarget), or null. */
-  private inputGradientTarget(): GradientTarget | null {
-    const last = this.last;
+  #inputGradientTarget(): GradientTarget | null {
+    const last = this.#last;
     if (!(last instanceof WasmDenseKernels)) return null;
     return last.inputGradientTarget(this.weight.grad, this.bias.grad);
   }
 
   /** dWeight = inputᵀ · dZ;  dBias = Σ_n dZ[n, :];  dInput = dZ · weightᵀ (when asked) */
   backwardFromPreActivation(dZ: Matrix, inputGradient: boolean): Matrix | null {
-    return this.lastKernels(dZ).backwardFromPreActivation(
+    return this.#lastKernels(dZ).backwardFromPreActivation(
       dZ,
       this.weight.grad,
       this.bias.grad,
@@ -134,8 +134,8 @@ export class Dense implements Layer {
 
   /** z of the last forward pass (the logits, for a loss computed from them) */
   preActivation(): Matrix {
-    if (!this.last) throw new Error('preActivation() called before forward()');
-    return this.last.preActivation();
+    if (!this.#last) throw new Error('preActivation() called before forward()');
+    return this.#last.preActivation();
   }
 
   /**
@@ -143,7 +143,7 @@ export class Dense implements Layer {
    * layer): backward() and preActivation() refuse until the next forward.
    */
   forgetForward(): void {
-    this.last = null;
+    this.#last = null;
   }
 
   /**
@@ -151,32 +151,32 @@ export class Dense implements Layer {
    * layer stays usable: a later forward pass makes new ones.
    */
   dispose(): void {
-    this.wasm?.dispose();
-    this.wasm = null;
-    this.last = null;
+    this.#wasm?.dispose();
+    this.#wasm = null;
+    this.#last = null;
   }
 
   /** The forward pass on the WebAssembly kernels, or null while they are not the backend or cannot hold the batch. */
-  private wasmForward(input: Matrix): Matrix | null {
-    if (this.wasmRefused) return null;
-    const wasm = (this.wasm = wasmDenseKernels(this.wasm, this.spec));
+  #wasmForward(input: Matrix): Matrix | null {
+    if (this.#wasmRefused) return null;
+    const wasm = (this.#wasm = wasmDenseKernels(this.#wasm, this.#spec));
     if (!wasm) return null;
     const out = wasm.forward(input, this.weight.value, this.bias.value);
     // null: the kernels' memory cannot grow that far (2 GiB when shared), this layer stays on the reference
-    if (!out) this.wasmRefused = true;
-    else this.last = wasm;
+    if (!out) this.#wasmRefused = true;
+    else this.#last = wasm;
     return out;
   }
 
   /** The kernels of the last forward pass, once d (∂loss/∂out or ∂loss/∂z) is checked against its shape. */
-  private lastKernels(d: Matrix): DenseKernels {
-    if (!this.last) throw new Error('backward() called before forward()');
-    if (d.rows !== this.lastRows || d.cols !== this.outputSize) {
+  #lastKernels(d: Matrix): DenseKernels {
+    if (!this.#last) throw new Error('backward() called before forward()');
+    if (d.rows !== this.#lastRows || d.cols !== this.outputSize) {
       throw new ShapeError(
-        `dense backward: gradient is ${d.rows}×${d.cols}, forward output was ${this.lastRows}×${this.outputSize}`,
+        `dense backward: gradient is ${d.rows}×${d.cols}, forward output was ${this.#lastRows}×${this.outputSize}`,
       );
     }
-    return this.last;
+    return this.#last;
   }
 
   config(): Record<string, unknown> {

@@ -59,7 +59,7 @@ function registered(loss: Loss): Loss {
 }
 
 /** Σ w (the denominator of a weighted mean). */
-function weightSum(w: ArrayLike<number>, rows: number): number {
+export function weightSum(w: ArrayLike<number>, rows: number): number {
   let sum = 0;
   for (let r = 0; r < rows; r++) sum += w[r];
   return sum;

@@ -16,6 +16,7 @@ import {
 import { RecentSizes, type FloatArray, type ResidentBlock, residentBlock } from '../kernels/index.js';
 import {
   checkMatrix,
+  checkSameRows,
   isMatrix,
   toMatrix,
   zeros,
@@ -215,19 +216,19 @@ export class Network {
   scaling?: Scaling | null;
   /** warnings about the construction (an output activation that does not suit the loss) when no onWarning was given */
   readonly warnings: string[] = [];
-  private readonly useLogits: boolean;
+  readonly #useLogits: boolean;
   /** ∂loss/∂prediction buffers for the two most recently used batch sizes (full and remainder batches), the most recent first */
-  private readonly dPredictions = new RecentSizes((rows) => zeros(rows, this.outputSize, this.dtype));
-  private forwardOutput: Matrix | null = null;
-  private readonly flatParams: FloatArray;
-  private readonly flatGrads: FloatArray;
+  readonly #dPredictions = new RecentSizes((rows) => zeros(rows, this.outputSize, this.dtype));
+  #forwardOutput: Matrix | null = null;
+  readonly #flatParams: FloatArray;
+  readonly #flatGrads: FloatArray;
   /** where the layers' parameter values live: flatParams, or a buffer given to readParametersFrom */
-  private paramsHome: FloatArray;
+  #paramsHome: FloatArray;
   /** the kernels' memory holding flatParams and flatGrads, or null: ordinary typed arrays */
-  private readonly resident: ResidentBlock | null;
-  private disposed = false;
+  readonly #resident: ResidentBlock | null;
+  #disposed = false;
   /** the fused passes of a [1, H, 1] network (null: the layers' own passes) */
-  private readonly pair: DensePair | null;
+  readonly #pair: DensePair | null;
 
   constructor(options: NetworkOptions) {
     if (!options || typeof options !== 'object')
@@ -243,28 +244,28 @@ export class Network {
     this.inputSize = this.layers[0].inputSize;
     this.outputSize = this.layers[this.layers.length - 1].outputSize;
     this.regularizers = [...penalties(options), ...(options.regularizers ?? [])];
-    this.useLogits = pairOutput(this.loss, this.layers[this.layers.length - 1], this.outputSize, warn);
+    this.#useLogits = pairOutput(this.loss, this.layers[this.layers.length - 1], this.outputSize, warn);
     const flat = flatten(this.layers, this.dtype);
-    this.flatParams = flat.params;
-    this.flatGrads = flat.grads;
-    this.paramsHome = flat.params;
+    this.#flatParams = flat.params;
+    this.#flatGrads = flat.grads;
+    this.#paramsHome = flat.params;
     this.parameterRefs = flat.refs;
-    this.resident = flat.resident;
-    this.pair = flat.resident && !this.useLogits ? DensePair.of(this.layers) : null;
+    this.#resident = flat.resident;
+    this.#pair = flat.resident && !this.#useLogits ? DensePair.of(this.layers) : null;
     // the fallback for networks dropped without dispose(): the layers' Parameters hold views too
-    this.resident?.releaseWhenCollected([this, ...flat.refs.map((r) => r.parameter)]);
+    this.#resident?.releaseWhenCollected([this, ...flat.refs.map((r) => r.parameter)]);
   }
 
   /** every parameter, layer by layer, weight then bias */
   get params(): FloatArray {
-    if (this.disposed) throw new NetworkDisposedError();
-    return this.flatParams;
+    if (this.#disposed) throw new NetworkDisposedError();
+    return this.#flatParams;
   }
 
   /** ∂cost/∂params after computeGradient */
   get grads(): FloatArray {
-    if (this.disposed) throw new NetworkDisposedError();
-    return this.flatGrads;
+    if (this.#disposed) throw new NetworkDisposedError();
+    return this.#flatGrads;
   }
 
   /**
@@ -273,18 +274,18 @@ export class Network {
    * its own values and is no longer what the layers read.
    */
   readParametersFrom(buffer: FloatArray): void {
-    if (buffer.length !== this.flatParams.length)
+    if (buffer.length !== this.#flatParams.length)
       throw new ShapeError(
-        `readParametersFrom: ${buffer.length} values for ${this.flatParams.length} parameters`,
+        `readParametersFrom: ${buffer.length} values for ${this.#flatParams.length} parameters`,
       );
     for (const { parameter, offset } of this.parameterRefs)
       parameter.value = buffer.subarray(offset, offset + parameter.value.length);
-    this.paramsHome = buffer;
+    this.#paramsHome = buffer;
   }
 
   /** Whether params and grads live in the WebAssembly kernels' memory (read and written there in place). */
   get isResident(): boolean {
-    return this.resident !== null && !this.disposed;
+    return this.#resident !== null && !this.#disposed;
   }
 
   /**
@@ -294,9 +295,9 @@ export class Network {
    * ordinary arrays) and stay usable: a new Network can be built from them.
    */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    const block = this.resident;
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const block = this.#resident;
     // a layer whose parameters view another network's buffers now (shared layers) is left alone
     const owned = this.layers.filter((l) => !block || l.parameters.some((p) => block.holds(p.value)));
     if (block) {
@@ -307,8 +308,8 @@ export class Network {
       block.release();
     }
     for (const layer of owned) layer.dispose?.();
-    this.pair?.dispose();
-    this.forwardOutput = null;
+    this.#pair?.dispose();
+    this.#forwardOutput = null;
     this.inputGradient = null;
   }
 
@@ -322,18 +323,18 @@ export class Network {
    * a Matrix of inputSize columns, finite values.
    */
   forward(x: Matrix): Matrix {
-    if (this.disposed) throw new NetworkDisposedError();
-    checkMatrix(this.checkInput(x, 'x', this.inputSize), 'x');
-    return this.layersForward(x);
+    if (this.#disposed) throw new NetworkDisposedError();
+    checkMatrix(this.#checkInput(x, 'x', this.inputSize), 'x');
+    return this.#layersForward(x);
   }
 
   /** The layers' forward passes on x (checked by the caller). */
-  private layersForward(x: Matrix): Matrix {
-    if (this.disposed) throw new NetworkDisposedError();
-    this.checkLayersOwned();
+  #layersForward(x: Matrix): Matrix {
+    if (this.#disposed) throw new NetworkDisposedError();
+    this.#checkLayersOwned();
     let a = x;
     for (const layer of this.layers) a = layer.forward(a);
-    this.forwardOutput = a;
+    this.#forwardOutput = a;
     return a;
   }
 
@@ -349,7 +350,7 @@ export class Network {
           m.data[r * m.cols + c] = (m.data[r * m.cols + c] - sc.inputMean[c]) / sc.inputStd[c];
       }
     }
-    const out = this.layersForward(this.dtype === 'float64' ? m : inFloat32(m, !!sc));
+    const out = this.#layersForward(this.dtype === 'float64' ? m : inFloat32(m, !!sc));
     const copy = zeros(out.rows, out.cols, this.dtype);
     copy.data.set(out.data);
     if (sc?.targetMean && sc.targetStd) {
@@ -363,11 +364,11 @@ export class Network {
 
   /** The cost of x against y, by terms (forward only); with per-row weights w[N], the loss's weighted mean. */
   computeLoss(x: Matrix, y: Matrix, terms: Terms = ALL, w?: ArrayLike<number>): LossTerms {
-    this.checkBatch(x, y);
+    this.#checkBatch(x, y);
     checkMatrix(x, 'x');
     checkMatrix(y, 'y');
-    this.layersForward(x);
-    return this.lossTerms(y, x.rows, terms, w);
+    this.#layersForward(x);
+    return this.#lossTerms(y, x.rows, terms, w);
   }
 
   /**
@@ -384,20 +385,20 @@ export class Network {
     inputGradient = false,
     w?: ArrayLike<number>,
   ): LossTerms {
-    this.checkBatch(x, y);
+    this.#checkBatch(x, y);
     // a [1, H, 1] network runs both layers in one kernel call each way (nn/dense-pair.ts)
-    const pair = terms.data !== false && !inputGradient ? this.fusedForward(x) : null;
-    if (!pair) this.layersForward(x);
-    const result = this.lossTerms(y, x.rows, terms, w);
+    const pair = terms.data !== false && !inputGradient ? this.#fusedForward(x) : null;
+    if (!pair) this.#layersForward(x);
+    const result = this.#lossTerms(y, x.rows, terms, w);
     const N = x.rows;
     if (pair) {
-      this.loss.gradient(pair.dPrediction().data, this.lossInput().data, y.data, N, this.outputSize, w);
+      this.loss.gradient(pair.dPrediction().data, this.#lossInput().data, y.data, N, this.outputSize, w);
       pair.backward();
       this.inputGradient = null;
     } else if (terms.data !== false) {
-      const dPred = this.dPredictions.get(N);
-      this.loss.gradient(dPred.data, this.lossInput().data, y.data, N, this.outputSize, w);
-      this.inputGradient = this.backwardLayers(dPred, inputGradient);
+      const dPred = this.#dPredictions.get(N);
+      this.loss.gradient(dPred.data, this.#lossInput().data, y.data, N, this.outputSize, w);
+      this.inputGradient = this.#backwardLayers(dPred, inputGradient);
     } else {
       this.grads.fill(0);
       this.inputGradient = inputGradient ? zeros(N, this.inputSize, this.dtype) : null;
@@ -412,10 +413,10 @@ export class Network {
   }
 
   /** Backward through every layer from dPred = ∂loss/∂prediction; returns ∂loss/∂x when asked. */
-  private backwardLayers(dPred: Matrix, inputGradient: boolean): Matrix | null {
+  #backwardLayers(dPred: Matrix, inputGradient: boolean): Matrix | null {
     const last = this.layers[this.layers.length - 1];
     let d: Matrix | null =
-      this.useLogits && last.backwardFromPreActivation
+      this.#useLogits && last.backwardFromPreActivation
         ? last.backwardFromPreActivation(dPred, this.layers.length > 1 || inputGradient)
         : last.backward(dPred, this.layers.length > 1 || inputGradient, this.layers[this.layers.length - 2]);
     for (let l = this.layers.length - 2; l >= 0; l--) {
@@ -430,42 +431,43 @@ export class Network {
    * from the same layer objects re-points them into its own, and this one would then train buffers
    * that nothing reads (and predict with the other network's weights).
    */
-  private checkLayersOwned(): void {
-    const params = this.paramsHome;
+  #checkLayersOwned(): void {
+    const params = this.#paramsHome;
     const bytes = params.BYTES_PER_ELEMENT;
     for (const ref of this.parameterRefs) {
       const v = ref.parameter.value;
       if (v.buffer === params.buffer && v.byteOffset === params.byteOffset + ref.offset * bytes) continue;
       const layer = this.layers[ref.layer];
       throw new OptionError(
-        `layers[${ref.layer}] (${layer.toString().split('  ')[0]}) now belongs to another network: a Network built from ` +
-          'the same layer objects takes over their parameters, so this one can no longer train or predict with them; ' +
-          'give each network its own layers (or use network.clone())',
+        `layers[${ref.layer}] (${layer.toString().split('  ')[0]}) now belongs to another network (a Network built ` +
+          'from the same layer objects takes over their parameters): give each network its own layers, or use network.clone()',
         'layers',
       );
     }
   }
 
   /** The fused forward pass of a [1, H, 1] network when it applies (its output kept as forward's), else null. */
-  private fusedForward(x: Matrix): DensePair | null {
-    if (this.disposed) throw new NetworkDisposedError();
-    this.checkLayersOwned();
-    const pair = this.pair;
+  #fusedForward(x: Matrix): DensePair | null {
+    if (this.#disposed) throw new NetworkDisposedError();
+    this.#checkLayersOwned();
+    const pair = this.#pair;
     const out = pair?.forward(x);
     if (!pair || !out) return null;
-    this.forwardOutput = out;
+    this.#forwardOutput = out;
     return pair;
   }
 
   /** What the loss takes, from the last forward: the last layer's pre-activation (logits) or the output. */
-  private lossInput(): Matrix {
-    const pred = this.useLogits ? this.layers[this.layers.length - 1].preActivation?.() : this.forwardOutput;
+  #lossInput(): Matrix {
+    const pred = this.#useLogits
+      ? this.layers[this.layers.length - 1].preActivation?.()
+      : this.#forwardOutput;
     if (!pred) throw new Error('the loss needs a forward pass first');
     return pred;
   }
 
-  private lossTerms(y: Matrix, N: number, terms: Terms, w?: ArrayLike<number>): LossTerms {
-    const pred = this.lossInput();
+  #lossTerms(y: Matrix, N: number, terms: Terms, w?: ArrayLike<number>): LossTerms {
+    const pred = this.#lossInput();
     const data = this.loss.value(pred.data, y.data, N, this.outputSize, w);
     const penalties: Record<string, number> = {};
     let total = terms.data !== false ? data : 0;
@@ -482,7 +484,7 @@ export class Network {
 
   /** Whether the loss is computed from the output layer's pre-activation (logits). */
   get lossFromLogits(): boolean {
-    return this.useLogits;
+    return this.#useLogits;
   }
 
   /** A serializable description: architecture, loss, penalties and every parameter value. */
@@ -564,11 +566,11 @@ export class Network {
     const lines = this.layers.map((l, i) => `  ${i}: ${l.toString()}`);
     const pens = this.regularizers.map((r) => `${r.name}(λ=${r.lambda})`).join(', ') || 'none';
     const loss = typeof this.loss.spec === 'string' ? this.loss.spec : JSON.stringify(this.loss.spec);
-    return `Network (${this.inputSize} → ${this.outputSize}, ${this.parameterCount} parameters, ${this.dtype})\n${lines.join('\n')}\n  loss: ${loss}${this.useLogits ? ' (from logits)' : ''}; penalties: ${pens}`;
+    return `Network (${this.inputSize} → ${this.outputSize}, ${this.parameterCount} parameters, ${this.dtype})\n${lines.join('\n')}\n  loss: ${loss}${this.#useLogits ? ' (from logits)' : ''}; penalties: ${pens}`;
   }
 
   /** x unless it is not a Matrix of `cols` columns whose data holds rows × cols values (an O(1) check). */
-  private checkInput(x: Matrix, name: string, cols: number): Matrix {
+  #checkInput(x: Matrix, name: string, cols: number): Matrix {
     if (!isMatrix(x))
       throw new ShapeError(
         `${name} must be a Matrix ({ rows, cols, data }, e.g. toMatrix(${name}Rows)); arrays of rows go to predict()`,
@@ -592,14 +594,10 @@ export class Network {
     return x;
   }
 
-  private checkBatch(x: Matrix, y: Matrix): void {
-    this.checkInput(x, 'x', this.inputSize);
-    this.checkInput(y, 'y', this.outputSize);
-    if (x.rows !== y.rows)
-      throw new ShapeError(
-        `x has ${x.rows} rows but y has ${y.rows}: each example needs one target row`,
-        'y',
-      );
+  #checkBatch(x: Matrix, y: Matrix): void {
+    this.#checkInput(x, 'x', this.inputSize);
+    this.#checkInput(y, 'y', this.outputSize);
+    checkSameRows(x, y);
   }
 }
 
@@ -748,8 +746,8 @@ function pairOutput(loss: Loss, last: Layer, outputSize: number, warn: (message:
   if (!loss.logitsOf) {
     if (loss.kind === 'regression' && outName !== 'linear') {
       warn(
-        `output activation ${outName} with loss ${loss.name}: a regression network needs a linear output, ` +
-          `since ${outName} bends or clips what the network can predict and it usually fails to fit the targets (use output: 'linear').`,
+        `output activation ${outName} with loss ${loss.name}: a regression network needs a linear output ` +
+          `(use output: 'linear'); ${outName} bends or clips what it can predict, so it usually fails to fit the targets.`,
       );
     }
     return false;

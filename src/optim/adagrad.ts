@@ -18,7 +18,7 @@ export class Adagrad extends BaseOptimizer {
   override readonly name = 'adagrad';
   readonly epsilon: number;
   /** G[P]: the sum of every g² so far */
-  private readonly sum = this.stateBuffer('sum');
+  readonly #sum = this.stateBuffer('sum');
 
   constructor(options: AdagradOptions = {}) {
     const { learningRate, epsilon } = readHyperParameters(Adagrad.hyperParameters, options);
@@ -27,7 +27,7 @@ export class Adagrad extends BaseOptimizer {
   }
 
   step(params: FloatArray, grads: FloatArray): void {
-    const G = this.sum.get(params.length);
+    const G = this.#sum.get(params.length);
     const lr = this.learningRate;
     const eps = this.epsilon;
     for (let i = 0; i < params.length; i++) {

@@ -25,11 +25,11 @@ export class Adam extends BaseOptimizer {
   readonly beta2: number;
   readonly epsilon: number;
   /** m[P]: first moment (average gradient) */
-  private readonly m = this.stateBuffer('m');
+  readonly #m = this.stateBuffer('m');
   /** v[P]: second moment (average squared gradient) */
-  private readonly v = this.stateBuffer('v');
+  readonly #v = this.stateBuffer('v');
   /** the kernel's options, one object per optimizer so that a step allocates nothing */
-  private readonly stepOptions: AdamStepOptions;
+  readonly #stepOptions: AdamStepOptions;
 
   constructor(options: AdamOptions = {}) {
     const { learningRate, beta1, beta2, epsilon } = readHyperParameters(
@@ -41,7 +41,7 @@ export class Adam extends BaseOptimizer {
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
-    this.stepOptions = { learningRate, beta1, beta2, epsilon, step: 0, decay: 0 };
+    this.#stepOptions = { learningRate, beta1, beta2, epsilon, step: 0, decay: 0 };
   }
 
   step(params: FloatArray, grads: FloatArray): void {
@@ -51,19 +51,19 @@ export class Adam extends BaseOptimizer {
 
   /** (SplitOptimizer, optimizer.ts) The step's count (t) and the moments; updateRange then applies it to a range. */
   beginStep(params: FloatArray): void {
-    this.m.get(params.length, params);
-    this.v.get(params.length, params);
+    this.#m.get(params.length, params);
+    this.#v.get(params.length, params);
     this.stepCount++;
   }
 
   /** The Adam update of [from, to), after θ ← θ·(1 − η·decay) when decay > 0 (AdamW). One loop over the buffers. */
   updateRange(params: FloatArray, grads: FloatArray, from: number, to: number): void {
     const n = params.length;
-    const m = this.m.get(n, params);
-    const v = this.v.get(n, params);
+    const m = this.#m.get(n, params);
+    const v = this.#v.get(n, params);
     // the loop itself is kernels/optimizers.ts adamStep (WebAssembly when every buffer lives in the
     // kernels' memory)
-    const o = this.stepOptions;
+    const o = this.#stepOptions;
     o.step = this.stepCount;
     o.learningRate = this.learningRate;
     o.decay = this.decoupledDecay;

@@ -61,10 +61,10 @@ export class LBFGS extends BaseOptimizer {
   /** set when the gradient vanished or the line search found no decrease: further steps do nothing */
   converged = false;
   /** curvature pairs, oldest first */
-  private pairs: Pair[] = [];
-  private work: Work | null = null;
+  #pairs: Pair[] = [];
+  #work: Work | null = null;
   /** the two-loop recursion's αⱼ[memory] */
-  private readonly alphas: Float64Array;
+  readonly #alphas: Float64Array;
 
   constructor(options: LBFGSOptions = {}) {
     const h = readHyperParameters(LBFGS.hyperParameters, options);
@@ -74,7 +74,7 @@ export class LBFGS extends BaseOptimizer {
     this.c2 = h.c2;
     this.maxEvaluations = h.maxEvaluations;
     this.tolerance = h.tolerance;
-    this.alphas = new Float64Array(this.memory);
+    this.#alphas = new Float64Array(this.memory);
   }
 
   /**
@@ -95,16 +95,16 @@ export class LBFGS extends BaseOptimizer {
       f0 = closure();
       this.lastEvaluations++;
     }
-    const { direction, start, startGrad } = this.workBuffers(params.length);
+    const { direction, start, startGrad } = this.#workBuffers(params.length);
     if (maxAbs(grads) <= this.tolerance) {
       this.converged = true;
       return;
     }
     start.set(params);
     startGrad.set(grads);
-    const slope = this.descentDirection(direction, startGrad); // φ'(0)
+    const slope = this.#descentDirection(direction, startGrad); // φ'(0)
     const search = new LineSearch(params, grads, start, direction, closure, f0, slope, this);
-    const { alpha, value } = search.run(this.firstTrialStep(startGrad));
+    const { alpha, value } = search.run(this.#firstTrialStep(startGrad));
     this.lastEvaluations += search.evaluations;
     if (alpha === 0 || !(value < f0)) {
       // no decrease found: stay at the start point, which is (numerically) a minimum along d
@@ -113,42 +113,42 @@ export class LBFGS extends BaseOptimizer {
       this.converged = true;
       return;
     }
-    this.remember(params, grads, start, startGrad);
+    this.#remember(params, grads, start, startGrad);
     this.stepCount++;
   }
 
-  private workBuffers(n: number): Work {
-    if (this.work === null || this.work.direction.length !== n) {
-      this.work = {
+  #workBuffers(n: number): Work {
+    if (this.#work === null || this.#work.direction.length !== n) {
+      this.#work = {
         direction: new Float64Array(n),
         start: new Float64Array(n),
         startGrad: new Float64Array(n),
       };
     }
-    return this.work;
+    return this.#work;
   }
 
   /** d = −H·g by the two-loop recursion, or −g when that is not downhill; returns the slope gᵀd. */
-  private descentDirection(d: Float64Array, g: Float64Array): number {
-    this.twoLoop(d, g);
+  #descentDirection(d: Float64Array, g: Float64Array): number {
+    this.#twoLoop(d, g);
     const slope = dot(g, d);
     if (slope < 0) return slope;
     // not a descent direction (numerical trouble): forget the pairs and go downhill
-    this.pairs = [];
+    this.#pairs = [];
     for (let i = 0; i < d.length; i++) d[i] = -g[i];
     return dot(g, d);
   }
 
   /** d = −H·g (Nocedal & Wright, Algorithm 7.4). */
-  private twoLoop(d: Float64Array, g: Float64Array): void {
-    const pairs = this.pairs;
+  #twoLoop(d: Float64Array, g: Float64Array): void {
+    const pairs = this.#pairs;
     const k = pairs.length;
     const n = d.length;
     for (let i = 0; i < n; i++) d[i] = -g[i];
     if (k === 0) return;
     for (let j = k - 1; j >= 0; j--) {
       const a = pairs[j].rho * dot(pairs[j].s, d);
-      this.alphas[j] = a;
+      this.#alphas[j] = a;
       const y = pairs[j].y;
       for (let i = 0; i < n; i++) d[i] -= a * y[i];
     }
@@ -158,15 +158,15 @@ export class LBFGS extends BaseOptimizer {
     for (let j = 0; j < k; j++) {
       const b = pairs[j].rho * dot(pairs[j].y, d);
       const s = pairs[j].s;
-      const c = this.alphas[j] - b;
+      const c = this.#alphas[j] - b;
       for (let i = 0; i < n; i++) d[i] += c * s[i];
     }
   }
 
   /** η, scaled by min(1, 1/‖g‖₁) on the very first iteration (PyTorch's rule). */
-  private firstTrialStep(g: Float64Array): number {
+  #firstTrialStep(g: Float64Array): number {
     let first = this.learningRate;
-    if (this.pairs.length === 0 && this.stepCount === 0) {
+    if (this.#pairs.length === 0 && this.stepCount === 0) {
       let g1 = 0;
       for (let i = 0; i < g.length; i++) g1 += Math.abs(g[i]);
       first *= Math.min(1, 1 / g1);
@@ -178,7 +178,7 @@ export class LBFGS extends BaseOptimizer {
    * Keeps the new curvature pair s = θ₁ − θ₀, y = g₁ − g₀ when sᵀy > 0 (which keeps H positive
    * definite). Buffers are recycled from the oldest pair once memory is full.
    */
-  private remember(params: FloatArray, grads: FloatArray, x0: Float64Array, g0: Float64Array): void {
+  #remember(params: FloatArray, grads: FloatArray, x0: Float64Array, g0: Float64Array): void {
     const n = params.length;
     let sy = 0;
     let ss = 0;
@@ -191,34 +191,34 @@ export class LBFGS extends BaseOptimizer {
       yy += yi * yi;
     }
     if (!(sy > 1e-10 * Math.sqrt(ss * yy))) return;
-    const oldest = this.pairs.length === this.memory ? this.pairs.shift() : undefined;
+    const oldest = this.#pairs.length === this.memory ? this.#pairs.shift() : undefined;
     const s = oldest?.s ?? new Float64Array(n);
     const y = oldest?.y ?? new Float64Array(n);
     for (let i = 0; i < n; i++) {
       s[i] = params[i] - x0[i];
       y[i] = grads[i] - g0[i];
     }
-    this.pairs.push({ s, y, rho: 1 / sy });
+    this.#pairs.push({ s, y, rho: 1 / sy });
   }
 
   override reset(): void {
     super.reset();
-    this.pairs = [];
+    this.#pairs = [];
     this.converged = false;
   }
 
   override state(): OptimizerState {
-    const { s, y } = flatPairs(this.pairs);
+    const { s, y } = flatPairs(this.#pairs);
     return {
       ...super.state(),
       buffers: { s, y },
-      extra: { pairs: this.pairs.length, converged: this.converged },
+      extra: { pairs: this.#pairs.length, converged: this.converged },
     };
   }
 
   override setState(state: OptimizerState): void {
     super.setState(state);
-    this.pairs = pairsFromState(state, this.memory);
+    this.#pairs = pairsFromState(state, this.memory);
     this.converged = state.extra?.converged === true;
   }
 }
@@ -277,84 +277,103 @@ class LineSearch {
   /** cost evaluations made so far */
   evaluations = 0;
   /** the α whose point params / grads hold */
-  private at = NaN;
+  #at = NaN;
+  readonly #params: FloatArray;
+  readonly #grads: FloatArray;
+  readonly #start: Float64Array;
+  readonly #direction: Float64Array;
+  readonly #closure: LossClosure;
+  readonly #f0: number;
+  readonly #slope0: number;
+  readonly #wolfe: Wolfe;
 
   constructor(
-    private readonly params: FloatArray,
-    private readonly grads: FloatArray,
-    private readonly start: Float64Array,
-    private readonly direction: Float64Array,
-    private readonly closure: LossClosure,
+    params: FloatArray,
+    grads: FloatArray,
+    start: Float64Array,
+    direction: Float64Array,
+    closure: LossClosure,
     /** φ(0) */
-    private readonly f0: number,
+    f0: number,
     /** φ'(0) < 0 */
-    private readonly slope0: number,
-    private readonly wolfe: Wolfe,
-  ) {}
+    slope0: number,
+    wolfe: Wolfe,
+  ) {
+    this.#params = params;
+    this.#grads = grads;
+    this.#start = start;
+    this.#direction = direction;
+    this.#closure = closure;
+    this.#f0 = f0;
+    this.#slope0 = slope0;
+    this.#wolfe = wolfe;
+  }
 
   /** Searches from the trial step `first`, doubling it until the minimum is bracketed, then zooms. */
   run(first: number): { alpha: number; value: number } {
-    let prev: Trial = { alpha: 0, f: this.f0, df: this.slope0 };
+    let prev: Trial = { alpha: 0, f: this.#f0, df: this.#slope0 };
     let alpha = first;
-    for (let i = 1; this.evaluations < this.wolfe.maxEvaluations; i++) {
-      const t = this.phi(alpha);
-      if (!this.sufficientDecrease(t) || (i > 1 && t.f >= prev.f)) {
+    for (let i = 1; this.evaluations < this.#wolfe.maxEvaluations; i++) {
+      const t = this.#phi(alpha);
+      if (!this.#sufficientDecrease(t) || (i > 1 && t.f >= prev.f)) {
         const hi = { alpha, f: finiteOr(t.f, Infinity), df: finiteOr(t.df, Infinity) };
-        return this.zoom(prev, hi);
+        return this.#zoom(prev, hi);
       }
-      if (this.curvature(t)) return this.finish(t);
-      if (t.df >= 0) return this.zoom(t, prev);
+      if (this.#curvature(t)) return this.#finish(t);
+      if (t.df >= 0) return this.#zoom(t, prev);
       prev = t;
       alpha *= 2; // extrapolate
     }
-    return this.finish(prev);
+    return this.#finish(prev);
   }
 
   /** Narrows [lo, hi], which brackets a point satisfying both conditions (Algorithm 3.6). */
-  private zoom(lo: Trial, hi: Trial): { alpha: number; value: number } {
-    while (this.evaluations < this.wolfe.maxEvaluations) {
+  #zoom(lo: Trial, hi: Trial): { alpha: number; value: number } {
+    while (this.evaluations < this.#wolfe.maxEvaluations) {
       let a = cubicMinimum(lo.alpha, lo.f, lo.df, hi.alpha, hi.f, hi.df);
       const left = Math.min(lo.alpha, hi.alpha);
       const width = Math.abs(hi.alpha - lo.alpha);
       if (!(a > left + 0.1 * width && a < left + 0.9 * width)) a = (lo.alpha + hi.alpha) / 2;
       if (width < 1e-16 * Math.max(1, Math.abs(lo.alpha))) break;
-      const t = this.phi(a);
-      if (!this.sufficientDecrease(t) || t.f >= lo.f) {
+      const t = this.#phi(a);
+      if (!this.#sufficientDecrease(t) || t.f >= lo.f) {
         hi = t;
       } else {
-        if (this.curvature(t)) return this.finish(t);
+        if (this.#curvature(t)) return this.#finish(t);
         if (t.df * (hi.alpha - lo.alpha) >= 0) hi = lo;
         lo = t;
       }
     }
-    return this.finish(lo); // best point found: satisfies sufficient decrease (or α = 0)
+    return this.#finish(lo); // best point found: satisfies sufficient decrease (or α = 0)
   }
 
   /** φ(α) finite and ≤ φ(0) + c1·α·φ'(0) (Armijo). */
-  private sufficientDecrease(t: Trial): boolean {
-    return Number.isFinite(t.f) && !(t.f > this.f0 + this.wolfe.c1 * t.alpha * this.slope0);
+  #sufficientDecrease(t: Trial): boolean {
+    return Number.isFinite(t.f) && !(t.f > this.#f0 + this.#wolfe.c1 * t.alpha * this.#slope0);
   }
 
   /** |φ'(α)| ≤ c2·|φ'(0)|. */
-  private curvature(t: Trial): boolean {
-    return Math.abs(t.df) <= -this.wolfe.c2 * this.slope0;
+  #curvature(t: Trial): boolean {
+    return Math.abs(t.df) <= -this.#wolfe.c2 * this.#slope0;
   }
 
   /** Moves params to start + α·direction and evaluates the cost there (the closure fills grads). */
-  private phi(alpha: number): Trial {
-    const { params, start, direction } = this;
+  #phi(alpha: number): Trial {
+    const params = this.#params;
+    const start = this.#start;
+    const direction = this.#direction;
     for (let i = 0; i < params.length; i++) params[i] = start[i] + alpha * direction[i];
-    const f = this.closure();
+    const f = this.#closure();
     this.evaluations++;
-    this.at = alpha;
-    return { alpha, f, df: dot(this.grads, direction) };
+    this.#at = alpha;
+    return { alpha, f, df: dot(this.#grads, direction) };
   }
 
   /** The accepted step, with params / grads moved there (α = 0: the caller restores the start). */
-  private finish(t: Trial): { alpha: number; value: number } {
-    if (this.at !== t.alpha) {
-      if (t.alpha === 0) this.at = 0;
-      else this.phi(t.alpha);
+  #finish(t: Trial): { alpha: number; value: number } {
+    if (this.#at !== t.alpha) {
+      if (t.alpha === 0) this.#at = 0;
+      else this.#phi(t.alpha);
     }
     return { alpha: t.alpha, value: t.f };
   }

@@ -115,14 +115,14 @@ export function readHyperParameters<H extends HyperParameters>(
 
 /** One state buffer[P] (a velocity, a moment): zeros on the first step, kept and checkpointed by the base. */
 export class StateBuffer {
-  private held: Float64Array | null = null;
+  #held: Float64Array | null = null;
   /** the kernels' memory holding the values, when they moved there beside resident parameters */
-  private block: ResidentBlock | null = null;
+  #block: ResidentBlock | null = null;
   constructor(readonly name: string) {}
 
   /** The values, or null before the first step. */
   get values(): Float64Array | null {
-    return this.held;
+    return this.#held;
   }
 
   /**
@@ -131,21 +131,21 @@ export class StateBuffer {
    * memory too (once, values kept).
    */
   get(n: number, params?: FloatArray): Float64Array {
-    const values = stateBuffer(this.held, n, this.name);
-    this.held = values;
+    const values = stateBuffer(this.#held, n, this.name);
+    this.#held = values;
     // (a buffer already in the kernels' memory stays where it is: a twin's, shared with the calling thread)
-    if (params && !this.block && isResident(params) && !isResident(values)) {
+    if (params && !this.#block && isResident(params) && !isResident(values)) {
       const moved = residentCopy(values, this);
-      if (moved) ({ view: this.held, block: this.block } = moved);
+      if (moved) ({ view: this.#held, block: this.#block } = moved);
     }
-    return this.held;
+    return this.#held;
   }
 
   /** Replaces the values (null: forget them), freeing kernel memory they held. */
   set(values: Float64Array | null): void {
-    this.block?.release();
-    this.block = null;
-    this.held = values;
+    this.#block?.release();
+    this.#block = null;
+    this.#held = values;
   }
 }
 
@@ -154,7 +154,7 @@ export abstract class BaseOptimizer implements Optimizer {
   abstract readonly name: string;
   learningRate: number;
   stepCount = 0;
-  private readonly buffers: StateBuffer[] = [];
+  readonly #buffers: StateBuffer[] = [];
 
   constructor(learningRate: number) {
     this.learningRate = learningRate;
@@ -165,7 +165,7 @@ export abstract class BaseOptimizer implements Optimizer {
   /** A state buffer this optimizer keeps (declare it as a field): reset() forgets it, state() writes it. */
   protected stateBuffer(name: string): StateBuffer {
     const buffer = new StateBuffer(name);
-    this.buffers.push(buffer);
+    this.#buffers.push(buffer);
     return buffer;
   }
 
@@ -181,27 +181,27 @@ export abstract class BaseOptimizer implements Optimizer {
    * The same array while the buffers stay the same (a data-parallel step asks each step).
    */
   stateViews(): Float64Array[] {
-    const views = this.views;
-    let same = views.length === this.buffers.length;
-    for (let i = 0; same && i < views.length; i++) same = views[i] === this.buffers[i].values;
+    const views = this.#views;
+    let same = views.length === this.#buffers.length;
+    for (let i = 0; same && i < views.length; i++) same = views[i] === this.#buffers[i].values;
     if (same) return views;
-    this.views = this.buffers.map((buffer) => {
+    this.#views = this.#buffers.map((buffer) => {
       if (!buffer.values) throw new Error(`${this.name}: state buffer ${buffer.name} not made yet`);
       return buffer.values;
     });
-    return this.views;
+    return this.#views;
   }
-  private views: Float64Array[] = [];
+  #views: Float64Array[] = [];
 
   /** (SplitOptimizer) Makes `views` the state buffers, in place (nothing copied). */
   shareState(views: Float64Array[]): void {
-    if (views.length !== this.buffers.length)
-      throw new Error(`${this.name} keeps ${this.buffers.length} state buffers, got ${views.length}`);
-    this.buffers.forEach((buffer, i) => buffer.set(views[i]));
+    if (views.length !== this.#buffers.length)
+      throw new Error(`${this.name} keeps ${this.#buffers.length} state buffers, got ${views.length}`);
+    this.#buffers.forEach((buffer, i) => buffer.set(views[i]));
   }
 
   reset(): void {
-    for (const buffer of this.buffers) buffer.set(null);
+    for (const buffer of this.#buffers) buffer.set(null);
     this.stepCount = 0;
   }
 
@@ -210,14 +210,14 @@ export abstract class BaseOptimizer implements Optimizer {
       name: this.name,
       step: this.stepCount,
       learningRate: this.learningRate,
-      buffers: Object.fromEntries(this.buffers.map((b) => [b.name, bufferToJSON(b.values)])),
+      buffers: Object.fromEntries(this.#buffers.map((b) => [b.name, bufferToJSON(b.values)])),
     };
   }
 
   setState(state: OptimizerState): void {
     this.stepCount = checkState(state, this.name).step;
     this.learningRate = state.learningRate;
-    for (const buffer of this.buffers) buffer.set(bufferFromJSON(state, buffer.name));
+    for (const buffer of this.#buffers) buffer.set(bufferFromJSON(state, buffer.name));
   }
 }
 

@@ -21,7 +21,7 @@ export class RMSprop extends BaseOptimizer {
   readonly alpha: number;
   readonly epsilon: number;
   /** s[P]: running average of g² */
-  private readonly square = this.stateBuffer('square');
+  readonly #square = this.stateBuffer('square');
 
   constructor(options: RMSpropOptions = {}) {
     const { learningRate, alpha, epsilon } = readHyperParameters(RMSprop.hyperParameters, options);
@@ -31,7 +31,7 @@ export class RMSprop extends BaseOptimizer {
   }
 
   step(params: FloatArray, grads: FloatArray): void {
-    const s = this.square.get(params.length);
+    const s = this.#square.get(params.length);
     const lr = this.learningRate;
     const a = this.alpha;
     const eps = this.epsilon;

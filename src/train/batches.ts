@@ -11,14 +11,17 @@ export class Batches {
   /** batches per epoch */
   readonly count: number;
   /** the epoch's row order [rows] */
-  private readonly indices: Int32Array;
-  private readonly fullX: Matrix;
-  private readonly fullY: Matrix;
-  private readonly restX: Matrix | null;
-  private readonly restY: Matrix | null;
+  readonly #indices: Int32Array;
+  readonly #fullX: Matrix;
+  readonly #fullY: Matrix;
+  readonly #restX: Matrix | null;
+  readonly #restY: Matrix | null;
   /** the weights of a full and of the last batch [size], [rows % size] (null: unweighted) */
-  private readonly fullW: Float64Array | null;
-  private readonly restW: Float64Array | null;
+  readonly #fullW: Float64Array | null;
+  readonly #restW: Float64Array | null;
+  readonly #x: Matrix;
+  readonly #y: Matrix;
+  readonly #w: Float64Array | null;
 
   /**
    * x[rows×inputs], y[rows×outputs]: the scaled training set; w[rows]: its rows' loss weights, or
@@ -26,48 +29,51 @@ export class Batches {
    * read their rows in place (train/parallel.ts: X_AT) — else, or where there is none, ordinary arrays.
    */
   constructor(
-    private readonly x: Matrix,
-    private readonly y: Matrix,
+    x: Matrix,
+    y: Matrix,
     readonly size: number,
     dtype: DType,
-    private readonly w: Float64Array | null = null,
+    w: Float64Array | null = null,
     resident = false,
   ) {
+    this.#x = x;
+    this.#y = y;
+    this.#w = w;
     const rows = x.rows;
     this.count = Math.ceil(rows / size);
-    this.indices = new Int32Array(rows);
+    this.#indices = new Int32Array(rows);
     const many = this.count > 1;
     const rest = many ? rows % size : 0;
     const buffer = (n: number, cols: number) => batchBuffer(n, cols, dtype, resident ? this : null);
-    this.fullX = many ? buffer(size, x.cols) : x;
-    this.fullY = many ? buffer(size, y.cols) : y;
-    this.restX = rest ? buffer(rest, x.cols) : null;
-    this.restY = rest ? buffer(rest, y.cols) : null;
-    this.fullW = w && many ? new Float64Array(size) : w;
-    this.restW = w && rest ? new Float64Array(rest) : null;
+    this.#fullX = many ? buffer(size, x.cols) : x;
+    this.#fullY = many ? buffer(size, y.cols) : y;
+    this.#restX = rest ? buffer(rest, x.cols) : null;
+    this.#restY = rest ? buffer(rest, y.cols) : null;
+    this.#fullW = w && many ? new Float64Array(size) : w;
+    this.#restW = w && rest ? new Float64Array(rest) : null;
   }
 
   /** Starts an epoch: rows in order, then shuffled with `random` when asked and there is more than one batch. */
   beginEpoch(random: Random, shuffle: boolean): void {
-    const indices = this.indices;
+    const indices = this.#indices;
     for (let i = 0; i < indices.length; i++) indices[i] = i;
     if (shuffle && this.count > 1) random.shuffle(indices);
   }
 
   /** Batch b (0-based) of the epoch: x[n×inputs], y[n×outputs], w[n] or undefined (reused buffers). */
   get(b: number): { x: Matrix; y: Matrix; w?: Float64Array } {
-    if (this.count === 1) return { x: this.x, y: this.y, w: this.w ?? undefined };
+    if (this.count === 1) return { x: this.#x, y: this.#y, w: this.#w ?? undefined };
     const start = b * this.size;
-    const n = Math.min(this.size, this.x.rows - start);
+    const n = Math.min(this.size, this.#x.rows - start);
     const full = n === this.size;
-    const bx = full ? this.fullX : this.restX;
-    const by = full ? this.fullY : this.restY;
+    const bx = full ? this.#fullX : this.#restX;
+    const by = full ? this.#fullY : this.#restY;
     if (!bx || !by) throw new Error(`batch ${b} is past the end of the epoch`);
-    const bw = full ? this.fullW : this.restW;
-    if (bw && this.w) for (let i = 0; i < n; i++) bw[i] = this.w[this.indices[start + i]];
+    const bw = full ? this.#fullW : this.#restW;
+    if (bw && this.#w) for (let i = 0; i < n; i++) bw[i] = this.#w[this.#indices[start + i]];
     return {
-      x: gatherRows(bx, this.x, this.indices, start, n),
-      y: gatherRows(by, this.y, this.indices, start, n),
+      x: gatherRows(bx, this.#x, this.#indices, start, n),
+      y: gatherRows(by, this.#y, this.#indices, start, n),
       w: bw ?? undefined,
     };
   }

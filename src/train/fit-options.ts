@@ -8,7 +8,7 @@
 // default); epochs 1000 for full batches, 200 for mini-batches (scikit-learn's max_iter); scale on:
 // inputs and, for regression losses, targets standardized on the training rows (scaling.ts).
 
-import { OptionError, checkNumber, checkOptionNames, unknownName, shown } from '../errors.js';
+import { OptionError, checkBoolean, checkNumber, checkOptionNames, unknownName, shown } from '../errors.js';
 import { getOptimizer, type Optimizer } from '../optim/index.js';
 import type { EarlyStoppingOptions, FitOptions } from './fit-types.js';
 import { checkMetrics, type MetricName } from './metrics.js';
@@ -112,9 +112,7 @@ export function resolveFitOptions(options: FitOptions, rows: number): ResolvedFi
     if (!fitOptionNames.includes(key)) unknownName('fit option', key, fitOptionNames, key);
   }
   const seed = checkNumber('seed', options.seed ?? fitDefaults.seed, { integer: true, min: 0 });
-  const shuffle = options.shuffle ?? fitDefaults.shuffle;
-  if (typeof shuffle !== 'boolean')
-    throw new OptionError(`shuffle must be true or false, got ${shown(shuffle)}`, 'shuffle');
+  const shuffle = checkBoolean('shuffle', options.shuffle ?? fitDefaults.shuffle);
   const clipNorm =
     options.clipNorm === undefined
       ? 0

@@ -117,19 +117,24 @@ const abandoned = new FinalizationRegistry<DataParallel>((trainer) => trainer.cl
 
 /** What TrainingRun calls for a batch's gradient: the network itself, or chunks over threads. */
 export class BatchGradient {
-  private trainer: DataParallel | null = null;
+  #trainer: DataParallel | null = null;
+  readonly #network: Network;
+  readonly #maxRows: number;
 
   constructor(
-    private readonly network: Network,
+    network: Network,
     readonly plan: WorkerPlan,
-    private readonly maxRows: number,
-  ) {}
+    maxRows: number,
+  ) {
+    this.#network = network;
+    this.#maxRows = maxRows;
+  }
 
   /** network.computeGradient(x, y), or its chunked twin (the workers start at the first call). */
   compute(x: Matrix, y: Matrix): LossTerms {
-    if (this.plan.chunks === 1) return this.network.computeGradient(x, y);
-    if (this.plan.threads === 1) return this.chunked(x, y);
-    return this.started().computeTerms(x, y);
+    if (this.plan.chunks === 1) return this.#network.computeGradient(x, y);
+    if (this.plan.threads === 1) return this.#chunked(x, y);
+    return this.#started().computeTerms(x, y);
   }
 
   /**
@@ -137,8 +142,8 @@ export class BatchGradient {
    * step where it splits (DataParallel.step). Returns the cost at the weights before the step.
    */
   step(x: Matrix, y: Matrix, optimizer: Optimizer): LossTerms {
-    const net = this.network;
-    if (this.plan.threads > 1) return this.started().step(x, y, optimizer);
+    const net = this.#network;
+    if (this.plan.threads > 1) return this.#started().step(x, y, optimizer);
     const terms = this.compute(x, y);
     optimizer.step(net.params, net.grads);
     return terms;
@@ -149,25 +154,25 @@ export class BatchGradient {
    * kernels' memory where it is shared, as DataParallel's slots (the sum then runs in the same
    * kernels), freed by close() or once this is collected
    */
-  private slots: FloatArray[] = [];
-  private block: ResidentBlock | null = null;
+  #slots: FloatArray[] = [];
+  #block: ResidentBlock | null = null;
   /** the reduction's plan, by batch size (fit has two: full batches and the last) */
-  private readonly plans = new Map<number, ReductionPlan>();
+  readonly #plans = new Map<number, ReductionPlan>();
   /** each chunk's rows as views, by the batch's x buffer (fit refills the same ones) */
-  private readonly views = new WeakMap<
+  readonly #views = new WeakMap<
     FloatArray,
     { y: FloatArray; rows: number; views: { x: Matrix; y: Matrix }[] }
   >();
 
-  private makeSlots(): FloatArray[] {
-    const { dtype, params } = this.network;
+  #makeSlots(): FloatArray[] {
+    const { dtype, params } = this.#network;
     const { chunks } = this.plan;
     const P = params.length;
-    this.block = residentBlock(chunks * P * (dtype === 'float32' ? 4 : 8));
-    this.block?.releaseWhenCollected([this]);
+    this.#block = residentBlock(chunks * P * (dtype === 'float32' ? 4 : 8));
+    this.#block?.releaseWhenCollected([this]);
     return Array.from({ length: chunks }, (_, c) =>
-      this.block
-        ? this.block.view(dtype, c * P, P)
+      this.#block
+        ? this.#block.view(dtype, c * P, P)
         : dtype === 'float32'
           ? new Float32Array(P)
           : new Float64Array(P),
@@ -175,8 +180,8 @@ export class BatchGradient {
   }
 
   /** Rows [chunkStart(c), chunkStart(c + 1)) of x and y for each chunk, as views (kept per batch buffer). */
-  private chunkViews(x: Matrix, y: Matrix): { x: Matrix; y: Matrix }[] {
-    const kept = this.views.get(x.data);
+  #chunkViews(x: Matrix, y: Matrix): { x: Matrix; y: Matrix }[] {
+    const kept = this.#views.get(x.data);
     if (kept?.y === y.data && kept.rows === x.rows) return kept.views;
     const { chunks } = this.plan;
     const views = Array.from({ length: chunks }, (_, c) => {
@@ -188,7 +193,7 @@ export class BatchGradient {
       });
       return { x: rows(x), y: rows(y) };
     });
-    this.views.set(x.data, { y: y.data, rows: x.rows, views });
+    this.#views.set(x.data, { y: y.data, rows: x.rows, views });
     return views;
   }
 
@@ -199,46 +204,46 @@ export class BatchGradient {
    * DataParallel itself: a browser has no worker threads, and the playground's bundle leaves
    * DataParallel out (web/build.ts: web/parallel-stub.ts).
    */
-  private chunked(x: Matrix, y: Matrix): LossTerms {
-    const net = this.network;
+  #chunked(x: Matrix, y: Matrix): LossTerms {
+    const net = this.#network;
     const N = x.rows;
-    if (this.slots.length === 0) this.slots = this.makeSlots();
-    let plan = this.plans.get(N);
+    if (this.#slots.length === 0) this.#slots = this.#makeSlots();
+    let plan = this.#plans.get(N);
     if (!plan) {
-      plan = planReduction(N, [null], this.slots, net.grads);
-      this.plans.set(N, plan);
+      plan = planReduction(N, [null], this.#slots, net.grads);
+      this.#plans.set(N, plan);
     }
-    const views = this.chunkViews(x, y);
+    const views = this.#chunkViews(x, y);
     let data = 0;
     for (const c of plan.used) {
       data += plan.shares[c] * net.computeGradient(views[c].x, views[c].y, DATA_ONLY).data;
-      this.slots[c].set(net.grads);
+      this.#slots[c].set(net.grads);
     }
     for (const piece of plan.pieces) reduceChunks(piece.target, piece.source, plan.shares, plan.used);
     return addPenalties(net, data, N);
   }
 
   /** The trainer, its workers started at the first call. */
-  private started(): DataParallel {
-    if (!this.trainer) {
-      this.trainer = new DataParallel(this.network, {
+  #started(): DataParallel {
+    if (!this.#trainer) {
+      this.#trainer = new DataParallel(this.#network, {
         workers: this.plan.threads,
         chunks: this.plan.chunks,
-        maxRows: this.maxRows,
+        maxRows: this.#maxRows,
       });
-      abandoned.register(this, this.trainer, this);
+      abandoned.register(this, this.#trainer, this);
     }
-    return this.trainer;
+    return this.#trainer;
   }
 
   /** Stops the workers (idempotent; a later compute starts them again) and gives back the slots. */
   close(): void {
-    this.trainer?.close();
-    this.trainer = null;
+    this.#trainer?.close();
+    this.#trainer = null;
     abandoned.unregister(this);
-    this.block?.release();
-    this.block = null;
-    this.slots = [];
-    this.plans.clear();
+    this.#block?.release();
+    this.#block = null;
+    this.#slots = [];
+    this.#plans.clear();
   }
 }

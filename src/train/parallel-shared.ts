@@ -440,13 +440,13 @@ const POLL_LOADS = 64;
 /** A thread's polling before it sleeps (one per thread: it remembers how its last polls went). */
 export class Poller {
   /** waits left to sleep through without polling, and the pause after the next miss */
-  private left = 0;
-  private pause = 1;
+  #left = 0;
+  #pause = 1;
 
   /** Polls control[slot] until it differs from `seen`, for at most SPIN_MS; whether it did. */
   changed(control: Int32Array, slot: number, seen: number): boolean {
-    if (this.left > 0) {
-      this.left--;
+    if (this.#left > 0) {
+      this.#left--;
       return false;
     }
     // the clock read once per POLL_LOADS loads: each performance.now() makes a heap number
@@ -454,12 +454,12 @@ export class Poller {
     do
       for (let i = 0; i < POLL_LOADS; i++)
         if (Atomics.load(control, slot) !== seen) {
-          this.pause = 1;
+          this.#pause = 1;
           return true;
         }
     while (performance.now() < end);
-    this.left = this.pause;
-    this.pause = Math.min(2 * this.pause, MAX_POLL_PAUSE);
+    this.#left = this.#pause;
+    this.#pause = Math.min(2 * this.#pause, MAX_POLL_PAUSE);
     return false;
   }
 }

@@ -11,7 +11,7 @@
 // optimizer step on the flat buffers; then validation, metrics, schedule and early stopping.
 // L-BFGS takes the whole training set as one batch and one iteration per epoch. No console, no DOM.
 
-import { DivergenceError, OptionError, shown } from '../errors.js';
+import { DivergenceError, OptionError, checkBoolean, shown } from '../errors.js';
 import {
   checkMatrix,
   checkSameRows,
@@ -21,6 +21,7 @@ import {
   type Matrix,
   type MatrixLike,
 } from '../matrix.js';
+import { weightSum } from '../nn/losses.js';
 import type { LossTerms, Network } from '../nn/network.js';
 import type { Optimizer } from '../optim/index.js';
 import { Random } from '../random.js';
@@ -74,41 +75,41 @@ export class TrainingRun {
   /** the last batch cost computed, finite or not */
   lastLoss = NaN;
   /** the run's first batch cost (NaN before it), for the default maxLoss */
-  private firstLoss = Number.NaN;
+  #firstLoss = Number.NaN;
 
-  private readonly options: TrainingRunOptions;
-  private readonly random: Random;
-  private readonly batchList: Batches;
+  readonly #options: TrainingRunOptions;
+  readonly #random: Random;
+  readonly #batchList: Batches;
   /** the batches' gradients: the network, or chunks over worker threads (FitOptions.workers) */
-  private readonly gradient: BatchGradient;
-  private readonly schedule: LearningRateSchedule;
-  private readonly earlyStopping: EarlyStopping;
+  readonly #gradient: BatchGradient;
+  readonly #schedule: LearningRateSchedule;
+  readonly #earlyStopping: EarlyStopping;
   /** the weights of the last finite batch loss, of the network's precision (a float32 copy costs a quarter of a widening one) */
-  private lastGood: FloatArray;
+  #lastGood: FloatArray;
   /** the weights before a step the threads take (batchStep), swapped with lastGood once their loss is good */
-  private spare: FloatArray | null = null;
+  #spare: FloatArray | null = null;
   /** the learning rate the optimizer came with (the schedule overwrites it each epoch) */
-  private readonly baseRate: number;
-  private readonly start = performance.now();
-  private elapsedBefore = 0;
+  readonly #baseRate: number;
+  readonly #start = performance.now();
+  #elapsedBefore = 0;
   /** epochs completed; batches completed in the epoch in progress */
-  private epochIndex = 0;
-  private batchIndex = 0;
+  #epochIndex = 0;
+  #batchIndex = 0;
   /** whether the epoch in progress has begun (learning rate set, rows shuffled) */
-  private inEpoch = false;
+  #inEpoch = false;
   /** the shuffling generator's state at the start of the epoch in progress */
-  private epochRandom: number[];
-  private learningRate = NaN;
+  #epochRandom: number[];
+  #learningRate = NaN;
   /** sums over the epoch in progress: cost·rows, data loss·rows, rows (with weights: ·Σ w, Σ w) */
-  private sums: [number, number, number] = [0, 0, 0];
+  #sums: [number, number, number] = [0, 0, 0];
   /** a callback asked to stop */
-  private stopped = false;
+  #stopped = false;
   /** L-BFGS: the cost and data loss at the current params, left by the last line-search evaluation */
-  private closureTerms = { total: NaN, data: NaN };
+  #closureTerms = { total: NaN, data: NaN };
 
   constructor(network: Network, x: MatrixLike, y: MatrixLike, options: TrainingRunOptions = {}) {
     this.network = network;
-    this.options = options;
+    this.#options = options;
     const fitOptions = withoutRunOptions(options);
     const { maxLoss, recordHistory, raw } = fitOptions === options ? {} : options;
     const X = ownMatrix(x, 'x', network.inputSize);
@@ -127,46 +128,42 @@ export class TrainingRun {
         'a raw run records no metrics (they are in original units): leave metrics out',
         'raw',
       );
-    if (recordHistory !== undefined && typeof recordHistory !== 'boolean')
-      throw new OptionError(
-        `recordHistory must be true or false, got ${shown(recordHistory)}`,
-        'recordHistory',
-      );
+    if (recordHistory !== undefined) checkBoolean('recordHistory', recordHistory);
     this.optimizer = settings.optimizer;
     this.epochs = settings.epochs;
-    this.random = new Random(settings.seed);
-    this.data = prepareData(network, X, Y, fitOptions, settings, this.random, raw === true);
+    this.#random = new Random(settings.seed);
+    this.data = prepareData(network, X, Y, fitOptions, settings, this.#random, raw === true);
     const { xs, ys, weights } = this.data;
     const runRows = this.epochs * xs.rows;
     const plan = planWorkers(weights.loss ? 1 : settings.workers, settings.batchSize, network, runRows);
-    this.gradient = new BatchGradient(network, plan, settings.batchSize);
+    this.#gradient = new BatchGradient(network, plan, settings.batchSize);
     // with chunks over threads the batches are gathered where the workers read them in place
     const resident = plan.threads > 1;
-    this.batchList = new Batches(xs, ys, settings.batchSize, network.dtype, weights.loss, resident);
-    this.batches = this.batchList.count;
-    this.schedule = new LearningRateSchedule(
+    this.#batchList = new Batches(xs, ys, settings.batchSize, network.dtype, weights.loss, resident);
+    this.batches = this.#batchList.count;
+    this.#schedule = new LearningRateSchedule(
       fitOptions.schedule,
       this.optimizer.learningRate,
       this.epochs,
       settings.warmup,
     );
-    this.earlyStopping = new EarlyStopping(settings.earlyStopping);
-    this.history = this.emptyHistory();
-    if (fitOptions.resume !== undefined) this.resume(fitOptions.resume);
-    this.epochRandom = this.random.state();
-    this.lastGood = network.params.slice(); // a first loss already non-finite keeps these
-    this.baseRate = this.optimizer.learningRate;
-    if (this.epochIndex >= this.epochs) this.finish();
+    this.#earlyStopping = new EarlyStopping(settings.earlyStopping);
+    this.history = this.#emptyHistory();
+    if (fitOptions.resume !== undefined) this.#resume(fitOptions.resume);
+    this.#epochRandom = this.#random.state();
+    this.#lastGood = network.params.slice(); // a first loss already non-finite keeps these
+    this.#baseRate = this.optimizer.learningRate;
+    if (this.#epochIndex >= this.epochs) this.#finish();
   }
 
   /** Where the run stands: epochs completed, and batches completed in the epoch in progress. */
   get position(): { epoch: number; batch: number } {
-    return { epoch: this.epochIndex, batch: this.batchIndex };
+    return { epoch: this.#epochIndex, batch: this.#batchIndex };
   }
 
   /** Milliseconds since training began (across resumes). */
   elapsed(): number {
-    return this.elapsedBefore + performance.now() - this.start;
+    return this.#elapsedBefore + performance.now() - this.#start;
   }
 
   /**
@@ -177,30 +174,30 @@ export class TrainingRun {
   step(): StepInfo | null {
     if (this.done) return null;
     try {
-      return this.advance();
+      return this.#advance();
     } catch (e) {
-      this.gradient.close(); // no worker outlives a failed step (a later step starts them again)
+      this.#gradient.close(); // no worker outlives a failed step (a later step starts them again)
       throw e;
     }
   }
 
-  private advance(): StepInfo | null {
-    if (!this.inEpoch) this.beginEpoch();
+  #advance(): StepInfo | null {
+    if (!this.#inEpoch) this.#beginEpoch();
     let info: StepInfo | null = null;
-    if (this.batchIndex < this.batches)
-      info = this.settings.optimizer.needsClosure ? this.closureStep() : this.batchStep();
-    if (this.batchIndex === this.batches) this.endEpoch();
-    else if (this.stopped) {
+    if (this.#batchIndex < this.batches)
+      info = this.settings.optimizer.needsClosure ? this.#closureStep() : this.#batchStep();
+    if (this.#batchIndex === this.batches) this.#endEpoch();
+    else if (this.#stopped) {
       this.history.stopReason = 'callback';
-      this.finish();
+      this.#finish();
     }
     return info;
   }
 
   /** Steps to the end of the epoch in progress (or until the run stops). */
   epoch(): void {
-    const target = this.epochIndex + 1;
-    while (!this.done && this.epochIndex < target) this.step();
+    const target = this.#epochIndex + 1;
+    while (!this.done && this.#epochIndex < target) this.step();
   }
 
   /** Steps until the run is done or `until(run)`, asked after each step, is true. Returns the history. */
@@ -222,13 +219,13 @@ export class TrainingRun {
     return {
       format: 'scratchnet-fit-checkpoint',
       version: 1,
-      epoch: this.epochIndex,
-      batch: this.batchIndex,
-      random: this.inEpoch ? this.epochRandom.slice() : this.random.state(),
-      partial: [this.sums[0], this.sums[1], this.sums[2]],
+      epoch: this.#epochIndex,
+      batch: this.#batchIndex,
+      random: this.#inEpoch ? this.#epochRandom.slice() : this.#random.state(),
+      partial: [this.#sums[0], this.#sums[1], this.#sums[2]],
       optimizer: this.optimizer.state(),
-      schedule: this.schedule.state(),
-      earlyStopping: this.earlyStopping.state(),
+      schedule: this.#schedule.state(),
+      earlyStopping: this.#earlyStopping.state(),
       history: structuredClone({
         loss: h.loss,
         dataLoss: h.dataLoss,
@@ -244,153 +241,162 @@ export class TrainingRun {
     };
   }
 
-  private beginEpoch(): void {
-    this.learningRate = this.schedule.rate(this.epochIndex);
-    this.optimizer.learningRate = this.learningRate;
-    this.epochRandom = this.random.state();
-    this.batchList.beginEpoch(this.random, this.settings.shuffle);
-    this.inEpoch = true;
+  #beginEpoch(): void {
+    this.#learningRate = this.#schedule.rate(this.#epochIndex);
+    this.optimizer.learningRate = this.#learningRate;
+    this.#epochRandom = this.#random.state();
+    this.#batchList.beginEpoch(this.#random, this.settings.shuffle);
+    this.#inEpoch = true;
   }
 
   /** One mini-batch: forward + backward, clipping, one optimizer step; then onBatch. */
-  private batchStep(): StepInfo {
+  #batchStep(): StepInfo {
     const { network, optimizer } = this;
-    const b = this.batchIndex;
-    const { x, y, w } = this.batchList.get(b);
-    if (!w && !this.settings.clipNorm && this.gradient.plan.chunks > 1) {
+    const b = this.#batchIndex;
+    const { x, y, w } = this.#batchList.get(b);
+    if (!w && !this.settings.clipNorm && this.#gradient.plan.chunks > 1) {
       // chunks over threads, which take the optimizer step too (BatchGradient.step): the weights
       // this batch's loss belongs to are kept before it
-      const before = this.spareWeights();
+      const before = this.#spareWeights();
       before.set(network.params);
-      const terms = this.gradient.step(x, y, optimizer);
-      this.checkLoss(terms.total, b + 1, before);
-      return this.afterStep(terms, x.rows, w);
+      const terms = this.#gradient.step(x, y, optimizer);
+      this.#checkLoss(terms.total, b + 1, before);
+      return this.#afterStep(terms, x.rows, w);
     }
     // weighted batches run whole on this thread (the workers' chunks carry no weights)
-    const terms = w ? network.computeGradient(x, y, undefined, false, w) : this.gradient.compute(x, y);
-    this.checkLoss(terms.total, b + 1);
+    const terms = w ? network.computeGradient(x, y, undefined, false, w) : this.#gradient.compute(x, y);
+    this.#checkLoss(terms.total, b + 1);
     if (this.settings.clipNorm) clipGradient(network.grads, this.settings.clipNorm);
     optimizer.step(network.params, network.grads);
-    return this.afterStep(terms, x.rows, w);
+    return this.#afterStep(terms, x.rows, w);
   }
 
   /** A buffer as long as the weights (made once), for the weights before a step (batchStep). */
-  private spareWeights(): FloatArray {
-    this.spare ??= this.network.params.slice();
-    return this.spare;
+  #spareWeights(): FloatArray {
+    this.#spare ??= this.network.params.slice();
+    return this.#spare;
   }
 
   /** After a batch's optimizer step: the weights checked, the epoch's sums, onBatch. */
-  private afterStep(terms: LossTerms, rows: number, w: Float64Array | undefined): StepInfo {
+  #afterStep(terms: LossTerms, rows: number, w: Float64Array | undefined): StepInfo {
     const { network } = this;
-    const b = this.batchIndex;
+    const b = this.#batchIndex;
     // a step can overflow the weights even from a finite loss (the last step is checked by no later loss)
-    if (!weightsFinite(network.params)) this.diverge(NaN, b + 1);
-    this.addToEpoch(terms.total, terms.data, w ? weightSum(w) : rows);
-    this.batchIndex = b + 1;
-    const info = this.stepInfo(terms.total, terms.data, rows);
-    if (this.options.onBatch) {
-      const go = this.options.onBatch({
+    if (!weightsFinite(network.params)) this.#diverge(NaN, b + 1);
+    this.#addToEpoch(terms.total, terms.data, w ? weightSum(w, w.length) : rows);
+    this.#batchIndex = b + 1;
+    const info = this.#stepInfo(terms.total, terms.data, rows);
+    if (this.#options.onBatch) {
+      const go = this.#options.onBatch({
         ...info,
         elapsed: this.elapsed(),
         checkpoint: () => this.checkpoint(),
       });
-      if (go === false) this.stopped = true;
+      if (go === false) this.#stopped = true;
     }
     return info;
   }
 
   /** One L-BFGS iteration over the whole training set; its line search re-evaluates the cost. */
-  private closureStep(): StepInfo {
+  #closureStep(): StepInfo {
     const { network, optimizer, data } = this;
     const w = data.weights.loss ?? undefined;
     const closure = () => {
       const t = network.computeGradient(data.xs, data.ys, undefined, false, w);
-      this.closureTerms = t;
+      this.#closureTerms = t;
       return t.total;
     };
     // the last line-search evaluation left the cost and gradient at the current params
-    const terms = Number.isNaN(this.closureTerms.total)
+    const terms = Number.isNaN(this.#closureTerms.total)
       ? network.computeGradient(data.xs, data.ys, undefined, false, w)
-      : this.closureTerms;
-    this.checkLoss(terms.total, 1);
+      : this.#closureTerms;
+    this.#checkLoss(terms.total, 1);
     const rows = data.xs.rows;
-    this.sums = [terms.total * rows, terms.data * rows, rows];
+    this.#sums = [terms.total * rows, terms.data * rows, rows];
     optimizer.step(network.params, network.grads, closure, terms.total);
-    if (!weightsFinite(network.params)) this.diverge(NaN, 1);
-    this.batchIndex = 1;
-    return this.stepInfo(terms.total, terms.data, rows);
+    if (!weightsFinite(network.params)) this.#diverge(NaN, 1);
+    this.#batchIndex = 1;
+    return this.#stepInfo(terms.total, terms.data, rows);
   }
 
-  private stepInfo(loss: number, dataLoss: number, rows: number): StepInfo {
-    const { epochIndex, batchIndex, batches, learningRate } = this;
-    return { epoch: epochIndex + 1, batch: batchIndex, batches, loss, dataLoss, rows, learningRate };
+  #stepInfo(loss: number, dataLoss: number, rows: number): StepInfo {
+    const { batches } = this;
+    const learningRate = this.#learningRate;
+    return {
+      epoch: this.#epochIndex + 1,
+      batch: this.#batchIndex,
+      batches,
+      loss,
+      dataLoss,
+      rows,
+      learningRate,
+    };
   }
 
-  private addToEpoch(cost: number, dataLoss: number, rows: number): void {
-    this.sums[0] += cost * rows;
-    this.sums[1] += dataLoss * rows;
-    this.sums[2] += rows;
+  #addToEpoch(cost: number, dataLoss: number, rows: number): void {
+    this.#sums[0] += cost * rows;
+    this.#sums[1] += dataLoss * rows;
+    this.#sums[2] += rows;
   }
 
   /**
    * A batch cost that is not finite (or above maxLoss) ends the run; a finite one marks the weights
    * it was computed at good: the network's, or `at` (the spare buffer, then swapped in: no copy).
    */
-  private checkLoss(cost: number, batch: number, at: FloatArray = this.network.params): void {
+  #checkLoss(cost: number, batch: number, at: FloatArray = this.network.params): void {
     this.lastLoss = cost;
-    if (Number.isNaN(this.firstLoss)) this.firstLoss = cost;
-    if (!Number.isFinite(cost) || cost > this.lossLimit()) this.diverge(cost, batch);
-    if (at === this.spare) {
-      this.spare = this.lastGood;
-      this.lastGood = at;
-    } else this.lastGood.set(at);
+    if (Number.isNaN(this.#firstLoss)) this.#firstLoss = cost;
+    if (!Number.isFinite(cost) || cost > this.#lossLimit()) this.#diverge(cost, batch);
+    if (at === this.#spare) {
+      this.#spare = this.#lastGood;
+      this.#lastGood = at;
+    } else this.#lastGood.set(at);
     this.lastGoodLoss = cost;
   }
 
   /** options.maxLoss, else LOSS_GROWTH × the larger of the first batch cost and the mean predictor's. */
-  private lossLimit(): number {
-    if (this.options.maxLoss !== undefined) return this.options.maxLoss;
+  #lossLimit(): number {
+    if (this.#options.maxLoss !== undefined) return this.#options.maxLoss;
     const base = this.history.baseline.loss;
-    const start = Math.max(this.firstLoss, Number.isFinite(base) ? base : 0);
+    const start = Math.max(this.#firstLoss, Number.isFinite(base) ? base : 0);
     return start > 0 ? LOSS_GROWTH * start : Infinity;
   }
 
-  private diverge(value: number, batch: number): never {
+  #diverge(value: number, batch: number): never {
     const { network, optimizer, data } = this;
-    network.params.set(this.lastGood);
-    optimizer.learningRate = this.baseRate;
+    network.params.set(this.#lastGood);
+    optimizer.learningRate = this.#baseRate;
     const message = divergenceMessage(
       value,
-      this.epochIndex + 1,
+      this.#epochIndex + 1,
       batch,
       this.batches,
       optimizer,
       data.y,
       network,
-      Number.isFinite(value) ? this.lossLimit() : undefined,
+      Number.isFinite(value) ? this.#lossLimit() : undefined,
     );
-    this.diverged = new DivergenceError(message, this.epochIndex + 1, batch);
+    this.diverged = new DivergenceError(message, this.#epochIndex + 1, batch);
     this.done = true;
-    this.gradient.close();
+    this.#gradient.close();
     throw this.diverged;
   }
 
   /** End of an epoch: record, validate, schedule, early stopping, onEpoch. */
-  private endEpoch(): void {
+  #endEpoch(): void {
     const { history, network, data, settings } = this;
-    const [cost, dataCost, rows] = this.sums;
+    const [cost, dataCost, rows] = this.#sums;
     const loss = cost / rows;
     const lossData = dataCost / rows;
-    const record = this.options.recordHistory !== false;
+    const record = this.#options.recordHistory !== false;
     if (record) {
       history.loss.push(loss);
       history.dataLoss.push(lossData);
-      history.learningRate.push(this.learningRate);
+      history.learningRate.push(this.#learningRate);
     }
-    this.sums = [0, 0, 0];
-    this.batchIndex = 0;
-    this.inEpoch = false;
+    this.#sums = [0, 0, 0];
+    this.#batchIndex = 0;
+    this.#inEpoch = false;
     const metrics = settings.metrics;
     const trainMetrics = metrics.length
       ? evaluateScaled(network, data.xs, data.y, metrics, undefined, data.weights).metrics
@@ -417,22 +423,23 @@ export class TrainingRun {
       }
       history.elapsed.push(this.elapsed());
     }
-    this.epochIndex++;
-    history.epochs = this.epochIndex;
-    this.afterEpoch({ loss, dataLoss: lossData, valLoss, metrics: trainMetrics, valMetrics });
+    this.#epochIndex++;
+    history.epochs = this.#epochIndex;
+    this.#afterEpoch({ loss, dataLoss: lossData, valLoss, metrics: trainMetrics, valMetrics });
   }
 
   /** Schedule, early stopping, convergence and onEpoch, after an epoch's numbers are in. */
-  private afterEpoch(e: Pick<EpochInfo, 'loss' | 'dataLoss' | 'valLoss' | 'metrics' | 'valMetrics'>): void {
+  #afterEpoch(e: Pick<EpochInfo, 'loss' | 'dataLoss' | 'valLoss' | 'metrics' | 'valMetrics'>): void {
     const { history, network } = this;
-    const es = this.earlyStopping;
+    const es = this.#earlyStopping;
     const monitored = es.settings.monitor === 'valLoss' && e.valLoss !== undefined ? e.valLoss : e.loss;
-    this.schedule.observe(monitored);
+    this.#schedule.observe(monitored);
     // the weights this loss belongs to: after the epoch for the validation loss; for a full-batch
     // training loss, the ones before the update (it was computed there); for mini-batches, after
-    const lossWeights = es.settings.monitor === 'loss' && this.batches === 1 ? this.lastGood : network.params;
-    let stop = this.stopped;
-    if (es.observe(this.epochIndex, monitored, lossWeights)) {
+    const lossWeights =
+      es.settings.monitor === 'loss' && this.batches === 1 ? this.#lastGood : network.params;
+    let stop = this.#stopped;
+    if (es.observe(this.#epochIndex, monitored, lossWeights)) {
       history.stoppedEarly = true;
       history.stopReason = 'earlyStopping';
       stop = true;
@@ -443,40 +450,40 @@ export class TrainingRun {
       history.stopReason = 'converged';
       stop = true;
     }
-    if (this.options.onEpoch) {
+    if (this.#options.onEpoch) {
       const info: EpochInfo = {
-        epoch: this.epochIndex,
+        epoch: this.#epochIndex,
         ...e,
-        learningRate: this.learningRate,
+        learningRate: this.#learningRate,
         elapsed: this.elapsed(),
         history,
         checkpoint: () => this.checkpoint(),
       };
-      const go = this.options.onEpoch(info, e.loss);
+      const go = this.#options.onEpoch(info, e.loss);
       if (go === false && !stop) {
         history.stopReason = 'callback';
         stop = true;
       }
     }
-    this.stopped = stop;
-    if (stop || this.epochIndex >= this.epochs) this.finish();
+    this.#stopped = stop;
+    if (stop || this.#epochIndex >= this.epochs) this.#finish();
   }
 
   /** The end of the run: the best weights back (early stopping), the final checkpoint, the optimizer's rate. */
-  private finish(): void {
+  #finish(): void {
     const history = this.history;
-    if (this.stopped && history.stopReason === 'epochs') history.stopReason = 'callback';
-    history.bestEpoch = this.earlyStopping.bestEpoch;
-    history.bestLoss = this.earlyStopping.best;
+    if (this.#stopped && history.stopReason === 'epochs') history.stopReason = 'callback';
+    history.bestEpoch = this.#earlyStopping.bestEpoch;
+    history.bestLoss = this.#earlyStopping.best;
     // a run stopped by a callback keeps its current weights, so that it can resume from its checkpoint
-    if (history.stopReason !== 'callback') this.earlyStopping.restore(this.network.params);
+    if (history.stopReason !== 'callback') this.#earlyStopping.restore(this.network.params);
     history.checkpoint = this.checkpoint();
-    this.optimizer.learningRate = this.baseRate;
+    this.optimizer.learningRate = this.#baseRate;
     this.done = true;
-    this.gradient.close();
+    this.#gradient.close();
   }
 
-  private emptyHistory(): History {
+  #emptyHistory(): History {
     const { settings, data } = this;
     return emptyHistory({
       metrics: settings.metrics,
@@ -489,7 +496,7 @@ export class TrainingRun {
   }
 
   /** Takes up a checkpoint's position and state (FitOptions.resume). */
-  private resume(c: FitCheckpoint): void {
+  #resume(c: FitCheckpoint): void {
     if (!c || c.format !== 'scratchnet-fit-checkpoint' || c.version !== 1) {
       throw new OptionError(
         'resume needs a checkpoint written by fit (History.checkpoint or info.checkpoint())',
@@ -524,17 +531,17 @@ export class TrainingRun {
         `the network's parameters are not those the checkpoint was taken with (a network saved at another time, or trained since): ${again}`,
         'resume',
       );
-    this.epochIndex = c.epoch;
-    this.batchIndex = c.batch;
-    this.random.setState(c.random);
-    this.sums = [c.partial[0], c.partial[1], c.partial[2]];
+    this.#epochIndex = c.epoch;
+    this.#batchIndex = c.batch;
+    this.#random.setState(c.random);
+    this.#sums = [c.partial[0], c.partial[1], c.partial[2]];
     this.optimizer.setState(c.optimizer);
-    this.schedule.setState(c.schedule);
-    this.earlyStopping.setState(c.earlyStopping);
+    this.#schedule.setState(c.schedule);
+    this.#earlyStopping.setState(c.earlyStopping);
     const h = structuredClone(c.history);
     Object.assign(this.history, h);
     this.history.epochs = c.epoch;
-    this.elapsedBefore = h.elapsed.at(-1) ?? 0;
+    this.#elapsedBefore = h.elapsed.at(-1) ?? 0;
   }
 }
 
@@ -579,13 +586,6 @@ function withoutRunOptions(options: TrainingRunOptions): FitOptions {
   if (typeof options !== 'object' || options === null) return options;
   const { maxLoss: _maxLoss, recordHistory: _recordHistory, raw: _raw, ...fitOptions } = options;
   return fitOptions;
-}
-
-/** Σ w: a weighted batch's share of its epoch's loss. */
-function weightSum(w: Float64Array): number {
-  let sum = 0;
-  for (let i = 0; i < w.length; i++) sum += w[i];
-  return sum;
 }
 
 /** History's per-epoch lists, empty (metric names kept). */

@@ -30,10 +30,10 @@ export interface ScheduleState {
 
 export class LearningRateSchedule {
   readonly type: string;
-  private readonly spec: Record<string, number>;
-  private factor = 1; // plateau: product of the reductions so far
-  private best = Infinity;
-  private wait = 0;
+  readonly #spec: Record<string, number>;
+  #factor = 1; // plateau: product of the reductions so far
+  #best = Infinity;
+  #wait = 0;
 
   constructor(
     spec: ScheduleSpec | undefined,
@@ -104,13 +104,13 @@ export class LearningRateSchedule {
         p.minLearningRate = checkNumber('schedule.minLearningRate', o.minLearningRate ?? 0, { min: 0 });
         break;
     }
-    this.spec = p;
+    this.#spec = p;
   }
 
   /** The learning rate for epoch e (0-based). */
   rate(e: number): number {
     const eta = this.baseLearningRate;
-    const p = this.spec;
+    const p = this.#spec;
     let rate: number;
     switch (this.type) {
       case 'step':
@@ -125,7 +125,7 @@ export class LearningRateSchedule {
         break;
       }
       case 'plateau':
-        rate = Math.max(eta * this.factor, Math.min(p.minLearningRate, eta));
+        rate = Math.max(eta * this.#factor, Math.min(p.minLearningRate, eta));
         break;
       default:
         rate = eta;
@@ -136,22 +136,22 @@ export class LearningRateSchedule {
   /** Feeds the epoch's monitored loss (the plateau schedule reacts; the others ignore it). */
   observe(value: number): void {
     if (this.type !== 'plateau') return;
-    if (value < this.best - this.spec.minDelta) {
-      this.best = value;
-      this.wait = 0;
-    } else if (++this.wait >= this.spec.patience) {
-      this.factor *= this.spec.factor;
-      this.wait = 0;
+    if (value < this.#best - this.#spec.minDelta) {
+      this.#best = value;
+      this.#wait = 0;
+    } else if (++this.#wait >= this.#spec.patience) {
+      this.#factor *= this.#spec.factor;
+      this.#wait = 0;
     }
   }
 
   state(): ScheduleState {
-    return { factor: this.factor, best: Number.isFinite(this.best) ? this.best : null, wait: this.wait };
+    return { factor: this.#factor, best: Number.isFinite(this.#best) ? this.#best : null, wait: this.#wait };
   }
 
   setState(state: ScheduleState): void {
-    this.factor = state.factor;
-    this.best = state.best ?? Infinity;
-    this.wait = state.wait;
+    this.#factor = state.factor;
+    this.#best = state.best ?? Infinity;
+    this.#wait = state.wait;
   }
 }

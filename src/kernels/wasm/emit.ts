@@ -131,15 +131,15 @@ export class Emit {
   }
 
   add(width: Width): void {
-    this.arithmetic(width, 'add');
+    this.#arithmetic(width, 'add');
   }
 
   sub(width: Width): void {
-    this.arithmetic(width, 'sub');
+    this.#arithmetic(width, 'sub');
   }
 
   mul(width: Width): void {
-    this.arithmetic(width, 'mul');
+    this.#arithmetic(width, 'mul');
   }
 
   /** A scalar f64 argument converted to this precision. */
@@ -202,15 +202,15 @@ export class Emit {
   }
 
   div(width: Width): void {
-    this.arithmetic(width, 'div');
+    this.#arithmetic(width, 'div');
   }
 
   sqrt(width: Width): void {
-    this.arithmetic(width, 'sqrt');
+    this.#arithmetic(width, 'sqrt');
   }
 
   /** One arithmetic instruction on the values on the stack: its f32x4 / f64x2 form, or the scalar one. */
-  private arithmetic(width: Width, operation: 'add' | 'sub' | 'mul' | 'div' | 'sqrt'): void {
+  #arithmetic(width: Width, operation: 'add' | 'sub' | 'mul' | 'div' | 'sqrt'): void {
     if (width === 'vector') this.f.simd(this.p.v[operation]);
     else this.f.emit(this.p.s[operation]);
   }

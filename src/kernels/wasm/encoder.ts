@@ -18,35 +18,35 @@ export type ValueType = typeof i32 | typeof f32 | typeof f64 | typeof v128;
  * by every thread that compiles them.)
  */
 export class Bytes {
-  private buffer: Uint8Array;
+  #buffer: Uint8Array;
   length = 0;
 
   constructor(capacity = 64) {
-    this.buffer = new Uint8Array(capacity);
+    this.#buffer = new Uint8Array(capacity);
   }
 
   push(byte: number): void {
-    if (this.length === this.buffer.length) this.grow(this.length + 1);
-    this.buffer[this.length++] = byte;
+    if (this.length === this.#buffer.length) this.#grow(this.length + 1);
+    this.#buffer[this.length++] = byte;
   }
 
   /** Appends every byte of `bytes` (another Bytes, or any list of bytes). */
   append(bytes: Bytes | ArrayLike<number>): void {
     const from = bytes instanceof Bytes ? bytes.view() : bytes;
-    if (this.length + from.length > this.buffer.length) this.grow(this.length + from.length);
-    this.buffer.set(from, this.length);
+    if (this.length + from.length > this.#buffer.length) this.#grow(this.length + from.length);
+    this.#buffer.set(from, this.length);
     this.length += from.length;
   }
 
   /** The bytes written so far (a view, valid until the next append). */
   view(): Uint8Array {
-    return this.buffer.subarray(0, this.length);
+    return this.#buffer.subarray(0, this.length);
   }
 
-  private grow(atLeast: number): void {
-    const bigger = new Uint8Array(Math.max(atLeast, 2 * this.buffer.length));
+  #grow(atLeast: number): void {
+    const bigger = new Uint8Array(Math.max(atLeast, 2 * this.#buffer.length));
     bigger.set(this.view());
-    this.buffer = bigger;
+    this.#buffer = bigger;
   }
 }
 
@@ -212,11 +212,11 @@ export type RowPointer = readonly [pointer: number, stride: number | { readonly 
  * declares them in that order, and `f.arg.n` is the local index of `n`.
  */
 export class FunctionBuilder<P extends string = string> {
-  private readonly code = new Bytes(4096);
+  readonly #code = new Bytes(4096);
   readonly params: readonly ValueType[];
   /** each parameter's local index, by name */
   readonly arg: Readonly<Record<P, number>>;
-  private readonly locals: ValueType[] = [];
+  readonly #locals: ValueType[] = [];
 
   constructor(
     readonly name: string,
@@ -229,8 +229,8 @@ export class FunctionBuilder<P extends string = string> {
 
   /** A new local of the given type; returns its index. */
   local(type: ValueType): number {
-    this.locals.push(type);
-    return this.params.length + this.locals.length - 1;
+    this.#locals.push(type);
+    return this.params.length + this.#locals.length - 1;
   }
 
   /** `count` new locals of the given type, in order; returns their indices. */
@@ -239,59 +239,59 @@ export class FunctionBuilder<P extends string = string> {
   }
 
   emit(...bytes: number[]): this {
-    for (let i = 0; i < bytes.length; i++) this.code.push(bytes[i]);
+    for (let i = 0; i < bytes.length; i++) this.#code.push(bytes[i]);
     return this;
   }
 
   get(index: number): this {
-    this.code.push(op.localGet);
-    uleb(this.code, index);
+    this.#code.push(op.localGet);
+    uleb(this.#code, index);
     return this;
   }
 
   set(index: number): this {
-    this.code.push(op.localSet);
-    uleb(this.code, index);
+    this.#code.push(op.localSet);
+    uleb(this.#code, index);
     return this;
   }
 
   tee(index: number): this {
-    this.code.push(op.localTee);
-    uleb(this.code, index);
+    this.#code.push(op.localTee);
+    uleb(this.#code, index);
     return this;
   }
 
   i32(value: number): this {
-    this.code.push(op.i32Const);
-    sleb(this.code, value);
+    this.#code.push(op.i32Const);
+    sleb(this.#code, value);
     return this;
   }
 
   f64(value: number): this {
-    this.code.push(op.f64Const);
+    this.#code.push(op.f64Const);
     float64[0] = value;
-    this.code.append(float64Bytes);
+    this.#code.append(float64Bytes);
     return this;
   }
 
   /** A SIMD instruction: 0xfd, its opcode, then immediates (already encoded). */
   simd(opcode: number, ...immediates: number[]): this {
-    this.code.push(0xfd);
-    uleb(this.code, opcode);
-    this.code.append(immediates);
+    this.#code.push(0xfd);
+    uleb(this.#code, opcode);
+    this.#code.append(immediates);
     return this;
   }
 
   /** Appends bytes already encoded (a v128.const's 16). */
   emitBytes(bytes: ArrayLike<number>): this {
-    this.code.append(bytes);
+    this.#code.append(bytes);
     return this;
   }
 
   /** memarg: alignment exponent and constant byte offset. */
   memarg(alignLog2: number, offset: number): this {
-    uleb(this.code, alignLog2);
-    uleb(this.code, offset);
+    uleb(this.#code, alignLog2);
+    uleb(this.#code, offset);
     return this;
   }
 
@@ -399,10 +399,10 @@ export class FunctionBuilder<P extends string = string> {
 
   /** The body as the code section stores it: size, local declarations, instructions, end. */
   encodeBody(out: Bytes): void {
-    const body = new Bytes(this.code.length + 2 * this.locals.length + 8);
-    uleb(body, this.locals.length);
-    for (const t of this.locals) body.append([1, t]); // one declaration per local: simple, and size is no concern
-    body.append(this.code);
+    const body = new Bytes(this.#code.length + 2 * this.#locals.length + 8);
+    uleb(body, this.#locals.length);
+    for (const t of this.#locals) body.append([1, t]); // one declaration per local: simple, and size is no concern
+    body.append(this.#code);
     body.push(op.end);
     uleb(out, body.length);
     out.append(body);

@@ -47,18 +47,19 @@ const ARENA_MAX_BYTES = 1 << 26;
 /** A first-fit allocator over the module's memory, with coalescing free. */
 export class WasmRuntime {
   /** TOP and LOCK (see the header): in a shared memory's first bytes, else this thread's own */
-  private readonly slots: Uint32Array;
+  readonly #slots: Uint32Array;
   /** a joining thread's arenas taken so far (see the header) */
-  private arenas = 0;
-  private readonly free: { ptr: number; size: number }[] = [];
-  private readonly sizes = new Map<number, number>();
+  #arenas = 0;
+  readonly #free: { ptr: number; size: number }[] = [];
+  readonly #sizes = new Map<number, number>();
   /** every buffer object a shared memory has shown (each growth makes a new one) */
-  private readonly earlier = new Set<ArrayBufferLike>();
+  readonly #earlier = new Set<ArrayBufferLike>();
   /**
    * memory.buffer, kept: the getter costs about as much as a small kernel call (a shared memory's
    * makes a SharedArrayBuffer object), and only `allocate` grows this memory.
    */
-  private current: ArrayBufferLike;
+  #current: ArrayBufferLike;
+  readonly #onArena: ((address: number, bytes: number) => void) | null;
 
   /**
    * @param shared whether the memory is shared: then views survive a growth and `allocate`d
@@ -70,60 +71,61 @@ export class WasmRuntime {
     readonly kernels: KernelExports,
     readonly shared: boolean,
     /** a joining thread's report of each arena it takes (see the header); null: this thread made the memory */
-    private readonly onArena: ((address: number, bytes: number) => void) | null = null,
+    onArena: ((address: number, bytes: number) => void) | null = null,
   ) {
-    this.current = memory.buffer;
-    if (this.shared) this.earlier.add(this.current);
-    this.slots = shared ? new Uint32Array(this.current, 0, ALIGN / 4) : new Uint32Array(ALIGN / 4);
+    this.#onArena = onArena;
+    this.#current = memory.buffer;
+    if (this.shared) this.#earlier.add(this.#current);
+    this.#slots = shared ? new Uint32Array(this.#current, 0, ALIGN / 4) : new Uint32Array(ALIGN / 4);
     // address 0 stays unused: 0 means "no buffer" to the kernels
-    if (!onArena) Atomics.store(this.slots, TOP, ALIGN);
+    if (!onArena) Atomics.store(this.#slots, TOP, ALIGN);
   }
 
   /** The memory's buffer now (a new object after each growth). */
   get buffer(): ArrayBufferLike {
-    return this.current;
+    return this.#current;
   }
 
   /** Bytes currently allocated (for tests and leak checks). */
   get allocatedBytes(): number {
     let n = 0;
-    for (const s of this.sizes.values()) n += s;
+    for (const s of this.#sizes.values()) n += s;
     return n;
   }
 
   /** Reserves `bytes` (rounded up to 16) and returns the address. May grow memory, which detaches old views. */
   allocate(bytes: number): number {
     const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
-    for (let i = 0; i < this.free.length; i++) {
-      const b = this.free[i];
+    for (let i = 0; i < this.#free.length; i++) {
+      const b = this.#free[i];
       if (b.size < size) continue;
       const ptr = b.ptr;
-      if (b.size === size) this.free.splice(i, 1);
+      if (b.size === size) this.#free.splice(i, 1);
       else {
         b.ptr += size;
         b.size -= size;
       }
-      this.sizes.set(ptr, size);
+      this.#sizes.set(ptr, size);
       return ptr;
     }
     let ptr: number;
-    if (this.onArena) {
+    if (this.#onArena) {
       // a new arena: this block at its start, the rest free for the next ones
-      const arena = Math.max(size, Math.min(ARENA_BYTES * 2 ** this.arenas, ARENA_MAX_BYTES));
-      ptr = this.take(this.slots, arena);
-      this.arenas++;
-      this.onArena(ptr, arena);
+      const arena = Math.max(size, Math.min(ARENA_BYTES * 2 ** this.#arenas, ARENA_MAX_BYTES));
+      ptr = this.#take(this.#slots, arena);
+      this.#arenas++;
+      this.#onArena(ptr, arena);
       if (arena > size) this.reclaim(ptr + size, arena - size);
-    } else ptr = this.take(this.slots, size);
-    this.sizes.set(ptr, size);
+    } else ptr = this.#take(this.#slots, size);
+    this.#sizes.set(ptr, size);
     return ptr;
   }
 
   /** `size` fresh bytes from TOP (growing the memory as needed); their address. */
-  private take(slots: Uint32Array, size: number): number {
+  #take(slots: Uint32Array, size: number): number {
     const ptr = Atomics.add(slots, TOP, size);
     try {
-      this.growTo(ptr + size); // a RangeError past the 2 GiB limit
+      this.#growTo(ptr + size); // a RangeError past the 2 GiB limit
     } catch (e) {
       Atomics.compareExchange(slots, TOP, ptr + size, ptr); // unless another thread took space above
       throw e;
@@ -136,7 +138,7 @@ export class WasmRuntime {
    * thread's arena, taken back by the thread that made the memory once the other is done.
    */
   reclaim(address: number, bytes: number): void {
-    this.sizes.set(address, bytes);
+    this.#sizes.set(address, bytes);
     this.release(address);
   }
 
@@ -145,9 +147,9 @@ export class WasmRuntime {
    * an unshared memory). A shared memory grows under LOCK, after a second look at its size: another
    * thread may have grown it meanwhile.
    */
-  private growTo(end: number): void {
-    if (end <= this.covering(end).byteLength) return;
-    const slots = this.slots;
+  #growTo(end: number): void {
+    if (end <= this.#covering(end).byteLength) return;
+    const slots = this.#slots;
     // LOCK, tried LOCK_SPINS times at most (see LOCK_SPINS)
     for (let i = 0; i < LOCK_SPINS && Atomics.compareExchange(slots, LOCK, 0, 1) !== 0; i++);
     try {
@@ -159,63 +161,63 @@ export class WasmRuntime {
     } finally {
       Atomics.store(slots, LOCK, 0);
     }
-    this.refresh();
+    this.#refresh();
   }
 
   /** memory.buffer, re-read (a new object after a growth; a shared memory's earlier ones stay valid views of its start). */
-  private refresh(): void {
+  #refresh(): void {
     const buffer = this.memory.buffer;
-    if (buffer.byteLength === this.current.byteLength) return;
-    this.current = buffer;
-    if (this.shared) this.earlier.add(buffer);
+    if (buffer.byteLength === this.#current.byteLength) return;
+    this.#current = buffer;
+    if (this.shared) this.#earlier.add(buffer);
   }
 
   /**
    * The buffer to view bytes up to `end` through: the one kept, or, when another thread of a shared
    * memory has grown it past that one's end, memory.buffer re-read.
    */
-  private covering(end: number): ArrayBufferLike {
-    if (end > this.current.byteLength) this.refresh();
-    return this.current;
+  #covering(end: number): ArrayBufferLike {
+    if (end > this.#current.byteLength) this.#refresh();
+    return this.#current;
   }
 
   release(ptr: number): void {
-    const size = this.sizes.get(ptr);
+    const size = this.#sizes.get(ptr);
     if (size === undefined) return;
-    this.sizes.delete(ptr);
+    this.#sizes.delete(ptr);
     let i = 0;
-    while (i < this.free.length && this.free[i].ptr < ptr) i++;
-    this.free.splice(i, 0, { ptr, size });
+    while (i < this.#free.length && this.#free[i].ptr < ptr) i++;
+    this.#free.splice(i, 0, { ptr, size });
     // merge with the next, then with the previous block
-    const next = this.free[i + 1];
+    const next = this.#free[i + 1];
     if (next && ptr + size === next.ptr) {
-      this.free[i].size += next.size;
-      this.free.splice(i + 1, 1);
+      this.#free[i].size += next.size;
+      this.#free.splice(i + 1, 1);
     }
-    const prev = this.free[i - 1];
+    const prev = this.#free[i - 1];
     if (prev && prev.ptr + prev.size === ptr) {
-      prev.size += this.free[i].size;
-      this.free.splice(i, 1);
+      prev.size += this.#free[i].size;
+      this.#free.splice(i, 1);
     }
-    const last = this.free[this.free.length - 1];
-    if (!last || this.onArena) return; // a joining thread keeps its arenas
+    const last = this.#free[this.#free.length - 1];
+    if (!last || this.#onArena) return; // a joining thread keeps its arenas
     const end = last.ptr + last.size;
     // the space at the top goes back to every thread, unless another took space above it meanwhile
-    if (Atomics.compareExchange(this.slots, TOP, end, last.ptr) === end) this.free.pop();
+    if (Atomics.compareExchange(this.#slots, TOP, end, last.ptr) === end) this.#free.pop();
   }
 
   /** The address of a typed array inside this memory, or -1 when it lives elsewhere. */
   addressOf(a: Float64Array | Float32Array): number {
-    if (a.buffer === this.current || this.earlier.has(a.buffer)) return a.byteOffset;
+    if (a.buffer === this.#current || this.#earlier.has(a.buffer)) return a.byteOffset;
     return -1;
   }
 
   f64(ptr: number, length: number): Float64Array {
-    return new Float64Array(this.covering(ptr + length * 8), ptr, length);
+    return new Float64Array(this.#covering(ptr + length * 8), ptr, length);
   }
 
   f32(ptr: number, length: number): Float32Array {
-    return new Float32Array(this.covering(ptr + length * 4), ptr, length);
+    return new Float32Array(this.#covering(ptr + length * 4), ptr, length);
   }
 }
 

@@ -72,10 +72,10 @@ const splatBytes = new Map<string, Uint8Array>();
 
 /** Writes the functions above for one precision; each leaves its result (one v128) on the stack. */
 export class VectorMath {
-  private readonly c: MathConstants;
+  readonly #c: MathConstants;
 
   constructor(readonly e: Emit) {
-    this.c = constants[e.p.name];
+    this.#c = constants[e.p.name];
   }
 
   /** Pushes c in every lane (v128.const). */
@@ -91,22 +91,20 @@ export class VectorMath {
   }
 
   /** Pushes the bit pattern of integer lanes equal to `bits` (as v128.const). */
-  private integerConstant(bits: number): void {
+  #integerConstant(bits: number): void {
     const lanes =
       this.e.p.name === 'f32' ? new Int32Array(4).fill(bits) : new BigInt64Array(2).fill(BigInt(bits));
     this.e.f.simd(simd.const, ...new Uint8Array(lanes.buffer));
   }
 
   /** A new v128 local set from the value on the stack. */
-  private keep(): number {
+  #keep(): number {
     const l = this.e.f.local(v128);
     this.e.f.set(l);
     return l;
   }
 
-  private op(
-    name: 'add' | 'sub' | 'mul' | 'div' | 'abs' | 'neg' | 'trunc' | 'lt' | 'gt' | 'pmin' | 'pmax',
-  ): void {
+  #op(name: 'add' | 'sub' | 'mul' | 'div' | 'abs' | 'neg' | 'trunc' | 'lt' | 'gt' | 'pmin' | 'pmax'): void {
     this.e.f.simd(this.e.p.v[name]);
   }
 
@@ -116,7 +114,7 @@ export class VectorMath {
    * log₂(n) long instead of n, so that the processor overlaps them (Node 20 / x64, CPU time: float64
    * tanh 5.7 → 4.7 ns per element, float32 2.0 → 1.7).
    */
-  private series(x: number, coefficients: readonly number[]): void {
+  #series(x: number, coefficients: readonly number[]): void {
     const f = this.e.f;
     let terms: (() => void)[] = coefficients.map((c) => () => this.constant(c));
     let power = x;
@@ -130,30 +128,30 @@ export class VectorMath {
         terms[j]();
         terms[j + 1]();
         f.get(power);
-        this.op('mul');
-        this.op('add');
-        const l = this.keep();
+        this.#op('mul');
+        this.#op('add');
+        const l = this.#keep();
         next.push(() => f.get(l));
       }
       terms = next;
       if (terms.length > 1) {
         f.get(power).get(power);
-        this.op('mul');
-        power = this.keep();
+        this.#op('mul');
+        power = this.#keep();
       }
     }
     terms[0]();
   }
 
   /** Pushes 2^k for k an integer-valued local (|k| within the exponent range): k written into the exponent field. */
-  private powerOfTwo(k: number): void {
+  #powerOfTwo(k: number): void {
     const f = this.e.f;
     const int = this.e.p.name === 'f32' ? simd.i32x4 : simd.i64x2;
     f.get(k);
-    this.constant(this.c.shifter);
-    this.op('add'); // k in the low mantissa bits
-    f.i32(this.c.mantissaBits).simd(int.shl);
-    this.integerConstant(this.c.exponentBias * 2 ** this.c.mantissaBits);
+    this.constant(this.#c.shifter);
+    this.#op('add'); // k in the low mantissa bits
+    f.i32(this.#c.mantissaBits).simd(int.shl);
+    this.#integerConstant(this.#c.exponentBias * 2 ** this.#c.mantissaBits);
     f.simd(int.add);
   }
 
@@ -161,33 +159,33 @@ export class VectorMath {
    * The reduction y = k·ln2 + r of a local y ≤ 0 already clamped: sets k (integer-valued) and
    * pm1 = expm1(r), both returned as locals.
    */
-  private reduce(y: number): { k: number; pm1: number } {
+  #reduce(y: number): { k: number; pm1: number } {
     const f = this.e.f;
-    const c = this.c;
+    const c = this.#c;
     f.get(y);
     this.constant(1 / Math.LN2);
-    this.op('mul');
+    this.#op('mul');
     this.constant(c.shifter);
-    this.op('add');
+    this.#op('add');
     this.constant(c.shifter);
-    this.op('sub'); // round to nearest (ties to even)
-    const k = this.keep();
+    this.#op('sub'); // round to nearest (ties to even)
+    const k = this.#keep();
     f.get(y).get(k);
     this.constant(c.ln2hi);
-    this.op('mul');
-    this.op('sub');
+    this.#op('mul');
+    this.#op('sub');
     f.get(k);
     this.constant(c.ln2lo);
-    this.op('mul');
-    this.op('sub');
-    const r = this.keep();
+    this.#op('mul');
+    this.#op('sub');
+    const r = this.#keep();
     // expm1(r) = r + r²·series(r)
     f.get(r).get(r).get(r);
-    this.op('mul');
-    this.series(r, c.expm1Series);
-    this.op('mul');
-    this.op('add');
-    return { k, pm1: this.keep() };
+    this.#op('mul');
+    this.#series(r, c.expm1Series);
+    this.#op('mul');
+    this.#op('add');
+    return { k, pm1: this.#keep() };
   }
 
   /**
@@ -199,17 +197,17 @@ export class VectorMath {
     const f = this.e.f;
     if (!anySign) f.get(y);
     f.get(y);
-    this.constant(this.c.expm1Floor);
-    this.op('pmax'); // y < floor ? floor : y, which keeps NaN
-    const { k, pm1 } = this.reduce(this.keep());
-    this.powerOfTwo(k);
-    const s = this.keep();
+    this.constant(this.#c.expm1Floor);
+    this.#op('pmax'); // y < floor ? floor : y, which keeps NaN
+    const { k, pm1 } = this.#reduce(this.#keep());
+    this.#powerOfTwo(k);
+    const s = this.#keep();
     f.get(s).get(pm1);
-    this.op('mul');
+    this.#op('mul');
     f.get(s);
     this.constant(1);
-    this.op('sub');
-    this.op('add');
+    this.#op('sub');
+    this.#op('add');
     if (anySign) return;
     this.constant(-0);
     f.simd(simd.bitselect);
@@ -222,24 +220,24 @@ export class VectorMath {
   exp(y: number): void {
     const f = this.e.f;
     f.get(y);
-    this.constant(this.c.expFloor);
-    this.op('pmax');
-    const { k, pm1 } = this.reduce(this.keep());
+    this.constant(this.#c.expFloor);
+    this.#op('pmax');
+    const { k, pm1 } = this.#reduce(this.#keep());
     f.get(k);
     this.constant(0.5);
-    this.op('mul');
-    this.op('trunc');
-    const k1 = this.keep();
+    this.#op('mul');
+    this.#op('trunc');
+    const k1 = this.#keep();
     f.get(pm1);
     this.constant(1);
-    this.op('add');
-    this.powerOfTwo(k1);
-    this.op('mul');
+    this.#op('add');
+    this.#powerOfTwo(k1);
+    this.#op('mul');
     f.get(k).get(k1);
-    this.op('sub');
-    const k2 = this.keep();
-    this.powerOfTwo(k2);
-    this.op('mul');
+    this.#op('sub');
+    const k2 = this.#keep();
+    this.#powerOfTwo(k2);
+    this.#op('mul');
   }
 
   /**
@@ -250,51 +248,51 @@ export class VectorMath {
     const f = this.e.f;
     f.get(v);
     this.constant(1);
-    this.op('add');
-    const w = this.keep();
+    this.#op('add');
+    const w = this.#keep();
     f.get(w);
     this.constant(Math.SQRT2);
-    this.op('gt');
-    const big = this.keep();
+    this.#op('gt');
+    const big = this.#keep();
     f.get(w);
     this.constant(1);
-    this.op('sub');
-    const f0 = this.keep();
+    this.#op('sub');
+    const f0 = this.#keep();
     // f
     f.get(v);
     this.constant(1);
-    this.op('sub');
+    this.#op('sub');
     this.constant(0.5);
-    this.op('mul');
+    this.#op('mul');
     f.get(f0).get(big).simd(simd.bitselect);
-    const x = this.keep();
+    const x = this.#keep();
     // s = f / (2 + f)
     f.get(x).get(x);
     this.constant(2);
-    this.op('add');
-    this.op('div');
-    const s = this.keep();
+    this.#op('add');
+    this.#op('div');
+    const s = this.#keep();
     f.get(s).get(s);
-    this.op('mul');
-    const s2 = this.keep();
+    this.#op('mul');
+    const s2 = this.#keep();
     // k·ln2 + (2s + 2s·s²·series(s²) + c)
     this.constant(Math.LN2);
     f.get(big).simd(simd.and);
     f.get(s).get(s);
-    this.op('add');
-    const twoS = this.keep();
+    this.#op('add');
+    const twoS = this.#keep();
     f.get(twoS).get(twoS).get(s2);
-    this.op('mul');
-    this.series(s2, this.c.atanhSeries);
-    this.op('mul');
-    this.op('add');
+    this.#op('mul');
+    this.#series(s2, this.#c.atanhSeries);
+    this.#op('mul');
+    this.#op('add');
     f.get(v).get(f0);
-    this.op('sub');
+    this.#op('sub');
     f.get(w);
-    this.op('div');
+    this.#op('div');
     f.get(big).simd(simd.andnot);
-    this.op('add');
-    this.op('add');
+    this.#op('add');
+    this.#op('add');
   }
 
   /**
@@ -306,17 +304,17 @@ export class VectorMath {
   tanh(x: number): void {
     const f = this.e.f;
     f.get(x);
-    this.op('abs');
+    this.#op('abs');
     this.constant(-2);
-    this.op('mul');
-    this.expm1(this.keep(), true);
-    const u = this.keep();
+    this.#op('mul');
+    this.expm1(this.#keep(), true);
+    const u = this.#keep();
     f.get(x); // the sign bit from x, the rest from u/(u + 2)
     f.get(u);
     f.get(u);
     this.constant(2);
-    this.op('add');
-    this.op('div');
+    this.#op('add');
+    this.#op('div');
     this.constant(-0);
     f.simd(simd.bitselect);
   }
@@ -325,22 +323,22 @@ export class VectorMath {
   sigmoid(z: number): void {
     const f = this.e.f;
     f.get(z);
-    this.op('abs');
-    this.op('neg');
-    this.exp(this.keep());
-    const e = this.keep();
+    this.#op('abs');
+    this.#op('neg');
+    this.exp(this.#keep());
+    const e = this.#keep();
     f.get(e);
     this.constant(1);
-    this.op('add');
-    const d = this.keep();
+    this.#op('add');
+    const d = this.#keep();
     f.get(e).get(d);
-    this.op('div');
+    this.#op('div');
     this.constant(1);
     f.get(d);
-    this.op('div');
+    this.#op('div');
     f.get(z);
     this.constant(0);
-    this.op('lt');
+    this.#op('lt');
     f.simd(simd.bitselect);
   }
 
@@ -348,22 +346,22 @@ export class VectorMath {
   clampAtZero(z: number, which: 'pmin' | 'pmax'): void {
     this.e.f.get(z);
     this.constant(0);
-    this.op(which);
+    this.#op(which);
   }
 
   /** A new local holding the local z clamped to [−c, c] (NaN kept). */
   clamp(z: number, c: number): number {
     this.e.f.get(z);
     this.constant(c);
-    this.op('pmin');
+    this.#op('pmin');
     this.constant(-c);
-    this.op('pmax');
-    return this.keep();
+    this.#op('pmax');
+    return this.#keep();
   }
 
   /** One arithmetic instruction on vectors (for the kernels' own formulas). */
   arithmetic(name: 'add' | 'sub' | 'mul' | 'div' | 'abs' | 'neg' | 'gt'): void {
-    this.op(name);
+    this.#op(name);
   }
 
   /** v128.bitselect of the three values on the stack: mask ? first : second, bit by bit. */
@@ -373,6 +371,6 @@ export class VectorMath {
 
   /** A new v128 local set from the value on the stack. */
   local(): number {
-    return this.keep();
+    return this.#keep();
   }
 }
