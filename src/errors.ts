@@ -89,24 +89,17 @@ export function checkOptionNames(
 
 /** The name in `known` equal to `name` but for letter case, or within two edits of it (the closest); else undefined. */
 function nearest(name: string, known: readonly string[]): string | undefined {
-  const lower = name.toLowerCase();
-  const same = known.find((k) => k.toLowerCase() === lower);
-  if (same !== undefined) return same;
   let best: string | undefined;
-  let bestDistance = 3;
+  let bestDistance = name.length > 2 ? 3 : 1; // short names: only a difference of letter case
   for (const k of known) {
-    const d = editDistance(lower, k.toLowerCase(), bestDistance);
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
+    const d = editDistance(name.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [k, d];
   }
-  return lower.length > 2 ? best : undefined;
+  return best;
 }
 
-/** Levenshtein distance of a and b, or `cap` once it is clearly at least cap. */
-function editDistance(a: string, b: string, cap: number): number {
-  if (Math.abs(a.length - b.length) >= cap) return cap;
+/** Levenshtein distance of a and b. */
+function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
@@ -114,7 +107,7 @@ function editDistance(a: string, b: string, cap: number): number {
       row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = row;
   }
-  return Math.min(prev[b.length], cap);
+  return prev[b.length];
 }
 
 /**

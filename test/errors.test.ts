@@ -242,7 +242,7 @@ const cases: {
       fit(net(), [[1, 2]], [[1]], { epochs: 1, optimizer: new Adam(), optimizerOptions: { beta1: 0.8 } }),
     type: OptionError,
     message:
-      /^optimizerOptions \(beta1\) configure an optimizer fit makes by name; .* new Adam\(\{ beta1: … \}\)/,
+      /^optimizerOptions \(beta1\) apply to an optimizer fit makes by name, not a ready-made one: .*new Adam\(\{ beta1: … \}\)/,
   },
   {
     name: 'a misspelt explain option',

@@ -206,7 +206,7 @@ test('schedules reject bad options with the value', () => {
     [{ type: 'cosine', gama: 1 }, /unknown cosine schedule option "gama"/],
     [
       { type: 'cosine', epochs: 4 },
-      /^OptionError: schedule\.epochs is 4 but the run trains 10 epochs: the cosine reaches a learning rate of 0 at epoch 4 and the 6 after it would not train/,
+      /^OptionError: schedule\.epochs 4 < the run's 10: the learning rate would stay 0 after epoch 4, training nothing/,
     ],
     ['linear', /schedule must be 'constant' or an object/],
   ];

@@ -228,7 +228,7 @@ test('sampleWeight and classWeight are validated where they enter, the bad value
     [{ classWeight: 'even' }, /classWeight must be 'balanced' or a weight per class/],
     [
       { classWeight: { 2: 1 } },
-      /classWeight names class "2", which is not a class here: fit's classes are the 0\/1 values of y's column \(0, 1\), not the labels they encode/,
+      /classWeight names class "2", not a class here: fit's classes are y's 0\/1 values \(0, 1\), not labels/,
     ],
     [{ classWeight: { 1: -2 } }, /classWeight\["1"\] must be a finite number ≥ 0, got -2/],
     [{ classWeight: { 0: 0, 1: 0 } }, /leave every row with weight 0/],

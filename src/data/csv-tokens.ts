@@ -250,13 +250,7 @@ const DELIMITERS = [',', '\t', ';', '|'];
 
 /** How often `d` occurs in `line` outside double quotes ("area, m2" holds no delimiter). */
 function countOutside(line: string, d: string): number {
-  let n = 0;
-  let quoted = false;
-  for (const ch of line) {
-    if (ch === '"') quoted = !quoted;
-    else if (ch === d && !quoted) n++;
-  }
-  return n;
+  return line.replace(/"[^"]*"/g, '').split(d).length - 1;
 }
 
 /**

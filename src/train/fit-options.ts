@@ -152,7 +152,7 @@ function resolveOptimizer(options: FitOptions): Optimizer {
     const given = Object.keys(options.optimizerOptions);
     if (given.length > 0)
       throw new OptionError(
-        `optimizerOptions (${given.join(', ')}) configure an optimizer fit makes by name; the optimizer given is a ready-made object: set them when you make it (e.g. new ${options.optimizer.constructor.name}({ ${given[0]}: … }))`,
+        `optimizerOptions (${given.join(', ')}) apply to an optimizer fit makes by name, not a ready-made one: give them to its constructor (new ${options.optimizer.constructor.name}({ ${given[0]}: … }))`,
         'optimizerOptions',
       );
   }

@@ -77,7 +77,7 @@ export function classWeights(spec: unknown, y: Matrix, option = 'classWeight'): 
     const c = labels.indexOf(label);
     if (c < 0)
       throw new OptionError(
-        `${option} names class ${JSON.stringify(label)}, which is not a class here: fit's classes are ${count === 2 && y.cols === 1 ? "the 0/1 values of y's column" : "the indices of y's one-hot columns"} (${labels.join(', ')}), not the labels they encode`,
+        `${option} names class ${JSON.stringify(label)}, not a class here: fit's classes are y's ${y.cols === 1 ? '0/1 values' : 'one-hot column indices'} (${labels.join(', ')}), not labels`,
         option,
       );
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)

@@ -92,8 +92,7 @@ export class LearningRateSchedule {
         });
         if (p.epochs < epochs && p.minLearningRate === 0)
           throw new OptionError(
-            `schedule.epochs is ${p.epochs} but the run trains ${epochs} epochs: the cosine reaches a learning rate of 0 at epoch ${p.epochs} and the ${epochs - p.epochs} after it would not train; ` +
-              "leave schedule.epochs out (it defaults to the run's), train fewer epochs, or give schedule.minLearningRate > 0",
+            `schedule.epochs ${p.epochs} < the run's ${epochs}: the learning rate would stay 0 after epoch ${p.epochs}, training nothing; leave schedule.epochs out or set schedule.minLearningRate > 0`,
             'schedule',
           );
         break;
