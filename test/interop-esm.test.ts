@@ -206,3 +206,36 @@ test('names with line breaks (a quoted category "b\\nc") stay inside the moduleâ
   assert.match(readFileSync(join(dir, 'nl.mjs'), 'utf8'), /^\/\/ {3}k \(one of a, b\\nc\),$/m);
   assert.match(r.stderr, /checked in import of the module on 1000 rows: .*: ok/);
 });
+
+test('the module reads a JavaScript Date in a date column as its ISO text', async () => {
+  const dir = scratchDir('scratchnet-esm-date-');
+  const rows = Array.from({ length: 60 }, (_, i) => {
+    const day = new Date(Date.UTC(2020, 0, 1 + 5 * i)).toISOString().slice(0, 10);
+    return `${day},${i % 5},${i / 10 + (i % 5)}`;
+  });
+  writeFileSync(join(dir, 'd.csv'), `t,x,y\n${rows.join('\n')}\n`);
+  const quiet = ['--no-plots', '--progress', 'quiet'];
+  const t = scratchnet(
+    [
+      'train',
+      '--data',
+      'd.csv',
+      '--target',
+      'y',
+      '--no-search',
+      '--epochs',
+      '5',
+      ...quiet,
+      '--out',
+      'd.json',
+    ],
+    dir,
+  );
+  assert.equal(t.code, 0, t.stderr);
+  const r = scratchnet(['export', '--model', 'd.json', '--format', 'esm', '--out', 'd.mjs'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const mod = (await import(join(dir, 'd.mjs'))) as { predict(rows: Record<string, unknown>[]): unknown[] };
+  const asText = mod.predict([{ t: '2021-06-01', x: 2 }]);
+  assert.deepEqual(mod.predict([{ t: new Date(Date.UTC(2021, 5, 1)), x: 2 }]), asText);
+  assert.equal(typeof asText[0], 'number');
+});

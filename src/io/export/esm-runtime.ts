@@ -69,7 +69,9 @@ export function cellValue(
     const s = String(cell).trim().toLowerCase();
     return s === 'true' ? 1 : s === 'false' ? 0 : Number.NaN;
   }
-  const years = typeof cell === 'string' ? dateYears(cell.trim(), order, dates) : null;
+  // a JavaScript Date is read as its ISO text (UTC), as a CSV file would hold it
+  const text: unknown = (cell as unknown) instanceof Date ? (cell as unknown as Date).toISOString() : cell;
+  const years = typeof text === 'string' ? dateYears(text.trim(), order, dates) : null;
   return typeof years === 'number' ? years : Number.NaN;
 }
 
