@@ -91,11 +91,11 @@ const cases: Case[] = [
       /^twoways\.csv: target "y" writes one class two ways, "1" and "1\.0" \(the same number\): write each class one way, or pass --task regression/,
   },
   {
-    name: 'the same with --task multiclass',
-    file: 'twoways2.csv',
-    content: 'a,y\n0.1,1\n0.2,1.0\n0.3,2\n0.4,3\n0.5,1\n0.6,2\n0.7,3\n0.8,1.0\n0.9,2\n1.0,3\n',
+    name: 'codes 01 and 1 under --task multiclass are two classes (the text is the label)',
+    file: 'codes01.csv',
+    content: `a,y\n${Array.from({ length: 40 }, (_, i) => `${i / 40},${['01', '1', '02', '2'][i % 4]}`).join('\n')}\n`,
     args: ['--task', 'multiclass'],
-    error: /^twoways2\.csv: target "y" writes one class two ways, "1" and "1\.0"/,
+    model: (e) => assert.deepEqual(e.target.classes, ['01', '1', '02', '2']),
   },
   {
     name: 'a ";" file whose quoted header names hold commas',
@@ -112,6 +112,17 @@ const cases: Case[] = [
     name: 'a ";" file whose unquoted header names hold commas (as Excel writes them)',
     file: 'semiu.csv',
     content: 'Fläche, m2;Zimmer;Preis, EUR\n54,5;2;250000\n60;3;300000\n70,5;3;350000\n80;4;400000\n',
+    args: ['--target', '"Preis, EUR"'],
+    model: (e) =>
+      assert.deepEqual(
+        e.features.map((f) => f.name),
+        ['Fläche, m2', 'Zimmer'],
+      ),
+  },
+  {
+    name: 'a ";" file with commas in its header names and decimal commas in as many cells',
+    file: 'semid.csv',
+    content: 'Fläche, m2;Zimmer;Preis, EUR\n72,5;3;1200,50\n60,5;2;900,25\n80,5;4;1500,75\n50,5;1;700,5\n',
     args: ['--target', '"Preis, EUR"'],
     model: (e) =>
       assert.deepEqual(

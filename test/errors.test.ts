@@ -293,11 +293,11 @@ const cases: {
       /^accuracy: targets\[0\]\[0\] is 1\.3, but accuracy scores classes: .* \(for regression targets use r2, rmse or mae\)$/,
   },
   {
-    name: 'logLoss of a value above 1',
-    run: () => logLoss([[1.2], [0.9]], [[0], [1]]),
+    name: 'logLoss of regression targets',
+    run: () => logLoss([[0.2], [0.9]], [[0], [2]]),
     type: DataError,
     message:
-      /^logLoss: predictions\[0\]\[0\] is 1\.2, but logLoss scores classes: predictions must be probabilities in \[0, 1\]$/,
+      /^logLoss: targets\[1\]\[0\] is 2, but logLoss scores classes: targets must be 0\/1 \(one column\) or one-hot rows/,
   },
   {
     name: 'a metric on predictions and targets of different widths',
@@ -313,7 +313,7 @@ const cases: {
         metrics: ['accuracy'],
       }),
     type: DataError,
-    message: /^accuracy: targets\[0\]\[0\] is 0\.5, but accuracy scores classes/,
+    message: /^accuracy: targets\[1\]\[0\] is 1\.5, but accuracy scores classes/,
   },
   {
     name: 'a float32 network predicting on a value beyond float32 (it said Infinity)',

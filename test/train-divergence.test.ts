@@ -88,3 +88,11 @@ test('a loss that grows a million-fold while still finite is divergence: stopped
   ).total;
   assert.ok(Number.isFinite(loss) && loss < 1e6 * 1e3, `the kept weights' loss ${loss}`);
 });
+
+test('a warm start on a network that already fits (a loss near 0) is not divergence when the loss moves by noise', () => {
+  const x = Array.from({ length: 20 }, (_, i) => [i / 20, (i % 3) / 3]);
+  const y = x.map(() => [3]); // a constant target: the mean predictor's cost is 0
+  const net = new Network({ layers: [2, 1] });
+  fit(net, x, y, { optimizer: 'lbfgs', epochs: 50 });
+  assert.doesNotThrow(() => fit(net, x, y, { optimizer: 'adam', epochs: 20 }));
+});

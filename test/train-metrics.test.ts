@@ -226,3 +226,14 @@ test('schedules reject bad options with the value', () => {
 test('a probability of exactly 0.5 is class 1 in the metrics, as predict and the exports label it', () => {
   assert.equal(accuracy([[0.5], [0.49]], [[1], [0]]), 1);
 });
+
+test("class metrics take soft labels and a least-squares classifier's outputs outside [0, 1]; regression targets are refused", () => {
+  // soft labels in one column (binary cross-entropy trains on them): classes at 0.5
+  assert.equal(accuracy([[0.2], [0.8]], [[0.1], [0.9]]), 1);
+  // an MSE-trained classifier's outputs may leave [0, 1]: clipped, as documented
+  assert.ok(Number.isFinite(logLoss([[-0.1], [1.2]], [[0], [1]])));
+  assert.throws(
+    () => accuracy([[0.2], [0.8]], [[1.5], [0]]),
+    /^DataError: accuracy: targets\[0\]\[0\] is 1\.5, but accuracy scores classes/,
+  );
+});

@@ -56,6 +56,7 @@ const state = z.object({
   batchSize: count.optional(),
   rows: count.optional(),
   weights: z.string().optional(),
+  firstLoss: finite.optional(),
   history: z.object({
     loss: numbers,
     dataLoss: numbers,

@@ -241,8 +241,10 @@ export function sniffDelimiter(text: string): string {
   const [first, next] = text.split(/\r?\n/, 3);
   const present = DELIMITERS.filter((d) => countOutside(first, d) > 0);
   if (present.length < 2 || next === undefined) return present[0] ?? ',';
-  // several in the header ("Fläche, m2;Zimmer;Preis, EUR"): the one the next line repeats as often
-  return present.find((d) => countOutside(next, d) === countOutside(first, d)) ?? present[0];
+  // several in the header ("Fläche, m2;Zimmer;Preis, EUR"): one the next line repeats as often, and of
+  // those not "," (decimal commas in ";" data, 72,5;3;1200,50, repeat the header's commas too)
+  const repeated = present.filter((d) => countOutside(next, d) === countOutside(first, d));
+  return repeated.find((d) => d !== ',') ?? repeated[0] ?? present[0];
 }
 
 /** The delimiters sniffDelimiter knows, in order of preference. */

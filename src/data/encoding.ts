@@ -409,12 +409,13 @@ function classLabels(table: DataTable, options: EncodeOptions, cells: Cell[], nu
   const format = numberFormat(table);
   const labels = [...new Set(classCells(cells))];
   const name = quote(options.target[0], 40);
-  // labels that are all numbers (a numeric column, or one read as labels by --task) sort and compare as numbers
+  // labels that are all numbers (a numeric column, or one read as labels by --task) sort as numbers
   if (numeric || labels.every((l) => Number.isFinite(numberValue(l, format)))) {
     labels.sort((a, b) => numberValue(a, format) - numberValue(b, format));
-    // "1" and "1.0" would be two classes of one number: say so rather than train a class of nothing
+    // in a column read as numbers, "1" and "1.0" would be two classes of one number: say so rather than
+    // train a class of nothing (under --task the text is the label: codes 01 and 1 may differ)
     const twice = labels.findIndex(
-      (l, i) => i > 0 && numberValue(l, format) === numberValue(labels[i - 1], format),
+      (l, i) => numeric && i > 0 && numberValue(l, format) === numberValue(labels[i - 1], format),
     );
     if (twice > 0)
       throw new DataError(

@@ -196,4 +196,6 @@ export interface FitCheckpoint {
   batchSize?: number;
   rows?: number;
   weights?: string;
+  /** the run's first batch cost, from which its divergence limit is set (TrainingRunOptions.maxLoss) */
+  firstLoss?: number;
 }

@@ -54,33 +54,25 @@ function pair(
     sum += v;
   }
   if (!(sum > 0))
-    throw new DataError('every sample weight is 0: at least one row must count', 'sampleWeight');
+    throw new DataError('every row scored has weight 0: at least one must count', 'sampleWeight');
   return [p, t, (r) => weights[r]];
 }
 
 /**
- * Throws DataError unless the classes of `m` can be read: one column of 0/1, or several columns of
- * values in [0, 1] (one-hot rows, or probabilities). `exact`: a single column must hold exactly 0 or 1
- * (targets); else any value in [0, 1] (a probability).
+ * Throws DataError unless `t` holds class targets: values in [0, 1] (0/1 or soft labels in one column,
+ * one-hot or probability rows in several), read as classes at 0.5 / by argmax. Regression values
+ * (2.5, -1) are refused rather than thresholded.
  */
-function checkClasses(m: Matrix, argument: string, metric: string, exact: boolean): void {
-  const d = m.data;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i];
-    const ok = m.cols === 1 && exact ? v === 0 || v === 1 : v >= 0 && v <= 1;
-    if (ok) continue;
-    const need =
-      argument === 'targets'
-        ? 'targets must be 0/1 (one column) or one-hot rows'
-        : 'predictions must be probabilities in [0, 1]';
-    throw new DataError(
-      `${metric}: ${argument}[${Math.floor(i / m.cols)}][${i % m.cols}] is ${shown(v)}, but ${metric} scores classes: ${need}` +
-        (argument === 'targets' ? ' (for regression targets use r2, rmse or mae)' : ''),
-      argument,
-      Math.floor(i / m.cols),
-      i % m.cols,
-    );
-  }
+function checkClasses(t: Matrix, metric: string): void {
+  const i = t.data.findIndex((v) => !(v >= 0 && v <= 1));
+  if (i < 0) return;
+  const [r, c] = [Math.floor(i / t.cols), i % t.cols];
+  throw new DataError(
+    `${metric}: targets[${r}][${c}] is ${shown(t.data[i])}, but ${metric} scores classes: targets must be 0/1 (one column) or one-hot rows (for regression targets use r2, rmse or mae)`,
+    'targets',
+    r,
+    c,
+  );
 }
 
 /** Σ weight over `rows` rows (rows itself without weights). */
@@ -170,7 +162,7 @@ export function predictedClasses(m: Matrix): Int32Array {
 /** (Weighted) fraction of rows whose predicted class equals the target class (0/1 column or one-hot rows). */
 export function accuracy(predictions: MatrixLike, targets: MatrixLike, weights?: SampleWeights): number {
   const [p, t, w] = pair(predictions, targets, weights);
-  checkClasses(t, 'targets', 'accuracy', true);
+  checkClasses(t, 'accuracy');
   const a = predictedClasses(p);
   const b = predictedClasses(t);
   let hits = 0;
@@ -185,8 +177,7 @@ export function accuracy(predictions: MatrixLike, targets: MatrixLike, weights?:
  */
 export function logLoss(predictions: MatrixLike, targets: MatrixLike, weights?: SampleWeights): number {
   const [p, t, w] = pair(predictions, targets, weights);
-  checkClasses(t, 'targets', 'logLoss', false);
-  checkClasses(p, 'predictions', 'logLoss', false);
+  checkClasses(t, 'logLoss'); // predictions are clipped to [1e-15, 1 − 1e-15] (a least-squares classifier's may leave [0, 1])
   const eps = 1e-15;
   const clip = (v: number) => Math.min(Math.max(v, eps), 1 - eps);
   let sum = 0;
@@ -216,7 +207,7 @@ export function confusionMatrix(
   weights?: SampleWeights,
 ): number[][] {
   const [p, t, w] = pair(predictions, targets, weights);
-  checkClasses(t, 'targets', 'confusionMatrix', true);
+  checkClasses(t, 'confusionMatrix');
   const k = Math.max(2, t.cols);
   const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const a = predictedClasses(p);

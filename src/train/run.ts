@@ -37,8 +37,8 @@ import { LearningRateSchedule } from './schedules.js';
 export interface TrainingRunOptions extends FitOptions {
   /**
    * Treat a batch cost above this as divergence, like a non-finite one. Default: a million times the
-   * larger of the run's first batch cost and the mean predictor's (History.baseline.loss) — a loss
-   * that grows that far has diverged, whether or not it has overflowed yet. For probes that give up
+   * largest of the run's first batch cost, the mean predictor's (History.baseline.loss) and 1 — a
+   * loss that grows that far has diverged, whether or not it has overflowed yet. For probes that give up
    * on a run whose loss exploded, before the update that would follow.
    */
   maxLoss?: number;
@@ -238,6 +238,7 @@ export class TrainingRun {
       batchSize: this.settings.batchSize,
       rows: this.data.x.rows,
       weights: fingerprint(this.network.params),
+      ...(Number.isFinite(this.#firstLoss) ? { firstLoss: this.#firstLoss } : {}),
     };
   }
 
@@ -354,12 +355,15 @@ export class TrainingRun {
     this.lastGoodLoss = cost;
   }
 
-  /** options.maxLoss, else LOSS_GROWTH × the larger of the first batch cost and the mean predictor's. */
+  /**
+   * options.maxLoss, else LOSS_GROWTH × the largest of the run's first batch cost (kept by checkpoints,
+   * so a resumed run has the limit of the uninterrupted one), the mean predictor's cost and 1 (a warm
+   * start on a network that already fits, or a constant target, starts near 0: noise is not divergence).
+   */
   #lossLimit(): number {
     if (this.#options.maxLoss !== undefined) return this.#options.maxLoss;
     const base = this.history.baseline.loss;
-    const start = Math.max(this.#firstLoss, Number.isFinite(base) ? base : 0);
-    return start > 0 ? LOSS_GROWTH * start : Infinity;
+    return LOSS_GROWTH * Math.max(this.#firstLoss, Number.isFinite(base) ? base : 0, 1);
   }
 
   #diverge(value: number, batch: number): never {
@@ -542,6 +546,7 @@ export class TrainingRun {
     Object.assign(this.history, h);
     this.history.epochs = c.epoch;
     this.#elapsedBefore = h.elapsed.at(-1) ?? 0;
+    if (c.firstLoss !== undefined) this.#firstLoss = c.firstLoss;
   }
 }
 
