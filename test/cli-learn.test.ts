@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dataset, formatCsv, parseRecords, splitTable, type Table } from '../src/index.js';
-import { scratchDir, scratchnetWithinCpu, vegaData } from './fixtures/cli.js';
+import { scratchDir, scratchnetAsync, scratchnetWithinCpu, vegaData } from './fixtures/cli.js';
 
 const dir = scratchDir('scratchnet-learn-');
 const quiet = ['--no-plots', '--progress', 'quiet'];
@@ -102,4 +102,28 @@ test('two spirals: ≥ 95% test accuracy, with defaults', async () => {
   const m = await trainAndEvaluate(trainFile, testFile, ['--target', 'label'], 'spirals.json');
   console.log(`two spirals test accuracy ${m.accuracy.toFixed(4)} on ${m.rows} rows`);
   assert.ok(m.accuracy >= 0.95, `test accuracy ${m.accuracy}`);
+});
+
+test('a least-squares classifier (--output linear --loss mse) trains and evaluates: its logLoss clips outputs outside [0, 1]', async () => {
+  const r = await scratchnetAsync(
+    [
+      'train',
+      '--dataset',
+      'moons',
+      '--output',
+      'linear',
+      '--loss',
+      'mse',
+      '--no-search',
+      '--epochs',
+      '20',
+      '--out',
+      'lsq.json',
+      '--json',
+      ...quiet,
+    ],
+    dir,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(Number.isFinite(JSON.parse(r.stdout).metrics.train.logLoss), r.stdout.slice(0, 300));
 });
