@@ -162,3 +162,25 @@ test('UTF-16 (Excel\'s "Unicode text"): predict and evaluate read it as train do
   assert.equal(e.code, 0, e.stderr);
   assert.equal(JSON.parse(e.stdout).rows, 30);
 });
+
+test('predict --out on a UTF-8 file with a byte-order mark (as Excel writes one) keeps the mark, and says so', async () => {
+  const rows = Array.from({ length: 20 }, (_, i) => `${i},Zürich,${2 * i}`);
+  writeFileSync(join(dir, 'bom.csv'), `\ufeffx,city,y\n${rows.join('\n')}\n`);
+  const t = await scratchnetAsync(
+    ['train', '--data', 'bom.csv', '--target', 'y', '--out', 'bom.json', ...quiet],
+    dir,
+  );
+  assert.equal(t.code, 0, t.stderr);
+  const p = await scratchnetAsync(
+    ['predict', '--model', 'bom.json', '--data', 'bom.csv', '--out', 'bom-p.csv'],
+    dir,
+  );
+  assert.equal(p.code, 0, p.stderr);
+  assert.match(p.stderr, /to bom-p\.csv \(UTF-8 with a byte-order mark, as bom\.csv\)/);
+  const bytes = readFileSync(join(dir, 'bom-p.csv'));
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+  assert.match(bytes.subarray(3).toString('utf8'), /^x,city,y,predicted_y\n0,Zürich,0,/);
+  // stdout stays without the mark
+  const s = await scratchnetAsync(['predict', '--model', 'bom.json', '--data', 'bom.csv'], dir);
+  assert.match(s.stdout, /^x,city,y,predicted_y\n/);
+});

@@ -105,7 +105,14 @@ function predict(opts: Flags): void {
     for (const n of run.notes) process.stderr.write(`note: ${n}\n`);
     const utf16 = jsonKind(opts.data) ? null : dataTextEncoding(opts.data);
     const dialect = dialectNote({ delimiter, decimal: run.decimal }, opts.data);
-    const kept = utf16 && opts.out ? `${utf16.toUpperCase()} with a byte-order mark, as ${opts.data}` : null;
+    // a UTF-8 file with a byte-order mark (as Excel writes one) keeps it, for Excel to read it back as UTF-8
+    const bom = !utf16 && opts.out !== undefined && !jsonKind(opts.data) && startsWithUtf8Bom(opts.data);
+    const kept =
+      utf16 && opts.out
+        ? `${utf16.toUpperCase()} with a byte-order mark, as ${opts.data}`
+        : bom
+          ? `UTF-8 with a byte-order mark, as ${opts.data}`
+          : null;
     const written = [dialect, kept].filter((w) => w !== null).join('; ') || null;
     if (utf16 && !opts.out)
       process.stderr.write(
@@ -119,6 +126,14 @@ function predict(opts: Flags): void {
           renameSync(utf16Tmp, opts.out);
         } finally {
           rmSync(utf16Tmp, { force: true });
+        }
+      } else if (bom) {
+        const bomTmp = `${tmp}.bom`;
+        try {
+          copyWithBom(tmp, bomTmp);
+          renameSync(bomTmp, opts.out);
+        } finally {
+          rmSync(bomTmp, { force: true });
         }
       } else renameSync(tmp, opts.out);
       console.error(
@@ -296,6 +311,31 @@ function dialectNote({ delimiter, decimal }: CsvDialect, source: string): string
   if (delimiter === ',' && decimal === '.') return null;
   const fields = delimiter === '\t' ? 'tab-separated' : `"${delimiter}"-separated`;
   return `${fields}${decimal === ',' ? ' with decimal commas' : ''}, as ${source}`;
+}
+
+/** Whether the file starts with the UTF-8 byte-order mark (EF BB BF). */
+function startsWithUtf8Bom(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = new Uint8Array(3);
+    return readSync(fd, head) === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Copies a UTF-8 file to another behind the UTF-8 byte-order mark, in chunks. */
+function copyWithBom(from: string, to: string): void {
+  const input = openSync(from, 'r');
+  const output = openSync(to, 'w');
+  try {
+    writeSync(output, Uint8Array.of(0xef, 0xbb, 0xbf));
+    const buffer = new Uint8Array(1 << 20);
+    for (let n = readSync(input, buffer); n > 0; n = readSync(input, buffer)) writeSync(output, buffer, 0, n);
+  } finally {
+    closeSync(input);
+    closeSync(output);
+  }
 }
 
 /** Copies a UTF-8 file to another as UTF-16 (little- or big-endian) behind its byte-order mark, in chunks. */
