@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { readCsv, scratchDir, scratchnet } from './fixtures/cli.js';
-import { writeCategoricalCsv } from './interop-helpers.js';
+import { datesCsv, trainCsv, writeCategoricalCsv } from './interop-helpers.js';
 
 /** Runs predictor.mjs on data.csv in a fresh process; its predictions and probabilities as text. */
 function runStandalone(dir: string): { predictions: string[]; probabilities: string[][] | null } {
@@ -181,26 +181,7 @@ describe('standalone ES module in a fresh Node process without node_modules', ()
 test('names with line breaks (a quoted category "b\\nc") stay inside the moduleâ€™s comments: it imports and predicts', () => {
   const dir = scratchDir('scratchnet-esm-nl-');
   const rows = Array.from({ length: 12 }, (_, i) => `${i % 2 ? 'a' : '"b\nc"'},${i},${2 * i + (i % 2)}`);
-  writeFileSync(join(dir, 'nl.csv'), `k,x,y\n${rows.join('\n')}\n`);
-  const t = scratchnet(
-    [
-      'train',
-      '--data',
-      'nl.csv',
-      '--target',
-      'y',
-      '--no-search',
-      '--epochs',
-      '5',
-      '--no-plots',
-      '--progress',
-      'quiet',
-      '--out',
-      'nl.json',
-    ],
-    dir,
-  );
-  assert.equal(t.code, 0, t.stderr);
+  trainCsv(dir, 'nl', `k,x,y\n${rows.join('\n')}\n`, 5);
   const r = scratchnet(['export', '--model', 'nl.json', '--format', 'esm', '--out', 'nl.mjs'], dir);
   assert.equal(r.code, 0, r.stderr);
   assert.match(readFileSync(join(dir, 'nl.mjs'), 'utf8'), /^\/\/ {3}k \(one of a, b\\nc\),$/m);
@@ -209,29 +190,7 @@ test('names with line breaks (a quoted category "b\\nc") stay inside the moduleâ
 
 test('the module reads a JavaScript Date in a date column as its ISO text', async () => {
   const dir = scratchDir('scratchnet-esm-date-');
-  const rows = Array.from({ length: 60 }, (_, i) => {
-    const day = new Date(Date.UTC(2020, 0, 1 + 5 * i)).toISOString().slice(0, 10);
-    return `${day},${i % 5},${i / 10 + (i % 5)}`;
-  });
-  writeFileSync(join(dir, 'd.csv'), `t,x,y\n${rows.join('\n')}\n`);
-  const quiet = ['--no-plots', '--progress', 'quiet'];
-  const t = scratchnet(
-    [
-      'train',
-      '--data',
-      'd.csv',
-      '--target',
-      'y',
-      '--no-search',
-      '--epochs',
-      '5',
-      ...quiet,
-      '--out',
-      'd.json',
-    ],
-    dir,
-  );
-  assert.equal(t.code, 0, t.stderr);
+  trainCsv(dir, 'd', datesCsv(), 5);
   const r = scratchnet(['export', '--model', 'd.json', '--format', 'esm', '--out', 'd.mjs'], dir);
   assert.equal(r.code, 0, r.stderr);
   const mod = (await import(join(dir, 'd.mjs'))) as { predict(rows: Record<string, unknown>[]): unknown[] };

@@ -1,8 +1,11 @@
 // Helpers for the interop tests: small trained models as model files, and the largest absolute
 // difference between two lists of numbers. (Not a test file itself.)
+import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Network, Random, fit, type ActivationSpec, type Encoding } from '../src/index.js';
 import { MODEL_FORMAT, MODEL_VERSION, type ModelFile } from '../src/io/index.js';
+import { scratchnet } from './fixtures/cli.js';
 
 export type Task = 'regression' | 'binary' | 'multiclass';
 
@@ -90,4 +93,25 @@ export function writeCategoricalCsv(path: string, rows = 150): void {
     lines.push(cells.join(','));
   }
   writeFileSync(path, lines.join('\n') + '\n');
+}
+
+/**
+ * Writes `csv` to dir/NAME.csv and trains on it through the CLI (target y, no search, `epochs` epochs,
+ * quietly) into dir/NAME.json; asserts exit 0.
+ */
+export function trainCsv(dir: string, name: string, csv: string, epochs: number): void {
+  writeFileSync(join(dir, `${name}.csv`), csv);
+  const quiet = ['--no-plots', '--progress', 'quiet'];
+  const args = ['--target', 'y', '--no-search', '--epochs', String(epochs), ...quiet];
+  const t = scratchnet(['train', '--data', `${name}.csv`, ...args, '--out', `${name}.json`], dir);
+  assert.equal(t.code, 0, t.stderr);
+}
+
+/** A CSV of 80 weekly dates t from 2019-01-01, an input x in [0, 1) and y = t's weeks / 52 + x. */
+export function datesCsv(): string {
+  const rows = Array.from({ length: 80 }, (_, i) => {
+    const day = new Date(Date.UTC(2019, 0, 1 + 7 * i)).toISOString().slice(0, 10);
+    return `${day},${(i % 7) / 7},${i / 52 + (i % 7) / 7}`;
+  });
+  return `t,x,y\n${rows.join('\n')}\n`;
 }

@@ -22,7 +22,14 @@ import { referencePredictions, type DataRecord } from '../src/io/export/check.js
 import { onnxFeeds, type OnnxRuntime } from '../src/io/export/onnx-check.js';
 import { node, tensor, valueInfo } from '../src/io/export/onnx-proto.js';
 import { scratchDir, scratchnet } from './fixtures/cli.js';
-import { maxAbsDifference, trainedModel, writeCategoricalCsv, type Task } from './interop-helpers.js';
+import {
+  datesCsv,
+  maxAbsDifference,
+  trainCsv,
+  trainedModel,
+  writeCategoricalCsv,
+  type Task,
+} from './interop-helpers.js';
 
 const runtime = ort as unknown as OnnxRuntime;
 
@@ -171,26 +178,7 @@ describe('ONNX export of a model trained through the CLI on a CSV with categorie
     const dir = scratchDir('scratchnet-onnx-');
     const random = new Random(8);
     const rows = Array.from({ length: 200 }, () => random.uniform(-1, 1));
-    writeFileSync(join(dir, 'sq.csv'), `x,y\n${rows.map((v) => `${v},${v * v}`).join('\n')}\n`);
-    const t = scratchnet(
-      [
-        'train',
-        '--data',
-        'sq.csv',
-        '--target',
-        'y',
-        '--no-search',
-        '--epochs',
-        '300',
-        '--no-plots',
-        '--progress',
-        'quiet',
-        '--out',
-        'sq.json',
-      ],
-      dir,
-    );
-    assert.equal(t.code, 0, t.stderr);
+    trainCsv(dir, 'sq', `x,y\n${rows.map((v) => `${v},${v * v}`).join('\n')}\n`, 300);
     const r = scratchnet(
       ['export', '--model', 'sq.json', '--format', 'onnx', '--out', 'sq.onnx', '--json'],
       dir,
@@ -253,29 +241,7 @@ describe('ONNX export of a model trained through the CLI on a CSV with categorie
 
   test('a failed float32 check names the inputs far from zero against their spread (dates as years)', () => {
     const dir = scratchDir('scratchnet-onnx-');
-    const rows = Array.from({ length: 80 }, (_, i) => {
-      const day = new Date(Date.UTC(2019, 0, 1 + 7 * i)).toISOString().slice(0, 10);
-      return `${day},${(i % 7) / 7},${i / 52 + (i % 7) / 7}`;
-    });
-    writeFileSync(join(dir, 'd.csv'), `t,x,y\n${rows.join('\n')}\n`);
-    const quiet = ['--no-plots', '--progress', 'quiet'];
-    const t = scratchnet(
-      [
-        'train',
-        '--data',
-        'd.csv',
-        '--target',
-        'y',
-        '--no-search',
-        '--epochs',
-        '20',
-        ...quiet,
-        '--out',
-        'd.json',
-      ],
-      dir,
-    );
-    assert.equal(t.code, 0, t.stderr);
+    trainCsv(dir, 'd', datesCsv(), 20);
     const r = scratchnet(
       ['export', '--model', 'd.json', '--format', 'onnx', '--dtype', 'float32', '--tolerance', '1e-12'],
       dir,
