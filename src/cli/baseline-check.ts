@@ -2,7 +2,7 @@
 // cross-validated) score below the baseline's on the same rows. `train` then ends with a warning (and
 // --json lists it under `warnings`), so a model worse than predicting the mean is never left unsaid.
 
-import type { TargetEncoding } from '../data/index.js';
+import type { Encoding } from '../data/index.js';
 import type { Task } from '../train/index.js';
 
 type Scores = Record<string, unknown>;
@@ -27,7 +27,12 @@ function score(record: unknown, name: string, weighted: boolean): number | null 
  * the run weighs rows, so that balanced class weights are judged by balanced accuracy); null otherwise,
  * and when nothing was held out.
  */
-export function belowBaseline(metrics: Scores, task: Task, target: string): string | null {
+export function belowBaseline(
+  metrics: Scores,
+  task: Task,
+  target: string,
+  leftOut: string[] = [],
+): string | null {
   const { name, weighted } = judged(metrics, task);
   const model = score(metrics.heldOut, name, weighted);
   const baseline = score(metrics.baseline, name, weighted);
@@ -40,11 +45,19 @@ export function belowBaseline(metrics: Scores, task: Task, target: string): stri
   return (
     `the model is worse than a constant: ${rows}, ${weighted ? 'weighted ' : ''}${name} ${fmt(model)} against ${fmt(baseline)} ` +
     `for always predicting ${constant}${linear === null ? '' : ` (a linear model: ${fmt(linear)})`}. ` +
-    `The inputs may not predict ${target}, or the network overfits them (the model file is written)`
+    `The inputs may not predict ${target}, or the network overfits them (the model file is written)` +
+    (leftOut.length
+      ? `. Left out of the inputs as ids or row numbers: ${leftOut.join(', ')}; if one is a real input (a time index), --keep-ids keeps it`
+      : '')
   );
 }
 
-/** belowBaseline for a finished run's metrics (none: null). */
-export function worseThanConstant(metrics: Scores | undefined, target: TargetEncoding): string | null {
-  return metrics ? belowBaseline(metrics, target.task, target.columns.join(', ')) : null;
+/**
+ * belowBaseline for a finished run's metrics (none: null), naming the columns the encoding left out as
+ * identifiers: a row number of a file in time order is the time (a trend in months 1..n).
+ */
+export function worseThanConstant(metrics: Scores | undefined, encoding: Encoding): string | null {
+  const { target } = encoding;
+  const leftOut = (encoding.ignored ?? []).filter((c) => !c.constant).map((c) => JSON.stringify(c.column));
+  return metrics ? belowBaseline(metrics, target.task, target.columns.join(', '), leftOut) : null;
 }

@@ -375,7 +375,7 @@ export async function maybeSearch(
   const found = await searchStart(start, flags.budget, log);
   if (!found) {
     log(
-      `note: fewer than ${minSearchRows} training rows, too few for a model search: training the default network`,
+      `note: fewer than ${minSearchRows} training rows, too few for a model search or held-out scores: training the default network, whose scores on its own rows tell how well it fits them (it can memorize them), not how it predicts new rows`,
     );
     return { start, search: null };
   }

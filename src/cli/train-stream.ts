@@ -299,7 +299,7 @@ function finish(
   const model = modelFile(record, history);
   model.metrics = scores.metrics;
   writeAtomic(flags.out, serializeModel(model));
-  const worse = worseThanConstant(model.metrics, prepared.encoding.target);
+  const worse = worseThanConstant(model.metrics, prepared.encoding);
   if (flags.json) {
     const summary = streamSummary(flags.out, model, history, prepared);
     if (worse) process.stderr.write(`warning: ${worse}\n`);

@@ -3,11 +3,12 @@
 // Plain strings: the CLI decides where they go.
 
 import type { Matrix } from '../matrix.js';
-import { clip, quote, shortList } from './cells.js';
+import { clip, quote, readNumber, shortList } from './cells.js';
 import type { Encoded, Encoding } from './encoding.js';
 import { describeIgnored } from './identifiers.js';
 import { describeLeftOut, type LeftOut } from './missing.js';
 import { rowCount, type DataTable } from './table.js';
+import { rareLabels } from './task.js';
 
 /** Notes on reading and encoding `table`: decimal commas, rows left out, unseen categories. */
 export function dataNotes(
@@ -91,7 +92,10 @@ export function sparseColumnWarnings(source: string, left: readonly LeftOut[], t
 }
 
 /** Warnings about training data: a constant target, a single row, fewer rows than classes. */
-export function dataWarnings(encoding: Encoding, encoded: Pick<Encoded, 'y' | 'x'>): string[] {
+export function dataWarnings(
+  encoding: Encoding,
+  encoded: Pick<Encoded, 'y' | 'x'> & Partial<Pick<Encoded, 'inputNames'>>,
+): string[] {
   const warnings: string[] = [];
   const { y, x } = encoded;
   if (x.rows === 1)
@@ -109,13 +113,58 @@ export function dataWarnings(encoding: Encoding, encoded: Pick<Encoded, 'y' | 'x
       );
   }
   if (y && encoding.target.classes && x.rows > 1) warnings.push(...rareClasses(encoding.target.classes, y));
+  const rare = encoding.target.inferred && y?.cols === 1 ? rareLabels(y.data) : [];
+  if (rare.length)
+    warnings.push(
+      `target ${quote(clip(encoding.target.columns[0]))} holds a few integers, read as a quantity (regression) because ${shortList(rare.map(String))} ${rare.length === 1 ? 'is' : 'are'} seen only once; if they are class labels (a rare class, or a mistyped label), --task multiclass reads them as classes`,
+    );
   if (encoding.target.classes)
     warnings.push(
       ...caseVariants(`target ${quote(clip(encoding.target.columns[0]))}`, encoding.target.classes),
     );
   for (const f of encoding.features)
     if (f.type === 'category') warnings.push(...caseVariants(`column ${quote(clip(f.name))}`, f.categories));
-  return warnings;
+  return [...warnings, ...numbersAsText(encoding), ...compactDates(encoding, x, encoded.inputNames ?? [])];
+}
+
+/**
+ * Text columns that are numbers but for a placeholder or two ("not disclosed", "unknown"): each number
+ * became a category of its own, where the placeholder is likely a missing value.
+ */
+function numbersAsText(encoding: Encoding): string[] {
+  return encoding.features.flatMap((f) => {
+    if (f.type !== 'category') return [];
+    const words = f.categories.filter((c) => !('value' in (readNumber(c) ?? {})));
+    const numbers = f.categories.length - words.length;
+    if (numbers < 10 || words.length > 3) return [];
+    return [
+      `column ${quote(clip(f.name))} is read as text, ${f.categories.length} categories, but ${numbers} of them are numbers: if ${shortList(words.map((w) => quote(clip(w))))} ${words.length === 1 ? 'means' : 'mean'} a missing value, --na-values ${words.map((w) => JSON.stringify(w)).join(',')} reads the column as numbers`,
+    ];
+  });
+}
+
+/**
+ * Number columns whose values are all dates written as YYYYMMDD integers (20190513): as numbers, a year
+ * ends with a jump (20191231 → 20200101 is 8,870) that a network has to learn around.
+ */
+function compactDates(encoding: Encoding, x: Matrix, inputNames: readonly string[]): string[] {
+  return encoding.features.flatMap((f) => {
+    const c = inputNames.indexOf(f.name);
+    if (f.type !== 'number' || c < 0 || x.rows < 10) return [];
+    const seen = new Set<number>();
+    for (let r = 0; r < x.rows; r++) {
+      const v = x.data[r * x.cols + c];
+      if (!Number.isInteger(v) || v < 17000101 || v > 22001231) return [];
+      const day = new Date(Date.UTC(Math.floor(v / 1e4), (Math.floor(v / 100) % 100) - 1, v % 100));
+      if (Number(day.toISOString().slice(0, 10).replaceAll('-', '')) !== v) return [];
+      seen.add(v);
+    }
+    if (seen.size < 10) return [];
+    const first = String(x.data[c]);
+    return [
+      `column ${quote(clip(f.name))} holds dates written as numbers (${first}): read as numbers, in which a year's end is a jump (…1231 → …0101); written as ${first.slice(0, 4)}-${first.slice(4, 6)}-${first.slice(6)} they are read as dates`,
+    ];
+  });
 }
 
 /**

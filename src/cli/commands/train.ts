@@ -356,7 +356,7 @@ async function finish(
       chartsFor({ network, encoding: about.encoding, x, y, loss, ...parts }),
     );
   }
-  const worse = worseThanConstant(model.metrics, about.encoding.target);
+  const worse = worseThanConstant(model.metrics, about.encoding);
   const capped = search ? cappedRefitLine(search, history) : null;
   if (flags.json) {
     const warnings = [...said.warnings, ...(worse ? [worse] : [])];
