@@ -126,3 +126,22 @@ test('an integer class never seen in training: the error says integer targets we
     /class "4" is not one the model knows \(5, 6, 7, 8\); integer targets with few values are read as classes: if this one is a quantity, train with --task regression\n$/,
   );
 });
+
+test('a few target values far from the others: a warning naming them and --loss huber; a skewed target is not', () => {
+  const rows = Array.from(
+    { length: 200 },
+    (_, i) => `${i},${((i * 37) % 19) / 10 + (i % 100 === 7 ? 1000 : 0)}`,
+  );
+  const [w] = warningsOf(table('x,y', rows), 'y');
+  assert.match(
+    w,
+    /^target "y" has 2 values far from the others \(1000\.\d+, .*\): squared error .*--loss huber$/,
+  );
+  const skewed = Array.from({ length: 200 }, (_, i) => `${i},${Math.exp(i / 40).toFixed(3)}`);
+  assert.deepEqual(warningsOf(table('x,y', skewed), 'y'), []);
+});
+
+test('counts with a long tail of values seen once are a quantity without a warning', () => {
+  const rows = Array.from({ length: 400 }, (_, i) => `${i},${Math.floor(14 * (((i * 7) % 400) / 400) ** 2)}`);
+  assert.deepEqual(warningsOf(table('x,claims', [...rows, '400,15']), 'claims'), []);
+});

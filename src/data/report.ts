@@ -124,7 +124,27 @@ export function dataWarnings(
     );
   for (const f of encoding.features)
     if (f.type === 'category') warnings.push(...caseVariants(`column ${quote(clip(f.name))}`, f.categories));
+  if (y && encoding.target.task === 'regression')
+    encoding.target.columns.forEach((c, k) => warnings.push(...farTargets(c, y, k)));
   return [...warnings, ...numbersAsText(encoding), ...compactDates(encoding, x, encoded.inputNames ?? [])];
+}
+
+/**
+ * A few target values far outside the rest (beyond the quartiles by 10 interquartile ranges, in at most
+ * 1% of the rows): squared error lets them decide the fit, and the scores.
+ */
+function farTargets(column: string, y: Matrix, k: number): string[] {
+  const v = Float64Array.from({ length: y.rows }, (_, r) => y.data[r * y.cols + k]).sort();
+  const q = (p: number) => v[Math.floor(p * (v.length - 1))];
+  const iqr = q(0.75) - q(0.25);
+  const far = v.filter((t) => t < q(0.25) - 10 * iqr || t > q(0.75) + 10 * iqr);
+  if (v.length < 20 || !(iqr > 0) || far.length === 0 || 100 * far.length > v.length) return [];
+  return [
+    `target ${quote(clip(column))} has ${far.length} value${far.length === 1 ? '' : 's'} far from the others (${shortList(
+      [...far].map((t) => String(Number(t.toPrecision(6)))),
+      4,
+    )}; half the values lie in ${Number(q(0.25).toPrecision(6))} … ${Number(q(0.75).toPrecision(6))}): squared error lets a few such rows decide the fit and the scores; check them, leave them out, or train with --loss huber`,
+  ];
 }
 
 /**

@@ -65,19 +65,23 @@ function classRuleFails(counts: Map<number, number>, rows: number): string | nul
 }
 
 /**
- * The values seen once when they alone (at most 1% of the rows) keep integer values from being classes by
- * the rule (a rare class,
- * or one mistyped label: 1..7 with a single 7, 0/1 with a single 2); empty otherwise. The rule stands (a
+ * The values seen once when they alone (one or two, at most 1% of the rows, beside at most 10 common
+ * values) keep integer values from being classes by the rule (a rare class, or one mistyped label:
+ * 1..7 with a single 7, 0/1 with a single 2); empty otherwise. The rule stands (a
  * class seen once cannot be learned, and a quantity often has rare extremes), but a run says so.
  */
 export function rareLabels(values: ArrayLike<number>): number[] {
   const counts = new Map<number, number>();
   for (let i = 0; i < values.length; i++) counts.set(values[i], (counts.get(values[i]) ?? 0) + 1);
   const once = [...counts.keys()].filter((v) => (counts.get(v) ?? 0) < taskRule.minPerClass);
-  // a few: at most 1% of the rows (16 weights in 16 rows with 14 values are a quantity)
-  if (!once.length || 100 * once.length > values.length || !once.every(Number.isInteger)) return [];
+  // a few: at most 2, and 1% of the rows (16 weights in 16 rows with 14 values are a quantity)
+  if (!once.length || once.length > 2 || 100 * once.length > values.length || !once.every(Number.isInteger))
+    return [];
+  // beside at most 10 common values: counts (claims 0..14 and a single 15) have long tails of rare values
   const common = new Map([...counts].filter(([, n]) => n >= taskRule.minPerClass));
-  return common.size >= 2 && classRuleFails(common, values.length) === null ? once.sort((a, b) => a - b) : [];
+  return common.size >= 2 && common.size <= 10 && classRuleFails(common, values.length) === null
+    ? once.sort((a, b) => a - b)
+    : [];
 }
 
 /** The flag that overrides an inferred task, for messages. */
