@@ -175,7 +175,7 @@ test('--unknown ignore (saved in the model) encodes an unseen category as zeros 
   assert.equal(e.code, 2);
   assert.match(
     e.stderr,
-    /^scratchnet: newcity\.csv:2:3: "Nice" in column "city" is a category the model never saw; known: Lyon, Nantes, Paris\. --unknown ignore scores such rows with that column.s inputs all zero, and counts them\n$/,
+    /^scratchnet: newcity\.csv:2:3: "Nice" in column "city" is a category the model never saw; known: Lyon, Nantes, Paris; --unknown ignore encodes unseen ones as zeros\n$/,
   );
   // predict and evaluate --unknown override the model's policy, with the same note
   const q = scratchnet(
@@ -214,7 +214,7 @@ test('a long list of known categories is shortened', () => {
   );
   const e = scratchnet(['predict', '--model', 'many.json', '--data', 'other.csv'], dir);
   assert.equal(e.code, 2);
-  assert.match(e.stderr, /known: name00, name01, .*, name09, … 30 more\. --unknown ignore/);
+  assert.match(e.stderr, /known: name00, name01, .*, name09, … 30 more; --unknown ignore/);
 });
 
 test('outputs never overwrite an input, and never collide with input columns', () => {

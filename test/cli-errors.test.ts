@@ -230,7 +230,7 @@ const cases: [string, string[], RegExp][] = [
   [
     'unseen category at predict',
     ['predict', '--model', 'houses.json', '--data', 'newcity.csv'],
-    /^newcity\.csv:2:6: "Nice" in column "city" is a category the model never saw; known: Lyon, Nantes, Paris\. --unknown ignore scores such rows with that column.s inputs all zero, and counts them$/,
+    /^newcity\.csv:2:6: "Nice" in column "city" is a category the model never saw; known: Lyon, Nantes, Paris; --unknown ignore encodes unseen ones as zeros$/,
   ],
   [
     'evaluate without targets',

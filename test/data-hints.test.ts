@@ -3,9 +3,10 @@
 // numbers kept as text by a placeholder word, dates written as YYYYMMDD numbers, a row number left out
 // when the model then does worse than a constant, and an integer class never seen in training.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { applyEncoding, dataWarnings, fitEncoding, parseCsv } from '../src/data/index.js';
 import { worseThanConstant } from '../src/cli/baseline-check.js';
 import { scratchDir, scratchnet } from './fixtures/cli.js';
@@ -123,7 +124,7 @@ test('an integer class never seen in training: the error says integer targets we
   assert.equal(e.code, 2);
   assert.match(
     e.stderr,
-    /class "4" is not one the model knows \(5, 6, 7, 8\); integer targets with few values are read as classes: if this one is a quantity, train with --task regression\n$/,
+    /class "4" is not one the model knows \(5, 6, 7, 8\); if the target is a quantity, not classes, train with --task regression\n$/,
   );
 });
 
@@ -144,4 +145,55 @@ test('a few target values far from the others: a warning naming them and --loss 
 test('counts with a long tail of values seen once are a quantity without a warning', () => {
   const rows = Array.from({ length: 400 }, (_, i) => `${i},${Math.floor(14 * (((i * 7) % 400) / 400) ** 2)}`);
   assert.deepEqual(warningsOf(table('x,claims', [...rows, '400,15']), 'claims'), []);
+});
+
+test('--not-na: a default missing spelling that is a value in this file (None: no damage) is a category, in train, predict and the exported module', async () => {
+  const dir = scratchDir();
+  const damage = ['None', 'Minor', 'None', 'Major', 'None'];
+  const rows = Array.from({ length: 60 }, (_, i) => {
+    const d = damage[i % 5];
+    return `${i % 7},${d},${(i % 7) + (d === 'Major' ? 10 : d === 'Minor' ? 3 : 0)}`;
+  });
+  writeFileSync(join(dir, 'birds.csv'), table('size,damage,cost', rows));
+  const quick = ['--no-search', '--epochs', '30', '--no-plots', '--progress', 'quiet'];
+  const refused = scratchnet(['train', '--data', 'birds.csv', '--target', 'cost', ...quick], dir);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /Read as missing: "None"; --not-na "None" reads such cells as values\n$/);
+  const both = scratchnet(
+    ['train', '--data', 'birds.csv', '--target', 'cost', '--na-values', 'None', '--not-na', 'None', ...quick],
+    dir,
+  );
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /"None" is both in --na-values and in --not-na/);
+  const t = scratchnet(
+    ['train', '--data', 'birds.csv', '--target', 'cost', '--not-na', 'None', ...quick],
+    dir,
+  );
+  assert.equal(t.code, 0, t.stderr);
+  const model = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+  assert.deepEqual(model.encoding.naValues, ['!None']);
+  assert.deepEqual(model.encoding.features[1].categories, ['Major', 'Minor', 'None']);
+  writeFileSync(join(dir, 'new.csv'), table('size,damage', ['3,']));
+  const p = scratchnet(['predict', '--model', 'model.json', '--data', 'new.csv'], dir);
+  assert.match(p.stdout, /missing/, 'an empty cell is still missing');
+  writeFileSync(join(dir, 'new.csv'), table('size,damage', ['1,None', '2,Major']));
+  const q = scratchnet(['predict', '--model', 'model.json', '--data', 'new.csv'], dir);
+  assert.equal(q.code, 0, q.stderr);
+  const predicted = q.stdout
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => Number(l.split(',')[2]));
+  const e = scratchnet(['export', '--model', 'model.json', '--format', 'esm', '--out', 'birds.mjs'], dir);
+  assert.equal(e.code, 0, e.stderr);
+  const mod = (await import(pathToFileURL(join(dir, 'birds.mjs')).href)) as {
+    predict(rows: Record<string, string>[]): number[];
+  };
+  assert.deepEqual(
+    mod.predict([
+      { size: '1', damage: 'None' },
+      { size: '2', damage: 'Major' },
+    ]),
+    predicted,
+  );
 });

@@ -221,6 +221,11 @@ export function addDataOptions(command: Command): Command {
       'more spellings of a missing cell, comma-separated (e.g. -999,unknown)',
       list,
     )
+    .option(
+      '--not-na <values>',
+      'default spellings of a missing cell that are values in this file, comma-separated (e.g. NA for "no alley", None for "no damage"); saved in the model',
+      list,
+    )
     .addOption(decimalOption())
     .addOption(thousandsOption())
     .addOption(
@@ -433,6 +438,8 @@ export interface DataFlags {
   dropMissing?: boolean;
   impute?: 'mean';
   naValues?: string[];
+  /** --not-na: default missing spellings that are values here */
+  notNa?: string[];
   /** --progress, where the command has it (reading shows progress too) */
   progress?: ProgressMode;
   decimal?: DecimalMark;
@@ -461,10 +468,21 @@ export interface LoadedData {
   notes?: string[];
 }
 
-/** Reads the table named by --data or --dataset (`naValues`: a model's, else --na-values). */
+/**
+ * The missing spellings beyond the library's from --na-values, and those of its spellings that are
+ * values here from --not-na, as "!NA" (table.ts isMissing): one list, saved in the model as given.
+ */
+export function naSpellings(flags: Pick<DataFlags, 'naValues' | 'notNa'>): string[] | undefined {
+  const all = [...(flags.naValues ?? []), ...(flags.notNa ?? []).map((v) => `!${v.trim()}`)];
+  const both = (flags.notNa ?? []).find((v) => flags.naValues?.includes(v.trim()));
+  if (both !== undefined) throw new UsageError(`"${both}" is both in --na-values and in --not-na`);
+  return all.length ? all : undefined;
+}
+
+/** Reads the table named by --data or --dataset (`naValues`: a model's, else --na-values and --not-na). */
 export function loadDataTable(
   flags: DataFlags,
-  naValues = flags.naValues,
+  naValues = naSpellings(flags),
 ): { table: DataTable; target?: string[]; task?: Task } {
   if (flags.dataset) {
     const d = dataset(flags.dataset, { n: flags.n, noise: flags.noise, seed: flags.dataSeed });
@@ -527,7 +545,7 @@ export function encodeOptions(flags: DataFlags, table: DataTable, target: string
     missing: missingPolicy(flags),
     missingTarget: flags.dropMissing ? 'drop' : 'error',
     unknown: flags.unknown,
-    naValues: flags.naValues,
+    naValues: naSpellings(flags),
     identifiers: flags.keepIds || flags.features ? 'keep' : 'leave out',
     // with --thousands, the decimal mark the file was read with too (1.234,5: detected ","), so that
     // predict does not take "." for both

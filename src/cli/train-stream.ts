@@ -26,7 +26,7 @@ import { trainInWindows, type WindowRunOptions } from '../train/window-run.js';
 import { Said } from './said.js';
 import { UsageError } from './errors.js';
 import { checkOutput, checkWritable, jsonKind, writeAtomic } from './files.js';
-import { encodeOptions, integer } from './options.js';
+import { encodeOptions, integer, naSpellings } from './options.js';
 import { readProgress, type ProgressMode } from './progress.js';
 import { countDataRows, preparePass, trainingPass, type Prepared, type StreamFile } from './stream-passes.js';
 import { streamScores, streamSummary } from './stream-report.js';
@@ -122,7 +122,7 @@ export function trainStream(flags: StreamFlags, command: Command, reason: string
     load: {
       decimal: flags.decimal,
       thousands: flags.thousands,
-      naValues: flags.naValues,
+      naValues: naSpellings(flags),
       progress: readProgress(flags.progress),
     },
   };

@@ -205,7 +205,7 @@ function unseenCategory(
     return;
   }
   throw new DataError(
-    `${cellLocation(ctx.table, r, j)}: ${quote(value)} in column ${quote(f.name, 40)} is a category the model never saw; known: ${shortList(f.categories.map((c) => clip(c)))}. --unknown ignore scores such rows with that column's inputs all zero, and counts them`,
+    `${cellLocation(ctx.table, r, j)}: ${quote(value)} in column ${quote(f.name, 40)} is a category the model never saw; known: ${shortList(f.categories.map((c) => clip(c)))}; --unknown ignore encodes unseen ones as zeros`,
     'data',
     r,
     j,
@@ -242,7 +242,7 @@ function encodeTargets(encoding: Encoding, table: DataTable, tIdx: number[], kep
           (l) => l.trim() !== '' && written.trim() !== '' && Number(l) === Number(written),
         );
         throw new DataError(
-          `${cellLocation(table, r, j)}: class ${quote(written)} is not one the model knows (${shortList(classes.map((l) => clip(l)))})${same !== undefined ? `; the model's class ${quote(same)} is the same number written otherwise: classes are matched as written, so write them as in training` : classes.every((l) => /^-?\d+$/.test(l)) ? '; integer targets with few values are read as classes: if this one is a quantity, train with --task regression' : ''}`,
+          `${cellLocation(table, r, j)}: class ${quote(written)} is not one the model knows (${shortList(classes.map((l) => clip(l)))})${same !== undefined ? `; the model's class ${quote(same)} is the same number written otherwise: classes are matched as written, so write them as in training` : classes.every((l) => /^-?\d+$/.test(l)) ? '; if the target is a quantity, not classes, train with --task regression' : ''}`,
           'data',
           r,
           j,

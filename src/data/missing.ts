@@ -45,6 +45,8 @@ export interface MissingStops {
   first: string[];
   /** per column ('column "x"', 'target "y"'): how many of the rows stop on it (scanMissing fills it) */
   columns?: Map<string, number>;
+  /** the spellings other than empty read as missing there ("None", "NA"): maybe values (--not-na) */
+  words?: Set<string>;
 }
 
 /** How many rows with missing cells an error or a note locates (the rest are counted). */
@@ -66,8 +68,10 @@ export function missingError(source: string, stops: MissingStops, hint: string, 
   const advice = inputs.length
     ? ` (leave ${inputs.length === 1 ? 'that column' : 'those columns'} out of the inputs with --features, rather than the rows)`
     : '';
+  const words = [...(stops.words ?? [])].map((w) => JSON.stringify(w)).join(',');
+  const asValues = words ? `. Read as missing: ${words}; --not-na ${words} reads such cells as values` : '';
   return new DataError(
-    `${source}: ${rows.toLocaleString('en-US')} row${rows === 1 ? ' has' : 's have'} missing values: ${first.join('; ')}${more}. ${said.length ? `${said.join('; ')}${advice}. ` : ''}${hint}`,
+    `${source}: ${rows.toLocaleString('en-US')} row${rows === 1 ? ' has' : 's have'} missing values: ${first.join('; ')}${more}. ${said.length ? `${said.join('; ')}${advice}. ` : ''}${hint}${asValues}`,
     'data',
   );
 }
@@ -84,7 +88,7 @@ export function scanMissing(
 ): { kept: number[]; left: LeftOut[]; stops: MissingStops } {
   const kept: number[] = [];
   const left: LeftOut[] = [];
-  const stops: MissingStops = { rows: 0, first: [], columns: new Map() };
+  const stops: MissingStops = { rows: 0, first: [], columns: new Map(), words: new Set() };
   const miss = (r: number, j: number) => isMissing(cellAt(table, r, j), scan.naValues);
   const tally = (j: number) => {
     const key = `${tIdx.includes(j) ? 'target' : 'column'} ${quote(table.columns[j], 40)}`;
@@ -104,6 +108,11 @@ export function scanMissing(
     if (stop.length > 0) {
       stops.rows++;
       stop.forEach(tally);
+      for (const j of stop) {
+        const c = cellAt(table, r, j);
+        if (typeof c === 'string' && c.trim() && stops.words && stops.words.size < 3)
+          stops.words.add(c.trim());
+      }
       if (stops.first.length < MISSING_PLACES) stops.first.push(missingCells(table, r, stop));
       continue;
     }

@@ -40,8 +40,12 @@ export function describeFilled(source: string, filled: NonNullable<Encoded['fill
     const written = f.spellings.map((s) => (s === '' ? 'empty' : quote(s, 20))).join(', ');
     return `column ${quote(clip(f.column))} ${f.cells.toLocaleString('en-US')} with ${fill}, written ${written}`;
   });
+  const words = [...new Set(filled.flatMap((f) => f.spellings.filter((s) => s !== '')))];
+  const keep = words.length
+    ? `--not-na ${words.map((w) => JSON.stringify(w)).join(',')} reads ${words.length === 1 ? 'it' : 'them'} as values`
+    : 'another spelling in the file keeps it';
   return [
-    `${source}: --impute mean filled ${cells.toLocaleString('en-US')} missing cell${cells === 1 ? '' : 's'}: ${shortList(columns, 5)}; a value that is not missing there (NA for North America) needs another spelling in the file`,
+    `${source}: --impute mean filled ${cells.toLocaleString('en-US')} missing cell${cells === 1 ? '' : 's'}: ${shortList(columns, 5)}; where such a spelling is a value (NA for North America, None for no damage), ${keep}`,
   ];
 }
 

@@ -138,12 +138,16 @@ export const missingMarkers: readonly string[] = [
   '-',
 ];
 
+/**
+ * Whether a cell is missing: a marker above, or one of `extra` (--na-values), unless `extra` holds it
+ * with a "!" before it (--not-na: "!NA" where NA is a value, e.g. no alley, or "!None", no damage).
+ */
 export function isMissing(cell: Cell | undefined, extra?: readonly string[]): boolean {
   if (cell === null || cell === undefined) return true;
   if (typeof cell === 'number') return Number.isNaN(cell);
   if (typeof cell === 'boolean') return false;
   const s = cell.trim();
-  return missingMarkers.includes(s) || (extra !== undefined && extra.includes(s));
+  return extra?.includes(s) || (missingMarkers.includes(s) && !extra?.includes(`!${s}`)) || false;
 }
 
 /** Each header's name → first index, built once per columns array (so that looking up every column stays linear). */

@@ -43,7 +43,9 @@ export function standaloneModel(model: ModelFile): StandaloneModel {
     features: model.encoding.features,
     target: model.encoding.target,
     missing: model.encoding.missing,
-    markers: [...missingMarkers, ...(model.encoding.naValues ?? [])],
+    markers: [...missingMarkers, ...(model.encoding.naValues ?? [])].filter(
+      (m, _, all) => !m.startsWith('!') && !all.includes(`!${m}`),
+    ),
     numbers: modelNumberFormat(model),
     dtype: network.dtype,
     scaling: network.scaling ?? null,

@@ -65,7 +65,7 @@ export function onnxFeeds(
     const cells = ref.records.map((r) => cellOf(r, f.name));
     if (f.type === 'category') {
       const labels = cells.map((cell, r) => {
-        if (isMissing(cell)) return cell === null ? '' : String(cell);
+        if (isMissing(cell, model.encoding.naValues)) return cell === null ? '' : String(cell);
         const row = ref.x.data.subarray(r * ref.x.cols + c, r * ref.x.cols + c + f.categories.length);
         return f.categories[row.indexOf(1)];
       });
@@ -74,7 +74,8 @@ export function onnxFeeds(
       continue;
     }
     const values = dtype === 'float32' ? new Float32Array(N) : new Float64Array(N);
-    for (let r = 0; r < N; r++) values[r] = isMissing(cells[r]) ? Number.NaN : ref.x.data[r * ref.x.cols + c];
+    for (let r = 0; r < N; r++)
+      values[r] = isMissing(cells[r], model.encoding.naValues) ? Number.NaN : ref.x.data[r * ref.x.cols + c];
     feeds[f.name] = new ort.Tensor(dtype, values, [N, 1]);
     c++;
   }

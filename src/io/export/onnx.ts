@@ -140,7 +140,8 @@ function encodeColumns(g: Graph, model: ModelFile): string {
     }
     g.inputs.push(valueInfo(f.name, 'string', ['N', 1]));
     let labels = f.name;
-    if (f.fill !== undefined) labels = fillMissingLabels(g, f.name, f.categories, f.fill);
+    if (f.fill !== undefined)
+      labels = fillMissingLabels(g, f.name, f.categories, f.fill, model.encoding.naValues ?? []);
     const hot = g.add(
       'OneHotEncoder',
       [labels],
@@ -162,8 +163,17 @@ function encodeColumns(g: Graph, model: ModelFile): string {
  * Missing-cell spellings → the fill category (--impute mean: the most frequent one), other known
  * categories → themselves, anything else → a value OneHotEncoder rejects. ai.onnx.ml LabelEncoder.
  */
-function fillMissingLabels(g: Graph, name: string, categories: string[], fill: string): string {
-  const markers = missingMarkers.filter((m) => !categories.includes(m));
+function fillMissingLabels(
+  g: Graph,
+  name: string,
+  categories: string[],
+  fill: string,
+  naValues: readonly string[],
+): string {
+  // the library's spellings and the model's --na-values, less its --not-na ("!None") and the categories
+  const markers = [...new Set([...missingMarkers, ...naValues])].filter(
+    (m) => !m.startsWith('!') && !naValues.includes(`!${m}`) && !categories.includes(m),
+  );
   let unknown = '\u0000unknown';
   while (categories.includes(unknown)) unknown += '\u0000';
   return g.add(
