@@ -109,9 +109,10 @@ export function scanMissing(
       stops.rows++;
       stop.forEach(tally);
       for (const j of stop) {
+        // spellings of the library's, not the user's --na-values (those are meant)
         const c = cellAt(table, r, j);
-        if (typeof c === 'string' && c.trim() && stops.words && stops.words.size < 3)
-          stops.words.add(c.trim());
+        const w = typeof c === 'string' ? c.trim() : '';
+        if (w && !scan.naValues?.includes(w) && stops.words && stops.words.size < 3) stops.words.add(w);
       }
       if (stops.first.length < MISSING_PLACES) stops.first.push(missingCells(table, r, stop));
       continue;

@@ -7,7 +7,7 @@ import { clip, quote, readNumber, shortList } from './cells.js';
 import type { Encoded, Encoding } from './encoding.js';
 import { describeIgnored } from './identifiers.js';
 import { describeLeftOut, type LeftOut } from './missing.js';
-import { rowCount, type DataTable } from './table.js';
+import { missingMarkers, rowCount, type DataTable } from './table.js';
 import { rareLabels } from './task.js';
 
 /** Notes on reading and encoding `table`: decimal commas, rows left out, unseen categories. */
@@ -40,9 +40,12 @@ export function describeFilled(source: string, filled: NonNullable<Encoded['fill
     const written = f.spellings.map((s) => (s === '' ? 'empty' : quote(s, 20))).join(', ');
     return `column ${quote(clip(f.column))} ${f.cells.toLocaleString('en-US')} with ${fill}, written ${written}`;
   });
-  const words = [...new Set(filled.flatMap((f) => f.spellings.filter((s) => s !== '')))];
+  // the library's spellings (not empty, not the user's --na-values): --not-na reads them as values
+  const words = [
+    ...new Set(filled.flatMap((f) => f.spellings.filter((s) => s && missingMarkers.includes(s)))),
+  ];
   const keep = words.length
-    ? `--not-na ${words.map((w) => JSON.stringify(w)).join(',')} reads ${words.length === 1 ? 'it' : 'them'} as values`
+    ? `--not-na ${words.map((w) => JSON.stringify(w)).join(',')} reads ${words.length === 1 ? 'it as a value' : 'them as values'}`
     : 'another spelling in the file keeps it';
   return [
     `${source}: --impute mean filled ${cells.toLocaleString('en-US')} missing cell${cells === 1 ? '' : 's'}: ${shortList(columns, 5)}; where such a spelling is a value (NA for North America, None for no damage), ${keep}`,
