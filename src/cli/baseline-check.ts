@@ -38,7 +38,8 @@ export function belowBaseline(
   const baseline = score(metrics.baseline, name, weighted);
   if (model === null || baseline === null || model >= baseline) return null;
   const linear = score(metrics.linear, name, weighted);
-  const cv = (metrics.heldOut as Scores).method === 'cross-validation';
+  const held = metrics.heldOut as Scores;
+  const cv = held.method === 'cross-validation' && held.folds !== 1;
   const rows = cv ? 'cross-validated' : 'on the held-out rows';
   const constant = task === 'regression' ? 'the training mean' : 'the most frequent class';
   const fmt = (v: number) => v.toPrecision(4);

@@ -239,11 +239,15 @@ export function crossValidatedScores(search: ModelSearch, rows: number, trivial:
       ...(linear !== null ? { linear: as({ [m]: linear }) } : {}),
     },
     lines: [
-      `cross-validated (${how} of ${which}, each scored by a model not trained on it; the chosen configuration then trained on every row):`,
-      `  ${m}${s.weighted ? ' (each row weighted as in the loss)' : ''}  ${formatNumber(best.mean)} ± ${formatNumber(best.std)}`,
-      `  on the same folds, baseline (${trivial}): ${m} ${formatNumber(baseline)}`,
+      s.folds === 1
+        ? `held out in the search (${how} of ${which}, scored by a model not trained on it; the chosen configuration then trained on every row):`
+        : `cross-validated (${how} of ${which}, each scored by a model not trained on it; the chosen configuration then trained on every row):`,
+      `  ${m}${s.weighted ? ' (each row weighted as in the loss)' : ''}  ${formatNumber(best.mean)}${s.folds === 1 ? '' : ` ± ${formatNumber(best.std)}`}`,
+      `  on the same ${s.folds === 1 ? 'rows' : 'folds'}, baseline (${trivial}): ${m} ${formatNumber(baseline)}`,
       ...(linear !== null
-        ? [`  on the same folds, linear model (no hidden layer): ${m} ${formatNumber(linear)}`]
+        ? [
+            `  on the same ${s.folds === 1 ? 'rows' : 'folds'}, linear model (no hidden layer): ${m} ${formatNumber(linear)}`,
+          ]
         : []),
     ],
   };
@@ -273,11 +277,12 @@ export function searchLines(search: ModelSearch, top = 5): string[] {
   const how = s.folds === 1 ? 'one validation split of a fifth' : `${s.folds}-fold cross-validation`;
   const lines = [
     `model search: ${s.candidates} candidates${s.skipped ? ` (${s.skipped} more left out by the budget)` : ''}, ${how} on ${s.sample ? `a seeded sample of ${s.sample.rows.toLocaleString('en-US')} of the ${s.sample.of.toLocaleString('en-US')} training rows (${s.sample.rows === maxSearchRows ? 'the most a search trains on' : "the budget's size"})` : 'the training rows'}, successive halving${s.weighted ? ', rows weighted as in the run' : ''}; ${s.seconds.toFixed(1)} s (budget ${s.budget} s, ${s.workers || 'no'} worker threads)`,
-    `  rank  candidate                             ${s.metric} mean ± std      time`,
+    // one split has no spread to show (± 0 would read as certainty)
+    `  rank  candidate                             ${s.folds === 1 ? `${s.metric} on the split     ` : `${s.metric} mean ± std`}      time`,
   ];
   for (const e of search.leaderboard.slice(0, top))
     lines.push(
-      `  ${String(e.rank).padStart(4)}  ${e.name.padEnd(36)}  ${e.mean.toFixed(4)} ± ${e.std.toFixed(4)}  ${e.seconds.toFixed(1).padStart(6)} s${e.epochs < e.candidate.epochs ? `  (stopped at ${e.epochs} epochs)` : ''}`,
+      `  ${String(e.rank).padStart(4)}  ${e.name.padEnd(36)}  ${e.mean.toFixed(4)}${s.folds === 1 ? '         ' : ` ± ${e.std.toFixed(4)}`}  ${e.seconds.toFixed(1).padStart(6)} s${e.epochs < e.candidate.epochs ? `  (stopped at ${e.epochs} epochs)` : ''}`,
     );
   lines.push(
     `chosen: ${search.leaderboard[0].name} (--no-search trains the given or default network instead)`,
