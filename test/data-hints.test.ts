@@ -54,6 +54,12 @@ test('a number column kept as text by a placeholder word: a warning with the --n
     [],
     'text with numbers inside is text',
   );
+  const zips = Array.from({ length: 40 }, (_, i) => `${String(i * 997).padStart(5, '0')},${i / 2}`);
+  assert.deepEqual(
+    warningsOf(table('zip,spend', zips), 'spend'),
+    [],
+    'codes with leading zeros: text by their own note',
+  );
 });
 
 test('dates written as YYYYMMDD numbers: a warning showing the date as it would be read', () => {
@@ -140,6 +146,21 @@ test('a few target values far from the others: a warning naming them and --loss 
   );
   const skewed = Array.from({ length: 200 }, (_, i) => `${i},${Math.exp(i / 40).toFixed(3)}`);
   assert.deepEqual(warningsOf(table('x,y', skewed), 'y'), []);
+  // a lognormal income's long tail goes past 10 IQR in a few rows, with no gap before them: not outliers
+  let seed = 7;
+  const uniform = () => {
+    seed = (seed * 48271) % 2147483647;
+    return seed / 2147483647;
+  };
+  const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  const incomes = Array.from(
+    { length: 3000 },
+    (_, i) => `${i},${Math.round(30000 * Math.exp(1.1 * normal()))}`,
+  );
+  const v = incomes.map((r) => Number(r.split(',')[1])).sort((a, b) => a - b);
+  const q = (p: number) => v[Math.floor(p * (v.length - 1))];
+  assert.ok(v.filter((t) => t > q(0.75) + 10 * (q(0.75) - q(0.25))).length > 0, 'the tail does pass 10 IQR');
+  assert.deepEqual(warningsOf(table('x,income', incomes), 'income'), []);
 });
 
 test('counts with a long tail of values seen once are a quantity without a warning', () => {
@@ -159,6 +180,21 @@ test('--not-na: a default missing spelling that is a value in this file (None: n
   const refused = scratchnet(['train', '--data', 'birds.csv', '--target', 'cost', ...quick], dir);
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /Read as missing: "None"; --not-na "None" reads such cells as values\n$/);
+  const bang = scratchnet(
+    ['train', '--data', 'birds.csv', '--target', 'cost', '--na-values', '!None', ...quick],
+    dir,
+  );
+  assert.equal(bang.code, 2);
+  assert.match(
+    bang.stderr,
+    /--na-values "!None": a spelling starting with "!" is not taken \(--not-na None reads None as a value\)/,
+  );
+  const other = scratchnet(
+    ['train', '--data', 'birds.csv', '--target', 'cost', '--not-na', 'Minor', ...quick],
+    dir,
+  );
+  assert.equal(other.code, 2);
+  assert.match(other.stderr, /--not-na "Minor": not one of the spellings read as missing by default/);
   const both = scratchnet(
     ['train', '--data', 'birds.csv', '--target', 'cost', '--na-values', 'None', '--not-na', 'None', ...quick],
     dir,

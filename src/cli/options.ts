@@ -15,6 +15,7 @@ import {
   encodingNotes,
   fitEncoding,
   MAX_ENCODED_CELLS,
+  missingMarkers,
   taskNames,
   type Encoded,
   type EncodeOptions,
@@ -476,6 +477,16 @@ export function naSpellings(flags: Pick<DataFlags, 'naValues' | 'notNa'>): strin
   const all = [...(flags.naValues ?? []), ...(flags.notNa ?? []).map((v) => `!${v.trim()}`)];
   const both = (flags.notNa ?? []).find((v) => flags.naValues?.includes(v.trim()));
   if (both !== undefined) throw new UsageError(`"${both}" is both in --na-values and in --not-na`);
+  const bang = flags.naValues?.find((v) => v.startsWith('!'));
+  if (bang !== undefined)
+    throw new UsageError(
+      `--na-values ${JSON.stringify(bang)}: a spelling starting with "!" is not taken (--not-na ${bang.slice(1)} reads ${bang.slice(1)} as a value)`,
+    );
+  const other = (flags.notNa ?? []).find((v) => !missingMarkers.includes(v.trim()));
+  if (other !== undefined)
+    throw new UsageError(
+      `--not-na ${JSON.stringify(other)}: not one of the spellings read as missing by default (${missingMarkers.map((m) => JSON.stringify(m)).join(', ')}), so it is a value already`,
+    );
   return all.length ? all : undefined;
 }
 

@@ -278,7 +278,7 @@ export function searchLines(search: ModelSearch, top = 5): string[] {
   const lines = [
     `model search: ${s.candidates} candidates${s.skipped ? ` (${s.skipped} more left out by the budget)` : ''}, ${how} on ${s.sample ? `a seeded sample of ${s.sample.rows.toLocaleString('en-US')} of the ${s.sample.of.toLocaleString('en-US')} training rows (${s.sample.rows === maxSearchRows ? 'the most a search trains on' : "the budget's size"})` : 'the training rows'}, successive halving${s.weighted ? ', rows weighted as in the run' : ''}; ${s.seconds.toFixed(1)} s (budget ${s.budget} s, ${s.workers || 'no'} worker threads)`,
     // one split has no spread to show (± 0 would read as certainty)
-    `  rank  candidate                             ${s.folds === 1 ? `${s.metric} on the split     ` : `${s.metric} mean ± std`}      time`,
+    `  rank  candidate                             ${s.folds === 1 ? `${s.metric} one split ` : `${s.metric} mean ± std`}      time`,
   ];
   for (const e of search.leaderboard.slice(0, top))
     lines.push(

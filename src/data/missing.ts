@@ -109,10 +109,12 @@ export function scanMissing(
       stops.rows++;
       stop.forEach(tally);
       for (const j of stop) {
-        // spellings of the library's, not the user's --na-values (those are meant)
+        // spellings of the library's, not the user's --na-values (those are meant); training only (a
+        // model's saved spellings are what predict and the --model forms read)
         const c = cellAt(table, r, j);
         const w = typeof c === 'string' ? c.trim() : '';
-        if (w && !scan.naValues?.includes(w) && stops.words && stops.words.size < 3) stops.words.add(w);
+        if (w && scan.sparseAdvice && !scan.naValues?.includes(w) && stops.words && stops.words.size < 3)
+          stops.words.add(w);
       }
       if (stops.first.length < MISSING_PLACES) stops.first.push(missingCells(table, r, stop));
       continue;

@@ -138,14 +138,25 @@ export function dataWarnings(
 
 /**
  * A few target values far outside the rest (beyond the quartiles by 10 interquartile ranges, in at most
- * 1% of the rows): squared error lets them decide the fit, and the scores.
+ * 1% of the rows, and 5 of them apart from the others): squared error lets them decide the fit, and the scores.
  */
 function farTargets(column: string, y: Matrix, k: number): string[] {
   const v = Float64Array.from({ length: y.rows }, (_, r) => y.data[r * y.cols + k]).sort();
   const q = (p: number) => v[Math.floor(p * (v.length - 1))];
   const iqr = q(0.75) - q(0.25);
-  const far = v.filter((t) => t < q(0.25) - 10 * iqr || t > q(0.75) + 10 * iqr);
+  const low = q(0.25) - 10 * iqr;
+  const high = q(0.75) + 10 * iqr;
+  const far = v.filter((t) => t < low || t > high);
   if (v.length < 20 || !(iqr > 0) || far.length === 0 || 100 * far.length > v.length) return [];
+  // apart from the rest by a gap of 5 IQR, not the end of a long tail (incomes, lognormal): the nearest
+  // values inside the bounds, against the nearest outside
+  const inside = v.filter((t) => t >= low && t <= high);
+  const below = far.filter((t) => t < low);
+  const above = far.filter((t) => t > high);
+  const apart =
+    (below.length === 0 || inside[0] - below[below.length - 1] > 5 * iqr) &&
+    (above.length === 0 || above[0] - inside[inside.length - 1] > 5 * iqr);
+  if (!apart) return [];
   return [
     `target ${quote(clip(column))} has ${far.length} value${far.length === 1 ? '' : 's'} far from the others (${shortList(
       [...far].map((t) => String(Number(t.toPrecision(6)))),
@@ -159,11 +170,13 @@ function farTargets(column: string, y: Matrix, k: number): string[] {
  * became a category of its own, where the placeholder is likely a missing value.
  */
 function numbersAsText(encoding: Encoding): string[] {
+  const format = { decimal: encoding.numbers?.decimal ?? '.', thousands: encoding.numbers?.thousands };
+  const codes = new Set((encoding.codes ?? []).map((c) => c.column));
   return encoding.features.flatMap((f) => {
-    if (f.type !== 'category') return [];
-    const words = f.categories.filter((c) => !('value' in (readNumber(c) ?? {})));
+    if (f.type !== 'category' || codes.has(f.name)) return [];
+    const words = f.categories.filter((c) => !('value' in (readNumber(c, format) ?? {})));
     const numbers = f.categories.length - words.length;
-    if (numbers < 10 || words.length > 3) return [];
+    if (numbers < 10 || words.length === 0 || words.length > 3) return [];
     return [
       `column ${quote(clip(f.name))} is read as text, ${f.categories.length} categories, but ${numbers} of them are numbers: if ${shortList(words.map((w) => quote(clip(w))))} ${words.length === 1 ? 'means' : 'mean'} a missing value, --na-values ${words.map((w) => JSON.stringify(w)).join(',')} reads the column as numbers`,
     ];
