@@ -67,8 +67,8 @@ function classRuleFails(counts: Map<number, number>, rows: number): string | nul
 /**
  * The values seen once when they alone (one or two, at most 1% of the rows, beside at most 10 common
  * values) keep integer values from being classes by the rule (a rare class, or one mistyped label:
- * 1..7 with a single 7, 0/1 with a single 2); empty otherwise. The rule stands (a
- * class seen once cannot be learned, and a quantity often has rare extremes), but a run says so.
+ * 1..7 with a single 7, 0/1 with a single 2); empty otherwise. The rule stands (a class seen once
+ * cannot be learned, and a quantity often has rare extremes), but a run says so.
  */
 export function rareLabels(values: ArrayLike<number>): number[] {
   const counts = new Map<number, number>();
