@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { applyEncoding, dataWarnings, fitEncoding, parseCsv } from '../src/data/index.js';
 import { worseThanConstant } from '../src/cli/baseline-check.js';
-import { scratchDir, scratchnet } from './fixtures/cli.js';
+import { readCsv, scratchDir, scratchnet } from './fixtures/cli.js';
 
 function warningsOf(csv: string, target: string): string[] {
   const encoding = fitEncoding(parseCsv(csv, 'f.csv'), { target: [target] });
@@ -17,6 +17,8 @@ function warningsOf(csv: string, target: string): string[] {
 }
 
 const table = (header: string, rows: string[]) => `${header}\n${rows.join('\n')}\n`;
+/** a short run of the given network, quiet, no plots */
+const quick = ['--no-search', '--epochs', '30', '--no-plots', '--progress', 'quiet'];
 
 test('integer labels that one value seen once makes a quantity: a warning naming the value and --task multiclass', () => {
   const labels = Array.from({ length: 300 }, (_, i) => `${i % 7},${(i % 3) + 1}`);
@@ -107,24 +109,7 @@ test('an integer class never seen in training: the error says integer targets we
   const rows = Array.from({ length: 60 }, (_, i) => `${i},${5 + (i % 4)}`);
   writeFileSync(join(dir, 'temp.csv'), table('x,temp', rows));
   writeFileSync(join(dir, 'test.csv'), table('x,temp', ['1,4']));
-  const t = scratchnet(
-    [
-      'train',
-      '--data',
-      'temp.csv',
-      '--target',
-      'temp',
-      '--no-search',
-      '--epochs',
-      '5',
-      '--no-plots',
-      '--progress',
-      'quiet',
-      '--out',
-      'm.json',
-    ],
-    dir,
-  );
+  const t = scratchnet(['train', '--data', 'temp.csv', '--target', 'temp', ...quick, '--out', 'm.json'], dir);
   assert.equal(t.code, 0, t.stderr);
   const e = scratchnet(['evaluate', '--model', 'm.json', '--data', 'test.csv'], dir);
   assert.equal(e.code, 2);
@@ -176,7 +161,6 @@ test('--not-na: a default missing spelling that is a value in this file (None: n
     return `${i % 7},${d},${(i % 7) + (d === 'Major' ? 10 : d === 'Minor' ? 3 : 0)}`;
   });
   writeFileSync(join(dir, 'birds.csv'), table('size,damage,cost', rows));
-  const quick = ['--no-search', '--epochs', '30', '--no-plots', '--progress', 'quiet'];
   const refused = scratchnet(['train', '--data', 'birds.csv', '--target', 'cost', ...quick], dir);
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /Read as missing: "None"; --not-na "None" reads such cells as values\n$/);
@@ -215,11 +199,7 @@ test('--not-na: a default missing spelling that is a value in this file (None: n
   writeFileSync(join(dir, 'new.csv'), table('size,damage', ['1,None', '2,Major']));
   const q = scratchnet(['predict', '--model', 'model.json', '--data', 'new.csv'], dir);
   assert.equal(q.code, 0, q.stderr);
-  const predicted = q.stdout
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => Number(l.split(',')[2]));
+  const predicted = readCsv(q.stdout).rows.map((r) => Number(r[2]));
   const e = scratchnet(['export', '--model', 'model.json', '--format', 'esm', '--out', 'birds.mjs'], dir);
   assert.equal(e.code, 0, e.stderr);
   const mod = (await import(pathToFileURL(join(dir, 'birds.mjs')).href)) as {

@@ -13,21 +13,21 @@ const dir = scratchDir('scratchnet-sheet-');
 const quiet = ['--no-plots', '--progress', 'quiet', '--no-search', '--epochs', '2'];
 const rows = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join('\n');
 
+/** `train` on `file` (target y) into `model`, then `predict` with it on the same file and `extra`: both must succeed. */
+async function trainThenPredict(file: string, model: string, extra: string[] = []) {
+  const t = await scratchnetAsync(['train', '--data', file, '--target', 'y', '--out', model, ...quiet], dir);
+  assert.equal(t.code, 0, t.stderr);
+  const p = await scratchnetAsync(['predict', '--model', model, '--data', file, ...extra], dir);
+  assert.equal(p.code, 0, p.stderr);
+  return p;
+}
+
 test('predict on a ";" file with decimal commas writes ";" and decimal commas, and says so', async () => {
   writeFileSync(
     join(dir, 'eu.csv'),
     `x;k;y\n${rows(30, (i) => `${i},5;${i % 2 ? 'a' : '"b;c"'};${i % 7},25`)}\n`,
   );
-  const t = await scratchnetAsync(
-    ['train', '--data', 'eu.csv', '--target', 'y', '--out', 'eu.json', ...quiet],
-    dir,
-  );
-  assert.equal(t.code, 0, t.stderr);
-  const p = await scratchnetAsync(
-    ['predict', '--model', 'eu.json', '--data', 'eu.csv', '--out', 'eu-p.csv'],
-    dir,
-  );
-  assert.equal(p.code, 0, p.stderr);
+  const p = await trainThenPredict('eu.csv', 'eu.json', ['--out', 'eu-p.csv']);
   assert.match(
     p.stderr,
     /wrote 30 rows \(30 predictions\) to eu-p\.csv \(";"-separated with decimal commas, as eu\.csv\)/,
@@ -47,22 +47,11 @@ test('predict on a ";" file with decimal commas writes ";" and decimal commas, a
 
 test('predict on a tab-separated file writes tabs; on a plain CSV, plain CSV without a note', async () => {
   writeFileSync(join(dir, 'tab.txt'), `x\tc\ty\n${rows(30, (i) => `${i / 4}\tu,${i % 3}\t${i % 5}.5`)}\n`);
-  const t = await scratchnetAsync(
-    ['train', '--data', 'tab.txt', '--target', 'y', '--out', 'tab.json', ...quiet],
-    dir,
-  );
-  assert.equal(t.code, 0, t.stderr);
-  const p = await scratchnetAsync(['predict', '--model', 'tab.json', '--data', 'tab.txt'], dir);
-  assert.equal(p.code, 0, p.stderr);
+  const p = await trainThenPredict('tab.txt', 'tab.json');
   assert.match(p.stdout, /^x\tc\ty\tpredicted_y\n0\tu,0\t0\.5\t-?\d/);
   assert.match(p.stderr, /note: the predictions are written tab-separated, as tab\.txt/);
   writeFileSync(join(dir, 'plain.csv'), `x,c,y\n${rows(30, (i) => `${i / 4},"u;${i % 3}",${i % 5}.5`)}\n`);
-  await scratchnetAsync(
-    ['train', '--data', 'plain.csv', '--target', 'y', '--out', 'plain.json', ...quiet],
-    dir,
-  );
-  const q = await scratchnetAsync(['predict', '--model', 'plain.json', '--data', 'plain.csv'], dir);
-  assert.equal(q.code, 0, q.stderr);
+  const q = await trainThenPredict('plain.csv', 'plain.json');
   assert.match(q.stdout, /^x,c,y,predicted_y\n0,u;0,0\.5,-?\d/);
   assert.doesNotMatch(q.stderr, /written/);
 });
@@ -151,11 +140,7 @@ test('explain and evaluate align their tables by display width (CJK and emoji co
 test('UTF-16 (Excel\'s "Unicode text"): predict and evaluate read it as train does', async () => {
   const text = `\ufeffx\tc\ty\n${rows(30, (i) => `${i / 4}\t${i % 2 ? 'é' : '猫'}\t${i % 5}.5`)}\n`;
   writeFileSync(join(dir, 'unicode.txt'), Buffer.from(text, 'utf16le'));
-  const args = ['train', '--data', 'unicode.txt', '--target', 'y', '--out', 'u.json', ...quiet];
-  const t = await scratchnetAsync(args, dir);
-  assert.equal(t.code, 0, t.stderr);
-  const p = await scratchnetAsync(['predict', '--model', 'u.json', '--data', 'unicode.txt'], dir);
-  assert.equal(p.code, 0, p.stderr);
+  const p = await trainThenPredict('unicode.txt', 'u.json');
   assert.match(p.stdout, /^x\tc\ty\tpredicted_y\n0\t猫\t0\.5\t-?\d/);
   assert.match(p.stderr, /read as UTF-16LE/);
   const e = await scratchnetAsync(['evaluate', '--model', 'u.json', '--data', 'unicode.txt', '--json'], dir);
@@ -166,16 +151,7 @@ test('UTF-16 (Excel\'s "Unicode text"): predict and evaluate read it as train do
 test('predict --out on a UTF-8 file with a byte-order mark (as Excel writes one) keeps the mark, and says so', async () => {
   const rows = Array.from({ length: 20 }, (_, i) => `${i},Zürich,${2 * i}`);
   writeFileSync(join(dir, 'bom.csv'), `\ufeffx,city,y\n${rows.join('\n')}\n`);
-  const t = await scratchnetAsync(
-    ['train', '--data', 'bom.csv', '--target', 'y', '--out', 'bom.json', ...quiet],
-    dir,
-  );
-  assert.equal(t.code, 0, t.stderr);
-  const p = await scratchnetAsync(
-    ['predict', '--model', 'bom.json', '--data', 'bom.csv', '--out', 'bom-p.csv'],
-    dir,
-  );
-  assert.equal(p.code, 0, p.stderr);
+  const p = await trainThenPredict('bom.csv', 'bom.json', ['--out', 'bom-p.csv']);
   assert.match(p.stderr, /to bom-p\.csv \(UTF-8 with a byte-order mark, as bom\.csv\)/);
   const bytes = readFileSync(join(dir, 'bom-p.csv'));
   assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
